@@ -1,0 +1,172 @@
+/* hl-main.c: handshake-lab's command line (docs/command-line.md). */
+#include "hl-config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hl-capture.h"
+#include "hl-data.h"
+#include "hl-run.h"
+#include "hl-scenario.h"
+#include "hl-tables.h"
+#include "hl-transcript.h"
+
+enum { EXIT_RAN = 0, EXIT_WRITE = 1, EXIT_USAGE = 2, EXIT_UNEXPECTED = 3 };
+
+static gboolean opt_headless, opt_list_suites, opt_list_scenarios, opt_version;
+static char *opt_transcript, *opt_pcapng, *opt_keylog;
+static char **opt_args;
+
+static const GOptionEntry entries[] = {
+  { "headless", 0, 0, G_OPTION_ARG_NONE, &opt_headless, "Run without a window", NULL },
+  { "transcript", 0, 0, G_OPTION_ARG_FILENAME, &opt_transcript,
+    "Write the transcript: .json, .md, or - for text on standard output", "FILE" },
+  { "pcapng", 0, 0, G_OPTION_ARG_FILENAME, &opt_pcapng,
+    "Write the run as a capture with its TLS secrets embedded", "FILE" },
+  { "keylog", 0, 0, G_OPTION_ARG_FILENAME, &opt_keylog,
+    "Write the secrets in NSS key log format", "FILE" },
+  { "list-suites", 0, 0, G_OPTION_ARG_NONE, &opt_list_suites,
+    "List the cipher suites this build supports", NULL },
+  { "list-scenarios", 0, 0, G_OPTION_ARG_NONE, &opt_list_scenarios,
+    "List the bundled scenarios: file name and title", NULL },
+  { "version", 0, 0, G_OPTION_ARG_NONE, &opt_version, "Show the version", NULL },
+  { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_args, NULL, "[SCENARIO]" },
+  { NULL },
+};
+
+static int
+list_scenarios (void)
+{
+  g_autoptr (GPtrArray) files = hl_data_list_scenarios ();
+  if (!files) {
+    g_printerr ("handshake-lab: the bundled scenarios were not found (looked in %s)\n",
+                hl_data_dir ());
+    return EXIT_USAGE;
+  }
+  for (guint i = 0; i < files->len; i++) {
+    const char *path = g_ptr_array_index (files, i);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (HlScenario) s = hl_scenario_load (path, &error);
+    g_autofree char *base = g_path_get_basename (path);
+    if (s)
+      g_print ("%s\t%s\n", base, s->title);
+    else
+      g_print ("%s\t(invalid: %s)\n", base, error->message);
+  }
+  return EXIT_RAN;
+}
+
+static gboolean
+write_output (const char *path, char *data, int *status)
+{
+  g_autoptr (GError) error = NULL;
+  gboolean ok = hl_write_file_atomically (path, data, strlen (data), &error);
+  if (!ok) {
+    g_printerr ("handshake-lab: %s\n", error->message);
+    *status = EXIT_WRITE;
+  }
+  g_free (data);
+  return ok;
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr (GOptionContext) ctx = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HlScenario) scenario = NULL;
+  g_autoptr (HlRun) run = NULL;
+  g_autofree char *default_path = NULL;
+  const char *path;
+  const char *fault_error;
+  int status = EXIT_RAN;
+  int expected;
+
+  setlocale (LC_ALL, "");
+  ctx = g_option_context_new ("[SCENARIO]");
+  g_option_context_set_summary (ctx, "Handshake Lab: a real TLS handshake, one message at a time.\n"
+                                     "Without SCENARIO it runs the built-in default scenario.");
+  g_option_context_set_description (
+      ctx, "Exit status: 0 ran (and matched [Expect]); 1 an output could not be written;\n"
+           "2 bad usage or an invalid scenario; 3 ran, but differs from [Expect].");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!g_option_context_parse (ctx, &argc, &argv, &error)) {
+    g_printerr ("handshake-lab: %s\nTry 'handshake-lab --help'.\n", error->message);
+    return EXIT_USAGE;
+  }
+  if (opt_version) {
+    g_print ("handshake-lab %s (BearSSL 0.6)\n", HL_VERSION);
+    return EXIT_RAN;
+  }
+  if (opt_list_suites) {
+    const HlSuite *s;
+    for (guint i = 0; (s = hl_suite_nth (i)); i++)
+      g_print ("%s\n", s->name);
+    return EXIT_RAN;
+  }
+  if (opt_list_scenarios)
+    return list_scenarios ();
+  if (opt_args && opt_args[0] && opt_args[1]) {
+    g_printerr ("handshake-lab: one scenario at a time, got %u\n", g_strv_length (opt_args));
+    return EXIT_USAGE;
+  }
+  if (opt_args && opt_args[0]) {
+    path = opt_args[0];
+  } else {
+    default_path = hl_data_default_scenario ();
+    path = default_path;
+  }
+  if (!opt_headless)
+    /* The window comes with the UI; until it is built, the run is shown as text. */
+    opt_headless = TRUE;
+
+  scenario = hl_scenario_load (path, &error);
+  if (!scenario) {
+    g_printerr ("%s\n", error->message);
+    return EXIT_USAGE;
+  }
+  run = hl_run_new (scenario);
+  hl_run_run_to_end (run);
+  fault_error = hl_run_get_fault_error (run);
+  if (fault_error) {
+    g_printerr ("%s\n", fault_error);
+    return EXIT_USAGE;
+  }
+
+  if (opt_transcript) {
+    if (strcmp (opt_transcript, "-") == 0) {
+      g_autofree char *text = hl_transcript_to_text (run);
+      fputs (text, stdout);
+    } else if (g_str_has_suffix (opt_transcript, ".json")) {
+      write_output (opt_transcript, hl_transcript_to_json (run), &status);
+    } else if (g_str_has_suffix (opt_transcript, ".md")) {
+      write_output (opt_transcript, hl_transcript_to_markdown (run), &status);
+    } else {
+      g_printerr ("handshake-lab: --transcript=%s: the file name must end in .json or .md (or "
+                  "be - for text)\n",
+                  opt_transcript);
+      return EXIT_USAGE;
+    }
+  }
+  if (opt_keylog)
+    write_output (opt_keylog, hl_transcript_to_keylog (run), &status);
+  if (opt_pcapng) {
+    gsize len = 0;
+    g_autoptr (GError) e = NULL;
+    g_autofree guint8 *data = hl_capture_to_pcapng (run, &len);
+    if (!hl_write_file_atomically (opt_pcapng, (const char *) data, len, &e)) {
+      g_printerr ("handshake-lab: %s\n", e->message);
+      status = EXIT_WRITE;
+    }
+  }
+  if (!opt_transcript && !opt_keylog && !opt_pcapng) {
+    g_autofree char *text = hl_transcript_to_text (run);
+    fputs (text, stdout);
+  }
+  if (status != EXIT_RAN)
+    return status;
+  expected = hl_run_check_expect (run, NULL);
+  return expected == 0 ? EXIT_UNEXPECTED : EXIT_RAN;
+}

@@ -1,0 +1,59 @@
+/* hl-data.c: finding the bundled files. */
+#include "hl-config.h"
+#include "hl-data.h"
+
+#include <string.h>
+
+#define DEFAULT_SCENARIO "01-rsa-key-exchange.scenario"
+
+static gboolean
+has_scenarios (const char *dir)
+{
+  g_autofree char *p = g_build_filename (dir, "scenarios", DEFAULT_SCENARIO, NULL);
+  return g_file_test (p, G_FILE_TEST_IS_REGULAR);
+}
+
+const char *
+hl_data_dir (void)
+{
+  static char *dir;
+  if (!dir) {
+    const char *env = g_getenv ("HANDSHAKE_LAB_DATADIR");
+    if (env && *env)
+      dir = g_strdup (env);
+    else if (has_scenarios (HL_PKGDATADIR))
+      dir = g_strdup (HL_PKGDATADIR);
+    else
+      dir = g_strdup (HL_SOURCE_DIR);
+  }
+  return dir;
+}
+
+char *
+hl_data_default_scenario (void)
+{
+  return g_build_filename (hl_data_dir (), "scenarios", DEFAULT_SCENARIO, NULL);
+}
+
+static int
+compare_paths (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+GPtrArray *
+hl_data_list_scenarios (void)
+{
+  g_autofree char *folder = g_build_filename (hl_data_dir (), "scenarios", NULL);
+  g_autoptr (GDir) dir = g_dir_open (folder, 0, NULL);
+  GPtrArray *files;
+  const char *name;
+  if (!dir)
+    return NULL;
+  files = g_ptr_array_new_with_free_func (g_free);
+  while ((name = g_dir_read_name (dir)))
+    if (g_str_has_suffix (name, ".scenario"))
+      g_ptr_array_add (files, g_build_filename (folder, name, NULL));
+  g_ptr_array_sort (files, compare_paths);
+  return files;
+}

@@ -1,0 +1,1074 @@
+/* hl-decode.c: TLS 1.0-1.2 messages and X.509 certificates, field by field.
+ *
+ * Decoders never trust their input: a length that runs past the end stops
+ * the decoding, and whatever is left is shown as one "Undecoded bytes" field,
+ * so the top-level fields always tile the message exactly.
+ */
+#include "hl-decode.h"
+#include "hl-tables.h"
+
+#include <string.h>
+
+char *
+hl_hex (const guint8 *data, gsize len)
+{
+  static const char digits[] = "0123456789abcdef";
+  char *s = g_malloc (len * 2 + 1);
+  for (gsize i = 0; i < len; i++) {
+    s[2 * i] = digits[data[i] >> 4];
+    s[2 * i + 1] = digits[data[i] & 15];
+  }
+  s[len * 2] = '\0';
+  return s;
+}
+
+char *
+hl_hex_bytes (GBytes *bytes)
+{
+  gsize len = 0;
+  const guint8 *d = bytes ? g_bytes_get_data (bytes, &len) : NULL;
+  return hl_hex (d, len);
+}
+
+HlField *
+hl_field_new (const char *name, gsize offset, gsize length, const char *value,
+              const char *explanation)
+{
+  HlField *f = g_new0 (HlField, 1);
+  f->name = g_strdup (name);
+  f->offset = offset;
+  f->length = length;
+  f->value = g_strdup (value ? value : "");
+  f->explanation = g_strdup (explanation ? explanation : "");
+  f->children = g_ptr_array_new_with_free_func ((GDestroyNotify) hl_field_free);
+  return f;
+}
+
+void
+hl_field_free (HlField *f)
+{
+  if (!f)
+    return;
+  g_free (f->name);
+  g_free (f->value);
+  g_free (f->explanation);
+  g_ptr_array_unref (f->children);
+  g_free (f);
+}
+
+HlField *
+hl_field_add (HlField *parent, HlField *child)
+{
+  g_ptr_array_add (parent->children, child);
+  return child;
+}
+
+/* A cursor over a byte range; `base` turns local positions into message offsets. */
+typedef struct {
+  const guint8 *d;
+  gsize len, pos, base;
+  gboolean bad;
+} Reader;
+
+static gboolean
+need (Reader *r, gsize n)
+{
+  if (r->bad || r->len - r->pos < n) {
+    r->bad = TRUE;
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static guint
+peek_uint (Reader *r, gsize n)
+{
+  guint v = 0;
+  for (gsize i = 0; i < n; i++)
+    v = v << 8 | r->d[r->pos + i];
+  return v;
+}
+
+static char *
+short_hex (const guint8 *d, gsize len)
+{
+  if (len <= 48)
+    return hl_hex (d, len);
+  {
+    g_autofree char *head = hl_hex (d, 24);
+    g_autofree char *tail = hl_hex (d + len - 8, 8);
+    return g_strdup_printf ("%s…%s (%zu bytes)", head, tail, len);
+  }
+}
+
+/* Adds a field of n bytes to `into` with a printf value; NULL if the bytes are not there. */
+static HlField *G_GNUC_PRINTF (6, 7)
+take (Reader *r, GPtrArray *into, const char *name, gsize n, const char *explanation,
+      const char *format, ...)
+{
+  HlField *f;
+  g_autofree char *value = NULL;
+  if (!need (r, n))
+    return NULL;
+  if (format) {
+    va_list args;
+    va_start (args, format);
+    value = g_strdup_vprintf (format, args);
+    va_end (args);
+  } else {
+    value = short_hex (r->d + r->pos, n);
+  }
+  f = hl_field_new (name, r->base + r->pos, n, value, explanation);
+  g_ptr_array_add (into, f);
+  r->pos += n;
+  return f;
+}
+
+/* A length-prefixed integer field; returns the value, or -1 if missing. */
+static gint64
+take_uint (Reader *r, GPtrArray *into, const char *name, gsize n, const char *explanation)
+{
+  guint v;
+  if (!need (r, n))
+    return -1;
+  v = peek_uint (r, n);
+  take (r, into, name, n, explanation, "%u", v);
+  return v;
+}
+
+static void
+finish_tiling (Reader *r, GPtrArray *into)
+{
+  if (r->pos < r->len) {
+    g_autofree char *v = short_hex (r->d + r->pos, r->len - r->pos);
+    g_ptr_array_add (into, hl_field_new ("Undecoded bytes", r->base + r->pos, r->len - r->pos, v,
+                                         r->bad ? "These bytes do not form a valid message: a "
+                                                  "length points past the end, or bytes are "
+                                                  "missing."
+                                                : "Bytes after the last field this decoder "
+                                                  "knows."));
+    r->pos = r->len;
+  }
+}
+
+static Reader
+sub_reader (Reader *r, gsize n)
+{
+  Reader s = { r->d + r->pos, n, 0, r->base + r->pos, FALSE };
+  return s;
+}
+
+static GPtrArray *
+new_fields (void)
+{
+  return g_ptr_array_new_with_free_func ((GDestroyNotify) hl_field_free);
+}
+
+/* ---------- Random, version, suites ---------- */
+
+static void
+take_version (Reader *r, GPtrArray *into, const char *name, const char *explanation)
+{
+  guint v;
+  if (!need (r, 2))
+    return;
+  v = peek_uint (r, 2);
+  take (r, into, name, 2, explanation, "%s (0x%04x)", hl_version_long_name (v), v);
+}
+
+static void
+take_random (Reader *r, GPtrArray *into, const char *who)
+{
+  HlField *f;
+  g_autofree char *ex = g_strdup_printf (
+      "32 bytes the %s picked; both randoms feed the master secret, so every connection gets "
+      "fresh keys.",
+      who);
+  if (!need (r, 32))
+    return;
+  f = take (r, into, "Random", 32, ex, "%s", "");
+  g_free (f->value);
+  f->value = hl_hex (r->d + r->pos - 32, 32);
+  {
+    guint32 t = (guint32) r->d[r->pos - 32] << 24 | r->d[r->pos - 31] << 16
+                | r->d[r->pos - 30] << 8 | r->d[r->pos - 29];
+    g_autofree char *tv = g_strdup_printf ("%u", t);
+    g_autofree char *rb = hl_hex (r->d + r->pos - 28, 28);
+    hl_field_add (f, hl_field_new ("gmt_unix_time", f->offset, 4, tv,
+                                   "Once the sender's clock; BearSSL puts zeros here, as TLS 1.2 "
+                                   "allows, so Wireshark shows a 1970 date."));
+    hl_field_add (f, hl_field_new ("random_bytes", f->offset + 4, 28, rb,
+                                   "28 bytes from the sender's random generator."));
+  }
+}
+
+static void
+take_session_id (Reader *r, GPtrArray *into, const char *explanation)
+{
+  gint64 n = take_uint (r, into, "Session ID length", 1, "How many bytes of session id follow.");
+  if (n < 0)
+    return;
+  if (n == 0)
+    return;
+  take (r, into, "Session ID", n, explanation, NULL);
+}
+
+static void
+add_suite_field (Reader *r, HlField *parent, gsize off, guint16 id)
+{
+  g_autofree char *name = hl_describe_suite_id (id);
+  const HlSuite *s = hl_suite_by_id (id);
+  g_autofree char *ex = NULL;
+  if (s)
+    ex = g_strdup_printf ("Key exchange %s, cipher key %u bytes, %s.", hl_kex_name (s->kex),
+                          s->key_len,
+                          s->mac == HL_HASH_NONE ? "authenticated encryption (AEAD)"
+                                                 : "HMAC for integrity");
+  else if (id == 0x00ff)
+    ex = g_strdup ("Not a suite: signals support for secure renegotiation (RFC 5746).");
+  hl_field_add (parent, hl_field_new ("Cipher suite", r->base + off, 2, name, ex));
+}
+
+/* ---------- Extensions ---------- */
+
+static void
+decode_extension_body (Reader *r, HlField *ext, guint type, gboolean from_server)
+{
+  Reader b = *r;
+  GPtrArray *kids = ext->children;
+  switch (type) {
+  case 0: /* server_name */
+    if (from_server || b.len == 0)
+      return;
+    {
+      gint64 n = take_uint (&b, kids, "Server name list length", 2, NULL);
+      while (n > 0 && !b.bad && b.pos < b.len) {
+        gint64 t = take_uint (&b, kids, "Name type", 1, "0: a DNS host name.");
+        gint64 l = take_uint (&b, kids, "Name length", 2, NULL);
+        if (t < 0 || l < 0 || !need (&b, l))
+          break;
+        {
+          g_autofree char *name = g_strndup ((const char *) b.d + b.pos, l);
+          take (&b, kids, "Host name", l,
+                "The server the client wants (SNI): one address can host many names.", "%s",
+                name);
+        }
+      }
+    }
+    return;
+  case 10: /* supported_groups */
+    {
+      gint64 n = take_uint (&b, kids, "Groups length", 2, NULL);
+      while (n > 0 && b.pos + 2 <= b.len) {
+        guint c = peek_uint (&b, 2);
+        const char *name = hl_curve_name (c);
+        take (&b, kids, "Group", 2, "A curve the client can use for ECDH(E).", "%s (%u)",
+              name ? name : "unknown", c);
+      }
+    }
+    return;
+  case 11: /* ec_point_formats */
+    {
+      gint64 n = take_uint (&b, kids, "Formats length", 1, NULL);
+      while (n > 0 && b.pos < b.len) {
+        guint f = peek_uint (&b, 1);
+        take (&b, kids, "Point format", 1, NULL, "%s (%u)",
+              f == 0 ? "uncompressed" : "compressed", f);
+      }
+    }
+    return;
+  case 13: /* signature_algorithms */
+    {
+      gint64 n = take_uint (&b, kids, "Algorithms length", 2, NULL);
+      while (n > 0 && b.pos + 2 <= b.len) {
+        guint a = peek_uint (&b, 2);
+        take (&b, kids, "Signature algorithm", 2,
+              "A hash and signature pair the client accepts in signatures.", "%s (0x%04x)",
+              hl_signature_scheme_name (a), a);
+      }
+    }
+    return;
+  case 16: /* ALPN */
+    {
+      gint64 n = take_uint (&b, kids, "Protocol list length", 2, NULL);
+      while (n > 0 && !b.bad && b.pos < b.len) {
+        gint64 l = take_uint (&b, kids, "Protocol length", 1, NULL);
+        if (l < 0 || !need (&b, l))
+          break;
+        {
+          g_autofree char *p = g_strndup ((const char *) b.d + b.pos, l);
+          take (&b, kids, "Protocol", l,
+                from_server ? "The application protocol the server picked."
+                            : "An application protocol the client speaks, e.g. h2 for HTTP/2.",
+                "%s", p);
+        }
+      }
+    }
+    return;
+  case 1: /* max_fragment_length */
+    if (b.len == 1) {
+      guint v = peek_uint (&b, 1);
+      take (&b, kids, "Maximum fragment length", 1, NULL, "%u bytes (code %u)",
+            v >= 1 && v <= 4 ? 256u << v : 0, v);
+    }
+    return;
+  case 0xff01:
+    take_uint (&b, kids, "Renegotiated connection length", 1,
+               "0 on a first handshake: nothing to bind to yet.");
+    return;
+  default:
+    return;
+  }
+}
+
+static void
+take_extensions (Reader *r, GPtrArray *into, gboolean from_server)
+{
+  gint64 total;
+  HlField *list;
+  Reader e;
+  if (r->pos >= r->len)
+    return;
+  total = take_uint (r, into, "Extensions length", 2, "How many bytes of extensions follow.");
+  if (total < 0 || !need (r, total))
+    return;
+  list = take (r, into, "Extensions", total, "Optional features, each a type, a length and data.",
+               "%s", "");
+  e = sub_reader (r, 0);
+  e.d = r->d + r->pos - total;
+  e.len = total;
+  e.base = list->offset;
+  {
+    guint count = 0;
+    while (e.pos + 4 <= e.len) {
+      guint type = peek_uint (&e, 2);
+      guint len = (guint) e.d[e.pos + 2] << 8 | e.d[e.pos + 3];
+      HlField *ext;
+      Reader body;
+      if (e.pos + 4 + len > e.len)
+        break;
+      ext = hl_field_new (hl_extension_name (type), e.base + e.pos, 4 + len, NULL, NULL);
+      g_free (ext->value);
+      ext->value = g_strdup_printf ("type %u, %u bytes", type, len);
+      {
+        const char *ex = NULL;
+        switch (type) {
+        case 0:
+          ex = from_server ? "The server saw the name the client asked for."
+                           : "Server Name Indication: which site the client wants.";
+          break;
+        case 10:
+          ex = "The curves this side supports for ECDH(E).";
+          break;
+        case 11:
+          ex = "Point encodings understood; uncompressed is the only one in use.";
+          break;
+        case 13:
+          ex = "Which hash and signature pairs the client accepts (TLS 1.2).";
+          break;
+        case 16:
+          ex = "ALPN: the application protocol inside TLS, settled in the handshake.";
+          break;
+        case 0xff01:
+          ex = "Secure renegotiation (RFC 5746): binds a renegotiation to the connection.";
+          break;
+        case 1:
+          ex = "Asks for smaller records, for peers with little memory.";
+          break;
+        }
+        g_free (ext->explanation);
+        ext->explanation = g_strdup (ex ? ex : "");
+      }
+      hl_field_add (list, ext);
+      {
+        Reader hdr = { e.d + e.pos, 4, 0, e.base + e.pos, FALSE };
+        g_autofree char *tn = g_strdup_printf ("%s (%u)", hl_extension_name (type), type);
+        take (&hdr, ext->children, "Extension type", 2, NULL, "%s", tn);
+        take (&hdr, ext->children, "Extension length", 2, NULL, "%u", len);
+      }
+      body.d = e.d + e.pos + 4;
+      body.len = len;
+      body.pos = 0;
+      body.base = e.base + e.pos + 4;
+      body.bad = FALSE;
+      decode_extension_body (&body, ext, type, from_server);
+      e.pos += 4 + len;
+      count++;
+    }
+    g_free (list->value);
+    list->value = g_strdup_printf ("%u extensions", count);
+  }
+}
+
+/* ---------- Handshake messages ---------- */
+
+static void
+decode_client_hello (Reader *r, GPtrArray *f)
+{
+  gint64 n;
+  take_version (r, f, "Client version",
+                "The highest version the client speaks; the server picks one up to it.");
+  take_random (r, f, "client");
+  take_session_id (r, f,
+                   "An earlier session the client would like to resume; empty for a new one.");
+  n = take_uint (r, f, "Cipher suites length", 2, "Bytes of suite list: two bytes per suite.");
+  if (n >= 0 && need (r, n)) {
+    HlField *list = take (r, f, "Cipher suites", n,
+                          "The suites the client can use, most preferred first.", "%u suites",
+                          (guint) n / 2);
+    for (gsize off = r->pos - n; off + 2 <= r->pos; off += 2)
+      add_suite_field (r, list, off, (guint16) (r->d[off] << 8 | r->d[off + 1]));
+  }
+  n = take_uint (r, f, "Compression methods length", 1, NULL);
+  if (n >= 0)
+    take (r, f, "Compression methods", n,
+          "Only null (0): TLS compression leaked secrets (CRIME) and is gone.", "%s",
+          n == 1 && r->pos < r->len + 1 && r->d[r->pos] == 0 ? "null" : "");
+  take_extensions (r, f, FALSE);
+}
+
+static void
+decode_server_hello (Reader *r, GPtrArray *f)
+{
+  take_version (r, f, "Server version", "The version both sides will now speak.");
+  take_random (r, f, "server");
+  take_session_id (r, f, "Names this session so the client can resume it later.");
+  if (need (r, 2)) {
+    guint16 id = peek_uint (r, 2);
+    g_autofree char *name = hl_describe_suite_id (id);
+    take (r, f, "Cipher suite", 2,
+          "The server's choice among the client's suites: it fixes the key exchange, cipher "
+          "and hash.",
+          "%s", name);
+  }
+  take_uint (r, f, "Compression method", 1, "0: no compression.");
+  take_extensions (r, f, TRUE);
+}
+
+static void
+decode_certificate_msg (Reader *r, GPtrArray *f)
+{
+  gint64 total = take_uint (r, f, "Certificates length", 3, "Bytes of the whole chain.");
+  guint i = 0;
+  if (total < 0)
+    return;
+  while (r->pos + 3 <= r->len && !r->bad) {
+    gint64 len = take_uint (r, f, "Certificate length", 3, NULL);
+    g_autofree char *name = NULL;
+    HlField *cert;
+    if (len < 0 || !need (r, len))
+      break;
+    i++;
+    name = g_strdup_printf ("Certificate %u%s", i, i == 1 ? " (leaf)" : "");
+    cert = hl_decode_certificate (r->d + r->pos, len, r->base + r->pos, name);
+    g_ptr_array_add (f, cert);
+    r->pos += len;
+  }
+}
+
+static void
+take_signature (Reader *r, GPtrArray *f, guint version, const char *explanation)
+{
+  gint64 n;
+  if (version >= 0x0303 && need (r, 2)) {
+    guint a = peek_uint (r, 2);
+    take (r, f, "Signature algorithm", 2, "TLS 1.2 names the hash and signature used.",
+          "%s (0x%04x)", hl_signature_scheme_name (a), a);
+  }
+  n = take_uint (r, f, "Signature length", 2, NULL);
+  if (n >= 0)
+    take (r, f, "Signature", n, explanation, NULL);
+}
+
+static void
+decode_server_key_exchange (Reader *r, GPtrArray *f, guint version)
+{
+  gint64 n;
+  if (need (r, 1)) {
+    guint t = peek_uint (r, 1);
+    take (r, f, "Curve type", 1, "3: a named curve follows.", "%s (%u)",
+          t == 3 ? "named_curve" : "other", t);
+  }
+  if (need (r, 2)) {
+    guint c = peek_uint (r, 2);
+    const char *name = hl_curve_name (c);
+    take (r, f, "Named curve", 2, "The curve the server chose from the client's list.",
+          "%s (%u)", name ? name : "unknown", c);
+  }
+  n = take_uint (r, f, "Public key length", 1, NULL);
+  if (n >= 0)
+    take (r, f, "Public key", n,
+          "The server's ephemeral public point: its secret scalar times the curve's base point. "
+          "A new one for every connection.",
+          NULL);
+  take_signature (r, f, version,
+                  "The server signs both randoms and its public key with its certificate's key: "
+                  "proof the share comes from the certificate's owner.");
+}
+
+static void
+decode_certificate_request (Reader *r, GPtrArray *f, guint version)
+{
+  gint64 n = take_uint (r, f, "Certificate types length", 1, NULL);
+  if (n >= 0 && need (r, n)) {
+    HlField *types = take (r, f, "Certificate types", n,
+                           "Key types the server accepts for the client certificate.", "%u types",
+                           (guint) n);
+    for (gsize i = 0; i < (gsize) n; i++) {
+      guint t = r->d[r->pos - n + i];
+      g_autofree char *v = g_strdup_printf ("%s (%u)",
+                                            t == 1    ? "rsa_sign"
+                                            : t == 64 ? "ecdsa_sign"
+                                            : t == 65 ? "rsa_fixed_ecdh"
+                                            : t == 66 ? "ecdsa_fixed_ecdh"
+                                                      : "other",
+                                            t);
+      hl_field_add (types, hl_field_new ("Type", r->base + r->pos - n + i, 1, v, NULL));
+    }
+  }
+  if (version >= 0x0303) {
+    n = take_uint (r, f, "Signature algorithms length", 2, NULL);
+    if (n >= 0 && need (r, n)) {
+      HlField *algs = take (r, f, "Signature algorithms", n,
+                            "What the client may sign its CertificateVerify with.", "%u",
+                            (guint) n / 2);
+      for (gsize off = r->pos - n; off + 2 <= r->pos; off += 2) {
+        guint a = r->d[off] << 8 | r->d[off + 1];
+        g_autofree char *v = g_strdup_printf ("%s (0x%04x)", hl_signature_scheme_name (a), a);
+        hl_field_add (algs, hl_field_new ("Signature algorithm", r->base + off, 2, v, NULL));
+      }
+    }
+  }
+  n = take_uint (r, f, "Distinguished names length", 2, NULL);
+  if (n >= 0)
+    take (r, f, "Distinguished names", n,
+          "The CAs the server trusts, by name: the client picks a certificate from one of them.",
+          NULL);
+}
+
+static void
+decode_client_key_exchange (Reader *r, GPtrArray *f, const HlDecodeContext *ctx)
+{
+  const HlSuite *s = hl_suite_by_id (ctx->suite);
+  gint64 n;
+  if (s && s->kex == HL_KEX_RSA) {
+    n = take_uint (r, f, "Encrypted premaster length", 2, NULL);
+    if (n >= 0)
+      take (r, f, "Encrypted premaster secret", n,
+            "48 secret bytes (version + 46 random), RSA-encrypted to the server's public key: "
+            "only the server's private key can open them. Anyone who later steals that key can "
+            "decrypt recorded traffic: no forward secrecy.",
+            NULL);
+  } else {
+    n = take_uint (r, f, "Public key length", 1, NULL);
+    if (n >= 0)
+      take (r, f, "Public key", n,
+            "The client's public point. Combined with the server's point it gives the shared "
+            "premaster secret, which never crosses the wire.",
+            NULL);
+  }
+}
+
+GPtrArray *
+hl_decode_handshake (const guint8 *data, gsize len, const HlDecodeContext *ctx)
+{
+  GPtrArray *f = new_fields ();
+  Reader r = { data, len, 0, 0, FALSE };
+  guint type;
+  gint64 blen;
+  const char *name;
+  if (!need (&r, 4)) {
+    finish_tiling (&r, f);
+    return f;
+  }
+  type = data[0];
+  name = hl_handshake_type_name (type);
+  take (&r, f, "Handshake type", 1, "Which handshake message this is.", "%s (%u)",
+        name ? name : "unknown", type);
+  blen = take_uint (&r, f, "Length", 3, "Bytes of message body that follow.");
+  {
+    Reader b = { data + 4, MIN ((gsize) blen, len - 4), 0, 4, FALSE };
+    switch (type) {
+    case 1:
+      decode_client_hello (&b, f);
+      break;
+    case 2:
+      decode_server_hello (&b, f);
+      break;
+    case 11:
+      decode_certificate_msg (&b, f);
+      break;
+    case 12:
+      decode_server_key_exchange (&b, f, ctx->version);
+      break;
+    case 13:
+      decode_certificate_request (&b, f, ctx->version);
+      break;
+    case 15:
+      take_signature (&b, f, ctx->version,
+                      "The client signs the hash of all handshake messages so far with its "
+                      "certificate's private key.");
+      break;
+    case 16:
+      decode_client_key_exchange (&b, f, ctx);
+      break;
+    case 20:
+      take (&b, f, "Verify data", 12,
+            "PRF(master_secret, finished_label, Hash(handshake messages))[0..12]: proves this "
+            "side saw the same handshake and holds the same master secret.",
+            NULL);
+      break;
+    default:
+      break;
+    }
+    finish_tiling (&b, f);
+    r.pos = 4 + b.len;
+  }
+  finish_tiling (&r, f);
+  return f;
+}
+
+GPtrArray *
+hl_decode_alert (const guint8 *data, gsize len)
+{
+  GPtrArray *f = new_fields ();
+  Reader r = { data, len, 0, 0, FALSE };
+  if (need (&r, 1)) {
+    guint lvl = data[0];
+    take (&r, f, "Level", 1, "1 warning, 2 fatal: a fatal alert ends the connection.", "%s (%u)",
+          lvl == 1 ? "warning" : lvl == 2 ? "fatal" : "unknown", lvl);
+  }
+  if (need (&r, 1)) {
+    guint d = data[1];
+    take (&r, f, "Description", 1, "Why the sender is closing.", "%s (%u)", hl_alert_name (d), d);
+  }
+  finish_tiling (&r, f);
+  return f;
+}
+
+GPtrArray *
+hl_decode_change_cipher_spec (const guint8 *data, gsize len)
+{
+  GPtrArray *f = new_fields ();
+  Reader r = { data, len, 0, 0, FALSE };
+  take_uint (&r, f, "Change cipher spec", 1,
+             "Always 1: records after this one are protected with the new keys.");
+  finish_tiling (&r, f);
+  return f;
+}
+
+GPtrArray *
+hl_decode_application_data (const guint8 *data, gsize len)
+{
+  GPtrArray *f = new_fields ();
+  if (len > 0) {
+    gboolean text = g_utf8_validate ((const char *) data, len, NULL);
+    g_autofree char *v = text ? g_strndup ((const char *) data, len) : short_hex (data, len);
+    g_ptr_array_add (f, hl_field_new ("Data", 0, len, v,
+                                      "What the application sent: TLS carries it unchanged."));
+  }
+  return f;
+}
+
+GPtrArray *
+hl_decode_encrypted_record (const guint8 *data, gsize len, guint version, guint16 suite_id)
+{
+  GPtrArray *f = new_fields ();
+  Reader r = { data, len, 0, 0, FALSE };
+  const HlSuite *s = hl_suite_by_id (suite_id);
+  gsize explicit_len = 0, tag_len = 0;
+  if (s) {
+    switch (s->cipher) {
+    case HL_CIPHER_AES_GCM:
+    case HL_CIPHER_AES_CCM:
+    case HL_CIPHER_AES_CCM8:
+      explicit_len = 8;
+      tag_len = s->cipher == HL_CIPHER_AES_CCM8 ? 8 : 16;
+      break;
+    case HL_CIPHER_CHACHA20_POLY1305:
+      tag_len = 16;
+      break;
+    case HL_CIPHER_AES_CBC:
+      explicit_len = version >= 0x0302 ? 16 : 0;
+      break;
+    case HL_CIPHER_3DES_CBC:
+      explicit_len = version >= 0x0302 ? 8 : 0;
+      break;
+    }
+  }
+  if (explicit_len)
+    take (&r, f, s->cipher == HL_CIPHER_AES_CBC || s->cipher == HL_CIPHER_3DES_CBC
+                     ? "Explicit IV"
+                     : "Explicit nonce",
+          explicit_len, "Sent in clear; with the fixed IV from the key block it makes the nonce.",
+          NULL);
+  if (r.pos + tag_len <= len) {
+    take (&r, f, "Ciphertext", len - r.pos - tag_len,
+          tag_len ? "The encrypted content." : "The encrypted content, its MAC and padding.",
+          NULL);
+    if (tag_len)
+      take (&r, f, "Authentication tag", tag_len,
+            "Proves the record was not changed: any flipped bit makes it fail.", NULL);
+  }
+  finish_tiling (&r, f);
+  return f;
+}
+
+/* ---------- X.509, just enough DER ---------- */
+
+typedef struct {
+  guint tag;
+  gsize hdr, len; /* header bytes, content bytes */
+  const guint8 *content;
+  gsize off; /* of the TLV within the certificate */
+} Tlv;
+
+static gboolean
+read_tlv (const guint8 *d, gsize len, gsize pos, Tlv *t)
+{
+  gsize l, h = 2;
+  if (pos + 2 > len)
+    return FALSE;
+  t->tag = d[pos];
+  l = d[pos + 1];
+  if (l & 0x80) {
+    guint n = l & 0x7f;
+    if (n == 0 || n > 4 || pos + 2 + n > len)
+      return FALSE;
+    l = 0;
+    for (guint i = 0; i < n; i++)
+      l = l << 8 | d[pos + 2 + i];
+    h += n;
+  }
+  if (l > len - pos - h)
+    return FALSE;
+  t->hdr = h;
+  t->len = l;
+  t->content = d + pos + h;
+  t->off = pos;
+  return TRUE;
+}
+
+static char *
+oid_to_text (const guint8 *d, gsize len)
+{
+  GString *s = g_string_new (NULL);
+  guint64 v = 0;
+  gboolean first = TRUE;
+  for (gsize i = 0; i < len; i++) {
+    v = v << 7 | (d[i] & 0x7f);
+    if (!(d[i] & 0x80)) {
+      if (first) {
+        guint a = v < 40 ? 0 : v < 80 ? 1 : 2;
+        g_string_append_printf (s, "%u.%" G_GUINT64_FORMAT, a, v - 40 * a);
+        first = FALSE;
+      } else {
+        g_string_append_printf (s, ".%" G_GUINT64_FORMAT, v);
+      }
+      v = 0;
+    }
+  }
+  return g_string_free (s, FALSE);
+}
+
+static const char *
+oid_name (const char *oid)
+{
+  static const struct {
+    const char *oid, *name;
+  } names[] = {
+    { "1.2.840.113549.1.1.1", "rsaEncryption" },
+    { "1.2.840.113549.1.1.5", "sha1WithRSAEncryption" },
+    { "1.2.840.113549.1.1.11", "sha256WithRSAEncryption" },
+    { "1.2.840.113549.1.1.12", "sha384WithRSAEncryption" },
+    { "1.2.840.113549.1.1.13", "sha512WithRSAEncryption" },
+    { "1.2.840.10045.2.1", "ecPublicKey" },
+    { "1.2.840.10045.3.1.7", "secp256r1" },
+    { "1.3.132.0.34", "secp384r1" },
+    { "1.3.132.0.35", "secp521r1" },
+    { "1.2.840.10045.4.3.2", "ecdsa-with-SHA256" },
+    { "1.2.840.10045.4.3.3", "ecdsa-with-SHA384" },
+    { "1.2.840.10045.4.3.4", "ecdsa-with-SHA512" },
+    { "2.5.4.3", "CN" },
+    { "2.5.4.6", "C" },
+    { "2.5.4.7", "L" },
+    { "2.5.4.8", "ST" },
+    { "2.5.4.10", "O" },
+    { "2.5.4.11", "OU" },
+    { "2.5.29.14", "subjectKeyIdentifier" },
+    { "2.5.29.15", "keyUsage" },
+    { "2.5.29.17", "subjectAltName" },
+    { "2.5.29.19", "basicConstraints" },
+    { "2.5.29.35", "authorityKeyIdentifier" },
+    { "2.5.29.37", "extKeyUsage" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (strcmp (names[i].oid, oid) == 0)
+      return names[i].name;
+  return NULL;
+}
+
+static char *
+describe_oid (const Tlv *t)
+{
+  g_autofree char *oid = oid_to_text (t->content, t->len);
+  const char *name = oid_name (oid);
+  return name ? g_strdup (name) : g_steal_pointer (&oid);
+}
+
+/* "CN=server.example, O=Handshake Lab Test PKI" */
+static char *
+describe_name (const Tlv *name)
+{
+  GString *s = g_string_new (NULL);
+  gsize pos = 0;
+  Tlv set, seq, oid, val;
+  while (read_tlv (name->content, name->len, pos, &set)) {
+    gsize p2 = 0;
+    while (read_tlv (set.content, set.len, p2, &seq)) {
+      if (read_tlv (seq.content, seq.len, 0, &oid) && oid.tag == 0x06
+          && read_tlv (seq.content, seq.len, oid.hdr + oid.len, &val)) {
+        g_autofree char *k = describe_oid (&oid);
+        g_autofree char *v = g_strndup ((const char *) val.content, val.len);
+        g_string_append_printf (s, "%s%s=%s", s->len ? ", " : "", k, v);
+      }
+      p2 += seq.hdr + seq.len;
+    }
+    pos += set.hdr + set.len;
+  }
+  return g_string_free (s, FALSE);
+}
+
+static char *
+describe_time (const Tlv *t)
+{
+  const char *c = (const char *) t->content;
+  if (t->tag == 0x17 && t->len >= 12) {
+    int yy = (c[0] - '0') * 10 + (c[1] - '0');
+    return g_strdup_printf ("%d-%.2s-%.2s %.2s:%.2s:%.2s UTC", yy < 50 ? 2000 + yy : 1900 + yy,
+                            c + 2, c + 4, c + 6, c + 8, c + 10);
+  }
+  if (t->tag == 0x18 && t->len >= 14)
+    return g_strdup_printf ("%.4s-%.2s-%.2s %.2s:%.2s:%.2s UTC", c, c + 4, c + 6, c + 8, c + 10,
+                            c + 12);
+  return g_strndup (c, t->len);
+}
+
+static HlField *
+tlv_field (const Tlv *t, gsize base, const char *name, const char *value, const char *ex)
+{
+  return hl_field_new (name, base + t->off, t->hdr + t->len, value, ex);
+}
+
+static void
+describe_public_key (const Tlv *spki, gsize base, HlField *parent)
+{
+  Tlv alg, oid, params, bits;
+  g_autofree char *value = NULL;
+  if (!read_tlv (spki->content, spki->len, 0, &alg) || alg.tag != 0x30
+      || !read_tlv (alg.content, alg.len, 0, &oid)
+      || !read_tlv (spki->content, spki->len, alg.hdr + alg.len, &bits) || bits.len < 1)
+    return;
+  {
+    g_autofree char *type = describe_oid (&oid);
+    if (strcmp (type, "rsaEncryption") == 0) {
+      Tlv seq, n;
+      gsize nbits = 0;
+      if (read_tlv (bits.content + 1, bits.len - 1, 0, &seq)
+          && read_tlv (seq.content, seq.len, 0, &n) && n.len > 0) {
+        const guint8 *p = n.content;
+        gsize l = n.len;
+        while (l > 0 && *p == 0) {
+          p++;
+          l--;
+        }
+        nbits = l * 8;
+        if (l > 0)
+          for (guint8 top = p[0]; !(top & 0x80); top <<= 1)
+            nbits--;
+      }
+      value = g_strdup_printf ("RSA, %zu bits", nbits);
+    } else if (strcmp (type, "ecPublicKey") == 0
+               && read_tlv (alg.content, alg.len, oid.hdr + oid.len, &params)) {
+      g_autofree char *curve = describe_oid (&params);
+      value = g_strdup_printf ("EC, %s", curve);
+    } else {
+      value = g_strdup (type);
+    }
+  }
+  {
+    HlField *f = hl_field_new ("Public key", spki->off + base, spki->hdr + spki->len, value,
+                               "The key the certificate vouches for: the peer proves it owns "
+                               "the matching private key during the handshake.");
+    hl_field_add (parent, f);
+    {
+      g_autofree char *hex = short_hex (bits.content + 1, bits.len - 1);
+      hl_field_add (f, hl_field_new ("Key bits", base + spki->off + spki->hdr + bits.off,
+                                     bits.hdr + bits.len, hex, NULL));
+    }
+  }
+}
+
+static void
+describe_extensions (const Tlv *ext_wrapper, gsize base, HlField *parent)
+{
+  Tlv seq, ext;
+  gsize pos = 0;
+  gsize seq_base = base + ext_wrapper->off + ext_wrapper->hdr;
+  HlField *exts;
+  if (!read_tlv (ext_wrapper->content, ext_wrapper->len, 0, &seq))
+    return;
+  exts = hl_field_add (parent, tlv_field (ext_wrapper, base, "Extensions", "", NULL));
+  while (read_tlv (seq.content, seq.len, pos, &ext)) {
+    Tlv oid, crit, val;
+    gsize vpos;
+    gsize ext_base = seq_base + seq.hdr;
+    if (read_tlv (ext.content, ext.len, 0, &oid) && oid.tag == 0x06) {
+      g_autofree char *name = describe_oid (&oid);
+      g_autofree char *v = NULL;
+      gboolean critical = FALSE;
+      vpos = oid.hdr + oid.len;
+      if (read_tlv (ext.content, ext.len, vpos, &crit) && crit.tag == 0x01) {
+        critical = crit.len == 1 && crit.content[0] != 0;
+        vpos += crit.hdr + crit.len;
+      }
+      if (read_tlv (ext.content, ext.len, vpos, &val) && val.tag == 0x04) {
+        if (strcmp (name, "subjectAltName") == 0) {
+          Tlv names, gn;
+          GString *s = g_string_new (NULL);
+          gsize p = 0;
+          if (read_tlv (val.content, val.len, 0, &names))
+            while (read_tlv (names.content, names.len, p, &gn)) {
+              if (gn.tag == 0x82)
+                g_string_append_printf (s, "%sDNS:%.*s", s->len ? ", " : "", (int) gn.len,
+                                        gn.content);
+              else if (gn.tag == 0x87 && gn.len == 4)
+                g_string_append_printf (s, "%sIP:%u.%u.%u.%u", s->len ? ", " : "",
+                                        gn.content[0], gn.content[1], gn.content[2],
+                                        gn.content[3]);
+              p += gn.hdr + gn.len;
+            }
+          v = g_string_free (s, FALSE);
+        } else if (strcmp (name, "basicConstraints") == 0) {
+          Tlv bc, b;
+          gboolean ca = FALSE;
+          if (read_tlv (val.content, val.len, 0, &bc) && read_tlv (bc.content, bc.len, 0, &b)
+              && b.tag == 0x01)
+            ca = b.len == 1 && b.content[0] != 0;
+          v = g_strdup (ca ? "CA: yes, may sign certificates" : "CA: no (an end entity)");
+        } else {
+          v = short_hex (val.content, val.len);
+        }
+      }
+      {
+        g_autofree char *full = g_strdup_printf ("%s%s", v ? v : "", critical ? " (critical)" : "");
+        hl_field_add (exts, hl_field_new (name, ext_base + ext.off, ext.hdr + ext.len, full,
+                                          strcmp (name, "subjectAltName") == 0
+                                              ? "The names this certificate is valid for: the "
+                                                "client compares them with the server name."
+                                              : NULL));
+      }
+    }
+    pos += ext.hdr + ext.len;
+  }
+}
+
+HlField *
+hl_decode_certificate (const guint8 *der, gsize len, gsize base, const char *name)
+{
+  Tlv cert, tbs, t, sigalg, sigval;
+  gsize pos;
+  HlField *root = hl_field_new (name, base, len, "", NULL);
+  g_autofree char *subject = NULL;
+  if (!read_tlv (der, len, 0, &cert) || cert.tag != 0x30
+      || !read_tlv (cert.content, cert.len, 0, &tbs) || tbs.tag != 0x30) {
+    g_free (root->value);
+    root->value = g_strdup ("not a valid DER certificate");
+    return root;
+  }
+  /* Offsets of TLVs inside tbs are relative to tbs content. */
+  {
+    gsize tbs_base = base + cert.hdr + tbs.hdr;
+    pos = 0;
+    if (read_tlv (tbs.content, tbs.len, pos, &t) && t.tag == 0xa0) {
+      Tlv v;
+      guint ver = 1;
+      if (read_tlv (t.content, t.len, 0, &v) && v.len == 1)
+        ver = v.content[0] + 1;
+      {
+        g_autofree char *vs = g_strdup_printf ("v%u", ver);
+        hl_field_add (root, tlv_field (&t, tbs_base, "Version", vs, NULL));
+      }
+      pos += t.hdr + t.len;
+    }
+    if (read_tlv (tbs.content, tbs.len, pos, &t) && t.tag == 0x02) {
+      g_autofree char *hex = hl_hex (t.content, t.len);
+      hl_field_add (root, tlv_field (&t, tbs_base, "Serial number", hex,
+                                     "Unique among the certificates of its CA."));
+      pos += t.hdr + t.len;
+    }
+    if (read_tlv (tbs.content, tbs.len, pos, &t)) {
+      Tlv oid;
+      g_autofree char *alg = read_tlv (t.content, t.len, 0, &oid) ? describe_oid (&oid) : NULL;
+      hl_field_add (root, tlv_field (&t, tbs_base, "Signature algorithm", alg ? alg : "",
+                                     "How the CA signed this certificate."));
+      pos += t.hdr + t.len;
+    }
+    if (read_tlv (tbs.content, tbs.len, pos, &t)) {
+      g_autofree char *issuer = describe_name (&t);
+      hl_field_add (root, tlv_field (&t, tbs_base, "Issuer", issuer,
+                                     "The CA that signed this certificate."));
+      pos += t.hdr + t.len;
+    }
+    if (read_tlv (tbs.content, tbs.len, pos, &t)) {
+      Tlv nb, na;
+      if (read_tlv (t.content, t.len, 0, &nb) && read_tlv (t.content, t.len, nb.hdr + nb.len, &na)) {
+        g_autofree char *a = describe_time (&nb);
+        g_autofree char *b = describe_time (&na);
+        g_autofree char *v = g_strdup_printf ("%s to %s", a, b);
+        HlField *vf = hl_field_add (root, tlv_field (&t, tbs_base, "Validity", v,
+                                                     "The certificate is valid only between "
+                                                     "these times, by the checker's clock."));
+        hl_field_add (vf, hl_field_new ("Not before", tbs_base + t.off + t.hdr + nb.off,
+                                        nb.hdr + nb.len, a, NULL));
+        hl_field_add (vf, hl_field_new ("Not after", tbs_base + t.off + t.hdr + na.off,
+                                        na.hdr + na.len, b, NULL));
+      }
+      pos += t.hdr + t.len;
+    }
+    if (read_tlv (tbs.content, tbs.len, pos, &t)) {
+      subject = describe_name (&t);
+      hl_field_add (root, tlv_field (&t, tbs_base, "Subject", subject,
+                                     "Who this certificate is for."));
+      pos += t.hdr + t.len;
+    }
+    if (read_tlv (tbs.content, tbs.len, pos, &t)) {
+      Tlv shifted = t;
+      describe_public_key (&shifted, tbs_base, root);
+      pos += t.hdr + t.len;
+    }
+    while (read_tlv (tbs.content, tbs.len, pos, &t)) {
+      if (t.tag == 0xa3)
+        describe_extensions (&t, tbs_base, root);
+      pos += t.hdr + t.len;
+    }
+  }
+  pos = tbs.hdr + tbs.len;
+  if (read_tlv (cert.content, cert.len, pos, &sigalg)) {
+    Tlv oid;
+    g_autofree char *alg = read_tlv (sigalg.content, sigalg.len, 0, &oid) ? describe_oid (&oid)
+                                                                           : NULL;
+    pos += sigalg.hdr + sigalg.len;
+    if (read_tlv (cert.content, cert.len, pos, &sigval)) {
+      g_autofree char *hex = short_hex (sigval.content, sigval.len);
+      hl_field_add (root, tlv_field (&sigval, base + cert.hdr, "CA signature", hex,
+                                     "The issuer's signature over everything above: checking it "
+                                     "with the issuer's public key proves the CA vouches for "
+                                     "this certificate."));
+    }
+    (void) alg;
+  }
+  g_free (root->value);
+  root->value = g_strdup (subject ? subject : "");
+  return root;
+}

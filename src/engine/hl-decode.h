@@ -1,0 +1,37 @@
+/* hl-decode.h: every field of every message BearSSL sends, with its byte range. */
+#pragma once
+
+#include <glib.h>
+
+#include "hl-run.h"
+
+G_BEGIN_DECLS
+
+/* What a decoder needs to know that the bytes alone do not say. */
+typedef struct {
+  guint version;    /* negotiated version, 0 if not yet known */
+  guint16 suite;    /* negotiated suite, 0 if not yet known */
+  gboolean from_server;
+} HlDecodeContext;
+
+HlField *hl_field_new (const char *name, gsize offset, gsize length, const char *value,
+                       const char *explanation);
+void hl_field_free (HlField *field);
+HlField *hl_field_add (HlField *parent, HlField *child); /* returns child */
+
+/* A handshake message: 4-byte header and body. Top-level fields tile all bytes. */
+GPtrArray *hl_decode_handshake (const guint8 *data, gsize len, const HlDecodeContext *ctx);
+GPtrArray *hl_decode_alert (const guint8 *data, gsize len);
+GPtrArray *hl_decode_change_cipher_spec (const guint8 *data, gsize len);
+GPtrArray *hl_decode_application_data (const guint8 *data, gsize len);
+/* An encrypted record's payload: explicit nonce or IV, ciphertext, MAC or tag. */
+GPtrArray *hl_decode_encrypted_record (const guint8 *data, gsize len, guint version,
+                                       guint16 suite);
+
+/* A DER certificate, as fields; offsets start at base. */
+HlField *hl_decode_certificate (const guint8 *der, gsize len, gsize base, const char *name);
+
+char *hl_hex (const guint8 *data, gsize len);
+char *hl_hex_bytes (GBytes *bytes);
+
+G_END_DECLS

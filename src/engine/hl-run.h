@@ -1,0 +1,145 @@
+/* hl-run.h: a real TLS handshake between a BearSSL client and a BearSSL server,
+ * in memory, paused after every message.
+ *
+ * One step delivers exactly one thing from one side to the other: a handshake
+ * message, a ChangeCipherSpec, an alert or one application-data record. Between
+ * steps the run is really paused: the next message can be read, changed or
+ * dropped before it is delivered, and going back a step replays the same
+ * deterministic run up to there.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "hl-scenario.h"
+
+G_BEGIN_DECLS
+
+/* One decoded field: the top-level fields of a message tile its bytes. */
+typedef struct _HlField HlField;
+struct _HlField {
+  char *name;
+  char *value;       /* as a person reads it */
+  char *explanation; /* one sentence */
+  gsize offset;      /* into the step's plaintext (encrypted steps) or wire bytes */
+  gsize length;
+  GPtrArray *children; /* HlField*, may be empty */
+};
+
+/* Every secret a TLS 1.0-1.2 handshake derives, in the order it appears. */
+typedef enum {
+  HL_SECRET_CLIENT_RANDOM,
+  HL_SECRET_SERVER_RANDOM,
+  HL_SECRET_SESSION_ID,
+  HL_SECRET_PREMASTER,
+  HL_SECRET_MASTER,
+  HL_SECRET_KEY_BLOCK,
+  HL_SECRET_CLIENT_WRITE_MAC_KEY,
+  HL_SECRET_SERVER_WRITE_MAC_KEY,
+  HL_SECRET_CLIENT_WRITE_KEY,
+  HL_SECRET_SERVER_WRITE_KEY,
+  HL_SECRET_CLIENT_WRITE_IV,
+  HL_SECRET_SERVER_WRITE_IV,
+  HL_SECRET_CLIENT_VERIFY_DATA,
+  HL_SECRET_SERVER_VERIFY_DATA,
+  HL_N_SECRETS
+} HlSecretId;
+
+const char *hl_secret_key (HlSecretId id);     /* transcript key: "master_secret" */
+const char *hl_secret_formula (HlSecretId id); /* how it is made, in one line */
+
+typedef struct {
+  GBytes *value[HL_N_SECRETS]; /* NULL: never derived */
+} HlSecrets;
+
+typedef struct {
+  char *state;  /* BearSSL engine flags: "SENDAPP|RECVREC", or "CLOSED" */
+  int error;    /* br_ssl_engine_last_error() */
+  guint32 knows; /* bit (1 << HlSecretId) per secret this side holds */
+} HlSideState;
+
+typedef struct {
+  guint8 content_type;
+  guint16 version;
+  guint16 length;
+} HlRecordHeader;
+
+typedef struct {
+  guint index;      /* from 1, across the whole run */
+  guint connection; /* from 1 */
+  HlSide from;
+  char *message; /* "ClientHello", ... */
+  guint8 content_type;
+  int handshake_type; /* -1 when not a handshake message */
+  gboolean encrypted;
+  GBytes *wire;           /* as the sender sent it */
+  GBytes *delivered_wire; /* what the receiver got, when a fault or tamper changed it; else NULL */
+  GBytes *plaintext;      /* encrypted steps: the decrypted content; NULL if it would not decrypt */
+  GArray *records;        /* HlRecordHeader: the records the receiver got */
+  gboolean delivered;
+  char *fault; /* what a fault or tamper did; NULL */
+  GPtrArray *fields;
+  char *summary;     /* one line: what this message does */
+  char *story;       /* where it stands in the classic nine-step story */
+  char *check;       /* Finished: the recomputed verify_data and whether it matches; else NULL */
+  HlSideState after[2]; /* indexed by HlSide */
+} HlStep;
+
+typedef struct {
+  guint index;
+  gboolean resumed;
+  gboolean success;
+  guint version;  /* 0 if none was negotiated */
+  guint16 suite;  /* 0 if none */
+  int curve;      /* -1 if none */
+  char *alpn;
+  char *server_name;
+  int error[2];
+  char *explanation[2];
+  HlSecrets secrets;        /* what the run derived: the client's view, else the server's */
+  HlSecrets server_secrets; /* the server's view, kept when it differs from the client's */
+  gboolean views_differ;
+  GPtrArray *steps; /* HlStep*, borrowed from the run */
+} HlConnection;
+
+typedef struct _HlRun HlRun;
+
+/* The run borrows the scenario: keep it alive as long as the run. */
+HlRun *hl_run_new (const HlScenario *scenario);
+void hl_run_free (HlRun *run);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HlRun, hl_run_free)
+
+const HlScenario *hl_run_get_scenario (HlRun *run);
+
+/* Delivers the next message; FALSE when the run has ended. */
+gboolean hl_run_step (HlRun *run);
+void hl_run_run_to_end (HlRun *run);
+gboolean hl_run_is_finished (HlRun *run);
+
+/* Goes back (or forward) to the state after n steps, replaying from the start. */
+void hl_run_seek (HlRun *run, guint n_steps);
+
+guint hl_run_get_n_steps (HlRun *run);
+const HlStep *hl_run_get_step (HlRun *run, guint i); /* from 0 */
+guint hl_run_get_n_connections (HlRun *run);
+const HlConnection *hl_run_get_connection (HlRun *run, guint i); /* from 0 */
+
+/* The message about to be delivered: NULL when none is waiting. */
+typedef struct {
+  HlSide from;
+  const char *message;
+  GBytes *wire;
+} HlNextMessage;
+gboolean hl_run_peek_next (HlRun *run, HlNextMessage *next);
+/* Tampering: replaces the bytes of the next message, or drops it. Kept across seeks. */
+void hl_run_tamper_next (HlRun *run, GBytes *new_wire);
+void hl_run_drop_next (HlRun *run);
+
+/* Overall result: that of the last connection. */
+gboolean hl_run_succeeded (HlRun *run);
+/* 1 matches [Expect], 0 differs, -1 no [Expect]; why: what differs. */
+int hl_run_check_expect (HlRun *run, char **why);
+/* The [Fault] could not be applied (no such message, offset past its end): message with line. */
+const char *hl_run_get_fault_error (HlRun *run);
+
+G_END_DECLS

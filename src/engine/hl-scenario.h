@@ -1,0 +1,96 @@
+/* hl-scenario.h: a lesson, as loaded from a .scenario file (see docs/scenario-format.md).
+ *
+ * Loading checks everything that can be checked without running: every group
+ * and key is known, every value parses, every PEM file decodes and each
+ * private key matches its certificate. Errors read "FILE:LINE: what is wrong".
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "hl-credentials.h"
+
+G_BEGIN_DECLS
+
+#define HL_SCENARIO_ERROR (hl_scenario_error_quark ())
+GQuark hl_scenario_error_quark (void);
+
+typedef enum {
+  HL_SCENARIO_ERROR_INVALID,
+} HlScenarioError;
+
+/* Largest scenario or PEM file we read: a lesson is a few kilobytes. */
+#define HL_MAX_INPUT_FILE_SIZE (1024 * 1024)
+
+typedef enum { HL_SIDE_CLIENT = 0, HL_SIDE_SERVER = 1 } HlSide;
+
+typedef enum {
+  HL_FAULT_NONE,
+  HL_FAULT_FLIP,
+  HL_FAULT_TRUNCATE,
+  HL_FAULT_DROP,
+} HlFaultAction;
+
+typedef struct {
+  guint version_min, version_max;
+  GArray *suites;  /* guint16 ids, preference order; never empty */
+  guint32 curves;  /* bit (1 << curve id) per curve */
+  char *server_name; /* client only; NULL: no SNI, no name check */
+  GPtrArray *alpn; /* char*, may be empty */
+  HlCredentials *credentials; /* chain and key; NULL when none */
+  HlTrustAnchors *anchors;    /* client: TrustAnchors; server: ClientTrustAnchors */
+  gboolean request_client_certificate;
+  gboolean prefer_client_order;
+  gboolean fail_on_alpn_mismatch;
+} HlSideConfig;
+
+typedef struct {
+  HlSide side;
+  char *message; /* transcript name, e.g. "Finished" */
+  guint nth;     /* from 1 */
+  HlFaultAction action;
+  gsize offset;
+  guint8 mask;
+  gsize length;
+  int line;        /* of the [Fault] group */
+  int message_line;
+  int offset_line; /* of Offset (flip) or Length (truncate) */
+} HlFault;
+
+typedef struct {
+  gboolean present;
+  int outcome; /* -1 unset, 0 failure, 1 success */
+  guint version;  /* 0 unset */
+  guint16 suite;  /* 0 unset */
+  gboolean has_client_error, has_server_error;
+  int client_error, server_error;
+} HlExpect;
+
+typedef struct {
+  char *file;  /* path as given; NULL for a scenario built in code */
+  char *title;
+  char *description;
+  char *seed;
+  char *time_text; /* ISO 8601, as normalised: 2026-01-01T00:00:00Z */
+  gint64 time;     /* seconds since the Unix epoch */
+  HlSideConfig client, server;
+  gboolean has_application;
+  char *client_data, *server_data;
+  gboolean close_notify;
+  gboolean resumption;
+  HlFault fault; /* action HL_FAULT_NONE: no fault */
+  HlExpect expect;
+} HlScenario;
+
+HlScenario *hl_scenario_load (const char *path, GError **error);
+HlScenario *hl_scenario_load_from_data (const char *data, gsize len, const char *name,
+                                        const char *base_dir, GError **error);
+void hl_scenario_free (HlScenario *scenario);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HlScenario, hl_scenario_free)
+
+const char *hl_side_name (HlSide side); /* "client" / "server" */
+
+/* Message names a [Fault] may target: the transcript's "message" values. */
+gboolean hl_message_name_is_valid (const char *name);
+
+G_END_DECLS

@@ -1,0 +1,689 @@
+/* hl-tables.c: numbers to names, and back. */
+#include "hl-tables.h"
+
+#include <bearssl.h>
+#include <string.h>
+
+#define S(id, name, kex, cipher, klen, mac, prf, t12)                                            \
+  {                                                                                          \
+    id, name, kex, cipher, klen, mac, prf, t12                                               \
+  }
+
+/* Every suite BearSSL 0.6 implements, in BearSSL's own default preference order. */
+static const HlSuite suites[] = {
+  S (0xC02B, "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", HL_KEX_ECDHE_ECDSA, HL_CIPHER_AES_GCM, 16, HL_HASH_NONE, HL_HASH_SHA256, TRUE),
+  S (0xC02F, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", HL_KEX_ECDHE_RSA, HL_CIPHER_AES_GCM, 16, HL_HASH_NONE, HL_HASH_SHA256, TRUE),
+  S (0xC02C, "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", HL_KEX_ECDHE_ECDSA, HL_CIPHER_AES_GCM, 32, HL_HASH_NONE, HL_HASH_SHA384, TRUE),
+  S (0xC030, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", HL_KEX_ECDHE_RSA, HL_CIPHER_AES_GCM, 32, HL_HASH_NONE, HL_HASH_SHA384, TRUE),
+  S (0xCCA9, "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", HL_KEX_ECDHE_ECDSA, HL_CIPHER_CHACHA20_POLY1305, 32, HL_HASH_NONE, HL_HASH_SHA256, TRUE),
+  S (0xCCA8, "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256", HL_KEX_ECDHE_RSA, HL_CIPHER_CHACHA20_POLY1305, 32, HL_HASH_NONE, HL_HASH_SHA256, TRUE),
+  S (0xC0AC, "TLS_ECDHE_ECDSA_WITH_AES_128_CCM", HL_KEX_ECDHE_ECDSA, HL_CIPHER_AES_CCM, 16, HL_HASH_NONE, HL_HASH_SHA256, TRUE),
+  S (0xC0AD, "TLS_ECDHE_ECDSA_WITH_AES_256_CCM", HL_KEX_ECDHE_ECDSA, HL_CIPHER_AES_CCM, 32, HL_HASH_NONE, HL_HASH_SHA256, TRUE),
+  S (0xC0AE, "TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8", HL_KEX_ECDHE_ECDSA, HL_CIPHER_AES_CCM8, 16, HL_HASH_NONE, HL_HASH_SHA256, TRUE),
+  S (0xC0AF, "TLS_ECDHE_ECDSA_WITH_AES_256_CCM_8", HL_KEX_ECDHE_ECDSA, HL_CIPHER_AES_CCM8, 32, HL_HASH_NONE, HL_HASH_SHA256, TRUE),
+  S (0xC023, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256", HL_KEX_ECDHE_ECDSA, HL_CIPHER_AES_CBC, 16, HL_HASH_SHA256, HL_HASH_SHA256, TRUE),
+  S (0xC027, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256", HL_KEX_ECDHE_RSA, HL_CIPHER_AES_CBC, 16, HL_HASH_SHA256, HL_HASH_SHA256, TRUE),
+  S (0xC024, "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384", HL_KEX_ECDHE_ECDSA, HL_CIPHER_AES_CBC, 32, HL_HASH_SHA384, HL_HASH_SHA384, TRUE),
+  S (0xC028, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384", HL_KEX_ECDHE_RSA, HL_CIPHER_AES_CBC, 32, HL_HASH_SHA384, HL_HASH_SHA384, TRUE),
+  S (0xC009, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA", HL_KEX_ECDHE_ECDSA, HL_CIPHER_AES_CBC, 16, HL_HASH_SHA1, HL_HASH_SHA256, FALSE),
+  S (0xC013, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", HL_KEX_ECDHE_RSA, HL_CIPHER_AES_CBC, 16, HL_HASH_SHA1, HL_HASH_SHA256, FALSE),
+  S (0xC00A, "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA", HL_KEX_ECDHE_ECDSA, HL_CIPHER_AES_CBC, 32, HL_HASH_SHA1, HL_HASH_SHA256, FALSE),
+  S (0xC014, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA", HL_KEX_ECDHE_RSA, HL_CIPHER_AES_CBC, 32, HL_HASH_SHA1, HL_HASH_SHA256, FALSE),
+  S (0xC02D, "TLS_ECDH_ECDSA_WITH_AES_128_GCM_SHA256", HL_KEX_ECDH_ECDSA, HL_CIPHER_AES_GCM, 16, HL_HASH_NONE, HL_HASH_SHA256, TRUE),
+  S (0xC031, "TLS_ECDH_RSA_WITH_AES_128_GCM_SHA256", HL_KEX_ECDH_RSA, HL_CIPHER_AES_GCM, 16, HL_HASH_NONE, HL_HASH_SHA256, TRUE),
+  S (0xC02E, "TLS_ECDH_ECDSA_WITH_AES_256_GCM_SHA384", HL_KEX_ECDH_ECDSA, HL_CIPHER_AES_GCM, 32, HL_HASH_NONE, HL_HASH_SHA384, TRUE),
+  S (0xC032, "TLS_ECDH_RSA_WITH_AES_256_GCM_SHA384", HL_KEX_ECDH_RSA, HL_CIPHER_AES_GCM, 32, HL_HASH_NONE, HL_HASH_SHA384, TRUE),
+  S (0xC025, "TLS_ECDH_ECDSA_WITH_AES_128_CBC_SHA256", HL_KEX_ECDH_ECDSA, HL_CIPHER_AES_CBC, 16, HL_HASH_SHA256, HL_HASH_SHA256, TRUE),
+  S (0xC029, "TLS_ECDH_RSA_WITH_AES_128_CBC_SHA256", HL_KEX_ECDH_RSA, HL_CIPHER_AES_CBC, 16, HL_HASH_SHA256, HL_HASH_SHA256, TRUE),
+  S (0xC026, "TLS_ECDH_ECDSA_WITH_AES_256_CBC_SHA384", HL_KEX_ECDH_ECDSA, HL_CIPHER_AES_CBC, 32, HL_HASH_SHA384, HL_HASH_SHA384, TRUE),
+  S (0xC02A, "TLS_ECDH_RSA_WITH_AES_256_CBC_SHA384", HL_KEX_ECDH_RSA, HL_CIPHER_AES_CBC, 32, HL_HASH_SHA384, HL_HASH_SHA384, TRUE),
+  S (0xC004, "TLS_ECDH_ECDSA_WITH_AES_128_CBC_SHA", HL_KEX_ECDH_ECDSA, HL_CIPHER_AES_CBC, 16, HL_HASH_SHA1, HL_HASH_SHA256, FALSE),
+  S (0xC00E, "TLS_ECDH_RSA_WITH_AES_128_CBC_SHA", HL_KEX_ECDH_RSA, HL_CIPHER_AES_CBC, 16, HL_HASH_SHA1, HL_HASH_SHA256, FALSE),
+  S (0xC005, "TLS_ECDH_ECDSA_WITH_AES_256_CBC_SHA", HL_KEX_ECDH_ECDSA, HL_CIPHER_AES_CBC, 32, HL_HASH_SHA1, HL_HASH_SHA256, FALSE),
+  S (0xC00F, "TLS_ECDH_RSA_WITH_AES_256_CBC_SHA", HL_KEX_ECDH_RSA, HL_CIPHER_AES_CBC, 32, HL_HASH_SHA1, HL_HASH_SHA256, FALSE),
+  S (0x009C, "TLS_RSA_WITH_AES_128_GCM_SHA256", HL_KEX_RSA, HL_CIPHER_AES_GCM, 16, HL_HASH_NONE, HL_HASH_SHA256, TRUE),
+  S (0x009D, "TLS_RSA_WITH_AES_256_GCM_SHA384", HL_KEX_RSA, HL_CIPHER_AES_GCM, 32, HL_HASH_NONE, HL_HASH_SHA384, TRUE),
+  S (0xC09C, "TLS_RSA_WITH_AES_128_CCM", HL_KEX_RSA, HL_CIPHER_AES_CCM, 16, HL_HASH_NONE, HL_HASH_SHA256, TRUE),
+  S (0xC09D, "TLS_RSA_WITH_AES_256_CCM", HL_KEX_RSA, HL_CIPHER_AES_CCM, 32, HL_HASH_NONE, HL_HASH_SHA256, TRUE),
+  S (0xC0A0, "TLS_RSA_WITH_AES_128_CCM_8", HL_KEX_RSA, HL_CIPHER_AES_CCM8, 16, HL_HASH_NONE, HL_HASH_SHA256, TRUE),
+  S (0xC0A1, "TLS_RSA_WITH_AES_256_CCM_8", HL_KEX_RSA, HL_CIPHER_AES_CCM8, 32, HL_HASH_NONE, HL_HASH_SHA256, TRUE),
+  S (0x003C, "TLS_RSA_WITH_AES_128_CBC_SHA256", HL_KEX_RSA, HL_CIPHER_AES_CBC, 16, HL_HASH_SHA256, HL_HASH_SHA256, TRUE),
+  S (0x003D, "TLS_RSA_WITH_AES_256_CBC_SHA256", HL_KEX_RSA, HL_CIPHER_AES_CBC, 32, HL_HASH_SHA256, HL_HASH_SHA256, TRUE),
+  S (0x002F, "TLS_RSA_WITH_AES_128_CBC_SHA", HL_KEX_RSA, HL_CIPHER_AES_CBC, 16, HL_HASH_SHA1, HL_HASH_SHA256, FALSE),
+  S (0x0035, "TLS_RSA_WITH_AES_256_CBC_SHA", HL_KEX_RSA, HL_CIPHER_AES_CBC, 32, HL_HASH_SHA1, HL_HASH_SHA256, FALSE),
+  S (0xC008, "TLS_ECDHE_ECDSA_WITH_3DES_EDE_CBC_SHA", HL_KEX_ECDHE_ECDSA, HL_CIPHER_3DES_CBC, 24, HL_HASH_SHA1, HL_HASH_SHA256, FALSE),
+  S (0xC012, "TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA", HL_KEX_ECDHE_RSA, HL_CIPHER_3DES_CBC, 24, HL_HASH_SHA1, HL_HASH_SHA256, FALSE),
+  S (0xC003, "TLS_ECDH_ECDSA_WITH_3DES_EDE_CBC_SHA", HL_KEX_ECDH_ECDSA, HL_CIPHER_3DES_CBC, 24, HL_HASH_SHA1, HL_HASH_SHA256, FALSE),
+  S (0xC00D, "TLS_ECDH_RSA_WITH_3DES_EDE_CBC_SHA", HL_KEX_ECDH_RSA, HL_CIPHER_3DES_CBC, 24, HL_HASH_SHA1, HL_HASH_SHA256, FALSE),
+  S (0x000A, "TLS_RSA_WITH_3DES_EDE_CBC_SHA", HL_KEX_RSA, HL_CIPHER_3DES_CBC, 24, HL_HASH_SHA1, HL_HASH_SHA256, FALSE),
+};
+
+const HlSuite *
+hl_suite_nth (guint i)
+{
+  return i < G_N_ELEMENTS (suites) ? &suites[i] : NULL;
+}
+
+const HlSuite *
+hl_suite_by_id (guint16 id)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (suites); i++)
+    if (suites[i].id == id)
+      return &suites[i];
+  return NULL;
+}
+
+const HlSuite *
+hl_suite_by_name (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (suites); i++)
+    if (g_ascii_strcasecmp (suites[i].name, name) == 0)
+      return &suites[i];
+  return NULL;
+}
+
+gboolean
+hl_suite_is_ecdhe (const HlSuite *suite)
+{
+  return suite->kex == HL_KEX_ECDHE_RSA || suite->kex == HL_KEX_ECDHE_ECDSA;
+}
+
+gboolean
+hl_suite_is_ecdh (const HlSuite *suite)
+{
+  return suite->kex != HL_KEX_RSA;
+}
+
+guint
+hl_suite_mac_key_len (const HlSuite *suite)
+{
+  switch (suite->mac) {
+  case HL_HASH_SHA1:
+    return 20;
+  case HL_HASH_SHA256:
+    return 32;
+  case HL_HASH_SHA384:
+    return 48;
+  default:
+    return 0;
+  }
+}
+
+guint
+hl_suite_fixed_iv_len (const HlSuite *suite, guint version)
+{
+  switch (suite->cipher) {
+  case HL_CIPHER_AES_GCM:
+  case HL_CIPHER_AES_CCM:
+  case HL_CIPHER_AES_CCM8:
+    return 4;
+  case HL_CIPHER_CHACHA20_POLY1305:
+    return 12;
+  case HL_CIPHER_AES_CBC:
+    /* TLS 1.0 chains CBC IVs across records, starting from the key block;
+     * TLS 1.1 and later send an explicit IV in every record. */
+    return version <= 0x0301 ? 16 : 0;
+  case HL_CIPHER_3DES_CBC:
+    return version <= 0x0301 ? 8 : 0;
+  }
+  return 0;
+}
+
+const char *
+hl_kex_name (HlKex kex)
+{
+  switch (kex) {
+  case HL_KEX_RSA:
+    return "RSA";
+  case HL_KEX_ECDHE_RSA:
+    return "ECDHE_RSA";
+  case HL_KEX_ECDHE_ECDSA:
+    return "ECDHE_ECDSA";
+  case HL_KEX_ECDH_RSA:
+    return "ECDH_RSA";
+  case HL_KEX_ECDH_ECDSA:
+    return "ECDH_ECDSA";
+  }
+  return "?";
+}
+
+char *
+hl_describe_suite_id (guint16 id)
+{
+  const HlSuite *s = hl_suite_by_id (id);
+  if (s)
+    return g_strdup_printf ("%s (0x%04x)", s->name, id);
+  if (id == 0x00ff)
+    return g_strdup ("TLS_EMPTY_RENEGOTIATION_INFO_SCSV (0x00ff)");
+  if (id == 0x5600)
+    return g_strdup ("TLS_FALLBACK_SCSV (0x5600)");
+  return g_strdup_printf ("unknown suite (0x%04x)", id);
+}
+
+static const HlNamedId curves[] = {
+  { 29, "x25519" },
+  { 23, "secp256r1" },
+  { 24, "secp384r1" },
+  { 25, "secp521r1" },
+};
+
+const HlNamedId *
+hl_curves (guint *n)
+{
+  *n = G_N_ELEMENTS (curves);
+  return curves;
+}
+
+const HlNamedId *
+hl_curve_by_name (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (curves); i++)
+    if (g_ascii_strcasecmp (curves[i].name, name) == 0)
+      return &curves[i];
+  return NULL;
+}
+
+const char *
+hl_curve_name (guint id)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (curves); i++)
+    if (curves[i].id == id)
+      return curves[i].name;
+  switch (id) {
+  case 30:
+    return "x448";
+  case 26:
+    return "brainpoolP256r1";
+  case 27:
+    return "brainpoolP384r1";
+  case 28:
+    return "brainpoolP512r1";
+  }
+  return NULL;
+}
+
+gboolean
+hl_version_parse (const char *text, guint *version)
+{
+  static const struct {
+    const char *name;
+    guint v;
+  } names[] = { { "TLS1.0", 0x0301 }, { "TLS1.1", 0x0302 }, { "TLS1.2", 0x0303 } };
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_ascii_strcasecmp (names[i].name, text) == 0) {
+      *version = names[i].v;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+const char *
+hl_version_name (guint version)
+{
+  switch (version) {
+  case 0x0300:
+    return "SSL3.0";
+  case 0x0301:
+    return "TLS1.0";
+  case 0x0302:
+    return "TLS1.1";
+  case 0x0303:
+    return "TLS1.2";
+  case 0x0304:
+    return "TLS1.3";
+  }
+  return NULL;
+}
+
+const char *
+hl_version_long_name (guint version)
+{
+  switch (version) {
+  case 0x0300:
+    return "SSL 3.0";
+  case 0x0301:
+    return "TLS 1.0";
+  case 0x0302:
+    return "TLS 1.1";
+  case 0x0303:
+    return "TLS 1.2";
+  case 0x0304:
+    return "TLS 1.3";
+  }
+  return "unknown version";
+}
+
+const char *
+hl_alert_name (guint code)
+{
+  switch (code) {
+  case 0:
+    return "close_notify";
+  case 10:
+    return "unexpected_message";
+  case 20:
+    return "bad_record_mac";
+  case 21:
+    return "decryption_failed";
+  case 22:
+    return "record_overflow";
+  case 30:
+    return "decompression_failure";
+  case 40:
+    return "handshake_failure";
+  case 42:
+    return "bad_certificate";
+  case 43:
+    return "unsupported_certificate";
+  case 44:
+    return "certificate_revoked";
+  case 45:
+    return "certificate_expired";
+  case 46:
+    return "certificate_unknown";
+  case 47:
+    return "illegal_parameter";
+  case 48:
+    return "unknown_ca";
+  case 49:
+    return "access_denied";
+  case 50:
+    return "decode_error";
+  case 51:
+    return "decrypt_error";
+  case 70:
+    return "protocol_version";
+  case 71:
+    return "insufficient_security";
+  case 80:
+    return "internal_error";
+  case 86:
+    return "inappropriate_fallback";
+  case 90:
+    return "user_canceled";
+  case 100:
+    return "no_renegotiation";
+  case 110:
+    return "unsupported_extension";
+  case 112:
+    return "unrecognized_name";
+  case 120:
+    return "no_application_protocol";
+  }
+  return "unknown alert";
+}
+
+const char *
+hl_handshake_type_name (guint type)
+{
+  switch (type) {
+  case 0:
+    return "HelloRequest";
+  case 1:
+    return "ClientHello";
+  case 2:
+    return "ServerHello";
+  case 11:
+    return "Certificate";
+  case 12:
+    return "ServerKeyExchange";
+  case 13:
+    return "CertificateRequest";
+  case 14:
+    return "ServerHelloDone";
+  case 15:
+    return "CertificateVerify";
+  case 16:
+    return "ClientKeyExchange";
+  case 20:
+    return "Finished";
+  }
+  return NULL;
+}
+
+const char *
+hl_content_type_name (guint type)
+{
+  switch (type) {
+  case 20:
+    return "change_cipher_spec";
+  case 21:
+    return "alert";
+  case 22:
+    return "handshake";
+  case 23:
+    return "application_data";
+  }
+  return "unknown";
+}
+
+const char *
+hl_extension_name (guint type)
+{
+  switch (type) {
+  case 0:
+    return "server_name";
+  case 1:
+    return "max_fragment_length";
+  case 5:
+    return "status_request";
+  case 10:
+    return "supported_groups";
+  case 11:
+    return "ec_point_formats";
+  case 13:
+    return "signature_algorithms";
+  case 16:
+    return "application_layer_protocol_negotiation";
+  case 21:
+    return "padding";
+  case 22:
+    return "encrypt_then_mac";
+  case 23:
+    return "extended_master_secret";
+  case 35:
+    return "session_ticket";
+  case 43:
+    return "supported_versions";
+  case 0xff01:
+    return "renegotiation_info";
+  }
+  return "unknown extension";
+}
+
+const char *
+hl_hash_algorithm_name (guint alg)
+{
+  switch (alg) {
+  case 0:
+    return "none";
+  case 1:
+    return "md5";
+  case 2:
+    return "sha1";
+  case 3:
+    return "sha224";
+  case 4:
+    return "sha256";
+  case 5:
+    return "sha384";
+  case 6:
+    return "sha512";
+  case 8:
+    return "intrinsic";
+  }
+  return "unknown";
+}
+
+const char *
+hl_signature_scheme_name (guint scheme)
+{
+  switch (scheme) {
+  case 0x0401:
+    return "rsa_pkcs1_sha256";
+  case 0x0501:
+    return "rsa_pkcs1_sha384";
+  case 0x0601:
+    return "rsa_pkcs1_sha512";
+  case 0x0201:
+    return "rsa_pkcs1_sha1";
+  case 0x0301:
+    return "rsa_pkcs1_sha224";
+  case 0x0403:
+    return "ecdsa_secp256r1_sha256";
+  case 0x0503:
+    return "ecdsa_secp384r1_sha384";
+  case 0x0603:
+    return "ecdsa_secp521r1_sha512";
+  case 0x0203:
+    return "ecdsa_sha1";
+  case 0x0303:
+    return "ecdsa_sha224";
+  case 0x0804:
+    return "rsa_pss_rsae_sha256";
+  case 0x0805:
+    return "rsa_pss_rsae_sha384";
+  case 0x0806:
+    return "rsa_pss_rsae_sha512";
+  case 0x0807:
+    return "ed25519";
+  case 0x0808:
+    return "ed448";
+  }
+  return "unknown scheme";
+}
+
+#define E(x) { x, #x }
+static const struct {
+  int code;
+  const char *name;
+} errors[] = {
+  E (BR_ERR_OK),
+  E (BR_ERR_BAD_PARAM),
+  E (BR_ERR_BAD_STATE),
+  E (BR_ERR_UNSUPPORTED_VERSION),
+  E (BR_ERR_BAD_VERSION),
+  E (BR_ERR_BAD_LENGTH),
+  E (BR_ERR_TOO_LARGE),
+  E (BR_ERR_BAD_MAC),
+  E (BR_ERR_NO_RANDOM),
+  E (BR_ERR_UNKNOWN_TYPE),
+  E (BR_ERR_UNEXPECTED),
+  E (BR_ERR_BAD_CCS),
+  E (BR_ERR_BAD_ALERT),
+  E (BR_ERR_BAD_HANDSHAKE),
+  E (BR_ERR_OVERSIZED_ID),
+  E (BR_ERR_BAD_CIPHER_SUITE),
+  E (BR_ERR_BAD_COMPRESSION),
+  E (BR_ERR_BAD_FRAGLEN),
+  E (BR_ERR_BAD_SECRENEG),
+  E (BR_ERR_EXTRA_EXTENSION),
+  E (BR_ERR_BAD_SNI),
+  E (BR_ERR_BAD_HELLO_DONE),
+  E (BR_ERR_LIMIT_EXCEEDED),
+  E (BR_ERR_BAD_FINISHED),
+  E (BR_ERR_RESUME_MISMATCH),
+  E (BR_ERR_INVALID_ALGORITHM),
+  E (BR_ERR_BAD_SIGNATURE),
+  E (BR_ERR_WRONG_KEY_USAGE),
+  E (BR_ERR_NO_CLIENT_AUTH),
+  E (BR_ERR_IO),
+  E (BR_ERR_X509_INVALID_VALUE),
+  E (BR_ERR_X509_TRUNCATED),
+  E (BR_ERR_X509_EMPTY_CHAIN),
+  E (BR_ERR_X509_INNER_TRUNC),
+  E (BR_ERR_X509_BAD_TAG_CLASS),
+  E (BR_ERR_X509_BAD_TAG_VALUE),
+  E (BR_ERR_X509_INDEFINITE_LENGTH),
+  E (BR_ERR_X509_EXTRA_ELEMENT),
+  E (BR_ERR_X509_UNEXPECTED),
+  E (BR_ERR_X509_NOT_CONSTRUCTED),
+  E (BR_ERR_X509_NOT_PRIMITIVE),
+  E (BR_ERR_X509_PARTIAL_BYTE),
+  E (BR_ERR_X509_BAD_BOOLEAN),
+  E (BR_ERR_X509_OVERFLOW),
+  E (BR_ERR_X509_BAD_DN),
+  E (BR_ERR_X509_BAD_TIME),
+  E (BR_ERR_X509_UNSUPPORTED),
+  E (BR_ERR_X509_LIMIT_EXCEEDED),
+  E (BR_ERR_X509_WRONG_KEY_TYPE),
+  E (BR_ERR_X509_BAD_SIGNATURE),
+  E (BR_ERR_X509_TIME_UNKNOWN),
+  E (BR_ERR_X509_EXPIRED),
+  E (BR_ERR_X509_DN_MISMATCH),
+  E (BR_ERR_X509_BAD_SERVER_NAME),
+  E (BR_ERR_X509_CRITICAL_EXTENSION),
+  E (BR_ERR_X509_NOT_CA),
+  E (BR_ERR_X509_FORBIDDEN_KEY_USAGE),
+  E (BR_ERR_X509_WEAK_PUBLIC_KEY),
+  E (BR_ERR_X509_NOT_TRUSTED),
+};
+#undef E
+
+char *
+hl_error_name (int err)
+{
+  if (err >= BR_ERR_SEND_FATAL_ALERT && err < BR_ERR_SEND_FATAL_ALERT + 256)
+    return g_strdup_printf ("BR_ERR_SEND_FATAL_ALERT+%d", err - BR_ERR_SEND_FATAL_ALERT);
+  if (err >= BR_ERR_RECV_FATAL_ALERT && err < BR_ERR_RECV_FATAL_ALERT + 256)
+    return g_strdup_printf ("BR_ERR_RECV_FATAL_ALERT+%d", err - BR_ERR_RECV_FATAL_ALERT);
+  for (guint i = 0; i < G_N_ELEMENTS (errors); i++)
+    if (errors[i].code == err)
+      return g_strdup (errors[i].name);
+  return g_strdup_printf ("%d", err);
+}
+
+gboolean
+hl_error_parse (const char *text, int *err)
+{
+  char *end = NULL;
+  const char *plus;
+  if (g_ascii_isdigit (text[0])) {
+    gint64 v = g_ascii_strtoll (text, &end, 10);
+    if (*end == '\0' && v >= 0 && v < 1024) {
+      *err = (int) v;
+      return TRUE;
+    }
+    return FALSE;
+  }
+  plus = strchr (text, '+');
+  if (plus) {
+    int base;
+    gint64 alert;
+    if (strncmp (text, "BR_ERR_SEND_FATAL_ALERT+", plus - text + 1) == 0
+        && plus - text == (long) strlen ("BR_ERR_SEND_FATAL_ALERT"))
+      base = BR_ERR_SEND_FATAL_ALERT;
+    else if (strncmp (text, "BR_ERR_RECV_FATAL_ALERT+", plus - text + 1) == 0
+             && plus - text == (long) strlen ("BR_ERR_RECV_FATAL_ALERT"))
+      base = BR_ERR_RECV_FATAL_ALERT;
+    else
+      return FALSE;
+    alert = g_ascii_strtoll (plus + 1, &end, 10);
+    if (plus[1] == '\0' || *end != '\0' || alert < 0 || alert > 255)
+      return FALSE;
+    *err = base + (int) alert;
+    return TRUE;
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (errors); i++)
+    if (strcmp (errors[i].name, text) == 0) {
+      *err = errors[i].code;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+char *
+hl_error_explain (int err)
+{
+  if (err >= BR_ERR_SEND_FATAL_ALERT && err < BR_ERR_SEND_FATAL_ALERT + 256) {
+    int a = err - BR_ERR_SEND_FATAL_ALERT;
+    return g_strdup_printf ("It sent the fatal alert %s (%d) and closed the connection.",
+                            hl_alert_name (a), a);
+  }
+  if (err >= BR_ERR_RECV_FATAL_ALERT && err < BR_ERR_RECV_FATAL_ALERT + 256) {
+    int a = err - BR_ERR_RECV_FATAL_ALERT;
+    return g_strdup_printf ("It received the fatal alert %s (%d) from its peer and closed.",
+                            hl_alert_name (a), a);
+  }
+  switch (err) {
+  case BR_ERR_OK:
+    return g_strdup ("No error.");
+  case BR_ERR_BAD_MAC:
+    return g_strdup ("A record failed its integrity check (MAC or AEAD tag): the bytes were "
+                     "changed in transit or the keys differ.");
+  case BR_ERR_UNEXPECTED:
+    return g_strdup ("A message arrived that is not allowed at this point of the handshake.");
+  case BR_ERR_BAD_HANDSHAKE:
+    return g_strdup ("A handshake message could not be decoded.");
+  case BR_ERR_BAD_SIGNATURE:
+    return g_strdup ("A signature did not verify: the signed data or the signature was changed.");
+  case BR_ERR_BAD_FINISHED:
+    return g_strdup ("The peer's Finished did not match: the two sides saw different handshakes "
+                     "or derived different keys.");
+  case BR_ERR_BAD_CIPHER_SUITE:
+    return g_strdup ("The server chose a cipher suite the client did not offer.");
+  case BR_ERR_UNSUPPORTED_VERSION:
+    return g_strdup ("No protocol version both sides accept.");
+  case BR_ERR_BAD_VERSION:
+    return g_strdup ("A record or message carried an unexpected protocol version.");
+  case BR_ERR_BAD_LENGTH:
+    return g_strdup ("A record had an impossible length.");
+  case BR_ERR_NO_CLIENT_AUTH:
+    return g_strdup ("The server asked for a client certificate and got none it could accept.");
+  case BR_ERR_BAD_CCS:
+    return g_strdup ("The ChangeCipherSpec message was malformed.");
+  case BR_ERR_BAD_SNI:
+    return g_strdup ("The server name extension was malformed.");
+  case BR_ERR_BAD_HELLO_DONE:
+    return g_strdup ("The ServerHelloDone message was malformed.");
+  case BR_ERR_X509_NOT_TRUSTED:
+    return g_strdup ("The certificate chain does not lead to a trusted CA.");
+  case BR_ERR_X509_EXPIRED:
+    return g_strdup ("A certificate is outside its validity period (expired or not yet valid) "
+                     "at the scenario's clock.");
+  case BR_ERR_X509_BAD_SERVER_NAME:
+    return g_strdup ("The certificate does not name the server the client asked for.");
+  case BR_ERR_X509_BAD_SIGNATURE:
+    return g_strdup ("A certificate's signature does not verify with its issuer's key.");
+  case BR_ERR_X509_DN_MISMATCH:
+    return g_strdup ("The chain is broken: a certificate's issuer is not the next one's subject.");
+  case BR_ERR_X509_EMPTY_CHAIN:
+    return g_strdup ("The peer sent no certificate.");
+  case BR_ERR_X509_NOT_CA:
+    return g_strdup ("A certificate used as a CA is not marked as one.");
+  case BR_ERR_X509_WEAK_PUBLIC_KEY:
+    return g_strdup ("A key in the chain is too small.");
+  case BR_ERR_X509_UNSUPPORTED:
+    return g_strdup ("The certificate uses an algorithm BearSSL does not support.");
+  case BR_ERR_X509_FORBIDDEN_KEY_USAGE:
+    return g_strdup ("The certificate's key usage forbids this use.");
+  case BR_ERR_WRONG_KEY_USAGE:
+    return g_strdup ("The peer's key cannot be used for this cipher suite's key exchange.");
+  case BR_ERR_LIMIT_EXCEEDED:
+    return g_strdup ("A message exceeded one of BearSSL's limits.");
+  case BR_ERR_IO:
+    return g_strdup ("An I/O error.");
+  }
+  if (err >= 32 && err < 64)
+    return g_strdup ("The certificate could not be parsed or validated.");
+  return g_strdup ("BearSSL stopped with this error.");
+}
+
+int
+hl_error_rfc_alert (int err)
+{
+  switch (err) {
+  case BR_ERR_BAD_MAC:
+    return 20;
+  case BR_ERR_UNEXPECTED:
+  case BR_ERR_BAD_CCS:
+    return 10;
+  case BR_ERR_BAD_SIGNATURE:
+  case BR_ERR_BAD_FINISHED:
+    return 51;
+  case BR_ERR_BAD_HANDSHAKE:
+  case BR_ERR_BAD_LENGTH:
+  case BR_ERR_BAD_HELLO_DONE:
+  case BR_ERR_BAD_SNI:
+    return 50;
+  case BR_ERR_BAD_CIPHER_SUITE:
+    return 47;
+  case BR_ERR_UNSUPPORTED_VERSION:
+  case BR_ERR_BAD_VERSION:
+    return 70;
+  case BR_ERR_NO_CLIENT_AUTH:
+    return 40;
+  case BR_ERR_X509_NOT_TRUSTED:
+  case BR_ERR_X509_DN_MISMATCH:
+    return 48;
+  case BR_ERR_X509_EXPIRED:
+    return 45;
+  case BR_ERR_X509_UNSUPPORTED:
+    return 43;
+  case BR_ERR_WRONG_KEY_USAGE:
+    return 43;
+  }
+  if (err >= 32 && err < 64)
+    return 42;
+  return -1;
+}

@@ -1,0 +1,90 @@
+/* hl-tables.h: the names TLS gives to numbers.
+ *
+ * Everything a person reads instead of a number lives here: cipher suites
+ * (IANA name, id, and how they are built), curves, versions, alerts, handshake
+ * message types, extensions, signature algorithms and BearSSL's error codes.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* How the premaster secret is agreed on. */
+typedef enum {
+  HL_KEX_RSA,         /* client encrypts a random premaster to the server's RSA key */
+  HL_KEX_ECDHE_RSA,   /* ephemeral ECDH, server signs its share with RSA */
+  HL_KEX_ECDHE_ECDSA, /* ephemeral ECDH, server signs its share with ECDSA */
+  HL_KEX_ECDH_RSA,    /* static ECDH: the server's certificate holds its share */
+  HL_KEX_ECDH_ECDSA,
+} HlKex;
+
+typedef enum {
+  HL_CIPHER_3DES_CBC,
+  HL_CIPHER_AES_CBC,
+  HL_CIPHER_AES_GCM,
+  HL_CIPHER_AES_CCM,
+  HL_CIPHER_AES_CCM8,
+  HL_CIPHER_CHACHA20_POLY1305,
+} HlCipher;
+
+typedef enum {
+  HL_HASH_NONE = 0, /* AEAD suites carry no record MAC */
+  HL_HASH_MD5 = 1,
+  HL_HASH_SHA1 = 2,
+  HL_HASH_SHA256 = 4,
+  HL_HASH_SHA384 = 5,
+} HlHash;
+
+typedef struct {
+  guint16 id;
+  const char *name;
+  HlKex kex;
+  HlCipher cipher;
+  guint key_len;  /* bytes of the bulk cipher key */
+  HlHash mac;     /* record MAC hash; HL_HASH_NONE for AEAD */
+  HlHash prf;     /* PRF hash in TLS 1.2 */
+  gboolean tls12; /* only defined for TLS 1.2 */
+} HlSuite;
+
+const HlSuite *hl_suite_by_id (guint16 id);
+const HlSuite *hl_suite_by_name (const char *name);
+const HlSuite *hl_suite_nth (guint i); /* NULL past the end */
+gboolean hl_suite_is_ecdhe (const HlSuite *suite);
+gboolean hl_suite_is_ecdh (const HlSuite *suite); /* static or ephemeral */
+guint hl_suite_mac_key_len (const HlSuite *suite);
+guint hl_suite_fixed_iv_len (const HlSuite *suite, guint version);
+const char *hl_kex_name (HlKex kex);
+
+/* A name for any suite id, even those BearSSL lacks (for decoding). */
+char *hl_describe_suite_id (guint16 id);
+
+typedef struct {
+  guint16 id;
+  const char *name;
+} HlNamedId;
+
+const HlNamedId *hl_curve_by_name (const char *name);
+const char *hl_curve_name (guint id); /* NULL if unknown */
+const HlNamedId *hl_curves (guint *n);
+
+gboolean hl_version_parse (const char *text, guint *version);
+const char *hl_version_name (guint version); /* "TLS1.2"; NULL if unknown */
+const char *hl_version_long_name (guint version);
+
+const char *hl_alert_name (guint code);
+const char *hl_handshake_type_name (guint type); /* transcript names: "ClientHello" */
+const char *hl_content_type_name (guint type);
+const char *hl_extension_name (guint type);
+const char *hl_signature_scheme_name (guint scheme);
+const char *hl_hash_algorithm_name (guint alg);
+
+/* BearSSL error codes as macro names, "BR_ERR_SEND_FATAL_ALERT+40" for alerts. */
+char *hl_error_name (int err);
+gboolean hl_error_parse (const char *text, int *err);
+/* One plain sentence on what the error means. */
+char *hl_error_explain (int err);
+/* The alert an RFC 5246 peer would have sent for this failure, or -1. */
+int hl_error_rfc_alert (int err);
+
+G_END_DECLS

@@ -1,0 +1,501 @@
+/* hl-transcript.c: the run as JSON, Markdown, text and key log. */
+#include "hl-transcript.h"
+#include "hl-decode.h"
+#include "hl-tables.h"
+
+#include <errno.h>
+#include <string.h>
+
+/* ---------- JSON ---------- */
+
+static void
+json_string (GString *out, const char *s)
+{
+  g_string_append_c (out, '"');
+  for (const unsigned char *p = (const unsigned char *) (s ? s : ""); *p; p++) {
+    switch (*p) {
+    case '"':
+      g_string_append (out, "\\\"");
+      break;
+    case '\\':
+      g_string_append (out, "\\\\");
+      break;
+    case '\n':
+      g_string_append (out, "\\n");
+      break;
+    case '\r':
+      g_string_append (out, "\\r");
+      break;
+    case '\t':
+      g_string_append (out, "\\t");
+      break;
+    default:
+      if (*p < 0x20)
+        g_string_append_printf (out, "\\u%04x", *p);
+      else
+        g_string_append_c (out, *p);
+    }
+  }
+  g_string_append_c (out, '"');
+}
+
+static void
+json_string_or_null (GString *out, const char *s)
+{
+  if (s)
+    json_string (out, s);
+  else
+    g_string_append (out, "null");
+}
+
+static void
+json_hex (GString *out, GBytes *b)
+{
+  g_autofree char *hex = hl_hex_bytes (b);
+  json_string (out, hex);
+}
+
+static void
+indent (GString *out, int level)
+{
+  g_string_append_c (out, '\n');
+  for (int i = 0; i < level; i++)
+    g_string_append (out, "  ");
+}
+
+static void
+json_fields (GString *out, GPtrArray *fields, int level)
+{
+  g_string_append_c (out, '[');
+  for (guint i = 0; fields && i < fields->len; i++) {
+    HlField *f = g_ptr_array_index (fields, i);
+    if (i)
+      g_string_append_c (out, ',');
+    indent (out, level + 1);
+    g_string_append (out, "{ \"name\": ");
+    json_string (out, f->name);
+    g_string_append (out, ", \"value\": ");
+    json_string (out, f->value);
+    g_string_append_printf (out, ", \"offset\": %zu, \"length\": %zu, \"explanation\": ",
+                            f->offset, f->length);
+    json_string (out, f->explanation);
+    g_string_append (out, ", \"children\": ");
+    if (f->children->len)
+      json_fields (out, f->children, level + 1);
+    else
+      g_string_append (out, "[]");
+    g_string_append (out, " }");
+  }
+  if (fields && fields->len)
+    indent (out, level);
+  g_string_append_c (out, ']');
+}
+
+static void
+json_side_state (GString *out, const HlSideState *s)
+{
+  gboolean first = TRUE;
+  g_string_append (out, "{ \"state\": ");
+  json_string (out, s->state);
+  g_string_append_printf (out, ", \"error\": %d, \"knows\": [", s->error);
+  for (int i = 0; i < HL_N_SECRETS; i++)
+    if (s->knows & (1u << i)) {
+      if (!first)
+        g_string_append (out, ", ");
+      json_string (out, hl_secret_key (i));
+      first = FALSE;
+    }
+  g_string_append (out, "] }");
+}
+
+static void
+json_secrets (GString *out, const HlSecrets *s, gboolean resumed, int level)
+{
+  gboolean first = TRUE;
+  g_string_append_c (out, '{');
+  for (int i = 0; i < HL_N_SECRETS; i++) {
+    if (!s->value[i] || (resumed && i == HL_SECRET_PREMASTER))
+      continue;
+    if (!first)
+      g_string_append_c (out, ',');
+    indent (out, level + 1);
+    json_string (out, hl_secret_key (i));
+    g_string_append (out, ": ");
+    json_hex (out, s->value[i]);
+    first = FALSE;
+  }
+  if (!first)
+    indent (out, level);
+  g_string_append_c (out, '}');
+}
+
+static void
+json_step (GString *out, const HlStep *st, int L)
+{
+  g_string_append_c (out, '{');
+  indent (out, L + 1);
+  g_string_append_printf (out, "\"index\": %u, \"connection\": %u, \"from\": ", st->index,
+                          st->connection);
+  json_string (out, hl_side_name (st->from));
+  g_string_append (out, ", \"message\": ");
+  json_string (out, st->message);
+  g_string_append_printf (out, ", \"content_type\": %u, \"handshake_type\": ", st->content_type);
+  if (st->handshake_type >= 0)
+    g_string_append_printf (out, "%d", st->handshake_type);
+  else
+    g_string_append (out, "null");
+  g_string_append_printf (out, ", \"encrypted\": %s,", st->encrypted ? "true" : "false");
+  indent (out, L + 1);
+  g_string_append (out, "\"summary\": ");
+  json_string (out, st->summary);
+  g_string_append_c (out, ',');
+  indent (out, L + 1);
+  g_string_append (out, "\"story\": ");
+  json_string (out, st->story);
+  g_string_append_c (out, ',');
+  indent (out, L + 1);
+  g_string_append (out, "\"wire\": ");
+  json_hex (out, st->wire);
+  g_string_append_c (out, ',');
+  if (st->encrypted) {
+    indent (out, L + 1);
+    g_string_append (out, "\"plaintext\": ");
+    if (st->plaintext)
+      json_hex (out, st->plaintext);
+    else
+      g_string_append (out, "null");
+    g_string_append_c (out, ',');
+  }
+  if (st->delivered_wire) {
+    indent (out, L + 1);
+    g_string_append (out, "\"delivered_wire\": ");
+    json_hex (out, st->delivered_wire);
+    g_string_append_c (out, ',');
+  }
+  if (st->check) {
+    indent (out, L + 1);
+    g_string_append (out, "\"check\": ");
+    json_string (out, st->check);
+    g_string_append_c (out, ',');
+  }
+  indent (out, L + 1);
+  g_string_append (out, "\"records\": [");
+  for (guint i = 0; i < st->records->len; i++) {
+    const HlRecordHeader *r = &g_array_index (st->records, HlRecordHeader, i);
+    g_string_append_printf (out, "%s{ \"content_type\": %u, \"version\": \"0x%04x\", \"length\": %u }",
+                            i ? ", " : "", r->content_type, r->version, r->length);
+  }
+  g_string_append_printf (out, "], \"delivered\": %s, \"fault\": ",
+                          st->delivered ? "true" : "false");
+  json_string_or_null (out, st->fault);
+  g_string_append_c (out, ',');
+  indent (out, L + 1);
+  g_string_append (out, "\"fields\": ");
+  json_fields (out, st->fields, L + 1);
+  g_string_append_c (out, ',');
+  indent (out, L + 1);
+  g_string_append (out, "\"client_after\": ");
+  json_side_state (out, &st->after[HL_SIDE_CLIENT]);
+  g_string_append_c (out, ',');
+  indent (out, L + 1);
+  g_string_append (out, "\"server_after\": ");
+  json_side_state (out, &st->after[HL_SIDE_SERVER]);
+  indent (out, L);
+  g_string_append_c (out, '}');
+}
+
+static void
+json_side_end (GString *out, const HlConnection *c, HlSide side)
+{
+  g_autofree char *name = hl_error_name (c->error[side]);
+  g_string_append_printf (out, "{ \"error\": %d, \"error_name\": ", c->error[side]);
+  json_string (out, name);
+  g_string_append (out, ", \"explanation\": ");
+  json_string (out, c->explanation[side]);
+  g_string_append (out, " }");
+}
+
+char *
+hl_transcript_to_json (HlRun *run)
+{
+  const HlScenario *s = hl_run_get_scenario (run);
+  GString *out = g_string_new (NULL);
+  char *why = NULL;
+  int expected = hl_run_check_expect (run, &why);
+  g_free (why);
+  g_string_append (out, "{");
+  indent (out, 1);
+  g_string_append (out, "\"format\": 1,");
+  indent (out, 1);
+  g_string_append (out, "\"scenario\": { \"title\": ");
+  json_string (out, s->title);
+  g_string_append (out, ", \"file\": ");
+  if (s->file) {
+    g_autofree char *base = g_path_get_basename (s->file);
+    json_string (out, base);
+  } else {
+    g_string_append (out, "null");
+  }
+  g_string_append (out, ", \"seed\": ");
+  json_string (out, s->seed);
+  g_string_append (out, ", \"time\": ");
+  json_string (out, s->time_text);
+  g_string_append (out, ", \"description\": ");
+  json_string (out, s->description);
+  g_string_append (out, " },");
+  indent (out, 1);
+  g_string_append_printf (out, "\"outcome\": \"%s\",", hl_run_succeeded (run) ? "success" : "failure");
+  indent (out, 1);
+  g_string_append_printf (out, "\"expected\": %s,",
+                          expected < 0 ? "null" : expected ? "true" : "false");
+  indent (out, 1);
+  g_string_append (out, "\"formulas\": {");
+  for (int i = 0; i < HL_N_SECRETS; i++) {
+    g_string_append (out, i ? "," : "");
+    indent (out, 2);
+    json_string (out, hl_secret_key (i));
+    g_string_append (out, ": ");
+    json_string (out, hl_secret_formula (i));
+  }
+  indent (out, 1);
+  g_string_append (out, "},");
+  indent (out, 1);
+  g_string_append (out, "\"connections\": [");
+  for (guint ci = 0; ci < hl_run_get_n_connections (run); ci++) {
+    const HlConnection *c = hl_run_get_connection (run, ci);
+    const HlSuite *suite = hl_suite_by_id (c->suite);
+    if (ci)
+      g_string_append_c (out, ',');
+    indent (out, 2);
+    g_string_append_c (out, '{');
+    indent (out, 3);
+    g_string_append_printf (out, "\"index\": %u, \"resumed\": %s, \"outcome\": \"%s\",", c->index,
+                            c->resumed ? "true" : "false", c->success ? "success" : "failure");
+    indent (out, 3);
+    g_string_append (out, "\"negotiated\": { \"version\": ");
+    json_string_or_null (out, c->version ? hl_version_name (c->version) : NULL);
+    g_string_append (out, ", \"cipher_suite\": ");
+    json_string_or_null (out, suite ? suite->name : NULL);
+    g_string_append (out, ", \"cipher_suite_id\": ");
+    if (c->suite)
+      g_string_append_printf (out, "%u", c->suite);
+    else
+      g_string_append (out, "null");
+    g_string_append (out, ", \"curve\": ");
+    json_string_or_null (out, c->curve > 0 ? hl_curve_name (c->curve) : NULL);
+    g_string_append (out, ", \"alpn\": ");
+    json_string_or_null (out, c->alpn);
+    g_string_append (out, ", \"server_name\": ");
+    json_string_or_null (out, c->server_name);
+    g_string_append (out, " },");
+    indent (out, 3);
+    g_string_append (out, "\"client\": ");
+    json_side_end (out, c, HL_SIDE_CLIENT);
+    g_string_append_c (out, ',');
+    indent (out, 3);
+    g_string_append (out, "\"server\": ");
+    json_side_end (out, c, HL_SIDE_SERVER);
+    g_string_append_c (out, ',');
+    indent (out, 3);
+    g_string_append (out, "\"secrets\": ");
+    json_secrets (out, &c->secrets, c->resumed, 3);
+    g_string_append_c (out, ',');
+    if (c->views_differ) {
+      indent (out, 3);
+      g_string_append (out, "\"server_secrets\": ");
+      json_secrets (out, &c->server_secrets, c->resumed, 3);
+      g_string_append_c (out, ',');
+    }
+    indent (out, 3);
+    g_string_append (out, "\"steps\": [");
+    for (guint si = 0; si < c->steps->len; si++) {
+      if (si)
+        g_string_append_c (out, ',');
+      indent (out, 4);
+      json_step (out, g_ptr_array_index (c->steps, si), 4);
+    }
+    if (c->steps->len)
+      indent (out, 3);
+    g_string_append (out, "]");
+    indent (out, 2);
+    g_string_append_c (out, '}');
+  }
+  indent (out, 1);
+  g_string_append (out, "]\n}\n");
+  return g_string_free (out, FALSE);
+}
+
+/* ---------- Markdown and text ---------- */
+
+static void
+md_fields (GString *out, GPtrArray *fields, int depth)
+{
+  for (guint i = 0; fields && i < fields->len; i++) {
+    HlField *f = g_ptr_array_index (fields, i);
+    g_autofree char *value = g_strdup (f->value);
+    for (char *p = value; *p; p++)
+      if (*p == '\n' || *p == '|')
+        *p = ' ';
+    for (int d = 0; d < depth; d++)
+      g_string_append (out, "  ");
+    g_string_append_printf (out, "- **%s** `[%zu+%zu]`: %s", f->name, f->offset, f->length,
+                            value);
+    if (*f->explanation)
+      g_string_append_printf (out, " — %s", f->explanation);
+    g_string_append_c (out, '\n');
+    md_fields (out, f->children, depth + 1);
+  }
+}
+
+static void
+append_hex_block (GString *out, GBytes *b, const char *prefix)
+{
+  gsize len;
+  const guint8 *d = g_bytes_get_data (b, &len);
+  for (gsize off = 0; off < len; off += 16) {
+    g_string_append_printf (out, "%s%04zx  ", prefix, off);
+    for (gsize i = off; i < off + 16 && i < len; i++)
+      g_string_append_printf (out, "%02x ", d[i]);
+    g_string_append_c (out, '\n');
+  }
+}
+
+static void
+write_secrets_list (GString *out, const HlSecrets *s, gboolean resumed, gboolean md)
+{
+  for (int i = 0; i < HL_N_SECRETS; i++) {
+    g_autofree char *hex = NULL;
+    if (!s->value[i] || (resumed && i == HL_SECRET_PREMASTER))
+      continue;
+    hex = hl_hex_bytes (s->value[i]);
+    if (md)
+      g_string_append_printf (out, "| %s | `%s` | %s |\n", hl_secret_key (i),
+                              *hex ? hex : "(empty)", hl_secret_formula (i));
+    else
+      g_string_append_printf (out, "  %-22s %s\n", hl_secret_key (i), *hex ? hex : "(empty)");
+  }
+}
+
+static char *
+render (HlRun *run, gboolean md)
+{
+  const HlScenario *s = hl_run_get_scenario (run);
+  GString *out = g_string_new (NULL);
+  char *why = NULL;
+  int expected = hl_run_check_expect (run, &why);
+  if (md)
+    g_string_append_printf (out, "# %s\n\n%s\n\nSeed `%s`, clock %s.\n\n", s->title,
+                            s->description, s->seed, s->time_text);
+  else
+    g_string_append_printf (out, "%s\n%s\n\n", s->title, s->description);
+  for (guint ci = 0; ci < hl_run_get_n_connections (run); ci++) {
+    const HlConnection *c = hl_run_get_connection (run, ci);
+    const HlSuite *suite = hl_suite_by_id (c->suite);
+    if (md)
+      g_string_append_printf (out, "## Connection %u%s: %s\n\n", c->index,
+                              c->resumed ? " (resumed)" : "", c->success ? "success" : "failure");
+    else
+      g_string_append_printf (out, "== Connection %u%s: %s ==\n", c->index,
+                              c->resumed ? " (resumed)" : "", c->success ? "success" : "failure");
+    g_string_append_printf (out, "%sNegotiated: %s, %s%s%s%s\n", md ? "" : "  ",
+                            c->version ? hl_version_long_name (c->version) : "no version",
+                            suite ? suite->name : "no cipher suite",
+                            c->curve > 0 ? ", curve " : "",
+                            c->curve > 0 ? hl_curve_name (c->curve) : "",
+                            c->alpn ? ", ALPN " : "");
+    if (c->alpn)
+      g_string_append_printf (out, "%s%s\n", md ? "" : "  ", c->alpn);
+    if (md)
+      g_string_append_c (out, '\n');
+    for (guint si = 0; si < c->steps->len; si++) {
+      const HlStep *st = g_ptr_array_index (c->steps, si);
+      const char *arrow = st->from == HL_SIDE_CLIENT ? "client → server" : "server → client";
+      if (md) {
+        g_string_append_printf (out, "### Step %u: %s, %s%s\n\n%s %s\n\n", st->index, arrow,
+                                st->message, st->encrypted ? " (encrypted)" : "", st->summary,
+                                st->story);
+        if (st->fault)
+          g_string_append_printf (out, "**Fault:** %s\n\n", st->fault);
+        if (!st->delivered)
+          g_string_append (out, "**Not delivered.**\n\n");
+        if (st->check)
+          g_string_append_printf (out, "**Check:** %s\n\n", st->check);
+        md_fields (out, st->fields, 0);
+        g_string_append (out, "\n```\n");
+        append_hex_block (out, st->encrypted && st->plaintext ? st->plaintext : st->wire, "");
+        g_string_append (out, "```\n\n");
+        g_string_append_printf (out, "After: client `%s` (error %d), server `%s` (error %d)\n\n",
+                                st->after[0].state, st->after[0].error, st->after[1].state,
+                                st->after[1].error);
+      } else {
+        g_string_append_printf (out, "%3u  %s  %-18s %5zu bytes%s%s%s\n", st->index, arrow,
+                                st->message, g_bytes_get_size (st->wire),
+                                st->encrypted ? "  encrypted" : "",
+                                st->fault ? "  FAULT: " : "", st->fault ? st->fault : "");
+        g_string_append_printf (out, "     %s\n", st->summary);
+        if (st->check)
+          g_string_append_printf (out, "     %s\n", st->check);
+      }
+    }
+    if (md) {
+      g_string_append (out, "### Secrets\n\n| secret | value | how it is made |\n|---|---|---|\n");
+      write_secrets_list (out, &c->secrets, c->resumed, TRUE);
+      g_string_append_printf (out, "\n- Client: %s\n- Server: %s\n\n", c->explanation[0],
+                              c->explanation[1]);
+    } else {
+      g_string_append (out, "  Secrets:\n");
+      write_secrets_list (out, &c->secrets, c->resumed, FALSE);
+      g_string_append_printf (out, "  Client: %s\n  Server: %s\n\n", c->explanation[0],
+                              c->explanation[1]);
+    }
+  }
+  g_string_append_printf (out, "%sOutcome: %s", md ? "**" : "",
+                          hl_run_succeeded (run) ? "success" : "failure");
+  if (expected >= 0)
+    g_string_append_printf (out, "; %s", expected ? "as expected" : "NOT as expected: ");
+  if (why)
+    g_string_append (out, why);
+  g_string_append_printf (out, "%s\n", md ? "**" : "");
+  g_free (why);
+  return g_string_free (out, FALSE);
+}
+
+char *
+hl_transcript_to_markdown (HlRun *run)
+{
+  return render (run, TRUE);
+}
+
+char *
+hl_transcript_to_text (HlRun *run)
+{
+  return render (run, FALSE);
+}
+
+char *
+hl_transcript_to_keylog (HlRun *run)
+{
+  GString *out = g_string_new ("# Handshake Lab key log (NSS format): load it in Wireshark\n");
+  for (guint ci = 0; ci < hl_run_get_n_connections (run); ci++) {
+    const HlConnection *c = hl_run_get_connection (run, ci);
+    g_autofree char *cr = NULL;
+    g_autofree char *ms = NULL;
+    if (!c->secrets.value[HL_SECRET_CLIENT_RANDOM] || !c->secrets.value[HL_SECRET_MASTER])
+      continue;
+    cr = hl_hex_bytes (c->secrets.value[HL_SECRET_CLIENT_RANDOM]);
+    ms = hl_hex_bytes (c->secrets.value[HL_SECRET_MASTER]);
+    g_string_append_printf (out, "CLIENT_RANDOM %s %s\n", cr, ms);
+  }
+  return g_string_free (out, FALSE);
+}
+
+gboolean
+hl_write_file_atomically (const char *path, const char *data, gsize len, GError **error)
+{
+  g_autoptr (GError) e = NULL;
+  if (!g_file_set_contents_full (path, data, len, G_FILE_SET_CONTENTS_CONSISTENT, 0644, &e)) {
+    g_set_error (error, G_FILE_ERROR, e->code, "cannot write %s: %s", path, e->message);
+    return FALSE;
+  }
+  return TRUE;
+}

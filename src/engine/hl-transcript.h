@@ -1,0 +1,20 @@
+/* hl-transcript.h: a run written down: JSON (docs/transcript-json.md), Markdown, plain
+ * text, and the NSS key log Wireshark reads. */
+#pragma once
+
+#include <glib.h>
+
+#include "hl-run.h"
+
+G_BEGIN_DECLS
+
+char *hl_transcript_to_json (HlRun *run);
+char *hl_transcript_to_markdown (HlRun *run);
+char *hl_transcript_to_text (HlRun *run);
+char *hl_transcript_to_keylog (HlRun *run);
+
+/* Writes a file whole or not at all (temporary file, then rename). */
+gboolean hl_write_file_atomically (const char *path, const char *data, gsize len,
+                                   GError **error);
+
+G_END_DECLS
