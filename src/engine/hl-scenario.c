@@ -218,6 +218,10 @@ get_list (Loader *l, const char *group, const char *key, GStrv *out, GError **er
   gsize n = 0;
   g_auto (GStrv) raw = g_key_file_get_string_list (l->kf, group, key, &n, &e);
   g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
+  if (!has_key (l, group, key)) {
+    *out = g_new0 (char *, 1);
+    return TRUE;
+  }
   if (!raw) {
     if (g_error_matches (e, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND)) {
       *out = g_new0 (char *, 1);

@@ -1,0 +1,48 @@
+#include "hl-test-util.h"
+
+#include <unistd.h>
+
+char *
+hl_test_source_path (const char *relative)
+{
+  return g_build_filename (HL_SOURCE_DIR, relative, NULL);
+}
+
+HlScenario *
+hl_test_load_bundled (const char *name)
+{
+  g_autofree char *rel = g_build_filename ("scenarios", name, NULL);
+  g_autofree char *path = hl_test_source_path (rel);
+  g_autoptr (GError) error = NULL;
+  HlScenario *s = hl_scenario_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (s);
+  return s;
+}
+
+char *
+hl_test_write_scenario (const char *text)
+{
+  static char *dir;
+  static guint counter;
+  char *path;
+  if (!dir) {
+    g_autofree char *assets = hl_test_source_path ("assets");
+    g_autofree char *link = NULL;
+    dir = g_dir_make_tmp ("hl-test-XXXXXX", NULL);
+    g_assert_nonnull (dir);
+    link = g_build_filename (dir, "assets", NULL);
+    g_assert_cmpint (symlink (assets, link), ==, 0);
+  }
+  path = g_strdup_printf ("%s/case-%u.scenario", dir, ++counter);
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  return path;
+}
+
+HlRun *
+hl_test_run (const HlScenario *s)
+{
+  HlRun *run = hl_run_new (s);
+  hl_run_run_to_end (run);
+  return run;
+}

@@ -1,0 +1,16 @@
+/* Helpers the engine tests share. */
+#pragma once
+
+#include <glib.h>
+
+#include "hl-run.h"
+#include "hl-scenario.h"
+
+/* Path of a bundled file, from the source tree. */
+char *hl_test_source_path (const char *relative);
+/* Loads scenarios/NAME or fails the test. */
+HlScenario *hl_test_load_bundled (const char *name);
+/* Writes text to a fresh file in a temporary folder that also holds links to assets/. */
+char *hl_test_write_scenario (const char *text);
+/* Runs a scenario to its end. */
+HlRun *hl_test_run (const HlScenario *s);

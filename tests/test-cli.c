@@ -1,0 +1,237 @@
+/* The command line as teachers' scripts use it: outputs, JSON keys, exit statuses. */
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "hl-test-util.h"
+
+static int
+run_cli (const char *const *args, char **out, char **err)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  int status = 0;
+  g_ptr_array_add (argv, (gpointer) HL_EXE);
+  for (int i = 0; args[i]; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, out,
+                               err, &status, &error));
+  g_assert_no_error (error);
+  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
+static char *
+tmp_path (const char *name)
+{
+  static char *dir;
+  if (!dir)
+    dir = g_dir_make_tmp ("hl-cli-XXXXXX", NULL);
+  return g_build_filename (dir, name, NULL);
+}
+
+static void
+test_version_and_lists (void)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  g_auto (GStrv) lines = NULL;
+  const char *v[] = { "--version", NULL };
+  const char *s[] = { "--list-suites", NULL };
+  const char *l[] = { "--list-scenarios", NULL };
+  g_assert_cmpint (run_cli (v, &out, &err), ==, 0);
+  g_assert_true (g_str_has_prefix (out, "handshake-lab "));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (s, &out, &err), ==, 0);
+  lines = g_strsplit (g_strstrip (out), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 45);
+  g_assert_true (g_strv_contains ((const char *const *) lines, "TLS_RSA_WITH_AES_128_GCM_SHA256"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (l, &out, &err), ==, 0);
+  g_assert_nonnull (strstr (out, "01-rsa-key-exchange.scenario\tThe classic handshake"));
+  g_assert_null (strstr (out, "(invalid"));
+}
+
+static void
+test_default_run (void)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  const char *a[] = { "--headless", NULL };
+  g_assert_cmpint (run_cli (a, &out, &err), ==, 0);
+  g_assert_nonnull (strstr (out, "ClientKeyExchange"));
+  g_assert_nonnull (strstr (out, "Outcome: success; as expected"));
+}
+
+static void
+assert_members (JsonObject *o, const char *const *keys)
+{
+  for (int i = 0; keys[i]; i++) {
+    if (!json_object_has_member (o, keys[i]))
+      g_test_message ("missing key %s", keys[i]);
+    g_assert_true (json_object_has_member (o, keys[i]));
+  }
+}
+
+static void
+check_fields (JsonArray *fields)
+{
+  static const char *const keys[] = { "name", "value", "offset", "length", "explanation",
+                                      "children", NULL };
+  for (guint i = 0; i < json_array_get_length (fields); i++) {
+    JsonObject *f = json_array_get_object_element (fields, i);
+    assert_members (f, keys);
+    check_fields (json_object_get_array_member (f, "children"));
+  }
+}
+
+static void
+test_json_follows_spec (void)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *json = tmp_path ("run.json");
+  g_autofree char *opt = g_strdup_printf ("--transcript=%s", json);
+  const char *a[] = { "--headless", opt, NULL };
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  JsonObject *root, *conn;
+  JsonArray *steps;
+  static const char *const top[] = { "format", "scenario", "outcome", "expected", "connections", NULL };
+  static const char *const scen[] = { "title", "file", "seed", "time", NULL };
+  static const char *const con[] = { "index", "resumed", "outcome", "negotiated", "client", "server", "secrets", "steps", NULL };
+  static const char *const neg[] = { "version", "cipher_suite", "cipher_suite_id", "curve", "alpn", "server_name", NULL };
+  static const char *const side[] = { "error", "error_name", "explanation", NULL };
+  static const char *const sec[] = { "client_random", "server_random", "session_id", "premaster_secret", "master_secret", "key_block", "client_write_mac_key", "server_write_mac_key", "client_write_key", "server_write_key", "client_write_iv", "server_write_iv", "client_verify_data", "server_verify_data", NULL };
+  static const char *const step[] = { "index", "from", "message", "content_type", "handshake_type", "encrypted", "wire", "records", "delivered", "fault", "fields", "client_after", "server_after", NULL };
+  static const char *const after[] = { "state", "error", "knows", NULL };
+
+  g_assert_cmpint (run_cli (a, &out, &err), ==, 0);
+  json_parser_load_from_file (parser, json, &error);
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  assert_members (root, top);
+  g_assert_cmpint (json_object_get_int_member (root, "format"), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (root, "outcome"), ==, "success");
+  g_assert_true (json_object_get_boolean_member (root, "expected"));
+  assert_members (json_object_get_object_member (root, "scenario"), scen);
+  conn = json_array_get_object_element (json_object_get_array_member (root, "connections"), 0);
+  assert_members (conn, con);
+  assert_members (json_object_get_object_member (conn, "negotiated"), neg);
+  assert_members (json_object_get_object_member (conn, "client"), side);
+  assert_members (json_object_get_object_member (conn, "server"), side);
+  assert_members (json_object_get_object_member (conn, "secrets"), sec);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (conn, "negotiated"), "version"), ==, "TLS1.2");
+  steps = json_object_get_array_member (conn, "steps");
+  g_assert_cmpuint (json_array_get_length (steps), >=, 9);
+  for (guint i = 0; i < json_array_get_length (steps); i++) {
+    JsonObject *st = json_array_get_object_element (steps, i);
+    assert_members (st, step);
+    g_assert_cmpint (json_object_get_int_member (st, "index"), ==, i + 1);
+    if (json_object_get_boolean_member (st, "encrypted"))
+      g_assert_true (json_object_has_member (st, "plaintext"));
+    assert_members (json_object_get_object_member (st, "client_after"), after);
+    assert_members (json_object_get_object_member (st, "server_after"), after);
+    check_fields (json_object_get_array_member (st, "fields"));
+  }
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (steps, 0), "wire"), !=, "");
+}
+
+static void
+test_markdown_and_keylog (void)
+{
+  g_autofree char *out = NULL, *err = NULL, *md = tmp_path ("run.md"), *kl = tmp_path ("keys.txt");
+  g_autofree char *o1 = g_strdup_printf ("--transcript=%s", md);
+  g_autofree char *o2 = g_strdup_printf ("--keylog=%s", kl);
+  g_autofree char *text = NULL;
+  g_autoptr (GRegex) re = g_regex_new ("^CLIENT_RANDOM [0-9a-f]{64} [0-9a-f]{96}$", G_REGEX_MULTILINE, 0, NULL);
+  const char *a[] = { "--headless", o1, o2, NULL };
+  g_assert_cmpint (run_cli (a, &out, &err), ==, 0);
+  g_assert_true (g_file_get_contents (md, &text, NULL, NULL));
+  g_assert_true (g_str_has_prefix (text, "# The classic handshake"));
+  g_assert_nonnull (strstr (text, "### Step 5: client → server, ClientKeyExchange"));
+  g_free (text);
+  g_assert_true (g_file_get_contents (kl, &text, NULL, NULL));
+  g_assert_true (g_regex_match (re, text, 0, NULL));
+}
+
+static void
+test_invalid_scenario_exit_2 (void)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *path = hl_test_write_scenario ("[Scenario]\nFormat=1\nTitle=t\nBogus=1\n");
+  g_autofree char *prefix = g_strdup_printf ("%s:4: unknown key", path);
+  const char *a[] = { "--headless", path, NULL };
+  const char *u[] = { "--no-such-option", NULL };
+  g_assert_cmpint (run_cli (a, &out, &err), ==, 2);
+  g_assert_true (g_str_has_prefix (err, prefix));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (u, &out, &err), ==, 2);
+}
+
+static void
+test_unexpected_exit_3 (void)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *path = hl_test_write_scenario (
+      "[Scenario]\nFormat=1\nTitle=t\n[Server]\nCertificateChain=assets/pki/server-rsa-chain.pem\n"
+      "PrivateKey=assets/pki/server-rsa.key\n[Expect]\nOutcome=success\n");
+  const char *a[] = { "--headless", path, NULL };
+  /* No trust anchors: the client cannot trust the server, so the run fails. */
+  g_assert_cmpint (run_cli (a, &out, &err), ==, 3);
+  g_assert_nonnull (strstr (out, "NOT as expected"));
+}
+
+static void
+test_unwritable_exit_1 (void)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  const char *a[] = { "--headless", "--transcript=/nonexistent-folder/x.json", NULL };
+  g_assert_cmpint (run_cli (a, &out, &err), ==, 1);
+  g_assert_nonnull (strstr (err, "/nonexistent-folder/x.json"));
+  g_assert_false (g_file_test ("/nonexistent-folder/x.json", G_FILE_TEST_EXISTS));
+}
+
+/* The capture opens decrypted: a Finished (type 20) is only visible with the secrets. */
+static void
+test_pcapng_decrypts (void)
+{
+  g_autofree char *out = NULL, *err = NULL, *pc = tmp_path ("run.pcapng");
+  g_autofree char *o = g_strdup_printf ("--pcapng=%s", pc);
+  g_autofree char *data = NULL;
+  gsize len;
+  const char *a[] = { "--headless", o, NULL };
+  g_autofree char *tshark = g_find_program_in_path ("tshark");
+  g_assert_cmpint (run_cli (a, &out, &err), ==, 0);
+  g_assert_true (g_file_get_contents (pc, &data, &len, NULL));
+  g_assert_cmpuint (len, >, 100);
+  g_assert_cmpmem (data, 4, "\x0a\x0d\x0d\x0a", 4);
+  if (tshark) {
+    g_autofree char *tout = NULL, *terr = NULL;
+    int status;
+    char *argv[] = { tshark, "-r", pc, "-Y", "tls.handshake", "-T", "fields", "-e",
+                     "tls.handshake.type", NULL };
+    g_assert_true (g_spawn_sync (NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &tout, &terr,
+                                 &status, NULL));
+    g_test_message ("tshark: %s", tout);
+    g_assert_nonnull (strstr (tout, "1\n"));
+    g_assert_nonnull (strstr (tout, "16\n"));
+    g_assert_nonnull (strstr (tout, "20\n")); /* Finished: decrypted */
+  } else {
+    g_test_message ("tshark not installed: checked the file header only");
+  }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/cli/version-and-lists", test_version_and_lists);
+  g_test_add_func ("/cli/default-run", test_default_run);
+  g_test_add_func ("/cli/json-follows-spec", test_json_follows_spec);
+  g_test_add_func ("/cli/markdown-and-keylog", test_markdown_and_keylog);
+  g_test_add_func ("/cli/invalid-scenario-exit-2", test_invalid_scenario_exit_2);
+  g_test_add_func ("/cli/unexpected-exit-3", test_unexpected_exit_3);
+  g_test_add_func ("/cli/unwritable-exit-1", test_unwritable_exit_1);
+  g_test_add_func ("/cli/pcapng-decrypts", test_pcapng_decrypts);
+  return g_test_run ();
+}

@@ -1,0 +1,136 @@
+/* Decoders on fixed byte vectors. */
+#include <string.h>
+
+#include "hl-decode.h"
+
+static HlField *
+field (GPtrArray *fields, const char *name)
+{
+  for (guint i = 0; i < fields->len; i++) {
+    HlField *f = g_ptr_array_index (fields, i);
+    if (strcmp (f->name, name) == 0)
+      return f;
+  }
+  return NULL;
+}
+
+static void
+assert_tiles (GPtrArray *fields, gsize len)
+{
+  gsize off = 0;
+  for (guint i = 0; i < fields->len; i++) {
+    HlField *f = g_ptr_array_index (fields, i);
+    g_assert_cmpuint (f->offset, ==, off);
+    off += f->length;
+  }
+  g_assert_cmpuint (off, ==, len);
+}
+
+/* A minimal TLS 1.2 ClientHello: one suite, SNI "a.b", supported_groups x25519. */
+static const guint8 client_hello[] = {
+  0x01, 0x00, 0x00, 0x3f, 0x03, 0x03,
+  /* random */
+  0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23,
+  24, 25, 26, 27, 28,
+  0x00,             /* session id length */
+  0x00, 0x02, 0xc0, 0x2f, /* suites */
+  0x01, 0x00,       /* compression */
+  0x00, 0x14,       /* extensions length: 20 */
+  0x00, 0x00, 0x00, 0x08, 0x00, 0x06, 0x00, 0x00, 0x03, 'a', '.', 'b', /* SNI */
+  0x00, 0x0a, 0x00, 0x04, 0x00, 0x02, 0x00, 0x1d, /* groups */
+};
+
+static void
+test_client_hello (void)
+{
+  HlDecodeContext ctx = { 0 };
+  g_autoptr (GPtrArray) f = hl_decode_handshake (client_hello, sizeof client_hello, &ctx);
+  HlField *suites, *ext, *sni;
+  assert_tiles (f, sizeof client_hello);
+  g_assert_cmpstr (field (f, "Handshake type")->value, ==, "ClientHello (1)");
+  g_assert_cmpstr (field (f, "Client version")->value, ==, "TLS 1.2 (0x0303)");
+  suites = field (f, "Cipher suites");
+  g_assert_cmpuint (suites->children->len, ==, 1);
+  g_assert_cmpstr (((HlField *) g_ptr_array_index (suites->children, 0))->value, ==,
+                   "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 (0xc02f)");
+  ext = field (f, "Extensions");
+  g_assert_cmpstr (ext->value, ==, "2 extensions");
+  sni = g_ptr_array_index (ext->children, 0);
+  g_assert_cmpstr (sni->name, ==, "server_name");
+  g_assert_nonnull (field (sni->children, "Host name"));
+  g_assert_cmpstr (field (sni->children, "Host name")->value, ==, "a.b");
+  g_assert_cmpuint (field (sni->children, "Host name")->offset, ==, sizeof client_hello - 11);
+  g_assert_cmpstr (field (((HlField *) g_ptr_array_index (ext->children, 1))->children, "Group")->value,
+                   ==, "x25519 (29)");
+}
+
+/* A length that runs past the end: decoding stops, the rest is "Undecoded bytes". */
+static void
+test_truncated (void)
+{
+  HlDecodeContext ctx = { 0 };
+  gsize len = 50;
+  g_autoptr (GPtrArray) f = hl_decode_handshake (client_hello, len, &ctx);
+  assert_tiles (f, len);
+  g_assert_nonnull (field (f, "Undecoded bytes"));
+}
+
+static void
+test_every_prefix_tiles (void)
+{
+  HlDecodeContext ctx = { 0x0303, 0xc02f, FALSE };
+  for (gsize len = 0; len <= sizeof client_hello; len++) {
+    g_autoptr (GPtrArray) f = hl_decode_handshake (client_hello, len, &ctx);
+    assert_tiles (f, len);
+  }
+}
+
+static void
+test_alert (void)
+{
+  const guint8 a[] = { 2, 40 };
+  g_autoptr (GPtrArray) f = hl_decode_alert (a, 2);
+  assert_tiles (f, 2);
+  g_assert_cmpstr (field (f, "Level")->value, ==, "fatal (2)");
+  g_assert_cmpstr (field (f, "Description")->value, ==, "handshake_failure (40)");
+}
+
+static void
+test_server_key_exchange (void)
+{
+  /* named_curve x25519, 32-byte point, rsa_pkcs1_sha256, 4-byte signature */
+  guint8 m[4 + 1 + 2 + 1 + 32 + 2 + 2 + 4] = { 12, 0, 0, 44, 3, 0, 29, 32 };
+  HlDecodeContext ctx = { 0x0303, 0xc02f, TRUE };
+  g_autoptr (GPtrArray) f = NULL;
+  m[40] = 0x04;
+  m[41] = 0x01;
+  m[43] = 4;
+  f = hl_decode_handshake (m, sizeof m, &ctx);
+  assert_tiles (f, sizeof m);
+  g_assert_cmpstr (field (f, "Named curve")->value, ==, "x25519 (29)");
+  g_assert_cmpstr (field (f, "Signature algorithm")->value, ==, "rsa_pkcs1_sha256 (0x0401)");
+  g_assert_cmpuint (field (f, "Signature")->length, ==, 4);
+}
+
+static void
+test_encrypted_record_gcm (void)
+{
+  guint8 r[8 + 16 + 16] = { 0 };
+  g_autoptr (GPtrArray) f = hl_decode_encrypted_record (r, sizeof r, 0x0303, 0xc02f);
+  assert_tiles (f, sizeof r);
+  g_assert_cmpuint (field (f, "Explicit nonce")->length, ==, 8);
+  g_assert_cmpuint (field (f, "Authentication tag")->length, ==, 16);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/decode/client-hello", test_client_hello);
+  g_test_add_func ("/decode/truncated", test_truncated);
+  g_test_add_func ("/decode/every-prefix-tiles", test_every_prefix_tiles);
+  g_test_add_func ("/decode/alert", test_alert);
+  g_test_add_func ("/decode/server-key-exchange", test_server_key_exchange);
+  g_test_add_func ("/decode/encrypted-record-gcm", test_encrypted_record_gcm);
+  return g_test_run ();
+}

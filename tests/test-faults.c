@@ -1,0 +1,207 @@
+/* Faults, tampering, stepping back, and resumption: the run reacts as BearSSL really does. */
+#include <bearssl.h>
+#include <string.h>
+
+#include "hl-test-util.h"
+#include "hl-transcript.h"
+
+#define BASE                                                                                    \
+  "[Scenario]\nFormat=1\nTitle=t\n"                                                             \
+  "[Client]\nVersions=TLS1.2\nCipherSuites=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256\n"            \
+  "TrustAnchors=assets/pki/root-ca.crt\nServerName=server.example\n"                           \
+  "[Server]\nCertificateChain=assets/pki/server-rsa-chain.pem\n"                                \
+  "PrivateKey=assets/pki/server-rsa.key\n"
+
+static HlRun *
+run_text (const char *text, HlScenario **out)
+{
+  g_autofree char *path = hl_test_write_scenario (text);
+  g_autoptr (GError) error = NULL;
+  HlScenario *s = hl_scenario_load (path, &error);
+  g_assert_no_error (error);
+  *out = s;
+  return hl_test_run (s);
+}
+
+static const HlStep *
+find_step (HlRun *run, HlSide from, const char *message)
+{
+  for (guint i = 0; i < hl_run_get_n_steps (run); i++) {
+    const HlStep *st = hl_run_get_step (run, i);
+    if (st->from == from && strcmp (st->message, message) == 0)
+      return st;
+  }
+  return NULL;
+}
+
+static void
+test_flip_finished (void)
+{
+  HlScenario *s;
+  HlRun *run = run_text (BASE "[Fault]\nMessage=client:Finished\nAction=flip\nOffset=20\nMask=0x01\n", &s);
+  const HlConnection *c = hl_run_get_connection (run, 0);
+  const HlStep *st = find_step (run, HL_SIDE_CLIENT, "Finished");
+  g_assert_false (c->success);
+  g_assert_cmpint (c->error[HL_SIDE_SERVER], ==, BR_ERR_BAD_MAC);
+  g_assert_nonnull (st->fault);
+  g_assert_nonnull (st->delivered_wire);
+  g_assert_cmpuint (((const guint8 *) g_bytes_get_data (st->wire, NULL))[20] ^ 1, ==,
+                    ((const guint8 *) g_bytes_get_data (st->delivered_wire, NULL))[20]);
+  /* BearSSL sends no alert here: the explanation says what RFC 5246 would. */
+  g_assert_nonnull (strstr (c->explanation[HL_SIDE_SERVER], "bad_record_mac"));
+  hl_run_free (run);
+  hl_scenario_free (s);
+}
+
+static void
+test_flip_client_random (void)
+{
+  HlScenario *s;
+  HlRun *run = run_text (BASE "[Fault]\nMessage=client:ClientHello\nAction=flip\nOffset=11\nMask=1\n", &s);
+  const HlConnection *c = hl_run_get_connection (run, 0);
+  g_assert_false (c->success);
+  g_assert_cmpint (c->error[HL_SIDE_CLIENT], ==, BR_ERR_BAD_SIGNATURE);
+  hl_run_free (run);
+  hl_scenario_free (s);
+}
+
+static void
+test_drop_ccs (void)
+{
+  HlScenario *s;
+  HlRun *run = run_text (BASE "[Fault]\nMessage=client:ChangeCipherSpec\nAction=drop\n", &s);
+  const HlConnection *c = hl_run_get_connection (run, 0);
+  const HlStep *st = find_step (run, HL_SIDE_CLIENT, "ChangeCipherSpec");
+  g_assert_false (st->delivered);
+  g_assert_cmpint (c->error[HL_SIDE_SERVER], ==, BR_ERR_UNEXPECTED);
+  hl_run_free (run);
+  hl_scenario_free (s);
+}
+
+static void
+test_truncate_stalls (void)
+{
+  HlScenario *s;
+  HlRun *run = run_text (BASE "[Fault]\nMessage=server:Certificate\nAction=truncate\nLength=100\n", &s);
+  const HlConnection *c = hl_run_get_connection (run, 0);
+  const HlStep *cert = find_step (run, HL_SIDE_SERVER, "Certificate");
+  g_assert_false (c->success);
+  g_assert_true (g_str_has_prefix (cert->fault, "truncate: only the first 100 of "));
+  g_assert_cmpuint (g_bytes_get_size (cert->delivered_wire), ==, 100);
+  /* The client reads the next messages as the rest of the certificate and waits for
+   * more that never comes: it never answers, and the stall is reported. */
+  for (guint i = cert->index; i < hl_run_get_n_steps (run); i++)
+    g_assert_cmpint (hl_run_get_step (run, i)->from, ==, HL_SIDE_SERVER);
+  g_assert_cmpint (c->error[HL_SIDE_CLIENT], ==, 0);
+  g_assert_nonnull (strstr (c->explanation[HL_SIDE_CLIENT], "waiting"));
+  g_assert_true (hl_run_is_finished (run));
+  hl_run_free (run);
+  hl_scenario_free (s);
+}
+
+/* Tampering by hand changes what the receiver gets, and survives going back. */
+static void
+test_tamper_and_seek (void)
+{
+  HlScenario *s;
+  g_autofree char *path = hl_test_write_scenario (BASE);
+  g_autoptr (GError) error = NULL;
+  HlRun *run;
+  HlNextMessage next;
+  guint n_before;
+  g_autofree char *json_a = NULL;
+  g_autofree char *json_b = NULL;
+  s = hl_scenario_load (path, &error);
+  g_assert_no_error (error);
+  run = hl_run_new (s);
+  /* Step to just before the ServerKeyExchange, then damage its signature. */
+  while (hl_run_peek_next (run, &next) && strcmp (next.message, "ServerKeyExchange") != 0)
+    g_assert_true (hl_run_step (run));
+  n_before = hl_run_get_n_steps (run);
+  {
+    gsize len;
+    guint8 *copy = g_memdup2 (g_bytes_get_data (next.wire, &len), g_bytes_get_size (next.wire));
+    GBytes *b;
+    copy[len - 1] ^= 0x80;
+    b = g_bytes_new_take (copy, len);
+    hl_run_tamper_next (run, b);
+    g_bytes_unref (b);
+  }
+  hl_run_run_to_end (run);
+  g_assert_cmpint (hl_run_get_connection (run, 0)->error[HL_SIDE_CLIENT], ==, BR_ERR_BAD_SIGNATURE);
+  json_a = hl_transcript_to_json (run);
+  /* Back to before the tamper, then forward again: the same run, byte for byte. */
+  hl_run_seek (run, n_before);
+  g_assert_cmpuint (hl_run_get_n_steps (run), ==, n_before);
+  hl_run_run_to_end (run);
+  json_b = hl_transcript_to_json (run);
+  g_assert_cmpstr (json_a, ==, json_b);
+  hl_run_free (run);
+  hl_scenario_free (s);
+}
+
+/* The receiver's state after each step is its real state after that message. */
+static void
+test_state_after_each_message (void)
+{
+  HlScenario *s;
+  HlRun *run = run_text (BASE, &s);
+  const HlStep *cert = find_step (run, HL_SIDE_SERVER, "Certificate");
+  const HlStep *ske = find_step (run, HL_SIDE_SERVER, "ServerKeyExchange");
+  const HlStep *cke = find_step (run, HL_SIDE_CLIENT, "ClientKeyExchange");
+  guint32 pm = 1u << HL_SECRET_PREMASTER;
+  g_assert_nonnull (cert);
+  g_assert_nonnull (ske);
+  g_assert_cmpuint (ske->index, ==, cert->index + 1);
+  g_assert_false (cert->after[HL_SIDE_CLIENT].knows & pm);
+  /* The client computes the premaster before it sends ClientKeyExchange, the server after. */
+  g_assert_true (cke->after[HL_SIDE_CLIENT].knows & pm);
+  g_assert_true (cke->after[HL_SIDE_SERVER].knows & pm);
+  g_assert_false (ske->after[HL_SIDE_SERVER].knows & pm);
+  hl_run_free (run);
+  hl_scenario_free (s);
+}
+
+static void
+test_resumption (void)
+{
+  HlScenario *s;
+  HlRun *run = run_text (BASE "[Resumption]\nEnabled=true\n", &s);
+  const HlConnection *c1, *c2;
+  g_assert_cmpuint (hl_run_get_n_connections (run), ==, 2);
+  c1 = hl_run_get_connection (run, 0);
+  c2 = hl_run_get_connection (run, 1);
+  g_assert_true (c1->success);
+  g_assert_true (c2->success);
+  g_assert_true (c2->resumed);
+  g_assert_true (g_bytes_equal (c1->secrets.value[HL_SECRET_SESSION_ID],
+                                c2->secrets.value[HL_SECRET_SESSION_ID]));
+  g_assert_true (g_bytes_equal (c1->secrets.value[HL_SECRET_MASTER],
+                                c2->secrets.value[HL_SECRET_MASTER]));
+  g_assert_false (g_bytes_equal (c1->secrets.value[HL_SECRET_KEY_BLOCK],
+                                 c2->secrets.value[HL_SECRET_KEY_BLOCK]));
+  /* Abbreviated: ClientHello, ServerHello, server CCS + Finished, client CCS + Finished. */
+  g_assert_cmpuint (c2->steps->len, ==, 6);
+  {
+    const char *order[] = { "ClientHello", "ServerHello", "ChangeCipherSpec", "Finished",
+                            "ChangeCipherSpec", "Finished" };
+    for (guint i = 0; i < 6; i++)
+      g_assert_cmpstr (((HlStep *) g_ptr_array_index (c2->steps, i))->message, ==, order[i]);
+  }
+  hl_run_free (run);
+  hl_scenario_free (s);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/fault/flip-finished", test_flip_finished);
+  g_test_add_func ("/fault/flip-client-random", test_flip_client_random);
+  g_test_add_func ("/fault/drop-ccs", test_drop_ccs);
+  g_test_add_func ("/fault/truncate-stalls", test_truncate_stalls);
+  g_test_add_func ("/run/tamper-and-seek", test_tamper_and_seek);
+  g_test_add_func ("/run/state-after-each-message", test_state_after_each_message);
+  g_test_add_func ("/run/resumption", test_resumption);
+  return g_test_run ();
+}

@@ -1,0 +1,169 @@
+/* Malformed scenarios: each gives "FILE:LINE: what is wrong", never a crash. */
+#include <string.h>
+
+#include "hl-test-util.h"
+
+#define HEAD "[Scenario]\nFormat=1\nTitle=t\n"
+#define SERVER "[Server]\nCertificateChain=assets/pki/server-rsa-chain.pem\nPrivateKey=assets/pki/server-rsa.key\n"
+
+typedef struct {
+  const char *name;
+  const char *text;
+  int line;
+  const char *message; /* a substring the error must contain */
+} Case;
+
+static const Case cases[] = {
+  { "empty", "", 1, "no [Scenario] group" },
+  { "garbage", "\x01\x02\xff\xfe binary", 1, "not a text file" },
+  { "nul-byte", HEAD "Seed=a\0b\n", 4, "not a text file" },
+  { "not-key-value", HEAD "this is not a key\n", 4, "neither a [Group]" },
+  { "key-before-group", "Format=1\n", 1, "before the first group" },
+  { "unknown-group", HEAD "[Clent]\n", 4, "unknown group [Clent]; valid groups: Scenario" },
+  { "unknown-key", HEAD "Titel=x\n", 4, "unknown key \"Titel\" in [Scenario]; valid keys: Format" },
+  { "duplicate-key", HEAD "Title=again\n", 4, "appears twice" },
+  { "wrong-format", "[Scenario]\nFormat=2\nTitle=t\n" SERVER, 2, "Format=2 is not supported" },
+  { "missing-format", "[Scenario]\nTitle=t\n" SERVER, 1, "needs Format=1" },
+  { "missing-title", "[Scenario]\nFormat=1\n" SERVER, 1, "needs a Title" },
+  { "missing-server", HEAD, 1, "no [Server] group" },
+  { "server-no-key", HEAD "[Server]\nCertificateChain=assets/pki/server-rsa-chain.pem\n", 5,
+    "without PrivateKey" },
+  { "unknown-suite", HEAD "[Client]\nCipherSuites=TLS_RSA_WITH_RC4_128_SHA\n" SERVER, 5,
+    "valid suites: TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256" },
+  { "tls13-suite", HEAD "[Client]\nCipherSuites=TLS_AES_128_GCM_SHA256\n" SERVER, 5,
+    "no TLS 1.3" },
+  { "tls13-version", HEAD "[Client]\nVersions=TLS1.2-TLS1.3\n" SERVER, 5,
+    "TLS1.3 is not available: BearSSL 0.6" },
+  { "unknown-version", HEAD "[Client]\nVersions=TLS2\n" SERVER, 5, "unknown version \"TLS2\"" },
+  { "reversed-range", HEAD "[Client]\nVersions=TLS1.2-TLS1.0\n" SERVER, 5, "starts above" },
+  { "unknown-curve", HEAD "[Client]\nCurves=x448\n" SERVER, 5, "valid curves: x25519" },
+  { "bad-boolean", HEAD SERVER "PreferClientOrder=yes\n", 7, "must be true or false" },
+  { "bad-time", "[Scenario]\nFormat=1\nTitle=t\nTime=yesterday\n" SERVER, 4, "not an ISO 8601" },
+  { "missing-pem", HEAD "[Server]\nCertificateChain=assets/pki/nope.pem\nPrivateKey=assets/pki/server-rsa.key\n",
+    5, "cannot read" },
+  { "folder-as-file", HEAD "[Server]\nCertificateChain=assets/pki\nPrivateKey=assets/pki/server-rsa.key\n",
+    5, "is a folder" },
+  { "key-as-certificate", HEAD "[Server]\nCertificateChain=assets/pki/server-rsa.key\nPrivateKey=assets/pki/server-rsa.key\n",
+    5, "holds a private key" },
+  { "certificate-as-key", HEAD "[Server]\nCertificateChain=assets/pki/server-rsa-chain.pem\nPrivateKey=assets/pki/server-rsa.crt\n",
+    6, "holds no private key" },
+  { "key-mismatch", HEAD "[Server]\nCertificateChain=assets/pki/server-rsa-chain.pem\nPrivateKey=assets/pki/client.key\n",
+    6, "does not match" },
+  { "not-pem", HEAD "[Server]\nCertificateChain=assets/pki/generate.sh\nPrivateKey=assets/pki/server-rsa.key\n",
+    5, "no PEM object" },
+  { "trust-anchor-missing", HEAD "[Client]\nTrustAnchors=assets/pki/none.crt\n" SERVER, 5,
+    "TrustAnchors: cannot read" },
+  { "mtls-without-anchors", HEAD SERVER "RequestClientCertificate=true\n", 7,
+    "needs ClientTrustAnchors" },
+  { "fault-no-action", HEAD SERVER "[Fault]\nMessage=client:Finished\n", 7, "needs Action" },
+  { "fault-bad-side", HEAD SERVER "[Fault]\nMessage=middle:Finished\nAction=drop\n", 8,
+    "unknown side" },
+  { "fault-bad-message", HEAD SERVER "[Fault]\nMessage=client:Goodbye\nAction=drop\n", 8,
+    "unknown message \"Goodbye\"; valid messages: ClientHello" },
+  { "fault-bad-action", HEAD SERVER "[Fault]\nMessage=client:Finished\nAction=burn\n", 9,
+    "unknown action" },
+  { "fault-flip-no-mask", HEAD SERVER "[Fault]\nMessage=client:Finished\nAction=flip\nOffset=1\n",
+    9, "needs Offset and Mask" },
+  { "fault-mask-zero", HEAD SERVER "[Fault]\nMessage=client:Finished\nAction=flip\nOffset=1\nMask=0\n",
+    11, "Mask must be 1 to 255" },
+  { "fault-mask-big", HEAD SERVER "[Fault]\nMessage=client:Finished\nAction=flip\nOffset=1\nMask=256\n",
+    11, "not a number from 0 to 255" },
+  { "expect-bad-outcome", HEAD SERVER "[Expect]\nOutcome=maybe\n", 8, "success or failure" },
+  { "expect-bad-error", HEAD SERVER "[Expect]\nClientError=BR_ERR_NOPE\n", 8, "not a BearSSL error" },
+};
+
+static void
+test_case (gconstpointer data)
+{
+  const Case *c = data;
+  g_autofree char *path = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HlScenario) s = NULL;
+  g_autofree char *prefix = NULL;
+  gsize len = strlen (c->text);
+  if (strcmp (c->name, "nul-byte") == 0)
+    len = strlen (HEAD "Seed=a") + 3;
+  path = hl_test_write_scenario ("");
+  g_assert_true (g_file_set_contents (path, c->text, len, NULL));
+  s = hl_scenario_load (path, &error);
+  g_assert_null (s);
+  g_assert_nonnull (error);
+  prefix = g_strdup_printf ("%s:%d: ", path, c->line);
+  if (!g_str_has_prefix (error->message, prefix) || !strstr (error->message, c->message))
+    g_test_message ("got: %s", error->message);
+  g_assert_true (g_str_has_prefix (error->message, prefix));
+  g_assert_nonnull (strstr (error->message, c->message));
+}
+
+static void
+test_huge_file (void)
+{
+  g_autofree char *path = hl_test_write_scenario ("");
+  gsize size = 2 * 1024 * 1024;
+  g_autofree char *big = g_malloc (size);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HlScenario) s = NULL;
+  memset (big, '#', size);
+  g_assert_true (g_file_set_contents (path, big, size, NULL));
+  s = hl_scenario_load (path, &error);
+  g_assert_null (s);
+  g_assert_nonnull (strstr (error->message, ":1: "));
+  g_assert_nonnull (strstr (error->message, "too large"));
+}
+
+static void
+test_missing_file (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HlScenario) s = hl_scenario_load ("/nonexistent/x.scenario", &error);
+  g_assert_null (s);
+  g_assert_true (g_str_has_prefix (error->message, "/nonexistent/x.scenario:1: cannot read"));
+}
+
+/* A fault on a message that never comes, or past its end, is found by running. */
+static void
+test_fault_never_applies (void)
+{
+  g_autofree char *path = hl_test_write_scenario (
+      HEAD "[Client]\nTrustAnchors=assets/pki/root-ca.crt\nServerName=server.example\n" SERVER
+           "[Fault]\nMessage=client:CertificateVerify\nAction=drop\n");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HlScenario) s = hl_scenario_load (path, &error);
+  g_autoptr (HlRun) run = NULL;
+  g_autofree char *prefix = g_strdup_printf ("%s:11: ", path);
+  g_assert_no_error (error);
+  run = hl_test_run (s);
+  g_assert_nonnull (hl_run_get_fault_error (run));
+  g_assert_true (g_str_has_prefix (hl_run_get_fault_error (run), prefix));
+}
+
+static void
+test_fault_offset_past_end (void)
+{
+  g_autofree char *path = hl_test_write_scenario (
+      HEAD "[Client]\nTrustAnchors=assets/pki/root-ca.crt\nServerName=server.example\n" SERVER
+           "[Fault]\nMessage=server:ServerHelloDone\nAction=flip\nOffset=4\nMask=1\n");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HlScenario) s = hl_scenario_load (path, &error);
+  g_autoptr (HlRun) run = NULL;
+  g_autofree char *prefix = g_strdup_printf ("%s:13: Offset 4 is past the end", path);
+  g_assert_no_error (error);
+  run = hl_test_run (s);
+  g_assert_nonnull (hl_run_get_fault_error (run));
+  g_assert_true (g_str_has_prefix (hl_run_get_fault_error (run), prefix));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    g_autofree char *p = g_strdup_printf ("/malformed/%s", cases[i].name);
+    g_test_add_data_func (p, &cases[i], test_case);
+  }
+  g_test_add_func ("/malformed/huge-file", test_huge_file);
+  g_test_add_func ("/malformed/missing-file", test_missing_file);
+  g_test_add_func ("/malformed/fault-never-applies", test_fault_never_applies);
+  g_test_add_func ("/malformed/fault-offset-past-end", test_fault_offset_past_end);
+  return g_test_run ();
+}

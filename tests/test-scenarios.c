@@ -1,0 +1,108 @@
+/* Every bundled scenario runs headless and meets its [Expect]; runs are deterministic. */
+#include <string.h>
+
+#include "hl-tables.h"
+#include "hl-test-util.h"
+#include "hl-transcript.h"
+
+static GPtrArray *
+bundled_names (void)
+{
+  g_autofree char *dir = hl_test_source_path ("scenarios");
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  GPtrArray *files = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+  g_assert_nonnull (d);
+  while ((name = g_dir_read_name (d)))
+    if (g_str_has_suffix (name, ".scenario"))
+      g_ptr_array_add (files, g_strdup (name));
+  return files;
+}
+
+static void
+test_meets_expect (gconstpointer data)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled (data);
+  g_autoptr (HlRun) run = NULL;
+  g_autofree char *why = NULL;
+  int verdict;
+  /* A lesson without [Expect] cannot be checked: that is a failure, not a skip. */
+  g_assert_true (s->expect.present);
+  g_assert_cmpint (s->expect.outcome, >=, 0);
+  run = hl_test_run (s);
+  g_assert_null (hl_run_get_fault_error (run));
+  verdict = hl_run_check_expect (run, &why);
+  if (verdict != 1)
+    g_test_message ("%s: %s", (const char *) data, why ? why : "");
+  g_assert_cmpint (verdict, ==, 1);
+  g_assert_cmpuint (hl_run_get_n_steps (run), >, 0);
+}
+
+/* Same scenario, same bytes: the Seed drives all randomness. */
+static void
+test_deterministic (gconstpointer data)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled (data);
+  g_autoptr (HlRun) a = hl_test_run (s);
+  g_autoptr (HlRun) b = hl_test_run (s);
+  g_autofree char *ja = hl_transcript_to_json (a);
+  g_autofree char *jb = hl_transcript_to_json (b);
+  g_assert_cmpstr (ja, ==, jb);
+}
+
+/* And a different Seed gives different randoms: the seed really is used, and
+ * BearSSL's OS entropy is really kept out (rng_os_rand_done). */
+static void
+test_seed_changes_randoms (void)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled ("01-rsa-key-exchange.scenario");
+  g_autoptr (HlRun) a = hl_test_run (s);
+  g_autoptr (HlRun) b = NULL;
+  GBytes *ra, *rb;
+  ra = g_bytes_ref (hl_run_get_connection (a, 0)->secrets.value[HL_SECRET_CLIENT_RANDOM]);
+  g_free (s->seed);
+  s->seed = g_strdup ("another seed");
+  b = hl_test_run (s);
+  rb = hl_run_get_connection (b, 0)->secrets.value[HL_SECRET_CLIENT_RANDOM];
+  g_assert_false (g_bytes_equal (ra, rb));
+  g_bytes_unref (ra);
+}
+
+/* Fields tile the bytes: every byte of every message belongs to one top-level field. */
+static void
+test_fields_tile (gconstpointer data)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled (data);
+  g_autoptr (HlRun) run = hl_test_run (s);
+  for (guint i = 0; i < hl_run_get_n_steps (run); i++) {
+    const HlStep *st = hl_run_get_step (run, i);
+    GBytes *content = st->encrypted && st->plaintext ? st->plaintext : st->wire;
+    gsize expect_off = 0;
+    for (guint f = 0; f < st->fields->len; f++) {
+      HlField *field = g_ptr_array_index (st->fields, f);
+      g_assert_cmpuint (field->offset, ==, expect_off);
+      expect_off += field->length;
+    }
+    g_assert_cmpuint (expect_off, ==, g_bytes_get_size (content));
+  }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr (GPtrArray) files = NULL;
+  g_test_init (&argc, &argv, NULL);
+  files = bundled_names ();
+  g_assert_cmpuint (files->len, >, 0);
+  for (guint i = 0; i < files->len; i++) {
+    const char *name = g_ptr_array_index (files, i);
+    g_autofree char *p1 = g_strdup_printf ("/scenario/expect/%s", name);
+    g_autofree char *p2 = g_strdup_printf ("/scenario/deterministic/%s", name);
+    g_autofree char *p3 = g_strdup_printf ("/scenario/fields-tile/%s", name);
+    g_test_add_data_func (p1, g_strdup (name), test_meets_expect);
+    g_test_add_data_func (p2, g_strdup (name), test_deterministic);
+    g_test_add_data_func (p3, g_strdup (name), test_fields_tile);
+  }
+  g_test_add_func ("/scenario/seed-changes-randoms", test_seed_changes_randoms);
+  return g_test_run ();
+}
