@@ -104,7 +104,8 @@ emit_segment (Flow *f, int from, guint8 flags, const guint8 *data, gsize len)
   tcp[12] = 5 << 4;
   tcp[13] = flags;
   be16 (tcp + 14, 65535);
-  memcpy (tcp + 20, data, len);
+  if (len)
+    memcpy (tcp + 20, data, len);
   f->seq[from] += len + ((flags & 0x03) ? 1 : 0); /* SYN and FIN count as one byte */
 
   at = begin_block (f->out, 6);
