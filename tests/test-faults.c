@@ -192,6 +192,23 @@ test_resumption (void)
   hl_scenario_free (s);
 }
 
+/* The client judges the chain right after Certificate, before anything else arrives. */
+static void
+test_certificate_verdict (void)
+{
+  g_autoptr (HlScenario) bad = hl_test_load_bundled ("17-missing-intermediate.scenario");
+  g_autoptr (HlScenario) good = hl_test_load_bundled ("02-ecdhe-rsa-aes-gcm.scenario");
+  g_autoptr (HlRun) rb = hl_test_run (bad);
+  g_autoptr (HlRun) rg = hl_test_run (good);
+  const HlStep *cb = find_step (rb, HL_SIDE_SERVER, "Certificate");
+  const HlStep *cg = find_step (rg, HL_SIDE_SERVER, "Certificate");
+  g_assert_nonnull (strstr (cb->certificate_check, "rejected the chain of 1 certificates"));
+  g_assert_nonnull (strstr (cb->certificate_check, "BR_ERR_X509_NOT_TRUSTED"));
+  g_assert_cmpint (cb->after[HL_SIDE_CLIENT].error, ==, BR_ERR_X509_NOT_TRUSTED);
+  g_assert_nonnull (strstr (cg->certificate_check, "checked the chain of 2 certificates"));
+  g_assert_null (find_step (rg, HL_SIDE_SERVER, "ServerHello")->certificate_check);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -203,5 +220,6 @@ main (int argc, char **argv)
   g_test_add_func ("/run/tamper-and-seek", test_tamper_and_seek);
   g_test_add_func ("/run/state-after-each-message", test_state_after_each_message);
   g_test_add_func ("/run/resumption", test_resumption);
+  g_test_add_func ("/run/certificate-verdict", test_certificate_verdict);
   return g_test_run ();
 }

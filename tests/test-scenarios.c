@@ -87,6 +87,54 @@ test_fields_tile (gconstpointer data)
   }
 }
 
+static GDateTime *
+parse_field_time (const char *text)
+{
+  /* "2025-01-01 00:00:00 UTC", as the certificate decoder writes it */
+  g_autofree char *iso = g_strndup (text, 19);
+  g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
+  iso[10] = 'T';
+  return g_date_time_new_from_iso8601 (iso, utc);
+}
+
+static void
+check_validity (HlField *f, gint64 clock, gboolean *seen)
+{
+  if (strcmp (f->name, "Validity") == 0) {
+    HlField *nb = g_ptr_array_index (f->children, 0);
+    HlField *na = g_ptr_array_index (f->children, 1);
+    g_autoptr (GDateTime) a = parse_field_time (nb->value);
+    g_autoptr (GDateTime) b = parse_field_time (na->value);
+    g_assert_nonnull (a);
+    g_assert_nonnull (b);
+    g_assert_cmpint (g_date_time_to_unix (a), <=, clock);
+    g_assert_cmpint (clock, <=, g_date_time_to_unix (b));
+    *seen = TRUE;
+  }
+  for (guint i = 0; i < f->children->len; i++)
+    check_validity (g_ptr_array_index (f->children, i), clock, seen);
+}
+
+/* Each successful lesson's certificates are valid at the lesson's own clock, which
+ * is fixed in the file: the calendar moving on never breaks a lesson. */
+static void
+test_validity_windows (gconstpointer data)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled (data);
+  g_autoptr (HlRun) run = hl_test_run (s);
+  gboolean seen = FALSE;
+  g_assert_true (g_str_has_suffix (s->time_text, "Z"));
+  for (guint i = 0; i < hl_run_get_n_steps (run); i++) {
+    const HlStep *st = hl_run_get_step (run, i);
+    if (strcmp (st->message, "Certificate") != 0)
+      continue;
+    for (guint f = 0; f < st->fields->len; f++)
+      check_validity (g_ptr_array_index (st->fields, f), s->time, &seen);
+  }
+  if (!hl_run_get_connection (run, 0)->resumed)
+    g_assert_true (seen);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -102,6 +150,13 @@ main (int argc, char **argv)
     g_test_add_data_func (p1, g_strdup (name), test_meets_expect);
     g_test_add_data_func (p2, g_strdup (name), test_deterministic);
     g_test_add_data_func (p3, g_strdup (name), test_fields_tile);
+    {
+      g_autoptr (HlScenario) s = hl_test_load_bundled (name);
+      if (s->expect.outcome == 1) {
+        g_autofree char *p4 = g_strdup_printf ("/scenario/validity-at-clock/%s", name);
+        g_test_add_data_func (p4, g_strdup (name), test_validity_windows);
+      }
+    }
   }
   g_test_add_func ("/scenario/seed-changes-randoms", test_seed_changes_randoms);
   return g_test_run ();

@@ -806,6 +806,7 @@ free_step (HlStep *st)
   g_free (st->summary);
   g_free (st->story);
   g_free (st->check);
+  g_free (st->certificate_check);
   for (int i = 0; i < 2; i++)
     g_free (st->after[i].state);
   g_free (st);
@@ -1128,6 +1129,29 @@ apply_changes (HlRun *run, Pending *p, guint index, char **what)
   }
 }
 
+/* What the receiver's X.509 engine decided about the chain it just read. */
+static char *
+judge_chain (Peer *p)
+{
+  const HlScenario *s = p->run->scenario;
+  const char *who = hl_side_name (p->side);
+  if (p->watch.result == 0) {
+    if (p->side == HL_SIDE_CLIENT && s->client.server_name)
+      return g_strdup_printf ("The %s checked the chain of %u certificates: it leads to a trusted "
+                              "CA, every signature verifies, it is valid at %s, and it names %s.",
+                              who, p->watch.n_certs, s->time_text, s->client.server_name);
+    return g_strdup_printf ("The %s checked the chain of %u certificates: it leads to a trusted CA, "
+                            "every signature verifies, and it is valid at %s.",
+                            who, p->watch.n_certs, s->time_text);
+  }
+  {
+    g_autofree char *name = hl_error_name (p->watch.result);
+    g_autofree char *plain = hl_error_explain (p->watch.result);
+    return g_strdup_printf ("The %s rejected the chain of %u certificates: %s (%s)", who,
+                            p->watch.n_certs, plain, name);
+  }
+}
+
 static void
 deliver (HlRun *run, Pending *p)
 {
@@ -1148,6 +1172,7 @@ deliver (HlRun *run, Pending *p)
   st->plaintext = p->plaintext ? g_bytes_ref (p->plaintext) : NULL;
   st->records = g_array_new (FALSE, TRUE, sizeof (HlRecordHeader));
 
+  receiver->watch.ended = FALSE;
   out = apply_changes (run, p, st->index, &what);
   st->fault = what;
   if (out && !g_bytes_equal (out, p->wire))
@@ -1176,6 +1201,8 @@ deliver (HlRun *run, Pending *p)
     g_bytes_unref (out);
   }
   pump (run);
+  if (receiver->watch.ended)
+    st->certificate_check = judge_chain (receiver);
   decode_step (run, st);
   fill_after (run, st);
   g_ptr_array_add (run->steps, st);

@@ -82,6 +82,7 @@ typedef struct {
   char *summary;     /* one line: what this message does */
   char *story;       /* where it stands in the classic nine-step story */
   char *check;       /* Finished: the recomputed verify_data and whether it matches; else NULL */
+  char *certificate_check; /* Certificate: the receiver's X.509 verdict, in plain words; else NULL */
   HlSideState after[2]; /* indexed by HlSide */
 } HlStep;
 

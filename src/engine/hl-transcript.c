@@ -178,6 +178,12 @@ json_step (GString *out, const HlStep *st, int L)
     json_string (out, st->check);
     g_string_append_c (out, ',');
   }
+  if (st->certificate_check) {
+    indent (out, L + 1);
+    g_string_append (out, "\"certificate_check\": ");
+    json_string (out, st->certificate_check);
+    g_string_append_c (out, ',');
+  }
   indent (out, L + 1);
   g_string_append (out, "\"records\": [");
   for (guint i = 0; i < st->records->len; i++) {
@@ -420,6 +426,8 @@ render (HlRun *run, gboolean md)
           g_string_append (out, "**Not delivered.**\n\n");
         if (st->check)
           g_string_append_printf (out, "**Check:** %s\n\n", st->check);
+        if (st->certificate_check)
+          g_string_append_printf (out, "**Certificate check:** %s\n\n", st->certificate_check);
         md_fields (out, st->fields, 0);
         g_string_append (out, "\n```\n");
         append_hex_block (out, st->encrypted && st->plaintext ? st->plaintext : st->wire, "");
@@ -435,6 +443,8 @@ render (HlRun *run, gboolean md)
         g_string_append_printf (out, "     %s\n", st->summary);
         if (st->check)
           g_string_append_printf (out, "     %s\n", st->check);
+        if (st->certificate_check)
+          g_string_append_printf (out, "     %s\n", st->certificate_check);
       }
     }
     if (md) {
