@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 mode=${1:-run}
 packages=(gcc meson ninja-build pkg-config libglib2.0-dev libbearssl-dev libjson-glib-dev openssl)
 if [ "$mode" = test ]; then
-  packages+=(tshark libclang-rt-14-dev)
+  packages+=(tshark clang libclang-rt-14-dev)
 fi
 
 missing=()
@@ -54,6 +54,19 @@ test)
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
   LSAN_OPTIONS=suppressions=$PWD/tools/lsan.supp:print_suppressions=0 \
     meson test -C _build-sanitize --print-errorlogs
+  # Fuzz smoke: each libFuzzer target briefly, from the committed seed corpora
+  # (FUZZ_SECONDS to change; docs/fuzzing.md runs them for as long as you like).
+  CC=clang setup _build-fuzz -Dfuzzing=true -Db_sanitize=address,undefined -Db_lundef=false
+  for target in scenario decode pem; do
+    scratch=$(mktemp -d)
+    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+      ./_build-fuzz/fuzz/fuzz-$target -max_total_time="${FUZZ_SECONDS:-20}" -timeout=10 \
+      -rss_limit_mb=4096 -print_final_stats=1 "$scratch" "fuzz/corpus/$target" 2>&1 |
+      grep -E '^(stat::number_of_executed_units|INFO: Done|==[0-9]+==ERROR|SUMMARY)' || true
+    test "${PIPESTATUS[0]}" -eq 0 || { echo "fuzz-$target found a crash"; exit 1; }
+    rm -rf "$scratch"
+    echo "fuzz-$target: no finding"
+  done
   ;;
 *)
   echo "usage: bash tools/quickstart.sh run|test" >&2
