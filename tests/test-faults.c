@@ -209,6 +209,31 @@ test_certificate_verdict (void)
   g_assert_null (find_step (rg, HL_SIDE_SERVER, "ServerHello")->certificate_check);
 }
 
+/* Application data larger than one record goes out as several records, all of it. */
+static void
+test_large_application_data (void)
+{
+  g_autofree char *big = g_strnfill (40000, 'x');
+  g_autofree char *text = g_strdup_printf (BASE "[Application]\nClientData=%s\n", big);
+  HlScenario *s;
+  HlRun *run = run_text (text, &s);
+  gsize total = 0;
+  guint records = 0;
+  for (guint i = 0; i < hl_run_get_n_steps (run); i++) {
+    const HlStep *st = hl_run_get_step (run, i);
+    if (st->from == HL_SIDE_CLIENT && strcmp (st->message, "ApplicationData") == 0) {
+      g_assert_nonnull (st->plaintext);
+      total += g_bytes_get_size (st->plaintext);
+      records++;
+    }
+  }
+  g_assert_cmpuint (total, ==, 40000);
+  g_assert_cmpuint (records, >=, 3);
+  g_assert_true (hl_run_succeeded (run));
+  hl_run_free (run);
+  hl_scenario_free (s);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -221,5 +246,6 @@ main (int argc, char **argv)
   g_test_add_func ("/run/state-after-each-message", test_state_after_each_message);
   g_test_add_func ("/run/resumption", test_resumption);
   g_test_add_func ("/run/certificate-verdict", test_certificate_verdict);
+  g_test_add_func ("/run/large-application-data", test_large_application_data);
   return g_test_run ();
 }

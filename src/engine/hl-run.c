@@ -1181,9 +1181,10 @@ deliver (HlRun *run, Pending *p)
     gsize len, off = 0;
     const guint8 *d = g_bytes_get_data (out, &len);
     gsize accepted = 0, total = 0;
-    /* One message per record; a record holds at most 16384 bytes. */
+    /* One message per record; a plaintext record holds at most 16384 bytes, so a longer
+     * handshake message spans records. An encrypted record is delivered whole. */
     do {
-      gsize chunk = MIN (len - off, 16384);
+      gsize chunk = p->encrypted ? len : MIN (len - off, 16384);
       guint8 hdr[5] = { p->content_type, p->record_version >> 8, p->record_version & 0xff,
                         chunk >> 8, chunk & 0xff };
       HlRecordHeader rh = { p->content_type, p->record_version, (guint16) chunk };
@@ -1354,10 +1355,11 @@ send_app_data (HlRun *run, HlSide side, const char *text)
 {
   Peer *p = run->peer[side];
   gsize len = strlen (text), done = 0;
-  enter (p);
-  for (int round = 0; round < MAX_PUMP_ROUNDS && done < len; round++) {
+  /* One record at a time: each full record is collected before the next is written. */
+  for (int round = 0; round < MAX_STEPS && done < len; round++) {
     size_t room;
     unsigned char *buf;
+    enter (p);
     if (!(br_ssl_engine_current_state (p->eng) & BR_SSL_SENDAPP))
       break;
     buf = br_ssl_engine_sendapp_buf (p->eng, &room);
@@ -1367,6 +1369,8 @@ send_app_data (HlRun *run, HlSide side, const char *text)
     br_ssl_engine_sendapp_ack (p->eng, room);
     done += room;
     br_ssl_engine_flush (p->eng, 0);
+    enter (NULL);
+    pump (run);
   }
   enter (NULL);
   pump (run);

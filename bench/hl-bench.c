@@ -1,0 +1,195 @@
+/* hl-bench: how much Handshake Lab costs over the cryptography itself.
+ *
+ * For each bundled scenario: a bare in-memory BearSSL handshake with the same
+ * suites, versions and keys (the floor), Handshake Lab's full stepped run with
+ * every decoding, secret and the JSON transcript, their ratio; then a whole
+ * headless process and its peak memory; then how the cost grows with the amount
+ * of application data. Prints figures; asserts nothing. */
+#include <bearssl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "hl-credentials-private.h"
+#include "hl-data.h"
+#include "hl-run.h"
+#include "hl-scenario.h"
+#include "hl-transcript.h"
+
+static uint32_t
+verify_any (const br_ec_impl *impl, const void *hash, size_t hash_len, const br_ec_public_key *pk,
+            const void *sig, size_t sig_len)
+{
+  return br_ecdsa_vrfy_asn1_get_default () (br_ec_get_default (), hash, hash_len, pk, sig,
+                                             sig_len);
+}
+
+static gboolean
+bare_handshake (const HlScenario *s)
+{
+  static br_ssl_client_context cc;
+  static br_ssl_server_context sc;
+  static br_x509_minimal_context xc;
+  static guint8 cbuf[BR_SSL_BUFSIZE_BIDI], sbuf[BR_SSL_BUFSIZE_BIDI];
+  static br_ec_impl ec[2];
+  static br_x509_minimal_context sxc;
+  const HlCredentials *cr = s->server.credentials;
+  const HlTrustAnchors *tas = s->client.anchors;
+  br_ssl_engine_context *e[2] = { &cc.eng, &sc.eng };
+  guint8 seed[32] = { 1 };
+  br_ssl_client_init_full (&cc, &xc, tas ? (br_x509_trust_anchor *) tas->anchors->data : NULL,
+                           tas ? tas->anchors->len : 0);
+  br_x509_minimal_set_time (&xc, (uint32_t) (719528 + s->time / 86400), s->time % 86400);
+  if (cr->key_type == BR_KEYTYPE_RSA)
+    br_ssl_server_init_full_rsa (&sc, cr->chain, cr->chain_len, &cr->rsa);
+  else
+    br_ssl_server_init_full_ec (&sc, cr->chain, cr->chain_len, cr->issuer_key_type, &cr->ec);
+  for (int i = 0; i < 2; i++) {
+    const HlSideConfig *c = i ? &s->server : &s->client;
+    br_ssl_engine_set_versions (e[i], c->version_min, c->version_max);
+    if (c->suites->len)
+      br_ssl_engine_set_suites (e[i], (const uint16_t *) c->suites->data, c->suites->len);
+    br_ssl_engine_set_buffer (e[i], i ? sbuf : cbuf, BR_SSL_BUFSIZE_BIDI, 1);
+    ec[i] = *br_ec_get_default ();
+    ec[i].supported_curves &= c->curves;
+    br_ssl_engine_set_ec (e[i], &ec[i]);
+    br_ssl_engine_set_ecdsa (e[i], verify_any);
+    e[i]->rng_os_rand_done = 1;
+    br_ssl_engine_inject_entropy (e[i], seed, sizeof seed);
+  }
+  if (s->client.credentials) {
+    const HlCredentials *cc_cr = s->client.credentials;
+    br_ssl_client_set_single_rsa (&cc, cc_cr->chain, cc_cr->chain_len, &cc_cr->rsa,
+                                  br_rsa_pkcs1_sign_get_default ());
+  }
+  if (s->server.request_client_certificate) {
+    const HlTrustAnchors *ctas = s->server.anchors;
+    br_x509_minimal_init_full (&sxc, (br_x509_trust_anchor *) ctas->anchors->data,
+                               ctas->anchors->len);
+    br_x509_minimal_set_time (&sxc, (uint32_t) (719528 + s->time / 86400), s->time % 86400);
+    br_ssl_engine_set_x509 (&sc.eng, &sxc.vtable);
+    br_ssl_engine_set_default_rsavrfy (&sc.eng);
+    br_ssl_server_set_trust_anchor_names_alt (&sc, (br_x509_trust_anchor *) ctas->anchors->data,
+                                              ctas->anchors->len);
+  }
+  br_ssl_server_reset (&sc);
+  br_ssl_client_reset (&cc, s->client.server_name, 0);
+  for (int round = 0; round < 1000; round++) {
+    gboolean moved = FALSE;
+    for (int i = 0; i < 2; i++) {
+      size_t len, room;
+      if (br_ssl_engine_current_state (e[i]) & BR_SSL_SENDREC) {
+        unsigned char *out = br_ssl_engine_sendrec_buf (e[i], &len);
+        size_t done = 0;
+        while (done < len && (br_ssl_engine_current_state (e[!i]) & BR_SSL_RECVREC)) {
+          unsigned char *in = br_ssl_engine_recvrec_buf (e[!i], &room);
+          if (room > len - done)
+            room = len - done;
+          memcpy (in, out + done, room);
+          br_ssl_engine_recvrec_ack (e[!i], room);
+          done += room;
+        }
+        br_ssl_engine_sendrec_ack (e[i], len);
+        moved = TRUE;
+      }
+    }
+    if ((br_ssl_engine_current_state (e[0]) & BR_SSL_SENDAPP)
+        && (br_ssl_engine_current_state (e[1]) & BR_SSL_SENDAPP))
+      return TRUE;
+    if (!moved)
+      return FALSE;
+  }
+  return FALSE;
+}
+
+static double
+time_per_call (void (*fn) (const HlScenario *), const HlScenario *s)
+{
+  int n = 0;
+  gint64 start = g_get_monotonic_time (), now;
+  do {
+    fn (s);
+    n++;
+    now = g_get_monotonic_time ();
+  } while (now - start < 300000 || n < 5);
+  return (now - start) / 1000.0 / n;
+}
+
+static void
+run_bare (const HlScenario *s)
+{
+  bare_handshake (s);
+}
+
+static void
+run_full (const HlScenario *s)
+{
+  HlRun *run = hl_run_new (s);
+  char *json;
+  hl_run_run_to_end (run);
+  json = hl_transcript_to_json (run);
+  g_free (json);
+  hl_run_free (run);
+}
+
+static void
+whole_process (const char *exe, const char *path, double *ms, long *kib)
+{
+  gint64 start;
+  pid_t pid;
+  fflush (stdout);
+  start = g_get_monotonic_time ();
+  pid = fork ();
+  struct rusage ru;
+  int status;
+  if (pid == 0) {
+    if (!freopen ("/dev/null", "w", stdout))
+      _exit (126);
+    execl (exe, exe, "--headless", "--transcript=/dev/null.json", path, (char *) NULL);
+    _exit (127);
+  }
+  wait4 (pid, &status, 0, &ru);
+  *ms = (g_get_monotonic_time () - start) / 1000.0;
+  *kib = ru.ru_maxrss;
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr (GPtrArray) files = hl_data_list_scenarios ();
+  const char *exe = argc > 1 ? argv[1] : NULL;
+  printf ("%-40s %10s %10s %7s %10s %9s\n", "scenario", "bare ms", "lab ms", "ratio",
+          "process ms", "peak KiB");
+  for (guint i = 0; files && i < files->len; i++) {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (HlScenario) s = hl_scenario_load (g_ptr_array_index (files, i), &error);
+    g_autofree char *base = g_path_get_basename (g_ptr_array_index (files, i));
+    double bare, full, pms = 0;
+    long kib = 0;
+    if (!s || s->expect.outcome != 1 || s->resumption || s->client.version_max < 0x0301)
+      continue;
+    bare = time_per_call (run_bare, s);
+    full = time_per_call (run_full, s);
+    if (exe)
+      whole_process (exe, g_ptr_array_index (files, i), &pms, &kib);
+    printf ("%-40s %10.3f %10.3f %6.2fx %10.1f %9ld\n", base, bare, full, full / bare, pms, kib);
+  }
+  {
+    g_autofree char *path = hl_data_default_scenario ();
+    g_autoptr (HlScenario) s = hl_scenario_load (path, NULL);
+    printf ("\nApplication data (default scenario, client sends N bytes):\n%10s %10s %12s\n",
+            "bytes", "lab ms", "us per KiB");
+    for (gsize n = 1024; s && n <= 1024 * 1024; n *= 4) {
+      double ms;
+      g_free (s->client_data);
+      s->client_data = g_malloc (n + 1);
+      memset (s->client_data, 'a', n);
+      s->client_data[n] = '\0';
+      ms = time_per_call (run_full, s);
+      printf ("%10zu %10.3f %12.2f\n", n, ms, ms * 1000.0 / (n / 1024.0));
+    }
+  }
+  return 0;
+}
