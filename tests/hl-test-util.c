@@ -33,6 +33,11 @@ hl_test_write_scenario (const char *text)
     g_assert_nonnull (dir);
     link = g_build_filename (dir, "assets", NULL);
     g_assert_cmpint (symlink (assets, link), ==, 0);
+    {
+      g_autofree char *data = hl_test_source_path ("tests/data");
+      g_autofree char *dlink = g_build_filename (dir, "data", NULL);
+      g_assert_cmpint (symlink (data, dlink), ==, 0);
+    }
   }
   path = g_strdup_printf ("%s/case-%u.scenario", dir, ++counter);
   g_assert_true (g_file_set_contents (path, text, -1, NULL));

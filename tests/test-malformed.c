@@ -49,6 +49,8 @@ static const Case cases[] = {
     6, "holds no private key" },
   { "key-mismatch", HEAD "[Server]\nCertificateChain=assets/pki/server-rsa-chain.pem\nPrivateKey=assets/pki/client.key\n",
     6, "does not match" },
+  { "encrypted-key", HEAD "[Server]\nCertificateChain=assets/pki/server-rsa-chain.pem\nPrivateKey=data/encrypted-key.pem\n",
+    6, "is an encrypted private key" },
   { "not-pem", HEAD "[Server]\nCertificateChain=assets/pki/generate.sh\nPrivateKey=assets/pki/server-rsa.key\n",
     5, "no PEM object" },
   { "trust-anchor-missing", HEAD "[Client]\nTrustAnchors=assets/pki/none.crt\n" SERVER, 5,
