@@ -22,8 +22,7 @@ static uint32_t
 verify_any (const br_ec_impl *impl, const void *hash, size_t hash_len, const br_ec_public_key *pk,
             const void *sig, size_t sig_len)
 {
-  return br_ecdsa_vrfy_asn1_get_default () (br_ec_get_default (), hash, hash_len, pk, sig,
-                                             sig_len);
+  return br_ecdsa_vrfy_asn1_get_default () (br_ec_get_default (), hash, hash_len, pk, sig, sig_len);
 }
 
 static gboolean
@@ -39,9 +38,9 @@ bare_handshake (const HlScenario *s)
   const HlTrustAnchors *tas = s->client.anchors;
   br_ssl_engine_context *e[2] = { &cc.eng, &sc.eng };
   guint8 seed[32] = { 1 };
-  br_ssl_client_init_full (&cc, &xc, tas ? (br_x509_trust_anchor *) tas->anchors->data : NULL,
+  br_ssl_client_init_full (&cc, &xc, tas ? (br_x509_trust_anchor *)tas->anchors->data : NULL,
                            tas ? tas->anchors->len : 0);
-  br_x509_minimal_set_time (&xc, (uint32_t) (719528 + s->time / 86400), s->time % 86400);
+  br_x509_minimal_set_time (&xc, (uint32_t)(719528 + s->time / 86400), s->time % 86400);
   if (cr->key_type == BR_KEYTYPE_RSA)
     br_ssl_server_init_full_rsa (&sc, cr->chain, cr->chain_len, &cr->rsa);
   else
@@ -50,7 +49,7 @@ bare_handshake (const HlScenario *s)
     const HlSideConfig *c = i ? &s->server : &s->client;
     br_ssl_engine_set_versions (e[i], c->version_min, c->version_max);
     if (c->suites->len)
-      br_ssl_engine_set_suites (e[i], (const uint16_t *) c->suites->data, c->suites->len);
+      br_ssl_engine_set_suites (e[i], (const uint16_t *)c->suites->data, c->suites->len);
     br_ssl_engine_set_buffer (e[i], i ? sbuf : cbuf, BR_SSL_BUFSIZE_BIDI, 1);
     ec[i] = *br_ec_get_default ();
     ec[i].supported_curves &= c->curves;
@@ -66,12 +65,12 @@ bare_handshake (const HlScenario *s)
   }
   if (s->server.request_client_certificate) {
     const HlTrustAnchors *ctas = s->server.anchors;
-    br_x509_minimal_init_full (&sxc, (br_x509_trust_anchor *) ctas->anchors->data,
+    br_x509_minimal_init_full (&sxc, (br_x509_trust_anchor *)ctas->anchors->data,
                                ctas->anchors->len);
-    br_x509_minimal_set_time (&sxc, (uint32_t) (719528 + s->time / 86400), s->time % 86400);
+    br_x509_minimal_set_time (&sxc, (uint32_t)(719528 + s->time / 86400), s->time % 86400);
     br_ssl_engine_set_x509 (&sc.eng, &sxc.vtable);
     br_ssl_engine_set_default_rsavrfy (&sc.eng);
-    br_ssl_server_set_trust_anchor_names_alt (&sc, (br_x509_trust_anchor *) ctas->anchors->data,
+    br_ssl_server_set_trust_anchor_names_alt (&sc, (br_x509_trust_anchor *)ctas->anchors->data,
                                               ctas->anchors->len);
   }
   br_ssl_server_reset (&sc);
@@ -147,7 +146,7 @@ whole_process (const char *exe, const char *path, double *ms, long *kib)
   if (pid == 0) {
     if (!freopen ("/dev/null", "w", stdout))
       _exit (126);
-    execl (exe, exe, "--headless", "--transcript=/dev/null.json", path, (char *) NULL);
+    execl (exe, exe, "--headless", "--transcript=/dev/null.json", path, (char *)NULL);
     _exit (127);
   }
   wait4 (pid, &status, 0, &ru);
@@ -160,8 +159,8 @@ main (int argc, char **argv)
 {
   g_autoptr (GPtrArray) files = hl_data_list_scenarios ();
   const char *exe = argc > 1 ? argv[1] : NULL;
-  printf ("%-40s %10s %10s %7s %10s %9s\n", "scenario", "bare ms", "lab ms", "ratio",
-          "process ms", "peak KiB");
+  printf ("%-40s %10s %10s %7s %10s %9s\n", "scenario", "bare ms", "lab ms", "ratio", "process ms",
+          "peak KiB");
   for (guint i = 0; files && i < files->len; i++) {
     g_autoptr (GError) error = NULL;
     g_autoptr (HlScenario) s = hl_scenario_load (g_ptr_array_index (files, i), &error);

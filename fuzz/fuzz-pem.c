@@ -14,9 +14,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   HlTrustAnchors *tas;
   HlCredentials *creds;
   if (!path) {
-    path = g_strdup_printf ("%s/hl-fuzz-pem-%d.pem", g_get_tmp_dir (), (int) getpid ());
+    path = g_strdup_printf ("%s/hl-fuzz-pem-%d.pem", g_get_tmp_dir (), (int)getpid ());
   }
-  if (!g_file_set_contents (path, (const char *) data, size, NULL))
+  if (!g_file_set_contents (path, (const char *)data, size, NULL))
     return 0;
   tas = hl_trust_anchors_new ();
   if (!hl_trust_anchors_add_file (tas, path, &error))

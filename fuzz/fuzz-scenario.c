@@ -10,7 +10,7 @@ int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
   GError *error = NULL;
-  HlScenario *s = hl_scenario_load_from_data ((const char *) data, size, "fuzz.scenario",
+  HlScenario *s = hl_scenario_load_from_data ((const char *)data, size, "fuzz.scenario",
                                               HL_SOURCE_DIR "/scenarios", &error);
   if (s) {
     /* A scenario that loads is a scenario that runs: run it too, bounded. */

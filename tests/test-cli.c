@@ -10,11 +10,11 @@ run_cli (const char *const *args, char **out, char **err)
   g_autoptr (GPtrArray) argv = g_ptr_array_new ();
   g_autoptr (GError) error = NULL;
   int status = 0;
-  g_ptr_array_add (argv, (gpointer) HL_EXE);
+  g_ptr_array_add (argv, (gpointer)HL_EXE);
   for (int i = 0; args[i]; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
+    g_ptr_array_add (argv, (gpointer)args[i]);
   g_ptr_array_add (argv, NULL);
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, out,
+  g_assert_true (g_spawn_sync (NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, out,
                                err, &status, &error));
   g_assert_no_error (error);
   return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
@@ -44,7 +44,7 @@ test_version_and_lists (void)
   g_assert_cmpint (run_cli (s, &out, &err), ==, 0);
   lines = g_strsplit (g_strstrip (out), "\n", -1);
   g_assert_cmpuint (g_strv_length (lines), ==, 45);
-  g_assert_true (g_strv_contains ((const char *const *) lines, "TLS_RSA_WITH_AES_128_GCM_SHA256"));
+  g_assert_true (g_strv_contains ((const char *const *)lines, "TLS_RSA_WITH_AES_128_GCM_SHA256"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (run_cli (l, &out, &err), ==, 0);
@@ -75,8 +75,8 @@ assert_members (JsonObject *o, const char *const *keys)
 static void
 check_fields (JsonArray *fields)
 {
-  static const char *const keys[] = { "name", "value", "offset", "length", "explanation",
-                                      "children", NULL };
+  static const char *const keys[]
+      = { "name", "value", "offset", "length", "explanation", "children", NULL };
   for (guint i = 0; i < json_array_get_length (fields); i++) {
     JsonObject *f = json_array_get_object_element (fields, i);
     assert_members (f, keys);
@@ -95,13 +95,24 @@ test_json_follows_spec (void)
   g_autoptr (GError) error = NULL;
   JsonObject *root, *conn;
   JsonArray *steps;
-  static const char *const top[] = { "format", "scenario", "outcome", "expected", "connections", NULL };
+  static const char *const top[]
+      = { "format", "scenario", "outcome", "expected", "connections", NULL };
   static const char *const scen[] = { "title", "file", "seed", "time", NULL };
-  static const char *const con[] = { "index", "resumed", "outcome", "negotiated", "client", "server", "secrets", "steps", NULL };
-  static const char *const neg[] = { "version", "cipher_suite", "cipher_suite_id", "curve", "alpn", "server_name", NULL };
+  static const char *const con[] = { "index",  "resumed", "outcome", "negotiated", "client",
+                                     "server", "secrets", "steps",   NULL };
+  static const char *const neg[]
+      = { "version", "cipher_suite", "cipher_suite_id", "curve", "alpn", "server_name", NULL };
   static const char *const side[] = { "error", "error_name", "explanation", NULL };
-  static const char *const sec[] = { "client_random", "server_random", "session_id", "premaster_secret", "master_secret", "key_block", "client_write_mac_key", "server_write_mac_key", "client_write_key", "server_write_key", "client_write_iv", "server_write_iv", "client_verify_data", "server_verify_data", NULL };
-  static const char *const step[] = { "index", "from", "message", "content_type", "handshake_type", "encrypted", "wire", "records", "delivered", "fault", "fields", "client_after", "server_after", NULL };
+  static const char *const sec[]
+      = { "client_random",        "server_random",        "session_id",
+          "premaster_secret",     "master_secret",        "key_block",
+          "client_write_mac_key", "server_write_mac_key", "client_write_key",
+          "server_write_key",     "client_write_iv",      "server_write_iv",
+          "client_verify_data",   "server_verify_data",   NULL };
+  static const char *const step[]
+      = { "index",        "from",    "message",   "content_type", "handshake_type", "encrypted",
+          "wire",         "records", "delivered", "fault",        "fields",         "client_after",
+          "server_after", NULL };
   static const char *const after[] = { "state", "error", "knows", NULL };
 
   g_assert_cmpint (run_cli (a, &out, &err), ==, 0);
@@ -119,7 +130,9 @@ test_json_follows_spec (void)
   assert_members (json_object_get_object_member (conn, "client"), side);
   assert_members (json_object_get_object_member (conn, "server"), side);
   assert_members (json_object_get_object_member (conn, "secrets"), sec);
-  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (conn, "negotiated"), "version"), ==, "TLS1.2");
+  g_assert_cmpstr (
+      json_object_get_string_member (json_object_get_object_member (conn, "negotiated"), "version"),
+      ==, "TLS1.2");
   steps = json_object_get_array_member (conn, "steps");
   g_assert_cmpuint (json_array_get_length (steps), >=, 9);
   for (guint i = 0; i < json_array_get_length (steps); i++) {
@@ -132,7 +145,8 @@ test_json_follows_spec (void)
     assert_members (json_object_get_object_member (st, "server_after"), after);
     check_fields (json_object_get_array_member (st, "fields"));
   }
-  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (steps, 0), "wire"), !=, "");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (steps, 0), "wire"),
+                   !=, "");
 }
 
 static void
@@ -142,7 +156,8 @@ test_markdown_and_keylog (void)
   g_autofree char *o1 = g_strdup_printf ("--transcript=%s", md);
   g_autofree char *o2 = g_strdup_printf ("--keylog=%s", kl);
   g_autofree char *text = NULL;
-  g_autoptr (GRegex) re = g_regex_new ("^CLIENT_RANDOM [0-9a-f]{64} [0-9a-f]{96}$", G_REGEX_MULTILINE, 0, NULL);
+  g_autoptr (GRegex) re
+      = g_regex_new ("^CLIENT_RANDOM [0-9a-f]{64} [0-9a-f]{96}$", G_REGEX_MULTILINE, 0, NULL);
   const char *a[] = { "--headless", o1, o2, NULL };
   g_assert_cmpint (run_cli (a, &out, &err), ==, 0);
   g_assert_true (g_file_get_contents (md, &text, NULL, NULL));
@@ -208,10 +223,11 @@ test_pcapng_decrypts (void)
   if (tshark) {
     g_autofree char *tout = NULL, *terr = NULL;
     int status;
-    char *argv[] = { tshark, "-r", pc, "-Y", "tls.handshake", "-T", "fields", "-e",
-                     "tls.handshake.type", NULL };
-    g_assert_true (g_spawn_sync (NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &tout, &terr,
-                                 &status, NULL));
+    char *argv[]
+        = { tshark, "-r", pc, "-Y", "tls.handshake", "-T", "fields", "-e", "tls.handshake.type",
+            NULL };
+    g_assert_true (
+        g_spawn_sync (NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &tout, &terr, &status, NULL));
     g_test_message ("tshark: %s", tout);
     g_assert_nonnull (strstr (tout, "1\n"));
     g_assert_nonnull (strstr (tout, "16\n"));

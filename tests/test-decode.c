@@ -30,14 +30,13 @@ assert_tiles (GPtrArray *fields, gsize len)
 static const guint8 client_hello[] = {
   0x01, 0x00, 0x00, 0x3f, 0x03, 0x03,
   /* random */
-  0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23,
-  24, 25, 26, 27, 28,
-  0x00,             /* session id length */
-  0x00, 0x02, 0xc0, 0x2f, /* suites */
-  0x01, 0x00,       /* compression */
-  0x00, 0x14,       /* extensions length: 20 */
+  0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24,
+  25, 26, 27, 28, 0x00,                                                /* session id length */
+  0x00, 0x02, 0xc0, 0x2f,                                              /* suites */
+  0x01, 0x00,                                                          /* compression */
+  0x00, 0x14,                                                          /* extensions length: 20 */
   0x00, 0x00, 0x00, 0x08, 0x00, 0x06, 0x00, 0x00, 0x03, 'a', '.', 'b', /* SNI */
-  0x00, 0x0a, 0x00, 0x04, 0x00, 0x02, 0x00, 0x1d, /* groups */
+  0x00, 0x0a, 0x00, 0x04, 0x00, 0x02, 0x00, 0x1d,                      /* groups */
 };
 
 static void
@@ -51,7 +50,7 @@ test_client_hello (void)
   g_assert_cmpstr (field (f, "Client version")->value, ==, "TLS 1.2 (0x0303)");
   suites = field (f, "Cipher suites");
   g_assert_cmpuint (suites->children->len, ==, 1);
-  g_assert_cmpstr (((HlField *) g_ptr_array_index (suites->children, 0))->value, ==,
+  g_assert_cmpstr (((HlField *)g_ptr_array_index (suites->children, 0))->value, ==,
                    "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 (0xc02f)");
   ext = field (f, "Extensions");
   g_assert_cmpstr (ext->value, ==, "2 extensions");
@@ -60,8 +59,9 @@ test_client_hello (void)
   g_assert_nonnull (field (sni->children, "Host name"));
   g_assert_cmpstr (field (sni->children, "Host name")->value, ==, "a.b");
   g_assert_cmpuint (field (sni->children, "Host name")->offset, ==, sizeof client_hello - 11);
-  g_assert_cmpstr (field (((HlField *) g_ptr_array_index (ext->children, 1))->children, "Group")->value,
-                   ==, "x25519 (29)");
+  g_assert_cmpstr (
+      field (((HlField *)g_ptr_array_index (ext->children, 1))->children, "Group")->value, ==,
+      "x25519 (29)");
 }
 
 /* A length that runs past the end: decoding stops, the rest is "Undecoded bytes". */

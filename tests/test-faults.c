@@ -5,11 +5,11 @@
 #include "hl-test-util.h"
 #include "hl-transcript.h"
 
-#define BASE                                                                                    \
-  "[Scenario]\nFormat=1\nTitle=t\n"                                                             \
-  "[Client]\nVersions=TLS1.2\nCipherSuites=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256\n"            \
-  "TrustAnchors=assets/pki/root-ca.crt\nServerName=server.example\n"                           \
-  "[Server]\nCertificateChain=assets/pki/server-rsa-chain.pem\n"                                \
+#define BASE                                                                                       \
+  "[Scenario]\nFormat=1\nTitle=t\n"                                                                \
+  "[Client]\nVersions=TLS1.2\nCipherSuites=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256\n"                \
+  "TrustAnchors=assets/pki/root-ca.crt\nServerName=server.example\n"                               \
+  "[Server]\nCertificateChain=assets/pki/server-rsa-chain.pem\n"                                   \
   "PrivateKey=assets/pki/server-rsa.key\n"
 
 static HlRun *
@@ -38,15 +38,16 @@ static void
 test_flip_finished (void)
 {
   HlScenario *s;
-  HlRun *run = run_text (BASE "[Fault]\nMessage=client:Finished\nAction=flip\nOffset=20\nMask=0x01\n", &s);
+  HlRun *run
+      = run_text (BASE "[Fault]\nMessage=client:Finished\nAction=flip\nOffset=20\nMask=0x01\n", &s);
   const HlConnection *c = hl_run_get_connection (run, 0);
   const HlStep *st = find_step (run, HL_SIDE_CLIENT, "Finished");
   g_assert_false (c->success);
   g_assert_cmpint (c->error[HL_SIDE_SERVER], ==, BR_ERR_BAD_MAC);
   g_assert_nonnull (st->fault);
   g_assert_nonnull (st->delivered_wire);
-  g_assert_cmpuint (((const guint8 *) g_bytes_get_data (st->wire, NULL))[20] ^ 1, ==,
-                    ((const guint8 *) g_bytes_get_data (st->delivered_wire, NULL))[20]);
+  g_assert_cmpuint (((const guint8 *)g_bytes_get_data (st->wire, NULL))[20] ^ 1, ==,
+                    ((const guint8 *)g_bytes_get_data (st->delivered_wire, NULL))[20]);
   /* BearSSL sends no alert here: the explanation says what RFC 5246 would. */
   g_assert_nonnull (strstr (c->explanation[HL_SIDE_SERVER], "bad_record_mac"));
   hl_run_free (run);
@@ -57,7 +58,8 @@ static void
 test_flip_client_random (void)
 {
   HlScenario *s;
-  HlRun *run = run_text (BASE "[Fault]\nMessage=client:ClientHello\nAction=flip\nOffset=11\nMask=1\n", &s);
+  HlRun *run
+      = run_text (BASE "[Fault]\nMessage=client:ClientHello\nAction=flip\nOffset=11\nMask=1\n", &s);
   const HlConnection *c = hl_run_get_connection (run, 0);
   g_assert_false (c->success);
   g_assert_cmpint (c->error[HL_SIDE_CLIENT], ==, BR_ERR_BAD_SIGNATURE);
@@ -82,7 +84,8 @@ static void
 test_truncate_stalls (void)
 {
   HlScenario *s;
-  HlRun *run = run_text (BASE "[Fault]\nMessage=server:Certificate\nAction=truncate\nLength=100\n", &s);
+  HlRun *run
+      = run_text (BASE "[Fault]\nMessage=server:Certificate\nAction=truncate\nLength=100\n", &s);
   const HlConnection *c = hl_run_get_connection (run, 0);
   const HlStep *cert = find_step (run, HL_SIDE_SERVER, "Certificate");
   g_assert_false (c->success);
@@ -176,17 +179,17 @@ test_resumption (void)
   g_assert_true (c2->resumed);
   g_assert_true (g_bytes_equal (c1->secrets.value[HL_SECRET_SESSION_ID],
                                 c2->secrets.value[HL_SECRET_SESSION_ID]));
-  g_assert_true (g_bytes_equal (c1->secrets.value[HL_SECRET_MASTER],
-                                c2->secrets.value[HL_SECRET_MASTER]));
+  g_assert_true (
+      g_bytes_equal (c1->secrets.value[HL_SECRET_MASTER], c2->secrets.value[HL_SECRET_MASTER]));
   g_assert_false (g_bytes_equal (c1->secrets.value[HL_SECRET_KEY_BLOCK],
                                  c2->secrets.value[HL_SECRET_KEY_BLOCK]));
   /* Abbreviated: ClientHello, ServerHello, server CCS + Finished, client CCS + Finished. */
   g_assert_cmpuint (c2->steps->len, ==, 6);
   {
-    const char *order[] = { "ClientHello", "ServerHello", "ChangeCipherSpec", "Finished",
-                            "ChangeCipherSpec", "Finished" };
+    const char *order[] = { "ClientHello", "ServerHello",      "ChangeCipherSpec",
+                            "Finished",    "ChangeCipherSpec", "Finished" };
     for (guint i = 0; i < 6; i++)
-      g_assert_cmpstr (((HlStep *) g_ptr_array_index (c2->steps, i))->message, ==, order[i]);
+      g_assert_cmpstr (((HlStep *)g_ptr_array_index (c2->steps, i))->message, ==, order[i]);
   }
   hl_run_free (run);
   hl_scenario_free (s);

@@ -4,7 +4,9 @@
 #include "hl-test-util.h"
 
 #define HEAD "[Scenario]\nFormat=1\nTitle=t\n"
-#define SERVER "[Server]\nCertificateChain=assets/pki/server-rsa-chain.pem\nPrivateKey=assets/pki/server-rsa.key\n"
+#define SERVER                                                                                     \
+  "[Server]\nCertificateChain=assets/pki/server-rsa-chain.pem\nPrivateKey=assets/pki/"             \
+  "server-rsa.key\n"
 
 typedef struct {
   const char *name;
@@ -30,8 +32,7 @@ static const Case cases[] = {
     "without PrivateKey" },
   { "unknown-suite", HEAD "[Client]\nCipherSuites=TLS_RSA_WITH_RC4_128_SHA\n" SERVER, 5,
     "valid suites: TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256" },
-  { "tls13-suite", HEAD "[Client]\nCipherSuites=TLS_AES_128_GCM_SHA256\n" SERVER, 5,
-    "no TLS 1.3" },
+  { "tls13-suite", HEAD "[Client]\nCipherSuites=TLS_AES_128_GCM_SHA256\n" SERVER, 5, "no TLS 1.3" },
   { "tls13-version", HEAD "[Client]\nVersions=TLS1.2-TLS1.3\n" SERVER, 5,
     "TLS1.3 is not available: BearSSL 0.6" },
   { "unknown-version", HEAD "[Client]\nVersions=TLS2\n" SERVER, 5, "unknown version \"TLS2\"" },
@@ -39,19 +40,31 @@ static const Case cases[] = {
   { "unknown-curve", HEAD "[Client]\nCurves=x448\n" SERVER, 5, "valid curves: x25519" },
   { "bad-boolean", HEAD SERVER "PreferClientOrder=yes\n", 7, "must be true or false" },
   { "bad-time", "[Scenario]\nFormat=1\nTitle=t\nTime=yesterday\n" SERVER, 4, "not an ISO 8601" },
-  { "missing-pem", HEAD "[Server]\nCertificateChain=assets/pki/nope.pem\nPrivateKey=assets/pki/server-rsa.key\n",
+  { "missing-pem",
+    HEAD "[Server]\nCertificateChain=assets/pki/nope.pem\nPrivateKey=assets/pki/server-rsa.key\n",
     5, "cannot read" },
-  { "folder-as-file", HEAD "[Server]\nCertificateChain=assets/pki\nPrivateKey=assets/pki/server-rsa.key\n",
-    5, "is a folder" },
-  { "key-as-certificate", HEAD "[Server]\nCertificateChain=assets/pki/server-rsa.key\nPrivateKey=assets/pki/server-rsa.key\n",
+  { "folder-as-file",
+    HEAD "[Server]\nCertificateChain=assets/pki\nPrivateKey=assets/pki/server-rsa.key\n", 5,
+    "is a folder" },
+  { "key-as-certificate",
+    HEAD
+    "[Server]\nCertificateChain=assets/pki/server-rsa.key\nPrivateKey=assets/pki/server-rsa.key\n",
     5, "holds a private key" },
-  { "certificate-as-key", HEAD "[Server]\nCertificateChain=assets/pki/server-rsa-chain.pem\nPrivateKey=assets/pki/server-rsa.crt\n",
+  { "certificate-as-key",
+    HEAD "[Server]\nCertificateChain=assets/pki/server-rsa-chain.pem\nPrivateKey=assets/pki/"
+         "server-rsa.crt\n",
     6, "holds no private key" },
-  { "key-mismatch", HEAD "[Server]\nCertificateChain=assets/pki/server-rsa-chain.pem\nPrivateKey=assets/pki/client.key\n",
+  { "key-mismatch",
+    HEAD "[Server]\nCertificateChain=assets/pki/server-rsa-chain.pem\nPrivateKey=assets/pki/"
+         "client.key\n",
     6, "does not match" },
-  { "encrypted-key", HEAD "[Server]\nCertificateChain=assets/pki/server-rsa-chain.pem\nPrivateKey=data/encrypted-key.pem\n",
+  { "encrypted-key",
+    HEAD "[Server]\nCertificateChain=assets/pki/server-rsa-chain.pem\nPrivateKey=data/"
+         "encrypted-key.pem\n",
     6, "is an encrypted private key" },
-  { "not-pem", HEAD "[Server]\nCertificateChain=assets/pki/generate.sh\nPrivateKey=assets/pki/server-rsa.key\n",
+  { "not-pem",
+    HEAD
+    "[Server]\nCertificateChain=assets/pki/generate.sh\nPrivateKey=assets/pki/server-rsa.key\n",
     5, "no PEM object" },
   { "trust-anchor-missing", HEAD "[Client]\nTrustAnchors=assets/pki/none.crt\n" SERVER, 5,
     "TrustAnchors: cannot read" },
@@ -66,12 +79,15 @@ static const Case cases[] = {
     "unknown action" },
   { "fault-flip-no-mask", HEAD SERVER "[Fault]\nMessage=client:Finished\nAction=flip\nOffset=1\n",
     9, "needs Offset and Mask" },
-  { "fault-mask-zero", HEAD SERVER "[Fault]\nMessage=client:Finished\nAction=flip\nOffset=1\nMask=0\n",
-    11, "Mask must be 1 to 255" },
-  { "fault-mask-big", HEAD SERVER "[Fault]\nMessage=client:Finished\nAction=flip\nOffset=1\nMask=256\n",
-    11, "not a number from 0 to 255" },
+  { "fault-mask-zero",
+    HEAD SERVER "[Fault]\nMessage=client:Finished\nAction=flip\nOffset=1\nMask=0\n", 11,
+    "Mask must be 1 to 255" },
+  { "fault-mask-big",
+    HEAD SERVER "[Fault]\nMessage=client:Finished\nAction=flip\nOffset=1\nMask=256\n", 11,
+    "not a number from 0 to 255" },
   { "expect-bad-outcome", HEAD SERVER "[Expect]\nOutcome=maybe\n", 8, "success or failure" },
-  { "expect-bad-error", HEAD SERVER "[Expect]\nClientError=BR_ERR_NOPE\n", 8, "not a BearSSL error" },
+  { "expect-bad-error", HEAD SERVER "[Expect]\nClientError=BR_ERR_NOPE\n", 8,
+    "not a BearSSL error" },
 };
 
 static void

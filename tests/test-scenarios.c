@@ -33,7 +33,7 @@ test_meets_expect (gconstpointer data)
   g_assert_null (hl_run_get_fault_error (run));
   verdict = hl_run_check_expect (run, &why);
   if (verdict != 1)
-    g_test_message ("%s: %s", (const char *) data, why ? why : "");
+    g_test_message ("%s: %s", (const char *)data, why ? why : "");
   g_assert_cmpint (verdict, ==, 1);
   g_assert_cmpuint (hl_run_get_n_steps (run), >, 0);
 }

@@ -43,16 +43,15 @@ prf (guint version, gboolean sha384, GBytes *secret, const char *label, const gu
   gsize slen;
   const guint8 *s = g_bytes_get_data (secret, &slen);
   g_autoptr (GByteArray) ls = g_byte_array_new ();
-  g_byte_array_append (ls, (const guint8 *) label, strlen (label));
+  g_byte_array_append (ls, (const guint8 *)label, strlen (label));
   g_byte_array_append (ls, seed, seedlen);
   if (version >= 0x0303)
-    return p_hash (sha384 ? G_CHECKSUM_SHA384 : G_CHECKSUM_SHA256, s, slen, ls->data, ls->len,
-                   len);
+    return p_hash (sha384 ? G_CHECKSUM_SHA384 : G_CHECKSUM_SHA256, s, slen, ls->data, ls->len, len);
   {
     gsize half = (slen + 1) / 2;
     GByteArray *md5 = p_hash (G_CHECKSUM_MD5, s, half, ls->data, ls->len, len);
-    g_autoptr (GByteArray) sha = p_hash (G_CHECKSUM_SHA1, s + slen - half, half, ls->data,
-                                         ls->len, len);
+    g_autoptr (GByteArray) sha
+        = p_hash (G_CHECKSUM_SHA1, s + slen - half, half, ls->data, ls->len, len);
     for (gsize i = 0; i < len; i++)
       md5->data[i] ^= sha->data[i];
     return md5;
@@ -152,7 +151,7 @@ check_connection (const HlConnection *c)
                   client ? "client finished" : "server finished", h, hlen, 12);
       assert_bytes_equal (v[client ? HL_SECRET_CLIENT_VERIFY_DATA : HL_SECRET_SERVER_VERIFY_DATA],
                           want->data, 12);
-      g_assert_cmpmem ((const guint8 *) g_bytes_get_data (content, NULL) + 4, 12, want->data, 12);
+      g_assert_cmpmem ((const guint8 *)g_bytes_get_data (content, NULL) + 4, 12, want->data, 12);
       g_assert_true (g_str_has_prefix (st->check, "verify_data"));
       finished_seen++;
     }
@@ -173,7 +172,7 @@ test_scenario_secrets (gconstpointer data)
 static int
 compare_names (gconstpointer a, gconstpointer b)
 {
-  return strcmp (*(char *const *) a, *(char *const *) b);
+  return strcmp (*(char *const *)a, *(char *const *)b);
 }
 
 int

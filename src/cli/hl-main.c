@@ -25,8 +25,8 @@ static const GOptionEntry entries[] = {
     "Write the transcript: .json, .md, or - for text on standard output", "FILE" },
   { "pcapng", 0, 0, G_OPTION_ARG_FILENAME, &opt_pcapng,
     "Write the run as a capture with its TLS secrets embedded", "FILE" },
-  { "keylog", 0, 0, G_OPTION_ARG_FILENAME, &opt_keylog,
-    "Write the secrets in NSS key log format", "FILE" },
+  { "keylog", 0, 0, G_OPTION_ARG_FILENAME, &opt_keylog, "Write the secrets in NSS key log format",
+    "FILE" },
   { "list-suites", 0, 0, G_OPTION_ARG_NONE, &opt_list_suites,
     "List the cipher suites this build supports", NULL },
   { "list-scenarios", 0, 0, G_OPTION_ARG_NONE, &opt_list_scenarios,
@@ -156,7 +156,7 @@ main (int argc, char **argv)
     gsize len = 0;
     g_autoptr (GError) e = NULL;
     g_autofree guint8 *data = hl_capture_to_pcapng (run, &len);
-    if (!hl_write_file_atomically (opt_pcapng, (const char *) data, len, &e)) {
+    if (!hl_write_file_atomically (opt_pcapng, (const char *)data, len, &e)) {
       g_printerr ("handshake-lab: %s\n", e->message);
       status = EXIT_WRITE;
     }

@@ -7,13 +7,13 @@
 static void
 put16 (GByteArray *b, guint16 v)
 {
-  g_byte_array_append (b, (const guint8 *) &v, 2); /* pcapng blocks: host byte order */
+  g_byte_array_append (b, (const guint8 *)&v, 2); /* pcapng blocks: host byte order */
 }
 
 static void
 put32 (GByteArray *b, guint32 v)
 {
-  g_byte_array_append (b, (const guint8 *) &v, 4);
+  g_byte_array_append (b, (const guint8 *)&v, 4);
 }
 
 static void
@@ -72,10 +72,10 @@ ip_checksum (const guint8 *p, gsize len)
 {
   guint32 sum = 0;
   for (gsize i = 0; i + 1 < len; i += 2)
-    sum += (guint32) p[i] << 8 | p[i + 1];
+    sum += (guint32)p[i] << 8 | p[i + 1];
   while (sum >> 16)
     sum = (sum & 0xffff) + (sum >> 16);
-  return (guint16) ~sum;
+  return (guint16)~sum;
 }
 
 static void
@@ -91,7 +91,7 @@ emit_segment (Flow *f, int from, guint8 flags, const guint8 *data, gsize len)
   memcpy (fr + 6, mac[from], 6);
   be16 (fr + 12, 0x0800);
   iph[0] = 0x45;
-  be16 (iph + 2, (guint16) (20 + 20 + len));
+  be16 (iph + 2, (guint16)(20 + 20 + len));
   iph[8] = 64;
   iph[9] = 6;
   memcpy (iph + 12, ip[from], 4);
@@ -110,8 +110,8 @@ emit_segment (Flow *f, int from, guint8 flags, const guint8 *data, gsize len)
 
   at = begin_block (f->out, 6);
   put32 (f->out, 0);
-  put32 (f->out, (guint32) (f->time_us >> 32));
-  put32 (f->out, (guint32) f->time_us);
+  put32 (f->out, (guint32)(f->time_us >> 32));
+  put32 (f->out, (guint32)f->time_us);
   put32 (f->out, frame_len);
   put32 (f->out, frame_len);
   g_byte_array_append (f->out, fr, frame_len);
@@ -126,7 +126,7 @@ hl_capture_to_pcapng (HlRun *run, gsize *len)
   g_autofree char *keylog = hl_transcript_to_keylog (run);
   const HlScenario *s = hl_run_get_scenario (run);
   guint at;
-  Flow f = { b, (guint64) s->time * 1000000, { 0, 0 }, 0 };
+  Flow f = { b, (guint64)s->time * 1000000, { 0, 0 }, 0 };
 
   at = begin_block (b, 0x0A0D0D0A);
   put32 (b, 0x1A2B3C4D);
@@ -146,7 +146,7 @@ hl_capture_to_pcapng (HlRun *run, gsize *len)
   at = begin_block (b, 0x0000000A);
   put32 (b, 0x544C534B); /* "TLSK" */
   put32 (b, strlen (keylog));
-  g_byte_array_append (b, (const guint8 *) keylog, strlen (keylog));
+  g_byte_array_append (b, (const guint8 *)keylog, strlen (keylog));
   end_block (b, at);
 
   for (guint ci = 0; ci < hl_run_get_n_connections (run); ci++) {

@@ -41,15 +41,13 @@ hl_read_bounded_file (const char *path, char **contents, gsize *len, GError **er
     return FALSE;
   }
   if (st.st_size > HL_MAX_INPUT_FILE_SIZE) {
-    g_set_error (error, HL_SCENARIO_ERROR, 0,
-                 "%s is too large (%lld bytes; the limit is %d bytes)", path,
-                 (long long) st.st_size, HL_MAX_INPUT_FILE_SIZE);
+    g_set_error (error, HL_SCENARIO_ERROR, 0, "%s is too large (%lld bytes; the limit is %d bytes)",
+                 path, (long long)st.st_size, HL_MAX_INPUT_FILE_SIZE);
     return FALSE;
   }
   if (!g_file_get_contents (path, contents, len, NULL)) {
     int e = errno;
-    g_set_error (error, HL_SCENARIO_ERROR, 0, "cannot read %s: %s", path,
-                 g_strerror (e ? e : EIO));
+    g_set_error (error, HL_SCENARIO_ERROR, 0, "cannot read %s: %s", path, g_strerror (e ? e : EIO));
     return FALSE;
   }
   if (*len > HL_MAX_INPUT_FILE_SIZE) {
@@ -93,8 +91,8 @@ read_pem_objects (const char *path, GError **error)
     case BR_PEM_ERROR:
       if (current)
         free_pem_object (current);
-      g_set_error (error, HL_SCENARIO_ERROR, 0, "%s is not valid PEM (decoding failed near byte %zu)",
-                   path, pos);
+      g_set_error (error, HL_SCENARIO_ERROR, 0,
+                   "%s is not valid PEM (decoding failed near byte %zu)", path, pos);
       return NULL;
     default:
       if (used == 0) {
@@ -264,14 +262,16 @@ hl_credentials_load (const char *chain_path, const char *key_path, GError **erro
   if (creds->key_type == BR_KEYTYPE_RSA) {
     const br_rsa_private_key *sk = br_skey_decoder_get_rsa (&kc);
     creds->rsa.n_bitlen = sk->n_bitlen;
-#define COPY(f) creds->rsa.f = keep (creds->buffers, sk->f, sk->f##len), creds->rsa.f##len = sk->f##len
+#define COPY(f)                                                                                    \
+  creds->rsa.f = keep (creds->buffers, sk->f, sk->f##len), creds->rsa.f##len = sk->f##len
     COPY (p);
     COPY (q);
     COPY (dp);
     COPY (dq);
     COPY (iq);
 #undef COPY
-    if (leaf_key->key_type != BR_KEYTYPE_RSA || !rsa_key_matches (&creds->rsa, &leaf_key->key.rsa)) {
+    if (leaf_key->key_type != BR_KEYTYPE_RSA
+        || !rsa_key_matches (&creds->rsa, &leaf_key->key.rsa)) {
       g_set_error (error, HL_SCENARIO_ERROR, 0,
                    "the private key in %s does not match the certificate in %s", key_path,
                    chain_path);
@@ -318,7 +318,7 @@ hl_credentials_issuer_key_type (const HlCredentials *creds)
 guint
 hl_credentials_ec_curve (const HlCredentials *creds)
 {
-  return creds->key_type == BR_KEYTYPE_EC ? (guint) creds->ec.curve : 0;
+  return creds->key_type == BR_KEYTYPE_EC ? (guint)creds->ec.curve : 0;
 }
 
 HlTrustAnchors *

@@ -40,7 +40,7 @@ hl_field_new (const char *name, gsize offset, gsize length, const char *value,
   f->length = length;
   f->value = g_strdup (value ? value : "");
   f->explanation = g_strdup (explanation ? explanation : "");
-  f->children = g_ptr_array_new_with_free_func ((GDestroyNotify) hl_field_free);
+  f->children = g_ptr_array_new_with_free_func ((GDestroyNotify)hl_field_free);
   return f;
 }
 
@@ -102,9 +102,8 @@ short_hex (const guint8 *d, gsize len)
 }
 
 /* Adds a field of n bytes to `into` with a printf value; NULL if the bytes are not there. */
-static HlField *G_GNUC_PRINTF (6, 7)
-take (Reader *r, GPtrArray *into, const char *name, gsize n, const char *explanation,
-      const char *format, ...)
+static HlField *G_GNUC_PRINTF (6, 7) take (Reader *r, GPtrArray *into, const char *name, gsize n,
+                                           const char *explanation, const char *format, ...)
 {
   HlField *f;
   g_autofree char *value = NULL;
@@ -161,7 +160,7 @@ sub_reader (Reader *r, gsize n)
 static GPtrArray *
 new_fields (void)
 {
-  return g_ptr_array_new_with_free_func ((GDestroyNotify) hl_field_free);
+  return g_ptr_array_new_with_free_func ((GDestroyNotify)hl_field_free);
 }
 
 /* ---------- Random, version, suites ---------- */
@@ -190,8 +189,8 @@ take_random (Reader *r, GPtrArray *into, const char *who)
   g_free (f->value);
   f->value = hl_hex (r->d + r->pos - 32, 32);
   {
-    guint32 t = (guint32) r->d[r->pos - 32] << 24 | r->d[r->pos - 31] << 16
-                | r->d[r->pos - 30] << 8 | r->d[r->pos - 29];
+    guint32 t = (guint32)r->d[r->pos - 32] << 24 | r->d[r->pos - 31] << 16 | r->d[r->pos - 30] << 8
+                | r->d[r->pos - 29];
     g_autofree char *tv = g_strdup_printf ("%u", t);
     g_autofree char *rb = hl_hex (r->d + r->pos - 28, 28);
     hl_field_add (f, hl_field_new ("gmt_unix_time", f->offset, 4, tv,
@@ -220,10 +219,9 @@ add_suite_field (Reader *r, HlField *parent, gsize off, guint16 id)
   const HlSuite *s = hl_suite_by_id (id);
   g_autofree char *ex = NULL;
   if (s)
-    ex = g_strdup_printf ("Key exchange %s, cipher key %u bytes, %s.", hl_kex_name (s->kex),
-                          s->key_len,
-                          s->mac == HL_HASH_NONE ? "authenticated encryption (AEAD)"
-                                                 : "HMAC for integrity");
+    ex = g_strdup_printf (
+        "Key exchange %s, cipher key %u bytes, %s.", hl_kex_name (s->kex), s->key_len,
+        s->mac == HL_HASH_NONE ? "authenticated encryption (AEAD)" : "HMAC for integrity");
   else if (id == 0x00ff)
     ex = g_strdup ("Not a suite: signals support for secure renegotiation (RFC 5746).");
   hl_field_add (parent, hl_field_new ("Cipher suite", r->base + off, 2, name, ex));
@@ -248,62 +246,61 @@ decode_extension_body (Reader *r, HlField *ext, guint type, gboolean from_server
         if (t < 0 || l < 0 || !need (&b, l))
           break;
         {
-          g_autofree char *name = g_strndup ((const char *) b.d + b.pos, l);
+          g_autofree char *name = g_strndup ((const char *)b.d + b.pos, l);
           take (&b, kids, "Host name", l,
-                "The server the client wants (SNI): one address can host many names.", "%s",
-                name);
+                "The server the client wants (SNI): one address can host many names.", "%s", name);
         }
       }
     }
     return;
   case 10: /* supported_groups */
-    {
-      gint64 n = take_uint (&b, kids, "Groups length", 2, NULL);
-      while (n > 0 && b.pos + 2 <= b.len) {
-        guint c = peek_uint (&b, 2);
-        const char *name = hl_curve_name (c);
-        take (&b, kids, "Group", 2, "A curve the client can use for ECDH(E).", "%s (%u)",
-              name ? name : "unknown", c);
-      }
+  {
+    gint64 n = take_uint (&b, kids, "Groups length", 2, NULL);
+    while (n > 0 && b.pos + 2 <= b.len) {
+      guint c = peek_uint (&b, 2);
+      const char *name = hl_curve_name (c);
+      take (&b, kids, "Group", 2, "A curve the client can use for ECDH(E).", "%s (%u)",
+            name ? name : "unknown", c);
     }
+  }
     return;
   case 11: /* ec_point_formats */
-    {
-      gint64 n = take_uint (&b, kids, "Formats length", 1, NULL);
-      while (n > 0 && b.pos < b.len) {
-        guint f = peek_uint (&b, 1);
-        take (&b, kids, "Point format", 1, NULL, "%s (%u)",
-              f == 0 ? "uncompressed" : "compressed", f);
-      }
+  {
+    gint64 n = take_uint (&b, kids, "Formats length", 1, NULL);
+    while (n > 0 && b.pos < b.len) {
+      guint f = peek_uint (&b, 1);
+      take (&b, kids, "Point format", 1, NULL, "%s (%u)", f == 0 ? "uncompressed" : "compressed",
+            f);
     }
+  }
     return;
   case 13: /* signature_algorithms */
-    {
-      gint64 n = take_uint (&b, kids, "Algorithms length", 2, NULL);
-      while (n > 0 && b.pos + 2 <= b.len) {
-        guint a = peek_uint (&b, 2);
-        take (&b, kids, "Signature algorithm", 2,
-              "A hash and signature pair the client accepts in signatures.", "%s (0x%04x)",
-              hl_signature_scheme_name (a), a);
-      }
+  {
+    gint64 n = take_uint (&b, kids, "Algorithms length", 2, NULL);
+    while (n > 0 && b.pos + 2 <= b.len) {
+      guint a = peek_uint (&b, 2);
+      take (&b, kids, "Signature algorithm", 2,
+            "A hash and signature pair the client accepts in signatures.", "%s (0x%04x)",
+            hl_signature_scheme_name (a), a);
     }
+  }
     return;
   case 16: /* ALPN */
-    {
-      gint64 n = take_uint (&b, kids, "Protocol list length", 2, NULL);
-      while (n > 0 && !b.bad && b.pos < b.len) {
-        gint64 l = take_uint (&b, kids, "Protocol length", 1, NULL);
-        if (l < 0 || !need (&b, l))
-          break;
-        {
-          g_autofree char *p = g_strndup ((const char *) b.d + b.pos, l);
-          take (&b, kids, "Protocol", l,
-                from_server ? "The application protocol the server picked."
-                            : "An application protocol the client speaks, e.g. h2 for HTTP/2.",
-                "%s", p);
-        }
+  {
+    gint64 n = take_uint (&b, kids, "Protocol list length", 2, NULL);
+    while (n > 0 && !b.bad && b.pos < b.len) {
+      gint64 l = take_uint (&b, kids, "Protocol length", 1, NULL);
+      if (l < 0 || !need (&b, l))
+        break;
+      {
+        g_autofree char *p = g_strndup ((const char *)b.d + b.pos, l);
+        take (&b, kids, "Protocol", l,
+              from_server ? "The application protocol the server picked."
+                          : "An application protocol the client speaks, e.g. h2 for HTTP/2.",
+              "%s", p);
       }
     }
+  }
     return;
   case 1: /* max_fragment_length */
     if (b.len == 1) {
@@ -342,7 +339,7 @@ take_extensions (Reader *r, GPtrArray *into, gboolean from_server)
     guint count = 0;
     while (e.pos + 4 <= e.len) {
       guint type = peek_uint (&e, 2);
-      guint len = (guint) e.d[e.pos + 2] << 8 | e.d[e.pos + 3];
+      guint len = (guint)e.d[e.pos + 2] << 8 | e.d[e.pos + 3];
       HlField *ext;
       Reader body;
       if (e.pos + 4 + len > e.len)
@@ -413,11 +410,11 @@ decode_client_hello (Reader *r, GPtrArray *f)
                    "An earlier session the client would like to resume; empty for a new one.");
   n = take_uint (r, f, "Cipher suites length", 2, "Bytes of suite list: two bytes per suite.");
   if (n >= 0 && need (r, n)) {
-    HlField *list = take (r, f, "Cipher suites", n,
-                          "The suites the client can use, most preferred first.", "%u suites",
-                          (guint) n / 2);
+    HlField *list
+        = take (r, f, "Cipher suites", n, "The suites the client can use, most preferred first.",
+                "%u suites", (guint)n / 2);
     for (gsize off = r->pos - n; off + 2 <= r->pos; off += 2)
-      add_suite_field (r, list, off, (guint16) (r->d[off] << 8 | r->d[off + 1]));
+      add_suite_field (r, list, off, (guint16)(r->d[off] << 8 | r->d[off + 1]));
   }
   n = take_uint (r, f, "Compression methods length", 1, NULL);
   if (n >= 0)
@@ -492,8 +489,8 @@ decode_server_key_exchange (Reader *r, GPtrArray *f, guint version)
   if (need (r, 2)) {
     guint c = peek_uint (r, 2);
     const char *name = hl_curve_name (c);
-    take (r, f, "Named curve", 2, "The curve the server chose from the client's list.",
-          "%s (%u)", name ? name : "unknown", c);
+    take (r, f, "Named curve", 2, "The curve the server chose from the client's list.", "%s (%u)",
+          name ? name : "unknown", c);
   }
   n = take_uint (r, f, "Public key length", 1, NULL);
   if (n >= 0)
@@ -511,10 +508,10 @@ decode_certificate_request (Reader *r, GPtrArray *f, guint version)
 {
   gint64 n = take_uint (r, f, "Certificate types length", 1, NULL);
   if (n >= 0 && need (r, n)) {
-    HlField *types = take (r, f, "Certificate types", n,
-                           "Key types the server accepts for the client certificate.", "%u types",
-                           (guint) n);
-    for (gsize i = 0; i < (gsize) n; i++) {
+    HlField *types
+        = take (r, f, "Certificate types", n,
+                "Key types the server accepts for the client certificate.", "%u types", (guint)n);
+    for (gsize i = 0; i < (gsize)n; i++) {
       guint t = r->d[r->pos - n + i];
       g_autofree char *v = g_strdup_printf ("%s (%u)",
                                             t == 1    ? "rsa_sign"
@@ -529,9 +526,9 @@ decode_certificate_request (Reader *r, GPtrArray *f, guint version)
   if (version >= 0x0303) {
     n = take_uint (r, f, "Signature algorithms length", 2, NULL);
     if (n >= 0 && need (r, n)) {
-      HlField *algs = take (r, f, "Signature algorithms", n,
-                            "What the client may sign its CertificateVerify with.", "%u",
-                            (guint) n / 2);
+      HlField *algs
+          = take (r, f, "Signature algorithms", n,
+                  "What the client may sign its CertificateVerify with.", "%u", (guint)n / 2);
       for (gsize off = r->pos - n; off + 2 <= r->pos; off += 2) {
         guint a = r->d[off] << 8 | r->d[off + 1];
         g_autofree char *v = g_strdup_printf ("%s (0x%04x)", hl_signature_scheme_name (a), a);
@@ -587,7 +584,7 @@ hl_decode_handshake (const guint8 *data, gsize len, const HlDecodeContext *ctx)
         name ? name : "unknown", type);
   blen = take_uint (&r, f, "Length", 3, "Bytes of message body that follow.");
   {
-    Reader b = { data + 4, MIN ((gsize) blen, len - 4), 0, 4, FALSE };
+    Reader b = { data + 4, MIN ((gsize)blen, len - 4), 0, 4, FALSE };
     switch (type) {
     case 1:
       decode_client_hello (&b, f);
@@ -636,7 +633,10 @@ hl_decode_alert (const guint8 *data, gsize len)
   if (need (&r, 1)) {
     guint lvl = data[0];
     take (&r, f, "Level", 1, "1 warning, 2 fatal: a fatal alert ends the connection.", "%s (%u)",
-          lvl == 1 ? "warning" : lvl == 2 ? "fatal" : "unknown", lvl);
+          lvl == 1   ? "warning"
+          : lvl == 2 ? "fatal"
+                     : "unknown",
+          lvl);
   }
   if (need (&r, 1)) {
     guint d = data[1];
@@ -662,8 +662,8 @@ hl_decode_application_data (const guint8 *data, gsize len)
 {
   GPtrArray *f = new_fields ();
   if (len > 0) {
-    gboolean text = g_utf8_validate ((const char *) data, len, NULL);
-    g_autofree char *v = text ? g_strndup ((const char *) data, len) : short_hex (data, len);
+    gboolean text = g_utf8_validate ((const char *)data, len, NULL);
+    g_autofree char *v = text ? g_strndup ((const char *)data, len) : short_hex (data, len);
     g_ptr_array_add (f, hl_field_new ("Data", 0, len, v,
                                       "What the application sent: TLS carries it unchanged."));
   }
@@ -697,15 +697,14 @@ hl_decode_encrypted_record (const guint8 *data, gsize len, guint version, guint1
     }
   }
   if (explicit_len)
-    take (&r, f, s->cipher == HL_CIPHER_AES_CBC || s->cipher == HL_CIPHER_3DES_CBC
-                     ? "Explicit IV"
-                     : "Explicit nonce",
+    take (&r, f,
+          s->cipher == HL_CIPHER_AES_CBC || s->cipher == HL_CIPHER_3DES_CBC ? "Explicit IV"
+                                                                            : "Explicit nonce",
           explicit_len, "Sent in clear; with the fixed IV from the key block it makes the nonce.",
           NULL);
   if (r.pos + tag_len <= len) {
     take (&r, f, "Ciphertext", len - r.pos - tag_len,
-          tag_len ? "The encrypted content." : "The encrypted content, its MAC and padding.",
-          NULL);
+          tag_len ? "The encrypted content." : "The encrypted content, its MAC and padding.", NULL);
     if (tag_len)
       take (&r, f, "Authentication tag", tag_len,
             "Proves the record was not changed: any flipped bit makes it fail.", NULL);
@@ -829,7 +828,7 @@ describe_name (const Tlv *name)
       if (read_tlv (seq.content, seq.len, 0, &oid) && oid.tag == 0x06
           && read_tlv (seq.content, seq.len, oid.hdr + oid.len, &val)) {
         g_autofree char *k = describe_oid (&oid);
-        g_autofree char *v = g_strndup ((const char *) val.content, val.len);
+        g_autofree char *v = g_strndup ((const char *)val.content, val.len);
         g_string_append_printf (s, "%s%s=%s", s->len ? ", " : "", k, v);
       }
       p2 += seq.hdr + seq.len;
@@ -842,7 +841,7 @@ describe_name (const Tlv *name)
 static char *
 describe_time (const Tlv *t)
 {
-  const char *c = (const char *) t->content;
+  const char *c = (const char *)t->content;
   if (t->tag == 0x17 && t->len >= 12) {
     int yy = (c[0] - '0') * 10 + (c[1] - '0');
     return g_strdup_printf ("%d-%.2s-%.2s %.2s:%.2s:%.2s UTC", yy < 50 ? 2000 + yy : 1900 + yy,
@@ -940,12 +939,11 @@ describe_extensions (const Tlv *ext_wrapper, gsize base, HlField *parent)
           if (read_tlv (val.content, val.len, 0, &names))
             while (read_tlv (names.content, names.len, p, &gn)) {
               if (gn.tag == 0x82)
-                g_string_append_printf (s, "%sDNS:%.*s", s->len ? ", " : "", (int) gn.len,
+                g_string_append_printf (s, "%sDNS:%.*s", s->len ? ", " : "", (int)gn.len,
                                         gn.content);
               else if (gn.tag == 0x87 && gn.len == 4)
-                g_string_append_printf (s, "%sIP:%u.%u.%u.%u", s->len ? ", " : "",
-                                        gn.content[0], gn.content[1], gn.content[2],
-                                        gn.content[3]);
+                g_string_append_printf (s, "%sIP:%u.%u.%u.%u", s->len ? ", " : "", gn.content[0],
+                                        gn.content[1], gn.content[2], gn.content[3]);
               p += gn.hdr + gn.len;
             }
           v = g_string_free (s, FALSE);
@@ -1016,13 +1014,14 @@ hl_decode_certificate (const guint8 *der, gsize len, gsize base, const char *nam
     }
     if (read_tlv (tbs.content, tbs.len, pos, &t)) {
       g_autofree char *issuer = describe_name (&t);
-      hl_field_add (root, tlv_field (&t, tbs_base, "Issuer", issuer,
-                                     "The CA that signed this certificate."));
+      hl_field_add (
+          root, tlv_field (&t, tbs_base, "Issuer", issuer, "The CA that signed this certificate."));
       pos += t.hdr + t.len;
     }
     if (read_tlv (tbs.content, tbs.len, pos, &t)) {
       Tlv nb, na;
-      if (read_tlv (t.content, t.len, 0, &nb) && read_tlv (t.content, t.len, nb.hdr + nb.len, &na)) {
+      if (read_tlv (t.content, t.len, 0, &nb)
+          && read_tlv (t.content, t.len, nb.hdr + nb.len, &na)) {
         g_autofree char *a = describe_time (&nb);
         g_autofree char *b = describe_time (&na);
         g_autofree char *v = g_strdup_printf ("%s to %s", a, b);
@@ -1038,8 +1037,8 @@ hl_decode_certificate (const guint8 *der, gsize len, gsize base, const char *nam
     }
     if (read_tlv (tbs.content, tbs.len, pos, &t)) {
       subject = describe_name (&t);
-      hl_field_add (root, tlv_field (&t, tbs_base, "Subject", subject,
-                                     "Who this certificate is for."));
+      hl_field_add (root,
+                    tlv_field (&t, tbs_base, "Subject", subject, "Who this certificate is for."));
       pos += t.hdr + t.len;
     }
     if (read_tlv (tbs.content, tbs.len, pos, &t)) {
@@ -1056,8 +1055,8 @@ hl_decode_certificate (const guint8 *der, gsize len, gsize base, const char *nam
   pos = tbs.hdr + tbs.len;
   if (read_tlv (cert.content, cert.len, pos, &sigalg)) {
     Tlv oid;
-    g_autofree char *alg = read_tlv (sigalg.content, sigalg.len, 0, &oid) ? describe_oid (&oid)
-                                                                           : NULL;
+    g_autofree char *alg
+        = read_tlv (sigalg.content, sigalg.len, 0, &oid) ? describe_oid (&oid) : NULL;
     pos += sigalg.hdr + sigalg.len;
     if (read_tlv (cert.content, cert.len, pos, &sigval)) {
       g_autofree char *hex = short_hex (sigval.content, sigval.len);
@@ -1066,7 +1065,7 @@ hl_decode_certificate (const guint8 *der, gsize len, gsize base, const char *nam
                                      "with the issuer's public key proves the CA vouches for "
                                      "this certificate."));
     }
-    (void) alg;
+    (void)alg;
   }
   g_free (root->value);
   root->value = g_strdup (subject ? subject : "");

@@ -9,8 +9,8 @@ G_BEGIN_DECLS
 
 /* What a decoder needs to know that the bytes alone do not say. */
 typedef struct {
-  guint version;    /* negotiated version, 0 if not yet known */
-  guint16 suite;    /* negotiated suite, 0 if not yet known */
+  guint version; /* negotiated version, 0 if not yet known */
+  guint16 suite; /* negotiated suite, 0 if not yet known */
   gboolean from_server;
 } HlDecodeContext;
 
@@ -25,8 +25,7 @@ GPtrArray *hl_decode_alert (const guint8 *data, gsize len);
 GPtrArray *hl_decode_change_cipher_spec (const guint8 *data, gsize len);
 GPtrArray *hl_decode_application_data (const guint8 *data, gsize len);
 /* An encrypted record's payload: explicit nonce or IV, ciphertext, MAC or tag. */
-GPtrArray *hl_decode_encrypted_record (const guint8 *data, gsize len, guint version,
-                                       guint16 suite);
+GPtrArray *hl_decode_encrypted_record (const guint8 *data, gsize len, guint version, guint16 suite);
 
 /* A DER certificate, as fields; offsets start at base. */
 HlField *hl_decode_certificate (const guint8 *der, gsize len, gsize base, const char *name);

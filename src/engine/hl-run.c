@@ -107,11 +107,11 @@ typedef enum {
 struct _HlRun {
   const HlScenario *scenario;
   Peer *peer[2];
-  Direction dir[2]; /* indexed by sender */
-  GQueue pending;   /* Pending* */
-  GPtrArray *steps; /* HlStep* */
-  GPtrArray *connections; /* HlConnection* */
-  GArray *edits;          /* Edit */
+  Direction dir[2];          /* indexed by sender */
+  GQueue pending;            /* Pending* */
+  GPtrArray *steps;          /* HlStep* */
+  GPtrArray *connections;    /* HlConnection* */
+  GArray *edits;             /* Edit */
   GByteArray *hs_transcript; /* this connection's handshake messages, as sent */
   guint fault_counter;
   gboolean fault_applied;
@@ -142,7 +142,8 @@ static const struct {
   { "premaster_secret",
     "RSA: 2 version bytes + 46 random bytes from the client, encrypted to the server's key; "
     "ECDH(E): the x coordinate of the shared point" },
-  { "master_secret", "PRF(premaster_secret, \"master secret\", client_random + server_random)[0..48]" },
+  { "master_secret",
+    "PRF(premaster_secret, \"master secret\", client_random + server_random)[0..48]" },
   { "key_block", "PRF(master_secret, \"key expansion\", server_random + client_random)" },
   { "client_write_mac_key", "key_block, first part: HMAC key for records the client sends" },
   { "server_write_mac_key", "key_block: HMAC key for records the server sends" },
@@ -169,10 +170,10 @@ hl_secret_formula (HlSecretId id)
 }
 
 #define KNOW(id) (1u << (id))
-#define KNOW_KEYS                                                                                \
-  (KNOW (HL_SECRET_KEY_BLOCK) | KNOW (HL_SECRET_CLIENT_WRITE_MAC_KEY)                            \
-   | KNOW (HL_SECRET_SERVER_WRITE_MAC_KEY) | KNOW (HL_SECRET_CLIENT_WRITE_KEY)                   \
-   | KNOW (HL_SECRET_SERVER_WRITE_KEY) | KNOW (HL_SECRET_CLIENT_WRITE_IV)                        \
+#define KNOW_KEYS                                                                                  \
+  (KNOW (HL_SECRET_KEY_BLOCK) | KNOW (HL_SECRET_CLIENT_WRITE_MAC_KEY)                              \
+   | KNOW (HL_SECRET_SERVER_WRITE_MAC_KEY) | KNOW (HL_SECRET_CLIENT_WRITE_KEY)                     \
+   | KNOW (HL_SECRET_SERVER_WRITE_KEY) | KNOW (HL_SECRET_CLIENT_WRITE_IV)                          \
    | KNOW (HL_SECRET_SERVER_WRITE_IV))
 
 /* ---------- Hooks into BearSSL ---------- */
@@ -245,8 +246,7 @@ static uint32_t
 verify_ecdsa_any_curve (const br_ec_impl *impl, const void *hash, size_t hash_len,
                         const br_ec_public_key *pk, const void *sig, size_t sig_len)
 {
-  return br_ecdsa_vrfy_asn1_get_default () (br_ec_get_default (), hash, hash_len, pk, sig,
-                                             sig_len);
+  return br_ecdsa_vrfy_asn1_get_default () (br_ec_get_default (), hash, hash_len, pk, sig, sig_len);
 }
 
 /* ---------- The X.509 watcher ---------- */
@@ -254,7 +254,7 @@ verify_ecdsa_any_curve (const br_ec_impl *impl, const void *hash, size_t hash_le
 static void
 watch_start_chain (const br_x509_class **ctx, const char *server_name)
 {
-  X509Watch *w = (X509Watch *) ctx;
+  X509Watch *w = (X509Watch *)ctx;
   w->n_certs = 0;
   w->ended = FALSE;
   w->result = 0;
@@ -264,7 +264,7 @@ watch_start_chain (const br_x509_class **ctx, const char *server_name)
 static void
 watch_start_cert (const br_x509_class **ctx, uint32_t length)
 {
-  X509Watch *w = (X509Watch *) ctx;
+  X509Watch *w = (X509Watch *)ctx;
   w->n_certs++;
   w->inner.vtable->start_cert (&w->inner.vtable, length);
 }
@@ -272,21 +272,21 @@ watch_start_cert (const br_x509_class **ctx, uint32_t length)
 static void
 watch_append (const br_x509_class **ctx, const unsigned char *buf, size_t len)
 {
-  X509Watch *w = (X509Watch *) ctx;
+  X509Watch *w = (X509Watch *)ctx;
   w->inner.vtable->append (&w->inner.vtable, buf, len);
 }
 
 static void
 watch_end_cert (const br_x509_class **ctx)
 {
-  X509Watch *w = (X509Watch *) ctx;
+  X509Watch *w = (X509Watch *)ctx;
   w->inner.vtable->end_cert (&w->inner.vtable);
 }
 
 static unsigned
 watch_end_chain (const br_x509_class **ctx)
 {
-  X509Watch *w = (X509Watch *) ctx;
+  X509Watch *w = (X509Watch *)ctx;
   w->result = w->inner.vtable->end_chain (&w->inner.vtable);
   w->ended = TRUE;
   return w->result;
@@ -295,7 +295,7 @@ watch_end_chain (const br_x509_class **ctx)
 static const br_x509_pkey *
 watch_get_pkey (const br_x509_class *const *ctx, unsigned *usages)
 {
-  const X509Watch *w = (const X509Watch *) ctx;
+  const X509Watch *w = (const X509Watch *)ctx;
   return w->inner.vtable->get_pkey (&w->inner.vtable, usages);
 }
 
@@ -312,10 +312,10 @@ fill_seed (const HlScenario *s, HlSide side, guint8 out[32])
   /* Both sides' randomness derives from the scenario's Seed, one stream per side. */
   g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
   gsize len = 32;
-  g_checksum_update (sum, (const guchar *) "handshake-lab/drbg/", -1);
-  g_checksum_update (sum, (const guchar *) hl_side_name (side), -1);
-  g_checksum_update (sum, (const guchar *) "/", 1);
-  g_checksum_update (sum, (const guchar *) s->seed, -1);
+  g_checksum_update (sum, (const guchar *)"handshake-lab/drbg/", -1);
+  g_checksum_update (sum, (const guchar *)hl_side_name (side), -1);
+  g_checksum_update (sum, (const guchar *)"/", 1);
+  g_checksum_update (sum, (const guchar *)s->seed, -1);
   g_checksum_get_digest (sum, out, &len);
 }
 
@@ -340,7 +340,7 @@ apply_common (Peer *p, const HlSideConfig *c, const HlScenario *s)
 
   br_ssl_engine_set_versions (eng, c->version_min, c->version_max);
   if (c->suites->len > 0)
-    br_ssl_engine_set_suites (eng, (const uint16_t *) c->suites->data, c->suites->len);
+    br_ssl_engine_set_suites (eng, (const uint16_t *)c->suites->data, c->suites->len);
   p->ec = *full;
   p->ec.supported_curves = full->supported_curves & c->curves;
   br_ssl_engine_set_ec (eng, &p->ec);
@@ -363,8 +363,8 @@ static void
 set_clock (br_x509_minimal_context *xc, gint64 unix_time)
 {
   /* BearSSL counts days from year 0: 719528 is 1970-01-01. */
-  br_x509_minimal_set_time (xc, (uint32_t) (719528 + unix_time / 86400),
-                            (uint32_t) (unix_time % 86400));
+  br_x509_minimal_set_time (xc, (uint32_t)(719528 + unix_time / 86400),
+                            (uint32_t)(unix_time % 86400));
 }
 
 static void
@@ -385,7 +385,7 @@ new_client (HlRun *run, const HlScenario *s)
   p->side = HL_SIDE_CLIENT;
   p->eng = &p->cc.eng;
   br_ssl_client_init_full (&p->cc, &p->watch.inner,
-                           tas ? (const br_x509_trust_anchor *) tas->anchors->data : NULL,
+                           tas ? (const br_x509_trust_anchor *)tas->anchors->data : NULL,
                            tas ? tas->anchors->len : 0);
   set_clock (&p->watch.inner, s->time);
   install_watch (p);
@@ -428,7 +428,7 @@ new_server (HlRun *run, const HlScenario *s)
   if (c->request_client_certificate && c->anchors) {
     const HlTrustAnchors *tas = c->anchors;
     br_x509_minimal_init (&p->watch.inner, &br_sha256_vtable,
-                          (const br_x509_trust_anchor *) tas->anchors->data, tas->anchors->len);
+                          (const br_x509_trust_anchor *)tas->anchors->data, tas->anchors->len);
     br_x509_minimal_set_hash (&p->watch.inner, br_sha1_ID, &br_sha1_vtable);
     br_x509_minimal_set_hash (&p->watch.inner, br_sha224_ID, &br_sha224_vtable);
     br_x509_minimal_set_hash (&p->watch.inner, br_sha256_ID, &br_sha256_vtable);
@@ -439,9 +439,8 @@ new_server (HlRun *run, const HlScenario *s)
                                br_ecdsa_vrfy_asn1_get_default ());
     set_clock (&p->watch.inner, s->time);
     install_watch (p);
-    br_ssl_server_set_trust_anchor_names_alt (&p->sc,
-                                              (const br_x509_trust_anchor *) tas->anchors->data,
-                                              tas->anchors->len);
+    br_ssl_server_set_trust_anchor_names_alt (
+        &p->sc, (const br_x509_trust_anchor *)tas->anchors->data, tas->anchors->len);
   }
   p->lru_store = g_malloc0 (4096);
   br_ssl_session_cache_lru_init (&p->lru, p->lru_store, 4096);
@@ -541,9 +540,9 @@ init_decryptor (HlRun *run, HlSide sender)
   split_key_block (p->cap.key_block, suite, version, &ks);
   if (!ks.value[HL_SECRET_CLIENT_WRITE_KEY])
     return FALSE;
-  key = g_bytes_get_data (ks.value[sender == HL_SIDE_CLIENT ? HL_SECRET_CLIENT_WRITE_KEY
-                                                            : HL_SECRET_SERVER_WRITE_KEY],
-                          NULL);
+  key = g_bytes_get_data (
+      ks.value[sender == HL_SIDE_CLIENT ? HL_SECRET_CLIENT_WRITE_KEY : HL_SECRET_SERVER_WRITE_KEY],
+      NULL);
   iv = g_bytes_get_data (
       ks.value[sender == HL_SIDE_CLIENT ? HL_SECRET_CLIENT_WRITE_IV : HL_SECRET_SERVER_WRITE_IV],
       NULL);
@@ -562,8 +561,7 @@ init_decryptor (HlRun *run, HlSide sender)
   case HL_CIPHER_AES_CCM:
   case HL_CIPHER_AES_CCM8:
     br_sslrec_in_ccm_vtable.init (&dir->in.ccm.vtable.in, &br_aes_ct_ctrcbc_vtable, key,
-                                  suite->key_len, iv,
-                                  suite->cipher == HL_CIPHER_AES_CCM ? 16 : 8);
+                                  suite->key_len, iv, suite->cipher == HL_CIPHER_AES_CCM ? 16 : 8);
     break;
   case HL_CIPHER_AES_CBC:
   case HL_CIPHER_3DES_CBC: {
@@ -571,11 +569,10 @@ init_decryptor (HlRun *run, HlSide sender)
                              : suite->mac == HL_HASH_SHA256 ? &br_sha256_vtable
                                                             : &br_sha384_vtable;
     guint maclen = hl_suite_mac_key_len (suite);
-    br_sslrec_in_cbc_vtable.init (&dir->in.cbc.vtable, suite->cipher == HL_CIPHER_AES_CBC
-                                                           ? &br_aes_ct_cbcdec_vtable
-                                                           : &br_des_ct_cbcdec_vtable,
-                                  key, suite->key_len, h, mac, maclen, maclen,
-                                  version <= 0x0301 ? iv : NULL);
+    br_sslrec_in_cbc_vtable.init (
+        &dir->in.cbc.vtable,
+        suite->cipher == HL_CIPHER_AES_CBC ? &br_aes_ct_cbcdec_vtable : &br_des_ct_cbcdec_vtable,
+        key, suite->key_len, h, mac, maclen, maclen, version <= 0x0301 ? iv : NULL);
     break;
   }
   default:
@@ -664,8 +661,7 @@ take_encrypted_record (HlRun *run, HlSide from, guint8 ct, guint16 version, cons
 }
 
 static void
-take_record (HlRun *run, HlSide from, guint8 ct, guint16 version, const guint8 *payload,
-             gsize len)
+take_record (HlRun *run, HlSide from, guint8 ct, guint16 version, const guint8 *payload, gsize len)
 {
   Direction *dir = &run->dir[from];
   dir->version = version;
@@ -678,12 +674,11 @@ take_record (HlRun *run, HlSide from, guint8 ct, guint16 version, const guint8 *
     g_byte_array_append (dir->hs, payload, len);
     while (dir->hs->len >= 4) {
       const guint8 *h = dir->hs->data;
-      gsize mlen = 4 + ((gsize) h[1] << 16 | (gsize) h[2] << 8 | h[3]);
+      gsize mlen = 4 + ((gsize)h[1] << 16 | (gsize)h[2] << 8 | h[3]);
       const char *name = hl_handshake_type_name (h[0]);
       if (dir->hs->len < mlen)
         break;
-      queue_pending (run, from, name ? name : "Unknown", 22, h[0], version, FALSE, h, mlen,
-                     NULL);
+      queue_pending (run, from, name ? name : "Unknown", 22, h[0], version, FALSE, h, mlen, NULL);
       if (h[0] != 0 && h[0] != 20) {
         if (h[0] == 1 || h[0] == 2)
           run->peer[from]->knows
@@ -713,10 +708,10 @@ parse_records (HlRun *run, HlSide from)
   Direction *dir = &run->dir[from];
   while (dir->raw->len >= 5) {
     const guint8 *r = dir->raw->data;
-    gsize len = (gsize) r[3] << 8 | r[4];
+    gsize len = (gsize)r[3] << 8 | r[4];
     if (dir->raw->len < 5 + len)
       break;
-    take_record (run, from, r[0], (guint16) (r[1] << 8 | r[2]), r + 5, len);
+    take_record (run, from, r[0], (guint16)(r[1] << 8 | r[2]), r + 5, len);
     g_byte_array_remove_range (dir->raw, 0, 5 + len);
   }
 }
@@ -1106,8 +1101,8 @@ apply_changes (HlRun *run, Pending *p, guint index, char **what)
     }
     copy = g_memdup2 (d, len);
     copy[f->offset] ^= f->mask;
-    *what = g_strdup_printf ("flip: byte %zu XOR 0x%02x (0x%02x became 0x%02x)", f->offset,
-                             f->mask, d[f->offset], copy[f->offset]);
+    *what = g_strdup_printf ("flip: byte %zu XOR 0x%02x (0x%02x became 0x%02x)", f->offset, f->mask,
+                             d[f->offset], copy[f->offset]);
     return g_bytes_new_take (copy, len);
   }
   case HL_FAULT_TRUNCATE:
@@ -1118,8 +1113,7 @@ apply_changes (HlRun *run, Pending *p, guint index, char **what)
           hl_side_name (f->side), f->message, f->nth, len);
       return g_bytes_ref (p->wire);
     }
-    *what = g_strdup_printf ("truncate: only the first %zu of %zu bytes delivered", f->length,
-                             len);
+    *what = g_strdup_printf ("truncate: only the first %zu of %zu bytes delivered", f->length, len);
     return g_bytes_new (d, f->length);
   case HL_FAULT_DROP:
     *what = g_strdup ("drop: never delivered");
@@ -1140,9 +1134,10 @@ judge_chain (Peer *p)
       return g_strdup_printf ("The %s checked the chain of %u certificates: it leads to a trusted "
                               "CA, every signature verifies, it is valid at %s, and it names %s.",
                               who, p->watch.n_certs, s->time_text, s->client.server_name);
-    return g_strdup_printf ("The %s checked the chain of %u certificates: it leads to a trusted CA, "
-                            "every signature verifies, and it is valid at %s.",
-                            who, p->watch.n_certs, s->time_text);
+    return g_strdup_printf (
+        "The %s checked the chain of %u certificates: it leads to a trusted CA, "
+        "every signature verifies, and it is valid at %s.",
+        who, p->watch.n_certs, s->time_text);
   }
   {
     g_autofree char *name = hl_error_name (p->watch.result);
@@ -1187,7 +1182,7 @@ deliver (HlRun *run, Pending *p)
       gsize chunk = p->encrypted ? len : MIN (len - off, 16384);
       guint8 hdr[5] = { p->content_type, p->record_version >> 8, p->record_version & 0xff,
                         chunk >> 8, chunk & 0xff };
-      HlRecordHeader rh = { p->content_type, p->record_version, (guint16) chunk };
+      HlRecordHeader rh = { p->content_type, p->record_version, (guint16)chunk };
       g_array_append_val (st->records, rh);
       accepted += feed (receiver, hdr, 5);
       accepted += feed (receiver, d + off, chunk);
@@ -1274,10 +1269,10 @@ explain_end (HlRun *run, HlSide side, HlConnection *c)
       return g_strdup_printf ("%s: %s BearSSL closed the connection without sending an alert; "
                               "an RFC 5246 %s would have sent %s (%d).",
                               name, plain, hl_side_name (side), hl_alert_name (alert), alert);
-    return g_strdup_printf ("%s: %s BearSSL closed the connection without sending an alert.",
-                            name, plain);
+    return g_strdup_printf ("%s: %s BearSSL closed the connection without sending an alert.", name,
+                            plain);
   }
-  (void) c;
+  (void)c;
 }
 
 static void
@@ -1304,8 +1299,8 @@ finish_connection (HlRun *run)
     c->curve = curve;
   alpn = br_ssl_engine_get_selected_protocol (cl->eng);
   c->alpn = alpn ? g_strdup (alpn) : NULL;
-  c->server_name = run->scenario->client.server_name ? g_strdup (run->scenario->client.server_name)
-                                                     : NULL;
+  c->server_name
+      = run->scenario->client.server_name ? g_strdup (run->scenario->client.server_name) : NULL;
   collect_view (cl, &c->secrets, c->resumed);
   collect_view (sv, &c->server_secrets, c->resumed);
   for (int i = 0; i < HL_N_SECRETS; i++) {
@@ -1437,7 +1432,7 @@ teardown (HlRun *run)
     g_byte_array_unref (run->dir[s].raw);
     g_byte_array_unref (run->dir[s].hs);
   }
-  g_queue_clear_full (&run->pending, (GDestroyNotify) free_pending);
+  g_queue_clear_full (&run->pending, (GDestroyNotify)free_pending);
   g_ptr_array_set_size (run->connections, 0);
   g_ptr_array_set_size (run->steps, 0);
   g_clear_pointer (&run->fault_error, g_free);
@@ -1464,8 +1459,8 @@ hl_run_new (const HlScenario *scenario)
 {
   HlRun *run = g_new0 (HlRun, 1);
   run->scenario = scenario;
-  run->steps = g_ptr_array_new_with_free_func ((GDestroyNotify) free_step);
-  run->connections = g_ptr_array_new_with_free_func ((GDestroyNotify) free_connection);
+  run->steps = g_ptr_array_new_with_free_func ((GDestroyNotify)free_step);
+  run->connections = g_ptr_array_new_with_free_func ((GDestroyNotify)free_connection);
   run->edits = g_array_new (FALSE, TRUE, sizeof (Edit));
   run->hs_transcript = g_byte_array_new ();
   g_queue_init (&run->pending);
@@ -1641,8 +1636,7 @@ hl_run_check_expect (HlRun *run, char **why)
   diff = g_string_new (NULL);
   if (x->outcome >= 0 && x->outcome != (c->success ? 1 : 0))
     g_string_append_printf (diff, "outcome is %s, expected %s; ",
-                            c->success ? "success" : "failure",
-                            x->outcome ? "success" : "failure");
+                            c->success ? "success" : "failure", x->outcome ? "success" : "failure");
   if (x->version && x->version != c->version)
     g_string_append_printf (diff, "version is %s, expected %s; ",
                             c->version ? hl_version_name (c->version) : "none",

@@ -53,8 +53,8 @@ typedef struct {
 } HlSecrets;
 
 typedef struct {
-  char *state;  /* BearSSL engine flags: "SENDAPP|RECVREC", or "CLOSED" */
-  int error;    /* br_ssl_engine_last_error() */
+  char *state;   /* BearSSL engine flags: "SENDAPP|RECVREC", or "CLOSED" */
+  int error;     /* br_ssl_engine_last_error() */
   guint32 knows; /* bit (1 << HlSecretId) per secret this side holds */
 } HlSideState;
 
@@ -79,20 +79,21 @@ typedef struct {
   gboolean delivered;
   char *fault; /* what a fault or tamper did; NULL */
   GPtrArray *fields;
-  char *summary;     /* one line: what this message does */
-  char *story;       /* where it stands in the classic nine-step story */
-  char *check;       /* Finished: the recomputed verify_data and whether it matches; else NULL */
-  char *certificate_check; /* Certificate: the receiver's X.509 verdict, in plain words; else NULL */
-  HlSideState after[2]; /* indexed by HlSide */
+  char *summary; /* one line: what this message does */
+  char *story;   /* where it stands in the classic nine-step story */
+  char *check;   /* Finished: the recomputed verify_data and whether it matches; else NULL */
+  char
+      *certificate_check; /* Certificate: the receiver's X.509 verdict, in plain words; else NULL */
+  HlSideState after[2];   /* indexed by HlSide */
 } HlStep;
 
 typedef struct {
   guint index;
   gboolean resumed;
   gboolean success;
-  guint version;  /* 0 if none was negotiated */
-  guint16 suite;  /* 0 if none */
-  int curve;      /* -1 if none */
+  guint version; /* 0 if none was negotiated */
+  guint16 suite; /* 0 if none */
+  int curve;     /* -1 if none */
   char *alpn;
   char *server_name;
   int error[2];

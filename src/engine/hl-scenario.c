@@ -15,11 +15,11 @@ typedef struct {
   const char *const *keys;
 } GroupSpec;
 
-static const char *const scenario_keys[] = { "Format", "Title", "Description", "Seed", "Time",
-                                             NULL };
-static const char *const client_keys[] = { "Versions",         "CipherSuites", "Curves",
-                                           "ServerName",       "TrustAnchors", "CertificateChain",
-                                           "PrivateKey",       "ALPN",         NULL };
+static const char *const scenario_keys[]
+    = { "Format", "Title", "Description", "Seed", "Time", NULL };
+static const char *const client_keys[]
+    = { "Versions",         "CipherSuites", "Curves", "ServerName", "TrustAnchors",
+        "CertificateChain", "PrivateKey",   "ALPN",   NULL };
 static const char *const server_keys[] = { "Versions",
                                            "CipherSuites",
                                            "Curves",
@@ -34,20 +34,30 @@ static const char *const server_keys[] = { "Versions",
 static const char *const application_keys[] = { "ClientData", "ServerData", "CloseNotify", NULL };
 static const char *const resumption_keys[] = { "Enabled", NULL };
 static const char *const fault_keys[] = { "Message", "Action", "Offset", "Mask", "Length", NULL };
-static const char *const expect_keys[] = { "Outcome",     "Version",     "CipherSuite",
-                                           "ClientError", "ServerError", NULL };
+static const char *const expect_keys[]
+    = { "Outcome", "Version", "CipherSuite", "ClientError", "ServerError", NULL };
 
 static const GroupSpec groups[] = {
-  { "Scenario", scenario_keys }, { "Client", client_keys }, { "Server", server_keys },
-  { "Application", application_keys }, { "Resumption", resumption_keys },
-  { "Fault", fault_keys },       { "Expect", expect_keys },
+  { "Scenario", scenario_keys },       { "Client", client_keys },         { "Server", server_keys },
+  { "Application", application_keys }, { "Resumption", resumption_keys }, { "Fault", fault_keys },
+  { "Expect", expect_keys },
 };
 
 static const char *const message_names[] = {
-  "ClientHello",       "ServerHello",      "Certificate",       "ServerKeyExchange",
-  "CertificateRequest", "ServerHelloDone", "CertificateVerify", "ClientKeyExchange",
-  "Finished",          "ChangeCipherSpec", "Alert",             "ApplicationData",
-  "HelloRequest",      NULL,
+  "ClientHello",
+  "ServerHello",
+  "Certificate",
+  "ServerKeyExchange",
+  "CertificateRequest",
+  "ServerHelloDone",
+  "CertificateVerify",
+  "ClientKeyExchange",
+  "Finished",
+  "ChangeCipherSpec",
+  "Alert",
+  "ApplicationData",
+  "HelloRequest",
+  NULL,
 };
 
 const char *
@@ -78,7 +88,7 @@ line_of (Loader *l, const char *group, const char *key)
 }
 
 static gboolean G_GNUC_PRINTF (4, 5)
-fail (Loader *l, GError **error, int line, const char *format, ...)
+    fail (Loader *l, GError **error, int line, const char *format, ...)
 {
   va_list args;
   g_autofree char *msg = NULL;
@@ -93,7 +103,7 @@ fail (Loader *l, GError **error, int line, const char *format, ...)
 static char *
 join_strv (const char *const *v)
 {
-  return g_strjoinv (", ", (char **) v);
+  return g_strjoinv (", ", (char **)v);
 }
 
 static const GroupSpec *
@@ -115,7 +125,7 @@ scan_lines (Loader *l, const char *data, gsize len, GError **error)
 
   if (memchr (data, '\0', len) != NULL || !g_utf8_validate (data, len, &bad)) {
     int line = 1;
-    const char *end = bad ? bad : (const char *) memchr (data, '\0', len);
+    const char *end = bad ? bad : (const char *)memchr (data, '\0', len);
     for (const char *p = data; p < end; p++)
       if (*p == '\n')
         line++;
@@ -168,8 +178,8 @@ scan_lines (Loader *l, const char *data, gsize len, GError **error)
       }
       id = g_strdup_printf ("%s/%s", group, s);
       if (g_hash_table_contains (l->lines, id))
-        return fail (l, error, lineno, "key %s appears twice in [%s] (first on line %d)", s,
-                     group, line_of (l, group, s));
+        return fail (l, error, lineno, "key %s appears twice in [%s] (first on line %d)", s, group,
+                     line_of (l, group, s));
       g_hash_table_insert (l->lines, g_steal_pointer (&id), GINT_TO_POINTER (lineno));
     }
   }
@@ -239,8 +249,7 @@ get_list (Loader *l, const char *group, const char *key, GStrv *out, GError **er
 }
 
 static gboolean
-get_uint (Loader *l, const char *group, const char *key, guint64 max, guint64 *out,
-          GError **error)
+get_uint (Loader *l, const char *group, const char *key, guint64 max, guint64 *out, GError **error)
 {
   g_autofree char *v = NULL;
   g_autoptr (GError) e = NULL;
@@ -250,9 +259,11 @@ get_uint (Loader *l, const char *group, const char *key, guint64 max, guint64 *o
   g_strstrip (v);
   if (g_str_has_prefix (v, "0x") || g_str_has_prefix (v, "0X")) {
     if (!g_ascii_string_to_unsigned (v + 2, 16, 0, max, &n, &e))
-      return fail (l, error, line_of (l, group, key), "%s: \"%s\" is not a number from 0 to %" G_GUINT64_FORMAT, key, v, max);
+      return fail (l, error, line_of (l, group, key),
+                   "%s: \"%s\" is not a number from 0 to %" G_GUINT64_FORMAT, key, v, max);
   } else if (!g_ascii_string_to_unsigned (v, 10, 0, max, &n, &e)) {
-    return fail (l, error, line_of (l, group, key), "%s: \"%s\" is not a number from 0 to %" G_GUINT64_FORMAT, key, v, max);
+    return fail (l, error, line_of (l, group, key),
+                 "%s: \"%s\" is not a number from 0 to %" G_GUINT64_FORMAT, key, v, max);
   }
   *out = n;
   return TRUE;
@@ -438,8 +449,9 @@ parse_side (Loader *l, const char *dir, HlSide side, HlSideConfig *c, GError **e
   const char *group = side == HL_SIDE_CLIENT ? "Client" : "Server";
   g_auto (GStrv) alpn = NULL;
   if (side == HL_SIDE_SERVER && !line_of (l, group, NULL))
-    return fail (l, error, 1, "the scenario has no [Server] group; it needs CertificateChain and "
-                              "PrivateKey there");
+    return fail (l, error, 1,
+                 "the scenario has no [Server] group; it needs CertificateChain and "
+                 "PrivateKey there");
   if (!parse_versions (l, group, c, error) || !parse_suites (l, group, c, error)
       || !parse_curves (l, group, c, error))
     return FALSE;
@@ -549,7 +561,7 @@ parse_fault (Loader *l, HlScenario *s, GError **error)
     *hash = '\0';
     if (!g_ascii_string_to_unsigned (hash + 1, 10, 1, 1000, &n, NULL))
       return fail (l, error, f->message_line, "#%s must be a number from 1", hash + 1);
-    f->nth = (guint) n;
+    f->nth = (guint)n;
   }
   if (!hl_message_name_is_valid (name)) {
     g_autofree char *valid = join_strv (message_names);
@@ -568,8 +580,9 @@ parse_fault (Loader *l, HlScenario *s, GError **error)
     if (!get_uint (l, "Fault", "Mask", 255, &n, error))
       return FALSE;
     if (n == 0)
-      return fail (l, error, line_of (l, "Fault", "Mask"), "Mask must be 1 to 255 (0 changes nothing)");
-    f->mask = (guint8) n;
+      return fail (l, error, line_of (l, "Fault", "Mask"),
+                   "Mask must be 1 to 255 (0 changes nothing)");
+    f->mask = (guint8)n;
   } else if (strcmp (action, "truncate") == 0) {
     f->action = HL_FAULT_TRUNCATE;
     if (!has_key (l, "Fault", "Length"))
@@ -721,8 +734,8 @@ hl_scenario_load_from_data (const char *data, gsize len, const char *name, const
 
   if (len > HL_MAX_INPUT_FILE_SIZE) {
     g_set_error (error, HL_SCENARIO_ERROR, HL_SCENARIO_ERROR_INVALID,
-                 "%s:1: the file is too large (%zu bytes; a scenario is at most %d bytes)",
-                 l.file, len, HL_MAX_INPUT_FILE_SIZE);
+                 "%s:1: the file is too large (%zu bytes; a scenario is at most %d bytes)", l.file,
+                 len, HL_MAX_INPUT_FILE_SIZE);
     return NULL;
   }
   l.lines = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -757,8 +770,7 @@ hl_scenario_load (const char *path, GError **error)
   g_autoptr (GError) e = NULL;
   gsize len = 0;
   if (!hl_read_bounded_file (path, &data, &len, &e)) {
-    g_set_error (error, HL_SCENARIO_ERROR, HL_SCENARIO_ERROR_INVALID, "%s:1: %s", path,
-                 e->message);
+    g_set_error (error, HL_SCENARIO_ERROR, HL_SCENARIO_ERROR_INVALID, "%s:1: %s", path, e->message);
     return NULL;
   }
   dir = g_path_get_dirname (path);

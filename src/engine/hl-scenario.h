@@ -33,10 +33,10 @@ typedef enum {
 
 typedef struct {
   guint version_min, version_max;
-  GArray *suites;  /* guint16 ids, preference order; never empty */
-  guint32 curves;  /* bit (1 << curve id) per curve */
-  char *server_name; /* client only; NULL: no SNI, no name check */
-  GPtrArray *alpn; /* char*, may be empty */
+  GArray *suites;             /* guint16 ids, preference order; never empty */
+  guint32 curves;             /* bit (1 << curve id) per curve */
+  char *server_name;          /* client only; NULL: no SNI, no name check */
+  GPtrArray *alpn;            /* char*, may be empty */
   HlCredentials *credentials; /* chain and key; NULL when none */
   HlTrustAnchors *anchors;    /* client: TrustAnchors; server: ClientTrustAnchors */
   gboolean request_client_certificate;
@@ -52,22 +52,22 @@ typedef struct {
   gsize offset;
   guint8 mask;
   gsize length;
-  int line;        /* of the [Fault] group */
+  int line; /* of the [Fault] group */
   int message_line;
   int offset_line; /* of Offset (flip) or Length (truncate) */
 } HlFault;
 
 typedef struct {
   gboolean present;
-  int outcome; /* -1 unset, 0 failure, 1 success */
-  guint version;  /* 0 unset */
-  guint16 suite;  /* 0 unset */
+  int outcome;   /* -1 unset, 0 failure, 1 success */
+  guint version; /* 0 unset */
+  guint16 suite; /* 0 unset */
   gboolean has_client_error, has_server_error;
   int client_error, server_error;
 } HlExpect;
 
 typedef struct {
-  char *file;  /* path as given; NULL for a scenario built in code */
+  char *file; /* path as given; NULL for a scenario built in code */
   char *title;
   char *description;
   char *seed;

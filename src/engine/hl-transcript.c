@@ -12,7 +12,7 @@ static void
 json_string (GString *out, const char *s)
 {
   g_string_append_c (out, '"');
-  for (const unsigned char *p = (const unsigned char *) (s ? s : ""); *p; p++) {
+  for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
     switch (*p) {
     case '"':
       g_string_append (out, "\\\"");
@@ -76,8 +76,8 @@ json_fields (GString *out, GPtrArray *fields, int level)
     json_string (out, f->name);
     g_string_append (out, ", \"value\": ");
     json_string (out, f->value);
-    g_string_append_printf (out, ", \"offset\": %zu, \"length\": %zu, \"explanation\": ",
-                            f->offset, f->length);
+    g_string_append_printf (out, ", \"offset\": %zu, \"length\": %zu, \"explanation\": ", f->offset,
+                            f->length);
     json_string (out, f->explanation);
     g_string_append (out, ", \"children\": ");
     if (f->children->len)
@@ -188,11 +188,12 @@ json_step (GString *out, const HlStep *st, int L)
   g_string_append (out, "\"records\": [");
   for (guint i = 0; i < st->records->len; i++) {
     const HlRecordHeader *r = &g_array_index (st->records, HlRecordHeader, i);
-    g_string_append_printf (out, "%s{ \"content_type\": %u, \"version\": \"0x%04x\", \"length\": %u }",
+    g_string_append_printf (out,
+                            "%s{ \"content_type\": %u, \"version\": \"0x%04x\", \"length\": %u }",
                             i ? ", " : "", r->content_type, r->version, r->length);
   }
-  g_string_append_printf (out, "], \"delivered\": %s, \"fault\": ",
-                          st->delivered ? "true" : "false");
+  g_string_append_printf (out,
+                          "], \"delivered\": %s, \"fault\": ", st->delivered ? "true" : "false");
   json_string_or_null (out, st->fault);
   g_string_append_c (out, ',');
   indent (out, L + 1);
@@ -250,10 +251,13 @@ hl_transcript_to_json (HlRun *run)
   json_string (out, s->description);
   g_string_append (out, " },");
   indent (out, 1);
-  g_string_append_printf (out, "\"outcome\": \"%s\",", hl_run_succeeded (run) ? "success" : "failure");
+  g_string_append_printf (out, "\"outcome\": \"%s\",",
+                          hl_run_succeeded (run) ? "success" : "failure");
   indent (out, 1);
   g_string_append_printf (out, "\"expected\": %s,",
-                          expected < 0 ? "null" : expected ? "true" : "false");
+                          expected < 0 ? "null"
+                          : expected   ? "true"
+                                       : "false");
   indent (out, 1);
   g_string_append (out, "\"formulas\": {");
   for (int i = 0; i < HL_N_SECRETS; i++) {
@@ -344,8 +348,7 @@ md_fields (GString *out, GPtrArray *fields, int depth)
         *p = ' ';
     for (int d = 0; d < depth; d++)
       g_string_append (out, "  ");
-    g_string_append_printf (out, "- **%s** `[%zu+%zu]`: %s", f->name, f->offset, f->length,
-                            value);
+    g_string_append_printf (out, "- **%s** `[%zu+%zu]`: %s", f->name, f->offset, f->length, value);
     if (*f->explanation)
       g_string_append_printf (out, " — %s", f->explanation);
     g_string_append_c (out, '\n');
@@ -390,8 +393,8 @@ render (HlRun *run, gboolean md)
   char *why = NULL;
   int expected = hl_run_check_expect (run, &why);
   if (md)
-    g_string_append_printf (out, "# %s\n\n%s\n\nSeed `%s`, clock %s.\n\n", s->title,
-                            s->description, s->seed, s->time_text);
+    g_string_append_printf (out, "# %s\n\n%s\n\nSeed `%s`, clock %s.\n\n", s->title, s->description,
+                            s->seed, s->time_text);
   else
     g_string_append_printf (out, "%s\n%s\n\n", s->title, s->description);
   for (guint ci = 0; ci < hl_run_get_n_connections (run); ci++) {
@@ -405,10 +408,8 @@ render (HlRun *run, gboolean md)
                               c->resumed ? " (resumed)" : "", c->success ? "success" : "failure");
     g_string_append_printf (out, "%sNegotiated: %s, %s%s%s%s\n", md ? "" : "  ",
                             c->version ? hl_version_long_name (c->version) : "no version",
-                            suite ? suite->name : "no cipher suite",
-                            c->curve > 0 ? ", curve " : "",
-                            c->curve > 0 ? hl_curve_name (c->curve) : "",
-                            c->alpn ? ", ALPN " : "");
+                            suite ? suite->name : "no cipher suite", c->curve > 0 ? ", curve " : "",
+                            c->curve > 0 ? hl_curve_name (c->curve) : "", c->alpn ? ", ALPN " : "");
     if (c->alpn)
       g_string_append_printf (out, "%s%s\n", md ? "" : "  ", c->alpn);
     if (md)
@@ -438,8 +439,8 @@ render (HlRun *run, gboolean md)
       } else {
         g_string_append_printf (out, "%3u  %s  %-18s %5zu bytes%s%s%s\n", st->index, arrow,
                                 st->message, g_bytes_get_size (st->wire),
-                                st->encrypted ? "  encrypted" : "",
-                                st->fault ? "  FAULT: " : "", st->fault ? st->fault : "");
+                                st->encrypted ? "  encrypted" : "", st->fault ? "  FAULT: " : "",
+                                st->fault ? st->fault : "");
         g_string_append_printf (out, "     %s\n", st->summary);
         if (st->check)
           g_string_append_printf (out, "     %s\n", st->check);

@@ -14,7 +14,6 @@ char *hl_transcript_to_text (HlRun *run);
 char *hl_transcript_to_keylog (HlRun *run);
 
 /* Writes a file whole or not at all (temporary file, then rename). */
-gboolean hl_write_file_atomically (const char *path, const char *data, gsize len,
-                                   GError **error);
+gboolean hl_write_file_atomically (const char *path, const char *data, gsize len, GError **error);
 
 G_END_DECLS
