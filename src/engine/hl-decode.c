@@ -346,7 +346,7 @@ take_extensions (Reader *r, GPtrArray *into, gboolean from_server)
         break;
       ext = hl_field_new (hl_extension_name (type), e.base + e.pos, 4 + len, NULL, NULL);
       g_free (ext->value);
-      ext->value = g_strdup_printf ("type %u, %u bytes", type, len);
+      ext->value = g_strdup_printf ("type %u, %u byte%s", type, len, len == 1 ? "" : "s");
       {
         const char *ex = NULL;
         switch (type) {
@@ -393,7 +393,7 @@ take_extensions (Reader *r, GPtrArray *into, gboolean from_server)
       count++;
     }
     g_free (list->value);
-    list->value = g_strdup_printf ("%u extensions", count);
+    list->value = g_strdup_printf ("%u extension%s", count, count == 1 ? "" : "s");
   }
 }
 
@@ -412,7 +412,7 @@ decode_client_hello (Reader *r, GPtrArray *f)
   if (n >= 0 && need (r, n)) {
     HlField *list
         = take (r, f, "Cipher suites", n, "The suites the client can use, most preferred first.",
-                "%u suites", (guint)n / 2);
+                "%u suite%s", (guint)n / 2, n == 2 ? "" : "s");
     for (gsize off = r->pos - n; off + 2 <= r->pos; off += 2)
       add_suite_field (r, list, off, (guint16)(r->d[off] << 8 | r->d[off + 1]));
   }
