@@ -12,15 +12,30 @@
   "[Server]\nCertificateChain=assets/pki/server-rsa-chain.pem\n"                                   \
   "PrivateKey=assets/pki/server-rsa.key\n"
 
-static HlRun *
-run_text (const char *text, HlScenario **out)
+/* A scenario from text, and its run to the end; freed together when it goes out of scope. */
+typedef struct {
+  HlScenario *scenario;
+  HlRun *run;
+} Ran;
+
+static void
+clear_ran (Ran *r)
+{
+  g_clear_pointer (&r->run, hl_run_free);
+  g_clear_pointer (&r->scenario, hl_scenario_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Ran, clear_ran)
+
+static Ran
+run_text (const char *text)
 {
   g_autofree char *path = hl_test_write_scenario (text);
   g_autoptr (GError) error = NULL;
-  HlScenario *s = hl_scenario_load (path, &error);
+  Ran r = { hl_scenario_load (path, &error), NULL };
   g_assert_no_error (error);
-  *out = s;
-  return hl_test_run (s);
+  r.run = hl_test_run (r.scenario);
+  return r;
 }
 
 static const HlStep *
@@ -37,9 +52,9 @@ find_step (HlRun *run, HlSide from, const char *message)
 static void
 test_flip_finished (void)
 {
-  HlScenario *s;
-  HlRun *run
-      = run_text (BASE "[Fault]\nMessage=client:Finished\nAction=flip\nOffset=20\nMask=0x01\n", &s);
+  g_auto (Ran) t
+      = run_text (BASE "[Fault]\nMessage=client:Finished\nAction=flip\nOffset=20\nMask=0x01\n");
+  HlRun *run = t.run;
   const HlConnection *c = hl_run_get_connection (run, 0);
   const HlStep *st = find_step (run, HL_SIDE_CLIENT, "Finished");
   g_assert_false (c->success);
@@ -50,42 +65,36 @@ test_flip_finished (void)
                     ((const guint8 *)g_bytes_get_data (st->delivered_wire, NULL))[20]);
   /* BearSSL sends no alert here: the explanation says what RFC 5246 would. */
   g_assert_nonnull (strstr (c->explanation[HL_SIDE_SERVER], "bad_record_mac"));
-  hl_run_free (run);
-  hl_scenario_free (s);
 }
 
 static void
 test_flip_client_random (void)
 {
-  HlScenario *s;
-  HlRun *run
-      = run_text (BASE "[Fault]\nMessage=client:ClientHello\nAction=flip\nOffset=11\nMask=1\n", &s);
+  g_auto (Ran) t
+      = run_text (BASE "[Fault]\nMessage=client:ClientHello\nAction=flip\nOffset=11\nMask=1\n");
+  HlRun *run = t.run;
   const HlConnection *c = hl_run_get_connection (run, 0);
   g_assert_false (c->success);
   g_assert_cmpint (c->error[HL_SIDE_CLIENT], ==, BR_ERR_BAD_SIGNATURE);
-  hl_run_free (run);
-  hl_scenario_free (s);
 }
 
 static void
 test_drop_ccs (void)
 {
-  HlScenario *s;
-  HlRun *run = run_text (BASE "[Fault]\nMessage=client:ChangeCipherSpec\nAction=drop\n", &s);
+  g_auto (Ran) t = run_text (BASE "[Fault]\nMessage=client:ChangeCipherSpec\nAction=drop\n");
+  HlRun *run = t.run;
   const HlConnection *c = hl_run_get_connection (run, 0);
   const HlStep *st = find_step (run, HL_SIDE_CLIENT, "ChangeCipherSpec");
   g_assert_false (st->delivered);
   g_assert_cmpint (c->error[HL_SIDE_SERVER], ==, BR_ERR_UNEXPECTED);
-  hl_run_free (run);
-  hl_scenario_free (s);
 }
 
 static void
 test_truncate_stalls (void)
 {
-  HlScenario *s;
-  HlRun *run
-      = run_text (BASE "[Fault]\nMessage=server:Certificate\nAction=truncate\nLength=100\n", &s);
+  g_auto (Ran) t
+      = run_text (BASE "[Fault]\nMessage=server:Certificate\nAction=truncate\nLength=100\n");
+  HlRun *run = t.run;
   const HlConnection *c = hl_run_get_connection (run, 0);
   const HlStep *cert = find_step (run, HL_SIDE_SERVER, "Certificate");
   g_assert_false (c->success);
@@ -98,18 +107,16 @@ test_truncate_stalls (void)
   g_assert_cmpint (c->error[HL_SIDE_CLIENT], ==, 0);
   g_assert_nonnull (strstr (c->explanation[HL_SIDE_CLIENT], "waiting"));
   g_assert_true (hl_run_is_finished (run));
-  hl_run_free (run);
-  hl_scenario_free (s);
 }
 
 /* Tampering by hand changes what the receiver gets, and survives going back. */
 static void
 test_tamper_and_seek (void)
 {
-  HlScenario *s;
   g_autofree char *path = hl_test_write_scenario (BASE);
   g_autoptr (GError) error = NULL;
-  HlRun *run;
+  g_autoptr (HlScenario) s = NULL;
+  g_autoptr (HlRun) run = NULL;
   HlNextMessage next;
   guint n_before;
   g_autofree char *json_a = NULL;
@@ -139,16 +146,14 @@ test_tamper_and_seek (void)
   hl_run_run_to_end (run);
   json_b = hl_transcript_to_json (run);
   g_assert_cmpstr (json_a, ==, json_b);
-  hl_run_free (run);
-  hl_scenario_free (s);
 }
 
 /* The receiver's state after each step is its real state after that message. */
 static void
 test_state_after_each_message (void)
 {
-  HlScenario *s;
-  HlRun *run = run_text (BASE, &s);
+  g_auto (Ran) t = run_text (BASE);
+  HlRun *run = t.run;
   const HlStep *cert = find_step (run, HL_SIDE_SERVER, "Certificate");
   const HlStep *ske = find_step (run, HL_SIDE_SERVER, "ServerKeyExchange");
   const HlStep *cke = find_step (run, HL_SIDE_CLIENT, "ClientKeyExchange");
@@ -161,15 +166,13 @@ test_state_after_each_message (void)
   g_assert_true (cke->after[HL_SIDE_CLIENT].knows & pm);
   g_assert_true (cke->after[HL_SIDE_SERVER].knows & pm);
   g_assert_false (ske->after[HL_SIDE_SERVER].knows & pm);
-  hl_run_free (run);
-  hl_scenario_free (s);
 }
 
 static void
 test_resumption (void)
 {
-  HlScenario *s;
-  HlRun *run = run_text (BASE "[Resumption]\nEnabled=true\n", &s);
+  g_auto (Ran) t = run_text (BASE "[Resumption]\nEnabled=true\n");
+  HlRun *run = t.run;
   const HlConnection *c1, *c2;
   g_assert_cmpuint (hl_run_get_n_connections (run), ==, 2);
   c1 = hl_run_get_connection (run, 0);
@@ -191,8 +194,6 @@ test_resumption (void)
     for (guint i = 0; i < 6; i++)
       g_assert_cmpstr (((HlStep *)g_ptr_array_index (c2->steps, i))->message, ==, order[i]);
   }
-  hl_run_free (run);
-  hl_scenario_free (s);
 }
 
 /* The client judges the chain right after Certificate, before anything else arrives. */
@@ -218,8 +219,8 @@ test_large_application_data (void)
 {
   g_autofree char *big = g_strnfill (40000, 'x');
   g_autofree char *text = g_strdup_printf (BASE "[Application]\nClientData=%s\n", big);
-  HlScenario *s;
-  HlRun *run = run_text (text, &s);
+  g_auto (Ran) t = run_text (text);
+  HlRun *run = t.run;
   gsize total = 0;
   guint records = 0;
   for (guint i = 0; i < hl_run_get_n_steps (run); i++) {
@@ -233,8 +234,6 @@ test_large_application_data (void)
   g_assert_cmpuint (total, ==, 40000);
   g_assert_cmpuint (records, >=, 3);
   g_assert_true (hl_run_succeeded (run));
-  hl_run_free (run);
-  hl_scenario_free (s);
 }
 
 int
