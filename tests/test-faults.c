@@ -236,6 +236,24 @@ test_large_application_data (void)
   g_assert_true (hl_run_succeeded (run));
 }
 
+/* Certificates are judged by the scenario's clock, not the machine's. */
+static void
+test_scenario_clock (void)
+{
+  g_autoptr (HlScenario) expired = hl_test_load_bundled ("15-expired-certificate.scenario");
+  g_autoptr (HlScenario) valid = hl_test_load_bundled ("02-ecdhe-rsa-aes-gcm.scenario");
+  g_autoptr (HlRun) then = NULL;
+  g_autoptr (HlRun) later = NULL;
+  expired->time = 1590969600; /* 2020-06-01: inside the expired certificate's window */
+  then = hl_test_run (expired);
+  g_assert_true (hl_run_succeeded (then));
+  valid->time = 2524608000; /* 2050-01-01: after every certificate of the test PKI */
+  later = hl_test_run (valid);
+  g_assert_false (hl_run_succeeded (later));
+  g_assert_cmpint (hl_run_get_connection (later, 0)->error[HL_SIDE_CLIENT], ==,
+                   BR_ERR_X509_EXPIRED);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -249,5 +267,6 @@ main (int argc, char **argv)
   g_test_add_func ("/run/resumption", test_resumption);
   g_test_add_func ("/run/certificate-verdict", test_certificate_verdict);
   g_test_add_func ("/run/large-application-data", test_large_application_data);
+  g_test_add_func ("/run/scenario-clock", test_scenario_clock);
   return g_test_run ();
 }

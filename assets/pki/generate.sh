@@ -66,12 +66,12 @@ key_rsa root-ca.key
 openssl req -new -config "$work/ca.cnf" -key root-ca.key \
   -subj "/O=Handshake Lab Test PKI/CN=Handshake Lab Test Root CA" -out "$work/root.csr"
 openssl ca -batch -config "$work/ca.cnf" -selfsign -in "$work/root.csr" -out root-ca.crt -notext \
-  -keyfile root-ca.key -extensions ca_ext -startdate 20240101000000Z -enddate 20451231235959Z 2>/dev/null
+  -keyfile root-ca.key -extensions ca_ext -startdate 20150101000000Z -enddate 20451231235959Z 2>/dev/null
 
 key_rsa intermediate-ca.key
-sign intermediate-ca "Handshake Lab Test Intermediate CA" root-ca ca_ext 20240101000000Z 20401231235959Z
+sign intermediate-ca "Handshake Lab Test Intermediate CA" root-ca ca_ext 20150101000000Z 20401231235959Z
 key_ec intermediate-ec-ca.key P-256
-sign intermediate-ec-ca "Handshake Lab Test EC Intermediate CA" root-ca ca_ext 20240101000000Z 20401231235959Z
+sign intermediate-ec-ca "Handshake Lab Test EC Intermediate CA" root-ca ca_ext 20150101000000Z 20401231235959Z
 
 leaf() { # NAME CN SAN ISSUER FROM TO
   SAN="$3" sign "$1" "$2" "$4" server_ext "$5" "$6"
