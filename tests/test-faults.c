@@ -254,6 +254,19 @@ test_scenario_clock (void)
                    BR_ERR_X509_EXPIRED);
 }
 
+/* Finished is checked as the receiver sees the handshake: a changed ClientHello shows. */
+static void
+test_finished_mismatch_shown (void)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled ("24-fault-tampered-client-hello.scenario");
+  g_autoptr (HlRun) run = hl_test_run (s);
+  const HlStep *fin = find_step (run, HL_SIDE_CLIENT, "Finished");
+  g_assert_nonnull (fin->plaintext);
+  g_assert_true (g_str_has_prefix (fin->check, "MISMATCH: verify_data is "));
+  g_assert_nonnull (strstr (fin->check, "the server computes"));
+  g_assert_cmpint (hl_run_get_connection (run, 0)->error[HL_SIDE_SERVER], ==, BR_ERR_BAD_FINISHED);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -268,5 +281,6 @@ main (int argc, char **argv)
   g_test_add_func ("/run/certificate-verdict", test_certificate_verdict);
   g_test_add_func ("/run/large-application-data", test_large_application_data);
   g_test_add_func ("/run/scenario-clock", test_scenario_clock);
+  g_test_add_func ("/run/finished-mismatch-shown", test_finished_mismatch_shown);
   return g_test_run ();
 }

@@ -153,6 +153,7 @@ check_connection (const HlConnection *c)
                           want->data, 12);
       g_assert_cmpmem ((const guint8 *)g_bytes_get_data (content, NULL) + 4, 12, want->data, 12);
       g_assert_true (g_str_has_prefix (st->check, "verify_data"));
+      g_assert_nonnull (strstr (st->check, " matches what the "));
       finished_seen++;
     }
     g_byte_array_append (transcript, g_bytes_get_data (content, NULL), g_bytes_get_size (content));

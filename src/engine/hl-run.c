@@ -107,12 +107,12 @@ typedef enum {
 struct _HlRun {
   const HlScenario *scenario;
   Peer *peer[2];
-  Direction dir[2];          /* indexed by sender */
-  GQueue pending;            /* Pending* */
-  GPtrArray *steps;          /* HlStep* */
-  GPtrArray *connections;    /* HlConnection* */
-  GArray *edits;             /* Edit */
-  GByteArray *hs_transcript; /* this connection's handshake messages, as sent */
+  Direction dir[2];       /* indexed by sender */
+  GQueue pending;         /* Pending* */
+  GPtrArray *steps;       /* HlStep* */
+  GPtrArray *connections; /* HlConnection* */
+  GArray *edits;          /* Edit */
+  GByteArray *view[2];    /* this connection's handshake messages as each side saw them */
   guint fault_counter;
   gboolean fault_applied;
   char *fault_error;
@@ -956,12 +956,16 @@ transcript_hash (const GByteArray *msgs, guint version, const HlSuite *suite)
   return g_byte_array_free_to_bytes (res);
 }
 
+/* The receiver's own check of a Finished: PRF(its master secret, label, Hash(the
+ * handshake as IT saw it)). When a fault changed a message on the way, the two
+ * sides hashed different transcripts, and this is where it shows. */
 static char *
 check_finished (HlRun *run, const HlStep *st, const guint8 *content, gsize clen)
 {
-  Peer *sender = run->peer[st->from];
-  const HlSuite *suite = negotiated_suite (sender);
-  guint version = br_ssl_engine_get_version (sender->eng);
+  HlSide to = st->from == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT;
+  Peer *judge = run->peer[to];
+  const HlSuite *suite;
+  guint version;
   br_ssl_session_parameters sp;
   g_autoptr (GBytes) hash = NULL;
   guint8 expect[12];
@@ -971,8 +975,15 @@ check_finished (HlRun *run, const HlStep *st, const guint8 *content, gsize clen)
   g_autofree char *got = NULL;
   if (clen != 16)
     return g_strdup ("The Finished message does not have the 12 bytes of verify_data it should.");
-  br_ssl_engine_get_session_parameters (sender->eng, &sp);
-  hash = transcript_hash (run->hs_transcript, version, suite);
+  /* A receiver that never derived the keys cannot judge: check the sender's own view. */
+  if (!(judge->knows & KNOW (HL_SECRET_MASTER)) && !(judge->knows & KNOW (HL_SECRET_KEY_BLOCK))) {
+    judge = run->peer[st->from];
+    to = st->from;
+  }
+  suite = negotiated_suite (judge);
+  version = br_ssl_engine_get_version (judge->eng);
+  br_ssl_engine_get_session_parameters (judge->eng, &sp);
+  hash = transcript_hash (run->view[to], version, suite);
   seed.data = g_bytes_get_data (hash, &seed.len);
   if (version >= 0x0303 && suite && suite->prf == HL_HASH_SHA384)
     br_tls12_sha384_prf (expect, 12, sp.master_secret, 48, label, 1, &seed);
@@ -983,12 +994,13 @@ check_finished (HlRun *run, const HlStep *st, const guint8 *content, gsize clen)
   want = hl_hex (expect, 12);
   got = hl_hex (content + 4, 12);
   if (memcmp (expect, content + 4, 12) == 0)
-    return g_strdup_printf ("verify_data %s matches PRF(master_secret, \"%s\", Hash(the %u "
-                            "handshake bytes before it)), recomputed from the transcript.",
-                            got, label, run->hs_transcript->len);
-  return g_strdup_printf ("MISMATCH: verify_data is %s, but PRF(master_secret, \"%s\", "
-                          "Hash(transcript)) gives %s.",
-                          got, label, want);
+    return g_strdup_printf ("verify_data %s matches what the %s computes: PRF(master_secret, "
+                            "\"%s\", Hash(the %u handshake bytes it saw before)).",
+                            got, hl_side_name (to), label, run->view[to]->len);
+  return g_strdup_printf ("MISMATCH: verify_data is %s, but the %s computes %s from the %u "
+                          "handshake bytes it saw: the two sides did not see the same handshake "
+                          "(or do not share the master secret).",
+                          got, hl_side_name (to), want, run->view[to]->len);
 }
 
 static void
@@ -1034,9 +1046,16 @@ decode_step (HlRun *run, HlStep *st)
   if (strcmp (st->message, "Finished") == 0 && content) {
     st->check = check_finished (run, st, content, clen);
   }
-  /* Finished and every handshake message before it go into the transcript hash. */
-  if (st->content_type == 22 && content && st->handshake_type != 0)
-    g_byte_array_append (run->hs_transcript, content, clen);
+  /* Each handshake message goes into each side's transcript as that side saw it. */
+  if (st->content_type == 22 && content && st->handshake_type != 0) {
+    HlSide to = st->from == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT;
+    g_byte_array_append (run->view[st->from], content, clen);
+    if (st->delivered && !st->delivered_wire)
+      g_byte_array_append (run->view[to], content, clen);
+    else if (st->delivered && !st->encrypted)
+      g_byte_array_append (run->view[to], g_bytes_get_data (st->delivered_wire, NULL),
+                           g_bytes_get_size (st->delivered_wire));
+  }
 }
 
 static HlConnection *
@@ -1322,7 +1341,8 @@ start_connection (HlRun *run, gboolean resume)
   c->curve = -1;
   c->steps = g_ptr_array_new ();
   g_ptr_array_add (run->connections, c);
-  g_byte_array_set_size (run->hs_transcript, 0);
+  g_byte_array_set_size (run->view[0], 0);
+  g_byte_array_set_size (run->view[1], 0);
   for (int s = 0; s < 2; s++) {
     Peer *p = run->peer[s];
     Direction *d = &run->dir[s];
@@ -1462,7 +1482,8 @@ hl_run_new (const HlScenario *scenario)
   run->steps = g_ptr_array_new_with_free_func ((GDestroyNotify)free_step);
   run->connections = g_ptr_array_new_with_free_func ((GDestroyNotify)free_connection);
   run->edits = g_array_new (FALSE, TRUE, sizeof (Edit));
-  run->hs_transcript = g_byte_array_new ();
+  run->view[0] = g_byte_array_new ();
+  run->view[1] = g_byte_array_new ();
   g_queue_init (&run->pending);
   setup (run);
   return run;
@@ -1482,7 +1503,8 @@ hl_run_free (HlRun *run)
       g_bytes_unref (e->bytes);
   }
   g_array_unref (run->edits);
-  g_byte_array_unref (run->hs_transcript);
+  g_byte_array_unref (run->view[0]);
+  g_byte_array_unref (run->view[1]);
   g_free (run);
 }
 
@@ -1646,6 +1668,10 @@ hl_run_check_expect (HlRun *run, char **why)
     g_string_append_printf (diff, "cipher suite is %s, expected %s; ", got ? got->name : "none",
                             hl_suite_by_id (x->suite)->name);
   }
+  if (x->curve && (int)x->curve != c->curve)
+    g_string_append_printf (diff, "curve is %s, expected %s; ",
+                            c->curve > 0 ? hl_curve_name (c->curve) : "none",
+                            hl_curve_name (x->curve));
   for (int s = 0; s < 2; s++) {
     gboolean has = s == 0 ? x->has_client_error : x->has_server_error;
     int want = s == 0 ? x->client_error : x->server_error;

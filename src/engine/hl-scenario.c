@@ -35,7 +35,7 @@ static const char *const application_keys[] = { "ClientData", "ServerData", "Clo
 static const char *const resumption_keys[] = { "Enabled", NULL };
 static const char *const fault_keys[] = { "Message", "Action", "Offset", "Mask", "Length", NULL };
 static const char *const expect_keys[]
-    = { "Outcome", "Version", "CipherSuite", "ClientError", "ServerError", NULL };
+    = { "Outcome", "Version", "CipherSuite", "ClientError", "ServerError", "Curve", NULL };
 
 static const GroupSpec groups[] = {
   { "Scenario", scenario_keys },       { "Client", client_keys },         { "Server", server_keys },
@@ -643,6 +643,19 @@ parse_expect (Loader *l, HlScenario *s, GError **error)
                    "unknown cipher suite \"%s\"; valid suites: %s", v, valid);
     }
     x->suite = suite->id;
+  }
+  if (has_key (l, "Expect", "Curve")) {
+    g_autofree char *v = NULL;
+    const HlNamedId *curve;
+    if (!get_string (l, "Expect", "Curve", &v, error))
+      return FALSE;
+    g_strstrip (v);
+    curve = hl_curve_by_name (v);
+    if (!curve)
+      return fail (l, error, line_of (l, "Expect", "Curve"),
+                   "unknown curve \"%s\"; valid curves: x25519, secp256r1, secp384r1, secp521r1",
+                   v);
+    x->curve = curve->id;
   }
   for (int i = 0; i < 2; i++) {
     const char *key = i == 0 ? "ClientError" : "ServerError";

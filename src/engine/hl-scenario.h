@@ -62,6 +62,7 @@ typedef struct {
   int outcome;   /* -1 unset, 0 failure, 1 success */
   guint version; /* 0 unset */
   guint16 suite; /* 0 unset */
+  guint curve;   /* 0 unset; a project addition: Curve=secp384r1 */
   gboolean has_client_error, has_server_error;
   int client_error, server_error;
 } HlExpect;
