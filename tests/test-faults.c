@@ -86,6 +86,7 @@ test_drop_ccs (void)
   const HlConnection *c = hl_run_get_connection (run, 0);
   const HlStep *st = find_step (run, HL_SIDE_CLIENT, "ChangeCipherSpec");
   g_assert_false (st->delivered);
+  g_assert_cmpstr (st->fault, ==, "drop: never delivered");
   g_assert_cmpint (c->error[HL_SIDE_SERVER], ==, BR_ERR_UNEXPECTED);
 }
 
@@ -267,6 +268,21 @@ test_finished_mismatch_shown (void)
   g_assert_cmpint (hl_run_get_connection (run, 0)->error[HL_SIDE_SERVER], ==, BR_ERR_BAD_FINISHED);
 }
 
+/* A message can be delivered yet unread: the receiver had already stopped. */
+static void
+test_delivered_but_not_accepted (void)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled ("19-no-common-version.scenario");
+  g_autoptr (HlRun) run = hl_test_run (s);
+  const HlStep *alert = find_step (run, HL_SIDE_SERVER, "Alert");
+  const HlStep *hello = find_step (run, HL_SIDE_CLIENT, "ClientHello");
+  g_assert_true (hello->delivered);
+  g_assert_true (hello->accepted);
+  g_assert_true (alert->delivered);
+  g_assert_false (alert->accepted);
+  g_assert_null (alert->fault);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -281,6 +297,7 @@ main (int argc, char **argv)
   g_test_add_func ("/run/certificate-verdict", test_certificate_verdict);
   g_test_add_func ("/run/large-application-data", test_large_application_data);
   g_test_add_func ("/run/scenario-clock", test_scenario_clock);
+  g_test_add_func ("/run/delivered-but-not-accepted", test_delivered_but_not_accepted);
   g_test_add_func ("/run/finished-mismatch-shown", test_finished_mismatch_shown);
   return g_test_run ();
 }

@@ -62,6 +62,16 @@ static const Case cases[] = {
     HEAD "[Server]\nCertificateChain=assets/pki/server-rsa-chain.pem\nPrivateKey=data/"
          "encrypted-key.pem\n",
     6, "is an encrypted private key" },
+  { "device-as-key",
+    HEAD "[Server]\nCertificateChain=assets/pki/server-rsa-chain.pem\nPrivateKey=/dev/zero\n", 6,
+    "is not a regular file" },
+  { "server-name-too-long",
+    HEAD "[Client]\nServerName="
+         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+         "aaaaaaaaaaaaaaaa\n" SERVER,
+    5, "ServerName is 283 bytes long; a host name has at most 255" },
   { "not-pem",
     HEAD
     "[Server]\nCertificateChain=assets/pki/generate.sh\nPrivateKey=assets/pki/server-rsa.key\n",
@@ -130,6 +140,16 @@ test_huge_file (void)
 }
 
 static void
+test_device_file (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HlScenario) s = hl_scenario_load ("/dev/zero", &error);
+  g_assert_null (s);
+  g_assert_cmpstr (error->message, ==,
+                   "/dev/zero:1: /dev/zero is not a regular file (a device or a pipe?)");
+}
+
+static void
 test_missing_file (void)
 {
   g_autoptr (GError) error = NULL;
@@ -181,6 +201,7 @@ main (int argc, char **argv)
   }
   g_test_add_func ("/malformed/huge-file", test_huge_file);
   g_test_add_func ("/malformed/missing-file", test_missing_file);
+  g_test_add_func ("/malformed/device-file", test_device_file);
   g_test_add_func ("/malformed/fault-never-applies", test_fault_never_applies);
   g_test_add_func ("/malformed/fault-offset-past-end", test_fault_offset_past_end);
   return g_test_run ();

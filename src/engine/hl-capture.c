@@ -163,7 +163,7 @@ hl_capture_to_pcapng (HlRun *run, gsize *len)
       gsize plen, off = 0;
       const guint8 *p = g_bytes_get_data (sent, &plen);
       g_autoptr (GByteArray) seg = g_byte_array_new ();
-      if (!st->delivered && st->fault)
+      if (!st->delivered)
         continue; /* dropped in transit */
       for (guint ri = 0; ri < st->records->len; ri++) {
         const HlRecordHeader *r = &g_array_index (st->records, HlRecordHeader, ri);

@@ -3,6 +3,7 @@
 #include "hl-scenario.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -31,6 +32,9 @@ gboolean
 hl_read_bounded_file (const char *path, char **contents, gsize *len, GError **error)
 {
   GStatBuf st;
+  FILE *f;
+  char *buf;
+  gsize n;
   if (g_stat (path, &st) != 0) {
     int e = errno;
     g_set_error (error, HL_SCENARIO_ERROR, 0, "cannot read %s: %s", path, g_strerror (e));
@@ -40,23 +44,43 @@ hl_read_bounded_file (const char *path, char **contents, gsize *len, GError **er
     g_set_error (error, HL_SCENARIO_ERROR, 0, "%s is a folder, not a file", path);
     return FALSE;
   }
+  /* Devices and pipes report no size and may never end: only plain files are read. */
+  if (!S_ISREG (st.st_mode)) {
+    g_set_error (error, HL_SCENARIO_ERROR, 0, "%s is not a regular file (a device or a pipe?)",
+                 path);
+    return FALSE;
+  }
   if (st.st_size > HL_MAX_INPUT_FILE_SIZE) {
     g_set_error (error, HL_SCENARIO_ERROR, 0, "%s is too large (%lld bytes; the limit is %d bytes)",
                  path, (long long)st.st_size, HL_MAX_INPUT_FILE_SIZE);
     return FALSE;
   }
-  if (!g_file_get_contents (path, contents, len, NULL)) {
+  f = g_fopen (path, "rb");
+  if (!f) {
     int e = errno;
+    g_set_error (error, HL_SCENARIO_ERROR, 0, "cannot read %s: %s", path, g_strerror (e));
+    return FALSE;
+  }
+  /* Read at most one byte past the limit, whatever the file claimed to be. */
+  buf = g_malloc (HL_MAX_INPUT_FILE_SIZE + 2);
+  n = fread (buf, 1, HL_MAX_INPUT_FILE_SIZE + 1, f);
+  if (ferror (f)) {
+    int e = errno;
+    fclose (f);
+    g_free (buf);
     g_set_error (error, HL_SCENARIO_ERROR, 0, "cannot read %s: %s", path, g_strerror (e ? e : EIO));
     return FALSE;
   }
-  if (*len > HL_MAX_INPUT_FILE_SIZE) {
-    g_free (*contents);
-    *contents = NULL;
+  fclose (f);
+  if (n > HL_MAX_INPUT_FILE_SIZE) {
+    g_free (buf);
     g_set_error (error, HL_SCENARIO_ERROR, 0, "%s is too large (the limit is %d bytes)", path,
                  HL_MAX_INPUT_FILE_SIZE);
     return FALSE;
   }
+  buf[n] = '\0';
+  *contents = buf;
+  *len = n;
   return TRUE;
 }
 

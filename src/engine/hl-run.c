@@ -1208,7 +1208,8 @@ deliver (HlRun *run, Pending *p)
       total += 5 + chunk;
       off += chunk;
     } while (off < len);
-    st->delivered = accepted == total;
+    st->delivered = TRUE;
+    st->accepted = accepted == total;
     if (to == HL_SIDE_SERVER && p->handshake_type == 1)
       receiver->knows |= KNOW (HL_SECRET_CLIENT_RANDOM);
     if (to == HL_SIDE_CLIENT && p->handshake_type == 2)

@@ -76,8 +76,9 @@ typedef struct {
   GBytes *delivered_wire; /* what the receiver got, when a fault or tamper changed it; else NULL */
   GBytes *plaintext;      /* encrypted steps: the decrypted content; NULL if it would not decrypt */
   GArray *records;        /* HlRecordHeader: the records the receiver got */
-  gboolean delivered;
-  char *fault; /* what a fault or tamper did; NULL */
+  gboolean delivered;     /* FALSE only when a fault or tamper dropped it */
+  gboolean accepted;      /* the receiver read all of it (FALSE: it had already stopped) */
+  char *fault;            /* what a fault or tamper did; NULL */
   GPtrArray *fields;
   char *summary; /* one line: what this message does */
   char *story;   /* where it stands in the classic nine-step story */

@@ -470,6 +470,17 @@ parse_side (Loader *l, const char *dir, HlSide side, HlSideConfig *c, GError **e
       if (!get_string (l, group, "ServerName", &name, error))
         return FALSE;
       g_strstrip (name);
+      if (strlen (name) > 255) {
+        gsize n = strlen (name);
+        g_free (name);
+        return fail (l, error, line_of (l, group, "ServerName"),
+                     "ServerName is %zu bytes long; a host name has at most 255", n);
+      }
+      if (strpbrk (name, " \t/")) {
+        g_autofree char *copy = name;
+        return fail (l, error, line_of (l, group, "ServerName"),
+                     "ServerName \"%s\" is not a host name (no spaces or slashes)", copy);
+      }
       if (*name)
         c->server_name = name;
       else

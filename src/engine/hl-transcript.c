@@ -192,8 +192,8 @@ json_step (GString *out, const HlStep *st, int L)
                             "%s{ \"content_type\": %u, \"version\": \"0x%04x\", \"length\": %u }",
                             i ? ", " : "", r->content_type, r->version, r->length);
   }
-  g_string_append_printf (out,
-                          "], \"delivered\": %s, \"fault\": ", st->delivered ? "true" : "false");
+  g_string_append_printf (out, "], \"delivered\": %s, \"accepted\": %s, \"fault\": ",
+                          st->delivered ? "true" : "false", st->accepted ? "true" : "false");
   json_string_or_null (out, st->fault);
   g_string_append_c (out, ',');
   indent (out, L + 1);
@@ -425,6 +425,8 @@ render (HlRun *run, gboolean md)
           g_string_append_printf (out, "**Fault:** %s\n\n", st->fault);
         if (!st->delivered)
           g_string_append (out, "**Not delivered.**\n\n");
+        else if (!st->accepted)
+          g_string_append (out, "**The receiver had already stopped and did not read it.**\n\n");
         if (st->check)
           g_string_append_printf (out, "**Check:** %s\n\n", st->check);
         if (st->certificate_check)
