@@ -194,8 +194,8 @@ take_random (Reader *r, GPtrArray *into, const char *who)
     g_autofree char *tv = g_strdup_printf ("%u", t);
     g_autofree char *rb = hl_hex (r->d + r->pos - 28, 28);
     hl_field_add (f, hl_field_new ("gmt_unix_time", f->offset, 4, tv,
-                                   "Once the sender's clock; BearSSL puts zeros here, as TLS 1.2 "
-                                   "allows, so Wireshark shows a 1970 date."));
+                                   "Once the sender's clock. It has no security use and leaks the "
+                                   "time, so BearSSL sends zeros: Wireshark shows a 1970 date."));
     hl_field_add (f, hl_field_new ("random_bytes", f->offset + 4, 28, rb,
                                    "28 bytes from the sender's random generator."));
   }

@@ -890,19 +890,29 @@ tell_story (const HlStep *st, const HlSuite *suite, gboolean resumed)
     return g_strdup ("Story steps 8 and 9: application data, encrypted and authenticated with "
                      "the session keys.");
   if (strcmp (m, "Alert") == 0)
-    return g_strdup ("Outside the happy path: an alert tells the peer why the connection ends.");
+    return g_strdup (st->summary && strstr (st->summary, "close_notify")
+                         ? "The end of the story: close_notify says \"I am done sending\". "
+                           "Without it, an attacker could cut the connection short and the "
+                           "receiver could not tell truncated data from the real end."
+                         : "Outside the happy path: an alert tells the peer why the connection "
+                           "ends.");
   return g_strdup ("");
 }
 
 static char *
-summarize (const HlStep *st, const guint8 *content, gsize clen)
+summarize (const HlStep *st, const guint8 *content, gsize clen, guint version, const HlSuite *suite)
 {
   const char *m = st->message;
   if (strcmp (m, "Alert") == 0 && clen >= 2)
-    return g_strdup_printf ("%s alert: %s (%d)", content[0] == 2 ? "Fatal" : "Warning",
+    return g_strdup_printf ("%s alert: %s (%d).", content[0] == 2 ? "Fatal" : "Warning",
                             hl_alert_name (content[1]), content[1]);
+  if (strcmp (m, "ApplicationData") == 0 && st->plaintext && clen == 1 && version == 0x0301 && suite
+      && (suite->cipher == HL_CIPHER_AES_CBC || suite->cipher == HL_CIPHER_3DES_CBC))
+    return g_strdup ("1 byte of application data: BearSSL splits each write 1/n-1 in TLS 1.0 "
+                     "CBC, so the IV of the record carrying the rest is unpredictable to an "
+                     "attacker (the defence against BEAST).");
   if (strcmp (m, "ApplicationData") == 0 && st->plaintext)
-    return g_strdup_printf ("%zu bytes of application data", clen);
+    return g_strdup_printf ("%zu byte%s of application data.", clen, clen == 1 ? "" : "s");
   if (strcmp (m, "ClientHello") == 0)
     return g_strdup ("The client opens the handshake.");
   if (strcmp (m, "ServerHello") == 0)
@@ -975,6 +985,11 @@ check_finished (HlRun *run, const HlStep *st, const guint8 *content, gsize clen)
   g_autofree char *got = NULL;
   if (clen != 16)
     return g_strdup ("The Finished message does not have the 12 bytes of verify_data it should.");
+  if (st->encrypted && st->delivered_wire)
+    return g_strdup_printf ("Not checked by the %s: the encrypted record was changed in transit, "
+                            "so its integrity check (MAC or AEAD tag) fails before the Finished "
+                            "inside can even be read.",
+                            hl_side_name (to));
   /* A receiver that never derived the keys cannot judge: check the sender's own view. */
   if (!(judge->knows & KNOW (HL_SECRET_MASTER)) && !(judge->knows & KNOW (HL_SECRET_KEY_BLOCK))) {
     judge = run->peer[st->from];
@@ -1041,7 +1056,7 @@ decode_step (HlRun *run, HlStep *st)
   } else {
     st->fields = hl_decode_application_data (content, clen);
   }
-  st->summary = summarize (st, content, clen);
+  st->summary = summarize (st, content, clen, ctx.version, suite);
   st->story = tell_story (st, suite, run->connection > 1 && run->scenario->resumption);
   if (strcmp (st->message, "Finished") == 0 && content) {
     st->check = check_finished (run, st, content, clen);
@@ -1150,19 +1165,20 @@ judge_chain (Peer *p)
   const char *who = hl_side_name (p->side);
   if (p->watch.result == 0) {
     if (p->side == HL_SIDE_CLIENT && s->client.server_name)
-      return g_strdup_printf ("The %s checked the chain of %u certificates: it leads to a trusted "
+      return g_strdup_printf ("The %s checked the chain of %u certificate%s: it leads to a trusted "
                               "CA, every signature verifies, it is valid at %s, and it names %s.",
-                              who, p->watch.n_certs, s->time_text, s->client.server_name);
+                              who, p->watch.n_certs, p->watch.n_certs == 1 ? "" : "s", s->time_text,
+                              s->client.server_name);
     return g_strdup_printf (
-        "The %s checked the chain of %u certificates: it leads to a trusted CA, "
+        "The %s checked the chain of %u certificate%s: it leads to a trusted CA, "
         "every signature verifies, and it is valid at %s.",
-        who, p->watch.n_certs, s->time_text);
+        who, p->watch.n_certs, p->watch.n_certs == 1 ? "" : "s", s->time_text);
   }
   {
     g_autofree char *name = hl_error_name (p->watch.result);
     g_autofree char *plain = hl_error_explain (p->watch.result);
-    return g_strdup_printf ("The %s rejected the chain of %u certificates: %s (%s)", who,
-                            p->watch.n_certs, plain, name);
+    return g_strdup_printf ("The %s rejected the chain of %u certificate%s: %s (%s)", who,
+                            p->watch.n_certs, p->watch.n_certs == 1 ? "" : "s", plain, name);
   }
 }
 

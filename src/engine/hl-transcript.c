@@ -364,7 +364,7 @@ append_hex_block (GString *out, GBytes *b, const char *prefix)
   for (gsize off = 0; off < len; off += 16) {
     g_string_append_printf (out, "%s%04zx  ", prefix, off);
     for (gsize i = off; i < off + 16 && i < len; i++)
-      g_string_append_printf (out, "%02x ", d[i]);
+      g_string_append_printf (out, i > off ? " %02x" : "%02x", d[i]);
     g_string_append_c (out, '\n');
   }
 }
@@ -406,12 +406,11 @@ render (HlRun *run, gboolean md)
     else
       g_string_append_printf (out, "== Connection %u%s: %s ==\n", c->index,
                               c->resumed ? " (resumed)" : "", c->success ? "success" : "failure");
-    g_string_append_printf (out, "%sNegotiated: %s, %s%s%s%s\n", md ? "" : "  ",
+    g_string_append_printf (out, "%sNegotiated: %s, %s%s%s%s%s\n", md ? "" : "  ",
                             c->version ? hl_version_long_name (c->version) : "no version",
                             suite ? suite->name : "no cipher suite", c->curve > 0 ? ", curve " : "",
-                            c->curve > 0 ? hl_curve_name (c->curve) : "", c->alpn ? ", ALPN " : "");
-    if (c->alpn)
-      g_string_append_printf (out, "%s%s\n", md ? "" : "  ", c->alpn);
+                            c->curve > 0 ? hl_curve_name (c->curve) : "", c->alpn ? ", ALPN " : "",
+                            c->alpn ? c->alpn : "");
     if (md)
       g_string_append_c (out, '\n');
     for (guint si = 0; si < c->steps->len; si++) {
@@ -432,9 +431,20 @@ render (HlRun *run, gboolean md)
         if (st->certificate_check)
           g_string_append_printf (out, "**Certificate check:** %s\n\n", st->certificate_check);
         md_fields (out, st->fields, 0);
-        g_string_append (out, "\n```\n");
-        append_hex_block (out, st->encrypted && st->plaintext ? st->plaintext : st->wire, "");
+        if (st->encrypted && st->plaintext) {
+          g_string_append (out, "\nDecrypted content:\n\n```\n");
+          append_hex_block (out, st->plaintext, "");
+          g_string_append (out, "```\n");
+        }
+        g_string_append_printf (out, "\n%s:\n\n```\n",
+                                st->encrypted ? "Record payload as sent (encrypted)" : "As sent");
+        append_hex_block (out, st->wire, "");
         g_string_append (out, "```\n\n");
+        if (st->delivered_wire) {
+          g_string_append (out, "As delivered, changed in transit:\n\n```\n");
+          append_hex_block (out, st->delivered_wire, "");
+          g_string_append (out, "```\n\n");
+        }
         g_string_append_printf (out, "After: client `%s` (error %d), server `%s` (error %d)\n\n",
                                 st->after[0].state, st->after[0].error, st->after[1].state,
                                 st->after[1].error);
