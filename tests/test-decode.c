@@ -122,6 +122,16 @@ test_encrypted_record_gcm (void)
   g_assert_cmpuint (field (f, "Authentication tag")->length, ==, 16);
 }
 
+/* Bytes from the wire are not always UTF-8: field values always are. */
+static void
+test_values_are_utf8 (void)
+{
+  HlField *f = hl_field_new ("CN", 0, 1, "caf\xe9", NULL);
+  g_assert_true (g_utf8_validate (f->value, -1, NULL));
+  g_assert_true (g_str_has_prefix (f->value, "caf"));
+  hl_field_free (f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -132,5 +142,6 @@ main (int argc, char **argv)
   g_test_add_func ("/decode/alert", test_alert);
   g_test_add_func ("/decode/server-key-exchange", test_server_key_exchange);
   g_test_add_func ("/decode/encrypted-record-gcm", test_encrypted_record_gcm);
+  g_test_add_func ("/decode/values-are-utf8", test_values_are_utf8);
   return g_test_run ();
 }

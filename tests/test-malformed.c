@@ -72,6 +72,15 @@ static const Case cases[] = {
          "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
          "aaaaaaaaaaaaaaaa\n" SERVER,
     5, "ServerName is 283 bytes long; a host name has at most 255" },
+  { "missing-key-file",
+    HEAD
+    "[Server]\nCertificateChain=assets/pki/server-rsa-chain.pem\nPrivateKey=assets/pki/none.key\n",
+    6, "cannot read" },
+  { "empty-versions", HEAD "[Client]\nVersions=\n" SERVER, 5, "Versions is empty" },
+  { "time-before-1970", "[Scenario]\nFormat=1\nTitle=t\nTime=1970-01-01T00:30:00+01:00\n" SERVER, 4,
+    "outside 1970-01-01T00:00:00Z" },
+  { "time-after-9999", "[Scenario]\nFormat=1\nTitle=t\nTime=9999-12-31T23:00:00-02:00\n" SERVER, 4,
+    "outside 1970-01-01T00:00:00Z" },
   { "not-pem",
     HEAD
     "[Server]\nCertificateChain=assets/pki/generate.sh\nPrivateKey=assets/pki/server-rsa.key\n",
@@ -149,6 +158,29 @@ test_device_file (void)
                    "/dev/zero:1: /dev/zero is not a regular file (a device or a pipe?)");
 }
 
+/* A PEM file whose END line has no newline after it still loads. */
+static void
+test_pem_without_final_newline (void)
+{
+  g_autofree char *root = hl_test_source_path ("assets/pki/root-ca.crt");
+  g_autofree char *text = NULL;
+  gsize len;
+  g_autofree char *pem = NULL;
+  g_autofree char *scen = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HlScenario) s = NULL;
+  g_assert_true (g_file_get_contents (root, &text, &len, NULL));
+  g_assert_cmpint (text[len - 1], ==, '\n');
+  pem = hl_test_write_scenario ("");
+  g_assert_true (g_file_set_contents (pem, text, len - 1, NULL));
+  scen = g_strdup_printf (HEAD "[Client]\nTrustAnchors=%s\n" SERVER, pem);
+  g_free (pem);
+  pem = hl_test_write_scenario (scen);
+  s = hl_scenario_load (pem, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (s);
+}
+
 static void
 test_missing_file (void)
 {
@@ -201,6 +233,7 @@ main (int argc, char **argv)
   }
   g_test_add_func ("/malformed/huge-file", test_huge_file);
   g_test_add_func ("/malformed/missing-file", test_missing_file);
+  g_test_add_func ("/malformed/pem-without-final-newline", test_pem_without_final_newline);
   g_test_add_func ("/malformed/device-file", test_device_file);
   g_test_add_func ("/malformed/fault-never-applies", test_fault_never_applies);
   g_test_add_func ("/malformed/fault-offset-past-end", test_fault_offset_past_end);

@@ -96,6 +96,9 @@ read_pem_objects (const char *path, GError **error)
 
   if (!hl_read_bounded_file (path, &data, &len, error))
     return NULL;
+  /* BearSSL's decoder sees the END line only once a newline follows it. */
+  data = g_realloc (data, len + 1);
+  data[len++] = '\n';
   br_pem_decoder_init (&pc);
   while (pos < len) {
     size_t used = br_pem_decoder_push (&pc, data + pos, len - pos);
@@ -213,8 +216,10 @@ hl_credentials_load (const char *chain_path, const char *key_path, GError **erro
   PemObject *key_obj = NULL;
 
   certs = read_pem_objects (chain_path, error);
-  if (!certs)
+  if (!certs) {
+    (*error)->code = HL_CREDENTIALS_ERROR_CHAIN;
     return NULL;
+  }
   creds = g_new0 (HlCredentials, 1);
   creds->buffers = g_ptr_array_new_with_free_func (g_free);
   creds->chain = g_new0 (br_x509_certificate, certs->len);
@@ -223,11 +228,11 @@ hl_credentials_load (const char *chain_path, const char *key_path, GError **erro
     PemObject *o = g_ptr_array_index (certs, i);
     if (!is_certificate_name (o->name)) {
       if (strstr (o->name, "PRIVATE KEY"))
-        g_set_error (error, HL_SCENARIO_ERROR, 0,
+        g_set_error (error, HL_SCENARIO_ERROR, HL_CREDENTIALS_ERROR_CHAIN,
                      "%s holds a private key (%s) where a certificate chain belongs", chain_path,
                      o->name);
       else
-        g_set_error (error, HL_SCENARIO_ERROR, 0,
+        g_set_error (error, HL_SCENARIO_ERROR, HL_CREDENTIALS_ERROR_CHAIN,
                      "%s holds a \"%s\" PEM object where a certificate belongs", chain_path,
                      o->name);
       hl_credentials_free (creds);
@@ -247,13 +252,14 @@ hl_credentials_load (const char *chain_path, const char *key_path, GError **erro
 
   keys = read_pem_objects (key_path, error);
   if (!keys) {
+    (*error)->code = HL_CREDENTIALS_ERROR_KEY;
     hl_credentials_free (creds);
     return NULL;
   }
   for (guint i = 0; i < keys->len && !key_obj; i++) {
     PemObject *o = g_ptr_array_index (keys, i);
     if (strcmp (o->name, "ENCRYPTED PRIVATE KEY") == 0) {
-      g_set_error (error, HL_SCENARIO_ERROR, 0,
+      g_set_error (error, HL_SCENARIO_ERROR, HL_CREDENTIALS_ERROR_KEY,
                    "%s is an encrypted private key; Handshake Lab needs it unencrypted "
                    "(openssl pkey -in KEY -out PLAIN.pem)",
                    key_path);
@@ -266,7 +272,7 @@ hl_credentials_load (const char *chain_path, const char *key_path, GError **erro
   }
   if (!key_obj) {
     PemObject *o = g_ptr_array_index (keys, 0);
-    g_set_error (error, HL_SCENARIO_ERROR, 0,
+    g_set_error (error, HL_SCENARIO_ERROR, HL_CREDENTIALS_ERROR_KEY,
                  "%s holds no private key (found \"%s\"; expected RSA PRIVATE KEY, EC PRIVATE "
                  "KEY or PRIVATE KEY)",
                  key_path, o->name);
@@ -276,7 +282,7 @@ hl_credentials_load (const char *chain_path, const char *key_path, GError **erro
   br_skey_decoder_init (&kc);
   br_skey_decoder_push (&kc, key_obj->der->data, key_obj->der->len);
   if (br_skey_decoder_last_error (&kc) != 0 || br_skey_decoder_key_type (&kc) == 0) {
-    g_set_error (error, HL_SCENARIO_ERROR, 0,
+    g_set_error (error, HL_SCENARIO_ERROR, HL_CREDENTIALS_ERROR_KEY,
                  "%s: the private key could not be decoded (unsupported format or damaged)",
                  key_path);
     hl_credentials_free (creds);
@@ -296,7 +302,7 @@ hl_credentials_load (const char *chain_path, const char *key_path, GError **erro
 #undef COPY
     if (leaf_key->key_type != BR_KEYTYPE_RSA
         || !rsa_key_matches (&creds->rsa, &leaf_key->key.rsa)) {
-      g_set_error (error, HL_SCENARIO_ERROR, 0,
+      g_set_error (error, HL_SCENARIO_ERROR, HL_CREDENTIALS_ERROR_KEY,
                    "the private key in %s does not match the certificate in %s", key_path,
                    chain_path);
       hl_credentials_free (creds);
@@ -308,7 +314,7 @@ hl_credentials_load (const char *chain_path, const char *key_path, GError **erro
     creds->ec.x = keep (creds->buffers, sk->x, sk->xlen);
     creds->ec.xlen = sk->xlen;
     if (leaf_key->key_type != BR_KEYTYPE_EC || !ec_key_matches (&creds->ec, &leaf_key->key.ec)) {
-      g_set_error (error, HL_SCENARIO_ERROR, 0,
+      g_set_error (error, HL_SCENARIO_ERROR, HL_CREDENTIALS_ERROR_KEY,
                    "the private key in %s does not match the certificate in %s", key_path,
                    chain_path);
       hl_credentials_free (creds);

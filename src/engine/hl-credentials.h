@@ -12,6 +12,9 @@ G_BEGIN_DECLS
 typedef struct _HlCredentials HlCredentials;
 typedef struct _HlTrustAnchors HlTrustAnchors;
 
+/* Error codes of hl_credentials_load: which of the two files is at fault. */
+enum { HL_CREDENTIALS_ERROR_CHAIN = 1, HL_CREDENTIALS_ERROR_KEY = 2 };
+
 /* Reads a chain (leaf first) and its private key; checks that the key matches the leaf.
  * Errors name the file but no line: the caller prefixes the scenario's FILE:LINE. */
 HlCredentials *hl_credentials_load (const char *chain_path, const char *key_path, GError **error);

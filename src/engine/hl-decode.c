@@ -38,7 +38,8 @@ hl_field_new (const char *name, gsize offset, gsize length, const char *value,
   f->name = g_strdup (name);
   f->offset = offset;
   f->length = length;
-  f->value = g_strdup (value ? value : "");
+  /* Names in certificates, SNI and ALPN are bytes from the wire: keep the text valid UTF-8. */
+  f->value = g_utf8_make_valid (value ? value : "", -1);
   f->explanation = g_strdup (explanation ? explanation : "");
   f->children = g_ptr_array_new_with_free_func ((GDestroyNotify)hl_field_free);
   return f;
@@ -420,7 +421,7 @@ decode_client_hello (Reader *r, GPtrArray *f)
   if (n >= 0)
     take (r, f, "Compression methods", n,
           "Only null (0): TLS compression leaked secrets (CRIME) and is gone.", "%s",
-          n == 1 && r->pos < r->len + 1 && r->d[r->pos] == 0 ? "null" : "");
+          n == 1 && r->pos < r->len && r->d[r->pos] == 0 ? "null" : "");
   take_extensions (r, f, FALSE);
 }
 

@@ -291,6 +291,8 @@ parse_versions (Loader *l, const char *group, HlSideConfig *c, GError **error)
   if (!get_string (l, group, "Versions", &v, error))
     return FALSE;
   g_strstrip (v);
+  if (*v == '\0')
+    return fail (l, error, line, "Versions is empty; leave it out for TLS1.0-TLS1.2");
   parts = g_strsplit (v, "-", 2);
   for (int i = 0; parts[i]; i++) {
     guint *dst = i == 0 ? &lo : &hi;
@@ -433,11 +435,8 @@ parse_credentials (Loader *l, const char *dir, const char *group, HlSideConfig *
   c->credentials = hl_credentials_load (chain_path, key_path, &e);
   if (!c->credentials) {
     /* Point at the key that names the file the problem is in. */
-    int line = strstr (e->message, key_path) == e->message && !strstr (e->message, chain_path)
-                   ? line_of (l, group, "PrivateKey")
-                   : line_of (l, group, "CertificateChain");
-    if (g_str_has_prefix (e->message, "the private key in"))
-      line = line_of (l, group, "PrivateKey");
+    int line = e->code == HL_CREDENTIALS_ERROR_KEY ? line_of (l, group, "PrivateKey")
+                                                   : line_of (l, group, "CertificateChain");
     return fail (l, error, line, "%s", e->message);
   }
   return TRUE;
@@ -521,10 +520,11 @@ parse_time (Loader *l, HlScenario *s, GError **error)
   if (!dt)
     return fail (l, error, line_of (l, "Scenario", "Time"),
                  "Time \"%s\" is not an ISO 8601 date and time such as 2026-01-01T00:00:00Z", v);
-  if (g_date_time_get_year (dt) < 1970 || g_date_time_get_year (dt) > 9999)
-    return fail (l, error, line_of (l, "Scenario", "Time"),
-                 "Time \"%s\" is outside the years 1970 to 9999", v);
   s->time = g_date_time_to_unix (dt);
+  /* In UTC: 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z. */
+  if (s->time < 0 || s->time > G_GINT64_CONSTANT (253402300799))
+    return fail (l, error, line_of (l, "Scenario", "Time"),
+                 "Time \"%s\" is outside 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z", v);
   {
     g_autoptr (GDateTime) u = g_date_time_to_utc (dt);
     s->time_text = g_date_time_format (u, "%Y-%m-%dT%H:%M:%SZ");

@@ -9,10 +9,11 @@
 /* ---------- JSON ---------- */
 
 static void
-json_string (GString *out, const char *s)
+json_string (GString *out, const char *text)
 {
+  g_autofree char *s = g_utf8_make_valid (text ? text : "", -1);
   g_string_append_c (out, '"');
-  for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
     switch (*p) {
     case '"':
       g_string_append (out, "\\\"");
