@@ -187,12 +187,24 @@ test_resumption (void)
       g_bytes_equal (c1->secrets.value[HL_SECRET_MASTER], c2->secrets.value[HL_SECRET_MASTER]));
   g_assert_false (g_bytes_equal (c1->secrets.value[HL_SECRET_KEY_BLOCK],
                                  c2->secrets.value[HL_SECRET_KEY_BLOCK]));
-  /* Abbreviated: ClientHello, ServerHello, server CCS + Finished, client CCS + Finished. */
-  g_assert_cmpuint (c2->steps->len, ==, 6);
+  /* No key exchange in connection 2: no curve, and both hold the old master at once. */
+  g_assert_cmpint (c1->curve, ==, 29);
+  g_assert_cmpint (c2->curve, ==, -1);
   {
-    const char *order[] = { "ClientHello", "ServerHello",      "ChangeCipherSpec",
-                            "Finished",    "ChangeCipherSpec", "Finished" };
-    for (guint i = 0; i < 6; i++)
+    const HlStep *sh = g_ptr_array_index (c2->steps, 1);
+    g_assert_true (sh->after[HL_SIDE_CLIENT].knows & (1u << HL_SECRET_MASTER));
+    g_assert_true (sh->after[HL_SIDE_SERVER].knows & (1u << HL_SECRET_MASTER));
+    g_assert_false (sh->after[HL_SIDE_SERVER].knows & (1u << HL_SECRET_PREMASTER));
+  }
+  /* Abbreviated: ClientHello, ServerHello, server CCS + Finished, client CCS + Finished,
+   * then both close_notify (CloseNotify defaults to true). */
+  g_assert_cmpuint (c2->steps->len, ==, 8);
+  {
+    const char *order[] = {
+      "ClientHello", "ServerHello", "ChangeCipherSpec", "Finished", "ChangeCipherSpec", "Finished",
+      "Alert",       "Alert"
+    };
+    for (guint i = 0; i < 8; i++)
       g_assert_cmpstr (((HlStep *)g_ptr_array_index (c2->steps, i))->message, ==, order[i]);
   }
 }
@@ -283,6 +295,43 @@ test_delivered_but_not_accepted (void)
   g_assert_null (alert->fault);
 }
 
+/* Resumption refused (the session id is changed on the way): a full handshake, reported as
+ * such, and the change itself caught by Finished. */
+static void
+test_resumption_refused (void)
+{
+  g_auto (Ran) t = run_text (BASE "[Resumption]\nEnabled=true\n");
+  g_autoptr (HlRun) probe = NULL;
+  HlNextMessage next;
+  guint n = 0;
+  const HlConnection *c2;
+  /* Find connection 2's ClientHello and flip a byte of its session id (offset 39). */
+  probe = hl_run_new (t.scenario);
+  while (hl_run_peek_next (probe, &next)) {
+    if (strcmp (next.message, "ClientHello") == 0 && hl_run_get_n_connections (probe) > 1) {
+      gsize len;
+      guint8 *copy = g_memdup2 (g_bytes_get_data (next.wire, &len), g_bytes_get_size (next.wire));
+      GBytes *b;
+      copy[39] ^= 0xff;
+      b = g_bytes_new_take (copy, len);
+      hl_run_tamper_next (probe, b);
+      g_bytes_unref (b);
+      break;
+    }
+    n++;
+    g_assert_true (hl_run_step (probe));
+  }
+  hl_run_run_to_end (probe);
+  g_assert_cmpuint (hl_run_get_n_connections (probe), ==, 2);
+  c2 = hl_run_get_connection (probe, 1);
+  /* The server did not find the session: a full handshake, with a new premaster... */
+  g_assert_false (c2->resumed);
+  g_assert_nonnull (c2->secrets.value[HL_SECRET_PREMASTER]);
+  g_assert_nonnull (((HlStep *)g_ptr_array_index (c2->steps, 2))->certificate_check);
+  /* ...which Finished then rejects: the ClientHello was changed on the way. */
+  g_assert_cmpint (c2->error[HL_SIDE_SERVER], ==, BR_ERR_BAD_FINISHED);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -294,6 +343,7 @@ main (int argc, char **argv)
   g_test_add_func ("/run/tamper-and-seek", test_tamper_and_seek);
   g_test_add_func ("/run/state-after-each-message", test_state_after_each_message);
   g_test_add_func ("/run/resumption", test_resumption);
+  g_test_add_func ("/run/resumption-refused", test_resumption_refused);
   g_test_add_func ("/run/certificate-verdict", test_certificate_verdict);
   g_test_add_func ("/run/large-application-data", test_large_application_data);
   g_test_add_func ("/run/scenario-clock", test_scenario_clock);

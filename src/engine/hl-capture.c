@@ -174,8 +174,9 @@ hl_capture_to_pcapng (HlRun *run, gsize *len)
           g_byte_array_append (seg, p + off, r->length);
         off += r->length;
       }
-      if (seg->len)
-        emit_segment (&f, st->from, 0x18, seg->data, seg->len);
+      /* IPv4 lengths are 16-bit: long steps go out as several segments. */
+      for (gsize at = 0; at < seg->len; at += 60000)
+        emit_segment (&f, st->from, 0x18, seg->data + at, MIN (seg->len - at, 60000));
     }
     emit_segment (&f, 0, 0x11, NULL, 0);
     emit_segment (&f, 1, 0x11, NULL, 0);

@@ -112,6 +112,7 @@ struct _HlRun {
   GPtrArray *steps;       /* HlStep* */
   GPtrArray *connections; /* HlConnection* */
   GArray *edits;          /* Edit */
+  GByteArray *offered_session_id; /* in this connection's ClientHello */
   GByteArray *view[2];    /* this connection's handshake messages as each side saw them */
   guint fault_counter;
   gboolean fault_applied;
@@ -660,6 +661,34 @@ take_encrypted_record (HlRun *run, HlSide from, guint8 ct, guint16 version, cons
   queue_pending (run, from, name, ct, hs_type, version, TRUE, payload, len, plain);
 }
 
+static HlConnection *current_connection (HlRun *run);
+
+/* Hellos say who knows what: the randoms, the session id, and whether the server
+ * accepted to resume (same non-empty session id back: the old master secret is reused). */
+static void
+note_hello (HlRun *run, HlSide from, const guint8 *h, gsize len)
+{
+  Peer *p = run->peer[from];
+  gsize sid_len = len > 38 ? h[38] : 0;
+  const guint8 *sid = h + 39;
+  if (len < 39 + sid_len)
+    sid_len = 0;
+  if (h[0] == 1) {
+    p->knows |= KNOW (HL_SECRET_CLIENT_RANDOM);
+    g_byte_array_set_size (run->offered_session_id, 0);
+    g_byte_array_append (run->offered_session_id, sid, sid_len);
+    if (sid_len)
+      p->knows |= KNOW (HL_SECRET_SESSION_ID) | KNOW (HL_SECRET_MASTER);
+  } else {
+    p->knows |= KNOW (HL_SECRET_SERVER_RANDOM) | KNOW (HL_SECRET_SESSION_ID);
+    if (sid_len && sid_len == run->offered_session_id->len
+        && memcmp (sid, run->offered_session_id->data, sid_len) == 0) {
+      current_connection (run)->resumed = TRUE;
+      p->knows |= KNOW (HL_SECRET_MASTER);
+    }
+  }
+}
+
 static void
 take_record (HlRun *run, HlSide from, guint8 ct, guint16 version, const guint8 *payload, gsize len)
 {
@@ -681,9 +710,7 @@ take_record (HlRun *run, HlSide from, guint8 ct, guint16 version, const guint8 *
       queue_pending (run, from, name ? name : "Unknown", 22, h[0], version, FALSE, h, mlen, NULL);
       if (h[0] != 0 && h[0] != 20) {
         if (h[0] == 1 || h[0] == 2)
-          run->peer[from]->knows
-              |= KNOW (h[0] == 1 ? HL_SECRET_CLIENT_RANDOM : HL_SECRET_SERVER_RANDOM)
-                 | (h[0] == 2 ? KNOW (HL_SECRET_SESSION_ID) : 0);
+          note_hello (run, from, h, mlen);
       }
       g_byte_array_remove_range (dir->hs, 0, mlen);
     }
@@ -1057,7 +1084,8 @@ decode_step (HlRun *run, HlStep *st)
     st->fields = hl_decode_application_data (content, clen);
   }
   st->summary = summarize (st, content, clen, ctx.version, suite);
-  st->story = tell_story (st, suite, run->connection > 1 && run->scenario->resumption);
+  st->story = tell_story (st, suite, current_connection (run)->resumed
+                                         || (st->handshake_type == 1 && run->offered_session_id->len));
   if (strcmp (st->message, "Finished") == 0 && content) {
     st->check = check_finished (run, st, content, clen);
   }
@@ -1324,14 +1352,16 @@ finish_connection (HlRun *run)
     c->error[s] = br_ssl_engine_last_error (run->peer[s]->eng);
     c->explanation[s] = explain_end (run, s, c);
   }
-  c->success = cl->handshake_done && sv->handshake_done && c->error[0] == 0 && c->error[1] == 0;
+  /* The spec's outcome: success means both sides finished the handshake. */
+  c->success = cl->handshake_done && sv->handshake_done;
   if (cl->knows & KNOW (HL_SECRET_SERVER_RANDOM)) {
     c->version = br_ssl_engine_get_version (cl->eng);
     c->suite = sp.cipher_suite;
   }
   curve = br_ssl_engine_get_ecdhe_curve (cl->eng);
-  if (c->suite && hl_suite_by_id (c->suite) && hl_suite_is_ecdh (hl_suite_by_id (c->suite))
-      && curve > 0)
+  /* A resumed connection agrees no key: BearSSL's curve is the previous connection's. */
+  if (!c->resumed && c->suite && hl_suite_by_id (c->suite)
+      && hl_suite_is_ecdh (hl_suite_by_id (c->suite)) && curve > 0)
     c->curve = curve;
   alpn = br_ssl_engine_get_selected_protocol (cl->eng);
   c->alpn = alpn ? g_strdup (alpn) : NULL;
@@ -1354,10 +1384,11 @@ start_connection (HlRun *run, gboolean resume)
   HlConnection *c = g_new0 (HlConnection, 1);
   run->connection++;
   c->index = run->connection;
-  c->resumed = resume;
+  c->resumed = FALSE; /* decided by the ServerHello */
   c->curve = -1;
   c->steps = g_ptr_array_new ();
   g_ptr_array_add (run->connections, c);
+  g_byte_array_set_size (run->offered_session_id, 0);
   g_byte_array_set_size (run->view[0], 0);
   g_byte_array_set_size (run->view[1], 0);
   for (int s = 0; s < 2; s++) {
@@ -1420,7 +1451,9 @@ advance_script (HlRun *run)
   while (run->phase != SCRIPT_DONE) {
     switch (run->phase) {
     case SCRIPT_HANDSHAKE:
-      run->phase = open && s->has_application ? SCRIPT_CLIENT_DATA : SCRIPT_DONE;
+      /* CloseNotify defaults to true even without [Application]: a connection that
+       * completes is closed properly. */
+      run->phase = open ? SCRIPT_CLIENT_DATA : SCRIPT_DONE;
       break;
     case SCRIPT_CLIENT_DATA:
       run->phase = SCRIPT_SERVER_DATA;
@@ -1499,6 +1532,7 @@ hl_run_new (const HlScenario *scenario)
   run->steps = g_ptr_array_new_with_free_func ((GDestroyNotify)free_step);
   run->connections = g_ptr_array_new_with_free_func ((GDestroyNotify)free_connection);
   run->edits = g_array_new (FALSE, TRUE, sizeof (Edit));
+  run->offered_session_id = g_byte_array_new ();
   run->view[0] = g_byte_array_new ();
   run->view[1] = g_byte_array_new ();
   g_queue_init (&run->pending);
@@ -1520,6 +1554,7 @@ hl_run_free (HlRun *run)
       g_bytes_unref (e->bytes);
   }
   g_array_unref (run->edits);
+  g_byte_array_unref (run->offered_session_id);
   g_byte_array_unref (run->view[0]);
   g_byte_array_unref (run->view[1]);
   g_free (run);
