@@ -81,6 +81,9 @@ static const Case cases[] = {
     "outside 1970-01-01T00:00:00Z" },
   { "time-after-9999", "[Scenario]\nFormat=1\nTitle=t\nTime=9999-12-31T23:00:00-02:00\n" SERVER, 4,
     "outside 1970-01-01T00:00:00Z" },
+  { "fault-drop-with-offset",
+    HEAD SERVER "[Fault]\nMessage=client:Finished\nAction=drop\nOffset=3\n", 10,
+    "Offset has no meaning with Action=drop" },
   { "not-pem",
     HEAD
     "[Server]\nCertificateChain=assets/pki/generate.sh\nPrivateKey=assets/pki/server-rsa.key\n",
@@ -100,10 +103,10 @@ static const Case cases[] = {
     9, "needs Offset and Mask" },
   { "fault-mask-zero",
     HEAD SERVER "[Fault]\nMessage=client:Finished\nAction=flip\nOffset=1\nMask=0\n", 11,
-    "Mask must be 1 to 255" },
+    "Mask must be 1 to 255 (decimal or 0x..), not 0: 0 changes nothing" },
   { "fault-mask-big",
     HEAD SERVER "[Fault]\nMessage=client:Finished\nAction=flip\nOffset=1\nMask=256\n", 11,
-    "not a number from 0 to 255" },
+    "Mask must be 1 to 255 (decimal or 0x..), not 256" },
   { "expect-bad-outcome", HEAD SERVER "[Expect]\nOutcome=maybe\n", 8, "success or failure" },
   { "expect-bad-error", HEAD SERVER "[Expect]\nClientError=BR_ERR_NOPE\n", 8,
     "not a BearSSL error" },
@@ -181,6 +184,17 @@ test_pem_without_final_newline (void)
   g_assert_nonnull (s);
 }
 
+/* Windows Notepad starts files with a byte order mark: it is not an error. */
+static void
+test_byte_order_mark (void)
+{
+  g_autofree char *path = hl_test_write_scenario ("\xef\xbb\xbf" HEAD SERVER);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HlScenario) s = hl_scenario_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (s->title, ==, "t");
+}
+
 static void
 test_missing_file (void)
 {
@@ -233,6 +247,7 @@ main (int argc, char **argv)
   }
   g_test_add_func ("/malformed/huge-file", test_huge_file);
   g_test_add_func ("/malformed/missing-file", test_missing_file);
+  g_test_add_func ("/malformed/byte-order-mark", test_byte_order_mark);
   g_test_add_func ("/malformed/pem-without-final-newline", test_pem_without_final_newline);
   g_test_add_func ("/malformed/device-file", test_device_file);
   g_test_add_func ("/malformed/fault-never-applies", test_fault_never_applies);

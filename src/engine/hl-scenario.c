@@ -588,11 +588,12 @@ parse_fault (Loader *l, HlScenario *s, GError **error)
       return FALSE;
     f->offset = n;
     f->offset_line = line_of (l, "Fault", "Offset");
-    if (!get_uint (l, "Fault", "Mask", 255, &n, error))
+    if (!get_uint (l, "Fault", "Mask", G_MAXUINT32, &n, error))
       return FALSE;
-    if (n == 0)
+    if (n == 0 || n > 255)
       return fail (l, error, line_of (l, "Fault", "Mask"),
-                   "Mask must be 1 to 255 (0 changes nothing)");
+                   "Mask must be 1 to 255 (decimal or 0x..), not %" G_GUINT64_FORMAT "%s", n,
+                   n == 0 ? ": 0 changes nothing" : "");
     f->mask = (guint8)n;
   } else if (strcmp (action, "truncate") == 0) {
     f->action = HL_FAULT_TRUNCATE;
@@ -607,6 +608,20 @@ parse_fault (Loader *l, HlScenario *s, GError **error)
   } else {
     return fail (l, error, line_of (l, "Fault", "Action"),
                  "unknown action \"%s\"; valid actions: flip, truncate, drop", action);
+  }
+  /* Keys the chosen action does not use are almost always a mistake. */
+  {
+    const char *unused[3] = { NULL, NULL, NULL };
+    if (f->action == HL_FAULT_FLIP)
+      unused[0] = "Length";
+    else if (f->action == HL_FAULT_TRUNCATE)
+      unused[0] = "Offset", unused[1] = "Mask";
+    else
+      unused[0] = "Offset", unused[1] = "Mask", unused[2] = "Length";
+    for (int i = 0; i < 3 && unused[i]; i++)
+      if (has_key (l, "Fault", unused[i]))
+        return fail (l, error, line_of (l, "Fault", unused[i]), "%s has no meaning with Action=%s",
+                     unused[i], action);
   }
   return TRUE;
 }
@@ -761,6 +776,11 @@ hl_scenario_load_from_data (const char *data, gsize len, const char *name, const
                  "%s:1: the file is too large (%zu bytes; a scenario is at most %d bytes)", l.file,
                  len, HL_MAX_INPUT_FILE_SIZE);
     return NULL;
+  }
+  /* A byte order mark (Windows Notepad writes one) is not part of the text. */
+  if (len >= 3 && memcmp (data, "\xef\xbb\xbf", 3) == 0) {
+    data += 3;
+    len -= 3;
   }
   l.lines = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   if (!scan_lines (&l, data, len, error)) {
