@@ -237,6 +237,31 @@ test_pcapng_decrypts (void)
   }
 }
 
+static void
+test_conveniences (void)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  const char *by_name[] = { "--headless", "05-rsa-aes-cbc.scenario", NULL };
+  const char *keylog[] = { "--headless", "--keylog=-", NULL };
+  const char *extra[] = { "--list-suites", "x", NULL };
+  const char *device[] = { "--headless", "/dev/zero", NULL };
+  /* A name from --list-scenarios runs the bundled lesson, from any folder. */
+  g_assert_cmpint (run_cli (by_name, &out, &err), ==, 0);
+  g_assert_true (g_str_has_prefix (out, "RSA key exchange with AES-128-CBC-SHA"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (keylog, &out, &err), ==, 0);
+  g_assert_nonnull (strstr (out, "\nCLIENT_RANDOM "));
+  g_assert_false (g_file_test ("-", G_FILE_TEST_EXISTS));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (extra, &out, &err), ==, 2);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (device, &out, &err), ==, 2);
+  g_assert_true (g_str_has_prefix (err, "/dev/zero:1: /dev/zero is not a regular file"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -249,5 +274,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/unexpected-exit-3", test_unexpected_exit_3);
   g_test_add_func ("/cli/unwritable-exit-1", test_unwritable_exit_1);
   g_test_add_func ("/cli/pcapng-decrypts", test_pcapng_decrypts);
+  g_test_add_func ("/cli/conveniences", test_conveniences);
   return g_test_run ();
 }

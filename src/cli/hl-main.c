@@ -28,11 +28,11 @@ static const GOptionEntry entries[] = {
   { "keylog", 0, 0, G_OPTION_ARG_FILENAME, &opt_keylog, "Write the secrets in NSS key log format",
     "FILE" },
   { "list-suites", 0, 0, G_OPTION_ARG_NONE, &opt_list_suites,
-    "List the cipher suites this build supports", NULL },
+    "List the cipher suites this build supports, in the client's default preference order", NULL },
   { "list-scenarios", 0, 0, G_OPTION_ARG_NONE, &opt_list_scenarios,
     "List the bundled scenarios: file name and title", NULL },
   { "version", 0, 0, G_OPTION_ARG_NONE, &opt_version, "Show the version", NULL },
-  { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_args, NULL, "[SCENARIO]" },
+  { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_args, NULL, NULL },
   { NULL },
 };
 
@@ -100,6 +100,13 @@ main (int argc, char **argv)
     g_print ("handshake-lab %s (BearSSL 0.6)\n", HL_VERSION);
     return EXIT_RAN;
   }
+  if ((opt_list_suites || opt_list_scenarios)
+      && ((opt_args && opt_args[0]) || opt_transcript || opt_pcapng || opt_keylog || opt_headless
+          || (opt_list_suites && opt_list_scenarios))) {
+    g_printerr ("handshake-lab: --list-suites and --list-scenarios take no other option or "
+                "scenario\n");
+    return EXIT_USAGE;
+  }
   if (opt_list_suites) {
     const HlSuite *s;
     for (guint i = 0; (s = hl_suite_nth (i)); i++)
@@ -114,6 +121,12 @@ main (int argc, char **argv)
   }
   if (opt_args && opt_args[0]) {
     path = opt_args[0];
+    /* A bare name from --list-scenarios runs the bundled lesson. */
+    if (!g_file_test (path, G_FILE_TEST_EXISTS) && !strchr (path, G_DIR_SEPARATOR)) {
+      g_autofree char *bundled = g_build_filename (hl_data_dir (), "scenarios", path, NULL);
+      if (g_file_test (bundled, G_FILE_TEST_IS_REGULAR))
+        path = default_path = g_steal_pointer (&bundled);
+    }
   } else {
     default_path = hl_data_default_scenario ();
     path = default_path;
@@ -150,13 +163,22 @@ main (int argc, char **argv)
       return EXIT_USAGE;
     }
   }
-  if (opt_keylog)
+  if (opt_keylog && strcmp (opt_keylog, "-") == 0) {
+    g_autofree char *text = hl_transcript_to_keylog (run);
+    fputs (text, stdout);
+  } else if (opt_keylog) {
     write_output (opt_keylog, hl_transcript_to_keylog (run), &status);
+  }
   if (opt_pcapng) {
     gsize len = 0;
     g_autoptr (GError) e = NULL;
     g_autofree guint8 *data = hl_capture_to_pcapng (run, &len);
-    if (!hl_write_file_atomically (opt_pcapng, (const char *)data, len, &e)) {
+    if (strcmp (opt_pcapng, "-") == 0) {
+      if (fwrite (data, 1, len, stdout) != len || fflush (stdout) != 0) {
+        g_printerr ("handshake-lab: cannot write the capture to standard output\n");
+        status = EXIT_WRITE;
+      }
+    } else if (!hl_write_file_atomically (opt_pcapng, (const char *)data, len, &e)) {
       g_printerr ("handshake-lab: %s\n", e->message);
       status = EXIT_WRITE;
     }

@@ -107,13 +107,13 @@ typedef enum {
 struct _HlRun {
   const HlScenario *scenario;
   Peer *peer[2];
-  Direction dir[2];       /* indexed by sender */
-  GQueue pending;         /* Pending* */
-  GPtrArray *steps;       /* HlStep* */
-  GPtrArray *connections; /* HlConnection* */
-  GArray *edits;          /* Edit */
+  Direction dir[2];               /* indexed by sender */
+  GQueue pending;                 /* Pending* */
+  GPtrArray *steps;               /* HlStep* */
+  GPtrArray *connections;         /* HlConnection* */
+  GArray *edits;                  /* Edit */
   GByteArray *offered_session_id; /* in this connection's ClientHello */
-  GByteArray *view[2];    /* this connection's handshake messages as each side saw them */
+  GByteArray *view[2];            /* this connection's handshake messages as each side saw them */
   guint fault_counter;
   gboolean fault_applied;
   char *fault_error;
@@ -340,8 +340,16 @@ apply_common (Peer *p, const HlSideConfig *c, const HlScenario *s)
   const br_ec_impl *full = br_ec_get_default ();
 
   br_ssl_engine_set_versions (eng, c->version_min, c->version_max);
-  if (c->suites->len > 0)
+  if (c->suites->len > 0) {
     br_ssl_engine_set_suites (eng, (const uint16_t *)c->suites->data, c->suites->len);
+  } else if (p->side == HL_SIDE_CLIENT) {
+    /* Every suite, in the order --list-suites prints (BearSSL's own default differs). */
+    uint16_t all[64];
+    guint n = 0;
+    for (const HlSuite *suite; n < G_N_ELEMENTS (all) && (suite = hl_suite_nth (n)); n++)
+      all[n] = suite->id;
+    br_ssl_engine_set_suites (eng, all, n);
+  }
   p->ec = *full;
   p->ec.supported_curves = full->supported_curves & c->curves;
   br_ssl_engine_set_ec (eng, &p->ec);
@@ -1084,8 +1092,9 @@ decode_step (HlRun *run, HlStep *st)
     st->fields = hl_decode_application_data (content, clen);
   }
   st->summary = summarize (st, content, clen, ctx.version, suite);
-  st->story = tell_story (st, suite, current_connection (run)->resumed
-                                         || (st->handshake_type == 1 && run->offered_session_id->len));
+  st->story = tell_story (st, suite,
+                          current_connection (run)->resumed
+                              || (st->handshake_type == 1 && run->offered_session_id->len));
   if (strcmp (st->message, "Finished") == 0 && content) {
     st->check = check_finished (run, st, content, clen);
   }
