@@ -801,6 +801,8 @@ oid_name (const char *oid)
     { "2.5.29.19", "basicConstraints" },
     { "2.5.29.35", "authorityKeyIdentifier" },
     { "2.5.29.37", "extKeyUsage" },
+    { "1.3.6.1.5.5.7.3.1", "serverAuth" },
+    { "1.3.6.1.5.5.7.3.2", "clientAuth" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     if (strcmp (names[i].oid, oid) == 0)
@@ -955,6 +957,30 @@ describe_extensions (const Tlv *ext_wrapper, gsize base, HlField *parent)
               && b.tag == 0x01)
             ca = b.len == 1 && b.content[0] != 0;
           v = g_strdup (ca ? "CA: yes, may sign certificates" : "CA: no (an end entity)");
+        } else if (strcmp (name, "keyUsage") == 0) {
+          static const char *const bits[]
+              = { "digitalSignature", "nonRepudiation", "keyEncipherment",
+                  "dataEncipherment", "keyAgreement",   "keyCertSign",
+                  "cRLSign",          "encipherOnly",   "decipherOnly" };
+          Tlv bs;
+          GString *s = g_string_new (NULL);
+          if (read_tlv (val.content, val.len, 0, &bs) && bs.tag == 0x03 && bs.len >= 2)
+            for (guint b = 0; b < G_N_ELEMENTS (bits) && 1 + b / 8 < bs.len; b++)
+              if (bs.content[1 + b / 8] & (0x80 >> (b % 8)))
+                g_string_append_printf (s, "%s%s", s->len ? ", " : "", bits[b]);
+          v = g_string_free (s, FALSE);
+        } else if (strcmp (name, "extKeyUsage") == 0) {
+          Tlv seq, oid2;
+          GString *s = g_string_new (NULL);
+          gsize p = 0;
+          if (read_tlv (val.content, val.len, 0, &seq))
+            while (read_tlv (seq.content, seq.len, p, &oid2)) {
+              g_autofree char *purpose = oid2.tag == 0x06 ? describe_oid (&oid2) : NULL;
+              if (purpose)
+                g_string_append_printf (s, "%s%s", s->len ? ", " : "", purpose);
+              p += oid2.hdr + oid2.len;
+            }
+          v = g_string_free (s, FALSE);
         } else {
           v = short_hex (val.content, val.len);
         }
@@ -970,6 +996,9 @@ describe_extensions (const Tlv *ext_wrapper, gsize base, HlField *parent)
     }
     pos += ext.hdr + ext.len;
   }
+  g_free (exts->value);
+  exts->value = g_strdup_printf ("%u extension%s", exts->children->len,
+                                 exts->children->len == 1 ? "" : "s");
 }
 
 HlField *
