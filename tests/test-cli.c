@@ -5,7 +5,7 @@
 #include "hl-test-util.h"
 
 static int
-run_cli (const char *const *args, char **out, char **err)
+run_cli_env (const char *const *args, char **envp, char **out, char **err)
 {
   g_autoptr (GPtrArray) argv = g_ptr_array_new ();
   g_autoptr (GError) error = NULL;
@@ -14,10 +14,16 @@ run_cli (const char *const *args, char **out, char **err)
   for (int i = 0; args[i]; i++)
     g_ptr_array_add (argv, (gpointer)args[i]);
   g_ptr_array_add (argv, NULL);
-  g_assert_true (g_spawn_sync (NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, out,
+  g_assert_true (g_spawn_sync (NULL, (char **)argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL, out,
                                err, &status, &error));
   g_assert_no_error (error);
   return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
+static int
+run_cli (const char *const *args, char **out, char **err)
+{
+  return run_cli_env (args, NULL, out, err);
 }
 
 static char *
@@ -262,6 +268,29 @@ test_conveniences (void)
   g_assert_true (g_str_has_prefix (err, "/dev/zero:1: /dev/zero is not a regular file"));
 }
 
+/* Without its data folder, the program still runs its default lesson, built in, and the
+ * transcript is the same as from the files on disk. */
+static void
+test_builtin_default (void)
+{
+  g_autofree char *out = NULL, *err = NULL, *a = tmp_path ("disk.json"),
+                  *b = tmp_path ("builtin.json");
+  g_autofree char *oa = g_strdup_printf ("--transcript=%s", a);
+  g_autofree char *ob = g_strdup_printf ("--transcript=%s", b);
+  g_autofree char *ja = NULL, *jb = NULL;
+  g_auto (GStrv) env
+      = g_environ_setenv (g_get_environ (), "HANDSHAKE_LAB_DATADIR", "/nonexistent", TRUE);
+  const char *disk[] = { "--headless", oa, NULL };
+  const char *builtin[] = { "--headless", ob, NULL };
+  g_assert_cmpint (run_cli (disk, &out, &err), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli_env (builtin, env, &out, &err), ==, 0);
+  g_assert_true (g_file_get_contents (a, &ja, NULL, NULL));
+  g_assert_true (g_file_get_contents (b, &jb, NULL, NULL));
+  g_assert_cmpstr (ja, ==, jb);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -275,5 +304,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/unwritable-exit-1", test_unwritable_exit_1);
   g_test_add_func ("/cli/pcapng-decrypts", test_pcapng_decrypts);
   g_test_add_func ("/cli/conveniences", test_conveniences);
+  g_test_add_func ("/cli/builtin-default", test_builtin_default);
   return g_test_run ();
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hl-builtin.h"
 #include "hl-capture.h"
 #include "hl-data.h"
 #include "hl-run.h"
@@ -79,6 +80,7 @@ main (int argc, char **argv)
   g_autoptr (HlScenario) scenario = NULL;
   g_autoptr (HlRun) run = NULL;
   g_autofree char *default_path = NULL;
+  g_autofree char *builtin_folder = NULL;
   const char *path;
   const char *fault_error;
   int status = EXIT_RAN;
@@ -130,12 +132,25 @@ main (int argc, char **argv)
   } else {
     default_path = hl_data_default_scenario ();
     path = default_path;
+    /* Without its data folder the program still has its default lesson built in. */
+    if (!g_file_test (path, G_FILE_TEST_IS_REGULAR)) {
+      g_free (default_path);
+      default_path = hl_builtin_extract_default (&builtin_folder, &error);
+      if (!default_path) {
+        g_printerr ("handshake-lab: cannot unpack the built-in default scenario: %s\n",
+                    error->message);
+        return EXIT_WRITE;
+      }
+      path = default_path;
+    }
   }
   if (!opt_headless)
     /* The window comes with the UI; until it is built, the run is shown as text. */
     opt_headless = TRUE;
 
   scenario = hl_scenario_load (path, &error);
+  if (builtin_folder)
+    hl_builtin_remove (builtin_folder); /* everything is loaded into memory now */
   if (!scenario) {
     g_printerr ("%s\n", error->message);
     return EXIT_USAGE;
