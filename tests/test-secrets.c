@@ -1,5 +1,6 @@
 /* The secrets the engine captured, checked by a TLS PRF written here on GLib's
  * GHmac, independent of BearSSL: master secret, key block, both verify_data. */
+#include <bearssl.h>
 #include <string.h>
 
 #include "hl-tables.h"
@@ -96,6 +97,8 @@ hash_transcript (GByteArray *msgs, guint version, gboolean sha384, guint8 *out, 
   }
 }
 
+static guint ecdh_checked;
+
 static void
 check_connection (const HlConnection *c)
 {
@@ -134,6 +137,26 @@ check_connection (const HlConnection *c)
       g_assert_cmpuint (g_bytes_get_size (v[HL_SECRET_CLIENT_WRITE_KEY]), ==, suite->key_len);
     }
   }
+  /* ECDH(E): premaster = x coordinate of c x (s G), from the captured shares. */
+  if (v[HL_SECRET_CLIENT_ECDH_PRIVATE] && v[HL_SECRET_SERVER_ECDH_PUBLIC] && c->curve > 0) {
+    const br_ec_impl *ec = br_ec_get_default ();
+    gsize plen = g_bytes_get_size (v[HL_SECRET_SERVER_ECDH_PUBLIC]);
+    g_autofree guint8 *point
+        = g_memdup2 (g_bytes_get_data (v[HL_SECRET_SERVER_ECDH_PUBLIC], NULL), plen);
+    size_t xlen, xoff;
+    g_assert_true (ec->mul (point, plen, g_bytes_get_data (v[HL_SECRET_CLIENT_ECDH_PRIVATE], NULL),
+                            g_bytes_get_size (v[HL_SECRET_CLIENT_ECDH_PRIVATE]), c->curve));
+    xoff = ec->xoff (c->curve, &xlen);
+    assert_bytes_equal (v[HL_SECRET_PREMASTER], point + xoff, xlen);
+    /* and the server's share is s G */
+    if (v[HL_SECRET_SERVER_ECDH_PRIVATE]) {
+      guint8 pub[BR_EC_KBUF_PUB_MAX_SIZE];
+      size_t n = ec->mulgen (pub, g_bytes_get_data (v[HL_SECRET_SERVER_ECDH_PRIVATE], NULL),
+                             g_bytes_get_size (v[HL_SECRET_SERVER_ECDH_PRIVATE]), c->curve);
+      assert_bytes_equal (v[HL_SECRET_SERVER_ECDH_PUBLIC], pub, n);
+    }
+    ecdh_checked++;
+  }
   /* verify_data = PRF(master, label, Hash(every handshake message before this Finished)). */
   for (guint i = 0; i < c->steps->len; i++) {
     const HlStep *st = g_ptr_array_index (c->steps, i);
@@ -166,8 +189,18 @@ test_scenario_secrets (gconstpointer data)
 {
   g_autoptr (HlScenario) s = hl_test_load_bundled (data);
   g_autoptr (HlRun) run = hl_test_run (s);
+  const HlSuite *suite;
+  ecdh_checked = 0;
   for (guint i = 0; i < hl_run_get_n_connections (run); i++)
     check_connection (hl_run_get_connection (run, i));
+  /* Every ECDHE run exposes both shares, and they explain its premaster. */
+  suite = hl_suite_by_id (hl_run_get_connection (run, 0)->suite);
+  if (hl_suite_is_ecdhe (suite)) {
+    const HlSecrets *x = &hl_run_get_connection (run, 0)->secrets;
+    g_assert_nonnull (x->value[HL_SECRET_CLIENT_ECDH_PRIVATE]);
+    g_assert_nonnull (x->value[HL_SECRET_SERVER_ECDH_PRIVATE]);
+    g_assert_cmpuint (ecdh_checked, >, 0);
+  }
 }
 
 static int

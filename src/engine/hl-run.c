@@ -38,6 +38,7 @@ typedef struct {
 typedef struct {
   GBytes *premaster, *master, *key_block, *client_verify, *server_verify;
   GBytes *client_finished_hash, *server_finished_hash;
+  GBytes *ecdh_private, *ecdh_public, *ecdh_peer_public;
 } Captures;
 
 struct _Peer {
@@ -156,6 +157,12 @@ static const struct {
     "PRF(master_secret, \"client finished\", Hash(handshake messages so far))[0..12]" },
   { "server_verify_data",
     "PRF(master_secret, \"server finished\", Hash(handshake messages so far))[0..12]" },
+  { "client_ecdh_private_key", "the client's secret scalar c, fresh for this connection" },
+  { "client_ecdh_public_key", "c times the curve's base point G: sent in ClientKeyExchange" },
+  { "server_ecdh_private_key", "the server's secret scalar s (ECDHE: fresh for this connection)" },
+  { "server_ecdh_public_key",
+    "s times G: sent in ServerKeyExchange (ECDHE) or inside the certificate (static ECDH); "
+    "premaster_secret = x coordinate of c x (s G) = s x (c G)" },
 };
 
 const char *
@@ -248,6 +255,43 @@ verify_ecdsa_any_curve (const br_ec_impl *impl, const void *hash, size_t hash_le
                         const br_ec_public_key *pk, const void *sig, size_t sig_len)
 {
   return br_ecdsa_vrfy_asn1_get_default () (br_ec_get_default (), hash, hash_len, pk, sig, sig_len);
+}
+
+/* ECDH(E) seen from inside: mulgen makes this side's public point from its secret
+ * scalar; mul multiplies the peer's point by that scalar, and the x coordinate of
+ * the result is the premaster secret. BearSSL signs with its own EC implementation,
+ * so only the key exchange comes through here. */
+static guint32
+own_ecdh (HlSide side, gboolean priv)
+{
+  if (side == HL_SIDE_CLIENT)
+    return KNOW (priv ? HL_SECRET_CLIENT_ECDH_PRIVATE : HL_SECRET_CLIENT_ECDH_PUBLIC);
+  return KNOW (priv ? HL_SECRET_SERVER_ECDH_PRIVATE : HL_SECRET_SERVER_ECDH_PUBLIC);
+}
+
+static size_t
+watch_mulgen (unsigned char *R, const unsigned char *x, size_t xlen, int curve)
+{
+  size_t n = br_ec_get_default ()->mulgen (R, x, xlen, curve);
+  Peer *p = current_peer;
+  if (p && n) {
+    set_bytes (&p->cap.ecdh_private, x, xlen);
+    set_bytes (&p->cap.ecdh_public, R, n);
+    p->knows |= own_ecdh (p->side, TRUE) | own_ecdh (p->side, FALSE);
+  }
+  return n;
+}
+
+static uint32_t
+watch_mul (unsigned char *G, size_t Glen, const unsigned char *x, size_t xlen, int curve)
+{
+  Peer *p = current_peer;
+  if (p) {
+    set_bytes (&p->cap.ecdh_peer_public, G, Glen);
+    set_bytes (&p->cap.ecdh_private, x, xlen);
+    p->knows |= own_ecdh (p->side, TRUE) | own_ecdh (!p->side, FALSE);
+  }
+  return br_ec_get_default ()->mul (G, Glen, x, xlen, curve);
 }
 
 /* ---------- The X.509 watcher ---------- */
@@ -352,6 +396,8 @@ apply_common (Peer *p, const HlSideConfig *c, const HlScenario *s)
   }
   p->ec = *full;
   p->ec.supported_curves = full->supported_curves & c->curves;
+  p->ec.mulgen = watch_mulgen;
+  p->ec.mul = watch_mul;
   br_ssl_engine_set_ec (eng, &p->ec);
   br_ssl_engine_set_ecdsa (eng, verify_ecdsa_any_curve);
   br_ssl_engine_set_prf10 (eng, prf10_hook);
@@ -468,6 +514,9 @@ clear_captures (Captures *c)
   g_clear_pointer (&c->server_verify, g_bytes_unref);
   g_clear_pointer (&c->client_finished_hash, g_bytes_unref);
   g_clear_pointer (&c->server_finished_hash, g_bytes_unref);
+  g_clear_pointer (&c->ecdh_private, g_bytes_unref);
+  g_clear_pointer (&c->ecdh_public, g_bytes_unref);
+  g_clear_pointer (&c->ecdh_peer_public, g_bytes_unref);
 }
 
 static void
@@ -1311,6 +1360,15 @@ collect_view (Peer *p, HlSecrets *out, gboolean resumed)
     split_key_block (p->cap.key_block, suite, version, out);
   copy_secret (out, HL_SECRET_CLIENT_VERIFY_DATA, p->cap.client_verify);
   copy_secret (out, HL_SECRET_SERVER_VERIFY_DATA, p->cap.server_verify);
+  if (!resumed) {
+    gboolean client = p->side == HL_SIDE_CLIENT;
+    copy_secret (out, client ? HL_SECRET_CLIENT_ECDH_PRIVATE : HL_SECRET_SERVER_ECDH_PRIVATE,
+                 p->cap.ecdh_private);
+    copy_secret (out, client ? HL_SECRET_CLIENT_ECDH_PUBLIC : HL_SECRET_SERVER_ECDH_PUBLIC,
+                 p->cap.ecdh_public);
+    copy_secret (out, client ? HL_SECRET_SERVER_ECDH_PUBLIC : HL_SECRET_CLIENT_ECDH_PUBLIC,
+                 p->cap.ecdh_peer_public);
+  }
 }
 
 static char *

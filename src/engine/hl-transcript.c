@@ -382,7 +382,7 @@ write_secrets_list (GString *out, const HlSecrets *s, gboolean resumed, gboolean
       g_string_append_printf (out, "| %s | `%s` | %s |\n", hl_secret_key (i),
                               *hex ? hex : "(empty)", hl_secret_formula (i));
     else
-      g_string_append_printf (out, "  %-22s %s\n", hl_secret_key (i), *hex ? hex : "(empty)");
+      g_string_append_printf (out, "  %-24s %s\n", hl_secret_key (i), *hex ? hex : "(empty)");
   }
 }
 
