@@ -80,7 +80,8 @@ test_every_prefix_tiles (void)
 {
   HlDecodeContext ctx = { 0x0303, 0xc02f, FALSE };
   for (gsize len = 0; len <= sizeof client_hello; len++) {
-    g_autoptr (GPtrArray) f = hl_decode_handshake (client_hello, len, &ctx);
+    g_autofree guint8 *exact = g_memdup2 (client_hello, len ? len : 1);
+    g_autoptr (GPtrArray) f = hl_decode_handshake (exact, len, &ctx);
     assert_tiles (f, len);
   }
 }
@@ -132,6 +133,23 @@ test_values_are_utf8 (void)
   hl_field_free (f);
 }
 
+/* Regression (found in review): a ClientHello ending right after "compression methods
+ * length = 1" made the decoder read one byte past the buffer. An exact-size heap copy
+ * lets the sanitizer build see any such read. */
+static void
+test_client_hello_ends_at_compression (void)
+{
+  HlDecodeContext ctx = { 0 };
+  gsize len = 44; /* up to and including the compression methods length */
+  g_autofree guint8 *exact = g_memdup2 (client_hello, len);
+  g_autoptr (GPtrArray) f = NULL;
+  g_assert_cmpuint (exact[43], ==, 1);
+  f = hl_decode_handshake (exact, len, &ctx);
+  assert_tiles (f, len);
+  g_assert_cmpstr (((HlField *)g_ptr_array_index (f, f->len - 1))->name, ==,
+                   "Compression methods length");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -143,5 +161,7 @@ main (int argc, char **argv)
   g_test_add_func ("/decode/server-key-exchange", test_server_key_exchange);
   g_test_add_func ("/decode/encrypted-record-gcm", test_encrypted_record_gcm);
   g_test_add_func ("/decode/values-are-utf8", test_values_are_utf8);
+  g_test_add_func ("/decode/client-hello-ends-at-compression",
+                   test_client_hello_ends_at_compression);
   return g_test_run ();
 }
