@@ -393,10 +393,15 @@ render (HlRun *run, gboolean md)
   GString *out = g_string_new (NULL);
   char *why = NULL;
   int expected = hl_run_check_expect (run, &why);
-  if (md)
+  if (md) {
+    /* The seed is any text: keep it on one line and inside its code span. */
+    g_autofree char *seed = g_strdup (s->seed);
+    for (char *p = seed; *p; p++)
+      if (*p == '`' || *p == '\n' || *p == '\r')
+        *p = ' ';
     g_string_append_printf (out, "# %s\n\n%s\n\nSeed `%s`, clock %s.\n\n", s->title, s->description,
-                            s->seed, s->time_text);
-  else
+                            seed, s->time_text);
+  } else
     g_string_append_printf (out, "%s\n%s\n\n", s->title, s->description);
   for (guint ci = 0; ci < hl_run_get_n_connections (run); ci++) {
     const HlConnection *c = hl_run_get_connection (run, ci);
