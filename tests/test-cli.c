@@ -291,6 +291,26 @@ test_builtin_default (void)
   g_assert_cmpstr (ja, ==, jb);
 }
 
+/* Standard output is an output too: a failed write is status 1; two outputs on it are usage errors.
+ */
+static void
+test_stdout_outputs (void)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *cmd = g_strdup_printf ("exec '%s' --headless --keylog=- > /dev/full", HL_EXE);
+  char *argv[] = { "/bin/sh", "-c", cmd, NULL };
+  const char *two[] = { "--headless", "--keylog=-", "--pcapng=-", NULL };
+  int status;
+  g_assert_true (
+      g_spawn_sync (NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, NULL));
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 1);
+  g_assert_nonnull (strstr (err, "cannot write the key log to standard output"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (two, &out, &err), ==, 2);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -305,5 +325,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/pcapng-decrypts", test_pcapng_decrypts);
   g_test_add_func ("/cli/conveniences", test_conveniences);
   g_test_add_func ("/cli/builtin-default", test_builtin_default);
+  g_test_add_func ("/cli/stdout-outputs", test_stdout_outputs);
   return g_test_run ();
 }

@@ -355,6 +355,71 @@ test_resumption_refused (void)
   g_assert_cmpint (c2->error[HL_SIDE_SERVER], ==, BR_ERR_BAD_FINISHED);
 }
 
+/* Tampers with the first message called NAME in connection 2, flipping byte OFFSET. */
+static HlRun *
+run_with_flip_in_connection_2 (const HlScenario *s, const char *name, gsize offset)
+{
+  HlRun *run = hl_run_new (s);
+  HlNextMessage next;
+  while (hl_run_peek_next (run, &next)) {
+    if (strcmp (next.message, name) == 0 && hl_run_get_n_connections (run) > 1) {
+      gsize len;
+      guint8 *copy = g_memdup2 (g_bytes_get_data (next.wire, &len), g_bytes_get_size (next.wire));
+      GBytes *b;
+      copy[offset] ^= 0xff;
+      b = g_bytes_new_take (copy, len);
+      hl_run_tamper_next (run, b);
+      g_bytes_unref (b);
+      break;
+    }
+    g_assert_true (hl_run_step (run));
+  }
+  hl_run_run_to_end (run);
+  return run;
+}
+
+/* The client resumes only if the ServerHello it RECEIVES echoes its session id. */
+static void
+test_resumption_decided_by_client (void)
+{
+  g_auto (Ran) t = run_text (BASE "[Resumption]\nEnabled=true\n");
+  g_autoptr (HlRun) run = run_with_flip_in_connection_2 (t.scenario, "ServerHello", 39);
+  const HlConnection *c2 = hl_run_get_connection (run, 1);
+  g_assert_false (c2->resumed);
+  g_assert_false (c2->success);
+}
+
+static void
+test_dropped_finished_not_checked (void)
+{
+  g_auto (Ran) t = run_text (BASE "[Fault]\nMessage=client:Finished\nAction=drop\n");
+  const HlStep *fin = find_step (t.run, HL_SIDE_CLIENT, "Finished");
+  g_assert_false (fin->delivered);
+  g_assert_cmpstr (fin->check, ==, "Not checked: the server never received this Finished.");
+}
+
+/* A real one-byte write in TLS 1.0 CBC is not BearSSL's 1/n-1 split; a longer one is. */
+static void
+test_one_byte_records (void)
+{
+  g_auto (Ran) one
+      = run_text ("[Scenario]\nFormat=1\nTitle=t\n[Client]\nVersions=TLS1.0\n"
+                  "CipherSuites=TLS_RSA_WITH_AES_128_CBC_SHA\n"
+                  "TrustAnchors=assets/pki/root-ca.crt\n"
+                  "[Server]\nCertificateChain=assets/pki/server-rsa-chain.pem\n"
+                  "PrivateKey=assets/pki/server-rsa.key\n[Application]\nClientData=A\n");
+  g_auto (Ran) many
+      = run_text ("[Scenario]\nFormat=1\nTitle=t\n[Client]\nVersions=TLS1.0\n"
+                  "CipherSuites=TLS_RSA_WITH_AES_128_CBC_SHA\n"
+                  "TrustAnchors=assets/pki/root-ca.crt\n"
+                  "[Server]\nCertificateChain=assets/pki/server-rsa-chain.pem\n"
+                  "PrivateKey=assets/pki/server-rsa.key\n[Application]\nClientData=AB\n");
+  g_assert_cmpstr (find_step (one.run, HL_SIDE_CLIENT, "ApplicationData")->summary, ==,
+                   "1 byte of application data.");
+  g_assert_true (g_str_has_prefix (find_step (many.run, HL_SIDE_CLIENT, "ApplicationData")->summary,
+                                   "1 byte of application data: BearSSL splits"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -367,6 +432,9 @@ main (int argc, char **argv)
   g_test_add_func ("/run/state-after-each-message", test_state_after_each_message);
   g_test_add_func ("/run/resumption", test_resumption);
   g_test_add_func ("/run/resumption-refused", test_resumption_refused);
+  g_test_add_func ("/run/resumption-decided-by-client", test_resumption_decided_by_client);
+  g_test_add_func ("/run/dropped-finished-not-checked", test_dropped_finished_not_checked);
+  g_test_add_func ("/run/one-byte-records", test_one_byte_records);
   g_test_add_func ("/run/certificate-verdict", test_certificate_verdict);
   g_test_add_func ("/run/large-application-data", test_large_application_data);
   g_test_add_func ("/run/scenario-clock", test_scenario_clock);

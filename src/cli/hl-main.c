@@ -59,6 +59,16 @@ list_scenarios (void)
   return EXIT_RAN;
 }
 
+/* Standard output is an output like any file: a failed write is exit status 1. */
+static void
+write_stdout (const void *data, gsize len, const char *what, int *status)
+{
+  if (fwrite (data, 1, len, stdout) != len || fflush (stdout) != 0) {
+    g_printerr ("handshake-lab: cannot write the %s to standard output\n", what);
+    *status = EXIT_WRITE;
+  }
+}
+
 static gboolean
 write_output (const char *path, char *data, int *status)
 {
@@ -107,6 +117,14 @@ main (int argc, char **argv)
           || (opt_list_suites && opt_list_scenarios))) {
     g_printerr ("handshake-lab: --list-suites and --list-scenarios take no other option or "
                 "scenario\n");
+    return EXIT_USAGE;
+  }
+  if ((opt_transcript && strcmp (opt_transcript, "-") == 0)
+          + (opt_keylog && strcmp (opt_keylog, "-") == 0)
+          + (opt_pcapng && strcmp (opt_pcapng, "-") == 0)
+      > 1) {
+    g_printerr ("handshake-lab: only one of --transcript, --keylog and --pcapng can write to "
+                "standard output (-)\n");
     return EXIT_USAGE;
   }
   if (opt_list_suites) {
@@ -166,7 +184,7 @@ main (int argc, char **argv)
   if (opt_transcript) {
     if (strcmp (opt_transcript, "-") == 0) {
       g_autofree char *text = hl_transcript_to_text (run);
-      fputs (text, stdout);
+      write_stdout (text, strlen (text), "transcript", &status);
     } else if (g_str_has_suffix (opt_transcript, ".json")) {
       write_output (opt_transcript, hl_transcript_to_json (run), &status);
     } else if (g_str_has_suffix (opt_transcript, ".md")) {
@@ -180,7 +198,7 @@ main (int argc, char **argv)
   }
   if (opt_keylog && strcmp (opt_keylog, "-") == 0) {
     g_autofree char *text = hl_transcript_to_keylog (run);
-    fputs (text, stdout);
+    write_stdout (text, strlen (text), "key log", &status);
   } else if (opt_keylog) {
     write_output (opt_keylog, hl_transcript_to_keylog (run), &status);
   }
@@ -189,10 +207,7 @@ main (int argc, char **argv)
     g_autoptr (GError) e = NULL;
     g_autofree guint8 *data = hl_capture_to_pcapng (run, &len);
     if (strcmp (opt_pcapng, "-") == 0) {
-      if (fwrite (data, 1, len, stdout) != len || fflush (stdout) != 0) {
-        g_printerr ("handshake-lab: cannot write the capture to standard output\n");
-        status = EXIT_WRITE;
-      }
+      write_stdout (data, len, "capture", &status);
     } else if (!hl_write_file_atomically (opt_pcapng, (const char *)data, len, &e)) {
       g_printerr ("handshake-lab: %s\n", e->message);
       status = EXIT_WRITE;
@@ -200,7 +215,7 @@ main (int argc, char **argv)
   }
   if (!opt_transcript && !opt_keylog && !opt_pcapng) {
     g_autofree char *text = hl_transcript_to_text (run);
-    fputs (text, stdout);
+    write_stdout (text, strlen (text), "transcript", &status);
   }
   if (status != EXIT_RAN)
     return status;

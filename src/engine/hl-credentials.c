@@ -217,7 +217,8 @@ hl_credentials_load (const char *chain_path, const char *key_path, GError **erro
 
   certs = read_pem_objects (chain_path, error);
   if (!certs) {
-    (*error)->code = HL_CREDENTIALS_ERROR_CHAIN;
+    if (error && *error)
+      (*error)->code = HL_CREDENTIALS_ERROR_CHAIN;
     return NULL;
   }
   creds = g_new0 (HlCredentials, 1);
@@ -252,7 +253,8 @@ hl_credentials_load (const char *chain_path, const char *key_path, GError **erro
 
   keys = read_pem_objects (key_path, error);
   if (!keys) {
-    (*error)->code = HL_CREDENTIALS_ERROR_KEY;
+    if (error && *error)
+      (*error)->code = HL_CREDENTIALS_ERROR_KEY;
     hl_credentials_free (creds);
     return NULL;
   }

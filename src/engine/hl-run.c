@@ -739,10 +739,8 @@ note_hello (HlRun *run, HlSide from, const guint8 *h, gsize len)
   } else {
     p->knows |= KNOW (HL_SECRET_SERVER_RANDOM) | KNOW (HL_SECRET_SESSION_ID);
     if (sid_len && sid_len == run->offered_session_id->len
-        && memcmp (sid, run->offered_session_id->data, sid_len) == 0) {
-      current_connection (run)->resumed = TRUE;
-      p->knows |= KNOW (HL_SECRET_MASTER);
-    }
+        && memcmp (sid, run->offered_session_id->data, sid_len) == 0)
+      p->knows |= KNOW (HL_SECRET_MASTER); /* the server takes the cached session */
   }
 }
 
@@ -984,14 +982,16 @@ tell_story (const HlStep *st, const HlSuite *suite, gboolean resumed)
 }
 
 static char *
-summarize (const HlStep *st, const guint8 *content, gsize clen, guint version, const HlSuite *suite)
+summarize (const HlStep *st, const guint8 *content, gsize clen, guint version, const HlSuite *suite,
+           gboolean more_data_follows)
 {
   const char *m = st->message;
   if (strcmp (m, "Alert") == 0 && clen >= 2)
     return g_strdup_printf ("%s alert: %s (%d).", content[0] == 2 ? "Fatal" : "Warning",
                             hl_alert_name (content[1]), content[1]);
   if (strcmp (m, "ApplicationData") == 0 && st->plaintext && clen == 1 && version == 0x0301 && suite
-      && (suite->cipher == HL_CIPHER_AES_CBC || suite->cipher == HL_CIPHER_3DES_CBC))
+      && (suite->cipher == HL_CIPHER_AES_CBC || suite->cipher == HL_CIPHER_3DES_CBC)
+      && more_data_follows)
     return g_strdup ("1 byte of application data: BearSSL splits each write 1/n-1 in TLS 1.0 "
                      "CBC, so the IV of the record carrying the rest is unpredictable to an "
                      "attacker (the defence against BEAST).");
@@ -1069,13 +1069,18 @@ check_finished (HlRun *run, const HlStep *st, const guint8 *content, gsize clen)
   g_autofree char *got = NULL;
   if (clen != 16)
     return g_strdup ("The Finished message does not have the 12 bytes of verify_data it should.");
+  if (!st->delivered)
+    return g_strdup_printf ("Not checked: the %s never received this Finished.", hl_side_name (to));
   if (st->encrypted && st->delivered_wire)
     return g_strdup_printf ("Not checked by the %s: the encrypted record was changed in transit, "
                             "so its integrity check (MAC or AEAD tag) fails before the Finished "
                             "inside can even be read.",
                             hl_side_name (to));
-  /* A receiver that never derived the keys cannot judge: check the sender's own view. */
-  if (!(judge->knows & KNOW (HL_SECRET_MASTER)) && !(judge->knows & KNOW (HL_SECRET_KEY_BLOCK))) {
+  /* A receiver that never derived the keys, or had stopped reading, cannot judge:
+   * check the sender's own view. */
+  if (!st->accepted
+      || (!(judge->knows & KNOW (HL_SECRET_MASTER))
+          && !(judge->knows & KNOW (HL_SECRET_KEY_BLOCK)))) {
     judge = run->peer[st->from];
     to = st->from;
   }
@@ -1140,7 +1145,13 @@ decode_step (HlRun *run, HlStep *st)
   } else {
     st->fields = hl_decode_application_data (content, clen);
   }
-  st->summary = summarize (st, content, clen, ctx.version, suite);
+  {
+    /* A 1-byte record is BearSSL's 1/n-1 split only if the rest of the write is next. */
+    const Pending *next = g_queue_peek_head (&run->pending);
+    gboolean more
+        = next && next->from == st->from && strcmp (next->message, "ApplicationData") == 0;
+    st->summary = summarize (st, content, clen, ctx.version, suite, more);
+  }
   st->story = tell_story (st, suite,
                           current_connection (run)->resumed
                               || (st->handshake_type == 1 && run->offered_session_id->len));
@@ -1314,8 +1325,13 @@ deliver (HlRun *run, Pending *p)
     st->accepted = accepted == total;
     if (to == HL_SIDE_SERVER && p->handshake_type == 1)
       receiver->knows |= KNOW (HL_SECRET_CLIENT_RANDOM);
-    if (to == HL_SIDE_CLIENT && p->handshake_type == 2)
+    if (to == HL_SIDE_CLIENT && p->handshake_type == 2) {
       receiver->knows |= KNOW (HL_SECRET_SERVER_RANDOM) | KNOW (HL_SECRET_SESSION_ID);
+      /* Resumed when the ServerHello the client got echoes the session id it offered. */
+      if (len > 38 && d[38] > 0 && len >= 39 + (gsize)d[38] && d[38] == run->offered_session_id->len
+          && memcmp (d + 39, run->offered_session_id->data, d[38]) == 0)
+        current_connection (run)->resumed = TRUE;
+    }
     g_bytes_unref (out);
   }
   pump (run);
@@ -1352,7 +1368,7 @@ collect_view (Peer *p, HlSecrets *out, gboolean resumed)
   if (!resumed)
     copy_secret (out, HL_SECRET_PREMASTER, p->cap.premaster);
   copy_secret (out, HL_SECRET_MASTER, p->cap.master);
-  if (resumed && (p->knows & KNOW (HL_SECRET_KEY_BLOCK)))
+  if (resumed && (p->knows & KNOW (HL_SECRET_MASTER)))
     set_bytes (&out->value[HL_SECRET_MASTER], sp.master_secret, 48);
   copy_secret (out, HL_SECRET_KEY_BLOCK, p->cap.key_block);
   suite = hl_suite_by_id (sp.cipher_suite);
@@ -1787,10 +1803,18 @@ hl_run_check_expect (HlRun *run, char **why)
     g_string_append_printf (diff, "cipher suite is %s, expected %s; ", got ? got->name : "none",
                             hl_suite_by_id (x->suite)->name);
   }
-  if (x->curve && (int)x->curve != c->curve)
-    g_string_append_printf (diff, "curve is %s, expected %s; ",
-                            c->curve > 0 ? hl_curve_name (c->curve) : "none",
-                            hl_curve_name (x->curve));
+  if (x->curve) {
+    /* The curve of the last key exchange: a resumed connection has none of its own. */
+    int curve = -1;
+    for (guint i = run->connections->len; i > 0 && curve < 0; i--) {
+      const HlConnection *k = g_ptr_array_index (run->connections, i - 1);
+      if (!k->resumed)
+        curve = k->curve;
+    }
+    if ((int)x->curve != curve)
+      g_string_append_printf (diff, "curve is %s, expected %s; ",
+                              curve > 0 ? hl_curve_name (curve) : "none", hl_curve_name (x->curve));
+  }
   for (int s = 0; s < 2; s++) {
     gboolean has = s == 0 ? x->has_client_error : x->has_server_error;
     int want = s == 0 ? x->client_error : x->server_error;

@@ -588,12 +588,21 @@ parse_fault (Loader *l, HlScenario *s, GError **error)
       return FALSE;
     f->offset = n;
     f->offset_line = line_of (l, "Fault", "Offset");
-    if (!get_uint (l, "Fault", "Mask", G_MAXUINT32, &n, error))
-      return FALSE;
-    if (n == 0 || n > 255)
-      return fail (l, error, line_of (l, "Fault", "Mask"),
-                   "Mask must be 1 to 255 (decimal or 0x..), not %" G_GUINT64_FORMAT "%s", n,
-                   n == 0 ? ": 0 changes nothing" : "");
+    {
+      g_autofree char *mask = NULL;
+      const char *digits;
+      guint base = 10;
+      if (!get_string (l, "Fault", "Mask", &mask, error))
+        return FALSE;
+      g_strstrip (mask);
+      digits = mask;
+      if (g_str_has_prefix (mask, "0x") || g_str_has_prefix (mask, "0X"))
+        digits = mask + 2, base = 16;
+      if (!g_ascii_string_to_unsigned (digits, base, 1, 255, &n, NULL))
+        return fail (l, error, line_of (l, "Fault", "Mask"),
+                     "Mask must be 1 to 255 (decimal or 0x..), not \"%s\"%s", mask,
+                     strcmp (mask, "0") == 0 ? ": 0 changes nothing" : "");
+    }
     f->mask = (guint8)n;
   } else if (strcmp (action, "truncate") == 0) {
     f->action = HL_FAULT_TRUNCATE;
