@@ -87,6 +87,10 @@ static const Case cases[] = {
   { "fault-drop-with-offset",
     HEAD SERVER "[Fault]\nMessage=client:Finished\nAction=drop\nOffset=3\n", 10,
     "Offset has no meaning with Action=drop" },
+  { "empty-certificate",
+    HEAD
+    "[Server]\nCertificateChain=data/empty-certificate.pem\nPrivateKey=assets/pki/server-rsa.key\n",
+    5, "a certificate could not be decoded" },
   { "not-pem",
     HEAD
     "[Server]\nCertificateChain=assets/pki/generate.sh\nPrivateKey=assets/pki/server-rsa.key\n",

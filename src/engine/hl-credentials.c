@@ -152,7 +152,8 @@ static guint8 *
 keep (GPtrArray *buffers, const void *data, gsize len)
 {
   guint8 *copy = g_malloc (len ? len : 1);
-  memcpy (copy, data, len);
+  if (len) /* an empty PEM object has no data pointer at all */
+    memcpy (copy, data, len);
   g_ptr_array_add (buffers, copy);
   return copy;
 }
