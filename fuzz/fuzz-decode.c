@@ -42,7 +42,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     check_tiling (fields, size);
     break;
   case 2:
-    fields = hl_decode_encrypted_record (data, size, ctx.version, ctx.suite);
+    fields = hl_decode_encrypted_record (data, size, ctx.version, ctx.suite, -1);
     check_tiling (fields, size);
     break;
   case 3: {

@@ -117,7 +117,7 @@ static void
 test_encrypted_record_gcm (void)
 {
   guint8 r[8 + 16 + 16] = { 0 };
-  g_autoptr (GPtrArray) f = hl_decode_encrypted_record (r, sizeof r, 0x0303, 0xc02f);
+  g_autoptr (GPtrArray) f = hl_decode_encrypted_record (r, sizeof r, 0x0303, 0xc02f, -1);
   assert_tiles (f, sizeof r);
   g_assert_cmpuint (field (f, "Explicit nonce")->length, ==, 8);
   g_assert_cmpuint (field (f, "Authentication tag")->length, ==, 16);

@@ -57,6 +57,14 @@ hl_field_free (HlField *f)
   g_free (f);
 }
 
+static void
+shift_field (HlField *f, gsize by)
+{
+  f->offset += by;
+  for (guint i = 0; i < f->children->len; i++)
+    shift_field (g_ptr_array_index (f->children, i), by);
+}
+
 HlField *
 hl_field_add (HlField *parent, HlField *child)
 {
@@ -672,7 +680,8 @@ hl_decode_application_data (const guint8 *data, gsize len)
 }
 
 GPtrArray *
-hl_decode_encrypted_record (const guint8 *data, gsize len, guint version, guint16 suite_id)
+hl_decode_encrypted_record (const guint8 *data, gsize len, guint version, guint16 suite_id,
+                            gssize content_len)
 {
   GPtrArray *f = new_fields ();
   Reader r = { data, len, 0, 0, FALSE };
@@ -704,8 +713,31 @@ hl_decode_encrypted_record (const guint8 *data, gsize len, guint version, guint1
           explicit_len, "Sent in clear; with the fixed IV from the key block it makes the nonce.",
           NULL);
   if (r.pos + tag_len <= len) {
-    take (&r, f, "Ciphertext", len - r.pos - tag_len,
-          tag_len ? "The encrypted content." : "The encrypted content, its MAC and padding.", NULL);
+    gsize ct_start = r.pos, ct_len = len - r.pos - tag_len;
+    HlField *ct = take (
+        &r, f, "Ciphertext", ct_len,
+        tag_len ? "The encrypted content." : "The encrypted content, its MAC and padding.", NULL);
+    /* CBC encrypts content || MAC || padding in place: once the content length is
+     * known from decrypting, each part has its place in the ciphertext. */
+    if (ct && !tag_len && s && content_len >= 0 && (gsize)content_len <= ct_len) {
+      gsize mac_len = hl_suite_mac_key_len (s); /* HMAC output = hash length = key length */
+      gsize base = r.base + ct_start, pad_len = ct_len - content_len - mac_len;
+      const guint8 *c = data + ct_start;
+      if (content_len + mac_len < ct_len) {
+        g_autofree char *v1 = short_hex (c, content_len);
+        g_autofree char *v2 = short_hex (c + content_len, mac_len);
+        g_autofree char *v3 = short_hex (c + content_len + mac_len, pad_len);
+        hl_field_add (ct, hl_field_new ("Encrypted content", base, content_len, v1,
+                                        "The message itself, encrypted."));
+        hl_field_add (ct, hl_field_new ("Encrypted MAC", base + content_len, mac_len, v2,
+                                        "HMAC over sequence number, header and content, "
+                                        "encrypted with it (MAC-then-encrypt)."));
+        hl_field_add (ct,
+                      hl_field_new ("Encrypted padding", base + content_len + mac_len, pad_len, v3,
+                                    "Fills the last cipher block; every padding byte and "
+                                    "the final length byte hold the padding length."));
+      }
+    }
     if (tag_len)
       take (&r, f, "Authentication tag", tag_len,
             "Proves the record was not changed: any flipped bit makes it fail.", NULL);
@@ -1100,4 +1132,57 @@ hl_decode_certificate (const guint8 *der, gsize len, gsize base, const char *nam
   g_free (root->value);
   root->value = g_strdup (subject ? subject : "");
   return root;
+}
+
+GPtrArray *
+hl_decode_records (const guint8 *data, gsize len, gboolean encrypted, guint version, guint16 suite,
+                   gssize content_len)
+{
+  GPtrArray *f = new_fields ();
+  Reader r = { data, len, 0, 0, FALSE };
+  guint n = 0;
+  while (r.pos + 5 <= len) {
+    gsize start = r.pos, body = (gsize)data[r.pos + 3] << 8 | data[r.pos + 4];
+    const char *type = hl_content_type_name (data[r.pos]);
+    const char *vname = hl_version_name ((guint)data[r.pos + 1] << 8 | data[r.pos + 2]);
+    g_autofree char *title = g_strdup_printf ("Record %u", ++n);
+    g_autofree char *summary = NULL;
+    GPtrArray *kids = new_fields ();
+    HlField *rec;
+    if (len - start - 5 < body)
+      body = len - start - 5;
+    take (&r, kids, "Content type", 1, "What the record carries: the receiver routes it by this.",
+          "%s (%u)", type ? type : "unknown", data[start]);
+    take (&r, kids, "Version", 2, "The record layer's version field.", "%s (0x%02x%02x)",
+          vname ? vname : "unknown", data[start + 1], data[start + 2]);
+    take (&r, kids, "Length", 2, "How many payload bytes follow this 5-byte header.", "%zu", body);
+    if (encrypted) {
+      HlField *payload = hl_field_new ("Encrypted payload", start + 5, body, NULL,
+                                       "What the record layer protected: read with the "
+                                       "sender's keys.");
+      GPtrArray *parts
+          = hl_decode_encrypted_record (data + start + 5, body, version, suite, content_len);
+      while (parts->len > 0) {
+        HlField *part = g_ptr_array_steal_index (parts, 0);
+        shift_field (part, start + 5);
+        hl_field_add (payload, part);
+      }
+      g_ptr_array_unref (parts);
+      g_ptr_array_add (kids, payload);
+    } else {
+      g_ptr_array_add (kids, hl_field_new ("Fragment", start + 5, body, NULL,
+                                           "The message bytes (or a part of them) in clear."));
+    }
+    r.pos = start + 5 + body;
+    summary = g_strdup_printf ("%s, %zu bytes", type ? type : "unknown", body);
+    rec = hl_field_new (title, start, 5 + body, summary,
+                        "A TLS record: a 5-byte header, then the payload.");
+    for (guint i = 0; i < kids->len; i++)
+      hl_field_add (rec, g_ptr_array_index (kids, i));
+    g_ptr_array_set_free_func (kids, NULL);
+    g_ptr_array_unref (kids);
+    g_ptr_array_add (f, rec);
+  }
+  finish_tiling (&r, f);
+  return f;
 }

@@ -3,7 +3,7 @@
 
 #include <glib.h>
 
-#include "hl-run.h"
+#include "hl-field.h"
 
 G_BEGIN_DECLS
 
@@ -14,18 +14,21 @@ typedef struct {
   gboolean from_server;
 } HlDecodeContext;
 
-HlField *hl_field_new (const char *name, gsize offset, gsize length, const char *value,
-                       const char *explanation);
-void hl_field_free (HlField *field);
-HlField *hl_field_add (HlField *parent, HlField *child); /* returns child */
-
 /* A handshake message: 4-byte header and body. Top-level fields tile all bytes. */
 GPtrArray *hl_decode_handshake (const guint8 *data, gsize len, const HlDecodeContext *ctx);
 GPtrArray *hl_decode_alert (const guint8 *data, gsize len);
 GPtrArray *hl_decode_change_cipher_spec (const guint8 *data, gsize len);
 GPtrArray *hl_decode_application_data (const guint8 *data, gsize len);
-/* An encrypted record's payload: explicit nonce or IV, ciphertext, MAC or tag. */
-GPtrArray *hl_decode_encrypted_record (const guint8 *data, gsize len, guint version, guint16 suite);
+/* An encrypted record's payload: explicit nonce or IV, ciphertext, MAC or tag.
+ * content_len: the decrypted content's length, or -1 when unknown; with it a CBC
+ * ciphertext is split into encrypted content, MAC and padding. */
+GPtrArray *hl_decode_encrypted_record (const guint8 *data, gsize len, guint version, guint16 suite,
+                                       gssize content_len);
+/* The records a step's message travelled in, header and payload, as one byte
+ * string; the fields tile it (header fields, then the payload: for encrypted
+ * records decoded as above). */
+GPtrArray *hl_decode_records (const guint8 *data, gsize len, gboolean encrypted, guint version,
+                              guint16 suite, gssize content_len);
 
 /* A DER certificate, as fields; offsets start at base. */
 HlField *hl_decode_certificate (const guint8 *der, gsize len, gsize base, const char *name);

@@ -49,7 +49,10 @@ struct _Peer {
   br_ssl_engine_context *eng;
   br_x509_minimal_context server_xc; /* client-certificate validation on the server */
   X509Watch watch;
-  br_ec_impl ec; /* BearSSL's, restricted to the scenario's curves and watched */
+  br_ec_impl ec;                /* BearSSL's, restricted to the scenario's curves and watched */
+  br_ec_impl keyx_ec;           /* for a static ECDH key in a certificate: only mul is watched */
+  char *verdict;                /* this side's verdict on the peer's chain, once it judged one */
+  HlSecret *held[HL_N_SECRETS]; /* what it holds in this connection, as shown in steps */
   br_ssl_session_cache_lru lru;
   guint8 *lru_store;
   guint8 *iobuf;
@@ -89,14 +92,6 @@ typedef struct {
   guint connection;
 } Pending;
 
-typedef enum { EDIT_REPLACE, EDIT_DROP } EditKind;
-
-typedef struct {
-  guint step_index;
-  EditKind kind;
-  GBytes *bytes;
-} Edit;
-
 typedef enum {
   SCRIPT_HANDSHAKE,
   SCRIPT_CLIENT_DATA,
@@ -112,7 +107,7 @@ struct _HlRun {
   GQueue pending;                 /* Pending* */
   GPtrArray *steps;               /* HlStep* */
   GPtrArray *connections;         /* HlConnection* */
-  GArray *edits;                  /* Edit */
+  GPtrArray *edits;               /* HlEdit*, in the order they were made */
   GByteArray *offered_session_id; /* in this connection's ClientHello */
   GByteArray *view[2];            /* this connection's handshake messages as each side saw them */
   guint fault_counter;
@@ -124,7 +119,11 @@ struct _HlRun {
   guint32 supported_curves;
 };
 
-static Peer *current_peer; /* the side BearSSL is running code for right now */
+/* The side BearSSL is running code for right now. BearSSL's PRF and EC hooks
+ * take no context pointer, so the hooks find their side here. It is per
+ * thread: two runs on two threads never see each other's peer, and within a
+ * thread a run enters and leaves a side strictly around each engine call. */
+static _Thread_local Peer *current_peer;
 
 static void
 enter (Peer *peer)
@@ -134,35 +133,66 @@ enter (Peer *peer)
 
 /* ---------- Secrets: names and formulas ---------- */
 
+static const char *const no_inputs[] = { NULL };
+static const char *const master_inputs[]
+    = { "premaster_secret", "client_random", "server_random", NULL };
+static const char *const key_block_inputs[]
+    = { "master_secret", "server_random", "client_random", NULL };
+static const char *const from_key_block[] = { "key_block", NULL };
+static const char *const finished_inputs[] = { "master_secret", NULL };
+static const char *const ecdh_public_inputs[] = { NULL };
+
 static const struct {
   const char *key;
+  const char *name;
   const char *formula;
+  const char *const *inputs;
 } secret_info[HL_N_SECRETS] = {
-  { "client_random", "32 bytes the client picked for this connection (ClientHello.random)" },
-  { "server_random", "32 bytes the server picked for this connection (ServerHello.random)" },
-  { "session_id", "chosen by the server; names the session for resumption" },
-  { "premaster_secret",
+  { "client_random", "Client random",
+    "32 bytes the client picked for this connection (ClientHello.random)", no_inputs },
+  { "server_random", "Server random",
+    "32 bytes the server picked for this connection (ServerHello.random)", no_inputs },
+  { "session_id", "Session id", "chosen by the server; names the session for resumption",
+    no_inputs },
+  { "premaster_secret", "Premaster secret",
     "RSA: 2 version bytes + 46 random bytes from the client, encrypted to the server's key; "
-    "ECDH(E): the x coordinate of the shared point" },
-  { "master_secret",
-    "PRF(premaster_secret, \"master secret\", client_random + server_random)[0..48]" },
-  { "key_block", "PRF(master_secret, \"key expansion\", server_random + client_random)" },
-  { "client_write_mac_key", "key_block, first part: HMAC key for records the client sends" },
-  { "server_write_mac_key", "key_block: HMAC key for records the server sends" },
-  { "client_write_key", "key_block: cipher key for records the client sends" },
-  { "server_write_key", "key_block: cipher key for records the server sends" },
-  { "client_write_iv", "key_block: fixed IV (AEAD) or first CBC IV (TLS 1.0) for the client" },
-  { "server_write_iv", "key_block: fixed IV (AEAD) or first CBC IV (TLS 1.0) for the server" },
-  { "client_verify_data",
-    "PRF(master_secret, \"client finished\", Hash(handshake messages so far))[0..12]" },
-  { "server_verify_data",
-    "PRF(master_secret, \"server finished\", Hash(handshake messages so far))[0..12]" },
-  { "client_ecdh_private_key", "the client's secret scalar c, fresh for this connection" },
-  { "client_ecdh_public_key", "c times the curve's base point G: sent in ClientKeyExchange" },
-  { "server_ecdh_private_key", "the server's secret scalar s (ECDHE: fresh for this connection)" },
-  { "server_ecdh_public_key",
+    "ECDH(E): the x coordinate of the shared point",
+    no_inputs },
+  { "master_secret", "Master secret",
+    "PRF(premaster_secret, \"master secret\", client_random + server_random)[0..48]",
+    master_inputs },
+  { "key_block", "Key block",
+    "PRF(master_secret, \"key expansion\", server_random + client_random)", key_block_inputs },
+  { "client_write_mac_key", "Client MAC key",
+    "key_block, first part: HMAC key for records the client sends", from_key_block },
+  { "server_write_mac_key", "Server MAC key", "key_block: HMAC key for records the server sends",
+    from_key_block },
+  { "client_write_key", "Client write key", "key_block: cipher key for records the client sends",
+    from_key_block },
+  { "server_write_key", "Server write key", "key_block: cipher key for records the server sends",
+    from_key_block },
+  { "client_write_iv", "Client IV",
+    "key_block: fixed IV (AEAD) or first CBC IV (TLS 1.0) for the client", from_key_block },
+  { "server_write_iv", "Server IV",
+    "key_block: fixed IV (AEAD) or first CBC IV (TLS 1.0) for the server", from_key_block },
+  { "client_verify_data", "Client verify_data",
+    "PRF(master_secret, \"client finished\", Hash(handshake messages so far))[0..12]",
+    finished_inputs },
+  { "server_verify_data", "Server verify_data",
+    "PRF(master_secret, \"server finished\", Hash(handshake messages so far))[0..12]",
+    finished_inputs },
+  { "client_ecdh_private_key", "Client ECDH secret",
+    "the client's secret scalar c, fresh for this connection", no_inputs },
+  { "client_ecdh_public_key", "Client ECDH share",
+    "c times the curve's base point G: sent in ClientKeyExchange", ecdh_public_inputs },
+  { "server_ecdh_private_key", "Server ECDH secret",
+    "the server's secret scalar s (ECDHE: fresh for this connection; static ECDH: the "
+    "certificate's private key)",
+    no_inputs },
+  { "server_ecdh_public_key", "Server ECDH share",
     "s times G: sent in ServerKeyExchange (ECDHE) or inside the certificate (static ECDH); "
-    "premaster_secret = x coordinate of c x (s G) = s x (c G)" },
+    "premaster_secret = x coordinate of c x (s G) = s x (c G)",
+    ecdh_public_inputs },
 };
 
 const char *
@@ -175,6 +205,48 @@ const char *
 hl_secret_formula (HlSecretId id)
 {
   return secret_info[id].formula;
+}
+
+const char *
+hl_secret_name_for_key (const char *key)
+{
+  for (int i = 0; i < HL_N_SECRETS; i++)
+    if (g_strcmp0 (secret_info[i].key, key) == 0)
+      return secret_info[i].name;
+  return NULL;
+}
+
+static void
+clear_secret (HlSecret *secret)
+{
+  g_bytes_unref (secret->value);
+}
+
+HlSecret *
+hl_secret_ref (HlSecret *secret)
+{
+  return g_atomic_rc_box_acquire (secret);
+}
+
+void
+hl_secret_unref (HlSecret *secret)
+{
+  if (secret)
+    g_atomic_rc_box_release_full (secret, (GDestroyNotify)clear_secret);
+}
+
+static HlSecret *
+new_secret (HlSecretId id, HlSide side, GBytes *value, guint step)
+{
+  HlSecret *secret = g_atomic_rc_box_new0 (HlSecret);
+  secret->key = secret_info[id].key;
+  secret->name = secret_info[id].name;
+  secret->formula = secret_info[id].formula;
+  secret->inputs = secret_info[id].inputs;
+  secret->value = g_bytes_ref (value);
+  secret->learned_at = step;
+  secret->side = side;
+  return secret;
 }
 
 #define KNOW(id) (1u << (id))
@@ -290,6 +362,16 @@ watch_mul (unsigned char *G, size_t Glen, const unsigned char *x, size_t xlen, i
     set_bytes (&p->cap.ecdh_peer_public, G, Glen);
     set_bytes (&p->cap.ecdh_private, x, xlen);
     p->knows |= own_ecdh (p->side, TRUE) | own_ecdh (!p->side, FALSE);
+    if (!p->cap.ecdh_public) {
+      /* Static ECDH: the scalar is the certificate's private key, and its public
+       * point (the one in the certificate) never went through mulgen. */
+      unsigned char pub[BR_EC_KBUF_PUB_MAX_SIZE];
+      size_t n = br_ec_get_default ()->mulgen (pub, x, xlen, curve);
+      if (n) {
+        set_bytes (&p->cap.ecdh_public, pub, n);
+        p->knows |= own_ecdh (p->side, FALSE);
+      }
+    }
   }
   return br_ec_get_default ()->mul (G, Glen, x, xlen, curve);
 }
@@ -399,6 +481,10 @@ apply_common (Peer *p, const HlSideConfig *c, const HlScenario *s)
   p->ec.mulgen = watch_mulgen;
   p->ec.mul = watch_mul;
   br_ssl_engine_set_ec (eng, &p->ec);
+  /* ECDSA signing goes through mulgen, static ECDH key exchange through mul:
+   * this copy watches only the key exchange. */
+  p->keyx_ec = *full;
+  p->keyx_ec.mul = watch_mul;
   br_ssl_engine_set_ecdsa (eng, verify_ecdsa_any_curve);
   br_ssl_engine_set_prf10 (eng, prf10_hook);
   br_ssl_engine_set_prf_sha256 (eng, prf256_hook);
@@ -453,7 +539,7 @@ new_client (HlRun *run, const HlScenario *s)
     else
       br_ssl_client_set_single_ec (&p->cc, cr->chain, cr->chain_len, &cr->ec,
                                    BR_KEYTYPE_SIGN | BR_KEYTYPE_KEYX, cr->issuer_key_type,
-                                   br_ec_get_default (), br_ecdsa_sign_asn1_get_default ());
+                                   &p->keyx_ec, br_ecdsa_sign_asn1_get_default ());
   }
   p->app_received = g_byte_array_new ();
   return p;
@@ -473,6 +559,12 @@ new_server (HlRun *run, const HlScenario *s)
   else
     br_ssl_server_init_full_ec (&p->sc, cr->chain, cr->chain_len, cr->issuer_key_type, &cr->ec);
   apply_common (p, c, s);
+  /* init_full_ec stored the default EC implementation for the certificate's key;
+   * store the watched one, so static ECDH shows the server's side of the exchange. */
+  if (cr->key_type != BR_KEYTYPE_RSA)
+    br_ssl_server_set_single_ec (&p->sc, cr->chain, cr->chain_len, &cr->ec,
+                                 BR_KEYTYPE_KEYX | BR_KEYTYPE_SIGN, cr->issuer_key_type,
+                                 &p->keyx_ec, br_ecdsa_sign_asn1_get_default ());
   /* Client certificates are checked with these, whatever the server's own key. */
   br_ssl_engine_set_default_rsavrfy (p->eng);
   br_ssl_engine_set_ecdsa (p->eng, verify_ecdsa_any_curve);
@@ -520,11 +612,20 @@ clear_captures (Captures *c)
 }
 
 static void
+forget_held (Peer *p)
+{
+  for (int i = 0; i < HL_N_SECRETS; i++)
+    g_clear_pointer (&p->held[i], hl_secret_unref);
+  g_clear_pointer (&p->verdict, g_free);
+}
+
+static void
 free_peer (Peer *p)
 {
   if (!p)
     return;
   clear_captures (&p->cap);
+  forget_held (p);
   g_free (p->iobuf);
   g_free (p->lru_store);
   g_free (p->alpn);
@@ -877,6 +978,12 @@ free_step (HlStep *st)
   if (st->plaintext)
     g_bytes_unref (st->plaintext);
   g_array_unref (st->records);
+  if (st->record_wire)
+    g_bytes_unref (st->record_wire);
+  if (st->record_fields)
+    g_ptr_array_unref (st->record_fields);
+  if (st->delivered_fields)
+    g_ptr_array_unref (st->delivered_fields);
   g_free (st->fault);
   if (st->fields)
     free_field_array (st->fields);
@@ -884,8 +991,12 @@ free_step (HlStep *st)
   g_free (st->story);
   g_free (st->check);
   g_free (st->certificate_check);
-  for (int i = 0; i < 2; i++)
+  for (int i = 0; i < 2; i++) {
     g_free (st->after[i].state);
+    g_free (st->after[i].certificate_verdict);
+    if (st->after[i].secrets)
+      g_ptr_array_unref (st->after[i].secrets);
+  }
   g_free (st);
 }
 
@@ -1107,6 +1218,53 @@ check_finished (HlRun *run, const HlStep *st, const guint8 *content, gsize clen)
                           got, hl_side_name (to), want, run->view[to]->len);
 }
 
+static void collect_view (Peer *p, HlSecrets *out, gboolean resumed);
+
+/* What a side holds after a step: each secret keeps the step at which the side
+ * first held it. Zero-length values (no MAC key in an AEAD suite, no IV in TLS
+ * 1.1+ CBC) are not knowledge. */
+static void
+fill_knowledge (HlRun *run, HlStep *st, HlSide side)
+{
+  Peer *p = run->peer[side];
+  HlSideState *after = &st->after[side];
+  HlSecrets view = { { 0 } };
+  gboolean resumed = current_connection (run)->resumed;
+  br_ssl_session_parameters sp;
+  const HlSuite *suite;
+  collect_view (p, &view, resumed);
+  after->secrets = g_ptr_array_new_with_free_func ((GDestroyNotify)hl_secret_unref);
+  after->knows = 0;
+  for (int i = 0; i < HL_N_SECRETS; i++) {
+    GBytes *v = view.value[i];
+    if (!v || g_bytes_get_size (v) == 0) {
+      g_clear_pointer (&p->held[i], hl_secret_unref);
+      continue;
+    }
+    if (!p->held[i] || !g_bytes_equal (p->held[i]->value, v)) {
+      g_clear_pointer (&p->held[i], hl_secret_unref);
+      p->held[i] = new_secret (i, side, v, st->index);
+    }
+    g_ptr_array_add (after->secrets, hl_secret_ref (p->held[i]));
+    after->knows |= KNOW (i);
+  }
+  clear_secrets (&view);
+  /* A side knows the version and suite once both hellos are behind it. */
+  br_ssl_engine_get_session_parameters (p->eng, &sp);
+  suite = hl_suite_by_id (sp.cipher_suite);
+  after->curve = -1;
+  if (p->knows & KNOW (HL_SECRET_SERVER_RANDOM) && p->knows & KNOW (HL_SECRET_CLIENT_RANDOM)) {
+    after->version = br_ssl_engine_get_version (p->eng);
+    after->suite = sp.cipher_suite;
+    if (suite && hl_suite_is_ecdh (suite) && !resumed
+        && (after->knows
+            & (KNOW (HL_SECRET_CLIENT_ECDH_PUBLIC) | KNOW (HL_SECRET_SERVER_ECDH_PUBLIC)))
+        && br_ssl_engine_get_ecdhe_curve (p->eng) > 0)
+      after->curve = br_ssl_engine_get_ecdhe_curve (p->eng);
+  }
+  after->certificate_verdict = g_strdup (p->verdict);
+}
+
 static void
 fill_after (HlRun *run, HlStep *st)
 {
@@ -1114,7 +1272,7 @@ fill_after (HlRun *run, HlStep *st)
     Peer *p = run->peer[s];
     st->after[s].state = describe_state (p);
     st->after[s].error = br_ssl_engine_last_error (p->eng);
-    st->after[s].knows = p->knows;
+    fill_knowledge (run, st, s);
   }
 }
 
@@ -1135,7 +1293,7 @@ decode_step (HlRun *run, HlStep *st)
     clen = wlen;
   }
   if (st->encrypted && !st->plaintext) {
-    st->fields = hl_decode_encrypted_record (w, wlen, ctx.version, ctx.suite);
+    st->fields = hl_decode_encrypted_record (w, wlen, ctx.version, ctx.suite, -1);
   } else if (st->content_type == 22) {
     st->fields = hl_decode_handshake (content, clen, &ctx);
   } else if (st->content_type == 21) {
@@ -1144,6 +1302,24 @@ decode_step (HlRun *run, HlStep *st)
     st->fields = hl_decode_change_cipher_spec (content, clen);
   } else {
     st->fields = hl_decode_application_data (content, clen);
+  }
+  if (st->record_wire) {
+    gsize rlen;
+    const guint8 *rd = g_bytes_get_data (st->record_wire, &rlen);
+    st->record_fields = hl_decode_records (rd, rlen, st->encrypted, ctx.version, ctx.suite,
+                                           st->plaintext ? (gssize)clen : -1);
+  }
+  if (st->delivered_wire && !st->encrypted) {
+    gsize dlen;
+    const guint8 *dd = g_bytes_get_data (st->delivered_wire, &dlen);
+    if (st->content_type == 22)
+      st->delivered_fields = hl_decode_handshake (dd, dlen, &ctx);
+    else if (st->content_type == 21)
+      st->delivered_fields = hl_decode_alert (dd, dlen);
+    else if (st->content_type == 20)
+      st->delivered_fields = hl_decode_change_cipher_spec (dd, dlen);
+    else
+      st->delivered_fields = hl_decode_application_data (dd, dlen);
   }
   {
     /* A 1-byte record is BearSSL's 1/n-1 split only if the rest of the write is next. */
@@ -1188,12 +1364,28 @@ matches_fault (HlRun *run, const Pending *p)
   return run->fault_counter == f->nth;
 }
 
-static const Edit *
-find_edit (HlRun *run, guint index)
+/* How many messages of this name the sender has sent in this connection, this one included. */
+static guint
+count_nth (HlRun *run, const Pending *p)
 {
+  guint n = 1;
+  for (guint i = 0; i < run->steps->len; i++) {
+    const HlStep *st = g_ptr_array_index (run->steps, i);
+    if (st->connection == p->connection && st->from == p->from
+        && strcmp (st->message, p->message) == 0)
+      n++;
+  }
+  return n;
+}
+
+static const HlEdit *
+find_edit (HlRun *run, const Pending *p)
+{
+  guint nth = count_nth (run, p);
   for (guint i = 0; i < run->edits->len; i++) {
-    const Edit *e = &g_array_index (run->edits, Edit, i);
-    if (e->step_index == index)
+    const HlEdit *e = g_ptr_array_index (run->edits, i);
+    if (e->connection == p->connection && e->from == p->from && e->nth == nth
+        && strcmp (e->message, p->message) == 0)
       return e;
   }
   return NULL;
@@ -1205,17 +1397,19 @@ static GBytes *
 apply_changes (HlRun *run, Pending *p, guint index, char **what)
 {
   const HlFault *f = &run->scenario->fault;
-  const Edit *edit = find_edit (run, index);
+  const HlEdit *edit = find_edit (run, p);
   gsize len;
   const guint8 *d = g_bytes_get_data (p->wire, &len);
   if (edit) {
-    if (edit->kind == EDIT_DROP) {
+    if (edit->drop) {
       *what = g_strdup ("dropped by hand: never delivered");
       return NULL;
     }
+    if (g_bytes_equal (edit->wire, p->wire))
+      return g_bytes_ref (p->wire); /* the same bytes again: nothing was changed */
     *what = g_strdup_printf ("changed by hand: %zu bytes delivered instead of %zu",
-                             g_bytes_get_size (edit->bytes), len);
-    return g_bytes_ref (edit->bytes);
+                             g_bytes_get_size (edit->wire), len);
+    return g_bytes_ref (edit->wire);
   }
   if (!matches_fault (run, p))
     return g_bytes_ref (p->wire);
@@ -1308,23 +1502,37 @@ deliver (HlRun *run, Pending *p)
     gsize len, off = 0;
     const guint8 *d = g_bytes_get_data (out, &len);
     gsize accepted = 0, total = 0;
-    /* One message per record; a plaintext record holds at most 16384 bytes, so a longer
-     * handshake message spans records. An encrypted record is delivered whole. */
+    GByteArray *framed = g_byte_array_new ();
+    /* One message per record; a plaintext record holds at most 2^14 bytes, so a longer
+     * handshake message spans records. An encrypted record is delivered whole up to the
+     * largest a record may be (2^14 + 2048); a longer tampered one is cut there, since a
+     * record header cannot say more. */
     do {
-      gsize chunk = p->encrypted ? len : MIN (len - off, 16384);
+      gsize chunk = MIN (len - off, p->encrypted ? 16384 + 2048 : 16384);
       guint8 hdr[5] = { p->content_type, p->record_version >> 8, p->record_version & 0xff,
                         chunk >> 8, chunk & 0xff };
       HlRecordHeader rh = { p->content_type, p->record_version, (guint16)chunk };
       g_array_append_val (st->records, rh);
+      g_byte_array_append (framed, hdr, 5);
+      g_byte_array_append (framed, d + off, chunk);
       accepted += feed (receiver, hdr, 5);
       accepted += feed (receiver, d + off, chunk);
       total += 5 + chunk;
       off += chunk;
     } while (off < len);
+    st->record_wire = g_byte_array_free_to_bytes (framed);
     st->delivered = TRUE;
     st->accepted = accepted == total;
     if (to == HL_SIDE_SERVER && p->handshake_type == 1)
       receiver->knows |= KNOW (HL_SECRET_CLIENT_RANDOM);
+    /* ServerKeyExchange (ECDHE): curve_type 3, named curve (2), point length (1), point.
+     * The client holds the server's share as soon as it has read and accepted it. */
+    if (to == HL_SIDE_CLIENT && p->handshake_type == 12 && st->accepted
+        && br_ssl_engine_last_error (receiver->eng) == 0 && len > 8 && d[4] == 3
+        && len >= 8 + (gsize)d[7]) {
+      set_bytes (&receiver->cap.ecdh_peer_public, d + 8, d[7]);
+      receiver->knows |= own_ecdh (HL_SIDE_SERVER, FALSE);
+    }
     if (to == HL_SIDE_CLIENT && p->handshake_type == 2) {
       receiver->knows |= KNOW (HL_SECRET_SERVER_RANDOM) | KNOW (HL_SECRET_SESSION_ID);
       /* Resumed when the ServerHello the client got echoes the session id it offered. */
@@ -1335,8 +1543,11 @@ deliver (HlRun *run, Pending *p)
     g_bytes_unref (out);
   }
   pump (run);
-  if (receiver->watch.ended)
+  if (receiver->watch.ended) {
     st->certificate_check = judge_chain (receiver);
+    g_free (receiver->verdict);
+    receiver->verdict = g_strdup (st->certificate_check);
+  }
   decode_step (run, st);
   fill_after (run, st);
   g_ptr_array_add (run->steps, st);
@@ -1368,7 +1579,8 @@ collect_view (Peer *p, HlSecrets *out, gboolean resumed)
   if (!resumed)
     copy_secret (out, HL_SECRET_PREMASTER, p->cap.premaster);
   copy_secret (out, HL_SECRET_MASTER, p->cap.master);
-  if (resumed && (p->knows & KNOW (HL_SECRET_MASTER)))
+  /* Offering or accepting a cached session: the side holds that session's master secret. */
+  if (!p->cap.master && (p->knows & KNOW (HL_SECRET_MASTER)))
     set_bytes (&out->value[HL_SECRET_MASTER], sp.master_secret, 48);
   copy_secret (out, HL_SECRET_KEY_BLOCK, p->cap.key_block);
   suite = hl_suite_by_id (sp.cipher_suite);
@@ -1478,6 +1690,7 @@ start_connection (HlRun *run, gboolean resume)
     Peer *p = run->peer[s];
     Direction *d = &run->dir[s];
     clear_captures (&p->cap);
+    forget_held (p);
     p->knows = 0;
     p->handshake_done = FALSE;
     g_byte_array_set_size (p->app_received, 0);
@@ -1576,6 +1789,8 @@ advance_script (HlRun *run)
 
 /* ---------- The run ---------- */
 
+static void settle (HlRun *run);
+
 static void
 teardown (HlRun *run)
 {
@@ -1605,6 +1820,16 @@ setup (HlRun *run)
   run->fault_counter = 0;
   run->fault_applied = FALSE;
   start_connection (run, FALSE);
+  settle (run);
+}
+
+static void
+free_edit (HlEdit *e)
+{
+  g_free (e->message);
+  if (e->wire)
+    g_bytes_unref (e->wire);
+  g_free (e);
 }
 
 HlRun *
@@ -1614,7 +1839,7 @@ hl_run_new (const HlScenario *scenario)
   run->scenario = scenario;
   run->steps = g_ptr_array_new_with_free_func ((GDestroyNotify)free_step);
   run->connections = g_ptr_array_new_with_free_func ((GDestroyNotify)free_connection);
-  run->edits = g_array_new (FALSE, TRUE, sizeof (Edit));
+  run->edits = g_ptr_array_new_with_free_func ((GDestroyNotify)free_edit);
   run->offered_session_id = g_byte_array_new ();
   run->view[0] = g_byte_array_new ();
   run->view[1] = g_byte_array_new ();
@@ -1631,12 +1856,7 @@ hl_run_free (HlRun *run)
   teardown (run);
   g_ptr_array_unref (run->steps);
   g_ptr_array_unref (run->connections);
-  for (guint i = 0; i < run->edits->len; i++) {
-    Edit *e = &g_array_index (run->edits, Edit, i);
-    if (e->bytes)
-      g_bytes_unref (e->bytes);
-  }
-  g_array_unref (run->edits);
+  g_ptr_array_unref (run->edits);
   g_byte_array_unref (run->offered_session_id);
   g_byte_array_unref (run->view[0]);
   g_byte_array_unref (run->view[1]);
@@ -1649,8 +1869,18 @@ hl_run_get_scenario (HlRun *run)
   return run->scenario;
 }
 
-gboolean
-hl_run_step (HlRun *run)
+/* Runs the script until a message is waiting or the run is over, so that the
+ * next step is always known without doing anything: peeking has no effect. */
+static void
+settle (HlRun *run)
+{
+  while (!run->finished && g_queue_is_empty (&run->pending))
+    if (!advance_script (run))
+      run->finished = TRUE;
+}
+
+static gboolean
+step_once (HlRun *run)
 {
   Pending *p;
   if (run->finished)
@@ -1660,43 +1890,66 @@ hl_run_step (HlRun *run)
     run->finished = TRUE;
     return FALSE;
   }
-  while (g_queue_is_empty (&run->pending)) {
-    if (!advance_script (run)) {
-      run->finished = TRUE;
-      return FALSE;
-    }
-  }
   p = g_queue_pop_head (&run->pending);
   deliver (run, p);
   free_pending (p);
+  settle (run);
   return TRUE;
+}
+
+gboolean
+hl_run_step (HlRun *run)
+{
+  return step_once (run);
 }
 
 void
 hl_run_run_to_end (HlRun *run)
 {
-  while (hl_run_step (run))
+  while (step_once (run))
     ;
 }
 
 gboolean
 hl_run_is_finished (HlRun *run)
 {
-  if (!run->finished && g_queue_is_empty (&run->pending)) {
-    /* Peek without stepping: would the script do more? Only a step can tell
-     * for sure, so report unfinished and let hl_run_step decide. */
-    return FALSE;
-  }
   return run->finished;
 }
 
+/* Back: the engines cannot be rewound, so they are rebuilt and the same
+ * deterministic run is replayed; the steps already made are kept as they are
+ * (the replayed copies are identical and dropped), so pointers a view holds
+ * stay valid. Forward: continues from where the run is. */
 void
 hl_run_seek (HlRun *run, guint n_steps)
 {
+  GPtrArray *kept;
+  if (n_steps >= run->steps->len) {
+    while (run->steps->len < n_steps && step_once (run))
+      ;
+    return;
+  }
+  kept = g_ptr_array_new_with_free_func ((GDestroyNotify)free_step);
+  for (guint i = 0; i < n_steps; i++)
+    g_ptr_array_add (kept, run->steps->pdata[i]);
+  g_ptr_array_set_free_func (run->steps, NULL);
+  g_ptr_array_remove_range (run->steps, 0, n_steps);
+  g_ptr_array_set_free_func (run->steps, (GDestroyNotify)free_step);
   teardown (run);
   setup (run);
-  while (run->steps->len < n_steps && hl_run_step (run))
+  while (run->steps->len < n_steps && step_once (run))
     ;
+  /* Swap the replayed steps for the kept ones, in the run and in its connections. */
+  for (guint i = 0; i < run->steps->len; i++) {
+    HlStep *fresh = run->steps->pdata[i], *old = kept->pdata[i];
+    HlConnection *c = g_ptr_array_index (run->connections, fresh->connection - 1);
+    for (guint j = 0; j < c->steps->len; j++)
+      if (c->steps->pdata[j] == fresh)
+        c->steps->pdata[j] = old;
+    run->steps->pdata[i] = old;
+    kept->pdata[i] = fresh;
+  }
+  g_ptr_array_unref (kept);
 }
 
 guint
@@ -1726,49 +1979,91 @@ hl_run_get_connection (HlRun *run, guint i)
 gboolean
 hl_run_peek_next (HlRun *run, HlNextMessage *next)
 {
-  Pending *p;
-  if (run->finished)
+  const Pending *p = g_queue_peek_head (&run->pending);
+  if (run->finished || !p)
     return FALSE;
-  while (g_queue_is_empty (&run->pending)) {
-    if (!advance_script (run)) {
-      run->finished = TRUE;
-      return FALSE;
-    }
-  }
-  p = g_queue_peek_head (&run->pending);
   next->from = p->from;
   next->message = p->message;
   next->wire = p->wire;
+  next->plaintext = p->plaintext;
+  next->encrypted = p->encrypted;
+  next->connection = p->connection;
+  next->nth = count_nth (run, p);
   return TRUE;
 }
 
 static void
-add_edit (HlRun *run, EditKind kind, GBytes *bytes)
+add_edit (HlRun *run, gboolean drop, GBytes *wire)
 {
-  guint index = run->steps->len + 1;
-  Edit e = { index, kind, bytes ? g_bytes_ref (bytes) : NULL };
+  const Pending *p = g_queue_peek_head (&run->pending);
+  HlEdit *e;
+  if (run->finished || !p)
+    return;
+  e = g_new0 (HlEdit, 1);
+  e->connection = p->connection;
+  e->from = p->from;
+  e->message = g_strdup (p->message);
+  e->nth = count_nth (run, p);
+  e->drop = drop;
+  e->wire = wire ? g_bytes_ref (wire) : NULL;
   for (guint i = 0; i < run->edits->len; i++) {
-    Edit *old = &g_array_index (run->edits, Edit, i);
-    if (old->step_index == index) {
-      if (old->bytes)
-        g_bytes_unref (old->bytes);
-      *old = e;
-      return;
+    const HlEdit *old = g_ptr_array_index (run->edits, i);
+    if (old->connection == e->connection && old->from == e->from && old->nth == e->nth
+        && strcmp (old->message, e->message) == 0) {
+      g_ptr_array_remove_index (run->edits, i);
+      break;
     }
   }
-  g_array_append_val (run->edits, e);
+  g_ptr_array_add (run->edits, e);
 }
 
 void
 hl_run_tamper_next (HlRun *run, GBytes *new_wire)
 {
-  add_edit (run, EDIT_REPLACE, new_wire);
+  g_return_if_fail (new_wire != NULL);
+  add_edit (run, FALSE, new_wire);
 }
 
 void
 hl_run_drop_next (HlRun *run)
 {
-  add_edit (run, EDIT_DROP, NULL);
+  add_edit (run, TRUE, NULL);
+}
+
+guint
+hl_run_get_n_edits (HlRun *run)
+{
+  return run->edits->len;
+}
+
+const HlEdit *
+hl_run_get_edit (HlRun *run, guint i)
+{
+  return i < run->edits->len ? g_ptr_array_index (run->edits, i) : NULL;
+}
+
+/* Removing an edit changes the run from the message it was made on: the steps
+ * from there on are dropped and the run goes back to just before it. */
+void
+hl_run_remove_edit (HlRun *run, guint i)
+{
+  const HlEdit *e;
+  guint back_to = run->steps->len;
+  guint nth = 0;
+  if (i >= run->edits->len)
+    return;
+  e = g_ptr_array_index (run->edits, i);
+  for (guint k = 0; k < run->steps->len; k++) {
+    const HlStep *st = g_ptr_array_index (run->steps, k);
+    if (st->connection == e->connection && st->from == e->from
+        && strcmp (st->message, e->message) == 0 && ++nth == e->nth) {
+      back_to = k;
+      break;
+    }
+  }
+  g_ptr_array_remove_index (run->edits, i);
+  if (back_to < run->steps->len)
+    hl_run_seek (run, back_to);
 }
 
 gboolean
@@ -1789,6 +2084,11 @@ hl_run_check_expect (HlRun *run, char **why)
   GString *diff;
   if (!x->present)
     return -1;
+  if (run->connections->len == 0) {
+    if (why)
+      *why = g_strdup ("the run has no connection");
+    return 0;
+  }
   c = g_ptr_array_index (run->connections, run->connections->len - 1);
   diff = g_string_new (NULL);
   if (x->outcome >= 0 && x->outcome != (c->success ? 1 : 0))

@@ -11,20 +11,10 @@
 
 #include <glib.h>
 
+#include "hl-field.h"
 #include "hl-scenario.h"
 
 G_BEGIN_DECLS
-
-/* One decoded field: the top-level fields of a message tile its bytes. */
-typedef struct _HlField HlField;
-struct _HlField {
-  char *name;
-  char *value;       /* as a person reads it */
-  char *explanation; /* one sentence */
-  gsize offset;      /* into the step's plaintext (encrypted steps) or wire bytes */
-  gsize length;
-  GPtrArray *children; /* HlField*, may be empty */
-};
 
 /* Every secret a TLS 1.0-1.2 handshake derives, in the order it appears. */
 typedef enum {
@@ -57,10 +47,34 @@ typedef struct {
   GBytes *value[HL_N_SECRETS]; /* NULL: never derived */
 } HlSecrets;
 
+/* One secret as one side holds it: data a view can list without knowing the
+ * key schedule. Immutable once made and shared between the steps that show
+ * it (reference counted: hl_secret_ref / hl_secret_unref). */
+typedef struct {
+  const char *key;           /* transcript key: "master_secret" */
+  const char *name;          /* for people: "Master secret" */
+  const char *formula;       /* how it is made, in one line */
+  const char *const *inputs; /* keys of the secrets it is made from; NULL-terminated */
+  GBytes *value;             /* never empty: a zero-length key is not "known" */
+  guint learned_at;          /* index of the step after which this side first held it */
+  HlSide side;               /* who holds this copy */
+} HlSecret;
+
+HlSecret *hl_secret_ref (HlSecret *secret);
+void hl_secret_unref (HlSecret *secret);
+/* The display name and inputs of a transcript key; NULL for an unknown key. */
+const char *hl_secret_name_for_key (const char *key);
+
 typedef struct {
   char *state;   /* BearSSL engine flags: "SENDAPP|RECVREC", or "CLOSED" */
   int error;     /* br_ssl_engine_last_error() */
   guint32 knows; /* bit (1 << HlSecretId) per secret this side holds */
+  /* What this side knows after the step, all owned by the step: */
+  GPtrArray *secrets;        /* HlSecret*, in key-schedule order; each learned_at <= this step */
+  guint version;             /* negotiated version as this side knows it; 0 not yet */
+  guint16 suite;             /* negotiated suite as this side knows it; 0 not yet */
+  int curve;                 /* (EC)DH curve as this side knows it; -1 not yet or none */
+  char *certificate_verdict; /* this side's verdict on the peer's chain; NULL not yet */
 } HlSideState;
 
 typedef struct {
@@ -81,9 +95,13 @@ typedef struct {
   GBytes *delivered_wire; /* what the receiver got, when a fault or tamper changed it; else NULL */
   GBytes *plaintext;      /* encrypted steps: the decrypted content; NULL if it would not decrypt */
   GArray *records;        /* HlRecordHeader: the records the receiver got */
-  gboolean delivered;     /* FALSE only when a fault or tamper dropped it */
-  gboolean accepted;      /* the receiver read all of it (FALSE: it had already stopped) */
-  char *fault;            /* what a fault or tamper did; NULL */
+  GBytes *record_wire;    /* those records, 5-byte headers and payloads; NULL if dropped */
+  GPtrArray *record_fields;    /* HlField*: tile record_wire (headers, nonce, ciphertext, tag) */
+  GPtrArray *delivered_fields; /* HlField*: delivered_wire decoded, when a plaintext message
+                                  was changed on the way; else NULL */
+  gboolean delivered;          /* FALSE only when a fault or tamper dropped it */
+  gboolean accepted;           /* the receiver read all of it (FALSE: it had already stopped) */
+  char *fault;                 /* what a fault or tamper did; NULL */
   GPtrArray *fields;
   char *summary; /* one line: what this message does */
   char *story;   /* where it stands in the classic nine-step story */
@@ -122,9 +140,12 @@ const HlScenario *hl_run_get_scenario (HlRun *run);
 /* Delivers the next message; FALSE when the run has ended. */
 gboolean hl_run_step (HlRun *run);
 void hl_run_run_to_end (HlRun *run);
-gboolean hl_run_is_finished (HlRun *run);
+gboolean hl_run_is_finished (HlRun *run); /* TRUE when no step is left */
 
-/* Goes back (or forward) to the state after n steps, replaying from the start. */
+/* Goes to the state after n steps. Forward continues the run; back rebuilds the
+ * engines and replays, but keeps the HlStep of every step up to n as it was: a
+ * step pointer stays valid until that step is dropped by seeking before it or by
+ * hl_run_remove_edit. HlConnection records are rebuilt by a seek back. */
 void hl_run_seek (HlRun *run, guint n_steps);
 
 guint hl_run_get_n_steps (HlRun *run);
@@ -132,16 +153,37 @@ const HlStep *hl_run_get_step (HlRun *run, guint i); /* from 0 */
 guint hl_run_get_n_connections (HlRun *run);
 const HlConnection *hl_run_get_connection (HlRun *run, guint i); /* from 0 */
 
-/* The message about to be delivered: NULL when none is waiting. */
+/* The message about to be delivered. Peeking has no side effect: the run always
+ * has its next message ready (or is finished). The bytes are borrowed from the
+ * run until the next step or seek. */
 typedef struct {
   HlSide from;
   const char *message;
-  GBytes *wire;
+  GBytes *wire;      /* as the sender sent it */
+  GBytes *plaintext; /* encrypted messages: the content; NULL otherwise */
+  gboolean encrypted;
+  guint connection; /* from 1 */
+  guint nth;        /* the Nth message of this name from this side in its connection */
 } HlNextMessage;
-gboolean hl_run_peek_next (HlRun *run, HlNextMessage *next);
-/* Tampering: replaces the bytes of the next message, or drops it. Kept across seeks. */
+gboolean hl_run_peek_next (HlRun *run, HlNextMessage *next); /* FALSE: nothing left */
+
+/* Tampering, as a person does it: an edit belongs to a message (connection,
+ * sender, name, Nth), not to a step number, and is kept across seeks until
+ * removed. An edit on a message that already has one replaces it. */
+typedef struct {
+  guint connection;
+  HlSide from;
+  char *message;
+  guint nth;
+  gboolean drop; /* TRUE: never delivered */
+  GBytes *wire;  /* else: the bytes delivered instead */
+} HlEdit;
 void hl_run_tamper_next (HlRun *run, GBytes *new_wire);
 void hl_run_drop_next (HlRun *run);
+guint hl_run_get_n_edits (HlRun *run);
+const HlEdit *hl_run_get_edit (HlRun *run, guint i); /* owned by the run */
+/* Also goes back to just before the message it was made on, if that was delivered. */
+void hl_run_remove_edit (HlRun *run, guint i);
 
 /* Overall result: that of the last connection. */
 gboolean hl_run_succeeded (HlRun *run);

@@ -1,0 +1,29 @@
+/* hl-field.h: one decoded field of a message, with the bytes it covers.
+ *
+ * Decoders build trees of these; a step owns its fields and frees them with
+ * the step. The top-level fields of a message tile its bytes, and every
+ * child lies inside its parent.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct _HlField HlField;
+struct _HlField {
+  char *name;
+  char *value;       /* as a person reads it */
+  char *explanation; /* one sentence */
+  gsize offset;      /* into the bytes the decoder was given, plus its base */
+  gsize length;
+  GPtrArray *children; /* HlField*, owned; may be empty */
+};
+
+/* Copies name, value and explanation; value is made valid UTF-8. */
+HlField *hl_field_new (const char *name, gsize offset, gsize length, const char *value,
+                       const char *explanation);
+void hl_field_free (HlField *field);
+HlField *hl_field_add (HlField *parent, HlField *child); /* takes child; returns it */
+
+G_END_DECLS

@@ -1,0 +1,507 @@
+/* The run as a window consumes it: stable steps across seeks, a look ahead with
+ * no side effect, what each side knows after each step, the record layer,
+ * tampering keyed to messages, and two runs on two threads. */
+#include <bearssl.h>
+#include <string.h>
+
+#include "hl-credentials-private.h"
+#include "hl-decode.h"
+#include "hl-test-util.h"
+#include "hl-transcript.h"
+
+static const HlStep *
+find_step (HlRun *run, guint connection, HlSide from, const char *message)
+{
+  for (guint i = 0; i < hl_run_get_n_steps (run); i++) {
+    const HlStep *st = hl_run_get_step (run, i);
+    if (st->connection == connection && st->from == from && strcmp (st->message, message) == 0)
+      return st;
+  }
+  return NULL;
+}
+
+/* The secret with this key that a side holds after a step, or NULL. */
+static const HlSecret *
+held_after (const HlStep *st, HlSide side, const char *key)
+{
+  const GPtrArray *secrets = st->after[side].secrets;
+  for (guint i = 0; i < secrets->len; i++) {
+    const HlSecret *s = g_ptr_array_index (secrets, i);
+    if (strcmp (s->key, key) == 0)
+      return s;
+  }
+  return NULL;
+}
+
+/* The step index at which a side first held a secret, checked against every step:
+ * absent before it, present (the same value) from it on, within one connection. */
+static guint
+learned_at (HlRun *run, guint connection, HlSide side, const char *key)
+{
+  guint first = 0;
+  GBytes *value = NULL;
+  for (guint i = 0; i < hl_run_get_n_steps (run); i++) {
+    const HlStep *st = hl_run_get_step (run, i);
+    const HlSecret *s;
+    if (st->connection != connection)
+      continue;
+    s = held_after (st, side, key);
+    if (s && !first) {
+      first = st->index;
+      value = s->value;
+      g_assert_cmpuint (s->learned_at, ==, st->index);
+      g_assert_cmpuint (s->side, ==, side);
+      g_assert_cmpuint (g_bytes_get_size (s->value), >, 0);
+    } else if (s) {
+      g_assert_true (g_bytes_equal (s->value, value));
+      g_assert_cmpuint (s->learned_at, ==, first);
+    } else if (first && g_strcmp0 (st->after[side].state, "CLOSED") != 0) {
+      g_assert_not_reached (); /* nothing is forgotten while the connection lives */
+    }
+  }
+  return first;
+}
+
+static guint
+index_of (HlRun *run, guint connection, HlSide from, const char *message)
+{
+  const HlStep *st = find_step (run, connection, from, message);
+  g_assert_nonnull (st);
+  return st->index;
+}
+
+static void
+test_knowledge_rsa (void)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled ("01-rsa-key-exchange.scenario");
+  g_autoptr (HlRun) run = hl_test_run (s);
+  guint ch = index_of (run, 1, HL_SIDE_CLIENT, "ClientHello");
+  guint sh = index_of (run, 1, HL_SIDE_SERVER, "ServerHello");
+  guint cert = index_of (run, 1, HL_SIDE_SERVER, "Certificate");
+  guint shd = index_of (run, 1, HL_SIDE_SERVER, "ServerHelloDone");
+  guint cke = index_of (run, 1, HL_SIDE_CLIENT, "ClientKeyExchange");
+  const HlStep *last = hl_run_get_step (run, hl_run_get_n_steps (run) - 1);
+  /* Each side holds its own random from the hello it sends, the other's on receipt. */
+  g_assert_cmpuint (learned_at (run, 1, HL_SIDE_CLIENT, "client_random"), ==, ch);
+  g_assert_cmpuint (learned_at (run, 1, HL_SIDE_SERVER, "client_random"), ==, ch);
+  g_assert_cmpuint (learned_at (run, 1, HL_SIDE_CLIENT, "server_random"), ==, sh);
+  g_assert_cmpuint (learned_at (run, 1, HL_SIDE_SERVER, "server_random"), <=, sh);
+  /* The client makes the premaster when the server's flight is complete; the server
+   * holds it only once it decrypts the ClientKeyExchange. */
+  g_assert_cmpuint (learned_at (run, 1, HL_SIDE_CLIENT, "premaster_secret"), ==, shd);
+  g_assert_cmpuint (learned_at (run, 1, HL_SIDE_SERVER, "premaster_secret"), ==, cke);
+  g_assert_cmpuint (learned_at (run, 1, HL_SIDE_SERVER, "master_secret"), ==, cke);
+  g_assert_cmpuint (learned_at (run, 1, HL_SIDE_SERVER, "client_write_key"), >=, cke);
+  /* AES-GCM has no MAC key: a zero-length key is not knowledge. */
+  g_assert_cmpuint (learned_at (run, 1, HL_SIDE_CLIENT, "client_write_mac_key"), ==, 0);
+  g_assert_null (held_after (last, HL_SIDE_SERVER, "server_write_mac_key"));
+  /* No ECDH in RSA key exchange. */
+  g_assert_cmpuint (learned_at (run, 1, HL_SIDE_CLIENT, "client_ecdh_private_key"), ==, 0);
+  /* Version, suite and the certificate verdict, as each side knows them. */
+  g_assert_cmpuint (hl_run_get_step (run, ch - 1)->after[HL_SIDE_CLIENT].suite, ==, 0);
+  g_assert_cmpuint (hl_run_get_step (run, sh - 1)->after[HL_SIDE_CLIENT].suite, ==,
+                    hl_run_get_connection (run, 0)->suite);
+  g_assert_cmpuint (hl_run_get_step (run, sh - 1)->after[HL_SIDE_CLIENT].version, ==, 0x0303);
+  g_assert_null (hl_run_get_step (run, sh - 1)->after[HL_SIDE_CLIENT].certificate_verdict);
+  g_assert_nonnull (hl_run_get_step (run, cert - 1)->after[HL_SIDE_CLIENT].certificate_verdict);
+  g_assert_nonnull (strstr (last->after[HL_SIDE_CLIENT].certificate_verdict, "trusted CA"));
+  /* The values are the run's own: the last step's master is the connection's. */
+  g_assert_true (g_bytes_equal (held_after (last, HL_SIDE_CLIENT, "master_secret")->value,
+                                hl_run_get_connection (run, 0)->secrets.value[HL_SECRET_MASTER]));
+}
+
+static void
+test_knowledge_ecdhe (void)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled ("02-ecdhe-rsa-aes-gcm.scenario");
+  g_autoptr (HlRun) run = hl_test_run (s);
+  guint ch = index_of (run, 1, HL_SIDE_CLIENT, "ClientHello");
+  guint ske = index_of (run, 1, HL_SIDE_SERVER, "ServerKeyExchange");
+  guint shd = index_of (run, 1, HL_SIDE_SERVER, "ServerHelloDone");
+  guint cke = index_of (run, 1, HL_SIDE_CLIENT, "ClientKeyExchange");
+  const HlStep *last = hl_run_get_step (run, hl_run_get_n_steps (run) - 1);
+  /* The client holds the server's share once it read the ServerKeyExchange. */
+  g_assert_cmpuint (learned_at (run, 1, HL_SIDE_CLIENT, "server_ecdh_public_key"), ==, ske);
+  /* The server picks its scalar while answering the ClientHello. */
+  g_assert_cmpuint (learned_at (run, 1, HL_SIDE_SERVER, "server_ecdh_private_key"), ==, ch);
+  g_assert_cmpuint (learned_at (run, 1, HL_SIDE_CLIENT, "client_ecdh_private_key"), ==, shd);
+  g_assert_cmpuint (learned_at (run, 1, HL_SIDE_SERVER, "client_ecdh_public_key"), ==, cke);
+  g_assert_cmpuint (learned_at (run, 1, HL_SIDE_SERVER, "premaster_secret"), ==, cke);
+  /* Nobody ever holds the other side's secret scalar. */
+  g_assert_cmpuint (learned_at (run, 1, HL_SIDE_CLIENT, "server_ecdh_private_key"), ==, 0);
+  g_assert_cmpuint (learned_at (run, 1, HL_SIDE_SERVER, "client_ecdh_private_key"), ==, 0);
+  g_assert_cmpint (hl_run_get_step (run, ske - 1)->after[HL_SIDE_CLIENT].curve, ==,
+                   hl_run_get_connection (run, 0)->curve);
+  g_assert_cmpint (hl_run_get_step (run, ske - 2)->after[HL_SIDE_CLIENT].curve, ==, -1);
+  /* Both sides agree on every value they both hold. */
+  for (guint i = 0; i < last->after[0].secrets->len; i++) {
+    const HlSecret *a = g_ptr_array_index (last->after[0].secrets, i);
+    const HlSecret *b = held_after (last, HL_SIDE_SERVER, a->key);
+    if (b)
+      g_assert_true (g_bytes_equal (a->value, b->value));
+  }
+  g_assert_nonnull (held_after (last, HL_SIDE_CLIENT, "master_secret")->inputs[0]);
+  g_assert_cmpstr (held_after (last, HL_SIDE_CLIENT, "master_secret")->name, ==, "Master secret");
+}
+
+/* ECDSA certificate, ECDHE: the same moments as ECDHE-RSA, and signing goes unwatched. */
+static void
+test_knowledge_ecdhe_ecdsa (void)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled ("03-ecdhe-ecdsa-chacha20.scenario");
+  g_autoptr (HlRun) run = hl_test_run (s);
+  guint ch = index_of (run, 1, HL_SIDE_CLIENT, "ClientHello");
+  guint ske = index_of (run, 1, HL_SIDE_SERVER, "ServerKeyExchange");
+  guint cke = index_of (run, 1, HL_SIDE_CLIENT, "ClientKeyExchange");
+  g_assert_true (hl_run_succeeded (run));
+  g_assert_cmpuint (learned_at (run, 1, HL_SIDE_SERVER, "server_ecdh_private_key"), ==, ch);
+  g_assert_cmpuint (learned_at (run, 1, HL_SIDE_CLIENT, "server_ecdh_public_key"), ==, ske);
+  g_assert_cmpuint (learned_at (run, 1, HL_SIDE_SERVER, "premaster_secret"), ==, cke);
+  /* ChaCha20-Poly1305: no MAC key, a 12-byte IV. */
+  g_assert_cmpuint (learned_at (run, 1, HL_SIDE_CLIENT, "client_write_mac_key"), ==, 0);
+  g_assert_cmpuint (learned_at (run, 1, HL_SIDE_CLIENT, "client_write_iv"), >, 0);
+}
+
+/* Static ECDH: the server's scalar is its certificate's private key. */
+static void
+test_knowledge_static_ecdh (void)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled ("06-static-ecdh.scenario");
+  g_autoptr (HlRun) run = hl_test_run (s);
+  guint cke = index_of (run, 1, HL_SIDE_CLIENT, "ClientKeyExchange");
+  const HlStep *last = hl_run_get_step (run, hl_run_get_n_steps (run) - 1);
+  const HlSecret *priv;
+  const HlCredentials *cr = s->server.credentials;
+  g_assert_null (find_step (run, 1, HL_SIDE_SERVER, "ServerKeyExchange"));
+  g_assert_cmpuint (learned_at (run, 1, HL_SIDE_SERVER, "server_ecdh_private_key"), ==, cke);
+  g_assert_cmpuint (learned_at (run, 1, HL_SIDE_SERVER, "client_ecdh_public_key"), ==, cke);
+  priv = held_after (last, HL_SIDE_SERVER, "server_ecdh_private_key");
+  g_assert_cmpmem (g_bytes_get_data (priv->value, NULL), g_bytes_get_size (priv->value), cr->ec.x,
+                   cr->ec.xlen);
+  /* Its public point is the one the client took from the certificate. */
+  g_assert_true (
+      g_bytes_equal (held_after (last, HL_SIDE_SERVER, "server_ecdh_public_key")->value,
+                     held_after (last, HL_SIDE_CLIENT, "server_ecdh_public_key")->value));
+}
+
+static void
+test_knowledge_mutual (void)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled ("10-mutual-tls.scenario");
+  g_autoptr (HlRun) run = hl_test_run (s);
+  guint ccert = index_of (run, 1, HL_SIDE_CLIENT, "Certificate");
+  const HlStep *before = hl_run_get_step (run, ccert - 2);
+  const HlStep *at = hl_run_get_step (run, ccert - 1);
+  g_assert_true (hl_run_succeeded (run));
+  g_assert_null (before->after[HL_SIDE_SERVER].certificate_verdict);
+  g_assert_nonnull (at->after[HL_SIDE_SERVER].certificate_verdict);
+  g_assert_nonnull (strstr (at->after[HL_SIDE_SERVER].certificate_verdict, "server checked"));
+  g_assert_nonnull (at->after[HL_SIDE_CLIENT].certificate_verdict);
+}
+
+/* Resumption: the client holds the old master secret from the ClientHello that
+ * offers it, the server from the ServerHello that accepts it; no premaster. */
+static void
+test_knowledge_resumption (void)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled ("11-session-resumption.scenario");
+  g_autoptr (HlRun) run = hl_test_run (s);
+  guint ch2 = index_of (run, 2, HL_SIDE_CLIENT, "ClientHello");
+  const HlStep *last = hl_run_get_step (run, hl_run_get_n_steps (run) - 1);
+  g_assert_cmpuint (hl_run_get_n_connections (run), ==, 2);
+  g_assert_true (hl_run_get_connection (run, 1)->resumed);
+  g_assert_cmpuint (learned_at (run, 2, HL_SIDE_CLIENT, "master_secret"), ==, ch2);
+  g_assert_cmpuint (learned_at (run, 2, HL_SIDE_SERVER, "master_secret"), ==, ch2);
+  g_assert_cmpuint (learned_at (run, 2, HL_SIDE_CLIENT, "premaster_secret"), ==, 0);
+  g_assert_true (g_bytes_equal (held_after (last, HL_SIDE_CLIENT, "master_secret")->value,
+                                hl_run_get_connection (run, 0)->secrets.value[HL_SECRET_MASTER]));
+}
+
+/* Seeking back then forward gives the steps of a straight run, and keeps the
+ * step records the window holds. */
+static void
+test_seek_stable (void)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled ("11-session-resumption.scenario");
+  g_autoptr (HlRun) straight = hl_test_run (s);
+  g_autoptr (HlRun) run = hl_run_new (s);
+  g_autofree char *want = hl_transcript_to_json (straight);
+  g_autofree char *got = NULL;
+  const HlStep *kept[5];
+  guint n = hl_run_get_n_steps (straight);
+  hl_run_seek (run, n - 2);
+  g_assert_cmpuint (hl_run_get_n_steps (run), ==, n - 2);
+  for (guint i = 0; i < 5; i++)
+    kept[i] = hl_run_get_step (run, i);
+  hl_run_seek (run, 5);
+  g_assert_cmpuint (hl_run_get_n_steps (run), ==, 5);
+  g_assert_false (hl_run_is_finished (run));
+  for (guint i = 0; i < 5; i++)
+    g_assert_true (hl_run_get_step (run, i) == kept[i]);
+  hl_run_seek (run, 2);
+  hl_run_seek (run, 9);
+  g_assert_true (hl_run_get_step (run, 1) == kept[1]);
+  hl_run_run_to_end (run);
+  got = hl_transcript_to_json (run);
+  g_assert_cmpstr (got, ==, want);
+  /* Going back restores the earlier state, not only the same count. */
+  hl_run_seek (run, 3);
+  g_assert_cmpuint (hl_run_get_n_connections (run), ==, 1);
+  g_assert_false (hl_run_is_finished (run));
+  {
+    HlNextMessage next;
+    g_assert_true (hl_run_peek_next (run, &next));
+    g_assert_cmpstr (next.message, ==, hl_run_get_step (straight, 3)->message);
+    g_assert_true (g_bytes_equal (next.wire, hl_run_get_step (straight, 3)->wire));
+  }
+}
+
+/* Peeking never changes the run, even where the next thing is the script's. */
+static void
+test_peek_no_side_effect (void)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled ("11-session-resumption.scenario");
+  g_autoptr (HlRun) straight = hl_test_run (s);
+  g_autoptr (HlRun) run = hl_run_new (s);
+  g_autofree char *want = hl_transcript_to_json (straight);
+  g_autofree char *got = NULL;
+  HlNextMessage next;
+  guint steps = 0;
+  while (hl_run_peek_next (run, &next)) {
+    guint nc = hl_run_get_n_connections (run);
+    HlNextMessage again;
+    g_assert_false (hl_run_is_finished (run));
+    g_assert_true (hl_run_peek_next (run, &again));
+    g_assert_true (g_bytes_equal (next.wire, again.wire));
+    g_assert_cmpuint (hl_run_get_n_connections (run), ==, nc);
+    g_assert_cmpuint (hl_run_get_n_steps (run), ==, steps);
+    g_assert_cmpstr (next.message, ==, hl_run_get_step (straight, steps)->message);
+    g_assert_cmpuint (next.connection, ==, hl_run_get_step (straight, steps)->connection);
+    g_assert_true (hl_run_step (run));
+    steps++;
+  }
+  g_assert_true (hl_run_is_finished (run));
+  g_assert_false (hl_run_step (run));
+  got = hl_transcript_to_json (run);
+  g_assert_cmpstr (got, ==, want);
+}
+
+static GBytes *
+filled (gsize len, guint8 byte, const guint8 *head, gsize head_len)
+{
+  guint8 *d = g_malloc (len);
+  memset (d, byte, len);
+  memcpy (d, head, MIN (head_len, len));
+  return g_bytes_new_take (d, len);
+}
+
+/* Oversized tampers are framed in records whose lengths are right. */
+static void
+check_big_tamper (gsize size)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled ("02-ecdhe-rsa-aes-gcm.scenario");
+  g_autoptr (HlRun) run = hl_run_new (s);
+  HlNextMessage next;
+  g_autoptr (GBytes) big = NULL;
+  const HlStep *st;
+  gsize sum = 0;
+  g_assert_true (hl_run_peek_next (run, &next));
+  big = filled (size, 0xab, g_bytes_get_data (next.wire, NULL), g_bytes_get_size (next.wire));
+  hl_run_tamper_next (run, big);
+  g_assert_true (hl_run_step (run));
+  st = hl_run_get_step (run, 0);
+  g_assert_nonnull (st->fault);
+  g_assert_true (g_bytes_equal (st->delivered_wire, big));
+  for (guint i = 0; i < st->records->len; i++) {
+    const HlRecordHeader *r = &g_array_index (st->records, HlRecordHeader, i);
+    g_assert_cmpuint (r->length, <=, 16384);
+    sum += r->length;
+  }
+  g_assert_cmpuint (sum, ==, size);
+  g_assert_cmpuint (g_bytes_get_size (st->record_wire), ==, size + 5 * st->records->len);
+  g_assert_nonnull (st->delivered_fields);
+  hl_run_run_to_end (run);
+  g_assert_false (hl_run_succeeded (run));
+}
+
+static void
+test_tamper_16k (void)
+{
+  check_big_tamper (16384 + 100);
+}
+
+static void
+test_tamper_64k (void)
+{
+  check_big_tamper (70000);
+}
+
+/* Edits belong to messages: listed, kept across seeks, removable; resending the
+ * same bytes changes nothing. */
+static void
+test_edits (void)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled ("02-ecdhe-rsa-aes-gcm.scenario");
+  g_autoptr (HlRun) straight = hl_test_run (s);
+  g_autoptr (HlRun) run = hl_run_new (s);
+  g_autofree char *want = hl_transcript_to_json (straight);
+  g_autofree char *got = NULL;
+  HlNextMessage next;
+  guint at;
+  while (hl_run_peek_next (run, &next) && strcmp (next.message, "ServerKeyExchange") != 0)
+    hl_run_step (run);
+  at = hl_run_get_n_steps (run);
+  /* The same bytes: not a change. */
+  hl_run_tamper_next (run, next.wire);
+  g_assert_cmpuint (hl_run_get_n_edits (run), ==, 1);
+  hl_run_step (run);
+  g_assert_null (hl_run_get_step (run, at)->fault);
+  g_assert_null (hl_run_get_step (run, at)->delivered_wire);
+  hl_run_remove_edit (run, 0);
+  g_assert_cmpuint (hl_run_get_n_steps (run), ==, at);
+  /* A real change: kept by message across seeks. */
+  g_assert_true (hl_run_peek_next (run, &next));
+  {
+    gsize len;
+    guint8 *copy = g_memdup2 (g_bytes_get_data (next.wire, &len), g_bytes_get_size (next.wire));
+    g_autoptr (GBytes) b = NULL;
+    copy[len - 1] ^= 0x80;
+    b = g_bytes_new_take (copy, len);
+    hl_run_tamper_next (run, b);
+  }
+  g_assert_cmpstr (hl_run_get_edit (run, 0)->message, ==, "ServerKeyExchange");
+  g_assert_cmpuint (hl_run_get_edit (run, 0)->nth, ==, 1);
+  g_assert_cmpuint (hl_run_get_edit (run, 0)->from, ==, HL_SIDE_SERVER);
+  hl_run_run_to_end (run);
+  g_assert_cmpint (hl_run_get_connection (run, 0)->error[HL_SIDE_CLIENT], ==, BR_ERR_BAD_SIGNATURE);
+  g_assert_nonnull (hl_run_get_step (run, at)->delivered_fields);
+  hl_run_seek (run, 1);
+  hl_run_run_to_end (run);
+  g_assert_cmpint (hl_run_get_connection (run, 0)->error[HL_SIDE_CLIENT], ==, BR_ERR_BAD_SIGNATURE);
+  /* Removing it goes back to before the message and the run is whole again. */
+  hl_run_remove_edit (run, 0);
+  g_assert_cmpuint (hl_run_get_n_edits (run), ==, 0);
+  g_assert_cmpuint (hl_run_get_n_steps (run), ==, at);
+  hl_run_run_to_end (run);
+  got = hl_transcript_to_json (run);
+  g_assert_cmpstr (got, ==, want);
+}
+
+/* Record fields tile the records, and every child lies inside its parent. */
+static void
+check_inside (const GPtrArray *fields, gsize start, gsize end)
+{
+  for (guint i = 0; i < fields->len; i++) {
+    const HlField *f = g_ptr_array_index (fields, i);
+    g_assert_cmpuint (f->offset, >=, start);
+    g_assert_cmpuint (f->offset + f->length, <=, end);
+    check_inside (f->children, f->offset, f->offset + f->length);
+  }
+}
+
+static void
+check_tiles (const GPtrArray *fields, gsize len)
+{
+  gsize pos = 0;
+  for (guint i = 0; i < fields->len; i++) {
+    const HlField *f = g_ptr_array_index (fields, i);
+    g_assert_cmpuint (f->offset, ==, pos);
+    pos += f->length;
+  }
+  g_assert_cmpuint (pos, ==, len);
+  check_inside (fields, 0, len);
+}
+
+static void
+test_record_fields (gconstpointer data)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled (data);
+  g_autoptr (HlRun) run = hl_test_run (s);
+  guint encrypted = 0;
+  for (guint i = 0; i < hl_run_get_n_steps (run); i++) {
+    const HlStep *st = hl_run_get_step (run, i);
+    gsize len;
+    if (!st->record_wire)
+      continue;
+    len = g_bytes_get_size (st->record_wire);
+    check_tiles (st->record_fields, len);
+    check_inside (st->fields, 0,
+                  st->encrypted && st->plaintext ? g_bytes_get_size (st->plaintext)
+                                                 : g_bytes_get_size (st->wire));
+    if (st->encrypted && st->plaintext) {
+      const HlField *rec = g_ptr_array_index (st->record_fields, 0);
+      const HlField *payload = g_ptr_array_index (rec->children, 3);
+      g_assert_cmpstr (payload->name, ==, "Encrypted payload");
+      g_assert_cmpuint (payload->children->len, >=, 1);
+      encrypted++;
+    }
+  }
+  g_assert_cmpuint (encrypted, >=, 2);
+}
+
+typedef struct {
+  const char *name;
+  char *json;
+} Job;
+
+static gpointer
+run_job (gpointer data)
+{
+  Job *job = data;
+  for (int round = 0; round < 5; round++) {
+    g_autoptr (HlScenario) s = hl_test_load_bundled (job->name);
+    g_autoptr (HlRun) run = hl_test_run (s);
+    g_autofree char *json = hl_transcript_to_json (run);
+    if (!job->json)
+      job->json = g_steal_pointer (&json);
+    else if (strcmp (job->json, json) != 0)
+      return GINT_TO_POINTER (1);
+  }
+  return NULL;
+}
+
+/* Two different runs at once on two threads give their single-threaded transcripts. */
+static void
+test_two_threads (void)
+{
+  Job jobs[2] = { { "06-static-ecdh.scenario", NULL }, { "11-session-resumption.scenario", NULL } };
+  GThread *threads[2];
+  for (int i = 0; i < 2; i++)
+    threads[i] = g_thread_new ("run", run_job, &jobs[i]);
+  for (int i = 0; i < 2; i++)
+    g_assert_null (g_thread_join (threads[i]));
+  for (int i = 0; i < 2; i++) {
+    g_autoptr (HlScenario) s = hl_test_load_bundled (jobs[i].name);
+    g_autoptr (HlRun) run = hl_test_run (s);
+    g_autofree char *alone = hl_transcript_to_json (run);
+    g_assert_cmpstr (jobs[i].json, ==, alone);
+    g_free (jobs[i].json);
+  }
+}
+
+int
+main (int argc, char **argv)
+{
+  static const char *const families[] = {
+    "07-tls10-cbc.scenario", "05-rsa-aes-cbc.scenario",          "02-ecdhe-rsa-aes-gcm.scenario",
+    "08-aes-ccm.scenario",   "03-ecdhe-ecdsa-chacha20.scenario", "09-3des-legacy.scenario",
+  };
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/run/knowledge/rsa", test_knowledge_rsa);
+  g_test_add_func ("/run/knowledge/ecdhe-rsa", test_knowledge_ecdhe);
+  g_test_add_func ("/run/knowledge/ecdhe-ecdsa", test_knowledge_ecdhe_ecdsa);
+  g_test_add_func ("/run/knowledge/static-ecdh", test_knowledge_static_ecdh);
+  g_test_add_func ("/run/knowledge/mutual-tls", test_knowledge_mutual);
+  g_test_add_func ("/run/knowledge/resumption", test_knowledge_resumption);
+  g_test_add_func ("/run/seek-keeps-steps", test_seek_stable);
+  g_test_add_func ("/run/peek-has-no-side-effect", test_peek_no_side_effect);
+  g_test_add_func ("/run/tamper-over-16k", test_tamper_16k);
+  g_test_add_func ("/run/tamper-over-64k", test_tamper_64k);
+  g_test_add_func ("/run/edits-by-message", test_edits);
+  for (guint i = 0; i < G_N_ELEMENTS (families); i++) {
+    g_autofree char *path = g_strdup_printf ("/run/record-fields/%s", families[i]);
+    g_test_add_data_func (path, families[i], test_record_fields);
+  }
+  g_test_add_func ("/run/two-threads", test_two_threads);
+  return g_test_run ();
+}
