@@ -9,6 +9,7 @@
 #include "hl-builtin.h"
 #include "hl-capture.h"
 #include "hl-data.h"
+#include "hl-ladder-export.h"
 #include "hl-run.h"
 #include "hl-scenario.h"
 #include "hl-tables.h"
@@ -18,6 +19,9 @@ enum { EXIT_RAN = 0, EXIT_WRITE = 1, EXIT_USAGE = 2, EXIT_UNEXPECTED = 3 };
 
 static gboolean opt_headless, opt_list_suites, opt_list_scenarios, opt_version;
 static char *opt_transcript, *opt_pcapng, *opt_keylog;
+static char *opt_png, *opt_svg, *opt_pdf, *opt_html;
+static int opt_step = -1;
+static double opt_scale = 1.0;
 static char **opt_args;
 
 static const GOptionEntry entries[] = {
@@ -28,6 +32,16 @@ static const GOptionEntry entries[] = {
     "Write the run as a capture with its TLS secrets embedded", "FILE" },
   { "keylog", 0, 0, G_OPTION_ARG_FILENAME, &opt_keylog, "Write the secrets in NSS key log format",
     "FILE" },
+  { "png", 0, 0, G_OPTION_ARG_FILENAME, &opt_png, "Write the ladder diagram as PNG", "FILE" },
+  { "svg", 0, 0, G_OPTION_ARG_FILENAME, &opt_svg, "Write the ladder diagram as SVG", "FILE" },
+  { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &opt_pdf,
+    "Write a PDF handout: the diagram, then one page per step", "FILE" },
+  { "html", 0, 0, G_OPTION_ARG_FILENAME, &opt_html,
+    "Write a self-contained interactive HTML handout", "FILE" },
+  { "step", 0, 0, G_OPTION_ARG_INT, &opt_step,
+    "Export the diagram as it stands after step N (default: the whole run)", "N" },
+  { "scale", 0, 0, G_OPTION_ARG_DOUBLE, &opt_scale, "PNG scale factor (default 1; 2 for slides)",
+    "F" },
   { "list-suites", 0, 0, G_OPTION_ARG_NONE, &opt_list_suites,
     "List the cipher suites this build supports, in the client's default preference order", NULL },
   { "list-scenarios", 0, 0, G_OPTION_ARG_NONE, &opt_list_scenarios,
@@ -114,6 +128,7 @@ main (int argc, char **argv)
   }
   if ((opt_list_suites || opt_list_scenarios)
       && ((opt_args && opt_args[0]) || opt_transcript || opt_pcapng || opt_keylog || opt_headless
+          || opt_png || opt_svg || opt_pdf || opt_html
           || (opt_list_suites && opt_list_scenarios))) {
     g_printerr ("handshake-lab: --list-suites and --list-scenarios take no other option or "
                 "scenario\n");
@@ -125,6 +140,14 @@ main (int argc, char **argv)
       > 1) {
     g_printerr ("handshake-lab: only one of --transcript, --keylog and --pcapng can write to "
                 "standard output (-)\n");
+    return EXIT_USAGE;
+  }
+  if (!(opt_scale > 0 && opt_scale <= 8)) {
+    g_printerr ("handshake-lab: --scale=%g: give a factor above 0 and at most 8\n", opt_scale);
+    return EXIT_USAGE;
+  }
+  if (opt_step == 0 || opt_step < -1) {
+    g_printerr ("handshake-lab: --step=%d: steps count from 1\n", opt_step);
     return EXIT_USAGE;
   }
   if (opt_list_suites) {
@@ -213,7 +236,42 @@ main (int argc, char **argv)
       status = EXIT_WRITE;
     }
   }
-  if (!opt_transcript && !opt_keylog && !opt_pcapng) {
+  if (opt_png || opt_svg || opt_pdf || opt_html) {
+    HlLadderOptions o = { G_MAXUINT, 0, 0, HL_LADDER_THEME_LIGHT, 0 };
+    guint n = hl_run_get_n_steps (run);
+    const struct {
+      const char *path;
+      const char *what;
+    } outs[] = { { opt_png, "PNG" }, { opt_svg, "SVG" }, { opt_pdf, "PDF" }, { opt_html, "HTML" } };
+    if (opt_step > 0) {
+      if ((guint)opt_step > n) {
+        g_printerr ("handshake-lab: --step=%d: this run has %u steps\n", opt_step, n);
+        return EXIT_USAGE;
+      }
+      o.upto = opt_step;
+      o.current = opt_step;
+    }
+    for (guint i = 0; i < G_N_ELEMENTS (outs); i++) {
+      g_autoptr (GError) e = NULL;
+      gboolean ok = TRUE;
+      if (!outs[i].path)
+        continue;
+      if (i == 0)
+        ok = hl_ladder_export_png (run, &o, opt_scale, outs[i].path, &e);
+      else if (i == 1)
+        ok = hl_ladder_export_svg (run, &o, outs[i].path, &e);
+      else if (i == 2)
+        ok = hl_ladder_export_pdf (run, &o, outs[i].path, &e);
+      else
+        ok = hl_ladder_export_html (run, &o, outs[i].path, &e);
+      if (!ok) {
+        g_printerr ("handshake-lab: %s\n", e->message);
+        status = EXIT_WRITE;
+      }
+    }
+  }
+  if (!opt_transcript && !opt_keylog && !opt_pcapng && !opt_png && !opt_svg && !opt_pdf
+      && !opt_html) {
     g_autofree char *text = hl_transcript_to_text (run);
     write_stdout (text, strlen (text), "transcript", &status);
   }

@@ -1,5 +1,6 @@
 /* hl-credentials.c: PEM in, BearSSL structures out. */
 #include "hl-credentials-private.h"
+#include "hl-decode.h"
 #include "hl-scenario.h"
 
 #include <errno.h>
@@ -425,4 +426,12 @@ hl_trust_anchors_free (HlTrustAnchors *tas)
   g_array_unref (tas->names);
   g_ptr_array_unref (tas->buffers);
   g_free (tas);
+}
+
+HlField *
+hl_credentials_describe_leaf (const HlCredentials *creds)
+{
+  if (!creds || creds->chain_len == 0)
+    return NULL;
+  return hl_decode_certificate (creds->chain[0].data, creds->chain[0].data_len, 0, "Leaf");
 }

@@ -23,6 +23,9 @@ gboolean hl_credentials_is_rsa (const HlCredentials *creds);
 /* Key type (BR_KEYTYPE_RSA or BR_KEYTYPE_EC) of the CA that signed the leaf. */
 unsigned hl_credentials_issuer_key_type (const HlCredentials *creds);
 guint hl_credentials_ec_curve (const HlCredentials *creds); /* 0 for RSA */
+/* The leaf certificate decoded (see hl-decode.h), for showing who holds what;
+ * NULL when there is none. Free with hl_field_free. */
+struct _HlField *hl_credentials_describe_leaf (const HlCredentials *creds);
 
 HlTrustAnchors *hl_trust_anchors_new (void);
 gboolean hl_trust_anchors_add_file (HlTrustAnchors *tas, const char *path, GError **error);

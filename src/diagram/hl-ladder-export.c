@@ -1,0 +1,319 @@
+/* hl-ladder-export.c: PNG, SVG, the PDF handout and the HTML handout.
+ *
+ * Every format is drawn by hl_ladder_paint; the files are written whole or not
+ * at all (hl_write_file_atomically).
+ */
+#include "hl-ladder-export.h"
+
+#include <cairo-pdf.h>
+#include <math.h>
+#include <cairo-svg.h>
+#include <pango/pangocairo.h>
+#include <string.h>
+
+#include "hl-ladder-labels.h"
+#include "hl-ladder-paint.h"
+#include "hl-tables.h"
+#include "hl-transcript.h"
+
+#define MAX_PNG_SIDE 32767
+
+G_DEFINE_QUARK (hl - diagram - error - quark, hl_diagram_error)
+
+static cairo_status_t
+append_to_array (void *closure, const unsigned char *data, unsigned int length)
+{
+  g_byte_array_append (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+static gboolean
+check_cairo (cairo_status_t status, const char *what, GError **error)
+{
+  if (status == CAIRO_STATUS_SUCCESS)
+    return TRUE;
+  g_set_error (error, HL_DIAGRAM_ERROR, HL_DIAGRAM_ERROR_DRAW, "cannot draw the %s: %s", what,
+               cairo_status_to_string (status));
+  return FALSE;
+}
+
+static gboolean
+write_bytes (const char *path, GBytes *bytes, GError **error)
+{
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
+  return hl_write_file_atomically (path, data, len, error);
+}
+
+GBytes *
+hl_ladder_render_png (HlRun *run, const HlLadderOptions *options, double scale, GError **error)
+{
+  g_autoptr (HlLadderLayout) layout = hl_ladder_layout_new (run, options);
+  double w = hl_ladder_layout_get_width (layout), h = hl_ladder_layout_get_height (layout);
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  GByteArray *out;
+  cairo_status_t status;
+  if (!(scale > 0) || w * scale > MAX_PNG_SIDE || h * scale > MAX_PNG_SIDE) {
+    g_set_error (error, HL_DIAGRAM_ERROR, HL_DIAGRAM_ERROR_TOO_LARGE,
+                 "a PNG of %.0f x %.0f pixels at scale %g is more than PNG tools can open "
+                 "(%d pixels a side); use a smaller --scale",
+                 w * scale, h * scale, scale, MAX_PNG_SIDE);
+    return NULL;
+  }
+  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int)ceil (w * scale),
+                                        (int)ceil (h * scale));
+  cr = cairo_create (surface);
+  cairo_scale (cr, scale, scale);
+  hl_ladder_paint (layout, cr);
+  cairo_destroy (cr);
+  out = g_byte_array_new ();
+  status = cairo_surface_write_to_png_stream (surface, append_to_array, out);
+  cairo_surface_destroy (surface);
+  if (!check_cairo (status, "PNG", error)) {
+    g_byte_array_unref (out);
+    return NULL;
+  }
+  return g_byte_array_free_to_bytes (out);
+}
+
+GBytes *
+hl_ladder_render_svg (HlRun *run, const HlLadderOptions *options, GError **error)
+{
+  g_autoptr (HlLadderLayout) layout = hl_ladder_layout_new (run, options);
+  GByteArray *out = g_byte_array_new ();
+  cairo_surface_t *surface = cairo_svg_surface_create_for_stream (
+      append_to_array, out, hl_ladder_layout_get_width (layout),
+      hl_ladder_layout_get_height (layout));
+  cairo_t *cr = cairo_create (surface);
+  cairo_status_t status;
+  cairo_svg_surface_set_document_unit (surface, CAIRO_SVG_UNIT_PX);
+  hl_ladder_paint (layout, cr);
+  cairo_destroy (cr);
+  cairo_surface_finish (surface);
+  status = cairo_surface_status (surface);
+  cairo_surface_destroy (surface);
+  if (!check_cairo (status, "SVG", error)) {
+    g_byte_array_unref (out);
+    return NULL;
+  }
+  return g_byte_array_free_to_bytes (out);
+}
+
+gboolean
+hl_ladder_export_png (HlRun *run, const HlLadderOptions *options, double scale, const char *path,
+                      GError **error)
+{
+  g_autoptr (GBytes) png = hl_ladder_render_png (run, options, scale, error);
+  return png && write_bytes (path, png, error);
+}
+
+gboolean
+hl_ladder_export_svg (HlRun *run, const HlLadderOptions *options, const char *path, GError **error)
+{
+  g_autoptr (GBytes) svg = hl_ladder_render_svg (run, options, error);
+  return svg && write_bytes (path, svg, error);
+}
+
+/* ---------- PDF handout ---------- */
+
+#define PAGE_W 595.0 /* A4 in points */
+#define PAGE_H 842.0
+#define PAGE_MARGIN 40.0
+
+typedef struct {
+  cairo_t *cr;
+  PangoLayout *text;
+  double y;
+} Page;
+
+/* Writes markup at the page's cursor; FALSE (and nothing drawn) when it would not fit. */
+static gboolean
+page_text (Page *pg, const char *markup, double size, gboolean bold, double indent)
+{
+  PangoFontDescription *desc = pango_font_description_from_string (HL_LADDER_FONT);
+  PangoRectangle logical;
+  pango_font_description_set_absolute_size (desc, size * PANGO_SCALE);
+  pango_font_description_set_weight (desc, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+  pango_layout_set_font_description (pg->text, desc);
+  pango_font_description_free (desc);
+  pango_layout_set_width (pg->text, (int)((PAGE_W - 2 * PAGE_MARGIN - indent) * PANGO_SCALE));
+  pango_layout_set_wrap (pg->text, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_markup (pg->text, markup, -1);
+  pango_layout_get_pixel_extents (pg->text, NULL, &logical);
+  if (pg->y + logical.height > PAGE_H - PAGE_MARGIN)
+    return FALSE;
+  cairo_set_source_rgb (pg->cr, 0.1, 0.1, 0.1);
+  cairo_move_to (pg->cr, PAGE_MARGIN + indent, pg->y);
+  pango_cairo_show_layout (pg->cr, pg->text);
+  pg->y += logical.height + 3;
+  return TRUE;
+}
+
+static gboolean G_GNUC_PRINTF (5, 6)
+    page_printf (Page *pg, double size, gboolean bold, double indent, const char *format, ...)
+{
+  va_list args;
+  g_autofree char *markup = NULL;
+  va_start (args, format);
+  markup = g_markup_vprintf_escaped (format, args);
+  va_end (args);
+  return page_text (pg, markup, size, bold, indent);
+}
+
+/* Draws a part of the diagram (rows from y0 to y1 of the layout) scaled into a
+ * box of the page's width and at most max_h high. */
+static void
+page_diagram (Page *pg, const HlLadderLayout *layout, double y0, double y1, double max_h)
+{
+  double w = hl_ladder_layout_get_width (layout);
+  double scale = MIN ((PAGE_W - 2 * PAGE_MARGIN) / w, max_h / (y1 - y0));
+  cairo_save (pg->cr);
+  cairo_translate (pg->cr, PAGE_MARGIN, pg->y);
+  cairo_rectangle (pg->cr, 0, 0, w * scale, (y1 - y0) * scale);
+  cairo_clip (pg->cr);
+  cairo_scale (pg->cr, scale, scale);
+  cairo_translate (pg->cr, 0, -y0);
+  hl_ladder_paint (layout, pg->cr);
+  cairo_restore (pg->cr);
+  cairo_set_source_rgb (pg->cr, 0.6, 0.6, 0.6);
+  cairo_set_line_width (pg->cr, 0.5);
+  cairo_rectangle (pg->cr, PAGE_MARGIN, pg->y, w * scale, (y1 - y0) * scale);
+  cairo_stroke (pg->cr);
+  pg->y += (y1 - y0) * scale + 12;
+}
+
+/* The field tree as an indented table; returns how many rows did not fit. */
+static guint
+page_fields (Page *pg, const GPtrArray *fields, guint depth, gboolean *full)
+{
+  guint left = 0;
+  for (guint i = 0; fields && i < fields->len; i++) {
+    const HlField *f = g_ptr_array_index (fields, i);
+    if (*full
+        || !page_printf (pg, 8, FALSE, 12 * depth, "%s: %s  [bytes %zu\u2013%zu]", f->name,
+                         f->value, f->offset, f->offset + f->length))
+      *full = TRUE;
+    if (*full)
+      left++;
+    left += page_fields (pg, f->children, depth + 1, full);
+  }
+  return left;
+}
+
+static void
+page_secrets (Page *pg, const HlStep *st, HlSide side, gboolean *full)
+{
+  const GPtrArray *secrets = st->after[side].secrets;
+  if (*full)
+    return;
+  if (!page_printf (pg, 10, TRUE, 0, "What the %s holds after this step", hl_side_name (side))) {
+    *full = TRUE;
+    return;
+  }
+  if (!secrets || secrets->len == 0)
+    *full = !page_printf (pg, 8, FALSE, 12, "nothing secret yet");
+  for (guint i = 0; secrets && i < secrets->len && !*full; i++) {
+    const HlSecret *s = g_ptr_array_index (secrets, i);
+    g_autofree char *hex = hl_ladder_short_hex (s->value);
+    g_autofree char *markup = g_markup_printf_escaped (
+        "%s%s <tt>%s</tt> (%zu bytes): %s", s->learned_at == st->index ? "NEW " : "", s->name, hex,
+        g_bytes_get_size (s->value), s->formula);
+    *full = !page_text (pg, markup, 8, FALSE, 12);
+  }
+}
+
+static void
+pdf_step_page (Page *pg, HlRun *run, const HlLadderOptions *options, guint index)
+{
+  const HlStep *st = hl_run_get_step (run, index - 1);
+  HlLadderOptions o = *options;
+  g_autoptr (HlLadderLayout) layout = NULL;
+  HlLadderRect row;
+  double top, bottom;
+  gboolean full = FALSE;
+  guint left;
+  o.upto = index;
+  o.current = index;
+  o.selected = 0;
+  layout = hl_ladder_layout_new (run, &o);
+  /* The diagram around this step: its row and what came just before. */
+  hl_ladder_layout_get_step_rect (layout, index, &row);
+  hl_ladder_layout_get_line_span (layout, &top, &bottom);
+  page_diagram (pg, layout, MAX (0, row.y + row.height - 700), row.y + row.height + 8, 330);
+  page_printf (pg, 15, TRUE, 0, "Step %u of %u: %s, %s to %s", index, hl_run_get_n_steps (run),
+               st->message, hl_side_name (st->from),
+               hl_side_name (st->from == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT));
+  page_printf (pg, 10, FALSE, 0, "%s", st->summary ? st->summary : "");
+  if (st->story && *st->story)
+    page_printf (pg, 10, FALSE, 0, "%s", st->story);
+  if (st->fault)
+    page_printf (pg, 10, FALSE, 0, "Changed on the way: %s", st->fault);
+  if (st->certificate_check)
+    page_printf (pg, 10, FALSE, 0, "%s", st->certificate_check);
+  if (st->check)
+    page_printf (pg, 10, FALSE, 0, "%s", st->check);
+  if (st->delivered && !st->accepted)
+    page_printf (pg, 10, FALSE, 0, "The %s had already stopped and did not read it.",
+                 hl_side_name (st->from == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT));
+  page_secrets (pg, st, HL_SIDE_CLIENT, &full);
+  page_secrets (pg, st, HL_SIDE_SERVER, &full);
+  if (!full)
+    full = !page_printf (pg, 10, TRUE, 0, "Fields (%s bytes)",
+                         st->encrypted ? "decrypted" : "as sent");
+  left = page_fields (pg, st->fields, 0, &full);
+  if (left) {
+    /* The page is full: say where the rest is rather than spill onto another page. */
+    pg->y = MIN (pg->y, PAGE_H - PAGE_MARGIN - 12);
+    page_printf (pg, 8, FALSE, 0,
+                 "\u2026 and %u more rows: the HTML handout and the JSON transcript have them all.",
+                 left);
+  }
+}
+
+gboolean
+hl_ladder_export_pdf (HlRun *run, const HlLadderOptions *options, const char *path, GError **error)
+{
+  GByteArray *out = g_byte_array_new ();
+  cairo_surface_t *surface
+      = cairo_pdf_surface_create_for_stream (append_to_array, out, PAGE_W, PAGE_H);
+  const HlScenario *s = hl_run_get_scenario (run);
+  guint n = MIN (options->upto, hl_run_get_n_steps (run));
+  Page pg = { cairo_create (surface), NULL, PAGE_MARGIN };
+  cairo_status_t status;
+  g_autoptr (GBytes) bytes = NULL;
+  pg.text = pango_cairo_create_layout (pg.cr);
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, s->title ? s->title : "");
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Handshake Lab");
+  {
+    /* Title page: what the lesson is, how it ended, the whole diagram. */
+    HlLadderOptions o = *options;
+    g_autoptr (HlLadderLayout) layout = NULL;
+    o.current = 0;
+    o.selected = 0;
+    o.upto = n;
+    layout = hl_ladder_layout_new (run, &o);
+    page_printf (&pg, 20, TRUE, 0, "%s", s->title ? s->title : "");
+    if (s->description && *s->description)
+      page_printf (&pg, 10, FALSE, 0, "%s", s->description);
+    page_printf (&pg, 9, FALSE, 0, "Seed %s \u00b7 clock %s \u00b7 %u steps", s->seed, s->time_text,
+                 n);
+    pg.y += 6;
+    page_diagram (&pg, layout, 0, hl_ladder_layout_get_height (layout),
+                  PAGE_H - PAGE_MARGIN - pg.y);
+  }
+  for (guint i = 1; i <= n; i++) {
+    cairo_show_page (pg.cr);
+    pg.y = PAGE_MARGIN;
+    pdf_step_page (&pg, run, options, i);
+  }
+  g_object_unref (pg.text);
+  cairo_destroy (pg.cr);
+  cairo_surface_finish (surface);
+  status = cairo_surface_status (surface);
+  cairo_surface_destroy (surface);
+  bytes = g_byte_array_free_to_bytes (out);
+  if (!check_cairo (status, "PDF", error))
+    return FALSE;
+  return write_bytes (path, bytes, error);
+}

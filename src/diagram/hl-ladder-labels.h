@@ -1,0 +1,28 @@
+/* hl-ladder-labels.h: what the diagram writes, from the run's own data.
+ *
+ * Each function returns Pango markup (escaped), newly allocated. Short hex
+ * shows the first and last bytes; the full values are in the window and the
+ * handouts.
+ */
+#pragma once
+
+#include "hl-run.h"
+
+G_BEGIN_DECLS
+
+/* "0303ab…9f1c" */
+char *hl_ladder_short_hex (GBytes *value);
+/* The arrow's essential content: offered suites, chosen suite, subject... */
+char *hl_ladder_describe_step (HlRun *run, const HlStep *step);
+/* What a side newly holds after a step (secrets and verdict); NULL when nothing. */
+char *hl_ladder_describe_learned (HlRun *run, const HlStep *step, HlSide side);
+/* The timeline's title: role and what it holds. */
+char *hl_ladder_describe_side (HlRun *run, HlSide side);
+/* How a side ended a connection. */
+char *hl_ladder_describe_end (const HlConnection *connection, HlSide side, gboolean *ok);
+
+/* The phases of the classic story a step belongs to; -1: stays in the current one. */
+int hl_ladder_phase_of (const HlStep *step);
+const char *hl_ladder_phase_name (int phase);
+
+G_END_DECLS

@@ -1,0 +1,400 @@
+/* hl-ladder-layout.c: rows stacked top to bottom, columns side by side.
+ *
+ * The canvas is cut into three columns: the client's notes, the arrows between
+ * the two timelines, the server's notes. Each step owns one row, as tall as the
+ * tallest of its label + arrow + detail and its two notes; phase bands and
+ * connection headings get rows of their own. Text wraps inside its column, so
+ * no two boxes can overlap and none can leave the canvas.
+ */
+#include "hl-ladder-layout.h"
+
+#include <math.h>
+#include <pango/pangocairo.h>
+#include <string.h>
+
+#include "hl-ladder-labels.h"
+#include "hl-tables.h"
+
+#define DEFAULT_WIDTH 1280.0
+#define MIN_WIDTH 900.0
+#define MARGIN 24.0
+#define NOTE_WIDTH 270.0
+#define GAP 20.0
+
+/* Sizes in pixels at scale 1; --scale and the window's zoom scale the whole canvas. */
+static const struct {
+  double size;
+  gboolean bold;
+  gboolean mono;
+} text_style[] = {
+  [HL_LADDER_TEXT_TITLE] = { 22, TRUE, FALSE },
+  [HL_LADDER_TEXT_SUBTITLE] = { 14, FALSE, FALSE },
+  [HL_LADDER_TEXT_HEADER] = { 14, FALSE, FALSE },
+  [HL_LADDER_TEXT_PHASE] = { 13, TRUE, FALSE },
+  [HL_LADDER_TEXT_CONNECTION] = { 16, TRUE, FALSE },
+  [HL_LADDER_TEXT_LABEL] = { 15, TRUE, FALSE },
+  [HL_LADDER_TEXT_DETAIL] = { 13, FALSE, FALSE },
+  [HL_LADDER_TEXT_NOTE] = { 12, FALSE, FALSE },
+  [HL_LADDER_TEXT_END] = { 13, TRUE, FALSE },
+};
+
+struct _HlLadderLayout {
+  double width, height;
+  double side_x[2];
+  double line_top, line_bottom;
+  HlLadderTheme theme;
+  PangoContext *context;
+  GArray *texts;  /* HlLadderText */
+  GArray *arrows; /* HlLadderArrow */
+  GArray *bands;  /* HlLadderBand */
+};
+
+static PangoContext *
+new_context (void)
+{
+  PangoFontMap *map = pango_cairo_font_map_get_default ();
+  PangoContext *context = pango_font_map_create_context (map);
+  cairo_font_options_t *options = cairo_font_options_create ();
+  /* No hinting and no hinted metrics: the same geometry at every scale and on every surface. */
+  cairo_font_options_set_antialias (options, CAIRO_ANTIALIAS_GRAY);
+  cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
+  cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
+  pango_cairo_context_set_font_options (context, options);
+  pango_cairo_context_set_resolution (context, 96);
+  cairo_font_options_destroy (options);
+  return context;
+}
+
+/* Adds a text box at (x, y), wrapped to width and aligned in it; returns its height. */
+static double
+add_text (HlLadderLayout *l, HlLadderTextKind kind, HlLadderTone tone, guint step,
+          const char *markup, double x, double y, double width, PangoAlignment align)
+{
+  HlLadderText t = { kind, tone, { x, y, width, 0 }, step, pango_layout_new (l->context) };
+  PangoFontDescription *desc = pango_font_description_new ();
+  PangoRectangle logical;
+  pango_font_description_set_family (desc,
+                                     text_style[kind].mono ? HL_LADDER_MONO_FONT : HL_LADDER_FONT);
+  pango_font_description_set_absolute_size (desc, text_style[kind].size * PANGO_SCALE);
+  pango_font_description_set_weight (desc, text_style[kind].bold ? PANGO_WEIGHT_BOLD
+                                                                 : PANGO_WEIGHT_NORMAL);
+  pango_layout_set_font_description (t.layout, desc);
+  pango_font_description_free (desc);
+  pango_layout_set_width (t.layout, (int)(width * PANGO_SCALE));
+  pango_layout_set_wrap (t.layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_alignment (t.layout, align);
+  pango_layout_set_markup (t.layout, markup, -1);
+  pango_layout_get_pixel_extents (t.layout, NULL, &logical);
+  /* The box is the ink the text really takes: where it sits inside the wrap width. */
+  t.rect.x = x + logical.x;
+  t.rect.width = MIN (logical.width, width);
+  t.rect.height = logical.height;
+  g_array_append_val (l->texts, t);
+  return logical.height;
+}
+
+static void
+add_band (HlLadderLayout *l, double top, double bottom)
+{
+  HlLadderBand b = { { MARGIN / 2, top, l->width - MARGIN, bottom - top }, l->bands->len % 2 };
+  g_array_append_val (l->bands, b);
+}
+
+static gboolean
+step_is_alert (const HlStep *st)
+{
+  return strcmp (st->message, "Alert") == 0
+         && !(st->summary && strstr (st->summary, "close_notify"));
+}
+
+/* The run's header: title and what was negotiated. */
+static double
+lay_out_title (HlLadderLayout *l, HlRun *run, double y)
+{
+  const HlScenario *s = hl_run_get_scenario (run);
+  guint nc = hl_run_get_n_connections (run);
+  const HlConnection *c = nc ? hl_run_get_connection (run, nc - 1) : NULL;
+  g_autofree char *title = g_markup_escape_text (s->title ? s->title : "", -1);
+  GString *sub = g_string_new (NULL);
+  double w = l->width - 2 * MARGIN;
+  y += add_text (l, HL_LADDER_TEXT_TITLE, HL_LADDER_TONE_NORMAL, 0, title, MARGIN, y, w,
+                 PANGO_ALIGN_LEFT)
+       + 4;
+  if (c && hl_run_is_finished (run)) {
+    const char *version = c->version ? hl_version_long_name (c->version) : NULL;
+    g_autofree char *suite = c->suite ? hl_describe_suite_id (c->suite) : NULL;
+    char *line = g_markup_printf_escaped (
+        "%s%s%s%s%s \u00b7 %s", version ? version : "no version agreed", suite ? " \u00b7 " : "",
+        suite ? suite : "", c->curve > 0 ? " \u00b7 " : "",
+        c->curve > 0 ? hl_curve_name (c->curve) : "",
+        c->success ? "handshake succeeded" : "handshake failed");
+    g_string_append (sub, line);
+    g_free (line);
+  } else {
+    g_string_append (sub, "Run in progress");
+  }
+  y += add_text (l, HL_LADDER_TEXT_SUBTITLE, HL_LADDER_TONE_DIM, 0, sub->str, MARGIN, y, w,
+                 PANGO_ALIGN_LEFT)
+       + 16;
+  g_string_free (sub, TRUE);
+  return y;
+}
+
+static double
+lay_out_headers (HlLadderLayout *l, HlRun *run, double y)
+{
+  double mid = (l->side_x[0] + l->side_x[1]) / 2;
+  double h = 0;
+  for (int s = 0; s < 2; s++) {
+    g_autofree char *text = hl_ladder_describe_side (run, s);
+    double x = s == 0 ? MARGIN : mid + GAP / 2;
+    double w = s == 0 ? mid - GAP / 2 - MARGIN : l->width - MARGIN - x;
+    h = MAX (h, add_text (l, HL_LADDER_TEXT_HEADER,
+                          s == 0 ? HL_LADDER_TONE_CLIENT : HL_LADDER_TONE_SERVER, 0, text, x, y, w,
+                          s == 0 ? PANGO_ALIGN_LEFT : PANGO_ALIGN_RIGHT));
+  }
+  return y + h + 14;
+}
+
+static double
+lay_out_end (HlLadderLayout *l, const HlConnection *c, double y)
+{
+  double mid = (l->side_x[0] + l->side_x[1]) / 2;
+  double h = 0;
+  for (int s = 0; s < 2; s++) {
+    gboolean ok;
+    g_autofree char *text = hl_ladder_describe_end (c, s, &ok);
+    double x = s == 0 ? MARGIN : mid + GAP / 2;
+    double w = s == 0 ? mid - GAP / 2 - MARGIN : l->width - MARGIN - x;
+    h = MAX (h, add_text (l, HL_LADDER_TEXT_END, ok ? HL_LADDER_TONE_OK : HL_LADDER_TONE_ALERT, 0,
+                          text, x, y, w, s == 0 ? PANGO_ALIGN_LEFT : PANGO_ALIGN_RIGHT));
+  }
+  return y + h + 10;
+}
+
+static double
+lay_out_step (HlLadderLayout *l, HlRun *run, const HlStep *st, const HlLadderOptions *o, double top)
+{
+  HlLadderArrow a = { 0 };
+  double span_l = l->side_x[0] + GAP, span_w = l->side_x[1] - l->side_x[0] - 2 * GAP;
+  double y = top + 8, bottom;
+  g_autofree char *name = NULL;
+  g_autofree char *detail = hl_ladder_describe_step (run, st);
+  HlSide to = st->from == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT;
+  HlLadderTone tone = st->from == HL_SIDE_CLIENT ? HL_LADDER_TONE_CLIENT : HL_LADDER_TONE_SERVER;
+  a.step = st->index;
+  a.from = st->from;
+  a.encrypted = st->encrypted;
+  a.alert = step_is_alert (st);
+  a.dropped = !st->delivered;
+  a.unread = st->delivered && !st->accepted;
+  a.tampered = st->fault != NULL;
+  a.mismatch = st->check && g_str_has_prefix (st->check, "MISMATCH");
+  a.current = o->current == st->index;
+  a.selected = o->selected == st->index;
+  name = g_markup_printf_escaped ("%u. %s%s", st->index, st->message,
+                                  st->encrypted ? " (encrypted)" : "");
+  y += add_text (l, HL_LADDER_TEXT_LABEL, a.alert ? HL_LADDER_TONE_ALERT : tone, st->index, name,
+                 span_l, y, span_w, PANGO_ALIGN_CENTER);
+  a.y = y + 9;
+  y = a.y + 9;
+  if (detail && *detail)
+    y += add_text (l, HL_LADDER_TEXT_DETAIL,
+                   a.alert || a.mismatch || a.dropped || a.unread ? HL_LADDER_TONE_ALERT
+                   : a.tampered                                   ? HL_LADDER_TONE_WARNING
+                                                                  : HL_LADDER_TONE_NORMAL,
+                   st->index, detail, span_l, y, span_w, PANGO_ALIGN_CENTER);
+  bottom = y;
+  for (int s = 0; s < 2; s++) {
+    g_autofree char *note = hl_ladder_describe_learned (run, st, s);
+    double x = s == 0 ? MARGIN : l->side_x[1] + GAP;
+    double w = s == 0 ? l->side_x[0] - GAP - MARGIN : l->width - MARGIN - x;
+    if (note)
+      bottom = MAX (bottom, top + 8
+                                + add_text (l, HL_LADDER_TEXT_NOTE,
+                                            s == 0 ? HL_LADDER_TONE_CLIENT : HL_LADDER_TONE_SERVER,
+                                            st->index, note, x, top + 8, w,
+                                            s == 0 ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT));
+  }
+  a.x_from = l->side_x[st->from];
+  a.x_to = l->side_x[to];
+  if (a.dropped)
+    a.x_to = (l->side_x[0] + l->side_x[1]) / 2;
+  else if (a.unread)
+    a.x_to = l->side_x[to] + (to == HL_SIDE_SERVER ? -36 : 36);
+  a.row = (HlLadderRect){ MARGIN / 2, top, l->width - MARGIN, bottom + 8 - top };
+  g_array_append_val (l->arrows, a);
+  return bottom + 8;
+}
+
+HlLadderLayout *
+hl_ladder_layout_new (HlRun *run, const HlLadderOptions *o)
+{
+  HlLadderLayout *l = g_new0 (HlLadderLayout, 1);
+  guint n = hl_run_get_n_steps (run), upto = MIN (o->upto, n);
+  int phase = -1;
+  guint connection = 1;
+  double y = MARGIN, band_top = -1;
+  l->width = MAX (o->width > 0 ? o->width : DEFAULT_WIDTH, MIN_WIDTH);
+  l->theme = o->theme;
+  l->context = new_context ();
+  l->texts = g_array_new (FALSE, TRUE, sizeof (HlLadderText));
+  l->arrows = g_array_new (FALSE, TRUE, sizeof (HlLadderArrow));
+  l->bands = g_array_new (FALSE, TRUE, sizeof (HlLadderBand));
+  l->side_x[HL_SIDE_CLIENT] = MARGIN + NOTE_WIDTH + GAP;
+  l->side_x[HL_SIDE_SERVER] = l->width - MARGIN - NOTE_WIDTH - GAP;
+
+  y = lay_out_title (l, run, y);
+  y = lay_out_headers (l, run, y);
+  l->line_top = y;
+  for (guint i = 0; i < upto; i++) {
+    const HlStep *st = hl_run_get_step (run, i);
+    int p = hl_ladder_phase_of (st);
+    if (st->connection != connection) {
+      /* The connection before has ended: say how, then head the next one. */
+      if (band_top >= 0)
+        add_band (l, band_top, y);
+      y = lay_out_end (l, hl_run_get_connection (run, connection - 1), y + 6);
+      connection = st->connection;
+      {
+        const HlConnection *c = hl_run_get_connection (run, connection - 1);
+        g_autofree char *text = g_markup_printf_escaped (
+            "Connection %u%s", connection,
+            c && c->resumed ? ": resumed. No certificate and no key exchange: the old master "
+                              "secret is reused with two new randoms."
+                            : ": a full handshake.");
+        y += add_text (l, HL_LADDER_TEXT_CONNECTION, HL_LADDER_TONE_NORMAL, 0, text, MARGIN, y + 10,
+                       l->width - 2 * MARGIN, PANGO_ALIGN_CENTER)
+             + 20;
+      }
+      band_top = -1;
+      phase = -1;
+    }
+    if (p >= 0 && p != phase) {
+      if (band_top >= 0)
+        add_band (l, band_top, y);
+      band_top = y;
+      phase = p;
+      y += add_text (l, HL_LADDER_TEXT_PHASE, HL_LADDER_TONE_DIM, 0, hl_ladder_phase_name (p),
+                     MARGIN, y + 6, l->width - 2 * MARGIN, PANGO_ALIGN_LEFT)
+           + 8;
+    } else if (band_top < 0) {
+      band_top = y;
+    }
+    y = lay_out_step (l, run, st, o, y);
+  }
+  if (band_top >= 0)
+    add_band (l, band_top, y);
+  /* How the last drawn connection ended, once it has. */
+  if (upto > 0 && upto == n && hl_run_is_finished (run))
+    y = lay_out_end (l, hl_run_get_connection (run, connection - 1), y + 6);
+  l->line_bottom = y;
+  l->height = ceil (y + MARGIN);
+  return l;
+}
+
+void
+hl_ladder_layout_free (HlLadderLayout *l)
+{
+  if (!l)
+    return;
+  for (guint i = 0; i < l->texts->len; i++)
+    g_object_unref (g_array_index (l->texts, HlLadderText, i).layout);
+  g_array_unref (l->texts);
+  g_array_unref (l->arrows);
+  g_array_unref (l->bands);
+  g_object_unref (l->context);
+  g_free (l);
+}
+
+double
+hl_ladder_layout_get_width (const HlLadderLayout *l)
+{
+  return l->width;
+}
+
+double
+hl_ladder_layout_get_height (const HlLadderLayout *l)
+{
+  return l->height;
+}
+
+HlLadderTheme
+hl_ladder_layout_get_theme (const HlLadderLayout *l)
+{
+  return l->theme;
+}
+
+double
+hl_ladder_layout_get_side_x (const HlLadderLayout *l, HlSide side)
+{
+  return l->side_x[side];
+}
+
+void
+hl_ladder_layout_get_line_span (const HlLadderLayout *l, double *top, double *bottom)
+{
+  *top = l->line_top;
+  *bottom = l->line_bottom;
+}
+
+guint
+hl_ladder_layout_get_n_texts (const HlLadderLayout *l)
+{
+  return l->texts->len;
+}
+
+const HlLadderText *
+hl_ladder_layout_get_text (const HlLadderLayout *l, guint i)
+{
+  return i < l->texts->len ? &g_array_index (l->texts, HlLadderText, i) : NULL;
+}
+
+guint
+hl_ladder_layout_get_n_arrows (const HlLadderLayout *l)
+{
+  return l->arrows->len;
+}
+
+const HlLadderArrow *
+hl_ladder_layout_get_arrow (const HlLadderLayout *l, guint i)
+{
+  return i < l->arrows->len ? &g_array_index (l->arrows, HlLadderArrow, i) : NULL;
+}
+
+guint
+hl_ladder_layout_get_n_bands (const HlLadderLayout *l)
+{
+  return l->bands->len;
+}
+
+const HlLadderBand *
+hl_ladder_layout_get_band (const HlLadderLayout *l, guint i)
+{
+  return i < l->bands->len ? &g_array_index (l->bands, HlLadderBand, i) : NULL;
+}
+
+guint
+hl_ladder_layout_step_at (const HlLadderLayout *l, double x, double y)
+{
+  for (guint i = 0; i < l->arrows->len; i++) {
+    const HlLadderArrow *a = &g_array_index (l->arrows, HlLadderArrow, i);
+    if (x >= a->row.x && x < a->row.x + a->row.width && y >= a->row.y
+        && y < a->row.y + a->row.height)
+      return a->step;
+  }
+  return 0;
+}
+
+gboolean
+hl_ladder_layout_get_step_rect (const HlLadderLayout *l, guint n, HlLadderRect *rect)
+{
+  for (guint i = 0; i < l->arrows->len; i++) {
+    const HlLadderArrow *a = &g_array_index (l->arrows, HlLadderArrow, i);
+    if (a->step == n) {
+      *rect = a->row;
+      return TRUE;
+    }
+  }
+  return FALSE;
+}

@@ -1,0 +1,182 @@
+/* hl-ladder-paint.c: draws a layout's boxes; it decides nothing about where. */
+#include "hl-ladder-paint.h"
+
+#include <math.h>
+#include <pango/pangocairo.h>
+
+static void
+set_rgb (cairo_t *cr, HlRgb c)
+{
+  cairo_set_source_rgb (cr, c.r, c.g, c.b);
+}
+
+static HlRgb
+tone_color (const HlLadderPalette *p, HlLadderTone tone)
+{
+  switch (tone) {
+  case HL_LADDER_TONE_CLIENT:
+    return p->client;
+  case HL_LADDER_TONE_SERVER:
+    return p->server;
+  case HL_LADDER_TONE_ALERT:
+    return p->alert;
+  case HL_LADDER_TONE_WARNING:
+    return p->warning;
+  case HL_LADDER_TONE_OK:
+    return p->ok;
+  case HL_LADDER_TONE_DIM:
+    return p->dim_text;
+  default:
+    return p->text;
+  }
+}
+
+static void
+rounded_rect (cairo_t *cr, HlLadderRect r, double radius)
+{
+  cairo_new_sub_path (cr);
+  cairo_arc (cr, r.x + r.width - radius, r.y + radius, radius, -G_PI / 2, 0);
+  cairo_arc (cr, r.x + r.width - radius, r.y + r.height - radius, radius, 0, G_PI / 2);
+  cairo_arc (cr, r.x + radius, r.y + r.height - radius, radius, G_PI / 2, G_PI);
+  cairo_arc (cr, r.x + radius, r.y + radius, radius, G_PI, 3 * G_PI / 2);
+  cairo_close_path (cr);
+}
+
+/* A padlock: encrypted records carry one, so they differ by shape, not colour alone. */
+static void
+draw_lock (cairo_t *cr, double x, double y)
+{
+  cairo_save (cr);
+  cairo_set_line_width (cr, 1.6);
+  cairo_new_sub_path (cr);
+  cairo_arc (cr, x, y - 4, 3.5, G_PI, 0);
+  cairo_stroke (cr);
+  cairo_rectangle (cr, x - 5.5, y - 4, 11, 8.5);
+  cairo_fill (cr);
+  cairo_restore (cr);
+}
+
+/* A warning triangle for alerts. */
+static void
+draw_triangle (cairo_t *cr, double x, double y)
+{
+  cairo_move_to (cr, x, y - 7);
+  cairo_line_to (cr, x + 7, y + 5);
+  cairo_line_to (cr, x - 7, y + 5);
+  cairo_close_path (cr);
+  cairo_fill (cr);
+}
+
+static void
+draw_arrow (cairo_t *cr, const HlLadderPalette *p, const HlLadderArrow *a)
+{
+  HlRgb color = a->alert ? p->alert : a->from == HL_SIDE_CLIENT ? p->client : p->server;
+  double dir = a->x_to > a->x_from ? 1 : -1;
+  double head = 12;
+  cairo_save (cr);
+  set_rgb (cr, color);
+  cairo_set_line_width (cr, a->encrypted ? 3.5 : 1.8);
+  if (a->tampered) {
+    /* A changed message is drawn as a zigzag in its middle third. */
+    double x0 = a->x_from, x1 = a->x_to;
+    double third = (x1 - x0) / 3;
+    cairo_move_to (cr, x0, a->y);
+    cairo_line_to (cr, x0 + third, a->y);
+    for (int i = 0; i < 6; i++)
+      cairo_line_to (cr, x0 + third + third * (i + 1) / 6.0, a->y + (i % 2 ? 5 : -5));
+    cairo_line_to (cr, x1 - dir * head, a->y);
+  } else {
+    cairo_move_to (cr, a->x_from, a->y);
+    cairo_line_to (cr, a->x_to - (a->dropped ? 0 : dir * head), a->y);
+  }
+  if (a->dropped) {
+    double dashes[] = { 6, 5 };
+    cairo_set_dash (cr, dashes, 2, 0);
+  }
+  cairo_stroke (cr);
+  cairo_set_dash (cr, NULL, 0, 0);
+  if (a->dropped) {
+    /* A cross where the message was lost. */
+    cairo_set_line_width (cr, 3);
+    set_rgb (cr, p->alert);
+    cairo_move_to (cr, a->x_to - 8, a->y - 8);
+    cairo_line_to (cr, a->x_to + 8, a->y + 8);
+    cairo_move_to (cr, a->x_to - 8, a->y + 8);
+    cairo_line_to (cr, a->x_to + 8, a->y - 8);
+    cairo_stroke (cr);
+  } else {
+    cairo_move_to (cr, a->x_to, a->y);
+    cairo_line_to (cr, a->x_to - dir * head, a->y - 6);
+    cairo_line_to (cr, a->x_to - dir * head, a->y + 6);
+    cairo_close_path (cr);
+    cairo_fill (cr);
+    if (a->unread) {
+      /* Stopped short of a receiver that no longer reads. */
+      cairo_set_line_width (cr, 3);
+      cairo_move_to (cr, a->x_to + dir * 4, a->y - 10);
+      cairo_line_to (cr, a->x_to + dir * 4, a->y + 10);
+      cairo_stroke (cr);
+    }
+  }
+  if (a->encrypted)
+    draw_lock (cr, a->x_from + dir * 22, a->y - 1);
+  if (a->alert)
+    draw_triangle (cr, a->x_from + dir * (a->encrypted ? 42 : 22), a->y - 1);
+  cairo_restore (cr);
+}
+
+void
+hl_ladder_paint (const HlLadderLayout *layout, cairo_t *cr)
+{
+  const HlLadderPalette *p = hl_ladder_palette (hl_ladder_layout_get_theme (layout));
+  double top, bottom;
+  cairo_save (cr);
+  set_rgb (cr, p->background);
+  cairo_rectangle (cr, 0, 0, hl_ladder_layout_get_width (layout),
+                   hl_ladder_layout_get_height (layout));
+  cairo_fill (cr);
+
+  for (guint i = 0; i < hl_ladder_layout_get_n_bands (layout); i++) {
+    const HlLadderBand *b = hl_ladder_layout_get_band (layout, i);
+    set_rgb (cr, p->band[b->index]);
+    rounded_rect (cr, b->rect, 6);
+    cairo_fill (cr);
+  }
+  for (guint i = 0; i < hl_ladder_layout_get_n_arrows (layout); i++) {
+    const HlLadderArrow *a = hl_ladder_layout_get_arrow (layout, i);
+    if (a->current || a->selected) {
+      set_rgb (cr, a->selected ? p->selected : p->current);
+      rounded_rect (cr, a->row, 6);
+      cairo_fill (cr);
+      if (a->selected && a->current) {
+        set_rgb (cr, p->client);
+        cairo_set_line_width (cr, 2);
+        rounded_rect (cr, a->row, 6);
+        cairo_stroke (cr);
+      }
+    }
+  }
+
+  hl_ladder_layout_get_line_span (layout, &top, &bottom);
+  cairo_set_line_width (cr, 3);
+  for (int s = 0; s < 2; s++) {
+    double x = hl_ladder_layout_get_side_x (layout, s);
+    set_rgb (cr, s == HL_SIDE_CLIENT ? p->client : p->server);
+    cairo_move_to (cr, x, top);
+    cairo_line_to (cr, x, bottom);
+    cairo_stroke (cr);
+  }
+
+  for (guint i = 0; i < hl_ladder_layout_get_n_arrows (layout); i++)
+    draw_arrow (cr, p, hl_ladder_layout_get_arrow (layout, i));
+
+  for (guint i = 0; i < hl_ladder_layout_get_n_texts (layout); i++) {
+    const HlLadderText *t = hl_ladder_layout_get_text (layout, i);
+    PangoRectangle logical;
+    pango_layout_get_pixel_extents (t->layout, NULL, &logical);
+    set_rgb (cr, tone_color (p, t->tone));
+    cairo_move_to (cr, t->rect.x - logical.x, t->rect.y);
+    pango_cairo_show_layout (cr, t->layout);
+  }
+  cairo_restore (cr);
+}
