@@ -1,7 +1,272 @@
+/* hl-handout-html.c: one self-contained HTML file for a course page.
+ *
+ * The diagram is inline SVG drawn by hl_ladder_paint; over each step's row lies
+ * a button. The run's data (explanations, field trees, bytes, secrets) is
+ * embedded as JSON and a small script shows the selected step. Nothing is
+ * fetched: the file works offline, opened from disk.
+ */
 #include "hl-ladder-export.h"
+
+#include <string.h>
+
+#include "hl-decode.h"
+#include "hl-ladder-labels.h"
+#include "hl-transcript.h"
+
+/* A JSON string; "</" is escaped too, so no value can close the script element. */
+static void
+json_string (GString *out, const char *s)
+{
+  g_string_append_c (out, '"');
+  for (const char *p = s ? s : ""; *p; p++) {
+    guchar c = (guchar)*p;
+    if (c == '"' || c == '\\')
+      g_string_append_printf (out, "\\%c", c);
+    else if (c == '/' && p > s && p[-1] == '<')
+      g_string_append (out, "\\/");
+    else if (c < 0x20)
+      g_string_append_printf (out, "\\u%04x", c);
+    else
+      g_string_append_c (out, c);
+  }
+  g_string_append_c (out, '"');
+}
+
+static void
+json_fields (GString *out, const GPtrArray *fields)
+{
+  g_string_append_c (out, '[');
+  for (guint i = 0; fields && i < fields->len; i++) {
+    const HlField *f = g_ptr_array_index (fields, i);
+    if (i)
+      g_string_append_c (out, ',');
+    g_string_append (out, "{\"n\":");
+    json_string (out, f->name);
+    g_string_append (out, ",\"v\":");
+    json_string (out, f->value);
+    g_string_append (out, ",\"e\":");
+    json_string (out, f->explanation);
+    g_string_append_printf (out, ",\"o\":%zu,\"l\":%zu,\"c\":", f->offset, f->length);
+    json_fields (out, f->children);
+    g_string_append_c (out, '}');
+  }
+  g_string_append_c (out, ']');
+}
+
+static void
+json_hex (GString *out, GBytes *bytes)
+{
+  g_autofree char *hex = hl_hex_bytes (bytes);
+  json_string (out, hex);
+}
+
+static void
+json_secrets (GString *out, const HlStep *st, HlSide side)
+{
+  const GPtrArray *secrets = st->after[side].secrets;
+  g_string_append_c (out, '[');
+  for (guint i = 0; secrets && i < secrets->len; i++) {
+    const HlSecret *s = g_ptr_array_index (secrets, i);
+    if (i)
+      g_string_append_c (out, ',');
+    g_string_append (out, "{\"k\":");
+    json_string (out, s->key);
+    g_string_append (out, ",\"n\":");
+    json_string (out, s->name);
+    g_string_append (out, ",\"f\":");
+    json_string (out, s->formula);
+    g_string_append (out, ",\"v\":");
+    json_hex (out, s->value);
+    g_string_append_printf (out, ",\"at\":%u}", s->learned_at);
+  }
+  g_string_append_c (out, ']');
+}
+
+static void
+json_step (GString *out, HlRun *run, const HlStep *st, guint n_steps)
+{
+  HlSide to = st->from == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT;
+  g_autofree char *title
+      = g_strdup_printf ("Step %u of %u: %s, %s to %s", st->index, n_steps, st->message,
+                         hl_side_name (st->from), hl_side_name (to));
+  g_autoptr (GString) notes = g_string_new (NULL);
+  if (st->fault)
+    g_string_append_printf (notes, "Changed on the way: %s\n", st->fault);
+  if (st->certificate_check)
+    g_string_append_printf (notes, "%s\n", st->certificate_check);
+  if (st->check)
+    g_string_append_printf (notes, "%s\n", st->check);
+  if (st->delivered && !st->accepted)
+    g_string_append_printf (notes, "The %s had already stopped and did not read it.\n",
+                            hl_side_name (to));
+  g_string_append (out, "{\"title\":");
+  json_string (out, title);
+  g_string_append (out, ",\"summary\":");
+  json_string (out, st->summary);
+  g_string_append (out, ",\"story\":");
+  json_string (out, st->story);
+  g_string_append (out, ",\"notes\":");
+  json_string (out, notes->str);
+  g_string_append (out, ",\"bytes_label\":");
+  json_string (out, st->encrypted && st->plaintext ? "Decrypted message" : "Message as sent");
+  g_string_append (out, ",\"bytes\":");
+  json_hex (out, st->encrypted && st->plaintext ? st->plaintext : st->wire);
+  g_string_append (out, ",\"fields\":");
+  json_fields (out, st->fields);
+  g_string_append (out, ",\"records\":");
+  json_hex (out, st->record_wire);
+  g_string_append (out, ",\"record_fields\":");
+  json_fields (out, st->record_fields);
+  g_string_append (out, ",\"client\":");
+  json_secrets (out, st, HL_SIDE_CLIENT);
+  g_string_append (out, ",\"server\":");
+  json_secrets (out, st, HL_SIDE_SERVER);
+  g_string_append_c (out, '}');
+  (void)run;
+}
+
+static const char style[]
+    = "body{font-family:'DejaVu Sans',sans-serif;margin:0;color:#1d1d1d;background:#fff}"
+      "header{padding:12px 20px;border-bottom:1px solid #ddd}h1{font-size:1.4em;margin:0 0 4px}"
+      "main{display:flex;align-items:flex-start}"
+      "#diagram{flex:3;padding:10px;min-width:0}"
+      ".ladder{position:relative}.ladder svg{width:100%;height:auto;display:block}"
+      ".hit{position:absolute;left:0;width:100%;background:transparent;border:0;cursor:pointer;"
+      "padding:0}"
+      ".hit:hover{outline:2px solid #1a5fb4}.hit.on{outline:3px solid #1a5fb4;"
+      "background:rgba(26,95,180,.08)}"
+      "#inspector{flex:2;position:sticky;top:0;max-height:100vh;overflow:auto;padding:10px 16px;"
+      "border-left:1px solid #ddd;box-sizing:border-box}"
+      "#inspector h2{font-size:1.15em}#inspector h3{font-size:1em;margin:14px 0 4px}"
+      ".notes{white-space:pre-wrap;color:#5e5c64}"
+      "ul.fields{list-style:none;padding-left:14px;margin:0}ul.fields>li>button{border:0;"
+      "background:none;text-align:left;cursor:pointer;padding:1px 2px;font:inherit}"
+      "ul.fields button.on{background:#fcefb4}.fv{color:#5e5c64}"
+      "pre.hex{font-family:'DejaVu Sans Mono',monospace;font-size:.85em;line-height:1.45}"
+      "pre.hex span.on{background:#fcefb4;outline:1px solid #c59b00}"
+      "table.secrets{border-collapse:collapse;font-size:.85em}table.secrets td{padding:2px 6px;"
+      "vertical-align:top;border-bottom:1px solid #eee}"
+      "table.secrets code{word-break:break-all}.new{color:#26742b;font-weight:bold}"
+      "kbd{border:1px solid #bbb;border-radius:3px;padding:0 4px}";
+
+/* The inspector: shows data.steps[i]; fields highlight their bytes, bytes select their field. */
+static const char script[]
+    = "const data=JSON.parse(document.getElementById('run-data').textContent);\n"
+      "const $=id=>document.getElementById(id);let cur=0;\n"
+      "function el(t,c,x){const e=document.createElement(t);if(c)e.className=c;"
+      "if(x!==undefined)e.textContent=x;return e;}\n"
+      "function hexView(pre,hex,fields){pre.textContent='';const n=hex.length/2;const spans=[];\n"
+      " for(let i=0;i<n;i++){const s=el('span','',hex.substr(2*i,2));s.dataset.i=i;spans.push(s);"
+      "pre.appendChild(s);pre.appendChild(document.createTextNode(i%16==15?'\\n':' '));}\n"
+      " return spans;}\n"
+      "function fieldTree(ul,fields,spans,all){for(const f of fields){const li=el('li');"
+      "const b=el('button');b.appendChild(el('span','fn',f.n+': "
+      "'));b.appendChild(el('span','fv',f.v));"
+      "b.title=f.e;b.onclick=()=>mark(b,f,spans,all);f.btn=b;all.push(f);li.appendChild(b);\n"
+      " if(f.c.length){const "
+      "sub=el('ul','fields');fieldTree(sub,f.c,spans,all);li.appendChild(sub);}"
+      "ul.appendChild(li);}}\n"
+      "function mark(b,f,spans,all){for(const g of all)g.btn.classList.remove('on');"
+      "b.classList.add('on');\n"
+      " spans.forEach((s,i)=>s.classList.toggle('on',i>=f.o&&i<f.o+f.l));$('field-info')."
+      "textContent="
+      "f.n+' \\u2014 bytes '+f.o+' to '+(f.o+f.l-1)+(f.l?'':' (empty)')+'. '+f.e;}\n"
+      "function wire(pre,ul,hex,fields){ul.textContent='';const spans=hexView(pre,hex,fields);"
+      "const all=[];fieldTree(ul,fields,spans,all);\n"
+      " pre.onclick=e=>{const i=+e.target.dataset.i;if(isNaN(i))return;let best=null;"
+      "for(const f of all)if(i>=f.o&&i<f.o+f.l&&(!best||f.l<=best.l))best=f;"
+      "if(best)mark(best.btn,best,spans,all);};}\n"
+      "function secrets(t,list,at){t.textContent='';if(!list.length){const r=t.insertRow();"
+      "r.insertCell().textContent='nothing secret yet';}\n"
+      " for(const s of list){const r=t.insertRow();const a=r.insertCell();a.textContent=s.n;"
+      "if(s.at==at)a.appendChild(el('span','new',' new'));\n"
+      "  const "
+      "c=r.insertCell();c.appendChild(el('code','',s.v));c.appendChild(el('div','fv',s.f));}}\n"
+      "function show(i){if(i<0||i>=data.steps.length)return;cur=i;const s=data.steps[i];\n"
+      " $('step-title').textContent=s.title;$('step-summary').textContent=s.summary;"
+      "$('step-story').textContent=s.story;$('step-notes').textContent=s.notes;\n"
+      " $('bytes-label').textContent=s.bytes_label+' ('+s.bytes.length/2+' bytes)';"
+      "$('field-info').textContent='Click a field to see its bytes, or a byte to find its "
+      "field.';\n"
+      " wire($('hex'),$('fields'),s.bytes,s.fields);wire($('rec-hex'),$('rec-fields'),s.records,"
+      "s.record_fields);\n"
+      " secrets($('client-secrets'),s.client,i+1);secrets($('server-secrets'),s.server,i+1);\n"
+      " document.querySelectorAll('.hit').forEach((b,k)=>{b.classList.toggle('on',k==i);"
+      "b.setAttribute('aria-pressed',k==i);});\n"
+      " history.replaceState(null,'','#step-'+(i+1));}\n"
+      "document.querySelectorAll('.hit').forEach((b,k)=>b.onclick=()=>show(k));\n"
+      "document.addEventListener('keydown',e=>{if(e.target.tagName=='INPUT')return;\n"
+      " if(e.key=='ArrowRight'||e.key=='ArrowDown'||e.key=='j'){show(cur+1);e.preventDefault();}\n"
+      " else "
+      "if(e.key=='ArrowLeft'||e.key=='ArrowUp'||e.key=='k'){show(cur-1);e.preventDefault();}\n"
+      " else if(e.key=='Home'){show(0);e.preventDefault();}else if(e.key=='End'){"
+      "show(data.steps.length-1);e.preventDefault();}});\n"
+      "const m=/^#step-(\\d+)$/.exec(location.hash);show(m?(+m[1])-1:0);\n";
+
 gboolean
 hl_ladder_export_html (HlRun *run, const HlLadderOptions *options, const char *path, GError **error)
 {
-  g_set_error (error, HL_DIAGRAM_ERROR, HL_DIAGRAM_ERROR_DRAW, "not yet");
-  return FALSE;
+  const HlScenario *s = hl_run_get_scenario (run);
+  HlLadderOptions o = *options;
+  g_autoptr (HlLadderLayout) layout = NULL;
+  g_autoptr (GBytes) svg = NULL;
+  g_autoptr (GString) out = g_string_new ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n");
+  g_autofree char *title = g_markup_escape_text (s->title ? s->title : "", -1);
+  g_autofree char *description = g_markup_escape_text (s->description ? s->description : "", -1);
+  guint n = MIN (options->upto, hl_run_get_n_steps (run));
+  const char *svg_text, *svg_start;
+  double height;
+  o.current = 0;
+  o.selected = 0;
+  svg = hl_ladder_render_svg (run, &o, error);
+  if (!svg)
+    return FALSE;
+  layout = hl_ladder_layout_new (run, &o);
+  height = hl_ladder_layout_get_height (layout);
+  g_string_append_printf (out,
+                          "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
+                          "content=\"width=device-width\">\n<meta name=\"generator\" "
+                          "content=\"Handshake Lab\">\n<title>%s</title>\n<style>%s</style>\n"
+                          "</head>\n<body>\n<header><h1>%s</h1><p>%s</p><p>Click a message, or "
+                          "step with <kbd>\u2190</kbd> <kbd>\u2192</kbd>.</p></header>\n<main>\n"
+                          "<section id=\"diagram\"><div class=\"ladder\">\n",
+                          title, style, title, description);
+  /* Cairo's SVG, without its XML declaration, inline. */
+  svg_text = g_bytes_get_data (svg, NULL);
+  svg_start = strstr (svg_text, "<svg");
+  g_string_append_len (out, svg_start ? svg_start : svg_text,
+                       g_bytes_get_size (svg) - (svg_start ? svg_start - svg_text : 0));
+  for (guint i = 1; i <= n; i++) {
+    HlLadderRect r;
+    const HlStep *st = hl_run_get_step (run, i - 1);
+    g_autofree char *label = NULL;
+    if (!hl_ladder_layout_get_step_rect (layout, i, &r))
+      continue;
+    label = g_markup_printf_escaped (
+        "Step %u of %u: %s, %s to %s", i, n, st->message, hl_side_name (st->from),
+        hl_side_name (st->from == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT));
+    g_string_append_printf (out,
+                            "<button class=\"hit\" data-step=\"%u\" aria-label=\"%s\" "
+                            "style=\"top:%.3f%%;height:%.3f%%\"></button>\n",
+                            i, label, 100 * r.y / height, 100 * r.height / height);
+  }
+  g_string_append (out,
+                   "</div></section>\n<aside id=\"inspector\" aria-live=\"polite\">\n"
+                   "<h2 id=\"step-title\"></h2><p id=\"step-summary\"></p><p id=\"step-story\"></p>"
+                   "<p id=\"step-notes\" class=\"notes\"></p>\n"
+                   "<h3>What each side holds after this step</h3>\n"
+                   "<h4>Client</h4><table class=\"secrets\" id=\"client-secrets\"></table>\n"
+                   "<h4>Server</h4><table class=\"secrets\" id=\"server-secrets\"></table>\n"
+                   "<h3 id=\"bytes-label\"></h3><p id=\"field-info\" class=\"notes\"></p>\n"
+                   "<ul class=\"fields\" id=\"fields\"></ul><pre class=\"hex\" id=\"hex\"></pre>\n"
+                   "<h3>The records on the wire</h3><ul class=\"fields\" id=\"rec-fields\"></ul>"
+                   "<pre class=\"hex\" id=\"rec-hex\"></pre>\n</aside>\n</main>\n"
+                   "<script type=\"application/json\" id=\"run-data\">{\"steps\":[");
+  for (guint i = 0; i < n; i++) {
+    if (i)
+      g_string_append (out, ",\n");
+    json_step (out, run, hl_run_get_step (run, i), n);
+  }
+  g_string_append_printf (out, "]}</script>\n<script>\n%s</script>\n</body>\n</html>\n", script);
+  return hl_write_file_atomically (path, out->str, out->len, error);
 }

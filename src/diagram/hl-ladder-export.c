@@ -125,6 +125,7 @@ typedef struct {
   cairo_t *cr;
   PangoLayout *text;
   double y;
+  double limit; /* text stops above this */
 } Page;
 
 /* Writes markup at the page's cursor; FALSE (and nothing drawn) when it would not fit. */
@@ -141,7 +142,7 @@ page_text (Page *pg, const char *markup, double size, gboolean bold, double inde
   pango_layout_set_wrap (pg->text, PANGO_WRAP_WORD_CHAR);
   pango_layout_set_markup (pg->text, markup, -1);
   pango_layout_get_pixel_extents (pg->text, NULL, &logical);
-  if (pg->y + logical.height > PAGE_H - PAGE_MARGIN)
+  if (pg->y + logical.height > pg->limit)
     return FALSE;
   cairo_set_source_rgb (pg->cr, 0.1, 0.1, 0.1);
   cairo_move_to (pg->cr, PAGE_MARGIN + indent, pg->y);
@@ -261,10 +262,12 @@ pdf_step_page (Page *pg, HlRun *run, const HlLadderOptions *options, guint index
   if (!full)
     full = !page_printf (pg, 10, TRUE, 0, "Fields (%s bytes)",
                          st->encrypted ? "decrypted" : "as sent");
+  pg->limit = PAGE_H - PAGE_MARGIN - 16; /* room for the line below */
   left = page_fields (pg, st->fields, 0, &full);
+  pg->limit = PAGE_H - PAGE_MARGIN;
   if (left) {
     /* The page is full: say where the rest is rather than spill onto another page. */
-    pg->y = MIN (pg->y, PAGE_H - PAGE_MARGIN - 12);
+    pg->y = MAX (pg->y, PAGE_H - PAGE_MARGIN - 14);
     page_printf (pg, 8, FALSE, 0,
                  "\u2026 and %u more rows: the HTML handout and the JSON transcript have them all.",
                  left);
@@ -279,7 +282,7 @@ hl_ladder_export_pdf (HlRun *run, const HlLadderOptions *options, const char *pa
       = cairo_pdf_surface_create_for_stream (append_to_array, out, PAGE_W, PAGE_H);
   const HlScenario *s = hl_run_get_scenario (run);
   guint n = MIN (options->upto, hl_run_get_n_steps (run));
-  Page pg = { cairo_create (surface), NULL, PAGE_MARGIN };
+  Page pg = { cairo_create (surface), NULL, PAGE_MARGIN, PAGE_H - PAGE_MARGIN };
   cairo_status_t status;
   g_autoptr (GBytes) bytes = NULL;
   pg.text = pango_cairo_create_layout (pg.cr);
