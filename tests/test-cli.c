@@ -1,5 +1,6 @@
 /* The command line as teachers' scripts use it: outputs, JSON keys, exit statuses. */
 #include <json-glib/json-glib.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hl-test-util.h"
@@ -311,6 +312,136 @@ test_stdout_outputs (void)
   g_assert_cmpint (run_cli (two, &out, &err), ==, 2);
 }
 
+/* Every bundled lesson exports PNG, SVG, PDF and HTML; the PDF has a title page
+ * and one page per step; the PNG repeats byte for byte and --scale sizes it. */
+static int
+count_pdf_pages (const char *path)
+{
+  const char *argv[] = { "pdfinfo", path, NULL };
+  g_autofree char *out = NULL;
+  g_autoptr (GError) error = NULL;
+  int status = 0;
+  const char *line;
+  g_assert_true (g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out,
+                               NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (status, ==, 0);
+  line = strstr (out, "Pages:");
+  g_assert_nonnull (line);
+  return atoi (line + 6);
+}
+
+static void
+test_diagram_exports (void)
+{
+  g_autoptr (GDir) dir = NULL;
+  g_autofree char *scenarios = g_build_filename (HL_SOURCE_DIR, "scenarios", NULL);
+  g_autofree char *tmp = g_dir_make_tmp ("hl-export-XXXXXX", NULL);
+  const char *name;
+  guint n = 0;
+  dir = g_dir_open (scenarios, 0, NULL);
+  while ((name = g_dir_read_name (dir))) {
+    g_autofree char *scenario = g_build_filename (scenarios, name, NULL);
+    g_autofree char *png = g_build_filename (tmp, "d.png", NULL);
+    g_autofree char *svg = g_build_filename (tmp, "d.svg", NULL);
+    g_autofree char *pdf = g_build_filename (tmp, "d.pdf", NULL);
+    g_autofree char *html = g_build_filename (tmp, "d.html", NULL);
+    g_autofree char *json = g_build_filename (tmp, "d.json", NULL);
+    g_autofree char *a_png = g_strconcat ("--png=", png, NULL);
+    g_autofree char *a_svg = g_strconcat ("--svg=", svg, NULL);
+    g_autofree char *a_pdf = g_strconcat ("--pdf=", pdf, NULL);
+    g_autofree char *a_html = g_strconcat ("--html=", html, NULL);
+    g_autofree char *a_json = g_strconcat ("--transcript=", json, NULL);
+    const char *args[] = { "--headless", scenario, a_png, a_svg, a_pdf, a_html, a_json, NULL };
+    g_autofree char *out = NULL, *err = NULL, *text = NULL;
+    g_autoptr (JsonParser) parser = json_parser_new ();
+    guint steps = 0;
+    JsonArray *conns;
+    if (!g_str_has_suffix (name, ".scenario"))
+      continue;
+    g_assert_cmpint (run_cli (args, &out, &err), ==, 0);
+    g_assert_cmpstr (err, ==, "");
+    g_assert_true (json_parser_load_from_file (parser, json, NULL));
+    conns = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                          "connections");
+    for (guint c = 0; c < json_array_get_length (conns); c++)
+      steps += json_array_get_length (
+          json_object_get_array_member (json_array_get_object_element (conns, c), "steps"));
+    g_assert_cmpint (count_pdf_pages (pdf), ==, 1 + (int)steps);
+    g_assert_true (g_file_get_contents (html, &text, NULL, NULL));
+    g_assert_nonnull (strstr (text, "<svg"));
+    g_assert_null (strstr (text, "src=\"http"));
+    g_assert_null (strstr (text, "href=\"http"));
+    g_assert_true (g_file_test (svg, G_FILE_TEST_IS_REGULAR));
+    n++;
+  }
+  g_assert_cmpuint (n, >=, 26);
+}
+
+static void
+test_png_repeats_and_scales (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("hl-png-XXXXXX", NULL);
+  g_autofree char *a = g_build_filename (tmp, "a.png", NULL);
+  g_autofree char *b = g_build_filename (tmp, "b.png", NULL);
+  g_autofree char *arg_a = g_strconcat ("--png=", a, NULL);
+  g_autofree char *arg_b = g_strconcat ("--png=", b, NULL);
+  const char *one[] = { "--headless", arg_a, NULL };
+  const char *two[] = { "--headless", arg_b, "--scale=2", "--step=4", NULL };
+  const char *again[] = { "--headless", arg_b, "--scale=2", "--step=4", NULL };
+  g_autofree char *data_a = NULL, *data_b = NULL, *data_c = NULL;
+  gsize la, lb, lc;
+  g_assert_cmpint (run_cli (one, NULL, NULL), ==, 0);
+  g_assert_cmpint (run_cli (two, NULL, NULL), ==, 0);
+  g_assert_true (g_file_get_contents (b, &data_b, &lb, NULL));
+  g_assert_cmpint (run_cli (again, NULL, NULL), ==, 0);
+  g_assert_true (g_file_get_contents (b, &data_c, &lc, NULL));
+  g_assert_true (lb == lc && memcmp (data_b, data_c, lb) == 0);
+  g_assert_true (g_file_get_contents (a, &data_a, &la, NULL));
+  /* PNG IHDR: width and height, big-endian, at bytes 16 and 20. */
+  {
+    guint32 wa = GUINT32_FROM_BE (*(guint32 *)(data_a + 16));
+    guint32 wb = GUINT32_FROM_BE (*(guint32 *)(data_b + 16));
+    g_assert_cmpuint (wa, ==, 1280);
+    g_assert_cmpuint (wb, ==, 2560);
+  }
+}
+
+/* Export failures: exit 1, the path named, nothing left behind. */
+static void
+test_export_failures (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("hl-fail-XXXXXX", NULL);
+  const char *formats[] = { "png", "svg", "pdf", "html" };
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++) {
+    g_autofree char *missing = g_strdup_printf ("%s/no-such-folder/d.%s", tmp, formats[i]);
+    g_autofree char *a_missing = g_strdup_printf ("--%s=%s", formats[i], missing);
+    g_autofree char *a_folder = g_strdup_printf ("--%s=%s", formats[i], tmp);
+    const char *args1[] = { "--headless", a_missing, NULL };
+    const char *args2[] = { "--headless", a_folder, NULL };
+    g_autofree char *err1 = NULL, *err2 = NULL;
+    g_assert_cmpint (run_cli (args1, NULL, &err1), ==, 1);
+    g_assert_nonnull (strstr (err1, missing));
+    g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+    g_assert_cmpint (run_cli (args2, NULL, &err2), ==, 1);
+    g_assert_nonnull (strstr (err2, tmp));
+  }
+  {
+    g_autoptr (GDir) dir = g_dir_open (tmp, 0, NULL);
+    g_assert_null (g_dir_read_name (dir)); /* no temporary file left */
+  }
+  {
+    const char *past[] = { "--headless", "--png=/tmp/x.png", "--step=999", NULL };
+    const char *zero[] = { "--headless", "--png=/tmp/x.png", "--step=0", NULL };
+    const char *scale[] = { "--headless", "--png=/tmp/x.png", "--scale=0", NULL };
+    g_autofree char *e1 = NULL, *e2 = NULL, *e3 = NULL;
+    g_assert_cmpint (run_cli (past, NULL, &e1), ==, 2);
+    g_assert_nonnull (strstr (e1, "--step=999: this run has"));
+    g_assert_cmpint (run_cli (zero, NULL, &e2), ==, 2);
+    g_assert_cmpint (run_cli (scale, NULL, &e3), ==, 2);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -326,5 +457,8 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/conveniences", test_conveniences);
   g_test_add_func ("/cli/builtin-default", test_builtin_default);
   g_test_add_func ("/cli/stdout-outputs", test_stdout_outputs);
+  g_test_add_func ("/cli/diagram-exports", test_diagram_exports);
+  g_test_add_func ("/cli/png-repeats-and-scales", test_png_repeats_and_scales);
+  g_test_add_func ("/cli/export-failures", test_export_failures);
   return g_test_run ();
 }

@@ -167,8 +167,11 @@ main (int argc, char **argv)
     /* A bare name from --list-scenarios runs the bundled lesson. */
     if (!g_file_test (path, G_FILE_TEST_EXISTS) && !strchr (path, G_DIR_SEPARATOR)) {
       g_autofree char *bundled = g_build_filename (hl_data_dir (), "scenarios", path, NULL);
+      g_autofree char *with_suffix = g_strconcat (bundled, ".scenario", NULL);
       if (g_file_test (bundled, G_FILE_TEST_IS_REGULAR))
         path = default_path = g_steal_pointer (&bundled);
+      else if (g_file_test (with_suffix, G_FILE_TEST_IS_REGULAR))
+        path = default_path = g_steal_pointer (&with_suffix);
     }
   } else {
     default_path = hl_data_default_scenario ();

@@ -193,6 +193,8 @@ static const char script[]
       " secrets($('client-secrets'),s.client,i+1);secrets($('server-secrets'),s.server,i+1);\n"
       " document.querySelectorAll('.hit').forEach((b,k)=>{b.classList.toggle('on',k==i);"
       "b.setAttribute('aria-pressed',k==i);});\n"
+      " const hit=document.querySelectorAll('.hit')[i];if(hit&&hit.scrollIntoView)"
+      "hit.scrollIntoView({block:'nearest'});\n"
       " history.replaceState(null,'','#step-'+(i+1));}\n"
       "document.querySelectorAll('.hit').forEach((b,k)=>b.onclick=()=>show(k));\n"
       "document.addEventListener('keydown',e=>{if(e.target.tagName=='INPUT')return;\n"

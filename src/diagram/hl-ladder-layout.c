@@ -149,9 +149,10 @@ lay_out_headers (HlLadderLayout *l, HlRun *run, double y)
     g_autofree char *text = hl_ladder_describe_side (run, s);
     double x = s == 0 ? MARGIN : mid + GAP / 2;
     double w = s == 0 ? mid - GAP / 2 - MARGIN : l->width - MARGIN - x;
-    h = MAX (h, add_text (l, HL_LADDER_TEXT_HEADER,
+    double th = add_text (l, HL_LADDER_TEXT_HEADER,
                           s == 0 ? HL_LADDER_TONE_CLIENT : HL_LADDER_TONE_SERVER, 0, text, x, y, w,
-                          s == 0 ? PANGO_ALIGN_LEFT : PANGO_ALIGN_RIGHT));
+                          s == 0 ? PANGO_ALIGN_LEFT : PANGO_ALIGN_RIGHT);
+    h = MAX (h, th);
   }
   return y + h + 14;
 }
@@ -166,8 +167,9 @@ lay_out_end (HlLadderLayout *l, const HlConnection *c, double y)
     g_autofree char *text = hl_ladder_describe_end (c, s, &ok);
     double x = s == 0 ? MARGIN : mid + GAP / 2;
     double w = s == 0 ? mid - GAP / 2 - MARGIN : l->width - MARGIN - x;
-    h = MAX (h, add_text (l, HL_LADDER_TEXT_END, ok ? HL_LADDER_TONE_OK : HL_LADDER_TONE_ALERT, 0,
-                          text, x, y, w, s == 0 ? PANGO_ALIGN_LEFT : PANGO_ALIGN_RIGHT));
+    double th = add_text (l, HL_LADDER_TEXT_END, ok ? HL_LADDER_TONE_OK : HL_LADDER_TONE_ALERT, 0,
+                          text, x, y, w, s == 0 ? PANGO_ALIGN_LEFT : PANGO_ALIGN_RIGHT);
+    h = MAX (h, th);
   }
   return y + h + 10;
 }
@@ -209,12 +211,12 @@ lay_out_step (HlLadderLayout *l, HlRun *run, const HlStep *st, const HlLadderOpt
     g_autofree char *note = hl_ladder_describe_learned (run, st, s);
     double x = s == 0 ? MARGIN : l->side_x[1] + GAP;
     double w = s == 0 ? l->side_x[0] - GAP - MARGIN : l->width - MARGIN - x;
-    if (note)
-      bottom = MAX (bottom, top + 8
-                                + add_text (l, HL_LADDER_TEXT_NOTE,
-                                            s == 0 ? HL_LADDER_TONE_CLIENT : HL_LADDER_TONE_SERVER,
-                                            st->index, note, x, top + 8, w,
-                                            s == 0 ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT));
+    if (note) {
+      double th = add_text (l, HL_LADDER_TEXT_NOTE,
+                            s == 0 ? HL_LADDER_TONE_CLIENT : HL_LADDER_TONE_SERVER, st->index, note,
+                            x, top + 8, w, s == 0 ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
+      bottom = MAX (bottom, top + 8 + th);
+    }
   }
   a.x_from = l->side_x[st->from];
   a.x_to = l->side_x[to];

@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""The HTML handout in a real browser: headless Chromium, driven over the
+DevTools protocol on a pipe. Loads the handout, steps with real key presses,
+clicks a field and a byte, and saves a screenshot. Prints TAP.
+
+usage: html-in-chromium.py HANDSHAKE_LAB_EXE OUTPUT_DIR
+"""
+import base64
+import fcntl
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+exe, out_dir = sys.argv[1], sys.argv[2]
+os.makedirs(out_dir, exist_ok=True)
+results = []
+
+
+def check(ok, what):
+    results.append((bool(ok), what))
+
+
+browser = shutil.which("chromium")
+if not browser:
+    print("1..1\nnot ok 1 chromium is not installed (apt-get install chromium)")
+    sys.exit(1)
+
+html = os.path.join(out_dir, "handout.html")
+subprocess.run([exe, "--headless", "01-rsa-key-exchange", "--html=" + html], check=True)
+
+# Chromium reads commands on fd 3 and writes answers on fd 4: move our pipe ends
+# out of the way, then put them in place in the child only.
+def high(fd):
+    moved = fcntl.fcntl(fd, fcntl.F_DUPFD, 10)
+    os.close(fd)
+    return moved
+
+
+to_chrome_r, to_chrome_w = map(high, os.pipe())
+from_chrome_r, from_chrome_w = map(high, os.pipe())
+
+
+def wire_child():
+    os.dup2(to_chrome_r, 3)
+    os.dup2(from_chrome_w, 4)
+
+
+proc = subprocess.Popen(
+    [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+     "--remote-debugging-pipe", "--window-size=1400,900", "about:blank"],
+    pass_fds=(3, 4), preexec_fn=wire_child, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+os.close(to_chrome_r)
+os.close(from_chrome_w)
+buffer = b""
+next_id = 0
+session = None
+
+
+def send(method, params=None, use_session=True):
+    global next_id, buffer
+    next_id += 1
+    message = {"id": next_id, "method": method, "params": params or {}}
+    if use_session and session:
+        message["sessionId"] = session
+    os.write(to_chrome_w, json.dumps(message).encode() + b"\0")
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        while b"\0" in buffer:
+            raw, buffer = buffer.split(b"\0", 1)
+            reply = json.loads(raw)
+            if reply.get("id") == next_id:
+                if "error" in reply:
+                    raise RuntimeError(f"{method}: {reply['error']}")
+                return reply.get("result", {})
+        chunk = os.read(from_chrome_r, 65536)
+        if not chunk:
+            raise RuntimeError("chromium closed the pipe")
+        buffer += chunk
+    raise RuntimeError(f"{method}: no answer in 30 s")
+
+
+def evaluate(expression):
+    return send("Runtime.evaluate", {"expression": expression, "returnByValue": True})[
+        "result"].get("value")
+
+
+def press(key, code):
+    for kind in ("keyDown", "keyUp"):
+        send("Input.dispatchKeyEvent", {"type": kind, "key": key, "code": code,
+                                        "windowsVirtualKeyCode": code_numbers[code]})
+
+
+code_numbers = {"ArrowRight": 39, "ArrowLeft": 37, "End": 35}
+
+try:
+    targets = send("Target.getTargets", use_session=False)["targetInfos"]
+    page = next(t for t in targets if t["type"] == "page")
+    session = send("Target.attachToTarget", {"targetId": page["targetId"], "flatten": True},
+                   use_session=False)["sessionId"]
+    send("Page.enable")
+    send("Page.navigate", {"url": "file://" + os.path.abspath(html)})
+    for _ in range(100):
+        if evaluate("document.readyState") == "complete":
+            break
+        time.sleep(0.1)
+    title = evaluate("document.getElementById('step-title').textContent")
+    check(title.startswith("Step 1 of 13: ClientHello"), f"opens on step 1 ({title!r})")
+    for _ in range(3):
+        press("ArrowRight", "ArrowRight")
+    title = evaluate("document.getElementById('step-title').textContent")
+    check(title.startswith("Step 4 of 13: ServerHelloDone"), f"three Right presses: step 4 ({title!r})")
+    press("ArrowLeft", "ArrowLeft")
+    title = evaluate("document.getElementById('step-title').textContent")
+    check(title.startswith("Step 3 of 13: Certificate"), f"Left goes back: step 3 ({title!r})")
+    check(evaluate("location.hash") == "#step-3", "the address names the step")
+    check(evaluate("document.querySelector('.hit.on').dataset.step") == "3",
+          "the diagram marks the shown step")
+    # A field's bytes light up: clicking "Length" (3 bytes) marks 3 bytes.
+    marked = evaluate("""(() => {
+      const b = [...document.querySelectorAll('#fields button')]
+        .find(b => b.textContent.startsWith('Length:'));
+      b.click();
+      return document.querySelectorAll('#hex span.on').length; })()""")
+    check(marked == 3, f"clicking the Length field marks its 3 bytes ({marked})")
+    # A byte finds its field: byte 0 is the handshake type.
+    field = evaluate("""(() => {
+      document.querySelector('#hex span[data-i="0"]').click();
+      return document.querySelector('#fields button.on').textContent; })()""")
+    check(field.startswith("Handshake type"), f"clicking byte 0 selects its field ({field!r})")
+    # Clicking an arrow's row shows that step.
+    evaluate("document.querySelector('.hit[data-step=\"9\"]').click()")
+    title = evaluate("document.getElementById('step-title').textContent")
+    check(title.startswith("Step 9 of 13: Finished"), f"clicking row 9 shows it ({title!r})")
+    secrets = evaluate("document.getElementById('server-secrets').textContent")
+    check("Master secret" in secrets, "the server's secrets after step 9 include the master secret")
+    press("End", "End")
+    title = evaluate("document.getElementById('step-title').textContent")
+    check(title.startswith("Step 13 of 13"), f"End goes to the last step ({title!r})")
+    press("ArrowLeft", "ArrowLeft")
+    shot = send("Page.captureScreenshot", {"format": "png"})["data"]
+    with open(os.path.join(out_dir, "handout-step-12.png"), "wb") as f:
+        f.write(base64.b64decode(shot))
+    check(len(shot) > 10000, "a screenshot was taken")
+except Exception as e:  # a broken page or browser is a failure, never a skip
+    check(False, f"driving chromium: {e}")
+finally:
+    proc.kill()
+    proc.wait()
+
+print(f"1..{len(results)}")
+for i, (ok, what) in enumerate(results, 1):
+    print(f"{'ok' if ok else 'not ok'} {i} {what}")
+sys.exit(0 if all(ok for ok, _ in results) else 1)

@@ -1,0 +1,236 @@
+/* The ladder diagram: geometry that never overlaps or leaves the canvas, and
+ * exports that decode (PNG), parse (SVG) and repeat byte for byte. */
+#include <cairo.h>
+#include <string.h>
+
+#include "hl-data.h"
+#include "hl-ladder-export.h"
+#include "hl-ladder-layout.h"
+#include "hl-test-util.h"
+
+static gboolean
+intersects (const HlLadderRect *a, const HlLadderRect *b)
+{
+  return a->x < b->x + b->width && b->x < a->x + a->width && a->y < b->y + b->height
+         && b->y < a->y + a->height;
+}
+
+/* Every text box inside the canvas, no two overlapping, every arrow inside its
+ * row and between the timelines, rows in step order without overlap. */
+static void
+check_layout (HlRun *run, const HlLadderOptions *o)
+{
+  g_autoptr (HlLadderLayout) l = hl_ladder_layout_new (run, o);
+  double w = hl_ladder_layout_get_width (l), h = hl_ladder_layout_get_height (l);
+  guint nt = hl_ladder_layout_get_n_texts (l), na = hl_ladder_layout_get_n_arrows (l);
+  double left = hl_ladder_layout_get_side_x (l, HL_SIDE_CLIENT);
+  double right = hl_ladder_layout_get_side_x (l, HL_SIDE_SERVER);
+  g_assert_cmpuint (na, ==, MIN (o->upto, hl_run_get_n_steps (run)));
+  for (guint i = 0; i < nt; i++) {
+    const HlLadderText *a = hl_ladder_layout_get_text (l, i);
+    g_assert_cmpfloat (a->rect.x, >=, 0);
+    g_assert_cmpfloat (a->rect.y, >=, 0);
+    g_assert_cmpfloat (a->rect.x + a->rect.width, <=, w);
+    g_assert_cmpfloat (a->rect.y + a->rect.height, <=, h);
+    g_assert_cmpfloat (a->rect.height, >, 0);
+    for (guint j = i + 1; j < nt; j++) {
+      const HlLadderText *b = hl_ladder_layout_get_text (l, j);
+      if (intersects (&a->rect, &b->rect))
+        g_error ("text boxes overlap: %u %u (%g,%g %gx%g) (%g,%g %gx%g) '%s' and '%s'", i, j,
+                 a->rect.x, a->rect.y, a->rect.width, a->rect.height, b->rect.x, b->rect.y,
+                 b->rect.width, b->rect.height, pango_layout_get_text (a->layout),
+                 pango_layout_get_text (b->layout));
+    }
+    /* Labels and details stay between the timelines, notes outside them. */
+    if (a->kind == HL_LADDER_TEXT_LABEL || a->kind == HL_LADDER_TEXT_DETAIL) {
+      g_assert_cmpfloat (a->rect.x, >, left);
+      g_assert_cmpfloat (a->rect.x + a->rect.width, <, right);
+    }
+    if (a->kind == HL_LADDER_TEXT_NOTE)
+      g_assert_true (a->rect.x + a->rect.width < left || a->rect.x > right);
+  }
+  for (guint i = 0; i < na; i++) {
+    const HlLadderArrow *a = hl_ladder_layout_get_arrow (l, i);
+    HlLadderRect r;
+    g_assert_cmpuint (a->step, ==, i + 1);
+    g_assert_cmpfloat (a->y, >, a->row.y);
+    g_assert_cmpfloat (a->y, <, a->row.y + a->row.height);
+    g_assert_cmpfloat (MIN (a->x_from, a->x_to), >=, left);
+    g_assert_cmpfloat (MAX (a->x_from, a->x_to), <=, right);
+    if (i > 0)
+      g_assert_cmpfloat (hl_ladder_layout_get_arrow (l, i - 1)->row.y
+                             + hl_ladder_layout_get_arrow (l, i - 1)->row.height,
+                         <=, a->row.y);
+    /* Hit testing finds the step in its row, and the row is where the step is. */
+    g_assert_cmpuint (hl_ladder_layout_step_at (l, w / 2, a->y), ==, a->step);
+    g_assert_true (hl_ladder_layout_get_step_rect (l, a->step, &r));
+    g_assert_cmpfloat (r.y, ==, a->row.y);
+    g_assert_cmpuint (a->current, ==, o->current == a->step);
+  }
+  g_assert_cmpuint (hl_ladder_layout_step_at (l, w / 2, 1), ==, 0);
+}
+
+static void
+test_bundled_layouts (void)
+{
+  g_autoptr (GPtrArray) files = hl_data_list_scenarios ();
+  g_assert_nonnull (files);
+  g_assert_cmpuint (files->len, >=, 26);
+  for (guint i = 0; i < files->len; i++) {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (HlScenario) s = hl_scenario_load (g_ptr_array_index (files, i), &error);
+    g_autoptr (HlRun) run = NULL;
+    g_assert_no_error (error);
+    run = hl_test_run (s);
+    for (int theme = 0; theme < 2; theme++) {
+      HlLadderOptions all = { G_MAXUINT, 0, 0, theme, 0 };
+      HlLadderOptions partial = { 3, 3, 2, theme, 0 };
+      check_layout (run, &all);
+      check_layout (run, &partial);
+    }
+  }
+}
+
+#define LONG_NAME "a-very-long-server-name-that-fills-sixty-four-characters.example"
+
+/* A 64-character server name (refused by the certificate, so the run also fails)
+ * and a narrow canvas. */
+static void
+test_long_names (void)
+{
+  g_autofree char *path = hl_test_write_scenario (
+      "[Scenario]\nFormat=1\nTitle=A title long enough to need more than one line on a narrow "
+      "canvas, which it gets, wrapped and never cut\n"
+      "[Client]\nTrustAnchors=assets/pki/root-ca.crt\nServerName=" LONG_NAME "\n"
+      "[Server]\nCertificateChain=assets/pki/server-rsa-chain.pem\n"
+      "PrivateKey=assets/pki/server-rsa.key\n");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HlScenario) s = hl_scenario_load (path, &error);
+  g_autoptr (HlRun) run = NULL;
+  HlLadderOptions narrow = { G_MAXUINT, 0, 0, HL_LADDER_THEME_LIGHT, 900 };
+  HlLadderOptions wide = { G_MAXUINT, 0, 0, HL_LADDER_THEME_LIGHT, 1920 };
+  g_assert_no_error (error);
+  g_assert_cmpuint (strlen (LONG_NAME), ==, 64);
+  run = hl_test_run (s);
+  check_layout (run, &narrow);
+  check_layout (run, &wide);
+}
+
+/* Forty steps and more: application data in many records. */
+static void
+test_forty_steps (void)
+{
+  g_autofree char *data = g_strnfill (16384 * 16, 'A');
+  g_autofree char *reply = g_strnfill (16384 * 12, 'B');
+  g_autofree char *text = g_strdup_printf (
+      "[Scenario]\nFormat=1\nTitle=Many records\n"
+      "[Client]\nTrustAnchors=assets/pki/root-ca.crt\nServerName=server.example\n"
+      "[Server]\nCertificateChain=assets/pki/server-rsa-chain.pem\n"
+      "PrivateKey=assets/pki/server-rsa.key\n[Application]\nClientData=%s\nServerData=%s\n",
+      data, reply);
+  g_autofree char *path = hl_test_write_scenario (text);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HlScenario) s = hl_scenario_load (path, &error);
+  g_autoptr (HlRun) run = NULL;
+  HlLadderOptions all = { G_MAXUINT, 0, 7, HL_LADDER_THEME_DARK, 0 };
+  g_assert_no_error (error);
+  run = hl_test_run (s);
+  g_assert_cmpuint (hl_run_get_n_steps (run), >=, 40);
+  check_layout (run, &all);
+}
+
+typedef struct {
+  const guint8 *data;
+  gsize len, pos;
+} Reader;
+
+static cairo_status_t
+read_png (void *closure, unsigned char *data, unsigned int length)
+{
+  Reader *r = closure;
+  if (r->len - r->pos < length)
+    return CAIRO_STATUS_READ_ERROR;
+  memcpy (data, r->data + r->pos, length);
+  r->pos += length;
+  return CAIRO_STATUS_SUCCESS;
+}
+
+static void
+test_png (void)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled ("10-mutual-tls.scenario");
+  g_autoptr (HlRun) run = hl_test_run (s);
+  HlLadderOptions o = { G_MAXUINT, 0, 0, HL_LADDER_THEME_LIGHT, 0 };
+  g_autoptr (HlLadderLayout) l = hl_ladder_layout_new (run, &o);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) png = hl_ladder_render_png (run, &o, 2, &error);
+  g_autoptr (GBytes) again = hl_ladder_render_png (run, &o, 2, &error);
+  Reader r = { NULL, 0, 0 };
+  cairo_surface_t *img;
+  GHashTable *colours = g_hash_table_new (NULL, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (png, again));
+  r.data = g_bytes_get_data (png, &r.len);
+  img = cairo_image_surface_create_from_png_stream (read_png, &r);
+  g_assert_cmpint (cairo_surface_status (img), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_cmpint (cairo_image_surface_get_width (img), ==,
+                   (int)(2 * hl_ladder_layout_get_width (l)));
+  g_assert_cmpint (cairo_image_surface_get_height (img), ==,
+                   (int)(2 * hl_ladder_layout_get_height (l)));
+  {
+    /* Not blank: the two side colours, text and background, at least. */
+    const guint8 *px = cairo_image_surface_get_data (img);
+    int stride = cairo_image_surface_get_stride (img);
+    for (int y = 0; y < cairo_image_surface_get_height (img); y += 7)
+      for (int x = 0; x < cairo_image_surface_get_width (img); x += 7)
+        g_hash_table_add (
+            colours, GUINT_TO_POINTER (*(const guint32 *)(px + y * stride + 4 * x) & 0xffffff));
+  }
+  g_assert_cmpuint (g_hash_table_size (colours), >, 20);
+  g_hash_table_unref (colours);
+  cairo_surface_destroy (img);
+  /* A PNG too large to open is refused with a reason. */
+  g_assert_null (hl_ladder_render_png (run, &o, 100, &error));
+  g_assert_error (error, HL_DIAGRAM_ERROR, HL_DIAGRAM_ERROR_TOO_LARGE);
+}
+
+static void
+ignore_start (GMarkupParseContext *c, const char *name, const char **an, const char **av,
+              gpointer data, GError **error)
+{
+  if (strcmp (name, "svg") == 0)
+    (*(int *)data)++;
+}
+
+static void
+test_svg (void)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled ("22-fault-dropped-ccs.scenario");
+  g_autoptr (HlRun) run = hl_test_run (s);
+  HlLadderOptions o = { 5, 5, 0, HL_LADDER_THEME_DARK, 0 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) svg = hl_ladder_render_svg (run, &o, &error);
+  GMarkupParser parser = { ignore_start, NULL, NULL, NULL, NULL };
+  int svg_elements = 0;
+  GMarkupParseContext *ctx = g_markup_parse_context_new (&parser, 0, &svg_elements, NULL);
+  gsize len;
+  const char *text = g_bytes_get_data (svg, &len);
+  g_assert_no_error (error);
+  g_assert_true (g_markup_parse_context_parse (ctx, text, len, &error));
+  g_assert_true (g_markup_parse_context_end_parse (ctx, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (svg_elements, ==, 1);
+  g_markup_parse_context_free (ctx);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/diagram/layout/bundled", test_bundled_layouts);
+  g_test_add_func ("/diagram/layout/long-names", test_long_names);
+  g_test_add_func ("/diagram/layout/forty-steps", test_forty_steps);
+  g_test_add_func ("/diagram/png", test_png);
+  g_test_add_func ("/diagram/svg", test_svg);
+  return g_test_run ();
+}
