@@ -14,6 +14,8 @@
 
 #include "hl-credentials-private.h"
 #include "hl-data.h"
+#include "hl-ladder-export.h"
+#include "hl-ladder-paint.h"
 #include "hl-run.h"
 #include "hl-scenario.h"
 #include "hl-transcript.h"
@@ -133,6 +135,48 @@ run_full (const HlScenario *s)
   hl_run_free (run);
 }
 
+/* The diagram of the whole run: layout plus paint onto an image, and the PNG file's bytes. */
+static HlRun *bench_run;
+
+static void
+run_layout_paint (const HlScenario *s)
+{
+  HlLadderOptions o = { G_MAXUINT, 0, 0, HL_LADDER_THEME_LIGHT, 0 };
+  HlLadderLayout *l = hl_ladder_layout_new (bench_run, &o);
+  cairo_surface_t *img
+      = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int)hl_ladder_layout_get_width (l),
+                                    (int)hl_ladder_layout_get_height (l));
+  cairo_t *cr = cairo_create (img);
+  hl_ladder_paint (l, cr);
+  cairo_destroy (cr);
+  cairo_surface_destroy (img);
+  hl_ladder_layout_free (l);
+}
+
+static void
+run_png (const HlScenario *s)
+{
+  HlLadderOptions o = { G_MAXUINT, 0, 0, HL_LADDER_THEME_LIGHT, 0 };
+  GBytes *png = hl_ladder_render_png (bench_run, &o, 1, NULL);
+  g_bytes_unref (png);
+}
+
+static void
+whole_process_args (const char *exe, const char *path, const char *output, double *ms)
+{
+  gint64 start = g_get_monotonic_time ();
+  pid_t pid = fork ();
+  int status;
+  if (pid == 0) {
+    if (!freopen ("/dev/null", "w", stdout))
+      _exit (126);
+    execl (exe, exe, "--headless", output, path, (char *)NULL);
+    _exit (127);
+  }
+  waitpid (pid, &status, 0);
+  *ms = (g_get_monotonic_time () - start) / 1000.0;
+}
+
 static void
 whole_process (const char *exe, const char *path, double *ms, long *kib)
 {
@@ -174,6 +218,26 @@ main (int argc, char **argv)
     if (exe)
       whole_process (exe, g_ptr_array_index (files, i), &pms, &kib);
     printf ("%-40s %10.3f %10.3f %6.2fx %10.1f %9ld\n", base, bare, full, full / bare, pms, kib);
+  }
+  {
+    g_autofree char *path = hl_data_default_scenario ();
+    g_autoptr (HlScenario) s = hl_scenario_load (path, NULL);
+    double run_ms, layout_ms, png_ms, process_ms = 0, png_process_ms = 0;
+    bench_run = hl_run_new (s);
+    hl_run_run_to_end (bench_run);
+    run_ms = time_per_call (run_full, s);
+    layout_ms = time_per_call (run_layout_paint, s);
+    png_ms = time_per_call (run_png, s);
+    if (exe) {
+      whole_process_args (exe, path, "--transcript=/dev/null.json", &process_ms);
+      whole_process_args (exe, path, "--png=/tmp/hl-bench.png", &png_process_ms);
+      remove ("/tmp/hl-bench.png");
+    }
+    printf ("\nDiagram (default scenario, whole run):\n%-28s %10.3f ms\n%-28s %10.3f ms\n"
+            "%-28s %10.3f ms\n%-28s %10.1f ms\n%-28s %10.1f ms\n",
+            "run + JSON", run_ms, "layout + paint", layout_ms, "PNG in memory", png_ms,
+            "process, JSON only", process_ms, "process, with --png", png_process_ms);
+    hl_run_free (bench_run);
   }
   {
     g_autofree char *path = hl_data_default_scenario ();

@@ -287,10 +287,10 @@ hl_ladder_layout_new (HlRun *run, const HlLadderOptions *o)
   }
   if (band_top >= 0)
     add_band (l, band_top, y);
-  /* How the last drawn connection ended, once it has. */
+  /* The timelines end with the last message; how the connection ended is written below. */
+  l->line_bottom = y;
   if (upto > 0 && upto == n && hl_run_is_finished (run))
     y = lay_out_end (l, hl_run_get_connection (run, connection - 1), y + 6);
-  l->line_bottom = y;
   l->height = ceil (y + MARGIN);
   return l;
 }
