@@ -5,10 +5,23 @@
 
 #include "hl-decode.h"
 
+/* Every child lies inside its parent: a view highlighting a field's bytes never
+ * reaches outside the message. */
+static void
+check_nesting (const GPtrArray *fields, size_t start, size_t end)
+{
+  for (guint i = 0; i < fields->len; i++) {
+    const HlField *f = g_ptr_array_index (fields, i);
+    g_assert (f->offset >= start && f->offset + f->length <= end);
+    check_nesting (f->children, f->offset, f->offset + f->length);
+  }
+}
+
 static void
 check_tiling (GPtrArray *fields, size_t len)
 {
   size_t off = 0;
+  check_nesting (fields, 0, len);
   for (guint i = 0; i < fields->len; i++) {
     HlField *f = g_ptr_array_index (fields, i);
     g_assert (f->offset == off);
@@ -42,11 +55,17 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     check_tiling (fields, size);
     break;
   case 2:
-    fields = hl_decode_encrypted_record (data, size, ctx.version, ctx.suite, -1);
+    /* A content length from the input, so the CBC split into content, MAC and padding runs. */
+    fields = sel & 4 ? hl_decode_encrypted_record (data, size, ctx.version, ctx.suite,
+                                                   size ? data[0] : -1)
+                     : hl_decode_records (data, size, sel & 32, ctx.version, ctx.suite,
+                                          size ? data[0] : -1);
     check_tiling (fields, size);
     break;
   case 3: {
     HlField *f = hl_decode_certificate (data, size, 0, "Certificate");
+    if (f)
+      check_nesting (f->children, f->offset, f->offset + f->length);
     hl_field_free (f);
     break;
   }

@@ -92,11 +92,19 @@ hl_ladder_describe_step (HlRun *run, const HlStep *st)
   if (strcmp (m, "ClientHello") == 0) {
     const char *suites = field_value (f, "Cipher suites");
     const char *version = field_value (f, "Client version");
-    const HlField *sid = find_field (f, "Session ID");
+    const HlField *sid = NULL;
     g_autofree char *v = strip_code (version);
+    g_autofree char *short_sid = NULL;
+    for (guint i = 0; f && i < f->len; i++)
+      if (strcmp (((HlField *)g_ptr_array_index (f, i))->name, "Session ID") == 0)
+        sid = g_ptr_array_index (f, i);
     add_line (out, "up to %s, %s offered", v ? v : "?", suites ? suites : "no suites");
-    if (sid && g_str_has_prefix (sid->name, "Session ID length") && strcmp (sid->value, "0") != 0)
-      add_line (out, "offers to resume session %s", field_value (f, "Session ID") ?: "");
+    if (sid && sid->length > 0) {
+      g_autoptr (GBytes) b
+          = g_bytes_new (g_bytes_get_data (st->wire, NULL) + sid->offset, sid->length);
+      short_sid = hl_ladder_short_hex (b);
+      add_line (out, "offers to resume session %s", short_sid);
+    }
   } else if (strcmp (m, "ServerHello") == 0) {
     g_autofree char *suite = strip_code (field_value (f, "Cipher suite"));
     g_autofree char *version = strip_code (field_value (f, "Server version"));
