@@ -22,6 +22,7 @@ static char *opt_transcript, *opt_pcapng, *opt_keylog;
 static char *opt_png, *opt_svg, *opt_pdf, *opt_html;
 static int opt_step = -1;
 static double opt_scale = 1.0;
+static char *opt_theme;
 static char **opt_args;
 
 static const GOptionEntry entries[] = {
@@ -40,6 +41,8 @@ static const GOptionEntry entries[] = {
     "Write a self-contained interactive HTML handout", "FILE" },
   { "step", 0, 0, G_OPTION_ARG_INT, &opt_step,
     "Export the diagram as it stands after step N (default: the whole run)", "N" },
+  { "theme", 0, 0, G_OPTION_ARG_STRING, &opt_theme,
+    "Diagram colours: light (default, for print) or dark (for dark slides)", "THEME" },
   { "scale", 0, 0, G_OPTION_ARG_DOUBLE, &opt_scale, "PNG scale factor (default 1; 2 for slides)",
     "F" },
   { "list-suites", 0, 0, G_OPTION_ARG_NONE, &opt_list_suites,
@@ -146,6 +149,10 @@ main (int argc, char **argv)
     g_printerr ("handshake-lab: --scale=%g: give a factor above 0 and at most 8\n", opt_scale);
     return EXIT_USAGE;
   }
+  if (opt_theme && strcmp (opt_theme, "light") != 0 && strcmp (opt_theme, "dark") != 0) {
+    g_printerr ("handshake-lab: --theme=%s: use light or dark\n", opt_theme);
+    return EXIT_USAGE;
+  }
   if (opt_step == 0 || opt_step < -1) {
     g_printerr ("handshake-lab: --step=%d: steps count from 1\n", opt_step);
     return EXIT_USAGE;
@@ -242,6 +249,8 @@ main (int argc, char **argv)
   if (opt_png || opt_svg || opt_pdf || opt_html) {
     HlLadderOptions o = { G_MAXUINT, 0, 0, HL_LADDER_THEME_LIGHT, 0 };
     guint n = hl_run_get_n_steps (run);
+    if (opt_theme && strcmp (opt_theme, "dark") == 0)
+      o.theme = HL_LADDER_THEME_DARK;
     const struct {
       const char *path;
       const char *what;

@@ -109,7 +109,7 @@ step_is_alert (const HlStep *st)
 
 /* The run's header: title and what was negotiated. */
 static double
-lay_out_title (HlLadderLayout *l, HlRun *run, double y)
+lay_out_title (HlLadderLayout *l, HlRun *run, guint upto, double y)
 {
   const HlScenario *s = hl_run_get_scenario (run);
   guint nc = hl_run_get_n_connections (run);
@@ -120,7 +120,12 @@ lay_out_title (HlLadderLayout *l, HlRun *run, double y)
   y += add_text (l, HL_LADDER_TEXT_TITLE, HL_LADDER_TONE_NORMAL, 0, title, MARGIN, y, w,
                  PANGO_ALIGN_LEFT)
        + 4;
-  if (c && hl_run_is_finished (run)) {
+  if (upto < hl_run_get_n_steps (run)) {
+    /* A partial diagram does not give the ending away. */
+    char *line = g_markup_printf_escaped ("After step %u of %u", upto, hl_run_get_n_steps (run));
+    g_string_append (sub, line);
+    g_free (line);
+  } else if (c && hl_run_is_finished (run)) {
     const char *version = c->version ? hl_version_long_name (c->version) : NULL;
     g_autofree char *suite = c->suite ? hl_describe_suite_id (c->suite) : NULL;
     char *line = g_markup_printf_escaped (
@@ -246,7 +251,7 @@ hl_ladder_layout_new (HlRun *run, const HlLadderOptions *o)
   l->side_x[HL_SIDE_CLIENT] = MARGIN + NOTE_WIDTH + GAP;
   l->side_x[HL_SIDE_SERVER] = l->width - MARGIN - NOTE_WIDTH - GAP;
 
-  y = lay_out_title (l, run, y);
+  y = lay_out_title (l, run, upto, y);
   y = lay_out_headers (l, run, y);
   l->line_top = y;
   for (guint i = 0; i < upto; i++) {
