@@ -434,7 +434,10 @@ test_export_failures (void)
     const char *past[] = { "--headless", "--png=/tmp/x.png", "--step=999", NULL };
     const char *zero[] = { "--headless", "--png=/tmp/x.png", "--step=0", NULL };
     const char *scale[] = { "--headless", "--png=/tmp/x.png", "--scale=0", NULL };
-    g_autofree char *e1 = NULL, *e2 = NULL, *e3 = NULL;
+    const char *theme[] = { "--headless", "--png=/tmp/x.png", "--theme=blue", NULL };
+    g_autofree char *e1 = NULL, *e2 = NULL, *e3 = NULL, *e4 = NULL;
+    g_assert_cmpint (run_cli (theme, NULL, &e4), ==, 2);
+    g_assert_nonnull (strstr (e4, "--theme=blue: use light or dark"));
     g_assert_cmpint (run_cli (past, NULL, &e1), ==, 2);
     g_assert_nonnull (strstr (e1, "--step=999: this run has"));
     g_assert_cmpint (run_cli (zero, NULL, &e2), ==, 2);
