@@ -10,26 +10,14 @@
 #include <string.h>
 
 #include "hl-decode.h"
+#include "hl-json.h"
 #include "hl-ladder-labels.h"
 #include "hl-transcript.h"
 
-/* A JSON string; "</" is escaped too, so no value can close the script element. */
 static void
 json_string (GString *out, const char *s)
 {
-  g_string_append_c (out, '"');
-  for (const char *p = s ? s : ""; *p; p++) {
-    guchar c = (guchar)*p;
-    if (c == '"' || c == '\\')
-      g_string_append_printf (out, "\\%c", c);
-    else if (c == '/' && p > s && p[-1] == '<')
-      g_string_append (out, "\\/");
-    else if (c < 0x20)
-      g_string_append_printf (out, "\\u%04x", c);
-    else
-      g_string_append_c (out, c);
-  }
-  g_string_append_c (out, '"');
+  hl_json_append_string (out, s, HL_JSON_IN_HTML);
 }
 
 static void
@@ -56,8 +44,7 @@ json_fields (GString *out, const GPtrArray *fields)
 static void
 json_hex (GString *out, GBytes *bytes)
 {
-  g_autofree char *hex = hl_hex_bytes (bytes);
-  json_string (out, hex);
+  hl_json_append_hex (out, bytes, HL_JSON_IN_HTML);
 }
 
 static void

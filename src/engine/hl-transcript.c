@@ -1,6 +1,7 @@
 /* hl-transcript.c: the run as JSON, Markdown, text and key log. */
 #include "hl-transcript.h"
 #include "hl-decode.h"
+#include "hl-json.h"
 #include "hl-tables.h"
 
 #include <errno.h>
@@ -11,33 +12,7 @@
 static void
 json_string (GString *out, const char *text)
 {
-  g_autofree char *s = g_utf8_make_valid (text ? text : "", -1);
-  g_string_append_c (out, '"');
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-    switch (*p) {
-    case '"':
-      g_string_append (out, "\\\"");
-      break;
-    case '\\':
-      g_string_append (out, "\\\\");
-      break;
-    case '\n':
-      g_string_append (out, "\\n");
-      break;
-    case '\r':
-      g_string_append (out, "\\r");
-      break;
-    case '\t':
-      g_string_append (out, "\\t");
-      break;
-    default:
-      if (*p < 0x20)
-        g_string_append_printf (out, "\\u%04x", *p);
-      else
-        g_string_append_c (out, *p);
-    }
-  }
-  g_string_append_c (out, '"');
+  hl_json_append_string (out, text, HL_JSON_PLAIN);
 }
 
 static void
@@ -52,8 +27,7 @@ json_string_or_null (GString *out, const char *s)
 static void
 json_hex (GString *out, GBytes *b)
 {
-  g_autofree char *hex = hl_hex_bytes (b);
-  json_string (out, hex);
+  hl_json_append_hex (out, b, HL_JSON_PLAIN);
 }
 
 static void
