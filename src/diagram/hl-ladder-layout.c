@@ -145,38 +145,43 @@ lay_out_title (HlLadderLayout *l, HlRun *run, guint upto, double y)
   return y;
 }
 
+/* One text per side, each in its half of the canvas, aligned towards its edge. */
 static double
-lay_out_headers (HlLadderLayout *l, HlRun *run, double y)
+lay_out_pair (HlLadderLayout *l, HlLadderTextKind kind, char *text[2], HlLadderTone tone[2],
+              double y)
 {
   double mid = (l->side_x[0] + l->side_x[1]) / 2;
   double h = 0;
   for (int s = 0; s < 2; s++) {
-    g_autofree char *text = hl_ladder_describe_side (run, s);
     double x = s == 0 ? MARGIN : mid + GAP / 2;
     double w = s == 0 ? mid - GAP / 2 - MARGIN : l->width - MARGIN - x;
-    double th = add_text (l, HL_LADDER_TEXT_HEADER,
-                          s == 0 ? HL_LADDER_TONE_CLIENT : HL_LADDER_TONE_SERVER, 0, text, x, y, w,
+    double th = add_text (l, kind, tone[s], 0, text[s], x, y, w,
                           s == 0 ? PANGO_ALIGN_LEFT : PANGO_ALIGN_RIGHT);
     h = MAX (h, th);
+    g_free (text[s]);
   }
-  return y + h + 14;
+  return h;
+}
+
+static double
+lay_out_headers (HlLadderLayout *l, HlRun *run, double y)
+{
+  char *text[2] = { hl_ladder_describe_side (run, HL_SIDE_CLIENT),
+                    hl_ladder_describe_side (run, HL_SIDE_SERVER) };
+  HlLadderTone tone[2] = { HL_LADDER_TONE_CLIENT, HL_LADDER_TONE_SERVER };
+  return y + lay_out_pair (l, HL_LADDER_TEXT_HEADER, text, tone, y) + 14;
 }
 
 static double
 lay_out_end (HlLadderLayout *l, const HlConnection *c, double y)
 {
-  double mid = (l->side_x[0] + l->side_x[1]) / 2;
-  double h = 0;
-  for (int s = 0; s < 2; s++) {
-    gboolean ok;
-    g_autofree char *text = hl_ladder_describe_end (c, s, &ok);
-    double x = s == 0 ? MARGIN : mid + GAP / 2;
-    double w = s == 0 ? mid - GAP / 2 - MARGIN : l->width - MARGIN - x;
-    double th = add_text (l, HL_LADDER_TEXT_END, ok ? HL_LADDER_TONE_OK : HL_LADDER_TONE_ALERT, 0,
-                          text, x, y, w, s == 0 ? PANGO_ALIGN_LEFT : PANGO_ALIGN_RIGHT);
-    h = MAX (h, th);
-  }
-  return y + h + 10;
+  gboolean ok[2];
+  char *text[2] = { hl_ladder_describe_end (c, HL_SIDE_CLIENT, &ok[0]),
+                    hl_ladder_describe_end (c, HL_SIDE_SERVER, &ok[1]) };
+  HlLadderTone tone[2];
+  for (int s = 0; s < 2; s++)
+    tone[s] = ok[s] ? HL_LADDER_TONE_OK : HL_LADDER_TONE_ALERT;
+  return y + lay_out_pair (l, HL_LADDER_TEXT_END, text, tone, y) + 10;
 }
 
 static double
