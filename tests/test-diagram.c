@@ -48,6 +48,9 @@ check_layout (HlRun *run, const HlLadderOptions *o)
     }
     if (a->kind == HL_LADDER_TEXT_NOTE)
       g_assert_true (a->rect.x + a->rect.width < left || a->rect.x > right);
+    /* Phase labels sit in the client's notes column: no timeline runs through them. */
+    if (a->kind == HL_LADDER_TEXT_PHASE)
+      g_assert_cmpfloat (a->rect.x + a->rect.width, <, left);
   }
   for (guint i = 0; i < na; i++) {
     const HlLadderArrow *a = hl_ladder_layout_get_arrow (l, i);

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 mode=${1:-run}
 packages=(gcc meson ninja-build pkg-config libglib2.0-dev libbearssl-dev libjson-glib-dev openssl
-  libcairo2-dev libpango1.0-dev fonts-dejavu-core)
+  libcairo2-dev libpango1.0-dev zlib1g-dev fonts-dejavu-core)
 if [ "$mode" = test ]; then
   # tshark reads the captures, pdfinfo counts the handout's pages, Chromium drives the HTML one.
   packages+=(tshark clang libclang-rt-14-dev poppler-utils chromium python3)

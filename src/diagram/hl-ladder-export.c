@@ -13,6 +13,7 @@
 
 #include "hl-ladder-labels.h"
 #include "hl-ladder-paint.h"
+#include "hl-png.h"
 #include "hl-tables.h"
 #include "hl-transcript.h"
 
@@ -52,8 +53,7 @@ hl_ladder_render_png (HlRun *run, const HlLadderOptions *options, double scale, 
   double w = hl_ladder_layout_get_width (layout), h = hl_ladder_layout_get_height (layout);
   cairo_surface_t *surface;
   cairo_t *cr;
-  GByteArray *out;
-  cairo_status_t status;
+  GBytes *png;
   if (!(scale > 0) || w * scale > MAX_PNG_SIDE || h * scale > MAX_PNG_SIDE) {
     g_set_error (error, HL_DIAGRAM_ERROR, HL_DIAGRAM_ERROR_TOO_LARGE,
                  "a PNG of %.0f x %.0f pixels at scale %g is more than PNG tools can open "
@@ -67,14 +67,11 @@ hl_ladder_render_png (HlRun *run, const HlLadderOptions *options, double scale, 
   cairo_scale (cr, scale, scale);
   hl_ladder_paint (layout, cr);
   cairo_destroy (cr);
-  out = g_byte_array_new ();
-  status = cairo_surface_write_to_png_stream (surface, append_to_array, out);
+  png = hl_png_encode (surface);
   cairo_surface_destroy (surface);
-  if (!check_cairo (status, "PNG", error)) {
-    g_byte_array_unref (out);
-    return NULL;
-  }
-  return g_byte_array_free_to_bytes (out);
+  if (!png)
+    g_set_error (error, HL_DIAGRAM_ERROR, HL_DIAGRAM_ERROR_DRAW, "cannot encode the PNG");
+  return png;
 }
 
 GBytes *

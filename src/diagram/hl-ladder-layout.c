@@ -287,8 +287,9 @@ hl_ladder_layout_new (HlRun *run, const HlLadderOptions *o)
         add_band (l, band_top, y);
       band_top = y;
       phase = p;
+      /* In the client's notes column, so the timeline never runs through it. */
       y += add_text (l, HL_LADDER_TEXT_PHASE, HL_LADDER_TONE_DIM, 0, hl_ladder_phase_name (p),
-                     MARGIN, y + 6, l->width - 2 * MARGIN, PANGO_ALIGN_LEFT)
+                     MARGIN, y + 6, l->side_x[0] - GAP - MARGIN, PANGO_ALIGN_LEFT)
            + 8;
     } else if (band_top < 0) {
       band_top = y;

@@ -174,6 +174,14 @@ hl_ladder_paint (const HlLadderLayout *layout, cairo_t *cr)
     const HlLadderText *t = hl_ladder_layout_get_text (layout, i);
     PangoRectangle logical;
     pango_layout_get_pixel_extents (t->layout, NULL, &logical);
+    if (t->kind == HL_LADDER_TEXT_CONNECTION) {
+      /* A heading between two connections: the timelines pause behind it. */
+      HlLadderRect r
+          = { 0, t->rect.y - 4, hl_ladder_layout_get_width (layout), t->rect.height + 8 };
+      set_rgb (cr, p->background);
+      cairo_rectangle (cr, r.x, r.y, r.width, r.height);
+      cairo_fill (cr);
+    }
     set_rgb (cr, tone_color (p, t->tone));
     cairo_move_to (cr, t->rect.x - logical.x, t->rect.y);
     pango_cairo_show_layout (cr, t->layout);
