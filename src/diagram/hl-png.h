@@ -1,7 +1,8 @@
 /* hl-png.h: a PNG writer for diagrams, fast where cairo's is thorough.
  *
- * A ladder is mostly flat colour: run-length deflate with the Sub filter packs
- * it nearly as small as libpng's default, in a fraction of the time. The output
+ * A ladder is mostly flat colour and its rows mostly repeat: the Up filter and
+ * zlib's fastest level pack it nearly as small as libpng's default, in half the
+ * time. The output
  * depends only on the pixels, so it is byte-identical from run to run.
  */
 #pragma once
