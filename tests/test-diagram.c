@@ -142,6 +142,59 @@ test_forty_steps (void)
   check_layout (run, &all);
 }
 
+/* A certificate whose subject is long in every attribute (made here with openssl,
+ * valid from today: the lesson fails, which the layout must show too). */
+static void
+test_long_subject (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("hl-subject-XXXXXX", NULL);
+  g_autofree char *key = g_build_filename (dir, "k.pem", NULL);
+  g_autofree char *cert = g_build_filename (dir, "c.pem", NULL);
+  const char *argv[] = { "openssl",
+                         "req",
+                         "-x509",
+                         "-newkey",
+                         "ec",
+                         "-pkeyopt",
+                         "ec_paramgen_curve:P-256",
+                         "-nodes",
+                         "-keyout",
+                         key,
+                         "-out",
+                         cert,
+                         "-days",
+                         "36500",
+                         "-subj",
+                         "/CN=a-long-common-name-for-a-server-in-a-lesson-about-names.example"
+                         "/O=An Organisation With A Remarkably Long Registered Name For Tests"
+                         "/OU=Department of Very Long Organisational Unit Names and Subunits"
+                         "/L=Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch/C=GB",
+                         NULL };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr (HlScenario) s = NULL;
+  g_autoptr (HlRun) run = NULL;
+  int status = -1;
+  HlLadderOptions narrow = { G_MAXUINT, 0, 0, HL_LADDER_THEME_LIGHT, 900 };
+  HlLadderOptions normal = { G_MAXUINT, 2, 3, HL_LADDER_THEME_DARK, 0 };
+  g_assert_true (
+      g_spawn_sync (NULL, (char **)argv, NULL,
+                    G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                    NULL, NULL, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, &error));
+  text = g_strdup_printf ("[Scenario]\nFormat=1\nTitle=Long subject\n[Client]\nTrustAnchors=%s\n"
+                          "[Server]\nCertificateChain=%s\nPrivateKey=%s\n",
+                          cert, cert, key);
+  path = hl_test_write_scenario (text);
+  s = hl_scenario_load (path, &error);
+  g_assert_no_error (error);
+  run = hl_test_run (s);
+  check_layout (run, &narrow);
+  check_layout (run, &normal);
+}
+
 typedef struct {
   const guint8 *data;
   gsize len, pos;
@@ -233,6 +286,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagram/layout/bundled", test_bundled_layouts);
   g_test_add_func ("/diagram/layout/long-names", test_long_names);
   g_test_add_func ("/diagram/layout/forty-steps", test_forty_steps);
+  g_test_add_func ("/diagram/layout/long-certificate-subject", test_long_subject);
   g_test_add_func ("/diagram/png", test_png);
   g_test_add_func ("/diagram/svg", test_svg);
   return g_test_run ();
