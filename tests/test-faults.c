@@ -420,6 +420,35 @@ test_one_byte_records (void)
                                    "1 byte of application data: BearSSL splits"));
 }
 
+/* [Fault] Connection=2: the resumed connection's server Finished, flipped. The first
+ * connection is untouched; the second fails where the client checks that Finished. */
+static void
+test_fault_in_connection_2 (void)
+{
+  g_auto (Ran) t = run_text (BASE "[Resumption]\nEnabled=true\n[Fault]\nMessage=server:Finished\n"
+                                  "Connection=2\nAction=flip\nOffset=20\nMask=0x01\n");
+  const HlConnection *c1, *c2;
+  const HlStep *hit = NULL;
+  g_assert_null (hl_run_get_fault_error (t.run));
+  g_assert_cmpuint (hl_run_get_n_connections (t.run), ==, 2);
+  c1 = hl_run_get_connection (t.run, 0);
+  c2 = hl_run_get_connection (t.run, 1);
+  g_assert_true (c1->success);
+  g_assert_true (c2->resumed);
+  g_assert_false (c2->success);
+  for (guint i = 0; i < c1->steps->len; i++)
+    g_assert_null (((const HlStep *)g_ptr_array_index (c1->steps, i))->fault);
+  for (guint i = 0; i < c2->steps->len; i++) {
+    const HlStep *st = g_ptr_array_index (c2->steps, i);
+    if (st->fault)
+      hit = st;
+  }
+  g_assert_nonnull (hit);
+  g_assert_cmpstr (hit->message, ==, "Finished");
+  g_assert_cmpint (hit->from, ==, HL_SIDE_SERVER);
+  g_assert_cmpint (c2->error[HL_SIDE_CLIENT], !=, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -429,6 +458,7 @@ main (int argc, char **argv)
   g_test_add_func ("/fault/drop-ccs", test_drop_ccs);
   g_test_add_func ("/fault/truncate-stalls", test_truncate_stalls);
   g_test_add_func ("/run/tamper-and-seek", test_tamper_and_seek);
+  g_test_add_func ("/faults/connection-2", test_fault_in_connection_2);
   g_test_add_func ("/run/state-after-each-message", test_state_after_each_message);
   g_test_add_func ("/run/resumption", test_resumption);
   g_test_add_func ("/run/resumption-refused", test_resumption_refused);

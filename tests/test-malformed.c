@@ -100,6 +100,17 @@ static const Case cases[] = {
   { "mtls-without-anchors", HEAD SERVER "RequestClientCertificate=true\n", 7,
     "needs ClientTrustAnchors" },
   { "fault-no-action", HEAD SERVER "[Fault]\nMessage=client:Finished\n", 7, "needs Action" },
+  { "fault-connection-2-without-resumption",
+    HEAD SERVER "[Fault]\nMessage=client:Finished\nConnection=2\nAction=drop\n", 9,
+    "Connection=2 needs a second connection: set [Resumption] Enabled=true" },
+  { "fault-connection-3",
+    HEAD SERVER "[Resumption]\nEnabled=true\n[Fault]\nMessage=client:Finished\nConnection=3\n"
+                "Action=drop\n",
+    11, "Connection" },
+  { "fault-connection-0",
+    HEAD SERVER "[Resumption]\nEnabled=true\n[Fault]\nMessage=client:Finished\nConnection=0\n"
+                "Action=drop\n",
+    11, "Connection must be 1, or 2" },
   { "fault-bad-side", HEAD SERVER "[Fault]\nMessage=middle:Finished\nAction=drop\n", 8,
     "unknown side" },
   { "fault-bad-message", HEAD SERVER "[Fault]\nMessage=client:Goodbye\nAction=drop\n", 8,

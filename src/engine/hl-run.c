@@ -1356,7 +1356,7 @@ static gboolean
 matches_fault (HlRun *run, const Pending *p)
 {
   const HlFault *f = &run->scenario->fault;
-  if (f->action == HL_FAULT_NONE || run->fault_applied || p->connection != 1)
+  if (f->action == HL_FAULT_NONE || run->fault_applied || p->connection != MAX (f->connection, 1))
     return FALSE;
   if (p->from != f->side || strcmp (p->message, f->message) != 0)
     return FALSE;
@@ -2146,10 +2146,10 @@ hl_run_get_fault_error (HlRun *run)
     return run->fault_error;
   if (f->action != HL_FAULT_NONE && !run->fault_applied && run->finished) {
     run->fault_error = g_strdup_printf (
-        "%s:%d: the fault targets %s:%s#%u, but the %s sent %s %s in connection 1 (%u seen)",
+        "%s:%d: the fault targets %s:%s#%u, but the %s sent %s %s in connection %u (%u seen)",
         run->scenario->file ? run->scenario->file : "(scenario)", f->message_line,
         hl_side_name (f->side), f->message, f->nth, hl_side_name (f->side),
-        run->fault_counter ? "fewer" : "no", f->message, run->fault_counter);
+        run->fault_counter ? "fewer" : "no", f->message, f->connection, run->fault_counter);
     return run->fault_error;
   }
   return NULL;

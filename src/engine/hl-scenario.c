@@ -33,7 +33,8 @@ static const char *const server_keys[] = { "Versions",
                                            NULL };
 static const char *const application_keys[] = { "ClientData", "ServerData", "CloseNotify", NULL };
 static const char *const resumption_keys[] = { "Enabled", NULL };
-static const char *const fault_keys[] = { "Message", "Action", "Offset", "Mask", "Length", NULL };
+static const char *const fault_keys[]
+    = { "Message", "Connection", "Action", "Offset", "Mask", "Length", NULL };
 static const char *const expect_keys[]
     = { "Outcome", "Version", "CipherSuite", "ClientError", "ServerError", "Curve", NULL };
 
@@ -617,6 +618,18 @@ parse_fault (Loader *l, HlScenario *s, GError **error)
   } else {
     return fail (l, error, line_of (l, "Fault", "Action"),
                  "unknown action \"%s\"; valid actions: flip, truncate, drop", action);
+  }
+  f->connection = 1;
+  if (has_key (l, "Fault", "Connection")) {
+    int cline = line_of (l, "Fault", "Connection");
+    if (!get_uint (l, "Fault", "Connection", 2, &n, error))
+      return FALSE;
+    if (n < 1)
+      return fail (l, error, cline, "Connection must be 1, or 2 for the resumed connection");
+    if (n == 2 && !s->resumption)
+      return fail (l, error, cline,
+                   "Connection=2 needs a second connection: set [Resumption] Enabled=true");
+    f->connection = (guint)n;
   }
   /* Keys the chosen action does not use are almost always a mistake. */
   {

@@ -46,8 +46,9 @@ typedef struct {
 
 typedef struct {
   HlSide side;
-  char *message; /* transcript name, e.g. "Finished" */
-  guint nth;     /* from 1 */
+  char *message;    /* transcript name, e.g. "Finished" */
+  guint nth;        /* from 1 */
+  guint connection; /* 1, or 2 for the resumed connection */
   HlFaultAction action;
   gsize offset;
   guint8 mask;
