@@ -479,6 +479,41 @@ test_two_threads (void)
   }
 }
 
+/* A scenario built or changed in code is checked before it runs: an error, never a crash. */
+static void
+test_scenario_built_in_code (void)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled ("01-rsa-key-exchange.scenario");
+  g_autoptr (GError) error = NULL;
+  HlScenario empty = { 0 };
+  HlCredentials *saved = s->server.credentials;
+  GArray *suites = s->client.suites;
+  g_assert_null (hl_run_new_checked (&empty, &error));
+  g_assert_error (error, HL_SCENARIO_ERROR, HL_SCENARIO_ERROR_INVALID);
+  g_clear_error (&error);
+  s->server.credentials = NULL;
+  g_assert_null (hl_run_new_checked (s, &error));
+  g_assert_nonnull (strstr (error->message, "[Server] has no credentials"));
+  g_assert_null (hl_run_new (s));
+  g_clear_error (&error);
+  s->server.credentials = saved;
+  s->client.suites = NULL;
+  g_assert_null (hl_run_new_checked (s, &error));
+  g_assert_nonnull (strstr (error->message, "[Client] has no suites"));
+  g_clear_error (&error);
+  s->client.suites = suites;
+  s->client.version_max = 0x0304;
+  g_assert_null (hl_run_new_checked (s, &error));
+  g_assert_nonnull (strstr (error->message, "not a range"));
+  g_clear_error (&error);
+  s->client.version_max = 0x0303;
+  {
+    g_autoptr (HlRun) run = hl_run_new_checked (s, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (run);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -503,5 +538,6 @@ main (int argc, char **argv)
     g_test_add_data_func (path, families[i], test_record_fields);
   }
   g_test_add_func ("/run/two-threads", test_two_threads);
+  g_test_add_func ("/run/scenario-built-in-code", test_scenario_built_in_code);
   return g_test_run ();
 }

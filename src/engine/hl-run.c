@@ -1835,7 +1835,16 @@ free_edit (HlEdit *e)
 HlRun *
 hl_run_new (const HlScenario *scenario)
 {
-  HlRun *run = g_new0 (HlRun, 1);
+  return hl_run_new_checked (scenario, NULL);
+}
+
+HlRun *
+hl_run_new_checked (const HlScenario *scenario, GError **error)
+{
+  HlRun *run;
+  if (!hl_scenario_check (scenario, error))
+    return NULL;
+  run = g_new0 (HlRun, 1);
   run->scenario = scenario;
   run->steps = g_ptr_array_new_with_free_func ((GDestroyNotify)free_step);
   run->connections = g_ptr_array_new_with_free_func ((GDestroyNotify)free_connection);

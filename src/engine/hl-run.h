@@ -130,8 +130,11 @@ typedef struct {
 
 typedef struct _HlRun HlRun;
 
-/* The run borrows the scenario: keep it alive as long as the run. */
+/* The run borrows the scenario: keep it alive as long as the run. A scenario that
+ * cannot run (built in code with a field missing, see hl_scenario_check) gives NULL;
+ * the _checked form says why. */
 HlRun *hl_run_new (const HlScenario *scenario);
+HlRun *hl_run_new_checked (const HlScenario *scenario, GError **error);
 void hl_run_free (HlRun *run);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HlRun, hl_run_free)
 

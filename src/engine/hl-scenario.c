@@ -872,3 +872,51 @@ hl_scenario_free (HlScenario *s)
   g_free (s->fault.message);
   g_free (s);
 }
+
+static gboolean
+check_side (const HlSideConfig *c, const char *group, gboolean server, GError **error)
+{
+  const char *missing = NULL;
+  if (!c->suites)
+    missing = "suites (an array; empty means the library's default)";
+  else if (!c->alpn)
+    missing = "alpn (an array, may be empty)";
+  else if (server && !c->credentials)
+    missing = "credentials (CertificateChain and PrivateKey)";
+  else if (server && c->request_client_certificate && !c->anchors)
+    missing = "anchors (ClientTrustAnchors, since it requests a client certificate)";
+  if (missing) {
+    g_set_error (error, HL_SCENARIO_ERROR, HL_SCENARIO_ERROR_INVALID,
+                 "(scenario built in code): [%s] has no %s", group, missing);
+    return FALSE;
+  }
+  if (c->version_min < 0x0301 || c->version_max > 0x0303 || c->version_min > c->version_max) {
+    g_set_error (error, HL_SCENARIO_ERROR, HL_SCENARIO_ERROR_INVALID,
+                 "(scenario built in code): [%s] versions 0x%04x-0x%04x are not a range within "
+                 "TLS 1.0-TLS 1.2",
+                 group, c->version_min, c->version_max);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+gboolean
+hl_scenario_check (const HlScenario *s, GError **error)
+{
+  if (!s->seed || !s->time_text || !s->title) {
+    g_set_error (error, HL_SCENARIO_ERROR, HL_SCENARIO_ERROR_INVALID,
+                 "(scenario built in code): [Scenario] needs a title, a seed and a time");
+    return FALSE;
+  }
+  if (!check_side (&s->client, "Client", FALSE, error)
+      || !check_side (&s->server, "Server", TRUE, error))
+    return FALSE;
+  if (s->fault.action != HL_FAULT_NONE
+      && (!s->fault.message || s->fault.nth < 1 || s->fault.connection > 2)) {
+    g_set_error (error, HL_SCENARIO_ERROR, HL_SCENARIO_ERROR_INVALID,
+                 "(scenario built in code): [Fault] needs a message, an Nth from 1 and a "
+                 "connection of 1 or 2");
+    return FALSE;
+  }
+  return TRUE;
+}

@@ -88,6 +88,10 @@ HlScenario *hl_scenario_load (const char *path, GError **error);
 HlScenario *hl_scenario_load_from_data (const char *data, gsize len, const char *name,
                                         const char *base_dir, GError **error);
 void hl_scenario_free (HlScenario *scenario);
+/* Whether a scenario can run: one from hl_scenario_load always can; one built or
+ * changed in code is checked here (hl_run_new does) so that a missing field is an
+ * error, never a crash. */
+gboolean hl_scenario_check (const HlScenario *scenario, GError **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HlScenario, hl_scenario_free)
 
 const char *hl_side_name (HlSide side); /* "client" / "server" */
