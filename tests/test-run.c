@@ -514,6 +514,128 @@ test_scenario_built_in_code (void)
   }
 }
 
+/* Steps until the next message is the Nth `message` from `from`; FALSE if none comes. */
+static gboolean
+step_until (HlRun *run, HlSide from, const char *message, guint nth, HlNextMessage *next)
+{
+  guint seen = 0;
+  while (hl_run_peek_next (run, next)) {
+    if (next->from == from && strcmp (next->message, message) == 0 && ++seen == nth)
+      return TRUE;
+    hl_run_step (run);
+  }
+  return FALSE;
+}
+
+/* Encrypting a record's own plaintext again with the sender's keys and sequence
+ * number gives back the very bytes the sender sent: the re-encryption is exact. */
+static void
+test_reencrypt_exact (gconstpointer data)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled (data);
+  static const struct {
+    HlSide from;
+    const char *message;
+    guint nth;
+  } targets[] = { { HL_SIDE_CLIENT, "Finished", 1 },
+                  { HL_SIDE_SERVER, "Finished", 1 },
+                  { HL_SIDE_CLIENT, "Alert", 1 },
+                  { HL_SIDE_SERVER, "ApplicationData", 1 } };
+  for (guint i = 0; i < G_N_ELEMENTS (targets); i++) {
+    g_autoptr (HlRun) run = hl_run_new (s);
+    g_autoptr (GError) error = NULL;
+    HlNextMessage next;
+    g_assert_true (step_until (run, targets[i].from, targets[i].message, targets[i].nth, &next));
+    g_assert_true (next.encrypted);
+    g_assert_nonnull (next.plaintext);
+    if (!hl_run_tamper_next_plaintext (run, next.plaintext, &error)) {
+      /* Only TLS 1.0 CBC application data is refused (BearSSL would split it 1/n-1). */
+      g_assert_error (error, HL_RUN_ERROR, HL_RUN_ERROR_BAD_LENGTH);
+      g_assert_cmpstr (targets[i].message, ==, "ApplicationData");
+      continue;
+    }
+    g_assert_cmpuint (hl_run_get_n_edits (run), ==, 1);
+    if (!g_bytes_equal (hl_run_get_edit (run, 0)->wire, next.wire))
+      g_error ("%s: %s %s#%u encrypted again differs from what was sent", (const char *)data,
+               hl_side_name (targets[i].from), targets[i].message, targets[i].nth);
+    hl_run_run_to_end (run);
+    g_assert_true (hl_run_succeeded (run));
+  }
+}
+
+/* A changed verify_data: encrypted again it makes a valid record whose Finished no
+ * longer matches (BR_ERR_BAD_FINISHED, decrypt_error in RFC terms); the same change
+ * made to the ciphertext breaks the record's integrity check (BR_ERR_BAD_MAC). */
+static void
+test_reencrypt_finished (gconstpointer data)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled (data);
+  for (int side = 0; side < 2; side++) {
+    HlSide receiver = side == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT;
+    g_autoptr (HlRun) plain = hl_run_new (s);
+    g_autoptr (HlRun) cipher = hl_run_new (s);
+    g_autoptr (GError) error = NULL;
+    HlNextMessage next;
+    const HlStep *st;
+    guint at;
+    g_assert_true (step_until (plain, side, "Finished", 1, &next));
+    at = hl_run_get_n_steps (plain);
+    {
+      gsize len;
+      const guint8 *orig = g_bytes_get_data (next.plaintext, &len);
+      guint8 *copy = g_memdup2 (orig, len);
+      g_autoptr (GBytes) changed = NULL;
+      copy[4] ^= 0x01; /* the first byte of verify_data */
+      changed = g_bytes_new_take (copy, len);
+      g_assert_true (hl_run_tamper_next_plaintext (plain, changed, &error));
+      g_assert_no_error (error);
+    }
+    hl_run_run_to_end (plain);
+    st = hl_run_get_step (plain, at);
+    g_assert_nonnull (st->delivered_plaintext);
+    g_assert_nonnull (st->delivered_fields);
+    g_assert_true (g_str_has_prefix (st->check, "MISMATCH"));
+    g_assert_nonnull (strstr (st->fault, "encrypted again"));
+    g_assert_cmpint (hl_run_get_connection (plain, 0)->error[receiver], ==, BR_ERR_BAD_FINISHED);
+
+    g_assert_true (step_until (cipher, side, "Finished", 1, &next));
+    {
+      gsize len;
+      const guint8 *orig = g_bytes_get_data (next.wire, &len);
+      guint8 *copy = g_memdup2 (orig, len);
+      g_autoptr (GBytes) changed = NULL;
+      copy[len / 2] ^= 0x01;
+      changed = g_bytes_new_take (copy, len);
+      hl_run_tamper_next (cipher, changed);
+    }
+    hl_run_run_to_end (cipher);
+    g_assert_cmpint (hl_run_get_connection (cipher, 0)->error[receiver], ==, BR_ERR_BAD_MAC);
+  }
+}
+
+/* Plaintext tampers say what they cannot do. */
+static void
+test_reencrypt_refusals (void)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled ("02-ecdhe-rsa-aes-gcm.scenario");
+  g_autoptr (HlRun) run = hl_run_new (s);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) empty = g_bytes_new (NULL, 0);
+  g_autoptr (GBytes) some = g_bytes_new ("abc", 3);
+  HlNextMessage next;
+  g_assert_false (hl_run_tamper_next_plaintext (run, some, &error));
+  g_assert_error (error, HL_RUN_ERROR, HL_RUN_ERROR_NOT_ENCRYPTED);
+  g_clear_error (&error);
+  g_assert_true (step_until (run, HL_SIDE_CLIENT, "Finished", 1, &next));
+  g_assert_false (hl_run_tamper_next_plaintext (run, empty, &error));
+  g_assert_error (error, HL_RUN_ERROR, HL_RUN_ERROR_BAD_LENGTH);
+  g_clear_error (&error);
+  g_assert_cmpuint (hl_run_get_n_edits (run), ==, 0);
+  hl_run_run_to_end (run);
+  g_assert_false (hl_run_tamper_next_plaintext (run, some, &error));
+  g_assert_error (error, HL_RUN_ERROR, HL_RUN_ERROR_NO_MESSAGE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -537,6 +659,13 @@ main (int argc, char **argv)
     g_autofree char *path = g_strdup_printf ("/run/record-fields/%s", families[i]);
     g_test_add_data_func (path, families[i], test_record_fields);
   }
+  for (guint i = 0; i < G_N_ELEMENTS (families); i++) {
+    g_autofree char *exact = g_strdup_printf ("/run/reencrypt/exact/%s", families[i]);
+    g_autofree char *finished = g_strdup_printf ("/run/reencrypt/finished/%s", families[i]);
+    g_test_add_data_func (exact, families[i], test_reencrypt_exact);
+    g_test_add_data_func (finished, families[i], test_reencrypt_finished);
+  }
+  g_test_add_func ("/run/reencrypt/refusals", test_reencrypt_refusals);
   g_test_add_func ("/run/two-threads", test_two_threads);
   g_test_add_func ("/run/scenario-built-in-code", test_scenario_built_in_code);
   return g_test_run ();

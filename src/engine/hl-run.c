@@ -63,21 +63,24 @@ struct _Peer {
   GByteArray *app_received;
 };
 
+/* BearSSL's record decryption, one of four kinds. Plain data: a copy is a snapshot. */
+typedef union {
+  const br_sslrec_in_class *vtable;
+  br_sslrec_in_cbc_context cbc;
+  br_sslrec_gcm_context gcm;
+  br_sslrec_chapol_context chapol;
+  br_sslrec_ccm_context ccm;
+} RecordIn;
+
 /* One direction of the wire: what a sender produced, still being split. */
 typedef struct {
   GByteArray *raw;     /* record bytes not yet parsed */
   GByteArray *hs;      /* plaintext handshake bytes not yet a whole message */
-  GArray *hs_records;  /* headers of the records the pending handshake bytes came in */
   gboolean encrypting; /* the sender has sent ChangeCipherSpec */
   gboolean in_ready;
-  union {
-    const br_sslrec_in_class *vtable;
-    br_sslrec_in_cbc_context cbc;
-    br_sslrec_gcm_context gcm;
-    br_sslrec_chapol_context chapol;
-    br_sslrec_ccm_context ccm;
-  } in;
-  guint16 version; /* of the last record */
+  RecordIn in;
+  guint8 last_block[16]; /* the last cipher block of the sender's previous encrypted record */
+  guint16 version;       /* of the last record */
 } Direction;
 
 typedef struct {
@@ -90,6 +93,12 @@ typedef struct {
   GBytes *wire;
   GBytes *plaintext;
   guint connection;
+  /* Encrypted records: the decryption state just before this record (its sequence
+   * number and, in TLS 1.0 CBC, the chained IV), to encrypt a changed plaintext as the
+   * sender would have. */
+  gboolean has_in_before;
+  RecordIn in_before;
+  guint8 last_block[16]; /* BearSSL's CBC writer chains its IV from the previous record */
 } Pending;
 
 typedef enum {
@@ -684,30 +693,62 @@ split_key_block (GBytes *kb, const HlSuite *suite, guint version, HlSecrets *out
   }
 }
 
+static void clear_secrets (HlSecrets *s);
+
+G_DEFINE_QUARK (hl - run - error - quark, hl_run_error)
+
+/* The keys one sender writes with, from its own key block. */
+typedef struct {
+  const HlSuite *suite;
+  guint version;
+  const guint8 *key, *iv, *mac;
+  HlSecrets parts; /* owns what key, iv and mac point into */
+} SenderKeys;
+
+static gboolean
+get_sender_keys (HlRun *run, HlSide sender, SenderKeys *k)
+{
+  Peer *p = run->peer[sender];
+  gboolean client = sender == HL_SIDE_CLIENT;
+  memset (k, 0, sizeof *k);
+  k->suite = negotiated_suite (p);
+  k->version = br_ssl_engine_get_version (p->eng);
+  if (!k->suite || !p->cap.key_block)
+    return FALSE;
+  split_key_block (p->cap.key_block, k->suite, k->version, &k->parts);
+  if (!k->parts.value[HL_SECRET_CLIENT_WRITE_KEY])
+    return FALSE;
+  k->key = g_bytes_get_data (
+      k->parts.value[client ? HL_SECRET_CLIENT_WRITE_KEY : HL_SECRET_SERVER_WRITE_KEY], NULL);
+  k->iv = g_bytes_get_data (
+      k->parts.value[client ? HL_SECRET_CLIENT_WRITE_IV : HL_SECRET_SERVER_WRITE_IV], NULL);
+  k->mac = g_bytes_get_data (
+      k->parts.value[client ? HL_SECRET_CLIENT_WRITE_MAC_KEY : HL_SECRET_SERVER_WRITE_MAC_KEY],
+      NULL);
+  return TRUE;
+}
+
+static const br_hash_class *
+mac_hash (const HlSuite *suite)
+{
+  return suite->mac == HL_HASH_SHA1     ? &br_sha1_vtable
+         : suite->mac == HL_HASH_SHA256 ? &br_sha256_vtable
+                                        : &br_sha384_vtable;
+}
+
 static gboolean
 init_decryptor (HlRun *run, HlSide sender)
 {
   Direction *dir = &run->dir[sender];
-  Peer *p = run->peer[sender];
-  const HlSuite *suite = negotiated_suite (p);
-  guint version = br_ssl_engine_get_version (p->eng);
-  HlSecrets ks = { { 0 } };
+  SenderKeys k;
+  const HlSuite *suite;
   const guint8 *key, *iv, *mac;
   gboolean ok = TRUE;
-  if (!suite || !p->cap.key_block)
+  if (!get_sender_keys (run, sender, &k)) {
+    clear_secrets (&k.parts);
     return FALSE;
-  split_key_block (p->cap.key_block, suite, version, &ks);
-  if (!ks.value[HL_SECRET_CLIENT_WRITE_KEY])
-    return FALSE;
-  key = g_bytes_get_data (
-      ks.value[sender == HL_SIDE_CLIENT ? HL_SECRET_CLIENT_WRITE_KEY : HL_SECRET_SERVER_WRITE_KEY],
-      NULL);
-  iv = g_bytes_get_data (
-      ks.value[sender == HL_SIDE_CLIENT ? HL_SECRET_CLIENT_WRITE_IV : HL_SECRET_SERVER_WRITE_IV],
-      NULL);
-  mac = g_bytes_get_data (ks.value[sender == HL_SIDE_CLIENT ? HL_SECRET_CLIENT_WRITE_MAC_KEY
-                                                            : HL_SECRET_SERVER_WRITE_MAC_KEY],
-                          NULL);
+  }
+  suite = k.suite, key = k.key, iv = k.iv, mac = k.mac;
   switch (suite->cipher) {
   case HL_CIPHER_AES_GCM:
     br_sslrec_in_gcm_vtable.init (&dir->in.gcm.vtable.in, &br_aes_ct_ctr_vtable, key,
@@ -724,24 +765,115 @@ init_decryptor (HlRun *run, HlSide sender)
     break;
   case HL_CIPHER_AES_CBC:
   case HL_CIPHER_3DES_CBC: {
-    const br_hash_class *h = suite->mac == HL_HASH_SHA1     ? &br_sha1_vtable
-                             : suite->mac == HL_HASH_SHA256 ? &br_sha256_vtable
-                                                            : &br_sha384_vtable;
     guint maclen = hl_suite_mac_key_len (suite);
-    br_sslrec_in_cbc_vtable.init (
-        &dir->in.cbc.vtable,
-        suite->cipher == HL_CIPHER_AES_CBC ? &br_aes_ct_cbcdec_vtable : &br_des_ct_cbcdec_vtable,
-        key, suite->key_len, h, mac, maclen, maclen, version <= 0x0301 ? iv : NULL);
+    br_sslrec_in_cbc_vtable.init (&dir->in.cbc.vtable,
+                                  suite->cipher == HL_CIPHER_AES_CBC ? &br_aes_ct_cbcdec_vtable
+                                                                     : &br_des_ct_cbcdec_vtable,
+                                  key, suite->key_len, mac_hash (suite), mac, maclen, maclen,
+                                  k.version <= 0x0301 ? iv : NULL);
     break;
   }
   default:
     ok = FALSE;
   }
-  for (int i = 0; i < HL_N_SECRETS; i++)
-    if (ks.value[i])
-      g_bytes_unref (ks.value[i]);
+  clear_secrets (&k.parts);
+  memset (dir->last_block, 0, sizeof dir->last_block);
   dir->in_ready = ok;
   return ok;
+}
+
+/* A changed plaintext, encrypted as the sender would have sent it: its keys, the
+ * record's sequence number (and, in TLS 1.0 CBC, the IV chained from the record
+ * before). The receiver then finds a valid record with different content. */
+static GBytes *
+encrypt_as_sender (HlRun *run, const Pending *p, GBytes *plaintext, GError **error)
+{
+  SenderKeys k;
+  union {
+    const br_sslrec_out_class *vtable;
+    br_sslrec_out_cbc_context cbc;
+    br_sslrec_gcm_context gcm;
+    br_sslrec_chapol_context chapol;
+    br_sslrec_ccm_context ccm;
+  } out;
+  gsize len = g_bytes_get_size (plaintext);
+  size_t rlen = len;
+  guint8 *buf;
+  unsigned char *rec;
+  GBytes *result = NULL;
+  if (!p->encrypted || !p->has_in_before) {
+    g_set_error (error, HL_RUN_ERROR, HL_RUN_ERROR_NOT_ENCRYPTED,
+                 "the next message is not an encrypted record: change its bytes instead");
+    return NULL;
+  }
+  if (len == 0 || len > 16384) {
+    g_set_error (error, HL_RUN_ERROR, HL_RUN_ERROR_BAD_LENGTH,
+                 "a record carries 1 to 16384 bytes of plaintext, not %zu", len);
+    return NULL;
+  }
+  if (!get_sender_keys (run, p->from, &k)) {
+    clear_secrets (&k.parts);
+    g_set_error (error, HL_RUN_ERROR, HL_RUN_ERROR_NOT_ENCRYPTED, "the %s's keys are not known",
+                 hl_side_name (p->from));
+    return NULL;
+  }
+  if (p->content_type == 23 && k.version <= 0x0301
+      && (k.suite->cipher == HL_CIPHER_AES_CBC || k.suite->cipher == HL_CIPHER_3DES_CBC)
+      && len > 1) {
+    clear_secrets (&k.parts);
+    g_set_error (error, HL_RUN_ERROR, HL_RUN_ERROR_BAD_LENGTH,
+                 "TLS 1.0 CBC splits application data 1/n-1 into two records: change one "
+                 "byte of it at a time");
+    return NULL;
+  }
+  switch (k.suite->cipher) {
+  case HL_CIPHER_AES_GCM:
+    br_sslrec_out_gcm_vtable.init (&out.gcm.vtable.out, &br_aes_ct_ctr_vtable, k.key,
+                                   k.suite->key_len, br_ghash_ctmul, k.iv);
+    out.gcm.seq = p->in_before.gcm.seq;
+    break;
+  case HL_CIPHER_CHACHA20_POLY1305:
+    br_sslrec_out_chapol_vtable.init (&out.chapol.vtable.out, br_chacha20_ct_run,
+                                      br_poly1305_ctmul_run, k.key, k.iv);
+    out.chapol.seq = p->in_before.chapol.seq;
+    break;
+  case HL_CIPHER_AES_CCM:
+  case HL_CIPHER_AES_CCM8:
+    br_sslrec_out_ccm_vtable.init (&out.ccm.vtable.out, &br_aes_ct_ctrcbc_vtable, k.key,
+                                   k.suite->key_len, k.iv,
+                                   k.suite->cipher == HL_CIPHER_AES_CCM ? 16 : 8);
+    out.ccm.seq = p->in_before.ccm.seq;
+    break;
+  case HL_CIPHER_AES_CBC:
+  case HL_CIPHER_3DES_CBC: {
+    guint maclen = hl_suite_mac_key_len (k.suite);
+    br_sslrec_out_cbc_vtable.init (&out.cbc.vtable,
+                                   k.suite->cipher == HL_CIPHER_AES_CBC ? &br_aes_ct_cbcenc_vtable
+                                                                        : &br_des_ct_cbcenc_vtable,
+                                   k.key, k.suite->key_len, mac_hash (k.suite), k.mac, maclen,
+                                   maclen, k.version <= 0x0301 ? k.iv : NULL);
+    out.cbc.seq = p->in_before.cbc.seq;
+    /* TLS 1.0: the IV is the previous record's last block. TLS 1.1+: BearSSL still
+     * chains, and sends the block it derives from that chain as the explicit IV. */
+    if (k.version <= 0x0301)
+      memcpy (out.cbc.iv, p->in_before.cbc.iv, sizeof out.cbc.iv);
+    else
+      memcpy (out.cbc.iv, p->last_block, sizeof out.cbc.iv);
+    break;
+  }
+  default:
+    clear_secrets (&k.parts);
+    return NULL;
+  }
+  /* Room before the plaintext for header and explicit nonce, after it for MAC, padding, tag. */
+  buf = g_malloc0 (len + 1024);
+  memcpy (buf + 512, g_bytes_get_data (plaintext, NULL), len);
+  rec = out.vtable->encrypt (&out.vtable, p->content_type, p->record_version, buf + 512, &rlen);
+  if (rec && rlen > 5)
+    result = g_bytes_new (rec + 5, rlen - 5);
+  g_free (buf);
+  clear_secrets (&k.parts);
+  return result;
 }
 
 static void
@@ -784,8 +916,12 @@ take_encrypted_record (HlRun *run, HlSide from, guint8 ct, guint16 version, cons
   GBytes *plain = NULL;
   const char *name;
   int hs_type = -1;
+  RecordIn before;
+  gboolean has_before;
   if (!dir->in_ready)
     init_decryptor (run, from);
+  has_before = dir->in_ready;
+  before = dir->in;
   if (dir->in_ready && dir->in.vtable->check_length (&dir->in.vtable, len)) {
     guint8 *copy = g_memdup2 (payload, len ? len : 1);
     size_t plen = len;
@@ -817,6 +953,16 @@ take_encrypted_record (HlRun *run, HlSide from, guint8 ct, guint16 version, cons
     name = "ApplicationData";
   }
   queue_pending (run, from, name, ct, hs_type, version, TRUE, payload, len, plain);
+  if (has_before) {
+    Pending *queued = g_queue_peek_tail (&run->pending);
+    const HlSuite *suite = negotiated_suite (run->peer[from]);
+    gsize block = MIN (len, suite && suite->cipher == HL_CIPHER_3DES_CBC ? 8 : 16);
+    queued->has_in_before = TRUE;
+    queued->in_before = before;
+    memcpy (queued->last_block, dir->last_block, sizeof dir->last_block);
+    memset (dir->last_block, 0, sizeof dir->last_block);
+    memcpy (dir->last_block, payload + len - block, block);
+  }
 }
 
 static HlConnection *current_connection (HlRun *run);
@@ -977,6 +1123,8 @@ free_step (HlStep *st)
     g_bytes_unref (st->delivered_wire);
   if (st->plaintext)
     g_bytes_unref (st->plaintext);
+  if (st->delivered_plaintext)
+    g_bytes_unref (st->delivered_plaintext);
   g_array_unref (st->records);
   if (st->record_wire)
     g_bytes_unref (st->record_wire);
@@ -1182,7 +1330,7 @@ check_finished (HlRun *run, const HlStep *st, const guint8 *content, gsize clen)
     return g_strdup ("The Finished message does not have the 12 bytes of verify_data it should.");
   if (!st->delivered)
     return g_strdup_printf ("Not checked: the %s never received this Finished.", hl_side_name (to));
-  if (st->encrypted && st->delivered_wire)
+  if (st->encrypted && st->delivered_wire && !st->delivered_plaintext)
     return g_strdup_printf ("Not checked by the %s: the encrypted record was changed in transit, "
                             "so its integrity check (MAC or AEAD tag) fails before the Finished "
                             "inside can even be read.",
@@ -1309,9 +1457,10 @@ decode_step (HlRun *run, HlStep *st)
     st->record_fields = hl_decode_records (rd, rlen, st->encrypted, ctx.version, ctx.suite,
                                            st->plaintext ? (gssize)clen : -1);
   }
-  if (st->delivered_wire && !st->encrypted) {
+  if ((st->delivered_wire && !st->encrypted) || st->delivered_plaintext) {
     gsize dlen;
-    const guint8 *dd = g_bytes_get_data (st->delivered_wire, &dlen);
+    const guint8 *dd = g_bytes_get_data (
+        st->delivered_plaintext ? st->delivered_plaintext : st->delivered_wire, &dlen);
     if (st->content_type == 22)
       st->delivered_fields = hl_decode_handshake (dd, dlen, &ctx);
     else if (st->content_type == 21)
@@ -1331,7 +1480,12 @@ decode_step (HlRun *run, HlStep *st)
   st->story = tell_story (st, suite,
                           current_connection (run)->resumed
                               || (st->handshake_type == 1 && run->offered_session_id->len));
-  if (strcmp (st->message, "Finished") == 0 && content) {
+  if (strcmp (st->message, "Finished") == 0 && st->delivered_plaintext) {
+    /* Re-encrypted: the receiver reads the changed content and judges that. */
+    gsize dlen;
+    const guint8 *dd = g_bytes_get_data (st->delivered_plaintext, &dlen);
+    st->check = check_finished (run, st, dd, dlen);
+  } else if (strcmp (st->message, "Finished") == 0 && content) {
     st->check = check_finished (run, st, content, clen);
   }
   /* Each handshake message goes into each side's transcript as that side saw it. */
@@ -1343,6 +1497,9 @@ decode_step (HlRun *run, HlStep *st)
     else if (st->delivered && !st->encrypted)
       g_byte_array_append (run->view[to], g_bytes_get_data (st->delivered_wire, NULL),
                            g_bytes_get_size (st->delivered_wire));
+    else if (st->delivered && st->delivered_plaintext)
+      g_byte_array_append (run->view[to], g_bytes_get_data (st->delivered_plaintext, NULL),
+                           g_bytes_get_size (st->delivered_plaintext));
   }
 }
 
@@ -1407,6 +1564,12 @@ apply_changes (HlRun *run, Pending *p, guint index, char **what)
     }
     if (g_bytes_equal (edit->wire, p->wire))
       return g_bytes_ref (p->wire); /* the same bytes again: nothing was changed */
+    if (edit->plaintext) {
+      *what = g_strdup_printf ("plaintext changed by hand and encrypted again with the %s's keys "
+                               "and sequence number: a valid record with other content",
+                               hl_side_name (p->from));
+      return g_bytes_ref (edit->wire);
+    }
     *what = g_strdup_printf ("changed by hand: %zu bytes delivered instead of %zu",
                              g_bytes_get_size (edit->wire), len);
     return g_bytes_ref (edit->wire);
@@ -1495,6 +1658,11 @@ deliver (HlRun *run, Pending *p)
 
   receiver->watch.ended = FALSE;
   out = apply_changes (run, p, st->index, &what);
+  {
+    const HlEdit *edit = find_edit (run, p);
+    if (edit && edit->plaintext && out && !g_bytes_equal (out, p->wire))
+      st->delivered_plaintext = g_bytes_ref (edit->plaintext);
+  }
   st->fault = what;
   if (out && !g_bytes_equal (out, p->wire))
     st->delivered_wire = g_bytes_ref (out);
@@ -1829,6 +1997,8 @@ free_edit (HlEdit *e)
   g_free (e->message);
   if (e->wire)
     g_bytes_unref (e->wire);
+  if (e->plaintext)
+    g_bytes_unref (e->plaintext);
   g_free (e);
 }
 
@@ -2001,13 +2171,13 @@ hl_run_peek_next (HlRun *run, HlNextMessage *next)
   return TRUE;
 }
 
-static void
+static HlEdit *
 add_edit (HlRun *run, gboolean drop, GBytes *wire)
 {
   const Pending *p = g_queue_peek_head (&run->pending);
   HlEdit *e;
   if (run->finished || !p)
-    return;
+    return NULL;
   e = g_new0 (HlEdit, 1);
   e->connection = p->connection;
   e->from = p->from;
@@ -2024,6 +2194,26 @@ add_edit (HlRun *run, gboolean drop, GBytes *wire)
     }
   }
   g_ptr_array_add (run->edits, e);
+  return e;
+}
+
+gboolean
+hl_run_tamper_next_plaintext (HlRun *run, GBytes *plaintext, GError **error)
+{
+  const Pending *p = g_queue_peek_head (&run->pending);
+  g_autoptr (GBytes) wire = NULL;
+  HlEdit *e;
+  g_return_val_if_fail (plaintext != NULL, FALSE);
+  if (run->finished || !p) {
+    g_set_error (error, HL_RUN_ERROR, HL_RUN_ERROR_NO_MESSAGE, "no message is waiting");
+    return FALSE;
+  }
+  wire = encrypt_as_sender (run, p, plaintext, error);
+  if (!wire)
+    return FALSE;
+  e = add_edit (run, FALSE, wire);
+  e->plaintext = g_bytes_ref (plaintext);
+  return TRUE;
 }
 
 void

@@ -94,11 +94,13 @@ typedef struct {
   GBytes *wire;           /* as the sender sent it */
   GBytes *delivered_wire; /* what the receiver got, when a fault or tamper changed it; else NULL */
   GBytes *plaintext;      /* encrypted steps: the decrypted content; NULL if it would not decrypt */
-  GArray *records;        /* HlRecordHeader: the records the receiver got */
-  GBytes *record_wire;    /* those records, 5-byte headers and payloads; NULL if dropped */
+  GBytes *delivered_plaintext; /* a plaintext tamper: the content the receiver decrypted */
+  GArray *records;             /* HlRecordHeader: the records the receiver got */
+  GBytes *record_wire;         /* those records, 5-byte headers and payloads; NULL if dropped */
   GPtrArray *record_fields;    /* HlField*: tile record_wire (headers, nonce, ciphertext, tag) */
-  GPtrArray *delivered_fields; /* HlField*: delivered_wire decoded, when a plaintext message
-                                  was changed on the way; else NULL */
+  GPtrArray *delivered_fields; /* HlField*: what the receiver got, decoded, when a message was
+                                  changed on the way and can be read (plaintext, or a plaintext
+                                  tamper); else NULL */
   gboolean delivered;          /* FALSE only when a fault or tamper dropped it */
   gboolean accepted;           /* the receiver read all of it (FALSE: it had already stopped) */
   char *fault;                 /* what a fault or tamper did; NULL */
@@ -129,6 +131,14 @@ typedef struct {
 } HlConnection;
 
 typedef struct _HlRun HlRun;
+
+#define HL_RUN_ERROR (hl_run_error_quark ())
+GQuark hl_run_error_quark (void);
+typedef enum {
+  HL_RUN_ERROR_NO_MESSAGE,    /* nothing is waiting to be delivered */
+  HL_RUN_ERROR_NOT_ENCRYPTED, /* a plaintext tamper on a message that is not encrypted */
+  HL_RUN_ERROR_BAD_LENGTH,    /* a plaintext no record can carry */
+} HlRunError;
 
 /* The run borrows the scenario: keep it alive as long as the run. A scenario that
  * cannot run (built in code with a field missing, see hl_scenario_check) gives NULL;
@@ -178,10 +188,15 @@ typedef struct {
   HlSide from;
   char *message;
   guint nth;
-  gboolean drop; /* TRUE: never delivered */
-  GBytes *wire;  /* else: the bytes delivered instead */
+  gboolean drop;     /* TRUE: never delivered */
+  GBytes *wire;      /* else: the bytes delivered instead */
+  GBytes *plaintext; /* a plaintext edit: the new content, which wire encrypts; else NULL */
 } HlEdit;
 void hl_run_tamper_next (HlRun *run, GBytes *new_wire);
+/* For an encrypted message: delivers new_plaintext encrypted with the sender's real
+ * keys and sequence number, so the receiver finds a valid record whose content
+ * changed (a Finished that no longer matches), not a broken MAC. */
+gboolean hl_run_tamper_next_plaintext (HlRun *run, GBytes *new_plaintext, GError **error);
 void hl_run_drop_next (HlRun *run);
 guint hl_run_get_n_edits (HlRun *run);
 const HlEdit *hl_run_get_edit (HlRun *run, guint i); /* owned by the run */

@@ -147,6 +147,12 @@ json_step (GString *out, const HlStep *st, int L)
     json_hex (out, st->delivered_wire);
     g_string_append_c (out, ',');
   }
+  if (st->delivered_plaintext) {
+    indent (out, L + 1);
+    g_string_append (out, "\"delivered_plaintext\": ");
+    json_hex (out, st->delivered_plaintext);
+    g_string_append_c (out, ',');
+  }
   if (st->check) {
     indent (out, L + 1);
     g_string_append (out, "\"check\": ");
