@@ -636,6 +636,44 @@ test_reencrypt_refusals (void)
   g_assert_error (error, HL_RUN_ERROR, HL_RUN_ERROR_NO_MESSAGE);
 }
 
+static const HlField *
+field_named (const GPtrArray *fields, const char *name)
+{
+  for (guint i = 0; fields && i < fields->len; i++) {
+    const HlField *f = g_ptr_array_index (fields, i);
+    const HlField *inner;
+    if (strcmp (f->name, name) == 0)
+      return f;
+    if ((inner = field_named (f->children, name)))
+      return inner;
+  }
+  return NULL;
+}
+
+/* An RSA-2048 signature is 256 bytes: the BIT STRING's unused-bits byte is its own
+ * field. Signature schemes carry their TLS 1.2 names (ECDSA + hash, no curve). */
+static void
+test_signature_facts (void)
+{
+  g_autoptr (HlScenario) rsa = hl_test_load_bundled ("01-rsa-key-exchange.scenario");
+  g_autoptr (HlScenario) ecdsa = hl_test_load_bundled ("04-ecdhe-ecdsa-p384-sha384.scenario");
+  g_autoptr (HlRun) a = hl_test_run (rsa);
+  g_autoptr (HlRun) b = hl_test_run (ecdsa);
+  const HlStep *cert = find_step (a, 1, HL_SIDE_SERVER, "Certificate");
+  const HlField *sig = field_named (cert->fields, "CA signature");
+  const HlStep *ske = find_step (b, 1, HL_SIDE_SERVER, "ServerKeyExchange");
+  const HlField *alg = field_named (ske->fields, "Signature algorithm");
+  g_assert_nonnull (sig);
+  g_assert_cmpuint (sig->children->len, ==, 2);
+  g_assert_cmpstr (((HlField *)g_ptr_array_index (sig->children, 0))->name, ==, "Unused bits");
+  g_assert_cmpuint (((HlField *)g_ptr_array_index (sig->children, 0))->length, ==, 1);
+  g_assert_cmpuint (((HlField *)g_ptr_array_index (sig->children, 1))->length, ==, 256);
+  g_assert_nonnull (strstr (sig->value, "(256 bytes)"));
+  g_assert_nonnull (alg);
+  g_assert_true (g_str_has_prefix (alg->value, "ecdsa_sha"));
+  g_assert_null (strstr (alg->value, "secp"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -667,6 +705,7 @@ main (int argc, char **argv)
   }
   g_test_add_func ("/run/reencrypt/refusals", test_reencrypt_refusals);
   g_test_add_func ("/run/two-threads", test_two_threads);
+  g_test_add_func ("/run/signature-facts", test_signature_facts);
   g_test_add_func ("/run/scenario-built-in-code", test_scenario_built_in_code);
   return g_test_run ();
 }

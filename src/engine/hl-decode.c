@@ -1121,11 +1121,24 @@ hl_decode_certificate (const guint8 *der, gsize len, gsize base, const char *nam
         = read_tlv (sigalg.content, sigalg.len, 0, &oid) ? describe_oid (&oid) : NULL;
     pos += sigalg.hdr + sigalg.len;
     if (read_tlv (cert.content, cert.len, pos, &sigval)) {
-      g_autofree char *hex = short_hex (sigval.content, sigval.len);
-      hl_field_add (root, tlv_field (&sigval, base + cert.hdr, "CA signature", hex,
-                                     "The issuer's signature over everything above: checking it "
-                                     "with the issuer's public key proves the CA vouches for "
-                                     "this certificate."));
+      /* A BIT STRING: its first byte counts the unused bits of the last byte (0 here),
+       * and is not part of the signature. */
+      gboolean bits = sigval.len >= 1;
+      g_autofree char *hex = short_hex (sigval.content + bits, sigval.len - bits);
+      gsize start = base + cert.hdr + sigval.off + sigval.hdr;
+      HlField *sig = hl_field_add (
+          root, tlv_field (&sigval, base + cert.hdr, "CA signature", hex,
+                           "The issuer's signature over everything above: checking it with the "
+                           "issuer's public key proves the CA vouches for this certificate."));
+      if (bits) {
+        g_autofree char *unused = g_strdup_printf ("%u", sigval.content[0]);
+        hl_field_add (sig, hl_field_new ("Unused bits", start, 1, unused,
+                                         "The BIT STRING's first byte: how many bits of its "
+                                         "last byte are padding. Not part of the signature."));
+        hl_field_add (sig, hl_field_new ("Signature value", start + 1, sigval.len - 1, hex,
+                                         "The signature itself: for RSA as many bytes as the "
+                                         "issuer's modulus (256 for RSA-2048)."));
+      }
     }
     (void)alg;
   }

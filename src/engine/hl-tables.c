@@ -475,11 +475,11 @@ hl_signature_scheme_name (guint scheme)
   case 0x0301:
     return "rsa_pkcs1_sha224";
   case 0x0403:
-    return "ecdsa_secp256r1_sha256";
+    return "ecdsa_sha256";
   case 0x0503:
-    return "ecdsa_secp384r1_sha384";
+    return "ecdsa_sha384";
   case 0x0603:
-    return "ecdsa_secp521r1_sha512";
+    return "ecdsa_sha512";
   case 0x0203:
     return "ecdsa_sha1";
   case 0x0303:
