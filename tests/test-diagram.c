@@ -5,6 +5,7 @@
 
 #include "hl-data.h"
 #include "hl-ladder-export.h"
+#include "hl-ladder-labels.h"
 #include "hl-ladder-layout.h"
 #include "hl-test-util.h"
 
@@ -195,6 +196,71 @@ test_long_subject (void)
   check_layout (run, &normal);
 }
 
+static const HlStep *
+first_step (HlRun *run, HlSide from, const char *message)
+{
+  for (guint i = 0; i < hl_run_get_n_steps (run); i++) {
+    const HlStep *st = hl_run_get_step (run, i);
+    if (st->from == from && strcmp (st->message, message) == 0)
+      return st;
+  }
+  g_assert_not_reached ();
+}
+
+/* What the labels say is what the run holds. */
+static void
+test_labels_tell_the_truth (void)
+{
+  static const char *const lessons[]
+      = { "01-rsa-key-exchange", "13-server-preference", "21-fault-flipped-client-random",
+          "15b-not-yet-valid",   "12-sni-and-alpn",      "18-no-common-suite" };
+  for (guint i = 0; i < G_N_ELEMENTS (lessons); i++) {
+    g_autofree char *file = g_strconcat (lessons[i], ".scenario", NULL);
+    g_autoptr (HlScenario) s = hl_test_load_bundled (file);
+    g_autoptr (HlRun) run = hl_test_run (s);
+    const HlStep *ch = first_step (run, HL_SIDE_CLIENT, "ClientHello");
+    g_autofree char *label = hl_ladder_describe_step (run, ch);
+    gsize n_suites = 0;
+    g_autofree char *want = NULL;
+    /* The count of suites offered: from the field's byte length, 2 bytes a suite. */
+    for (guint k = 0; k < ch->fields->len; k++) {
+      const HlField *f = g_ptr_array_index (ch->fields, k);
+      if (strcmp (f->name, "Cipher suites") == 0)
+        n_suites = f->length / 2;
+    }
+    want = g_strdup_printf (" %zu cipher suite%s offered", n_suites, n_suites == 1 ? "" : "s");
+    g_assert_nonnull (strstr (label, want));
+    if (s->client.server_name)
+      g_assert_nonnull (strstr (label, s->client.server_name));
+  }
+  {
+    /* The flipped random: each side's note says the values differ. */
+    g_autoptr (HlScenario) s = hl_test_load_bundled ("21-fault-flipped-client-random.scenario");
+    g_autoptr (HlRun) run = hl_test_run (s);
+    g_autofree char *server = hl_ladder_describe_learned (run, hl_run_get_step (run, 0), 1);
+    g_autofree char *detail = hl_ladder_describe_step (run, hl_run_get_step (run, 0));
+    g_assert_nonnull (strstr (server, "\u2260 the client's"));
+    g_assert_nonnull (strstr (detail, "in random_bytes"));
+  }
+  {
+    /* Not yet valid shares BearSSL's EXPIRED code: the words say both. */
+    g_autoptr (HlScenario) s = hl_test_load_bundled ("15b-not-yet-valid.scenario");
+    g_autoptr (HlRun) run = hl_test_run (s);
+    const HlStep *cert = first_step (run, HL_SIDE_SERVER, "Certificate");
+    g_autofree char *client = hl_ladder_describe_learned (run, cert, HL_SIDE_CLIENT);
+    g_assert_nonnull (strstr (client, "expired or not yet valid"));
+  }
+  {
+    /* The client's verify_data appears with the reply it computes at ServerHelloDone. */
+    g_autoptr (HlScenario) s = hl_test_load_bundled ("01-rsa-key-exchange.scenario");
+    g_autoptr (HlRun) run = hl_test_run (s);
+    const HlStep *shd = first_step (run, HL_SIDE_SERVER, "ServerHelloDone");
+    g_autofree char *client = hl_ladder_describe_learned (run, shd, HL_SIDE_CLIENT);
+    g_assert_nonnull (strstr (client, "Client verify_data"));
+    g_assert_nonnull (strstr (client, "is computed now"));
+  }
+}
+
 typedef struct {
   const guint8 *data;
   gsize len, pos;
@@ -288,6 +354,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagram/layout/forty-steps", test_forty_steps);
   g_test_add_func ("/diagram/layout/long-certificate-subject", test_long_subject);
   g_test_add_func ("/diagram/png", test_png);
+  g_test_add_func ("/diagram/labels-tell-the-truth", test_labels_tell_the_truth);
   g_test_add_func ("/diagram/svg", test_svg);
   return g_test_run ();
 }

@@ -1,6 +1,8 @@
 /* hl-ladder-labels.c: the words and numbers on the diagram, all from the run. */
 #include "hl-ladder-labels.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hl-credentials.h"
@@ -31,6 +33,49 @@ find_field (const GPtrArray *fields, const char *name)
     const HlField *f = g_ptr_array_index (fields, i);
     if (g_str_has_prefix (f->name, name))
       return f;
+  }
+  return NULL;
+}
+
+static const HlField *
+find_exact (const GPtrArray *fields, const char *name)
+{
+  for (guint i = 0; fields && i < fields->len; i++) {
+    const HlField *f = g_ptr_array_index (fields, i);
+    if (strcmp (f->name, name) == 0)
+      return f;
+  }
+  return NULL;
+}
+
+/* The values of every field called `name` inside extension `ext`, joined by ", ". */
+static char *
+extension_values (const GPtrArray *fields, const char *ext, const char *name)
+{
+  const HlField *exts = find_exact (fields, "Extensions");
+  const HlField *e = exts ? find_exact (exts->children, ext) : NULL;
+  GString *out;
+  if (!e)
+    return NULL;
+  out = g_string_new (NULL);
+  for (guint i = 0; i < e->children->len; i++) {
+    const HlField *f = g_ptr_array_index (e->children, i);
+    if (strcmp (f->name, name) == 0)
+      g_string_append_printf (out, "%s%s", out->len ? ", " : "", f->value);
+  }
+  return g_string_free (out, FALSE);
+}
+
+/* The deepest field holding byte `offset`, for saying where a change landed. */
+static const HlField *
+field_at (const GPtrArray *fields, gsize offset)
+{
+  for (guint i = 0; fields && i < fields->len; i++) {
+    const HlField *f = g_ptr_array_index (fields, i);
+    if (offset >= f->offset && offset < f->offset + f->length) {
+      const HlField *inner = field_at (f->children, offset);
+      return inner ? inner : f;
+    }
   }
   return NULL;
 }
@@ -90,15 +135,29 @@ hl_ladder_describe_step (HlRun *run, const HlStep *st)
   const char *m = st->message;
   gsize wire_len = g_bytes_get_size (st->wire);
   if (strcmp (m, "ClientHello") == 0) {
-    const char *suites = field_value (f, "Cipher suites");
+    const HlField *suites_field = find_exact (f, "Cipher suites");
     const char *version = field_value (f, "Client version");
+    g_autofree char *suites = suites_field ? g_strdup (suites_field->value) : NULL;
+    g_autofree char *sni = extension_values (f, "server_name", "Host name");
+    g_autofree char *alpn
+        = extension_values (f, "application_layer_protocol_negotiation", "Protocol");
     const HlField *sid = NULL;
     g_autofree char *v = strip_code (version);
     g_autofree char *short_sid = NULL;
     for (guint i = 0; f && i < f->len; i++)
       if (strcmp (((HlField *)g_ptr_array_index (f, i))->name, "Session ID") == 0)
         sid = g_ptr_array_index (f, i);
-    add_line (out, "up to %s, %s offered", v ? v : "?", suites ? suites : "no suites");
+    /* "2 suites" -> "2 cipher suites offered" */
+    if (suites && g_str_has_suffix (suites, " suites"))
+      suites[strlen (suites) - 7] = '\0';
+    else if (suites && g_str_has_suffix (suites, " suite"))
+      suites[strlen (suites) - 6] = '\0';
+    add_line (out, "up to %s, %s cipher suite%s offered", v ? v : "?", suites ? suites : "no",
+              suites && strcmp (suites, "1") == 0 ? "" : "s");
+    if (sni && *sni)
+      add_line (out, "server name (SNI): %s", sni);
+    if (alpn && *alpn)
+      add_line (out, "protocols (ALPN): %s", alpn);
     if (sid && sid->length > 0) {
       g_autoptr (GBytes) b
           = g_bytes_new (g_bytes_get_data (st->wire, NULL) + sid->offset, sid->length);
@@ -108,7 +167,14 @@ hl_ladder_describe_step (HlRun *run, const HlStep *st)
   } else if (strcmp (m, "ServerHello") == 0) {
     g_autofree char *suite = strip_code (field_value (f, "Cipher suite"));
     g_autofree char *version = strip_code (field_value (f, "Server version"));
+    g_autofree char *alpn
+        = extension_values (f, "application_layer_protocol_negotiation", "Protocol");
+    const HlConnection *c = hl_run_get_connection (run, st->connection - 1);
     add_line (out, "%s, %s", version ? version : "?", suite ? suite : "?");
+    if (alpn && *alpn)
+      add_line (out, "protocol (ALPN): %s", alpn);
+    if (c && c->resumed)
+      add_line (out, "resumes the session: no certificate, no key exchange");
   } else if (strcmp (m, "Certificate") == 0) {
     const HlField *leaf = find_field (f, "Certificate 1");
     guint n = 0;
@@ -119,7 +185,11 @@ hl_ladder_describe_step (HlRun *run, const HlStep *st)
     if (leaf) {
       g_autofree char *cn = first_cn (leaf->value);
       const char *key = field_value (leaf->children, "Public key");
+      const HlField *exts = find_exact (leaf->children, "Extensions");
+      const HlField *san = exts ? find_exact (exts->children, "subjectAltName") : NULL;
       add_line (out, "%s", cn ? cn : leaf->value);
+      if (san)
+        add_line (out, "names: %s", san->value);
       add_line (out, "%s; chain of %u", key ? key : "key ?", n);
     } else {
       add_line (out, "no certificate");
@@ -127,7 +197,11 @@ hl_ladder_describe_step (HlRun *run, const HlStep *st)
   } else if (strcmp (m, "ServerKeyExchange") == 0) {
     g_autofree char *curve = strip_code (field_value (f, "Named curve"));
     g_autofree char *sig = strip_code (field_value (f, "Signature algorithm"));
-    add_line (out, "%s share, signed (%s)", curve ? curve : "?", sig ? sig : "?");
+    if (sig)
+      add_line (out, "%s share, signed (%s)", curve ? curve : "?", sig);
+    else
+      add_line (out, "%s share, signed with the certificate's key (MD5+SHA-1 in TLS 1.0/1.1)",
+                curve ? curve : "?");
   } else if (strcmp (m, "ClientKeyExchange") == 0) {
     const HlField *epm = find_field (f, "Encrypted premaster secret");
     const HlField *pk = NULL;
@@ -159,6 +233,8 @@ hl_ladder_describe_step (HlRun *run, const HlStep *st)
       if (strlen (first) > 28)
         strcpy (first + 25, "\u2026");
       add_line (out, "%zu byte%s: \u201c%s\u201d", n, n == 1 ? "" : "s", first);
+      if (st->summary && strstr (st->summary, "1/n-1"))
+        add_line (out, "1/n\u22121 split: the defence against BEAST");
     } else {
       add_line (out, "%zu byte%s", n, n == 1 ? "" : "s");
     }
@@ -168,15 +244,73 @@ hl_ladder_describe_step (HlRun *run, const HlStep *st)
     g_autofree char *lvl = strip_code (level);
     add_line (out, "%s: %s", lvl ? lvl : "?", desc ? desc : "?");
   }
-  if (st->fault)
-    add_line (out, "\u26a0 %s", st->fault);
+  if (st->fault) {
+    gsize at;
+    const HlField *hit = NULL;
+    char *line;
+    if (sscanf (st->fault, "flip: byte %zu", &at) == 1 && !st->encrypted)
+      hit = field_at (st->fields, at);
+    if (hit)
+      line = g_markup_printf_escaped ("<b>\u26a0 %s, in %s</b>", st->fault, hit->name);
+    else if (st->encrypted && g_str_has_prefix (st->fault, "flip"))
+      line = g_markup_printf_escaped ("<b>\u26a0 %s of the encrypted record</b>", st->fault);
+    else
+      line = g_markup_printf_escaped ("<b>\u26a0 %s</b>", st->fault);
+    g_string_append_printf (out, "%s%s", out->len ? "\n" : "", line);
+    g_free (line);
+  }
   if (st->check && g_str_has_prefix (st->check, "MISMATCH"))
     add_line (out, "MISMATCH: the receiver computes other verify_data");
-  if (st->delivered && !st->accepted)
-    add_line (out, "not read: the %s had already stopped",
-              hl_side_name (st->from == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT));
-  (void)run;
+  if (st->delivered && !st->accepted) {
+    HlSide to = st->from == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT;
+    const HlStep *prev = st->index >= 2 ? hl_run_get_step (run, st->index - 2) : NULL;
+    if (prev && prev->after[to].error == 0 && st->after[to].error != 0) {
+      g_autofree char *why = hl_ladder_describe_error (st->after[to].error);
+      add_line (out, "rejected by the %s: %s", hl_side_name (to), why);
+    } else {
+      add_line (out, "not read: the %s had already stopped", hl_side_name (to));
+    }
+  }
   return g_string_free (out, FALSE);
+}
+
+char *
+hl_ladder_describe_error (int err)
+{
+  g_autofree char *name = hl_error_name (err);
+  const char *plus = strchr (name, '+');
+  if (plus
+      && (g_str_has_prefix (name, "BR_ERR_SEND_FATAL_ALERT")
+          || g_str_has_prefix (name, "BR_ERR_RECV_FATAL_ALERT")))
+    return g_strdup_printf ("%s (%s)", name, hl_alert_name (atoi (plus + 1)));
+  if (strcmp (name, "BR_ERR_X509_EXPIRED") == 0)
+    return g_strdup_printf ("%s (expired or not yet valid)", name);
+  return g_steal_pointer (&name);
+}
+
+/* Random values open with 4 zero bytes (BearSSL leaves gmt_unix_time at 0): skip
+ * them, so the short form shows the bytes that tell two randoms apart. */
+static char *
+short_value (const HlSecret *s)
+{
+  gsize len;
+  const guint8 *d = g_bytes_get_data (s->value, &len);
+  if (len == 32 && g_str_has_suffix (s->key, "_random") && !d[0] && !d[1] && !d[2] && !d[3]) {
+    g_autoptr (GBytes) rest = g_bytes_new (d + 4, len - 4);
+    g_autofree char *hex = hl_ladder_short_hex (rest);
+    return g_strdup_printf ("\u2026%s", hex); /* the leading … stands for the zeros */
+  }
+  return hl_ladder_short_hex (s->value);
+}
+
+static const HlSecret *
+held_by (const HlStep *st, HlSide side, const char *key)
+{
+  const GPtrArray *list = st->after[side].secrets;
+  for (guint i = 0; list && i < list->len; i++)
+    if (strcmp (((const HlSecret *)g_ptr_array_index (list, i))->key, key) == 0)
+      return g_ptr_array_index (list, i);
+  return NULL;
 }
 
 char *
@@ -194,22 +328,44 @@ hl_ladder_describe_learned (HlRun *run, const HlStep *st, HlSide side)
   for (guint i = 0; after->secrets && i < after->secrets->len; i++) {
     const HlSecret *s = g_ptr_array_index (after->secrets, i);
     if (s->learned_at == st->index) {
-      g_autofree char *hex = hl_ladder_short_hex (s->value);
-      char *line = g_markup_printf_escaped ("+ %s <tt>%s</tt>", s->name, hex);
+      g_autofree char *hex = short_value (s);
+      const HlSecret *other = held_by (st, !side, s->key);
+      char *line;
+      if (other && !g_bytes_equal (other->value, s->value))
+        line = g_markup_printf_escaped ("+ %s <tt>%s</tt> <b>\u2260 the %s's</b>", s->name, hex,
+                                        hl_side_name (!side));
+      else if (strcmp (s->key, "master_secret") == 0
+               && (strcmp (st->message, "ClientHello") == 0
+                   || strcmp (st->message, "ServerHello") == 0))
+        line = g_markup_printf_escaped ("+ %s <tt>%s</tt> (the cached session's)", s->name, hex);
+      else
+        line = g_markup_printf_escaped ("+ %s <tt>%s</tt>", s->name, hex);
       if (out->len)
         g_string_append_c (out, '\n');
       g_string_append (out, line);
       g_free (line);
+      if (st->from != side
+          && strcmp (s->key, side == HL_SIDE_CLIENT ? "client_verify_data" : "server_verify_data")
+                 == 0)
+        add_line (out, "(its whole reply, Finished included, is computed now)");
     }
   }
   if (after->certificate_verdict
       && (!prev || g_strcmp0 (prev->after[side].certificate_verdict, after->certificate_verdict))) {
     gboolean ok = strstr (after->certificate_verdict, " checked the chain") != NULL;
-    add_line (out, ok ? "\u2713 certificate chain trusted" : "\u2717 certificate chain rejected");
+    if (ok) {
+      add_line (out, "\u2713 certificate chain trusted");
+    } else {
+      char *line = g_markup_printf_escaped ("<b>\u2717 certificate chain rejected</b>");
+      g_string_append_printf (out, "%s%s", out->len ? "\n" : "", line);
+      g_free (line);
+    }
   }
   if (after->error && (!prev || prev->after[side].error != after->error)) {
-    g_autofree char *name = hl_error_name (after->error);
-    add_line (out, "\u2717 stops: %s", name);
+    g_autofree char *why = hl_ladder_describe_error (after->error);
+    char *line = g_markup_printf_escaped ("<b>\u2717 stops: %s</b>", why);
+    g_string_append_printf (out, "%s%s", out->len ? "\n" : "", line);
+    g_free (line);
   }
   if (out->len == 0) {
     g_string_free (out, TRUE);
@@ -254,11 +410,14 @@ hl_ladder_describe_side (HlRun *run, HlSide side)
 char *
 hl_ladder_describe_end (const HlConnection *c, HlSide side, gboolean *ok)
 {
-  g_autofree char *name = hl_error_name (c->error[side]);
-  *ok = c->error[side] == 0;
+  g_autofree char *name = hl_ladder_describe_error (c->error[side]);
+  *ok = c->error[side] == 0 && c->success;
+  if (c->error[side] == 0 && c->success)
+    return g_markup_printf_escaped ("\u2713 handshake complete%s",
+                                    c->resumed ? " (resumed session)" : "");
   if (c->error[side] == 0)
-    return g_markup_printf_escaped ("\u2713 %s",
-                                    c->success ? "handshake complete" : "no error of its own");
+    return g_markup_printf_escaped ("\u2013 no error of its own: the %s stopped",
+                                    hl_side_name (!side));
   if (g_str_has_prefix (name, "BR_ERR_SEND_FATAL_ALERT"))
     return g_markup_printf_escaped ("\u2717 sent an alert: %s", name);
   if (g_str_has_prefix (name, "BR_ERR_RECV_FATAL_ALERT"))

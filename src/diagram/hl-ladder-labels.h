@@ -18,7 +18,9 @@ char *hl_ladder_describe_step (HlRun *run, const HlStep *step);
 char *hl_ladder_describe_learned (HlRun *run, const HlStep *step, HlSide side);
 /* The timeline's title: role and what it holds. */
 char *hl_ladder_describe_side (HlRun *run, HlSide side);
-/* How a side ended a connection. */
+/* An error name, with the alert's name or the plain reason where the name misleads. */
+char *hl_ladder_describe_error (int err);
+/* How a side ended a connection; ok: it completed the handshake. */
 char *hl_ladder_describe_end (const HlConnection *connection, HlSide side, gboolean *ok);
 
 /* The phases of the classic story a step belongs to; -1: stays in the current one. */

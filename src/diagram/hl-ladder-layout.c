@@ -34,8 +34,9 @@ static const struct {
   [HL_LADDER_TEXT_CONNECTION] = { 16, TRUE, FALSE },
   [HL_LADDER_TEXT_LABEL] = { 15, TRUE, FALSE },
   [HL_LADDER_TEXT_DETAIL] = { 13, FALSE, FALSE },
-  [HL_LADDER_TEXT_NOTE] = { 12, FALSE, FALSE },
+  [HL_LADDER_TEXT_NOTE] = { 13, FALSE, FALSE },
   [HL_LADDER_TEXT_END] = { 13, TRUE, FALSE },
+  [HL_LADDER_TEXT_LEGEND] = { 12, FALSE, FALSE },
 };
 
 struct _HlLadderLayout {
@@ -129,8 +130,8 @@ lay_out_title (HlLadderLayout *l, HlRun *run, guint upto, double y)
     const char *version = c->version ? hl_version_long_name (c->version) : NULL;
     g_autofree char *suite = c->suite ? hl_describe_suite_id (c->suite) : NULL;
     char *line = g_markup_printf_escaped (
-        "%s%s%s%s%s \u00b7 %s", version ? version : "no version agreed", suite ? " \u00b7 " : "",
-        suite ? suite : "", c->curve > 0 ? " \u00b7 " : "",
+        "%s%s%s%s%s \u00b7 %s", version ? version : "no ServerHello reached the client",
+        suite ? " \u00b7 " : "", suite ? suite : "", c->curve > 0 ? " \u00b7 " : "",
         c->curve > 0 ? hl_curve_name (c->curve) : "",
         c->success ? "handshake succeeded" : "handshake failed");
     g_string_append (sub, line);
@@ -180,7 +181,9 @@ lay_out_end (HlLadderLayout *l, const HlConnection *c, double y)
                     hl_ladder_describe_end (c, HL_SIDE_SERVER, &ok[1]) };
   HlLadderTone tone[2];
   for (int s = 0; s < 2; s++)
-    tone[s] = ok[s] ? HL_LADDER_TONE_OK : HL_LADDER_TONE_ALERT;
+    tone[s] = ok[s]              ? HL_LADDER_TONE_OK
+              : c->error[s] == 0 ? HL_LADDER_TONE_DIM /* stopped because the other side did */
+                                 : HL_LADDER_TONE_ALERT;
   return y + lay_out_pair (l, HL_LADDER_TEXT_END, text, tone, y) + 10;
 }
 
@@ -212,9 +215,9 @@ lay_out_step (HlLadderLayout *l, HlRun *run, const HlStep *st, const HlLadderOpt
   y = a.y + 9;
   if (detail && *detail)
     y += add_text (l, HL_LADDER_TEXT_DETAIL,
-                   a.alert || a.mismatch || a.dropped || a.unread ? HL_LADDER_TONE_ALERT
-                   : a.tampered                                   ? HL_LADDER_TONE_WARNING
-                                                                  : HL_LADDER_TONE_NORMAL,
+                   a.alert || a.mismatch || a.unread ? HL_LADDER_TONE_ALERT
+                   : a.tampered                      ? HL_LADDER_TONE_WARNING
+                                                     : HL_LADDER_TONE_NORMAL,
                    st->index, detail, span_l, y, span_w, PANGO_ALIGN_CENTER);
   bottom = y;
   for (int s = 0; s < 2; s++) {
@@ -258,6 +261,13 @@ hl_ladder_layout_new (HlRun *run, const HlLadderOptions *o)
 
   y = lay_out_title (l, run, upto, y);
   y = lay_out_headers (l, run, y);
+  if (hl_run_get_n_connections (run) > 1 && upto > 0) {
+    /* Head the first connection too, once there is a second one. */
+    y += add_text (l, HL_LADDER_TEXT_CONNECTION, HL_LADDER_TONE_NORMAL, 0,
+                   "Connection 1: a full handshake.", MARGIN, y, l->width - 2 * MARGIN,
+                   PANGO_ALIGN_CENTER)
+         + 10;
+  }
   l->line_top = y;
   for (guint i = 0; i < upto; i++) {
     const HlStep *st = hl_run_get_step (run, i);
@@ -302,6 +312,15 @@ hl_ladder_layout_new (HlRun *run, const HlLadderOptions *o)
   l->line_bottom = y;
   if (upto > 0 && upto == n && hl_run_is_finished (run))
     y = lay_out_end (l, hl_run_get_connection (run, connection - 1), y + 6);
+  /* How to read the marks: they differ by shape, so the legend says which is which. */
+  if (upto > 0)
+    y += add_text (l, HL_LADDER_TEXT_LEGEND, HL_LADDER_TONE_DIM, 0,
+                   "How to read it: a thick line with a padlock is an encrypted record; a "
+                   "triangle marks an alert; a dashed line ending in \u00d7 was dropped; a "
+                   "zigzag was changed on the way; a bar before a timeline was not read. "
+                   "\u201c+\u201d lists what a side holds from that step on.",
+                   MARGIN, y + 8, l->width - 2 * MARGIN, PANGO_ALIGN_LEFT)
+         + 8;
   l->height = ceil (y + MARGIN);
   return l;
 }

@@ -26,6 +26,7 @@ typedef enum {
   HL_LADDER_TEXT_DETAIL,     /* what the message carries, below its arrow */
   HL_LADDER_TEXT_NOTE,       /* what a side newly knows, beside its timeline */
   HL_LADDER_TEXT_END,        /* how a side ended */
+  HL_LADDER_TEXT_LEGEND,     /* how to read the marks */
 } HlLadderTextKind;
 
 typedef enum {

@@ -76,7 +76,7 @@ draw_arrow (cairo_t *cr, const HlLadderPalette *p, const HlLadderArrow *a)
   cairo_save (cr);
   set_rgb (cr, color);
   cairo_set_line_width (cr, a->encrypted ? 3.5 : 1.8);
-  if (a->tampered) {
+  if (a->tampered && !a->dropped) {
     /* A changed message is drawn as a zigzag in its middle third. */
     double x0 = a->x_from, x1 = a->x_to;
     double third = (x1 - x0) / 3;

@@ -193,14 +193,14 @@ static const struct {
   { "client_ecdh_private_key", "Client ECDH secret",
     "the client's secret scalar c, fresh for this connection", no_inputs },
   { "client_ecdh_public_key", "Client ECDH share",
-    "c times the curve's base point G: sent in ClientKeyExchange", ecdh_public_inputs },
+    "c\u00b7G, c times the curve's base point G: sent in ClientKeyExchange", ecdh_public_inputs },
   { "server_ecdh_private_key", "Server ECDH secret",
     "the server's secret scalar s (ECDHE: fresh for this connection; static ECDH: the "
     "certificate's private key)",
     no_inputs },
   { "server_ecdh_public_key", "Server ECDH share",
-    "s times G: sent in ServerKeyExchange (ECDHE) or inside the certificate (static ECDH); "
-    "premaster_secret = x coordinate of c x (s G) = s x (c G)",
+    "s\u00b7G: sent in ServerKeyExchange (ECDHE) or inside the certificate (static ECDH); "
+    "premaster_secret = the x coordinate of c\u00b7(s\u00b7G) = s\u00b7(c\u00b7G)",
     ecdh_public_inputs },
 };
 
