@@ -1,5 +1,6 @@
 /* The command line as teachers' scripts use it: outputs, JSON keys, exit statuses. */
 #include <json-glib/json-glib.h>
+#include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -208,9 +209,27 @@ test_unwritable_exit_1 (void)
 {
   g_autofree char *out = NULL, *err = NULL;
   const char *a[] = { "--headless", "--transcript=/nonexistent-folder/x.json", NULL };
+  g_autofree char *dir = g_dir_make_tmp ("hl-unwritable-XXXXXX", NULL);
+  g_autofree char *target = g_build_filename (dir, "taken.json", NULL);
+  g_autofree char *arg = g_strconcat ("--transcript=", target, NULL);
+  const char *b[] = { "--headless", arg, NULL };
+  g_autofree char *err_b = NULL;
+  g_autoptr (GDir) listing = NULL;
+  const char *name;
+  guint n = 0;
   g_assert_cmpint (run_cli (a, &out, &err), ==, 1);
   g_assert_nonnull (strstr (err, "/nonexistent-folder/x.json"));
-  g_assert_false (g_file_test ("/nonexistent-folder/x.json", G_FILE_TEST_EXISTS));
+  /* The name is taken by a folder: the write fails, and no temporary file is left. */
+  g_assert_cmpint (g_mkdir (target, 0755), ==, 0);
+  g_assert_cmpint (run_cli (b, NULL, &err_b), ==, 1);
+  g_assert_nonnull (strstr (err_b, target));
+  listing = g_dir_open (dir, 0, NULL);
+  while ((name = g_dir_read_name (listing))) {
+    g_assert_cmpstr (name, ==, "taken.json");
+    n++;
+  }
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_true (g_file_test (target, G_FILE_TEST_IS_DIR));
 }
 
 /* The capture opens decrypted: a Finished (type 20) is only visible with the secrets. */

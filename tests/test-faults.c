@@ -141,12 +141,26 @@ test_tamper_and_seek (void)
   hl_run_run_to_end (run);
   g_assert_cmpint (hl_run_get_connection (run, 0)->error[HL_SIDE_CLIENT], ==, BR_ERR_BAD_SIGNATURE);
   json_a = hl_transcript_to_json (run);
-  /* Back to before the tamper, then forward again: the same run, byte for byte. */
+  /* Back to before the tamper: the run is as it was then (no error, the original
+   * message waiting); forward again: the tamper is kept, the same run byte for byte. */
   hl_run_seek (run, n_before);
   g_assert_cmpuint (hl_run_get_n_steps (run), ==, n_before);
+  g_assert_cmpuint (hl_run_get_n_connections (run), ==, 1);
+  g_assert_cmpint (hl_run_get_step (run, n_before - 1)->after[HL_SIDE_CLIENT].error, ==, 0);
+  g_assert_false (hl_run_is_finished (run));
+  {
+    HlNextMessage again;
+    g_assert_true (hl_run_peek_next (run, &again));
+    g_assert_cmpstr (again.message, ==, "ServerKeyExchange");
+    g_assert_cmpuint (hl_run_get_n_edits (run), ==, 1);
+  }
   hl_run_run_to_end (run);
   json_b = hl_transcript_to_json (run);
   g_assert_cmpstr (json_a, ==, json_b);
+  /* Undoing the tamper gives the untouched handshake. */
+  hl_run_remove_edit (run, 0);
+  hl_run_run_to_end (run);
+  g_assert_true (hl_run_succeeded (run));
 }
 
 /* The receiver's state after each step is its real state after that message. */
