@@ -19,7 +19,11 @@
 
 #define MAX_PNG_SIDE 32767
 
-G_DEFINE_QUARK (hl - diagram - error - quark, hl_diagram_error)
+GQuark
+hl_diagram_error_quark (void)
+{
+  return g_quark_from_static_string ("hl-diagram-error-quark");
+}
 
 static cairo_status_t
 append_to_array (void *closure, const unsigned char *data, unsigned int length)

@@ -1,0 +1,201 @@
+/* hl-run-private.h: what the files of the run share (hl-run*.c).
+ *
+ * The run is one object split by job: hl-run.c (the public API and the script),
+ * hl-run-peers.c, hl-run-hooks.c, hl-run-wire.c, hl-run-secrets.c,
+ * hl-run-story.c, hl-run-finished.c, hl-run-faults.c and hl-run-expect.c.
+ * Nothing here is API: it may change with the files that use it.
+ */
+#pragma once
+
+#include "hl-run.h"
+#include "hl-credentials-private.h"
+#include "hl-decode.h"
+#include "hl-tables.h"
+
+#include <bearssl.h>
+#include <string.h>
+
+/* Every loop over an engine is bounded: no input may hang a projector. */
+#define MAX_PUMP_ROUNDS 256
+#define MAX_STEPS 512
+
+typedef struct _Peer Peer;
+
+/* Watches BearSSL's X.509 validation without changing it. */
+typedef struct {
+  const br_x509_class *vtable;
+  br_x509_minimal_context inner;
+  Peer *peer;
+  guint n_certs;
+  unsigned result;
+  gboolean ended;
+} X509Watch;
+
+/* Captured from the PRF and EC hooks, per connection. */
+typedef struct {
+  GBytes *premaster, *master, *key_block, *client_verify, *server_verify;
+  GBytes *client_finished_hash, *server_finished_hash;
+  GBytes *ecdh_private, *ecdh_public, *ecdh_peer_public;
+} Captures;
+
+struct _Peer {
+  HlRun *run;
+  HlSide side;
+  br_ssl_client_context cc;
+  br_ssl_server_context sc;
+  br_ssl_engine_context *eng;
+  br_x509_minimal_context server_xc; /* client-certificate validation on the server */
+  X509Watch watch;
+  br_ec_impl ec;                /* BearSSL's, restricted to the scenario's curves and watched */
+  br_ec_impl keyx_ec;           /* for a static ECDH key in a certificate: only mul is watched */
+  char *verdict;                /* this side's verdict on the peer's chain, once it judged one */
+  HlSecret *held[HL_N_SECRETS]; /* what it holds in this connection, as shown in steps */
+  br_ssl_session_cache_lru lru;
+  guint8 *lru_store;
+  guint8 *iobuf;
+  const char **alpn;
+  Captures cap;
+  guint32 knows;
+  gboolean handshake_done;
+  GByteArray *app_received;
+};
+
+/* BearSSL's record decryption, one of four kinds. Plain data: a copy is a snapshot. */
+typedef union {
+  const br_sslrec_in_class *vtable;
+  br_sslrec_in_cbc_context cbc;
+  br_sslrec_gcm_context gcm;
+  br_sslrec_chapol_context chapol;
+  br_sslrec_ccm_context ccm;
+} RecordIn;
+
+/* One direction of the wire: what a sender produced, still being split. */
+typedef struct {
+  GByteArray *raw;     /* record bytes not yet parsed */
+  GByteArray *hs;      /* plaintext handshake bytes not yet a whole message */
+  gboolean encrypting; /* the sender has sent ChangeCipherSpec */
+  gboolean in_ready;
+  RecordIn in;
+  guint8 last_block[16]; /* the last cipher block of the sender's previous encrypted record */
+  guint16 version;       /* of the last record */
+} Direction;
+
+typedef struct {
+  HlSide from;
+  char *message;
+  guint8 content_type;
+  int handshake_type;
+  guint16 record_version;
+  gboolean encrypted;
+  GBytes *wire;
+  GBytes *plaintext;
+  guint connection;
+  /* Encrypted records: the decryption state just before this record (its sequence
+   * number and, in TLS 1.0 CBC, the chained IV), to encrypt a changed plaintext as the
+   * sender would have. */
+  gboolean has_in_before;
+  RecordIn in_before;
+  guint8 last_block[16]; /* BearSSL's CBC writer chains its IV from the previous record */
+} Pending;
+
+typedef enum {
+  SCRIPT_HANDSHAKE,
+  SCRIPT_CLIENT_DATA,
+  SCRIPT_SERVER_DATA,
+  SCRIPT_CLOSE,
+  SCRIPT_DONE,
+} ScriptPhase;
+
+struct _HlRun {
+  const HlScenario *scenario;
+  Peer *peer[2];
+  Direction dir[2];               /* indexed by sender */
+  GQueue pending;                 /* Pending* */
+  GPtrArray *steps;               /* HlStep* */
+  GPtrArray *connections;         /* HlConnection* */
+  GPtrArray *edits;               /* HlEdit*, in the order they were made */
+  GByteArray *offered_session_id; /* in this connection's ClientHello */
+  GByteArray *view[2];            /* this connection's handshake messages as each side saw them */
+  guint fault_counter;
+  gboolean fault_applied;
+  char *fault_error;
+  ScriptPhase phase;
+  gboolean finished;
+  guint connection;
+};
+
+#define KNOW(id) (1u << (id))
+#define KNOW_KEYS                                                                                  \
+  (KNOW (HL_SECRET_KEY_BLOCK) | KNOW (HL_SECRET_CLIENT_WRITE_MAC_KEY)                              \
+   | KNOW (HL_SECRET_SERVER_WRITE_MAC_KEY) | KNOW (HL_SECRET_CLIENT_WRITE_KEY)                     \
+   | KNOW (HL_SECRET_SERVER_WRITE_KEY) | KNOW (HL_SECRET_CLIENT_WRITE_IV)                          \
+   | KNOW (HL_SECRET_SERVER_WRITE_IV))
+
+/* The keys one sender writes with, from its own key block. */
+typedef struct {
+  const HlSuite *suite;
+  guint version;
+  const guint8 *key, *iv, *mac;
+  HlSecrets parts; /* owns what key, iv and mac point into */
+} SenderKeys;
+
+/* Shared between the run's files; each is documented where it is defined. */
+
+/* hl-run-faults.c */
+GBytes *_hl_run_apply_changes (HlRun *run, Pending *p, guint index, char **what);
+guint _hl_run_count_nth (HlRun *run, const Pending *p);
+const HlEdit *_hl_run_find_edit (HlRun *run, const Pending *p);
+void _hl_run_free_edit (HlEdit *e);
+
+/* hl-run-finished.c */
+char *_hl_run_check_finished (HlRun *run, const HlStep *st, const guint8 *content, gsize clen);
+
+/* hl-run-hooks.c */
+void _hl_run_enter (Peer *peer);
+void _hl_run_install_watch (Peer *p);
+guint32 _hl_run_own_ecdh (HlSide side, gboolean priv);
+void _hl_run_prf10_hook (void *dst, size_t len, const void *secret, size_t secret_len,
+                         const char *label, size_t seed_num, const br_tls_prf_seed_chunk *seed);
+void _hl_run_prf256_hook (void *dst, size_t len, const void *secret, size_t secret_len,
+                          const char *label, size_t seed_num, const br_tls_prf_seed_chunk *seed);
+void _hl_run_prf384_hook (void *dst, size_t len, const void *secret, size_t secret_len,
+                          const char *label, size_t seed_num, const br_tls_prf_seed_chunk *seed);
+void _hl_run_set_clock (br_x509_minimal_context *xc, gint64 unix_time);
+uint32_t _hl_run_verify_ecdsa_any_curve (const br_ec_impl *impl, const void *hash, size_t hash_len,
+                                         const br_ec_public_key *pk, const void *sig,
+                                         size_t sig_len);
+uint32_t _hl_run_watch_mul (unsigned char *G, size_t Glen, const unsigned char *x, size_t xlen,
+                            int curve);
+size_t _hl_run_watch_mulgen (unsigned char *R, const unsigned char *x, size_t xlen, int curve);
+
+/* hl-run-peers.c */
+void _hl_run_clear_captures (Captures *c);
+char *_hl_run_describe_state (Peer *p);
+void _hl_run_forget_held (Peer *p);
+void _hl_run_free_peer (Peer *p);
+const HlSuite *_hl_run_negotiated_suite (Peer *p);
+Peer *_hl_run_new_client (HlRun *run, const HlScenario *s);
+Peer *_hl_run_new_server (HlRun *run, const HlScenario *s);
+
+/* hl-run-secrets.c */
+void _hl_run_clear_secrets (HlSecrets *s);
+void _hl_run_collect_view (Peer *p, HlSecrets *out, gboolean resumed);
+void _hl_run_fill_knowledge (HlRun *run, HlStep *st, HlSide side);
+void _hl_run_set_bytes (GBytes **slot, const void *data, gsize len);
+void _hl_run_split_key_block (GBytes *kb, const HlSuite *suite, guint version, HlSecrets *out);
+
+/* hl-run-story.c */
+char *_hl_run_explain_end (HlRun *run, HlSide side, HlConnection *c);
+char *_hl_run_judge_chain (Peer *p);
+char *_hl_run_summarize (const HlStep *st, const guint8 *content, gsize clen, guint version,
+                         const HlSuite *suite, gboolean more_data_follows);
+char *_hl_run_tell_story (const HlStep *st, const HlSuite *suite, gboolean resumed);
+
+/* hl-run-wire.c */
+GBytes *_hl_run_encrypt_as_sender (HlRun *run, const Pending *p, GBytes *plaintext, GError **error);
+gsize _hl_run_feed (Peer *p, const guint8 *data, gsize len);
+void _hl_run_free_pending (Pending *p);
+void _hl_run_pump (HlRun *run);
+
+/* hl-run.c */
+HlConnection *_hl_run_current_connection (HlRun *run);

@@ -1,0 +1,254 @@
+/* hl-run-secrets.c: The secrets of a TLS 1.0-1.2 handshake: their names, formulas and inputs,
+ * the key block split, and what each side holds after each step.
+ */
+#include "hl-run-private.h"
+#include "hl-decode.h"
+#include "hl-tables.h"
+
+#include <string.h>
+
+/* ---------- Secrets: names and formulas ---------- */
+
+static const char *const no_inputs[] = { NULL };
+static const char *const master_inputs[]
+    = { "premaster_secret", "client_random", "server_random", NULL };
+static const char *const key_block_inputs[]
+    = { "master_secret", "server_random", "client_random", NULL };
+static const char *const from_key_block[] = { "key_block", NULL };
+static const char *const finished_inputs[] = { "master_secret", NULL };
+static const char *const ecdh_public_inputs[] = { NULL };
+
+static const struct {
+  const char *key;
+  const char *name;
+  const char *formula;
+  const char *const *inputs;
+} secret_info[HL_N_SECRETS] = {
+  { "client_random", "Client random",
+    "32 bytes the client picked for this connection (ClientHello.random)", no_inputs },
+  { "server_random", "Server random",
+    "32 bytes the server picked for this connection (ServerHello.random)", no_inputs },
+  { "session_id", "Session id", "chosen by the server; names the session for resumption",
+    no_inputs },
+  { "premaster_secret", "Premaster secret",
+    "RSA: 2 version bytes + 46 random bytes from the client, encrypted to the server's key; "
+    "ECDH(E): the x coordinate of the shared point",
+    no_inputs },
+  { "master_secret", "Master secret",
+    "PRF(premaster_secret, \"master secret\", client_random + server_random)[0..48]",
+    master_inputs },
+  { "key_block", "Key block",
+    "PRF(master_secret, \"key expansion\", server_random + client_random)", key_block_inputs },
+  { "client_write_mac_key", "Client MAC key",
+    "key_block, first part: HMAC key for records the client sends", from_key_block },
+  { "server_write_mac_key", "Server MAC key", "key_block: HMAC key for records the server sends",
+    from_key_block },
+  { "client_write_key", "Client write key", "key_block: cipher key for records the client sends",
+    from_key_block },
+  { "server_write_key", "Server write key", "key_block: cipher key for records the server sends",
+    from_key_block },
+  { "client_write_iv", "Client IV",
+    "key_block: fixed IV (AEAD) or first CBC IV (TLS 1.0) for the client", from_key_block },
+  { "server_write_iv", "Server IV",
+    "key_block: fixed IV (AEAD) or first CBC IV (TLS 1.0) for the server", from_key_block },
+  { "client_verify_data", "Client verify_data",
+    "PRF(master_secret, \"client finished\", Hash(handshake messages so far))[0..12]",
+    finished_inputs },
+  { "server_verify_data", "Server verify_data",
+    "PRF(master_secret, \"server finished\", Hash(handshake messages so far))[0..12]",
+    finished_inputs },
+  { "client_ecdh_private_key", "Client ECDH secret",
+    "the client's secret scalar c, fresh for this connection", no_inputs },
+  { "client_ecdh_public_key", "Client ECDH share",
+    "c\u00b7G, c times the curve's base point G: sent in ClientKeyExchange", ecdh_public_inputs },
+  { "server_ecdh_private_key", "Server ECDH secret",
+    "the server's secret scalar s (ECDHE: fresh for this connection; static ECDH: the "
+    "certificate's private key)",
+    no_inputs },
+  { "server_ecdh_public_key", "Server ECDH share",
+    "s\u00b7G: sent in ServerKeyExchange (ECDHE) or inside the certificate (static ECDH); "
+    "premaster_secret = the x coordinate of c\u00b7(s\u00b7G) = s\u00b7(c\u00b7G)",
+    ecdh_public_inputs },
+};
+
+const char *
+hl_secret_key (HlSecretId id)
+{
+  return secret_info[id].key;
+}
+
+const char *
+hl_secret_formula (HlSecretId id)
+{
+  return secret_info[id].formula;
+}
+
+const char *
+hl_secret_name_for_key (const char *key)
+{
+  for (int i = 0; i < HL_N_SECRETS; i++)
+    if (g_strcmp0 (secret_info[i].key, key) == 0)
+      return secret_info[i].name;
+  return NULL;
+}
+
+static void
+clear_secret (HlSecret *secret)
+{
+  g_bytes_unref (secret->value);
+}
+
+HlSecret *
+hl_secret_ref (HlSecret *secret)
+{
+  return g_atomic_rc_box_acquire (secret);
+}
+
+void
+hl_secret_unref (HlSecret *secret)
+{
+  if (secret)
+    g_atomic_rc_box_release_full (secret, (GDestroyNotify)clear_secret);
+}
+
+static HlSecret *
+new_secret (HlSecretId id, HlSide side, GBytes *value, guint step)
+{
+  HlSecret *secret = g_atomic_rc_box_new0 (HlSecret);
+  secret->key = secret_info[id].key;
+  secret->name = secret_info[id].name;
+  secret->formula = secret_info[id].formula;
+  secret->inputs = secret_info[id].inputs;
+  secret->value = g_bytes_ref (value);
+  secret->learned_at = step;
+  secret->side = side;
+  return secret;
+}
+
+/* ---------- Hooks into BearSSL ---------- */
+
+void
+_hl_run_set_bytes (GBytes **slot, const void *data, gsize len)
+{
+  if (*slot)
+    g_bytes_unref (*slot);
+  *slot = g_bytes_new (data, len);
+}
+
+/* Splits the sender's key block into its parts, in RFC 5246 order. */
+void
+_hl_run_split_key_block (GBytes *kb, const HlSuite *suite, guint version, HlSecrets *out)
+{
+  gsize len;
+  const guint8 *d = g_bytes_get_data (kb, &len);
+  guint mac = hl_suite_mac_key_len (suite), key = suite->key_len;
+  guint iv = hl_suite_fixed_iv_len (suite, version);
+  gsize need = 2 * (mac + key + iv), off = 0;
+  HlSecretId order[6] = { HL_SECRET_CLIENT_WRITE_MAC_KEY, HL_SECRET_SERVER_WRITE_MAC_KEY,
+                          HL_SECRET_CLIENT_WRITE_KEY,     HL_SECRET_SERVER_WRITE_KEY,
+                          HL_SECRET_CLIENT_WRITE_IV,      HL_SECRET_SERVER_WRITE_IV };
+  guint sizes[6] = { mac, mac, key, key, iv, iv };
+  if (len < need)
+    return;
+  for (int i = 0; i < 6; i++) {
+    _hl_run_set_bytes (&out->value[order[i]], d + off, sizes[i]);
+    off += sizes[i];
+  }
+}
+
+void
+_hl_run_clear_secrets (HlSecrets *s)
+{
+  for (int i = 0; i < HL_N_SECRETS; i++)
+    g_clear_pointer (&s->value[i], g_bytes_unref);
+}
+
+/* What a side holds after a step: each secret keeps the step at which the side
+ * first held it. Zero-length values (no MAC key in an AEAD suite, no IV in TLS
+ * 1.1+ CBC) are not knowledge. */
+void
+_hl_run_fill_knowledge (HlRun *run, HlStep *st, HlSide side)
+{
+  Peer *p = run->peer[side];
+  HlSideState *after = &st->after[side];
+  HlSecrets view = { { 0 } };
+  gboolean resumed = _hl_run_current_connection (run)->resumed;
+  br_ssl_session_parameters sp;
+  const HlSuite *suite;
+  _hl_run_collect_view (p, &view, resumed);
+  after->secrets = g_ptr_array_new_with_free_func ((GDestroyNotify)hl_secret_unref);
+  after->knows = 0;
+  for (int i = 0; i < HL_N_SECRETS; i++) {
+    GBytes *v = view.value[i];
+    if (!v || g_bytes_get_size (v) == 0) {
+      g_clear_pointer (&p->held[i], hl_secret_unref);
+      continue;
+    }
+    if (!p->held[i] || !g_bytes_equal (p->held[i]->value, v)) {
+      g_clear_pointer (&p->held[i], hl_secret_unref);
+      p->held[i] = new_secret (i, side, v, st->index);
+    }
+    g_ptr_array_add (after->secrets, hl_secret_ref (p->held[i]));
+    after->knows |= KNOW (i);
+  }
+  _hl_run_clear_secrets (&view);
+  /* A side knows the version and suite once both hellos are behind it. */
+  br_ssl_engine_get_session_parameters (p->eng, &sp);
+  suite = hl_suite_by_id (sp.cipher_suite);
+  after->curve = -1;
+  if (p->knows & KNOW (HL_SECRET_SERVER_RANDOM) && p->knows & KNOW (HL_SECRET_CLIENT_RANDOM)) {
+    after->version = br_ssl_engine_get_version (p->eng);
+    after->suite = sp.cipher_suite;
+    if (suite && hl_suite_is_ecdh (suite) && !resumed
+        && (after->knows
+            & (KNOW (HL_SECRET_CLIENT_ECDH_PUBLIC) | KNOW (HL_SECRET_SERVER_ECDH_PUBLIC)))
+        && br_ssl_engine_get_ecdhe_curve (p->eng) > 0)
+      after->curve = br_ssl_engine_get_ecdhe_curve (p->eng);
+  }
+  after->certificate_verdict = g_strdup (p->verdict);
+}
+
+/* ---------- Connections ---------- */
+
+static void
+copy_secret (HlSecrets *dst, HlSecretId id, GBytes *value)
+{
+  if (value)
+    _hl_run_set_bytes (&dst->value[id], g_bytes_get_data (value, NULL), g_bytes_get_size (value));
+}
+
+void
+_hl_run_collect_view (Peer *p, HlSecrets *out, gboolean resumed)
+{
+  br_ssl_session_parameters sp;
+  const HlSuite *suite;
+  guint version = br_ssl_engine_get_version (p->eng);
+  if (p->knows & KNOW (HL_SECRET_CLIENT_RANDOM))
+    _hl_run_set_bytes (&out->value[HL_SECRET_CLIENT_RANDOM], p->eng->client_random, 32);
+  if (p->knows & KNOW (HL_SECRET_SERVER_RANDOM))
+    _hl_run_set_bytes (&out->value[HL_SECRET_SERVER_RANDOM], p->eng->server_random, 32);
+  br_ssl_engine_get_session_parameters (p->eng, &sp);
+  if (p->knows & KNOW (HL_SECRET_SESSION_ID))
+    _hl_run_set_bytes (&out->value[HL_SECRET_SESSION_ID], sp.session_id, sp.session_id_len);
+  if (!resumed)
+    copy_secret (out, HL_SECRET_PREMASTER, p->cap.premaster);
+  copy_secret (out, HL_SECRET_MASTER, p->cap.master);
+  /* Offering or accepting a cached session: the side holds that session's master secret. */
+  if (!p->cap.master && (p->knows & KNOW (HL_SECRET_MASTER)))
+    _hl_run_set_bytes (&out->value[HL_SECRET_MASTER], sp.master_secret, 48);
+  copy_secret (out, HL_SECRET_KEY_BLOCK, p->cap.key_block);
+  suite = hl_suite_by_id (sp.cipher_suite);
+  if (p->cap.key_block && suite)
+    _hl_run_split_key_block (p->cap.key_block, suite, version, out);
+  copy_secret (out, HL_SECRET_CLIENT_VERIFY_DATA, p->cap.client_verify);
+  copy_secret (out, HL_SECRET_SERVER_VERIFY_DATA, p->cap.server_verify);
+  if (!resumed) {
+    gboolean client = p->side == HL_SIDE_CLIENT;
+    copy_secret (out, client ? HL_SECRET_CLIENT_ECDH_PRIVATE : HL_SECRET_SERVER_ECDH_PRIVATE,
+                 p->cap.ecdh_private);
+    copy_secret (out, client ? HL_SECRET_CLIENT_ECDH_PUBLIC : HL_SECRET_SERVER_ECDH_PUBLIC,
+                 p->cap.ecdh_public);
+    copy_secret (out, client ? HL_SECRET_SERVER_ECDH_PUBLIC : HL_SECRET_CLIENT_ECDH_PUBLIC,
+                 p->cap.ecdh_peer_public);
+  }
+}

@@ -1,0 +1,181 @@
+/* hl-run-story.c: Teaching text: what each message does, where it stands in the classic
+ * nine-step story, the verdict on a chain and how each side ended. All
+ * the run's sentences are here, ready for translation.
+ */
+#include "hl-run-private.h"
+#include "hl-decode.h"
+#include "hl-tables.h"
+
+#include <string.h>
+
+/* The nine steps of the classic story, and where a message stands in it. */
+char *
+_hl_run_tell_story (const HlStep *st, const HlSuite *suite, gboolean resumed)
+{
+  const char *m = st->message;
+  gboolean ecdhe = suite && hl_suite_is_ecdhe (suite);
+  gboolean ecdh = suite && hl_suite_is_ecdh (suite) && !ecdhe;
+  if (strcmp (m, "ClientHello") == 0)
+    return g_strdup (resumed ? "Story step 1, shortened: the client says hello again and offers "
+                               "the session id of an earlier session to resume it."
+                             : "Story step 1: the client says hello, with its random and the "
+                               "cipher suites it can use.");
+  if (strcmp (m, "ServerHello") == 0)
+    return g_strdup (resumed ? "Story step 2, shortened: the server accepts to resume; both "
+                               "sides reuse the old master secret with the two new randoms."
+                             : "Story step 2: the server answers with its own random and the "
+                               "chosen cipher suite.");
+  if (strcmp (m, "Certificate") == 0)
+    return g_strdup (st->from == HL_SIDE_SERVER
+                         ? "Story steps 2 and 3: the server shows its certificate; the client "
+                           "checks it against the CAs it trusts right after receiving it."
+                         : "Mutual TLS, beyond the nine steps: the client shows its own "
+                           "certificate and the server checks it.");
+  if (strcmp (m, "ServerKeyExchange") == 0)
+    return g_strdup ("Where ECDHE differs from the story: instead of receiving an encrypted "
+                     "premaster, the server sends a fresh public key share, signed with its "
+                     "certificate's key, so that recorded traffic stays secret even if that key "
+                     "leaks later (forward secrecy).");
+  if (strcmp (m, "CertificateRequest") == 0)
+    return g_strdup ("Mutual TLS, beyond the nine steps: the server asks the client for a "
+                     "certificate, naming the CAs it accepts.");
+  if (strcmp (m, "ServerHelloDone") == 0)
+    return g_strdup ("End of story step 2: the server has said everything; the client's turn.");
+  if (strcmp (m, "ClientKeyExchange") == 0) {
+    if (ecdhe)
+      return g_strdup ("Story step 4, ECDHE version: the client sends its public key share; "
+                       "each side multiplies the other's share by its own secret and both get "
+                       "the same premaster secret without it ever crossing the wire.");
+    if (ecdh)
+      return g_strdup ("Story step 4, static ECDH version: the client sends a share and "
+                       "combines it with the fixed key in the server's certificate; there is no "
+                       "forward secrecy.");
+    return g_strdup ("Story step 4: the client encrypts a random premaster secret to the "
+                     "server's RSA public key; only the server's private key can open it. "
+                     "Then story step 5: both sides derive the session keys from the two "
+                     "randoms and the premaster.");
+  }
+  if (strcmp (m, "CertificateVerify") == 0)
+    return g_strdup ("Mutual TLS, beyond the nine steps: the client signs the handshake so far "
+                     "to prove it holds its certificate's private key.");
+  if (strcmp (m, "ChangeCipherSpec") == 0)
+    return g_strdup ("Between story steps 5 and 6: from the next record on, this side encrypts "
+                     "with the session keys.");
+  if (strcmp (m, "Finished") == 0)
+    return g_strdup (st->from == HL_SIDE_CLIENT
+                         ? "Story step 6: the client's Finished, the first encrypted message, "
+                           "proves it saw the same handshake and holds the same keys."
+                         : "Story step 7: the server's Finished proves the same from its side; "
+                           "the handshake is complete.");
+  if (strcmp (m, "ApplicationData") == 0)
+    return g_strdup ("Story steps 8 and 9: application data, encrypted and authenticated with "
+                     "the session keys.");
+  if (strcmp (m, "Alert") == 0)
+    return g_strdup (st->summary && strstr (st->summary, "close_notify")
+                         ? "The end of the story: close_notify says \"I am done sending\". "
+                           "Without it, an attacker could cut the connection short and the "
+                           "receiver could not tell truncated data from the real end."
+                         : "Outside the happy path: an alert tells the peer why the connection "
+                           "ends.");
+  return g_strdup ("");
+}
+
+char *
+_hl_run_summarize (const HlStep *st, const guint8 *content, gsize clen, guint version,
+                   const HlSuite *suite, gboolean more_data_follows)
+{
+  const char *m = st->message;
+  if (strcmp (m, "Alert") == 0 && clen >= 2)
+    return g_strdup_printf ("%s alert: %s (%d).", content[0] == 2 ? "Fatal" : "Warning",
+                            hl_alert_name (content[1]), content[1]);
+  if (strcmp (m, "ApplicationData") == 0 && st->plaintext && clen == 1 && version == 0x0301 && suite
+      && (suite->cipher == HL_CIPHER_AES_CBC || suite->cipher == HL_CIPHER_3DES_CBC)
+      && more_data_follows)
+    return g_strdup ("1 byte of application data: BearSSL splits each write 1/n-1 in TLS 1.0 "
+                     "CBC, so the IV of the record carrying the rest is unpredictable to an "
+                     "attacker (the defence against BEAST).");
+  if (strcmp (m, "ApplicationData") == 0 && st->plaintext)
+    return g_strdup_printf ("%zu byte%s of application data.", clen, clen == 1 ? "" : "s");
+  if (strcmp (m, "ClientHello") == 0)
+    return g_strdup ("The client opens the handshake.");
+  if (strcmp (m, "ServerHello") == 0)
+    return g_strdup ("The server picks the version and cipher suite.");
+  if (strcmp (m, "Certificate") == 0)
+    return g_strdup_printf ("The %s's certificate chain.", hl_side_name (st->from));
+  if (strcmp (m, "ServerKeyExchange") == 0)
+    return g_strdup ("The server's signed ephemeral key share.");
+  if (strcmp (m, "CertificateRequest") == 0)
+    return g_strdup ("The server asks for a client certificate.");
+  if (strcmp (m, "ServerHelloDone") == 0)
+    return g_strdup ("The server's first flight ends.");
+  if (strcmp (m, "ClientKeyExchange") == 0)
+    return g_strdup ("The client's part of the key exchange.");
+  if (strcmp (m, "CertificateVerify") == 0)
+    return g_strdup ("The client proves it holds its certificate's key.");
+  if (strcmp (m, "ChangeCipherSpec") == 0)
+    return g_strdup_printf ("The %s switches to encryption.", hl_side_name (st->from));
+  if (strcmp (m, "Finished") == 0)
+    return g_strdup_printf ("The %s's Finished: a MAC over the whole handshake.",
+                            hl_side_name (st->from));
+  return g_strdup (m);
+}
+
+/* What the receiver's X.509 engine decided about the chain it just read. */
+char *
+_hl_run_judge_chain (Peer *p)
+{
+  const HlScenario *s = p->run->scenario;
+  const char *who = hl_side_name (p->side);
+  if (p->watch.result == 0) {
+    if (p->side == HL_SIDE_CLIENT && s->client.server_name)
+      return g_strdup_printf ("The %s checked the chain of %u certificate%s: it leads to a trusted "
+                              "CA, every signature verifies, it is valid at %s, and it names %s.",
+                              who, p->watch.n_certs, p->watch.n_certs == 1 ? "" : "s", s->time_text,
+                              s->client.server_name);
+    return g_strdup_printf (
+        "The %s checked the chain of %u certificate%s: it leads to a trusted CA, "
+        "every signature verifies, and it is valid at %s.",
+        who, p->watch.n_certs, p->watch.n_certs == 1 ? "" : "s", s->time_text);
+  }
+  {
+    g_autofree char *name = hl_error_name (p->watch.result);
+    g_autofree char *plain = hl_error_explain (p->watch.result);
+    return g_strdup_printf ("The %s rejected the chain of %u certificate%s: %s (%s)", who,
+                            p->watch.n_certs, p->watch.n_certs == 1 ? "" : "s", plain, name);
+  }
+}
+
+char *
+_hl_run_explain_end (HlRun *run, HlSide side, HlConnection *c)
+{
+  Peer *p = run->peer[side];
+  Peer *other = run->peer[!side];
+  int err = br_ssl_engine_last_error (p->eng);
+  unsigned st = br_ssl_engine_current_state (p->eng);
+  g_autofree char *name = hl_error_name (err);
+  g_autofree char *plain = hl_error_explain (err);
+  if (err == 0) {
+    if (st & BR_SSL_CLOSED)
+      return g_strdup ("Finished cleanly: the connection was closed with close_notify.");
+    if (p->handshake_done && (st & BR_SSL_SENDAPP))
+      return g_strdup ("The handshake completed; the connection is open.");
+    if (br_ssl_engine_last_error (other->eng) != 0)
+      return g_strdup_printf ("No error of its own: it is still waiting for a record from the "
+                              "%s, which has stopped.",
+                              hl_side_name (!side));
+    return g_strdup ("No error of its own, but it is stuck waiting for a record that never "
+                     "comes: the run stalled.");
+  }
+  if (err >= BR_ERR_SEND_FATAL_ALERT || err >= BR_ERR_RECV_FATAL_ALERT)
+    return g_strdup_printf ("%s: %s", name, plain);
+  {
+    int alert = hl_error_rfc_alert (err);
+    if (alert >= 0)
+      return g_strdup_printf ("%s: %s BearSSL closed the connection without sending an alert; "
+                              "an RFC 5246 %s would have sent %s (%d).",
+                              name, plain, hl_side_name (side), hl_alert_name (alert), alert);
+    return g_strdup_printf ("%s: %s BearSSL closed the connection without sending an alert.", name,
+                            plain);
+  }
+  (void)c;
+}
