@@ -33,7 +33,4 @@ GPtrArray *hl_decode_records (const guint8 *data, gsize len, gboolean encrypted,
 /* A DER certificate, as fields; offsets start at base. */
 HlField *hl_decode_certificate (const guint8 *der, gsize len, gsize base, const char *name);
 
-char *hl_hex (const guint8 *data, gsize len);
-char *hl_hex_bytes (GBytes *bytes);
-
 G_END_DECLS

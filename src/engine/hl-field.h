@@ -25,5 +25,14 @@ HlField *hl_field_new (const char *name, gsize offset, gsize length, const char 
                        const char *explanation);
 void hl_field_free (HlField *field);
 HlField *hl_field_add (HlField *parent, HlField *child); /* takes child; returns it */
+/* Moves a field and its children by `by` bytes (a decoder's local offsets into a
+ * larger byte string). */
+void hl_field_shift (HlField *field, gsize by);
+
+/* Lowercase hex, newly allocated. */
+char *hl_hex (const guint8 *data, gsize len);
+char *hl_hex_bytes (GBytes *bytes); /* "" for NULL */
+/* A field's value in hex: whole up to 48 bytes, else "head…tail (N bytes)". */
+char *hl_field_short_hex (const guint8 *data, gsize len);
 
 G_END_DECLS
