@@ -126,7 +126,7 @@ _hl_run_encrypt_as_sender (HlRun *run, const Pending *p, GBytes *plaintext, GErr
                  hl_side_name (p->from));
     return NULL;
   }
-  if (p->content_type == 23 && k.version <= 0x0301
+  if (p->content_type == HL_CONTENT_APPLICATION_DATA && k.version <= 0x0301
       && (k.suite->cipher == HL_CIPHER_AES_CBC || k.suite->cipher == HL_CIPHER_3DES_CBC)
       && len > 1) {
     _hl_run_clear_secrets (&k.parts);
@@ -240,22 +240,22 @@ take_encrypted_record (HlRun *run, HlSide from, guint8 ct, guint16 version, cons
     g_free (copy);
   }
   switch (ct) {
-  case 21:
+  case HL_CONTENT_ALERT:
     name = "Alert";
     break;
-  case 23:
+  case HL_CONTENT_APPLICATION_DATA:
     name = "ApplicationData";
     break;
-  case 22: {
+  case HL_CONTENT_HANDSHAKE: {
     gsize plen = 0;
     const guint8 *pd = plain ? g_bytes_get_data (plain, &plen) : NULL;
-    hs_type = plen > 0 ? pd[0] : 20;
+    hs_type = plen > 0 ? pd[0] : HL_HANDSHAKE_FINISHED;
     name = hl_handshake_type_name (hs_type);
     if (!name)
       name = "Finished";
     break;
   }
-  case 20:
+  case HL_CONTENT_CHANGE_CIPHER_SPEC:
     name = "ChangeCipherSpec";
     break;
   default:
@@ -284,7 +284,7 @@ note_hello (HlRun *run, HlSide from, const guint8 *h, gsize len)
   const guint8 *sid = h + 39;
   if (len < 39 + sid_len)
     sid_len = 0;
-  if (h[0] == 1) {
+  if (h[0] == HL_HANDSHAKE_CLIENT_HELLO) {
     p->knows |= KNOW (HL_SECRET_CLIENT_RANDOM);
     g_byte_array_set_size (run->offered_session_id, 0);
     g_byte_array_append (run->offered_session_id, sid, sid_len);
@@ -308,7 +308,7 @@ take_record (HlRun *run, HlSide from, guint8 ct, guint16 version, const guint8 *
     return;
   }
   switch (ct) {
-  case 22:
+  case HL_CONTENT_HANDSHAKE:
     g_byte_array_append (dir->hs, payload, len);
     while (dir->hs->len >= 4) {
       const guint8 *h = dir->hs->data;
@@ -316,22 +316,25 @@ take_record (HlRun *run, HlSide from, guint8 ct, guint16 version, const guint8 *
       const char *name = hl_handshake_type_name (h[0]);
       if (dir->hs->len < mlen)
         break;
-      queue_pending (run, from, name ? name : "Unknown", 22, h[0], version, FALSE, h, mlen, NULL);
-      if (h[0] != 0 && h[0] != 20) {
-        if (h[0] == 1 || h[0] == 2)
+      queue_pending (run, from, name ? name : "Unknown", HL_CONTENT_HANDSHAKE, h[0], version, FALSE,
+                     h, mlen, NULL);
+      if (h[0] != HL_HANDSHAKE_HELLO_REQUEST && h[0] != HL_HANDSHAKE_FINISHED) {
+        if (h[0] == HL_HANDSHAKE_CLIENT_HELLO || h[0] == HL_HANDSHAKE_SERVER_HELLO)
           note_hello (run, from, h, mlen);
       }
       g_byte_array_remove_range (dir->hs, 0, mlen);
     }
     break;
-  case 20:
-    queue_pending (run, from, "ChangeCipherSpec", 20, -1, version, FALSE, payload, len, NULL);
+  case HL_CONTENT_CHANGE_CIPHER_SPEC:
+    queue_pending (run, from, "ChangeCipherSpec", HL_CONTENT_CHANGE_CIPHER_SPEC, -1, version, FALSE,
+                   payload, len, NULL);
     dir->encrypting = TRUE;
     dir->in_ready = FALSE;
     break;
-  case 21:
+  case HL_CONTENT_ALERT:
     for (gsize off = 0; off + 2 <= len; off += 2)
-      queue_pending (run, from, "Alert", 21, -1, version, FALSE, payload + off, 2, NULL);
+      queue_pending (run, from, "Alert", HL_CONTENT_ALERT, -1, version, FALSE, payload + off, 2,
+                     NULL);
     break;
   default:
     queue_pending (run, from, "ApplicationData", ct, -1, version, FALSE, payload, len, NULL);

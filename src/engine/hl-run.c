@@ -106,11 +106,11 @@ decode_step (HlRun *run, HlStep *st)
   }
   if (st->encrypted && !st->plaintext) {
     st->fields = hl_decode_encrypted_record (w, wlen, ctx.version, ctx.suite, -1);
-  } else if (st->content_type == 22) {
+  } else if (st->content_type == HL_CONTENT_HANDSHAKE) {
     st->fields = hl_decode_handshake (content, clen, &ctx);
-  } else if (st->content_type == 21) {
+  } else if (st->content_type == HL_CONTENT_ALERT) {
     st->fields = hl_decode_alert (content, clen);
-  } else if (st->content_type == 20) {
+  } else if (st->content_type == HL_CONTENT_CHANGE_CIPHER_SPEC) {
     st->fields = hl_decode_change_cipher_spec (content, clen);
   } else {
     st->fields = hl_decode_application_data (content, clen);
@@ -125,11 +125,11 @@ decode_step (HlRun *run, HlStep *st)
     gsize dlen;
     const guint8 *dd = g_bytes_get_data (
         st->delivered_plaintext ? st->delivered_plaintext : st->delivered_wire, &dlen);
-    if (st->content_type == 22)
+    if (st->content_type == HL_CONTENT_HANDSHAKE)
       st->delivered_fields = hl_decode_handshake (dd, dlen, &ctx);
-    else if (st->content_type == 21)
+    else if (st->content_type == HL_CONTENT_ALERT)
       st->delivered_fields = hl_decode_alert (dd, dlen);
-    else if (st->content_type == 20)
+    else if (st->content_type == HL_CONTENT_CHANGE_CIPHER_SPEC)
       st->delivered_fields = hl_decode_change_cipher_spec (dd, dlen);
     else
       st->delivered_fields = hl_decode_application_data (dd, dlen);
@@ -141,9 +141,10 @@ decode_step (HlRun *run, HlStep *st)
         = next && next->from == st->from && strcmp (next->message, "ApplicationData") == 0;
     st->summary = _hl_run_summarize (st, content, clen, ctx.version, suite, more);
   }
-  st->story = _hl_run_tell_story (st, suite,
-                                  _hl_run_current_connection (run)->resumed
-                                      || (st->handshake_type == 1 && run->offered_session_id->len));
+  st->story = _hl_run_tell_story (
+      st, suite,
+      _hl_run_current_connection (run)->resumed
+          || (st->handshake_type == HL_HANDSHAKE_CLIENT_HELLO && run->offered_session_id->len));
   if (strcmp (st->message, "Finished") == 0 && st->delivered_plaintext) {
     /* Re-encrypted: the receiver reads the changed content and judges that. */
     gsize dlen;
@@ -153,7 +154,8 @@ decode_step (HlRun *run, HlStep *st)
     st->check = _hl_run_check_finished (run, st, content, clen);
   }
   /* Each handshake message goes into each side's transcript as that side saw it. */
-  if (st->content_type == 22 && content && st->handshake_type != 0) {
+  if (st->content_type == HL_CONTENT_HANDSHAKE && content
+      && st->handshake_type != HL_HANDSHAKE_HELLO_REQUEST) {
     HlSide to = st->from == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT;
     g_byte_array_append (run->view[st->from], content, clen);
     if (st->delivered && !st->delivered_wire)
@@ -228,17 +230,17 @@ deliver (HlRun *run, Pending *p)
     st->record_wire = g_byte_array_free_to_bytes (framed);
     st->delivered = TRUE;
     st->accepted = accepted == total;
-    if (to == HL_SIDE_SERVER && p->handshake_type == 1)
+    if (to == HL_SIDE_SERVER && p->handshake_type == HL_HANDSHAKE_CLIENT_HELLO)
       receiver->knows |= KNOW (HL_SECRET_CLIENT_RANDOM);
     /* ServerKeyExchange (ECDHE): curve_type 3, named curve (2), point length (1), point.
      * The client holds the server's share as soon as it has read and accepted it. */
-    if (to == HL_SIDE_CLIENT && p->handshake_type == 12 && st->accepted
-        && br_ssl_engine_last_error (receiver->eng) == 0 && len > 8 && d[4] == 3
+    if (to == HL_SIDE_CLIENT && p->handshake_type == HL_HANDSHAKE_SERVER_KEY_EXCHANGE
+        && st->accepted && br_ssl_engine_last_error (receiver->eng) == 0 && len > 8 && d[4] == 3
         && len >= 8 + (gsize)d[7]) {
       _hl_run_set_bytes (&receiver->cap.ecdh_peer_public, d + 8, d[7]);
       receiver->knows |= _hl_run_own_ecdh (HL_SIDE_SERVER, FALSE);
     }
-    if (to == HL_SIDE_CLIENT && p->handshake_type == 2) {
+    if (to == HL_SIDE_CLIENT && p->handshake_type == HL_HANDSHAKE_SERVER_HELLO) {
       receiver->knows |= KNOW (HL_SECRET_SERVER_RANDOM) | KNOW (HL_SECRET_SESSION_ID);
       /* Resumed when the ServerHello the client got echoes the session id it offered. */
       if (len > 38 && d[38] > 0 && len >= 39 + (gsize)d[38] && d[38] == run->offered_session_id->len

@@ -72,6 +72,28 @@ gboolean hl_version_parse (const char *text, guint *version);
 const char *hl_version_name (guint version); /* "TLS1.2"; NULL if unknown */
 const char *hl_version_long_name (guint version);
 
+/* TLS record content types (RFC 5246 section 6.2.1). */
+enum {
+  HL_CONTENT_CHANGE_CIPHER_SPEC = 20,
+  HL_CONTENT_ALERT = 21,
+  HL_CONTENT_HANDSHAKE = 22,
+  HL_CONTENT_APPLICATION_DATA = 23,
+};
+
+/* Handshake message types (RFC 5246 section 7.4). */
+enum {
+  HL_HANDSHAKE_HELLO_REQUEST = 0,
+  HL_HANDSHAKE_CLIENT_HELLO = 1,
+  HL_HANDSHAKE_SERVER_HELLO = 2,
+  HL_HANDSHAKE_CERTIFICATE = 11,
+  HL_HANDSHAKE_SERVER_KEY_EXCHANGE = 12,
+  HL_HANDSHAKE_CERTIFICATE_REQUEST = 13,
+  HL_HANDSHAKE_SERVER_HELLO_DONE = 14,
+  HL_HANDSHAKE_CERTIFICATE_VERIFY = 15,
+  HL_HANDSHAKE_CLIENT_KEY_EXCHANGE = 16,
+  HL_HANDSHAKE_FINISHED = 20,
+};
+
 const char *hl_alert_name (guint code);
 const char *hl_handshake_type_name (guint type); /* transcript names: "ClientHello" */
 const char *hl_content_type_name (guint type);
