@@ -255,6 +255,20 @@ test_fault_offset_past_end (void)
   g_assert_true (g_str_has_prefix (hl_run_get_fault_error (run), prefix));
 }
 
+/* Credentials say which file is wrong, in their own error domain. */
+static void
+test_credentials_error_domain (void)
+{
+  g_autofree char *chain = hl_test_source_path ("assets/pki/server-rsa-chain.pem");
+  g_autofree char *key = hl_test_source_path ("assets/pki/server-rsa.key");
+  g_autoptr (GError) e1 = NULL;
+  g_autoptr (GError) e2 = NULL;
+  g_assert_null (hl_credentials_load ("/nonexistent/chain.pem", key, &e1));
+  g_assert_error (e1, HL_CREDENTIALS_ERROR, HL_CREDENTIALS_ERROR_CHAIN);
+  g_assert_null (hl_credentials_load (chain, chain, &e2)); /* a certificate where the key goes */
+  g_assert_error (e2, HL_CREDENTIALS_ERROR, HL_CREDENTIALS_ERROR_KEY);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -270,5 +284,6 @@ main (int argc, char **argv)
   g_test_add_func ("/malformed/device-file", test_device_file);
   g_test_add_func ("/malformed/fault-never-applies", test_fault_never_applies);
   g_test_add_func ("/malformed/fault-offset-past-end", test_fault_offset_past_end);
+  g_test_add_func ("/malformed/credentials-error-domain", test_credentials_error_domain);
   return g_test_run ();
 }

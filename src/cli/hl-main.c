@@ -1,4 +1,5 @@
-/* hl-main.c: handshake-lab's command line (docs/command-line.md). */
+/* hl-main.c: handshake-lab's command line (the shared command-line spec;
+ * docs/project-extensions.md). */
 #include "hl-config.h"
 
 #include <locale.h>

@@ -13,7 +13,18 @@ typedef struct _HlCredentials HlCredentials;
 typedef struct _HlTrustAnchors HlTrustAnchors;
 
 /* Error codes of hl_credentials_load: which of the two files is at fault. */
-enum { HL_CREDENTIALS_ERROR_CHAIN = 1, HL_CREDENTIALS_ERROR_KEY = 2 };
+#define HL_CREDENTIALS_ERROR (hl_credentials_error_quark ())
+GQuark hl_credentials_error_quark (void);
+/* A failed hl_credentials_load says which file: CHAIN or KEY. */
+typedef enum {
+  HL_CREDENTIALS_ERROR_READ,  /* the file cannot be read (missing, a folder, too large) */
+  HL_CREDENTIALS_ERROR_PEM,   /* it is not valid PEM */
+  HL_CREDENTIALS_ERROR_CHAIN, /* a problem with the certificate chain file */
+  HL_CREDENTIALS_ERROR_KEY,   /* a problem with the private key file */
+} HlCredentialsError;
+
+/* Largest scenario or PEM file read: a lesson is a few kilobytes. */
+#define HL_MAX_INPUT_FILE_SIZE (1024 * 1024)
 
 /* Reads a chain (leaf first) and its private key; checks that the key matches the leaf.
  * Errors name the file but no line: the caller prefixes the scenario's FILE:LINE. */

@@ -8,7 +8,6 @@
 
 #include <string.h>
 
-
 typedef struct {
   guint tag;
   gsize hdr, len; /* header bytes, content bytes */

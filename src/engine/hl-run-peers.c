@@ -29,8 +29,8 @@ seed_engine (Peer *p, const HlScenario *s)
   fill_seed (s, p->side, seed);
   /* rng_os_rand_done is a field of BearSSL's public struct, not an API: set
    * it so that reset() never mixes in OS entropy, which would make every run
-   * different. This is the one place that touches it; tests/test-determinism
-   * fails if it stops working. */
+   * different. This is the one place that touches it; the
+   * determinism tests in tests/test-scenarios.c fail if it stops working. */
   p->eng->rng_os_rand_done = 1;
   br_ssl_engine_inject_entropy (p->eng, seed, sizeof seed);
 }

@@ -1,4 +1,5 @@
-/* hl-scenario.h: a lesson, as loaded from a .scenario file (see docs/scenario-format.md).
+/* hl-scenario.h: a lesson, as loaded from a .scenario file (the shared scenario-format spec;
+ * docs/writing-lessons.md).
  *
  * Loading checks everything that can be checked without running: every group
  * and key is known, every value parses, every PEM file decodes and each
@@ -18,9 +19,6 @@ GQuark hl_scenario_error_quark (void);
 typedef enum {
   HL_SCENARIO_ERROR_INVALID,
 } HlScenarioError;
-
-/* Largest scenario or PEM file we read: a lesson is a few kilobytes. */
-#define HL_MAX_INPUT_FILE_SIZE (1024 * 1024)
 
 typedef enum { HL_SIDE_CLIENT = 0, HL_SIDE_SERVER = 1 } HlSide;
 

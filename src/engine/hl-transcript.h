@@ -1,4 +1,4 @@
-/* hl-transcript.h: a run written down: JSON (docs/transcript-json.md), Markdown, plain
+/* hl-transcript.h: a run written down: JSON (the shared transcript-json spec), Markdown, plain
  * text, and the NSS key log Wireshark reads. */
 #pragma once
 
