@@ -15,6 +15,8 @@ typedef struct {
 } HlDecodeContext;
 
 /* A handshake message: 4-byte header and body. Top-level fields tile all bytes. */
+/* Every decoder returns a new array of HlField* that owns its fields (g_ptr_array_unref
+ * frees them all), or a new HlField (hl_field_free). */
 GPtrArray *hl_decode_handshake (const guint8 *data, gsize len, const HlDecodeContext *ctx);
 GPtrArray *hl_decode_alert (const guint8 *data, gsize len);
 GPtrArray *hl_decode_change_cipher_spec (const guint8 *data, gsize len);

@@ -6,6 +6,14 @@
  * steps the run is really paused: the next message can be read, changed or
  * dropped before it is delivered, and going back a step replays the same
  * deterministic run up to there.
+ *
+ * Who owns what: the run owns every HlStep, HlConnection, HlEdit and the
+ * values inside them; getters return borrowed pointers. A step is immutable
+ * once made and lives until a seek or hl_run_remove_edit drops it; a
+ * connection record lives until the next seek back. An HlSecret may be kept
+ * longer with hl_secret_ref. Only hl_run_new and hl_run_new_checked return
+ * something the caller frees (hl_run_free). One run is used from one thread at
+ * a time; different runs may run on different threads at once.
  */
 #pragma once
 

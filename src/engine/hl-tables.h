@@ -57,7 +57,7 @@ guint hl_suite_fixed_iv_len (const HlSuite *suite, guint version);
 const char *hl_kex_name (HlKex kex);
 
 /* A name for any suite id, even those BearSSL lacks (for decoding). */
-char *hl_describe_suite_id (guint16 id);
+char *hl_describe_suite_id (guint16 id); /* newly allocated: g_free */
 
 typedef struct {
   guint16 id;
@@ -101,6 +101,8 @@ const char *hl_extension_name (guint type);
 const char *hl_signature_scheme_name (guint scheme);
 const char *hl_hash_algorithm_name (guint alg);
 
+/* The const char * lookups above return static strings; the two below are newly
+ * allocated (g_free). */
 /* BearSSL error codes as macro names, "BR_ERR_SEND_FATAL_ALERT+40" for alerts. */
 char *hl_error_name (int err);
 gboolean hl_error_parse (const char *text, int *err);

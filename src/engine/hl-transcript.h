@@ -8,6 +8,7 @@
 
 G_BEGIN_DECLS
 
+/* Each returns a newly allocated string (g_free). */
 char *hl_transcript_to_json (HlRun *run);
 char *hl_transcript_to_markdown (HlRun *run);
 char *hl_transcript_to_text (HlRun *run);
