@@ -674,6 +674,42 @@ test_signature_facts (void)
   g_assert_null (strstr (alg->value, "secp"));
 }
 
+/* Dropping the next message by hand: it is not delivered, the receiver waits, the
+ * run ends stalled; going back before it and removing the drop restores the run. */
+static void
+test_drop_by_hand (void)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled ("01-rsa-key-exchange.scenario");
+  g_autoptr (HlRun) straight = hl_test_run (s);
+  g_autoptr (HlRun) run = hl_run_new (s);
+  g_autofree char *want = hl_transcript_to_json (straight);
+  g_autofree char *got = NULL;
+  HlNextMessage next;
+  const HlStep *st;
+  guint at;
+  g_assert_true (step_until (run, HL_SIDE_CLIENT, "ClientKeyExchange", 1, &next));
+  at = hl_run_get_n_steps (run);
+  hl_run_drop_next (run);
+  g_assert_true (hl_run_get_edit (run, 0)->drop);
+  g_assert_true (hl_run_step (run));
+  st = hl_run_get_step (run, at);
+  g_assert_cmpstr (st->message, ==, "ClientKeyExchange");
+  g_assert_false (st->delivered);
+  g_assert_cmpuint (st->records->len, ==, 0);
+  g_assert_null (st->record_wire);
+  /* The server never got the premaster. */
+  g_assert_null (held_after (st, HL_SIDE_SERVER, "premaster_secret"));
+  hl_run_run_to_end (run);
+  g_assert_false (hl_run_succeeded (run));
+  for (guint i = at; i < hl_run_get_n_steps (run); i++)
+    g_assert_null (held_after (hl_run_get_step (run, i), HL_SIDE_SERVER, "premaster_secret"));
+  hl_run_remove_edit (run, 0);
+  g_assert_cmpuint (hl_run_get_n_steps (run), ==, at);
+  hl_run_run_to_end (run);
+  got = hl_transcript_to_json (run);
+  g_assert_cmpstr (got, ==, want);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -705,6 +741,7 @@ main (int argc, char **argv)
   }
   g_test_add_func ("/run/reencrypt/refusals", test_reencrypt_refusals);
   g_test_add_func ("/run/two-threads", test_two_threads);
+  g_test_add_func ("/run/drop-by-hand", test_drop_by_hand);
   g_test_add_func ("/run/signature-facts", test_signature_facts);
   g_test_add_func ("/run/scenario-built-in-code", test_scenario_built_in_code);
   return g_test_run ();
