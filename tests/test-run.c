@@ -173,6 +173,9 @@ test_knowledge_static_ecdh (void)
   const HlSecret *priv;
   const HlCredentials *cr = s->server.credentials;
   g_assert_null (find_step (run, 1, HL_SIDE_SERVER, "ServerKeyExchange"));
+  /* The client takes the server's share from the certificate it accepted. */
+  g_assert_cmpuint (learned_at (run, 1, HL_SIDE_CLIENT, "server_ecdh_public_key"), ==,
+                    index_of (run, 1, HL_SIDE_SERVER, "Certificate"));
   g_assert_cmpuint (learned_at (run, 1, HL_SIDE_SERVER, "server_ecdh_private_key"), ==, cke);
   g_assert_cmpuint (learned_at (run, 1, HL_SIDE_SERVER, "client_ecdh_public_key"), ==, cke);
   priv = held_after (last, HL_SIDE_SERVER, "server_ecdh_private_key");

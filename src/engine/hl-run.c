@@ -254,6 +254,18 @@ deliver (HlRun *run, Pending *p)
     st->certificate_check = _hl_run_judge_chain (receiver);
     g_free (receiver->verdict);
     receiver->verdict = g_strdup (st->certificate_check);
+    /* Static ECDH: the server's key share is the public key in its certificate, so
+     * the client holds it as soon as it has accepted the chain. */
+    if (to == HL_SIDE_CLIENT && receiver->watch.result == 0) {
+      const HlSuite *suite = _hl_run_negotiated_suite (receiver);
+      const br_x509_pkey *pk = receiver->watch.inner.vtable->get_pkey (
+          (const br_x509_class *const *)&receiver->watch.inner.vtable, NULL);
+      if (suite && hl_suite_is_ecdh (suite) && !hl_suite_is_ecdhe (suite) && pk
+          && pk->key_type == BR_KEYTYPE_EC) {
+        _hl_run_set_bytes (&receiver->cap.ecdh_peer_public, pk->key.ec.q, pk->key.ec.qlen);
+        receiver->knows |= _hl_run_own_ecdh (HL_SIDE_SERVER, FALSE);
+      }
+    }
   }
   decode_step (run, st);
   fill_after (run, st);
