@@ -16,15 +16,18 @@ has_scenarios (const char *dir)
 const char *
 hl_data_dir (void)
 {
+  /* Decided once per process, safely from any thread. */
   static char *dir;
-  if (!dir) {
+  if (g_once_init_enter (&dir)) {
     const char *env = g_getenv ("HANDSHAKE_LAB_DATADIR");
+    char *found;
     if (env && *env)
-      dir = g_strdup (env);
+      found = g_strdup (env);
     else if (has_scenarios (HL_PKGDATADIR))
-      dir = g_strdup (HL_PKGDATADIR);
+      found = g_strdup (HL_PKGDATADIR);
     else
-      dir = g_strdup (HL_SOURCE_DIR);
+      found = g_strdup (HL_SOURCE_DIR);
+    g_once_init_leave (&dir, found);
   }
   return dir;
 }
