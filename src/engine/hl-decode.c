@@ -521,30 +521,30 @@ hl_decode_handshake (const guint8 *data, gsize len, const HlDecodeContext *ctx)
   {
     Reader b = { data + 4, MIN ((gsize)blen, len - 4), 0, 4, FALSE };
     switch (type) {
-    case 1:
+    case HL_HANDSHAKE_CLIENT_HELLO:
       decode_client_hello (&b, f);
       break;
-    case 2:
+    case HL_HANDSHAKE_SERVER_HELLO:
       decode_server_hello (&b, f);
       break;
-    case 11:
+    case HL_HANDSHAKE_CERTIFICATE:
       decode_certificate_msg (&b, f);
       break;
-    case 12:
+    case HL_HANDSHAKE_SERVER_KEY_EXCHANGE:
       decode_server_key_exchange (&b, f, ctx->version);
       break;
-    case 13:
+    case HL_HANDSHAKE_CERTIFICATE_REQUEST:
       decode_certificate_request (&b, f, ctx->version);
       break;
-    case 15:
+    case HL_HANDSHAKE_CERTIFICATE_VERIFY:
       take_signature (&b, f, ctx->version,
                       "The client signs the hash of all handshake messages so far with its "
                       "certificate's private key.");
       break;
-    case 16:
+    case HL_HANDSHAKE_CLIENT_KEY_EXCHANGE:
       decode_client_key_exchange (&b, f, ctx);
       break;
-    case 20:
+    case HL_HANDSHAKE_FINISHED:
       take (&b, f, "Verify data", 12,
             "PRF(master_secret, finished_label, Hash(handshake messages))[0..12]: proves this "
             "side saw the same handshake and holds the same master secret.",
