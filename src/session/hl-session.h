@@ -1,0 +1,73 @@
+/* hl-session.h: the model between the engine and every view.
+ *
+ * A session owns a scenario and its run, and says where the lesson stands: how
+ * many steps have been delivered (the position), which step is selected, and
+ * what each side knows there. It is a GListModel of the delivered steps
+ * (HlStepObject), so a list view follows it; stepping adds one item, going back
+ * removes one. Views read the session and call its methods; they never reach
+ * into the run to change it.
+ *
+ * Properties (all notify): "title", "description", "file", "position",
+ * "selected", "finished", "outcome", "can-go-back", "can-step". No GTK here.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "hl-run.h"
+#include "hl-step-object.h"
+
+G_BEGIN_DECLS
+
+#define HL_TYPE_SESSION (hl_session_get_type ())
+G_DECLARE_FINAL_TYPE (HlSession, hl_session, HL, SESSION, GObject)
+
+HlSession *hl_session_new (void);
+
+/* Loads a lesson and restarts at step 0. On failure (FILE:LINE: message in error)
+ * the current lesson stays as it was. */
+gboolean hl_session_load (HlSession *self, const char *path, GError **error);
+
+const char *hl_session_get_title (HlSession *self);
+const char *hl_session_get_description (HlSession *self);
+const char *hl_session_get_file (HlSession *self); /* NULL before a lesson is loaded */
+/* The run, for reading only (the diagram, the exports). NULL before a load. */
+HlRun *hl_session_get_run (HlSession *self);
+
+guint hl_session_get_position (HlSession *self); /* steps delivered */
+gboolean hl_session_get_finished (HlSession *self);
+gboolean hl_session_can_step (HlSession *self);
+gboolean hl_session_can_go_back (HlSession *self);
+
+/* Each moves the position and selects the step just delivered (or the last one
+ * left). FALSE when it could not move. */
+gboolean hl_session_step (HlSession *self);
+gboolean hl_session_back (HlSession *self);
+void hl_session_restart (HlSession *self);
+void hl_session_run_to_end (HlSession *self);
+
+guint hl_session_get_selected (HlSession *self); /* 1-based step; 0 none */
+void hl_session_select (HlSession *self, guint step);
+const HlStep *hl_session_get_selected_step (HlSession *self); /* NULL when none */
+
+/* What a side holds after the selected step (HlSecret*, borrowed); NULL when no
+ * step is selected. */
+const GPtrArray *hl_session_get_knowledge (HlSession *self, HlSide side);
+
+/* The outcome once finished, in plain words ("The handshake succeeded." or which
+ * side failed and why); NULL while running. */
+const char *hl_session_get_outcome (HlSession *self);
+gboolean hl_session_get_succeeded (HlSession *self);
+
+/* The message about to be delivered: FALSE when none. */
+gboolean hl_session_peek_next (HlSession *self, HlNextMessage *next);
+/* Tampering with the next message. Back over a changed message undoes its edit;
+ * Restart undoes every edit. */
+void hl_session_tamper_next (HlSession *self, GBytes *wire);
+gboolean hl_session_tamper_next_plaintext (HlSession *self, GBytes *plaintext, GError **error);
+void hl_session_drop_next (HlSession *self);
+guint hl_session_get_n_edits (HlSession *self);
+/* Removes every edit; the run goes back to before the first message changed. */
+void hl_session_clear_edits (HlSession *self);
+
+G_END_DECLS

@@ -1,0 +1,231 @@
+/* The session, without a display: stepping, going back, selecting, knowledge at a
+ * step, tampering and undoing it, and a load that fails keeping the lesson. */
+#include <string.h>
+
+#include "hl-session.h"
+#include "hl-test-util.h"
+
+typedef struct {
+  guint added, removed, changes;
+  guint position_notes, selected_notes;
+} Counts;
+
+static void
+on_items_changed (GListModel *model, guint position, guint removed, guint added, Counts *c)
+{
+  c->added += added;
+  c->removed += removed;
+  c->changes++;
+}
+
+static void
+on_notify (GObject *object, GParamSpec *pspec, Counts *c)
+{
+  if (strcmp (pspec->name, "position") == 0)
+    c->position_notes++;
+  else if (strcmp (pspec->name, "selected") == 0)
+    c->selected_notes++;
+}
+
+static HlSession *
+new_session (const char *lesson, Counts *c)
+{
+  HlSession *s = hl_session_new ();
+  g_autofree char *file = g_strconcat ("scenarios/", lesson, ".scenario", NULL);
+  g_autofree char *path = hl_test_source_path (file);
+  g_autoptr (GError) error = NULL;
+  g_signal_connect (s, "items-changed", G_CALLBACK (on_items_changed), c);
+  g_signal_connect (s, "notify", G_CALLBACK (on_notify), c);
+  g_assert_true (hl_session_load (s, path, &error));
+  g_assert_no_error (error);
+  return s;
+}
+
+static const HlSecret *
+known (HlSession *s, HlSide side, const char *key)
+{
+  const GPtrArray *k = hl_session_get_knowledge (s, side);
+  for (guint i = 0; k && i < k->len; i++)
+    if (strcmp (((const HlSecret *)g_ptr_array_index (k, i))->key, key) == 0)
+      return g_ptr_array_index (k, i);
+  return NULL;
+}
+
+static void
+test_step_back_restart (void)
+{
+  Counts c = { 0 };
+  HlSession *s = new_session ("01-rsa-key-exchange", &c);
+  GListModel *model = G_LIST_MODEL (s);
+  gpointer first;
+  g_assert_cmpstr (hl_session_get_title (s), ==, "The classic handshake: RSA key exchange");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
+  g_assert_true (hl_session_can_step (s));
+  g_assert_false (hl_session_can_go_back (s));
+  c = (Counts){ 0 };
+  g_assert_true (hl_session_step (s));
+  g_assert_cmpuint (c.added, ==, 1);
+  g_assert_cmpuint (c.position_notes, ==, 1);
+  g_assert_cmpuint (hl_session_get_selected (s), ==, 1);
+  first = g_list_model_get_item (model, 0);
+  g_assert_cmpstr (hl_step_object_get_step (first)->message, ==, "ClientHello");
+  for (int i = 0; i < 4; i++)
+    hl_session_step (s);
+  g_assert_cmpuint (hl_session_get_position (s), ==, 5);
+  /* Back removes exactly one item, and the first stays the same object and step. */
+  c = (Counts){ 0 };
+  g_assert_true (hl_session_back (s));
+  g_assert_cmpuint (c.removed, ==, 1);
+  g_assert_cmpuint (c.added, ==, 0);
+  g_assert_cmpuint (hl_session_get_position (s), ==, 4);
+  g_assert_cmpuint (hl_session_get_selected (s), ==, 4);
+  {
+    gpointer again = g_list_model_get_item (model, 0);
+    g_assert_true (again == first);
+    g_assert_true (hl_step_object_get_step (again) == hl_step_object_get_step (first));
+    g_object_unref (again);
+  }
+  /* To the end: an outcome, nothing more to step. */
+  hl_session_run_to_end (s);
+  g_assert_true (hl_session_get_finished (s));
+  g_assert_false (hl_session_can_step (s));
+  g_assert_false (hl_session_step (s));
+  g_assert_true (hl_session_get_succeeded (s));
+  g_assert_nonnull (strstr (hl_session_get_outcome (s), "succeeded"));
+  g_assert_cmpuint (hl_session_get_position (s), ==, hl_run_get_n_steps (hl_session_get_run (s)));
+  /* Restart: empty again, the run as new. */
+  c = (Counts){ 0 };
+  hl_session_restart (s);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
+  g_assert_cmpuint (c.removed, >=, 13);
+  g_assert_null (hl_session_get_outcome (s));
+  g_assert_true (hl_session_can_step (s));
+  g_object_unref (first);
+  g_assert_finalize_object (s);
+}
+
+static void
+test_select_and_knowledge (void)
+{
+  Counts c = { 0 };
+  HlSession *s = new_session ("01-rsa-key-exchange", &c);
+  hl_session_run_to_end (s);
+  /* After ServerHelloDone (step 4) the client holds the premaster, the server does not. */
+  c = (Counts){ 0 };
+  hl_session_select (s, 4);
+  g_assert_cmpuint (c.selected_notes, ==, 1);
+  hl_session_select (s, 4);
+  g_assert_cmpuint (c.selected_notes, ==, 1); /* no notify for the same value */
+  g_assert_cmpstr (hl_session_get_selected_step (s)->message, ==, "ServerHelloDone");
+  g_assert_nonnull (known (s, HL_SIDE_CLIENT, "premaster_secret"));
+  g_assert_null (known (s, HL_SIDE_SERVER, "premaster_secret"));
+  hl_session_select (s, 5);
+  g_assert_nonnull (known (s, HL_SIDE_SERVER, "premaster_secret"));
+  g_assert_true (g_bytes_equal (known (s, HL_SIDE_SERVER, "premaster_secret")->value,
+                                known (s, HL_SIDE_CLIENT, "premaster_secret")->value));
+  /* Out of range: ignored. */
+  hl_session_select (s, 999);
+  g_assert_cmpuint (hl_session_get_selected (s), ==, 5);
+  hl_session_select (s, 0);
+  g_assert_null (hl_session_get_knowledge (s, HL_SIDE_CLIENT));
+  g_assert_finalize_object (s);
+}
+
+/* Tamper with the client Finished's plaintext (re-encrypted): the server reads a
+ * valid record whose verify_data does not match; Back over it undoes the edit. */
+static void
+test_tamper_and_undo (void)
+{
+  Counts c = { 0 };
+  HlSession *s = new_session ("02-ecdhe-rsa-aes-gcm", &c);
+  HlNextMessage next;
+  g_autoptr (GError) error = NULL;
+  guint at;
+  while (hl_session_peek_next (s, &next)
+         && !(next.from == HL_SIDE_CLIENT && strcmp (next.message, "Finished") == 0))
+    hl_session_step (s);
+  at = hl_session_get_position (s);
+  {
+    gsize len;
+    const guint8 *d = g_bytes_get_data (next.plaintext, &len);
+    guint8 *copy = g_memdup2 (d, len);
+    g_autoptr (GBytes) changed = NULL;
+    copy[len - 1] ^= 0xff;
+    changed = g_bytes_new_take (copy, len);
+    g_assert_true (hl_session_tamper_next_plaintext (s, changed, &error));
+    g_assert_no_error (error);
+  }
+  g_assert_cmpuint (hl_session_get_n_edits (s), ==, 1);
+  hl_session_run_to_end (s);
+  g_assert_false (hl_session_get_succeeded (s));
+  g_assert_nonnull (strstr (hl_session_get_outcome (s), "server"));
+  hl_session_select (s, at + 1);
+  g_assert_true (g_str_has_prefix (hl_session_get_selected_step (s)->check, "MISMATCH"));
+  /* Back over the changed message undoes the change. */
+  while (hl_session_get_position (s) > at)
+    hl_session_back (s);
+  g_assert_cmpuint (hl_session_get_n_edits (s), ==, 0);
+  hl_session_run_to_end (s);
+  g_assert_true (hl_session_get_succeeded (s));
+  /* A drop, undone by Restart. */
+  hl_session_restart (s);
+  hl_session_drop_next (s);
+  g_assert_cmpuint (hl_session_get_n_edits (s), ==, 1);
+  hl_session_restart (s);
+  g_assert_cmpuint (hl_session_get_n_edits (s), ==, 0);
+  hl_session_run_to_end (s);
+  g_assert_true (hl_session_get_succeeded (s));
+  g_assert_finalize_object (s);
+}
+
+/* A broken lesson is refused with its FILE:LINE, and the current one stays. */
+static void
+test_load_failure_keeps_lesson (void)
+{
+  Counts c = { 0 };
+  HlSession *s = new_session ("10-mutual-tls", &c);
+  g_autofree char *bad = hl_test_write_scenario ("[Scenario]\nFormat=1\nTitle=t\n[Clent]\n");
+  g_autoptr (GError) error = NULL;
+  hl_session_step (s);
+  hl_session_step (s);
+  c = (Counts){ 0 };
+  g_assert_false (hl_session_load (s, bad, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, ":4: unknown group [Clent]"));
+  g_assert_cmpuint (c.changes, ==, 0);
+  g_assert_cmpuint (hl_session_get_position (s), ==, 2);
+  g_assert_cmpstr (hl_session_get_title (s), ==, "Mutual TLS: the client shows a certificate too");
+  g_assert_true (hl_session_step (s));
+  g_assert_finalize_object (s);
+}
+
+/* Loading another lesson empties the list before the old run goes. */
+static void
+test_load_replaces (void)
+{
+  Counts c = { 0 };
+  HlSession *s = new_session ("01-rsa-key-exchange", &c);
+  g_autofree char *other = hl_test_source_path ("scenarios/14-untrusted-ca.scenario");
+  g_autoptr (GError) error = NULL;
+  hl_session_run_to_end (s);
+  c = (Counts){ 0 };
+  g_assert_true (hl_session_load (s, other, &error));
+  g_assert_cmpuint (c.removed, ==, 13);
+  g_assert_cmpuint (hl_session_get_position (s), ==, 0);
+  hl_session_run_to_end (s);
+  g_assert_false (hl_session_get_succeeded (s));
+  g_assert_nonnull (strstr (hl_session_get_outcome (s), "client stopped"));
+  g_assert_finalize_object (s);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/session/step-back-restart", test_step_back_restart);
+  g_test_add_func ("/session/select-and-knowledge", test_select_and_knowledge);
+  g_test_add_func ("/session/tamper-and-undo", test_tamper_and_undo);
+  g_test_add_func ("/session/load-failure-keeps-lesson", test_load_failure_keeps_lesson);
+  g_test_add_func ("/session/load-replaces", test_load_replaces);
+  return g_test_run ();
+}
