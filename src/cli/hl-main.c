@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hl-application.h"
 #include "hl-builtin.h"
 #include "hl-capture.h"
 #include "hl-data.h"
@@ -196,9 +197,14 @@ main (int argc, char **argv)
       path = default_path;
     }
   }
-  if (!opt_headless)
-    /* The window comes with the UI; until it is built, the run is shown as text. */
-    opt_headless = TRUE;
+  if (!opt_headless && !opt_transcript && !opt_pcapng && !opt_keylog && !opt_png && !opt_svg
+      && !opt_pdf && !opt_html) {
+    /* The window: it loads the lesson itself, and shows a broken one's error there. */
+    int status = hl_ui_run (opt_args && opt_args[0] ? path : NULL);
+    if (builtin_folder)
+      hl_builtin_remove (builtin_folder);
+    return status;
+  }
 
   scenario = hl_scenario_load (path, &error);
   if (builtin_folder)

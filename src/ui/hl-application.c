@@ -1,0 +1,116 @@
+/* hl-application.c */
+#include "hl-config.h"
+#include "hl-application.h"
+
+#include "hl-data.h"
+#include "hl-window.h"
+
+struct _HlApplication {
+  AdwApplication parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (HlApplication, hl_application, ADW_TYPE_APPLICATION)
+
+static void
+load_default (HlWindow *window)
+{
+  g_autofree char *path = hl_data_default_scenario ();
+  hl_window_load (window, path);
+}
+
+static void
+hl_application_activate (GApplication *app)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  if (!window) {
+    window = GTK_WINDOW (hl_window_new (GTK_APPLICATION (app)));
+    load_default (HL_WINDOW (window));
+  }
+  gtk_window_present (window);
+}
+
+static void
+hl_application_open (GApplication *app, GFile **files, int n_files, const char *hint)
+{
+  for (int i = 0; i < n_files; i++) {
+    HlWindow *window = hl_window_new (GTK_APPLICATION (app));
+    g_autofree char *path = g_file_get_path (files[i]);
+    if (!path || !hl_window_load (window, path))
+      load_default (window);
+    gtk_window_present (GTK_WINDOW (window));
+  }
+}
+
+static void
+about_action (GSimpleAction *action, GVariant *param, gpointer app)
+{
+  static const char *developers[] = { "The Handshake Lab team", NULL };
+  GtkWidget *about = adw_about_window_new ();
+  gtk_window_set_transient_for (GTK_WINDOW (about),
+                                gtk_application_get_active_window (GTK_APPLICATION (app)));
+  adw_about_window_set_application_name (ADW_ABOUT_WINDOW (about), "Handshake Lab");
+  adw_about_window_set_application_icon (ADW_ABOUT_WINDOW (about), HL_APPLICATION_ID);
+  adw_about_window_set_version (ADW_ABOUT_WINDOW (about), HL_VERSION);
+  adw_about_window_set_comments (
+      ADW_ABOUT_WINDOW (about),
+      "Learn the TLS handshake by running a real one: a BearSSL client and server, paused "
+      "after every message, every byte decoded and every secret shown.");
+  adw_about_window_set_developers (ADW_ABOUT_WINDOW (about), developers);
+  adw_about_window_set_license_type (ADW_ABOUT_WINDOW (about), GTK_LICENSE_MIT_X11);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+quit_action (GSimpleAction *action, GVariant *param, gpointer app)
+{
+  g_application_quit (G_APPLICATION (app));
+}
+
+static void
+hl_application_startup (GApplication *app)
+{
+  static const GActionEntry entries[] = {
+    { "about", about_action, NULL, NULL, NULL, { 0 } },
+    { "quit", quit_action, NULL, NULL, NULL, { 0 } },
+  };
+  static const char *quit[] = { "<Control>q", NULL };
+  G_APPLICATION_CLASS (hl_application_parent_class)->startup (app);
+  g_action_map_add_action_entries (G_ACTION_MAP (app), entries, G_N_ELEMENTS (entries), app);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit);
+}
+
+static void
+hl_application_class_init (HlApplicationClass *klass)
+{
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+  app_class->activate = hl_application_activate;
+  app_class->open = hl_application_open;
+  app_class->startup = hl_application_startup;
+}
+
+static void
+hl_application_init (HlApplication *self)
+{
+}
+
+HlApplication *
+hl_application_new (GApplicationFlags flags)
+{
+  return g_object_new (HL_TYPE_APPLICATION, "application-id", HL_APPLICATION_ID, "flags",
+                       flags | G_APPLICATION_HANDLES_OPEN, "resource-base-path",
+                       "/io/github/handshakelab/HandshakeLab", NULL);
+}
+
+int
+hl_ui_run (const char *scenario_path)
+{
+  g_autoptr (HlApplication) app = NULL;
+  char *argv[3] = { (char *)"handshake-lab", (char *)scenario_path, NULL };
+  if (!gtk_init_check ()) {
+    g_printerr ("handshake-lab: no display to open the window on; use --headless (for "
+                "example --headless --png=ladder.png)\n");
+    return 2;
+  }
+  app = hl_application_new (G_APPLICATION_DEFAULT_FLAGS);
+  return g_application_run (G_APPLICATION (app), scenario_path ? 2 : 1, argv);
+}

@@ -1,0 +1,323 @@
+/* hl-inspector.c */
+#include "hl-inspector.h"
+
+#include "hl-field-object.h"
+
+#define BYTES_PER_LINE 16
+
+struct _HlInspector {
+  GtkWidget parent_instance;
+  GtkWidget *box;
+  GtkLabel *title, *summary, *story, *checks, *field_info;
+  GtkToggleButton *show_message, *show_records;
+  GtkListView *fields;
+  GtkTextView *hex;
+  GtkTextTag *mark;
+  GtkSingleSelection *selection;
+  HlSession *session;
+  GBytes *bytes; /* what the hex view shows */
+  gsize hl_start, hl_end;
+};
+
+G_DEFINE_FINAL_TYPE (HlInspector, hl_inspector, GTK_TYPE_WIDGET)
+
+static GListModel *
+create_children (gpointer item, gpointer data)
+{
+  return hl_field_object_children (item);
+}
+
+static void
+setup_row (GtkSignalListItemFactory *f, GtkListItem *item, gpointer data)
+{
+  GtkWidget *expander = gtk_tree_expander_new ();
+  GtkWidget *label = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_tree_expander_set_child (GTK_TREE_EXPANDER (expander), label);
+  gtk_list_item_set_child (item, expander);
+}
+
+static void
+bind_row (GtkSignalListItemFactory *f, GtkListItem *item, gpointer data)
+{
+  GtkTreeListRow *row = gtk_list_item_get_item (item);
+  GtkWidget *expander = gtk_list_item_get_child (item);
+  g_autoptr (HlFieldObject) obj = gtk_tree_list_row_get_item (row);
+  const HlField *field = hl_field_object_get_field (obj);
+  g_autofree char *markup = g_markup_printf_escaped ("<b>%s</b>  %s", field->name, field->value);
+  g_autofree char *label = g_strdup_printf ("%s: %s", field->name, field->value);
+  gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (expander), row);
+  gtk_label_set_markup (GTK_LABEL (gtk_tree_expander_get_child (GTK_TREE_EXPANDER (expander))),
+                        markup);
+  gtk_widget_set_tooltip_text (expander, field->explanation);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (expander), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
+}
+
+static void
+fill_hex (HlInspector *self)
+{
+  GtkTextBuffer *buf = gtk_text_view_get_buffer (self->hex);
+  GString *text = g_string_new (NULL);
+  gsize len = 0;
+  const guint8 *d = self->bytes ? g_bytes_get_data (self->bytes, &len) : NULL;
+  for (gsize i = 0; i < len; i++) {
+    g_string_append_printf (text, "%02x", d[i]);
+    if (i + 1 < len)
+      g_string_append_c (text, (i + 1) % BYTES_PER_LINE ? ' ' : '\n');
+  }
+  gtk_text_buffer_set_text (buf, text->str, -1);
+  g_string_free (text, TRUE);
+}
+
+/* Marks bytes [start, end) in the hex view: one tag per line segment. */
+static void
+highlight (HlInspector *self, gsize start, gsize end)
+{
+  GtkTextBuffer *buf = gtk_text_view_get_buffer (self->hex);
+  GtkTextIter a, b;
+  gtk_text_buffer_get_bounds (buf, &a, &b);
+  gtk_text_buffer_remove_tag (buf, self->mark, &a, &b);
+  self->hl_start = start;
+  self->hl_end = end;
+  for (gsize i = start; i < end; i++) {
+    gsize line = i / BYTES_PER_LINE, col = (i % BYTES_PER_LINE) * 3;
+    gtk_text_buffer_get_iter_at_line_offset (buf, &a, line, col);
+    gtk_text_buffer_get_iter_at_line_offset (buf, &b, line, col + 2);
+    gtk_text_buffer_apply_tag (buf, self->mark, &a, &b);
+  }
+  if (end > start) {
+    gtk_text_buffer_get_iter_at_line (buf, &a, start / BYTES_PER_LINE);
+    gtk_text_view_scroll_to_iter (self->hex, &a, 0.1, FALSE, 0, 0);
+  }
+}
+
+static void
+on_selected (HlInspector *self)
+{
+  GtkTreeListRow *row = gtk_single_selection_get_selected_item (self->selection);
+  g_autoptr (HlFieldObject) obj = NULL;
+  const HlField *f;
+  g_autofree char *info = NULL;
+  if (!row) {
+    highlight (self, 0, 0);
+    gtk_label_set_text (self->field_info, "");
+    return;
+  }
+  obj = gtk_tree_list_row_get_item (row);
+  f = hl_field_object_get_field (obj);
+  highlight (self, f->offset, f->offset + f->length);
+  if (f->length)
+    info = g_strdup_printf ("%s: bytes %zu to %zu (%zu byte%s). %s", f->name, f->offset,
+                            f->offset + f->length - 1, f->length, f->length == 1 ? "" : "s",
+                            f->explanation);
+  else
+    info = g_strdup_printf ("%s: no bytes. %s", f->name, f->explanation);
+  gtk_label_set_text (self->field_info, info);
+}
+
+/* Shows the fields and bytes of the selected step: the message, or its records. */
+static void
+show_step (HlInspector *self)
+{
+  const HlStep *st = self->session ? hl_session_get_selected_step (self->session) : NULL;
+  gboolean records = gtk_toggle_button_get_active (self->show_records);
+  GListModel *root;
+  GtkTreeListModel *tree;
+  GString *checks = g_string_new (NULL);
+  g_clear_pointer (&self->bytes, g_bytes_unref);
+  if (!st) {
+    gtk_label_set_text (self->title, "No step selected: press Step (→) to deliver the first "
+                                     "message, or click an arrow.");
+    gtk_label_set_text (self->summary, "");
+    gtk_label_set_text (self->story, "");
+    gtk_label_set_text (self->checks, "");
+    root = hl_field_object_list (NULL);
+  } else {
+    HlSide to = st->from == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT;
+    g_autofree char *title = g_strdup_printf ("Step %u: %s, %s to %s%s", st->index, st->message,
+                                              hl_side_name (st->from), hl_side_name (to),
+                                              st->encrypted ? " (encrypted)" : "");
+    gtk_label_set_text (self->title, title);
+    gtk_label_set_text (self->summary, st->summary ? st->summary : "");
+    gtk_label_set_text (self->story, st->story ? st->story : "");
+    if (st->fault)
+      g_string_append_printf (checks, "⚠ Changed on the way: %s\n", st->fault);
+    if (st->certificate_check)
+      g_string_append_printf (checks, "%s\n", st->certificate_check);
+    if (st->check)
+      g_string_append_printf (checks, "%s\n", st->check);
+    if (!st->delivered)
+      g_string_append (checks, "Never delivered.\n");
+    else if (!st->accepted)
+      g_string_append_printf (checks, "The %s had already stopped and did not read it.\n",
+                              hl_side_name (to));
+    if (checks->len)
+      g_string_truncate (checks, checks->len - 1);
+    gtk_label_set_text (self->checks, checks->str);
+    if (records) {
+      root = hl_field_object_list (st->record_fields);
+      self->bytes = st->record_wire ? g_bytes_ref (st->record_wire) : NULL;
+    } else {
+      root = hl_field_object_list (st->fields);
+      self->bytes = g_bytes_ref (st->encrypted && st->plaintext ? st->plaintext : st->wire);
+    }
+  }
+  g_string_free (checks, TRUE);
+  tree = gtk_tree_list_model_new (root, FALSE, FALSE, create_children, NULL, NULL);
+  gtk_single_selection_set_model (self->selection, G_LIST_MODEL (tree));
+  g_object_unref (tree);
+  fill_hex (self);
+  /* Nothing selected at first: the whole message is the subject. */
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  on_selected (self);
+}
+
+static void
+on_view_toggled (HlInspector *self)
+{
+  show_step (self);
+}
+
+/* A click on a byte selects the innermost field holding it. */
+static void
+on_hex_pressed (GtkGestureClick *g, int n, double x, double y, HlInspector *self)
+{
+  GtkTextIter it;
+  int bx, by;
+  gsize byte;
+  GListModel *model = gtk_single_selection_get_model (self->selection);
+  guint best = GTK_INVALID_LIST_POSITION;
+  gsize best_len = G_MAXSIZE;
+  gtk_text_view_window_to_buffer_coords (self->hex, GTK_TEXT_WINDOW_WIDGET, (int)x, (int)y, &bx,
+                                         &by);
+  if (!gtk_text_view_get_iter_at_location (self->hex, &it, bx, by))
+    return;
+  byte = gtk_text_iter_get_line (&it) * BYTES_PER_LINE + gtk_text_iter_get_line_offset (&it) / 3;
+  /* Expand rows as we go so nested fields can be found. */
+  for (guint i = 0; model && i < g_list_model_get_n_items (model); i++) {
+    g_autoptr (GtkTreeListRow) row = g_list_model_get_item (model, i);
+    g_autoptr (HlFieldObject) obj = gtk_tree_list_row_get_item (row);
+    const HlField *f = hl_field_object_get_field (obj);
+    if (byte >= f->offset && byte < f->offset + f->length) {
+      if (f->length <= best_len) {
+        best = i;
+        best_len = f->length;
+      }
+      gtk_tree_list_row_set_expanded (row, TRUE);
+    }
+  }
+  if (best != GTK_INVALID_LIST_POSITION) {
+    gtk_single_selection_set_selected (self->selection, best);
+    gtk_widget_activate_action (GTK_WIDGET (self->fields), "list.scroll-to-item", "u", best);
+  }
+}
+
+static void
+hl_inspector_dispose (GObject *object)
+{
+  HlInspector *self = HL_INSPECTOR (object);
+  hl_inspector_set_session (self, NULL);
+  g_clear_pointer (&self->bytes, g_bytes_unref);
+  g_clear_object (&self->selection);
+  gtk_widget_dispose_template (GTK_WIDGET (self), HL_TYPE_INSPECTOR);
+  G_OBJECT_CLASS (hl_inspector_parent_class)->dispose (object);
+}
+
+static void
+hl_inspector_class_init (HlInspectorClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  G_OBJECT_CLASS (klass)->dispose = hl_inspector_dispose;
+  gtk_widget_class_set_template_from_resource (
+      widget_class, "/io/github/handshakelab/HandshakeLab/hl-inspector.ui");
+  gtk_widget_class_bind_template_child (widget_class, HlInspector, box);
+  gtk_widget_class_bind_template_child (widget_class, HlInspector, title);
+  gtk_widget_class_bind_template_child (widget_class, HlInspector, summary);
+  gtk_widget_class_bind_template_child (widget_class, HlInspector, story);
+  gtk_widget_class_bind_template_child (widget_class, HlInspector, checks);
+  gtk_widget_class_bind_template_child (widget_class, HlInspector, field_info);
+  gtk_widget_class_bind_template_child (widget_class, HlInspector, show_message);
+  gtk_widget_class_bind_template_child (widget_class, HlInspector, show_records);
+  gtk_widget_class_bind_template_child (widget_class, HlInspector, fields);
+  gtk_widget_class_bind_template_child (widget_class, HlInspector, hex);
+  gtk_widget_class_bind_template_callback (widget_class, on_view_toggled);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+hl_inspector_init (HlInspector *self)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkGesture *click = gtk_gesture_click_new ();
+  gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);
+  self->selection = gtk_single_selection_new (NULL);
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  g_signal_connect_swapped (self->selection, "notify::selected", G_CALLBACK (on_selected), self);
+  gtk_list_view_set_model (self->fields, GTK_SELECTION_MODEL (self->selection));
+  gtk_list_view_set_factory (self->fields, factory);
+  g_object_unref (factory);
+  self->mark = gtk_text_buffer_create_tag (gtk_text_view_get_buffer (self->hex), "field",
+                                           "background", "#f5c211", "foreground", "#000000", NULL);
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
+  g_signal_connect (click, "pressed", G_CALLBACK (on_hex_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->hex), GTK_EVENT_CONTROLLER (click));
+  show_step (self);
+}
+
+void
+hl_inspector_set_session (HlInspector *self, HlSession *session)
+{
+  if (self->session == session)
+    return;
+  if (self->session) {
+    g_signal_handlers_disconnect_by_data (self->session, self);
+    g_clear_object (&self->session);
+  }
+  if (session) {
+    self->session = g_object_ref (session);
+    g_signal_connect_swapped (session, "notify::selected", G_CALLBACK (show_step), self);
+    g_signal_connect_swapped (session, "notify::title", G_CALLBACK (show_step), self);
+  }
+  if (self->selection)
+    show_step (self);
+}
+
+const char *
+hl_inspector_get_title (HlInspector *self)
+{
+  return gtk_label_get_text (self->title);
+}
+
+guint
+hl_inspector_get_n_rows (HlInspector *self)
+{
+  GListModel *m = gtk_single_selection_get_model (self->selection);
+  return m ? g_list_model_get_n_items (m) : 0;
+}
+
+const HlField *
+hl_inspector_get_row_field (HlInspector *self, guint row)
+{
+  GListModel *m = gtk_single_selection_get_model (self->selection);
+  g_autoptr (GtkTreeListRow) r = m ? g_list_model_get_item (m, row) : NULL;
+  g_autoptr (HlFieldObject) obj = r ? gtk_tree_list_row_get_item (r) : NULL;
+  return obj ? hl_field_object_get_field (obj) : NULL;
+}
+
+void
+hl_inspector_select_row (HlInspector *self, guint row)
+{
+  gtk_single_selection_set_selected (self->selection, row);
+}
+
+void
+hl_inspector_get_highlight (HlInspector *self, gsize *start, gsize *end)
+{
+  *start = self->hl_start;
+  *end = self->hl_end;
+}

@@ -1,0 +1,24 @@
+/* hl-inspector.h: the selected step, in depth: what the message does, its place
+ * in the story, the checks made on it, its decoded fields as a tree and its bytes
+ * in hex. Selecting a field highlights its bytes; clicking a byte selects its field. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "hl-session.h"
+
+G_BEGIN_DECLS
+
+#define HL_TYPE_INSPECTOR (hl_inspector_get_type ())
+G_DECLARE_FINAL_TYPE (HlInspector, hl_inspector, HL, INSPECTOR, GtkWidget)
+
+void hl_inspector_set_session (HlInspector *self, HlSession *session);
+/* For tests and screen readers: the title shown, and the field at row i. */
+const char *hl_inspector_get_title (HlInspector *self);
+guint hl_inspector_get_n_rows (HlInspector *self);
+const HlField *hl_inspector_get_row_field (HlInspector *self, guint row);
+void hl_inspector_select_row (HlInspector *self, guint row);
+/* The byte range highlighted in the hex view, as [start, end). */
+void hl_inspector_get_highlight (HlInspector *self, gsize *start, gsize *end);
+
+G_END_DECLS

@@ -1,0 +1,236 @@
+/* hl-ladder-view.c */
+#include "hl-ladder-view.h"
+
+#include "hl-ladder-layout.h"
+#include "hl-ladder-paint.h"
+
+struct _HlLadderView {
+  GtkWidget parent_instance;
+  HlSession *session;
+  HlLadderLayout *layout; /* rebuilt when the session changes */
+  double zoom;
+  gboolean dark;
+};
+
+G_DEFINE_FINAL_TYPE (HlLadderView, hl_ladder_view, GTK_TYPE_WIDGET)
+
+enum { PROP_0, PROP_SESSION, PROP_ZOOM, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+static void
+rebuild (HlLadderView *self)
+{
+  HlRun *run = self->session ? hl_session_get_run (self->session) : NULL;
+  g_clear_pointer (&self->layout, hl_ladder_layout_free);
+  if (run) {
+    HlLadderOptions o
+        = { hl_session_get_position (self->session), hl_session_get_position (self->session),
+            hl_session_get_selected (self->session),
+            self->dark ? HL_LADDER_THEME_DARK : HL_LADDER_THEME_LIGHT, 0 };
+    self->layout = hl_ladder_layout_new (run, &o);
+  }
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+on_session_changed (HlLadderView *self)
+{
+  rebuild (self);
+}
+
+static void
+hl_ladder_view_measure (GtkWidget *widget, GtkOrientation orientation, int for_size, int *minimum,
+                        int *natural, int *minimum_baseline, int *natural_baseline)
+{
+  HlLadderView *self = HL_LADDER_VIEW (widget);
+  double size = 0;
+  if (self->layout)
+    size = orientation == GTK_ORIENTATION_HORIZONTAL ? hl_ladder_layout_get_width (self->layout)
+                                                     : hl_ladder_layout_get_height (self->layout);
+  *minimum = *natural = (int)ceil (size * self->zoom);
+}
+
+/* The part of the widget its scrolled window shows: only that is painted, so a
+ * large zoom never asks for a texture larger than the screen. */
+static graphene_rect_t
+visible_area (HlLadderView *self)
+{
+  GtkWidget *w = GTK_WIDGET (self);
+  GtkWidget *sw = gtk_widget_get_ancestor (w, GTK_TYPE_SCROLLED_WINDOW);
+  graphene_rect_t r
+      = GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (w), gtk_widget_get_height (w));
+  if (sw) {
+    GtkAdjustment *h = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (sw));
+    GtkAdjustment *v = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (sw));
+    graphene_rect_t view
+        = GRAPHENE_RECT_INIT (gtk_adjustment_get_value (h), gtk_adjustment_get_value (v),
+                              gtk_adjustment_get_page_size (h), gtk_adjustment_get_page_size (v));
+    graphene_rect_intersection (&r, &view, &r);
+  }
+  return r;
+}
+
+static void
+hl_ladder_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
+{
+  HlLadderView *self = HL_LADDER_VIEW (widget);
+  graphene_rect_t area;
+  cairo_t *cr;
+  if (!self->layout)
+    return;
+  area = visible_area (self);
+  if (area.size.width <= 0 || area.size.height <= 0)
+    return;
+  cr = gtk_snapshot_append_cairo (snapshot, &area);
+  cairo_scale (cr, self->zoom, self->zoom);
+  hl_ladder_paint (self->layout, cr);
+  cairo_destroy (cr);
+}
+
+static void
+on_click (GtkGestureClick *gesture, int n_press, double x, double y, HlLadderView *self)
+{
+  guint step;
+  if (!self->layout || !self->session)
+    return;
+  step = hl_ladder_layout_step_at (self->layout, x / self->zoom, y / self->zoom);
+  if (step) {
+    hl_session_select (self->session, step);
+    gtk_widget_grab_focus (GTK_WIDGET (self));
+  }
+}
+
+static void
+hl_ladder_view_dispose (GObject *object)
+{
+  HlLadderView *self = HL_LADDER_VIEW (object);
+  hl_ladder_view_set_session (self, NULL);
+  g_clear_pointer (&self->layout, hl_ladder_layout_free);
+  G_OBJECT_CLASS (hl_ladder_view_parent_class)->dispose (object);
+}
+
+static void
+hl_ladder_view_get_property (GObject *object, guint id, GValue *value, GParamSpec *pspec)
+{
+  HlLadderView *self = HL_LADDER_VIEW (object);
+  if (id == PROP_SESSION)
+    g_value_set_object (value, self->session);
+  else if (id == PROP_ZOOM)
+    g_value_set_double (value, self->zoom);
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+}
+
+static void
+hl_ladder_view_set_property (GObject *object, guint id, const GValue *value, GParamSpec *pspec)
+{
+  HlLadderView *self = HL_LADDER_VIEW (object);
+  if (id == PROP_SESSION)
+    hl_ladder_view_set_session (self, g_value_get_object (value));
+  else if (id == PROP_ZOOM)
+    hl_ladder_view_set_zoom (self, g_value_get_double (value));
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+}
+
+static void
+hl_ladder_view_class_init (HlLadderViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  object_class->dispose = hl_ladder_view_dispose;
+  object_class->get_property = hl_ladder_view_get_property;
+  object_class->set_property = hl_ladder_view_set_property;
+  widget_class->measure = hl_ladder_view_measure;
+  widget_class->snapshot = hl_ladder_view_snapshot;
+  properties[PROP_SESSION] = g_param_spec_object ("session", NULL, NULL, HL_TYPE_SESSION,
+                                                  G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ZOOM]
+      = g_param_spec_double ("zoom", NULL, NULL, 0.25, 4, 1,
+                             G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+  gtk_widget_class_set_css_name (widget_class, "ladder");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+hl_ladder_view_init (HlLadderView *self)
+{
+  GtkGesture *click = gtk_gesture_click_new ();
+  self->zoom = 1;
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  g_signal_connect (click, "pressed", G_CALLBACK (on_click), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  "Ladder diagram of the handshake", -1);
+}
+
+GtkWidget *
+hl_ladder_view_new (void)
+{
+  return g_object_new (HL_TYPE_LADDER_VIEW, NULL);
+}
+
+void
+hl_ladder_view_set_session (HlLadderView *self, HlSession *session)
+{
+  if (self->session == session)
+    return;
+  if (self->session) {
+    g_signal_handlers_disconnect_by_data (self->session, self);
+    g_clear_object (&self->session);
+  }
+  if (session) {
+    self->session = g_object_ref (session);
+    g_signal_connect_swapped (session, "notify::position", G_CALLBACK (on_session_changed), self);
+    g_signal_connect_swapped (session, "notify::selected", G_CALLBACK (on_session_changed), self);
+    g_signal_connect_swapped (session, "notify::title", G_CALLBACK (on_session_changed), self);
+    g_signal_connect_swapped (session, "notify::finished", G_CALLBACK (on_session_changed), self);
+  }
+  rebuild (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
+}
+
+HlSession *
+hl_ladder_view_get_session (HlLadderView *self)
+{
+  return self->session;
+}
+
+void
+hl_ladder_view_set_zoom (HlLadderView *self, double zoom)
+{
+  zoom = CLAMP (zoom, 0.25, 4);
+  if (zoom == self->zoom)
+    return;
+  self->zoom = zoom;
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
+}
+
+double
+hl_ladder_view_get_zoom (HlLadderView *self)
+{
+  return self->zoom;
+}
+
+void
+hl_ladder_view_set_dark (HlLadderView *self, gboolean dark)
+{
+  if (self->dark == dark)
+    return;
+  self->dark = dark;
+  rebuild (self);
+}
+
+gboolean
+hl_ladder_view_get_step_area (HlLadderView *self, guint n, graphene_rect_t *area)
+{
+  HlLadderRect r;
+  if (!self->layout || !hl_ladder_layout_get_step_rect (self->layout, n, &r))
+    return FALSE;
+  graphene_rect_init (area, r.x * self->zoom, r.y * self->zoom, r.width * self->zoom,
+                      r.height * self->zoom);
+  return TRUE;
+}

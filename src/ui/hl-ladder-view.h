@@ -1,0 +1,24 @@
+/* hl-ladder-view.h: the ladder diagram of a session, live. It paints with the
+ * diagram library (nothing of its own), only the part that is visible, and
+ * selects the step under a click. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "hl-session.h"
+
+G_BEGIN_DECLS
+
+#define HL_TYPE_LADDER_VIEW (hl_ladder_view_get_type ())
+G_DECLARE_FINAL_TYPE (HlLadderView, hl_ladder_view, HL, LADDER_VIEW, GtkWidget)
+
+GtkWidget *hl_ladder_view_new (void);
+void hl_ladder_view_set_session (HlLadderView *self, HlSession *session);
+HlSession *hl_ladder_view_get_session (HlLadderView *self);
+void hl_ladder_view_set_zoom (HlLadderView *self, double zoom); /* 0.25 .. 4 */
+double hl_ladder_view_get_zoom (HlLadderView *self);
+void hl_ladder_view_set_dark (HlLadderView *self, gboolean dark);
+/* Where step n is drawn, in widget coordinates; FALSE when it is not drawn. */
+gboolean hl_ladder_view_get_step_area (HlLadderView *self, guint n, graphene_rect_t *area);
+
+G_END_DECLS

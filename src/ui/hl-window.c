@@ -1,0 +1,656 @@
+/* hl-window.c */
+#include "hl-window.h"
+
+#include <string.h>
+
+#include "hl-capture.h"
+#include "hl-data.h"
+#include "hl-inspector.h"
+#include "hl-knowledge-panel.h"
+#include "hl-ladder-export.h"
+#include "hl-ladder-view.h"
+#include "hl-transcript.h"
+
+struct _HlWindow {
+  AdwApplicationWindow parent_instance;
+  AdwToastOverlay *toasts;
+  AdwWindowTitle *window_title;
+  GtkListBox *lessons_list;
+  GtkPopover *lessons_popover;
+  GtkLabel *next_label, *banner;
+  GtkRevealer *banner_revealer;
+  GtkScrolledWindow *ladder_scroller;
+  HlLadderView *ladder;
+  HlInspector *inspector;
+  HlKnowledgePanel *knowledge;
+  HlSession *session;
+  char *last_message;
+  gboolean presentation;
+  gboolean fit; /* the diagram follows the pane's width until the person zooms */
+};
+
+G_DEFINE_FINAL_TYPE (HlWindow, hl_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void
+say (HlWindow *self, const char *message)
+{
+  AdwToast *toast = adw_toast_new (message);
+  adw_toast_set_timeout (toast, 8);
+  adw_toast_overlay_add_toast (self->toasts, toast);
+  g_free (self->last_message);
+  self->last_message = g_strdup (message);
+}
+
+/* Enables each action for what the session can do now, and says what comes next. */
+static void
+update (HlWindow *self)
+{
+  HlSession *s = self->session;
+  HlNextMessage next;
+  GtkWidget *w = GTK_WIDGET (self);
+  gboolean has_next = hl_session_peek_next (s, &next);
+  gtk_widget_action_set_enabled (w, "win.step", hl_session_can_step (s));
+  gtk_widget_action_set_enabled (w, "win.run-to-end", hl_session_can_step (s));
+  gtk_widget_action_set_enabled (w, "win.back", hl_session_can_go_back (s));
+  gtk_widget_action_set_enabled (w, "win.restart",
+                                 hl_session_can_go_back (s) || hl_session_get_n_edits (s));
+  gtk_widget_action_set_enabled (w, "win.tamper-dialog", has_next);
+  gtk_widget_action_set_enabled (w, "win.tamper", has_next);
+  gtk_widget_action_set_enabled (w, "win.tamper-plaintext", has_next && next.encrypted);
+  gtk_widget_action_set_enabled (w, "win.drop", has_next);
+  if (has_next) {
+    g_autofree char *text = g_strdup_printf (
+        "Next: %s, %s to %s%s", next.message, hl_side_name (next.from),
+        hl_side_name (next.from == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT),
+        hl_session_get_n_edits (s) ? " · changed by you" : "");
+    gtk_label_set_text (self->next_label, text);
+  } else {
+    gtk_label_set_text (self->next_label, hl_session_get_finished (s) ? "The run is over." : "");
+  }
+  {
+    g_autofree char *sub = g_strdup_printf ("Step %u, selected %u", hl_session_get_position (s),
+                                            hl_session_get_selected (s));
+    adw_window_title_set_title (
+        self->window_title, hl_session_get_title (s) ? hl_session_get_title (s) : "Handshake Lab");
+    adw_window_title_set_subtitle (self->window_title,
+                                   hl_session_get_position (s) ? sub : "Press Step (→) to begin");
+  }
+  if (hl_session_get_outcome (s)) {
+    gtk_label_set_text (self->banner, hl_session_get_outcome (s));
+    gtk_widget_remove_css_class (GTK_WIDGET (self->banner), "success");
+    gtk_widget_remove_css_class (GTK_WIDGET (self->banner), "error");
+    gtk_widget_add_css_class (GTK_WIDGET (self->banner),
+                              hl_session_get_succeeded (s) ? "success" : "error");
+    gtk_revealer_set_reveal_child (self->banner_revealer, TRUE);
+  } else {
+    gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
+  }
+}
+
+/* Keeps the selected step in view. */
+static void
+scroll_to_selected (HlWindow *self)
+{
+  graphene_rect_t area;
+  GtkAdjustment *v = gtk_scrolled_window_get_vadjustment (self->ladder_scroller);
+  double top, page;
+  if (!hl_ladder_view_get_step_area (self->ladder, hl_session_get_selected (self->session), &area))
+    return;
+  top = gtk_adjustment_get_value (v);
+  page = gtk_adjustment_get_page_size (v);
+  if (area.origin.y < top)
+    gtk_adjustment_set_value (v, area.origin.y - 20);
+  else if (area.origin.y + area.size.height > top + page)
+    gtk_adjustment_set_value (v, area.origin.y + area.size.height - page + 20);
+}
+
+static void
+on_selected (HlWindow *self)
+{
+  update (self);
+  /* After the layout is rebuilt: the size may have changed. */
+  g_idle_add_once ((GSourceOnceFunc)scroll_to_selected, self);
+}
+
+gboolean
+hl_window_load (HlWindow *self, const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  if (!hl_session_load (self->session, path, &error)) {
+    say (self, error->message);
+    return FALSE;
+  }
+  update (self);
+  return TRUE;
+}
+
+/* ---------- Actions ---------- */
+
+static void
+step_action (GtkWidget *w, const char *name, GVariant *param)
+{
+  HlWindow *self = HL_WINDOW (w);
+  if (strcmp (name, "win.step") == 0)
+    hl_session_step (self->session);
+  else if (strcmp (name, "win.back") == 0)
+    hl_session_back (self->session);
+  else if (strcmp (name, "win.restart") == 0)
+    hl_session_restart (self->session);
+  else if (strcmp (name, "win.run-to-end") == 0)
+    hl_session_run_to_end (self->session);
+  update (self);
+}
+
+static void on_page_size (HlWindow *self);
+
+static void
+zoom_action (GtkWidget *w, const char *name, GVariant *param)
+{
+  HlWindow *self = HL_WINDOW (w);
+  double z = hl_ladder_view_get_zoom (self->ladder);
+  self->fit = strcmp (name, "win.zoom-reset") == 0;
+  if (self->fit) {
+    on_page_size (self);
+    return;
+  }
+  if (strcmp (name, "win.zoom-in") == 0)
+    z *= 1.2;
+  else if (strcmp (name, "win.zoom-out") == 0)
+    z /= 1.2;
+  hl_ladder_view_set_zoom (self->ladder, z);
+}
+
+static void
+presentation_action (GtkWidget *w, const char *name, GVariant *param)
+{
+  HlWindow *self = HL_WINDOW (w);
+  self->presentation = !self->presentation;
+  if (self->presentation) {
+    gtk_window_fullscreen (GTK_WINDOW (self));
+    gtk_widget_add_css_class (w, "presentation");
+  } else {
+    gtk_window_unfullscreen (GTK_WINDOW (self));
+    gtk_widget_remove_css_class (w, "presentation");
+  }
+}
+
+static gboolean
+parse_hex (const char *text, GBytes **out)
+{
+  GByteArray *a = g_byte_array_new ();
+  int hi = -1;
+  for (const char *p = text; *p; p++) {
+    int v = g_ascii_xdigit_value (*p);
+    if (g_ascii_isspace (*p))
+      continue;
+    if (v < 0) {
+      g_byte_array_unref (a);
+      return FALSE;
+    }
+    if (hi < 0) {
+      hi = v;
+    } else {
+      guint8 b = (guint8)(hi << 4 | v);
+      g_byte_array_append (a, &b, 1);
+      hi = -1;
+    }
+  }
+  if (hi >= 0) {
+    g_byte_array_unref (a);
+    return FALSE;
+  }
+  *out = g_byte_array_free_to_bytes (a);
+  return TRUE;
+}
+
+/* win.tamper / win.tamper-plaintext (s: hex), win.drop: change the next message. */
+static void
+tamper_action (GtkWidget *w, const char *name, GVariant *param)
+{
+  HlWindow *self = HL_WINDOW (w);
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GError) error = NULL;
+  if (strcmp (name, "win.drop") == 0) {
+    hl_session_drop_next (self->session);
+    say (self, "The next message will be dropped: press Step to watch what happens.");
+    update (self);
+    return;
+  }
+  if (!parse_hex (g_variant_get_string (param, NULL), &bytes)) {
+    say (self, "Not hex: use pairs of 0-9 and a-f (spaces and new lines are ignored).");
+    return;
+  }
+  if (strcmp (name, "win.tamper-plaintext") == 0) {
+    if (!hl_session_tamper_next_plaintext (self->session, bytes, &error)) {
+      say (self, error->message);
+      return;
+    }
+    say (self, "Changed and encrypted again with the sender's keys: press Step to deliver it.");
+  } else {
+    hl_session_tamper_next (self->session, bytes);
+    say (self, "Changed: press Step to deliver it.");
+  }
+  update (self);
+}
+
+typedef struct {
+  HlWindow *self;
+  GtkTextView *text;
+  GtkCheckButton *ciphertext;
+  HlNextMessage next;
+} TamperDialog;
+
+static char *
+hex_lines (GBytes *b)
+{
+  gsize len;
+  const guint8 *d = g_bytes_get_data (b, &len);
+  GString *s = g_string_new (NULL);
+  for (gsize i = 0; i < len; i++)
+    g_string_append_printf (s, "%02x%s", d[i], i + 1 == len ? "" : (i + 1) % 16 ? " " : "\n");
+  return g_string_free (s, FALSE);
+}
+
+static void
+on_tamper_mode (GtkCheckButton *check, TamperDialog *d)
+{
+  gboolean cipher = !d->next.encrypted || gtk_check_button_get_active (check);
+  g_autofree char *hex = hex_lines (cipher ? d->next.wire : d->next.plaintext);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (d->text), hex, -1);
+}
+
+static void
+on_tamper_response (AdwMessageDialog *dialog, const char *response, TamperDialog *d)
+{
+  GtkTextBuffer *buf = gtk_text_view_get_buffer (d->text);
+  GtkTextIter a, b;
+  g_autofree char *text = NULL;
+  gtk_text_buffer_get_bounds (buf, &a, &b);
+  text = gtk_text_buffer_get_text (buf, &a, &b, FALSE);
+  if (strcmp (response, "drop") == 0) {
+    gtk_widget_activate_action (GTK_WIDGET (d->self), "win.drop", NULL);
+  } else if (strcmp (response, "deliver") == 0) {
+    gboolean plain = d->next.encrypted && !gtk_check_button_get_active (d->ciphertext);
+    gtk_widget_activate_action (GTK_WIDGET (d->self), plain ? "win.tamper-plaintext" : "win.tamper",
+                                "s", text);
+  }
+  g_free (d);
+}
+
+static void
+tamper_dialog_action (GtkWidget *w, const char *name, GVariant *param)
+{
+  HlWindow *self = HL_WINDOW (w);
+  TamperDialog *d = g_new0 (TamperDialog, 1);
+  GtkWidget *dialog, *box, *scroller;
+  g_autofree char *heading = NULL;
+  if (!hl_session_peek_next (self->session, &d->next)) {
+    g_free (d);
+    return;
+  }
+  d->self = self;
+  heading = g_strdup_printf (
+      "Tamper with %s, %s to %s", d->next.message, hl_side_name (d->next.from),
+      hl_side_name (d->next.from == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT));
+  dialog = adw_message_dialog_new (
+      GTK_WINDOW (self), heading,
+      d->next.encrypted
+          ? "This record is encrypted. Edit its decrypted bytes and the lab encrypts them again "
+            "with the sender's real keys: the receiver gets a valid record with other content. "
+            "Or edit the ciphertext itself, and its integrity check fails."
+          : "Edit the bytes in hex, then deliver them. The receiver reacts as BearSSL really "
+            "does.");
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scroller), 200);
+  gtk_scrolled_window_set_min_content_width (GTK_SCROLLED_WINDOW (scroller), 480);
+  d->text = GTK_TEXT_VIEW (gtk_text_view_new ());
+  gtk_text_view_set_monospace (d->text, TRUE);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (d->text));
+  gtk_box_append (GTK_BOX (box), scroller);
+  d->ciphertext = GTK_CHECK_BUTTON (
+      gtk_check_button_new_with_label ("Edit the ciphertext instead (breaks the record's MAC)"));
+  gtk_widget_set_visible (GTK_WIDGET (d->ciphertext), d->next.encrypted);
+  g_signal_connect (d->ciphertext, "toggled", G_CALLBACK (on_tamper_mode), d);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (d->ciphertext));
+  on_tamper_mode (d->ciphertext, d);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", "_Cancel", "drop",
+                                    "_Drop It", "deliver", "_Use These Bytes", NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "drop",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "deliver",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (on_tamper_response), d);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* win.export (ss): format and path. Every file is written whole or not at all. */
+static void
+export_action (GtkWidget *w, const char *name, GVariant *param)
+{
+  HlWindow *self = HL_WINDOW (w);
+  HlRun *run = hl_session_get_run (self->session);
+  const char *format, *path;
+  g_autoptr (GError) error = NULL;
+  HlLadderOptions o = { hl_session_get_position (self->session),
+                        hl_session_get_position (self->session), 0, HL_LADDER_THEME_LIGHT, 0 };
+  gboolean ok = FALSE;
+  g_variant_get (param, "(&s&s)", &format, &path);
+  if (!run)
+    return;
+  if (strcmp (format, "png") == 0) {
+    ok = hl_ladder_export_png (run, &o, 2, path, &error);
+  } else if (strcmp (format, "svg") == 0) {
+    ok = hl_ladder_export_svg (run, &o, path, &error);
+  } else if (strcmp (format, "pdf") == 0) {
+    ok = hl_ladder_export_pdf (run, &o, path, &error);
+  } else if (strcmp (format, "html") == 0) {
+    ok = hl_ladder_export_html (run, &o, path, &error);
+  } else if (strcmp (format, "json") == 0 || strcmp (format, "md") == 0) {
+    g_autofree char *text
+        = format[0] == 'j' ? hl_transcript_to_json (run) : hl_transcript_to_markdown (run);
+    ok = hl_write_file_atomically (path, text, strlen (text), &error);
+  } else if (strcmp (format, "pcapng") == 0) {
+    gsize len;
+    g_autofree guint8 *data = hl_capture_to_pcapng (run, &len);
+    ok = hl_write_file_atomically (path, (const char *)data, len, &error);
+  }
+  if (ok) {
+    g_autofree char *msg = g_strdup_printf ("Saved %s", path);
+    say (self, msg);
+  } else {
+    say (self, error ? error->message : "Unknown export format");
+  }
+}
+
+static void
+on_export_chosen (GtkNativeDialog *dialog, int response, HlWindow *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT) {
+    g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+    g_autofree char *path = g_file_get_path (file);
+    const char *format = g_object_get_data (G_OBJECT (dialog), "format");
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.export", "(ss)", format, path);
+  }
+  g_object_unref (dialog);
+}
+
+static void
+export_dialog_action (GtkWidget *w, const char *name, GVariant *param)
+{
+  HlWindow *self = HL_WINDOW (w);
+  const char *format = g_variant_get_string (param, NULL);
+  GtkFileChooserNative *dialog = gtk_file_chooser_native_new (
+      "Export", GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE, "_Save", "_Cancel");
+  g_autofree char *base = g_path_get_basename (
+      hl_session_get_file (self->session) ? hl_session_get_file (self->session) : "handshake");
+  g_autofree char *stem = g_str_has_suffix (base, ".scenario")
+                              ? g_strndup (base, strlen (base) - strlen (".scenario"))
+                              : g_strdup (base);
+  g_autofree char *suggested = g_strdup_printf ("%s.%s", stem, format);
+  g_object_set_data_full (G_OBJECT (dialog), "format", g_strdup (format), g_free);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), suggested);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_export_chosen), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+on_open_chosen (GtkNativeDialog *dialog, int response, HlWindow *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT) {
+    g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+    g_autofree char *path = g_file_get_path (file);
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.load", "s", path);
+  }
+  g_object_unref (dialog);
+}
+
+static void
+open_action (GtkWidget *w, const char *name, GVariant *param)
+{
+  GtkFileChooserNative *dialog = gtk_file_chooser_native_new (
+      "Open a Scenario", GTK_WINDOW (w), GTK_FILE_CHOOSER_ACTION_OPEN, "_Open", "_Cancel");
+  GtkFileFilter *filter = gtk_file_filter_new ();
+  gtk_file_filter_set_name (filter, "Handshake Lab scenarios");
+  gtk_file_filter_add_pattern (filter, "*.scenario");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  g_object_unref (filter);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_open_chosen), w);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+load_action (GtkWidget *w, const char *name, GVariant *param)
+{
+  hl_window_load (HL_WINDOW (w), g_variant_get_string (param, NULL));
+}
+
+static void
+on_lesson_activated (HlWindow *self, GtkListBoxRow *row)
+{
+  const char *path = g_object_get_data (G_OBJECT (row), "path");
+  gtk_popover_popdown (self->lessons_popover);
+  if (path)
+    hl_window_load (self, path);
+}
+
+/* The lesson picker: every bundled lesson by title, with its description. */
+static void
+fill_lessons (HlWindow *self)
+{
+  g_autoptr (GPtrArray) files = hl_data_list_scenarios ();
+  for (guint i = 0; files && i < files->len; i++) {
+    const char *path = g_ptr_array_index (files, i);
+    g_autoptr (HlScenario) s = hl_scenario_load (path, NULL);
+    GtkWidget *row, *box, *title, *desc;
+    if (!s)
+      continue;
+    row = gtk_list_box_row_new ();
+    box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+    title = gtk_label_new (s->title);
+    desc = gtk_label_new (s->description ? s->description : "");
+    gtk_label_set_xalign (GTK_LABEL (title), 0);
+    gtk_label_set_xalign (GTK_LABEL (desc), 0);
+    gtk_label_set_wrap (GTK_LABEL (title), TRUE);
+    gtk_label_set_wrap (GTK_LABEL (desc), TRUE);
+    gtk_label_set_lines (GTK_LABEL (desc), 2);
+    gtk_label_set_ellipsize (GTK_LABEL (desc), PANGO_ELLIPSIZE_END);
+    gtk_label_set_max_width_chars (GTK_LABEL (desc), 60);
+    gtk_widget_add_css_class (title, "heading");
+    gtk_widget_add_css_class (desc, "dim-label");
+    gtk_widget_add_css_class (desc, "caption");
+    gtk_box_append (GTK_BOX (box), title);
+    gtk_box_append (GTK_BOX (box), desc);
+    gtk_widget_set_margin_top (box, 6);
+    gtk_widget_set_margin_bottom (box, 6);
+    gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+    g_object_set_data_full (G_OBJECT (row), "path", g_strdup (path), g_free);
+    gtk_widget_set_tooltip_text (row, s->description);
+    gtk_list_box_append (self->lessons_list, row);
+  }
+}
+
+/* Drop a .scenario file on the window to open it. */
+static gboolean
+on_drop (GtkDropTarget *target, const GValue *value, double x, double y, HlWindow *self)
+{
+  GFile *file = g_value_get_object (value);
+  g_autofree char *path = file ? g_file_get_path (file) : NULL;
+  return path && hl_window_load (self, path);
+}
+
+static void
+on_dark_changed (HlWindow *self)
+{
+  hl_ladder_view_set_dark (self->ladder,
+                           adw_style_manager_get_dark (adw_style_manager_get_default ()));
+}
+
+/* Until the person zooms, the whole width of the diagram fits the pane. */
+static void
+apply_fit (gpointer data)
+{
+  HlWindow *self = data;
+  GtkAdjustment *h = gtk_scrolled_window_get_hadjustment (self->ladder_scroller);
+  double page = gtk_adjustment_get_page_size (h);
+  if (self->fit && page > 100)
+    hl_ladder_view_set_zoom (self->ladder, CLAMP ((page - 2) / 1280.0, 0.5, 2.0));
+  g_object_unref (self);
+}
+
+/* The pane's width changes during a size allocation: zoom after it, not inside it. */
+static void
+on_page_size (HlWindow *self)
+{
+  if (self->fit)
+    g_idle_add_once (apply_fit, g_object_ref (self));
+}
+
+/* Only the visible part of the ladder is painted: repaint when it scrolls. */
+static void
+on_scrolled (HlWindow *self)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self->ladder));
+}
+
+static void
+hl_window_dispose (GObject *object)
+{
+  HlWindow *self = HL_WINDOW (object);
+  if (self->session)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_signal_handlers_disconnect_by_data (adw_style_manager_get_default (), self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), HL_TYPE_WINDOW);
+  g_clear_object (&self->session);
+  g_clear_pointer (&self->last_message, g_free);
+  G_OBJECT_CLASS (hl_window_parent_class)->dispose (object);
+}
+
+static void
+hl_window_class_init (HlWindowClass *klass)
+{
+  GtkWidgetClass *wc = GTK_WIDGET_CLASS (klass);
+  G_OBJECT_CLASS (klass)->dispose = hl_window_dispose;
+  g_type_ensure (HL_TYPE_LADDER_VIEW);
+  g_type_ensure (HL_TYPE_INSPECTOR);
+  g_type_ensure (HL_TYPE_KNOWLEDGE_PANEL);
+  gtk_widget_class_set_template_from_resource (wc,
+                                               "/io/github/handshakelab/HandshakeLab/hl-window.ui");
+  gtk_widget_class_bind_template_child (wc, HlWindow, toasts);
+  gtk_widget_class_bind_template_child (wc, HlWindow, window_title);
+  gtk_widget_class_bind_template_child (wc, HlWindow, lessons_list);
+  gtk_widget_class_bind_template_child (wc, HlWindow, lessons_popover);
+  gtk_widget_class_bind_template_child (wc, HlWindow, next_label);
+  gtk_widget_class_bind_template_child (wc, HlWindow, banner);
+  gtk_widget_class_bind_template_child (wc, HlWindow, banner_revealer);
+  gtk_widget_class_bind_template_child (wc, HlWindow, ladder_scroller);
+  gtk_widget_class_bind_template_child (wc, HlWindow, ladder);
+  gtk_widget_class_bind_template_child (wc, HlWindow, inspector);
+  gtk_widget_class_bind_template_child (wc, HlWindow, knowledge);
+  gtk_widget_class_bind_template_callback (wc, on_lesson_activated);
+
+  gtk_widget_class_install_action (wc, "win.step", NULL, step_action);
+  gtk_widget_class_install_action (wc, "win.back", NULL, step_action);
+  gtk_widget_class_install_action (wc, "win.restart", NULL, step_action);
+  gtk_widget_class_install_action (wc, "win.run-to-end", NULL, step_action);
+  gtk_widget_class_install_action (wc, "win.zoom-in", NULL, zoom_action);
+  gtk_widget_class_install_action (wc, "win.zoom-out", NULL, zoom_action);
+  gtk_widget_class_install_action (wc, "win.zoom-reset", NULL, zoom_action);
+  gtk_widget_class_install_action (wc, "win.presentation", NULL, presentation_action);
+  gtk_widget_class_install_action (wc, "win.open", NULL, open_action);
+  gtk_widget_class_install_action (wc, "win.load", "s", load_action);
+  gtk_widget_class_install_action (wc, "win.export", "(ss)", export_action);
+  gtk_widget_class_install_action (wc, "win.export-dialog", "s", export_dialog_action);
+  gtk_widget_class_install_action (wc, "win.tamper", "s", tamper_action);
+  gtk_widget_class_install_action (wc, "win.tamper-plaintext", "s", tamper_action);
+  gtk_widget_class_install_action (wc, "win.drop", NULL, tamper_action);
+  gtk_widget_class_install_action (wc, "win.tamper-dialog", NULL, tamper_dialog_action);
+
+  gtk_widget_class_add_binding_action (wc, GDK_KEY_Right, 0, "win.step", NULL);
+  gtk_widget_class_add_binding_action (wc, GDK_KEY_space, 0, "win.step", NULL);
+  gtk_widget_class_add_binding_action (wc, GDK_KEY_Left, 0, "win.back", NULL);
+  gtk_widget_class_add_binding_action (wc, GDK_KEY_Home, 0, "win.restart", NULL);
+  gtk_widget_class_add_binding_action (wc, GDK_KEY_End, 0, "win.run-to-end", NULL);
+  gtk_widget_class_add_binding_action (wc, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
+  gtk_widget_class_add_binding_action (wc, GDK_KEY_e, GDK_CONTROL_MASK, "win.export-dialog", "s",
+                                       "png");
+  gtk_widget_class_add_binding_action (wc, GDK_KEY_t, GDK_CONTROL_MASK, "win.tamper-dialog", NULL);
+  gtk_widget_class_add_binding_action (wc, GDK_KEY_F11, 0, "win.presentation", NULL);
+  gtk_widget_class_add_binding_action (wc, GDK_KEY_plus, GDK_CONTROL_MASK, "win.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (wc, GDK_KEY_equal, GDK_CONTROL_MASK, "win.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (wc, GDK_KEY_minus, GDK_CONTROL_MASK, "win.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (wc, GDK_KEY_0, GDK_CONTROL_MASK, "win.zoom-reset", NULL);
+}
+
+static void
+hl_window_init (HlWindow *self)
+{
+  GtkDropTarget *drop;
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->session = hl_session_new ();
+  hl_ladder_view_set_session (self->ladder, self->session);
+  hl_inspector_set_session (self->inspector, self->session);
+  hl_knowledge_panel_set_session (self->knowledge, self->session);
+  g_signal_connect_swapped (self->session, "notify::selected", G_CALLBACK (on_selected), self);
+  g_signal_connect_swapped (self->session, "notify::position", G_CALLBACK (update), self);
+  g_signal_connect_swapped (adw_style_manager_get_default (), "notify::dark",
+                            G_CALLBACK (on_dark_changed), self);
+  g_signal_connect_swapped (gtk_scrolled_window_get_vadjustment (self->ladder_scroller),
+                            "value-changed", G_CALLBACK (on_scrolled), self);
+  g_signal_connect_swapped (gtk_scrolled_window_get_hadjustment (self->ladder_scroller),
+                            "value-changed", G_CALLBACK (on_scrolled), self);
+  self->fit = TRUE;
+  g_signal_connect_swapped (gtk_scrolled_window_get_hadjustment (self->ladder_scroller),
+                            "notify::page-size", G_CALLBACK (on_page_size), self);
+  drop = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);
+  g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+  on_dark_changed (self);
+  fill_lessons (self);
+  update (self);
+}
+
+HlWindow *
+hl_window_new (GtkApplication *app)
+{
+  return g_object_new (HL_TYPE_WINDOW, "application", app, NULL);
+}
+
+HlSession *
+hl_window_get_session (HlWindow *self)
+{
+  return self->session;
+}
+
+const char *
+hl_window_get_last_message (HlWindow *self)
+{
+  return self->last_message;
+}
+
+const char *
+hl_window_get_banner (HlWindow *self)
+{
+  return gtk_revealer_get_reveal_child (self->banner_revealer) ? gtk_label_get_text (self->banner)
+                                                               : NULL;
+}
+
+GtkWidget *
+hl_window_get_inspector (HlWindow *self)
+{
+  return GTK_WIDGET (self->inspector);
+}
+
+GtkWidget *
+hl_window_get_knowledge (HlWindow *self)
+{
+  return GTK_WIDGET (self->knowledge);
+}
+
+GtkWidget *
+hl_window_get_ladder (HlWindow *self)
+{
+  return GTK_WIDGET (self->ladder);
+}

@@ -1,0 +1,28 @@
+/* hl-window.h: the main window: a lesson's ladder, live, with the selected step
+ * inspected and what each side knows. Every user action is a "win." action (the
+ * exports and tampering take their target as a parameter, so tests drive them
+ * without dialogs). */
+#pragma once
+
+#include <adwaita.h>
+
+#include "hl-session.h"
+
+G_BEGIN_DECLS
+
+#define HL_TYPE_WINDOW (hl_window_get_type ())
+G_DECLARE_FINAL_TYPE (HlWindow, hl_window, HL, WINDOW, AdwApplicationWindow)
+
+HlWindow *hl_window_new (GtkApplication *app);
+HlSession *hl_window_get_session (HlWindow *self);
+/* Loads a lesson; a failure is shown in a toast and the current lesson stays. */
+gboolean hl_window_load (HlWindow *self, const char *path);
+/* The last message shown to the person (toast), for tests. */
+const char *hl_window_get_last_message (HlWindow *self);
+/* The outcome banner's text, or NULL when hidden. */
+const char *hl_window_get_banner (HlWindow *self);
+GtkWidget *hl_window_get_inspector (HlWindow *self);
+GtkWidget *hl_window_get_knowledge (HlWindow *self);
+GtkWidget *hl_window_get_ladder (HlWindow *self);
+
+G_END_DECLS

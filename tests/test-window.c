@@ -1,0 +1,219 @@
+/* The real window, driven through its actions under a display (Xvfb in CI):
+ * stepping, the inspector and the knowledge panel, tampering, a broken lesson,
+ * an export, and a screenshot of each state saved as a test artifact. */
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "hl-application.h"
+#include "hl-inspector.h"
+#include "hl-knowledge-panel.h"
+#include "hl-test-util.h"
+#include "hl-window.h"
+
+static HlApplication *app;
+static char *artifacts;
+
+static void
+on_painted (GdkFrameClock *clock, gboolean *painted)
+{
+  *painted = TRUE;
+}
+
+/* Until the window is mapped, has a size, and one more frame has been painted. */
+static void
+wait_for_frame (GtkWidget *w)
+{
+  gboolean painted = FALSE;
+  GdkFrameClock *clock;
+  gulong id;
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while ((!gtk_widget_get_mapped (w) || gtk_widget_get_width (w) <= 0)
+         && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  clock = gtk_widget_get_frame_clock (w);
+  g_assert_nonnull (clock);
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_painted), &painted);
+  gtk_widget_queue_draw (w);
+  while (!painted && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handler_disconnect (clock, id);
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static void
+screenshot (GtkWidget *w, const char *name)
+{
+  GdkPaintable *p = gtk_widget_paintable_new (w);
+  GtkSnapshot *s = gtk_snapshot_new ();
+  GskRenderNode *node;
+  GdkTexture *texture;
+  g_autofree char *path = g_build_filename (artifacts, name, NULL);
+  wait_for_frame (w);
+  gdk_paintable_snapshot (p, s, gtk_widget_get_width (w), gtk_widget_get_height (w));
+  node = gtk_snapshot_free_to_node (s);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (w)), node, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_object_unref (texture);
+  gsk_render_node_unref (node);
+  g_object_unref (p);
+}
+
+static HlWindow *
+open_window (const char *lesson)
+{
+  HlWindow *win = hl_window_new (GTK_APPLICATION (app));
+  g_autofree char *file = g_strconcat ("scenarios/", lesson, ".scenario", NULL);
+  g_autofree char *path = hl_test_source_path (file);
+  gtk_window_set_default_size (GTK_WINDOW (win), 1400, 860);
+  g_assert_true (hl_window_load (win, path));
+  gtk_window_present (GTK_WINDOW (win));
+  wait_for_frame (GTK_WIDGET (win));
+  return win;
+}
+
+static void
+act (HlWindow *win, const char *action)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), action, NULL));
+  wait_for_frame (GTK_WIDGET (win));
+}
+
+static gboolean
+panel_lists (HlWindow *win, HlSide side, const char *prefix)
+{
+  GPtrArray *rows
+      = hl_knowledge_panel_list_rows (HL_KNOWLEDGE_PANEL (hl_window_get_knowledge (win)), side);
+  for (guint i = 0; i < rows->len; i++)
+    if (g_str_has_prefix (g_ptr_array_index (rows, i), prefix))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_step_and_inspect (void)
+{
+  HlWindow *win = open_window ("01-rsa-key-exchange");
+  HlInspector *insp = HL_INSPECTOR (hl_window_get_inspector (win));
+  HlSession *s = hl_window_get_session (win);
+  gsize a, b;
+  screenshot (GTK_WIDGET (win), "window-start.png");
+  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (win), "win.back", NULL) && FALSE);
+  act (win, "win.step");
+  g_assert_cmpuint (hl_session_get_selected (s), ==, 1);
+  g_assert_true (
+      g_str_has_prefix (hl_inspector_get_title (insp), "Step 1: ClientHello, client to server"));
+  /* The first field is the handshake type: selecting it highlights byte 0 only. */
+  g_assert_cmpuint (hl_inspector_get_n_rows (insp), >, 5);
+  g_assert_cmpstr (hl_inspector_get_row_field (insp, 0)->name, ==, "Handshake type");
+  hl_inspector_select_row (insp, 0);
+  hl_inspector_get_highlight (insp, &a, &b);
+  g_assert_cmpuint (a, ==, 0);
+  g_assert_cmpuint (b, ==, 1);
+  for (int i = 0; i < 3; i++)
+    act (win, "win.step");
+  /* After ServerHelloDone the client holds the premaster, the server does not yet. */
+  g_assert_true (g_str_has_prefix (hl_inspector_get_title (insp), "Step 4: ServerHelloDone"));
+  g_assert_true (panel_lists (win, HL_SIDE_CLIENT, "Premaster secret"));
+  g_assert_false (panel_lists (win, HL_SIDE_SERVER, "Premaster secret"));
+  screenshot (GTK_WIDGET (win), "window-step-4.png");
+  act (win, "win.back");
+  g_assert_cmpuint (hl_session_get_position (s), ==, 3);
+  g_assert_true (g_str_has_prefix (hl_inspector_get_title (insp), "Step 3: Certificate"));
+  act (win, "win.run-to-end");
+  g_assert_nonnull (hl_window_get_banner (win));
+  g_assert_nonnull (strstr (hl_window_get_banner (win), "succeeded"));
+  screenshot (GTK_WIDGET (win), "window-end.png");
+  /* Dark style: the diagram follows. */
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      ADW_COLOR_SCHEME_FORCE_DARK);
+  screenshot (GTK_WIDGET (win), "window-dark.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+  act (win, "win.presentation");
+  screenshot (GTK_WIDGET (win), "window-presentation.png");
+  act (win, "win.presentation");
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+/* Tamper with the client Finished's decrypted bytes: re-encrypted, the server
+ * finds a valid record whose verify_data does not match; the banner says it failed. */
+static void
+test_tamper_finished (void)
+{
+  HlWindow *win = open_window ("02-ecdhe-rsa-aes-gcm");
+  HlSession *s = hl_window_get_session (win);
+  HlNextMessage next;
+  g_autofree char *hex = NULL;
+  while (hl_session_peek_next (s, &next)
+         && !(next.from == HL_SIDE_CLIENT && strcmp (next.message, "Finished") == 0))
+    act (win, "win.step");
+  {
+    gsize len;
+    const guint8 *d = g_bytes_get_data (next.plaintext, &len);
+    GString *h = g_string_new (NULL);
+    for (gsize i = 0; i < len; i++)
+      g_string_append_printf (h, "%02x", i == 4 ? d[i] ^ 0x01 : d[i]);
+    hex = g_string_free (h, FALSE);
+  }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.tamper-plaintext", "s", hex));
+  g_assert_cmpuint (hl_session_get_n_edits (s), ==, 1);
+  act (win, "win.run-to-end");
+  g_assert_nonnull (hl_window_get_banner (win));
+  g_assert_nonnull (strstr (hl_window_get_banner (win), "failed"));
+  screenshot (GTK_WIDGET (win), "window-tampered.png");
+  /* Restart undoes it. */
+  act (win, "win.restart");
+  g_assert_cmpuint (hl_session_get_n_edits (s), ==, 0);
+  act (win, "win.run-to-end");
+  g_assert_nonnull (strstr (hl_window_get_banner (win), "succeeded"));
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+/* A broken lesson: its FILE:LINE message is shown, the lesson stays. */
+static void
+test_broken_lesson_and_export (void)
+{
+  HlWindow *win = open_window ("14-untrusted-ca");
+  g_autofree char *bad = hl_test_write_scenario ("[Scenario]\nFormat=1\nTitle=t\n[Clent]\n");
+  g_autofree char *png = g_build_filename (artifacts, "exported.png", NULL);
+  g_autofree char *folder_png = g_build_filename (artifacts, "no-such-folder", "x.png", NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.load", "s", bad));
+  wait_for_frame (GTK_WIDGET (win));
+  g_assert_nonnull (strstr (hl_window_get_last_message (win), ":4: unknown group [Clent]"));
+  g_assert_cmpstr (hl_session_get_title (hl_window_get_session (win)), ==,
+                   "Failure: a certificate no trusted CA signed");
+  screenshot (GTK_WIDGET (win), "window-broken-lesson.png");
+  act (win, "win.run-to-end");
+  g_remove (png);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.export", "(ss)", "png", png));
+  g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_str_has_prefix (hl_window_get_last_message (win), "Saved "));
+  g_assert_true (
+      gtk_widget_activate_action (GTK_WIDGET (win), "win.export", "(ss)", "png", folder_png));
+  g_assert_nonnull (strstr (hl_window_get_last_message (win), folder_png));
+  g_assert_false (g_file_test (folder_png, G_FILE_TEST_EXISTS));
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+  g_test_init (&argc, &argv, NULL);
+  if (!gtk_init_check ()) {
+    g_print ("1..0 # SKIP no display\n");
+    return 0;
+  }
+  artifacts = g_build_filename (g_get_current_dir (), "window-artifacts", NULL);
+  g_mkdir_with_parents (artifacts, 0755);
+  adw_init ();
+  app = hl_application_new (G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  g_test_add_func ("/window/step-and-inspect", test_step_and_inspect);
+  g_test_add_func ("/window/tamper-finished", test_tamper_finished);
+  g_test_add_func ("/window/broken-lesson-and-export", test_broken_lesson_and_export);
+  status = g_test_run ();
+  g_object_unref (app);
+  return status;
+}
