@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
 # Quick start on a fresh Debian 12 machine, as root:
-#   bash tools/quickstart.sh run    installs what is missing, builds, runs the default scenario
+#   bash tools/quickstart.sh run    installs what is missing, builds, opens the window on the
+#                                   default lesson (without a display: prints the lesson and
+#                                   writes its diagram to handshake-lab.png)
 #   bash tools/quickstart.sh test   installs what is missing, builds, runs every test suite
-#                                   (normal build, then AddressSanitizer + UBSan build)
+#                                   (normal build, then AddressSanitizer + UBSan build, both
+#                                   with the window tests on a virtual display)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 mode=${1:-run}
 packages=(gcc meson ninja-build pkg-config libglib2.0-dev libbearssl-dev libjson-glib-dev openssl
-  libcairo2-dev libpango1.0-dev zlib1g-dev fonts-dejavu-core)
+  libcairo2-dev libpango1.0-dev zlib1g-dev fonts-dejavu-core libgtk-4-dev libadwaita-1-dev)
 if [ "$mode" = test ]; then
   # tshark reads the captures, pdfinfo counts the handout's pages, Chromium drives the HTML one.
-  packages+=(tshark clang libclang-rt-14-dev poppler-utils chromium python3)
+  # Xvfb and a session bus give the window tests a display.
+  packages+=(tshark clang libclang-rt-14-dev poppler-utils chromium python3 xvfb xauth
+    dbus-daemon)
 fi
 
 missing=()
@@ -43,11 +48,19 @@ setup() { # DIR [meson options...]
 case "$mode" in
 run)
   setup _build "${werror[@]}"
-  ./_build/src/cli/handshake-lab --headless
+  if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+    ./_build/src/cli/handshake-lab
+  else
+    ./_build/src/cli/handshake-lab --headless --transcript=- --png=handshake-lab.png
+    echo "No display here, so no window: the lesson is printed above and its diagram is in"
+    echo "$PWD/handshake-lab.png. With a display, the same command opens the window."
+  fi
   ;;
 test)
+  # The window tests need a display: a virtual one, with its own session bus.
+  display=(xvfb-run -a -s "-screen 0 1600x1000x24" dbus-run-session --)
   setup _build "${werror[@]}"
-  meson test -C _build --print-errorlogs
+  "${display[@]}" meson test -C _build --print-errorlogs
   # The same tests with AddressSanitizer and UndefinedBehaviorSanitizer, halting on the
   # first finding (Debian 12's meson does not set that), leaks checked except in the
   # third-party libraries listed in tools/lsan.supp.
@@ -55,7 +68,7 @@ test)
   UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
   LSAN_OPTIONS=suppressions=$PWD/tools/lsan.supp:print_suppressions=0 \
-    meson test -C _build-sanitize --print-errorlogs
+    "${display[@]}" meson test -C _build-sanitize --print-errorlogs
   # Fuzz smoke: each libFuzzer target briefly, from the committed seed corpora
   # (FUZZ_SECONDS to change; docs/fuzzing.md runs them for as long as you like).
   CC=clang setup _build-fuzz -Dfuzzing=true -Db_sanitize=address,undefined -Db_lundef=false
