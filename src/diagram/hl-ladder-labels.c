@@ -219,7 +219,10 @@ hl_ladder_describe_step (HlRun *run, const HlStep *st)
     add_line (out, "signs the handshake (%s)", sig ? sig : "?");
   } else if (strcmp (m, "Finished") == 0) {
     const char *vd = field_value (f, "Verify data");
-    if (vd)
+    const char *got = field_value (st->delivered_fields, "Verify data");
+    if (vd && got && strcmp (vd, got) != 0)
+      add_line (out, "verify_data sent %s, delivered %s", vd, got);
+    else if (vd)
       add_line (out, "verify_data %s", vd);
     else
       add_line (out, "does not decrypt");

@@ -9,7 +9,7 @@ struct _HlInspector {
   GtkWidget parent_instance;
   GtkWidget *box;
   GtkLabel *title, *summary, *story, *checks, *field_info;
-  GtkToggleButton *show_message, *show_records;
+  GtkToggleButton *show_message, *show_delivered, *show_records;
   GtkListView *fields;
   GtkTextView *hex;
   GtkTextTag *mark;
@@ -123,6 +123,12 @@ show_step (HlInspector *self)
 {
   const HlStep *st = self->session ? hl_session_get_selected_step (self->session) : NULL;
   gboolean records = gtk_toggle_button_get_active (self->show_records);
+  gboolean delivered = gtk_toggle_button_get_active (self->show_delivered);
+  gtk_widget_set_visible (GTK_WIDGET (self->show_delivered), st && st->delivered_fields);
+  if (delivered && !(st && st->delivered_fields)) {
+    gtk_toggle_button_set_active (self->show_message, TRUE); /* calls back here */
+    return;
+  }
   GListModel *root;
   GtkTreeListModel *tree;
   GString *checks = g_string_new (NULL);
@@ -156,7 +162,11 @@ show_step (HlInspector *self)
     if (checks->len)
       g_string_truncate (checks, checks->len - 1);
     gtk_label_set_text (self->checks, checks->str);
-    if (records) {
+    if (delivered) {
+      root = hl_field_object_list (st->delivered_fields);
+      self->bytes
+          = g_bytes_ref (st->delivered_plaintext ? st->delivered_plaintext : st->delivered_wire);
+    } else if (records) {
       root = hl_field_object_list (st->record_fields);
       self->bytes = st->record_wire ? g_bytes_ref (st->record_wire) : NULL;
     } else {
@@ -240,6 +250,7 @@ hl_inspector_class_init (HlInspectorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HlInspector, field_info);
   gtk_widget_class_bind_template_child (widget_class, HlInspector, show_message);
   gtk_widget_class_bind_template_child (widget_class, HlInspector, show_records);
+  gtk_widget_class_bind_template_child (widget_class, HlInspector, show_delivered);
   gtk_widget_class_bind_template_child (widget_class, HlInspector, fields);
   gtk_widget_class_bind_template_child (widget_class, HlInspector, hex);
   gtk_widget_class_bind_template_callback (widget_class, on_view_toggled);
