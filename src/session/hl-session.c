@@ -166,8 +166,8 @@ describe_outcome (HlRun *run)
   if (!c)
     return NULL;
   if (c->success)
-    return g_strdup_printf ("The handshake succeeded%s: %s.",
-                            n > 1 ? (c->resumed ? " (resumed)" : " (connection 2)") : "",
+    return g_strdup_printf ("The handshake succeeded%s. %s",
+                            n > 1 ? (c->resumed ? ", resumed" : " in connection 2") : "",
                             c->explanation[HL_SIDE_CLIENT]);
   for (int s = 0; s < 2; s++)
     if (c->error[s]) {

@@ -20,6 +20,7 @@ struct _HlWindow {
   GtkLabel *next_label, *banner;
   GtkRevealer *banner_revealer;
   GtkScrolledWindow *ladder_scroller;
+  GtkPaned *paned;
   HlLadderView *ladder;
   HlInspector *inspector;
   HlKnowledgePanel *knowledge;
@@ -104,12 +105,27 @@ scroll_to_selected (HlWindow *self)
     gtk_adjustment_set_value (v, area.origin.y + area.size.height - page + 20);
 }
 
+static gboolean
+scroll_to_selected_once (gpointer self)
+{
+  scroll_to_selected (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* After the layout is rebuilt (its size may have changed); the window is kept
+ * alive until then. */
+static void
+schedule_scroll (HlWindow *self)
+{
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, scroll_to_selected_once, g_object_ref (self),
+                   g_object_unref);
+}
+
 static void
 on_selected (HlWindow *self)
 {
   update (self);
-  /* After the layout is rebuilt: the size may have changed. */
-  g_idle_add_once ((GSourceOnceFunc)scroll_to_selected, self);
+  schedule_scroll (self);
 }
 
 gboolean
@@ -165,6 +181,10 @@ presentation_action (GtkWidget *w, const char *name, GVariant *param)
 {
   HlWindow *self = HL_WINDOW (w);
   self->presentation = !self->presentation;
+  /* For the back row: the diagram alone, as wide as the screen, fitted again. */
+  gtk_widget_set_visible (gtk_paned_get_end_child (self->paned), !self->presentation);
+  self->fit = TRUE;
+  on_page_size (self);
   if (self->presentation) {
     gtk_window_fullscreen (GTK_WINDOW (self));
     gtk_widget_add_css_class (w, "presentation");
@@ -495,8 +515,10 @@ apply_fit (gpointer data)
   HlWindow *self = data;
   GtkAdjustment *h = gtk_scrolled_window_get_hadjustment (self->ladder_scroller);
   double page = gtk_adjustment_get_page_size (h);
-  if (self->fit && page > 100)
+  if (self->fit && page > 100) {
     hl_ladder_view_set_zoom (self->ladder, CLAMP ((page - 2) / 1280.0, 0.5, 2.0));
+    schedule_scroll (self);
+  }
   g_object_unref (self);
 }
 
@@ -546,6 +568,7 @@ hl_window_class_init (HlWindowClass *klass)
   gtk_widget_class_bind_template_child (wc, HlWindow, banner);
   gtk_widget_class_bind_template_child (wc, HlWindow, banner_revealer);
   gtk_widget_class_bind_template_child (wc, HlWindow, ladder_scroller);
+  gtk_widget_class_bind_template_child (wc, HlWindow, paned);
   gtk_widget_class_bind_template_child (wc, HlWindow, ladder);
   gtk_widget_class_bind_template_child (wc, HlWindow, inspector);
   gtk_widget_class_bind_template_child (wc, HlWindow, knowledge);
