@@ -76,6 +76,7 @@ hl_application_startup (GApplication *app)
   static const char *quit[] = { "<Control>q", NULL };
   G_APPLICATION_CLASS (hl_application_parent_class)->startup (app);
   g_action_map_add_action_entries (G_ACTION_MAP (app), entries, G_N_ELEMENTS (entries), app);
+  gtk_window_set_default_icon_name (HL_APPLICATION_ID);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit);
 }
 
