@@ -261,6 +261,23 @@ test_labels_tell_the_truth (void)
   }
 }
 
+/* The window animates a new arrow by asking for part of its way. */
+static void
+test_travelling_arrow (void)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled ("01-rsa-key-exchange.scenario");
+  g_autoptr (HlRun) run = hl_test_run (s);
+  HlLadderOptions half = { 3, 3, 0, HL_LADDER_THEME_LIGHT, 0, 0.5 };
+  HlLadderOptions whole = { 3, 3, 0, HL_LADDER_THEME_LIGHT, 0, 0 };
+  g_autoptr (HlLadderLayout) a = hl_ladder_layout_new (run, &half);
+  g_autoptr (HlLadderLayout) b = hl_ladder_layout_new (run, &whole);
+  const HlLadderArrow *x = hl_ladder_layout_get_arrow (a, 2),
+                      *y = hl_ladder_layout_get_arrow (b, 2);
+  g_assert_cmpfloat_with_epsilon (x->x_to, (y->x_from + y->x_to) / 2, 0.01);
+  g_assert_cmpfloat (hl_ladder_layout_get_arrow (a, 1)->x_to, ==,
+                     hl_ladder_layout_get_arrow (b, 1)->x_to); /* only the current one */
+}
+
 typedef struct {
   const guint8 *data;
   gsize len, pos;
@@ -354,6 +371,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagram/layout/forty-steps", test_forty_steps);
   g_test_add_func ("/diagram/layout/long-certificate-subject", test_long_subject);
   g_test_add_func ("/diagram/png", test_png);
+  g_test_add_func ("/diagram/travelling-arrow", test_travelling_arrow);
   g_test_add_func ("/diagram/labels-tell-the-truth", test_labels_tell_the_truth);
   g_test_add_func ("/diagram/svg", test_svg);
   return g_test_run ();

@@ -237,6 +237,8 @@ lay_out_step (HlLadderLayout *l, HlRun *run, const HlStep *st, const HlLadderOpt
     a.x_to = (l->side_x[0] + l->side_x[1]) / 2;
   else if (a.unread)
     a.x_to = l->side_x[to] + (to == HL_SIDE_SERVER ? -36 : 36);
+  if (a.current && o->current_remaining > 0) /* still on its way */
+    a.x_to = a.x_from + (a.x_to - a.x_from) * (1 - CLAMP (o->current_remaining, 0, 1));
   a.row = (HlLadderRect){ MARGIN / 2, top, l->width - MARGIN, bottom + 8 - top };
   g_array_append_val (l->arrows, a);
   return bottom + 8;

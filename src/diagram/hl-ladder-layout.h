@@ -73,6 +73,9 @@ typedef struct {
   guint selected; /* highlighted as selected; 0 none */
   HlLadderTheme theme;
   double width; /* of the canvas in pixels at scale 1; 0: the default (1280) */
+  /* While the current step's arrow travels: the part of its way still to go, 0 to 1
+   * (0, the default, draws it whole). */
+  double current_remaining;
 } HlLadderOptions;
 
 /* The run is read now and not kept. Free with hl_ladder_layout_free. */

@@ -1,6 +1,8 @@
 /* hl-ladder-view.c */
 #include "hl-ladder-view.h"
 
+#include <adwaita.h>
+
 #include "hl-ladder-layout.h"
 #include "hl-ladder-paint.h"
 
@@ -10,6 +12,9 @@ struct _HlLadderView {
   HlLadderLayout *layout; /* rebuilt when the session changes */
   double zoom;
   gboolean dark;
+  guint shown_position;    /* to tell a step forward from any other change */
+  double remaining;        /* of the newest arrow's travel, while it animates */
+  AdwAnimation *animation; /* the arrow travelling from sender to receiver */
 };
 
 G_DEFINE_FINAL_TYPE (HlLadderView, hl_ladder_view, GTK_TYPE_WIDGET)
@@ -23,10 +28,12 @@ rebuild (HlLadderView *self)
   HlRun *run = self->session ? hl_session_get_run (self->session) : NULL;
   g_clear_pointer (&self->layout, hl_ladder_layout_free);
   if (run) {
-    HlLadderOptions o
-        = { hl_session_get_position (self->session), hl_session_get_position (self->session),
-            hl_session_get_selected (self->session),
-            self->dark ? HL_LADDER_THEME_DARK : HL_LADDER_THEME_LIGHT, 0 };
+    HlLadderOptions o = { hl_session_get_position (self->session),
+                          hl_session_get_position (self->session),
+                          hl_session_get_selected (self->session),
+                          self->dark ? HL_LADDER_THEME_DARK : HL_LADDER_THEME_LIGHT,
+                          0,
+                          self->remaining };
     self->layout = hl_ladder_layout_new (run, &o);
   }
   gtk_widget_queue_resize (GTK_WIDGET (self));
@@ -34,8 +41,36 @@ rebuild (HlLadderView *self)
 }
 
 static void
+on_travel (double value, gpointer data)
+{
+  HlLadderView *self = data;
+  self->remaining = 1 - value;
+  rebuild (self);
+}
+
+/* One step forward: the new arrow travels from sender to receiver. The system's
+ * animation setting is followed (without animations it is drawn whole at once). */
+static void
 on_session_changed (HlLadderView *self)
 {
+  guint position = self->session ? hl_session_get_position (self->session) : 0;
+  if (position != self->shown_position) {
+    gboolean forward = position == self->shown_position + 1;
+    self->shown_position = position;
+    if (self->animation)
+      adw_animation_skip (self->animation);
+    self->remaining = 0;
+    if (forward && gtk_widget_get_mapped (GTK_WIDGET (self))) {
+      if (!self->animation) {
+        AdwAnimationTarget *target = adw_callback_animation_target_new (on_travel, self, NULL);
+        self->animation = adw_timed_animation_new (GTK_WIDGET (self), 0, 1, 450, target);
+      }
+      adw_animation_reset (self->animation);
+      self->remaining = 1;
+      adw_animation_play (self->animation); /* without animations: at its end at once */
+      return;
+    }
+  }
   rebuild (self);
 }
 
@@ -106,6 +141,7 @@ hl_ladder_view_dispose (GObject *object)
 {
   HlLadderView *self = HL_LADDER_VIEW (object);
   hl_ladder_view_set_session (self, NULL);
+  g_clear_object (&self->animation);
   g_clear_pointer (&self->layout, hl_ladder_layout_free);
   G_OBJECT_CLASS (hl_ladder_view_parent_class)->dispose (object);
 }
@@ -188,6 +224,8 @@ hl_ladder_view_set_session (HlLadderView *self, HlSession *session)
     g_signal_connect_swapped (session, "notify::title", G_CALLBACK (on_session_changed), self);
     g_signal_connect_swapped (session, "notify::finished", G_CALLBACK (on_session_changed), self);
   }
+  self->shown_position = session ? hl_session_get_position (session) : 0;
+  self->remaining = 0;
   rebuild (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }
