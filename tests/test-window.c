@@ -196,6 +196,28 @@ test_broken_lesson_and_export (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* Play delivers messages on a timer until paused. */
+static void
+test_play_pause (void)
+{
+  HlWindow *win = open_window ("01-rsa-key-exchange");
+  HlSession *s = hl_window_get_session (win);
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  guint at;
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.speed", "s", "fast"));
+  act (win, "win.play");
+  while (hl_session_get_position (s) < 2 && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (hl_session_get_position (s), >=, 2);
+  act (win, "win.play"); /* pause */
+  at = hl_session_get_position (s);
+  end = g_get_monotonic_time () + G_USEC_PER_SEC; /* longer than a fast step */
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (hl_session_get_position (s), ==, at);
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -215,6 +237,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window/step-and-inspect", test_step_and_inspect);
   g_test_add_func ("/window/tamper-finished", test_tamper_finished);
   g_test_add_func ("/window/broken-lesson-and-export", test_broken_lesson_and_export);
+  g_test_add_func ("/window/play-pause", test_play_pause);
   status = g_test_run ();
   g_object_unref (app);
   return status;

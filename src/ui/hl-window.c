@@ -27,7 +27,10 @@ struct _HlWindow {
   HlSession *session;
   char *last_message;
   gboolean presentation;
-  gboolean fit; /* the diagram follows the pane's width until the person zooms */
+  gboolean fit;           /* the diagram follows the pane's width until the person zooms */
+  guint play_source;      /* while playing: the timer that delivers the next step */
+  guint play_interval_ms; /* the speed */
+  GtkButton *play_button;
 };
 
 G_DEFINE_FINAL_TYPE (HlWindow, hl_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -55,6 +58,7 @@ update (HlWindow *self)
   gtk_widget_action_set_enabled (w, "win.back", hl_session_can_go_back (s));
   gtk_widget_action_set_enabled (w, "win.restart",
                                  hl_session_can_go_back (s) || hl_session_get_n_edits (s));
+  gtk_widget_action_set_enabled (w, "win.play", hl_session_can_step (s) || self->play_source);
   gtk_widget_action_set_enabled (w, "win.tamper-dialog", has_next);
   gtk_widget_action_set_enabled (w, "win.tamper", has_next);
   gtk_widget_action_set_enabled (w, "win.tamper-plaintext", has_next && next.encrypted);
@@ -158,6 +162,66 @@ step_action (GtkWidget *w, const char *name, GVariant *param)
 }
 
 static void on_page_size (HlWindow *self);
+
+static void
+stop_playing (HlWindow *self)
+{
+  g_clear_handle_id (&self->play_source, g_source_remove);
+  gtk_button_set_label (self->play_button, "▶ Play");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->play_button),
+                               "Deliver the messages one after another (P)");
+}
+
+static gboolean
+play_tick (gpointer data)
+{
+  HlWindow *self = data;
+  if (!hl_session_step (self->session)) {
+    self->play_source = 0; /* this source ends with this return */
+    stop_playing (self);
+    update (self);
+    return G_SOURCE_REMOVE;
+  }
+  update (self);
+  if (!hl_session_can_step (self->session)) {
+    self->play_source = 0;
+    stop_playing (self);
+    update (self);
+    return G_SOURCE_REMOVE;
+  }
+  return G_SOURCE_CONTINUE;
+}
+
+/* win.play: Play or Pause; win.speed (s): slow, normal or fast. */
+static void
+play_action (GtkWidget *w, const char *name, GVariant *param)
+{
+  HlWindow *self = HL_WINDOW (w);
+  if (self->play_source) {
+    stop_playing (self);
+  } else if (hl_session_can_step (self->session)) {
+    self->play_source
+        = g_timeout_add_full (G_PRIORITY_DEFAULT, self->play_interval_ms, play_tick, self, NULL);
+    gtk_button_set_label (self->play_button, "⏸ Pause");
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->play_button), "Pause (P)");
+  }
+  update (self);
+}
+
+static void
+speed_action (GtkWidget *w, const char *name, GVariant *param)
+{
+  HlWindow *self = HL_WINDOW (w);
+  const char *speed = g_variant_get_string (param, NULL);
+  gboolean playing = self->play_source != 0;
+  self->play_interval_ms = g_str_equal (speed, "slow")   ? 2500
+                           : g_str_equal (speed, "fast") ? 600
+                                                         : 1200;
+  if (playing) { /* restart the timer at the new pace */
+    stop_playing (self);
+    play_action (w, "win.play", NULL);
+  }
+}
 
 static void
 zoom_action (GtkWidget *w, const char *name, GVariant *param)
@@ -541,6 +605,7 @@ static void
 hl_window_dispose (GObject *object)
 {
   HlWindow *self = HL_WINDOW (object);
+  g_clear_handle_id (&self->play_source, g_source_remove);
   if (self->session)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_signal_handlers_disconnect_by_data (adw_style_manager_get_default (), self);
@@ -569,6 +634,7 @@ hl_window_class_init (HlWindowClass *klass)
   gtk_widget_class_bind_template_child (wc, HlWindow, banner_revealer);
   gtk_widget_class_bind_template_child (wc, HlWindow, ladder_scroller);
   gtk_widget_class_bind_template_child (wc, HlWindow, paned);
+  gtk_widget_class_bind_template_child (wc, HlWindow, play_button);
   gtk_widget_class_bind_template_child (wc, HlWindow, ladder);
   gtk_widget_class_bind_template_child (wc, HlWindow, inspector);
   gtk_widget_class_bind_template_child (wc, HlWindow, knowledge);
@@ -578,6 +644,8 @@ hl_window_class_init (HlWindowClass *klass)
   gtk_widget_class_install_action (wc, "win.back", NULL, step_action);
   gtk_widget_class_install_action (wc, "win.restart", NULL, step_action);
   gtk_widget_class_install_action (wc, "win.run-to-end", NULL, step_action);
+  gtk_widget_class_install_action (wc, "win.play", NULL, play_action);
+  gtk_widget_class_install_action (wc, "win.speed", "s", speed_action);
   gtk_widget_class_install_action (wc, "win.zoom-in", NULL, zoom_action);
   gtk_widget_class_install_action (wc, "win.zoom-out", NULL, zoom_action);
   gtk_widget_class_install_action (wc, "win.zoom-reset", NULL, zoom_action);
@@ -601,6 +669,7 @@ hl_window_class_init (HlWindowClass *klass)
                                        "png");
   gtk_widget_class_add_binding_action (wc, GDK_KEY_t, GDK_CONTROL_MASK, "win.tamper-dialog", NULL);
   gtk_widget_class_add_binding_action (wc, GDK_KEY_F11, 0, "win.presentation", NULL);
+  gtk_widget_class_add_binding_action (wc, GDK_KEY_p, 0, "win.play", NULL);
   gtk_widget_class_add_binding_action (wc, GDK_KEY_plus, GDK_CONTROL_MASK, "win.zoom-in", NULL);
   gtk_widget_class_add_binding_action (wc, GDK_KEY_equal, GDK_CONTROL_MASK, "win.zoom-in", NULL);
   gtk_widget_class_add_binding_action (wc, GDK_KEY_minus, GDK_CONTROL_MASK, "win.zoom-out", NULL);
@@ -612,6 +681,7 @@ hl_window_init (HlWindow *self)
 {
   GtkDropTarget *drop;
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->play_interval_ms = 1200;
   self->session = hl_session_new ();
   hl_ladder_view_set_session (self->ladder, self->session);
   hl_inspector_set_session (self->inspector, self->session);
