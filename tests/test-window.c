@@ -124,6 +124,22 @@ test_step_and_inspect (void)
   act (win, "win.run-to-end");
   g_assert_nonnull (hl_window_get_banner (win));
   g_assert_nonnull (strstr (hl_window_get_banner (win), "succeeded"));
+  {
+    /* One focusable, labelled child per step: the keyboard and screen readers walk them. */
+    GtkWidget *ladder = hl_window_get_ladder (win);
+    GtkWidget *first = gtk_widget_get_first_child (ladder);
+    guint n = 0;
+    for (GtkWidget *c = first; c; c = gtk_widget_get_next_sibling (c))
+      n++;
+    g_assert_cmpuint (n, ==, hl_session_get_position (s));
+    g_assert_cmpint (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (first)), ==,
+                     GTK_ACCESSIBLE_ROLE_LIST_ITEM);
+    g_assert_true (gtk_widget_grab_focus (gtk_widget_get_next_sibling (first)));
+    wait_for_frame (GTK_WIDGET (win));
+    g_assert_cmpuint (hl_session_get_selected (s), ==, 2);
+    screenshot (GTK_WIDGET (win), "window-focus-step-2.png");
+  }
+  act (win, "win.run-to-end");
   screenshot (GTK_WIDGET (win), "window-end.png");
   /* Dark style: the diagram follows. */
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (),

@@ -15,12 +15,78 @@ struct _HlLadderView {
   guint shown_position;    /* to tell a step forward from any other change */
   double remaining;        /* of the newest arrow's travel, while it animates */
   AdwAnimation *animation; /* the arrow travelling from sender to receiver */
+  GPtrArray *targets;      /* HlStepTarget*, one per drawn step, children of this widget */
 };
 
 G_DEFINE_FINAL_TYPE (HlLadderView, hl_ladder_view, GTK_TYPE_WIDGET)
 
+/* One focusable child per drawn step, over its row: in GTK 4.8 only widgets are
+ * accessible objects, so this is what a screen reader and the keyboard move
+ * through ("Step 5 of 13: ClientKeyExchange, client to server"). It draws only
+ * its focus ring. */
+#define HL_TYPE_STEP_TARGET (hl_step_target_get_type ())
+G_DECLARE_FINAL_TYPE (HlStepTarget, hl_step_target, HL, STEP_TARGET, GtkWidget)
+
+struct _HlStepTarget {
+  GtkWidget parent_instance;
+  guint step;
+};
+
+G_DEFINE_FINAL_TYPE (HlStepTarget, hl_step_target, GTK_TYPE_WIDGET)
+
+static void
+hl_step_target_class_init (HlStepTargetClass *klass)
+{
+  gtk_widget_class_set_css_name (GTK_WIDGET_CLASS (klass), "steptarget");
+  gtk_widget_class_set_accessible_role (GTK_WIDGET_CLASS (klass), GTK_ACCESSIBLE_ROLE_LIST_ITEM);
+}
+
+static void
+hl_step_target_init (HlStepTarget *self)
+{
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+}
+
 enum { PROP_0, PROP_SESSION, PROP_ZOOM, N_PROPS };
 static GParamSpec *properties[N_PROPS];
+
+static void
+on_target_focus (GtkEventControllerFocus *focus, HlLadderView *self)
+{
+  HlStepTarget *t = HL_STEP_TARGET (gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (focus)));
+  if (self->session)
+    hl_session_select (self->session, t->step);
+}
+
+/* As many step targets as drawn steps, each labelled for screen readers. */
+static void
+sync_targets (HlLadderView *self)
+{
+  guint n = self->layout ? hl_ladder_layout_get_n_arrows (self->layout) : 0;
+  HlRun *run = self->session ? hl_session_get_run (self->session) : NULL;
+  while (self->targets->len > n) {
+    GtkWidget *t = g_ptr_array_steal_index (self->targets, self->targets->len - 1);
+    gtk_widget_unparent (t);
+  }
+  while (self->targets->len < n) {
+    HlStepTarget *t = g_object_new (HL_TYPE_STEP_TARGET, NULL);
+    GtkEventController *focus = gtk_event_controller_focus_new ();
+    t->step = self->targets->len + 1;
+    g_signal_connect (focus, "enter", G_CALLBACK (on_target_focus), self);
+    gtk_widget_add_controller (GTK_WIDGET (t), focus);
+    gtk_widget_set_parent (GTK_WIDGET (t), GTK_WIDGET (self));
+    g_ptr_array_add (self->targets, t);
+  }
+  for (guint i = 0; run && i < n; i++) {
+    const HlStep *st = hl_run_get_step (run, i);
+    g_autofree char *label = g_strdup_printf (
+        "Step %u of %u: %s, %s to %s", st->index, n, st->message, hl_side_name (st->from),
+        hl_side_name (st->from == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT));
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->targets->pdata[i]),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+    gtk_widget_set_tooltip_text (self->targets->pdata[i], NULL);
+  }
+}
 
 static void
 rebuild (HlLadderView *self)
@@ -36,6 +102,7 @@ rebuild (HlLadderView *self)
                           self->remaining };
     self->layout = hl_ladder_layout_new (run, &o);
   }
+  sync_targets (self);
   gtk_widget_queue_resize (GTK_WIDGET (self));
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -86,6 +153,38 @@ hl_ladder_view_measure (GtkWidget *widget, GtkOrientation orientation, int for_s
   *minimum = *natural = (int)ceil (size * self->zoom);
 }
 
+static void
+hl_ladder_view_size_allocate (GtkWidget *widget, int width, int height, int baseline)
+{
+  HlLadderView *self = HL_LADDER_VIEW (widget);
+  for (guint i = 0; i < self->targets->len; i++) {
+    HlLadderRect r;
+    GtkAllocation a = { 0, 0, 0, 0 };
+    if (self->layout && hl_ladder_layout_get_step_rect (self->layout, i + 1, &r))
+      a = (GtkAllocation){ (int)(r.x * self->zoom), (int)(r.y * self->zoom),
+                           (int)(r.width * self->zoom), (int)(r.height * self->zoom) };
+    gtk_widget_size_allocate (self->targets->pdata[i], &a, -1);
+  }
+}
+
+/* Up and Down move through the steps, as in a list. */
+static gboolean
+on_key (GtkEventControllerKey *key, guint keyval, guint code, GdkModifierType state,
+        HlLadderView *self)
+{
+  guint sel, n = self->targets->len;
+  if (!self->session || n == 0 || (keyval != GDK_KEY_Up && keyval != GDK_KEY_Down))
+    return FALSE;
+  sel = hl_session_get_selected (self->session);
+  if (keyval == GDK_KEY_Up)
+    sel = sel > 1 ? sel - 1 : 1;
+  else
+    sel = sel < n ? sel + 1 : n;
+  hl_session_select (self->session, sel);
+  gtk_widget_grab_focus (self->targets->pdata[sel - 1]);
+  return TRUE;
+}
+
 /* The part of the widget its scrolled window shows: only that is painted, so a
  * large zoom never asks for a texture larger than the screen. */
 static graphene_rect_t
@@ -121,6 +220,9 @@ hl_ladder_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   cairo_scale (cr, self->zoom, self->zoom);
   hl_ladder_paint (self->layout, cr);
   cairo_destroy (cr);
+  for (guint i = 0; i < self->targets->len; i++)
+    if (gtk_widget_has_focus (self->targets->pdata[i]))
+      gtk_widget_snapshot_child (widget, self->targets->pdata[i], snapshot);
 }
 
 static void
@@ -132,7 +234,8 @@ on_click (GtkGestureClick *gesture, int n_press, double x, double y, HlLadderVie
   step = hl_ladder_layout_step_at (self->layout, x / self->zoom, y / self->zoom);
   if (step) {
     hl_session_select (self->session, step);
-    gtk_widget_grab_focus (GTK_WIDGET (self));
+    if (step <= self->targets->len)
+      gtk_widget_grab_focus (self->targets->pdata[step - 1]);
   }
 }
 
@@ -143,6 +246,11 @@ hl_ladder_view_dispose (GObject *object)
   hl_ladder_view_set_session (self, NULL);
   g_clear_object (&self->animation);
   g_clear_pointer (&self->layout, hl_ladder_layout_free);
+  if (self->targets) {
+    for (guint i = 0; i < self->targets->len; i++)
+      gtk_widget_unparent (self->targets->pdata[i]);
+    g_clear_pointer (&self->targets, g_ptr_array_unref);
+  }
   G_OBJECT_CLASS (hl_ladder_view_parent_class)->dispose (object);
 }
 
@@ -180,6 +288,7 @@ hl_ladder_view_class_init (HlLadderViewClass *klass)
   object_class->set_property = hl_ladder_view_set_property;
   widget_class->measure = hl_ladder_view_measure;
   widget_class->snapshot = hl_ladder_view_snapshot;
+  widget_class->size_allocate = hl_ladder_view_size_allocate;
   properties[PROP_SESSION] = g_param_spec_object ("session", NULL, NULL, HL_TYPE_SESSION,
                                                   G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   properties[PROP_ZOOM]
@@ -187,19 +296,23 @@ hl_ladder_view_class_init (HlLadderViewClass *klass)
                              G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
   gtk_widget_class_set_css_name (widget_class, "ladder");
-  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_LIST);
 }
 
 static void
 hl_ladder_view_init (HlLadderView *self)
 {
   GtkGesture *click = gtk_gesture_click_new ();
+  GtkEventController *key = gtk_event_controller_key_new ();
   self->zoom = 1;
+  self->targets = g_ptr_array_new ();
+  g_signal_connect (key, "key-pressed", G_CALLBACK (on_key), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), key);
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   g_signal_connect (click, "pressed", G_CALLBACK (on_click), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  "Ladder diagram of the handshake", -1);
+                                  "Steps of the handshake", -1);
 }
 
 GtkWidget *
