@@ -1,4 +1,6 @@
 /* hl-application.c */
+#include <glib/gi18n.h>
+
 #include "hl-config.h"
 #include "hl-application.h"
 
@@ -53,8 +55,8 @@ about_action (GSimpleAction *action, GVariant *param, gpointer app)
   adw_about_window_set_version (ADW_ABOUT_WINDOW (about), HL_VERSION);
   adw_about_window_set_comments (
       ADW_ABOUT_WINDOW (about),
-      "Learn the TLS handshake by running a real one: a BearSSL client and server, paused "
-      "after every message, every byte decoded and every secret shown.");
+      _ ("Learn the TLS handshake by running a real one: a BearSSL client and server, paused after "
+         "every message, every byte decoded and every secret shown."));
   adw_about_window_set_developers (ADW_ABOUT_WINDOW (about), developers);
   adw_about_window_set_license_type (ADW_ABOUT_WINDOW (about), GTK_LICENSE_MIT_X11);
   gtk_window_present (GTK_WINDOW (about));
@@ -107,6 +109,9 @@ hl_ui_run (const char *scenario_path)
 {
   g_autoptr (HlApplication) app = NULL;
   char *argv[3] = { (char *)"handshake-lab", (char *)scenario_path, NULL };
+  bindtextdomain (GETTEXT_PACKAGE, HL_LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
   if (!gtk_init_check ()) {
     g_printerr ("handshake-lab: no display to open the window on; use --headless (for "
                 "example --headless --png=ladder.png)\n");

@@ -1,4 +1,6 @@
 /* hl-inspector.c */
+#include <glib/gi18n.h>
+
 #include "hl-inspector.h"
 
 #include "hl-field-object.h"
@@ -109,11 +111,11 @@ on_selected (HlInspector *self)
   f = hl_field_object_get_field (obj);
   highlight (self, f->offset, f->offset + f->length);
   if (f->length)
-    info = g_strdup_printf ("%s: bytes %zu to %zu (%zu byte%s). %s", f->name, f->offset,
+    info = g_strdup_printf (_ ("%s: bytes %zu to %zu (%zu byte%s). %s"), f->name, f->offset,
                             f->offset + f->length - 1, f->length, f->length == 1 ? "" : "s",
                             f->explanation);
   else
-    info = g_strdup_printf ("%s: no bytes. %s", f->name, f->explanation);
+    info = g_strdup_printf (_ ("%s: no bytes. %s"), f->name, f->explanation);
   gtk_label_set_text (self->field_info, info);
 }
 
@@ -134,17 +136,18 @@ show_step (HlInspector *self)
   GString *checks = g_string_new (NULL);
   g_clear_pointer (&self->bytes, g_bytes_unref);
   if (!st) {
-    gtk_label_set_text (self->title, "No step selected: press Step (→) to deliver the first "
-                                     "message, or click an arrow.");
+    gtk_label_set_text (
+        self->title,
+        _ ("No step selected: press Step (→) to deliver the first message, or click an arrow."));
     gtk_label_set_text (self->summary, "");
     gtk_label_set_text (self->story, "");
     gtk_label_set_text (self->checks, "");
     root = hl_field_object_list (NULL);
   } else {
     HlSide to = st->from == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT;
-    g_autofree char *title = g_strdup_printf ("Step %u: %s, %s to %s%s", st->index, st->message,
+    g_autofree char *title = g_strdup_printf (_ ("Step %u: %s, %s to %s%s"), st->index, st->message,
                                               hl_side_name (st->from), hl_side_name (to),
-                                              st->encrypted ? " (encrypted)" : "");
+                                              st->encrypted ? _ (" (encrypted)") : "");
     gtk_label_set_text (self->title, title);
     gtk_label_set_text (self->summary, st->summary ? st->summary : "");
     gtk_label_set_text (self->story, st->story ? st->story : "");

@@ -1,4 +1,6 @@
 /* hl-knowledge-panel.c */
+#include <glib/gi18n.h>
+
 #include "hl-knowledge-panel.h"
 
 #include "hl-tables.h"
@@ -46,7 +48,7 @@ add_row (HlKnowledgePanel *self, HlSide side, const char *title, const char *sub
     GtkWidget *button = gtk_button_new_from_icon_name ("edit-copy-symbolic");
     gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
     gtk_widget_add_css_class (button, "flat");
-    gtk_widget_set_tooltip_text (button, "Copy the value (hex)");
+    gtk_widget_set_tooltip_text (button, _ ("Copy the value (hex)"));
     g_signal_connect_data (button, "clicked", G_CALLBACK (copy_value), g_strdup (copy),
                            (GClosureNotify)(void (*) (void))g_free, 0);
     adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
@@ -72,18 +74,18 @@ refresh (HlKnowledgePanel *self)
   const HlStep *st = self->session ? hl_session_get_selected_step (self->session) : NULL;
   for (int side = 0; side < 2; side++) {
     GtkWidget *old = self->group[side];
-    self->group[side] = new_group (side == HL_SIDE_CLIENT ? "Client" : "Server");
+    self->group[side] = new_group (side == HL_SIDE_CLIENT ? _ ("Client") : _ ("Server"));
     gtk_box_insert_child_after (GTK_BOX (self->columns), self->group[side], old);
     gtk_box_remove (GTK_BOX (self->columns), old);
     g_ptr_array_set_size (self->titles[side], 0);
     if (!st) {
       adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->group[side]),
-                                             "Select a step to see what this side knows.");
+                                             _ ("Select a step to see what this side knows."));
       continue;
     }
     {
       const HlSideState *after = &st->after[side];
-      g_autofree char *desc = g_strdup_printf ("After step %u. Engine state: %s", st->index,
+      g_autofree char *desc = g_strdup_printf (_ ("After step %u. Engine state: %s"), st->index,
                                                after->state ? after->state : "");
       adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->group[side]), desc);
       if (after->suite) {
@@ -91,18 +93,18 @@ refresh (HlKnowledgePanel *self)
         g_autofree char *what = g_strdup_printf (
             "%s, %s%s%s", hl_version_long_name (after->version), suite,
             after->curve > 0 ? ", " : "", after->curve > 0 ? hl_curve_name (after->curve) : "");
-        add_row (self, side, "Negotiated", what, NULL, NULL);
+        add_row (self, side, _ ("Negotiated"), what, NULL, NULL);
       }
       if (after->certificate_verdict)
-        add_row (self, side, "Certificate check", after->certificate_verdict, NULL, NULL);
+        add_row (self, side, _ ("Certificate check"), after->certificate_verdict, NULL, NULL);
       if (after->error) {
         g_autofree char *name = hl_error_name (after->error);
         g_autofree char *plain = hl_error_explain (after->error);
         g_autofree char *text = g_strdup_printf ("%s: %s", name, plain);
-        add_row (self, side, "Stopped", text, NULL, NULL);
+        add_row (self, side, _ ("Stopped"), text, NULL, NULL);
       }
       if (!after->secrets || after->secrets->len == 0)
-        add_row (self, side, "Nothing secret yet", "", NULL, NULL);
+        add_row (self, side, _ ("Nothing secret yet"), "", NULL, NULL);
       for (guint i = 0; after->secrets && i < after->secrets->len; i++) {
         const HlSecret *s = g_ptr_array_index (after->secrets, i);
         g_autofree char *hex = spaced_hex (s->value);
@@ -110,10 +112,10 @@ refresh (HlKnowledgePanel *self)
         g_autofree char *inputs
             = s->inputs && s->inputs[0] ? g_strjoinv (", ", (char **)s->inputs) : NULL;
         g_autofree char *title
-            = g_strdup_printf ("%s%s", s->name, s->learned_at == st->index ? "  (new)" : "");
-        g_autofree char *tip
-            = g_strdup_printf ("%s%s%s\nLearned after step %u.", s->formula,
-                               inputs ? "\nMade from: " : "", inputs ? inputs : "", s->learned_at);
+            = g_strdup_printf ("%s%s", s->name, s->learned_at == st->index ? _ ("  (new)") : "");
+        g_autofree char *tip = g_strdup_printf (_ ("%s%s%s\nLearned after step %u."), s->formula,
+                                                inputs ? _ ("\nMade from: ") : "",
+                                                inputs ? inputs : "", s->learned_at);
         g_autofree char *sub = g_strdup_printf ("%s\n%s", hex, s->formula);
         add_row (self, side, title, sub, tip, plain);
       }
@@ -152,7 +154,7 @@ hl_knowledge_panel_init (HlKnowledgePanel *self)
   gtk_widget_set_parent (self->columns, GTK_WIDGET (self));
   for (int s = 0; s < 2; s++) {
     self->titles[s] = g_ptr_array_new_with_free_func (g_free);
-    self->group[s] = new_group (s == 0 ? "Client" : "Server");
+    self->group[s] = new_group (s == 0 ? _ ("Client") : _ ("Server"));
     gtk_box_append (GTK_BOX (self->columns), self->group[s]);
   }
   refresh (self);

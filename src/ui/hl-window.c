@@ -1,6 +1,7 @@
 /* hl-window.c */
 #include "hl-window.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 
 #include "hl-capture.h"
@@ -65,20 +66,21 @@ update (HlWindow *self)
   gtk_widget_action_set_enabled (w, "win.drop", has_next);
   if (has_next) {
     g_autofree char *text = g_strdup_printf (
-        "Next: %s, %s to %s%s", next.message, hl_side_name (next.from),
+        _ ("Next: %s, %s to %s%s"), next.message, hl_side_name (next.from),
         hl_side_name (next.from == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT),
-        hl_session_get_n_edits (s) ? " · changed by you" : "");
+        hl_session_get_n_edits (s) ? _ (" · changed by you") : "");
     gtk_label_set_text (self->next_label, text);
   } else {
-    gtk_label_set_text (self->next_label, hl_session_get_finished (s) ? "The run is over." : "");
+    gtk_label_set_text (self->next_label,
+                        hl_session_get_finished (s) ? _ ("The run is over.") : "");
   }
   {
-    g_autofree char *sub = g_strdup_printf ("Step %u, selected %u", hl_session_get_position (s),
+    g_autofree char *sub = g_strdup_printf (_ ("Step %u, selected %u"), hl_session_get_position (s),
                                             hl_session_get_selected (s));
     adw_window_title_set_title (
         self->window_title, hl_session_get_title (s) ? hl_session_get_title (s) : "Handshake Lab");
-    adw_window_title_set_subtitle (self->window_title,
-                                   hl_session_get_position (s) ? sub : "Press Step (→) to begin");
+    adw_window_title_set_subtitle (
+        self->window_title, hl_session_get_position (s) ? sub : _ ("Press Step (→) to begin"));
   }
   if (hl_session_get_outcome (s)) {
     gtk_label_set_text (self->banner, hl_session_get_outcome (s));
@@ -167,9 +169,9 @@ static void
 stop_playing (HlWindow *self)
 {
   g_clear_handle_id (&self->play_source, g_source_remove);
-  gtk_button_set_label (self->play_button, "▶ Play");
+  gtk_button_set_label (self->play_button, _ ("▶ Play"));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->play_button),
-                               "Deliver the messages one after another (P)");
+                               _ ("Deliver the messages one after another (P)"));
 }
 
 static gboolean
@@ -202,8 +204,8 @@ play_action (GtkWidget *w, const char *name, GVariant *param)
   } else if (hl_session_can_step (self->session)) {
     self->play_source
         = g_timeout_add_full (G_PRIORITY_DEFAULT, self->play_interval_ms, play_tick, self, NULL);
-    gtk_button_set_label (self->play_button, "⏸ Pause");
-    gtk_widget_set_tooltip_text (GTK_WIDGET (self->play_button), "Pause (P)");
+    gtk_button_set_label (self->play_button, _ ("⏸ Pause"));
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->play_button), _ ("Pause (P)"));
   }
   update (self);
 }
@@ -296,12 +298,12 @@ tamper_action (GtkWidget *w, const char *name, GVariant *param)
   g_autoptr (GError) error = NULL;
   if (strcmp (name, "win.drop") == 0) {
     hl_session_drop_next (self->session);
-    say (self, "The next message will be dropped: press Step to watch what happens.");
+    say (self, _ ("The next message will be dropped: press Step to watch what happens."));
     update (self);
     return;
   }
   if (!parse_hex (g_variant_get_string (param, NULL), &bytes)) {
-    say (self, "Not hex: use pairs of 0-9 and a-f (spaces and new lines are ignored).");
+    say (self, _ ("Not hex: use pairs of 0-9 and a-f (spaces and new lines are ignored)."));
     return;
   }
   if (strcmp (name, "win.tamper-plaintext") == 0) {
@@ -309,10 +311,10 @@ tamper_action (GtkWidget *w, const char *name, GVariant *param)
       say (self, error->message);
       return;
     }
-    say (self, "Changed and encrypted again with the sender's keys: press Step to deliver it.");
+    say (self, _ ("Changed and encrypted again with the sender's keys: press Step to deliver it."));
   } else {
     hl_session_tamper_next (self->session, bytes);
-    say (self, "Changed: press Step to deliver it.");
+    say (self, _ ("Changed: press Step to deliver it."));
   }
   update (self);
 }
@@ -374,16 +376,16 @@ tamper_dialog_action (GtkWidget *w, const char *name, GVariant *param)
   }
   d->self = self;
   heading = g_strdup_printf (
-      "Tamper with %s, %s to %s", d->next.message, hl_side_name (d->next.from),
+      _ ("Tamper with %s, %s to %s"), d->next.message, hl_side_name (d->next.from),
       hl_side_name (d->next.from == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT));
   dialog = adw_message_dialog_new (
       GTK_WINDOW (self), heading,
       d->next.encrypted
-          ? "This record is encrypted. Edit its decrypted bytes and the lab encrypts them again "
-            "with the sender's real keys: the receiver gets a valid record with other content. "
-            "Or edit the ciphertext itself, and its integrity check fails."
-          : "Edit the bytes in hex, then deliver them. The receiver reacts as BearSSL really "
-            "does.");
+          ? _ ("This record is encrypted. Edit its decrypted bytes and the lab encrypts them again "
+               "with the sender's real keys: the receiver gets a valid record with other content. "
+               "Or edit the ciphertext itself, and its integrity check fails.")
+          : _ ("Edit the bytes in hex, then deliver them. The receiver reacts as BearSSL really "
+               "does."));
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   scroller = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scroller), 200);
@@ -392,15 +394,15 @@ tamper_dialog_action (GtkWidget *w, const char *name, GVariant *param)
   gtk_text_view_set_monospace (d->text, TRUE);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (d->text));
   gtk_box_append (GTK_BOX (box), scroller);
-  d->ciphertext = GTK_CHECK_BUTTON (
-      gtk_check_button_new_with_label ("Edit the ciphertext instead (breaks the record's MAC)"));
+  d->ciphertext = GTK_CHECK_BUTTON (gtk_check_button_new_with_label (
+      _ ("Edit the ciphertext instead (breaks the record's MAC)")));
   gtk_widget_set_visible (GTK_WIDGET (d->ciphertext), d->next.encrypted);
   g_signal_connect (d->ciphertext, "toggled", G_CALLBACK (on_tamper_mode), d);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (d->ciphertext));
   on_tamper_mode (d->ciphertext, d);
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", "_Cancel", "drop",
-                                    "_Drop It", "deliver", "_Use These Bytes", NULL);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "drop",
+                                    _ ("_Drop It"), "deliver", _ ("_Use These Bytes"), NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "drop",
                                               ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "deliver",
@@ -442,10 +444,10 @@ export_action (GtkWidget *w, const char *name, GVariant *param)
     ok = hl_write_file_atomically (path, (const char *)data, len, &error);
   }
   if (ok) {
-    g_autofree char *msg = g_strdup_printf ("Saved %s", path);
+    g_autofree char *msg = g_strdup_printf (_ ("Saved %s"), path);
     say (self, msg);
   } else {
-    say (self, error ? error->message : "Unknown export format");
+    say (self, error ? error->message : _ ("Unknown export format"));
   }
 }
 
@@ -467,7 +469,7 @@ export_dialog_action (GtkWidget *w, const char *name, GVariant *param)
   HlWindow *self = HL_WINDOW (w);
   const char *format = g_variant_get_string (param, NULL);
   GtkFileChooserNative *dialog = gtk_file_chooser_native_new (
-      "Export", GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE, "_Save", "_Cancel");
+      _ ("Export"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE, _ ("_Save"), _ ("_Cancel"));
   g_autofree char *base = g_path_get_basename (
       hl_session_get_file (self->session) ? hl_session_get_file (self->session) : "handshake");
   g_autofree char *stem = g_str_has_suffix (base, ".scenario")
@@ -494,10 +496,11 @@ on_open_chosen (GtkNativeDialog *dialog, int response, HlWindow *self)
 static void
 open_action (GtkWidget *w, const char *name, GVariant *param)
 {
-  GtkFileChooserNative *dialog = gtk_file_chooser_native_new (
-      "Open a Scenario", GTK_WINDOW (w), GTK_FILE_CHOOSER_ACTION_OPEN, "_Open", "_Cancel");
+  GtkFileChooserNative *dialog
+      = gtk_file_chooser_native_new (_ ("Open a Scenario"), GTK_WINDOW (w),
+                                     GTK_FILE_CHOOSER_ACTION_OPEN, _ ("_Open"), _ ("_Cancel"));
   GtkFileFilter *filter = gtk_file_filter_new ();
-  gtk_file_filter_set_name (filter, "Handshake Lab scenarios");
+  gtk_file_filter_set_name (filter, _ ("Handshake Lab scenarios"));
   gtk_file_filter_add_pattern (filter, "*.scenario");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
   g_object_unref (filter);
