@@ -115,8 +115,13 @@ test_step_and_inspect (void)
     act (win, "win.step");
   /* After ServerHelloDone the client holds the premaster, the server does not yet. */
   g_assert_true (g_str_has_prefix (hl_inspector_get_title (insp), "Step 4: ServerHelloDone"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.show-page", "s", "knowledge"));
+  wait_for_frame (GTK_WIDGET (win));
   g_assert_true (panel_lists (win, HL_SIDE_CLIENT, "Premaster secret"));
   g_assert_false (panel_lists (win, HL_SIDE_SERVER, "Premaster secret"));
+  screenshot (GTK_WIDGET (win), "window-step-4-knowledge.png");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.show-page", "s", "message"));
+  wait_for_frame (GTK_WIDGET (win));
   screenshot (GTK_WIDGET (win), "window-step-4.png");
   act (win, "win.back");
   g_assert_cmpuint (hl_session_get_position (s), ==, 3);

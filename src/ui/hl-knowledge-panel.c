@@ -11,6 +11,7 @@ struct _HlKnowledgePanel {
   GtkWidget *group[2];  /* AdwPreferencesGroup per side */
   GPtrArray *titles[2]; /* char*: the row titles, for tests */
   HlSession *session;
+  gboolean stale; /* changed while hidden: refreshed when shown */
 };
 
 G_DEFINE_FINAL_TYPE (HlKnowledgePanel, hl_knowledge_panel, GTK_TYPE_WIDGET)
@@ -123,6 +124,28 @@ refresh (HlKnowledgePanel *self)
   }
 }
 
+/* Rows are rebuilt only while the panel is shown: stepping with the panel hidden
+ * costs nothing. */
+static void
+on_changed (HlKnowledgePanel *self)
+{
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    refresh (self);
+  else
+    self->stale = TRUE;
+}
+
+static void
+hl_knowledge_panel_map (GtkWidget *widget)
+{
+  HlKnowledgePanel *self = HL_KNOWLEDGE_PANEL (widget);
+  GTK_WIDGET_CLASS (hl_knowledge_panel_parent_class)->map (widget);
+  if (self->stale) {
+    self->stale = FALSE;
+    refresh (self);
+  }
+}
+
 static void
 hl_knowledge_panel_dispose (GObject *object)
 {
@@ -139,6 +162,7 @@ hl_knowledge_panel_class_init (HlKnowledgePanelClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   G_OBJECT_CLASS (klass)->dispose = hl_knowledge_panel_dispose;
+  widget_class->map = hl_knowledge_panel_map;
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
@@ -171,11 +195,11 @@ hl_knowledge_panel_set_session (HlKnowledgePanel *self, HlSession *session)
   }
   if (session) {
     self->session = g_object_ref (session);
-    g_signal_connect_swapped (session, "notify::selected", G_CALLBACK (refresh), self);
-    g_signal_connect_swapped (session, "notify::title", G_CALLBACK (refresh), self);
+    g_signal_connect_swapped (session, "notify::selected", G_CALLBACK (on_changed), self);
+    g_signal_connect_swapped (session, "notify::title", G_CALLBACK (on_changed), self);
   }
   if (self->columns)
-    refresh (self);
+    on_changed (self);
 }
 
 GPtrArray *

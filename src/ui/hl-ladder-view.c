@@ -15,6 +15,7 @@ struct _HlLadderView {
   guint shown_position;    /* to tell a step forward from any other change */
   double remaining;        /* of the newest arrow's travel, while it animates */
   AdwAnimation *animation; /* the arrow travelling from sender to receiver */
+  gboolean dirty;          /* the layout is out of date */
   GPtrArray *targets;      /* HlStepTarget*, one per drawn step, children of this widget */
 };
 
@@ -88,10 +89,14 @@ sync_targets (HlLadderView *self)
   }
 }
 
+/* Builds the layout now if the session changed since the last one. */
 static void
-rebuild (HlLadderView *self)
+ensure_layout (HlLadderView *self)
 {
   HlRun *run = self->session ? hl_session_get_run (self->session) : NULL;
+  if (!self->dirty)
+    return;
+  self->dirty = FALSE;
   g_clear_pointer (&self->layout, hl_ladder_layout_free);
   if (run) {
     HlLadderOptions o = { hl_session_get_position (self->session),
@@ -103,8 +108,15 @@ rebuild (HlLadderView *self)
     self->layout = hl_ladder_layout_new (run, &o);
   }
   sync_targets (self);
+}
+
+/* Several notifications come with one step: the layout is rebuilt once, when
+ * next needed (measure, allocation, drawing, a click). */
+static void
+rebuild (HlLadderView *self)
+{
+  self->dirty = TRUE;
   gtk_widget_queue_resize (GTK_WIDGET (self));
-  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 static void
@@ -147,6 +159,7 @@ hl_ladder_view_measure (GtkWidget *widget, GtkOrientation orientation, int for_s
 {
   HlLadderView *self = HL_LADDER_VIEW (widget);
   double size = 0;
+  ensure_layout (self);
   if (self->layout)
     size = orientation == GTK_ORIENTATION_HORIZONTAL ? hl_ladder_layout_get_width (self->layout)
                                                      : hl_ladder_layout_get_height (self->layout);
@@ -157,6 +170,7 @@ static void
 hl_ladder_view_size_allocate (GtkWidget *widget, int width, int height, int baseline)
 {
   HlLadderView *self = HL_LADDER_VIEW (widget);
+  ensure_layout (self);
   for (guint i = 0; i < self->targets->len; i++) {
     HlLadderRect r;
     GtkAllocation a = { 0, 0, 0, 0 };
@@ -211,6 +225,7 @@ hl_ladder_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   HlLadderView *self = HL_LADDER_VIEW (widget);
   graphene_rect_t area;
   cairo_t *cr;
+  ensure_layout (self);
   if (!self->layout)
     return;
   area = visible_area (self);
@@ -229,6 +244,7 @@ static void
 on_click (GtkGestureClick *gesture, int n_press, double x, double y, HlLadderView *self)
 {
   guint step;
+  ensure_layout (self);
   if (!self->layout || !self->session)
     return;
   step = hl_ladder_layout_step_at (self->layout, x / self->zoom, y / self->zoom);
@@ -379,6 +395,7 @@ gboolean
 hl_ladder_view_get_step_area (HlLadderView *self, guint n, graphene_rect_t *area)
 {
   HlLadderRect r;
+  ensure_layout (self);
   if (!self->layout || !hl_ladder_layout_get_step_rect (self->layout, n, &r))
     return FALSE;
   graphene_rect_init (area, r.x * self->zoom, r.y * self->zoom, r.width * self->zoom,

@@ -22,6 +22,7 @@ struct _HlWindow {
   GtkRevealer *banner_revealer;
   GtkScrolledWindow *ladder_scroller;
   GtkPaned *paned;
+  GtkStack *side_stack;
   HlLadderView *ladder;
   HlInspector *inspector;
   HlKnowledgePanel *knowledge;
@@ -223,6 +224,13 @@ speed_action (GtkWidget *w, const char *name, GVariant *param)
     stop_playing (self);
     play_action (w, "win.play", NULL);
   }
+}
+
+/* win.show-page (s): "message" or "knowledge", the two views of the selected step. */
+static void
+show_page_action (GtkWidget *w, const char *name, GVariant *param)
+{
+  gtk_stack_set_visible_child_name (HL_WINDOW (w)->side_stack, g_variant_get_string (param, NULL));
 }
 
 static void
@@ -637,6 +645,7 @@ hl_window_class_init (HlWindowClass *klass)
   gtk_widget_class_bind_template_child (wc, HlWindow, banner_revealer);
   gtk_widget_class_bind_template_child (wc, HlWindow, ladder_scroller);
   gtk_widget_class_bind_template_child (wc, HlWindow, paned);
+  gtk_widget_class_bind_template_child (wc, HlWindow, side_stack);
   gtk_widget_class_bind_template_child (wc, HlWindow, play_button);
   gtk_widget_class_bind_template_child (wc, HlWindow, ladder);
   gtk_widget_class_bind_template_child (wc, HlWindow, inspector);
@@ -648,6 +657,7 @@ hl_window_class_init (HlWindowClass *klass)
   gtk_widget_class_install_action (wc, "win.restart", NULL, step_action);
   gtk_widget_class_install_action (wc, "win.run-to-end", NULL, step_action);
   gtk_widget_class_install_action (wc, "win.play", NULL, play_action);
+  gtk_widget_class_install_action (wc, "win.show-page", "s", show_page_action);
   gtk_widget_class_install_action (wc, "win.speed", "s", speed_action);
   gtk_widget_class_install_action (wc, "win.zoom-in", NULL, zoom_action);
   gtk_widget_class_install_action (wc, "win.zoom-out", NULL, zoom_action);
@@ -673,6 +683,10 @@ hl_window_class_init (HlWindowClass *klass)
   gtk_widget_class_add_binding_action (wc, GDK_KEY_t, GDK_CONTROL_MASK, "win.tamper-dialog", NULL);
   gtk_widget_class_add_binding_action (wc, GDK_KEY_F11, 0, "win.presentation", NULL);
   gtk_widget_class_add_binding_action (wc, GDK_KEY_p, 0, "win.play", NULL);
+  gtk_widget_class_add_binding_action (wc, GDK_KEY_1, GDK_ALT_MASK, "win.show-page", "s",
+                                       "message");
+  gtk_widget_class_add_binding_action (wc, GDK_KEY_2, GDK_ALT_MASK, "win.show-page", "s",
+                                       "knowledge");
   gtk_widget_class_add_binding_action (wc, GDK_KEY_plus, GDK_CONTROL_MASK, "win.zoom-in", NULL);
   gtk_widget_class_add_binding_action (wc, GDK_KEY_equal, GDK_CONTROL_MASK, "win.zoom-in", NULL);
   gtk_widget_class_add_binding_action (wc, GDK_KEY_minus, GDK_CONTROL_MASK, "win.zoom-out", NULL);

@@ -1,0 +1,187 @@
+/* hl-bench-window: figures for the window (docs/performance.md); not a test.
+ *
+ *   xvfb-run -a dbus-run-session -- _build/bench/hl-bench-window
+ *
+ * 1. Time to the first frame: a process that opens the window on the default lesson
+ *    and exits at its first painted frame, next to one that opens a minimal
+ *    libadwaita window (header bar and a drawing area), median of 5 each.
+ * 2. Time from Step to the painted frame after it, median of 10.
+ * 3. Frame times while zooming a run of more than 40 steps.
+ */
+#include <adwaita.h>
+#include <stdio.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "hl-application.h"
+#include "hl-data.h"
+#include "hl-ladder-view.h"
+#include "hl-window.h"
+
+static gint64 mark;
+static double last_ms;
+static gboolean painted;
+
+static void
+on_after_paint (GdkFrameClock *clock, gpointer data)
+{
+  last_ms = (g_get_monotonic_time () - mark) / 1000.0;
+  painted = TRUE;
+}
+
+static void
+quit_on_first_frame (GdkFrameClock *clock, GtkWindow *window)
+{
+  exit (0);
+}
+
+static void
+watch_first_frame (GtkWidget *window)
+{
+  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint",
+                    G_CALLBACK (quit_on_first_frame), window);
+}
+
+/* Child modes: open a window, exit at its first frame. */
+static int
+child (const char *mode)
+{
+  GtkWidget *window;
+  gtk_init ();
+  adw_init ();
+  if (strcmp (mode, "minimal") == 0) {
+    GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+    GtkWidget *area = gtk_drawing_area_new ();
+    window = adw_application_window_new (NULL);
+    gtk_widget_set_vexpand (area, TRUE);
+    gtk_box_append (GTK_BOX (box), adw_header_bar_new ());
+    gtk_box_append (GTK_BOX (box), area);
+    adw_application_window_set_content (ADW_APPLICATION_WINDOW (window), box);
+  } else {
+    g_autofree char *path = hl_data_default_scenario ();
+    HlApplication *app = hl_application_new (G_APPLICATION_NON_UNIQUE);
+    g_application_register (G_APPLICATION (app), NULL, NULL);
+    window = GTK_WIDGET (hl_window_new (GTK_APPLICATION (app)));
+    hl_window_load (HL_WINDOW (window), path);
+  }
+  gtk_window_set_default_size (GTK_WINDOW (window), 1400, 860);
+  g_signal_connect (window, "realize", G_CALLBACK (watch_first_frame), NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  while (TRUE)
+    g_main_context_iteration (NULL, TRUE);
+  return 0;
+}
+
+static int
+compare (const void *a, const void *b)
+{
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+static double
+median (double *v, int n)
+{
+  qsort (v, n, sizeof *v, compare);
+  return v[n / 2];
+}
+
+static double
+time_child (const char *self, const char *mode)
+{
+  const char *argv[] = { self, mode, NULL };
+  gint64 start = g_get_monotonic_time ();
+  int status;
+  g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, NULL);
+  return (g_get_monotonic_time () - start) / 1000.0;
+}
+
+static double
+frame_after (GtkWidget *window, const char *action, GVariant *param)
+{
+  painted = FALSE;
+  mark = g_get_monotonic_time ();
+  if (action)
+    gtk_widget_activate_action_variant (window, action, param);
+  gtk_widget_queue_draw (window);
+  while (!painted)
+    g_main_context_iteration (NULL, TRUE);
+  return last_ms;
+}
+
+int
+main (int argc, char **argv)
+{
+  double minimal[5], lab[5], steps[10];
+  HlApplication *app;
+  HlWindow *window;
+  GtkWidget *ladder;
+  g_autofree char *path = hl_data_default_scenario ();
+  if (argc > 1)
+    return child (argv[1]);
+  for (int i = 0; i < 5; i++) {
+    minimal[i] = time_child (argv[0], "minimal");
+    lab[i] = time_child (argv[0], "lab");
+  }
+  printf ("renderer: %s\n", g_getenv ("GSK_RENDERER") ? g_getenv ("GSK_RENDERER") : "default");
+  printf ("first frame, minimal libadwaita window: %8.1f ms\n", median (minimal, 5));
+  printf ("first frame, Handshake Lab window:      %8.1f ms  (%.2fx)\n", median (lab, 5),
+          median (lab, 5) / median (minimal, 5));
+
+  gtk_init ();
+  adw_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  app = hl_application_new (G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, NULL);
+  window = hl_window_new (GTK_APPLICATION (app));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1400, 860);
+  hl_window_load (window, path);
+  gtk_window_present (GTK_WINDOW (window));
+  while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint",
+                    G_CALLBACK (on_after_paint), NULL);
+  frame_after (GTK_WIDGET (window), NULL, NULL);
+  for (int i = 0; i < 10; i++) {
+    steps[i] = frame_after (GTK_WIDGET (window), "win.step", NULL);
+    if (!hl_session_can_step (hl_window_get_session (window)))
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.restart", NULL);
+  }
+  printf ("Step to painted frame (median of 10):  %8.1f ms\n", median (steps, 10));
+
+  {
+    /* A run of more than 40 steps: application data in many records. */
+    g_autofree char *data = g_strnfill (16384 * 16, 'A');
+    g_autofree char *reply = g_strnfill (16384 * 12, 'B');
+    g_autofree char *dir = g_dir_make_tmp ("hl-bench-XXXXXX", NULL);
+    g_autofree char *file = g_build_filename (dir, "long.scenario", NULL);
+    g_autofree char *ca = g_build_filename (hl_data_dir (), "assets/pki/root-ca.crt", NULL);
+    g_autofree char *chain = g_build_filename (hl_data_dir (), "assets/pki/server-rsa-chain.pem", NULL);
+    g_autofree char *key = g_build_filename (hl_data_dir (), "assets/pki/server-rsa.key", NULL);
+    g_autofree char *text = g_strdup_printf (
+        "[Scenario]\nFormat=1\nTitle=Many records\n[Client]\nTrustAnchors=%s\nServerName=server."
+        "example\n[Server]\nCertificateChain=%s\nPrivateKey=%s\n[Application]\nClientData=%s\n"
+        "ServerData=%s\n",
+        ca, chain, key, data, reply);
+    double worst = 0, sum = 0;
+    int n = 0;
+    g_file_set_contents (file, text, -1, NULL);
+    hl_window_load (window, file);
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.run-to-end", NULL);
+    ladder = hl_window_get_ladder (window);
+    for (double z = 0.5; z <= 4.0; z *= 1.25, n++) {
+      double ms;
+      hl_ladder_view_set_zoom (HL_LADDER_VIEW (ladder), z);
+      ms = frame_after (GTK_WIDGET (window), NULL, NULL);
+      sum += ms;
+      worst = MAX (worst, ms);
+    }
+    printf ("zooming a %u-step run 0.5x to 4x: mean %.1f ms a frame, worst %.1f ms (%d frames)\n",
+            hl_session_get_position (hl_window_get_session (window)), sum / n, worst, n);
+    g_remove (file);
+    g_rmdir (dir);
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (app);
+  return 0;
+}
