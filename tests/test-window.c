@@ -239,6 +239,29 @@ test_play_pause (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* The lesson picker lists every bundled lesson; choosing one loads it. */
+static void
+test_lesson_picker (void)
+{
+  HlWindow *win = open_window ("01-rsa-key-exchange");
+  GtkWidget *list = NULL;
+  GtkListBoxRow *row;
+  guint n = 0;
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.lessons", NULL));
+  wait_for_frame (GTK_WIDGET (win));
+  list = hl_window_get_lessons_list (win);
+  for (GtkWidget *c = gtk_widget_get_first_child (list); c; c = gtk_widget_get_next_sibling (c))
+    n++;
+  g_assert_cmpuint (n, >=, 26);
+  row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 9); /* the tenth lesson */
+  g_signal_emit_by_name (list, "row-activated", row);
+  wait_for_frame (GTK_WIDGET (win));
+  g_assert_cmpstr (hl_session_get_title (hl_window_get_session (win)), ==,
+                   "Mutual TLS: the client shows a certificate too");
+  screenshot (GTK_WIDGET (win), "window-lesson-10.png");
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -259,6 +282,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window/tamper-finished", test_tamper_finished);
   g_test_add_func ("/window/broken-lesson-and-export", test_broken_lesson_and_export);
   g_test_add_func ("/window/play-pause", test_play_pause);
+  g_test_add_func ("/window/lesson-picker", test_lesson_picker);
   status = g_test_run ();
   g_object_unref (app);
   return status;

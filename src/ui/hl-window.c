@@ -226,6 +226,13 @@ speed_action (GtkWidget *w, const char *name, GVariant *param)
   }
 }
 
+/* win.lessons: opens the lesson picker. */
+static void
+lessons_action (GtkWidget *w, const char *name, GVariant *param)
+{
+  gtk_popover_popup (HL_WINDOW (w)->lessons_popover);
+}
+
 /* win.show-page (s): "message" or "knowledge", the two views of the selected step. */
 static void
 show_page_action (GtkWidget *w, const char *name, GVariant *param)
@@ -531,10 +538,13 @@ on_lesson_activated (HlWindow *self, GtkListBoxRow *row)
     hl_window_load (self, path);
 }
 
-/* The lesson picker: every bundled lesson by title, with its description. */
+/* The lesson picker: every bundled lesson by title, with its description. Filled
+ * when first opened: reading 26 lessons would slow the window's start. */
 static void
 fill_lessons (HlWindow *self)
 {
+  if (gtk_widget_get_first_child (GTK_WIDGET (self->lessons_list)))
+    return;
   g_autoptr (GPtrArray) files = hl_data_list_scenarios ();
   for (guint i = 0; files && i < files->len; i++) {
     const char *path = g_ptr_array_index (files, i);
@@ -658,6 +668,7 @@ hl_window_class_init (HlWindowClass *klass)
   gtk_widget_class_install_action (wc, "win.run-to-end", NULL, step_action);
   gtk_widget_class_install_action (wc, "win.play", NULL, play_action);
   gtk_widget_class_install_action (wc, "win.show-page", "s", show_page_action);
+  gtk_widget_class_install_action (wc, "win.lessons", NULL, lessons_action);
   gtk_widget_class_install_action (wc, "win.speed", "s", speed_action);
   gtk_widget_class_install_action (wc, "win.zoom-in", NULL, zoom_action);
   gtk_widget_class_install_action (wc, "win.zoom-out", NULL, zoom_action);
@@ -683,6 +694,7 @@ hl_window_class_init (HlWindowClass *klass)
   gtk_widget_class_add_binding_action (wc, GDK_KEY_t, GDK_CONTROL_MASK, "win.tamper-dialog", NULL);
   gtk_widget_class_add_binding_action (wc, GDK_KEY_F11, 0, "win.presentation", NULL);
   gtk_widget_class_add_binding_action (wc, GDK_KEY_p, 0, "win.play", NULL);
+  gtk_widget_class_add_binding_action (wc, GDK_KEY_l, GDK_CONTROL_MASK, "win.lessons", NULL);
   gtk_widget_class_add_binding_action (wc, GDK_KEY_1, GDK_ALT_MASK, "win.show-page", "s",
                                        "message");
   gtk_widget_class_add_binding_action (wc, GDK_KEY_2, GDK_ALT_MASK, "win.show-page", "s",
@@ -718,7 +730,7 @@ hl_window_init (HlWindow *self)
   g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
   on_dark_changed (self);
-  fill_lessons (self);
+  g_signal_connect_swapped (self->lessons_popover, "show", G_CALLBACK (fill_lessons), self);
   update (self);
 }
 
@@ -757,6 +769,12 @@ GtkWidget *
 hl_window_get_knowledge (HlWindow *self)
 {
   return GTK_WIDGET (self->knowledge);
+}
+
+GtkWidget *
+hl_window_get_lessons_list (HlWindow *self)
+{
+  return GTK_WIDGET (self->lessons_list);
 }
 
 GtkWidget *

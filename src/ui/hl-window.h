@@ -24,5 +24,6 @@ const char *hl_window_get_banner (HlWindow *self);
 GtkWidget *hl_window_get_inspector (HlWindow *self);
 GtkWidget *hl_window_get_knowledge (HlWindow *self);
 GtkWidget *hl_window_get_ladder (HlWindow *self);
+GtkWidget *hl_window_get_lessons_list (HlWindow *self);
 
 G_END_DECLS
