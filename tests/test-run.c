@@ -713,6 +713,17 @@ test_drop_by_hand (void)
   g_assert_cmpstr (got, ==, want);
 }
 
+/* A Finished the receiver never compared is "Not checked", never "matches". */
+static void
+test_not_checked (void)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled ("22-fault-dropped-ccs.scenario");
+  g_autoptr (HlRun) run = hl_test_run (s);
+  const HlStep *fin = find_step (run, 1, HL_SIDE_CLIENT, "Finished");
+  g_assert_true (g_str_has_prefix (fin->check, "Not checked"));
+  g_assert_null (strstr (fin->check, "matches"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -746,6 +757,7 @@ main (int argc, char **argv)
   g_test_add_func ("/run/two-threads", test_two_threads);
   g_test_add_func ("/run/drop-by-hand", test_drop_by_hand);
   g_test_add_func ("/run/signature-facts", test_signature_facts);
+  g_test_add_func ("/run/not-checked-when-receiver-stopped", test_not_checked);
   g_test_add_func ("/run/scenario-built-in-code", test_scenario_built_in_code);
   return g_test_run ();
 }

@@ -62,11 +62,25 @@ _hl_run_check_finished (HlRun *run, const HlStep *st, const guint8 *content, gsi
                             "so its integrity check (MAC or AEAD tag) fails before the Finished "
                             "inside can even be read.",
                             hl_side_name (to));
-  /* A receiver that never derived the keys, or had stopped reading, cannot judge:
-   * check the sender's own view. */
-  if (!st->accepted
-      || (!(judge->knows & KNOW (HL_SECRET_MASTER))
-          && !(judge->knows & KNOW (HL_SECRET_KEY_BLOCK)))) {
+  /* A receiver that had stopped never read it: nothing was checked, whatever the
+   * bytes would have said. */
+  if (!st->accepted)
+    return g_strdup_printf ("Not checked: the %s had already stopped and did not read this "
+                            "Finished.",
+                            hl_side_name (to));
+  /* A receiver that stopped on this very record for another reason (a record it did
+   * not expect, a MAC that fails) never got to compare the verify_data. */
+  {
+    int err = br_ssl_engine_last_error (judge->eng);
+    if (err != 0 && err != BR_ERR_BAD_FINISHED) {
+      g_autofree char *name = hl_error_name (err);
+      return g_strdup_printf ("Not checked: the %s stopped on this record (%s) before it read the "
+                              "Finished inside.",
+                              hl_side_name (to), name);
+    }
+  }
+  /* A receiver that never derived the keys cannot judge: check the sender's own view. */
+  if (!(judge->knows & KNOW (HL_SECRET_MASTER)) && !(judge->knows & KNOW (HL_SECRET_KEY_BLOCK))) {
     judge = run->peer[st->from];
     to = st->from;
   }
