@@ -464,6 +464,46 @@ test_export_failures (void)
   }
 }
 
+/* Handouts say who holds what after each step, list the nine steps once, explain
+ * errors in words, and say when a message was never read; brief leaves out bytes. */
+static void
+test_handouts_teach (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("hl-handout-XXXXXX", NULL);
+  g_autofree char *full = g_build_filename (tmp, "full.md", NULL);
+  g_autofree char *brief = g_build_filename (tmp, "brief.md", NULL);
+  g_autofree char *a_full = g_strconcat ("--transcript=", full, NULL);
+  g_autofree char *a_brief = g_strconcat ("--transcript=", brief, NULL);
+  const char *args1[] = { "--headless", "01-rsa-key-exchange", a_full, NULL };
+  const char *args2[]
+      = { "--headless", "01-rsa-key-exchange", a_brief, "--transcript-detail=brief", NULL };
+  const char *args3[] = { "--headless", "14-untrusted-ca", "--transcript=-", NULL };
+  g_autofree char *f = NULL, *b = NULL, *text = NULL;
+  const char *cke;
+  g_assert_cmpint (run_cli (args1, NULL, NULL), ==, 0);
+  g_assert_cmpint (run_cli (args2, NULL, NULL), ==, 0);
+  g_assert_true (g_file_get_contents (full, &f, NULL, NULL));
+  g_assert_true (g_file_get_contents (brief, &b, NULL, NULL));
+  g_assert_nonnull (strstr (f, "## The nine steps of the story"));
+  g_assert_nonnull (strstr (f, "4. The client sends the premaster secret"));
+  /* Lesson 01's promise: the premaster appears on the server at ClientKeyExchange. */
+  cke = strstr (f, "### Step 5: client → server, ClientKeyExchange");
+  g_assert_nonnull (cke);
+  g_assert_nonnull (strstr (cke, "**The server now also holds:** Premaster secret"));
+  g_assert_true (strstr (f, "**The server now also holds:** Premaster secret") > cke);
+  g_assert_nonnull (strstr (f, "How to read the engine states"));
+  /* Brief: the same steps and knowledge, no field tables or hex. */
+  g_assert_nonnull (strstr (b, "**The server now also holds:** Premaster secret"));
+  g_assert_null (strstr (b, "`[0+1]`"));
+  g_assert_nonnull (strstr (f, "`[0+1]`"));
+  g_assert_cmpuint (strlen (b) * 3, <, strlen (f));
+  /* Text: errors in words, and messages a stopped receiver never read. */
+  g_assert_cmpint (run_cli (args3, &text, NULL), ==, 0);
+  g_assert_nonnull (strstr (text, "BR_ERR_X509_NOT_TRUSTED: The certificate chain does not lead"));
+  g_assert_nonnull (strstr (text, "The client had already stopped and did not read it."));
+  g_assert_null (strstr (text, " 1 bytes"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -482,5 +522,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/diagram-exports", test_diagram_exports);
   g_test_add_func ("/cli/png-repeats-and-scales", test_png_repeats_and_scales);
   g_test_add_func ("/cli/export-failures", test_export_failures);
+  g_test_add_func ("/cli/handouts-teach", test_handouts_teach);
   return g_test_run ();
 }

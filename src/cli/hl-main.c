@@ -25,12 +25,16 @@ static char *opt_png, *opt_svg, *opt_pdf, *opt_html;
 static int opt_step = -1;
 static double opt_scale = 1.0;
 static char *opt_theme;
+static char *opt_detail;
 static char **opt_args;
 
 static const GOptionEntry entries[] = {
   { "headless", 0, 0, G_OPTION_ARG_NONE, &opt_headless, "Run without a window", NULL },
   { "transcript", 0, 0, G_OPTION_ARG_FILENAME, &opt_transcript,
     "Write the transcript: .json, .md, or - for text on standard output", "FILE" },
+  { "transcript-detail", 0, 0, G_OPTION_ARG_STRING, &opt_detail,
+    "full (default: every field and its bytes) or brief (steps, story, checks, who holds what)",
+    "DETAIL" },
   { "pcapng", 0, 0, G_OPTION_ARG_FILENAME, &opt_pcapng,
     "Write the run as a capture with its TLS secrets embedded", "FILE" },
   { "keylog", 0, 0, G_OPTION_ARG_FILENAME, &opt_keylog, "Write the secrets in NSS key log format",
@@ -113,6 +117,7 @@ main (int argc, char **argv)
   const char *path;
   const char *fault_error;
   int status = EXIT_RAN;
+  gboolean brief;
   int expected;
 
   setlocale (LC_ALL, "");
@@ -151,6 +156,10 @@ main (int argc, char **argv)
     g_printerr ("handshake-lab: --scale=%g: give a factor above 0 and at most 8\n", opt_scale);
     return EXIT_USAGE;
   }
+  if (opt_detail && strcmp (opt_detail, "full") != 0 && strcmp (opt_detail, "brief") != 0) {
+    g_printerr ("handshake-lab: --transcript-detail=%s: use full or brief\n", opt_detail);
+    return EXIT_USAGE;
+  }
   if (opt_theme && strcmp (opt_theme, "light") != 0 && strcmp (opt_theme, "dark") != 0) {
     g_printerr ("handshake-lab: --theme=%s: use light or dark\n", opt_theme);
     return EXIT_USAGE;
@@ -159,6 +168,7 @@ main (int argc, char **argv)
     g_printerr ("handshake-lab: --step=%d: steps count from 1\n", opt_step);
     return EXIT_USAGE;
   }
+  brief = opt_detail && strcmp (opt_detail, "brief") == 0;
   if (opt_list_suites) {
     const HlSuite *s;
     for (guint i = 0; (s = hl_suite_nth (i)); i++)
@@ -223,12 +233,15 @@ main (int argc, char **argv)
 
   if (opt_transcript) {
     if (strcmp (opt_transcript, "-") == 0) {
-      g_autofree char *text = hl_transcript_to_text (run);
+      g_autofree char *text
+          = brief ? hl_transcript_to_text_brief (run) : hl_transcript_to_text (run);
       write_stdout (text, strlen (text), "transcript", &status);
     } else if (g_str_has_suffix (opt_transcript, ".json")) {
       write_output (opt_transcript, hl_transcript_to_json (run), &status);
     } else if (g_str_has_suffix (opt_transcript, ".md")) {
-      write_output (opt_transcript, hl_transcript_to_markdown (run), &status);
+      write_output (opt_transcript,
+                    brief ? hl_transcript_to_markdown_brief (run) : hl_transcript_to_markdown (run),
+                    &status);
     } else {
       g_printerr ("handshake-lab: --transcript=%s: the file name must end in .json or .md (or "
                   "be - for text)\n",
@@ -291,7 +304,7 @@ main (int argc, char **argv)
   }
   if (!opt_transcript && !opt_keylog && !opt_pcapng && !opt_png && !opt_svg && !opt_pdf
       && !opt_html) {
-    g_autofree char *text = hl_transcript_to_text (run);
+    g_autofree char *text = brief ? hl_transcript_to_text_brief (run) : hl_transcript_to_text (run);
     write_stdout (text, strlen (text), "transcript", &status);
   }
   if (status != EXIT_RAN)

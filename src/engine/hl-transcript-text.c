@@ -55,8 +55,84 @@ write_secrets_list (GString *out, const HlSecrets *s, gboolean resumed, gboolean
   }
 }
 
+/* The classic story the steps refer to ("story step 4"). */
+static const char *const story[] = {
+  "The client says hello: its random and the cipher suites it can use.",
+  "The server answers with its random, the chosen suite and its certificate.",
+  "The client checks the certificate against the CAs it trusts.",
+  "The client sends the premaster secret, encrypted to the server's key (ECDHE: both send a key "
+  "share instead, and each computes the premaster).",
+  "Both derive the session keys from the two randoms and the premaster.",
+  "The client's Finished: a MAC over the whole handshake, the first encrypted message.",
+  "The server's Finished: the same from its side; the handshake is complete.",
+  "Application data, encrypted and authenticated with the session keys.",
+  "More application data, then close_notify ends the connection.",
+};
+
+static void
+write_story (GString *out, gboolean md)
+{
+  g_string_append (out,
+                   md ? "## The nine steps of the story\n\n" : "The nine steps of the story:\n");
+  for (guint i = 0; i < G_N_ELEMENTS (story); i++)
+    g_string_append_printf (out, md ? "%u. %s\n" : "  %u. %s\n", i + 1, story[i]);
+  g_string_append_c (out, '\n');
+}
+
+static void
+write_legend (GString *out, gboolean md)
+{
+  g_string_append (out, md ? "## How to read the engine states\n\n"
+                           : "How to read the engine states:\n");
+  g_string_append_printf (
+      out,
+      "%sSENDREC: has records to send; RECVREC: waits for a record; SENDAPP: may send "
+      "application data (the handshake is done); RECVAPP: has application data to read; "
+      "CLOSED: the connection is closed (an error number says why, 0 for a clean close).%s\n\n",
+      md ? "" : "  ", md ? "" : "");
+}
+
+/* What a side newly holds after a step: "premaster secret, master secret". */
 static char *
-render (HlRun *run, gboolean md)
+learned (const HlStep *st, HlSide side)
+{
+  GString *names = g_string_new (NULL);
+  const GPtrArray *list = st->after[side].secrets;
+  for (guint i = 0; list && i < list->len; i++) {
+    const HlSecret *secret = g_ptr_array_index (list, i);
+    if (secret->learned_at == st->index)
+      g_string_append_printf (names, "%s%s", names->len ? ", " : "", secret->name);
+  }
+  return g_string_free (names, names->len == 0);
+}
+
+/* "error 54: BR_ERR_X509_EXPIRED, the certificate has expired..." */
+static char *
+describe_error (int err)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *plain = NULL;
+  if (err == 0)
+    return g_strdup ("no error");
+  name = hl_error_name (err);
+  plain = hl_error_explain (err);
+  return g_strdup_printf ("error %d, %s: %s", err, name, plain);
+}
+
+static void
+write_knowledge (GString *out, const HlStep *st, gboolean md)
+{
+  for (int side = 0; side < 2; side++) {
+    g_autofree char *names = learned (st, side);
+    if (names)
+      g_string_append_printf (
+          out, md ? "**The %s now also holds:** %s.\n\n" : "     The %s now also holds: %s.\n",
+          hl_side_name (side), names);
+  }
+}
+
+static char *
+render (HlRun *run, gboolean md, gboolean brief)
 {
   const HlScenario *s = hl_run_get_scenario (run);
   GString *out = g_string_new (NULL);
@@ -72,6 +148,9 @@ render (HlRun *run, gboolean md)
                             seed, s->time_text);
   } else
     g_string_append_printf (out, "%s\n%s\n\n", s->title, s->description);
+  write_story (out, md);
+  if (!brief)
+    write_legend (out, md);
   for (guint ci = 0; ci < hl_run_get_n_connections (run); ci++) {
     const HlConnection *c = hl_run_get_connection (run, ci);
     const HlSuite *suite = hl_suite_by_id (c->suite);
@@ -100,11 +179,16 @@ render (HlRun *run, gboolean md)
         if (!st->delivered)
           g_string_append (out, "**Not delivered.**\n\n");
         else if (!st->accepted)
-          g_string_append (out, "**The receiver had already stopped and did not read it.**\n\n");
+          g_string_append_printf (
+              out, "**The %s had already stopped and did not read it.**\n\n",
+              hl_side_name (st->from == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT));
         if (st->check)
           g_string_append_printf (out, "**Check:** %s\n\n", st->check);
         if (st->certificate_check)
           g_string_append_printf (out, "**Certificate check:** %s\n\n", st->certificate_check);
+        write_knowledge (out, st, TRUE);
+        if (brief)
+          continue;
         md_fields (out, st->fields, 0);
         if (st->encrypted && st->plaintext) {
           g_string_append (out, "\nDecrypted content:\n\n```\n");
@@ -120,19 +204,44 @@ render (HlRun *run, gboolean md)
           append_hex_block (out, st->delivered_wire, "");
           g_string_append (out, "```\n\n");
         }
-        g_string_append_printf (out, "After: client `%s` (error %d), server `%s` (error %d)\n\n",
-                                st->after[0].state, st->after[0].error, st->after[1].state,
-                                st->after[1].error);
+        {
+          g_autofree char *e0 = describe_error (st->after[0].error);
+          g_autofree char *e1 = describe_error (st->after[1].error);
+          g_string_append_printf (out, "After: client `%s` (%s), server `%s` (%s)\n\n",
+                                  st->after[0].state, e0, st->after[1].state, e1);
+        }
       } else {
-        g_string_append_printf (out, "%3u  %s  %-18s %5zu bytes%s%s%s\n", st->index, arrow,
-                                st->message, g_bytes_get_size (st->wire),
-                                st->encrypted ? "  encrypted" : "", st->fault ? "  FAULT: " : "",
-                                st->fault ? st->fault : "");
+        gsize size = g_bytes_get_size (st->wire);
+        /* Sizes say what they count: a handshake message with its 4-byte header, or the
+         * payload of the encrypted record that carries it. */
+        g_autofree char *what = g_strdup_printf (st->encrypted ? "%zu-byte encrypted record payload"
+                                                 : size == 1   ? "%zu byte"
+                                                               : "%zu bytes",
+                                                 size);
+        g_string_append_printf (out, "%3u  %s  %-18s %s%s%s\n", st->index, arrow, st->message, what,
+                                st->fault ? "  FAULT: " : "", st->fault ? st->fault : "");
         g_string_append_printf (out, "     %s\n", st->summary);
+        if (st->story && *st->story && !brief)
+          g_string_append_printf (out, "     %s\n", st->story);
+        if (!st->delivered)
+          g_string_append (out, "     Not delivered.\n");
+        else if (!st->accepted)
+          g_string_append_printf (
+              out, "     The %s had already stopped and did not read it.\n",
+              hl_side_name (st->from == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT));
         if (st->check)
           g_string_append_printf (out, "     %s\n", st->check);
         if (st->certificate_check)
           g_string_append_printf (out, "     %s\n", st->certificate_check);
+        write_knowledge (out, st, FALSE);
+        for (int side = 0; side < 2 && !brief; side++) {
+          const HlStep *prev = si > 0 ? g_ptr_array_index (c->steps, si - 1) : NULL;
+          if (st->after[side].error
+              && (!prev || prev->after[side].error != st->after[side].error)) {
+            g_autofree char *e = describe_error (st->after[side].error);
+            g_string_append_printf (out, "     The %s stops: %s\n", hl_side_name (side), e);
+          }
+        }
       }
     }
     if (md) {
@@ -161,11 +270,23 @@ render (HlRun *run, gboolean md)
 char *
 hl_transcript_to_markdown (HlRun *run)
 {
-  return render (run, TRUE);
+  return render (run, TRUE, FALSE);
 }
 
 char *
 hl_transcript_to_text (HlRun *run)
 {
-  return render (run, FALSE);
+  return render (run, FALSE, FALSE);
+}
+
+char *
+hl_transcript_to_markdown_brief (HlRun *run)
+{
+  return render (run, TRUE, TRUE);
+}
+
+char *
+hl_transcript_to_text_brief (HlRun *run)
+{
+  return render (run, FALSE, TRUE);
 }

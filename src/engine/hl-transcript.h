@@ -13,6 +13,10 @@ char *hl_transcript_to_json (HlRun *run);
 char *hl_transcript_to_markdown (HlRun *run);
 char *hl_transcript_to_text (HlRun *run);
 char *hl_transcript_to_keylog (HlRun *run);
+/* Handouts without field tables, hex or the state legend: steps, story, checks and
+ * who holds what. */
+char *hl_transcript_to_markdown_brief (HlRun *run);
+char *hl_transcript_to_text_brief (HlRun *run);
 
 /* Writes a file whole or not at all (temporary file, then rename). */
 gboolean hl_write_file_atomically (const char *path, const char *data, gsize len, GError **error);
