@@ -724,6 +724,21 @@ test_not_checked (void)
   g_assert_null (strstr (fin->check, "matches"));
 }
 
+/* CertificateRequest names the CAs it accepts as distinguished names, not hex. */
+static void
+test_certificate_request_names (void)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled ("10-mutual-tls.scenario");
+  g_autoptr (HlRun) run = hl_test_run (s);
+  const HlStep *cr = find_step (run, 1, HL_SIDE_SERVER, "CertificateRequest");
+  const HlField *names = field_named (cr->fields, "Distinguished names");
+  const HlField *ca = field_named (cr->fields, "CA name");
+  g_assert_nonnull (names);
+  g_assert_cmpstr (names->value, ==, "1 name");
+  g_assert_nonnull (ca);
+  g_assert_cmpstr (ca->value, ==, "CN=Handshake Lab Test Root CA, O=Handshake Lab Test PKI");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -757,6 +772,7 @@ main (int argc, char **argv)
   g_test_add_func ("/run/two-threads", test_two_threads);
   g_test_add_func ("/run/drop-by-hand", test_drop_by_hand);
   g_test_add_func ("/run/signature-facts", test_signature_facts);
+  g_test_add_func ("/run/certificate-request-names", test_certificate_request_names);
   g_test_add_func ("/run/not-checked-when-receiver-stopped", test_not_checked);
   g_test_add_func ("/run/scenario-built-in-code", test_scenario_built_in_code);
   return g_test_run ();

@@ -406,3 +406,12 @@ hl_decode_certificate (const guint8 *der, gsize len, gsize base, const char *nam
   root->value = g_strdup (subject ? subject : "");
   return root;
 }
+
+char *
+hl_decode_distinguished_name (const guint8 *der, gsize len)
+{
+  Tlv name;
+  if (!read_tlv (der, len, 0, &name) || name.tag != 0x30 || name.hdr + name.len != len)
+    return NULL;
+  return describe_name (&name);
+}

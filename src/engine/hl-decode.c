@@ -472,10 +472,39 @@ decode_certificate_request (Reader *r, GPtrArray *f, guint version)
     }
   }
   n = take_uint (r, f, "Distinguished names length", 2, NULL);
-  if (n >= 0)
-    take (r, f, "Distinguished names", n,
-          "The CAs the server trusts, by name: the client picks a certificate from one of them.",
-          NULL);
+  if (n >= 0 && need (r, n)) {
+    /* Each name: a 2-byte length, then the DER of the CA's subject. */
+    gsize start = r->pos;
+    guint count = 0;
+    HlField *names;
+    for (gsize off = start; off + 2 <= start + n; count++) {
+      gsize l = (gsize)r->d[off] << 8 | r->d[off + 1];
+      if (off + 2 + l > start + n)
+        break;
+      off += 2 + l;
+    }
+    names = take (r, f, "Distinguished names", n,
+                  "The CAs the server trusts, by name: the client picks a certificate from one of "
+                  "them.",
+                  "%u name%s", count, count == 1 ? "" : "s");
+    for (gsize off = start; names && off + 2 <= start + n;) {
+      gsize l = (gsize)r->d[off] << 8 | r->d[off + 1];
+      g_autofree char *dn = NULL;
+      HlField *one;
+      g_autofree char *len_text = g_strdup_printf ("%zu", l);
+      if (off + 2 + l > start + n)
+        break;
+      dn = hl_decode_distinguished_name (r->d + off + 2, l);
+      one = hl_field_add (names,
+                          hl_field_new ("CA name", r->base + off, 2 + l, dn ? dn : "(not a name)",
+                                        "A CA the server accepts client certificates from."));
+      hl_field_add (one, hl_field_new ("Length", r->base + off, 2, len_text, NULL));
+      hl_field_add (one, hl_field_new ("Name (DER)", r->base + off + 2, l, NULL, NULL));
+      off += 2 + l;
+    }
+  } else if (n >= 0) {
+    take (r, f, "Distinguished names", n, "The CAs the server trusts, by name.", NULL);
+  }
 }
 
 static void
