@@ -1,4 +1,5 @@
 /* Malformed scenarios: each gives "FILE:LINE: what is wrong", never a crash. */
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "hl-test-util.h"
@@ -100,6 +101,10 @@ static const Case cases[] = {
   { "mtls-without-anchors", HEAD SERVER "RequestClientCertificate=true\n", 7,
     "needs ClientTrustAnchors" },
   { "fault-no-action", HEAD SERVER "[Fault]\nMessage=client:Finished\n", 7, "needs Action" },
+  { "end-of-line-comment", HEAD "[Client]\nVersions=TLS1.2   # or a range\n" SERVER, 5,
+    "comments must be on their own line: move \"# or a range\" to the line above Versions=" },
+  { "comment-after-group", HEAD SERVER "[Application]   # optional\n", 7,
+    "comments must be on their own line" },
   { "fault-connection-2-without-resumption",
     HEAD SERVER "[Fault]\nMessage=client:Finished\nConnection=2\nAction=drop\n", 9,
     "Connection=2 needs a second connection: set [Resumption] Enabled=true" },
@@ -269,6 +274,50 @@ test_credentials_error_domain (void)
   g_assert_error (e2, HL_CREDENTIALS_ERROR, HL_CREDENTIALS_ERROR_KEY);
 }
 
+/* The guide's annotated examples load and run as written: a teacher can copy them. */
+static void
+test_guide_examples (void)
+{
+  g_autofree char *guide = hl_test_source_path ("docs/writing-lessons.md");
+  g_autofree char *text = NULL;
+  g_autofree char *probe = hl_test_write_scenario ("");
+  g_autofree char *dir = g_path_get_dirname (probe);
+  g_autofree char *lessons = g_build_filename (dir, "lessons", NULL);
+  const char *p;
+  guint n = 0;
+  g_assert_true (g_file_get_contents (guide, &text, NULL, NULL));
+  g_mkdir_with_parents (lessons, 0755);
+  for (p = strstr (text, "```ini\n"); p; p = strstr (p, "```ini\n")) {
+    const char *start = p + 7, *end = strstr (start, "```");
+    g_autofree char *body = g_strndup (start, end - start);
+    g_autofree char *file = g_strdup_printf ("%s/example-%u.scenario", lessons, n++);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (HlScenario) s = NULL;
+    /* The fault example is a fragment: run it inside the complete lesson. */
+    if (!strstr (body, "[Scenario]")) {
+      g_autofree char *first = g_strdup_printf ("%s/example-0.scenario", lessons);
+      g_autofree char *whole = NULL;
+      g_assert_true (g_file_get_contents (first, &whole, NULL, NULL));
+      g_free (body);
+      body = g_strconcat (whole, "\n", strstr (text, "```ini\n[Fault]") + 7, NULL);
+      *strstr (body, "```") = '\0';
+      /* A changed Finished fails the lesson: expect that instead. */
+      *strstr (body, "[Expect]") = '\0';
+      body = g_strconcat (g_steal_pointer (&body), "\n", NULL);
+    }
+    g_assert_true (g_file_set_contents (file, body, -1, NULL));
+    s = hl_scenario_load (file, &error);
+    g_assert_no_error (error);
+    {
+      g_autoptr (HlRun) run = hl_test_run (s);
+      g_assert_null (hl_run_get_fault_error (run));
+      g_assert_cmpint (hl_run_check_expect (run, NULL), !=, 0);
+    }
+    p = end;
+  }
+  g_assert_cmpuint (n, ==, 2);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -285,5 +334,6 @@ main (int argc, char **argv)
   g_test_add_func ("/malformed/fault-never-applies", test_fault_never_applies);
   g_test_add_func ("/malformed/fault-offset-past-end", test_fault_offset_past_end);
   g_test_add_func ("/malformed/credentials-error-domain", test_credentials_error_domain);
+  g_test_add_func ("/malformed/guide-examples-load", test_guide_examples);
   return g_test_run ();
 }

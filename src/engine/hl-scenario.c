@@ -116,6 +116,21 @@ find_group (const char *name)
   return NULL;
 }
 
+/* Keys whose value is free text: a "#" there may be meant. Everywhere else a value
+ * ending in " # ..." is an end-of-line comment, which the key-file format does not
+ * have: it would silently become part of the value. */
+static const char *const free_text_keys[]
+    = { "Title", "Description", "Seed", "ClientData", "ServerData", "EarlyData", NULL };
+
+static const char *
+find_trailing_comment (const char *value)
+{
+  for (const char *p = value; *p; p++)
+    if (*p == '#' && p > value && g_ascii_isspace (p[-1]))
+      return p;
+  return NULL;
+}
+
 static gboolean
 scan_lines (Loader *l, const char *data, gsize len, GError **error)
 {
@@ -142,6 +157,14 @@ scan_lines (Loader *l, const char *data, gsize len, GError **error)
       char *end = strchr (s, ']');
       const GroupSpec *spec;
       g_autofree char *names = NULL;
+      if (end && end[1] != '\0') {
+        const char *rest = end + 1;
+        while (g_ascii_isspace (*rest))
+          rest++;
+        if (*rest == '#')
+          return fail (l, error, lineno,
+                       "comments must be on their own line: move \"%s\" to the line above", rest);
+      }
       if (!end || end[1] != '\0')
         return fail (l, error, lineno, "malformed group header \"%s\" (expected [Name])", s);
       *end = '\0';
@@ -177,6 +200,10 @@ scan_lines (Loader *l, const char *data, gsize len, GError **error)
         return fail (l, error, lineno, "unknown key \"%s\" in [%s]; valid keys: %s", s, group,
                      names);
       }
+      if (!g_strv_contains (free_text_keys, s) && find_trailing_comment (eq + 1))
+        return fail (l, error, lineno,
+                     "comments must be on their own line: move \"%s\" to the line above %s=",
+                     find_trailing_comment (eq + 1), s);
       id = g_strdup_printf ("%s/%s", group, s);
       if (g_hash_table_contains (l->lines, id))
         return fail (l, error, lineno, "key %s appears twice in [%s] (first on line %d)", s, group,
