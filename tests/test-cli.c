@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hl-tables.h"
 #include "hl-test-util.h"
 
 static int
@@ -504,6 +505,42 @@ test_handouts_teach (void)
   g_assert_null (strstr (text, " 1 bytes"));
 }
 
+/* --list-errors names every error [Expect] accepts, and each one parses back;
+ * --list-messages names every message [Fault] accepts. */
+static void
+test_list_errors_and_messages (void)
+{
+  const char *a[] = { "--list-errors", NULL };
+  const char *b[] = { "--list-messages", NULL };
+  g_autofree char *errors = NULL, *messages = NULL;
+  g_auto (GStrv) lines = NULL;
+  guint n = 0;
+  int err;
+  g_assert_cmpint (run_cli (a, &errors, NULL), ==, 0);
+  g_assert_cmpint (run_cli (b, &messages, NULL), ==, 0);
+  lines = g_strsplit (errors, "\n", -1);
+  for (guint i = 0; lines[i] && *lines[i]; i++) {
+    g_autofree char *name = g_strndup (lines[i], strcspn (lines[i], "\t"));
+    g_assert_nonnull (strchr (lines[i], '\t'));
+    g_assert_cmpuint (strlen (strchr (lines[i], '\t')), >, 10); /* a meaning in words */
+    if (!g_str_has_suffix (name, "+N")) {
+      g_assert_true (hl_error_parse (name, &err));
+      n++;
+    }
+  }
+  /* Every named error the parser knows is listed. */
+  for (guint i = 0; (err = hl_error_nth (i)) >= 0; i++) {
+    g_autofree char *name = hl_error_name (err);
+    g_autofree char *line = g_strdup_printf ("%s\t", err ? name : "0");
+    g_assert_nonnull (strstr (errors, line));
+  }
+  g_assert_cmpuint (n, >, 40);
+  for (const char *const *m = hl_message_names (); *m; m++) {
+    g_autofree char *line = g_strdup_printf ("%s\n", *m);
+    g_assert_nonnull (strstr (messages, line));
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -523,5 +560,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/png-repeats-and-scales", test_png_repeats_and_scales);
   g_test_add_func ("/cli/export-failures", test_export_failures);
   g_test_add_func ("/cli/handouts-teach", test_handouts_teach);
+  g_test_add_func ("/cli/list-errors-and-messages", test_list_errors_and_messages);
   return g_test_run ();
 }

@@ -318,6 +318,51 @@ test_guide_examples (void)
   g_assert_cmpuint (n, ==, 2);
 }
 
+/* docs/scenario-reference.md and the loader's key table agree, key for key: every key
+ * the loader reads is documented in its group, and every documented key is read
+ * (except those marked "not yet"). */
+static void
+test_reference_matches_loader (void)
+{
+  g_autofree char *path = hl_test_source_path ("docs/scenario-reference.md");
+  g_autofree char *text = NULL;
+  g_auto (GStrv) lines = NULL;
+  const char *group;
+  const char *const *keys;
+  guint documented = 0;
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  for (guint g = 0; (keys = hl_scenario_group_keys (g, &group)); g++) {
+    g_autofree char *heading = g_strdup_printf ("## [%s]", group);
+    gboolean in_group = FALSE;
+    GPtrArray *doc_keys = g_ptr_array_new_with_free_func (g_free);
+    for (guint i = 0; lines[i]; i++) {
+      if (g_str_has_prefix (lines[i], "## "))
+        in_group = strcmp (lines[i], heading) == 0;
+      else if (in_group && g_str_has_prefix (lines[i], "| `")) {
+        char *end = strchr (lines[i] + 3, '`');
+        if (end && !strstr (lines[i], "*not yet*"))
+          g_ptr_array_add (doc_keys, g_strndup (lines[i] + 3, end - lines[i] - 3));
+      }
+    }
+    for (guint k = 0; keys[k]; k++) {
+      gboolean found = FALSE;
+      for (guint d = 0; d < doc_keys->len; d++)
+        found |= strcmp (doc_keys->pdata[d], keys[k]) == 0;
+      if (!found)
+        g_error ("[%s] %s is read by the loader but not in docs/scenario-reference.md", group,
+                 keys[k]);
+    }
+    for (guint d = 0; d < doc_keys->len; d++)
+      if (!g_strv_contains (keys, doc_keys->pdata[d]))
+        g_error ("[%s] %s is documented but the loader does not read it", group,
+                 (char *)doc_keys->pdata[d]);
+    documented += doc_keys->len;
+    g_ptr_array_unref (doc_keys);
+  }
+  g_assert_cmpuint (documented, >, 30);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -335,5 +380,6 @@ main (int argc, char **argv)
   g_test_add_func ("/malformed/fault-offset-past-end", test_fault_offset_past_end);
   g_test_add_func ("/malformed/credentials-error-domain", test_credentials_error_domain);
   g_test_add_func ("/malformed/guide-examples-load", test_guide_examples);
+  g_test_add_func ("/malformed/reference-matches-loader", test_reference_matches_loader);
   return g_test_run ();
 }

@@ -20,6 +20,7 @@
 enum { EXIT_RAN = 0, EXIT_WRITE = 1, EXIT_USAGE = 2, EXIT_UNEXPECTED = 3 };
 
 static gboolean opt_headless, opt_list_suites, opt_list_scenarios, opt_version;
+static gboolean opt_list_errors, opt_list_messages;
 static char *opt_transcript, *opt_pcapng, *opt_keylog;
 static char *opt_png, *opt_svg, *opt_pdf, *opt_html;
 static int opt_step = -1;
@@ -55,6 +56,10 @@ static const GOptionEntry entries[] = {
     "List the cipher suites this build supports, in the client's default preference order", NULL },
   { "list-scenarios", 0, 0, G_OPTION_ARG_NONE, &opt_list_scenarios,
     "List the bundled scenarios: file name and title", NULL },
+  { "list-errors", 0, 0, G_OPTION_ARG_NONE, &opt_list_errors,
+    "List the error names [Expect] ClientError and ServerError accept, with their meaning", NULL },
+  { "list-messages", 0, 0, G_OPTION_ARG_NONE, &opt_list_messages,
+    "List the message names [Fault] Message accepts", NULL },
   { "version", 0, 0, G_OPTION_ARG_NONE, &opt_version, "Show the version", NULL },
   { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_args, NULL, NULL },
   { NULL },
@@ -136,12 +141,11 @@ main (int argc, char **argv)
     g_print ("handshake-lab %s (BearSSL 0.6)\n", HL_VERSION);
     return EXIT_RAN;
   }
-  if ((opt_list_suites || opt_list_scenarios)
+  if ((opt_list_suites || opt_list_scenarios || opt_list_errors || opt_list_messages)
       && ((opt_args && opt_args[0]) || opt_transcript || opt_pcapng || opt_keylog || opt_headless
           || opt_png || opt_svg || opt_pdf || opt_html
-          || (opt_list_suites && opt_list_scenarios))) {
-    g_printerr ("handshake-lab: --list-suites and --list-scenarios take no other option or "
-                "scenario\n");
+          || opt_list_suites + opt_list_scenarios + opt_list_errors + opt_list_messages > 1)) {
+    g_printerr ("handshake-lab: a --list-* option takes no other option or scenario\n");
     return EXIT_USAGE;
   }
   if ((opt_transcript && strcmp (opt_transcript, "-") == 0)
@@ -177,6 +181,25 @@ main (int argc, char **argv)
   }
   if (opt_list_scenarios)
     return list_scenarios ();
+  if (opt_list_messages) {
+    for (const char *const *m = hl_message_names (); *m; m++)
+      g_print ("%s\n", *m);
+    return EXIT_RAN;
+  }
+  if (opt_list_errors) {
+    int err;
+    g_print ("0\tno error: the side finished cleanly\n");
+    for (guint i = 0; (err = hl_error_nth (i)) >= 0; i++) {
+      g_autofree char *name = hl_error_name (err);
+      g_autofree char *plain = hl_error_explain (err);
+      if (err)
+        g_print ("%s\t%s\n", name, plain);
+    }
+    g_print (
+        "BR_ERR_SEND_FATAL_ALERT+N\tthe side sent fatal alert N (e.g. +40 handshake_failure)\n");
+    g_print ("BR_ERR_RECV_FATAL_ALERT+N\tthe side received fatal alert N from its peer\n");
+    return EXIT_RAN;
+  }
   if (opt_args && opt_args[0] && opt_args[1]) {
     g_printerr ("handshake-lab: one scenario at a time, got %u\n", g_strv_length (opt_args));
     return EXIT_USAGE;

@@ -67,6 +67,21 @@ hl_side_name (HlSide side)
   return side == HL_SIDE_CLIENT ? "client" : "server";
 }
 
+const char *const *
+hl_message_names (void)
+{
+  return message_names;
+}
+
+const char *const *
+hl_scenario_group_keys (guint i, const char **group)
+{
+  if (i >= G_N_ELEMENTS (groups))
+    return NULL;
+  *group = groups[i].name;
+  return groups[i].keys;
+}
+
 gboolean
 hl_message_name_is_valid (const char *name)
 {

@@ -96,5 +96,9 @@ const char *hl_side_name (HlSide side); /* "client" / "server" */
 
 /* Message names a [Fault] may target: the transcript's "message" values. */
 gboolean hl_message_name_is_valid (const char *name);
+const char *const *hl_message_names (void); /* static, NULL-terminated */
+/* The loader's own table: group i's name and its keys (static); NULL past the end.
+ * docs/scenario-reference.md is checked against it. */
+const char *const *hl_scenario_group_keys (guint i, const char **group);
 
 G_END_DECLS

@@ -636,6 +636,34 @@ hl_error_explain (int err)
   switch (err) {
   case BR_ERR_OK:
     return g_strdup ("No error.");
+  case BR_ERR_BAD_PARAM:
+    return g_strdup ("The engine was given a parameter it cannot use (an internal error).");
+  case BR_ERR_BAD_STATE:
+    return g_strdup ("The engine was used in a state where that call is not allowed.");
+  case BR_ERR_TOO_LARGE:
+    return g_strdup ("A record or message is larger than the buffers allow.");
+  case BR_ERR_NO_RANDOM:
+    return g_strdup ("The engine had no source of randomness.");
+  case BR_ERR_UNKNOWN_TYPE:
+    return g_strdup ("A record has a content type TLS does not define.");
+  case BR_ERR_BAD_ALERT:
+    return g_strdup ("An alert record is malformed (not 2 bytes, or an odd level).");
+  case BR_ERR_OVERSIZED_ID:
+    return g_strdup ("A session id is longer than the 32 bytes TLS allows.");
+  case BR_ERR_BAD_COMPRESSION:
+    return g_strdup ("The peer asked for compression; BearSSL only accepts none.");
+  case BR_ERR_BAD_FRAGLEN:
+    return g_strdup ("The max_fragment_length extension has a value TLS does not define.");
+  case BR_ERR_BAD_SECRENEG:
+    return g_strdup ("The secure renegotiation extension is missing or wrong.");
+  case BR_ERR_EXTRA_EXTENSION:
+    return g_strdup ("The server sent an extension the client never asked for.");
+  case BR_ERR_RESUME_MISMATCH:
+    return g_strdup ("A resumed session does not match: another version or cipher suite than "
+                     "the session had.");
+  case BR_ERR_INVALID_ALGORITHM:
+    return g_strdup ("A signature or hash algorithm the peer used is not one that was "
+                     "negotiated.");
   case BR_ERR_BAD_MAC:
     return g_strdup ("A record failed its integrity check (MAC or AEAD tag): the bytes were "
                      "changed in transit or the keys differ.");
@@ -734,4 +762,10 @@ hl_error_rfc_alert (int err)
   if (err >= 32 && err < 64)
     return 42;
   return -1;
+}
+
+int
+hl_error_nth (guint i)
+{
+  return i < G_N_ELEMENTS (errors) ? errors[i].code : -1;
 }

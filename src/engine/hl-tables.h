@@ -106,6 +106,8 @@ const char *hl_hash_algorithm_name (guint alg);
 /* BearSSL error codes as macro names, "BR_ERR_SEND_FATAL_ALERT+40" for alerts. */
 char *hl_error_name (int err);
 gboolean hl_error_parse (const char *text, int *err);
+/* The named BearSSL errors, in order: -1 past the end (alerts are the +N forms). */
+int hl_error_nth (guint i);
 /* One plain sentence on what the error means. */
 char *hl_error_explain (int err);
 /* The alert an RFC 5246 peer would have sent for this failure, or -1. */
