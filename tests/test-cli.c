@@ -541,6 +541,35 @@ test_list_errors_and_messages (void)
   }
 }
 
+/* Several outputs are all or nothing: one that cannot be written leaves none of the
+ * others behind, and the error names the path given, in plain words. */
+static void
+test_outputs_all_or_nothing (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("hl-all-XXXXXX", NULL);
+  g_autofree char *json = g_build_filename (tmp, "run.json", NULL);
+  g_autofree char *pcap = g_build_filename (tmp, "run.pcapng", NULL);
+  g_autofree char *bad = g_build_filename (tmp, "missing", "ladder.png", NULL);
+  g_autofree char *a1 = g_strconcat ("--transcript=", json, NULL);
+  g_autofree char *a2 = g_strconcat ("--pcapng=", pcap, NULL);
+  g_autofree char *a3 = g_strconcat ("--png=", bad, NULL);
+  g_autofree char *a4 = g_strconcat ("--svg=", tmp, NULL);
+  const char *args[] = { "--headless", a1, a2, a3, NULL };
+  const char *folder[] = { "--headless", a1, a4, NULL };
+  g_autofree char *err = NULL, *err2 = NULL;
+  g_autoptr (GDir) dir = NULL;
+  g_assert_cmpint (run_cli (args, NULL, &err), ==, 1);
+  g_assert_nonnull (strstr (err, bad));
+  g_assert_nonnull (strstr (err, "no such folder"));
+  g_assert_false (g_file_test (json, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (pcap, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (run_cli (folder, NULL, &err2), ==, 1);
+  g_assert_nonnull (strstr (err2, "is a folder"));
+  g_assert_false (g_file_test (json, G_FILE_TEST_EXISTS));
+  dir = g_dir_open (tmp, 0, NULL);
+  g_assert_null (g_dir_read_name (dir)); /* not even a temporary file */
+}
+
 int
 main (int argc, char **argv)
 {
@@ -560,6 +589,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/png-repeats-and-scales", test_png_repeats_and_scales);
   g_test_add_func ("/cli/export-failures", test_export_failures);
   g_test_add_func ("/cli/handouts-teach", test_handouts_teach);
+  g_test_add_func ("/cli/outputs-all-or-nothing", test_outputs_all_or_nothing);
   g_test_add_func ("/cli/list-errors-and-messages", test_list_errors_and_messages);
   return g_test_run ();
 }

@@ -97,19 +97,6 @@ write_stdout (const void *data, gsize len, const char *what, int *status)
   }
 }
 
-static gboolean
-write_output (const char *path, char *data, int *status)
-{
-  g_autoptr (GError) error = NULL;
-  gboolean ok = hl_write_file_atomically (path, data, strlen (data), &error);
-  if (!ok) {
-    g_printerr ("handshake-lab: %s\n", error->message);
-    *status = EXIT_WRITE;
-  }
-  g_free (data);
-  return ok;
-}
-
 int
 main (int argc, char **argv)
 {
@@ -254,50 +241,26 @@ main (int argc, char **argv)
     return EXIT_USAGE;
   }
 
-  if (opt_transcript) {
-    if (strcmp (opt_transcript, "-") == 0) {
-      g_autofree char *text
-          = brief ? hl_transcript_to_text_brief (run) : hl_transcript_to_text (run);
-      write_stdout (text, strlen (text), "transcript", &status);
-    } else if (g_str_has_suffix (opt_transcript, ".json")) {
-      write_output (opt_transcript, hl_transcript_to_json (run), &status);
-    } else if (g_str_has_suffix (opt_transcript, ".md")) {
-      write_output (opt_transcript,
-                    brief ? hl_transcript_to_markdown_brief (run) : hl_transcript_to_markdown (run),
-                    &status);
-    } else {
+  /* Every output is made in memory first, then the files are written as one: all of
+   * them, or none (nothing partial is left behind). Standard output comes last. */
+  {
+    g_autoptr (GPtrArray) paths = g_ptr_array_new ();
+    g_autoptr (GPtrArray) contents = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+    g_autoptr (GBytes) to_stdout = NULL;
+    const char *stdout_what = NULL;
+    g_autoptr (GError) e = NULL;
+    HlLadderOptions o = { G_MAXUINT, 0, 0, HL_LADDER_THEME_LIGHT, 0 };
+    guint n = hl_run_get_n_steps (run);
+    gboolean any
+        = opt_transcript || opt_keylog || opt_pcapng || opt_png || opt_svg || opt_pdf || opt_html;
+    if (opt_transcript && strcmp (opt_transcript, "-") != 0
+        && !g_str_has_suffix (opt_transcript, ".json")
+        && !g_str_has_suffix (opt_transcript, ".md")) {
       g_printerr ("handshake-lab: --transcript=%s: the file name must end in .json or .md (or "
                   "be - for text)\n",
                   opt_transcript);
       return EXIT_USAGE;
     }
-  }
-  if (opt_keylog && strcmp (opt_keylog, "-") == 0) {
-    g_autofree char *text = hl_transcript_to_keylog (run);
-    write_stdout (text, strlen (text), "key log", &status);
-  } else if (opt_keylog) {
-    write_output (opt_keylog, hl_transcript_to_keylog (run), &status);
-  }
-  if (opt_pcapng) {
-    gsize len = 0;
-    g_autoptr (GError) e = NULL;
-    g_autofree guint8 *data = hl_capture_to_pcapng (run, &len);
-    if (strcmp (opt_pcapng, "-") == 0) {
-      write_stdout (data, len, "capture", &status);
-    } else if (!hl_write_file_atomically (opt_pcapng, (const char *)data, len, &e)) {
-      g_printerr ("handshake-lab: %s\n", e->message);
-      status = EXIT_WRITE;
-    }
-  }
-  if (opt_png || opt_svg || opt_pdf || opt_html) {
-    HlLadderOptions o = { G_MAXUINT, 0, 0, HL_LADDER_THEME_LIGHT, 0 };
-    guint n = hl_run_get_n_steps (run);
-    if (opt_theme && strcmp (opt_theme, "dark") == 0)
-      o.theme = HL_LADDER_THEME_DARK;
-    const struct {
-      const char *path;
-      const char *what;
-    } outs[] = { { opt_png, "PNG" }, { opt_svg, "SVG" }, { opt_pdf, "PDF" }, { opt_html, "HTML" } };
     if (opt_step > 0) {
       if ((guint)opt_step > n) {
         g_printerr ("handshake-lab: --step=%d: this run has %u steps\n", opt_step, n);
@@ -306,29 +269,72 @@ main (int argc, char **argv)
       o.upto = opt_step;
       o.current = opt_step;
     }
-    for (guint i = 0; i < G_N_ELEMENTS (outs); i++) {
-      g_autoptr (GError) e = NULL;
-      gboolean ok = TRUE;
-      if (!outs[i].path)
-        continue;
-      if (i == 0)
-        ok = hl_ladder_export_png (run, &o, opt_scale, outs[i].path, &e);
-      else if (i == 1)
-        ok = hl_ladder_export_svg (run, &o, outs[i].path, &e);
-      else if (i == 2)
-        ok = hl_ladder_export_pdf (run, &o, outs[i].path, &e);
-      else
-        ok = hl_ladder_export_html (run, &o, outs[i].path, &e);
-      if (!ok) {
-        g_printerr ("handshake-lab: %s\n", e->message);
-        status = EXIT_WRITE;
+    if (opt_theme && strcmp (opt_theme, "dark") == 0)
+      o.theme = HL_LADDER_THEME_DARK;
+    if (!any || (opt_transcript && strcmp (opt_transcript, "-") == 0)) {
+      char *text = brief ? hl_transcript_to_text_brief (run) : hl_transcript_to_text (run);
+      to_stdout = g_bytes_new_take (text, strlen (text));
+      stdout_what = "transcript";
+    } else if (opt_transcript) {
+      char *text = g_str_has_suffix (opt_transcript, ".json") ? hl_transcript_to_json (run)
+                   : brief ? hl_transcript_to_markdown_brief (run)
+                           : hl_transcript_to_markdown (run);
+      g_ptr_array_add (paths, opt_transcript);
+      g_ptr_array_add (contents, g_bytes_new_take (text, strlen (text)));
+    }
+    if (opt_keylog) {
+      char *text = hl_transcript_to_keylog (run);
+      GBytes *b = g_bytes_new_take (text, strlen (text));
+      if (strcmp (opt_keylog, "-") == 0) {
+        to_stdout = b;
+        stdout_what = "key log";
+      } else {
+        g_ptr_array_add (paths, opt_keylog);
+        g_ptr_array_add (contents, b);
       }
     }
-  }
-  if (!opt_transcript && !opt_keylog && !opt_pcapng && !opt_png && !opt_svg && !opt_pdf
-      && !opt_html) {
-    g_autofree char *text = brief ? hl_transcript_to_text_brief (run) : hl_transcript_to_text (run);
-    write_stdout (text, strlen (text), "transcript", &status);
+    if (opt_pcapng) {
+      gsize len = 0;
+      guint8 *data = hl_capture_to_pcapng (run, &len);
+      GBytes *b = g_bytes_new_take (data, len);
+      if (strcmp (opt_pcapng, "-") == 0) {
+        to_stdout = b;
+        stdout_what = "capture";
+      } else {
+        g_ptr_array_add (paths, opt_pcapng);
+        g_ptr_array_add (contents, b);
+      }
+    }
+    {
+      const char *diagram_paths[] = { opt_png, opt_svg, opt_pdf, opt_html };
+      for (guint i = 0; i < G_N_ELEMENTS (diagram_paths); i++) {
+        GBytes *b;
+        if (!diagram_paths[i])
+          continue;
+        b = i == 0   ? hl_ladder_render_png (run, &o, opt_scale, &e)
+            : i == 1 ? hl_ladder_render_svg (run, &o, &e)
+            : i == 2 ? hl_ladder_render_pdf (run, &o, &e)
+                     : hl_ladder_render_html (run, &o, &e);
+        if (!b) {
+          g_printerr ("handshake-lab: %s: %s\n", diagram_paths[i], e->message);
+          return EXIT_WRITE;
+        }
+        g_ptr_array_add (paths, (gpointer)diagram_paths[i]);
+        g_ptr_array_add (contents, b);
+      }
+    }
+    if (paths->len
+        && !hl_write_files_atomically ((const char *const *)paths->pdata,
+                                       (GBytes *const *)contents->pdata, paths->len, &e)) {
+      g_printerr ("handshake-lab: %s%s\n", e->message,
+                  paths->len > 1 ? " (so no output was written)" : "");
+      return EXIT_WRITE;
+    }
+    if (to_stdout) {
+      gsize len;
+      const char *d = g_bytes_get_data (to_stdout, &len);
+      write_stdout (d, len, stdout_what, &status);
+    }
   }
   if (status != EXIT_RAN)
     return status;

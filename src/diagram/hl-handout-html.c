@@ -192,8 +192,8 @@ static const char script[]
       "show(data.steps.length-1);e.preventDefault();}});\n"
       "const m=/^#step-(\\d+)$/.exec(location.hash);show(m?(+m[1])-1:0);\n";
 
-gboolean
-hl_ladder_export_html (HlRun *run, const HlLadderOptions *options, const char *path, GError **error)
+GBytes *
+hl_ladder_render_html (HlRun *run, const HlLadderOptions *options, GError **error)
 {
   const HlScenario *s = hl_run_get_scenario (run);
   HlLadderOptions o = *options;
@@ -209,7 +209,7 @@ hl_ladder_export_html (HlRun *run, const HlLadderOptions *options, const char *p
   o.selected = 0;
   svg = hl_ladder_render_svg (run, &o, error);
   if (!svg)
-    return FALSE;
+    return NULL;
   layout = hl_ladder_layout_new (run, &o);
   height = hl_ladder_layout_get_height (layout);
   g_string_append_printf (out,
@@ -257,5 +257,14 @@ hl_ladder_export_html (HlRun *run, const HlLadderOptions *options, const char *p
     json_step (out, run, hl_run_get_step (run, i), n);
   }
   g_string_append_printf (out, "]}</script>\n<script>\n%s</script>\n</body>\n</html>\n", script);
-  return hl_write_file_atomically (path, out->str, out->len, error);
+  return g_string_free_to_bytes (g_steal_pointer (&out));
+}
+
+gboolean
+hl_ladder_export_html (HlRun *run, const HlLadderOptions *options, const char *path,
+                       GError **error)
+{
+  g_autoptr (GBytes) html = hl_ladder_render_html (run, options, error);
+  return html && hl_write_file_atomically (path, g_bytes_get_data (html, NULL),
+                                           g_bytes_get_size (html), error);
 }

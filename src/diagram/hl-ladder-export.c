@@ -275,8 +275,8 @@ pdf_step_page (Page *pg, HlRun *run, const HlLadderOptions *options, guint index
   }
 }
 
-gboolean
-hl_ladder_export_pdf (HlRun *run, const HlLadderOptions *options, const char *path, GError **error)
+GBytes *
+hl_ladder_render_pdf (HlRun *run, const HlLadderOptions *options, GError **error)
 {
   GByteArray *out = g_byte_array_new ();
   cairo_surface_t *surface
@@ -318,6 +318,14 @@ hl_ladder_export_pdf (HlRun *run, const HlLadderOptions *options, const char *pa
   cairo_surface_destroy (surface);
   bytes = g_byte_array_free_to_bytes (out);
   if (!check_cairo (status, "PDF", error))
-    return FALSE;
-  return write_bytes (path, bytes, error);
+    return NULL;
+  return g_steal_pointer (&bytes);
+}
+
+gboolean
+hl_ladder_export_pdf (HlRun *run, const HlLadderOptions *options, const char *path,
+                      GError **error)
+{
+  g_autoptr (GBytes) pdf = hl_ladder_render_pdf (run, options, error);
+  return pdf && write_bytes (path, pdf, error);
 }

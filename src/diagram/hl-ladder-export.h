@@ -34,5 +34,7 @@ gboolean hl_ladder_export_html (HlRun *run, const HlLadderOptions *options, cons
 GBytes *hl_ladder_render_png (HlRun *run, const HlLadderOptions *options, double scale,
                               GError **error);
 GBytes *hl_ladder_render_svg (HlRun *run, const HlLadderOptions *options, GError **error);
+GBytes *hl_ladder_render_pdf (HlRun *run, const HlLadderOptions *options, GError **error);
+GBytes *hl_ladder_render_html (HlRun *run, const HlLadderOptions *options, GError **error);
 
 G_END_DECLS

@@ -331,14 +331,3 @@ hl_transcript_to_keylog (HlRun *run)
   }
   return g_string_free (out, FALSE);
 }
-
-gboolean
-hl_write_file_atomically (const char *path, const char *data, gsize len, GError **error)
-{
-  g_autoptr (GError) e = NULL;
-  if (!g_file_set_contents_full (path, data, len, G_FILE_SET_CONTENTS_CONSISTENT, 0644, &e)) {
-    g_set_error (error, G_FILE_ERROR, e->code, "cannot write %s: %s", path, e->message);
-    return FALSE;
-  }
-  return TRUE;
-}

@@ -4,6 +4,7 @@
 
 #include <glib.h>
 
+#include "hl-output.h"
 #include "hl-run.h"
 
 G_BEGIN_DECLS
@@ -18,7 +19,5 @@ char *hl_transcript_to_keylog (HlRun *run);
 char *hl_transcript_to_markdown_brief (HlRun *run);
 char *hl_transcript_to_text_brief (HlRun *run);
 
-/* Writes a file whole or not at all (temporary file, then rename). */
-gboolean hl_write_file_atomically (const char *path, const char *data, gsize len, GError **error);
 
 G_END_DECLS
