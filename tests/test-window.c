@@ -262,6 +262,45 @@ test_lesson_picker (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* Right steps and Left goes back wherever the focus is: the keys are caught before a
+ * focused button or list would move the focus with them. */
+static gboolean
+press (HlWindow *win, guint keyval)
+{
+  GListModel *controllers = gtk_widget_observe_controllers (GTK_WIDGET (win));
+  gboolean handled = FALSE;
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !handled; i++) {
+    g_autoptr (GtkEventController) c = g_list_model_get_item (controllers, i);
+    if (GTK_IS_EVENT_CONTROLLER_KEY (c)
+        && gtk_event_controller_get_propagation_phase (c) == GTK_PHASE_CAPTURE)
+      g_signal_emit_by_name (c, "key-pressed", keyval, 0, (GdkModifierType)0, &handled);
+  }
+  g_object_unref (controllers);
+  wait_for_frame (GTK_WIDGET (win));
+  return handled;
+}
+
+static void
+test_keys_anywhere (void)
+{
+  HlWindow *win = open_window ("01-rsa-key-exchange");
+  HlSession *s = hl_window_get_session (win);
+  gtk_widget_grab_focus (hl_window_get_ladder (win));
+  g_assert_true (press (win, GDK_KEY_Right));
+  g_assert_true (press (win, GDK_KEY_space));
+  g_assert_cmpuint (hl_session_get_position (s), ==, 2);
+  /* With a field row of the inspector focused, too. */
+  gtk_widget_grab_focus (hl_window_get_inspector (win));
+  g_assert_true (press (win, GDK_KEY_Left));
+  g_assert_cmpuint (hl_session_get_position (s), ==, 1);
+  g_assert_true (press (win, GDK_KEY_End));
+  g_assert_true (hl_session_get_finished (s));
+  g_assert_true (press (win, GDK_KEY_Home));
+  g_assert_cmpuint (hl_session_get_position (s), ==, 0);
+  g_assert_false (press (win, GDK_KEY_a));
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -283,6 +322,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window/broken-lesson-and-export", test_broken_lesson_and_export);
   g_test_add_func ("/window/play-pause", test_play_pause);
   g_test_add_func ("/window/lesson-picker", test_lesson_picker);
+  g_test_add_func ("/window/keys-anywhere", test_keys_anywhere);
   status = g_test_run ();
   g_object_unref (app);
   return status;

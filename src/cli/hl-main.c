@@ -219,8 +219,17 @@ main (int argc, char **argv)
   }
   if (!opt_headless && !opt_transcript && !opt_pcapng && !opt_keylog && !opt_png && !opt_svg
       && !opt_pdf && !opt_html) {
-    /* The window: it loads the lesson itself, and shows a broken one's error there. */
-    int status = hl_ui_run (opt_args && opt_args[0] ? path : NULL);
+    /* The window loads the lesson itself; a lesson that does not load is said here
+     * first, with its FILE:LINE, display or not. */
+    int status;
+    if (opt_args && opt_args[0]) {
+      g_autoptr (HlScenario) check = hl_scenario_load (path, &error);
+      if (!check) {
+        g_printerr ("%s\n", error->message);
+        return EXIT_USAGE;
+      }
+    }
+    status = hl_ui_run (opt_args && opt_args[0] ? path : NULL);
     if (builtin_folder)
       hl_builtin_remove (builtin_folder);
     return status;

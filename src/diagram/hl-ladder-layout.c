@@ -18,7 +18,9 @@
 #define DEFAULT_WIDTH 1280.0
 #define MIN_WIDTH 900.0
 #define MARGIN 24.0
-#define NOTE_WIDTH 270.0
+/* The notes columns take a fifth of the canvas each, between these bounds. */
+#define NOTE_WIDTH_MIN 190.0
+#define NOTE_WIDTH_MAX 270.0
 #define GAP 20.0
 
 /* Sizes in pixels at scale 1; --scale and the window's zoom scale the whole canvas. */
@@ -137,7 +139,8 @@ lay_out_title (HlLadderLayout *l, HlRun *run, guint upto, double y)
     g_string_append (sub, line);
     g_free (line);
   } else {
-    g_string_append (sub, "Run in progress");
+    g_string_append (sub, upto == 0 ? "Nothing delivered yet: each step delivers one message"
+                                    : "Run in progress");
   }
   y += add_text (l, HL_LADDER_TEXT_SUBTITLE, HL_LADDER_TONE_DIM, 0, sub->str, MARGIN, y, w,
                  PANGO_ALIGN_LEFT)
@@ -258,8 +261,11 @@ hl_ladder_layout_new (HlRun *run, const HlLadderOptions *o)
   l->texts = g_array_new (FALSE, TRUE, sizeof (HlLadderText));
   l->arrows = g_array_new (FALSE, TRUE, sizeof (HlLadderArrow));
   l->bands = g_array_new (FALSE, TRUE, sizeof (HlLadderBand));
-  l->side_x[HL_SIDE_CLIENT] = MARGIN + NOTE_WIDTH + GAP;
-  l->side_x[HL_SIDE_SERVER] = l->width - MARGIN - NOTE_WIDTH - GAP;
+  {
+    double notes = CLAMP (l->width * 0.21, NOTE_WIDTH_MIN, NOTE_WIDTH_MAX);
+    l->side_x[HL_SIDE_CLIENT] = MARGIN + notes + GAP;
+    l->side_x[HL_SIDE_SERVER] = l->width - MARGIN - notes - GAP;
+  }
 
   y = lay_out_title (l, run, upto, y);
   y = lay_out_headers (l, run, y);
@@ -310,6 +316,15 @@ hl_ladder_layout_new (HlRun *run, const HlLadderOptions *o)
   }
   if (band_top >= 0)
     add_band (l, band_top, y);
+  if (upto == 0) {
+    /* Before the first step: the two timelines, waiting. */
+    double span_l = l->side_x[0] + GAP, span_w = l->side_x[1] - l->side_x[0] - 2 * GAP;
+    y += add_text (l, HL_LADDER_TEXT_DETAIL, HL_LADDER_TONE_DIM, 0,
+                   "The client and the server are ready. Each step delivers one message from "
+                   "one to the other.",
+                   span_l, y + 30, span_w, PANGO_ALIGN_CENTER)
+         + 60;
+  }
   /* The timelines end with the last message; how the connection ended is written below. */
   l->line_bottom = y;
   if (upto > 0 && upto == n && hl_run_is_finished (run))

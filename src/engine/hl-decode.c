@@ -742,7 +742,7 @@ hl_decode_records (const guint8 *data, gsize len, gboolean encrypted, guint vers
                                            "The message bytes (or a part of them) in clear."));
     }
     r.pos = start + 5 + body;
-    summary = g_strdup_printf ("%s, %zu bytes", type ? type : "unknown", body);
+    summary = g_strdup_printf ("%s, %zu byte%s", type ? type : "unknown", body, body == 1 ? "" : "s");
     rec = hl_field_new (title, start, 5 + body, summary,
                         "A TLS record: a 5-byte header, then the payload.");
     for (guint i = 0; i < kids->len; i++)

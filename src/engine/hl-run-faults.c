@@ -68,8 +68,21 @@ _hl_run_apply_changes (HlRun *run, Pending *p, guint index, char **what)
                                hl_side_name (p->from));
       return g_bytes_ref (edit->wire);
     }
-    *what = g_strdup_printf ("changed by hand: %zu bytes delivered instead of %zu",
-                             g_bytes_get_size (edit->wire), len);
+    {
+      gsize new_len;
+      const guint8 *n = g_bytes_get_data (edit->wire, &new_len);
+      gsize first = 0, changed = 0;
+      for (gsize i = 0; i < MIN (len, new_len); i++)
+        if (d[i] != n[i] && changed++ == 0)
+          first = i;
+      if (new_len == len)
+        *what = g_strdup_printf ("changed by hand: %zu byte%s differ%s, the first at byte %zu",
+                                 changed, changed == 1 ? "" : "s", changed == 1 ? "s" : "",
+                                 first);
+      else
+        *what = g_strdup_printf ("changed by hand: %zu bytes delivered instead of %zu", new_len,
+                                 len);
+    }
     return g_bytes_ref (edit->wire);
   }
   if (!matches_fault (run, p))

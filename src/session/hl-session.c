@@ -447,6 +447,21 @@ hl_session_drop_next (HlSession *self)
     hl_run_drop_next (self->run);
 }
 
+gboolean
+hl_session_next_is_edited (HlSession *self)
+{
+  HlNextMessage next;
+  if (!hl_session_peek_next (self, &next))
+    return FALSE;
+  for (guint i = 0; i < hl_run_get_n_edits (self->run); i++) {
+    const HlEdit *e = hl_run_get_edit (self->run, i);
+    if (e->connection == next.connection && e->from == next.from && e->nth == next.nth
+        && strcmp (e->message, next.message) == 0)
+      return TRUE;
+  }
+  return FALSE;
+}
+
 guint
 hl_session_get_n_edits (HlSession *self)
 {

@@ -67,6 +67,7 @@ void hl_session_tamper_next (HlSession *self, GBytes *wire);
 gboolean hl_session_tamper_next_plaintext (HlSession *self, GBytes *plaintext, GError **error);
 void hl_session_drop_next (HlSession *self);
 guint hl_session_get_n_edits (HlSession *self);
+gboolean hl_session_next_is_edited (HlSession *self); /* the message in flight was changed */
 /* Removes every edit; the run goes back to before the first message changed. */
 void hl_session_clear_edits (HlSession *self);
 

@@ -135,11 +135,16 @@ show_step (HlInspector *self)
   GtkTreeListModel *tree;
   GString *checks = g_string_new (NULL);
   g_clear_pointer (&self->bytes, g_bytes_unref);
+  /* Without a step there are no fields and no bytes: the lesson's description instead. */
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->fields)), st != NULL);
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->hex)), st != NULL);
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->show_message)), st != NULL);
   if (!st) {
+    const char *description = self->session ? hl_session_get_description (self->session) : NULL;
     gtk_label_set_text (
         self->title,
         _ ("No step selected: press Step (→) to deliver the first message, or click an arrow."));
-    gtk_label_set_text (self->summary, "");
+    gtk_label_set_text (self->summary, description ? description : "");
     gtk_label_set_text (self->story, "");
     gtk_label_set_text (self->checks, "");
     root = hl_field_object_list (NULL);

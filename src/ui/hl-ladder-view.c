@@ -16,6 +16,7 @@ struct _HlLadderView {
   double remaining;        /* of the newest arrow's travel, while it animates */
   AdwAnimation *animation; /* the arrow travelling from sender to receiver */
   gboolean dirty;          /* the layout is out of date */
+  double layout_width;     /* the canvas width asked of the layout; 0 its default */
   GPtrArray *targets;      /* HlStepTarget*, one per drawn step, children of this widget */
 };
 
@@ -103,7 +104,7 @@ ensure_layout (HlLadderView *self)
                           hl_session_get_position (self->session),
                           hl_session_get_selected (self->session),
                           self->dark ? HL_LADDER_THEME_DARK : HL_LADDER_THEME_LIGHT,
-                          0,
+                          self->layout_width,
                           self->remaining };
     self->layout = hl_ladder_layout_new (run, &o);
   }
@@ -401,4 +402,13 @@ hl_ladder_view_get_step_area (HlLadderView *self, guint n, graphene_rect_t *area
   graphene_rect_init (area, r.x * self->zoom, r.y * self->zoom, r.width * self->zoom,
                       r.height * self->zoom);
   return TRUE;
+}
+
+void
+hl_ladder_view_set_layout_width (HlLadderView *self, double width)
+{
+  if (width == self->layout_width)
+    return;
+  self->layout_width = width;
+  rebuild (self);
 }

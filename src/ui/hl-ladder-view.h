@@ -18,6 +18,8 @@ HlSession *hl_ladder_view_get_session (HlLadderView *self);
 void hl_ladder_view_set_zoom (HlLadderView *self, double zoom); /* 0.25 .. 4 */
 double hl_ladder_view_get_zoom (HlLadderView *self);
 void hl_ladder_view_set_dark (HlLadderView *self, gboolean dark);
+/* The width the diagram is laid out for, in its own pixels (at least 900). */
+void hl_ladder_view_set_layout_width (HlLadderView *self, double width);
 /* Where step n is drawn, in widget coordinates; FALSE when it is not drawn. */
 gboolean hl_ladder_view_get_step_area (HlLadderView *self, guint n, graphene_rect_t *area);
 

@@ -33,6 +33,7 @@ struct _HlWindow {
   guint play_source;      /* while playing: the timer that delivers the next step */
   guint play_interval_ms; /* the speed */
   GtkButton *play_button;
+  AdwButtonContent *play_content;
 };
 
 G_DEFINE_FINAL_TYPE (HlWindow, hl_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -69,15 +70,16 @@ update (HlWindow *self)
     g_autofree char *text = g_strdup_printf (
         _ ("Next: %s, %s to %s%s"), next.message, hl_side_name (next.from),
         hl_side_name (next.from == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT),
-        hl_session_get_n_edits (s) ? _ (" · changed by you") : "");
+        hl_session_next_is_edited (s) ? _ (" · changed by you") : "");
     gtk_label_set_text (self->next_label, text);
   } else {
     gtk_label_set_text (self->next_label,
                         hl_session_get_finished (s) ? _ ("The run is over.") : "");
   }
   {
-    g_autofree char *sub = g_strdup_printf (_ ("Step %u, selected %u"), hl_session_get_position (s),
-                                            hl_session_get_selected (s));
+    g_autofree char *sub
+        = g_strdup_printf (_ ("%u delivered · viewing step %u"), hl_session_get_position (s),
+                           hl_session_get_selected (s));
     adw_window_title_set_title (
         self->window_title, hl_session_get_title (s) ? hl_session_get_title (s) : "Handshake Lab");
     adw_window_title_set_subtitle (
@@ -157,9 +159,12 @@ step_action (GtkWidget *w, const char *name, GVariant *param)
     hl_session_step (self->session);
   else if (strcmp (name, "win.back") == 0)
     hl_session_back (self->session);
-  else if (strcmp (name, "win.restart") == 0)
+  else if (strcmp (name, "win.restart") == 0) {
+    gboolean had_edits = hl_session_get_n_edits (self->session) > 0;
     hl_session_restart (self->session);
-  else if (strcmp (name, "win.run-to-end") == 0)
+    if (had_edits)
+      say (self, _ ("Restarted: your changes to messages were undone."));
+  } else if (strcmp (name, "win.run-to-end") == 0)
     hl_session_run_to_end (self->session);
   update (self);
 }
@@ -170,7 +175,8 @@ static void
 stop_playing (HlWindow *self)
 {
   g_clear_handle_id (&self->play_source, g_source_remove);
-  gtk_button_set_label (self->play_button, _ ("▶ Play"));
+  adw_button_content_set_icon_name (self->play_content, "media-playback-start-symbolic");
+  adw_button_content_set_label (self->play_content, _ ("Play"));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->play_button),
                                _ ("Deliver the messages one after another (P)"));
 }
@@ -205,7 +211,8 @@ play_action (GtkWidget *w, const char *name, GVariant *param)
   } else if (hl_session_can_step (self->session)) {
     self->play_source
         = g_timeout_add_full (G_PRIORITY_DEFAULT, self->play_interval_ms, play_tick, self, NULL);
-    gtk_button_set_label (self->play_button, _ ("⏸ Pause"));
+    adw_button_content_set_icon_name (self->play_content, "media-playback-pause-symbolic");
+    adw_button_content_set_label (self->play_content, _ ("Pause"));
     gtk_widget_set_tooltip_text (GTK_WIDGET (self->play_button), _ ("Pause (P)"));
   }
   update (self);
@@ -435,8 +442,7 @@ export_action (GtkWidget *w, const char *name, GVariant *param)
   HlRun *run = hl_session_get_run (self->session);
   const char *format, *path;
   g_autoptr (GError) error = NULL;
-  HlLadderOptions o = { hl_session_get_position (self->session),
-                        hl_session_get_position (self->session), 0, HL_LADDER_THEME_LIGHT, 0 };
+  HlLadderOptions o = { hl_session_get_position (self->session), 0, 0, HL_LADDER_THEME_LIGHT, 0 };
   gboolean ok = FALSE;
   g_variant_get (param, "(&s&s)", &format, &path);
   if (!run)
@@ -562,7 +568,9 @@ fill_lessons (HlWindow *self)
     gtk_label_set_wrap (GTK_LABEL (desc), TRUE);
     gtk_label_set_lines (GTK_LABEL (desc), 2);
     gtk_label_set_ellipsize (GTK_LABEL (desc), PANGO_ELLIPSIZE_END);
-    gtk_label_set_max_width_chars (GTK_LABEL (desc), 60);
+    gtk_label_set_max_width_chars (GTK_LABEL (desc), 64);
+    gtk_label_set_width_chars (GTK_LABEL (desc), 56);
+    gtk_label_set_max_width_chars (GTK_LABEL (title), 64);
     gtk_widget_add_css_class (title, "heading");
     gtk_widget_add_css_class (desc, "dim-label");
     gtk_widget_add_css_class (desc, "caption");
@@ -601,7 +609,11 @@ apply_fit (gpointer data)
   GtkAdjustment *h = gtk_scrolled_window_get_hadjustment (self->ladder_scroller);
   double page = gtk_adjustment_get_page_size (h);
   if (self->fit && page > 100) {
-    hl_ladder_view_set_zoom (self->ladder, CLAMP ((page - 2) / 1280.0, 0.5, 2.0));
+    /* The diagram is laid out for the pane's width, at full text size; only a pane
+     * narrower than the narrowest layout (900 px) scales it down. */
+    double width = page - 2;
+    hl_ladder_view_set_layout_width (self->ladder, MAX (width, 900));
+    hl_ladder_view_set_zoom (self->ladder, CLAMP (width / 900.0, 0.5, 1.0));
     schedule_scroll (self);
   }
   g_object_unref (self);
@@ -620,6 +632,43 @@ static void
 on_scrolled (HlWindow *self)
 {
   gtk_widget_queue_draw (GTK_WIDGET (self->ladder));
+}
+
+/* The stepping keys work wherever the focus is (except in a text field): caught
+ * before buttons and lists get them, which would otherwise move the focus. */
+static gboolean
+on_key (GtkEventControllerKey *key, guint keyval, guint code, GdkModifierType state, HlWindow *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  const char *action = NULL;
+  if (state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SUPER_MASK))
+    return FALSE;
+  if (focus
+      && (GTK_IS_EDITABLE (focus)
+          || (GTK_IS_TEXT_VIEW (focus) && gtk_text_view_get_editable (GTK_TEXT_VIEW (focus)))))
+    return FALSE;
+  switch (keyval) {
+  case GDK_KEY_Right:
+  case GDK_KEY_space:
+    action = "win.step";
+    break;
+  case GDK_KEY_Left:
+    action = "win.back";
+    break;
+  case GDK_KEY_Home:
+    action = "win.restart";
+    break;
+  case GDK_KEY_End:
+    action = "win.run-to-end";
+    break;
+  case GDK_KEY_p:
+    action = "win.play";
+    break;
+  default:
+    return FALSE;
+  }
+  gtk_widget_activate_action (GTK_WIDGET (self), action, NULL);
+  return TRUE;
 }
 
 static void
@@ -657,6 +706,7 @@ hl_window_class_init (HlWindowClass *klass)
   gtk_widget_class_bind_template_child (wc, HlWindow, paned);
   gtk_widget_class_bind_template_child (wc, HlWindow, side_stack);
   gtk_widget_class_bind_template_child (wc, HlWindow, play_button);
+  gtk_widget_class_bind_template_child (wc, HlWindow, play_content);
   gtk_widget_class_bind_template_child (wc, HlWindow, ladder);
   gtk_widget_class_bind_template_child (wc, HlWindow, inspector);
   gtk_widget_class_bind_template_child (wc, HlWindow, knowledge);
@@ -726,6 +776,12 @@ hl_window_init (HlWindow *self)
   self->fit = TRUE;
   g_signal_connect_swapped (gtk_scrolled_window_get_hadjustment (self->ladder_scroller),
                             "notify::page-size", G_CALLBACK (on_page_size), self);
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+    gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+    g_signal_connect (keys, "key-pressed", G_CALLBACK (on_key), self);
+    gtk_widget_add_controller (GTK_WIDGET (self), keys);
+  }
   drop = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);
   g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
