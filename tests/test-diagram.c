@@ -237,7 +237,8 @@ test_labels_tell_the_truth (void)
     /* The flipped random: each side's note says the values differ. */
     g_autoptr (HlScenario) s = hl_test_load_bundled ("21-fault-flipped-client-random.scenario");
     g_autoptr (HlRun) run = hl_test_run (s);
-    g_autofree char *server = hl_ladder_describe_learned (run, hl_run_get_step (run, 0), 1);
+    g_autofree char *server
+        = hl_ladder_describe_learned (run, hl_run_get_step (run, 0), 1, "#c01c28");
     g_autofree char *detail = hl_ladder_describe_step (run, hl_run_get_step (run, 0));
     g_assert_nonnull (strstr (server, "\u2260 the client's"));
     g_assert_nonnull (strstr (detail, "in random_bytes"));
@@ -247,7 +248,7 @@ test_labels_tell_the_truth (void)
     g_autoptr (HlScenario) s = hl_test_load_bundled ("15b-not-yet-valid.scenario");
     g_autoptr (HlRun) run = hl_test_run (s);
     const HlStep *cert = first_step (run, HL_SIDE_SERVER, "Certificate");
-    g_autofree char *client = hl_ladder_describe_learned (run, cert, HL_SIDE_CLIENT);
+    g_autofree char *client = hl_ladder_describe_learned (run, cert, HL_SIDE_CLIENT, "#c01c28");
     g_assert_nonnull (strstr (client, "expired or not yet valid"));
   }
   {
@@ -255,7 +256,7 @@ test_labels_tell_the_truth (void)
     g_autoptr (HlScenario) s = hl_test_load_bundled ("01-rsa-key-exchange.scenario");
     g_autoptr (HlRun) run = hl_test_run (s);
     const HlStep *shd = first_step (run, HL_SIDE_SERVER, "ServerHelloDone");
-    g_autofree char *client = hl_ladder_describe_learned (run, shd, HL_SIDE_CLIENT);
+    g_autofree char *client = hl_ladder_describe_learned (run, shd, HL_SIDE_CLIENT, "#c01c28");
     g_assert_nonnull (strstr (client, "Client verify_data"));
     g_assert_nonnull (strstr (client, "is computed now"));
   }

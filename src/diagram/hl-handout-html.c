@@ -261,10 +261,10 @@ hl_ladder_render_html (HlRun *run, const HlLadderOptions *options, GError **erro
 }
 
 gboolean
-hl_ladder_export_html (HlRun *run, const HlLadderOptions *options, const char *path,
-                       GError **error)
+hl_ladder_export_html (HlRun *run, const HlLadderOptions *options, const char *path, GError **error)
 {
   g_autoptr (GBytes) html = hl_ladder_render_html (run, options, error);
-  return html && hl_write_file_atomically (path, g_bytes_get_data (html, NULL),
-                                           g_bytes_get_size (html), error);
+  return html
+         && hl_write_file_atomically (path, g_bytes_get_data (html, NULL), g_bytes_get_size (html),
+                                      error);
 }

@@ -323,8 +323,7 @@ hl_ladder_render_pdf (HlRun *run, const HlLadderOptions *options, GError **error
 }
 
 gboolean
-hl_ladder_export_pdf (HlRun *run, const HlLadderOptions *options, const char *path,
-                      GError **error)
+hl_ladder_export_pdf (HlRun *run, const HlLadderOptions *options, const char *path, GError **error)
 {
   g_autoptr (GBytes) pdf = hl_ladder_render_pdf (run, options, error);
   return pdf && write_bytes (path, pdf, error);

@@ -317,7 +317,7 @@ held_by (const HlStep *st, HlSide side, const char *key)
 }
 
 char *
-hl_ladder_describe_learned (HlRun *run, const HlStep *st, HlSide side)
+hl_ladder_describe_learned (HlRun *run, const HlStep *st, HlSide side, const char *alert_color)
 {
   GString *out = g_string_new (NULL);
   const HlSideState *after = &st->after[side];
@@ -359,14 +359,16 @@ hl_ladder_describe_learned (HlRun *run, const HlStep *st, HlSide side)
     if (ok) {
       add_line (out, "\u2713 certificate chain trusted");
     } else {
-      char *line = g_markup_printf_escaped ("<b>\u2717 certificate chain rejected</b>");
+      char *line = g_markup_printf_escaped (
+          "<span foreground=\"%s\"><b>\u2717 certificate chain rejected</b></span>", alert_color);
       g_string_append_printf (out, "%s%s", out->len ? "\n" : "", line);
       g_free (line);
     }
   }
   if (after->error && (!prev || prev->after[side].error != after->error)) {
     g_autofree char *why = hl_ladder_describe_error (after->error);
-    char *line = g_markup_printf_escaped ("<b>\u2717 stops: %s</b>", why);
+    char *line = g_markup_printf_escaped ("<span foreground=\"%s\"><b>\u2717 stops: %s</b></span>",
+                                          alert_color, why);
     g_string_append_printf (out, "%s%s", out->len ? "\n" : "", line);
     g_free (line);
   }

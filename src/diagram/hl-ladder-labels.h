@@ -14,8 +14,10 @@ G_BEGIN_DECLS
 char *hl_ladder_short_hex (GBytes *value);
 /* The arrow's essential content: offered suites, chosen suite, subject... */
 char *hl_ladder_describe_step (HlRun *run, const HlStep *step);
-/* What a side newly holds after a step (secrets and verdict); NULL when nothing. */
-char *hl_ladder_describe_learned (HlRun *run, const HlStep *step, HlSide side);
+/* What a side newly holds after a step (secrets and verdict); NULL when nothing. Lines
+ * about a failure are in alert_color ("#rrggbb"). */
+char *hl_ladder_describe_learned (HlRun *run, const HlStep *step, HlSide side,
+                                  const char *alert_color);
 /* The timeline's title: role and what it holds. */
 char *hl_ladder_describe_side (HlRun *run, HlSide side);
 /* An error name, with the alert's name or the plain reason where the name misleads. */

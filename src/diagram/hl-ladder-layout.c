@@ -224,7 +224,11 @@ lay_out_step (HlLadderLayout *l, HlRun *run, const HlStep *st, const HlLadderOpt
                    st->index, detail, span_l, y, span_w, PANGO_ALIGN_CENTER);
   bottom = y;
   for (int s = 0; s < 2; s++) {
-    g_autofree char *note = hl_ladder_describe_learned (run, st, s);
+    const HlRgb *alert = &hl_ladder_palette (l->theme)->alert;
+    g_autofree char *color
+        = g_strdup_printf ("#%02x%02x%02x", (int)(alert->r * 255 + 0.5),
+                           (int)(alert->g * 255 + 0.5), (int)(alert->b * 255 + 0.5));
+    g_autofree char *note = hl_ladder_describe_learned (run, st, s, color);
     double x = s == 0 ? MARGIN : l->side_x[1] + GAP;
     double w = s == 0 ? l->side_x[0] - GAP - MARGIN : l->width - MARGIN - x;
     if (note) {

@@ -6,6 +6,7 @@
 #include "hl-field-object.h"
 
 #define BYTES_PER_LINE 16
+#define OFFSET_CHARS 6 /* "0010  ": each line starts with its first byte's offset */
 
 struct _HlInspector {
   GtkWidget parent_instance;
@@ -65,6 +66,8 @@ fill_hex (HlInspector *self)
   gsize len = 0;
   const guint8 *d = self->bytes ? g_bytes_get_data (self->bytes, &len) : NULL;
   for (gsize i = 0; i < len; i++) {
+    if (i % BYTES_PER_LINE == 0)
+      g_string_append_printf (text, "%04zx  ", i);
     g_string_append_printf (text, "%02x", d[i]);
     if (i + 1 < len)
       g_string_append_c (text, (i + 1) % BYTES_PER_LINE ? ' ' : '\n');
@@ -84,7 +87,7 @@ highlight (HlInspector *self, gsize start, gsize end)
   self->hl_start = start;
   self->hl_end = end;
   for (gsize i = start; i < end; i++) {
-    gsize line = i / BYTES_PER_LINE, col = (i % BYTES_PER_LINE) * 3;
+    gsize line = i / BYTES_PER_LINE, col = OFFSET_CHARS + (i % BYTES_PER_LINE) * 3;
     gtk_text_buffer_get_iter_at_line_offset (buf, &a, line, col);
     gtk_text_buffer_get_iter_at_line_offset (buf, &b, line, col + 2);
     gtk_text_buffer_apply_tag (buf, self->mark, &a, &b);
@@ -212,7 +215,10 @@ on_hex_pressed (GtkGestureClick *g, int n, double x, double y, HlInspector *self
                                          &by);
   if (!gtk_text_view_get_iter_at_location (self->hex, &it, bx, by))
     return;
-  byte = gtk_text_iter_get_line (&it) * BYTES_PER_LINE + gtk_text_iter_get_line_offset (&it) / 3;
+  if (gtk_text_iter_get_line_offset (&it) < OFFSET_CHARS)
+    return; /* the offset column */
+  byte = gtk_text_iter_get_line (&it) * BYTES_PER_LINE
+         + (gtk_text_iter_get_line_offset (&it) - OFFSET_CHARS) / 3;
   /* Expand rows as we go so nested fields can be found. */
   for (guint i = 0; model && i < g_list_model_get_n_items (model); i++) {
     g_autoptr (GtkTreeListRow) row = g_list_model_get_item (model, i);

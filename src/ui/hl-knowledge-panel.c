@@ -113,7 +113,7 @@ refresh (HlKnowledgePanel *self)
         g_autofree char *inputs
             = s->inputs && s->inputs[0] ? g_strjoinv (", ", (char **)s->inputs) : NULL;
         g_autofree char *title
-            = g_strdup_printf ("%s%s", s->name, s->learned_at == st->index ? _ ("  (new)") : "");
+            = g_strdup_printf ("%s%s", s->name, s->learned_at == st->index ? _ (" (new)") : "");
         g_autofree char *tip = g_strdup_printf (_ ("%s%s%s\nLearned after step %u."), s->formula,
                                                 inputs ? _ ("\nMade from: ") : "",
                                                 inputs ? inputs : "", s->learned_at);
