@@ -35,15 +35,19 @@ if [ "${CI:-}" = true ]; then
   werror=(--werror)
 fi
 
-setup() { # DIR [meson options...]
-  local dir=$1
+setup() { # DIR [meson options...]: configure and build; the output only if it fails
+  local dir=$1 log
   shift
-  if [ -d "$dir" ]; then
-    meson setup --reconfigure "$dir" "$@" >/dev/null
+  log=$(mktemp)
+  if { if [ -d "$dir" ]; then meson setup --reconfigure "$dir" "$@"; else meson setup "$dir" "$@"; fi &&
+    ninja -C "$dir"; } >"$log" 2>&1; then
+    rm -f "$log"
   else
-    meson setup "$dir" "$@" >/dev/null
+    cat "$log"
+    rm -f "$log"
+    echo "The build in $dir failed (output above)." >&2
+    exit 1
   fi
-  ninja -C "$dir"
 }
 
 case "$mode" in
