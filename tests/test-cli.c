@@ -570,6 +570,24 @@ test_outputs_all_or_nothing (void)
   g_assert_null (g_dir_read_name (dir)); /* not even a temporary file */
 }
 
+/* A bundled lesson runs by its bare name, with or without .scenario; an unknown name
+ * points to --list-scenarios. */
+static void
+test_bare_names (void)
+{
+  const char *a[] = { "--headless", "01-rsa-key-exchange", "--transcript=-", NULL };
+  const char *b[] = { "--headless", "01-rsa-key-exchange.scenario", "--transcript=-", NULL };
+  const char *c[] = { "--headless", "no-such-lesson", NULL };
+  g_autofree char *out_a = NULL, *out_b = NULL, *err = NULL;
+  g_assert_cmpint (run_cli (a, &out_a, NULL), ==, 0);
+  g_assert_cmpint (run_cli (b, &out_b, NULL), ==, 0);
+  g_assert_cmpstr (out_a, ==, out_b);
+  g_assert_true (g_str_has_prefix (out_a, "The classic handshake: RSA key exchange"));
+  g_assert_cmpint (run_cli (c, NULL, &err), ==, 2);
+  g_assert_nonnull (strstr (err, "no-such-lesson"));
+  g_assert_nonnull (strstr (err, "--list-scenarios"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -589,6 +607,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/png-repeats-and-scales", test_png_repeats_and_scales);
   g_test_add_func ("/cli/export-failures", test_export_failures);
   g_test_add_func ("/cli/handouts-teach", test_handouts_teach);
+  g_test_add_func ("/cli/bare-names", test_bare_names);
   g_test_add_func ("/cli/outputs-all-or-nothing", test_outputs_all_or_nothing);
   g_test_add_func ("/cli/list-errors-and-messages", test_list_errors_and_messages);
   return g_test_run ();

@@ -201,6 +201,12 @@ main (int argc, char **argv)
         path = default_path = g_steal_pointer (&bundled);
       else if (g_file_test (with_suffix, G_FILE_TEST_IS_REGULAR))
         path = default_path = g_steal_pointer (&with_suffix);
+      else {
+        g_printerr ("handshake-lab: %s: no such file, and no bundled lesson of that name; "
+                    "handshake-lab --list-scenarios lists the lessons\n",
+                    path);
+        return EXIT_USAGE;
+      }
     }
   } else {
     default_path = hl_data_default_scenario ();
