@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "hl-application.h"
+#include "hl-data.h"
 #include "hl-inspector.h"
 #include "hl-knowledge-panel.h"
 #include "hl-test-util.h"
@@ -301,6 +302,39 @@ test_keys_anywhere (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* The window holds up with every bundled lesson: load, run to the end, visit every
+ * step in both side views, back to the start (warnings are fatal here). */
+static void
+test_every_lesson (void)
+{
+  g_autoptr (GPtrArray) files = hl_data_list_scenarios ();
+  HlWindow *win = open_window ("01-rsa-key-exchange");
+  HlSession *s = hl_window_get_session (win);
+  g_assert_nonnull (files);
+  for (guint i = 0; i < files->len; i++) {
+    guint n;
+    g_assert_true (hl_window_load (win, g_ptr_array_index (files, i)));
+    act (win, "win.run-to-end");
+    n = hl_session_get_position (s);
+    g_assert_cmpuint (n, >, 0);
+    g_assert_nonnull (hl_window_get_banner (win));
+    for (guint k = 1; k <= n; k++) {
+      hl_session_select (s, k);
+      g_assert_true (g_str_has_prefix (
+          hl_inspector_get_title (HL_INSPECTOR (hl_window_get_inspector (win))), "Step "));
+    }
+    g_assert_true (
+        gtk_widget_activate_action (GTK_WIDGET (win), "win.show-page", "s", "knowledge"));
+    for (guint k = 1; k <= n; k += 3)
+      hl_session_select (s, k);
+    wait_for_frame (GTK_WIDGET (win));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.show-page", "s", "message"));
+    act (win, "win.restart");
+    g_assert_cmpuint (hl_session_get_position (s), ==, 0);
+  }
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -323,6 +357,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window/play-pause", test_play_pause);
   g_test_add_func ("/window/lesson-picker", test_lesson_picker);
   g_test_add_func ("/window/keys-anywhere", test_keys_anywhere);
+  g_test_add_func ("/window/every-lesson", test_every_lesson);
   status = g_test_run ();
   g_object_unref (app);
   return status;
