@@ -252,6 +252,17 @@ test_labels_tell_the_truth (void)
     g_assert_nonnull (strstr (client, "expired or not yet valid"));
   }
   {
+    /* Checked signatures are said; a changed one is not said to verify. */
+    g_autoptr (HlScenario) s = hl_test_load_bundled ("10-mutual-tls.scenario");
+    g_autoptr (HlRun) run = hl_test_run (s);
+    g_autofree char *client = hl_ladder_describe_learned (
+        run, first_step (run, HL_SIDE_SERVER, "ServerKeyExchange"), HL_SIDE_CLIENT, "#c01c28");
+    g_autofree char *server = hl_ladder_describe_learned (
+        run, first_step (run, HL_SIDE_CLIENT, "CertificateVerify"), HL_SIDE_SERVER, "#c01c28");
+    g_assert_nonnull (strstr (client, "signature on the key share verified"));
+    g_assert_nonnull (strstr (server, "CertificateVerify signature verified"));
+  }
+  {
     /* The client's verify_data appears with the reply it computes at ServerHelloDone. */
     g_autoptr (HlScenario) s = hl_test_load_bundled ("01-rsa-key-exchange.scenario");
     g_autoptr (HlRun) run = hl_test_run (s);

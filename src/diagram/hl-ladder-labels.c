@@ -353,6 +353,14 @@ hl_ladder_describe_learned (HlRun *run, const HlStep *st, HlSide side, const cha
         add_line (out, "(its whole reply, Finished included, is computed now)");
     }
   }
+  /* A signature the receiver checked and accepted: ECDHE's signed key share, the
+   * client's proof of its key in mutual TLS. */
+  if (st->delivered && st->accepted && after->error == 0 && st->from != side
+      && (strcmp (st->message, "ServerKeyExchange") == 0
+          || strcmp (st->message, "CertificateVerify") == 0))
+    add_line (out, strcmp (st->message, "ServerKeyExchange") == 0
+                       ? "\u2713 signature on the key share verified"
+                       : "\u2713 CertificateVerify signature verified");
   if (after->certificate_verdict
       && (!prev || g_strcmp0 (prev->after[side].certificate_verdict, after->certificate_verdict))) {
     gboolean ok = strstr (after->certificate_verdict, " checked the chain") != NULL;
