@@ -116,7 +116,7 @@ static const char style[]
     = "body{font-family:'DejaVu Sans',sans-serif;margin:0;color:#1d1d1d;background:#fff}"
       "header{padding:12px 20px;border-bottom:1px solid #ddd}h1{font-size:1.4em;margin:0 0 4px}"
       "main{display:flex;align-items:flex-start}"
-      "#diagram{flex:3;padding:10px;min-width:0}"
+      "#diagram{flex:3;padding:10px;min-width:0;overflow:auto;max-height:100vh}"
       ".ladder{position:relative}.ladder svg{width:100%;height:auto;display:block}"
       ".hit{position:absolute;left:0;width:100%;background:transparent;border:0;cursor:pointer;"
       "padding:0}"
@@ -189,7 +189,13 @@ static const char script[]
       " else "
       "if(e.key=='ArrowLeft'||e.key=='ArrowUp'||e.key=='k'){show(cur-1);e.preventDefault();}\n"
       " else if(e.key=='Home'){show(0);e.preventDefault();}else if(e.key=='End'){"
-      "show(data.steps.length-1);e.preventDefault();}});\n"
+      "show(data.steps.length-1);e.preventDefault();}\n"
+      " else if(e.key=='+'||e.key=='='){zoom(1.25);e.preventDefault();}"
+      "else if(e.key=='-'){zoom(0.8);e.preventDefault();}});\n"
+      "let scale=1;function zoom(f){scale=Math.min(4,Math.max(0.5,scale*f));"
+      "document.querySelector('.ladder').style.width=(scale*100)+'%';"
+      "$('zoom-level').textContent=Math.round(scale*100)+'%';}\n"
+      "$('zoom-in').onclick=()=>zoom(1.25);$('zoom-out').onclick=()=>zoom(0.8);\n"
       "const m=/^#step-(\\d+)$/.exec(location.hash);show(m?(+m[1])-1:0);\n";
 
 GBytes *
@@ -217,7 +223,11 @@ hl_ladder_render_html (HlRun *run, const HlLadderOptions *options, GError **erro
                           "content=\"width=device-width\">\n<meta name=\"generator\" "
                           "content=\"Handshake Lab\">\n<title>%s</title>\n<style>%s</style>\n"
                           "</head>\n<body>\n<header><h1>%s</h1><p>%s</p><p>Click a message, or "
-                          "step with <kbd>\u2190</kbd> <kbd>\u2192</kbd>.</p></header>\n<main>\n"
+                          "step with <kbd>\u2190</kbd> <kbd>\u2192</kbd>. Zoom the diagram: "
+                          "<button id=\"zoom-out\" aria-label=\"Zoom out\">\u2212</button> "
+                          "<span id=\"zoom-level\">100%%</span> <button id=\"zoom-in\" "
+                          "aria-label=\"Zoom in\">+</button> (or <kbd>-</kbd> "
+                          "<kbd>+</kbd>).</p></header>\n<main>\n"
                           "<section id=\"diagram\"><div class=\"ladder\">\n",
                           title, style, title, description);
   /* Cairo's SVG, without its XML declaration, inline. */
