@@ -238,11 +238,24 @@ pdf_step_page (Page *pg, HlRun *run, const HlLadderOptions *options, guint index
   o.upto = index;
   o.current = index;
   o.selected = 0;
+  o.width = 900; /* the narrowest layout: its text is the largest on an A4 page */
   layout = hl_ladder_layout_new (run, &o);
-  /* The diagram around this step: its row and what came just before. */
+  /* The diagram around this step: its row and the whole rows just before it, cut
+   * between rows, never through a label. */
   hl_ladder_layout_get_step_rect (layout, index, &row);
   hl_ladder_layout_get_line_span (layout, &top, &bottom);
-  page_diagram (pg, layout, MAX (0, row.y + row.height - 700), row.y + row.height + 8, 330);
+  {
+    double end = row.y + row.height + 8, start = row.y;
+    HlLadderRect r;
+    for (guint k = index; k >= 1 && hl_ladder_layout_get_step_rect (layout, k, &r); k--) {
+      if (end - r.y > 560)
+        break;
+      start = r.y;
+    }
+    if (index <= 2)
+      start = 0; /* the title and the timelines' headers fit: show them */
+    page_diagram (pg, layout, start, end, 330);
+  }
   page_printf (pg, 15, TRUE, 0, "Step %u of %u: %s, %s to %s", index, hl_run_get_n_steps (run),
                st->message, hl_side_name (st->from),
                hl_side_name (st->from == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT));

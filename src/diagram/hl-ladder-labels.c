@@ -18,8 +18,8 @@ hl_ladder_short_hex (GBytes *value)
     for (gsize i = 0; i < len; i++)
       g_string_append_printf (s, "%02x", d[i]);
   } else {
-    g_string_append_printf (s, "%02x%02x%02x\u2026%02x%02x", d[0], d[1], d[2], d[len - 2],
-                            d[len - 1]);
+    g_string_append_printf (s, "%02x%02x%02x\u2060\u2026\u2060%02x%02x", d[0], d[1], d[2],
+                            d[len - 2], d[len - 1]);
   }
   return g_string_free (s, FALSE);
 }
@@ -301,7 +301,7 @@ short_value (const HlSecret *s)
   if (len == 32 && g_str_has_suffix (s->key, "_random") && !d[0] && !d[1] && !d[2] && !d[3]) {
     g_autoptr (GBytes) rest = g_bytes_new (d + 4, len - 4);
     g_autofree char *hex = hl_ladder_short_hex (rest);
-    return g_strdup_printf ("\u2026%s", hex); /* the leading … stands for the zeros */
+    return g_strdup_printf ("\u2026\u2060%s", hex); /* the leading … stands for the zeros */
   }
   return hl_ladder_short_hex (s->value);
 }
