@@ -227,6 +227,11 @@ test_play_pause (void)
   gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
   guint at;
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.speed", "s", "fast"));
+  {
+    g_autofree char *speed = NULL;
+    g_object_get (win, "play-speed", &speed, NULL); /* the menu's radio state */
+    g_assert_cmpstr (speed, ==, "fast");
+  }
   act (win, "win.play");
   while (hl_session_get_position (s) < 2 && g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, TRUE);

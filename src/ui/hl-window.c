@@ -32,6 +32,7 @@ struct _HlWindow {
   gboolean fit;           /* the diagram follows the pane's width until the person zooms */
   guint play_source;      /* while playing: the timer that delivers the next step */
   guint play_interval_ms; /* the speed */
+  char *play_speed;       /* "slow", "normal" or "fast" */
   GtkButton *play_button;
   AdwButtonContent *play_content;
 };
@@ -218,12 +219,20 @@ play_action (GtkWidget *w, const char *name, GVariant *param)
   update (self);
 }
 
+/* The "play-speed" property, behind the stateful win.speed action: the speed menu
+ * shows the current choice as a radio item. */
+enum { PROP_0, PROP_PLAY_SPEED, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
 static void
-speed_action (GtkWidget *w, const char *name, GVariant *param)
+set_play_speed (HlWindow *self, const char *speed)
 {
-  HlWindow *self = HL_WINDOW (w);
-  const char *speed = g_variant_get_string (param, NULL);
+  GtkWidget *w = GTK_WIDGET (self);
   gboolean playing = self->play_source != 0;
+  if (!speed || g_strcmp0 (speed, self->play_speed) == 0)
+    return;
+  g_free (self->play_speed);
+  self->play_speed = g_strdup (speed);
   self->play_interval_ms = g_str_equal (speed, "slow")   ? 2500
                            : g_str_equal (speed, "fast") ? 600
                                                          : 1200;
@@ -231,6 +240,25 @@ speed_action (GtkWidget *w, const char *name, GVariant *param)
     stop_playing (self);
     play_action (w, "win.play", NULL);
   }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLAY_SPEED]);
+}
+
+static void
+hl_window_get_property (GObject *object, guint id, GValue *value, GParamSpec *pspec)
+{
+  if (id == PROP_PLAY_SPEED)
+    g_value_set_string (value, HL_WINDOW (object)->play_speed);
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+}
+
+static void
+hl_window_set_property (GObject *object, guint id, const GValue *value, GParamSpec *pspec)
+{
+  if (id == PROP_PLAY_SPEED)
+    set_play_speed (HL_WINDOW (object), g_value_get_string (value));
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
 }
 
 /* win.lessons: opens the lesson picker. */
@@ -682,6 +710,7 @@ hl_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), HL_TYPE_WINDOW);
   g_clear_object (&self->session);
   g_clear_pointer (&self->last_message, g_free);
+  g_clear_pointer (&self->play_speed, g_free);
   G_OBJECT_CLASS (hl_window_parent_class)->dispose (object);
 }
 
@@ -690,6 +719,12 @@ hl_window_class_init (HlWindowClass *klass)
 {
   GtkWidgetClass *wc = GTK_WIDGET_CLASS (klass);
   G_OBJECT_CLASS (klass)->dispose = hl_window_dispose;
+  G_OBJECT_CLASS (klass)->get_property = hl_window_get_property;
+  G_OBJECT_CLASS (klass)->set_property = hl_window_set_property;
+  properties[PROP_PLAY_SPEED]
+      = g_param_spec_string ("play-speed", NULL, NULL, "normal",
+                             G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (G_OBJECT_CLASS (klass), N_PROPS, properties);
   g_type_ensure (HL_TYPE_LADDER_VIEW);
   g_type_ensure (HL_TYPE_INSPECTOR);
   g_type_ensure (HL_TYPE_KNOWLEDGE_PANEL);
@@ -719,7 +754,7 @@ hl_window_class_init (HlWindowClass *klass)
   gtk_widget_class_install_action (wc, "win.play", NULL, play_action);
   gtk_widget_class_install_action (wc, "win.show-page", "s", show_page_action);
   gtk_widget_class_install_action (wc, "win.lessons", NULL, lessons_action);
-  gtk_widget_class_install_action (wc, "win.speed", "s", speed_action);
+  gtk_widget_class_install_property_action (wc, "win.speed", "play-speed");
   gtk_widget_class_install_action (wc, "win.zoom-in", NULL, zoom_action);
   gtk_widget_class_install_action (wc, "win.zoom-out", NULL, zoom_action);
   gtk_widget_class_install_action (wc, "win.zoom-reset", NULL, zoom_action);
@@ -759,8 +794,10 @@ static void
 hl_window_init (HlWindow *self)
 {
   GtkDropTarget *drop;
+  self->play_speed = g_strdup ("normal"); /* before the template: win.speed reads it */
   gtk_widget_init_template (GTK_WIDGET (self));
   self->play_interval_ms = 1200;
+
   self->session = hl_session_new ();
   hl_ladder_view_set_session (self->ladder, self->session);
   hl_inspector_set_session (self->inspector, self->session);
