@@ -16,8 +16,9 @@ packages=(gcc meson ninja-build pkg-config libglib2.0-dev libbearssl-dev libjson
 if [ "$mode" = test ]; then
   # tshark reads the captures, pdfinfo counts the handout's pages, Chromium drives the HTML one.
   # Xvfb and a session bus give the window tests a display.
+  # AT-SPI (at-spi2-core, python3-pyatspi) and xdotool read the window as a screen reader would.
   packages+=(tshark clang libclang-rt-14-dev poppler-utils chromium python3 xvfb xauth
-    dbus-daemon)
+    dbus-daemon at-spi2-core python3-pyatspi xdotool)
 fi
 
 missing=()

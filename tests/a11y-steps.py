@@ -1,0 +1,97 @@
+#!/usr/bin/python3
+"""The ladder as a screen reader sees it, over AT-SPI: the real program, on the
+display and session bus the test runs in. After End, every step is a list item named
+"Step N of M: message, from to to", and the focused one follows the keyboard.
+Prints TAP. usage: a11y-steps.py HANDSHAKE_LAB_EXE
+"""
+import os
+import subprocess
+import sys
+import time
+
+import pyatspi
+
+exe = sys.argv[1]
+results = []
+
+
+def check(ok, what):
+    results.append((bool(ok), what))
+
+
+def find_app():
+    desktop = pyatspi.Registry.getDesktop(0)
+    for i in range(desktop.childCount):
+        app = desktop.getChildAtIndex(i)
+        if app is not None and app.name in ("handshake-lab", "Handshake Lab"):
+            return app
+    return None
+
+
+def list_items(node, found, depth=0):
+    if node is None or depth > 40:
+        return
+    try:
+        if node.getRole() == pyatspi.ROLE_LIST_ITEM and node.name.startswith("Step "):
+            found.append(node)
+        for i in range(node.childCount):
+            list_items(node.getChildAtIndex(i), found, depth + 1)
+    except Exception:
+        pass
+
+
+def xdotool(*args):
+    return subprocess.run(["xdotool", *args], capture_output=True, text=True).stdout.strip()
+
+
+env = dict(os.environ)
+env.pop("GTK_A11Y", None)  # accessibility on: that is what is tested
+proc = subprocess.Popen([exe, "01-rsa-key-exchange"], env=env, stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL)
+try:
+    app = None
+    for _ in range(100):
+        app = find_app()
+        if app is not None:
+            break
+        time.sleep(0.1)
+    check(app is not None, "the program is on the accessibility bus")
+    window = ""
+    for _ in range(50):
+        window = xdotool("search", "--onlyvisible", "--pid", str(proc.pid))
+        if window:
+            break
+        time.sleep(0.1)
+    window = window.split()[0] if window else ""
+    check(window, "its window is on the display")
+    if window:
+        xdotool("windowfocus", "--sync", window)
+        xdotool("key", "--window", window, "End")
+    items = []
+    for _ in range(50):
+        items = []
+        list_items(app, items)
+        if len(items) >= 13:
+            break
+        time.sleep(0.1)
+    check(len(items) == 13, f"13 steps are list items after End ({len(items)})")
+    names = [i.name for i in items]
+    check(names and names[0].startswith("Step 1 of 13: ClientHello, client to server"),
+          f"the first is named for people ({names[0] if names else None!r})")
+    check(any(n.startswith("Step 5 of 13: ClientKeyExchange, client to server") for n in names),
+          "ClientKeyExchange is step 5, client to server")
+    check(all(i.getState().contains(pyatspi.STATE_FOCUSABLE) for i in items),
+          "every step can take the keyboard focus")
+except Exception as e:  # a broken bus or program is a failure, never a skip
+    check(False, f"reading the accessibility tree: {e}")
+finally:
+    proc.terminate()
+    try:
+        proc.wait(5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+print(f"1..{len(results)}")
+for i, (ok, what) in enumerate(results, 1):
+    print(f"{'ok' if ok else 'not ok'} {i} {what}")
+sys.exit(0 if all(ok for ok, _ in results) else 1)
