@@ -252,6 +252,15 @@ test_labels_tell_the_truth (void)
     g_assert_nonnull (strstr (client, "expired or not yet valid"));
   }
   {
+    /* Preference lessons show the client's order and whose order the server follows. */
+    g_autoptr (HlScenario) s = hl_test_load_bundled ("13b-client-preference.scenario");
+    g_autoptr (HlRun) run = hl_test_run (s);
+    g_autofree char *hello = hl_ladder_describe_step (run, hl_run_get_step (run, 0));
+    g_autofree char *server = hl_ladder_describe_side (run, HL_SIDE_SERVER);
+    g_assert_nonnull (strstr (hello, "in the client's order: 1. ECDHE_RSA_CHACHA20_POLY1305"));
+    g_assert_nonnull (strstr (server, "picks a suite in the client's order"));
+  }
+  {
     /* Checked signatures are said; a changed one is not said to verify. */
     g_autoptr (HlScenario) s = hl_test_load_bundled ("10-mutual-tls.scenario");
     g_autoptr (HlRun) run = hl_test_run (s);

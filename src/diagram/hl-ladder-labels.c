@@ -154,6 +154,23 @@ hl_ladder_describe_step (HlRun *run, const HlStep *st)
       suites[strlen (suites) - 6] = '\0';
     add_line (out, "up to %s, %s cipher suite%s offered", v ? v : "?", suites ? suites : "no",
               suites && strcmp (suites, "1") == 0 ? "" : "s");
+    /* A short list is worth reading in order (lessons on preference): the names
+     * without "TLS_" and "_WITH", most preferred first. */
+    if (suites_field && suites_field->children->len >= 2 && suites_field->children->len <= 3) {
+      GString *names = g_string_new (NULL);
+      for (guint i = 0; i < suites_field->children->len; i++) {
+        const HlField *c = g_ptr_array_index (suites_field->children, i);
+        g_autofree char *name = strip_code (c->value);
+        g_autofree char *shorter = NULL;
+        char *with = strstr (name, "_WITH_");
+        if (with)
+          memmove (with, with + 5, strlen (with + 5) + 1);
+        shorter = g_strdup (g_str_has_prefix (name, "TLS_") ? name + 4 : name);
+        g_string_append_printf (names, "%s%u. %s", i ? ", " : "", i + 1, shorter);
+      }
+      add_line (out, "in the client's order: %s", names->str);
+      g_string_free (names, TRUE);
+    }
     if (sni && *sni)
       add_line (out, "server name (SNI): %s", sni);
     if (alpn && *alpn)
@@ -400,6 +417,10 @@ hl_ladder_describe_side (HlRun *run, HlSide side)
   g_free (head);
   if (side == HL_SIDE_CLIENT && c->server_name)
     add_line (detail, "connects to %s", c->server_name);
+  /* With a choice to make, say whose order decides it. */
+  if (side == HL_SIDE_SERVER && c->suites && c->suites->len >= 2)
+    add_line (detail, c->prefer_client_order ? "picks a suite in the client's order"
+                                             : "picks a suite in its own order");
   if (leaf) {
     const char *subject = NULL, *key = NULL;
     for (guint i = 0; i < leaf->children->len; i++) {
