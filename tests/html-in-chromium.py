@@ -10,6 +10,7 @@ import fcntl
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -51,7 +52,8 @@ def wire_child():
 proc = subprocess.Popen(
     [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
      "--remote-debugging-pipe", "--window-size=1400,900", "about:blank"],
-    pass_fds=(3, 4), preexec_fn=wire_child, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    pass_fds=(3, 4), preexec_fn=wire_child, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    start_new_session=True)  # its own process group: every helper process goes with it
 os.close(to_chrome_r)
 os.close(from_chrome_w)
 buffer = b""
@@ -152,7 +154,10 @@ try:
 except Exception as e:  # a broken page or browser is a failure, never a skip
     check(False, f"driving chromium: {e}")
 finally:
-    proc.kill()
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
     proc.wait()
 
 print(f"1..{len(results)}")
