@@ -9,10 +9,25 @@ import subprocess
 import sys
 import time
 
-import pyatspi
-
 exe = sys.argv[1]
 results = []
+if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+    print("1..0 # SKIP no display (CI runs the tests under Xvfb)")
+    sys.exit(0)
+
+# Its own session bus: an accessibility bus another test (Chromium) started and left
+# behind must not be the one the program joins. Services that bus starts write to its
+# stdout, so the TAP is passed on here and anything else becomes a TAP comment.
+if not os.environ.get("HL_A11Y_OWN_BUS"):
+    inner = subprocess.run(["dbus-run-session", "--", sys.executable, __file__, exe],
+                           env={**os.environ, "HL_A11Y_OWN_BUS": "1"},
+                           stdout=subprocess.PIPE, text=True)
+    for line in inner.stdout.splitlines():
+        tap = line.startswith(("ok ", "not ok ", "1..", "#"))
+        print(line if tap else f"# {line}")
+    sys.exit(inner.returncode)
+
+import pyatspi  # noqa: E402 (only on the test's own bus)
 
 
 def check(ok, what):
@@ -80,7 +95,7 @@ try:
           f"the first is named for people ({names[0] if names else None!r})")
     check(any(n.startswith("Step 5 of 13: ClientKeyExchange, client to server") for n in names),
           "ClientKeyExchange is step 5, client to server")
-    check(all(i.getState().contains(pyatspi.STATE_FOCUSABLE) for i in items),
+    check(items and all(i.getState().contains(pyatspi.STATE_FOCUSABLE) for i in items),
           "every step can take the keyboard focus")
 except Exception as e:  # a broken bus or program is a failure, never a skip
     check(False, f"reading the accessibility tree: {e}")

@@ -295,8 +295,26 @@ test_keys_anywhere (void)
   g_assert_true (press (win, GDK_KEY_Right));
   g_assert_true (press (win, GDK_KEY_space));
   g_assert_cmpuint (hl_session_get_position (s), ==, 2);
-  /* With a field row of the inspector focused, too. */
-  gtk_widget_grab_focus (hl_window_get_inspector (win));
+  /* With a row of the inspector's field list focused, too (clicking one focuses it). */
+  {
+    /* Find the field list anywhere under the inspector and focus its first row. */
+    GtkWidget *stack[64];
+    int top = 0;
+    GtkWidget *list = NULL;
+    stack[top++] = hl_window_get_inspector (win);
+    while (top && !list) {
+      GtkWidget *w = stack[--top];
+      if (GTK_IS_LIST_VIEW (w))
+        list = w;
+      for (GtkWidget *c = gtk_widget_get_first_child (w); c && top < 63;
+           c = gtk_widget_get_next_sibling (c))
+        stack[top++] = c;
+    }
+    g_assert_nonnull (list);
+    hl_session_select (s, 1);
+    wait_for_frame (GTK_WIDGET (win));
+    g_assert_true (gtk_widget_grab_focus (list));
+  }
   g_assert_true (press (win, GDK_KEY_Left));
   g_assert_cmpuint (hl_session_get_position (s), ==, 1);
   g_assert_true (press (win, GDK_KEY_End));

@@ -192,9 +192,13 @@ page_fields (Page *pg, const GPtrArray *fields, guint depth, gboolean *full)
   guint left = 0;
   for (guint i = 0; fields && i < fields->len; i++) {
     const HlField *f = g_ptr_array_index (fields, i);
-    if (*full
-        || !page_printf (pg, 8, FALSE, 12 * depth, "%s: %s  [bytes %zu\u2013%zu]", f->name,
-                         f->value, f->offset, f->offset + f->length))
+    /* Byte ranges as the window says them: first and last byte, both included. */
+    g_autofree char *where = f->length == 0 ? g_strdup_printf ("no bytes, at %zu", f->offset)
+                             : f->length == 1
+                                 ? g_strdup_printf ("byte %zu", f->offset)
+                                 : g_strdup_printf ("bytes %zu\u2013%zu, %zu bytes", f->offset,
+                                                    f->offset + f->length - 1, f->length);
+    if (*full || !page_printf (pg, 8, FALSE, 12 * depth, "%s: %s  [%s]", f->name, f->value, where))
       *full = TRUE;
     if (*full)
       left++;
@@ -203,26 +207,41 @@ page_fields (Page *pg, const GPtrArray *fields, guint depth, gboolean *full)
   return left;
 }
 
+/* What a side newly holds after the step, with formulas; what it held before is
+ * named in one line, so every step's page has room for its fields. */
 static void
 page_secrets (Page *pg, const HlStep *st, HlSide side, gboolean *full)
 {
   const GPtrArray *secrets = st->after[side].secrets;
-  if (*full)
+  GString *before = g_string_new (NULL);
+  guint n_new = 0;
+  if (*full) {
+    g_string_free (before, TRUE);
     return;
+  }
   if (!page_printf (pg, 10, TRUE, 0, "What the %s holds after this step", hl_side_name (side))) {
     *full = TRUE;
+    g_string_free (before, TRUE);
     return;
   }
-  if (!secrets || secrets->len == 0)
-    *full = !page_printf (pg, 8, FALSE, 12, "nothing secret yet");
   for (guint i = 0; secrets && i < secrets->len && !*full; i++) {
     const HlSecret *s = g_ptr_array_index (secrets, i);
-    g_autofree char *hex = hl_ladder_short_hex (s->value);
-    g_autofree char *markup = g_markup_printf_escaped (
-        "%s%s <tt>%s</tt> (%zu bytes): %s", s->learned_at == st->index ? "NEW " : "", s->name, hex,
-        g_bytes_get_size (s->value), s->formula);
-    *full = !page_text (pg, markup, 8, FALSE, 12);
+    if (s->learned_at == st->index) {
+      g_autofree char *hex = hl_ladder_short_value (s);
+      g_autofree char *markup
+          = g_markup_printf_escaped ("New: %s <tt>%s</tt> (%zu bytes): %s", s->name, hex,
+                                     g_bytes_get_size (s->value), s->formula);
+      *full = !page_text (pg, markup, 8, FALSE, 12);
+      n_new++;
+    } else {
+      g_string_append_printf (before, "%s%s", before->len ? ", " : "", s->name);
+    }
   }
+  if (!*full && before->len)
+    *full = !page_printf (pg, 8, FALSE, 12, "Held from earlier steps: %s.", before->str);
+  else if (!*full && !n_new)
+    *full = !page_printf (pg, 8, FALSE, 12, "Nothing secret yet.");
+  g_string_free (before, TRUE);
 }
 
 static void
@@ -271,8 +290,12 @@ pdf_step_page (Page *pg, HlRun *run, const HlLadderOptions *options, guint index
   if (st->delivered && !st->accepted)
     page_printf (pg, 10, FALSE, 0, "The %s had already stopped and did not read it.",
                  hl_side_name (st->from == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT));
+  /* The secrets leave room for the fields' heading and a few rows. */
+  pg->limit = PAGE_H - PAGE_MARGIN - 90;
   page_secrets (pg, st, HL_SIDE_CLIENT, &full);
   page_secrets (pg, st, HL_SIDE_SERVER, &full);
+  pg->limit = PAGE_H - PAGE_MARGIN;
+  full = FALSE;
   if (!full)
     full = !page_printf (pg, 10, TRUE, 0, "Fields (%s bytes)",
                          st->encrypted ? "decrypted" : "as sent");
@@ -282,9 +305,10 @@ pdf_step_page (Page *pg, HlRun *run, const HlLadderOptions *options, guint index
   if (left) {
     /* The page is full: say where the rest is rather than spill onto another page. */
     pg->y = MAX (pg->y, PAGE_H - PAGE_MARGIN - 14);
-    page_printf (pg, 8, FALSE, 0,
-                 "\u2026 and %u more rows: the HTML handout and the JSON transcript have them all.",
-                 left);
+    page_printf (
+        pg, 8, FALSE, 0,
+        "\u2026 and %u more row%s: the HTML handout and the JSON transcript have them all.", left,
+        left == 1 ? "" : "s");
   }
 }
 

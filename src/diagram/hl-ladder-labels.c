@@ -310,8 +310,8 @@ hl_ladder_describe_error (int err)
 
 /* Random values open with 4 zero bytes (BearSSL leaves gmt_unix_time at 0): skip
  * them, so the short form shows the bytes that tell two randoms apart. */
-static char *
-short_value (const HlSecret *s)
+char *
+hl_ladder_short_value (const HlSecret *s)
 {
   gsize len;
   const guint8 *d = g_bytes_get_data (s->value, &len);
@@ -348,7 +348,7 @@ hl_ladder_describe_learned (HlRun *run, const HlStep *st, HlSide side, const cha
   for (guint i = 0; after->secrets && i < after->secrets->len; i++) {
     const HlSecret *s = g_ptr_array_index (after->secrets, i);
     if (s->learned_at == st->index) {
-      g_autofree char *hex = short_value (s);
+      g_autofree char *hex = hl_ladder_short_value (s);
       const HlSecret *other = held_by (st, !side, s->key);
       char *line;
       if (other && !g_bytes_equal (other->value, s->value))
@@ -459,12 +459,10 @@ hl_ladder_describe_end (const HlConnection *c, HlSide side, gboolean *ok)
   return g_markup_printf_escaped ("\u2717 closed without an alert: %s", name);
 }
 
+/* Phase names without numbers: the arrows are numbered, and each step's text says
+ * where it stands in the nine-step story. */
 static const char *const phase_names[] = {
-  "Hello \u00b7 story steps 1\u20132",
-  "Authentication \u00b7 story steps 2\u20133",
-  "Key exchange \u00b7 story step 4",
-  "Session keys and Finished \u00b7 story steps 5\u20137",
-  "Application data \u00b7 story steps 8\u20139",
+  "Hello", "Authentication", "Key exchange", "Session keys and Finished", "Application data",
   "Close",
 };
 

@@ -12,6 +12,8 @@ G_BEGIN_DECLS
 
 /* "0303ab…9f1c" */
 char *hl_ladder_short_hex (GBytes *value);
+/* A secret's short form: randoms skip their 4 zero bytes ("…fb8d19…ec73"). */
+char *hl_ladder_short_value (const HlSecret *secret);
 /* The arrow's essential content: offered suites, chosen suite, subject... */
 char *hl_ladder_describe_step (HlRun *run, const HlStep *step);
 /* What a side newly holds after a step (secrets and verdict); NULL when nothing. Lines

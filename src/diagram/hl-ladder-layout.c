@@ -85,8 +85,18 @@ add_text (HlLadderLayout *l, HlLadderTextKind kind, HlLadderTone tone, guint ste
   pango_font_description_free (desc);
   pango_layout_set_width (t.layout, (int)(width * PANGO_SCALE));
   pango_layout_set_wrap (t.layout, PANGO_WRAP_WORD_CHAR);
+
   pango_layout_set_alignment (t.layout, align);
   pango_layout_set_markup (t.layout, markup, -1);
+  {
+    /* Names like BR_ERR_X509_NOT_TRUSTED break between lines, never with a hyphen
+     * (after the markup, which sets the layout's attributes). */
+    PangoAttrList *attrs = pango_layout_get_attributes (t.layout);
+    attrs = attrs ? pango_attr_list_copy (attrs) : pango_attr_list_new ();
+    pango_attr_list_insert (attrs, pango_attr_insert_hyphens_new (FALSE));
+    pango_layout_set_attributes (t.layout, attrs);
+    pango_attr_list_unref (attrs);
+  }
   pango_layout_get_pixel_extents (t.layout, NULL, &logical);
   /* The box is the ink the text really takes: where it sits inside the wrap width. */
   t.rect.x = x + logical.x;
@@ -337,7 +347,8 @@ hl_ladder_layout_new (HlRun *run, const HlLadderOptions *o)
   if (upto > 0)
     y += add_text (l, HL_LADDER_TEXT_LEGEND, HL_LADDER_TONE_DIM, 0,
                    "How to read it: a thick line with a padlock is an encrypted record; a "
-                   "triangle marks an alert; a dashed line ending in \u00d7 was dropped; a "
+                   "triangle marks an alert that ends the connection in failure; a dashed line "
+                   "ending in \u00d7 was dropped; a "
                    "zigzag was changed on the way; a bar before a timeline was not read. "
                    "\u201c+\u201d lists what a side holds from that step on.",
                    MARGIN, y + 8, l->width - 2 * MARGIN, PANGO_ALIGN_LEFT)

@@ -28,6 +28,7 @@ struct _HlWindow {
   HlKnowledgePanel *knowledge;
   HlSession *session;
   char *last_message;
+  AdwToast *toast; /* the one shown, dismissed by the next step: it would cover the diagram */
   gboolean presentation;
   gboolean fit;           /* the diagram follows the pane's width until the person zooms */
   guint play_source;      /* while playing: the timer that delivers the next step */
@@ -44,10 +45,15 @@ say (HlWindow *self, const char *message)
 {
   AdwToast *toast = adw_toast_new (message);
   adw_toast_set_timeout (toast, 8);
+  if (self->toast)
+    adw_toast_dismiss (self->toast);
+  g_set_object (&self->toast, toast);
   adw_toast_overlay_add_toast (self->toasts, toast);
   g_free (self->last_message);
   self->last_message = g_strdup (message);
 }
+
+static void schedule_scroll (HlWindow *self);
 
 /* Enables each action for what the session can do now, and says what comes next. */
 static void
@@ -92,7 +98,10 @@ update (HlWindow *self)
     gtk_widget_remove_css_class (GTK_WIDGET (self->banner), "error");
     gtk_widget_add_css_class (GTK_WIDGET (self->banner),
                               hl_session_get_succeeded (s) ? "success" : "error");
-    gtk_revealer_set_reveal_child (self->banner_revealer, TRUE);
+    if (!gtk_revealer_get_reveal_child (self->banner_revealer)) {
+      gtk_revealer_set_reveal_child (self->banner_revealer, TRUE);
+      schedule_scroll (self); /* the banner took height from the diagram */
+    }
   } else {
     gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
   }
@@ -156,11 +165,18 @@ static void
 step_action (GtkWidget *w, const char *name, GVariant *param)
 {
   HlWindow *self = HL_WINDOW (w);
-  if (strcmp (name, "win.step") == 0)
+  if (self->toast) {
+    adw_toast_dismiss (self->toast);
+    g_clear_object (&self->toast);
+  }
+  if (strcmp (name, "win.step") == 0) {
     hl_session_step (self->session);
-  else if (strcmp (name, "win.back") == 0)
+  } else if (strcmp (name, "win.back") == 0) {
+    guint edits = hl_session_get_n_edits (self->session);
     hl_session_back (self->session);
-  else if (strcmp (name, "win.restart") == 0) {
+    if (hl_session_get_n_edits (self->session) < edits)
+      say (self, _ ("Back undid your change to that message."));
+  } else if (strcmp (name, "win.restart") == 0) {
     gboolean had_edits = hl_session_get_n_edits (self->session) > 0;
     hl_session_restart (self->session);
     if (had_edits)
@@ -640,8 +656,14 @@ apply_fit (gpointer data)
     /* The diagram is laid out for the pane's width, at full text size; only a pane
      * narrower than the narrowest layout (900 px) scales it down. */
     double width = page - 2;
-    hl_ladder_view_set_layout_width (self->ladder, MAX (width, 900));
-    hl_ladder_view_set_zoom (self->ladder, CLAMP (width / 900.0, 0.5, 1.0));
+    if (self->presentation) {
+      /* For the back row: a 1000-pixel layout scaled up to the screen's width. */
+      hl_ladder_view_set_layout_width (self->ladder, 1000);
+      hl_ladder_view_set_zoom (self->ladder, CLAMP (width / 1000.0, 0.5, 2.5));
+    } else {
+      hl_ladder_view_set_layout_width (self->ladder, MAX (width, 900));
+      hl_ladder_view_set_zoom (self->ladder, CLAMP (width / 900.0, 0.5, 1.0));
+    }
     schedule_scroll (self);
   }
   g_object_unref (self);
@@ -710,6 +732,7 @@ hl_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), HL_TYPE_WINDOW);
   g_clear_object (&self->session);
   g_clear_pointer (&self->last_message, g_free);
+  g_clear_object (&self->toast);
   g_clear_pointer (&self->play_speed, g_free);
   G_OBJECT_CLASS (hl_window_parent_class)->dispose (object);
 }
