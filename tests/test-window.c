@@ -42,6 +42,16 @@ wait_for_frame (GtkWidget *w)
     g_main_context_iteration (NULL, FALSE);
 }
 
+/* Where the widget's scrolled window starts, in window coordinates. */
+static double
+widget_top (GtkWidget *w)
+{
+  GtkWidget *outer = gtk_widget_get_ancestor (w, GTK_TYPE_SCROLLED_WINDOW);
+  graphene_point_t in = GRAPHENE_POINT_INIT (0, 0), out;
+  g_assert_true (gtk_widget_compute_point (outer, GTK_WIDGET (gtk_widget_get_root (w)), &in, &out));
+  return out.y;
+}
+
 static void
 screenshot (GtkWidget *w, const char *name)
 {
@@ -99,7 +109,9 @@ test_step_and_inspect (void)
   HlInspector *insp = HL_INSPECTOR (hl_window_get_inspector (win));
   HlSession *s = hl_window_get_session (win);
   gsize a, b;
+  double top_before_outcome;
   screenshot (GTK_WIDGET (win), "window-start.png");
+  top_before_outcome = widget_top (hl_window_get_ladder (win));
   g_assert_false (gtk_widget_activate_action (GTK_WIDGET (win), "win.back", NULL) && FALSE);
   act (win, "win.step");
   g_assert_cmpuint (hl_session_get_selected (s), ==, 1);
@@ -130,6 +142,9 @@ test_step_and_inspect (void)
   act (win, "win.run-to-end");
   g_assert_nonnull (hl_window_get_banner (win));
   g_assert_nonnull (strstr (hl_window_get_banner (win), "succeeded"));
+  /* A hidden outcome banner takes no room: the diagram moves down only when it shows. */
+  wait_for_frame (GTK_WIDGET (win));
+  g_assert_cmpfloat (widget_top (hl_window_get_ladder (win)), >, top_before_outcome + 10);
   {
     /* One focusable, labelled child per step: the keyboard and screen readers walk them. */
     GtkWidget *ladder = hl_window_get_ladder (win);
@@ -154,6 +169,10 @@ test_step_and_inspect (void)
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
   act (win, "win.presentation");
   screenshot (GTK_WIDGET (win), "window-presentation.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      ADW_COLOR_SCHEME_FORCE_DARK);
+  screenshot (GTK_WIDGET (win), "window-presentation-dark.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
   act (win, "win.presentation");
   gtk_window_destroy (GTK_WINDOW (win));
 }

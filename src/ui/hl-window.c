@@ -19,7 +19,6 @@ struct _HlWindow {
   GtkListBox *lessons_list;
   GtkPopover *lessons_popover;
   GtkLabel *next_label, *banner;
-  GtkRevealer *banner_revealer;
   GtkScrolledWindow *ladder_scroller;
   GtkPaned *paned;
   GtkStack *side_stack;
@@ -98,12 +97,12 @@ update (HlWindow *self)
     gtk_widget_remove_css_class (GTK_WIDGET (self->banner), "error");
     gtk_widget_add_css_class (GTK_WIDGET (self->banner),
                               hl_session_get_succeeded (s) ? "success" : "error");
-    if (!gtk_revealer_get_reveal_child (self->banner_revealer)) {
-      gtk_revealer_set_reveal_child (self->banner_revealer, TRUE);
+    if (!gtk_widget_get_visible (GTK_WIDGET (self->banner))) {
+      gtk_widget_set_visible (GTK_WIDGET (self->banner), TRUE);
       schedule_scroll (self); /* the banner took height from the diagram */
     }
   } else {
-    gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
+    gtk_widget_set_visible (GTK_WIDGET (self->banner), FALSE);
   }
 }
 
@@ -759,7 +758,6 @@ hl_window_class_init (HlWindowClass *klass)
   gtk_widget_class_bind_template_child (wc, HlWindow, lessons_popover);
   gtk_widget_class_bind_template_child (wc, HlWindow, next_label);
   gtk_widget_class_bind_template_child (wc, HlWindow, banner);
-  gtk_widget_class_bind_template_child (wc, HlWindow, banner_revealer);
   gtk_widget_class_bind_template_child (wc, HlWindow, ladder_scroller);
   gtk_widget_class_bind_template_child (wc, HlWindow, paned);
   gtk_widget_class_bind_template_child (wc, HlWindow, side_stack);
@@ -871,8 +869,8 @@ hl_window_get_last_message (HlWindow *self)
 const char *
 hl_window_get_banner (HlWindow *self)
 {
-  return gtk_revealer_get_reveal_child (self->banner_revealer) ? gtk_label_get_text (self->banner)
-                                                               : NULL;
+  return gtk_widget_get_visible (GTK_WIDGET (self->banner)) ? gtk_label_get_text (self->banner)
+                                                            : NULL;
 }
 
 GtkWidget *
