@@ -6,6 +6,7 @@
 
 #include "hl-credentials-private.h"
 #include "hl-decode.h"
+#include "hl-tables.h"
 #include "hl-test-util.h"
 #include "hl-transcript.h"
 
@@ -739,6 +740,26 @@ test_certificate_request_names (void)
   g_assert_cmpstr (ca->value, ==, "CN=Handshake Lab Test Root CA, O=Handshake Lab Test PKI");
 }
 
+/* The engine state in words, for the knowledge panel: each flag of a real run's state. */
+static void
+test_engine_state_words (void)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled ("01-rsa-key-exchange.scenario");
+  g_autoptr (HlRun) run = hl_test_run (s);
+  const HlStep *done = hl_run_get_step (run, 3); /* ServerHelloDone: the client answers */
+  g_autofree char *mixed = hl_describe_engine_state ("SENDAPP|RECVREC");
+  g_autofree char *unknown = hl_describe_engine_state ("RECVAPP|NEWFLAG");
+  g_autofree char *empty = hl_describe_engine_state (NULL);
+  g_autofree char *server = hl_describe_engine_state (done->after[HL_SIDE_SERVER].state);
+  g_assert_cmpstr (mixed, ==,
+                   "may send application data (the handshake is done); waits for a record");
+  g_assert_cmpstr (unknown, ==, "has application data to read; NEWFLAG");
+  g_assert_cmpstr (empty, ==, "");
+  g_assert_cmpstr (done->message, ==, "ServerHelloDone");
+  g_assert_cmpstr (done->after[HL_SIDE_SERVER].state, ==, "RECVREC");
+  g_assert_cmpstr (server, ==, "waits for a record");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -775,5 +796,6 @@ main (int argc, char **argv)
   g_test_add_func ("/run/certificate-request-names", test_certificate_request_names);
   g_test_add_func ("/run/not-checked-when-receiver-stopped", test_not_checked);
   g_test_add_func ("/run/scenario-built-in-code", test_scenario_built_in_code);
+  g_test_add_func ("/run/engine-state-words", test_engine_state_words);
   return g_test_run ();
 }

@@ -769,3 +769,35 @@ hl_error_nth (guint i)
 {
   return i < G_N_ELEMENTS (errors) ? errors[i].code : -1;
 }
+
+static const HlStateFlag state_flags[] = {
+  { "SENDREC", "has records to send" },
+  { "RECVREC", "waits for a record" },
+  { "SENDAPP", "may send application data (the handshake is done)" },
+  { "RECVAPP", "has application data to read" },
+  { "CLOSED", "the connection is closed (an error number says why, 0 for a clean close)" },
+};
+
+const HlStateFlag *
+hl_engine_state_flags (guint *n)
+{
+  *n = G_N_ELEMENTS (state_flags);
+  return state_flags;
+}
+
+char *
+hl_describe_engine_state (const char *flags)
+{
+  g_auto (GStrv) parts = g_strsplit (flags ? flags : "", "|", -1);
+  GString *out = g_string_new (NULL);
+  for (guint i = 0; parts[i]; i++) {
+    const char *words = parts[i];
+    if (!*words)
+      continue;
+    for (guint f = 0; f < G_N_ELEMENTS (state_flags); f++)
+      if (strcmp (parts[i], state_flags[f].flag) == 0)
+        words = state_flags[f].meaning;
+    g_string_append_printf (out, "%s%s", out->len ? "; " : "", words);
+  }
+  return g_string_free (out, FALSE);
+}

@@ -72,6 +72,17 @@ gboolean hl_version_parse (const char *text, guint *version);
 const char *hl_version_name (guint version); /* "TLS1.2"; NULL if unknown */
 const char *hl_version_long_name (guint version);
 
+/* BearSSL's engine state flags as runs write them ("SENDAPP|RECVREC"), in BearSSL's
+ * order, with what each means for the side that is in that state. */
+typedef struct {
+  const char *flag;
+  const char *meaning;
+} HlStateFlag;
+const HlStateFlag *hl_engine_state_flags (guint *n);
+/* "SENDAPP|RECVREC" in words: "may send application data ...; waits for a record".
+ * Unknown flags are kept as they are. Newly allocated: g_free. */
+char *hl_describe_engine_state (const char *flags);
+
 /* TLS record content types (RFC 5246 section 6.2.1). */
 enum {
   HL_CONTENT_CHANGE_CIPHER_SPEC = 20,

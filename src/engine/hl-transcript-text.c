@@ -82,14 +82,14 @@ write_story (GString *out, gboolean md)
 static void
 write_legend (GString *out, gboolean md)
 {
+  guint n;
+  const HlStateFlag *flags = hl_engine_state_flags (&n);
   g_string_append (out, md ? "## How to read the engine states\n\n"
                            : "How to read the engine states:\n");
-  g_string_append_printf (
-      out,
-      "%sSENDREC: has records to send; RECVREC: waits for a record; SENDAPP: may send "
-      "application data (the handshake is done); RECVAPP: has application data to read; "
-      "CLOSED: the connection is closed (an error number says why, 0 for a clean close).%s\n\n",
-      md ? "" : "  ", md ? "" : "");
+  g_string_append (out, md ? "" : "  ");
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (out, "%s: %s%s", flags[i].flag, flags[i].meaning,
+                            i + 1 < n ? "; " : ".\n\n");
 }
 
 /* What a side newly holds after a step: "premaster secret, master secret". */

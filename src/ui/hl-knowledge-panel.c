@@ -86,8 +86,10 @@ refresh (HlKnowledgePanel *self)
     }
     {
       const HlSideState *after = &st->after[side];
-      g_autofree char *desc = g_strdup_printf (_ ("After step %u. Engine state: %s"), st->index,
-                                               after->state ? after->state : "");
+      g_autofree char *words = hl_describe_engine_state (after->state);
+      /* TRANSLATORS: "After step 4: waits for a record (BearSSL state RECVREC)" */
+      g_autofree char *desc = g_strdup_printf (_ ("After step %u: %s (BearSSL state %s)"),
+                                               st->index, words, after->state ? after->state : "");
       adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->group[side]), desc);
       if (after->suite) {
         g_autofree char *suite = hl_describe_suite_id (after->suite);
