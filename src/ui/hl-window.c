@@ -146,12 +146,29 @@ on_selected (HlWindow *self)
   schedule_scroll (self);
 }
 
+/* A file that does not load gets a dialog, not a toast: its FILE:LINE message must stay
+ * until read, and the reader must know the lesson on screen is still the old one. */
+static void
+show_load_error (HlWindow *self, const char *path, const GError *error)
+{
+  g_autofree char *name = g_path_get_basename (path);
+  g_autofree char *heading = g_strdup_printf (_ ("Could Not Open “%s”"), name);
+  g_autofree char *body = g_strdup_printf (
+      _ ("%s\n\nThe lesson that was open stays open. Fix the file and open it again."),
+      error->message);
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _ ("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+  g_free (self->last_message);
+  self->last_message = g_steal_pointer (&body);
+}
+
 gboolean
 hl_window_load (HlWindow *self, const char *path)
 {
   g_autoptr (GError) error = NULL;
   if (!hl_session_load (self->session, path, &error)) {
-    say (self, error->message);
+    show_load_error (self, path, error);
     return FALSE;
   }
   update (self);
