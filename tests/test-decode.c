@@ -150,11 +150,33 @@ test_client_hello_ends_at_compression (void)
                    "Compression methods length");
 }
 
+/* The byte pane: 16 to a line, offsets in hex, every line ended. */
+static void
+test_hex_dump (void)
+{
+  guint8 d[17];
+  g_autoptr (GBytes) b = NULL;
+  g_autoptr (GString) with = g_string_new (NULL);
+  g_autoptr (GString) without = g_string_new (NULL);
+  g_autoptr (GString) empty = g_string_new (NULL);
+  for (guint i = 0; i < sizeof d; i++)
+    d[i] = i * 17;
+  b = g_bytes_new (d, sizeof d);
+  hl_hex_dump (with, b, TRUE);
+  hl_hex_dump (without, b, FALSE);
+  hl_hex_dump (empty, NULL, TRUE);
+  g_assert_cmpstr (with->str, ==,
+                   "0000  00 11 22 33 44 55 66 77 88 99 aa bb cc dd ee ff\n0010  10\n");
+  g_assert_cmpstr (without->str, ==, "00 11 22 33 44 55 66 77 88 99 aa bb cc dd ee ff\n10\n");
+  g_assert_cmpstr (empty->str, ==, "");
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/decode/client-hello", test_client_hello);
+  g_test_add_func ("/decode/hex-dump", test_hex_dump);
   g_test_add_func ("/decode/truncated", test_truncated);
   g_test_add_func ("/decode/every-prefix-tiles", test_every_prefix_tiles);
   g_test_add_func ("/decode/alert", test_alert);

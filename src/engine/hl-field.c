@@ -24,6 +24,20 @@ hl_hex_bytes (GBytes *bytes)
   return hl_hex (d, len);
 }
 
+void
+hl_hex_dump (GString *out, GBytes *bytes, gboolean offsets)
+{
+  gsize len = 0;
+  const guint8 *d = bytes ? g_bytes_get_data (bytes, &len) : NULL;
+  for (gsize off = 0; off < len; off += HL_HEX_DUMP_WIDTH) {
+    if (offsets)
+      g_string_append_printf (out, "%04zx  ", off);
+    for (gsize i = off; i < off + HL_HEX_DUMP_WIDTH && i < len; i++)
+      g_string_append_printf (out, i > off ? " %02x" : "%02x", d[i]);
+    g_string_append_c (out, '\n');
+  }
+}
+
 HlField *
 hl_field_new (const char *name, gsize offset, gsize length, const char *value,
               const char *explanation)

@@ -32,6 +32,10 @@ void hl_field_shift (HlField *field, gsize by);
 /* Lowercase hex, newly allocated. */
 char *hl_hex (const guint8 *data, gsize len);
 char *hl_hex_bytes (GBytes *bytes); /* "" for NULL */
+/* Bytes as a capture tool's byte pane shows them: lines of HL_HEX_DUMP_WIDTH bytes,
+ * "0010  2b 2f a6 ..." with offsets, or the bytes alone; each line ends in '\n'. */
+#define HL_HEX_DUMP_WIDTH 16
+void hl_hex_dump (GString *out, GBytes *bytes, gboolean offsets);
 /* A field's value in hex: whole up to 48 bytes, else "head…tail (N bytes)". */
 char *hl_field_short_hex (const guint8 *data, gsize len);
 

@@ -27,19 +27,6 @@ md_fields (GString *out, GPtrArray *fields, int depth)
 }
 
 static void
-append_hex_block (GString *out, GBytes *b, const char *prefix)
-{
-  gsize len;
-  const guint8 *d = g_bytes_get_data (b, &len);
-  for (gsize off = 0; off < len; off += 16) {
-    g_string_append_printf (out, "%s%04zx  ", prefix, off);
-    for (gsize i = off; i < off + 16 && i < len; i++)
-      g_string_append_printf (out, i > off ? " %02x" : "%02x", d[i]);
-    g_string_append_c (out, '\n');
-  }
-}
-
-static void
 write_secrets_list (GString *out, const HlSecrets *s, gboolean resumed, gboolean md)
 {
   for (int i = 0; i < HL_N_SECRETS; i++) {
@@ -192,16 +179,16 @@ render (HlRun *run, gboolean md, gboolean brief)
         md_fields (out, st->fields, 0);
         if (st->encrypted && st->plaintext) {
           g_string_append (out, "\nDecrypted content:\n\n```\n");
-          append_hex_block (out, st->plaintext, "");
+          hl_hex_dump (out, st->plaintext, TRUE);
           g_string_append (out, "```\n");
         }
         g_string_append_printf (out, "\n%s:\n\n```\n",
                                 st->encrypted ? "Record payload as sent (encrypted)" : "As sent");
-        append_hex_block (out, st->wire, "");
+        hl_hex_dump (out, st->wire, TRUE);
         g_string_append (out, "```\n\n");
         if (st->delivered_wire) {
           g_string_append (out, "As delivered, changed in transit:\n\n```\n");
-          append_hex_block (out, st->delivered_wire, "");
+          hl_hex_dump (out, st->delivered_wire, TRUE);
           g_string_append (out, "```\n\n");
         }
         {

@@ -4,8 +4,9 @@
 #include "hl-inspector.h"
 
 #include "hl-field-object.h"
+#include "hl-field.h"
 
-#define BYTES_PER_LINE 16
+#define BYTES_PER_LINE HL_HEX_DUMP_WIDTH
 #define OFFSET_CHARS 6 /* "0010  ": each line starts with its first byte's offset */
 
 struct _HlInspector {
@@ -63,15 +64,9 @@ fill_hex (HlInspector *self)
 {
   GtkTextBuffer *buf = gtk_text_view_get_buffer (self->hex);
   GString *text = g_string_new (NULL);
-  gsize len = 0;
-  const guint8 *d = self->bytes ? g_bytes_get_data (self->bytes, &len) : NULL;
-  for (gsize i = 0; i < len; i++) {
-    if (i % BYTES_PER_LINE == 0)
-      g_string_append_printf (text, "%04zx  ", i);
-    g_string_append_printf (text, "%02x", d[i]);
-    if (i + 1 < len)
-      g_string_append_c (text, (i + 1) % BYTES_PER_LINE ? ' ' : '\n');
-  }
+  hl_hex_dump (text, self->bytes, TRUE);
+  if (text->len)
+    g_string_truncate (text, text->len - 1); /* no empty line to scroll to */
   gtk_text_buffer_set_text (buf, text->str, -1);
   g_string_free (text, TRUE);
 }

@@ -6,6 +6,7 @@
 
 #include "hl-capture.h"
 #include "hl-data.h"
+#include "hl-field.h"
 #include "hl-inspector.h"
 #include "hl-knowledge-panel.h"
 #include "hl-ladder-export.h"
@@ -408,14 +409,14 @@ typedef struct {
   HlNextMessage next;
 } TamperDialog;
 
+/* The bytes to edit, 16 to a line with no offsets: the parser ignores the line breaks. */
 static char *
 hex_lines (GBytes *b)
 {
-  gsize len;
-  const guint8 *d = g_bytes_get_data (b, &len);
   GString *s = g_string_new (NULL);
-  for (gsize i = 0; i < len; i++)
-    g_string_append_printf (s, "%02x%s", d[i], i + 1 == len ? "" : (i + 1) % 16 ? " " : "\n");
+  hl_hex_dump (s, b, FALSE);
+  if (s->len)
+    g_string_truncate (s, s->len - 1); /* no empty last line under the cursor */
   return g_string_free (s, FALSE);
 }
 
