@@ -7,6 +7,7 @@ Prints TAP. usage: a11y-steps.py HANDSHAKE_LAB_EXE
 import os
 import subprocess
 import sys
+import tempfile
 import time
 
 exe = sys.argv[1]
@@ -61,11 +62,14 @@ def xdotool(*args):
 
 env = dict(os.environ)
 env.pop("GTK_A11Y", None)  # accessibility on: that is what is tested
-proc = subprocess.Popen([exe, "01-rsa-key-exchange"], env=env, stdout=subprocess.DEVNULL,
-                        stderr=subprocess.DEVNULL)
+# Start the accessibility bus and registry before the program: when both asked for them
+# at once, the program sometimes waited on the bus for its whole 25-second timeout.
+pyatspi.Registry.getDesktop(0)
+log = tempfile.TemporaryFile(mode="w+")
+proc = subprocess.Popen([exe, "01-rsa-key-exchange"], env=env, stdout=log, stderr=log)
 try:
     app = None
-    for _ in range(100):
+    for _ in range(300):
         app = find_app()
         if app is not None:
             break
@@ -106,6 +110,9 @@ finally:
     except subprocess.TimeoutExpired:
         proc.kill()
 
+log.seek(0)
+for line in log.read().splitlines():  # what the program said, for a failure's reader
+    print(f"# program: {line}")
 print(f"1..{len(results)}")
 for i, (ok, what) in enumerate(results, 1):
     print(f"{'ok' if ok else 'not ok'} {i} {what}")
