@@ -284,6 +284,20 @@ test_play_pause (void)
   while (g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, FALSE);
   g_assert_cmpuint (hl_session_get_position (s), ==, at);
+  /* Opening the tamper dialog pauses Play: the message in the dialog stays the next one. */
+  act (win, "win.play");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.tamper-dialog", NULL));
+  at = hl_session_get_position (s);
+  end = g_get_monotonic_time () + G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (hl_session_get_position (s), ==, at);
+  {
+    GtkWindow *dialog = find_dialog (win);
+    g_assert_nonnull (dialog);
+    gtk_window_destroy (dialog); /* closed without an answer: nothing changes */
+  }
+  g_assert_cmpuint (hl_session_get_n_edits (s), ==, 0);
   gtk_window_destroy (GTK_WINDOW (win));
 }
 

@@ -443,7 +443,6 @@ on_tamper_response (AdwMessageDialog *dialog, const char *response, TamperDialog
     gtk_widget_activate_action (GTK_WIDGET (d->self), plain ? "win.tamper-plaintext" : "win.tamper",
                                 "s", text);
   }
-  g_free (d);
 }
 
 static void
@@ -453,6 +452,9 @@ tamper_dialog_action (GtkWidget *w, const char *name, GVariant *param)
   TamperDialog *d = g_new0 (TamperDialog, 1);
   GtkWidget *dialog, *box, *scroller;
   g_autofree char *heading = NULL;
+  /* The message's bytes are borrowed until the next step: Play must not take one. */
+  stop_playing (self);
+  update (self);
   if (!hl_session_peek_next (self->session, &d->next)) {
     g_free (d);
     return;
@@ -491,7 +493,8 @@ tamper_dialog_action (GtkWidget *w, const char *name, GVariant *param)
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "deliver",
                                               ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect (dialog, "response", G_CALLBACK (on_tamper_response), d);
+  g_signal_connect_data (dialog, "response", G_CALLBACK (on_tamper_response), d,
+                         (GClosureNotify)(void (*) (void))g_free, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
