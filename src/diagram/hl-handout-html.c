@@ -72,10 +72,8 @@ json_secrets (GString *out, const HlStep *st, HlSide side)
 static void
 json_step (GString *out, HlRun *run, const HlStep *st, guint n_steps)
 {
-  HlSide to = st->from == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT;
-  g_autofree char *title
-      = g_strdup_printf ("Step %u of %u: %s, %s to %s", st->index, n_steps, st->message,
-                         hl_side_name (st->from), hl_side_name (to));
+  HlSide to = hl_side_other (st->from);
+  g_autofree char *title = hl_ladder_step_title (st, n_steps);
   g_autoptr (GString) notes = g_string_new (NULL);
   if (st->fault)
     g_string_append_printf (notes, "Changed on the way: %s\n", st->fault);
@@ -238,12 +236,11 @@ hl_ladder_render_html (HlRun *run, const HlLadderOptions *options, GError **erro
   for (guint i = 1; i <= n; i++) {
     HlLadderRect r;
     const HlStep *st = hl_run_get_step (run, i - 1);
-    g_autofree char *label = NULL;
+    g_autofree char *title = NULL, *label = NULL;
     if (!hl_ladder_layout_get_step_rect (layout, i, &r))
       continue;
-    label = g_markup_printf_escaped (
-        "Step %u of %u: %s, %s to %s", i, n, st->message, hl_side_name (st->from),
-        hl_side_name (st->from == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT));
+    title = hl_ladder_step_title (st, n);
+    label = g_markup_escape_text (title, -1);
     g_string_append_printf (out,
                             "<button class=\"hit\" data-step=\"%u\" aria-label=\"%s\" "
                             "style=\"top:%.3f%%;height:%.3f%%\"></button>\n",

@@ -275,9 +275,10 @@ pdf_step_page (Page *pg, HlRun *run, const HlLadderOptions *options, guint index
       start = 0; /* the title and the timelines' headers fit: show them */
     page_diagram (pg, layout, start, end, 330);
   }
-  page_printf (pg, 15, TRUE, 0, "Step %u of %u: %s, %s to %s", index, hl_run_get_n_steps (run),
-               st->message, hl_side_name (st->from),
-               hl_side_name (st->from == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT));
+  {
+    g_autofree char *title = hl_ladder_step_title (st, hl_run_get_n_steps (run));
+    page_printf (pg, 15, TRUE, 0, "%s", title);
+  }
   page_printf (pg, 10, FALSE, 0, "%s", st->summary ? st->summary : "");
   if (st->story && *st->story)
     page_printf (pg, 10, FALSE, 0, "%s", st->story);
@@ -289,7 +290,7 @@ pdf_step_page (Page *pg, HlRun *run, const HlLadderOptions *options, guint index
     page_printf (pg, 10, FALSE, 0, "%s", st->check);
   if (st->delivered && !st->accepted)
     page_printf (pg, 10, FALSE, 0, "The %s had already stopped and did not read it.",
-                 hl_side_name (st->from == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT));
+                 hl_side_name (hl_side_other (st->from)));
   /* The secrets leave room for the fields' heading and a few rows. */
   pg->limit = PAGE_H - PAGE_MARGIN - 90;
   page_secrets (pg, st, HL_SIDE_CLIENT, &full);

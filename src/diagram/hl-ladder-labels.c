@@ -13,15 +13,10 @@ hl_ladder_short_hex (GBytes *value)
 {
   gsize len = 0;
   const guint8 *d = value ? g_bytes_get_data (value, &len) : NULL;
-  GString *s = g_string_new (NULL);
-  if (len <= 6) {
-    for (gsize i = 0; i < len; i++)
-      g_string_append_printf (s, "%02x", d[i]);
-  } else {
-    g_string_append_printf (s, "%02x%02x%02x\u2060\u2026\u2060%02x%02x", d[0], d[1], d[2],
-                            d[len - 2], d[len - 1]);
-  }
-  return g_string_free (s, FALSE);
+  if (len <= 6)
+    return hl_hex (d, len);
+  return g_strdup_printf ("%02x%02x%02x\u2060\u2026\u2060%02x%02x", d[0], d[1], d[2], d[len - 2],
+                          d[len - 1]);
 }
 
 static const HlField *
@@ -282,7 +277,7 @@ hl_ladder_describe_step (HlRun *run, const HlStep *st)
   if (st->check && g_str_has_prefix (st->check, "MISMATCH"))
     add_line (out, "MISMATCH: the receiver computes other verify_data");
   if (st->delivered && !st->accepted) {
-    HlSide to = st->from == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT;
+    HlSide to = hl_side_other (st->from);
     const HlStep *prev = st->index >= 2 ? hl_run_get_step (run, st->index - 2) : NULL;
     if (prev && prev->after[to].error == 0 && st->after[to].error != 0) {
       g_autofree char *why = hl_ladder_describe_error (st->after[to].error);
@@ -310,6 +305,13 @@ hl_ladder_describe_error (int err)
 
 /* Random values open with 4 zero bytes (BearSSL leaves gmt_unix_time at 0): skip
  * them, so the short form shows the bytes that tell two randoms apart. */
+char *
+hl_ladder_step_title (const HlStep *st, guint n_steps)
+{
+  return g_strdup_printf ("Step %u of %u: %s, %s to %s", st->index, n_steps, st->message,
+                          hl_side_name (st->from), hl_side_name (hl_side_other (st->from)));
+}
+
 char *
 hl_ladder_short_value (const HlSecret *s)
 {
@@ -349,11 +351,11 @@ hl_ladder_describe_learned (HlRun *run, const HlStep *st, HlSide side, const cha
     const HlSecret *s = g_ptr_array_index (after->secrets, i);
     if (s->learned_at == st->index) {
       g_autofree char *hex = hl_ladder_short_value (s);
-      const HlSecret *other = held_by (st, !side, s->key);
+      const HlSecret *other = held_by (st, hl_side_other (side), s->key);
       char *line;
       if (other && !g_bytes_equal (other->value, s->value))
         line = g_markup_printf_escaped ("+ %s <tt>%s</tt> <b>\u2260 the %s's</b>", s->name, hex,
-                                        hl_side_name (!side));
+                                        hl_side_name (hl_side_other (side)));
       else if (strcmp (s->key, "master_secret") == 0
                && (strcmp (st->message, "ClientHello") == 0
                    || strcmp (st->message, "ServerHello") == 0))
@@ -451,7 +453,7 @@ hl_ladder_describe_end (const HlConnection *c, HlSide side, gboolean *ok)
                                     c->resumed ? " (resumed session)" : "");
   if (c->error[side] == 0)
     return g_markup_printf_escaped ("\u2013 no error of its own: the %s stopped",
-                                    hl_side_name (!side));
+                                    hl_side_name (hl_side_other (side)));
   if (g_str_has_prefix (name, "BR_ERR_SEND_FATAL_ALERT"))
     return g_markup_printf_escaped ("\u2717 sent an alert: %s", name);
   if (g_str_has_prefix (name, "BR_ERR_RECV_FATAL_ALERT"))

@@ -16,6 +16,8 @@ char *hl_ladder_short_hex (GBytes *value);
 char *hl_ladder_short_value (const HlSecret *secret);
 /* The arrow's essential content: offered suites, chosen suite, subject... */
 char *hl_ladder_describe_step (HlRun *run, const HlStep *step);
+/* "Step 5 of 13: ClientKeyExchange, client to server": the name every view gives a step. */
+char *hl_ladder_step_title (const HlStep *step, guint n_steps);
 /* What a side newly holds after a step (secrets and verdict); NULL when nothing. Lines
  * about a failure are in alert_color ("#rrggbb"). */
 char *hl_ladder_describe_learned (HlRun *run, const HlStep *step, HlSide side,

@@ -208,7 +208,7 @@ lay_out_step (HlLadderLayout *l, HlRun *run, const HlStep *st, const HlLadderOpt
   double y = top + 8, bottom;
   g_autofree char *name = NULL;
   g_autofree char *detail = hl_ladder_describe_step (run, st);
-  HlSide to = st->from == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT;
+  HlSide to = hl_side_other (st->from);
   HlLadderTone tone = st->from == HL_SIDE_CLIENT ? HL_LADDER_TONE_CLIENT : HL_LADDER_TONE_SERVER;
   a.step = st->index;
   a.from = st->from;

@@ -42,7 +42,7 @@ transcript_hash (const GByteArray *msgs, guint version, const HlSuite *suite)
 char *
 _hl_run_check_finished (HlRun *run, const HlStep *st, const guint8 *content, gsize clen)
 {
-  HlSide to = st->from == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT;
+  HlSide to = hl_side_other (st->from);
   Peer *judge = run->peer[to];
   const HlSuite *suite;
   guint version;

@@ -149,7 +149,7 @@ char *
 _hl_run_explain_end (HlRun *run, HlSide side, HlConnection *c)
 {
   Peer *p = run->peer[side];
-  Peer *other = run->peer[!side];
+  Peer *other = run->peer[hl_side_other (side)];
   int err = br_ssl_engine_last_error (p->eng);
   unsigned st = br_ssl_engine_current_state (p->eng);
   g_autofree char *name = hl_error_name (err);
@@ -162,7 +162,7 @@ _hl_run_explain_end (HlRun *run, HlSide side, HlConnection *c)
     if (br_ssl_engine_last_error (other->eng) != 0)
       return g_strdup_printf ("No error of its own: it is still waiting for a record from the "
                               "%s, which has stopped.",
-                              hl_side_name (!side));
+                              hl_side_name (hl_side_other (side)));
     return g_strdup ("No error of its own, but it is stuck waiting for a record that never "
                      "comes: the run stalled.");
   }

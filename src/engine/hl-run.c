@@ -156,7 +156,7 @@ decode_step (HlRun *run, HlStep *st)
   /* Each handshake message goes into each side's transcript as that side saw it. */
   if (st->content_type == HL_CONTENT_HANDSHAKE && content
       && st->handshake_type != HL_HANDSHAKE_HELLO_REQUEST) {
-    HlSide to = st->from == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT;
+    HlSide to = hl_side_other (st->from);
     g_byte_array_append (run->view[st->from], content, clen);
     if (st->delivered && !st->delivered_wire)
       g_byte_array_append (run->view[to], content, clen);
@@ -179,7 +179,7 @@ static void
 deliver (HlRun *run, Pending *p)
 {
   HlStep *st = g_new0 (HlStep, 1);
-  HlSide to = p->from == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT;
+  HlSide to = hl_side_other (p->from);
   Peer *receiver = run->peer[to];
   GBytes *out;
   char *what = NULL;

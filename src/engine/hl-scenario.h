@@ -93,6 +93,12 @@ gboolean hl_scenario_check (const HlScenario *scenario, GError **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HlScenario, hl_scenario_free)
 
 const char *hl_side_name (HlSide side); /* "client" / "server" */
+/* The other end of the connection: who receives what `side` sends. */
+static inline HlSide
+hl_side_other (HlSide side)
+{
+  return side == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT;
+}
 
 /* Message names a [Fault] may target: the transcript's "message" values. */
 gboolean hl_message_name_is_valid (const char *name);

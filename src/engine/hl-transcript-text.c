@@ -166,9 +166,8 @@ render (HlRun *run, gboolean md, gboolean brief)
         if (!st->delivered)
           g_string_append (out, "**Not delivered.**\n\n");
         else if (!st->accepted)
-          g_string_append_printf (
-              out, "**The %s had already stopped and did not read it.**\n\n",
-              hl_side_name (st->from == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT));
+          g_string_append_printf (out, "**The %s had already stopped and did not read it.**\n\n",
+                                  hl_side_name (hl_side_other (st->from)));
         if (st->check)
           g_string_append_printf (out, "**Check:** %s\n\n", st->check);
         if (st->certificate_check)
@@ -213,9 +212,8 @@ render (HlRun *run, gboolean md, gboolean brief)
         if (!st->delivered)
           g_string_append (out, "     Not delivered.\n");
         else if (!st->accepted)
-          g_string_append_printf (
-              out, "     The %s had already stopped and did not read it.\n",
-              hl_side_name (st->from == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT));
+          g_string_append_printf (out, "     The %s had already stopped and did not read it.\n",
+                                  hl_side_name (hl_side_other (st->from)));
         if (st->check)
           g_string_append_printf (out, "     %s\n", st->check);
         if (st->certificate_check)

@@ -467,33 +467,3 @@ hl_session_get_n_edits (HlSession *self)
 {
   return self->run ? hl_run_get_n_edits (self->run) : 0;
 }
-
-void
-hl_session_clear_edits (HlSession *self)
-{
-  guint old = self->selected;
-  if (!self->run || hl_run_get_n_edits (self->run) == 0)
-    return;
-  /* Removing an edit can drop steps: empty the list past what survives first. */
-  {
-    guint keep = self->items->len;
-    for (guint i = 0; i < hl_run_get_n_edits (self->run); i++) {
-      const HlEdit *e = hl_run_get_edit (self->run, i);
-      guint nth = 0;
-      for (guint k = 0; k < self->items->len; k++) {
-        const HlStep *st = hl_step_object_get_step (self->items->pdata[k]);
-        if (st->connection == e->connection && st->from == e->from
-            && strcmp (st->message, e->message) == 0 && ++nth == e->nth)
-          keep = MIN (keep, k);
-      }
-    }
-    if (keep < self->items->len) {
-      guint drop = self->items->len - keep;
-      g_ptr_array_remove_range (self->items, keep, drop);
-      g_list_model_items_changed (G_LIST_MODEL (self), keep, drop, 0);
-    }
-  }
-  while (hl_run_get_n_edits (self->run))
-    hl_run_remove_edit (self->run, 0);
-  sync_items (self, old);
-}

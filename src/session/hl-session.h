@@ -68,7 +68,5 @@ gboolean hl_session_tamper_next_plaintext (HlSession *self, GBytes *plaintext, G
 void hl_session_drop_next (HlSession *self);
 guint hl_session_get_n_edits (HlSession *self);
 gboolean hl_session_next_is_edited (HlSession *self); /* the message in flight was changed */
-/* Removes every edit; the run goes back to before the first message changed. */
-void hl_session_clear_edits (HlSession *self);
 
 G_END_DECLS

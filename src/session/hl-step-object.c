@@ -32,12 +32,3 @@ hl_step_object_get_step (HlStepObject *self)
   g_return_val_if_fail (HL_IS_STEP_OBJECT (self), NULL);
   return self->step;
 }
-
-char *
-hl_step_object_describe (HlStepObject *self)
-{
-  const HlStep *st = self->step;
-  HlSide to = st->from == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT;
-  return g_strdup_printf ("Step %u, %s to %s, %s", st->index, hl_side_name (st->from),
-                          hl_side_name (to), st->message);
-}

@@ -15,6 +15,5 @@ G_DECLARE_FINAL_TYPE (HlStepObject, hl_step_object, HL, STEP_OBJECT, GObject)
 HlStepObject *hl_step_object_new (const HlStep *step);
 const HlStep *hl_step_object_get_step (HlStepObject *self);
 /* "Step 5, client to server, ClientKeyExchange": for people and screen readers. */
-char *hl_step_object_describe (HlStepObject *self);
 
 G_END_DECLS

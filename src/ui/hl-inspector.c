@@ -147,7 +147,7 @@ show_step (HlInspector *self)
     gtk_label_set_text (self->checks, "");
     root = hl_field_object_list (NULL);
   } else {
-    HlSide to = st->from == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT;
+    HlSide to = hl_side_other (st->from);
     g_autofree char *title = g_strdup_printf (_ ("Step %u: %s, %s to %s%s"), st->index, st->message,
                                               hl_side_name (st->from), hl_side_name (to),
                                               st->encrypted ? _ (" (encrypted)") : "");

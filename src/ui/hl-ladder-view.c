@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "hl-ladder-labels.h"
 #include "hl-ladder-layout.h"
 #include "hl-ladder-paint.h"
 
@@ -81,9 +82,7 @@ sync_targets (HlLadderView *self)
   }
   for (guint i = 0; run && i < n; i++) {
     const HlStep *st = hl_run_get_step (run, i);
-    g_autofree char *label = g_strdup_printf (
-        "Step %u of %u: %s, %s to %s", st->index, n, st->message, hl_side_name (st->from),
-        hl_side_name (st->from == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT));
+    g_autofree char *label = hl_ladder_step_title (st, n);
     gtk_accessible_update_property (GTK_ACCESSIBLE (self->targets->pdata[i]),
                                     GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
     gtk_widget_set_tooltip_text (self->targets->pdata[i], NULL);

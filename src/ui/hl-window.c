@@ -74,10 +74,10 @@ update (HlWindow *self)
   gtk_widget_action_set_enabled (w, "win.tamper-plaintext", has_next && next.encrypted);
   gtk_widget_action_set_enabled (w, "win.drop", has_next);
   if (has_next) {
-    g_autofree char *text = g_strdup_printf (
-        _ ("Next: %s, %s to %s%s"), next.message, hl_side_name (next.from),
-        hl_side_name (next.from == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT),
-        hl_session_next_is_edited (s) ? _ (" · changed by you") : "");
+    g_autofree char *text
+        = g_strdup_printf (_ ("Next: %s, %s to %s%s"), next.message, hl_side_name (next.from),
+                           hl_side_name (hl_side_other (next.from)),
+                           hl_session_next_is_edited (s) ? _ (" · changed by you") : "");
     gtk_label_set_text (self->next_label, text);
   } else {
     gtk_label_set_text (self->next_label,
@@ -460,9 +460,9 @@ tamper_dialog_action (GtkWidget *w, const char *name, GVariant *param)
     return;
   }
   d->self = self;
-  heading = g_strdup_printf (
-      _ ("Tamper with %s, %s to %s"), d->next.message, hl_side_name (d->next.from),
-      hl_side_name (d->next.from == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT));
+  heading
+      = g_strdup_printf (_ ("Tamper with %s, %s to %s"), d->next.message,
+                         hl_side_name (d->next.from), hl_side_name (hl_side_other (d->next.from)));
   dialog = adw_message_dialog_new (
       GTK_WINDOW (self), heading,
       d->next.encrypted
