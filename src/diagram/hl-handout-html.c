@@ -72,18 +72,11 @@ json_secrets (GString *out, const HlStep *st, HlSide side)
 static void
 json_step (GString *out, HlRun *run, const HlStep *st, guint n_steps)
 {
-  HlSide to = hl_side_other (st->from);
   g_autofree char *title = hl_ladder_step_title (st, n_steps);
+  g_auto (GStrv) lines = hl_ladder_step_notes (st);
   g_autoptr (GString) notes = g_string_new (NULL);
-  if (st->fault)
-    g_string_append_printf (notes, "Changed on the way: %s\n", st->fault);
-  if (st->certificate_check)
-    g_string_append_printf (notes, "%s\n", st->certificate_check);
-  if (st->check)
-    g_string_append_printf (notes, "%s\n", st->check);
-  if (st->delivered && !st->accepted)
-    g_string_append_printf (notes, "The %s had already stopped and did not read it.\n",
-                            hl_side_name (to));
+  for (guint i = 0; lines[i]; i++)
+    g_string_append_printf (notes, "%s\n", lines[i]);
   g_string_append (out, "{\"title\":");
   json_string (out, title);
   g_string_append (out, ",\"summary\":");

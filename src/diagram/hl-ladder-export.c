@@ -282,15 +282,11 @@ pdf_step_page (Page *pg, HlRun *run, const HlLadderOptions *options, guint index
   page_printf (pg, 10, FALSE, 0, "%s", st->summary ? st->summary : "");
   if (st->story && *st->story)
     page_printf (pg, 10, FALSE, 0, "%s", st->story);
-  if (st->fault)
-    page_printf (pg, 10, FALSE, 0, "Changed on the way: %s", st->fault);
-  if (st->certificate_check)
-    page_printf (pg, 10, FALSE, 0, "%s", st->certificate_check);
-  if (st->check)
-    page_printf (pg, 10, FALSE, 0, "%s", st->check);
-  if (st->delivered && !st->accepted)
-    page_printf (pg, 10, FALSE, 0, "The %s had already stopped and did not read it.",
-                 hl_side_name (hl_side_other (st->from)));
+  {
+    g_auto (GStrv) notes = hl_ladder_step_notes (st);
+    for (guint i = 0; notes[i]; i++)
+      page_printf (pg, 10, FALSE, 0, "%s", notes[i]);
+  }
   /* The secrets leave room for the fields' heading and a few rows. */
   pg->limit = PAGE_H - PAGE_MARGIN - 90;
   page_secrets (pg, st, HL_SIDE_CLIENT, &full);

@@ -312,6 +312,23 @@ hl_ladder_step_title (const HlStep *st, guint n_steps)
                           hl_side_name (st->from), hl_side_name (hl_side_other (st->from)));
 }
 
+GStrv
+hl_ladder_step_notes (const HlStep *st)
+{
+  GPtrArray *notes = g_ptr_array_new ();
+  if (st->fault)
+    g_ptr_array_add (notes, g_strdup_printf ("Changed on the way: %s", st->fault));
+  if (st->certificate_check)
+    g_ptr_array_add (notes, g_strdup (st->certificate_check));
+  if (st->check)
+    g_ptr_array_add (notes, g_strdup (st->check));
+  if (st->delivered && !st->accepted)
+    g_ptr_array_add (notes, g_strdup_printf ("The %s had already stopped and did not read it.",
+                                             hl_side_name (hl_side_other (st->from))));
+  g_ptr_array_add (notes, NULL);
+  return (GStrv)g_ptr_array_free (notes, FALSE);
+}
+
 char *
 hl_ladder_short_value (const HlSecret *s)
 {

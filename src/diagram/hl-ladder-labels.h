@@ -18,6 +18,10 @@ char *hl_ladder_short_value (const HlSecret *secret);
 char *hl_ladder_describe_step (HlRun *run, const HlStep *step);
 /* "Step 5 of 13: ClientKeyExchange, client to server": the name every view gives a step. */
 char *hl_ladder_step_title (const HlStep *step, guint n_steps);
+/* What the checks found about a step, one line each, in the order every view gives them:
+ * a change on the way, the certificate check, Finished's check, a receiver that had
+ * stopped. Empty when there is nothing to say; g_strfreev. */
+GStrv hl_ladder_step_notes (const HlStep *step);
 /* What a side newly holds after a step (secrets and verdict); NULL when nothing. Lines
  * about a failure are in alert_color ("#rrggbb"). */
 char *hl_ladder_describe_learned (HlRun *run, const HlStep *step, HlSide side,

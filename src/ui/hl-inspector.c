@@ -5,6 +5,7 @@
 
 #include "hl-field-object.h"
 #include "hl-field.h"
+#include "hl-ladder-labels.h"
 
 #define BYTES_PER_LINE HL_HEX_DUMP_WIDTH
 #define OFFSET_CHARS 6 /* "0010  ": each line starts with its first byte's offset */
@@ -154,17 +155,13 @@ show_step (HlInspector *self)
     gtk_label_set_text (self->title, title);
     gtk_label_set_text (self->summary, st->summary ? st->summary : "");
     gtk_label_set_text (self->story, st->story ? st->story : "");
-    if (st->fault)
-      g_string_append_printf (checks, "⚠ Changed on the way: %s\n", st->fault);
-    if (st->certificate_check)
-      g_string_append_printf (checks, "%s\n", st->certificate_check);
-    if (st->check)
-      g_string_append_printf (checks, "%s\n", st->check);
-    if (!st->delivered)
-      g_string_append (checks, "Never delivered.\n");
-    else if (!st->accepted)
-      g_string_append_printf (checks, "The %s had already stopped and did not read it.\n",
-                              hl_side_name (to));
+    {
+      g_auto (GStrv) notes = hl_ladder_step_notes (st);
+      for (guint i = 0; notes[i]; i++) /* a change on the way, if any, comes first: flag it */
+        g_string_append_printf (checks, "%s%s\n", i == 0 && st->fault ? "⚠ " : "", notes[i]);
+      if (!st->delivered)
+        g_string_append (checks, "Never delivered.\n");
+    }
     if (checks->len)
       g_string_truncate (checks, checks->len - 1);
     gtk_label_set_text (self->checks, checks->str);
