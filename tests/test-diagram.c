@@ -383,11 +383,39 @@ test_svg (void)
   g_markup_parse_context_free (ctx);
 }
 
+/* Every view's check notes: each fault, check and unread message of a run, in order. */
+static void
+test_step_notes (void)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled ("20-fault-flipped-finished.scenario");
+  g_autoptr (HlRun) run = hl_test_run (s);
+  guint faults = 0, checks = 0;
+  for (guint i = 0; i < hl_run_get_n_steps (run); i++) {
+    const HlStep *st = hl_run_get_step (run, i);
+    g_auto (GStrv) notes = hl_ladder_step_notes (st);
+    guint expected
+        = !!st->fault + !!st->certificate_check + !!st->check + (st->delivered && !st->accepted);
+    g_assert_cmpuint (g_strv_length (notes), ==, expected);
+    if (st->fault) {
+      g_assert_true (g_str_has_prefix (notes[0], "Changed on the way: "));
+      g_assert_nonnull (strstr (notes[0], st->fault));
+      faults++;
+    }
+    if (st->check) {
+      g_assert_true (g_strv_contains ((const char *const *)notes, st->check));
+      checks++;
+    }
+  }
+  g_assert_cmpuint (faults, ==, 1);
+  g_assert_cmpuint (checks, >=, 1);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/diagram/layout/bundled", test_bundled_layouts);
+  g_test_add_func ("/diagram/labels/step-notes", test_step_notes);
   g_test_add_func ("/diagram/layout/long-names", test_long_names);
   g_test_add_func ("/diagram/layout/forty-steps", test_forty_steps);
   g_test_add_func ("/diagram/layout/long-certificate-subject", test_long_subject);
