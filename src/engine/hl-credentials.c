@@ -294,6 +294,7 @@ hl_credentials_load (const char *chain_path, const char *key_path, GError **erro
     hl_credentials_free (creds);
     return NULL;
   }
+  creds->key_der = g_bytes_new (key_obj->der->data, key_obj->der->len);
   br_skey_decoder_init (&kc);
   br_skey_decoder_push (&kc, key_obj->der->data, key_obj->der->len);
   if (br_skey_decoder_last_error (&kc) != 0 || br_skey_decoder_key_type (&kc) == 0) {
@@ -344,6 +345,8 @@ hl_credentials_free (HlCredentials *creds)
 {
   if (!creds)
     return;
+  if (creds->key_der)
+    g_bytes_unref (creds->key_der);
   g_ptr_array_unref (creds->buffers);
   g_free (creds);
 }
@@ -372,6 +375,7 @@ hl_trust_anchors_new (void)
   HlTrustAnchors *tas = g_new0 (HlTrustAnchors, 1);
   tas->anchors = g_array_new (FALSE, TRUE, sizeof (br_x509_trust_anchor));
   tas->names = g_array_new (FALSE, TRUE, sizeof (br_x500_name));
+  tas->ders = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
   tas->buffers = g_ptr_array_new_with_free_func (g_free);
   return tas;
 }
@@ -414,6 +418,7 @@ hl_trust_anchors_add_file (HlTrustAnchors *tas, const char *path, GError **error
       ta.pkey.key.ec.qlen = pk->key.ec.qlen;
     }
     g_array_append_val (tas->anchors, ta);
+    g_ptr_array_add (tas->ders, g_bytes_new (o->der->data, o->der->len));
     name.data = ta.dn.data;
     name.len = ta.dn.len;
     g_array_append_val (tas->names, name);
@@ -435,6 +440,7 @@ hl_trust_anchors_free (HlTrustAnchors *tas)
     return;
   g_array_unref (tas->anchors);
   g_array_unref (tas->names);
+  g_ptr_array_unref (tas->ders);
   g_ptr_array_unref (tas->buffers);
   g_free (tas);
 }

@@ -128,11 +128,21 @@ take_random (Reader *r, GPtrArray *into, const char *who)
                 | r->d[r->pos - 29];
     g_autofree char *tv = g_strdup_printf ("%u", t);
     g_autofree char *rb = hl_hex (r->d + r->pos - 28, 28);
+    const guint8 *tail = r->d + r->pos - 8;
     hl_field_add (f, hl_field_new ("gmt_unix_time", f->offset, 4, tv,
                                    "Once the sender's clock. It has no security use and leaks the "
-                                   "time, so BearSSL sends zeros: Wireshark shows a 1970 date."));
+                                   "time, so BearSSL sends zeros (Wireshark shows a 1970 date) "
+                                   "and OpenSSL random bytes."));
     hl_field_add (f, hl_field_new ("random_bytes", f->offset + 4, 28, rb,
                                    "28 bytes from the sender's random generator."));
+    /* RFC 8446 4.1.3: a TLS 1.3 server that negotiates less says so in its random. */
+    if (strcmp (who, "server") == 0 && memcmp (tail, "DOWNGRD", 7) == 0 && tail[7] <= 1)
+      hl_field_add (
+          f, hl_field_new ("Downgrade sentinel", f->offset + 24, 8,
+                           tail[7] ? "DOWNGRD\\x01 (TLS 1.2)" : "DOWNGRD\\x00 (TLS 1.1 or older)",
+                           "A server that speaks TLS 1.3 but negotiated less ends its random with "
+                           "these bytes: a TLS 1.3 client that sees them knows an attacker "
+                           "removed 1.3 from its offer, and aborts."));
   }
 }
 
@@ -248,6 +258,134 @@ decode_extension_body (Reader *r, HlField *ext, guint type, gboolean from_server
     take_uint (&b, kids, "Renegotiated connection length", 1,
                "0 on a first handshake: nothing to bind to yet.");
     return;
+  case 43: /* supported_versions */
+    if (b.len == 2) {
+      guint v = peek_uint (&b, 2);
+      take (&b, kids, "Selected version", 2,
+            "The version really negotiated: ServerHello's own version field stays 0x0303 so that "
+            "old middleboxes let it through.",
+            "%s (0x%04x)", hl_version_long_name (v), v);
+    } else {
+      take_uint (&b, kids, "Versions length", 1, NULL);
+      while (b.pos + 2 <= b.len) {
+        guint v = peek_uint (&b, 2);
+        take (&b, kids, "Version", 2, "A version the client speaks, best first.", "%s (0x%04x)",
+              hl_version_long_name (v), v);
+      }
+    }
+    return;
+  case 51: /* key_share */
+    if (b.len == 2) {
+      guint g = peek_uint (&b, 2);
+      const char *name = hl_curve_name (g);
+      take (&b, kids, "Selected group", 2,
+            "HelloRetryRequest: the client sent no share the server accepts; this is the group "
+            "to send one for in a second ClientHello.",
+            "%s (%u)", name ? name : "unknown", g);
+      return;
+    }
+    if (!from_server)
+      take_uint (&b, kids, "Client shares length", 2, NULL);
+    while (b.pos + 4 <= b.len && !b.bad) {
+      guint g = peek_uint (&b, 2);
+      guint klen = b.d[b.pos + 2] << 8 | b.d[b.pos + 3];
+      const char *name = hl_curve_name (g);
+      HlField *entry;
+      Reader k;
+      if (b.pos + 4 + klen > b.len)
+        break;
+      entry = take (&b, kids, "Key share", 4 + klen,
+                    from_server ? "The server's public value on the group it chose. With the "
+                                  "client's, each side computes the same shared secret; nothing "
+                                  "secret crosses the wire."
+                                : "The client's public value for one group, sent before it knows "
+                                  "what the server picks: this guess is what saves TLS 1.3 a "
+                                  "round trip.",
+                    "%s, %u bytes", name ? name : "unknown", klen);
+      k.d = b.d + b.pos - 4 - klen;
+      k.len = 4 + klen;
+      k.pos = 0;
+      k.base = entry->offset;
+      k.bad = FALSE;
+      take (&k, entry->children, "Group", 2, NULL, "%s (%u)", name ? name : "unknown", g);
+      take_uint (&k, entry->children, "Key exchange length", 2, NULL);
+      take (&k, entry->children, "Key exchange", klen,
+            g == 29 ? "An X25519 public key: 32 bytes, the u coordinate of secret times base point."
+                    : "An uncompressed curve point: 04, then x and y.",
+            NULL);
+    }
+    return;
+  case 45: /* psk_key_exchange_modes */
+    take_uint (&b, kids, "Modes length", 1, NULL);
+    while (b.pos < b.len) {
+      guint m = peek_uint (&b, 1);
+      take (&b, kids, "Mode", 1,
+            m == 1 ? "psk_dhe_ke: resume with the PSK and still agree a fresh (EC)DHE key, so "
+                     "stealing a ticket later does not reveal this connection."
+                   : "psk_ke: resume with the PSK alone (no forward secrecy).",
+            "%s (%u)",
+            m == 1   ? "psk_dhe_ke"
+            : m == 0 ? "psk_ke"
+                     : "unknown",
+            m);
+    }
+    return;
+  case 41: /* pre_shared_key */
+    if (from_server) {
+      take_uint (&b, kids, "Selected identity", 2,
+                 "Which offered PSK the server accepted (from 0): the session resumes.");
+      return;
+    }
+    {
+      gint64 n = take_uint (&b, kids, "Identities length", 2, NULL);
+      gsize end = n > 0 ? b.pos + n : b.pos;
+      while (b.pos + 2 <= end && !b.bad) {
+        gint64 l = take_uint (&b, kids, "Identity length", 2, NULL);
+        if (l < 0 || !need (&b, l))
+          break;
+        take (&b, kids, "Identity", l,
+              "The ticket from the server's NewSessionTicket, returned as it was: opaque to the "
+              "client, readable only by the server.",
+              NULL);
+        take_uint (&b, kids, "Obfuscated ticket age", 4,
+                   "Milliseconds since the ticket arrived, plus its ticket_age_add: the server "
+                   "checks it to limit replays of early data.");
+      }
+      take_uint (&b, kids, "Binders length", 2, NULL);
+      while (b.pos + 1 <= b.len && !b.bad) {
+        gint64 l = take_uint (&b, kids, "Binder length", 1, NULL);
+        if (l < 0 || !need (&b, l))
+          break;
+        take (&b, kids, "Binder", l,
+              "HMAC(finished key of binder_key, Hash(this ClientHello up to the binders)): proves "
+              "the client holds the PSK and ties it to this hello.",
+              NULL);
+      }
+    }
+    return;
+  case 42: /* early_data */
+    if (b.len == 4)
+      take_uint (&b, kids, "Max early data size", 4,
+                 "How many bytes of 0-RTT data the server will accept with this ticket.");
+    return;
+  case 44: /* cookie */
+    take_uint (&b, kids, "Cookie length", 2, NULL);
+    take (&b, kids, "Cookie", b.len - b.pos,
+          "State the server hands the client in HelloRetryRequest, to get back unchanged.", NULL);
+    return;
+  case 28: /* record_size_limit */
+    take_uint (&b, kids, "Record size limit", 2, "The largest record this side wants to receive.");
+    return;
+  case 50: /* signature_algorithms_cert */
+  {
+    gint64 n = take_uint (&b, kids, "Algorithms length", 2, NULL);
+    while (n > 0 && b.pos + 2 <= b.len) {
+      guint a = peek_uint (&b, 2);
+      take (&b, kids, "Signature algorithm", 2, "A scheme accepted in certificates.", "%s (0x%04x)",
+            hl_signature_scheme_name (a), a);
+    }
+  }
+    return;
   default:
     return;
   }
@@ -307,6 +445,28 @@ take_extensions (Reader *r, GPtrArray *into, gboolean from_server)
         case 1:
           ex = "Asks for smaller records, for peers with little memory.";
           break;
+        case 43:
+          ex = "TLS 1.3: which versions the client speaks, or which one the server chose.";
+          break;
+        case 51:
+          ex = "TLS 1.3: (EC)DHE public values, sent in the hellos themselves.";
+          break;
+        case 45:
+          ex = "TLS 1.3: how the client may resume with a PSK.";
+          break;
+        case 41:
+          ex = "TLS 1.3: the resumption tickets offered (always the last extension), or the one "
+               "the server took.";
+          break;
+        case 42:
+          ex = "TLS 1.3: 0-RTT early data is offered, accepted, or allowed with this ticket.";
+          break;
+        case 44:
+          ex = "TLS 1.3: state from a HelloRetryRequest, echoed back.";
+          break;
+        case 47:
+          ex = "The CAs this side trusts, by name.";
+          break;
         }
         g_free (ext->explanation);
         ext->explanation = g_strdup (ex ? ex : "");
@@ -360,9 +520,12 @@ decode_client_hello (Reader *r, GPtrArray *f)
 }
 
 static void
-decode_server_hello (Reader *r, GPtrArray *f)
+decode_server_hello (Reader *r, GPtrArray *f, guint version)
 {
-  take_version (r, f, "Server version", "The version both sides will now speak.");
+  take_version (r, f, "Server version",
+                version == 0x0304 ? "Always 0x0303 (TLS 1.2) in TLS 1.3, to get past middleboxes "
+                                    "that know nothing newer: supported_versions says 1.3."
+                                  : "The version both sides will now speak.");
   take_random (r, f, "server");
   take_session_id (r, f, "Names this session so the client can resume it later.");
   if (need (r, 2)) {
@@ -374,6 +537,87 @@ decode_server_hello (Reader *r, GPtrArray *f)
           "%s", name);
   }
   take_uint (r, f, "Compression method", 1, "0: no compression.");
+  take_extensions (r, f, TRUE);
+}
+
+/* TLS 1.3 (RFC 8446 4.4.2): a request context, then each certificate with extensions. */
+static void
+decode_certificate13 (Reader *r, GPtrArray *f)
+{
+  gint64 n = take_uint (r, f, "Request context length", 1,
+                        "Empty in the server's Certificate; echoes the CertificateRequest's "
+                        "context in the client's.");
+  guint i = 0;
+  if (n > 0)
+    take (r, f, "Request context", n, NULL, NULL);
+  if (take_uint (r, f, "Certificates length", 3, "Bytes of the whole chain.") < 0)
+    return;
+  while (r->pos + 3 <= r->len && !r->bad) {
+    gint64 len = take_uint (r, f, "Certificate length", 3, NULL);
+    g_autofree char *name = NULL;
+    if (len < 0 || !need (r, len))
+      break;
+    i++;
+    name = g_strdup_printf ("Certificate %u%s", i, i == 1 ? " (leaf)" : "");
+    g_ptr_array_add (f, hl_decode_certificate (r->d + r->pos, len, r->base + r->pos, name));
+    r->pos += len;
+    /* New in TLS 1.3: each certificate carries extensions (OCSP status, SCTs). */
+    take_extensions (r, f, TRUE);
+  }
+}
+
+static void
+decode_certificate_verify13 (Reader *r, GPtrArray *f, gboolean from_server)
+{
+  gint64 n;
+  if (need (r, 2)) {
+    guint a = peek_uint (r, 2);
+    take (r, f, "Signature algorithm", 2,
+          "The scheme signed with; TLS 1.3 allows RSA only as RSA-PSS here.", "%s (0x%04x)",
+          hl_signature_scheme_name (a), a);
+  }
+  n = take_uint (r, f, "Signature length", 2, NULL);
+  if (n >= 0)
+    take (r, f, "Signature", n,
+          from_server
+              ? "Signed with the certificate's private key over 64 spaces, \"TLS 1.3, server "
+                "CertificateVerify\", a zero byte and the transcript hash up to the Certificate. "
+                "It proves the server holds the key, and replaces TLS 1.2's signed "
+                "ServerKeyExchange and RSA decryption."
+              : "Signed with the client certificate's key over 64 spaces, \"TLS 1.3, client "
+                "CertificateVerify\", a zero byte and the transcript hash so far.",
+          NULL);
+}
+
+static void
+decode_new_session_ticket (Reader *r, GPtrArray *f)
+{
+  gint64 n;
+  take_uint (r, f, "Ticket lifetime", 4, "Seconds the client may use this ticket to resume.");
+  take_uint (r, f, "Ticket age add", 4,
+             "A random number the client adds to the ticket's age when it resumes, so that an "
+             "observer cannot link the two connections by the age.");
+  n = take_uint (r, f, "Ticket nonce length", 1, NULL);
+  if (n >= 0)
+    take (r, f, "Ticket nonce", n,
+          "Makes each ticket's PSK different: PSK = HKDF-Expand-Label(resumption_master_secret, "
+          "\"resumption\", nonce, Hash.length).",
+          NULL);
+  n = take_uint (r, f, "Ticket length", 2, NULL);
+  if (n >= 0)
+    take (r, f, "Ticket", n,
+          "Opaque to the client: the server's own encrypted record of the session, which it "
+          "gets back in pre_shared_key.",
+          NULL);
+  take_extensions (r, f, TRUE);
+}
+
+static void
+decode_certificate_request13 (Reader *r, GPtrArray *f)
+{
+  gint64 n = take_uint (r, f, "Request context length", 1, NULL);
+  if (n > 0)
+    take (r, f, "Request context", n, NULL, NULL);
   take_extensions (r, f, TRUE);
 }
 
@@ -554,18 +798,40 @@ hl_decode_handshake (const guint8 *data, gsize len, const HlDecodeContext *ctx)
       decode_client_hello (&b, f);
       break;
     case HL_HANDSHAKE_SERVER_HELLO:
-      decode_server_hello (&b, f);
+      decode_server_hello (&b, f, ctx->version);
       break;
     case HL_HANDSHAKE_CERTIFICATE:
-      decode_certificate_msg (&b, f);
+      if (ctx->version == 0x0304)
+        decode_certificate13 (&b, f);
+      else
+        decode_certificate_msg (&b, f);
+      break;
+    case HL_HANDSHAKE_ENCRYPTED_EXTENSIONS:
+      take_extensions (&b, f, TRUE);
+      break;
+    case HL_HANDSHAKE_NEW_SESSION_TICKET:
+      decode_new_session_ticket (&b, f);
+      break;
+    case HL_HANDSHAKE_END_OF_EARLY_DATA:
+      break;
+    case HL_HANDSHAKE_KEY_UPDATE:
+      take_uint (&b, f, "Request update", 1,
+                 "1: the sender asks the peer to update its keys too; 0: it does not.");
       break;
     case HL_HANDSHAKE_SERVER_KEY_EXCHANGE:
       decode_server_key_exchange (&b, f, ctx->version);
       break;
     case HL_HANDSHAKE_CERTIFICATE_REQUEST:
-      decode_certificate_request (&b, f, ctx->version);
+      if (ctx->version == 0x0304)
+        decode_certificate_request13 (&b, f);
+      else
+        decode_certificate_request (&b, f, ctx->version);
       break;
     case HL_HANDSHAKE_CERTIFICATE_VERIFY:
+      if (ctx->version == 0x0304) {
+        decode_certificate_verify13 (&b, f, ctx->from_server);
+        break;
+      }
       take_signature (&b, f, ctx->version,
                       "The client signs the hash of all handshake messages so far with its "
                       "certificate's private key.");
@@ -574,6 +840,14 @@ hl_decode_handshake (const guint8 *data, gsize len, const HlDecodeContext *ctx)
       decode_client_key_exchange (&b, f, ctx);
       break;
     case HL_HANDSHAKE_FINISHED:
+      if (ctx->version == 0x0304) {
+        take (&b, f, "Verify data", b.len,
+              "HMAC(finished_key, Hash(handshake messages so far)): finished_key comes from the "
+              "sender's handshake traffic secret, so this proves it saw the same handshake and "
+              "holds the same keys.",
+              NULL);
+        break;
+      }
       take (&b, f, "Verify data", 12,
             "PRF(master_secret, finished_label, Hash(handshake messages))[0..12]: proves this "
             "side saw the same handshake and holds the same master secret.",
@@ -643,6 +917,37 @@ hl_decode_encrypted_record (const guint8 *data, gsize len, guint version, guint1
   Reader r = { data, len, 0, 0, FALSE };
   const HlSuite *s = hl_suite_by_id (suite_id);
   gsize explicit_len = 0, tag_len = 0;
+  if (s && hl_suite_is_tls13 (s)) {
+    /* TLS 1.3: no explicit nonce (it is the IV XOR the sequence number); the ciphertext
+     * hides the message, its real content type and any padding. */
+    gsize ct_len = len >= 16 ? len - 16 : 0;
+    HlField *ct = take (&r, f, "Ciphertext", ct_len,
+                        "The encrypted TLSInnerPlaintext: the message, its real content type and "
+                        "padding. Outside, every record says application_data (23).",
+                        NULL);
+    if (ct && content_len >= 0 && (gsize)content_len < ct_len) {
+      const guint8 *c = data;
+      gsize pad = ct_len - content_len - 1;
+      g_autofree char *v1 = hl_field_short_hex (c, content_len);
+      g_autofree char *v2 = hl_field_short_hex (c + content_len, 1);
+      if (content_len > 0)
+        hl_field_add (ct, hl_field_new ("Encrypted message", 0, content_len, v1,
+                                        "The message itself, encrypted."));
+      hl_field_add (ct, hl_field_new ("Encrypted inner content type", content_len, 1, v2,
+                                      "The real content type (22 handshake, 23 application data, "
+                                      "21 alert), encrypted: an observer cannot tell a Finished "
+                                      "from data."));
+      if (pad) {
+        g_autofree char *v3 = hl_field_short_hex (c + content_len + 1, pad);
+        hl_field_add (ct, hl_field_new ("Encrypted padding", content_len + 1, pad, v3,
+                                        "Zeros that hide the true length of the message."));
+      }
+    }
+    take (&r, f, "Authentication tag", MIN (16, len - r.pos),
+          "Proves the record was not changed; the record header is its additional data.", NULL);
+    finish_tiling (&r, f);
+    return f;
+  }
   if (s) {
     switch (s->cipher) {
     case HL_CIPHER_AES_GCM:
@@ -742,7 +1047,8 @@ hl_decode_records (const guint8 *data, gsize len, gboolean encrypted, guint vers
                                            "The message bytes (or a part of them) in clear."));
     }
     r.pos = start + 5 + body;
-    summary = g_strdup_printf ("%s, %zu byte%s", type ? type : "unknown", body, body == 1 ? "" : "s");
+    summary
+        = g_strdup_printf ("%s, %zu byte%s", type ? type : "unknown", body, body == 1 ? "" : "s");
     rec = hl_field_new (title, start, 5 + body, summary,
                         "A TLS record: a 5-byte header, then the payload.");
     for (guint i = 0; i < kids->len; i++)

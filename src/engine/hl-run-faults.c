@@ -77,11 +77,10 @@ _hl_run_apply_changes (HlRun *run, Pending *p, guint index, char **what)
           first = i;
       if (new_len == len)
         *what = g_strdup_printf ("changed by hand: %zu byte%s differ%s, the first at byte %zu",
-                                 changed, changed == 1 ? "" : "s", changed == 1 ? "s" : "",
-                                 first);
+                                 changed, changed == 1 ? "" : "s", changed == 1 ? "s" : "", first);
       else
-        *what = g_strdup_printf ("changed by hand: %zu bytes delivered instead of %zu", new_len,
-                                 len);
+        *what
+            = g_strdup_printf ("changed by hand: %zu bytes delivered instead of %zu", new_len, len);
     }
     return g_bytes_ref (edit->wire);
   }

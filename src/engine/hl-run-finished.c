@@ -71,7 +71,7 @@ _hl_run_check_finished (HlRun *run, const HlStep *st, const guint8 *content, gsi
   /* A receiver that stopped on this very record for another reason (a record it did
    * not expect, a MAC that fails) never got to compare the verify_data. */
   {
-    int err = br_ssl_engine_last_error (judge->eng);
+    int err = _hl_peer_error (judge);
     if (err != 0 && err != BR_ERR_BAD_FINISHED) {
       g_autofree char *name = hl_error_name (err);
       return g_strdup_printf ("Not checked: the %s stopped on this record (%s) before it read the "
@@ -85,8 +85,18 @@ _hl_run_check_finished (HlRun *run, const HlStep *st, const guint8 *content, gsi
     to = st->from;
   }
   suite = _hl_run_negotiated_suite (judge);
-  version = br_ssl_engine_get_version (judge->eng);
-  br_ssl_engine_get_session_parameters (judge->eng, &sp);
+  version = _hl_peer_version (judge);
+  if (judge->ossl) {
+    /* OpenSSL at TLS 1.2: the master secret from its key log. */
+    HlSecrets v = { { 0 } };
+    _hl_run_collect_view13 (run, judge, &v);
+    memset (&sp, 0, sizeof sp);
+    if (v.value[HL_SECRET_MASTER])
+      memcpy (sp.master_secret, g_bytes_get_data (v.value[HL_SECRET_MASTER], NULL), 48);
+    _hl_run_clear_secrets (&v);
+  } else {
+    br_ssl_engine_get_session_parameters (judge->eng, &sp);
+  }
   hash = transcript_hash (run->view[to], version, suite);
   seed.data = g_bytes_get_data (hash, &seed.len);
   if (version >= 0x0303 && suite && suite->prf == HL_HASH_SHA384)

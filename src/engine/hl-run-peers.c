@@ -1,5 +1,6 @@
 /* hl-run-peers.c: Each side's setup: a BearSSL client and server configured from the
- * scenario, seeded from its Seed, with the hooks installed.
+ * scenario, seeded from its Seed, with the hooks installed (or an OpenSSL side, see
+ * hl-ossl.c); and what the run asks of a side, whichever library plays it.
  */
 #include "hl-run-private.h"
 #include "hl-decode.h"
@@ -43,13 +44,23 @@ apply_common (Peer *p, const HlSideConfig *c, const HlScenario *s)
 
   br_ssl_engine_set_versions (eng, c->version_min, c->version_max);
   if (c->suites->len > 0) {
-    br_ssl_engine_set_suites (eng, (const uint16_t *)c->suites->data, c->suites->len);
+    /* A list may name TLS 1.3 suites too; BearSSL takes the others. */
+    uint16_t mine[64];
+    guint n = 0;
+    for (guint i = 0; i < c->suites->len && n < G_N_ELEMENTS (mine); i++) {
+      const HlSuite *suite = hl_suite_by_id (g_array_index (c->suites, guint16, i));
+      if (suite && !hl_suite_is_tls13 (suite))
+        mine[n++] = suite->id;
+    }
+    br_ssl_engine_set_suites (eng, mine, n);
   } else if (p->side == HL_SIDE_CLIENT) {
     /* Every suite, in the order --list-suites prints (BearSSL's own default differs). */
     uint16_t all[64];
     guint n = 0;
-    for (const HlSuite *suite; n < G_N_ELEMENTS (all) && (suite = hl_suite_nth (n)); n++)
-      all[n] = suite->id;
+    const HlSuite *suite;
+    for (guint i = 0; n < G_N_ELEMENTS (all) && (suite = hl_suite_nth (i)); i++)
+      if (!hl_suite_is_tls13 (suite))
+        all[n++] = suite->id;
     br_ssl_engine_set_suites (eng, all, n);
   }
   p->ec = *full;
@@ -76,12 +87,30 @@ apply_common (Peer *p, const HlSideConfig *c, const HlScenario *s)
   seed_engine (p, s);
 }
 
-Peer *
-_hl_run_new_client (HlRun *run, const HlScenario *s)
+static Peer *
+new_openssl_peer (HlRun *run, const HlScenario *s, HlSide side, GError **error)
 {
   Peer *p = g_new0 (Peer, 1);
+  p->run = run;
+  p->side = side;
+  p->ossl = hl_ossl_new (s, side, error);
+  p->app_received = g_byte_array_new ();
+  if (!p->ossl) {
+    _hl_run_free_peer (p);
+    return NULL;
+  }
+  return p;
+}
+
+Peer *
+_hl_run_new_client (HlRun *run, const HlScenario *s, GError **error)
+{
+  Peer *p;
   const HlSideConfig *c = &s->client;
   const HlTrustAnchors *tas = c->anchors;
+  if (c->library == HL_LIBRARY_OPENSSL)
+    return new_openssl_peer (run, s, HL_SIDE_CLIENT, error);
+  p = g_new0 (Peer, 1);
   p->run = run;
   p->side = HL_SIDE_CLIENT;
   p->eng = &p->cc.eng;
@@ -106,11 +135,14 @@ _hl_run_new_client (HlRun *run, const HlScenario *s)
 }
 
 Peer *
-_hl_run_new_server (HlRun *run, const HlScenario *s)
+_hl_run_new_server (HlRun *run, const HlScenario *s, GError **error)
 {
-  Peer *p = g_new0 (Peer, 1);
+  Peer *p;
   const HlSideConfig *c = &s->server;
   const HlCredentials *cr = c->credentials;
+  if (c->library == HL_LIBRARY_OPENSSL)
+    return new_openssl_peer (run, s, HL_SIDE_SERVER, error);
+  p = g_new0 (Peer, 1);
   p->run = run;
   p->side = HL_SIDE_SERVER;
   p->eng = &p->sc.eng;
@@ -186,6 +218,7 @@ _hl_run_free_peer (Peer *p)
     return;
   _hl_run_clear_captures (&p->cap);
   _hl_run_forget_held (p);
+  hl_ossl_free (p->ossl);
   g_free (p->iobuf);
   g_free (p->lru_store);
   g_free (p->alpn);
@@ -198,8 +231,12 @@ _hl_run_free_peer (Peer *p)
 char *
 _hl_run_describe_state (Peer *p)
 {
-  unsigned st = br_ssl_engine_current_state (p->eng);
-  GString *s = g_string_new (NULL);
+  unsigned st;
+  GString *s;
+  if (p->ossl)
+    return hl_ossl_describe_state (p->ossl);
+  st = br_ssl_engine_current_state (p->eng);
+  s = g_string_new (NULL);
   if (st & BR_SSL_CLOSED)
     g_string_append (s, "CLOSED");
   if (st & BR_SSL_SENDREC)
@@ -219,6 +256,40 @@ const HlSuite *
 _hl_run_negotiated_suite (Peer *p)
 {
   br_ssl_session_parameters sp;
+  if (p->ossl) /* as the ServerHello said */
+    return p->run->hellos.version ? hl_suite_by_id (p->run->hellos.suite) : NULL;
   br_ssl_engine_get_session_parameters (p->eng, &sp);
   return hl_suite_by_id (sp.cipher_suite);
+}
+
+/* ---------- What the run asks of a side ---------- */
+
+int
+_hl_peer_error (Peer *p)
+{
+  return p->ossl ? hl_ossl_error (p->ossl) : br_ssl_engine_last_error (p->eng);
+}
+
+guint
+_hl_peer_version (Peer *p)
+{
+  if (p->ossl)
+    return p->run->hellos.version;
+  return br_ssl_engine_get_version (p->eng);
+}
+
+gboolean
+_hl_peer_can_send (Peer *p)
+{
+  if (p->ossl)
+    return hl_ossl_can_send (p->ossl);
+  return p->handshake_done && (br_ssl_engine_current_state (p->eng) & BR_SSL_SENDAPP);
+}
+
+gboolean
+_hl_peer_closed (Peer *p)
+{
+  if (p->ossl)
+    return hl_ossl_closed (p->ossl);
+  return (br_ssl_engine_current_state (p->eng) & BR_SSL_CLOSED) != 0;
 }

@@ -10,7 +10,9 @@
 #include "hl-run.h"
 #include "hl-credentials-private.h"
 #include "hl-decode.h"
+#include "hl-ossl.h"
 #include "hl-tables.h"
+#include "hl-tls13.h"
 
 #include <bearssl.h>
 #include <string.h>
@@ -41,6 +43,7 @@ typedef struct {
 struct _Peer {
   HlRun *run;
   HlSide side;
+  HlOssl *ossl; /* this side is played by OpenSSL; the BearSSL contexts below are unused */
   br_ssl_client_context cc;
   br_ssl_server_context sc;
   br_ssl_engine_context *eng;
@@ -55,7 +58,7 @@ struct _Peer {
   guint8 *iobuf;
   const char **alpn;
   Captures cap;
-  guint32 knows;
+  guint64 knows;
   gboolean handshake_done;
   GByteArray *app_received;
 };
@@ -78,6 +81,10 @@ typedef struct {
   RecordIn in;
   guint8 last_block[16]; /* the last cipher block of the sender's previous encrypted record */
   guint16 version;       /* of the last record */
+  /* TLS 1.3: which of the sender's traffic secrets protects its records now (an
+   * HlOsslKeylog, -1 none yet) and the record sequence number under it. */
+  int tls13_secret;
+  guint64 tls13_seq;
 } Direction;
 
 typedef struct {
@@ -96,7 +103,26 @@ typedef struct {
   gboolean has_in_before;
   RecordIn in_before;
   guint8 last_block[16]; /* BearSSL's CBC writer chains its IV from the previous record */
+  guint8 record_type;    /* on the wire: 23 for every TLS 1.3 encrypted record */
+  gboolean early;        /* TLS 1.3 0-RTT data */
+  /* TLS 1.3 encrypted: the keys and sequence number it was sealed with, its inner
+   * content type and padding, to seal a changed plaintext as the sender would. */
+  gboolean has_tls13_keys;
+  HlTls13Keys tls13_keys;
+  gsize tls13_padding;
 } Pending;
+
+/* What the hellos of the current connection said, as sent (parsed from the wire). */
+typedef struct {
+  guint version;         /* negotiated: ServerHello's supported_versions, else its version */
+  guint16 suite;         /* ServerHello's cipher suite */
+  int group;             /* TLS 1.3 key_share group; -1 none */
+  gboolean hello_retry;  /* the server answered with a HelloRetryRequest */
+  gboolean psk_accepted; /* TLS 1.3: ServerHello has pre_shared_key */
+  gboolean early_offered;
+  GBytes *client_share, *server_share; /* TLS 1.3 key_share public values for group */
+  GBytes *client_random, *server_random;
+} Hellos;
 
 typedef enum {
   SCRIPT_HANDSHAKE,
@@ -122,9 +148,10 @@ struct _HlRun {
   ScriptPhase phase;
   gboolean finished;
   guint connection;
+  Hellos hellos;
 };
 
-#define KNOW(id) (1u << (id))
+#define KNOW(id) (G_GUINT64_CONSTANT (1) << (id))
 #define KNOW_KEYS                                                                                  \
   (KNOW (HL_SECRET_KEY_BLOCK) | KNOW (HL_SECRET_CLIENT_WRITE_MAC_KEY)                              \
    | KNOW (HL_SECRET_SERVER_WRITE_MAC_KEY) | KNOW (HL_SECRET_CLIENT_WRITE_KEY)                     \
@@ -150,6 +177,21 @@ void _hl_run_free_edit (HlEdit *e);
 /* hl-run-finished.c */
 char *_hl_run_check_finished (HlRun *run, const HlStep *st, const guint8 *content, gsize clen);
 
+/* hl-run-peers.c: what the run asks of a side, whichever library plays it */
+int _hl_peer_error (Peer *p);
+guint _hl_peer_version (Peer *p); /* 0 before this side knows it */
+gboolean _hl_peer_can_send (Peer *p);
+gboolean _hl_peer_closed (Peer *p);
+
+/* hl-run-tls13.c */
+void _hl_run_collect_view13 (HlRun *run, Peer *p, HlSecrets *out);
+char *_hl_run_check_finished13 (HlRun *run, const HlStep *st, const guint8 *content, gsize clen);
+void _hl_run_take_tls13_record (HlRun *run, HlSide from, guint16 version, const guint8 *payload,
+                                gsize len);
+void _hl_run_clear_hellos (Hellos *h);
+void _hl_run_note_hello13 (HlRun *run, HlSide from, const guint8 *h, gsize len);
+GBytes *_hl_run_seal13_as_sender (const Pending *p, GBytes *plaintext);
+
 /* hl-run-hooks.c */
 void _hl_run_enter (Peer *peer);
 void _hl_run_install_watch (Peer *p);
@@ -174,8 +216,8 @@ char *_hl_run_describe_state (Peer *p);
 void _hl_run_forget_held (Peer *p);
 void _hl_run_free_peer (Peer *p);
 const HlSuite *_hl_run_negotiated_suite (Peer *p);
-Peer *_hl_run_new_client (HlRun *run, const HlScenario *s);
-Peer *_hl_run_new_server (HlRun *run, const HlScenario *s);
+Peer *_hl_run_new_client (HlRun *run, const HlScenario *s, GError **error);
+Peer *_hl_run_new_server (HlRun *run, const HlScenario *s, GError **error);
 
 /* hl-run-secrets.c */
 void _hl_run_clear_secrets (HlSecrets *s);
@@ -189,12 +231,15 @@ char *_hl_run_explain_end (HlRun *run, HlSide side, HlConnection *c);
 char *_hl_run_judge_chain (Peer *p);
 char *_hl_run_summarize (const HlStep *st, const guint8 *content, gsize clen, guint version,
                          const HlSuite *suite, gboolean more_data_follows);
-char *_hl_run_tell_story (const HlStep *st, const HlSuite *suite, gboolean resumed);
+char *_hl_run_tell_story (const HlStep *st, const HlSuite *suite, gboolean resumed, gboolean tls13);
 
 /* hl-run-wire.c */
 GBytes *_hl_run_encrypt_as_sender (HlRun *run, const Pending *p, GBytes *plaintext, GError **error);
 gsize _hl_run_feed (Peer *p, const guint8 *data, gsize len);
 void _hl_run_free_pending (Pending *p);
+void _hl_run_queue_pending (HlRun *run, HlSide from, const char *message, guint8 ct, int hs_type,
+                            guint16 version, gboolean encrypted, const guint8 *wire, gsize len,
+                            GBytes *plaintext);
 void _hl_run_pump (HlRun *run);
 
 /* hl-run.c */

@@ -1,5 +1,6 @@
-/* hl-run-secrets.c: The secrets of a TLS 1.0-1.2 handshake: their names, formulas and inputs,
- * the key block split, and what each side holds after each step.
+/* hl-run-secrets.c: The secrets of a handshake: their names, formulas and inputs,
+ * the key block split, and what each side holds after each step. (TLS 1.3's key
+ * schedule is computed in hl-run-tls13.c.)
  */
 #include "hl-run-private.h"
 #include "hl-decode.h"
@@ -17,6 +18,20 @@ static const char *const key_block_inputs[]
 static const char *const from_key_block[] = { "key_block", NULL };
 static const char *const finished_inputs[] = { "master_secret", NULL };
 static const char *const ecdh_public_inputs[] = { NULL };
+static const char *const shared_inputs[]
+    = { "client_key_share_private", "server_key_share_private", NULL };
+static const char *const early_inputs[] = { "psk", NULL };
+static const char *const from_early[] = { "early_secret", NULL };
+static const char *const early_traffic_inputs[] = { "early_secret", "client_random", NULL };
+static const char *const handshake_inputs[] = { "early_secret", "shared_secret", NULL };
+static const char *const hs_traffic_inputs[]
+    = { "handshake_secret", "client_random", "server_random", NULL };
+static const char *const from_chts[] = { "client_handshake_traffic_secret", NULL };
+static const char *const from_shts[] = { "server_handshake_traffic_secret", NULL };
+static const char *const master13_inputs[] = { "handshake_secret", NULL };
+static const char *const from_master[] = { "master_secret", NULL };
+static const char *const from_cats[] = { "client_application_traffic_secret_0", NULL };
+static const char *const from_sats[] = { "server_application_traffic_secret_0", NULL };
 
 static const struct {
   const char *key;
@@ -69,6 +84,88 @@ static const struct {
     "s\u00b7G: sent in ServerKeyExchange (ECDHE) or inside the certificate (static ECDH); "
     "premaster_secret = the x coordinate of c\u00b7(s\u00b7G) = s\u00b7(c\u00b7G)",
     ecdh_public_inputs },
+  /* TLS 1.3: RFC 8446 section 7.1. "Hash(CH..SH)" is the transcript hash of the
+   * handshake messages from ClientHello to ServerHello. */
+  { "client_key_share_private", "Client key share secret",
+    "the client's secret for its key_share (X25519: a 32-byte string; NIST curves: a scalar c)",
+    no_inputs },
+  { "server_key_share_private", "Server key share secret",
+    "the server's secret for its key_share, fresh for this connection", no_inputs },
+  { "shared_secret", "(EC)DHE shared secret",
+    "X25519(c, server share) = X25519(s, client share); NIST curves: the x coordinate of "
+    "c\u00b7(s\u00b7G). Never sent: each side computes it from its secret and the other's share",
+    shared_inputs },
+  { "psk", "Pre-shared key (resumption)",
+    "HKDF-Expand-Label(resumption_master_secret of the earlier connection, \"resumption\", "
+    "ticket_nonce, Hash.length): named by the ticket the client offers",
+    no_inputs },
+  { "early_secret", "Early secret", "HKDF-Extract(salt 0, psk, or Hash.length zeros without one)",
+    early_inputs },
+  { "binder_key", "Binder key",
+    "Derive-Secret(early_secret, \"res binder\", \"\"): keys the PSK binder that proves the "
+    "client holds the PSK",
+    from_early },
+  { "client_early_traffic_secret", "Client early traffic secret",
+    "Derive-Secret(early_secret, \"c e traffic\", ClientHello): protects 0-RTT data",
+    early_traffic_inputs },
+  { "handshake_secret", "Handshake secret",
+    "HKDF-Extract(Derive-Secret(early_secret, \"derived\", \"\"), shared_secret)",
+    handshake_inputs },
+  { "client_handshake_traffic_secret", "Client handshake traffic secret",
+    "Derive-Secret(handshake_secret, \"c hs traffic\", Hash(CH..SH))", hs_traffic_inputs },
+  { "server_handshake_traffic_secret", "Server handshake traffic secret",
+    "Derive-Secret(handshake_secret, \"s hs traffic\", Hash(CH..SH))", hs_traffic_inputs },
+  { "client_handshake_key", "Client handshake key",
+    "HKDF-Expand-Label(client_handshake_traffic_secret, \"key\", \"\", key length)", from_chts },
+  { "client_handshake_iv", "Client handshake IV",
+    "HKDF-Expand-Label(client_handshake_traffic_secret, \"iv\", \"\", 12)", from_chts },
+  { "server_handshake_key", "Server handshake key",
+    "HKDF-Expand-Label(server_handshake_traffic_secret, \"key\", \"\", key length): encrypts "
+    "everything the server sends after ServerHello",
+    from_shts },
+  { "server_handshake_iv", "Server handshake IV",
+    "HKDF-Expand-Label(server_handshake_traffic_secret, \"iv\", \"\", 12)", from_shts },
+  { "client_finished_key", "Client finished key",
+    "HKDF-Expand-Label(client_handshake_traffic_secret, \"finished\", \"\", Hash.length)",
+    from_chts },
+  { "server_finished_key", "Server finished key",
+    "HKDF-Expand-Label(server_handshake_traffic_secret, \"finished\", \"\", Hash.length)",
+    from_shts },
+  { "client_application_traffic_secret_0", "Client application traffic secret",
+    "Derive-Secret(master_secret, \"c ap traffic\", Hash(CH..server Finished))", from_master },
+  { "server_application_traffic_secret_0", "Server application traffic secret",
+    "Derive-Secret(master_secret, \"s ap traffic\", Hash(CH..server Finished))", from_master },
+  { "client_application_key", "Client application key",
+    "HKDF-Expand-Label(client_application_traffic_secret_0, \"key\", \"\", key length)",
+    from_cats },
+  { "client_application_iv", "Client application IV",
+    "HKDF-Expand-Label(client_application_traffic_secret_0, \"iv\", \"\", 12)", from_cats },
+  { "server_application_key", "Server application key",
+    "HKDF-Expand-Label(server_application_traffic_secret_0, \"key\", \"\", key length)",
+    from_sats },
+  { "server_application_iv", "Server application IV",
+    "HKDF-Expand-Label(server_application_traffic_secret_0, \"iv\", \"\", 12)", from_sats },
+  { "exporter_master_secret", "Exporter master secret",
+    "Derive-Secret(master_secret, \"exp master\", Hash(CH..server Finished))", from_master },
+  { "resumption_master_secret", "Resumption master secret",
+    "Derive-Secret(master_secret, \"res master\", Hash(CH..client Finished)): each ticket's "
+    "PSK comes from it",
+    from_master },
+};
+
+/* Secrets both schedules have, whose recipe TLS 1.3 changed. */
+static const struct {
+  HlSecretId id;
+  const char *formula;
+  const char *const *inputs;
+} tls13_recipes[] = {
+  { HL_SECRET_MASTER,
+    "HKDF-Extract(Derive-Secret(handshake_secret, \"derived\", \"\"), Hash.length zeros)",
+    master13_inputs },
+  { HL_SECRET_CLIENT_VERIFY_DATA,
+    "HMAC(client_finished_key, Hash(handshake messages before the client's Finished))", from_chts },
+  { HL_SECRET_SERVER_VERIFY_DATA,
+    "HMAC(server_finished_key, Hash(handshake messages before the server's Finished))", from_shts },
 };
 
 const char *
@@ -112,13 +209,18 @@ hl_secret_unref (HlSecret *secret)
 }
 
 static HlSecret *
-new_secret (HlSecretId id, HlSide side, GBytes *value, guint step)
+new_secret (HlSecretId id, HlSide side, GBytes *value, guint step, gboolean tls13)
 {
   HlSecret *secret = g_atomic_rc_box_new0 (HlSecret);
   secret->key = secret_info[id].key;
   secret->name = secret_info[id].name;
   secret->formula = secret_info[id].formula;
   secret->inputs = secret_info[id].inputs;
+  for (guint i = 0; tls13 && i < G_N_ELEMENTS (tls13_recipes); i++)
+    if (tls13_recipes[i].id == id) {
+      secret->formula = tls13_recipes[i].formula;
+      secret->inputs = tls13_recipes[i].inputs;
+    }
   secret->value = g_bytes_ref (value);
   secret->learned_at = step;
   secret->side = side;
@@ -173,9 +275,13 @@ _hl_run_fill_knowledge (HlRun *run, HlStep *st, HlSide side)
   HlSideState *after = &st->after[side];
   HlSecrets view = { { 0 } };
   gboolean resumed = _hl_run_current_connection (run)->resumed;
+  gboolean tls13 = run->hellos.version == 0x0304;
   br_ssl_session_parameters sp;
   const HlSuite *suite;
-  _hl_run_collect_view (p, &view, resumed);
+  if (p->ossl)
+    _hl_run_collect_view13 (run, p, &view);
+  else
+    _hl_run_collect_view (p, &view, resumed);
   after->secrets = g_ptr_array_new_with_free_func ((GDestroyNotify)hl_secret_unref);
   after->knows = 0;
   for (int i = 0; i < HL_N_SECRETS; i++) {
@@ -186,16 +292,27 @@ _hl_run_fill_knowledge (HlRun *run, HlStep *st, HlSide side)
     }
     if (!p->held[i] || !g_bytes_equal (p->held[i]->value, v)) {
       g_clear_pointer (&p->held[i], hl_secret_unref);
-      p->held[i] = new_secret (i, side, v, st->index);
+      p->held[i] = new_secret (i, side, v, st->index, tls13);
     }
     g_ptr_array_add (after->secrets, hl_secret_ref (p->held[i]));
     after->knows |= KNOW (i);
   }
   _hl_run_clear_secrets (&view);
+  after->curve = -1;
+  if (p->ossl) {
+    /* A side knows the version and suite once it has both hellos. */
+    if (after->knows & KNOW (HL_SECRET_SERVER_RANDOM)) {
+      after->version = run->hellos.version;
+      after->suite = run->hellos.suite;
+      if (after->knows & KNOW (HL_SECRET_SHARED))
+        after->curve = run->hellos.group;
+    }
+    after->certificate_verdict = g_strdup (p->verdict);
+    return;
+  }
   /* A side knows the version and suite once both hellos are behind it. */
   br_ssl_engine_get_session_parameters (p->eng, &sp);
   suite = hl_suite_by_id (sp.cipher_suite);
-  after->curve = -1;
   if (p->knows & KNOW (HL_SECRET_SERVER_RANDOM) && p->knows & KNOW (HL_SECRET_CLIENT_RANDOM)) {
     after->version = br_ssl_engine_get_version (p->eng);
     after->suite = sp.cipher_suite;

@@ -8,10 +8,88 @@
 
 #include <string.h>
 
+/* TLS 1.3 against the nine steps: what each message keeps of the story, and what changed. */
+static char *
+tell_story13 (const HlStep *st, gboolean resumed)
+{
+  const char *m = st->message;
+  gboolean client = st->from == HL_SIDE_CLIENT;
+  if (strcmp (m, "ClientHello") == 0)
+    return g_strdup (
+        resumed ? "Story step 1, TLS 1.3 resumption: the client offers a ticket from the last "
+                  "connection (pre_shared_key) and, with psk_dhe_ke, still a fresh key share."
+                : "Story step 1, changed by TLS 1.3: besides its random and suites, the client "
+                  "already sends a key share (key_share): it guesses the group the server will "
+                  "take, so the key exchange of story step 4 happens here, a round trip early.");
+  if (strcmp (m, "HelloRetryRequest") == 0)
+    return g_strdup ("The price of a wrong guess: the server takes none of the client's key "
+                     "shares and names the group it wants. The client must send a second "
+                     "ClientHello: one extra round trip, and the first ClientHello enters the "
+                     "transcript only as its hash (message_hash).");
+  if (strcmp (m, "ServerHello") == 0)
+    return g_strdup (
+        resumed ? "Story step 2, TLS 1.3 resumption: the server accepts the ticket's PSK; no "
+                  "certificate follows, since the PSK already proves who it is."
+                : "Story steps 2 and 5 at once: the server's random, its choice and its own key "
+                  "share. Both sides now compute the (EC)DHE shared secret and the handshake "
+                  "keys: there is no premaster to send (story step 4 is gone), and everything "
+                  "after this message is encrypted.");
+  if (strcmp (m, "ChangeCipherSpec") == 0)
+    return g_strdup ("Not part of TLS 1.3: a dummy ChangeCipherSpec that changes nothing, sent "
+                     "only so that middleboxes which expect a TLS 1.2 handshake let this one "
+                     "through (RFC 8446 appendix D.4).");
+  if (strcmp (m, "EncryptedExtensions") == 0)
+    return g_strdup ("New in TLS 1.3: the rest of the server's answer (ALPN, server name), "
+                     "already encrypted under the server's handshake key.");
+  if (strcmp (m, "CertificateRequest") == 0)
+    return g_strdup ("Mutual TLS: the server asks for a client certificate; in TLS 1.3 the "
+                     "request itself is encrypted.");
+  if (strcmp (m, "Certificate") == 0)
+    return g_strdup (client ? "Mutual TLS: the client's certificate, encrypted."
+                            : "Story steps 2 and 3, changed by TLS 1.3: the certificate is "
+                              "encrypted, so an eavesdropper no longer learns which site this "
+                              "is from it. The client checks it as before.");
+  if (strcmp (m, "CertificateVerify") == 0)
+    return g_strdup (client ? "Mutual TLS: the client signs the transcript with its "
+                              "certificate's key."
+                            : "Replaces RSA key exchange and the signed ServerKeyExchange: the "
+                              "server signs the transcript hash with its certificate's key, "
+                              "proving it holds that key. Forward secrecy is always on.");
+  if (strcmp (m, "Finished") == 0)
+    return g_strdup (client ? "Story step 6: the client's Finished, an HMAC over the transcript. "
+                              "The client sends it after the server's, the reverse of TLS 1.2: "
+                              "one round trip in all."
+                            : "Story step 7, moved earlier: the server's Finished ends its "
+                              "first flight. The server can send application data right after "
+                              "it, before the client has finished.");
+  if (strcmp (m, "NewSessionTicket") == 0)
+    return g_strdup ("After the handshake: a ticket for resuming later. Each ticket's PSK comes "
+                     "from the resumption master secret and this ticket's nonce.");
+  if (strcmp (m, "EndOfEarlyData") == 0)
+    return g_strdup ("The client's 0-RTT data ends here; from now on it uses its handshake key.");
+  if (strcmp (m, "KeyUpdate") == 0)
+    return g_strdup ("New in TLS 1.3: the sender moves on to the next application traffic "
+                     "secret, without a new handshake.");
+  if (strcmp (m, "ApplicationData") == 0)
+    return g_strdup (st->early ? "0-RTT early data: sent with the client's first flight, "
+                                 "encrypted under a key from the PSK alone. The server reads "
+                                 "it before the handshake is done, but nothing stops an "
+                                 "attacker from replaying this record to the server: only "
+                                 "requests that are safe to repeat belong here."
+                               : "Story steps 8 and 9: application data, under the application "
+                                 "traffic keys (traffic secret 0).");
+  return NULL;
+}
+
 /* The nine steps of the classic story, and where a message stands in it. */
 char *
-_hl_run_tell_story (const HlStep *st, const HlSuite *suite, gboolean resumed)
+_hl_run_tell_story (const HlStep *st, const HlSuite *suite, gboolean resumed, gboolean tls13)
 {
+  if (tls13) {
+    char *t = tell_story13 (st, resumed);
+    if (t)
+      return t;
+  }
   const char *m = st->message;
   gboolean ecdhe = suite && hl_suite_is_ecdhe (suite);
   gboolean ecdh = suite && hl_suite_is_ecdh (suite) && !ecdhe;
@@ -96,6 +174,20 @@ _hl_run_summarize (const HlStep *st, const guint8 *content, gsize clen, guint ve
                      "attacker (the defence against BEAST).");
   if (strcmp (m, "ApplicationData") == 0 && st->plaintext)
     return g_strdup_printf ("%zu byte%s of application data.", clen, clen == 1 ? "" : "s");
+  if (strcmp (m, "ChangeCipherSpec") == 0 && version == 0x0304)
+    return g_strdup ("Compatibility ChangeCipherSpec: means nothing in TLS 1.3.");
+  if (strcmp (m, "HelloRetryRequest") == 0)
+    return g_strdup ("The server asks for a key share on another group.");
+  if (strcmp (m, "EncryptedExtensions") == 0)
+    return g_strdup ("The server's remaining extensions, encrypted.");
+  if (strcmp (m, "NewSessionTicket") == 0)
+    return g_strdup ("A ticket to resume this session later.");
+  if (strcmp (m, "EndOfEarlyData") == 0)
+    return g_strdup ("The end of the client's 0-RTT data.");
+  if (strcmp (m, "KeyUpdate") == 0)
+    return g_strdup_printf ("The %s moves to new traffic keys.", hl_side_name (st->from));
+  if (strcmp (m, "ApplicationData") == 0 && st->early && st->plaintext)
+    return g_strdup_printf ("%zu byte%s of 0-RTT early data.", clen, clen == 1 ? "" : "s");
   if (strcmp (m, "ClientHello") == 0)
     return g_strdup ("The client opens the handshake.");
   if (strcmp (m, "ServerHello") == 0)
@@ -111,7 +203,8 @@ _hl_run_summarize (const HlStep *st, const guint8 *content, gsize clen, guint ve
   if (strcmp (m, "ClientKeyExchange") == 0)
     return g_strdup ("The client's part of the key exchange.");
   if (strcmp (m, "CertificateVerify") == 0)
-    return g_strdup ("The client proves it holds its certificate's key.");
+    return g_strdup_printf ("The %s proves it holds its certificate's key.",
+                            hl_side_name (st->from));
   if (strcmp (m, "ChangeCipherSpec") == 0)
     return g_strdup_printf ("The %s switches to encryption.", hl_side_name (st->from));
   if (strcmp (m, "Finished") == 0)
@@ -150,16 +243,22 @@ _hl_run_explain_end (HlRun *run, HlSide side, HlConnection *c)
 {
   Peer *p = run->peer[side];
   Peer *other = run->peer[hl_side_other (side)];
-  int err = br_ssl_engine_last_error (p->eng);
-  unsigned st = br_ssl_engine_current_state (p->eng);
+  int err = _hl_peer_error (p);
   g_autofree char *name = hl_error_name (err);
   g_autofree char *plain = hl_error_explain (err);
+  if (p->ossl && err == 0 && hl_ossl_reason (p->ossl))
+    return g_strdup_printf ("OpenSSL stopped without sending or receiving an alert: %s.",
+                            hl_ossl_reason (p->ossl));
+  if (p->ossl && err != 0)
+    return g_strdup_printf ("%s: %s OpenSSL's own reason: %s.", name, plain,
+                            hl_ossl_reason (p->ossl) ? hl_ossl_reason (p->ossl)
+                                                     : "none given (it received the alert)");
   if (err == 0) {
-    if (st & BR_SSL_CLOSED)
+    if (_hl_peer_closed (p))
       return g_strdup ("Finished cleanly: the connection was closed with close_notify.");
-    if (p->handshake_done && (st & BR_SSL_SENDAPP))
+    if (p->handshake_done && _hl_peer_can_send (p))
       return g_strdup ("The handshake completed; the connection is open.");
-    if (br_ssl_engine_last_error (other->eng) != 0)
+    if (_hl_peer_error (other) != 0)
       return g_strdup_printf ("No error of its own: it is still waiting for a record from the "
                               "%s, which has stopped.",
                               hl_side_name (hl_side_other (side)));

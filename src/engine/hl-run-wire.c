@@ -21,10 +21,13 @@ get_sender_keys (HlRun *run, HlSide sender, SenderKeys *k)
   gboolean client = sender == HL_SIDE_CLIENT;
   memset (k, 0, sizeof *k);
   k->suite = _hl_run_negotiated_suite (p);
-  k->version = br_ssl_engine_get_version (p->eng);
-  if (!k->suite || !p->cap.key_block)
+  k->version = _hl_peer_version (p);
+  if (p->ossl) /* TLS 1.2 by OpenSSL: the key block from its logged master secret */
+    _hl_run_collect_view13 (run, p, &k->parts);
+  else if (k->suite && p->cap.key_block)
+    _hl_run_split_key_block (p->cap.key_block, k->suite, k->version, &k->parts);
+  if (!k->suite)
     return FALSE;
-  _hl_run_split_key_block (p->cap.key_block, k->suite, k->version, &k->parts);
   if (!k->parts.value[HL_SECRET_CLIENT_WRITE_KEY])
     return FALSE;
   k->key = g_bytes_get_data (
@@ -110,6 +113,14 @@ _hl_run_encrypt_as_sender (HlRun *run, const Pending *p, GBytes *plaintext, GErr
   guint8 *buf;
   unsigned char *rec;
   GBytes *result = NULL;
+  if (p->has_tls13_keys) {
+    if (len == 0 || len > 16384) {
+      g_set_error (error, HL_RUN_ERROR, HL_RUN_ERROR_BAD_LENGTH,
+                   "a record carries 1 to 16384 bytes of plaintext, not %zu", len);
+      return NULL;
+    }
+    return _hl_run_seal13_as_sender (p, plaintext);
+  }
   if (!p->encrypted || !p->has_in_before) {
     g_set_error (error, HL_RUN_ERROR, HL_RUN_ERROR_NOT_ENCRYPTED,
                  "the next message is not an encrypted record: change its bytes instead");
@@ -198,10 +209,10 @@ _hl_run_free_pending (Pending *p)
   g_free (p);
 }
 
-static void
-queue_pending (HlRun *run, HlSide from, const char *message, guint8 ct, int hs_type,
-               guint16 version, gboolean encrypted, const guint8 *wire, gsize len,
-               GBytes *plaintext)
+void
+_hl_run_queue_pending (HlRun *run, HlSide from, const char *message, guint8 ct, int hs_type,
+                       guint16 version, gboolean encrypted, const guint8 *wire, gsize len,
+                       GBytes *plaintext)
 {
   Pending *p = g_new0 (Pending, 1);
   p->from = from;
@@ -213,6 +224,7 @@ queue_pending (HlRun *run, HlSide from, const char *message, guint8 ct, int hs_t
   p->wire = g_bytes_new (wire, len);
   p->plaintext = plaintext;
   p->connection = run->connection;
+  p->record_type = ct;
   g_queue_push_tail (&run->pending, p);
 }
 
@@ -261,7 +273,7 @@ take_encrypted_record (HlRun *run, HlSide from, guint8 ct, guint16 version, cons
   default:
     name = "ApplicationData";
   }
-  queue_pending (run, from, name, ct, hs_type, version, TRUE, payload, len, plain);
+  _hl_run_queue_pending (run, from, name, ct, hs_type, version, TRUE, payload, len, plain);
   if (has_before) {
     Pending *queued = g_queue_peek_tail (&run->pending);
     const HlSuite *suite = _hl_run_negotiated_suite (run->peer[from]);
@@ -316,8 +328,12 @@ take_record (HlRun *run, HlSide from, guint8 ct, guint16 version, const guint8 *
       const char *name = hl_handshake_type_name (h[0]);
       if (dir->hs->len < mlen)
         break;
-      queue_pending (run, from, name ? name : "Unknown", HL_CONTENT_HANDSHAKE, h[0], version, FALSE,
-                     h, mlen, NULL);
+      if (h[0] == HL_HANDSHAKE_CLIENT_HELLO || h[0] == HL_HANDSHAKE_SERVER_HELLO)
+        _hl_run_note_hello13 (run, from, h, mlen);
+      if (hl_tls13_is_hello_retry (h, mlen))
+        name = "HelloRetryRequest";
+      _hl_run_queue_pending (run, from, name ? name : "Unknown", HL_CONTENT_HANDSHAKE, h[0],
+                             version, FALSE, h, mlen, NULL);
       if (h[0] != HL_HANDSHAKE_HELLO_REQUEST && h[0] != HL_HANDSHAKE_FINISHED) {
         if (h[0] == HL_HANDSHAKE_CLIENT_HELLO || h[0] == HL_HANDSHAKE_SERVER_HELLO)
           note_hello (run, from, h, mlen);
@@ -326,18 +342,25 @@ take_record (HlRun *run, HlSide from, guint8 ct, guint16 version, const guint8 *
     }
     break;
   case HL_CONTENT_CHANGE_CIPHER_SPEC:
-    queue_pending (run, from, "ChangeCipherSpec", HL_CONTENT_CHANGE_CIPHER_SPEC, -1, version, FALSE,
-                   payload, len, NULL);
-    dir->encrypting = TRUE;
-    dir->in_ready = FALSE;
+    _hl_run_queue_pending (run, from, "ChangeCipherSpec", HL_CONTENT_CHANGE_CIPHER_SPEC, -1,
+                           version, FALSE, payload, len, NULL);
+    /* In TLS 1.3 ChangeCipherSpec is a disguise for middleboxes and changes nothing. */
+    if (!run->peer[from]->ossl || (run->hellos.version && run->hellos.version < 0x0304)) {
+      dir->encrypting = TRUE;
+      dir->in_ready = FALSE;
+    }
     break;
   case HL_CONTENT_ALERT:
     for (gsize off = 0; off + 2 <= len; off += 2)
-      queue_pending (run, from, "Alert", HL_CONTENT_ALERT, -1, version, FALSE, payload + off, 2,
-                     NULL);
+      _hl_run_queue_pending (run, from, "Alert", HL_CONTENT_ALERT, -1, version, FALSE,
+                             payload + off, 2, NULL);
     break;
   default:
-    queue_pending (run, from, "ApplicationData", ct, -1, version, FALSE, payload, len, NULL);
+    if (run->peer[from]->ossl && ct == HL_CONTENT_APPLICATION_DATA)
+      _hl_run_take_tls13_record (run, from, version, payload, len);
+    else
+      _hl_run_queue_pending (run, from, "ApplicationData", ct, -1, version, FALSE, payload, len,
+                             NULL);
   }
 }
 
@@ -364,6 +387,12 @@ _hl_run_pump (HlRun *run)
     for (int s = 0; s < 2; s++) {
       Peer *p = run->peer[s];
       unsigned st;
+      if (p->ossl) {
+        progress |= hl_ossl_take_output (p->ossl, run->dir[s].raw);
+        progress |= hl_ossl_take_received (p->ossl, p->app_received);
+        p->handshake_done = hl_ossl_handshake_done (p->ossl);
+        continue;
+      }
       _hl_run_enter (p);
       st = br_ssl_engine_current_state (p->eng);
       if (st & BR_SSL_SENDREC) {
@@ -396,6 +425,8 @@ gsize
 _hl_run_feed (Peer *p, const guint8 *data, gsize len)
 {
   gsize done = 0;
+  if (p->ossl)
+    return hl_ossl_feed (p->ossl, data, len);
   _hl_run_enter (p);
   for (int round = 0; round < MAX_PUMP_ROUNDS * 4 && done < len; round++) {
     size_t room;

@@ -1,4 +1,4 @@
-/* hl-run.c: two BearSSL engines pumped against each other, one message at a time.
+/* hl-run.c: two TLS engines pumped against each other, one message at a time.
  *
  * How a step works: each side's outgoing records are collected as soon as the
  * engine has them, split into single messages (BearSSL packs a whole flight
@@ -71,6 +71,8 @@ free_connection (HlConnection *c)
   g_free (c->server_name);
   g_free (c->explanation[0]);
   g_free (c->explanation[1]);
+  g_free (c->reason[0]);
+  g_free (c->reason[1]);
   _hl_run_clear_secrets (&c->secrets);
   _hl_run_clear_secrets (&c->server_secrets);
   g_ptr_array_unref (c->steps);
@@ -83,7 +85,7 @@ fill_after (HlRun *run, HlStep *st)
   for (int s = 0; s < 2; s++) {
     Peer *p = run->peer[s];
     st->after[s].state = _hl_run_describe_state (p);
-    st->after[s].error = br_ssl_engine_last_error (p->eng);
+    st->after[s].error = _hl_peer_error (p);
     _hl_run_fill_knowledge (run, st, s);
   }
 }
@@ -97,7 +99,7 @@ decode_step (HlRun *run, HlStep *st)
   Peer *sender = run->peer[st->from];
   HlDecodeContext ctx = { 0 };
   const HlSuite *suite = _hl_run_negotiated_suite (sender);
-  ctx.version = br_ssl_engine_get_version (sender->eng);
+  ctx.version = _hl_peer_version (sender);
   ctx.suite = suite ? suite->id : 0;
   ctx.from_server = st->from == HL_SIDE_SERVER;
   if (!st->encrypted) {
@@ -141,11 +143,26 @@ decode_step (HlRun *run, HlStep *st)
         = next && next->from == st->from && strcmp (next->message, "ApplicationData") == 0;
     st->summary = _hl_run_summarize (st, content, clen, ctx.version, suite, more);
   }
-  st->story = _hl_run_tell_story (
-      st, suite,
-      _hl_run_current_connection (run)->resumed
-          || (st->handshake_type == HL_HANDSHAKE_CLIENT_HELLO && run->offered_session_id->len));
-  if (strcmp (st->message, "Finished") == 0 && st->delivered_plaintext) {
+  {
+    /* TLS 1.3 from the ClientHello on, when the client offers it and the server takes it
+     * (or has not answered yet). */
+    gboolean tls13 = run->hellos.version == 0x0304
+                     || (run->hellos.version == 0 && run->scenario->client.version_max >= 0x0304
+                         && run->scenario->server.version_max >= 0x0304);
+    gboolean resumed = _hl_run_current_connection (run)->resumed
+                       || (st->handshake_type == HL_HANDSHAKE_CLIENT_HELLO
+                           && (tls13 ? run->connection > 1 : run->offered_session_id->len > 0));
+    st->story = _hl_run_tell_story (st, suite, resumed, tls13);
+  }
+  if (ctx.version == 0x0304 && strcmp (st->message, "Finished") == 0) {
+    /* TLS 1.3: HMAC with the sender's finished_key, checked by an OpenSSL receiver. */
+    if (st->delivered_plaintext)
+      st->check
+          = _hl_run_check_finished13 (run, st, g_bytes_get_data (st->delivered_plaintext, NULL),
+                                      g_bytes_get_size (st->delivered_plaintext));
+    else if (content && !(st->encrypted && st->delivered_wire))
+      st->check = _hl_run_check_finished13 (run, st, content, clen);
+  } else if (strcmp (st->message, "Finished") == 0 && st->delivered_plaintext) {
     /* Re-encrypted: the receiver reads the changed content and judges that. */
     gsize dlen;
     const guint8 *dd = g_bytes_get_data (st->delivered_plaintext, &dlen);
@@ -194,6 +211,7 @@ deliver (HlRun *run, Pending *p)
   st->wire = g_bytes_ref (p->wire);
   st->plaintext = p->plaintext ? g_bytes_ref (p->plaintext) : NULL;
   st->records = g_array_new (FALSE, TRUE, sizeof (HlRecordHeader));
+  st->early = p->early;
 
   receiver->watch.ended = FALSE;
   out = _hl_run_apply_changes (run, p, st->index, &what);
@@ -216,9 +234,9 @@ deliver (HlRun *run, Pending *p)
      * record header cannot say more. */
     do {
       gsize chunk = MIN (len - off, p->encrypted ? 16384 + 2048 : 16384);
-      guint8 hdr[5] = { p->content_type, p->record_version >> 8, p->record_version & 0xff,
+      guint8 hdr[5] = { p->record_type, p->record_version >> 8, p->record_version & 0xff,
                         chunk >> 8, chunk & 0xff };
-      HlRecordHeader rh = { p->content_type, p->record_version, (guint16)chunk };
+      HlRecordHeader rh = { p->record_type, p->record_version, (guint16)chunk };
       g_array_append_val (st->records, rh);
       g_byte_array_append (framed, hdr, 5);
       g_byte_array_append (framed, d + off, chunk);
@@ -235,7 +253,7 @@ deliver (HlRun *run, Pending *p)
     /* ServerKeyExchange (ECDHE): curve_type 3, named curve (2), point length (1), point.
      * The client holds the server's share as soon as it has read and accepted it. */
     if (to == HL_SIDE_CLIENT && p->handshake_type == HL_HANDSHAKE_SERVER_KEY_EXCHANGE
-        && st->accepted && br_ssl_engine_last_error (receiver->eng) == 0 && len > 8 && d[4] == 3
+        && st->accepted && _hl_peer_error (receiver) == 0 && len > 8 && d[4] == 3
         && len >= 8 + (gsize)d[7]) {
       _hl_run_set_bytes (&receiver->cap.ecdh_peer_public, d + 8, d[7]);
       receiver->knows |= _hl_run_own_ecdh (HL_SIDE_SERVER, FALSE);
@@ -244,12 +262,22 @@ deliver (HlRun *run, Pending *p)
       receiver->knows |= KNOW (HL_SECRET_SERVER_RANDOM) | KNOW (HL_SECRET_SESSION_ID);
       /* Resumed when the ServerHello the client got echoes the session id it offered. */
       if (len > 38 && d[38] > 0 && len >= 39 + (gsize)d[38] && d[38] == run->offered_session_id->len
-          && memcmp (d + 39, run->offered_session_id->data, d[38]) == 0)
+          && memcmp (d + 39, run->offered_session_id->data, d[38]) == 0
+          && run->hellos.version < 0x0304)
+        _hl_run_current_connection (run)->resumed = TRUE;
+      /* TLS 1.3 keeps the session id only for middleboxes: a resumption is a PSK accepted. */
+      if (run->hellos.version == 0x0304 && run->hellos.psk_accepted)
         _hl_run_current_connection (run)->resumed = TRUE;
     }
     g_bytes_unref (out);
   }
   _hl_run_pump (run);
+  if (receiver->ossl && hl_ossl_verdict (receiver->ossl)
+      && g_strcmp0 (hl_ossl_verdict (receiver->ossl), receiver->verdict) != 0) {
+    st->certificate_check = g_strdup (hl_ossl_verdict (receiver->ossl));
+    g_free (receiver->verdict);
+    receiver->verdict = g_strdup (st->certificate_check);
+  }
   if (receiver->watch.ended) {
     st->certificate_check = _hl_run_judge_chain (receiver);
     g_free (receiver->verdict);
@@ -274,35 +302,58 @@ deliver (HlRun *run, Pending *p)
 }
 
 static void
+collect_view (HlRun *run, Peer *p, HlSecrets *out, gboolean resumed)
+{
+  if (p->ossl)
+    _hl_run_collect_view13 (run, p, out);
+  else
+    _hl_run_collect_view (p, out, resumed);
+}
+
+static void
 finish_connection (HlRun *run)
 {
   HlConnection *c = _hl_run_current_connection (run);
   Peer *cl = run->peer[HL_SIDE_CLIENT], *sv = run->peer[HL_SIDE_SERVER];
-  br_ssl_session_parameters sp;
-  const char *alpn;
-  int curve;
-  br_ssl_engine_get_session_parameters (cl->eng, &sp);
+  br_ssl_session_parameters sp = { 0 };
+  int curve = -1;
+  if (!cl->ossl)
+    br_ssl_engine_get_session_parameters (cl->eng, &sp);
   for (int s = 0; s < 2; s++) {
-    c->error[s] = br_ssl_engine_last_error (run->peer[s]->eng);
+    Peer *p = run->peer[s];
+    c->error[s] = _hl_peer_error (p);
     c->explanation[s] = _hl_run_explain_end (run, s, c);
+    if (p->ossl && hl_ossl_reason (p->ossl))
+      c->reason[s] = g_strdup (hl_ossl_reason (p->ossl));
   }
   /* The spec's outcome: success means both sides finished the handshake. */
   c->success = cl->handshake_done && sv->handshake_done;
+  c->hello_retry = run->hellos.hello_retry;
   if (cl->knows & KNOW (HL_SECRET_SERVER_RANDOM)) {
-    c->version = br_ssl_engine_get_version (cl->eng);
-    c->suite = sp.cipher_suite;
+    c->version = _hl_peer_version (cl);
+    c->suite = cl->ossl ? run->hellos.suite : sp.cipher_suite;
   }
-  curve = br_ssl_engine_get_ecdhe_curve (cl->eng);
-  /* A resumed connection agrees no key: BearSSL's curve is the previous connection's. */
-  if (!c->resumed && c->suite && hl_suite_by_id (c->suite)
-      && hl_suite_is_ecdh (hl_suite_by_id (c->suite)) && curve > 0)
+  if (c->version == 0x0304)
+    curve = run->hellos.group;
+  else if (!cl->ossl)
+    curve = br_ssl_engine_get_ecdhe_curve (cl->eng);
+  else if (!sv->ossl)
+    curve = br_ssl_engine_get_ecdhe_curve (sv->eng);
+  /* A resumed TLS 1.2 connection agrees no key: BearSSL's curve is the previous one's. */
+  if (c->version == 0x0304 ? curve > 0 && c->suite
+                           : !c->resumed && c->suite && hl_suite_by_id (c->suite)
+                                 && hl_suite_is_ecdh (hl_suite_by_id (c->suite)) && curve > 0)
     c->curve = curve;
-  alpn = br_ssl_engine_get_selected_protocol (cl->eng);
-  c->alpn = alpn ? g_strdup (alpn) : NULL;
+  if (cl->ossl) {
+    c->alpn = hl_ossl_alpn (cl->ossl);
+  } else {
+    const char *alpn = br_ssl_engine_get_selected_protocol (cl->eng);
+    c->alpn = alpn ? g_strdup (alpn) : NULL;
+  }
   c->server_name
       = run->scenario->client.server_name ? g_strdup (run->scenario->client.server_name) : NULL;
-  _hl_run_collect_view (cl, &c->secrets, c->resumed);
-  _hl_run_collect_view (sv, &c->server_secrets, c->resumed);
+  collect_view (run, cl, &c->secrets, c->resumed);
+  collect_view (run, sv, &c->server_secrets, c->resumed);
   for (int i = 0; i < HL_N_SECRETS; i++) {
     GBytes *a = c->secrets.value[i], *b = c->server_secrets.value[i];
     if (a && b && !g_bytes_equal (a, b))
@@ -325,6 +376,7 @@ start_connection (HlRun *run, gboolean resume)
   g_byte_array_set_size (run->offered_session_id, 0);
   g_byte_array_set_size (run->view[0], 0);
   g_byte_array_set_size (run->view[1], 0);
+  _hl_run_clear_hellos (&run->hellos);
   for (int s = 0; s < 2; s++) {
     Peer *p = run->peer[s];
     Direction *d = &run->dir[s];
@@ -337,12 +389,22 @@ start_connection (HlRun *run, gboolean resume)
     g_byte_array_set_size (d->hs, 0);
     d->encrypting = FALSE;
     d->in_ready = FALSE;
+    d->tls13_secret = -1;
+    d->tls13_seq = 0;
   }
-  _hl_run_enter (run->peer[HL_SIDE_SERVER]);
-  br_ssl_server_reset (&run->peer[HL_SIDE_SERVER]->sc);
-  _hl_run_enter (run->peer[HL_SIDE_CLIENT]);
-  br_ssl_client_reset (&run->peer[HL_SIDE_CLIENT]->cc, run->scenario->client.server_name,
-                       resume ? 1 : 0);
+  if (run->peer[HL_SIDE_SERVER]->ossl) {
+    hl_ossl_start (run->peer[HL_SIDE_SERVER]->ossl, resume, NULL);
+  } else {
+    _hl_run_enter (run->peer[HL_SIDE_SERVER]);
+    br_ssl_server_reset (&run->peer[HL_SIDE_SERVER]->sc);
+  }
+  if (run->peer[HL_SIDE_CLIENT]->ossl) {
+    hl_ossl_start (run->peer[HL_SIDE_CLIENT]->ossl, resume, run->scenario->early_data);
+  } else {
+    _hl_run_enter (run->peer[HL_SIDE_CLIENT]);
+    br_ssl_client_reset (&run->peer[HL_SIDE_CLIENT]->cc, run->scenario->client.server_name,
+                         resume ? 1 : 0);
+  }
   _hl_run_enter (NULL);
   run->phase = SCRIPT_HANDSHAKE;
   _hl_run_pump (run);
@@ -353,6 +415,11 @@ send_app_data (HlRun *run, HlSide side, const char *text)
 {
   Peer *p = run->peer[side];
   gsize len = strlen (text), done = 0;
+  if (p->ossl) {
+    hl_ossl_send (p->ossl, (const guint8 *)text, len);
+    _hl_run_pump (run);
+    return;
+  }
   /* One record at a time: each full record is collected before the next is written. */
   for (int round = 0; round < MAX_STEPS && done < len; round++) {
     size_t room;
@@ -380,9 +447,8 @@ advance_script (HlRun *run)
 {
   const HlScenario *s = run->scenario;
   Peer *cl = run->peer[HL_SIDE_CLIENT], *sv = run->peer[HL_SIDE_SERVER];
-  gboolean open = cl->handshake_done && sv->handshake_done
-                  && (br_ssl_engine_current_state (cl->eng) & BR_SSL_SENDAPP)
-                  && (br_ssl_engine_current_state (sv->eng) & BR_SSL_SENDAPP);
+  gboolean open = cl->handshake_done && sv->handshake_done && _hl_peer_can_send (cl)
+                  && _hl_peer_can_send (sv);
   while (run->phase != SCRIPT_DONE) {
     switch (run->phase) {
     case SCRIPT_HANDSHAKE:
@@ -407,9 +473,13 @@ advance_script (HlRun *run)
     case SCRIPT_CLOSE:
       run->phase = SCRIPT_DONE;
       if (s->close_notify && open) {
-        _hl_run_enter (cl);
-        br_ssl_engine_close (cl->eng);
-        _hl_run_enter (NULL);
+        if (cl->ossl) {
+          hl_ossl_close (cl->ossl);
+        } else {
+          _hl_run_enter (cl);
+          br_ssl_engine_close (cl->eng);
+          _hl_run_enter (NULL);
+        }
         _hl_run_pump (run);
         return TRUE;
       }
@@ -439,23 +509,29 @@ teardown (HlRun *run)
   g_ptr_array_set_size (run->connections, 0);
   g_ptr_array_set_size (run->steps, 0);
   g_clear_pointer (&run->fault_error, g_free);
+  _hl_run_clear_hellos (&run->hellos);
 }
 
-static void
-setup (HlRun *run)
+static gboolean
+setup (HlRun *run, GError **error)
 {
   for (int s = 0; s < 2; s++) {
     run->dir[s].raw = g_byte_array_new ();
     run->dir[s].hs = g_byte_array_new ();
   }
-  run->peer[HL_SIDE_CLIENT] = _hl_run_new_client (run, run->scenario);
-  run->peer[HL_SIDE_SERVER] = _hl_run_new_server (run, run->scenario);
+  run->peer[HL_SIDE_CLIENT] = _hl_run_new_client (run, run->scenario, error);
+  if (!run->peer[HL_SIDE_CLIENT])
+    return FALSE;
+  run->peer[HL_SIDE_SERVER] = _hl_run_new_server (run, run->scenario, error);
+  if (!run->peer[HL_SIDE_SERVER])
+    return FALSE;
   run->connection = 0;
   run->finished = FALSE;
   run->fault_counter = 0;
   run->fault_applied = FALSE;
   start_connection (run, FALSE);
   settle (run);
+  return TRUE;
 }
 
 HlRun *
@@ -479,7 +555,10 @@ hl_run_new_checked (const HlScenario *scenario, GError **error)
   run->view[0] = g_byte_array_new ();
   run->view[1] = g_byte_array_new ();
   g_queue_init (&run->pending);
-  setup (run);
+  if (!setup (run, error)) {
+    hl_run_free (run);
+    return NULL;
+  }
   return run;
 }
 
@@ -571,7 +650,7 @@ hl_run_seek (HlRun *run, guint n_steps)
   g_ptr_array_remove_range (run->steps, 0, n_steps);
   g_ptr_array_set_free_func (run->steps, (GDestroyNotify)free_step);
   teardown (run);
-  setup (run);
+  setup (run, NULL); /* it worked the first time, and the scenario is the same */
   while (run->steps->len < n_steps && step_once (run))
     ;
   /* Swap the replayed steps for the kept ones, in the run and in its connections. */

@@ -1,5 +1,5 @@
-/* hl-run.h: a real TLS handshake between a BearSSL client and a BearSSL server,
- * in memory, paused after every message.
+/* hl-run.h: a real TLS handshake between two TLS libraries (BearSSL for TLS 1.0-1.2,
+ * OpenSSL for TLS 1.3, or one of each), in memory, paused after every message.
  *
  * One step delivers exactly one thing from one side to the other: a handshake
  * message, a ChangeCipherSpec, an alert or one application-data record. Between
@@ -24,7 +24,8 @@
 
 G_BEGIN_DECLS
 
-/* Every secret a TLS 1.0-1.2 handshake derives, in the order it appears. */
+/* Every secret a handshake derives, in the order it appears: TLS 1.0-1.2 first, then
+ * what only TLS 1.3 has (which shares the randoms, master_secret and verify_data). */
 typedef enum {
   HL_SECRET_CLIENT_RANDOM,
   HL_SECRET_SERVER_RANDOM,
@@ -45,6 +46,31 @@ typedef enum {
   HL_SECRET_CLIENT_ECDH_PUBLIC,
   HL_SECRET_SERVER_ECDH_PRIVATE,
   HL_SECRET_SERVER_ECDH_PUBLIC,
+  /* TLS 1.3 (RFC 8446 7.1) */
+  HL_SECRET_CLIENT_KEY_SHARE_PRIVATE,
+  HL_SECRET_SERVER_KEY_SHARE_PRIVATE,
+  HL_SECRET_SHARED,
+  HL_SECRET_PSK,
+  HL_SECRET_EARLY,
+  HL_SECRET_BINDER_KEY,
+  HL_SECRET_CLIENT_EARLY_TRAFFIC,
+  HL_SECRET_HANDSHAKE,
+  HL_SECRET_CLIENT_HANDSHAKE_TRAFFIC,
+  HL_SECRET_SERVER_HANDSHAKE_TRAFFIC,
+  HL_SECRET_CLIENT_HANDSHAKE_KEY,
+  HL_SECRET_CLIENT_HANDSHAKE_IV,
+  HL_SECRET_SERVER_HANDSHAKE_KEY,
+  HL_SECRET_SERVER_HANDSHAKE_IV,
+  HL_SECRET_CLIENT_FINISHED_KEY,
+  HL_SECRET_SERVER_FINISHED_KEY,
+  HL_SECRET_CLIENT_APPLICATION_TRAFFIC,
+  HL_SECRET_SERVER_APPLICATION_TRAFFIC,
+  HL_SECRET_CLIENT_APPLICATION_KEY,
+  HL_SECRET_CLIENT_APPLICATION_IV,
+  HL_SECRET_SERVER_APPLICATION_KEY,
+  HL_SECRET_SERVER_APPLICATION_IV,
+  HL_SECRET_EXPORTER_MASTER,
+  HL_SECRET_RESUMPTION_MASTER,
   HL_N_SECRETS
 } HlSecretId;
 
@@ -76,7 +102,7 @@ const char *hl_secret_name_for_key (const char *key);
 typedef struct {
   char *state;   /* BearSSL engine flags: "SENDAPP|RECVREC", or "CLOSED" */
   int error;     /* br_ssl_engine_last_error() */
-  guint32 knows; /* bit (1 << HlSecretId) per secret this side holds */
+  guint64 knows; /* bit (1 << HlSecretId) per secret this side holds */
   /* What this side knows after the step, all owned by the step: */
   GPtrArray *secrets;        /* HlSecret*, in key-schedule order; each learned_at <= this step */
   guint version;             /* negotiated version as this side knows it; 0 not yet */
@@ -110,6 +136,7 @@ typedef struct {
                                   changed on the way and can be read (plaintext, or a plaintext
                                   tamper); else NULL */
   gboolean delivered;          /* FALSE only when a fault or tamper dropped it */
+  gboolean early;              /* TLS 1.3 0-RTT application data */
   gboolean accepted;           /* the receiver read all of it (FALSE: it had already stopped) */
   char *fault;                 /* what a fault or tamper did; NULL */
   GPtrArray *fields;
@@ -132,6 +159,8 @@ typedef struct {
   char *server_name;
   int error[2];
   char *explanation[2];
+  char *reason[2];          /* an OpenSSL side's own reason for its error; else NULL */
+  gboolean hello_retry;     /* TLS 1.3: the server sent a HelloRetryRequest */
   HlSecrets secrets;        /* what the run derived: the client's view, else the server's */
   HlSecrets server_secrets; /* the server's view, kept when it differs from the client's */
   gboolean views_differ;

@@ -18,11 +18,12 @@ typedef struct {
 static const char *const scenario_keys[]
     = { "Format", "Title", "Description", "Seed", "Time", NULL };
 static const char *const client_keys[]
-    = { "Versions",         "CipherSuites", "Curves", "ServerName", "TrustAnchors",
-        "CertificateChain", "PrivateKey",   "ALPN",   NULL };
+    = { "Versions",     "CipherSuites",     "Curves",     "KeyShares", "Library", "ServerName",
+        "TrustAnchors", "CertificateChain", "PrivateKey", "ALPN",      NULL };
 static const char *const server_keys[] = { "Versions",
                                            "CipherSuites",
                                            "Curves",
+                                           "Library",
                                            "CertificateChain",
                                            "PrivateKey",
                                            "RequestClientCertificate",
@@ -32,11 +33,11 @@ static const char *const server_keys[] = { "Versions",
                                            "FailOnALPNMismatch",
                                            NULL };
 static const char *const application_keys[] = { "ClientData", "ServerData", "CloseNotify", NULL };
-static const char *const resumption_keys[] = { "Enabled", NULL };
+static const char *const resumption_keys[] = { "Enabled", "EarlyData", NULL };
 static const char *const fault_keys[]
     = { "Message", "Connection", "Action", "Offset", "Mask", "Length", NULL };
-static const char *const expect_keys[]
-    = { "Outcome", "Version", "CipherSuite", "ClientError", "ServerError", "Curve", NULL };
+static const char *const expect_keys[] = { "Outcome",     "Version", "CipherSuite", "ClientError",
+                                           "ServerError", "Curve",   "HelloRetry",  NULL };
 
 static const GroupSpec groups[] = {
   { "Scenario", scenario_keys },       { "Client", client_keys },         { "Server", server_keys },
@@ -58,6 +59,12 @@ static const char *const message_names[] = {
   "Alert",
   "ApplicationData",
   "HelloRequest",
+  /* TLS 1.3 */
+  "HelloRetryRequest",
+  "EncryptedExtensions",
+  "NewSessionTicket",
+  "EndOfEarlyData",
+  "KeyUpdate",
   NULL,
 };
 
@@ -65,6 +72,19 @@ const char *
 hl_side_name (HlSide side)
 {
   return side == HL_SIDE_CLIENT ? "client" : "server";
+}
+
+const char *
+hl_library_name (HlLibrary library)
+{
+  return library == HL_LIBRARY_OPENSSL ? "openssl" : "bearssl";
+}
+
+gboolean
+hl_scenario_uses_openssl (const HlScenario *scenario)
+{
+  return scenario->client.library == HL_LIBRARY_OPENSSL
+         || scenario->server.library == HL_LIBRARY_OPENSSL;
 }
 
 const char *const *
@@ -341,18 +361,14 @@ parse_versions (Loader *l, const char *group, HlSideConfig *c, GError **error)
     guint *dst = i == 0 ? &lo : &hi;
     g_strstrip (parts[i]);
     if (!hl_version_parse (parts[i], dst)) {
-      if (g_ascii_strcasecmp (parts[i], "TLS1.3") == 0)
-        return fail (l, error, line,
-                     "TLS1.3 is not available: BearSSL 0.6 implements TLS 1.0 to 1.2; valid "
-                     "versions: TLS1.0, TLS1.1, TLS1.2");
       if (g_ascii_strncasecmp (parts[i], "SSL", 3) == 0)
         return fail (l, error, line,
-                     "%s is not available: BearSSL 0.6 implements TLS 1.0 to 1.2; valid "
-                     "versions: TLS1.0, TLS1.1, TLS1.2",
+                     "%s is not available (SSL 3.0 and older are broken and no library here "
+                     "speaks them); valid versions: TLS1.0, TLS1.1, TLS1.2, TLS1.3",
                      parts[i]);
       return fail (l, error, line,
-                   "unknown version \"%s\"; valid: TLS1.0, TLS1.1, TLS1.2, or a range such as "
-                   "TLS1.0-TLS1.2",
+                   "unknown version \"%s\"; valid: TLS1.0, TLS1.1, TLS1.2, TLS1.3, or a range "
+                   "such as TLS1.0-TLS1.2",
                    parts[i]);
     }
   }
@@ -388,8 +404,8 @@ parse_suites (Loader *l, const char *group, HlSideConfig *c, GError **error)
     if (!s) {
       g_autofree char *valid = all_suite_names ();
       return fail (l, error, line,
-                   "unknown or unsupported cipher suite \"%s\" (BearSSL 0.6 has no TLS 1.3, DHE, "
-                   "PSK, RC4 or NULL suites); valid suites: %s",
+                   "unknown or unsupported cipher suite \"%s\" (no DHE, PSK, RC4 or NULL "
+                   "suites); valid suites: %s",
                    names[i], valid);
     }
     g_array_append_val (c->suites, s->id);
@@ -407,9 +423,12 @@ parse_curves (Loader *l, const char *group, HlSideConfig *c, GError **error)
   guint n;
   const HlNamedId *all = hl_curves (&n);
   c->curves = 0;
+  c->curve_order = g_array_new (FALSE, FALSE, sizeof (guint16));
   if (!line) {
-    for (guint i = 0; i < n; i++)
+    for (guint i = 0; i < n; i++) {
       c->curves |= 1u << all[i].id;
+      g_array_append_val (c->curve_order, all[i].id);
+    }
     return TRUE;
   }
   if (!get_list (l, group, "Curves", &names, error))
@@ -420,10 +439,82 @@ parse_curves (Loader *l, const char *group, HlSideConfig *c, GError **error)
       return fail (l, error, line,
                    "unknown curve \"%s\"; valid curves: x25519, secp256r1, secp384r1, secp521r1",
                    names[i]);
+    if (!(c->curves & (1u << curve->id)))
+      g_array_append_val (c->curve_order, curve->id);
     c->curves |= 1u << curve->id;
   }
   if (c->curves == 0)
     return fail (l, error, line, "Curves is empty; leave it out to allow every curve");
+  return TRUE;
+}
+
+/* Library and KeyShares: who plays the side, and (TLS 1.3) which key shares it sends. */
+static gboolean
+parse_library (Loader *l, const char *group, HlSide side, HlSideConfig *c, GError **error)
+{
+  int line = line_of (l, group, "Library");
+  int vline = line_of (l, group, "Versions");
+  g_auto (GStrv) shares = NULL;
+  c->library = c->version_max >= 0x0304 ? HL_LIBRARY_OPENSSL : HL_LIBRARY_BEARSSL;
+  if (line) {
+    g_autofree char *v = NULL;
+    if (!get_string (l, group, "Library", &v, error))
+      return FALSE;
+    g_strstrip (v);
+    if (g_ascii_strcasecmp (v, "bearssl") == 0)
+      c->library = HL_LIBRARY_BEARSSL;
+    else if (g_ascii_strcasecmp (v, "openssl") == 0)
+      c->library = HL_LIBRARY_OPENSSL;
+    else
+      return fail (l, error, line, "unknown library \"%s\"; valid: bearssl, openssl", v);
+  }
+  if (c->library == HL_LIBRARY_BEARSSL && c->version_max >= 0x0304)
+    return fail (l, error, line ? line : vline,
+                 "BearSSL 0.6 has no TLS 1.3: with TLS1.3 in Versions, leave Library out or "
+                 "set Library=openssl");
+  if (c->library == HL_LIBRARY_OPENSSL && c->version_min < 0x0303)
+    return fail (l, error, vline ? vline : line,
+                 "this program plays OpenSSL at TLS 1.2 and 1.3 only; TLS 1.0 and 1.1 lessons "
+                 "use BearSSL (set Versions=TLS1.2-TLS1.3 or leave Library out)");
+  {
+    /* A list may hold both kinds of suite; each library takes those it can play. */
+    guint usable = 0;
+    for (guint i = 0; i < c->suites->len; i++) {
+      const HlSuite *suite = hl_suite_by_id (g_array_index (c->suites, guint16, i));
+      if ((hl_suite_is_tls13 (suite) && c->version_max >= 0x0304)
+          || (!hl_suite_is_tls13 (suite) && c->version_min <= 0x0303))
+        usable++;
+    }
+    if (c->suites->len > 0 && usable == 0)
+      return fail (l, error, line_of (l, group, "CipherSuites"),
+                   "none of these cipher suites can be used with Versions %s-%s (TLS 1.3 has "
+                   "its own suites: TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384, "
+                   "TLS_CHACHA20_POLY1305_SHA256)",
+                   hl_version_name (c->version_min), hl_version_name (c->version_max));
+  }
+  c->key_shares = g_array_new (FALSE, FALSE, sizeof (guint16));
+  if (side == HL_SIDE_SERVER || !has_key (l, group, "KeyShares")) {
+    g_array_append_val (c->key_shares, g_array_index (c->curve_order, guint16, 0));
+    return TRUE;
+  }
+  line = line_of (l, group, "KeyShares");
+  if (!get_list (l, group, "KeyShares", &shares, error))
+    return FALSE;
+  for (int i = 0; shares[i]; i++) {
+    const HlNamedId *curve = hl_curve_by_name (shares[i]);
+    if (!curve)
+      return fail (l, error, line,
+                   "unknown group \"%s\"; valid: x25519, secp256r1, secp384r1, secp521r1",
+                   shares[i]);
+    if (!(c->curves & (1u << curve->id)))
+      return fail (l, error, line, "KeyShares names %s, which Curves does not list", shares[i]);
+    g_array_append_val (c->key_shares, curve->id);
+  }
+  if (c->key_shares->len == 0)
+    return fail (l, error, line, "KeyShares is empty; leave it out for a share of the first curve");
+  if (c->key_shares->len > 1 && c->library == HL_LIBRARY_OPENSSL)
+    return fail (l, error, line,
+                 "OpenSSL 3.0 sends a key share for one group only; name one group here");
   return TRUE;
 }
 
@@ -495,7 +586,7 @@ parse_side (Loader *l, const char *dir, HlSide side, HlSideConfig *c, GError **e
                  "the scenario has no [Server] group; it needs CertificateChain and "
                  "PrivateKey there");
   if (!parse_versions (l, group, c, error) || !parse_suites (l, group, c, error)
-      || !parse_curves (l, group, c, error))
+      || !parse_curves (l, group, c, error) || !parse_library (l, group, side, c, error))
     return FALSE;
   if (!get_list (l, group, "ALPN", &alpn, error))
     return FALSE;
@@ -718,7 +809,7 @@ parse_expect (Loader *l, HlScenario *s, GError **error)
     g_strstrip (v);
     if (!hl_version_parse (v, &x->version))
       return fail (l, error, line_of (l, "Expect", "Version"),
-                   "unknown version \"%s\"; valid: TLS1.0, TLS1.1, TLS1.2", v);
+                   "unknown version \"%s\"; valid: TLS1.0, TLS1.1, TLS1.2, TLS1.3", v);
   }
   if (has_key (l, "Expect", "CipherSuite")) {
     g_autofree char *v = NULL;
@@ -746,6 +837,13 @@ parse_expect (Loader *l, HlScenario *s, GError **error)
                    "unknown curve \"%s\"; valid curves: x25519, secp256r1, secp384r1, secp521r1",
                    v);
     x->curve = curve->id;
+  }
+  x->hello_retry = -1;
+  if (has_key (l, "Expect", "HelloRetry")) {
+    gboolean v = FALSE;
+    if (!get_bool (l, "Expect", "HelloRetry", &v, error))
+      return FALSE;
+    x->hello_retry = v;
   }
   for (int i = 0; i < 2; i++) {
     const char *key = i == 0 ? "ClientError" : "ServerError";
@@ -823,6 +921,18 @@ parse_all (Loader *l, HlScenario *s, const char *dir, GError **error)
   }
   if (!get_bool (l, "Resumption", "Enabled", &s->resumption, error))
     return FALSE;
+  if (has_key (l, "Resumption", "EarlyData")) {
+    int line = line_of (l, "Resumption", "EarlyData");
+    if (!get_string (l, "Resumption", "EarlyData", &s->early_data, error))
+      return FALSE;
+    if (!*s->early_data)
+      g_clear_pointer (&s->early_data, g_free);
+    else if (!s->resumption)
+      return fail (l, error, line,
+                   "EarlyData is sent on the resumed connection: it needs Enabled=true");
+    else if (s->client.version_max < 0x0304 || s->server.version_max < 0x0304)
+      return fail (l, error, line, "EarlyData (0-RTT) is TLS 1.3: both sides need TLS1.3");
+  }
   return parse_fault (l, s, error) && parse_expect (l, s, error);
 }
 
@@ -895,6 +1005,10 @@ clear_side (HlSideConfig *c)
     g_ptr_array_unref (c->alpn);
   hl_credentials_free (c->credentials);
   hl_trust_anchors_free (c->anchors);
+  if (c->curve_order)
+    g_array_unref (c->curve_order);
+  if (c->key_shares)
+    g_array_unref (c->key_shares);
 }
 
 void
@@ -911,6 +1025,7 @@ hl_scenario_free (HlScenario *s)
   clear_side (&s->server);
   g_free (s->client_data);
   g_free (s->server_data);
+  g_free (s->early_data);
   g_free (s->fault.message);
   g_free (s);
 }
@@ -932,11 +1047,13 @@ check_side (const HlSideConfig *c, const char *group, gboolean server, GError **
                  "(scenario built in code): [%s] has no %s", group, missing);
     return FALSE;
   }
-  if (c->version_min < 0x0301 || c->version_max > 0x0303 || c->version_min > c->version_max) {
+  if (c->version_min < 0x0301 || c->version_min > c->version_max
+      || c->version_max > (c->library == HL_LIBRARY_OPENSSL ? 0x0304 : 0x0303)
+      || (c->library == HL_LIBRARY_OPENSSL && c->version_min < 0x0303)) {
     g_set_error (error, HL_SCENARIO_ERROR, HL_SCENARIO_ERROR_INVALID,
-                 "(scenario built in code): [%s] versions 0x%04x-0x%04x are not a range within "
-                 "TLS 1.0-TLS 1.2",
-                 group, c->version_min, c->version_max);
+                 "(scenario built in code): [%s] versions 0x%04x-0x%04x are not a range "
+                 "%s can play (BearSSL: TLS 1.0-1.2; OpenSSL: TLS 1.2-1.3)",
+                 group, c->version_min, c->version_max, hl_library_name (c->library));
     return FALSE;
   }
   return TRUE;

@@ -29,10 +29,17 @@ typedef enum {
   HL_FAULT_DROP,
 } HlFaultAction;
 
+/* Which TLS library plays a side. BearSSL 0.6 stops at TLS 1.2; OpenSSL 3.0 plays
+ * TLS 1.3 (and 1.2, against a BearSSL peer). */
+typedef enum { HL_LIBRARY_BEARSSL, HL_LIBRARY_OPENSSL } HlLibrary;
+
 typedef struct {
   guint version_min, version_max;
+  HlLibrary library;
   GArray *suites;             /* guint16 ids, preference order; never empty */
   guint32 curves;             /* bit (1 << curve id) per curve */
+  GArray *curve_order;        /* guint16 curve ids as listed (TLS 1.3 preference order) */
+  GArray *key_shares;         /* guint16: TLS 1.3 groups the first ClientHello has shares for */
   char *server_name;          /* client only; NULL: no SNI, no name check */
   GPtrArray *alpn;            /* char*, may be empty */
   HlCredentials *credentials; /* chain and key; NULL when none */
@@ -58,10 +65,11 @@ typedef struct {
 
 typedef struct {
   gboolean present;
-  int outcome;   /* -1 unset, 0 failure, 1 success */
-  guint version; /* 0 unset */
-  guint16 suite; /* 0 unset */
-  guint curve;   /* 0 unset; a project addition: Curve=secp384r1 */
+  int outcome;     /* -1 unset, 0 failure, 1 success */
+  guint version;   /* 0 unset */
+  guint16 suite;   /* 0 unset */
+  guint curve;     /* 0 unset; a project addition: Curve=secp384r1 */
+  int hello_retry; /* -1 unset, else whether a HelloRetryRequest is expected */
   gboolean has_client_error, has_server_error;
   int client_error, server_error;
 } HlExpect;
@@ -78,7 +86,8 @@ typedef struct {
   char *client_data, *server_data;
   gboolean close_notify;
   gboolean resumption;
-  HlFault fault; /* action HL_FAULT_NONE: no fault */
+  char *early_data; /* TLS 1.3 0-RTT text on the resumed connection; NULL: none */
+  HlFault fault;    /* action HL_FAULT_NONE: no fault */
   HlExpect expect;
 } HlScenario;
 
@@ -92,7 +101,10 @@ void hl_scenario_free (HlScenario *scenario);
 gboolean hl_scenario_check (const HlScenario *scenario, GError **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HlScenario, hl_scenario_free)
 
-const char *hl_side_name (HlSide side); /* "client" / "server" */
+const char *hl_side_name (HlSide side);          /* "client" / "server" */
+const char *hl_library_name (HlLibrary library); /* "bearssl" / "openssl" */
+/* Whether any side of the scenario is played by OpenSSL. */
+gboolean hl_scenario_uses_openssl (const HlScenario *scenario);
 /* The other end of the connection: who receives what `side` sends. */
 static inline HlSide
 hl_side_other (HlSide side)

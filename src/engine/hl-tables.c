@@ -101,6 +101,14 @@ static const HlSuite suites[] = {
      HL_HASH_SHA1, HL_HASH_SHA256, FALSE),
   S (0x000A, "TLS_RSA_WITH_3DES_EDE_CBC_SHA", HL_KEX_RSA, HL_CIPHER_3DES_CBC, 24, HL_HASH_SHA1,
      HL_HASH_SHA256, FALSE),
+  /* TLS 1.3 (RFC 8446): played by OpenSSL, since BearSSL 0.6 has no TLS 1.3. The
+   * "prf" hash is the one HKDF and the transcript use. */
+  S (0x1301, "TLS_AES_128_GCM_SHA256", HL_KEX_TLS13, HL_CIPHER_AES_GCM, 16, HL_HASH_NONE,
+     HL_HASH_SHA256, TRUE),
+  S (0x1302, "TLS_AES_256_GCM_SHA384", HL_KEX_TLS13, HL_CIPHER_AES_GCM, 32, HL_HASH_NONE,
+     HL_HASH_SHA384, TRUE),
+  S (0x1303, "TLS_CHACHA20_POLY1305_SHA256", HL_KEX_TLS13, HL_CIPHER_CHACHA20_POLY1305, 32,
+     HL_HASH_NONE, HL_HASH_SHA256, TRUE),
 };
 
 const HlSuite *
@@ -136,7 +144,13 @@ hl_suite_is_ecdhe (const HlSuite *suite)
 gboolean
 hl_suite_is_ecdh (const HlSuite *suite)
 {
-  return suite->kex != HL_KEX_RSA;
+  return suite->kex != HL_KEX_RSA && suite->kex != HL_KEX_TLS13;
+}
+
+gboolean
+hl_suite_is_tls13 (const HlSuite *suite)
+{
+  return suite->kex == HL_KEX_TLS13;
 }
 
 guint
@@ -188,6 +202,8 @@ hl_kex_name (HlKex kex)
     return "ECDH_RSA";
   case HL_KEX_ECDH_ECDSA:
     return "ECDH_ECDSA";
+  case HL_KEX_TLS13:
+    return "TLS 1.3 (key_share)";
   }
   return "?";
 }
@@ -253,7 +269,8 @@ hl_version_parse (const char *text, guint *version)
   static const struct {
     const char *name;
     guint v;
-  } names[] = { { "TLS1.0", 0x0301 }, { "TLS1.1", 0x0302 }, { "TLS1.2", 0x0303 } };
+  } names[]
+      = { { "TLS1.0", 0x0301 }, { "TLS1.1", 0x0302 }, { "TLS1.2", 0x0303 }, { "TLS1.3", 0x0304 } };
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     if (g_ascii_strcasecmp (names[i].name, text) == 0) {
       *version = names[i].v;
@@ -368,6 +385,12 @@ hl_handshake_type_name (guint type)
     return "ClientHello";
   case 2:
     return "ServerHello";
+  case 4:
+    return "NewSessionTicket";
+  case 5:
+    return "EndOfEarlyData";
+  case 8:
+    return "EncryptedExtensions";
   case 11:
     return "Certificate";
   case 12:
@@ -382,6 +405,10 @@ hl_handshake_type_name (guint type)
     return "ClientKeyExchange";
   case 20:
     return "Finished";
+  case 24:
+    return "KeyUpdate";
+  case 254:
+    return "message_hash";
   }
   return NULL;
 }
@@ -428,8 +455,26 @@ hl_extension_name (guint type)
     return "extended_master_secret";
   case 35:
     return "session_ticket";
+  case 28:
+    return "record_size_limit";
+  case 41:
+    return "pre_shared_key";
+  case 42:
+    return "early_data";
   case 43:
     return "supported_versions";
+  case 44:
+    return "cookie";
+  case 45:
+    return "psk_key_exchange_modes";
+  case 47:
+    return "certificate_authorities";
+  case 49:
+    return "post_handshake_auth";
+  case 50:
+    return "signature_algorithms_cert";
+  case 51:
+    return "key_share";
   case 0xff01:
     return "renegotiation_info";
   }

@@ -17,6 +17,8 @@ typedef enum {
   HL_KEX_ECDHE_ECDSA, /* ephemeral ECDH, server signs its share with ECDSA */
   HL_KEX_ECDH_RSA,    /* static ECDH: the server's certificate holds its share */
   HL_KEX_ECDH_ECDSA,
+  HL_KEX_TLS13, /* TLS 1.3: the suite names only cipher and hash; key_share and
+                   signature_algorithms say how keys are agreed and checked */
 } HlKex;
 
 typedef enum {
@@ -44,7 +46,7 @@ typedef struct {
   guint key_len;  /* bytes of the bulk cipher key */
   HlHash mac;     /* record MAC hash; HL_HASH_NONE for AEAD */
   HlHash prf;     /* PRF hash in TLS 1.2 */
-  gboolean tls12; /* only defined for TLS 1.2 */
+  gboolean tls12; /* only defined for TLS 1.2 (or, with kex HL_KEX_TLS13, only for 1.3) */
 } HlSuite;
 
 const HlSuite *hl_suite_by_id (guint16 id);
@@ -52,6 +54,7 @@ const HlSuite *hl_suite_by_name (const char *name);
 const HlSuite *hl_suite_nth (guint i); /* NULL past the end */
 gboolean hl_suite_is_ecdhe (const HlSuite *suite);
 gboolean hl_suite_is_ecdh (const HlSuite *suite); /* static or ephemeral */
+gboolean hl_suite_is_tls13 (const HlSuite *suite);
 guint hl_suite_mac_key_len (const HlSuite *suite);
 guint hl_suite_fixed_iv_len (const HlSuite *suite, guint version);
 const char *hl_kex_name (HlKex kex);
@@ -96,6 +99,9 @@ enum {
   HL_HANDSHAKE_HELLO_REQUEST = 0,
   HL_HANDSHAKE_CLIENT_HELLO = 1,
   HL_HANDSHAKE_SERVER_HELLO = 2,
+  HL_HANDSHAKE_NEW_SESSION_TICKET = 4, /* TLS 1.3 */
+  HL_HANDSHAKE_END_OF_EARLY_DATA = 5,
+  HL_HANDSHAKE_ENCRYPTED_EXTENSIONS = 8,
   HL_HANDSHAKE_CERTIFICATE = 11,
   HL_HANDSHAKE_SERVER_KEY_EXCHANGE = 12,
   HL_HANDSHAKE_CERTIFICATE_REQUEST = 13,
@@ -103,6 +109,8 @@ enum {
   HL_HANDSHAKE_CERTIFICATE_VERIFY = 15,
   HL_HANDSHAKE_CLIENT_KEY_EXCHANGE = 16,
   HL_HANDSHAKE_FINISHED = 20,
+  HL_HANDSHAKE_KEY_UPDATE = 24,
+  HL_HANDSHAKE_MESSAGE_HASH = 254, /* TLS 1.3: stands for ClientHello1 after a retry */
 };
 
 const char *hl_alert_name (guint code);

@@ -73,7 +73,7 @@ json_side_state (GString *out, const HlSideState *s)
   json_string (out, s->state);
   g_string_append_printf (out, ", \"error\": %d, \"knows\": [", s->error);
   for (int i = 0; i < HL_N_SECRETS; i++)
-    if (s->knows & (1u << i)) {
+    if (s->knows & (G_GUINT64_CONSTANT (1) << i)) {
       if (!first)
         g_string_append (out, ", ");
       json_string (out, hl_secret_key (i));

@@ -19,5 +19,4 @@ char *hl_transcript_to_keylog (HlRun *run);
 char *hl_transcript_to_markdown_brief (HlRun *run);
 char *hl_transcript_to_text_brief (HlRun *run);
 
-
 G_END_DECLS

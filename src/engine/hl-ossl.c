@@ -1,0 +1,852 @@
+/* hl-ossl.c: OpenSSL 3.0 playing one side, in memory, seeded and on a pinned clock. */
+#include "hl-ossl.h"
+#include "hl-credentials-private.h"
+#include "hl-tables.h"
+
+#include <bearssl.h>
+#include <openssl/core_dispatch.h>
+#include <openssl/core_names.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/params.h>
+#include <openssl/provider.h>
+#include <openssl/rand.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+#include <string.h>
+#include <time.h>
+
+struct _HlOssl {
+  const HlScenario *scenario;
+  const HlSideConfig *config;
+  HlSide side;
+  OSSL_LIB_CTX *libctx;
+  OSSL_PROVIDER *seeded, *builtin;
+  SSL_CTX *ctx;
+  SSL *ssl;
+  SSL_SESSION *saved; /* client: the session the previous connection left, to resume */
+  guint drbg_count;
+  guint8 *alpn_wire;
+  gsize alpn_len;
+  GBytes *keylog[HL_OSSL_N_KEYLOG];
+  GBytes *share_private;
+  GByteArray *received;
+  int error;
+  char *reason;
+  char *verdict;
+  gboolean handshake_done, failed, close_sent, peer_closed;
+  gboolean reading_early; /* server: still reading 0-RTT data */
+};
+
+/* ---------- The clock ----------
+ * libssl calls time() for a session's creation time, a ticket's age and its
+ * lifetime. Defining time() here interposes it for libssl (the executable's symbol
+ * wins); it gives the scenario's Time on a thread that is running an OpenSSL side,
+ * and the real time everywhere else. */
+
+static _Thread_local gint64 pinned_time = -1;
+
+time_t
+time (time_t *t)
+{
+  time_t now;
+  if (pinned_time >= 0) {
+    now = (time_t)pinned_time;
+  } else {
+    struct timespec ts;
+    clock_gettime (CLOCK_REALTIME, &ts);
+    now = ts.tv_sec;
+  }
+  if (t)
+    *t = now;
+  return now;
+}
+
+static void
+enter (HlOssl *o)
+{
+  pinned_time = o->scenario->time;
+}
+
+static void
+leave (void)
+{
+  pinned_time = -1;
+}
+
+/* ---------- The seeded random generator ----------
+ * A RAND provider of our own: each DRBG instance OpenSSL makes in this side's
+ * library context (primary, public, private) is an HMAC-DRBG seeded from the
+ * scenario's Seed, the side and the instance's rank. */
+
+typedef struct {
+  br_hmac_drbg_context drbg;
+  int state;
+} SeededRand;
+
+static _Thread_local HlOssl *installing;
+
+static void *
+rand_newctx (void *provctx, void *parent, const OSSL_DISPATCH *parent_calls)
+{
+  HlOssl *o = provctx;
+  SeededRand *r = g_new0 (SeededRand, 1);
+  g_autofree char *seed = g_strdup_printf ("%s|openssl|%s|%u", o->scenario->seed,
+                                           hl_side_name (o->side), o->drbg_count++);
+  br_hmac_drbg_init (&r->drbg, &br_sha256_vtable, seed, strlen (seed));
+  return r;
+}
+
+static void
+rand_freectx (void *vctx)
+{
+  g_free (vctx);
+}
+
+static int
+rand_instantiate (void *vctx, unsigned int strength, int prediction_resistance,
+                  const unsigned char *pstr, size_t pstr_len, const OSSL_PARAM params[])
+{
+  ((SeededRand *)vctx)->state = EVP_RAND_STATE_READY;
+  return 1;
+}
+
+static int
+rand_uninstantiate (void *vctx)
+{
+  ((SeededRand *)vctx)->state = EVP_RAND_STATE_UNINITIALISED;
+  return 1;
+}
+
+static int
+rand_generate (void *vctx, unsigned char *out, size_t outlen, unsigned int strength,
+               int prediction_resistance, const unsigned char *adin, size_t adin_len)
+{
+  br_hmac_drbg_generate (&((SeededRand *)vctx)->drbg, out, outlen);
+  return 1;
+}
+
+static int
+rand_reseed (void *vctx, int prediction_resistance, const unsigned char *ent, size_t ent_len,
+             const unsigned char *adin, size_t adin_len)
+{
+  return 1; /* deterministic on purpose: nothing from outside the scenario */
+}
+
+static int
+rand_enable_locking (void *vctx)
+{
+  return 1; /* one run is used from one thread at a time */
+}
+
+static int
+rand_lock (void *vctx)
+{
+  return 1;
+}
+
+static void
+rand_unlock (void *vctx)
+{
+}
+
+static int
+rand_get_ctx_params (void *vctx, OSSL_PARAM params[])
+{
+  OSSL_PARAM *p;
+  if ((p = OSSL_PARAM_locate (params, OSSL_RAND_PARAM_STATE))
+      && !OSSL_PARAM_set_int (p, ((SeededRand *)vctx)->state))
+    return 0;
+  if ((p = OSSL_PARAM_locate (params, OSSL_RAND_PARAM_STRENGTH)) && !OSSL_PARAM_set_uint (p, 256))
+    return 0;
+  if ((p = OSSL_PARAM_locate (params, OSSL_RAND_PARAM_MAX_REQUEST))
+      && !OSSL_PARAM_set_size_t (p, 1 << 16))
+    return 0;
+  return 1;
+}
+
+static const OSSL_PARAM *
+rand_gettable_ctx_params (void *vctx, void *provctx)
+{
+  static const OSSL_PARAM known[]
+      = { OSSL_PARAM_int (OSSL_RAND_PARAM_STATE, NULL),
+          OSSL_PARAM_uint (OSSL_RAND_PARAM_STRENGTH, NULL),
+          OSSL_PARAM_size_t (OSSL_RAND_PARAM_MAX_REQUEST, NULL), OSSL_PARAM_END };
+  return known;
+}
+
+static const OSSL_DISPATCH rand_functions[] = {
+  { OSSL_FUNC_RAND_NEWCTX, (void (*) (void))rand_newctx },
+  { OSSL_FUNC_RAND_FREECTX, (void (*) (void))rand_freectx },
+  { OSSL_FUNC_RAND_INSTANTIATE, (void (*) (void))rand_instantiate },
+  { OSSL_FUNC_RAND_UNINSTANTIATE, (void (*) (void))rand_uninstantiate },
+  { OSSL_FUNC_RAND_GENERATE, (void (*) (void))rand_generate },
+  { OSSL_FUNC_RAND_RESEED, (void (*) (void))rand_reseed },
+  { OSSL_FUNC_RAND_ENABLE_LOCKING, (void (*) (void))rand_enable_locking },
+  { OSSL_FUNC_RAND_LOCK, (void (*) (void))rand_lock },
+  { OSSL_FUNC_RAND_UNLOCK, (void (*) (void))rand_unlock },
+  { OSSL_FUNC_RAND_GET_CTX_PARAMS, (void (*) (void))rand_get_ctx_params },
+  { OSSL_FUNC_RAND_GETTABLE_CTX_PARAMS, (void (*) (void))rand_gettable_ctx_params },
+  { 0, NULL },
+};
+
+static const OSSL_ALGORITHM rand_algorithms[] = {
+  { "HL-SEEDED-DRBG", "provider=hl-seeded", rand_functions, "the scenario's Seed" },
+  { NULL, NULL, NULL, NULL },
+};
+
+static const OSSL_ALGORITHM *
+provider_query (void *provctx, int operation_id, int *no_cache)
+{
+  *no_cache = 0;
+  return operation_id == OSSL_OP_RAND ? rand_algorithms : NULL;
+}
+
+static const OSSL_DISPATCH provider_functions[] = {
+  { OSSL_FUNC_PROVIDER_QUERY_OPERATION, (void (*) (void))provider_query },
+  { 0, NULL },
+};
+
+static int
+provider_init (const OSSL_CORE_HANDLE *handle, const OSSL_DISPATCH *in, const OSSL_DISPATCH **out,
+               void **provctx)
+{
+  *provctx = installing;
+  *out = provider_functions;
+  return installing != NULL;
+}
+
+/* ---------- Callbacks ---------- */
+
+static const char *const keylog_labels[HL_OSSL_N_KEYLOG] = {
+  "CLIENT_EARLY_TRAFFIC_SECRET",
+  "CLIENT_HANDSHAKE_TRAFFIC_SECRET",
+  "SERVER_HANDSHAKE_TRAFFIC_SECRET",
+  "CLIENT_TRAFFIC_SECRET_0",
+  "SERVER_TRAFFIC_SECRET_0",
+  "EXPORTER_SECRET",
+  "CLIENT_RANDOM",
+};
+
+static void
+on_keylog (const SSL *ssl, const char *line)
+{
+  HlOssl *o = SSL_get_app_data (ssl);
+  g_auto (GStrv) parts = g_strsplit (line, " ", 3);
+  if (!o || g_strv_length (parts) != 3)
+    return;
+  for (int i = 0; i < HL_OSSL_N_KEYLOG; i++)
+    if (strcmp (parts[0], keylog_labels[i]) == 0) {
+      gsize n = strlen (parts[2]) / 2;
+      guint8 *v = g_malloc (n ? n : 1);
+      for (gsize k = 0; k < n; k++)
+        v[k] = g_ascii_xdigit_value (parts[2][2 * k]) << 4
+               | g_ascii_xdigit_value (parts[2][2 * k + 1]);
+      if (o->keylog[i])
+        g_bytes_unref (o->keylog[i]);
+      o->keylog[i] = g_bytes_new_take (v, n);
+    }
+}
+
+/* The scalar behind this side's key share, in the form the transcript spec gives. */
+static void
+capture_share (HlOssl *o, SSL *ssl)
+{
+  EVP_PKEY *pk = NULL;
+  guint8 buf[80];
+  size_t n = sizeof buf;
+  if (o->share_private || !SSL_get_tmp_key (ssl, &pk) || !pk)
+    return;
+  if (EVP_PKEY_get_raw_private_key (pk, buf, &n) == 1) {
+    o->share_private = g_bytes_new (buf, n);
+  } else {
+    BIGNUM *bn = NULL;
+    int field = (EVP_PKEY_get_bits (pk) + 7) / 8;
+    if (EVP_PKEY_get_bn_param (pk, OSSL_PKEY_PARAM_PRIV_KEY, &bn) && field <= (int)sizeof buf
+        && BN_bn2binpad (bn, buf, field) == field)
+      o->share_private = g_bytes_new (buf, field);
+    BN_clear_free (bn);
+  }
+  EVP_PKEY_free (pk);
+}
+
+static void
+on_message (int write_p, int version, int content_type, const void *buf, size_t len, SSL *ssl,
+            void *arg)
+{
+  HlOssl *o = SSL_get_app_data (ssl);
+  const guint8 *b = buf;
+  if (!o)
+    return;
+  if (content_type == SSL3_RT_ALERT && len == 2 && b[1] != 0 && o->error == 0)
+    o->error = (write_p ? 512 : 256) + b[1]; /* BR_ERR_SEND / RECV_FATAL_ALERT + n */
+  if (content_type == SSL3_RT_HANDSHAKE && write_p && len > 0 && (b[0] == 1 || b[0] == 2))
+    capture_share (o, ssl);
+}
+
+static int
+on_verify (int ok, X509_STORE_CTX *store)
+{
+  SSL *ssl = X509_STORE_CTX_get_ex_data (store, SSL_get_ex_data_X509_STORE_CTX_idx ());
+  HlOssl *o = ssl ? SSL_get_app_data (ssl) : NULL;
+  int depth = X509_STORE_CTX_get_error_depth (store);
+  if (!o)
+    return ok;
+  if (!ok && !o->verdict) {
+    int err = X509_STORE_CTX_get_error (store);
+    o->verdict
+        = g_strdup_printf ("The %s (OpenSSL) rejected the chain: %s (at certificate %d, "
+                           "the leaf being 0; X.509 error %d).",
+                           hl_side_name (o->side), X509_verify_cert_error_string (err), depth, err);
+  } else if (ok && depth == 0 && !o->verdict) {
+    STACK_OF (X509) *chain = X509_STORE_CTX_get0_chain (store);
+    int n = chain ? sk_X509_num (chain) : 0;
+    if (o->side == HL_SIDE_CLIENT && o->config->server_name)
+      o->verdict = g_strdup_printf (
+          "The client (OpenSSL) checked the chain of %d certificate%s: it leads to a trusted CA, "
+          "every signature verifies, it is valid at %s, and it names %s.",
+          n, n == 1 ? "" : "s", o->scenario->time_text, o->config->server_name);
+    else
+      o->verdict = g_strdup_printf (
+          "The %s (OpenSSL) checked the chain of %d certificate%s: it leads to a trusted CA, "
+          "every signature verifies, and it is valid at %s.",
+          hl_side_name (o->side), n, n == 1 ? "" : "s", o->scenario->time_text);
+  }
+  return ok;
+}
+
+static int
+on_alpn_select (SSL *ssl, const unsigned char **out, unsigned char *outlen, const unsigned char *in,
+                unsigned int inlen, void *arg)
+{
+  HlOssl *o = arg;
+  unsigned char *sel = NULL;
+  if (SSL_select_next_proto (&sel, outlen, o->alpn_wire, o->alpn_len, in, inlen)
+      != OPENSSL_NPN_NEGOTIATED)
+    return o->config->fail_on_alpn_mismatch ? SSL_TLSEXT_ERR_ALERT_FATAL : SSL_TLSEXT_ERR_NOACK;
+  *out = sel;
+  return SSL_TLSEXT_ERR_OK;
+}
+
+/* ---------- Set-up ---------- */
+
+GQuark
+hl_ossl_error_quark (void)
+{
+  return g_quark_from_static_string ("hl-ossl-error-quark");
+}
+
+static const char *
+group_name (guint id)
+{
+  switch (id) {
+  case 29:
+    return "X25519";
+  case 23:
+    return "P-256";
+  case 24:
+    return "P-384";
+  case 25:
+    return "P-521";
+  }
+  return NULL;
+}
+
+static char *
+make_groups (const HlSideConfig *c)
+{
+  GString *s = g_string_new (NULL);
+  GArray *order = c->curve_order;
+  guint16 first
+      = c->key_shares && c->key_shares->len ? g_array_index (c->key_shares, guint16, 0) : 0;
+  /* OpenSSL 3.0 sends one key share, for the first group of its list. */
+  if (first && group_name (first))
+    g_string_append (s, group_name (first));
+  for (guint id = 0; order == NULL && id < 32; id++)
+    if ((c->curves & (1u << id)) && group_name (id) && id != first)
+      g_string_append_printf (s, "%s%s", s->len ? ":" : "", group_name (id));
+  for (guint i = 0; order && i < order->len; i++) {
+    guint16 id = g_array_index (order, guint16, i);
+    if (id != first && group_name (id))
+      g_string_append_printf (s, "%s%s", s->len ? ":" : "", group_name (id));
+  }
+  return g_string_free (s, FALSE);
+}
+
+static gboolean
+fail_setup (GError **error, const char *what)
+{
+  unsigned long e = ERR_get_error ();
+  g_set_error (error, HL_OSSL_ERROR, 0, "OpenSSL refused %s: %s", what,
+               e ? ERR_reason_error_string (e) : "no reason given");
+  ERR_clear_error ();
+  return FALSE;
+}
+
+static gboolean
+set_suites (HlOssl *o, GError **error)
+{
+  const HlSideConfig *c = o->config;
+  g_autoptr (GString) v13 = g_string_new (NULL);
+  g_autoptr (GString) v12 = g_string_new (NULL);
+  SSL *probe;
+  if (!c->suites || c->suites->len == 0)
+    return TRUE;
+  probe = SSL_new (o->ctx);
+  for (guint i = 0; i < c->suites->len; i++) {
+    guint16 id = g_array_index (c->suites, guint16, i);
+    const HlSuite *suite = hl_suite_by_id (id);
+    if (suite && hl_suite_is_tls13 (suite)) {
+      g_string_append_printf (v13, "%s%s", v13->len ? ":" : "", suite->name);
+    } else {
+      unsigned char idb[2] = { id >> 8, id & 0xff };
+      const SSL_CIPHER *ci = SSL_CIPHER_find (probe, idb);
+      if (ci)
+        g_string_append_printf (v12, "%s%s", v12->len ? ":" : "", SSL_CIPHER_get_name (ci));
+    }
+  }
+  SSL_free (probe);
+  if (v13->len && !SSL_CTX_set_ciphersuites (o->ctx, v13->str))
+    return fail_setup (error, "the TLS 1.3 cipher suites");
+  if (v12->len && !SSL_CTX_set_cipher_list (o->ctx, v12->str))
+    return fail_setup (error, "the TLS 1.2 cipher suites");
+  return TRUE;
+}
+
+static gboolean
+set_credentials (HlOssl *o, GError **error)
+{
+  const HlSideConfig *c = o->config;
+  X509_STORE *store = SSL_CTX_get_cert_store (o->ctx);
+  if (c->credentials) {
+    const HlCredentials *cr = c->credentials;
+    gsize klen;
+    const unsigned char *kd = g_bytes_get_data (cr->key_der, &klen);
+    EVP_PKEY *key = d2i_AutoPrivateKey_ex (NULL, &kd, klen, o->libctx, NULL);
+    for (gsize i = 0; i < cr->chain_len; i++) {
+      const unsigned char *d = cr->chain[i].data;
+      X509 *x = d2i_X509 (NULL, &d, cr->chain[i].data_len);
+      gboolean ok
+          = x
+            && (i == 0 ? SSL_CTX_use_certificate (o->ctx, x) : SSL_CTX_add0_chain_cert (o->ctx, x));
+      if (i == 0)
+        X509_free (x);
+      if (!ok) {
+        EVP_PKEY_free (key);
+        return fail_setup (error, "a certificate of the chain");
+      }
+    }
+    if (!key || !SSL_CTX_use_PrivateKey (o->ctx, key)) {
+      EVP_PKEY_free (key);
+      return fail_setup (error, "the private key");
+    }
+    EVP_PKEY_free (key);
+  }
+  for (guint i = 0; c->anchors && i < c->anchors->ders->len; i++) {
+    GBytes *der = g_ptr_array_index (c->anchors->ders, i);
+    const unsigned char *d = g_bytes_get_data (der, NULL);
+    X509 *x = d2i_X509 (NULL, &d, g_bytes_get_size (der));
+    if (!x || !X509_STORE_add_cert (store, x)) {
+      X509_free (x);
+      return fail_setup (error, "a trust anchor");
+    }
+    if (o->side == HL_SIDE_SERVER)
+      SSL_CTX_add_client_CA (o->ctx, x);
+    X509_free (x);
+  }
+  return TRUE;
+}
+
+HlOssl *
+hl_ossl_new (const HlScenario *s, HlSide side, GError **error)
+{
+  HlOssl *o = g_new0 (HlOssl, 1);
+  const HlSideConfig *c = side == HL_SIDE_CLIENT ? &s->client : &s->server;
+  g_autofree char *groups = NULL;
+  o->scenario = s;
+  o->config = c;
+  o->side = side;
+  o->received = g_byte_array_new ();
+  enter (o);
+  o->libctx = OSSL_LIB_CTX_new ();
+  installing = o;
+  if (!o->libctx || !OSSL_PROVIDER_add_builtin (o->libctx, "hl-seeded", provider_init)
+      || !(o->builtin = OSSL_PROVIDER_load (o->libctx, "default"))
+      || !(o->seeded = OSSL_PROVIDER_load (o->libctx, "hl-seeded"))
+      || !RAND_set_DRBG_type (o->libctx, "HL-SEEDED-DRBG", "provider=hl-seeded", NULL, NULL)) {
+    installing = NULL;
+    fail_setup (error, "a library context with a seeded random generator");
+    goto fail;
+  }
+  installing = NULL;
+  /* The context draws random bytes (ticket keys) as it is made: the RNG is in place. */
+  o->ctx = SSL_CTX_new_ex (o->libctx, NULL,
+                           side == HL_SIDE_CLIENT ? TLS_client_method () : TLS_server_method ());
+  if (!o->ctx) {
+    fail_setup (error, "to make a context");
+    goto fail;
+  }
+  SSL_CTX_set_min_proto_version (o->ctx, c->version_min);
+  SSL_CTX_set_max_proto_version (o->ctx, c->version_max);
+  SSL_CTX_set_mode (o->ctx, SSL_MODE_NO_AUTO_CHAIN);
+  SSL_CTX_set_options (o->ctx, SSL_OP_NO_COMPRESSION);
+  if (side == HL_SIDE_SERVER && !c->prefer_client_order)
+    SSL_CTX_set_options (o->ctx, SSL_OP_CIPHER_SERVER_PREFERENCE);
+  groups = make_groups (c);
+  if (!set_suites (o, error))
+    goto fail;
+  if (*groups && !SSL_CTX_set1_groups_list (o->ctx, groups)) {
+    fail_setup (error, "the groups");
+    goto fail;
+  }
+  if (!set_credentials (o, error))
+    goto fail;
+  X509_VERIFY_PARAM_set_time (SSL_CTX_get0_param (o->ctx), (time_t)s->time);
+  if (side == HL_SIDE_CLIENT)
+    SSL_CTX_set_verify (o->ctx, SSL_VERIFY_PEER, on_verify);
+  else if (c->request_client_certificate)
+    SSL_CTX_set_verify (o->ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, on_verify);
+  if (c->alpn && c->alpn->len) {
+    GByteArray *w = g_byte_array_new ();
+    for (guint i = 0; i < c->alpn->len; i++) {
+      const char *p = g_ptr_array_index (c->alpn, i);
+      guint8 n = strlen (p);
+      g_byte_array_append (w, &n, 1);
+      g_byte_array_append (w, (const guint8 *)p, n);
+    }
+    o->alpn_len = w->len;
+    o->alpn_wire = g_byte_array_free (w, FALSE);
+    if (side == HL_SIDE_CLIENT)
+      SSL_CTX_set_alpn_protos (o->ctx, o->alpn_wire, o->alpn_len);
+    else
+      SSL_CTX_set_alpn_select_cb (o->ctx, on_alpn_select, o);
+  }
+  if (side == HL_SIDE_SERVER && s->early_data)
+    SSL_CTX_set_max_early_data (o->ctx, 16384);
+  SSL_CTX_set_keylog_callback (o->ctx, on_keylog);
+  SSL_CTX_set_msg_callback (o->ctx, on_message);
+  leave ();
+  return o;
+fail:
+  leave ();
+  hl_ossl_free (o);
+  return NULL;
+}
+
+static void
+clear_connection (HlOssl *o)
+{
+  for (int i = 0; i < HL_OSSL_N_KEYLOG; i++)
+    g_clear_pointer (&o->keylog[i], g_bytes_unref);
+  g_clear_pointer (&o->share_private, g_bytes_unref);
+  g_clear_pointer (&o->reason, g_free);
+  g_clear_pointer (&o->verdict, g_free);
+  g_byte_array_set_size (o->received, 0);
+  o->error = 0;
+  o->handshake_done = o->failed = o->close_sent = o->peer_closed = o->reading_early = FALSE;
+}
+
+void
+hl_ossl_free (HlOssl *o)
+{
+  if (!o)
+    return;
+  enter (o);
+  clear_connection (o);
+  SSL_free (o->ssl);
+  SSL_SESSION_free (o->saved);
+  SSL_CTX_free (o->ctx);
+  if (o->seeded)
+    OSSL_PROVIDER_unload (o->seeded);
+  if (o->builtin)
+    OSSL_PROVIDER_unload (o->builtin);
+  OSSL_LIB_CTX_free (o->libctx);
+  leave ();
+  g_byte_array_unref (o->received);
+  g_free (o->alpn_wire);
+  g_free (o);
+}
+
+static void
+note_failure (HlOssl *o)
+{
+  unsigned long e = ERR_peek_last_error ();
+  o->failed = TRUE;
+  if (!o->reason && e)
+    o->reason = g_strdup (ERR_reason_error_string (e));
+  ERR_clear_error ();
+}
+
+/* Lets OpenSSL act on what it has: advance the handshake, read data. */
+static void
+drive (HlOssl *o)
+{
+  if (!o->ssl || o->failed)
+    return;
+  ERR_clear_error ();
+  while (o->reading_early) {
+    guint8 buf[4096];
+    size_t n = 0;
+    int r = SSL_read_early_data (o->ssl, buf, sizeof buf, &n);
+    if (n)
+      g_byte_array_append (o->received, buf, n);
+    if (r == SSL_READ_EARLY_DATA_FINISH) {
+      o->reading_early = FALSE;
+    } else if (r == SSL_READ_EARLY_DATA_ERROR) {
+      int e = SSL_get_error (o->ssl, 0);
+      if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE)
+        note_failure (o);
+      return;
+    }
+  }
+  if (!o->handshake_done) {
+    int r = SSL_do_handshake (o->ssl);
+    if (r == 1) {
+      o->handshake_done = TRUE;
+    } else {
+      int e = SSL_get_error (o->ssl, r);
+      if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE)
+        note_failure (o);
+      return;
+    }
+  }
+  for (int round = 0; round < 64 && !o->peer_closed; round++) {
+    guint8 buf[4096];
+    size_t n = 0;
+    int r = SSL_read_ex (o->ssl, buf, sizeof buf, &n), e;
+    if (r == 1) {
+      g_byte_array_append (o->received, buf, n);
+      continue;
+    }
+    e = SSL_get_error (o->ssl, r);
+    if (e == SSL_ERROR_ZERO_RETURN) {
+      /* The peer closed: answer with close_notify, as BearSSL does. */
+      o->peer_closed = TRUE;
+      if (!o->close_sent) {
+        SSL_shutdown (o->ssl);
+        o->close_sent = TRUE;
+      }
+    } else if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) {
+      note_failure (o);
+    }
+    break;
+  }
+}
+
+void
+hl_ossl_start (HlOssl *o, gboolean resume, const char *early_data)
+{
+  enter (o);
+  if (o->ssl && o->side == HL_SIDE_CLIENT) {
+    SSL_SESSION_free (o->saved);
+    o->saved = SSL_get1_session (o->ssl);
+  }
+  SSL_free (o->ssl);
+  clear_connection (o);
+  o->ssl = SSL_new (o->ctx);
+  SSL_set_app_data (o->ssl, o);
+  SSL_set_bio (o->ssl, BIO_new (BIO_s_mem ()), BIO_new (BIO_s_mem ()));
+  if (o->side == HL_SIDE_CLIENT) {
+    const char *name = o->config->server_name;
+    SSL_set_connect_state (o->ssl);
+    if (name) {
+      SSL_set_tlsext_host_name (o->ssl, name);
+      SSL_set1_host (o->ssl, name);
+    }
+    if (resume && o->saved)
+      SSL_set_session (o->ssl, o->saved);
+    if (resume && early_data && o->saved && SSL_SESSION_get_max_early_data (o->saved) > 0) {
+      size_t written = 0;
+      ERR_clear_error ();
+      if (!SSL_write_early_data (o->ssl, early_data, strlen (early_data), &written))
+        note_failure (o);
+    } else {
+      drive (o);
+    }
+  } else {
+    SSL_set_accept_state (o->ssl);
+    o->reading_early = o->scenario->early_data != NULL && resume;
+  }
+  leave ();
+}
+
+gsize
+hl_ossl_feed (HlOssl *o, const guint8 *data, gsize len)
+{
+  if (!o->ssl || o->failed)
+    return 0;
+  enter (o);
+  BIO_write (SSL_get_rbio (o->ssl), data, (int)len);
+  drive (o);
+  leave ();
+  return len;
+}
+
+gboolean
+hl_ossl_take_output (HlOssl *o, GByteArray *out)
+{
+  BIO *w;
+  char *p;
+  long n;
+  if (!o->ssl)
+    return FALSE;
+  w = SSL_get_wbio (o->ssl);
+  n = BIO_get_mem_data (w, &p);
+  if (n <= 0)
+    return FALSE;
+  g_byte_array_append (out, (const guint8 *)p, n);
+  (void)BIO_reset (w);
+  return TRUE;
+}
+
+gboolean
+hl_ossl_take_received (HlOssl *o, GByteArray *out)
+{
+  if (o->received->len == 0)
+    return FALSE;
+  g_byte_array_append (out, o->received->data, o->received->len);
+  g_byte_array_set_size (o->received, 0);
+  return TRUE;
+}
+
+gboolean
+hl_ossl_handshake_done (HlOssl *o)
+{
+  return o->handshake_done;
+}
+
+gboolean
+hl_ossl_can_send (HlOssl *o)
+{
+  return o->ssl && o->handshake_done && !o->failed && !o->close_sent && !o->peer_closed;
+}
+
+void
+hl_ossl_send (HlOssl *o, const guint8 *data, gsize len)
+{
+  size_t written = 0;
+  if (!hl_ossl_can_send (o))
+    return;
+  enter (o);
+  ERR_clear_error ();
+  if (!SSL_write_ex (o->ssl, data, len, &written))
+    note_failure (o);
+  leave ();
+}
+
+void
+hl_ossl_close (HlOssl *o)
+{
+  if (!o->ssl || o->close_sent || o->failed)
+    return;
+  enter (o);
+  SSL_shutdown (o->ssl);
+  o->close_sent = TRUE;
+  leave ();
+}
+
+gboolean
+hl_ossl_closed (HlOssl *o)
+{
+  return !o->ssl || o->failed || (o->close_sent && o->peer_closed);
+}
+
+int
+hl_ossl_error (HlOssl *o)
+{
+  return o->error;
+}
+
+const char *
+hl_ossl_reason (HlOssl *o)
+{
+  return o->reason;
+}
+
+char *
+hl_ossl_describe_state (HlOssl *o)
+{
+  const char *st;
+  if (!o->ssl)
+    return g_strdup ("OpenSSL: not started");
+  if (o->failed)
+    return g_strdup_printf ("OpenSSL: stopped (%s)", o->reason ? o->reason : "error");
+  if (o->close_sent && o->peer_closed)
+    return g_strdup ("OpenSSL: closed");
+  st = SSL_state_string_long (o->ssl);
+  return g_strdup_printf ("OpenSSL: %s", st ? st : "?");
+}
+
+guint
+hl_ossl_version (HlOssl *o)
+{
+  return o->ssl && o->handshake_done ? (guint)SSL_version (o->ssl) : 0;
+}
+
+guint16
+hl_ossl_suite (HlOssl *o)
+{
+  const SSL_CIPHER *c = o->ssl ? SSL_get_current_cipher (o->ssl) : NULL;
+  return c ? SSL_CIPHER_get_protocol_id (c) : 0;
+}
+
+int
+hl_ossl_group (HlOssl *o)
+{
+  int nid;
+  if (!o->ssl)
+    return -1;
+  nid = SSL_get_negotiated_group (o->ssl);
+  switch (nid) {
+  case NID_X25519:
+    return 29;
+  case NID_X9_62_prime256v1:
+    return 23;
+  case NID_secp384r1:
+    return 24;
+  case NID_secp521r1:
+    return 25;
+  }
+  return -1;
+}
+
+char *
+hl_ossl_alpn (HlOssl *o)
+{
+  const unsigned char *p = NULL;
+  unsigned int n = 0;
+  if (!o->ssl)
+    return NULL;
+  SSL_get0_alpn_selected (o->ssl, &p, &n);
+  return n ? g_strndup ((const char *)p, n) : NULL;
+}
+
+gboolean
+hl_ossl_session_reused (HlOssl *o)
+{
+  return o->ssl && SSL_session_reused (o->ssl);
+}
+
+gboolean
+hl_ossl_early_data_accepted (HlOssl *o)
+{
+  return o->ssl && SSL_get_early_data_status (o->ssl) == SSL_EARLY_DATA_ACCEPTED;
+}
+
+GBytes *
+hl_ossl_keylog (HlOssl *o, HlOsslKeylog which)
+{
+  return o->keylog[which];
+}
+
+GBytes *
+hl_ossl_key_share_private (HlOssl *o)
+{
+  return o->share_private;
+}
+
+const char *
+hl_ossl_verdict (HlOssl *o)
+{
+  return o->verdict;
+}

@@ -1,0 +1,568 @@
+/* hl-run-tls13.c: TLS 1.3 in the run: the hellos read from the wire, encrypted records
+ * opened with the sender's captured traffic secrets, the whole key schedule recomputed
+ * for each side from the handshake as that side saw it, and the Finished check.
+ *
+ * What differs from TLS 1.2, and why the code looks different:
+ * - Keys exist right after ServerHello: both hellos carry key shares, so everything
+ *   the server sends after ServerHello is already encrypted (under the handshake
+ *   traffic secrets), and application data uses other keys (traffic secret 0).
+ * - Every encrypted record says "application_data" (23) outside; the real type is
+ *   the last non-zero byte of the decrypted TLSInnerPlaintext.
+ * - ChangeCipherSpec is only a disguise for middleboxes: it changes nothing.
+ */
+#include "hl-run-private.h"
+
+#include <string.h>
+
+void
+_hl_run_clear_hellos (Hellos *h)
+{
+  g_clear_pointer (&h->client_share, g_bytes_unref);
+  g_clear_pointer (&h->server_share, g_bytes_unref);
+  g_clear_pointer (&h->client_random, g_bytes_unref);
+  g_clear_pointer (&h->server_random, g_bytes_unref);
+  memset (h, 0, sizeof *h);
+  h->group = -1;
+}
+
+/* The key_share entry for group in a ClientHello (a list) or ServerHello (one entry). */
+static GBytes *
+find_share (const guint8 *msg, gsize len, int group)
+{
+  const guint8 *d;
+  gsize n, off;
+  if (!hl_hello_find_extension (msg, len, 51, &d, &n))
+    return NULL;
+  if (msg[0] == 2) {
+    if (n >= 4 && (d[0] << 8 | d[1]) == group && 4 + (gsize)(d[2] << 8 | d[3]) <= n)
+      return g_bytes_new (d + 4, d[2] << 8 | d[3]);
+    return NULL;
+  }
+  for (off = 2; off + 4 <= n;) {
+    gsize klen = d[off + 2] << 8 | d[off + 3];
+    if (off + 4 + klen > n)
+      break;
+    if ((d[off] << 8 | d[off + 1]) == group)
+      return g_bytes_new (d + off + 4, klen);
+    off += 4 + klen;
+  }
+  return NULL;
+}
+
+void
+_hl_run_note_hello13 (HlRun *run, HlSide from, const guint8 *msg, gsize len)
+{
+  Hellos *h = &run->hellos;
+  const guint8 *d;
+  gsize n;
+  if (len < 38)
+    return;
+  if (msg[0] == HL_HANDSHAKE_CLIENT_HELLO) {
+    g_clear_pointer (&h->client_random, g_bytes_unref);
+    h->client_random = g_bytes_new (msg + 6, 32);
+    h->early_offered = hl_hello_find_extension (msg, len, 42, &d, &n);
+    return;
+  }
+  if (hl_tls13_is_hello_retry (msg, len)) {
+    h->hello_retry = TRUE;
+    if (hl_hello_find_extension (msg, len, 51, &d, &n) && n == 2)
+      h->group = d[0] << 8 | d[1];
+    return;
+  }
+  g_clear_pointer (&h->server_random, g_bytes_unref);
+  h->server_random = g_bytes_new (msg + 6, 32);
+  h->version = msg[4] << 8 | msg[5];
+  if (hl_hello_find_extension (msg, len, 43, &d, &n) && n == 2)
+    h->version = d[0] << 8 | d[1];
+  {
+    gsize off = 38 + 1 + msg[38];
+    if (off + 2 <= len)
+      h->suite = msg[off] << 8 | msg[off + 1];
+  }
+  if (hl_hello_find_extension (msg, len, 51, &d, &n) && n >= 4) {
+    h->group = d[0] << 8 | d[1];
+    g_clear_pointer (&h->server_share, g_bytes_unref);
+    h->server_share = find_share (msg, len, h->group);
+  }
+  h->psk_accepted = hl_hello_find_extension (msg, len, 41, &d, &n);
+}
+
+/* ---------- Records ---------- */
+
+/* The sender's traffic secrets, in the order it uses them. */
+static const HlOsslKeylog client_secrets[]
+    = { HL_OSSL_CLIENT_EARLY_TRAFFIC_SECRET, HL_OSSL_CLIENT_HANDSHAKE_TRAFFIC_SECRET,
+        HL_OSSL_CLIENT_TRAFFIC_SECRET_0 };
+static const HlOsslKeylog server_secrets[]
+    = { HL_OSSL_SERVER_HANDSHAKE_TRAFFIC_SECRET, HL_OSSL_SERVER_TRAFFIC_SECRET_0 };
+
+void
+_hl_run_take_tls13_record (HlRun *run, HlSide from, guint16 version, const guint8 *payload,
+                           gsize len)
+{
+  Direction *dir = &run->dir[from];
+  Peer *p = run->peer[from];
+  const HlSuite *suite = hl_suite_by_id (run->hellos.suite);
+  const HlOsslKeylog *order = from == HL_SIDE_CLIENT ? client_secrets : server_secrets;
+  guint n_order
+      = from == HL_SIDE_CLIENT ? G_N_ELEMENTS (client_secrets) : G_N_ELEMENTS (server_secrets);
+  GBytes *inner = NULL;
+  HlTls13Keys keys;
+  int used = -1;
+  /* Early data flows before the ServerHello chose a suite: the ClientHello's first suite
+   * is the one a resumed session keeps. */
+  if (!suite && p->ossl)
+    suite = hl_suite_by_id (hl_ossl_suite (p->ossl));
+  /* Try the secret in use, then the next ones (a new secret starts at sequence 0): the
+   * AEAD tag tells which one the sender used. */
+  for (guint i = 0; suite && p->ossl && i < n_order && !inner; i++) {
+    GBytes *secret = hl_ossl_keylog (p->ossl, order[i]);
+    if ((int)i < dir->tls13_secret || !secret)
+      continue;
+    hl_tls13_keys_from_secret (suite, g_bytes_get_data (secret, NULL), &keys);
+    keys.seq = (int)i == dir->tls13_secret ? dir->tls13_seq : 0;
+    inner = hl_tls13_open (&keys, payload, len);
+    if (inner)
+      used = i;
+  }
+  if (!inner) {
+    Pending *q;
+    /* Not readable with any key this side has: shown as what it claims to be. */
+    _hl_run_queue_pending (run, from, "ApplicationData", HL_CONTENT_APPLICATION_DATA, -1, version,
+                           TRUE, payload, len, NULL);
+    q = g_queue_peek_tail (&run->pending);
+    q->record_type = HL_CONTENT_APPLICATION_DATA;
+    return;
+  }
+  dir->tls13_secret = used;
+  dir->tls13_seq = keys.seq + 1;
+  {
+    gsize ilen, clen;
+    const guint8 *id = g_bytes_get_data (inner, &ilen);
+    guint8 type = hl_tls13_inner_type (id, ilen, &clen);
+    gsize off = 0;
+    gboolean early = order[used] == HL_OSSL_CLIENT_EARLY_TRAFFIC_SECRET;
+    do {
+      /* One step per message; OpenSSL sends one per record, but a record may hold more. */
+      gsize mlen = clen - off;
+      const char *name = hl_content_type_name (type);
+      int hs_type = -1;
+      Pending *q;
+      if (type == HL_CONTENT_HANDSHAKE && clen - off >= 4) {
+        const guint8 *m = id + off;
+        mlen = MIN (clen - off, 4 + ((gsize)m[1] << 16 | (gsize)m[2] << 8 | m[3]));
+        hs_type = m[0];
+        name = hl_handshake_type_name (hs_type);
+      } else if (type == HL_CONTENT_APPLICATION_DATA) {
+        name = "ApplicationData";
+      } else if (type == HL_CONTENT_ALERT) {
+        name = "Alert";
+      }
+      _hl_run_queue_pending (run, from, name ? name : "Unknown", type, hs_type, version, TRUE,
+                             payload, len, g_bytes_new (id + off, mlen));
+      q = g_queue_peek_tail (&run->pending);
+      q->record_type = HL_CONTENT_APPLICATION_DATA;
+      q->early = early;
+      q->has_tls13_keys = TRUE;
+      q->tls13_keys = keys;
+      q->tls13_padding = ilen - clen - 1;
+      off += mlen;
+    } while (off < clen);
+  }
+  g_bytes_unref (inner);
+}
+
+/* A changed plaintext, sealed with the sender's keys and the record's sequence number:
+ * the receiver finds a valid record whose message changed. */
+GBytes *
+_hl_run_seal13_as_sender (const Pending *p, GBytes *plaintext)
+{
+  gsize len = g_bytes_get_size (plaintext);
+  guint8 *inner = g_malloc0 (len + 1 + p->tls13_padding);
+  GBytes *out;
+  memcpy (inner, g_bytes_get_data (plaintext, NULL), len);
+  inner[len] = p->content_type;
+  out = hl_tls13_seal (&p->tls13_keys, inner, len + 1 + p->tls13_padding);
+  g_free (inner);
+  return out;
+}
+
+/* ---------- The key schedule, as one side saw the handshake ---------- */
+
+/* The side's handshake so far: what it received and sent (delivered steps), then what
+ * it has sent that is still on the way: a side knows what it derived to send. */
+static GByteArray *
+side_view (HlRun *run, HlSide side)
+{
+  GByteArray *v = g_byte_array_new ();
+  g_byte_array_append (v, run->view[side]->data, run->view[side]->len);
+  for (GList *l = run->pending.head; l; l = l->next) {
+    const Pending *q = l->data;
+    GBytes *m = q->encrypted ? q->plaintext : q->wire;
+    if (q->from == side && q->content_type == HL_CONTENT_HANDSHAKE && m
+        && q->connection == run->connection)
+      g_byte_array_append (v, g_bytes_get_data (m, NULL), g_bytes_get_size (m));
+  }
+  return v;
+}
+
+static void
+set (HlSecrets *out, HlSecretId id, const guint8 *v, gsize n)
+{
+  _hl_run_set_bytes (&out->value[id], v, n);
+}
+
+/* (EC)DHE: this side's secret times the other side's share, with BearSSL. */
+static gboolean
+compute_shared (int group, GBytes *priv, GBytes *peer, guint8 *out, gsize *out_len)
+{
+  const br_ec_impl *ec = br_ec_get_default ();
+  guint8 point[160], scalar[80];
+  gsize plen = g_bytes_get_size (peer), slen = g_bytes_get_size (priv);
+  const guint8 *s = g_bytes_get_data (priv, NULL);
+  if (plen > sizeof point || slen > sizeof scalar || !(ec->supported_curves & (1u << group)))
+    return FALSE;
+  memcpy (point, g_bytes_get_data (peer, NULL), plen);
+  /* For Curve25519 BearSSL takes the 32-byte string of RFC 7748 as it is (and clamps
+   * it); for NIST curves a big-endian scalar, which is how the spec writes both. */
+  memcpy (scalar, s, slen);
+  if (!ec->mul (point, plen, scalar, slen, group))
+    return FALSE;
+  if (group == BR_EC_curve25519) {
+    memcpy (out, point, 32);
+    *out_len = 32;
+  } else {
+    size_t xlen;
+    size_t xoff = ec->xoff (group, &xlen);
+    memcpy (out, point + xoff, xlen);
+    *out_len = xlen;
+  }
+  return TRUE;
+}
+
+/* The PSK of a resumed connection: the ticket the client offers, found among the
+ * previous connection's NewSessionTickets, and that connection's resumption secret. */
+static GBytes *
+find_psk (HlRun *run, const guint8 *ch, gsize ch_len, HlHash hash)
+{
+  const guint8 *d;
+  gsize n, ilen;
+  const HlConnection *prev;
+  GBytes *rms;
+  if (run->connection < 2 || !hl_hello_find_extension (ch, ch_len, 41, &d, &n) || n < 4)
+    return NULL;
+  ilen = d[2] << 8 | d[3];
+  if (4 + ilen > n)
+    return NULL;
+  prev = g_ptr_array_index (run->connections, run->connection - 2);
+  rms = prev->secrets.value[HL_SECRET_RESUMPTION_MASTER];
+  if (!rms)
+    return NULL;
+  for (guint i = 0; i < prev->steps->len; i++) {
+    const HlStep *st = g_ptr_array_index (prev->steps, i);
+    gsize m_len, nonce_len, tlen, off;
+    const guint8 *m;
+    if (st->handshake_type != HL_HANDSHAKE_NEW_SESSION_TICKET || !st->plaintext)
+      continue;
+    /* NewSessionTicket: lifetime(4) age_add(4) nonce<0..255> ticket<1..2^16-1> */
+    m = g_bytes_get_data (st->plaintext, &m_len);
+    if (m_len < 4 + 9)
+      continue;
+    nonce_len = m[12];
+    off = 13 + nonce_len;
+    if (off + 2 > m_len)
+      continue;
+    tlen = m[off] << 8 | m[off + 1];
+    if (off + 2 + tlen > m_len || tlen != ilen || memcmp (m + off + 2, d + 4, ilen) != 0)
+      continue;
+    {
+      guint8 psk[HL_TLS13_MAX_HASH];
+      hl_tls13_expand_label (hash, g_bytes_get_data (rms, NULL), "resumption", m + 13, nonce_len,
+                             psk, hl_tls13_hash_len (hash));
+      return g_bytes_new (psk, hl_tls13_hash_len (hash));
+    }
+  }
+  return NULL;
+}
+
+/* Offsets into a transcript: where each message that matters ends. */
+typedef struct {
+  gsize ch_end, sh_end, sfin_start, sfin_end, cfin_start, cfin_end;
+  gsize ch_start;
+} Marks;
+
+static void
+mark_transcript (const GByteArray *t, Marks *mk)
+{
+  gsize off = 0;
+  memset (mk, 0, sizeof *mk);
+  while (off + 4 <= t->len) {
+    const guint8 *m = t->data + off;
+    gsize mlen = 4 + ((gsize)m[1] << 16 | (gsize)m[2] << 8 | m[3]);
+    if (off + mlen > t->len)
+      break;
+    if (m[0] == HL_HANDSHAKE_CLIENT_HELLO) {
+      mk->ch_start = off;
+      mk->ch_end = off + mlen;
+    } else if (m[0] == HL_HANDSHAKE_SERVER_HELLO && !hl_tls13_is_hello_retry (m, mlen)) {
+      mk->sh_end = off + mlen;
+    } else if (m[0] == HL_HANDSHAKE_FINISHED && mk->sh_end && !mk->sfin_end) {
+      mk->sfin_start = off;
+      mk->sfin_end = off + mlen;
+    } else if (m[0] == HL_HANDSHAKE_FINISHED && mk->sfin_end && !mk->cfin_end) {
+      mk->cfin_start = off;
+      mk->cfin_end = off + mlen;
+    }
+    off += mlen;
+  }
+}
+
+/* Appends the transcript's handshake messages, leaving out those after the handshake
+ * (NewSessionTicket, KeyUpdate), which no transcript hash covers. */
+static GByteArray *
+handshake_only (const GByteArray *view)
+{
+  GByteArray *t = g_byte_array_new ();
+  gsize off = 0;
+  while (off + 4 <= view->len) {
+    const guint8 *m = view->data + off;
+    gsize mlen = 4 + ((gsize)m[1] << 16 | (gsize)m[2] << 8 | m[3]);
+    if (off + mlen > view->len)
+      break;
+    if (m[0] != HL_HANDSHAKE_NEW_SESSION_TICKET && m[0] != HL_HANDSHAKE_KEY_UPDATE)
+      g_byte_array_append (t, m, mlen);
+    off += mlen;
+  }
+  return t;
+}
+
+static void
+schedule (HlRun *run, Peer *p, const GByteArray *raw_view, HlSecrets *out)
+{
+  const HlSuite *suite = hl_suite_by_id (run->hellos.suite);
+  HlHash hash = suite && hl_suite_is_tls13 (suite) ? suite->prf : HL_HASH_SHA256;
+  gsize hl = hl_tls13_hash_len (hash);
+  gboolean client = p->side == HL_SIDE_CLIENT;
+  g_autoptr (GByteArray) only = handshake_only (raw_view);
+  g_autoptr (GByteArray) t = hl_tls13_transcript (hash, only->data, only->len);
+  g_autoptr (GBytes) psk = NULL;
+  GBytes *priv = hl_ossl_key_share_private (p->ossl);
+  Marks mk;
+  guint8 early[HL_TLS13_MAX_HASH], derived[HL_TLS13_MAX_HASH], hs[HL_TLS13_MAX_HASH];
+  guint8 master[HL_TLS13_MAX_HASH], x[HL_TLS13_MAX_HASH], shared[80];
+  guint8 chts[HL_TLS13_MAX_HASH], shts[HL_TLS13_MAX_HASH];
+  guint8 cfk[HL_TLS13_MAX_HASH], sfk[HL_TLS13_MAX_HASH];
+  gsize shared_len = 0;
+  gboolean have_shared = FALSE, tls13 = suite && hl_suite_is_tls13 (suite);
+  mark_transcript (t, &mk);
+  if (!mk.ch_end)
+    return;
+  set (out, HL_SECRET_CLIENT_RANDOM, t->data + mk.ch_start + 6, 32);
+  if (priv)
+    _hl_run_set_bytes (&out->value[client ? HL_SECRET_CLIENT_KEY_SHARE_PRIVATE
+                                          : HL_SECRET_SERVER_KEY_SHARE_PRIVATE],
+                       g_bytes_get_data (priv, NULL), g_bytes_get_size (priv));
+  if (mk.sh_end && !tls13)
+    return;
+  /* The PSK: the client offers it from the start; the server holds it once it took it. */
+  if (tls13 || (!mk.sh_end && run->connection > 1)) {
+    psk = find_psk (run, t->data + mk.ch_start, mk.ch_end - mk.ch_start, hash);
+    if (psk && !client && !(mk.sh_end && run->hellos.psk_accepted))
+      g_clear_pointer (&psk, g_bytes_unref);
+  }
+  if (psk) {
+    const guint8 *d;
+    gsize n;
+    set (out, HL_SECRET_PSK, g_bytes_get_data (psk, NULL), hl);
+    hl_tls13_extract (hash, NULL, g_bytes_get_data (psk, NULL), hl, early);
+    set (out, HL_SECRET_EARLY, early, hl);
+    hl_tls13_derive_secret (hash, early, "res binder", NULL, 0, x);
+    set (out, HL_SECRET_BINDER_KEY, x, hl);
+    if (hl_hello_find_extension (t->data + mk.ch_start, mk.ch_end - mk.ch_start, 42, &d, &n)) {
+      hl_tls13_derive_secret (hash, early, "c e traffic", t->data, mk.ch_end, x);
+      set (out, HL_SECRET_CLIENT_EARLY_TRAFFIC, x, hl);
+    }
+  } else {
+    hl_tls13_extract (hash, NULL, NULL, 0, early);
+    set (out, HL_SECRET_EARLY, early, hl);
+  }
+  if (!mk.sh_end)
+    return;
+  {
+    /* The ServerHello is the message that ends at sh_end; its random is 6 bytes in. */
+    gsize off = 0, sh_start = 0;
+    while (off < mk.sh_end) {
+      gsize mlen
+          = 4 + ((gsize)t->data[off + 1] << 16 | (gsize)t->data[off + 2] << 8 | t->data[off + 3]);
+      if (off + mlen == mk.sh_end)
+        sh_start = off;
+      off += mlen;
+    }
+    set (out, HL_SECRET_SERVER_RANDOM, t->data + sh_start + 6, 32);
+    if (run->hellos.group > 0 && priv) {
+      g_autoptr (GBytes) peer
+          = client ? find_share (t->data + sh_start, mk.sh_end - sh_start, run->hellos.group)
+                   : find_share (t->data + mk.ch_start, mk.ch_end - mk.ch_start, run->hellos.group);
+      g_autoptr (GBytes) mine
+          = client ? find_share (t->data + mk.ch_start, mk.ch_end - mk.ch_start, run->hellos.group)
+                   : find_share (t->data + sh_start, mk.sh_end - sh_start, run->hellos.group);
+      if (peer && compute_shared (run->hellos.group, priv, peer, shared, &shared_len)) {
+        have_shared = TRUE;
+        set (out, HL_SECRET_SHARED, shared, shared_len);
+      }
+      if (mine)
+        _hl_run_set_bytes (
+            &out->value[client ? HL_SECRET_CLIENT_ECDH_PUBLIC : HL_SECRET_SERVER_ECDH_PUBLIC],
+            g_bytes_get_data (mine, NULL), g_bytes_get_size (mine));
+      if (peer)
+        _hl_run_set_bytes (
+            &out->value[client ? HL_SECRET_SERVER_ECDH_PUBLIC : HL_SECRET_CLIENT_ECDH_PUBLIC],
+            g_bytes_get_data (peer, NULL), g_bytes_get_size (peer));
+    }
+  }
+  if (!have_shared && !(psk && run->hellos.group < 0))
+    return;
+  hl_tls13_derive_secret (hash, early, "derived", NULL, 0, derived);
+  hl_tls13_extract (hash, derived, have_shared ? shared : NULL, shared_len, hs);
+  set (out, HL_SECRET_HANDSHAKE, hs, hl);
+  hl_tls13_derive_secret (hash, hs, "c hs traffic", t->data, mk.sh_end, chts);
+  hl_tls13_derive_secret (hash, hs, "s hs traffic", t->data, mk.sh_end, shts);
+  set (out, HL_SECRET_CLIENT_HANDSHAKE_TRAFFIC, chts, hl);
+  set (out, HL_SECRET_SERVER_HANDSHAKE_TRAFFIC, shts, hl);
+  {
+    HlTls13Keys k;
+    hl_tls13_keys_from_secret (suite, chts, &k);
+    set (out, HL_SECRET_CLIENT_HANDSHAKE_KEY, k.key, k.key_len);
+    set (out, HL_SECRET_CLIENT_HANDSHAKE_IV, k.iv, 12);
+    hl_tls13_keys_from_secret (suite, shts, &k);
+    set (out, HL_SECRET_SERVER_HANDSHAKE_KEY, k.key, k.key_len);
+    set (out, HL_SECRET_SERVER_HANDSHAKE_IV, k.iv, 12);
+  }
+  hl_tls13_expand_label (hash, chts, "finished", NULL, 0, cfk, hl);
+  hl_tls13_expand_label (hash, shts, "finished", NULL, 0, sfk, hl);
+  set (out, HL_SECRET_CLIENT_FINISHED_KEY, cfk, hl);
+  set (out, HL_SECRET_SERVER_FINISHED_KEY, sfk, hl);
+  if (!mk.sfin_end)
+    return;
+  {
+    guint8 th[HL_TLS13_MAX_HASH];
+    hl_tls13_hash (hash, t->data, mk.sfin_start, th);
+    hl_tls13_hmac (hash, sfk, hl, th, hl, x);
+    set (out, HL_SECRET_SERVER_VERIFY_DATA, x, hl);
+  }
+  hl_tls13_derive_secret (hash, hs, "derived", NULL, 0, derived);
+  hl_tls13_extract (hash, derived, NULL, 0, master);
+  set (out, HL_SECRET_MASTER, master, hl);
+  {
+    guint8 cats[HL_TLS13_MAX_HASH], sats[HL_TLS13_MAX_HASH];
+    HlTls13Keys k;
+    hl_tls13_derive_secret (hash, master, "c ap traffic", t->data, mk.sfin_end, cats);
+    hl_tls13_derive_secret (hash, master, "s ap traffic", t->data, mk.sfin_end, sats);
+    hl_tls13_derive_secret (hash, master, "exp master", t->data, mk.sfin_end, x);
+    set (out, HL_SECRET_CLIENT_APPLICATION_TRAFFIC, cats, hl);
+    set (out, HL_SECRET_SERVER_APPLICATION_TRAFFIC, sats, hl);
+    set (out, HL_SECRET_EXPORTER_MASTER, x, hl);
+    hl_tls13_keys_from_secret (suite, cats, &k);
+    set (out, HL_SECRET_CLIENT_APPLICATION_KEY, k.key, k.key_len);
+    set (out, HL_SECRET_CLIENT_APPLICATION_IV, k.iv, 12);
+    hl_tls13_keys_from_secret (suite, sats, &k);
+    set (out, HL_SECRET_SERVER_APPLICATION_KEY, k.key, k.key_len);
+    set (out, HL_SECRET_SERVER_APPLICATION_IV, k.iv, 12);
+  }
+  if (!mk.cfin_end)
+    return;
+  {
+    guint8 th[HL_TLS13_MAX_HASH];
+    hl_tls13_hash (hash, t->data, mk.cfin_start, th);
+    hl_tls13_hmac (hash, cfk, hl, th, hl, x);
+    set (out, HL_SECRET_CLIENT_VERIFY_DATA, x, hl);
+  }
+  hl_tls13_derive_secret (hash, master, "res master", t->data, mk.cfin_end, x);
+  set (out, HL_SECRET_RESUMPTION_MASTER, x, hl);
+}
+
+/* TLS 1.2 played by OpenSSL: its key log gives the master secret; the key block follows
+ * from it and the randoms, as RFC 5246 6.3 says. */
+static void
+collect_view12 (HlRun *run, Peer *p, HlSecrets *out)
+{
+  GBytes *ms = hl_ossl_keylog (p->ossl, HL_OSSL_CLIENT_RANDOM);
+  const HlSuite *suite = hl_suite_by_id (run->hellos.suite);
+  Hellos *h = &run->hellos;
+  if (h->client_random)
+    set (out, HL_SECRET_CLIENT_RANDOM, g_bytes_get_data (h->client_random, NULL), 32);
+  if (h->server_random && (p->knows & KNOW (HL_SECRET_SERVER_RANDOM)))
+    set (out, HL_SECRET_SERVER_RANDOM, g_bytes_get_data (h->server_random, NULL), 32);
+  if (!ms || !suite || !h->client_random || !h->server_random)
+    return;
+  set (out, HL_SECRET_MASTER, g_bytes_get_data (ms, NULL), g_bytes_get_size (ms));
+  {
+    guint8 kb[2 * (48 + 32 + 16)];
+    gsize need = 2
+                 * (hl_suite_mac_key_len (suite) + suite->key_len
+                    + hl_suite_fixed_iv_len (suite, h->version));
+    br_tls_prf_seed_chunk seed[2] = { { g_bytes_get_data (h->server_random, NULL), 32 },
+                                      { g_bytes_get_data (h->client_random, NULL), 32 } };
+    if (need > sizeof kb)
+      return;
+    if (suite->prf == HL_HASH_SHA384)
+      br_tls12_sha384_prf (kb, need, g_bytes_get_data (ms, NULL), 48, "key expansion", 2, seed);
+    else
+      br_tls12_sha256_prf (kb, need, g_bytes_get_data (ms, NULL), 48, "key expansion", 2, seed);
+    set (out, HL_SECRET_KEY_BLOCK, kb, need);
+    _hl_run_split_key_block (out->value[HL_SECRET_KEY_BLOCK], suite, h->version, out);
+  }
+}
+
+void
+_hl_run_collect_view13 (HlRun *run, Peer *p, HlSecrets *out)
+{
+  g_autoptr (GByteArray) view = side_view (run, p->side);
+  if (run->hellos.version && run->hellos.version < 0x0304) {
+    collect_view12 (run, p, out);
+    return;
+  }
+  schedule (run, p, view, out);
+}
+
+/* The receiver's check of a TLS 1.3 Finished: HMAC(the sender's finished_key, Hash(the
+ * handshake as the receiver saw it before this message)). */
+char *
+_hl_run_check_finished13 (HlRun *run, const HlStep *st, const guint8 *content, gsize clen)
+{
+  HlSide to = hl_side_other (st->from);
+  Peer *judge = run->peer[to];
+  HlSecrets s = { { 0 } };
+  HlSecretId id
+      = st->from == HL_SIDE_CLIENT ? HL_SECRET_CLIENT_VERIFY_DATA : HL_SECRET_SERVER_VERIFY_DATA;
+  g_autoptr (GByteArray) view = g_byte_array_new ();
+  g_autofree char *got = NULL;
+  char *res;
+  if (!st->delivered)
+    return g_strdup_printf ("Not checked: the %s never received this Finished.", hl_side_name (to));
+  if (!judge->ossl)
+    return NULL;
+  g_byte_array_append (view, run->view[to]->data, run->view[to]->len);
+  g_byte_array_append (view, content, clen);
+  schedule (run, judge, view, &s);
+  got = hl_hex (content + 4, clen - 4);
+  if (!s.value[id]) {
+    res = g_strdup_printf ("Not checked: the %s holds no handshake traffic secret to check it "
+                           "with.",
+                           hl_side_name (to));
+  } else {
+    g_autofree char *want = hl_hex_bytes (s.value[id]);
+    const char *key = st->from == HL_SIDE_CLIENT ? "client" : "server";
+    if (strcmp (want, got) == 0)
+      res = g_strdup_printf ("verify_data %s matches what the %s computes: HMAC(%s_finished_key, "
+                             "Hash(the %u handshake bytes it saw before)).",
+                             got, hl_side_name (to), key, run->view[to]->len);
+    else
+      res = g_strdup_printf ("MISMATCH: verify_data is %s, but the %s computes %s from the %u "
+                             "handshake bytes it saw: the two sides did not see the same "
+                             "handshake.",
+                             got, hl_side_name (to), want, run->view[to]->len);
+  }
+  _hl_run_clear_secrets (&s);
+  return res;
+}
