@@ -1,5 +1,8 @@
 /* The secrets the engine captured, checked by a TLS PRF written here on GLib's
- * GHmac, independent of BearSSL: master secret, key block, both verify_data. */
+ * GHmac, independent of BearSSL: master secret, key block, both verify_data. TLS 1.3
+ * connections are checked by an HKDF key schedule written here too (RFC 8446 7.1):
+ * every secret, key and IV, both verify_data against the bytes OpenSSL sent, the
+ * HelloRetryRequest transcript rule and the resumption PSK. */
 #include <bearssl.h>
 #include <string.h>
 
@@ -99,6 +102,224 @@ hash_transcript (GByteArray *msgs, guint version, gboolean sha384, guint8 *out, 
 
 static guint ecdh_checked;
 
+/* ---------- TLS 1.3, on GHmac ---------- */
+
+static GByteArray *
+hmac13 (GChecksumType t, const guint8 *key, gsize klen, const guint8 *data, gsize dlen)
+{
+  GByteArray *out = g_byte_array_sized_new (64);
+  gsize n = g_checksum_type_get_length (t);
+  GHmac *h = g_hmac_new (t, key, klen);
+  g_byte_array_set_size (out, n);
+  g_hmac_update (h, data, dlen);
+  g_hmac_get_digest (h, out->data, &n);
+  g_hmac_unref (h);
+  return out;
+}
+
+/* HKDF-Expand-Label(secret, label, context, length), RFC 8446 7.1 and RFC 5869 2.3. */
+static GByteArray *
+expand_label (GChecksumType t, const guint8 *secret, const char *label, const guint8 *ctx,
+              gsize ctxlen, gsize len)
+{
+  gsize hl = g_checksum_type_get_length (t);
+  g_autoptr (GByteArray) info = g_byte_array_new ();
+  g_autoptr (GByteArray) prev = g_byte_array_new ();
+  GByteArray *out = g_byte_array_new ();
+  g_autofree char *full = g_strconcat ("tls13 ", label, NULL);
+  guint8 b[2] = { len >> 8, len & 0xff }, l = strlen (full), c = ctxlen;
+  g_byte_array_append (info, b, 2);
+  g_byte_array_append (info, &l, 1);
+  g_byte_array_append (info, (const guint8 *)full, l);
+  g_byte_array_append (info, &c, 1);
+  g_byte_array_append (info, ctx, ctxlen);
+  for (guint8 i = 1; out->len < len; i++) {
+    g_autoptr (GByteArray) in = g_byte_array_new ();
+    g_autoptr (GByteArray) t_i = NULL;
+    g_byte_array_append (in, prev->data, prev->len);
+    g_byte_array_append (in, info->data, info->len);
+    g_byte_array_append (in, &i, 1);
+    t_i = hmac13 (t, secret, hl, in->data, in->len);
+    g_byte_array_append (out, t_i->data, t_i->len);
+    g_byte_array_set_size (prev, 0);
+    g_byte_array_append (prev, t_i->data, t_i->len);
+  }
+  g_byte_array_set_size (out, len);
+  return out;
+}
+
+static GByteArray *
+hash13 (GChecksumType t, const guint8 *d, gsize n)
+{
+  GByteArray *out = g_byte_array_sized_new (64);
+  gsize len = g_checksum_type_get_length (t);
+  GChecksum *c = g_checksum_new (t);
+  g_byte_array_set_size (out, len);
+  g_checksum_update (c, d, n);
+  g_checksum_get_digest (c, out->data, &len);
+  g_checksum_free (c);
+  return out;
+}
+
+static GByteArray *
+derive13 (GChecksumType t, const guint8 *secret, const char *label, const GByteArray *msgs,
+          gsize upto)
+{
+  g_autoptr (GByteArray) h = hash13 (t, msgs ? msgs->data : NULL, msgs ? upto : 0);
+  return expand_label (t, secret, label, h->data, h->len, h->len);
+}
+
+static void
+assert_secret (const HlConnection *c, HlSecretId id, const GByteArray *want)
+{
+  g_assert_nonnull (c->secrets.value[id]);
+  assert_bytes_equal (c->secrets.value[id], want->data, want->len);
+}
+
+static guint tls13_checked;
+
+static void
+check_connection13 (const HlConnection *c, const HlConnection *previous)
+{
+  const HlSuite *suite = hl_suite_by_id (c->suite);
+  GChecksumType t = suite->prf == HL_HASH_SHA384 ? G_CHECKSUM_SHA384 : G_CHECKSUM_SHA256;
+  gsize hl = g_checksum_type_get_length (t);
+  GBytes *const *v = c->secrets.value;
+  guint8 zeros[64] = { 0 };
+  g_autoptr (GByteArray) tr = g_byte_array_new ();
+  g_autoptr (GByteArray) early = NULL, hs = NULL, master = NULL, chts = NULL, shts = NULL;
+  g_autoptr (GByteArray) d1 = NULL;
+  gsize sh_end = 0, sfin_end = 0, cfin_end = 0;
+  guint finished = 0;
+  const guint8 *psk = v[HL_SECRET_PSK] ? g_bytes_get_data (v[HL_SECRET_PSK], NULL) : zeros;
+
+  g_assert_true (c->success);
+  /* The PSK: from the previous connection's resumption secret and a ticket's nonce. */
+  if (c->resumed) {
+    gboolean found = FALSE;
+    g_assert_nonnull (previous);
+    g_assert_nonnull (v[HL_SECRET_PSK]);
+    for (guint i = 0; i < previous->steps->len; i++) {
+      const HlStep *st = g_ptr_array_index (previous->steps, i);
+      const guint8 *m;
+      g_autoptr (GByteArray) want = NULL;
+      if (strcmp (st->message, "NewSessionTicket") != 0)
+        continue;
+      m = g_bytes_get_data (st->plaintext, NULL);
+      want = expand_label (
+          t, g_bytes_get_data (previous->secrets.value[HL_SECRET_RESUMPTION_MASTER], NULL),
+          "resumption", m + 13, m[12], hl);
+      found |= memcmp (want->data, psk, hl) == 0;
+    }
+    g_assert_true (found);
+  }
+  early = hmac13 (t, zeros, hl, psk, hl);
+  assert_secret (c, HL_SECRET_EARLY, early);
+  /* The transcript: handshake messages in order, without tickets; a HelloRetryRequest
+   * turns the first ClientHello into message_hash. */
+  for (guint i = 0; i < c->steps->len; i++) {
+    const HlStep *st = g_ptr_array_index (c->steps, i);
+    GBytes *content = st->encrypted ? st->plaintext : st->wire;
+    gsize n;
+    const guint8 *d;
+    if (st->content_type != 22 || strcmp (st->message, "NewSessionTicket") == 0)
+      continue;
+    g_assert_nonnull (content);
+    d = g_bytes_get_data (content, &n);
+    if (strcmp (st->message, "HelloRetryRequest") == 0) {
+      g_autoptr (GByteArray) h = hash13 (t, tr->data, tr->len);
+      guint8 head[4] = { 254, 0, 0, (guint8)hl };
+      g_assert_true (c->hello_retry);
+      g_byte_array_set_size (tr, 0);
+      g_byte_array_append (tr, head, 4);
+      g_byte_array_append (tr, h->data, h->len);
+    }
+    if (strcmp (st->message, "Finished") == 0) {
+      gboolean client = st->from == HL_SIDE_CLIENT;
+      g_autoptr (GByteArray) key
+          = expand_label (t, (client ? chts : shts)->data, "finished", NULL, 0, hl);
+      g_autoptr (GByteArray) th = hash13 (t, tr->data, tr->len);
+      g_autoptr (GByteArray) want = hmac13 (t, key->data, hl, th->data, th->len);
+      /* what OpenSSL sent equals what this schedule computes */
+      g_assert_cmpuint (n, ==, 4 + hl);
+      g_assert_cmpmem (d + 4, hl, want->data, hl);
+      assert_secret (c, client ? HL_SECRET_CLIENT_FINISHED_KEY : HL_SECRET_SERVER_FINISHED_KEY,
+                     key);
+      assert_secret (c, client ? HL_SECRET_CLIENT_VERIFY_DATA : HL_SECRET_SERVER_VERIFY_DATA, want);
+      g_assert_nonnull (strstr (st->check, " matches what the "));
+      finished++;
+    }
+    g_byte_array_append (tr, d, n);
+    if (strcmp (st->message, "ServerHello") == 0) {
+      const guint8 *shared
+          = v[HL_SECRET_SHARED] ? g_bytes_get_data (v[HL_SECRET_SHARED], NULL) : NULL;
+      g_autoptr (GByteArray) derived = derive13 (t, early->data, "derived", NULL, 0);
+      sh_end = tr->len;
+      hs = hmac13 (t, derived->data, hl, shared ? shared : zeros,
+                   shared ? g_bytes_get_size (v[HL_SECRET_SHARED]) : hl);
+      assert_secret (c, HL_SECRET_HANDSHAKE, hs);
+      chts = derive13 (t, hs->data, "c hs traffic", tr, sh_end);
+      shts = derive13 (t, hs->data, "s hs traffic", tr, sh_end);
+      assert_secret (c, HL_SECRET_CLIENT_HANDSHAKE_TRAFFIC, chts);
+      assert_secret (c, HL_SECRET_SERVER_HANDSHAKE_TRAFFIC, shts);
+      {
+        g_autoptr (GByteArray) k = expand_label (t, chts->data, "key", NULL, 0, suite->key_len);
+        g_autoptr (GByteArray) iv = expand_label (t, shts->data, "iv", NULL, 0, 12);
+        assert_secret (c, HL_SECRET_CLIENT_HANDSHAKE_KEY, k);
+        assert_secret (c, HL_SECRET_SERVER_HANDSHAKE_IV, iv);
+      }
+    }
+    if (strcmp (st->message, "Finished") == 0 && !sfin_end)
+      sfin_end = tr->len;
+    else if (strcmp (st->message, "Finished") == 0)
+      cfin_end = tr->len;
+  }
+  g_assert_cmpuint (finished, ==, 2);
+  g_assert_cmpuint (sh_end, >, 0);
+  d1 = derive13 (t, hs->data, "derived", NULL, 0);
+  master = hmac13 (t, d1->data, hl, zeros, hl);
+  assert_secret (c, HL_SECRET_MASTER, master);
+  {
+    g_autoptr (GByteArray) cats = derive13 (t, master->data, "c ap traffic", tr, sfin_end);
+    g_autoptr (GByteArray) sats = derive13 (t, master->data, "s ap traffic", tr, sfin_end);
+    g_autoptr (GByteArray) ems = derive13 (t, master->data, "exp master", tr, sfin_end);
+    g_autoptr (GByteArray) rms = derive13 (t, master->data, "res master", tr, cfin_end);
+    g_autoptr (GByteArray) ck = expand_label (t, cats->data, "key", NULL, 0, suite->key_len);
+    g_autoptr (GByteArray) civ = expand_label (t, cats->data, "iv", NULL, 0, 12);
+    g_autoptr (GByteArray) sk = expand_label (t, sats->data, "key", NULL, 0, suite->key_len);
+    g_autoptr (GByteArray) siv = expand_label (t, sats->data, "iv", NULL, 0, 12);
+    assert_secret (c, HL_SECRET_CLIENT_APPLICATION_TRAFFIC, cats);
+    assert_secret (c, HL_SECRET_SERVER_APPLICATION_TRAFFIC, sats);
+    assert_secret (c, HL_SECRET_EXPORTER_MASTER, ems);
+    assert_secret (c, HL_SECRET_RESUMPTION_MASTER, rms);
+    assert_secret (c, HL_SECRET_CLIENT_APPLICATION_KEY, ck);
+    assert_secret (c, HL_SECRET_CLIENT_APPLICATION_IV, civ);
+    assert_secret (c, HL_SECRET_SERVER_APPLICATION_KEY, sk);
+    assert_secret (c, HL_SECRET_SERVER_APPLICATION_IV, siv);
+  }
+  if (v[HL_SECRET_PSK]) {
+    g_autoptr (GByteArray) binder = derive13 (t, early->data, "res binder", NULL, 0);
+    assert_secret (c, HL_SECRET_BINDER_KEY, binder);
+  }
+  /* The shared secret, from both sides' key-share secrets: c x (s G) = s x (c G). */
+  if (v[HL_SECRET_SHARED]) {
+    const br_ec_impl *ec = br_ec_get_default ();
+    for (int side = 0; side < 2; side++) {
+      GBytes *priv
+          = v[side ? HL_SECRET_SERVER_KEY_SHARE_PRIVATE : HL_SECRET_CLIENT_KEY_SHARE_PRIVATE];
+      GBytes *pub = v[side ? HL_SECRET_CLIENT_ECDH_PUBLIC : HL_SECRET_SERVER_ECDH_PUBLIC];
+      gsize plen = g_bytes_get_size (pub);
+      g_autofree guint8 *point = g_memdup2 (g_bytes_get_data (pub, NULL), plen);
+      size_t xlen, xoff;
+      g_assert_true (
+          ec->mul (point, plen, g_bytes_get_data (priv, NULL), g_bytes_get_size (priv), c->curve));
+      xoff = ec->xoff (c->curve, &xlen);
+      assert_bytes_equal (v[HL_SECRET_SHARED], point + xoff, xlen);
+    }
+  }
+  tls13_checked++;
+}
+
 static void
 check_connection (const HlConnection *c)
 {
@@ -191,11 +412,21 @@ test_scenario_secrets (gconstpointer data)
   g_autoptr (HlRun) run = hl_test_run (s);
   const HlSuite *suite;
   ecdh_checked = 0;
-  for (guint i = 0; i < hl_run_get_n_connections (run); i++)
-    check_connection (hl_run_get_connection (run, i));
-  /* Every ECDHE run exposes both shares, and they explain its premaster. */
+  for (guint i = 0; i < hl_run_get_n_connections (run); i++) {
+    const HlConnection *c = hl_run_get_connection (run, i);
+    if (c->version == 0x0304) {
+      check_connection13 (c, i ? hl_run_get_connection (run, i - 1) : NULL);
+      continue;
+    }
+    check_connection (c);
+  }
+  if (hl_run_get_connection (run, 0)->version == 0x0304)
+    return;
+  /* Every ECDHE run exposes both shares, and they explain its premaster. (An OpenSSL
+   * client at TLS 1.2 frees its ephemeral key as soon as it has derived the master
+   * secret: the server's view, from BearSSL, is then all there is.) */
   suite = hl_suite_by_id (hl_run_get_connection (run, 0)->suite);
-  if (hl_suite_is_ecdhe (suite)) {
+  if (hl_suite_is_ecdhe (suite) && s->client.library == HL_LIBRARY_BEARSSL) {
     const HlSecrets *x = &hl_run_get_connection (run, 0)->secrets;
     g_assert_nonnull (x->value[HL_SECRET_CLIENT_ECDH_PRIVATE]);
     g_assert_nonnull (x->value[HL_SECRET_SERVER_ECDH_PRIVATE]);

@@ -255,8 +255,10 @@ capture_share (HlOssl *o, SSL *ssl)
   EVP_PKEY *pk = NULL;
   guint8 buf[80];
   size_t n = sizeof buf;
-  if (o->share_private || !SSL_get_tmp_key (ssl, &pk) || !pk)
+  /* A second ClientHello (after HelloRetryRequest) comes with a new key: keep the last. */
+  if (!SSL_get_tmp_key (ssl, &pk) || !pk)
     return;
+  g_clear_pointer (&o->share_private, g_bytes_unref);
   if (EVP_PKEY_get_raw_private_key (pk, buf, &n) == 1) {
     o->share_private = g_bytes_new (buf, n);
   } else {

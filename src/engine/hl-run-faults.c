@@ -90,6 +90,45 @@ _hl_run_apply_changes (HlRun *run, Pending *p, guint index, char **what)
   switch (f->action) {
   case HL_FAULT_FLIP: {
     guint8 *copy;
+    if (f->plaintext) {
+      gsize plen;
+      const guint8 *pd = p->plaintext ? g_bytes_get_data (p->plaintext, &plen) : NULL;
+      g_autoptr (GBytes) changed = NULL;
+      GBytes *sealed;
+      const char *file = run->scenario->file ? run->scenario->file : "(scenario)";
+      if (!p->encrypted || !pd) {
+        run->fault_error = g_strdup_printf (
+            "%s:%d: Target=plaintext needs an encrypted message; %s:%s#%u is sent in the clear",
+            file, f->target_line, hl_side_name (f->side), f->message, f->nth);
+        return g_bytes_ref (p->wire);
+      }
+      if (f->offset >= plen) {
+        run->fault_error = g_strdup_printf (
+            "%s:%d: Offset %zu is past the end of the plaintext of %s:%s#%u, which has %zu bytes "
+            "(valid: 0 to %zu)",
+            file, f->offset_line, f->offset, hl_side_name (f->side), f->message, f->nth, plen,
+            plen ? plen - 1 : 0);
+        return g_bytes_ref (p->wire);
+      }
+      copy = g_memdup2 (pd, plen);
+      copy[f->offset] ^= f->mask;
+      changed = g_bytes_new_take (copy, plen);
+      sealed = _hl_run_encrypt_as_sender (run, p, changed, NULL);
+      if (!sealed) {
+        run->fault_error = g_strdup_printf ("%s:%d: the %s's keys for %s:%s#%u are not known", file,
+                                            f->target_line, hl_side_name (f->side),
+                                            hl_side_name (f->side), f->message, f->nth);
+        return g_bytes_ref (p->wire);
+      }
+      g_clear_pointer (&run->fault_plaintext, g_bytes_unref);
+      run->fault_plaintext = g_bytes_ref (changed);
+      *what = g_strdup_printf ("flip in the plaintext: byte %zu XOR 0x%02x (0x%02x became 0x%02x), "
+                               "then encrypted again with the %s's keys and sequence number: a "
+                               "valid record with other content",
+                               f->offset, f->mask, pd[f->offset], copy[f->offset],
+                               hl_side_name (p->from));
+      return sealed;
+    }
     if (f->offset >= len) {
       run->fault_error = g_strdup_printf (
           "%s:%d: Offset %zu is past the end of %s:%s#%u, which has %zu bytes (valid: 0 to %zu)",

@@ -145,6 +145,7 @@ struct _HlRun {
   guint fault_counter;
   gboolean fault_applied;
   char *fault_error;
+  GBytes *fault_plaintext; /* a Target=plaintext fault: the changed content, until delivered */
   ScriptPhase phase;
   gboolean finished;
   guint connection;

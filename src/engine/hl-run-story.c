@@ -172,6 +172,8 @@ _hl_run_summarize (const HlStep *st, const guint8 *content, gsize clen, guint ve
     return g_strdup ("1 byte of application data: BearSSL splits each write 1/n-1 in TLS 1.0 "
                      "CBC, so the IV of the record carrying the rest is unpredictable to an "
                      "attacker (the defence against BEAST).");
+  if (strcmp (m, "ApplicationData") == 0 && st->early && st->plaintext)
+    return g_strdup_printf ("%zu byte%s of 0-RTT early data.", clen, clen == 1 ? "" : "s");
   if (strcmp (m, "ApplicationData") == 0 && st->plaintext)
     return g_strdup_printf ("%zu byte%s of application data.", clen, clen == 1 ? "" : "s");
   if (strcmp (m, "ChangeCipherSpec") == 0 && version == 0x0304)
@@ -186,8 +188,6 @@ _hl_run_summarize (const HlStep *st, const guint8 *content, gsize clen, guint ve
     return g_strdup ("The end of the client's 0-RTT data.");
   if (strcmp (m, "KeyUpdate") == 0)
     return g_strdup_printf ("The %s moves to new traffic keys.", hl_side_name (st->from));
-  if (strcmp (m, "ApplicationData") == 0 && st->early && st->plaintext)
-    return g_strdup_printf ("%zu byte%s of 0-RTT early data.", clen, clen == 1 ? "" : "s");
   if (strcmp (m, "ClientHello") == 0)
     return g_strdup ("The client opens the handshake.");
   if (strcmp (m, "ServerHello") == 0)

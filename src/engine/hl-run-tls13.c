@@ -542,6 +542,10 @@ _hl_run_check_finished13 (HlRun *run, const HlStep *st, const guint8 *content, g
     return g_strdup_printf ("Not checked: the %s never received this Finished.", hl_side_name (to));
   if (!judge->ossl)
     return NULL;
+  if (!st->accepted)
+    return g_strdup_printf ("Not checked: the %s had already stopped and did not read this "
+                            "Finished.",
+                            hl_side_name (to));
   g_byte_array_append (view, run->view[to]->data, run->view[to]->len);
   g_byte_array_append (view, content, clen);
   schedule (run, judge, view, &s);

@@ -219,6 +219,9 @@ deliver (HlRun *run, Pending *p)
     const HlEdit *edit = _hl_run_find_edit (run, p);
     if (edit && edit->plaintext && out && !g_bytes_equal (out, p->wire))
       st->delivered_plaintext = g_bytes_ref (edit->plaintext);
+    else if (run->fault_plaintext && out && !g_bytes_equal (out, p->wire))
+      st->delivered_plaintext = g_bytes_ref (run->fault_plaintext);
+    g_clear_pointer (&run->fault_plaintext, g_bytes_unref);
   }
   st->fault = what;
   if (out && !g_bytes_equal (out, p->wire))
@@ -263,6 +266,7 @@ deliver (HlRun *run, Pending *p)
       /* Resumed when the ServerHello the client got echoes the session id it offered. */
       if (len > 38 && d[38] > 0 && len >= 39 + (gsize)d[38] && d[38] == run->offered_session_id->len
           && memcmp (d + 39, run->offered_session_id->data, d[38]) == 0
+          && strcmp (p->message, "ServerHello") == 0 && run->hellos.version
           && run->hellos.version < 0x0304)
         _hl_run_current_connection (run)->resumed = TRUE;
       /* TLS 1.3 keeps the session id only for middleboxes: a resumption is a PSK accepted. */
@@ -509,6 +513,7 @@ teardown (HlRun *run)
   g_ptr_array_set_size (run->connections, 0);
   g_ptr_array_set_size (run->steps, 0);
   g_clear_pointer (&run->fault_error, g_free);
+  g_clear_pointer (&run->fault_plaintext, g_bytes_unref);
   _hl_run_clear_hellos (&run->hellos);
 }
 

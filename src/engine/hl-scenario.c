@@ -35,7 +35,7 @@ static const char *const server_keys[] = { "Versions",
 static const char *const application_keys[] = { "ClientData", "ServerData", "CloseNotify", NULL };
 static const char *const resumption_keys[] = { "Enabled", "EarlyData", NULL };
 static const char *const fault_keys[]
-    = { "Message", "Connection", "Action", "Offset", "Mask", "Length", NULL };
+    = { "Message", "Connection", "Action", "Offset", "Mask", "Length", "Target", NULL };
 static const char *const expect_keys[] = { "Outcome",     "Version", "CipherSuite", "ClientError",
                                            "ServerError", "Curve",   "HelloRetry",  NULL };
 
@@ -738,6 +738,20 @@ parse_fault (Loader *l, HlScenario *s, GError **error)
                      strcmp (mask, "0") == 0 ? ": 0 changes nothing" : "");
     }
     f->mask = (guint8)n;
+    if (has_key (l, "Fault", "Target")) {
+      g_autofree char *target = NULL;
+      if (!get_string (l, "Fault", "Target", &target, error))
+        return FALSE;
+      g_strstrip (target);
+      f->target_line = line_of (l, "Fault", "Target");
+      if (strcmp (target, "plaintext") == 0)
+        f->plaintext = TRUE;
+      else if (strcmp (target, "wire") != 0)
+        return fail (l, error, f->target_line,
+                     "unknown Target \"%s\"; valid: wire (the bytes as sent), plaintext (an "
+                     "encrypted message's content, encrypted again with the sender's keys)",
+                     target);
+    }
   } else if (strcmp (action, "truncate") == 0) {
     f->action = HL_FAULT_TRUNCATE;
     if (!has_key (l, "Fault", "Length"))
@@ -766,14 +780,14 @@ parse_fault (Loader *l, HlScenario *s, GError **error)
   }
   /* Keys the chosen action does not use are almost always a mistake. */
   {
-    const char *unused[3] = { NULL, NULL, NULL };
+    const char *unused[4] = { NULL, NULL, NULL, NULL };
     if (f->action == HL_FAULT_FLIP)
       unused[0] = "Length";
     else if (f->action == HL_FAULT_TRUNCATE)
-      unused[0] = "Offset", unused[1] = "Mask";
+      unused[0] = "Offset", unused[1] = "Mask", unused[2] = "Target";
     else
-      unused[0] = "Offset", unused[1] = "Mask", unused[2] = "Length";
-    for (int i = 0; i < 3 && unused[i]; i++)
+      unused[0] = "Offset", unused[1] = "Mask", unused[2] = "Length", unused[3] = "Target";
+    for (int i = 0; i < 4 && unused[i]; i++)
       if (has_key (l, "Fault", unused[i]))
         return fail (l, error, line_of (l, "Fault", unused[i]), "%s has no meaning with Action=%s",
                      unused[i], action);

@@ -58,7 +58,10 @@ typedef struct {
   gsize offset;
   guint8 mask;
   gsize length;
-  int line; /* of the [Fault] group */
+  gboolean plaintext; /* flip: Offset is into an encrypted message's plaintext, which is then
+                         encrypted again with the sender's keys (a project addition) */
+  int line;           /* of the [Fault] group */
+  int target_line;
   int message_line;
   int offset_line; /* of Offset (flip) or Length (truncate) */
 } HlFault;
