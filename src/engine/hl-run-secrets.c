@@ -181,6 +181,15 @@ hl_secret_formula (HlSecretId id)
 }
 
 const char *
+hl_secret_formula_for (HlSecretId id, gboolean tls13)
+{
+  for (guint i = 0; tls13 && i < G_N_ELEMENTS (tls13_recipes); i++)
+    if (tls13_recipes[i].id == id)
+      return tls13_recipes[i].formula;
+  return secret_info[id].formula;
+}
+
+const char *
 hl_secret_name_for_key (const char *key)
 {
   for (int i = 0; i < HL_N_SECRETS; i++)

@@ -76,6 +76,8 @@ typedef enum {
 
 const char *hl_secret_key (HlSecretId id);     /* transcript key: "master_secret" */
 const char *hl_secret_formula (HlSecretId id); /* how it is made, in one line */
+/* The same, for a TLS 1.3 connection when tls13 (master_secret and verify_data changed). */
+const char *hl_secret_formula_for (HlSecretId id, gboolean tls13);
 
 typedef struct {
   GBytes *value[HL_N_SECRETS]; /* NULL: never derived */

@@ -119,6 +119,8 @@ json_step (GString *out, const HlStep *st, int L)
   else
     g_string_append (out, "null");
   g_string_append_printf (out, ", \"encrypted\": %s,", st->encrypted ? "true" : "false");
+  if (st->early)
+    g_string_append (out, " \"early\": true,");
   indent (out, L + 1);
   g_string_append (out, "\"summary\": ");
   json_string (out, st->summary);
@@ -192,11 +194,13 @@ json_step (GString *out, const HlStep *st, int L)
 }
 
 static void
-json_side_end (GString *out, const HlConnection *c, HlSide side)
+json_side_end (GString *out, const HlConnection *c, HlSide side, HlLibrary library)
 {
   g_autofree char *name = hl_error_name (c->error[side]);
-  g_string_append_printf (out, "{ \"error\": %d, \"error_name\": ", c->error[side]);
-  json_string (out, name);
+  g_string_append_printf (out, "{ \"library\": \"%s\", \"error\": %d, \"error_name\": ",
+                          hl_library_name (library), c->error[side]);
+  /* An OpenSSL side's error_name is OpenSSL's own reason, as the spec says. */
+  json_string (out, c->reason[side] ? c->reason[side] : name);
   g_string_append (out, ", \"explanation\": ");
   json_string (out, c->explanation[side]);
   g_string_append (out, " }");
@@ -241,11 +245,12 @@ hl_transcript_to_json (HlRun *run)
   indent (out, 1);
   g_string_append (out, "\"formulas\": {");
   for (int i = 0; i < HL_N_SECRETS; i++) {
+    const HlConnection *first = hl_run_get_connection (run, 0);
     g_string_append (out, i ? "," : "");
     indent (out, 2);
     json_string (out, hl_secret_key (i));
     g_string_append (out, ": ");
-    json_string (out, hl_secret_formula (i));
+    json_string (out, hl_secret_formula_for (i, first && first->version == 0x0304));
   }
   indent (out, 1);
   g_string_append (out, "},");
@@ -261,6 +266,8 @@ hl_transcript_to_json (HlRun *run)
     indent (out, 3);
     g_string_append_printf (out, "\"index\": %u, \"resumed\": %s, \"outcome\": \"%s\",", c->index,
                             c->resumed ? "true" : "false", c->success ? "success" : "failure");
+    if (c->version == 0x0304)
+      g_string_append_printf (out, " \"hello_retry\": %s,", c->hello_retry ? "true" : "false");
     indent (out, 3);
     g_string_append (out, "\"negotiated\": { \"version\": ");
     json_string_or_null (out, c->version ? hl_version_name (c->version) : NULL);
@@ -280,11 +287,11 @@ hl_transcript_to_json (HlRun *run)
     g_string_append (out, " },");
     indent (out, 3);
     g_string_append (out, "\"client\": ");
-    json_side_end (out, c, HL_SIDE_CLIENT);
+    json_side_end (out, c, HL_SIDE_CLIENT, s->client.library);
     g_string_append_c (out, ',');
     indent (out, 3);
     g_string_append (out, "\"server\": ");
-    json_side_end (out, c, HL_SIDE_SERVER);
+    json_side_end (out, c, HL_SIDE_SERVER, s->server.library);
     g_string_append_c (out, ',');
     indent (out, 3);
     g_string_append (out, "\"secrets\": ");
@@ -315,6 +322,19 @@ hl_transcript_to_json (HlRun *run)
   return g_string_free (out, FALSE);
 }
 
+/* The TLS 1.3 secrets Wireshark needs, by their NSS key log names. */
+static const struct {
+  const char *label;
+  HlSecretId id;
+} keylog13[] = {
+  { "CLIENT_EARLY_TRAFFIC_SECRET", HL_SECRET_CLIENT_EARLY_TRAFFIC },
+  { "CLIENT_HANDSHAKE_TRAFFIC_SECRET", HL_SECRET_CLIENT_HANDSHAKE_TRAFFIC },
+  { "SERVER_HANDSHAKE_TRAFFIC_SECRET", HL_SECRET_SERVER_HANDSHAKE_TRAFFIC },
+  { "CLIENT_TRAFFIC_SECRET_0", HL_SECRET_CLIENT_APPLICATION_TRAFFIC },
+  { "SERVER_TRAFFIC_SECRET_0", HL_SECRET_SERVER_APPLICATION_TRAFFIC },
+  { "EXPORTER_SECRET", HL_SECRET_EXPORTER_MASTER },
+};
+
 char *
 hl_transcript_to_keylog (HlRun *run)
 {
@@ -322,12 +342,23 @@ hl_transcript_to_keylog (HlRun *run)
   for (guint ci = 0; ci < hl_run_get_n_connections (run); ci++) {
     const HlConnection *c = hl_run_get_connection (run, ci);
     g_autofree char *cr = NULL;
-    g_autofree char *ms = NULL;
-    if (!c->secrets.value[HL_SECRET_CLIENT_RANDOM] || !c->secrets.value[HL_SECRET_MASTER])
+    if (!c->secrets.value[HL_SECRET_CLIENT_RANDOM])
       continue;
     cr = hl_hex_bytes (c->secrets.value[HL_SECRET_CLIENT_RANDOM]);
-    ms = hl_hex_bytes (c->secrets.value[HL_SECRET_MASTER]);
-    g_string_append_printf (out, "CLIENT_RANDOM %s %s\n", cr, ms);
+    if (c->version == 0x0304) {
+      for (guint i = 0; i < G_N_ELEMENTS (keylog13); i++) {
+        g_autofree char *v = NULL;
+        if (!c->secrets.value[keylog13[i].id])
+          continue;
+        v = hl_hex_bytes (c->secrets.value[keylog13[i].id]);
+        g_string_append_printf (out, "%s %s %s\n", keylog13[i].label, cr, v);
+      }
+      continue;
+    }
+    if (c->secrets.value[HL_SECRET_MASTER]) {
+      g_autofree char *ms = hl_hex_bytes (c->secrets.value[HL_SECRET_MASTER]);
+      g_string_append_printf (out, "CLIENT_RANDOM %s %s\n", cr, ms);
+    }
   }
   return g_string_free (out, FALSE);
 }
