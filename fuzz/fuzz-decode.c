@@ -33,7 +33,8 @@ check_tiling (GPtrArray *fields, size_t len)
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
-  static const guint16 suites[] = { 0x002f, 0xc02f, 0xc02b, 0xcca9, 0xc0ac, 0x000a, 0xc02d };
+  static const guint16 suites[]
+      = { 0x002f, 0xc02f, 0xc02b, 0xcca9, 0xc0ac, 0x000a, 0xc02d, 0x1301 };
   HlDecodeContext ctx;
   GPtrArray *fields = NULL;
   guint8 sel;
@@ -42,7 +43,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   sel = data[0];
   data++;
   size--;
-  ctx.version = 0x0301 + (sel >> 6 & 3) % 3;
+  ctx.version = 0x0301 + (sel >> 6 & 3); /* TLS 1.0 to 1.3 */
   ctx.suite = suites[(sel >> 3 & 7) % G_N_ELEMENTS (suites)];
   ctx.from_server = sel & 4;
   switch (sel & 3) {

@@ -266,6 +266,38 @@ test_pcapng_decrypts (void)
   }
 }
 
+/* Every TLS 1.3 capture opens decrypted in tshark with no settings: EncryptedExtensions
+ * (handshake type 8) exists only inside encrypted records. The mixed lesson (TLS 1.2)
+ * shows its Finished (20) instead. */
+static void
+test_pcapng_tls13 (gconstpointer data)
+{
+  const char *lesson = data;
+  g_autofree char *out = NULL, *err = NULL, *pc = tmp_path ("tls13.pcapng");
+  g_autofree char *o = g_strdup_printf ("--pcapng=%s", pc);
+  g_autofree char *tshark = g_find_program_in_path ("tshark");
+  g_autofree char *tout = NULL, *terr = NULL;
+  const char *a[] = { "--headless", o, lesson, NULL };
+  int status;
+  g_assert_cmpint (run_cli (a, &out, &err), ==, 0);
+  /* tools/quickstart.sh test installs tshark: without it this check cannot be made. */
+  if (!tshark)
+    g_error ("tshark is not installed: run tools/quickstart.sh test, which installs it");
+  {
+    char *argv[]
+        = { tshark, "-r", pc, "-Y", "tls.handshake", "-T", "fields", "-e", "tls.handshake.type",
+            NULL };
+    g_assert_true (
+        g_spawn_sync (NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &tout, &terr, &status, NULL));
+  }
+  g_test_message ("tshark: %s", tout);
+  g_assert_nonnull (strstr (tout, "1\n"));
+  if (g_str_has_prefix (lesson, "38"))
+    g_assert_nonnull (strstr (tout, "20\n"));
+  else
+    g_assert_nonnull (strstr (tout, "8\n"));
+}
+
 static void
 test_conveniences (void)
 {
@@ -602,6 +634,21 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/unexpected-exit-3", test_unexpected_exit_3);
   g_test_add_func ("/cli/unwritable-exit-1", test_unwritable_exit_1);
   g_test_add_func ("/cli/pcapng-decrypts", test_pcapng_decrypts);
+  {
+    static const char *const tls13[] = { "30-tls13-basic.scenario",
+                                         "31-tls13-chacha20-ecdsa.scenario",
+                                         "32-tls13-hello-retry.scenario",
+                                         "33-tls13-psk-resumption.scenario",
+                                         "34-tls13-early-data.scenario",
+                                         "35-tls13-mutual.scenario",
+                                         "36-tls13-tampered-certificate-verify.scenario",
+                                         "37-tls13-untrusted.scenario",
+                                         "38-tls13-client-vs-tls12-server.scenario" };
+    for (guint i = 0; i < G_N_ELEMENTS (tls13); i++) {
+      g_autofree char *path = g_strdup_printf ("/cli/pcapng-tls13/%s", tls13[i]);
+      g_test_add_data_func (path, tls13[i], test_pcapng_tls13);
+    }
+  }
   g_test_add_func ("/cli/conveniences", test_conveniences);
   g_test_add_func ("/cli/builtin-default", test_builtin_default);
   g_test_add_func ("/cli/stdout-outputs", test_stdout_outputs);
