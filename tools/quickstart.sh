@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 mode=${1:-run}
-packages=(gcc meson ninja-build pkg-config libglib2.0-dev libbearssl-dev libjson-glib-dev openssl
+packages=(gcc meson ninja-build pkg-config libglib2.0-dev libbearssl-dev libssl-dev libjson-glib-dev openssl
   libcairo2-dev libpango1.0-dev zlib1g-dev fonts-dejavu-core libgtk-4-dev libadwaita-1-dev
   desktop-file-utils appstream)
 if [ "$mode" = test ]; then

@@ -61,6 +61,31 @@ extension_values (const GPtrArray *fields, const char *ext, const char *name)
   return g_string_free (out, FALSE);
 }
 
+/* TLS 1.3 key_share: the groups of its entries ("x25519"), joined by ", ". */
+static char *
+key_share_groups (const GPtrArray *fields)
+{
+  const HlField *exts = find_exact (fields, "Extensions");
+  const HlField *e = exts ? find_exact (exts->children, "key_share") : NULL;
+  GString *out;
+  if (!e)
+    return NULL;
+  out = g_string_new (NULL);
+  for (guint i = 0; i < e->children->len; i++) {
+    const HlField *f = g_ptr_array_index (e->children, i);
+    if (strcmp (f->name, "Key share") == 0)
+      g_string_append_len (out, f->value, strcspn (f->value, ","));
+    else if (strcmp (f->name, "Selected group") == 0)
+      g_string_append_len (out, f->value, strcspn (f->value, " "));
+    else
+      continue;
+    g_string_append (out, ", ");
+  }
+  if (out->len)
+    g_string_truncate (out, out->len - 2);
+  return g_string_free (out, FALSE);
+}
+
 /* The deepest field holding byte `offset`, for saying where a change landed. */
 static const HlField *
 field_at (const GPtrArray *fields, gsize offset)
@@ -147,8 +172,29 @@ hl_ladder_describe_step (HlRun *run, const HlStep *st)
       suites[strlen (suites) - 7] = '\0';
     else if (suites && g_str_has_suffix (suites, " suite"))
       suites[strlen (suites) - 6] = '\0';
-    add_line (out, "up to %s, %s cipher suite%s offered", v ? v : "?", suites ? suites : "no",
-              suites && strcmp (suites, "1") == 0 ? "" : "s");
+    g_autofree char *versions = extension_values (f, "supported_versions", "Version");
+    g_autofree char *shares = key_share_groups (f);
+    g_autofree char *psk = extension_values (f, "pre_shared_key", "Identity");
+    const HlField *exts = find_exact (f, "Extensions");
+    gboolean early = exts && find_exact (exts->children, "early_data");
+    gboolean tls13 = versions && strstr (versions, "1.3");
+    if (versions && *versions) {
+      /* "TLS 1.3 (0x0304), TLS 1.2 (0x0303)" -> "TLS 1.3, TLS 1.2" */
+      g_auto (GStrv) parts = g_strsplit (versions, ", ", -1);
+      for (int i = 0; parts[i]; i++) {
+        char *paren = strstr (parts[i], " (");
+        if (paren)
+          *paren = '\0';
+      }
+      g_free (versions);
+      versions = g_strjoinv (", ", parts);
+    }
+    if (versions && *versions)
+      add_line (out, "offers %s; %s cipher suite%s", versions, suites ? suites : "no",
+                suites && strcmp (suites, "1") == 0 ? "" : "s");
+    else
+      add_line (out, "up to %s, %s cipher suite%s offered", v ? v : "?", suites ? suites : "no",
+                suites && strcmp (suites, "1") == 0 ? "" : "s");
     /* A short list is worth reading in order (lessons on preference): the names
      * without "TLS_" and "_WITH", most preferred first. */
     if (suites_field && suites_field->children->len >= 2 && suites_field->children->len <= 3) {
@@ -170,7 +216,12 @@ hl_ladder_describe_step (HlRun *run, const HlStep *st)
       add_line (out, "server name (SNI): %s", sni);
     if (alpn && *alpn)
       add_line (out, "protocols (ALPN): %s", alpn);
-    if (sid && sid->length > 0) {
+    if (shares && *shares)
+      add_line (out, "key share: %s (sent before the server chose)", shares);
+    if (psk)
+      add_line (out, "offers a ticket to resume (PSK)%s", early ? ", with 0-RTT data" : "");
+    /* A TLS 1.3 client fills the session id only to look like TLS 1.2 to middleboxes. */
+    if (sid && sid->length > 0 && !tls13) {
       g_autoptr (GBytes) b
           = g_bytes_new (g_bytes_get_data (st->wire, NULL) + sid->offset, sid->length);
       short_sid = hl_ladder_short_hex (b);
@@ -182,11 +233,36 @@ hl_ladder_describe_step (HlRun *run, const HlStep *st)
     g_autofree char *alpn
         = extension_values (f, "application_layer_protocol_negotiation", "Protocol");
     const HlConnection *c = hl_run_get_connection (run, st->connection - 1);
-    add_line (out, "%s, %s", version ? version : "?", suite ? suite : "?");
+    g_autofree char *selected = extension_values (f, "supported_versions", "Selected version");
+    g_autofree char *selected_name = strip_code (selected); /* TLS 1.3: supported_versions */
+    g_autofree char *shares = key_share_groups (f);
+    add_line (out, "%s, %s",
+              selected_name && *selected_name ? selected_name
+              : version                       ? version
+                                              : "?",
+              suite ? suite : "?");
+    if (shares && *shares)
+      add_line (out, "key share: %s; handshake keys from here on", shares);
     if (alpn && *alpn)
       add_line (out, "protocol (ALPN): %s", alpn);
-    if (c && c->resumed)
+    if (c && c->resumed && c->version == 0x0304)
+      add_line (out, "takes the ticket's PSK: no certificate");
+    else if (c && c->resumed)
       add_line (out, "resumes the session: no certificate, no key exchange");
+  } else if (strcmp (m, "HelloRetryRequest") == 0) {
+    g_autofree char *shares = key_share_groups (f);
+    add_line (out, "wants a key share for %s: try again", shares ? shares : "another group");
+  } else if (strcmp (m, "EncryptedExtensions") == 0) {
+    g_autofree char *alpn
+        = extension_values (f, "application_layer_protocol_negotiation", "Protocol");
+    if (alpn && *alpn)
+      add_line (out, "protocol (ALPN): %s", alpn);
+    else
+      add_line (out, "the rest of the server's answer");
+  } else if (strcmp (m, "NewSessionTicket") == 0) {
+    const char *life = field_value (f, "Ticket lifetime");
+    const HlField *ticket = find_exact (f, "Ticket");
+    add_line (out, "a %zu-byte ticket, valid %s s", ticket ? ticket->length : 0, life ? life : "?");
   } else if (strcmp (m, "Certificate") == 0) {
     const HlField *leaf = find_field (f, "Certificate 1");
     guint n = 0;
@@ -239,7 +315,11 @@ hl_ladder_describe_step (HlRun *run, const HlStep *st)
     else
       add_line (out, "does not decrypt");
   } else if (strcmp (m, "ChangeCipherSpec") == 0) {
-    add_line (out, "from here on, encrypted");
+    /* TLS 1.3 sends one only to look like TLS 1.2 to middleboxes. */
+    if (st->tls13)
+      add_line (out, "for middleboxes only: changes nothing");
+    else
+      add_line (out, "from here on, encrypted");
   } else if (strcmp (m, "ApplicationData") == 0) {
     gsize n = st->plaintext ? g_bytes_get_size (st->plaintext) : wire_len;
     const char *data = field_value (f, "Data");
@@ -373,7 +453,7 @@ hl_ladder_describe_learned (HlRun *run, const HlStep *st, HlSide side, const cha
       if (other && !g_bytes_equal (other->value, s->value))
         line = g_markup_printf_escaped ("+ %s <tt>%s</tt> <b>\u2260 the %s's</b>", s->name, hex,
                                         hl_side_name (hl_side_other (side)));
-      else if (strcmp (s->key, "master_secret") == 0
+      else if (strcmp (s->key, "master_secret") == 0 && after->version != 0x0304
                && (strcmp (st->message, "ClientHello") == 0
                    || strcmp (st->message, "ServerHello") == 0))
         line = g_markup_printf_escaped ("+ %s <tt>%s</tt> (the cached session's)", s->name, hex);
@@ -495,6 +575,8 @@ hl_ladder_phase_of (const HlStep *st)
     return 1;
   if (strcmp (m, "ServerKeyExchange") == 0 || strcmp (m, "ClientKeyExchange") == 0)
     return 2;
+  if (strcmp (m, "ChangeCipherSpec") == 0 && st->tls13)
+    return -1; /* TLS 1.3: a disguise, not a step of the key schedule */
   if (strcmp (m, "ChangeCipherSpec") == 0 || strcmp (m, "Finished") == 0)
     return 3;
   if (strcmp (m, "ApplicationData") == 0)

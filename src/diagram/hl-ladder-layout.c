@@ -304,9 +304,12 @@ hl_ladder_layout_new (HlRun *run, const HlLadderOptions *o)
         const HlConnection *c = hl_run_get_connection (run, connection - 1);
         g_autofree char *text = g_markup_printf_escaped (
             "Connection %u%s", connection,
-            c && c->resumed ? ": resumed. No certificate and no key exchange: the old master "
-                              "secret is reused with two new randoms."
-                            : ": a full handshake.");
+            c && c->resumed && c->version == 0x0304
+                ? ": resumed with a ticket's PSK. No certificate; the key shares still give "
+                  "fresh keys (psk_dhe_ke)."
+            : c && c->resumed ? ": resumed. No certificate and no key exchange: the old master "
+                                "secret is reused with two new randoms."
+                              : ": a full handshake.");
         y += add_text (l, HL_LADDER_TEXT_CONNECTION, HL_LADDER_TONE_NORMAL, 0, text, MARGIN, y + 10,
                        l->width - 2 * MARGIN, PANGO_ALIGN_CENTER)
              + 20;

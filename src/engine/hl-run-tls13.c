@@ -355,8 +355,12 @@ schedule (HlRun *run, Peer *p, const GByteArray *raw_view, HlSecrets *out)
   gsize shared_len = 0;
   gboolean have_shared = FALSE, tls13 = suite && hl_suite_is_tls13 (suite);
   mark_transcript (t, &mk);
-  if (!mk.ch_end)
+  if (!mk.ch_end) {
+    /* After a HelloRetryRequest, before the second ClientHello: the first one's random. */
+    if (only->len >= 38 && only->data[0] == HL_HANDSHAKE_CLIENT_HELLO)
+      set (out, HL_SECRET_CLIENT_RANDOM, only->data + 6, 32);
     return;
+  }
   set (out, HL_SECRET_CLIENT_RANDOM, t->data + mk.ch_start + 6, 32);
   if (priv)
     _hl_run_set_bytes (&out->value[client ? HL_SECRET_CLIENT_KEY_SHARE_PRIVATE

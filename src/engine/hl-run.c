@@ -136,19 +136,21 @@ decode_step (HlRun *run, HlStep *st)
     else
       st->delivered_fields = hl_decode_application_data (dd, dlen);
   }
+  /* TLS 1.3 from the ClientHello on, when the client offers it and the server takes it
+   * (or has not answered yet); a HelloRetryRequest exists only in TLS 1.3. */
+  st->tls13 = run->hellos.version == 0x0304 || run->hellos.hello_retry
+              || (run->hellos.version == 0 && run->scenario->client.version_max >= 0x0304
+                  && run->scenario->server.version_max >= 0x0304);
   {
     /* A 1-byte record is BearSSL's 1/n-1 split only if the rest of the write is next. */
     const Pending *next = g_queue_peek_head (&run->pending);
     gboolean more
         = next && next->from == st->from && strcmp (next->message, "ApplicationData") == 0;
-    st->summary = _hl_run_summarize (st, content, clen, ctx.version, suite, more);
+    st->summary
+        = _hl_run_summarize (st, content, clen, st->tls13 ? 0x0304 : ctx.version, suite, more);
   }
   {
-    /* TLS 1.3 from the ClientHello on, when the client offers it and the server takes it
-     * (or has not answered yet). */
-    gboolean tls13 = run->hellos.version == 0x0304
-                     || (run->hellos.version == 0 && run->scenario->client.version_max >= 0x0304
-                         && run->scenario->server.version_max >= 0x0304);
+    gboolean tls13 = st->tls13;
     gboolean resumed = _hl_run_current_connection (run)->resumed
                        || (st->handshake_type == HL_HANDSHAKE_CLIENT_HELLO
                            && (tls13 ? run->connection > 1 : run->offered_session_id->len > 0));

@@ -139,6 +139,7 @@ typedef struct {
                                   tamper); else NULL */
   gboolean delivered;          /* FALSE only when a fault or tamper dropped it */
   gboolean early;              /* TLS 1.3 0-RTT application data */
+  gboolean tls13;              /* part of a TLS 1.3 handshake (as known when delivered) */
   gboolean accepted;           /* the receiver read all of it (FALSE: it had already stopped) */
   char *fault;                 /* what a fault or tamper did; NULL */
   GPtrArray *fields;
