@@ -324,6 +324,36 @@ test_lesson_picker (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* A TLS 1.3 lesson in the window: right after ServerHello both sides hold the handshake
+ * traffic secrets and no premaster exists; the certificate that follows is encrypted and
+ * still decoded field by field. */
+static void
+test_tls13 (void)
+{
+  HlWindow *win = open_window ("30-tls13-basic");
+  HlInspector *insp = HL_INSPECTOR (hl_window_get_inspector (win));
+  for (int i = 0; i < 2; i++)
+    act (win, "win.step");
+  g_assert_true (g_str_has_prefix (hl_inspector_get_title (insp), "Step 2: ServerHello"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.show-page", "s", "knowledge"));
+  wait_for_frame (GTK_WIDGET (win));
+  for (int side = 0; side < 2; side++) {
+    g_assert_true (panel_lists (win, side, "Client handshake traffic secret"));
+    g_assert_true (panel_lists (win, side, "(EC)DHE shared secret"));
+    g_assert_false (panel_lists (win, side, "Premaster secret"));
+  }
+  screenshot (GTK_WIDGET (win), "window-tls13-knowledge.png");
+  for (int i = 0; i < 3; i++)
+    act (win, "win.step");
+  g_assert_true (
+      g_str_has_prefix (hl_inspector_get_title (insp), "Step 5: Certificate, server to client"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.show-page", "s", "message"));
+  wait_for_frame (GTK_WIDGET (win));
+  g_assert_cmpuint (hl_inspector_get_n_rows (insp), >, 5);
+  screenshot (GTK_WIDGET (win), "window-tls13-certificate.png");
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 /* Right steps and Left goes back wherever the focus is: the keys are caught before a
  * focused button or list would move the focus with them. */
 static gboolean
@@ -435,6 +465,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window/broken-lesson-and-export", test_broken_lesson_and_export);
   g_test_add_func ("/window/play-pause", test_play_pause);
   g_test_add_func ("/window/lesson-picker", test_lesson_picker);
+  g_test_add_func ("/window/tls13", test_tls13);
   g_test_add_func ("/window/keys-anywhere", test_keys_anywhere);
   g_test_add_func ("/window/every-lesson", test_every_lesson);
   status = g_test_run ();

@@ -166,6 +166,14 @@ static const struct {
     "HMAC(client_finished_key, Hash(handshake messages before the client's Finished))", from_chts },
   { HL_SECRET_SERVER_VERIFY_DATA,
     "HMAC(server_finished_key, Hash(handshake messages before the server's Finished))", from_shts },
+  { HL_SECRET_CLIENT_ECDH_PUBLIC,
+    "the client's key_share in ClientHello: c\u00b7G (X25519: the u coordinate of c times the "
+    "base point)",
+    ecdh_public_inputs },
+  { HL_SECRET_SERVER_ECDH_PUBLIC,
+    "the server's key_share in ServerHello: s\u00b7G; shared_secret = c\u00b7(s\u00b7G) = "
+    "s\u00b7(c\u00b7G)",
+    ecdh_public_inputs },
 };
 
 const char *

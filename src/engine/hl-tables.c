@@ -833,8 +833,25 @@ hl_engine_state_flags (guint *n)
 char *
 hl_describe_engine_state (const char *flags)
 {
-  g_auto (GStrv) parts = g_strsplit (flags ? flags : "", "|", -1);
-  GString *out = g_string_new (NULL);
+  g_auto (GStrv) parts = NULL;
+  GString *out;
+  /* An OpenSSL side: its state machine's name for the last thing it did. */
+  if (flags && g_str_has_prefix (flags, "OpenSSL: ")) {
+    const char *st = flags + 9;
+    if (strcmp (st, "SSL negotiation finished successfully") == 0)
+      return g_strdup ("the handshake is done: may send application data (OpenSSL)");
+    if (strcmp (st, "closed") == 0)
+      return g_strdup ("closed (OpenSSL)");
+    if (g_str_has_prefix (st, "SSLv3/TLS "))
+      st += 10;
+    else if (g_str_has_prefix (st, "TLSv1.3 "))
+      st += 8;
+    if (strcmp (st, "early data") == 0)
+      return g_strdup ("waits for the client's reply (or its 0-RTT data)");
+    return g_strdup_printf ("last did: %s", st);
+  }
+  parts = g_strsplit (flags ? flags : "", "|", -1);
+  out = g_string_new (NULL);
   for (guint i = 0; parts[i]; i++) {
     const char *words = parts[i];
     if (!*words)
