@@ -1,11 +1,14 @@
 /* hl-bench: how much Handshake Lab costs over the cryptography itself.
  *
- * For each bundled scenario: a bare in-memory BearSSL handshake with the same
- * suites, versions and keys (the floor), Handshake Lab's full stepped run with
+ * For each bundled scenario: a bare in-memory handshake with the same suites,
+ * versions and keys (the floor: BearSSL, or OpenSSL for the TLS 1.3 lessons), Handshake
+ * Lab's full stepped run with
  * every decoding, secret and the JSON transcript, their ratio; then a whole
  * headless process and its peak memory; then how the cost grows with the amount
  * of application data. Prints figures; asserts nothing. */
 #include <bearssl.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -18,6 +21,7 @@
 #include "hl-ladder-paint.h"
 #include "hl-run.h"
 #include "hl-scenario.h"
+#include "hl-tables.h"
 #include "hl-transcript.h"
 
 static uint32_t
@@ -105,6 +109,107 @@ bare_handshake (const HlScenario *s)
   return FALSE;
 }
 
+/* The OpenSSL floor: two contexts with the lesson's versions, suites, groups, chain, key
+ * and trust anchors, two SSL objects on memory BIOs, records passed until both are done.
+ * OpenSSL's own random generator and clock: none of Handshake Lab's determinism. */
+static SSL_CTX *
+bare_openssl_context (const HlScenario *s, HlSide side)
+{
+  const HlSideConfig *c = side == HL_SIDE_CLIENT ? &s->client : &s->server;
+  SSL_CTX *ctx = SSL_CTX_new (side == HL_SIDE_CLIENT ? TLS_client_method () : TLS_server_method ());
+  GString *v13 = g_string_new (NULL);
+  SSL_CTX_set_min_proto_version (ctx, c->version_min);
+  SSL_CTX_set_max_proto_version (ctx, c->version_max);
+  SSL_CTX_set_mode (ctx, SSL_MODE_NO_AUTO_CHAIN);
+  for (guint i = 0; i < c->suites->len; i++) {
+    const HlSuite *suite = hl_suite_by_id (g_array_index (c->suites, guint16, i));
+    if (hl_suite_is_tls13 (suite))
+      g_string_append_printf (v13, "%s%s", v13->len ? ":" : "", suite->name);
+  }
+  if (v13->len)
+    SSL_CTX_set_ciphersuites (ctx, v13->str);
+  g_string_free (v13, TRUE);
+  if (c->curve_order && c->curve_order->len) {
+    static const struct {
+      guint id;
+      const char *name;
+    } names[] = { { 29, "X25519" }, { 23, "P-256" }, { 24, "P-384" }, { 25, "P-521" } };
+    GString *g = g_string_new (NULL);
+    for (guint i = 0; i < c->curve_order->len; i++)
+      for (guint k = 0; k < G_N_ELEMENTS (names); k++)
+        if (names[k].id == g_array_index (c->curve_order, guint16, i))
+          g_string_append_printf (g, "%s%s", g->len ? ":" : "", names[k].name);
+    SSL_CTX_set1_groups_list (ctx, g->str);
+    g_string_free (g, TRUE);
+  }
+  if (c->credentials) {
+    const HlCredentials *cr = c->credentials;
+    const unsigned char *kd = g_bytes_get_data (cr->key_der, NULL);
+    EVP_PKEY *key = d2i_AutoPrivateKey (NULL, &kd, g_bytes_get_size (cr->key_der));
+    for (gsize i = 0; i < cr->chain_len; i++) {
+      const unsigned char *d = cr->chain[i].data;
+      X509 *x = d2i_X509 (NULL, &d, cr->chain[i].data_len);
+      if (i == 0) {
+        SSL_CTX_use_certificate (ctx, x);
+        X509_free (x);
+      } else {
+        SSL_CTX_add0_chain_cert (ctx, x);
+      }
+    }
+    SSL_CTX_use_PrivateKey (ctx, key);
+    EVP_PKEY_free (key);
+  }
+  for (guint i = 0; c->anchors && i < c->anchors->ders->len; i++) {
+    GBytes *der = g_ptr_array_index (c->anchors->ders, i);
+    const unsigned char *d = g_bytes_get_data (der, NULL);
+    X509 *x = d2i_X509 (NULL, &d, g_bytes_get_size (der));
+    X509_STORE_add_cert (SSL_CTX_get_cert_store (ctx), x);
+    X509_free (x);
+  }
+  X509_VERIFY_PARAM_set_time (SSL_CTX_get0_param (ctx), (time_t)s->time);
+  if (side == HL_SIDE_CLIENT)
+    SSL_CTX_set_verify (ctx, SSL_VERIFY_PEER, NULL);
+  else if (c->request_client_certificate)
+    SSL_CTX_set_verify (ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+  return ctx;
+}
+
+static gboolean
+bare_openssl_handshake (const HlScenario *s)
+{
+  SSL_CTX *ctx[2]
+      = { bare_openssl_context (s, HL_SIDE_CLIENT), bare_openssl_context (s, HL_SIDE_SERVER) };
+  SSL *ssl[2];
+  gboolean done[2] = { FALSE, FALSE };
+  for (int i = 0; i < 2; i++) {
+    ssl[i] = SSL_new (ctx[i]);
+    SSL_set_bio (ssl[i], BIO_new (BIO_s_mem ()), BIO_new (BIO_s_mem ()));
+  }
+  SSL_set_connect_state (ssl[0]);
+  SSL_set_accept_state (ssl[1]);
+  if (s->client.server_name) {
+    SSL_set_tlsext_host_name (ssl[0], s->client.server_name);
+    SSL_set1_host (ssl[0], s->client.server_name);
+  }
+  for (int round = 0; round < 100 && !(done[0] && done[1]); round++)
+    for (int i = 0; i < 2; i++) {
+      char *p;
+      long n;
+      if (!done[i])
+        done[i] = SSL_do_handshake (ssl[i]) == 1;
+      n = BIO_get_mem_data (SSL_get_wbio (ssl[i]), &p);
+      if (n > 0) {
+        BIO_write (SSL_get_rbio (ssl[!i]), p, (int)n);
+        (void)BIO_reset (SSL_get_wbio (ssl[i]));
+      }
+    }
+  for (int i = 0; i < 2; i++) {
+    SSL_free (ssl[i]);
+    SSL_CTX_free (ctx[i]);
+  }
+  return done[0] && done[1];
+}
+
 static double
 time_per_call (void (*fn) (const HlScenario *), const HlScenario *s)
 {
@@ -121,7 +226,10 @@ time_per_call (void (*fn) (const HlScenario *), const HlScenario *s)
 static void
 run_bare (const HlScenario *s)
 {
-  bare_handshake (s);
+  if (hl_scenario_uses_openssl (s))
+    bare_openssl_handshake (s);
+  else
+    bare_handshake (s);
 }
 
 static void

@@ -20,12 +20,11 @@ struct _HlOssl {
   const HlScenario *scenario;
   const HlSideConfig *config;
   HlSide side;
-  OSSL_LIB_CTX *libctx;
-  OSSL_PROVIDER *seeded, *builtin;
+  struct _SeededLib *lib; /* this side's library context, borrowed from the pool */
+  OSSL_LIB_CTX *libctx;   /* lib's */
   SSL_CTX *ctx;
   SSL *ssl;
   SSL_SESSION *saved; /* client: the session the previous connection left, to resume */
-  guint drbg_count;
   guint8 *alpn_wire;
   gsize alpn_len;
   GBytes *keylog[HL_OSSL_N_KEYLOG];
@@ -75,25 +74,36 @@ leave (void)
 }
 
 /* ---------- The seeded random generator ----------
- * A RAND provider of our own: each DRBG instance OpenSSL makes in this side's
- * library context (primary, public, private) is an HMAC-DRBG seeded from the
- * scenario's Seed, the side and the instance's rank. */
+ * A RAND provider of our own, in each side's library context: every DRBG OpenSSL
+ * makes there (primary, public, private) is an HMAC-DRBG seeded from the scenario's
+ * Seed, the side, and the order in which the DRBGs are first used in this run. That
+ * order is the same in every replay, whether the DRBG existed before or not, so a
+ * library context can be reused by later runs: creating one costs more than a whole
+ * handshake (its algorithm caches start cold), so they are pooled.
+ */
+
+typedef struct _SeededLib {
+  OSSL_LIB_CTX *libctx;
+  OSSL_PROVIDER *seeded, *builtin;
+  char *seed;       /* "Seed|openssl|side" of the run using it */
+  guint generation; /* which run: a DRBG reseeds itself on its first use in a new one */
+  guint next_rank;
+} SeededLib;
 
 typedef struct {
+  SeededLib *lib;
+  guint generation;
   br_hmac_drbg_context drbg;
   int state;
 } SeededRand;
 
-static _Thread_local HlOssl *installing;
+static _Thread_local SeededLib *installing;
 
 static void *
 rand_newctx (void *provctx, void *parent, const OSSL_DISPATCH *parent_calls)
 {
-  HlOssl *o = provctx;
   SeededRand *r = g_new0 (SeededRand, 1);
-  g_autofree char *seed = g_strdup_printf ("%s|openssl|%s|%u", o->scenario->seed,
-                                           hl_side_name (o->side), o->drbg_count++);
-  br_hmac_drbg_init (&r->drbg, &br_sha256_vtable, seed, strlen (seed));
+  r->lib = provctx;
   return r;
 }
 
@@ -122,7 +132,13 @@ static int
 rand_generate (void *vctx, unsigned char *out, size_t outlen, unsigned int strength,
                int prediction_resistance, const unsigned char *adin, size_t adin_len)
 {
-  br_hmac_drbg_generate (&((SeededRand *)vctx)->drbg, out, outlen);
+  SeededRand *r = vctx;
+  if (r->generation != r->lib->generation || r->generation == 0) {
+    g_autofree char *seed = g_strdup_printf ("%s|%u", r->lib->seed, r->lib->next_rank++);
+    br_hmac_drbg_init (&r->drbg, &br_sha256_vtable, seed, strlen (seed));
+    r->generation = r->lib->generation;
+  }
+  br_hmac_drbg_generate (&r->drbg, out, outlen);
   return 1;
 }
 
@@ -214,6 +230,55 @@ provider_init (const OSSL_CORE_HANDLE *handle, const OSSL_DISPATCH *in, const OS
   *provctx = installing;
   *out = provider_functions;
   return installing != NULL;
+}
+
+static GMutex pool_lock;
+static GPtrArray *pool; /* SeededLib*, free for a run to take; kept for the process's life */
+
+static SeededLib *
+take_lib (const char *seed)
+{
+  static guint generations;
+  SeededLib *lib = NULL;
+  g_mutex_lock (&pool_lock);
+  if (pool && pool->len)
+    lib = g_ptr_array_steal_index (pool, pool->len - 1);
+  lib = lib ? lib : g_new0 (SeededLib, 1);
+  lib->generation = ++generations; /* under the lock: unique across threads */
+  g_mutex_unlock (&pool_lock);
+  g_free (lib->seed);
+  lib->seed = g_strdup (seed);
+  lib->next_rank = 0;
+  if (lib->libctx)
+    return lib;
+  lib->libctx = OSSL_LIB_CTX_new ();
+  installing = lib;
+  if (!lib->libctx || !OSSL_PROVIDER_add_builtin (lib->libctx, "hl-seeded", provider_init)
+      || !(lib->builtin = OSSL_PROVIDER_load (lib->libctx, "default"))
+      || !(lib->seeded = OSSL_PROVIDER_load (lib->libctx, "hl-seeded"))
+      || !RAND_set_DRBG_type (lib->libctx, "HL-SEEDED-DRBG", "provider=hl-seeded", NULL, NULL)) {
+    installing = NULL;
+    if (lib->seeded)
+      OSSL_PROVIDER_unload (lib->seeded);
+    if (lib->builtin)
+      OSSL_PROVIDER_unload (lib->builtin);
+    OSSL_LIB_CTX_free (lib->libctx);
+    g_free (lib->seed);
+    g_free (lib);
+    return NULL;
+  }
+  installing = NULL;
+  return lib;
+}
+
+static void
+give_back_lib (SeededLib *lib)
+{
+  g_mutex_lock (&pool_lock);
+  if (!pool)
+    pool = g_ptr_array_new ();
+  g_ptr_array_add (pool, lib);
+  g_mutex_unlock (&pool_lock);
 }
 
 /* ---------- Callbacks ---------- */
@@ -470,17 +535,15 @@ hl_ossl_new (const HlScenario *s, HlSide side, GError **error)
   o->side = side;
   o->received = g_byte_array_new ();
   enter (o);
-  o->libctx = OSSL_LIB_CTX_new ();
-  installing = o;
-  if (!o->libctx || !OSSL_PROVIDER_add_builtin (o->libctx, "hl-seeded", provider_init)
-      || !(o->builtin = OSSL_PROVIDER_load (o->libctx, "default"))
-      || !(o->seeded = OSSL_PROVIDER_load (o->libctx, "hl-seeded"))
-      || !RAND_set_DRBG_type (o->libctx, "HL-SEEDED-DRBG", "provider=hl-seeded", NULL, NULL)) {
-    installing = NULL;
+  {
+    g_autofree char *seed = g_strdup_printf ("%s|openssl|%s", s->seed, hl_side_name (side));
+    o->lib = take_lib (seed);
+  }
+  if (!o->lib) {
     fail_setup (error, "a library context with a seeded random generator");
     goto fail;
   }
-  installing = NULL;
+  o->libctx = o->lib->libctx;
   /* The context draws random bytes (ticket keys) as it is made: the RNG is in place. */
   o->ctx = SSL_CTX_new_ex (o->libctx, NULL,
                            side == HL_SIDE_CLIENT ? TLS_client_method () : TLS_server_method ());
@@ -558,11 +621,8 @@ hl_ossl_free (HlOssl *o)
   SSL_free (o->ssl);
   SSL_SESSION_free (o->saved);
   SSL_CTX_free (o->ctx);
-  if (o->seeded)
-    OSSL_PROVIDER_unload (o->seeded);
-  if (o->builtin)
-    OSSL_PROVIDER_unload (o->builtin);
-  OSSL_LIB_CTX_free (o->libctx);
+  if (o->lib)
+    give_back_lib (o->lib);
   leave ();
   g_byte_array_unref (o->received);
   g_free (o->alpn_wire);

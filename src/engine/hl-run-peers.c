@@ -219,6 +219,12 @@ _hl_run_free_peer (Peer *p)
   _hl_run_clear_captures (&p->cap);
   _hl_run_forget_held (p);
   hl_ossl_free (p->ossl);
+  g_clear_pointer (&p->shared_for, g_bytes_unref);
+  g_clear_pointer (&p->shared_priv, g_bytes_unref);
+  g_clear_pointer (&p->shared_value, g_bytes_unref);
+  if (p->schedule_key)
+    g_byte_array_unref (p->schedule_key);
+  _hl_run_clear_secrets (&p->schedule);
   g_free (p->iobuf);
   g_free (p->lru_store);
   g_free (p->alpn);

@@ -44,6 +44,9 @@ struct _Peer {
   HlRun *run;
   HlSide side;
   HlOssl *ossl; /* this side is played by OpenSSL; the BearSSL contexts below are unused */
+  GBytes *shared_for, *shared_priv, *shared_value; /* TLS 1.3: the last (EC)DHE computed */
+  GByteArray *schedule_key;                        /* TLS 1.3: what the last schedule was of */
+  HlSecrets schedule;                              /* and what it gave */
   br_ssl_client_context cc;
   br_ssl_server_context sc;
   br_ssl_engine_context *eng;

@@ -354,7 +354,16 @@ schedule (HlRun *run, Peer *p, const GByteArray *raw_view, HlSecrets *out)
   guint8 cfk[HL_TLS13_MAX_HASH], sfk[HL_TLS13_MAX_HASH];
   gsize shared_len = 0;
   gboolean have_shared = FALSE, tls13 = suite && hl_suite_is_tls13 (suite);
+  guint8 th[6][HL_TLS13_MAX_HASH]; /* Hash up to: CH, SH, before and after each Finished */
   mark_transcript (t, &mk);
+  {
+    /* Every transcript hash the schedule needs, in one pass over the transcript. */
+    gsize ends[6]
+        = { mk.ch_end, mk.sh_end, mk.sfin_start, mk.sfin_end, mk.cfin_start, mk.cfin_end };
+    for (int i = 1; i < 6; i++)
+      ends[i] = MAX (ends[i], ends[i - 1]);
+    hl_tls13_hash_prefixes (hash, t->data, ends, 6, th);
+  }
   if (!mk.ch_end) {
     /* After a HelloRetryRequest, before the second ClientHello: the first one's random. */
     if (only->len >= 38 && only->data[0] == HL_HANDSHAKE_CLIENT_HELLO)
@@ -383,7 +392,7 @@ schedule (HlRun *run, Peer *p, const GByteArray *raw_view, HlSecrets *out)
     hl_tls13_derive_secret (hash, early, "res binder", NULL, 0, x);
     set (out, HL_SECRET_BINDER_KEY, x, hl);
     if (hl_hello_find_extension (t->data + mk.ch_start, mk.ch_end - mk.ch_start, 42, &d, &n)) {
-      hl_tls13_derive_secret (hash, early, "c e traffic", t->data, mk.ch_end, x);
+      hl_tls13_derive_secret_hashed (hash, early, "c e traffic", th[0], x);
       set (out, HL_SECRET_CLIENT_EARLY_TRAFFIC, x, hl);
     }
   } else {
@@ -410,10 +419,20 @@ schedule (HlRun *run, Peer *p, const GByteArray *raw_view, HlSecrets *out)
       g_autoptr (GBytes) mine
           = client ? find_share (t->data + mk.ch_start, mk.ch_end - mk.ch_start, run->hellos.group)
                    : find_share (t->data + sh_start, mk.sh_end - sh_start, run->hellos.group);
-      if (peer && compute_shared (run->hellos.group, priv, peer, shared, &shared_len)) {
+      /* A point multiplication costs more than the rest of the schedule: once per pair. */
+      if (peer && p->shared_for && g_bytes_equal (p->shared_for, peer) && p->shared_priv
+          && g_bytes_equal (p->shared_priv, priv)) {
+        shared_len = g_bytes_get_size (p->shared_value);
+        memcpy (shared, g_bytes_get_data (p->shared_value, NULL), shared_len);
         have_shared = TRUE;
-        set (out, HL_SECRET_SHARED, shared, shared_len);
+      } else if (peer && compute_shared (run->hellos.group, priv, peer, shared, &shared_len)) {
+        have_shared = TRUE;
+        _hl_run_set_bytes (&p->shared_for, g_bytes_get_data (peer, NULL), g_bytes_get_size (peer));
+        _hl_run_set_bytes (&p->shared_priv, g_bytes_get_data (priv, NULL), g_bytes_get_size (priv));
+        _hl_run_set_bytes (&p->shared_value, shared, shared_len);
       }
+      if (have_shared)
+        set (out, HL_SECRET_SHARED, shared, shared_len);
       if (mine)
         _hl_run_set_bytes (
             &out->value[client ? HL_SECRET_CLIENT_ECDH_PUBLIC : HL_SECRET_SERVER_ECDH_PUBLIC],
@@ -429,8 +448,8 @@ schedule (HlRun *run, Peer *p, const GByteArray *raw_view, HlSecrets *out)
   hl_tls13_derive_secret (hash, early, "derived", NULL, 0, derived);
   hl_tls13_extract (hash, derived, have_shared ? shared : NULL, shared_len, hs);
   set (out, HL_SECRET_HANDSHAKE, hs, hl);
-  hl_tls13_derive_secret (hash, hs, "c hs traffic", t->data, mk.sh_end, chts);
-  hl_tls13_derive_secret (hash, hs, "s hs traffic", t->data, mk.sh_end, shts);
+  hl_tls13_derive_secret_hashed (hash, hs, "c hs traffic", th[1], chts);
+  hl_tls13_derive_secret_hashed (hash, hs, "s hs traffic", th[1], shts);
   set (out, HL_SECRET_CLIENT_HANDSHAKE_TRAFFIC, chts, hl);
   set (out, HL_SECRET_SERVER_HANDSHAKE_TRAFFIC, shts, hl);
   {
@@ -449,9 +468,7 @@ schedule (HlRun *run, Peer *p, const GByteArray *raw_view, HlSecrets *out)
   if (!mk.sfin_end)
     return;
   {
-    guint8 th[HL_TLS13_MAX_HASH];
-    hl_tls13_hash (hash, t->data, mk.sfin_start, th);
-    hl_tls13_hmac (hash, sfk, hl, th, hl, x);
+    hl_tls13_hmac (hash, sfk, hl, th[2], hl, x);
     set (out, HL_SECRET_SERVER_VERIFY_DATA, x, hl);
   }
   hl_tls13_derive_secret (hash, hs, "derived", NULL, 0, derived);
@@ -460,9 +477,9 @@ schedule (HlRun *run, Peer *p, const GByteArray *raw_view, HlSecrets *out)
   {
     guint8 cats[HL_TLS13_MAX_HASH], sats[HL_TLS13_MAX_HASH];
     HlTls13Keys k;
-    hl_tls13_derive_secret (hash, master, "c ap traffic", t->data, mk.sfin_end, cats);
-    hl_tls13_derive_secret (hash, master, "s ap traffic", t->data, mk.sfin_end, sats);
-    hl_tls13_derive_secret (hash, master, "exp master", t->data, mk.sfin_end, x);
+    hl_tls13_derive_secret_hashed (hash, master, "c ap traffic", th[3], cats);
+    hl_tls13_derive_secret_hashed (hash, master, "s ap traffic", th[3], sats);
+    hl_tls13_derive_secret_hashed (hash, master, "exp master", th[3], x);
     set (out, HL_SECRET_CLIENT_APPLICATION_TRAFFIC, cats, hl);
     set (out, HL_SECRET_SERVER_APPLICATION_TRAFFIC, sats, hl);
     set (out, HL_SECRET_EXPORTER_MASTER, x, hl);
@@ -476,12 +493,10 @@ schedule (HlRun *run, Peer *p, const GByteArray *raw_view, HlSecrets *out)
   if (!mk.cfin_end)
     return;
   {
-    guint8 th[HL_TLS13_MAX_HASH];
-    hl_tls13_hash (hash, t->data, mk.cfin_start, th);
-    hl_tls13_hmac (hash, cfk, hl, th, hl, x);
+    hl_tls13_hmac (hash, cfk, hl, th[4], hl, x);
     set (out, HL_SECRET_CLIENT_VERIFY_DATA, x, hl);
   }
-  hl_tls13_derive_secret (hash, master, "res master", t->data, mk.cfin_end, x);
+  hl_tls13_derive_secret_hashed (hash, master, "res master", th[5], x);
   set (out, HL_SECRET_RESUMPTION_MASTER, x, hl);
 }
 
@@ -522,11 +537,51 @@ void
 _hl_run_collect_view13 (HlRun *run, Peer *p, HlSecrets *out)
 {
   g_autoptr (GByteArray) view = side_view (run, p->side);
+  g_autoptr (GByteArray) key = NULL;
+  GBytes *priv;
+  guint32 facts[6];
   if (run->hellos.version && run->hellos.version < 0x0304) {
     collect_view12 (run, p, out);
     return;
   }
-  schedule (run, p, view, out);
+  /* The schedule depends on nothing but these: when none changed since the last step,
+   * the last answer stands (hashing the transcript again for every step and side
+   * would cost more than the whole handshake). */
+  priv = hl_ossl_key_share_private (p->ossl);
+  facts[0] = run->connection;
+  facts[1] = run->hellos.version;
+  facts[2] = run->hellos.suite;
+  facts[3] = (guint32)run->hellos.group;
+  facts[4] = run->hellos.psk_accepted;
+  {
+    /* The schedule reads the transcript only up to the last ClientHello, ServerHello or
+     * Finished in it: what came after (EncryptedExtensions, Certificate...) changes
+     * nothing until the next of those arrives. */
+    g_autoptr (GByteArray) only = handshake_only (view);
+    Marks mk;
+    gsize upto;
+    mark_transcript (only, &mk);
+    upto = MAX (MAX (mk.ch_end, mk.sh_end), MAX (mk.sfin_end, mk.cfin_end));
+    facts[5] = upto;
+    key = g_byte_array_new ();
+    g_byte_array_append (key, (const guint8 *)facts, sizeof facts);
+    g_byte_array_append (key, only->data, upto);
+  }
+  if (priv)
+    g_byte_array_append (key, g_bytes_get_data (priv, NULL), g_bytes_get_size (priv));
+  if (!p->schedule_key || p->schedule_key->len != key->len
+      || memcmp (p->schedule_key->data, key->data, key->len) != 0) {
+    _hl_run_clear_secrets (&p->schedule);
+    schedule (run, p, view, &p->schedule);
+    if (p->schedule_key)
+      g_byte_array_unref (p->schedule_key);
+    p->schedule_key = g_steal_pointer (&key);
+  }
+  for (int i = 0; i < HL_N_SECRETS; i++)
+    if (p->schedule.value[i]) {
+      g_clear_pointer (&out->value[i], g_bytes_unref);
+      out->value[i] = g_bytes_ref (p->schedule.value[i]);
+    }
 }
 
 /* The receiver's check of a TLS 1.3 Finished: HMAC(the sender's finished_key, Hash(the

@@ -106,6 +106,32 @@ hl_tls13_derive_secret (HlHash hash, const guint8 *secret, const char *label,
                          hl_tls13_hash_len (hash));
 }
 
+void
+hl_tls13_derive_secret_hashed (HlHash hash, const guint8 *secret, const char *label,
+                               const guint8 *transcript_hash, guint8 *out)
+{
+  hl_tls13_expand_label (hash, secret, label, transcript_hash, hl_tls13_hash_len (hash), out,
+                         hl_tls13_hash_len (hash));
+}
+
+void
+hl_tls13_hash_prefixes (HlHash hash, const guint8 *data, const gsize *ends, guint n,
+                        guint8 (*out)[HL_TLS13_MAX_HASH])
+{
+  br_hash_compat_context ctx, snap;
+  const br_hash_class *vt = hash_class (hash);
+  gsize done = 0;
+  vt->init (&ctx.vtable);
+  for (guint i = 0; i < n; i++) {
+    if (ends[i] > done) {
+      vt->update (&ctx.vtable, data + done, ends[i] - done);
+      done = ends[i];
+    }
+    snap = ctx; /* BearSSL's hash contexts are plain data: a copy is a snapshot */
+    vt->out (&snap.vtable, out[i]);
+  }
+}
+
 gboolean
 hl_tls13_is_hello_retry (const guint8 *msg, gsize len)
 {

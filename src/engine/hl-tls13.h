@@ -47,6 +47,12 @@ void hl_tls13_expand_label (HlHash hash, const guint8 *secret, const char *label
  */
 void hl_tls13_derive_secret (HlHash hash, const guint8 *secret, const char *label,
                              const guint8 *messages, gsize len, guint8 *out);
+/* The same, given Hash(messages) already. */
+void hl_tls13_derive_secret_hashed (HlHash hash, const guint8 *secret, const char *label,
+                                    const guint8 *transcript_hash, guint8 *out);
+/* Hash(data[0..ends[i]]) for each i, in one pass; ends ascending. */
+void hl_tls13_hash_prefixes (HlHash hash, const guint8 *data, const gsize *ends, guint n,
+                             guint8 (*out)[HL_TLS13_MAX_HASH]);
 void hl_tls13_hmac (HlHash hash, const guint8 *key, gsize key_len, const void *data, gsize len,
                     guint8 *out);
 
