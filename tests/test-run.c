@@ -526,6 +526,69 @@ test_seek_tls13 (void)
   g_assert_cmpstr (got, ==, want);
 }
 
+/* A TLS 1.3 CertificateVerify: the step says what was signed (64 spaces, the context
+ * string, 0, the transcript hash), and that really is what the server's ECDSA signature
+ * covers: rebuilt here from the steps and verified against the certificate's key. */
+static void
+test_certificate_verify_signed13 (void)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled ("31-tls13-chacha20-ecdsa.scenario");
+  g_autoptr (HlRun) run = hl_test_run (s);
+  const HlStep *cv = find_step (run, 1, HL_SIDE_SERVER, "CertificateVerify");
+  g_autoptr (GByteArray) transcript = g_byte_array_new ();
+  g_autoptr (GByteArray) signed_content = g_byte_array_new ();
+  guint8 th[32], digest[32];
+  gsize n = 32, len;
+  g_autofree char *th_hex = NULL;
+  const guint8 *msg;
+  br_x509_decoder_context dc;
+  const br_x509_pkey *pk;
+  const br_x509_certificate *leaf = &s->server.credentials->chain[0];
+  for (guint i = 0; i < hl_run_get_n_steps (run); i++) {
+    const HlStep *st = hl_run_get_step (run, i);
+    GBytes *m = st->encrypted ? st->plaintext : st->wire;
+    if (st == cv)
+      break;
+    if (st->content_type == 22)
+      g_byte_array_append (transcript, g_bytes_get_data (m, NULL), g_bytes_get_size (m));
+  }
+  {
+    GChecksum *c = g_checksum_new (G_CHECKSUM_SHA256);
+    g_checksum_update (c, transcript->data, transcript->len);
+    g_checksum_get_digest (c, th, &n);
+    g_checksum_free (c);
+  }
+  th_hex = hl_hex (th, 32);
+  g_assert_nonnull (strstr (cv->check, th_hex));
+  g_assert_nonnull (strstr (cv->check, "\"TLS 1.3, server CertificateVerify\""));
+  for (int i = 0; i < 64; i++)
+    g_byte_array_append (signed_content, (const guint8 *)" ", 1);
+  g_byte_array_append (signed_content, (const guint8 *)"TLS 1.3, server CertificateVerify", 33);
+  g_byte_array_append (signed_content, (const guint8 *)"\0", 1);
+  g_byte_array_append (signed_content, th, 32);
+  {
+    GChecksum *c = g_checksum_new (G_CHECKSUM_SHA256);
+    n = 32;
+    g_checksum_update (c, signed_content->data, signed_content->len);
+    g_checksum_get_digest (c, digest, &n);
+    g_checksum_free (c);
+  }
+  br_x509_decoder_init (&dc, NULL, NULL);
+  br_x509_decoder_push (&dc, leaf->data, leaf->data_len);
+  pk = br_x509_decoder_get_pkey (&dc);
+  g_assert_nonnull (pk);
+  g_assert_cmpint (pk->key_type, ==, BR_KEYTYPE_EC);
+  /* The message: type, length, scheme (2), signature length (2), signature. */
+  msg = g_bytes_get_data (cv->plaintext, &len);
+  g_assert_cmpuint (msg[4] << 8 | msg[5], ==, 0x0403); /* ecdsa_secp256r1_sha256 */
+  g_assert_true (br_ecdsa_vrfy_asn1_get_default () (br_ec_get_default (), digest, 32, &pk->key.ec,
+                                                    msg + 8, len - 8));
+  /* One bit more in the hash and the signature no longer holds. */
+  digest[0] ^= 1;
+  g_assert_false (br_ecdsa_vrfy_asn1_get_default () (br_ec_get_default (), digest, 32, &pk->key.ec,
+                                                     msg + 8, len - 8));
+}
+
 /* A scenario built or changed in code is checked before it runs: an error, never a crash. */
 static void
 test_scenario_built_in_code (void)
@@ -883,6 +946,7 @@ main (int argc, char **argv)
   g_test_add_func ("/run/reencrypt/finished/tls13", test_reencrypt_finished13);
   g_test_add_func ("/run/two-threads-tls13", test_two_threads_tls13);
   g_test_add_func ("/run/seek-tls13", test_seek_tls13);
+  g_test_add_func ("/run/certificate-verify-signed-tls13", test_certificate_verify_signed13);
   g_test_add_func ("/run/reencrypt/refusals", test_reencrypt_refusals);
   g_test_add_func ("/run/two-threads", test_two_threads);
   g_test_add_func ("/run/drop-by-hand", test_drop_by_hand);

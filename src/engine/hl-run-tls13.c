@@ -584,6 +584,28 @@ _hl_run_collect_view13 (HlRun *run, Peer *p, HlSecrets *out)
     }
 }
 
+/* What a TLS 1.3 CertificateVerify signs (RFC 8446 4.4.3), as its receiver rebuilds it:
+ * 64 spaces, the context string, a zero byte, the transcript hash up to the Certificate. */
+char *
+_hl_run_describe_signed13 (HlRun *run, const HlStep *st)
+{
+  const HlSuite *suite = hl_suite_by_id (run->hellos.suite);
+  HlSide to = hl_side_other (st->from);
+  HlHash hash = suite && hl_suite_is_tls13 (suite) ? suite->prf : HL_HASH_SHA256;
+  g_autoptr (GByteArray) only = handshake_only (run->view[to]);
+  g_autoptr (GByteArray) t = hl_tls13_transcript (hash, only->data, only->len);
+  guint8 h[HL_TLS13_MAX_HASH];
+  g_autofree char *hex = NULL;
+  hl_tls13_hash (hash, t->data, t->len, h);
+  hex = hl_hex (h, hl_tls13_hash_len (hash));
+  return g_strdup_printf ("What was signed, as the %s rebuilds it: 64 bytes 0x20, \"TLS 1.3, %s "
+                          "CertificateVerify\", 0x00, then %s of the %u handshake bytes it saw "
+                          "up to the Certificate: %s. The context string keeps a signature "
+                          "made for one role from being replayed in another.",
+                          hl_side_name (to), hl_side_name (st->from),
+                          hash == HL_HASH_SHA384 ? "SHA-384" : "SHA-256", t->len, hex);
+}
+
 /* The receiver's check of a TLS 1.3 Finished: HMAC(the sender's finished_key, Hash(the
  * handshake as the receiver saw it before this message)). */
 char *

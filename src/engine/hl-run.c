@@ -156,7 +156,9 @@ decode_step (HlRun *run, HlStep *st)
                            && (tls13 ? run->connection > 1 : run->offered_session_id->len > 0));
     st->story = _hl_run_tell_story (st, suite, resumed, tls13);
   }
-  if (ctx.version == 0x0304 && strcmp (st->message, "Finished") == 0) {
+  if (ctx.version == 0x0304 && strcmp (st->message, "CertificateVerify") == 0 && st->delivered) {
+    st->check = _hl_run_describe_signed13 (run, st);
+  } else if (ctx.version == 0x0304 && strcmp (st->message, "Finished") == 0) {
     /* TLS 1.3: HMAC with the sender's finished_key, checked by an OpenSSL receiver. */
     if (st->delivered_plaintext)
       st->check
