@@ -589,6 +589,19 @@ test_certificate_verify_signed13 (void)
                                                      msg + 8, len - 8));
 }
 
+/* [Expect] HelloRetry is checked: a lesson without a retry that expects one differs. */
+static void
+test_expect_hello_retry (void)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled ("30-tls13-basic.scenario");
+  g_autoptr (HlRun) run = hl_test_run (s);
+  g_autofree char *why = NULL;
+  g_assert_cmpint (hl_run_check_expect (run, NULL), ==, 1);
+  s->expect.hello_retry = 1;
+  g_assert_cmpint (hl_run_check_expect (run, &why), ==, 0);
+  g_assert_cmpstr (why, ==, "there was no HelloRetryRequest, expected one");
+}
+
 /* A scenario built or changed in code is checked before it runs: an error, never a crash. */
 static void
 test_scenario_built_in_code (void)
@@ -946,6 +959,7 @@ main (int argc, char **argv)
   g_test_add_func ("/run/reencrypt/finished/tls13", test_reencrypt_finished13);
   g_test_add_func ("/run/two-threads-tls13", test_two_threads_tls13);
   g_test_add_func ("/run/seek-tls13", test_seek_tls13);
+  g_test_add_func ("/run/expect-hello-retry", test_expect_hello_retry);
   g_test_add_func ("/run/certificate-verify-signed-tls13", test_certificate_verify_signed13);
   g_test_add_func ("/run/reencrypt/refusals", test_reencrypt_refusals);
   g_test_add_func ("/run/two-threads", test_two_threads);

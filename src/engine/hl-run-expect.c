@@ -56,6 +56,17 @@ hl_run_check_expect (HlRun *run, char **why)
       g_string_append_printf (diff, "curve is %s, expected %s; ",
                               curve > 0 ? hl_curve_name (curve) : "none", hl_curve_name (x->curve));
   }
+  if (x->hello_retry >= 0) {
+    /* Any connection of the run: the retry is the lesson, wherever it happens. */
+    gboolean retried = FALSE;
+    for (guint i = 0; i < run->connections->len; i++)
+      retried |= ((const HlConnection *)g_ptr_array_index (run->connections, i))->hello_retry;
+    if (retried != (x->hello_retry == 1))
+      g_string_append_printf (diff, "%s, expected %s; ",
+                              retried ? "the server sent a HelloRetryRequest"
+                                      : "there was no HelloRetryRequest",
+                              x->hello_retry ? "one" : "none");
+  }
   for (int s = 0; s < 2; s++) {
     gboolean has = s == 0 ? x->has_client_error : x->has_server_error;
     int want = s == 0 ? x->client_error : x->server_error;
