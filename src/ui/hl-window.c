@@ -609,7 +609,7 @@ on_lesson_activated (HlWindow *self, GtkListBoxRow *row)
 }
 
 /* The lesson picker: every bundled lesson by title, with its description. Filled
- * when first opened: reading 26 lessons would slow the window's start. */
+ * when first opened: reading every lesson would slow the window's start. */
 static void
 fill_lessons (HlWindow *self)
 {
