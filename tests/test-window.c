@@ -64,7 +64,8 @@ screenshot (GtkWidget *w, const char *name)
   gdk_paintable_snapshot (p, s, gtk_widget_get_width (w), gtk_widget_get_height (w));
   node = gtk_snapshot_free_to_node (s);
   g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (w)), node, NULL);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (w)), node,
+                                         NULL);
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_object_unref (texture);
   gsk_render_node_unref (node);
@@ -313,14 +314,41 @@ test_lesson_picker (void)
   wait_for_frame (GTK_WIDGET (win));
   list = hl_window_get_lessons_list (win);
   for (GtkWidget *c = gtk_widget_get_first_child (list); c; c = gtk_widget_get_next_sibling (c))
-    n++;
-  g_assert_cmpuint (n, >=, 26);
+    n += GTK_IS_LIST_BOX_ROW (c); /* not the group headers */
+  g_assert_cmpuint (n, >=, 35);
   row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 9); /* the tenth lesson */
   g_signal_emit_by_name (list, "row-activated", row);
   wait_for_frame (GTK_WIDGET (win));
   g_assert_cmpstr (hl_session_get_title (hl_window_get_session (win)), ==,
                    "Mutual TLS: the client shows a certificate too");
   screenshot (GTK_WIDGET (win), "window-lesson-10.png");
+  /* The search keeps the lessons whose title or description has the words typed. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.lessons", NULL));
+  wait_for_frame (GTK_WIDGET (win));
+  {
+    GtkWidget *search = gtk_widget_get_prev_sibling (gtk_widget_get_parent (
+        gtk_widget_get_parent (list))); /* list < viewport < scrolled window */
+    guint shown = 0;
+    GtkListBoxRow *only = NULL;
+    g_assert_true (GTK_IS_SEARCH_ENTRY (search));
+    screenshot (gtk_widget_get_parent (search), "window-lesson-picker.png");
+    gtk_editable_set_text (GTK_EDITABLE (search), "helloretry");
+    g_signal_emit_by_name (search, "search-changed");
+    wait_for_frame (GTK_WIDGET (win));
+    for (GtkWidget *c = gtk_widget_get_first_child (list); c; c = gtk_widget_get_next_sibling (c))
+      if (GTK_IS_LIST_BOX_ROW (c) && gtk_widget_get_child_visible (c)
+          && gtk_widget_get_mapped (c)) {
+        shown++;
+        only = GTK_LIST_BOX_ROW (c);
+      }
+    g_assert_cmpuint (shown, ==, 1);
+    screenshot (gtk_widget_get_parent (search), "window-lesson-search.png");
+    g_signal_emit_by_name (list, "row-activated", only);
+    wait_for_frame (GTK_WIDGET (win));
+    g_assert_cmpstr (hl_session_get_title (hl_window_get_session (win)), ==,
+                     "TLS 1.3: HelloRetryRequest, when the key-share guess is wrong");
+    gtk_editable_set_text (GTK_EDITABLE (search), "");
+  }
   gtk_window_destroy (GTK_WINDOW (win));
 }
 

@@ -18,6 +18,7 @@ struct _HlWindow {
   AdwToastOverlay *toasts;
   AdwWindowTitle *window_title;
   GtkListBox *lessons_list;
+  GtkSearchEntry *lessons_search;
   GtkPopover *lessons_popover;
   GtkLabel *next_label, *banner;
   GtkScrolledWindow *ladder_scroller;
@@ -608,13 +609,55 @@ on_lesson_activated (HlWindow *self, GtkListBoxRow *row)
     hl_window_load (self, path);
 }
 
+/* Rows carry their lesson's title and description in lower case, for the search, and
+ * which library plays it, for the group headers. */
+static gboolean
+filter_lesson (GtkListBoxRow *row, gpointer data)
+{
+  HlWindow *self = data;
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->lessons_search));
+  g_autofree char *needle = g_utf8_strdown (text, -1);
+  const char *haystack = g_object_get_data (G_OBJECT (row), "search");
+  return !*needle || (haystack && strstr (haystack, needle));
+}
+
+static void
+on_lessons_search_changed (HlWindow *self)
+{
+  gtk_list_box_invalidate_filter (self->lessons_list);
+  gtk_list_box_invalidate_headers (self->lessons_list);
+}
+
+/* Two groups: the classic lessons (BearSSL, TLS 1.0 to 1.2) and those OpenSSL plays. */
+static void
+head_lesson (GtkListBoxRow *row, GtkListBoxRow *before, gpointer data)
+{
+  gboolean modern = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "tls13"));
+  GtkWidget *label;
+  if (before && GPOINTER_TO_INT (g_object_get_data (G_OBJECT (before), "tls13")) == modern) {
+    gtk_list_box_row_set_header (row, NULL);
+    return;
+  }
+  label = gtk_label_new (modern ? _ ("TLS 1.3, and a TLS 1.3 client meeting TLS 1.2 (OpenSSL)")
+                                : _ ("TLS 1.0 to 1.2 (BearSSL)"));
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_set_margin_top (label, 12);
+  gtk_widget_set_margin_start (label, 6);
+  gtk_widget_add_css_class (label, "heading");
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_list_box_row_set_header (row, label);
+}
+
 /* The lesson picker: every bundled lesson by title, with its description. Filled
  * when first opened: reading every lesson would slow the window's start. */
 static void
 fill_lessons (HlWindow *self)
 {
+  gtk_widget_grab_focus (GTK_WIDGET (self->lessons_search));
   if (gtk_widget_get_first_child (GTK_WIDGET (self->lessons_list)))
     return;
+  gtk_list_box_set_filter_func (self->lessons_list, filter_lesson, self, NULL);
+  gtk_list_box_set_header_func (self->lessons_list, head_lesson, NULL, NULL);
   g_autoptr (GPtrArray) files = hl_data_list_scenarios ();
   for (guint i = 0; files && i < files->len; i++) {
     const char *path = g_ptr_array_index (files, i);
@@ -644,6 +687,11 @@ fill_lessons (HlWindow *self)
     gtk_widget_set_margin_bottom (box, 6);
     gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
     g_object_set_data_full (G_OBJECT (row), "path", g_strdup (path), g_free);
+    {
+      g_autofree char *both = g_strconcat (s->title, "\n", s->description, NULL);
+      g_object_set_data_full (G_OBJECT (row), "search", g_utf8_strdown (both, -1), g_free);
+    }
+    g_object_set_data (G_OBJECT (row), "tls13", GINT_TO_POINTER (hl_scenario_uses_openssl (s)));
     gtk_widget_set_tooltip_text (row, s->description);
     gtk_list_box_append (self->lessons_list, row);
   }
@@ -776,6 +824,7 @@ hl_window_class_init (HlWindowClass *klass)
   gtk_widget_class_bind_template_child (wc, HlWindow, toasts);
   gtk_widget_class_bind_template_child (wc, HlWindow, window_title);
   gtk_widget_class_bind_template_child (wc, HlWindow, lessons_list);
+  gtk_widget_class_bind_template_child (wc, HlWindow, lessons_search);
   gtk_widget_class_bind_template_child (wc, HlWindow, lessons_popover);
   gtk_widget_class_bind_template_child (wc, HlWindow, next_label);
   gtk_widget_class_bind_template_child (wc, HlWindow, banner);
@@ -788,6 +837,7 @@ hl_window_class_init (HlWindowClass *klass)
   gtk_widget_class_bind_template_child (wc, HlWindow, inspector);
   gtk_widget_class_bind_template_child (wc, HlWindow, knowledge);
   gtk_widget_class_bind_template_callback (wc, on_lesson_activated);
+  gtk_widget_class_bind_template_callback (wc, on_lessons_search_changed);
 
   gtk_widget_class_install_action (wc, "win.step", NULL, step_action);
   gtk_widget_class_install_action (wc, "win.back", NULL, step_action);
