@@ -8,6 +8,7 @@
 #include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/param_build.h>
 #include <openssl/params.h>
 #include <openssl/provider.h>
 #include <openssl/rand.h>
@@ -911,4 +912,67 @@ const char *
 hl_ossl_verdict (HlOssl *o)
 {
   return o->verdict;
+}
+
+/* A key of one of the four groups, from the transcript's raw forms. */
+static EVP_PKEY *
+make_key (OSSL_LIB_CTX *libctx, int group, GBytes *priv, GBytes *pub)
+{
+  const char *curve = group == 23 ? "P-256" : group == 24 ? "P-384" : group == 25 ? "P-521" : NULL;
+  OSSL_PARAM_BLD *bld;
+  OSSL_PARAM *params;
+  EVP_PKEY_CTX *ctx;
+  EVP_PKEY *key = NULL;
+  BIGNUM *bn = NULL;
+  if (group == 29)
+    return priv ? EVP_PKEY_new_raw_private_key_ex (
+               libctx, "X25519", NULL, g_bytes_get_data (priv, NULL), g_bytes_get_size (priv))
+                : EVP_PKEY_new_raw_public_key_ex (
+                    libctx, "X25519", NULL, g_bytes_get_data (pub, NULL), g_bytes_get_size (pub));
+  if (!curve)
+    return NULL;
+  bld = OSSL_PARAM_BLD_new ();
+  OSSL_PARAM_BLD_push_utf8_string (bld, OSSL_PKEY_PARAM_GROUP_NAME, curve, 0);
+  if (priv) {
+    bn = BN_bin2bn (g_bytes_get_data (priv, NULL), (int)g_bytes_get_size (priv), NULL);
+    OSSL_PARAM_BLD_push_BN (bld, OSSL_PKEY_PARAM_PRIV_KEY, bn);
+  } else {
+    OSSL_PARAM_BLD_push_octet_string (bld, OSSL_PKEY_PARAM_PUB_KEY, g_bytes_get_data (pub, NULL),
+                                      g_bytes_get_size (pub));
+  }
+  params = OSSL_PARAM_BLD_to_param (bld);
+  ctx = EVP_PKEY_CTX_new_from_name (libctx, "EC", NULL);
+  if (ctx && params && EVP_PKEY_fromdata_init (ctx) == 1)
+    EVP_PKEY_fromdata (ctx, &key, priv ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY, params);
+  EVP_PKEY_CTX_free (ctx);
+  OSSL_PARAM_free (params);
+  OSSL_PARAM_BLD_free (bld);
+  BN_clear_free (bn);
+  return key;
+}
+
+gboolean
+hl_ossl_derive_shared (HlOssl *o, int group, GBytes *priv, GBytes *peer, guint8 *out,
+                       gsize *out_len)
+{
+  EVP_PKEY *mine, *theirs;
+  EVP_PKEY_CTX *ctx = NULL;
+  size_t n = *out_len;
+  gboolean ok = FALSE;
+  enter (o);
+  mine = make_key (o->libctx, group, priv, NULL);
+  theirs = make_key (o->libctx, group, NULL, peer);
+  if (mine && theirs)
+    ctx = EVP_PKEY_CTX_new_from_pkey (o->libctx, mine, NULL);
+  if (ctx && EVP_PKEY_derive_init (ctx) == 1 && EVP_PKEY_derive_set_peer (ctx, theirs) == 1
+      && EVP_PKEY_derive (ctx, out, &n) == 1) {
+    *out_len = n;
+    ok = TRUE;
+  }
+  ERR_clear_error ();
+  EVP_PKEY_CTX_free (ctx);
+  EVP_PKEY_free (mine);
+  EVP_PKEY_free (theirs);
+  leave ();
+  return ok;
 }

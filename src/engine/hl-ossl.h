@@ -80,6 +80,11 @@ GBytes *hl_ossl_keylog (HlOssl *o, HlOsslKeylog which);
 /* The key-share scalar of this side (X25519: RFC 7748 string; NIST: big-endian, field
  * size), NULL before it made one. Borrowed. */
 GBytes *hl_ossl_key_share_private (HlOssl *o);
+/* The (EC)DHE shared secret from this side's key-share secret and the peer's public share,
+ * computed anew with OpenSSL's primitives (not taken from the handshake): X25519's output,
+ * or the x coordinate for NIST curves. out_len: room in, length out. */
+gboolean hl_ossl_derive_shared (HlOssl *o, int group, GBytes *priv, GBytes *peer, guint8 *out,
+                                gsize *out_len);
 /* The verdict on the peer's certificate chain in plain words, once it checked one. */
 const char *hl_ossl_verdict (HlOssl *o);
 

@@ -212,34 +212,6 @@ set (HlSecrets *out, HlSecretId id, const guint8 *v, gsize n)
   _hl_run_set_bytes (&out->value[id], v, n);
 }
 
-/* (EC)DHE: this side's secret times the other side's share, with BearSSL. */
-static gboolean
-compute_shared (int group, GBytes *priv, GBytes *peer, guint8 *out, gsize *out_len)
-{
-  const br_ec_impl *ec = br_ec_get_default ();
-  guint8 point[160], scalar[80];
-  gsize plen = g_bytes_get_size (peer), slen = g_bytes_get_size (priv);
-  const guint8 *s = g_bytes_get_data (priv, NULL);
-  if (plen > sizeof point || slen > sizeof scalar || !(ec->supported_curves & (1u << group)))
-    return FALSE;
-  memcpy (point, g_bytes_get_data (peer, NULL), plen);
-  /* For Curve25519 BearSSL takes the 32-byte string of RFC 7748 as it is (and clamps
-   * it); for NIST curves a big-endian scalar, which is how the spec writes both. */
-  memcpy (scalar, s, slen);
-  if (!ec->mul (point, plen, scalar, slen, group))
-    return FALSE;
-  if (group == BR_EC_curve25519) {
-    memcpy (out, point, 32);
-    *out_len = 32;
-  } else {
-    size_t xlen;
-    size_t xoff = ec->xoff (group, &xlen);
-    memcpy (out, point + xoff, xlen);
-    *out_len = xlen;
-  }
-  return TRUE;
-}
-
 /* The PSK of a resumed connection: the ticket the client offers, found among the
  * previous connection's NewSessionTickets, and that connection's resumption secret. */
 static GBytes *
@@ -425,7 +397,9 @@ schedule (HlRun *run, Peer *p, const GByteArray *raw_view, HlSecrets *out)
         shared_len = g_bytes_get_size (p->shared_value);
         memcpy (shared, g_bytes_get_data (p->shared_value, NULL), shared_len);
         have_shared = TRUE;
-      } else if (peer && compute_shared (run->hellos.group, priv, peer, shared, &shared_len)) {
+      } else if (peer && (shared_len = sizeof shared)
+                 && hl_ossl_derive_shared (p->ossl, run->hellos.group, priv, peer, shared,
+                                           &shared_len)) {
         have_shared = TRUE;
         _hl_run_set_bytes (&p->shared_for, g_bytes_get_data (peer, NULL), g_bytes_get_size (peer));
         _hl_run_set_bytes (&p->shared_priv, g_bytes_get_data (priv, NULL), g_bytes_get_size (priv));
