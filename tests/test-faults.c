@@ -463,6 +463,71 @@ test_fault_in_connection_2 (void)
   g_assert_cmpint (c2->error[HL_SIDE_CLIENT], !=, 0);
 }
 
+#define BASE13                                                                                     \
+  "[Scenario]\nFormat=1\nTitle=t\n"                                                                \
+  "[Client]\nVersions=TLS1.3\nCurves=x25519;secp256r1\nKeyShares=x25519\n"                         \
+  "TrustAnchors=assets/pki/root-ca.crt\nServerName=server.example\n"                               \
+  "[Server]\nVersions=TLS1.3\nCertificateChain=assets/pki/server-rsa-chain.pem\n"                  \
+  "PrivateKey=assets/pki/server-rsa.key\n"                                                         \
+  "[Application]\nClientData=hello\nServerData=world\n[Resumption]\nEnabled=true\n"
+
+/* TLS 1.3 under every kind of fault: each message of both connections flipped at spread
+ * offsets (in the wire and, for encrypted ones, in the plaintext), truncated, dropped.
+ * Whatever the bytes, the run ends, says what it did, and writes its transcript. */
+static void
+test_tls13_fault_sweep (void)
+{
+  static const struct {
+    const char *message;
+    guint connection;
+  } targets[] = { { "client:ClientHello", 1 },
+                  { "server:ServerHello", 1 },
+                  { "server:EncryptedExtensions", 1 },
+                  { "server:Certificate", 1 },
+                  { "server:CertificateVerify", 1 },
+                  { "server:Finished", 1 },
+                  { "client:Finished", 1 },
+                  { "server:NewSessionTicket", 1 },
+                  { "client:ClientHello", 2 },
+                  { "server:ServerHello", 2 } };
+  guint runs = 0;
+  for (guint t = 0; t < G_N_ELEMENTS (targets); t++) {
+    for (guint kind = 0; kind < 14; kind++) {
+      g_autofree char *fault = NULL;
+      g_autofree char *text = NULL;
+      g_autofree char *json = NULL;
+      if (kind < 8)
+        fault = g_strdup_printf ("Action=flip\nOffset=%u\nMask=0x%02x\n", 1 + kind * 37,
+                                 1u << (kind % 8));
+      else if (kind < 11)
+        fault = g_strdup_printf ("Action=flip\nTarget=plaintext\nOffset=%u\nMask=0x80\n",
+                                 (kind - 8) * 23);
+      else if (kind < 13)
+        fault = g_strdup_printf ("Action=truncate\nLength=%u\n", (kind - 11) * 9 + 3);
+      else
+        fault = g_strdup ("Action=drop\n");
+      text = g_strdup_printf (BASE13 "[Fault]\nMessage=%s\nConnection=%u\n%s", targets[t].message,
+                              targets[t].connection, fault);
+      {
+        g_auto (Ran) r = run_text (text);
+        g_assert_true (hl_run_is_finished (r.run));
+        g_assert_cmpuint (hl_run_get_n_connections (r.run), >=, 1);
+        json = hl_transcript_to_json (r.run);
+        g_assert_nonnull (strstr (json, "\"format\": 1"));
+        /* Either the fault landed on a step or the run says why it could not. */
+        if (!hl_run_get_fault_error (r.run)) {
+          gboolean seen = FALSE;
+          for (guint i = 0; i < hl_run_get_n_steps (r.run); i++)
+            seen |= hl_run_get_step (r.run, i)->fault != NULL;
+          g_assert_true (seen || targets[t].connection == 2);
+        }
+        runs++;
+      }
+    }
+  }
+  g_assert_cmpuint (runs, ==, G_N_ELEMENTS (targets) * 14);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -484,5 +549,6 @@ main (int argc, char **argv)
   g_test_add_func ("/run/scenario-clock", test_scenario_clock);
   g_test_add_func ("/run/delivered-but-not-accepted", test_delivered_but_not_accepted);
   g_test_add_func ("/run/finished-mismatch-shown", test_finished_mismatch_shown);
+  g_test_add_func ("/fault/tls13-sweep", test_tls13_fault_sweep);
   return g_test_run ();
 }

@@ -342,7 +342,8 @@ schedule (HlRun *run, Peer *p, const GByteArray *raw_view, HlSecrets *out)
       set (out, HL_SECRET_CLIENT_RANDOM, only->data + 6, 32);
     return;
   }
-  set (out, HL_SECRET_CLIENT_RANDOM, t->data + mk.ch_start + 6, 32);
+  if (mk.ch_end - mk.ch_start >= 38) /* a ClientHello cut short by a fault has no random */
+    set (out, HL_SECRET_CLIENT_RANDOM, t->data + mk.ch_start + 6, 32);
   if (priv)
     _hl_run_set_bytes (&out->value[client ? HL_SECRET_CLIENT_KEY_SHARE_PRIVATE
                                           : HL_SECRET_SERVER_KEY_SHARE_PRIVATE],
@@ -383,7 +384,8 @@ schedule (HlRun *run, Peer *p, const GByteArray *raw_view, HlSecrets *out)
         sh_start = off;
       off += mlen;
     }
-    set (out, HL_SECRET_SERVER_RANDOM, t->data + sh_start + 6, 32);
+    if (mk.sh_end - sh_start >= 38) /* a ServerHello cut short by a fault has no random */
+      set (out, HL_SECRET_SERVER_RANDOM, t->data + sh_start + 6, 32);
     if (run->hellos.group > 0 && priv) {
       g_autoptr (GBytes) peer
           = client ? find_share (t->data + sh_start, mk.sh_end - sh_start, run->hellos.group)
