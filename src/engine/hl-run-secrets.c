@@ -188,6 +188,49 @@ hl_secret_formula (HlSecretId id)
   return secret_info[id].formula;
 }
 
+/* TLS 1.3's secrets in the order RFC 8446 7.1 derives them. */
+static const HlSecretId tls13_order[] = {
+  HL_SECRET_CLIENT_RANDOM,
+  HL_SECRET_SERVER_RANDOM,
+  HL_SECRET_CLIENT_KEY_SHARE_PRIVATE,
+  HL_SECRET_CLIENT_ECDH_PUBLIC,
+  HL_SECRET_SERVER_KEY_SHARE_PRIVATE,
+  HL_SECRET_SERVER_ECDH_PUBLIC,
+  HL_SECRET_SHARED,
+  HL_SECRET_PSK,
+  HL_SECRET_EARLY,
+  HL_SECRET_BINDER_KEY,
+  HL_SECRET_CLIENT_EARLY_TRAFFIC,
+  HL_SECRET_HANDSHAKE,
+  HL_SECRET_CLIENT_HANDSHAKE_TRAFFIC,
+  HL_SECRET_SERVER_HANDSHAKE_TRAFFIC,
+  HL_SECRET_CLIENT_HANDSHAKE_KEY,
+  HL_SECRET_CLIENT_HANDSHAKE_IV,
+  HL_SECRET_SERVER_HANDSHAKE_KEY,
+  HL_SECRET_SERVER_HANDSHAKE_IV,
+  HL_SECRET_CLIENT_FINISHED_KEY,
+  HL_SECRET_SERVER_FINISHED_KEY,
+  HL_SECRET_SERVER_VERIFY_DATA,
+  HL_SECRET_MASTER,
+  HL_SECRET_CLIENT_APPLICATION_TRAFFIC,
+  HL_SECRET_SERVER_APPLICATION_TRAFFIC,
+  HL_SECRET_CLIENT_APPLICATION_KEY,
+  HL_SECRET_CLIENT_APPLICATION_IV,
+  HL_SECRET_SERVER_APPLICATION_KEY,
+  HL_SECRET_SERVER_APPLICATION_IV,
+  HL_SECRET_EXPORTER_MASTER,
+  HL_SECRET_CLIENT_VERIFY_DATA,
+  HL_SECRET_RESUMPTION_MASTER,
+};
+
+HlSecretId
+hl_secret_nth (guint i, gboolean tls13)
+{
+  if (!tls13)
+    return i < HL_N_SECRETS ? (HlSecretId)i : HL_N_SECRETS;
+  return i < G_N_ELEMENTS (tls13_order) ? tls13_order[i] : HL_N_SECRETS;
+}
+
 const char *
 hl_secret_formula_for (HlSecretId id, gboolean tls13)
 {
@@ -303,10 +346,14 @@ _hl_run_fill_knowledge (HlRun *run, HlStep *st, HlSide side)
   after->knows = 0;
   for (int i = 0; i < HL_N_SECRETS; i++) {
     GBytes *v = view.value[i];
-    if (!v || g_bytes_get_size (v) == 0) {
+    if (!v || g_bytes_get_size (v) == 0)
       g_clear_pointer (&p->held[i], hl_secret_unref);
+  }
+  for (guint k = 0; hl_secret_nth (k, tls13) < HL_N_SECRETS; k++) {
+    HlSecretId i = hl_secret_nth (k, tls13);
+    GBytes *v = view.value[i];
+    if (!v || g_bytes_get_size (v) == 0)
       continue;
-    }
     if (!p->held[i] || !g_bytes_equal (p->held[i]->value, v)) {
       g_clear_pointer (&p->held[i], hl_secret_unref);
       p->held[i] = new_secret (i, side, v, st->index, tls13);

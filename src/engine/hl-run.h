@@ -76,6 +76,9 @@ typedef enum {
 
 const char *hl_secret_key (HlSecretId id);     /* transcript key: "master_secret" */
 const char *hl_secret_formula (HlSecretId id); /* how it is made, in one line */
+/* The i-th secret in the order its key schedule derives them (TLS 1.3's differs);
+ * HL_N_SECRETS past the end. */
+HlSecretId hl_secret_nth (guint i, gboolean tls13);
 /* The same, for a TLS 1.3 connection when tls13 (master_secret and verify_data changed). */
 const char *hl_secret_formula_for (HlSecretId id, gboolean tls13);
 

@@ -83,11 +83,12 @@ json_side_state (GString *out, const HlSideState *s)
 }
 
 static void
-json_secrets (GString *out, const HlSecrets *s, gboolean resumed, int level)
+json_secrets (GString *out, const HlSecrets *s, gboolean resumed, gboolean tls13, int level)
 {
   gboolean first = TRUE;
   g_string_append_c (out, '{');
-  for (int i = 0; i < HL_N_SECRETS; i++) {
+  for (guint k = 0; hl_secret_nth (k, tls13) < HL_N_SECRETS; k++) {
+    HlSecretId i = hl_secret_nth (k, tls13);
     if (!s->value[i] || (resumed && i == HL_SECRET_PREMASTER))
       continue;
     if (!first)
@@ -295,12 +296,12 @@ hl_transcript_to_json (HlRun *run)
     g_string_append_c (out, ',');
     indent (out, 3);
     g_string_append (out, "\"secrets\": ");
-    json_secrets (out, &c->secrets, c->resumed, 3);
+    json_secrets (out, &c->secrets, c->resumed, c->version == 0x0304, 3);
     g_string_append_c (out, ',');
     if (c->views_differ) {
       indent (out, 3);
       g_string_append (out, "\"server_secrets\": ");
-      json_secrets (out, &c->server_secrets, c->resumed, 3);
+      json_secrets (out, &c->server_secrets, c->resumed, c->version == 0x0304, 3);
       g_string_append_c (out, ',');
     }
     indent (out, 3);
