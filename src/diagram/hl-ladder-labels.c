@@ -327,7 +327,10 @@ hl_ladder_describe_step (HlRun *run, const HlStep *st)
       g_autofree char *first = g_strndup (data, strcspn (data, "\r\n"));
       if (strlen (first) > 28)
         strcpy (first + 25, "\u2026");
-      add_line (out, "%zu byte%s: \u201c%s\u201d", n, n == 1 ? "" : "s", first);
+      add_line (out, "%s%zu byte%s: \u201c%s\u201d", st->early ? "0-RTT early data, " : "", n,
+                n == 1 ? "" : "s", first);
+      if (st->early)
+        add_line (out, "sent before the handshake is done; a replay could repeat it");
       if (st->summary && strstr (st->summary, "1/n-1"))
         add_line (out, "1/n\u22121 split: the defence against BEAST");
     } else {
@@ -347,7 +350,7 @@ hl_ladder_describe_step (HlRun *run, const HlStep *st)
       hit = field_at (st->fields, at);
     if (hit)
       line = g_markup_printf_escaped ("<b>\u26a0 %s, in %s</b>", st->fault, hit->name);
-    else if (st->encrypted && g_str_has_prefix (st->fault, "flip"))
+    else if (st->encrypted && g_str_has_prefix (st->fault, "flip:"))
       line = g_markup_printf_escaped ("<b>\u26a0 %s of the encrypted record</b>", st->fault);
     else
       line = g_markup_printf_escaped ("<b>\u26a0 %s</b>", st->fault);

@@ -6,6 +6,7 @@
  * so the top-level fields always tile the message exactly.
  */
 #include "hl-decode.h"
+#include "hl-tls13.h"
 #include "hl-tables.h"
 
 #include <string.h>
@@ -110,14 +111,29 @@ take_version (Reader *r, GPtrArray *into, const char *name, const char *explanat
   take (r, into, name, 2, explanation, "%s (0x%04x)", hl_version_long_name (v), v);
 }
 
+/* Which hello a random is in: the explanation differs. */
+typedef enum { RANDOM_CLASSIC, RANDOM_TLS13, RANDOM_HELLO_RETRY } RandomKind;
+
 static void
-take_random (Reader *r, GPtrArray *into, const char *who)
+take_random (Reader *r, GPtrArray *into, const char *who, RandomKind kind)
 {
   HlField *f;
-  g_autofree char *ex = g_strdup_printf (
-      "32 bytes the %s picked; both randoms feed the master secret, so every connection gets "
-      "fresh keys.",
-      who);
+  g_autofree char *ex
+      = kind == RANDOM_HELLO_RETRY
+            ? g_strdup ("Not random: SHA-256(\"HelloRetryRequest\"), the same in every "
+                        "HelloRetryRequest. It is how the client tells this message from a "
+                        "ServerHello, which has the same layout.")
+        : kind == RANDOM_TLS13
+            ? g_strdup_printf ("32 bytes the %s picked. In TLS 1.3 they reach the keys only "
+                               "through the transcript hash, which covers both hellos.",
+                               who)
+            : g_strdup_printf ("32 bytes the %s picked; both randoms feed the master secret, so "
+                               "every connection gets fresh keys.",
+                               who);
+  if (kind == RANDOM_HELLO_RETRY) {
+    take (r, into, "Random", 32, ex, NULL);
+    return;
+  }
   if (!need (r, 32))
     return;
   f = take (r, into, "Random", 32, ex, "%s", "");
@@ -224,9 +240,8 @@ decode_extension_body (Reader *r, HlField *ext, guint type, gboolean from_server
     gint64 n = take_uint (&b, kids, "Algorithms length", 2, NULL);
     while (n > 0 && b.pos + 2 <= b.len) {
       guint a = peek_uint (&b, 2);
-      take (&b, kids, "Signature algorithm", 2,
-            "A hash and signature pair the client accepts in signatures.", "%s (0x%04x)",
-            hl_signature_scheme_name (a), a);
+      take (&b, kids, "Signature algorithm", 2, "A signature scheme this side accepts.",
+            "%s (0x%04x)", hl_signature_scheme_name (a), a);
     }
   }
     return;
@@ -434,7 +449,8 @@ take_extensions (Reader *r, GPtrArray *into, gboolean from_server)
           ex = "Point encodings understood; uncompressed is the only one in use.";
           break;
         case 13:
-          ex = "Which hash and signature pairs the client accepts (TLS 1.2).";
+          ex = "Which signature schemes this side accepts (hash and signature; TLS 1.3 names "
+               "RSA-PSS and each ECDSA curve).";
           break;
         case 16:
           ex = "ALPN: the application protocol inside TLS, settled in the handshake.";
@@ -495,14 +511,25 @@ take_extensions (Reader *r, GPtrArray *into, gboolean from_server)
 /* ---------- Handshake messages ---------- */
 
 static void
-decode_client_hello (Reader *r, GPtrArray *f)
+decode_client_hello (Reader *r, GPtrArray *f, gboolean tls13)
 {
   gint64 n;
-  take_version (r, f, "Client version",
-                "The highest version the client speaks; the server picks one up to it.");
-  take_random (r, f, "client");
-  take_session_id (r, f,
-                   "An earlier session the client would like to resume; empty for a new one.");
+  if (tls13) {
+    take_version (r, f, "Client version",
+                  "legacy_version: fixed at TLS 1.2 (0x0303) by a client that offers TLS 1.3; "
+                  "the versions it really offers are in supported_versions.");
+    take_random (r, f, "client", RANDOM_TLS13);
+    take_session_id (r, f,
+                     "legacy_session_id: random bytes that make the hello look like a TLS 1.2 "
+                     "resumption to middleboxes (RFC 8446 D.4). TLS 1.3 resumes with "
+                     "pre_shared_key instead.");
+  } else {
+    take_version (r, f, "Client version",
+                  "The highest version the client speaks; the server picks one up to it.");
+    take_random (r, f, "client", RANDOM_CLASSIC);
+    take_session_id (r, f,
+                     "An earlier session the client would like to resume; empty for a new one.");
+  }
   n = take_uint (r, f, "Cipher suites length", 2, "Bytes of suite list: two bytes per suite.");
   if (n >= 0 && need (r, n)) {
     HlField *list
@@ -520,20 +547,27 @@ decode_client_hello (Reader *r, GPtrArray *f)
 }
 
 static void
-decode_server_hello (Reader *r, GPtrArray *f, guint version)
+decode_server_hello (Reader *r, GPtrArray *f, gboolean tls13, gboolean retry)
 {
   take_version (r, f, "Server version",
-                version == 0x0304 ? "Always 0x0303 (TLS 1.2) in TLS 1.3, to get past middleboxes "
-                                    "that know nothing newer: supported_versions says 1.3."
-                                  : "The version both sides will now speak.");
-  take_random (r, f, "server");
-  take_session_id (r, f, "Names this session so the client can resume it later.");
+                tls13 || retry ? "legacy_version: always 0x0303 (TLS 1.2) in TLS 1.3, to get "
+                                 "past middleboxes that know nothing newer; supported_versions "
+                                 "says 1.3."
+                               : "The version both sides will now speak.");
+  take_random (r, f, "server", retry ? RANDOM_HELLO_RETRY : tls13 ? RANDOM_TLS13 : RANDOM_CLASSIC);
+  take_session_id (r, f,
+                   tls13 || retry ? "legacy_session_id_echo: the client's legacy_session_id, "
+                                    "returned unchanged for middleboxes; it names no session."
+                                  : "Names this session so the client can resume it later.");
   if (need (r, 2)) {
     guint16 id = peek_uint (r, 2);
     g_autofree char *name = hl_describe_suite_id (id);
     take (r, f, "Cipher suite", 2,
-          "The server's choice among the client's suites: it fixes the key exchange, cipher "
-          "and hash.",
+          tls13 || retry
+              ? "The server's choice among the client's suites: in TLS 1.3 it fixes only the "
+                "AEAD cipher and the hash; key_share and signature_algorithms settle the rest."
+              : "The server's choice among the client's suites: it fixes the key exchange, "
+                "cipher and hash.",
           "%s", name);
   }
   take_uint (r, f, "Compression method", 1, "0: no compression.");
@@ -606,8 +640,10 @@ decode_new_session_ticket (Reader *r, GPtrArray *f)
   n = take_uint (r, f, "Ticket length", 2, NULL);
   if (n >= 0)
     take (r, f, "Ticket", n,
-          "Opaque to the client: the server's own encrypted record of the session, which it "
-          "gets back in pre_shared_key.",
+          "Opaque to the client, which returns it in pre_shared_key: either the server's own "
+          "encrypted record of the session (stateless), or only a name for the session in the "
+          "server's cache (OpenSSL's single-use tickets when it accepts 0-RTT, so that a "
+          "ticket, and its early data, cannot be used twice).",
           NULL);
   take_extensions (r, f, TRUE);
 }
@@ -795,11 +831,19 @@ hl_decode_handshake (const guint8 *data, gsize len, const HlDecodeContext *ctx)
     Reader b = { data + 4, MIN ((gsize)blen, len - 4), 0, 4, FALSE };
     switch (type) {
     case HL_HANDSHAKE_CLIENT_HELLO:
-      decode_client_hello (&b, f);
+    case HL_HANDSHAKE_SERVER_HELLO: {
+      /* A hello with supported_versions offers (or chose) TLS 1.3: its legacy fields
+       * mean something else there. */
+      const guint8 *ext;
+      gsize ext_len;
+      gboolean sv = hl_hello_find_extension (data, len, 43, &ext, &ext_len);
+      gboolean retry = hl_tls13_is_hello_retry (data, len);
+      if (type == HL_HANDSHAKE_CLIENT_HELLO)
+        decode_client_hello (&b, f, sv);
+      else
+        decode_server_hello (&b, f, (sv && ext_len == 2 && ext[0] == 3 && ext[1] == 4), retry);
       break;
-    case HL_HANDSHAKE_SERVER_HELLO:
-      decode_server_hello (&b, f, ctx->version);
-      break;
+    }
     case HL_HANDSHAKE_CERTIFICATE:
       if (ctx->version == 0x0304)
         decode_certificate13 (&b, f);

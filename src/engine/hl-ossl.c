@@ -367,8 +367,9 @@ on_verify (int ok, X509_STORE_CTX *store)
                            "the leaf being 0; X.509 error %d).",
                            hl_side_name (o->side), X509_verify_cert_error_string (err), depth, err);
   } else if (ok && depth == 0 && !o->verdict) {
-    STACK_OF (X509) *chain = X509_STORE_CTX_get0_chain (store);
-    int n = chain ? sk_X509_num (chain) : 0;
+    /* The certificates the peer sent (the leaf among them), as BearSSL's verdicts count. */
+    STACK_OF (X509) *sent = X509_STORE_CTX_get0_untrusted (store);
+    int n = sent ? sk_X509_num (sent) : 1;
     if (o->side == HL_SIDE_CLIENT && o->config->server_name)
       o->verdict = g_strdup_printf (
           "The client (OpenSSL) checked the chain of %d certificate%s: it leads to a trusted CA, "
@@ -806,6 +807,12 @@ hl_ossl_close (HlOssl *o)
   SSL_shutdown (o->ssl);
   o->close_sent = TRUE;
   leave ();
+}
+
+gboolean
+hl_ossl_failed (HlOssl *o)
+{
+  return o->failed;
 }
 
 gboolean

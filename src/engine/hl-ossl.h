@@ -57,6 +57,7 @@ gboolean hl_ossl_can_send (HlOssl *o); /* handshake done, not closed, no error *
 void hl_ossl_send (HlOssl *o, const guint8 *data, gsize len);
 void hl_ossl_close (HlOssl *o); /* sends close_notify */
 gboolean hl_ossl_closed (HlOssl *o);
+gboolean hl_ossl_failed (HlOssl *o); /* it stopped on an error: it derives nothing more */
 
 /* The error as the scenario spec writes it for an OpenSSL side: 0, or BearSSL's alert
  * forms (BR_ERR_SEND_FATAL_ALERT + n when it sent fatal alert n, BR_ERR_RECV_FATAL_ALERT

@@ -545,8 +545,11 @@ _hl_run_collect_view13 (HlRun *run, Peer *p, HlSecrets *out)
   }
   if (priv)
     g_byte_array_append (key, g_bytes_get_data (priv, NULL), g_bytes_get_size (priv));
-  if (!p->schedule_key || p->schedule_key->len != key->len
-      || memcmp (p->schedule_key->data, key->data, key->len) != 0) {
+  /* A side that stopped on an error derives nothing more from what still arrives. */
+  if (p->schedule_key && hl_ossl_failed (p->ossl)
+      && facts[0] == ((const guint32 *)p->schedule_key->data)[0]) {
+  } else if (!p->schedule_key || p->schedule_key->len != key->len
+             || memcmp (p->schedule_key->data, key->data, key->len) != 0) {
     _hl_run_clear_secrets (&p->schedule);
     schedule (run, p, view, &p->schedule);
     if (p->schedule_key)
@@ -572,14 +575,27 @@ _hl_run_describe_signed13 (HlRun *run, const HlStep *st)
   g_autoptr (GByteArray) t = hl_tls13_transcript (hash, only->data, only->len);
   guint8 h[HL_TLS13_MAX_HASH];
   g_autofree char *hex = NULL;
+  const char *verdict;
+  int err = _hl_peer_error (run->peer[to]);
+  if (!st->accepted)
+    return g_strdup_printf ("Not checked: the %s had already stopped and did not read this "
+                            "CertificateVerify.",
+                            hl_side_name (to));
   hl_tls13_hash (hash, t->data, t->len, h);
   hex = hl_hex (h, hl_tls13_hash_len (hash));
-  return g_strdup_printf ("What was signed, as the %s rebuilds it: 64 bytes 0x20, \"TLS 1.3, %s "
-                          "CertificateVerify\", 0x00, then %s of the %u handshake bytes it saw "
-                          "up to the Certificate: %s. The context string keeps a signature "
-                          "made for one role from being replayed in another.",
-                          hl_side_name (to), hl_side_name (st->from),
-                          hash == HL_HASH_SHA384 ? "SHA-384" : "SHA-256", t->len, hex);
+  verdict = err == 512 + 51 ? "\u2717 The signature does not verify with the certificate's key: "
+                              "the %s answers decrypt_error (51)."
+            : err == 0      ? "\u2713 The %s verified the signature with the certificate's key."
+                            : "The %s stopped on this message before judging the signature.";
+  {
+    g_autofree char *judged = g_strdup_printf (verdict, hl_side_name (to));
+    return g_strdup_printf ("%s What was signed, as the %s rebuilds it: 64 bytes 0x20, \"TLS "
+                            "1.3, %s CertificateVerify\", 0x00, then %s of the %u handshake "
+                            "bytes it saw up to the Certificate: %s. The context string keeps a "
+                            "signature made for one role from being replayed in another.",
+                            judged, hl_side_name (to), hl_side_name (st->from),
+                            hash == HL_HASH_SHA384 ? "SHA-384" : "SHA-256", t->len, hex);
+  }
 }
 
 /* The receiver's check of a TLS 1.3 Finished: HMAC(the sender's finished_key, Hash(the

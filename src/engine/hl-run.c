@@ -106,6 +106,11 @@ decode_step (HlRun *run, HlStep *st)
     content = w;
     clen = wlen;
   }
+  /* TLS 1.3 from the ClientHello on, when the client offers it and the server takes it
+   * (or has not answered yet); a HelloRetryRequest exists only in TLS 1.3. */
+  st->tls13 = run->hellos.version == 0x0304 || run->hellos.hello_retry
+              || (run->hellos.version == 0 && run->scenario->client.version_max >= 0x0304
+                  && run->scenario->server.version_max >= 0x0304);
   if (st->encrypted && !st->plaintext) {
     st->fields = hl_decode_encrypted_record (w, wlen, ctx.version, ctx.suite, -1);
   } else if (st->content_type == HL_CONTENT_HANDSHAKE) {
@@ -114,6 +119,14 @@ decode_step (HlRun *run, HlStep *st)
     st->fields = hl_decode_alert (content, clen);
   } else if (st->content_type == HL_CONTENT_CHANGE_CIPHER_SPEC) {
     st->fields = hl_decode_change_cipher_spec (content, clen);
+    if (st->tls13 && st->fields->len) {
+      /* TLS 1.3 sends it only to look like TLS 1.2: it switches nothing. */
+      HlField *f = g_ptr_array_index (st->fields, 0);
+      g_free (f->explanation);
+      f->explanation = g_strdup ("Always 1. In TLS 1.3 it changes nothing: it is sent only so "
+                                 "that middleboxes see the shape of a TLS 1.2 handshake, and "
+                                 "the receiver drops it.");
+    }
   } else {
     st->fields = hl_decode_application_data (content, clen);
   }
@@ -136,11 +149,6 @@ decode_step (HlRun *run, HlStep *st)
     else
       st->delivered_fields = hl_decode_application_data (dd, dlen);
   }
-  /* TLS 1.3 from the ClientHello on, when the client offers it and the server takes it
-   * (or has not answered yet); a HelloRetryRequest exists only in TLS 1.3. */
-  st->tls13 = run->hellos.version == 0x0304 || run->hellos.hello_retry
-              || (run->hellos.version == 0 && run->scenario->client.version_max >= 0x0304
-                  && run->scenario->server.version_max >= 0x0304);
   {
     /* A 1-byte record is BearSSL's 1/n-1 split only if the rest of the write is next. */
     const Pending *next = g_queue_peek_head (&run->pending);
@@ -155,6 +163,33 @@ decode_step (HlRun *run, HlStep *st)
                        || (st->handshake_type == HL_HANDSHAKE_CLIENT_HELLO
                            && (tls13 ? run->connection > 1 : run->offered_session_id->len > 0));
     st->story = _hl_run_tell_story (st, suite, resumed, tls13);
+  }
+  if (st->handshake_type == HL_HANDSHAKE_CLIENT_HELLO && run->hellos.hello_retry) {
+    g_free (st->summary);
+    g_free (st->story);
+    st->summary = g_strdup ("The client tries again, with a key share for the group the "
+                            "server named.");
+    st->story = g_strdup ("Story step 1 again, after HelloRetryRequest: the same random and "
+                          "session id, now with a key share for the group the server asked "
+                          "for. The transcript keeps the first ClientHello only as its hash "
+                          "(message_hash), which lets a server that answered the first one "
+                          "without keeping it (a cookie) pick up the handshake.");
+  }
+  if (st->handshake_type == HL_HANDSHAKE_SERVER_HELLO && run->hellos.version
+      && run->hellos.version < 0x0304 && run->scenario->client.version_max >= 0x0304
+      && wlen >= 38) {
+    /* RFC 8446 4.1.3: a server that could speak TLS 1.3 marks a downgrade in its random. */
+    g_autofree char *tail = hl_hex (w + 30, 8);
+    gboolean sentinel = memcmp (w + 30, "DOWNGRD", 7) == 0;
+    st->check = g_strdup_printf (
+        sentinel ? "Downgrade sentinel: the server random ends with %s (\"DOWNGRD\" and a "
+                   "version byte): this server speaks TLS 1.3 but chose less. A TLS 1.3 client "
+                   "that sees it knows an attacker may have removed TLS 1.3 from its offer."
+                 : "No downgrade sentinel: the server random ends with %s, not \"DOWNGRD\". "
+                   "A server that speaks TLS 1.3 but chose TLS 1.2 must write it there; this "
+                   "one does not speak TLS 1.3, so it rightly sends none, and the client, "
+                   "offered TLS 1.2, accepts it.",
+        tail);
   }
   if (ctx.version == 0x0304 && strcmp (st->message, "CertificateVerify") == 0 && st->delivered) {
     st->check = _hl_run_describe_signed13 (run, st);

@@ -148,7 +148,9 @@ typedef struct {
   GPtrArray *fields;
   char *summary; /* one line: what this message does */
   char *story;   /* where it stands in the classic nine-step story */
-  char *check;   /* Finished: the recomputed verify_data and whether it matches; else NULL */
+  char *check;   /* Finished: the recomputed verify_data and whether it matches; TLS 1.3
+                    CertificateVerify: what was signed and the verdict; a ServerHello
+                    answering a TLS 1.3 offer with less: the downgrade sentinel; else NULL */
   char
       *certificate_check; /* Certificate: the receiver's X.509 verdict, in plain words; else NULL */
   HlSideState after[2];   /* indexed by HlSide */

@@ -529,6 +529,12 @@ hl_signature_scheme_name (guint scheme)
     return "ecdsa_sha1";
   case 0x0303:
     return "ecdsa_sha224";
+  case 0x0809:
+    return "rsa_pss_pss_sha256";
+  case 0x080a:
+    return "rsa_pss_pss_sha384";
+  case 0x080b:
+    return "rsa_pss_pss_sha512";
   case 0x0804:
     return "rsa_pss_rsae_sha256";
   case 0x0805:

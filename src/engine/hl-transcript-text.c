@@ -58,10 +58,15 @@ static const char *const story[] = {
 };
 
 static void
-write_story (GString *out, gboolean md)
+write_story (GString *out, gboolean md, gboolean tls13)
 {
   g_string_append (out,
                    md ? "## The nine steps of the story\n\n" : "The nine steps of the story:\n");
+  if (tls13)
+    g_string_append (out, md ? "The classic TLS 1.2 story, which this TLS 1.3 run changes: "
+                               "each step below says what became of these.\n\n"
+                             : "  (the classic TLS 1.2 story, which this TLS 1.3 run changes: "
+                               "each step below says what became of these)\n");
   for (guint i = 0; i < G_N_ELEMENTS (story); i++)
     g_string_append_printf (out, md ? "%u. %s\n" : "  %u. %s\n", i + 1, story[i]);
   g_string_append_c (out, '\n');
@@ -136,7 +141,9 @@ render (HlRun *run, gboolean md, gboolean brief)
                             seed, s->time_text);
   } else
     g_string_append_printf (out, "%s\n%s\n\n", s->title, s->description);
-  write_story (out, md);
+  write_story (out, md,
+               hl_run_get_n_connections (run) > 0
+                   && hl_run_get_connection (run, 0)->version == 0x0304);
   if (!brief)
     write_legend (out, md);
   for (guint ci = 0; ci < hl_run_get_n_connections (run); ci++) {
