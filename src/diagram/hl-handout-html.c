@@ -119,7 +119,7 @@ static const char style[]
       ".notes{white-space:pre-wrap;color:#5e5c64}"
       "ul.fields{list-style:none;padding-left:14px;margin:0}ul.fields>li>button{border:0;"
       "background:none;text-align:left;cursor:pointer;padding:1px 2px;font:inherit}"
-      "ul.fields button.on{background:#fcefb4}.fv{color:#5e5c64}"
+      "ul.fields button.on{background:#fcefb4}.fv{color:#5e5c64;overflow-wrap:anywhere}"
       "pre.hex{font-family:'DejaVu Sans Mono',monospace;font-size:.85em;line-height:1.45}"
       "pre.hex span.on{background:#fcefb4;outline:1px solid #c59b00}"
       "table.secrets{border-collapse:collapse;font-size:.85em}table.secrets td{padding:2px 6px;"

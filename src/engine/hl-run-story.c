@@ -163,6 +163,9 @@ _hl_run_summarize (const HlStep *st, const guint8 *content, gsize clen, guint ve
                    const HlSuite *suite, gboolean more_data_follows)
 {
   const char *m = st->message;
+  if (strcmp (m, "Alert") == 0 && clen >= 2 && version == 0x0304 && content[1] == 0)
+    return g_strdup ("Alert close_notify (0): the sender is done (TLS 1.3 ignores the level "
+                     "byte; every other alert is fatal).");
   if (strcmp (m, "Alert") == 0 && clen >= 2)
     return g_strdup_printf ("%s alert: %s (%d).", content[0] == 2 ? "Fatal" : "Warning",
                             hl_alert_name (content[1]), content[1]);
