@@ -9,6 +9,7 @@
 #include "hl-decode.h"
 #include "hl-tables.h"
 #include "hl-test-util.h"
+#include "hl-tls13.h"
 #include "hl-transcript.h"
 
 static const HlStep *
@@ -925,6 +926,152 @@ test_reencrypt_finished13 (void)
   }
 }
 
+/* Lesson 33 without its [Expect], with one more group of text; run to the end. */
+static HlRun *
+run_resumption13 (const char *extra, HlScenario **scenario)
+{
+  g_autofree char *path = hl_test_source_path ("scenarios/33-tls13-psk-resumption.scenario");
+  g_autofree char *text = NULL;
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr (GError) error = NULL;
+  char *expect;
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  expect = strstr (text, "[Expect]");
+  *expect = '\0';
+  {
+    g_autofree char *whole = g_strconcat (text, extra, NULL);
+    *scenario
+        = hl_scenario_load_from_data (whole, strlen (whole), "resumption.scenario", dir, &error);
+  }
+  g_assert_no_error (error);
+  return hl_test_run (*scenario);
+}
+
+/* The PSK each side shows is the one it really holds: after a changed ticket nonce the
+ * client's comes from the nonce it received; a ticket the server declines (its identity
+ * changed on the way) leaves both sides on the PSK-less early secret; and a resumed
+ * ClientHello whose suite now needs another hash than the ticket's drops the PSK. */
+static void
+test_psk_as_each_side_holds_it (void)
+{
+  HlScenario *s = NULL;
+  {
+    HlRun *run = run_resumption13 ("[Fault]\nMessage=server:NewSessionTicket#2\nAction=flip\n"
+                                   "Target=plaintext\nOffset=13\nMask=0x01\n",
+                                   &s);
+    const HlConnection *c1 = hl_run_get_connection (run, 0), *c2 = hl_run_get_connection (run, 1);
+    const HlStep *nst = NULL;
+    guint8 psk[32];
+    for (guint i = 0; i < c1->steps->len; i++) {
+      const HlStep *st = g_ptr_array_index (c1->steps, i);
+      if (st->delivered_plaintext)
+        nst = st;
+    }
+    g_assert_nonnull (nst);
+    {
+      const guint8 *m = g_bytes_get_data (nst->delivered_plaintext, NULL);
+      hl_tls13_expand_label (
+          HL_HASH_SHA256, g_bytes_get_data (c1->secrets.value[HL_SECRET_RESUMPTION_MASTER], NULL),
+          "resumption", m + 13, m[12], psk, 32);
+    }
+    g_assert_nonnull (c2->secrets.value[HL_SECRET_PSK]);
+    g_assert_cmpmem (g_bytes_get_data (c2->secrets.value[HL_SECRET_PSK], NULL), 32, psk, 32);
+    g_assert_false (c2->success); /* the server: "binder does not verify" */
+    hl_run_free (run);
+    hl_scenario_free (s);
+  }
+  {
+    HlRun *run = run_resumption13 ("[Fault]\nMessage=client:ClientHello\nConnection=2\n"
+                                   "Action=flip\nOffset=239\nMask=0x01\n",
+                                   &s);
+    const HlConnection *c2 = hl_run_get_connection (run, 1);
+    guint8 zeros[32] = { 0 }, early[32];
+    hl_tls13_extract (HL_HASH_SHA256, NULL, zeros, 32, early);
+    g_assert_false (c2->resumed);
+    g_assert_null (c2->secrets.value[HL_SECRET_PSK]);
+    g_assert_cmpmem (g_bytes_get_data (c2->secrets.value[HL_SECRET_EARLY], NULL), 32, early, 32);
+    hl_run_free (run);
+    hl_scenario_free (s);
+  }
+  {
+    /* Offset 74 is the first suite of the second ClientHello: 0x1301 becomes 0x1302. */
+    HlRun *run = run_resumption13 ("[Fault]\nMessage=client:ClientHello\nConnection=2\n"
+                                   "Action=flip\nOffset=74\nMask=0x03\n",
+                                   &s);
+    const HlConnection *c2;
+    g_assert_cmpuint (hl_run_get_n_connections (run), ==, 2);
+    c2 = hl_run_get_connection (run, 1);
+    /* The client rejects a suite it did not offer and stops: it keeps the PSK of its
+     * offer, which belongs to the ticket's session and so to SHA-256, whatever the
+     * server chose. */
+    g_assert_cmpuint (c2->suite, ==, 0x1302);
+    g_assert_nonnull (c2->secrets.value[HL_SECRET_PSK]);
+    g_assert_cmpuint (g_bytes_get_size (c2->secrets.value[HL_SECRET_PSK]), ==, 32);
+    g_assert_cmpuint (g_bytes_get_size (c2->secrets.value[HL_SECRET_EARLY]), ==, 32);
+    hl_run_free (run);
+    hl_scenario_free (s);
+  }
+}
+
+/* A Finished changed by hand to fewer bytes than its header: checked as too short, not
+ * read past its end. */
+static void
+test_short_finished13 (void)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled ("30-tls13-basic.scenario");
+  for (int side = 0; side < 2; side++) {
+    g_autoptr (HlRun) run = hl_run_new (s);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GBytes) tiny = g_bytes_new ("\x14\x00", 2);
+    HlNextMessage next;
+    const HlStep *st;
+    g_assert_true (step_until (run, side, "Finished", 1, &next));
+    g_assert_true (hl_run_tamper_next_plaintext (run, tiny, &error));
+    g_assert_true (hl_run_step (run));
+    st = hl_run_get_step (run, hl_run_get_n_steps (run) - 1);
+    g_assert_true (g_str_has_prefix (st->check, "Not checked"));
+    hl_run_run_to_end (run);
+    g_assert_false (hl_run_succeeded (run));
+  }
+}
+
+/* An OpenSSL side offers exactly the suites its list names: none of OpenSSL's defaults
+ * for a family the list leaves out. */
+static void
+test_openssl_offers_listed_suites (void)
+{
+  g_autofree char *path
+      = hl_test_source_path ("scenarios/38-tls13-client-vs-tls12-server.scenario");
+  g_autofree char *text = NULL;
+  g_autofree char *dir = g_path_get_dirname (path);
+  static const char *const lists[] = { "CipherSuites=TLS_AES_128_GCM_SHA256\n",
+                                       "CipherSuites=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256\n" };
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (lists); i++) {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GRegex) re = g_regex_new ("^CipherSuites=.*\n", G_REGEX_MULTILINE, 0, NULL);
+    g_autofree char *changed = g_regex_replace_literal (re, text, -1, 0, lists[i], 0, NULL);
+    g_autofree char *no_expect = g_strndup (changed, strstr (changed, "[Expect]") - changed);
+    g_autoptr (HlScenario) s = hl_scenario_load_from_data (no_expect, strlen (no_expect),
+                                                           "suites.scenario", dir, &error);
+    g_autoptr (HlRun) run = NULL;
+    const HlStep *ch;
+    const HlField *suites;
+    g_assert_no_error (error);
+    run = hl_test_run (s);
+    ch = hl_run_get_step (run, 0);
+    suites = field_named (ch->fields, "Cipher suites");
+    g_assert_nonnull (suites);
+    for (guint k = 0; k < suites->children->len; k++) {
+      const HlField *f = g_ptr_array_index (suites->children, k);
+      gboolean tls13 = strstr (f->value, "TLS_AES_") || strstr (f->value, "TLS_CHACHA20_");
+      if (strstr (f->value, "SCSV"))
+        continue;
+      g_assert_true (i == 0 ? tls13 : !tls13);
+    }
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -960,6 +1107,9 @@ main (int argc, char **argv)
   g_test_add_func ("/run/two-threads-tls13", test_two_threads_tls13);
   g_test_add_func ("/run/seek-tls13", test_seek_tls13);
   g_test_add_func ("/run/expect-hello-retry", test_expect_hello_retry);
+  g_test_add_func ("/run/psk-as-each-side-holds-it", test_psk_as_each_side_holds_it);
+  g_test_add_func ("/run/short-finished-tls13", test_short_finished13);
+  g_test_add_func ("/run/openssl-offers-listed-suites", test_openssl_offers_listed_suites);
   g_test_add_func ("/run/certificate-verify-signed-tls13", test_certificate_verify_signed13);
   g_test_add_func ("/run/reencrypt/refusals", test_reencrypt_refusals);
   g_test_add_func ("/run/two-threads", test_two_threads);

@@ -290,7 +290,7 @@ decode_extension_body (Reader *r, HlField *ext, guint type, gboolean from_server
     }
     return;
   case 51: /* key_share */
-    if (b.len == 2) {
+    if (from_server && b.len == 2) {
       guint g = peek_uint (&b, 2);
       const char *name = hl_curve_name (g);
       take (&b, kids, "Selected group", 2,

@@ -475,10 +475,17 @@ set_suites (HlOssl *o, GError **error)
     }
   }
   SSL_free (probe);
-  if (v13->len && !SSL_CTX_set_ciphersuites (o->ctx, v13->str))
+  /* A list names exactly the suites a side offers: a family it lists none of is not
+   * offered at all, and the versions narrow to what the list can serve (OpenSSL would
+   * otherwise keep its own default suites for the family left out). */
+  if (!SSL_CTX_set_ciphersuites (o->ctx, v13->str))
     return fail_setup (error, "the TLS 1.3 cipher suites");
+  if (!v13->len && c->version_max >= 0x0304)
+    SSL_CTX_set_max_proto_version (o->ctx, 0x0303);
   if (v12->len && !SSL_CTX_set_cipher_list (o->ctx, v12->str))
     return fail_setup (error, "the TLS 1.2 cipher suites");
+  if (!v12->len && c->version_min <= 0x0303)
+    SSL_CTX_set_min_proto_version (o->ctx, 0x0304);
   return TRUE;
 }
 

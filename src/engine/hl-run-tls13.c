@@ -64,6 +64,10 @@ _hl_run_note_hello13 (HlRun *run, HlSide from, const guint8 *msg, gsize len)
     return;
   }
   if (hl_tls13_is_hello_retry (msg, len)) {
+    /* The retry already names the suite: its hash shapes the transcript from here on. */
+    gsize off = len >= 39 ? (gsize)39 + msg[38] : len;
+    if (off + 2 <= len)
+      h->suite = msg[off] << 8 | msg[off + 1];
     h->hello_retry = TRUE;
     if (hl_hello_find_extension (msg, len, 51, &d, &n) && n == 2)
       h->group = d[0] << 8 | d[1];
@@ -74,7 +78,7 @@ _hl_run_note_hello13 (HlRun *run, HlSide from, const guint8 *msg, gsize len)
   h->version = msg[4] << 8 | msg[5];
   if (hl_hello_find_extension (msg, len, 43, &d, &n) && n == 2)
     h->version = d[0] << 8 | d[1];
-  {
+  if (len >= 39) {
     gsize off = 38 + 1 + msg[38];
     if (off + 2 <= len)
       h->suite = msg[off] << 8 | msg[off + 1];
@@ -212,32 +216,52 @@ set (HlSecrets *out, HlSecretId id, const guint8 *v, gsize n)
   _hl_run_set_bytes (&out->value[id], v, n);
 }
 
-/* The PSK of a resumed connection: the ticket the client offers, found among the
- * previous connection's NewSessionTickets, and that connection's resumption secret. */
+/* The PSK of a resumed connection, as `side` has it: the ticket the client offers, found
+ * among the previous connection's NewSessionTickets (the client's copy as it received it,
+ * the server's as it sent it), and that side's resumption secret from that connection.
+ * The PSK belongs to the earlier session's hash; *psk_hash says which. */
 static GBytes *
-find_psk (HlRun *run, const guint8 *ch, gsize ch_len, HlHash hash)
+find_psk (HlRun *run, HlSide side, const guint8 *ch, gsize ch_len, HlHash *psk_hash)
 {
   const guint8 *d;
   gsize n, ilen;
   const HlConnection *prev;
+  const HlSuite *prev_suite;
   GBytes *rms;
+  HlHash hash;
   if (run->connection < 2 || !hl_hello_find_extension (ch, ch_len, 41, &d, &n) || n < 4)
     return NULL;
   ilen = d[2] << 8 | d[3];
   if (4 + ilen > n)
     return NULL;
   prev = g_ptr_array_index (run->connections, run->connection - 2);
-  rms = prev->secrets.value[HL_SECRET_RESUMPTION_MASTER];
-  if (!rms)
+  prev_suite = hl_suite_by_id (prev->suite);
+  if (!prev_suite || !hl_suite_is_tls13 (prev_suite))
+    return NULL;
+  hash = prev_suite->prf;
+  rms = side == HL_SIDE_SERVER && prev->views_differ
+            ? prev->server_secrets.value[HL_SECRET_RESUMPTION_MASTER]
+            : prev->secrets.value[HL_SECRET_RESUMPTION_MASTER];
+  if (!rms || g_bytes_get_size (rms) != hl_tls13_hash_len (hash))
     return NULL;
   for (guint i = 0; i < prev->steps->len; i++) {
     const HlStep *st = g_ptr_array_index (prev->steps, i);
+    GBytes *ticket = st->plaintext;
     gsize m_len, nonce_len, tlen, off;
     const guint8 *m;
-    if (st->handshake_type != HL_HANDSHAKE_NEW_SESSION_TICKET || !st->plaintext)
+    if (st->handshake_type != HL_HANDSHAKE_NEW_SESSION_TICKET)
+      continue;
+    if (side == HL_SIDE_CLIENT) {
+      /* The client keeps what it read: nothing of a ticket it never got. */
+      if (!st->delivered || !st->accepted)
+        continue;
+      if (st->delivered_plaintext)
+        ticket = st->delivered_plaintext;
+    }
+    if (!ticket)
       continue;
     /* NewSessionTicket: lifetime(4) age_add(4) nonce<0..255> ticket<1..2^16-1> */
-    m = g_bytes_get_data (st->plaintext, &m_len);
+    m = g_bytes_get_data (ticket, &m_len);
     if (m_len < 4 + 9)
       continue;
     nonce_len = m[12];
@@ -251,6 +275,7 @@ find_psk (HlRun *run, const guint8 *ch, gsize ch_len, HlHash hash)
       guint8 psk[HL_TLS13_MAX_HASH];
       hl_tls13_expand_label (hash, g_bytes_get_data (rms, NULL), "resumption", m + 13, nonce_len,
                              psk, hl_tls13_hash_len (hash));
+      *psk_hash = hash;
       return g_bytes_new (psk, hl_tls13_hash_len (hash));
     }
   }
@@ -327,15 +352,14 @@ schedule (HlRun *run, Peer *p, const GByteArray *raw_view, HlSecrets *out)
   gsize shared_len = 0;
   gboolean have_shared = FALSE, tls13 = suite && hl_suite_is_tls13 (suite);
   guint8 th[6][HL_TLS13_MAX_HASH]; /* Hash up to: CH, SH, before and after each Finished */
+  gsize ends[6];
   mark_transcript (t, &mk);
-  {
-    /* Every transcript hash the schedule needs, in one pass over the transcript. */
-    gsize ends[6]
-        = { mk.ch_end, mk.sh_end, mk.sfin_start, mk.sfin_end, mk.cfin_start, mk.cfin_end };
-    for (int i = 1; i < 6; i++)
-      ends[i] = MAX (ends[i], ends[i - 1]);
-    hl_tls13_hash_prefixes (hash, t->data, ends, 6, th);
-  }
+  /* Every transcript hash the schedule needs, in one pass over the transcript. */
+  ends[0] = mk.ch_end, ends[1] = mk.sh_end, ends[2] = mk.sfin_start, ends[3] = mk.sfin_end;
+  ends[4] = mk.cfin_start, ends[5] = mk.cfin_end;
+  for (int i = 1; i < 6; i++)
+    ends[i] = MAX (ends[i], ends[i - 1]);
+  hl_tls13_hash_prefixes (hash, t->data, ends, 6, th);
   if (!mk.ch_end) {
     /* After a HelloRetryRequest, before the second ClientHello: the first one's random. */
     if (only->len >= 38 && only->data[0] == HL_HANDSHAKE_CLIENT_HELLO)
@@ -350,11 +374,22 @@ schedule (HlRun *run, Peer *p, const GByteArray *raw_view, HlSecrets *out)
                        g_bytes_get_data (priv, NULL), g_bytes_get_size (priv));
   if (mk.sh_end && !tls13)
     return;
-  /* The PSK: the client offers it from the start; the server holds it once it took it. */
+  /* The PSK: the client offers it from the start; the server holds it once it took it.
+   * A ServerHello without pre_shared_key declines it, and then the schedule starts from
+   * zeros on both sides; so it does when the chosen suite's hash is not the PSK's. */
   if (tls13 || (!mk.sh_end && run->connection > 1)) {
-    psk = find_psk (run, t->data + mk.ch_start, mk.ch_end - mk.ch_start, hash);
+    HlHash psk_hash = hash;
+    psk = find_psk (run, p->side, t->data + mk.ch_start, mk.ch_end - mk.ch_start, &psk_hash);
     if (psk && !client && !(mk.sh_end && run->hellos.psk_accepted))
       g_clear_pointer (&psk, g_bytes_unref);
+    if (psk && mk.sh_end && (!run->hellos.psk_accepted || psk_hash != hash))
+      g_clear_pointer (&psk, g_bytes_unref);
+    if (psk && !mk.sh_end && psk_hash != hash) {
+      /* Before the ServerHello the client works with the session's hash. */
+      hash = psk_hash;
+      hl = hl_tls13_hash_len (hash);
+      hl_tls13_hash_prefixes (hash, t->data, ends, 6, th);
+    }
   }
   if (psk) {
     const guint8 *d;
@@ -619,6 +654,8 @@ _hl_run_check_finished13 (HlRun *run, const HlStep *st, const guint8 *content, g
     return g_strdup_printf ("Not checked: the %s had already stopped and did not read this "
                             "Finished.",
                             hl_side_name (to));
+  if (clen < 4)
+    return g_strdup_printf ("Not checked: a Finished of %zu bytes has not even its header.", clen);
   g_byte_array_append (view, run->view[to]->data, run->view[to]->len);
   g_byte_array_append (view, content, clen);
   schedule (run, judge, view, &s);
