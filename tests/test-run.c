@@ -977,6 +977,8 @@ test_psk_as_each_side_holds_it (void)
     g_assert_nonnull (c2->secrets.value[HL_SECRET_PSK]);
     g_assert_cmpmem (g_bytes_get_data (c2->secrets.value[HL_SECRET_PSK], NULL), 32, psk, 32);
     g_assert_false (c2->success); /* the server: "binder does not verify" */
+    g_assert_true (g_str_has_prefix (((const HlStep *)g_ptr_array_index (c2->steps, 0))->check,
+                                     "MISMATCH: the PSK binder"));
     hl_run_free (run);
     hl_scenario_free (s);
   }

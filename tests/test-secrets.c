@@ -299,7 +299,19 @@ check_connection13 (const HlConnection *c, const HlConnection *previous)
   }
   if (v[HL_SECRET_PSK]) {
     g_autoptr (GByteArray) binder = derive13 (t, early->data, "res binder", NULL, 0);
+    g_autoptr (GByteArray) fk = expand_label (t, binder->data, "finished", NULL, 0, hl);
+    const HlStep *ch = g_ptr_array_index (c->steps, 0);
+    gsize len;
+    const guint8 *m = g_bytes_get_data (ch->wire, &len);
+    /* pre_shared_key is the last extension: its binders end the ClientHello. The binder is
+     * HMAC(finished key of binder_key, Hash(ClientHello up to the binders list)). */
+    gsize binders_len = 2 + 1 + hl;
+    g_autoptr (GByteArray) th = hash13 (t, m, len - binders_len);
+    g_autoptr (GByteArray) want = hmac13 (t, fk->data, hl, th->data, th->len);
     assert_secret (c, HL_SECRET_BINDER_KEY, binder);
+    g_assert_cmpuint (m[len - hl - 1], ==, hl);
+    g_assert_cmpmem (m + len - hl, hl, want->data, hl);
+    g_assert_true (g_str_has_prefix (ch->check, "PSK binder"));
   }
   /* The shared secret, from both sides' key-share secrets: c x (s G) = s x (c G). */
   if (v[HL_SECRET_SHARED]) {

@@ -191,6 +191,7 @@ gboolean _hl_peer_closed (Peer *p);
 void _hl_run_collect_view13 (HlRun *run, Peer *p, HlSecrets *out);
 char *_hl_run_check_finished13 (HlRun *run, const HlStep *st, const guint8 *content, gsize clen);
 char *_hl_run_describe_signed13 (HlRun *run, const HlStep *st);
+char *_hl_run_check_binder13 (HlRun *run, const HlStep *st, const guint8 *msg, gsize len);
 void _hl_run_take_tls13_record (HlRun *run, HlSide from, guint16 version, const guint8 *payload,
                                 gsize len);
 void _hl_run_clear_hellos (Hellos *h);

@@ -633,6 +633,58 @@ _hl_run_describe_signed13 (HlRun *run, const HlStep *st)
   }
 }
 
+/* The server's check of a resumed ClientHello's PSK binder (RFC 8446 4.2.11.2): HMAC with
+ * the finished key of binder_key over the ClientHello up to the binders, as the server
+ * received it and with the PSK it finds for the ticket. NULL when there is no binder to
+ * check (no PSK offered, or after a HelloRetryRequest, which this check leaves out). */
+char *
+_hl_run_check_binder13 (HlRun *run, const HlStep *st, const guint8 *msg, gsize len)
+{
+  const guint8 *d;
+  gsize n, il, bl, cut;
+  HlHash hash = HL_HASH_SHA256;
+  g_autoptr (GBytes) psk = NULL;
+  guint8 early[HL_TLS13_MAX_HASH], bk[HL_TLS13_MAX_HASH], fk[HL_TLS13_MAX_HASH];
+  guint8 th[HL_TLS13_MAX_HASH], want[HL_TLS13_MAX_HASH];
+  gsize hl;
+  g_autofree char *got_hex = NULL;
+  if (run->hellos.hello_retry || !hl_hello_find_extension (msg, len, 41, &d, &n) || n < 2)
+    return NULL;
+  il = (gsize)d[0] << 8 | d[1];
+  if (2 + il + 2 > n)
+    return NULL;
+  bl = (gsize)d[2 + il] << 8 | d[3 + il];
+  cut = (gsize)(d + 2 + il - msg);
+  if (4 + il + bl > n || bl < 1)
+    return NULL;
+  if (!st->delivered || !st->accepted)
+    return g_strdup ("Not checked: the server did not read this ClientHello.");
+  psk = find_psk (run, HL_SIDE_SERVER, msg, len, &hash);
+  if (!psk)
+    return g_strdup ("The server finds no session for the offered ticket: it cannot check the "
+                     "binder and answers with a full handshake.");
+  hl = hl_tls13_hash_len (hash);
+  hl_tls13_extract (hash, NULL, g_bytes_get_data (psk, NULL), hl, early);
+  hl_tls13_derive_secret (hash, early, "res binder", NULL, 0, bk);
+  hl_tls13_expand_label (hash, bk, "finished", NULL, 0, fk, hl);
+  hl_tls13_hash (hash, msg, cut, th);
+  hl_tls13_hmac (hash, fk, hl, th, hl, want);
+  got_hex = hl_hex (d + 5 + il, MIN ((gsize)d[4 + il], bl - 1));
+  if (d[4 + il] == hl && memcmp (d + 5 + il, want, hl) == 0)
+    return g_strdup_printf ("PSK binder %s matches what the server computes: HMAC(finished key "
+                            "of binder_key, Hash(the first %zu bytes of this ClientHello, up to "
+                            "the binders)). The client holds the ticket's PSK, and this very "
+                            "hello is bound to it.",
+                            got_hex, cut);
+  {
+    g_autofree char *want_hex = hl_hex (want, hl);
+    return g_strdup_printf ("MISMATCH: the PSK binder is %s, but the server computes %s from "
+                            "the ticket's PSK: the client does not hold that PSK, and the server "
+                            "refuses the hello.",
+                            got_hex, want_hex);
+  }
+}
+
 /* The receiver's check of a TLS 1.3 Finished: HMAC(the sender's finished_key, Hash(the
  * handshake as the receiver saw it before this message)). */
 char *

@@ -175,6 +175,13 @@ decode_step (HlRun *run, HlStep *st)
                           "(message_hash), which lets a server that answered the first one "
                           "without keeping it (a cookie) pick up the handshake.");
   }
+  if (st->handshake_type == HL_HANDSHAKE_CLIENT_HELLO && st->tls13 && run->connection > 1
+      && run->peer[HL_SIDE_SERVER]->ossl) {
+    /* The ClientHello as the server received it. */
+    GBytes *got = st->delivered_wire ? st->delivered_wire : st->wire;
+    st->check
+        = _hl_run_check_binder13 (run, st, g_bytes_get_data (got, NULL), g_bytes_get_size (got));
+  }
   if (st->handshake_type == HL_HANDSHAKE_SERVER_HELLO && run->hellos.version
       && run->hellos.version < 0x0304 && run->scenario->client.version_max >= 0x0304
       && wlen >= 38) {
