@@ -643,7 +643,8 @@ main (int argc, char **argv)
                                          "35-tls13-mutual.scenario",
                                          "36-tls13-tampered-certificate-verify.scenario",
                                          "37-tls13-untrusted.scenario",
-                                         "38-tls13-client-vs-tls12-server.scenario" };
+                                         "38-tls13-client-vs-tls12-server.scenario",
+                                         "39-tls13-key-update.scenario" };
     for (guint i = 0; i < G_N_ELEMENTS (tls13); i++) {
       g_autofree char *path = g_strdup_printf ("/cli/pcapng-tls13/%s", tls13[i]);
       g_test_add_data_func (path, tls13[i], test_pcapng_tls13);

@@ -53,6 +53,8 @@ static const Case cases[] = {
   { "early-data-tls12", HEAD SERVER "[Resumption]\nEnabled=true\nEarlyData=GET /\n", 9,
     "both sides need TLS1.3" },
   { "hello-retry-not-bool", HEAD SERVER "[Expect]\nHelloRetry=maybe\n", 8, "HelloRetry" },
+  { "key-update-tls12", HEAD SERVER "[Application]\nKeyUpdate=true\n", 8,
+    "KeyUpdate is TLS 1.3: the client needs TLS1.3 in Versions" },
   { "unknown-version", HEAD "[Client]\nVersions=TLS2\n" SERVER, 5, "unknown version \"TLS2\"" },
   { "reversed-range", HEAD "[Client]\nVersions=TLS1.2-TLS1.0\n" SERVER, 5, "starts above" },
   { "unknown-curve", HEAD "[Client]\nCurves=x448\n" SERVER, 5, "valid curves: x25519" },

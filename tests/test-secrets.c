@@ -176,7 +176,7 @@ assert_secret (const HlConnection *c, HlSecretId id, const GByteArray *want)
   assert_bytes_equal (c->secrets.value[id], want->data, want->len);
 }
 
-static guint tls13_checked;
+static guint tls13_checked, key_updates_checked;
 
 static void
 check_connection13 (const HlConnection *c, const HlConnection *previous)
@@ -292,6 +292,14 @@ check_connection13 (const HlConnection *c, const HlConnection *previous)
     assert_secret (c, HL_SECRET_SERVER_APPLICATION_TRAFFIC, sats);
     assert_secret (c, HL_SECRET_EXPORTER_MASTER, ems);
     assert_secret (c, HL_SECRET_RESUMPTION_MASTER, rms);
+    /* After KeyUpdate (lesson 39): the next secret from the one before it. */
+    if (v[HL_SECRET_CLIENT_APPLICATION_TRAFFIC_1]) {
+      g_autoptr (GByteArray) c1 = expand_label (t, cats->data, "traffic upd", NULL, 0, hl);
+      g_autoptr (GByteArray) s1 = expand_label (t, sats->data, "traffic upd", NULL, 0, hl);
+      assert_secret (c, HL_SECRET_CLIENT_APPLICATION_TRAFFIC_1, c1);
+      assert_secret (c, HL_SECRET_SERVER_APPLICATION_TRAFFIC_1, s1);
+      key_updates_checked++;
+    }
     assert_secret (c, HL_SECRET_CLIENT_APPLICATION_KEY, ck);
     assert_secret (c, HL_SECRET_CLIENT_APPLICATION_IV, civ);
     assert_secret (c, HL_SECRET_SERVER_APPLICATION_KEY, sk);
@@ -432,8 +440,11 @@ test_scenario_secrets (gconstpointer data)
     }
     check_connection (c);
   }
-  if (hl_run_get_connection (run, 0)->version == 0x0304)
+  if (hl_run_get_connection (run, 0)->version == 0x0304) {
+    if (s->key_update)
+      g_assert_cmpuint (key_updates_checked, >, 0);
     return;
+  }
   /* Every ECDHE run exposes both shares, and they explain its premaster. (An OpenSSL
    * client at TLS 1.2 frees its ephemeral key as soon as it has derived the master
    * secret: the server's view, from BearSSL, is then all there is.) */

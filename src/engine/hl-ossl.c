@@ -806,6 +806,19 @@ hl_ossl_send (HlOssl *o, const guint8 *data, gsize len)
 }
 
 void
+hl_ossl_key_update (HlOssl *o)
+{
+  if (!hl_ossl_can_send (o))
+    return;
+  enter (o);
+  ERR_clear_error ();
+  /* Asks the peer to update its keys too; SSL_do_handshake sends the message now. */
+  if (!SSL_key_update (o->ssl, SSL_KEY_UPDATE_REQUESTED) || SSL_do_handshake (o->ssl) != 1)
+    note_failure (o);
+  leave ();
+}
+
+void
 hl_ossl_close (HlOssl *o)
 {
   if (!o->ssl || o->close_sent || o->failed)

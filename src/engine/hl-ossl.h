@@ -56,6 +56,8 @@ gboolean hl_ossl_handshake_done (HlOssl *o);
 gboolean hl_ossl_can_send (HlOssl *o); /* handshake done, not closed, no error */
 void hl_ossl_send (HlOssl *o, const guint8 *data, gsize len);
 void hl_ossl_close (HlOssl *o); /* sends close_notify */
+/* TLS 1.3: sends KeyUpdate (update_requested): both directions move to new keys. */
+void hl_ossl_key_update (HlOssl *o);
 gboolean hl_ossl_closed (HlOssl *o);
 gboolean hl_ossl_failed (HlOssl *o); /* it stopped on an error: it derives nothing more */
 

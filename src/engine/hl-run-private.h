@@ -88,6 +88,8 @@ typedef struct {
    * HlOsslKeylog, -1 none yet) and the record sequence number under it. */
   int tls13_secret;
   guint64 tls13_seq;
+  GBytes *tls13_updated; /* after KeyUpdate: the sender's application traffic secret N >= 1 */
+  guint tls13_generation;
 } Direction;
 
 typedef struct {
@@ -130,6 +132,7 @@ typedef struct {
 typedef enum {
   SCRIPT_HANDSHAKE,
   SCRIPT_CLIENT_DATA,
+  SCRIPT_KEY_UPDATE,
   SCRIPT_SERVER_DATA,
   SCRIPT_CLOSE,
   SCRIPT_DONE,
@@ -153,6 +156,7 @@ struct _HlRun {
   gboolean finished;
   guint connection;
   Hellos hellos;
+  const HlStep *delivering; /* the step being made, while its knowledge is filled in */
 };
 
 #define KNOW(id) (G_GUINT64_CONSTANT (1) << (id))

@@ -151,6 +151,14 @@ static const struct {
     "Derive-Secret(master_secret, \"res master\", Hash(CH..client Finished)): each ticket's "
     "PSK comes from it",
     from_master },
+  { "client_application_traffic_secret_1", "Client application traffic secret 1",
+    "HKDF-Expand-Label(client_application_traffic_secret_0, \"traffic upd\", \"\", "
+    "Hash.length): the client's keys after its KeyUpdate",
+    from_cats },
+  { "server_application_traffic_secret_1", "Server application traffic secret 1",
+    "HKDF-Expand-Label(server_application_traffic_secret_0, \"traffic upd\", \"\", "
+    "Hash.length): the server's keys after its KeyUpdate",
+    from_sats },
 };
 
 /* Secrets both schedules have, whose recipe TLS 1.3 changed. */
@@ -221,6 +229,8 @@ static const HlSecretId tls13_order[] = {
   HL_SECRET_EXPORTER_MASTER,
   HL_SECRET_CLIENT_VERIFY_DATA,
   HL_SECRET_RESUMPTION_MASTER,
+  HL_SECRET_CLIENT_APPLICATION_TRAFFIC_1,
+  HL_SECRET_SERVER_APPLICATION_TRAFFIC_1,
 };
 
 HlSecretId

@@ -119,7 +119,15 @@ _hl_run_take_tls13_record (HlRun *run, HlSide from, guint16 version, const guint
     suite = hl_suite_by_id (hl_ossl_suite (p->ossl));
   /* Try the secret in use, then the next ones (a new secret starts at sequence 0): the
    * AEAD tag tells which one the sender used. */
-  for (guint i = 0; suite && p->ossl && i < n_order && !inner; i++) {
+  if (suite && dir->tls13_generation > 0) {
+    /* After a KeyUpdate: the secret it moved to, at its sequence number. */
+    hl_tls13_keys_from_secret (suite, g_bytes_get_data (dir->tls13_updated, NULL), &keys);
+    keys.seq = dir->tls13_seq;
+    inner = hl_tls13_open (&keys, payload, len);
+    if (inner)
+      used = dir->tls13_secret;
+  }
+  for (guint i = 0; suite && p->ossl && dir->tls13_generation == 0 && i < n_order && !inner; i++) {
     GBytes *secret = hl_ossl_keylog (p->ossl, order[i]);
     if ((int)i < dir->tls13_secret || !secret)
       continue;
@@ -128,6 +136,25 @@ _hl_run_take_tls13_record (HlRun *run, HlSide from, guint16 version, const guint
     inner = hl_tls13_open (&keys, payload, len);
     if (inner)
       used = i;
+  }
+  if (!inner && suite && dir->tls13_secret == (int)n_order - 1) {
+    /* A KeyUpdate moved the sender on: application_traffic_secret_N+1 =
+     * HKDF-Expand-Label(application_traffic_secret_N, "traffic upd", "", Hash.length). */
+    GBytes *now
+        = dir->tls13_generation ? dir->tls13_updated : hl_ossl_keylog (p->ossl, order[n_order - 1]);
+    guint8 next[HL_TLS13_MAX_HASH];
+    gsize hl = hl_tls13_hash_len (suite->prf);
+    if (now) {
+      hl_tls13_expand_label (suite->prf, g_bytes_get_data (now, NULL), "traffic upd", NULL, 0, next,
+                             hl);
+      hl_tls13_keys_from_secret (suite, next, &keys);
+      inner = hl_tls13_open (&keys, payload, len);
+      if (inner) {
+        used = n_order - 1;
+        dir->tls13_generation++;
+        _hl_run_set_bytes (&dir->tls13_updated, next, hl);
+      }
+    }
   }
   if (!inner) {
     Pending *q;
@@ -544,6 +571,44 @@ collect_view12 (HlRun *run, Peer *p, HlSecrets *out)
   }
 }
 
+/* After a KeyUpdate from `from`: its sender holds the next application traffic secret as
+ * soon as it sent it, the receiver once it read it. The transcript does not cover
+ * KeyUpdate, so this follows the steps. */
+static void
+add_key_updates (HlRun *run, Peer *p, HlSecrets *out)
+{
+  const HlSuite *suite = hl_suite_by_id (run->hellos.suite);
+  const HlConnection *c = _hl_run_current_connection (run);
+  if (!suite || !hl_suite_is_tls13 (suite) || hl_ossl_failed (p->ossl))
+    return;
+  for (int from = 0; from < 2; from++) {
+    HlSecretId now = from == HL_SIDE_CLIENT ? HL_SECRET_CLIENT_APPLICATION_TRAFFIC
+                                            : HL_SECRET_SERVER_APPLICATION_TRAFFIC;
+    gboolean holds = FALSE;
+    guint8 next[HL_TLS13_MAX_HASH];
+    for (guint i = 0; i <= c->steps->len && !holds; i++) {
+      const HlStep *st = i < c->steps->len ? g_ptr_array_index (c->steps, i) : run->delivering;
+      if (!st)
+        continue;
+      holds = st->handshake_type == HL_HANDSHAKE_KEY_UPDATE && st->from == (HlSide)from
+              && (p->side == (HlSide)from || (st->delivered && st->accepted));
+    }
+    for (GList *l = run->pending.head; l && !holds && p->side == (HlSide)from; l = l->next) {
+      const Pending *q = l->data;
+      holds = q->from == p->side && q->handshake_type == HL_HANDSHAKE_KEY_UPDATE
+              && q->connection == run->connection;
+    }
+    if (!holds || !out->value[now])
+      continue;
+    hl_tls13_expand_label (suite->prf, g_bytes_get_data (out->value[now], NULL), "traffic upd",
+                           NULL, 0, next, hl_tls13_hash_len (suite->prf));
+    set (out,
+         from == HL_SIDE_CLIENT ? HL_SECRET_CLIENT_APPLICATION_TRAFFIC_1
+                                : HL_SECRET_SERVER_APPLICATION_TRAFFIC_1,
+         next, hl_tls13_hash_len (suite->prf));
+  }
+}
+
 void
 _hl_run_collect_view13 (HlRun *run, Peer *p, HlSecrets *out)
 {
@@ -596,6 +661,7 @@ _hl_run_collect_view13 (HlRun *run, Peer *p, HlSecrets *out)
       g_clear_pointer (&out->value[i], g_bytes_unref);
       out->value[i] = g_bytes_ref (p->schedule.value[i]);
     }
+  add_key_updates (run, p, out);
 }
 
 /* What a TLS 1.3 CertificateVerify signs (RFC 8446 4.4.3), as its receiver rebuilds it:

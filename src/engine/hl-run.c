@@ -346,7 +346,9 @@ deliver (HlRun *run, Pending *p)
     }
   }
   decode_step (run, st);
+  run->delivering = st;
   fill_after (run, st);
+  run->delivering = NULL;
   g_ptr_array_add (run->steps, st);
   g_ptr_array_add (_hl_run_current_connection (run)->steps, st);
 }
@@ -441,6 +443,8 @@ start_connection (HlRun *run, gboolean resume)
     d->in_ready = FALSE;
     d->tls13_secret = -1;
     d->tls13_seq = 0;
+    g_clear_pointer (&d->tls13_updated, g_bytes_unref);
+    d->tls13_generation = 0;
   }
   if (run->peer[HL_SIDE_SERVER]->ossl) {
     hl_ossl_start (run->peer[HL_SIDE_SERVER]->ossl, resume, NULL);
@@ -507,9 +511,17 @@ advance_script (HlRun *run)
       run->phase = open ? SCRIPT_CLIENT_DATA : SCRIPT_DONE;
       break;
     case SCRIPT_CLIENT_DATA:
-      run->phase = SCRIPT_SERVER_DATA;
+      run->phase = SCRIPT_KEY_UPDATE;
       if (s->client_data && *s->client_data && open) {
         send_app_data (run, HL_SIDE_CLIENT, s->client_data);
+        return TRUE;
+      }
+      break;
+    case SCRIPT_KEY_UPDATE:
+      run->phase = SCRIPT_SERVER_DATA;
+      if (s->key_update && cl->ossl && run->hellos.version == 0x0304 && _hl_peer_can_send (cl)) {
+        hl_ossl_key_update (cl->ossl);
+        _hl_run_pump (run);
         return TRUE;
       }
       break;
@@ -554,6 +566,7 @@ teardown (HlRun *run)
     run->peer[s] = NULL;
     g_byte_array_unref (run->dir[s].raw);
     g_byte_array_unref (run->dir[s].hs);
+    g_clear_pointer (&run->dir[s].tls13_updated, g_bytes_unref);
   }
   g_queue_clear_full (&run->pending, (GDestroyNotify)_hl_run_free_pending);
   g_ptr_array_set_size (run->connections, 0);

@@ -32,7 +32,8 @@ static const char *const server_keys[] = { "Versions",
                                            "PreferClientOrder",
                                            "FailOnALPNMismatch",
                                            NULL };
-static const char *const application_keys[] = { "ClientData", "ServerData", "CloseNotify", NULL };
+static const char *const application_keys[]
+    = { "ClientData", "ServerData", "CloseNotify", "KeyUpdate", NULL };
 static const char *const resumption_keys[] = { "Enabled", "EarlyData", NULL };
 static const char *const fault_keys[]
     = { "Message", "Connection", "Action", "Offset", "Mask", "Length", "Target", NULL };
@@ -932,6 +933,12 @@ parse_all (Loader *l, HlScenario *s, const char *dir, GError **error)
       return FALSE;
     if (!get_bool (l, "Application", "CloseNotify", &s->close_notify, error))
       return FALSE;
+    if (!get_bool (l, "Application", "KeyUpdate", &s->key_update, error))
+      return FALSE;
+    if (s->key_update
+        && (s->client.library != HL_LIBRARY_OPENSSL || s->client.version_max < 0x0304))
+      return fail (l, error, line_of (l, "Application", "KeyUpdate"),
+                   "KeyUpdate is TLS 1.3: the client needs TLS1.3 in Versions");
   }
   if (!get_bool (l, "Resumption", "Enabled", &s->resumption, error))
     return FALSE;

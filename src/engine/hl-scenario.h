@@ -88,6 +88,7 @@ typedef struct {
   gboolean has_application;
   char *client_data, *server_data;
   gboolean close_notify;
+  gboolean key_update; /* TLS 1.3: the client sends KeyUpdate after its data (an addition) */
   gboolean resumption;
   char *early_data; /* TLS 1.3 0-RTT text on the resumed connection; NULL: none */
   HlFault fault;    /* action HL_FAULT_NONE: no fault */
