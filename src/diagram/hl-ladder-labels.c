@@ -460,6 +460,10 @@ hl_ladder_describe_learned (HlRun *run, const HlStep *st, HlSide side, const cha
                && (strcmp (st->message, "ClientHello") == 0
                    || strcmp (st->message, "ServerHello") == 0))
         line = g_markup_printf_escaped ("+ %s <tt>%s</tt> (the cached session's)", s->name, hex);
+      else if (prev && held_by (prev, side, s->key))
+        /* The same secret with a new value: a second ClientHello's key share, a KeyUpdate. */
+        line = g_markup_printf_escaped ("+ %s <tt>%s</tt> (replaces the earlier one)", s->name,
+                                        hex);
       else
         line = g_markup_printf_escaped ("+ %s <tt>%s</tt>", s->name, hex);
       if (out->len)
