@@ -399,6 +399,15 @@ schedule (HlRun *run, Peer *p, const GByteArray *raw_view, HlSecrets *out)
     _hl_run_set_bytes (&out->value[client ? HL_SECRET_CLIENT_KEY_SHARE_PRIVATE
                                           : HL_SECRET_SERVER_KEY_SHARE_PRIVATE],
                        g_bytes_get_data (priv, NULL), g_bytes_get_size (priv));
+  if (client) {
+    /* Its own public share from the moment it sent the ClientHello: the first (OpenSSL
+     * 3.0: the only) entry of key_share. */
+    const guint8 *d;
+    gsize n;
+    if (hl_hello_find_extension (t->data + mk.ch_start, mk.ch_end - mk.ch_start, 51, &d, &n)
+        && n >= 6 && 6 + (gsize)(d[4] << 8 | d[5]) <= n)
+      set (out, HL_SECRET_CLIENT_ECDH_PUBLIC, d + 6, d[4] << 8 | d[5]);
+  }
   if (mk.sh_end && !tls13)
     return;
   /* The PSK: the client offers it from the start; the server holds it once it took it.
