@@ -243,6 +243,17 @@ set (HlSecrets *out, HlSecretId id, const guint8 *v, gsize n)
   _hl_run_set_bytes (&out->value[id], v, n);
 }
 
+/* The key and IV a traffic secret gives (RFC 8446 7.3). */
+static void
+set_keys (HlSecrets *out, const HlSuite *suite, const guint8 *secret, HlSecretId key_id,
+          HlSecretId iv_id)
+{
+  HlTls13Keys k;
+  hl_tls13_keys_from_secret (suite, secret, &k);
+  set (out, key_id, k.key, k.key_len);
+  set (out, iv_id, k.iv, 12);
+}
+
 /* The PSK of a resumed connection, as `side` has it: the ticket the client offers, found
  * among the previous connection's NewSessionTickets (the client's copy as it received it,
  * the server's as it sent it), and that side's resumption secret from that connection.
@@ -499,15 +510,8 @@ schedule (HlRun *run, Peer *p, const GByteArray *raw_view, HlSecrets *out)
   hl_tls13_derive_secret_hashed (hash, hs, "s hs traffic", th[1], shts);
   set (out, HL_SECRET_CLIENT_HANDSHAKE_TRAFFIC, chts, hl);
   set (out, HL_SECRET_SERVER_HANDSHAKE_TRAFFIC, shts, hl);
-  {
-    HlTls13Keys k;
-    hl_tls13_keys_from_secret (suite, chts, &k);
-    set (out, HL_SECRET_CLIENT_HANDSHAKE_KEY, k.key, k.key_len);
-    set (out, HL_SECRET_CLIENT_HANDSHAKE_IV, k.iv, 12);
-    hl_tls13_keys_from_secret (suite, shts, &k);
-    set (out, HL_SECRET_SERVER_HANDSHAKE_KEY, k.key, k.key_len);
-    set (out, HL_SECRET_SERVER_HANDSHAKE_IV, k.iv, 12);
-  }
+  set_keys (out, suite, chts, HL_SECRET_CLIENT_HANDSHAKE_KEY, HL_SECRET_CLIENT_HANDSHAKE_IV);
+  set_keys (out, suite, shts, HL_SECRET_SERVER_HANDSHAKE_KEY, HL_SECRET_SERVER_HANDSHAKE_IV);
   hl_tls13_expand_label (hash, chts, "finished", NULL, 0, cfk, hl);
   hl_tls13_expand_label (hash, shts, "finished", NULL, 0, sfk, hl);
   set (out, HL_SECRET_CLIENT_FINISHED_KEY, cfk, hl);
@@ -523,19 +527,14 @@ schedule (HlRun *run, Peer *p, const GByteArray *raw_view, HlSecrets *out)
   set (out, HL_SECRET_MASTER, master, hl);
   {
     guint8 cats[HL_TLS13_MAX_HASH], sats[HL_TLS13_MAX_HASH];
-    HlTls13Keys k;
     hl_tls13_derive_secret_hashed (hash, master, "c ap traffic", th[3], cats);
     hl_tls13_derive_secret_hashed (hash, master, "s ap traffic", th[3], sats);
     hl_tls13_derive_secret_hashed (hash, master, "exp master", th[3], x);
     set (out, HL_SECRET_CLIENT_APPLICATION_TRAFFIC, cats, hl);
     set (out, HL_SECRET_SERVER_APPLICATION_TRAFFIC, sats, hl);
     set (out, HL_SECRET_EXPORTER_MASTER, x, hl);
-    hl_tls13_keys_from_secret (suite, cats, &k);
-    set (out, HL_SECRET_CLIENT_APPLICATION_KEY, k.key, k.key_len);
-    set (out, HL_SECRET_CLIENT_APPLICATION_IV, k.iv, 12);
-    hl_tls13_keys_from_secret (suite, sats, &k);
-    set (out, HL_SECRET_SERVER_APPLICATION_KEY, k.key, k.key_len);
-    set (out, HL_SECRET_SERVER_APPLICATION_IV, k.iv, 12);
+    set_keys (out, suite, cats, HL_SECRET_CLIENT_APPLICATION_KEY, HL_SECRET_CLIENT_APPLICATION_IV);
+    set_keys (out, suite, sats, HL_SECRET_SERVER_APPLICATION_KEY, HL_SECRET_SERVER_APPLICATION_IV);
   }
   if (!mk.cfin_end)
     return;
