@@ -259,6 +259,10 @@ hl_ladder_describe_step (HlRun *run, const HlStep *st)
       add_line (out, "protocol (ALPN): %s", alpn);
     else
       add_line (out, "the rest of the server's answer");
+  } else if (strcmp (m, "KeyUpdate") == 0) {
+    const char *req = field_value (f, "Request update");
+    add_line (out, "new keys from here on%s",
+              req && strcmp (req, "1") == 0 ? "; asks the peer to update too" : "");
   } else if (strcmp (m, "NewSessionTicket") == 0) {
     const char *life = field_value (f, "Ticket lifetime");
     const HlField *ticket = find_exact (f, "Ticket");
@@ -462,8 +466,8 @@ hl_ladder_describe_learned (HlRun *run, const HlStep *st, HlSide side, const cha
         line = g_markup_printf_escaped ("+ %s <tt>%s</tt> (the cached session's)", s->name, hex);
       else if (prev && held_by (prev, side, s->key))
         /* The same secret with a new value: a second ClientHello's key share, a KeyUpdate. */
-        line = g_markup_printf_escaped ("+ %s <tt>%s</tt> (replaces the earlier one)", s->name,
-                                        hex);
+        line
+            = g_markup_printf_escaped ("+ %s <tt>%s</tt> (replaces the earlier one)", s->name, hex);
       else
         line = g_markup_printf_escaped ("+ %s <tt>%s</tt>", s->name, hex);
       if (out->len)
