@@ -1015,6 +1015,45 @@ test_openssl_offers_listed_suites (void)
   }
 }
 
+/* The reverse pair: a BearSSL client (TLS 1.2) and an OpenSSL server that speaks TLS 1.3.
+ * Both really run, each Finished is judged by its receiver (the OpenSSL server with the
+ * master secret from its own key log), the resumption works, and the server marks the
+ * downgrade in its random, as RFC 8446 4.1.3 requires of a server that could do 1.3. */
+static void
+test_bearssl_client_openssl_server (void)
+{
+  static const char text[]
+      = "[Scenario]\nFormat=1\nTitle=t\n"
+        "[Client]\nVersions=TLS1.2\nCipherSuites=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256\n"
+        "ServerName=server.example\nTrustAnchors=assets/pki/root-ca.crt\n"
+        "[Server]\nVersions=TLS1.2-TLS1.3\nCertificateChain=assets/pki/server-rsa-chain.pem\n"
+        "PrivateKey=assets/pki/server-rsa.key\n"
+        "[Application]\nClientData=hello\nServerData=world\n[Resumption]\nEnabled=true\n";
+  g_autofree char *path = hl_test_write_scenario (text);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HlScenario) s = hl_scenario_load (path, &error);
+  g_autoptr (HlRun) run = NULL;
+  const HlStep *sh, *fin;
+  gsize len;
+  const guint8 *w;
+  g_assert_no_error (error);
+  g_assert_cmpint (s->server.library, ==, HL_LIBRARY_OPENSSL);
+  g_assert_cmpint (s->client.library, ==, HL_LIBRARY_BEARSSL);
+  run = hl_test_run (s);
+  g_assert_true (hl_run_succeeded (run));
+  g_assert_cmpuint (hl_run_get_n_connections (run), ==, 2);
+  g_assert_true (hl_run_get_connection (run, 1)->resumed);
+  g_assert_cmpuint (hl_run_get_connection (run, 0)->version, ==, 0x0303);
+  sh = find_step (run, 1, HL_SIDE_SERVER, "ServerHello");
+  w = g_bytes_get_data (sh->wire, &len);
+  g_assert_cmpmem (w + 30, 8, "DOWNGRD\x01", 8);
+  fin = find_step (run, 1, HL_SIDE_CLIENT, "Finished");
+  g_assert_true (g_str_has_prefix (fin->check, "verify_data"));
+  g_assert_nonnull (strstr (fin->check, "matches what the server computes"));
+  fin = find_step (run, 1, HL_SIDE_SERVER, "Finished");
+  g_assert_nonnull (strstr (fin->check, "matches what the client computes"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1047,6 +1086,7 @@ main (int argc, char **argv)
   }
   g_test_add_func ("/run/seek-tls13", test_seek_tls13);
   g_test_add_func ("/run/expect-hello-retry", test_expect_hello_retry);
+  g_test_add_func ("/run/bearssl-client-openssl-server", test_bearssl_client_openssl_server);
   g_test_add_func ("/run/psk-as-each-side-holds-it", test_psk_as_each_side_holds_it);
   g_test_add_func ("/run/short-finished-tls13", test_short_finished13);
   g_test_add_func ("/run/openssl-offers-listed-suites", test_openssl_offers_listed_suites);

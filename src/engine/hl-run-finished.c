@@ -80,7 +80,9 @@ _hl_run_check_finished (HlRun *run, const HlStep *st, const guint8 *content, gsi
     }
   }
   /* A receiver that never derived the keys cannot judge: check the sender's own view. */
-  if (!(judge->knows & KNOW (HL_SECRET_MASTER)) && !(judge->knows & KNOW (HL_SECRET_KEY_BLOCK))) {
+  if (judge->ossl ? !hl_ossl_keylog (judge->ossl, HL_OSSL_CLIENT_RANDOM)
+                  : !(judge->knows & KNOW (HL_SECRET_MASTER))
+                        && !(judge->knows & KNOW (HL_SECRET_KEY_BLOCK))) {
     judge = run->peer[st->from];
     to = st->from;
   }
