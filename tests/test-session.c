@@ -218,6 +218,38 @@ test_load_replaces (void)
   g_assert_finalize_object (s);
 }
 
+static void
+count_call (guint *n)
+{
+  (*n)++;
+}
+
+/* A view following a session hears the properties it named from the session it follows
+ * now, and nothing more from the one it followed before. */
+static void
+test_follow (void)
+{
+  Counts ca = { 0 }, cb = { 0 };
+  g_autoptr (HlSession) a = new_session ("01-rsa-key-exchange", &ca);
+  g_autoptr (HlSession) b = new_session ("02-ecdhe-rsa-aes-gcm", &cb);
+  HlSession *slot = NULL;
+  guint calls = 0;
+  g_assert_true (hl_session_follow (&slot, a, &calls, G_CALLBACK (count_call), "position", NULL));
+  g_assert_false (hl_session_follow (&slot, a, &calls, G_CALLBACK (count_call), "position", NULL));
+  g_assert_true (hl_session_step (a));
+  g_assert_cmpuint (calls, ==, 1);
+  g_assert_true (hl_session_follow (&slot, b, &calls, G_CALLBACK (count_call), "position", NULL));
+  g_assert_true (slot == b);
+  g_assert_true (hl_session_step (a));
+  g_assert_cmpuint (calls, ==, 1);
+  g_assert_true (hl_session_step (b));
+  g_assert_cmpuint (calls, ==, 2);
+  g_assert_true (hl_session_follow (&slot, NULL, &calls, G_CALLBACK (count_call), NULL));
+  g_assert_null (slot);
+  g_assert_true (hl_session_step (b));
+  g_assert_cmpuint (calls, ==, 2);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -227,5 +259,6 @@ main (int argc, char **argv)
   g_test_add_func ("/session/tamper-and-undo", test_tamper_and_undo);
   g_test_add_func ("/session/load-failure-keeps-lesson", test_load_failure_keeps_lesson);
   g_test_add_func ("/session/load-replaces", test_load_replaces);
+  g_test_add_func ("/session/follow", test_follow);
   return g_test_run ();
 }

@@ -193,7 +193,7 @@ _hl_run_take_tls13_record (HlRun *run, HlSide from, guint16 version, const guint
                              payload, len, g_bytes_new (id + off, mlen));
       q = g_queue_peek_tail (&run->pending);
       q->record_type = HL_CONTENT_APPLICATION_DATA;
-      q->early = early;
+      q->early = early && type == HL_CONTENT_APPLICATION_DATA; /* 0-RTT data itself */
       q->has_tls13_keys = TRUE;
       q->tls13_keys = keys;
       q->tls13_padding = ilen - clen - 1;

@@ -467,3 +467,26 @@ hl_session_get_n_edits (HlSession *self)
 {
   return self->run ? hl_run_get_n_edits (self->run) : 0;
 }
+
+gboolean
+hl_session_follow (HlSession **slot, HlSession *session, gpointer owner, GCallback on_change, ...)
+{
+  va_list args;
+  const char *property;
+  if (*slot == session)
+    return FALSE;
+  if (*slot) {
+    g_signal_handlers_disconnect_by_data (*slot, owner);
+    g_clear_object (slot);
+  }
+  if (!session)
+    return TRUE;
+  *slot = g_object_ref (session);
+  va_start (args, on_change);
+  while ((property = va_arg (args, const char *))) {
+    g_autofree char *signal = g_strconcat ("notify::", property, NULL);
+    g_signal_connect_swapped (session, signal, on_change, owner);
+  }
+  va_end (args);
+  return TRUE;
+}

@@ -69,4 +69,11 @@ void hl_session_drop_next (HlSession *self);
 guint hl_session_get_n_edits (HlSession *self);
 gboolean hl_session_next_is_edited (HlSession *self); /* the message in flight was changed */
 
+/* For a view that follows a session: moves *slot from the session it held to `session`
+ * (a new reference), disconnecting every handler of `owner` from the old one and
+ * connecting `on_change` (swapped: called with `owner`) to "notify::P" for each property
+ * name P of the NULL-terminated list. FALSE when *slot already held `session`. */
+gboolean hl_session_follow (HlSession **slot, HlSession *session, gpointer owner,
+                            GCallback on_change, ...) G_GNUC_NULL_TERMINATED;
+
 G_END_DECLS

@@ -289,17 +289,9 @@ hl_inspector_init (HlInspector *self)
 void
 hl_inspector_set_session (HlInspector *self, HlSession *session)
 {
-  if (self->session == session)
+  if (!hl_session_follow (&self->session, session, self, G_CALLBACK (show_step), "selected",
+                          "title", NULL))
     return;
-  if (self->session) {
-    g_signal_handlers_disconnect_by_data (self->session, self);
-    g_clear_object (&self->session);
-  }
-  if (session) {
-    self->session = g_object_ref (session);
-    g_signal_connect_swapped (session, "notify::selected", G_CALLBACK (show_step), self);
-    g_signal_connect_swapped (session, "notify::title", G_CALLBACK (show_step), self);
-  }
   if (self->selection)
     show_step (self);
 }

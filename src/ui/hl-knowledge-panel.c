@@ -195,17 +195,9 @@ hl_knowledge_panel_init (HlKnowledgePanel *self)
 void
 hl_knowledge_panel_set_session (HlKnowledgePanel *self, HlSession *session)
 {
-  if (self->session == session)
+  if (!hl_session_follow (&self->session, session, self, G_CALLBACK (on_changed), "selected",
+                          "title", NULL))
     return;
-  if (self->session) {
-    g_signal_handlers_disconnect_by_data (self->session, self);
-    g_clear_object (&self->session);
-  }
-  if (session) {
-    self->session = g_object_ref (session);
-    g_signal_connect_swapped (session, "notify::selected", G_CALLBACK (on_changed), self);
-    g_signal_connect_swapped (session, "notify::title", G_CALLBACK (on_changed), self);
-  }
   if (self->columns)
     on_changed (self);
 }

@@ -340,19 +340,9 @@ hl_ladder_view_new (void)
 void
 hl_ladder_view_set_session (HlLadderView *self, HlSession *session)
 {
-  if (self->session == session)
+  if (!hl_session_follow (&self->session, session, self, G_CALLBACK (on_session_changed),
+                          "position", "selected", "title", "finished", NULL))
     return;
-  if (self->session) {
-    g_signal_handlers_disconnect_by_data (self->session, self);
-    g_clear_object (&self->session);
-  }
-  if (session) {
-    self->session = g_object_ref (session);
-    g_signal_connect_swapped (session, "notify::position", G_CALLBACK (on_session_changed), self);
-    g_signal_connect_swapped (session, "notify::selected", G_CALLBACK (on_session_changed), self);
-    g_signal_connect_swapped (session, "notify::title", G_CALLBACK (on_session_changed), self);
-    g_signal_connect_swapped (session, "notify::finished", G_CALLBACK (on_session_changed), self);
-  }
   self->shown_position = session ? hl_session_get_position (session) : 0;
   self->remaining = 0;
   rebuild (self);
