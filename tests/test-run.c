@@ -250,18 +250,6 @@ test_seek_stable (void)
   hl_run_run_to_end (run);
   got = hl_transcript_to_json (run);
   g_assert_cmpstr (got, ==, want);
-  /* Only the 0-RTT data itself is early, not EndOfEarlyData under the same key. */
-  {
-    guint early = 0;
-    for (guint i = 0; i < hl_run_get_n_steps (run); i++) {
-      const HlStep *st = hl_run_get_step (run, i);
-      if (st->early) {
-        g_assert_cmpstr (st->message, ==, "ApplicationData");
-        early++;
-      }
-    }
-    g_assert_cmpuint (early, ==, 1);
-  }
   /* Going back restores the earlier state, not only the same count. */
   hl_run_seek (run, 3);
   g_assert_cmpuint (hl_run_get_n_connections (run), ==, 1);
@@ -403,18 +391,6 @@ test_edits (void)
   hl_run_run_to_end (run);
   got = hl_transcript_to_json (run);
   g_assert_cmpstr (got, ==, want);
-  /* Only the 0-RTT data itself is early, not EndOfEarlyData under the same key. */
-  {
-    guint early = 0;
-    for (guint i = 0; i < hl_run_get_n_steps (run); i++) {
-      const HlStep *st = hl_run_get_step (run, i);
-      if (st->early) {
-        g_assert_cmpstr (st->message, ==, "ApplicationData");
-        early++;
-      }
-    }
-    g_assert_cmpuint (early, ==, 1);
-  }
 }
 
 /* Record fields tile the records, and every child lies inside its parent. */
@@ -855,18 +831,6 @@ test_drop_by_hand (void)
   hl_run_run_to_end (run);
   got = hl_transcript_to_json (run);
   g_assert_cmpstr (got, ==, want);
-  /* Only the 0-RTT data itself is early, not EndOfEarlyData under the same key. */
-  {
-    guint early = 0;
-    for (guint i = 0; i < hl_run_get_n_steps (run); i++) {
-      const HlStep *st = hl_run_get_step (run, i);
-      if (st->early) {
-        g_assert_cmpstr (st->message, ==, "ApplicationData");
-        early++;
-      }
-    }
-    g_assert_cmpuint (early, ==, 1);
-  }
 }
 
 /* A Finished the receiver never compared is "Not checked", never "matches". */
