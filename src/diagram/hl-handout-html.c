@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "hl-decode.h"
+#include "hl-i18n.h"
 #include "hl-json.h"
 #include "hl-ladder-labels.h"
 #include "hl-transcript.h"
@@ -86,7 +87,8 @@ json_step (GString *out, HlRun *run, const HlStep *st, guint n_steps)
   g_string_append (out, ",\"notes\":");
   json_string (out, notes->str);
   g_string_append (out, ",\"bytes_label\":");
-  json_string (out, st->encrypted && st->plaintext ? "Decrypted message" : "Message as sent");
+  json_string (out,
+               st->encrypted && st->plaintext ? _ ("Decrypted message") : _ ("Message as sent"));
   g_string_append (out, ",\"bytes\":");
   json_hex (out, st->encrypted && st->plaintext ? st->plaintext : st->wire);
   g_string_append (out, ",\"fields\":");
@@ -127,6 +129,26 @@ static const char style[]
       "table.secrets code{word-break:break-all}.new{color:#26742b;font-weight:bold}"
       "kbd{border:1px solid #bbb;border-radius:3px;padding:0 4px}";
 
+/* The words the script writes, in the reader's language (%1, %2: numbers it fills in). */
+static void
+json_ui_words (GString *out)
+{
+  g_string_append (out, "\"ui\":{\"nothing\":");
+  json_string (out, _ ("nothing secret yet"));
+  g_string_append (out, ",\"new\":");
+  /* TRANSLATORS: marks a secret learned at this step, in the HTML handout */
+  json_string (out, _ ("new"));
+  g_string_append (out, ",\"hint\":");
+  json_string (out, _ ("Click a field to see its bytes, or a byte to find its field."));
+  g_string_append (out, ",\"bytes\":");
+  json_string (out, _ ("bytes %1 to %2."));
+  g_string_append (out, ",\"empty\":");
+  json_string (out, _ ("no bytes, at %1."));
+  g_string_append (out, ",\"size\":");
+  json_string (out, _ ("%1 bytes"));
+  g_string_append (out, "},");
+}
+
 /* The inspector: shows data.steps[i]; fields highlight their bytes, bytes select their field. */
 static const char script[]
     = "const data=JSON.parse(document.getElementById('run-data').textContent);\n"
@@ -148,24 +170,25 @@ static const char script[]
       "b.classList.add('on');\n"
       " spans.forEach((s,i)=>s.classList.toggle('on',i>=f.o&&i<f.o+f.l));$('field-info')."
       "textContent="
-      "f.n+' \\u2014 bytes '+f.o+' to '+(f.o+f.l-1)+(f.l?'':' (empty)')+'. '+f.e;}\n"
+      "f.n+' \\u2014 '+(f.l?data.ui.bytes.replace('%1',f.o).replace('%2',f.o+f.l-1):"
+      "data.ui.empty.replace('%1',f.o))+' '+f.e;}\n"
       "function wire(pre,ul,hex,fields){ul.textContent='';const spans=hexView(pre,hex,fields);"
       "const all=[];fieldTree(ul,fields,spans,all);\n"
       " pre.onclick=e=>{const i=+e.target.dataset.i;if(isNaN(i))return;let best=null;"
       "for(const f of all)if(i>=f.o&&i<f.o+f.l&&(!best||f.l<=best.l))best=f;"
       "if(best)mark(best.btn,best,spans,all);};}\n"
       "function secrets(t,list,at){t.textContent='';if(!list.length){const r=t.insertRow();"
-      "r.insertCell().textContent='nothing secret yet';}\n"
+      "r.insertCell().textContent=data.ui.nothing;}\n"
       " for(const s of list){const r=t.insertRow();const a=r.insertCell();a.textContent=s.n;"
-      "if(s.at==at)a.appendChild(el('span','new',' new'));\n"
+      "if(s.at==at)a.appendChild(el('span','new',' '+data.ui.new));\n"
       "  const "
       "c=r.insertCell();c.appendChild(el('code','',s.v));c.appendChild(el('div','fv',s.f));}}\n"
       "function show(i){if(i<0||i>=data.steps.length)return;cur=i;const s=data.steps[i];\n"
       " $('step-title').textContent=s.title;$('step-summary').textContent=s.summary;"
       "$('step-story').textContent=s.story;$('step-notes').textContent=s.notes;\n"
-      " $('bytes-label').textContent=s.bytes_label+' ('+s.bytes.length/2+' bytes)';"
-      "$('field-info').textContent='Click a field to see its bytes, or a byte to find its "
-      "field.';\n"
+      " $('bytes-label').textContent=s.bytes_label+' "
+      "('+data.ui.size.replace('%1',s.bytes.length/2)+')';"
+      "$('field-info').textContent=data.ui.hint;\n"
       " wire($('hex'),$('fields'),s.bytes,s.fields);wire($('rec-hex'),$('rec-fields'),s.records,"
       "s.record_fields);\n"
       " secrets($('client-secrets'),s.client,i+1);secrets($('server-secrets'),s.server,i+1);\n"
@@ -196,7 +219,7 @@ hl_ladder_render_html (HlRun *run, const HlLadderOptions *options, GError **erro
   HlLadderOptions o = *options;
   g_autoptr (HlLadderLayout) layout = NULL;
   g_autoptr (GBytes) svg = NULL;
-  g_autoptr (GString) out = g_string_new ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n");
+  g_autoptr (GString) out = g_string_new (NULL);
   g_autofree char *title = g_markup_escape_text (s->title ? s->title : "", -1);
   g_autofree char *description = g_markup_escape_text (s->description ? s->description : "", -1);
   guint n = MIN (options->upto, hl_run_get_n_steps (run));
@@ -209,18 +232,21 @@ hl_ladder_render_html (HlRun *run, const HlLadderOptions *options, GError **erro
     return NULL;
   layout = hl_ladder_layout_new (run, &o);
   height = hl_ladder_layout_get_height (layout);
+  /* TRANSLATORS: the language code of your translation (de, pt-BR): the HTML handout's lang */
+  g_string_append_printf (out, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n", _ ("en"));
   g_string_append_printf (out,
                           "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
                           "content=\"width=device-width\">\n<meta name=\"generator\" "
                           "content=\"Handshake Lab\">\n<title>%s</title>\n<style>%s</style>\n"
-                          "</head>\n<body>\n<header><h1>%s</h1><p>%s</p><p>Click a message, or "
-                          "step with <kbd>\u2190</kbd> <kbd>\u2192</kbd>. Zoom the diagram: "
-                          "<button id=\"zoom-out\" aria-label=\"Zoom out\">\u2212</button> "
+                          "</head>\n<body>\n<header><h1>%s</h1><p>%s</p><p>%s %s "
+                          "<button id=\"zoom-out\" aria-label=\"%s\">\u2212</button> "
                           "<span id=\"zoom-level\">100%%</span> <button id=\"zoom-in\" "
-                          "aria-label=\"Zoom in\">+</button> (or <kbd>-</kbd> "
-                          "<kbd>+</kbd>).</p></header>\n<main>\n"
+                          "aria-label=\"%s\">+</button> %s</p></header>\n<main>\n"
                           "<section id=\"diagram\"><div class=\"ladder\">\n",
-                          title, style, title, description);
+                          title, style, title, description,
+                          _ ("Click a message, or step with <kbd>\u2190</kbd> <kbd>\u2192</kbd>."),
+                          _ ("Zoom the diagram:"), _ ("Zoom out"), _ ("Zoom in"),
+                          _ ("(or <kbd>-</kbd> <kbd>+</kbd>)."));
   /* Cairo's SVG, without its XML declaration, inline. */
   svg_text = g_bytes_get_data (svg, NULL);
   svg_start = strstr (svg_text, "<svg");
@@ -239,18 +265,23 @@ hl_ladder_render_html (HlRun *run, const HlLadderOptions *options, GError **erro
                             "style=\"top:%.3f%%;height:%.3f%%\"></button>\n",
                             i, label, 100 * r.y / height, 100 * r.height / height);
   }
-  g_string_append (out,
-                   "</div></section>\n<aside id=\"inspector\" aria-live=\"polite\">\n"
-                   "<h2 id=\"step-title\"></h2><p id=\"step-summary\"></p><p id=\"step-story\"></p>"
-                   "<p id=\"step-notes\" class=\"notes\"></p>\n"
-                   "<h3>What each side holds after this step</h3>\n"
-                   "<h4>Client</h4><table class=\"secrets\" id=\"client-secrets\"></table>\n"
-                   "<h4>Server</h4><table class=\"secrets\" id=\"server-secrets\"></table>\n"
-                   "<h3 id=\"bytes-label\"></h3><p id=\"field-info\" class=\"notes\"></p>\n"
-                   "<ul class=\"fields\" id=\"fields\"></ul><pre class=\"hex\" id=\"hex\"></pre>\n"
-                   "<h3>The records on the wire</h3><ul class=\"fields\" id=\"rec-fields\"></ul>"
-                   "<pre class=\"hex\" id=\"rec-hex\"></pre>\n</aside>\n</main>\n"
-                   "<script type=\"application/json\" id=\"run-data\">{\"steps\":[");
+  g_string_append_printf (
+      out,
+      "</div></section>\n<aside id=\"inspector\" aria-live=\"polite\">\n"
+      "<h2 id=\"step-title\"></h2><p id=\"step-summary\"></p><p id=\"step-story\"></p>"
+      "<p id=\"step-notes\" class=\"notes\"></p>\n"
+      "<h3>%s</h3>\n"
+      "<h4>%s</h4><table class=\"secrets\" id=\"client-secrets\"></table>\n"
+      "<h4>%s</h4><table class=\"secrets\" id=\"server-secrets\"></table>\n"
+      "<h3 id=\"bytes-label\"></h3><p id=\"field-info\" class=\"notes\"></p>\n"
+      "<ul class=\"fields\" id=\"fields\"></ul><pre class=\"hex\" id=\"hex\"></pre>\n"
+      "<h3>%s</h3><ul class=\"fields\" id=\"rec-fields\"></ul>"
+      "<pre class=\"hex\" id=\"rec-hex\"></pre>\n</aside>\n</main>\n"
+      "<script type=\"application/json\" id=\"run-data\">{",
+      _ ("What each side holds after this step"), _ ("Client"), _ ("Server"),
+      _ ("The records on the wire"));
+  json_ui_words (out);
+  g_string_append (out, "\"steps\":[");
   for (guint i = 0; i < n; i++) {
     if (i)
       g_string_append (out, ",\n");

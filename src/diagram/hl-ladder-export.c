@@ -4,6 +4,7 @@
  * at all (hl_write_file_atomically).
  */
 #include "hl-ladder-export.h"
+#include "hl-i18n.h"
 
 #include <cairo-pdf.h>
 #include <math.h>
@@ -37,7 +38,7 @@ check_cairo (cairo_status_t status, const char *what, GError **error)
 {
   if (status == CAIRO_STATUS_SUCCESS)
     return TRUE;
-  g_set_error (error, HL_DIAGRAM_ERROR, HL_DIAGRAM_ERROR_DRAW, "cannot draw the %s: %s", what,
+  g_set_error (error, HL_DIAGRAM_ERROR, HL_DIAGRAM_ERROR_DRAW, _ ("cannot draw the %s: %s"), what,
                cairo_status_to_string (status));
   return FALSE;
 }
@@ -60,8 +61,8 @@ hl_ladder_render_png (HlRun *run, const HlLadderOptions *options, double scale, 
   GBytes *png;
   if (!(scale > 0) || w * scale > MAX_PNG_SIDE || h * scale > MAX_PNG_SIDE) {
     g_set_error (error, HL_DIAGRAM_ERROR, HL_DIAGRAM_ERROR_TOO_LARGE,
-                 "a PNG of %.0f x %.0f pixels at scale %g is more than PNG tools can open "
-                 "(%d pixels a side); use a smaller --scale",
+                 _ ("a PNG of %.0f x %.0f pixels at scale %g is more than PNG tools can open "
+                    "(%d pixels a side); use a smaller --scale"),
                  w * scale, h * scale, scale, MAX_PNG_SIDE);
     return NULL;
   }
@@ -74,7 +75,7 @@ hl_ladder_render_png (HlRun *run, const HlLadderOptions *options, double scale, 
   png = hl_png_encode (surface);
   cairo_surface_destroy (surface);
   if (!png)
-    g_set_error (error, HL_DIAGRAM_ERROR, HL_DIAGRAM_ERROR_DRAW, "cannot encode the PNG");
+    g_set_error (error, HL_DIAGRAM_ERROR, HL_DIAGRAM_ERROR_DRAW, _ ("cannot encode the PNG"));
   return png;
 }
 
@@ -193,10 +194,10 @@ page_fields (Page *pg, const GPtrArray *fields, guint depth, gboolean *full)
   for (guint i = 0; fields && i < fields->len; i++) {
     const HlField *f = g_ptr_array_index (fields, i);
     /* Byte ranges as the window says them: first and last byte, both included. */
-    g_autofree char *where = f->length == 0 ? g_strdup_printf ("no bytes, at %zu", f->offset)
+    g_autofree char *where = f->length == 0 ? g_strdup_printf (_ ("no bytes, at %zu"), f->offset)
                              : f->length == 1
-                                 ? g_strdup_printf ("byte %zu", f->offset)
-                                 : g_strdup_printf ("bytes %zu\u2013%zu, %zu bytes", f->offset,
+                                 ? g_strdup_printf (_ ("byte %zu"), f->offset)
+                                 : g_strdup_printf (_ ("bytes %zu\u2013%zu, %zu bytes"), f->offset,
                                                     f->offset + f->length - 1, f->length);
     if (*full || !page_printf (pg, 8, FALSE, 12 * depth, "%s: %s  [%s]", f->name, f->value, where))
       *full = TRUE;
@@ -219,7 +220,8 @@ page_secrets (Page *pg, const HlStep *st, HlSide side, gboolean *full)
     g_string_free (before, TRUE);
     return;
   }
-  if (!page_printf (pg, 10, TRUE, 0, "What the %s holds after this step", hl_side_name (side))) {
+  if (!page_printf (pg, 10, TRUE, 0, _ ("What the %s holds after this step"),
+                    hl_side_word (side))) {
     *full = TRUE;
     g_string_free (before, TRUE);
     return;
@@ -229,7 +231,7 @@ page_secrets (Page *pg, const HlStep *st, HlSide side, gboolean *full)
     if (s->learned_at == st->index) {
       g_autofree char *hex = hl_ladder_short_value (s);
       g_autofree char *markup
-          = g_markup_printf_escaped ("New: %s <tt>%s</tt> (%zu bytes): %s", s->name, hex,
+          = g_markup_printf_escaped (_ ("New: %s <tt>%s</tt> (%zu bytes): %s"), s->name, hex,
                                      g_bytes_get_size (s->value), s->formula);
       *full = !page_text (pg, markup, 8, FALSE, 12);
       n_new++;
@@ -238,9 +240,9 @@ page_secrets (Page *pg, const HlStep *st, HlSide side, gboolean *full)
     }
   }
   if (!*full && before->len)
-    *full = !page_printf (pg, 8, FALSE, 12, "Held from earlier steps: %s.", before->str);
+    *full = !page_printf (pg, 8, FALSE, 12, _ ("Held from earlier steps: %s."), before->str);
   else if (!*full && !n_new)
-    *full = !page_printf (pg, 8, FALSE, 12, "Nothing secret yet.");
+    *full = !page_printf (pg, 8, FALSE, 12, _ ("Nothing secret yet."));
   g_string_free (before, TRUE);
 }
 
@@ -294,8 +296,8 @@ pdf_step_page (Page *pg, HlRun *run, const HlLadderOptions *options, guint index
   pg->limit = PAGE_H - PAGE_MARGIN;
   full = FALSE;
   if (!full)
-    full = !page_printf (pg, 10, TRUE, 0, "Fields (%s bytes)",
-                         st->encrypted ? "decrypted" : "as sent");
+    full = !page_printf (pg, 10, TRUE, 0, _ ("Fields (%s bytes)"),
+                         st->encrypted ? _ ("decrypted") : _ ("as sent"));
   pg->limit = PAGE_H - PAGE_MARGIN - 16; /* room for the line below */
   left = page_fields (pg, st->fields, 0, &full);
   pg->limit = PAGE_H - PAGE_MARGIN;
@@ -304,8 +306,10 @@ pdf_step_page (Page *pg, HlRun *run, const HlLadderOptions *options, guint index
     pg->y = MAX (pg->y, PAGE_H - PAGE_MARGIN - 14);
     page_printf (
         pg, 8, FALSE, 0,
-        "\u2026 and %u more row%s: the HTML handout and the JSON transcript have them all.", left,
-        left == 1 ? "" : "s");
+        P_ ("\u2026 and %u more row: the HTML handout and the JSON transcript have them all.",
+            "\u2026 and %u more rows: the HTML handout and the JSON transcript have them all.",
+            left),
+        left);
   }
 }
 
@@ -334,8 +338,8 @@ hl_ladder_render_pdf (HlRun *run, const HlLadderOptions *options, GError **error
     page_printf (&pg, 20, TRUE, 0, "%s", s->title ? s->title : "");
     if (s->description && *s->description)
       page_printf (&pg, 10, FALSE, 0, "%s", s->description);
-    page_printf (&pg, 9, FALSE, 0, "Seed %s \u00b7 clock %s \u00b7 %u steps", s->seed, s->time_text,
-                 n);
+    page_printf (&pg, 9, FALSE, 0, _ ("Seed %s \u00b7 clock %s \u00b7 %u steps"), s->seed,
+                 s->time_text, n);
     pg.y += 6;
     page_diagram (&pg, layout, 0, hl_ladder_layout_get_height (layout),
                   PAGE_H - PAGE_MARGIN - pg.y);

@@ -1,5 +1,6 @@
 /* hl-ladder-labels.c: the words and numbers on the diagram, all from the run. */
 #include "hl-ladder-labels.h"
+#include "hl-i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -190,10 +191,10 @@ hl_ladder_describe_step (HlRun *run, const HlStep *st)
       versions = g_strjoinv (", ", parts);
     }
     if (versions && *versions)
-      add_line (out, "offers %s; %s cipher suite%s", versions, suites ? suites : "no",
+      add_line (out, _ ("offers %s; %s cipher suite%s"), versions, suites ? suites : "no",
                 suites && strcmp (suites, "1") == 0 ? "" : "s");
     else
-      add_line (out, "up to %s, %s cipher suite%s offered", v ? v : "?", suites ? suites : "no",
+      add_line (out, _ ("up to %s, %s cipher suite%s offered"), v ? v : "?", suites ? suites : "no",
                 suites && strcmp (suites, "1") == 0 ? "" : "s");
     /* A short list is worth reading in order (lessons on preference): the names
      * without "TLS_" and "_WITH", most preferred first. */
@@ -209,23 +210,23 @@ hl_ladder_describe_step (HlRun *run, const HlStep *st)
         shorter = g_strdup (g_str_has_prefix (name, "TLS_") ? name + 4 : name);
         g_string_append_printf (names, "%s%u. %s", i ? ", " : "", i + 1, shorter);
       }
-      add_line (out, "in the client's order: %s", names->str);
+      add_line (out, _ ("in the client's order: %s"), names->str);
       g_string_free (names, TRUE);
     }
     if (sni && *sni)
-      add_line (out, "server name (SNI): %s", sni);
+      add_line (out, _ ("server name (SNI): %s"), sni);
     if (alpn && *alpn)
-      add_line (out, "protocols (ALPN): %s", alpn);
+      add_line (out, _ ("protocols (ALPN): %s"), alpn);
     if (shares && *shares)
-      add_line (out, "key share: %s (sent before the server chose)", shares);
+      add_line (out, _ ("key share: %s (sent before the server chose)"), shares);
     if (psk)
-      add_line (out, "offers a ticket to resume (PSK)%s", early ? ", with 0-RTT data" : "");
+      add_line (out, _ ("offers a ticket to resume (PSK)%s"), early ? _ (", with 0-RTT data") : "");
     /* A TLS 1.3 client fills the session id only to look like TLS 1.2 to middleboxes. */
     if (sid && sid->length > 0 && !tls13) {
       g_autoptr (GBytes) b
           = g_bytes_new (g_bytes_get_data (st->wire, NULL) + sid->offset, sid->length);
       short_sid = hl_ladder_short_hex (b);
-      add_line (out, "offers to resume session %s", short_sid);
+      add_line (out, _ ("offers to resume session %s"), short_sid);
     }
   } else if (strcmp (m, "ServerHello") == 0) {
     g_autofree char *suite = strip_code (field_value (f, "Cipher suite"));
@@ -242,31 +243,33 @@ hl_ladder_describe_step (HlRun *run, const HlStep *st)
                                               : "?",
               suite ? suite : "?");
     if (shares && *shares)
-      add_line (out, "key share: %s; handshake keys from here on", shares);
+      add_line (out, _ ("key share: %s; handshake keys from here on"), shares);
     if (alpn && *alpn)
-      add_line (out, "protocol (ALPN): %s", alpn);
+      add_line (out, _ ("protocol (ALPN): %s"), alpn);
     if (c && c->resumed && c->version == 0x0304)
-      add_line (out, "takes the ticket's PSK: no certificate");
+      add_line (out, _ ("takes the ticket's PSK: no certificate"));
     else if (c && c->resumed)
-      add_line (out, "resumes the session: no certificate, no key exchange");
+      add_line (out, _ ("resumes the session: no certificate, no key exchange"));
   } else if (strcmp (m, "HelloRetryRequest") == 0) {
     g_autofree char *shares = key_share_groups (f);
-    add_line (out, "wants a key share for %s: try again", shares ? shares : "another group");
+    add_line (out, _ ("wants a key share for %s: try again"),
+              shares ? shares : _ ("another group"));
   } else if (strcmp (m, "EncryptedExtensions") == 0) {
     g_autofree char *alpn
         = extension_values (f, "application_layer_protocol_negotiation", "Protocol");
     if (alpn && *alpn)
-      add_line (out, "protocol (ALPN): %s", alpn);
+      add_line (out, _ ("protocol (ALPN): %s"), alpn);
     else
-      add_line (out, "the rest of the server's answer");
+      add_line (out, _ ("the rest of the server's answer"));
   } else if (strcmp (m, "KeyUpdate") == 0) {
     const char *req = field_value (f, "Request update");
-    add_line (out, "new keys from here on%s",
-              req && strcmp (req, "1") == 0 ? "; asks the peer to update too" : "");
+    add_line (out, _ ("new keys from here on%s"),
+              req && strcmp (req, "1") == 0 ? _ ("; asks the peer to update too") : "");
   } else if (strcmp (m, "NewSessionTicket") == 0) {
     const char *life = field_value (f, "Ticket lifetime");
     const HlField *ticket = find_exact (f, "Ticket");
-    add_line (out, "a %zu-byte ticket, valid %s s", ticket ? ticket->length : 0, life ? life : "?");
+    add_line (out, _ ("a %zu-byte ticket, valid %s s"), ticket ? ticket->length : 0,
+              life ? life : "?");
   } else if (strcmp (m, "Certificate") == 0) {
     const HlField *leaf = find_field (f, "Certificate 1");
     guint n = 0;
@@ -281,49 +284,49 @@ hl_ladder_describe_step (HlRun *run, const HlStep *st)
       const HlField *san = exts ? find_exact (exts->children, "subjectAltName") : NULL;
       add_line (out, "%s", cn ? cn : leaf->value);
       if (san)
-        add_line (out, "names: %s", san->value);
-      add_line (out, "%s; chain of %u", key ? key : "key ?", n);
+        add_line (out, _ ("names: %s"), san->value);
+      add_line (out, _ ("%s; chain of %u"), key ? key : _ ("key ?"), n);
     } else {
-      add_line (out, "no certificate");
+      add_line (out, _ ("no certificate"));
     }
   } else if (strcmp (m, "ServerKeyExchange") == 0) {
     g_autofree char *curve = strip_code (field_value (f, "Named curve"));
     g_autofree char *sig = strip_code (field_value (f, "Signature algorithm"));
     if (sig)
-      add_line (out, "%s share, signed (%s)", curve ? curve : "?", sig);
+      add_line (out, _ ("%s share, signed (%s)"), curve ? curve : "?", sig);
     else
-      add_line (out, "%s share, signed with the certificate's key (MD5+SHA-1 in TLS 1.0/1.1)",
+      add_line (out, _ ("%s share, signed with the certificate's key (MD5+SHA-1 in TLS 1.0/1.1)"),
                 curve ? curve : "?");
   } else if (strcmp (m, "ClientKeyExchange") == 0) {
-    const HlField *epm = find_field (f, "Encrypted premaster secret");
+    const HlField *epm = find_field (f, _ ("Encrypted premaster secret"));
     const HlField *pk = NULL;
     for (guint i = 0; f && i < f->len; i++)
       if (strcmp (((HlField *)g_ptr_array_index (f, i))->name, "Public key") == 0)
         pk = g_ptr_array_index (f, i);
     if (epm)
-      add_line (out, "encrypted premaster (%zu bytes)", epm->length);
+      add_line (out, _ ("encrypted premaster (%zu bytes)"), epm->length);
     else if (pk)
-      add_line (out, "its ECDH share (%zu bytes)", pk->length);
+      add_line (out, _ ("its ECDH share (%zu bytes)"), pk->length);
   } else if (strcmp (m, "CertificateRequest") == 0) {
-    add_line (out, "asks for a client certificate");
+    add_line (out, _ ("asks for a client certificate"));
   } else if (strcmp (m, "CertificateVerify") == 0) {
     g_autofree char *sig = strip_code (field_value (f, "Signature algorithm"));
-    add_line (out, "signs the handshake (%s)", sig ? sig : "?");
+    add_line (out, _ ("signs the handshake (%s)"), sig ? sig : "?");
   } else if (strcmp (m, "Finished") == 0) {
     const char *vd = field_value (f, "Verify data");
     const char *got = field_value (st->delivered_fields, "Verify data");
     if (vd && got && strcmp (vd, got) != 0)
-      add_line (out, "verify_data sent %s, delivered %s", vd, got);
+      add_line (out, _ ("verify_data sent %s, delivered %s"), vd, got);
     else if (vd)
       add_line (out, "verify_data %s", vd);
     else
-      add_line (out, "does not decrypt");
+      add_line (out, _ ("does not decrypt"));
   } else if (strcmp (m, "ChangeCipherSpec") == 0) {
     /* TLS 1.3 sends one only to look like TLS 1.2 to middleboxes. */
     if (st->tls13)
-      add_line (out, "for middleboxes only: changes nothing");
+      add_line (out, _ ("for middleboxes only: changes nothing"));
     else
-      add_line (out, "from here on, encrypted");
+      add_line (out, _ ("from here on, encrypted"));
   } else if (strcmp (m, "ApplicationData") == 0) {
     gsize n = st->plaintext ? g_bytes_get_size (st->plaintext) : wire_len;
     const char *data = field_value (f, "Data");
@@ -331,14 +334,17 @@ hl_ladder_describe_step (HlRun *run, const HlStep *st)
       g_autofree char *first = g_strndup (data, strcspn (data, "\r\n"));
       if (strlen (first) > 28)
         strcpy (first + 25, "\u2026");
-      add_line (out, "%s%zu byte%s: \u201c%s\u201d", st->early ? "0-RTT early data, " : "", n,
-                n == 1 ? "" : "s", first);
+      add_line (out,
+                st->early ? P_ ("0-RTT early data, %zu byte: \u201c%s\u201d",
+                                "0-RTT early data, %zu bytes: \u201c%s\u201d", n)
+                          : P_ ("%zu byte: \u201c%s\u201d", "%zu bytes: \u201c%s\u201d", n),
+                n, first);
       if (st->early)
-        add_line (out, "sent before the handshake is done; a replay could repeat it");
-      if (st->summary && strstr (st->summary, "1/n-1"))
-        add_line (out, "1/n\u22121 split: the defence against BEAST");
+        add_line (out, _ ("sent before the handshake is done; a replay could repeat it"));
+      if (st->split_first)
+        add_line (out, _ ("1/n\u22121 split: the defence against BEAST"));
     } else {
-      add_line (out, "%zu byte%s", n, n == 1 ? "" : "s");
+      add_line (out, P_ ("%zu byte", "%zu bytes", n), n);
     }
   } else if (strcmp (m, "Alert") == 0) {
     const char *level = field_value (f, "Level");
@@ -350,27 +356,27 @@ hl_ladder_describe_step (HlRun *run, const HlStep *st)
     gsize at;
     const HlField *hit = NULL;
     char *line;
-    if (sscanf (st->fault, "flip: byte %zu", &at) == 1 && !st->encrypted)
+    if (sscanf (st->fault, _ ("flip: byte %zu"), &at) == 1 && !st->encrypted)
       hit = field_at (st->fields, at);
     if (hit)
       line = g_markup_printf_escaped ("<b>\u26a0 %s, in %s</b>", st->fault, hit->name);
     else if (st->encrypted && g_str_has_prefix (st->fault, "flip:"))
-      line = g_markup_printf_escaped ("<b>\u26a0 %s of the encrypted record</b>", st->fault);
+      line = g_markup_printf_escaped (_ ("<b>\u26a0 %s of the encrypted record</b>"), st->fault);
     else
       line = g_markup_printf_escaped ("<b>\u26a0 %s</b>", st->fault);
     g_string_append_printf (out, "%s%s", out->len ? "\n" : "", line);
     g_free (line);
   }
   if (st->check && g_str_has_prefix (st->check, "MISMATCH"))
-    add_line (out, "MISMATCH: the receiver computes other verify_data");
+    add_line (out, _ ("MISMATCH: the receiver computes other verify_data"));
   if (st->delivered && !st->accepted) {
     HlSide to = hl_side_other (st->from);
     const HlStep *prev = st->index >= 2 ? hl_run_get_step (run, st->index - 2) : NULL;
     if (prev && prev->after[to].error == 0 && st->after[to].error != 0) {
       g_autofree char *why = hl_ladder_describe_error (st->after[to].error);
-      add_line (out, "rejected by the %s: %s", hl_side_name (to), why);
+      add_line (out, _ ("rejected by the %s: %s"), hl_side_word (to), why);
     } else {
-      add_line (out, "not read: the %s had already stopped", hl_side_name (to));
+      add_line (out, _ ("not read: the %s had already stopped"), hl_side_word (to));
     }
   }
   return g_string_free (out, FALSE);
@@ -386,7 +392,7 @@ hl_ladder_describe_error (int err)
           || g_str_has_prefix (name, "BR_ERR_RECV_FATAL_ALERT")))
     return g_strdup_printf ("%s (%s)", name, hl_alert_name (atoi (plus + 1)));
   if (strcmp (name, "BR_ERR_X509_EXPIRED") == 0)
-    return g_strdup_printf ("%s (expired or not yet valid)", name);
+    return g_strdup_printf (_ ("%s (expired or not yet valid)"), name);
   return g_steal_pointer (&name);
 }
 
@@ -395,8 +401,8 @@ hl_ladder_describe_error (int err)
 char *
 hl_ladder_step_title (const HlStep *st, guint n_steps)
 {
-  return g_strdup_printf ("Step %u of %u: %s, %s to %s", st->index, n_steps, st->message,
-                          hl_side_name (st->from), hl_side_name (hl_side_other (st->from)));
+  return g_strdup_printf (_ ("Step %u of %u: %s, %s to %s"), st->index, n_steps, st->message,
+                          hl_side_word (st->from), hl_side_word (hl_side_other (st->from)));
 }
 
 GStrv
@@ -404,14 +410,14 @@ hl_ladder_step_notes (const HlStep *st)
 {
   GPtrArray *notes = g_ptr_array_new ();
   if (st->fault)
-    g_ptr_array_add (notes, g_strdup_printf ("Changed on the way: %s", st->fault));
+    g_ptr_array_add (notes, g_strdup_printf (_ ("Changed on the way: %s"), st->fault));
   if (st->certificate_check)
     g_ptr_array_add (notes, g_strdup (st->certificate_check));
   if (st->check)
     g_ptr_array_add (notes, g_strdup (st->check));
   if (st->delivered && !st->accepted)
-    g_ptr_array_add (notes, g_strdup_printf ("The %s had already stopped and did not read it.",
-                                             hl_side_name (hl_side_other (st->from))));
+    g_ptr_array_add (notes, g_strdup_printf (_ ("The %s had already stopped and did not read it."),
+                                             hl_side_word (hl_side_other (st->from))));
   g_ptr_array_add (notes, NULL);
   return (GStrv)g_ptr_array_free (notes, FALSE);
 }
@@ -458,16 +464,17 @@ hl_ladder_describe_learned (HlRun *run, const HlStep *st, HlSide side, const cha
       const HlSecret *other = held_by (st, hl_side_other (side), s->key);
       char *line;
       if (other && !g_bytes_equal (other->value, s->value))
-        line = g_markup_printf_escaped ("+ %s <tt>%s</tt> <b>\u2260 the %s's</b>", s->name, hex,
-                                        hl_side_name (hl_side_other (side)));
+        line = g_markup_printf_escaped (_ ("+ %s <tt>%s</tt> <b>\u2260 the %s's</b>"), s->name, hex,
+                                        hl_side_word (hl_side_other (side)));
       else if (strcmp (s->key, "master_secret") == 0 && after->version != 0x0304
                && (strcmp (st->message, "ClientHello") == 0
                    || strcmp (st->message, "ServerHello") == 0))
-        line = g_markup_printf_escaped ("+ %s <tt>%s</tt> (the cached session's)", s->name, hex);
+        line
+            = g_markup_printf_escaped (_ ("+ %s <tt>%s</tt> (the cached session's)"), s->name, hex);
       else if (prev && held_by (prev, side, s->key))
         /* The same secret with a new value: a second ClientHello's key share, a KeyUpdate. */
-        line
-            = g_markup_printf_escaped ("+ %s <tt>%s</tt> (replaces the earlier one)", s->name, hex);
+        line = g_markup_printf_escaped (_ ("+ %s <tt>%s</tt> (replaces the earlier one)"), s->name,
+                                        hex);
       else
         line = g_markup_printf_escaped ("+ %s <tt>%s</tt>", s->name, hex);
       if (out->len)
@@ -477,7 +484,7 @@ hl_ladder_describe_learned (HlRun *run, const HlStep *st, HlSide side, const cha
       if (st->from != side
           && strcmp (s->key, side == HL_SIDE_CLIENT ? "client_verify_data" : "server_verify_data")
                  == 0)
-        add_line (out, "(its whole reply, Finished included, is computed now)");
+        add_line (out, _ ("(its whole reply, Finished included, is computed now)"));
     }
   }
   /* A signature the receiver checked and accepted: ECDHE's signed key share, the
@@ -486,24 +493,24 @@ hl_ladder_describe_learned (HlRun *run, const HlStep *st, HlSide side, const cha
       && (strcmp (st->message, "ServerKeyExchange") == 0
           || strcmp (st->message, "CertificateVerify") == 0))
     add_line (out, strcmp (st->message, "ServerKeyExchange") == 0
-                       ? "\u2713 signature on the key share verified"
-                       : "\u2713 CertificateVerify signature verified");
+                       ? _ ("\u2713 signature on the key share verified")
+                       : _ ("\u2713 CertificateVerify signature verified"));
   if (after->certificate_verdict
       && (!prev || g_strcmp0 (prev->after[side].certificate_verdict, after->certificate_verdict))) {
-    gboolean ok = strstr (after->certificate_verdict, " checked the chain") != NULL;
-    if (ok) {
-      add_line (out, "\u2713 certificate chain trusted");
+    if (after->certificate_trusted) {
+      add_line (out, _ ("\u2713 certificate chain trusted"));
     } else {
       char *line = g_markup_printf_escaped (
-          "<span foreground=\"%s\"><b>\u2717 certificate chain rejected</b></span>", alert_color);
+          _ ("<span foreground=\"%s\"><b>\u2717 certificate chain rejected</b></span>"),
+          alert_color);
       g_string_append_printf (out, "%s%s", out->len ? "\n" : "", line);
       g_free (line);
     }
   }
   if (after->error && (!prev || prev->after[side].error != after->error)) {
     g_autofree char *why = hl_ladder_describe_error (after->error);
-    char *line = g_markup_printf_escaped ("<span foreground=\"%s\"><b>\u2717 stops: %s</b></span>",
-                                          alert_color, why);
+    char *line = g_markup_printf_escaped (
+        _ ("<span foreground=\"%s\"><b>\u2717 stops: %s</b></span>"), alert_color, why);
     g_string_append_printf (out, "%s%s", out->len ? "\n" : "", line);
     g_free (line);
   }
@@ -522,15 +529,16 @@ hl_ladder_describe_side (HlRun *run, HlSide side)
   GString *out = g_string_new (NULL);
   g_autoptr (GString) detail = g_string_new (NULL);
   HlField *leaf = hl_credentials_describe_leaf (c->credentials);
-  char *head = g_markup_printf_escaped ("<b>%s</b>", side == HL_SIDE_CLIENT ? "Client" : "Server");
+  char *head
+      = g_markup_printf_escaped ("<b>%s</b>", side == HL_SIDE_CLIENT ? _ ("Client") : _ ("Server"));
   g_string_append (out, head);
   g_free (head);
   if (side == HL_SIDE_CLIENT && c->server_name)
-    add_line (detail, "connects to %s", c->server_name);
+    add_line (detail, _ ("connects to %s"), c->server_name);
   /* With a choice to make, say whose order decides it. */
   if (side == HL_SIDE_SERVER && c->suites && c->suites->len >= 2)
-    add_line (detail, c->prefer_client_order ? "picks a suite in the client's order"
-                                             : "picks a suite in its own order");
+    add_line (detail, c->prefer_client_order ? _ ("picks a suite in the client's order")
+                                             : _ ("picks a suite in its own order"));
   if (leaf) {
     const char *subject = NULL, *key = NULL;
     for (guint i = 0; i < leaf->children->len; i++) {
@@ -540,8 +548,8 @@ hl_ladder_describe_side (HlRun *run, HlSide side)
       else if (strcmp (f->name, "Public key") == 0)
         key = f->value;
     }
-    add_line (detail, "certificate: %s", subject ? subject : "?");
-    add_line (detail, "key: %s", key ? key : "?");
+    add_line (detail, _ ("certificate: %s"), subject ? subject : "?");
+    add_line (detail, _ ("key: %s"), key ? key : "?");
   }
   if (detail->len) {
     g_string_append_c (out, '\n');
@@ -557,23 +565,27 @@ hl_ladder_describe_end (const HlConnection *c, HlSide side, gboolean *ok)
   g_autofree char *name = hl_ladder_describe_error (c->error[side]);
   *ok = c->error[side] == 0 && c->success;
   if (c->error[side] == 0 && c->success)
-    return g_markup_printf_escaped ("\u2713 handshake complete%s",
-                                    c->resumed ? " (resumed session)" : "");
+    return g_markup_printf_escaped (_ ("\u2713 handshake complete%s"),
+                                    c->resumed ? _ (" (resumed session)") : "");
   if (c->error[side] == 0)
-    return g_markup_printf_escaped ("\u2013 no error of its own: the %s stopped",
-                                    hl_side_name (hl_side_other (side)));
+    return g_markup_printf_escaped (_ ("\u2013 no error of its own: the %s stopped"),
+                                    hl_side_word (hl_side_other (side)));
   if (g_str_has_prefix (name, "BR_ERR_SEND_FATAL_ALERT"))
-    return g_markup_printf_escaped ("\u2717 sent an alert: %s", name);
+    return g_markup_printf_escaped (_ ("\u2717 sent an alert: %s"), name);
   if (g_str_has_prefix (name, "BR_ERR_RECV_FATAL_ALERT"))
-    return g_markup_printf_escaped ("\u2717 received an alert: %s", name);
-  return g_markup_printf_escaped ("\u2717 closed without an alert: %s", name);
+    return g_markup_printf_escaped (_ ("\u2717 received an alert: %s"), name);
+  return g_markup_printf_escaped (_ ("\u2717 closed without an alert: %s"), name);
 }
 
 /* Phase names without numbers: the arrows are numbered, and each step's text says
  * where it stands in the nine-step story. */
 static const char *const phase_names[] = {
-  "Hello", "Authentication", "Key exchange", "Session keys and Finished", "Application data",
-  "Close",
+  N_ ("Hello"),
+  N_ ("Authentication"),
+  N_ ("Key exchange"),
+  N_ ("Session keys and Finished"),
+  N_ ("Application data"),
+  N_ ("Close"),
 };
 
 int
@@ -592,7 +604,7 @@ hl_ladder_phase_of (const HlStep *st)
     return 3;
   if (strcmp (m, "ApplicationData") == 0)
     return 4;
-  if (strcmp (m, "Alert") == 0 && st->summary && strstr (st->summary, "close_notify"))
+  if (st->close_notify)
     return 5;
   return -1;
 }
@@ -600,5 +612,5 @@ hl_ladder_phase_of (const HlStep *st)
 const char *
 hl_ladder_phase_name (int phase)
 {
-  return phase >= 0 && phase < (int)G_N_ELEMENTS (phase_names) ? phase_names[phase] : "";
+  return phase >= 0 && phase < (int)G_N_ELEMENTS (phase_names) ? _ (phase_names[phase]) : "";
 }

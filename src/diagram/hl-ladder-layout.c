@@ -7,6 +7,7 @@
  * no two boxes can overlap and none can leave the canvas.
  */
 #include "hl-ladder-layout.h"
+#include "hl-i18n.h"
 
 #include <math.h>
 #include <pango/pangocairo.h>
@@ -116,8 +117,7 @@ add_band (HlLadderLayout *l, double top, double bottom)
 static gboolean
 step_is_alert (const HlStep *st)
 {
-  return strcmp (st->message, "Alert") == 0
-         && !(st->summary && strstr (st->summary, "close_notify"));
+  return strcmp (st->message, "Alert") == 0 && !st->close_notify;
 }
 
 /* The run's header: title and what was negotiated. */
@@ -135,22 +135,23 @@ lay_out_title (HlLadderLayout *l, HlRun *run, guint upto, double y)
        + 4;
   if (upto < hl_run_get_n_steps (run)) {
     /* A partial diagram does not give the ending away. */
-    char *line = g_markup_printf_escaped ("After step %u of %u", upto, hl_run_get_n_steps (run));
+    char *line
+        = g_markup_printf_escaped (_ ("After step %u of %u"), upto, hl_run_get_n_steps (run));
     g_string_append (sub, line);
     g_free (line);
   } else if (c && hl_run_is_finished (run)) {
     const char *version = c->version ? hl_version_long_name (c->version) : NULL;
     g_autofree char *suite = c->suite ? hl_describe_suite_id (c->suite) : NULL;
     char *line = g_markup_printf_escaped (
-        "%s%s%s%s%s \u00b7 %s", version ? version : "no ServerHello reached the client",
+        "%s%s%s%s%s \u00b7 %s", version ? version : _ ("no ServerHello reached the client"),
         suite ? " \u00b7 " : "", suite ? suite : "", c->curve > 0 ? " \u00b7 " : "",
         c->curve > 0 ? hl_curve_name (c->curve) : "",
-        c->success ? "handshake succeeded" : "handshake failed");
+        c->success ? _ ("handshake succeeded") : _ ("handshake failed"));
     g_string_append (sub, line);
     g_free (line);
   } else {
-    g_string_append (sub, upto == 0 ? "Nothing delivered yet: each step delivers one message"
-                                    : "Run in progress");
+    g_string_append (sub, upto == 0 ? _ ("Nothing delivered yet: each step delivers one message")
+                                    : _ ("Run in progress"));
   }
   y += add_text (l, HL_LADDER_TEXT_SUBTITLE, HL_LADDER_TONE_DIM, 0, sub->str, MARGIN, y, w,
                  PANGO_ALIGN_LEFT)
@@ -221,7 +222,7 @@ lay_out_step (HlLadderLayout *l, HlRun *run, const HlStep *st, const HlLadderOpt
   a.current = o->current == st->index;
   a.selected = o->selected == st->index;
   name = g_markup_printf_escaped ("%u. %s%s", st->index, st->message,
-                                  st->encrypted ? " (encrypted)" : "");
+                                  st->encrypted ? _ (" (encrypted)") : "");
   y += add_text (l, HL_LADDER_TEXT_LABEL, a.alert ? HL_LADDER_TONE_ALERT : tone, st->index, name,
                  span_l, y, span_w, PANGO_ALIGN_CENTER);
   a.y = y + 9;
@@ -286,7 +287,7 @@ hl_ladder_layout_new (HlRun *run, const HlLadderOptions *o)
   if (hl_run_get_n_connections (run) > 1 && upto > 0) {
     /* Head the first connection too, once there is a second one. */
     y += add_text (l, HL_LADDER_TEXT_CONNECTION, HL_LADDER_TONE_NORMAL, 0,
-                   "Connection 1: a full handshake.", MARGIN, y, l->width - 2 * MARGIN,
+                   _ ("Connection 1: a full handshake."), MARGIN, y, l->width - 2 * MARGIN,
                    PANGO_ALIGN_CENTER)
          + 10;
   }
@@ -303,13 +304,13 @@ hl_ladder_layout_new (HlRun *run, const HlLadderOptions *o)
       {
         const HlConnection *c = hl_run_get_connection (run, connection - 1);
         g_autofree char *text = g_markup_printf_escaped (
-            "Connection %u%s", connection,
+            _ ("Connection %u%s"), connection,
             c && c->resumed && c->version == 0x0304
-                ? ": resumed with a ticket's PSK. No certificate; the key shares still give "
-                  "fresh keys (psk_dhe_ke)."
-            : c && c->resumed ? ": resumed. No certificate and no key exchange: the old master "
-                                "secret is reused with two new randoms."
-                              : ": a full handshake.");
+                ? _ (": resumed with a ticket's PSK. No certificate; the key shares still give "
+                     "fresh keys (psk_dhe_ke).")
+            : c && c->resumed ? _ (": resumed. No certificate and no key exchange: the old master "
+                                   "secret is reused with two new randoms.")
+                              : _ (": a full handshake."));
         y += add_text (l, HL_LADDER_TEXT_CONNECTION, HL_LADDER_TONE_NORMAL, 0, text, MARGIN, y + 10,
                        l->width - 2 * MARGIN, PANGO_ALIGN_CENTER)
              + 20;
@@ -337,8 +338,8 @@ hl_ladder_layout_new (HlRun *run, const HlLadderOptions *o)
     /* Before the first step: the two timelines, waiting. */
     double span_l = l->side_x[0] + GAP, span_w = l->side_x[1] - l->side_x[0] - 2 * GAP;
     y += add_text (l, HL_LADDER_TEXT_DETAIL, HL_LADDER_TONE_DIM, 0,
-                   "The client and the server are ready. Each step delivers one message from "
-                   "one to the other.",
+                   _ ("The client and the server are ready. Each step delivers one message from "
+                      "one to the other."),
                    span_l, y + 30, span_w, PANGO_ALIGN_CENTER)
          + 60;
   }
@@ -349,11 +350,11 @@ hl_ladder_layout_new (HlRun *run, const HlLadderOptions *o)
   /* How to read the marks: they differ by shape, so the legend says which is which. */
   if (upto > 0)
     y += add_text (l, HL_LADDER_TEXT_LEGEND, HL_LADDER_TONE_DIM, 0,
-                   "How to read it: a thick line with a padlock is an encrypted record; a "
-                   "triangle marks an alert that ends the connection in failure; a dashed line "
-                   "ending in \u00d7 was dropped; a "
-                   "zigzag was changed on the way; a bar before a timeline was not read. "
-                   "\u201c+\u201d lists what a side holds from that step on.",
+                   _ ("How to read it: a thick line with a padlock is an encrypted record; a "
+                      "triangle marks an alert that ends the connection in failure; a dashed line "
+                      "ending in \u00d7 was dropped; a "
+                      "zigzag was changed on the way; a bar before a timeline was not read. "
+                      "\u201c+\u201d lists what a side holds from that step on."),
                    MARGIN, y + 8, l->width - 2 * MARGIN, PANGO_ALIGN_LEFT)
          + 8;
   l->height = ceil (y + MARGIN);

@@ -1,5 +1,6 @@
 /* hl-credentials.c: PEM in, BearSSL structures out. */
 #include "hl-credentials-private.h"
+#include "hl-i18n.h"
 #include "hl-decode.h"
 
 GQuark
@@ -43,32 +44,32 @@ hl_read_bounded_file (const char *path, char **contents, gsize *len, GError **er
   gsize n;
   if (g_stat (path, &st) != 0) {
     int e = errno;
-    g_set_error (error, HL_CREDENTIALS_ERROR, HL_CREDENTIALS_ERROR_READ, "cannot read %s: %s", path,
-                 g_strerror (e));
+    g_set_error (error, HL_CREDENTIALS_ERROR, HL_CREDENTIALS_ERROR_READ, _ ("cannot read %s: %s"),
+                 path, g_strerror (e));
     return FALSE;
   }
   if (S_ISDIR (st.st_mode)) {
     g_set_error (error, HL_CREDENTIALS_ERROR, HL_CREDENTIALS_ERROR_READ,
-                 "%s is a folder, not a file", path);
+                 _ ("%s is a folder, not a file"), path);
     return FALSE;
   }
   /* Devices and pipes report no size and may never end: only plain files are read. */
   if (!S_ISREG (st.st_mode)) {
     g_set_error (error, HL_CREDENTIALS_ERROR, HL_CREDENTIALS_ERROR_READ,
-                 "%s is not a regular file (a device or a pipe?)", path);
+                 _ ("%s is not a regular file (a device or a pipe?)"), path);
     return FALSE;
   }
   if (st.st_size > HL_MAX_INPUT_FILE_SIZE) {
     g_set_error (error, HL_CREDENTIALS_ERROR, HL_CREDENTIALS_ERROR_READ,
-                 "%s is too large (%lld bytes; the limit is %d bytes)", path, (long long)st.st_size,
-                 HL_MAX_INPUT_FILE_SIZE);
+                 _ ("%s is too large (%lld bytes; the limit is %d bytes)"), path,
+                 (long long)st.st_size, HL_MAX_INPUT_FILE_SIZE);
     return FALSE;
   }
   f = g_fopen (path, "rb");
   if (!f) {
     int e = errno;
-    g_set_error (error, HL_CREDENTIALS_ERROR, HL_CREDENTIALS_ERROR_READ, "cannot read %s: %s", path,
-                 g_strerror (e));
+    g_set_error (error, HL_CREDENTIALS_ERROR, HL_CREDENTIALS_ERROR_READ, _ ("cannot read %s: %s"),
+                 path, g_strerror (e));
     return FALSE;
   }
   /* Read at most one byte past the limit, whatever the file claimed to be. */
@@ -78,15 +79,15 @@ hl_read_bounded_file (const char *path, char **contents, gsize *len, GError **er
     int e = errno;
     fclose (f);
     g_free (buf);
-    g_set_error (error, HL_CREDENTIALS_ERROR, HL_CREDENTIALS_ERROR_READ, "cannot read %s: %s", path,
-                 g_strerror (e ? e : EIO));
+    g_set_error (error, HL_CREDENTIALS_ERROR, HL_CREDENTIALS_ERROR_READ, _ ("cannot read %s: %s"),
+                 path, g_strerror (e ? e : EIO));
     return FALSE;
   }
   fclose (f);
   if (n > HL_MAX_INPUT_FILE_SIZE) {
     g_free (buf);
     g_set_error (error, HL_CREDENTIALS_ERROR, HL_CREDENTIALS_ERROR_READ,
-                 "%s is too large (the limit is %d bytes)", path, HL_MAX_INPUT_FILE_SIZE);
+                 _ ("%s is too large (the limit is %d bytes)"), path, HL_MAX_INPUT_FILE_SIZE);
     return FALSE;
   }
   buf[n] = '\0';
@@ -130,7 +131,7 @@ read_pem_objects (const char *path, GError **error)
       if (current)
         free_pem_object (current);
       g_set_error (error, HL_CREDENTIALS_ERROR, HL_CREDENTIALS_ERROR_PEM,
-                   "%s is not valid PEM (decoding failed near byte %zu)", path, pos);
+                   _ ("%s is not valid PEM (decoding failed near byte %zu)"), path, pos);
       return NULL;
     default:
       if (used == 0) {
@@ -143,12 +144,12 @@ read_pem_objects (const char *path, GError **error)
   if (current) {
     free_pem_object (current);
     g_set_error (error, HL_CREDENTIALS_ERROR, HL_CREDENTIALS_ERROR_PEM,
-                 "%s ends inside a PEM object (no END line)", path);
+                 _ ("%s ends inside a PEM object (no END line)"), path);
     return NULL;
   }
   if (objects->len == 0) {
     g_set_error (error, HL_CREDENTIALS_ERROR, HL_CREDENTIALS_ERROR_READ,
-                 "%s holds no PEM object (expected -----BEGIN ...)", path);
+                 _ ("%s holds no PEM object (expected -----BEGIN ...)"), path);
     return NULL;
   }
   return g_steal_pointer (&objects);
@@ -179,7 +180,7 @@ decode_certificate (const guint8 *der, gsize len, br_x509_decoder_context *dc, c
   br_x509_decoder_push (dc, der, len);
   if (br_x509_decoder_get_pkey (dc) == NULL) {
     g_set_error (error, HL_CREDENTIALS_ERROR, HL_CREDENTIALS_ERROR_READ,
-                 "%s: a certificate could not be decoded (BearSSL X.509 error %d)", path,
+                 _ ("%s: a certificate could not be decoded (BearSSL X.509 error %d)"), path,
                  br_x509_decoder_last_error (dc));
     return FALSE;
   }
@@ -243,11 +244,11 @@ hl_credentials_load (const char *chain_path, const char *key_path, GError **erro
     if (!is_certificate_name (o->name)) {
       if (strstr (o->name, "PRIVATE KEY"))
         g_set_error (error, HL_CREDENTIALS_ERROR, HL_CREDENTIALS_ERROR_CHAIN,
-                     "%s holds a private key (%s) where a certificate chain belongs", chain_path,
-                     o->name);
+                     _ ("%s holds a private key (%s) where a certificate chain belongs"),
+                     chain_path, o->name);
       else
         g_set_error (error, HL_CREDENTIALS_ERROR, HL_CREDENTIALS_ERROR_CHAIN,
-                     "%s holds a \"%s\" PEM object where a certificate belongs", chain_path,
+                     _ ("%s holds a \"%s\" PEM object where a certificate belongs"), chain_path,
                      o->name);
       hl_credentials_free (creds);
       return NULL;
@@ -275,8 +276,8 @@ hl_credentials_load (const char *chain_path, const char *key_path, GError **erro
     PemObject *o = g_ptr_array_index (keys, i);
     if (strcmp (o->name, "ENCRYPTED PRIVATE KEY") == 0) {
       g_set_error (error, HL_CREDENTIALS_ERROR, HL_CREDENTIALS_ERROR_KEY,
-                   "%s is an encrypted private key; Handshake Lab needs it unencrypted "
-                   "(openssl pkey -in KEY -out PLAIN.pem)",
+                   _ ("%s is an encrypted private key; Handshake Lab needs it unencrypted "
+                      "(openssl pkey -in KEY -out PLAIN.pem)"),
                    key_path);
       hl_credentials_free (creds);
       return NULL;
@@ -288,8 +289,8 @@ hl_credentials_load (const char *chain_path, const char *key_path, GError **erro
   if (!key_obj) {
     PemObject *o = g_ptr_array_index (keys, 0);
     g_set_error (error, HL_CREDENTIALS_ERROR, HL_CREDENTIALS_ERROR_KEY,
-                 "%s holds no private key (found \"%s\"; expected RSA PRIVATE KEY, EC PRIVATE "
-                 "KEY or PRIVATE KEY)",
+                 _ ("%s holds no private key (found \"%s\"; expected RSA PRIVATE KEY, EC PRIVATE "
+                    "KEY or PRIVATE KEY)"),
                  key_path, o->name);
     hl_credentials_free (creds);
     return NULL;
@@ -299,7 +300,7 @@ hl_credentials_load (const char *chain_path, const char *key_path, GError **erro
   br_skey_decoder_push (&kc, key_obj->der->data, key_obj->der->len);
   if (br_skey_decoder_last_error (&kc) != 0 || br_skey_decoder_key_type (&kc) == 0) {
     g_set_error (error, HL_CREDENTIALS_ERROR, HL_CREDENTIALS_ERROR_KEY,
-                 "%s: the private key could not be decoded (unsupported format or damaged)",
+                 _ ("%s: the private key could not be decoded (unsupported format or damaged)"),
                  key_path);
     hl_credentials_free (creds);
     return NULL;
@@ -319,7 +320,7 @@ hl_credentials_load (const char *chain_path, const char *key_path, GError **erro
     if (leaf_key->key_type != BR_KEYTYPE_RSA
         || !rsa_key_matches (&creds->rsa, &leaf_key->key.rsa)) {
       g_set_error (error, HL_CREDENTIALS_ERROR, HL_CREDENTIALS_ERROR_KEY,
-                   "the private key in %s does not match the certificate in %s", key_path,
+                   _ ("the private key in %s does not match the certificate in %s"), key_path,
                    chain_path);
       hl_credentials_free (creds);
       return NULL;
@@ -331,7 +332,7 @@ hl_credentials_load (const char *chain_path, const char *key_path, GError **erro
     creds->ec.xlen = sk->xlen;
     if (leaf_key->key_type != BR_KEYTYPE_EC || !ec_key_matches (&creds->ec, &leaf_key->key.ec)) {
       g_set_error (error, HL_CREDENTIALS_ERROR, HL_CREDENTIALS_ERROR_KEY,
-                   "the private key in %s does not match the certificate in %s", key_path,
+                   _ ("the private key in %s does not match the certificate in %s"), key_path,
                    chain_path);
       hl_credentials_free (creds);
       return NULL;
@@ -397,7 +398,8 @@ hl_trust_anchors_add_file (HlTrustAnchors *tas, const char *path, GError **error
     const br_x509_pkey *pk;
     if (!is_certificate_name (o->name)) {
       g_set_error (error, HL_CREDENTIALS_ERROR, HL_CREDENTIALS_ERROR_READ,
-                   "%s holds a \"%s\" PEM object where a CA certificate belongs", path, o->name);
+                   _ ("%s holds a \"%s\" PEM object where a CA certificate belongs"), path,
+                   o->name);
       return FALSE;
     }
     if (!decode_certificate (o->der->data, o->der->len, &dc, path, dn, error))

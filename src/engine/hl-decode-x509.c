@@ -4,6 +4,7 @@
  * Like every decoder, it never trusts its input: a length past the end stops it.
  */
 #include "hl-decode.h"
+#include "hl-i18n.h"
 #include "hl-tables.h"
 
 #include <string.h>
@@ -192,8 +193,8 @@ describe_public_key (const Tlv *spki, gsize base, HlField *parent)
   }
   {
     HlField *f = hl_field_new ("Public key", spki->off + base, spki->hdr + spki->len, value,
-                               "The key the certificate vouches for: the peer proves it owns "
-                               "the matching private key during the handshake.");
+                               _ ("The key the certificate vouches for: the peer proves it owns "
+                                  "the matching private key during the handshake."));
     hl_field_add (parent, f);
     {
       g_autofree char *hex = hl_field_short_hex (bits.content + 1, bits.len - 1);
@@ -281,8 +282,8 @@ describe_extensions (const Tlv *ext_wrapper, gsize base, HlField *parent)
         g_autofree char *full = g_strdup_printf ("%s%s", v ? v : "", critical ? " (critical)" : "");
         hl_field_add (exts, hl_field_new (name, ext_base + ext.off, ext.hdr + ext.len, full,
                                           strcmp (name, "subjectAltName") == 0
-                                              ? "The names this certificate is valid for: the "
-                                                "client compares them with the server name."
+                                              ? _ ("The names this certificate is valid for: the "
+                                                   "client compares them with the server name.")
                                               : NULL));
       }
     }
@@ -303,7 +304,7 @@ hl_decode_certificate (const guint8 *der, gsize len, gsize base, const char *nam
   if (!read_tlv (der, len, 0, &cert) || cert.tag != 0x30
       || !read_tlv (cert.content, cert.len, 0, &tbs) || tbs.tag != 0x30) {
     g_free (root->value);
-    root->value = g_strdup ("not a valid DER certificate");
+    root->value = g_strdup (_ ("not a valid DER certificate"));
     return root;
   }
   /* Offsets of TLVs inside tbs are relative to tbs content. */
@@ -324,20 +325,20 @@ hl_decode_certificate (const guint8 *der, gsize len, gsize base, const char *nam
     if (read_tlv (tbs.content, tbs.len, pos, &t) && t.tag == 0x02) {
       g_autofree char *hex = hl_hex (t.content, t.len);
       hl_field_add (root, tlv_field (&t, tbs_base, "Serial number", hex,
-                                     "Unique among the certificates of its CA."));
+                                     _ ("Unique among the certificates of its CA.")));
       pos += t.hdr + t.len;
     }
     if (read_tlv (tbs.content, tbs.len, pos, &t)) {
       Tlv oid;
       g_autofree char *alg = read_tlv (t.content, t.len, 0, &oid) ? describe_oid (&oid) : NULL;
       hl_field_add (root, tlv_field (&t, tbs_base, "Signature algorithm", alg ? alg : "",
-                                     "How the CA signed this certificate."));
+                                     _ ("How the CA signed this certificate.")));
       pos += t.hdr + t.len;
     }
     if (read_tlv (tbs.content, tbs.len, pos, &t)) {
       g_autofree char *issuer = describe_name (&t);
-      hl_field_add (
-          root, tlv_field (&t, tbs_base, "Issuer", issuer, "The CA that signed this certificate."));
+      hl_field_add (root, tlv_field (&t, tbs_base, "Issuer", issuer,
+                                     _ ("The CA that signed this certificate.")));
       pos += t.hdr + t.len;
     }
     if (read_tlv (tbs.content, tbs.len, pos, &t)) {
@@ -348,8 +349,8 @@ hl_decode_certificate (const guint8 *der, gsize len, gsize base, const char *nam
         g_autofree char *b = describe_time (&na);
         g_autofree char *v = g_strdup_printf ("%s to %s", a, b);
         HlField *vf = hl_field_add (root, tlv_field (&t, tbs_base, "Validity", v,
-                                                     "The certificate is valid only between "
-                                                     "these times, by the checker's clock."));
+                                                     _ ("The certificate is valid only between "
+                                                        "these times, by the checker's clock.")));
         hl_field_add (vf, hl_field_new ("Not before", tbs_base + t.off + t.hdr + nb.off,
                                         nb.hdr + nb.len, a, NULL));
         hl_field_add (vf, hl_field_new ("Not after", tbs_base + t.off + t.hdr + na.off,
@@ -359,8 +360,8 @@ hl_decode_certificate (const guint8 *der, gsize len, gsize base, const char *nam
     }
     if (read_tlv (tbs.content, tbs.len, pos, &t)) {
       subject = describe_name (&t);
-      hl_field_add (root,
-                    tlv_field (&t, tbs_base, "Subject", subject, "Who this certificate is for."));
+      hl_field_add (
+          root, tlv_field (&t, tbs_base, "Subject", subject, _ ("Who this certificate is for.")));
       pos += t.hdr + t.len;
     }
     if (read_tlv (tbs.content, tbs.len, pos, &t)) {
@@ -388,16 +389,16 @@ hl_decode_certificate (const guint8 *der, gsize len, gsize base, const char *nam
       gsize start = base + cert.hdr + sigval.off + sigval.hdr;
       HlField *sig = hl_field_add (
           root, tlv_field (&sigval, base + cert.hdr, "CA signature", hex,
-                           "The issuer's signature over everything above: checking it with the "
-                           "issuer's public key proves the CA vouches for this certificate."));
+                           _ ("The issuer's signature over everything above: checking it with the "
+                              "issuer's public key proves the CA vouches for this certificate.")));
       if (bits) {
         g_autofree char *unused = g_strdup_printf ("%u", sigval.content[0]);
         hl_field_add (sig, hl_field_new ("Unused bits", start, 1, unused,
-                                         "The BIT STRING's first byte: how many bits of its "
-                                         "last byte are padding. Not part of the signature."));
+                                         _ ("The BIT STRING's first byte: how many bits of its "
+                                            "last byte are padding. Not part of the signature.")));
         hl_field_add (sig, hl_field_new ("Signature value", start + 1, sigval.len - 1, hex,
-                                         "The signature itself: for RSA as many bytes as the "
-                                         "issuer's modulus (256 for RSA-2048)."));
+                                         _ ("The signature itself: for RSA as many bytes as the "
+                                            "issuer's modulus (256 for RSA-2048).")));
       }
     }
     (void)alg;

@@ -6,6 +6,7 @@
  * so the top-level fields always tile the message exactly.
  */
 #include "hl-decode.h"
+#include "hl-i18n.h"
 #include "hl-tls13.h"
 #include "hl-tables.h"
 
@@ -77,11 +78,11 @@ finish_tiling (Reader *r, GPtrArray *into)
   if (r->pos < r->len) {
     g_autofree char *v = hl_field_short_hex (r->d + r->pos, r->len - r->pos);
     g_ptr_array_add (into, hl_field_new ("Undecoded bytes", r->base + r->pos, r->len - r->pos, v,
-                                         r->bad ? "These bytes do not form a valid message: a "
-                                                  "length points past the end, or bytes are "
-                                                  "missing."
-                                                : "Bytes after the last field this decoder "
-                                                  "knows."));
+                                         r->bad ? _ ("These bytes do not form a valid message: a "
+                                                     "length points past the end, or bytes are "
+                                                     "missing.")
+                                                : _ ("Bytes after the last field this decoder "
+                                                     "knows.")));
     r->pos = r->len;
   }
 }
@@ -120,15 +121,15 @@ take_random (Reader *r, GPtrArray *into, const char *who, RandomKind kind)
   HlField *f;
   g_autofree char *ex
       = kind == RANDOM_HELLO_RETRY
-            ? g_strdup ("Not random: SHA-256(\"HelloRetryRequest\"), the same in every "
-                        "HelloRetryRequest. It is how the client tells this message from a "
-                        "ServerHello, which has the same layout.")
+            ? g_strdup (_ ("Not random: SHA-256(\"HelloRetryRequest\"), the same in every "
+                           "HelloRetryRequest. It is how the client tells this message from a "
+                           "ServerHello, which has the same layout."))
         : kind == RANDOM_TLS13
-            ? g_strdup_printf ("32 bytes the %s picked. In TLS 1.3 they reach the keys only "
-                               "through the transcript hash, which covers both hellos.",
+            ? g_strdup_printf (_ ("32 bytes the %s picked. In TLS 1.3 they reach the keys only "
+                                  "through the transcript hash, which covers both hellos."),
                                who)
-            : g_strdup_printf ("32 bytes the %s picked; both randoms feed the master secret, so "
-                               "every connection gets fresh keys.",
+            : g_strdup_printf (_ ("32 bytes the %s picked; both randoms feed the master secret, so "
+                                  "every connection gets fresh keys."),
                                who);
   if (kind == RANDOM_HELLO_RETRY) {
     take (r, into, "Random", 32, ex, NULL);
@@ -145,27 +146,30 @@ take_random (Reader *r, GPtrArray *into, const char *who, RandomKind kind)
     g_autofree char *tv = g_strdup_printf ("%u", t);
     g_autofree char *rb = hl_hex (r->d + r->pos - 28, 28);
     const guint8 *tail = r->d + r->pos - 8;
-    hl_field_add (f, hl_field_new ("gmt_unix_time", f->offset, 4, tv,
-                                   "Once the sender's clock. It has no security use and leaks the "
+    hl_field_add (f,
+                  hl_field_new ("gmt_unix_time", f->offset, 4, tv,
+                                _ ("Once the sender's clock. It has no security use and leaks the "
                                    "time, so BearSSL sends zeros (Wireshark shows a 1970 date) "
-                                   "and OpenSSL random bytes."));
+                                   "and OpenSSL random bytes.")));
     hl_field_add (f, hl_field_new ("random_bytes", f->offset + 4, 28, rb,
-                                   "28 bytes from the sender's random generator."));
+                                   _ ("28 bytes from the sender's random generator.")));
     /* RFC 8446 4.1.3: a TLS 1.3 server that negotiates less says so in its random. */
     if (strcmp (who, "server") == 0 && memcmp (tail, "DOWNGRD", 7) == 0 && tail[7] <= 1)
       hl_field_add (
-          f, hl_field_new ("Downgrade sentinel", f->offset + 24, 8,
-                           tail[7] ? "DOWNGRD\\x01 (TLS 1.2)" : "DOWNGRD\\x00 (TLS 1.1 or older)",
-                           "A server that speaks TLS 1.3 but negotiated less ends its random with "
+          f,
+          hl_field_new ("Downgrade sentinel", f->offset + 24, 8,
+                        tail[7] ? "DOWNGRD\\x01 (TLS 1.2)" : "DOWNGRD\\x00 (TLS 1.1 or older)",
+                        _ ("A server that speaks TLS 1.3 but negotiated less ends its random with "
                            "these bytes: a TLS 1.3 client that sees them knows an attacker "
-                           "removed 1.3 from its offer, and aborts."));
+                           "removed 1.3 from its offer, and aborts.")));
   }
 }
 
 static void
 take_session_id (Reader *r, GPtrArray *into, const char *explanation)
 {
-  gint64 n = take_uint (r, into, "Session ID length", 1, "How many bytes of session id follow.");
+  gint64 n
+      = take_uint (r, into, "Session ID length", 1, _ ("How many bytes of session id follow."));
   if (n < 0)
     return;
   if (n == 0)
@@ -181,10 +185,10 @@ add_suite_field (Reader *r, HlField *parent, gsize off, guint16 id)
   g_autofree char *ex = NULL;
   if (s)
     ex = g_strdup_printf (
-        "Key exchange %s, cipher key %u bytes, %s.", hl_kex_name (s->kex), s->key_len,
-        s->mac == HL_HASH_NONE ? "authenticated encryption (AEAD)" : "HMAC for integrity");
+        _ ("Key exchange %s, cipher key %u bytes, %s."), hl_kex_name (s->kex), s->key_len,
+        s->mac == HL_HASH_NONE ? _ ("authenticated encryption (AEAD)") : _ ("HMAC for integrity"));
   else if (id == 0x00ff)
-    ex = g_strdup ("Not a suite: signals support for secure renegotiation (RFC 5746).");
+    ex = g_strdup (_ ("Not a suite: signals support for secure renegotiation (RFC 5746)."));
   hl_field_add (parent, hl_field_new ("Cipher suite", r->base + off, 2, name, ex));
 }
 
@@ -202,14 +206,15 @@ decode_extension_body (Reader *r, HlField *ext, guint type, gboolean from_server
     {
       gint64 n = take_uint (&b, kids, "Server name list length", 2, NULL);
       while (n > 0 && !b.bad && b.pos < b.len) {
-        gint64 t = take_uint (&b, kids, "Name type", 1, "0: a DNS host name.");
+        gint64 t = take_uint (&b, kids, "Name type", 1, _ ("0: a DNS host name."));
         gint64 l = take_uint (&b, kids, "Name length", 2, NULL);
         if (t < 0 || l < 0 || !need (&b, l))
           break;
         {
           g_autofree char *name = g_strndup ((const char *)b.d + b.pos, l);
           take (&b, kids, "Host name", l,
-                "The server the client wants (SNI): one address can host many names.", "%s", name);
+                _ ("The server the client wants (SNI): one address can host many names."), "%s",
+                name);
         }
       }
     }
@@ -220,7 +225,7 @@ decode_extension_body (Reader *r, HlField *ext, guint type, gboolean from_server
     while (n > 0 && b.pos + 2 <= b.len) {
       guint c = peek_uint (&b, 2);
       const char *name = hl_curve_name (c);
-      take (&b, kids, "Group", 2, "A curve the client can use for ECDH(E).", "%s (%u)",
+      take (&b, kids, "Group", 2, _ ("A curve the client can use for ECDH(E)."), "%s (%u)",
             name ? name : "unknown", c);
     }
   }
@@ -240,7 +245,7 @@ decode_extension_body (Reader *r, HlField *ext, guint type, gboolean from_server
     gint64 n = take_uint (&b, kids, "Algorithms length", 2, NULL);
     while (n > 0 && b.pos + 2 <= b.len) {
       guint a = peek_uint (&b, 2);
-      take (&b, kids, "Signature algorithm", 2, "A signature scheme this side accepts.",
+      take (&b, kids, "Signature algorithm", 2, _ ("A signature scheme this side accepts."),
             "%s (0x%04x)", hl_signature_scheme_name (a), a);
     }
   }
@@ -255,8 +260,8 @@ decode_extension_body (Reader *r, HlField *ext, guint type, gboolean from_server
       {
         g_autofree char *p = g_strndup ((const char *)b.d + b.pos, l);
         take (&b, kids, "Protocol", l,
-              from_server ? "The application protocol the server picked."
-                          : "An application protocol the client speaks, e.g. h2 for HTTP/2.",
+              from_server ? _ ("The application protocol the server picked.")
+                          : _ ("An application protocol the client speaks, e.g. h2 for HTTP/2."),
               "%s", p);
       }
     }
@@ -265,26 +270,27 @@ decode_extension_body (Reader *r, HlField *ext, guint type, gboolean from_server
   case 1: /* max_fragment_length */
     if (b.len == 1) {
       guint v = peek_uint (&b, 1);
-      take (&b, kids, "Maximum fragment length", 1, NULL, "%u bytes (code %u)",
+      take (&b, kids, "Maximum fragment length", 1, NULL, _ ("%u bytes (code %u)"),
             v >= 1 && v <= 4 ? 256u << v : 0, v);
     }
     return;
   case 0xff01:
     take_uint (&b, kids, "Renegotiated connection length", 1,
-               "0 on a first handshake: nothing to bind to yet.");
+               _ ("0 on a first handshake: nothing to bind to yet."));
     return;
   case 43: /* supported_versions */
     if (b.len == 2) {
       guint v = peek_uint (&b, 2);
-      take (&b, kids, "Selected version", 2,
-            "The version really negotiated: ServerHello's own version field stays 0x0303 so that "
-            "old middleboxes let it through.",
-            "%s (0x%04x)", hl_version_long_name (v), v);
+      take (
+          &b, kids, "Selected version", 2,
+          _ ("The version really negotiated: ServerHello's own version field stays 0x0303 so that "
+             "old middleboxes let it through."),
+          "%s (0x%04x)", hl_version_long_name (v), v);
     } else {
       take_uint (&b, kids, "Versions length", 1, NULL);
       while (b.pos + 2 <= b.len) {
         guint v = peek_uint (&b, 2);
-        take (&b, kids, "Version", 2, "A version the client speaks, best first.", "%s (0x%04x)",
+        take (&b, kids, "Version", 2, _ ("A version the client speaks, best first."), "%s (0x%04x)",
               hl_version_long_name (v), v);
       }
     }
@@ -294,8 +300,8 @@ decode_extension_body (Reader *r, HlField *ext, guint type, gboolean from_server
       guint g = peek_uint (&b, 2);
       const char *name = hl_curve_name (g);
       take (&b, kids, "Selected group", 2,
-            "HelloRetryRequest: the client sent no share the server accepts; this is the group "
-            "to send one for in a second ClientHello.",
+            _ ("HelloRetryRequest: the client sent no share the server accepts; this is the group "
+               "to send one for in a second ClientHello."),
             "%s (%u)", name ? name : "unknown", g);
       return;
     }
@@ -309,14 +315,15 @@ decode_extension_body (Reader *r, HlField *ext, guint type, gboolean from_server
       Reader k;
       if (b.pos + 4 + klen > b.len)
         break;
-      entry = take (&b, kids, "Key share", 4 + klen,
-                    from_server ? "The server's public value on the group it chose. With the "
-                                  "client's, each side computes the same shared secret; nothing "
-                                  "secret crosses the wire."
-                                : "The client's public value for one group, sent before it knows "
-                                  "what the server picks: this guess is what saves TLS 1.3 a "
-                                  "round trip.",
-                    "%s, %u bytes", name ? name : "unknown", klen);
+      entry
+          = take (&b, kids, "Key share", 4 + klen,
+                  from_server ? _ ("The server's public value on the group it chose. With the "
+                                   "client's, each side computes the same shared secret; nothing "
+                                   "secret crosses the wire.")
+                              : _ ("The client's public value for one group, sent before it knows "
+                                   "what the server picks: this guess is what saves TLS 1.3 a "
+                                   "round trip."),
+                  "%s, %u bytes", name ? name : "unknown", klen);
       k.d = b.d + b.pos - 4 - klen;
       k.len = 4 + klen;
       k.pos = 0;
@@ -325,8 +332,9 @@ decode_extension_body (Reader *r, HlField *ext, guint type, gboolean from_server
       take (&k, entry->children, "Group", 2, NULL, "%s (%u)", name ? name : "unknown", g);
       take_uint (&k, entry->children, "Key exchange length", 2, NULL);
       take (&k, entry->children, "Key exchange", klen,
-            g == 29 ? "An X25519 public key: 32 bytes, the u coordinate of secret times base point."
-                    : "An uncompressed curve point: 04, then x and y.",
+            g == 29
+                ? _ ("An X25519 public key: 32 bytes, the u coordinate of secret times base point.")
+                : _ ("An uncompressed curve point: 04, then x and y."),
             NULL);
     }
     return;
@@ -335,9 +343,9 @@ decode_extension_body (Reader *r, HlField *ext, guint type, gboolean from_server
     while (b.pos < b.len) {
       guint m = peek_uint (&b, 1);
       take (&b, kids, "Mode", 1,
-            m == 1 ? "psk_dhe_ke: resume with the PSK and still agree a fresh (EC)DHE key, so "
-                     "stealing a ticket later does not reveal this connection."
-                   : "psk_ke: resume with the PSK alone (no forward secrecy).",
+            m == 1 ? _ ("psk_dhe_ke: resume with the PSK and still agree a fresh (EC)DHE key, so "
+                        "stealing a ticket later does not reveal this connection.")
+                   : _ ("psk_ke: resume with the PSK alone (no forward secrecy)."),
             "%s (%u)",
             m == 1   ? "psk_dhe_ke"
             : m == 0 ? "psk_ke"
@@ -348,7 +356,7 @@ decode_extension_body (Reader *r, HlField *ext, guint type, gboolean from_server
   case 41: /* pre_shared_key */
     if (from_server) {
       take_uint (&b, kids, "Selected identity", 2,
-                 "Which offered PSK the server accepted (from 0): the session resumes.");
+                 _ ("Which offered PSK the server accepted (from 0): the session resumes."));
       return;
     }
     {
@@ -359,45 +367,48 @@ decode_extension_body (Reader *r, HlField *ext, guint type, gboolean from_server
         if (l < 0 || !need (&b, l))
           break;
         take (&b, kids, "Identity", l,
-              "The ticket from the server's NewSessionTicket, returned as it was: opaque to the "
-              "client, readable only by the server.",
+              _ ("The ticket from the server's NewSessionTicket, returned as it was: opaque to the "
+                 "client, readable only by the server."),
               NULL);
         take_uint (&b, kids, "Obfuscated ticket age", 4,
-                   "Milliseconds since the ticket arrived, plus its ticket_age_add: the server "
-                   "checks it to limit replays of early data.");
+                   _ ("Milliseconds since the ticket arrived, plus its ticket_age_add: the server "
+                      "checks it to limit replays of early data."));
       }
       take_uint (&b, kids, "Binders length", 2, NULL);
       while (b.pos + 1 <= b.len && !b.bad) {
         gint64 l = take_uint (&b, kids, "Binder length", 1, NULL);
         if (l < 0 || !need (&b, l))
           break;
-        take (&b, kids, "Binder", l,
-              "HMAC(finished key of binder_key, Hash(this ClientHello up to the binders)): proves "
-              "the client holds the PSK and ties it to this hello.",
-              NULL);
+        take (
+            &b, kids, "Binder", l,
+            _ ("HMAC(finished key of binder_key, Hash(this ClientHello up to the binders)): proves "
+               "the client holds the PSK and ties it to this hello."),
+            NULL);
       }
     }
     return;
   case 42: /* early_data */
     if (b.len == 4)
       take_uint (&b, kids, "Max early data size", 4,
-                 "How many bytes of 0-RTT data the server will accept with this ticket.");
+                 _ ("How many bytes of 0-RTT data the server will accept with this ticket."));
     return;
   case 44: /* cookie */
     take_uint (&b, kids, "Cookie length", 2, NULL);
     take (&b, kids, "Cookie", b.len - b.pos,
-          "State the server hands the client in HelloRetryRequest, to get back unchanged.", NULL);
+          _ ("State the server hands the client in HelloRetryRequest, to get back unchanged."),
+          NULL);
     return;
   case 28: /* record_size_limit */
-    take_uint (&b, kids, "Record size limit", 2, "The largest record this side wants to receive.");
+    take_uint (&b, kids, "Record size limit", 2,
+               _ ("The largest record this side wants to receive."));
     return;
   case 50: /* signature_algorithms_cert */
   {
     gint64 n = take_uint (&b, kids, "Algorithms length", 2, NULL);
     while (n > 0 && b.pos + 2 <= b.len) {
       guint a = peek_uint (&b, 2);
-      take (&b, kids, "Signature algorithm", 2, "A scheme accepted in certificates.", "%s (0x%04x)",
-            hl_signature_scheme_name (a), a);
+      take (&b, kids, "Signature algorithm", 2, _ ("A scheme accepted in certificates."),
+            "%s (0x%04x)", hl_signature_scheme_name (a), a);
     }
   }
     return;
@@ -414,11 +425,11 @@ take_extensions (Reader *r, GPtrArray *into, gboolean from_server)
   Reader e;
   if (r->pos >= r->len)
     return;
-  total = take_uint (r, into, "Extensions length", 2, "How many bytes of extensions follow.");
+  total = take_uint (r, into, "Extensions length", 2, _ ("How many bytes of extensions follow."));
   if (total < 0 || !need (r, total))
     return;
-  list = take (r, into, "Extensions", total, "Optional features, each a type, a length and data.",
-               "%s", "");
+  list = take (r, into, "Extensions", total,
+               _ ("Optional features, each a type, a length and data."), "%s", "");
   e = sub_reader (r, 0);
   e.d = r->d + r->pos - total;
   e.len = total;
@@ -439,49 +450,49 @@ take_extensions (Reader *r, GPtrArray *into, gboolean from_server)
         const char *ex = NULL;
         switch (type) {
         case 0:
-          ex = from_server ? "The server saw the name the client asked for."
-                           : "Server Name Indication: which site the client wants.";
+          ex = from_server ? _ ("The server saw the name the client asked for.")
+                           : _ ("Server Name Indication: which site the client wants.");
           break;
         case 10:
-          ex = "The curves this side supports for ECDH(E).";
+          ex = _ ("The curves this side supports for ECDH(E).");
           break;
         case 11:
-          ex = "Point encodings understood; uncompressed is the only one in use.";
+          ex = _ ("Point encodings understood; uncompressed is the only one in use.");
           break;
         case 13:
-          ex = "Which signature schemes this side accepts (hash and signature; TLS 1.3 names "
-               "RSA-PSS and each ECDSA curve).";
+          ex = _ ("Which signature schemes this side accepts (hash and signature; TLS 1.3 names "
+                  "RSA-PSS and each ECDSA curve).");
           break;
         case 16:
-          ex = "ALPN: the application protocol inside TLS, settled in the handshake.";
+          ex = _ ("ALPN: the application protocol inside TLS, settled in the handshake.");
           break;
         case 0xff01:
-          ex = "Secure renegotiation (RFC 5746): binds a renegotiation to the connection.";
+          ex = _ ("Secure renegotiation (RFC 5746): binds a renegotiation to the connection.");
           break;
         case 1:
-          ex = "Asks for smaller records, for peers with little memory.";
+          ex = _ ("Asks for smaller records, for peers with little memory.");
           break;
         case 43:
-          ex = "TLS 1.3: which versions the client speaks, or which one the server chose.";
+          ex = _ ("TLS 1.3: which versions the client speaks, or which one the server chose.");
           break;
         case 51:
-          ex = "TLS 1.3: (EC)DHE public values, sent in the hellos themselves.";
+          ex = _ ("TLS 1.3: (EC)DHE public values, sent in the hellos themselves.");
           break;
         case 45:
-          ex = "TLS 1.3: how the client may resume with a PSK.";
+          ex = _ ("TLS 1.3: how the client may resume with a PSK.");
           break;
         case 41:
-          ex = "TLS 1.3: the resumption tickets offered (always the last extension), or the one "
-               "the server took.";
+          ex = _ ("TLS 1.3: the resumption tickets offered (always the last extension), or the one "
+                  "the server took.");
           break;
         case 42:
-          ex = "TLS 1.3: 0-RTT early data is offered, accepted, or allowed with this ticket.";
+          ex = _ ("TLS 1.3: 0-RTT early data is offered, accepted, or allowed with this ticket.");
           break;
         case 44:
-          ex = "TLS 1.3: state from a HelloRetryRequest, echoed back.";
+          ex = _ ("TLS 1.3: state from a HelloRetryRequest, echoed back.");
           break;
         case 47:
-          ex = "The CAs this side trusts, by name.";
+          ex = _ ("The CAs this side trusts, by name.");
           break;
         }
         g_free (ext->explanation);
@@ -516,32 +527,32 @@ decode_client_hello (Reader *r, GPtrArray *f, gboolean tls13)
   gint64 n;
   if (tls13) {
     take_version (r, f, "Client version",
-                  "legacy_version: fixed at TLS 1.2 (0x0303) by a client that offers TLS 1.3; "
-                  "the versions it really offers are in supported_versions.");
+                  _ ("legacy_version: fixed at TLS 1.2 (0x0303) by a client that offers TLS 1.3; "
+                     "the versions it really offers are in supported_versions."));
     take_random (r, f, "client", RANDOM_TLS13);
     take_session_id (r, f,
-                     "legacy_session_id: random bytes that make the hello look like a TLS 1.2 "
-                     "resumption to middleboxes (RFC 8446 D.4). TLS 1.3 resumes with "
-                     "pre_shared_key instead.");
+                     _ ("legacy_session_id: random bytes that make the hello look like a TLS 1.2 "
+                        "resumption to middleboxes (RFC 8446 D.4). TLS 1.3 resumes with "
+                        "pre_shared_key instead."));
   } else {
     take_version (r, f, "Client version",
-                  "The highest version the client speaks; the server picks one up to it.");
+                  _ ("The highest version the client speaks; the server picks one up to it."));
     take_random (r, f, "client", RANDOM_CLASSIC);
-    take_session_id (r, f,
-                     "An earlier session the client would like to resume; empty for a new one.");
+    take_session_id (
+        r, f, _ ("An earlier session the client would like to resume; empty for a new one."));
   }
-  n = take_uint (r, f, "Cipher suites length", 2, "Bytes of suite list: two bytes per suite.");
+  n = take_uint (r, f, "Cipher suites length", 2, _ ("Bytes of suite list: two bytes per suite."));
   if (n >= 0 && need (r, n)) {
-    HlField *list
-        = take (r, f, "Cipher suites", n, "The suites the client can use, most preferred first.",
-                "%u suite%s", (guint)n / 2, n == 2 ? "" : "s");
+    HlField *list = take (r, f, "Cipher suites", n,
+                          _ ("The suites the client can use, most preferred first."), "%u suite%s",
+                          (guint)n / 2, n == 2 ? "" : "s");
     for (gsize off = r->pos - n; off + 2 <= r->pos; off += 2)
       add_suite_field (r, list, off, (guint16)(r->d[off] << 8 | r->d[off + 1]));
   }
   n = take_uint (r, f, "Compression methods length", 1, NULL);
   if (n >= 0)
     take (r, f, "Compression methods", n,
-          "Only null (0): TLS compression leaked secrets (CRIME) and is gone.", "%s",
+          _ ("Only null (0): TLS compression leaked secrets (CRIME) and is gone."), "%s",
           n == 1 && r->pos < r->len && r->d[r->pos] == 0 ? "null" : "");
   take_extensions (r, f, FALSE);
 }
@@ -550,27 +561,27 @@ static void
 decode_server_hello (Reader *r, GPtrArray *f, gboolean tls13, gboolean retry)
 {
   take_version (r, f, "Server version",
-                tls13 || retry ? "legacy_version: always 0x0303 (TLS 1.2) in TLS 1.3, to get "
-                                 "past middleboxes that know nothing newer; supported_versions "
-                                 "says 1.3."
-                               : "The version both sides will now speak.");
+                tls13 || retry ? _ ("legacy_version: always 0x0303 (TLS 1.2) in TLS 1.3, to get "
+                                    "past middleboxes that know nothing newer; supported_versions "
+                                    "says 1.3.")
+                               : _ ("The version both sides will now speak."));
   take_random (r, f, "server", retry ? RANDOM_HELLO_RETRY : tls13 ? RANDOM_TLS13 : RANDOM_CLASSIC);
   take_session_id (r, f,
-                   tls13 || retry ? "legacy_session_id_echo: the client's legacy_session_id, "
-                                    "returned unchanged for middleboxes; it names no session."
-                                  : "Names this session so the client can resume it later.");
+                   tls13 || retry ? _ ("legacy_session_id_echo: the client's legacy_session_id, "
+                                       "returned unchanged for middleboxes; it names no session.")
+                                  : _ ("Names this session so the client can resume it later."));
   if (need (r, 2)) {
     guint16 id = peek_uint (r, 2);
     g_autofree char *name = hl_describe_suite_id (id);
     take (r, f, "Cipher suite", 2,
           tls13 || retry
-              ? "The server's choice among the client's suites: in TLS 1.3 it fixes only the "
-                "AEAD cipher and the hash; key_share and signature_algorithms settle the rest."
-              : "The server's choice among the client's suites: it fixes the key exchange, "
-                "cipher and hash.",
+              ? _ ("The server's choice among the client's suites: in TLS 1.3 it fixes only the "
+                   "AEAD cipher and the hash; key_share and signature_algorithms settle the rest.")
+              : _ ("The server's choice among the client's suites: it fixes the key exchange, "
+                   "cipher and hash."),
           "%s", name);
   }
-  take_uint (r, f, "Compression method", 1, "0: no compression.");
+  take_uint (r, f, "Compression method", 1, _ ("0: no compression."));
   take_extensions (r, f, TRUE);
 }
 
@@ -579,12 +590,12 @@ static void
 decode_certificate13 (Reader *r, GPtrArray *f)
 {
   gint64 n = take_uint (r, f, "Request context length", 1,
-                        "Empty in the server's Certificate; echoes the CertificateRequest's "
-                        "context in the client's.");
+                        _ ("Empty in the server's Certificate; echoes the CertificateRequest's "
+                           "context in the client's."));
   guint i = 0;
   if (n > 0)
     take (r, f, "Request context", n, NULL, NULL);
-  if (take_uint (r, f, "Certificates length", 3, "Bytes of the whole chain.") < 0)
+  if (take_uint (r, f, "Certificates length", 3, _ ("Bytes of the whole chain.")) < 0)
     return;
   while (r->pos + 3 <= r->len && !r->bad) {
     gint64 len = take_uint (r, f, "Certificate length", 3, NULL);
@@ -607,43 +618,44 @@ decode_certificate_verify13 (Reader *r, GPtrArray *f, gboolean from_server)
   if (need (r, 2)) {
     guint a = peek_uint (r, 2);
     take (r, f, "Signature algorithm", 2,
-          "The scheme signed with; TLS 1.3 allows RSA only as RSA-PSS here.", "%s (0x%04x)",
+          _ ("The scheme signed with; TLS 1.3 allows RSA only as RSA-PSS here."), "%s (0x%04x)",
           hl_signature_scheme_name (a), a);
   }
   n = take_uint (r, f, "Signature length", 2, NULL);
   if (n >= 0)
-    take (r, f, "Signature", n,
-          from_server
-              ? "Signed with the certificate's private key over 64 spaces, \"TLS 1.3, server "
-                "CertificateVerify\", a zero byte and the transcript hash up to the Certificate. "
-                "It proves the server holds the key, and replaces TLS 1.2's signed "
-                "ServerKeyExchange and RSA decryption."
-              : "Signed with the client certificate's key over 64 spaces, \"TLS 1.3, client "
-                "CertificateVerify\", a zero byte and the transcript hash so far.",
-          NULL);
+    take (
+        r, f, "Signature", n,
+        from_server
+            ? _ ("Signed with the certificate's private key over 64 spaces, \"TLS 1.3, server "
+                 "CertificateVerify\", a zero byte and the transcript hash up to the Certificate. "
+                 "It proves the server holds the key, and replaces TLS 1.2's signed "
+                 "ServerKeyExchange and RSA decryption.")
+            : _ ("Signed with the client certificate's key over 64 spaces, \"TLS 1.3, client "
+                 "CertificateVerify\", a zero byte and the transcript hash so far."),
+        NULL);
 }
 
 static void
 decode_new_session_ticket (Reader *r, GPtrArray *f)
 {
   gint64 n;
-  take_uint (r, f, "Ticket lifetime", 4, "Seconds the client may use this ticket to resume.");
+  take_uint (r, f, "Ticket lifetime", 4, _ ("Seconds the client may use this ticket to resume."));
   take_uint (r, f, "Ticket age add", 4,
-             "A random number the client adds to the ticket's age when it resumes, so that an "
-             "observer cannot link the two connections by the age.");
+             _ ("A random number the client adds to the ticket's age when it resumes, so that an "
+                "observer cannot link the two connections by the age."));
   n = take_uint (r, f, "Ticket nonce length", 1, NULL);
   if (n >= 0)
     take (r, f, "Ticket nonce", n,
-          "Makes each ticket's PSK different: PSK = HKDF-Expand-Label(resumption_master_secret, "
-          "\"resumption\", nonce, Hash.length).",
+          _ ("Makes each ticket's PSK different: PSK = HKDF-Expand-Label(resumption_master_secret, "
+             "\"resumption\", nonce, Hash.length)."),
           NULL);
   n = take_uint (r, f, "Ticket length", 2, NULL);
   if (n >= 0)
     take (r, f, "Ticket", n,
-          "Opaque to the client, which returns it in pre_shared_key: either the server's own "
-          "encrypted record of the session (stateless), or only a name for the session in the "
-          "server's cache (OpenSSL's single-use tickets when it accepts 0-RTT, so that a "
-          "ticket, and its early data, cannot be used twice).",
+          _ ("Opaque to the client, which returns it in pre_shared_key: either the server's own "
+             "encrypted record of the session (stateless), or only a name for the session in the "
+             "server's cache (OpenSSL's single-use tickets when it accepts 0-RTT, so that a "
+             "ticket, and its early data, cannot be used twice)."),
           NULL);
   take_extensions (r, f, TRUE);
 }
@@ -660,7 +672,7 @@ decode_certificate_request13 (Reader *r, GPtrArray *f)
 static void
 decode_certificate_msg (Reader *r, GPtrArray *f)
 {
-  gint64 total = take_uint (r, f, "Certificates length", 3, "Bytes of the whole chain.");
+  gint64 total = take_uint (r, f, "Certificates length", 3, _ ("Bytes of the whole chain."));
   guint i = 0;
   if (total < 0)
     return;
@@ -684,7 +696,7 @@ take_signature (Reader *r, GPtrArray *f, guint version, const char *explanation)
   gint64 n;
   if (version >= 0x0303 && need (r, 2)) {
     guint a = peek_uint (r, 2);
-    take (r, f, "Signature algorithm", 2, "TLS 1.2 names the hash and signature used.",
+    take (r, f, "Signature algorithm", 2, _ ("TLS 1.2 names the hash and signature used."),
           "%s (0x%04x)", hl_signature_scheme_name (a), a);
   }
   n = take_uint (r, f, "Signature length", 2, NULL);
@@ -698,24 +710,24 @@ decode_server_key_exchange (Reader *r, GPtrArray *f, guint version)
   gint64 n;
   if (need (r, 1)) {
     guint t = peek_uint (r, 1);
-    take (r, f, "Curve type", 1, "3: a named curve follows.", "%s (%u)",
+    take (r, f, "Curve type", 1, _ ("3: a named curve follows."), "%s (%u)",
           t == 3 ? "named_curve" : "other", t);
   }
   if (need (r, 2)) {
     guint c = peek_uint (r, 2);
     const char *name = hl_curve_name (c);
-    take (r, f, "Named curve", 2, "The curve the server chose from the client's list.", "%s (%u)",
-          name ? name : "unknown", c);
+    take (r, f, "Named curve", 2, _ ("The curve the server chose from the client's list."),
+          "%s (%u)", name ? name : "unknown", c);
   }
   n = take_uint (r, f, "Public key length", 1, NULL);
   if (n >= 0)
     take (r, f, "Public key", n,
-          "The server's ephemeral public point: its secret scalar times the curve's base point. "
-          "A new one for every connection.",
+          _ ("The server's ephemeral public point: its secret scalar times the curve's base point. "
+             "A new one for every connection."),
           NULL);
   take_signature (r, f, version,
-                  "The server signs both randoms and its public key with its certificate's key: "
-                  "proof the share comes from the certificate's owner.");
+                  _ ("The server signs both randoms and its public key with its certificate's key: "
+                     "proof the share comes from the certificate's owner."));
 }
 
 static void
@@ -723,9 +735,9 @@ decode_certificate_request (Reader *r, GPtrArray *f, guint version)
 {
   gint64 n = take_uint (r, f, "Certificate types length", 1, NULL);
   if (n >= 0 && need (r, n)) {
-    HlField *types
-        = take (r, f, "Certificate types", n,
-                "Key types the server accepts for the client certificate.", "%u types", (guint)n);
+    HlField *types = take (r, f, "Certificate types", n,
+                           _ ("Key types the server accepts for the client certificate."),
+                           "%u types", (guint)n);
     for (gsize i = 0; i < (gsize)n; i++) {
       guint t = r->d[r->pos - n + i];
       g_autofree char *v = g_strdup_printf ("%s (%u)",
@@ -743,7 +755,7 @@ decode_certificate_request (Reader *r, GPtrArray *f, guint version)
     if (n >= 0 && need (r, n)) {
       HlField *algs
           = take (r, f, "Signature algorithms", n,
-                  "What the client may sign its CertificateVerify with.", "%u", (guint)n / 2);
+                  _ ("What the client may sign its CertificateVerify with."), "%u", (guint)n / 2);
       for (gsize off = r->pos - n; off + 2 <= r->pos; off += 2) {
         guint a = r->d[off] << 8 | r->d[off + 1];
         g_autofree char *v = g_strdup_printf ("%s (0x%04x)", hl_signature_scheme_name (a), a);
@@ -763,10 +775,11 @@ decode_certificate_request (Reader *r, GPtrArray *f, guint version)
         break;
       off += 2 + l;
     }
-    names = take (r, f, "Distinguished names", n,
-                  "The CAs the server trusts, by name: the client picks a certificate from one of "
-                  "them.",
-                  "%u name%s", count, count == 1 ? "" : "s");
+    names
+        = take (r, f, "Distinguished names", n,
+                _ ("The CAs the server trusts, by name: the client picks a certificate from one of "
+                   "them."),
+                "%u name%s", count, count == 1 ? "" : "s");
     for (gsize off = start; names && off + 2 <= start + n;) {
       gsize l = (gsize)r->d[off] << 8 | r->d[off + 1];
       g_autofree char *dn = NULL;
@@ -775,15 +788,15 @@ decode_certificate_request (Reader *r, GPtrArray *f, guint version)
       if (off + 2 + l > start + n)
         break;
       dn = hl_decode_distinguished_name (r->d + off + 2, l);
-      one = hl_field_add (names,
-                          hl_field_new ("CA name", r->base + off, 2 + l, dn ? dn : "(not a name)",
-                                        "A CA the server accepts client certificates from."));
+      one = hl_field_add (
+          names, hl_field_new ("CA name", r->base + off, 2 + l, dn ? dn : _ ("(not a name)"),
+                               _ ("A CA the server accepts client certificates from.")));
       hl_field_add (one, hl_field_new ("Length", r->base + off, 2, len_text, NULL));
       hl_field_add (one, hl_field_new ("Name (DER)", r->base + off + 2, l, NULL, NULL));
       off += 2 + l;
     }
   } else if (n >= 0) {
-    take (r, f, "Distinguished names", n, "The CAs the server trusts, by name.", NULL);
+    take (r, f, "Distinguished names", n, _ ("The CAs the server trusts, by name."), NULL);
   }
 }
 
@@ -796,16 +809,16 @@ decode_client_key_exchange (Reader *r, GPtrArray *f, const HlDecodeContext *ctx)
     n = take_uint (r, f, "Encrypted premaster length", 2, NULL);
     if (n >= 0)
       take (r, f, "Encrypted premaster secret", n,
-            "48 secret bytes (version + 46 random), RSA-encrypted to the server's public key: "
-            "only the server's private key can open them. Anyone who later steals that key can "
-            "decrypt recorded traffic: no forward secrecy.",
+            _ ("48 secret bytes (version + 46 random), RSA-encrypted to the server's public key: "
+               "only the server's private key can open them. Anyone who later steals that key can "
+               "decrypt recorded traffic: no forward secrecy."),
             NULL);
   } else {
     n = take_uint (r, f, "Public key length", 1, NULL);
     if (n >= 0)
       take (r, f, "Public key", n,
-            "The client's public point. Combined with the server's point it gives the shared "
-            "premaster secret, which never crosses the wire.",
+            _ ("The client's public point. Combined with the server's point it gives the shared "
+               "premaster secret, which never crosses the wire."),
             NULL);
   }
 }
@@ -824,9 +837,9 @@ hl_decode_handshake (const guint8 *data, gsize len, const HlDecodeContext *ctx)
   }
   type = data[0];
   name = hl_handshake_type_name (type);
-  take (&r, f, "Handshake type", 1, "Which handshake message this is.", "%s (%u)",
+  take (&r, f, "Handshake type", 1, _ ("Which handshake message this is."), "%s (%u)",
         name ? name : "unknown", type);
-  blen = take_uint (&r, f, "Length", 3, "Bytes of message body that follow.");
+  blen = take_uint (&r, f, "Length", 3, _ ("Bytes of message body that follow."));
   {
     Reader b = { data + 4, MIN ((gsize)blen, len - 4), 0, 4, FALSE };
     switch (type) {
@@ -860,7 +873,7 @@ hl_decode_handshake (const guint8 *data, gsize len, const HlDecodeContext *ctx)
       break;
     case HL_HANDSHAKE_KEY_UPDATE:
       take_uint (&b, f, "Request update", 1,
-                 "1: the sender asks the peer to update its keys too; 0: it does not.");
+                 _ ("1: the sender asks the peer to update its keys too; 0: it does not."));
       break;
     case HL_HANDSHAKE_SERVER_KEY_EXCHANGE:
       decode_server_key_exchange (&b, f, ctx->version);
@@ -877,8 +890,8 @@ hl_decode_handshake (const guint8 *data, gsize len, const HlDecodeContext *ctx)
         break;
       }
       take_signature (&b, f, ctx->version,
-                      "The client signs the hash of all handshake messages so far with its "
-                      "certificate's private key.");
+                      _ ("The client signs the hash of all handshake messages so far with its "
+                         "certificate's private key."));
       break;
     case HL_HANDSHAKE_CLIENT_KEY_EXCHANGE:
       decode_client_key_exchange (&b, f, ctx);
@@ -886,15 +899,15 @@ hl_decode_handshake (const guint8 *data, gsize len, const HlDecodeContext *ctx)
     case HL_HANDSHAKE_FINISHED:
       if (ctx->version == 0x0304) {
         take (&b, f, "Verify data", b.len,
-              "HMAC(finished_key, Hash(handshake messages so far)): finished_key comes from the "
-              "sender's handshake traffic secret, so this proves it saw the same handshake and "
-              "holds the same keys.",
+              _ ("HMAC(finished_key, Hash(handshake messages so far)): finished_key comes from the "
+                 "sender's handshake traffic secret, so this proves it saw the same handshake and "
+                 "holds the same keys."),
               NULL);
         break;
       }
       take (&b, f, "Verify data", 12,
-            "PRF(master_secret, finished_label, Hash(handshake messages))[0..12]: proves this "
-            "side saw the same handshake and holds the same master secret.",
+            _ ("PRF(master_secret, finished_label, Hash(handshake messages))[0..12]: proves this "
+               "side saw the same handshake and holds the same master secret."),
             NULL);
       break;
     default:
@@ -914,7 +927,8 @@ hl_decode_alert (const guint8 *data, gsize len)
   Reader r = { data, len, 0, 0, FALSE };
   if (need (&r, 1)) {
     guint lvl = data[0];
-    take (&r, f, "Level", 1, "1 warning, 2 fatal: a fatal alert ends the connection.", "%s (%u)",
+    take (&r, f, "Level", 1, _ ("1 warning, 2 fatal: a fatal alert ends the connection."),
+          "%s (%u)",
           lvl == 1   ? "warning"
           : lvl == 2 ? "fatal"
                      : "unknown",
@@ -922,7 +936,8 @@ hl_decode_alert (const guint8 *data, gsize len)
   }
   if (need (&r, 1)) {
     guint d = data[1];
-    take (&r, f, "Description", 1, "Why the sender is closing.", "%s (%u)", hl_alert_name (d), d);
+    take (&r, f, "Description", 1, _ ("Why the sender is closing."), "%s (%u)", hl_alert_name (d),
+          d);
   }
   finish_tiling (&r, f);
   return f;
@@ -934,7 +949,7 @@ hl_decode_change_cipher_spec (const guint8 *data, gsize len)
   GPtrArray *f = new_fields ();
   Reader r = { data, len, 0, 0, FALSE };
   take_uint (&r, f, "Change cipher spec", 1,
-             "Always 1: records after this one are protected with the new keys.");
+             _ ("Always 1: records after this one are protected with the new keys."));
   finish_tiling (&r, f);
   return f;
 }
@@ -948,7 +963,7 @@ hl_decode_application_data (const guint8 *data, gsize len)
     g_autofree char *v
         = text ? g_strndup ((const char *)data, len) : hl_field_short_hex (data, len);
     g_ptr_array_add (f, hl_field_new ("Data", 0, len, v,
-                                      "What the application sent: TLS carries it unchanged."));
+                                      _ ("What the application sent: TLS carries it unchanged.")));
   }
   return f;
 }
@@ -965,10 +980,11 @@ hl_decode_encrypted_record (const guint8 *data, gsize len, guint version, guint1
     /* TLS 1.3: no explicit nonce (it is the IV XOR the sequence number); the ciphertext
      * hides the message, its real content type and any padding. */
     gsize ct_len = len >= 16 ? len - 16 : 0;
-    HlField *ct = take (&r, f, "Ciphertext", ct_len,
-                        "The encrypted TLSInnerPlaintext: the message, its real content type and "
-                        "padding. Outside, every record says application_data (23).",
-                        NULL);
+    HlField *ct
+        = take (&r, f, "Ciphertext", ct_len,
+                _ ("The encrypted TLSInnerPlaintext: the message, its real content type and "
+                   "padding. Outside, every record says application_data (23)."),
+                NULL);
     if (ct && content_len >= 0 && (gsize)content_len < ct_len) {
       const guint8 *c = data;
       gsize pad = ct_len - content_len - 1;
@@ -976,19 +992,20 @@ hl_decode_encrypted_record (const guint8 *data, gsize len, guint version, guint1
       g_autofree char *v2 = hl_field_short_hex (c + content_len, 1);
       if (content_len > 0)
         hl_field_add (ct, hl_field_new ("Encrypted message", 0, content_len, v1,
-                                        "The message itself, encrypted."));
-      hl_field_add (ct, hl_field_new ("Encrypted inner content type", content_len, 1, v2,
-                                      "The real content type (22 handshake, 23 application data, "
-                                      "21 alert), encrypted: an observer cannot tell a Finished "
-                                      "from data."));
+                                        _ ("The message itself, encrypted.")));
+      hl_field_add (ct,
+                    hl_field_new ("Encrypted inner content type", content_len, 1, v2,
+                                  _ ("The real content type (22 handshake, 23 application data, "
+                                     "21 alert), encrypted: an observer cannot tell a Finished "
+                                     "from data.")));
       if (pad) {
         g_autofree char *v3 = hl_field_short_hex (c + content_len + 1, pad);
         hl_field_add (ct, hl_field_new ("Encrypted padding", content_len + 1, pad, v3,
-                                        "Zeros that hide the true length of the message."));
+                                        _ ("Zeros that hide the true length of the message.")));
       }
     }
     take (&r, f, "Authentication tag", MIN (16, len - r.pos),
-          "Proves the record was not changed; the record header is its additional data.", NULL);
+          _ ("Proves the record was not changed; the record header is its additional data."), NULL);
     finish_tiling (&r, f);
     return f;
   }
@@ -1015,13 +1032,14 @@ hl_decode_encrypted_record (const guint8 *data, gsize len, guint version, guint1
     take (&r, f,
           s->cipher == HL_CIPHER_AES_CBC || s->cipher == HL_CIPHER_3DES_CBC ? "Explicit IV"
                                                                             : "Explicit nonce",
-          explicit_len, "Sent in clear; with the fixed IV from the key block it makes the nonce.",
-          NULL);
+          explicit_len,
+          _ ("Sent in clear; with the fixed IV from the key block it makes the nonce."), NULL);
   if (r.pos + tag_len <= len) {
     gsize ct_start = r.pos, ct_len = len - r.pos - tag_len;
-    HlField *ct = take (
-        &r, f, "Ciphertext", ct_len,
-        tag_len ? "The encrypted content." : "The encrypted content, its MAC and padding.", NULL);
+    HlField *ct = take (&r, f, "Ciphertext", ct_len,
+                        tag_len ? _ ("The encrypted content.")
+                                : _ ("The encrypted content, its MAC and padding."),
+                        NULL);
     /* CBC encrypts content || MAC || padding in place: once the content length is
      * known from decrypting, each part has its place in the ciphertext. */
     if (ct && !tag_len && s && content_len >= 0 && (gsize)content_len <= ct_len) {
@@ -1033,19 +1051,19 @@ hl_decode_encrypted_record (const guint8 *data, gsize len, guint version, guint1
         g_autofree char *v2 = hl_field_short_hex (c + content_len, mac_len);
         g_autofree char *v3 = hl_field_short_hex (c + content_len + mac_len, pad_len);
         hl_field_add (ct, hl_field_new ("Encrypted content", base, content_len, v1,
-                                        "The message itself, encrypted."));
+                                        _ ("The message itself, encrypted.")));
         hl_field_add (ct, hl_field_new ("Encrypted MAC", base + content_len, mac_len, v2,
-                                        "HMAC over sequence number, header and content, "
-                                        "encrypted with it (MAC-then-encrypt)."));
+                                        _ ("HMAC over sequence number, header and content, "
+                                           "encrypted with it (MAC-then-encrypt).")));
         hl_field_add (ct,
                       hl_field_new ("Encrypted padding", base + content_len + mac_len, pad_len, v3,
-                                    "Fills the last cipher block; every padding byte and "
-                                    "the final length byte hold the padding length."));
+                                    _ ("Fills the last cipher block; every padding byte and "
+                                       "the final length byte hold the padding length.")));
       }
     }
     if (tag_len)
       take (&r, f, "Authentication tag", tag_len,
-            "Proves the record was not changed: any flipped bit makes it fail.", NULL);
+            _ ("Proves the record was not changed: any flipped bit makes it fail."), NULL);
   }
   finish_tiling (&r, f);
   return f;
@@ -1068,15 +1086,17 @@ hl_decode_records (const guint8 *data, gsize len, gboolean encrypted, guint vers
     HlField *rec;
     if (len - start - 5 < body)
       body = len - start - 5;
-    take (&r, kids, "Content type", 1, "What the record carries: the receiver routes it by this.",
-          "%s (%u)", type ? type : "unknown", data[start]);
-    take (&r, kids, "Version", 2, "The record layer's version field.", "%s (0x%02x%02x)",
+    take (&r, kids, "Content type", 1,
+          _ ("What the record carries: the receiver routes it by this."), "%s (%u)",
+          type ? type : "unknown", data[start]);
+    take (&r, kids, "Version", 2, _ ("The record layer's version field."), "%s (0x%02x%02x)",
           vname ? vname : "unknown", data[start + 1], data[start + 2]);
-    take (&r, kids, "Length", 2, "How many payload bytes follow this 5-byte header.", "%zu", body);
+    take (&r, kids, "Length", 2, _ ("How many payload bytes follow this 5-byte header."), "%zu",
+          body);
     if (encrypted) {
       HlField *payload = hl_field_new ("Encrypted payload", start + 5, body, NULL,
-                                       "What the record layer protected: read with the "
-                                       "sender's keys.");
+                                       _ ("What the record layer protected: read with the "
+                                          "sender's keys."));
       GPtrArray *parts
           = hl_decode_encrypted_record (data + start + 5, body, version, suite, content_len);
       while (parts->len > 0) {
@@ -1088,13 +1108,13 @@ hl_decode_records (const guint8 *data, gsize len, gboolean encrypted, guint vers
       g_ptr_array_add (kids, payload);
     } else {
       g_ptr_array_add (kids, hl_field_new ("Fragment", start + 5, body, NULL,
-                                           "The message bytes (or a part of them) in clear."));
+                                           _ ("The message bytes (or a part of them) in clear.")));
     }
     r.pos = start + 5 + body;
     summary
         = g_strdup_printf ("%s, %zu byte%s", type ? type : "unknown", body, body == 1 ? "" : "s");
     rec = hl_field_new (title, start, 5 + body, summary,
-                        "A TLS record: a 5-byte header, then the payload.");
+                        _ ("A TLS record: a 5-byte header, then the payload."));
     for (guint i = 0; i < kids->len; i++)
       hl_field_add (rec, g_ptr_array_index (kids, i));
     g_ptr_array_set_free_func (kids, NULL);

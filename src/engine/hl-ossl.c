@@ -1,5 +1,6 @@
 /* hl-ossl.c: OpenSSL 3.0 playing one side, in memory, seeded and on a pinned clock. */
 #include "hl-ossl.h"
+#include "hl-i18n.h"
 #include "hl-credentials-private.h"
 #include "hl-tables.h"
 
@@ -34,6 +35,7 @@ struct _HlOssl {
   int error;
   char *reason;
   char *verdict;
+  gboolean trusted; /* the verdict accepts the chain */
   gboolean handshake_done, failed, close_sent, peer_closed;
   gboolean reading_early; /* server: still reading 0-RTT data */
 };
@@ -363,23 +365,36 @@ on_verify (int ok, X509_STORE_CTX *store)
   if (!ok && !o->verdict) {
     int err = X509_STORE_CTX_get_error (store);
     o->verdict
-        = g_strdup_printf ("The %s (OpenSSL) rejected the chain: %s (at certificate %d, "
-                           "the leaf being 0; X.509 error %d).",
-                           hl_side_name (o->side), X509_verify_cert_error_string (err), depth, err);
+        = g_strdup_printf (_ ("The %s (OpenSSL) rejected the chain: %s (at certificate %d, "
+                              "the leaf being 0; X.509 error %d)."),
+                           hl_side_word (o->side), X509_verify_cert_error_string (err), depth, err);
   } else if (ok && depth == 0 && !o->verdict) {
     /* The certificates the peer sent (the leaf among them), as BearSSL's verdicts count. */
     STACK_OF (X509) *sent = X509_STORE_CTX_get0_untrusted (store);
     int n = sent ? sk_X509_num (sent) : 1;
     if (o->side == HL_SIDE_CLIENT && o->config->server_name)
       o->verdict = g_strdup_printf (
-          "The client (OpenSSL) checked the chain of %d certificate%s: it leads to a trusted CA, "
-          "every signature verifies, it is valid at %s, and it names %s.",
-          n, n == 1 ? "" : "s", o->scenario->time_text, o->config->server_name);
+          P_ ("The client (OpenSSL) checked the chain of %d certificate: it leads to a trusted "
+              "CA, every signature verifies, it is valid at %s, and it names %s.",
+              "The client (OpenSSL) checked the chain of %d certificates: it leads to a trusted "
+              "CA, every signature verifies, it is valid at %s, and it names %s.",
+              n),
+          n, o->scenario->time_text, o->config->server_name);
     else
       o->verdict = g_strdup_printf (
-          "The %s (OpenSSL) checked the chain of %d certificate%s: it leads to a trusted CA, "
-          "every signature verifies, and it is valid at %s.",
-          hl_side_name (o->side), n, n == 1 ? "" : "s", o->scenario->time_text);
+          o->side == HL_SIDE_CLIENT
+              ? P_ ("The client (OpenSSL) checked the chain of %d certificate: it leads to a "
+                    "trusted CA, every signature verifies, and it is valid at %s.",
+                    "The client (OpenSSL) checked the chain of %d certificates: it leads to a "
+                    "trusted CA, every signature verifies, and it is valid at %s.",
+                    n)
+              : P_ ("The server (OpenSSL) checked the chain of %d certificate: it leads to a "
+                    "trusted CA, every signature verifies, and it is valid at %s.",
+                    "The server (OpenSSL) checked the chain of %d certificates: it leads to a "
+                    "trusted CA, every signature verifies, and it is valid at %s.",
+                    n),
+          n, o->scenario->time_text);
+    o->trusted = TRUE;
   }
   return ok;
 }
@@ -446,8 +461,8 @@ static gboolean
 fail_setup (GError **error, const char *what)
 {
   unsigned long e = ERR_get_error ();
-  g_set_error (error, HL_OSSL_ERROR, 0, "OpenSSL refused %s: %s", what,
-               e ? ERR_reason_error_string (e) : "no reason given");
+  g_set_error (error, HL_OSSL_ERROR, 0, _ ("OpenSSL refused %s: %s"), what,
+               e ? ERR_reason_error_string (e) : _ ("no reason given"));
   ERR_clear_error ();
   return FALSE;
 }
@@ -479,11 +494,11 @@ set_suites (HlOssl *o, GError **error)
    * offered at all, and the versions narrow to what the list can serve (OpenSSL would
    * otherwise keep its own default suites for the family left out). */
   if (!SSL_CTX_set_ciphersuites (o->ctx, v13->str))
-    return fail_setup (error, "the TLS 1.3 cipher suites");
+    return fail_setup (error, _ ("the TLS 1.3 cipher suites"));
   if (!v13->len && c->version_max >= 0x0304)
     SSL_CTX_set_max_proto_version (o->ctx, 0x0303);
   if (v12->len && !SSL_CTX_set_cipher_list (o->ctx, v12->str))
-    return fail_setup (error, "the TLS 1.2 cipher suites");
+    return fail_setup (error, _ ("the TLS 1.2 cipher suites"));
   if (!v12->len && c->version_min <= 0x0303)
     SSL_CTX_set_min_proto_version (o->ctx, 0x0304);
   return TRUE;
@@ -509,12 +524,12 @@ set_credentials (HlOssl *o, GError **error)
         X509_free (x);
       if (!ok) {
         EVP_PKEY_free (key);
-        return fail_setup (error, "a certificate of the chain");
+        return fail_setup (error, _ ("a certificate of the chain"));
       }
     }
     if (!key || !SSL_CTX_use_PrivateKey (o->ctx, key)) {
       EVP_PKEY_free (key);
-      return fail_setup (error, "the private key");
+      return fail_setup (error, _ ("the private key"));
     }
     EVP_PKEY_free (key);
   }
@@ -524,7 +539,7 @@ set_credentials (HlOssl *o, GError **error)
     X509 *x = d2i_X509 (NULL, &d, g_bytes_get_size (der));
     if (!x || !X509_STORE_add_cert (store, x)) {
       X509_free (x);
-      return fail_setup (error, "a trust anchor");
+      return fail_setup (error, _ ("a trust anchor"));
     }
     if (o->side == HL_SIDE_SERVER)
       SSL_CTX_add_client_CA (o->ctx, x);
@@ -549,7 +564,7 @@ hl_ossl_new (const HlScenario *s, HlSide side, GError **error)
     o->lib = take_lib (seed);
   }
   if (!o->lib) {
-    fail_setup (error, "a library context with a seeded random generator");
+    fail_setup (error, _ ("a library context with a seeded random generator"));
     goto fail;
   }
   o->libctx = o->lib->libctx;
@@ -557,7 +572,7 @@ hl_ossl_new (const HlScenario *s, HlSide side, GError **error)
   o->ctx = SSL_CTX_new_ex (o->libctx, NULL,
                            side == HL_SIDE_CLIENT ? TLS_client_method () : TLS_server_method ());
   if (!o->ctx) {
-    fail_setup (error, "to make a context");
+    fail_setup (error, _ ("to make a context"));
     goto fail;
   }
   SSL_CTX_set_min_proto_version (o->ctx, c->version_min);
@@ -939,6 +954,12 @@ const char *
 hl_ossl_verdict (HlOssl *o)
 {
   return o->verdict;
+}
+
+gboolean
+hl_ossl_trusted (HlOssl *o)
+{
+  return o->trusted;
 }
 
 /* A key of one of the four groups, from the transcript's raw forms. */

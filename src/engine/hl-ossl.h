@@ -90,5 +90,7 @@ gboolean hl_ossl_derive_shared (HlOssl *o, int group, GBytes *priv, GBytes *peer
                                 gsize *out_len);
 /* The verdict on the peer's certificate chain in plain words, once it checked one. */
 const char *hl_ossl_verdict (HlOssl *o);
+/* Whether that verdict accepts the chain. */
+gboolean hl_ossl_trusted (HlOssl *o);
 
 G_END_DECLS

@@ -1,5 +1,6 @@
 /* hl-output.c */
 #include "hl-output.h"
+#include "hl-i18n.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,18 +13,18 @@ plain_reason (int err)
 {
   switch (err) {
   case ENOENT:
-    return "no such folder";
+    return _ ("no such folder");
   case ENOTDIR:
-    return "a part of the path is a file, not a folder";
+    return _ ("a part of the path is a file, not a folder");
   case EISDIR:
     return "is a folder";
   case EACCES:
   case EPERM:
     return "permission denied";
   case EROFS:
-    return "the disk is read-only";
+    return _ ("the disk is read-only");
   case ENOSPC:
-    return "the disk is full";
+    return _ ("the disk is full");
   default:
     return g_strerror (err);
   }
@@ -32,7 +33,7 @@ plain_reason (int err)
 static void
 fail (GError **error, const char *path, int err)
 {
-  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (err), "cannot write %s: %s", path,
+  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (err), _ ("cannot write %s: %s"), path,
                plain_reason (err));
 }
 

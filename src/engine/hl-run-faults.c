@@ -2,6 +2,7 @@
  * makes, each keyed to the message it changes.
  */
 #include "hl-run-private.h"
+#include "hl-i18n.h"
 #include "hl-decode.h"
 #include "hl-tables.h"
 
@@ -57,15 +58,16 @@ _hl_run_apply_changes (HlRun *run, Pending *p, guint index, char **what)
   const guint8 *d = g_bytes_get_data (p->wire, &len);
   if (edit) {
     if (edit->drop) {
-      *what = g_strdup ("dropped by hand: never delivered");
+      *what = g_strdup (_ ("dropped by hand: never delivered"));
       return NULL;
     }
     if (g_bytes_equal (edit->wire, p->wire))
       return g_bytes_ref (p->wire); /* the same bytes again: nothing was changed */
     if (edit->plaintext) {
-      *what = g_strdup_printf ("plaintext changed by hand and encrypted again with the %s's keys "
-                               "and sequence number: a valid record with other content",
-                               hl_side_name (p->from));
+      *what
+          = g_strdup_printf (_ ("plaintext changed by hand and encrypted again with the %s's keys "
+                                "and sequence number: a valid record with other content"),
+                             hl_side_word (p->from));
       return g_bytes_ref (edit->wire);
     }
     {
@@ -76,11 +78,13 @@ _hl_run_apply_changes (HlRun *run, Pending *p, guint index, char **what)
         if (d[i] != n[i] && changed++ == 0)
           first = i;
       if (new_len == len)
-        *what = g_strdup_printf ("changed by hand: %zu byte%s differ%s, the first at byte %zu",
-                                 changed, changed == 1 ? "" : "s", changed == 1 ? "s" : "", first);
+        *what = g_strdup_printf (P_ ("changed by hand: %zu byte differs, the first at byte %zu",
+                                     "changed by hand: %zu bytes differ, the first at byte %zu",
+                                     changed),
+                                 changed, first);
       else
-        *what
-            = g_strdup_printf ("changed by hand: %zu bytes delivered instead of %zu", new_len, len);
+        *what = g_strdup_printf (_ ("changed by hand: %zu bytes delivered instead of %zu"), new_len,
+                                 len);
     }
     return g_bytes_ref (edit->wire);
   }
@@ -98,16 +102,16 @@ _hl_run_apply_changes (HlRun *run, Pending *p, guint index, char **what)
       const char *file = run->scenario->file ? run->scenario->file : "(scenario)";
       if (!p->encrypted || !pd) {
         run->fault_error = g_strdup_printf (
-            "%s:%d: Target=plaintext needs an encrypted message; %s:%s#%u is sent in the clear",
+            _ ("%s:%d: Target=plaintext needs an encrypted message; %s:%s#%u is sent in the clear"),
             file, f->target_line, hl_side_name (f->side), f->message, f->nth);
         return g_bytes_ref (p->wire);
       }
       if (f->offset >= plen) {
-        run->fault_error = g_strdup_printf (
-            "%s:%d: Offset %zu is past the end of the plaintext of %s:%s#%u, which has %zu bytes "
-            "(valid: 0 to %zu)",
-            file, f->offset_line, f->offset, hl_side_name (f->side), f->message, f->nth, plen,
-            plen ? plen - 1 : 0);
+        run->fault_error = g_strdup_printf (_ ("%s:%d: Offset %zu is past the end of the plaintext "
+                                               "of %s:%s#%u, which has %zu bytes "
+                                               "(valid: 0 to %zu)"),
+                                            file, f->offset_line, f->offset, hl_side_name (f->side),
+                                            f->message, f->nth, plen, plen ? plen - 1 : 0);
         return g_bytes_ref (p->wire);
       }
       copy = g_memdup2 (pd, plen);
@@ -115,25 +119,26 @@ _hl_run_apply_changes (HlRun *run, Pending *p, guint index, char **what)
       changed = g_bytes_new_take (copy, plen);
       sealed = _hl_run_encrypt_as_sender (run, p, changed, NULL);
       if (!sealed) {
-        run->fault_error = g_strdup_printf ("%s:%d: the %s's keys for %s:%s#%u are not known", file,
-                                            f->target_line, hl_side_name (f->side),
+        run->fault_error = g_strdup_printf (_ ("%s:%d: the %s's keys for %s:%s#%u are not known"),
+                                            file, f->target_line, hl_side_name (f->side),
                                             hl_side_name (f->side), f->message, f->nth);
         return g_bytes_ref (p->wire);
       }
       g_clear_pointer (&run->fault_plaintext, g_bytes_unref);
       run->fault_plaintext = g_bytes_ref (changed);
-      *what = g_strdup_printf ("flip in the plaintext: byte %zu XOR 0x%02x (0x%02x became 0x%02x), "
-                               "then encrypted again with the %s's keys and sequence number: a "
-                               "valid record with other content",
-                               f->offset, f->mask, pd[f->offset], copy[f->offset],
-                               hl_side_name (p->from));
+      *what = g_strdup_printf (
+          _ ("flip in the plaintext: byte %zu XOR 0x%02x (0x%02x became 0x%02x), "
+             "then encrypted again with the %s's keys and sequence number: a "
+             "valid record with other content"),
+          f->offset, f->mask, pd[f->offset], copy[f->offset], hl_side_word (p->from));
       return sealed;
     }
     if (f->offset >= len) {
-      run->fault_error = g_strdup_printf (
-          "%s:%d: Offset %zu is past the end of %s:%s#%u, which has %zu bytes (valid: 0 to %zu)",
-          run->scenario->file ? run->scenario->file : "(scenario)", f->offset_line, f->offset,
-          hl_side_name (f->side), f->message, f->nth, len, len ? len - 1 : 0);
+      run->fault_error = g_strdup_printf (_ ("%s:%d: Offset %zu is past the end of %s:%s#%u, which "
+                                             "has %zu bytes (valid: 0 to %zu)"),
+                                          run->scenario->file ? run->scenario->file : "(scenario)",
+                                          f->offset_line, f->offset, hl_side_name (f->side),
+                                          f->message, f->nth, len, len ? len - 1 : 0);
       return g_bytes_ref (p->wire);
     }
     copy = g_memdup2 (d, len);
@@ -145,7 +150,7 @@ _hl_run_apply_changes (HlRun *run, Pending *p, guint index, char **what)
   case HL_FAULT_TRUNCATE:
     if (f->length >= len) {
       run->fault_error = g_strdup_printf (
-          "%s:%d: Length %zu does not truncate %s:%s#%u, which has only %zu bytes",
+          _ ("%s:%d: Length %zu does not truncate %s:%s#%u, which has only %zu bytes"),
           run->scenario->file ? run->scenario->file : "(scenario)", f->offset_line, f->length,
           hl_side_name (f->side), f->message, f->nth, len);
       return g_bytes_ref (p->wire);
@@ -205,7 +210,7 @@ hl_run_tamper_next_plaintext (HlRun *run, GBytes *plaintext, GError **error)
   HlEdit *e;
   g_return_val_if_fail (plaintext != NULL, FALSE);
   if (run->finished || !p) {
-    g_set_error (error, HL_RUN_ERROR, HL_RUN_ERROR_NO_MESSAGE, "no message is waiting");
+    g_set_error (error, HL_RUN_ERROR, HL_RUN_ERROR_NO_MESSAGE, _ ("no message is waiting"));
     return FALSE;
   }
   wire = _hl_run_encrypt_as_sender (run, p, plaintext, error);

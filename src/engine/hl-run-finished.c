@@ -2,6 +2,7 @@
  * computes it, from the handshake as the receiver saw it.
  */
 #include "hl-run-private.h"
+#include "hl-i18n.h"
 #include "hl-decode.h"
 #include "hl-tables.h"
 
@@ -52,31 +53,36 @@ _hl_run_check_finished (HlRun *run, const HlStep *st, const guint8 *content, gsi
   br_tls_prf_seed_chunk seed;
   const char *label = st->from == HL_SIDE_CLIENT ? "client finished" : "server finished";
   g_autofree char *want = NULL;
+  g_autofree char *why = NULL;
   g_autofree char *got = NULL;
   if (clen != 16)
-    return g_strdup ("The Finished message does not have the 12 bytes of verify_data it should.");
+    return g_strdup (
+        _ ("The Finished message does not have the 12 bytes of verify_data it should."));
   if (!st->delivered)
-    return g_strdup_printf ("Not checked: the %s never received this Finished.", hl_side_name (to));
+    return g_strdup_printf (_ ("Not checked: the %s never received this Finished."),
+                            hl_side_word (to));
   if (st->encrypted && st->delivered_wire && !st->delivered_plaintext)
-    return g_strdup_printf ("Not checked by the %s: the encrypted record was changed in transit, "
-                            "so its integrity check (MAC or AEAD tag) fails before the Finished "
-                            "inside can even be read.",
-                            hl_side_name (to));
+    return g_strdup_printf (
+        _ ("Not checked by the %s: the encrypted record was changed in transit, "
+           "so its integrity check (MAC or AEAD tag) fails before the Finished "
+           "inside can even be read."),
+        hl_side_word (to));
   /* A receiver that had stopped never read it: nothing was checked, whatever the
    * bytes would have said. */
   if (!st->accepted)
-    return g_strdup_printf ("Not checked: the %s had already stopped and did not read this "
-                            "Finished.",
-                            hl_side_name (to));
+    return g_strdup_printf (_ ("Not checked: the %s had already stopped and did not read this "
+                               "Finished."),
+                            hl_side_word (to));
   /* A receiver that stopped on this very record for another reason (a record it did
    * not expect, a MAC that fails) never got to compare the verify_data. */
   {
     int err = _hl_peer_error (judge);
     if (err != 0 && err != BR_ERR_BAD_FINISHED) {
       g_autofree char *name = hl_error_name (err);
-      return g_strdup_printf ("Not checked: the %s stopped on this record (%s) before it read the "
-                              "Finished inside.",
-                              hl_side_name (to), name);
+      return g_strdup_printf (
+          _ ("Not checked: the %s stopped on this record (%s) before it read the "
+             "Finished inside."),
+          hl_side_word (to), name);
     }
   }
   /* A receiver that never derived the keys cannot judge: check the sender's own view. */
@@ -110,11 +116,14 @@ _hl_run_check_finished (HlRun *run, const HlStep *st, const guint8 *content, gsi
   want = hl_hex (expect, 12);
   got = hl_hex (content + 4, 12);
   if (memcmp (expect, content + 4, 12) == 0)
-    return g_strdup_printf ("verify_data %s matches what the %s computes: PRF(master_secret, "
-                            "\"%s\", Hash(the %u handshake bytes it saw before)).",
-                            got, hl_side_name (to), label, run->view[to]->len);
-  return g_strdup_printf ("MISMATCH: verify_data is %s, but the %s computes %s from the %u "
-                          "handshake bytes it saw: the two sides did not see the same handshake "
-                          "(or do not share the master secret).",
-                          got, hl_side_name (to), want, run->view[to]->len);
+    return g_strdup_printf (_ ("verify_data %s matches what the %s computes: PRF(master_secret, "
+                               "\"%s\", Hash(the %u handshake bytes it saw before))."),
+                            got, hl_side_word (to), label, run->view[to]->len);
+  /* "MISMATCH: " is a keyword readers and scripts look for: never translated. */
+  why = g_strdup_printf (
+      _ ("verify_data is %s, but the %s computes %s from the %u handshake bytes it "
+         "saw: the two sides did not see the same handshake (or do not share "
+         "the master secret)."),
+      got, hl_side_word (to), want, run->view[to]->len);
+  return g_strconcat ("MISMATCH: ", why, NULL);
 }

@@ -209,6 +209,7 @@ _hl_run_forget_held (Peer *p)
   for (int i = 0; i < HL_N_SECRETS; i++)
     g_clear_pointer (&p->held[i], hl_secret_unref);
   g_clear_pointer (&p->verdict, g_free);
+  p->trusted = FALSE;
 }
 
 void

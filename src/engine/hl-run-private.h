@@ -55,6 +55,7 @@ struct _Peer {
   br_ec_impl ec;                /* BearSSL's, restricted to the scenario's curves and watched */
   br_ec_impl keyx_ec;           /* for a static ECDH key in a certificate: only mul is watched */
   char *verdict;                /* this side's verdict on the peer's chain, once it judged one */
+  gboolean trusted;             /* and whether it accepted that chain */
   HlSecret *held[HL_N_SECRETS]; /* what it holds in this connection, as shown in steps */
   br_ssl_session_cache_lru lru;
   guint8 *lru_store;
@@ -240,7 +241,7 @@ void _hl_run_split_key_block (GBytes *kb, const HlSuite *suite, guint version, H
 char *_hl_run_explain_end (HlRun *run, HlSide side, HlConnection *c);
 char *_hl_run_judge_chain (Peer *p);
 char *_hl_run_summarize (const HlStep *st, const guint8 *content, gsize clen, guint version,
-                         const HlSuite *suite, gboolean more_data_follows);
+                         const HlSuite *suite);
 char *_hl_run_tell_story (const HlStep *st, const HlSuite *suite, gboolean resumed, gboolean tls13);
 
 /* hl-run-wire.c */

@@ -3,6 +3,7 @@
  * schedule is computed in hl-run-tls13.c.)
  */
 #include "hl-run-private.h"
+#include "hl-i18n.h"
 #include "hl-decode.h"
 #include "hl-tables.h"
 
@@ -40,124 +41,128 @@ static const struct {
   const char *const *inputs;
 } secret_info[HL_N_SECRETS] = {
   { "client_random", "Client random",
-    "32 bytes the client picked for this connection (ClientHello.random)", no_inputs },
+    N_ ("32 bytes the client picked for this connection (ClientHello.random)"), no_inputs },
   { "server_random", "Server random",
-    "32 bytes the server picked for this connection (ServerHello.random)", no_inputs },
-  { "session_id", "Session id", "chosen by the server; names the session for resumption",
+    N_ ("32 bytes the server picked for this connection (ServerHello.random)"), no_inputs },
+  { "session_id", "Session id", N_ ("chosen by the server; names the session for resumption"),
     no_inputs },
   { "premaster_secret", "Premaster secret",
-    "RSA: 2 version bytes + 46 random bytes from the client, encrypted to the server's key; "
-    "ECDH(E): the x coordinate of the shared point",
+    N_ ("RSA: 2 version bytes + 46 random bytes from the client, encrypted to the server's key; "
+        "ECDH(E): the x coordinate of the shared point"),
     no_inputs },
   { "master_secret", "Master secret",
-    "PRF(premaster_secret, \"master secret\", client_random + server_random)[0..48]",
+    N_ ("PRF(premaster_secret, \"master secret\", client_random + server_random)[0..48]"),
     master_inputs },
   { "key_block", "Key block",
-    "PRF(master_secret, \"key expansion\", server_random + client_random)", key_block_inputs },
+    N_ ("PRF(master_secret, \"key expansion\", server_random + client_random)"), key_block_inputs },
   { "client_write_mac_key", "Client MAC key",
-    "key_block, first part: HMAC key for records the client sends", from_key_block },
-  { "server_write_mac_key", "Server MAC key", "key_block: HMAC key for records the server sends",
-    from_key_block },
-  { "client_write_key", "Client write key", "key_block: cipher key for records the client sends",
-    from_key_block },
-  { "server_write_key", "Server write key", "key_block: cipher key for records the server sends",
-    from_key_block },
+    N_ ("key_block, first part: HMAC key for records the client sends"), from_key_block },
+  { "server_write_mac_key", "Server MAC key",
+    N_ ("key_block: HMAC key for records the server sends"), from_key_block },
+  { "client_write_key", "Client write key",
+    N_ ("key_block: cipher key for records the client sends"), from_key_block },
+  { "server_write_key", "Server write key",
+    N_ ("key_block: cipher key for records the server sends"), from_key_block },
   { "client_write_iv", "Client IV",
-    "key_block: fixed IV (AEAD) or first CBC IV (TLS 1.0) for the client", from_key_block },
+    N_ ("key_block: fixed IV (AEAD) or first CBC IV (TLS 1.0) for the client"), from_key_block },
   { "server_write_iv", "Server IV",
-    "key_block: fixed IV (AEAD) or first CBC IV (TLS 1.0) for the server", from_key_block },
+    N_ ("key_block: fixed IV (AEAD) or first CBC IV (TLS 1.0) for the server"), from_key_block },
   { "client_verify_data", "Client verify_data",
-    "PRF(master_secret, \"client finished\", Hash(handshake messages so far))[0..12]",
+    N_ ("PRF(master_secret, \"client finished\", Hash(handshake messages so far))[0..12]"),
     finished_inputs },
   { "server_verify_data", "Server verify_data",
-    "PRF(master_secret, \"server finished\", Hash(handshake messages so far))[0..12]",
+    N_ ("PRF(master_secret, \"server finished\", Hash(handshake messages so far))[0..12]"),
     finished_inputs },
   { "client_ecdh_private_key", "Client ECDH secret",
-    "the client's secret scalar c, fresh for this connection", no_inputs },
+    N_ ("the client's secret scalar c, fresh for this connection"), no_inputs },
   { "client_ecdh_public_key", "Client ECDH share",
-    "c\u00b7G, c times the curve's base point G: sent in ClientKeyExchange", ecdh_public_inputs },
+    N_ ("c\u00b7G, c times the curve's base point G: sent in ClientKeyExchange"),
+    ecdh_public_inputs },
   { "server_ecdh_private_key", "Server ECDH secret",
-    "the server's secret scalar s (ECDHE: fresh for this connection; static ECDH: the "
-    "certificate's private key)",
+    N_ ("the server's secret scalar s (ECDHE: fresh for this connection; static ECDH: the "
+        "certificate's private key)"),
     no_inputs },
   { "server_ecdh_public_key", "Server ECDH share",
-    "s\u00b7G: sent in ServerKeyExchange (ECDHE) or inside the certificate (static ECDH); "
-    "premaster_secret = the x coordinate of c\u00b7(s\u00b7G) = s\u00b7(c\u00b7G)",
+    N_ ("s\u00b7G: sent in ServerKeyExchange (ECDHE) or inside the certificate (static ECDH); "
+        "premaster_secret = the x coordinate of c\u00b7(s\u00b7G) = s\u00b7(c\u00b7G)"),
     ecdh_public_inputs },
   /* TLS 1.3: RFC 8446 section 7.1. "Hash(CH..SH)" is the transcript hash of the
    * handshake messages from ClientHello to ServerHello. */
   { "client_key_share_private", "Client key share secret",
-    "the client's secret for its key_share (X25519: a 32-byte string; NIST curves: a scalar c)",
+    N_ ("the client's secret for its key_share (X25519: a 32-byte string; NIST curves: a scalar "
+        "c)"),
     no_inputs },
   { "server_key_share_private", "Server key share secret",
-    "the server's secret for its key_share, fresh for this connection", no_inputs },
+    N_ ("the server's secret for its key_share, fresh for this connection"), no_inputs },
   { "shared_secret", "(EC)DHE shared secret",
-    "X25519(c, server share) = X25519(s, client share); NIST curves: the x coordinate of "
-    "c\u00b7(s\u00b7G). Never sent: each side computes it from its secret and the other's share",
+    N_ ("X25519(c, server share) = X25519(s, client share); NIST curves: the x coordinate of "
+        "c\u00b7(s\u00b7G). Never sent: each side computes it from its secret and the other's "
+        "share"),
     shared_inputs },
   { "psk", "Pre-shared key (resumption)",
-    "HKDF-Expand-Label(resumption_master_secret of the earlier connection, \"resumption\", "
-    "ticket_nonce, Hash.length): named by the ticket the client offers",
+    N_ ("HKDF-Expand-Label(resumption_master_secret of the earlier connection, \"resumption\", "
+        "ticket_nonce, Hash.length): named by the ticket the client offers"),
     no_inputs },
-  { "early_secret", "Early secret", "HKDF-Extract(salt 0, psk, or Hash.length zeros without one)",
-    early_inputs },
+  { "early_secret", "Early secret",
+    N_ ("HKDF-Extract(salt 0, psk, or Hash.length zeros without one)"), early_inputs },
   { "binder_key", "Binder key",
-    "Derive-Secret(early_secret, \"res binder\", \"\"): keys the PSK binder that proves the "
-    "client holds the PSK",
+    N_ ("Derive-Secret(early_secret, \"res binder\", \"\"): keys the PSK binder that proves the "
+        "client holds the PSK"),
     from_early },
   { "client_early_traffic_secret", "Client early traffic secret",
-    "Derive-Secret(early_secret, \"c e traffic\", ClientHello): protects 0-RTT data",
+    N_ ("Derive-Secret(early_secret, \"c e traffic\", ClientHello): protects 0-RTT data"),
     early_traffic_inputs },
   { "handshake_secret", "Handshake secret",
-    "HKDF-Extract(Derive-Secret(early_secret, \"derived\", \"\"), shared_secret)",
+    N_ ("HKDF-Extract(Derive-Secret(early_secret, \"derived\", \"\"), shared_secret)"),
     handshake_inputs },
   { "client_handshake_traffic_secret", "Client handshake traffic secret",
-    "Derive-Secret(handshake_secret, \"c hs traffic\", Hash(CH..SH))", hs_traffic_inputs },
+    N_ ("Derive-Secret(handshake_secret, \"c hs traffic\", Hash(CH..SH))"), hs_traffic_inputs },
   { "server_handshake_traffic_secret", "Server handshake traffic secret",
-    "Derive-Secret(handshake_secret, \"s hs traffic\", Hash(CH..SH))", hs_traffic_inputs },
+    N_ ("Derive-Secret(handshake_secret, \"s hs traffic\", Hash(CH..SH))"), hs_traffic_inputs },
   { "client_handshake_key", "Client handshake key",
-    "HKDF-Expand-Label(client_handshake_traffic_secret, \"key\", \"\", key length)", from_chts },
+    N_ ("HKDF-Expand-Label(client_handshake_traffic_secret, \"key\", \"\", key length)"),
+    from_chts },
   { "client_handshake_iv", "Client handshake IV",
-    "HKDF-Expand-Label(client_handshake_traffic_secret, \"iv\", \"\", 12)", from_chts },
+    N_ ("HKDF-Expand-Label(client_handshake_traffic_secret, \"iv\", \"\", 12)"), from_chts },
   { "server_handshake_key", "Server handshake key",
-    "HKDF-Expand-Label(server_handshake_traffic_secret, \"key\", \"\", key length): encrypts "
-    "everything the server sends after ServerHello",
+    N_ ("HKDF-Expand-Label(server_handshake_traffic_secret, \"key\", \"\", key length): encrypts "
+        "everything the server sends after ServerHello"),
     from_shts },
   { "server_handshake_iv", "Server handshake IV",
-    "HKDF-Expand-Label(server_handshake_traffic_secret, \"iv\", \"\", 12)", from_shts },
+    N_ ("HKDF-Expand-Label(server_handshake_traffic_secret, \"iv\", \"\", 12)"), from_shts },
   { "client_finished_key", "Client finished key",
-    "HKDF-Expand-Label(client_handshake_traffic_secret, \"finished\", \"\", Hash.length)",
+    N_ ("HKDF-Expand-Label(client_handshake_traffic_secret, \"finished\", \"\", Hash.length)"),
     from_chts },
   { "server_finished_key", "Server finished key",
-    "HKDF-Expand-Label(server_handshake_traffic_secret, \"finished\", \"\", Hash.length)",
+    N_ ("HKDF-Expand-Label(server_handshake_traffic_secret, \"finished\", \"\", Hash.length)"),
     from_shts },
   { "client_application_traffic_secret_0", "Client application traffic secret",
-    "Derive-Secret(master_secret, \"c ap traffic\", Hash(CH..server Finished))", from_master },
+    N_ ("Derive-Secret(master_secret, \"c ap traffic\", Hash(CH..server Finished))"), from_master },
   { "server_application_traffic_secret_0", "Server application traffic secret",
-    "Derive-Secret(master_secret, \"s ap traffic\", Hash(CH..server Finished))", from_master },
+    N_ ("Derive-Secret(master_secret, \"s ap traffic\", Hash(CH..server Finished))"), from_master },
   { "client_application_key", "Client application key",
-    "HKDF-Expand-Label(client_application_traffic_secret_0, \"key\", \"\", key length)",
+    N_ ("HKDF-Expand-Label(client_application_traffic_secret_0, \"key\", \"\", key length)"),
     from_cats },
   { "client_application_iv", "Client application IV",
-    "HKDF-Expand-Label(client_application_traffic_secret_0, \"iv\", \"\", 12)", from_cats },
+    N_ ("HKDF-Expand-Label(client_application_traffic_secret_0, \"iv\", \"\", 12)"), from_cats },
   { "server_application_key", "Server application key",
-    "HKDF-Expand-Label(server_application_traffic_secret_0, \"key\", \"\", key length)",
+    N_ ("HKDF-Expand-Label(server_application_traffic_secret_0, \"key\", \"\", key length)"),
     from_sats },
   { "server_application_iv", "Server application IV",
-    "HKDF-Expand-Label(server_application_traffic_secret_0, \"iv\", \"\", 12)", from_sats },
+    N_ ("HKDF-Expand-Label(server_application_traffic_secret_0, \"iv\", \"\", 12)"), from_sats },
   { "exporter_master_secret", "Exporter master secret",
-    "Derive-Secret(master_secret, \"exp master\", Hash(CH..server Finished))", from_master },
+    N_ ("Derive-Secret(master_secret, \"exp master\", Hash(CH..server Finished))"), from_master },
   { "resumption_master_secret", "Resumption master secret",
-    "Derive-Secret(master_secret, \"res master\", Hash(CH..client Finished)): each ticket's "
-    "PSK comes from it",
+    N_ ("Derive-Secret(master_secret, \"res master\", Hash(CH..client Finished)): each ticket's "
+        "PSK comes from it"),
     from_master },
   { "client_application_traffic_secret_1", "Client application traffic secret 1",
-    "HKDF-Expand-Label(client_application_traffic_secret_0, \"traffic upd\", \"\", "
-    "Hash.length): the client's keys after its KeyUpdate",
+    N_ ("HKDF-Expand-Label(client_application_traffic_secret_0, \"traffic upd\", \"\", "
+        "Hash.length): the client's keys after its KeyUpdate"),
     from_cats },
   { "server_application_traffic_secret_1", "Server application traffic secret 1",
-    "HKDF-Expand-Label(server_application_traffic_secret_0, \"traffic upd\", \"\", "
-    "Hash.length): the server's keys after its KeyUpdate",
+    N_ ("HKDF-Expand-Label(server_application_traffic_secret_0, \"traffic upd\", \"\", "
+        "Hash.length): the server's keys after its KeyUpdate"),
     from_sats },
 };
 
@@ -168,19 +173,21 @@ static const struct {
   const char *const *inputs;
 } tls13_recipes[] = {
   { HL_SECRET_MASTER,
-    "HKDF-Extract(Derive-Secret(handshake_secret, \"derived\", \"\"), Hash.length zeros)",
+    N_ ("HKDF-Extract(Derive-Secret(handshake_secret, \"derived\", \"\"), Hash.length zeros)"),
     master13_inputs },
   { HL_SECRET_CLIENT_VERIFY_DATA,
-    "HMAC(client_finished_key, Hash(handshake messages before the client's Finished))", from_chts },
+    N_ ("HMAC(client_finished_key, Hash(handshake messages before the client's Finished))"),
+    from_chts },
   { HL_SECRET_SERVER_VERIFY_DATA,
-    "HMAC(server_finished_key, Hash(handshake messages before the server's Finished))", from_shts },
+    N_ ("HMAC(server_finished_key, Hash(handshake messages before the server's Finished))"),
+    from_shts },
   { HL_SECRET_CLIENT_ECDH_PUBLIC,
-    "the client's key_share in ClientHello: c\u00b7G (X25519: the u coordinate of c times the "
-    "base point)",
+    N_ ("the client's key_share in ClientHello: c\u00b7G (X25519: the u coordinate of c times the "
+        "base point)"),
     ecdh_public_inputs },
   { HL_SECRET_SERVER_ECDH_PUBLIC,
-    "the server's key_share in ServerHello: s\u00b7G; shared_secret = c\u00b7(s\u00b7G) = "
-    "s\u00b7(c\u00b7G)",
+    N_ ("the server's key_share in ServerHello: s\u00b7G; shared_secret = c\u00b7(s\u00b7G) = "
+        "s\u00b7(c\u00b7G)"),
     ecdh_public_inputs },
 };
 
@@ -193,7 +200,7 @@ hl_secret_key (HlSecretId id)
 const char *
 hl_secret_formula (HlSecretId id)
 {
-  return secret_info[id].formula;
+  return _ (secret_info[id].formula);
 }
 
 /* TLS 1.3's secrets in the order RFC 8446 7.1 derives them. */
@@ -246,8 +253,8 @@ hl_secret_formula_for (HlSecretId id, gboolean tls13)
 {
   for (guint i = 0; tls13 && i < G_N_ELEMENTS (tls13_recipes); i++)
     if (tls13_recipes[i].id == id)
-      return tls13_recipes[i].formula;
-  return secret_info[id].formula;
+      return _ (tls13_recipes[i].formula);
+  return _ (secret_info[id].formula);
 }
 
 const char *
@@ -284,11 +291,11 @@ new_secret (HlSecretId id, HlSide side, GBytes *value, guint step, gboolean tls1
   HlSecret *secret = g_atomic_rc_box_new0 (HlSecret);
   secret->key = secret_info[id].key;
   secret->name = secret_info[id].name;
-  secret->formula = secret_info[id].formula;
+  secret->formula = _ (secret_info[id].formula);
   secret->inputs = secret_info[id].inputs;
   for (guint i = 0; tls13 && i < G_N_ELEMENTS (tls13_recipes); i++)
     if (tls13_recipes[i].id == id) {
-      secret->formula = tls13_recipes[i].formula;
+      secret->formula = _ (tls13_recipes[i].formula);
       secret->inputs = tls13_recipes[i].inputs;
     }
   secret->value = g_bytes_ref (value);
@@ -382,6 +389,7 @@ _hl_run_fill_knowledge (HlRun *run, HlStep *st, HlSide side)
         after->curve = run->hellos.group;
     }
     after->certificate_verdict = g_strdup (p->verdict);
+    after->certificate_trusted = p->verdict && p->trusted;
     return;
   }
   /* A side knows the version and suite once both hellos are behind it. */
@@ -397,6 +405,7 @@ _hl_run_fill_knowledge (HlRun *run, HlStep *st, HlSide side)
       after->curve = br_ssl_engine_get_ecdhe_curve (p->eng);
   }
   after->certificate_verdict = g_strdup (p->verdict);
+  after->certificate_trusted = p->verdict && p->trusted;
 }
 
 /* ---------- Connections ---------- */

@@ -4,6 +4,7 @@
  */
 #include "hl-run-private.h"
 #include "hl-decode.h"
+#include "hl-i18n.h"
 #include "hl-tables.h"
 
 #include <string.h>
@@ -16,68 +17,71 @@ tell_story13 (const HlStep *st, gboolean resumed)
   gboolean client = st->from == HL_SIDE_CLIENT;
   if (strcmp (m, "ClientHello") == 0)
     return g_strdup (
-        resumed ? "Story step 1, TLS 1.3 resumption: the client offers a ticket from the last "
-                  "connection (pre_shared_key) and, with psk_dhe_ke, still a fresh key share."
-                : "Story step 1, changed by TLS 1.3: besides its random and suites, the client "
-                  "already sends a key share (key_share): it guesses the group the server will "
-                  "take, so the key exchange of story step 4 happens here, a round trip early.");
+        resumed
+            ? _ ("Story step 1, TLS 1.3 resumption: the client offers a ticket from the last "
+                 "connection (pre_shared_key) and, with psk_dhe_ke, still a fresh key share.")
+            : _ ("Story step 1, changed by TLS 1.3: besides its random and suites, the client "
+                 "already sends a key share (key_share): it guesses the group the server will "
+                 "take, so the key exchange of story step 4 happens here, a round trip early."));
   if (strcmp (m, "HelloRetryRequest") == 0)
-    return g_strdup ("The price of a wrong guess: the server takes none of the client's key "
-                     "shares and names the group it wants. The client must send a second "
-                     "ClientHello: one extra round trip, and the first ClientHello enters the "
-                     "transcript only as its hash (message_hash).");
+    return g_strdup (_ ("The price of a wrong guess: the server takes none of the client's key "
+                        "shares and names the group it wants. The client must send a second "
+                        "ClientHello: one extra round trip, and the first ClientHello enters the "
+                        "transcript only as its hash (message_hash)."));
   if (strcmp (m, "ServerHello") == 0)
     return g_strdup (
-        resumed ? "Story step 2, TLS 1.3 resumption: the server accepts the ticket's PSK; no "
-                  "certificate follows, since the PSK already proves who it is."
-                : "Story steps 2 and 5 at once: the server's random, its choice and its own key "
-                  "share. Both sides now compute the (EC)DHE shared secret and the handshake "
-                  "keys: there is no premaster to send (story step 4 is gone), and everything "
-                  "after this message is encrypted.");
+        resumed ? _ ("Story step 2, TLS 1.3 resumption: the server accepts the ticket's PSK; no "
+                     "certificate follows, since the PSK already proves who it is.")
+                : _ ("Story steps 2 and 5 at once: the server's random, its choice and its own key "
+                     "share. Both sides now compute the (EC)DHE shared secret and the handshake "
+                     "keys: there is no premaster to send (story step 4 is gone), and everything "
+                     "after this message is encrypted."));
   if (strcmp (m, "ChangeCipherSpec") == 0)
-    return g_strdup ("Not part of TLS 1.3: a dummy ChangeCipherSpec that changes nothing, sent "
-                     "only so that middleboxes which expect a TLS 1.2 handshake let this one "
-                     "through (RFC 8446 appendix D.4).");
+    return g_strdup (_ ("Not part of TLS 1.3: a dummy ChangeCipherSpec that changes nothing, sent "
+                        "only so that middleboxes which expect a TLS 1.2 handshake let this one "
+                        "through (RFC 8446 appendix D.4)."));
   if (strcmp (m, "EncryptedExtensions") == 0)
-    return g_strdup ("New in TLS 1.3: the rest of the server's answer (ALPN, server name), "
-                     "already encrypted under the server's handshake key.");
+    return g_strdup (_ ("New in TLS 1.3: the rest of the server's answer (ALPN, server name), "
+                        "already encrypted under the server's handshake key."));
   if (strcmp (m, "CertificateRequest") == 0)
-    return g_strdup ("Mutual TLS: the server asks for a client certificate; in TLS 1.3 the "
-                     "request itself is encrypted.");
+    return g_strdup (_ ("Mutual TLS: the server asks for a client certificate; in TLS 1.3 the "
+                        "request itself is encrypted."));
   if (strcmp (m, "Certificate") == 0)
-    return g_strdup (client ? "Mutual TLS: the client's certificate, encrypted."
-                            : "Story steps 2 and 3, changed by TLS 1.3: the certificate is "
-                              "encrypted, so an eavesdropper no longer learns which site this "
-                              "is from it. The client checks it as before.");
+    return g_strdup (client ? _ ("Mutual TLS: the client's certificate, encrypted.")
+                            : _ ("Story steps 2 and 3, changed by TLS 1.3: the certificate is "
+                                 "encrypted, so an eavesdropper no longer learns which site this "
+                                 "is from it. The client checks it as before."));
   if (strcmp (m, "CertificateVerify") == 0)
-    return g_strdup (client ? "Mutual TLS: the client signs the transcript with its "
-                              "certificate's key."
-                            : "Replaces RSA key exchange and the signed ServerKeyExchange: the "
-                              "server signs the transcript hash with its certificate's key, "
-                              "proving it holds that key. Forward secrecy is always on.");
+    return g_strdup (client ? _ ("Mutual TLS: the client signs the transcript with its "
+                                 "certificate's key.")
+                            : _ ("Replaces RSA key exchange and the signed ServerKeyExchange: the "
+                                 "server signs the transcript hash with its certificate's key, "
+                                 "proving it holds that key. Forward secrecy is always on."));
   if (strcmp (m, "Finished") == 0)
-    return g_strdup (client ? "Story step 6: the client's Finished, an HMAC over the transcript. "
+    return g_strdup (client
+                         ? _ ("Story step 6: the client's Finished, an HMAC over the transcript. "
                               "The client sends it after the server's, the reverse of TLS 1.2: "
-                              "one round trip in all."
-                            : "Story step 7, moved earlier: the server's Finished ends its "
+                              "one round trip in all.")
+                         : _ ("Story step 7, moved earlier: the server's Finished ends its "
                               "first flight. The server can send application data right after "
-                              "it, before the client has finished.");
+                              "it, before the client has finished."));
   if (strcmp (m, "NewSessionTicket") == 0)
-    return g_strdup ("After the handshake: a ticket for resuming later. Each ticket's PSK comes "
-                     "from the resumption master secret and this ticket's nonce.");
+    return g_strdup (_ ("After the handshake: a ticket for resuming later. Each ticket's PSK comes "
+                        "from the resumption master secret and this ticket's nonce."));
   if (strcmp (m, "EndOfEarlyData") == 0)
-    return g_strdup ("The client's 0-RTT data ends here; from now on it uses its handshake key.");
+    return g_strdup (
+        _ ("The client's 0-RTT data ends here; from now on it uses its handshake key."));
   if (strcmp (m, "KeyUpdate") == 0)
-    return g_strdup ("New in TLS 1.3: the sender moves on to the next application traffic "
-                     "secret, without a new handshake.");
+    return g_strdup (_ ("New in TLS 1.3: the sender moves on to the next application traffic "
+                        "secret, without a new handshake."));
   if (strcmp (m, "ApplicationData") == 0)
-    return g_strdup (st->early ? "0-RTT early data: sent with the client's first flight, "
-                                 "encrypted under a key from the PSK alone. The server reads "
-                                 "it before the handshake is done, but nothing stops an "
-                                 "attacker from replaying this record to the server: only "
-                                 "requests that are safe to repeat belong here."
-                               : "Story steps 8 and 9: application data, under the application "
-                                 "traffic keys (traffic secret 0).");
+    return g_strdup (st->early ? _ ("0-RTT early data: sent with the client's first flight, "
+                                    "encrypted under a key from the PSK alone. The server reads "
+                                    "it before the handshake is done, but nothing stops an "
+                                    "attacker from replaying this record to the server: only "
+                                    "requests that are safe to repeat belong here.")
+                               : _ ("Story steps 8 and 9: application data, under the application "
+                                    "traffic keys (traffic secret 0)."));
   return NULL;
 }
 
@@ -94,125 +98,126 @@ _hl_run_tell_story (const HlStep *st, const HlSuite *suite, gboolean resumed, gb
   gboolean ecdhe = suite && hl_suite_is_ecdhe (suite);
   gboolean ecdh = suite && hl_suite_is_ecdh (suite) && !ecdhe;
   if (strcmp (m, "ClientHello") == 0)
-    return g_strdup (resumed ? "Story step 1, shortened: the client says hello again and offers "
-                               "the session id of an earlier session to resume it."
-                             : "Story step 1: the client says hello, with its random and the "
-                               "cipher suites it can use.");
+    return g_strdup (resumed ? _ ("Story step 1, shortened: the client says hello again and offers "
+                                  "the session id of an earlier session to resume it.")
+                             : _ ("Story step 1: the client says hello, with its random and the "
+                                  "cipher suites it can use."));
   if (strcmp (m, "ServerHello") == 0)
-    return g_strdup (resumed ? "Story step 2, shortened: the server accepts to resume; both "
-                               "sides reuse the old master secret with the two new randoms."
-                             : "Story step 2: the server answers with its own random and the "
-                               "chosen cipher suite.");
+    return g_strdup (resumed ? _ ("Story step 2, shortened: the server accepts to resume; both "
+                                  "sides reuse the old master secret with the two new randoms.")
+                             : _ ("Story step 2: the server answers with its own random and the "
+                                  "chosen cipher suite."));
   if (strcmp (m, "Certificate") == 0)
     return g_strdup (st->from == HL_SIDE_SERVER
-                         ? "Story steps 2 and 3: the server shows its certificate; the client "
-                           "checks it against the CAs it trusts right after receiving it."
-                         : "Mutual TLS, beyond the nine steps: the client shows its own "
-                           "certificate and the server checks it.");
+                         ? _ ("Story steps 2 and 3: the server shows its certificate; the client "
+                              "checks it against the CAs it trusts right after receiving it.")
+                         : _ ("Mutual TLS, beyond the nine steps: the client shows its own "
+                              "certificate and the server checks it."));
   if (strcmp (m, "ServerKeyExchange") == 0)
-    return g_strdup ("Where ECDHE differs from the story: instead of receiving an encrypted "
-                     "premaster, the server sends a fresh public key share, signed with its "
-                     "certificate's key, so that recorded traffic stays secret even if that key "
-                     "leaks later (forward secrecy).");
+    return g_strdup (_ ("Where ECDHE differs from the story: instead of receiving an encrypted "
+                        "premaster, the server sends a fresh public key share, signed with its "
+                        "certificate's key, so that recorded traffic stays secret even if that key "
+                        "leaks later (forward secrecy)."));
   if (strcmp (m, "CertificateRequest") == 0)
-    return g_strdup ("Mutual TLS, beyond the nine steps: the server asks the client for a "
-                     "certificate, naming the CAs it accepts.");
+    return g_strdup (_ ("Mutual TLS, beyond the nine steps: the server asks the client for a "
+                        "certificate, naming the CAs it accepts."));
   if (strcmp (m, "ServerHelloDone") == 0)
-    return g_strdup ("End of story step 2: the server has said everything; the client's turn.");
+    return g_strdup (_ ("End of story step 2: the server has said everything; the client's turn."));
   if (strcmp (m, "ClientKeyExchange") == 0) {
     if (ecdhe)
-      return g_strdup ("Story step 4, ECDHE version: the client sends its public key share; "
-                       "each side multiplies the other's share by its own secret and both get "
-                       "the same premaster secret without it ever crossing the wire.");
+      return g_strdup (_ ("Story step 4, ECDHE version: the client sends its public key share; "
+                          "each side multiplies the other's share by its own secret and both get "
+                          "the same premaster secret without it ever crossing the wire."));
     if (ecdh)
-      return g_strdup ("Story step 4, static ECDH version: the client sends a share and "
-                       "combines it with the fixed key in the server's certificate; there is no "
-                       "forward secrecy.");
-    return g_strdup ("Story step 4: the client encrypts a random premaster secret to the "
-                     "server's RSA public key; only the server's private key can open it. "
-                     "Then story step 5: both sides derive the session keys from the two "
-                     "randoms and the premaster.");
+      return g_strdup (_ ("Story step 4, static ECDH version: the client sends a share and "
+                          "combines it with the fixed key in the server's certificate; there is no "
+                          "forward secrecy."));
+    return g_strdup (_ ("Story step 4: the client encrypts a random premaster secret to the "
+                        "server's RSA public key; only the server's private key can open it. "
+                        "Then story step 5: both sides derive the session keys from the two "
+                        "randoms and the premaster."));
   }
   if (strcmp (m, "CertificateVerify") == 0)
-    return g_strdup ("Mutual TLS, beyond the nine steps: the client signs the handshake so far "
-                     "to prove it holds its certificate's private key.");
+    return g_strdup (_ ("Mutual TLS, beyond the nine steps: the client signs the handshake so far "
+                        "to prove it holds its certificate's private key."));
   if (strcmp (m, "ChangeCipherSpec") == 0)
-    return g_strdup ("Between story steps 5 and 6: from the next record on, this side encrypts "
-                     "with the session keys.");
+    return g_strdup (_ ("Between story steps 5 and 6: from the next record on, this side encrypts "
+                        "with the session keys."));
   if (strcmp (m, "Finished") == 0)
     return g_strdup (st->from == HL_SIDE_CLIENT
-                         ? "Story step 6: the client's Finished, the first encrypted message, "
-                           "proves it saw the same handshake and holds the same keys."
-                         : "Story step 7: the server's Finished proves the same from its side; "
-                           "the handshake is complete.");
+                         ? _ ("Story step 6: the client's Finished, the first encrypted message, "
+                              "proves it saw the same handshake and holds the same keys.")
+                         : _ ("Story step 7: the server's Finished proves the same from its side; "
+                              "the handshake is complete."));
   if (strcmp (m, "ApplicationData") == 0)
-    return g_strdup ("Story steps 8 and 9: application data, encrypted and authenticated with "
-                     "the session keys.");
+    return g_strdup (_ ("Story steps 8 and 9: application data, encrypted and authenticated with "
+                        "the session keys."));
   if (strcmp (m, "Alert") == 0)
     return g_strdup (st->summary && strstr (st->summary, "close_notify")
-                         ? "The end of the story: close_notify says \"I am done sending\". "
-                           "Without it, an attacker could cut the connection short and the "
-                           "receiver could not tell truncated data from the real end."
-                         : "Outside the happy path: an alert tells the peer why the connection "
-                           "ends.");
+                         ? _ ("The end of the story: close_notify says \"I am done sending\". "
+                              "Without it, an attacker could cut the connection short and the "
+                              "receiver could not tell truncated data from the real end.")
+                         : _ ("Outside the happy path: an alert tells the peer why the connection "
+                              "ends."));
   return g_strdup ("");
 }
 
 char *
 _hl_run_summarize (const HlStep *st, const guint8 *content, gsize clen, guint version,
-                   const HlSuite *suite, gboolean more_data_follows)
+                   const HlSuite *suite)
 {
   const char *m = st->message;
   if (strcmp (m, "Alert") == 0 && clen >= 2 && version == 0x0304 && content[1] == 0)
-    return g_strdup ("Alert close_notify (0): the sender is done (TLS 1.3 ignores the level "
-                     "byte; every other alert is fatal).");
+    return g_strdup (_ ("Alert close_notify (0): the sender is done (TLS 1.3 ignores the level "
+                        "byte; every other alert is fatal)."));
   if (strcmp (m, "Alert") == 0 && clen >= 2)
-    return g_strdup_printf ("%s alert: %s (%d).", content[0] == 2 ? "Fatal" : "Warning",
+    return g_strdup_printf (content[0] == 2 ? _ ("Fatal alert: %s (%d).")
+                                            : _ ("Warning alert: %s (%d)."),
                             hl_alert_name (content[1]), content[1]);
-  if (strcmp (m, "ApplicationData") == 0 && st->plaintext && clen == 1 && version == 0x0301 && suite
-      && (suite->cipher == HL_CIPHER_AES_CBC || suite->cipher == HL_CIPHER_3DES_CBC)
-      && more_data_follows)
-    return g_strdup ("1 byte of application data: BearSSL splits each write 1/n-1 in TLS 1.0 "
-                     "CBC, so the IV of the record carrying the rest is unpredictable to an "
-                     "attacker (the defence against BEAST).");
+  if (st->split_first)
+    return g_strdup (_ ("1 byte of application data: BearSSL splits each write 1/n-1 in TLS 1.0 "
+                        "CBC, so the IV of the record carrying the rest is unpredictable to an "
+                        "attacker (the defence against BEAST)."));
   if (strcmp (m, "ApplicationData") == 0 && st->early && st->plaintext)
-    return g_strdup_printf ("%zu byte%s of 0-RTT early data.", clen, clen == 1 ? "" : "s");
+    return g_strdup_printf (
+        P_ ("%zu byte of 0-RTT early data.", "%zu bytes of 0-RTT early data.", clen), clen);
   if (strcmp (m, "ApplicationData") == 0 && st->plaintext)
-    return g_strdup_printf ("%zu byte%s of application data.", clen, clen == 1 ? "" : "s");
+    return g_strdup_printf (
+        P_ ("%zu byte of application data.", "%zu bytes of application data.", clen), clen);
   if (strcmp (m, "ChangeCipherSpec") == 0 && version == 0x0304)
-    return g_strdup ("Compatibility ChangeCipherSpec: means nothing in TLS 1.3.");
+    return g_strdup (_ ("Compatibility ChangeCipherSpec: means nothing in TLS 1.3."));
   if (strcmp (m, "HelloRetryRequest") == 0)
-    return g_strdup ("The server asks for a key share on another group.");
+    return g_strdup (_ ("The server asks for a key share on another group."));
   if (strcmp (m, "EncryptedExtensions") == 0)
-    return g_strdup ("The server's remaining extensions, encrypted.");
+    return g_strdup (_ ("The server's remaining extensions, encrypted."));
   if (strcmp (m, "NewSessionTicket") == 0)
-    return g_strdup ("A ticket to resume this session later.");
+    return g_strdup (_ ("A ticket to resume this session later."));
   if (strcmp (m, "EndOfEarlyData") == 0)
-    return g_strdup ("The end of the client's 0-RTT data.");
+    return g_strdup (_ ("The end of the client's 0-RTT data."));
   if (strcmp (m, "KeyUpdate") == 0)
-    return g_strdup_printf ("The %s moves to new traffic keys.", hl_side_name (st->from));
+    return g_strdup_printf (_ ("The %s moves to new traffic keys."), hl_side_word (st->from));
   if (strcmp (m, "ClientHello") == 0)
-    return g_strdup ("The client opens the handshake.");
+    return g_strdup (_ ("The client opens the handshake."));
   if (strcmp (m, "ServerHello") == 0)
-    return g_strdup ("The server picks the version and cipher suite.");
+    return g_strdup (_ ("The server picks the version and cipher suite."));
   if (strcmp (m, "Certificate") == 0)
-    return g_strdup_printf ("The %s's certificate chain.", hl_side_name (st->from));
+    return g_strdup_printf (_ ("The %s's certificate chain."), hl_side_word (st->from));
   if (strcmp (m, "ServerKeyExchange") == 0)
-    return g_strdup ("The server's signed ephemeral key share.");
+    return g_strdup (_ ("The server's signed ephemeral key share."));
   if (strcmp (m, "CertificateRequest") == 0)
-    return g_strdup ("The server asks for a client certificate.");
+    return g_strdup (_ ("The server asks for a client certificate."));
   if (strcmp (m, "ServerHelloDone") == 0)
-    return g_strdup ("The server's first flight ends.");
+    return g_strdup (_ ("The server's first flight ends."));
   if (strcmp (m, "ClientKeyExchange") == 0)
-    return g_strdup ("The client's part of the key exchange.");
+    return g_strdup (_ ("The client's part of the key exchange."));
   if (strcmp (m, "CertificateVerify") == 0)
-    return g_strdup_printf ("The %s proves it holds its certificate's key.",
-                            hl_side_name (st->from));
+    return g_strdup_printf (_ ("The %s proves it holds its certificate's key."),
+                            hl_side_word (st->from));
   if (strcmp (m, "ChangeCipherSpec") == 0)
-    return g_strdup_printf ("The %s switches to encryption.", hl_side_name (st->from));
+    return g_strdup_printf (_ ("The %s switches to encryption."), hl_side_word (st->from));
   if (strcmp (m, "Finished") == 0)
-    return g_strdup_printf ("The %s's Finished: a MAC over the whole handshake.",
-                            hl_side_name (st->from));
+    return g_strdup_printf (_ ("The %s's Finished: a MAC over the whole handshake."),
+                            hl_side_word (st->from));
   return g_strdup (m);
 }
 
@@ -221,23 +226,39 @@ char *
 _hl_run_judge_chain (Peer *p)
 {
   const HlScenario *s = p->run->scenario;
-  const char *who = hl_side_name (p->side);
   if (p->watch.result == 0) {
     if (p->side == HL_SIDE_CLIENT && s->client.server_name)
-      return g_strdup_printf ("The %s checked the chain of %u certificate%s: it leads to a trusted "
-                              "CA, every signature verifies, it is valid at %s, and it names %s.",
-                              who, p->watch.n_certs, p->watch.n_certs == 1 ? "" : "s", s->time_text,
-                              s->client.server_name);
+      return g_strdup_printf (
+          P_ ("The client checked the chain of %u certificate: it leads to a trusted CA, every "
+              "signature verifies, it is valid at %s, and it names %s.",
+              "The client checked the chain of %u certificates: it leads to a trusted CA, every "
+              "signature verifies, it is valid at %s, and it names %s.",
+              p->watch.n_certs),
+          p->watch.n_certs, s->time_text, s->client.server_name);
     return g_strdup_printf (
-        "The %s checked the chain of %u certificate%s: it leads to a trusted CA, "
-        "every signature verifies, and it is valid at %s.",
-        who, p->watch.n_certs, p->watch.n_certs == 1 ? "" : "s", s->time_text);
+        p->side == HL_SIDE_CLIENT
+            ? P_ ("The client checked the chain of %u certificate: it leads to a trusted CA, "
+                  "every signature verifies, and it is valid at %s.",
+                  "The client checked the chain of %u certificates: it leads to a trusted CA, "
+                  "every signature verifies, and it is valid at %s.",
+                  p->watch.n_certs)
+            : P_ ("The server checked the chain of %u certificate: it leads to a trusted CA, "
+                  "every signature verifies, and it is valid at %s.",
+                  "The server checked the chain of %u certificates: it leads to a trusted CA, "
+                  "every signature verifies, and it is valid at %s.",
+                  p->watch.n_certs),
+        p->watch.n_certs, s->time_text);
   }
   {
     g_autofree char *name = hl_error_name (p->watch.result);
     g_autofree char *plain = hl_error_explain (p->watch.result);
-    return g_strdup_printf ("The %s rejected the chain of %u certificate%s: %s (%s)", who,
-                            p->watch.n_certs, p->watch.n_certs == 1 ? "" : "s", plain, name);
+    return g_strdup_printf (
+        p->side == HL_SIDE_CLIENT
+            ? P_ ("The client rejected the chain of %u certificate: %s (%s)",
+                  "The client rejected the chain of %u certificates: %s (%s)", p->watch.n_certs)
+            : P_ ("The server rejected the chain of %u certificate: %s (%s)",
+                  "The server rejected the chain of %u certificates: %s (%s)", p->watch.n_certs),
+        p->watch.n_certs, plain, name);
   }
 }
 
@@ -250,34 +271,34 @@ _hl_run_explain_end (HlRun *run, HlSide side, HlConnection *c)
   g_autofree char *name = hl_error_name (err);
   g_autofree char *plain = hl_error_explain (err);
   if (p->ossl && err == 0 && hl_ossl_reason (p->ossl))
-    return g_strdup_printf ("OpenSSL stopped without sending or receiving an alert: %s.",
+    return g_strdup_printf (_ ("OpenSSL stopped without sending or receiving an alert: %s."),
                             hl_ossl_reason (p->ossl));
   if (p->ossl && err != 0)
-    return g_strdup_printf ("%s: %s OpenSSL's own reason: %s.", name, plain,
+    return g_strdup_printf (_ ("%s: %s OpenSSL's own reason: %s."), name, plain,
                             hl_ossl_reason (p->ossl) ? hl_ossl_reason (p->ossl)
-                                                     : "none given (it received the alert)");
+                                                     : _ ("none given (it received the alert)"));
   if (err == 0) {
     if (_hl_peer_closed (p))
-      return g_strdup ("Finished cleanly: the connection was closed with close_notify.");
+      return g_strdup (_ ("Finished cleanly: the connection was closed with close_notify."));
     if (p->handshake_done && _hl_peer_can_send (p))
-      return g_strdup ("The handshake completed; the connection is open.");
+      return g_strdup (_ ("The handshake completed; the connection is open."));
     if (_hl_peer_error (other) != 0)
-      return g_strdup_printf ("No error of its own: it is still waiting for a record from the "
-                              "%s, which has stopped.",
-                              hl_side_name (hl_side_other (side)));
-    return g_strdup ("No error of its own, but it is stuck waiting for a record that never "
-                     "comes: the run stalled.");
+      return g_strdup_printf (_ ("No error of its own: it is still waiting for a record from the "
+                                 "%s, which has stopped."),
+                              hl_side_word (hl_side_other (side)));
+    return g_strdup (_ ("No error of its own, but it is stuck waiting for a record that never "
+                        "comes: the run stalled."));
   }
   if (err >= BR_ERR_SEND_FATAL_ALERT || err >= BR_ERR_RECV_FATAL_ALERT)
-    return g_strdup_printf ("%s: %s", name, plain);
+    return g_strdup_printf (_ ("%s: %s"), name, plain);
   {
     int alert = hl_error_rfc_alert (err);
     if (alert >= 0)
-      return g_strdup_printf ("%s: %s BearSSL closed the connection without sending an alert; "
-                              "an RFC 5246 %s would have sent %s (%d).",
-                              name, plain, hl_side_name (side), hl_alert_name (alert), alert);
-    return g_strdup_printf ("%s: %s BearSSL closed the connection without sending an alert.", name,
-                            plain);
+      return g_strdup_printf (_ ("%s: %s BearSSL closed the connection without sending an alert; "
+                                 "an RFC 5246 %s would have sent %s (%d)."),
+                              name, plain, hl_side_word (side), hl_alert_name (alert), alert);
+    return g_strdup_printf (_ ("%s: %s BearSSL closed the connection without sending an alert."),
+                            name, plain);
   }
   (void)c;
 }

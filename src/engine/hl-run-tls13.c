@@ -11,6 +11,7 @@
  * - ChangeCipherSpec is only a disguise for middleboxes: it changes nothing.
  */
 #include "hl-run-private.h"
+#include "hl-i18n.h"
 
 #include <string.h>
 
@@ -687,22 +688,22 @@ _hl_run_describe_signed13 (HlRun *run, const HlStep *st)
   const char *verdict;
   int err = _hl_peer_error (run->peer[to]);
   if (!st->accepted)
-    return g_strdup_printf ("Not checked: the %s had already stopped and did not read this "
-                            "CertificateVerify.",
-                            hl_side_name (to));
+    return g_strdup_printf (_ ("Not checked: the %s had already stopped and did not read this "
+                               "CertificateVerify."),
+                            hl_side_word (to));
   hl_tls13_hash (hash, t->data, t->len, h);
   hex = hl_hex (h, hl_tls13_hash_len (hash));
-  verdict = err == 512 + 51 ? "\u2717 The signature does not verify with the certificate's key: "
-                              "the %s answers decrypt_error (51)."
-            : err == 0      ? "\u2713 The %s verified the signature with the certificate's key."
-                            : "The %s stopped on this message before judging the signature.";
+  verdict = err == 512 + 51 ? _ ("\u2717 The signature does not verify with the certificate's key: "
+                                 "the %s answers decrypt_error (51).")
+            : err == 0      ? _ ("\u2713 The %s verified the signature with the certificate's key.")
+                            : _ ("The %s stopped on this message before judging the signature.");
   {
-    g_autofree char *judged = g_strdup_printf (verdict, hl_side_name (to));
-    return g_strdup_printf ("%s What was signed, as the %s rebuilds it: 64 bytes 0x20, \"TLS "
-                            "1.3, %s CertificateVerify\", 0x00, then %s of the %u handshake "
-                            "bytes it saw up to the Certificate: %s. The context string keeps a "
-                            "signature made for one role from being replayed in another.",
-                            judged, hl_side_name (to), hl_side_name (st->from),
+    g_autofree char *judged = g_strdup_printf (verdict, hl_side_word (to));
+    return g_strdup_printf (_ ("%s What was signed, as the %s rebuilds it: 64 bytes 0x20, \"TLS "
+                               "1.3, %s CertificateVerify\", 0x00, then %s of the %u handshake "
+                               "bytes it saw up to the Certificate: %s. The context string keeps a "
+                               "signature made for one role from being replayed in another."),
+                            judged, hl_side_word (to), hl_side_name (st->from),
                             hash == HL_HASH_SHA384 ? "SHA-384" : "SHA-256", t->len, hex);
   }
 }
@@ -732,11 +733,11 @@ _hl_run_check_binder13 (HlRun *run, const HlStep *st, const guint8 *msg, gsize l
   if (4 + il + bl > n || bl < 1)
     return NULL;
   if (!st->delivered || !st->accepted)
-    return g_strdup ("Not checked: the server did not read this ClientHello.");
+    return g_strdup (_ ("Not checked: the server did not read this ClientHello."));
   psk = find_psk (run, HL_SIDE_SERVER, msg, len, &hash);
   if (!psk)
-    return g_strdup ("The server finds no session for the offered ticket: it cannot check the "
-                     "binder and answers with a full handshake.");
+    return g_strdup (_ ("The server finds no session for the offered ticket: it cannot check the "
+                        "binder and answers with a full handshake."));
   hl = hl_tls13_hash_len (hash);
   hl_tls13_extract (hash, NULL, g_bytes_get_data (psk, NULL), hl, early);
   hl_tls13_derive_secret (hash, early, "res binder", NULL, 0, bk);
@@ -745,17 +746,19 @@ _hl_run_check_binder13 (HlRun *run, const HlStep *st, const guint8 *msg, gsize l
   hl_tls13_hmac (hash, fk, hl, th, hl, want);
   got_hex = hl_hex (d + 5 + il, MIN ((gsize)d[4 + il], bl - 1));
   if (d[4 + il] == hl && memcmp (d + 5 + il, want, hl) == 0)
-    return g_strdup_printf ("PSK binder %s matches what the server computes: HMAC(finished key "
-                            "of binder_key, Hash(the first %zu bytes of this ClientHello, up to "
-                            "the binders)). The client holds the ticket's PSK, and this very "
-                            "hello is bound to it.",
+    return g_strdup_printf (_ ("PSK binder %s matches what the server computes: HMAC(finished key "
+                               "of binder_key, Hash(the first %zu bytes of this ClientHello, up to "
+                               "the binders)). The client holds the ticket's PSK, and this very "
+                               "hello is bound to it."),
                             got_hex, cut);
   {
     g_autofree char *want_hex = hl_hex (want, hl);
-    return g_strdup_printf ("MISMATCH: the PSK binder is %s, but the server computes %s from "
-                            "the ticket's PSK: the client does not hold that PSK, and the server "
-                            "refuses the hello.",
-                            got_hex, want_hex);
+    g_autofree char *why
+        = g_strdup_printf (_ ("the PSK binder is %s, but the server computes %s from the ticket's "
+                              "PSK: the client does not hold that PSK, and the server refuses the "
+                              "hello."),
+                           got_hex, want_hex);
+    return g_strconcat ("MISMATCH: ", why, NULL); /* the keyword is never translated */
   }
 }
 
@@ -773,35 +776,40 @@ _hl_run_check_finished13 (HlRun *run, const HlStep *st, const guint8 *content, g
   g_autofree char *got = NULL;
   char *res;
   if (!st->delivered)
-    return g_strdup_printf ("Not checked: the %s never received this Finished.", hl_side_name (to));
+    return g_strdup_printf (_ ("Not checked: the %s never received this Finished."),
+                            hl_side_word (to));
   if (!judge->ossl)
     return NULL;
   if (!st->accepted)
-    return g_strdup_printf ("Not checked: the %s had already stopped and did not read this "
-                            "Finished.",
-                            hl_side_name (to));
+    return g_strdup_printf (_ ("Not checked: the %s had already stopped and did not read this "
+                               "Finished."),
+                            hl_side_word (to));
   if (clen < 4)
-    return g_strdup_printf ("Not checked: a Finished of %zu bytes has not even its header.", clen);
+    return g_strdup_printf (_ ("Not checked: a Finished of %zu bytes has not even its header."),
+                            clen);
   g_byte_array_append (view, run->view[to]->data, run->view[to]->len);
   g_byte_array_append (view, content, clen);
   schedule (run, judge, view, &s);
   got = hl_hex (content + 4, clen - 4);
   if (!s.value[id]) {
-    res = g_strdup_printf ("Not checked: the %s holds no handshake traffic secret to check it "
-                           "with.",
-                           hl_side_name (to));
+    res = g_strdup_printf (_ ("Not checked: the %s holds no handshake traffic secret to check it "
+                              "with."),
+                           hl_side_word (to));
   } else {
     g_autofree char *want = hl_hex_bytes (s.value[id]);
     const char *key = st->from == HL_SIDE_CLIENT ? "client" : "server";
     if (strcmp (want, got) == 0)
-      res = g_strdup_printf ("verify_data %s matches what the %s computes: HMAC(%s_finished_key, "
-                             "Hash(the %u handshake bytes it saw before)).",
-                             got, hl_side_name (to), key, run->view[to]->len);
-    else
-      res = g_strdup_printf ("MISMATCH: verify_data is %s, but the %s computes %s from the %u "
-                             "handshake bytes it saw: the two sides did not see the same "
-                             "handshake.",
-                             got, hl_side_name (to), want, run->view[to]->len);
+      res = g_strdup_printf (
+          _ ("verify_data %s matches what the %s computes: HMAC(%s_finished_key, "
+             "Hash(the %u handshake bytes it saw before))."),
+          got, hl_side_word (to), key, run->view[to]->len);
+    else {
+      g_autofree char *why = g_strdup_printf (
+          _ ("verify_data is %s, but the %s computes %s from the %u handshake bytes it saw: the "
+             "two sides did not see the same handshake."),
+          got, hl_side_word (to), want, run->view[to]->len);
+      res = g_strconcat ("MISMATCH: ", why, NULL); /* the keyword is never translated */
+    }
   }
   _hl_run_clear_secrets (&s);
   return res;

@@ -3,6 +3,7 @@
  * encrypted again), and the pumping of bytes in and out of the engines.
  */
 #include "hl-run-private.h"
+#include "hl-i18n.h"
 #include "hl-decode.h"
 #include "hl-tables.h"
 
@@ -116,25 +117,25 @@ _hl_run_encrypt_as_sender (HlRun *run, const Pending *p, GBytes *plaintext, GErr
   if (p->has_tls13_keys) {
     if (len == 0 || len > 16384) {
       g_set_error (error, HL_RUN_ERROR, HL_RUN_ERROR_BAD_LENGTH,
-                   "a record carries 1 to 16384 bytes of plaintext, not %zu", len);
+                   _ ("a record carries 1 to 16384 bytes of plaintext, not %zu"), len);
       return NULL;
     }
     return _hl_run_seal13_as_sender (p, plaintext);
   }
   if (!p->encrypted || !p->has_in_before) {
     g_set_error (error, HL_RUN_ERROR, HL_RUN_ERROR_NOT_ENCRYPTED,
-                 "the next message is not an encrypted record: change its bytes instead");
+                 _ ("the next message is not an encrypted record: change its bytes instead"));
     return NULL;
   }
   if (len == 0 || len > 16384) {
     g_set_error (error, HL_RUN_ERROR, HL_RUN_ERROR_BAD_LENGTH,
-                 "a record carries 1 to 16384 bytes of plaintext, not %zu", len);
+                 _ ("a record carries 1 to 16384 bytes of plaintext, not %zu"), len);
     return NULL;
   }
   if (!get_sender_keys (run, p->from, &k)) {
     _hl_run_clear_secrets (&k.parts);
-    g_set_error (error, HL_RUN_ERROR, HL_RUN_ERROR_NOT_ENCRYPTED, "the %s's keys are not known",
-                 hl_side_name (p->from));
+    g_set_error (error, HL_RUN_ERROR, HL_RUN_ERROR_NOT_ENCRYPTED, _ ("the %s's keys are not known"),
+                 hl_side_word (p->from));
     return NULL;
   }
   if (p->content_type == HL_CONTENT_APPLICATION_DATA && k.version <= 0x0301
@@ -142,8 +143,8 @@ _hl_run_encrypt_as_sender (HlRun *run, const Pending *p, GBytes *plaintext, GErr
       && len > 1) {
     _hl_run_clear_secrets (&k.parts);
     g_set_error (error, HL_RUN_ERROR, HL_RUN_ERROR_BAD_LENGTH,
-                 "TLS 1.0 CBC splits application data 1/n-1 into two records: change one "
-                 "byte of it at a time");
+                 _ ("TLS 1.0 CBC splits application data 1/n-1 into two records: change one "
+                    "byte of it at a time"));
     return NULL;
   }
   switch (k.suite->cipher) {

@@ -12,6 +12,7 @@
  * hl-run-private.h. Secrets come from BearSSL itself (hl-run-hooks.c).
  */
 #include "hl-run-private.h"
+#include "hl-i18n.h"
 #include "hl-decode.h"
 #include "hl-tables.h"
 
@@ -123,9 +124,9 @@ decode_step (HlRun *run, HlStep *st)
       /* TLS 1.3 sends it only to look like TLS 1.2: it switches nothing. */
       HlField *f = g_ptr_array_index (st->fields, 0);
       g_free (f->explanation);
-      f->explanation = g_strdup ("Always 1. In TLS 1.3 it changes nothing: it is sent only so "
-                                 "that middleboxes see the shape of a TLS 1.2 handshake, and "
-                                 "the receiver drops it.");
+      f->explanation = g_strdup (_ ("Always 1. In TLS 1.3 it changes nothing: it is sent only so "
+                                    "that middleboxes see the shape of a TLS 1.2 handshake, and "
+                                    "the receiver drops it."));
     }
   } else {
     st->fields = hl_decode_application_data (content, clen);
@@ -154,8 +155,12 @@ decode_step (HlRun *run, HlStep *st)
     const Pending *next = g_queue_peek_head (&run->pending);
     gboolean more
         = next && next->from == st->from && strcmp (next->message, "ApplicationData") == 0;
-    st->summary
-        = _hl_run_summarize (st, content, clen, st->tls13 ? 0x0304 : ctx.version, suite, more);
+    st->split_first = strcmp (st->message, "ApplicationData") == 0 && st->plaintext && clen == 1
+                      && !st->tls13 && ctx.version == 0x0301 && suite
+                      && (suite->cipher == HL_CIPHER_AES_CBC || suite->cipher == HL_CIPHER_3DES_CBC)
+                      && more;
+    st->close_notify = strcmp (st->message, "Alert") == 0 && clen >= 2 && content[1] == 0;
+    st->summary = _hl_run_summarize (st, content, clen, st->tls13 ? 0x0304 : ctx.version, suite);
   }
   {
     gboolean tls13 = st->tls13;
@@ -167,13 +172,13 @@ decode_step (HlRun *run, HlStep *st)
   if (st->handshake_type == HL_HANDSHAKE_CLIENT_HELLO && run->hellos.hello_retry) {
     g_free (st->summary);
     g_free (st->story);
-    st->summary = g_strdup ("The client tries again, with a key share for the group the "
-                            "server named.");
-    st->story = g_strdup ("Story step 1 again, after HelloRetryRequest: the same random and "
-                          "session id, now with a key share for the group the server asked "
-                          "for. The transcript keeps the first ClientHello only as its hash "
-                          "(message_hash), which lets a server that answered the first one "
-                          "without keeping it (a cookie) pick up the handshake.");
+    st->summary = g_strdup (_ ("The client tries again, with a key share for the group the "
+                               "server named."));
+    st->story = g_strdup (_ ("Story step 1 again, after HelloRetryRequest: the same random and "
+                             "session id, now with a key share for the group the server asked "
+                             "for. The transcript keeps the first ClientHello only as its hash "
+                             "(message_hash), which lets a server that answered the first one "
+                             "without keeping it (a cookie) pick up the handshake."));
   }
   if (st->handshake_type == HL_HANDSHAKE_CLIENT_HELLO && st->tls13 && run->connection > 1
       && run->peer[HL_SIDE_SERVER]->ossl) {
@@ -189,13 +194,13 @@ decode_step (HlRun *run, HlStep *st)
     g_autofree char *tail = hl_hex (w + 30, 8);
     gboolean sentinel = memcmp (w + 30, "DOWNGRD", 7) == 0;
     st->check = g_strdup_printf (
-        sentinel ? "Downgrade sentinel: the server random ends with %s (\"DOWNGRD\" and a "
-                   "version byte): this server speaks TLS 1.3 but chose less. A TLS 1.3 client "
-                   "that sees it knows an attacker may have removed TLS 1.3 from its offer."
-                 : "No downgrade sentinel: the server random ends with %s, not \"DOWNGRD\". "
-                   "A server that speaks TLS 1.3 but chose TLS 1.2 must write it there; this "
-                   "one does not speak TLS 1.3, so it rightly sends none, and the client, "
-                   "offered TLS 1.2, accepts it.",
+        sentinel ? _ ("Downgrade sentinel: the server random ends with %s (\"DOWNGRD\" and a "
+                      "version byte): this server speaks TLS 1.3 but chose less. A TLS 1.3 client "
+                      "that sees it knows an attacker may have removed TLS 1.3 from its offer.")
+                 : _ ("No downgrade sentinel: the server random ends with %s, not \"DOWNGRD\". "
+                      "A server that speaks TLS 1.3 but chose TLS 1.2 must write it there; this "
+                      "one does not speak TLS 1.3, so it rightly sends none, and the client, "
+                      "offered TLS 1.2, accepts it."),
         tail);
   }
   if (ctx.version == 0x0304 && strcmp (st->message, "CertificateVerify") == 0 && st->delivered) {
@@ -327,11 +332,13 @@ deliver (HlRun *run, Pending *p)
     st->certificate_check = g_strdup (hl_ossl_verdict (receiver->ossl));
     g_free (receiver->verdict);
     receiver->verdict = g_strdup (st->certificate_check);
+    receiver->trusted = hl_ossl_trusted (receiver->ossl);
   }
   if (receiver->watch.ended) {
     st->certificate_check = _hl_run_judge_chain (receiver);
     g_free (receiver->verdict);
     receiver->verdict = g_strdup (st->certificate_check);
+    receiver->trusted = receiver->watch.result == 0;
     /* Static ECDH: the server's key share is the public key in its certificate, so
      * the client holds it as soon as it has accepted the chain. */
     if (to == HL_SIDE_CLIENT && receiver->watch.result == 0) {

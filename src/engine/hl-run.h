@@ -111,11 +111,12 @@ typedef struct {
   int error;     /* br_ssl_engine_last_error() */
   guint64 knows; /* bit (1 << HlSecretId) per secret this side holds */
   /* What this side knows after the step, all owned by the step: */
-  GPtrArray *secrets;        /* HlSecret*, in key-schedule order; each learned_at <= this step */
-  guint version;             /* negotiated version as this side knows it; 0 not yet */
-  guint16 suite;             /* negotiated suite as this side knows it; 0 not yet */
-  int curve;                 /* (EC)DH curve as this side knows it; -1 not yet or none */
-  char *certificate_verdict; /* this side's verdict on the peer's chain; NULL not yet */
+  GPtrArray *secrets;           /* HlSecret*, in key-schedule order; each learned_at <= this step */
+  guint version;                /* negotiated version as this side knows it; 0 not yet */
+  guint16 suite;                /* negotiated suite as this side knows it; 0 not yet */
+  int curve;                    /* (EC)DH curve as this side knows it; -1 not yet or none */
+  char *certificate_verdict;    /* this side's verdict on the peer's chain; NULL not yet */
+  gboolean certificate_trusted; /* that verdict accepts the chain */
 } HlSideState;
 
 typedef struct {
@@ -144,6 +145,8 @@ typedef struct {
                                   tamper); else NULL */
   gboolean delivered;          /* FALSE only when a fault or tamper dropped it */
   gboolean early;              /* TLS 1.3 0-RTT application data */
+  gboolean split_first;        /* TLS 1.0 CBC: the 1-byte record of BearSSL's 1/n-1 split */
+  gboolean close_notify;       /* an Alert whose description is close_notify (0) */
   gboolean tls13;              /* part of a TLS 1.3 handshake (as known when delivered) */
   gboolean accepted;           /* the receiver read all of it (FALSE: it had already stopped) */
   char *fault;                 /* what a fault or tamper did; NULL */

@@ -1,5 +1,6 @@
 /* hl-scenario.c: reading a lesson, with an error that points at the line. */
 #include "hl-scenario.h"
+#include "hl-i18n.h"
 #include "hl-tables.h"
 
 #include <string.h>
@@ -181,7 +182,7 @@ scan_lines (Loader *l, const char *data, gsize len, GError **error)
     for (const char *p = data; p < end; p++)
       if (*p == '\n')
         line++;
-    return fail (l, error, line, "this is not a text file (invalid UTF-8 or a NUL byte)");
+    return fail (l, error, line, _ ("this is not a text file (invalid UTF-8 or a NUL byte)"));
   }
   lines = g_strsplit (text, "\n", -1);
   for (int i = 0; lines[i]; i++) {
@@ -199,10 +200,11 @@ scan_lines (Loader *l, const char *data, gsize len, GError **error)
           rest++;
         if (*rest == '#')
           return fail (l, error, lineno,
-                       "comments must be on their own line: move \"%s\" to the line above", rest);
+                       _ ("comments must be on their own line: move \"%s\" to the line above"),
+                       rest);
       }
       if (!end || end[1] != '\0')
-        return fail (l, error, lineno, "malformed group header \"%s\" (expected [Name])", s);
+        return fail (l, error, lineno, _ ("malformed group header \"%s\" (expected [Name])"), s);
       *end = '\0';
       spec = find_group (s + 1);
       if (!spec) {
@@ -211,11 +213,11 @@ scan_lines (Loader *l, const char *data, gsize len, GError **error)
           valid[g] = groups[g].name;
         valid[G_N_ELEMENTS (groups)] = NULL;
         names = join_strv (valid);
-        return fail (l, error, lineno, "unknown group [%s]; valid groups: %s", s + 1, names);
+        return fail (l, error, lineno, _ ("unknown group [%s]; valid groups: %s"), s + 1, names);
       }
       if (g_hash_table_contains (l->lines, spec->name))
-        return fail (l, error, lineno, "group [%s] appears twice (first on line %d)", spec->name,
-                     line_of (l, spec->name, NULL));
+        return fail (l, error, lineno, _ ("group [%s] appears twice (first on line %d)"),
+                     spec->name, line_of (l, spec->name, NULL));
       group = spec->name;
       g_hash_table_insert (l->lines, g_strdup (group), GINT_TO_POINTER (lineno));
     } else {
@@ -225,25 +227,25 @@ scan_lines (Loader *l, const char *data, gsize len, GError **error)
       g_autofree char *names = NULL;
       if (!eq)
         return fail (l, error, lineno,
-                     "\"%s\" is neither a [Group], a Key=value line nor a # comment", s);
+                     _ ("\"%s\" is neither a [Group], a Key=value line nor a # comment"), s);
       if (!group)
-        return fail (l, error, lineno, "a key before the first group; start with [Scenario]");
+        return fail (l, error, lineno, _ ("a key before the first group; start with [Scenario]"));
       *eq = '\0';
       g_strchomp (s);
       spec = find_group (group);
       if (!g_strv_contains (spec->keys, s)) {
         names = join_strv (spec->keys);
-        return fail (l, error, lineno, "unknown key \"%s\" in [%s]; valid keys: %s", s, group,
+        return fail (l, error, lineno, _ ("unknown key \"%s\" in [%s]; valid keys: %s"), s, group,
                      names);
       }
       if (!g_strv_contains (free_text_keys, s) && find_trailing_comment (eq + 1))
         return fail (l, error, lineno,
-                     "comments must be on their own line: move \"%s\" to the line above %s=",
+                     _ ("comments must be on their own line: move \"%s\" to the line above %s="),
                      find_trailing_comment (eq + 1), s);
       id = g_strdup_printf ("%s/%s", group, s);
       if (g_hash_table_contains (l->lines, id))
-        return fail (l, error, lineno, "key %s appears twice in [%s] (first on line %d)", s, group,
-                     line_of (l, group, s));
+        return fail (l, error, lineno, _ ("key %s appears twice in [%s] (first on line %d)"), s,
+                     group, line_of (l, group, s));
       g_hash_table_insert (l->lines, g_steal_pointer (&id), GINT_TO_POINTER (lineno));
     }
   }
@@ -280,7 +282,8 @@ get_bool (Loader *l, const char *group, const char *key, gboolean *out, GError *
   else if (strcmp (v, "false") == 0)
     *out = FALSE;
   else
-    return fail (l, error, line_of (l, group, key), "%s must be true or false, not \"%s\"", key, v);
+    return fail (l, error, line_of (l, group, key), _ ("%s must be true or false, not \"%s\""), key,
+                 v);
   return TRUE;
 }
 
@@ -324,10 +327,11 @@ get_uint (Loader *l, const char *group, const char *key, guint64 max, guint64 *o
   if (g_str_has_prefix (v, "0x") || g_str_has_prefix (v, "0X")) {
     if (!g_ascii_string_to_unsigned (v + 2, 16, 0, max, &n, &e))
       return fail (l, error, line_of (l, group, key),
-                   "%s: \"%s\" is not a number from 0 to %" G_GUINT64_FORMAT, key, v, max);
+                   _ ("%s: \"%s\" is not a number from 0 to %llu"), key, v,
+                   (unsigned long long)max);
   } else if (!g_ascii_string_to_unsigned (v, 10, 0, max, &n, &e)) {
-    return fail (l, error, line_of (l, group, key),
-                 "%s: \"%s\" is not a number from 0 to %" G_GUINT64_FORMAT, key, v, max);
+    return fail (l, error, line_of (l, group, key), _ ("%s: \"%s\" is not a number from 0 to %llu"),
+                 key, v, (unsigned long long)max);
   }
   *out = n;
   return TRUE;
@@ -356,7 +360,7 @@ parse_versions (Loader *l, const char *group, HlSideConfig *c, GError **error)
     return FALSE;
   g_strstrip (v);
   if (*v == '\0')
-    return fail (l, error, line, "Versions is empty; leave it out for TLS1.0-TLS1.2");
+    return fail (l, error, line, _ ("Versions is empty; leave it out for TLS1.0-TLS1.2"));
   parts = g_strsplit (v, "-", 2);
   for (int i = 0; parts[i]; i++) {
     guint *dst = i == 0 ? &lo : &hi;
@@ -364,19 +368,19 @@ parse_versions (Loader *l, const char *group, HlSideConfig *c, GError **error)
     if (!hl_version_parse (parts[i], dst)) {
       if (g_ascii_strncasecmp (parts[i], "SSL", 3) == 0)
         return fail (l, error, line,
-                     "%s is not available (SSL 3.0 and older are broken and no library here "
-                     "speaks them); valid versions: TLS1.0, TLS1.1, TLS1.2, TLS1.3",
+                     _ ("%s is not available (SSL 3.0 and older are broken and no library here "
+                        "speaks them); valid versions: TLS1.0, TLS1.1, TLS1.2, TLS1.3"),
                      parts[i]);
       return fail (l, error, line,
-                   "unknown version \"%s\"; valid: TLS1.0, TLS1.1, TLS1.2, TLS1.3, or a range "
-                   "such as TLS1.0-TLS1.2",
+                   _ ("unknown version \"%s\"; valid: TLS1.0, TLS1.1, TLS1.2, TLS1.3, or a range "
+                      "such as TLS1.0-TLS1.2"),
                    parts[i]);
     }
   }
   if (!parts[1])
     hi = lo;
   if (lo > hi)
-    return fail (l, error, line, "the version range %s starts above its end", v);
+    return fail (l, error, line, _ ("the version range %s starts above its end"), v);
   c->version_min = lo;
   c->version_max = hi;
   return TRUE;
@@ -405,14 +409,14 @@ parse_suites (Loader *l, const char *group, HlSideConfig *c, GError **error)
     if (!s) {
       g_autofree char *valid = all_suite_names ();
       return fail (l, error, line,
-                   "unknown or unsupported cipher suite \"%s\" (no DHE, PSK, RC4 or NULL "
-                   "suites); valid suites: %s",
+                   _ ("unknown or unsupported cipher suite \"%s\" (no DHE, PSK, RC4 or NULL "
+                      "suites); valid suites: %s"),
                    names[i], valid);
     }
     g_array_append_val (c->suites, s->id);
   }
   if (line && c->suites->len == 0)
-    return fail (l, error, line, "CipherSuites is empty; leave it out to allow every suite");
+    return fail (l, error, line, _ ("CipherSuites is empty; leave it out to allow every suite"));
   return TRUE;
 }
 
@@ -437,15 +441,16 @@ parse_curves (Loader *l, const char *group, HlSideConfig *c, GError **error)
   for (int i = 0; names[i]; i++) {
     const HlNamedId *curve = hl_curve_by_name (names[i]);
     if (!curve)
-      return fail (l, error, line,
-                   "unknown curve \"%s\"; valid curves: x25519, secp256r1, secp384r1, secp521r1",
-                   names[i]);
+      return fail (
+          l, error, line,
+          _ ("unknown curve \"%s\"; valid curves: x25519, secp256r1, secp384r1, secp521r1"),
+          names[i]);
     if (!(c->curves & (1u << curve->id)))
       g_array_append_val (c->curve_order, curve->id);
     c->curves |= 1u << curve->id;
   }
   if (c->curves == 0)
-    return fail (l, error, line, "Curves is empty; leave it out to allow every curve");
+    return fail (l, error, line, _ ("Curves is empty; leave it out to allow every curve"));
   return TRUE;
 }
 
@@ -467,16 +472,16 @@ parse_library (Loader *l, const char *group, HlSide side, HlSideConfig *c, GErro
     else if (g_ascii_strcasecmp (v, "openssl") == 0)
       c->library = HL_LIBRARY_OPENSSL;
     else
-      return fail (l, error, line, "unknown library \"%s\"; valid: bearssl, openssl", v);
+      return fail (l, error, line, _ ("unknown library \"%s\"; valid: bearssl, openssl"), v);
   }
   if (c->library == HL_LIBRARY_BEARSSL && c->version_max >= 0x0304)
     return fail (l, error, line ? line : vline,
-                 "BearSSL 0.6 has no TLS 1.3: with TLS1.3 in Versions, leave Library out or "
-                 "set Library=openssl");
+                 _ ("BearSSL 0.6 has no TLS 1.3: with TLS1.3 in Versions, leave Library out or "
+                    "set Library=openssl"));
   if (c->library == HL_LIBRARY_OPENSSL && c->version_min < 0x0303)
     return fail (l, error, vline ? vline : line,
-                 "this program plays OpenSSL at TLS 1.2 and 1.3 only; TLS 1.0 and 1.1 lessons "
-                 "use BearSSL (set Versions=TLS1.2-TLS1.3 or leave Library out)");
+                 _ ("this program plays OpenSSL at TLS 1.2 and 1.3 only; TLS 1.0 and 1.1 lessons "
+                    "use BearSSL (set Versions=TLS1.2-TLS1.3 or leave Library out)"));
   {
     /* A list may hold both kinds of suite; each library takes those it can play. */
     guint usable = 0;
@@ -488,9 +493,9 @@ parse_library (Loader *l, const char *group, HlSide side, HlSideConfig *c, GErro
     }
     if (c->suites->len > 0 && usable == 0)
       return fail (l, error, line_of (l, group, "CipherSuites"),
-                   "none of these cipher suites can be used with Versions %s-%s (TLS 1.3 has "
-                   "its own suites: TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384, "
-                   "TLS_CHACHA20_POLY1305_SHA256)",
+                   _ ("none of these cipher suites can be used with Versions %s-%s (TLS 1.3 has "
+                      "its own suites: TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384, "
+                      "TLS_CHACHA20_POLY1305_SHA256)"),
                    hl_version_name (c->version_min), hl_version_name (c->version_max));
   }
   c->key_shares = g_array_new (FALSE, FALSE, sizeof (guint16));
@@ -505,17 +510,18 @@ parse_library (Loader *l, const char *group, HlSide side, HlSideConfig *c, GErro
     const HlNamedId *curve = hl_curve_by_name (shares[i]);
     if (!curve)
       return fail (l, error, line,
-                   "unknown group \"%s\"; valid: x25519, secp256r1, secp384r1, secp521r1",
+                   _ ("unknown group \"%s\"; valid: x25519, secp256r1, secp384r1, secp521r1"),
                    shares[i]);
     if (!(c->curves & (1u << curve->id)))
-      return fail (l, error, line, "KeyShares names %s, which Curves does not list", shares[i]);
+      return fail (l, error, line, _ ("KeyShares names %s, which Curves does not list"), shares[i]);
     g_array_append_val (c->key_shares, curve->id);
   }
   if (c->key_shares->len == 0)
-    return fail (l, error, line, "KeyShares is empty; leave it out for a share of the first curve");
+    return fail (l, error, line,
+                 _ ("KeyShares is empty; leave it out for a share of the first curve"));
   if (c->key_shares->len > 1 && c->library == HL_LIBRARY_OPENSSL)
     return fail (l, error, line,
-                 "OpenSSL 3.0 sends a key share for one group only; name one group here");
+                 _ ("OpenSSL 3.0 sends a key share for one group only; name one group here"));
   return TRUE;
 }
 
@@ -553,15 +559,15 @@ parse_credentials (Loader *l, const char *dir, const char *group, HlSideConfig *
 
   if (!has_chain && !has_pkey) {
     if (required)
-      return fail (l, error, group_line, "[%s] needs CertificateChain and PrivateKey", group);
+      return fail (l, error, group_line, _ ("[%s] needs CertificateChain and PrivateKey"), group);
     return TRUE;
   }
   if (!has_chain)
     return fail (l, error, line_of (l, group, "PrivateKey"),
-                 "PrivateKey is given without CertificateChain");
+                 _ ("PrivateKey is given without CertificateChain"));
   if (!has_pkey)
     return fail (l, error, line_of (l, group, "CertificateChain"),
-                 "CertificateChain is given without PrivateKey");
+                 _ ("CertificateChain is given without PrivateKey"));
   if (!get_string (l, group, "CertificateChain", &chain, error)
       || !get_string (l, group, "PrivateKey", &key, error))
     return FALSE;
@@ -584,8 +590,8 @@ parse_side (Loader *l, const char *dir, HlSide side, HlSideConfig *c, GError **e
   g_auto (GStrv) alpn = NULL;
   if (side == HL_SIDE_SERVER && !line_of (l, group, NULL))
     return fail (l, error, 1,
-                 "the scenario has no [Server] group; it needs CertificateChain and "
-                 "PrivateKey there");
+                 _ ("the scenario has no [Server] group; it needs CertificateChain and "
+                    "PrivateKey there"));
   if (!parse_versions (l, group, c, error) || !parse_suites (l, group, c, error)
       || !parse_curves (l, group, c, error) || !parse_library (l, group, side, c, error))
     return FALSE;
@@ -595,7 +601,7 @@ parse_side (Loader *l, const char *dir, HlSide side, HlSideConfig *c, GError **e
   for (int i = 0; alpn[i]; i++) {
     if (strlen (alpn[i]) > 255)
       return fail (l, error, line_of (l, group, "ALPN"),
-                   "ALPN protocol names are at most 255 bytes");
+                   _ ("ALPN protocol names are at most 255 bytes"));
     g_ptr_array_add (c->alpn, g_strdup (alpn[i]));
   }
   if (side == HL_SIDE_CLIENT) {
@@ -608,12 +614,12 @@ parse_side (Loader *l, const char *dir, HlSide side, HlSideConfig *c, GError **e
         gsize n = strlen (name);
         g_free (name);
         return fail (l, error, line_of (l, group, "ServerName"),
-                     "ServerName is %zu bytes long; a host name has at most 255", n);
+                     _ ("ServerName is %zu bytes long; a host name has at most 255"), n);
       }
       if (strpbrk (name, " \t/")) {
         g_autofree char *copy = name;
         return fail (l, error, line_of (l, group, "ServerName"),
-                     "ServerName \"%s\" is not a host name (no spaces or slashes)", copy);
+                     _ ("ServerName \"%s\" is not a host name (no spaces or slashes)"), copy);
       }
       if (*name)
         c->server_name = name;
@@ -632,8 +638,8 @@ parse_side (Loader *l, const char *dir, HlSide side, HlSideConfig *c, GError **e
     return FALSE;
   if (c->request_client_certificate && hl_trust_anchors_count (c->anchors) == 0)
     return fail (l, error, line_of (l, group, "RequestClientCertificate"),
-                 "RequestClientCertificate=true needs ClientTrustAnchors: the server names the "
-                 "CAs it accepts in its CertificateRequest");
+                 _ ("RequestClientCertificate=true needs ClientTrustAnchors: the server names the "
+                    "CAs it accepts in its CertificateRequest"));
   return parse_credentials (l, dir, group, c, TRUE, error);
 }
 
@@ -654,12 +660,13 @@ parse_time (Loader *l, HlScenario *s, GError **error)
   dt = g_date_time_new_from_iso8601 (v, utc);
   if (!dt)
     return fail (l, error, line_of (l, "Scenario", "Time"),
-                 "Time \"%s\" is not an ISO 8601 date and time such as 2026-01-01T00:00:00Z", v);
+                 _ ("Time \"%s\" is not an ISO 8601 date and time such as 2026-01-01T00:00:00Z"),
+                 v);
   s->time = g_date_time_to_unix (dt);
   /* In UTC: 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z. */
   if (s->time < 0 || s->time > G_GINT64_CONSTANT (253402300799))
     return fail (l, error, line_of (l, "Scenario", "Time"),
-                 "Time \"%s\" is outside 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z", v);
+                 _ ("Time \"%s\" is outside 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z"), v);
   {
     g_autoptr (GDateTime) u = g_date_time_to_utc (dt);
     s->time_text = g_date_time_format (u, "%Y-%m-%dT%H:%M:%SZ");
@@ -679,9 +686,9 @@ parse_fault (Loader *l, HlScenario *s, GError **error)
   if (!f->line)
     return TRUE;
   if (!has_key (l, "Fault", "Message"))
-    return fail (l, error, f->line, "[Fault] needs Message (e.g. client:Finished)");
+    return fail (l, error, f->line, _ ("[Fault] needs Message (e.g. client:Finished)"));
   if (!has_key (l, "Fault", "Action"))
-    return fail (l, error, f->line, "[Fault] needs Action: flip, truncate or drop");
+    return fail (l, error, f->line, _ ("[Fault] needs Action: flip, truncate or drop"));
   f->message_line = line_of (l, "Fault", "Message");
   if (!get_string (l, "Fault", "Message", &msg, error)
       || !get_string (l, "Fault", "Action", &action, error))
@@ -691,14 +698,14 @@ parse_fault (Loader *l, HlScenario *s, GError **error)
   colon = strchr (msg, ':');
   if (!colon)
     return fail (l, error, f->message_line,
-                 "Message \"%s\" must be SIDE:NAME or SIDE:NAME#N, e.g. client:Finished", msg);
+                 _ ("Message \"%s\" must be SIDE:NAME or SIDE:NAME#N, e.g. client:Finished"), msg);
   *colon = '\0';
   if (strcmp (msg, "client") == 0)
     f->side = HL_SIDE_CLIENT;
   else if (strcmp (msg, "server") == 0)
     f->side = HL_SIDE_SERVER;
   else
-    return fail (l, error, f->message_line, "unknown side \"%s\"; valid sides: client, server",
+    return fail (l, error, f->message_line, _ ("unknown side \"%s\"; valid sides: client, server"),
                  msg);
   name = colon + 1;
   f->nth = 1;
@@ -706,19 +713,20 @@ parse_fault (Loader *l, HlScenario *s, GError **error)
   if (hash) {
     *hash = '\0';
     if (!g_ascii_string_to_unsigned (hash + 1, 10, 1, 1000, &n, NULL))
-      return fail (l, error, f->message_line, "#%s must be a number from 1", hash + 1);
+      return fail (l, error, f->message_line, _ ("#%s must be a number from 1"), hash + 1);
     f->nth = (guint)n;
   }
   if (!hl_message_name_is_valid (name)) {
     g_autofree char *valid = join_strv (message_names);
-    return fail (l, error, f->message_line, "unknown message \"%s\"; valid messages: %s", name,
+    return fail (l, error, f->message_line, _ ("unknown message \"%s\"; valid messages: %s"), name,
                  valid);
   }
   f->message = g_strdup (name);
   if (strcmp (action, "flip") == 0) {
     f->action = HL_FAULT_FLIP;
     if (!has_key (l, "Fault", "Offset") || !has_key (l, "Fault", "Mask"))
-      return fail (l, error, line_of (l, "Fault", "Action"), "Action=flip needs Offset and Mask");
+      return fail (l, error, line_of (l, "Fault", "Action"),
+                   _ ("Action=flip needs Offset and Mask"));
     if (!get_uint (l, "Fault", "Offset", G_MAXINT32, &n, error))
       return FALSE;
     f->offset = n;
@@ -735,8 +743,8 @@ parse_fault (Loader *l, HlScenario *s, GError **error)
         digits = mask + 2, base = 16;
       if (!g_ascii_string_to_unsigned (digits, base, 1, 255, &n, NULL))
         return fail (l, error, line_of (l, "Fault", "Mask"),
-                     "Mask must be 1 to 255 (decimal or 0x..), not \"%s\"%s", mask,
-                     strcmp (mask, "0") == 0 ? ": 0 changes nothing" : "");
+                     _ ("Mask must be 1 to 255 (decimal or 0x..), not \"%s\"%s"), mask,
+                     strcmp (mask, "0") == 0 ? _ (": 0 changes nothing") : "");
     }
     f->mask = (guint8)n;
     if (has_key (l, "Fault", "Target")) {
@@ -749,14 +757,14 @@ parse_fault (Loader *l, HlScenario *s, GError **error)
         f->plaintext = TRUE;
       else if (strcmp (target, "wire") != 0)
         return fail (l, error, f->target_line,
-                     "unknown Target \"%s\"; valid: wire (the bytes as sent), plaintext (an "
-                     "encrypted message's content, encrypted again with the sender's keys)",
+                     _ ("unknown Target \"%s\"; valid: wire (the bytes as sent), plaintext (an "
+                        "encrypted message's content, encrypted again with the sender's keys)"),
                      target);
     }
   } else if (strcmp (action, "truncate") == 0) {
     f->action = HL_FAULT_TRUNCATE;
     if (!has_key (l, "Fault", "Length"))
-      return fail (l, error, line_of (l, "Fault", "Action"), "Action=truncate needs Length");
+      return fail (l, error, line_of (l, "Fault", "Action"), _ ("Action=truncate needs Length"));
     if (!get_uint (l, "Fault", "Length", G_MAXINT32, &n, error))
       return FALSE;
     f->length = n;
@@ -765,7 +773,7 @@ parse_fault (Loader *l, HlScenario *s, GError **error)
     f->action = HL_FAULT_DROP;
   } else {
     return fail (l, error, line_of (l, "Fault", "Action"),
-                 "unknown action \"%s\"; valid actions: flip, truncate, drop", action);
+                 _ ("unknown action \"%s\"; valid actions: flip, truncate, drop"), action);
   }
   f->connection = 1;
   if (has_key (l, "Fault", "Connection")) {
@@ -773,10 +781,10 @@ parse_fault (Loader *l, HlScenario *s, GError **error)
     if (!get_uint (l, "Fault", "Connection", 2, &n, error))
       return FALSE;
     if (n < 1)
-      return fail (l, error, cline, "Connection must be 1, or 2 for the resumed connection");
+      return fail (l, error, cline, _ ("Connection must be 1, or 2 for the resumed connection"));
     if (n == 2 && !s->resumption)
       return fail (l, error, cline,
-                   "Connection=2 needs a second connection: set [Resumption] Enabled=true");
+                   _ ("Connection=2 needs a second connection: set [Resumption] Enabled=true"));
     f->connection = (guint)n;
   }
   /* Keys the chosen action does not use are almost always a mistake. */
@@ -790,8 +798,8 @@ parse_fault (Loader *l, HlScenario *s, GError **error)
       unused[0] = "Offset", unused[1] = "Mask", unused[2] = "Length", unused[3] = "Target";
     for (int i = 0; i < 4 && unused[i]; i++)
       if (has_key (l, "Fault", unused[i]))
-        return fail (l, error, line_of (l, "Fault", unused[i]), "%s has no meaning with Action=%s",
-                     unused[i], action);
+        return fail (l, error, line_of (l, "Fault", unused[i]),
+                     _ ("%s has no meaning with Action=%s"), unused[i], action);
   }
   return TRUE;
 }
@@ -815,7 +823,7 @@ parse_expect (Loader *l, HlScenario *s, GError **error)
       x->outcome = 0;
     else
       return fail (l, error, line_of (l, "Expect", "Outcome"),
-                   "Outcome must be success or failure, not \"%s\"", v);
+                   _ ("Outcome must be success or failure, not \"%s\""), v);
   }
   if (has_key (l, "Expect", "Version")) {
     g_autofree char *v = NULL;
@@ -824,7 +832,7 @@ parse_expect (Loader *l, HlScenario *s, GError **error)
     g_strstrip (v);
     if (!hl_version_parse (v, &x->version))
       return fail (l, error, line_of (l, "Expect", "Version"),
-                   "unknown version \"%s\"; valid: TLS1.0, TLS1.1, TLS1.2, TLS1.3", v);
+                   _ ("unknown version \"%s\"; valid: TLS1.0, TLS1.1, TLS1.2, TLS1.3"), v);
   }
   if (has_key (l, "Expect", "CipherSuite")) {
     g_autofree char *v = NULL;
@@ -836,7 +844,7 @@ parse_expect (Loader *l, HlScenario *s, GError **error)
     if (!suite) {
       g_autofree char *valid = all_suite_names ();
       return fail (l, error, line_of (l, "Expect", "CipherSuite"),
-                   "unknown cipher suite \"%s\"; valid suites: %s", v, valid);
+                   _ ("unknown cipher suite \"%s\"; valid suites: %s"), v, valid);
     }
     x->suite = suite->id;
   }
@@ -848,9 +856,9 @@ parse_expect (Loader *l, HlScenario *s, GError **error)
     g_strstrip (v);
     curve = hl_curve_by_name (v);
     if (!curve)
-      return fail (l, error, line_of (l, "Expect", "Curve"),
-                   "unknown curve \"%s\"; valid curves: x25519, secp256r1, secp384r1, secp521r1",
-                   v);
+      return fail (
+          l, error, line_of (l, "Expect", "Curve"),
+          _ ("unknown curve \"%s\"; valid curves: x25519, secp256r1, secp384r1, secp521r1"), v);
     x->curve = curve->id;
   }
   x->hello_retry = -1;
@@ -871,8 +879,8 @@ parse_expect (Loader *l, HlScenario *s, GError **error)
     g_strstrip (v);
     if (!hl_error_parse (v, dst))
       return fail (l, error, line_of (l, "Expect", key),
-                   "%s \"%s\" is not a BearSSL error: use a macro name such as BR_ERR_BAD_MAC, "
-                   "BR_ERR_SEND_FATAL_ALERT+40 or 0",
+                   _ ("%s \"%s\" is not a BearSSL error: use a macro name such as BR_ERR_BAD_MAC, "
+                      "BR_ERR_SEND_FATAL_ALERT+40 or 0"),
                    key, v);
     if (i == 0)
       x->has_client_error = TRUE;
@@ -888,22 +896,23 @@ parse_all (Loader *l, HlScenario *s, const char *dir, GError **error)
   g_autofree char *format = NULL;
   int scenario_line = line_of (l, "Scenario", NULL);
   if (!scenario_line)
-    return fail (l, error, 1, "the scenario has no [Scenario] group (with Format=1 and Title)");
+    return fail (l, error, 1, _ ("the scenario has no [Scenario] group (with Format=1 and Title)"));
   if (!has_key (l, "Scenario", "Format"))
-    return fail (l, error, scenario_line, "[Scenario] needs Format=1");
+    return fail (l, error, scenario_line, _ ("[Scenario] needs Format=1"));
   if (!get_string (l, "Scenario", "Format", &format, error))
     return FALSE;
   g_strstrip (format);
   if (strcmp (format, "1") != 0)
     return fail (l, error, line_of (l, "Scenario", "Format"),
-                 "Format=%s is not supported; this program reads Format=1", format);
+                 _ ("Format=%s is not supported; this program reads Format=1"), format);
   if (!has_key (l, "Scenario", "Title"))
-    return fail (l, error, scenario_line, "[Scenario] needs a Title");
+    return fail (l, error, scenario_line, _ ("[Scenario] needs a Title"));
   if (!get_string (l, "Scenario", "Title", &s->title, error))
     return FALSE;
   g_strstrip (s->title);
   if (!*s->title || strchr (s->title, '\n'))
-    return fail (l, error, line_of (l, "Scenario", "Title"), "Title must be one non-empty line");
+    return fail (l, error, line_of (l, "Scenario", "Title"),
+                 _ ("Title must be one non-empty line"));
   if (has_key (l, "Scenario", "Description")) {
     if (!get_string (l, "Scenario", "Description", &s->description, error))
       return FALSE;
@@ -938,7 +947,7 @@ parse_all (Loader *l, HlScenario *s, const char *dir, GError **error)
     if (s->key_update
         && (s->client.library != HL_LIBRARY_OPENSSL || s->client.version_max < 0x0304))
       return fail (l, error, line_of (l, "Application", "KeyUpdate"),
-                   "KeyUpdate is TLS 1.3: the client needs TLS1.3 in Versions");
+                   _ ("KeyUpdate is TLS 1.3: the client needs TLS1.3 in Versions"));
   }
   if (!get_bool (l, "Resumption", "Enabled", &s->resumption, error))
     return FALSE;
@@ -950,9 +959,9 @@ parse_all (Loader *l, HlScenario *s, const char *dir, GError **error)
       g_clear_pointer (&s->early_data, g_free);
     else if (!s->resumption)
       return fail (l, error, line,
-                   "EarlyData is sent on the resumed connection: it needs Enabled=true");
+                   _ ("EarlyData is sent on the resumed connection: it needs Enabled=true"));
     else if (s->client.version_max < 0x0304 || s->server.version_max < 0x0304)
-      return fail (l, error, line, "EarlyData (0-RTT) is TLS 1.3: both sides need TLS1.3");
+      return fail (l, error, line, _ ("EarlyData (0-RTT) is TLS 1.3: both sides need TLS1.3"));
   }
   return parse_fault (l, s, error) && parse_expect (l, s, error);
 }
@@ -968,8 +977,8 @@ hl_scenario_load_from_data (const char *data, gsize len, const char *name, const
 
   if (len > HL_MAX_INPUT_FILE_SIZE) {
     g_set_error (error, HL_SCENARIO_ERROR, HL_SCENARIO_ERROR_INVALID,
-                 "%s:1: the file is too large (%zu bytes; a scenario is at most %d bytes)", l.file,
-                 len, HL_MAX_INPUT_FILE_SIZE);
+                 _ ("%s:1: the file is too large (%zu bytes; a scenario is at most %d bytes)"),
+                 l.file, len, HL_MAX_INPUT_FILE_SIZE);
     return NULL;
   }
   /* A byte order mark (Windows Notepad writes one) is not part of the text. */
@@ -1056,24 +1065,24 @@ check_side (const HlSideConfig *c, const char *group, gboolean server, GError **
 {
   const char *missing = NULL;
   if (!c->suites)
-    missing = "suites (an array; empty means the library's default)";
+    missing = _ ("suites (an array; empty means the library's default)");
   else if (!c->alpn)
-    missing = "alpn (an array, may be empty)";
+    missing = _ ("alpn (an array, may be empty)");
   else if (server && !c->credentials)
-    missing = "credentials (CertificateChain and PrivateKey)";
+    missing = _ ("credentials (CertificateChain and PrivateKey)");
   else if (server && c->request_client_certificate && !c->anchors)
-    missing = "anchors (ClientTrustAnchors, since it requests a client certificate)";
+    missing = _ ("anchors (ClientTrustAnchors, since it requests a client certificate)");
   if (missing) {
     g_set_error (error, HL_SCENARIO_ERROR, HL_SCENARIO_ERROR_INVALID,
-                 "(scenario built in code): [%s] has no %s", group, missing);
+                 _ ("(scenario built in code): [%s] has no %s"), group, missing);
     return FALSE;
   }
   if (c->version_min < 0x0301 || c->version_min > c->version_max
       || c->version_max > (c->library == HL_LIBRARY_OPENSSL ? 0x0304 : 0x0303)
       || (c->library == HL_LIBRARY_OPENSSL && c->version_min < 0x0303)) {
     g_set_error (error, HL_SCENARIO_ERROR, HL_SCENARIO_ERROR_INVALID,
-                 "(scenario built in code): [%s] versions 0x%04x-0x%04x are not a range "
-                 "%s can play (BearSSL: TLS 1.0-1.2; OpenSSL: TLS 1.2-1.3)",
+                 _ ("(scenario built in code): [%s] versions 0x%04x-0x%04x are not a range "
+                    "%s can play (BearSSL: TLS 1.0-1.2; OpenSSL: TLS 1.2-1.3)"),
                  group, c->version_min, c->version_max, hl_library_name (c->library));
     return FALSE;
   }
@@ -1085,7 +1094,7 @@ hl_scenario_check (const HlScenario *s, GError **error)
 {
   if (!s->seed || !s->time_text || !s->title) {
     g_set_error (error, HL_SCENARIO_ERROR, HL_SCENARIO_ERROR_INVALID,
-                 "(scenario built in code): [Scenario] needs a title, a seed and a time");
+                 _ ("(scenario built in code): [Scenario] needs a title, a seed and a time"));
     return FALSE;
   }
   if (!check_side (&s->client, "Client", FALSE, error)
@@ -1094,8 +1103,8 @@ hl_scenario_check (const HlScenario *s, GError **error)
   if (s->fault.action != HL_FAULT_NONE
       && (!s->fault.message || s->fault.nth < 1 || s->fault.connection > 2)) {
     g_set_error (error, HL_SCENARIO_ERROR, HL_SCENARIO_ERROR_INVALID,
-                 "(scenario built in code): [Fault] needs a message, an Nth from 1 and a "
-                 "connection of 1 or 2");
+                 _ ("(scenario built in code): [Fault] needs a message, an Nth from 1 and a "
+                    "connection of 1 or 2"));
     return FALSE;
   }
   return TRUE;

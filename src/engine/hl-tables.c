@@ -1,5 +1,6 @@
 /* hl-tables.c: numbers to names, and back. */
 #include "hl-tables.h"
+#include "hl-i18n.h"
 
 #include <bearssl.h>
 #include <string.h>
@@ -676,104 +677,106 @@ hl_error_explain (int err)
 {
   if (err >= BR_ERR_SEND_FATAL_ALERT && err < BR_ERR_SEND_FATAL_ALERT + 256) {
     int a = err - BR_ERR_SEND_FATAL_ALERT;
-    return g_strdup_printf ("It sent the fatal alert %s (%d) and closed the connection.",
+    return g_strdup_printf (_ ("It sent the fatal alert %s (%d) and closed the connection."),
                             hl_alert_name (a), a);
   }
   if (err >= BR_ERR_RECV_FATAL_ALERT && err < BR_ERR_RECV_FATAL_ALERT + 256) {
     int a = err - BR_ERR_RECV_FATAL_ALERT;
-    return g_strdup_printf ("It received the fatal alert %s (%d) from its peer and closed.",
+    return g_strdup_printf (_ ("It received the fatal alert %s (%d) from its peer and closed."),
                             hl_alert_name (a), a);
   }
   switch (err) {
   case BR_ERR_OK:
     return g_strdup ("No error.");
   case BR_ERR_BAD_PARAM:
-    return g_strdup ("The engine was given a parameter it cannot use (an internal error).");
+    return g_strdup (_ ("The engine was given a parameter it cannot use (an internal error)."));
   case BR_ERR_BAD_STATE:
-    return g_strdup ("The engine was used in a state where that call is not allowed.");
+    return g_strdup (_ ("The engine was used in a state where that call is not allowed."));
   case BR_ERR_TOO_LARGE:
-    return g_strdup ("A record or message is larger than the buffers allow.");
+    return g_strdup (_ ("A record or message is larger than the buffers allow."));
   case BR_ERR_NO_RANDOM:
-    return g_strdup ("The engine had no source of randomness.");
+    return g_strdup (_ ("The engine had no source of randomness."));
   case BR_ERR_UNKNOWN_TYPE:
-    return g_strdup ("A record has a content type TLS does not define.");
+    return g_strdup (_ ("A record has a content type TLS does not define."));
   case BR_ERR_BAD_ALERT:
-    return g_strdup ("An alert record is malformed (not 2 bytes, or an odd level).");
+    return g_strdup (_ ("An alert record is malformed (not 2 bytes, or an odd level)."));
   case BR_ERR_OVERSIZED_ID:
-    return g_strdup ("A session id is longer than the 32 bytes TLS allows.");
+    return g_strdup (_ ("A session id is longer than the 32 bytes TLS allows."));
   case BR_ERR_BAD_COMPRESSION:
-    return g_strdup ("The peer asked for compression; BearSSL only accepts none.");
+    return g_strdup (_ ("The peer asked for compression; BearSSL only accepts none."));
   case BR_ERR_BAD_FRAGLEN:
-    return g_strdup ("The max_fragment_length extension has a value TLS does not define.");
+    return g_strdup (_ ("The max_fragment_length extension has a value TLS does not define."));
   case BR_ERR_BAD_SECRENEG:
-    return g_strdup ("The secure renegotiation extension is missing or wrong.");
+    return g_strdup (_ ("The secure renegotiation extension is missing or wrong."));
   case BR_ERR_EXTRA_EXTENSION:
-    return g_strdup ("The server sent an extension the client never asked for.");
+    return g_strdup (_ ("The server sent an extension the client never asked for."));
   case BR_ERR_RESUME_MISMATCH:
-    return g_strdup ("A resumed session does not match: another version or cipher suite than "
-                     "the session had.");
+    return g_strdup (_ ("A resumed session does not match: another version or cipher suite than "
+                        "the session had."));
   case BR_ERR_INVALID_ALGORITHM:
-    return g_strdup ("A signature or hash algorithm the peer used is not one that was "
-                     "negotiated.");
+    return g_strdup (_ ("A signature or hash algorithm the peer used is not one that was "
+                        "negotiated."));
   case BR_ERR_BAD_MAC:
-    return g_strdup ("A record failed its integrity check (MAC or AEAD tag): the bytes were "
-                     "changed in transit or the keys differ.");
+    return g_strdup (_ ("A record failed its integrity check (MAC or AEAD tag): the bytes were "
+                        "changed in transit or the keys differ."));
   case BR_ERR_UNEXPECTED:
-    return g_strdup ("A message arrived that is not allowed at this point of the handshake.");
+    return g_strdup (_ ("A message arrived that is not allowed at this point of the handshake."));
   case BR_ERR_BAD_HANDSHAKE:
-    return g_strdup ("A handshake message could not be decoded.");
+    return g_strdup (_ ("A handshake message could not be decoded."));
   case BR_ERR_BAD_SIGNATURE:
-    return g_strdup ("A signature did not verify: the signed data or the signature was changed.");
+    return g_strdup (
+        _ ("A signature did not verify: the signed data or the signature was changed."));
   case BR_ERR_BAD_FINISHED:
-    return g_strdup ("The peer's Finished did not match: the two sides saw different handshakes "
-                     "or derived different keys.");
+    return g_strdup (_ ("The peer's Finished did not match: the two sides saw different handshakes "
+                        "or derived different keys."));
   case BR_ERR_BAD_CIPHER_SUITE:
-    return g_strdup ("The server chose a cipher suite the client did not offer.");
+    return g_strdup (_ ("The server chose a cipher suite the client did not offer."));
   case BR_ERR_UNSUPPORTED_VERSION:
-    return g_strdup ("No protocol version both sides accept.");
+    return g_strdup (_ ("No protocol version both sides accept."));
   case BR_ERR_BAD_VERSION:
-    return g_strdup ("A record or message carried an unexpected protocol version.");
+    return g_strdup (_ ("A record or message carried an unexpected protocol version."));
   case BR_ERR_BAD_LENGTH:
-    return g_strdup ("A record had an impossible length.");
+    return g_strdup (_ ("A record had an impossible length."));
   case BR_ERR_NO_CLIENT_AUTH:
-    return g_strdup ("The server asked for a client certificate and got none it could accept.");
+    return g_strdup (_ ("The server asked for a client certificate and got none it could accept."));
   case BR_ERR_BAD_CCS:
-    return g_strdup ("The ChangeCipherSpec message was malformed.");
+    return g_strdup (_ ("The ChangeCipherSpec message was malformed."));
   case BR_ERR_BAD_SNI:
-    return g_strdup ("The server name extension was malformed.");
+    return g_strdup (_ ("The server name extension was malformed."));
   case BR_ERR_BAD_HELLO_DONE:
-    return g_strdup ("The ServerHelloDone message was malformed.");
+    return g_strdup (_ ("The ServerHelloDone message was malformed."));
   case BR_ERR_X509_NOT_TRUSTED:
-    return g_strdup ("The certificate chain does not lead to a trusted CA.");
+    return g_strdup (_ ("The certificate chain does not lead to a trusted CA."));
   case BR_ERR_X509_EXPIRED:
-    return g_strdup ("A certificate is outside its validity period (expired or not yet valid) "
-                     "at the scenario's clock.");
+    return g_strdup (_ ("A certificate is outside its validity period (expired or not yet valid) "
+                        "at the scenario's clock."));
   case BR_ERR_X509_BAD_SERVER_NAME:
-    return g_strdup ("The certificate does not name the server the client asked for.");
+    return g_strdup (_ ("The certificate does not name the server the client asked for."));
   case BR_ERR_X509_BAD_SIGNATURE:
-    return g_strdup ("A certificate's signature does not verify with its issuer's key.");
+    return g_strdup (_ ("A certificate's signature does not verify with its issuer's key."));
   case BR_ERR_X509_DN_MISMATCH:
-    return g_strdup ("The chain is broken: a certificate's issuer is not the next one's subject.");
+    return g_strdup (
+        _ ("The chain is broken: a certificate's issuer is not the next one's subject."));
   case BR_ERR_X509_EMPTY_CHAIN:
-    return g_strdup ("The peer sent no certificate.");
+    return g_strdup (_ ("The peer sent no certificate."));
   case BR_ERR_X509_NOT_CA:
-    return g_strdup ("A certificate used as a CA is not marked as one.");
+    return g_strdup (_ ("A certificate used as a CA is not marked as one."));
   case BR_ERR_X509_WEAK_PUBLIC_KEY:
-    return g_strdup ("A key in the chain is too small.");
+    return g_strdup (_ ("A key in the chain is too small."));
   case BR_ERR_X509_UNSUPPORTED:
-    return g_strdup ("The certificate uses an algorithm BearSSL does not support.");
+    return g_strdup (_ ("The certificate uses an algorithm BearSSL does not support."));
   case BR_ERR_X509_FORBIDDEN_KEY_USAGE:
-    return g_strdup ("The certificate's key usage forbids this use.");
+    return g_strdup (_ ("The certificate's key usage forbids this use."));
   case BR_ERR_WRONG_KEY_USAGE:
-    return g_strdup ("The peer's key cannot be used for this cipher suite's key exchange.");
+    return g_strdup (_ ("The peer's key cannot be used for this cipher suite's key exchange."));
   case BR_ERR_LIMIT_EXCEEDED:
-    return g_strdup ("A message exceeded one of BearSSL's limits.");
+    return g_strdup (_ ("A message exceeded one of BearSSL's limits."));
   case BR_ERR_IO:
     return g_strdup ("An I/O error.");
   }
   if (err >= 32 && err < 64)
-    return g_strdup ("The certificate could not be parsed or validated.");
-  return g_strdup ("BearSSL stopped with this error.");
+    return g_strdup (_ ("The certificate could not be parsed or validated."));
+  return g_strdup (_ ("BearSSL stopped with this error."));
 }
 
 int
@@ -822,11 +825,11 @@ hl_error_nth (guint i)
 }
 
 static const HlStateFlag state_flags[] = {
-  { "SENDREC", "has records to send" },
-  { "RECVREC", "waits for a record" },
-  { "SENDAPP", "may send application data (the handshake is done)" },
-  { "RECVAPP", "has application data to read" },
-  { "CLOSED", "the connection is closed (an error number says why, 0 for a clean close)" },
+  { "SENDREC", N_ ("has records to send") },
+  { "RECVREC", N_ ("waits for a record") },
+  { "SENDAPP", N_ ("may send application data (the handshake is done)") },
+  { "RECVAPP", N_ ("has application data to read") },
+  { "CLOSED", N_ ("the connection is closed (an error number says why, 0 for a clean close)") },
 };
 
 const HlStateFlag *
@@ -845,16 +848,16 @@ hl_describe_engine_state (const char *flags)
   if (flags && g_str_has_prefix (flags, "OpenSSL: ")) {
     const char *st = flags + 9;
     if (strcmp (st, "SSL negotiation finished successfully") == 0)
-      return g_strdup ("the handshake is done: may send application data (OpenSSL)");
+      return g_strdup (_ ("the handshake is done: may send application data (OpenSSL)"));
     if (strcmp (st, "closed") == 0)
-      return g_strdup ("closed (OpenSSL)");
+      return g_strdup (_ ("closed (OpenSSL)"));
     if (g_str_has_prefix (st, "SSLv3/TLS "))
       st += 10;
     else if (g_str_has_prefix (st, "TLSv1.3 "))
       st += 8;
     if (strcmp (st, "early data") == 0)
-      return g_strdup ("waits for the client's reply (or its 0-RTT data)");
-    return g_strdup_printf ("last did: %s", st);
+      return g_strdup (_ ("waits for the client's reply (or its 0-RTT data)"));
+    return g_strdup_printf (_ ("last did: %s"), st);
   }
   parts = g_strsplit (flags ? flags : "", "|", -1);
   out = g_string_new (NULL);
@@ -864,7 +867,7 @@ hl_describe_engine_state (const char *flags)
       continue;
     for (guint f = 0; f < G_N_ELEMENTS (state_flags); f++)
       if (strcmp (parts[i], state_flags[f].flag) == 0)
-        words = state_flags[f].meaning;
+        words = _ (state_flags[f].meaning);
     g_string_append_printf (out, "%s%s", out->len ? "; " : "", words);
   }
   return g_string_free (out, FALSE);

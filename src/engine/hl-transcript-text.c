@@ -1,6 +1,7 @@
 /* hl-transcript-text.c: the run as a handout a person reads: Markdown, or plain
  * text for the terminal. */
 #include "hl-transcript.h"
+#include "hl-i18n.h"
 #include "hl-decode.h"
 #include "hl-tables.h"
 
@@ -45,30 +46,31 @@ write_secrets_list (GString *out, const HlSecrets *s, gboolean resumed, gboolean
 
 /* The classic story the steps refer to ("story step 4"). */
 static const char *const story[] = {
-  "The client says hello: its random and the cipher suites it can use.",
-  "The server answers with its random, the chosen suite and its certificate.",
-  "The client checks the certificate against the CAs it trusts.",
-  "The client sends the premaster secret, encrypted to the server's key (ECDHE: both send a key "
-  "share instead, and each computes the premaster).",
-  "Both derive the session keys from the two randoms and the premaster.",
-  "The client's Finished: a MAC over the whole handshake, the first encrypted message.",
-  "The server's Finished: the same from its side; the handshake is complete.",
-  "Application data, encrypted and authenticated with the session keys.",
-  "More application data, then close_notify ends the connection.",
+  N_ ("The client says hello: its random and the cipher suites it can use."),
+  N_ ("The server answers with its random, the chosen suite and its certificate."),
+  N_ ("The client checks the certificate against the CAs it trusts."),
+  N_ ("The client sends the premaster secret, encrypted to the server's key (ECDHE: both send a "
+      "key "
+      "share instead, and each computes the premaster)."),
+  N_ ("Both derive the session keys from the two randoms and the premaster."),
+  N_ ("The client's Finished: a MAC over the whole handshake, the first encrypted message."),
+  N_ ("The server's Finished: the same from its side; the handshake is complete."),
+  N_ ("Application data, encrypted and authenticated with the session keys."),
+  N_ ("More application data, then close_notify ends the connection."),
 };
 
 static void
 write_story (GString *out, gboolean md, gboolean tls13)
 {
-  g_string_append (out,
-                   md ? "## The nine steps of the story\n\n" : "The nine steps of the story:\n");
+  g_string_append (out, md ? _ ("## The nine steps of the story\n\n")
+                           : _ ("The nine steps of the story:\n"));
   if (tls13)
-    g_string_append (out, md ? "The classic TLS 1.2 story, which this TLS 1.3 run changes: "
-                               "each step below says what became of these.\n\n"
-                             : "  (the classic TLS 1.2 story, which this TLS 1.3 run changes: "
-                               "each step below says what became of these)\n");
+    g_string_append (out, md ? _ ("The classic TLS 1.2 story, which this TLS 1.3 run changes: "
+                                  "each step below says what became of these.\n\n")
+                             : _ ("  (the classic TLS 1.2 story, which this TLS 1.3 run changes: "
+                                  "each step below says what became of these)\n"));
   for (guint i = 0; i < G_N_ELEMENTS (story); i++)
-    g_string_append_printf (out, md ? "%u. %s\n" : "  %u. %s\n", i + 1, story[i]);
+    g_string_append_printf (out, md ? "%u. %s\n" : "  %u. %s\n", i + 1, _ (story[i]));
   g_string_append_c (out, '\n');
 }
 
@@ -77,11 +79,11 @@ write_legend (GString *out, gboolean md)
 {
   guint n;
   const HlStateFlag *flags = hl_engine_state_flags (&n);
-  g_string_append (out, md ? "## How to read the engine states\n\n"
-                           : "How to read the engine states:\n");
+  g_string_append (out, md ? _ ("## How to read the engine states\n\n")
+                           : _ ("How to read the engine states:\n"));
   g_string_append (out, md ? "" : "  ");
   for (guint i = 0; i < n; i++)
-    g_string_append_printf (out, "%s: %s%s", flags[i].flag, flags[i].meaning,
+    g_string_append_printf (out, "%s: %s%s", flags[i].flag, _ (flags[i].meaning),
                             i + 1 < n ? "; " : ".\n\n");
 }
 
@@ -118,9 +120,10 @@ write_knowledge (GString *out, const HlStep *st, gboolean md)
   for (int side = 0; side < 2; side++) {
     g_autofree char *names = learned (st, side);
     if (names)
-      g_string_append_printf (
-          out, md ? "**The %s now also holds:** %s.\n\n" : "     The %s now also holds: %s.\n",
-          hl_side_name (side), names);
+      g_string_append_printf (out,
+                              md ? _ ("**The %s now also holds:** %s.\n\n")
+                                 : _ ("     The %s now also holds: %s.\n"),
+                              hl_side_word (side), names);
   }
 }
 
@@ -137,8 +140,8 @@ render (HlRun *run, gboolean md, gboolean brief)
     for (char *p = seed; *p; p++)
       if (*p == '`' || *p == '\n' || *p == '\r')
         *p = ' ';
-    g_string_append_printf (out, "# %s\n\n%s\n\nSeed `%s`, clock %s.\n\n", s->title, s->description,
-                            seed, s->time_text);
+    g_string_append_printf (out, _ ("# %s\n\n%s\n\nSeed `%s`, clock %s.\n\n"), s->title,
+                            s->description, seed, s->time_text);
   } else
     g_string_append_printf (out, "%s\n%s\n\n", s->title, s->description);
   write_story (out, md,
@@ -157,14 +160,16 @@ render (HlRun *run, gboolean md, gboolean brief)
                               c->resumed ? " (resumed)" : "", c->success ? "success" : "failure");
     g_string_append_printf (out, "%sNegotiated: %s, %s%s%s%s%s\n", md ? "" : "  ",
                             c->version ? hl_version_long_name (c->version) : "no version",
-                            suite ? suite->name : "no cipher suite", c->curve > 0 ? ", curve " : "",
+                            suite ? suite->name : _ ("no cipher suite"),
+                            c->curve > 0 ? ", curve " : "",
                             c->curve > 0 ? hl_curve_name (c->curve) : "", c->alpn ? ", ALPN " : "",
                             c->alpn ? c->alpn : "");
     if (md)
       g_string_append_c (out, '\n');
     for (guint si = 0; si < c->steps->len; si++) {
       const HlStep *st = g_ptr_array_index (c->steps, si);
-      const char *arrow = st->from == HL_SIDE_CLIENT ? "client → server" : "server → client";
+      const char *arrow
+          = st->from == HL_SIDE_CLIENT ? _ ("client → server") : _ ("server → client");
       if (md) {
         g_string_append_printf (out, "### Step %u: %s, %s%s\n\n%s %s\n\n", st->index, arrow,
                                 st->message, st->encrypted ? " (encrypted)" : "", st->summary,
@@ -174,44 +179,47 @@ render (HlRun *run, gboolean md, gboolean brief)
         if (!st->delivered)
           g_string_append (out, "**Not delivered.**\n\n");
         else if (!st->accepted)
-          g_string_append_printf (out, "**The %s had already stopped and did not read it.**\n\n",
-                                  hl_side_name (hl_side_other (st->from)));
+          g_string_append_printf (out,
+                                  _ ("**The %s had already stopped and did not read it.**\n\n"),
+                                  hl_side_word (hl_side_other (st->from)));
         if (st->check)
           g_string_append_printf (out, "**Check:** %s\n\n", st->check);
         if (st->certificate_check)
-          g_string_append_printf (out, "**Certificate check:** %s\n\n", st->certificate_check);
+          g_string_append_printf (out, _ ("**Certificate check:** %s\n\n"), st->certificate_check);
         write_knowledge (out, st, TRUE);
         if (brief)
           continue;
         md_fields (out, st->fields, 0);
         if (st->encrypted && st->plaintext) {
-          g_string_append (out, "\nDecrypted content:\n\n```\n");
+          g_string_append (out, _ ("\nDecrypted content:\n\n```\n"));
           hl_hex_dump (out, st->plaintext, TRUE);
           g_string_append (out, "```\n");
         }
         g_string_append_printf (out, "\n%s:\n\n```\n",
-                                st->encrypted ? "Record payload as sent (encrypted)" : "As sent");
+                                st->encrypted ? _ ("Record payload as sent (encrypted)")
+                                              : "As sent");
         hl_hex_dump (out, st->wire, TRUE);
         g_string_append (out, "```\n\n");
         if (st->delivered_wire) {
-          g_string_append (out, "As delivered, changed in transit:\n\n```\n");
+          g_string_append (out, _ ("As delivered, changed in transit:\n\n```\n"));
           hl_hex_dump (out, st->delivered_wire, TRUE);
           g_string_append (out, "```\n\n");
         }
         {
           g_autofree char *e0 = describe_error (st->after[0].error);
           g_autofree char *e1 = describe_error (st->after[1].error);
-          g_string_append_printf (out, "After: client `%s` (%s), server `%s` (%s)\n\n",
+          g_string_append_printf (out, _ ("After: client `%s` (%s), server `%s` (%s)\n\n"),
                                   st->after[0].state, e0, st->after[1].state, e1);
         }
       } else {
         gsize size = g_bytes_get_size (st->wire);
         /* Sizes say what they count: a handshake message with its 4-byte header, or the
          * payload of the encrypted record that carries it. */
-        g_autofree char *what = g_strdup_printf (st->encrypted ? "%zu-byte encrypted record payload"
-                                                 : size == 1   ? "%zu byte"
-                                                               : "%zu bytes",
-                                                 size);
+        g_autofree char *what
+            = g_strdup_printf (st->encrypted ? _ ("%zu-byte encrypted record payload")
+                               : size == 1   ? "%zu byte"
+                                             : "%zu bytes",
+                               size);
         g_string_append_printf (out, "%3u  %s  %-18s %s%s%s\n", st->index, arrow, st->message, what,
                                 st->fault ? "  FAULT: " : "", st->fault ? st->fault : "");
         g_string_append_printf (out, "     %s\n", st->summary);
@@ -220,8 +228,8 @@ render (HlRun *run, gboolean md, gboolean brief)
         if (!st->delivered)
           g_string_append (out, "     Not delivered.\n");
         else if (!st->accepted)
-          g_string_append_printf (out, "     The %s had already stopped and did not read it.\n",
-                                  hl_side_name (hl_side_other (st->from)));
+          g_string_append_printf (out, _ ("     The %s had already stopped and did not read it.\n"),
+                                  hl_side_word (hl_side_other (st->from)));
         if (st->check)
           g_string_append_printf (out, "     %s\n", st->check);
         if (st->certificate_check)
@@ -232,20 +240,21 @@ render (HlRun *run, gboolean md, gboolean brief)
           if (st->after[side].error
               && (!prev || prev->after[side].error != st->after[side].error)) {
             g_autofree char *e = describe_error (st->after[side].error);
-            g_string_append_printf (out, "     The %s stops: %s\n", hl_side_name (side), e);
+            g_string_append_printf (out, _ ("     The %s stops: %s\n"), hl_side_word (side), e);
           }
         }
       }
     }
     if (md) {
-      g_string_append (out, "### Secrets\n\n| secret | value | how it is made |\n|---|---|---|\n");
+      g_string_append (out,
+                       _ ("### Secrets\n\n| secret | value | how it is made |\n|---|---|---|\n"));
       write_secrets_list (out, &c->secrets, c->resumed, c->version == 0x0304, TRUE);
-      g_string_append_printf (out, "\n- Client: %s\n- Server: %s\n\n", c->explanation[0],
+      g_string_append_printf (out, _ ("\n- Client: %s\n- Server: %s\n\n"), c->explanation[0],
                               c->explanation[1]);
     } else {
       g_string_append (out, "  Secrets:\n");
       write_secrets_list (out, &c->secrets, c->resumed, c->version == 0x0304, FALSE);
-      g_string_append_printf (out, "  Client: %s\n  Server: %s\n\n", c->explanation[0],
+      g_string_append_printf (out, _ ("  Client: %s\n  Server: %s\n\n"), c->explanation[0],
                               c->explanation[1]);
     }
   }

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "hl-i18n.h"
 #include "hl-tables.h"
 
 struct _HlSession {
@@ -166,15 +167,17 @@ describe_outcome (HlRun *run)
   if (!c)
     return NULL;
   if (c->success)
-    return g_strdup_printf ("The handshake succeeded%s. %s",
-                            n > 1 ? (c->resumed ? ", resumed" : " in connection 2") : "",
+    return g_strdup_printf (n == 1       ? _ ("The handshake succeeded. %s")
+                            : c->resumed ? _ ("The handshake succeeded, resumed. %s")
+                                         : _ ("The handshake succeeded in connection 2. %s"),
                             c->explanation[HL_SIDE_CLIENT]);
   for (int s = 0; s < 2; s++)
-    if (c->error[s]) {
-      return g_strdup_printf ("The handshake failed: the %s stopped. %s", hl_side_name (s),
+    if (c->error[s])
+      return g_strdup_printf (s == HL_SIDE_CLIENT
+                                  ? _ ("The handshake failed: the client stopped. %s")
+                                  : _ ("The handshake failed: the server stopped. %s"),
                               c->explanation[s]);
-    }
-  return g_strdup ("The handshake did not complete: the run stalled.");
+  return g_strdup (_ ("The handshake did not complete: the run stalled."));
 }
 
 /* Brings the list to the run's steps: drops items past them, adds new ones. */
@@ -434,7 +437,7 @@ gboolean
 hl_session_tamper_next_plaintext (HlSession *self, GBytes *plaintext, GError **error)
 {
   if (!self->run) {
-    g_set_error (error, HL_RUN_ERROR, HL_RUN_ERROR_NO_MESSAGE, "no lesson is loaded");
+    g_set_error (error, HL_RUN_ERROR, HL_RUN_ERROR_NO_MESSAGE, _ ("no lesson is loaded"));
     return FALSE;
   }
   return hl_run_tamper_next_plaintext (self->run, plaintext, error);

@@ -5,6 +5,7 @@
 #include "hl-application.h"
 
 #include "hl-data.h"
+#include "hl-i18n.h"
 #include "hl-window.h"
 
 struct _HlApplication {
@@ -53,6 +54,9 @@ about_action (GSimpleAction *action, GVariant *param, gpointer app)
   adw_about_window_set_application_name (ADW_ABOUT_WINDOW (about), "Handshake Lab");
   adw_about_window_set_application_icon (ADW_ABOUT_WINDOW (about), HL_APPLICATION_ID);
   adw_about_window_set_version (ADW_ABOUT_WINDOW (about), HL_VERSION);
+  /* TRANSLATORS: your names, one per line: the about window lists them */
+  if (g_strcmp0 (_ ("translator-credits"), "translator-credits") != 0)
+    adw_about_window_set_translator_credits (ADW_ABOUT_WINDOW (about), _ ("translator-credits"));
   adw_about_window_set_comments (
       ADW_ABOUT_WINDOW (about),
       _ ("Learn the TLS handshake by running a real one: a BearSSL client and server, paused after "
@@ -104,6 +108,14 @@ hl_application_new (GApplicationFlags flags)
                        "/io/github/handshakelab/HandshakeLab", NULL);
 }
 
+/* The engine's and the diagram's sentences, in the desktop's language. */
+static const char *
+translate_with_gettext (const char *msgid, const char *plural, gulong n)
+{
+  return plural ? g_dngettext (GETTEXT_PACKAGE, msgid, plural, n)
+                : g_dgettext (GETTEXT_PACKAGE, msgid);
+}
+
 int
 hl_ui_run (const char *scenario_path)
 {
@@ -112,6 +124,7 @@ hl_ui_run (const char *scenario_path)
   bindtextdomain (GETTEXT_PACKAGE, HL_LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+  hl_i18n_set_translator (translate_with_gettext);
   if (!gtk_init_check ()) {
     g_printerr ("handshake-lab: no display to open the window on; use --headless (for "
                 "example --headless --png=ladder.png)\n");

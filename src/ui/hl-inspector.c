@@ -1,6 +1,7 @@
 /* hl-inspector.c */
 #include <glib/gi18n.h>
 
+#include "hl-i18n.h"
 #include "hl-inspector.h"
 
 #include "hl-field-object.h"
@@ -110,8 +111,9 @@ on_selected (HlInspector *self)
   f = hl_field_object_get_field (obj);
   highlight (self, f->offset, f->offset + f->length);
   if (f->length)
-    info = g_strdup_printf (_ ("%s: bytes %zu to %zu (%zu byte%s). %s"), f->name, f->offset,
-                            f->offset + f->length - 1, f->length, f->length == 1 ? "" : "s",
+    info = g_strdup_printf (ngettext ("%s: bytes %zu to %zu (%zu byte). %s",
+                                      "%s: bytes %zu to %zu (%zu bytes). %s", f->length),
+                            f->name, f->offset, f->offset + f->length - 1, f->length,
                             f->explanation);
   else
     info = g_strdup_printf (_ ("%s: no bytes. %s"), f->name, f->explanation);
@@ -150,7 +152,7 @@ show_step (HlInspector *self)
   } else {
     HlSide to = hl_side_other (st->from);
     g_autofree char *title = g_strdup_printf (_ ("Step %u: %s, %s to %s%s"), st->index, st->message,
-                                              hl_side_name (st->from), hl_side_name (to),
+                                              hl_side_word (st->from), hl_side_word (to),
                                               st->encrypted ? _ (" (encrypted)") : "");
     gtk_label_set_text (self->title, title);
     gtk_label_set_text (self->summary, st->summary ? st->summary : "");
@@ -160,7 +162,7 @@ show_step (HlInspector *self)
       for (guint i = 0; notes[i]; i++) /* a change on the way, if any, comes first: flag it */
         g_string_append_printf (checks, "%s%s\n", i == 0 && st->fault ? "⚠ " : "", notes[i]);
       if (!st->delivered)
-        g_string_append (checks, "Never delivered.\n");
+        g_string_append (checks, _ ("Never delivered.\n"));
     }
     if (checks->len)
       g_string_truncate (checks, checks->len - 1);

@@ -1,4 +1,6 @@
 /* hl-ladder-view.c */
+#include <glib/gi18n.h>
+
 #include "hl-ladder-view.h"
 
 #include <adwaita.h>
@@ -328,7 +330,7 @@ hl_ladder_view_init (HlLadderView *self)
   g_signal_connect (click, "pressed", G_CALLBACK (on_click), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  "Steps of the handshake", -1);
+                                  _ ("Steps of the handshake"), -1);
 }
 
 GtkWidget *

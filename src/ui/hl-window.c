@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "hl-i18n.h"
 #include "hl-capture.h"
 #include "hl-data.h"
 #include "hl-field.h"
@@ -76,8 +77,8 @@ update (HlWindow *self)
   gtk_widget_action_set_enabled (w, "win.drop", has_next);
   if (has_next) {
     g_autofree char *text
-        = g_strdup_printf (_ ("Next: %s, %s to %s%s"), next.message, hl_side_name (next.from),
-                           hl_side_name (hl_side_other (next.from)),
+        = g_strdup_printf (_ ("Next: %s, %s to %s%s"), next.message, hl_side_word (next.from),
+                           hl_side_word (hl_side_other (next.from)),
                            hl_session_next_is_edited (s) ? _ (" · changed by you") : "");
     gtk_label_set_text (self->next_label, text);
   } else {
@@ -463,7 +464,7 @@ tamper_dialog_action (GtkWidget *w, const char *name, GVariant *param)
   d->self = self;
   heading
       = g_strdup_printf (_ ("Tamper with %s, %s to %s"), d->next.message,
-                         hl_side_name (d->next.from), hl_side_name (hl_side_other (d->next.from)));
+                         hl_side_word (d->next.from), hl_side_word (hl_side_other (d->next.from)));
   dialog = adw_message_dialog_new (
       GTK_WINDOW (self), heading,
       d->next.encrypted

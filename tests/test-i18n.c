@@ -1,0 +1,223 @@
+/* The teaching text can be translated, and nothing else is. A pseudo-translation wraps every
+ * sentence the engine and the diagram pass through hl-i18n in ⟦ ⟧; it must reach every
+ * sentence a run produces, in every bundled lesson, and leave every key, protocol word,
+ * value and byte of the transcript as it was. Without a translator the text is English. */
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "hl-i18n.h"
+#include "hl-ladder-labels.h"
+#include "hl-test-util.h"
+#include "hl-transcript.h"
+
+#define OPEN "\u27e6"
+#define CLOSE "\u27e7"
+
+static GHashTable *pseudo;
+G_LOCK_DEFINE_STATIC (pseudo);
+
+static const char *
+pseudo_translate (const char *msgid, const char *plural, gulong n)
+{
+  const char *which = plural && n != 1 ? plural : msgid;
+  char *out;
+  G_LOCK (pseudo);
+  if (!pseudo)
+    pseudo = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  out = g_hash_table_lookup (pseudo, which);
+  if (!out) {
+    out = g_strconcat (OPEN, which, CLOSE, NULL);
+    g_hash_table_insert (pseudo, g_strdup (which), out);
+  }
+  G_UNLOCK (pseudo);
+  return out;
+}
+
+static GPtrArray *
+bundled_names (void)
+{
+  g_autofree char *dir = hl_test_source_path ("scenarios");
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+  g_assert_nonnull (d);
+  while ((name = g_dir_read_name (d)))
+    if (g_str_has_suffix (name, ".scenario"))
+      g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, (GCompareFunc)g_strcmp0);
+  return names;
+}
+
+/* A sentence is translated when it starts with the marker; "MISMATCH: " is a keyword kept
+ * in front, and the [Fault] descriptions (flip:, truncate:, drop:) repeat the scenario's
+ * own keywords. */
+static void
+expect_marked (GHashTable *unmarked, const char *lesson, const char *what, const char *text)
+{
+  const char *s = text;
+  if (!s || !*s)
+    return;
+  if (g_str_has_prefix (s, "MISMATCH: "))
+    s += strlen ("MISMATCH: ");
+  if (!g_str_has_prefix (s, OPEN))
+    g_hash_table_insert (unmarked, g_strdup_printf ("%s: %s", what, text), (gpointer)lesson);
+}
+
+static void
+expect_fields_marked (GHashTable *unmarked, const char *lesson, const GPtrArray *fields)
+{
+  for (guint i = 0; fields && i < fields->len; i++) {
+    const HlField *f = g_ptr_array_index (fields, i);
+    g_autofree char *what = g_strdup_printf ("explanation of %s", f->name);
+    expect_marked (unmarked, lesson, what, f->explanation);
+    expect_fields_marked (unmarked, lesson, f->children);
+  }
+}
+
+static gboolean
+is_fault_keyword (const char *fault)
+{
+  return g_str_has_prefix (fault, "flip:") || g_str_has_prefix (fault, "truncate:")
+         || g_str_has_prefix (fault, "drop:");
+}
+
+static void
+test_every_sentence_translated (void)
+{
+  g_autoptr (GPtrArray) names = bundled_names ();
+  /* what and text -> the last lesson that showed it */
+  g_autoptr (GHashTable) unmarked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint notes_marked = 0;
+  hl_i18n_set_translator (pseudo_translate);
+  for (guint l = 0; l < names->len; l++) {
+    const char *lesson = g_ptr_array_index (names, l);
+    g_autoptr (HlScenario) s = hl_test_load_bundled (lesson);
+    g_autoptr (HlRun) run = hl_test_run (s);
+    g_ptr_array_add (names, NULL); /* keeps the lesson names alive for the messages */
+    g_ptr_array_remove_index (names, names->len - 1);
+    for (guint i = 0; i < hl_run_get_n_steps (run); i++) {
+      const HlStep *st = hl_run_get_step (run, i);
+      g_auto (GStrv) notes = hl_ladder_step_notes (st);
+      expect_marked (unmarked, lesson, "summary", st->summary);
+      expect_marked (unmarked, lesson, "story", st->story);
+      expect_marked (unmarked, lesson, "check", st->check);
+      expect_marked (unmarked, lesson, "certificate check", st->certificate_check);
+      if (st->fault && !is_fault_keyword (st->fault))
+        expect_marked (unmarked, lesson, "fault", st->fault);
+      expect_fields_marked (unmarked, lesson, st->fields);
+      expect_fields_marked (unmarked, lesson, st->record_fields);
+      expect_fields_marked (unmarked, lesson, st->delivered_fields);
+      for (int side = 0; side < 2; side++) {
+        const GPtrArray *secrets = st->after[side].secrets;
+        expect_marked (unmarked, lesson, "verdict", st->after[side].certificate_verdict);
+        for (guint k = 0; secrets && k < secrets->len; k++) {
+          const HlSecret *secret = g_ptr_array_index (secrets, k);
+          expect_marked (unmarked, lesson, secret->key, secret->formula);
+        }
+      }
+      for (guint k = 0; notes[k]; k++)
+        notes_marked += strstr (notes[k], OPEN) != NULL;
+    }
+    for (guint c = 0; c < hl_run_get_n_connections (run); c++) {
+      const HlConnection *conn = hl_run_get_connection (run, c);
+      expect_marked (unmarked, lesson, "client's end", conn->explanation[0]);
+      expect_marked (unmarked, lesson, "server's end", conn->explanation[1]);
+    }
+  }
+  hl_i18n_set_translator (NULL);
+  {
+    g_autofree const char **left = (const char **)g_hash_table_get_keys_as_array (unmarked, NULL);
+    for (guint i = 0; left[i] && i < 80; i++)
+      g_test_message ("not translatable (%s): %s",
+                      (const char *)g_hash_table_lookup (unmarked, left[i]), left[i]);
+  }
+  g_assert_cmpuint (g_hash_table_size (unmarked), ==, 0);
+  /* The diagram's own sentences under the arrows go through the translator too. */
+  g_assert_cmpuint (notes_marked, >, names->len);
+}
+
+/* Keys whose values are sentences; everything else is protocol and must not move. */
+static gboolean
+is_text_key (const char *key)
+{
+  static const char *const keys[]
+      = { "summary", "story", "explanation", "check", "certificate_check", "fault", NULL };
+  return g_strv_contains (keys, key);
+}
+
+static void
+compare_nodes (JsonNode *english, JsonNode *pseudo_node, const char *path, gboolean text,
+               guint *translated)
+{
+  g_assert_cmpint (json_node_get_node_type (english), ==, json_node_get_node_type (pseudo_node));
+  if (JSON_NODE_HOLDS_OBJECT (english)) {
+    JsonObject *a = json_node_get_object (english), *b = json_node_get_object (pseudo_node);
+    g_autoptr (GList) members = json_object_get_members (a);
+    gboolean formulas = g_str_has_suffix (path, "/formulas");
+    g_assert_cmpuint (json_object_get_size (a), ==, json_object_get_size (b));
+    for (GList *m = members; m; m = m->next) {
+      g_autofree char *sub = g_strconcat (path, "/", m->data, NULL);
+      g_assert_true (json_object_has_member (b, m->data));
+      compare_nodes (json_object_get_member (a, m->data), json_object_get_member (b, m->data), sub,
+                     formulas || is_text_key (m->data), translated);
+    }
+  } else if (JSON_NODE_HOLDS_ARRAY (english)) {
+    JsonArray *a = json_node_get_array (english), *b = json_node_get_array (pseudo_node);
+    g_assert_cmpuint (json_array_get_length (a), ==, json_array_get_length (b));
+    for (guint i = 0; i < json_array_get_length (a); i++)
+      compare_nodes (json_array_get_element (a, i), json_array_get_element (b, i), path, FALSE,
+                     translated);
+  } else if (text && JSON_NODE_HOLDS_VALUE (english)
+             && json_node_get_value_type (english) == G_TYPE_STRING) {
+    const char *e = json_node_get_string (english), *p = json_node_get_string (pseudo_node);
+    if (g_str_has_prefix (e, "MISMATCH: "))
+      g_assert_true (g_str_has_prefix (p, "MISMATCH: "));
+    *translated += g_strcmp0 (e, p) != 0;
+  } else if (!json_node_equal (english, pseudo_node)) {
+    g_autofree char *was = json_to_string (english, FALSE);
+    g_autofree char *now = json_to_string (pseudo_node, FALSE);
+    g_test_message ("%s changed with the translator: %s became %s", path, was, now);
+    g_test_fail ();
+  }
+}
+
+static void
+test_protocol_untouched (gconstpointer data)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled (data);
+  g_autoptr (HlRun) english_run = NULL, pseudo_run = NULL, again = NULL;
+  g_autofree char *english = NULL, *translated = NULL, *english_again = NULL;
+  g_autoptr (JsonParser) a = json_parser_new ();
+  g_autoptr (JsonParser) b = json_parser_new ();
+  guint n_translated = 0;
+  english_run = hl_test_run (s);
+  english = hl_transcript_to_json (english_run);
+  hl_i18n_set_translator (pseudo_translate);
+  pseudo_run = hl_test_run (s);
+  translated = hl_transcript_to_json (pseudo_run);
+  hl_i18n_set_translator (NULL);
+  g_assert_true (json_parser_load_from_data (a, english, -1, NULL));
+  g_assert_true (json_parser_load_from_data (b, translated, -1, NULL));
+  compare_nodes (json_parser_get_root (a), json_parser_get_root (b), "", FALSE, &n_translated);
+  g_assert_cmpuint (n_translated, >, 10);
+  g_assert_null (strstr (english, OPEN));
+  /* Back to English once the translator is gone. */
+  again = hl_test_run (s);
+  english_again = hl_transcript_to_json (again);
+  g_assert_cmpstr (english, ==, english_again);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr (GPtrArray) names = NULL;
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/i18n/every-sentence-translated", test_every_sentence_translated);
+  names = bundled_names ();
+  for (guint i = 0; i < names->len; i++) {
+    g_autofree char *path
+        = g_strdup_printf ("/i18n/protocol-untouched/%s", (char *)g_ptr_array_index (names, i));
+    g_test_add_data_func (path, g_ptr_array_index (names, i), test_protocol_untouched);
+  }
+  return g_test_run (); /* names outlives the tests */
+}
