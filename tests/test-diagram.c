@@ -384,6 +384,63 @@ test_svg (void)
 }
 
 /* Every view's check notes: each fault, check and unread message of a run, in order. */
+/* Two layouts are the same drawing: texts, boxes, arrows and bands. */
+static void
+assert_same_layout (const HlLadderLayout *a, const HlLadderLayout *b)
+{
+  g_assert_cmpfloat (hl_ladder_layout_get_height (a), ==, hl_ladder_layout_get_height (b));
+  g_assert_cmpuint (hl_ladder_layout_get_n_texts (a), ==, hl_ladder_layout_get_n_texts (b));
+  for (guint i = 0; i < hl_ladder_layout_get_n_texts (a); i++) {
+    const HlLadderText *x = hl_ladder_layout_get_text (a, i), *y = hl_ladder_layout_get_text (b, i);
+    g_assert_cmpint (x->kind, ==, y->kind);
+    g_assert_cmpint (x->tone, ==, y->tone);
+    g_assert_cmpuint (x->step, ==, y->step);
+    g_assert_cmpstr (pango_layout_get_text (x->layout), ==, pango_layout_get_text (y->layout));
+    g_assert_cmpmem (&x->rect, sizeof x->rect, &y->rect, sizeof y->rect);
+  }
+  g_assert_cmpuint (hl_ladder_layout_get_n_arrows (a), ==, hl_ladder_layout_get_n_arrows (b));
+  for (guint i = 0; i < hl_ladder_layout_get_n_arrows (a); i++)
+    g_assert_cmpmem (hl_ladder_layout_get_arrow (a, i), sizeof (HlLadderArrow),
+                     hl_ladder_layout_get_arrow (b, i), sizeof (HlLadderArrow));
+  g_assert_cmpuint (hl_ladder_layout_get_n_bands (a), ==, hl_ladder_layout_get_n_bands (b));
+}
+
+/* The window's text cache changes nothing drawn: stepping through a lesson as the window
+ * does (each position, selections, both themes, another width) with one cache gives the
+ * layouts built without it, and a layout built again takes all its text from the cache. */
+static void
+test_text_cache (void)
+{
+  static const char *const lessons[]
+      = { "20-fault-flipped-finished.scenario", "33-tls13-psk-resumption.scenario" };
+  g_autoptr (HlLadderTextCache) cache = hl_ladder_text_cache_new ();
+  for (guint k = 0; k < G_N_ELEMENTS (lessons); k++) {
+    g_autoptr (HlScenario) s = hl_test_load_bundled (lessons[k]);
+    g_autoptr (HlRun) run = hl_test_run (s);
+    guint n = hl_run_get_n_steps (run);
+    for (guint upto = 0; upto <= n; upto++) {
+      HlLadderOptions o = { upto,
+                            upto,
+                            upto / 2,
+                            upto % 2 ? HL_LADDER_THEME_DARK : HL_LADDER_THEME_LIGHT,
+                            upto % 3 ? 0 : 900,
+                            0,
+                            NULL };
+      g_autoptr (HlLadderLayout) plain = hl_ladder_layout_new (run, &o);
+      g_autoptr (HlLadderLayout) cached = NULL, again = NULL;
+      o.cache = cache;
+      cached = hl_ladder_layout_new (run, &o);
+      assert_same_layout (plain, cached);
+      /* Built again: every text is the one the cache kept, and the drawing the same. */
+      again = hl_ladder_layout_new (run, &o);
+      assert_same_layout (plain, again);
+      for (guint i = 0; i < hl_ladder_layout_get_n_texts (again); i++)
+        g_assert_true (hl_ladder_layout_get_text (again, i)->layout
+                       == hl_ladder_layout_get_text (cached, i)->layout);
+    }
+  }
+}
+
 static void
 test_step_notes (void)
 {
@@ -415,6 +472,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/diagram/layout/bundled", test_bundled_layouts);
+  g_test_add_func ("/diagram/layout/text-cache", test_text_cache);
   g_test_add_func ("/diagram/labels/step-notes", test_step_notes);
   g_test_add_func ("/diagram/layout/long-names", test_long_names);
   g_test_add_func ("/diagram/layout/forty-steps", test_forty_steps);

@@ -436,6 +436,23 @@ test_keys_anywhere (void)
   g_assert_true (press (win, GDK_KEY_Home));
   g_assert_cmpuint (hl_session_get_position (s), ==, 0);
   g_assert_false (press (win, GDK_KEY_a));
+  /* Ctrl+? (the action behind it) opens the shortcuts window, built on demand. */
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+    GtkWindow *overlay = NULL;
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.show-help-overlay", NULL));
+    wait_for_frame (GTK_WIDGET (win));
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels) && !overlay; i++) {
+      g_autoptr (GtkWindow) w = g_list_model_get_item (toplevels, i);
+      if (GTK_IS_SHORTCUTS_WINDOW (w))
+        overlay = w;
+    }
+    g_assert_nonnull (overlay);
+    g_assert_true (gtk_window_get_transient_for (overlay) == GTK_WINDOW (win));
+    wait_for_frame (GTK_WIDGET (overlay));
+    screenshot (GTK_WIDGET (overlay), "window-shortcuts.png");
+    gtk_window_destroy (overlay);
+  }
   gtk_window_destroy (GTK_WINDOW (win));
 }
 

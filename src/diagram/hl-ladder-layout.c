@@ -48,9 +48,10 @@ struct _HlLadderLayout {
   double line_top, line_bottom;
   HlLadderTheme theme;
   PangoContext *context;
-  GArray *texts;  /* HlLadderText */
-  GArray *arrows; /* HlLadderArrow */
-  GArray *bands;  /* HlLadderBand */
+  HlLadderTextCache *cache; /* from the options, while laying out; else NULL */
+  GArray *texts;            /* HlLadderText */
+  GArray *arrows;           /* HlLadderArrow */
+  GArray *bands;            /* HlLadderBand */
 };
 
 static PangoContext *
@@ -69,14 +70,68 @@ new_context (void)
   return context;
 }
 
+struct _HlLadderTextCache {
+  PangoContext *context; /* every cached layout was made in it */
+  GHashTable *texts;     /* "kind|width|align|markup" -> CachedText */
+};
+
+typedef struct {
+  PangoLayout *layout;
+  PangoRectangle logical;
+} CachedText;
+
+static void
+free_cached_text (gpointer data)
+{
+  CachedText *c = data;
+  g_object_unref (c->layout);
+  g_free (c);
+}
+
+HlLadderTextCache *
+hl_ladder_text_cache_new (void)
+{
+  HlLadderTextCache *cache = g_new0 (HlLadderTextCache, 1);
+  cache->context = new_context ();
+  cache->texts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, free_cached_text);
+  return cache;
+}
+
+void
+hl_ladder_text_cache_free (HlLadderTextCache *cache)
+{
+  if (!cache)
+    return;
+  g_hash_table_unref (cache->texts);
+  g_object_unref (cache->context);
+  g_free (cache);
+}
+
 /* Adds a text box at (x, y), wrapped to width and aligned in it; returns its height. */
 static double
 add_text (HlLadderLayout *l, HlLadderTextKind kind, HlLadderTone tone, guint step,
           const char *markup, double x, double y, double width, PangoAlignment align)
 {
-  HlLadderText t = { kind, tone, { x, y, width, 0 }, step, pango_layout_new (l->context) };
-  PangoFontDescription *desc = pango_font_description_new ();
+  HlLadderText t = { kind, tone, { x, y, width, 0 }, step, NULL };
+  g_autofree char *key = NULL;
+  PangoFontDescription *desc;
   PangoRectangle logical;
+  if (l->cache) {
+    /* Everything that shapes the text is in the key (colours are in the markup). */
+    CachedText *c;
+    key = g_strdup_printf ("%d|%d|%d|%s", kind, (int)(width * PANGO_SCALE), align, markup);
+    c = g_hash_table_lookup (l->cache->texts, key);
+    if (c) {
+      t.layout = g_object_ref (c->layout);
+      t.rect.x = x + c->logical.x;
+      t.rect.width = MIN (c->logical.width, width);
+      t.rect.height = c->logical.height;
+      g_array_append_val (l->texts, t);
+      return c->logical.height;
+    }
+  }
+  t.layout = pango_layout_new (l->context);
+  desc = pango_font_description_new ();
   pango_font_description_set_family (desc,
                                      text_style[kind].mono ? HL_LADDER_MONO_FONT : HL_LADDER_FONT);
   pango_font_description_set_absolute_size (desc, text_style[kind].size * PANGO_SCALE);
@@ -104,6 +159,15 @@ add_text (HlLadderLayout *l, HlLadderTextKind kind, HlLadderTone tone, guint ste
   t.rect.width = MIN (logical.width, width);
   t.rect.height = logical.height;
   g_array_append_val (l->texts, t);
+  if (key) {
+    CachedText *c = g_new (CachedText, 1);
+    /* A bound, not an eviction policy: a long session of many lessons starts afresh. */
+    if (g_hash_table_size (l->cache->texts) >= 4096)
+      g_hash_table_remove_all (l->cache->texts);
+    c->layout = g_object_ref (t.layout);
+    c->logical = logical;
+    g_hash_table_insert (l->cache->texts, g_steal_pointer (&key), c);
+  }
   return logical.height;
 }
 
@@ -272,7 +336,8 @@ hl_ladder_layout_new (HlRun *run, const HlLadderOptions *o)
   double y = MARGIN, band_top = -1;
   l->width = MAX (o->width > 0 ? o->width : DEFAULT_WIDTH, MIN_WIDTH);
   l->theme = o->theme;
-  l->context = new_context ();
+  l->cache = o->cache;
+  l->context = o->cache ? g_object_ref (o->cache->context) : new_context ();
   l->texts = g_array_new (FALSE, TRUE, sizeof (HlLadderText));
   l->arrows = g_array_new (FALSE, TRUE, sizeof (HlLadderArrow));
   l->bands = g_array_new (FALSE, TRUE, sizeof (HlLadderBand));
@@ -358,6 +423,7 @@ hl_ladder_layout_new (HlRun *run, const HlLadderOptions *o)
                    MARGIN, y + 8, l->width - 2 * MARGIN, PANGO_ALIGN_LEFT)
          + 8;
   l->height = ceil (y + MARGIN);
+  l->cache = NULL; /* used while laying out only */
   return l;
 }
 

@@ -67,6 +67,13 @@ typedef struct {
 
 typedef struct _HlLadderLayout HlLadderLayout;
 
+/* Text laid out once and kept for the next layouts of one view: the window lays the ladder
+ * out again at every step, and most of its text is unchanged. Not thread-safe: one per view. */
+typedef struct _HlLadderTextCache HlLadderTextCache;
+HlLadderTextCache *hl_ladder_text_cache_new (void);
+void hl_ladder_text_cache_free (HlLadderTextCache *cache);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HlLadderTextCache, hl_ladder_text_cache_free)
+
 typedef struct {
   guint upto;     /* steps drawn: 1..upto; 0 draws none, G_MAXUINT all */
   guint current;  /* highlighted as just delivered; 0 none */
@@ -76,6 +83,7 @@ typedef struct {
   /* While the current step's arrow travels: the part of its way still to go, 0 to 1
    * (0, the default, draws it whole). */
   double current_remaining;
+  HlLadderTextCache *cache; /* optional: reuse text of earlier layouts (NULL: none) */
 } HlLadderOptions;
 
 /* The run is read now and not kept. Free with hl_ladder_layout_free. */

@@ -48,7 +48,12 @@ static void
 about_action (GSimpleAction *action, GVariant *param, gpointer app)
 {
   static const char *developers[] = { "The Handshake Lab team", NULL };
-  GtkWidget *about = adw_about_window_new ();
+  GtkIconTheme *icons = gtk_icon_theme_get_for_display (gdk_display_get_default ());
+  GtkWidget *about;
+  /* Run from the build tree, the icon is only in the resource (installed, it is in hicolor). */
+  if (!gtk_icon_theme_has_icon (icons, HL_APPLICATION_ID))
+    gtk_icon_theme_add_resource_path (icons, "/io/github/handshakelab/HandshakeLab/icons");
+  about = adw_about_window_new ();
   gtk_window_set_transient_for (GTK_WINDOW (about),
                                 gtk_application_get_active_window (GTK_APPLICATION (app)));
   adw_about_window_set_application_name (ADW_ABOUT_WINDOW (about), "Handshake Lab");
@@ -80,7 +85,11 @@ hl_application_startup (GApplication *app)
     { "quit", quit_action, NULL, NULL, NULL, { 0 } },
   };
   static const char *quit[] = { "<Control>q", NULL };
+  g_autoptr (GtkCssProvider) css = gtk_css_provider_new ();
   G_APPLICATION_CLASS (hl_application_parent_class)->startup (app);
+  gtk_css_provider_load_from_resource (css, "/io/github/handshakelab/HandshakeLab/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
   g_action_map_add_action_entries (G_ACTION_MAP (app), entries, G_N_ELEMENTS (entries), app);
   gtk_window_set_default_icon_name (HL_APPLICATION_ID);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit);
@@ -103,9 +112,12 @@ hl_application_init (HlApplication *self)
 HlApplication *
 hl_application_new (GApplicationFlags flags)
 {
+  /* No resource base path (GApplication would take one from the id): with one, GTK reloads
+   * the icon theme for the app's icons and builds the shortcuts window for every window
+   * before the first frame, a fifth of the start-up. The style sheet is loaded in startup,
+   * the shortcuts window on demand. */
   return g_object_new (HL_TYPE_APPLICATION, "application-id", HL_APPLICATION_ID, "flags",
-                       flags | G_APPLICATION_HANDLES_OPEN, "resource-base-path",
-                       "/io/github/handshakelab/HandshakeLab", NULL);
+                       flags | G_APPLICATION_HANDLES_OPEN, "resource-base-path", NULL, NULL);
 }
 
 /* The engine's and the diagram's sentences, in the desktop's language. */

@@ -33,10 +33,26 @@ create_children (gpointer item, gpointer data)
   return hl_field_object_children (item);
 }
 
+/* A row's tooltip is its field's explanation, asked for when shown: setting a tooltip's
+ * text on every bind asks the X server where the pointer is, once per row. */
+static gboolean
+query_row_tooltip (GtkWidget *expander, int x, int y, gboolean keyboard, GtkTooltip *tooltip,
+                   gpointer data)
+{
+  HlFieldObject *obj = g_object_get_data (G_OBJECT (expander), "hl-field");
+  const HlField *field = obj ? hl_field_object_get_field (obj) : NULL;
+  if (!field || !field->explanation || !*field->explanation)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, field->explanation);
+  return TRUE;
+}
+
 static void
 setup_row (GtkSignalListItemFactory *f, GtkListItem *item, gpointer data)
 {
   GtkWidget *expander = gtk_tree_expander_new ();
+  gtk_widget_set_has_tooltip (expander, TRUE);
+  g_signal_connect (expander, "query-tooltip", G_CALLBACK (query_row_tooltip), NULL);
   GtkWidget *label = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
@@ -56,9 +72,10 @@ bind_row (GtkSignalListItemFactory *f, GtkListItem *item, gpointer data)
   gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (expander), row);
   gtk_label_set_markup (GTK_LABEL (gtk_tree_expander_get_child (GTK_TREE_EXPANDER (expander))),
                         markup);
-  gtk_widget_set_tooltip_text (expander, field->explanation);
+  g_object_set_data_full (G_OBJECT (expander), "hl-field", g_object_ref (obj), g_object_unref);
   gtk_accessible_update_property (GTK_ACCESSIBLE (expander), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
-                                  -1);
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  field->explanation ? field->explanation : "", -1);
 }
 
 static void

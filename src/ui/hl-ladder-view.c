@@ -15,12 +15,13 @@ struct _HlLadderView {
   HlLadderLayout *layout; /* rebuilt when the session changes */
   double zoom;
   gboolean dark;
-  guint shown_position;    /* to tell a step forward from any other change */
-  double remaining;        /* of the newest arrow's travel, while it animates */
-  AdwAnimation *animation; /* the arrow travelling from sender to receiver */
-  gboolean dirty;          /* the layout is out of date */
-  double layout_width;     /* the canvas width asked of the layout; 0 its default */
-  GPtrArray *targets;      /* HlStepTarget*, one per drawn step, children of this widget */
+  guint shown_position;     /* to tell a step forward from any other change */
+  double remaining;         /* of the newest arrow's travel, while it animates */
+  AdwAnimation *animation;  /* the arrow travelling from sender to receiver */
+  gboolean dirty;           /* the layout is out of date */
+  double layout_width;      /* the canvas width asked of the layout; 0 its default */
+  GPtrArray *targets;       /* HlStepTarget*, one per drawn step, children of this widget */
+  HlLadderTextCache *texts; /* text laid out for earlier layouts, reused by the next */
 };
 
 G_DEFINE_FINAL_TYPE (HlLadderView, hl_ladder_view, GTK_TYPE_WIDGET)
@@ -35,13 +36,22 @@ G_DECLARE_FINAL_TYPE (HlStepTarget, hl_step_target, HL, STEP_TARGET, GtkWidget)
 struct _HlStepTarget {
   GtkWidget parent_instance;
   guint step;
+  char *label; /* its accessible name, set again only when it changes */
 };
 
 G_DEFINE_FINAL_TYPE (HlStepTarget, hl_step_target, GTK_TYPE_WIDGET)
 
 static void
+hl_step_target_finalize (GObject *object)
+{
+  g_free (HL_STEP_TARGET (object)->label);
+  G_OBJECT_CLASS (hl_step_target_parent_class)->finalize (object);
+}
+
+static void
 hl_step_target_class_init (HlStepTargetClass *klass)
 {
+  G_OBJECT_CLASS (klass)->finalize = hl_step_target_finalize;
   gtk_widget_class_set_css_name (GTK_WIDGET_CLASS (klass), "steptarget");
   gtk_widget_class_set_accessible_role (GTK_WIDGET_CLASS (klass), GTK_ACCESSIBLE_ROLE_LIST_ITEM);
 }
@@ -83,11 +93,13 @@ sync_targets (HlLadderView *self)
     g_ptr_array_add (self->targets, t);
   }
   for (guint i = 0; run && i < n; i++) {
-    const HlStep *st = hl_run_get_step (run, i);
-    g_autofree char *label = hl_ladder_step_title (st, n);
-    gtk_accessible_update_property (GTK_ACCESSIBLE (self->targets->pdata[i]),
-                                    GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
-    gtk_widget_set_tooltip_text (self->targets->pdata[i], NULL);
+    HlStepTarget *t = self->targets->pdata[i];
+    g_autofree char *label = hl_ladder_step_title (hl_run_get_step (run, i), n);
+    if (g_strcmp0 (label, t->label) != 0) {
+      gtk_accessible_update_property (GTK_ACCESSIBLE (t), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+      g_free (t->label);
+      t->label = g_steal_pointer (&label);
+    }
   }
 }
 
@@ -106,7 +118,8 @@ ensure_layout (HlLadderView *self)
                           hl_session_get_selected (self->session),
                           self->dark ? HL_LADDER_THEME_DARK : HL_LADDER_THEME_LIGHT,
                           self->layout_width,
-                          self->remaining };
+                          self->remaining,
+                          self->texts };
     self->layout = hl_ladder_layout_new (run, &o);
   }
   sync_targets (self);
@@ -264,6 +277,7 @@ hl_ladder_view_dispose (GObject *object)
   hl_ladder_view_set_session (self, NULL);
   g_clear_object (&self->animation);
   g_clear_pointer (&self->layout, hl_ladder_layout_free);
+  g_clear_pointer (&self->texts, hl_ladder_text_cache_free);
   if (self->targets) {
     for (guint i = 0; i < self->targets->len; i++)
       gtk_widget_unparent (self->targets->pdata[i]);
@@ -324,6 +338,7 @@ hl_ladder_view_init (HlLadderView *self)
   GtkEventController *key = gtk_event_controller_key_new ();
   self->zoom = 1;
   self->targets = g_ptr_array_new ();
+  self->texts = hl_ladder_text_cache_new ();
   g_signal_connect (key, "key-pressed", G_CALLBACK (on_key), self);
   gtk_widget_add_controller (GTK_WIDGET (self), key);
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);

@@ -327,6 +327,18 @@ zoom_action (GtkWidget *w, const char *name, GVariant *param)
   hl_ladder_view_set_zoom (self->ladder, z);
 }
 
+/* The shortcuts window is built when asked for, not with every window: building it costs
+ * about as much as the rest of the header bar. */
+static void
+help_overlay_action (GtkWidget *w, const char *name, GVariant *param)
+{
+  g_autoptr (GtkBuilder) builder
+      = gtk_builder_new_from_resource ("/io/github/handshakelab/HandshakeLab/gtk/help-overlay.ui");
+  GtkWindow *overlay = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+  gtk_window_set_transient_for (overlay, GTK_WINDOW (w));
+  gtk_window_present (overlay);
+}
+
 static void
 presentation_action (GtkWidget *w, const char *name, GVariant *param)
 {
@@ -852,6 +864,7 @@ hl_window_class_init (HlWindowClass *klass)
   gtk_widget_class_install_action (wc, "win.zoom-out", NULL, zoom_action);
   gtk_widget_class_install_action (wc, "win.zoom-reset", NULL, zoom_action);
   gtk_widget_class_install_action (wc, "win.presentation", NULL, presentation_action);
+  gtk_widget_class_install_action (wc, "win.show-help-overlay", NULL, help_overlay_action);
   gtk_widget_class_install_action (wc, "win.open", NULL, open_action);
   gtk_widget_class_install_action (wc, "win.load", "s", load_action);
   gtk_widget_class_install_action (wc, "win.export", "(ss)", export_action);
@@ -871,6 +884,10 @@ hl_window_class_init (HlWindowClass *klass)
                                        "png");
   gtk_widget_class_add_binding_action (wc, GDK_KEY_t, GDK_CONTROL_MASK, "win.tamper-dialog", NULL);
   gtk_widget_class_add_binding_action (wc, GDK_KEY_F11, 0, "win.presentation", NULL);
+  gtk_widget_class_add_binding_action (wc, GDK_KEY_question, GDK_CONTROL_MASK,
+                                       "win.show-help-overlay", NULL);
+  gtk_widget_class_add_binding_action (wc, GDK_KEY_question, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.show-help-overlay", NULL);
   gtk_widget_class_add_binding_action (wc, GDK_KEY_p, 0, "win.play", NULL);
   gtk_widget_class_add_binding_action (wc, GDK_KEY_l, GDK_CONTROL_MASK, "win.lessons", NULL);
   gtk_widget_class_add_binding_action (wc, GDK_KEY_1, GDK_ALT_MASK, "win.show-page", "s",
