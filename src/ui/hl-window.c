@@ -38,6 +38,8 @@ struct _HlWindow {
   char *play_speed;       /* "slow", "normal" or "fast" */
   GtkButton *play_button;
   AdwButtonContent *play_content;
+  GtkMenuButton *main_menu_button, *speed_menu_button;
+  GMenuModel *main_menu, *speed_menu; /* given to their buttons when first opened */
 };
 
 G_DEFINE_FINAL_TYPE (HlWindow, hl_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -337,6 +339,16 @@ help_overlay_action (GtkWidget *w, const char *name, GVariant *param)
   GtkWindow *overlay = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
   gtk_window_set_transient_for (overlay, GTK_WINDOW (w));
   gtk_window_present (overlay);
+}
+
+/* A menu's popover is made when it is first opened: making both with the window cost a
+ * twentieth of the time to the first frame. */
+static void
+create_menu_popup (GtkMenuButton *button, gpointer data)
+{
+  HlWindow *self = data;
+  gtk_menu_button_set_menu_model (button, button == self->main_menu_button ? self->main_menu
+                                                                           : self->speed_menu);
 }
 
 static void
@@ -839,6 +851,10 @@ hl_window_class_init (HlWindowClass *klass)
   gtk_widget_class_bind_template_child (wc, HlWindow, lessons_list);
   gtk_widget_class_bind_template_child (wc, HlWindow, lessons_search);
   gtk_widget_class_bind_template_child (wc, HlWindow, lessons_popover);
+  gtk_widget_class_bind_template_child (wc, HlWindow, main_menu_button);
+  gtk_widget_class_bind_template_child (wc, HlWindow, speed_menu_button);
+  gtk_widget_class_bind_template_child (wc, HlWindow, main_menu);
+  gtk_widget_class_bind_template_child (wc, HlWindow, speed_menu);
   gtk_widget_class_bind_template_child (wc, HlWindow, next_label);
   gtk_widget_class_bind_template_child (wc, HlWindow, banner);
   gtk_widget_class_bind_template_child (wc, HlWindow, ladder_scroller);
@@ -886,8 +902,6 @@ hl_window_class_init (HlWindowClass *klass)
   gtk_widget_class_add_binding_action (wc, GDK_KEY_F11, 0, "win.presentation", NULL);
   gtk_widget_class_add_binding_action (wc, GDK_KEY_question, GDK_CONTROL_MASK,
                                        "win.show-help-overlay", NULL);
-  gtk_widget_class_add_binding_action (wc, GDK_KEY_question, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
-                                       "win.show-help-overlay", NULL);
   gtk_widget_class_add_binding_action (wc, GDK_KEY_p, 0, "win.play", NULL);
   gtk_widget_class_add_binding_action (wc, GDK_KEY_l, GDK_CONTROL_MASK, "win.lessons", NULL);
   gtk_widget_class_add_binding_action (wc, GDK_KEY_1, GDK_ALT_MASK, "win.show-page", "s",
@@ -907,6 +921,8 @@ hl_window_init (HlWindow *self)
   self->play_speed = g_strdup ("normal"); /* before the template: win.speed reads it */
   gtk_widget_init_template (GTK_WIDGET (self));
   self->play_interval_ms = 1200;
+  gtk_menu_button_set_create_popup_func (self->main_menu_button, create_menu_popup, self, NULL);
+  gtk_menu_button_set_create_popup_func (self->speed_menu_button, create_menu_popup, self, NULL);
 
   self->session = hl_session_new ();
   hl_ladder_view_set_session (self->ladder, self->session);
