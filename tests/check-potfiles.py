@@ -10,6 +10,8 @@ import os
 import re
 import sys
 
+import tap
+
 C_MARK = re.compile(r'\b(?:_|N_|P_) \(')
 
 
@@ -38,10 +40,7 @@ def main():
         results.append((rel in listed, f"{rel} has marked strings and is in po/POTFILES"))
     for rel in listed:
         results.append((os.path.isfile(os.path.join(root, rel)), f"po/POTFILES: {rel} exists"))
-    print(f"1..{len(results)}")
-    for i, (ok, what) in enumerate(results, 1):
-        print(f"{'ok' if ok else 'not ok'} {i} - {what}")
-    return 0 if all(ok for ok, _ in results) else 1
+    return tap.report(results)
 
 
 if __name__ == "__main__":

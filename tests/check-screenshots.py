@@ -8,6 +8,8 @@ its size is the one the metainfo states. TAP output.
 import os
 import struct
 import sys
+
+import tap
 import xml.etree.ElementTree as ET
 
 PREFIX = "https://raw.githubusercontent.com/handshakelab/HandshakeLab/main/"
@@ -44,10 +46,7 @@ def main():
             stated = (int(image.get("width", 0)), int(image.get("height", 0)))
             results.append((size == stated, f"{path}: is {stated[0]}x{stated[1]} as stated "
                             f"(the file is {size[0]}x{size[1]})"))
-    print(f"1..{len(results)}")
-    for i, (ok, what) in enumerate(results, 1):
-        print(f"{'ok' if ok else 'not ok'} {i} - {what}")
-    return 0 if all(ok for ok, _ in results) else 1
+    return tap.report(results)
 
 
 if __name__ == "__main__":

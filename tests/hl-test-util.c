@@ -1,11 +1,33 @@
 #include "hl-test-util.h"
 
+#include <string.h>
 #include <unistd.h>
 
 char *
 hl_test_source_path (const char *relative)
 {
   return g_build_filename (HL_SOURCE_DIR, relative, NULL);
+}
+
+static int
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(char *const *)a, *(char *const *)b);
+}
+
+GPtrArray *
+hl_test_bundled_names (void)
+{
+  g_autofree char *dir = hl_test_source_path ("scenarios");
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+  g_assert_nonnull (d);
+  while ((name = g_dir_read_name (d)))
+    if (g_str_has_suffix (name, ".scenario"))
+      g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+  return names;
 }
 
 HlScenario *

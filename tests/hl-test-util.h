@@ -8,6 +8,8 @@
 
 /* Path of a bundled file, from the source tree. */
 char *hl_test_source_path (const char *relative);
+/* The file names of the bundled lessons (scenarios/ *.scenario), sorted. */
+GPtrArray *hl_test_bundled_names (void);
 /* Loads scenarios/NAME or fails the test. */
 HlScenario *hl_test_load_bundled (const char *name);
 /* Writes text to a fresh file in a temporary folder that also holds links to assets/. */

@@ -33,21 +33,6 @@ pseudo_translate (const char *msgid, const char *plural, gulong n)
   return out;
 }
 
-static GPtrArray *
-bundled_names (void)
-{
-  g_autofree char *dir = hl_test_source_path ("scenarios");
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
-  g_assert_nonnull (d);
-  while ((name = g_dir_read_name (d)))
-    if (g_str_has_suffix (name, ".scenario"))
-      g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, (GCompareFunc)g_strcmp0);
-  return names;
-}
-
 /* A sentence is translated when it starts with the marker; "MISMATCH: " is a keyword kept
  * in front, and the [Fault] descriptions (flip:, truncate:, drop:) repeat the scenario's
  * own keywords. */
@@ -84,7 +69,7 @@ is_fault_keyword (const char *fault)
 static void
 test_every_sentence_translated (void)
 {
-  g_autoptr (GPtrArray) names = bundled_names ();
+  g_autoptr (GPtrArray) names = hl_test_bundled_names ();
   /* what and text -> the last lesson that showed it */
   g_autoptr (GHashTable) unmarked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   guint notes_marked = 0;
@@ -213,7 +198,7 @@ main (int argc, char **argv)
   g_autoptr (GPtrArray) names = NULL;
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/i18n/every-sentence-translated", test_every_sentence_translated);
-  names = bundled_names ();
+  names = hl_test_bundled_names ();
   for (guint i = 0; i < names->len; i++) {
     g_autofree char *path
         = g_strdup_printf ("/i18n/protocol-untouched/%s", (char *)g_ptr_array_index (names, i));

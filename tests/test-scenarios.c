@@ -5,20 +5,6 @@
 #include "hl-test-util.h"
 #include "hl-transcript.h"
 
-static GPtrArray *
-bundled_names (void)
-{
-  g_autofree char *dir = hl_test_source_path ("scenarios");
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  GPtrArray *files = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
-  g_assert_nonnull (d);
-  while ((name = g_dir_read_name (d)))
-    if (g_str_has_suffix (name, ".scenario"))
-      g_ptr_array_add (files, g_strdup (name));
-  return files;
-}
-
 static void
 test_meets_expect (gconstpointer data)
 {
@@ -140,7 +126,7 @@ main (int argc, char **argv)
 {
   g_autoptr (GPtrArray) files = NULL;
   g_test_init (&argc, &argv, NULL);
-  files = bundled_names ();
+  files = hl_test_bundled_names ();
   g_assert_cmpuint (files->len, >, 0);
   for (guint i = 0; i < files->len; i++) {
     const char *name = g_ptr_array_index (files, i);

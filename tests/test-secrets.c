@@ -457,27 +457,12 @@ test_scenario_secrets (gconstpointer data)
   }
 }
 
-static int
-compare_names (gconstpointer a, gconstpointer b)
-{
-  return strcmp (*(char *const *)a, *(char *const *)b);
-}
-
 int
 main (int argc, char **argv)
 {
   g_autoptr (GPtrArray) files = NULL;
   g_test_init (&argc, &argv, NULL);
-  {
-    g_autofree char *dir = hl_test_source_path ("scenarios");
-    g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-    const char *name;
-    files = g_ptr_array_new_with_free_func (g_free);
-    while ((name = g_dir_read_name (d)))
-      if (g_str_has_suffix (name, ".scenario"))
-        g_ptr_array_add (files, g_strdup (name));
-  }
-  g_ptr_array_sort (files, compare_names);
+  files = hl_test_bundled_names ();
   for (guint i = 0; i < files->len; i++) {
     const char *name = g_ptr_array_index (files, i);
     g_autoptr (HlScenario) s = hl_test_load_bundled (name);
