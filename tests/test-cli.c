@@ -235,35 +235,43 @@ test_unwritable_exit_1 (void)
   g_assert_true (g_file_test (target, G_FILE_TEST_IS_DIR));
 }
 
+/* The handshake types tshark decodes in a capture, one per line, with no settings: a type
+ * carried in an encrypted record shows only if the capture's secrets decrypt it.
+ * tools/quickstart.sh test installs tshark; without it this check cannot be made. */
+static char *
+tshark_handshake_types (const char *pcapng)
+{
+  g_autofree char *tshark = g_find_program_in_path ("tshark");
+  char *tout = NULL;
+  int status;
+  char *argv[] = { tshark,   "-r", (char *)pcapng,       "-Y", "tls.handshake", "-T",
+                   "fields", "-e", "tls.handshake.type", NULL };
+  if (!tshark)
+    g_error ("tshark is not installed: run tools/quickstart.sh test, which installs it");
+  g_assert_true (g_spawn_sync (NULL, argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &tout,
+                               NULL, &status, NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_test_message ("tshark: %s", tout);
+  return tout;
+}
+
 /* The capture opens decrypted: a Finished (type 20) is only visible with the secrets. */
 static void
 test_pcapng_decrypts (void)
 {
   g_autofree char *out = NULL, *err = NULL, *pc = tmp_path ("run.pcapng");
   g_autofree char *o = g_strdup_printf ("--pcapng=%s", pc);
-  g_autofree char *data = NULL;
+  g_autofree char *data = NULL, *types = NULL;
   gsize len;
   const char *a[] = { "--headless", o, NULL };
-  g_autofree char *tshark = g_find_program_in_path ("tshark");
   g_assert_cmpint (run_cli (a, &out, &err), ==, 0);
   g_assert_true (g_file_get_contents (pc, &data, &len, NULL));
   g_assert_cmpuint (len, >, 100);
   g_assert_cmpmem (data, 4, "\x0a\x0d\x0d\x0a", 4);
-  if (tshark) {
-    g_autofree char *tout = NULL, *terr = NULL;
-    int status;
-    char *argv[]
-        = { tshark, "-r", pc, "-Y", "tls.handshake", "-T", "fields", "-e", "tls.handshake.type",
-            NULL };
-    g_assert_true (
-        g_spawn_sync (NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &tout, &terr, &status, NULL));
-    g_test_message ("tshark: %s", tout);
-    g_assert_nonnull (strstr (tout, "1\n"));
-    g_assert_nonnull (strstr (tout, "16\n"));
-    g_assert_nonnull (strstr (tout, "20\n")); /* Finished: decrypted */
-  } else {
-    g_test_message ("tshark not installed: checked the file header only");
-  }
+  types = tshark_handshake_types (pc);
+  g_assert_nonnull (strstr (types, "1\n"));
+  g_assert_nonnull (strstr (types, "16\n"));
+  g_assert_nonnull (strstr (types, "20\n")); /* Finished: decrypted */
 }
 
 /* Every TLS 1.3 capture opens decrypted in tshark with no settings: EncryptedExtensions
@@ -275,27 +283,15 @@ test_pcapng_tls13 (gconstpointer data)
   const char *lesson = data;
   g_autofree char *out = NULL, *err = NULL, *pc = tmp_path ("tls13.pcapng");
   g_autofree char *o = g_strdup_printf ("--pcapng=%s", pc);
-  g_autofree char *tshark = g_find_program_in_path ("tshark");
-  g_autofree char *tout = NULL, *terr = NULL;
+  g_autofree char *types = NULL;
   const char *a[] = { "--headless", o, lesson, NULL };
-  int status;
   g_assert_cmpint (run_cli (a, &out, &err), ==, 0);
-  /* tools/quickstart.sh test installs tshark: without it this check cannot be made. */
-  if (!tshark)
-    g_error ("tshark is not installed: run tools/quickstart.sh test, which installs it");
-  {
-    char *argv[]
-        = { tshark, "-r", pc, "-Y", "tls.handshake", "-T", "fields", "-e", "tls.handshake.type",
-            NULL };
-    g_assert_true (
-        g_spawn_sync (NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &tout, &terr, &status, NULL));
-  }
-  g_test_message ("tshark: %s", tout);
-  g_assert_nonnull (strstr (tout, "1\n"));
+  types = tshark_handshake_types (pc);
+  g_assert_nonnull (strstr (types, "1\n"));
   if (g_str_has_prefix (lesson, "38"))
-    g_assert_nonnull (strstr (tout, "20\n"));
+    g_assert_nonnull (strstr (types, "20\n"));
   else
-    g_assert_nonnull (strstr (tout, "8\n"));
+    g_assert_nonnull (strstr (types, "8\n"));
 }
 
 static void

@@ -130,22 +130,26 @@ static const char style[]
       "kbd{border:1px solid #bbb;border-radius:3px;padding:0 4px}";
 
 /* The words the script writes, in the reader's language (%1, %2: numbers it fills in). */
+static const struct {
+  const char *key, *text;
+} ui_words[] = {
+  { "nothing", N_ ("nothing secret yet") },
+  /* TRANSLATORS: marks a secret learned at this step, in the HTML handout */
+  { "new", N_ ("new") },
+  { "hint", N_ ("Click a field to see its bytes, or a byte to find its field.") },
+  { "bytes", N_ ("bytes %1 to %2.") },
+  { "empty", N_ ("no bytes, at %1.") },
+  { "size", N_ ("%1 bytes") },
+};
+
 static void
 json_ui_words (GString *out)
 {
-  g_string_append (out, "\"ui\":{\"nothing\":");
-  json_string (out, _ ("nothing secret yet"));
-  g_string_append (out, ",\"new\":");
-  /* TRANSLATORS: marks a secret learned at this step, in the HTML handout */
-  json_string (out, _ ("new"));
-  g_string_append (out, ",\"hint\":");
-  json_string (out, _ ("Click a field to see its bytes, or a byte to find its field."));
-  g_string_append (out, ",\"bytes\":");
-  json_string (out, _ ("bytes %1 to %2."));
-  g_string_append (out, ",\"empty\":");
-  json_string (out, _ ("no bytes, at %1."));
-  g_string_append (out, ",\"size\":");
-  json_string (out, _ ("%1 bytes"));
+  g_string_append (out, "\"ui\":{");
+  for (guint i = 0; i < G_N_ELEMENTS (ui_words); i++) {
+    g_string_append_printf (out, "%s\"%s\":", i ? "," : "", ui_words[i].key);
+    json_string (out, _ (ui_words[i].text));
+  }
   g_string_append (out, "},");
 }
 

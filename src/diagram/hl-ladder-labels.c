@@ -44,12 +44,19 @@ find_exact (const GPtrArray *fields, const char *name)
   return NULL;
 }
 
+/* Extension `ext` of a hello or certificate, or NULL. */
+static const HlField *
+find_extension (const GPtrArray *fields, const char *ext)
+{
+  const HlField *exts = find_exact (fields, "Extensions");
+  return exts ? find_exact (exts->children, ext) : NULL;
+}
+
 /* The values of every field called `name` inside extension `ext`, joined by ", ". */
 static char *
 extension_values (const GPtrArray *fields, const char *ext, const char *name)
 {
-  const HlField *exts = find_exact (fields, "Extensions");
-  const HlField *e = exts ? find_exact (exts->children, ext) : NULL;
+  const HlField *e = find_extension (fields, ext);
   GString *out;
   if (!e)
     return NULL;
@@ -66,8 +73,7 @@ extension_values (const GPtrArray *fields, const char *ext, const char *name)
 static char *
 key_share_groups (const GPtrArray *fields)
 {
-  const HlField *exts = find_exact (fields, "Extensions");
-  const HlField *e = exts ? find_exact (exts->children, "key_share") : NULL;
+  const HlField *e = find_extension (fields, "key_share");
   GString *out;
   if (!e)
     return NULL;
@@ -176,8 +182,7 @@ hl_ladder_describe_step (HlRun *run, const HlStep *st)
     g_autofree char *versions = extension_values (f, "supported_versions", "Version");
     g_autofree char *shares = key_share_groups (f);
     g_autofree char *psk = extension_values (f, "pre_shared_key", "Identity");
-    const HlField *exts = find_exact (f, "Extensions");
-    gboolean early = exts && find_exact (exts->children, "early_data");
+    gboolean early = find_extension (f, "early_data") != NULL;
     gboolean tls13 = versions && strstr (versions, "1.3");
     if (versions && *versions) {
       /* "TLS 1.3 (0x0304), TLS 1.2 (0x0303)" -> "TLS 1.3, TLS 1.2" */
@@ -280,8 +285,7 @@ hl_ladder_describe_step (HlRun *run, const HlStep *st)
     if (leaf) {
       g_autofree char *cn = first_cn (leaf->value);
       const char *key = field_value (leaf->children, "Public key");
-      const HlField *exts = find_exact (leaf->children, "Extensions");
-      const HlField *san = exts ? find_exact (exts->children, "subjectAltName") : NULL;
+      const HlField *san = find_extension (leaf->children, "subjectAltName");
       add_line (out, "%s", cn ? cn : leaf->value);
       if (san)
         add_line (out, _ ("names: %s"), san->value);
