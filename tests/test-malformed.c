@@ -322,7 +322,11 @@ test_guide_examples (void)
       *strstr (body, "```") = '\0';
       /* A changed Finished fails the lesson: expect that instead. */
       *strstr (body, "[Expect]") = '\0';
-      body = g_strconcat (g_steal_pointer (&body), "\n", NULL);
+      {
+        char *ended = g_strconcat (body, "\n", NULL);
+        g_free (body);
+        body = ended;
+      }
     }
     g_assert_true (g_file_set_contents (file, body, -1, NULL));
     s = hl_scenario_load (file, &error);
