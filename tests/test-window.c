@@ -7,9 +7,9 @@
 #include "hl-application.h"
 #include "hl-data.h"
 #include "hl-inspector.h"
-#include "hl-knowledge-panel.h"
+#include "hl-knowledge-panel-private.h"
 #include "hl-test-util.h"
-#include "hl-window.h"
+#include "hl-window-private.h"
 
 static HlApplication *app;
 static char *artifacts;
