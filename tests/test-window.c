@@ -7,9 +7,9 @@
 #include "hl-application.h"
 #include "hl-data.h"
 #include "hl-inspector.h"
-#include "hl-knowledge-panel.h"
+#include "hl-knowledge-panel-private.h"
 #include "hl-test-util.h"
-#include "hl-window.h"
+#include "hl-window-private.h"
 
 static HlApplication *app;
 static char *artifacts;
@@ -113,8 +113,15 @@ test_step_and_inspect (void)
   double top_before_outcome;
   screenshot (GTK_WIDGET (win), "window-start.png");
   top_before_outcome = widget_top (hl_window_get_ladder (win));
-  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (win), "win.back", NULL) && FALSE);
+  /* Nothing to go back to yet: Back leaves the session where it is. */
+  g_assert_cmpuint (hl_session_get_position (s), ==, 0);
+  g_assert_false (hl_session_can_go_back (s));
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.back", NULL);
+  wait_for_frame (GTK_WIDGET (win));
+  g_assert_cmpuint (hl_session_get_position (s), ==, 0);
   act (win, "win.step");
+  g_assert_cmpuint (hl_session_get_position (s), ==, 1);
+  g_assert_true (hl_session_can_go_back (s));
   g_assert_cmpuint (hl_session_get_selected (s), ==, 1);
   g_assert_true (
       g_str_has_prefix (hl_inspector_get_title (insp), "Step 1: ClientHello, client to server"));
