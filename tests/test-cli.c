@@ -636,14 +636,14 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/cli/version-and-lists", test_version_and_lists);
-  g_test_add_func ("/cli/default-run", test_default_run);
-  g_test_add_func ("/cli/json-follows-spec", test_json_follows_spec);
-  g_test_add_func ("/cli/markdown-and-keylog", test_markdown_and_keylog);
-  g_test_add_func ("/cli/invalid-scenario-exit-2", test_invalid_scenario_exit_2);
-  g_test_add_func ("/cli/unexpected-exit-3", test_unexpected_exit_3);
-  g_test_add_func ("/cli/unwritable-exit-1", test_unwritable_exit_1);
-  g_test_add_func ("/cli/pcapng-decrypts", test_pcapng_decrypts);
+  g_test_add_func ("/cli/run/version-and-lists", test_version_and_lists);
+  g_test_add_func ("/cli/run/default-run", test_default_run);
+  g_test_add_func ("/cli/run/json-follows-spec", test_json_follows_spec);
+  g_test_add_func ("/cli/run/markdown-and-keylog", test_markdown_and_keylog);
+  g_test_add_func ("/cli/run/invalid-scenario-exit-2", test_invalid_scenario_exit_2);
+  g_test_add_func ("/cli/run/unexpected-exit-3", test_unexpected_exit_3);
+  g_test_add_func ("/cli/run/unwritable-exit-1", test_unwritable_exit_1);
+  g_test_add_func ("/cli/wireshark/pcapng-decrypts", test_pcapng_decrypts);
   {
     static const char *const tls13[] = { "30-tls13-basic.scenario",
                                          "31-tls13-chacha20-ecdsa.scenario",
@@ -656,19 +656,19 @@ main (int argc, char **argv)
                                          "38-tls13-client-vs-tls12-server.scenario",
                                          "39-tls13-key-update.scenario" };
     for (guint i = 0; i < G_N_ELEMENTS (tls13); i++) {
-      g_autofree char *path = g_strdup_printf ("/cli/pcapng-tls13/%s", tls13[i]);
+      g_autofree char *path = g_strdup_printf ("/cli/wireshark/pcapng-%s", tls13[i]);
       g_test_add_data_func (path, tls13[i], test_pcapng_tls13);
     }
   }
-  g_test_add_func ("/cli/conveniences", test_conveniences);
-  g_test_add_func ("/cli/builtin-default", test_builtin_default);
-  g_test_add_func ("/cli/stdout-outputs", test_stdout_outputs);
-  g_test_add_func ("/cli/diagram-exports", test_diagram_exports);
-  g_test_add_func ("/cli/png-repeats-and-scales", test_png_repeats_and_scales);
-  g_test_add_func ("/cli/export-failures", test_export_failures);
-  g_test_add_func ("/cli/handouts-teach", test_handouts_teach);
-  g_test_add_func ("/cli/bare-names", test_bare_names);
-  g_test_add_func ("/cli/outputs-all-or-nothing", test_outputs_all_or_nothing);
-  g_test_add_func ("/cli/list-errors-and-messages", test_list_errors_and_messages);
+  g_test_add_func ("/cli/run/conveniences", test_conveniences);
+  g_test_add_func ("/cli/run/builtin-default", test_builtin_default);
+  g_test_add_func ("/cli/run/stdout-outputs", test_stdout_outputs);
+  g_test_add_func ("/cli/run/diagram-exports", test_diagram_exports);
+  g_test_add_func ("/cli/run/png-repeats-and-scales", test_png_repeats_and_scales);
+  g_test_add_func ("/cli/run/export-failures", test_export_failures);
+  g_test_add_func ("/cli/run/handouts-teach", test_handouts_teach);
+  g_test_add_func ("/cli/run/bare-names", test_bare_names);
+  g_test_add_func ("/cli/run/outputs-all-or-nothing", test_outputs_all_or_nothing);
+  g_test_add_func ("/cli/run/list-errors-and-messages", test_list_errors_and_messages);
   return g_test_run ();
 }
