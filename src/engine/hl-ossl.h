@@ -7,7 +7,11 @@
  *   a DRBG seeded from the scenario's Seed, installed as a provider in the side's
  *   own OSSL_LIB_CTX (no process-wide state: two runs on two threads don't meet);
  * - the clock is the scenario's Time, on the calling thread while the side runs
- *   (libssl reads time() for tickets and their age);
+ *   (libssl reads time() for tickets and their age). OpenSSL 3.0 has no clock hook, so
+ *   the program defines time() itself (hl-clock.c), which libssl then calls instead of
+ *   libc's; every other caller, and other threads, get the real time. hl_ossl_new ()
+ *   checks once that libssl really calls it (a static or -Bsymbolic link would not) and
+ *   otherwise refuses the side, saying why, rather than replay on the real clock;
  * - the chain sent is exactly the configured one (SSL_MODE_NO_AUTO_CHAIN).
  * What it derives is captured from its key log (traffic secrets) and its temporary
  * key (the key-share scalar); hl-tls13.c recomputes the rest.
@@ -37,12 +41,15 @@ typedef enum {
 #define HL_OSSL_ERROR (hl_ossl_error_quark ())
 GQuark hl_ossl_error_quark (void);
 
-/* NULL with error when OpenSSL refuses the configuration (a suite or group it lacks). */
+/* NULL with error when OpenSSL refuses the configuration (a suite or group it lacks, named)
+ * or when libssl does not read the pinned clock. */
 HlOssl *hl_ossl_new (const HlScenario *scenario, HlSide side, GError **error);
 void hl_ossl_free (HlOssl *o);
 
 /* A new connection; resume: offer the session (ticket) the previous one left.
- * Early data, when given, is written before the handshake completes (0-RTT). */
+ * Early data, when given, is written before the handshake completes (0-RTT). If OpenSSL
+ * cannot make the connection or set the server name to send and check, the side stops
+ * at once (hl_ossl_failed) with that as its reason (hl_ossl_reason). */
 void hl_ossl_start (HlOssl *o, gboolean resume, const char *early_data);
 /* Gives the side bytes from the wire and lets it act on them. Returns how many it
  * took: all, or 0 once it has stopped. */
