@@ -66,6 +66,36 @@ test_unknown_suite_is_refused (void)
                                             "TLS_ECDH_ECDSA_WITH_AES_128_GCM_SHA256 (0xC02D)"));
 }
 
+/* Lesson 40: a ClientHello altered to drop TLS 1.3 reaches a TLS 1.3 server, which
+ * answers TLS 1.2 with the downgrade sentinel; the real client, which offered TLS 1.3,
+ * stops on that ServerHello (RFC 8446 section 4.1.3) and reads nothing after it. */
+static void
+test_downgrade_sentinel_caught (void)
+{
+  static const guint8 sentinel[8] = { 'D', 'O', 'W', 'N', 'G', 'R', 'D', 0x01 };
+  g_autoptr (HlScenario) s = hl_test_load_bundled ("40-tls13-downgrade-caught.scenario");
+  g_autoptr (HlRun) run = hl_test_run (s);
+  const HlStep *hello = hl_run_get_step (run, 1);
+  gsize len;
+  const guint8 *sh;
+  g_assert_cmpstr (hello->message, ==, "ServerHello");
+  sh = g_bytes_get_data (hello->wire, &len);
+  /* type (1), length (3), version (2), random (32): the sentinel is the random's end */
+  g_assert_cmpuint (len, >=, 38);
+  g_assert_cmpint (sh[4], ==, 0x03);
+  g_assert_cmpint (sh[5], ==, 0x03);
+  g_assert_cmpmem (sh + 30, 8, sentinel, 8);
+  g_assert_true (hello->accepted);
+  for (guint i = 2; i < hl_run_get_n_steps (run); i++) {
+    const HlStep *st = hl_run_get_step (run, i);
+    if (st->from == HL_SIDE_SERVER)
+      g_assert_false (st->accepted); /* the client had stopped */
+    else
+      g_assert_cmpstr (st->message, ==, "Alert");
+  }
+  g_assert_cmpint (hl_run_check_expect (run, NULL), ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -73,5 +103,6 @@ main (int argc, char **argv)
   g_test_add_func ("/ossl/clock-libssl-reads-the-pinned-clock", test_libssl_reads_the_pinned_clock);
   g_test_add_func ("/ossl/clock-pin-is-per-thread", test_pin_is_per_thread);
   g_test_add_func ("/ossl/unknown-suite-is-refused", test_unknown_suite_is_refused);
+  g_test_add_func ("/ossl/downgrade-sentinel-caught", test_downgrade_sentinel_caught);
   return g_test_run ();
 }
