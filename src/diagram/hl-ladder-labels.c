@@ -154,6 +154,19 @@ first_cn (const char *dn)
   return cn ? g_strndup (cn, comma ? (gsize)(comma - cn) : strlen (cn)) : NULL;
 }
 
+/* A second ClientHello: a HelloRetryRequest came before it in its connection. */
+static gboolean
+answers_retry (HlRun *run, const HlStep *st)
+{
+  const HlConnection *c = hl_run_get_connection (run, st->connection - 1);
+  for (guint i = 0; c && i < c->steps->len; i++) {
+    const HlStep *e = g_ptr_array_index (c->steps, i);
+    if (e->index < st->index && strcmp (e->message, "HelloRetryRequest") == 0)
+      return TRUE;
+  }
+  return FALSE;
+}
+
 char *
 hl_ladder_describe_step (HlRun *run, const HlStep *st)
 {
@@ -222,7 +235,9 @@ hl_ladder_describe_step (HlRun *run, const HlStep *st)
       add_line (out, _ ("server name (SNI): %s"), sni);
     if (alpn && *alpn)
       add_line (out, _ ("protocols (ALPN): %s"), alpn);
-    if (shares && *shares)
+    if (shares && *shares && answers_retry (run, st))
+      add_line (out, _ ("key share: %s (the group the server asked for)"), shares);
+    else if (shares && *shares)
       add_line (out, _ ("key share: %s (sent before the server chose)"), shares);
     if (psk)
       add_line (out, _ ("offers a ticket to resume (PSK)%s"), early ? _ (", with 0-RTT data") : "");
@@ -302,7 +317,8 @@ hl_ladder_describe_step (HlRun *run, const HlStep *st)
       add_line (out, _ ("%s share, signed with the certificate's key (MD5+SHA-1 in TLS 1.0/1.1)"),
                 curve ? curve : "?");
   } else if (strcmp (m, "ClientKeyExchange") == 0) {
-    const HlField *epm = find_field (f, _ ("Encrypted premaster secret"));
+    /* Field names are protocol words, never translated: look them up as they are. */
+    const HlField *epm = find_field (f, "Encrypted premaster secret");
     const HlField *pk = NULL;
     for (guint i = 0; f && i < f->len; i++)
       if (strcmp (((HlField *)g_ptr_array_index (f, i))->name, "Public key") == 0)

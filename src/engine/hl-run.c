@@ -91,6 +91,44 @@ fill_after (HlRun *run, HlStep *st)
   }
 }
 
+/* The first step of the current connection that carried this message, or NULL. */
+static const HlStep *
+earlier_step (HlRun *run, const char *message)
+{
+  GPtrArray *steps = _hl_run_current_connection (run)->steps;
+  for (guint i = 0; i < steps->len; i++) {
+    const HlStep *st = g_ptr_array_index (steps, i);
+    if (strcmp (st->message, message) == 0)
+      return st;
+  }
+  return NULL;
+}
+
+guint16
+_hl_run_ecdh_group (HlRun *run)
+{
+  const HlStep *ske = earlier_step (run, "ServerKeyExchange");
+  gsize n;
+  const guint8 *d;
+  if (!ske && run->delivering && strcmp (run->delivering->message, "ServerKeyExchange") == 0)
+    ske = run->delivering;
+  d = ske && !ske->encrypted ? g_bytes_get_data (ske->wire, &n) : NULL;
+  return d && n >= 7 && d[4] == 3 ? (guint16)(d[5] << 8 | d[6]) : 0;
+}
+
+/* Replaces the explanation of a top-level field. */
+static void
+explain_field (GPtrArray *fields, const char *name, const char *explanation)
+{
+  for (guint i = 0; fields && i < fields->len; i++) {
+    HlField *f = g_ptr_array_index (fields, i);
+    if (strcmp (f->name, name) == 0) {
+      g_free (f->explanation);
+      f->explanation = g_strdup (explanation);
+    }
+  }
+}
+
 static void
 decode_step (HlRun *run, HlStep *st)
 {
@@ -103,6 +141,7 @@ decode_step (HlRun *run, HlStep *st)
   ctx.version = _hl_peer_version (sender);
   ctx.suite = suite ? suite->id : 0;
   ctx.from_server = st->from == HL_SIDE_SERVER;
+  ctx.group = _hl_run_ecdh_group (run); /* a TLS 1.2 ECDHE curve, from ServerKeyExchange */
   if (!st->encrypted) {
     content = w;
     clen = wlen;
@@ -112,6 +151,33 @@ decode_step (HlRun *run, HlStep *st)
   st->tls13 = run->hellos.version == 0x0304 || run->hellos.hello_retry
               || (run->hellos.version == 0 && run->scenario->client.version_max >= 0x0304
                   && run->scenario->server.version_max >= 0x0304);
+  {
+    /* RFC 8446 7: early keys up to EndOfEarlyData, handshake keys up to the sender's own
+     * Finished, then application keys, one generation per KeyUpdate it sent (4.6.3). */
+    GPtrArray *steps = _hl_run_current_connection (run)->steps;
+    gboolean finished = FALSE;
+    guint updates = 0;
+    for (guint i = 0; i < steps->len; i++) {
+      const HlStep *e = g_ptr_array_index (steps, i);
+      if (e->from != st->from)
+        continue;
+      finished |= strcmp (e->message, "Finished") == 0;
+      updates += strcmp (e->message, "KeyUpdate") == 0;
+    }
+    st->key_generation = 0;
+    if (!st->encrypted)
+      st->key = HL_RECORD_KEY_NONE;
+    else if (!st->tls13)
+      st->key = HL_RECORD_KEY_SESSION;
+    else if (st->early || strcmp (st->message, "EndOfEarlyData") == 0)
+      st->key = HL_RECORD_KEY_EARLY;
+    else if (!finished)
+      st->key = HL_RECORD_KEY_HANDSHAKE;
+    else {
+      st->key = HL_RECORD_KEY_APPLICATION;
+      st->key_generation = updates;
+    }
+  }
   if (st->encrypted && !st->plaintext) {
     st->fields = hl_decode_encrypted_record (w, wlen, ctx.version, ctx.suite, -1);
   } else if (st->content_type == HL_CONTENT_HANDSHAKE) {
@@ -165,11 +231,11 @@ decode_step (HlRun *run, HlStep *st)
   {
     gboolean tls13 = st->tls13;
     gboolean resumed = _hl_run_current_connection (run)->resumed
-                       || (st->handshake_type == HL_HANDSHAKE_CLIENT_HELLO
-                           && (tls13 ? run->connection > 1 : run->offered_session_id->len > 0));
+                       || (st->handshake_type == HL_HANDSHAKE_CLIENT_HELLO && run->connection > 1
+                           && (tls13 || run->offered_session_id->len > 0));
     st->story = _hl_run_tell_story (st, suite, resumed, tls13);
   }
-  if (st->handshake_type == HL_HANDSHAKE_CLIENT_HELLO && run->hellos.hello_retry) {
+  if (st->handshake_type == HL_HANDSHAKE_CLIENT_HELLO && earlier_step (run, "HelloRetryRequest")) {
     g_free (st->summary);
     g_free (st->story);
     st->summary = g_strdup (_ ("The client tries again, with a key share for the group the "
@@ -179,6 +245,18 @@ decode_step (HlRun *run, HlStep *st)
                              "for. The transcript keeps the first ClientHello only as its hash "
                              "(message_hash), which lets a server that answered the first one "
                              "without keeping it (a cookie) pick up the handshake."));
+  }
+  if (st->handshake_type == HL_HANDSHAKE_SERVER_HELLO && !st->tls13
+      && _hl_run_current_connection (run)->resumed) {
+    /* An abbreviated handshake (RFC 5246 7.3): the session and its master secret are old. */
+    explain_field (st->fields, "Session ID",
+                   _ ("The session id the client offered, echoed: the server accepts to resume "
+                      "that session (RFC 5246 7.4.1.3). Had it refused, it would have sent a new "
+                      "id, or none."));
+    explain_field (st->fields, "Random",
+                   _ ("32 bytes the server picked. This handshake resumes a session: the master "
+                      "secret is the earlier session's, and the two new randoms feed only the key "
+                      "block (RFC 5246 6.3), so this connection still gets fresh keys."));
   }
   if (st->handshake_type == HL_HANDSHAKE_CLIENT_HELLO && st->tls13 && run->connection > 1
       && run->peer[HL_SIDE_SERVER]->ossl) {

@@ -83,6 +83,10 @@ const char *hl_secret_formula (HlSecretId id); /* how it is made, in one line */
 HlSecretId hl_secret_nth (guint i, gboolean tls13);
 /* The same, for a TLS 1.3 connection when tls13 (master_secret and verify_data changed). */
 const char *hl_secret_formula_for (HlSecretId id, gboolean tls13);
+typedef struct _HlConnection HlConnection;
+/* The recipe as it applied in this connection: one key exchange (RSA or ECDH, X25519 or a
+ * NIST curve), a resumption's reused master secret. */
+const char *hl_secret_formula_in (HlSecretId id, const HlConnection *connection);
 
 typedef struct {
   GBytes *value[HL_N_SECRETS]; /* NULL: never derived */
@@ -125,6 +129,15 @@ typedef struct {
   guint16 length;
 } HlRecordHeader;
 
+/* Which key protects a step's record, as its sender chose it. */
+typedef enum {
+  HL_RECORD_KEY_NONE,        /* sent in plaintext */
+  HL_RECORD_KEY_SESSION,     /* TLS 1.0-1.2: the sender's write keys from the key block */
+  HL_RECORD_KEY_EARLY,       /* TLS 1.3: client_early_traffic_secret (0-RTT) */
+  HL_RECORD_KEY_HANDSHAKE,   /* TLS 1.3: the sender's handshake traffic secret */
+  HL_RECORD_KEY_APPLICATION, /* TLS 1.3: the sender's application traffic secret N */
+} HlRecordKey;
+
 typedef struct {
   guint index;      /* from 1, across the whole run */
   guint connection; /* from 1 */
@@ -148,6 +161,8 @@ typedef struct {
   gboolean split_first;        /* TLS 1.0 CBC: the 1-byte record of BearSSL's 1/n-1 split */
   gboolean close_notify;       /* an Alert whose description is close_notify (0) */
   gboolean tls13;              /* part of a TLS 1.3 handshake (as known when delivered) */
+  HlRecordKey key;             /* the key that protects its record */
+  guint key_generation;        /* HL_RECORD_KEY_APPLICATION: N, counting the sender's KeyUpdates */
   gboolean accepted;           /* the receiver read all of it (FALSE: it had already stopped) */
   char *fault;                 /* what a fault or tamper did; NULL */
   GPtrArray *fields;
@@ -161,7 +176,7 @@ typedef struct {
   HlSideState after[2];   /* indexed by HlSide */
 } HlStep;
 
-typedef struct {
+struct _HlConnection {
   guint index;
   gboolean resumed;
   gboolean success;
@@ -178,7 +193,7 @@ typedef struct {
   HlSecrets server_secrets; /* the server's view, kept when it differs from the client's */
   gboolean views_differ;
   GPtrArray *steps; /* HlStep*, borrowed from the run */
-} HlConnection;
+};
 
 typedef struct _HlRun HlRun;
 

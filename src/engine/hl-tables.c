@@ -550,6 +550,26 @@ hl_signature_scheme_name (guint scheme)
   return "unknown scheme";
 }
 
+gboolean
+hl_group_is_montgomery (guint group)
+{
+  return group == 29 || group == 30;
+}
+
+/* RFC 8446 4.2.3 ties each ECDSA scheme to a curve and renamed it; TLS 1.2 reads the same
+ * code as a hash and a signature algorithm, on any curve. */
+const char *
+hl_signature_scheme_name_in (guint scheme, gboolean tls13)
+{
+  if (tls13 && scheme == 0x0403)
+    return "ecdsa_secp256r1_sha256";
+  if (tls13 && scheme == 0x0503)
+    return "ecdsa_secp384r1_sha384";
+  if (tls13 && scheme == 0x0603)
+    return "ecdsa_secp521r1_sha512";
+  return hl_signature_scheme_name (scheme);
+}
+
 #define E(x)                                                                                       \
   {                                                                                                \
     x, #x                                                                                          \

@@ -28,7 +28,8 @@ md_fields (GString *out, GPtrArray *fields, int depth)
 }
 
 static void
-write_secrets_list (GString *out, const HlSecrets *s, gboolean resumed, gboolean tls13, gboolean md)
+write_secrets_list (GString *out, const HlConnection *c, const HlSecrets *s, gboolean resumed,
+                    gboolean tls13, gboolean md)
 {
   for (guint k = 0; hl_secret_nth (k, tls13) < HL_N_SECRETS; k++) {
     HlSecretId i = hl_secret_nth (k, tls13);
@@ -38,7 +39,7 @@ write_secrets_list (GString *out, const HlSecrets *s, gboolean resumed, gboolean
     hex = hl_hex_bytes (s->value[i]);
     if (md)
       g_string_append_printf (out, "| %s | `%s` | %s |\n", hl_secret_key (i),
-                              *hex ? hex : "(empty)", hl_secret_formula_for (i, tls13));
+                              *hex ? hex : "(empty)", hl_secret_formula_in (i, c));
     else
       g_string_append_printf (out, "  %-24s %s\n", hl_secret_key (i), *hex ? hex : "(empty)");
   }
@@ -248,12 +249,12 @@ render (HlRun *run, gboolean md, gboolean brief)
     if (md) {
       g_string_append (out,
                        _ ("### Secrets\n\n| secret | value | how it is made |\n|---|---|---|\n"));
-      write_secrets_list (out, &c->secrets, c->resumed, c->version == 0x0304, TRUE);
+      write_secrets_list (out, c, &c->secrets, c->resumed, c->version == 0x0304, TRUE);
       g_string_append_printf (out, _ ("\n- Client: %s\n- Server: %s\n\n"), c->explanation[0],
                               c->explanation[1]);
     } else {
       g_string_append (out, "  Secrets:\n");
-      write_secrets_list (out, &c->secrets, c->resumed, c->version == 0x0304, FALSE);
+      write_secrets_list (out, c, &c->secrets, c->resumed, c->version == 0x0304, FALSE);
       g_string_append_printf (out, _ ("  Client: %s\n  Server: %s\n\n"), c->explanation[0],
                               c->explanation[1]);
     }
