@@ -560,18 +560,6 @@ _hl_run_fill_knowledge (HlRun *run, HlStep *st, HlSide side)
     if (!p->held[i] || !g_bytes_equal (p->held[i]->value, v)) {
       g_clear_pointer (&p->held[i], hl_secret_unref);
       p->held[i] = new_secret (i, side, v, st->index, &recipe);
-    } else {
-      /* The same value, but the run now says more about where it came from (a session
-       * offered in a ClientHello turns out resumed): the recipe changes, not the day the
-       * side learned it. */
-      HlSecret *again = new_secret (i, side, v, p->held[i]->learned_at, &recipe);
-      if (strcmp (again->formula, p->held[i]->formula) != 0
-          || again->inputs != p->held[i]->inputs) {
-        hl_secret_unref (p->held[i]);
-        p->held[i] = again;
-      } else {
-        hl_secret_unref (again);
-      }
     }
     g_ptr_array_add (after->secrets, hl_secret_ref (p->held[i]));
     after->knows |= KNOW (i);
