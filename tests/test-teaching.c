@@ -606,6 +606,7 @@ test_tls10_signature_algorithms (void)
   g_assert_cmpuint (hl_run_get_connection (run, 0)->version, ==, 0x0301);
   g_assert_cmpstr (field_in (ch->fields, "Client version")->value, ==, "TLS 1.0 (0x0301)");
   assert_says (ext->explanation, "only from TLS 1.2 on (RFC 5246 7.4.1.4.1)");
+  assert_says (ext->explanation, "not to send it");
   assert_says (ext->explanation, "no effect");
   assert_says (one->explanation, "Ignored");
   assert_not_says (one->explanation, "A signature scheme this side accepts.");
@@ -641,7 +642,8 @@ test_certificate_request_schemes (void)
   const HlField *f = field_in (step_of (run, 1, HL_SIDE_SERVER, "CertificateRequest")->fields,
                                "Signature algorithms");
   g_assert_nonnull (f);
-  assert_says (f->explanation, "its certificates must be signed with them too (RFC 5246 7.4.4)");
+  assert_says (f->explanation,
+               "its certificates must be signed with them too (RFC 5246 7.4.4, 7.4.6)");
   assert_not_says (f->explanation, "What the client may sign its CertificateVerify with.");
 }
 

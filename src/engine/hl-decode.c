@@ -477,10 +477,11 @@ take_extensions (Reader *r, GPtrArray *into, gboolean from_server, guint version
           break;
         case 13:
           ex = version && version < 0x0303
-                   ? _ ("Which signature schemes this side accepts. The extension exists only "
-                        "from TLS 1.2 on (RFC 5246 7.4.1.4.1): this hello offers at most an older "
-                        "version, where it has no effect and the hashes of each signature are "
-                        "fixed by the version.")
+                   ? _ ("Which signature schemes this side accepts. The extension means "
+                        "something only from TLS 1.2 on (RFC 5246 7.4.1.4.1), which tells a "
+                        "client offering only older versions not to send it. This hello offers "
+                        "at most an older version: the extension has no effect, and the version "
+                        "fixes how each signature is hashed.")
                    : _ ("Which signature schemes this side accepts (hash and signature; TLS 1.3 "
                         "names RSA-PSS and each ECDSA curve).");
           break;
@@ -788,7 +789,7 @@ decode_certificate_request (Reader *r, GPtrArray *f, guint version)
           = take (r, f, "Signature algorithms", n,
                   _ ("The signature schemes the server can verify: the client signs its "
                      "CertificateVerify with one of them, and its certificates must be signed "
-                     "with them too (RFC 5246 7.4.4)."),
+                     "with them too (RFC 5246 7.4.4, 7.4.6)."),
                   "%u", (guint)n / 2);
       for (gsize off = r->pos - n; off + 2 <= r->pos; off += 2) {
         guint a = r->d[off] << 8 | r->d[off + 1];
