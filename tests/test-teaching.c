@@ -2,11 +2,13 @@
  * runs a lesson, checks the fact in the run's structure where it has one, then that the
  * corrected sentence says it and the old wrong wording is gone. */
 #include <bearssl.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "hl-ladder-export.h"
 #include "hl-ladder-labels.h"
 #include "hl-ladder-layout.h"
+#include "hl-output.h"
 #include "hl-tables.h"
 #include "hl-test-util.h"
 #include "hl-transcript.h"
@@ -677,6 +679,58 @@ test_no_answer_to_fatal_alert (void)
   assert_not_says (c->explanation[HL_SIDE_CLIENT], "would have sent protocol_version");
 }
 
+static guint
+occurrences (const char *text, const char *word)
+{
+  guint n = 0;
+  for (const char *p = strstr (text, word); p; p = strstr (p + 1, word))
+    n++;
+  return n;
+}
+
+/* The knowledge panel's state line says each thing once: "closed (OpenSSL)", not
+ * "closed (OpenSSL) (OpenSSL state: closed)". */
+static void
+test_state_line_says_it_once (void)
+{
+  g_autoptr (HlScenario) s = NULL, s1 = NULL;
+  g_autoptr (HlRun) run = run_lesson ("30-tls13-basic.scenario", &s);
+  g_autoptr (HlRun) bear = run_lesson ("01-rsa-key-exchange.scenario", &s1);
+  const HlStep *last = hl_run_get_step (run, hl_run_get_n_steps (run) - 1);
+  const HlStep *done = step_of (run, 1, HL_SIDE_CLIENT, "Finished");
+  const char *closed = last->after[HL_SIDE_CLIENT].state;
+  g_autofree char *line = hl_describe_side_state (closed, last->index);
+  g_autofree char *open = hl_describe_side_state (done->after[HL_SIDE_CLIENT].state, done->index);
+  g_autofree char *bearssl = hl_describe_side_state (
+      step_of (bear, 1, HL_SIDE_SERVER, "ServerHelloDone")->after[HL_SIDE_SERVER].state, 4);
+  g_assert_cmpstr (closed, ==, "OpenSSL: closed");
+  g_assert_cmpuint (occurrences (line, "closed"), ==, 1);
+  g_assert_cmpuint (occurrences (line, "OpenSSL"), ==, 1);
+  g_assert_true (g_str_has_suffix (line, "closed (OpenSSL)"));
+  g_assert_true (g_str_has_prefix (done->after[HL_SIDE_CLIENT].state, "OpenSSL: "));
+  g_assert_cmpuint (occurrences (open, "OpenSSL"), ==, 1);
+  g_assert_cmpstr (bearssl, ==, "After step 4: waits for a record (BearSSL state RECVREC)");
+}
+
+/* An export into a folder that exists but takes no new file (/proc) does not say "no such
+ * folder"; a folder that is missing still does. */
+static void
+test_export_error_words (void)
+{
+  g_autoptr (GError) proc = NULL, missing = NULL;
+  g_autofree char *tmp = g_dir_make_tmp ("hl-teach-XXXXXX", NULL);
+  g_autofree char *nowhere = g_build_filename (tmp, "missing", "x.png", NULL);
+  g_assert_true (g_file_test ("/proc", G_FILE_TEST_IS_DIR));
+  g_assert_false (hl_write_file_atomically ("/proc/x.png", "png", 3, &proc));
+  g_assert_nonnull (proc);
+  assert_says (proc->message, "/proc/x.png");
+  assert_not_says (proc->message, "no such folder");
+  assert_says (proc->message, "the folder exists");
+  g_assert_false (hl_write_file_atomically (nowhere, "png", 3, &missing));
+  assert_says (missing->message, "no such folder");
+  g_rmdir (tmp);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -705,5 +759,7 @@ main (int argc, char **argv)
   g_test_add_func ("/teaching/24-certificate-request-schemes", test_certificate_request_schemes);
   g_test_add_func ("/teaching/25-alpn-alert-required", test_alpn_alert_required);
   g_test_add_func ("/teaching/26-no-answer-to-fatal-alert", test_no_answer_to_fatal_alert);
+  g_test_add_func ("/teaching/window/state-line-says-it-once", test_state_line_says_it_once);
+  g_test_add_func ("/teaching/window/export-error-words", test_export_error_words);
   return g_test_run ();
 }

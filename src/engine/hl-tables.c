@@ -860,6 +860,24 @@ hl_engine_state_flags (guint *n)
 }
 
 char *
+hl_describe_side_state (const char *flags, guint step)
+{
+  g_autofree char *words = hl_describe_engine_state (flags);
+  if (flags && g_str_has_prefix (flags, "OpenSSL: ")) {
+    /* "closed" says all there is: no "(OpenSSL state: closed)" after it. */
+    if (strcmp (flags + 9, "closed") == 0)
+      /* TRANSLATORS: "After step 14: closed (OpenSSL)" */
+      return g_strdup_printf (_ ("After step %u: %s (OpenSSL)"), step, words);
+    /* TRANSLATORS: "After step 2: last did: read server hello (OpenSSL state: SSLv3/TLS read
+     * server hello)" */
+    return g_strdup_printf (_ ("After step %u: %s (OpenSSL state: %s)"), step, words, flags + 9);
+  }
+  /* TRANSLATORS: "After step 4: waits for a record (BearSSL state RECVREC)" */
+  return g_strdup_printf (_ ("After step %u: %s (BearSSL state %s)"), step, words,
+                          flags ? flags : "");
+}
+
+char *
 hl_describe_engine_state (const char *flags)
 {
   g_auto (GStrv) parts = NULL;
@@ -868,9 +886,9 @@ hl_describe_engine_state (const char *flags)
   if (flags && g_str_has_prefix (flags, "OpenSSL: ")) {
     const char *st = flags + 9;
     if (strcmp (st, "SSL negotiation finished successfully") == 0)
-      return g_strdup (_ ("the handshake is done: may send application data (OpenSSL)"));
+      return g_strdup (_ ("the handshake is done: may send application data"));
     if (strcmp (st, "closed") == 0)
-      return g_strdup (_ ("closed (OpenSSL)"));
+      return g_strdup (_ ("closed"));
     if (g_str_has_prefix (st, "SSLv3/TLS "))
       st += 10;
     else if (g_str_has_prefix (st, "TLSv1.3 "))

@@ -85,6 +85,9 @@ const HlStateFlag *hl_engine_state_flags (guint *n);
 /* "SENDAPP|RECVREC" in words: "may send application data ...; waits for a record".
  * Unknown flags are kept as they are. Newly allocated: g_free. */
 char *hl_describe_engine_state (const char *flags);
+/* The knowledge panel's line for a side's state after a step: its words, and the library's
+ * own name for the state when that adds something ("After step 14: closed (OpenSSL)"). */
+char *hl_describe_side_state (const char *flags, guint step);
 
 /* TLS record content types (RFC 5246 section 6.2.1). */
 enum {
