@@ -197,6 +197,43 @@ test_record_keys (void)
   }
 }
 
+/* The record's key as the Markdown and the diagram show it (lesson 39: a KeyUpdate). */
+static void
+test_record_key_shown (void)
+{
+  g_autoptr (HlScenario) s = NULL, s1 = NULL;
+  g_autoptr (HlRun) run = run_lesson ("39-tls13-key-update.scenario", &s);
+  g_autoptr (HlRun) tls12 = run_lesson ("01-rsa-key-exchange.scenario", &s1);
+  const HlStep *ku = step_of (run, 1, HL_SIDE_SERVER, "KeyUpdate");
+  const HlStep *after = hl_run_get_step (run, ku->index); /* the next step */
+  const HlStep *ee = step_of (run, 1, HL_SIDE_SERVER, "EncryptedExtensions");
+  const HlStep *ch = step_of (run, 1, HL_SIDE_CLIENT, "ClientHello");
+  g_autofree char *md = hl_transcript_to_markdown (run);
+  g_autofree char *md12 = hl_transcript_to_markdown (tls12);
+  g_autofree char *k_ku = hl_step_record_key (ku), *k_after = hl_step_record_key (after);
+  g_autofree char *k_ee = hl_step_record_key (ee), *k_ch = hl_step_record_key (ch);
+  g_autofree char *label = hl_ladder_describe_step (run, after);
+  g_autofree char *label_ee = hl_ladder_describe_step (run, ee);
+  g_autofree char *label_ch = hl_ladder_describe_step (run, ch);
+  g_autofree char *header = g_strdup_printf ("### Step %u: ", after->index);
+  const char *section = strstr (md, header);
+  const char *next = section ? strstr (section + 1, "### Step") : NULL;
+  g_autofree char *mine = section ? g_strndup (section, next - section) : NULL;
+  g_assert_cmpstr (after->message, ==, "ApplicationData");
+  g_assert_cmpint (after->from, ==, HL_SIDE_SERVER);
+  g_assert_cmpstr (k_ku, ==, "server_application_traffic_secret_0");
+  g_assert_cmpstr (k_after, ==, "server_application_traffic_secret_1");
+  g_assert_cmpstr (k_ee, ==, "server_handshake_traffic_secret");
+  g_assert_null (k_ch);
+  assert_says (mine,
+               "**Record protected by:** the keys from `server_application_traffic_secret_1`");
+  assert_says (md, "**Record protected by:** nothing, it travels in plaintext");
+  assert_says (label, "under server_application_traffic_secret_1");
+  assert_says (label_ee, "under server_handshake_traffic_secret");
+  assert_not_says (label_ch, "under ");
+  assert_says (md12, "the client's write keys from the key block (`client_write_key`)");
+}
+
 /* 3. Lesson 38's first connection offers a compatibility legacy_session_id, resuming nothing. */
 static void
 test_first_connection_resumes_nothing (void)
@@ -738,6 +775,7 @@ main (int argc, char **argv)
   g_test_add_func ("/teaching/01-hello-retry", test_hello_retry);
   g_test_add_func ("/teaching/02-key-update-generation", test_key_update_generation);
   g_test_add_func ("/teaching/record-keys", test_record_keys);
+  g_test_add_func ("/teaching/record-key-shown", test_record_key_shown);
   g_test_add_func ("/teaching/03-first-connection-resumes-nothing",
                    test_first_connection_resumes_nothing);
   g_test_add_func ("/teaching/04-21-resumption", test_resumption);

@@ -372,6 +372,11 @@ hl_ladder_describe_step (HlRun *run, const HlStep *st)
     g_autofree char *lvl = strip_code (level);
     add_line (out, "%s: %s", lvl ? lvl : "?", desc ? desc : "?");
   }
+  if (st->tls13 && st->key != HL_RECORD_KEY_NONE) {
+    /* Which secret's keys protect this record (RFC 8446 7). */
+    g_autofree char *key = hl_step_record_key (st);
+    add_line (out, _ ("under %s"), key);
+  }
   if (st->fault) {
     gsize at;
     const HlField *hit = NULL;

@@ -116,6 +116,25 @@ _hl_run_ecdh_group (HlRun *run)
   return d && n >= 7 && d[4] == 3 ? (guint16)(d[5] << 8 | d[6]) : 0;
 }
 
+char *
+hl_step_record_key (const HlStep *st)
+{
+  const char *side = hl_side_name (st->from);
+  switch (st->key) {
+  case HL_RECORD_KEY_SESSION:
+    return g_strdup_printf ("%s_write_key", side);
+  case HL_RECORD_KEY_EARLY:
+    return g_strdup ("client_early_traffic_secret");
+  case HL_RECORD_KEY_HANDSHAKE:
+    return g_strdup_printf ("%s_handshake_traffic_secret", side);
+  case HL_RECORD_KEY_APPLICATION:
+    return g_strdup_printf ("%s_application_traffic_secret_%u", side, st->key_generation);
+  case HL_RECORD_KEY_NONE:
+  default:
+    return NULL;
+  }
+}
+
 /* Replaces the explanation of a top-level field. */
 static void
 explain_field (GPtrArray *fields, const char *name, const char *explanation)

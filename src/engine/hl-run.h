@@ -176,6 +176,11 @@ typedef struct {
   HlSideState after[2];   /* indexed by HlSide */
 } HlStep;
 
+/* The transcript key of the secret whose keys protect the step's record
+ * ("server_handshake_traffic_secret", "client_application_traffic_secret_1"; TLS 1.0-1.2:
+ * "client_write_key", with the MAC key for CBC); NULL for a plaintext record. */
+char *hl_step_record_key (const HlStep *step);
+
 struct _HlConnection {
   guint index;
   gboolean resumed;
