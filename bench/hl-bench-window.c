@@ -18,7 +18,7 @@
 #include "hl-application.h"
 #include "hl-data.h"
 #include "hl-ladder-view.h"
-#include "hl-window.h"
+#include "hl-window-private.h"
 
 static gint64 mark;
 static double last_ms;

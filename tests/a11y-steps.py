@@ -10,11 +10,12 @@ import sys
 import tempfile
 import time
 
+import tap
+
 exe = sys.argv[1]
 results = []
 if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-    print("1..0 # SKIP no display (CI runs the tests under Xvfb)")
-    sys.exit(0)
+    sys.exit(tap.skip_all("no display (CI runs the tests under Xvfb)"))
 
 # Its own session bus: an accessibility bus another test (Chromium) started and left
 # behind must not be the one the program joins. Services that bus starts write to its
@@ -113,7 +114,4 @@ finally:
 log.seek(0)
 for line in log.read().splitlines():  # what the program said, for a failure's reader
     print(f"# program: {line}")
-print(f"1..{len(results)}")
-for i, (ok, what) in enumerate(results, 1):
-    print(f"{'ok' if ok else 'not ok'} {i} {what}")
-sys.exit(0 if all(ok for ok, _ in results) else 1)
+sys.exit(tap.report(results))

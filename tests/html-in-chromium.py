@@ -15,6 +15,8 @@ import subprocess
 import sys
 import time
 
+import tap
+
 exe, out_dir = sys.argv[1], sys.argv[2]
 os.makedirs(out_dir, exist_ok=True)
 results = []
@@ -26,8 +28,7 @@ def check(ok, what):
 
 browser = shutil.which("chromium")
 if not browser:
-    print("1..1\nnot ok 1 chromium is not installed (apt-get install chromium)")
-    sys.exit(1)
+    sys.exit(tap.report([(False, "chromium is not installed (apt-get install chromium)")]))
 
 html = os.path.join(out_dir, "handout.html")
 subprocess.run([exe, "--headless", "01-rsa-key-exchange", "--html=" + html], check=True)
@@ -160,7 +161,4 @@ finally:
         pass
     proc.wait()
 
-print(f"1..{len(results)}")
-for i, (ok, what) in enumerate(results, 1):
-    print(f"{'ok' if ok else 'not ok'} {i} {what}")
-sys.exit(0 if all(ok for ok, _ in results) else 1)
+sys.exit(tap.report(results))

@@ -879,6 +879,102 @@ test_engine_state_words (void)
   g_assert_cmpstr (server, ==, "waits for a record");
 }
 
+/* Bytes from hex written as in RFC 8448 (spaces between octets are allowed). */
+static void
+unhex (const char *hex, guint8 *out, gsize len)
+{
+  gsize n = 0;
+  for (const char *p = hex; *p; p++) {
+    if (*p == ' ')
+      continue;
+    g_assert_true (g_ascii_isxdigit (p[0]) && g_ascii_isxdigit (p[1]));
+    g_assert_cmpuint (n, <, len);
+    out[n++] = g_ascii_xdigit_value (p[0]) << 4 | g_ascii_xdigit_value (p[1]);
+    p++;
+  }
+  g_assert_cmpuint (n, ==, len);
+}
+
+/* HKDF-Expand-Label(secret, label, context, len) with SHA-256 (RFC 8446 7.1), for at most
+ * 32 bytes: one block, HMAC(secret, HkdfLabel | 0x01) (RFC 5869 2.3). Written here on
+ * GLib's GHmac, so that an expected value never comes from the engine's hl_tls13_*. */
+static void
+expand_label_sha256 (const guint8 *secret, const char *label, const guint8 *context,
+                     gsize context_len, guint8 *out, gsize len)
+{
+  GHmac *h = g_hmac_new (G_CHECKSUM_SHA256, secret, 32);
+  guint8 head[3] = { 0, len, 6 + strlen (label) }, ctx_len = context_len, one = 1, block[32];
+  gsize n = sizeof block;
+  g_assert_cmpuint (len, <=, 32);
+  g_hmac_update (h, head, 3);
+  g_hmac_update (h, (const guint8 *)"tls13 ", 6);
+  g_hmac_update (h, (const guint8 *)label, strlen (label));
+  g_hmac_update (h, &ctx_len, 1);
+  g_hmac_update (h, context, context_len);
+  g_hmac_update (h, &one, 1);
+  g_hmac_get_digest (h, block, &n);
+  g_hmac_unref (h);
+  memcpy (out, block, len);
+}
+
+/* RFC 8448 section 3, "Simple 1-RTT Handshake" (TLS_AES_128_GCM_SHA256), as published. */
+#define RFC8448_EARLY_SECRET                                                                       \
+  "33 ad 0a 1c 60 7e c0 3b 09 e6 cd 98 93 68 0c e2 "                                               \
+  "10 ad f3 00 aa 1f 26 60 e1 b2 2e 10 f1 70 f9 2a"
+#define RFC8448_DERIVED_FOR_HANDSHAKE                                                              \
+  "6f 26 15 a1 08 c7 02 c5 67 8f 54 fc 9d ba b6 97 "                                               \
+  "16 c0 76 18 9c 48 25 0c eb ea c3 57 6c 36 11 ba"
+#define RFC8448_ECDHE_SHARED                                                                       \
+  "8b d4 05 4f b5 5b 9d 63 fd fb ac f9 f0 4b 9f 0d "                                               \
+  "35 e6 d6 3f 53 75 63 ef d4 62 72 90 0f 89 49 2d"
+#define RFC8448_HANDSHAKE_SECRET                                                                   \
+  "1d c8 26 e9 36 06 aa 6f dc 0a ad c1 2f 74 1b 01 "                                               \
+  "04 6a a6 b9 9f 69 1e d2 21 a9 f0 ca 04 3f be ac"
+#define RFC8448_HASH_CH_SH                                                                         \
+  "86 0c 06 ed c0 78 58 ee 8e 78 f0 e7 42 8c 58 ed "                                               \
+  "d6 b4 3f 2c a3 e6 e9 5f 02 ed 06 3c f0 e1 ca d8"
+#define RFC8448_CLIENT_HS_TRAFFIC                                                                  \
+  "b3 ed db 12 6e 06 7f 35 a7 80 b3 ab f4 5e 2d 8f "                                               \
+  "3b 1a 95 07 38 f5 2e 96 00 74 6a 0e 27 a5 5a 21"
+#define RFC8448_RES_MASTER                                                                         \
+  "7d f2 35 f2 03 1d 2a 05 12 87 d0 2b 02 41 b0 bf "                                               \
+  "da f8 6c c8 56 23 1f 2d 5a ba 46 c4 34 ec 19 6c"
+/* "generate resumption secret "tls13 resumption"", with the ticket nonce 00 00 */
+#define RFC8448_RESUMPTION_PSK                                                                     \
+  "4e cd 0e b6 ec 3b 4d 87 f5 d6 02 8f 92 2c a4 c5 "                                               \
+  "85 1a 27 7f d4 13 11 c9 e6 2d 2c 94 92 e1 c4 f3"
+
+/* The engine's HKDF steps and the one written above give RFC 8448's published values. */
+static void
+test_key_schedule_rfc8448 (void)
+{
+  guint8 zeros[32] = { 0 }, nonce[2] = { 0, 0 }, want[32], got[32], early[32], derived[32];
+  guint8 shared[32], hs[32], hash[32], res_master[32];
+  unhex (RFC8448_EARLY_SECRET, want, 32);
+  hl_tls13_extract (HL_HASH_SHA256, NULL, zeros, 32, early);
+  g_assert_cmpmem (early, 32, want, 32);
+  unhex (RFC8448_DERIVED_FOR_HANDSHAKE, want, 32);
+  hl_tls13_derive_secret (HL_HASH_SHA256, early, "derived", NULL, 0, derived);
+  g_assert_cmpmem (derived, 32, want, 32);
+  unhex (RFC8448_ECDHE_SHARED, shared, 32);
+  unhex (RFC8448_HANDSHAKE_SECRET, want, 32);
+  hl_tls13_extract (HL_HASH_SHA256, derived, shared, 32, hs);
+  g_assert_cmpmem (hs, 32, want, 32);
+  unhex (RFC8448_HASH_CH_SH, hash, 32);
+  unhex (RFC8448_CLIENT_HS_TRAFFIC, want, 32);
+  hl_tls13_derive_secret_hashed (HL_HASH_SHA256, hs, "c hs traffic", hash, got);
+  g_assert_cmpmem (got, 32, want, 32);
+  unhex (RFC8448_RES_MASTER, res_master, 32);
+  unhex (RFC8448_RESUMPTION_PSK, want, 32);
+  hl_tls13_expand_label (HL_HASH_SHA256, res_master, "resumption", nonce, 2, got, 32);
+  g_assert_cmpmem (got, 32, want, 32);
+  expand_label_sha256 (res_master, "resumption", nonce, 2, got, 32);
+  g_assert_cmpmem (got, 32, want, 32);
+  expand_label_sha256 (hs, "c hs traffic", hash, 32, got, 32);
+  unhex (RFC8448_CLIENT_HS_TRAFFIC, want, 32);
+  g_assert_cmpmem (got, 32, want, 32);
+}
+
 /* Lesson 33 without its [Expect], with one more group of text; run to the end. */
 static HlRun *
 run_resumption13 (const char *extra, HlScenario **scenario)
@@ -922,10 +1018,11 @@ test_psk_as_each_side_holds_it (void)
     }
     g_assert_nonnull (nst);
     {
+      /* PSK = HKDF-Expand-Label(resumption_master_secret, "resumption", ticket_nonce, 32)
+       * (RFC 8446 4.6.1), computed by the helper checked against RFC 8448 above. */
       const guint8 *m = g_bytes_get_data (nst->delivered_plaintext, NULL);
-      hl_tls13_expand_label (
-          HL_HASH_SHA256, g_bytes_get_data (c1->secrets.value[HL_SECRET_RESUMPTION_MASTER], NULL),
-          "resumption", m + 13, m[12], psk, 32);
+      expand_label_sha256 (g_bytes_get_data (c1->secrets.value[HL_SECRET_RESUMPTION_MASTER], NULL),
+                           "resumption", m + 13, m[12], psk, 32);
     }
     g_assert_nonnull (c2->secrets.value[HL_SECRET_PSK]);
     g_assert_cmpmem (g_bytes_get_data (c2->secrets.value[HL_SECRET_PSK], NULL), 32, psk, 32);
@@ -940,8 +1037,9 @@ test_psk_as_each_side_holds_it (void)
                                    "Action=flip\nOffset=239\nMask=0x01\n",
                                    &s);
     const HlConnection *c2 = hl_run_get_connection (run, 1);
-    guint8 zeros[32] = { 0 }, early[32];
-    hl_tls13_extract (HL_HASH_SHA256, NULL, zeros, 32, early);
+    guint8 early[32];
+    /* No PSK: the early secret of RFC 8448 section 3, HKDF-Extract(0, 32 zero bytes). */
+    unhex (RFC8448_EARLY_SECRET, early, 32);
     g_assert_false (c2->resumed);
     g_assert_null (c2->secrets.value[HL_SECRET_PSK]);
     g_assert_cmpmem (g_bytes_get_data (c2->secrets.value[HL_SECRET_EARLY], NULL), 32, early, 32);
@@ -1099,6 +1197,7 @@ main (int argc, char **argv)
   g_test_add_func ("/run/seek-tls13", test_seek_tls13);
   g_test_add_func ("/run/expect-hello-retry", test_expect_hello_retry);
   g_test_add_func ("/run/bearssl-client-openssl-server", test_bearssl_client_openssl_server);
+  g_test_add_func ("/run/key-schedule-rfc8448", test_key_schedule_rfc8448);
   g_test_add_func ("/run/psk-as-each-side-holds-it", test_psk_as_each_side_holds_it);
   g_test_add_func ("/run/short-finished-tls13", test_short_finished13);
   g_test_add_func ("/run/openssl-offers-listed-suites", test_openssl_offers_listed_suites);

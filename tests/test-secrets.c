@@ -2,7 +2,8 @@
  * GHmac, independent of BearSSL: master secret, key block, both verify_data. TLS 1.3
  * connections are checked by an HKDF key schedule written here too (RFC 8446 7.1):
  * every secret, key and IV, both verify_data against the bytes OpenSSL sent, the
- * HelloRetryRequest transcript rule and the resumption PSK. */
+ * HelloRetryRequest transcript rule and the resumption PSK. Both sides' views are
+ * checked: the run's (the client's, completed by the server's) and the server's own. */
 #include <bearssl.h>
 #include <string.h>
 
@@ -170,10 +171,20 @@ derive13 (GChecksumType t, const guint8 *secret, const char *label, const GByteA
 }
 
 static void
+assert_view (const char *view, GBytes *got, HlSecretId id, const GByteArray *want)
+{
+  if (!got || g_bytes_get_size (got) != want->len
+      || memcmp (g_bytes_get_data (got, NULL), want->data, want->len) != 0)
+    g_test_message ("%s, %s view", hl_secret_key (id), view);
+  assert_bytes_equal (got, want->data, want->len);
+}
+
+/* Both views hold the secret, with the value computed here. */
+static void
 assert_secret (const HlConnection *c, HlSecretId id, const GByteArray *want)
 {
-  g_assert_nonnull (c->secrets.value[id]);
-  assert_bytes_equal (c->secrets.value[id], want->data, want->len);
+  assert_view ("the run's", c->secrets.value[id], id, want);
+  assert_view ("the server's", c->server_secrets.value[id], id, want);
 }
 
 static guint tls13_checked, key_updates_checked;
@@ -189,8 +200,9 @@ check_connection13 (const HlConnection *c, const HlConnection *previous)
   g_autoptr (GByteArray) tr = g_byte_array_new ();
   g_autoptr (GByteArray) early = NULL, hs = NULL, master = NULL, chts = NULL, shts = NULL;
   g_autoptr (GByteArray) d1 = NULL;
-  gsize sh_end = 0, sfin_end = 0, cfin_end = 0;
+  gsize ch_end = 0, sh_end = 0, sfin_end = 0, cfin_end = 0;
   guint finished = 0;
+  gboolean early_data = FALSE;
   const guint8 *psk = v[HL_SECRET_PSK] ? g_bytes_get_data (v[HL_SECRET_PSK], NULL) : zeros;
 
   g_assert_true (c->success);
@@ -212,6 +224,8 @@ check_connection13 (const HlConnection *c, const HlConnection *previous)
       found |= memcmp (want->data, psk, hl) == 0;
     }
     g_assert_true (found);
+    /* and the server took the same one */
+    assert_bytes_equal (c->server_secrets.value[HL_SECRET_PSK], psk, hl);
   }
   early = hmac13 (t, zeros, hl, psk, hl);
   assert_secret (c, HL_SECRET_EARLY, early);
@@ -222,6 +236,7 @@ check_connection13 (const HlConnection *c, const HlConnection *previous)
     GBytes *content = st->encrypted ? st->plaintext : st->wire;
     gsize n;
     const guint8 *d;
+    early_data |= st->early;
     if (st->content_type != 22 || strcmp (st->message, "NewSessionTicket") == 0)
       continue;
     g_assert_nonnull (content);
@@ -250,6 +265,8 @@ check_connection13 (const HlConnection *c, const HlConnection *previous)
       finished++;
     }
     g_byte_array_append (tr, d, n);
+    if (strcmp (st->message, "ClientHello") == 0 && !ch_end)
+      ch_end = tr->len;
     if (strcmp (st->message, "ServerHello") == 0) {
       const guint8 *shared
           = v[HL_SECRET_SHARED] ? g_bytes_get_data (v[HL_SECRET_SHARED], NULL) : NULL;
@@ -263,10 +280,14 @@ check_connection13 (const HlConnection *c, const HlConnection *previous)
       assert_secret (c, HL_SECRET_CLIENT_HANDSHAKE_TRAFFIC, chts);
       assert_secret (c, HL_SECRET_SERVER_HANDSHAKE_TRAFFIC, shts);
       {
-        g_autoptr (GByteArray) k = expand_label (t, chts->data, "key", NULL, 0, suite->key_len);
-        g_autoptr (GByteArray) iv = expand_label (t, shts->data, "iv", NULL, 0, 12);
-        assert_secret (c, HL_SECRET_CLIENT_HANDSHAKE_KEY, k);
-        assert_secret (c, HL_SECRET_SERVER_HANDSHAKE_IV, iv);
+        g_autoptr (GByteArray) ck = expand_label (t, chts->data, "key", NULL, 0, suite->key_len);
+        g_autoptr (GByteArray) civ = expand_label (t, chts->data, "iv", NULL, 0, 12);
+        g_autoptr (GByteArray) sk = expand_label (t, shts->data, "key", NULL, 0, suite->key_len);
+        g_autoptr (GByteArray) siv = expand_label (t, shts->data, "iv", NULL, 0, 12);
+        assert_secret (c, HL_SECRET_CLIENT_HANDSHAKE_KEY, ck);
+        assert_secret (c, HL_SECRET_CLIENT_HANDSHAKE_IV, civ);
+        assert_secret (c, HL_SECRET_SERVER_HANDSHAKE_KEY, sk);
+        assert_secret (c, HL_SECRET_SERVER_HANDSHAKE_IV, siv);
       }
     }
     if (strcmp (st->message, "Finished") == 0 && !sfin_end)
@@ -276,6 +297,13 @@ check_connection13 (const HlConnection *c, const HlConnection *previous)
   }
   g_assert_cmpuint (finished, ==, 2);
   g_assert_cmpuint (sh_end, >, 0);
+  /* 0-RTT data (lesson 34) is sealed with client_early_traffic_secret =
+   * Derive-Secret(early secret, "c e traffic", ClientHello). */
+  if (early_data || v[HL_SECRET_CLIENT_EARLY_TRAFFIC]) {
+    g_autoptr (GByteArray) cets = derive13 (t, early->data, "c e traffic", tr, ch_end);
+    g_assert_true (early_data);
+    assert_secret (c, HL_SECRET_CLIENT_EARLY_TRAFFIC, cets);
+  }
   d1 = derive13 (t, hs->data, "derived", NULL, 0);
   master = hmac13 (t, d1->data, hl, zeros, hl);
   assert_secret (c, HL_SECRET_MASTER, master);
@@ -335,17 +363,19 @@ check_connection13 (const HlConnection *c, const HlConnection *previous)
           ec->mul (point, plen, g_bytes_get_data (priv, NULL), g_bytes_get_size (priv), c->curve));
       xoff = ec->xoff (c->curve, &xlen);
       assert_bytes_equal (v[HL_SECRET_SHARED], point + xoff, xlen);
+      assert_bytes_equal (c->server_secrets.value[HL_SECRET_SHARED], point + xoff, xlen);
     }
   }
   tls13_checked++;
 }
 
+/* One view of a TLS 1.0-1.2 connection: the run's, or the server's own. */
 static void
-check_connection (const HlConnection *c)
+check_view (const HlConnection *c, const HlSecrets *view)
 {
   const HlSuite *suite = hl_suite_by_id (c->suite);
   gboolean sha384 = suite->prf == HL_HASH_SHA384;
-  GBytes *const *v = c->secrets.value;
+  GBytes *const *v = view->value;
   g_autoptr (GByteArray) transcript = g_byte_array_new ();
   guint finished_seen = 0;
 
@@ -426,20 +456,34 @@ check_connection (const HlConnection *c)
 }
 
 static void
+check_connection (const HlConnection *c)
+{
+  check_view (c, &c->secrets);
+  check_view (c, &c->server_secrets);
+}
+
+static void
 test_scenario_secrets (gconstpointer data)
 {
   g_autoptr (HlScenario) s = hl_test_load_bundled (data);
   g_autoptr (HlRun) run = hl_test_run (s);
   const HlSuite *suite;
-  ecdh_checked = 0;
+  guint n13 = 0;
+  ecdh_checked = tls13_checked = key_updates_checked = 0;
   for (guint i = 0; i < hl_run_get_n_connections (run); i++) {
     const HlConnection *c = hl_run_get_connection (run, i);
     if (c->version == 0x0304) {
+      n13++;
       check_connection13 (c, i ? hl_run_get_connection (run, i - 1) : NULL);
       continue;
     }
     check_connection (c);
   }
+  /* Every TLS 1.3 connection went through every check; a lesson that expects TLS 1.3
+   * has only such connections. */
+  g_assert_cmpuint (tls13_checked, ==, n13);
+  if (s->expect.version == 0x0304)
+    g_assert_cmpuint (tls13_checked, ==, hl_run_get_n_connections (run));
   if (hl_run_get_connection (run, 0)->version == 0x0304) {
     if (s->key_update)
       g_assert_cmpuint (key_updates_checked, >, 0);

@@ -227,7 +227,7 @@ main (int argc, char **argv)
       && !opt_pdf && !opt_html) {
     /* The window loads the lesson itself; a lesson that does not load is said here
      * first, with its FILE:LINE, display or not. */
-    int status;
+    int window_status;
     if (opt_args && opt_args[0]) {
       g_autoptr (HlScenario) check = hl_scenario_load (path, &error);
       if (!check) {
@@ -235,10 +235,10 @@ main (int argc, char **argv)
         return EXIT_USAGE;
       }
     }
-    status = hl_ui_run (opt_args && opt_args[0] ? path : NULL);
+    window_status = hl_ui_run (opt_args && opt_args[0] ? path : NULL);
     if (builtin_folder)
       hl_builtin_remove (builtin_folder);
-    return status;
+    return window_status;
   }
 
   scenario = hl_scenario_load (path, &error);

@@ -259,11 +259,11 @@ hl_ladder_render_html (HlRun *run, const HlLadderOptions *options, GError **erro
   for (guint i = 1; i <= n; i++) {
     HlLadderRect r;
     const HlStep *st = hl_run_get_step (run, i - 1);
-    g_autofree char *title = NULL, *label = NULL;
+    g_autofree char *step_title = NULL, *label = NULL;
     if (!hl_ladder_layout_get_step_rect (layout, i, &r))
       continue;
-    title = hl_ladder_step_title (st, n);
-    label = g_markup_escape_text (title, -1);
+    step_title = hl_ladder_step_title (st, n);
+    label = g_markup_escape_text (step_title, -1);
     g_string_append_printf (out,
                             "<button class=\"hit\" data-step=\"%u\" aria-label=\"%s\" "
                             "style=\"top:%.3f%%;height:%.3f%%\"></button>\n",

@@ -175,8 +175,8 @@ hl_capture_to_pcapng (HlRun *run, gsize *len)
         off += r->length;
       }
       /* IPv4 lengths are 16-bit: long steps go out as several segments. */
-      for (gsize at = 0; at < seg->len; at += 60000)
-        emit_segment (&f, st->from, 0x18, seg->data + at, MIN (seg->len - at, 60000));
+      for (gsize start = 0; start < seg->len; start += 60000)
+        emit_segment (&f, st->from, 0x18, seg->data + start, MIN (seg->len - start, 60000));
     }
     emit_segment (&f, 0, 0x11, NULL, 0);
     emit_segment (&f, 1, 0x11, NULL, 0);

@@ -13,6 +13,29 @@ has_scenarios (const char *dir)
   return g_file_test (p, G_FILE_TEST_IS_REGULAR);
 }
 
+/* A binary run from the build tree finds the source tree through the file
+ * hl-uninstalled-datadir that meson leaves at the top of the build tree (never installed):
+ * so the installed binary holds no path of the machine that built it. NULL elsewhere. */
+static char *
+find_uninstalled_datadir (void)
+{
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *dir = exe ? g_path_get_dirname (exe) : NULL;
+  for (int up = 0; dir && up < 4; up++) {
+    g_autofree char *marker = g_build_filename (dir, "hl-uninstalled-datadir", NULL);
+    g_autofree char *text = NULL;
+    char *parent;
+    if (g_file_get_contents (marker, &text, NULL, NULL)) {
+      g_strstrip (text);
+      return has_scenarios (text) ? g_steal_pointer (&text) : NULL;
+    }
+    parent = g_path_get_dirname (dir);
+    g_free (dir);
+    dir = parent;
+  }
+  return NULL;
+}
+
 const char *
 hl_data_dir (void)
 {
@@ -23,10 +46,10 @@ hl_data_dir (void)
     char *found;
     if (env && *env)
       found = g_strdup (env);
-    else if (has_scenarios (HL_PKGDATADIR))
-      found = g_strdup (HL_PKGDATADIR);
+    else if ((found = find_uninstalled_datadir ()))
+      ;
     else
-      found = g_strdup (HL_SOURCE_DIR);
+      found = g_strdup (HL_PKGDATADIR);
     g_once_init_leave (&dir, found);
   }
   return dir;

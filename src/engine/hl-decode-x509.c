@@ -263,11 +263,11 @@ describe_extensions (const Tlv *ext_wrapper, gsize base, HlField *parent)
                 g_string_append_printf (s, "%s%s", s->len ? ", " : "", bits[b]);
           v = g_string_free (s, FALSE);
         } else if (strcmp (name, "extKeyUsage") == 0) {
-          Tlv seq, oid2;
+          Tlv purposes, oid2;
           GString *s = g_string_new (NULL);
           gsize p = 0;
-          if (read_tlv (val.content, val.len, 0, &seq))
-            while (read_tlv (seq.content, seq.len, p, &oid2)) {
+          if (read_tlv (val.content, val.len, 0, &purposes))
+            while (read_tlv (purposes.content, purposes.len, p, &oid2)) {
               g_autofree char *purpose = oid2.tag == 0x06 ? describe_oid (&oid2) : NULL;
               if (purpose)
                 g_string_append_printf (s, "%s%s", s->len ? ", " : "", purpose);

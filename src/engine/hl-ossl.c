@@ -1,5 +1,6 @@
 /* hl-ossl.c: OpenSSL 3.0 playing one side, in memory, seeded and on a pinned clock. */
 #include "hl-ossl.h"
+#include "hl-clock.h"
 #include "hl-i18n.h"
 #include "hl-credentials-private.h"
 #include "hl-tables.h"
@@ -16,7 +17,6 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 #include <string.h>
-#include <time.h>
 
 struct _HlOssl {
   const HlScenario *scenario;
@@ -41,39 +41,19 @@ struct _HlOssl {
 };
 
 /* ---------- The clock ----------
- * libssl calls time() for a session's creation time, a ticket's age and its
- * lifetime. Defining time() here interposes it for libssl (the executable's symbol
- * wins); it gives the scenario's Time on a thread that is running an OpenSSL side,
- * and the real time everywhere else. */
-
-static _Thread_local gint64 pinned_time = -1;
-
-time_t
-time (time_t *t)
-{
-  time_t now;
-  if (pinned_time >= 0) {
-    now = (time_t)pinned_time;
-  } else {
-    struct timespec ts;
-    clock_gettime (CLOCK_REALTIME, &ts);
-    now = ts.tv_sec;
-  }
-  if (t)
-    *t = now;
-  return now;
-}
+ * libssl reads time() for a session's creation time, a ticket's age and its
+ * lifetime; hl-clock.c pins it to the scenario's Time while this side runs. */
 
 static void
 enter (HlOssl *o)
 {
-  pinned_time = o->scenario->time;
+  hl_clock_pin (o->scenario->time);
 }
 
 static void
 leave (void)
 {
-  pinned_time = -1;
+  hl_clock_unpin ();
 }
 
 /* ---------- The seeded random generator ----------
@@ -477,6 +457,8 @@ set_suites (HlOssl *o, GError **error)
   if (!c->suites || c->suites->len == 0)
     return TRUE;
   probe = SSL_new (o->ctx);
+  if (!probe)
+    return fail_setup (error, _ ("to make a connection object"));
   for (guint i = 0; i < c->suites->len; i++) {
     guint16 id = g_array_index (c->suites, guint16, i);
     const HlSuite *suite = hl_suite_by_id (id);
@@ -485,8 +467,16 @@ set_suites (HlOssl *o, GError **error)
     } else {
       unsigned char idb[2] = { id >> 8, id & 0xff };
       const SSL_CIPHER *ci = SSL_CIPHER_find (probe, idb);
-      if (ci)
-        g_string_append_printf (v12, "%s%s", v12->len ? ":" : "", SSL_CIPHER_get_name (ci));
+      if (!ci) {
+        /* Said, not dropped: the lesson would otherwise offer less than it lists. */
+        g_set_error (error, HL_OSSL_ERROR, 0,
+                     _ ("OpenSSL 3.0 does not know the cipher suite %s (0x%04X) listed for the "
+                        "%s: remove it from Suites, or let BearSSL play this side"),
+                     suite ? suite->name : _ ("without a name"), id, hl_side_word (o->side));
+        SSL_free (probe);
+        return FALSE;
+      }
+      g_string_append_printf (v12, "%s%s", v12->len ? ":" : "", SSL_CIPHER_get_name (ci));
     }
   }
   SSL_free (probe);
@@ -551,9 +541,20 @@ set_credentials (HlOssl *o, GError **error)
 HlOssl *
 hl_ossl_new (const HlScenario *s, HlSide side, GError **error)
 {
-  HlOssl *o = g_new0 (HlOssl, 1);
+  HlOssl *o;
   const HlSideConfig *c = side == HL_SIDE_CLIENT ? &s->client : &s->server;
   g_autofree char *groups = NULL;
+  if (!hl_clock_check_libssl ()) {
+    /* Without the pinned clock, tickets and their ages would follow the real time. */
+    g_set_error (error, HL_OSSL_ERROR, 0,
+                 _ ("OpenSSL cannot play the %s in this build: libssl does not read the "
+                    "program's clock (time() is not interposed; is OpenSSL linked statically "
+                    "or with -Bsymbolic?), so the lesson would not replay byte for byte. "
+                    "Lessons played by BearSSL alone still run"),
+                 hl_side_word (side));
+    return NULL;
+  }
+  o = g_new0 (HlOssl, 1);
   o->scenario = s;
   o->config = c;
   o->side = side;
@@ -605,9 +606,13 @@ hl_ossl_new (const HlScenario *s, HlSide side, GError **error)
     }
     o->alpn_len = w->len;
     o->alpn_wire = g_byte_array_free (w, FALSE);
-    if (side == HL_SIDE_CLIENT)
-      SSL_CTX_set_alpn_protos (o->ctx, o->alpn_wire, o->alpn_len);
-    else
+    if (side == HL_SIDE_CLIENT) {
+      /* The one OpenSSL call that answers 0 for success. */
+      if (SSL_CTX_set_alpn_protos (o->ctx, o->alpn_wire, o->alpn_len) != 0) {
+        fail_setup (error, _ ("the ALPN protocol list"));
+        goto fail;
+      }
+    } else
       SSL_CTX_set_alpn_select_cb (o->ctx, on_alpn_select, o);
   }
   if (side == HL_SIDE_SERVER && s->early_data)
@@ -651,6 +656,31 @@ hl_ossl_free (HlOssl *o)
   g_byte_array_unref (o->received);
   g_free (o->alpn_wire);
   g_free (o);
+}
+
+/* Stops the side on a failure of the harness itself: what, and OpenSSL's reason. */
+static void
+stop_on (HlOssl *o, const char *what)
+{
+  unsigned long e = ERR_peek_last_error ();
+  o->failed = TRUE;
+  g_free (o->reason);
+  o->reason = e ? g_strdup_printf ("%s: %s", what, ERR_reason_error_string (e)) : g_strdup (what);
+  ERR_clear_error ();
+}
+
+/* Gives the connection its two memory BIOs (read, write), or FALSE. */
+static gboolean
+attach_memory_bios (HlOssl *o)
+{
+  BIO *rbio = BIO_new (BIO_s_mem ()), *wbio = BIO_new (BIO_s_mem ());
+  if (!rbio || !wbio) {
+    BIO_free (rbio);
+    BIO_free (wbio);
+    return FALSE;
+  }
+  SSL_set_bio (o->ssl, rbio, wbio);
+  return TRUE;
 }
 
 static void
@@ -729,15 +759,23 @@ hl_ossl_start (HlOssl *o, gboolean resume, const char *early_data)
   }
   SSL_free (o->ssl);
   clear_connection (o);
+  ERR_clear_error ();
   o->ssl = SSL_new (o->ctx);
+  if (!o->ssl || !attach_memory_bios (o)) {
+    stop_on (o, _ ("OpenSSL could not make the connection"));
+    leave ();
+    return;
+  }
   SSL_set_app_data (o->ssl, o);
-  SSL_set_bio (o->ssl, BIO_new (BIO_s_mem ()), BIO_new (BIO_s_mem ()));
   if (o->side == HL_SIDE_CLIENT) {
     const char *name = o->config->server_name;
     SSL_set_connect_state (o->ssl);
-    if (name) {
-      SSL_set_tlsext_host_name (o->ssl, name);
-      SSL_set1_host (o->ssl, name);
+    /* The name goes in server_name and is the one the certificate must carry: a side
+     * that could not set either would check less than the lesson says. */
+    if (name && (!SSL_set_tlsext_host_name (o->ssl, name) || !SSL_set1_host (o->ssl, name))) {
+      stop_on (o, _ ("OpenSSL could not set the server name to send and check"));
+      leave ();
+      return;
     }
     if (resume && o->saved)
       SSL_set_session (o->ssl, o->saved);
@@ -762,7 +800,11 @@ hl_ossl_feed (HlOssl *o, const guint8 *data, gsize len)
   if (!o->ssl || o->failed)
     return 0;
   enter (o);
-  BIO_write (SSL_get_rbio (o->ssl), data, (int)len);
+  if (len > G_MAXINT || BIO_write (SSL_get_rbio (o->ssl), data, (int)len) != (int)len) {
+    stop_on (o, _ ("OpenSSL could not take the bytes from the wire"));
+    leave ();
+    return 0;
+  }
   drive (o);
   leave ();
   return len;

@@ -1,18 +1,9 @@
 /* hl-knowledge-panel.c */
 #include <glib/gi18n.h>
 
-#include "hl-knowledge-panel.h"
+#include "hl-knowledge-panel-private.h"
 
 #include "hl-tables.h"
-
-struct _HlKnowledgePanel {
-  GtkWidget parent_instance;
-  GtkWidget *columns;   /* GtkBox, horizontal */
-  GtkWidget *group[2];  /* AdwPreferencesGroup per side */
-  GPtrArray *titles[2]; /* char*: the row titles, for tests */
-  HlSession *session;
-  gboolean stale; /* changed while hidden: refreshed when shown */
-};
 
 G_DEFINE_FINAL_TYPE (HlKnowledgePanel, hl_knowledge_panel, GTK_TYPE_WIDGET)
 

@@ -14,7 +14,5 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (HlKnowledgePanel, hl_knowledge_panel, HL, KNOWLEDGE_PANEL, GtkWidget)
 
 void hl_knowledge_panel_set_session (HlKnowledgePanel *self, HlSession *session);
-/* For tests: the titles of the rows shown for a side. */
-GPtrArray *hl_knowledge_panel_list_rows (HlKnowledgePanel *self, HlSide side);
 
 G_END_DECLS

@@ -1,5 +1,5 @@
 /* hl-window.c */
-#include "hl-window.h"
+#include "hl-window-private.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
@@ -8,39 +8,8 @@
 #include "hl-capture.h"
 #include "hl-data.h"
 #include "hl-field.h"
-#include "hl-inspector.h"
-#include "hl-knowledge-panel.h"
 #include "hl-ladder-export.h"
-#include "hl-ladder-view.h"
 #include "hl-transcript.h"
-
-struct _HlWindow {
-  AdwApplicationWindow parent_instance;
-  AdwToastOverlay *toasts;
-  AdwWindowTitle *window_title;
-  GtkListBox *lessons_list;
-  GtkSearchEntry *lessons_search;
-  GtkPopover *lessons_popover;
-  GtkLabel *next_label, *banner;
-  GtkScrolledWindow *ladder_scroller;
-  GtkPaned *paned;
-  GtkStack *side_stack;
-  HlLadderView *ladder;
-  HlInspector *inspector;
-  HlKnowledgePanel *knowledge;
-  HlSession *session;
-  char *last_message;
-  AdwToast *toast; /* the one shown, dismissed by the next step: it would cover the diagram */
-  gboolean presentation;
-  gboolean fit;           /* the diagram follows the pane's width until the person zooms */
-  guint play_source;      /* while playing: the timer that delivers the next step */
-  guint play_interval_ms; /* the speed */
-  char *play_speed;       /* "slow", "normal" or "fast" */
-  GtkButton *play_button;
-  AdwButtonContent *play_content;
-  GtkMenuButton *main_menu_button, *speed_menu_button;
-  GMenuModel *main_menu, *speed_menu; /* given to their buttons when first opened */
-};
 
 G_DEFINE_FINAL_TYPE (HlWindow, hl_window, ADW_TYPE_APPLICATION_WINDOW)
 

@@ -17,13 +17,5 @@ HlWindow *hl_window_new (GtkApplication *app);
 HlSession *hl_window_get_session (HlWindow *self);
 /* Loads a lesson; a failure is shown in a toast and the current lesson stays. */
 gboolean hl_window_load (HlWindow *self, const char *path);
-/* The last message shown to the person (toast), for tests. */
-const char *hl_window_get_last_message (HlWindow *self);
-/* The outcome banner's text, or NULL when hidden. */
-const char *hl_window_get_banner (HlWindow *self);
-GtkWidget *hl_window_get_inspector (HlWindow *self);
-GtkWidget *hl_window_get_knowledge (HlWindow *self);
-GtkWidget *hl_window_get_ladder (HlWindow *self);
-GtkWidget *hl_window_get_lessons_list (HlWindow *self);
 
 G_END_DECLS

@@ -1,0 +1,50 @@
+/* hl-window-private.h: the window's insides, for its own code and for tests (as
+ * GNOME apps keep them: gnome-text-editor's editor-window-private.h). The rest of the
+ * program uses hl-window.h. */
+#pragma once
+
+#include "hl-inspector.h"
+#include "hl-knowledge-panel.h"
+#include "hl-ladder-view.h"
+#include "hl-window.h"
+
+G_BEGIN_DECLS
+
+struct _HlWindow {
+  AdwApplicationWindow parent_instance;
+  AdwToastOverlay *toasts;
+  AdwWindowTitle *window_title;
+  GtkListBox *lessons_list;
+  GtkSearchEntry *lessons_search;
+  GtkPopover *lessons_popover;
+  GtkLabel *next_label, *banner;
+  GtkScrolledWindow *ladder_scroller;
+  GtkPaned *paned;
+  GtkStack *side_stack;
+  HlLadderView *ladder;
+  HlInspector *inspector;
+  HlKnowledgePanel *knowledge;
+  HlSession *session;
+  char *last_message; /* for tests: hl_window_get_last_message */
+  AdwToast *toast;    /* the one shown, dismissed by the next step: it would cover the diagram */
+  gboolean presentation;
+  gboolean fit;           /* the diagram follows the pane's width until the person zooms */
+  guint play_source;      /* while playing: the timer that delivers the next step */
+  guint play_interval_ms; /* the speed */
+  char *play_speed;       /* "slow", "normal" or "fast" */
+  GtkButton *play_button;
+  AdwButtonContent *play_content;
+  GtkMenuButton *main_menu_button, *speed_menu_button;
+  GMenuModel *main_menu, *speed_menu; /* given to their buttons when first opened */
+};
+
+/* For tests: the last message shown to the person (toast, or the load error's dialog). */
+const char *hl_window_get_last_message (HlWindow *self);
+/* The outcome banner's text, or NULL when hidden. */
+const char *hl_window_get_banner (HlWindow *self);
+GtkWidget *hl_window_get_inspector (HlWindow *self);
+GtkWidget *hl_window_get_knowledge (HlWindow *self);
+GtkWidget *hl_window_get_ladder (HlWindow *self);
+GtkWidget *hl_window_get_lessons_list (HlWindow *self);
+
+G_END_DECLS
