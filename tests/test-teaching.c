@@ -428,6 +428,64 @@ test_openssl_client_holds (void)
   assert_not_says (held (last, HL_SIDE_SERVER, "master_secret")->formula, "key log");
 }
 
+/* 9. OpenSSL's states and errors in their own words: the alert sent or received and
+ * OpenSSL's reason, never BearSSL's codes; a legend for OpenSSL's state names. */
+static void
+test_openssl_words (void)
+{
+  g_autoptr (HlScenario) s = NULL, s30 = NULL, s38 = NULL, s1 = NULL;
+  g_autoptr (HlRun) run = run_lesson ("36-tls13-tampered-certificate-verify.scenario", &s);
+  g_autoptr (HlRun) basic = run_lesson ("30-tls13-basic.scenario", &s30);
+  g_autoptr (HlRun) mixed = run_lesson ("38-tls13-client-vs-tls12-server.scenario", &s38);
+  g_autoptr (HlRun) bear = run_lesson ("01-rsa-key-exchange.scenario", &s1);
+  const HlConnection *c = hl_run_get_connection (run, 0);
+  const HlStep *last = hl_run_get_step (run, hl_run_get_n_steps (run) - 1);
+  const HlStep *sh = step_of (basic, 1, HL_SIDE_SERVER, "ServerHello");
+  g_autofree char *md = hl_transcript_to_markdown (run);
+  g_autofree char *md30 = hl_transcript_to_markdown (basic);
+  g_autofree char *md38 = hl_transcript_to_markdown (mixed);
+  g_autofree char *md01 = hl_transcript_to_markdown (bear);
+  g_autofree char *words = hl_describe_engine_state (sh->after[HL_SIDE_SERVER].state);
+  gboolean ok;
+  g_autofree char *end = hl_ladder_describe_end (c, HL_SIDE_CLIENT, &ok);
+  g_autofree char *learned = NULL;
+  /* The structure: an OpenSSL client that sent decrypt_error, with OpenSSL's reason. */
+  g_assert_true (c->openssl[HL_SIDE_CLIENT]);
+  g_assert_cmpint (c->error[HL_SIDE_CLIENT], ==, BR_ERR_SEND_FATAL_ALERT + 51);
+  g_assert_cmpstr (c->reason[HL_SIDE_CLIENT], ==, "bad signature");
+  g_assert_true (last->after[HL_SIDE_CLIENT].openssl);
+  g_assert_cmpstr (last->after[HL_SIDE_CLIENT].reason, ==, "bad signature");
+  /* The words. */
+  assert_says (c->explanation[HL_SIDE_CLIENT], "\u201cbad signature\u201d");
+  assert_says (c->explanation[HL_SIDE_CLIENT], "sent the fatal alert decrypt_error (51)");
+  assert_says (c->explanation[HL_SIDE_SERVER], "received the fatal alert decrypt_error (51)");
+  assert_not_says (c->explanation[HL_SIDE_CLIENT], "BR_ERR");
+  assert_not_says (c->explanation[HL_SIDE_SERVER], "BR_ERR");
+  assert_not_says (md, "BR_ERR");
+  assert_not_says (md, "error 563");
+  assert_says (end, "decrypt_error (51)");
+  assert_not_says (end, "BR_ERR");
+  for (guint i = 0; i < hl_run_get_n_steps (run) && !learned; i++) {
+    const HlStep *st = hl_run_get_step (run, i);
+    if (st->after[HL_SIDE_CLIENT].error)
+      learned = hl_ladder_describe_learned (run, st, HL_SIDE_CLIENT, "#ff0000");
+  }
+  assert_says (learned, "OpenSSL stopped on its own error");
+  assert_not_says (learned, "BR_ERR");
+  /* OpenSSL names its server's state "early data" with no 0-RTT in sight: the words and
+   * the legend say what it means. */
+  g_assert_false (step_of (basic, 1, HL_SIDE_CLIENT, "ClientHello")->early);
+  g_assert_cmpstr (sh->after[HL_SIDE_SERVER].state, ==, "OpenSSL: TLSv1.3 early data");
+  assert_says (words, "whether or not 0-RTT data was offered");
+  assert_says (md30, "\"TLSv1.3 early data\" is a TLS 1.3 server that has sent its first flight");
+  /* Each legend only where its library runs. */
+  assert_not_says (md30, "BearSSL sides show");
+  assert_says (md38, "BearSSL sides show");
+  assert_says (md38, "OpenSSL sides show");
+  assert_says (md01, "BearSSL sides show");
+  assert_not_says (md01, "OpenSSL sides show");
+}
+
 /* 10 and 13. Lesson 30: forward secrecy's exceptions; what is encrypted after ServerHello. */
 static void
 test_tls13_precise_words (void)
@@ -783,6 +841,7 @@ main (int argc, char **argv)
   g_test_add_func ("/teaching/06-application-secrets-when", test_application_secrets_when);
   g_test_add_func ("/teaching/07-early-data-replay", test_early_data_replay);
   g_test_add_func ("/teaching/08-openssl-client-holds", test_openssl_client_holds);
+  g_test_add_func ("/teaching/09-openssl-words", test_openssl_words);
   g_test_add_func ("/teaching/10-13-tls13-precise-words", test_tls13_precise_words);
   g_test_add_func ("/teaching/11-closure-alerts", test_closure_alerts);
   g_test_add_func ("/teaching/12-certificate-verify-covers-certificate",

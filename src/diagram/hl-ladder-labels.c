@@ -398,7 +398,8 @@ hl_ladder_describe_step (HlRun *run, const HlStep *st)
     HlSide to = hl_side_other (st->from);
     const HlStep *prev = st->index >= 2 ? hl_run_get_step (run, st->index - 2) : NULL;
     if (prev && prev->after[to].error == 0 && st->after[to].error != 0) {
-      g_autofree char *why = hl_ladder_describe_error (st->after[to].error);
+      g_autofree char *why = hl_ladder_describe_error (st->after[to].error, st->after[to].openssl,
+                                                       st->after[to].reason);
       add_line (out, _ ("rejected by the %s: %s"), hl_side_word (to), why);
     } else {
       add_line (out, _ ("not read: the %s had already stopped"), hl_side_word (to));
@@ -408,10 +409,16 @@ hl_ladder_describe_step (HlRun *run, const HlStep *st)
 }
 
 char *
-hl_ladder_describe_error (int err)
+hl_ladder_describe_error (int err, gboolean openssl, const char *reason)
 {
-  g_autofree char *name = hl_error_name (err);
-  const char *plus = strchr (name, '+');
+  g_autofree char *name = NULL;
+  const char *plus;
+  if (openssl) {
+    g_autofree char *words = hl_describe_openssl_error (err, reason);
+    return g_strdup_printf (_ ("OpenSSL %s"), words);
+  }
+  name = hl_error_name (err);
+  plus = strchr (name, '+');
   if (plus
       && (g_str_has_prefix (name, "BR_ERR_SEND_FATAL_ALERT")
           || g_str_has_prefix (name, "BR_ERR_RECV_FATAL_ALERT")))
@@ -533,7 +540,7 @@ hl_ladder_describe_learned (HlRun *run, const HlStep *st, HlSide side, const cha
     }
   }
   if (after->error && (!prev || prev->after[side].error != after->error)) {
-    g_autofree char *why = hl_ladder_describe_error (after->error);
+    g_autofree char *why = hl_ladder_describe_error (after->error, after->openssl, after->reason);
     char *line = g_markup_printf_escaped (
         _ ("<span foreground=\"%s\"><b>\u2717 stops: %s</b></span>"), alert_color, why);
     g_string_append_printf (out, "%s%s", out->len ? "\n" : "", line);
@@ -587,7 +594,8 @@ hl_ladder_describe_side (HlRun *run, HlSide side)
 char *
 hl_ladder_describe_end (const HlConnection *c, HlSide side, gboolean *ok)
 {
-  g_autofree char *name = hl_ladder_describe_error (c->error[side]);
+  g_autofree char *name
+      = hl_ladder_describe_error (c->error[side], c->openssl[side], c->reason[side]);
   *ok = c->error[side] == 0 && c->success;
   if (c->error[side] == 0 && c->success)
     return g_markup_printf_escaped (_ ("\u2713 handshake complete%s"),
@@ -595,6 +603,8 @@ hl_ladder_describe_end (const HlConnection *c, HlSide side, gboolean *ok)
   if (c->error[side] == 0)
     return g_markup_printf_escaped (_ ("\u2013 no error of its own: the %s stopped"),
                                     hl_side_word (hl_side_other (side)));
+  if (c->openssl[side])
+    return g_markup_printf_escaped ("\u2717 %s", name);
   if (g_str_has_prefix (name, "BR_ERR_SEND_FATAL_ALERT"))
     return g_markup_printf_escaped (_ ("\u2717 sent an alert: %s"), name);
   if (g_str_has_prefix (name, "BR_ERR_RECV_FATAL_ALERT"))

@@ -303,10 +303,10 @@ _hl_run_explain_end (HlRun *run, HlSide side, HlConnection *c)
   if (p->ossl && err == 0 && hl_ossl_reason (p->ossl))
     return g_strdup_printf (_ ("OpenSSL stopped without sending or receiving an alert: %s."),
                             hl_ossl_reason (p->ossl));
-  if (p->ossl && err != 0)
-    return g_strdup_printf (_ ("%s: %s OpenSSL's own reason: %s."), name, plain,
-                            hl_ossl_reason (p->ossl) ? hl_ossl_reason (p->ossl)
-                                                     : _ ("none given (it received the alert)"));
+  if (p->ossl && err != 0) {
+    g_autofree char *words = hl_describe_openssl_error (err, hl_ossl_reason (p->ossl));
+    return g_strdup_printf (_ ("OpenSSL %s, and closed the connection."), words);
+  }
   if (err == 0) {
     if (_hl_peer_closed (p))
       return g_strdup (_ ("Finished cleanly: the connection was closed with close_notify."));

@@ -59,6 +59,7 @@ free_step (HlStep *st)
   for (int i = 0; i < 2; i++) {
     g_free (st->after[i].state);
     g_free (st->after[i].certificate_verdict);
+    g_free (st->after[i].reason);
     if (st->after[i].secrets)
       g_ptr_array_unref (st->after[i].secrets);
   }
@@ -87,6 +88,9 @@ fill_after (HlRun *run, HlStep *st)
     Peer *p = run->peer[s];
     st->after[s].state = _hl_run_describe_state (p);
     st->after[s].error = _hl_peer_error (p);
+    st->after[s].openssl = p->ossl != NULL;
+    st->after[s].reason
+        = p->ossl && hl_ossl_reason (p->ossl) ? g_strdup (hl_ossl_reason (p->ossl)) : NULL;
     _hl_run_fill_knowledge (run, st, s);
   }
 }
@@ -133,6 +137,27 @@ hl_step_record_key (const HlStep *st)
   default:
     return NULL;
   }
+}
+
+char *
+hl_describe_openssl_error (int err, const char *reason)
+{
+  int alert = err & 0xff;
+  if (err >= 512 && err < 768)
+    return reason
+               ? g_strdup_printf (_ ("stopped on its own error \u201c%s\u201d and sent the "
+                                     "fatal alert %s (%d)"),
+                                  reason, hl_alert_name (alert), alert)
+               : g_strdup_printf (_ ("sent the fatal alert %s (%d)"), hl_alert_name (alert), alert);
+  if (err >= 256 && err < 512)
+    return reason ? g_strdup_printf (_ ("received the fatal alert %s (%d) and stopped (its "
+                                        "error: \u201c%s\u201d)"),
+                                     hl_alert_name (alert), alert, reason)
+                  : g_strdup_printf (_ ("received the fatal alert %s (%d) and stopped"),
+                                     hl_alert_name (alert), alert);
+  if (reason)
+    return g_strdup_printf (_ ("stopped on its own error \u201c%s\u201d"), reason);
+  return g_strdup (err ? _ ("stopped on an error") : _ ("has no error"));
 }
 
 /* Replaces the explanation of a top-level field. */
@@ -479,6 +504,7 @@ finish_connection (HlRun *run)
     Peer *p = run->peer[s];
     c->error[s] = _hl_peer_error (p);
     c->explanation[s] = _hl_run_explain_end (run, s, c);
+    c->openssl[s] = p->ossl != NULL;
     if (p->ossl && hl_ossl_reason (p->ossl))
       c->reason[s] = g_strdup (hl_ossl_reason (p->ossl));
   }

@@ -894,7 +894,8 @@ hl_describe_engine_state (const char *flags)
     else if (g_str_has_prefix (st, "TLSv1.3 "))
       st += 8;
     if (strcmp (st, "early data") == 0)
-      return g_strdup (_ ("waits for the client's reply (or its 0-RTT data)"));
+      return g_strdup (_ ("waits for the client's next flight (OpenSSL names this state \"early "
+                          "data\" whether or not 0-RTT data was offered)"));
     return g_strdup_printf (_ ("last did: %s"), st);
   }
   parts = g_strsplit (flags ? flags : "", "|", -1);

@@ -88,7 +88,12 @@ refresh (HlKnowledgePanel *self)
       }
       if (after->certificate_verdict)
         add_row (self, side, _ ("Certificate check"), after->certificate_verdict, NULL, NULL);
-      if (after->error) {
+      if (after->error && after->openssl) {
+        /* OpenSSL's own words: the alert and its reason, not BearSSL's codes. */
+        g_autofree char *words = hl_describe_openssl_error (after->error, after->reason);
+        g_autofree char *text = g_strdup_printf (_ ("OpenSSL %s"), words);
+        add_row (self, side, _ ("Stopped"), text, NULL, NULL);
+      } else if (after->error) {
         g_autofree char *name = hl_error_name (after->error);
         g_autofree char *plain = hl_error_explain (after->error);
         g_autofree char *text = g_strdup_printf ("%s: %s", name, plain);

@@ -121,6 +121,8 @@ typedef struct {
   int curve;                    /* (EC)DH curve as this side knows it; -1 not yet or none */
   char *certificate_verdict;    /* this side's verdict on the peer's chain; NULL not yet */
   gboolean certificate_trusted; /* that verdict accepts the chain */
+  gboolean openssl;             /* an OpenSSL side: state is OpenSSL's, error the alert form */
+  char *reason;                 /* an OpenSSL side's own reason for its error; else NULL */
 } HlSideState;
 
 typedef struct {
@@ -181,6 +183,12 @@ typedef struct {
  * "client_write_key", with the MAC key for CBC); NULL for a plaintext record. */
 char *hl_step_record_key (const HlStep *step);
 
+/* An OpenSSL side's error in its own words, not BearSSL's codes: the alert it sent or
+ * received and OpenSSL's reason ("stopped on its own error \"bad signature\" and sent the
+ * fatal alert decrypt_error (51)"), to follow "OpenSSL". err: the alert form of
+ * HlSideState.error (0: none); reason may be NULL. */
+char *hl_describe_openssl_error (int err, const char *reason);
+
 struct _HlConnection {
   guint index;
   gboolean resumed;
@@ -193,6 +201,7 @@ struct _HlConnection {
   int error[2];
   char *explanation[2];
   char *reason[2];          /* an OpenSSL side's own reason for its error; else NULL */
+  gboolean openssl[2];      /* the side is OpenSSL: its error is an alert sent or received */
   gboolean hello_retry;     /* TLS 1.3: the server sent a HelloRetryRequest */
   HlSecrets secrets;        /* what the run derived: the client's view, else the server's */
   HlSecrets server_secrets; /* the server's view, kept when it differs from the client's */
