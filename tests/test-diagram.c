@@ -476,6 +476,44 @@ test_step_notes (void)
   g_assert_cmpuint (checks, >=, 1);
 }
 
+/* A line may break inside BR_ERR_X509_NOT_TRUSTED only after an underscore: never
+ * "BR_ERR_X509_NOT_TRUS" and "TED" on two lines, at any canvas width. */
+static void
+test_names_break_at_underscores (void)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled ("14-untrusted-ca.scenario");
+  g_autoptr (HlRun) run = hl_test_run (s);
+  guint seen = 0, wrapped = 0;
+  for (guint width = 600; width <= 1400; width += 10) {
+    HlLadderOptions o = { G_MAXUINT, 0, 0, HL_LADDER_THEME_LIGHT, width };
+    g_autoptr (HlLadderLayout) l = hl_ladder_layout_new (run, &o);
+    for (guint i = 0; i < hl_ladder_layout_get_n_texts (l); i++) {
+      PangoLayout *layout = hl_ladder_layout_get_text (l, i)->layout;
+      const char *text = pango_layout_get_text (layout);
+      const char *name = strstr (text, "BR_");
+      gsize start, end;
+      GSList *lines;
+      if (!name)
+        continue;
+      seen++;
+      start = name - text;
+      end = start + strspn (name, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_\u200b");
+      lines = pango_layout_get_lines_readonly (layout);
+      for (GSList *x = lines ? lines->next : NULL; x; x = x->next) {
+        gsize at = ((PangoLayoutLine *)x->data)->start_index;
+        if (at <= start || at >= end)
+          continue;
+        wrapped++;
+        /* The break follows an underscore (and the zero-width space that allows it). */
+        if (!(text[at - 1] == '_' || g_str_has_prefix (text + at - 3, "\u200b")))
+          g_error ("width %u: \"%s\" breaks inside a word at %zu", width, text, at);
+      }
+    }
+  }
+  g_assert_cmpuint (seen, >, 0);
+  g_assert_cmpuint (wrapped, >, 0); /* some width does wrap the name */
+}
+
 int
 main (int argc, char **argv)
 {
@@ -484,6 +522,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagram/layout/text-cache", test_text_cache);
   g_test_add_func ("/diagram/labels/step-notes", test_step_notes);
   g_test_add_func ("/diagram/layout/long-names", test_long_names);
+  g_test_add_func ("/diagram/layout/names-break-at-underscores", test_names_break_at_underscores);
   g_test_add_func ("/diagram/layout/forty-steps", test_forty_steps);
   g_test_add_func ("/diagram/layout/long-certificate-subject", test_long_subject);
   g_test_add_func ("/diagram/png", test_png);

@@ -190,12 +190,69 @@ test_protocol_untouched (gconstpointer data)
   g_assert_cmpstr (english, ==, english_again);
 }
 
+static guint
+count_lines (const char *text)
+{
+  guint n = *text ? 1 : 0;
+  for (const char *p = text; *p; p++)
+    n += *p == '\n';
+  return n;
+}
+
+/* The diagram's labels are built from the fields' protocol names, never from a translated
+ * word: with a translation installed every label keeps every line it has in English (a lookup
+ * by translated name, such as the RSA ClientKeyExchange's encrypted premaster, would lose
+ * one), and each line that is a sentence is translated. */
+static void
+test_labels_from_structure (void)
+{
+  g_autoptr (GPtrArray) names = hl_test_bundled_names ();
+  guint compared = 0;
+  for (guint l = 0; l < names->len; l++) {
+    g_autoptr (HlScenario) s = hl_test_load_bundled (g_ptr_array_index (names, l));
+    g_autoptr (HlRun) english = hl_test_run (s);
+    g_autoptr (HlRun) translated = NULL;
+    hl_i18n_set_translator (pseudo_translate);
+    translated = hl_test_run (s);
+    g_assert_cmpuint (hl_run_get_n_steps (english), ==, hl_run_get_n_steps (translated));
+    for (guint i = 0; i < hl_run_get_n_steps (english); i++) {
+      g_autofree char *e = NULL, *t = NULL;
+      hl_i18n_set_translator (NULL);
+      e = hl_ladder_describe_step (english, hl_run_get_step (english, i));
+      hl_i18n_set_translator (pseudo_translate);
+      t = hl_ladder_describe_step (translated, hl_run_get_step (translated, i));
+      if (count_lines (e) != count_lines (t))
+        g_test_message ("%s step %u: \"%s\" became \"%s\"",
+                        (const char *)g_ptr_array_index (names, l), i + 1, e, t);
+      g_assert_cmpuint (count_lines (e), ==, count_lines (t));
+      compared++;
+    }
+    hl_i18n_set_translator (NULL);
+  }
+  g_assert_cmpuint (compared, >, 300);
+  /* The case the issue found: lesson 01's RSA ClientKeyExchange. */
+  {
+    g_autoptr (HlScenario) s = hl_test_load_bundled ("01-rsa-key-exchange.scenario");
+    g_autoptr (HlRun) run = NULL;
+    g_autofree char *label = NULL;
+    hl_i18n_set_translator (pseudo_translate);
+    run = hl_test_run (s);
+    for (guint i = 0; i < hl_run_get_n_steps (run) && !label; i++)
+      if (strcmp (hl_run_get_step (run, i)->message, "ClientKeyExchange") == 0)
+        label = hl_ladder_describe_step (run, hl_run_get_step (run, i));
+    hl_i18n_set_translator (NULL);
+    g_assert_nonnull (label);
+    g_assert_nonnull (strstr (label, OPEN "encrypted premaster (256 bytes)" CLOSE));
+  }
+}
+
 int
 main (int argc, char **argv)
 {
   g_autoptr (GPtrArray) names = NULL;
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/i18n/every-sentence-translated", test_every_sentence_translated);
+  g_test_add_func ("/i18n/labels-from-structure", test_labels_from_structure);
   names = hl_test_bundled_names ();
   for (guint i = 0; i < names->len; i++) {
     g_autofree char *path

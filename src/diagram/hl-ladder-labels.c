@@ -154,6 +154,19 @@ first_cn (const char *dn)
   return cn ? g_strndup (cn, comma ? (gsize)(comma - cn) : strlen (cn)) : NULL;
 }
 
+/* A second ClientHello: a HelloRetryRequest came before it in its connection. */
+static gboolean
+answers_retry (HlRun *run, const HlStep *st)
+{
+  const HlConnection *c = hl_run_get_connection (run, st->connection - 1);
+  for (guint i = 0; c && i < c->steps->len; i++) {
+    const HlStep *e = g_ptr_array_index (c->steps, i);
+    if (e->index < st->index && strcmp (e->message, "HelloRetryRequest") == 0)
+      return TRUE;
+  }
+  return FALSE;
+}
+
 char *
 hl_ladder_describe_step (HlRun *run, const HlStep *st)
 {
@@ -222,7 +235,9 @@ hl_ladder_describe_step (HlRun *run, const HlStep *st)
       add_line (out, _ ("server name (SNI): %s"), sni);
     if (alpn && *alpn)
       add_line (out, _ ("protocols (ALPN): %s"), alpn);
-    if (shares && *shares)
+    if (shares && *shares && answers_retry (run, st))
+      add_line (out, _ ("key share: %s (the group the server asked for)"), shares);
+    else if (shares && *shares)
       add_line (out, _ ("key share: %s (sent before the server chose)"), shares);
     if (psk)
       add_line (out, _ ("offers a ticket to resume (PSK)%s"), early ? _ (", with 0-RTT data") : "");
@@ -302,7 +317,8 @@ hl_ladder_describe_step (HlRun *run, const HlStep *st)
       add_line (out, _ ("%s share, signed with the certificate's key (MD5+SHA-1 in TLS 1.0/1.1)"),
                 curve ? curve : "?");
   } else if (strcmp (m, "ClientKeyExchange") == 0) {
-    const HlField *epm = find_field (f, _ ("Encrypted premaster secret"));
+    /* Field names are protocol words, never translated: look them up as they are. */
+    const HlField *epm = find_field (f, "Encrypted premaster secret");
     const HlField *pk = NULL;
     for (guint i = 0; f && i < f->len; i++)
       if (strcmp (((HlField *)g_ptr_array_index (f, i))->name, "Public key") == 0)
@@ -356,6 +372,11 @@ hl_ladder_describe_step (HlRun *run, const HlStep *st)
     g_autofree char *lvl = strip_code (level);
     add_line (out, "%s: %s", lvl ? lvl : "?", desc ? desc : "?");
   }
+  if (st->tls13 && st->key != HL_RECORD_KEY_NONE) {
+    /* Which secret's keys protect this record (RFC 8446 7). */
+    g_autofree char *key = hl_step_record_key (st);
+    add_line (out, _ ("under %s"), key);
+  }
   if (st->fault) {
     gsize at;
     const HlField *hit = NULL;
@@ -377,7 +398,8 @@ hl_ladder_describe_step (HlRun *run, const HlStep *st)
     HlSide to = hl_side_other (st->from);
     const HlStep *prev = st->index >= 2 ? hl_run_get_step (run, st->index - 2) : NULL;
     if (prev && prev->after[to].error == 0 && st->after[to].error != 0) {
-      g_autofree char *why = hl_ladder_describe_error (st->after[to].error);
+      g_autofree char *why = hl_ladder_describe_error (st->after[to].error, st->after[to].openssl,
+                                                       st->after[to].reason);
       add_line (out, _ ("rejected by the %s: %s"), hl_side_word (to), why);
     } else {
       add_line (out, _ ("not read: the %s had already stopped"), hl_side_word (to));
@@ -387,10 +409,16 @@ hl_ladder_describe_step (HlRun *run, const HlStep *st)
 }
 
 char *
-hl_ladder_describe_error (int err)
+hl_ladder_describe_error (int err, gboolean openssl, const char *reason)
 {
-  g_autofree char *name = hl_error_name (err);
-  const char *plus = strchr (name, '+');
+  g_autofree char *name = NULL;
+  const char *plus;
+  if (openssl) {
+    g_autofree char *words = hl_describe_openssl_error (err, reason);
+    return g_strdup_printf (_ ("OpenSSL %s"), words);
+  }
+  name = hl_error_name (err);
+  plus = strchr (name, '+');
   if (plus
       && (g_str_has_prefix (name, "BR_ERR_SEND_FATAL_ALERT")
           || g_str_has_prefix (name, "BR_ERR_RECV_FATAL_ALERT")))
@@ -512,7 +540,7 @@ hl_ladder_describe_learned (HlRun *run, const HlStep *st, HlSide side, const cha
     }
   }
   if (after->error && (!prev || prev->after[side].error != after->error)) {
-    g_autofree char *why = hl_ladder_describe_error (after->error);
+    g_autofree char *why = hl_ladder_describe_error (after->error, after->openssl, after->reason);
     char *line = g_markup_printf_escaped (
         _ ("<span foreground=\"%s\"><b>\u2717 stops: %s</b></span>"), alert_color, why);
     g_string_append_printf (out, "%s%s", out->len ? "\n" : "", line);
@@ -566,7 +594,8 @@ hl_ladder_describe_side (HlRun *run, HlSide side)
 char *
 hl_ladder_describe_end (const HlConnection *c, HlSide side, gboolean *ok)
 {
-  g_autofree char *name = hl_ladder_describe_error (c->error[side]);
+  g_autofree char *name
+      = hl_ladder_describe_error (c->error[side], c->openssl[side], c->reason[side]);
   *ok = c->error[side] == 0 && c->success;
   if (c->error[side] == 0 && c->success)
     return g_markup_printf_escaped (_ ("\u2713 handshake complete%s"),
@@ -574,6 +603,8 @@ hl_ladder_describe_end (const HlConnection *c, HlSide side, gboolean *ok)
   if (c->error[side] == 0)
     return g_markup_printf_escaped (_ ("\u2013 no error of its own: the %s stopped"),
                                     hl_side_word (hl_side_other (side)));
+  if (c->openssl[side])
+    return g_markup_printf_escaped ("\u2717 %s", name);
   if (g_str_has_prefix (name, "BR_ERR_SEND_FATAL_ALERT"))
     return g_markup_printf_escaped (_ ("\u2717 sent an alert: %s"), name);
   if (g_str_has_prefix (name, "BR_ERR_RECV_FATAL_ALERT"))

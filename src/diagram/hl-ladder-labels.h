@@ -28,8 +28,10 @@ char *hl_ladder_describe_learned (HlRun *run, const HlStep *step, HlSide side,
                                   const char *alert_color);
 /* The timeline's title: role and what it holds. */
 char *hl_ladder_describe_side (HlRun *run, HlSide side);
-/* An error name, with the alert's name or the plain reason where the name misleads. */
-char *hl_ladder_describe_error (int err);
+/* An error name, with the alert's name or the plain reason where the name misleads; for
+ * an OpenSSL side (openssl), the alert it sent or received and OpenSSL's reason (may be
+ * NULL), never a BearSSL code. */
+char *hl_ladder_describe_error (int err, gboolean openssl, const char *reason);
 /* How a side ended a connection; ok: it completed the handshake. */
 char *hl_ladder_describe_end (const HlConnection *connection, HlSide side, gboolean *ok);
 

@@ -107,11 +107,32 @@ hl_ladder_text_cache_free (HlLadderTextCache *cache)
   g_free (cache);
 }
 
+/* The markup with a zero-width space after each underscore of its text (not of its tags):
+ * a name like BR_ERR_X509_NOT_TRUSTED that does not fit then wraps after an underscore,
+ * where Pango would otherwise cut it between two letters (WORD_CHAR). */
+static char *
+breakable_names (const char *markup)
+{
+  GString *out = g_string_sized_new (strlen (markup) + 16);
+  gboolean tag = FALSE;
+  for (const char *p = markup; *p; p++) {
+    g_string_append_c (out, *p);
+    if (*p == '<')
+      tag = TRUE;
+    else if (*p == '>')
+      tag = FALSE;
+    else if (*p == '_' && !tag && g_ascii_isalnum (p[1]))
+      g_string_append (out, "\u200b");
+  }
+  return g_string_free (out, FALSE);
+}
+
 /* Adds a text box at (x, y), wrapped to width and aligned in it; returns its height. */
 static double
 add_text (HlLadderLayout *l, HlLadderTextKind kind, HlLadderTone tone, guint step,
-          const char *markup, double x, double y, double width, PangoAlignment align)
+          const char *markup_in, double x, double y, double width, PangoAlignment align)
 {
+  g_autofree char *markup = breakable_names (markup_in);
   HlLadderText t = { kind, tone, { x, y, width, 0 }, step, NULL };
   g_autofree char *key = NULL;
   PangoFontDescription *desc;

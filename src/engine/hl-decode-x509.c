@@ -378,8 +378,11 @@ hl_decode_certificate (const guint8 *der, gsize len, gsize base, const char *nam
   pos = tbs.hdr + tbs.len;
   if (read_tlv (cert.content, cert.len, pos, &sigalg)) {
     Tlv oid;
-    g_autofree char *alg
-        = read_tlv (sigalg.content, sigalg.len, 0, &oid) ? describe_oid (&oid) : NULL;
+    /* ecdsa-with-SHA* (1.2.840.10045.4.x): RFC 3279 2.2.3 and RFC 5758 3.2. */
+    static const guint8 ecdsa_oid[] = { 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04 };
+    gboolean ecdsa = read_tlv (sigalg.content, sigalg.len, 0, &oid) && oid.tag == 0x06
+                     && oid.len > sizeof ecdsa_oid
+                     && memcmp (oid.content, ecdsa_oid, sizeof ecdsa_oid) == 0;
     pos += sigalg.hdr + sigalg.len;
     if (read_tlv (cert.content, cert.len, pos, &sigval)) {
       /* A BIT STRING: its first byte counts the unused bits of the last byte (0 here),
@@ -396,12 +399,16 @@ hl_decode_certificate (const guint8 *der, gsize len, gsize base, const char *nam
         hl_field_add (sig, hl_field_new ("Unused bits", start, 1, unused,
                                          _ ("The BIT STRING's first byte: how many bits of its "
                                             "last byte are padding. Not part of the signature.")));
-        hl_field_add (sig, hl_field_new ("Signature value", start + 1, sigval.len - 1, hex,
-                                         _ ("The signature itself: for RSA as many bytes as the "
-                                            "issuer's modulus (256 for RSA-2048).")));
+        hl_field_add (sig,
+                      hl_field_new ("Signature value", start + 1, sigval.len - 1, hex,
+                                    ecdsa ? _ ("The signature itself: an ECDSA signature is the "
+                                               "DER encoding of SEQUENCE { r, s }, two integers, "
+                                               "so its length varies by a byte or two from one "
+                                               "signature to the next (RFC 3279 2.2.3).")
+                                          : _ ("The signature itself: for RSA as many bytes as "
+                                               "the issuer's modulus (256 for RSA-2048).")));
       }
     }
-    (void)alg;
   }
   g_free (root->value);
   root->value = g_strdup (subject ? subject : "");

@@ -128,8 +128,9 @@ take_random (Reader *r, GPtrArray *into, const char *who, RandomKind kind)
             ? g_strdup_printf (_ ("32 bytes the %s picked. In TLS 1.3 they reach the keys only "
                                   "through the transcript hash, which covers both hellos."),
                                who)
-            : g_strdup_printf (_ ("32 bytes the %s picked; both randoms feed the master secret, so "
-                                  "every connection gets fresh keys."),
+            : g_strdup_printf (_ ("32 bytes the %s picked; both randoms feed the key block (and, "
+                                  "in a full handshake, the master secret), so every connection "
+                                  "gets fresh keys."),
                                who);
   if (kind == RANDOM_HELLO_RETRY) {
     take (r, into, "Random", 32, ex, NULL);
@@ -194,8 +195,23 @@ add_suite_field (Reader *r, HlField *parent, gsize off, guint16 id)
 
 /* ---------- Extensions ---------- */
 
+/* One entry of a signature scheme list, in the hello of this version (0: unknown). */
+static const char *
+scheme_explanation (guint scheme, guint version)
+{
+  if (version && version < 0x0303)
+    return _ ("Ignored: before TLS 1.2 no signature scheme is negotiated.");
+  if (version == 0x0304 && (scheme & 0xff) == 0x01)
+    return _ ("RSASSA-PKCS1-v1_5: TLS 1.3 accepts it only for signatures inside certificates, "
+              "never to sign a handshake message (RFC 8446 4.2.3); TLS 1.2 may sign with it.");
+  if (version == 0x0304 && (scheme == 0x0403 || scheme == 0x0503 || scheme == 0x0603))
+    return _ ("ECDSA on the one curve its name gives, with that hash (RFC 8446 4.2.3); TLS 1.2 "
+              "reads the same code as ECDSA with that hash, on any curve.");
+  return _ ("A signature scheme this side accepts.");
+}
+
 static void
-decode_extension_body (Reader *r, HlField *ext, guint type, gboolean from_server)
+decode_extension_body (Reader *r, HlField *ext, guint type, gboolean from_server, guint version)
 {
   Reader b = *r;
   GPtrArray *kids = ext->children;
@@ -245,8 +261,8 @@ decode_extension_body (Reader *r, HlField *ext, guint type, gboolean from_server
     gint64 n = take_uint (&b, kids, "Algorithms length", 2, NULL);
     while (n > 0 && b.pos + 2 <= b.len) {
       guint a = peek_uint (&b, 2);
-      take (&b, kids, "Signature algorithm", 2, _ ("A signature scheme this side accepts."),
-            "%s (0x%04x)", hl_signature_scheme_name (a), a);
+      take (&b, kids, "Signature algorithm", 2, scheme_explanation (a, version), "%s (0x%04x)",
+            hl_signature_scheme_name_in (a, version == 0x0304), a);
     }
   }
     return;
@@ -408,7 +424,7 @@ decode_extension_body (Reader *r, HlField *ext, guint type, gboolean from_server
     while (n > 0 && b.pos + 2 <= b.len) {
       guint a = peek_uint (&b, 2);
       take (&b, kids, "Signature algorithm", 2, _ ("A scheme accepted in certificates."),
-            "%s (0x%04x)", hl_signature_scheme_name (a), a);
+            "%s (0x%04x)", hl_signature_scheme_name_in (a, version == 0x0304), a);
     }
   }
     return;
@@ -418,7 +434,7 @@ decode_extension_body (Reader *r, HlField *ext, guint type, gboolean from_server
 }
 
 static void
-take_extensions (Reader *r, GPtrArray *into, gboolean from_server)
+take_extensions (Reader *r, GPtrArray *into, gboolean from_server, guint version)
 {
   gint64 total;
   HlField *list;
@@ -460,8 +476,14 @@ take_extensions (Reader *r, GPtrArray *into, gboolean from_server)
           ex = _ ("Point encodings understood; uncompressed is the only one in use.");
           break;
         case 13:
-          ex = _ ("Which signature schemes this side accepts (hash and signature; TLS 1.3 names "
-                  "RSA-PSS and each ECDSA curve).");
+          ex = version && version < 0x0303
+                   ? _ ("Which signature schemes this side accepts. The extension means "
+                        "something only from TLS 1.2 on (RFC 5246 7.4.1.4.1), which tells a "
+                        "client offering only older versions not to send it. This hello offers "
+                        "at most an older version: the extension has no effect, and the version "
+                        "fixes how each signature is hashed.")
+                   : _ ("Which signature schemes this side accepts (hash and signature; TLS 1.3 "
+                        "names RSA-PSS and each ECDSA curve).");
           break;
         case 16:
           ex = _ ("ALPN: the application protocol inside TLS, settled in the handshake.");
@@ -510,7 +532,7 @@ take_extensions (Reader *r, GPtrArray *into, gboolean from_server)
       body.pos = 0;
       body.base = e.base + e.pos + 4;
       body.bad = FALSE;
-      decode_extension_body (&body, ext, type, from_server);
+      decode_extension_body (&body, ext, type, from_server, version);
       e.pos += 4 + len;
       count++;
     }
@@ -525,6 +547,7 @@ static void
 decode_client_hello (Reader *r, GPtrArray *f, gboolean tls13)
 {
   gint64 n;
+  guint offered = need (r, 2) ? peek_uint (r, 2) : 0;
   if (tls13) {
     take_version (r, f, "Client version",
                   _ ("legacy_version: fixed at TLS 1.2 (0x0303) by a client that offers TLS 1.3; "
@@ -554,12 +577,13 @@ decode_client_hello (Reader *r, GPtrArray *f, gboolean tls13)
     take (r, f, "Compression methods", n,
           _ ("Only null (0): TLS compression leaked secrets (CRIME) and is gone."), "%s",
           n == 1 && r->pos < r->len && r->d[r->pos] == 0 ? "null" : "");
-  take_extensions (r, f, FALSE);
+  take_extensions (r, f, FALSE, tls13 ? 0x0304 : offered);
 }
 
 static void
 decode_server_hello (Reader *r, GPtrArray *f, gboolean tls13, gboolean retry)
 {
+  guint chosen = need (r, 2) ? peek_uint (r, 2) : 0;
   take_version (r, f, "Server version",
                 tls13 || retry ? _ ("legacy_version: always 0x0303 (TLS 1.2) in TLS 1.3, to get "
                                     "past middleboxes that know nothing newer; supported_versions "
@@ -582,7 +606,7 @@ decode_server_hello (Reader *r, GPtrArray *f, gboolean tls13, gboolean retry)
           "%s", name);
   }
   take_uint (r, f, "Compression method", 1, _ ("0: no compression."));
-  take_extensions (r, f, TRUE);
+  take_extensions (r, f, TRUE, tls13 || retry ? 0x0304 : chosen);
 }
 
 /* TLS 1.3 (RFC 8446 4.4.2): a request context, then each certificate with extensions. */
@@ -607,7 +631,7 @@ decode_certificate13 (Reader *r, GPtrArray *f)
     g_ptr_array_add (f, hl_decode_certificate (r->d + r->pos, len, r->base + r->pos, name));
     r->pos += len;
     /* New in TLS 1.3: each certificate carries extensions (OCSP status, SCTs). */
-    take_extensions (r, f, TRUE);
+    take_extensions (r, f, TRUE, 0x0304);
   }
 }
 
@@ -619,7 +643,7 @@ decode_certificate_verify13 (Reader *r, GPtrArray *f, gboolean from_server)
     guint a = peek_uint (r, 2);
     take (r, f, "Signature algorithm", 2,
           _ ("The scheme signed with; TLS 1.3 allows RSA only as RSA-PSS here."), "%s (0x%04x)",
-          hl_signature_scheme_name (a), a);
+          hl_signature_scheme_name_in (a, TRUE), a);
   }
   n = take_uint (r, f, "Signature length", 2, NULL);
   if (n >= 0)
@@ -627,7 +651,8 @@ decode_certificate_verify13 (Reader *r, GPtrArray *f, gboolean from_server)
         r, f, "Signature", n,
         from_server
             ? _ ("Signed with the certificate's private key over 64 spaces, \"TLS 1.3, server "
-                 "CertificateVerify\", a zero byte and the transcript hash up to the Certificate. "
+                 "CertificateVerify\", a zero byte and the transcript hash up to and including the "
+                 "Certificate (RFC 8446 4.4.3). "
                  "It proves the server holds the key, and replaces TLS 1.2's signed "
                  "ServerKeyExchange and RSA decryption.")
             : _ ("Signed with the client certificate's key over 64 spaces, \"TLS 1.3, client "
@@ -657,7 +682,7 @@ decode_new_session_ticket (Reader *r, GPtrArray *f)
              "server's cache (OpenSSL's single-use tickets when it accepts 0-RTT, so that a "
              "ticket, and its early data, cannot be used twice)."),
           NULL);
-  take_extensions (r, f, TRUE);
+  take_extensions (r, f, TRUE, 0x0304);
 }
 
 static void
@@ -666,7 +691,7 @@ decode_certificate_request13 (Reader *r, GPtrArray *f)
   gint64 n = take_uint (r, f, "Request context length", 1, NULL);
   if (n > 0)
     take (r, f, "Request context", n, NULL, NULL);
-  take_extensions (r, f, TRUE);
+  take_extensions (r, f, TRUE, 0x0304);
 }
 
 static void
@@ -708,6 +733,7 @@ static void
 decode_server_key_exchange (Reader *r, GPtrArray *f, guint version)
 {
   gint64 n;
+  guint curve = 0;
   if (need (r, 1)) {
     guint t = peek_uint (r, 1);
     take (r, f, "Curve type", 1, _ ("3: a named curve follows."), "%s (%u)",
@@ -716,18 +742,24 @@ decode_server_key_exchange (Reader *r, GPtrArray *f, guint version)
   if (need (r, 2)) {
     guint c = peek_uint (r, 2);
     const char *name = hl_curve_name (c);
+    curve = c;
     take (r, f, "Named curve", 2, _ ("The curve the server chose from the client's list."),
           "%s (%u)", name ? name : "unknown", c);
   }
   n = take_uint (r, f, "Public key length", 1, NULL);
   if (n >= 0)
     take (r, f, "Public key", n,
-          _ ("The server's ephemeral public point: its secret scalar times the curve's base point. "
-             "A new one for every connection."),
+          hl_group_is_montgomery (curve)
+              ? _ ("The server's ephemeral public value: X25519 of its secret and the base point "
+                   "u = 9, a 32-byte u-coordinate (RFC 7748 5). A new one for every connection.")
+              : _ ("The server's ephemeral public point: its secret scalar times the curve's base "
+                   "point. A new one for every connection."),
           NULL);
   take_signature (r, f, version,
-                  _ ("The server signs both randoms and its public key with its certificate's key: "
-                     "proof the share comes from the certificate's owner."));
+                  _ ("The server signs client_random, server_random and all of ServerECDHParams "
+                     "(curve type, named curve and public key) with its certificate's key (RFC "
+                     "8422 5.4): proof the share, and the curve, come from the certificate's "
+                     "owner."));
 }
 
 static void
@@ -755,7 +787,10 @@ decode_certificate_request (Reader *r, GPtrArray *f, guint version)
     if (n >= 0 && need (r, n)) {
       HlField *algs
           = take (r, f, "Signature algorithms", n,
-                  _ ("What the client may sign its CertificateVerify with."), "%u", (guint)n / 2);
+                  _ ("The signature schemes the server can verify: the client signs its "
+                     "CertificateVerify with one of them, and its certificates must be signed "
+                     "with them too (RFC 5246 7.4.4, 7.4.6)."),
+                  "%u", (guint)n / 2);
       for (gsize off = r->pos - n; off + 2 <= r->pos; off += 2) {
         guint a = r->d[off] << 8 | r->d[off + 1];
         g_autofree char *v = g_strdup_printf ("%s (0x%04x)", hl_signature_scheme_name (a), a);
@@ -814,12 +849,30 @@ decode_client_key_exchange (Reader *r, GPtrArray *f, const HlDecodeContext *ctx)
                "decrypt recorded traffic: no forward secrecy."),
             NULL);
   } else {
+    gboolean fixed = s && !hl_suite_is_ecdhe (s); /* static ECDH: the certificate's key */
+    gboolean montgomery = hl_group_is_montgomery (ctx->group);
     n = take_uint (r, f, "Public key length", 1, NULL);
     if (n >= 0)
-      take (r, f, "Public key", n,
-            _ ("The client's public point. Combined with the server's point it gives the shared "
-               "premaster secret, which never crosses the wire."),
-            NULL);
+      take (
+          r, f, "Public key", n,
+          montgomery
+              ? _ ("The client's public value: X25519 of its secret and the base point, a "
+                   "32-byte u-coordinate. The server computes X25519 of its own secret and this "
+                   "value, the client X25519 of its secret and the server's public value; both "
+                   "get the same 32 bytes, the premaster secret, which never crosses the wire "
+                   "(RFC 8422 5.10, RFC 7748 6.1).")
+          : fixed
+              ? _ ("The client's public point: its secret scalar times the base point. The server "
+                   "multiplies it by its certificate's private key, the client multiplies the "
+                   "certificate's public key by its own secret scalar: both get the same point, "
+                   "whose x coordinate is the premaster secret, which never crosses the wire "
+                   "(RFC 8422 5.10).")
+              : _ ("The client's public point: its secret scalar times the base point. The server "
+                   "multiplies it by its own ephemeral secret scalar, the client multiplies the "
+                   "server's ServerKeyExchange point by its own: both get the same point, whose x "
+                   "coordinate is the premaster secret, which never crosses the wire (RFC 8422 "
+                   "5.10)."),
+          NULL);
   }
 }
 
@@ -864,7 +917,7 @@ hl_decode_handshake (const guint8 *data, gsize len, const HlDecodeContext *ctx)
         decode_certificate_msg (&b, f);
       break;
     case HL_HANDSHAKE_ENCRYPTED_EXTENSIONS:
-      take_extensions (&b, f, TRUE);
+      take_extensions (&b, f, TRUE, 0x0304);
       break;
     case HL_HANDSHAKE_NEW_SESSION_TICKET:
       decode_new_session_ticket (&b, f);
@@ -1028,11 +1081,13 @@ hl_decode_encrypted_record (const guint8 *data, gsize len, guint version, guint1
       break;
     }
   }
-  if (explicit_len)
-    take (&r, f,
-          s->cipher == HL_CIPHER_AES_CBC || s->cipher == HL_CIPHER_3DES_CBC ? "Explicit IV"
-                                                                            : "Explicit nonce",
-          explicit_len,
+  if (explicit_len && (s->cipher == HL_CIPHER_AES_CBC || s->cipher == HL_CIPHER_3DES_CBC))
+    take (&r, f, "Explicit IV", explicit_len,
+          _ ("Sent in clear: a fresh random IV for this record, where CBC starts (RFC 5246 "
+             "6.2.3.2). TLS 1.1 and later take no IV from the key block."),
+          NULL);
+  else if (explicit_len)
+    take (&r, f, "Explicit nonce", explicit_len,
           _ ("Sent in clear; with the fixed IV from the key block it makes the nonce."), NULL);
   if (r.pos + tag_len <= len) {
     gsize ct_start = r.pos, ct_len = len - r.pos - tag_len;

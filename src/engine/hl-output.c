@@ -33,8 +33,13 @@ plain_reason (int err)
 static void
 fail (GError **error, const char *path, int err)
 {
+  g_autofree char *folder = g_path_get_dirname (path);
+  /* ENOENT from a folder that exists: it takes no new files (/proc, /sys). */
+  const char *reason = err == ENOENT && g_file_test (folder, G_FILE_TEST_IS_DIR)
+                           ? _ ("the folder exists, but no new file can be made in it")
+                           : plain_reason (err);
   g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (err), _ ("cannot write %s: %s"), path,
-               plain_reason (err));
+               reason);
 }
 
 /* Writes the data to a new temporary file beside path; its name in *tmp. */

@@ -255,3 +255,6 @@ void _hl_run_pump (HlRun *run);
 
 /* hl-run.c */
 HlConnection *_hl_run_current_connection (HlRun *run);
+/* The named group of the current TLS 1.2 connection's ECDHE exchange (its ServerKeyExchange,
+ * the step being made included); 0 when none was sent. */
+guint16 _hl_run_ecdh_group (HlRun *run);

@@ -19,6 +19,11 @@ static const char *const key_block_inputs[]
 static const char *const from_key_block[] = { "key_block", NULL };
 static const char *const finished_inputs[] = { "master_secret", NULL };
 static const char *const ecdh_public_inputs[] = { NULL };
+static const char *const client_ecdh_public_inputs[] = { "client_ecdh_private_key", NULL };
+static const char *const server_ecdh_public_inputs[] = { "server_ecdh_private_key", NULL };
+static const char *const rsa_premaster_inputs[] = { NULL };
+static const char *const ecdh_premaster_inputs[]
+    = { "client_ecdh_private_key", "server_ecdh_public_key", NULL };
 static const char *const shared_inputs[]
     = { "client_key_share_private", "server_key_share_private", NULL };
 static const char *const early_inputs[] = { "psk", NULL };
@@ -191,6 +196,139 @@ static const struct {
     ecdh_public_inputs },
 };
 
+/* What a TLS 1.0-1.2 recipe depends on: the key exchange, the curve, a resumption, and
+ * whether the side is an OpenSSL library that shows only its key log. */
+typedef struct {
+  gboolean tls13;
+  gboolean resumed;
+  int kex;         /* HlKex; -1 not known */
+  guint group;     /* named group of ECDH(E); 0 not known (static ECDH: a NIST curve) */
+  gboolean keylog; /* an OpenSSL side of a TLS 1.2 connection */
+} Recipe;
+
+static gboolean
+recipe_rsa (const Recipe *r)
+{
+  return r->kex == HL_KEX_RSA;
+}
+
+static gboolean
+recipe_ecdh (const Recipe *r)
+{
+  return r->kex >= HL_KEX_ECDHE_RSA && r->kex <= HL_KEX_ECDH_ECDSA;
+}
+
+static gboolean
+recipe_static (const Recipe *r)
+{
+  return r->kex == HL_KEX_ECDH_RSA || r->kex == HL_KEX_ECDH_ECDSA;
+}
+
+/* The recipe of a secret in this connection, and its inputs; NULL: the general one. */
+static const char *
+recipe_for (HlSecretId id, const Recipe *r, const char *const **inputs)
+{
+  gboolean x = hl_group_is_montgomery (r->group);
+  if (r->tls13)
+    return NULL;
+  switch ((int)id) {
+  case HL_SECRET_PREMASTER:
+    if (r->keylog) {
+      *inputs = no_inputs;
+      return _ ("computed inside OpenSSL and never shown: it cannot be known from outside the "
+                "library");
+    }
+    if (recipe_rsa (r)) {
+      *inputs = rsa_premaster_inputs;
+      return _ ("2 version bytes + 46 random bytes from the client, sent encrypted to the "
+                "server's RSA key in ClientKeyExchange");
+    }
+    if (recipe_ecdh (r)) {
+      *inputs = ecdh_premaster_inputs;
+      return x ? _ ("X25519(c, server share) = X25519(s, client share): the function's 32-byte "
+                    "output (RFC 8422 5.10, RFC 7748 6.1)")
+               : _ ("the x coordinate of c\u00b7(s\u00b7G) = s\u00b7(c\u00b7G) (RFC 8422 5.10)");
+    }
+    return NULL;
+  case HL_SECRET_MASTER:
+    if (r->resumed) {
+      *inputs = no_inputs;
+      return _ ("the resumed session's master secret, from the earlier connection: an abbreviated "
+                "handshake has no premaster secret and derives no new master secret (RFC 5246 "
+                "7.3)");
+    }
+    if (r->keylog) {
+      *inputs = no_inputs;
+      return _ ("from OpenSSL's key log (its CLIENT_RANDOM line). OpenSSL made it with "
+                "PRF(premaster_secret, \"master secret\", ...) from a premaster secret and an "
+                "ECDH secret that never leave the library: those cannot be known from outside "
+                "it");
+    }
+    return NULL;
+  case HL_SECRET_KEY_BLOCK:
+    if (r->keylog)
+      return _ ("PRF(master_secret, \"key expansion\", server_random + client_random), computed "
+                "by Handshake Lab from the key log's master secret");
+    return NULL;
+  case HL_SECRET_CLIENT_ECDH_PRIVATE:
+    return x ? _ ("the client's secret c: 32 random bytes, fresh for this connection") : NULL;
+  case HL_SECRET_CLIENT_ECDH_PUBLIC:
+    *inputs = client_ecdh_public_inputs;
+    if (r->keylog)
+      return _ ("the client's share, read from the ClientKeyExchange it sent");
+    return x ? _ ("X25519(c, 9): the 32-byte u-coordinate sent in ClientKeyExchange")
+             : _ ("c\u00b7G, c times the curve's base point G: sent in ClientKeyExchange");
+  case HL_SECRET_SERVER_ECDH_PRIVATE:
+    if (recipe_static (r))
+      return _ ("the server's secret scalar s: its certificate's private key, the same in every "
+                "connection");
+    if (recipe_ecdh (r))
+      return x ? _ ("the server's secret s: 32 random bytes, fresh for this connection")
+               : _ ("the server's secret scalar s, fresh for this connection");
+    return NULL;
+  case HL_SECRET_SERVER_ECDH_PUBLIC:
+    *inputs = server_ecdh_public_inputs;
+    if (r->keylog)
+      return _ ("the server's share, read from the ServerKeyExchange the client received");
+    if (recipe_static (r))
+      return _ ("s\u00b7G: the public key in the server's certificate");
+    if (recipe_ecdh (r))
+      return x ? _ ("X25519(s, 9): the 32-byte u-coordinate sent in ServerKeyExchange")
+               : _ ("s\u00b7G: sent in ServerKeyExchange");
+    return NULL;
+  case HL_SECRET_SESSION_ID:
+    if (r->resumed)
+      return _ ("the resumed session's id: offered by the client, echoed by the server");
+    return NULL;
+  case HL_SECRET_CLIENT_VERIFY_DATA:
+  case HL_SECRET_SERVER_VERIFY_DATA:
+    if (r->keylog)
+      return id == HL_SECRET_CLIENT_VERIFY_DATA
+                 ? _ ("read from the client's Finished, decrypted with the key block")
+                 : _ ("read from the server's Finished, decrypted with the key block");
+    return NULL;
+  }
+  return NULL;
+}
+
+static Recipe
+recipe_of_connection (const HlConnection *c)
+{
+  const HlSuite *suite = c ? hl_suite_by_id (c->suite) : NULL;
+  Recipe r = { c && c->version == 0x0304, c && c->resumed, suite ? (int)suite->kex : -1,
+               c && c->curve > 0 ? (guint)c->curve : 0, FALSE };
+  return r;
+}
+
+const char *
+hl_secret_formula_in (HlSecretId id, const HlConnection *connection)
+{
+  Recipe r = recipe_of_connection (connection);
+  const char *const *inputs = NULL;
+  const char *f = recipe_for (id, &r, &inputs);
+  return f ? f : hl_secret_formula_for (id, r.tls13);
+}
+
 const char *
 hl_secret_key (HlSecretId id)
 {
@@ -240,11 +378,38 @@ static const HlSecretId tls13_order[] = {
   HL_SECRET_SERVER_APPLICATION_TRAFFIC_1,
 };
 
+/* TLS 1.0-1.2's, each after every secret it is made from (the ECDH shares before the
+ * premaster they make). */
+static const HlSecretId tls12_order[] = {
+  HL_SECRET_CLIENT_RANDOM,
+  HL_SECRET_SERVER_RANDOM,
+  HL_SECRET_SESSION_ID,
+  HL_SECRET_CLIENT_ECDH_PRIVATE,
+  HL_SECRET_CLIENT_ECDH_PUBLIC,
+  HL_SECRET_SERVER_ECDH_PRIVATE,
+  HL_SECRET_SERVER_ECDH_PUBLIC,
+  HL_SECRET_PREMASTER,
+  HL_SECRET_MASTER,
+  HL_SECRET_KEY_BLOCK,
+  HL_SECRET_CLIENT_WRITE_MAC_KEY,
+  HL_SECRET_SERVER_WRITE_MAC_KEY,
+  HL_SECRET_CLIENT_WRITE_KEY,
+  HL_SECRET_SERVER_WRITE_KEY,
+  HL_SECRET_CLIENT_WRITE_IV,
+  HL_SECRET_SERVER_WRITE_IV,
+  HL_SECRET_CLIENT_VERIFY_DATA,
+  HL_SECRET_SERVER_VERIFY_DATA,
+};
+
 HlSecretId
 hl_secret_nth (guint i, gboolean tls13)
 {
+  /* Before TLS 1.3 is known, its own secrets follow, in the enumeration's order. */
+  G_STATIC_ASSERT (G_N_ELEMENTS (tls12_order) == HL_SECRET_CLIENT_KEY_SHARE_PRIVATE);
   if (!tls13)
-    return i < HL_N_SECRETS ? (HlSecretId)i : HL_N_SECRETS;
+    return i < G_N_ELEMENTS (tls12_order) ? tls12_order[i]
+           : i < HL_N_SECRETS             ? (HlSecretId)i
+                                          : HL_N_SECRETS;
   return i < G_N_ELEMENTS (tls13_order) ? tls13_order[i] : HL_N_SECRETS;
 }
 
@@ -286,8 +451,11 @@ hl_secret_unref (HlSecret *secret)
 }
 
 static HlSecret *
-new_secret (HlSecretId id, HlSide side, GBytes *value, guint step, gboolean tls13)
+new_secret (HlSecretId id, HlSide side, GBytes *value, guint step, const Recipe *recipe)
 {
+  gboolean tls13 = recipe->tls13;
+  const char *const *inputs = NULL;
+  const char *special = recipe_for (id, recipe, &inputs);
   HlSecret *secret = g_atomic_rc_box_new0 (HlSecret);
   secret->key = secret_info[id].key;
   secret->name = secret_info[id].name;
@@ -298,6 +466,10 @@ new_secret (HlSecretId id, HlSide side, GBytes *value, guint step, gboolean tls1
       secret->formula = _ (tls13_recipes[i].formula);
       secret->inputs = tls13_recipes[i].inputs;
     }
+  if (special)
+    secret->formula = special;
+  if (inputs)
+    secret->inputs = inputs;
   secret->value = g_bytes_ref (value);
   secret->learned_at = step;
   secret->side = side;
@@ -355,6 +527,20 @@ _hl_run_fill_knowledge (HlRun *run, HlStep *st, HlSide side)
   gboolean tls13 = run->hellos.version == 0x0304;
   br_ssl_session_parameters sp;
   const HlSuite *suite;
+  Recipe recipe = { tls13 || st->tls13, resumed, -1, 0, p->ossl != NULL && !tls13 && !st->tls13 };
+  /* A BearSSL side that holds a master secret it did not derive in this connection holds a
+   * cached session's (offered in a ClientHello, or accepted). */
+  if (!p->ossl && !p->cap.master && (p->knows & KNOW (HL_SECRET_MASTER)))
+    recipe.resumed = TRUE;
+  {
+    const HlSuite *s = hl_suite_by_id (p->ossl ? run->hellos.suite : 0);
+    if (!p->ossl) {
+      br_ssl_engine_get_session_parameters (p->eng, &sp);
+      s = hl_suite_by_id (sp.cipher_suite);
+    }
+    recipe.kex = s ? (int)s->kex : -1;
+    recipe.group = _hl_run_ecdh_group (run);
+  }
   if (p->ossl)
     _hl_run_collect_view13 (run, p, &view);
   else
@@ -373,7 +559,7 @@ _hl_run_fill_knowledge (HlRun *run, HlStep *st, HlSide side)
       continue;
     if (!p->held[i] || !g_bytes_equal (p->held[i]->value, v)) {
       g_clear_pointer (&p->held[i], hl_secret_unref);
-      p->held[i] = new_secret (i, side, v, st->index, tls13);
+      p->held[i] = new_secret (i, side, v, st->index, &recipe);
     }
     g_ptr_array_add (after->secrets, hl_secret_ref (p->held[i]));
     after->knows |= KNOW (i);

@@ -34,8 +34,11 @@ tell_story13 (const HlStep *st, gboolean resumed)
                      "certificate follows, since the PSK already proves who it is.")
                 : _ ("Story steps 2 and 5 at once: the server's random, its choice and its own key "
                      "share. Both sides now compute the (EC)DHE shared secret and the handshake "
-                     "keys: there is no premaster to send (story step 4 is gone), and everything "
-                     "after this message is encrypted."));
+                     "keys: there is no premaster to send (story step 4 is gone). Every handshake "
+                     "message after this one is encrypted, under the handshake keys; only a "
+                     "compatibility ChangeCipherSpec may still pass in plaintext, and the "
+                     "application data that follows the Finished messages uses application keys "
+                     "(RFC 8446 2, 7.1)."));
   if (strcmp (m, "ChangeCipherSpec") == 0)
     return g_strdup (_ ("Not part of TLS 1.3: a dummy ChangeCipherSpec that changes nothing, sent "
                         "only so that middleboxes which expect a TLS 1.2 handshake let this one "
@@ -56,7 +59,10 @@ tell_story13 (const HlStep *st, gboolean resumed)
                                  "certificate's key.")
                             : _ ("Replaces RSA key exchange and the signed ServerKeyExchange: the "
                                  "server signs the transcript hash with its certificate's key, "
-                                 "proving it holds that key. Forward secrecy is always on."));
+                                 "proving it holds that key. The certificate's key never "
+                                 "protects traffic, so every full TLS 1.3 handshake has forward "
+                                 "secrecy; a psk_ke resumption (no fresh key share, RFC 8446 "
+                                 "4.2.9) and 0-RTT data do not."));
   if (strcmp (m, "Finished") == 0)
     return g_strdup (client
                          ? _ ("Story step 6: the client's Finished, an HMAC over the transcript. "
@@ -71,17 +77,30 @@ tell_story13 (const HlStep *st, gboolean resumed)
   if (strcmp (m, "EndOfEarlyData") == 0)
     return g_strdup (
         _ ("The client's 0-RTT data ends here; from now on it uses its handshake key."));
+  if (strcmp (m, "KeyUpdate") == 0 && st->key == HL_RECORD_KEY_APPLICATION)
+    return g_strdup_printf (
+        _ ("New in TLS 1.3: the %s moves on to the next application traffic secret, without a "
+           "new handshake. This message itself still travels under the old keys (%s "
+           "application traffic secret %u); every record it sends after it uses secret %u "
+           "(RFC 8446 4.6.3)."),
+        hl_side_word (st->from), hl_side_word (st->from), st->key_generation,
+        st->key_generation + 1);
   if (strcmp (m, "KeyUpdate") == 0)
     return g_strdup (_ ("New in TLS 1.3: the sender moves on to the next application traffic "
                         "secret, without a new handshake."));
-  if (strcmp (m, "ApplicationData") == 0)
-    return g_strdup (st->early ? _ ("0-RTT early data: sent with the client's first flight, "
-                                    "encrypted under a key from the PSK alone. The server reads "
-                                    "it before the handshake is done, but nothing stops an "
-                                    "attacker from replaying this record to the server: only "
-                                    "requests that are safe to repeat belong here.")
-                               : _ ("Story steps 8 and 9: application data, under the application "
-                                    "traffic keys (traffic secret 0)."));
+  if (strcmp (m, "ApplicationData") == 0 && st->early)
+    return g_strdup (_ ("0-RTT early data: sent with the client's first flight, encrypted under "
+                        "a key from the PSK alone, and read by the server before the handshake "
+                        "is done. TLS itself gives this data no replay protection: an attacker "
+                        "can send the same record again (RFC 8446 8). This server blocks replays "
+                        "with single-use tickets, but a cluster of servers that cannot share "
+                        "that memory may not. Nor is this data forward secret: it falls with the "
+                        "PSK (RFC 8446 2.3). Only requests that are safe to repeat belong here."));
+  if (strcmp (m, "ApplicationData") == 0 && st->key == HL_RECORD_KEY_APPLICATION)
+    return g_strdup_printf (_ ("Story steps 8 and 9: application data, under the %s's "
+                               "application traffic keys (%s application traffic secret %u, "
+                               "RFC 8446 7.2)."),
+                            hl_side_word (st->from), hl_side_word (st->from), st->key_generation);
   return NULL;
 }
 
@@ -104,7 +123,8 @@ _hl_run_tell_story (const HlStep *st, const HlSuite *suite, gboolean resumed, gb
                                   "cipher suites it can use."));
   if (strcmp (m, "ServerHello") == 0)
     return g_strdup (resumed ? _ ("Story step 2, shortened: the server accepts to resume; both "
-                                  "sides reuse the old master secret with the two new randoms.")
+                                  "sides reuse the old master secret, and the two new randoms "
+                                  "feed only the key block.")
                              : _ ("Story step 2: the server answers with its own random and the "
                                   "chosen cipher suite."));
   if (strcmp (m, "Certificate") == 0)
@@ -143,6 +163,15 @@ _hl_run_tell_story (const HlStep *st, const HlSuite *suite, gboolean resumed, gb
   if (strcmp (m, "ChangeCipherSpec") == 0)
     return g_strdup (_ ("Between story steps 5 and 6: from the next record on, this side encrypts "
                         "with the session keys."));
+  if (strcmp (m, "Finished") == 0 && resumed)
+    return g_strdup (st->from == HL_SIDE_CLIENT
+                         ? _ ("Story step 6, last in a resumption: the client's Finished answers "
+                              "the server's and proves it holds the same master secret; the "
+                              "handshake is complete.")
+                         : _ ("Story step 7, first in a resumption: in the abbreviated handshake "
+                              "the server sends its ChangeCipherSpec and Finished first, right "
+                              "after its ServerHello (RFC 5246 7.3), so this is the first "
+                              "encrypted message."));
   if (strcmp (m, "Finished") == 0)
     return g_strdup (st->from == HL_SIDE_CLIENT
                          ? _ ("Story step 6: the client's Finished, the first encrypted message, "
@@ -169,7 +198,8 @@ _hl_run_summarize (const HlStep *st, const guint8 *content, gsize clen, guint ve
   const char *m = st->message;
   if (strcmp (m, "Alert") == 0 && clen >= 2 && version == 0x0304 && content[1] == 0)
     return g_strdup (_ ("Alert close_notify (0): the sender is done (TLS 1.3 ignores the level "
-                        "byte; every other alert is fatal)."));
+                        "byte; close_notify and user_canceled are the closure alerts, every other "
+                        "alert is fatal, RFC 8446 6.1)."));
   if (strcmp (m, "Alert") == 0 && clen >= 2)
     return g_strdup_printf (content[0] == 2 ? _ ("Fatal alert: %s (%d).")
                                             : _ ("Warning alert: %s (%d)."),
@@ -273,10 +303,10 @@ _hl_run_explain_end (HlRun *run, HlSide side, HlConnection *c)
   if (p->ossl && err == 0 && hl_ossl_reason (p->ossl))
     return g_strdup_printf (_ ("OpenSSL stopped without sending or receiving an alert: %s."),
                             hl_ossl_reason (p->ossl));
-  if (p->ossl && err != 0)
-    return g_strdup_printf (_ ("%s: %s OpenSSL's own reason: %s."), name, plain,
-                            hl_ossl_reason (p->ossl) ? hl_ossl_reason (p->ossl)
-                                                     : _ ("none given (it received the alert)"));
+  if (p->ossl && err != 0) {
+    g_autofree char *words = hl_describe_openssl_error (err, hl_ossl_reason (p->ossl));
+    return g_strdup_printf (_ ("OpenSSL %s, and closed the connection."), words);
+  }
   if (err == 0) {
     if (_hl_peer_closed (p))
       return g_strdup (_ ("Finished cleanly: the connection was closed with close_notify."));
@@ -293,6 +323,24 @@ _hl_run_explain_end (HlRun *run, HlSide side, HlConnection *c)
     return g_strdup_printf (_ ("%s: %s"), name, plain);
   {
     int alert = hl_error_rfc_alert (err);
+    const HlStep *last = NULL;
+    for (guint i = 0; c && i < c->steps->len; i++) {
+      const HlStep *st = g_ptr_array_index (c->steps, i);
+      if (st->from != side && st->delivered)
+        last = st;
+    }
+    /* Stopped by the header of the record that carried the peer's fatal alert: nobody
+     * answers a fatal alert (RFC 5246 7.2.2), so no alert of its own was owed. */
+    if (err == BR_ERR_UNSUPPORTED_VERSION && last && strcmp (last->message, "Alert") == 0
+        && _hl_peer_error (other) >= BR_ERR_SEND_FATAL_ALERT && last->records->len > 0) {
+      const HlRecordHeader *h = &g_array_index (last->records, HlRecordHeader, 0);
+      return g_strdup_printf (
+          _ ("%s: %s What stopped it was the header of the record carrying the %s's fatal "
+             "alert: its version field was 0x%04x, which BearSSL rejects before reading what "
+             "the record holds. It sent no alert, and owed none: nobody answers a fatal alert "
+             "(RFC 5246 7.2.2)."),
+          name, plain, hl_side_word (hl_side_other (side)), h->version);
+    }
     if (alert >= 0)
       return g_strdup_printf (_ ("%s: %s BearSSL closed the connection without sending an alert; "
                                  "an RFC 5246 %s would have sent %s (%d)."),
@@ -300,5 +348,4 @@ _hl_run_explain_end (HlRun *run, HlSide side, HlConnection *c)
     return g_strdup_printf (_ ("%s: %s BearSSL closed the connection without sending an alert."),
                             name, plain);
   }
-  (void)c;
 }

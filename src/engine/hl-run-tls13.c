@@ -549,6 +549,30 @@ schedule (HlRun *run, Peer *p, const GByteArray *raw_view, HlSecrets *out)
 
 /* TLS 1.2 played by OpenSSL: its key log gives the master secret; the key block follows
  * from it and the randoms, as RFC 5246 6.3 says. */
+/* A message of the current connection from `from` that side p has: sent it, or read it. */
+static const guint8 *
+seen_message (HlRun *run, Peer *p, const char *message, HlSide from, gsize *len)
+{
+  const HlConnection *c = _hl_run_current_connection (run);
+  for (guint i = 0; i <= c->steps->len; i++) {
+    const HlStep *st = i < c->steps->len ? g_ptr_array_index (c->steps, i) : run->delivering;
+    GBytes *b;
+    if (!st || st->from != from || strcmp (st->message, message) != 0)
+      continue;
+    if (p->side != from && !(st->delivered && st->accepted))
+      continue;
+    b = st->encrypted ? st->plaintext : st->wire;
+    if (!b)
+      continue;
+    return g_bytes_get_data (b, len);
+  }
+  return NULL;
+}
+
+/* What an OpenSSL side of a TLS 1.2 connection can be shown to hold: the randoms, session
+ * id and ECDH shares read from the messages, the master secret from its key log, what the
+ * lab derives from those (key block), and the verify_data read from the Finished messages
+ * it decrypts. The premaster secret and the client's ECDH secret never leave OpenSSL. */
 static void
 collect_view12 (HlRun *run, Peer *p, HlSecrets *out)
 {
@@ -559,6 +583,24 @@ collect_view12 (HlRun *run, Peer *p, HlSecrets *out)
     set (out, HL_SECRET_CLIENT_RANDOM, g_bytes_get_data (h->client_random, NULL), 32);
   if (h->server_random && (p->knows & KNOW (HL_SECRET_SERVER_RANDOM)))
     set (out, HL_SECRET_SERVER_RANDOM, g_bytes_get_data (h->server_random, NULL), 32);
+  {
+    gsize n;
+    const guint8 *d = seen_message (run, p, "ServerHello", HL_SIDE_SERVER, &n);
+    if (d && n >= 39 && d[38] > 0 && n >= 39 + (gsize)d[38])
+      set (out, HL_SECRET_SESSION_ID, d + 39, d[38]);
+    d = seen_message (run, p, "ServerKeyExchange", HL_SIDE_SERVER, &n);
+    if (d && n >= 8 && d[4] == 3 && n >= 8 + (gsize)d[7])
+      set (out, HL_SECRET_SERVER_ECDH_PUBLIC, d + 8, d[7]);
+    d = seen_message (run, p, "ClientKeyExchange", HL_SIDE_CLIENT, &n);
+    if (d && n >= 5 && d[4] > 0 && n >= 5 + (gsize)d[4] && suite && hl_suite_is_ecdh (suite))
+      set (out, HL_SECRET_CLIENT_ECDH_PUBLIC, d + 5, d[4]);
+    d = seen_message (run, p, "Finished", HL_SIDE_CLIENT, &n);
+    if (d && n >= 16)
+      set (out, HL_SECRET_CLIENT_VERIFY_DATA, d + 4, 12);
+    d = seen_message (run, p, "Finished", HL_SIDE_SERVER, &n);
+    if (d && n >= 16)
+      set (out, HL_SECRET_SERVER_VERIFY_DATA, d + 4, 12);
+  }
   if (!ms || !suite || !h->client_random || !h->server_random)
     return;
   set (out, HL_SECRET_MASTER, g_bytes_get_data (ms, NULL), g_bytes_get_size (ms));
@@ -674,7 +716,7 @@ _hl_run_collect_view13 (HlRun *run, Peer *p, HlSecrets *out)
 }
 
 /* What a TLS 1.3 CertificateVerify signs (RFC 8446 4.4.3), as its receiver rebuilds it:
- * 64 spaces, the context string, a zero byte, the transcript hash up to the Certificate. */
+ * 64 spaces, the context string, a zero byte, the transcript hash through the Certificate. */
 char *
 _hl_run_describe_signed13 (HlRun *run, const HlStep *st)
 {
@@ -701,7 +743,8 @@ _hl_run_describe_signed13 (HlRun *run, const HlStep *st)
     g_autofree char *judged = g_strdup_printf (verdict, hl_side_word (to));
     return g_strdup_printf (_ ("%s What was signed, as the %s rebuilds it: 64 bytes 0x20, \"TLS "
                                "1.3, %s CertificateVerify\", 0x00, then %s of the %u handshake "
-                               "bytes it saw up to the Certificate: %s. The context string keeps a "
+                               "bytes it saw up to and including the Certificate: %s. The context "
+                               "string keeps a "
                                "signature made for one role from being replayed in another."),
                             judged, hl_side_word (to), hl_side_name (st->from),
                             hash == HL_HASH_SHA384 ? "SHA-384" : "SHA-256", t->len, hex);

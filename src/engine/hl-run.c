@@ -59,6 +59,7 @@ free_step (HlStep *st)
   for (int i = 0; i < 2; i++) {
     g_free (st->after[i].state);
     g_free (st->after[i].certificate_verdict);
+    g_free (st->after[i].reason);
     if (st->after[i].secrets)
       g_ptr_array_unref (st->after[i].secrets);
   }
@@ -87,7 +88,88 @@ fill_after (HlRun *run, HlStep *st)
     Peer *p = run->peer[s];
     st->after[s].state = _hl_run_describe_state (p);
     st->after[s].error = _hl_peer_error (p);
+    st->after[s].openssl = p->ossl != NULL;
+    st->after[s].reason
+        = p->ossl && hl_ossl_reason (p->ossl) ? g_strdup (hl_ossl_reason (p->ossl)) : NULL;
     _hl_run_fill_knowledge (run, st, s);
+  }
+}
+
+/* The first step of the current connection that carried this message, or NULL. */
+static const HlStep *
+earlier_step (HlRun *run, const char *message)
+{
+  GPtrArray *steps = _hl_run_current_connection (run)->steps;
+  for (guint i = 0; i < steps->len; i++) {
+    const HlStep *st = g_ptr_array_index (steps, i);
+    if (strcmp (st->message, message) == 0)
+      return st;
+  }
+  return NULL;
+}
+
+guint16
+_hl_run_ecdh_group (HlRun *run)
+{
+  const HlStep *ske = earlier_step (run, "ServerKeyExchange");
+  gsize n;
+  const guint8 *d;
+  if (!ske && run->delivering && strcmp (run->delivering->message, "ServerKeyExchange") == 0)
+    ske = run->delivering;
+  d = ske && !ske->encrypted ? g_bytes_get_data (ske->wire, &n) : NULL;
+  return d && n >= 7 && d[4] == 3 ? (guint16)(d[5] << 8 | d[6]) : 0;
+}
+
+char *
+hl_step_record_key (const HlStep *st)
+{
+  const char *side = hl_side_name (st->from);
+  switch (st->key) {
+  case HL_RECORD_KEY_SESSION:
+    return g_strdup_printf ("%s_write_key", side);
+  case HL_RECORD_KEY_EARLY:
+    return g_strdup ("client_early_traffic_secret");
+  case HL_RECORD_KEY_HANDSHAKE:
+    return g_strdup_printf ("%s_handshake_traffic_secret", side);
+  case HL_RECORD_KEY_APPLICATION:
+    return g_strdup_printf ("%s_application_traffic_secret_%u", side, st->key_generation);
+  case HL_RECORD_KEY_NONE:
+  default:
+    return NULL;
+  }
+}
+
+char *
+hl_describe_openssl_error (int err, const char *reason)
+{
+  int alert = err & 0xff;
+  if (err >= 512 && err < 768)
+    return reason
+               ? g_strdup_printf (_ ("stopped on its own error \u201c%s\u201d and sent the "
+                                     "fatal alert %s (%d)"),
+                                  reason, hl_alert_name (alert), alert)
+               : g_strdup_printf (_ ("sent the fatal alert %s (%d)"), hl_alert_name (alert), alert);
+  if (err >= 256 && err < 512)
+    return reason ? g_strdup_printf (_ ("received the fatal alert %s (%d) and stopped (its "
+                                        "error: \u201c%s\u201d)"),
+                                     hl_alert_name (alert), alert, reason)
+                  : g_strdup_printf (_ ("received the fatal alert %s (%d) and stopped"),
+                                     hl_alert_name (alert), alert);
+  if (reason)
+    return g_strdup_printf (_ ("stopped on its own error \u201c%s\u201d"), reason);
+  return g_strdup (err ? _ ("stopped on an error") : _ ("has no error"));
+}
+
+/* Replaces the explanation of a top-level field. */
+static void
+explain_field (GPtrArray *fields, const char *name, const char *explanation)
+{
+  for (guint i = 0; fields && i < fields->len; i++) {
+    HlField *f = g_ptr_array_index (fields, i);
+    if (strcmp (f->name, name) == 0) {
+      g_free (f->explanation);
+      f->explanation = g_strdup (explanation);
+    }
   }
 }
 
@@ -103,6 +185,7 @@ decode_step (HlRun *run, HlStep *st)
   ctx.version = _hl_peer_version (sender);
   ctx.suite = suite ? suite->id : 0;
   ctx.from_server = st->from == HL_SIDE_SERVER;
+  ctx.group = _hl_run_ecdh_group (run); /* a TLS 1.2 ECDHE curve, from ServerKeyExchange */
   if (!st->encrypted) {
     content = w;
     clen = wlen;
@@ -112,6 +195,33 @@ decode_step (HlRun *run, HlStep *st)
   st->tls13 = run->hellos.version == 0x0304 || run->hellos.hello_retry
               || (run->hellos.version == 0 && run->scenario->client.version_max >= 0x0304
                   && run->scenario->server.version_max >= 0x0304);
+  {
+    /* RFC 8446 7: early keys up to EndOfEarlyData, handshake keys up to the sender's own
+     * Finished, then application keys, one generation per KeyUpdate it sent (4.6.3). */
+    GPtrArray *steps = _hl_run_current_connection (run)->steps;
+    gboolean finished = FALSE;
+    guint updates = 0;
+    for (guint i = 0; i < steps->len; i++) {
+      const HlStep *e = g_ptr_array_index (steps, i);
+      if (e->from != st->from)
+        continue;
+      finished |= strcmp (e->message, "Finished") == 0;
+      updates += strcmp (e->message, "KeyUpdate") == 0;
+    }
+    st->key_generation = 0;
+    if (!st->encrypted)
+      st->key = HL_RECORD_KEY_NONE;
+    else if (!st->tls13)
+      st->key = HL_RECORD_KEY_SESSION;
+    else if (st->early || strcmp (st->message, "EndOfEarlyData") == 0)
+      st->key = HL_RECORD_KEY_EARLY;
+    else if (!finished)
+      st->key = HL_RECORD_KEY_HANDSHAKE;
+    else {
+      st->key = HL_RECORD_KEY_APPLICATION;
+      st->key_generation = updates;
+    }
+  }
   if (st->encrypted && !st->plaintext) {
     st->fields = hl_decode_encrypted_record (w, wlen, ctx.version, ctx.suite, -1);
   } else if (st->content_type == HL_CONTENT_HANDSHAKE) {
@@ -165,11 +275,11 @@ decode_step (HlRun *run, HlStep *st)
   {
     gboolean tls13 = st->tls13;
     gboolean resumed = _hl_run_current_connection (run)->resumed
-                       || (st->handshake_type == HL_HANDSHAKE_CLIENT_HELLO
-                           && (tls13 ? run->connection > 1 : run->offered_session_id->len > 0));
+                       || (st->handshake_type == HL_HANDSHAKE_CLIENT_HELLO && run->connection > 1
+                           && (tls13 || run->offered_session_id->len > 0));
     st->story = _hl_run_tell_story (st, suite, resumed, tls13);
   }
-  if (st->handshake_type == HL_HANDSHAKE_CLIENT_HELLO && run->hellos.hello_retry) {
+  if (st->handshake_type == HL_HANDSHAKE_CLIENT_HELLO && earlier_step (run, "HelloRetryRequest")) {
     g_free (st->summary);
     g_free (st->story);
     st->summary = g_strdup (_ ("The client tries again, with a key share for the group the "
@@ -179,6 +289,18 @@ decode_step (HlRun *run, HlStep *st)
                              "for. The transcript keeps the first ClientHello only as its hash "
                              "(message_hash), which lets a server that answered the first one "
                              "without keeping it (a cookie) pick up the handshake."));
+  }
+  if (st->handshake_type == HL_HANDSHAKE_SERVER_HELLO && !st->tls13
+      && _hl_run_current_connection (run)->resumed) {
+    /* An abbreviated handshake (RFC 5246 7.3): the session and its master secret are old. */
+    explain_field (st->fields, "Session ID",
+                   _ ("The session id the client offered, echoed: the server accepts to resume "
+                      "that session (RFC 5246 7.4.1.3). Had it refused, it would have sent a new "
+                      "id, or none."));
+    explain_field (st->fields, "Random",
+                   _ ("32 bytes the server picked. This handshake resumes a session: the master "
+                      "secret is the earlier session's, and the two new randoms feed only the key "
+                      "block (RFC 5246 6.3), so this connection still gets fresh keys."));
   }
   if (st->handshake_type == HL_HANDSHAKE_CLIENT_HELLO && st->tls13 && run->connection > 1
       && run->peer[HL_SIDE_SERVER]->ossl) {
@@ -382,6 +504,7 @@ finish_connection (HlRun *run)
     Peer *p = run->peer[s];
     c->error[s] = _hl_peer_error (p);
     c->explanation[s] = _hl_run_explain_end (run, s, c);
+    c->openssl[s] = p->ossl != NULL;
     if (p->ossl && hl_ossl_reason (p->ossl))
       c->reason[s] = g_strdup (hl_ossl_reason (p->ossl));
   }

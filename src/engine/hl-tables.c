@@ -550,6 +550,26 @@ hl_signature_scheme_name (guint scheme)
   return "unknown scheme";
 }
 
+gboolean
+hl_group_is_montgomery (guint group)
+{
+  return group == 29 || group == 30;
+}
+
+/* RFC 8446 4.2.3 ties each ECDSA scheme to a curve and renamed it; TLS 1.2 reads the same
+ * code as a hash and a signature algorithm, on any curve. */
+const char *
+hl_signature_scheme_name_in (guint scheme, gboolean tls13)
+{
+  if (tls13 && scheme == 0x0403)
+    return "ecdsa_secp256r1_sha256";
+  if (tls13 && scheme == 0x0503)
+    return "ecdsa_secp384r1_sha384";
+  if (tls13 && scheme == 0x0603)
+    return "ecdsa_secp521r1_sha512";
+  return hl_signature_scheme_name (scheme);
+}
+
 #define E(x)                                                                                       \
   {                                                                                                \
     x, #x                                                                                          \
@@ -840,6 +860,24 @@ hl_engine_state_flags (guint *n)
 }
 
 char *
+hl_describe_side_state (const char *flags, guint step)
+{
+  g_autofree char *words = hl_describe_engine_state (flags);
+  if (flags && g_str_has_prefix (flags, "OpenSSL: ")) {
+    /* "closed" says all there is: no "(OpenSSL state: closed)" after it. */
+    if (strcmp (flags + 9, "closed") == 0)
+      /* TRANSLATORS: "After step 14: closed (OpenSSL)" */
+      return g_strdup_printf (_ ("After step %u: %s (OpenSSL)"), step, words);
+    /* TRANSLATORS: "After step 2: last did: read server hello (OpenSSL state: SSLv3/TLS read
+     * server hello)" */
+    return g_strdup_printf (_ ("After step %u: %s (OpenSSL state: %s)"), step, words, flags + 9);
+  }
+  /* TRANSLATORS: "After step 4: waits for a record (BearSSL state RECVREC)" */
+  return g_strdup_printf (_ ("After step %u: %s (BearSSL state %s)"), step, words,
+                          flags ? flags : "");
+}
+
+char *
 hl_describe_engine_state (const char *flags)
 {
   g_auto (GStrv) parts = NULL;
@@ -848,15 +886,16 @@ hl_describe_engine_state (const char *flags)
   if (flags && g_str_has_prefix (flags, "OpenSSL: ")) {
     const char *st = flags + 9;
     if (strcmp (st, "SSL negotiation finished successfully") == 0)
-      return g_strdup (_ ("the handshake is done: may send application data (OpenSSL)"));
+      return g_strdup (_ ("the handshake is done: may send application data"));
     if (strcmp (st, "closed") == 0)
-      return g_strdup (_ ("closed (OpenSSL)"));
+      return g_strdup (_ ("closed"));
     if (g_str_has_prefix (st, "SSLv3/TLS "))
       st += 10;
     else if (g_str_has_prefix (st, "TLSv1.3 "))
       st += 8;
     if (strcmp (st, "early data") == 0)
-      return g_strdup (_ ("waits for the client's reply (or its 0-RTT data)"));
+      return g_strdup (_ ("waits for the client's next flight (OpenSSL names this state \"early "
+                          "data\" whether or not 0-RTT data was offered)"));
     return g_strdup_printf (_ ("last did: %s"), st);
   }
   parts = g_strsplit (flags ? flags : "", "|", -1);

@@ -28,7 +28,8 @@ md_fields (GString *out, GPtrArray *fields, int depth)
 }
 
 static void
-write_secrets_list (GString *out, const HlSecrets *s, gboolean resumed, gboolean tls13, gboolean md)
+write_secrets_list (GString *out, const HlConnection *c, const HlSecrets *s, gboolean resumed,
+                    gboolean tls13, gboolean md)
 {
   for (guint k = 0; hl_secret_nth (k, tls13) < HL_N_SECRETS; k++) {
     HlSecretId i = hl_secret_nth (k, tls13);
@@ -38,7 +39,7 @@ write_secrets_list (GString *out, const HlSecrets *s, gboolean resumed, gboolean
     hex = hl_hex_bytes (s->value[i]);
     if (md)
       g_string_append_printf (out, "| %s | `%s` | %s |\n", hl_secret_key (i),
-                              *hex ? hex : "(empty)", hl_secret_formula_for (i, tls13));
+                              *hex ? hex : "(empty)", hl_secret_formula_in (i, c));
     else
       g_string_append_printf (out, "  %-24s %s\n", hl_secret_key (i), *hex ? hex : "(empty)");
   }
@@ -75,16 +76,34 @@ write_story (GString *out, gboolean md, gboolean tls13)
 }
 
 static void
-write_legend (GString *out, gboolean md)
+write_legend (GString *out, gboolean md, gboolean bearssl, gboolean openssl)
 {
   guint n;
   const HlStateFlag *flags = hl_engine_state_flags (&n);
   g_string_append (out, md ? _ ("## How to read the engine states\n\n")
                            : _ ("How to read the engine states:\n"));
-  g_string_append (out, md ? "" : "  ");
-  for (guint i = 0; i < n; i++)
-    g_string_append_printf (out, "%s: %s%s", flags[i].flag, _ (flags[i].meaning),
-                            i + 1 < n ? "; " : ".\n\n");
+  if (bearssl) {
+    g_string_append (out, md ? _ ("BearSSL sides show its engine flags. ")
+                             : _ ("  BearSSL sides show its engine flags. "));
+    for (guint i = 0; i < n; i++)
+      g_string_append_printf (out, "%s: %s%s", flags[i].flag, _ (flags[i].meaning),
+                              i + 1 < n ? "; " : ".\n\n");
+  }
+  if (openssl)
+    g_string_append (
+        out,
+        md ? _ ("OpenSSL sides show \"OpenSSL:\" and OpenSSL's own name for its handshake state, "
+                "the last thing it did (\"TLSv1.3 read server hello\"). \"TLSv1.3 early data\" "
+                "is a TLS 1.3 server that has sent its first flight and waits for the client's "
+                "next one: OpenSSL names that state so whether or not 0-RTT data was offered. "
+                "\"SSL negotiation finished successfully\": the handshake is done; \"closed\": "
+                "close_notify both ways; \"stopped (reason)\": it stopped on an error, with "
+                "OpenSSL's own reason. An OpenSSL side's error is told as the alert it sent or "
+                "received and OpenSSL's reason, not as a BearSSL code.\n\n")
+           : _ ("  OpenSSL sides show \"OpenSSL:\" and OpenSSL's own name for its handshake "
+                "state; \"TLSv1.3 early data\" is a TLS 1.3 server waiting for the client's next "
+                "flight, 0-RTT data or not; their errors are the alert sent or received and "
+                "OpenSSL's reason.\n\n"));
 }
 
 /* What a side newly holds after a step: "premaster secret, master secret". */
@@ -101,14 +120,20 @@ learned (const HlStep *st, HlSide side)
   return g_string_free (names, names->len == 0);
 }
 
-/* "error 54: BR_ERR_X509_EXPIRED, the certificate has expired..." */
+/* "error 54: BR_ERR_X509_EXPIRED, the certificate has expired..."; an OpenSSL side in
+ * its own words ("OpenSSL sent the fatal alert decrypt_error (51)"). */
 static char *
-describe_error (int err)
+describe_error (const HlSideState *after)
 {
+  int err = after->error;
   g_autofree char *name = NULL;
   g_autofree char *plain = NULL;
   if (err == 0)
     return g_strdup ("no error");
+  if (after->openssl) {
+    g_autofree char *words = hl_describe_openssl_error (err, after->reason);
+    return g_strdup_printf (_ ("OpenSSL %s"), words);
+  }
   name = hl_error_name (err);
   plain = hl_error_explain (err);
   return g_strdup_printf ("error %d, %s: %s", err, name, plain);
@@ -147,8 +172,13 @@ render (HlRun *run, gboolean md, gboolean brief)
   write_story (out, md,
                hl_run_get_n_connections (run) > 0
                    && hl_run_get_connection (run, 0)->version == 0x0304);
-  if (!brief)
-    write_legend (out, md);
+  if (!brief) {
+    gboolean sides[2] = { FALSE, FALSE }; /* BearSSL, OpenSSL */
+    for (guint i = 0; i < hl_run_get_n_steps (run); i++)
+      for (int side = 0; side < 2; side++)
+        sides[hl_run_get_step (run, i)->after[side].openssl] = TRUE;
+    write_legend (out, md, sides[0] || hl_run_get_n_steps (run) == 0, sides[1]);
+  }
   for (guint ci = 0; ci < hl_run_get_n_connections (run); ci++) {
     const HlConnection *c = hl_run_get_connection (run, ci);
     const HlSuite *suite = hl_suite_by_id (c->suite);
@@ -174,6 +204,20 @@ render (HlRun *run, gboolean md, gboolean brief)
         g_string_append_printf (out, "### Step %u: %s, %s%s\n\n%s %s\n\n", st->index, arrow,
                                 st->message, st->encrypted ? " (encrypted)" : "", st->summary,
                                 st->story);
+        {
+          g_autofree char *key = hl_step_record_key (st);
+          if (key && st->key == HL_RECORD_KEY_SESSION)
+            g_string_append_printf (out,
+                                    _ ("**Record protected by:** the %s's write keys from the "
+                                       "key block (`%s`)\n\n"),
+                                    hl_side_word (st->from), key);
+          else if (key)
+            g_string_append_printf (out, _ ("**Record protected by:** the keys from `%s`\n\n"),
+                                    key);
+          else
+            g_string_append (out, _ ("**Record protected by:** nothing, it travels in "
+                                     "plaintext\n\n"));
+        }
         if (st->fault)
           g_string_append_printf (out, "**Fault:** %s\n\n", st->fault);
         if (!st->delivered)
@@ -206,8 +250,8 @@ render (HlRun *run, gboolean md, gboolean brief)
           g_string_append (out, "```\n\n");
         }
         {
-          g_autofree char *e0 = describe_error (st->after[0].error);
-          g_autofree char *e1 = describe_error (st->after[1].error);
+          g_autofree char *e0 = describe_error (&st->after[0]);
+          g_autofree char *e1 = describe_error (&st->after[1]);
           g_string_append_printf (out, _ ("After: client `%s` (%s), server `%s` (%s)\n\n"),
                                   st->after[0].state, e0, st->after[1].state, e1);
         }
@@ -239,7 +283,7 @@ render (HlRun *run, gboolean md, gboolean brief)
           const HlStep *prev = si > 0 ? g_ptr_array_index (c->steps, si - 1) : NULL;
           if (st->after[side].error
               && (!prev || prev->after[side].error != st->after[side].error)) {
-            g_autofree char *e = describe_error (st->after[side].error);
+            g_autofree char *e = describe_error (&st->after[side]);
             g_string_append_printf (out, _ ("     The %s stops: %s\n"), hl_side_word (side), e);
           }
         }
@@ -248,12 +292,12 @@ render (HlRun *run, gboolean md, gboolean brief)
     if (md) {
       g_string_append (out,
                        _ ("### Secrets\n\n| secret | value | how it is made |\n|---|---|---|\n"));
-      write_secrets_list (out, &c->secrets, c->resumed, c->version == 0x0304, TRUE);
+      write_secrets_list (out, c, &c->secrets, c->resumed, c->version == 0x0304, TRUE);
       g_string_append_printf (out, _ ("\n- Client: %s\n- Server: %s\n\n"), c->explanation[0],
                               c->explanation[1]);
     } else {
       g_string_append (out, "  Secrets:\n");
-      write_secrets_list (out, &c->secrets, c->resumed, c->version == 0x0304, FALSE);
+      write_secrets_list (out, c, &c->secrets, c->resumed, c->version == 0x0304, FALSE);
       g_string_append_printf (out, _ ("  Client: %s\n  Server: %s\n\n"), c->explanation[0],
                               c->explanation[1]);
     }

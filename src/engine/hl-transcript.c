@@ -251,7 +251,7 @@ hl_transcript_to_json (HlRun *run)
     indent (out, 2);
     json_string (out, hl_secret_key (i));
     g_string_append (out, ": ");
-    json_string (out, hl_secret_formula_for (i, first && first->version == 0x0304));
+    json_string (out, hl_secret_formula_in (i, first));
   }
   indent (out, 1);
   g_string_append (out, "},");

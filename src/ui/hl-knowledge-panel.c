@@ -77,16 +77,7 @@ refresh (HlKnowledgePanel *self)
     }
     {
       const HlSideState *after = &st->after[side];
-      g_autofree char *words = hl_describe_engine_state (after->state);
-      gboolean openssl = after->state && g_str_has_prefix (after->state, "OpenSSL: ");
-      /* TRANSLATORS: "After step 4: waits for a record (BearSSL state RECVREC)"; for an
-       * OpenSSL side: "After step 2: last did: read server hello (OpenSSL state: SSLv3/TLS
-       * read server hello)" */
-      g_autofree char *desc
-          = openssl ? g_strdup_printf (_ ("After step %u: %s (OpenSSL state: %s)"), st->index,
-                                       words, after->state + 9)
-                    : g_strdup_printf (_ ("After step %u: %s (BearSSL state %s)"), st->index, words,
-                                       after->state ? after->state : "");
+      g_autofree char *desc = hl_describe_side_state (after->state, st->index);
       adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->group[side]), desc);
       if (after->suite) {
         g_autofree char *suite = hl_describe_suite_id (after->suite);
@@ -97,7 +88,12 @@ refresh (HlKnowledgePanel *self)
       }
       if (after->certificate_verdict)
         add_row (self, side, _ ("Certificate check"), after->certificate_verdict, NULL, NULL);
-      if (after->error) {
+      if (after->error && after->openssl) {
+        /* OpenSSL's own words: the alert and its reason, not BearSSL's codes. */
+        g_autofree char *words = hl_describe_openssl_error (after->error, after->reason);
+        g_autofree char *text = g_strdup_printf (_ ("OpenSSL %s"), words);
+        add_row (self, side, _ ("Stopped"), text, NULL, NULL);
+      } else if (after->error) {
         g_autofree char *name = hl_error_name (after->error);
         g_autofree char *plain = hl_error_explain (after->error);
         g_autofree char *text = g_strdup_printf ("%s: %s", name, plain);

@@ -12,6 +12,7 @@ typedef struct {
   guint version; /* negotiated version, 0 if not yet known */
   guint16 suite; /* negotiated suite, 0 if not yet known */
   gboolean from_server;
+  guint16 group; /* named group of a TLS 1.2 ECDH(E) exchange, 0 if not known */
 } HlDecodeContext;
 
 /* A handshake message: 4-byte header and body. Top-level fields tile all bytes. */

@@ -83,6 +83,10 @@ const char *hl_secret_formula (HlSecretId id); /* how it is made, in one line */
 HlSecretId hl_secret_nth (guint i, gboolean tls13);
 /* The same, for a TLS 1.3 connection when tls13 (master_secret and verify_data changed). */
 const char *hl_secret_formula_for (HlSecretId id, gboolean tls13);
+typedef struct _HlConnection HlConnection;
+/* The recipe as it applied in this connection: one key exchange (RSA or ECDH, X25519 or a
+ * NIST curve), a resumption's reused master secret. */
+const char *hl_secret_formula_in (HlSecretId id, const HlConnection *connection);
 
 typedef struct {
   GBytes *value[HL_N_SECRETS]; /* NULL: never derived */
@@ -117,6 +121,8 @@ typedef struct {
   int curve;                    /* (EC)DH curve as this side knows it; -1 not yet or none */
   char *certificate_verdict;    /* this side's verdict on the peer's chain; NULL not yet */
   gboolean certificate_trusted; /* that verdict accepts the chain */
+  gboolean openssl;             /* an OpenSSL side: state is OpenSSL's, error the alert form */
+  char *reason;                 /* an OpenSSL side's own reason for its error; else NULL */
 } HlSideState;
 
 typedef struct {
@@ -124,6 +130,15 @@ typedef struct {
   guint16 version;
   guint16 length;
 } HlRecordHeader;
+
+/* Which key protects a step's record, as its sender chose it. */
+typedef enum {
+  HL_RECORD_KEY_NONE,        /* sent in plaintext */
+  HL_RECORD_KEY_SESSION,     /* TLS 1.0-1.2: the sender's write keys from the key block */
+  HL_RECORD_KEY_EARLY,       /* TLS 1.3: client_early_traffic_secret (0-RTT) */
+  HL_RECORD_KEY_HANDSHAKE,   /* TLS 1.3: the sender's handshake traffic secret */
+  HL_RECORD_KEY_APPLICATION, /* TLS 1.3: the sender's application traffic secret N */
+} HlRecordKey;
 
 typedef struct {
   guint index;      /* from 1, across the whole run */
@@ -148,6 +163,8 @@ typedef struct {
   gboolean split_first;        /* TLS 1.0 CBC: the 1-byte record of BearSSL's 1/n-1 split */
   gboolean close_notify;       /* an Alert whose description is close_notify (0) */
   gboolean tls13;              /* part of a TLS 1.3 handshake (as known when delivered) */
+  HlRecordKey key;             /* the key that protects its record */
+  guint key_generation;        /* HL_RECORD_KEY_APPLICATION: N, counting the sender's KeyUpdates */
   gboolean accepted;           /* the receiver read all of it (FALSE: it had already stopped) */
   char *fault;                 /* what a fault or tamper did; NULL */
   GPtrArray *fields;
@@ -161,7 +178,18 @@ typedef struct {
   HlSideState after[2];   /* indexed by HlSide */
 } HlStep;
 
-typedef struct {
+/* The transcript key of the secret whose keys protect the step's record
+ * ("server_handshake_traffic_secret", "client_application_traffic_secret_1"; TLS 1.0-1.2:
+ * "client_write_key", with the MAC key for CBC); NULL for a plaintext record. */
+char *hl_step_record_key (const HlStep *step);
+
+/* An OpenSSL side's error in its own words, not BearSSL's codes: the alert it sent or
+ * received and OpenSSL's reason ("stopped on its own error \"bad signature\" and sent the
+ * fatal alert decrypt_error (51)"), to follow "OpenSSL". err: the alert form of
+ * HlSideState.error (0: none); reason may be NULL. */
+char *hl_describe_openssl_error (int err, const char *reason);
+
+struct _HlConnection {
   guint index;
   gboolean resumed;
   gboolean success;
@@ -173,12 +201,13 @@ typedef struct {
   int error[2];
   char *explanation[2];
   char *reason[2];          /* an OpenSSL side's own reason for its error; else NULL */
+  gboolean openssl[2];      /* the side is OpenSSL: its error is an alert sent or received */
   gboolean hello_retry;     /* TLS 1.3: the server sent a HelloRetryRequest */
   HlSecrets secrets;        /* what the run derived: the client's view, else the server's */
   HlSecrets server_secrets; /* the server's view, kept when it differs from the client's */
   gboolean views_differ;
   GPtrArray *steps; /* HlStep*, borrowed from the run */
-} HlConnection;
+};
 
 typedef struct _HlRun HlRun;
 

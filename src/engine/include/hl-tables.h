@@ -85,6 +85,9 @@ const HlStateFlag *hl_engine_state_flags (guint *n);
 /* "SENDAPP|RECVREC" in words: "may send application data ...; waits for a record".
  * Unknown flags are kept as they are. Newly allocated: g_free. */
 char *hl_describe_engine_state (const char *flags);
+/* The knowledge panel's line for a side's state after a step: its words, and the library's
+ * own name for the state when that adds something ("After step 14: closed (OpenSSL)"). */
+char *hl_describe_side_state (const char *flags, guint step);
 
 /* TLS record content types (RFC 5246 section 6.2.1). */
 enum {
@@ -118,6 +121,11 @@ const char *hl_handshake_type_name (guint type); /* transcript names: "ClientHel
 const char *hl_content_type_name (guint type);
 const char *hl_extension_name (guint type);
 const char *hl_signature_scheme_name (guint scheme);
+/* x25519 (29) or x448 (30): the share is a u-coordinate and the shared secret the function's
+ * output (RFC 7748), not a point's x coordinate. */
+gboolean hl_group_is_montgomery (guint group);
+/* The same, named as in a TLS 1.3 hello when tls13 (ecdsa_secp256r1_sha256 for 0x0403). */
+const char *hl_signature_scheme_name_in (guint scheme, gboolean tls13);
 const char *hl_hash_algorithm_name (guint alg);
 
 /* The const char * lookups above return static strings; the two below are newly

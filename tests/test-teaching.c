@@ -1,0 +1,862 @@
+/* The teaching text says what the run did, as the RFCs describe it (issue 18). Each test
+ * runs a lesson, checks the fact in the run's structure where it has one, then that the
+ * corrected sentence says it and the old wrong wording is gone. */
+#include <bearssl.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "hl-ladder-export.h"
+#include "hl-ladder-labels.h"
+#include "hl-ladder-layout.h"
+#include "hl-output.h"
+#include "hl-tables.h"
+#include "hl-test-util.h"
+#include "hl-transcript.h"
+
+/* The nth step (from 1) of this connection, sender and message. */
+static const HlStep *
+nth_step (HlRun *run, guint connection, HlSide from, const char *message, guint nth)
+{
+  for (guint i = 0; i < hl_run_get_n_steps (run); i++) {
+    const HlStep *st = hl_run_get_step (run, i);
+    if (st->connection == connection && st->from == from && strcmp (st->message, message) == 0
+        && --nth == 0)
+      return st;
+  }
+  g_error ("no step %s from %s in connection %u", message, hl_side_name (from), connection);
+  return NULL;
+}
+
+static const HlStep *
+step_of (HlRun *run, guint connection, HlSide from, const char *message)
+{
+  return nth_step (run, connection, from, message, 1);
+}
+
+/* The first field of this name, at any depth. */
+static const HlField *
+field_in (const GPtrArray *fields, const char *name)
+{
+  for (guint i = 0; fields && i < fields->len; i++) {
+    const HlField *f = g_ptr_array_index (fields, i);
+    const HlField *c;
+    if (strcmp (f->name, name) == 0)
+      return f;
+    if ((c = field_in (f->children, name)))
+      return c;
+  }
+  return NULL;
+}
+
+/* The child of a list field whose value starts with this text. */
+static const HlField *
+child_valued (const HlField *list, const char *value)
+{
+  for (guint i = 0; list && i < list->children->len; i++) {
+    const HlField *c = g_ptr_array_index (list->children, i);
+    if (c->value && g_str_has_prefix (c->value, value))
+      return c;
+  }
+  return NULL;
+}
+
+static const HlSecret *
+held (const HlStep *st, HlSide side, const char *key)
+{
+  const GPtrArray *secrets = st->after[side].secrets;
+  for (guint i = 0; i < secrets->len; i++) {
+    const HlSecret *s = g_ptr_array_index (secrets, i);
+    if (strcmp (s->key, key) == 0)
+      return s;
+  }
+  return NULL;
+}
+
+/* Index of the first step of the connection after which the side holds the key; 0 never. */
+static guint
+learned (HlRun *run, guint connection, HlSide side, const char *key)
+{
+  for (guint i = 0; i < hl_run_get_n_steps (run); i++) {
+    const HlStep *st = hl_run_get_step (run, i);
+    if (st->connection == connection && held (st, side, key))
+      return st->index;
+  }
+  return 0;
+}
+
+/* Position of a key in the list a side holds after a step; -1 absent. */
+static int
+position (const HlStep *st, HlSide side, const char *key)
+{
+  const GPtrArray *secrets = st->after[side].secrets;
+  for (guint i = 0; i < secrets->len; i++)
+    if (strcmp (((const HlSecret *)g_ptr_array_index (secrets, i))->key, key) == 0)
+      return (int)i;
+  return -1;
+}
+
+#define assert_says(text, words) g_assert_nonnull (strstr ((text) ? (text) : "", (words)))
+#define assert_not_says(text, words) g_assert_null (strstr ((text) ? (text) : "", (words)))
+
+static HlRun *
+run_lesson (const char *name, HlScenario **scenario)
+{
+  *scenario = hl_test_load_bundled (name);
+  return hl_test_run (*scenario);
+}
+
+/* 1. Lesson 32: the first ClientHello guesses; only the second answers the HelloRetryRequest. */
+static void
+test_hello_retry (void)
+{
+  g_autoptr (HlScenario) s = NULL;
+  g_autoptr (HlRun) run = run_lesson ("32-tls13-hello-retry.scenario", &s);
+  const HlStep *first = nth_step (run, 1, HL_SIDE_CLIENT, "ClientHello", 1);
+  const HlStep *hrr = step_of (run, 1, HL_SIDE_SERVER, "HelloRetryRequest");
+  const HlStep *second = nth_step (run, 1, HL_SIDE_CLIENT, "ClientHello", 2);
+  g_autofree char *first_label = hl_ladder_describe_step (run, first);
+  g_autofree char *second_label = hl_ladder_describe_step (run, second);
+  g_assert_cmpuint (first->index, <, hrr->index);
+  g_assert_cmpuint (hrr->index, <, second->index);
+  assert_not_says (first->summary, "tries again");
+  assert_not_says (first->story, "again");
+  assert_says (first->story, "guesses the group");
+  assert_says (second->summary, "tries again");
+  assert_says (second->story, "Story step 1 again, after HelloRetryRequest");
+  assert_says (first_label, "key share: x25519 (sent before the server chose)");
+  assert_says (second_label, "key share: secp256r1 (the group the server asked for)");
+  assert_not_says (second_label, "sent before the server chose");
+}
+
+/* 2 and item 4 of the issue's lists. Lesson 39: after its KeyUpdate the server's record is
+ * under server_application_traffic_secret_1; the KeyUpdate itself under secret 0. */
+static void
+test_key_update_generation (void)
+{
+  g_autoptr (HlScenario) s = NULL;
+  g_autoptr (HlRun) run = run_lesson ("39-tls13-key-update.scenario", &s);
+  const HlStep *ku = step_of (run, 1, HL_SIDE_SERVER, "KeyUpdate");
+  const HlStep *data = NULL;
+  const HlStep *before = step_of (run, 1, HL_SIDE_CLIENT, "ApplicationData");
+  for (guint i = ku->index; i < hl_run_get_n_steps (run) && !data; i++) {
+    const HlStep *st = hl_run_get_step (run, i);
+    if (st->from == HL_SIDE_SERVER && strcmp (st->message, "ApplicationData") == 0)
+      data = st;
+  }
+  g_assert_nonnull (data);
+  /* The structure: the sender's KeyUpdates counted, the new secret held from its KeyUpdate. */
+  g_assert_cmpint (ku->key, ==, HL_RECORD_KEY_APPLICATION);
+  g_assert_cmpuint (ku->key_generation, ==, 0);
+  g_assert_cmpint (data->key, ==, HL_RECORD_KEY_APPLICATION);
+  g_assert_cmpuint (data->key_generation, ==, 1);
+  g_assert_cmpint (before->key, ==, HL_RECORD_KEY_APPLICATION);
+  g_assert_cmpuint (before->key_generation, ==, 0);
+  g_assert_cmpuint (learned (run, 1, HL_SIDE_SERVER, "server_application_traffic_secret_1"), ==,
+                    ku->index);
+  g_assert_cmpuint (learned (run, 1, HL_SIDE_CLIENT, "server_application_traffic_secret_1"), ==,
+                    ku->index);
+  /* The words. */
+  assert_says (data->story, "server application traffic secret 1");
+  assert_not_says (data->story, "traffic secret 0");
+  assert_says (ku->story, "still travels under the old keys (server application traffic secret 0)");
+  assert_says (ku->story, "uses secret 1");
+  assert_says (before->story, "client application traffic secret 0");
+}
+
+/* The key of every record of a full TLS 1.3 handshake (issue's "each record names its key"). */
+static void
+test_record_keys (void)
+{
+  g_autoptr (HlScenario) s = NULL;
+  g_autoptr (HlRun) run = run_lesson ("30-tls13-basic.scenario", &s);
+  g_assert_cmpint (step_of (run, 1, HL_SIDE_CLIENT, "ClientHello")->key, ==, HL_RECORD_KEY_NONE);
+  g_assert_cmpint (step_of (run, 1, HL_SIDE_SERVER, "ServerHello")->key, ==, HL_RECORD_KEY_NONE);
+  g_assert_cmpint (step_of (run, 1, HL_SIDE_SERVER, "ChangeCipherSpec")->key, ==,
+                   HL_RECORD_KEY_NONE);
+  g_assert_cmpint (step_of (run, 1, HL_SIDE_SERVER, "EncryptedExtensions")->key, ==,
+                   HL_RECORD_KEY_HANDSHAKE);
+  g_assert_cmpint (step_of (run, 1, HL_SIDE_SERVER, "Finished")->key, ==, HL_RECORD_KEY_HANDSHAKE);
+  g_assert_cmpint (step_of (run, 1, HL_SIDE_CLIENT, "Finished")->key, ==, HL_RECORD_KEY_HANDSHAKE);
+  g_assert_cmpint (step_of (run, 1, HL_SIDE_SERVER, "NewSessionTicket")->key, ==,
+                   HL_RECORD_KEY_APPLICATION);
+  g_assert_cmpint (step_of (run, 1, HL_SIDE_CLIENT, "ApplicationData")->key, ==,
+                   HL_RECORD_KEY_APPLICATION);
+  {
+    g_autoptr (HlScenario) s2 = NULL;
+    g_autoptr (HlRun) early = run_lesson ("34-tls13-early-data.scenario", &s2);
+    const HlStep *zero = NULL;
+    for (guint i = 0; i < hl_run_get_n_steps (early) && !zero; i++)
+      if (hl_run_get_step (early, i)->early)
+        zero = hl_run_get_step (early, i);
+    g_assert_nonnull (zero);
+    g_assert_cmpint (zero->key, ==, HL_RECORD_KEY_EARLY);
+    g_assert_cmpint (step_of (early, 2, HL_SIDE_CLIENT, "EndOfEarlyData")->key, ==,
+                     HL_RECORD_KEY_EARLY);
+    g_assert_cmpint (step_of (early, 2, HL_SIDE_CLIENT, "Finished")->key, ==,
+                     HL_RECORD_KEY_HANDSHAKE);
+  }
+}
+
+/* The record's key as the Markdown and the diagram show it (lesson 39: a KeyUpdate). */
+static void
+test_record_key_shown (void)
+{
+  g_autoptr (HlScenario) s = NULL, s1 = NULL;
+  g_autoptr (HlRun) run = run_lesson ("39-tls13-key-update.scenario", &s);
+  g_autoptr (HlRun) tls12 = run_lesson ("01-rsa-key-exchange.scenario", &s1);
+  const HlStep *ku = step_of (run, 1, HL_SIDE_SERVER, "KeyUpdate");
+  const HlStep *after = hl_run_get_step (run, ku->index); /* the next step */
+  const HlStep *ee = step_of (run, 1, HL_SIDE_SERVER, "EncryptedExtensions");
+  const HlStep *ch = step_of (run, 1, HL_SIDE_CLIENT, "ClientHello");
+  g_autofree char *md = hl_transcript_to_markdown (run);
+  g_autofree char *md12 = hl_transcript_to_markdown (tls12);
+  g_autofree char *k_ku = hl_step_record_key (ku), *k_after = hl_step_record_key (after);
+  g_autofree char *k_ee = hl_step_record_key (ee), *k_ch = hl_step_record_key (ch);
+  g_autofree char *label = hl_ladder_describe_step (run, after);
+  g_autofree char *label_ee = hl_ladder_describe_step (run, ee);
+  g_autofree char *label_ch = hl_ladder_describe_step (run, ch);
+  g_autofree char *header = g_strdup_printf ("### Step %u: ", after->index);
+  const char *section = strstr (md, header);
+  const char *next = section ? strstr (section + 1, "### Step") : NULL;
+  g_autofree char *mine = section ? g_strndup (section, next - section) : NULL;
+  g_assert_cmpstr (after->message, ==, "ApplicationData");
+  g_assert_cmpint (after->from, ==, HL_SIDE_SERVER);
+  g_assert_cmpstr (k_ku, ==, "server_application_traffic_secret_0");
+  g_assert_cmpstr (k_after, ==, "server_application_traffic_secret_1");
+  g_assert_cmpstr (k_ee, ==, "server_handshake_traffic_secret");
+  g_assert_null (k_ch);
+  assert_says (mine,
+               "**Record protected by:** the keys from `server_application_traffic_secret_1`");
+  assert_says (md, "**Record protected by:** nothing, it travels in plaintext");
+  assert_says (label, "under server_application_traffic_secret_1");
+  assert_says (label_ee, "under server_handshake_traffic_secret");
+  assert_not_says (label_ch, "under ");
+  assert_says (md12, "the client's write keys from the key block (`client_write_key`)");
+}
+
+/* 3. Lesson 38's first connection offers a compatibility legacy_session_id, resuming nothing. */
+static void
+test_first_connection_resumes_nothing (void)
+{
+  g_autoptr (HlScenario) s = NULL;
+  g_autoptr (HlRun) run = run_lesson ("38-tls13-client-vs-tls12-server.scenario", &s);
+  const HlStep *ch = step_of (run, 1, HL_SIDE_CLIENT, "ClientHello");
+  const HlField *sid = field_in (ch->fields, "Session ID");
+  g_assert_cmpuint (hl_run_get_n_connections (run), ==, 1);
+  g_assert_false (hl_run_get_connection (run, 0)->resumed);
+  g_assert_nonnull (sid);
+  g_assert_cmpuint (sid->length, ==, 32);
+  assert_says (sid->explanation, "legacy_session_id");
+  assert_not_says (ch->story, "session id of an earlier session");
+  assert_says (ch->story, "Story step 1:");
+}
+
+/* 4 and 21. Lesson 11, connection 2: the abbreviated handshake. */
+static void
+test_resumption (void)
+{
+  g_autoptr (HlScenario) s = NULL;
+  g_autoptr (HlRun) run = run_lesson ("11-session-resumption.scenario", &s);
+  const HlConnection *c1 = hl_run_get_connection (run, 0), *c2 = hl_run_get_connection (run, 1);
+  const HlStep *ch = step_of (run, 2, HL_SIDE_CLIENT, "ClientHello");
+  const HlStep *sh = step_of (run, 2, HL_SIDE_SERVER, "ServerHello");
+  const HlStep *sfin = step_of (run, 2, HL_SIDE_SERVER, "Finished");
+  const HlStep *cfin = step_of (run, 2, HL_SIDE_CLIENT, "Finished");
+  const HlField *offered = field_in (ch->fields, "Session ID");
+  const HlField *echoed = field_in (sh->fields, "Session ID");
+  const HlField *random = field_in (sh->fields, "Random");
+  g_autofree char *md = hl_transcript_to_markdown (run);
+  const char *table2 = strstr (md, "## Connection 2");
+  g_assert_true (c2->resumed);
+  /* The server's Finished comes first (RFC 5246 7.3), and is the first encrypted message. */
+  g_assert_cmpuint (sfin->index, <, cfin->index);
+  for (guint i = 0; i < c2->steps->len; i++) {
+    const HlStep *st = g_ptr_array_index (c2->steps, i);
+    if (st->encrypted)
+      g_assert_cmpuint (st->index, >=, sfin->index);
+  }
+  assert_says (sfin->story, "first in a resumption");
+  assert_says (sfin->story, "first encrypted message");
+  assert_not_says (sfin->story, "the handshake is complete");
+  assert_says (cfin->story, "the handshake is complete");
+  assert_not_says (cfin->story, "the first encrypted message");
+  /* The echoed id accepts the resumption. */
+  g_assert_nonnull (offered);
+  g_assert_nonnull (echoed);
+  g_assert_cmpuint (offered->length, ==, 32);
+  g_assert_cmpstr (offered->value, ==, echoed->value);
+  assert_says (echoed->explanation, "accepts to resume");
+  assert_not_says (echoed->explanation, "so the client can resume it later");
+  /* The master secret is the first connection's; the randoms feed only the key block. */
+  g_assert_true (
+      g_bytes_equal (c1->secrets.value[HL_SECRET_MASTER], c2->secrets.value[HL_SECRET_MASTER]));
+  g_assert_false (g_bytes_equal (c1->secrets.value[HL_SECRET_KEY_BLOCK],
+                                 c2->secrets.value[HL_SECRET_KEY_BLOCK]));
+  assert_says (random->explanation, "only the key block");
+  assert_not_says (random->explanation, "feed the master secret");
+  assert_not_says (sh->story, "with the two new randoms");
+  g_assert_nonnull (table2);
+  {
+    const char *row = strstr (table2, "| master_secret |");
+    g_autofree char *line = NULL;
+    g_assert_nonnull (row);
+    line = g_strndup (row, strcspn (row, "\n"));
+    assert_says (line, "earlier connection");
+    assert_not_says (line, "PRF(premaster_secret");
+    assert_not_says (table2, "| premaster_secret |");
+  }
+  /* The same recipe where each side lists what it holds. */
+  assert_not_says (held (cfin, HL_SIDE_CLIENT, "master_secret")->formula, "PRF(premaster_secret");
+  assert_says (held (cfin, HL_SIDE_CLIENT, "master_secret")->formula, "earlier connection");
+  g_assert_null (held (cfin, HL_SIDE_CLIENT, "master_secret")->inputs[0]);
+}
+
+/* 5. Lesson 05: a CBC record's explicit IV is a random per-record IV; the key block has none. */
+static void
+test_cbc_explicit_iv (void)
+{
+  g_autoptr (HlScenario) s = NULL;
+  g_autoptr (HlRun) run = run_lesson ("05-rsa-aes-cbc.scenario", &s);
+  const HlStep *fin = step_of (run, 1, HL_SIDE_CLIENT, "Finished");
+  const HlField *iv = field_in (fin->record_fields, "Explicit IV");
+  const HlConnection *c = hl_run_get_connection (run, 0);
+  HlLadderOptions o = { G_MAXUINT, 0, 0, HL_LADDER_THEME_LIGHT, 0 };
+  g_autoptr (GBytes) html = NULL;
+  g_autofree char *text = NULL;
+  g_assert_cmpuint (c->version, ==, 0x0303);
+  g_assert_cmpint (hl_suite_by_id (c->suite)->cipher, ==, HL_CIPHER_AES_CBC);
+  g_assert_true (!c->secrets.value[HL_SECRET_CLIENT_WRITE_IV]
+                 || g_bytes_get_size (c->secrets.value[HL_SECRET_CLIENT_WRITE_IV]) == 0);
+  g_assert_nonnull (iv);
+  g_assert_cmpuint (iv->length, ==, 16);
+  assert_says (iv->explanation, "fresh random IV");
+  assert_not_says (iv->explanation, "fixed IV from the key block");
+  html = hl_ladder_render_html (run, &o, NULL);
+  g_assert_nonnull (html);
+  text = g_strndup (g_bytes_get_data (html, NULL), g_bytes_get_size (html));
+  assert_says (text, "fresh random IV for this record");
+  assert_not_says (text, "with the fixed IV from the key block it makes the nonce");
+  /* 19. The MAC and padding are encrypted with the content. */
+  {
+    const HlField *ct = field_in (fin->record_fields, "Ciphertext");
+    g_assert_nonnull (field_in (ct->children, "Encrypted MAC"));
+    g_assert_nonnull (field_in (ct->children, "Encrypted padding"));
+    assert_says (s->description, "encrypts the content together with its MAC and padding");
+    assert_not_says (s->description, "the ciphertext, the MAC and padding");
+  }
+  /* GCM keeps the fixed-IV nonce, which is right there. */
+  {
+    g_autoptr (HlScenario) s2 = NULL;
+    g_autoptr (HlRun) gcm = run_lesson ("02-ecdhe-rsa-aes-gcm.scenario", &s2);
+    const HlField *nonce
+        = field_in (step_of (gcm, 1, HL_SIDE_CLIENT, "Finished")->record_fields, "Explicit nonce");
+    g_assert_nonnull (nonce);
+    assert_says (nonce->explanation, "fixed IV from the key block");
+  }
+}
+
+/* 6. Lesson 30: the client holds the application secrets only after the server's Finished. */
+static void
+test_application_secrets_when (void)
+{
+  g_autoptr (HlScenario) s = NULL;
+  g_autoptr (HlRun) run = run_lesson ("30-tls13-basic.scenario", &s);
+  guint sh = step_of (run, 1, HL_SIDE_SERVER, "ServerHello")->index;
+  guint sfin = step_of (run, 1, HL_SIDE_SERVER, "Finished")->index;
+  g_assert_cmpuint (learned (run, 1, HL_SIDE_CLIENT, "client_handshake_traffic_secret"), ==, sh);
+  g_assert_cmpuint (learned (run, 1, HL_SIDE_CLIENT, "client_application_traffic_secret_0"), ==,
+                    sfin);
+  assert_not_says (s->description, "the client one step later, when the ServerHello arrives.");
+  assert_says (s->description, "the application secrets only once it has read the server's "
+                               "Finished");
+}
+
+/* 7. Lesson 34: 0-RTT data has no replay protection from TLS, and no forward secrecy. */
+static void
+test_early_data_replay (void)
+{
+  g_autoptr (HlScenario) s = NULL;
+  g_autoptr (HlRun) run = run_lesson ("34-tls13-early-data.scenario", &s);
+  const HlStep *zero = NULL;
+  for (guint i = 0; i < hl_run_get_n_steps (run) && !zero; i++)
+    if (hl_run_get_step (run, i)->early)
+      zero = hl_run_get_step (run, i);
+  g_assert_nonnull (zero);
+  assert_not_says (zero->story, "nothing stops an attacker");
+  assert_says (zero->story, "TLS itself gives this data no replay protection");
+  assert_says (zero->story, "This server blocks replays");
+  assert_says (zero->story, "a cluster of servers");
+  assert_says (zero->story, "Nor is this data forward secret");
+}
+
+/* 8. Lesson 38: what the OpenSSL client really holds, and where each value comes from. */
+static void
+test_openssl_client_holds (void)
+{
+  g_autoptr (HlScenario) s = NULL;
+  g_autoptr (HlRun) run = run_lesson ("38-tls13-client-vs-tls12-server.scenario", &s);
+  const HlStep *last = hl_run_get_step (run, hl_run_get_n_steps (run) - 1);
+  const HlConnection *c = hl_run_get_connection (run, 0);
+  guint sh = step_of (run, 1, HL_SIDE_SERVER, "ServerHello")->index;
+  guint ske = step_of (run, 1, HL_SIDE_SERVER, "ServerKeyExchange")->index;
+  guint cke = step_of (run, 1, HL_SIDE_CLIENT, "ClientKeyExchange")->index;
+  guint cfin = step_of (run, 1, HL_SIDE_CLIENT, "Finished")->index;
+  guint sfin = step_of (run, 1, HL_SIDE_SERVER, "Finished")->index;
+  const HlSecret *master;
+  /* Never shown: they stay inside OpenSSL. */
+  g_assert_cmpuint (learned (run, 1, HL_SIDE_CLIENT, "premaster_secret"), ==, 0);
+  g_assert_cmpuint (learned (run, 1, HL_SIDE_CLIENT, "client_ecdh_private_key"), ==, 0);
+  /* Read from the messages, each once the client has it. */
+  g_assert_cmpuint (learned (run, 1, HL_SIDE_CLIENT, "session_id"), ==, sh);
+  g_assert_cmpuint (learned (run, 1, HL_SIDE_CLIENT, "server_ecdh_public_key"), ==, ske);
+  g_assert_cmpuint (learned (run, 1, HL_SIDE_CLIENT, "client_ecdh_public_key"), ==, cke);
+  g_assert_cmpuint (learned (run, 1, HL_SIDE_CLIENT, "client_verify_data"), ==, cfin);
+  g_assert_cmpuint (learned (run, 1, HL_SIDE_CLIENT, "server_verify_data"), ==, sfin);
+  /* The same values as the BearSSL server's. */
+  g_assert_true (g_bytes_equal (held (last, HL_SIDE_CLIENT, "client_verify_data")->value,
+                                held (last, HL_SIDE_SERVER, "client_verify_data")->value));
+  g_assert_true (g_bytes_equal (held (last, HL_SIDE_CLIENT, "session_id")->value,
+                                held (last, HL_SIDE_SERVER, "session_id")->value));
+  master = held (last, HL_SIDE_CLIENT, "master_secret");
+  g_assert_true (g_bytes_equal (master->value, c->secrets.value[HL_SECRET_MASTER]));
+  assert_says (master->formula, "key log");
+  assert_says (master->formula, "cannot be known from outside");
+  assert_says (held (last, HL_SIDE_CLIENT, "key_block")->formula, "computed by Handshake Lab");
+  assert_says (held (last, HL_SIDE_CLIENT, "server_ecdh_public_key")->formula, "read from");
+  assert_says (s->description, "cannot be known from outside it");
+  /* The BearSSL server's own view keeps the real recipes. */
+  assert_not_says (held (last, HL_SIDE_SERVER, "master_secret")->formula, "key log");
+}
+
+/* 9. OpenSSL's states and errors in their own words: the alert sent or received and
+ * OpenSSL's reason, never BearSSL's codes; a legend for OpenSSL's state names. */
+static void
+test_openssl_words (void)
+{
+  g_autoptr (HlScenario) s = NULL, s30 = NULL, s38 = NULL, s1 = NULL;
+  g_autoptr (HlRun) run = run_lesson ("36-tls13-tampered-certificate-verify.scenario", &s);
+  g_autoptr (HlRun) basic = run_lesson ("30-tls13-basic.scenario", &s30);
+  g_autoptr (HlRun) mixed = run_lesson ("38-tls13-client-vs-tls12-server.scenario", &s38);
+  g_autoptr (HlRun) bear = run_lesson ("01-rsa-key-exchange.scenario", &s1);
+  const HlConnection *c = hl_run_get_connection (run, 0);
+  const HlStep *last = hl_run_get_step (run, hl_run_get_n_steps (run) - 1);
+  const HlStep *sh = step_of (basic, 1, HL_SIDE_SERVER, "ServerHello");
+  g_autofree char *md = hl_transcript_to_markdown (run);
+  g_autofree char *md30 = hl_transcript_to_markdown (basic);
+  g_autofree char *md38 = hl_transcript_to_markdown (mixed);
+  g_autofree char *md01 = hl_transcript_to_markdown (bear);
+  g_autofree char *words = hl_describe_engine_state (sh->after[HL_SIDE_SERVER].state);
+  gboolean ok;
+  g_autofree char *end = hl_ladder_describe_end (c, HL_SIDE_CLIENT, &ok);
+  g_autofree char *learned = NULL;
+  /* The structure: an OpenSSL client that sent decrypt_error, with OpenSSL's reason. */
+  g_assert_true (c->openssl[HL_SIDE_CLIENT]);
+  g_assert_cmpint (c->error[HL_SIDE_CLIENT], ==, BR_ERR_SEND_FATAL_ALERT + 51);
+  g_assert_cmpstr (c->reason[HL_SIDE_CLIENT], ==, "bad signature");
+  g_assert_true (last->after[HL_SIDE_CLIENT].openssl);
+  g_assert_cmpstr (last->after[HL_SIDE_CLIENT].reason, ==, "bad signature");
+  /* The words. */
+  assert_says (c->explanation[HL_SIDE_CLIENT], "\u201cbad signature\u201d");
+  assert_says (c->explanation[HL_SIDE_CLIENT], "sent the fatal alert decrypt_error (51)");
+  assert_says (c->explanation[HL_SIDE_SERVER], "received the fatal alert decrypt_error (51)");
+  assert_not_says (c->explanation[HL_SIDE_CLIENT], "BR_ERR");
+  assert_not_says (c->explanation[HL_SIDE_SERVER], "BR_ERR");
+  assert_not_says (md, "BR_ERR");
+  assert_not_says (md, "error 563");
+  assert_says (end, "decrypt_error (51)");
+  assert_not_says (end, "BR_ERR");
+  for (guint i = 0; i < hl_run_get_n_steps (run) && !learned; i++) {
+    const HlStep *st = hl_run_get_step (run, i);
+    if (st->after[HL_SIDE_CLIENT].error)
+      learned = hl_ladder_describe_learned (run, st, HL_SIDE_CLIENT, "#ff0000");
+  }
+  assert_says (learned, "OpenSSL stopped on its own error");
+  assert_not_says (learned, "BR_ERR");
+  /* OpenSSL names its server's state "early data" with no 0-RTT in sight: the words and
+   * the legend say what it means. */
+  g_assert_false (step_of (basic, 1, HL_SIDE_CLIENT, "ClientHello")->early);
+  g_assert_cmpstr (sh->after[HL_SIDE_SERVER].state, ==, "OpenSSL: TLSv1.3 early data");
+  assert_says (words, "whether or not 0-RTT data was offered");
+  assert_says (md30, "\"TLSv1.3 early data\" is a TLS 1.3 server that has sent its first flight");
+  /* Each legend only where its library runs. */
+  assert_not_says (md30, "BearSSL sides show");
+  assert_says (md38, "BearSSL sides show");
+  assert_says (md38, "OpenSSL sides show");
+  assert_says (md01, "BearSSL sides show");
+  assert_not_says (md01, "OpenSSL sides show");
+}
+
+/* 10 and 13. Lesson 30: forward secrecy's exceptions; what is encrypted after ServerHello. */
+static void
+test_tls13_precise_words (void)
+{
+  g_autoptr (HlScenario) s = NULL;
+  g_autoptr (HlRun) run = run_lesson ("30-tls13-basic.scenario", &s);
+  const HlStep *cv = step_of (run, 1, HL_SIDE_SERVER, "CertificateVerify");
+  const HlStep *sh = step_of (run, 1, HL_SIDE_SERVER, "ServerHello");
+  const HlStep *next = hl_run_get_step (run, sh->index); /* the step after it */
+  assert_not_says (cv->story, "Forward secrecy is always on");
+  assert_says (cv->story, "psk_ke");
+  assert_says (cv->story, "0-RTT data do not");
+  /* The record after the ServerHello is the plaintext compatibility ChangeCipherSpec. */
+  g_assert_cmpstr (next->message, ==, "ChangeCipherSpec");
+  g_assert_false (next->encrypted);
+  assert_not_says (sh->story, "everything after this message is encrypted");
+  assert_says (sh->story, "compatibility ChangeCipherSpec may still pass in plaintext");
+  assert_says (sh->story, "application keys");
+}
+
+/* 11. Closure alerts: close_notify and user_canceled (RFC 8446 6.1). */
+static void
+test_closure_alerts (void)
+{
+  g_autoptr (HlScenario) s = NULL;
+  g_autoptr (HlRun) run = run_lesson ("30-tls13-basic.scenario", &s);
+  const HlStep *alert = step_of (run, 1, HL_SIDE_CLIENT, "Alert");
+  g_assert_true (alert->close_notify);
+  assert_says (alert->summary, "close_notify and user_canceled are the closure alerts");
+  assert_not_says (alert->summary, "byte; every other alert is fatal");
+}
+
+/* 12. The server's CertificateVerify signs the transcript hash through the Certificate. */
+static void
+test_certificate_verify_covers_certificate (void)
+{
+  g_autoptr (HlScenario) s = NULL;
+  g_autoptr (HlRun) run = run_lesson ("30-tls13-basic.scenario", &s);
+  const HlStep *cv = step_of (run, 1, HL_SIDE_SERVER, "CertificateVerify");
+  const HlField *sig = field_in (cv->fields, "Signature");
+  gsize through = 0;
+  g_autofree char *bytes = NULL;
+  /* The check counts the handshake bytes the client hashed: the Certificate included. */
+  for (guint i = 0; i + 1 < cv->index; i++) {
+    const HlStep *st = hl_run_get_step (run, i);
+    GBytes *b = st->encrypted ? st->plaintext : st->wire;
+    if (st->content_type == 22 && b)
+      through += g_bytes_get_size (b);
+  }
+  g_assert_cmpstr (hl_run_get_step (run, cv->index - 2)->message, ==, "Certificate");
+  bytes = g_strdup_printf ("of the %zu handshake bytes it saw up to and including the Certificate",
+                           through);
+  assert_says (cv->check, bytes);
+  assert_says (sig->explanation, "up to and including the Certificate (RFC 8446 4.4.3)");
+  assert_not_says (sig->explanation, "hash up to the Certificate.");
+}
+
+/* 14. Signature scheme names and meanings in a TLS 1.3 hello, and in TLS 1.2. */
+static void
+test_signature_schemes (void)
+{
+  g_autoptr (HlScenario) s = NULL;
+  g_autoptr (HlRun) run = run_lesson ("30-tls13-basic.scenario", &s);
+  const HlField *list
+      = field_in (step_of (run, 1, HL_SIDE_CLIENT, "ClientHello")->fields, "signature_algorithms");
+  const HlField *ecdsa = child_valued (list, "ecdsa_secp256r1_sha256 (0x0403)");
+  const HlField *pkcs1 = child_valued (list, "rsa_pkcs1_sha256 (0x0401)");
+  g_assert_nonnull (ecdsa);
+  g_assert_nonnull (pkcs1);
+  g_assert_null (child_valued (list, "ecdsa_sha256"));
+  assert_says (pkcs1->explanation, "only for signatures inside certificates");
+  assert_says (ecdsa->explanation, "on the one curve its name gives");
+  {
+    g_autoptr (HlScenario) s2 = NULL;
+    g_autoptr (HlRun) tls12 = run_lesson ("02-ecdhe-rsa-aes-gcm.scenario", &s2);
+    const HlField *l12 = field_in (step_of (tls12, 1, HL_SIDE_CLIENT, "ClientHello")->fields,
+                                   "signature_algorithms");
+    const HlField *p12 = child_valued (l12, "rsa_pkcs1_sha256");
+    g_assert_nonnull (child_valued (l12, "ecdsa_sha256 (0x0403)"));
+    assert_not_says (p12->explanation, "only for signatures inside certificates");
+  }
+}
+
+/* 15 and 23. The TLS 1.2 ServerKeyExchange over X25519 (lesson 11) and P-256 static ECDH. */
+static void
+test_server_key_exchange (void)
+{
+  g_autoptr (HlScenario) s = NULL;
+  g_autoptr (HlRun) run = run_lesson ("11-session-resumption.scenario", &s);
+  const HlStep *ske = step_of (run, 1, HL_SIDE_SERVER, "ServerKeyExchange");
+  const HlStep *cke = step_of (run, 1, HL_SIDE_CLIENT, "ClientKeyExchange");
+  const HlField *sig = field_in (ske->fields, "Signature");
+  const HlField *pub = field_in (ske->fields, "Public key");
+  const HlConnection *c = hl_run_get_connection (run, 0);
+  const HlSecret *pm = held (cke, HL_SIDE_SERVER, "premaster_secret");
+  g_autofree char *md = hl_transcript_to_markdown (run);
+  g_assert_cmpint (c->curve, ==, 29);
+  g_assert_cmpuint (pub->length, ==, 32);
+  assert_says (sig->explanation, "all of ServerECDHParams");
+  assert_says (sig->explanation, "named curve");
+  assert_not_says (sig->explanation, "signs both randoms and its public key");
+  assert_says (pub->explanation, "u-coordinate");
+  assert_not_says (pub->explanation, "secret scalar times");
+  assert_says (field_in (cke->fields, "Public key")->explanation, "u-coordinate");
+  g_assert_nonnull (pm);
+  g_assert_cmpuint (g_bytes_get_size (pm->value), ==, 32);
+  assert_says (pm->formula, "X25519");
+  assert_not_says (pm->formula, "x coordinate");
+  assert_not_says (pm->formula, "RSA");
+  assert_says (md, "| premaster_secret | `");
+  assert_not_says (md, "ECDH(E): the x coordinate of the shared point");
+}
+
+/* 17. "What each side knows": the ECDH shares come before the premaster made from them,
+ * and the premaster row gives the run's key exchange only. */
+static void
+test_knowledge_order (void)
+{
+  g_autoptr (HlScenario) s = NULL, s1 = NULL;
+  g_autoptr (HlRun) run = run_lesson ("02-ecdhe-rsa-aes-gcm.scenario", &s);
+  g_autoptr (HlRun) rsa = run_lesson ("01-rsa-key-exchange.scenario", &s1);
+  const HlStep *last = hl_run_get_step (run, hl_run_get_n_steps (run) - 1);
+  g_autofree char *md = hl_transcript_to_markdown (run);
+  g_autofree char *md_rsa = hl_transcript_to_markdown (rsa);
+  const char *sep = strstr (md, "| client_ecdh_private_key |");
+  for (int side = 0; side < 2; side++) {
+    int pm = position (last, side, "premaster_secret");
+    g_assert_cmpint (pm, >=, 0);
+    g_assert_cmpint (position (last, side, "master_secret"), >, pm);
+    g_assert_cmpint (
+        position (last, side,
+                  side == HL_SIDE_CLIENT ? "client_ecdh_private_key" : "server_ecdh_private_key"),
+        <, pm);
+    g_assert_cmpint (position (last, side, "client_ecdh_public_key"), <, pm);
+    g_assert_cmpint (position (last, side, "server_ecdh_public_key"), <, pm);
+  }
+  /* Every input of each secret a side lists comes earlier in its list. */
+  for (int side = 0; side < 2; side++) {
+    const GPtrArray *list = last->after[side].secrets;
+    for (guint i = 0; i < list->len; i++) {
+      const HlSecret *secret = g_ptr_array_index (list, i);
+      for (guint k = 0; secret->inputs[k]; k++) {
+        int at = position (last, side, secret->inputs[k]);
+        if (at >= 0)
+          g_assert_cmpint (at, <, (int)i);
+      }
+    }
+  }
+  g_assert_nonnull (sep);
+  g_assert_true (sep < strstr (md, "| premaster_secret |"));
+  assert_not_says (held (last, HL_SIDE_CLIENT, "premaster_secret")->formula, "RSA");
+  assert_not_says (held (last, HL_SIDE_CLIENT, "premaster_secret")->formula, "encrypted");
+  {
+    const HlStep *end = hl_run_get_step (rsa, hl_run_get_n_steps (rsa) - 1);
+    const HlSecret *pm = held (end, HL_SIDE_SERVER, "premaster_secret");
+    assert_says (pm->formula, "encrypted to the server's RSA key");
+    assert_not_says (pm->formula, "ECDH");
+    assert_not_says (pm->formula, "x coordinate");
+    assert_not_says (md_rsa, "ECDH(E): the x coordinate");
+  }
+}
+
+/* 16. Lesson 37: the client's alert is plaintext, by OpenSSL's choice. */
+static void
+test_plaintext_alert (void)
+{
+  g_autoptr (HlScenario) s = NULL;
+  g_autoptr (HlRun) run = run_lesson ("37-tls13-untrusted.scenario", &s);
+  const HlStep *alert = step_of (run, 1, HL_SIDE_CLIENT, "Alert");
+  g_assert_false (alert->encrypted);
+  g_assert_cmpint (alert->key, ==, HL_RECORD_KEY_NONE);
+  g_assert_cmpint (step_of (run, 1, HL_SIDE_SERVER, "Certificate")->key, ==,
+                   HL_RECORD_KEY_HANDSHAKE);
+  assert_says (s->description, "No rule of the protocol requires that: it is OpenSSL's choice");
+  assert_not_says (s->description, "had not switched to its handshake write key yet");
+}
+
+/* 18. The ClientKeyExchange: each side multiplies the peer's value by its own secret. */
+static void
+test_client_key_exchange (void)
+{
+  g_autoptr (HlScenario) s = NULL, s6 = NULL, s4 = NULL;
+  g_autoptr (HlRun) x = run_lesson ("02-ecdhe-rsa-aes-gcm.scenario", &s);
+  g_autoptr (HlRun) fixed = run_lesson ("06-static-ecdh.scenario", &s6);
+  g_autoptr (HlRun) p384 = run_lesson ("04-ecdhe-ecdsa-p384-sha384.scenario", &s4);
+  const HlField *kx
+      = field_in (step_of (x, 1, HL_SIDE_CLIENT, "ClientKeyExchange")->fields, "Public key");
+  const HlField *kf
+      = field_in (step_of (fixed, 1, HL_SIDE_CLIENT, "ClientKeyExchange")->fields, "Public key");
+  const HlField *kp
+      = field_in (step_of (p384, 1, HL_SIDE_CLIENT, "ClientKeyExchange")->fields, "Public key");
+  for (guint i = 0; i < 3; i++) {
+    const HlField *k = i == 0 ? kx : i == 1 ? kf : kp;
+    g_assert_nonnull (k);
+    assert_not_says (k->explanation, "Combined with the server's point");
+  }
+  g_assert_cmpint (hl_run_get_connection (fixed, 0)->suite, !=, 0);
+  g_assert_false (hl_suite_is_ecdhe (hl_suite_by_id (hl_run_get_connection (fixed, 0)->suite)));
+  assert_says (kf->explanation, "multiplies it by its certificate's private key");
+  assert_says (kp->explanation, "multiplies it by its own ephemeral secret scalar");
+  assert_says (kp->explanation, "x coordinate is the premaster secret");
+  g_assert_cmpuint (kp->length, ==, 97); /* uncompressed P-384 point */
+  assert_says (kx->explanation, "X25519");
+}
+
+/* 20. Lesson 07: signature_algorithms in a TLS 1.0 hello has no effect. */
+static void
+test_tls10_signature_algorithms (void)
+{
+  g_autoptr (HlScenario) s = NULL;
+  g_autoptr (HlRun) run = run_lesson ("07-tls10-cbc.scenario", &s);
+  const HlStep *ch = step_of (run, 1, HL_SIDE_CLIENT, "ClientHello");
+  const HlField *ext = field_in (ch->fields, "signature_algorithms");
+  const HlField *one = field_in (ext->children, "Signature algorithm");
+  g_assert_cmpuint (hl_run_get_connection (run, 0)->version, ==, 0x0301);
+  g_assert_cmpstr (field_in (ch->fields, "Client version")->value, ==, "TLS 1.0 (0x0301)");
+  assert_says (ext->explanation, "only from TLS 1.2 on (RFC 5246 7.4.1.4.1)");
+  assert_says (ext->explanation, "not to send it");
+  assert_says (ext->explanation, "no effect");
+  assert_says (one->explanation, "Ignored");
+  assert_not_says (one->explanation, "A signature scheme this side accepts.");
+}
+
+/* 22. An ECDSA certificate signature is a DER SEQUENCE of r and s (lesson 06). */
+static void
+test_ecdsa_certificate_signature (void)
+{
+  g_autoptr (HlScenario) s = NULL, s1 = NULL;
+  g_autoptr (HlRun) run = run_lesson ("06-static-ecdh.scenario", &s);
+  g_autoptr (HlRun) rsa = run_lesson ("01-rsa-key-exchange.scenario", &s1);
+  const HlStep *cert = step_of (run, 1, HL_SIDE_SERVER, "Certificate");
+  const HlField *value = field_in (cert->fields, "Signature value");
+  const HlField *rsa_value
+      = field_in (step_of (rsa, 1, HL_SIDE_SERVER, "Certificate")->fields, "Signature value");
+  gsize len;
+  const guint8 *d = g_bytes_get_data (cert->wire, &len);
+  g_assert_nonnull (value);
+  g_assert_cmpuint (value->offset + value->length, <=, len);
+  g_assert_cmpuint (d[value->offset], ==, 0x30); /* SEQUENCE */
+  assert_says (value->explanation, "SEQUENCE { r, s }");
+  assert_not_says (value->explanation, "modulus");
+  assert_says (rsa_value->explanation, "issuer's modulus");
+}
+
+/* 24. Lesson 10: the CertificateRequest's schemes also bind the client's certificates. */
+static void
+test_certificate_request_schemes (void)
+{
+  g_autoptr (HlScenario) s = NULL;
+  g_autoptr (HlRun) run = run_lesson ("10-mutual-tls.scenario", &s);
+  const HlField *f = field_in (step_of (run, 1, HL_SIDE_SERVER, "CertificateRequest")->fields,
+                               "Signature algorithms");
+  g_assert_nonnull (f);
+  assert_says (f->explanation,
+               "its certificates must be signed with them too (RFC 5246 7.4.4, 7.4.6)");
+  assert_not_says (f->explanation, "What the client may sign its CertificateVerify with.");
+}
+
+/* 25. Lesson 23: RFC 7301 requires the alert; BearSSL's default departs from it. */
+static void
+test_alpn_alert_required (void)
+{
+  g_autoptr (HlScenario) s = NULL;
+  g_autoptr (HlRun) run = run_lesson ("23-alpn-mismatch.scenario", &s);
+  const HlStep *alert = step_of (run, 1, HL_SIDE_SERVER, "Alert");
+  assert_says (field_in (alert->fields, "Description")->value, "no_application_protocol (120)");
+  assert_says (s->description, "SHALL refuse with the fatal alert no_application_protocol");
+  assert_says (s->description, "BearSSL departs from that by default");
+  assert_not_says (s->description, "this server is configured to refuse");
+}
+
+/* 26. Lesson 19: the client was stopped by the alert record's version 0x0000, and owed no
+ * alert of its own. */
+static void
+test_no_answer_to_fatal_alert (void)
+{
+  g_autoptr (HlScenario) s = NULL;
+  g_autoptr (HlRun) run = run_lesson ("19-no-common-version.scenario", &s);
+  const HlStep *alert = step_of (run, 1, HL_SIDE_SERVER, "Alert");
+  const HlConnection *c = hl_run_get_connection (run, 0);
+  g_assert_cmpuint (alert->records->len, ==, 1);
+  g_assert_cmpuint (g_array_index (alert->records, HlRecordHeader, 0).version, ==, 0x0000);
+  g_assert_cmpint (c->error[HL_SIDE_CLIENT], ==, BR_ERR_UNSUPPORTED_VERSION);
+  assert_says (c->explanation[HL_SIDE_CLIENT], "its version field was 0x0000");
+  assert_says (c->explanation[HL_SIDE_CLIENT], "nobody answers a fatal alert (RFC 5246 7.2.2)");
+  assert_not_says (c->explanation[HL_SIDE_CLIENT], "would have sent protocol_version");
+}
+
+static guint
+occurrences (const char *text, const char *word)
+{
+  guint n = 0;
+  for (const char *p = strstr (text, word); p; p = strstr (p + 1, word))
+    n++;
+  return n;
+}
+
+/* The knowledge panel's state line says each thing once: "closed (OpenSSL)", not
+ * "closed (OpenSSL) (OpenSSL state: closed)". */
+static void
+test_state_line_says_it_once (void)
+{
+  g_autoptr (HlScenario) s = NULL, s1 = NULL;
+  g_autoptr (HlRun) run = run_lesson ("30-tls13-basic.scenario", &s);
+  g_autoptr (HlRun) bear = run_lesson ("01-rsa-key-exchange.scenario", &s1);
+  const HlStep *last = hl_run_get_step (run, hl_run_get_n_steps (run) - 1);
+  const HlStep *done = step_of (run, 1, HL_SIDE_CLIENT, "Finished");
+  const char *closed = last->after[HL_SIDE_CLIENT].state;
+  g_autofree char *line = hl_describe_side_state (closed, last->index);
+  g_autofree char *open = hl_describe_side_state (done->after[HL_SIDE_CLIENT].state, done->index);
+  g_autofree char *bearssl = hl_describe_side_state (
+      step_of (bear, 1, HL_SIDE_SERVER, "ServerHelloDone")->after[HL_SIDE_SERVER].state, 4);
+  g_assert_cmpstr (closed, ==, "OpenSSL: closed");
+  g_assert_cmpuint (occurrences (line, "closed"), ==, 1);
+  g_assert_cmpuint (occurrences (line, "OpenSSL"), ==, 1);
+  g_assert_true (g_str_has_suffix (line, "closed (OpenSSL)"));
+  g_assert_true (g_str_has_prefix (done->after[HL_SIDE_CLIENT].state, "OpenSSL: "));
+  g_assert_cmpuint (occurrences (open, "OpenSSL"), ==, 1);
+  g_assert_cmpstr (bearssl, ==, "After step 4: waits for a record (BearSSL state RECVREC)");
+}
+
+/* An export into a folder that exists but takes no new file (/proc) does not say "no such
+ * folder"; a folder that is missing still does. */
+static void
+test_export_error_words (void)
+{
+  g_autoptr (GError) proc = NULL, missing = NULL;
+  g_autofree char *tmp = g_dir_make_tmp ("hl-teach-XXXXXX", NULL);
+  g_autofree char *nowhere = g_build_filename (tmp, "missing", "x.png", NULL);
+  g_assert_true (g_file_test ("/proc", G_FILE_TEST_IS_DIR));
+  g_assert_false (hl_write_file_atomically ("/proc/x.png", "png", 3, &proc));
+  g_assert_nonnull (proc);
+  assert_says (proc->message, "/proc/x.png");
+  assert_not_says (proc->message, "no such folder");
+  assert_says (proc->message, "the folder exists");
+  g_assert_false (hl_write_file_atomically (nowhere, "png", 3, &missing));
+  assert_says (missing->message, "no such folder");
+  g_rmdir (tmp);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/teaching/01-hello-retry", test_hello_retry);
+  g_test_add_func ("/teaching/02-key-update-generation", test_key_update_generation);
+  g_test_add_func ("/teaching/record-keys", test_record_keys);
+  g_test_add_func ("/teaching/record-key-shown", test_record_key_shown);
+  g_test_add_func ("/teaching/03-first-connection-resumes-nothing",
+                   test_first_connection_resumes_nothing);
+  g_test_add_func ("/teaching/04-21-resumption", test_resumption);
+  g_test_add_func ("/teaching/05-19-cbc-explicit-iv", test_cbc_explicit_iv);
+  g_test_add_func ("/teaching/06-application-secrets-when", test_application_secrets_when);
+  g_test_add_func ("/teaching/07-early-data-replay", test_early_data_replay);
+  g_test_add_func ("/teaching/08-openssl-client-holds", test_openssl_client_holds);
+  g_test_add_func ("/teaching/09-openssl-words", test_openssl_words);
+  g_test_add_func ("/teaching/10-13-tls13-precise-words", test_tls13_precise_words);
+  g_test_add_func ("/teaching/11-closure-alerts", test_closure_alerts);
+  g_test_add_func ("/teaching/12-certificate-verify-covers-certificate",
+                   test_certificate_verify_covers_certificate);
+  g_test_add_func ("/teaching/14-signature-schemes", test_signature_schemes);
+  g_test_add_func ("/teaching/15-23-server-key-exchange", test_server_key_exchange);
+  g_test_add_func ("/teaching/16-plaintext-alert", test_plaintext_alert);
+  g_test_add_func ("/teaching/17-knowledge-order", test_knowledge_order);
+  g_test_add_func ("/teaching/18-client-key-exchange", test_client_key_exchange);
+  g_test_add_func ("/teaching/20-tls10-signature-algorithms", test_tls10_signature_algorithms);
+  g_test_add_func ("/teaching/22-ecdsa-certificate-signature", test_ecdsa_certificate_signature);
+  g_test_add_func ("/teaching/24-certificate-request-schemes", test_certificate_request_schemes);
+  g_test_add_func ("/teaching/25-alpn-alert-required", test_alpn_alert_required);
+  g_test_add_func ("/teaching/26-no-answer-to-fatal-alert", test_no_answer_to_fatal_alert);
+  g_test_add_func ("/teaching/window/state-line-says-it-once", test_state_line_says_it_once);
+  g_test_add_func ("/teaching/window/export-error-words", test_export_error_words);
+  return g_test_run ();
+}
