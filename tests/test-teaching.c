@@ -329,12 +329,12 @@ test_cbc_explicit_iv (void)
                  || g_bytes_get_size (c->secrets.value[HL_SECRET_CLIENT_WRITE_IV]) == 0);
   g_assert_nonnull (iv);
   g_assert_cmpuint (iv->length, ==, 16);
-  assert_says (iv->explanation, "fresh random IV");
+  assert_says (iv->explanation, "new for every record and unpredictable");
   assert_not_says (iv->explanation, "fixed IV from the key block");
   html = hl_ladder_render_html (run, &o, NULL);
   g_assert_nonnull (html);
   text = g_strndup (g_bytes_get_data (html, NULL), g_bytes_get_size (html));
-  assert_says (text, "fresh random IV for this record");
+  assert_says (text, "this record's own IV, where CBC starts");
   assert_not_says (text, "with the fixed IV from the key block it makes the nonce");
   /* 19. The MAC and padding are encrypted with the content. */
   {

@@ -1083,8 +1083,10 @@ hl_decode_encrypted_record (const guint8 *data, gsize len, guint version, guint1
   }
   if (explicit_len && (s->cipher == HL_CIPHER_AES_CBC || s->cipher == HL_CIPHER_3DES_CBC))
     take (&r, f, "Explicit IV", explicit_len,
-          _ ("Sent in clear: a fresh random IV for this record, where CBC starts (RFC 5246 "
-             "6.2.3.2). TLS 1.1 and later take no IV from the key block."),
+          _ ("Sent in clear: this record's own IV, where CBC starts, new for every record and "
+             "unpredictable to an attacker (RFC 5246 6.2.3.2 asks for a random one; BearSSL "
+             "encrypts an HMAC of the sequence number). TLS 1.1 and later take no IV from the "
+             "key block."),
           NULL);
   else if (explicit_len)
     take (&r, f, "Explicit nonce", explicit_len,
