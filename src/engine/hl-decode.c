@@ -517,18 +517,21 @@ take_extensions (Reader *r, GPtrArray *into, gboolean from_server, guint version
           ex = _ ("The CAs this side trusts, by name.");
           break;
         case 23:
-          ex = from_server ? _ ("The server agrees: the master secret is made from the hash of "
-                                "the whole handshake, PRF(premaster_secret, \"extended master "
-                                "secret\", session_hash), instead of from the two randoms "
-                                "(RFC 7627).")
+          ex = from_server ? _ ("The server agrees: the master secret is PRF(premaster_secret, "
+                                "\"extended master secret\", session_hash), session_hash "
+                                "being the hash of the handshake up to and including the "
+                                "ClientKeyExchange, instead of coming from the two randoms "
+                                "(RFC 7627 4).")
                : version == 0x0304
                    ? _ ("Extended master secret (RFC 7627): asks that a TLS 1.2 master secret "
-                        "be made from the hash of the whole handshake, binding it to this "
+                        "be made from the hash of the handshake messages (session_hash), binding "
+                        "it to this "
                         "handshake. TLS 1.3 has no use for it: the client offers it in case the "
                         "server chooses TLS 1.2, and it applies only if the server answers with "
                         "it.")
                    : _ ("Extended master secret (RFC 7627): asks that the master secret be "
-                        "made from the hash of the whole handshake, binding it to this "
+                        "made from the hash of the handshake messages (session_hash), binding it "
+                        "to this "
                         "handshake. It applies only if the server answers with it.");
           break;
         case 22:
