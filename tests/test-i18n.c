@@ -7,6 +7,7 @@
 
 #include "hl-i18n.h"
 #include "hl-ladder-labels.h"
+#include "hl-ladder-layout.h"
 #include "hl-test-util.h"
 #include "hl-transcript.h"
 
@@ -225,7 +226,37 @@ test_labels_from_structure (void)
         g_test_message ("%s step %u: \"%s\" became \"%s\"",
                         (const char *)g_ptr_array_index (names, l), i + 1, e, t);
       g_assert_cmpuint (count_lines (e), ==, count_lines (t));
+      for (int side = 0; side < 2; side++) {
+        g_autofree char *le = NULL, *lt = NULL;
+        hl_i18n_set_translator (NULL);
+        le = hl_ladder_describe_learned (english, hl_run_get_step (english, i), side, "#000000");
+        hl_i18n_set_translator (pseudo_translate);
+        lt = hl_ladder_describe_learned (translated, hl_run_get_step (translated, i), side,
+                                         "#000000");
+        g_assert_cmpuint (count_lines (le ? le : ""), ==, count_lines (lt ? lt : ""));
+      }
       compared++;
+    }
+    /* Everything the diagram draws: as many text boxes, and each connection's ends. */
+    {
+      HlLadderOptions o = { G_MAXUINT, 0, 0, HL_LADDER_THEME_LIGHT, 0 };
+      g_autoptr (HlLadderLayout) lt = hl_ladder_layout_new (translated, &o);
+      g_autoptr (HlLadderLayout) le = NULL;
+      hl_i18n_set_translator (NULL);
+      le = hl_ladder_layout_new (english, &o);
+      g_assert_cmpuint (hl_ladder_layout_get_n_texts (le), ==, hl_ladder_layout_get_n_texts (lt));
+      for (guint c = 0; c < hl_run_get_n_connections (english); c++)
+        for (int side = 0; side < 2; side++) {
+          gboolean ok_e, ok_t;
+          g_autofree char *ee = NULL, *et = NULL;
+          ee = hl_ladder_describe_end (hl_run_get_connection (english, c), side, &ok_e);
+          hl_i18n_set_translator (pseudo_translate);
+          et = hl_ladder_describe_end (hl_run_get_connection (translated, c), side, &ok_t);
+          hl_i18n_set_translator (NULL);
+          g_assert_cmpint (ok_e, ==, ok_t);
+          g_assert_cmpuint (count_lines (ee), ==, count_lines (et));
+          g_assert_true (strstr (et, OPEN) != NULL || strcmp (ee, et) == 0);
+        }
     }
     hl_i18n_set_translator (NULL);
   }

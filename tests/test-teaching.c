@@ -329,12 +329,12 @@ test_cbc_explicit_iv (void)
                  || g_bytes_get_size (c->secrets.value[HL_SECRET_CLIENT_WRITE_IV]) == 0);
   g_assert_nonnull (iv);
   g_assert_cmpuint (iv->length, ==, 16);
-  assert_says (iv->explanation, "fresh random IV");
+  assert_says (iv->explanation, "new for every record and unpredictable");
   assert_not_says (iv->explanation, "fixed IV from the key block");
   html = hl_ladder_render_html (run, &o, NULL);
   g_assert_nonnull (html);
   text = g_strndup (g_bytes_get_data (html, NULL), g_bytes_get_size (html));
-  assert_says (text, "fresh random IV for this record");
+  assert_says (text, "this record's own IV, where CBC starts");
   assert_not_says (text, "with the fixed IV from the key block it makes the nonce");
   /* 19. The MAC and padding are encrypted with the content. */
   {
@@ -484,6 +484,32 @@ test_openssl_words (void)
   assert_says (md38, "OpenSSL sides show");
   assert_says (md01, "BearSSL sides show");
   assert_not_says (md01, "OpenSSL sides show");
+}
+
+/* The extensions OpenSSL offers for a TLS 1.2 fallback are explained (RFC 7627, 7366, 5077),
+ * and lesson 38's master secret is the classic one because the server does not answer the
+ * extended_master_secret offer. */
+static void
+test_fallback_extensions (void)
+{
+  g_autoptr (HlScenario) s = NULL;
+  g_autoptr (HlRun) run = run_lesson ("38-tls13-client-vs-tls12-server.scenario", &s);
+  const HlStep *ch = step_of (run, 1, HL_SIDE_CLIENT, "ClientHello");
+  const HlStep *sh = step_of (run, 1, HL_SIDE_SERVER, "ServerHello");
+  const HlStep *last = hl_run_get_step (run, hl_run_get_n_steps (run) - 1);
+  const HlField *ems = field_in (ch->fields, "extended_master_secret");
+  const HlField *etm = field_in (ch->fields, "encrypt_then_mac");
+  const HlField *ticket = field_in (ch->fields, "session_ticket");
+  g_assert_nonnull (ems);
+  g_assert_nonnull (etm);
+  g_assert_nonnull (ticket);
+  g_assert_null (field_in (sh->fields, "extended_master_secret"));
+  assert_says (ems->explanation, "RFC 7627");
+  assert_says (ems->explanation, "only if the server answers with it");
+  assert_says (etm->explanation, "RFC 7366");
+  assert_says (ticket->explanation, "RFC 5077");
+  assert_says (held (last, HL_SIDE_SERVER, "master_secret")->formula,
+               "PRF(premaster_secret, \"master secret\"");
 }
 
 /* 10 and 13. Lesson 30: forward secrecy's exceptions; what is encrypted after ServerHello. */
@@ -842,6 +868,7 @@ main (int argc, char **argv)
   g_test_add_func ("/teaching/07-early-data-replay", test_early_data_replay);
   g_test_add_func ("/teaching/08-openssl-client-holds", test_openssl_client_holds);
   g_test_add_func ("/teaching/09-openssl-words", test_openssl_words);
+  g_test_add_func ("/teaching/fallback-extensions", test_fallback_extensions);
   g_test_add_func ("/teaching/10-13-tls13-precise-words", test_tls13_precise_words);
   g_test_add_func ("/teaching/11-closure-alerts", test_closure_alerts);
   g_test_add_func ("/teaching/12-certificate-verify-covers-certificate",

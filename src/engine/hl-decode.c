@@ -516,6 +516,44 @@ take_extensions (Reader *r, GPtrArray *into, gboolean from_server, guint version
         case 47:
           ex = _ ("The CAs this side trusts, by name.");
           break;
+        case 23:
+          ex = from_server ? _ ("The server agrees: the master secret is PRF(premaster_secret, "
+                                "\"extended master secret\", session_hash), session_hash "
+                                "being the hash of the handshake up to and including the "
+                                "ClientKeyExchange, instead of coming from the two randoms "
+                                "(RFC 7627 4).")
+               : version == 0x0304
+                   ? _ ("Extended master secret (RFC 7627): asks that a TLS 1.2 master secret "
+                        "be made from the hash of the handshake messages (session_hash), binding "
+                        "it to this "
+                        "handshake. TLS 1.3 has no use for it: the client offers it in case the "
+                        "server chooses TLS 1.2, and it applies only if the server answers with "
+                        "it.")
+                   : _ ("Extended master secret (RFC 7627): asks that the master secret be "
+                        "made from the hash of the handshake messages (session_hash), binding it "
+                        "to this "
+                        "handshake. It applies only if the server answers with it.");
+          break;
+        case 22:
+          ex = from_server ? _ ("The server agrees to encrypt-then-MAC for this CBC suite (RFC "
+                                "7366).")
+               : version == 0x0304
+                   ? _ ("Encrypt-then-MAC (RFC 7366): asks that CBC records be MACed after "
+                        "encryption, the order that resists padding oracles. TLS 1.3 has no "
+                        "CBC: the client offers it in case the server chooses a TLS 1.2 CBC "
+                        "suite, and it applies only if the server answers with it.")
+                   : _ ("Encrypt-then-MAC (RFC 7366): asks that CBC records be MACed after "
+                        "encryption, the order that resists padding oracles. It applies only "
+                        "if the server answers with it and chooses a CBC suite.");
+          break;
+        case 35:
+          ex = from_server ? _ ("The server will send a TLS 1.2 session ticket (RFC 5077).")
+               : len == 0  ? _ ("Session ticket (RFC 5077): empty, so the client asks for a "
+                                 "TLS 1.2 ticket to resume with later. TLS 1.3 tickets come "
+                                 "another way, in NewSessionTicket after the handshake.")
+                           : _ ("Session ticket (RFC 5077): the client offers a TLS 1.2 ticket "
+                                 "to resume with.");
+          break;
         }
         g_free (ext->explanation);
         ext->explanation = g_strdup (ex ? ex : "");
@@ -1083,8 +1121,10 @@ hl_decode_encrypted_record (const guint8 *data, gsize len, guint version, guint1
   }
   if (explicit_len && (s->cipher == HL_CIPHER_AES_CBC || s->cipher == HL_CIPHER_3DES_CBC))
     take (&r, f, "Explicit IV", explicit_len,
-          _ ("Sent in clear: a fresh random IV for this record, where CBC starts (RFC 5246 "
-             "6.2.3.2). TLS 1.1 and later take no IV from the key block."),
+          _ ("Sent in clear: this record's own IV, where CBC starts, new for every record and "
+             "unpredictable to an attacker (RFC 5246 6.2.3.2 asks for a random one; BearSSL "
+             "encrypts an HMAC of the sequence number). TLS 1.1 and later take no IV from the "
+             "key block."),
           NULL);
   else if (explicit_len)
     take (&r, f, "Explicit nonce", explicit_len,

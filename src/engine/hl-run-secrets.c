@@ -298,7 +298,8 @@ recipe_for (HlSecretId id, const Recipe *r, const char *const **inputs)
     return NULL;
   case HL_SECRET_SESSION_ID:
     if (r->resumed)
-      return _ ("the resumed session's id: offered by the client, echoed by the server");
+      return _ ("the id of the session the client offers to resume; the server echoes it when it "
+                "accepts");
     return NULL;
   case HL_SECRET_CLIENT_VERIFY_DATA:
   case HL_SECRET_SERVER_VERIFY_DATA:

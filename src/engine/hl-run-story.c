@@ -35,10 +35,10 @@ tell_story13 (const HlStep *st, gboolean resumed)
                 : _ ("Story steps 2 and 5 at once: the server's random, its choice and its own key "
                      "share. Both sides now compute the (EC)DHE shared secret and the handshake "
                      "keys: there is no premaster to send (story step 4 is gone). Every handshake "
-                     "message after this one is encrypted, under the handshake keys; only a "
-                     "compatibility ChangeCipherSpec may still pass in plaintext, and the "
-                     "application data that follows the Finished messages uses application keys "
-                     "(RFC 8446 2, 7.1)."));
+                     "message after this one is encrypted under the handshake keys; only a "
+                     "compatibility ChangeCipherSpec may still pass in plaintext, and what each "
+                     "side sends after its own Finished (application data, tickets, key updates) "
+                     "uses its application keys (RFC 8446 2, 7.1)."));
   if (strcmp (m, "ChangeCipherSpec") == 0)
     return g_strdup (_ ("Not part of TLS 1.3: a dummy ChangeCipherSpec that changes nothing, sent "
                         "only so that middleboxes which expect a TLS 1.2 handshake let this one "
@@ -91,8 +91,9 @@ tell_story13 (const HlStep *st, gboolean resumed)
   if (strcmp (m, "ApplicationData") == 0 && st->early)
     return g_strdup (_ ("0-RTT early data: sent with the client's first flight, encrypted under "
                         "a key from the PSK alone, and read by the server before the handshake "
-                        "is done. TLS itself gives this data no replay protection: an attacker "
-                        "can send the same record again (RFC 8446 8). This server blocks replays "
+                        "is done. TLS itself gives this data no replay protection: an attacker who "
+                        "recorded the ClientHello and its early data can send them again (RFC 8446 "
+                        "8). This server blocks replays "
                         "with single-use tickets, but a cluster of servers that cannot share "
                         "that memory may not. Nor is this data forward secret: it falls with the "
                         "PSK (RFC 8446 2.3). Only requests that are safe to repeat belong here."));
