@@ -8,6 +8,7 @@
 #include "hl-data.h"
 #include "hl-inspector.h"
 #include "hl-knowledge-panel-private.h"
+#include "hl-lesson-catalog.h"
 #include "hl-test-util.h"
 #include "hl-window-private.h"
 
@@ -309,53 +310,142 @@ test_play_pause (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
-/* The lesson picker lists every bundled lesson; choosing one loads it. */
+/* Opens the lesson picker and waits until the catalogue is read (in a worker thread). */
+static HlLessonPicker *
+open_picker (HlWindow *win)
+{
+  HlLessonPicker *picker = hl_window_get_lesson_picker (win);
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.lessons", NULL));
+  while (!hl_lesson_picker_is_loaded (picker) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (hl_lesson_picker_is_loaded (picker));
+  wait_for_frame (GTK_WIDGET (picker));
+  return picker;
+}
+
+/* Types a search; returns how many lessons are shown, and the first. */
+static guint
+search_lessons (HlLessonPicker *picker, const char *text, const HlLesson **first)
+{
+  g_autoptr (GPtrArray) shown = NULL;
+  gtk_editable_set_text (hl_lesson_picker_get_search (picker), text);
+  g_signal_emit_by_name (hl_lesson_picker_get_search (picker), "search-changed");
+  wait_for_frame (GTK_WIDGET (picker));
+  shown = hl_lesson_picker_list_shown (picker);
+  if (first)
+    *first = shown->len ? g_ptr_array_index (shown, 0) : NULL;
+  return shown->len;
+}
+
+/* Which lesson the visibly selected row is (NULL when none). */
+static const HlLesson *
+selected_lesson (HlLessonPicker *picker)
+{
+  GtkListBoxRow *row = gtk_list_box_get_selected_row (hl_lesson_picker_get_list (picker));
+  if (!row)
+    return NULL;
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (row)));
+  g_assert_true (gtk_widget_get_state_flags (GTK_WIDGET (row)) & GTK_STATE_FLAG_SELECTED);
+  return g_object_get_data (G_OBJECT (row), "lesson");
+}
+
+/* A key pressed in the search entry, through its controllers as GTK delivers it. */
+static gboolean
+press_in_search (HlLessonPicker *picker, guint keyval)
+{
+  GtkWidget *search = GTK_WIDGET (hl_lesson_picker_get_search (picker));
+  GListModel *controllers = gtk_widget_observe_controllers (search);
+  gboolean handled = FALSE;
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !handled; i++) {
+    g_autoptr (GtkEventController) c = g_list_model_get_item (controllers, i);
+    if (GTK_IS_EVENT_CONTROLLER_KEY (c))
+      g_signal_emit_by_name (c, "key-pressed", keyval, 0, (GdkModifierType)0, &handled);
+  }
+  g_object_unref (controllers);
+  wait_for_frame (GTK_WIDGET (picker));
+  return handled;
+}
+
+static const char *
+loaded_file (HlWindow *win)
+{
+  return hl_session_get_file (hl_window_get_session (win));
+}
+
+/* The lesson picker lists every bundled lesson with its number; choosing one loads it. */
 static void
 test_lesson_picker (void)
 {
   HlWindow *win = open_window ("01-rsa-key-exchange");
-  GtkWidget *list = NULL;
+  HlLessonPicker *picker = open_picker (win);
+  GtkListBox *list = hl_lesson_picker_get_list (picker);
   GtkListBoxRow *row;
+  GtkWidget *number;
   guint n = 0;
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.lessons", NULL));
-  wait_for_frame (GTK_WIDGET (win));
-  list = hl_window_get_lessons_list (win);
-  for (GtkWidget *c = gtk_widget_get_first_child (list); c; c = gtk_widget_get_next_sibling (c))
+  for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (list)); c;
+       c = gtk_widget_get_next_sibling (c))
     n += GTK_IS_LIST_BOX_ROW (c); /* not the group headers */
   g_assert_cmpuint (n, >=, 35);
-  row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 9); /* the tenth lesson */
+  screenshot (GTK_WIDGET (picker), "window-lesson-picker.png");
+  row = gtk_list_box_get_row_at_index (list, 9); /* the tenth lesson */
+  /* Its number is shown, first in the row. */
+  number = gtk_widget_get_first_child (gtk_list_box_row_get_child (row));
+  g_assert_true (GTK_IS_LABEL (number));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (number)), ==, "10");
+  g_assert_true (gtk_widget_get_mapped (number));
   g_signal_emit_by_name (list, "row-activated", row);
   wait_for_frame (GTK_WIDGET (win));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (picker)));
   g_assert_cmpstr (hl_session_get_title (hl_window_get_session (win)), ==,
                    "Mutual TLS: the client shows a certificate too");
-  screenshot (GTK_WIDGET (win), "window-lesson-10.png");
-  /* The search keeps the lessons whose title or description has the words typed. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.lessons", NULL));
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+/* Search by number and by keyword; Enter opens the first match, Up and Down move a
+ * visible selection through the matches. */
+static void
+test_lesson_search (void)
+{
+  HlWindow *win = open_window ("01-rsa-key-exchange");
+  HlLessonPicker *picker = open_picker (win);
+  const HlLesson *first = NULL;
+  /* "30" is lesson 30 alone (not 3, 13 or a description mentioning 30). */
+  g_assert_cmpuint (search_lessons (picker, "30", &first), ==, 1);
+  g_assert_cmpstr (first->number, ==, "30");
+  g_assert_true (selected_lesson (picker) == first);
+  screenshot (GTK_WIDGET (picker), "window-lesson-search-30.png");
+  g_signal_emit_by_name (hl_lesson_picker_get_search (picker), "activate"); /* Enter */
   wait_for_frame (GTK_WIDGET (win));
-  {
-    GtkWidget *search = gtk_widget_get_prev_sibling (gtk_widget_get_parent (
-        gtk_widget_get_parent (list))); /* list < viewport < scrolled window */
-    guint shown = 0;
-    GtkListBoxRow *only = NULL;
-    g_assert_true (GTK_IS_SEARCH_ENTRY (search));
-    screenshot (gtk_widget_get_parent (search), "window-lesson-picker.png");
-    gtk_editable_set_text (GTK_EDITABLE (search), "helloretry");
-    g_signal_emit_by_name (search, "search-changed");
-    wait_for_frame (GTK_WIDGET (win));
-    for (GtkWidget *c = gtk_widget_get_first_child (list); c; c = gtk_widget_get_next_sibling (c))
-      if (GTK_IS_LIST_BOX_ROW (c) && gtk_widget_get_child_visible (c)
-          && gtk_widget_get_mapped (c)) {
-        shown++;
-        only = GTK_LIST_BOX_ROW (c);
-      }
-    g_assert_cmpuint (shown, ==, 1);
-    screenshot (gtk_widget_get_parent (search), "window-lesson-search.png");
-    g_signal_emit_by_name (list, "row-activated", only);
-    wait_for_frame (GTK_WIDGET (win));
-    g_assert_cmpstr (hl_session_get_title (hl_window_get_session (win)), ==,
-                     "TLS 1.3: HelloRetryRequest, when the key-share guess is wrong");
-    gtk_editable_set_text (GTK_EDITABLE (search), "");
-  }
+  g_assert_true (g_str_has_suffix (loaded_file (win), "30-tls13-basic.scenario"));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (picker)));
+  /* "untrusted": a word of the file names, in no title. */
+  picker = open_picker (win);
+  g_assert_cmpuint (search_lessons (picker, "untrusted", &first), ==, 2);
+  g_assert_cmpstr (first->number, ==, "14");
+  g_assert_true (selected_lesson (picker) == first);
+  g_assert_true (press_in_search (picker, GDK_KEY_Down));
+  g_assert_cmpstr (selected_lesson (picker)->number, ==, "37");
+  g_assert_true (press_in_search (picker, GDK_KEY_Down)); /* stays on the last */
+  g_assert_cmpstr (selected_lesson (picker)->number, ==, "37");
+  screenshot (GTK_WIDGET (picker), "window-lesson-search-untrusted.png");
+  g_assert_true (press_in_search (picker, GDK_KEY_Up));
+  g_assert_cmpstr (selected_lesson (picker)->number, ==, "14");
+  g_assert_true (press_in_search (picker, GDK_KEY_Down));
+  g_signal_emit_by_name (hl_lesson_picker_get_search (picker), "activate");
+  wait_for_frame (GTK_WIDGET (win));
+  g_assert_true (g_str_has_suffix (loaded_file (win), "37-tls13-untrusted.scenario"));
+  /* A description's words, and nothing found. */
+  picker = open_picker (win);
+  g_assert_cmpuint (search_lessons (picker, "helloretry", &first), ==, 1);
+  g_assert_cmpstr (first->number, ==, "32");
+  g_assert_cmpuint (search_lessons (picker, "no such lesson", NULL), ==, 0);
+  g_assert_null (selected_lesson (picker));
+  g_signal_emit_by_name (hl_lesson_picker_get_search (picker), "activate"); /* does nothing */
+  wait_for_frame (GTK_WIDGET (win));
+  g_assert_true (g_str_has_suffix (loaded_file (win), "37-tls13-untrusted.scenario"));
+  search_lessons (picker, "", NULL);
+  gtk_popover_popdown (GTK_POPOVER (picker));
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
@@ -530,6 +620,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window/driven/broken-lesson-and-export", test_broken_lesson_and_export);
   g_test_add_func ("/window/driven/play-pause", test_play_pause);
   g_test_add_func ("/window/driven/lesson-picker", test_lesson_picker);
+  g_test_add_func ("/window/driven/lesson-search", test_lesson_search);
   g_test_add_func ("/window/driven/tls13", test_tls13);
   g_test_add_func ("/window/driven/keys-anywhere", test_keys_anywhere);
   lessons = hl_data_list_scenarios ();
