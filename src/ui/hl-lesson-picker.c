@@ -15,6 +15,7 @@ struct _HlLessonPicker {
   GPtrArray *lessons; /* HlLesson*, once read */
   GCancellable *cancellable;
   gboolean loading;
+  char *query; /* the search the list shows */
 };
 
 G_DEFINE_FINAL_TYPE (HlLessonPicker, hl_lesson_picker, GTK_TYPE_POPOVER)
@@ -95,8 +96,11 @@ static void
 on_search_changed (HlLessonPicker *self)
 {
   GtkListBoxRow *first;
-  if (!self->lessons)
-    return;
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search));
+  if (!self->lessons || g_strcmp0 (text, self->query) == 0)
+    return; /* the same search again: keep the selection the arrows moved */
+  g_free (self->query);
+  self->query = g_strdup (text);
   gtk_list_box_invalidate_filter (self->list);
   gtk_list_box_invalidate_headers (self->list);
   first = next_shown (self, NULL, 1);
@@ -272,6 +276,7 @@ hl_lesson_picker_finalize (GObject *object)
   HlLessonPicker *self = HL_LESSON_PICKER (object);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->lessons, g_ptr_array_unref);
+  g_free (self->query);
   G_OBJECT_CLASS (hl_lesson_picker_parent_class)->finalize (object);
 }
 
