@@ -154,6 +154,37 @@ static const Case cases[] = {
     "not a BearSSL error" },
 };
 
+/* A Description one character over the limit is refused at its line; one at the limit
+ * loads. */
+static void
+test_long_description (void)
+{
+  GString *text = g_string_new ("[Scenario]\nFormat=1\nTitle=t\n# a comment\nDescription=");
+  g_autofree char *path = hl_test_write_scenario ("");
+  g_autofree char *prefix = g_strdup_printf ("%s:5: ", path);
+  g_autoptr (GError) error = NULL;
+  HlScenario *s;
+  gsize at;
+  for (int i = 0; i < HL_SCENARIO_DESCRIPTION_MAX - 1; i++)
+    g_string_append (text, i % 2 ? "é" : "a"); /* characters, not bytes */
+  at = text->len;
+  g_string_append (text, "z\n" SERVER);
+  g_assert_true (g_file_set_contents (path, text->str, text->len, NULL));
+  s = hl_scenario_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_utf8_strlen (s->description, -1), ==, HL_SCENARIO_DESCRIPTION_MAX);
+  hl_scenario_free (s);
+  g_string_insert (text, at, "y");
+  g_assert_true (g_file_set_contents (path, text->str, text->len, NULL));
+  s = hl_scenario_load (path, &error);
+  g_assert_null (s);
+  g_assert_nonnull (error);
+  g_test_message ("got: %s", error->message);
+  g_assert_true (g_str_has_prefix (error->message, prefix));
+  g_assert_nonnull (strstr (error->message, "Description is 4001 characters long; at most 4000"));
+  g_string_free (text, TRUE);
+}
+
 static void
 test_case (gconstpointer data)
 {
@@ -402,6 +433,7 @@ main (int argc, char **argv)
     g_test_add_data_func (p, &cases[i], test_case);
   }
   g_test_add_func ("/malformed/huge-file", test_huge_file);
+  g_test_add_func ("/malformed/long-description", test_long_description);
   g_test_add_func ("/malformed/missing-file", test_missing_file);
   g_test_add_func ("/malformed/byte-order-mark", test_byte_order_mark);
   g_test_add_func ("/malformed/pem-without-final-newline", test_pem_without_final_newline);

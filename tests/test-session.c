@@ -2,6 +2,7 @@
  * step, tampering and undoing it, and a load that fails keeping the lesson. */
 #include <string.h>
 
+#include "hl-lesson-catalog.h"
 #include "hl-session.h"
 #include "hl-test-util.h"
 
@@ -250,6 +251,84 @@ test_follow (void)
   g_assert_cmpuint (calls, ==, 2);
 }
 
+static const HlLesson *
+find_lesson (GPtrArray *lessons, const char *number)
+{
+  for (guint i = 0; i < lessons->len; i++)
+    if (strcmp (((HlLesson *)g_ptr_array_index (lessons, i))->number, number) == 0)
+      return g_ptr_array_index (lessons, i);
+  g_assert_not_reached ();
+}
+
+static guint
+count_matches (GPtrArray *lessons, const char *query, const HlLesson **first)
+{
+  guint n = 0;
+  for (guint i = 0; i < lessons->len; i++)
+    if (hl_lesson_matches (g_ptr_array_index (lessons, i), query) && n++ == 0 && first)
+      *first = g_ptr_array_index (lessons, i);
+  return n;
+}
+
+/* The lesson catalogue both front ends list: numbers, titles, keywords, and the search. */
+static void
+test_lesson_catalog (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) lessons = hl_lesson_catalog_load (&error);
+  const HlLesson *l, *first = NULL;
+  g_assert_no_error (error);
+  g_assert_cmpuint (lessons->len, >=, 35);
+  l = find_lesson (lessons, "14");
+  g_assert_cmpstr (l->name, ==, "14-untrusted-ca");
+  g_assert_cmpstr (l->title, ==, "Failure: a certificate no trusted CA signed");
+  g_assert_nonnull (strstr (l->keywords, "untrusted"));
+  g_assert_false (l->tls13);
+  g_assert_null (l->error);
+  g_assert_true (find_lesson (lessons, "30")->tls13);
+  g_assert_cmpstr (find_lesson (lessons, "13b")->name, ==, "13b-client-preference");
+  /* A number finds that lesson only: not 3, 13 or 130, nor a description that names it. */
+  g_assert_cmpuint (count_matches (lessons, "30", &first), ==, 1);
+  g_assert_cmpstr (first->number, ==, "30");
+  g_assert_cmpuint (count_matches (lessons, "13", NULL), ==, 2); /* 13 and 13b */
+  g_assert_cmpuint (count_matches (lessons, "13b", NULL), ==, 1);
+  g_assert_cmpuint (count_matches (lessons, "3", &first), ==, 1); /* 03, not 30 */
+  g_assert_cmpstr (first->name, ==, "03-ecdhe-ecdsa-chacha20");
+  g_assert_cmpuint (count_matches (lessons, "03", NULL), ==, 1);
+  /* Words: in the file name's keywords, title or description, every word, any case. */
+  g_assert_cmpuint (count_matches (lessons, "untrusted", &first), ==, 2); /* 14 and 37 */
+  g_assert_cmpstr (first->number, ==, "14");
+  g_assert_cmpuint (count_matches (lessons, "UNTRUSTED tls13", &first), ==, 1);
+  g_assert_cmpstr (first->number, ==, "37");
+  g_assert_cmpuint (count_matches (lessons, "HelloRetry", NULL), ==, 1); /* a description */
+  g_assert_cmpuint (count_matches (lessons, "no such word", NULL), ==, 0);
+  g_assert_cmpuint (count_matches (lessons, "", NULL), ==, lessons->len);
+}
+
+static void
+on_catalog_loaded (GObject *source, GAsyncResult *result, gpointer data)
+{
+  GPtrArray **out = data;
+  g_autoptr (GError) error = NULL;
+  *out = hl_lesson_catalog_load_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+/* The same list from a worker thread, as the window reads it. */
+static void
+test_lesson_catalog_async (void)
+{
+  GPtrArray *lessons = NULL;
+  GThread *self = g_thread_self ();
+  hl_lesson_catalog_load_async (NULL, on_catalog_loaded, &lessons);
+  g_assert_null (lessons); /* not read on this thread before returning */
+  while (!lessons)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (g_thread_self () == self);
+  g_assert_cmpuint (lessons->len, >=, 35);
+  g_ptr_array_unref (lessons);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -260,5 +339,7 @@ main (int argc, char **argv)
   g_test_add_func ("/session/load-failure-keeps-lesson", test_load_failure_keeps_lesson);
   g_test_add_func ("/session/load-replaces", test_load_replaces);
   g_test_add_func ("/session/follow", test_follow);
+  g_test_add_func ("/session/lesson-catalog", test_lesson_catalog);
+  g_test_add_func ("/session/lesson-catalog-async", test_lesson_catalog_async);
   return g_test_run ();
 }

@@ -6,13 +6,18 @@
 
 #include "hl-application.h"
 #include "hl-data.h"
+#include "hl-export-dialog.h"
 #include "hl-inspector.h"
 #include "hl-knowledge-panel-private.h"
+#include "hl-lesson-catalog.h"
+#include "hl-tamper-dialog.h"
 #include "hl-test-util.h"
 #include "hl-window-private.h"
 
 static HlApplication *app;
 static char *artifacts;
+
+static HlLessonPicker *open_picker (HlWindow *win);
 
 static void
 on_painted (GdkFrameClock *clock, gboolean *painted)
@@ -268,6 +273,184 @@ test_broken_lesson_and_export (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* The first button under `w` whose label is `label`. */
+static GtkWidget *
+find_button (GtkWidget *w, const char *label)
+{
+  if (GTK_IS_BUTTON (w) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (w)), label) == 0)
+    return w;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c)) {
+    GtkWidget *found = find_button (c, label);
+    if (found)
+      return found;
+  }
+  return NULL;
+}
+
+/* The unknown-cipher-suite error lists every suite: on a 1024x768 screen the dialog fits
+ * and its Close button is on screen; the message scrolls. */
+static void
+test_broken_lesson_fits (void)
+{
+  HlWindow *win = open_window ("01-rsa-key-exchange");
+  g_autofree char *chain = hl_test_source_path ("assets/pki/server-rsa-chain.pem");
+  g_autofree char *key = hl_test_source_path ("assets/pki/server-rsa.key");
+  g_autofree char *text = g_strdup_printf (
+      "[Scenario]\nFormat=1\nTitle=t\n[Client]\nCipherSuites=TLS_RSA_WITH_RC4_128_SHA\n"
+      "[Server]\nCertificateChain=%s\nPrivateKey=%s\n",
+      chain, key);
+  g_autofree char *bad = hl_test_write_scenario (text);
+  GtkWindow *dialog;
+  GtkWidget *close;
+  graphene_rect_t r;
+  gtk_window_set_default_size (GTK_WINDOW (win), 1024, 768);
+  g_assert_false (hl_window_load (win, bad));
+  g_assert_nonnull (strstr (hl_window_get_last_message (win), ":5: "));
+  g_assert_nonnull (strstr (hl_window_get_last_message (win), "valid suites: "));
+  dialog = find_dialog (win);
+  g_assert_nonnull (dialog);
+  wait_for_frame (GTK_WIDGET (dialog));
+  screenshot (GTK_WIDGET (dialog), "window-broken-suite.png");
+  close = find_button (GTK_WIDGET (dialog), "_Close");
+  g_assert_nonnull (close);
+  g_assert_true (gtk_widget_get_mapped (close));
+  g_assert_true (gtk_widget_compute_bounds (close, GTK_WIDGET (dialog), &r));
+  g_test_message ("dialog %dx%d, Close at y=%.0f..%.0f", gtk_widget_get_width (GTK_WIDGET (dialog)),
+                  gtk_widget_get_height (GTK_WIDGET (dialog)), r.origin.y,
+                  r.origin.y + r.size.height);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (dialog)), <=, 768 - 100);
+  g_assert_cmpfloat (r.origin.y + r.size.height, <=, gtk_widget_get_height (GTK_WIDGET (dialog)));
+  gtk_window_destroy (dialog);
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+/* Whether the file starts with `magic`. */
+static gboolean
+file_starts_with (const char *path, const char *magic)
+{
+  g_autofree char *data = NULL;
+  gsize len;
+  if (!g_file_get_contents (path, &data, &len, NULL))
+    return FALSE;
+  return len >= strlen (magic) && memcmp (data, magic, strlen (magic)) == 0;
+}
+
+/* The typed extension decides the format; when it and the menu disagree, a dialog says
+ * so before anything is written. */
+static void
+test_export_by_extension (void)
+{
+  HlWindow *win = open_window ("02-ecdhe-rsa-aes-gcm");
+  g_autofree char *dir = g_build_filename (artifacts, "export-by-extension", NULL);
+  g_autofree char *pdf = g_build_filename (dir, "a.pdf", NULL);
+  g_autofree char *b_pdf = g_build_filename (dir, "b.pdf", NULL);
+  g_autofree char *b_png = g_build_filename (dir, "b.png", NULL);
+  g_autofree char *c = g_build_filename (dir, "c", NULL);
+  g_autofree char *c_svg = g_build_filename (dir, "c.svg", NULL);
+  GtkWindow *dialog;
+  g_mkdir_with_parents (dir, 0755);
+  for (const char *const *f = (const char *const[]){ pdf, b_pdf, b_png, c_svg, NULL }; *f; f++)
+    g_remove (*f);
+  act (win, "win.run-to-end");
+  /* Menu and name agree: written at once. */
+  g_assert_true (
+      gtk_widget_activate_action (GTK_WIDGET (win), "win.export-to", "(ss)", "pdf", pdf));
+  g_assert_null (find_dialog (win));
+  g_assert_true (file_starts_with (pdf, "%PDF"));
+  /* No extension: the menu's is added. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.export-to", "(ss)", "svg", c));
+  g_assert_true (file_starts_with (c_svg, "<?xml"));
+  /* PNG in the menu, "b.pdf" typed: asked first, nothing written yet. */
+  for (int answer = 0; answer < 3; answer++) {
+    g_remove (b_pdf);
+    g_remove (b_png);
+    g_assert_true (
+        gtk_widget_activate_action (GTK_WIDGET (win), "win.export-to", "(ss)", "png", b_pdf));
+    dialog = find_dialog (win);
+    g_assert_nonnull (dialog);
+    g_assert_true (HL_IS_EXPORT_DIALOG (dialog));
+    g_assert_nonnull (strstr (hl_window_get_last_message (win), "“b.pdf” asks for a PDF file"));
+    g_assert_nonnull (strstr (hl_window_get_last_message (win), "but PNG was chosen"));
+    g_assert_false (g_file_test (b_pdf, G_FILE_TEST_EXISTS));
+    g_assert_false (g_file_test (b_png, G_FILE_TEST_EXISTS));
+    if (answer == 0) {
+      screenshot (GTK_WIDGET (dialog), "window-export-disagree.png");
+      adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+      gtk_window_destroy (dialog);
+      g_assert_false (g_file_test (b_pdf, G_FILE_TEST_EXISTS));
+      g_assert_false (g_file_test (b_png, G_FILE_TEST_EXISTS));
+    } else if (answer == 1) {
+      adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "menu");
+      gtk_window_destroy (dialog);
+      g_assert_true (file_starts_with (b_png, "\x89PNG"));
+      g_assert_false (g_file_test (b_pdf, G_FILE_TEST_EXISTS));
+    } else {
+      adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "extension");
+      gtk_window_destroy (dialog);
+      g_assert_true (file_starts_with (b_pdf, "%PDF"));
+    }
+  }
+  g_assert_cmpstr (hl_export_format_for_path ("/x/y.tar.HTM"), ==, "html");
+  g_assert_null (hl_export_format_for_path ("/x.pdf/y"));
+  g_assert_null (hl_export_format_for_path (".pdf"));
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+/* A menu button's tooltip is off while its popover is open (it covered the title). */
+static void
+test_tooltips_off_over_popovers (void)
+{
+  HlWindow *win = open_window ("01-rsa-key-exchange");
+  HlLessonPicker *picker = hl_window_get_lesson_picker (win);
+  GtkWidget *button
+      = gtk_widget_get_ancestor (gtk_widget_get_parent (GTK_WIDGET (picker)), GTK_TYPE_MENU_BUTTON);
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_get_has_tooltip (button));
+  open_picker (win);
+  g_assert_false (gtk_widget_get_has_tooltip (button));
+  gtk_popover_popdown (GTK_POPOVER (picker));
+  wait_for_frame (GTK_WIDGET (win));
+  g_assert_true (gtk_widget_get_has_tooltip (button));
+  /* The main menu, made when first opened. */
+  button = GTK_WIDGET (win->main_menu_button);
+  g_assert_true (gtk_widget_get_has_tooltip (button));
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  wait_for_frame (GTK_WIDGET (win));
+  g_assert_false (gtk_widget_get_has_tooltip (button));
+  screenshot (GTK_WIDGET (win), "window-main-menu.png");
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+  wait_for_frame (GTK_WIDGET (win));
+  g_assert_true (gtk_widget_get_has_tooltip (button));
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+/* Typing in the tamper box, line after line past its height and width: no warning
+ * (warnings are fatal here; GTK warned of a GtkGizmo snapshot without an allocation). */
+static void
+test_tamper_typing (void)
+{
+  HlWindow *win = open_window ("01-rsa-key-exchange");
+  GtkWindow *dialog;
+  GtkTextView *view;
+  GtkTextBuffer *buf;
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.tamper-dialog", NULL));
+  dialog = find_dialog (win);
+  g_assert_true (HL_IS_TAMPER_DIALOG (dialog));
+  wait_for_frame (GTK_WIDGET (dialog));
+  view = hl_tamper_dialog_get_text_view (HL_TAMPER_DIALOG (dialog));
+  buf = gtk_text_view_get_buffer (view);
+  gtk_text_buffer_set_text (buf, "", -1);
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (view)));
+  for (int i = 0; i < 60; i++) {
+    /* As a key press types: the text view's own handler, which scrolls to the cursor. */
+    g_signal_emit_by_name (view, "insert-at-cursor", i % 20 == 19 ? "\n" : "0a1b2c3d");
+    wait_for_frame (GTK_WIDGET (dialog));
+  }
+  screenshot (GTK_WIDGET (dialog), "window-tamper-typing.png");
+  gtk_window_destroy (dialog);
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 /* Play delivers messages on a timer until paused. */
 static void
 test_play_pause (void)
@@ -309,53 +492,158 @@ test_play_pause (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
-/* The lesson picker lists every bundled lesson; choosing one loads it. */
+/* Opens the lesson picker and waits until the catalogue is read (in a worker thread). */
+static HlLessonPicker *
+open_picker (HlWindow *win)
+{
+  HlLessonPicker *picker = hl_window_get_lesson_picker (win);
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.lessons", NULL));
+  while (!hl_lesson_picker_is_loaded (picker) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (hl_lesson_picker_is_loaded (picker));
+  wait_for_frame (GTK_WIDGET (picker));
+  return picker;
+}
+
+/* Setting a text empties the entry first, which reports at once: wait for the text set. */
+static void
+on_search_changed (GtkEditable *search, const char **want)
+{
+  if (*want && strcmp (gtk_editable_get_text (search), *want) == 0)
+    *want = NULL;
+}
+
+/* Types a search; returns how many lessons are shown, and the first. */
+static guint
+search_lessons (HlLessonPicker *picker, const char *text, const HlLesson **first)
+{
+  g_autoptr (GPtrArray) shown = NULL;
+  GtkEditable *search = hl_lesson_picker_get_search (picker);
+  const char *want = text;
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  gulong id = g_signal_connect (search, "search-changed", G_CALLBACK (on_search_changed), &want);
+  /* The entry says so itself, after its delay, as when typing. */
+  gtk_editable_set_text (search, text);
+  while (want && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handler_disconnect (search, id);
+  g_assert_null (want);
+  wait_for_frame (GTK_WIDGET (picker));
+  shown = hl_lesson_picker_list_shown (picker);
+  if (first)
+    *first = shown->len ? g_ptr_array_index (shown, 0) : NULL;
+  return shown->len;
+}
+
+/* Which lesson the visibly selected row is (NULL when none). */
+static const HlLesson *
+selected_lesson (HlLessonPicker *picker)
+{
+  GtkListBoxRow *row = gtk_list_box_get_selected_row (hl_lesson_picker_get_list (picker));
+  if (!row)
+    return NULL;
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (row)));
+  g_assert_true (gtk_widget_get_state_flags (GTK_WIDGET (row)) & GTK_STATE_FLAG_SELECTED);
+  return g_object_get_data (G_OBJECT (row), "lesson");
+}
+
+/* A key pressed in the search entry, through its controllers as GTK delivers it. */
+static gboolean
+press_in_search (HlLessonPicker *picker, guint keyval)
+{
+  GtkWidget *search = GTK_WIDGET (hl_lesson_picker_get_search (picker));
+  GListModel *controllers = gtk_widget_observe_controllers (search);
+  gboolean handled = FALSE;
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !handled; i++) {
+    g_autoptr (GtkEventController) c = g_list_model_get_item (controllers, i);
+    if (GTK_IS_EVENT_CONTROLLER_KEY (c))
+      g_signal_emit_by_name (c, "key-pressed", keyval, 0, (GdkModifierType)0, &handled);
+  }
+  g_object_unref (controllers);
+  wait_for_frame (GTK_WIDGET (picker));
+  return handled;
+}
+
+static const char *
+loaded_file (HlWindow *win)
+{
+  return hl_session_get_file (hl_window_get_session (win));
+}
+
+/* The lesson picker lists every bundled lesson with its number; choosing one loads it. */
 static void
 test_lesson_picker (void)
 {
   HlWindow *win = open_window ("01-rsa-key-exchange");
-  GtkWidget *list = NULL;
+  HlLessonPicker *picker = open_picker (win);
+  GtkListBox *list = hl_lesson_picker_get_list (picker);
   GtkListBoxRow *row;
+  GtkWidget *number;
   guint n = 0;
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.lessons", NULL));
-  wait_for_frame (GTK_WIDGET (win));
-  list = hl_window_get_lessons_list (win);
-  for (GtkWidget *c = gtk_widget_get_first_child (list); c; c = gtk_widget_get_next_sibling (c))
+  for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (list)); c;
+       c = gtk_widget_get_next_sibling (c))
     n += GTK_IS_LIST_BOX_ROW (c); /* not the group headers */
   g_assert_cmpuint (n, >=, 35);
-  row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 9); /* the tenth lesson */
+  screenshot (GTK_WIDGET (picker), "window-lesson-picker.png");
+  row = gtk_list_box_get_row_at_index (list, 9); /* the tenth lesson */
+  /* Its number is shown, first in the row. */
+  number = gtk_widget_get_first_child (gtk_list_box_row_get_child (row));
+  g_assert_true (GTK_IS_LABEL (number));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (number)), ==, "10");
+  g_assert_true (gtk_widget_get_mapped (number));
   g_signal_emit_by_name (list, "row-activated", row);
   wait_for_frame (GTK_WIDGET (win));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (picker)));
   g_assert_cmpstr (hl_session_get_title (hl_window_get_session (win)), ==,
                    "Mutual TLS: the client shows a certificate too");
-  screenshot (GTK_WIDGET (win), "window-lesson-10.png");
-  /* The search keeps the lessons whose title or description has the words typed. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.lessons", NULL));
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+/* Search by number and by keyword; Enter opens the first match, Up and Down move a
+ * visible selection through the matches. */
+static void
+test_lesson_search (void)
+{
+  HlWindow *win = open_window ("01-rsa-key-exchange");
+  HlLessonPicker *picker = open_picker (win);
+  const HlLesson *first = NULL;
+  /* "30" is lesson 30 alone (not 3, 13 or a description mentioning 30). */
+  g_assert_cmpuint (search_lessons (picker, "30", &first), ==, 1);
+  g_assert_cmpstr (first->number, ==, "30");
+  g_assert_true (selected_lesson (picker) == first);
+  screenshot (GTK_WIDGET (picker), "window-lesson-search-30.png");
+  g_signal_emit_by_name (hl_lesson_picker_get_search (picker), "activate"); /* Enter */
   wait_for_frame (GTK_WIDGET (win));
-  {
-    GtkWidget *search = gtk_widget_get_prev_sibling (gtk_widget_get_parent (
-        gtk_widget_get_parent (list))); /* list < viewport < scrolled window */
-    guint shown = 0;
-    GtkListBoxRow *only = NULL;
-    g_assert_true (GTK_IS_SEARCH_ENTRY (search));
-    screenshot (gtk_widget_get_parent (search), "window-lesson-picker.png");
-    gtk_editable_set_text (GTK_EDITABLE (search), "helloretry");
-    g_signal_emit_by_name (search, "search-changed");
-    wait_for_frame (GTK_WIDGET (win));
-    for (GtkWidget *c = gtk_widget_get_first_child (list); c; c = gtk_widget_get_next_sibling (c))
-      if (GTK_IS_LIST_BOX_ROW (c) && gtk_widget_get_child_visible (c)
-          && gtk_widget_get_mapped (c)) {
-        shown++;
-        only = GTK_LIST_BOX_ROW (c);
-      }
-    g_assert_cmpuint (shown, ==, 1);
-    screenshot (gtk_widget_get_parent (search), "window-lesson-search.png");
-    g_signal_emit_by_name (list, "row-activated", only);
-    wait_for_frame (GTK_WIDGET (win));
-    g_assert_cmpstr (hl_session_get_title (hl_window_get_session (win)), ==,
-                     "TLS 1.3: HelloRetryRequest, when the key-share guess is wrong");
-    gtk_editable_set_text (GTK_EDITABLE (search), "");
-  }
+  g_assert_true (g_str_has_suffix (loaded_file (win), "30-tls13-basic.scenario"));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (picker)));
+  /* "untrusted": a word of the file names, in no title. */
+  picker = open_picker (win);
+  g_assert_cmpuint (search_lessons (picker, "untrusted", &first), ==, 2);
+  g_assert_cmpstr (first->number, ==, "14");
+  g_assert_true (selected_lesson (picker) == first);
+  g_assert_true (press_in_search (picker, GDK_KEY_Down));
+  g_assert_cmpstr (selected_lesson (picker)->number, ==, "37");
+  g_assert_true (press_in_search (picker, GDK_KEY_Down)); /* stays on the last */
+  g_assert_cmpstr (selected_lesson (picker)->number, ==, "37");
+  screenshot (GTK_WIDGET (picker), "window-lesson-search-untrusted.png");
+  g_assert_true (press_in_search (picker, GDK_KEY_Up));
+  g_assert_cmpstr (selected_lesson (picker)->number, ==, "14");
+  g_assert_true (press_in_search (picker, GDK_KEY_Down));
+  g_signal_emit_by_name (hl_lesson_picker_get_search (picker), "activate");
+  wait_for_frame (GTK_WIDGET (win));
+  g_assert_true (g_str_has_suffix (loaded_file (win), "37-tls13-untrusted.scenario"));
+  /* A description's words, and nothing found. */
+  picker = open_picker (win);
+  g_assert_cmpuint (search_lessons (picker, "helloretry", &first), ==, 1);
+  g_assert_cmpstr (first->number, ==, "32");
+  g_assert_cmpuint (search_lessons (picker, "no such lesson", NULL), ==, 0);
+  g_assert_null (selected_lesson (picker));
+  g_signal_emit_by_name (hl_lesson_picker_get_search (picker), "activate"); /* does nothing */
+  wait_for_frame (GTK_WIDGET (win));
+  g_assert_true (g_str_has_suffix (loaded_file (win), "37-tls13-untrusted.scenario"));
+  search_lessons (picker, "", NULL);
+  gtk_popover_popdown (GTK_POPOVER (picker));
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
@@ -528,8 +816,13 @@ main (int argc, char **argv)
   g_test_add_func ("/window/driven/step-and-inspect", test_step_and_inspect);
   g_test_add_func ("/window/driven/tamper-finished", test_tamper_finished);
   g_test_add_func ("/window/driven/broken-lesson-and-export", test_broken_lesson_and_export);
+  g_test_add_func ("/window/driven/broken-lesson-fits", test_broken_lesson_fits);
+  g_test_add_func ("/window/driven/export-by-extension", test_export_by_extension);
+  g_test_add_func ("/window/driven/tooltips-off-over-popovers", test_tooltips_off_over_popovers);
+  g_test_add_func ("/window/driven/tamper-typing", test_tamper_typing);
   g_test_add_func ("/window/driven/play-pause", test_play_pause);
   g_test_add_func ("/window/driven/lesson-picker", test_lesson_picker);
+  g_test_add_func ("/window/driven/lesson-search", test_lesson_search);
   g_test_add_func ("/window/driven/tls13", test_tls13);
   g_test_add_func ("/window/driven/keys-anywhere", test_keys_anywhere);
   lessons = hl_data_list_scenarios ();

@@ -11,6 +11,7 @@
 #include "hl-builtin.h"
 #include "hl-capture.h"
 #include "hl-data.h"
+#include "hl-lesson-catalog.h"
 #include "hl-ladder-export.h"
 #include "hl-run.h"
 #include "hl-scenario.h"
@@ -68,21 +69,18 @@ static const GOptionEntry entries[] = {
 static int
 list_scenarios (void)
 {
-  g_autoptr (GPtrArray) files = hl_data_list_scenarios ();
-  if (!files) {
-    g_printerr ("handshake-lab: the bundled scenarios were not found (looked in %s)\n",
-                hl_data_dir ());
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) lessons = hl_lesson_catalog_load (&error);
+  if (!lessons) {
+    g_printerr ("handshake-lab: %s\n", error->message);
     return EXIT_USAGE;
   }
-  for (guint i = 0; i < files->len; i++) {
-    const char *path = g_ptr_array_index (files, i);
-    g_autoptr (GError) error = NULL;
-    g_autoptr (HlScenario) s = hl_scenario_load (path, &error);
-    g_autofree char *base = g_path_get_basename (path);
-    if (s)
-      g_print ("%s\t%s\n", base, s->title);
+  for (guint i = 0; i < lessons->len; i++) {
+    const HlLesson *l = g_ptr_array_index (lessons, i);
+    if (l->title)
+      g_print ("%s.scenario\t%s\n", l->name, l->title);
     else
-      g_print ("%s\t(invalid: %s)\n", base, error->message);
+      g_print ("%s.scenario\t(invalid: %s)\n", l->name, l->error);
   }
   return EXIT_RAN;
 }

@@ -916,6 +916,12 @@ parse_all (Loader *l, HlScenario *s, const char *dir, GError **error)
   if (has_key (l, "Scenario", "Description")) {
     if (!get_string (l, "Scenario", "Description", &s->description, error))
       return FALSE;
+    /* The picker, the window and the handouts show it whole; a 900 KB one drew as
+     * overlapping lines. */
+    if (g_utf8_strlen (s->description, -1) > HL_SCENARIO_DESCRIPTION_MAX)
+      return fail (l, error, line_of (l, "Scenario", "Description"),
+                   _ ("Description is %ld characters long; at most %d are allowed"),
+                   (long)g_utf8_strlen (s->description, -1), HL_SCENARIO_DESCRIPTION_MAX);
   } else {
     s->description = g_strdup ("");
   }

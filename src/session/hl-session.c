@@ -269,6 +269,18 @@ hl_session_get_run (HlSession *self)
 }
 
 guint
+hl_session_get_n_steps (HlSession *self)
+{
+  return self->run ? hl_run_get_n_steps (self->run) : 0;
+}
+
+const HlStep *
+hl_session_get_step (HlSession *self, guint i)
+{
+  return self->run && i < hl_run_get_n_steps (self->run) ? hl_run_get_step (self->run, i) : NULL;
+}
+
+guint
 hl_session_get_position (HlSession *self)
 {
   return self->items->len;

@@ -78,7 +78,6 @@ static void
 sync_targets (HlLadderView *self)
 {
   guint n = self->layout ? hl_ladder_layout_get_n_arrows (self->layout) : 0;
-  HlRun *run = self->session ? hl_session_get_run (self->session) : NULL;
   while (self->targets->len > n) {
     GtkWidget *t = g_ptr_array_steal_index (self->targets, self->targets->len - 1);
     gtk_widget_unparent (t);
@@ -92,10 +91,11 @@ sync_targets (HlLadderView *self)
     gtk_widget_set_parent (GTK_WIDGET (t), GTK_WIDGET (self));
     g_ptr_array_add (self->targets, t);
   }
-  for (guint i = 0; run && i < n; i++) {
+  for (guint i = 0; self->session && i < n; i++) {
     HlStepTarget *t = self->targets->pdata[i];
-    g_autofree char *label = hl_ladder_step_title (hl_run_get_step (run, i), n);
-    if (g_strcmp0 (label, t->label) != 0) {
+    const HlStep *step = hl_session_get_step (self->session, i);
+    g_autofree char *label = step ? hl_ladder_step_title (step, n) : NULL;
+    if (label && g_strcmp0 (label, t->label) != 0) {
       gtk_accessible_update_property (GTK_ACCESSIBLE (t), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
       g_free (t->label);
       t->label = g_steal_pointer (&label);

@@ -6,6 +6,7 @@
 #include "hl-inspector.h"
 #include "hl-knowledge-panel.h"
 #include "hl-ladder-view.h"
+#include "hl-lesson-picker.h"
 #include "hl-window.h"
 
 G_BEGIN_DECLS
@@ -14,9 +15,8 @@ struct _HlWindow {
   AdwApplicationWindow parent_instance;
   AdwToastOverlay *toasts;
   AdwWindowTitle *window_title;
-  GtkListBox *lessons_list;
-  GtkSearchEntry *lessons_search;
-  GtkPopover *lessons_popover;
+  HlLessonPicker *lessons_popover;
+  GtkMenuButton *lessons_button;
   GtkLabel *next_label, *banner;
   GtkScrolledWindow *ladder_scroller;
   GtkPaned *paned;
@@ -38,6 +38,18 @@ struct _HlWindow {
   GMenuModel *main_menu, *speed_menu; /* given to their buttons when first opened */
 };
 
+/* Shared by the window's files (hl-window.c: the class and its template;
+ * hl-window-actions.c: every win.* action and the one function that enables them;
+ * hl-window-dnd.c: dropping a file on the window). */
+void _hl_window_say (HlWindow *self, const char *message);  /* a toast, remembered */
+void _hl_window_note (HlWindow *self, const char *message); /* remembered only */
+void _hl_window_update (HlWindow *self);         /* after any change: actions, labels, banner */
+void _hl_window_update_actions (HlWindow *self); /* enables each action for what can be done */
+void _hl_window_stop_playing (HlWindow *self);
+void _hl_window_fit (HlWindow *self); /* fit the diagram to the pane again */
+void _hl_window_class_init_actions (GtkWidgetClass *wc);
+void _hl_window_init_dnd (HlWindow *self);
+
 /* For tests: the last message shown to the person (toast, or the load error's dialog). */
 const char *hl_window_get_last_message (HlWindow *self);
 /* The outcome banner's text, or NULL when hidden. */
@@ -46,5 +58,6 @@ GtkWidget *hl_window_get_inspector (HlWindow *self);
 GtkWidget *hl_window_get_knowledge (HlWindow *self);
 GtkWidget *hl_window_get_ladder (HlWindow *self);
 GtkWidget *hl_window_get_lessons_list (HlWindow *self);
+HlLessonPicker *hl_window_get_lesson_picker (HlWindow *self);
 
 G_END_DECLS

@@ -95,6 +95,10 @@ typedef struct {
   HlExpect expect;
 } HlScenario;
 
+/* The longest Description the loader accepts, in characters (this project's limit,
+ * docs/scenario-reference.md). */
+#define HL_SCENARIO_DESCRIPTION_MAX 4000
+
 HlScenario *hl_scenario_load (const char *path, GError **error);
 HlScenario *hl_scenario_load_from_data (const char *data, gsize len, const char *name,
                                         const char *base_dir, GError **error);
