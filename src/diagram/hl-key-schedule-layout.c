@@ -120,6 +120,14 @@ add_text (HlKeyScheduleLayout *l, HlKeyScheduleTextKind kind, HlLadderTone tone,
   /* Hex has no spaces: it wraps between characters where a line is full. */
   pango_layout_set_wrap (t.layout, PANGO_WRAP_WORD_CHAR);
   pango_layout_set_markup (t.layout, markup, -1);
+  {
+    /* A hex value wraps between two digits with no hyphen: a hyphen would read as data. */
+    PangoAttrList *attrs = pango_layout_get_attributes (t.layout);
+    attrs = attrs ? pango_attr_list_copy (attrs) : pango_attr_list_new ();
+    pango_attr_list_insert (attrs, pango_attr_insert_hyphens_new (FALSE));
+    pango_layout_set_attributes (t.layout, attrs);
+    pango_attr_list_unref (attrs);
+  }
   pango_layout_get_pixel_extents (t.layout, NULL, &logical);
   t.rect.x = x + logical.x;
   t.rect.width = MIN (logical.width, width);
@@ -281,9 +289,7 @@ box_values (Box *b, GBytes *client, GBytes *server, const char *none)
   } else if (client || server) {
     GBytes *v = client ? client : server;
     g_autofree char *hex = hex_of (v, shorten);
-    g_autofree char *size = g_strdup_printf (P_ ("(%zu byte)", "(%zu bytes)", g_bytes_get_size (v)),
-                                             g_bytes_get_size (v));
-    box_printf (b, HL_KEY_SCHEDULE_TEXT_VALUE, HL_LADDER_TONE_NORMAL, "%s %s", hex, size);
+    box_printf (b, HL_KEY_SCHEDULE_TEXT_VALUE, HL_LADDER_TONE_NORMAL, "%s", hex);
   } else if (none) {
     box_printf (b, HL_KEY_SCHEDULE_TEXT_FORMULA, HL_LADDER_TONE_DIM, "%s", none);
   }
@@ -294,18 +300,40 @@ static void
 box_marks (Box *b)
 {
   HlKeyScheduleNode *n = box_node (b);
-  double x = b->x + PAD, half = (b->width - 2 * PAD) / 2, h = 0;
-  if (!b->st)
+  double x = b->x + PAD, inner = b->width - 2 * PAD, h = 0;
+  /* Side by side where both fit on one line, else one under the other. */
+  gboolean stack = inner < 300;
+  if (!b->st || n->never)
     return;
   for (int side = 0; side < 2; side++) {
     g_autofree char *markup
         = g_markup_printf_escaped ("%s %s", side == HL_SIDE_CLIENT ? _ ("Client") : _ ("Server"),
                                    n->held[side] ? _ ("\u25cf holds it") : _ ("\u25cb not yet"));
-    h = MAX (h, add_text (b->l, HL_KEY_SCHEDULE_TEXT_MARKS,
-                          side == HL_SIDE_CLIENT ? HL_LADDER_TONE_CLIENT : HL_LADDER_TONE_SERVER,
-                          b->node, markup, x + side * half, b->y, half - 4));
+    HlLadderTone tone = side == HL_SIDE_CLIENT ? HL_LADDER_TONE_CLIENT : HL_LADDER_TONE_SERVER;
+    if (stack)
+      b->y
+          += add_text (b->l, HL_KEY_SCHEDULE_TEXT_MARKS, tone, b->node, markup, x, b->y, inner) + 2;
+    else
+      h = MAX (h, add_text (b->l, HL_KEY_SCHEDULE_TEXT_MARKS, tone, b->node, markup,
+                            x + side * inner / 2, b->y, inner / 2 - 4));
   }
-  b->y += h + 2;
+  b->y += h ? h + 2 : 0;
+}
+
+/* A box's heading with the size of what it holds: "Handshake Secret (32 bytes)". */
+static void
+box_name (Box *b, const char *name, GBytes *client, GBytes *server)
+{
+  GBytes *v = client ? client : server;
+  g_autofree char *size = NULL;
+  if (!v) {
+    box_printf (b, HL_KEY_SCHEDULE_TEXT_NAME, HL_LADDER_TONE_NORMAL, "%s", name);
+    return;
+  }
+  size = g_strdup_printf (P_ ("(%zu byte)", "(%zu bytes)", g_bytes_get_size (v)),
+                          g_bytes_get_size (v));
+  box_printf (b, HL_KEY_SCHEDULE_TEXT_NAME, HL_LADDER_TONE_NORMAL,
+              "%s <span weight=\"normal\">%s</span>", name, size);
 }
 
 static void
@@ -342,7 +370,8 @@ lay_out_stage (HlKeyScheduleLayout *l, const HlStep *st, guint s, double y, cons
     /* The input (IKM), from the left. */
     Box b = begin_box (l, st, HL_KEY_SCHEDULE_NODE_INPUT, stages[s].input, NULL, col_x[0], y,
                        col_w[0]);
-    box_printf (&b, HL_KEY_SCHEDULE_TEXT_NAME, HL_LADDER_TONE_NORMAL, "%s", stages[s].ikm);
+    box_name (&b, stages[s].ikm, held_value (st, HL_SIDE_CLIENT, stages[s].input),
+              held_value (st, HL_SIDE_SERVER, stages[s].input));
     if (stages[s].input < 0) {
       g_autofree char *z = zeros_text (hash_len);
       box_node (&b)->never = TRUE;
@@ -360,7 +389,8 @@ lay_out_stage (HlKeyScheduleLayout *l, const HlStep *st, guint s, double y, cons
         box_printf (&b, HL_KEY_SCHEDULE_TEXT_FORMULA, HL_LADDER_TONE_NORMAL, "%s", z);
       } else {
         box_printf (&b, HL_KEY_SCHEDULE_TEXT_FORMULA, HL_LADDER_TONE_DIM, "%s",
-                    s == 0 ? _ ("the resumption PSK, from a ticket")
+                    s == 0 ? _ ("the resumption PSK, from the earlier connection's "
+                                "resumption_master_secret and the ticket's nonce (RFC 8446 4.6.1)")
                            : _ ("the shared secret of the two key shares"));
         box_values (&b, c, v, _ ("not known yet"));
         box_marks (&b);
@@ -372,7 +402,7 @@ lay_out_stage (HlKeyScheduleLayout *l, const HlStep *st, guint s, double y, cons
     /* The stage's secret: HKDF-Extract(salt from above, IKM from the left). */
     Box b = begin_box (l, st, HL_KEY_SCHEDULE_NODE_SECRET, stages[s].secret, NULL, col_x[1], y,
                        col_w[1]);
-    box_printf (&b, HL_KEY_SCHEDULE_TEXT_NAME, HL_LADDER_TONE_NORMAL, "%s", stages[s].name);
+    box_name (&b, stages[s].name, secret[0], secret[1]);
     box_printf (&b, HL_KEY_SCHEDULE_TEXT_FORMULA, HL_LADDER_TONE_DIM, "HKDF-Extract(%s, %s)",
                 stages[s].salt, stages[s].ikm);
     box_values (&b, secret[0], secret[1], _ ("not derived yet"));
@@ -393,8 +423,7 @@ lay_out_stage (HlKeyScheduleLayout *l, const HlStep *st, guint s, double y, cons
       GBytes *v = held_value (st, HL_SIDE_SERVER, o->secret);
       g_autofree char *label
           = o->label_text ? g_strdup (o->label_text) : g_strdup_printf ("\"%s\"", o->label);
-      box_printf (&b, HL_KEY_SCHEDULE_TEXT_NAME, HL_LADDER_TONE_NORMAL, "%s",
-                  o->secret >= 0 ? hl_secret_key (o->secret) : o->name);
+      box_name (&b, o->secret >= 0 ? hl_secret_key (o->secret) : o->name, c, v);
       box_printf (&b, HL_KEY_SCHEDULE_TEXT_FORMULA, HL_LADDER_TONE_DIM, "Derive-Secret(%s, %s, %s)",
                   stages[s].name, label, o->messages);
       if (o->secret < 0) {
@@ -519,8 +548,8 @@ hl_key_schedule_layout_new (HlRun *run, const HlKeyScheduleOptions *options)
     if (early)
       hash_len = g_bytes_get_size (early);
   }
-  col_w[0] = MAX (170, (w - 2 * MARGIN - 2 * COLUMN_GAP) * 0.2);
-  col_w[1] = (w - 2 * MARGIN - 2 * COLUMN_GAP) * 0.34;
+  col_w[0] = MAX (170, (w - 2 * MARGIN - 2 * COLUMN_GAP) * 0.17);
+  col_w[1] = (w - 2 * MARGIN - 2 * COLUMN_GAP) * 0.33;
   col_w[2] = w - 2 * MARGIN - 2 * COLUMN_GAP - col_w[0] - col_w[1];
   col_x[0] = MARGIN;
   col_x[1] = col_x[0] + col_w[0] + COLUMN_GAP;
@@ -540,12 +569,11 @@ hl_key_schedule_layout_new (HlRun *run, const HlKeyScheduleOptions *options)
       GBytes *sc = held_value (st, HL_SIDE_CLIENT, stages[s].secret);
       GBytes *ss = held_value (st, HL_SIDE_SERVER, stages[s].secret);
       Box b = begin_box (l, st, HL_KEY_SCHEDULE_NODE_DERIVED, -1, "derived", col_x[1],
-                         bottom + STAGE_GAP, col_w[1]);
+                         secret_box.y + secret_box.height + STAGE_GAP, col_w[1]);
       dc = sc ? hl_key_schedule_derived (sc) : NULL;
       ds = ss ? hl_key_schedule_derived (ss) : NULL;
       box_node (&b)->ours_only = TRUE;
-      box_printf (&b, HL_KEY_SCHEDULE_TEXT_NAME, HL_LADDER_TONE_NORMAL,
-                  "Derive-Secret(., \"derived\", \"\")");
+      box_name (&b, "Derive-Secret(., \"derived\", \"\")", dc, ds);
       box_printf (&b, HL_KEY_SCHEDULE_TEXT_FORMULA, HL_LADDER_TONE_DIM, "%s",
                   _ ("the salt of the next HKDF-Extract (computed here from the secret above)"));
       box_values (&b, dc, ds, _ ("not derived yet"));
@@ -553,7 +581,7 @@ hl_key_schedule_layout_new (HlRun *run, const HlKeyScheduleOptions *options)
       derived_box = end_box (&b);
     }
     add_line (l, cx, secret_box.y + secret_box.height, cx, derived_box.y, TRUE);
-    y = derived_box.y + derived_box.height + STAGE_GAP;
+    y = MAX (bottom, derived_box.y + derived_box.height) + STAGE_GAP;
     add_line (l, cx, derived_box.y + derived_box.height, cx, y, TRUE);
   }
   if (st && st->tls13 && hl_run_get_connection (run, st->connection - 1)
