@@ -313,9 +313,12 @@ box_marks (Box *b)
     if (stack)
       b->y
           += add_text (b->l, HL_KEY_SCHEDULE_TEXT_MARKS, tone, b->node, markup, x, b->y, inner) + 2;
-    else
-      h = MAX (h, add_text (b->l, HL_KEY_SCHEDULE_TEXT_MARKS, tone, b->node, markup,
-                            x + side * inner / 2, b->y, inner / 2 - 4));
+    else {
+      /* Not inside MAX: it would lay the text out twice. */
+      double th = add_text (b->l, HL_KEY_SCHEDULE_TEXT_MARKS, tone, b->node, markup,
+                            x + side * inner / 2, b->y, inner / 2 - 4);
+      h = MAX (h, th);
+    }
   }
   b->y += h ? h + 2 : 0;
 }
