@@ -101,6 +101,26 @@ new_context (void)
   return context;
 }
 
+/* The markup with a zero-width space after each underscore of its text (not of its tags),
+ * as the ladder does: resumption_master_secret wraps after an underscore in a narrow box
+ * rather than between two letters. */
+static char *
+breakable_names (const char *markup)
+{
+  GString *out = g_string_sized_new (strlen (markup) + 16);
+  gboolean tag = FALSE;
+  for (const char *p = markup; *p; p++) {
+    g_string_append_c (out, *p);
+    if (*p == '<')
+      tag = TRUE;
+    else if (*p == '>')
+      tag = FALSE;
+    else if (*p == '_' && !tag && g_ascii_isalnum (p[1]))
+      g_string_append (out, "\u200b");
+  }
+  return g_string_free (out, FALSE);
+}
+
 /* Adds a text box at (x, y), wrapped to width; returns its height. */
 static double
 add_text (HlKeyScheduleLayout *l, HlKeyScheduleTextKind kind, HlLadderTone tone, int node,
@@ -119,7 +139,10 @@ add_text (HlKeyScheduleLayout *l, HlKeyScheduleTextKind kind, HlLadderTone tone,
   pango_layout_set_width (t.layout, (int)(width * PANGO_SCALE));
   /* Hex has no spaces: it wraps between characters where a line is full. */
   pango_layout_set_wrap (t.layout, PANGO_WRAP_WORD_CHAR);
-  pango_layout_set_markup (t.layout, markup, -1);
+  {
+    g_autofree char *breakable = breakable_names (markup);
+    pango_layout_set_markup (t.layout, breakable, -1);
+  }
   {
     /* A hex value wraps between two digits with no hyphen: a hyphen would read as data. */
     PangoAttrList *attrs = pango_layout_get_attributes (t.layout);
