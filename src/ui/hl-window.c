@@ -8,6 +8,7 @@
 #include "hl-capture.h"
 #include "hl-data.h"
 #include "hl-field.h"
+#include "hl-key-schedule-view.h"
 #include "hl-ladder-export.h"
 #include "hl-transcript.h"
 
@@ -274,7 +275,7 @@ lessons_action (GtkWidget *w, const char *name, GVariant *param)
   gtk_popover_popup (HL_WINDOW (w)->lessons_popover);
 }
 
-/* win.show-page (s): "message" or "knowledge", the two views of the selected step. */
+/* win.show-page (s): "message", "knowledge" or "schedule", the views of the selected step. */
 static void
 show_page_action (GtkWidget *w, const char *name, GVariant *param)
 {
@@ -813,6 +814,7 @@ hl_window_class_init (HlWindowClass *klass)
   g_type_ensure (HL_TYPE_LADDER_VIEW);
   g_type_ensure (HL_TYPE_INSPECTOR);
   g_type_ensure (HL_TYPE_KNOWLEDGE_PANEL);
+  g_type_ensure (HL_TYPE_KEY_SCHEDULE_VIEW);
   gtk_widget_class_set_template_from_resource (wc,
                                                "/io/github/handshakelab/HandshakeLab/hl-window.ui");
   gtk_widget_class_bind_template_child (wc, HlWindow, toasts);
@@ -834,6 +836,8 @@ hl_window_class_init (HlWindowClass *klass)
   gtk_widget_class_bind_template_child (wc, HlWindow, ladder);
   gtk_widget_class_bind_template_child (wc, HlWindow, inspector);
   gtk_widget_class_bind_template_child (wc, HlWindow, knowledge);
+  /* Offset 0: no field of its own, found with gtk_widget_get_template_child. */
+  gtk_widget_class_bind_template_child_full (wc, "key_schedule", FALSE, 0);
   gtk_widget_class_bind_template_callback (wc, on_lesson_activated);
   gtk_widget_class_bind_template_callback (wc, on_lessons_search_changed);
 
@@ -877,6 +881,8 @@ hl_window_class_init (HlWindowClass *klass)
                                        "message");
   gtk_widget_class_add_binding_action (wc, GDK_KEY_2, GDK_ALT_MASK, "win.show-page", "s",
                                        "knowledge");
+  gtk_widget_class_add_binding_action (wc, GDK_KEY_3, GDK_ALT_MASK, "win.show-page", "s",
+                                       "schedule");
   gtk_widget_class_add_binding_action (wc, GDK_KEY_plus, GDK_CONTROL_MASK, "win.zoom-in", NULL);
   gtk_widget_class_add_binding_action (wc, GDK_KEY_equal, GDK_CONTROL_MASK, "win.zoom-in", NULL);
   gtk_widget_class_add_binding_action (wc, GDK_KEY_minus, GDK_CONTROL_MASK, "win.zoom-out", NULL);
@@ -897,6 +903,9 @@ hl_window_init (HlWindow *self)
   hl_ladder_view_set_session (self->ladder, self->session);
   hl_inspector_set_session (self->inspector, self->session);
   hl_knowledge_panel_set_session (self->knowledge, self->session);
+  hl_key_schedule_view_set_session (HL_KEY_SCHEDULE_VIEW (gtk_widget_get_template_child (
+                                        GTK_WIDGET (self), HL_TYPE_WINDOW, "key_schedule")),
+                                    self->session);
   g_signal_connect_swapped (self->session, "notify::selected", G_CALLBACK (on_selected), self);
   g_signal_connect_swapped (self->session, "notify::position", G_CALLBACK (update), self);
   g_signal_connect_swapped (adw_style_manager_get_default (), "notify::dark",
