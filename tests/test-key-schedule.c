@@ -228,8 +228,10 @@ test_bundled (void)
     run = hl_test_run (s);
     for (guint k = 1; k <= hl_run_get_n_steps (run); k++) {
       check_layout (run, k, 0);
-      if (k % 4 == 1 || k == hl_run_get_n_steps (run))
-        check_layout (run, k, 760);
+      if (k % 4 == 1 || k == hl_run_get_n_steps (run)) {
+        check_layout (run, k, 900);
+        check_layout (run, k, 480); /* the narrowest: two columns */
+      }
     }
     n13++;
   }

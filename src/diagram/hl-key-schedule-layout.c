@@ -17,7 +17,8 @@
 #include "hl-tables.h"
 
 #define DEFAULT_WIDTH 1120.0
-#define MIN_WIDTH 760.0
+#define MIN_WIDTH 480.0
+#define NARROW_WIDTH 900.0 /* below it, two columns: the inputs join the outputs */
 #define MARGIN 20.0
 #define PAD 8.0
 #define COLUMN_GAP 40.0
@@ -435,12 +436,20 @@ lay_out_stage (HlKeyScheduleLayout *l, const HlStep *st, guint s, double y, cons
     box_marks (&b);
     *secret_box = end_box (&b);
   }
-  add_line (l, in_r.x + in_r.width, y + LINE_Y, col_x[1], y + LINE_Y, TRUE);
   bottom = MAX (in_r.y + in_r.height, secret_box->y + secret_box->height);
   {
-    /* Its outputs, on a trunk from the secret's right edge. */
-    double trunk = col_x[1] + col_w[1] + COLUMN_GAP / 2, oy = y, last = y + LINE_Y;
-    add_line (l, col_x[1] + col_w[1], y + LINE_Y, trunk, y + LINE_Y, FALSE);
+    /* Its outputs, on a trunk from the secret's right edge. Narrow, the input sits above
+     * the outputs, right of the secret: the trunk leaves the secret low, below the
+     * input's arrow, so no two lines cross. */
+    gboolean narrow = col_x[0] == col_x[2];
+    double trunk = col_x[1] + col_w[1] + COLUMN_GAP / 2;
+    double ty = narrow ? secret_box->y + secret_box->height - LINE_Y : y + LINE_Y;
+    double oy = narrow ? in_r.y + in_r.height + BOX_GAP : y, first = oy + LINE_Y, last = first;
+    if (narrow)
+      add_line (l, in_r.x, y + LINE_Y, col_x[1] + col_w[1], y + LINE_Y, TRUE);
+    else
+      add_line (l, in_r.x + in_r.width, y + LINE_Y, col_x[1], y + LINE_Y, TRUE);
+    add_line (l, col_x[1] + col_w[1], ty, trunk, ty, FALSE);
     for (guint i = 0; i < stages[s].n_outputs; i++) {
       const Output *o = &stages[s].outputs[i];
       Box b = begin_box (l, st, HL_KEY_SCHEDULE_NODE_DERIVE, o->secret, o->label, col_x[2], oy,
@@ -482,7 +491,7 @@ lay_out_stage (HlKeyScheduleLayout *l, const HlStep *st, guint s, double y, cons
       last = oy + LINE_Y;
       oy = out_r.y + out_r.height + BOX_GAP;
     }
-    add_line (l, trunk, y + LINE_Y, trunk, last, FALSE);
+    add_line (l, trunk, MIN (ty, first), trunk, MAX (ty, last), FALSE);
     bottom = MAX (bottom, oy - BOX_GAP);
   }
   return bottom;
@@ -561,9 +570,15 @@ hl_key_schedule_layout_new (HlRun *run, const HlKeyScheduleOptions *options)
                    w - 2 * MARGIN)
          + 2;
     y += add_text (l, HL_KEY_SCHEDULE_TEXT_NOTE, HL_LADDER_TONE_DIM, -1,
-                   _ ("HKDF-Extract takes its salt from above and its input from the left. "
-                      "Derive-Secret(Secret, Label, Messages) = HKDF-Expand-Label(Secret, Label, "
-                      "Transcript-Hash(Messages), Hash.length)."),
+                   w < NARROW_WIDTH
+                       ? _ ("HKDF-Extract takes its salt from above and its input (IKM) from the "
+                            "box at its right. Derive-Secret(Secret, Label, Messages) = "
+                            "HKDF-Expand-Label(Secret, Label, Transcript-Hash(Messages), "
+                            "Hash.length).")
+                       : _ ("HKDF-Extract takes its salt from above and its input (IKM) from the "
+                            "left. Derive-Secret(Secret, Label, Messages) = "
+                            "HKDF-Expand-Label(Secret, Label, Transcript-Hash(Messages), "
+                            "Hash.length)."),
                    MARGIN, y, w - 2 * MARGIN)
          + STAGE_GAP;
   }
@@ -574,12 +589,19 @@ hl_key_schedule_layout_new (HlRun *run, const HlKeyScheduleOptions *options)
     if (early)
       hash_len = g_bytes_get_size (early);
   }
-  col_w[0] = MAX (170, (w - 2 * MARGIN - 2 * COLUMN_GAP) * 0.17);
-  col_w[1] = (w - 2 * MARGIN - 2 * COLUMN_GAP) * 0.33;
-  col_w[2] = w - 2 * MARGIN - 2 * COLUMN_GAP - col_w[0] - col_w[1];
-  col_x[0] = MARGIN;
-  col_x[1] = col_x[0] + col_w[0] + COLUMN_GAP;
-  col_x[2] = col_x[1] + col_w[1] + COLUMN_GAP;
+  if (w < NARROW_WIDTH) {
+    col_w[1] = (w - 2 * MARGIN - COLUMN_GAP) * 0.45;
+    col_w[0] = col_w[2] = w - 2 * MARGIN - COLUMN_GAP - col_w[1];
+    col_x[1] = MARGIN;
+    col_x[0] = col_x[2] = col_x[1] + col_w[1] + COLUMN_GAP;
+  } else {
+    col_w[0] = MAX (170, (w - 2 * MARGIN - 2 * COLUMN_GAP) * 0.17);
+    col_w[1] = (w - 2 * MARGIN - 2 * COLUMN_GAP) * 0.33;
+    col_w[2] = w - 2 * MARGIN - 2 * COLUMN_GAP - col_w[0] - col_w[1];
+    col_x[0] = MARGIN;
+    col_x[1] = col_x[0] + col_w[0] + COLUMN_GAP;
+    col_x[2] = col_x[1] + col_w[1] + COLUMN_GAP;
+  }
   for (guint s = 0; s < G_N_ELEMENTS (stages); s++) {
     HlLadderRect secret_box, derived_box;
     double bottom = lay_out_stage (l, st, s, y, col_x, col_w, hash_len, &secret_box);

@@ -8,7 +8,7 @@
 
 #include "hl-key-schedule-paint.h"
 
-#define MIN_WIDTH 760 /* the layout's narrowest: below it the scrolled window scrolls */
+#define MIN_WIDTH 480 /* the layout's narrowest: below it the scrolled window scrolls */
 
 struct _HlKeyScheduleView {
   GtkWidget parent_instance;
