@@ -267,10 +267,11 @@ test_key_schedule_translated (void)
       for (guint i = 0; i < hl_key_schedule_layout_get_n_texts (l); i++) {
         const HlKeyScheduleText *t = hl_key_schedule_layout_get_text (l, i);
         const char *text = pango_layout_get_text (t->layout);
-        gboolean protocol = t->kind == HL_KEY_SCHEDULE_TEXT_NAME
-                            || (t->kind == HL_KEY_SCHEDULE_TEXT_VALUE && !strstr (text, ":"))
-                            || g_str_has_prefix (text, "Derive-Secret(")
-                            || g_str_has_prefix (text, "HKDF-Extract(");
+        gboolean protocol
+            = t->kind == HL_KEY_SCHEDULE_TEXT_NAME
+              || (t->kind == HL_KEY_SCHEDULE_TEXT_VALUE && !strstr (text, ":"))
+              || (t->kind == HL_KEY_SCHEDULE_TEXT_FORMULA
+                  && (strstr (text, "Derive-Secret(") || strstr (text, "HKDF-Extract(")));
         if (protocol && t->kind != HL_KEY_SCHEDULE_TEXT_NAME) {
           if (strstr (text, OPEN))
             g_error ("%s: protocol text translated: %s", (char *)g_ptr_array_index (names, n),
