@@ -412,13 +412,13 @@ lay_out_stage (HlKeyScheduleLayout *l, const HlStep *st, guint s, double y, cons
         box_node (&b)->never = TRUE;
         psk_none = s == 0;
         box_printf (&b, HL_KEY_SCHEDULE_TEXT_FORMULA, HL_LADDER_TONE_NORMAL, "%s",
-                    s == 0 ? _ ("No PSK in this handshake.") : _ ("psk_ke: no (EC)DHE share."));
+                    s == 0 ? _ ("No PSK in use.") : _ ("psk_ke: no (EC)DHE share."));
         box_printf (&b, HL_KEY_SCHEDULE_TEXT_FORMULA, HL_LADDER_TONE_NORMAL, "%s", z);
       } else {
         box_printf (&b, HL_KEY_SCHEDULE_TEXT_FORMULA, HL_LADDER_TONE_DIM, "%s",
                     s == 0 ? _ ("the resumption PSK, from the earlier connection's "
                                 "resumption_master_secret and the ticket's nonce (RFC 8446 4.6.1)")
-                           : _ ("the shared secret of the two key shares"));
+                           : _ ("each side's own private key applied to the peer's key share"));
         box_values (&b, c, v, _ ("not known yet"));
         box_marks (&b);
       }
@@ -549,12 +549,19 @@ hl_key_schedule_layout_new (HlRun *run, const HlKeyScheduleOptions *options)
          + 4;
   }
   if (!l->tls13) {
-    y += add_text (l, HL_KEY_SCHEDULE_TEXT_NOTE, HL_LADDER_TONE_NORMAL, -1,
-                   _ ("This picture applies to TLS 1.3 only. This connection uses TLS 1.2 or "
-                      "earlier, where the master secret is PRF(premaster secret, \"master "
-                      "secret\", client random + server random) and the keys come from the key "
-                      "block (RFC 5246 8.1 and 6.3)."),
-                   MARGIN, y, w - 2 * MARGIN);
+    /* The recipe as it applied here: a resumption reuses its session's master secret. */
+    const HlConnection *c = st ? hl_run_get_connection (run, st->connection - 1) : NULL;
+    g_autofree char *note = NULL;
+    if (c)
+      note = g_markup_printf_escaped (
+          _ ("This picture applies to TLS 1.3 only. This connection uses TLS 1.2 or earlier: "
+             "master_secret = %s; key_block = %s."),
+          hl_secret_formula_in (HL_SECRET_MASTER, c),
+          hl_secret_formula_in (HL_SECRET_KEY_BLOCK, c));
+    else
+      note = g_markup_printf_escaped ("%s", _ ("This picture applies to TLS 1.3 only."));
+    y += add_text (l, HL_KEY_SCHEDULE_TEXT_NOTE, HL_LADDER_TONE_NORMAL, -1, note, MARGIN, y,
+                   w - 2 * MARGIN);
     l->height = y + MARGIN;
     return l;
   }
@@ -636,9 +643,9 @@ hl_key_schedule_layout_new (HlRun *run, const HlKeyScheduleOptions *options)
       && hl_run_get_connection (run, st->connection - 1)->hello_retry) {
     y += STAGE_GAP / 2;
     y += add_text (l, HL_KEY_SCHEDULE_TEXT_NOTE, HL_LADDER_TONE_DIM, -1,
-                   _ ("After a HelloRetryRequest, the first ClientHello enters every transcript "
-                      "hash as a message_hash message, followed by the HelloRetryRequest (RFC "
-                      "8446 4.4.1): \"ClientHello\" above means both ClientHellos."),
+                   _ ("After a HelloRetryRequest every transcript above starts with a "
+                      "message_hash message holding Hash(ClientHello1), then the "
+                      "HelloRetryRequest, then the second ClientHello (RFC 8446 4.4.1)."),
                    MARGIN, y, w - 2 * MARGIN);
   }
   l->height = y + MARGIN;
