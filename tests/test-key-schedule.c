@@ -46,6 +46,16 @@ run_value (const HlStep *st, HlSide side, int id)
   return NULL;
 }
 
+/* A text as a student reads it: without the zero-width spaces that let names wrap after an
+ * underscore. */
+static void
+append_plain (GString *s, const char *text)
+{
+  g_autoptr (GString) t = g_string_new (text);
+  g_string_replace (t, "\u200b", "", 0);
+  g_string_append_printf (s, "%s\n", t->str);
+}
+
 /* The text of every box of node i, one after the other. */
 static char *
 node_text (const HlKeyScheduleLayout *l, guint node, int kind)
@@ -54,7 +64,7 @@ node_text (const HlKeyScheduleLayout *l, guint node, int kind)
   for (guint i = 0; i < hl_key_schedule_layout_get_n_texts (l); i++) {
     const HlKeyScheduleText *t = hl_key_schedule_layout_get_text (l, i);
     if (t->node == (int)node && (kind < 0 || (int)t->kind == kind))
-      g_string_append_printf (s, "%s\n", pango_layout_get_text (t->layout));
+      append_plain (s, pango_layout_get_text (t->layout));
   }
   return g_string_free (s, FALSE);
 }
@@ -64,8 +74,7 @@ all_text (const HlKeyScheduleLayout *l)
 {
   GString *s = g_string_new (NULL);
   for (guint i = 0; i < hl_key_schedule_layout_get_n_texts (l); i++)
-    g_string_append_printf (s, "%s\n",
-                            pango_layout_get_text (hl_key_schedule_layout_get_text (l, i)->layout));
+    append_plain (s, pango_layout_get_text (hl_key_schedule_layout_get_text (l, i)->layout));
   return g_string_free (s, FALSE);
 }
 
@@ -330,6 +339,35 @@ test_zeros_and_psk (void)
   g_assert_true (node_for (l33, "res binder", NULL)->held[HL_SIDE_SERVER]);
 }
 
+/* Lesson 39: after the KeyUpdate the next application traffic secret is drawn (RFC 8446
+ * 7.2), with the run's value; before it, it is not. */
+static void
+test_key_update (void)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled ("39-tls13-key-update.scenario");
+  g_autoptr (HlRun) run = hl_test_run (s);
+  guint ku = step_of (run, 1, "KeyUpdate");
+  HlKeyScheduleOptions o = { ku - 1, HL_LADDER_THEME_LIGHT, 0, FALSE };
+  g_autoptr (HlKeyScheduleLayout) before = hl_key_schedule_layout_new (run, &o);
+  g_autoptr (HlKeyScheduleLayout) after = NULL;
+  const HlKeyScheduleNode *n;
+  guint i = 0;
+  g_autofree char *formula = NULL;
+  g_assert_null (node_of_secret (before, HL_SECRET_CLIENT_APPLICATION_TRAFFIC_1, NULL));
+  o.step = 0;
+  after = hl_key_schedule_layout_new (run, &o);
+  n = node_of_secret (after, HL_SECRET_CLIENT_APPLICATION_TRAFFIC_1, &i);
+  g_assert_nonnull (n);
+  g_assert_cmpstr (n->label, ==, "traffic upd");
+  g_assert_true (n->held[HL_SIDE_CLIENT] && n->held[HL_SIDE_SERVER]);
+  g_assert_true (g_bytes_equal (
+      n->value[HL_SIDE_SERVER],
+      hl_run_get_connection (run, 0)->secrets.value[HL_SECRET_CLIENT_APPLICATION_TRAFFIC_1]));
+  formula = node_text (after, i, HL_KEY_SCHEDULE_TEXT_FORMULA);
+  g_assert_nonnull (strstr (formula, "HKDF-Expand-Label(client_application_traffic_secret_0, "
+                                     "\"traffic upd\", \"\", Hash.length)"));
+}
+
 /* A TLS 1.2 lesson says the picture is TLS 1.3's; the PNG and SVG draw it. */
 static void
 test_tls12_and_files (void)
@@ -360,6 +398,7 @@ main (int argc, char **argv)
   g_test_add_func ("/key-schedule/bundled", test_bundled);
   g_test_add_func ("/key-schedule/held-follows-step", test_held_follows_step);
   g_test_add_func ("/key-schedule/zeros-and-psk", test_zeros_and_psk);
+  g_test_add_func ("/key-schedule/key-update", test_key_update);
   g_test_add_func ("/key-schedule/tls12-and-files", test_tls12_and_files);
   return g_test_run ();
 }

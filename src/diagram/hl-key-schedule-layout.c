@@ -639,6 +639,40 @@ hl_key_schedule_layout_new (HlRun *run, const HlKeyScheduleOptions *options)
     y = MAX (bottom, derived_box.y + derived_box.height) + STAGE_GAP;
     add_line (l, cx, derived_box.y + derived_box.height, cx, y, TRUE);
   }
+  if (anyone_holds (st, HL_SECRET_CLIENT_APPLICATION_TRAFFIC_1)
+      || anyone_holds (st, HL_SECRET_SERVER_APPLICATION_TRAFFIC_1)) {
+    /* A KeyUpdate's next generation (RFC 8446 7.2): from the traffic secret, not from the
+     * Master Secret, so it stands apart below the schedule with its formula. */
+    static const int next[]
+        = { HL_SECRET_CLIENT_APPLICATION_TRAFFIC_1, HL_SECRET_SERVER_APPLICATION_TRAFFIC_1 };
+    static const int now[]
+        = { HL_SECRET_CLIENT_APPLICATION_TRAFFIC, HL_SECRET_SERVER_APPLICATION_TRAFFIC };
+    double top = y + STAGE_GAP, note_bottom;
+    g_autofree char *note = g_markup_printf_escaped (
+        "%s", _ ("After a KeyUpdate (RFC 8446 7.2), each new generation of an application traffic "
+                 "secret comes from the one before it, not from the Master Secret."));
+    note_bottom = top
+                  + add_text (l, HL_KEY_SCHEDULE_TEXT_NOTE, HL_LADDER_TONE_DIM, -1, note, col_x[1],
+                              top, col_w[1]);
+    y = top;
+    for (guint i = 0; i < G_N_ELEMENTS (next); i++) {
+      GBytes *c = held_value (st, HL_SIDE_CLIENT, next[i]);
+      GBytes *v = held_value (st, HL_SIDE_SERVER, next[i]);
+      Box b = begin_box (l, st, HL_KEY_SCHEDULE_NODE_DERIVE, next[i], "traffic upd", col_x[2], y,
+                         col_w[2]);
+      box_name (&b, hl_secret_key (next[i]), c, v);
+      box_printf (&b, HL_KEY_SCHEDULE_TEXT_FORMULA, HL_LADDER_TONE_DIM,
+                  "HKDF-Expand-Label(%s, \"traffic upd\", \"\", Hash.length)",
+                  hl_secret_key (now[i]));
+      box_values (&b, c, v, _ ("not derived yet"));
+      box_marks (&b);
+      {
+        HlLadderRect r = end_box (&b);
+        y = r.y + r.height + BOX_GAP;
+      }
+    }
+    y = MAX (y - BOX_GAP, note_bottom);
+  }
   if (st && st->tls13 && hl_run_get_connection (run, st->connection - 1)
       && hl_run_get_connection (run, st->connection - 1)->hello_retry) {
     y += STAGE_GAP / 2;
