@@ -318,7 +318,7 @@ pdf_key_schedule_pages (Page *pg, HlRun *run, guint n)
     if (!last || conn->version != 0x0304)
       continue;
     {
-      HlKeyScheduleOptions o = { last->index, HL_LADDER_THEME_LIGHT, 860, TRUE };
+      HlKeyScheduleOptions o = { last->index, HL_LADDER_THEME_LIGHT, 960, TRUE };
       g_autoptr (HlKeyScheduleLayout) layout = hl_key_schedule_layout_new (run, &o);
       double w = hl_key_schedule_layout_get_width (layout);
       double h = hl_key_schedule_layout_get_height (layout);
