@@ -368,6 +368,28 @@ test_key_update (void)
                                      "\"traffic upd\", \"\", Hash.length)"));
 }
 
+/* Before the first step (the window just after loading a lesson): every box, no marks. */
+static void
+test_before_first_step (void)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled ("30-tls13-basic.scenario");
+  g_autoptr (HlRun) run = hl_run_new (s);
+  HlKeyScheduleOptions o = { 0, HL_LADDER_THEME_LIGHT, 600, FALSE };
+  g_autoptr (HlKeyScheduleLayout) l = hl_key_schedule_layout_new (run, &o);
+  g_autofree char *text = all_text (l);
+  g_assert_cmpuint (hl_run_get_n_steps (run), ==, 0);
+  g_assert_cmpuint (hl_key_schedule_layout_get_step (l), ==, 0);
+  g_assert_true (hl_key_schedule_layout_is_tls13 (l));
+  g_assert_nonnull (strstr (text, "No step delivered yet"));
+  g_assert_null (strstr (text, "holds it"));
+  g_assert_null (strstr (text, "\u25cb"));
+  g_assert_nonnull (node_for (l, "res master", NULL));
+  for (guint i = 0; i < hl_key_schedule_layout_get_n_nodes (l); i++) {
+    const HlKeyScheduleNode *n = hl_key_schedule_layout_get_node (l, i);
+    g_assert_false (n->held[0] || n->held[1]);
+  }
+}
+
 /* A TLS 1.2 lesson says the picture is TLS 1.3's; the PNG and SVG draw it. */
 static void
 test_tls12_and_files (void)
@@ -399,6 +421,7 @@ main (int argc, char **argv)
   g_test_add_func ("/key-schedule/held-follows-step", test_held_follows_step);
   g_test_add_func ("/key-schedule/zeros-and-psk", test_zeros_and_psk);
   g_test_add_func ("/key-schedule/key-update", test_key_update);
+  g_test_add_func ("/key-schedule/before-first-step", test_before_first_step);
   g_test_add_func ("/key-schedule/tls12-and-files", test_tls12_and_files);
   return g_test_run ();
 }
