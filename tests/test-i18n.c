@@ -271,7 +271,8 @@ test_key_schedule_translated (void)
             = t->kind == HL_KEY_SCHEDULE_TEXT_NAME
               || (t->kind == HL_KEY_SCHEDULE_TEXT_VALUE && !strstr (text, ":"))
               || (t->kind == HL_KEY_SCHEDULE_TEXT_FORMULA
-                  && (strstr (text, "Derive-Secret(") || strstr (text, "HKDF-Extract(")));
+                  && (strstr (text, "Derive-Secret(") || strstr (text, "HKDF-Extract(")
+                      || strstr (text, "HKDF-Expand-Label(")));
         if (protocol && t->kind != HL_KEY_SCHEDULE_TEXT_NAME) {
           if (strstr (text, OPEN))
             g_error ("%s: protocol text translated: %s", (char *)g_ptr_array_index (names, n),
