@@ -368,6 +368,33 @@ test_key_update (void)
                                      "\"traffic upd\", \"\", Hash.length)"));
 }
 
+/* TLS_AES_256_GCM_SHA384: 48-byte secrets, and "derived" made with SHA-384. */
+static void
+test_sha384 (void)
+{
+  g_autofree char *path = hl_test_write_scenario (
+      "[Scenario]\nFormat=1\nTitle=SHA-384\n"
+      "[Client]\nVersions=TLS1.3\nCipherSuites=TLS_AES_256_GCM_SHA384\n"
+      "TrustAnchors=assets/pki/root-ca.crt\nServerName=server.example\n"
+      "[Server]\nVersions=TLS1.3\nCertificateChain=assets/pki/server-rsa-chain.pem\n"
+      "PrivateKey=assets/pki/server-rsa.key\n");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HlScenario) s = hl_scenario_load (path, &error);
+  g_autoptr (HlRun) run = NULL;
+  HlKeyScheduleOptions o = { 0, HL_LADDER_THEME_LIGHT, 0, FALSE };
+  g_autoptr (HlKeyScheduleLayout) l = NULL;
+  g_assert_no_error (error);
+  run = hl_test_run (s);
+  for (guint k = 1; k <= hl_run_get_n_steps (run); k++)
+    check_layout (run, k, k % 2 ? 0 : 480);
+  l = hl_key_schedule_layout_new (run, &o);
+  g_assert_cmpuint (
+      g_bytes_get_size (node_of_secret (l, HL_SECRET_EARLY, NULL)->value[HL_SIDE_CLIENT]), ==, 48);
+  g_assert_cmpuint (g_bytes_get_size (node_for (l, "derived", NULL)->value[HL_SIDE_CLIENT]), ==,
+                    48);
+  g_assert_true (node_for (l, "res master", NULL)->held[HL_SIDE_SERVER]);
+}
+
 /* Before the first step (the window just after loading a lesson): every box, no marks. */
 static void
 test_before_first_step (void)
@@ -421,6 +448,7 @@ main (int argc, char **argv)
   g_test_add_func ("/key-schedule/held-follows-step", test_held_follows_step);
   g_test_add_func ("/key-schedule/zeros-and-psk", test_zeros_and_psk);
   g_test_add_func ("/key-schedule/key-update", test_key_update);
+  g_test_add_func ("/key-schedule/sha384", test_sha384);
   g_test_add_func ("/key-schedule/before-first-step", test_before_first_step);
   g_test_add_func ("/key-schedule/tls12-and-files", test_tls12_and_files);
   return g_test_run ();
