@@ -419,7 +419,7 @@ test_diagram_exports (void)
     const char *args[] = { "--headless", scenario, a_png, a_svg, a_pdf, a_html, a_json, NULL };
     g_autofree char *out = NULL, *err = NULL, *text = NULL;
     g_autoptr (JsonParser) parser = json_parser_new ();
-    guint steps = 0;
+    guint steps = 0, tls13 = 0;
     JsonArray *conns;
     if (!g_str_has_suffix (name, ".scenario"))
       continue;
@@ -428,10 +428,19 @@ test_diagram_exports (void)
     g_assert_true (json_parser_load_from_file (parser, json, NULL));
     conns = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
                                           "connections");
-    for (guint c = 0; c < json_array_get_length (conns); c++)
-      steps += json_array_get_length (
-          json_object_get_array_member (json_array_get_object_element (conns, c), "steps"));
-    g_assert_cmpint (count_pdf_pages (pdf), ==, 1 + (int)steps);
+    for (guint c = 0; c < json_array_get_length (conns); c++) {
+      JsonObject *conn = json_array_get_object_element (conns, c);
+      JsonNode *negotiated = json_object_get_member (conn, "negotiated");
+      steps += json_array_get_length (json_object_get_array_member (conn, "steps"));
+      if (negotiated && JSON_NODE_HOLDS_OBJECT (negotiated)
+          && g_strcmp0 (json_object_get_string_member_with_default (
+                            json_node_get_object (negotiated), "version", ""),
+                        "TLS1.3")
+                 == 0)
+        tls13++;
+    }
+    /* A title page, a key-schedule page per TLS 1.3 connection, a page per step. */
+    g_assert_cmpint (count_pdf_pages (pdf), ==, 1 + (int)steps + (int)tls13);
     g_assert_true (g_file_get_contents (html, &text, NULL, NULL));
     g_assert_nonnull (strstr (text, "<svg"));
     g_assert_null (strstr (text, "src=\"http"));
@@ -472,6 +481,56 @@ test_png_repeats_and_scales (void)
 }
 
 /* Export failures: exit 1, the path named, nothing left behind. */
+static guint32
+png_height (const char *data, gsize len)
+{
+  const guint8 *d = (const guint8 *)data;
+  g_assert_cmpuint (len, >, 24);
+  g_assert_cmpmem (d, 8, "\x89PNG\r\n\x1a\n", 8);
+  return (guint32)d[20] << 24 | (guint32)d[21] << 16 | d[22] << 8 | d[23];
+}
+
+/* --key-schedule: TLS 1.3's key schedule as PNG or SVG, after --step=N or the last step; a
+ * TLS 1.2 lesson gets the short picture that says it is TLS 1.3's; other names are refused. */
+static void
+test_key_schedule (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("hl-ks-XXXXXX", NULL);
+  g_autofree char *lesson
+      = g_build_filename (HL_SOURCE_DIR, "scenarios", "30-tls13-basic.scenario", NULL);
+  g_autofree char *png_end = NULL, *png_2 = NULL, *png_2b = NULL, *png_12 = NULL, *svg = NULL;
+  gsize len_end, len_2, len_2b, len_12, len_svg;
+  const char *names[] = { "end.png", "2.png", "2b.png", "12.png", "ks.svg" };
+  const char *steps[] = { NULL, "--step=2", "--step=2", NULL, "--step=3" };
+  char **bufs[] = { &png_end, &png_2, &png_2b, &png_12, &svg };
+  gsize *lens[] = { &len_end, &len_2, &len_2b, &len_12, &len_svg };
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++) {
+    g_autofree char *path = g_build_filename (tmp, names[i], NULL);
+    g_autofree char *arg = g_strconcat ("--key-schedule=", path, NULL);
+    const char *args[]
+        = { "--headless", i == 3 ? "02-ecdhe-rsa-aes-gcm" : lesson, arg, steps[i], NULL };
+    g_autofree char *err = NULL;
+    g_assert_cmpint (run_cli (args, NULL, &err), ==, 0);
+    g_assert_cmpstr (err, ==, "");
+    g_assert_true (g_file_get_contents (path, bufs[i], lens[i], NULL));
+  }
+  /* After step 2 the client lacks the application secrets: the marks differ from the end. */
+  g_assert_false (len_2 == len_end && memcmp (png_2, png_end, len_2) == 0);
+  g_assert_cmpmem (png_2, len_2, png_2b, len_2b);
+  g_assert_cmpuint (png_height (png_end, len_end), >, 900);
+  g_assert_cmpuint (png_height (png_12, len_12), <, 300);
+  g_assert_nonnull (g_strstr_len (svg, len_svg, "<svg"));
+  {
+    const char *bad[] = { "--headless", lesson, "--key-schedule=ks.jpg", NULL };
+    const char *list[] = { "--list-suites", "--key-schedule=ks.png", NULL };
+    g_autofree char *e1 = NULL, *e2 = NULL;
+    g_assert_cmpint (run_cli (bad, NULL, &e1), ==, 2);
+    g_assert_nonnull (strstr (e1, "--key-schedule=ks.jpg: the file name must end in .png or .svg"));
+    g_assert_false (g_file_test ("ks.jpg", G_FILE_TEST_EXISTS));
+    g_assert_cmpint (run_cli (list, NULL, &e2), ==, 2);
+  }
+}
+
 static void
 test_export_failures (void)
 {
@@ -666,6 +725,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/run/diagram-exports", test_diagram_exports);
   g_test_add_func ("/cli/run/png-repeats-and-scales", test_png_repeats_and_scales);
   g_test_add_func ("/cli/run/export-failures", test_export_failures);
+  g_test_add_func ("/cli/run/key-schedule", test_key_schedule);
   g_test_add_func ("/cli/run/handouts-teach", test_handouts_teach);
   g_test_add_func ("/cli/run/bare-names", test_bare_names);
   g_test_add_func ("/cli/run/outputs-all-or-nothing", test_outputs_all_or_nothing);

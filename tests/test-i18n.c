@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "hl-i18n.h"
+#include "hl-key-schedule-layout.h"
 #include "hl-ladder-labels.h"
 #include "hl-ladder-layout.h"
 #include "hl-test-util.h"
@@ -277,6 +278,52 @@ test_labels_from_structure (void)
   }
 }
 
+/* The key schedule's sentences (title, notes, marks, reasons) are translated; its formulas,
+ * names and values are protocol and stay as RFC 8446 writes them. */
+static void
+test_key_schedule_translated (void)
+{
+  g_autoptr (GPtrArray) names = hl_test_bundled_names ();
+  guint marked = 0, kept = 0;
+  hl_i18n_set_translator (pseudo_translate);
+  for (guint n = 0; n < names->len; n++) {
+    g_autoptr (HlScenario) s = hl_test_load_bundled (g_ptr_array_index (names, n));
+    g_autoptr (HlRun) run = NULL;
+    if (s->client.version_max < 0x0304 && !g_str_has_prefix (g_ptr_array_index (names, n), "02-"))
+      continue;
+    run = hl_test_run (s);
+    for (guint step = 1; step <= hl_run_get_n_steps (run); step += 3) {
+      HlKeyScheduleOptions o = { step, HL_LADDER_THEME_LIGHT, step % 2 ? 0 : 600, FALSE };
+      g_autoptr (HlKeyScheduleLayout) l = hl_key_schedule_layout_new (run, &o);
+      for (guint i = 0; i < hl_key_schedule_layout_get_n_texts (l); i++) {
+        const HlKeyScheduleText *t = hl_key_schedule_layout_get_text (l, i);
+        const char *text = pango_layout_get_text (t->layout);
+        gboolean protocol
+            = t->kind == HL_KEY_SCHEDULE_TEXT_NAME
+              || (t->kind == HL_KEY_SCHEDULE_TEXT_VALUE && !strstr (text, ":"))
+              || (t->kind == HL_KEY_SCHEDULE_TEXT_FORMULA
+                  && (strstr (text, "Derive-Secret(") || strstr (text, "HKDF-Extract(")
+                      || strstr (text, "HKDF-Expand-Label(")));
+        if (protocol && t->kind != HL_KEY_SCHEDULE_TEXT_NAME) {
+          if (strstr (text, OPEN))
+            g_error ("%s: protocol text translated: %s", (char *)g_ptr_array_index (names, n),
+                     text);
+          kept++;
+        } else if (!protocol) {
+          /* A mark is two words: the side's and what it holds. */
+          if (!g_str_has_prefix (text, OPEN)
+              || (t->kind == HL_KEY_SCHEDULE_TEXT_MARKS && !strstr (text, CLOSE " " OPEN)))
+            g_error ("%s: not translatable: %s", (char *)g_ptr_array_index (names, n), text);
+          marked++;
+        }
+      }
+    }
+  }
+  hl_i18n_set_translator (NULL);
+  g_assert_cmpuint (marked, >, 100);
+  g_assert_cmpuint (kept, >, 100);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -284,6 +331,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/i18n/every-sentence-translated", test_every_sentence_translated);
   g_test_add_func ("/i18n/labels-from-structure", test_labels_from_structure);
+  g_test_add_func ("/i18n/key-schedule-translated", test_key_schedule_translated);
   names = hl_test_bundled_names ();
   for (guint i = 0; i < names->len; i++) {
     g_autofree char *path

@@ -8,6 +8,7 @@
 #include "hl-data.h"
 #include "hl-export-dialog.h"
 #include "hl-inspector.h"
+#include "hl-key-schedule-view.h"
 #include "hl-knowledge-panel-private.h"
 #include "hl-lesson-catalog.h"
 #include "hl-tamper-dialog.h"
@@ -677,6 +678,73 @@ test_tls13 (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+static HlKeyScheduleView *
+key_schedule_view (HlWindow *win)
+{
+  GtkWidget *scroller = gtk_stack_get_child_by_name (win->side_stack, "schedule");
+  GtkWidget *child = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller));
+  if (GTK_IS_VIEWPORT (child))
+    child = gtk_viewport_get_child (GTK_VIEWPORT (child));
+  return HL_KEY_SCHEDULE_VIEW (child);
+}
+
+static const HlKeyScheduleNode *
+schedule_node (const HlKeyScheduleLayout *l, const char *label)
+{
+  for (guint i = 0; i < hl_key_schedule_layout_get_n_nodes (l); i++)
+    if (g_strcmp0 (hl_key_schedule_layout_get_node (l, i)->label, label) == 0)
+      return hl_key_schedule_layout_get_node (l, i);
+  g_error ("no box for \"%s\"", label);
+  return NULL;
+}
+
+/* The Key Schedule page (Alt+3) draws the selected step: after the ServerHello the client
+ * holds the handshake traffic secrets and not the application ones; selecting another step
+ * redraws it; a TLS 1.2 lesson says the picture is TLS 1.3's. */
+static void
+test_key_schedule (void)
+{
+  HlWindow *win = open_window ("30-tls13-basic");
+  HlKeyScheduleView *view = key_schedule_view (win);
+  const HlKeyScheduleLayout *l;
+  for (int i = 0; i < 2; i++)
+    act (win, "win.step");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.show-page", "s", "schedule"));
+  wait_for_frame (GTK_WIDGET (win));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (win->side_stack), ==, "schedule");
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (view)));
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (view)), >, 600);
+  l = hl_key_schedule_view_get_layout (view);
+  g_assert_true (hl_key_schedule_layout_is_tls13 (l));
+  g_assert_cmpuint (hl_key_schedule_layout_get_step (l), ==, 2);
+  g_assert_true (schedule_node (l, "c hs traffic")->held[HL_SIDE_CLIENT]);
+  g_assert_false (schedule_node (l, "c ap traffic")->held[HL_SIDE_CLIENT]);
+  screenshot (GTK_WIDGET (win), "window-key-schedule-step-2.png");
+  act (win, "win.run-to-end");
+  l = hl_key_schedule_view_get_layout (view);
+  g_assert_true (schedule_node (l, "c ap traffic")->held[HL_SIDE_CLIENT]);
+  g_assert_true (schedule_node (l, "res master")->held[HL_SIDE_SERVER]);
+  hl_session_select (win->session, 1);
+  wait_for_frame (GTK_WIDGET (win));
+  l = hl_key_schedule_view_get_layout (view);
+  g_assert_cmpuint (hl_key_schedule_layout_get_step (l), ==, 1);
+  g_assert_false (schedule_node (l, "c hs traffic")->held[HL_SIDE_CLIENT]);
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      ADW_COLOR_SCHEME_FORCE_DARK);
+  screenshot (GTK_WIDGET (win), "window-key-schedule-dark.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+  gtk_window_destroy (GTK_WINDOW (win));
+
+  win = open_window ("02-ecdhe-rsa-aes-gcm");
+  act (win, "win.step");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.show-page", "s", "schedule"));
+  wait_for_frame (GTK_WIDGET (win));
+  g_assert_false (
+      hl_key_schedule_layout_is_tls13 (hl_key_schedule_view_get_layout (key_schedule_view (win))));
+  screenshot (GTK_WIDGET (win), "window-key-schedule-tls12.png");
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 /* Right steps and Left goes back wherever the focus is: the keys are caught before a
  * focused button or list would move the focus with them. */
 static gboolean
@@ -824,6 +892,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window/driven/lesson-picker", test_lesson_picker);
   g_test_add_func ("/window/driven/lesson-search", test_lesson_search);
   g_test_add_func ("/window/driven/tls13", test_tls13);
+  g_test_add_func ("/window/driven/key-schedule", test_key_schedule);
   g_test_add_func ("/window/driven/keys-anywhere", test_keys_anywhere);
   lessons = hl_data_list_scenarios ();
   g_assert_nonnull (lessons);

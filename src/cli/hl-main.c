@@ -23,7 +23,7 @@ enum { EXIT_RAN = 0, EXIT_WRITE = 1, EXIT_USAGE = 2, EXIT_UNEXPECTED = 3 };
 static gboolean opt_headless, opt_list_suites, opt_list_scenarios, opt_version;
 static gboolean opt_list_errors, opt_list_messages;
 static char *opt_transcript, *opt_pcapng, *opt_keylog;
-static char *opt_png, *opt_svg, *opt_pdf, *opt_html;
+static char *opt_png, *opt_svg, *opt_pdf, *opt_html, *opt_key_schedule;
 static int opt_step = -1;
 static double opt_scale = 1.0;
 static char *opt_theme;
@@ -47,6 +47,8 @@ static const GOptionEntry entries[] = {
     "Write a PDF handout: the diagram, then one page per step", "FILE" },
   { "html", 0, 0, G_OPTION_ARG_FILENAME, &opt_html,
     "Write a self-contained interactive HTML handout", "FILE" },
+  { "key-schedule", 0, 0, G_OPTION_ARG_FILENAME, &opt_key_schedule,
+    "Write TLS 1.3's key schedule (RFC 8446 7.1) with what each side holds: .png or .svg", "FILE" },
   { "step", 0, 0, G_OPTION_ARG_INT, &opt_step,
     "Export the diagram as it stands after step N (default: the whole run)", "N" },
   { "theme", 0, 0, G_OPTION_ARG_STRING, &opt_theme,
@@ -128,7 +130,7 @@ main (int argc, char **argv)
   }
   if ((opt_list_suites || opt_list_scenarios || opt_list_errors || opt_list_messages)
       && ((opt_args && opt_args[0]) || opt_transcript || opt_pcapng || opt_keylog || opt_headless
-          || opt_png || opt_svg || opt_pdf || opt_html
+          || opt_png || opt_svg || opt_pdf || opt_html || opt_key_schedule
           || opt_list_suites + opt_list_scenarios + opt_list_errors + opt_list_messages > 1)) {
     g_printerr ("handshake-lab: a --list-* option takes no other option or scenario\n");
     return EXIT_USAGE;
@@ -221,8 +223,14 @@ main (int argc, char **argv)
       path = default_path;
     }
   }
+  if (opt_key_schedule && !g_str_has_suffix (opt_key_schedule, ".png")
+      && !g_str_has_suffix (opt_key_schedule, ".svg")) {
+    g_printerr ("handshake-lab: --key-schedule=%s: the file name must end in .png or .svg\n",
+                opt_key_schedule);
+    return EXIT_USAGE;
+  }
   if (!opt_headless && !opt_transcript && !opt_pcapng && !opt_keylog && !opt_png && !opt_svg
-      && !opt_pdf && !opt_html) {
+      && !opt_pdf && !opt_html && !opt_key_schedule) {
     /* The window loads the lesson itself; a lesson that does not load is said here
      * first, with its FILE:LINE, display or not. */
     int window_status;
@@ -264,8 +272,8 @@ main (int argc, char **argv)
     g_autoptr (GError) e = NULL;
     HlLadderOptions o = { G_MAXUINT, 0, 0, HL_LADDER_THEME_LIGHT, 0 };
     guint n = hl_run_get_n_steps (run);
-    gboolean any
-        = opt_transcript || opt_keylog || opt_pcapng || opt_png || opt_svg || opt_pdf || opt_html;
+    gboolean any = opt_transcript || opt_keylog || opt_pcapng || opt_png || opt_svg || opt_pdf
+                   || opt_html || opt_key_schedule;
     if (opt_transcript && strcmp (opt_transcript, "-") != 0
         && !g_str_has_suffix (opt_transcript, ".json")
         && !g_str_has_suffix (opt_transcript, ".md")) {
@@ -335,6 +343,19 @@ main (int argc, char **argv)
         g_ptr_array_add (paths, (gpointer)diagram_paths[i]);
         g_ptr_array_add (contents, b);
       }
+    }
+    if (opt_key_schedule) {
+      /* --step=N: what each side holds after step N; else after the last step. */
+      HlKeyScheduleOptions ko = { opt_step > 0 ? (guint)opt_step : 0, o.theme, 0, FALSE };
+      GBytes *b = g_str_has_suffix (opt_key_schedule, ".png")
+                      ? hl_key_schedule_render_png (run, &ko, opt_scale, &e)
+                      : hl_key_schedule_render_svg (run, &ko, &e);
+      if (!b) {
+        g_printerr ("handshake-lab: %s: %s\n", opt_key_schedule, e->message);
+        return EXIT_WRITE;
+      }
+      g_ptr_array_add (paths, opt_key_schedule);
+      g_ptr_array_add (contents, b);
     }
     if (paths->len
         && !hl_write_files_atomically ((const char *const *)paths->pdata,

@@ -105,6 +105,64 @@ json_step (GString *out, HlRun *run, const HlStep *st, guint n_steps)
   (void)run;
 }
 
+/* Cairo names its glyphs and clips the same way in every SVG it writes: a second inline
+ * SVG in the page would draw with the first one's glyphs. Each gets its own prefix. */
+static void
+append_svg_prefixed (GString *out, GBytes *svg, const char *prefix)
+{
+  const char *text = g_bytes_get_data (svg, NULL);
+  const char *start = strstr (text, "<svg");
+  g_autofree char *id = g_strdup_printf ("id=\"%s-", prefix);
+  g_autofree char *href = g_strdup_printf ("href=\"#%s-", prefix);
+  g_autofree char *url = g_strdup_printf ("url(#%s-", prefix);
+  g_autoptr (GString) s = g_string_new_len (start ? start : text,
+                                            g_bytes_get_size (svg) - (start ? start - text : 0));
+  g_string_replace (s, "id=\"", id, 0);
+  g_string_replace (s, "href=\"#", href, 0);
+  g_string_replace (s, "url(#", url, 0);
+  g_string_append_len (out, s->str, s->len);
+}
+
+/* TLS 1.3's key schedule for each TLS 1.3 connection, as it stands at the connection's
+ * last step drawn; nothing for a lesson without one. */
+static gboolean
+append_key_schedules (GString *out, HlRun *run, guint n, GError **error)
+{
+  gboolean heading = FALSE;
+  for (guint c = 0; c < hl_run_get_n_connections (run); c++) {
+    const HlConnection *conn = hl_run_get_connection (run, c);
+    const HlStep *last = NULL;
+    g_autoptr (GBytes) svg = NULL;
+    g_autofree char *prefix = g_strdup_printf ("ks%u", c + 1);
+    for (guint i = 0; conn->steps && i < conn->steps->len; i++) {
+      const HlStep *st = g_ptr_array_index (conn->steps, i);
+      if (st->index <= n)
+        last = st;
+    }
+    if (!last || conn->version != 0x0304)
+      continue;
+    {
+      HlKeyScheduleOptions o = { last->index, HL_LADDER_THEME_LIGHT, 0, FALSE };
+      svg = hl_key_schedule_render_svg (run, &o, error);
+    }
+    if (!svg)
+      return FALSE;
+    if (!heading) {
+      g_string_append_printf (out, "<section id=\"key-schedule\"><h2>%s</h2><p>%s</p>\n",
+                              _ ("TLS 1.3 key schedule"),
+                              _ ("Every secret of RFC 8446 section 7.1 with this lesson's values, "
+                                 "and what each side holds at the end of the connection."));
+      heading = TRUE;
+    }
+    g_string_append (out, "<div class=\"schedule\">\n");
+    append_svg_prefixed (out, svg, prefix);
+    g_string_append (out, "</div>\n");
+  }
+  if (heading)
+    g_string_append (out, "</section>\n");
+  return TRUE;
+}
+
 static const char style[]
     = "body{font-family:'DejaVu Sans',sans-serif;margin:0;color:#1d1d1d;background:#fff}"
       "header{padding:12px 20px;border-bottom:1px solid #ddd}h1{font-size:1.4em;margin:0 0 4px}"
@@ -127,7 +185,9 @@ static const char style[]
       "table.secrets{border-collapse:collapse;font-size:.85em}table.secrets td{padding:2px 6px;"
       "vertical-align:top;border-bottom:1px solid #eee}"
       "table.secrets code{word-break:break-all}.new{color:#26742b;font-weight:bold}"
-      "kbd{border:1px solid #bbb;border-radius:3px;padding:0 4px}";
+      "kbd{border:1px solid #bbb;border-radius:3px;padding:0 4px}"
+      "#key-schedule{padding:10px 20px;border-top:1px solid #ddd}#key-schedule h2{font-size:"
+      "1.2em}.schedule svg{width:100%;max-width:1120px;height:auto;display:block}";
 
 /* The words the script writes, in the reader's language (%1, %2: numbers it fills in). */
 static const struct {
@@ -280,10 +340,12 @@ hl_ladder_render_html (HlRun *run, const HlLadderOptions *options, GError **erro
       "<h3 id=\"bytes-label\"></h3><p id=\"field-info\" class=\"notes\"></p>\n"
       "<ul class=\"fields\" id=\"fields\"></ul><pre class=\"hex\" id=\"hex\"></pre>\n"
       "<h3>%s</h3><ul class=\"fields\" id=\"rec-fields\"></ul>"
-      "<pre class=\"hex\" id=\"rec-hex\"></pre>\n</aside>\n</main>\n"
-      "<script type=\"application/json\" id=\"run-data\">{",
+      "<pre class=\"hex\" id=\"rec-hex\"></pre>\n</aside>\n</main>\n",
       _ ("What each side holds after this step"), _ ("Client"), _ ("Server"),
       _ ("The records on the wire"));
+  if (!append_key_schedules (out, run, n, error))
+    return NULL;
+  g_string_append (out, "<script type=\"application/json\" id=\"run-data\">{");
   json_ui_words (out);
   g_string_append (out, "\"steps\":[");
   for (guint i = 0; i < n; i++) {

@@ -12,6 +12,7 @@
 #include <pango/pangocairo.h>
 #include <string.h>
 
+#include "hl-key-schedule-paint.h"
 #include "hl-ladder-labels.h"
 #include "hl-ladder-paint.h"
 #include "hl-png.h"
@@ -115,6 +116,61 @@ hl_ladder_export_svg (HlRun *run, const HlLadderOptions *options, const char *pa
 {
   g_autoptr (GBytes) svg = hl_ladder_render_svg (run, options, error);
   return svg && write_bytes (path, svg, error);
+}
+
+/* ---------- The key schedule ---------- */
+
+GBytes *
+hl_key_schedule_render_png (HlRun *run, const HlKeyScheduleOptions *options, double scale,
+                            GError **error)
+{
+  g_autoptr (HlKeyScheduleLayout) layout = hl_key_schedule_layout_new (run, options);
+  double w = hl_key_schedule_layout_get_width (layout);
+  double h = hl_key_schedule_layout_get_height (layout);
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  GBytes *png;
+  if (!(scale > 0) || w * scale > MAX_PNG_SIDE || h * scale > MAX_PNG_SIDE) {
+    g_set_error (error, HL_DIAGRAM_ERROR, HL_DIAGRAM_ERROR_TOO_LARGE,
+                 _ ("a PNG of %.0f x %.0f pixels at scale %g is more than PNG tools can open "
+                    "(%d pixels a side); use a smaller --scale"),
+                 w * scale, h * scale, scale, MAX_PNG_SIDE);
+    return NULL;
+  }
+  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int)ceil (w * scale),
+                                        (int)ceil (h * scale));
+  cr = cairo_create (surface);
+  cairo_scale (cr, scale, scale);
+  hl_key_schedule_paint (layout, cr);
+  cairo_destroy (cr);
+  png = hl_png_encode (surface);
+  cairo_surface_destroy (surface);
+  if (!png)
+    g_set_error (error, HL_DIAGRAM_ERROR, HL_DIAGRAM_ERROR_DRAW, _ ("cannot encode the PNG"));
+  return png;
+}
+
+GBytes *
+hl_key_schedule_render_svg (HlRun *run, const HlKeyScheduleOptions *options, GError **error)
+{
+  g_autoptr (HlKeyScheduleLayout) layout = hl_key_schedule_layout_new (run, options);
+  GByteArray *out = g_byte_array_new ();
+  cairo_surface_t *surface = cairo_svg_surface_create_for_stream (
+      append_to_array, out, hl_key_schedule_layout_get_width (layout),
+      hl_key_schedule_layout_get_height (layout));
+  cairo_t *cr = cairo_create (surface);
+  cairo_status_t status;
+  cairo_svg_surface_set_document_unit (surface, CAIRO_SVG_UNIT_PX);
+  hl_key_schedule_paint (layout, cr);
+  cairo_destroy (cr);
+  cairo_surface_finish (surface);
+  status = cairo_surface_status (surface);
+  cairo_surface_destroy (surface);
+  if (!check_cairo (status, "SVG", error)) {
+    g_byte_array_unref (out);
+    return NULL;
+  }
+  return g_byte_array_free_to_bytes (out);
 }
 
 /* ---------- PDF handout ---------- */
@@ -246,6 +302,43 @@ page_secrets (Page *pg, const HlStep *st, HlSide side, gboolean *full)
   g_string_free (before, TRUE);
 }
 
+/* A page with the key schedule of each TLS 1.3 connection, as it stands at the
+ * connection's last step drawn (steps 1..n). */
+static void
+pdf_key_schedule_pages (Page *pg, HlRun *run, guint n)
+{
+  for (guint c = 0; c < hl_run_get_n_connections (run); c++) {
+    const HlConnection *conn = hl_run_get_connection (run, c);
+    const HlStep *last = NULL;
+    for (guint i = 0; conn->steps && i < conn->steps->len; i++) {
+      const HlStep *st = g_ptr_array_index (conn->steps, i);
+      if (st->index <= n)
+        last = st;
+    }
+    if (!last || conn->version != 0x0304)
+      continue;
+    {
+      HlKeyScheduleOptions o = { last->index, HL_LADDER_THEME_LIGHT, 960, TRUE };
+      g_autoptr (HlKeyScheduleLayout) layout = hl_key_schedule_layout_new (run, &o);
+      double w = hl_key_schedule_layout_get_width (layout);
+      double h = hl_key_schedule_layout_get_height (layout);
+      double scale;
+      cairo_show_page (pg->cr);
+      pg->y = PAGE_MARGIN;
+      page_printf (pg, 9, FALSE, 0,
+                   _ ("Values are shortened to their first 8 bytes; each step's page and the "
+                      "HTML handout give them whole."));
+      scale = MIN ((PAGE_W - 2 * PAGE_MARGIN) / w, (PAGE_H - PAGE_MARGIN - pg->y) / h);
+      cairo_save (pg->cr);
+      cairo_translate (pg->cr, PAGE_MARGIN, pg->y);
+      cairo_scale (pg->cr, scale, scale);
+      hl_key_schedule_paint (layout, pg->cr);
+      cairo_restore (pg->cr);
+      pg->y += h * scale;
+    }
+  }
+}
+
 static void
 pdf_step_page (Page *pg, HlRun *run, const HlLadderOptions *options, guint index)
 {
@@ -344,6 +437,7 @@ hl_ladder_render_pdf (HlRun *run, const HlLadderOptions *options, GError **error
     page_diagram (&pg, layout, 0, hl_ladder_layout_get_height (layout),
                   PAGE_H - PAGE_MARGIN - pg.y);
   }
+  pdf_key_schedule_pages (&pg, run, n);
   for (guint i = 1; i <= n; i++) {
     cairo_show_page (pg.cr);
     pg.y = PAGE_MARGIN;

@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include "hl-key-schedule-layout.h"
 #include "hl-ladder-layout.h"
 
 G_BEGIN_DECLS
@@ -36,5 +37,11 @@ GBytes *hl_ladder_render_png (HlRun *run, const HlLadderOptions *options, double
 GBytes *hl_ladder_render_svg (HlRun *run, const HlLadderOptions *options, GError **error);
 GBytes *hl_ladder_render_pdf (HlRun *run, const HlLadderOptions *options, GError **error);
 GBytes *hl_ladder_render_html (HlRun *run, const HlLadderOptions *options, GError **error);
+
+/* TLS 1.3's key schedule (RFC 8446 7.1) with what each side holds after options->step. */
+GBytes *hl_key_schedule_render_png (HlRun *run, const HlKeyScheduleOptions *options, double scale,
+                                    GError **error);
+GBytes *hl_key_schedule_render_svg (HlRun *run, const HlKeyScheduleOptions *options,
+                                    GError **error);
 
 G_END_DECLS

@@ -110,7 +110,7 @@ lessons_action (GtkWidget *w, const char *name, GVariant *param)
   gtk_popover_popup (GTK_POPOVER (HL_WINDOW (w)->lessons_popover));
 }
 
-/* win.show-page (s): "message" or "knowledge", the two views of the selected step. */
+/* win.show-page (s): "message", "knowledge" or "schedule", the views of the selected step. */
 static void
 show_page_action (GtkWidget *w, const char *name, GVariant *param)
 {
@@ -396,6 +396,8 @@ _hl_window_class_init_actions (GtkWidgetClass *wc)
                                        "message");
   gtk_widget_class_add_binding_action (wc, GDK_KEY_2, GDK_ALT_MASK, "win.show-page", "s",
                                        "knowledge");
+  gtk_widget_class_add_binding_action (wc, GDK_KEY_3, GDK_ALT_MASK, "win.show-page", "s",
+                                       "schedule");
   gtk_widget_class_add_binding_action (wc, GDK_KEY_plus, GDK_CONTROL_MASK, "win.zoom-in", NULL);
   gtk_widget_class_add_binding_action (wc, GDK_KEY_equal, GDK_CONTROL_MASK, "win.zoom-in", NULL);
   gtk_widget_class_add_binding_action (wc, GDK_KEY_minus, GDK_CONTROL_MASK, "win.zoom-out", NULL);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "hl-i18n.h"
+#include "hl-key-schedule-view.h"
 
 G_DEFINE_FINAL_TYPE (HlWindow, hl_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -347,6 +348,7 @@ hl_window_class_init (HlWindowClass *klass)
   g_type_ensure (HL_TYPE_INSPECTOR);
   g_type_ensure (HL_TYPE_KNOWLEDGE_PANEL);
   g_type_ensure (HL_TYPE_LESSON_PICKER);
+  g_type_ensure (HL_TYPE_KEY_SCHEDULE_VIEW);
   gtk_widget_class_set_template_from_resource (wc,
                                                "/io/github/handshakelab/HandshakeLab/hl-window.ui");
   gtk_widget_class_bind_template_child (wc, HlWindow, toasts);
@@ -367,6 +369,8 @@ hl_window_class_init (HlWindowClass *klass)
   gtk_widget_class_bind_template_child (wc, HlWindow, ladder);
   gtk_widget_class_bind_template_child (wc, HlWindow, inspector);
   gtk_widget_class_bind_template_child (wc, HlWindow, knowledge);
+  /* Offset 0: no field of its own, found with gtk_widget_get_template_child. */
+  gtk_widget_class_bind_template_child_full (wc, "key_schedule", FALSE, 0);
   gtk_widget_class_bind_template_callback (wc, on_lesson_chosen);
   _hl_window_class_init_actions (wc);
 }
@@ -387,6 +391,9 @@ hl_window_init (HlWindow *self)
   hl_ladder_view_set_session (self->ladder, self->session);
   hl_inspector_set_session (self->inspector, self->session);
   hl_knowledge_panel_set_session (self->knowledge, self->session);
+  hl_key_schedule_view_set_session (HL_KEY_SCHEDULE_VIEW (gtk_widget_get_template_child (
+                                        GTK_WIDGET (self), HL_TYPE_WINDOW, "key_schedule")),
+                                    self->session);
   g_signal_connect_swapped (self->session, "notify::selected", G_CALLBACK (on_selected), self);
   g_signal_connect_swapped (self->session, "notify::position", G_CALLBACK (_hl_window_update),
                             self);
