@@ -215,47 +215,55 @@ note (Pending *p, guint i, guint removed, guint added)
   p->added += added;
 }
 
-static guint
-find_key (GPtrArray *entries, guint from, const char *key)
+static gboolean
+same_key (HlKnowledgeEntry *a, HlKnowledgeEntry *b)
 {
-  for (guint j = from; j < entries->len; j++)
-    if (strcmp (hl_knowledge_entry_get_key (entries->pdata[j]), key) == 0)
-      return j;
-  return G_MAXUINT;
+  return strcmp (hl_knowledge_entry_get_key (a), hl_knowledge_entry_get_key (b)) == 0;
 }
 
 void
 hl_knowledge_model_show_step (HlKnowledgeModel *self, const HlStep *step)
 {
-  g_autoptr (GPtrArray) want = step ? make_entries (step, self->side) : NULL;
+  g_autoptr (GPtrArray) want
+      = step ? make_entries (step, self->side) : g_ptr_array_new_with_free_func (g_object_unref);
   g_autofree char *description = step ? describe (step, self->side)
                                       : g_strdup (_ ("Select a step to see what this side knows."));
+  g_autoptr (GPtrArray) old = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n, m, pos = 0, i = 0, j = 0;
+  g_autofree guint *lcs = NULL;
   Pending p = { self, 0, 0, 0, FALSE };
   GPtrArray *live = self->entries;
-  guint i = 0;
-  for (guint k = 0; want && k < want->len; k++, i++) {
-    HlKnowledgeEntry *e = want->pdata[k];
-    guint j = find_key (live, i, hl_knowledge_entry_get_key (e));
-    if (j == G_MAXUINT) { /* a new line */
-      note (&p, i, 0, 1);
-      g_ptr_array_insert (live, i, g_object_ref (e));
-      continue;
-    }
-    if (j > i) { /* the lines before it went (or moved: they come back as new) */
-      note (&p, i, j - i, 0);
-      g_ptr_array_remove_range (live, i, j - i);
-    }
-    if (!hl_knowledge_entry_equal (live->pdata[i], e)) {
-      note (&p, i, 1, 1);
-      g_object_unref (live->pdata[i]);
-      live->pdata[i] = g_object_ref (e);
+  /* The longest run of keys both lists share, in order, stays (the order of the secrets
+   * changes when a side learns it speaks TLS 1.3); the rest is removed or added. lcs[i,j]:
+   * the length of that run between old[i..] and want[j..]. The lists hold tens of lines. */
+  for (guint k = 0; k < live->len; k++)
+    g_ptr_array_add (old, g_object_ref (live->pdata[k]));
+  n = old->len;
+  m = want->len;
+  lcs = g_new0 (guint, (n + 1) * (m + 1));
+#define LCS(a, b) lcs[(a) * (m + 1) + (b)]
+  for (guint a = n; a-- > 0;)
+    for (guint b = m; b-- > 0;)
+      LCS (a, b) = same_key (old->pdata[a], want->pdata[b]) ? LCS (a + 1, b + 1) + 1
+                                                            : MAX (LCS (a + 1, b), LCS (a, b + 1));
+  while (i < n || j < m) {
+    if (i < n && j < m && same_key (old->pdata[i], want->pdata[j])) {
+      if (!hl_knowledge_entry_equal (live->pdata[pos], want->pdata[j])) {
+        note (&p, pos, 1, 1);
+        g_object_unref (live->pdata[pos]);
+        live->pdata[pos] = g_object_ref (want->pdata[j]);
+      }
+      pos++, i++, j++;
+    } else if (j < m && (i == n || LCS (i, j + 1) >= LCS (i + 1, j))) {
+      note (&p, pos, 0, 1);
+      g_ptr_array_insert (live, pos++, g_object_ref (want->pdata[j++]));
+    } else {
+      note (&p, pos, 1, 0);
+      g_ptr_array_remove_index (live, pos);
+      i++;
     }
   }
-  if (i < live->len) {
-    guint n = live->len - i;
-    note (&p, i, n, 0);
-    g_ptr_array_remove_range (live, i, n);
-  }
+#undef LCS
   flush (&p);
   if (g_strcmp0 (description, self->description) != 0) {
     g_free (self->description);

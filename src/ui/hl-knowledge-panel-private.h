@@ -8,7 +8,6 @@ G_BEGIN_DECLS
 
 struct _HlKnowledgePanel {
   GtkWidget parent_instance;
-  GtkWidget *columns;         /* GtkBox, horizontal */
   GtkWidget *group[2];        /* AdwPreferencesGroup per side: its title and description */
   GtkListBox *list[2];        /* in the group: one AdwActionRow per entry of model[side] */
   HlKnowledgeModel *model[2]; /* the session's, or an empty one without a session */

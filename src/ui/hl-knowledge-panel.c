@@ -183,33 +183,43 @@ show_description (HlKnowledgePanel *self, HlSide side)
 
 /* ---------- Following the models ---------- */
 
-/* The rows [pos, pos + removed) became the model's [pos, pos + added). A row whose key
- * is still at its place is kept and shows the new entry; the others go or come. */
+/* The rows [pos, pos + removed) became the model's [pos, pos + added): walking both in
+ * order, a row whose key comes next is kept and shows the new entry, a row whose key is
+ * not next but later is gone, and an entry with no row left gets a new one. */
 static void
 apply_change (HlKnowledgePanel *self, HlSide side, guint pos, guint removed, guint added)
 {
   GListModel *model = G_LIST_MODEL (self->model[side]);
-  guint common = MIN (removed, added);
-  for (guint i = 0; i < common; i++) {
+  g_autoptr (GHashTable) pending = g_hash_table_new (g_str_hash, g_str_equal);
+  guint at = pos, left = removed;
+  for (guint i = 0; i < removed; i++)
+    g_hash_table_add (
+        pending, (gpointer)hl_knowledge_entry_get_key (row_entry (row_at (self, side, pos + i))));
+  for (guint i = 0; i < added; i++) {
     g_autoptr (HlKnowledgeEntry) e = g_list_model_get_item (model, pos + i);
-    GtkWidget *row = row_at (self, side, pos + i);
-    if (!same_key (row, e)) {
+    const char *key = hl_knowledge_entry_get_key (e);
+    GtkWidget *row;
+    /* Rows before this entry's own row (if it has one) are gone. */
+    while (left && g_hash_table_contains (pending, key) && !same_key (row_at (self, side, at), e)) {
+      row = row_at (self, side, at);
+      g_hash_table_remove (pending, hl_knowledge_entry_get_key (row_entry (row)));
       gtk_list_box_remove (self->list[side], row);
-      row = new_row (self);
-      bind_row (row, e);
-      gtk_list_box_insert (self->list[side], row, pos + i);
-    } else {
-      bind_row (row, e);
+      left--;
     }
+    row = left ? row_at (self, side, at) : NULL;
+    if (row && same_key (row, e)) {
+      g_hash_table_remove (pending, key);
+      left--;
+      bind_row (row, e);
+    } else {
+      row = new_row (self);
+      bind_row (row, e); /* before it has a parent: nothing to lay out twice */
+      gtk_list_box_insert (self->list[side], row, at);
+    }
+    at++;
   }
-  for (guint i = common; i < removed; i++)
-    gtk_list_box_remove (self->list[side], row_at (self, side, pos + common));
-  for (guint i = common; i < added; i++) {
-    g_autoptr (HlKnowledgeEntry) e = g_list_model_get_item (model, pos + i);
-    GtkWidget *row = new_row (self);
-    bind_row (row, e); /* before it has a parent: nothing to lay out twice */
-    gtk_list_box_insert (self->list[side], row, pos + i);
-  }
+  for (; left; left--)
+    gtk_list_box_remove (self->list[side], row_at (self, side, at));
 }
 
 /* Brings a side's rows to its model by key, after changes the panel did not follow (it
@@ -326,15 +336,26 @@ hl_knowledge_panel_map (GtkWidget *widget)
     sync_all (self);
 }
 
-/* Height for width, and its width does not depend on the height: asked for a width at a
- * given height (as the pane and the scrolled window above it do while they share out
- * room), it answers its plain width instead of passing the height down, where every
- * wrapped label would bisect for the narrowest width that fits it, shaping its text again
- * at each try (seconds for a TLS 1.3 lesson's rows). */
+/* The two sides side by side, as a homogeneous box with 12 px margins and 18 px between
+ * would place them, laid out here so that each side is asked its height only for the
+ * width it gets: GTK 4.8's box also asks its children their width for a height, and its
+ * allocation their height for other widths, and each such question makes every wrapped
+ * label shape its text again (seconds for a TLS 1.3 lesson's rows). */
+#define MARGIN 12
+#define SPACING 18
+
 static GtkSizeRequestMode
 hl_knowledge_panel_get_request_mode (GtkWidget *widget)
 {
   return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
+
+/* The width each side gets out of the panel's width (the first takes an odd pixel). */
+static int
+side_width (int width, int side)
+{
+  int inner = MAX (width - 2 * MARGIN - SPACING, 0);
+  return inner / 2 + (side == 0 ? inner % 2 : 0);
 }
 
 static void
@@ -342,15 +363,46 @@ hl_knowledge_panel_measure (GtkWidget *widget, GtkOrientation orientation, int f
                             int *minimum, int *natural, int *minimum_baseline,
                             int *natural_baseline)
 {
-  gtk_widget_measure (HL_KNOWLEDGE_PANEL (widget)->columns, orientation,
-                      orientation == GTK_ORIENTATION_HORIZONTAL ? -1 : for_size, minimum, natural,
-                      minimum_baseline, natural_baseline);
+  HlKnowledgePanel *self = HL_KNOWLEDGE_PANEL (widget);
+  *minimum = *natural = 0;
+  /* Its height with no width given is asked only by the scrolled window above, which does
+   * not use it: measuring every row at its narrowest width would shape all the text again. */
+  if (orientation == GTK_ORIENTATION_VERTICAL && for_size < 0)
+    return;
+  for (int side = 0; side < 2; side++) {
+    int min, nat;
+    if (orientation == GTK_ORIENTATION_HORIZONTAL)
+      gtk_widget_measure (self->group[side], orientation, -1, &min, &nat, NULL, NULL);
+    else
+      gtk_widget_measure (self->group[side], orientation, side_width (for_size, side), &min, &nat,
+                          NULL, NULL);
+    *minimum = MAX (*minimum, min);
+    *natural = MAX (*natural, nat);
+  }
+  if (orientation == GTK_ORIENTATION_HORIZONTAL) {
+    *minimum = 2 * *minimum + SPACING;
+    *natural = 2 * *natural + SPACING;
+  }
+  *minimum += 2 * MARGIN;
+  *natural += 2 * MARGIN;
 }
 
 static void
 hl_knowledge_panel_size_allocate (GtkWidget *widget, int width, int height, int baseline)
 {
-  gtk_widget_allocate (HL_KNOWLEDGE_PANEL (widget)->columns, width, height, baseline, NULL);
+  HlKnowledgePanel *self = HL_KNOWLEDGE_PANEL (widget);
+  gboolean rtl = gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL;
+  int x = MARGIN;
+  for (int side = 0; side < 2; side++) {
+    int w = side_width (width, side), min, nat;
+    /* at the top, its own height for its width */
+    gtk_widget_measure (self->group[side], GTK_ORIENTATION_VERTICAL, w, &min, &nat, NULL, NULL);
+    gtk_widget_size_allocate (self->group[side],
+                              &(GtkAllocation){ rtl ? width - x - w : x, MARGIN, w,
+                                                MAX (min, MIN (nat, height - 2 * MARGIN)) },
+                              -1);
+    x += w + SPACING;
+  }
 }
 
 static void
@@ -359,7 +411,8 @@ hl_knowledge_panel_dispose (GObject *object)
   HlKnowledgePanel *self = HL_KNOWLEDGE_PANEL (object);
   drop_models (self);
   g_clear_object (&self->session);
-  g_clear_pointer (&self->columns, gtk_widget_unparent);
+  for (int s = 0; s < 2; s++)
+    g_clear_pointer (&self->group[s], gtk_widget_unparent);
   for (int s = 0; s < 2; s++)
     g_clear_pointer (&self->titles[s], g_ptr_array_unref);
   G_OBJECT_CLASS (hl_knowledge_panel_parent_class)->dispose (object);
@@ -390,22 +443,15 @@ on_keynav_failed (GtkWidget *list, GtkDirectionType direction)
 static void
 hl_knowledge_panel_init (HlKnowledgePanel *self)
 {
-  self->columns = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 18);
-  gtk_widget_set_margin_start (self->columns, 12);
-  gtk_widget_set_margin_end (self->columns, 12);
-  gtk_widget_set_margin_top (self->columns, 12);
-  gtk_widget_set_margin_bottom (self->columns, 12);
-  gtk_box_set_homogeneous (GTK_BOX (self->columns), TRUE);
-  gtk_widget_set_parent (self->columns, GTK_WIDGET (self));
   for (int s = 0; s < 2; s++) {
     const char *title = s == HL_SIDE_CLIENT ? _ ("Client") : _ ("Server");
     self->titles[s] = g_ptr_array_new_with_free_func (g_free);
     self->group[s] = adw_preferences_group_new ();
     adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->group[s]), title);
-    gtk_widget_set_hexpand (self->group[s], TRUE);
-    gtk_widget_set_valign (self->group[s], GTK_ALIGN_START);
+    /* Aligned by hl_knowledge_panel_size_allocate (at the top): with an alignment of its own
+     * GTK would measure it again, its width for a height among others. */
     use_text_column_layout (self->group[s], "labels"); /* the description changes each step */
-    gtk_box_append (GTK_BOX (self->columns), self->group[s]);
+    gtk_widget_set_parent (self->group[s], GTK_WIDGET (self));
     /* The group's own list has no insert: this one, styled as it is, holds the rows. */
     self->list[s] = GTK_LIST_BOX (gtk_list_box_new ());
     gtk_list_box_set_selection_mode (self->list[s], GTK_SELECTION_NONE);
