@@ -428,6 +428,67 @@ test_failure_and_reload (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* Run to End shows the busy state (the header's spinner, a progress pointer) in a frame
+ * painted before the run blocks the main loop, and clears it after. */
+typedef struct {
+  HlWindow *win;
+  gboolean seen;
+  guint position;
+  gboolean spinning;
+} BusyFrame;
+
+static void
+on_busy_frame (GdkFrameClock *clock, BusyFrame *b)
+{
+  GdkPaintable *p;
+  GtkSnapshot *snap;
+  GskRenderNode *node;
+  GdkTexture *texture;
+  g_autofree char *cwd = NULL, *path = NULL;
+  if (b->seen)
+    return;
+  b->seen = TRUE;
+  b->position = hl_session_get_position (hl_window_get_session (b->win));
+  b->spinning = gtk_widget_get_mapped (GTK_WIDGET (b->win->busy_spinner))
+                && gtk_spinner_get_spinning (b->win->busy_spinner);
+  /* The frame as painted, to look at. */
+  cwd = g_get_current_dir ();
+  path = g_build_filename (cwd, "knowledge-panel-busy.png", NULL);
+  p = gtk_widget_paintable_new (GTK_WIDGET (b->win));
+  snap = gtk_snapshot_new ();
+  gdk_paintable_snapshot (p, snap, gtk_widget_get_width (GTK_WIDGET (b->win)),
+                          gtk_widget_get_height (GTK_WIDGET (b->win)));
+  node = gtk_snapshot_free_to_node (snap);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (b->win)), node, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_object_unref (texture);
+  gsk_render_node_unref (node);
+  g_object_unref (p);
+}
+
+static void
+test_busy (void)
+{
+  HlWindow *win = open_window ("34-tls13-early-data");
+  BusyFrame b = { win, FALSE, 0, FALSE };
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (win));
+  show_page (win, "knowledge");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (win->busy_spinner)));
+  /* Connected before the action: it sees the first frame before the run starts. */
+  g_signal_connect (clock, "after-paint", G_CALLBACK (on_busy_frame), &b);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.run-to-end", NULL));
+  g_assert_cmpstr (gdk_cursor_get_name (gtk_widget_get_cursor (GTK_WIDGET (win))), ==, "progress");
+  wait_for_frame (GTK_WIDGET (win));
+  g_signal_handlers_disconnect_by_data (clock, &b);
+  g_assert_true (b.seen);
+  g_assert_cmpuint (b.position, ==, 0);
+  g_assert_true (b.spinning);
+  g_assert_true (hl_session_get_finished (hl_window_get_session (win)));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (win->busy_spinner)));
+  g_assert_null (gtk_widget_get_cursor (GTK_WIDGET (win)));
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -445,6 +506,7 @@ main (int argc, char **argv)
   g_test_add_func ("/knowledge-panel/run-to-end", test_run_to_end);
   g_test_add_func ("/knowledge-panel/hidden", test_hidden);
   g_test_add_func ("/knowledge-panel/failure-and-reload", test_failure_and_reload);
+  g_test_add_func ("/knowledge-panel/busy", test_busy);
   status = g_test_run ();
   g_object_unref (app);
   return status;
