@@ -9,11 +9,20 @@
  *    a person presses Step), and right after the previous frame (then GTK's frame clock
  *    holds the frame until a refresh interval has passed since the last one).
  * 3. Frame times while zooming a run of more than 40 steps.
+ * 4. Every step of every bundled lesson, with the Message page and with the "What each
+ *    side knows" page shown: the process's CPU time and the main loop's wall time from
+ *    Step to the painted frame (from an idle window), and Run to End from step 0.
+ *
+ *    xvfb-run -a -s "-screen 0 1600x1000x24" dbus-run-session -- \
+ *        env GSK_RENDERER=cairo _build/bench/hl-bench-window steps [LESSON...]
+ *
+ *    runs part 4 alone, on the named lessons (file names without .scenario) or on all.
  */
 #include <adwaita.h>
 #include <stdio.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "hl-application.h"
 #include "hl-data.h"
@@ -109,6 +118,14 @@ settle (void)
 }
 
 static double
+cpu_ms (void)
+{
+  struct timespec t;
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &t);
+  return t.tv_sec * 1000.0 + t.tv_nsec / 1e6;
+}
+
+static double
 frame_after (GtkWidget *window, const char *action, GVariant *param)
 {
   painted = FALSE;
@@ -121,6 +138,145 @@ frame_after (GtkWidget *window, const char *action, GVariant *param)
   return last_ms;
 }
 
+typedef struct {
+  double cpu_sum, worst_wall, run_to_end;
+  guint steps;
+} PageFigures;
+
+/* Run to End to the frame that shows its result (the window paints its busy state first). */
+static double
+run_to_end_ms (HlWindow *window)
+{
+  gint64 start = g_get_monotonic_time ();
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.run-to-end", NULL);
+  while (hl_session_can_step (hl_window_get_session (window)))
+    g_main_context_iteration (NULL, TRUE);
+  frame_after (GTK_WIDGET (window), NULL, NULL);
+  return (g_get_monotonic_time () - start) / 1000.0;
+}
+
+/* Steps through a lesson with one side page shown, REPS times; each step's figure is its
+ * median over the passes (the machine is shared), the lesson's the mean and the worst. */
+#define REPS 3
+static void
+time_lesson (HlWindow *window, const char *path, const char *page, PageFigures *out)
+{
+  HlSession *s = hl_window_get_session (window);
+  GArray *cpu[REPS], *wall[REPS];
+  memset (out, 0, sizeof *out);
+  hl_window_load (window, path);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", page);
+  frame_after (GTK_WIDGET (window), NULL, NULL);
+  for (int r = 0; r < REPS; r++) {
+    cpu[r] = g_array_new (FALSE, FALSE, sizeof (double));
+    wall[r] = g_array_new (FALSE, FALSE, sizeof (double));
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.restart", NULL);
+    while (hl_session_can_step (s)) {
+      double c, w;
+      settle ();
+      c = cpu_ms ();
+      w = frame_after (GTK_WIDGET (window), "win.step", NULL);
+      c = cpu_ms () - c;
+      g_array_append_val (cpu[r], c);
+      g_array_append_val (wall[r], w);
+    }
+  }
+  out->steps = cpu[0]->len;
+  for (guint i = 0; i < out->steps; i++) {
+    double c[REPS], w[REPS];
+    for (int r = 0; r < REPS; r++) {
+      c[r] = i < cpu[r]->len ? g_array_index (cpu[r], double, i) : 0;
+      w[r] = i < wall[r]->len ? g_array_index (wall[r], double, i) : 0;
+    }
+    out->cpu_sum += median (c, REPS);
+    out->worst_wall = MAX (out->worst_wall, median (w, REPS));
+  }
+  {
+    double rte[REPS];
+    for (int r = 0; r < REPS; r++) {
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.restart", NULL);
+      settle ();
+      rte[r] = run_to_end_ms (window);
+      g_array_unref (cpu[r]);
+      g_array_unref (wall[r]);
+    }
+    out->run_to_end = median (rte, REPS);
+  }
+}
+
+static HlWindow *
+open_bench_window (HlApplication *app)
+{
+  HlWindow *window = hl_window_new (GTK_APPLICATION (app));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1400, 860);
+  gtk_window_present (GTK_WINDOW (window));
+  while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint",
+                    G_CALLBACK (on_after_paint), NULL);
+  return window;
+}
+
+/* Part 4: the two goals of issue 17. */
+static void
+time_steps (HlApplication *app, char **names)
+{
+  g_autoptr (GPtrArray) all = hl_data_list_scenarios ();
+  HlWindow *window = open_bench_window (app);
+  const char *heaviest = NULL;
+  double heaviest_cpu = 0, heaviest_ratio = 0, worst_ratio = 0, worst_wall = 0;
+  const char *worst_wall_lesson = NULL, *worst_ratio_lesson = NULL;
+  printf ("\nEach step to its painted frame, from an idle window (median of %d passes):\n", REPS);
+  printf ("%-44s %5s | %9s %9s %6s | %9s %9s | %8s %8s\n", "", "", "Message", "Knows", "",
+          "Message", "Knows", "Message", "Knows");
+  printf ("%-44s %5s | %9s %9s %6s | %9s %9s | %8s %8s\n", "lesson", "steps", "cpu/step",
+          "cpu/step", "ratio", "worst ms", "worst ms", "to end", "to end");
+  for (guint i = 0; i < all->len; i++) {
+    const char *path = g_ptr_array_index (all, i);
+    g_autofree char *base = g_path_get_basename (path);
+    PageFigures m, k;
+    double ratio;
+    gboolean wanted = !names || !names[0];
+    for (char **n = names; n && *n && !wanted; n++)
+      wanted = g_str_has_prefix (base, *n) && base[strlen (*n)] == '.';
+    if (!wanted)
+      continue;
+    time_lesson (window, path, "message", &m);
+    time_lesson (window, path, "knowledge", &k);
+    ratio = (k.cpu_sum / k.steps) / (m.cpu_sum / m.steps);
+    printf ("%-44s %5u | %9.1f %9.1f %5.2fx | %9.1f %9.1f | %8.1f %8.1f\n", base, m.steps,
+            m.cpu_sum / m.steps, k.cpu_sum / k.steps, ratio, m.worst_wall, k.worst_wall,
+            m.run_to_end, k.run_to_end);
+    fflush (stdout);
+    if (k.cpu_sum / k.steps > heaviest_cpu) {
+      heaviest_cpu = k.cpu_sum / k.steps;
+      heaviest_ratio = ratio;
+      heaviest = g_ptr_array_index (all, i);
+    }
+    if (ratio > worst_ratio) {
+      worst_ratio = ratio;
+      worst_ratio_lesson = g_ptr_array_index (all, i);
+    }
+    if (MAX (m.worst_wall, k.worst_wall) > worst_wall) {
+      worst_wall = MAX (m.worst_wall, k.worst_wall);
+      worst_wall_lesson = g_ptr_array_index (all, i);
+    }
+  }
+  if (heaviest) {
+    g_autofree char *h = g_path_get_basename (heaviest);
+    g_autofree char *r = g_path_get_basename (worst_ratio_lesson);
+    g_autofree char *w = g_path_get_basename (worst_wall_lesson);
+    printf ("goal 1, heaviest lesson %s: a step with the knowledge panel costs %.2fx the CPU "
+            "of one with the Message panel (goal: at most 1.5x; %s)\n",
+            h, heaviest_ratio, heaviest_ratio <= 1.5 ? "met" : "NOT met");
+    printf ("        highest ratio of any lesson: %.2fx (%s)\n", worst_ratio, r);
+    printf ("goal 2, the slowest step of any lesson with either panel: %.1f ms of main loop "
+            "(%s; goal: at most 16 ms; %s)\n",
+            worst_wall, w, worst_wall <= 16.0 ? "met" : "NOT met");
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -129,6 +285,17 @@ main (int argc, char **argv)
   HlWindow *window;
   GtkWidget *ladder;
   g_autofree char *path = hl_data_default_scenario ();
+  if (argc > 1 && strcmp (argv[1], "steps") == 0) {
+    gtk_init ();
+    adw_init ();
+    g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+    app = hl_application_new (G_APPLICATION_NON_UNIQUE);
+    g_application_register (G_APPLICATION (app), NULL, NULL);
+    printf ("renderer: %s\n", g_getenv ("GSK_RENDERER") ? g_getenv ("GSK_RENDERER") : "default");
+    time_steps (app, argv + 2);
+    g_object_unref (app);
+    return 0;
+  }
   if (argc > 1)
     return child (argv[1]);
   for (int i = 0; i < 9; i++) {
@@ -199,6 +366,7 @@ main (int argc, char **argv)
     g_rmdir (dir);
   }
   gtk_window_destroy (GTK_WINDOW (window));
+  time_steps (app, NULL);
   g_object_unref (app);
   return 0;
 }

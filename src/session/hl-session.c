@@ -13,6 +13,7 @@ struct _HlSession {
   GPtrArray *items; /* HlStepObject*, one per delivered step */
   guint selected;
   char *outcome;
+  HlKnowledgeModel *knowledge[2]; /* NULL until asked for */
 };
 
 enum {
@@ -70,6 +71,8 @@ hl_session_finalize (GObject *object)
   g_clear_pointer (&self->run, hl_run_free);
   g_clear_pointer (&self->scenario, hl_scenario_free);
   g_free (self->outcome);
+  for (int side = 0; side < 2; side++)
+    g_clear_object (&self->knowledge[side]);
   G_OBJECT_CLASS (hl_session_parent_class)->finalize (object);
 }
 
@@ -145,10 +148,21 @@ hl_session_class_init (HlSessionClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
+/* Connected first (in init): the knowledge models have followed before any view hears of
+ * the new selection. Every change of the selected step notifies "selected". */
+static void
+on_selected (HlSession *self)
+{
+  for (int side = 0; side < 2; side++)
+    if (self->knowledge[side])
+      hl_knowledge_model_show_step (self->knowledge[side], hl_session_get_selected_step (self));
+}
+
 static void
 hl_session_init (HlSession *self)
 {
   self->items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_signal_connect (self, "notify::selected", G_CALLBACK (on_selected), NULL);
 }
 
 HlSession *
@@ -418,6 +432,18 @@ hl_session_get_knowledge (HlSession *self, HlSide side)
 {
   const HlStep *st = hl_session_get_selected_step (self);
   return st ? st->after[side].secrets : NULL;
+}
+
+HlKnowledgeModel *
+hl_session_get_knowledge_model (HlSession *self, HlSide side)
+{
+  g_return_val_if_fail (HL_IS_SESSION (self) && (side == HL_SIDE_CLIENT || side == HL_SIDE_SERVER),
+                        NULL);
+  if (!self->knowledge[side]) {
+    self->knowledge[side] = hl_knowledge_model_new (side);
+    hl_knowledge_model_show_step (self->knowledge[side], hl_session_get_selected_step (self));
+  }
+  return self->knowledge[side];
 }
 
 const char *

@@ -14,6 +14,7 @@
 
 #include <gio/gio.h>
 
+#include "hl-knowledge-model.h"
 #include "hl-run.h"
 #include "hl-step-object.h"
 
@@ -59,6 +60,10 @@ const HlStep *hl_session_get_selected_step (HlSession *self); /* NULL when none 
 /* What a side holds after the selected step (HlSecret*, borrowed); NULL when no
  * step is selected. */
 const GPtrArray *hl_session_get_knowledge (HlSession *self, HlSide side);
+/* The same as lines to show, a list model that follows the selected step and changes
+ * only the lines that differ (borrowed; made on first use, so a session nobody shows
+ * the knowledge of does not word it). */
+HlKnowledgeModel *hl_session_get_knowledge_model (HlSession *self, HlSide side);
 
 /* The outcome once finished, in plain words ("The handshake succeeded." or which
  * side failed and why); NULL while running. */

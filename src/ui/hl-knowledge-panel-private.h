@@ -8,14 +8,19 @@ G_BEGIN_DECLS
 
 struct _HlKnowledgePanel {
   GtkWidget parent_instance;
-  GtkWidget *columns;   /* GtkBox, horizontal */
-  GtkWidget *group[2];  /* AdwPreferencesGroup per side */
-  GPtrArray *titles[2]; /* char*: the row titles, for tests */
+  GtkWidget *group[2];        /* AdwPreferencesGroup per side: its title and description */
+  GtkListBox *list[2];        /* in the group: one AdwActionRow per entry of model[side] */
+  HlKnowledgeModel *model[2]; /* the session's, or an empty one without a session */
+  GPtrArray *titles[2];       /* char*: the row titles, for tests */
   HlSession *session;
-  gboolean stale; /* changed while hidden: refreshed when shown */
+  gboolean stale;  /* the models changed while hidden: the rows follow when shown */
+  guint rows_made; /* for tests: rows created since the panel was made */
 };
 
 /* For tests: the titles of the rows shown for a side. */
 GPtrArray *hl_knowledge_panel_list_rows (HlKnowledgePanel *self, HlSide side);
+/* For tests: the row shown at `index` for a side (AdwActionRow), or NULL. */
+GtkWidget *hl_knowledge_panel_get_row (HlKnowledgePanel *self, HlSide side, guint index);
+guint hl_knowledge_panel_get_rows_made (HlKnowledgePanel *self);
 
 G_END_DECLS

@@ -3,141 +3,405 @@
 
 #include "hl-knowledge-panel-private.h"
 
-#include "hl-tables.h"
-
 G_DEFINE_FINAL_TYPE (HlKnowledgePanel, hl_knowledge_panel, GTK_TYPE_WIDGET)
 
-static void
-copy_value (GtkButton *button, const char *hex)
+/* ---------- The rows' text column, measured width first ----------
+ *
+ * GTK 4.8's box lays out a row's header by asking each child its width for the row's
+ * height, and the column of title and subtitle passes that on to its wrapped labels,
+ * which then bisect for the narrowest width that fits the height, shaping their text
+ * again at every try: tens of milliseconds per row of hex. The column's width does not
+ * depend on its height, so this layout asks the labels their plain width and leaves the
+ * rest to a vertical box layout (same spacing from the same CSS). */
+
+#define HL_TYPE_TEXT_COLUMN_LAYOUT (hl_text_column_layout_get_type ())
+G_DECLARE_FINAL_TYPE (HlTextColumnLayout, hl_text_column_layout, HL, TEXT_COLUMN_LAYOUT,
+                      GtkLayoutManager)
+
+struct _HlTextColumnLayout {
+  GtkLayoutManager parent_instance;
+  GtkLayoutManager *box; /* a vertical GtkBoxLayout, not attached: it lays out our widget */
+};
+
+G_DEFINE_FINAL_TYPE (HlTextColumnLayout, hl_text_column_layout, GTK_TYPE_LAYOUT_MANAGER)
+
+static GtkSizeRequestMode
+text_column_request_mode (GtkLayoutManager *manager, GtkWidget *widget)
 {
-  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (button)), hex);
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
+
+static void
+text_column_measure (GtkLayoutManager *manager, GtkWidget *widget, GtkOrientation orientation,
+                     int for_size, int *minimum, int *natural, int *minimum_baseline,
+                     int *natural_baseline)
+{
+  GtkLayoutManager *box = HL_TEXT_COLUMN_LAYOUT (manager)->box;
+  GTK_LAYOUT_MANAGER_GET_CLASS (box)->measure (
+      box, widget, orientation, orientation == GTK_ORIENTATION_HORIZONTAL ? -1 : for_size, minimum,
+      natural, minimum_baseline, natural_baseline);
+}
+
+static void
+text_column_allocate (GtkLayoutManager *manager, GtkWidget *widget, int width, int height,
+                      int baseline)
+{
+  GtkLayoutManager *box = HL_TEXT_COLUMN_LAYOUT (manager)->box;
+  GTK_LAYOUT_MANAGER_GET_CLASS (box)->allocate (box, widget, width, height, baseline);
+}
+
+static void
+hl_text_column_layout_finalize (GObject *object)
+{
+  g_object_unref (HL_TEXT_COLUMN_LAYOUT (object)->box);
+  G_OBJECT_CLASS (hl_text_column_layout_parent_class)->finalize (object);
+}
+
+static void
+hl_text_column_layout_class_init (HlTextColumnLayoutClass *klass)
+{
+  GtkLayoutManagerClass *layout_class = GTK_LAYOUT_MANAGER_CLASS (klass);
+  G_OBJECT_CLASS (klass)->finalize = hl_text_column_layout_finalize;
+  layout_class->get_request_mode = text_column_request_mode;
+  layout_class->measure = text_column_measure;
+  layout_class->allocate = text_column_allocate;
+}
+
+static void
+hl_text_column_layout_init (HlTextColumnLayout *self)
+{
+  self->box = gtk_box_layout_new (GTK_ORIENTATION_VERTICAL);
+}
+
+/* Gives the layout above to the first vertical box of class css_class under widget: an
+ * AdwActionRow's title and subtitle ("title"), an AdwPreferencesGroup's title and
+ * description ("labels"), as libadwaita 1.2 builds them. */
+static gboolean
+use_text_column_layout (GtkWidget *widget, const char *css_class)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c)) {
+    if (GTK_IS_BOX (c) && gtk_widget_has_css_class (c, css_class)) {
+      gtk_widget_set_layout_manager (c, g_object_new (HL_TYPE_TEXT_COLUMN_LAYOUT, NULL));
+      return TRUE;
+    }
+    if (use_text_column_layout (c, css_class))
+      return TRUE;
+  }
+  return FALSE;
+}
+
+static HlKnowledgeEntry *
+row_entry (GtkWidget *row)
+{
+  return g_object_get_data (G_OBJECT (row), "hl-entry");
+}
+
+static gboolean
+same_key (GtkWidget *row, HlKnowledgeEntry *entry)
+{
+  return row
+         && g_strcmp0 (hl_knowledge_entry_get_key (row_entry (row)),
+                       hl_knowledge_entry_get_key (entry))
+                == 0;
+}
+
+/* Copies what the row shows now: the row outlives its button. */
+static void
+copy_value (GtkButton *button, GtkWidget *row)
+{
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (button)),
+                          hl_knowledge_entry_get_copy (row_entry (row)));
 }
 
 static GtkWidget *
-new_group (const char *title)
+new_row (HlKnowledgePanel *self)
 {
-  GtkWidget *group = adw_preferences_group_new ();
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);
-  gtk_widget_set_hexpand (group, TRUE);
-  gtk_widget_set_valign (group, GTK_ALIGN_START);
-  return group;
+  GtkWidget *row = adw_action_row_new ();
+  use_text_column_layout (row, "title");
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  gtk_widget_add_css_class (row, "property");
+  self->rows_made++;
+  return row;
 }
 
 static void
-add_row (HlKnowledgePanel *self, HlSide side, const char *title, const char *subtitle,
-         const char *tooltip, const char *copy)
+set_markup_text (GtkWidget *row, const char *text, gboolean title)
 {
-  GtkWidget *row = adw_action_row_new ();
-  g_autofree char *t = g_markup_escape_text (title, -1);
-  g_autofree char *sub = g_markup_escape_text (subtitle, -1);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), t);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sub);
-  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
-  gtk_widget_add_css_class (row, "property");
-  if (tooltip)
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+  if (title)
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), escaped);
+  else
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), escaped);
+}
+
+/* Shows entry in row, setting only what differs from the entry it showed: a label given
+ * new text is measured and shaped again, the others keep their layout. */
+static void
+bind_row (GtkWidget *row, HlKnowledgeEntry *entry)
+{
+  HlKnowledgeEntry *old = row_entry (row);
+  GtkWidget *button = g_object_get_data (G_OBJECT (row), "hl-copy");
+  const char *tooltip = hl_knowledge_entry_get_tooltip (entry);
+  if (old == entry)
+    return;
+  if (!old || g_strcmp0 (hl_knowledge_entry_get_title (old), hl_knowledge_entry_get_title (entry)))
+    set_markup_text (row, hl_knowledge_entry_get_title (entry), TRUE);
+  if (!old
+      || g_strcmp0 (hl_knowledge_entry_get_subtitle (old), hl_knowledge_entry_get_subtitle (entry)))
+    set_markup_text (row, hl_knowledge_entry_get_subtitle (entry), FALSE);
+  /* Setting a tooltip asks the X server for the pointer: only when it changes. */
+  if (old ? g_strcmp0 (hl_knowledge_entry_get_tooltip (old), tooltip) != 0 : tooltip != NULL)
     gtk_widget_set_tooltip_text (row, tooltip);
-  if (copy) {
-    GtkWidget *button = gtk_button_new_from_icon_name ("edit-copy-symbolic");
+  if (hl_knowledge_entry_get_copy (entry) && !button) {
+    button = gtk_button_new_from_icon_name ("edit-copy-symbolic");
     gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
     gtk_widget_add_css_class (button, "flat");
     gtk_widget_set_tooltip_text (button, _ ("Copy the value (hex)"));
-    g_signal_connect_data (button, "clicked", G_CALLBACK (copy_value), g_strdup (copy),
-                           (GClosureNotify)(void (*) (void))g_free, 0);
+    g_signal_connect (button, "clicked", G_CALLBACK (copy_value), row);
     adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+    g_object_set_data (G_OBJECT (row), "hl-copy", button);
+  } else if (!hl_knowledge_entry_get_copy (entry) && button) {
+    adw_action_row_remove (ADW_ACTION_ROW (row), button);
+    g_object_set_data (G_OBJECT (row), "hl-copy", NULL);
   }
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->group[side]), row);
-  g_ptr_array_add (self->titles[side], g_strdup (title));
+  g_object_set_data_full (G_OBJECT (row), "hl-entry", g_object_ref (entry), g_object_unref);
 }
 
-static char *
-spaced_hex (GBytes *value)
+static GtkWidget *
+row_at (HlKnowledgePanel *self, HlSide side, guint index)
 {
-  gsize len;
-  const guint8 *d = g_bytes_get_data (value, &len);
-  GString *s = g_string_new (NULL);
-  for (gsize i = 0; i < len; i++)
-    g_string_append_printf (s, "%s%02x", i && i % 4 == 0 ? " " : "", d[i]);
-  return g_string_free (s, FALSE);
+  return GTK_WIDGET (gtk_list_box_get_row_at_index (self->list[side], index));
 }
 
 static void
-refresh (HlKnowledgePanel *self)
+show_description (HlKnowledgePanel *self, HlSide side)
 {
-  const HlStep *st = self->session ? hl_session_get_selected_step (self->session) : NULL;
-  for (int side = 0; side < 2; side++) {
-    GtkWidget *old = self->group[side];
-    self->group[side] = new_group (side == HL_SIDE_CLIENT ? _ ("Client") : _ ("Server"));
-    gtk_box_insert_child_after (GTK_BOX (self->columns), self->group[side], old);
-    gtk_box_remove (GTK_BOX (self->columns), old);
-    g_ptr_array_set_size (self->titles[side], 0);
-    if (!st) {
-      adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->group[side]),
-                                             _ ("Select a step to see what this side knows."));
-      continue;
-    }
-    {
-      const HlSideState *after = &st->after[side];
-      g_autofree char *desc = hl_describe_side_state (after->state, st->index);
-      adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->group[side]), desc);
-      if (after->suite) {
-        g_autofree char *suite = hl_describe_suite_id (after->suite);
-        g_autofree char *what = g_strdup_printf (
-            "%s, %s%s%s", hl_version_long_name (after->version), suite,
-            after->curve > 0 ? ", " : "", after->curve > 0 ? hl_curve_name (after->curve) : "");
-        add_row (self, side, _ ("Negotiated"), what, NULL, NULL);
-      }
-      if (after->certificate_verdict)
-        add_row (self, side, _ ("Certificate check"), after->certificate_verdict, NULL, NULL);
-      if (after->error && after->openssl) {
-        /* OpenSSL's own words: the alert and its reason, not BearSSL's codes. */
-        g_autofree char *words = hl_describe_openssl_error (after->error, after->reason);
-        g_autofree char *text = g_strdup_printf (_ ("OpenSSL %s"), words);
-        add_row (self, side, _ ("Stopped"), text, NULL, NULL);
-      } else if (after->error) {
-        g_autofree char *name = hl_error_name (after->error);
-        g_autofree char *plain = hl_error_explain (after->error);
-        g_autofree char *text = g_strdup_printf ("%s: %s", name, plain);
-        add_row (self, side, _ ("Stopped"), text, NULL, NULL);
-      }
-      if (!after->secrets || after->secrets->len == 0)
-        add_row (self, side, _ ("Nothing secret yet"), "", NULL, NULL);
-      for (guint i = 0; after->secrets && i < after->secrets->len; i++) {
-        const HlSecret *s = g_ptr_array_index (after->secrets, i);
-        g_autofree char *hex = spaced_hex (s->value);
-        g_autofree char *plain = hl_hex_bytes (s->value);
-        g_autofree char *inputs
-            = s->inputs && s->inputs[0] ? g_strjoinv (", ", (char **)s->inputs) : NULL;
-        g_autofree char *title
-            = g_strdup_printf ("%s%s", s->name, s->learned_at == st->index ? _ (" (new)") : "");
-        g_autofree char *tip = g_strdup_printf (_ ("%s%s%s\nLearned after step %u."), s->formula,
-                                                inputs ? _ ("\nMade from: ") : "",
-                                                inputs ? inputs : "", s->learned_at);
-        g_autofree char *sub = g_strdup_printf ("%s\n%s", hex, s->formula);
-        add_row (self, side, title, sub, tip, plain);
-      }
-    }
-  }
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->group[side]),
+                                         hl_knowledge_model_get_description (self->model[side]));
+  gtk_widget_set_visible (GTK_WIDGET (self->list[side]), row_at (self, side, 0) != NULL);
 }
 
-/* Rows are rebuilt only while the panel is shown: stepping with the panel hidden
- * costs nothing. */
+/* ---------- Following the models ---------- */
+
+/* The rows [pos, pos + removed) became the model's [pos, pos + added): walking both in
+ * order, a row whose key comes next is kept and shows the new entry, a row whose key is
+ * not next but later is gone, and an entry with no row left gets a new one. */
 static void
-on_changed (HlKnowledgePanel *self)
+apply_change (HlKnowledgePanel *self, HlSide side, guint pos, guint removed, guint added)
 {
-  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    refresh (self);
-  else
+  GListModel *model = G_LIST_MODEL (self->model[side]);
+  g_autoptr (GHashTable) pending = g_hash_table_new (g_str_hash, g_str_equal);
+  guint at = pos, left = removed;
+  for (guint i = 0; i < removed; i++)
+    g_hash_table_add (
+        pending, (gpointer)hl_knowledge_entry_get_key (row_entry (row_at (self, side, pos + i))));
+  for (guint i = 0; i < added; i++) {
+    g_autoptr (HlKnowledgeEntry) e = g_list_model_get_item (model, pos + i);
+    const char *key = hl_knowledge_entry_get_key (e);
+    GtkWidget *row;
+    /* Rows before this entry's own row (if it has one) are gone. */
+    while (left && g_hash_table_contains (pending, key) && !same_key (row_at (self, side, at), e)) {
+      row = row_at (self, side, at);
+      g_hash_table_remove (pending, hl_knowledge_entry_get_key (row_entry (row)));
+      gtk_list_box_remove (self->list[side], row);
+      left--;
+    }
+    row = left ? row_at (self, side, at) : NULL;
+    if (row && same_key (row, e)) {
+      g_hash_table_remove (pending, key);
+      left--;
+      bind_row (row, e);
+    } else {
+      row = new_row (self);
+      bind_row (row, e); /* before it has a parent: nothing to lay out twice */
+      gtk_list_box_insert (self->list[side], row, at);
+    }
+    at++;
+  }
+  for (; left; left--)
+    gtk_list_box_remove (self->list[side], row_at (self, side, at));
+}
+
+/* Brings a side's rows to its model by key, after changes the panel did not follow (it
+ * was hidden, or the session changed): rows are kept, moved or made as needed. */
+static void
+sync_side (HlKnowledgePanel *self, HlSide side)
+{
+  GListModel *model = G_LIST_MODEL (self->model[side]);
+  guint n = g_list_model_get_n_items (model);
+  g_autoptr (GHashTable) keys = g_hash_table_new (g_str_hash, g_str_equal);
+  GtkWidget *row;
+  for (guint i = 0; i < n; i++) {
+    g_autoptr (HlKnowledgeEntry) e = g_list_model_get_item (model, i);
+    g_hash_table_add (keys, (gpointer)hl_knowledge_entry_get_key (e)); /* the model holds e */
+  }
+  for (guint i = 0; (row = row_at (self, side, i));)
+    if (!g_hash_table_contains (keys, hl_knowledge_entry_get_key (row_entry (row))))
+      gtk_list_box_remove (self->list[side], row);
+    else
+      i++;
+  for (guint i = 0; i < n; i++) {
+    g_autoptr (HlKnowledgeEntry) e = g_list_model_get_item (model, i);
+    row = row_at (self, side, i);
+    if (!same_key (row, e)) {
+      GtkWidget *found = NULL;
+      for (guint j = i + 1; !found && (row = row_at (self, side, j)); j++)
+        if (same_key (row, e))
+          found = row;
+      if (found) { /* moved: the lines were reordered */
+        g_object_ref (found);
+        gtk_list_box_remove (self->list[side], found);
+        gtk_list_box_insert (self->list[side], found, i);
+        g_object_unref (found);
+        row = found;
+      } else {
+        row = new_row (self);
+        bind_row (row, e);
+        gtk_list_box_insert (self->list[side], row, i);
+      }
+    }
+    bind_row (row, e);
+  }
+  while ((row = row_at (self, side, n)))
+    gtk_list_box_remove (self->list[side], row);
+  show_description (self, side);
+}
+
+static void
+sync_all (HlKnowledgePanel *self)
+{
+  self->stale = FALSE;
+  for (int side = 0; side < 2; side++)
+    sync_side (self, side);
+}
+
+/* Rows follow the models only while the panel is shown: stepping with the panel hidden
+ * costs nothing here, and showing it again changes only the rows that differ. */
+static void
+on_items_changed (GListModel *model, guint pos, guint removed, guint added, HlKnowledgePanel *self)
+{
+  HlSide side = hl_knowledge_model_get_side (HL_KNOWLEDGE_MODEL (model));
+  if (self->stale || !gtk_widget_get_mapped (GTK_WIDGET (self))) {
     self->stale = TRUE;
+    return;
+  }
+  apply_change (self, side, pos, removed, added);
+  gtk_widget_set_visible (GTK_WIDGET (self->list[side]), row_at (self, side, 0) != NULL);
 }
+
+static void
+on_description (HlKnowledgeModel *model, GParamSpec *pspec, HlKnowledgePanel *self)
+{
+  if (self->stale || !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    self->stale = TRUE;
+  else
+    show_description (self, hl_knowledge_model_get_side (model));
+}
+
+static void
+drop_models (HlKnowledgePanel *self)
+{
+  for (int side = 0; side < 2; side++)
+    if (self->model[side]) {
+      g_signal_handlers_disconnect_by_data (self->model[side], self);
+      g_clear_object (&self->model[side]);
+    }
+}
+
+/* The session's models, or empty ones (that ask for a step) without a session. */
+static void
+take_models (HlKnowledgePanel *self)
+{
+  drop_models (self);
+  for (int side = 0; side < 2; side++) {
+    self->model[side] = self->session
+                            ? g_object_ref (hl_session_get_knowledge_model (self->session, side))
+                            : hl_knowledge_model_new (side);
+    g_signal_connect (self->model[side], "items-changed", G_CALLBACK (on_items_changed), self);
+    g_signal_connect (self->model[side], "notify::description", G_CALLBACK (on_description), self);
+  }
+  self->stale = TRUE;
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    sync_all (self);
+}
+
+/* ---------- The widget ---------- */
 
 static void
 hl_knowledge_panel_map (GtkWidget *widget)
 {
   HlKnowledgePanel *self = HL_KNOWLEDGE_PANEL (widget);
   GTK_WIDGET_CLASS (hl_knowledge_panel_parent_class)->map (widget);
-  if (self->stale) {
-    self->stale = FALSE;
-    refresh (self);
+  if (self->stale)
+    sync_all (self);
+}
+
+/* The two sides side by side, as a homogeneous box with 12 px margins and 18 px between
+ * would place them, laid out here so that each side is asked its height only for the
+ * width it gets: GTK 4.8's box also asks its children their width for a height, and its
+ * allocation their height for other widths, and each such question makes every wrapped
+ * label shape its text again (seconds for a TLS 1.3 lesson's rows). */
+#define MARGIN 12
+#define SPACING 18
+
+static GtkSizeRequestMode
+hl_knowledge_panel_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
+
+/* The width each side gets out of the panel's width (the first takes an odd pixel). */
+static int
+side_width (int width, int side)
+{
+  int inner = MAX (width - 2 * MARGIN - SPACING, 0);
+  return inner / 2 + (side == 0 ? inner % 2 : 0);
+}
+
+static void
+hl_knowledge_panel_measure (GtkWidget *widget, GtkOrientation orientation, int for_size,
+                            int *minimum, int *natural, int *minimum_baseline,
+                            int *natural_baseline)
+{
+  HlKnowledgePanel *self = HL_KNOWLEDGE_PANEL (widget);
+  *minimum = *natural = 0;
+  /* Its height with no width given is asked only by the scrolled window above, which does
+   * not use it: measuring every row at its narrowest width would shape all the text again. */
+  if (orientation == GTK_ORIENTATION_VERTICAL && for_size < 0)
+    return;
+  for (int side = 0; side < 2; side++) {
+    int min, nat;
+    if (orientation == GTK_ORIENTATION_HORIZONTAL)
+      gtk_widget_measure (self->group[side], orientation, -1, &min, &nat, NULL, NULL);
+    else
+      gtk_widget_measure (self->group[side], orientation, side_width (for_size, side), &min, &nat,
+                          NULL, NULL);
+    *minimum = MAX (*minimum, min);
+    *natural = MAX (*natural, nat);
+  }
+  if (orientation == GTK_ORIENTATION_HORIZONTAL) {
+    *minimum = 2 * *minimum + SPACING;
+    *natural = 2 * *natural + SPACING;
+  }
+  *minimum += 2 * MARGIN;
+  *natural += 2 * MARGIN;
+}
+
+static void
+hl_knowledge_panel_size_allocate (GtkWidget *widget, int width, int height, int baseline)
+{
+  HlKnowledgePanel *self = HL_KNOWLEDGE_PANEL (widget);
+  gboolean rtl = gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL;
+  int x = MARGIN;
+  for (int side = 0; side < 2; side++) {
+    int w = side_width (width, side), min, nat;
+    /* at the top, its own height for its width */
+    gtk_widget_measure (self->group[side], GTK_ORIENTATION_VERTICAL, w, &min, &nat, NULL, NULL);
+    gtk_widget_size_allocate (self->group[side],
+                              &(GtkAllocation){ rtl ? width - x - w : x, MARGIN, w,
+                                                MAX (min, MIN (nat, height - 2 * MARGIN)) },
+                              -1);
+    x += w + SPACING;
   }
 }
 
@@ -145,8 +409,10 @@ static void
 hl_knowledge_panel_dispose (GObject *object)
 {
   HlKnowledgePanel *self = HL_KNOWLEDGE_PANEL (object);
-  hl_knowledge_panel_set_session (self, NULL);
-  g_clear_pointer (&self->columns, gtk_widget_unparent);
+  drop_models (self);
+  g_clear_object (&self->session);
+  for (int s = 0; s < 2; s++)
+    g_clear_pointer (&self->group[s], gtk_widget_unparent);
   for (int s = 0; s < 2; s++)
     g_clear_pointer (&self->titles[s], g_ptr_array_unref);
   G_OBJECT_CLASS (hl_knowledge_panel_parent_class)->dispose (object);
@@ -158,39 +424,73 @@ hl_knowledge_panel_class_init (HlKnowledgePanelClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   G_OBJECT_CLASS (klass)->dispose = hl_knowledge_panel_dispose;
   widget_class->map = hl_knowledge_panel_map;
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  widget_class->get_request_mode = hl_knowledge_panel_get_request_mode;
+  widget_class->measure = hl_knowledge_panel_measure;
+  widget_class->size_allocate = hl_knowledge_panel_size_allocate;
+}
+
+/* Up or Down past the first or last row moves on, as AdwPreferencesGroup's own list does. */
+static gboolean
+on_keynav_failed (GtkWidget *list, GtkDirectionType direction)
+{
+  GtkWidget *toplevel = GTK_WIDGET (gtk_widget_get_root (list));
+  if (!toplevel || (direction != GTK_DIR_UP && direction != GTK_DIR_DOWN))
+    return FALSE;
+  return gtk_widget_child_focus (toplevel, direction == GTK_DIR_UP ? GTK_DIR_TAB_BACKWARD
+                                                                   : GTK_DIR_TAB_FORWARD);
 }
 
 static void
 hl_knowledge_panel_init (HlKnowledgePanel *self)
 {
-  self->columns = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 18);
-  gtk_widget_set_margin_start (self->columns, 12);
-  gtk_widget_set_margin_end (self->columns, 12);
-  gtk_widget_set_margin_top (self->columns, 12);
-  gtk_widget_set_margin_bottom (self->columns, 12);
-  gtk_box_set_homogeneous (GTK_BOX (self->columns), TRUE);
-  gtk_widget_set_parent (self->columns, GTK_WIDGET (self));
   for (int s = 0; s < 2; s++) {
+    const char *title = s == HL_SIDE_CLIENT ? _ ("Client") : _ ("Server");
     self->titles[s] = g_ptr_array_new_with_free_func (g_free);
-    self->group[s] = new_group (s == 0 ? _ ("Client") : _ ("Server"));
-    gtk_box_append (GTK_BOX (self->columns), self->group[s]);
+    self->group[s] = adw_preferences_group_new ();
+    adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->group[s]), title);
+    /* Aligned by hl_knowledge_panel_size_allocate (at the top): with an alignment of its own
+     * GTK would measure it again, its width for a height among others. */
+    use_text_column_layout (self->group[s], "labels"); /* the description changes each step */
+    gtk_widget_set_parent (self->group[s], GTK_WIDGET (self));
+    /* The group's own list has no insert: this one, styled as it is, holds the rows. */
+    self->list[s] = GTK_LIST_BOX (gtk_list_box_new ());
+    gtk_list_box_set_selection_mode (self->list[s], GTK_SELECTION_NONE);
+    gtk_widget_add_css_class (GTK_WIDGET (self->list[s]), "boxed-list");
+    gtk_widget_set_visible (GTK_WIDGET (self->list[s]), FALSE);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->list[s]), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    title, -1);
+    g_signal_connect (self->list[s], "keynav-failed", G_CALLBACK (on_keynav_failed), NULL);
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->group[s]), GTK_WIDGET (self->list[s]));
   }
-  refresh (self);
+  take_models (self);
 }
 
 void
 hl_knowledge_panel_set_session (HlKnowledgePanel *self, HlSession *session)
 {
-  if (!hl_session_follow (&self->session, session, self, G_CALLBACK (on_changed), "selected",
-                          "title", NULL))
+  if (!g_set_object (&self->session, session))
     return;
-  if (self->columns)
-    on_changed (self);
+  take_models (self);
 }
 
 GPtrArray *
 hl_knowledge_panel_list_rows (HlKnowledgePanel *self, HlSide side)
 {
+  GtkWidget *row;
+  g_ptr_array_set_size (self->titles[side], 0);
+  for (guint i = 0; (row = row_at (self, side, i)); i++)
+    g_ptr_array_add (self->titles[side], g_strdup (hl_knowledge_entry_get_title (row_entry (row))));
   return self->titles[side];
+}
+
+GtkWidget *
+hl_knowledge_panel_get_row (HlKnowledgePanel *self, HlSide side, guint index)
+{
+  return row_at (self, side, index);
+}
+
+guint
+hl_knowledge_panel_get_rows_made (HlKnowledgePanel *self)
+{
+  return self->rows_made;
 }

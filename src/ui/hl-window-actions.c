@@ -35,6 +35,43 @@ _hl_window_update_actions (HlWindow *self)
   gtk_widget_action_set_enabled (w, "win.export-dialog", loaded);
 }
 
+/* Busy: the header's spinner turns and the pointer shows progress. */
+static void
+set_busy (HlWindow *self, gboolean busy)
+{
+  self->busy = busy;
+  gtk_widget_set_visible (GTK_WIDGET (self->busy_spinner), busy);
+  gtk_spinner_set_spinning (self->busy_spinner, busy);
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self), busy ? "progress" : NULL);
+}
+
+static void
+run_to_end_after_frame (GdkFrameClock *clock, HlWindow *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, run_to_end_after_frame, self);
+  hl_session_run_to_end (self->session);
+  set_busy (self, FALSE);
+  _hl_window_update (self);
+}
+
+/* Run to End can take hundreds of milliseconds (a TLS 1.3 lesson on a slow machine) and
+ * blocks the main loop: the busy state is painted first, and the run goes on once that
+ * frame is on screen. */
+static void
+run_to_end_busy (HlWindow *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+  if (self->busy)
+    return;
+  if (!clock || !gtk_widget_get_mapped (GTK_WIDGET (self))) {
+    hl_session_run_to_end (self->session);
+    return;
+  }
+  set_busy (self, TRUE);
+  g_signal_connect_object (clock, "after-paint", G_CALLBACK (run_to_end_after_frame), self, 0);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 /* win.step, win.back, win.restart, win.run-to-end. */
 static void
 step_action (GtkWidget *w, const char *name, GVariant *param)
@@ -57,7 +94,7 @@ step_action (GtkWidget *w, const char *name, GVariant *param)
     if (had_edits)
       _hl_window_say (self, _ ("Restarted: your changes to messages were undone."));
   } else if (strcmp (name, "win.run-to-end") == 0)
-    hl_session_run_to_end (self->session);
+    run_to_end_busy (self);
   _hl_window_update (self);
 }
 

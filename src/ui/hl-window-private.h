@@ -36,6 +36,8 @@ struct _HlWindow {
   AdwButtonContent *play_content;
   GtkMenuButton *main_menu_button, *speed_menu_button;
   GMenuModel *main_menu, *speed_menu; /* given to their buttons when first opened */
+  GtkSpinner *busy_spinner;           /* in the header while Run to End works */
+  gboolean busy;
 };
 
 /* Shared by the window's files (hl-window.c: the class and its template;

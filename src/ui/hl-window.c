@@ -372,6 +372,7 @@ hl_window_class_init (HlWindowClass *klass)
   /* Offset 0: no field of its own, found with gtk_widget_get_template_child. */
   gtk_widget_class_bind_template_child_full (wc, "key_schedule", FALSE, 0);
   gtk_widget_class_bind_template_callback (wc, on_lesson_chosen);
+  gtk_widget_class_bind_template_child (wc, HlWindow, busy_spinner);
   _hl_window_class_init_actions (wc);
 }
 

@@ -1,0 +1,513 @@
+/* The knowledge panel ("What each side knows") under a display, driven through the
+ * window's actions: a step adds rows only for what is new and keeps every other row
+ * widget, Back removes exactly the rows of the step taken back, Run to End is one
+ * update, a hidden panel does nothing until shown, and after each of these the panel
+ * shows what a panel built from scratch on a fresh session shows. The model's
+ * items-changed emissions are checked against the lines that really changed. */
+#include <string.h>
+
+#include "hl-application.h"
+#include "hl-knowledge-panel-private.h"
+#include "hl-test-util.h"
+#include "hl-window-private.h"
+
+static HlApplication *app;
+
+static void
+on_painted (GdkFrameClock *clock, gboolean *painted)
+{
+  *painted = TRUE;
+}
+
+/* Until the window is mapped, has a size, and one more frame has been painted. */
+static void
+wait_for_frame (GtkWidget *w)
+{
+  gboolean painted = FALSE;
+  GdkFrameClock *clock;
+  gulong id;
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while ((!gtk_widget_get_mapped (w) || gtk_widget_get_width (w) <= 0)
+         && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  clock = gtk_widget_get_frame_clock (w);
+  g_assert_nonnull (clock);
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_painted), &painted);
+  gtk_widget_queue_draw (w);
+  while (!painted && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handler_disconnect (clock, id);
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static char *
+lesson_path (const char *lesson)
+{
+  g_autofree char *file = g_strconcat ("scenarios/", lesson, ".scenario", NULL);
+  return hl_test_source_path (file);
+}
+
+static HlWindow *
+open_window (const char *lesson)
+{
+  HlWindow *win = hl_window_new (GTK_APPLICATION (app));
+  g_autofree char *path = lesson_path (lesson);
+  gtk_window_set_default_size (GTK_WINDOW (win), 1400, 860);
+  g_assert_true (hl_window_load (win, path));
+  gtk_window_present (GTK_WINDOW (win));
+  wait_for_frame (GTK_WIDGET (win));
+  return win;
+}
+
+static void
+act (HlWindow *win, const char *action)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), action, NULL));
+  wait_for_frame (GTK_WIDGET (win));
+}
+
+static void
+show_page (HlWindow *win, const char *page)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.show-page", "s", page));
+  wait_for_frame (GTK_WIDGET (win));
+}
+
+static HlKnowledgePanel *
+panel_of (HlWindow *win)
+{
+  return HL_KNOWLEDGE_PANEL (hl_window_get_knowledge (win));
+}
+
+/* ---------- What the panel shows, read from its widgets ---------- */
+
+static void
+dump_widget (GtkWidget *w, GString *out)
+{
+  if (!gtk_widget_get_visible (w))
+    return;
+  if (ADW_IS_PREFERENCES_GROUP (w))
+    g_string_append_printf (out, "group %s | %s\n",
+                            adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (w)),
+                            adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (w)));
+  if (ADW_IS_ACTION_ROW (w)) {
+    const char *tip = gtk_widget_get_tooltip_text (w);
+    g_string_append_printf (out, "row %s | %s | %s | property %d lines %d\n",
+                            adw_preferences_row_get_title (ADW_PREFERENCES_ROW (w)),
+                            adw_action_row_get_subtitle (ADW_ACTION_ROW (w)), tip ? tip : "-",
+                            gtk_widget_has_css_class (w, "property"),
+                            adw_action_row_get_subtitle_lines (ADW_ACTION_ROW (w)));
+  }
+  if (GTK_IS_BUTTON (w)) {
+    /* What the copy button puts on the clipboard. */
+    GdkClipboard *clipboard = gtk_widget_get_clipboard (w);
+    GValue v = G_VALUE_INIT;
+    g_signal_emit_by_name (w, "clicked");
+    g_value_init (&v, G_TYPE_STRING);
+    g_assert_true (
+        gdk_content_provider_get_value (gdk_clipboard_get_content (clipboard), &v, NULL));
+    g_string_append_printf (out, "button %s %s flat %d copies %s\n",
+                            gtk_button_get_icon_name (GTK_BUTTON (w)),
+                            gtk_widget_get_tooltip_text (w), gtk_widget_has_css_class (w, "flat"),
+                            g_value_get_string (&v));
+    g_value_unset (&v);
+  }
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    dump_widget (c, out);
+}
+
+static char *
+dump_panel (HlKnowledgePanel *panel)
+{
+  GString *out = g_string_new (NULL);
+  dump_widget (GTK_WIDGET (panel), out);
+  return g_string_free (out, FALSE);
+}
+
+/* The same lesson at the same step in a new session, shown by a new panel: what a full
+ * rebuild shows. */
+static char *
+dump_rebuilt (HlSession *s)
+{
+  g_autoptr (HlSession) fresh = hl_session_new ();
+  g_autoptr (GError) error = NULL;
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *panel = g_object_new (HL_TYPE_KNOWLEDGE_PANEL, NULL);
+  char *text;
+  g_assert_true (hl_session_load (fresh, hl_session_get_file (s), &error));
+  g_assert_no_error (error);
+  while (hl_session_get_position (fresh) < hl_session_get_position (s))
+    g_assert_true (hl_session_step (fresh));
+  hl_session_select (fresh, hl_session_get_selected (s));
+  gtk_window_set_default_size (GTK_WINDOW (window), 700, 860);
+  gtk_window_set_child (GTK_WINDOW (window), panel);
+  hl_knowledge_panel_set_session (HL_KNOWLEDGE_PANEL (panel), fresh);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for_frame (window);
+  text = dump_panel (HL_KNOWLEDGE_PANEL (panel));
+  gtk_window_destroy (GTK_WINDOW (window));
+  return text;
+}
+
+static void
+assert_as_rebuilt (HlWindow *win)
+{
+  g_autofree char *shown = dump_panel (panel_of (win));
+  g_autofree char *rebuilt = dump_rebuilt (hl_window_get_session (win));
+  g_assert_cmpstr (shown, ==, rebuilt);
+  if (hl_session_get_selected (hl_window_get_session (win)))
+    g_assert_nonnull (strstr (shown, "row "));
+}
+
+/* ---------- Rows and model entries, by key ---------- */
+
+typedef struct {
+  GHashTable *row[2];   /* key -> row widget shown */
+  GHashTable *entry[2]; /* key -> HlKnowledgeEntry in the model */
+  guint rows_made;
+} Snapshot;
+
+static const char *
+row_key (GtkWidget *row)
+{
+  return hl_knowledge_entry_get_key (g_object_get_data (G_OBJECT (row), "hl-entry"));
+}
+
+static void
+take_snapshot (HlWindow *win, Snapshot *snap)
+{
+  HlKnowledgePanel *panel = panel_of (win);
+  for (int side = 0; side < 2; side++) {
+    GListModel *model
+        = G_LIST_MODEL (hl_session_get_knowledge_model (hl_window_get_session (win), side));
+    GtkWidget *row;
+    snap->row[side] = g_hash_table_new (g_str_hash, g_str_equal);
+    snap->entry[side] = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
+    for (guint i = 0; (row = hl_knowledge_panel_get_row (panel, side, i)); i++)
+      g_hash_table_insert (snap->row[side], (gpointer)row_key (row), row);
+    for (guint i = 0; i < g_list_model_get_n_items (model); i++) {
+      HlKnowledgeEntry *e = g_list_model_get_item (model, i);
+      g_hash_table_insert (snap->entry[side], (gpointer)hl_knowledge_entry_get_key (e), e);
+    }
+  }
+  snap->rows_made = hl_knowledge_panel_get_rows_made (panel);
+}
+
+static void
+clear_snapshot (Snapshot *snap)
+{
+  for (int side = 0; side < 2; side++) {
+    g_hash_table_unref (snap->row[side]);
+    g_hash_table_unref (snap->entry[side]);
+  }
+}
+
+typedef struct {
+  guint emissions[2], added[2], removed[2];
+} Emissions;
+
+static void
+on_items_changed (GListModel *model, guint pos, guint removed, guint added, Emissions *e)
+{
+  HlSide side = hl_knowledge_model_get_side (HL_KNOWLEDGE_MODEL (model));
+  e->emissions[side]++;
+  e->added[side] += added;
+  e->removed[side] += removed;
+}
+
+static void
+watch (HlWindow *win, Emissions *e)
+{
+  memset (e, 0, sizeof *e);
+  for (int side = 0; side < 2; side++)
+    g_signal_connect (hl_session_get_knowledge_model (hl_window_get_session (win), side),
+                      "items-changed", G_CALLBACK (on_items_changed), e);
+}
+
+static void
+unwatch (HlWindow *win, Emissions *e)
+{
+  for (int side = 0; side < 2; side++)
+    g_signal_handlers_disconnect_by_data (
+        hl_session_get_knowledge_model (hl_window_get_session (win), side), e);
+}
+
+/* Checks the change from `before` to the panel now: rows of keys that stayed are the same
+ * widgets, one row was made per new key and none for the others, rows of keys that went
+ * are gone, and the model reported exactly the entries that are new, gone or changed.
+ * Returns the number of new keys. */
+static guint
+check_incremental (HlWindow *win, Snapshot *before, Emissions *e)
+{
+  Snapshot after;
+  guint new_keys = 0;
+  take_snapshot (win, &after);
+  for (int side = 0; side < 2; side++) {
+    GHashTableIter it;
+    gpointer key, value;
+    guint fresh = 0, gone = 0, changed = 0;
+    g_assert_cmpuint (g_hash_table_size (after.row[side]), ==,
+                      g_hash_table_size (after.entry[side]));
+    g_hash_table_iter_init (&it, after.entry[side]);
+    while (g_hash_table_iter_next (&it, &key, &value)) {
+      HlKnowledgeEntry *old = g_hash_table_lookup (before->entry[side], key);
+      GtkWidget *row = g_hash_table_lookup (after.row[side], key);
+      g_assert_nonnull (row);
+      g_assert_true (g_object_get_data (G_OBJECT (row), "hl-entry") == value);
+      if (!old) {
+        fresh++;
+        continue;
+      }
+      if (old != value) {
+        g_assert_false (hl_knowledge_entry_equal (old, value)); /* no change reported twice */
+        changed++;
+      }
+      /* The row of a key that stayed is the same widget. */
+      if (g_hash_table_lookup (before->row[side], key) != row)
+        g_error ("side %d, step %u: the row of %s was made again", side,
+                 hl_session_get_selected (hl_window_get_session (win)), (char *)key);
+    }
+    g_hash_table_iter_init (&it, before->entry[side]);
+    while (g_hash_table_iter_next (&it, &key, &value))
+      if (!g_hash_table_contains (after.entry[side], key))
+        gone++;
+    g_assert_cmpuint (e->added[side], ==, fresh + changed);
+    g_assert_cmpuint (e->removed[side], ==, gone + changed);
+    new_keys += fresh;
+  }
+  g_assert_cmpuint (after.rows_made - before->rows_made, ==, new_keys);
+  clear_snapshot (&after);
+  return new_keys;
+}
+
+/* ---------- The cases ---------- */
+
+/* "client:KEY" and "server:KEY" for every row shown. */
+static GHashTable *
+row_keys (Snapshot *snap)
+{
+  GHashTable *keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (int side = 0; side < 2; side++) {
+    GHashTableIter it;
+    gpointer key;
+    g_hash_table_iter_init (&it, snap->row[side]);
+    while (g_hash_table_iter_next (&it, &key, NULL))
+      g_hash_table_add (keys, g_strdup_printf ("%s:%s", side ? "server" : "client", (char *)key));
+  }
+  return keys;
+}
+
+/* Every step of a TLS 1.3 lesson with a second connection, then Back over each. */
+static void
+test_step_and_back (void)
+{
+  HlWindow *win = open_window ("33-tls13-psk-resumption");
+  HlSession *s = hl_window_get_session (win);
+  GPtrArray *keys_before = g_ptr_array_new_with_free_func ((GDestroyNotify)g_hash_table_unref);
+  guint new_total = 0;
+  show_page (win, "knowledge");
+  while (hl_session_can_step (s)) {
+    Snapshot before;
+    Emissions e;
+    take_snapshot (win, &before);
+    g_ptr_array_add (keys_before, row_keys (&before));
+    watch (win, &e);
+    act (win, "win.step");
+    unwatch (win, &e);
+    new_total += check_incremental (win, &before, &e);
+    assert_as_rebuilt (win);
+    clear_snapshot (&before);
+  }
+  g_assert_cmpuint (new_total, >, 10);
+  /* Back removes exactly the rows of the step taken back; the others stay as they are. */
+  while (hl_session_can_go_back (s)) {
+    Snapshot before;
+    Emissions e;
+    GHashTable *expected = g_ptr_array_steal_index (keys_before, keys_before->len - 1);
+    GHashTable *now;
+    GHashTableIter it;
+    gpointer key;
+    take_snapshot (win, &before);
+    watch (win, &e);
+    act (win, "win.back");
+    unwatch (win, &e);
+    check_incremental (win, &before, &e);
+    clear_snapshot (&before);
+    take_snapshot (win, &before);
+    now = row_keys (&before);
+    g_assert_cmpuint (g_hash_table_size (now), ==, g_hash_table_size (expected));
+    g_hash_table_iter_init (&it, expected);
+    while (g_hash_table_iter_next (&it, &key, NULL))
+      g_assert_true (g_hash_table_contains (now, key));
+    clear_snapshot (&before);
+    g_hash_table_unref (now);
+    g_hash_table_unref (expected);
+    if (hl_session_get_position (s) % 4 == 0)
+      assert_as_rebuilt (win);
+  }
+  g_ptr_array_unref (keys_before);
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+/* Run to End from the start is one update of each side, and each row is made once. */
+static void
+test_run_to_end (void)
+{
+  HlWindow *win = open_window ("34-tls13-early-data");
+  Snapshot before;
+  Emissions e;
+  show_page (win, "knowledge");
+  take_snapshot (win, &before);
+  watch (win, &e);
+  act (win, "win.run-to-end");
+  unwatch (win, &e);
+  g_assert_cmpuint (hl_session_get_position (hl_window_get_session (win)), >, 20);
+  for (int side = 0; side < 2; side++)
+    g_assert_cmpuint (e.emissions[side], ==, 1);
+  g_assert_cmpuint (check_incremental (win, &before, &e), >, 20);
+  assert_as_rebuilt (win);
+  clear_snapshot (&before);
+  /* Selecting an earlier step changes the rows in place too. */
+  take_snapshot (win, &before);
+  watch (win, &e);
+  hl_session_select (hl_window_get_session (win), 9);
+  wait_for_frame (GTK_WIDGET (win));
+  unwatch (win, &e);
+  check_incremental (win, &before, &e); /* only keys step 9 has and 29 lacks are made */
+  assert_as_rebuilt (win);
+  clear_snapshot (&before);
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+/* Hidden, the panel makes and changes nothing; shown again, it catches up by key. */
+static void
+test_hidden (void)
+{
+  HlWindow *win = open_window ("30-tls13-basic");
+  HlKnowledgePanel *panel = panel_of (win);
+  Snapshot before, hidden;
+  Emissions e;
+  g_autofree char *shown_before = NULL;
+  g_autofree char *shown_hidden = NULL;
+  show_page (win, "knowledge");
+  act (win, "win.step");
+  act (win, "win.step");
+  take_snapshot (win, &before);
+  shown_before = dump_panel (panel);
+  show_page (win, "message");
+  watch (win, &e);
+  for (int i = 0; i < 3; i++)
+    act (win, "win.step");
+  take_snapshot (win, &hidden);
+  g_assert_cmpuint (hidden.rows_made, ==, before.rows_made);
+  shown_hidden = dump_panel (panel);
+  g_assert_cmpstr (shown_hidden, ==, shown_before);
+  show_page (win, "knowledge");
+  unwatch (win, &e);
+  g_assert_cmpuint (check_incremental (win, &before, &e), >, 0);
+  assert_as_rebuilt (win);
+  clear_snapshot (&before);
+  clear_snapshot (&hidden);
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+/* A lesson that fails (the client stops) and one loaded over another. */
+static void
+test_failure_and_reload (void)
+{
+  HlWindow *win = open_window ("14-untrusted-ca");
+  g_autofree char *other = lesson_path ("01-rsa-key-exchange");
+  show_page (win, "knowledge");
+  act (win, "win.run-to-end");
+  assert_as_rebuilt (win);
+  g_assert_true (hl_window_load (win, other));
+  wait_for_frame (GTK_WIDGET (win));
+  act (win, "win.step");
+  assert_as_rebuilt (win);
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+/* Run to End shows the busy state (the header's spinner, a progress pointer) in a frame
+ * painted before the run blocks the main loop, and clears it after. */
+typedef struct {
+  HlWindow *win;
+  gboolean seen;
+  guint position;
+  gboolean spinning;
+} BusyFrame;
+
+static void
+on_busy_frame (GdkFrameClock *clock, BusyFrame *b)
+{
+  GdkPaintable *p;
+  GtkSnapshot *snap;
+  GskRenderNode *node;
+  GdkTexture *texture;
+  g_autofree char *cwd = NULL, *path = NULL;
+  if (b->seen)
+    return;
+  b->seen = TRUE;
+  b->position = hl_session_get_position (hl_window_get_session (b->win));
+  b->spinning = gtk_widget_get_mapped (GTK_WIDGET (b->win->busy_spinner))
+                && gtk_spinner_get_spinning (b->win->busy_spinner);
+  /* The frame as painted, to look at. */
+  cwd = g_get_current_dir ();
+  path = g_build_filename (cwd, "knowledge-panel-busy.png", NULL);
+  p = gtk_widget_paintable_new (GTK_WIDGET (b->win));
+  snap = gtk_snapshot_new ();
+  gdk_paintable_snapshot (p, snap, gtk_widget_get_width (GTK_WIDGET (b->win)),
+                          gtk_widget_get_height (GTK_WIDGET (b->win)));
+  node = gtk_snapshot_free_to_node (snap);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (b->win)), node, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_object_unref (texture);
+  gsk_render_node_unref (node);
+  g_object_unref (p);
+}
+
+static void
+test_busy (void)
+{
+  HlWindow *win = open_window ("34-tls13-early-data");
+  BusyFrame b = { win, FALSE, 0, FALSE };
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (win));
+  show_page (win, "knowledge");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (win->busy_spinner)));
+  /* Connected before the action: it sees the first frame before the run starts. */
+  g_signal_connect (clock, "after-paint", G_CALLBACK (on_busy_frame), &b);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.run-to-end", NULL));
+  g_assert_cmpstr (gdk_cursor_get_name (gtk_widget_get_cursor (GTK_WIDGET (win))), ==, "progress");
+  wait_for_frame (GTK_WIDGET (win));
+  g_signal_handlers_disconnect_by_data (clock, &b);
+  g_assert_true (b.seen);
+  g_assert_cmpuint (b.position, ==, 0);
+  g_assert_true (b.spinning);
+  g_assert_true (hl_session_get_finished (hl_window_get_session (win)));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (win->busy_spinner)));
+  g_assert_null (gtk_widget_get_cursor (GTK_WIDGET (win)));
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+  g_test_init (&argc, &argv, NULL);
+  if (!gtk_init_check ()) {
+    g_print ("1..0 # SKIP no display\n");
+    return 0;
+  }
+  adw_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  app = hl_application_new (G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  g_test_add_func ("/knowledge-panel/step-and-back", test_step_and_back);
+  g_test_add_func ("/knowledge-panel/run-to-end", test_run_to_end);
+  g_test_add_func ("/knowledge-panel/hidden", test_hidden);
+  g_test_add_func ("/knowledge-panel/failure-and-reload", test_failure_and_reload);
+  g_test_add_func ("/knowledge-panel/busy", test_busy);
+  status = g_test_run ();
+  g_object_unref (app);
+  return status;
+}
