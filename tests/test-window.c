@@ -11,7 +11,6 @@
 #include "hl-key-schedule-view.h"
 #include "hl-knowledge-panel-private.h"
 #include "hl-lesson-catalog.h"
-#include "hl-tamper-dialog.h"
 #include "hl-test-util.h"
 #include "hl-window-private.h"
 
@@ -19,6 +18,7 @@ static HlApplication *app;
 static char *artifacts;
 
 static HlLessonPicker *open_picker (HlWindow *win);
+static gboolean press_on (GtkWidget *w, guint keyval);
 
 static void
 on_painted (GdkFrameClock *clock, gboolean *painted)
@@ -171,6 +171,9 @@ test_step_and_inspect (void)
                      GTK_ACCESSIBLE_ROLE_LIST_ITEM);
     g_assert_true (gtk_widget_grab_focus (gtk_widget_get_next_sibling (first)));
     wait_for_frame (GTK_WIDGET (win));
+    /* Focus alone does not select (the keyboard walks the ladder); Enter does. */
+    g_assert_cmpuint (hl_session_get_selected (s), ==, hl_session_get_position (s));
+    g_assert_true (press_on (ladder, GDK_KEY_Return));
     g_assert_cmpuint (hl_session_get_selected (s), ==, 2);
     screenshot (GTK_WIDGET (win), "window-focus-step-2.png");
   }
@@ -422,33 +425,6 @@ test_tooltips_off_over_popovers (void)
   gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
   wait_for_frame (GTK_WIDGET (win));
   g_assert_true (gtk_widget_get_has_tooltip (button));
-  gtk_window_destroy (GTK_WINDOW (win));
-}
-
-/* Typing in the tamper box, line after line past its height and width: no warning
- * (warnings are fatal here; GTK warned of a GtkGizmo snapshot without an allocation). */
-static void
-test_tamper_typing (void)
-{
-  HlWindow *win = open_window ("01-rsa-key-exchange");
-  GtkWindow *dialog;
-  GtkTextView *view;
-  GtkTextBuffer *buf;
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.tamper-dialog", NULL));
-  dialog = find_dialog (win);
-  g_assert_true (HL_IS_TAMPER_DIALOG (dialog));
-  wait_for_frame (GTK_WIDGET (dialog));
-  view = hl_tamper_dialog_get_text_view (HL_TAMPER_DIALOG (dialog));
-  buf = gtk_text_view_get_buffer (view);
-  gtk_text_buffer_set_text (buf, "", -1);
-  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (view)));
-  for (int i = 0; i < 60; i++) {
-    /* As a key press types: the text view's own handler, which scrolls to the cursor. */
-    g_signal_emit_by_name (view, "insert-at-cursor", i % 20 == 19 ? "\n" : "0a1b2c3d");
-    wait_for_frame (GTK_WIDGET (dialog));
-  }
-  screenshot (GTK_WIDGET (dialog), "window-tamper-typing.png");
-  gtk_window_destroy (dialog);
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
@@ -819,6 +795,109 @@ test_keys_anywhere (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* A key pressed on `w`, through its own key controllers (bubble phase, as from a child). */
+static gboolean
+press_on (GtkWidget *w, guint keyval)
+{
+  GListModel *controllers = gtk_widget_observe_controllers (w);
+  gboolean handled = FALSE;
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !handled; i++) {
+    g_autoptr (GtkEventController) c = g_list_model_get_item (controllers, i);
+    if (GTK_IS_EVENT_CONTROLLER_KEY (c))
+      g_signal_emit_by_name (c, "key-pressed", keyval, 0, (GdkModifierType)0, &handled);
+  }
+  g_object_unref (controllers);
+  wait_for_frame (GTK_WIDGET (gtk_widget_get_root (w)));
+  return handled;
+}
+
+/* Which step's target `focus` is (from its place over the ladder), or 0. */
+static guint
+step_of (GtkWidget *ladder, GtkWidget *focus)
+{
+  graphene_rect_t r, area;
+  if (!focus || gtk_widget_get_parent (focus) != ladder
+      || !gtk_widget_compute_bounds (focus, ladder, &r))
+    return 0;
+  for (guint k = 1; hl_ladder_view_get_step_area (HL_LADDER_VIEW (ladder), k, &area); k++)
+    if (area.origin.y + area.size.height / 2 >= r.origin.y
+        && area.origin.y + area.size.height / 2 <= r.origin.y + r.size.height)
+      return k;
+  return 0;
+}
+
+/* Tab walks header → step controls → the ladder, once, at the selected step → the
+ * inspector's tabs → its content; no label is a Tab stop. In the ladder the arrows move
+ * the focus and Enter selects. */
+static void
+test_keyboard_order (void)
+{
+  HlWindow *win = open_window ("01-rsa-key-exchange");
+  HlSession *s = hl_window_get_session (win);
+  GtkWidget *ladder = hl_window_get_ladder (win);
+  GtkWidget *inspector = hl_window_get_inspector (win);
+  GtkWidget *header
+      = gtk_widget_get_ancestor (GTK_WIDGET (win->lessons_button), ADW_TYPE_HEADER_BAR);
+  int ladder_at = -1, tabs_at = -1, content_at = -1, last_header = -1;
+  gboolean shot = FALSE;
+  act (win, "win.run-to-end");
+  hl_session_select (s, 5);
+  wait_for_frame (GTK_WIDGET (win));
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (win->lessons_button)));
+  gtk_window_set_focus_visible (GTK_WINDOW (win), TRUE); /* as after a key press */
+  for (int i = 0; i < 60; i++) {
+    GtkWidget *f;
+    if (!gtk_widget_child_focus (GTK_WIDGET (win), GTK_DIR_TAB_FORWARD))
+      break;
+    f = gtk_root_get_focus (GTK_ROOT (win));
+    g_assert_nonnull (f);
+    if (i > 0 && gtk_widget_is_ancestor (f, GTK_WIDGET (win->lessons_button)))
+      break; /* round to the start */
+    if (GTK_IS_TREE_EXPANDER (f) && !shot) {
+      screenshot (GTK_WIDGET (win), "window-field-focus.png"); /* its focus ring */
+      shot = TRUE;
+    }
+    g_test_message ("tab %d: %s %s %p", i, G_OBJECT_TYPE_NAME (f),
+                    GTK_IS_BUTTON (f) ? gtk_button_get_label (GTK_BUTTON (f)) : "", (void *)f);
+    g_assert_false (GTK_IS_LABEL (f));
+    if (gtk_widget_is_ancestor (f, header)) {
+      g_assert_cmpint (ladder_at, ==, -1);
+      last_header = i;
+    } else if (gtk_widget_is_ancestor (f, ladder)) {
+      g_assert_cmpint (ladder_at, ==, -1); /* one stop */
+      ladder_at = i;
+      g_assert_cmpuint (step_of (ladder, f), ==, 5);
+    } else if (gtk_widget_get_ancestor (f, GTK_TYPE_STACK_SWITCHER)) {
+      if (tabs_at < 0)
+        tabs_at = i;
+    } else if (gtk_widget_is_ancestor (f, inspector)) {
+      if (content_at < 0)
+        content_at = i;
+    }
+  }
+  g_assert_cmpint (last_header, >=, 0);
+  g_assert_cmpint (ladder_at, >, last_header);
+  g_assert_cmpint (tabs_at, ==, ladder_at + 1);
+  g_assert_cmpint (content_at, >, tabs_at);
+  /* Back into the ladder: Up moves the focus, not the selection; Enter selects. */
+  hl_session_select (s, 5);
+  wait_for_frame (GTK_WIDGET (win));
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (win->lessons_button)));
+  while (!gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (win)), ladder))
+    g_assert_true (gtk_widget_child_focus (GTK_WIDGET (win), GTK_DIR_TAB_FORWARD));
+  g_assert_true (press_on (ladder, GDK_KEY_Up));
+  g_assert_true (press_on (ladder, GDK_KEY_Up));
+  g_assert_cmpuint (step_of (ladder, gtk_root_get_focus (GTK_ROOT (win))), ==, 3);
+  g_assert_cmpuint (hl_session_get_selected (s), ==, 5);
+  screenshot (GTK_WIDGET (win), "window-ladder-focus.png");
+  g_assert_true (press_on (ladder, GDK_KEY_Return));
+  g_assert_cmpuint (hl_session_get_selected (s), ==, 3);
+  g_assert_true (press_on (ladder, GDK_KEY_Down));
+  g_assert_cmpuint (step_of (ladder, gtk_root_get_focus (GTK_ROOT (win))), ==, 4);
+  g_assert_cmpuint (hl_session_get_selected (s), ==, 3);
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 /* The window holds up with every bundled lesson: load, run to the end, visit every
  * step in both side views, back to the start (warnings are fatal here). One case per
  * lesson, in three groups (/window/every-lesson/0, 1, 2) that meson runs as three tests,
@@ -887,13 +966,13 @@ main (int argc, char **argv)
   g_test_add_func ("/window/driven/broken-lesson-fits", test_broken_lesson_fits);
   g_test_add_func ("/window/driven/export-by-extension", test_export_by_extension);
   g_test_add_func ("/window/driven/tooltips-off-over-popovers", test_tooltips_off_over_popovers);
-  g_test_add_func ("/window/driven/tamper-typing", test_tamper_typing);
   g_test_add_func ("/window/driven/play-pause", test_play_pause);
   g_test_add_func ("/window/driven/lesson-picker", test_lesson_picker);
   g_test_add_func ("/window/driven/lesson-search", test_lesson_search);
   g_test_add_func ("/window/driven/tls13", test_tls13);
   g_test_add_func ("/window/driven/key-schedule", test_key_schedule);
   g_test_add_func ("/window/driven/keys-anywhere", test_keys_anywhere);
+  g_test_add_func ("/window/driven/keyboard-order", test_keyboard_order);
   lessons = hl_data_list_scenarios ();
   g_assert_nonnull (lessons);
   add_every_lesson (lessons);

@@ -65,12 +65,31 @@ hl_step_target_init (HlStepTarget *self)
 enum { PROP_0, PROP_SESSION, PROP_ZOOM, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
+/* The focused step is scrolled into view; it is selected only with Enter or a click (the
+ * keyboard moves through the steps without changing what the inspector shows). */
 static void
 on_target_focus (GtkEventControllerFocus *focus, HlLadderView *self)
 {
-  HlStepTarget *t = HL_STEP_TARGET (gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (focus)));
-  if (self->session)
-    hl_session_select (self->session, t->step);
+  GtkWidget *t = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (focus));
+  GtkWidget *sw = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_SCROLLED_WINDOW);
+  graphene_rect_t r;
+  if (sw && gtk_widget_compute_bounds (t, GTK_WIDGET (self), &r)) {
+    GtkAdjustment *v = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (sw));
+    double top = gtk_adjustment_get_value (v), page = gtk_adjustment_get_page_size (v);
+    if (r.origin.y < top)
+      gtk_adjustment_set_value (v, r.origin.y);
+    else if (r.origin.y + r.size.height > top + page)
+      gtk_adjustment_set_value (v, r.origin.y + r.size.height - page);
+  }
+}
+
+static int
+focused_step (HlLadderView *self)
+{
+  for (guint i = 0; i < self->targets->len; i++)
+    if (gtk_widget_has_focus (self->targets->pdata[i]))
+      return i + 1;
+  return 0;
 }
 
 /* As many step targets as drawn steps, each labelled for screen readers. */
@@ -196,22 +215,55 @@ hl_ladder_view_size_allocate (GtkWidget *widget, int width, int height, int base
   }
 }
 
-/* Up and Down move through the steps, as in a list. */
+/* Up and Down move the focus through the steps, as in a list; Enter selects the focused
+ * step. */
 static gboolean
 on_key (GtkEventControllerKey *key, guint keyval, guint code, GdkModifierType state,
         HlLadderView *self)
 {
-  guint sel, n = self->targets->len;
-  if (!self->session || n == 0 || (keyval != GDK_KEY_Up && keyval != GDK_KEY_Down))
+  guint at, n = self->targets->len;
+  if (!self->session || n == 0)
     return FALSE;
-  sel = hl_session_get_selected (self->session);
-  if (keyval == GDK_KEY_Up)
-    sel = sel > 1 ? sel - 1 : 1;
-  else
-    sel = sel < n ? sel + 1 : n;
-  hl_session_select (self->session, sel);
-  gtk_widget_grab_focus (self->targets->pdata[sel - 1]);
+  at = focused_step (self);
+  if (!at)
+    at = hl_session_get_selected (self->session);
+  switch (keyval) {
+  case GDK_KEY_Up:
+  case GDK_KEY_KP_Up:
+    at = at > 1 ? at - 1 : 1;
+    break;
+  case GDK_KEY_Down:
+  case GDK_KEY_KP_Down:
+    at = at < n ? at + 1 : n;
+    break;
+  case GDK_KEY_Return:
+  case GDK_KEY_KP_Enter:
+  case GDK_KEY_ISO_Enter:
+    if (at)
+      hl_session_select (self->session, MIN (at, n));
+    return at != 0;
+  default:
+    return FALSE;
+  }
+  gtk_widget_grab_focus (self->targets->pdata[MAX (at, 1) - 1]);
   return TRUE;
+}
+
+/* The ladder is one Tab stop: Tab enters at the selected step (or the first) and the next
+ * Tab leaves; the arrows move within. */
+static gboolean
+hl_ladder_view_focus (GtkWidget *widget, GtkDirectionType direction)
+{
+  HlLadderView *self = HL_LADDER_VIEW (widget);
+  guint sel, n = self->targets->len;
+  if (direction != GTK_DIR_TAB_FORWARD && direction != GTK_DIR_TAB_BACKWARD)
+    return GTK_WIDGET_CLASS (hl_ladder_view_parent_class)->focus (widget, direction);
+  if (gtk_widget_get_focus_child (widget) || gtk_widget_has_focus (widget))
+    return FALSE; /* leaving */
+  if (n == 0)
+    return gtk_widget_grab_focus (widget);
+  sel = self->session ? hl_session_get_selected (self->session) : 0;
+  return gtk_widget_grab_focus (self->targets->pdata[sel >= 1 && sel <= n ? sel - 1 : 0]);
 }
 
 /* The part of the widget its scrolled window shows: only that is painted, so a
@@ -320,6 +372,7 @@ hl_ladder_view_class_init (HlLadderViewClass *klass)
   object_class->set_property = hl_ladder_view_set_property;
   widget_class->measure = hl_ladder_view_measure;
   widget_class->snapshot = hl_ladder_view_snapshot;
+  widget_class->focus = hl_ladder_view_focus;
   widget_class->size_allocate = hl_ladder_view_size_allocate;
   properties[PROP_SESSION] = g_param_spec_object ("session", NULL, NULL, HL_TYPE_SESSION,
                                                   G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
