@@ -142,11 +142,22 @@ check_layout (HlRun *run, guint step, double width)
     }
   }
   if (!hl_key_schedule_layout_is_tls13 (l)) {
+    /* Before TLS 1.3: the PRF chain, premaster -> master secret -> key block -> keys. */
+    static const int chain[] = { HL_SECRET_PREMASTER,
+                                 HL_SECRET_MASTER,
+                                 HL_SECRET_KEY_BLOCK,
+                                 HL_SECRET_CLIENT_WRITE_MAC_KEY,
+                                 HL_SECRET_SERVER_WRITE_MAC_KEY,
+                                 HL_SECRET_CLIENT_WRITE_KEY,
+                                 HL_SECRET_SERVER_WRITE_KEY,
+                                 HL_SECRET_CLIENT_WRITE_IV,
+                                 HL_SECRET_SERVER_WRITE_IV };
     g_assert_nonnull (strstr (text, "applies to TLS 1.3 only"));
-    g_assert_cmpuint (nn, ==, 0);
-    return;
-  }
-  {
+    g_assert_cmpuint (nn, ==, G_N_ELEMENTS (chain));
+    for (guint i = 0; i < nn; i++)
+      g_assert_cmpint (hl_key_schedule_layout_get_node (l, i)->secret, ==, chain[i]);
+    g_assert_nonnull (strstr (text, "\"key expansion\""));
+  } else {
     /* Every label of RFC 8446 7.1, with the transcript it hashes. */
     static const char *const drawn[] = { "\"ext binder\" | \"res binder\", \"\")",
                                          "\"c e traffic\", ClientHello)",
@@ -232,8 +243,6 @@ test_bundled (void)
   for (guint i = 0; i < names->len; i++) {
     g_autoptr (HlScenario) s = hl_test_load_bundled (g_ptr_array_index (names, i));
     g_autoptr (HlRun) run = NULL;
-    if (s->client.version_max < 0x0304)
-      continue;
     run = hl_test_run (s);
     for (guint k = 1; k <= hl_run_get_n_steps (run); k++) {
       check_layout (run, k, 0);
@@ -242,9 +251,10 @@ test_bundled (void)
         check_layout (run, k, 480); /* the narrowest: two columns */
       }
     }
-    n13++;
+    n13 += s->client.version_max >= 0x0304;
   }
   g_assert_cmpuint (n13, >=, 12);
+  g_assert_cmpuint (names->len, >=, n13 + 20);
 }
 
 static guint
@@ -432,6 +442,11 @@ test_tls12_and_files (void)
   g_autoptr (GBytes) png = NULL, svg = NULL;
   g_assert_false (hl_key_schedule_layout_is_tls13 (l));
   g_assert_nonnull (strstr (text, "applies to TLS 1.3 only"));
+  /* Its PRF chain with the run's values: the master secret both sides hold at the end. */
+  g_assert_true (node_of_secret (l, HL_SECRET_MASTER, NULL)->held[HL_SIDE_CLIENT]);
+  g_assert_true (g_bytes_equal (node_of_secret (l, HL_SECRET_MASTER, NULL)->value[HL_SIDE_SERVER],
+                                hl_run_get_connection (run, 0)->secrets.value[HL_SECRET_MASTER]));
+  g_assert_true (node_of_secret (l, HL_SECRET_CLIENT_WRITE_MAC_KEY, NULL)->never); /* GCM */
   png = hl_key_schedule_render_png (run13, &o, 1, &error);
   g_assert_no_error (error);
   g_assert_cmpmem (g_bytes_get_data (png, NULL), 8, "\x89PNG\r\n\x1a\n", 8);
