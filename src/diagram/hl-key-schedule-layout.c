@@ -332,7 +332,9 @@ box_marks (Box *b)
   for (int side = 0; side < 2; side++) {
     g_autofree char *markup
         = g_markup_printf_escaped ("%s %s", side == HL_SIDE_CLIENT ? _ ("Client") : _ ("Server"),
-                                   n->held[side] ? _ ("\u25cf holds it") : _ ("\u25cb not yet"));
+                                   n->held[side]     ? _ ("\u25cf holds it")
+                                   : n->hidden[side] ? _ ("\u25cc inside its library, not visible")
+                                                     : _ ("\u25cb not yet"));
     HlLadderTone tone = side == HL_SIDE_CLIENT ? HL_LADDER_TONE_CLIENT : HL_LADDER_TONE_SERVER;
     if (stack)
       b->y
@@ -522,6 +524,10 @@ lay_out_prf_chain (HlKeyScheduleLayout *l, const HlConnection *c, const HlStep *
                   _ ("None in this connection: it resumes a session and reuses that session's "
                      "master secret (RFC 5246 7.3)."));
     } else {
+      /* OpenSSL's key log gives the master secret, never the premaster it came from. */
+      for (int side = 0; side < 2; side++)
+        box_node (&b)->hidden[side] = !held_value (st, side, HL_SECRET_PREMASTER)
+                                      && held_value (st, side, HL_SECRET_MASTER);
       box_printf (&b, HL_KEY_SCHEDULE_TEXT_FORMULA, HL_LADDER_TONE_DIM, "%s",
                   hl_secret_formula_in (HL_SECRET_PREMASTER, c));
       box_values (&b, pc, ps, _ ("not known yet"));
