@@ -142,11 +142,22 @@ check_layout (HlRun *run, guint step, double width)
     }
   }
   if (!hl_key_schedule_layout_is_tls13 (l)) {
+    /* Before TLS 1.3: the PRF chain, premaster -> master secret -> key block -> keys. */
+    static const int chain[] = { HL_SECRET_PREMASTER,
+                                 HL_SECRET_MASTER,
+                                 HL_SECRET_KEY_BLOCK,
+                                 HL_SECRET_CLIENT_WRITE_MAC_KEY,
+                                 HL_SECRET_SERVER_WRITE_MAC_KEY,
+                                 HL_SECRET_CLIENT_WRITE_KEY,
+                                 HL_SECRET_SERVER_WRITE_KEY,
+                                 HL_SECRET_CLIENT_WRITE_IV,
+                                 HL_SECRET_SERVER_WRITE_IV };
     g_assert_nonnull (strstr (text, "applies to TLS 1.3 only"));
-    g_assert_cmpuint (nn, ==, 0);
-    return;
-  }
-  {
+    g_assert_cmpuint (nn, ==, G_N_ELEMENTS (chain));
+    for (guint i = 0; i < nn; i++)
+      g_assert_cmpint (hl_key_schedule_layout_get_node (l, i)->secret, ==, chain[i]);
+    g_assert_nonnull (strstr (text, "\"key expansion\""));
+  } else {
     /* Every label of RFC 8446 7.1, with the transcript it hashes. */
     static const char *const drawn[] = { "\"ext binder\" | \"res binder\", \"\")",
                                          "\"c e traffic\", ClientHello)",
@@ -181,6 +192,7 @@ check_layout (HlRun *run, guint step, double width)
       if (n->secret >= 0) {
         /* What the side holds, as the run says it twice: its list and its bit mask. */
         g_assert_cmpint (n->held[side], ==, v != NULL);
+        g_assert_false (n->held[side] && n->hidden[side]);
         g_assert_cmpint (n->held[side], ==, (st->after[side].knows >> n->secret) & 1);
         if (v)
           g_assert_true (g_bytes_equal (n->value[side], v));
@@ -194,7 +206,10 @@ check_layout (HlRun *run, guint step, double width)
       if (!n->never && (n->secret >= 0 || n->kind == HL_KEY_SCHEDULE_NODE_DERIVED)) {
         const char *word = side == HL_SIDE_CLIENT ? "Client" : "Server";
         g_autofree char *mark
-            = g_strdup_printf ("%s %s", word, n->held[side] ? "\u25cf holds it" : "\u25cb not yet");
+            = g_strdup_printf ("%s %s", word,
+                               n->held[side]     ? "\u25cf holds it"
+                               : n->hidden[side] ? "\u25cc inside its library, not visible"
+                                                 : "\u25cb not yet");
         if (!strstr (marks, mark))
           g_error ("step %u, box %u: no '%s' in '%s'", step, i, mark, marks);
       }
@@ -232,8 +247,6 @@ test_bundled (void)
   for (guint i = 0; i < names->len; i++) {
     g_autoptr (HlScenario) s = hl_test_load_bundled (g_ptr_array_index (names, i));
     g_autoptr (HlRun) run = NULL;
-    if (s->client.version_max < 0x0304)
-      continue;
     run = hl_test_run (s);
     for (guint k = 1; k <= hl_run_get_n_steps (run); k++) {
       check_layout (run, k, 0);
@@ -242,9 +255,10 @@ test_bundled (void)
         check_layout (run, k, 480); /* the narrowest: two columns */
       }
     }
-    n13++;
+    n13 += s->client.version_max >= 0x0304;
   }
   g_assert_cmpuint (n13, >=, 12);
+  g_assert_cmpuint (names->len, >=, n13 + 20);
 }
 
 static guint
@@ -432,6 +446,39 @@ test_tls12_and_files (void)
   g_autoptr (GBytes) png = NULL, svg = NULL;
   g_assert_false (hl_key_schedule_layout_is_tls13 (l));
   g_assert_nonnull (strstr (text, "applies to TLS 1.3 only"));
+  /* Its PRF chain with the run's values: the master secret both sides hold at the end. */
+  g_assert_true (node_of_secret (l, HL_SECRET_MASTER, NULL)->held[HL_SIDE_CLIENT]);
+  g_assert_true (g_bytes_equal (node_of_secret (l, HL_SECRET_MASTER, NULL)->value[HL_SIDE_SERVER],
+                                hl_run_get_connection (run, 0)->secrets.value[HL_SECRET_MASTER]));
+  g_assert_true (node_of_secret (l, HL_SECRET_CLIENT_WRITE_MAC_KEY, NULL)->never); /* GCM */
+  {
+    /* Lesson 38: the OpenSSL client's key log gives its master secret, never its premaster:
+     * not "not yet" but inside its library; the BearSSL server holds it. */
+    g_autoptr (HlScenario) s38 = hl_test_load_bundled ("38-tls13-client-vs-tls12-server.scenario");
+    g_autoptr (HlRun) run38 = hl_test_run (s38);
+    g_autoptr (HlKeyScheduleLayout) l38 = hl_key_schedule_layout_new (run38, &o);
+    guint i = 0;
+    const HlKeyScheduleNode *pm = node_of_secret (l38, HL_SECRET_PREMASTER, &i);
+    g_autofree char *marks = node_text (l38, i, HL_KEY_SCHEDULE_TEXT_MARKS);
+    g_assert_false (pm->held[HL_SIDE_CLIENT]);
+    g_assert_true (pm->hidden[HL_SIDE_CLIENT]);
+    g_assert_true (pm->held[HL_SIDE_SERVER]);
+    g_assert_false (pm->hidden[HL_SIDE_SERVER]);
+    g_assert_nonnull (strstr (marks, "Client \u25cc inside its library, not visible"));
+  }
+  {
+    /* Lesson 11, connection 2: a resumption has no premaster (RFC 5246 7.3). */
+    g_autoptr (HlScenario) s11 = hl_test_load_bundled ("11-session-resumption.scenario");
+    g_autoptr (HlRun) run11 = hl_test_run (s11);
+    g_autoptr (HlKeyScheduleLayout) l11 = hl_key_schedule_layout_new (run11, &o);
+    guint i = 0;
+    const HlKeyScheduleNode *pm = node_of_secret (l11, HL_SECRET_PREMASTER, &i);
+    g_autofree char *words = node_text (l11, i, -1);
+    g_assert_cmpuint (hl_run_get_step (run11, hl_run_get_n_steps (run11) - 1)->connection, ==, 2);
+    g_assert_true (pm->never);
+    g_assert_nonnull (strstr (words, "it resumes a session"));
+    g_assert_true (node_of_secret (l11, HL_SECRET_MASTER, NULL)->held[HL_SIDE_CLIENT]);
+  }
   png = hl_key_schedule_render_png (run13, &o, 1, &error);
   g_assert_no_error (error);
   g_assert_cmpmem (g_bytes_get_data (png, NULL), 8, "\x89PNG\r\n\x1a\n", 8);

@@ -332,7 +332,9 @@ box_marks (Box *b)
   for (int side = 0; side < 2; side++) {
     g_autofree char *markup
         = g_markup_printf_escaped ("%s %s", side == HL_SIDE_CLIENT ? _ ("Client") : _ ("Server"),
-                                   n->held[side] ? _ ("\u25cf holds it") : _ ("\u25cb not yet"));
+                                   n->held[side]     ? _ ("\u25cf holds it")
+                                   : n->hidden[side] ? _ ("\u25cc inside its library, not visible")
+                                                     : _ ("\u25cb not yet"));
     HlLadderTone tone = side == HL_SIDE_CLIENT ? HL_LADDER_TONE_CLIENT : HL_LADDER_TONE_SERVER;
     if (stack)
       b->y
@@ -497,6 +499,104 @@ lay_out_stage (HlKeyScheduleLayout *l, const HlStep *st, guint s, double y, cons
   return bottom;
 }
 
+/* TLS 1.0-1.2: premaster -> master secret -> key block -> the write keys, each with the
+ * recipe as it applied in this connection (the engine's words: a resumption reuses its
+ * session's master secret). */
+static double
+lay_out_prf_chain (HlKeyScheduleLayout *l, const HlConnection *c, const HlStep *st, double y,
+                   const double *col_x, const double *col_w)
+{
+  static const int keys[] = { HL_SECRET_CLIENT_WRITE_MAC_KEY, HL_SECRET_SERVER_WRITE_MAC_KEY,
+                              HL_SECRET_CLIENT_WRITE_KEY,     HL_SECRET_SERVER_WRITE_KEY,
+                              HL_SECRET_CLIENT_WRITE_IV,      HL_SECRET_SERVER_WRITE_IV };
+  gboolean narrow = col_x[0] == col_x[2];
+  HlLadderRect in_r, ms_r, kb_r;
+  double bottom, trunk = col_x[1] + col_w[1] + COLUMN_GAP / 2, oy, first, last, ty;
+  {
+    GBytes *pc = held_value (st, HL_SIDE_CLIENT, HL_SECRET_PREMASTER);
+    GBytes *ps = held_value (st, HL_SIDE_SERVER, HL_SECRET_PREMASTER);
+    Box b = begin_box (l, st, HL_KEY_SCHEDULE_NODE_INPUT, HL_SECRET_PREMASTER, NULL, col_x[0], y,
+                       col_w[0]);
+    box_name (&b, hl_secret_key (HL_SECRET_PREMASTER), pc, ps);
+    if (c->resumed && !pc && !ps) {
+      box_node (&b)->never = TRUE;
+      box_printf (&b, HL_KEY_SCHEDULE_TEXT_FORMULA, HL_LADDER_TONE_NORMAL, "%s",
+                  _ ("None in this connection: it resumes a session and reuses that session's "
+                     "master secret (RFC 5246 7.3)."));
+    } else {
+      /* OpenSSL's key log gives the master secret, never the premaster it came from. */
+      for (int side = 0; side < 2; side++)
+        box_node (&b)->hidden[side] = !held_value (st, side, HL_SECRET_PREMASTER)
+                                      && held_value (st, side, HL_SECRET_MASTER);
+      box_printf (&b, HL_KEY_SCHEDULE_TEXT_FORMULA, HL_LADDER_TONE_DIM, "%s",
+                  hl_secret_formula_in (HL_SECRET_PREMASTER, c));
+      box_values (&b, pc, ps, _ ("not known yet"));
+      box_marks (&b);
+    }
+    in_r = end_box (&b);
+  }
+  {
+    GBytes *mc = held_value (st, HL_SIDE_CLIENT, HL_SECRET_MASTER);
+    GBytes *msv = held_value (st, HL_SIDE_SERVER, HL_SECRET_MASTER);
+    Box b = begin_box (l, st, HL_KEY_SCHEDULE_NODE_SECRET, HL_SECRET_MASTER, NULL, col_x[1], y,
+                       col_w[1]);
+    box_name (&b, hl_secret_key (HL_SECRET_MASTER), mc, msv);
+    box_printf (&b, HL_KEY_SCHEDULE_TEXT_FORMULA, HL_LADDER_TONE_DIM, "%s",
+                hl_secret_formula_in (HL_SECRET_MASTER, c));
+    box_values (&b, mc, msv, _ ("not derived yet"));
+    box_marks (&b);
+    ms_r = end_box (&b);
+  }
+  if (c->resumed)
+    ; /* nothing flows from the premaster into a resumed master secret */
+  else if (narrow)
+    add_line (l, in_r.x, y + LINE_Y, col_x[1] + col_w[1], y + LINE_Y, TRUE);
+  else
+    add_line (l, in_r.x + in_r.width, y + LINE_Y, col_x[1], y + LINE_Y, TRUE);
+  {
+    GBytes *kc = held_value (st, HL_SIDE_CLIENT, HL_SECRET_KEY_BLOCK);
+    GBytes *ks = held_value (st, HL_SIDE_SERVER, HL_SECRET_KEY_BLOCK);
+    Box b = begin_box (l, st, HL_KEY_SCHEDULE_NODE_SECRET, HL_SECRET_KEY_BLOCK, NULL, col_x[1],
+                       ms_r.y + ms_r.height + STAGE_GAP, col_w[1]);
+    box_name (&b, hl_secret_key (HL_SECRET_KEY_BLOCK), kc, ks);
+    box_printf (&b, HL_KEY_SCHEDULE_TEXT_FORMULA, HL_LADDER_TONE_DIM, "%s",
+                hl_secret_formula_in (HL_SECRET_KEY_BLOCK, c));
+    box_values (&b, kc, ks, _ ("not derived yet"));
+    box_marks (&b);
+    kb_r = end_box (&b);
+  }
+  add_line (l, ms_r.x + ms_r.width / 2, ms_r.y + ms_r.height, ms_r.x + ms_r.width / 2, kb_r.y,
+            TRUE);
+  bottom = MAX (in_r.y + in_r.height, kb_r.y + kb_r.height);
+  /* The key block cut into the write keys, on a trunk below the input's arrow. */
+  oy = narrow ? MAX (kb_r.y, in_r.y + in_r.height + BOX_GAP) : kb_r.y;
+  ty = kb_r.y + LINE_Y;
+  first = last = oy + LINE_Y;
+  add_line (l, kb_r.x + kb_r.width, ty, trunk, ty, FALSE);
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++) {
+    GBytes *kc = held_value (st, HL_SIDE_CLIENT, keys[i]);
+    GBytes *ks = held_value (st, HL_SIDE_SERVER, keys[i]);
+    gboolean none = !kc && !ks && anyone_holds (st, HL_SECRET_KEY_BLOCK);
+    Box b = begin_box (l, st, HL_KEY_SCHEDULE_NODE_DERIVE, keys[i], NULL, col_x[2], oy, col_w[2]);
+    HlLadderRect r;
+    box_name (&b, hl_secret_key (keys[i]), kc, ks);
+    box_printf (&b, HL_KEY_SCHEDULE_TEXT_FORMULA, HL_LADDER_TONE_DIM, "%s",
+                hl_secret_formula_in (keys[i], c));
+    if (none)
+      box_node (&b)->never = TRUE;
+    box_values (&b, kc, ks,
+                none ? _ ("None: this cipher suite's key block has no such key.")
+                     : _ ("not derived yet"));
+    box_marks (&b);
+    r = end_box (&b);
+    add_line (l, trunk, oy + LINE_Y, col_x[2], oy + LINE_Y, TRUE);
+    last = oy + LINE_Y;
+    oy = r.y + r.height + BOX_GAP;
+  }
+  add_line (l, trunk, MIN (ty, first), trunk, MAX (ty, last), FALSE);
+  return MAX (bottom, oy - BOX_GAP);
+}
+
 static const HlStep *
 last_step_of (HlRun *run, guint step)
 {
@@ -536,10 +636,29 @@ hl_key_schedule_layout_new (HlRun *run, const HlKeyScheduleOptions *options)
   l->texts = g_array_new (FALSE, TRUE, sizeof (HlKeyScheduleText));
   l->lines = g_array_new (FALSE, TRUE, sizeof (HlKeyScheduleLine));
   l->tls13 = connection_is_tls13 (run, st);
+  if (w < NARROW_WIDTH) {
+    col_w[1] = (w - 2 * MARGIN - COLUMN_GAP) * 0.45;
+    col_w[0] = col_w[2] = w - 2 * MARGIN - COLUMN_GAP - col_w[1];
+    col_x[1] = MARGIN;
+    col_x[0] = col_x[2] = col_x[1] + col_w[1] + COLUMN_GAP;
+  } else {
+    col_w[0] = MAX (170, (w - 2 * MARGIN - 2 * COLUMN_GAP) * 0.17);
+    col_w[1] = (w - 2 * MARGIN - 2 * COLUMN_GAP) * 0.33;
+    col_w[2] = w - 2 * MARGIN - 2 * COLUMN_GAP - col_w[0] - col_w[1];
+    col_x[0] = MARGIN;
+    col_x[1] = col_x[0] + col_w[0] + COLUMN_GAP;
+    col_x[2] = col_x[1] + col_w[1] + COLUMN_GAP;
+  }
 
   {
     g_autofree char *title = NULL;
-    if (st && hl_run_get_n_connections (run) > 1)
+    if (!l->tls13 && st)
+      title = g_markup_printf_escaped (
+          _ ("Keys before TLS 1.3, connection %u: the PRF chain (RFC 5246 8.1 and 6.3)"),
+          st->connection);
+    else if (!l->tls13)
+      title = g_markup_printf_escaped ("%s", _ ("Keys before TLS 1.3 (RFC 5246 8.1 and 6.3)"));
+    else if (st && hl_run_get_n_connections (run) > 1)
       title = g_markup_printf_escaped (_ ("TLS 1.3 key schedule, connection %u (RFC 8446 7.1)"),
                                        st->connection);
     else
@@ -551,18 +670,23 @@ hl_key_schedule_layout_new (HlRun *run, const HlKeyScheduleOptions *options)
   if (!l->tls13) {
     /* The recipe as it applied here: a resumption reuses its session's master secret. */
     const HlConnection *c = st ? hl_run_get_connection (run, st->connection - 1) : NULL;
-    g_autofree char *note = NULL;
-    if (c)
-      note = g_markup_printf_escaped (
-          _ ("This picture applies to TLS 1.3 only. This connection uses TLS 1.2 or earlier: "
-             "master_secret = %s; key_block = %s."),
-          hl_secret_formula_in (HL_SECRET_MASTER, c),
-          hl_secret_formula_in (HL_SECRET_KEY_BLOCK, c));
-    else
-      note = g_markup_printf_escaped ("%s", _ ("This picture applies to TLS 1.3 only."));
-    y += add_text (l, HL_KEY_SCHEDULE_TEXT_NOTE, HL_LADDER_TONE_NORMAL, -1, note, MARGIN, y,
-                   w - 2 * MARGIN);
-    l->height = y + MARGIN;
+    g_autofree char *at = NULL;
+    y += add_text (l, HL_KEY_SCHEDULE_TEXT_NOTE, HL_LADDER_TONE_NORMAL, -1,
+                   _ ("TLS 1.3's key schedule (RFC 8446 7.1) applies to TLS 1.3 only. This "
+                      "connection uses TLS 1.2 or earlier: its keys come from this PRF chain."),
+                   MARGIN, y, w - 2 * MARGIN)
+         + 2;
+    if (!c) {
+      l->height = y + MARGIN;
+      return l;
+    }
+    at = g_markup_printf_escaped (_ ("What each side holds after step %u (%s from the %s): "
+                                     "\u25cf holds it, \u25cb not yet."),
+                                  st->index, st->message, hl_side_word (st->from));
+    y += add_text (l, HL_KEY_SCHEDULE_TEXT_NOTE, HL_LADDER_TONE_NORMAL, -1, at, MARGIN, y,
+                   w - 2 * MARGIN)
+         + STAGE_GAP;
+    l->height = lay_out_prf_chain (l, c, st, y, col_x, col_w) + MARGIN;
     return l;
   }
   {
@@ -595,19 +719,6 @@ hl_key_schedule_layout_new (HlRun *run, const HlKeyScheduleOptions *options)
       early = held_value (st, HL_SIDE_SERVER, HL_SECRET_EARLY);
     if (early)
       hash_len = g_bytes_get_size (early);
-  }
-  if (w < NARROW_WIDTH) {
-    col_w[1] = (w - 2 * MARGIN - COLUMN_GAP) * 0.45;
-    col_w[0] = col_w[2] = w - 2 * MARGIN - COLUMN_GAP - col_w[1];
-    col_x[1] = MARGIN;
-    col_x[0] = col_x[2] = col_x[1] + col_w[1] + COLUMN_GAP;
-  } else {
-    col_w[0] = MAX (170, (w - 2 * MARGIN - 2 * COLUMN_GAP) * 0.17);
-    col_w[1] = (w - 2 * MARGIN - 2 * COLUMN_GAP) * 0.33;
-    col_w[2] = w - 2 * MARGIN - 2 * COLUMN_GAP - col_w[0] - col_w[1];
-    col_x[0] = MARGIN;
-    col_x[1] = col_x[0] + col_w[0] + COLUMN_GAP;
-    col_x[2] = col_x[1] + col_w[1] + COLUMN_GAP;
   }
   for (guint s = 0; s < G_N_ELEMENTS (stages); s++) {
     HlLadderRect secret_box, derived_box;

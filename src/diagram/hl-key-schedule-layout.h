@@ -40,6 +40,7 @@ typedef struct {
   const char *label;  /* its Derive-Secret label ("c hs traffic", "derived"); else NULL */
   GBytes *value[2];   /* the value each side holds after the step (by HlSide); NULL: not held */
   gboolean held[2];   /* the side holds it after the step */
+  gboolean hidden[2]; /* the side must have made it, but its library never shows it */
   gboolean never;     /* no side will hold it in this connection: no PSK, no 0-RTT, zeros */
   gboolean ours_only; /* a value the lab computes itself from the secret above it */
 } HlKeyScheduleNode;
