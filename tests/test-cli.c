@@ -431,7 +431,8 @@ test_diagram_exports (void)
     for (guint c = 0; c < json_array_get_length (conns); c++)
       steps += json_array_get_length (
           json_object_get_array_member (json_array_get_object_element (conns, c), "steps"));
-    g_assert_cmpint (count_pdf_pages (pdf), ==, 1 + (int)steps);
+    /* A page per step at least: a long step runs on to further pages. */
+    g_assert_cmpint (count_pdf_pages (pdf), >=, 1 + (int)steps);
     g_assert_true (g_file_get_contents (html, &text, NULL, NULL));
     g_assert_nonnull (strstr (text, "<svg"));
     g_assert_null (strstr (text, "src=\"http"));
