@@ -24,6 +24,14 @@ hex_bytes (GBytes *bytes, gboolean md)
   return hex_of (data, len, md);
 }
 
+/* Whether the parts add up to the record's length; a record changed on the way may not. */
+static char *
+fits (gsize sum, gsize len)
+{
+  return sum == len ? g_strdup (_ (", the record's length"))
+                    : g_strdup_printf (_ (", but the record's length is %zu"), len);
+}
+
 /* The name of the IV a TLS 1.3 record's nonce is made from: a key in the secrets table
  * where there is one. */
 static char *
@@ -73,6 +81,7 @@ tls13_lines (GPtrArray *lines, const HlStep *st, const guint8 *payload, gsize le
 {
   gsize content = st->inner_length - 1 - st->padding, sum = st->inner_length + 16;
   gsize msg = st->plaintext ? g_bytes_get_size (st->plaintext) : content;
+  g_autofree char *fit = fits (sum, len);
   const char *type = hl_content_type_name (st->inner_type);
   g_autofree char *iv_name = tls13_iv_name (st);
   g_autofree char *iv = hex_bytes (st->seal_iv, md);
@@ -83,11 +92,11 @@ tls13_lines (GPtrArray *lines, const HlStep *st, const guint8 *payload, gsize le
     padded[11 - b] = (guint8)(st->seq >> (8 * b));
   seq = hex_of (padded, 12, md);
   g_ptr_array_add (
-      lines, g_strdup_printf (_ ("Payload: content %zu + inner content type 1 (%d, %s) + padding "
-                                 "%zu + tag 16 = %zu bytes%s (TLSInnerPlaintext, then the tag: "
-                                 "RFC 8446 5.2)."),
-                              content, st->inner_type, type ? type : "unknown", st->padding, sum,
-                              sum == len ? _ (", the record's length") : _ (", not the length")));
+      lines,
+      g_strdup_printf (_ ("Payload: content %zu + inner content type 1 (%d, %s) + padding "
+                          "%zu + tag 16 = %zu bytes%s (TLSInnerPlaintext, then the tag: "
+                          "RFC 8446 5.2)."),
+                       content, st->inner_type, type ? type : "unknown", st->padding, sum, fit));
   if (msg != content)
     g_ptr_array_add (lines, g_strdup_printf (_ ("This record carries more than one message: "
                                                 "this one is %zu of its %zu content bytes."),
@@ -119,15 +128,15 @@ tls12_lines (GPtrArray *lines, const HlStep *st, const guint8 *payload, gsize le
   case HL_CIPHER_AES_CCM:
   case HL_CIPHER_AES_CCM8: {
     gsize tag = suite->cipher == HL_CIPHER_AES_CCM8 ? 8 : 16, sum = 8 + content + tag;
+    g_autofree char *fit = fits (sum, len);
     g_autofree char *salt = hex_bytes (st->seal_iv, md);
     g_autofree char *explicit = hex_of (payload, MIN (len, 8), md);
     g_autofree char *nonce = st->nonce ? hex_bytes (st->nonce, md) : g_strdup ("?");
     guint64 sent = 0;
-    g_ptr_array_add (
-        lines, g_strdup_printf (_ ("Payload: explicit nonce 8 + encrypted content %zu + "
-                                   "tag %zu = %zu bytes%s."),
-                                content, tag, sum,
-                                sum == len ? _ (", the record's length") : _ (", not the length")));
+    g_ptr_array_add (lines,
+                     g_strdup_printf (_ ("Payload: explicit nonce 8 + encrypted content %zu + "
+                                         "tag %zu = %zu bytes%s."),
+                                      content, tag, sum, fit));
     if (len >= tag) {
       g_autofree char *t = hex_of (payload + len - tag, tag, md);
       g_ptr_array_add (lines, g_strdup_printf (_ ("Authentication tag: %s, the payload's last "
@@ -157,13 +166,12 @@ tls12_lines (GPtrArray *lines, const HlStep *st, const guint8 *payload, gsize le
   }
   case HL_CIPHER_CHACHA20_POLY1305: {
     gsize sum = content + 16;
+    g_autofree char *fit = fits (sum, len);
     g_autofree char *iv = hex_bytes (st->seal_iv, md);
     g_autofree char *nonce = hex_bytes (st->nonce, md);
-    g_ptr_array_add (
-        lines, g_strdup_printf (_ ("Payload: encrypted content %zu + tag 16 = %zu "
-                                   "bytes%s."),
-                                content, sum,
-                                sum == len ? _ (", the record's length") : _ (", not the length")));
+    g_ptr_array_add (lines, g_strdup_printf (_ ("Payload: encrypted content %zu + tag 16 = %zu "
+                                                "bytes%s."),
+                                             content, sum, fit));
     if (len >= 16) {
       g_autofree char *t = hex_of (payload + len - 16, 16, md);
       g_ptr_array_add (
