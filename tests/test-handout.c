@@ -170,6 +170,17 @@ test_record_layer_gcm (void)
     }
     nonce = code_after (sec, "(8 bytes, sent first in the payload) = ");
     g_assert_cmpstr (nonce, ==, want);
+    {
+      /* One key each way: the sender's encrypted records before this one. */
+      guint seq = 0;
+      g_autofree char *seq_text = NULL;
+      for (guint k = 0; k < i; k++) {
+        const HlStep *e = g_ptr_array_index (c->steps, k);
+        seq += e->encrypted && e->from == st->from;
+      }
+      seq_text = g_strdup_printf ("Sequence number %u: never sent", seq);
+      g_assert_nonnull (strstr (sec, seq_text));
+    }
     checked++;
   }
   g_assert_cmpuint (checked, >=, 4);
