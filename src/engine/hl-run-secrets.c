@@ -279,7 +279,7 @@ recipe_for (HlSecretId id, const Recipe *r, const char *const **inputs)
       *inputs = ems_master_inputs;
       return _ ("PRF(premaster_secret, \"extended master secret\", session_hash)[0..48], "
                 "session_hash = Hash(the handshake messages up to and including "
-                "ClientKeyExchange): extended_master_secret was negotiated (RFC 7627 4)");
+                "ClientKeyExchange): extended_master_secret was negotiated (RFC 7627 3, 4)");
     }
     return NULL;
   case HL_SECRET_KEY_BLOCK:
