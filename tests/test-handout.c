@@ -125,6 +125,15 @@ test_record_layer_tls13 (void)
     }
     checked++;
   }
+  /* The first ClientHello's record says 0x0301, and why; the next plaintext one 0x0303. */
+  {
+    g_autofree char *hello = step_section (md, 1);
+    g_autofree char *server_hello = step_section (md, 2);
+    g_assert_nonnull (strstr (hello, "Record 1 header `16 03 01 "));
+    g_assert_nonnull (strstr (hello, "content type 22 (handshake), version 0x0301"));
+    g_assert_nonnull (strstr (hello, "RFC 8446 5.1 allows 0x0301 only on an initial ClientHello"));
+    g_assert_nonnull (strstr (server_hello, "content type 22 (handshake), version 0x0303"));
+  }
   /* Handshake and application keys, both senders: at least one record with seq > 0. */
   g_assert_cmpuint (checked, >=, 8);
   g_assert_nonnull (strstr (md, "XOR sequence number 3 ("));
