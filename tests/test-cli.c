@@ -389,7 +389,7 @@ test_stdout_outputs (void)
 }
 
 /* Every bundled lesson exports PNG, SVG, PDF and HTML; the PDF has a title page
- * and one page per step; the PNG repeats byte for byte and --scale sizes it. */
+ * and at least one page per step; the PNG repeats byte for byte and --scale sizes it. */
 static int
 count_pdf_pages (const char *path)
 {
