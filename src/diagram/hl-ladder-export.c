@@ -294,7 +294,8 @@ pdf_step_page (Page *pg, HlRun *run, const HlLadderOptions *options, guint index
     double scale = (PAGE_W - 2 * PAGE_MARGIN) / hl_ladder_layout_get_width (layout);
     double window = EXCERPT_H / scale, end = row.y + row.height + 8, start = row.y;
     HlLadderRect r;
-    if (end - start > window) {
+    gboolean cut = end - start > window;
+    if (cut) {
       end = start + window;
     } else {
       for (guint k = index; k >= 1 && hl_ladder_layout_get_step_rect (layout, k, &r); k--) {
@@ -306,6 +307,17 @@ pdf_step_page (Page *pg, HlRun *run, const HlLadderOptions *options, guint index
         start = 0; /* the title and the timelines' headers fit: show them */
     }
     page_diagram (pg, layout, start, end, end - start);
+    if (cut) {
+      /* Fade the cut edge out, so it reads as "goes on" rather than as the row's end. */
+      double bottom = pg->y - 12, fade = 24;
+      cairo_pattern_t *white = cairo_pattern_create_linear (0, bottom - fade, 0, bottom);
+      cairo_pattern_add_color_stop_rgba (white, 0, 1, 1, 1, 0);
+      cairo_pattern_add_color_stop_rgba (white, 1, 1, 1, 1, 1);
+      cairo_rectangle (pg->cr, PAGE_MARGIN, bottom - fade, PAGE_W - 2 * PAGE_MARGIN, fade + 0.3);
+      cairo_set_source (pg->cr, white);
+      cairo_fill (pg->cr);
+      cairo_pattern_destroy (white);
+    }
   }
   pg->flow = TRUE;
   pg->more = more;
