@@ -304,6 +304,11 @@ test_pdf_every_field (gconstpointer data)
     expect_fields (text, hl_run_get_step (run, i)->fields, &fields);
   g_assert_cmpuint (fields, >, 100);
   if (hl_run_get_connection (run, 0)->version == 0x0304) {
+    /* The HTML handout shows the same record-layer lines for the step shown. */
+    g_autoptr (GBytes) html = hl_ladder_render_html (run, &o, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (g_strstr_len (g_bytes_get_data (html, NULL), g_bytes_get_size (html),
+                                    "\"record_notes\":\"Record 1 header 17 03 03 00 17: "));
     g_assert_nonnull (strstr (text, "key_share"));
     g_assert_nonnull (strstr (text, "supported_versions"));
     g_assert_nonnull (strstr (text, "Payload: content 6 + inner content type 1 (22, handshake) + "
