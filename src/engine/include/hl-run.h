@@ -175,20 +175,21 @@ typedef struct {
                     answering a TLS 1.3 offer with less: the downgrade sentinel; else NULL */
   char
       *certificate_check; /* Certificate: the receiver's X.509 verdict, in plain words; else NULL */
+  HlSideState after[2];   /* indexed by HlSide */
+
   /* Encrypted records: how the sender sealed this one (RFC 5246 6.2.3, RFC 8446 5.2-5.3).
    * Nothing here is sent: the receiver keeps the same count and IV. */
-  gboolean sealed;      /* the fields below are known */
-  guint16 seal_suite;   /* the suite and version it was sealed under */
-  guint seal_version;   /* 0x0304 for TLS 1.3 */
-  guint64 seq;          /* its sequence number under its key, from 0 */
-  GBytes *seal_iv;      /* TLS 1.3 and ChaCha20: the 12-byte write IV; GCM/CCM: the 4-byte salt
-                           from the key block; TLS 1.0 CBC: the IV chained from the record before
-                           (the first: the key block's); TLS 1.1+ CBC: NULL (explicit IV) */
-  GBytes *nonce;        /* AEAD: the nonce it was sealed with; else NULL */
-  int inner_type;       /* TLS 1.3: TLSInnerPlaintext's content type; else -1 */
-  gsize inner_length;   /* TLS 1.3: TLSInnerPlaintext's length (content, type byte, padding) */
-  gsize padding;        /* TLS 1.3: its zero padding */
-  HlSideState after[2]; /* indexed by HlSide */
+  gboolean sealed;    /* the fields below are known */
+  guint16 seal_suite; /* the suite and version it was sealed under */
+  guint seal_version; /* 0x0304 for TLS 1.3 */
+  guint64 seq;        /* its sequence number under its key, from 0 */
+  GBytes *seal_iv;    /* TLS 1.3 and ChaCha20: the 12-byte write IV; GCM/CCM: the 4-byte salt
+                         from the key block; TLS 1.0 CBC: the IV chained from the record before
+                         (the first: the key block's); TLS 1.1+ CBC: NULL (explicit IV) */
+  GBytes *nonce;      /* AEAD: the nonce it was sealed with; else NULL */
+  int inner_type;     /* TLS 1.3: TLSInnerPlaintext's content type; else -1 */
+  gsize inner_length; /* TLS 1.3: TLSInnerPlaintext's length (content, type byte, padding) */
+  gsize padding;      /* TLS 1.3: its zero padding */
 } HlStep;
 
 /* The transcript key of the secret whose keys protect the step's record
@@ -213,15 +214,17 @@ struct _HlConnection {
   char *server_name;
   int error[2];
   char *explanation[2];
-  char *reason[2];                 /* an OpenSSL side's own reason for its error; else NULL */
-  gboolean openssl[2];             /* the side is OpenSSL: its error is an alert sent or received */
-  gboolean hello_retry;            /* TLS 1.3: the server sent a HelloRetryRequest */
-  gboolean extended_master_secret; /* TLS 1.0-1.2: negotiated (RFC 7627): the master secret
-                                      hashes the handshake instead of the randoms */
-  HlSecrets secrets;               /* what the run derived: the client's view, else the server's */
-  HlSecrets server_secrets;        /* the server's view, kept when it differs from the client's */
+  char *reason[2];          /* an OpenSSL side's own reason for its error; else NULL */
+  gboolean openssl[2];      /* the side is OpenSSL: its error is an alert sent or received */
+  gboolean hello_retry;     /* TLS 1.3: the server sent a HelloRetryRequest */
+  HlSecrets secrets;        /* what the run derived: the client's view, else the server's */
+  HlSecrets server_secrets; /* the server's view, kept when it differs from the client's */
   gboolean views_differ;
   GPtrArray *steps; /* HlStep*, borrowed from the run */
+
+  /* TLS 1.0-1.2: extended_master_secret was negotiated (RFC 7627), so the master secret
+   * hashes the handshake instead of the randoms. */
+  gboolean extended_master_secret;
 };
 
 typedef struct _HlRun HlRun;
