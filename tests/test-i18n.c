@@ -83,7 +83,10 @@ test_every_sentence_translated (void)
     for (guint i = 0; i < hl_run_get_n_steps (run); i++) {
       const HlStep *st = hl_run_get_step (run, i);
       g_auto (GStrv) notes = hl_ladder_step_notes (st);
+      g_auto (GStrv) record = hl_step_record_lines (st, TRUE);
       expect_marked (unmarked, lesson, "summary", st->summary);
+      for (guint k = 0; record[k]; k++)
+        expect_marked (unmarked, lesson, "record layer", record[k]);
       expect_marked (unmarked, lesson, "story", st->story);
       expect_marked (unmarked, lesson, "check", st->check);
       expect_marked (unmarked, lesson, "certificate check", st->certificate_check);

@@ -44,7 +44,7 @@ static const GOptionEntry entries[] = {
   { "png", 0, 0, G_OPTION_ARG_FILENAME, &opt_png, "Write the ladder diagram as PNG", "FILE" },
   { "svg", 0, 0, G_OPTION_ARG_FILENAME, &opt_svg, "Write the ladder diagram as SVG", "FILE" },
   { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &opt_pdf,
-    "Write a PDF handout: the diagram, then one page per step", "FILE" },
+    "Write a PDF handout: the diagram, then each step from its own page", "FILE" },
   { "html", 0, 0, G_OPTION_ARG_FILENAME, &opt_html,
     "Write a self-contained interactive HTML handout", "FILE" },
   { "key-schedule", 0, 0, G_OPTION_ARG_FILENAME, &opt_key_schedule,

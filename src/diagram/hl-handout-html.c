@@ -95,6 +95,15 @@ json_step (GString *out, HlRun *run, const HlStep *st, guint n_steps)
   json_fields (out, st->fields);
   g_string_append (out, ",\"records\":");
   json_hex (out, st->record_wire);
+  {
+    /* The record layer in sentences: header, parts adding up, tag, nonce. */
+    g_auto (GStrv) rec = hl_step_record_lines (st, FALSE);
+    g_autoptr (GString) text = g_string_new (NULL);
+    for (guint i = 0; rec[i]; i++)
+      g_string_append_printf (text, "%s\n", rec[i]);
+    g_string_append (out, ",\"record_notes\":");
+    json_string (out, text->str);
+  }
   g_string_append (out, ",\"record_fields\":");
   json_fields (out, st->record_fields);
   g_string_append (out, ",\"client\":");
@@ -249,7 +258,8 @@ static const char script[]
       "c=r.insertCell();c.appendChild(el('code','',s.v));c.appendChild(el('div','fv',s.f));}}\n"
       "function show(i){if(i<0||i>=data.steps.length)return;cur=i;const s=data.steps[i];\n"
       " $('step-title').textContent=s.title;$('step-summary').textContent=s.summary;"
-      "$('step-story').textContent=s.story;$('step-notes').textContent=s.notes;\n"
+      "$('step-story').textContent=s.story;$('step-notes').textContent=s.notes;"
+      "$('rec-notes').textContent=s.record_notes;\n"
       " $('bytes-label').textContent=s.bytes_label+' "
       "('+data.ui.size.replace('%1',s.bytes.length/2)+')';"
       "$('field-info').textContent=data.ui.hint;\n"
@@ -339,7 +349,8 @@ hl_ladder_render_html (HlRun *run, const HlLadderOptions *options, GError **erro
       "<h4>%s</h4><table class=\"secrets\" id=\"server-secrets\"></table>\n"
       "<h3 id=\"bytes-label\"></h3><p id=\"field-info\" class=\"notes\"></p>\n"
       "<ul class=\"fields\" id=\"fields\"></ul><pre class=\"hex\" id=\"hex\"></pre>\n"
-      "<h3>%s</h3><ul class=\"fields\" id=\"rec-fields\"></ul>"
+      "<h3>%s</h3><p id=\"rec-notes\" class=\"notes\"></p>"
+      "<ul class=\"fields\" id=\"rec-fields\"></ul>"
       "<pre class=\"hex\" id=\"rec-hex\"></pre>\n</aside>\n</main>\n",
       _ ("What each side holds after this step"), _ ("Client"), _ ("Server"),
       _ ("The records on the wire"));

@@ -183,10 +183,36 @@ typedef struct {
   cairo_t *cr;
   PangoLayout *text;
   double y;
-  double limit; /* text stops above this */
+  double limit;     /* text stops above this */
+  gboolean flow;    /* text that does not fit goes on to a new page, never dropped */
+  const char *more; /* heads each page the flow adds: "Step 4 of 15 (continued)" */
 } Page;
 
-/* Writes markup at the page's cursor; FALSE (and nothing drawn) when it would not fit. */
+/* A new page for text that did not fit, headed by what it continues. */
+static void
+page_break (Page *pg)
+{
+  cairo_show_page (pg->cr);
+  pg->y = PAGE_MARGIN;
+  if (pg->more) {
+    PangoLayout *head = pango_cairo_create_layout (pg->cr);
+    PangoFontDescription *desc = pango_font_description_from_string (HL_LADDER_FONT);
+    PangoRectangle logical;
+    pango_font_description_set_absolute_size (desc, 8 * PANGO_SCALE);
+    pango_layout_set_font_description (head, desc);
+    pango_font_description_free (desc);
+    pango_layout_set_text (head, pg->more, -1);
+    pango_layout_get_pixel_extents (head, NULL, &logical);
+    cairo_set_source_rgb (pg->cr, 0.4, 0.4, 0.4);
+    cairo_move_to (pg->cr, PAGE_MARGIN, pg->y);
+    pango_cairo_show_layout (pg->cr, head);
+    pg->y += logical.height + 8;
+    g_object_unref (head);
+  }
+}
+
+/* Writes markup at the page's cursor. When it would not fit: on a flowing page it goes
+ * on to a new page; otherwise nothing is drawn and it returns FALSE. */
 static gboolean
 page_text (Page *pg, const char *markup, double size, gboolean bold, double indent)
 {
@@ -200,8 +226,11 @@ page_text (Page *pg, const char *markup, double size, gboolean bold, double inde
   pango_layout_set_wrap (pg->text, PANGO_WRAP_WORD_CHAR);
   pango_layout_set_markup (pg->text, markup, -1);
   pango_layout_get_pixel_extents (pg->text, NULL, &logical);
-  if (pg->y + logical.height > pg->limit)
-    return FALSE;
+  if (pg->y + logical.height > pg->limit) {
+    if (!pg->flow)
+      return FALSE;
+    page_break (pg);
+  }
   cairo_set_source_rgb (pg->cr, 0.1, 0.1, 0.1);
   cairo_move_to (pg->cr, PAGE_MARGIN + indent, pg->y);
   pango_cairo_show_layout (pg->cr, pg->text);
@@ -242,11 +271,11 @@ page_diagram (Page *pg, const HlLadderLayout *layout, double y0, double y1, doub
   pg->y += (y1 - y0) * scale + 12;
 }
 
-/* The field tree as an indented table; returns how many rows did not fit. */
-static guint
-page_fields (Page *pg, const GPtrArray *fields, guint depth, gboolean *full)
+/* The field tree as an indented list, each field with its explanation: all of it,
+ * over as many pages as it takes. */
+static void
+page_fields (Page *pg, const GPtrArray *fields, guint depth)
 {
-  guint left = 0;
   for (guint i = 0; fields && i < fields->len; i++) {
     const HlField *f = g_ptr_array_index (fields, i);
     /* Byte ranges as the window says them: first and last byte, both included. */
@@ -255,51 +284,44 @@ page_fields (Page *pg, const GPtrArray *fields, guint depth, gboolean *full)
                                  ? g_strdup_printf (_ ("byte %zu"), f->offset)
                                  : g_strdup_printf (_ ("bytes %zu\u2013%zu, %zu bytes"), f->offset,
                                                     f->offset + f->length - 1, f->length);
-    if (*full || !page_printf (pg, 8, FALSE, 12 * depth, "%s: %s  [%s]", f->name, f->value, where))
-      *full = TRUE;
-    if (*full)
-      left++;
-    left += page_fields (pg, f->children, depth + 1, full);
+    page_printf (pg, 8, FALSE, 12 * depth, "%s: %s  [%s]", f->name, f->value ? f->value : "",
+                 where);
+    if (f->explanation && *f->explanation) {
+      g_autofree char *markup
+          = g_markup_printf_escaped ("<span foreground=\"#555555\">%s</span>", f->explanation);
+      pg->y -= 2; /* close to the field it explains */
+      page_text (pg, markup, 7, FALSE, 12 * depth + 10);
+    }
+    page_fields (pg, f->children, depth + 1);
   }
-  return left;
 }
 
 /* What a side newly holds after the step, with formulas; what it held before is
- * named in one line, so every step's page has room for its fields. */
+ * named in one line. */
 static void
-page_secrets (Page *pg, const HlStep *st, HlSide side, gboolean *full)
+page_secrets (Page *pg, const HlStep *st, HlSide side)
 {
   const GPtrArray *secrets = st->after[side].secrets;
-  GString *before = g_string_new (NULL);
+  g_autoptr (GString) before = g_string_new (NULL);
   guint n_new = 0;
-  if (*full) {
-    g_string_free (before, TRUE);
-    return;
-  }
-  if (!page_printf (pg, 10, TRUE, 0, _ ("What the %s holds after this step"),
-                    hl_side_word (side))) {
-    *full = TRUE;
-    g_string_free (before, TRUE);
-    return;
-  }
-  for (guint i = 0; secrets && i < secrets->len && !*full; i++) {
+  page_printf (pg, 10, TRUE, 0, _ ("What the %s holds after this step"), hl_side_word (side));
+  for (guint i = 0; secrets && i < secrets->len; i++) {
     const HlSecret *s = g_ptr_array_index (secrets, i);
     if (s->learned_at == st->index) {
       g_autofree char *hex = hl_ladder_short_value (s);
       g_autofree char *markup
           = g_markup_printf_escaped (_ ("New: %s <tt>%s</tt> (%zu bytes): %s"), s->name, hex,
                                      g_bytes_get_size (s->value), s->formula);
-      *full = !page_text (pg, markup, 8, FALSE, 12);
+      page_text (pg, markup, 8, FALSE, 12);
       n_new++;
     } else {
       g_string_append_printf (before, "%s%s", before->len ? ", " : "", s->name);
     }
   }
-  if (!*full && before->len)
-    *full = !page_printf (pg, 8, FALSE, 12, _ ("Held from earlier steps: %s."), before->str);
-  else if (!*full && !n_new)
-    *full = !page_printf (pg, 8, FALSE, 12, _ ("Nothing secret yet."));
-  g_string_free (before, TRUE);
+  if (before->len)
+    page_printf (pg, 8, FALSE, 12, _ ("Held from earlier steps: %s."), before->str);
+  else if (!n_new)
+    page_printf (pg, 8, FALSE, 12, _ ("Nothing secret yet."));
 }
 
 /* A page with the key schedule of each TLS 1.3 connection, as it stands at the
@@ -325,6 +347,8 @@ pdf_key_schedule_pages (Page *pg, HlRun *run, guint n)
       double scale;
       cairo_show_page (pg->cr);
       pg->y = PAGE_MARGIN;
+      pg->flow = FALSE; /* one page: the picture is scaled to fit it */
+      pg->more = NULL;
       page_printf (pg, 9, FALSE, 0,
                    _ ("Values are shortened to their first 8 bytes; each step's page and the "
                       "HTML handout give them whole."));
@@ -339,41 +363,60 @@ pdf_key_schedule_pages (Page *pg, HlRun *run, guint n)
   }
 }
 
+/* The excerpt's scale: the page's width, whatever the rows' height, so its text is as
+ * large as the page's own small print. A row taller than the excerpt is cut below its
+ * arrow; what its notes say is written out on the page. */
+#define EXCERPT_H 300.0
+
 static void
 pdf_step_page (Page *pg, HlRun *run, const HlLadderOptions *options, guint index)
 {
   const HlStep *st = hl_run_get_step (run, index - 1);
   HlLadderOptions o = *options;
   g_autoptr (HlLadderLayout) layout = NULL;
+  g_autofree char *title = hl_ladder_step_title (st, hl_run_get_n_steps (run));
+  g_autofree char *more = g_strdup_printf (_ ("%s (continued)"), title);
   HlLadderRect row;
-  double top, bottom;
-  gboolean full = FALSE;
-  guint left;
   o.upto = index;
   o.current = index;
   o.selected = 0;
   o.width = 900; /* the narrowest layout: its text is the largest on an A4 page */
   layout = hl_ladder_layout_new (run, &o);
-  /* The diagram around this step: its row and the whole rows just before it, cut
-   * between rows, never through a label. */
+  /* The diagram around this step: its row and the whole rows just before it that fit,
+   * cut between rows where it can be. */
   hl_ladder_layout_get_step_rect (layout, index, &row);
-  hl_ladder_layout_get_line_span (layout, &top, &bottom);
   {
-    double end = row.y + row.height + 8, start = row.y;
+    double scale = (PAGE_W - 2 * PAGE_MARGIN) / hl_ladder_layout_get_width (layout);
+    double window = EXCERPT_H / scale, end = row.y + row.height + 8, start = row.y;
     HlLadderRect r;
-    for (guint k = index; k >= 1 && hl_ladder_layout_get_step_rect (layout, k, &r); k--) {
-      if (end - r.y > 560)
-        break;
-      start = r.y;
+    gboolean cut = end - start > window;
+    if (cut) {
+      end = start + window;
+    } else {
+      for (guint k = index; k >= 1 && hl_ladder_layout_get_step_rect (layout, k, &r); k--) {
+        if (end - r.y > window)
+          break;
+        start = r.y;
+      }
+      if (index <= 2 && end <= window)
+        start = 0; /* the title and the timelines' headers fit: show them */
     }
-    if (index <= 2)
-      start = 0; /* the title and the timelines' headers fit: show them */
-    page_diagram (pg, layout, start, end, 330);
+    page_diagram (pg, layout, start, end, end - start);
+    if (cut) {
+      /* Fade the cut edge out, so it reads as "goes on" rather than as the row's end. */
+      double bottom = pg->y - 12, fade = 24;
+      cairo_pattern_t *white = cairo_pattern_create_linear (0, bottom - fade, 0, bottom);
+      cairo_pattern_add_color_stop_rgba (white, 0, 1, 1, 1, 0);
+      cairo_pattern_add_color_stop_rgba (white, 1, 1, 1, 1, 1);
+      cairo_rectangle (pg->cr, PAGE_MARGIN, bottom - fade, PAGE_W - 2 * PAGE_MARGIN, fade + 0.3);
+      cairo_set_source (pg->cr, white);
+      cairo_fill (pg->cr);
+      cairo_pattern_destroy (white);
+    }
   }
-  {
-    g_autofree char *title = hl_ladder_step_title (st, hl_run_get_n_steps (run));
-    page_printf (pg, 15, TRUE, 0, "%s", title);
-  }
+  pg->flow = TRUE;
+  pg->more = more;
+  page_printf (pg, 15, TRUE, 0, "%s", title);
   page_printf (pg, 10, FALSE, 0, "%s", st->summary ? st->summary : "");
   if (st->story && *st->story)
     page_printf (pg, 10, FALSE, 0, "%s", st->story);
@@ -382,28 +425,20 @@ pdf_step_page (Page *pg, HlRun *run, const HlLadderOptions *options, guint index
     for (guint i = 0; notes[i]; i++)
       page_printf (pg, 10, FALSE, 0, "%s", notes[i]);
   }
-  /* The secrets leave room for the fields' heading and a few rows. */
-  pg->limit = PAGE_H - PAGE_MARGIN - 90;
-  page_secrets (pg, st, HL_SIDE_CLIENT, &full);
-  page_secrets (pg, st, HL_SIDE_SERVER, &full);
-  pg->limit = PAGE_H - PAGE_MARGIN;
-  full = FALSE;
-  if (!full)
-    full = !page_printf (pg, 10, TRUE, 0, _ ("Fields (%s bytes)"),
-                         st->encrypted ? _ ("decrypted") : _ ("as sent"));
-  pg->limit = PAGE_H - PAGE_MARGIN - 16; /* room for the line below */
-  left = page_fields (pg, st->fields, 0, &full);
-  pg->limit = PAGE_H - PAGE_MARGIN;
-  if (left) {
-    /* The page is full: say where the rest is rather than spill onto another page. */
-    pg->y = MAX (pg->y, PAGE_H - PAGE_MARGIN - 14);
-    page_printf (
-        pg, 8, FALSE, 0,
-        P_ ("\u2026 and %u more row: the HTML handout and the JSON transcript have them all.",
-            "\u2026 and %u more rows: the HTML handout and the JSON transcript have them all.",
-            left),
-        left);
+  page_secrets (pg, st, HL_SIDE_CLIENT);
+  page_secrets (pg, st, HL_SIDE_SERVER);
+  {
+    g_auto (GStrv) lines = hl_step_record_lines (st, FALSE);
+    if (lines[0])
+      page_printf (pg, 10, TRUE, 0, _ ("Record layer"));
+    for (guint i = 0; lines[i]; i++)
+      page_printf (pg, 8, FALSE, 12, "%s", lines[i]);
   }
+  page_printf (pg, 10, TRUE, 0, _ ("Fields (%s bytes)"),
+               st->encrypted ? _ ("decrypted") : _ ("as sent"));
+  page_fields (pg, st->fields, 0);
+  pg->flow = FALSE;
+  pg->more = NULL;
 }
 
 GBytes *

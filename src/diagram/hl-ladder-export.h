@@ -23,7 +23,8 @@ gboolean hl_ladder_export_png (HlRun *run, const HlLadderOptions *options, doubl
                                const char *path, GError **error);
 gboolean hl_ladder_export_svg (HlRun *run, const HlLadderOptions *options, const char *path,
                                GError **error);
-/* A handout: a title page with the whole diagram, then one page per step. */
+/* A handout: a title page with the whole diagram, then each step from a page of its own,
+ * going on to further pages when it does not fit. */
 gboolean hl_ladder_export_pdf (HlRun *run, const HlLadderOptions *options, const char *path,
                                GError **error);
 /* One self-contained HTML file: the diagram, and each step's explanation,

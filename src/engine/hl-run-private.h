@@ -116,6 +116,16 @@ typedef struct {
   gboolean has_tls13_keys;
   HlTls13Keys tls13_keys;
   gsize tls13_padding;
+  gsize tls13_inner_len; /* the whole TLSInnerPlaintext: content, type byte, padding */
+  /* Encrypted records: how the sender sealed this one, for the handouts. */
+  gboolean has_seal;
+  guint16 seal_suite;
+  guint seal_version;
+  guint64 seal_seq;
+  guint8 seal_iv[16]; /* the IV part the nonce is made from (see HlStep.seal_iv) */
+  gsize seal_iv_len;
+  guint8 seal_nonce[12];
+  gsize seal_nonce_len;
 } Pending;
 
 /* What the hellos of the current connection said, as sent (parsed from the wire). */
@@ -126,6 +136,7 @@ typedef struct {
   gboolean hello_retry;  /* the server answered with a HelloRetryRequest */
   gboolean psk_accepted; /* TLS 1.3: ServerHello has pre_shared_key */
   gboolean early_offered;
+  gboolean extended_master_secret;     /* TLS 1.0-1.2: ServerHello echoes it (RFC 7627 5.1) */
   GBytes *client_share, *server_share; /* TLS 1.3 key_share public values for group */
   GBytes *client_random, *server_random;
 } Hellos;
@@ -197,6 +208,7 @@ void _hl_run_collect_view13 (HlRun *run, Peer *p, HlSecrets *out);
 char *_hl_run_check_finished13 (HlRun *run, const HlStep *st, const guint8 *content, gsize clen);
 char *_hl_run_describe_signed13 (HlRun *run, const HlStep *st);
 char *_hl_run_check_binder13 (HlRun *run, const HlStep *st, const guint8 *msg, gsize len);
+void _hl_run_seal_to_step (const Pending *p, HlStep *st);
 void _hl_run_take_tls13_record (HlRun *run, HlSide from, guint16 version, const guint8 *payload,
                                 gsize len);
 void _hl_run_clear_hellos (Hellos *h);

@@ -14,6 +14,7 @@
 static const char *const no_inputs[] = { NULL };
 static const char *const master_inputs[]
     = { "premaster_secret", "client_random", "server_random", NULL };
+static const char *const ems_master_inputs[] = { "premaster_secret", NULL };
 static const char *const key_block_inputs[]
     = { "master_secret", "server_random", "client_random", NULL };
 static const char *const from_key_block[] = { "key_block", NULL };
@@ -204,6 +205,7 @@ typedef struct {
   int kex;         /* HlKex; -1 not known */
   guint group;     /* named group of ECDH(E); 0 not known (static ECDH: a NIST curve) */
   gboolean keylog; /* an OpenSSL side of a TLS 1.2 connection */
+  gboolean ems;    /* extended_master_secret negotiated (RFC 7627) */
 } Recipe;
 
 static gboolean
@@ -257,12 +259,27 @@ recipe_for (HlSecretId id, const Recipe *r, const char *const **inputs)
                 "handshake has no premaster secret and derives no new master secret (RFC 5246 "
                 "7.3)");
     }
+    if (r->keylog && r->ems) {
+      *inputs = no_inputs;
+      return _ ("from OpenSSL's key log (its CLIENT_RANDOM line). With extended_master_secret "
+                "negotiated, OpenSSL made it with PRF(premaster_secret, \"extended master "
+                "secret\", session_hash)[0..48] (RFC 7627 4), from a premaster secret and an "
+                "ECDH secret that never leave the library: those cannot be known from outside "
+                "it");
+    }
     if (r->keylog) {
       *inputs = no_inputs;
       return _ ("from OpenSSL's key log (its CLIENT_RANDOM line). OpenSSL made it with "
                 "PRF(premaster_secret, \"master secret\", ...) from a premaster secret and an "
                 "ECDH secret that never leave the library: those cannot be known from outside "
                 "it");
+    }
+    if (r->ems) {
+      /* RFC 7627 4: the randoms give way to the hash of the handshake. */
+      *inputs = ems_master_inputs;
+      return _ ("PRF(premaster_secret, \"extended master secret\", session_hash)[0..48], "
+                "session_hash = Hash(the handshake messages up to and including "
+                "ClientKeyExchange): extended_master_secret was negotiated (RFC 7627 3, 4)");
     }
     return NULL;
   case HL_SECRET_KEY_BLOCK:
@@ -316,8 +333,12 @@ static Recipe
 recipe_of_connection (const HlConnection *c)
 {
   const HlSuite *suite = c ? hl_suite_by_id (c->suite) : NULL;
-  Recipe r = { c && c->version == 0x0304, c && c->resumed, suite ? (int)suite->kex : -1,
-               c && c->curve > 0 ? (guint)c->curve : 0, FALSE };
+  Recipe r = { c && c->version == 0x0304,
+               c && c->resumed,
+               suite ? (int)suite->kex : -1,
+               c && c->curve > 0 ? (guint)c->curve : 0,
+               FALSE,
+               c && c->extended_master_secret };
   return r;
 }
 
@@ -528,7 +549,12 @@ _hl_run_fill_knowledge (HlRun *run, HlStep *st, HlSide side)
   gboolean tls13 = run->hellos.version == 0x0304;
   br_ssl_session_parameters sp;
   const HlSuite *suite;
-  Recipe recipe = { tls13 || st->tls13, resumed, -1, 0, p->ossl != NULL && !tls13 && !st->tls13 };
+  Recipe recipe = { tls13 || st->tls13,
+                    resumed,
+                    -1,
+                    0,
+                    p->ossl != NULL && !tls13 && !st->tls13,
+                    run->hellos.extended_master_secret };
   /* A BearSSL side that holds a master secret it did not derive in this connection holds a
    * cached session's (offered in a ClientHello, or accepted). */
   if (!p->ossl && !p->cap.master && (p->knows & KNOW (HL_SECRET_MASTER)))

@@ -90,6 +90,8 @@ _hl_run_note_hello13 (HlRun *run, HlSide from, const guint8 *msg, gsize len)
     h->server_share = find_share (msg, len, h->group);
   }
   h->psk_accepted = hl_hello_find_extension (msg, len, 41, &d, &n);
+  /* A server echoes it only when the client offered it: then both use it. */
+  h->extended_master_secret = h->version < 0x0304 && hl_hello_find_extension (msg, len, 23, &d, &n);
 }
 
 /* ---------- Records ---------- */
@@ -198,6 +200,18 @@ _hl_run_take_tls13_record (HlRun *run, HlSide from, guint16 version, const guint
       q->has_tls13_keys = TRUE;
       q->tls13_keys = keys;
       q->tls13_padding = ilen - clen - 1;
+      q->tls13_inner_len = ilen;
+      q->has_seal = TRUE;
+      q->seal_suite = suite->id;
+      q->seal_version = 0x0304;
+      q->seal_seq = keys.seq;
+      memcpy (q->seal_iv, keys.iv, 12);
+      q->seal_iv_len = 12;
+      /* RFC 8446 5.3: the 64-bit sequence number, big-endian, XORed into the IV's end. */
+      memcpy (q->seal_nonce, keys.iv, 12);
+      for (int b = 0; b < 8; b++)
+        q->seal_nonce[11 - b] ^= (guint8)(keys.seq >> (8 * b));
+      q->seal_nonce_len = 12;
       off += mlen;
     } while (off < clen);
   }

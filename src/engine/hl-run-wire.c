@@ -229,6 +229,52 @@ _hl_run_queue_pending (HlRun *run, HlSide from, const char *message, guint8 ct, 
   g_queue_push_tail (&run->pending, p);
 }
 
+/* A TLS 1.0-1.2 record's sequence number and nonce, from the decryption state just
+ * before it: BearSSL keeps the sequence number and the IV part in it. */
+static void
+note_seal (Pending *q, const HlSuite *suite, guint version, const RecordIn *before,
+           const guint8 *payload, gsize len)
+{
+  q->has_seal = TRUE;
+  q->seal_suite = suite->id;
+  q->seal_version = version;
+  switch (suite->cipher) {
+  case HL_CIPHER_AES_GCM:
+  case HL_CIPHER_AES_CCM:
+  case HL_CIPHER_AES_CCM8: {
+    /* RFC 5288 3, RFC 6655 3: the 4-byte salt, then the 8-byte explicit nonce sent. */
+    const guint8 *salt = suite->cipher == HL_CIPHER_AES_GCM ? before->gcm.iv : before->ccm.iv;
+    q->seal_seq = suite->cipher == HL_CIPHER_AES_GCM ? before->gcm.seq : before->ccm.seq;
+    memcpy (q->seal_iv, salt, 4);
+    q->seal_iv_len = 4;
+    if (len >= 8) {
+      memcpy (q->seal_nonce, salt, 4);
+      memcpy (q->seal_nonce + 4, payload, 8);
+      q->seal_nonce_len = 12;
+    }
+    break;
+  }
+  case HL_CIPHER_CHACHA20_POLY1305:
+    /* RFC 7905 2: the IV XOR the sequence number, as in TLS 1.3. */
+    q->seal_seq = before->chapol.seq;
+    memcpy (q->seal_iv, before->chapol.iv, 12);
+    q->seal_iv_len = 12;
+    memcpy (q->seal_nonce, before->chapol.iv, 12);
+    for (int b = 0; b < 8; b++)
+      q->seal_nonce[11 - b] ^= (guint8)(q->seal_seq >> (8 * b));
+    q->seal_nonce_len = 12;
+    break;
+  case HL_CIPHER_AES_CBC:
+  case HL_CIPHER_3DES_CBC:
+    q->seal_seq = before->cbc.seq;
+    if (version <= 0x0301) {
+      q->seal_iv_len = suite->cipher == HL_CIPHER_AES_CBC ? 16 : 8;
+      memcpy (q->seal_iv, before->cbc.iv, q->seal_iv_len);
+    }
+    break;
+  }
+}
+
 /* An encrypted record: decrypt it with the sender's keys to learn what it carries. */
 static void
 take_encrypted_record (HlRun *run, HlSide from, guint8 ct, guint16 version, const guint8 *payload,
@@ -284,6 +330,30 @@ take_encrypted_record (HlRun *run, HlSide from, guint8 ct, guint16 version, cons
     memcpy (queued->last_block, dir->last_block, sizeof dir->last_block);
     memset (dir->last_block, 0, sizeof dir->last_block);
     memcpy (dir->last_block, payload + len - block, block);
+    if (suite)
+      note_seal (queued, suite, _hl_peer_version (run->peer[from]), &before, payload, len);
+  }
+}
+
+/* The step shows what its record was sealed with; the receiver keeps the same count. */
+void
+_hl_run_seal_to_step (const Pending *p, HlStep *st)
+{
+  st->inner_type = -1;
+  if (!p->has_seal)
+    return;
+  st->sealed = TRUE;
+  st->seal_suite = p->seal_suite;
+  st->seal_version = p->seal_version;
+  st->seq = p->seal_seq;
+  if (p->seal_iv_len)
+    st->seal_iv = g_bytes_new (p->seal_iv, p->seal_iv_len);
+  if (p->seal_nonce_len)
+    st->nonce = g_bytes_new (p->seal_nonce, p->seal_nonce_len);
+  if (p->seal_version == 0x0304) {
+    st->inner_type = p->content_type;
+    st->inner_length = p->tls13_inner_len;
+    st->padding = p->tls13_padding;
   }
 }
 

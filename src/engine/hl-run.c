@@ -56,6 +56,10 @@ free_step (HlStep *st)
   g_free (st->story);
   g_free (st->check);
   g_free (st->certificate_check);
+  if (st->seal_iv)
+    g_bytes_unref (st->seal_iv);
+  if (st->nonce)
+    g_bytes_unref (st->nonce);
   for (int i = 0; i < 2; i++) {
     g_free (st->after[i].state);
     g_free (st->after[i].certificate_verdict);
@@ -385,6 +389,7 @@ deliver (HlRun *run, Pending *p)
   st->plaintext = p->plaintext ? g_bytes_ref (p->plaintext) : NULL;
   st->records = g_array_new (FALSE, TRUE, sizeof (HlRecordHeader));
   st->early = p->early;
+  _hl_run_seal_to_step (p, st);
 
   receiver->watch.ended = FALSE;
   out = _hl_run_apply_changes (run, p, st->index, &what);
@@ -511,6 +516,7 @@ finish_connection (HlRun *run)
   /* The spec's outcome: success means both sides finished the handshake. */
   c->success = cl->handshake_done && sv->handshake_done;
   c->hello_retry = run->hellos.hello_retry;
+  c->extended_master_secret = run->hellos.extended_master_secret;
   if (cl->knows & KNOW (HL_SECRET_SERVER_RANDOM)) {
     c->version = _hl_peer_version (cl);
     c->suite = cl->ossl ? run->hellos.suite : sp.cipher_suite;

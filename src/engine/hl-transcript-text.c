@@ -152,6 +152,45 @@ write_knowledge (GString *out, const HlStep *st, gboolean md)
   }
 }
 
+/* The record layer under the message: headers, payload parts, tag, nonce. */
+static void
+write_record_layer (GString *out, const HlStep *st)
+{
+  g_auto (GStrv) lines = hl_step_record_lines (st, TRUE);
+  if (!lines[0])
+    return;
+  g_string_append (out, _ ("\n**Record layer:**\n\n"));
+  for (guint i = 0; lines[i]; i++)
+    g_string_append_printf (out, "- %s\n", lines[i]);
+}
+
+/* TLS 1.3 decrypts to TLSInnerPlaintext: show all of it, so its bytes add up. */
+static void
+write_decrypted (GString *out, const HlStep *st)
+{
+  gsize len = g_bytes_get_size (st->plaintext);
+  if (st->sealed && st->inner_type >= 0 && st->inner_length == len + 1 + st->padding) {
+    GByteArray *inner = g_byte_array_sized_new (st->inner_length);
+    guint8 type = (guint8)st->inner_type;
+    g_autoptr (GBytes) bytes = NULL;
+    g_byte_array_append (inner, g_bytes_get_data (st->plaintext, NULL), len);
+    g_byte_array_append (inner, &type, 1);
+    g_byte_array_set_size (inner, st->inner_length); /* the padding: zeros */
+    memset (inner->data + len + 1, 0, st->padding);
+    bytes = g_byte_array_free_to_bytes (inner);
+    g_string_append_printf (out,
+                            _ ("\nDecrypted (TLSInnerPlaintext, %zu bytes): the content (%zu "
+                               "bytes), then its content type %d (1 byte), then %zu bytes of "
+                               "zero padding:\n\n```\n"),
+                            st->inner_length, len, st->inner_type, st->padding);
+    hl_hex_dump (out, bytes, TRUE);
+  } else {
+    g_string_append (out, _ ("\nDecrypted content:\n\n```\n"));
+    hl_hex_dump (out, st->plaintext, TRUE);
+  }
+  g_string_append (out, "```\n");
+}
+
 static char *
 render (HlRun *run, gboolean md, gboolean brief)
 {
@@ -234,11 +273,9 @@ render (HlRun *run, gboolean md, gboolean brief)
         if (brief)
           continue;
         md_fields (out, st->fields, 0);
-        if (st->encrypted && st->plaintext) {
-          g_string_append (out, _ ("\nDecrypted content:\n\n```\n"));
-          hl_hex_dump (out, st->plaintext, TRUE);
-          g_string_append (out, "```\n");
-        }
+        write_record_layer (out, st);
+        if (st->encrypted && st->plaintext)
+          write_decrypted (out, st);
         g_string_append_printf (out, "\n%s:\n\n```\n",
                                 st->encrypted ? _ ("Record payload as sent (encrypted)")
                                               : "As sent");

@@ -175,7 +175,29 @@ json_step (GString *out, const HlStep *st, int L)
                             "%s{ \"content_type\": %u, \"version\": \"0x%04x\", \"length\": %u }",
                             i ? ", " : "", r->content_type, r->version, r->length);
   }
-  g_string_append_printf (out, "], \"delivered\": %s, \"accepted\": %s, \"fault\": ",
+  g_string_append (out, "],");
+  if (st->sealed) {
+    /* An addition to the spec: what the record was sealed with, never sent. */
+    indent (out, L + 1);
+    g_string_append_printf (
+        out,
+        "\"record_protection\": { \"sequence_number\": %" G_GUINT64_FORMAT ", \"iv\": ", st->seq);
+    if (st->seal_iv)
+      json_hex (out, st->seal_iv);
+    else
+      g_string_append (out, "null");
+    g_string_append (out, ", \"nonce\": ");
+    if (st->nonce)
+      json_hex (out, st->nonce);
+    else
+      g_string_append (out, "null");
+    if (st->inner_type >= 0)
+      g_string_append_printf (out, ", \"inner_content_type\": %d, \"padding\": %zu", st->inner_type,
+                              st->padding);
+    g_string_append (out, " },");
+  }
+  indent (out, L + 1);
+  g_string_append_printf (out, "\"delivered\": %s, \"accepted\": %s, \"fault\": ",
                           st->delivered ? "true" : "false", st->accepted ? "true" : "false");
   json_string_or_null (out, st->fault);
   g_string_append_c (out, ',');
@@ -269,6 +291,9 @@ hl_transcript_to_json (HlRun *run)
                             c->resumed ? "true" : "false", c->success ? "success" : "failure");
     if (c->version == 0x0304)
       g_string_append_printf (out, " \"hello_retry\": %s,", c->hello_retry ? "true" : "false");
+    else if (c->version)
+      g_string_append_printf (out, " \"extended_master_secret\": %s,",
+                              c->extended_master_secret ? "true" : "false");
     indent (out, 3);
     g_string_append (out, "\"negotiated\": { \"version\": ");
     json_string_or_null (out, c->version ? hl_version_name (c->version) : NULL);

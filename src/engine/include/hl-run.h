@@ -176,6 +176,20 @@ typedef struct {
   char
       *certificate_check; /* Certificate: the receiver's X.509 verdict, in plain words; else NULL */
   HlSideState after[2];   /* indexed by HlSide */
+
+  /* Encrypted records: how the sender sealed this one (RFC 5246 6.2.3, RFC 8446 5.2-5.3).
+   * Nothing here is sent: the receiver keeps the same count and IV. */
+  gboolean sealed;    /* the fields below are known */
+  guint16 seal_suite; /* the suite and version it was sealed under */
+  guint seal_version; /* 0x0304 for TLS 1.3 */
+  guint64 seq;        /* its sequence number under its key, from 0 */
+  GBytes *seal_iv;    /* TLS 1.3 and ChaCha20: the 12-byte write IV; GCM/CCM: the 4-byte salt
+                         from the key block; TLS 1.0 CBC: the IV chained from the record before
+                         (the first: the key block's); TLS 1.1+ CBC: NULL (explicit IV) */
+  GBytes *nonce;      /* AEAD: the nonce it was sealed with; else NULL */
+  int inner_type;     /* TLS 1.3: TLSInnerPlaintext's content type; else -1 */
+  gsize inner_length; /* TLS 1.3: TLSInnerPlaintext's length (content, type byte, padding) */
+  gsize padding;      /* TLS 1.3: its zero padding */
 } HlStep;
 
 /* The transcript key of the secret whose keys protect the step's record
@@ -207,6 +221,10 @@ struct _HlConnection {
   HlSecrets server_secrets; /* the server's view, kept when it differs from the client's */
   gboolean views_differ;
   GPtrArray *steps; /* HlStep*, borrowed from the run */
+
+  /* TLS 1.0-1.2: extended_master_secret was negotiated (RFC 7627), so the master secret
+   * hashes the handshake instead of the randoms. */
+  gboolean extended_master_secret;
 };
 
 typedef struct _HlRun HlRun;

@@ -19,4 +19,10 @@ char *hl_transcript_to_keylog (HlRun *run);
 char *hl_transcript_to_markdown_brief (HlRun *run);
 char *hl_transcript_to_text_brief (HlRun *run);
 
+/* A step's record layer in sentences, with the run's values: each record's header, and
+ * for an encrypted one its parts (their byte counts adding up to the record's length),
+ * its tag and its nonce or IV with the sequence number. md: bytes as Markdown code spans.
+ * NULL-terminated (g_strfreev); empty when the step has no records. */
+char **hl_step_record_lines (const HlStep *step, gboolean md);
+
 G_END_DECLS
