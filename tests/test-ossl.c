@@ -96,6 +96,90 @@ test_downgrade_sentinel_caught (void)
   g_assert_cmpint (hl_run_check_expect (run, NULL), ==, 1);
 }
 
+/* An extension of a ClientHello, ServerHello or HelloRetryRequest, read here from the
+ * bytes as sent (not with the engine's own parser): NULL when absent. */
+static const guint8 *
+hello_extension (GBytes *message, guint type, gsize *len)
+{
+  gsize n, off = 4 + 2 + 32, end;
+  const guint8 *m = g_bytes_get_data (message, &n);
+  g_assert_cmpuint (n, >, off);
+  off += 1 + m[off]; /* legacy_session_id */
+  if (m[0] == 1) {
+    off += 2 + (m[off] << 8 | m[off + 1]); /* cipher_suites */
+    off += 1 + m[off];                     /* legacy_compression_methods */
+  } else {
+    off += 3; /* cipher_suite, legacy_compression_method */
+  }
+  end = off + 2 + (m[off] << 8 | m[off + 1]);
+  g_assert_cmpuint (end, ==, n);
+  for (off += 2; off + 4 <= end; off += 4 + (m[off + 2] << 8 | m[off + 3]))
+    if ((guint)(m[off] << 8 | m[off + 1]) == type) {
+      *len = m[off + 2] << 8 | m[off + 3];
+      return m + off + 4;
+    }
+  return NULL;
+}
+
+/* The nth step (from 0) of connection c (from 0) called message; NULL when none. */
+static const HlStep *
+find_step (HlRun *run, guint c, const char *message, guint nth)
+{
+  const HlConnection *conn = hl_run_get_connection (run, c);
+  for (guint i = 0; i < conn->steps->len; i++) {
+    const HlStep *st = g_ptr_array_index (conn->steps, i);
+    if (strcmp (st->message, message) == 0 && nth-- == 0)
+      return st;
+  }
+  return NULL;
+}
+
+/* Lesson 41: a stateless server puts a cookie in its HelloRetryRequest (RFC 8446 4.2.2),
+ * and the second ClientHello carries exactly those bytes back. The server's own part
+ * of the cookie derives from the Seed; lesson 32's stateful server sends no cookie. */
+static void
+test_hello_retry_cookie_echoed (void)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled ("41-tls13-hello-retry-cookie.scenario");
+  g_autoptr (HlScenario) s32 = hl_test_load_bundled ("32-tls13-hello-retry.scenario");
+  g_autoptr (HlRun) run = hl_test_run (s);
+  g_autoptr (HlRun) run32 = hl_test_run (s32);
+  const HlStep *hrr = find_step (run, 0, "HelloRetryRequest", 0);
+  const HlStep *ch1 = find_step (run, 0, "ClientHello", 0);
+  const HlStep *ch2 = find_step (run, 0, "ClientHello", 1);
+  const guint8 *cookie, *echoed;
+  gsize cookie_len = 0, echoed_len = 0, n;
+  guint8 mine[32];
+  GChecksum *sha = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree char *seeded = g_strdup_printf ("%s|cookie", s->seed);
+  g_assert_nonnull (hrr);
+  g_assert_nonnull (ch2);
+  g_assert_true (hrr->index < ch2->index);
+  cookie = hello_extension (hrr->wire, 44, &cookie_len);
+  g_assert_nonnull (cookie);
+  g_assert_cmpuint (cookie_len, >, 2);
+  g_assert_null (hello_extension (ch1->wire, 44, &n));
+  echoed = hello_extension (ch2->wire, 44, &echoed_len);
+  g_assert_nonnull (echoed);
+  g_assert_cmpmem (echoed, echoed_len, cookie, cookie_len);
+  g_assert_true (ch2->accepted);
+  /* the server's 16 bytes inside OpenSSL's cookie: SHA-256(Seed "|cookie") */
+  n = sizeof mine;
+  g_checksum_update (sha, (const guchar *)seeded, -1);
+  g_checksum_get_digest (sha, mine, &n);
+  g_checksum_free (sha);
+  for (n = 0; n + 16 <= cookie_len && memcmp (cookie + n, mine, 16) != 0; n++)
+    ;
+  g_assert_cmpuint (n + 16, <=, cookie_len);
+  g_assert_true (hl_run_get_connection (run, 0)->hello_retry);
+  g_assert_nonnull (strstr (hrr->story, "cookie"));
+  g_assert_nonnull (strstr (ch2->story, "cookie"));
+  g_assert_cmpint (hl_run_check_expect (run, NULL), ==, 1);
+  hrr = find_step (run32, 0, "HelloRetryRequest", 0);
+  g_assert_nonnull (hrr);
+  g_assert_null (hello_extension (hrr->wire, 44, &n));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -104,5 +188,6 @@ main (int argc, char **argv)
   g_test_add_func ("/ossl/clock-pin-is-per-thread", test_pin_is_per_thread);
   g_test_add_func ("/ossl/unknown-suite-is-refused", test_unknown_suite_is_refused);
   g_test_add_func ("/ossl/downgrade-sentinel-caught", test_downgrade_sentinel_caught);
+  g_test_add_func ("/ossl/hello-retry-cookie-echoed", test_hello_retry_cookie_echoed);
   return g_test_run ();
 }

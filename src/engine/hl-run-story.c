@@ -9,12 +9,41 @@
 
 #include <string.h>
 
+/* Whether a hello (or HelloRetryRequest) carries extension `type`; with `value`, whether
+ * its one-byte list (psk_key_exchange_modes) holds that value. */
+static gboolean
+hello_has (const HlStep *st, guint type, int value)
+{
+  GBytes *b = st->encrypted ? st->plaintext : st->wire;
+  const guint8 *msg, *d;
+  gsize len, n;
+  if (!b)
+    return FALSE;
+  msg = g_bytes_get_data (b, &len);
+  if (!hl_hello_find_extension (msg, len, type, &d, &n))
+    return FALSE;
+  if (value < 0)
+    return TRUE;
+  for (gsize i = 1; n >= 1 && i <= d[0] && i < n; i++)
+    if (d[i] == value)
+      return TRUE;
+  return FALSE;
+}
+
 /* TLS 1.3 against the nine steps: what each message keeps of the story, and what changed. */
 static char *
 tell_story13 (const HlStep *st, gboolean resumed)
 {
   const char *m = st->message;
   gboolean client = st->from == HL_SIDE_CLIENT;
+  if (strcmp (m, "HelloRetryRequest") == 0 && hello_has (st, 44, -1))
+    return g_strdup (_ ("The price of a wrong guess, from a server that keeps no state: it takes "
+                        "none of the client's key shares, names the group it wants, and puts what "
+                        "it needs to carry on into a cookie (RFC 8446 4.2.2). Then it forgets "
+                        "this exchange. The client must send the cookie back unchanged in its "
+                        "second ClientHello; the first ClientHello enters the transcript only as "
+                        "its hash (message_hash), and this server keeps that hash in the "
+                        "cookie."));
   if (strcmp (m, "ClientHello") == 0)
     return g_strdup (
         resumed
@@ -217,6 +246,9 @@ _hl_run_summarize (const HlStep *st, const guint8 *content, gsize clen, guint ve
         P_ ("%zu byte of application data.", "%zu bytes of application data.", clen), clen);
   if (strcmp (m, "ChangeCipherSpec") == 0 && version == 0x0304)
     return g_strdup (_ ("Compatibility ChangeCipherSpec: means nothing in TLS 1.3."));
+  if (strcmp (m, "HelloRetryRequest") == 0 && hello_has (st, 44, -1))
+    return g_strdup (_ ("The server asks for a key share on another group and hands the client a "
+                        "cookie to return."));
   if (strcmp (m, "HelloRetryRequest") == 0)
     return g_strdup (_ ("The server asks for a key share on another group."));
   if (strcmp (m, "EncryptedExtensions") == 0)

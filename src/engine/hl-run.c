@@ -289,6 +289,19 @@ decode_step (HlRun *run, HlStep *st)
                              "for. The transcript keeps the first ClientHello only as its hash "
                              "(message_hash), which lets a server that answered the first one "
                              "without keeping it (a cookie) pick up the handshake."));
+    const guint8 *cookie;
+    gsize cookie_len;
+    if (st->wire
+        && hl_hello_find_extension (g_bytes_get_data (st->wire, NULL), g_bytes_get_size (st->wire),
+                                    44, &cookie, &cookie_len)) {
+      g_free (st->story);
+      st->story = g_strdup (_ ("Story step 1 again, after HelloRetryRequest: the same random and "
+                               "session id, a key share for the group the server asked for, and "
+                               "the server's cookie, copied byte for byte as RFC 8446 4.2.2 "
+                               "requires. The server kept nothing of the first exchange: from "
+                               "the cookie it takes back the hash of the first ClientHello "
+                               "(message_hash in the transcript) and carries on."));
+    }
   }
   if (st->handshake_type == HL_HANDSHAKE_SERVER_HELLO && !st->tls13
       && _hl_run_current_connection (run)->resumed) {

@@ -32,6 +32,7 @@ static const char *const server_keys[] = { "Versions",
                                            "ALPN",
                                            "PreferClientOrder",
                                            "FailOnALPNMismatch",
+                                           "HelloRetryCookie",
                                            NULL };
 static const char *const application_keys[]
     = { "ClientData", "ServerData", "CloseNotify", "KeyUpdate", NULL };
@@ -632,8 +633,12 @@ parse_side (Loader *l, const char *dir, HlSide side, HlSideConfig *c, GError **e
   }
   if (!get_bool (l, group, "RequestClientCertificate", &c->request_client_certificate, error)
       || !get_bool (l, group, "PreferClientOrder", &c->prefer_client_order, error)
-      || !get_bool (l, group, "FailOnALPNMismatch", &c->fail_on_alpn_mismatch, error))
+      || !get_bool (l, group, "FailOnALPNMismatch", &c->fail_on_alpn_mismatch, error)
+      || !get_bool (l, group, "HelloRetryCookie", &c->hello_retry_cookie, error))
     return FALSE;
+  if (c->hello_retry_cookie && (c->library != HL_LIBRARY_OPENSSL || c->version_max < 0x0304))
+    return fail (l, error, line_of (l, group, "HelloRetryCookie"),
+                 _ ("HelloRetryCookie is TLS 1.3: the server needs TLS1.3 in Versions"));
   if (!parse_anchors (l, dir, group, "ClientTrustAnchors", c, error))
     return FALSE;
   if (c->request_client_certificate && hl_trust_anchors_count (c->anchors) == 0)

@@ -47,6 +47,9 @@ typedef struct {
   gboolean request_client_certificate;
   gboolean prefer_client_order;
   gboolean fail_on_alpn_mismatch;
+  gboolean hello_retry_cookie; /* server, TLS 1.3: a HelloRetryRequest carries a cookie and
+                                  the server keeps no state between the two ClientHellos (an
+                                  addition) */
 } HlSideConfig;
 
 typedef struct {
