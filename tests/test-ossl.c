@@ -180,6 +180,44 @@ test_hello_retry_cookie_echoed (void)
   g_assert_null (hello_extension (hrr->wire, 44, &n));
 }
 
+/* Lesson 42: psk_ke resumption (RFC 8446 4.2.9): the client allows psk_ke, and the resumed
+ * ServerHello carries pre_shared_key and no key_share, so no (EC)DHE secret exists on
+ * either side; the teaching text says the connection has no forward secrecy. */
+static void
+test_psk_ke_has_no_key_share (void)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled ("42-tls13-psk-ke-resumption.scenario");
+  g_autoptr (HlRun) run = hl_test_run (s);
+  const HlConnection *c;
+  const HlStep *ch, *sh;
+  const guint8 *modes;
+  gsize n = 0;
+  g_assert_cmpuint (hl_run_get_n_connections (run), ==, 2);
+  c = hl_run_get_connection (run, 1);
+  g_assert_true (c->success);
+  g_assert_true (c->resumed);
+  ch = find_step (run, 1, "ClientHello", 0);
+  sh = find_step (run, 1, "ServerHello", 0);
+  g_assert_nonnull (sh);
+  modes = hello_extension (ch->wire, 45, &n);
+  g_assert_nonnull (modes);
+  g_assert_nonnull (memchr (modes + 1, 0, n - 1)); /* psk_ke offered */
+  g_assert_nonnull (hello_extension (sh->wire, 41, &n));
+  g_assert_null (hello_extension (sh->wire, 51, &n));
+  g_assert_null (find_step (run, 1, "Certificate", 0));
+  g_assert_cmpint (c->curve, ==, -1);
+  g_assert_null (c->secrets.value[HL_SECRET_SHARED]);
+  g_assert_null (c->server_secrets.value[HL_SECRET_SHARED]);
+  g_assert_nonnull (c->secrets.value[HL_SECRET_PSK]);
+  g_assert_nonnull (c->secrets.value[HL_SECRET_HANDSHAKE]);
+  g_assert_nonnull (strstr (sh->story, "no forward secrecy"));
+  g_assert_nonnull (strstr (s->description, "no forward secrecy"));
+  /* connection 1 was a full handshake, with a key share */
+  sh = find_step (run, 0, "ServerHello", 0);
+  g_assert_nonnull (hello_extension (sh->wire, 51, &n));
+  g_assert_cmpint (hl_run_check_expect (run, NULL), ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -189,5 +227,6 @@ main (int argc, char **argv)
   g_test_add_func ("/ossl/unknown-suite-is-refused", test_unknown_suite_is_refused);
   g_test_add_func ("/ossl/downgrade-sentinel-caught", test_downgrade_sentinel_caught);
   g_test_add_func ("/ossl/hello-retry-cookie-echoed", test_hello_retry_cookie_echoed);
+  g_test_add_func ("/ossl/psk-ke-has-no-key-share", test_psk_ke_has_no_key_share);
   return g_test_run ();
 }

@@ -40,6 +40,7 @@ struct _HlOssl {
   gboolean reading_early; /* server: still reading 0-RTT data */
   gboolean stateless;     /* server: no state kept until a ClientHello brings a valid cookie */
   guint8 cookie[16];      /* server: what it puts in its cookie, from the Seed */
+  int (*default_security) (const SSL *, const SSL_CTX *, int, int, int, void *, void *);
 };
 
 /* ---------- The clock ----------
@@ -413,6 +414,19 @@ on_cookie_verify (SSL *ssl, const unsigned char *cookie, size_t len)
   return len == sizeof o->cookie && memcmp (cookie, o->cookie, len) == 0;
 }
 
+/* A server that resumes without (EC)DHE: OpenSSL 3.0 has no switch to prefer psk_ke, but
+ * a server that may use no group for this connection resumes with the PSK alone when the
+ * client allows psk_ke (RFC 8446 4.2.9). Everything else is judged as before. */
+static int
+on_security_no_groups (const SSL *ssl, const SSL_CTX *ctx, int op, int bits, int nid, void *other,
+                       void *ex)
+{
+  HlOssl *o = SSL_get_app_data (ssl);
+  if ((op & SSL_SECOP_OTHER_TYPE) == SSL_SECOP_OTHER_CURVE)
+    return 0;
+  return o && o->default_security ? o->default_security (ssl, ctx, op, bits, nid, other, ex) : 1;
+}
+
 /* ---------- Set-up ---------- */
 
 GQuark
@@ -638,6 +652,8 @@ hl_ossl_new (const HlScenario *s, HlSide side, GError **error)
   }
   if (side == HL_SIDE_SERVER && s->early_data)
     SSL_CTX_set_max_early_data (o->ctx, 16384);
+  if (s->psk_ke)
+    SSL_CTX_set_options (o->ctx, SSL_OP_ALLOW_NO_DHE_KEX); /* the client then offers psk_ke */
   if (side == HL_SIDE_SERVER && c->hello_retry_cookie) {
     guint8 h[32];
     br_sha256_context sc;
@@ -843,6 +859,10 @@ hl_ossl_start (HlOssl *o, gboolean resume, const char *early_data)
     SSL_set_accept_state (o->ssl);
     o->reading_early = o->scenario->early_data != NULL && resume;
     o->stateless = o->config->hello_retry_cookie;
+    if (resume && o->scenario->psk_ke) {
+      o->default_security = SSL_get_security_callback (o->ssl);
+      SSL_set_security_callback (o->ssl, on_security_no_groups);
+    }
   }
   leave ();
 }

@@ -204,6 +204,7 @@ typedef struct {
   int kex;         /* HlKex; -1 not known */
   guint group;     /* named group of ECDH(E); 0 not known (static ECDH: a NIST curve) */
   gboolean keylog; /* an OpenSSL side of a TLS 1.2 connection */
+  gboolean psk_ke; /* TLS 1.3 resumed with the PSK alone: no (EC)DHE (RFC 8446 4.2.9) */
 } Recipe;
 
 static gboolean
@@ -229,6 +230,13 @@ static const char *
 recipe_for (HlSecretId id, const Recipe *r, const char *const **inputs)
 {
   gboolean x = hl_group_is_montgomery (r->group);
+  static const char *const psk_ke_handshake_inputs[] = { "early_secret", NULL };
+  if (r->tls13 && r->psk_ke && id == HL_SECRET_HANDSHAKE) {
+    *inputs = psk_ke_handshake_inputs;
+    return _ ("HKDF-Extract(Derive-Secret(early_secret, \"derived\", \"\"), Hash.length zeros): "
+              "psk_ke agrees no (EC)DHE key, so zeros stand in for the shared secret (RFC 8446 "
+              "7.1) and the PSK is the only secret input");
+  }
   if (r->tls13)
     return NULL;
   switch ((int)id) {
@@ -316,8 +324,12 @@ static Recipe
 recipe_of_connection (const HlConnection *c)
 {
   const HlSuite *suite = c ? hl_suite_by_id (c->suite) : NULL;
-  Recipe r = { c && c->version == 0x0304, c && c->resumed, suite ? (int)suite->kex : -1,
-               c && c->curve > 0 ? (guint)c->curve : 0, FALSE };
+  Recipe r = { c && c->version == 0x0304,
+               c && c->resumed,
+               suite ? (int)suite->kex : -1,
+               c && c->curve > 0 ? (guint)c->curve : 0,
+               FALSE,
+               c && c->version == 0x0304 && c->resumed && c->curve <= 0 };
   return r;
 }
 
@@ -542,6 +554,7 @@ _hl_run_fill_knowledge (HlRun *run, HlStep *st, HlSide side)
     recipe.kex = s ? (int)s->kex : -1;
     recipe.group = _hl_run_ecdh_group (run);
   }
+  recipe.psk_ke = recipe.tls13 && resumed && run->hellos.group < 0;
   if (p->ossl)
     _hl_run_collect_view13 (run, p, &view);
   else

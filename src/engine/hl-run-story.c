@@ -36,6 +36,21 @@ tell_story13 (const HlStep *st, gboolean resumed)
 {
   const char *m = st->message;
   gboolean client = st->from == HL_SIDE_CLIENT;
+  /* psk_key_exchange_modes offering psk_ke (0) besides psk_dhe_ke (RFC 8446 4.2.9) */
+  if (strcmp (m, "ClientHello") == 0 && resumed && hello_has (st, 45, 0))
+    return g_strdup (_ ("Story step 1, TLS 1.3 resumption: the client offers a ticket from the "
+                        "last connection (pre_shared_key) and allows two modes in "
+                        "psk_key_exchange_modes: psk_dhe_ke, for which it still sends a fresh key "
+                        "share, and psk_ke, the PSK alone. The server picks one (RFC 8446 "
+                        "4.2.9)."));
+  if (strcmp (m, "ServerHello") == 0 && resumed && !hello_has (st, 51, -1))
+    return g_strdup (_ ("Story step 2, TLS 1.3 resumption with psk_ke: the server accepts the "
+                        "ticket's PSK and sends no key share (in this mode it must not, RFC 8446 "
+                        "4.2.9), so no (EC)DHE takes place. The PSK is the only secret in the key "
+                        "schedule: where the (EC)DHE shared secret would enter the handshake "
+                        "secret, Hash.length zero bytes stand in (RFC 8446 7.1). This connection "
+                        "has no forward secrecy: whoever later learns the PSK can derive all its "
+                        "keys and read what was recorded."));
   if (strcmp (m, "HelloRetryRequest") == 0 && hello_has (st, 44, -1))
     return g_strdup (_ ("The price of a wrong guess, from a server that keeps no state: it takes "
                         "none of the client's key shares, names the group it wants, and puts what "

@@ -36,7 +36,7 @@ static const char *const server_keys[] = { "Versions",
                                            NULL };
 static const char *const application_keys[]
     = { "ClientData", "ServerData", "CloseNotify", "KeyUpdate", NULL };
-static const char *const resumption_keys[] = { "Enabled", "EarlyData", NULL };
+static const char *const resumption_keys[] = { "Enabled", "EarlyData", "PskMode", NULL };
 static const char *const fault_keys[]
     = { "Message", "Connection", "Action", "Offset", "Mask", "Length", "Target", NULL };
 static const char *const expect_keys[] = { "Outcome",     "Version", "CipherSuite", "ClientError",
@@ -967,6 +967,21 @@ parse_all (Loader *l, HlScenario *s, const char *dir, GError **error)
                    _ ("EarlyData is sent on the resumed connection: it needs Enabled=true"));
     else if (s->client.version_max < 0x0304 || s->server.version_max < 0x0304)
       return fail (l, error, line, _ ("EarlyData (0-RTT) is TLS 1.3: both sides need TLS1.3"));
+  }
+  if (has_key (l, "Resumption", "PskMode")) {
+    int line = line_of (l, "Resumption", "PskMode");
+    g_autofree char *mode = NULL;
+    if (!get_string (l, "Resumption", "PskMode", &mode, error))
+      return FALSE;
+    if (strcmp (mode, "psk_ke") != 0 && strcmp (mode, "psk_dhe_ke") != 0)
+      return fail (l, error, line, _ ("PskMode must be psk_dhe_ke or psk_ke, not \u201c%s\u201d"),
+                   mode);
+    s->psk_ke = strcmp (mode, "psk_ke") == 0;
+    if (s->psk_ke
+        && (!s->resumption || s->client.version_max < 0x0304 || s->server.version_max < 0x0304))
+      return fail (l, error, line,
+                   _ ("PskMode=psk_ke is TLS 1.3 resumption: it needs Enabled=true and TLS1.3 "
+                      "on both sides"));
   }
   return parse_fault (l, s, error) && parse_expect (l, s, error);
 }

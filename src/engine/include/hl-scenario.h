@@ -94,6 +94,8 @@ typedef struct {
   gboolean key_update; /* TLS 1.3: the client sends KeyUpdate after its data (an addition) */
   gboolean resumption;
   char *early_data; /* TLS 1.3 0-RTT text on the resumed connection; NULL: none */
+  gboolean psk_ke;  /* TLS 1.3: the resumed connection uses the PSK alone, no (EC)DHE (an
+                       addition, PskMode=psk_ke) */
   HlFault fault;    /* action HL_FAULT_NONE: no fault */
   HlExpect expect;
 } HlScenario;
