@@ -218,6 +218,66 @@ test_psk_ke_has_no_key_share (void)
   g_assert_cmpint (hl_run_check_expect (run, NULL), ==, 1);
 }
 
+/* Lesson 43: the server takes the PSK but declines 0-RTT (RFC 8446 4.2.10): no early_data in
+ * EncryptedExtensions, the early record skipped unread, no EndOfEarlyData, and the data
+ * sent again after the handshake under the client's application key. */
+static void
+test_early_data_declined (void)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled ("43-tls13-early-data-rejected.scenario");
+  g_autoptr (HlRun) run = hl_test_run (s);
+  const HlStep *ee, *early = NULL, *again = NULL, *fin;
+  const HlConnection *c;
+  gsize n;
+  const guint8 *e;
+  gboolean has_early_data = FALSE;
+  g_assert_cmpuint (hl_run_get_n_connections (run), ==, 2);
+  c = hl_run_get_connection (run, 1);
+  g_assert_true (c->success);
+  g_assert_true (c->resumed);
+  ee = find_step (run, 1, "EncryptedExtensions", 0);
+  g_assert_nonnull (ee);
+  g_assert_nonnull (ee->plaintext);
+  e = g_bytes_get_data (ee->plaintext, &n);
+  /* type (1), length (3), extensions length (2), then each extension */
+  g_assert_cmpuint (n, ==, 6 + (gsize)(e[4] << 8 | e[5]));
+  for (gsize off = 6; off + 4 <= n; off += 4 + (e[off + 2] << 8 | e[off + 3]))
+    has_early_data |= (e[off] << 8 | e[off + 1]) == 42;
+  g_assert_false (has_early_data);
+  g_assert_null (find_step (run, 1, "EndOfEarlyData", 0));
+  fin = find_step (run, 1, "Finished", 1);
+  g_assert_cmpint (fin->from, ==, HL_SIDE_CLIENT);
+  for (guint i = 0; i < c->steps->len; i++) {
+    const HlStep *st = g_ptr_array_index (c->steps, i);
+    if (st->early)
+      early = st;
+    else if (st->from == HL_SIDE_CLIENT && strcmp (st->message, "ApplicationData") == 0 && !again
+             && st->plaintext && g_bytes_get_size (st->plaintext) == strlen (s->early_data)
+             && memcmp (g_bytes_get_data (st->plaintext, NULL), s->early_data,
+                        strlen (s->early_data))
+                    == 0)
+      again = st;
+  }
+  /* The 0-RTT record went out, the lab decrypts it with the client's early secret, but
+   * the server skipped it unread. */
+  g_assert_nonnull (early);
+  g_assert_true (early->delivered);
+  g_assert_true (early->skipped);
+  g_assert_false (early->accepted);
+  g_assert_cmpint (early->key, ==, HL_RECORD_KEY_EARLY);
+  g_assert_cmpmem (g_bytes_get_data (early->plaintext, NULL), g_bytes_get_size (early->plaintext),
+                   s->early_data, strlen (s->early_data));
+  g_assert_nonnull (strstr (early->story, "unread"));
+  g_assert_null (c->server_secrets.value[HL_SECRET_CLIENT_EARLY_TRAFFIC]);
+  /* ... and arrives after the handshake, under the application key */
+  g_assert_nonnull (again);
+  g_assert_true (again->index > fin->index);
+  g_assert_true (again->accepted);
+  g_assert_false (again->skipped);
+  g_assert_cmpint (again->key, ==, HL_RECORD_KEY_APPLICATION);
+  g_assert_cmpint (hl_run_check_expect (run, NULL), ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -228,5 +288,6 @@ main (int argc, char **argv)
   g_test_add_func ("/ossl/downgrade-sentinel-caught", test_downgrade_sentinel_caught);
   g_test_add_func ("/ossl/hello-retry-cookie-echoed", test_hello_retry_cookie_echoed);
   g_test_add_func ("/ossl/psk-ke-has-no-key-share", test_psk_ke_has_no_key_share);
+  g_test_add_func ("/ossl/early-data-declined", test_early_data_declined);
   return g_test_run ();
 }

@@ -427,6 +427,13 @@ on_security_no_groups (const SSL *ssl, const SSL_CTX *ctx, int op, int bits, int
   return o && o->default_security ? o->default_security (ssl, ctx, op, bits, nid, other, ex) : 1;
 }
 
+/* The server's policy for this connection: it declines 0-RTT data (RFC 8446 4.2.10). */
+static int
+on_allow_early_data (SSL *ssl, void *arg)
+{
+  return 0;
+}
+
 /* ---------- Set-up ---------- */
 
 GQuark
@@ -863,6 +870,8 @@ hl_ossl_start (HlOssl *o, gboolean resume, const char *early_data)
       o->default_security = SSL_get_security_callback (o->ssl);
       SSL_set_security_callback (o->ssl, on_security_no_groups);
     }
+    if (resume && o->scenario->early_data_declined)
+      SSL_set_allow_early_data_cb (o->ssl, on_allow_early_data, NULL);
   }
   leave ();
 }
@@ -1051,6 +1060,12 @@ gboolean
 hl_ossl_early_data_accepted (HlOssl *o)
 {
   return o->ssl && SSL_get_early_data_status (o->ssl) == SSL_EARLY_DATA_ACCEPTED;
+}
+
+gboolean
+hl_ossl_early_data_rejected (HlOssl *o)
+{
+  return o->ssl && SSL_get_early_data_status (o->ssl) == SSL_EARLY_DATA_REJECTED;
 }
 
 GBytes *

@@ -59,6 +59,14 @@ tell_story13 (const HlStep *st, gboolean resumed)
                         "second ClientHello; the first ClientHello enters the transcript only as "
                         "its hash (message_hash), and this server keeps that hash in the "
                         "cookie."));
+  if (strcmp (m, "ApplicationData") == 0 && st->early && st->skipped)
+    return g_strdup (_ ("0-RTT early data the server declined: sent with the client's first "
+                        "flight under client_early_traffic_secret, a key this server never "
+                        "derived. It tries the record with the client's handshake key, fails, and "
+                        "discards it unread, as RFC 8446 4.2.10 says a server that declines early "
+                        "data does (up to max_early_data_size bytes). The client learns of the "
+                        "refusal from EncryptedExtensions (no early_data there) and sends the data "
+                        "again after the handshake if it still wants it."));
   if (strcmp (m, "ClientHello") == 0)
     return g_strdup (
         resumed
@@ -253,6 +261,11 @@ _hl_run_summarize (const HlStep *st, const guint8 *content, gsize clen, guint ve
     return g_strdup (_ ("1 byte of application data: BearSSL splits each write 1/n-1 in TLS 1.0 "
                         "CBC, so the IV of the record carrying the rest is unpredictable to an "
                         "attacker (the defence against BEAST)."));
+  if (strcmp (m, "ApplicationData") == 0 && st->early && st->plaintext && st->skipped)
+    return g_strdup_printf (P_ ("%zu byte of 0-RTT early data, which the server skipped unread.",
+                                "%zu bytes of 0-RTT early data, which the server skipped unread.",
+                                clen),
+                            clen);
   if (strcmp (m, "ApplicationData") == 0 && st->early && st->plaintext)
     return g_strdup_printf (
         P_ ("%zu byte of 0-RTT early data.", "%zu bytes of 0-RTT early data.", clen), clen);

@@ -36,7 +36,8 @@ static const char *const server_keys[] = { "Versions",
                                            NULL };
 static const char *const application_keys[]
     = { "ClientData", "ServerData", "CloseNotify", "KeyUpdate", NULL };
-static const char *const resumption_keys[] = { "Enabled", "EarlyData", "PskMode", NULL };
+static const char *const resumption_keys[]
+    = { "Enabled", "EarlyData", "PskMode", "ServerAcceptsEarlyData", NULL };
 static const char *const fault_keys[]
     = { "Message", "Connection", "Action", "Offset", "Mask", "Length", "Target", NULL };
 static const char *const expect_keys[] = { "Outcome",     "Version", "CipherSuite", "ClientError",
@@ -983,6 +984,15 @@ parse_all (Loader *l, HlScenario *s, const char *dir, GError **error)
                    _ ("PskMode=psk_ke is TLS 1.3 resumption: it needs Enabled=true and TLS1.3 "
                       "on both sides"));
   }
+  {
+    gboolean accepts = TRUE;
+    if (!get_bool (l, "Resumption", "ServerAcceptsEarlyData", &accepts, error))
+      return FALSE;
+    s->early_data_declined = !accepts;
+  }
+  if (s->early_data_declined && !s->early_data)
+    return fail (l, error, line_of (l, "Resumption", "ServerAcceptsEarlyData"),
+                 _ ("ServerAcceptsEarlyData=false declines 0-RTT data: it needs EarlyData"));
   return parse_fault (l, s, error) && parse_expect (l, s, error);
 }
 

@@ -96,7 +96,9 @@ typedef struct {
   char *early_data; /* TLS 1.3 0-RTT text on the resumed connection; NULL: none */
   gboolean psk_ke;  /* TLS 1.3: the resumed connection uses the PSK alone, no (EC)DHE (an
                        addition, PskMode=psk_ke) */
-  HlFault fault;    /* action HL_FAULT_NONE: no fault */
+  gboolean early_data_declined; /* the server declines the 0-RTT data (an addition,
+                                   ServerAcceptsEarlyData=false) */
+  HlFault fault;                /* action HL_FAULT_NONE: no fault */
   HlExpect expect;
 } HlScenario;
 
