@@ -175,9 +175,16 @@ test_hello_retry_cookie_echoed (void)
   g_assert_nonnull (strstr (hrr->story, "cookie"));
   g_assert_nonnull (strstr (ch2->story, "cookie"));
   g_assert_cmpint (hl_run_check_expect (run, NULL), ==, 1);
+  /* Stateless: from its HelloRetryRequest to the second ClientHello the server holds
+   * nothing, not even the client random; then it has the handshake secrets. */
+  for (guint i = ch1->index; i < ch2->index; i++)
+    g_assert_cmpuint (hl_run_get_step (run, i - 1)->after[HL_SIDE_SERVER].secrets->len, ==, 0);
+  g_assert_cmpuint (ch2->after[HL_SIDE_SERVER].secrets->len, >, 0);
   hrr = find_step (run32, 0, "HelloRetryRequest", 0);
   g_assert_nonnull (hrr);
   g_assert_null (hello_extension (hrr->wire, 44, &n));
+  /* lesson 32's server keeps the first ClientHello's random across the retry */
+  g_assert_cmpuint (hrr->after[HL_SIDE_SERVER].secrets->len, >, 0);
 }
 
 /* Lesson 42: psk_ke resumption (RFC 8446 4.2.9): the client allows psk_ke, and the resumed

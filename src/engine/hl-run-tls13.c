@@ -400,7 +400,10 @@ schedule (HlRun *run, Peer *p, const GByteArray *raw_view, HlSecrets *out)
     ends[i] = MAX (ends[i], ends[i - 1]);
   hl_tls13_hash_prefixes (hash, t->data, ends, 6, th);
   if (!mk.ch_end) {
-    /* After a HelloRetryRequest, before the second ClientHello: the first one's random. */
+    /* After a HelloRetryRequest, before the second ClientHello: the first one's random.
+     * A stateless server keeps nothing: what it needs is in the cookie it sent. */
+    if (!client && run->scenario->server.hello_retry_cookie)
+      return;
     if (only->len >= 38 && only->data[0] == HL_HANDSHAKE_CLIENT_HELLO)
       set (out, HL_SECRET_CLIENT_RANDOM, only->data + 6, 32);
     return;
