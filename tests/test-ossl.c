@@ -8,6 +8,7 @@
 
 #include "hl-clock.h"
 #include "hl-test-util.h"
+#include "hl-transcript.h"
 
 static void
 test_libssl_reads_the_pinned_clock (void)
@@ -283,6 +284,14 @@ test_early_data_declined (void)
   g_assert_false (again->skipped);
   g_assert_cmpint (again->key, ==, HL_RECORD_KEY_APPLICATION);
   g_assert_cmpint (hl_run_check_expect (run, NULL), ==, 1);
+  /* the transcript says so: one step skipped, and it is not accepted */
+  {
+    g_autofree char *json = hl_transcript_to_json (run);
+    const char *at = strstr (json, "\"skipped\": true");
+    g_assert_nonnull (at);
+    g_assert_null (strstr (at + 1, "\"skipped\": true"));
+    g_assert_nonnull (strstr (at, "\"accepted\": false"));
+  }
 }
 
 int
