@@ -476,6 +476,30 @@ test_step_notes (void)
   g_assert_cmpuint (checks, >=, 1);
 }
 
+/* Lesson 43: the 0-RTT record a declining server skipped is labelled as skipped, not as
+ * sent to a side that had stopped (the server carries on with the handshake). */
+static void
+test_skipped_early_data_label (void)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled ("43-tls13-early-data-rejected.scenario");
+  g_autoptr (HlRun) run = hl_test_run (s);
+  guint skipped = 0;
+  for (guint i = 0; i < hl_run_get_n_steps (run); i++) {
+    const HlStep *st = hl_run_get_step (run, i);
+    g_autofree char *label = hl_ladder_describe_step (run, st);
+    g_auto (GStrv) notes = hl_ladder_step_notes (st);
+    g_autofree char *all = g_strjoinv ("\n", notes);
+    g_assert_null (strstr (label, "had already stopped"));
+    g_assert_null (strstr (all, "had already stopped"));
+    if (!st->skipped)
+      continue;
+    g_assert_nonnull (strstr (label, "declined 0-RTT"));
+    g_assert_nonnull (strstr (all, "skipped it unread"));
+    skipped++;
+  }
+  g_assert_cmpuint (skipped, ==, 1);
+}
+
 /* A line may break inside BR_ERR_X509_NOT_TRUSTED only after an underscore: never
  * "BR_ERR_X509_NOT_TRUS" and "TED" on two lines, at any canvas width. */
 static void
@@ -529,5 +553,6 @@ main (int argc, char **argv)
   g_test_add_func ("/diagram/travelling-arrow", test_travelling_arrow);
   g_test_add_func ("/diagram/labels-tell-the-truth", test_labels_tell_the_truth);
   g_test_add_func ("/diagram/svg", test_svg);
+  g_test_add_func ("/diagram/skipped-early-data-label", test_skipped_early_data_label);
   return g_test_run ();
 }

@@ -8,6 +8,7 @@
 
 #include "hl-clock.h"
 #include "hl-test-util.h"
+#include "hl-transcript.h"
 
 static void
 test_libssl_reads_the_pinned_clock (void)
@@ -96,6 +97,219 @@ test_downgrade_sentinel_caught (void)
   g_assert_cmpint (hl_run_check_expect (run, NULL), ==, 1);
 }
 
+/* An extension of a ClientHello, ServerHello or HelloRetryRequest, read here from the
+ * bytes as sent (not with the engine's own parser): NULL when absent. */
+static const guint8 *
+hello_extension (GBytes *message, guint type, gsize *len)
+{
+  gsize n, off = 4 + 2 + 32, end;
+  const guint8 *m = g_bytes_get_data (message, &n);
+  g_assert_cmpuint (n, >, off);
+  off += 1 + m[off]; /* legacy_session_id */
+  if (m[0] == 1) {
+    off += 2 + (m[off] << 8 | m[off + 1]); /* cipher_suites */
+    off += 1 + m[off];                     /* legacy_compression_methods */
+  } else {
+    off += 3; /* cipher_suite, legacy_compression_method */
+  }
+  end = off + 2 + (m[off] << 8 | m[off + 1]);
+  g_assert_cmpuint (end, ==, n);
+  for (off += 2; off + 4 <= end; off += 4 + (m[off + 2] << 8 | m[off + 3]))
+    if ((guint)(m[off] << 8 | m[off + 1]) == type) {
+      *len = m[off + 2] << 8 | m[off + 3];
+      return m + off + 4;
+    }
+  return NULL;
+}
+
+/* The nth step (from 0) of connection c (from 0) called message; NULL when none. */
+static const HlStep *
+find_step (HlRun *run, guint c, const char *message, guint nth)
+{
+  const HlConnection *conn = hl_run_get_connection (run, c);
+  for (guint i = 0; i < conn->steps->len; i++) {
+    const HlStep *st = g_ptr_array_index (conn->steps, i);
+    if (strcmp (st->message, message) == 0 && nth-- == 0)
+      return st;
+  }
+  return NULL;
+}
+
+/* The field called name, at any depth; NULL when none. */
+static const HlField *
+find_field (GPtrArray *fields, const char *name)
+{
+  for (guint i = 0; fields && i < fields->len; i++) {
+    const HlField *f = g_ptr_array_index (fields, i);
+    const HlField *kid = strcmp (f->name, name) == 0 ? f : find_field (f->children, name);
+    if (kid)
+      return kid;
+  }
+  return NULL;
+}
+
+/* Lesson 41: a stateless server puts a cookie in its HelloRetryRequest (RFC 8446 4.2.2),
+ * and the second ClientHello carries exactly those bytes back. The server's own part
+ * of the cookie derives from the Seed; lesson 32's stateful server sends no cookie. */
+static void
+test_hello_retry_cookie_echoed (void)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled ("41-tls13-hello-retry-cookie.scenario");
+  g_autoptr (HlScenario) s32 = hl_test_load_bundled ("32-tls13-hello-retry.scenario");
+  g_autoptr (HlRun) run = hl_test_run (s);
+  g_autoptr (HlRun) run32 = hl_test_run (s32);
+  const HlStep *hrr = find_step (run, 0, "HelloRetryRequest", 0);
+  const HlStep *ch1 = find_step (run, 0, "ClientHello", 0);
+  const HlStep *ch2 = find_step (run, 0, "ClientHello", 1);
+  const guint8 *cookie, *echoed;
+  gsize cookie_len = 0, echoed_len = 0, n;
+  guint8 mine[32];
+  GChecksum *sha = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree char *seeded = g_strdup_printf ("%s|cookie", s->seed);
+  g_assert_nonnull (hrr);
+  g_assert_nonnull (ch2);
+  g_assert_true (hrr->index < ch2->index);
+  cookie = hello_extension (hrr->wire, 44, &cookie_len);
+  g_assert_nonnull (cookie);
+  g_assert_cmpuint (cookie_len, >, 2);
+  g_assert_null (hello_extension (ch1->wire, 44, &n));
+  echoed = hello_extension (ch2->wire, 44, &echoed_len);
+  g_assert_nonnull (echoed);
+  g_assert_cmpmem (echoed, echoed_len, cookie, cookie_len);
+  g_assert_true (ch2->accepted);
+  /* the server's 16 bytes inside OpenSSL's cookie: SHA-256(Seed "|cookie") */
+  n = sizeof mine;
+  g_checksum_update (sha, (const guchar *)seeded, -1);
+  g_checksum_get_digest (sha, mine, &n);
+  g_checksum_free (sha);
+  for (n = 0; n + 16 <= cookie_len && memcmp (cookie + n, mine, 16) != 0; n++)
+    ;
+  g_assert_cmpuint (n + 16, <=, cookie_len);
+  g_assert_true (hl_run_get_connection (run, 0)->hello_retry);
+  g_assert_nonnull (strstr (hrr->story, "cookie"));
+  g_assert_nonnull (strstr (ch2->story, "cookie"));
+  /* the field text: the server's opaque state in the HRR, the client's copy in the hello */
+  g_assert_nonnull (strstr (find_field (hrr->fields, "Cookie")->explanation, "Opaque"));
+  g_assert_nonnull (strstr (find_field (ch2->fields, "Cookie")->explanation, "copied"));
+  g_assert_cmpint (hl_run_check_expect (run, NULL), ==, 1);
+  /* Stateless: from its HelloRetryRequest to the second ClientHello the server holds
+   * nothing, not even the client random; then it has the handshake secrets. */
+  for (guint i = ch1->index; i < ch2->index; i++)
+    g_assert_cmpuint (hl_run_get_step (run, i - 1)->after[HL_SIDE_SERVER].secrets->len, ==, 0);
+  g_assert_cmpuint (ch2->after[HL_SIDE_SERVER].secrets->len, >, 0);
+  hrr = find_step (run32, 0, "HelloRetryRequest", 0);
+  g_assert_nonnull (hrr);
+  g_assert_null (hello_extension (hrr->wire, 44, &n));
+  /* lesson 32's server keeps the first ClientHello's random across the retry */
+  g_assert_cmpuint (hrr->after[HL_SIDE_SERVER].secrets->len, >, 0);
+}
+
+/* Lesson 42: psk_ke resumption (RFC 8446 4.2.9): the client allows psk_ke, and the resumed
+ * ServerHello carries pre_shared_key and no key_share, so no (EC)DHE secret exists on
+ * either side; the teaching text says the connection has no forward secrecy. */
+static void
+test_psk_ke_has_no_key_share (void)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled ("42-tls13-psk-ke-resumption.scenario");
+  g_autoptr (HlRun) run = hl_test_run (s);
+  const HlConnection *c;
+  const HlStep *ch, *sh;
+  const guint8 *modes;
+  gsize n = 0;
+  g_assert_cmpuint (hl_run_get_n_connections (run), ==, 2);
+  c = hl_run_get_connection (run, 1);
+  g_assert_true (c->success);
+  g_assert_true (c->resumed);
+  ch = find_step (run, 1, "ClientHello", 0);
+  sh = find_step (run, 1, "ServerHello", 0);
+  g_assert_nonnull (sh);
+  modes = hello_extension (ch->wire, 45, &n);
+  g_assert_nonnull (modes);
+  g_assert_nonnull (memchr (modes + 1, 0, n - 1)); /* psk_ke offered */
+  g_assert_nonnull (hello_extension (sh->wire, 41, &n));
+  g_assert_null (hello_extension (sh->wire, 51, &n));
+  g_assert_null (find_step (run, 1, "Certificate", 0));
+  g_assert_cmpint (c->curve, ==, -1);
+  g_assert_null (c->secrets.value[HL_SECRET_SHARED]);
+  g_assert_null (c->server_secrets.value[HL_SECRET_SHARED]);
+  g_assert_nonnull (c->secrets.value[HL_SECRET_PSK]);
+  g_assert_nonnull (c->secrets.value[HL_SECRET_HANDSHAKE]);
+  g_assert_nonnull (strstr (sh->story, "no forward secrecy"));
+  g_assert_nonnull (strstr (s->description, "no forward secrecy"));
+  /* connection 1 was a full handshake, with a key share */
+  sh = find_step (run, 0, "ServerHello", 0);
+  g_assert_nonnull (hello_extension (sh->wire, 51, &n));
+  g_assert_cmpint (hl_run_check_expect (run, NULL), ==, 1);
+}
+
+/* Lesson 43: the server takes the PSK but declines 0-RTT (RFC 8446 4.2.10): no early_data in
+ * EncryptedExtensions, the early record skipped unread, no EndOfEarlyData, and the data
+ * sent again after the handshake under the client's application key. */
+static void
+test_early_data_declined (void)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled ("43-tls13-early-data-rejected.scenario");
+  g_autoptr (HlRun) run = hl_test_run (s);
+  const HlStep *ee, *early = NULL, *again = NULL, *fin;
+  const HlConnection *c;
+  gsize n;
+  const guint8 *e;
+  gboolean has_early_data = FALSE;
+  g_assert_cmpuint (hl_run_get_n_connections (run), ==, 2);
+  c = hl_run_get_connection (run, 1);
+  g_assert_true (c->success);
+  g_assert_true (c->resumed);
+  ee = find_step (run, 1, "EncryptedExtensions", 0);
+  g_assert_nonnull (ee);
+  g_assert_nonnull (ee->plaintext);
+  e = g_bytes_get_data (ee->plaintext, &n);
+  /* type (1), length (3), extensions length (2), then each extension */
+  g_assert_cmpuint (n, ==, 6 + (gsize)(e[4] << 8 | e[5]));
+  for (gsize off = 6; off + 4 <= n; off += 4 + (e[off + 2] << 8 | e[off + 3]))
+    has_early_data |= (e[off] << 8 | e[off + 1]) == 42;
+  g_assert_false (has_early_data);
+  g_assert_null (find_step (run, 1, "EndOfEarlyData", 0));
+  fin = find_step (run, 1, "Finished", 1);
+  g_assert_cmpint (fin->from, ==, HL_SIDE_CLIENT);
+  for (guint i = 0; i < c->steps->len; i++) {
+    const HlStep *st = g_ptr_array_index (c->steps, i);
+    if (st->early)
+      early = st;
+    else if (st->from == HL_SIDE_CLIENT && strcmp (st->message, "ApplicationData") == 0 && !again
+             && st->plaintext && g_bytes_get_size (st->plaintext) == strlen (s->early_data)
+             && memcmp (g_bytes_get_data (st->plaintext, NULL), s->early_data,
+                        strlen (s->early_data))
+                    == 0)
+      again = st;
+  }
+  /* The 0-RTT record went out, the lab decrypts it with the client's early secret, but
+   * the server skipped it unread. */
+  g_assert_nonnull (early);
+  g_assert_true (early->delivered);
+  g_assert_true (early->skipped);
+  g_assert_false (early->accepted);
+  g_assert_cmpint (early->key, ==, HL_RECORD_KEY_EARLY);
+  g_assert_cmpmem (g_bytes_get_data (early->plaintext, NULL), g_bytes_get_size (early->plaintext),
+                   s->early_data, strlen (s->early_data));
+  g_assert_nonnull (strstr (early->story, "unread"));
+  g_assert_null (c->server_secrets.value[HL_SECRET_CLIENT_EARLY_TRAFFIC]);
+  /* ... and arrives after the handshake, under the application key */
+  g_assert_nonnull (again);
+  g_assert_true (again->index > fin->index);
+  g_assert_true (again->accepted);
+  g_assert_false (again->skipped);
+  g_assert_cmpint (again->key, ==, HL_RECORD_KEY_APPLICATION);
+  g_assert_cmpint (hl_run_check_expect (run, NULL), ==, 1);
+  /* the transcript says so: one step skipped, and it is not accepted */
+  {
+    g_autofree char *json = hl_transcript_to_json (run);
+    const char *at = strstr (json, "\"skipped\": true");
+    g_assert_nonnull (at);
+    g_assert_null (strstr (at + 1, "\"skipped\": true"));
+    g_assert_nonnull (strstr (at, "\"accepted\": false"));
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -104,5 +318,8 @@ main (int argc, char **argv)
   g_test_add_func ("/ossl/clock-pin-is-per-thread", test_pin_is_per_thread);
   g_test_add_func ("/ossl/unknown-suite-is-refused", test_unknown_suite_is_refused);
   g_test_add_func ("/ossl/downgrade-sentinel-caught", test_downgrade_sentinel_caught);
+  g_test_add_func ("/ossl/hello-retry-cookie-echoed", test_hello_retry_cookie_echoed);
+  g_test_add_func ("/ossl/psk-ke-has-no-key-share", test_psk_ke_has_no_key_share);
+  g_test_add_func ("/ossl/early-data-declined", test_early_data_declined);
   return g_test_run ();
 }

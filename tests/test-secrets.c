@@ -202,7 +202,7 @@ check_connection13 (const HlConnection *c, const HlConnection *previous)
   g_autoptr (GByteArray) d1 = NULL;
   gsize ch_end = 0, sh_end = 0, sfin_end = 0, cfin_end = 0;
   guint finished = 0;
-  gboolean early_data = FALSE;
+  gboolean early_data = FALSE, early_skipped = FALSE;
   const guint8 *psk = v[HL_SECRET_PSK] ? g_bytes_get_data (v[HL_SECRET_PSK], NULL) : zeros;
 
   g_assert_true (c->success);
@@ -237,6 +237,7 @@ check_connection13 (const HlConnection *c, const HlConnection *previous)
     gsize n;
     const guint8 *d;
     early_data |= st->early;
+    early_skipped |= st->skipped;
     if (st->content_type != 22 || strcmp (st->message, "NewSessionTicket") == 0)
       continue;
     g_assert_nonnull (content);
@@ -302,7 +303,14 @@ check_connection13 (const HlConnection *c, const HlConnection *previous)
   if (early_data || v[HL_SECRET_CLIENT_EARLY_TRAFFIC]) {
     g_autoptr (GByteArray) cets = derive13 (t, early->data, "c e traffic", tr, ch_end);
     g_assert_true (early_data);
-    assert_secret (c, HL_SECRET_CLIENT_EARLY_TRAFFIC, cets);
+    if (early_skipped) {
+      /* A server that declines 0-RTT (lesson 43) never derives its key (RFC 8446 4.2.10). */
+      assert_view ("the run's", v[HL_SECRET_CLIENT_EARLY_TRAFFIC], HL_SECRET_CLIENT_EARLY_TRAFFIC,
+                   cets);
+      g_assert_null (c->server_secrets.value[HL_SECRET_CLIENT_EARLY_TRAFFIC]);
+    } else {
+      assert_secret (c, HL_SECRET_CLIENT_EARLY_TRAFFIC, cets);
+    }
   }
   d1 = derive13 (t, hs->data, "derived", NULL, 0);
   master = hmac13 (t, d1->data, hl, zeros, hl);

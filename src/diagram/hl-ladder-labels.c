@@ -394,7 +394,9 @@ hl_ladder_describe_step (HlRun *run, const HlStep *st)
   }
   if (st->check && g_str_has_prefix (st->check, "MISMATCH"))
     add_line (out, _ ("MISMATCH: the receiver computes other verify_data"));
-  if (st->delivered && !st->accepted) {
+  if (st->skipped) {
+    add_line (out, _ ("not read: the server declined 0-RTT and skipped it"));
+  } else if (st->delivered && !st->accepted) {
     HlSide to = hl_side_other (st->from);
     const HlStep *prev = st->index >= 2 ? hl_run_get_step (run, st->index - 2) : NULL;
     if (prev && prev->after[to].error == 0 && st->after[to].error != 0) {
@@ -447,7 +449,10 @@ hl_ladder_step_notes (const HlStep *st)
     g_ptr_array_add (notes, g_strdup (st->certificate_check));
   if (st->check)
     g_ptr_array_add (notes, g_strdup (st->check));
-  if (st->delivered && !st->accepted)
+  if (st->skipped)
+    g_ptr_array_add (notes, g_strdup (_ ("The server declined 0-RTT data: it could not decrypt "
+                                         "this record and skipped it unread.")));
+  else if (st->delivered && !st->accepted)
     g_ptr_array_add (notes, g_strdup_printf (_ ("The %s had already stopped and did not read it."),
                                              hl_side_word (hl_side_other (st->from))));
   g_ptr_array_add (notes, NULL);

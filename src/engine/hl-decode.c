@@ -411,7 +411,11 @@ decode_extension_body (Reader *r, HlField *ext, guint type, gboolean from_server
   case 44: /* cookie */
     take_uint (&b, kids, "Cookie length", 2, NULL);
     take (&b, kids, "Cookie", b.len - b.pos,
-          _ ("State the server hands the client in HelloRetryRequest, to get back unchanged."),
+          from_server ? _ ("Opaque to the client: what the server needs to carry on without "
+                           "keeping state. The client must copy it unchanged into its second "
+                           "ClientHello (RFC 8446 4.2.2).")
+                      : _ ("The cookie from the server's HelloRetryRequest, copied byte for "
+                           "byte, as RFC 8446 4.2.2 requires."),
           NULL);
     return;
   case 28: /* record_size_limit */

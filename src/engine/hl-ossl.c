@@ -38,6 +38,9 @@ struct _HlOssl {
   gboolean trusted; /* the verdict accepts the chain */
   gboolean handshake_done, failed, close_sent, peer_closed;
   gboolean reading_early; /* server: still reading 0-RTT data */
+  gboolean stateless;     /* server: no state kept until a ClientHello brings a valid cookie */
+  guint8 cookie[16];      /* server: what it puts in its cookie, from the Seed */
+  int (*default_security) (const SSL *, const SSL_CTX *, int, int, int, void *, void *);
 };
 
 /* ---------- The clock ----------
@@ -392,6 +395,45 @@ on_alpn_select (SSL *ssl, const unsigned char **out, unsigned char *outlen, cons
   return SSL_TLSEXT_ERR_OK;
 }
 
+/* The server's part of a HelloRetryRequest cookie (RFC 8446 4.2.2). OpenSSL wraps it with
+ * what it needs to carry on statelessly (the hash of the first ClientHello, suite, group,
+ * time) and an HMAC under a key only it holds; this part comes from the Seed. */
+static int
+on_cookie_generate (SSL *ssl, unsigned char *cookie, size_t *len)
+{
+  HlOssl *o = SSL_get_app_data (ssl);
+  memcpy (cookie, o->cookie, sizeof o->cookie);
+  *len = sizeof o->cookie;
+  return 1;
+}
+
+static int
+on_cookie_verify (SSL *ssl, const unsigned char *cookie, size_t len)
+{
+  HlOssl *o = SSL_get_app_data (ssl);
+  return len == sizeof o->cookie && memcmp (cookie, o->cookie, len) == 0;
+}
+
+/* A server that resumes without (EC)DHE: OpenSSL 3.0 has no switch to prefer psk_ke, but
+ * a server that may use no group for this connection resumes with the PSK alone when the
+ * client allows psk_ke (RFC 8446 4.2.9). Everything else is judged as before. */
+static int
+on_security_no_groups (const SSL *ssl, const SSL_CTX *ctx, int op, int bits, int nid, void *other,
+                       void *ex)
+{
+  HlOssl *o = SSL_get_app_data (ssl);
+  if ((op & SSL_SECOP_OTHER_TYPE) == SSL_SECOP_OTHER_CURVE)
+    return 0;
+  return o && o->default_security ? o->default_security (ssl, ctx, op, bits, nid, other, ex) : 1;
+}
+
+/* The server's policy for this connection: it declines 0-RTT data (RFC 8446 4.2.10). */
+static int
+on_allow_early_data (SSL *ssl, void *arg)
+{
+  return 0;
+}
+
 /* ---------- Set-up ---------- */
 
 GQuark
@@ -617,6 +659,19 @@ hl_ossl_new (const HlScenario *s, HlSide side, GError **error)
   }
   if (side == HL_SIDE_SERVER && s->early_data)
     SSL_CTX_set_max_early_data (o->ctx, 16384);
+  if (s->psk_ke)
+    SSL_CTX_set_options (o->ctx, SSL_OP_ALLOW_NO_DHE_KEX); /* the client then offers psk_ke */
+  if (side == HL_SIDE_SERVER && c->hello_retry_cookie) {
+    guint8 h[32];
+    br_sha256_context sc;
+    br_sha256_init (&sc);
+    br_sha256_update (&sc, s->seed, strlen (s->seed));
+    br_sha256_update (&sc, "|cookie", 7);
+    br_sha256_out (&sc, h);
+    memcpy (o->cookie, h, sizeof o->cookie);
+    SSL_CTX_set_stateless_cookie_generate_cb (o->ctx, on_cookie_generate);
+    SSL_CTX_set_stateless_cookie_verify_cb (o->ctx, on_cookie_verify);
+  }
   SSL_CTX_set_keylog_callback (o->ctx, on_keylog);
   SSL_CTX_set_msg_callback (o->ctx, on_message);
   leave ();
@@ -638,6 +693,7 @@ clear_connection (HlOssl *o)
   g_byte_array_set_size (o->received, 0);
   o->error = 0;
   o->handshake_done = o->failed = o->close_sent = o->peer_closed = o->reading_early = FALSE;
+  o->stateless = FALSE;
 }
 
 void
@@ -715,6 +771,25 @@ drive (HlOssl *o)
       return;
     }
   }
+  if (o->stateless) {
+    /* SSL_stateless starts afresh on each ClientHello: it answers one without a valid
+     * cookie with a HelloRetryRequest carrying one (0), and takes one with it (1). The
+     * compatibility ChangeCipherSpec between the two hellos it reads and drops (-1).
+     * Starting afresh drops a record it had begun to read: it gets only whole ones. */
+    char *p;
+    long n = BIO_get_mem_data (SSL_get_rbio (o->ssl), &p);
+    int r;
+    if (n < 5 || n < 5 + ((long)(guint8)p[3] << 8 | (guint8)p[4]))
+      return;
+    r = SSL_stateless (o->ssl);
+    if (r != 1) {
+      if (o->error)
+        note_failure (o); /* it sent an alert */
+      ERR_clear_error ();
+      return;
+    }
+    o->stateless = FALSE;
+  }
   if (!o->handshake_done) {
     int r = SSL_do_handshake (o->ssl);
     if (r == 1) {
@@ -790,6 +865,13 @@ hl_ossl_start (HlOssl *o, gboolean resume, const char *early_data)
   } else {
     SSL_set_accept_state (o->ssl);
     o->reading_early = o->scenario->early_data != NULL && resume;
+    o->stateless = o->config->hello_retry_cookie;
+    if (resume && o->scenario->psk_ke) {
+      o->default_security = SSL_get_security_callback (o->ssl);
+      SSL_set_security_callback (o->ssl, on_security_no_groups);
+    }
+    if (resume && o->scenario->early_data_declined)
+      SSL_set_allow_early_data_cb (o->ssl, on_allow_early_data, NULL);
   }
   leave ();
 }
@@ -978,6 +1060,12 @@ gboolean
 hl_ossl_early_data_accepted (HlOssl *o)
 {
   return o->ssl && SSL_get_early_data_status (o->ssl) == SSL_EARLY_DATA_ACCEPTED;
+}
+
+gboolean
+hl_ossl_early_data_rejected (HlOssl *o)
+{
+  return o->ssl && SSL_get_early_data_status (o->ssl) == SSL_EARLY_DATA_REJECTED;
 }
 
 GBytes *

@@ -84,6 +84,7 @@ int hl_ossl_group (HlOssl *o);     /* the key exchange group (IANA id), -1 none 
 char *hl_ossl_alpn (HlOssl *o);    /* negotiated protocol or NULL; newly allocated */
 gboolean hl_ossl_session_reused (HlOssl *o);
 gboolean hl_ossl_early_data_accepted (HlOssl *o);
+gboolean hl_ossl_early_data_rejected (HlOssl *o); /* 0-RTT was offered and declined */
 
 /* Secrets of the current connection, or NULL when not (yet) derived. Borrowed. */
 GBytes *hl_ossl_keylog (HlOssl *o, HlOsslKeylog which);

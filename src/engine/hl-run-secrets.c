@@ -206,6 +206,7 @@ typedef struct {
   guint group;     /* named group of ECDH(E); 0 not known (static ECDH: a NIST curve) */
   gboolean keylog; /* an OpenSSL side of a TLS 1.2 connection */
   gboolean ems;    /* extended_master_secret negotiated (RFC 7627) */
+  gboolean psk_ke; /* TLS 1.3 resumed with the PSK alone: no (EC)DHE (RFC 8446 4.2.9) */
 } Recipe;
 
 static gboolean
@@ -231,6 +232,13 @@ static const char *
 recipe_for (HlSecretId id, const Recipe *r, const char *const **inputs)
 {
   gboolean x = hl_group_is_montgomery (r->group);
+  static const char *const psk_ke_handshake_inputs[] = { "early_secret", NULL };
+  if (r->tls13 && r->psk_ke && id == HL_SECRET_HANDSHAKE) {
+    *inputs = psk_ke_handshake_inputs;
+    return _ ("HKDF-Extract(Derive-Secret(early_secret, \"derived\", \"\"), Hash.length zeros): "
+              "psk_ke agrees no (EC)DHE key, so zeros stand in for the shared secret (RFC 8446 "
+              "7.1) and the PSK is the only secret input");
+  }
   if (r->tls13)
     return NULL;
   switch ((int)id) {
@@ -338,7 +346,8 @@ recipe_of_connection (const HlConnection *c)
                suite ? (int)suite->kex : -1,
                c && c->curve > 0 ? (guint)c->curve : 0,
                FALSE,
-               c && c->extended_master_secret };
+               c && c->extended_master_secret,
+               c && c->version == 0x0304 && c->resumed && c->curve <= 0 };
   return r;
 }
 
@@ -568,6 +577,7 @@ _hl_run_fill_knowledge (HlRun *run, HlStep *st, HlSide side)
     recipe.kex = s ? (int)s->kex : -1;
     recipe.group = _hl_run_ecdh_group (run);
   }
+  recipe.psk_ke = recipe.tls13 && resumed && run->hellos.group < 0;
   if (p->ossl)
     _hl_run_collect_view13 (run, p, &view);
   else

@@ -9,12 +9,64 @@
 
 #include <string.h>
 
+/* Whether a hello (or HelloRetryRequest) carries extension `type`; with `value`, whether
+ * its one-byte list (psk_key_exchange_modes) holds that value. */
+static gboolean
+hello_has (const HlStep *st, guint type, int value)
+{
+  GBytes *b = st->encrypted ? st->plaintext : st->wire;
+  const guint8 *msg, *d;
+  gsize len, n;
+  if (!b)
+    return FALSE;
+  msg = g_bytes_get_data (b, &len);
+  if (!hl_hello_find_extension (msg, len, type, &d, &n))
+    return FALSE;
+  if (value < 0)
+    return TRUE;
+  for (gsize i = 1; n >= 1 && i <= d[0] && i < n; i++)
+    if (d[i] == value)
+      return TRUE;
+  return FALSE;
+}
+
 /* TLS 1.3 against the nine steps: what each message keeps of the story, and what changed. */
 static char *
 tell_story13 (const HlStep *st, gboolean resumed)
 {
   const char *m = st->message;
   gboolean client = st->from == HL_SIDE_CLIENT;
+  /* psk_key_exchange_modes offering psk_ke (0) besides psk_dhe_ke (RFC 8446 4.2.9) */
+  if (strcmp (m, "ClientHello") == 0 && resumed && hello_has (st, 45, 0))
+    return g_strdup (_ ("Story step 1, TLS 1.3 resumption: the client offers a ticket from the "
+                        "last connection (pre_shared_key) and allows two modes in "
+                        "psk_key_exchange_modes: psk_dhe_ke, for which it still sends a fresh key "
+                        "share, and psk_ke, the PSK alone. The server picks one (RFC 8446 "
+                        "4.2.9)."));
+  if (strcmp (m, "ServerHello") == 0 && resumed && !hello_has (st, 51, -1))
+    return g_strdup (_ ("Story step 2, TLS 1.3 resumption with psk_ke: the server accepts the "
+                        "ticket's PSK and sends no key share (in this mode it must not, RFC 8446 "
+                        "4.2.9), so no (EC)DHE takes place. The PSK is the only secret in the key "
+                        "schedule: where the (EC)DHE shared secret would enter the handshake "
+                        "secret, Hash.length zero bytes stand in (RFC 8446 7.1). This connection "
+                        "has no forward secrecy: whoever later learns the PSK can derive all its "
+                        "keys and read what was recorded."));
+  if (strcmp (m, "HelloRetryRequest") == 0 && hello_has (st, 44, -1))
+    return g_strdup (_ ("The price of a wrong guess, from a server that keeps no state: it takes "
+                        "none of the client's key shares, names the group it wants, and puts what "
+                        "it needs to carry on into a cookie (RFC 8446 4.2.2). Then it forgets "
+                        "this exchange. The client must send the cookie back unchanged in its "
+                        "second ClientHello; the first ClientHello enters the transcript only as "
+                        "its hash (message_hash), and this server keeps that hash in the "
+                        "cookie."));
+  if (strcmp (m, "ApplicationData") == 0 && st->early && st->skipped)
+    return g_strdup (_ ("0-RTT early data the server declined: sent with the client's first "
+                        "flight under client_early_traffic_secret, a key this server never "
+                        "derived. It tries the record with the client's handshake key, fails, and "
+                        "discards it unread, as RFC 8446 4.2.10 says a server that declines early "
+                        "data does (up to max_early_data_size bytes). The client learns of the "
+                        "refusal from EncryptedExtensions (no early_data there) and sends the data "
+                        "again after the handshake if it still wants it."));
   if (strcmp (m, "ClientHello") == 0)
     return g_strdup (
         resumed
@@ -209,6 +261,11 @@ _hl_run_summarize (const HlStep *st, const guint8 *content, gsize clen, guint ve
     return g_strdup (_ ("1 byte of application data: BearSSL splits each write 1/n-1 in TLS 1.0 "
                         "CBC, so the IV of the record carrying the rest is unpredictable to an "
                         "attacker (the defence against BEAST)."));
+  if (strcmp (m, "ApplicationData") == 0 && st->early && st->plaintext && st->skipped)
+    return g_strdup_printf (P_ ("%zu byte of 0-RTT early data, which the server skipped unread.",
+                                "%zu bytes of 0-RTT early data, which the server skipped unread.",
+                                clen),
+                            clen);
   if (strcmp (m, "ApplicationData") == 0 && st->early && st->plaintext)
     return g_strdup_printf (
         P_ ("%zu byte of 0-RTT early data.", "%zu bytes of 0-RTT early data.", clen), clen);
@@ -217,6 +274,9 @@ _hl_run_summarize (const HlStep *st, const guint8 *content, gsize clen, guint ve
         P_ ("%zu byte of application data.", "%zu bytes of application data.", clen), clen);
   if (strcmp (m, "ChangeCipherSpec") == 0 && version == 0x0304)
     return g_strdup (_ ("Compatibility ChangeCipherSpec: means nothing in TLS 1.3."));
+  if (strcmp (m, "HelloRetryRequest") == 0 && hello_has (st, 44, -1))
+    return g_strdup (_ ("The server asks for a key share on another group and hands the client a "
+                        "cookie to return."));
   if (strcmp (m, "HelloRetryRequest") == 0)
     return g_strdup (_ ("The server asks for a key share on another group."));
   if (strcmp (m, "EncryptedExtensions") == 0)

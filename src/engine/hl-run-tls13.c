@@ -414,7 +414,10 @@ schedule (HlRun *run, Peer *p, const GByteArray *raw_view, HlSecrets *out)
     ends[i] = MAX (ends[i], ends[i - 1]);
   hl_tls13_hash_prefixes (hash, t->data, ends, 6, th);
   if (!mk.ch_end) {
-    /* After a HelloRetryRequest, before the second ClientHello: the first one's random. */
+    /* After a HelloRetryRequest, before the second ClientHello: the first one's random.
+     * A stateless server keeps nothing: what it needs is in the cookie it sent. */
+    if (!client && run->scenario->server.hello_retry_cookie)
+      return;
     if (only->len >= 38 && only->data[0] == HL_HANDSHAKE_CLIENT_HELLO)
       set (out, HL_SECRET_CLIENT_RANDOM, only->data + 6, 32);
     return;
@@ -461,7 +464,10 @@ schedule (HlRun *run, Peer *p, const GByteArray *raw_view, HlSecrets *out)
     set (out, HL_SECRET_EARLY, early, hl);
     hl_tls13_derive_secret (hash, early, "res binder", NULL, 0, x);
     set (out, HL_SECRET_BINDER_KEY, x, hl);
-    if (hl_hello_find_extension (t->data + mk.ch_start, mk.ch_end - mk.ch_start, 42, &d, &n)) {
+    /* A server that declines 0-RTT never derives the early traffic secret (RFC 8446
+     * 4.2.10): it holds it only if it logged it. */
+    if (hl_hello_find_extension (t->data + mk.ch_start, mk.ch_end - mk.ch_start, 42, &d, &n)
+        && (client || hl_ossl_keylog (p->ossl, HL_OSSL_CLIENT_EARLY_TRAFFIC_SECRET))) {
       hl_tls13_derive_secret_hashed (hash, early, "c e traffic", th[0], x);
       set (out, HL_SECRET_CLIENT_EARLY_TRAFFIC, x, hl);
     }

@@ -293,6 +293,53 @@ decode_step (HlRun *run, HlStep *st)
                              "for. The transcript keeps the first ClientHello only as its hash "
                              "(message_hash), which lets a server that answered the first one "
                              "without keeping it (a cookie) pick up the handshake."));
+    const guint8 *cookie;
+    gsize cookie_len;
+    if (st->wire
+        && hl_hello_find_extension (g_bytes_get_data (st->wire, NULL), g_bytes_get_size (st->wire),
+                                    44, &cookie, &cookie_len)) {
+      g_free (st->story);
+      st->story = g_strdup (_ ("Story step 1 again, after HelloRetryRequest: the same random and "
+                               "session id, a key share for the group the server asked for, and "
+                               "the server's cookie, copied byte for byte as RFC 8446 4.2.2 "
+                               "requires. The server kept nothing of the first exchange: from "
+                               "the cookie it takes back the hash of the first ClientHello "
+                               "(message_hash in the transcript) and carries on."));
+    }
+  }
+  if (st->handshake_type == HL_HANDSHAKE_ENCRYPTED_EXTENSIONS && st->plaintext
+      && run->hellos.early_offered && run->hellos.psk_accepted) {
+    /* EncryptedExtensions: type (1), length (3), extensions length (2), extensions */
+    gsize n = g_bytes_get_size (st->plaintext);
+    const guint8 *e = g_bytes_get_data (st->plaintext, NULL);
+    gboolean accepts = FALSE;
+    for (gsize off = 6; off + 4 <= n; off += 4 + (e[off + 2] << 8 | e[off + 3]))
+      accepts |= (e[off] << 8 | e[off + 1]) == 42;
+    if (!accepts) {
+      g_free (st->story);
+      st->story = g_strdup (_ ("The rest of the server's answer, encrypted under its handshake "
+                               "key. The client offered 0-RTT data (early_data in its "
+                               "ClientHello), and this list has no early_data: the server "
+                               "declines it (RFC 8446 4.2.10). The early data is lost, no "
+                               "EndOfEarlyData follows, and the client's next records use its "
+                               "handshake key."));
+    }
+  }
+  if (st->from == HL_SIDE_CLIENT && !st->early && st->key == HL_RECORD_KEY_APPLICATION
+      && st->content_type == HL_CONTENT_APPLICATION_DATA && st->plaintext
+      && run->scenario->early_data && run->peer[HL_SIDE_CLIENT]->ossl
+      && hl_ossl_early_data_rejected (run->peer[HL_SIDE_CLIENT]->ossl)
+      && g_bytes_get_size (st->plaintext) == strlen (run->scenario->early_data)
+      && memcmp (g_bytes_get_data (st->plaintext, NULL), run->scenario->early_data,
+                 strlen (run->scenario->early_data))
+             == 0) {
+    g_free (st->story);
+    st->story = g_strdup (_ ("The 0-RTT request again: the server declined it as early data, so "
+                             "the client's application sends it once more, now as ordinary "
+                             "application data under its application traffic secret. OpenSSL "
+                             "does not do it by itself: RFC 8446 4.2.10 leaves re-sending to "
+                             "the application, which knows whether the request still makes "
+                             "sense."));
   }
   if (st->handshake_type == HL_HANDSHAKE_SERVER_HELLO && !st->tls13
       && _hl_run_current_connection (run)->resumed) {
@@ -429,6 +476,13 @@ deliver (HlRun *run, Pending *p)
     st->record_wire = g_byte_array_free_to_bytes (framed);
     st->delivered = TRUE;
     st->accepted = accepted == total;
+    /* 0-RTT data a server declined: it never derived the early keys, so the record fails
+     * to decrypt under its handshake key and it discards it unread (RFC 8446 4.2.10). */
+    if (p->early && to == HL_SIDE_SERVER && receiver->ossl
+        && hl_ossl_early_data_rejected (receiver->ossl)) {
+      st->skipped = TRUE;
+      st->accepted = FALSE;
+    }
     if (to == HL_SIDE_SERVER && p->handshake_type == HL_HANDSHAKE_CLIENT_HELLO)
       receiver->knows |= KNOW (HL_SECRET_CLIENT_RANDOM);
     /* ServerKeyExchange (ECDHE): curve_type 3, named curve (2), point length (1), point.
@@ -644,7 +698,18 @@ advance_script (HlRun *run)
     case SCRIPT_HANDSHAKE:
       /* CloseNotify defaults to true even without [Application]: a connection that
        * completes is closed properly. */
-      run->phase = open ? SCRIPT_CLIENT_DATA : SCRIPT_DONE;
+      run->phase = open ? SCRIPT_RESEND_EARLY : SCRIPT_DONE;
+      break;
+    case SCRIPT_RESEND_EARLY:
+      /* The server declined the 0-RTT data: the client's application sends it again, now
+       * under its application traffic secret. OpenSSL does not do it by itself: RFC 8446
+       * 4.2.10 leaves re-sending to the application. */
+      run->phase = SCRIPT_CLIENT_DATA;
+      if (s->early_data && run->connection > 1 && cl->ossl && hl_ossl_early_data_rejected (cl->ossl)
+          && open) {
+        send_app_data (run, HL_SIDE_CLIENT, s->early_data);
+        return TRUE;
+      }
       break;
     case SCRIPT_CLIENT_DATA:
       run->phase = SCRIPT_KEY_UPDATE;

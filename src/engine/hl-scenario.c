@@ -32,10 +32,12 @@ static const char *const server_keys[] = { "Versions",
                                            "ALPN",
                                            "PreferClientOrder",
                                            "FailOnALPNMismatch",
+                                           "HelloRetryCookie",
                                            NULL };
 static const char *const application_keys[]
     = { "ClientData", "ServerData", "CloseNotify", "KeyUpdate", NULL };
-static const char *const resumption_keys[] = { "Enabled", "EarlyData", NULL };
+static const char *const resumption_keys[]
+    = { "Enabled", "EarlyData", "PskMode", "ServerAcceptsEarlyData", NULL };
 static const char *const fault_keys[]
     = { "Message", "Connection", "Action", "Offset", "Mask", "Length", "Target", NULL };
 static const char *const expect_keys[] = { "Outcome",     "Version", "CipherSuite", "ClientError",
@@ -632,8 +634,12 @@ parse_side (Loader *l, const char *dir, HlSide side, HlSideConfig *c, GError **e
   }
   if (!get_bool (l, group, "RequestClientCertificate", &c->request_client_certificate, error)
       || !get_bool (l, group, "PreferClientOrder", &c->prefer_client_order, error)
-      || !get_bool (l, group, "FailOnALPNMismatch", &c->fail_on_alpn_mismatch, error))
+      || !get_bool (l, group, "FailOnALPNMismatch", &c->fail_on_alpn_mismatch, error)
+      || !get_bool (l, group, "HelloRetryCookie", &c->hello_retry_cookie, error))
     return FALSE;
+  if (c->hello_retry_cookie && (c->library != HL_LIBRARY_OPENSSL || c->version_max < 0x0304))
+    return fail (l, error, line_of (l, group, "HelloRetryCookie"),
+                 _ ("HelloRetryCookie is TLS 1.3: the server needs TLS1.3 in Versions"));
   if (!parse_anchors (l, dir, group, "ClientTrustAnchors", c, error))
     return FALSE;
   if (c->request_client_certificate && hl_trust_anchors_count (c->anchors) == 0)
@@ -969,6 +975,30 @@ parse_all (Loader *l, HlScenario *s, const char *dir, GError **error)
     else if (s->client.version_max < 0x0304 || s->server.version_max < 0x0304)
       return fail (l, error, line, _ ("EarlyData (0-RTT) is TLS 1.3: both sides need TLS1.3"));
   }
+  if (has_key (l, "Resumption", "PskMode")) {
+    int line = line_of (l, "Resumption", "PskMode");
+    g_autofree char *mode = NULL;
+    if (!get_string (l, "Resumption", "PskMode", &mode, error))
+      return FALSE;
+    if (strcmp (mode, "psk_ke") != 0 && strcmp (mode, "psk_dhe_ke") != 0)
+      return fail (l, error, line, _ ("PskMode must be psk_dhe_ke or psk_ke, not \u201c%s\u201d"),
+                   mode);
+    s->psk_ke = strcmp (mode, "psk_ke") == 0;
+    if (s->psk_ke
+        && (!s->resumption || s->client.version_max < 0x0304 || s->server.version_max < 0x0304))
+      return fail (l, error, line,
+                   _ ("PskMode=psk_ke is TLS 1.3 resumption: it needs Enabled=true and TLS1.3 "
+                      "on both sides"));
+  }
+  {
+    gboolean accepts = TRUE;
+    if (!get_bool (l, "Resumption", "ServerAcceptsEarlyData", &accepts, error))
+      return FALSE;
+    s->early_data_declined = !accepts;
+  }
+  if (s->early_data_declined && !s->early_data)
+    return fail (l, error, line_of (l, "Resumption", "ServerAcceptsEarlyData"),
+                 _ ("ServerAcceptsEarlyData=false declines 0-RTT data: it needs EarlyData"));
   return parse_fault (l, s, error) && parse_expect (l, s, error);
 }
 

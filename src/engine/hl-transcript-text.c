@@ -261,6 +261,9 @@ render (HlRun *run, gboolean md, gboolean brief)
           g_string_append_printf (out, "**Fault:** %s\n\n", st->fault);
         if (!st->delivered)
           g_string_append (out, "**Not delivered.**\n\n");
+        else if (st->skipped)
+          g_string_append (out, _ ("**The server declined 0-RTT data: it could not decrypt this "
+                                   "record and skipped it unread.**\n\n"));
         else if (!st->accepted)
           g_string_append_printf (out,
                                   _ ("**The %s had already stopped and did not read it.**\n\n"),
@@ -308,6 +311,9 @@ render (HlRun *run, gboolean md, gboolean brief)
           g_string_append_printf (out, "     %s\n", st->story);
         if (!st->delivered)
           g_string_append (out, "     Not delivered.\n");
+        else if (st->skipped)
+          g_string_append (out, _ ("     The server declined 0-RTT data: it could not decrypt this "
+                                   "record and skipped it unread.\n"));
         else if (!st->accepted)
           g_string_append_printf (out, _ ("     The %s had already stopped and did not read it.\n"),
                                   hl_side_word (hl_side_other (st->from)));

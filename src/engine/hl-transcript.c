@@ -122,6 +122,8 @@ json_step (GString *out, const HlStep *st, int L)
   g_string_append_printf (out, ", \"encrypted\": %s,", st->encrypted ? "true" : "false");
   if (st->early)
     g_string_append (out, " \"early\": true,");
+  if (st->skipped)
+    g_string_append (out, " \"skipped\": true,");
   indent (out, L + 1);
   g_string_append (out, "\"summary\": ");
   json_string (out, st->summary);

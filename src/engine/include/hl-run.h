@@ -165,7 +165,10 @@ typedef struct {
   gboolean tls13;              /* part of a TLS 1.3 handshake (as known when delivered) */
   HlRecordKey key;             /* the key that protects its record */
   guint key_generation;        /* HL_RECORD_KEY_APPLICATION: N, counting the sender's KeyUpdates */
-  gboolean accepted;           /* the receiver read all of it (FALSE: it had already stopped) */
+  gboolean accepted;           /* the receiver read all of it (FALSE: it had already stopped,
+                                  or skipped it unread) */
+  gboolean skipped;            /* TLS 1.3 0-RTT data a server that declined early data
+                                  discarded unread: it cannot decrypt it (RFC 8446 4.2.10) */
   char *fault;                 /* what a fault or tamper did; NULL */
   GPtrArray *fields;
   char *summary; /* one line: what this message does */

@@ -47,6 +47,9 @@ typedef struct {
   gboolean request_client_certificate;
   gboolean prefer_client_order;
   gboolean fail_on_alpn_mismatch;
+  gboolean hello_retry_cookie; /* server, TLS 1.3: a HelloRetryRequest carries a cookie and
+                                  the server keeps no state between the two ClientHellos (an
+                                  addition) */
 } HlSideConfig;
 
 typedef struct {
@@ -91,7 +94,11 @@ typedef struct {
   gboolean key_update; /* TLS 1.3: the client sends KeyUpdate after its data (an addition) */
   gboolean resumption;
   char *early_data; /* TLS 1.3 0-RTT text on the resumed connection; NULL: none */
-  HlFault fault;    /* action HL_FAULT_NONE: no fault */
+  gboolean psk_ke;  /* TLS 1.3: the resumed connection uses the PSK alone, no (EC)DHE (an
+                       addition, PskMode=psk_ke) */
+  gboolean early_data_declined; /* the server declines the 0-RTT data (an addition,
+                                   ServerAcceptsEarlyData=false) */
+  HlFault fault;                /* action HL_FAULT_NONE: no fault */
   HlExpect expect;
 } HlScenario;
 
