@@ -157,7 +157,8 @@ struct _HlRun {
   gboolean finished;
   guint connection;
   Hellos hellos;
-  const HlStep *delivering; /* the step being made, while its knowledge is filled in */
+  const HlStep *delivering;     /* the step being made, while its knowledge is filled in */
+  struct _HlRecorded *recorded; /* a run of recorded messages (hl-recorded.c); else NULL */
 };
 
 #define KNOW(id) (G_GUINT64_CONSTANT (1) << (id))
@@ -255,3 +256,15 @@ void _hl_run_pump (HlRun *run);
 
 /* hl-run.c */
 HlConnection *_hl_run_current_connection (HlRun *run);
+void _hl_run_free_step (HlStep *st);
+
+/* hl-run-secrets.c */
+HlSecret *_hl_run_new_secret (HlSecretId id, HlSide side, GBytes *value, guint step,
+                              gboolean tls13);
+
+/* hl-recorded.c: what the public API does on a recorded run */
+typedef struct _HlRecorded HlRecorded;
+void _hl_recorded_free (HlRun *run);
+gboolean _hl_recorded_step (HlRun *run);
+void _hl_recorded_seek (HlRun *run, guint n_steps);
+gboolean _hl_recorded_peek (HlRun *run, HlNextMessage *next);
