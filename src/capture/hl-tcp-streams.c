@@ -266,6 +266,15 @@ finish_stream (HlStreams *s, Stream *st)
   release_memory (st);
 }
 
+/* A SYN that opened this very stream (repeated, or captured after the first data):
+ * its sequence number is one before where that direction's bytes start. */
+static gboolean
+same_syn (Stream *st, const HlSegment *seg)
+{
+  int h = memcmp (seg->src, st->addr[0], 16) == 0 && seg->sport == st->port[0] ? 0 : 1;
+  return st->half[h].started && seg->seq + 1 == st->half[h].base;
+}
+
 void
 hl_streams_add (HlStreams *s, const HlSegment *seg, gint64 time_us, guint64 packet)
 {
@@ -275,7 +284,8 @@ hl_streams_add (HlStreams *s, const HlSegment *seg, gint64 time_us, guint64 pack
   Half *half;
   /* A new SYN on a stream that already carried data is a new connection on the same
    * addresses and ports. */
-  if (st && (seg->flags & HL_TCP_SYN) && !(seg->flags & HL_TCP_ACK) && st->had_data) {
+  if (st && (seg->flags & HL_TCP_SYN) && !(seg->flags & HL_TCP_ACK) && st->had_data
+      && !same_syn (st, seg)) {
     finish_stream (s, st);
     st = NULL;
   }
@@ -286,6 +296,8 @@ hl_streams_add (HlStreams *s, const HlSegment *seg, gint64 time_us, guint64 pack
   h = memcmp (seg->src, st->addr[0], 16) == 0 && seg->sport == st->port[0] ? 0 : 1;
   half = &st->half[h];
   if (seg->flags & HL_TCP_SYN) {
+    if (half->started && seg->seq + 1 == half->base)
+      return; /* a repeated or late SYN */
     half->started = TRUE;
     half->base = half->next = seg->seq + 1;
     if (!(seg->flags & HL_TCP_ACK) && st->client < 0)

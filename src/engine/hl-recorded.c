@@ -224,7 +224,9 @@ typedef struct {
   Dir d[2];
   guint8 client_random[32], server_random[32];
   gboolean have_cr, have_sr, saw_sh, tls13, expect13, resumed, early_offered, fatal;
-  gboolean etm; /* RFC 7366 encrypt-then-MAC, agreed in the hellos (CBC suites) */
+  const HlSuite *early_suite; /* TLS 1.3 0-RTT: the suite the server's hello will confirm */
+  gboolean early_now;         /* the record being read is 0-RTT data */
+  gboolean etm;               /* RFC 7366 encrypt-then-MAC, agreed in the hellos (CBC suites) */
   GByteArray *client_sid;
   const HlSuite *suite;
   GByteArray *transcript; /* handshake messages in order, as both sides hashed them */
@@ -704,6 +706,7 @@ emit (Build *b, HlSide from, const char *name, guint8 ct, int hs_type, gboolean 
   st->record_wire = g_bytes_new (records->recs->data, records->recs->len);
   st->delivered = TRUE;
   st->accepted = TRUE;
+  st->early = b->early_now && ct == HL_CONTENT_APPLICATION_DATA;
   decode (b, st, record_content_len);
   return st;
 }
@@ -963,15 +966,18 @@ open13 (Build *b, HlSide from, const guint8 *payload, gsize len)
   const HlSecretId *order = from == HL_SIDE_CLIENT ? client_order : server_order;
   HlTls13Keys k;
   GBytes *inner;
-  if (!b->suite)
+  /* 0-RTT data comes before the ServerHello: its suite is the resumed session's, which
+   * the ServerHello (read ahead) confirms. */
+  const HlSuite *suite = b->suite ? b->suite : b->early_suite;
+  if (!suite)
     return NULL;
   if (d->update_next && d->secret) {
     /* application_traffic_secret_N+1 = HKDF-Expand-Label(secret_N, "traffic upd", "", Hash.length)
      */
     guint8 next[HL_TLS13_MAX_HASH];
-    gsize hl = hl_tls13_hash_len (b->suite->prf);
-    hl_tls13_expand_label (b->suite->prf, g_bytes_get_data (d->secret, NULL), "traffic upd", NULL,
-                           0, next, hl);
+    gsize hl = hl_tls13_hash_len (suite->prf);
+    hl_tls13_expand_label (suite->prf, g_bytes_get_data (d->secret, NULL), "traffic upd", NULL, 0,
+                           next, hl);
     if (d->stage == 2)
       set_secret (b,
                   from == HL_SIDE_CLIENT ? HL_SECRET_CLIENT_APPLICATION_TRAFFIC_1
@@ -984,7 +990,7 @@ open13 (Build *b, HlSide from, const guint8 *payload, gsize len)
     d->update_next = FALSE;
   }
   if (d->secret) {
-    hl_tls13_keys_from_secret (b->suite, g_bytes_get_data (d->secret, NULL), &k);
+    hl_tls13_keys_from_secret (suite, g_bytes_get_data (d->secret, NULL), &k);
     k.seq = d->seq;
     if ((inner = hl_tls13_open (&k, payload, len))) {
       d->seq++;
@@ -995,7 +1001,7 @@ open13 (Build *b, HlSide from, const guint8 *payload, gsize len)
     GBytes *secret = order[s] == HL_N_SECRETS ? NULL : b->sec.value[order[s]];
     if (!secret)
       continue;
-    hl_tls13_keys_from_secret (b->suite, g_bytes_get_data (secret, NULL), &k);
+    hl_tls13_keys_from_secret (suite, g_bytes_get_data (secret, NULL), &k);
     k.seq = 0;
     if ((inner = hl_tls13_open (&k, payload, len))) {
       g_clear_pointer (&d->secret, g_bytes_unref);
@@ -1021,6 +1027,7 @@ take_record (Build *b, HlSide from, guint8 ct, guint16 version, const guint8 *pa
   gsize clen = len;
   if (d->hs->len == 0)
     reset_records (d);
+  b->early_now = FALSE;
   g_byte_array_append (d->recs, hdr, 5);
   g_byte_array_append (d->recs, payload, len);
   g_byte_array_append (d->payload, payload, len);
@@ -1030,6 +1037,7 @@ take_record (Build *b, HlSide from, guint8 ct, guint16 version, const guint8 *pa
     /* TLS 1.3: every protected record says 23 outside; its real type is inside. */
     encrypted = TRUE;
     plain = open13 (b, from, payload, len);
+    b->early_now = plain && from == HL_SIDE_CLIENT && d->stage == 0;
     if (plain) {
       gsize ilen;
       const guint8 *in = g_bytes_get_data (plain, &ilen);
@@ -1112,7 +1120,9 @@ static gboolean
 looks_like_record (const guint8 *h)
 {
   gsize len = (gsize)h[3] << 8 | h[4];
-  return h[0] >= 20 && h[0] <= 24 && h[1] == 3 && h[2] <= 4 && len <= 16384 + 2048;
+  /* Version 0.0: BearSSL's alert before any version was agreed. */
+  return h[0] >= 20 && h[0] <= 24 && ((h[1] == 3 && h[2] <= 4) || (h[1] == 0 && h[2] == 0))
+         && len <= 16384 + 2048;
 }
 
 static void
@@ -1186,7 +1196,7 @@ explain_end (Build *b, HlSide side)
  * with supported_versions 0x0304): the client's protected records (0-RTT data, a
  * compatibility ChangeCipherSpec) may come before it in the capture. */
 static gboolean
-server_says_tls13 (RecConn *rc)
+server_says_tls13 (RecConn *rc, const HlSuite **suite)
 {
   GByteArray *s = rc->bytes[HL_SIDE_SERVER];
   g_autoptr (GByteArray) hs = g_byte_array_new ();
@@ -1203,6 +1213,8 @@ server_says_tls13 (RecConn *rc)
   if (hs->len < 4 || hs->data[0] != HL_HANDSHAKE_SERVER_HELLO)
     return FALSE;
   mlen = MIN (hs->len, 4 + ((gsize)hs->data[1] << 16 | (gsize)hs->data[2] << 8 | hs->data[3]));
+  if (mlen > 39 && 39 + (gsize)hs->data[38] + 2 <= mlen)
+    *suite = hl_suite_by_id (hs->data[39 + hs->data[38]] << 8 | hs->data[40 + hs->data[38]]);
   return hl_hello_find_extension (hs->data, mlen, 43, &ext, &elen) && elen == 2 && ext[0] == 3
          && ext[1] == 4;
 }
@@ -1229,7 +1241,7 @@ build_connection (HlRecorded *r, RecConn *rc, guint index)
   b.conn_index = index;
   b.client_sid = g_byte_array_new ();
   b.transcript = g_byte_array_new ();
-  b.expect13 = server_says_tls13 (rc);
+  b.expect13 = server_says_tls13 (rc, &b.early_suite);
   for (int s = 0; s < 2; s++) {
     b.d[s].hs = g_byte_array_new ();
     b.d[s].recs = g_byte_array_new ();
