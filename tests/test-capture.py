@@ -380,6 +380,11 @@ check(len(rows) == len(EXPECT) and rows[0][3] == "localhost" and rows[8][1].star
       "--list-connections: the SNI, and an IPv6 client as [::1]:port", r.stdout)
 
 j, r = transcript(pcap, f"--secrets={keys}")
+base_json = j
+check(j and len(rows) == len(j["connections"])
+      and all(row[6] == f"{len(c['steps'])} messages" for row, c in zip(rows, j["connections"])),
+      "--list-connections: each message count is that connection's steps in the transcript",
+      str([row[6] for row in rows]))
 compare("real capture", j, oracle(pcap, keys), rows)
 if j:
     conns = j["connections"]
@@ -406,6 +411,10 @@ if j:
     check(all(k in c13 for k in ("client_handshake_key", "server_application_iv", "server_finished_key"))
           and "handshake_secret" not in c13 and "shared_secret" not in c13,
           "TLS 1.3: keys, IVs and finished keys derived; handshake and shared secrets not invented")
+    times = [[s.get("time_us", 0) for s in c["steps"]] for c in conns]
+    check(all(t and t[0] > 1.6e15 and t == sorted(t) for t in times),
+          "each step has its capture time (time_us), in order within its connection",
+          str([t[:3] for t in times]))
     after = conns[0]["steps"][1]["client_after"]["knows"]
     check("client_handshake_traffic_secret" in after and "client_application_traffic_secret_0" not in after,
           "knowledge grows with the steps: handshake traffic secrets at ServerHello, not yet "
@@ -435,6 +444,35 @@ check(j and len(j["connections"]) == 2 and j["connections"][0].get("hello_retry"
 r = lab("--headless", "--connection=99", f"--secrets={keys}", pcap)
 check(r.returncode == 2 and pcap in r.stderr and "--connection=99" in r.stderr,
       "--connection past the last: exit 2 naming the file and the option", r.stderr)
+
+# The server's RSA private key alone: RSA key exchange opens, ECDHE and TLS 1.3 say why not.
+key = os.path.join(PKI, "server-rsa.key")
+rows_key, r = listing_of(pcap, f"--secrets={key}")
+check(r.returncode == 0 and len(rows_key) == len(EXPECT)
+      and [row[7] for row in rows_key] == ["keys known" if i == 5 else "keys not known" for i in range(len(EXPECT))],
+      "--secrets=server.key: only the RSA key-exchange connection is opened", r.stdout + r.stderr)
+check(len(rows_key) == len(EXPECT)
+      and all(len(row) > 8 and ("forward secrecy" in row[8] if i != 1 else "resumes" in row[8])
+              for i, row in enumerate(rows_key) if i != 5)
+      and len(rows_key[5]) == 8,
+      "--secrets=server.key: every other connection says why the key cannot help (forward "
+      "secrecy; a resumed session)", r.stdout)
+jk, r = transcript(pcap, f"--secrets={key}", "--connection=6")
+if jk and base_json:
+    ck, cl = jk["connections"][0], base_json["connections"][5]
+    check(ck["secrets"].get("master_secret") == cl["secrets"].get("master_secret")
+          and "premaster_secret" in ck["secrets"] and lab_view(ck) == lab_view(cl)
+          and all("as on the wire" in (s.get("check") or "") for s in ck["steps"] if s["message"] == "Finished"),
+          "RSA key exchange from the private key alone: the premaster, and the key log's master "
+          "secret (extended master secret), the same decrypted bytes, both Finished verified")
+    pm = [s for s in ck["steps"] if "premaster_secret" in s["server_after"]["knows"]]
+    check(pm and pm[0]["message"] == "ClientKeyExchange",
+          "the premaster is held from the ClientKeyExchange on")
+else:
+    check(False, "RSA key exchange from the private key alone", r.stderr)
+r = lab("--headless", f"--secrets={os.path.join(PKI, 'server-ecdsa-p256.key')}", pcap)
+check(r.returncode == 2 and "server-ecdsa-p256.key" in r.stderr and "EC private key" in r.stderr,
+      "an EC private key: exit 2, saying an EC key only signs", r.stderr)
 
 # Other link types and shapes of the same traffic.
 linktype, frames = read_pcapng(pcap)

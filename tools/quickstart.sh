@@ -101,7 +101,7 @@ test)
   # Fuzz smoke: each libFuzzer target briefly, from the committed seed corpora
   # (FUZZ_SECONDS to change; docs/fuzzing.md runs them for as long as you like).
   CC=clang setup _build-fuzz -Dfuzzing=true -Db_sanitize=address,undefined -Db_lundef=false
-  for target in scenario decode pem; do
+  for target in scenario decode pem capture; do
     fuzz_smoke "$target" || exit 1
   done
   # The step above can fail: a target that crashes on its first input must turn it red.

@@ -77,10 +77,10 @@ read_secrets (HlRecording *rec, const char *path, GError **error)
     return FALSE;
   }
   if (strstr (text, "-----BEGIN ")) {
-    g_set_error (error, HL_CAPTURE_ERROR, HL_CAPTURE_ERROR_SECRETS,
-                 "--secrets=%s: a PEM file; this version reads NSS key logs only (decrypting "
-                 "RSA key exchange with a server's private key is not written yet)",
-                 path);
+    /* A server's private key: RSA key exchange is opened from the ClientKeyExchange. */
+    if (hl_recording_add_private_key (rec, path, &e))
+      return TRUE;
+    g_set_error (error, HL_CAPTURE_ERROR, HL_CAPTURE_ERROR_SECRETS, "--secrets=%s", e->message);
     return FALSE;
   }
   return hl_keylog_parse (rec, text, len, path, &n, error);

@@ -65,7 +65,9 @@ static const GOptionEntry entries[] = {
   { "list-messages", 0, 0, G_OPTION_ARG_NONE, &opt_list_messages,
     "List the message names [Fault] Message accepts", NULL },
   { "secrets", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_secrets,
-    "Keys for a CAPTURE: an NSS key log (every label); repeatable", "FILE" },
+    "Keys for a CAPTURE: an NSS key log (every label), or a server's RSA private key (PEM); "
+    "repeatable",
+    "FILE" },
   { "list-connections", 0, 0, G_OPTION_ARG_NONE, &opt_list_connections,
     "List the TLS connections in CAPTURE: number, client, server, SNI, version, suite, messages, "
     "keys",
@@ -114,8 +116,11 @@ list_connections (HlRun *run)
     const char *version = c->version ? hl_version_name (c->version) : NULL;
     g_print ("%u\t%s\t%s\t%s\t%s\t%s\t%u messages\t%s%s%s\n", rc.file_number, rc.client, rc.server,
              c->server_name ? c->server_name : "-", version ? version : "-", suite_name,
-             rc.n_messages, rc.keys_known ? "keys known" : "keys not known", rc.note ? "\t" : "",
-             rc.note ? rc.note : "");
+             rc.n_messages, rc.keys_known ? "keys known" : "keys not known",
+             rc.note || rc.keys_note ? "\t" : "",
+             rc.note        ? rc.note
+             : rc.keys_note ? rc.keys_note
+                            : "");
   }
   return EXIT_RAN;
 }

@@ -41,6 +41,7 @@ struct _HlRecording {
   char *source;
   GPtrArray *conns;  /* RecConn* */
   GPtrArray *logged; /* Logged* */
+  GPtrArray *keys;   /* HlRecordedKey*: servers' RSA private keys */
   guint64 order;
 };
 
@@ -86,6 +87,7 @@ hl_recording_new (const char *source)
   rec->source = g_strdup (source ? source : "");
   rec->conns = g_ptr_array_new_with_free_func ((GDestroyNotify)free_rec_conn);
   rec->logged = g_ptr_array_new_with_free_func ((GDestroyNotify)free_logged);
+  rec->keys = g_ptr_array_new_with_free_func ((GDestroyNotify)_hl_recorded_key_free);
   return rec;
 }
 
@@ -97,6 +99,7 @@ hl_recording_free (HlRecording *rec)
   g_free (rec->source);
   g_ptr_array_unref (rec->conns);
   g_ptr_array_unref (rec->logged);
+  g_ptr_array_unref (rec->keys);
   g_free (rec);
 }
 
@@ -160,6 +163,16 @@ hl_recording_add_secret (HlRecording *rec, const char *label, const guint8 clien
 }
 
 gboolean
+hl_recording_add_private_key (HlRecording *rec, const char *path, GError **error)
+{
+  HlRecordedKey *k = _hl_recorded_key_load (path, error);
+  if (!k)
+    return FALSE;
+  g_ptr_array_add (rec->keys, k);
+  return TRUE;
+}
+
+gboolean
 hl_recording_knows_label (const char *label)
 {
   for (guint i = 0; i < G_N_ELEMENTS (key_labels); i++)
@@ -192,7 +205,7 @@ struct _HlRecorded {
 };
 
 /* Where the lab got a secret, for the knowledge view. */
-typedef enum { FROM_NOWHERE, FROM_WIRE, FROM_KEYLOG, FROM_DERIVED } Origin;
+typedef enum { FROM_NOWHERE, FROM_WIRE, FROM_KEYLOG, FROM_DERIVED, FROM_PRIVATE_KEY } Origin;
 
 typedef struct {
   GByteArray *hs;      /* handshake bytes not yet a whole message */
@@ -226,6 +239,8 @@ typedef struct {
   gboolean have_cr, have_sr, saw_sh, tls13, expect13, resumed, early_offered, fatal;
   const HlSuite *early_suite; /* TLS 1.3 0-RTT: the suite the server's hello will confirm */
   gboolean early_now;         /* the record being read is 0-RTT data */
+  gboolean ems;               /* RFC 7627 extended master secret, agreed in the hellos */
+  const char *key_path;       /* the private key that opened the ClientKeyExchange */
   gboolean etm;               /* RFC 7366 encrypt-then-MAC, agreed in the hellos (CBC suites) */
   GByteArray *client_sid;
   const HlSuite *suite;
@@ -283,6 +298,10 @@ make_secret (Build *b, HlSecretId id, HlSide side)
   } else if (b->origin[id] == FROM_DERIVED) {
     s->formula
         = intern (b, g_strdup_printf (_ ("derived by the lab from the key log: %s"), s->formula));
+  } else if (b->origin[id] == FROM_PRIVATE_KEY) {
+    s->formula = intern (b, g_strdup_printf (_ ("decrypted by the lab from the ClientKeyExchange "
+                                                "with the server's private key (%s): %s"),
+                                             b->key_path, s->formula));
   } else if (b->origin[id] == FROM_WIRE) {
     s->formula = intern (b, g_strdup_printf (_ ("read on the wire: %s"), s->formula));
   }
@@ -646,7 +665,7 @@ learn_from_step (Build *b, HlStep *st)
    * done: at ClientKeyExchange, or at ServerHello when a session is resumed. */
   if ((t == HL_HANDSHAKE_CLIENT_KEY_EXCHANGE || (t == HL_HANDSHAKE_SERVER_HELLO && b->resumed))
       && !b->tls13)
-    for (int k = HL_SECRET_MASTER; k <= HL_SECRET_SERVER_WRITE_IV; k++)
+    for (int k = HL_SECRET_PREMASTER; k <= HL_SECRET_SERVER_WRITE_IV; k++)
       learn (b, k, i);
 }
 
@@ -808,6 +827,7 @@ note_hello (Build *b, const guint8 *m, gsize len, HlStep *st)
       /* The same non-empty session id back: the server resumes the cached session. */
       b->resumed = sid && sid == (gsize)b->client_sid->len
                    && memcmp (m + 39, b->client_sid->data, sid) == 0;
+      b->ems = hl_hello_find_extension (m, len, 23, &ext, &elen);
       b->etm = hl_hello_find_extension (m, len, 22, &ext, &elen) && b->suite
                && (b->suite->cipher == HL_CIPHER_AES_CBC || b->suite->cipher == HL_CIPHER_3DES_CBC);
       if (hl_hello_find_extension (m, len, 16, &ext, &elen) && elen > 3 && 3 + (gsize)ext[2] <= elen
@@ -853,6 +873,56 @@ note_key_exchange (Build *b, const guint8 *m, gsize len)
   }
 }
 
+/* RSA key exchange with the server's private key: the premaster from the
+ * ClientKeyExchange (its 2-byte length, then the RSA ciphertext), then
+ * master_secret = PRF(premaster, "master secret", client_random + server_random)
+ * (RFC 5246 8.1), or, with extended master secret (RFC 7627), PRF(premaster,
+ * "extended master secret", Hash(the handshake up to this ClientKeyExchange)). Called
+ * with the ClientKeyExchange already in the transcript. */
+static void
+open_key_exchange (Build *b, const guint8 *m, gsize len)
+{
+  guint8 pms[48], ms[48];
+  gsize clen;
+  if (b->tls13 || !b->suite || b->suite->kex != HL_KEX_RSA || b->sec.value[HL_SECRET_MASTER]
+      || len < 6)
+    return;
+  clen = (gsize)m[4] << 8 | m[5];
+  if (6 + clen != len)
+    return;
+  for (guint i = 0; i < b->r->rec->keys->len; i++) {
+    const HlRecordedKey *k = g_ptr_array_index (b->r->rec->keys, i);
+    if (!_hl_recorded_key_decrypt (k, m + 6, clen, pms))
+      continue;
+    b->key_path = _hl_recorded_key_path (k);
+    set_secret (b, HL_SECRET_PREMASTER, pms, 48, FROM_PRIVATE_KEY);
+    if (b->ems) {
+      guint8 hash[64];
+      gsize hlen;
+      if (b->c->version < 0x0303) {
+        br_md5_context m5;
+        br_sha1_context s1;
+        br_md5_init (&m5);
+        br_md5_update (&m5, b->transcript->data, b->transcript->len);
+        br_md5_out (&m5, hash);
+        br_sha1_init (&s1);
+        br_sha1_update (&s1, b->transcript->data, b->transcript->len);
+        br_sha1_out (&s1, hash + 16);
+        hlen = 36;
+      } else {
+        hl_tls13_hash (b->suite->prf, b->transcript->data, b->transcript->len, hash);
+        hlen = hl_tls13_hash_len (b->suite->prf);
+      }
+      prf12 (b, pms, 48, "extended master secret", hash, NULL, hlen, ms, 48);
+    } else {
+      prf12 (b, pms, 48, "master secret", b->client_random, b->server_random, 32, ms, 48);
+    }
+    set_secret (b, HL_SECRET_MASTER, ms, 48, FROM_DERIVED);
+    derive_key_block (b);
+    return;
+  }
+}
+
 /* One whole handshake message from a side, plaintext or decrypted. */
 static void
 take_message (Build *b, HlSide from, const guint8 *m, gsize len)
@@ -889,6 +959,8 @@ take_message (Build *b, HlSide from, const guint8 *m, gsize len)
   }
   if (in_transcript)
     g_byte_array_append (b->transcript, m, len);
+  if (m[0] == HL_HANDSHAKE_CLIENT_KEY_EXCHANGE && b->r->rec->keys->len)
+    open_key_exchange (b, m, len);
   if (m[0] == HL_HANDSHAKE_FINISHED && b->d[0].finished && b->d[1].finished)
     b->transcript_done = TRUE;
   if (m[0] == HL_HANDSHAKE_KEY_UPDATE && b->tls13)
@@ -1189,6 +1261,8 @@ explain_end (Build *b, HlSide side)
                              "them."));
   if (b->rc->note)
     g_string_append_printf (out, " %s.", b->rc->note);
+  if (b->info->info.keys_note)
+    g_string_append_printf (out, " %s.", b->info->info.keys_note);
   return g_string_free (out, FALSE);
 }
 
@@ -1272,6 +1346,20 @@ build_connection (HlRecorded *r, RecConn *rc, guint index)
     c->curve = -1;
   info->info.note = rc->note;
   info->info.n_messages = info->steps->len;
+  if (r->rec->keys->len && !b.sec.value[HL_SECRET_MASTER] && b.saw_sh && b.resumed)
+    info->info.keys_note
+        = _ ("the server's private key cannot open this connection: it resumes an earlier "
+             "session, and its keys come from that session's secrets, never from this key");
+  else if (r->rec->keys->len && !b.sec.value[HL_SECRET_MASTER] && b.saw_sh
+           && (b.tls13 || (b.suite && b.suite->kex != HL_KEX_RSA)))
+    info->info.keys_note
+        = b.tls13 ? _ ("the server's private key cannot open this connection: TLS 1.3 agrees "
+                       "its keys with ephemeral (EC)DHE shares that were never written down, "
+                       "and the server's key only signs (forward secrecy); only a key log can")
+                  : _ ("the server's private key cannot open this connection: with (EC)DHE the "
+                       "premaster comes from ephemeral key shares that were never written down, "
+                       "and the server's key only signs them (forward secrecy); only a key log "
+                       "can");
   for (int s = 0; s < 2; s++)
     c->explanation[s] = explain_end (&b, s);
   for (int i = 0; i < HL_N_SECRETS; i++) {

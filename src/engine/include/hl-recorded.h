@@ -40,6 +40,9 @@ void hl_recording_set_note (HlRecording *rec, guint connection, const char *note
  * ClientHello random it belongs to, the secret. FALSE: a label the lab does not know. */
 gboolean hl_recording_add_secret (HlRecording *rec, const char *label,
                                   const guint8 client_random[32], const guint8 *value, gsize len);
+/* A server's RSA private key (PEM): RSA key-exchange connections are decrypted from their
+ * ClientKeyExchange alone. FALSE and error (naming the file) when it holds no RSA key. */
+gboolean hl_recording_add_private_key (HlRecording *rec, const char *path, GError **error);
 /* Whether a key log label is one hl_recording_add_secret takes. */
 gboolean hl_recording_knows_label (const char *label);
 /* How many key log secrets it holds. */
@@ -57,10 +60,11 @@ typedef struct {
   guint file_number;  /* as numbered in the capture file (--list-connections) */
   const char *client; /* "127.0.0.1:50312" */
   const char *server;
-  const char *note;    /* where and why its recording stops early; NULL: read to the end */
-  gboolean keys_known; /* its encrypted records could be opened */
-  guint n_messages;    /* steps it has, in all */
-  gint64 first_us;     /* capture time of its first TLS byte, microseconds since 1970 */
+  const char *note;      /* where and why its recording stops early; NULL: read to the end */
+  gboolean keys_known;   /* its encrypted records could be opened */
+  const char *keys_note; /* why the private key given cannot open it; NULL */
+  guint n_messages;      /* steps it has, in all */
+  gint64 first_us;       /* capture time of its first TLS byte, microseconds since 1970 */
 } HlRecordedConnection;
 /* FALSE for a live run or past the end; i from 0. */
 gboolean hl_run_get_recorded_connection (HlRun *run, guint i, HlRecordedConnection *out);
