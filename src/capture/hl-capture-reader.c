@@ -133,9 +133,13 @@ hl_capture_open (const char *path, const HlCaptureOptions *options, char **warni
     if (rc != 1)
       break;
     packet++;
-    if (hl_packet_to_segment (dlt, data, h->caplen, &seg))
-      hl_streams_add (streams, &seg, (gint64)h->ts.tv_sec * G_USEC_PER_SEC + (gint64)h->ts.tv_usec,
-                      packet);
+    if (hl_packet_to_segment (dlt, data, h->caplen, &seg)) {
+      /* A time past what microseconds since 1970 can hold is damage: shown as none. */
+      gint64 sec = h->ts.tv_sec, usec = h->ts.tv_usec;
+      gboolean sane
+          = sec >= 0 && sec < G_MAXINT64 / G_USEC_PER_SEC - 1 && usec >= 0 && usec < G_USEC_PER_SEC;
+      hl_streams_add (streams, &seg, sane ? sec * G_USEC_PER_SEC + usec : 0, packet);
+    }
   }
   if (rc == -1 && warning)
     /* libpcap stops at a cut: what came before is shown. */
