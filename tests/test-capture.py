@@ -543,6 +543,13 @@ r = lab("--headless", f"--secrets={bad_keys}", pcap)
 check(r.returncode == 2 and f"{bad_keys}:3:" in r.stderr,
       "a key log with a bad line: exit 2 with FILE:LINE", r.stderr)
 
+# A packet time past 2^63 microseconds (a damaged pcapng timestamp) is shown as none.
+huge = os.path.join(root, "fuzz", "corpus", "capture", "regression-huge-time.pcapng")
+jh, r = transcript(huge)
+check(jh and jh["connections"][0]["steps"] and "time_us" not in jh["connections"][0]["steps"][0]
+      and jh["connections"][0]["steps"][1]["time_us"] > 0,
+      "a packet time past 2^63 microseconds: that step has no time, the next ones do", r.stderr)
+
 # Every export works on a capture; its own pcapng reads back with the same messages.
 outs = {ext: os.path.join(work, f"out.{ext}") for ext in ("json", "md", "png", "svg", "pdf", "html", "pcapng")}
 r = lab("--headless", f"--secrets={keys}", f"--transcript={outs['json']}", f"--png={outs['png']}",
