@@ -3,15 +3,16 @@
 At test time: dumpcap captures loopback while openssl s_server (the project's test PKI)
 answers openssl s_client and curl, every key logged to one file: TLS 1.3, TLS 1.3
 resumed, TLS 1.3 with a HelloRetryRequest, TLS 1.2 ECDHE with GCM and with CBC
-(encrypt-then-MAC), TLS 1.2 RSA key exchange, curl with both versions, and curl over
-IPv6. Then, each a TAP line:
+(encrypt-then-MAC), TLS 1.2 RSA key exchange, curl with both versions, curl over IPv6,
+and TLS 1.3 with a KeyUpdate. Then, each a TAP line:
 - tshark, decrypting the same file with the same key log, agrees with the lab's JSON
   transcript on every handshake message type in order, the suite, both randoms, the SNI
   and every decrypted application byte;
 - every Finished is recomputed and matches; the resumed and retried connections are
   recognised; without keys nothing is decrypted and the hellos still are;
-- the same capture rewritten as BSD loopback (both byte orders), with VLAN tags, with
-  segments reordered, repeated and overlapping, reads the same; a lost segment stops its
+- the same capture rewritten as BSD loopback (both byte orders), Linux cooked v1 and v2,
+  raw IP, with VLAN tags, with segments reordered, repeated and overlapping, reads the
+  same; a lost segment stops its
   connection with a note that says where; a cut file shows what it holds and says where
   it was cut; garbage and an unsupported link type exit 2 naming the file;
 - every bundled lesson's own --pcapng export reads back with the same messages and the
@@ -132,6 +133,16 @@ def make_captures():
         curl(f"https://localhost:{port}/", "--tlsv1.3")
         curl(f"https://127.0.0.1:{port}/", "--tls-max", "1.2")
         curl(f"https://[::1]:{v6_port}/", "--tlsv1.3")
+        # TLS 1.3 KeyUpdate: s_client's "k" command, then the request under the new keys.
+        ku = subprocess.Popen(["openssl", "s_client", "-connect", f"127.0.0.1:{port}", "-tls1_3",
+                               "-keylogfile", keys], stdin=subprocess.PIPE,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        procs.append(ku)
+        for chunk, pause in ((b"", 0.5), (b"k\n", 0.5), (request, 1.5)):
+            ku.stdin.write(chunk)
+            ku.stdin.flush()
+            time.sleep(pause)
+        ku.stdin.close()
         time.sleep(1.0)
     finally:
         for p in reversed(procs):
@@ -155,6 +166,7 @@ EXPECT = [  # version, suite, resumed, hello_retry, client address family
     ("TLS1.3", None, False, False),
     ("TLS1.2", None, False, False),
     ("TLS1.3", None, False, False),
+    ("TLS1.3", "TLS_AES_256_GCM_SHA384", False, False),
 ]
 
 
@@ -202,6 +214,17 @@ def to_bsd_loopback(frames, endian, v6_family):
     for sec, usec, fr in frames:
         family = 2 if ethertype(fr) == 0x0800 else v6_family
         out.append((sec, usec, struct.pack(endian + "I", family) + fr[14:]))
+    return out
+
+
+def to_cooked(frames, version):
+    """Linux cooked capture v1 (16-byte header) or v2 (20 bytes), as `-i any` writes."""
+    out = []
+    for sec, usec, fr in frames:
+        proto, addr = fr[12:14], fr[6:12] + b"\0\0"
+        head = (struct.pack("!HHH", 0, 772, 6) + addr + proto if version == 1
+                else proto + b"\0\0" + struct.pack("!IHBB", 1, 772, 0, 6) + addr)
+        out.append((sec, usec, head + fr[14:]))
     return out
 
 
@@ -403,6 +426,13 @@ if j:
           "HelloRetryRequest: ClientHello, HelloRetryRequest, ClientHello again; hello_retry true",
           str(hs[:4]))
     check(all(c["outcome"] == "success" for c in conns), "every connection completed")
+    ku = conns[9]
+    after_ku = [s for s in ku["steps"] if s["from"] == "client"]
+    kui = [i for i, s in enumerate(after_ku) if s["message"] == "KeyUpdate"]
+    check(kui and "client_application_traffic_secret_1" in ku["secrets"]
+          and any(s["message"] == "ApplicationData" and s.get("plaintext") for s in after_ku[kui[0]:]),
+          "KeyUpdate: traffic secret 1 derived, the client's data after it decrypted",
+          str([s["message"] for s in after_ku]))
     sec = conns[3]["secrets"]
     check("master_secret" in sec and "key_block" in sec and "premaster_secret" not in sec
           and "client_key_share_private" not in sec,
@@ -494,6 +524,9 @@ for name, lt, fr, endian in (("BSD loopback, little-endian, IPv6 family 30", 0,
                              ("BSD loopback, big-endian, IPv6 family 24", 0,
                               to_bsd_loopback(frames, ">", 24), ">"),
                              ("Ethernet with 802.1Q VLAN tags", 1, with_vlan(frames), "<"),
+                             ("Linux cooked capture v1", 113, to_cooked(frames, 1), "<"),
+                             ("Linux cooked capture v2", 276, to_cooked(frames, 2), "<"),
+                             ("raw IP", 101, [(a, b, fr[14:]) for a, b, fr in frames], "<"),
                              ("segments reordered, repeated", 1, shuffled(frames), "<")):
     path = os.path.join(work, name.split(",")[0].replace(" ", "-") + f"-{lt}-{endian == '>'}.pcap")
     write_pcap(path, lt, fr, endian)
@@ -547,7 +580,7 @@ check(r.returncode == 2 and f"{bad_keys}:3:" in r.stderr,
 huge = os.path.join(root, "fuzz", "corpus", "capture", "regression-huge-time.pcapng")
 jh, r = transcript(huge)
 check(jh and jh["connections"][0]["steps"] and "time_us" not in jh["connections"][0]["steps"][0]
-      and jh["connections"][0]["steps"][1]["time_us"] > 0,
+      and jh["connections"][0]["steps"][1].get("time_us", 0) > 0,
       "a packet time past 2^63 microseconds: that step has no time, the next ones do", r.stderr)
 
 # Every export works on a capture; its own pcapng reads back with the same messages.
