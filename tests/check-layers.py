@@ -23,7 +23,7 @@ import tempfile
 import tap
 
 root, build = sys.argv[1], sys.argv[2]
-LAYERS = ["src/diagram", "src/session", "src/ui", "src/cli"]
+LAYERS = ["src/diagram", "src/session", "src/ui", "src/cli", "src/capture"]
 INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]([^>"]+)[>"]', re.M)
 engine_private = sorted(os.path.basename(p)
                         for p in glob.glob(os.path.join(root, "src", "engine", "*.h")))

@@ -300,7 +300,9 @@ test_lesson_catalog (void)
   g_assert_cmpstr (first->number, ==, "14");
   g_assert_cmpuint (count_matches (lessons, "UNTRUSTED tls13", &first), ==, 1);
   g_assert_cmpstr (first->number, ==, "37");
-  g_assert_cmpuint (count_matches (lessons, "HelloRetry", NULL), ==, 1); /* a description */
+  g_assert_cmpuint (count_matches (lessons, "HelloRetry", &first), ==,
+                    2); /* descriptions: 32, 41 */
+  g_assert_cmpstr (first->number, ==, "32");
   g_assert_cmpuint (count_matches (lessons, "no such word", NULL), ==, 0);
   g_assert_cmpuint (count_matches (lessons, "", NULL), ==, lessons->len);
 }

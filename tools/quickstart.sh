@@ -13,14 +13,14 @@ cd "$(dirname "$0")/.."
 mode=${1:-run}
 packages=(gcc meson ninja-build pkg-config libglib2.0-dev libbearssl-dev libssl-dev libjson-glib-dev openssl
   libcairo2-dev libpango1.0-dev zlib1g-dev fonts-dejavu-core libgtk-4-dev libadwaita-1-dev
-  desktop-file-utils appstream)
+  desktop-file-utils appstream libpcap-dev)
 if [ "$mode" = test ]; then
   # tshark reads the captures, pdfinfo counts the handout's pages, Chromium drives the HTML one.
   # Xvfb and a session bus give the window tests a display.
   # AT-SPI (at-spi2-core, python3-pyatspi) and xdotool read the window as a screen reader would.
-  # clang-format checks the code's layout.
+  # clang-format checks the code's layout. curl and openssl make the capture tests' traffic.
   packages+=(tshark clang libclang-rt-14-dev clang-format poppler-utils chromium python3 xvfb
-    xauth dbus-daemon at-spi2-core python3-pyatspi xdotool)
+    xauth dbus-daemon at-spi2-core python3-pyatspi xdotool curl libpcap-dev)
 fi
 
 missing=()
@@ -101,7 +101,7 @@ test)
   # Fuzz smoke: each libFuzzer target briefly, from the committed seed corpora
   # (FUZZ_SECONDS to change; docs/fuzzing.md runs them for as long as you like).
   CC=clang setup _build-fuzz -Dfuzzing=true -Db_sanitize=address,undefined -Db_lundef=false
-  for target in scenario decode pem; do
+  for target in scenario decode pem capture; do
     fuzz_smoke "$target" || exit 1
   done
   # The step above can fail: a target that crashes on its first input must turn it red.

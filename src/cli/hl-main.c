@@ -9,10 +9,12 @@
 
 #include "hl-application.h"
 #include "hl-builtin.h"
+#include "hl-capture-reader.h"
 #include "hl-capture.h"
 #include "hl-data.h"
 #include "hl-lesson-catalog.h"
 #include "hl-ladder-export.h"
+#include "hl-recorded.h"
 #include "hl-run.h"
 #include "hl-scenario.h"
 #include "hl-tables.h"
@@ -29,6 +31,8 @@ static double opt_scale = 1.0;
 static char *opt_theme;
 static char *opt_detail;
 static char **opt_args;
+static char **opt_secrets, **opt_connection;
+static gboolean opt_list_connections;
 
 static const GOptionEntry entries[] = {
   { "headless", 0, 0, G_OPTION_ARG_NONE, &opt_headless, "Run without a window", NULL },
@@ -63,6 +67,16 @@ static const GOptionEntry entries[] = {
     "List the error names [Expect] ClientError and ServerError accept, with their meaning", NULL },
   { "list-messages", 0, 0, G_OPTION_ARG_NONE, &opt_list_messages,
     "List the message names [Fault] Message accepts", NULL },
+  { "secrets", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_secrets,
+    "Keys for a CAPTURE: an NSS key log (every label), or a server's RSA private key (PEM); "
+    "repeatable",
+    "FILE" },
+  { "list-connections", 0, 0, G_OPTION_ARG_NONE, &opt_list_connections,
+    "List the TLS connections in CAPTURE: number, client, server, SNI, version, suite, messages, "
+    "keys",
+    NULL },
+  { "connection", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_connection,
+    "Keep only connection N of CAPTURE (as --list-connections numbers them); repeatable", "N" },
   { "version", 0, 0, G_OPTION_ARG_NONE, &opt_version, "Show the version", NULL },
   { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_args, NULL, NULL },
   { NULL },
@@ -83,6 +97,30 @@ list_scenarios (void)
       g_print ("%s.scenario\t%s\n", l->name, l->title);
     else
       g_print ("%s.scenario\t(invalid: %s)\n", l->name, l->error);
+  }
+  return EXIT_RAN;
+}
+
+/* One line per connection of a capture, tab-separated: number, client, server, SNI,
+ * version, suite, messages, keys (and where its recording stops, if it does). */
+static int
+list_connections (HlRun *run)
+{
+  HlRecordedConnection rc;
+  for (guint i = 0; hl_run_get_recorded_connection (run, i, &rc); i++) {
+    const HlConnection *c = hl_run_get_connection (run, i);
+    const HlSuite *suite = hl_suite_by_id (c->suite);
+    g_autofree char *suite_name = suite      ? g_strdup (suite->name)
+                                  : c->suite ? hl_describe_suite_id (c->suite)
+                                             : g_strdup ("-");
+    const char *version = c->version ? hl_version_name (c->version) : NULL;
+    g_print ("%u\t%s\t%s\t%s\t%s\t%s\t%u messages\t%s%s%s\n", rc.file_number, rc.client, rc.server,
+             c->server_name ? c->server_name : "-", version ? version : "-", suite_name,
+             rc.n_messages, rc.keys_known ? "keys known" : "keys not known",
+             rc.note || rc.keys_note ? "\t" : "",
+             rc.note        ? rc.note
+             : rc.keys_note ? rc.keys_note
+                            : "");
   }
   return EXIT_RAN;
 }
@@ -109,7 +147,7 @@ main (int argc, char **argv)
   const char *path;
   const char *fault_error;
   int status = EXIT_RAN;
-  gboolean brief;
+  gboolean brief, capture;
   int expected;
 
   setlocale (LC_ALL, "");
@@ -229,8 +267,53 @@ main (int argc, char **argv)
                 opt_key_schedule);
     return EXIT_USAGE;
   }
-  if (!opt_headless && !opt_transcript && !opt_pcapng && !opt_keylog && !opt_png && !opt_svg
-      && !opt_pdf && !opt_html && !opt_key_schedule) {
+  capture = opt_args && opt_args[0] && hl_capture_sniff (path);
+  if (!capture && (opt_secrets || opt_connection || opt_list_connections)) {
+    g_printerr ("handshake-lab: --secrets, --connection and --list-connections need a capture "
+                "(a pcap or pcapng file)%s%s\n",
+                opt_args && opt_args[0] ? "; this is not one: " : "",
+                opt_args && opt_args[0] ? path : "");
+    return EXIT_USAGE;
+  }
+  if (capture) {
+    g_autoptr (GArray) keep = g_array_new (FALSE, FALSE, sizeof (guint));
+    g_autofree char *warning = NULL;
+    HlCaptureOptions co = { (const char *const *)opt_secrets, NULL, 0 };
+    for (guint i = 0; opt_connection && opt_connection[i]; i++) {
+      char *end = NULL;
+      guint64 n = g_ascii_strtoull (opt_connection[i], &end, 10);
+      if (!*opt_connection[i] || *end || n == 0 || n > G_MAXUINT) {
+        g_printerr ("handshake-lab: --connection=%s: give a connection number from 1 "
+                    "(--list-connections lists them)\n",
+                    opt_connection[i]);
+        return EXIT_USAGE;
+      }
+      g_array_append_val (keep, n);
+    }
+    if (keep->len) {
+      co.keep = (const guint *)keep->data;
+      co.n_keep = keep->len;
+    }
+    if (!opt_headless && !opt_list_connections && !opt_transcript && !opt_pcapng && !opt_keylog
+        && !opt_png && !opt_svg && !opt_pdf && !opt_html && !opt_key_schedule) {
+      g_printerr ("handshake-lab: %s: the window does not open captures yet; add --headless "
+                  "(or an output option) to read it\n",
+                  path);
+      return EXIT_USAGE;
+    }
+    run = hl_capture_open (path, &co, &warning, &error);
+    if (!run) {
+      g_printerr ("handshake-lab: %s\n", error->message);
+      return EXIT_USAGE;
+    }
+    if (warning)
+      g_printerr ("handshake-lab: %s\n", warning);
+    hl_run_run_to_end (run);
+    if (opt_list_connections)
+      return list_connections (run);
+  }
+  if (!capture && !opt_headless && !opt_transcript && !opt_pcapng && !opt_keylog && !opt_png
+      && !opt_svg && !opt_pdf && !opt_html && !opt_key_schedule) {
     /* The window loads the lesson itself; a lesson that does not load is said here
      * first, with its FILE:LINE, display or not. */
     int window_status;
@@ -247,15 +330,17 @@ main (int argc, char **argv)
     return window_status;
   }
 
-  scenario = hl_scenario_load (path, &error);
-  if (builtin_folder)
-    hl_builtin_remove (builtin_folder); /* everything is loaded into memory now */
-  if (!scenario) {
-    g_printerr ("%s\n", error->message);
-    return EXIT_USAGE;
+  if (!capture) {
+    scenario = hl_scenario_load (path, &error);
+    if (builtin_folder)
+      hl_builtin_remove (builtin_folder); /* everything is loaded into memory now */
+    if (!scenario) {
+      g_printerr ("%s\n", error->message);
+      return EXIT_USAGE;
+    }
+    run = hl_run_new (scenario);
+    hl_run_run_to_end (run);
   }
-  run = hl_run_new (scenario);
-  hl_run_run_to_end (run);
   fault_error = hl_run_get_fault_error (run);
   if (fault_error) {
     g_printerr ("%s\n", fault_error);

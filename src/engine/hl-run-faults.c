@@ -209,6 +209,12 @@ hl_run_tamper_next_plaintext (HlRun *run, GBytes *plaintext, GError **error)
   g_autoptr (GBytes) wire = NULL;
   HlEdit *e;
   g_return_val_if_fail (plaintext != NULL, FALSE);
+  if (run->recorded) {
+    g_set_error (error, HL_RUN_ERROR, HL_RUN_ERROR_RECORDED,
+                 _ ("a recording cannot be changed: its messages were sent long ago, and the "
+                    "sides that read them are not here to react"));
+    return FALSE;
+  }
   if (run->finished || !p) {
     g_set_error (error, HL_RUN_ERROR, HL_RUN_ERROR_NO_MESSAGE, _ ("no message is waiting"));
     return FALSE;
@@ -225,12 +231,16 @@ void
 hl_run_tamper_next (HlRun *run, GBytes *new_wire)
 {
   g_return_if_fail (new_wire != NULL);
+  if (run->recorded)
+    return; /* a recording cannot be changed (see hl_run_tamper_next_plaintext) */
   add_edit (run, FALSE, new_wire);
 }
 
 void
 hl_run_drop_next (HlRun *run)
 {
+  if (run->recorded)
+    return;
   add_edit (run, TRUE, NULL);
 }
 

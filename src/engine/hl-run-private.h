@@ -169,7 +169,8 @@ struct _HlRun {
   gboolean finished;
   guint connection;
   Hellos hellos;
-  const HlStep *delivering; /* the step being made, while its knowledge is filled in */
+  const HlStep *delivering;     /* the step being made, while its knowledge is filled in */
+  struct _HlRecorded *recorded; /* a run of recorded messages (hl-recorded.c); else NULL */
 };
 
 #define KNOW(id) (G_GUINT64_CONSTANT (1) << (id))
@@ -271,3 +272,24 @@ HlConnection *_hl_run_current_connection (HlRun *run);
 /* The named group of the current TLS 1.2 connection's ECDHE exchange (its ServerKeyExchange,
  * the step being made included); 0 when none was sent. */
 guint16 _hl_run_ecdh_group (HlRun *run);
+
+void _hl_run_free_step (HlStep *st);
+
+/* hl-run-secrets.c */
+HlSecret *_hl_run_new_secret (HlSecretId id, HlSide side, GBytes *value, guint step,
+                              gboolean tls13);
+
+/* hl-recorded.c: what the public API does on a recorded run */
+typedef struct _HlRecorded HlRecorded;
+void _hl_recorded_free (HlRun *run);
+gboolean _hl_recorded_step (HlRun *run);
+void _hl_recorded_seek (HlRun *run, guint n_steps);
+gboolean _hl_recorded_peek (HlRun *run, HlNextMessage *next);
+
+/* hl-recorded-key.c: a server's RSA private key, for RSA key exchange */
+typedef struct _HlRecordedKey HlRecordedKey;
+HlRecordedKey *_hl_recorded_key_load (const char *path, GError **error);
+void _hl_recorded_key_free (HlRecordedKey *k);
+const char *_hl_recorded_key_path (const HlRecordedKey *k);
+gboolean _hl_recorded_key_decrypt (const HlRecordedKey *k, const guint8 *cipher, gsize len,
+                                   guint8 premaster[48]);

@@ -70,6 +70,12 @@ free_step (HlStep *st)
   g_free (st);
 }
 
+void
+_hl_run_free_step (HlStep *st)
+{
+  free_step (st);
+}
+
 static void
 free_connection (HlConnection *c)
 {
@@ -832,6 +838,10 @@ hl_run_free (HlRun *run)
 {
   if (!run)
     return;
+  if (run->recorded) {
+    _hl_recorded_free (run);
+    return;
+  }
   teardown (run);
   g_ptr_array_unref (run->steps);
   g_ptr_array_unref (run->connections);
@@ -862,6 +872,8 @@ static gboolean
 step_once (HlRun *run)
 {
   Pending *p;
+  if (run->recorded)
+    return _hl_recorded_step (run);
   if (run->finished)
     return FALSE;
   if (run->steps->len >= MAX_STEPS) {
@@ -903,6 +915,10 @@ void
 hl_run_seek (HlRun *run, guint n_steps)
 {
   GPtrArray *kept;
+  if (run->recorded) {
+    _hl_recorded_seek (run, n_steps);
+    return;
+  }
   if (n_steps >= run->steps->len) {
     while (run->steps->len < n_steps && step_once (run))
       ;
@@ -959,6 +975,8 @@ gboolean
 hl_run_peek_next (HlRun *run, HlNextMessage *next)
 {
   const Pending *p = g_queue_peek_head (&run->pending);
+  if (run->recorded)
+    return _hl_recorded_peek (run, next);
   if (run->finished || !p)
     return FALSE;
   next->from = p->from;

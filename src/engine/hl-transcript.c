@@ -3,6 +3,7 @@
 #include "hl-transcript.h"
 #include "hl-decode.h"
 #include "hl-json.h"
+#include "hl-recorded.h"
 #include "hl-tables.h"
 
 #include <errno.h>
@@ -105,7 +106,7 @@ json_secrets (GString *out, const HlSecrets *s, gboolean resumed, gboolean tls13
 }
 
 static void
-json_step (GString *out, const HlStep *st, int L)
+json_step (GString *out, const HlStep *st, int L, gint64 time_us)
 {
   g_string_append_c (out, '{');
   indent (out, L + 1);
@@ -124,6 +125,9 @@ json_step (GString *out, const HlStep *st, int L)
     g_string_append (out, " \"early\": true,");
   if (st->skipped)
     g_string_append (out, " \"skipped\": true,");
+  /* A recorded run: when the capture saw the message (microseconds since 1970). */
+  if (time_us)
+    g_string_append_printf (out, " \"time_us\": %" G_GINT64_FORMAT ",", time_us);
   indent (out, L + 1);
   g_string_append (out, "\"summary\": ");
   json_string (out, st->summary);
@@ -337,7 +341,8 @@ hl_transcript_to_json (HlRun *run)
       if (si)
         g_string_append_c (out, ',');
       indent (out, 4);
-      json_step (out, g_ptr_array_index (c->steps, si), 4);
+      const HlStep *st = g_ptr_array_index (c->steps, si);
+      json_step (out, st, 4, hl_run_get_step_time (run, st->index - 1));
     }
     if (c->steps->len)
       indent (out, 3);

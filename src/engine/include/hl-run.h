@@ -238,6 +238,7 @@ typedef enum {
   HL_RUN_ERROR_NO_MESSAGE,    /* nothing is waiting to be delivered */
   HL_RUN_ERROR_NOT_ENCRYPTED, /* a plaintext tamper on a message that is not encrypted */
   HL_RUN_ERROR_BAD_LENGTH,    /* a plaintext no record can carry */
+  HL_RUN_ERROR_RECORDED,      /* a recorded run (hl-recorded.h): nothing can be changed */
 } HlRunError;
 
 /* The run borrows the scenario: keep it alive as long as the run. A scenario that

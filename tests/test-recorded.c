@@ -1,0 +1,222 @@
+/* A run made of recorded messages (hl-recorded.h), through the engine's public API: the
+ * bytes a live run sent, handed over as a capture reader would (split anywhere, with
+ * timestamps and the key log), give the same steps; the recorded run steps, seeks and
+ * peeks like a live one, refuses tampering, and marks where each secret came from. */
+#include <string.h>
+
+#include "hl-recorded.h"
+#include "hl-test-util.h"
+
+/* Each direction's bytes of a live run's connection, as they went on the wire. */
+static HlRecording *
+record_live (HlRun *live, gsize chunk, gboolean with_keys)
+{
+  HlRecording *rec = hl_recording_new ("live.pcapng");
+  for (guint ci = 0; ci < hl_run_get_n_connections (live); ci++) {
+    const HlConnection *c = hl_run_get_connection (live, ci);
+    guint n = hl_recording_add_connection (rec, "192.0.2.10:50000", "192.0.2.20:443", ci + 1);
+    for (guint si = 0; si < c->steps->len; si++) {
+      const HlStep *st = g_ptr_array_index (c->steps, si);
+      gsize len;
+      const guint8 *d = g_bytes_get_data (st->record_wire, &len);
+      /* Records split over segments at any byte: chunk bytes at a time. */
+      for (gsize off = 0; off < len; off += chunk)
+        hl_recording_add_bytes (rec, n, st->from, 1000000 * (gint64)st->index + (gint64)off,
+                                d + off, MIN (chunk, len - off));
+    }
+    if (with_keys && c->secrets.value[HL_SECRET_MASTER])
+      g_assert_true (hl_recording_add_secret (
+          rec, "CLIENT_RANDOM", g_bytes_get_data (c->secrets.value[HL_SECRET_CLIENT_RANDOM], NULL),
+          g_bytes_get_data (c->secrets.value[HL_SECRET_MASTER], NULL),
+          g_bytes_get_size (c->secrets.value[HL_SECRET_MASTER])));
+  }
+  return rec;
+}
+
+static const HlSecret *
+held_after (const HlStep *st, HlSide side, const char *key)
+{
+  for (guint i = 0; i < st->after[side].secrets->len; i++) {
+    const HlSecret *s = g_ptr_array_index (st->after[side].secrets, i);
+    if (strcmp (s->key, key) == 0)
+      return s;
+  }
+  return NULL;
+}
+
+static void
+assert_same_steps (HlRun *live, HlRun *rec)
+{
+  g_assert_cmpuint (hl_run_get_n_steps (rec), ==, hl_run_get_n_steps (live));
+  for (guint i = 0; i < hl_run_get_n_steps (live); i++) {
+    const HlStep *a = hl_run_get_step (live, i), *b = hl_run_get_step (rec, i);
+    g_assert_cmpstr (a->message, ==, b->message);
+    g_assert_cmpint (a->from, ==, b->from);
+    g_assert_true (g_bytes_equal (a->wire, b->wire));
+    g_assert_true ((a->plaintext == NULL) == (b->plaintext == NULL));
+    if (a->plaintext)
+      g_assert_true (g_bytes_equal (a->plaintext, b->plaintext));
+    g_assert_cmpuint (b->fields->len, >, 0);
+  }
+}
+
+static void
+test_same_steps (void)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled ("05-rsa-aes-cbc.scenario");
+  g_autoptr (HlRun) live = hl_test_run (s);
+  const gsize chunks[] = { 1, 7, 1 << 20 };
+  for (guint k = 0; k < G_N_ELEMENTS (chunks); k++) {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (HlRun) rec = hl_run_new_recorded (record_live (live, chunks[k], TRUE), &error);
+    g_assert_no_error (error);
+    g_assert_true (hl_run_is_recorded (rec));
+    g_assert_false (hl_run_is_recorded (live));
+    hl_run_run_to_end (rec);
+    assert_same_steps (live, rec);
+    {
+      /* A step's time is that of the segment that completed its record. */
+      gsize len = g_bytes_get_size (hl_run_get_step (live, 0)->record_wire);
+      g_assert_cmpint (hl_run_get_step_time (rec, 0), ==,
+                       1000000 + (gint64)((len - 1) / chunks[k] * chunks[k]));
+    }
+  }
+}
+
+static void
+test_stepping (void)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled ("02-ecdhe-rsa-aes-gcm.scenario");
+  g_autoptr (HlRun) live = hl_test_run (s);
+  g_autoptr (HlRun) rec = hl_run_new_recorded (record_live (live, 100, TRUE), NULL);
+  HlNextMessage next;
+  const HlStep *third;
+  guint total;
+  /* Like a live run: before the first step, connection 1 exists and has no step. */
+  g_assert_cmpuint (hl_run_get_n_steps (rec), ==, 0);
+  g_assert_false (hl_run_is_finished (rec));
+  g_assert_cmpuint (hl_run_get_n_connections (rec), ==, 1);
+  g_assert_true (hl_run_peek_next (rec, &next));
+  g_assert_cmpstr (next.message, ==, "ClientHello");
+  g_assert_cmpuint (next.nth, ==, 1);
+  g_assert_true (hl_run_step (rec));
+  g_assert_cmpuint (hl_run_get_n_steps (rec), ==, 1);
+  hl_run_run_to_end (rec);
+  total = hl_run_get_n_steps (rec);
+  g_assert_true (hl_run_is_finished (rec));
+  g_assert_false (hl_run_step (rec));
+  g_assert_false (hl_run_peek_next (rec, &next));
+  third = hl_run_get_step (rec, 2);
+  hl_run_seek (rec, 2);
+  g_assert_cmpuint (hl_run_get_n_steps (rec), ==, 2);
+  g_assert_cmpuint (hl_run_get_connection (rec, 0)->steps->len, ==, 2);
+  g_assert_false (hl_run_is_finished (rec));
+  g_assert_true (hl_run_peek_next (rec, &next));
+  g_assert_cmpstr (next.message, ==, third->message);
+  hl_run_seek (rec, total);
+  /* A step is the same object after going back and forth. */
+  g_assert_true (hl_run_get_step (rec, 2) == third);
+  g_assert_true (hl_run_succeeded (rec));
+}
+
+static void
+test_no_tamper (void)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled ("02-ecdhe-rsa-aes-gcm.scenario");
+  g_autoptr (HlRun) live = hl_test_run (s);
+  g_autoptr (HlRun) rec = hl_run_new_recorded (record_live (live, 100, TRUE), NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) b = g_bytes_new ("x", 1);
+  hl_run_seek (rec, 5);
+  g_assert_false (hl_run_tamper_next_plaintext (rec, b, &error));
+  g_assert_error (error, HL_RUN_ERROR, HL_RUN_ERROR_RECORDED);
+  hl_run_tamper_next (rec, b);
+  hl_run_drop_next (rec);
+  g_assert_cmpuint (hl_run_get_n_edits (rec), ==, 0);
+  hl_run_step (rec);
+  g_assert_null (hl_run_get_step (rec, 5)->fault);
+  g_assert_true (hl_run_get_step (rec, 5)->delivered);
+}
+
+static void
+test_knowledge (void)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled ("02-ecdhe-rsa-aes-gcm.scenario");
+  g_autoptr (HlRun) live = hl_test_run (s);
+  g_autoptr (HlRun) rec = hl_run_new_recorded (record_live (live, 100, TRUE), NULL);
+  g_autoptr (HlRun) blind = hl_run_new_recorded (record_live (live, 100, FALSE), NULL);
+  guint cke = 0;
+  hl_run_run_to_end (rec);
+  hl_run_run_to_end (blind);
+  for (guint i = 0; i < hl_run_get_n_steps (rec); i++) {
+    const HlStep *st = hl_run_get_step (rec, i);
+    const HlSecret *ms = held_after (st, HL_SIDE_SERVER, "master_secret");
+    if (st->handshake_type == 16)
+      cke = st->index;
+    /* Held from the ClientKeyExchange on, and said to come from the key log. */
+    g_assert_true ((ms != NULL) == (cke && st->index >= cke));
+    if (ms) {
+      g_assert_cmpuint (ms->learned_at, ==, cke);
+      g_assert_nonnull (strstr (ms->formula, "CLIENT_RANDOM"));
+    }
+    if (held_after (st, HL_SIDE_CLIENT, "client_write_key"))
+      g_assert_nonnull (strstr (held_after (st, HL_SIDE_CLIENT, "client_write_key")->formula,
+                                "derived by the lab"));
+    /* Never invented: an ephemeral private key and the premaster never left the sides. */
+    g_assert_null (held_after (st, HL_SIDE_CLIENT, "premaster_secret"));
+    g_assert_null (held_after (st, HL_SIDE_CLIENT, "client_ecdh_private_key"));
+    if (strcmp (st->message, "Finished") == 0)
+      g_assert_nonnull (strstr (st->check, "as on the wire"));
+  }
+  g_assert_cmpuint (cke, >, 0);
+  /* Without keys: nothing decrypted, no master secret, the Finished unchecked. */
+  for (guint i = 0; i < hl_run_get_n_steps (blind); i++) {
+    const HlStep *st = hl_run_get_step (blind, i);
+    g_assert_null (st->plaintext);
+    g_assert_null (held_after (st, HL_SIDE_CLIENT, "master_secret"));
+    if (strcmp (st->message, "Finished") == 0)
+      g_assert_null (st->check);
+  }
+}
+
+static void
+test_empty (void)
+{
+  g_autoptr (GError) error = NULL;
+  HlRun *run = hl_run_new_recorded (hl_recording_new ("nothing.pcap"), &error);
+  g_assert_null (run);
+  g_assert_error (error, HL_RUN_ERROR, HL_RUN_ERROR_RECORDED);
+  g_assert_nonnull (strstr (error->message, "nothing.pcap"));
+}
+
+/* A stream that is not TLS after its first records stops with a note, never a crash. */
+static void
+test_garbage_stream (void)
+{
+  HlRecording *r = hl_recording_new ("g.pcap");
+  guint n = hl_recording_add_connection (r, "a:1", "b:2", 1);
+  static const guint8 junk[]
+      = { 0x15, 0x03, 0x01, 0x00, 0x02, 0x01, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff };
+  g_autoptr (HlRun) run = NULL;
+  HlRecordedConnection info;
+  hl_recording_add_bytes (r, n, HL_SIDE_CLIENT, 1, junk, sizeof junk);
+  run = hl_run_new_recorded (r, NULL);
+  hl_run_run_to_end (run);
+  g_assert_true (hl_run_get_recorded_connection (run, 0, &info));
+  g_assert_nonnull (info.note);
+  g_assert_nonnull (strstr (info.note, "stream offset 7"));
+  g_assert_cmpuint (info.n_messages, ==, 1);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/recorded/same-steps", test_same_steps);
+  g_test_add_func ("/recorded/stepping", test_stepping);
+  g_test_add_func ("/recorded/no-tamper", test_no_tamper);
+  g_test_add_func ("/recorded/knowledge", test_knowledge);
+  g_test_add_func ("/recorded/empty", test_empty);
+  g_test_add_func ("/recorded/garbage-stream", test_garbage_stream);
+  return g_test_run ();
+}
