@@ -11,6 +11,7 @@
 #include "hl-key-schedule-view.h"
 #include "hl-knowledge-panel-private.h"
 #include "hl-lesson-catalog.h"
+#include "hl-tamper-dialog.h"
 #include "hl-test-util.h"
 #include "hl-window-private.h"
 
@@ -425,6 +426,43 @@ test_tooltips_off_over_popovers (void)
   gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
   wait_for_frame (GTK_WIDGET (win));
   g_assert_true (gtk_widget_get_has_tooltip (button));
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+/* The tamper box's scrollbar follows the text (it has its own adjustment, see
+ * hl-tamper-dialog.c) and scrolls it. */
+static void
+test_tamper_scrollbar (void)
+{
+  HlWindow *win = open_window ("01-rsa-key-exchange");
+  GtkWindow *dialog;
+  GtkTextView *view;
+  GtkAdjustment *text, *bar;
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.tamper-dialog", NULL));
+  dialog = find_dialog (win);
+  g_assert_true (HL_IS_TAMPER_DIALOG (dialog));
+  wait_for_frame (GTK_WIDGET (dialog));
+  view = hl_tamper_dialog_get_text_view (HL_TAMPER_DIALOG (dialog));
+  text = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+  bar = gtk_scrollbar_get_adjustment (hl_tamper_dialog_get_scrollbar (HL_TAMPER_DIALOG (dialog)));
+  g_assert_true (text != bar);
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (view)));
+  for (int i = 0; i < 40; i++)
+    g_signal_emit_by_name (view, "insert-at-cursor", "0a1b 2c3d\n");
+  for (int i = 0; i < 5; i++)
+    wait_for_frame (GTK_WIDGET (dialog));
+  g_assert_cmpfloat (gtk_adjustment_get_upper (text), >, gtk_adjustment_get_page_size (text));
+  gtk_adjustment_set_value (text, gtk_adjustment_get_upper (text)); /* to the last line */
+  wait_for_frame (GTK_WIDGET (dialog));
+  g_assert_cmpfloat (gtk_adjustment_get_value (text), >, 0);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (bar), ==, gtk_adjustment_get_upper (text));
+  g_assert_cmpfloat (gtk_adjustment_get_page_size (bar), ==, gtk_adjustment_get_page_size (text));
+  g_assert_cmpfloat (gtk_adjustment_get_value (bar), ==, gtk_adjustment_get_value (text));
+  screenshot (GTK_WIDGET (dialog), "window-tamper-scrolled.png");
+  gtk_adjustment_set_value (bar, 0); /* dragged to the top */
+  wait_for_frame (GTK_WIDGET (dialog));
+  g_assert_cmpfloat (gtk_adjustment_get_value (text), ==, 0);
+  gtk_window_destroy (dialog);
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
@@ -966,6 +1004,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window/driven/broken-lesson-fits", test_broken_lesson_fits);
   g_test_add_func ("/window/driven/export-by-extension", test_export_by_extension);
   g_test_add_func ("/window/driven/tooltips-off-over-popovers", test_tooltips_off_over_popovers);
+  g_test_add_func ("/window/driven/tamper-scrollbar", test_tamper_scrollbar);
   g_test_add_func ("/window/driven/play-pause", test_play_pause);
   g_test_add_func ("/window/driven/lesson-picker", test_lesson_picker);
   g_test_add_func ("/window/driven/lesson-search", test_lesson_search);

@@ -9,6 +9,9 @@
 struct _HlTamperDialog {
   AdwMessageDialog parent_instance;
   GtkTextView *text;
+  GtkScrolledWindow *scroller;
+  GtkScrollbar *scrollbar;
+  guint sync_source; /* copies the text's adjustment to the scrollbar's */
   GtkCheckButton *ciphertext;
   GtkWindow *parent; /* whose actions carry out the answer; weak */
   gboolean encrypted;
@@ -26,6 +29,41 @@ hex_lines (GBytes *b)
   if (s->len)
     g_string_truncate (s, s->len - 1); /* no empty last line under the cursor */
   return g_string_free (s, FALSE);
+}
+
+/* The text view changes its adjustment's upper bound while it draws (it lays out the lines
+ * it shows then), and a scrollbar on that adjustment, drawn after it in the same frame, has
+ * its trough waiting for an allocation: GTK 4.8 warned "Trying to snapshot GtkGizmo …
+ * without a current allocation" while typing. So the scrollbar has an adjustment of its
+ * own, given the text's values from an idle, outside any frame. */
+static gboolean
+sync_scrollbar (gpointer data)
+{
+  HlTamperDialog *self = data;
+  GtkAdjustment *from = gtk_scrolled_window_get_vadjustment (self->scroller);
+  GtkAdjustment *to = gtk_scrollbar_get_adjustment (self->scrollbar);
+  self->sync_source = 0;
+  gtk_adjustment_configure (
+      to, gtk_adjustment_get_value (from), gtk_adjustment_get_lower (from),
+      gtk_adjustment_get_upper (from), gtk_adjustment_get_step_increment (from),
+      gtk_adjustment_get_page_increment (from), gtk_adjustment_get_page_size (from));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+follow_text_adjustment (HlTamperDialog *self)
+{
+  if (!self->sync_source)
+    self->sync_source = g_idle_add (sync_scrollbar, self);
+}
+
+/* Dragging the scrollbar scrolls the text. */
+static void
+on_scrollbar_moved (GtkAdjustment *adjustment, HlTamperDialog *self)
+{
+  GtkAdjustment *text = gtk_scrolled_window_get_vadjustment (self->scroller);
+  if (gtk_adjustment_get_value (text) != gtk_adjustment_get_value (adjustment))
+    gtk_adjustment_set_value (text, gtk_adjustment_get_value (adjustment));
 }
 
 static void
@@ -89,6 +127,12 @@ hl_tamper_dialog_get_text_view (HlTamperDialog *self)
   return self->text;
 }
 
+GtkScrollbar *
+hl_tamper_dialog_get_scrollbar (HlTamperDialog *self)
+{
+  return self->scrollbar;
+}
+
 static void
 hl_tamper_dialog_dispose (GObject *object)
 {
@@ -97,6 +141,7 @@ hl_tamper_dialog_dispose (GObject *object)
     g_object_remove_weak_pointer (G_OBJECT (self->parent), (gpointer *)&self->parent);
     self->parent = NULL;
   }
+  g_clear_handle_id (&self->sync_source, g_source_remove);
   g_clear_pointer (&self->wire, g_bytes_unref);
   g_clear_pointer (&self->plaintext, g_bytes_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), HL_TYPE_TAMPER_DIALOG);
@@ -112,6 +157,8 @@ hl_tamper_dialog_class_init (HlTamperDialogClass *klass)
   gtk_widget_class_set_template_from_resource (
       wc, "/io/github/handshakelab/HandshakeLab/hl-tamper-dialog.ui");
   gtk_widget_class_bind_template_child (wc, HlTamperDialog, text);
+  gtk_widget_class_bind_template_child (wc, HlTamperDialog, scroller);
+  gtk_widget_class_bind_template_child (wc, HlTamperDialog, scrollbar);
   gtk_widget_class_bind_template_child (wc, HlTamperDialog, ciphertext);
   gtk_widget_class_bind_template_callback (wc, on_mode_toggled);
 }
@@ -119,5 +166,14 @@ hl_tamper_dialog_class_init (HlTamperDialogClass *klass)
 static void
 hl_tamper_dialog_init (HlTamperDialog *self)
 {
+  GtkAdjustment *text, *own;
   gtk_widget_init_template (GTK_WIDGET (self));
+  text = gtk_scrolled_window_get_vadjustment (self->scroller);
+  own = gtk_adjustment_new (0, 0, 0, 0, 0, 0);
+  gtk_scrollbar_set_adjustment (self->scrollbar, own);
+  g_signal_connect_object (text, "changed", G_CALLBACK (follow_text_adjustment), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (text, "value-changed", G_CALLBACK (follow_text_adjustment), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (own, "value-changed", G_CALLBACK (on_scrollbar_moved), self, 0);
 }

@@ -15,5 +15,7 @@ G_DECLARE_FINAL_TYPE (HlTamperDialog, hl_tamper_dialog, HL, TAMPER_DIALOG, AdwMe
 /* For the message `next` (its bytes are copied: they are the run's until the next step). */
 HlTamperDialog *hl_tamper_dialog_new (GtkWindow *parent, const HlNextMessage *next);
 GtkTextView *hl_tamper_dialog_get_text_view (HlTamperDialog *self);
+/* For tests: the scrollbar beside the bytes (it has an adjustment of its own). */
+GtkScrollbar *hl_tamper_dialog_get_scrollbar (HlTamperDialog *self);
 
 G_END_DECLS
