@@ -477,6 +477,7 @@ test_busy (void)
   /* Connected before the action: it sees the first frame before the run starts. */
   g_signal_connect (clock, "after-paint", G_CALLBACK (on_busy_frame), &b);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.run-to-end", NULL));
+  g_assert_nonnull (gtk_widget_get_cursor (GTK_WIDGET (win)));
   g_assert_cmpstr (gdk_cursor_get_name (gtk_widget_get_cursor (GTK_WIDGET (win))), ==, "progress");
   wait_for_frame (GTK_WIDGET (win));
   g_signal_handlers_disconnect_by_data (clock, &b);

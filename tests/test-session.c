@@ -331,6 +331,126 @@ test_lesson_catalog_async (void)
   g_ptr_array_unref (lessons);
 }
 
+/* The knowledge models: they follow the selected step; an entry whose line did not change
+ * stays the same object and is not reported; items-changed reports exactly the lines that
+ * are new, gone or changed; the lines equal a new model's for the same step; Run to End is
+ * one emission. */
+typedef struct {
+  guint emissions, added, removed;
+} ModelCounts;
+
+static void
+on_model_changed (GListModel *model, guint position, guint removed, guint added, ModelCounts *m)
+{
+  m->emissions++;
+  m->added += added;
+  m->removed += removed;
+}
+
+static GPtrArray *
+model_items (GListModel *model)
+{
+  GPtrArray *items = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    g_ptr_array_add (items, g_list_model_get_item (model, i));
+  return items;
+}
+
+static HlKnowledgeEntry *
+find_entry (GPtrArray *items, const char *key)
+{
+  for (guint i = 0; i < items->len; i++)
+    if (strcmp (hl_knowledge_entry_get_key (items->pdata[i]), key) == 0)
+      return items->pdata[i];
+  return NULL;
+}
+
+static void
+check_model_change (GPtrArray *before, GPtrArray *after, const ModelCounts *m)
+{
+  guint fresh = 0, gone = 0, changed = 0;
+  for (guint i = 0; i < after->len; i++) {
+    HlKnowledgeEntry *old = find_entry (before, hl_knowledge_entry_get_key (after->pdata[i]));
+    if (!old)
+      fresh++;
+    else if (old != after->pdata[i]) {
+      g_assert_false (hl_knowledge_entry_equal (old, after->pdata[i]));
+      changed++;
+    }
+  }
+  for (guint i = 0; i < before->len; i++)
+    if (!find_entry (after, hl_knowledge_entry_get_key (before->pdata[i])))
+      gone++;
+  g_assert_cmpuint (m->added, ==, fresh + changed);
+  g_assert_cmpuint (m->removed, ==, gone + changed);
+}
+
+static void
+assert_as_new_model (HlSession *s, HlSide side)
+{
+  g_autoptr (HlKnowledgeModel) fresh = hl_knowledge_model_new (side);
+  g_autoptr (GPtrArray) a = NULL, b = NULL;
+  hl_knowledge_model_show_step (fresh, hl_session_get_selected_step (s));
+  a = model_items (G_LIST_MODEL (hl_session_get_knowledge_model (s, side)));
+  b = model_items (G_LIST_MODEL (fresh));
+  g_assert_cmpuint (a->len, ==, b->len);
+  for (guint i = 0; i < a->len; i++)
+    g_assert_true (hl_knowledge_entry_equal (a->pdata[i], b->pdata[i]));
+  g_assert_cmpstr (hl_knowledge_model_get_description (hl_session_get_knowledge_model (s, side)),
+                   ==, hl_knowledge_model_get_description (fresh));
+}
+
+static void
+test_knowledge_model (void)
+{
+  Counts c = { 0 };
+  HlSession *s = new_session ("33-tls13-psk-resumption", &c);
+  GListModel *model = G_LIST_MODEL (hl_session_get_knowledge_model (s, HL_SIDE_CLIENT));
+  ModelCounts m = { 0 };
+  g_assert_true (G_LIST_MODEL (hl_session_get_knowledge_model (s, HL_SIDE_CLIENT)) == model);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
+  g_assert_cmpstr (
+      hl_knowledge_model_get_description (hl_session_get_knowledge_model (s, HL_SIDE_CLIENT)), ==,
+      "Select a step to see what this side knows.");
+  g_signal_connect (model, "items-changed", G_CALLBACK (on_model_changed), &m);
+  while (hl_session_can_step (s)) {
+    g_autoptr (GPtrArray) before = model_items (model), after = NULL;
+    m = (ModelCounts){ 0 };
+    g_assert_true (hl_session_step (s));
+    after = model_items (model);
+    check_model_change (before, after, &m);
+    assert_as_new_model (s, HL_SIDE_CLIENT);
+    assert_as_new_model (s, HL_SIDE_SERVER);
+  }
+  /* The secrets are listed in the session's order, after the fixed lines. */
+  {
+    const GPtrArray *secrets = hl_session_get_knowledge (s, HL_SIDE_CLIENT);
+    guint n = g_list_model_get_n_items (model);
+    g_assert_cmpuint (n, >=, secrets->len);
+    for (guint i = 0; i < secrets->len; i++) {
+      g_autoptr (HlKnowledgeEntry) e = g_list_model_get_item (model, n - secrets->len + i);
+      g_assert_cmpstr (hl_knowledge_entry_get_key (e), ==,
+                       ((const HlSecret *)g_ptr_array_index (secrets, i))->key);
+    }
+  }
+  while (hl_session_can_go_back (s)) {
+    g_autoptr (GPtrArray) before = model_items (model), after = NULL;
+    m = (ModelCounts){ 0 };
+    g_assert_true (hl_session_back (s));
+    after = model_items (model);
+    check_model_change (before, after, &m);
+    assert_as_new_model (s, HL_SIDE_CLIENT);
+  }
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
+  m = (ModelCounts){ 0 };
+  hl_session_run_to_end (s);
+  g_assert_cmpuint (m.emissions, ==, 1);
+  g_assert_cmpuint (m.added, ==, g_list_model_get_n_items (model));
+  assert_as_new_model (s, HL_SIDE_CLIENT);
+  g_signal_handlers_disconnect_by_data (model, &m);
+  g_assert_finalize_object (s);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -343,5 +463,6 @@ main (int argc, char **argv)
   g_test_add_func ("/session/follow", test_follow);
   g_test_add_func ("/session/lesson-catalog", test_lesson_catalog);
   g_test_add_func ("/session/lesson-catalog-async", test_lesson_catalog_async);
+  g_test_add_func ("/session/knowledge-model", test_knowledge_model);
   return g_test_run ();
 }

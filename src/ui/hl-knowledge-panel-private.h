@@ -14,7 +14,9 @@ struct _HlKnowledgePanel {
   GPtrArray *titles[2];       /* char*: the row titles, for tests */
   HlSession *session;
   gboolean stale;  /* the models changed while hidden: the rows follow when shown */
-  guint rows_made; /* for tests: rows created since the panel was made */
+  guint rows_made; /* for tests: rows given to a new key (spare or made) since the panel was made */
+  GPtrArray *spare;   /* rows ready for new keys: made while idle, or taken out */
+  guint spare_source; /* the idle source that makes spare rows */
 };
 
 /* For tests: the titles of the rows shown for a side. */

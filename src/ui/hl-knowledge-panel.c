@@ -113,15 +113,68 @@ copy_value (GtkButton *button, GtkWidget *row)
                           hl_knowledge_entry_get_copy (row_entry (row)));
 }
 
+/* A row as the panel makes it, owned by the caller (not floating). */
 static GtkWidget *
-new_row (HlKnowledgePanel *self)
+make_row (void)
 {
-  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *row = g_object_ref_sink (adw_action_row_new ());
   use_text_column_layout (row, "title");
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
   gtk_widget_add_css_class (row, "property");
-  self->rows_made++;
   return row;
+}
+
+/* Making an AdwActionRow (its template, its bindings) costs about as much as laying out
+ * its text: a few are made ahead while the main loop is idle, and rows that go are kept
+ * for the next new keys, as a list view recycles its rows. */
+#define SPARE_ROWS 32
+
+static gboolean
+make_spare_rows (gpointer data)
+{
+  HlKnowledgePanel *self = data;
+  for (int i = 0; i < 2 && self->spare->len < SPARE_ROWS; i++)
+    g_ptr_array_add (self->spare, make_row ());
+  if (self->spare->len < SPARE_ROWS)
+    return G_SOURCE_CONTINUE;
+  self->spare_source = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+want_spare_rows (HlKnowledgePanel *self)
+{
+  if (!self->spare_source && self->spare->len < SPARE_ROWS)
+    self->spare_source = g_idle_add_full (G_PRIORITY_LOW, make_spare_rows, self, NULL);
+}
+
+/* A row for a new key (owned by the caller): a spare one, or a new one. */
+static GtkWidget *
+new_row (HlKnowledgePanel *self)
+{
+  GtkWidget *row = self->spare->len ? g_ptr_array_steal_index (self->spare, self->spare->len - 1)
+                                    : make_row ();
+  self->rows_made++;
+  want_spare_rows (self);
+  return row;
+}
+
+/* Takes a row out of a side's list; it is kept as a spare (it shows its last entry until
+ * bound again, which then sets only the text that differs). */
+static void
+drop_row (HlKnowledgePanel *self, HlSide side, GtkWidget *row)
+{
+  if (self->spare->len < SPARE_ROWS)
+    g_ptr_array_add (self->spare, g_object_ref (row));
+  gtk_list_box_remove (self->list[side], row);
+}
+
+/* Puts a row from new_row in a side's list at index and drops the caller's reference. */
+static void
+insert_row (HlKnowledgePanel *self, HlSide side, GtkWidget *row, guint index)
+{
+  gtk_list_box_insert (self->list[side], row, index);
+  g_object_unref (row);
 }
 
 static void
@@ -203,7 +256,7 @@ apply_change (HlKnowledgePanel *self, HlSide side, guint pos, guint removed, gui
     while (left && g_hash_table_contains (pending, key) && !same_key (row_at (self, side, at), e)) {
       row = row_at (self, side, at);
       g_hash_table_remove (pending, hl_knowledge_entry_get_key (row_entry (row)));
-      gtk_list_box_remove (self->list[side], row);
+      drop_row (self, side, row);
       left--;
     }
     row = left ? row_at (self, side, at) : NULL;
@@ -214,12 +267,12 @@ apply_change (HlKnowledgePanel *self, HlSide side, guint pos, guint removed, gui
     } else {
       row = new_row (self);
       bind_row (row, e); /* before it has a parent: nothing to lay out twice */
-      gtk_list_box_insert (self->list[side], row, at);
+      insert_row (self, side, row, at);
     }
     at++;
   }
   for (; left; left--)
-    gtk_list_box_remove (self->list[side], row_at (self, side, at));
+    drop_row (self, side, row_at (self, side, at));
 }
 
 /* Brings a side's rows to its model by key, after changes the panel did not follow (it
@@ -237,7 +290,7 @@ sync_side (HlKnowledgePanel *self, HlSide side)
   }
   for (guint i = 0; (row = row_at (self, side, i));)
     if (!g_hash_table_contains (keys, hl_knowledge_entry_get_key (row_entry (row))))
-      gtk_list_box_remove (self->list[side], row);
+      drop_row (self, side, row);
     else
       i++;
   for (guint i = 0; i < n; i++) {
@@ -257,13 +310,13 @@ sync_side (HlKnowledgePanel *self, HlSide side)
       } else {
         row = new_row (self);
         bind_row (row, e);
-        gtk_list_box_insert (self->list[side], row, i);
+        insert_row (self, side, row, i);
       }
     }
     bind_row (row, e);
   }
   while ((row = row_at (self, side, n)))
-    gtk_list_box_remove (self->list[side], row);
+    drop_row (self, side, row);
   show_description (self, side);
 }
 
@@ -334,6 +387,7 @@ hl_knowledge_panel_map (GtkWidget *widget)
   GTK_WIDGET_CLASS (hl_knowledge_panel_parent_class)->map (widget);
   if (self->stale)
     sync_all (self);
+  want_spare_rows (self);
 }
 
 /* The two sides side by side, as a homogeneous box with 12 px margins and 18 px between
@@ -411,6 +465,8 @@ hl_knowledge_panel_dispose (GObject *object)
   HlKnowledgePanel *self = HL_KNOWLEDGE_PANEL (object);
   drop_models (self);
   g_clear_object (&self->session);
+  g_clear_handle_id (&self->spare_source, g_source_remove);
+  g_clear_pointer (&self->spare, g_ptr_array_unref);
   for (int s = 0; s < 2; s++)
     g_clear_pointer (&self->group[s], gtk_widget_unparent);
   for (int s = 0; s < 2; s++)
@@ -443,6 +499,7 @@ on_keynav_failed (GtkWidget *list, GtkDirectionType direction)
 static void
 hl_knowledge_panel_init (HlKnowledgePanel *self)
 {
+  self->spare = g_ptr_array_new_with_free_func (g_object_unref);
   for (int s = 0; s < 2; s++) {
     const char *title = s == HL_SIDE_CLIENT ? _ ("Client") : _ ("Server");
     self->titles[s] = g_ptr_array_new_with_free_func (g_free);
