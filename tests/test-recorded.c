@@ -2,10 +2,23 @@
  * bytes a live run sent, handed over as a capture reader would (split anywhere, with
  * timestamps and the key log), give the same steps; the recorded run steps, seeks and
  * peeks like a live one, refuses tampering, and marks where each secret came from. */
+#include <bearssl.h>
 #include <string.h>
 
 #include "hl-recorded.h"
 #include "hl-test-util.h"
+
+/* Key log lines, as a key log file carries them. */
+static const struct {
+  const char *label;
+  HlSecretId id;
+} labels[] = {
+  { "CLIENT_RANDOM", HL_SECRET_MASTER },
+  { "CLIENT_HANDSHAKE_TRAFFIC_SECRET", HL_SECRET_CLIENT_HANDSHAKE_TRAFFIC },
+  { "SERVER_HANDSHAKE_TRAFFIC_SECRET", HL_SECRET_SERVER_HANDSHAKE_TRAFFIC },
+  { "CLIENT_TRAFFIC_SECRET_0", HL_SECRET_CLIENT_APPLICATION_TRAFFIC },
+  { "SERVER_TRAFFIC_SECRET_0", HL_SECRET_SERVER_APPLICATION_TRAFFIC },
+};
 
 /* Each direction's bytes of a live run's connection, as they went on the wire. */
 static HlRecording *
@@ -24,11 +37,14 @@ record_live (HlRun *live, gsize chunk, gboolean with_keys)
         hl_recording_add_bytes (rec, n, st->from, 1000000 * (gint64)st->index + (gint64)off,
                                 d + off, MIN (chunk, len - off));
     }
-    if (with_keys && c->secrets.value[HL_SECRET_MASTER])
+    for (guint k = 0; with_keys && k < G_N_ELEMENTS (labels); k++) {
+      GBytes *v = c->secrets.value[labels[k].id];
+      if (!v || (c->version == 0x0304) != (labels[k].id != HL_SECRET_MASTER))
+        continue;
       g_assert_true (hl_recording_add_secret (
-          rec, "CLIENT_RANDOM", g_bytes_get_data (c->secrets.value[HL_SECRET_CLIENT_RANDOM], NULL),
-          g_bytes_get_data (c->secrets.value[HL_SECRET_MASTER], NULL),
-          g_bytes_get_size (c->secrets.value[HL_SECRET_MASTER])));
+          rec, labels[k].label, g_bytes_get_data (c->secrets.value[HL_SECRET_CLIENT_RANDOM], NULL),
+          g_bytes_get_data (v, NULL), g_bytes_get_size (v)));
+    }
   }
   return rec;
 }
@@ -179,6 +195,39 @@ test_knowledge (void)
   }
 }
 
+/* A signature counts as verified only if the receiver went on: here the client answers
+ * a tampered CertificateVerify with a fatal alert (read with the key log). */
+static void
+test_refused_signature (void)
+{
+  const char *names[]
+      = { "36-tls13-tampered-certificate-verify.scenario", "30-tls13-basic.scenario" };
+  for (guint n = 0; n < G_N_ELEMENTS (names); n++) {
+    g_autoptr (HlScenario) s = hl_test_load_bundled (names[n]);
+    g_autoptr (HlRun) live = hl_test_run (s);
+    g_autoptr (HlRun) rec = hl_run_new_recorded (record_live (live, 100, TRUE), NULL);
+    const HlStep *ske = NULL, *reply = NULL;
+    hl_run_run_to_end (rec);
+    for (guint i = 0; i < hl_run_get_n_steps (rec); i++) {
+      const HlStep *st = hl_run_get_step (rec, i);
+      if (strcmp (st->message, "CertificateVerify") == 0 && st->from == HL_SIDE_SERVER)
+        ske = st;
+      else if (ske && !reply && st->from == HL_SIDE_CLIENT)
+        reply = st;
+    }
+    g_assert_nonnull (ske);
+    g_assert_nonnull (reply);
+    if (n == 0) {
+      /* OpenSSL sends this alert unencrypted: the client had no handshake keys it trusted. */
+      const guint8 *a = g_bytes_get_data (reply->plaintext ? reply->plaintext : reply->wire, NULL);
+      g_assert_cmpstr (reply->message, ==, "Alert");
+      g_assert_cmpint (ske->after[HL_SIDE_CLIENT].error, ==, BR_ERR_SEND_FATAL_ALERT + a[1]);
+    } else {
+      g_assert_cmpint (ske->after[HL_SIDE_CLIENT].error, ==, 0);
+    }
+  }
+}
+
 static void
 test_empty (void)
 {
@@ -216,6 +265,7 @@ main (int argc, char **argv)
   g_test_add_func ("/recorded/stepping", test_stepping);
   g_test_add_func ("/recorded/no-tamper", test_no_tamper);
   g_test_add_func ("/recorded/knowledge", test_knowledge);
+  g_test_add_func ("/recorded/refused-signature", test_refused_signature);
   g_test_add_func ("/recorded/empty", test_empty);
   g_test_add_func ("/recorded/garbage-stream", test_garbage_stream);
   return g_test_run ();

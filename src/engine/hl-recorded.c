@@ -684,7 +684,9 @@ decode (Build *b, HlStep *st, gssize record_content_len)
     content = w;
     clen = wlen;
   }
-  st->tls13 = b->tls13;
+  /* Like a live run, TLS 1.3 from the ClientHello on when the server takes it (its
+   * answer, read ahead, says so). */
+  st->tls13 = b->tls13 || b->expect13;
   if (st->encrypted && !st->plaintext)
     st->fields = hl_decode_encrypted_record (w, wlen, version, ctx.suite, -1);
   else if (st->content_type == HL_CONTENT_HANDSHAKE)
@@ -789,6 +791,7 @@ note_hello (Build *b, const guint8 *m, gsize len, HlStep *st)
   }
   if (hl_tls13_is_hello_retry (m, len)) {
     b->c->hello_retry = TRUE;
+    b->tls13 = TRUE; /* only TLS 1.3 has a HelloRetryRequest */
     return;
   }
   {
@@ -1293,6 +1296,41 @@ server_says_tls13 (RecConn *rc, const HlSuite **suite)
          && ext[1] == 4;
 }
 
+/* A signature (ServerKeyExchange, CertificateVerify) counts as accepted only if the
+ * recording shows its receiver going on with the handshake; a receiver whose next
+ * message is a fatal alert refused it, and says so in its state from that step on. */
+static void
+refused_signatures (Build *b)
+{
+  GPtrArray *steps = b->info->steps;
+  for (guint i = 0; i < steps->len; i++) {
+    HlStep *st = g_ptr_array_index (steps, i);
+    HlSide to = hl_side_other (st->from);
+    const HlStep *next = NULL;
+    int error;
+    if (strcmp (st->message, "ServerKeyExchange") != 0
+        && strcmp (st->message, "CertificateVerify") != 0)
+      continue;
+    for (guint k = i + 1; k < steps->len && !next; k++)
+      if (((HlStep *)g_ptr_array_index (steps, k))->from == to)
+        next = g_ptr_array_index (steps, k);
+    if (!next || !same_name (next, "Alert"))
+      continue;
+    {
+      gsize len;
+      const guint8 *a = g_bytes_get_data (next->plaintext ? next->plaintext : next->wire, &len);
+      /* TLS 1.3 ignores the level: every alert but close_notify and user_canceled is
+       * fatal. */
+      if (len < 2 || (next->encrypted && !next->plaintext)
+          || (b->tls13 ? a[1] == 0 || a[1] == 90 : a[0] != 2))
+        continue;
+      error = BR_ERR_SEND_FATAL_ALERT + a[1];
+    }
+    for (guint k = i; k < steps->len; k++)
+      ((HlStep *)g_ptr_array_index (steps, k))->after[to].error = error;
+  }
+}
+
 static void
 build_connection (HlRecorded *r, RecConn *rc, guint index)
 {
@@ -1339,6 +1377,7 @@ build_connection (HlRecorded *r, RecConn *rc, guint index)
       && !b.d[1].n_encrypted)
     info->info.keys_known = TRUE; /* nothing was encrypted, but the keys are there */
   c->resumed = b.resumed;
+  refused_signatures (&b);
   c->success = (b.d[0].finished && b.d[1].finished && !b.fatal)
                || (b.tls13 && !info->info.keys_known && b.d[0].n_encrypted > 0
                    && b.d[1].n_encrypted > 0 && !b.fatal);
