@@ -128,6 +128,47 @@ test_hello_retry (void)
   assert_not_says (second_label, "sent before the server chose");
 }
 
+/* A second reading (session 5): the second ClientHello's key share is no guess (RFC 8446
+ * 4.2.8); a TLS 1.3 offer's random is explained for both outcomes and has no gmt_unix_time
+ * (4.1.2); extended_master_secret keeps the premaster as the key (RFC 7627 4); lesson 33
+ * says the PSK feeds HKDF-Extract and the binder is checked before the PSK is accepted. */
+static void
+test_second_reading (void)
+{
+  g_autoptr (HlScenario) s32 = NULL, s38 = NULL, s33 = NULL;
+  g_autoptr (HlRun) run32 = run_lesson ("32-tls13-hello-retry.scenario", &s32);
+  g_autoptr (HlRun) run38 = run_lesson ("38-tls13-client-vs-tls12-server.scenario", &s38);
+  g_autoptr (HlRun) run33 = run_lesson ("33-tls13-psk-resumption.scenario", &s33);
+  const HlStep *first = nth_step (run32, 1, HL_SIDE_CLIENT, "ClientHello", 1);
+  const HlStep *second = nth_step (run32, 1, HL_SIDE_CLIENT, "ClientHello", 2);
+  const HlStep *hello38 = step_of (run38, 1, HL_SIDE_CLIENT, "ClientHello");
+  const HlStep *sh38 = step_of (run38, 1, HL_SIDE_SERVER, "ServerHello");
+  const HlField *random38 = field_in (hello38->fields, "Random");
+  const HlField *ems = NULL;
+  assert_says (field_in (first->fields, "Key share")->explanation, "sent before it knows");
+  assert_says (field_in (second->fields, "Key share")->explanation,
+               "for the group the HelloRetryRequest named");
+  assert_not_says (field_in (second->fields, "Key share")->explanation, "guess");
+  assert_says (random38->explanation, "if it answers with TLS 1.2, both randoms feed the key");
+  g_assert_null (field_in (hello38->fields, "gmt_unix_time"));
+  /* A TLS 1.2 ServerHello keeps TLS 1.2's layout. */
+  g_assert_nonnull (field_in (sh38->fields, "gmt_unix_time"));
+  for (guint i = 0; i < hello38->fields->len && !ems; i++) {
+    const HlField *f = g_ptr_array_index (hello38->fields, i);
+    for (guint k = 0; f->children && k < f->children->len && !ems; k++) {
+      const HlField *e = g_ptr_array_index (f->children, k);
+      if (e->explanation && strstr (e->explanation, "Extended master secret (RFC 7627)"))
+        ems = e;
+    }
+  }
+  g_assert_nonnull (ems);
+  assert_says (ems->explanation, "PRF(premaster_secret, \"extended master secret\", session_hash)");
+  assert_not_says (ems->explanation, "be made from the hash of the handshake messages");
+  assert_says (s33->description, "early secret = HKDF-Extract(0, PSK)");
+  assert_says (s33->description, "before it accepts the PSK");
+  assert_not_says (s33->description, "before anything else");
+}
+
 /* 2 and item 4 of the issue's lists. Lesson 39: after its KeyUpdate the server's record is
  * under server_application_traffic_secret_1; the KeyUpdate itself under secret 0. */
 static void
@@ -685,8 +726,10 @@ test_plaintext_alert (void)
   g_assert_cmpint (alert->key, ==, HL_RECORD_KEY_NONE);
   g_assert_cmpint (step_of (run, 1, HL_SIDE_SERVER, "Certificate")->key, ==,
                    HL_RECORD_KEY_HANDSHAKE);
-  assert_says (s->description, "No rule of the protocol requires that: it is OpenSSL's choice");
+  /* RFC 8446 A.1: K_send = handshake only after the client received the server's Finished. */
+  assert_says (s->description, "only once it has received the server's Finished");
   assert_not_says (s->description, "had not switched to its handshake write key yet");
+  assert_not_says (s->description, "No rule of the protocol requires that");
 }
 
 /* 18. The ClientKeyExchange: each side multiplies the peer's value by its own secret. */
@@ -876,6 +919,7 @@ main (int argc, char **argv)
   g_test_add_func ("/teaching/14-signature-schemes", test_signature_schemes);
   g_test_add_func ("/teaching/15-23-server-key-exchange", test_server_key_exchange);
   g_test_add_func ("/teaching/16-plaintext-alert", test_plaintext_alert);
+  g_test_add_func ("/teaching/second-reading", test_second_reading);
   g_test_add_func ("/teaching/17-knowledge-order", test_knowledge_order);
   g_test_add_func ("/teaching/18-client-key-exchange", test_client_key_exchange);
   g_test_add_func ("/teaching/20-tls10-signature-algorithms", test_tls10_signature_algorithms);

@@ -113,7 +113,7 @@ take_version (Reader *r, GPtrArray *into, const char *name, const char *explanat
 }
 
 /* Which hello a random is in: the explanation differs. */
-typedef enum { RANDOM_CLASSIC, RANDOM_TLS13, RANDOM_HELLO_RETRY } RandomKind;
+typedef enum { RANDOM_CLASSIC, RANDOM_TLS13_OFFER, RANDOM_TLS13, RANDOM_HELLO_RETRY } RandomKind;
 
 static void
 take_random (Reader *r, GPtrArray *into, const char *who, RandomKind kind)
@@ -124,6 +124,12 @@ take_random (Reader *r, GPtrArray *into, const char *who, RandomKind kind)
             ? g_strdup (_ ("Not random: SHA-256(\"HelloRetryRequest\"), the same in every "
                            "HelloRetryRequest. It is how the client tells this message from a "
                            "ServerHello, which has the same layout."))
+        : kind == RANDOM_TLS13_OFFER
+            ? g_strdup (_ ("32 bytes from the client's random generator (RFC 8446 4.1.2). If the "
+                           "server takes TLS 1.3 they reach the keys only through the transcript "
+                           "hash, which covers both hellos; if it answers with TLS 1.2, both "
+                           "randoms feed the key block (and, without extended master secret, "
+                           "the master secret) as in lesson 02."))
         : kind == RANDOM_TLS13
             ? g_strdup_printf (_ ("32 bytes the %s picked. In TLS 1.3 they reach the keys only "
                                   "through the transcript hash, which covers both hellos."),
@@ -141,6 +147,9 @@ take_random (Reader *r, GPtrArray *into, const char *who, RandomKind kind)
   f = take (r, into, "Random", 32, ex, "%s", "");
   g_free (f->value);
   f->value = hl_hex (r->d + r->pos - 32, 32);
+  /* TLS 1.3's Random is 32 random bytes, without TLS 1.2's gmt_unix_time (RFC 8446 4.1.2). */
+  if (kind != RANDOM_CLASSIC)
+    return;
   {
     guint32 t = (guint32)r->d[r->pos - 32] << 24 | r->d[r->pos - 31] << 16 | r->d[r->pos - 30] << 8
                 | r->d[r->pos - 29];
@@ -528,15 +537,18 @@ take_extensions (Reader *r, GPtrArray *into, gboolean from_server, guint version
                                 "(RFC 7627 4).")
                : version == 0x0304
                    ? _ ("Extended master secret (RFC 7627): asks that a TLS 1.2 master secret "
-                        "be made from the hash of the handshake messages (session_hash), binding "
-                        "it to this "
-                        "handshake. TLS 1.3 has no use for it: the client offers it in case the "
-                        "server chooses TLS 1.2, and it applies only if the server answers with "
-                        "it.")
+                        "be PRF(premaster_secret, \"extended master secret\", session_hash), "
+                        "session_hash being the hash of the handshake up to and including the "
+                        "ClientKeyExchange, instead of the two randoms: this binds the master "
+                        "secret to this handshake. TLS 1.3 has no use for it: the client offers "
+                        "it in case the server chooses TLS 1.2, and it applies only if the "
+                        "server answers with it.")
                    : _ ("Extended master secret (RFC 7627): asks that the master secret be "
-                        "made from the hash of the handshake messages (session_hash), binding it "
-                        "to this "
-                        "handshake. It applies only if the server answers with it.");
+                        "PRF(premaster_secret, \"extended master secret\", session_hash), "
+                        "session_hash being the hash of the handshake up to and including the "
+                        "ClientKeyExchange, instead of the two randoms: this binds the master "
+                        "secret to this handshake. It applies only if the server answers with "
+                        "it.");
           break;
         case 22:
           ex = from_server ? _ ("The server agrees to encrypt-then-MAC for this CBC suite (RFC "
@@ -594,7 +606,7 @@ decode_client_hello (Reader *r, GPtrArray *f, gboolean tls13)
     take_version (r, f, "Client version",
                   _ ("legacy_version: fixed at TLS 1.2 (0x0303) by a client that offers TLS 1.3; "
                      "the versions it really offers are in supported_versions."));
-    take_random (r, f, "client", RANDOM_TLS13);
+    take_random (r, f, "client", RANDOM_TLS13_OFFER);
     take_session_id (r, f,
                      _ ("legacy_session_id: random bytes that make the hello look like a TLS 1.2 "
                         "resumption to middleboxes (RFC 8446 D.4). TLS 1.3 resumes with "

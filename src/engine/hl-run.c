@@ -183,6 +183,20 @@ explain_field (GPtrArray *fields, const char *name, const char *explanation)
   }
 }
 
+/* As explain_field, at any depth (an extension's entries). */
+static void
+explain_field_deep (GPtrArray *fields, const char *name, const char *explanation)
+{
+  for (guint i = 0; fields && i < fields->len; i++) {
+    HlField *f = g_ptr_array_index (fields, i);
+    if (strcmp (f->name, name) == 0) {
+      g_free (f->explanation);
+      f->explanation = g_strdup (explanation);
+    }
+    explain_field_deep (f->children, name, explanation);
+  }
+}
+
 static void
 decode_step (HlRun *run, HlStep *st)
 {
@@ -290,6 +304,11 @@ decode_step (HlRun *run, HlStep *st)
     st->story = _hl_run_tell_story (st, suite, resumed, tls13);
   }
   if (st->handshake_type == HL_HANDSHAKE_CLIENT_HELLO && earlier_step (run, "HelloRetryRequest")) {
+    /* No guess any more: RFC 8446 4.2.8 asks for exactly the group the server named. */
+    explain_field_deep (st->fields, "Key share",
+                        _ ("The client's public value for the group the HelloRetryRequest "
+                           "named: after a HelloRetryRequest the client must send exactly one "
+                           "share, for that group (RFC 8446 4.2.8)."));
     g_free (st->summary);
     g_free (st->story);
     st->summary = g_strdup (_ ("The client tries again, with a key share for the group the "
