@@ -167,6 +167,24 @@ test_second_reading (void)
   assert_says (s33->description, "early secret = HKDF-Extract(0, PSK)");
   assert_says (s33->description, "before it accepts the PSK");
   assert_not_says (s33->description, "before anything else");
+  {
+    /* TLS 1.2's DSA pairs have names, and the two compressed point formats differ. */
+    g_autofree char *md = hl_transcript_to_markdown (run38);
+    assert_says (md, "dsa_sha256");
+    assert_not_says (md, "unknown scheme (0x0402)");
+    assert_says (md, "ansiX962_compressed_prime (1)");
+    assert_says (md, "ansiX962_compressed_char2 (2)");
+  }
+  {
+    /* A TLS 1.0 client: its record version is its own, and TLS 1.0 cites RFC 2246. */
+    g_autoptr (HlScenario) s07 = NULL;
+    g_autoptr (HlRun) run07 = run_lesson ("07-tls10-cbc.scenario", &s07);
+    g_autofree char *md = hl_transcript_to_markdown (run07);
+    assert_says (md, "0x0301: TLS 1.0, the highest version this client offers");
+    assert_not_says (md, "does not know the server's version yet");
+    assert_says (md, "it is in the MAC (RFC 2246 6.2.3.1)");
+    assert_not_says (md, "it is in the MAC (RFC 5246 6.2.3.1)");
+  }
 }
 
 /* 2 and item 4 of the issue's lists. Lesson 39: after its KeyUpdate the server's record is

@@ -216,6 +216,9 @@ scheme_explanation (guint scheme, guint version)
   if (version == 0x0304 && (scheme == 0x0403 || scheme == 0x0503 || scheme == 0x0603))
     return _ ("ECDSA on the one curve its name gives, with that hash (RFC 8446 4.2.3); TLS 1.2 "
               "reads the same code as ECDSA with that hash, on any curve.");
+  if ((scheme & 0xff) == 0x02 && (scheme >> 8) >= 2 && (scheme >> 8) <= 6)
+    return _ ("DSA with this hash, a TLS 1.2 pair (RFC 5246 7.4.1.4.1); TLS 1.3 reserves the "
+              "code and never uses it (RFC 8446 B.3.1.3).");
   return _ ("A signature scheme this side accepts.");
 }
 
@@ -260,7 +263,11 @@ decode_extension_body (Reader *r, HlField *ext, guint type, gboolean from_server
     gint64 n = take_uint (&b, kids, "Formats length", 1, NULL);
     while (n > 0 && b.pos < b.len) {
       guint f = peek_uint (&b, 1);
-      take (&b, kids, "Point format", 1, NULL, "%s (%u)", f == 0 ? "uncompressed" : "compressed",
+      take (&b, kids, "Point format", 1, NULL, "%s (%u)",
+            f == 0   ? "uncompressed"
+            : f == 1 ? "ansiX962_compressed_prime"
+            : f == 2 ? "ansiX962_compressed_char2"
+                     : "unknown",
             f);
     }
   }
@@ -486,7 +493,9 @@ take_extensions (Reader *r, GPtrArray *into, gboolean from_server, guint version
           ex = _ ("The curves this side supports for ECDH(E).");
           break;
         case 11:
-          ex = _ ("Point encodings understood; uncompressed is the only one in use.");
+          ex = _ ("Point encodings this side can parse. RFC 8422 5.1.2 keeps only uncompressed "
+                  "(0); the two compressed forms (1, 2) are deprecated, though OpenSSL still "
+                  "lists them.");
           break;
         case 13:
           ex = version && version < 0x0303

@@ -53,6 +53,15 @@ tls13_iv_name (const HlStep *st)
   }
 }
 
+/* A ClientHello whose client_version is TLS 1.0: 0x0301 is then simply its version. */
+static gboolean
+offers_only_tls10 (const HlStep *st)
+{
+  gsize len = 0;
+  const guint8 *w = st->wire ? g_bytes_get_data (st->wire, &len) : NULL;
+  return w && len >= 6 && w[4] == 0x03 && w[5] == 0x01;
+}
+
 static void
 header_line (GPtrArray *lines, const HlStep *st, const guint8 *h, guint n, gboolean md)
 {
@@ -65,6 +74,9 @@ header_line (GPtrArray *lines, const HlStep *st, const guint8 *h, guint n, gbool
   if (st->sealed && st->seal_version == 0x0304)
     why = _ (" Every encrypted TLS 1.3 record says application_data and 0x0303 outside; the "
              "real type is inside (RFC 8446 5.2).");
+  else if (version == 0x0301 && st->handshake_type == 1 && offers_only_tls10 (st))
+    why = _ (" 0x0301: TLS 1.0, the highest version this client offers (its hello's "
+             "client_version).");
   else if (version == 0x0301 && st->handshake_type == 1)
     why = _ (" 0x0301 on a ClientHello: the client does not know the server's version yet and "
              "uses a record version old servers accept (RFC 5246 E.1); RFC 8446 5.1 allows "
@@ -217,10 +229,15 @@ tls12_lines (GPtrArray *lines, const HlStep *st, const guint8 *payload, gsize le
                                                  "(RFC 2246 6.2.3.2)."),
                                               iv, hl_side_word (st->from)));
     }
-    g_ptr_array_add (lines,
-                     g_strdup_printf (_ ("Sequence number %" G_GUINT64_FORMAT ": never sent, it "
-                                         "is in the MAC (RFC 5246 6.2.3.1)."),
-                                      st->seq));
+    g_ptr_array_add (lines, explicit
+                                ? g_strdup_printf (_ ("Sequence number %" G_GUINT64_FORMAT
+                                                      ": never sent, it is in the MAC (RFC 5246 "
+                                                      "6.2.3.1)."),
+                                                   st->seq)
+                                : g_strdup_printf (_ ("Sequence number %" G_GUINT64_FORMAT
+                                                      ": never sent, it is in the MAC (RFC 2246 "
+                                                      "6.2.3.1)."),
+                                                   st->seq));
     break;
   }
   }

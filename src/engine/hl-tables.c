@@ -530,6 +530,17 @@ hl_signature_scheme_name (guint scheme)
     return "ecdsa_sha1";
   case 0x0303:
     return "ecdsa_sha224";
+  /* TLS 1.2's DSA pairs (hash, dsa(2)); RFC 8446 B.3.1.3 reserves them. */
+  case 0x0202:
+    return "dsa_sha1";
+  case 0x0302:
+    return "dsa_sha224";
+  case 0x0402:
+    return "dsa_sha256";
+  case 0x0502:
+    return "dsa_sha384";
+  case 0x0602:
+    return "dsa_sha512";
   case 0x0809:
     return "rsa_pss_pss_sha256";
   case 0x080a:
