@@ -62,7 +62,7 @@ fuzz_smoke() { # TARGET: runs _build-fuzz/fuzz/fuzz-TARGET briefly; non-zero on 
   mkdir -p _build-fuzz/findings
   # The fuzzer's status is kept apart from its output, which is only filtered for reading.
   UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-    "./_build-fuzz/fuzz/fuzz-$target" -max_total_time="${FUZZ_SECONDS:-20}" -timeout=10 \
+    "./_build-fuzz/fuzz/fuzz-$target" -max_total_time="${FUZZ_SECONDS:-12}" -timeout=10 \
     -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix="_build-fuzz/findings/$target-" \
     "$scratch" "fuzz/corpus/$target" >"$log" 2>&1 || status=$?
   grep -E '^(stat::number_of_executed_units|INFO: Done|==[0-9]+==ERROR|SUMMARY)' "$log" || true
