@@ -56,6 +56,21 @@ hl_decode_application_data (const guint8 *data, gsize len)
 }
 
 GPtrArray *
+hl_decode_content (guint content_type, const guint8 *data, gsize len, const HlDecodeContext *ctx)
+{
+  switch (content_type) {
+  case HL_CONTENT_HANDSHAKE:
+    return hl_decode_handshake (data, len, ctx);
+  case HL_CONTENT_ALERT:
+    return hl_decode_alert (data, len);
+  case HL_CONTENT_CHANGE_CIPHER_SPEC:
+    return hl_decode_change_cipher_spec (data, len);
+  default:
+    return hl_decode_application_data (data, len);
+  }
+}
+
+GPtrArray *
 hl_decode_encrypted_record (const guint8 *data, gsize len, guint version, guint16 suite_id,
                             gssize content_len)
 {

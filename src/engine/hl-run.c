@@ -170,9 +170,10 @@ hl_describe_openssl_error (int err, const char *reason)
   return g_strdup (err ? _ ("stopped on an error") : _ ("has no error"));
 }
 
-/* Replaces the explanation of a top-level field. */
+/* Replaces the explanation of the fields of this name, top-level or at any depth
+ * (an extension's entries). */
 static void
-explain_field (GPtrArray *fields, const char *name, const char *explanation)
+explain_field (GPtrArray *fields, const char *name, gboolean deep, const char *explanation)
 {
   for (guint i = 0; fields && i < fields->len; i++) {
     HlField *f = g_ptr_array_index (fields, i);
@@ -180,20 +181,8 @@ explain_field (GPtrArray *fields, const char *name, const char *explanation)
       g_free (f->explanation);
       f->explanation = g_strdup (explanation);
     }
-  }
-}
-
-/* As explain_field, at any depth (an extension's entries). */
-static void
-explain_field_deep (GPtrArray *fields, const char *name, const char *explanation)
-{
-  for (guint i = 0; fields && i < fields->len; i++) {
-    HlField *f = g_ptr_array_index (fields, i);
-    if (strcmp (f->name, name) == 0) {
-      g_free (f->explanation);
-      f->explanation = g_strdup (explanation);
-    }
-    explain_field_deep (f->children, name, explanation);
+    if (deep)
+      explain_field (f->children, name, TRUE, explanation);
   }
 }
 
@@ -246,24 +235,18 @@ decode_step (HlRun *run, HlStep *st)
       st->key_generation = updates;
     }
   }
-  if (st->encrypted && !st->plaintext) {
+  if (st->encrypted && !st->plaintext)
     st->fields = hl_decode_encrypted_record (w, wlen, ctx.version, ctx.suite, -1);
-  } else if (st->content_type == HL_CONTENT_HANDSHAKE) {
-    st->fields = hl_decode_handshake (content, clen, &ctx);
-  } else if (st->content_type == HL_CONTENT_ALERT) {
-    st->fields = hl_decode_alert (content, clen);
-  } else if (st->content_type == HL_CONTENT_CHANGE_CIPHER_SPEC) {
-    st->fields = hl_decode_change_cipher_spec (content, clen);
-    if (st->tls13 && st->fields->len) {
-      /* TLS 1.3 sends it only to look like TLS 1.2: it switches nothing. */
-      HlField *f = g_ptr_array_index (st->fields, 0);
-      g_free (f->explanation);
-      f->explanation = g_strdup (_ ("Always 1. In TLS 1.3 it changes nothing: it is sent only so "
-                                    "that middleboxes see the shape of a TLS 1.2 handshake, and "
-                                    "the receiver drops it."));
-    }
-  } else {
-    st->fields = hl_decode_application_data (content, clen);
+  else
+    st->fields = hl_decode_content (st->content_type, content, clen, &ctx);
+  if (st->content_type == HL_CONTENT_CHANGE_CIPHER_SPEC && st->fields && st->tls13
+      && st->fields->len) {
+    /* TLS 1.3 sends it only to look like TLS 1.2: it switches nothing. */
+    HlField *f = g_ptr_array_index (st->fields, 0);
+    g_free (f->explanation);
+    f->explanation = g_strdup (_ ("Always 1. In TLS 1.3 it changes nothing: it is sent only so "
+                                  "that middleboxes see the shape of a TLS 1.2 handshake, and "
+                                  "the receiver drops it."));
   }
   if (st->record_wire) {
     gsize rlen;
@@ -275,14 +258,7 @@ decode_step (HlRun *run, HlStep *st)
     gsize dlen;
     const guint8 *dd = g_bytes_get_data (
         st->delivered_plaintext ? st->delivered_plaintext : st->delivered_wire, &dlen);
-    if (st->content_type == HL_CONTENT_HANDSHAKE)
-      st->delivered_fields = hl_decode_handshake (dd, dlen, &ctx);
-    else if (st->content_type == HL_CONTENT_ALERT)
-      st->delivered_fields = hl_decode_alert (dd, dlen);
-    else if (st->content_type == HL_CONTENT_CHANGE_CIPHER_SPEC)
-      st->delivered_fields = hl_decode_change_cipher_spec (dd, dlen);
-    else
-      st->delivered_fields = hl_decode_application_data (dd, dlen);
+    st->delivered_fields = hl_decode_content (st->content_type, dd, dlen, &ctx);
   }
   {
     /* A 1-byte record is BearSSL's 1/n-1 split only if the rest of the write is next. */
@@ -305,10 +281,10 @@ decode_step (HlRun *run, HlStep *st)
   }
   if (st->handshake_type == HL_HANDSHAKE_CLIENT_HELLO && earlier_step (run, "HelloRetryRequest")) {
     /* No guess any more: RFC 8446 4.2.8 asks for exactly the group the server named. */
-    explain_field_deep (st->fields, "Key share",
-                        _ ("The client's public value for the group the HelloRetryRequest "
-                           "named: after a HelloRetryRequest the client must send exactly one "
-                           "share, for that group (RFC 8446 4.2.8)."));
+    explain_field (st->fields, "Key share", TRUE,
+                   _ ("The client's public value for the group the HelloRetryRequest "
+                      "named: after a HelloRetryRequest the client must send exactly one "
+                      "share, for that group (RFC 8446 4.2.8)."));
     g_free (st->summary);
     g_free (st->story);
     st->summary = g_strdup (_ ("The client tries again, with a key share for the group the "
@@ -369,11 +345,11 @@ decode_step (HlRun *run, HlStep *st)
   if (st->handshake_type == HL_HANDSHAKE_SERVER_HELLO && !st->tls13
       && _hl_run_current_connection (run)->resumed) {
     /* An abbreviated handshake (RFC 5246 7.3): the session and its master secret are old. */
-    explain_field (st->fields, "Session ID",
+    explain_field (st->fields, "Session ID", FALSE,
                    _ ("The session id the client offered, echoed: the server accepts to resume "
                       "that session (RFC 5246 7.4.1.3). Had it refused, it would have sent a new "
                       "id, or none."));
-    explain_field (st->fields, "Random",
+    explain_field (st->fields, "Random", FALSE,
                    _ ("32 bytes the server picked. This handshake resumes a session: the master "
                       "secret is the earlier session's, and the two new randoms feed only the key "
                       "block (RFC 5246 6.3), so this connection still gets fresh keys."));
