@@ -632,8 +632,12 @@ hl_decode_handshake (const guint8 *data, gsize len, const HlDecodeContext *ctx)
       }
       _hl_decode_take (
           &b, f, "Verify data", 12,
-          _ ("PRF(master_secret, finished_label, Hash(handshake messages))[0..12]: proves this "
-             "side saw the same handshake and holds the same master secret."),
+          ctx->version && ctx->version < 0x0303
+              ? _ ("PRF(master_secret, finished_label, MD5(handshake_messages) + "
+                   "SHA-1(handshake_messages))[0..11] (RFC 2246 7.4.9): proves this side saw "
+                   "the same handshake and holds the same master secret.")
+              : _ ("PRF(master_secret, finished_label, Hash(handshake_messages))[0..11]: proves "
+                   "this side saw the same handshake and holds the same master secret."),
           NULL);
       break;
     default:

@@ -150,7 +150,7 @@ check_finished (Build *b, HlStep *st, const guint8 *msg, gsize len)
                       "handshake bytes recorded before it)) = %s, as on the wire: this recording "
                       "and this key log are the handshake both sides saw.")
                  : _ ("verify_data recomputed by the lab: PRF(master_secret, Hash(the %u "
-                      "handshake bytes recorded before it))[0..12] = %s, as on the wire: this "
+                      "handshake bytes recorded before it))[0..11] = %s, as on the wire: this "
                       "recording and this key log are the handshake both sides saw."),
         b->transcript->len, want);
   }

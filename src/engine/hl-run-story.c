@@ -213,9 +213,22 @@ _hl_run_tell_story (const HlStep *st, const HlSuite *suite, gboolean resumed, gb
   if (strcmp (m, "CertificateVerify") == 0)
     return g_strdup (_ ("Mutual TLS, beyond the nine steps: the client signs the handshake so far "
                         "to prove it holds its certificate's private key."));
+  /* RFC 5246 7.3, figures 1 and 2: in a full handshake the client's ChangeCipherSpec comes
+   * before its Finished (story step 6) and the server's after it; in an abbreviated one the
+   * server's follows its ServerHello and the client's follows the server's Finished. */
+  if (strcmp (m, "ChangeCipherSpec") == 0 && resumed)
+    return g_strdup (st->from == HL_SIDE_CLIENT
+                         ? _ ("After the server's Finished, before story step 6: from the next "
+                              "record on, the client encrypts with the session keys.")
+                         : _ ("Right after the ServerHello, before story step 7: in a resumption "
+                              "the server switches first; from the next record on, it encrypts "
+                              "with the session keys."));
   if (strcmp (m, "ChangeCipherSpec") == 0)
-    return g_strdup (_ ("Between story steps 5 and 6: from the next record on, this side encrypts "
-                        "with the session keys."));
+    return g_strdup (st->from == HL_SIDE_CLIENT
+                         ? _ ("Between story steps 5 and 6: from the next record on, the client "
+                              "encrypts with the session keys.")
+                         : _ ("Between story steps 6 and 7: from the next record on, the server "
+                              "encrypts with the session keys."));
   if (strcmp (m, "Finished") == 0 && resumed)
     return g_strdup (st->from == HL_SIDE_CLIENT
                          ? _ ("Story step 6, last in a resumption: the client's Finished answers "
@@ -402,6 +415,12 @@ _hl_run_explain_end (HlRun *run, HlSide side, HlConnection *c)
              "(RFC 5246 7.2.2)."),
           name, plain, hl_side_word (hl_side_other (side)), h->version);
     }
+    /* RFC 5246 7.2.2 names no alert for a certificate that is fine but for another host. */
+    if (err == BR_ERR_X509_BAD_SERVER_NAME)
+      return g_strdup_printf (_ ("%s: %s BearSSL closed the connection without sending an alert. "
+                                 "RFC 5246 names no alert for this case; bad_certificate (42) or "
+                                 "certificate_unknown (46) would fit (7.2.2)."),
+                              name, plain);
     if (alert >= 0)
       return g_strdup_printf (_ ("%s: %s BearSSL closed the connection without sending an alert; "
                                  "an RFC 5246 %s would have sent %s (%d)."),

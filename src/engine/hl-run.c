@@ -353,6 +353,9 @@ decode_step (HlRun *run, HlStep *st)
                    _ ("32 bytes the server picked. This handshake resumes a session: the master "
                       "secret is the earlier session's, and the two new randoms feed only the key "
                       "block (RFC 5246 6.3), so this connection still gets fresh keys."));
+    explain_field (st->fields, "Cipher suite",
+                   _ ("The suite of the session being resumed: RFC 5246 7.4.1.3 leaves the server "
+                      "no choice here, and no key exchange takes place."));
   }
   if (st->handshake_type == HL_HANDSHAKE_CLIENT_HELLO && st->tls13 && run->connection > 1
       && run->peer[HL_SIDE_SERVER]->ossl) {
@@ -578,10 +581,14 @@ finish_connection (HlRun *run)
   }
   if (c->version == 0x0304)
     curve = run->hellos.group;
-  else if (!cl->ossl)
-    curve = br_ssl_engine_get_ecdhe_curve (cl->eng);
-  else if (!sv->ossl)
-    curve = br_ssl_engine_get_ecdhe_curve (sv->eng);
+  else {
+    if (!cl->ossl)
+      curve = br_ssl_engine_get_ecdhe_curve (cl->eng);
+    /* A client that stopped before the ServerKeyExchange never learnt the curve its server
+     * had picked: the server's choice names it. */
+    if (curve <= 0 && !sv->ossl)
+      curve = br_ssl_engine_get_ecdhe_curve (sv->eng);
+  }
   /* A resumed TLS 1.2 connection agrees no key: BearSSL's curve is the previous one's. */
   if (c->version == 0x0304 ? curve > 0 && c->suite
                            : !c->resumed && c->suite && hl_suite_by_id (c->suite)

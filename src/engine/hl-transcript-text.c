@@ -245,7 +245,14 @@ render (HlRun *run, gboolean md, gboolean brief)
                                 st->story);
         {
           g_autofree char *key = hl_step_record_key (st);
-          if (key && st->key == HL_RECORD_KEY_SESSION)
+          /* A CBC record is also authenticated, by the MAC key (RFC 5246 6.2.3.1). */
+          if (key && st->key == HL_RECORD_KEY_SESSION && suite && suite->mac != HL_HASH_NONE)
+            g_string_append_printf (out,
+                                    _ ("**Record protected by:** the %s's write keys from the "
+                                       "key block (`%s` encrypts it, `%s_write_mac_key` "
+                                       "authenticates it)\n\n"),
+                                    hl_side_word (st->from), key, hl_side_name (st->from));
+          else if (key && st->key == HL_RECORD_KEY_SESSION)
             g_string_append_printf (out,
                                     _ ("**Record protected by:** the %s's write keys from the "
                                        "key block (`%s`)\n\n"),
