@@ -1002,6 +1002,16 @@ test_third_reading (void)
   assert_says (hl_run_get_connection (run16, 0)->explanation[HL_SIDE_CLIENT],
                "RFC 5246 names no alert for this case");
 
+  /* 7. TLS 1.2's supported_groups also limits the certificate's EC key (RFC 8422 5.1.1, 5.3);
+   * 8. compression is off by advice (RFC 7525 3.3) and gone only in TLS 1.3. */
+  {
+    const HlField *groups = field_in (hello02->fields, "supported_groups");
+    g_assert_nonnull (groups);
+    assert_says (groups->explanation, "for the EC key in the server's certificate");
+    assert_says (field_in (hello02->fields, "Compression methods")->explanation, "RFC 7525 3.3");
+    assert_not_says (field_in (hello02->fields, "Compression methods")->explanation, "is gone");
+  }
+
   /* 11. A self-issued certificate's Issuer is its own Subject, not "the CA". */
   {
     const HlField *issuer

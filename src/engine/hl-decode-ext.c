@@ -59,7 +59,16 @@ decode_extension_body (Reader *r, HlField *ext, guint type, gboolean from_server
     while (n > 0 && b.pos + 2 <= b.len) {
       guint c = _hl_decode_peek_uint (&b, 2);
       const char *name = hl_curve_name (c);
-      _hl_decode_take (&b, kids, "Group", 2, _ ("A curve the client can use for ECDH(E)."),
+      /* TLS 1.2 also limits the server certificate's EC key by this list (RFC 8422 5.1.1,
+       * 5.3); TLS 1.3 leaves that to signature_algorithms (RFC 8446 4.2.7). */
+      _hl_decode_take (&b, kids, "Group", 2,
+                       version >= 0x0304
+                           ? _ ("A group the client can use for its (EC)DHE key share.")
+                       : hl_group_is_montgomery (c)
+                           ? _ ("A curve the client supports for ECDHE (a key-exchange-only "
+                                "curve, RFC 8422 5.1.1).")
+                           : _ ("A curve the client supports: for ECDH(E), and for the EC key "
+                                "in the server's certificate (RFC 8422 5.1.1, 5.3)."),
                        "%s (%u)", name ? name : "unknown", c);
     }
   }
@@ -307,7 +316,11 @@ _hl_decode_take_extensions (Reader *r, GPtrArray *into, gboolean from_server, gu
                            : _ ("Server Name Indication: which site the client wants.");
           break;
         case 10:
-          ex = _ ("The curves this side supports for ECDH(E).");
+          ex = version >= 0x0304
+                   ? _ ("The groups this side supports for (EC)DHE key exchange (RFC 8446 "
+                        "4.2.7).")
+                   : _ ("The curves this side supports: for ECDH(E), and for the EC key in the "
+                        "server's certificate (RFC 8422 5.1.1, 5.3).");
           break;
         case 11:
           ex = _ ("Point encodings this side can parse. RFC 8422 5.1.2 keeps only uncompressed "

@@ -233,8 +233,9 @@ decode_client_hello (Reader *r, GPtrArray *f, gboolean tls13)
   n = _hl_decode_take_uint (r, f, "Compression methods length", 1, NULL);
   if (n >= 0)
     _hl_decode_take (r, f, "Compression methods", n,
-                     _ ("Only null (0): TLS compression leaked secrets (CRIME) and is gone."), "%s",
-                     n == 1 && r->pos < r->len && r->d[r->pos] == 0 ? "null" : "");
+                     _ ("Only null (0): compression leaked secrets (CRIME), RFC 7525 3.3 says to "
+                        "turn it off, and TLS 1.3 removed it (RFC 8446 4.1.2)."),
+                     "%s", n == 1 && r->pos < r->len && r->d[r->pos] == 0 ? "null" : "");
   _hl_decode_take_extensions (r, f, FALSE, tls13 ? 0x0304 : offered);
 }
 

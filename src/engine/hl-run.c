@@ -353,7 +353,7 @@ decode_step (HlRun *run, HlStep *st)
                    _ ("32 bytes the server picked. This handshake resumes a session: the master "
                       "secret is the earlier session's, and the two new randoms feed only the key "
                       "block (RFC 5246 6.3), so this connection still gets fresh keys."));
-    explain_field (st->fields, "Cipher suite",
+    explain_field (st->fields, "Cipher suite", FALSE,
                    _ ("The suite of the session being resumed: RFC 5246 7.4.1.3 leaves the server "
                       "no choice here, and no key exchange takes place."));
   }
