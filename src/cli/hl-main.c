@@ -10,10 +10,10 @@
 #include "hl-application.h"
 #include "hl-builtin.h"
 #include "hl-capture-reader.h"
-#include "hl-capture.h"
 #include "hl-data.h"
 #include "hl-lesson-catalog.h"
 #include "hl-ladder-export.h"
+#include "hl-pcapng-writer.h"
 #include "hl-recorded.h"
 #include "hl-run.h"
 #include "hl-scenario.h"
@@ -401,7 +401,7 @@ main (int argc, char **argv)
     }
     if (opt_pcapng) {
       gsize len = 0;
-      guint8 *data = hl_capture_to_pcapng (run, &len);
+      guint8 *data = hl_pcapng_from_run (run, &len);
       GBytes *b = g_bytes_new_take (data, len);
       if (strcmp (opt_pcapng, "-") == 0) {
         to_stdout = b;

@@ -5,10 +5,10 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "hl-capture.h"
 #include "hl-export-dialog.h"
 #include "hl-ladder-export.h"
 #include "hl-output.h"
+#include "hl-pcapng-writer.h"
 #include "hl-tamper-dialog.h"
 #include "hl-transcript.h"
 
@@ -305,7 +305,7 @@ export_action (GtkWidget *w, const char *name, GVariant *param)
     ok = hl_write_file_atomically (path, text, strlen (text), &error);
   } else if (strcmp (format, "pcapng") == 0) {
     gsize len;
-    g_autofree guint8 *data = hl_capture_to_pcapng (run, &len);
+    g_autofree guint8 *data = hl_pcapng_from_run (run, &len);
     ok = hl_write_file_atomically (path, (const char *)data, len, &error);
   }
   if (ok) {
