@@ -111,7 +111,15 @@ test_key_files (void)
   g_autofree char *dir = g_build_filename (work, "beside", NULL);
   g_autofree char *capture = g_build_filename (dir, "trace.pcapng", NULL);
   g_auto (GStrv) none = NULL, found = NULL;
+  g_autoptr (GDir) left = NULL;
+  const char *name;
   g_mkdir_with_parents (dir, 0755);
+  /* Nothing from an earlier run. */
+  left = g_dir_open (dir, 0, NULL);
+  while (left && (name = g_dir_read_name (left))) {
+    g_autofree char *p = g_build_filename (dir, name, NULL);
+    g_remove (p);
+  }
   touch (dir, "trace.pcapng");
   none = hl_capture_find_key_files (capture);
   g_assert_cmpuint (g_strv_length (none), ==, 0);
