@@ -270,6 +270,28 @@ test_several_connections (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* Drops a file on the window, as a file manager would. */
+static gboolean
+drop_file (HlWindow *win, const char *path)
+{
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (win));
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++) {
+    g_autoptr (GObject) c = g_list_model_get_item (controllers, i);
+    if (GTK_IS_DROP_TARGET (c)) {
+      g_autoptr (GFile) file = g_file_new_for_path (path);
+      GValue value = G_VALUE_INIT;
+      gboolean done = FALSE;
+      g_value_init (&value, G_TYPE_FILE);
+      g_value_set_object (&value, file);
+      g_signal_emit_by_name (c, "drop", &value, 10.0, 10.0, &done);
+      g_value_unset (&value);
+      return done;
+    }
+  }
+  g_error ("the window has no drop target");
+  return FALSE;
+}
+
 /* The offer beside the capture, taken: "Use These Keys". */
 static void
 test_offered_keys (void)
@@ -278,7 +300,7 @@ test_offered_keys (void)
   HlWindow *win = open_window ();
   HlSession *s = hl_window_get_session (win);
   GtkWidget *use;
-  g_assert_true (hl_window_load (win, capture)); /* one connection: no picker */
+  g_assert_true (drop_file (win, capture)); /* one connection: no picker */
   g_assert_null (_hl_window_get_connection_picker (win));
   g_assert_true (hl_session_is_recorded (s));
   assert_contains (hl_recording_bar_get_offer (win->recording_bar), "Use keys from sslkeylog.log?");
@@ -304,10 +326,26 @@ test_private_key (void)
   g_autofree char *rsa = make_capture ("01-rsa-key-exchange", "rsa", NULL);
   g_autofree char *ecdhe = make_capture ("02-ecdhe-rsa-aes-gcm", "ecdhe", NULL);
   g_autofree char *key = hl_test_source_path ("assets/pki/server-rsa.key");
-  HlWindow *win = open_window ();
-  HlSession *s = hl_window_get_session (win);
+  HlWindow *win;
+  HlSession *s;
+  g_autoptr (GList) before = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (app)));
+  guint n_before = g_list_length (before);
+  g_autoptr (GFile) file = g_file_new_for_path (rsa);
 
-  g_assert_true (hl_window_load (win, rsa));
+  /* The command line's file: GApplication's open, as handshake-lab FILE does. */
+  g_application_open (G_APPLICATION (app), &file, 1, "");
+  g_assert_cmpuint (g_list_length (gtk_application_get_windows (GTK_APPLICATION (app))), ==,
+                    n_before + 1);
+  win = NULL;
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l; l = l->next)
+    if (!g_list_find (before, l->data))
+      win = HL_WINDOW (l->data);
+  g_assert_nonnull (win);
+  gtk_window_set_default_size (GTK_WINDOW (win), 1400, 860);
+  wait_for_frame (GTK_WIDGET (win));
+  s = hl_window_get_session (win);
+  g_assert_true (hl_session_is_recorded (s));
+  assert_contains (subtitle (win), "Recorded in capture.pcapng, connection 1");
   g_assert_null (hl_recording_bar_get_offer (win->recording_bar)); /* nothing beside it */
   assert_contains (status (win), "Keys not known");
   act (win, "win.add-keys", "s", key);
