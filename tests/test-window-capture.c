@@ -379,7 +379,20 @@ test_private_key (void)
 
   /* A file that is neither a key log nor a key: said, and the recording stays. */
   act (win, "win.add-keys", "s", ecdhe);
-  assert_contains (hl_window_get_last_message (win), "capture.pcapng");
+  assert_contains (hl_window_get_last_message (win), "ecdhe/capture.pcapng:");
+  assert_contains (hl_window_get_last_message (win), "not an NSS key log line");
+  assert_contains (hl_window_get_last_message (win), "The recording stays as it was.");
+  {
+    GtkWindow *dialog = NULL;
+    for (GList *l = gtk_window_list_toplevels (); l; l = g_list_delete_link (l, l))
+      if (ADW_IS_MESSAGE_DIALOG (l->data)
+          && gtk_window_get_transient_for (GTK_WINDOW (l->data)) == GTK_WINDOW (win))
+        dialog = l->data;
+    g_assert_nonnull (dialog);
+    screenshot (GTK_WIDGET (dialog), "capture-bad-keys.png");
+    gtk_window_destroy (dialog);
+  }
+  assert_contains (status (win), "Keys given: server-rsa.key.");
   g_assert_true (hl_session_is_recorded (s));
   gtk_window_destroy (GTK_WINDOW (win));
 }

@@ -145,6 +145,25 @@ show_picker (HlWindow *self, const char *path, const char *const *secrets, HlRun
   gtk_window_present (GTK_WINDOW (picker));
 }
 
+/* A key file that cannot be used: its FILE:LINE reason stays until read, in a dialog. */
+static void
+show_keys_error (HlWindow *self, const GError *error)
+{
+  /* The capture layer words it for the command line's --secrets=FILE. */
+  const char *reason = g_str_has_prefix (error->message, "--secrets=")
+                           ? error->message + strlen ("--secrets=")
+                           : error->message;
+  g_autofree char *body = g_strdup_printf (
+      _ ("%s\n\nThe recording stays as it was. Keys are an NSS key log (as SSLKEYLOGFILE "
+         "writes it) or the server's RSA private key in PEM."),
+      reason);
+  GtkWidget *dialog
+      = adw_message_dialog_new (GTK_WINDOW (self), _ ("These Keys Could Not Be Used"), body);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _ ("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+  _hl_window_note (self, body);
+}
+
 gboolean
 hl_window_open_capture (HlWindow *self, const char *path, const char *const *secrets,
                         guint connection)
@@ -157,6 +176,10 @@ hl_window_open_capture (HlWindow *self, const char *path, const char *const *sec
   HlRun *run = hl_capture_open (path, &o, &warning, &error);
   guint keep_position = 0, n;
   gboolean same;
+  if (!run && g_error_matches (error, HL_CAPTURE_ERROR, HL_CAPTURE_ERROR_SECRETS)) {
+    show_keys_error (self, error);
+    return FALSE;
+  }
   if (!run) {
     _hl_window_show_load_error (self, path, error);
     return FALSE;
