@@ -3,8 +3,10 @@
 Outside src/engine/, no source may include a TLS library (BearSSL, OpenSSL) or a header
 private to the engine, and the build makes it impossible: each layer is compiled with a
 guard folder whose bearssl*.h and openssl/*.h stop the compiler, and only the engine's
-public headers (src/engine/include/) are handed on. Two checks, TAP output:
-- every #include of every file in src/diagram, src/session, src/ui and src/cli;
+public headers (src/engine/include/) are handed on. Outside src/capture/, no source may
+include libpcap (the window opens captures through hl-capture-reader.h). Two checks, TAP
+output:
+- every #include of every file in src/diagram, src/session, src/ui, src/cli and src/capture;
 - the real compile command of one file of each layer (compile_commands.json), given a
   probe source: including a TLS header or a private one must fail, including the
   engine's public API must build (so the probe itself is sound).
@@ -29,12 +31,15 @@ engine_private = sorted(os.path.basename(p)
                         for p in glob.glob(os.path.join(root, "src", "engine", "*.h")))
 
 
-def forbidden(header):
+def forbidden(header, layer):
     name = os.path.basename(header)
     if header.startswith("openssl/") or name.startswith("bearssl"):
         return "a TLS library"
     if name in engine_private:
         return "a header private to the engine"
+    # libpcap is the capture layer's own: the others use its API (hl-capture-reader.h).
+    if layer != "src/capture" and (header.startswith("pcap") or name == "hl-capture-private.h"):
+        return "libpcap, which only src/capture may include"
     return None
 
 
@@ -44,12 +49,13 @@ for layer in LAYERS:
     for path in sorted(glob.glob(os.path.join(root, layer, "**", "*.[ch]"), recursive=True)):
         with open(path, encoding="utf-8") as f:
             for header in INCLUDE.findall(f.read()):
-                why = forbidden(header)
+                why = forbidden(header, layer)
                 if why:
                     bad.append(f"{os.path.relpath(path, root)} includes {header} ({why})")
     for line in bad:
         sys.stderr.write(line + "\n")
-    results.append((not bad, f"no file in {layer} includes a TLS library or a private header"))
+    results.append((not bad, f"no file in {layer} includes a TLS library, a private header"
+                             + (" or libpcap" if layer != "src/capture" else "")))
 
 with open(os.path.join(build, "compile_commands.json"), encoding="utf-8") as f:
     commands = json.load(f)

@@ -10,10 +10,10 @@
 #include "hl-application.h"
 #include "hl-builtin.h"
 #include "hl-capture-reader.h"
-#include "hl-capture.h"
 #include "hl-data.h"
 #include "hl-lesson-catalog.h"
 #include "hl-ladder-export.h"
+#include "hl-pcapng-writer.h"
 #include "hl-recorded.h"
 #include "hl-run.h"
 #include "hl-scenario.h"
@@ -296,10 +296,20 @@ main (int argc, char **argv)
     }
     if (!opt_headless && !opt_list_connections && !opt_transcript && !opt_pcapng && !opt_keylog
         && !opt_png && !opt_svg && !opt_pdf && !opt_html && !opt_key_schedule) {
-      g_printerr ("handshake-lab: %s: the window does not open captures yet; add --headless "
-                  "(or an output option) to read it\n",
-                  path);
-      return EXIT_USAGE;
+      /* The window reads the capture itself (one connection at a time: the first one
+       * named, or the person chooses); a capture that does not open is said here first. */
+      run = hl_capture_open (path, &co, &warning, &error);
+      if (!run) {
+        g_printerr ("handshake-lab: %s\n", error->message);
+        return EXIT_USAGE;
+      }
+      g_clear_pointer (&run, hl_run_free);
+      if (keep->len > 1)
+        g_printerr ("handshake-lab: the window shows one connection at a time: connection %u "
+                    "first\n",
+                    g_array_index (keep, guint, 0));
+      return hl_ui_run_capture (path, (const char *const *)opt_secrets,
+                                keep->len ? g_array_index (keep, guint, 0) : 0);
     }
     run = hl_capture_open (path, &co, &warning, &error);
     if (!run) {
@@ -401,7 +411,7 @@ main (int argc, char **argv)
     }
     if (opt_pcapng) {
       gsize len = 0;
-      guint8 *data = hl_capture_to_pcapng (run, &len);
+      guint8 *data = hl_pcapng_from_run (run, &len);
       GBytes *b = g_bytes_new_take (data, len);
       if (strcmp (opt_pcapng, "-") == 0) {
         to_stdout = b;

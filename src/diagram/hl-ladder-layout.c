@@ -15,6 +15,7 @@
 
 #include "hl-ladder-labels.h"
 #include "hl-tables.h"
+#include "hl-transcript.h"
 
 #define DEFAULT_WIDTH 1280.0
 #define MIN_WIDTH 900.0
@@ -308,6 +309,20 @@ lay_out_step (HlLadderLayout *l, HlRun *run, const HlStep *st, const HlLadderOpt
   a.selected = o->selected == st->index;
   name = g_markup_printf_escaped ("%u. %s%s", st->index, st->message,
                                   st->encrypted ? _ (" (encrypted)") : "");
+  {
+    /* A capture's time beside the name (none in a live run): the gaps are round trips. */
+    g_autofree char *when = hl_step_describe_time (run, st->index);
+    if (when) {
+      const HlRgb *dim = &hl_ladder_palette (l->theme)->dim_text;
+      char *timed = g_markup_printf_escaped (
+          "  <span weight=\"normal\" foreground=\"#%02x%02x%02x\">%s</span>",
+          (int)(dim->r * 255 + 0.5), (int)(dim->g * 255 + 0.5), (int)(dim->b * 255 + 0.5), when);
+      char *joined = g_strconcat (name, timed, NULL);
+      g_free (timed);
+      g_free (name);
+      name = joined;
+    }
+  }
   y += add_text (l, HL_LADDER_TEXT_LABEL, a.alert ? HL_LADDER_TONE_ALERT : tone, st->index, name,
                  span_l, y, span_w, PANGO_ALIGN_CENTER);
   a.y = y + 9;

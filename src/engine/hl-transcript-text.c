@@ -240,9 +240,12 @@ render (HlRun *run, gboolean md, gboolean brief)
       const char *arrow
           = st->from == HL_SIDE_CLIENT ? _ ("client → server") : _ ("server → client");
       if (md) {
-        g_string_append_printf (out, "### Step %u: %s, %s%s\n\n%s %s\n\n", st->index, arrow,
-                                st->message, st->encrypted ? " (encrypted)" : "", st->summary,
-                                st->story);
+        g_autofree char *when = hl_step_describe_time (run, st->index);
+        g_string_append_printf (out, "### Step %u: %s, %s%s\n\n", st->index, arrow, st->message,
+                                st->encrypted ? " (encrypted)" : "");
+        if (when) /* a capture's: the gaps between messages are the round trips */
+          g_string_append_printf (out, _ ("**Captured:** %s after the first message\n\n"), when);
+        g_string_append_printf (out, "%s %s\n\n", st->summary, st->story);
         {
           g_autofree char *key = hl_step_record_key (st);
           /* A CBC record is also authenticated, by the MAC key (RFC 5246 6.2.3.1). */

@@ -395,3 +395,19 @@ hl_transcript_to_keylog (HlRun *run)
   }
   return g_string_free (out, FALSE);
 }
+
+char *
+hl_step_describe_time (HlRun *run, guint index)
+{
+  gint64 first = 0, t = index ? hl_run_get_step_time (run, index - 1) : 0;
+  double ms;
+  if (t <= 0)
+    return NULL;
+  for (guint i = 0; i < index && !first; i++)
+    first = hl_run_get_step_time (run, i);
+  ms = (double)(t - first) / 1000.0;
+  /* Round trips on a LAN are fractions of a millisecond; across the world, hundreds. */
+  if (ms < 1000)
+    return g_strdup_printf ("+%.2f ms", ms);
+  return g_strdup_printf ("+%.3f s", ms / 1000);
+}

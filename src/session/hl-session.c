@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "hl-i18n.h"
+#include "hl-recorded.h"
 #include "hl-tables.h"
 
 struct _HlSession {
@@ -226,6 +227,8 @@ sync_items (HlSession *self, guint old_selected)
   }
 }
 
+static void take_run (HlSession *self, HlScenario *scenario, HlRun *run, guint old_selected);
+
 gboolean
 hl_session_load (HlSession *self, const char *path, GError **error)
 {
@@ -239,6 +242,34 @@ hl_session_load (HlSession *self, const char *path, GError **error)
   run = hl_run_new_checked (scenario, error);
   if (!run)
     return FALSE;
+  take_run (self, g_steal_pointer (&scenario), run, old_selected);
+  return TRUE;
+}
+
+void
+hl_session_load_run (HlSession *self, HlRun *run)
+{
+  g_return_if_fail (HL_IS_SESSION (self));
+  g_return_if_fail (run != NULL);
+  take_run (self, NULL, run, self->selected);
+}
+
+gboolean
+hl_session_is_recorded (HlSession *self)
+{
+  return hl_run_is_recorded (self->run);
+}
+
+/* The run's scenario: the session's own, or the one a recorded run made. */
+static const HlScenario *
+get_scenario (HlSession *self)
+{
+  return self->scenario ? self->scenario : self->run ? hl_run_get_scenario (self->run) : NULL;
+}
+
+static void
+take_run (HlSession *self, HlScenario *scenario, HlRun *run, guint old_selected)
+{
   /* Empty the list before the old run (which owns its steps) goes. */
   self->selected = 0;
   if (self->items->len) {
@@ -248,32 +279,34 @@ hl_session_load (HlSession *self, const char *path, GError **error)
   }
   g_clear_pointer (&self->run, hl_run_free);
   g_clear_pointer (&self->scenario, hl_scenario_free);
-  self->scenario = g_steal_pointer (&scenario);
+  self->scenario = scenario;
   self->run = run;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DESCRIPTION]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POSITION]);
   sync_items (self, old_selected);
-  return TRUE;
 }
 
 const char *
 hl_session_get_title (HlSession *self)
 {
-  return self->scenario ? self->scenario->title : NULL;
+  const HlScenario *sc = get_scenario (self);
+  return sc ? sc->title : NULL;
 }
 
 const char *
 hl_session_get_description (HlSession *self)
 {
-  return self->scenario ? self->scenario->description : NULL;
+  const HlScenario *sc = get_scenario (self);
+  return sc ? sc->description : NULL;
 }
 
 const char *
 hl_session_get_file (HlSession *self)
 {
-  return self->scenario ? self->scenario->file : NULL;
+  const HlScenario *sc = get_scenario (self);
+  return sc ? sc->file : NULL;
 }
 
 HlRun *

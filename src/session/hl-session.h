@@ -29,6 +29,12 @@ HlSession *hl_session_new (void);
  * the current lesson stays as it was. */
 gboolean hl_session_load (HlSession *self, const char *path, GError **error);
 
+/* Shows a run made elsewhere (a capture's recorded run, hl-recorded.h) and restarts at
+ * step 0; takes ownership of run. Title, description and file are its scenario's. */
+void hl_session_load_run (HlSession *self, HlRun *run);
+/* Whether the run shown is made of recorded messages (it cannot be tampered with). */
+gboolean hl_session_is_recorded (HlSession *self);
+
 const char *hl_session_get_title (HlSession *self);
 const char *hl_session_get_description (HlSession *self);
 const char *hl_session_get_file (HlSession *self); /* NULL before a lesson is loaded */

@@ -4,6 +4,7 @@
 #include "hl-config.h"
 #include "hl-application.h"
 
+#include "hl-capture-reader.h"
 #include "hl-data.h"
 #include "hl-i18n.h"
 #include "hl-window.h"
@@ -11,6 +12,11 @@
 struct _HlApplication {
   AdwApplication parent_instance;
 };
+
+/* A capture named on the command line, with its --secrets and --connection. */
+static const char *capture_path;
+static const char *const *capture_secrets;
+static guint capture_connection;
 
 G_DEFINE_FINAL_TYPE (HlApplication, hl_application, ADW_TYPE_APPLICATION)
 
@@ -38,8 +44,17 @@ hl_application_open (GApplication *app, GFile **files, int n_files, const char *
   for (int i = 0; i < n_files; i++) {
     HlWindow *window = hl_window_new (GTK_APPLICATION (app));
     g_autofree char *path = g_file_get_path (files[i]);
-    if (!path || !hl_window_load (window, path))
+    g_autoptr (GFile) named = capture_path ? g_file_new_for_path (capture_path) : NULL;
+    if (path && hl_capture_sniff (path)) {
+      /* The default lesson behind it: a capture's list of connections opens over the
+       * window, and a capture that does not open leaves the lesson. */
+      gboolean given = named && g_file_equal (named, files[i]);
       load_default (window);
+      hl_window_open_capture (window, path, given ? capture_secrets : NULL,
+                              given ? capture_connection : 0);
+    } else if (!path || !hl_window_load (window, path)) {
+      load_default (window);
+    }
     gtk_window_present (GTK_WINDOW (window));
   }
 }
@@ -126,6 +141,15 @@ translate_with_gettext (const char *msgid, const char *plural, gulong n)
 {
   return plural ? g_dngettext (GETTEXT_PACKAGE, msgid, plural, n)
                 : g_dgettext (GETTEXT_PACKAGE, msgid);
+}
+
+int
+hl_ui_run_capture (const char *path, const char *const *secrets, guint connection)
+{
+  capture_path = path;
+  capture_secrets = secrets;
+  capture_connection = connection;
+  return hl_ui_run (path);
 }
 
 int

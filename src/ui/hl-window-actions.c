@@ -5,10 +5,10 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "hl-capture.h"
 #include "hl-export-dialog.h"
 #include "hl-ladder-export.h"
 #include "hl-output.h"
+#include "hl-pcapng-writer.h"
 #include "hl-tamper-dialog.h"
 #include "hl-transcript.h"
 
@@ -18,7 +18,8 @@ _hl_window_update_actions (HlWindow *self)
   HlSession *s = self->session;
   HlNextMessage next;
   GtkWidget *w = GTK_WIDGET (self);
-  gboolean has_next = hl_session_peek_next (s, &next);
+  /* A recording cannot be changed: its messages were already sent. */
+  gboolean has_next = hl_session_peek_next (s, &next) && !hl_session_is_recorded (s);
   gboolean loaded = hl_session_get_file (s) != NULL;
   gtk_widget_action_set_enabled (w, "win.step", hl_session_can_step (s));
   gtk_widget_action_set_enabled (w, "win.run-to-end", hl_session_can_step (s));
@@ -33,6 +34,7 @@ _hl_window_update_actions (HlWindow *self)
   gtk_widget_action_set_enabled (w, "win.export", loaded);
   gtk_widget_action_set_enabled (w, "win.export-to", loaded);
   gtk_widget_action_set_enabled (w, "win.export-dialog", loaded);
+  _hl_window_update_capture_actions (self);
 }
 
 /* Busy: the header's spinner turns and the pointer shows progress. */
@@ -305,7 +307,7 @@ export_action (GtkWidget *w, const char *name, GVariant *param)
     ok = hl_write_file_atomically (path, text, strlen (text), &error);
   } else if (strcmp (format, "pcapng") == 0) {
     gsize len;
-    g_autofree guint8 *data = hl_capture_to_pcapng (run, &len);
+    g_autofree guint8 *data = hl_pcapng_from_run (run, &len);
     ok = hl_write_file_atomically (path, (const char *)data, len, &error);
   }
   if (ok) {
@@ -350,9 +352,12 @@ export_dialog_action (GtkWidget *w, const char *name, GVariant *param)
   HlWindow *self = HL_WINDOW (w);
   const char *file = hl_session_get_file (self->session);
   g_autofree char *base = g_path_get_basename (file ? file : "handshake");
-  g_autofree char *stem = g_str_has_suffix (base, ".scenario")
-                              ? g_strndup (base, strlen (base) - strlen (".scenario"))
-                              : g_strdup (base);
+  const char *dot = strrchr (base, '.');
+  /* A lesson's or a capture's name without its extension. */
+  g_autofree char *stem
+      = g_str_has_suffix (base, ".scenario") || (hl_session_is_recorded (self->session) && dot)
+            ? g_strndup (base, strrchr (base, '.') - base)
+            : g_strdup (base);
   hl_export_flow_choose (GTK_WINDOW (self), g_variant_get_string (param, NULL), stem);
 }
 
@@ -372,13 +377,24 @@ static void
 open_action (GtkWidget *w, const char *name, GVariant *param)
 {
   GtkFileChooserNative *dialog
-      = gtk_file_chooser_native_new (_ ("Open a Scenario"), GTK_WINDOW (w),
+      = gtk_file_chooser_native_new (_ ("Open a Scenario or a Capture"), GTK_WINDOW (w),
                                      GTK_FILE_CHOOSER_ACTION_OPEN, _ ("_Open"), _ ("_Cancel"));
   GtkFileFilter *filter = gtk_file_filter_new ();
-  gtk_file_filter_set_name (filter, _ ("Handshake Lab scenarios"));
+  GtkFileFilter *all = gtk_file_filter_new ();
+  /* Names only guide the list: what a file is, is read from its content. */
+  gtk_file_filter_set_name (filter, _ ("Scenarios and captures (pcap, pcapng)"));
   gtk_file_filter_add_pattern (filter, "*.scenario");
+  gtk_file_filter_add_pattern (filter, "*.pcap");
+  gtk_file_filter_add_pattern (filter, "*.pcapng");
+  gtk_file_filter_add_pattern (filter, "*.cap");
+  gtk_file_filter_add_mime_type (filter, "application/vnd.tcpdump.pcap");
+  gtk_file_filter_add_mime_type (filter, "application/x-pcapng");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  gtk_file_filter_set_name (all, _ ("All files"));
+  gtk_file_filter_add_pattern (all, "*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), all);
   g_object_unref (filter);
+  g_object_unref (all);
   g_signal_connect (dialog, "response", G_CALLBACK (on_open_chosen), w);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }

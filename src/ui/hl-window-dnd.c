@@ -1,4 +1,5 @@
-/* hl-window-dnd.c: drop a .scenario file on the window to open it. */
+/* hl-window-dnd.c: drop a scenario or a capture (pcap, pcapng) on the window to open it;
+ * hl_window_load tells them apart by their content. */
 #include "hl-window-private.h"
 
 static gboolean

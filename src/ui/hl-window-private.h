@@ -7,9 +7,12 @@
 #include "hl-knowledge-panel.h"
 #include "hl-ladder-view.h"
 #include "hl-lesson-picker.h"
+#include "hl-recording-bar.h"
 #include "hl-window.h"
 
 G_BEGIN_DECLS
+
+typedef struct _HlWindowCapture HlWindowCapture;
 
 struct _HlWindow {
   AdwApplicationWindow parent_instance;
@@ -38,6 +41,9 @@ struct _HlWindow {
   GMenuModel *main_menu, *speed_menu; /* given to their buttons when first opened */
   GtkSpinner *busy_spinner;           /* in the header while Run to End works */
   gboolean busy;
+  HlRecordingBar *recording_bar; /* shown while a capture is open */
+  GtkWidget *tamper_button;      /* its tooltip says why a recording cannot be changed */
+  HlWindowCapture *capture;      /* the capture shown; NULL for a lesson (hl-window-capture.c) */
 };
 
 /* Shared by the window's files (hl-window.c: the class and its template;
@@ -51,6 +57,18 @@ void _hl_window_stop_playing (HlWindow *self);
 void _hl_window_fit (HlWindow *self); /* fit the diagram to the pane again */
 void _hl_window_class_init_actions (GtkWidgetClass *wc);
 void _hl_window_init_dnd (HlWindow *self);
+/* A file that does not open: a dialog with the reason; what was open stays. */
+void _hl_window_show_load_error (HlWindow *self, const char *path, const GError *error);
+
+/* Captures (hl-window-capture.c). */
+void _hl_window_class_init_capture (GtkWidgetClass *wc);
+void _hl_window_update_capture_actions (HlWindow *self);
+void _hl_window_leave_capture (HlWindow *self); /* a lesson replaced it */
+void _hl_window_free_capture (HlWindow *self);
+/* "Recorded in FILE, connection N" while a capture is shown; else NULL. */
+char *_hl_window_describe_source (HlWindow *self);
+/* For tests: the connection picker while it is open; NULL otherwise. */
+GtkWindow *_hl_window_get_connection_picker (HlWindow *self);
 
 /* For tests: the last message shown to the person (toast, or the load error's dialog). */
 const char *hl_window_get_last_message (HlWindow *self);

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "hl-capture-reader.h"
 #include "hl-i18n.h"
 #include "hl-key-schedule-view.h"
 
@@ -53,10 +54,14 @@ _hl_window_update (HlWindow *self)
     g_autofree char *sub
         = g_strdup_printf (_ ("%u delivered · viewing step %u"), hl_session_get_position (s),
                            hl_session_get_selected (s));
+    g_autofree char *source = _hl_window_describe_source (self);
+    g_autofree char *full = NULL;
+    const char *where = hl_session_get_position (s) ? sub : _ ("Press Step (→) to begin");
+    if (source) /* a recording says where it came from */
+      where = full = g_strdup_printf ("%s · %s", source, where);
     adw_window_title_set_title (
         self->window_title, hl_session_get_title (s) ? hl_session_get_title (s) : "Handshake Lab");
-    adw_window_title_set_subtitle (
-        self->window_title, hl_session_get_position (s) ? sub : _ ("Press Step (→) to begin"));
+    adw_window_title_set_subtitle (self->window_title, where);
   }
   if (hl_session_get_outcome (s)) {
     gtk_label_set_text (self->banner, hl_session_get_outcome (s));
@@ -117,8 +122,8 @@ on_selected (HlWindow *self)
  * until read, and the reader must know the lesson on screen is still the old one. The
  * message scrolls inside the dialog (one naming every cipher suite is longer than a
  * 768-pixel screen) so that the Close button stays on screen. */
-static void
-show_load_error (HlWindow *self, const char *path, const GError *error)
+void
+_hl_window_show_load_error (HlWindow *self, const char *path, const GError *error)
 {
   g_autofree char *name = g_path_get_basename (path);
   g_autofree char *heading = g_strdup_printf (_ ("Could Not Open “%s”"), name);
@@ -150,10 +155,13 @@ gboolean
 hl_window_load (HlWindow *self, const char *path)
 {
   g_autoptr (GError) error = NULL;
+  if (hl_capture_sniff (path))
+    return hl_window_open_capture (self, path, NULL, 0);
   if (!hl_session_load (self->session, path, &error)) {
-    show_load_error (self, path, error);
+    _hl_window_show_load_error (self, path, error);
     return FALSE;
   }
+  _hl_window_leave_capture (self);
   _hl_window_update (self);
   return TRUE;
 }
@@ -330,6 +338,7 @@ hl_window_dispose (GObject *object)
   g_clear_pointer (&self->last_message, g_free);
   g_clear_object (&self->toast);
   g_clear_pointer (&self->play_speed, g_free);
+  _hl_window_free_capture (self);
   G_OBJECT_CLASS (hl_window_parent_class)->dispose (object);
 }
 
@@ -349,6 +358,7 @@ hl_window_class_init (HlWindowClass *klass)
   g_type_ensure (HL_TYPE_KNOWLEDGE_PANEL);
   g_type_ensure (HL_TYPE_LESSON_PICKER);
   g_type_ensure (HL_TYPE_KEY_SCHEDULE_VIEW);
+  g_type_ensure (HL_TYPE_RECORDING_BAR);
   gtk_widget_class_set_template_from_resource (wc,
                                                "/io/github/handshakelab/HandshakeLab/hl-window.ui");
   gtk_widget_class_bind_template_child (wc, HlWindow, toasts);
@@ -373,7 +383,10 @@ hl_window_class_init (HlWindowClass *klass)
   gtk_widget_class_bind_template_child_full (wc, "key_schedule", FALSE, 0);
   gtk_widget_class_bind_template_callback (wc, on_lesson_chosen);
   gtk_widget_class_bind_template_child (wc, HlWindow, busy_spinner);
+  gtk_widget_class_bind_template_child (wc, HlWindow, recording_bar);
+  gtk_widget_class_bind_template_child (wc, HlWindow, tamper_button);
   _hl_window_class_init_actions (wc);
+  _hl_window_class_init_capture (wc);
 }
 
 static void

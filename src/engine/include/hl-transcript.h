@@ -25,4 +25,8 @@ char *hl_transcript_to_text_brief (HlRun *run);
  * NULL-terminated (g_strfreev); empty when the step has no records. */
 char **hl_step_record_lines (const HlStep *step, gboolean md);
 
+/* When step `index` (from 1) was captured, after the run's first captured message:
+ * "+0.42 ms". NULL for a live run, which has no capture times. Newly allocated. */
+char *hl_step_describe_time (HlRun *run, guint index);
+
 G_END_DECLS

@@ -1,5 +1,5 @@
-/* hl-capture.c: pcapng writer (blocks: SHB, IDB, DSB, then one EPB per frame). */
-#include "hl-capture.h"
+/* hl-pcapng-writer.c: the pcapng writer (blocks: SHB, IDB, DSB, then one EPB per frame). */
+#include "hl-pcapng-writer.h"
 #include "hl-transcript.h"
 
 #include <string.h>
@@ -120,7 +120,7 @@ emit_segment (Flow *f, int from, guint8 flags, const guint8 *data, gsize len)
 }
 
 guint8 *
-hl_capture_to_pcapng (HlRun *run, gsize *len)
+hl_pcapng_from_run (HlRun *run, gsize *len)
 {
   GByteArray *b = g_byte_array_new ();
   g_autofree char *keylog = hl_transcript_to_keylog (run);
