@@ -285,7 +285,8 @@ test_record_key_shown (void)
   g_assert_cmpstr (k_ee, ==, "server_handshake_traffic_secret");
   g_assert_null (k_ch);
   assert_says (mine,
-               "**Record protected by:** the keys from `server_application_traffic_secret_1`");
+               "**Record protected by:** the server's application traffic keys of generation 1 "
+               "(after KeyUpdate, RFC 8446 7.2), from `server_application_traffic_secret_1`");
   assert_says (md, "**Record protected by:** nothing, it travels in plaintext");
   assert_says (label, "under server_application_traffic_secret_1");
   assert_says (label_ee, "under server_handshake_traffic_secret");

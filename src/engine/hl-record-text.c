@@ -243,6 +243,33 @@ tls12_lines (GPtrArray *lines, const HlStep *st, const guint8 *payload, gsize le
   }
 }
 
+char *
+hl_step_describe_record_key (const HlStep *st, gboolean md)
+{
+  g_autofree char *key = hl_step_record_key (st);
+  g_autofree char *name = key && md ? g_strdup_printf ("`%s`", key) : g_strdup (key);
+  const char *side = hl_side_word (st->from);
+  switch (key ? st->key : HL_RECORD_KEY_NONE) {
+  case HL_RECORD_KEY_SESSION:
+    /* CBC suites also MAC with the write MAC key; both come from the key block (RFC 5246 6.3). */
+    return g_strdup_printf (_ ("the %s's write keys from the key block (%s)"), side, name);
+  case HL_RECORD_KEY_EARLY:
+    /* RFC 8446 7.3: key and IV expanded from the traffic secret. */
+    return g_strdup_printf (_ ("the client's early traffic keys (0-RTT data), from %s"), name);
+  case HL_RECORD_KEY_HANDSHAKE:
+    return g_strdup_printf (_ ("the %s's handshake traffic keys, from %s"), side, name);
+  case HL_RECORD_KEY_APPLICATION:
+    return st->key_generation == 0
+               ? g_strdup_printf (_ ("the %s's application traffic keys, from %s"), side, name)
+               : g_strdup_printf (_ ("the %s's application traffic keys of generation %u (after "
+                                     "KeyUpdate, RFC 8446 7.2), from %s"),
+                                  side, st->key_generation, name);
+  case HL_RECORD_KEY_NONE:
+  default:
+    return g_strdup (_ ("nothing, it travels in plaintext"));
+  }
+}
+
 char **
 hl_step_record_lines (const HlStep *st, gboolean md)
 {

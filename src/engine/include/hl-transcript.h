@@ -25,4 +25,9 @@ char *hl_transcript_to_text_brief (HlRun *run);
  * NULL-terminated (g_strfreev); empty when the step has no records. */
 char **hl_step_record_lines (const HlStep *step, gboolean md);
 
+/* Which key protects the step's record, in one sentence for people: "the server's handshake
+ * traffic keys, from server_handshake_traffic_secret", or that it travels in plaintext.
+ * md: the secret's name as a Markdown code span. */
+char *hl_step_describe_record_key (const HlStep *step, gboolean md);
+
 G_END_DECLS
