@@ -36,7 +36,7 @@ typedef enum {
 typedef struct {
   HlKeyScheduleNodeKind kind;
   HlLadderRect rect;
-  int secret;         /* the HlSecretId drawn; -1 for zeros, "derived" values and e exp master */
+  int secret;         /* the HlSecretId drawn; -1 for zeros and "derived" values */
   const char *label;  /* its Derive-Secret label ("c hs traffic", "derived"); else NULL */
   GBytes *value[2];   /* the value each side holds after the step (by HlSide); NULL: not held */
   gboolean held[2];   /* the side holds it after the step */

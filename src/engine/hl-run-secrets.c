@@ -170,6 +170,11 @@ static const struct {
     N_ ("HKDF-Expand-Label(server_application_traffic_secret_0, \"traffic upd\", \"\", "
         "Hash.length): the server's keys after its KeyUpdate"),
     from_sats },
+  { "early_exporter_master_secret", "Early exporter master secret",
+    N_ ("Derive-Secret(early_secret, \"e exp master\", ClientHello): the key for exporting "
+        "keying material before the handshake ends (RFC 8446 7.5); OpenSSL derives it when 0-RTT "
+        "data is sent or accepted"),
+    early_traffic_inputs },
 };
 
 /* Secrets both schedules have, whose recipe TLS 1.3 changed. */
@@ -385,6 +390,7 @@ static const HlSecretId tls13_order[] = {
   HL_SECRET_EARLY,
   HL_SECRET_BINDER_KEY,
   HL_SECRET_CLIENT_EARLY_TRAFFIC,
+  HL_SECRET_EARLY_EXPORTER_MASTER,
   HL_SECRET_HANDSHAKE,
   HL_SECRET_CLIENT_HANDSHAKE_TRAFFIC,
   HL_SECRET_SERVER_HANDSHAKE_TRAFFIC,
