@@ -699,9 +699,10 @@ hl_key_schedule_layout_new (HlRun *run, const HlKeyScheduleOptions *options)
                                     st->index, st->message, hl_side_word (st->from));
     else
       at = g_markup_printf_escaped ("%s", _ ("No step delivered yet: no side holds anything."));
-    y += add_text (l, HL_KEY_SCHEDULE_TEXT_NOTE, HL_LADDER_TONE_NORMAL, -1, at, MARGIN, y,
-                   w - 2 * MARGIN)
-         + 2;
+    if (!options->no_step_note)
+      y += add_text (l, HL_KEY_SCHEDULE_TEXT_NOTE, HL_LADDER_TONE_NORMAL, -1, at, MARGIN, y,
+                     w - 2 * MARGIN)
+           + 2;
     y += add_text (l, HL_KEY_SCHEDULE_TEXT_NOTE, HL_LADDER_TONE_DIM, -1,
                    w < NARROW_WIDTH
                        ? _ ("HKDF-Extract takes its salt from above and its input (IKM) from the "

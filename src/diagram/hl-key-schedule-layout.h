@@ -63,6 +63,9 @@ typedef struct {
   HlLadderTheme theme;
   double width;          /* of the canvas at scale 1; 0: the default (1120) */
   gboolean short_values; /* every value as its first 8 bytes (for a printed page) */
+  gboolean no_step_note; /* leave out "What each side holds after step N": the page says it
+                            (the HTML handout, where steps with the same holdings share one
+                            picture) */
 } HlKeyScheduleOptions;
 
 typedef struct _HlKeyScheduleLayout HlKeyScheduleLayout;
