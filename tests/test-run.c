@@ -871,7 +871,8 @@ test_engine_state_words (void)
   g_autofree char *empty = hl_describe_engine_state (NULL);
   g_autofree char *server = hl_describe_engine_state (done->after[HL_SIDE_SERVER].state);
   g_assert_cmpstr (mixed, ==,
-                   "may send application data (the handshake is done); waits for a record");
+                   "accepts application data to send (its own Finished made, perhaps still queued; "
+                   "the peer's checked); waits for a record");
   g_assert_cmpstr (unknown, ==, "has application data to read; NEWFLAG");
   g_assert_cmpstr (empty, ==, "");
   g_assert_cmpstr (done->message, ==, "ServerHelloDone");

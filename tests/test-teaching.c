@@ -960,6 +960,116 @@ test_random_names_version (void)
   assert_not_says (ch30, "TLS 1.2");
 }
 
+/* A third reading, of lessons 01-24 (issue 18's "new reading of every handout"). */
+static void
+test_third_reading (void)
+{
+  g_autoptr (HlScenario) s02 = NULL, s14 = NULL, s01 = NULL, s11 = NULL, s07 = NULL, s16 = NULL;
+  g_autoptr (HlScenario) s05 = NULL;
+  g_autoptr (HlRun) run02 = run_lesson ("02-ecdhe-rsa-aes-gcm.scenario", &s02);
+  g_autoptr (HlRun) run14 = run_lesson ("14-untrusted-ca.scenario", &s14);
+  g_autoptr (HlRun) run01 = run_lesson ("01-rsa-key-exchange.scenario", &s01);
+  g_autoptr (HlRun) run11 = run_lesson ("11-session-resumption.scenario", &s11);
+  g_autoptr (HlRun) run07 = run_lesson ("07-tls10-cbc.scenario", &s07);
+  g_autoptr (HlRun) run16 = run_lesson ("16-wrong-host-name.scenario", &s16);
+  g_autoptr (HlRun) run05 = run_lesson ("05-rsa-aes-cbc.scenario", &s05);
+  const HlStep *hello02 = step_of (run02, 1, HL_SIDE_CLIENT, "ClientHello");
+  const HlSecret *share = held (hello02, HL_SIDE_SERVER, "server_ecdh_public_key");
+  const HlSecret *secret = held (hello02, HL_SIDE_SERVER, "server_ecdh_private_key");
+  const HlConnection *c14 = hl_run_get_connection (run14, 0);
+  guint n_flags;
+  const HlStateFlag *flags = hl_engine_state_flags (&n_flags);
+
+  /* 1. An X25519 share is a u-coordinate from the server's first step on (RFC 7748 5), and a
+   * client that stopped early still names the server's curve. */
+  g_assert_nonnull (share);
+  assert_says (share->formula, "X25519(s, 9)");
+  assert_not_says (share->formula, "s\u00b7G");
+  assert_says (secret->formula, "32 random bytes");
+  g_assert_cmpint (c14->curve, ==, 29);
+  assert_not_says (hl_secret_formula_in (HL_SECRET_SERVER_ECDH_PUBLIC, c14), "s\u00b7G");
+
+  /* 2. Each ChangeCipherSpec is placed where RFC 5246 7.3 puts it. */
+  assert_says (step_of (run01, 1, HL_SIDE_CLIENT, "ChangeCipherSpec")->story,
+               "Between story steps 5 and 6");
+  assert_says (step_of (run01, 1, HL_SIDE_SERVER, "ChangeCipherSpec")->story,
+               "Between story steps 6 and 7");
+  assert_says (step_of (run11, 2, HL_SIDE_SERVER, "ChangeCipherSpec")->story,
+               "Right after the ServerHello");
+  assert_says (step_of (run11, 2, HL_SIDE_CLIENT, "ChangeCipherSpec")->story,
+               "After the server's Finished");
+
+  /* 3. A resumed session's suite is not a choice. */
+  assert_says (field_in (step_of (run11, 2, HL_SIDE_SERVER, "ServerHello")->fields, "Cipher suite")
+                   ->explanation,
+               "The suite of the session being resumed");
+  assert_says (field_in (step_of (run11, 1, HL_SIDE_SERVER, "ServerHello")->fields, "Cipher suite")
+                   ->explanation,
+               "The server's choice");
+
+  /* 4, 6. TLS 1.0's Finished hashes with MD5 and SHA-1 (RFC 2246 7.4.9); ranges include both
+   * ends ([0..11] is 12 bytes). */
+  {
+    const HlStep *fin = step_of (run07, 1, HL_SIDE_CLIENT, "Finished");
+    assert_says (field_in (fin->fields, "Verify data")->explanation,
+                 "MD5(handshake_messages) + SHA-1(handshake_messages))[0..11]");
+    assert_says (fin->check, "MD5 + SHA-1");
+    assert_says (
+        hl_secret_formula_in (HL_SECRET_CLIENT_VERIFY_DATA, hl_run_get_connection (run07, 0)),
+        "MD5(handshake_messages)");
+    assert_says (hl_secret_formula_in (HL_SECRET_MASTER, hl_run_get_connection (run01, 0)),
+                 "[0..47]");
+    assert_not_says (hl_secret_formula_in (HL_SECRET_MASTER, hl_run_get_connection (run01, 0)),
+                     "[0..48]");
+    assert_says (field_in (step_of (run01, 1, HL_SIDE_CLIENT, "Finished")->fields, "Verify data")
+                     ->explanation,
+                 "[0..11]");
+  }
+
+  /* 5. BearSSL's SENDAPP comes once its own Finished is made, perhaps still queued. */
+  for (guint i = 0; i < n_flags; i++)
+    if (strcmp (flags[i].flag, "SENDAPP") == 0) {
+      assert_says (flags[i].meaning, "its own Finished made, perhaps still queued");
+      assert_not_says (flags[i].meaning, "the handshake is done");
+    }
+
+  /* 9. An AEAD suite has no MAC keys; a CBC record names its MAC key too. */
+  assert_says (
+      hl_secret_formula_in (HL_SECRET_CLIENT_WRITE_MAC_KEY, hl_run_get_connection (run02, 0)),
+      "none in an AEAD suite");
+  assert_not_says (
+      hl_secret_formula_in (HL_SECRET_CLIENT_WRITE_MAC_KEY, hl_run_get_connection (run05, 0)),
+      "none in an AEAD suite");
+  {
+    g_autofree char *md = hl_transcript_to_markdown (run05);
+    assert_says (md, "`client_write_mac_key` authenticates it");
+  }
+
+  /* 10. RFC 5246 names no alert for a certificate of another host. */
+  assert_says (hl_run_get_connection (run16, 0)->explanation[HL_SIDE_CLIENT],
+               "RFC 5246 names no alert for this case");
+
+  /* 7. TLS 1.2's supported_groups also limits the certificate's EC key (RFC 8422 5.1.1, 5.3);
+   * 8. compression is off by advice (RFC 7525 3.3) and gone only in TLS 1.3. */
+  {
+    const HlField *groups = field_in (hello02->fields, "supported_groups");
+    g_assert_nonnull (groups);
+    assert_says (groups->explanation, "for the EC key in the server's certificate");
+    assert_says (field_in (hello02->fields, "Compression methods")->explanation, "RFC 7525 3.3");
+    assert_not_says (field_in (hello02->fields, "Compression methods")->explanation, "is gone");
+  }
+
+  /* 11. A self-issued certificate's Issuer is its own Subject, not "the CA". */
+  {
+    const HlField *issuer
+        = field_in (step_of (run14, 1, HL_SIDE_SERVER, "Certificate")->fields, "Issuer");
+    assert_says (issuer->explanation, "self-issued");
+    assert_says (
+        field_in (step_of (run01, 1, HL_SIDE_SERVER, "Certificate")->fields, "Issuer")->explanation,
+        "The CA that signed");
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -986,6 +1096,7 @@ main (int argc, char **argv)
   g_test_add_func ("/teaching/16-plaintext-alert", test_plaintext_alert);
   g_test_add_func ("/teaching/second-reading", test_second_reading);
   g_test_add_func ("/teaching/random-names-version", test_random_names_version);
+  g_test_add_func ("/teaching/third-reading", test_third_reading);
   g_test_add_func ("/teaching/17-knowledge-order", test_knowledge_order);
   g_test_add_func ("/teaching/18-client-key-exchange", test_client_key_exchange);
   g_test_add_func ("/teaching/20-tls10-signature-algorithms", test_tls10_signature_algorithms);

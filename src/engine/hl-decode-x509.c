@@ -149,6 +149,19 @@ describe_time (const Tlv *t)
   return g_strndup (c, t->len);
 }
 
+/* Whether the Subject (two TLVs after the Issuer at pos in tbs: Validity, then Subject) has the
+ * Issuer's bytes: a self-issued certificate. */
+static gboolean
+subject_matches_issuer (const Tlv *tbs, gsize pos, const Tlv *issuer)
+{
+  Tlv validity, subject;
+  gsize next = pos + issuer->hdr + issuer->len;
+  if (!read_tlv (tbs->content, tbs->len, next, &validity)
+      || !read_tlv (tbs->content, tbs->len, next + validity.hdr + validity.len, &subject))
+    return FALSE;
+  return subject.len == issuer->len && memcmp (subject.content, issuer->content, issuer->len) == 0;
+}
+
 static HlField *
 tlv_field (const Tlv *t, gsize base, const char *name, const char *value, const char *ex)
 {
@@ -337,8 +350,14 @@ hl_decode_certificate (const guint8 *der, gsize len, gsize base, const char *nam
     }
     if (read_tlv (tbs.content, tbs.len, pos, &t)) {
       g_autofree char *issuer = describe_name (&t);
-      hl_field_add (root, tlv_field (&t, tbs_base, "Issuer", issuer,
-                                     _ ("The CA that signed this certificate.")));
+      /* RFC 5280 3.2, 4.1.2.4: a self-issued certificate names itself as its issuer. */
+      gboolean self = subject_matches_issuer (&tbs, pos, &t);
+      hl_field_add (root,
+                    tlv_field (&t, tbs_base, "Issuer", issuer,
+                               self ? _ ("The name of whoever signed this certificate. Here it "
+                                         "is the Subject's own name: the certificate is "
+                                         "self-issued (RFC 5280 3.2), as a root CA's is.")
+                                    : _ ("The CA that signed this certificate.")));
       pos += t.hdr + t.len;
     }
     if (read_tlv (tbs.content, tbs.len, pos, &t)) {

@@ -1,26 +1,20 @@
-/* hl-decode.c: TLS 1.0-1.2 messages and records, field by field (X.509 in
- * hl-decode-x509.c).
+/* hl-decode.c: handshake messages, field by field, and the byte reader every
+ * decoder uses (extensions in hl-decode-ext.c, records in hl-decode-record.c,
+ * X.509 in hl-decode-x509.c).
  *
  * Decoders never trust their input: a length that runs past the end stops
  * the decoding, and whatever is left is shown as one "Undecoded bytes" field,
  * so the top-level fields always tile the message exactly.
  */
-#include "hl-decode.h"
+#include "hl-decode-private.h"
 #include "hl-i18n.h"
 #include "hl-tls13.h"
 #include "hl-tables.h"
 
 #include <string.h>
 
-/* A cursor over a byte range; `base` turns local positions into message offsets. */
-typedef struct {
-  const guint8 *d;
-  gsize len, pos, base;
-  gboolean bad;
-} Reader;
-
-static gboolean
-need (Reader *r, gsize n)
+gboolean
+_hl_decode_need (Reader *r, gsize n)
 {
   if (r->bad || r->len - r->pos < n) {
     r->bad = TRUE;
@@ -29,8 +23,8 @@ need (Reader *r, gsize n)
   return TRUE;
 }
 
-static guint
-peek_uint (Reader *r, gsize n)
+guint
+_hl_decode_peek_uint (Reader *r, gsize n)
 {
   guint v = 0;
   for (gsize i = 0; i < n; i++)
@@ -39,12 +33,13 @@ peek_uint (Reader *r, gsize n)
 }
 
 /* Adds a field of n bytes to `into` with a printf value; NULL if the bytes are not there. */
-static HlField *G_GNUC_PRINTF (6, 7) take (Reader *r, GPtrArray *into, const char *name, gsize n,
-                                           const char *explanation, const char *format, ...)
+HlField *
+_hl_decode_take (Reader *r, GPtrArray *into, const char *name, gsize n, const char *explanation,
+                 const char *format, ...)
 {
   HlField *f;
   g_autofree char *value = NULL;
-  if (!need (r, n))
+  if (!_hl_decode_need (r, n))
     return NULL;
   if (format) {
     va_list args;
@@ -61,19 +56,20 @@ static HlField *G_GNUC_PRINTF (6, 7) take (Reader *r, GPtrArray *into, const cha
 }
 
 /* A length-prefixed integer field; returns the value, or -1 if missing. */
-static gint64
-take_uint (Reader *r, GPtrArray *into, const char *name, gsize n, const char *explanation)
+gint64
+_hl_decode_take_uint (Reader *r, GPtrArray *into, const char *name, gsize n,
+                      const char *explanation)
 {
   guint v;
-  if (!need (r, n))
+  if (!_hl_decode_need (r, n))
     return -1;
-  v = peek_uint (r, n);
-  take (r, into, name, n, explanation, "%u", v);
+  v = _hl_decode_peek_uint (r, n);
+  _hl_decode_take (r, into, name, n, explanation, "%u", v);
   return v;
 }
 
-static void
-finish_tiling (Reader *r, GPtrArray *into)
+void
+_hl_decode_finish_tiling (Reader *r, GPtrArray *into)
 {
   if (r->pos < r->len) {
     g_autofree char *v = hl_field_short_hex (r->d + r->pos, r->len - r->pos);
@@ -87,15 +83,15 @@ finish_tiling (Reader *r, GPtrArray *into)
   }
 }
 
-static Reader
-sub_reader (Reader *r, gsize n)
+Reader
+_hl_decode_sub_reader (Reader *r, gsize n)
 {
   Reader s = { r->d + r->pos, n, 0, r->base + r->pos, FALSE };
   return s;
 }
 
-static GPtrArray *
-new_fields (void)
+GPtrArray *
+_hl_decode_new_fields (void)
 {
   return g_ptr_array_new_with_free_func ((GDestroyNotify)hl_field_free);
 }
@@ -106,10 +102,10 @@ static void
 take_version (Reader *r, GPtrArray *into, const char *name, const char *explanation)
 {
   guint v;
-  if (!need (r, 2))
+  if (!_hl_decode_need (r, 2))
     return;
-  v = peek_uint (r, 2);
-  take (r, into, name, 2, explanation, "%s (0x%04x)", hl_version_long_name (v), v);
+  v = _hl_decode_peek_uint (r, 2);
+  _hl_decode_take (r, into, name, 2, explanation, "%s (0x%04x)", hl_version_long_name (v), v);
 }
 
 /* Which hello a random is in: the explanation differs. */
@@ -139,12 +135,12 @@ take_random (Reader *r, GPtrArray *into, const char *who, RandomKind kind)
                                   "gets fresh keys."),
                                who);
   if (kind == RANDOM_HELLO_RETRY) {
-    take (r, into, "Random", 32, ex, NULL);
+    _hl_decode_take (r, into, "Random", 32, ex, NULL);
     return;
   }
-  if (!need (r, 32))
+  if (!_hl_decode_need (r, 32))
     return;
-  f = take (r, into, "Random", 32, ex, "%s", "");
+  f = _hl_decode_take (r, into, "Random", 32, ex, "%s", "");
   g_free (f->value);
   f->value = hl_hex (r->d + r->pos - 32, 32);
   /* TLS 1.3's Random is 32 random bytes, without TLS 1.2's gmt_unix_time (RFC 8446 4.1.2). */
@@ -178,13 +174,13 @@ take_random (Reader *r, GPtrArray *into, const char *who, RandomKind kind)
 static void
 take_session_id (Reader *r, GPtrArray *into, const char *explanation)
 {
-  gint64 n
-      = take_uint (r, into, "Session ID length", 1, _ ("How many bytes of session id follow."));
+  gint64 n = _hl_decode_take_uint (r, into, "Session ID length", 1,
+                                   _ ("How many bytes of session id follow."));
   if (n < 0)
     return;
   if (n == 0)
     return;
-  take (r, into, "Session ID", n, explanation, NULL);
+  _hl_decode_take (r, into, "Session ID", n, explanation, NULL);
 }
 
 static void
@@ -202,415 +198,13 @@ add_suite_field (Reader *r, HlField *parent, gsize off, guint16 id)
   hl_field_add (parent, hl_field_new ("Cipher suite", r->base + off, 2, name, ex));
 }
 
-/* ---------- Extensions ---------- */
-
-/* One entry of a signature scheme list, in the hello of this version (0: unknown). */
-static const char *
-scheme_explanation (guint scheme, guint version)
-{
-  if (version && version < 0x0303)
-    return _ ("Ignored: before TLS 1.2 no signature scheme is negotiated.");
-  if (version == 0x0304 && (scheme & 0xff) == 0x01)
-    return _ ("RSASSA-PKCS1-v1_5: TLS 1.3 accepts it only for signatures inside certificates, "
-              "never to sign a handshake message (RFC 8446 4.2.3); TLS 1.2 may sign with it.");
-  if (version == 0x0304 && (scheme == 0x0403 || scheme == 0x0503 || scheme == 0x0603))
-    return _ ("ECDSA on the one curve its name gives, with that hash (RFC 8446 4.2.3); TLS 1.2 "
-              "reads the same code as ECDSA with that hash, on any curve.");
-  if ((scheme & 0xff) == 0x02 && (scheme >> 8) >= 2 && (scheme >> 8) <= 6)
-    return _ ("DSA with this hash, a TLS 1.2 pair (RFC 5246 7.4.1.4.1); TLS 1.3 reserves the "
-              "code and never uses it (RFC 8446 B.3.1.3).");
-  return _ ("A signature scheme this side accepts.");
-}
-
-static void
-decode_extension_body (Reader *r, HlField *ext, guint type, gboolean from_server, guint version)
-{
-  Reader b = *r;
-  GPtrArray *kids = ext->children;
-  switch (type) {
-  case 0: /* server_name */
-    if (from_server || b.len == 0)
-      return;
-    {
-      gint64 n = take_uint (&b, kids, "Server name list length", 2, NULL);
-      while (n > 0 && !b.bad && b.pos < b.len) {
-        gint64 t = take_uint (&b, kids, "Name type", 1, _ ("0: a DNS host name."));
-        gint64 l = take_uint (&b, kids, "Name length", 2, NULL);
-        if (t < 0 || l < 0 || !need (&b, l))
-          break;
-        {
-          g_autofree char *name = g_strndup ((const char *)b.d + b.pos, l);
-          take (&b, kids, "Host name", l,
-                _ ("The server the client wants (SNI): one address can host many names."), "%s",
-                name);
-        }
-      }
-    }
-    return;
-  case 10: /* supported_groups */
-  {
-    gint64 n = take_uint (&b, kids, "Groups length", 2, NULL);
-    while (n > 0 && b.pos + 2 <= b.len) {
-      guint c = peek_uint (&b, 2);
-      const char *name = hl_curve_name (c);
-      take (&b, kids, "Group", 2, _ ("A curve the client can use for ECDH(E)."), "%s (%u)",
-            name ? name : "unknown", c);
-    }
-  }
-    return;
-  case 11: /* ec_point_formats */
-  {
-    gint64 n = take_uint (&b, kids, "Formats length", 1, NULL);
-    while (n > 0 && b.pos < b.len) {
-      guint f = peek_uint (&b, 1);
-      take (&b, kids, "Point format", 1, NULL, "%s (%u)",
-            f == 0   ? "uncompressed"
-            : f == 1 ? "ansiX962_compressed_prime"
-            : f == 2 ? "ansiX962_compressed_char2"
-                     : "unknown",
-            f);
-    }
-  }
-    return;
-  case 13: /* signature_algorithms */
-  {
-    gint64 n = take_uint (&b, kids, "Algorithms length", 2, NULL);
-    while (n > 0 && b.pos + 2 <= b.len) {
-      guint a = peek_uint (&b, 2);
-      take (&b, kids, "Signature algorithm", 2, scheme_explanation (a, version), "%s (0x%04x)",
-            hl_signature_scheme_name_in (a, version == 0x0304), a);
-    }
-  }
-    return;
-  case 16: /* ALPN */
-  {
-    gint64 n = take_uint (&b, kids, "Protocol list length", 2, NULL);
-    while (n > 0 && !b.bad && b.pos < b.len) {
-      gint64 l = take_uint (&b, kids, "Protocol length", 1, NULL);
-      if (l < 0 || !need (&b, l))
-        break;
-      {
-        g_autofree char *p = g_strndup ((const char *)b.d + b.pos, l);
-        take (&b, kids, "Protocol", l,
-              from_server ? _ ("The application protocol the server picked.")
-                          : _ ("An application protocol the client speaks, e.g. h2 for HTTP/2."),
-              "%s", p);
-      }
-    }
-  }
-    return;
-  case 1: /* max_fragment_length */
-    if (b.len == 1) {
-      guint v = peek_uint (&b, 1);
-      take (&b, kids, "Maximum fragment length", 1, NULL, _ ("%u bytes (code %u)"),
-            v >= 1 && v <= 4 ? 256u << v : 0, v);
-    }
-    return;
-  case 0xff01:
-    take_uint (&b, kids, "Renegotiated connection length", 1,
-               _ ("0 on a first handshake: nothing to bind to yet."));
-    return;
-  case 43: /* supported_versions */
-    if (b.len == 2) {
-      guint v = peek_uint (&b, 2);
-      take (
-          &b, kids, "Selected version", 2,
-          _ ("The version really negotiated: ServerHello's own version field stays 0x0303 so that "
-             "old middleboxes let it through."),
-          "%s (0x%04x)", hl_version_long_name (v), v);
-    } else {
-      take_uint (&b, kids, "Versions length", 1, NULL);
-      while (b.pos + 2 <= b.len) {
-        guint v = peek_uint (&b, 2);
-        take (&b, kids, "Version", 2, _ ("A version the client speaks, best first."), "%s (0x%04x)",
-              hl_version_long_name (v), v);
-      }
-    }
-    return;
-  case 51: /* key_share */
-    if (from_server && b.len == 2) {
-      guint g = peek_uint (&b, 2);
-      const char *name = hl_curve_name (g);
-      take (&b, kids, "Selected group", 2,
-            _ ("HelloRetryRequest: the client sent no share the server accepts; this is the group "
-               "to send one for in a second ClientHello."),
-            "%s (%u)", name ? name : "unknown", g);
-      return;
-    }
-    if (!from_server)
-      take_uint (&b, kids, "Client shares length", 2, NULL);
-    while (b.pos + 4 <= b.len && !b.bad) {
-      guint g = peek_uint (&b, 2);
-      guint klen = b.d[b.pos + 2] << 8 | b.d[b.pos + 3];
-      const char *name = hl_curve_name (g);
-      HlField *entry;
-      Reader k;
-      if (b.pos + 4 + klen > b.len)
-        break;
-      entry
-          = take (&b, kids, "Key share", 4 + klen,
-                  from_server ? _ ("The server's public value on the group it chose. With the "
-                                   "client's, each side computes the same shared secret; nothing "
-                                   "secret crosses the wire.")
-                              : _ ("The client's public value for one group, sent before it knows "
-                                   "what the server picks: this guess is what saves TLS 1.3 a "
-                                   "round trip."),
-                  "%s, %u bytes", name ? name : "unknown", klen);
-      k.d = b.d + b.pos - 4 - klen;
-      k.len = 4 + klen;
-      k.pos = 0;
-      k.base = entry->offset;
-      k.bad = FALSE;
-      take (&k, entry->children, "Group", 2, NULL, "%s (%u)", name ? name : "unknown", g);
-      take_uint (&k, entry->children, "Key exchange length", 2, NULL);
-      take (&k, entry->children, "Key exchange", klen,
-            g == 29
-                ? _ ("An X25519 public key: 32 bytes, the u coordinate of secret times base point.")
-                : _ ("An uncompressed curve point: 04, then x and y."),
-            NULL);
-    }
-    return;
-  case 45: /* psk_key_exchange_modes */
-    take_uint (&b, kids, "Modes length", 1, NULL);
-    while (b.pos < b.len) {
-      guint m = peek_uint (&b, 1);
-      take (&b, kids, "Mode", 1,
-            m == 1 ? _ ("psk_dhe_ke: resume with the PSK and still agree a fresh (EC)DHE key, so "
-                        "stealing a ticket later does not reveal this connection.")
-                   : _ ("psk_ke: resume with the PSK alone (no forward secrecy)."),
-            "%s (%u)",
-            m == 1   ? "psk_dhe_ke"
-            : m == 0 ? "psk_ke"
-                     : "unknown",
-            m);
-    }
-    return;
-  case 41: /* pre_shared_key */
-    if (from_server) {
-      take_uint (&b, kids, "Selected identity", 2,
-                 _ ("Which offered PSK the server accepted (from 0): the session resumes."));
-      return;
-    }
-    {
-      gint64 n = take_uint (&b, kids, "Identities length", 2, NULL);
-      gsize end = n > 0 ? b.pos + n : b.pos;
-      while (b.pos + 2 <= end && !b.bad) {
-        gint64 l = take_uint (&b, kids, "Identity length", 2, NULL);
-        if (l < 0 || !need (&b, l))
-          break;
-        take (&b, kids, "Identity", l,
-              _ ("The ticket from the server's NewSessionTicket, returned as it was: opaque to the "
-                 "client, readable only by the server."),
-              NULL);
-        take_uint (&b, kids, "Obfuscated ticket age", 4,
-                   _ ("Milliseconds since the ticket arrived, plus its ticket_age_add: the server "
-                      "checks it to limit replays of early data."));
-      }
-      take_uint (&b, kids, "Binders length", 2, NULL);
-      while (b.pos + 1 <= b.len && !b.bad) {
-        gint64 l = take_uint (&b, kids, "Binder length", 1, NULL);
-        if (l < 0 || !need (&b, l))
-          break;
-        take (
-            &b, kids, "Binder", l,
-            _ ("HMAC(finished key of binder_key, Hash(this ClientHello up to the binders)): proves "
-               "the client holds the PSK and ties it to this hello."),
-            NULL);
-      }
-    }
-    return;
-  case 42: /* early_data */
-    if (b.len == 4)
-      take_uint (&b, kids, "Max early data size", 4,
-                 _ ("How many bytes of 0-RTT data the server will accept with this ticket."));
-    return;
-  case 44: /* cookie */
-    take_uint (&b, kids, "Cookie length", 2, NULL);
-    take (&b, kids, "Cookie", b.len - b.pos,
-          from_server ? _ ("Opaque to the client: what the server needs to carry on without "
-                           "keeping state. The client must copy it unchanged into its second "
-                           "ClientHello (RFC 8446 4.2.2).")
-                      : _ ("The cookie from the server's HelloRetryRequest, copied byte for "
-                           "byte, as RFC 8446 4.2.2 requires."),
-          NULL);
-    return;
-  case 28: /* record_size_limit */
-    take_uint (&b, kids, "Record size limit", 2,
-               _ ("The largest record this side wants to receive."));
-    return;
-  case 50: /* signature_algorithms_cert */
-  {
-    gint64 n = take_uint (&b, kids, "Algorithms length", 2, NULL);
-    while (n > 0 && b.pos + 2 <= b.len) {
-      guint a = peek_uint (&b, 2);
-      take (&b, kids, "Signature algorithm", 2, _ ("A scheme accepted in certificates."),
-            "%s (0x%04x)", hl_signature_scheme_name_in (a, version == 0x0304), a);
-    }
-  }
-    return;
-  default:
-    return;
-  }
-}
-
-static void
-take_extensions (Reader *r, GPtrArray *into, gboolean from_server, guint version)
-{
-  gint64 total;
-  HlField *list;
-  Reader e;
-  if (r->pos >= r->len)
-    return;
-  total = take_uint (r, into, "Extensions length", 2, _ ("How many bytes of extensions follow."));
-  if (total < 0 || !need (r, total))
-    return;
-  list = take (r, into, "Extensions", total,
-               _ ("Optional features, each a type, a length and data."), "%s", "");
-  e = sub_reader (r, 0);
-  e.d = r->d + r->pos - total;
-  e.len = total;
-  e.base = list->offset;
-  {
-    guint count = 0;
-    while (e.pos + 4 <= e.len) {
-      guint type = peek_uint (&e, 2);
-      guint len = (guint)e.d[e.pos + 2] << 8 | e.d[e.pos + 3];
-      HlField *ext;
-      Reader body;
-      if (e.pos + 4 + len > e.len)
-        break;
-      ext = hl_field_new (hl_extension_name (type), e.base + e.pos, 4 + len, NULL, NULL);
-      g_free (ext->value);
-      ext->value = g_strdup_printf ("type %u, %u byte%s", type, len, len == 1 ? "" : "s");
-      {
-        const char *ex = NULL;
-        switch (type) {
-        case 0:
-          ex = from_server ? _ ("The server saw the name the client asked for.")
-                           : _ ("Server Name Indication: which site the client wants.");
-          break;
-        case 10:
-          ex = _ ("The curves this side supports for ECDH(E).");
-          break;
-        case 11:
-          ex = _ ("Point encodings this side can parse. RFC 8422 5.1.2 keeps only uncompressed "
-                  "(0); the two compressed forms (1, 2) are deprecated, though OpenSSL still "
-                  "lists them.");
-          break;
-        case 13:
-          ex = version && version < 0x0303
-                   ? _ ("Which signature schemes this side accepts. The extension means "
-                        "something only from TLS 1.2 on (RFC 5246 7.4.1.4.1), which tells a "
-                        "client offering only older versions not to send it. This hello offers "
-                        "at most an older version: the extension has no effect, and the version "
-                        "fixes how each signature is hashed.")
-                   : _ ("Which signature schemes this side accepts (hash and signature; TLS 1.3 "
-                        "names RSA-PSS and each ECDSA curve).");
-          break;
-        case 16:
-          ex = _ ("ALPN: the application protocol inside TLS, settled in the handshake.");
-          break;
-        case 0xff01:
-          ex = _ ("Secure renegotiation (RFC 5746): binds a renegotiation to the connection.");
-          break;
-        case 1:
-          ex = _ ("Asks for smaller records, for peers with little memory.");
-          break;
-        case 43:
-          ex = _ ("TLS 1.3: which versions the client speaks, or which one the server chose.");
-          break;
-        case 51:
-          ex = _ ("TLS 1.3: (EC)DHE public values, sent in the hellos themselves.");
-          break;
-        case 45:
-          ex = _ ("TLS 1.3: how the client may resume with a PSK.");
-          break;
-        case 41:
-          ex = _ ("TLS 1.3: the resumption tickets offered (always the last extension), or the one "
-                  "the server took.");
-          break;
-        case 42:
-          ex = _ ("TLS 1.3: 0-RTT early data is offered, accepted, or allowed with this ticket.");
-          break;
-        case 44:
-          ex = _ ("TLS 1.3: state from a HelloRetryRequest, echoed back.");
-          break;
-        case 47:
-          ex = _ ("The CAs this side trusts, by name.");
-          break;
-        case 23:
-          ex = from_server ? _ ("The server agrees: the master secret is PRF(premaster_secret, "
-                                "\"extended master secret\", session_hash), session_hash "
-                                "being the hash of the handshake up to and including the "
-                                "ClientKeyExchange, instead of coming from the two randoms "
-                                "(RFC 7627 4).")
-               : version == 0x0304
-                   ? _ ("Extended master secret (RFC 7627): asks that a TLS 1.2 master secret "
-                        "be PRF(premaster_secret, \"extended master secret\", session_hash), "
-                        "session_hash being the hash of the handshake up to and including the "
-                        "ClientKeyExchange, instead of the two randoms: this binds the master "
-                        "secret to this handshake. TLS 1.3 has no use for it: the client offers "
-                        "it in case the server chooses TLS 1.2, and it applies only if the "
-                        "server answers with it.")
-                   : _ ("Extended master secret (RFC 7627): asks that the master secret be "
-                        "PRF(premaster_secret, \"extended master secret\", session_hash), "
-                        "session_hash being the hash of the handshake up to and including the "
-                        "ClientKeyExchange, instead of the two randoms: this binds the master "
-                        "secret to this handshake. It applies only if the server answers with "
-                        "it.");
-          break;
-        case 22:
-          ex = from_server ? _ ("The server agrees to encrypt-then-MAC for this CBC suite (RFC "
-                                "7366).")
-               : version == 0x0304
-                   ? _ ("Encrypt-then-MAC (RFC 7366): asks that CBC records be MACed after "
-                        "encryption, the order that resists padding oracles. TLS 1.3 has no "
-                        "CBC: the client offers it in case the server chooses a TLS 1.2 CBC "
-                        "suite, and it applies only if the server answers with it.")
-                   : _ ("Encrypt-then-MAC (RFC 7366): asks that CBC records be MACed after "
-                        "encryption, the order that resists padding oracles. It applies only "
-                        "if the server answers with it and chooses a CBC suite.");
-          break;
-        case 35:
-          ex = from_server ? _ ("The server will send a TLS 1.2 session ticket (RFC 5077).")
-               : len == 0  ? _ ("Session ticket (RFC 5077): empty, so the client asks for a "
-                                 "TLS 1.2 ticket to resume with later. TLS 1.3 tickets come "
-                                 "another way, in NewSessionTicket after the handshake.")
-                           : _ ("Session ticket (RFC 5077): the client offers a TLS 1.2 ticket "
-                                 "to resume with.");
-          break;
-        }
-        g_free (ext->explanation);
-        ext->explanation = g_strdup (ex ? ex : "");
-      }
-      hl_field_add (list, ext);
-      {
-        Reader hdr = { e.d + e.pos, 4, 0, e.base + e.pos, FALSE };
-        g_autofree char *tn = g_strdup_printf ("%s (%u)", hl_extension_name (type), type);
-        take (&hdr, ext->children, "Extension type", 2, NULL, "%s", tn);
-        take (&hdr, ext->children, "Extension length", 2, NULL, "%u", len);
-      }
-      body.d = e.d + e.pos + 4;
-      body.len = len;
-      body.pos = 0;
-      body.base = e.base + e.pos + 4;
-      body.bad = FALSE;
-      decode_extension_body (&body, ext, type, from_server, version);
-      e.pos += 4 + len;
-      count++;
-    }
-    g_free (list->value);
-    list->value = g_strdup_printf ("%u extension%s", count, count == 1 ? "" : "s");
-  }
-}
-
 /* ---------- Handshake messages ---------- */
 
 static void
 decode_client_hello (Reader *r, GPtrArray *f, gboolean tls13)
 {
   gint64 n;
-  guint offered = need (r, 2) ? peek_uint (r, 2) : 0;
+  guint offered = _hl_decode_need (r, 2) ? _hl_decode_peek_uint (r, 2) : 0;
   if (tls13) {
     take_version (r, f, "Client version",
                   _ ("legacy_version: fixed at TLS 1.2 (0x0303) by a client that offers TLS 1.3; "
@@ -627,26 +221,28 @@ decode_client_hello (Reader *r, GPtrArray *f, gboolean tls13)
     take_session_id (
         r, f, _ ("An earlier session the client would like to resume; empty for a new one."));
   }
-  n = take_uint (r, f, "Cipher suites length", 2, _ ("Bytes of suite list: two bytes per suite."));
-  if (n >= 0 && need (r, n)) {
-    HlField *list = take (r, f, "Cipher suites", n,
-                          _ ("The suites the client can use, most preferred first."), "%u suite%s",
-                          (guint)n / 2, n == 2 ? "" : "s");
+  n = _hl_decode_take_uint (r, f, "Cipher suites length", 2,
+                            _ ("Bytes of suite list: two bytes per suite."));
+  if (n >= 0 && _hl_decode_need (r, n)) {
+    HlField *list = _hl_decode_take (r, f, "Cipher suites", n,
+                                     _ ("The suites the client can use, most preferred first."),
+                                     "%u suite%s", (guint)n / 2, n == 2 ? "" : "s");
     for (gsize off = r->pos - n; off + 2 <= r->pos; off += 2)
       add_suite_field (r, list, off, (guint16)(r->d[off] << 8 | r->d[off + 1]));
   }
-  n = take_uint (r, f, "Compression methods length", 1, NULL);
+  n = _hl_decode_take_uint (r, f, "Compression methods length", 1, NULL);
   if (n >= 0)
-    take (r, f, "Compression methods", n,
-          _ ("Only null (0): TLS compression leaked secrets (CRIME) and is gone."), "%s",
-          n == 1 && r->pos < r->len && r->d[r->pos] == 0 ? "null" : "");
-  take_extensions (r, f, FALSE, tls13 ? 0x0304 : offered);
+    _hl_decode_take (r, f, "Compression methods", n,
+                     _ ("Only null (0): compression leaked secrets (CRIME), RFC 7525 3.3 says to "
+                        "turn it off, and TLS 1.3 removed it (RFC 8446 4.1.2)."),
+                     "%s", n == 1 && r->pos < r->len && r->d[r->pos] == 0 ? "null" : "");
+  _hl_decode_take_extensions (r, f, FALSE, tls13 ? 0x0304 : offered);
 }
 
 static void
 decode_server_hello (Reader *r, GPtrArray *f, gboolean tls13, gboolean retry)
 {
-  guint chosen = need (r, 2) ? peek_uint (r, 2) : 0;
+  guint chosen = _hl_decode_need (r, 2) ? _hl_decode_peek_uint (r, 2) : 0;
   take_version (r, f, "Server version",
                 tls13 || retry ? _ ("legacy_version: always 0x0303 (TLS 1.2) in TLS 1.3, to get "
                                     "past middleboxes that know nothing newer; supported_versions "
@@ -657,44 +253,46 @@ decode_server_hello (Reader *r, GPtrArray *f, gboolean tls13, gboolean retry)
                    tls13 || retry ? _ ("legacy_session_id_echo: the client's legacy_session_id, "
                                        "returned unchanged for middleboxes; it names no session.")
                                   : _ ("Names this session so the client can resume it later."));
-  if (need (r, 2)) {
-    guint16 id = peek_uint (r, 2);
+  if (_hl_decode_need (r, 2)) {
+    guint16 id = _hl_decode_peek_uint (r, 2);
     g_autofree char *name = hl_describe_suite_id (id);
-    take (r, f, "Cipher suite", 2,
-          tls13 || retry
-              ? _ ("The server's choice among the client's suites: in TLS 1.3 it fixes only the "
-                   "AEAD cipher and the hash; key_share and signature_algorithms settle the rest.")
-              : _ ("The server's choice among the client's suites: it fixes the key exchange, "
-                   "cipher and hash."),
-          "%s", name);
+    _hl_decode_take (
+        r, f, "Cipher suite", 2,
+        tls13 || retry
+            ? _ ("The server's choice among the client's suites: in TLS 1.3 it fixes only the "
+                 "AEAD cipher and the hash; key_share and signature_algorithms settle the rest.")
+            : _ ("The server's choice among the client's suites: it fixes the key exchange, "
+                 "cipher and hash."),
+        "%s", name);
   }
-  take_uint (r, f, "Compression method", 1, _ ("0: no compression."));
-  take_extensions (r, f, TRUE, tls13 || retry ? 0x0304 : chosen);
+  _hl_decode_take_uint (r, f, "Compression method", 1, _ ("0: no compression."));
+  _hl_decode_take_extensions (r, f, TRUE, tls13 || retry ? 0x0304 : chosen);
 }
 
 /* TLS 1.3 (RFC 8446 4.4.2): a request context, then each certificate with extensions. */
 static void
 decode_certificate13 (Reader *r, GPtrArray *f)
 {
-  gint64 n = take_uint (r, f, "Request context length", 1,
-                        _ ("Empty in the server's Certificate; echoes the CertificateRequest's "
-                           "context in the client's."));
+  gint64 n = _hl_decode_take_uint (
+      r, f, "Request context length", 1,
+      _ ("Empty in the server's Certificate; echoes the CertificateRequest's "
+         "context in the client's."));
   guint i = 0;
   if (n > 0)
-    take (r, f, "Request context", n, NULL, NULL);
-  if (take_uint (r, f, "Certificates length", 3, _ ("Bytes of the whole chain.")) < 0)
+    _hl_decode_take (r, f, "Request context", n, NULL, NULL);
+  if (_hl_decode_take_uint (r, f, "Certificates length", 3, _ ("Bytes of the whole chain.")) < 0)
     return;
   while (r->pos + 3 <= r->len && !r->bad) {
-    gint64 len = take_uint (r, f, "Certificate length", 3, NULL);
+    gint64 len = _hl_decode_take_uint (r, f, "Certificate length", 3, NULL);
     g_autofree char *name = NULL;
-    if (len < 0 || !need (r, len))
+    if (len < 0 || !_hl_decode_need (r, len))
       break;
     i++;
     name = g_strdup_printf ("Certificate %u%s", i, i == 1 ? " (leaf)" : "");
     g_ptr_array_add (f, hl_decode_certificate (r->d + r->pos, len, r->base + r->pos, name));
     r->pos += len;
     /* New in TLS 1.3: each certificate carries extensions (OCSP status, SCTs). */
-    take_extensions (r, f, TRUE, 0x0304);
+    _hl_decode_take_extensions (r, f, TRUE, 0x0304);
   }
 }
 
@@ -702,15 +300,15 @@ static void
 decode_certificate_verify13 (Reader *r, GPtrArray *f, gboolean from_server)
 {
   gint64 n;
-  if (need (r, 2)) {
-    guint a = peek_uint (r, 2);
-    take (r, f, "Signature algorithm", 2,
-          _ ("The scheme signed with; TLS 1.3 allows RSA only as RSA-PSS here."), "%s (0x%04x)",
-          hl_signature_scheme_name_in (a, TRUE), a);
+  if (_hl_decode_need (r, 2)) {
+    guint a = _hl_decode_peek_uint (r, 2);
+    _hl_decode_take (r, f, "Signature algorithm", 2,
+                     _ ("The scheme signed with; TLS 1.3 allows RSA only as RSA-PSS here."),
+                     "%s (0x%04x)", hl_signature_scheme_name_in (a, TRUE), a);
   }
-  n = take_uint (r, f, "Signature length", 2, NULL);
+  n = _hl_decode_take_uint (r, f, "Signature length", 2, NULL);
   if (n >= 0)
-    take (
+    _hl_decode_take (
         r, f, "Signature", n,
         from_server
             ? _ ("Signed with the certificate's private key over 64 spaces, \"TLS 1.3, server "
@@ -727,48 +325,53 @@ static void
 decode_new_session_ticket (Reader *r, GPtrArray *f)
 {
   gint64 n;
-  take_uint (r, f, "Ticket lifetime", 4, _ ("Seconds the client may use this ticket to resume."));
-  take_uint (r, f, "Ticket age add", 4,
-             _ ("A random number the client adds to the ticket's age when it resumes, so that an "
-                "observer cannot link the two connections by the age."));
-  n = take_uint (r, f, "Ticket nonce length", 1, NULL);
+  _hl_decode_take_uint (r, f, "Ticket lifetime", 4,
+                        _ ("Seconds the client may use this ticket to resume."));
+  _hl_decode_take_uint (
+      r, f, "Ticket age add", 4,
+      _ ("A random number the client adds to the ticket's age when it resumes, so that an "
+         "observer cannot link the two connections by the age."));
+  n = _hl_decode_take_uint (r, f, "Ticket nonce length", 1, NULL);
   if (n >= 0)
-    take (r, f, "Ticket nonce", n,
-          _ ("Makes each ticket's PSK different: PSK = HKDF-Expand-Label(resumption_master_secret, "
-             "\"resumption\", nonce, Hash.length)."),
-          NULL);
-  n = take_uint (r, f, "Ticket length", 2, NULL);
+    _hl_decode_take (
+        r, f, "Ticket nonce", n,
+        _ ("Makes each ticket's PSK different: PSK = HKDF-Expand-Label(resumption_master_secret, "
+           "\"resumption\", nonce, Hash.length)."),
+        NULL);
+  n = _hl_decode_take_uint (r, f, "Ticket length", 2, NULL);
   if (n >= 0)
-    take (r, f, "Ticket", n,
-          _ ("Opaque to the client, which returns it in pre_shared_key: either the server's own "
-             "encrypted record of the session (stateless), or only a name for the session in the "
-             "server's cache (OpenSSL's single-use tickets when it accepts 0-RTT, so that a "
-             "ticket, and its early data, cannot be used twice)."),
-          NULL);
-  take_extensions (r, f, TRUE, 0x0304);
+    _hl_decode_take (
+        r, f, "Ticket", n,
+        _ ("Opaque to the client, which returns it in pre_shared_key: either the server's own "
+           "encrypted record of the session (stateless), or only a name for the session in the "
+           "server's cache (OpenSSL's single-use tickets when it accepts 0-RTT, so that a "
+           "ticket, and its early data, cannot be used twice)."),
+        NULL);
+  _hl_decode_take_extensions (r, f, TRUE, 0x0304);
 }
 
 static void
 decode_certificate_request13 (Reader *r, GPtrArray *f)
 {
-  gint64 n = take_uint (r, f, "Request context length", 1, NULL);
+  gint64 n = _hl_decode_take_uint (r, f, "Request context length", 1, NULL);
   if (n > 0)
-    take (r, f, "Request context", n, NULL, NULL);
-  take_extensions (r, f, TRUE, 0x0304);
+    _hl_decode_take (r, f, "Request context", n, NULL, NULL);
+  _hl_decode_take_extensions (r, f, TRUE, 0x0304);
 }
 
 static void
 decode_certificate_msg (Reader *r, GPtrArray *f)
 {
-  gint64 total = take_uint (r, f, "Certificates length", 3, _ ("Bytes of the whole chain."));
+  gint64 total
+      = _hl_decode_take_uint (r, f, "Certificates length", 3, _ ("Bytes of the whole chain."));
   guint i = 0;
   if (total < 0)
     return;
   while (r->pos + 3 <= r->len && !r->bad) {
-    gint64 len = take_uint (r, f, "Certificate length", 3, NULL);
+    gint64 len = _hl_decode_take_uint (r, f, "Certificate length", 3, NULL);
     g_autofree char *name = NULL;
     HlField *cert;
-    if (len < 0 || !need (r, len))
+    if (len < 0 || !_hl_decode_need (r, len))
       break;
     i++;
     name = g_strdup_printf ("Certificate %u%s", i, i == 1 ? " (leaf)" : "");
@@ -782,14 +385,15 @@ static void
 take_signature (Reader *r, GPtrArray *f, guint version, const char *explanation)
 {
   gint64 n;
-  if (version >= 0x0303 && need (r, 2)) {
-    guint a = peek_uint (r, 2);
-    take (r, f, "Signature algorithm", 2, _ ("TLS 1.2 names the hash and signature used."),
-          "%s (0x%04x)", hl_signature_scheme_name (a), a);
+  if (version >= 0x0303 && _hl_decode_need (r, 2)) {
+    guint a = _hl_decode_peek_uint (r, 2);
+    _hl_decode_take (r, f, "Signature algorithm", 2,
+                     _ ("TLS 1.2 names the hash and signature used."), "%s (0x%04x)",
+                     hl_signature_scheme_name (a), a);
   }
-  n = take_uint (r, f, "Signature length", 2, NULL);
+  n = _hl_decode_take_uint (r, f, "Signature length", 2, NULL);
   if (n >= 0)
-    take (r, f, "Signature", n, explanation, NULL);
+    _hl_decode_take (r, f, "Signature", n, explanation, NULL);
 }
 
 static void
@@ -797,27 +401,29 @@ decode_server_key_exchange (Reader *r, GPtrArray *f, guint version)
 {
   gint64 n;
   guint curve = 0;
-  if (need (r, 1)) {
-    guint t = peek_uint (r, 1);
-    take (r, f, "Curve type", 1, _ ("3: a named curve follows."), "%s (%u)",
-          t == 3 ? "named_curve" : "other", t);
+  if (_hl_decode_need (r, 1)) {
+    guint t = _hl_decode_peek_uint (r, 1);
+    _hl_decode_take (r, f, "Curve type", 1, _ ("3: a named curve follows."), "%s (%u)",
+                     t == 3 ? "named_curve" : "other", t);
   }
-  if (need (r, 2)) {
-    guint c = peek_uint (r, 2);
+  if (_hl_decode_need (r, 2)) {
+    guint c = _hl_decode_peek_uint (r, 2);
     const char *name = hl_curve_name (c);
     curve = c;
-    take (r, f, "Named curve", 2, _ ("The curve the server chose from the client's list."),
-          "%s (%u)", name ? name : "unknown", c);
+    _hl_decode_take (r, f, "Named curve", 2,
+                     _ ("The curve the server chose from the client's list."), "%s (%u)",
+                     name ? name : "unknown", c);
   }
-  n = take_uint (r, f, "Public key length", 1, NULL);
+  n = _hl_decode_take_uint (r, f, "Public key length", 1, NULL);
   if (n >= 0)
-    take (r, f, "Public key", n,
-          hl_group_is_montgomery (curve)
-              ? _ ("The server's ephemeral public value: X25519 of its secret and the base point "
-                   "u = 9, a 32-byte u-coordinate (RFC 7748 5). A new one for every connection.")
-              : _ ("The server's ephemeral public point: its secret scalar times the curve's base "
-                   "point. A new one for every connection."),
-          NULL);
+    _hl_decode_take (
+        r, f, "Public key", n,
+        hl_group_is_montgomery (curve)
+            ? _ ("The server's ephemeral public value: X25519 of its secret and the base point "
+                 "u = 9, a 32-byte u-coordinate (RFC 7748 5). A new one for every connection.")
+            : _ ("The server's ephemeral public point: its secret scalar times the curve's base "
+                 "point. A new one for every connection."),
+        NULL);
   take_signature (r, f, version,
                   _ ("The server signs client_random, server_random and all of ServerECDHParams "
                      "(curve type, named curve and public key) with its certificate's key (RFC "
@@ -828,11 +434,11 @@ decode_server_key_exchange (Reader *r, GPtrArray *f, guint version)
 static void
 decode_certificate_request (Reader *r, GPtrArray *f, guint version)
 {
-  gint64 n = take_uint (r, f, "Certificate types length", 1, NULL);
-  if (n >= 0 && need (r, n)) {
-    HlField *types = take (r, f, "Certificate types", n,
-                           _ ("Key types the server accepts for the client certificate."),
-                           "%u types", (guint)n);
+  gint64 n = _hl_decode_take_uint (r, f, "Certificate types length", 1, NULL);
+  if (n >= 0 && _hl_decode_need (r, n)) {
+    HlField *types = _hl_decode_take (
+        r, f, "Certificate types", n,
+        _ ("Key types the server accepts for the client certificate."), "%u types", (guint)n);
     for (gsize i = 0; i < (gsize)n; i++) {
       guint t = r->d[r->pos - n + i];
       g_autofree char *v = g_strdup_printf ("%s (%u)",
@@ -846,14 +452,14 @@ decode_certificate_request (Reader *r, GPtrArray *f, guint version)
     }
   }
   if (version >= 0x0303) {
-    n = take_uint (r, f, "Signature algorithms length", 2, NULL);
-    if (n >= 0 && need (r, n)) {
-      HlField *algs
-          = take (r, f, "Signature algorithms", n,
-                  _ ("The signature schemes the server can verify: the client signs its "
-                     "CertificateVerify with one of them, and its certificates must be signed "
-                     "with them too (RFC 5246 7.4.4, 7.4.6)."),
-                  "%u", (guint)n / 2);
+    n = _hl_decode_take_uint (r, f, "Signature algorithms length", 2, NULL);
+    if (n >= 0 && _hl_decode_need (r, n)) {
+      HlField *algs = _hl_decode_take (
+          r, f, "Signature algorithms", n,
+          _ ("The signature schemes the server can verify: the client signs its "
+             "CertificateVerify with one of them, and its certificates must be signed "
+             "with them too (RFC 5246 7.4.4, 7.4.6)."),
+          "%u", (guint)n / 2);
       for (gsize off = r->pos - n; off + 2 <= r->pos; off += 2) {
         guint a = r->d[off] << 8 | r->d[off + 1];
         g_autofree char *v = g_strdup_printf ("%s (0x%04x)", hl_signature_scheme_name (a), a);
@@ -861,8 +467,8 @@ decode_certificate_request (Reader *r, GPtrArray *f, guint version)
       }
     }
   }
-  n = take_uint (r, f, "Distinguished names length", 2, NULL);
-  if (n >= 0 && need (r, n)) {
+  n = _hl_decode_take_uint (r, f, "Distinguished names length", 2, NULL);
+  if (n >= 0 && _hl_decode_need (r, n)) {
     /* Each name: a 2-byte length, then the DER of the CA's subject. */
     gsize start = r->pos;
     guint count = 0;
@@ -873,11 +479,11 @@ decode_certificate_request (Reader *r, GPtrArray *f, guint version)
         break;
       off += 2 + l;
     }
-    names
-        = take (r, f, "Distinguished names", n,
-                _ ("The CAs the server trusts, by name: the client picks a certificate from one of "
-                   "them."),
-                "%u name%s", count, count == 1 ? "" : "s");
+    names = _hl_decode_take (
+        r, f, "Distinguished names", n,
+        _ ("The CAs the server trusts, by name: the client picks a certificate from one of "
+           "them."),
+        "%u name%s", count, count == 1 ? "" : "s");
     for (gsize off = start; names && off + 2 <= start + n;) {
       gsize l = (gsize)r->d[off] << 8 | r->d[off + 1];
       g_autofree char *dn = NULL;
@@ -894,7 +500,8 @@ decode_certificate_request (Reader *r, GPtrArray *f, guint version)
       off += 2 + l;
     }
   } else if (n >= 0) {
-    take (r, f, "Distinguished names", n, _ ("The CAs the server trusts, by name."), NULL);
+    _hl_decode_take (r, f, "Distinguished names", n, _ ("The CAs the server trusts, by name."),
+                     NULL);
   }
 }
 
@@ -904,19 +511,20 @@ decode_client_key_exchange (Reader *r, GPtrArray *f, const HlDecodeContext *ctx)
   const HlSuite *s = hl_suite_by_id (ctx->suite);
   gint64 n;
   if (s && s->kex == HL_KEX_RSA) {
-    n = take_uint (r, f, "Encrypted premaster length", 2, NULL);
+    n = _hl_decode_take_uint (r, f, "Encrypted premaster length", 2, NULL);
     if (n >= 0)
-      take (r, f, "Encrypted premaster secret", n,
-            _ ("48 secret bytes (version + 46 random), RSA-encrypted to the server's public key: "
-               "only the server's private key can open them. Anyone who later steals that key can "
-               "decrypt recorded traffic: no forward secrecy."),
-            NULL);
+      _hl_decode_take (
+          r, f, "Encrypted premaster secret", n,
+          _ ("48 secret bytes (version + 46 random), RSA-encrypted to the server's public key: "
+             "only the server's private key can open them. Anyone who later steals that key can "
+             "decrypt recorded traffic: no forward secrecy."),
+          NULL);
   } else {
     gboolean fixed = s && !hl_suite_is_ecdhe (s); /* static ECDH: the certificate's key */
     gboolean montgomery = hl_group_is_montgomery (ctx->group);
-    n = take_uint (r, f, "Public key length", 1, NULL);
+    n = _hl_decode_take_uint (r, f, "Public key length", 1, NULL);
     if (n >= 0)
-      take (
+      _hl_decode_take (
           r, f, "Public key", n,
           montgomery
               ? _ ("The client's public value: X25519 of its secret and the base point, a "
@@ -942,20 +550,20 @@ decode_client_key_exchange (Reader *r, GPtrArray *f, const HlDecodeContext *ctx)
 GPtrArray *
 hl_decode_handshake (const guint8 *data, gsize len, const HlDecodeContext *ctx)
 {
-  GPtrArray *f = new_fields ();
+  GPtrArray *f = _hl_decode_new_fields ();
   Reader r = { data, len, 0, 0, FALSE };
   guint type;
   gint64 blen;
   const char *name;
-  if (!need (&r, 4)) {
-    finish_tiling (&r, f);
+  if (!_hl_decode_need (&r, 4)) {
+    _hl_decode_finish_tiling (&r, f);
     return f;
   }
   type = data[0];
   name = hl_handshake_type_name (type);
-  take (&r, f, "Handshake type", 1, _ ("Which handshake message this is."), "%s (%u)",
-        name ? name : "unknown", type);
-  blen = take_uint (&r, f, "Length", 3, _ ("Bytes of message body that follow."));
+  _hl_decode_take (&r, f, "Handshake type", 1, _ ("Which handshake message this is."), "%s (%u)",
+                   name ? name : "unknown", type);
+  blen = _hl_decode_take_uint (&r, f, "Length", 3, _ ("Bytes of message body that follow."));
   {
     Reader b = { data + 4, MIN ((gsize)blen, len - 4), 0, 4, FALSE };
     switch (type) {
@@ -980,7 +588,7 @@ hl_decode_handshake (const guint8 *data, gsize len, const HlDecodeContext *ctx)
         decode_certificate_msg (&b, f);
       break;
     case HL_HANDSHAKE_ENCRYPTED_EXTENSIONS:
-      take_extensions (&b, f, TRUE, 0x0304);
+      _hl_decode_take_extensions (&b, f, TRUE, 0x0304);
       break;
     case HL_HANDSHAKE_NEW_SESSION_TICKET:
       decode_new_session_ticket (&b, f);
@@ -988,8 +596,9 @@ hl_decode_handshake (const guint8 *data, gsize len, const HlDecodeContext *ctx)
     case HL_HANDSHAKE_END_OF_EARLY_DATA:
       break;
     case HL_HANDSHAKE_KEY_UPDATE:
-      take_uint (&b, f, "Request update", 1,
-                 _ ("1: the sender asks the peer to update its keys too; 0: it does not."));
+      _hl_decode_take_uint (
+          &b, f, "Request update", 1,
+          _ ("1: the sender asks the peer to update its keys too; 0: it does not."));
       break;
     case HL_HANDSHAKE_SERVER_KEY_EXCHANGE:
       decode_server_key_exchange (&b, f, ctx->version);
@@ -1014,233 +623,30 @@ hl_decode_handshake (const guint8 *data, gsize len, const HlDecodeContext *ctx)
       break;
     case HL_HANDSHAKE_FINISHED:
       if (ctx->version == 0x0304) {
-        take (&b, f, "Verify data", b.len,
-              _ ("HMAC(finished_key, Hash(handshake messages so far)): finished_key comes from the "
-                 "sender's handshake traffic secret, so this proves it saw the same handshake and "
-                 "holds the same keys."),
-              NULL);
+        _hl_decode_take (
+            &b, f, "Verify data", b.len,
+            _ ("HMAC(finished_key, Hash(handshake messages so far)): finished_key comes from the "
+               "sender's handshake traffic secret, so this proves it saw the same handshake and "
+               "holds the same keys."),
+            NULL);
         break;
       }
-      take (&b, f, "Verify data", 12,
-            _ ("PRF(master_secret, finished_label, Hash(handshake messages))[0..12]: proves this "
-               "side saw the same handshake and holds the same master secret."),
-            NULL);
+      _hl_decode_take (
+          &b, f, "Verify data", 12,
+          ctx->version && ctx->version < 0x0303
+              ? _ ("PRF(master_secret, finished_label, MD5(handshake_messages) + "
+                   "SHA-1(handshake_messages))[0..11] (RFC 2246 7.4.9): proves this side saw "
+                   "the same handshake and holds the same master secret.")
+              : _ ("PRF(master_secret, finished_label, Hash(handshake_messages))[0..11]: proves "
+                   "this side saw the same handshake and holds the same master secret."),
+          NULL);
       break;
     default:
       break;
     }
-    finish_tiling (&b, f);
+    _hl_decode_finish_tiling (&b, f);
     r.pos = 4 + b.len;
   }
-  finish_tiling (&r, f);
-  return f;
-}
-
-GPtrArray *
-hl_decode_alert (const guint8 *data, gsize len)
-{
-  GPtrArray *f = new_fields ();
-  Reader r = { data, len, 0, 0, FALSE };
-  if (need (&r, 1)) {
-    guint lvl = data[0];
-    take (&r, f, "Level", 1, _ ("1 warning, 2 fatal: a fatal alert ends the connection."),
-          "%s (%u)",
-          lvl == 1   ? "warning"
-          : lvl == 2 ? "fatal"
-                     : "unknown",
-          lvl);
-  }
-  if (need (&r, 1)) {
-    guint d = data[1];
-    take (&r, f, "Description", 1, _ ("Why the sender is closing."), "%s (%u)", hl_alert_name (d),
-          d);
-  }
-  finish_tiling (&r, f);
-  return f;
-}
-
-GPtrArray *
-hl_decode_change_cipher_spec (const guint8 *data, gsize len)
-{
-  GPtrArray *f = new_fields ();
-  Reader r = { data, len, 0, 0, FALSE };
-  take_uint (&r, f, "Change cipher spec", 1,
-             _ ("Always 1: records after this one are protected with the new keys."));
-  finish_tiling (&r, f);
-  return f;
-}
-
-GPtrArray *
-hl_decode_application_data (const guint8 *data, gsize len)
-{
-  GPtrArray *f = new_fields ();
-  if (len > 0) {
-    gboolean text = g_utf8_validate ((const char *)data, len, NULL);
-    g_autofree char *v
-        = text ? g_strndup ((const char *)data, len) : hl_field_short_hex (data, len);
-    g_ptr_array_add (f, hl_field_new ("Data", 0, len, v,
-                                      _ ("What the application sent: TLS carries it unchanged.")));
-  }
-  return f;
-}
-
-GPtrArray *
-hl_decode_encrypted_record (const guint8 *data, gsize len, guint version, guint16 suite_id,
-                            gssize content_len)
-{
-  GPtrArray *f = new_fields ();
-  Reader r = { data, len, 0, 0, FALSE };
-  const HlSuite *s = hl_suite_by_id (suite_id);
-  gsize explicit_len = 0, tag_len = 0;
-  if (s && hl_suite_is_tls13 (s)) {
-    /* TLS 1.3: no explicit nonce (it is the IV XOR the sequence number); the ciphertext
-     * hides the message, its real content type and any padding. */
-    gsize ct_len = len >= 16 ? len - 16 : 0;
-    HlField *ct
-        = take (&r, f, "Ciphertext", ct_len,
-                _ ("The encrypted TLSInnerPlaintext: the message, its real content type and "
-                   "padding. Outside, every record says application_data (23)."),
-                NULL);
-    if (ct && content_len >= 0 && (gsize)content_len < ct_len) {
-      const guint8 *c = data;
-      gsize pad = ct_len - content_len - 1;
-      g_autofree char *v1 = hl_field_short_hex (c, content_len);
-      g_autofree char *v2 = hl_field_short_hex (c + content_len, 1);
-      if (content_len > 0)
-        hl_field_add (ct, hl_field_new ("Encrypted message", 0, content_len, v1,
-                                        _ ("The message itself, encrypted.")));
-      hl_field_add (ct,
-                    hl_field_new ("Encrypted inner content type", content_len, 1, v2,
-                                  _ ("The real content type (22 handshake, 23 application data, "
-                                     "21 alert), encrypted: an observer cannot tell a Finished "
-                                     "from data.")));
-      if (pad) {
-        g_autofree char *v3 = hl_field_short_hex (c + content_len + 1, pad);
-        hl_field_add (ct, hl_field_new ("Encrypted padding", content_len + 1, pad, v3,
-                                        _ ("Zeros that hide the true length of the message.")));
-      }
-    }
-    take (&r, f, "Authentication tag", MIN (16, len - r.pos),
-          _ ("Proves the record was not changed; the record header is its additional data."), NULL);
-    finish_tiling (&r, f);
-    return f;
-  }
-  if (s) {
-    switch (s->cipher) {
-    case HL_CIPHER_AES_GCM:
-    case HL_CIPHER_AES_CCM:
-    case HL_CIPHER_AES_CCM8:
-      explicit_len = 8;
-      tag_len = s->cipher == HL_CIPHER_AES_CCM8 ? 8 : 16;
-      break;
-    case HL_CIPHER_CHACHA20_POLY1305:
-      tag_len = 16;
-      break;
-    case HL_CIPHER_AES_CBC:
-      explicit_len = version >= 0x0302 ? 16 : 0;
-      break;
-    case HL_CIPHER_3DES_CBC:
-      explicit_len = version >= 0x0302 ? 8 : 0;
-      break;
-    }
-  }
-  if (explicit_len && (s->cipher == HL_CIPHER_AES_CBC || s->cipher == HL_CIPHER_3DES_CBC))
-    take (&r, f, "Explicit IV", explicit_len,
-          _ ("Sent in clear: this record's own IV, where CBC starts, new for every record and "
-             "unpredictable to an attacker (RFC 5246 6.2.3.2 asks for a random one; BearSSL "
-             "encrypts an HMAC of the sequence number). TLS 1.1 and later take no IV from the "
-             "key block."),
-          NULL);
-  else if (explicit_len)
-    take (&r, f, "Explicit nonce", explicit_len,
-          _ ("Sent in clear; with the fixed IV from the key block it makes the nonce."), NULL);
-  if (r.pos + tag_len <= len) {
-    gsize ct_start = r.pos, ct_len = len - r.pos - tag_len;
-    HlField *ct = take (&r, f, "Ciphertext", ct_len,
-                        tag_len ? _ ("The encrypted content.")
-                                : _ ("The encrypted content, its MAC and padding."),
-                        NULL);
-    /* CBC encrypts content || MAC || padding in place: once the content length is
-     * known from decrypting, each part has its place in the ciphertext. */
-    if (ct && !tag_len && s && content_len >= 0 && (gsize)content_len <= ct_len) {
-      gsize mac_len = hl_suite_mac_key_len (s); /* HMAC output = hash length = key length */
-      gsize base = r.base + ct_start, pad_len = ct_len - content_len - mac_len;
-      const guint8 *c = data + ct_start;
-      if (content_len + mac_len < ct_len) {
-        g_autofree char *v1 = hl_field_short_hex (c, content_len);
-        g_autofree char *v2 = hl_field_short_hex (c + content_len, mac_len);
-        g_autofree char *v3 = hl_field_short_hex (c + content_len + mac_len, pad_len);
-        hl_field_add (ct, hl_field_new ("Encrypted content", base, content_len, v1,
-                                        _ ("The message itself, encrypted.")));
-        hl_field_add (ct, hl_field_new ("Encrypted MAC", base + content_len, mac_len, v2,
-                                        _ ("HMAC over sequence number, header and content, "
-                                           "encrypted with it (MAC-then-encrypt).")));
-        hl_field_add (ct,
-                      hl_field_new ("Encrypted padding", base + content_len + mac_len, pad_len, v3,
-                                    _ ("Fills the last cipher block; every padding byte and "
-                                       "the final length byte hold the padding length.")));
-      }
-    }
-    if (tag_len)
-      take (&r, f, "Authentication tag", tag_len,
-            _ ("Proves the record was not changed: any flipped bit makes it fail."), NULL);
-  }
-  finish_tiling (&r, f);
-  return f;
-}
-
-GPtrArray *
-hl_decode_records (const guint8 *data, gsize len, gboolean encrypted, guint version, guint16 suite,
-                   gssize content_len)
-{
-  GPtrArray *f = new_fields ();
-  Reader r = { data, len, 0, 0, FALSE };
-  guint n = 0;
-  while (r.pos + 5 <= len) {
-    gsize start = r.pos, body = (gsize)data[r.pos + 3] << 8 | data[r.pos + 4];
-    const char *type = hl_content_type_name (data[r.pos]);
-    const char *vname = hl_version_name ((guint)data[r.pos + 1] << 8 | data[r.pos + 2]);
-    g_autofree char *title = g_strdup_printf ("Record %u", ++n);
-    g_autofree char *summary = NULL;
-    GPtrArray *kids = new_fields ();
-    HlField *rec;
-    if (len - start - 5 < body)
-      body = len - start - 5;
-    take (&r, kids, "Content type", 1,
-          _ ("What the record carries: the receiver routes it by this."), "%s (%u)",
-          type ? type : "unknown", data[start]);
-    take (&r, kids, "Version", 2, _ ("The record layer's version field."), "%s (0x%02x%02x)",
-          vname ? vname : "unknown", data[start + 1], data[start + 2]);
-    take (&r, kids, "Length", 2, _ ("How many payload bytes follow this 5-byte header."), "%zu",
-          body);
-    if (encrypted) {
-      HlField *payload = hl_field_new ("Encrypted payload", start + 5, body, NULL,
-                                       _ ("What the record layer protected: read with the "
-                                          "sender's keys."));
-      GPtrArray *parts
-          = hl_decode_encrypted_record (data + start + 5, body, version, suite, content_len);
-      while (parts->len > 0) {
-        HlField *part = g_ptr_array_steal_index (parts, 0);
-        hl_field_shift (part, start + 5);
-        hl_field_add (payload, part);
-      }
-      g_ptr_array_unref (parts);
-      g_ptr_array_add (kids, payload);
-    } else {
-      g_ptr_array_add (kids, hl_field_new ("Fragment", start + 5, body, NULL,
-                                           _ ("The message bytes (or a part of them) in clear.")));
-    }
-    r.pos = start + 5 + body;
-    summary
-        = g_strdup_printf ("%s, %zu byte%s", type ? type : "unknown", body, body == 1 ? "" : "s");
-    rec = hl_field_new (title, start, 5 + body, summary,
-                        _ ("A TLS record: a 5-byte header, then the payload."));
-    for (guint i = 0; i < kids->len; i++)
-      hl_field_add (rec, g_ptr_array_index (kids, i));
-    g_ptr_array_set_free_func (kids, NULL);
-    g_ptr_array_unref (kids);
-    g_ptr_array_add (f, rec);
-  }
-  finish_tiling (&r, f);
+  _hl_decode_finish_tiling (&r, f);
   return f;
 }

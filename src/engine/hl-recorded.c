@@ -10,250 +10,12 @@
  * Every step is made at once, when the run is built; stepping, going back and seeking
  * only change how many of them the run shows.
  */
-#include "hl-recorded.h"
-#include "hl-run-private.h"
+#include "hl-recorded-private.h"
 #include "hl-i18n.h"
 
 #include <string.h>
 
-/* ---------- The recording ---------- */
-
-typedef struct {
-  gsize end;      /* the stream's bytes up to here had arrived */
-  guint64 order;  /* across the whole recording */
-  gint64 time_us; /* at this time */
-} Chunk;
-
-typedef struct {
-  char *client, *server, *note;
-  guint file_number;
-  GByteArray *bytes[2];
-  GArray *chunks[2];
-} RecConn;
-
-typedef struct {
-  guint label; /* index in key_labels */
-  guint8 random[32];
-  GBytes *value;
-} Logged;
-
-struct _HlRecording {
-  char *source;
-  GPtrArray *conns;  /* RecConn* */
-  GPtrArray *logged; /* Logged* */
-  GPtrArray *keys;   /* HlRecordedKey*: servers' RSA private keys */
-  guint64 order;
-};
-
-/* NSS key log labels and the secret each line carries. */
-static const struct {
-  const char *label;
-  HlSecretId id; /* HL_N_SECRETS: accepted, but the lab has no use for it */
-} key_labels[] = {
-  { "CLIENT_RANDOM", HL_SECRET_MASTER },
-  { "CLIENT_EARLY_TRAFFIC_SECRET", HL_SECRET_CLIENT_EARLY_TRAFFIC },
-  { "CLIENT_HANDSHAKE_TRAFFIC_SECRET", HL_SECRET_CLIENT_HANDSHAKE_TRAFFIC },
-  { "SERVER_HANDSHAKE_TRAFFIC_SECRET", HL_SECRET_SERVER_HANDSHAKE_TRAFFIC },
-  { "CLIENT_TRAFFIC_SECRET_0", HL_SECRET_CLIENT_APPLICATION_TRAFFIC },
-  { "SERVER_TRAFFIC_SECRET_0", HL_SECRET_SERVER_APPLICATION_TRAFFIC },
-  { "EXPORTER_SECRET", HL_SECRET_EXPORTER_MASTER },
-  { "EARLY_EXPORTER_SECRET", HL_N_SECRETS },
-};
-
-static void
-free_rec_conn (RecConn *c)
-{
-  g_free (c->client);
-  g_free (c->server);
-  g_free (c->note);
-  for (int d = 0; d < 2; d++) {
-    g_byte_array_unref (c->bytes[d]);
-    g_array_unref (c->chunks[d]);
-  }
-  g_free (c);
-}
-
-static void
-free_logged (Logged *l)
-{
-  g_bytes_unref (l->value);
-  g_free (l);
-}
-
-HlRecording *
-hl_recording_new (const char *source)
-{
-  HlRecording *rec = g_new0 (HlRecording, 1);
-  rec->source = g_strdup (source ? source : "");
-  rec->conns = g_ptr_array_new_with_free_func ((GDestroyNotify)free_rec_conn);
-  rec->logged = g_ptr_array_new_with_free_func ((GDestroyNotify)free_logged);
-  rec->keys = g_ptr_array_new_with_free_func ((GDestroyNotify)_hl_recorded_key_free);
-  return rec;
-}
-
-void
-hl_recording_free (HlRecording *rec)
-{
-  if (!rec)
-    return;
-  g_free (rec->source);
-  g_ptr_array_unref (rec->conns);
-  g_ptr_array_unref (rec->logged);
-  g_ptr_array_unref (rec->keys);
-  g_free (rec);
-}
-
-guint
-hl_recording_add_connection (HlRecording *rec, const char *client, const char *server,
-                             guint file_number)
-{
-  RecConn *c = g_new0 (RecConn, 1);
-  c->client = g_strdup (client);
-  c->server = g_strdup (server);
-  c->file_number = file_number;
-  for (int d = 0; d < 2; d++) {
-    c->bytes[d] = g_byte_array_new ();
-    c->chunks[d] = g_array_new (FALSE, FALSE, sizeof (Chunk));
-  }
-  g_ptr_array_add (rec->conns, c);
-  return rec->conns->len;
-}
-
-void
-hl_recording_add_bytes (HlRecording *rec, guint connection, HlSide from, gint64 time_us,
-                        const guint8 *data, gsize len)
-{
-  RecConn *c;
-  Chunk ch;
-  g_return_if_fail (connection >= 1 && connection <= rec->conns->len);
-  if (len == 0)
-    return;
-  c = g_ptr_array_index (rec->conns, connection - 1);
-  g_byte_array_append (c->bytes[from], data, len);
-  ch.end = c->bytes[from]->len;
-  ch.order = rec->order++;
-  ch.time_us = time_us;
-  g_array_append_val (c->chunks[from], ch);
-}
-
-void
-hl_recording_set_note (HlRecording *rec, guint connection, const char *note)
-{
-  RecConn *c;
-  g_return_if_fail (connection >= 1 && connection <= rec->conns->len);
-  c = g_ptr_array_index (rec->conns, connection - 1);
-  if (!c->note) /* the first reason it stops is the one that counts */
-    c->note = g_strdup (note);
-}
-
-gboolean
-hl_recording_add_secret (HlRecording *rec, const char *label, const guint8 client_random[32],
-                         const guint8 *value, gsize len)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (key_labels); i++)
-    if (strcmp (key_labels[i].label, label) == 0) {
-      Logged *l = g_new0 (Logged, 1);
-      l->label = i;
-      memcpy (l->random, client_random, 32);
-      l->value = g_bytes_new (value, len);
-      g_ptr_array_add (rec->logged, l);
-      return TRUE;
-    }
-  return FALSE;
-}
-
-gboolean
-hl_recording_add_private_key (HlRecording *rec, const char *path, GError **error)
-{
-  HlRecordedKey *k = _hl_recorded_key_load (path, error);
-  if (!k)
-    return FALSE;
-  g_ptr_array_add (rec->keys, k);
-  return TRUE;
-}
-
-gboolean
-hl_recording_knows_label (const char *label)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (key_labels); i++)
-    if (strcmp (key_labels[i].label, label) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-guint
-hl_recording_get_n_secrets (HlRecording *rec)
-{
-  return rec->logged->len;
-}
-
 /* ---------- The run ---------- */
-
-typedef struct {
-  HlRecordedConnection info;
-  GPtrArray *steps; /* HlStep*, every step of this connection, borrowed from all */
-} ConnInfo;
-
-struct _HlRecorded {
-  HlRecording *rec;
-  HlScenario *scenario;
-  GPtrArray *all;          /* HlStep*, every step, owned */
-  GArray *times;           /* gint64 per step */
-  GPtrArray *connections;  /* HlConnection*, owned */
-  GPtrArray *infos;        /* ConnInfo* */
-  GHashTable *source_text; /* interned formulas are kept here, not leaked per run */
-};
-
-/* Where the lab got a secret, for the knowledge view. */
-typedef enum { FROM_NOWHERE, FROM_WIRE, FROM_KEYLOG, FROM_DERIVED, FROM_PRIVATE_KEY } Origin;
-
-typedef struct {
-  GByteArray *hs;      /* handshake bytes not yet a whole message */
-  GByteArray *recs;    /* the records those bytes came in: headers and payloads */
-  GByteArray *payload; /* their payloads alone (the wire of an encrypted message) */
-  GArray *headers;     /* HlRecordHeader of those records */
-  gssize content_len;  /* the content the records held, decrypted; -1 unknown */
-  gboolean hs_encrypted;
-  gboolean encrypting; /* TLS 1.0-1.2: after this side's ChangeCipherSpec */
-  RecordIn in;
-  gboolean in_ready;
-  guint64 etm_seq;   /* encrypt-then-MAC: the record sequence number */
-  guint8 etm_iv[16]; /* and, in TLS 1.0, the IV chained from the previous record */
-  gboolean etm_iv_set;
-  int stage;             /* TLS 1.3: 0 early, 1 handshake, 2 application, 3+ after KeyUpdate */
-  GBytes *secret;        /* TLS 1.3: the traffic secret in use */
-  guint64 seq;           /* under it */
-  gboolean update_next;  /* a KeyUpdate was sent: the next record uses the next secret */
-  gboolean finished;     /* sent its Finished (read or seen encrypted) */
-  guint n_encrypted;     /* encrypted records sent */
-  guint n_enc_handshake; /* TLS 1.0-1.2 encrypted handshake records it could not open */
-} Dir;
-
-typedef struct {
-  HlRecorded *r;
-  RecConn *rc;
-  HlConnection *c;
-  ConnInfo *info;
-  Dir d[2];
-  guint8 client_random[32], server_random[32];
-  gboolean have_cr, have_sr, saw_sh, tls13, expect13, resumed, early_offered, fatal;
-  const HlSuite *early_suite; /* TLS 1.3 0-RTT: the suite the server's hello will confirm */
-  gboolean early_now;         /* the record being read is 0-RTT data */
-  gboolean ems;               /* RFC 7627 extended master secret, agreed in the hellos */
-  const char *key_path;       /* the private key that opened the ClientKeyExchange */
-  gboolean etm;               /* RFC 7366 encrypt-then-MAC, agreed in the hellos (CBC suites) */
-  GByteArray *client_sid;
-  const HlSuite *suite;
-  GByteArray *transcript; /* handshake messages in order, as both sides hashed them */
-  gboolean transcript_done;
-  HlSecrets sec;
-  Origin origin[HL_N_SECRETS];
-  const char *label[HL_N_SECRETS];
-  guint learned[HL_N_SECRETS];
-  HlSecret *held[2][HL_N_SECRETS];
-  gint64 time_us;
-  guint conn_index;
-} Build;
 
 static const char *
 intern (Build *b, char *text)
@@ -267,8 +29,8 @@ intern (Build *b, char *text)
   return text;
 }
 
-static void
-set_secret (Build *b, HlSecretId id, const guint8 *data, gsize len, Origin origin)
+void
+_hl_recorded_set_secret (Build *b, HlSecretId id, const guint8 *data, gsize len, Origin origin)
 {
   if (b->sec.value[id])
     return;
@@ -338,200 +100,19 @@ fill_after (Build *b, HlStep *st)
 
 /* ---------- Key derivation ---------- */
 
-static void
-prf12 (Build *b, const guint8 *secret, gsize slen, const char *label, const guint8 *seed1,
-       const guint8 *seed2, gsize seed_len, guint8 *out, gsize out_len)
-{
-  br_tls_prf_seed_chunk seed[2] = { { seed1, 32 }, { seed2, seed_len } };
-  guint n = seed2 ? 2 : 1;
-  if (!seed2)
-    seed[0].len = seed_len;
-  if (b->c->version < 0x0303)
-    br_tls10_prf (out, out_len, secret, slen, label, n, seed);
-  else if (b->suite->prf == HL_HASH_SHA384)
-    br_tls12_sha384_prf (out, out_len, secret, slen, label, n, seed);
-  else
-    br_tls12_sha256_prf (out, out_len, secret, slen, label, n, seed);
-}
-
-/* TLS 1.0-1.2: key_block = PRF(master_secret, "key expansion", server_random +
- * client_random), cut into MAC keys, cipher keys and IVs (RFC 5246 6.3). */
-static void
-derive_key_block (Build *b)
-{
-  gsize need, mlen;
-  const guint8 *ms;
-  guint8 kb[2 * (48 + 32 + 16)];
-  if (!b->sec.value[HL_SECRET_MASTER] || !b->suite || !b->have_sr || b->tls13
-      || b->sec.value[HL_SECRET_KEY_BLOCK])
-    return;
-  need = 2
-         * (hl_suite_mac_key_len (b->suite) + b->suite->key_len
-            + hl_suite_fixed_iv_len (b->suite, b->c->version));
-  if (need > sizeof kb)
-    return;
-  ms = g_bytes_get_data (b->sec.value[HL_SECRET_MASTER], &mlen);
-  prf12 (b, ms, mlen, "key expansion", b->server_random, b->client_random, 32, kb, need);
-  set_secret (b, HL_SECRET_KEY_BLOCK, kb, need, FROM_DERIVED);
-  _hl_run_split_key_block (b->sec.value[HL_SECRET_KEY_BLOCK], b->suite, b->c->version, &b->sec);
-  for (int i = HL_SECRET_CLIENT_WRITE_MAC_KEY; i <= HL_SECRET_SERVER_WRITE_IV; i++)
-    b->origin[i] = FROM_DERIVED;
-}
-
-static const br_hash_class *
-mac_hash (const HlSuite *suite)
-{
-  return suite->mac == HL_HASH_SHA1     ? &br_sha1_vtable
-         : suite->mac == HL_HASH_SHA256 ? &br_sha256_vtable
-                                        : &br_sha384_vtable;
-}
-
-/* TLS 1.0-1.2: BearSSL's record decryption with the sender's keys from the key block. */
-static gboolean
-init_in12 (Build *b, HlSide from)
-{
-  Dir *d = &b->d[from];
-  gboolean client = from == HL_SIDE_CLIENT;
-  GBytes *kv = b->sec.value[client ? HL_SECRET_CLIENT_WRITE_KEY : HL_SECRET_SERVER_WRITE_KEY];
-  GBytes *iv = b->sec.value[client ? HL_SECRET_CLIENT_WRITE_IV : HL_SECRET_SERVER_WRITE_IV];
-  GBytes *mv
-      = b->sec.value[client ? HL_SECRET_CLIENT_WRITE_MAC_KEY : HL_SECRET_SERVER_WRITE_MAC_KEY];
-  const guint8 *key, *ivp, *mac;
-  if (!kv || !iv || !mv || !b->suite)
-    return FALSE;
-  key = g_bytes_get_data (kv, NULL);
-  ivp = g_bytes_get_data (iv, NULL);
-  mac = g_bytes_get_data (mv, NULL);
-  switch (b->suite->cipher) {
-  case HL_CIPHER_AES_GCM:
-    br_sslrec_in_gcm_vtable.init (&d->in.gcm.vtable.in, &br_aes_ct_ctr_vtable, key,
-                                  b->suite->key_len, br_ghash_ctmul, ivp);
-    break;
-  case HL_CIPHER_CHACHA20_POLY1305:
-    br_sslrec_in_chapol_vtable.init (&d->in.chapol.vtable.in, br_chacha20_ct_run,
-                                     br_poly1305_ctmul_run, key, ivp);
-    break;
-  case HL_CIPHER_AES_CCM:
-  case HL_CIPHER_AES_CCM8:
-    br_sslrec_in_ccm_vtable.init (&d->in.ccm.vtable.in, &br_aes_ct_ctrcbc_vtable, key,
-                                  b->suite->key_len, ivp,
-                                  b->suite->cipher == HL_CIPHER_AES_CCM ? 16 : 8);
-    break;
-  case HL_CIPHER_AES_CBC:
-  case HL_CIPHER_3DES_CBC: {
-    guint maclen = hl_suite_mac_key_len (b->suite);
-    br_sslrec_in_cbc_vtable.init (&d->in.cbc.vtable,
-                                  b->suite->cipher == HL_CIPHER_AES_CBC ? &br_aes_ct_cbcdec_vtable
-                                                                        : &br_des_ct_cbcdec_vtable,
-                                  key, b->suite->key_len, mac_hash (b->suite), mac, maclen, maclen,
-                                  b->c->version <= 0x0301 ? ivp : NULL);
-    break;
-  }
-  default:
-    return FALSE;
-  }
-  d->in_ready = TRUE;
-  return TRUE;
-}
-
-/* RFC 7366 encrypt-then-MAC, which BearSSL's record layer does not do: the MAC covers
- * the IV and ciphertext (HMAC(mac_key, seq + type + version + length + IV + ciphertext)),
- * is checked first, and only then is the CBC ciphertext decrypted and unpadded. */
-static GBytes *
-open_etm (Build *b, HlSide from, guint8 ct, guint16 version, const guint8 *payload, gsize len)
-{
-  Dir *d = &b->d[from];
-  gboolean client = from == HL_SIDE_CLIENT;
-  GBytes *kv = b->sec.value[client ? HL_SECRET_CLIENT_WRITE_KEY : HL_SECRET_SERVER_WRITE_KEY];
-  GBytes *iv = b->sec.value[client ? HL_SECRET_CLIENT_WRITE_IV : HL_SECRET_SERVER_WRITE_IV];
-  GBytes *mv
-      = b->sec.value[client ? HL_SECRET_CLIENT_WRITE_MAC_KEY : HL_SECRET_SERVER_WRITE_MAC_KEY];
-  gsize maclen, block = b->suite->cipher == HL_CIPHER_AES_CBC ? 16 : 8;
-  gsize ivlen = b->c->version >= 0x0302 ? block : 0, clen;
-  guint8 head[13], mac[64], chain[16];
-  br_hmac_key_context kc;
-  br_hmac_context hc;
-  g_autofree guint8 *buf = NULL;
-  guint pad;
-  if (!kv || !mv || !iv)
-    return NULL;
-  maclen = g_bytes_get_size (mv);
-  if (len < ivlen + block + maclen || (len - ivlen - maclen) % block)
-    return NULL;
-  clen = len - ivlen - maclen;
-  for (int i = 0; i < 8; i++)
-    head[i] = (guint8)(d->etm_seq >> (56 - 8 * i));
-  head[8] = ct;
-  head[9] = version >> 8;
-  head[10] = version & 0xff;
-  head[11] = (guint8)((len - maclen) >> 8);
-  head[12] = (guint8)(len - maclen);
-  br_hmac_key_init (&kc, mac_hash (b->suite), g_bytes_get_data (mv, NULL), maclen);
-  br_hmac_init (&hc, &kc, 0);
-  br_hmac_update (&hc, head, 13);
-  br_hmac_update (&hc, payload, len - maclen);
-  br_hmac_out (&hc, mac);
-  if (memcmp (mac, payload + len - maclen, maclen) != 0)
-    return NULL;
-  d->etm_seq++;
-  if (ivlen)
-    memcpy (chain, payload, block);
-  else if (d->etm_iv_set)
-    memcpy (chain, d->etm_iv, block);
-  else if (g_bytes_get_size (iv) >= block)
-    memcpy (chain, g_bytes_get_data (iv, NULL), block);
-  else
-    return NULL;
-  memcpy (d->etm_iv, payload + ivlen + clen - block, block);
-  d->etm_iv_set = TRUE;
-  buf = g_memdup2 (payload + ivlen, clen);
-  if (b->suite->cipher == HL_CIPHER_AES_CBC) {
-    br_aes_ct_cbcdec_keys k;
-    br_aes_ct_cbcdec_init (&k, g_bytes_get_data (kv, NULL), g_bytes_get_size (kv));
-    br_aes_ct_cbcdec_run (&k, chain, buf, clen);
-  } else {
-    br_des_ct_cbcdec_keys k;
-    br_des_ct_cbcdec_init (&k, g_bytes_get_data (kv, NULL), g_bytes_get_size (kv));
-    br_des_ct_cbcdec_run (&k, chain, buf, clen);
-  }
-  pad = buf[clen - 1];
-  if ((gsize)pad + 1 > clen)
-    return NULL;
-  return g_bytes_new (buf, clen - pad - 1);
-}
-
-/* TLS 1.3: the keys and IVs of a traffic secret (RFC 8446 7.3), kept as derived. */
-static void
-derive13 (Build *b, HlSecretId traffic, HlSecretId key_id, HlSecretId iv_id, HlSecretId fin_id)
-{
-  HlTls13Keys k;
-  if (!b->sec.value[traffic] || !b->suite || b->sec.value[key_id])
-    return;
-  hl_tls13_keys_from_secret (b->suite, g_bytes_get_data (b->sec.value[traffic], NULL), &k);
-  set_secret (b, key_id, k.key, k.key_len, FROM_DERIVED);
-  set_secret (b, iv_id, k.iv, sizeof k.iv, FROM_DERIVED);
-  if (fin_id != HL_N_SECRETS) {
-    guint8 fk[HL_TLS13_MAX_HASH];
-    gsize hl = hl_tls13_hash_len (b->suite->prf);
-    hl_tls13_expand_label (b->suite->prf, g_bytes_get_data (b->sec.value[traffic], NULL),
-                           "finished", NULL, 0, fk, hl);
-    set_secret (b, fin_id, fk, hl, FROM_DERIVED);
-  }
-}
-
 /* The logged secrets of this connection: key log lines name it by its client random. */
-static void
-take_logged (Build *b)
+void
+_hl_recorded_take_logged (Build *b)
 {
   for (guint i = 0; i < b->r->rec->logged->len; i++) {
     Logged *l = g_ptr_array_index (b->r->rec->logged, i);
-    HlSecretId id = key_labels[l->label].id;
+    HlSecretId id = l->id;
     if (memcmp (l->random, b->client_random, 32) != 0 || id == HL_N_SECRETS)
       continue;
     if (!b->sec.value[id]) {
-      set_secret (b, id, g_bytes_get_data (l->value, NULL), g_bytes_get_size (l->value),
-                  FROM_KEYLOG);
-      b->label[id] = key_labels[l->label].label;
+      _hl_recorded_set_secret (b, id, g_bytes_get_data (l->value, NULL),
+                               g_bytes_get_size (l->value), FROM_KEYLOG);
+      b->label[id] = l->label;
     }
   }
 }
@@ -554,53 +135,22 @@ check_finished (Build *b, HlStep *st, const guint8 *msg, gsize len)
   g_autofree char *want = NULL, *got = NULL;
   if (len < 4)
     return NULL;
-  if (b->tls13) {
-    GBytes *fk
-        = b->sec.value[client ? HL_SECRET_CLIENT_FINISHED_KEY : HL_SECRET_SERVER_FINISHED_KEY];
-    g_autoptr (GByteArray) tr = NULL;
-    guint8 hash[HL_TLS13_MAX_HASH];
-    if (!fk)
-      return NULL;
-    elen = hl_tls13_hash_len (b->suite->prf);
-    tr = hl_tls13_transcript (b->suite->prf, b->transcript->data, b->transcript->len);
-    hl_tls13_hash (b->suite->prf, tr->data, tr->len, hash);
-    hl_tls13_hmac (b->suite->prf, g_bytes_get_data (fk, NULL), g_bytes_get_size (fk), hash, elen,
-                   expect);
-  } else {
-    GBytes *ms = b->sec.value[HL_SECRET_MASTER];
-    guint8 hash[64];
-    gsize hlen;
-    if (!ms || !b->suite)
-      return NULL;
-    if (b->c->version < 0x0303) {
-      br_md5_context m;
-      br_sha1_context s;
-      br_md5_init (&m);
-      br_md5_update (&m, b->transcript->data, b->transcript->len);
-      br_md5_out (&m, hash);
-      br_sha1_init (&s);
-      br_sha1_update (&s, b->transcript->data, b->transcript->len);
-      br_sha1_out (&s, hash + 16);
-      hlen = 36;
-    } else {
-      hl_tls13_hash (b->suite->prf, b->transcript->data, b->transcript->len, hash);
-      hlen = hl_tls13_hash_len (b->suite->prf);
-    }
-    elen = 12;
-    prf12 (b, g_bytes_get_data (ms, NULL), g_bytes_get_size (ms),
-           client ? "client finished" : "server finished", hash, NULL, hlen, expect, elen);
-  }
+  elen = b->tls13 ? _hl_recorded_finished13 (b, client, expect)
+                  : _hl_recorded_finished12 (b, client, expect);
+  if (!elen)
+    return NULL;
   want = hl_hex (expect, elen);
   got = hl_hex (msg + 4, len - 4);
   if (len - 4 == elen && memcmp (expect, msg + 4, elen) == 0) {
-    set_secret (b, client ? HL_SECRET_CLIENT_VERIFY_DATA : HL_SECRET_SERVER_VERIFY_DATA, expect,
-                elen, FROM_DERIVED);
+    _hl_recorded_set_secret (b,
+                             client ? HL_SECRET_CLIENT_VERIFY_DATA : HL_SECRET_SERVER_VERIFY_DATA,
+                             expect, elen, FROM_DERIVED);
     return g_strdup_printf (
         b->tls13 ? _ ("verify_data recomputed by the lab: HMAC(finished_key, Hash(the %u "
                       "handshake bytes recorded before it)) = %s, as on the wire: this recording "
                       "and this key log are the handshake both sides saw.")
                  : _ ("verify_data recomputed by the lab: PRF(master_secret, Hash(the %u "
-                      "handshake bytes recorded before it))[0..12] = %s, as on the wire: this "
+                      "handshake bytes recorded before it))[0..11] = %s, as on the wire: this "
                       "recording and this key log are the handshake both sides saw."),
         b->transcript->len, want);
   }
@@ -689,14 +239,8 @@ decode (Build *b, HlStep *st, gssize record_content_len)
   st->tls13 = b->tls13 || b->expect13;
   if (st->encrypted && !st->plaintext)
     st->fields = hl_decode_encrypted_record (w, wlen, version, ctx.suite, -1);
-  else if (st->content_type == HL_CONTENT_HANDSHAKE)
-    st->fields = hl_decode_handshake (content, clen, &ctx);
-  else if (st->content_type == HL_CONTENT_ALERT)
-    st->fields = hl_decode_alert (content, clen);
-  else if (st->content_type == HL_CONTENT_CHANGE_CIPHER_SPEC)
-    st->fields = hl_decode_change_cipher_spec (content, clen);
   else
-    st->fields = hl_decode_application_data (content, clen);
+    st->fields = hl_decode_content (st->content_type, content, clen, &ctx);
   if (st->record_wire) {
     gsize rlen;
     const guint8 *rd = g_bytes_get_data (st->record_wire, &rlen);
@@ -751,181 +295,6 @@ reset_records (Dir *d)
   d->content_len = 0;
 }
 
-/* What the hellos say: randoms, session id, version, suite, key shares, names. */
-static void
-note_hello (Build *b, const guint8 *m, gsize len, HlStep *st)
-{
-  const guint8 *ext;
-  gsize elen;
-  if (len < 39)
-    return;
-  if (m[0] == HL_HANDSHAKE_CLIENT_HELLO) {
-    gsize sid = m[38];
-    if (!b->have_cr) {
-      memcpy (b->client_random, m + 6, 32);
-      b->have_cr = TRUE;
-      set_secret (b, HL_SECRET_CLIENT_RANDOM, m + 6, 32, FROM_WIRE);
-      take_logged (b);
-    }
-    if (39 + sid <= len) {
-      g_byte_array_set_size (b->client_sid, 0);
-      g_byte_array_append (b->client_sid, m + 39, sid);
-    }
-    if (hl_hello_find_extension (m, len, 0, &ext, &elen) && elen > 5 && ext[2] == 0) {
-      gsize n = (gsize)ext[3] << 8 | ext[4];
-      if (5 + n <= elen && !b->c->server_name)
-        b->c->server_name = g_strndup ((const char *)ext + 5, n);
-    }
-    if (hl_hello_find_extension (m, len, 42, &ext, &elen))
-      b->early_offered = TRUE;
-    /* TLS 1.3 key_share: the client's share for the group the server took (or the first). */
-    if (b->tls13 && hl_hello_find_extension (m, len, 51, &ext, &elen) && elen >= 6) {
-      gsize n = (gsize)ext[4] << 8 | ext[5];
-      if (6 + n <= elen) {
-        g_clear_pointer (&b->sec.value[HL_SECRET_CLIENT_ECDH_PUBLIC], g_bytes_unref);
-        b->learned[HL_SECRET_CLIENT_ECDH_PUBLIC] = 0;
-        set_secret (b, HL_SECRET_CLIENT_ECDH_PUBLIC, ext + 6, n, FROM_WIRE);
-      }
-    }
-    return;
-  }
-  if (hl_tls13_is_hello_retry (m, len)) {
-    b->c->hello_retry = TRUE;
-    b->tls13 = TRUE; /* only TLS 1.3 has a HelloRetryRequest */
-    return;
-  }
-  {
-    gsize sid = m[38];
-    if (39 + sid + 3 > len)
-      return;
-    memcpy (b->server_random, m + 6, 32);
-    b->have_sr = TRUE;
-    b->saw_sh = TRUE;
-    set_secret (b, HL_SECRET_SERVER_RANDOM, m + 6, 32, FROM_WIRE);
-    if (sid)
-      set_secret (b, HL_SECRET_SESSION_ID, m + 39, sid, FROM_WIRE);
-    b->c->version = m[4] << 8 | m[5];
-    b->c->suite = m[39 + sid] << 8 | m[40 + sid];
-    if (hl_hello_find_extension (m, len, 43, &ext, &elen) && elen == 2)
-      b->c->version = ext[0] << 8 | ext[1];
-    b->suite = hl_suite_by_id (b->c->suite);
-    b->tls13 = b->c->version == 0x0304;
-    if (b->tls13) {
-      b->resumed = hl_hello_find_extension (m, len, 41, &ext, &elen);
-      if (hl_hello_find_extension (m, len, 51, &ext, &elen) && elen >= 4) {
-        gsize n = (gsize)ext[2] << 8 | ext[3];
-        b->c->curve = ext[0] << 8 | ext[1];
-        if (4 + n <= elen)
-          set_secret (b, HL_SECRET_SERVER_ECDH_PUBLIC, ext + 4, n, FROM_WIRE);
-      }
-      derive13 (b, HL_SECRET_CLIENT_HANDSHAKE_TRAFFIC, HL_SECRET_CLIENT_HANDSHAKE_KEY,
-                HL_SECRET_CLIENT_HANDSHAKE_IV, HL_SECRET_CLIENT_FINISHED_KEY);
-      derive13 (b, HL_SECRET_SERVER_HANDSHAKE_TRAFFIC, HL_SECRET_SERVER_HANDSHAKE_KEY,
-                HL_SECRET_SERVER_HANDSHAKE_IV, HL_SECRET_SERVER_FINISHED_KEY);
-      derive13 (b, HL_SECRET_CLIENT_APPLICATION_TRAFFIC, HL_SECRET_CLIENT_APPLICATION_KEY,
-                HL_SECRET_CLIENT_APPLICATION_IV, HL_N_SECRETS);
-      derive13 (b, HL_SECRET_SERVER_APPLICATION_TRAFFIC, HL_SECRET_SERVER_APPLICATION_KEY,
-                HL_SECRET_SERVER_APPLICATION_IV, HL_N_SECRETS);
-    } else {
-      /* The same non-empty session id back: the server resumes the cached session. */
-      b->resumed = sid && sid == (gsize)b->client_sid->len
-                   && memcmp (m + 39, b->client_sid->data, sid) == 0;
-      b->ems = hl_hello_find_extension (m, len, 23, &ext, &elen);
-      b->etm = hl_hello_find_extension (m, len, 22, &ext, &elen) && b->suite
-               && (b->suite->cipher == HL_CIPHER_AES_CBC || b->suite->cipher == HL_CIPHER_3DES_CBC);
-      if (hl_hello_find_extension (m, len, 16, &ext, &elen) && elen > 3 && 3 + (gsize)ext[2] <= elen
-          && !b->c->alpn)
-        b->c->alpn = g_strndup ((const char *)ext + 3, ext[2]);
-      derive_key_block (b);
-    }
-  }
-  (void)st;
-}
-
-/* TLS 1.3 EncryptedExtensions: the ALPN protocol the server chose. */
-static void
-note_encrypted_extensions (Build *b, const guint8 *m, gsize len)
-{
-  gsize off = 6, end;
-  if (len < 6)
-    return;
-  end = MIN (len, 6 + ((gsize)m[4] << 8 | m[5]));
-  while (off + 4 <= end) {
-    guint16 t = m[off] << 8 | m[off + 1];
-    gsize n = (gsize)m[off + 2] << 8 | m[off + 3];
-    if (off + 4 + n > end)
-      return;
-    if (t == 16 && n > 3 && 3 + (gsize)m[off + 6] <= n && !b->c->alpn)
-      b->c->alpn = g_strndup ((const char *)m + off + 7, m[off + 6]);
-    off += 4 + n;
-  }
-}
-
-/* TLS 1.0-1.2 ServerKeyExchange (ECDHE: named curve, then the point) and
- * ClientKeyExchange (ECDH: the client's point): public shares, read on the wire. */
-static void
-note_key_exchange (Build *b, const guint8 *m, gsize len)
-{
-  if (b->tls13 || !b->suite || !hl_suite_is_ecdh (b->suite))
-    return;
-  if (m[0] == HL_HANDSHAKE_SERVER_KEY_EXCHANGE && len > 8 && m[4] == 3 && 8 + (gsize)m[7] <= len) {
-    b->c->curve = m[5] << 8 | m[6];
-    set_secret (b, HL_SECRET_SERVER_ECDH_PUBLIC, m + 8, m[7], FROM_WIRE);
-  } else if (m[0] == HL_HANDSHAKE_CLIENT_KEY_EXCHANGE && len > 5 && 5 + (gsize)m[4] <= len) {
-    set_secret (b, HL_SECRET_CLIENT_ECDH_PUBLIC, m + 5, m[4], FROM_WIRE);
-  }
-}
-
-/* RSA key exchange with the server's private key: the premaster from the
- * ClientKeyExchange (its 2-byte length, then the RSA ciphertext), then
- * master_secret = PRF(premaster, "master secret", client_random + server_random)
- * (RFC 5246 8.1), or, with extended master secret (RFC 7627), PRF(premaster,
- * "extended master secret", Hash(the handshake up to this ClientKeyExchange)). Called
- * with the ClientKeyExchange already in the transcript. */
-static void
-open_key_exchange (Build *b, const guint8 *m, gsize len)
-{
-  guint8 pms[48], ms[48];
-  gsize clen;
-  if (b->tls13 || !b->suite || b->suite->kex != HL_KEX_RSA || b->sec.value[HL_SECRET_MASTER]
-      || len < 6)
-    return;
-  clen = (gsize)m[4] << 8 | m[5];
-  if (6 + clen != len)
-    return;
-  for (guint i = 0; i < b->r->rec->keys->len; i++) {
-    const HlRecordedKey *k = g_ptr_array_index (b->r->rec->keys, i);
-    if (!_hl_recorded_key_decrypt (k, m + 6, clen, pms))
-      continue;
-    b->key_path = _hl_recorded_key_path (k);
-    set_secret (b, HL_SECRET_PREMASTER, pms, 48, FROM_PRIVATE_KEY);
-    if (b->ems) {
-      guint8 hash[64];
-      gsize hlen;
-      if (b->c->version < 0x0303) {
-        br_md5_context m5;
-        br_sha1_context s1;
-        br_md5_init (&m5);
-        br_md5_update (&m5, b->transcript->data, b->transcript->len);
-        br_md5_out (&m5, hash);
-        br_sha1_init (&s1);
-        br_sha1_update (&s1, b->transcript->data, b->transcript->len);
-        br_sha1_out (&s1, hash + 16);
-        hlen = 36;
-      } else {
-        hl_tls13_hash (b->suite->prf, b->transcript->data, b->transcript->len, hash);
-        hlen = hl_tls13_hash_len (b->suite->prf);
-      }
-      prf12 (b, pms, 48, "extended master secret", hash, NULL, hlen, ms, 48);
-    } else {
-      prf12 (b, pms, 48, "master secret", b->client_random, b->server_random, 32, ms, 48);
-    }
-    set_secret (b, HL_SECRET_MASTER, ms, 48, FROM_DERIVED);
-    derive_key_block (b);
-    return;
-  }
-}
-
 /* One whole handshake message from a side, plaintext or decrypted. */
 static void
 take_message (Build *b, HlSide from, const guint8 *m, gsize len)
@@ -936,12 +305,12 @@ take_message (Build *b, HlSide from, const guint8 *m, gsize len)
   HlStep *st;
   gboolean in_transcript;
   if (m[0] == HL_HANDSHAKE_CLIENT_HELLO || m[0] == HL_HANDSHAKE_SERVER_HELLO)
-    note_hello (b, m, len, NULL);
+    _hl_recorded_note_hello (b, m, len, NULL);
   if (hl_tls13_is_hello_retry (m, len))
     name = "HelloRetryRequest";
   if (m[0] == HL_HANDSHAKE_ENCRYPTED_EXTENSIONS)
-    note_encrypted_extensions (b, m, len);
-  note_key_exchange (b, m, len);
+    _hl_recorded_note_encrypted_extensions (b, m, len);
+  _hl_recorded_note_key_exchange (b, m, len);
   if (d->hs_encrypted) {
     wire = g_bytes_new (d->payload->data, d->payload->len);
     plain = g_bytes_new (m, len);
@@ -963,7 +332,7 @@ take_message (Build *b, HlSide from, const guint8 *m, gsize len)
   if (in_transcript)
     g_byte_array_append (b->transcript, m, len);
   if (m[0] == HL_HANDSHAKE_CLIENT_KEY_EXCHANGE && b->r->rec->keys->len)
-    open_key_exchange (b, m, len);
+    _hl_recorded_open_key_exchange (b, m, len);
   if (m[0] == HL_HANDSHAKE_FINISHED && b->d[0].finished && b->d[1].finished)
     b->transcript_done = TRUE;
   if (m[0] == HL_HANDSHAKE_KEY_UPDATE && b->tls13)
@@ -1027,68 +396,6 @@ take_other (Build *b, HlSide from, guint8 ct, const guint8 *payload, gsize len,
                      encrypted ? (gssize)clen : -1));
 }
 
-/* TLS 1.3: opens a record with the sender's traffic secret in use, or the next one (a
- * new secret starts at sequence 0: the AEAD tag tells which the sender used). */
-static GBytes *
-open13 (Build *b, HlSide from, const guint8 *payload, gsize len)
-{
-  Dir *d = &b->d[from];
-  static const HlSecretId client_order[]
-      = { HL_SECRET_CLIENT_EARLY_TRAFFIC, HL_SECRET_CLIENT_HANDSHAKE_TRAFFIC,
-          HL_SECRET_CLIENT_APPLICATION_TRAFFIC };
-  static const HlSecretId server_order[]
-      = { HL_N_SECRETS, HL_SECRET_SERVER_HANDSHAKE_TRAFFIC, HL_SECRET_SERVER_APPLICATION_TRAFFIC };
-  const HlSecretId *order = from == HL_SIDE_CLIENT ? client_order : server_order;
-  HlTls13Keys k;
-  GBytes *inner;
-  /* 0-RTT data comes before the ServerHello: its suite is the resumed session's, which
-   * the ServerHello (read ahead) confirms. */
-  const HlSuite *suite = b->suite ? b->suite : b->early_suite;
-  if (!suite)
-    return NULL;
-  if (d->update_next && d->secret) {
-    /* application_traffic_secret_N+1 = HKDF-Expand-Label(secret_N, "traffic upd", "", Hash.length)
-     */
-    guint8 next[HL_TLS13_MAX_HASH];
-    gsize hl = hl_tls13_hash_len (suite->prf);
-    hl_tls13_expand_label (suite->prf, g_bytes_get_data (d->secret, NULL), "traffic upd", NULL, 0,
-                           next, hl);
-    if (d->stage == 2)
-      set_secret (b,
-                  from == HL_SIDE_CLIENT ? HL_SECRET_CLIENT_APPLICATION_TRAFFIC_1
-                                         : HL_SECRET_SERVER_APPLICATION_TRAFFIC_1,
-                  next, hl, FROM_DERIVED);
-    g_bytes_unref (d->secret);
-    d->secret = g_bytes_new (next, hl);
-    d->seq = 0;
-    d->stage++;
-    d->update_next = FALSE;
-  }
-  if (d->secret) {
-    hl_tls13_keys_from_secret (suite, g_bytes_get_data (d->secret, NULL), &k);
-    k.seq = d->seq;
-    if ((inner = hl_tls13_open (&k, payload, len))) {
-      d->seq++;
-      return inner;
-    }
-  }
-  for (int s = MAX (d->stage + (d->secret ? 1 : 0), 0); s < 3; s++) {
-    GBytes *secret = order[s] == HL_N_SECRETS ? NULL : b->sec.value[order[s]];
-    if (!secret)
-      continue;
-    hl_tls13_keys_from_secret (suite, g_bytes_get_data (secret, NULL), &k);
-    k.seq = 0;
-    if ((inner = hl_tls13_open (&k, payload, len))) {
-      g_clear_pointer (&d->secret, g_bytes_unref);
-      d->secret = g_bytes_ref (secret);
-      d->stage = s;
-      d->seq = 1;
-      return inner;
-    }
-  }
-  return NULL;
-}
-
 static void
 take_record (Build *b, HlSide from, guint8 ct, guint16 version, const guint8 *payload, gsize len)
 {
@@ -1111,7 +418,7 @@ take_record (Build *b, HlSide from, guint8 ct, guint16 version, const guint8 *pa
       && (from == HL_SIDE_SERVER ? b->saw_sh : TRUE)) {
     /* TLS 1.3: every protected record says 23 outside; its real type is inside. */
     encrypted = TRUE;
-    plain = open13 (b, from, payload, len);
+    plain = _hl_recorded_open13 (b, from, payload, len);
     b->early_now = plain && from == HL_SIDE_CLIENT && d->stage == 0;
     if (plain) {
       gsize ilen;
@@ -1121,21 +428,9 @@ take_record (Build *b, HlSide from, guint8 ct, guint16 version, const guint8 *pa
     }
   } else if (d->encrypting && ct != HL_CONTENT_CHANGE_CIPHER_SPEC) {
     encrypted = TRUE;
-    if (b->etm) {
-      plain = open_etm (b, from, ct, version, payload, len);
-      if (plain)
-        content = g_bytes_get_data (plain, &clen);
-    } else if (!d->in_ready)
-      init_in12 (b, from);
-    if (!b->etm && d->in_ready && d->in.vtable->check_length (&d->in.vtable, len)) {
-      g_autofree guint8 *copy = g_memdup2 (payload, len ? len : 1);
-      size_t plen = len;
-      unsigned char *pt = d->in.vtable->decrypt (&d->in.vtable, ct, version, copy, &plen);
-      if (pt) {
-        plain = g_bytes_new (pt, plen);
-        content = g_bytes_get_data (plain, &clen);
-      }
-    }
+    plain = _hl_recorded_open12 (b, from, ct, version, payload, len);
+    if (plain)
+      content = g_bytes_get_data (plain, &clen);
   }
   if (encrypted) {
     d->n_encrypted++;
@@ -1169,7 +464,7 @@ take_record (Build *b, HlSide from, guint8 ct, guint16 version, const guint8 *pa
     }
     d->encrypting = TRUE;
     d->in_ready = FALSE;
-    derive_key_block (b);
+    _hl_recorded_derive_key_block (b);
   }
 }
 

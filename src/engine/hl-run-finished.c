@@ -115,9 +115,14 @@ _hl_run_check_finished (HlRun *run, const HlStep *st, const guint8 *content, gsi
     br_tls10_prf (expect, 12, sp.master_secret, 48, label, 1, &seed);
   want = hl_hex (expect, 12);
   got = hl_hex (content + 4, 12);
+  if (memcmp (expect, content + 4, 12) == 0 && version < 0x0303)
+    return g_strdup_printf (_ ("verify_data %s matches what the %s computes: PRF(master_secret, "
+                               "\"%s\", MD5 + SHA-1 of the %u handshake bytes it saw "
+                               "before)[0..11] (RFC 2246 7.4.9)."),
+                            got, hl_side_word (to), label, run->view[to]->len);
   if (memcmp (expect, content + 4, 12) == 0)
     return g_strdup_printf (_ ("verify_data %s matches what the %s computes: PRF(master_secret, "
-                               "\"%s\", Hash(the %u handshake bytes it saw before))."),
+                               "\"%s\", Hash(the %u handshake bytes it saw before))[0..11]."),
                             got, hl_side_word (to), label, run->view[to]->len);
   /* "MISMATCH: " is a keyword readers and scripts look for: never translated. */
   why = g_strdup_printf (

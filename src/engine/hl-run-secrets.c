@@ -57,7 +57,7 @@ static const struct {
         "ECDH(E): the x coordinate of the shared point"),
     no_inputs },
   { "master_secret", "Master secret",
-    N_ ("PRF(premaster_secret, \"master secret\", client_random + server_random)[0..48]"),
+    N_ ("PRF(premaster_secret, \"master secret\", client_random + server_random)[0..47]"),
     master_inputs },
   { "key_block", "Key block",
     N_ ("PRF(master_secret, \"key expansion\", server_random + client_random)"), key_block_inputs },
@@ -74,10 +74,10 @@ static const struct {
   { "server_write_iv", "Server IV",
     N_ ("key_block: fixed IV (AEAD) or first CBC IV (TLS 1.0) for the server"), from_key_block },
   { "client_verify_data", "Client verify_data",
-    N_ ("PRF(master_secret, \"client finished\", Hash(handshake messages so far))[0..12]"),
+    N_ ("PRF(master_secret, \"client finished\", Hash(handshake messages so far))[0..11]"),
     finished_inputs },
   { "server_verify_data", "Server verify_data",
-    N_ ("PRF(master_secret, \"server finished\", Hash(handshake messages so far))[0..12]"),
+    N_ ("PRF(master_secret, \"server finished\", Hash(handshake messages so far))[0..11]"),
     finished_inputs },
   { "client_ecdh_private_key", "Client ECDH secret",
     N_ ("the client's secret scalar c, fresh for this connection"), no_inputs },
@@ -212,6 +212,8 @@ typedef struct {
   gboolean keylog; /* an OpenSSL side of a TLS 1.2 connection */
   gboolean ems;    /* extended_master_secret negotiated (RFC 7627) */
   gboolean psk_ke; /* TLS 1.3 resumed with the PSK alone: no (EC)DHE (RFC 8446 4.2.9) */
+  guint version;   /* the negotiated version; 0 not known */
+  gboolean aead;   /* the suite is AEAD: its records carry a tag, no MAC */
 } Recipe;
 
 static gboolean
@@ -276,7 +278,7 @@ recipe_for (HlSecretId id, const Recipe *r, const char *const **inputs)
       *inputs = no_inputs;
       return _ ("from OpenSSL's key log (its CLIENT_RANDOM line). With extended_master_secret "
                 "negotiated, OpenSSL made it with PRF(premaster_secret, \"extended master "
-                "secret\", session_hash)[0..48] (RFC 7627 4), from a premaster secret and an "
+                "secret\", session_hash)[0..47] (RFC 7627 4), from a premaster secret and an "
                 "ECDH secret that never leave the library: those cannot be known from outside "
                 "it");
     }
@@ -290,7 +292,7 @@ recipe_for (HlSecretId id, const Recipe *r, const char *const **inputs)
     if (r->ems) {
       /* RFC 7627 4: the randoms give way to the hash of the handshake. */
       *inputs = ems_master_inputs;
-      return _ ("PRF(premaster_secret, \"extended master secret\", session_hash)[0..48], "
+      return _ ("PRF(premaster_secret, \"extended master secret\", session_hash)[0..47], "
                 "session_hash = Hash(the handshake messages up to and including "
                 "ClientKeyExchange): extended_master_secret was negotiated (RFC 7627 3, 4)");
     }
@@ -331,12 +333,26 @@ recipe_for (HlSecretId id, const Recipe *r, const char *const **inputs)
       return _ ("the id of the session the client offers to resume; the server echoes it when it "
                 "accepts");
     return NULL;
+  case HL_SECRET_CLIENT_WRITE_MAC_KEY:
+  case HL_SECRET_SERVER_WRITE_MAC_KEY:
+    /* RFC 5246 6.2.3.3: an AEAD suite's mac_key_length is 0. */
+    if (r->aead)
+      return _ ("none in an AEAD suite: the key block has no MAC keys, and each record's tag "
+                "authenticates it (RFC 5246 6.2.3.3)");
+    return NULL;
   case HL_SECRET_CLIENT_VERIFY_DATA:
   case HL_SECRET_SERVER_VERIFY_DATA:
     if (r->keylog)
       return id == HL_SECRET_CLIENT_VERIFY_DATA
                  ? _ ("read from the client's Finished, decrypted with the key block")
                  : _ ("read from the server's Finished, decrypted with the key block");
+    /* TLS 1.0 and 1.1 hash the handshake with MD5 and SHA-1 side by side (RFC 2246 7.4.9). */
+    if (r->version && r->version < 0x0303)
+      return id == HL_SECRET_CLIENT_VERIFY_DATA
+                 ? _ ("PRF(master_secret, \"client finished\", MD5(handshake_messages) + "
+                      "SHA-1(handshake_messages))[0..11] (RFC 2246 7.4.9)")
+                 : _ ("PRF(master_secret, \"server finished\", MD5(handshake_messages) + "
+                      "SHA-1(handshake_messages))[0..11] (RFC 2246 7.4.9)");
     return NULL;
   }
   return NULL;
@@ -352,7 +368,9 @@ recipe_of_connection (const HlConnection *c)
                c && c->curve > 0 ? (guint)c->curve : 0,
                FALSE,
                c && c->extended_master_secret,
-               c && c->version == 0x0304 && c->resumed && c->curve <= 0 };
+               c && c->version == 0x0304 && c->resumed && c->curve <= 0,
+               c ? c->version : 0,
+               suite && suite->mac == HL_HASH_NONE };
   return r;
 }
 
@@ -590,9 +608,16 @@ _hl_run_fill_knowledge (HlRun *run, HlStep *st, HlSide side)
       s = hl_suite_by_id (sp.cipher_suite);
     }
     recipe.kex = s ? (int)s->kex : -1;
+    recipe.aead = s && s->mac == HL_HASH_NONE;
     recipe.group = _hl_run_ecdh_group (run);
+    /* A BearSSL server picks its curve, and makes its share, while it reads the ClientHello:
+     * it holds that key before any ServerKeyExchange is on the wire. */
+    if (recipe.group == 0 && !p->ossl && br_ssl_engine_get_ecdhe_curve (p->eng) > 0)
+      recipe.group = (guint16)br_ssl_engine_get_ecdhe_curve (p->eng);
   }
   recipe.psk_ke = recipe.tls13 && resumed && run->hellos.group < 0;
+  if (!p->ossl && p->knows & KNOW (HL_SECRET_SERVER_RANDOM))
+    recipe.version = br_ssl_engine_get_version (p->eng);
   if (p->ossl)
     _hl_run_collect_view13 (run, p, &view);
   else

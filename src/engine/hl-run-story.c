@@ -213,9 +213,22 @@ _hl_run_tell_story (const HlStep *st, const HlSuite *suite, gboolean resumed, gb
   if (strcmp (m, "CertificateVerify") == 0)
     return g_strdup (_ ("Mutual TLS, beyond the nine steps: the client signs the handshake so far "
                         "to prove it holds its certificate's private key."));
+  /* RFC 5246 7.3, figures 1 and 2: in a full handshake the client's ChangeCipherSpec comes
+   * before its Finished (story step 6) and the server's after it; in an abbreviated one the
+   * server's follows its ServerHello and the client's follows the server's Finished. */
+  if (strcmp (m, "ChangeCipherSpec") == 0 && resumed)
+    return g_strdup (st->from == HL_SIDE_CLIENT
+                         ? _ ("After the server's Finished, before story step 6: from the next "
+                              "record on, the client encrypts with the session keys.")
+                         : _ ("Right after the ServerHello, before story step 7: in a resumption "
+                              "the server switches first; from the next record on, it encrypts "
+                              "with the session keys."));
   if (strcmp (m, "ChangeCipherSpec") == 0)
-    return g_strdup (_ ("Between story steps 5 and 6: from the next record on, this side encrypts "
-                        "with the session keys."));
+    return g_strdup (st->from == HL_SIDE_CLIENT
+                         ? _ ("Between story steps 5 and 6: from the next record on, the client "
+                              "encrypts with the session keys.")
+                         : _ ("Between story steps 6 and 7: from the next record on, the server "
+                              "encrypts with the session keys."));
   if (strcmp (m, "Finished") == 0 && resumed)
     return g_strdup (st->from == HL_SIDE_CLIENT
                          ? _ ("Story step 6, last in a resumption: the client's Finished answers "
@@ -402,11 +415,110 @@ _hl_run_explain_end (HlRun *run, HlSide side, HlConnection *c)
              "(RFC 5246 7.2.2)."),
           name, plain, hl_side_word (hl_side_other (side)), h->version);
     }
+    /* RFC 5246 7.2.2 names no alert for a certificate that is fine but for another host. */
+    if (err == BR_ERR_X509_BAD_SERVER_NAME)
+      return g_strdup_printf (_ ("%s: %s BearSSL closed the connection without sending an alert. "
+                                 "RFC 5246 names no alert for this case; bad_certificate (42) or "
+                                 "certificate_unknown (46) would fit (7.2.2)."),
+                              name, plain);
     if (alert >= 0)
       return g_strdup_printf (_ ("%s: %s BearSSL closed the connection without sending an alert; "
                                  "an RFC 5246 %s would have sent %s (%d)."),
                               name, plain, hl_side_word (side), hl_alert_name (alert), alert);
     return g_strdup_printf (_ ("%s: %s BearSSL closed the connection without sending an alert."),
                             name, plain);
+  }
+}
+
+/* ---------- A TLS 1.3 offer's randoms, once the server has answered ---------- */
+
+/* Replaces the explanation of the fields of this name, at any depth. */
+static void
+replace_explanation (GPtrArray *fields, const char *name, const char *explanation)
+{
+  for (guint i = 0; fields && i < fields->len; i++) {
+    HlField *f = g_ptr_array_index (fields, i);
+    if (strcmp (f->name, name) == 0) {
+      g_free (f->explanation);
+      f->explanation = g_strdup (explanation);
+    }
+    replace_explanation (f->children, name, explanation);
+  }
+}
+
+/* A ClientHello whose supported_versions lists TLS 1.3 (RFC 8446 4.2.1). */
+static gboolean
+offers_tls13 (GBytes *wire)
+{
+  const guint8 *d;
+  gsize n;
+  if (!wire
+      || !hl_hello_find_extension (g_bytes_get_data (wire, NULL), g_bytes_get_size (wire), 43, &d,
+                                   &n))
+    return FALSE;
+  for (gsize i = 1; i + 1 < n && i <= d[0]; i += 2)
+    if (d[i] == 0x03 && d[i + 1] == 0x04)
+      return TRUE;
+  return FALSE;
+}
+
+/* A TLS 1.3 offer's random, for the version the server answered with; NULL while the
+ * server has not answered. */
+static char *
+explain_offer_random (HlRun *run)
+{
+  const Hellos *h = &run->hellos;
+  if (h->version == 0x0304 || (h->hello_retry && !h->version))
+    return g_strdup (_ ("32 bytes from the client's random generator (RFC 8446 4.1.2). The server "
+                        "takes TLS 1.3, so the randoms reach the keys only through the "
+                        "transcript hash, which covers both hellos (RFC 8446 7.1)."));
+  if (!h->version)
+    return NULL;
+  return g_strdup_printf (
+      h->extended_master_secret
+          ? _ ("32 bytes from the client's random generator (RFC 8446 4.1.2). The server "
+               "answers with %s, not TLS 1.3. There, as in lesson 02, the two randoms feed the key "
+               "block (RFC 5246 6.3); not the master secret here, since the server accepts "
+               "extended master secret, which hashes the whole handshake instead (RFC 7627 "
+               "4).")
+          : _ ("32 bytes from the client's random generator (RFC 8446 4.1.2). The server "
+               "answers with %s, not TLS 1.3. There, as in lesson 02, the two randoms feed the "
+               "master secret (RFC 5246 8.1) and the key block (6.3)."),
+      hl_version_long_name (h->version));
+}
+
+/* The hellos' randoms name the version the server chose (lessons 38 and 40: TLS 1.2 to
+ * a TLS 1.3 offer), instead of covering both outcomes. */
+void
+_hl_run_explain_randoms (HlRun *run, HlStep *st)
+{
+  if (st->handshake_type == HL_HANDSHAKE_CLIENT_HELLO && offers_tls13 (st->wire)) {
+    /* The server has already answered: its hello is in flight, so name what it chose. */
+    char *ex = explain_offer_random (run);
+    if (ex)
+      replace_explanation (st->fields, "Random", ex);
+    g_free (ex);
+  }
+  if (st->handshake_type == HL_HANDSHAKE_SERVER_HELLO && !st->tls13 && run->hellos.version
+      && run->hellos.version < 0x0304 && st->wire && !_hl_run_current_connection (run)->resumed
+      && run->scenario->client.version_max >= 0x0304) {
+    /* A TLS 1.2 answer to a TLS 1.3 offer: the randoms work as in TLS 1.2, and the
+     * gmt_unix_time is this library's. */
+    replace_explanation (
+        st->fields, "Random",
+        run->hellos.extended_master_secret
+            ? _ ("32 bytes the server picked. It chose TLS 1.2, where the two randoms feed the key "
+                 "block (RFC 5246 6.3); not the master secret here: extended master secret was "
+                 "negotiated, and it hashes the whole handshake instead (RFC 7627 4).")
+            : _ ("32 bytes the server picked. It chose TLS 1.2, where the two randoms feed the "
+                 "master secret (RFC 5246 8.1) and the key block (6.3), so every connection "
+                 "gets fresh keys."));
+    replace_explanation (st->fields, "gmt_unix_time",
+                         run->peer[st->from]->ossl
+                             ? _ ("Once the sender's clock. It has no security use and leaks the "
+                                  "time: this server, OpenSSL, sends random bytes here.")
+                             : _ ("Once the sender's clock. It has no security use and leaks the "
+                                  "time: this server, BearSSL, sends zeros here (Wireshark shows "
+                                  "a 1970 date)."));
   }
 }

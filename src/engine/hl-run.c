@@ -170,9 +170,10 @@ hl_describe_openssl_error (int err, const char *reason)
   return g_strdup (err ? _ ("stopped on an error") : _ ("has no error"));
 }
 
-/* Replaces the explanation of a top-level field. */
+/* Replaces the explanation of the fields of this name, top-level or at any depth
+ * (an extension's entries). */
 static void
-explain_field (GPtrArray *fields, const char *name, const char *explanation)
+explain_field (GPtrArray *fields, const char *name, gboolean deep, const char *explanation)
 {
   for (guint i = 0; fields && i < fields->len; i++) {
     HlField *f = g_ptr_array_index (fields, i);
@@ -180,62 +181,9 @@ explain_field (GPtrArray *fields, const char *name, const char *explanation)
       g_free (f->explanation);
       f->explanation = g_strdup (explanation);
     }
+    if (deep)
+      explain_field (f->children, name, TRUE, explanation);
   }
-}
-
-/* As explain_field, at any depth (an extension's entries). */
-static void
-explain_field_deep (GPtrArray *fields, const char *name, const char *explanation)
-{
-  for (guint i = 0; fields && i < fields->len; i++) {
-    HlField *f = g_ptr_array_index (fields, i);
-    if (strcmp (f->name, name) == 0) {
-      g_free (f->explanation);
-      f->explanation = g_strdup (explanation);
-    }
-    explain_field_deep (f->children, name, explanation);
-  }
-}
-
-/* A ClientHello whose supported_versions lists TLS 1.3 (RFC 8446 4.2.1). */
-static gboolean
-offers_tls13 (GBytes *wire)
-{
-  const guint8 *d;
-  gsize n;
-  if (!wire
-      || !hl_hello_find_extension (g_bytes_get_data (wire, NULL), g_bytes_get_size (wire), 43, &d,
-                                   &n))
-    return FALSE;
-  for (gsize i = 1; i + 1 < n && i <= d[0]; i += 2)
-    if (d[i] == 0x03 && d[i + 1] == 0x04)
-      return TRUE;
-  return FALSE;
-}
-
-/* A TLS 1.3 offer's random, for the version the server answered with; NULL while the
- * server has not answered. */
-static char *
-explain_offer_random (HlRun *run)
-{
-  const Hellos *h = &run->hellos;
-  if (h->version == 0x0304 || (h->hello_retry && !h->version))
-    return g_strdup (_ ("32 bytes from the client's random generator (RFC 8446 4.1.2). The server "
-                        "takes TLS 1.3, so the randoms reach the keys only through the "
-                        "transcript hash, which covers both hellos (RFC 8446 7.1)."));
-  if (!h->version)
-    return NULL;
-  return g_strdup_printf (
-      h->extended_master_secret
-          ? _ ("32 bytes from the client's random generator (RFC 8446 4.1.2). The server "
-               "answers with %s, not TLS 1.3. There, as in lesson 02, the two randoms feed the key "
-               "block (RFC 5246 6.3); not the master secret here, since the server accepts "
-               "extended master secret, which hashes the whole handshake instead (RFC 7627 "
-               "4).")
-          : _ ("32 bytes from the client's random generator (RFC 8446 4.1.2). The server "
-               "answers with %s, not TLS 1.3. There, as in lesson 02, the two randoms feed the "
-               "master secret (RFC 5246 8.1) and the key block (6.3)."),
-      hl_version_long_name (h->version));
 }
 
 static void
@@ -287,24 +235,18 @@ decode_step (HlRun *run, HlStep *st)
       st->key_generation = updates;
     }
   }
-  if (st->encrypted && !st->plaintext) {
+  if (st->encrypted && !st->plaintext)
     st->fields = hl_decode_encrypted_record (w, wlen, ctx.version, ctx.suite, -1);
-  } else if (st->content_type == HL_CONTENT_HANDSHAKE) {
-    st->fields = hl_decode_handshake (content, clen, &ctx);
-  } else if (st->content_type == HL_CONTENT_ALERT) {
-    st->fields = hl_decode_alert (content, clen);
-  } else if (st->content_type == HL_CONTENT_CHANGE_CIPHER_SPEC) {
-    st->fields = hl_decode_change_cipher_spec (content, clen);
-    if (st->tls13 && st->fields->len) {
-      /* TLS 1.3 sends it only to look like TLS 1.2: it switches nothing. */
-      HlField *f = g_ptr_array_index (st->fields, 0);
-      g_free (f->explanation);
-      f->explanation = g_strdup (_ ("Always 1. In TLS 1.3 it changes nothing: it is sent only so "
-                                    "that middleboxes see the shape of a TLS 1.2 handshake, and "
-                                    "the receiver drops it."));
-    }
-  } else {
-    st->fields = hl_decode_application_data (content, clen);
+  else
+    st->fields = hl_decode_content (st->content_type, content, clen, &ctx);
+  if (st->content_type == HL_CONTENT_CHANGE_CIPHER_SPEC && st->fields && st->tls13
+      && st->fields->len) {
+    /* TLS 1.3 sends it only to look like TLS 1.2: it switches nothing. */
+    HlField *f = g_ptr_array_index (st->fields, 0);
+    g_free (f->explanation);
+    f->explanation = g_strdup (_ ("Always 1. In TLS 1.3 it changes nothing: it is sent only so "
+                                  "that middleboxes see the shape of a TLS 1.2 handshake, and "
+                                  "the receiver drops it."));
   }
   if (st->record_wire) {
     gsize rlen;
@@ -316,14 +258,7 @@ decode_step (HlRun *run, HlStep *st)
     gsize dlen;
     const guint8 *dd = g_bytes_get_data (
         st->delivered_plaintext ? st->delivered_plaintext : st->delivered_wire, &dlen);
-    if (st->content_type == HL_CONTENT_HANDSHAKE)
-      st->delivered_fields = hl_decode_handshake (dd, dlen, &ctx);
-    else if (st->content_type == HL_CONTENT_ALERT)
-      st->delivered_fields = hl_decode_alert (dd, dlen);
-    else if (st->content_type == HL_CONTENT_CHANGE_CIPHER_SPEC)
-      st->delivered_fields = hl_decode_change_cipher_spec (dd, dlen);
-    else
-      st->delivered_fields = hl_decode_application_data (dd, dlen);
+    st->delivered_fields = hl_decode_content (st->content_type, dd, dlen, &ctx);
   }
   {
     /* A 1-byte record is BearSSL's 1/n-1 split only if the rest of the write is next. */
@@ -346,10 +281,10 @@ decode_step (HlRun *run, HlStep *st)
   }
   if (st->handshake_type == HL_HANDSHAKE_CLIENT_HELLO && earlier_step (run, "HelloRetryRequest")) {
     /* No guess any more: RFC 8446 4.2.8 asks for exactly the group the server named. */
-    explain_field_deep (st->fields, "Key share",
-                        _ ("The client's public value for the group the HelloRetryRequest "
-                           "named: after a HelloRetryRequest the client must send exactly one "
-                           "share, for that group (RFC 8446 4.2.8)."));
+    explain_field (st->fields, "Key share", TRUE,
+                   _ ("The client's public value for the group the HelloRetryRequest "
+                      "named: after a HelloRetryRequest the client must send exactly one "
+                      "share, for that group (RFC 8446 4.2.8)."));
     g_free (st->summary);
     g_free (st->story);
     st->summary = g_strdup (_ ("The client tries again, with a key share for the group the "
@@ -407,46 +342,21 @@ decode_step (HlRun *run, HlStep *st)
                              "the application, which knows whether the request still makes "
                              "sense."));
   }
-  if (st->handshake_type == HL_HANDSHAKE_CLIENT_HELLO && offers_tls13 (st->wire)) {
-    /* The server has already answered: its hello is in flight, so name what it chose. */
-    char *ex = explain_offer_random (run);
-    if (ex)
-      explain_field (st->fields, "Random", ex);
-    g_free (ex);
-  }
-  if (st->handshake_type == HL_HANDSHAKE_SERVER_HELLO && !st->tls13 && run->hellos.version
-      && run->hellos.version < 0x0304 && st->wire && !_hl_run_current_connection (run)->resumed
-      && run->scenario->client.version_max >= 0x0304) {
-    /* A TLS 1.2 answer to a TLS 1.3 offer: the randoms work as in TLS 1.2, and the
-     * gmt_unix_time is this library's. */
-    explain_field (
-        st->fields, "Random",
-        run->hellos.extended_master_secret
-            ? _ ("32 bytes the server picked. It chose TLS 1.2, where the two randoms feed the key "
-                 "block (RFC 5246 6.3); not the master secret here: extended master secret was "
-                 "negotiated, and it hashes the whole handshake instead (RFC 7627 4).")
-            : _ ("32 bytes the server picked. It chose TLS 1.2, where the two randoms feed the "
-                 "master secret (RFC 5246 8.1) and the key block (6.3), so every connection "
-                 "gets fresh keys."));
-    explain_field_deep (st->fields, "gmt_unix_time",
-                        run->peer[st->from]->ossl
-                            ? _ ("Once the sender's clock. It has no security use and leaks the "
-                                 "time: this server, OpenSSL, sends random bytes here.")
-                            : _ ("Once the sender's clock. It has no security use and leaks the "
-                                 "time: this server, BearSSL, sends zeros here (Wireshark shows "
-                                 "a 1970 date)."));
-  }
+  _hl_run_explain_randoms (run, st);
   if (st->handshake_type == HL_HANDSHAKE_SERVER_HELLO && !st->tls13
       && _hl_run_current_connection (run)->resumed) {
     /* An abbreviated handshake (RFC 5246 7.3): the session and its master secret are old. */
-    explain_field (st->fields, "Session ID",
+    explain_field (st->fields, "Session ID", FALSE,
                    _ ("The session id the client offered, echoed: the server accepts to resume "
                       "that session (RFC 5246 7.4.1.3). Had it refused, it would have sent a new "
                       "id, or none."));
-    explain_field (st->fields, "Random",
+    explain_field (st->fields, "Random", FALSE,
                    _ ("32 bytes the server picked. This handshake resumes a session: the master "
                       "secret is the earlier session's, and the two new randoms feed only the key "
                       "block (RFC 5246 6.3), so this connection still gets fresh keys."));
+    explain_field (st->fields, "Cipher suite", FALSE,
+                   _ ("The suite of the session being resumed: RFC 5246 7.4.1.3 leaves the server "
+                      "no choice here, and no key exchange takes place."));
   }
   if (st->handshake_type == HL_HANDSHAKE_CLIENT_HELLO && st->tls13 && run->connection > 1
       && run->peer[HL_SIDE_SERVER]->ossl) {
@@ -672,10 +582,14 @@ finish_connection (HlRun *run)
   }
   if (c->version == 0x0304)
     curve = run->hellos.group;
-  else if (!cl->ossl)
-    curve = br_ssl_engine_get_ecdhe_curve (cl->eng);
-  else if (!sv->ossl)
-    curve = br_ssl_engine_get_ecdhe_curve (sv->eng);
+  else {
+    if (!cl->ossl)
+      curve = br_ssl_engine_get_ecdhe_curve (cl->eng);
+    /* A client that stopped before the ServerKeyExchange never learnt the curve its server
+     * had picked: the server's choice names it. */
+    if (curve <= 0 && !sv->ossl)
+      curve = br_ssl_engine_get_ecdhe_curve (sv->eng);
+  }
   /* A resumed TLS 1.2 connection agrees no key: BearSSL's curve is the previous one's. */
   if (c->version == 0x0304 ? curve > 0 && c->suite
                            : !c->resumed && c->suite && hl_suite_by_id (c->suite)

@@ -858,7 +858,10 @@ hl_error_nth (guint i)
 static const HlStateFlag state_flags[] = {
   { "SENDREC", N_ ("has records to send") },
   { "RECVREC", N_ ("waits for a record") },
-  { "SENDAPP", N_ ("may send application data (the handshake is done)") },
+  /* BearSSL raises SENDAPP once it has checked the peer's Finished and made its own, which
+   * may still wait in its output buffer: data written then goes out after that Finished. */
+  { "SENDAPP", N_ ("accepts application data to send (its own Finished made, perhaps still "
+                   "queued; the peer's checked)") },
   { "RECVAPP", N_ ("has application data to read") },
   { "CLOSED", N_ ("the connection is closed (an error number says why, 0 for a clean close)") },
 };

@@ -22,6 +22,10 @@ GPtrArray *hl_decode_handshake (const guint8 *data, gsize len, const HlDecodeCon
 GPtrArray *hl_decode_alert (const guint8 *data, gsize len);
 GPtrArray *hl_decode_change_cipher_spec (const guint8 *data, gsize len);
 GPtrArray *hl_decode_application_data (const guint8 *data, gsize len);
+/* Plaintext content of this record type (hl_tables' HL_CONTENT_*) with the decoder
+ * above that reads it; any other type is read as application data. */
+GPtrArray *hl_decode_content (guint content_type, const guint8 *data, gsize len,
+                              const HlDecodeContext *ctx);
 /* An encrypted record's payload: explicit nonce or IV, ciphertext, MAC or tag.
  * content_len: the decrypted content's length, or -1 when unknown; with it a CBC
  * ciphertext is split into encrypted content, MAC and padding. */

@@ -1,0 +1,435 @@
+/* hl-decode-ext.c: the extensions of hellos and of TLS 1.3 messages, field by field
+ * (the rest of the decoders in hl-decode.c and hl-decode-record.c).
+ */
+#include "hl-decode-private.h"
+#include "hl-i18n.h"
+#include "hl-tables.h"
+
+#include <string.h>
+
+/* ---------- Extensions ---------- */
+
+/* One entry of a signature scheme list, in the hello of this version (0: unknown). */
+static const char *
+scheme_explanation (guint scheme, guint version)
+{
+  if (version && version < 0x0303)
+    return _ ("Ignored: before TLS 1.2 no signature scheme is negotiated.");
+  if (version == 0x0304 && (scheme & 0xff) == 0x01)
+    return _ ("RSASSA-PKCS1-v1_5: TLS 1.3 accepts it only for signatures inside certificates, "
+              "never to sign a handshake message (RFC 8446 4.2.3); TLS 1.2 may sign with it.");
+  if (version == 0x0304 && (scheme == 0x0403 || scheme == 0x0503 || scheme == 0x0603))
+    return _ ("ECDSA on the one curve its name gives, with that hash (RFC 8446 4.2.3); TLS 1.2 "
+              "reads the same code as ECDSA with that hash, on any curve.");
+  if ((scheme & 0xff) == 0x02 && (scheme >> 8) >= 2 && (scheme >> 8) <= 6)
+    return _ ("DSA with this hash, a TLS 1.2 pair (RFC 5246 7.4.1.4.1); TLS 1.3 reserves the "
+              "code and never uses it (RFC 8446 B.3.1.3).");
+  return _ ("A signature scheme this side accepts.");
+}
+
+static void
+decode_extension_body (Reader *r, HlField *ext, guint type, gboolean from_server, guint version)
+{
+  Reader b = *r;
+  GPtrArray *kids = ext->children;
+  switch (type) {
+  case 0: /* server_name */
+    if (from_server || b.len == 0)
+      return;
+    {
+      gint64 n = _hl_decode_take_uint (&b, kids, "Server name list length", 2, NULL);
+      while (n > 0 && !b.bad && b.pos < b.len) {
+        gint64 t = _hl_decode_take_uint (&b, kids, "Name type", 1, _ ("0: a DNS host name."));
+        gint64 l = _hl_decode_take_uint (&b, kids, "Name length", 2, NULL);
+        if (t < 0 || l < 0 || !_hl_decode_need (&b, l))
+          break;
+        {
+          g_autofree char *name = g_strndup ((const char *)b.d + b.pos, l);
+          _hl_decode_take (
+              &b, kids, "Host name", l,
+              _ ("The server the client wants (SNI): one address can host many names."), "%s",
+              name);
+        }
+      }
+    }
+    return;
+  case 10: /* supported_groups */
+  {
+    gint64 n = _hl_decode_take_uint (&b, kids, "Groups length", 2, NULL);
+    while (n > 0 && b.pos + 2 <= b.len) {
+      guint c = _hl_decode_peek_uint (&b, 2);
+      const char *name = hl_curve_name (c);
+      /* TLS 1.2 also limits the server certificate's EC key by this list (RFC 8422 5.1.1,
+       * 5.3); TLS 1.3 leaves that to signature_algorithms (RFC 8446 4.2.7). */
+      _hl_decode_take (&b, kids, "Group", 2,
+                       version >= 0x0304
+                           ? _ ("A group the client can use for its (EC)DHE key share.")
+                       : hl_group_is_montgomery (c)
+                           ? _ ("A curve the client supports for ECDHE (a key-exchange-only "
+                                "curve, RFC 8422 5.1.1).")
+                           : _ ("A curve the client supports: for ECDH(E), and for the EC key "
+                                "in the server's certificate (RFC 8422 5.1.1, 5.3)."),
+                       "%s (%u)", name ? name : "unknown", c);
+    }
+  }
+    return;
+  case 11: /* ec_point_formats */
+  {
+    gint64 n = _hl_decode_take_uint (&b, kids, "Formats length", 1, NULL);
+    while (n > 0 && b.pos < b.len) {
+      guint f = _hl_decode_peek_uint (&b, 1);
+      _hl_decode_take (&b, kids, "Point format", 1, NULL, "%s (%u)",
+                       f == 0   ? "uncompressed"
+                       : f == 1 ? "ansiX962_compressed_prime"
+                       : f == 2 ? "ansiX962_compressed_char2"
+                                : "unknown",
+                       f);
+    }
+  }
+    return;
+  case 13: /* signature_algorithms */
+  {
+    gint64 n = _hl_decode_take_uint (&b, kids, "Algorithms length", 2, NULL);
+    while (n > 0 && b.pos + 2 <= b.len) {
+      guint a = _hl_decode_peek_uint (&b, 2);
+      _hl_decode_take (&b, kids, "Signature algorithm", 2, scheme_explanation (a, version),
+                       "%s (0x%04x)", hl_signature_scheme_name_in (a, version == 0x0304), a);
+    }
+  }
+    return;
+  case 16: /* ALPN */
+  {
+    gint64 n = _hl_decode_take_uint (&b, kids, "Protocol list length", 2, NULL);
+    while (n > 0 && !b.bad && b.pos < b.len) {
+      gint64 l = _hl_decode_take_uint (&b, kids, "Protocol length", 1, NULL);
+      if (l < 0 || !_hl_decode_need (&b, l))
+        break;
+      {
+        g_autofree char *p = g_strndup ((const char *)b.d + b.pos, l);
+        _hl_decode_take (&b, kids, "Protocol", l,
+                         from_server
+                             ? _ ("The application protocol the server picked.")
+                             : _ ("An application protocol the client speaks, e.g. h2 for HTTP/2."),
+                         "%s", p);
+      }
+    }
+  }
+    return;
+  case 1: /* max_fragment_length */
+    if (b.len == 1) {
+      guint v = _hl_decode_peek_uint (&b, 1);
+      _hl_decode_take (&b, kids, "Maximum fragment length", 1, NULL, _ ("%u bytes (code %u)"),
+                       v >= 1 && v <= 4 ? 256u << v : 0, v);
+    }
+    return;
+  case 0xff01:
+    _hl_decode_take_uint (&b, kids, "Renegotiated connection length", 1,
+                          _ ("0 on a first handshake: nothing to bind to yet."));
+    return;
+  case 43: /* supported_versions */
+    if (b.len == 2) {
+      guint v = _hl_decode_peek_uint (&b, 2);
+      _hl_decode_take (
+          &b, kids, "Selected version", 2,
+          _ ("The version really negotiated: ServerHello's own version field stays 0x0303 so that "
+             "old middleboxes let it through."),
+          "%s (0x%04x)", hl_version_long_name (v), v);
+    } else {
+      _hl_decode_take_uint (&b, kids, "Versions length", 1, NULL);
+      while (b.pos + 2 <= b.len) {
+        guint v = _hl_decode_peek_uint (&b, 2);
+        _hl_decode_take (&b, kids, "Version", 2, _ ("A version the client speaks, best first."),
+                         "%s (0x%04x)", hl_version_long_name (v), v);
+      }
+    }
+    return;
+  case 51: /* key_share */
+    if (from_server && b.len == 2) {
+      guint g = _hl_decode_peek_uint (&b, 2);
+      const char *name = hl_curve_name (g);
+      _hl_decode_take (
+          &b, kids, "Selected group", 2,
+          _ ("HelloRetryRequest: the client sent no share the server accepts; this is the group "
+             "to send one for in a second ClientHello."),
+          "%s (%u)", name ? name : "unknown", g);
+      return;
+    }
+    if (!from_server)
+      _hl_decode_take_uint (&b, kids, "Client shares length", 2, NULL);
+    while (b.pos + 4 <= b.len && !b.bad) {
+      guint g = _hl_decode_peek_uint (&b, 2);
+      guint klen = b.d[b.pos + 2] << 8 | b.d[b.pos + 3];
+      const char *name = hl_curve_name (g);
+      HlField *entry;
+      Reader k;
+      if (b.pos + 4 + klen > b.len)
+        break;
+      entry = _hl_decode_take (
+          &b, kids, "Key share", 4 + klen,
+          from_server ? _ ("The server's public value on the group it chose. With the "
+                           "client's, each side computes the same shared secret; nothing "
+                           "secret crosses the wire.")
+                      : _ ("The client's public value for one group, sent before it knows "
+                           "what the server picks: this guess is what saves TLS 1.3 a "
+                           "round trip."),
+          "%s, %u bytes", name ? name : "unknown", klen);
+      k.d = b.d + b.pos - 4 - klen;
+      k.len = 4 + klen;
+      k.pos = 0;
+      k.base = entry->offset;
+      k.bad = FALSE;
+      _hl_decode_take (&k, entry->children, "Group", 2, NULL, "%s (%u)", name ? name : "unknown",
+                       g);
+      _hl_decode_take_uint (&k, entry->children, "Key exchange length", 2, NULL);
+      _hl_decode_take (
+          &k, entry->children, "Key exchange", klen,
+          g == 29
+              ? _ ("An X25519 public key: 32 bytes, the u coordinate of secret times base point.")
+              : _ ("An uncompressed curve point: 04, then x and y."),
+          NULL);
+    }
+    return;
+  case 45: /* psk_key_exchange_modes */
+    _hl_decode_take_uint (&b, kids, "Modes length", 1, NULL);
+    while (b.pos < b.len) {
+      guint m = _hl_decode_peek_uint (&b, 1);
+      _hl_decode_take (
+          &b, kids, "Mode", 1,
+          m == 1 ? _ ("psk_dhe_ke: resume with the PSK and still agree a fresh (EC)DHE key, so "
+                      "stealing a ticket later does not reveal this connection.")
+                 : _ ("psk_ke: resume with the PSK alone (no forward secrecy)."),
+          "%s (%u)",
+          m == 1   ? "psk_dhe_ke"
+          : m == 0 ? "psk_ke"
+                   : "unknown",
+          m);
+    }
+    return;
+  case 41: /* pre_shared_key */
+    if (from_server) {
+      _hl_decode_take_uint (
+          &b, kids, "Selected identity", 2,
+          _ ("Which offered PSK the server accepted (from 0): the session resumes."));
+      return;
+    }
+    {
+      gint64 n = _hl_decode_take_uint (&b, kids, "Identities length", 2, NULL);
+      gsize end = n > 0 ? b.pos + n : b.pos;
+      while (b.pos + 2 <= end && !b.bad) {
+        gint64 l = _hl_decode_take_uint (&b, kids, "Identity length", 2, NULL);
+        if (l < 0 || !_hl_decode_need (&b, l))
+          break;
+        _hl_decode_take (
+            &b, kids, "Identity", l,
+            _ ("The ticket from the server's NewSessionTicket, returned as it was: opaque to the "
+               "client, readable only by the server."),
+            NULL);
+        _hl_decode_take_uint (
+            &b, kids, "Obfuscated ticket age", 4,
+            _ ("Milliseconds since the ticket arrived, plus its ticket_age_add: the server "
+               "checks it to limit replays of early data."));
+      }
+      _hl_decode_take_uint (&b, kids, "Binders length", 2, NULL);
+      while (b.pos + 1 <= b.len && !b.bad) {
+        gint64 l = _hl_decode_take_uint (&b, kids, "Binder length", 1, NULL);
+        if (l < 0 || !_hl_decode_need (&b, l))
+          break;
+        _hl_decode_take (
+            &b, kids, "Binder", l,
+            _ ("HMAC(finished key of binder_key, Hash(this ClientHello up to the binders)): proves "
+               "the client holds the PSK and ties it to this hello."),
+            NULL);
+      }
+    }
+    return;
+  case 42: /* early_data */
+    if (b.len == 4)
+      _hl_decode_take_uint (
+          &b, kids, "Max early data size", 4,
+          _ ("How many bytes of 0-RTT data the server will accept with this ticket."));
+    return;
+  case 44: /* cookie */
+    _hl_decode_take_uint (&b, kids, "Cookie length", 2, NULL);
+    _hl_decode_take (&b, kids, "Cookie", b.len - b.pos,
+                     from_server
+                         ? _ ("Opaque to the client: what the server needs to carry on without "
+                              "keeping state. The client must copy it unchanged into its second "
+                              "ClientHello (RFC 8446 4.2.2).")
+                         : _ ("The cookie from the server's HelloRetryRequest, copied byte for "
+                              "byte, as RFC 8446 4.2.2 requires."),
+                     NULL);
+    return;
+  case 28: /* record_size_limit */
+    _hl_decode_take_uint (&b, kids, "Record size limit", 2,
+                          _ ("The largest record this side wants to receive."));
+    return;
+  case 50: /* signature_algorithms_cert */
+  {
+    gint64 n = _hl_decode_take_uint (&b, kids, "Algorithms length", 2, NULL);
+    while (n > 0 && b.pos + 2 <= b.len) {
+      guint a = _hl_decode_peek_uint (&b, 2);
+      _hl_decode_take (&b, kids, "Signature algorithm", 2, _ ("A scheme accepted in certificates."),
+                       "%s (0x%04x)", hl_signature_scheme_name_in (a, version == 0x0304), a);
+    }
+  }
+    return;
+  default:
+    return;
+  }
+}
+
+void
+_hl_decode_take_extensions (Reader *r, GPtrArray *into, gboolean from_server, guint version)
+{
+  gint64 total;
+  HlField *list;
+  Reader e;
+  if (r->pos >= r->len)
+    return;
+  total = _hl_decode_take_uint (r, into, "Extensions length", 2,
+                                _ ("How many bytes of extensions follow."));
+  if (total < 0 || !_hl_decode_need (r, total))
+    return;
+  list = _hl_decode_take (r, into, "Extensions", total,
+                          _ ("Optional features, each a type, a length and data."), "%s", "");
+  e = _hl_decode_sub_reader (r, 0);
+  e.d = r->d + r->pos - total;
+  e.len = total;
+  e.base = list->offset;
+  {
+    guint count = 0;
+    while (e.pos + 4 <= e.len) {
+      guint type = _hl_decode_peek_uint (&e, 2);
+      guint len = (guint)e.d[e.pos + 2] << 8 | e.d[e.pos + 3];
+      HlField *ext;
+      Reader body;
+      if (e.pos + 4 + len > e.len)
+        break;
+      ext = hl_field_new (hl_extension_name (type), e.base + e.pos, 4 + len, NULL, NULL);
+      g_free (ext->value);
+      ext->value = g_strdup_printf ("type %u, %u byte%s", type, len, len == 1 ? "" : "s");
+      {
+        const char *ex = NULL;
+        switch (type) {
+        case 0:
+          ex = from_server ? _ ("The server saw the name the client asked for.")
+                           : _ ("Server Name Indication: which site the client wants.");
+          break;
+        case 10:
+          ex = version >= 0x0304
+                   ? _ ("The groups this side supports for (EC)DHE key exchange (RFC 8446 "
+                        "4.2.7).")
+                   : _ ("The curves this side supports: for ECDH(E), and for the EC key in the "
+                        "server's certificate (RFC 8422 5.1.1, 5.3).");
+          break;
+        case 11:
+          ex = _ ("Point encodings this side can parse. RFC 8422 5.1.2 keeps only uncompressed "
+                  "(0); the two compressed forms (1, 2) are deprecated, though OpenSSL still "
+                  "lists them.");
+          break;
+        case 13:
+          ex = version && version < 0x0303
+                   ? _ ("Which signature schemes this side accepts. The extension means "
+                        "something only from TLS 1.2 on (RFC 5246 7.4.1.4.1), which tells a "
+                        "client offering only older versions not to send it. This hello offers "
+                        "at most an older version: the extension has no effect, and the version "
+                        "fixes how each signature is hashed.")
+                   : _ ("Which signature schemes this side accepts (hash and signature; TLS 1.3 "
+                        "names RSA-PSS and each ECDSA curve).");
+          break;
+        case 16:
+          ex = _ ("ALPN: the application protocol inside TLS, settled in the handshake.");
+          break;
+        case 0xff01:
+          ex = _ ("Secure renegotiation (RFC 5746): binds a renegotiation to the connection.");
+          break;
+        case 1:
+          ex = _ ("Asks for smaller records, for peers with little memory.");
+          break;
+        case 43:
+          ex = _ ("TLS 1.3: which versions the client speaks, or which one the server chose.");
+          break;
+        case 51:
+          ex = _ ("TLS 1.3: (EC)DHE public values, sent in the hellos themselves.");
+          break;
+        case 45:
+          ex = _ ("TLS 1.3: how the client may resume with a PSK.");
+          break;
+        case 41:
+          ex = _ ("TLS 1.3: the resumption tickets offered (always the last extension), or the one "
+                  "the server took.");
+          break;
+        case 42:
+          ex = _ ("TLS 1.3: 0-RTT early data is offered, accepted, or allowed with this ticket.");
+          break;
+        case 44:
+          ex = _ ("TLS 1.3: state from a HelloRetryRequest, echoed back.");
+          break;
+        case 47:
+          ex = _ ("The CAs this side trusts, by name.");
+          break;
+        case 23:
+          ex = from_server ? _ ("The server agrees: the master secret is PRF(premaster_secret, "
+                                "\"extended master secret\", session_hash), session_hash "
+                                "being the hash of the handshake up to and including the "
+                                "ClientKeyExchange, instead of coming from the two randoms "
+                                "(RFC 7627 4).")
+               : version == 0x0304
+                   ? _ ("Extended master secret (RFC 7627): asks that a TLS 1.2 master secret "
+                        "be PRF(premaster_secret, \"extended master secret\", session_hash), "
+                        "session_hash being the hash of the handshake up to and including the "
+                        "ClientKeyExchange, instead of the two randoms: this binds the master "
+                        "secret to this handshake. TLS 1.3 has no use for it: the client offers "
+                        "it in case the server chooses TLS 1.2, and it applies only if the "
+                        "server answers with it.")
+                   : _ ("Extended master secret (RFC 7627): asks that the master secret be "
+                        "PRF(premaster_secret, \"extended master secret\", session_hash), "
+                        "session_hash being the hash of the handshake up to and including the "
+                        "ClientKeyExchange, instead of the two randoms: this binds the master "
+                        "secret to this handshake. It applies only if the server answers with "
+                        "it.");
+          break;
+        case 22:
+          ex = from_server ? _ ("The server agrees to encrypt-then-MAC for this CBC suite (RFC "
+                                "7366).")
+               : version == 0x0304
+                   ? _ ("Encrypt-then-MAC (RFC 7366): asks that CBC records be MACed after "
+                        "encryption, the order that resists padding oracles. TLS 1.3 has no "
+                        "CBC: the client offers it in case the server chooses a TLS 1.2 CBC "
+                        "suite, and it applies only if the server answers with it.")
+                   : _ ("Encrypt-then-MAC (RFC 7366): asks that CBC records be MACed after "
+                        "encryption, the order that resists padding oracles. It applies only "
+                        "if the server answers with it and chooses a CBC suite.");
+          break;
+        case 35:
+          ex = from_server ? _ ("The server will send a TLS 1.2 session ticket (RFC 5077).")
+               : len == 0  ? _ ("Session ticket (RFC 5077): empty, so the client asks for a "
+                                 "TLS 1.2 ticket to resume with later. TLS 1.3 tickets come "
+                                 "another way, in NewSessionTicket after the handshake.")
+                           : _ ("Session ticket (RFC 5077): the client offers a TLS 1.2 ticket "
+                                 "to resume with.");
+          break;
+        }
+        g_free (ext->explanation);
+        ext->explanation = g_strdup (ex ? ex : "");
+      }
+      hl_field_add (list, ext);
+      {
+        Reader hdr = { e.d + e.pos, 4, 0, e.base + e.pos, FALSE };
+        g_autofree char *tn = g_strdup_printf ("%s (%u)", hl_extension_name (type), type);
+        _hl_decode_take (&hdr, ext->children, "Extension type", 2, NULL, "%s", tn);
+        _hl_decode_take (&hdr, ext->children, "Extension length", 2, NULL, "%u", len);
+      }
+      body.d = e.d + e.pos + 4;
+      body.len = len;
+      body.pos = 0;
+      body.base = e.base + e.pos + 4;
+      body.bad = FALSE;
+      decode_extension_body (&body, ext, type, from_server, version);
+      e.pos += 4 + len;
+      count++;
+    }
+    g_free (list->value);
+    list->value = g_strdup_printf ("%u extension%s", count, count == 1 ? "" : "s");
+  }
+}
