@@ -960,6 +960,36 @@ test_random_names_version (void)
   assert_not_says (ch30, "TLS 1.2");
 }
 
+/* A reading of lessons 30-43 against RFC 8446: the compatibility ChangeCipherSpec is
+ * plaintext, so lesson 30 says every handshake message after ServerHello is encrypted, not
+ * everything, and the server's handshake key protects its messages up to its Finished
+ * only (RFC 8446 2, 7.1, D.4); the server's key share gives nothing by itself: each side
+ * applies its own private key to the other's public value (7.4). */
+static void
+test_tls13_reading (void)
+{
+  g_autoptr (HlScenario) s30 = NULL;
+  g_autoptr (HlRun) run30 = run_lesson ("30-tls13-basic.scenario", &s30);
+  const HlStep *sh = step_of (run30, 1, HL_SIDE_SERVER, "ServerHello");
+  const HlField *share = field_in (sh->fields, "Key share");
+  const char *key = hl_secret_formula (HL_SECRET_SERVER_HANDSHAKE_KEY);
+  g_autofree char *md = hl_transcript_to_markdown (run30);
+  assert_says (s30->description, "every handshake message after it, the certificate included, "
+                                 "is encrypted");
+  assert_not_says (s30->description, "everything after it");
+  g_assert_nonnull (share);
+  assert_says (share->explanation, "Each side applies its own private key to the other's public "
+                                   "value");
+  assert_not_says (share->explanation, "With the client's, each side computes");
+  assert_says (key, "the server's handshake messages after ServerHello, EncryptedExtensions to "
+                    "its Finished");
+  assert_not_says (key, "everything the server sends");
+  assert_says (md, "EncryptedExtensions to its Finished");
+  /* The compatibility ChangeCipherSpec between them really is plaintext. */
+  g_assert_cmpint (step_of (run30, 1, HL_SIDE_SERVER, "ChangeCipherSpec")->key, ==,
+                   HL_RECORD_KEY_NONE);
+}
+
 /* A third reading, of lessons 01-24 (issue 18's "new reading of every handout"). */
 static void
 test_third_reading (void)
@@ -1096,6 +1126,7 @@ main (int argc, char **argv)
   g_test_add_func ("/teaching/16-plaintext-alert", test_plaintext_alert);
   g_test_add_func ("/teaching/second-reading", test_second_reading);
   g_test_add_func ("/teaching/random-names-version", test_random_names_version);
+  g_test_add_func ("/teaching/tls13-reading", test_tls13_reading);
   g_test_add_func ("/teaching/third-reading", test_third_reading);
   g_test_add_func ("/teaching/17-knowledge-order", test_knowledge_order);
   g_test_add_func ("/teaching/18-client-key-exchange", test_client_key_exchange);

@@ -132,7 +132,8 @@ static const struct {
     N_ ("HKDF-Expand-Label(client_handshake_traffic_secret, \"iv\", \"\", 12)"), from_chts },
   { "server_handshake_key", "Server handshake key",
     N_ ("HKDF-Expand-Label(server_handshake_traffic_secret, \"key\", \"\", key length): encrypts "
-        "everything the server sends after ServerHello"),
+        "the server's handshake messages after ServerHello, EncryptedExtensions to its Finished "
+        "(not the compatibility ChangeCipherSpec, nor what follows its Finished)"),
     from_shts },
   { "server_handshake_iv", "Server handshake IV",
     N_ ("HKDF-Expand-Label(server_handshake_traffic_secret, \"iv\", \"\", 12)"), from_shts },
