@@ -32,6 +32,8 @@ if not browser:
 
 html = os.path.join(out_dir, "handout.html")
 subprocess.run([exe, "--headless", "01-rsa-key-exchange", "--html=" + html], check=True)
+html13 = os.path.join(out_dir, "handout-tls13.html")
+subprocess.run([exe, "--headless", "30-tls13-basic", "--html=" + html13], check=True)
 
 # Chromium reads commands on fd 3 and writes answers on fd 4: move our pipe ends
 # out of the way, then put them in place in the child only.
@@ -98,6 +100,26 @@ def press(key, code):
 
 code_numbers = {"ArrowRight": 39, "ArrowLeft": 37, "End": 35}
 
+
+def wait_for(expression, want):
+    """Polls until the page's expression gives want (the key schedule is unpacked
+    asynchronously); returns the last value seen."""
+    value = None
+    for _ in range(100):
+        value = evaluate(expression)
+        if value == want:
+            break
+        time.sleep(0.1)
+    return value
+
+
+def open_page(path):
+    send("Page.navigate", {"url": "file://" + os.path.abspath(path)})
+    for _ in range(100):
+        if evaluate("document.readyState") == "complete":
+            break
+        time.sleep(0.1)
+
 try:
     targets = send("Target.getTargets", use_session=False)["targetInfos"]
     page = next(t for t in targets if t["type"] == "page")
@@ -152,6 +174,48 @@ try:
     with open(os.path.join(out_dir, "handout-step-12.png"), "wb") as f:
         f.write(base64.b64decode(shot))
     check(len(shot) > 10000, "a screenshot was taken")
+
+    # TLS 1.3 (lesson 30): the key schedule follows the selected step, as in the window.
+    open_page(html13)
+    step = "document.getElementById('ks-1').dataset.step"
+    held = "document.getElementById('ks-held-1').textContent"
+    svg = "document.getElementById('ks-1').innerHTML"
+    check(wait_for(step, "1") == "1", "the key schedule opens at step 1")
+    about = evaluate("document.getElementById('ks-about').textContent")
+    check("after the step selected above" in about, f"the section says it follows the step ({about!r})")
+    note = evaluate("document.getElementById('ks-note-1').textContent")
+    check(note.startswith("What each side holds after step 1 (ClientHello from the client)"),
+          f"its caption names step 1 ({note!r})")
+    words = evaluate(held)
+    client, _, server = words.partition("The server holds:")
+    check("client_handshake_traffic_secret" not in client
+          and "client_handshake_traffic_secret" in server,
+          f"after the ClientHello only the server holds the handshake secrets ({words!r})")
+    first = evaluate(svg)
+    press("ArrowRight", "ArrowRight")
+    check(wait_for(step, "2") == "2", "Right: the key schedule stands at step 2")
+    words = evaluate(held)
+    client, _, server = words.partition("The server holds:")
+    check("client_handshake_traffic_secret" in client and "master_secret" not in client,
+          f"after the ServerHello the client holds the handshake secrets, no master secret "
+          f"({words!r})")
+    second = evaluate(svg)
+    check(first != second and second.startswith("<svg"), "step 2 draws another picture")
+    evaluate("document.getElementById('key-schedule').scrollIntoView()")
+    shot = send("Page.captureScreenshot", {"format": "png"})["data"]
+    with open(os.path.join(out_dir, "handout-tls13-schedule-step-2.png"), "wb") as f:
+        f.write(base64.b64decode(shot))
+    press("End", "End")
+    last = evaluate("data.steps.length")
+    check(wait_for(step, str(last)) == str(last), f"End: the key schedule stands at step {last}")
+    words = evaluate(held)
+    client, _, server = words.partition("The server holds:")
+    check("resumption_master_secret" in client and "resumption_master_secret" in server,
+          f"at the end both hold the resumption master secret ({words!r})")
+    press("ArrowLeft", "ArrowLeft")
+    check(wait_for("document.getElementById('ks-note-1').textContent.split(' (')[0]",
+                   f"What each side holds after step {last - 1}")
+          == f"What each side holds after step {last - 1}", "Left: the caption follows")
 except Exception as e:  # a broken page or browser is a failure, never a skip
     check(False, f"driving chromium: {e}")
 finally:

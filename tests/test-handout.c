@@ -287,9 +287,16 @@ test_pdf_every_field (gconstpointer data)
         next = hl_ladder_step_title (hl_run_get_step (run, at), steps);
       if (more && g_str_has_prefix (t, more))
         continued++;
-      else if (next && strstr (t, next))
+      else if (next && strstr (t, next)) {
+        /* A step's first page names the key that protects its record, on a line of its own
+         * (pdftotext keeps it apart from the story above it). */
+        g_autofree char *key = hl_step_describe_record_key (hl_run_get_step (run, at), FALSE);
+        g_autofree char *line = g_strdup_printf ("\nRecord protected by: %s", key);
+        g_autofree char *flat = squeeze (line + 1);
+        if (!strstr (t, flat) || !strstr (page[p], "\nRecord protected by: "))
+          g_error ("page %d (step %u) does not say \"%s\"", p + 1, at + 1, flat);
         at++;
-      else if (at == 0 || at == steps)
+      } else if (at == 0 || at == steps)
         other++;
       else
         g_error ("page %d is neither step %u's nor step %u's: %.80s", p + 1, at, at + 1, t);
@@ -314,6 +321,14 @@ test_pdf_every_field (gconstpointer data)
     g_assert_nonnull (strstr (text, "Payload: content 6 + inner content type 1 (22, handshake) + "
                                     "padding 0 + tag 16 = 23 bytes"));
   }
+  /* The key's words on the page, whichever lesson: plaintext first, then a key. */
+  g_assert_nonnull (strstr (text, "Record protected by: nothing, it travels in plaintext"));
+  if (hl_run_get_connection (run, 0)->version == 0x0304)
+    g_assert_nonnull (strstr (text, "Record protected by: the server's handshake traffic keys, "
+                                    "from server_handshake_traffic_secret"));
+  else
+    g_assert_nonnull (strstr (text, "Record protected by: the client's write keys from the key "
+                                    "block (client_write_key)"));
 }
 
 static const char ems_scenario[]

@@ -311,7 +311,8 @@ test_held_follows_step (void)
   for (i = 0; i < hl_key_schedule_layout_get_n_nodes (at_end); i++) {
     n = hl_key_schedule_layout_get_node (at_end, i);
     if (n->secret >= 0 && n->secret != HL_SECRET_BINDER_KEY
-        && n->secret != HL_SECRET_CLIENT_EARLY_TRAFFIC && n->secret != HL_SECRET_PSK) {
+        && n->secret != HL_SECRET_CLIENT_EARLY_TRAFFIC && n->secret != HL_SECRET_PSK
+        && n->secret != HL_SECRET_EARLY_EXPORTER_MASTER) {
       g_assert_true (n->held[HL_SIDE_CLIENT]);
       g_assert_true (n->held[HL_SIDE_SERVER]);
     }
@@ -339,6 +340,15 @@ test_zeros_and_psk (void)
   g_assert_false (psk->held[0] || psk->held[1]);
   g_assert_nonnull (strstr (psk_text, "32 zero bytes (Hash.length)"));
   g_assert_true (node_for (l, "res binder", NULL)->never);
+  {
+    /* e exp master: not derived without a PSK, and said so. */
+    const HlKeyScheduleNode *eem = node_for (l, "e exp master", &i);
+    g_autofree char *eem_text = node_text (l, i, -1);
+    g_assert_cmpint (eem->secret, ==, HL_SECRET_EARLY_EXPORTER_MASTER);
+    g_assert_true (eem->never);
+    g_assert_nonnull (strstr (eem_text, "Not derived: no PSK."));
+    g_assert_null (strstr (eem_text, "does not compute"));
+  }
   early = hex (node_of_secret (l, HL_SECRET_EARLY, NULL)->value[HL_SIDE_CLIENT], 32);
   g_assert_cmpstr (early, ==, "33ad0a1c607ec03b09e6cd9893680ce210adf300aa1f2660e1b22e10f170f92a");
   derived = hex (node_for (l, "derived", NULL)->value[HL_SIDE_SERVER], 32);
@@ -351,6 +361,17 @@ test_zeros_and_psk (void)
   g_assert_true (g_bytes_equal (psk->value[HL_SIDE_CLIENT],
                                 hl_run_get_connection (run33, 1)->secrets.value[HL_SECRET_PSK]));
   g_assert_true (node_for (l33, "res binder", NULL)->held[HL_SIDE_SERVER]);
+  {
+    /* With the PSK, e exp master is computed, shown with the run's value on both sides. */
+    const HlKeyScheduleNode *eem = node_for (l33, "e exp master", &i);
+    GBytes *want = hl_run_get_connection (run33, 1)->secrets.value[HL_SECRET_EARLY_EXPORTER_MASTER];
+    g_autofree char *eem_text = node_text (l33, i, -1);
+    g_autofree char *want_hex = hex (want, 32);
+    g_assert_false (eem->never);
+    g_assert_true (eem->held[HL_SIDE_CLIENT] && eem->held[HL_SIDE_SERVER]);
+    g_assert_true (g_bytes_equal (eem->value[HL_SIDE_CLIENT], want));
+    g_assert_nonnull (strstr (eem_text, want_hex));
+  }
 }
 
 /* Lesson 39: after the KeyUpdate the next application traffic secret is drawn (RFC 8446

@@ -7,6 +7,7 @@
 #include <bearssl.h>
 #include <string.h>
 
+#include "hl-run-private.h"
 #include "hl-tables.h"
 #include "hl-test-util.h"
 
@@ -187,7 +188,7 @@ assert_secret (const HlConnection *c, HlSecretId id, const GByteArray *want)
   assert_view ("the server's", c->server_secrets.value[id], id, want);
 }
 
-static guint tls13_checked, key_updates_checked;
+static guint tls13_checked, key_updates_checked, early_exporters_checked;
 
 static void
 check_connection13 (const HlConnection *c, const HlConnection *previous)
@@ -353,9 +354,20 @@ check_connection13 (const HlConnection *c, const HlConnection *previous)
     g_autoptr (GByteArray) th = hash13 (t, m, len - binders_len);
     g_autoptr (GByteArray) want = hmac13 (t, fk->data, hl, th->data, th->len);
     assert_secret (c, HL_SECRET_BINDER_KEY, binder);
+    {
+      /* early_exporter_master_secret = Derive-Secret(early secret, "e exp master",
+       * ClientHello) (RFC 8446 7.1): both sides hold it once a PSK makes the early secret. */
+      g_autoptr (GByteArray) eems = derive13 (t, early->data, "e exp master", tr, ch_end);
+      assert_secret (c, HL_SECRET_EARLY_EXPORTER_MASTER, eems);
+      early_exporters_checked++;
+    }
     g_assert_cmpuint (m[len - hl - 1], ==, hl);
     g_assert_cmpmem (m + len - hl, hl, want->data, hl);
     g_assert_true (g_str_has_prefix (ch->check, "PSK binder"));
+  } else {
+    /* Without a PSK the early secret is a constant: nothing to export from it. */
+    g_assert_null (v[HL_SECRET_EARLY_EXPORTER_MASTER]);
+    g_assert_null (c->server_secrets.value[HL_SECRET_EARLY_EXPORTER_MASTER]);
   }
   /* The shared secret, from both sides' key-share secrets: c x (s G) = s x (c G). */
   if (v[HL_SECRET_SHARED]) {
@@ -477,7 +489,7 @@ test_scenario_secrets (gconstpointer data)
   g_autoptr (HlRun) run = hl_test_run (s);
   const HlSuite *suite;
   guint n13 = 0;
-  ecdh_checked = tls13_checked = key_updates_checked = 0;
+  ecdh_checked = tls13_checked = key_updates_checked = early_exporters_checked = 0;
   for (guint i = 0; i < hl_run_get_n_connections (run); i++) {
     const HlConnection *c = hl_run_get_connection (run, i);
     if (c->version == 0x0304) {
@@ -495,6 +507,8 @@ test_scenario_secrets (gconstpointer data)
   if (hl_run_get_connection (run, 0)->version == 0x0304) {
     if (s->key_update)
       g_assert_cmpuint (key_updates_checked, >, 0);
+    if (s->resumption)
+      g_assert_cmpuint (early_exporters_checked, >, 0);
     return;
   }
   /* Every ECDHE run exposes both shares, and they explain its premaster. (An OpenSSL
@@ -507,6 +521,39 @@ test_scenario_secrets (gconstpointer data)
     g_assert_nonnull (x->value[HL_SECRET_SERVER_ECDH_PRIVATE]);
     g_assert_cmpuint (ecdh_checked, >, 0);
   }
+}
+
+/* The 0-RTT lessons: OpenSSL logs EARLY_EXPORTER_SECRET on each side that sends or
+ * accepts early data (34: both; 43: only the client, the server declines it), and the
+ * run's early_exporter_master_secret is that value. */
+static void
+test_early_exporter_keylog (gconstpointer data)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled (data);
+  g_autoptr (HlRun) run = hl_test_run (s);
+  guint n = hl_run_get_n_connections (run);
+  const HlConnection *c = hl_run_get_connection (run, n - 1);
+  gboolean declined = strstr (data, "43-") != NULL;
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_true (c->resumed);
+  for (int side = 0; side < 2; side++) {
+    /* The peers after the run are the last connection's. */
+    GBytes *logged = hl_ossl_keylog (run->peer[side]->ossl, HL_OSSL_EARLY_EXPORTER_SECRET);
+    GBytes *ours = side == HL_SIDE_CLIENT
+                       ? c->secrets.value[HL_SECRET_EARLY_EXPORTER_MASTER]
+                       : c->server_secrets.value[HL_SECRET_EARLY_EXPORTER_MASTER];
+    g_assert_nonnull (ours);
+    if (side == HL_SIDE_SERVER && declined) {
+      g_assert_null (logged);
+      continue;
+    }
+    g_assert_nonnull (logged);
+    g_assert_cmpmem (g_bytes_get_data (logged, NULL), g_bytes_get_size (logged),
+                     g_bytes_get_data (ours, NULL), g_bytes_get_size (ours));
+  }
+  /* No 0-RTT in the first connection: OpenSSL logged none there, and the run, without a
+   * PSK, has none either. */
+  g_assert_null (hl_run_get_connection (run, 0)->secrets.value[HL_SECRET_EARLY_EXPORTER_MASTER]);
 }
 
 int
@@ -525,5 +572,9 @@ main (int argc, char **argv)
     path = g_strdup_printf ("/secrets/%s", name);
     g_test_add_data_func (path, g_strdup (name), test_scenario_secrets);
   }
+  g_test_add_data_func ("/secrets/early-exporter-keylog/34", "34-tls13-early-data.scenario",
+                        test_early_exporter_keylog);
+  g_test_add_data_func ("/secrets/early-exporter-keylog/43",
+                        "43-tls13-early-data-rejected.scenario", test_early_exporter_keylog);
   return g_test_run ();
 }

@@ -149,7 +149,7 @@ test_second_reading (void)
   assert_says (field_in (second->fields, "Key share")->explanation,
                "for the group the HelloRetryRequest named");
   assert_not_says (field_in (second->fields, "Key share")->explanation, "guess");
-  assert_says (random38->explanation, "if it answers with TLS 1.2, both randoms feed the key");
+  assert_says (random38->explanation, "The server answers with TLS 1.2, not TLS 1.3");
   g_assert_null (field_in (hello38->fields, "gmt_unix_time"));
   /* A TLS 1.2 ServerHello keeps TLS 1.2's layout. */
   g_assert_nonnull (field_in (sh38->fields, "gmt_unix_time"));
@@ -285,7 +285,8 @@ test_record_key_shown (void)
   g_assert_cmpstr (k_ee, ==, "server_handshake_traffic_secret");
   g_assert_null (k_ch);
   assert_says (mine,
-               "**Record protected by:** the keys from `server_application_traffic_secret_1`");
+               "**Record protected by:** the server's application traffic keys of generation 1 "
+               "(after KeyUpdate, RFC 8446 7.2), from `server_application_traffic_secret_1`");
   assert_says (md, "**Record protected by:** nothing, it travels in plaintext");
   assert_says (label, "under server_application_traffic_secret_1");
   assert_says (label_ee, "under server_handshake_traffic_secret");
@@ -913,6 +914,82 @@ test_export_error_words (void)
   g_rmdir (tmp);
 }
 
+/* Lessons 38 and 40: a TLS 1.3 offer answered with TLS 1.2. The hellos' randoms name the
+ * version the server chose and what feeds on them there: with extended master secret
+ * (lesson 40, an OpenSSL server) not the master secret (RFC 7627 4); without it (38,
+ * BearSSL) the master secret too (RFC 5246 8.1). Lesson 30 names TLS 1.3 alone. */
+static void
+test_random_names_version (void)
+{
+  g_autoptr (HlScenario) s38 = NULL, s40 = NULL, s30 = NULL;
+  g_autoptr (HlRun) run38 = run_lesson ("38-tls13-client-vs-tls12-server.scenario", &s38);
+  g_autoptr (HlRun) run40 = run_lesson ("40-tls13-downgrade-caught.scenario", &s40);
+  g_autoptr (HlRun) run30 = run_lesson ("30-tls13-basic.scenario", &s30);
+  const char *ch38
+      = field_in (step_of (run38, 1, HL_SIDE_CLIENT, "ClientHello")->fields, "Random")->explanation;
+  const char *ch40
+      = field_in (step_of (run40, 1, HL_SIDE_CLIENT, "ClientHello")->fields, "Random")->explanation;
+  const char *ch30
+      = field_in (step_of (run30, 1, HL_SIDE_CLIENT, "ClientHello")->fields, "Random")->explanation;
+  const HlStep *sh38 = step_of (run38, 1, HL_SIDE_SERVER, "ServerHello");
+  const HlStep *sh40 = step_of (run40, 1, HL_SIDE_SERVER, "ServerHello");
+  for (guint i = 0; i < 2; i++) {
+    const char *ch = i ? ch40 : ch38;
+    assert_says (ch, "The server answers with TLS 1.2, not TLS 1.3.");
+    assert_not_says (ch, "If the server takes TLS 1.3");
+    assert_not_says (ch, "if it answers with");
+  }
+  assert_says (ch38, "the two randoms feed the master secret (RFC 5246 8.1) and the key block");
+  assert_says (ch40, "the two randoms feed the key block (RFC 5246 6.3); not the master secret "
+                     "here, since the server accepts extended master secret");
+  assert_says (field_in (sh38->fields, "Random")->explanation,
+               "It chose TLS 1.2, where the two randoms feed the master secret");
+  assert_says (field_in (sh40->fields, "Random")->explanation,
+               "It chose TLS 1.2, where the two randoms feed the key block (RFC 5246 6.3); not "
+               "the master secret here");
+  assert_not_says (field_in (sh40->fields, "Random")->explanation, "in a full handshake");
+  /* Each server's own gmt_unix_time: BearSSL zeros, OpenSSL random bytes. */
+  assert_says (field_in (sh38->fields, "gmt_unix_time")->explanation, "this server, BearSSL");
+  g_assert_cmpstr (field_in (sh38->fields, "gmt_unix_time")->value, ==, "0");
+  assert_says (field_in (sh40->fields, "gmt_unix_time")->explanation,
+               "this server, OpenSSL, sends random bytes");
+  g_assert_true (hl_run_get_connection (run40, 0)->extended_master_secret);
+  g_assert_false (hl_run_get_connection (run38, 0)->extended_master_secret);
+  assert_says (ch30, "The server takes TLS 1.3, so the randoms reach the keys only through the "
+                     "transcript hash");
+  assert_not_says (ch30, "TLS 1.2");
+}
+
+/* A reading of lessons 30-43 against RFC 8446: the compatibility ChangeCipherSpec is
+ * plaintext, so lesson 30 says every handshake message after ServerHello is encrypted, not
+ * everything, and the server's handshake key protects its messages up to its Finished
+ * only (RFC 8446 2, 7.1, D.4); the server's key share gives nothing by itself: each side
+ * applies its own private key to the other's public value (7.4). */
+static void
+test_tls13_reading (void)
+{
+  g_autoptr (HlScenario) s30 = NULL;
+  g_autoptr (HlRun) run30 = run_lesson ("30-tls13-basic.scenario", &s30);
+  const HlStep *sh = step_of (run30, 1, HL_SIDE_SERVER, "ServerHello");
+  const HlField *share = field_in (sh->fields, "Key share");
+  const char *key = hl_secret_formula (HL_SECRET_SERVER_HANDSHAKE_KEY);
+  g_autofree char *md = hl_transcript_to_markdown (run30);
+  assert_says (s30->description, "every handshake message after it, the certificate included, "
+                                 "is encrypted");
+  assert_not_says (s30->description, "everything after it");
+  g_assert_nonnull (share);
+  assert_says (share->explanation, "Each side applies its own private key to the other's public "
+                                   "value");
+  assert_not_says (share->explanation, "With the client's, each side computes");
+  assert_says (key, "the server's handshake messages after ServerHello, EncryptedExtensions to "
+                    "its Finished");
+  assert_not_says (key, "everything the server sends");
+  assert_says (md, "EncryptedExtensions to its Finished");
+  /* The compatibility ChangeCipherSpec between them really is plaintext. */
+  g_assert_cmpint (step_of (run30, 1, HL_SIDE_SERVER, "ChangeCipherSpec")->key, ==,
+                   HL_RECORD_KEY_NONE);
+}
+
 /* A third reading, of lessons 01-24 (issue 18's "new reading of every handout"). */
 static void
 test_third_reading (void)
@@ -1048,6 +1125,8 @@ main (int argc, char **argv)
   g_test_add_func ("/teaching/15-23-server-key-exchange", test_server_key_exchange);
   g_test_add_func ("/teaching/16-plaintext-alert", test_plaintext_alert);
   g_test_add_func ("/teaching/second-reading", test_second_reading);
+  g_test_add_func ("/teaching/random-names-version", test_random_names_version);
+  g_test_add_func ("/teaching/tls13-reading", test_tls13_reading);
   g_test_add_func ("/teaching/third-reading", test_third_reading);
   g_test_add_func ("/teaching/17-knowledge-order", test_knowledge_order);
   g_test_add_func ("/teaching/18-client-key-exchange", test_client_key_exchange);

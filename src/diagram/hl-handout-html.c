@@ -7,13 +7,23 @@
  */
 #include "hl-ladder-export.h"
 
+#include <cairo-svg.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "hl-decode.h"
 #include "hl-i18n.h"
 #include "hl-json.h"
+#include "hl-key-schedule-paint.h"
 #include "hl-ladder-labels.h"
 #include "hl-transcript.h"
+
+static cairo_status_t
+append_bytes (void *closure, const unsigned char *data, unsigned int length)
+{
+  g_byte_array_append (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
 
 static void
 json_string (GString *out, const char *s)
@@ -132,17 +142,147 @@ append_svg_prefixed (GString *out, GBytes *svg, const char *prefix)
   g_string_append_len (out, s->str, s->len);
 }
 
-/* TLS 1.3's key schedule for each TLS 1.3 connection, as it stands at the connection's
- * last step drawn; nothing for a lesson without one. */
+/* ---------- The key schedule, following the selected step ---------- */
+
+/* What a picture shows: every text with its place and tone. Two steps with the same
+ * fingerprint draw the same picture (the step itself is said above it, not in it). */
+static char *
+fingerprint (const HlKeyScheduleLayout *layout)
+{
+  GString *f = g_string_new (NULL);
+  g_string_append_printf (f, "%.1f %.1f\n", hl_key_schedule_layout_get_width (layout),
+                          hl_key_schedule_layout_get_height (layout));
+  for (guint i = 0; i < hl_key_schedule_layout_get_n_texts (layout); i++) {
+    const HlKeyScheduleText *t = hl_key_schedule_layout_get_text (layout, i);
+    g_string_append_printf (f, "%d %d %.1f %.1f %s\n", t->kind, t->tone, t->rect.x, t->rect.y,
+                            pango_layout_get_text (t->layout));
+  }
+  return g_string_free (f, FALSE);
+}
+
+/* Cairo numbers its surfaces across the process ("surface21"): one name for all. */
+static void
+name_surface (GString *svg)
+{
+  char *at = strstr (svg->str, "id=\"surface");
+  if (at) {
+    gsize from = at - svg->str + strlen ("id=\"surface"), to = from;
+    while (g_ascii_isdigit (svg->str[to]))
+      to++;
+    g_string_erase (svg, from, to - from);
+    g_string_insert_c (svg, from, '1');
+  }
+}
+
+/* The layout drawn as SVG, its ids prefixed for this page (see append_svg_prefixed). */
+static char *
+render_schedule_svg (const HlKeyScheduleLayout *layout, const char *prefix, GError **error)
+{
+  GByteArray *svg = g_byte_array_new ();
+  cairo_surface_t *surface = cairo_svg_surface_create_for_stream (
+      append_bytes, svg, hl_key_schedule_layout_get_width (layout),
+      hl_key_schedule_layout_get_height (layout));
+  cairo_t *cr = cairo_create (surface);
+  cairo_status_t status;
+  g_autoptr (GBytes) bytes = NULL;
+  GString *out = g_string_new (NULL);
+  cairo_svg_surface_set_document_unit (surface, CAIRO_SVG_UNIT_PX);
+  hl_key_schedule_paint (layout, cr);
+  cairo_destroy (cr);
+  cairo_surface_finish (surface);
+  status = cairo_surface_status (surface);
+  cairo_surface_destroy (surface);
+  g_byte_array_append (svg, (const guint8 *)"", 1); /* a string from here on */
+  bytes = g_byte_array_free_to_bytes (svg);
+  if (status != CAIRO_STATUS_SUCCESS) {
+    g_set_error (error, HL_DIAGRAM_ERROR, HL_DIAGRAM_ERROR_DRAW, _ ("cannot draw the %s: %s"),
+                 "SVG", cairo_status_to_string (status));
+    g_string_free (out, TRUE);
+    return NULL;
+  }
+  {
+    /* Without the terminating zero added above. */
+    g_autoptr (GBytes) text = g_bytes_new_from_bytes (bytes, 0, g_bytes_get_size (bytes) - 1);
+    append_svg_prefixed (out, text, prefix);
+  }
+  name_surface (out);
+  return g_string_free (out, FALSE);
+}
+
+/* gzip, then base64: a picture the page's script unpacks with DecompressionStream only
+ * when it is shown, so a step's picture costs a sixth of its SVG. */
+static char *
+pack (const char *text)
+{
+  z_stream z = { 0 };
+  gsize len = strlen (text), bound;
+  g_autofree guint8 *buf = NULL;
+  char *b64 = NULL;
+  if (deflateInit2 (&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    return NULL;
+  bound = deflateBound (&z, len);
+  buf = g_malloc (bound);
+  z.next_in = (Bytef *)text;
+  z.avail_in = len;
+  z.next_out = buf;
+  z.avail_out = bound;
+  if (deflate (&z, Z_FINISH) == Z_STREAM_END)
+    b64 = g_base64_encode (buf, z.total_out);
+  deflateEnd (&z);
+  return b64;
+}
+
+/* Who holds what in the picture, in words for a screen reader: the SVG's text is glyphs. */
+static char *
+describe_holdings (const HlKeyScheduleLayout *layout)
+{
+  GString *side[2] = { g_string_new (NULL), g_string_new (NULL) };
+  char *text;
+  for (guint i = 0; i < hl_key_schedule_layout_get_n_nodes (layout); i++) {
+    const HlKeyScheduleNode *n = hl_key_schedule_layout_get_node (layout, i);
+    for (int k = 0; k < 2 && n->secret >= 0; k++)
+      if (n->held[k])
+        g_string_append_printf (side[k], "%s%s", side[k]->len ? ", " : "",
+                                hl_secret_key (n->secret));
+  }
+  text = g_strdup_printf (_ ("The client holds: %s. The server holds: %s."),
+                          side[0]->len ? side[0]->str : _ ("nothing yet"),
+                          side[1]->len ? side[1]->str : _ ("nothing yet"));
+  g_string_free (side[0], TRUE);
+  g_string_free (side[1], TRUE);
+  return text;
+}
+
+/* The sentence above a connection's picture: the step its holdings are after. */
+static char *
+describe_schedule_step (const HlStep *st)
+{
+  return g_strdup_printf (_ ("What each side holds after step %u (%s from the %s): "
+                             "\u25cf holds it, \u25cb not yet."),
+                          st->index, st->message, hl_side_word (st->from));
+}
+
+/* TLS 1.3's key schedule for each TLS 1.3 connection. Each step of a connection has its
+ * picture (steps that leave every side's holdings as they were share one), packed into
+ * the run's data as "ks"; the page shows the picture of the selected step, and each other
+ * connection as it stands then. Without the script's DecompressionStream, each connection
+ * stays as it stands at its last step. Nothing for a lesson without TLS 1.3. */
 static gboolean
-append_key_schedules (GString *out, HlRun *run, guint n, GError **error)
+append_key_schedules (GString *out, GString *data, HlRun *run, guint n, GError **error)
 {
   gboolean heading = FALSE;
+  guint blocks = 0;
+  g_string_append (data, ",\"ks\":[");
   for (guint c = 0; c < hl_run_get_n_connections (run); c++) {
     const HlConnection *conn = hl_run_get_connection (run, c);
     const HlStep *last = NULL;
-    g_autoptr (GBytes) svg = NULL;
     g_autofree char *prefix = g_strdup_printf ("ks%u", c + 1);
+    g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    g_autoptr (GPtrArray) packed = g_ptr_array_new_with_free_func (g_free);
+    g_autoptr (GPtrArray) held = g_ptr_array_new_with_free_func (g_free);
+    g_autofree guint *state = g_new0 (guint, n + 1); /* by step index; its connection's only */
+    g_autoptr (GPtrArray) svgs = g_ptr_array_new_with_free_func (g_free);
+    g_autofree char *note = NULL, *none = NULL;
     for (guint i = 0; conn->steps && i < conn->steps->len; i++) {
       const HlStep *st = g_ptr_array_index (conn->steps, i);
       if (st->index <= n)
@@ -150,23 +290,103 @@ append_key_schedules (GString *out, HlRun *run, guint n, GError **error)
     }
     if (!last || conn->version != 0x0304)
       continue;
-    {
-      HlKeyScheduleOptions o = { last->index, HL_LADDER_THEME_LIGHT, 0, FALSE };
-      svg = hl_key_schedule_render_svg (run, &o, error);
+    for (guint i = 0; i < conn->steps->len; i++) {
+      const HlStep *st = g_ptr_array_index (conn->steps, i);
+      HlKeyScheduleOptions o = { st->index, HL_LADDER_THEME_LIGHT, 0, FALSE, TRUE };
+      g_autoptr (HlKeyScheduleLayout) layout = NULL;
+      g_autofree char *svg = NULL, *print = NULL;
+      gpointer at;
+      if (st->index > n)
+        break;
+      layout = hl_key_schedule_layout_new (run, &o);
+      print = fingerprint (layout);
+      if (g_hash_table_lookup_extended (seen, print, NULL, &at)) {
+        state[st->index] = GPOINTER_TO_UINT (at);
+      } else {
+        char *p;
+        svg = render_schedule_svg (layout, prefix, error);
+        if (!svg)
+          return FALSE;
+        p = pack (svg);
+        if (!p) {
+          g_set_error (error, HL_DIAGRAM_ERROR, HL_DIAGRAM_ERROR_DRAW,
+                       _ ("cannot compress the key schedule"));
+          return FALSE;
+        }
+        state[st->index] = packed->len;
+        g_ptr_array_add (packed, p);
+        g_ptr_array_add (held, describe_holdings (layout));
+        g_hash_table_insert (seen, g_steal_pointer (&print), GUINT_TO_POINTER (state[st->index]));
+        g_ptr_array_add (svgs, g_steal_pointer (&svg));
+      }
     }
-    if (!svg)
-      return FALSE;
     if (!heading) {
-      g_string_append_printf (out, "<section id=\"key-schedule\"><h2>%s</h2><p>%s</p>\n",
+      g_string_append_printf (out,
+                              "<section id=\"key-schedule\"><h2>%s</h2><p id=\"ks-about\">%s</p>\n",
                               _ ("TLS 1.3 key schedule"),
                               _ ("Every secret of RFC 8446 section 7.1 with this lesson's values, "
                                  "and what each side holds at the end of the connection."));
       heading = TRUE;
     }
-    g_string_append (out, "<div class=\"schedule\">\n");
-    append_svg_prefixed (out, svg, prefix);
-    g_string_append (out, "</div>\n");
+    {
+      g_autofree char *text = describe_schedule_step (last);
+      note = g_markup_escape_text (text, -1);
+    }
+    g_string_append_printf (out,
+                            "<div class=\"schedule\"><p class=\"ks-note\" id=\"ks-note-%u\">%s</p>"
+                            "<div id=\"ks-%u\" data-step=\"%u\" data-state=\"%u\">\n",
+                            c + 1, note, c + 1, last->index, state[last->index]);
+    g_string_append (out, g_ptr_array_index (svgs, state[last->index]));
+    {
+      g_autofree char *words
+          = g_markup_escape_text (g_ptr_array_index (held, state[last->index]), -1);
+      g_string_append_printf (out, "</div><p class=\"sr-only\" id=\"ks-held-%u\">%s</p></div>\n",
+                              c + 1, words);
+    }
+    /* The data: the packed pictures, what each holds, and for every step of the page the
+     * picture and the step it stands at (null: the connection has not started yet). */
+    g_string_append_printf (data, "%s{\"c\":%u,\"none\":", blocks++ ? "," : "", c + 1);
+    none = g_strdup_printf (_ ("Connection %u has not started at this step."), c + 1);
+    json_string (data, none);
+    g_string_append (data, ",\"states\":[");
+    for (guint k = 0; k < packed->len; k++)
+      g_string_append_printf (data, "%s\"%s\"", k ? "," : "",
+                              (const char *)g_ptr_array_index (packed, k));
+    g_string_append (data, "],\"held\":[");
+    for (guint k = 0; k < held->len; k++) {
+      if (k)
+        g_string_append_c (data, ',');
+      json_string (data, g_ptr_array_index (held, k));
+    }
+    g_string_append (data, "],\"notes\":{");
+    for (guint i = 0; i < conn->steps->len; i++) {
+      const HlStep *st = g_ptr_array_index (conn->steps, i);
+      g_autofree char *text = NULL;
+      if (st->index > n)
+        break;
+      text = describe_schedule_step (st);
+      g_string_append_printf (data, "%s\"%u\":", i ? "," : "", st->index);
+      json_string (data, text);
+    }
+    g_string_append (data, "},\"at\":[");
+    {
+      const HlStep *first = g_ptr_array_index (conn->steps, 0);
+      guint upto = 0; /* the connection's last step so far */
+      for (guint i = 1; i <= n; i++) {
+        const HlStep *st = hl_run_get_step (run, i - 1);
+        if (st->connection == c + 1)
+          upto = i;
+        if (i > 1)
+          g_string_append_c (data, ',');
+        if (i < first->index || !upto)
+          g_string_append (data, "null");
+        else
+          g_string_append_printf (data, "[%u,%u]", state[upto], upto);
+      }
+    }
+    g_string_append (data, "]}");
   }
+  g_string_append_c (data, ']');
   if (heading)
     g_string_append (out, "</section>\n");
   return TRUE;
@@ -196,7 +416,10 @@ static const char style[]
       "table.secrets code{word-break:break-all}.new{color:#26742b;font-weight:bold}"
       "kbd{border:1px solid #bbb;border-radius:3px;padding:0 4px}"
       "#key-schedule{padding:10px 20px;border-top:1px solid #ddd}#key-schedule h2{font-size:"
-      "1.2em}.schedule svg{width:100%;max-width:1120px;height:auto;display:block}";
+      "1.2em}.schedule svg{width:100%;max-width:1120px;height:auto;display:block}"
+      ".ks-note{font-weight:bold;margin:12px 0 4px}"
+      ".sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);"
+      "white-space:nowrap}";
 
 /* The words the script writes, in the reader's language (%1, %2: numbers it fills in). */
 static const struct {
@@ -209,6 +432,8 @@ static const struct {
   { "bytes", N_ ("bytes %1 to %2.") },
   { "empty", N_ ("no bytes, at %1.") },
   { "size", N_ ("%1 bytes") },
+  { "ks_follows", N_ ("Every secret of RFC 8446 section 7.1 with this lesson's values, and what "
+                      "each side holds after the step selected above.") },
 };
 
 static void
@@ -270,7 +495,22 @@ static const char script[]
       "b.setAttribute('aria-pressed',k==i);});\n"
       " const hit=document.querySelectorAll('.hit')[i];if(hit&&hit.scrollIntoView)"
       "hit.scrollIntoView({block:'nearest'});\n"
-      " history.replaceState(null,'','#step-'+(i+1));}\n"
+      " history.replaceState(null,'','#step-'+(i+1));ksShow(i);}\n"
+      /* Each connection's key schedule at step i, unpacked when first shown; a picture that
+       * arrives after another step was selected is dropped. */
+      "const ksCache={};const ksOk=!!(window.DecompressionStream&&window.Blob&&Blob.prototype."
+      "stream);\n"
+      "if(ksOk&&$('ks-about'))$('ks-about').textContent=data.ui.ks_follows;\n"
+      "async function ksUnpack(b,k){const key=b.c+':'+k;if(!(key in ksCache)){"
+      "const bin=Uint8Array.from(atob(b.states[k]),c=>c.charCodeAt(0));\n"
+      " ksCache[key]=await new Response(new Blob([bin]).stream().pipeThrough("
+      "new DecompressionStream('gzip'))).text();}return ksCache[key];}\n"
+      "async function ksShow(i){if(!ksOk)return;for(const b of data.ks){const a=b.at[i];"
+      "const box=$('ks-'+b.c),note=$('ks-note-'+b.c),held=$('ks-held-'+b.c);\n"
+      " if(!a){box.hidden=true;note.textContent=b.none;held.textContent='';continue;}\n"
+      " note.textContent=b.notes[a[1]];held.textContent=b.held[a[0]];box.hidden=false;\n"
+      " if(box.dataset.state!=a[0]){const svg=await ksUnpack(b,a[0]);if(cur!=i)return;"
+      "box.innerHTML=svg;box.dataset.state=a[0];}box.dataset.step=a[1];}}\n"
       "document.querySelectorAll('.hit').forEach((b,k)=>b.onclick=()=>show(k));\n"
       "document.addEventListener('keydown',e=>{if(e.target.tagName=='INPUT')return;\n"
       " if(e.key=='ArrowRight'||e.key=='ArrowDown'||e.key=='j'){show(cur+1);e.preventDefault();}\n"
@@ -294,6 +534,7 @@ hl_ladder_render_html (HlRun *run, const HlLadderOptions *options, GError **erro
   g_autoptr (HlLadderLayout) layout = NULL;
   g_autoptr (GBytes) svg = NULL;
   g_autoptr (GString) out = g_string_new (NULL);
+  g_autoptr (GString) ks = g_string_new (NULL); /* the key schedules' part of the run's data */
   g_autofree char *title = g_markup_escape_text (s->title ? s->title : "", -1);
   g_autofree char *description = g_markup_escape_text (s->description ? s->description : "", -1);
   guint n = MIN (options->upto, hl_run_get_n_steps (run));
@@ -354,7 +595,7 @@ hl_ladder_render_html (HlRun *run, const HlLadderOptions *options, GError **erro
       "<pre class=\"hex\" id=\"rec-hex\"></pre>\n</aside>\n</main>\n",
       _ ("What each side holds after this step"), _ ("Client"), _ ("Server"),
       _ ("The records on the wire"));
-  if (!append_key_schedules (out, run, n, error))
+  if (!append_key_schedules (out, ks, run, n, error))
     return NULL;
   g_string_append (out, "<script type=\"application/json\" id=\"run-data\">{");
   json_ui_words (out);
@@ -364,7 +605,8 @@ hl_ladder_render_html (HlRun *run, const HlLadderOptions *options, GError **erro
       g_string_append (out, ",\n");
     json_step (out, run, hl_run_get_step (run, i), n);
   }
-  g_string_append_printf (out, "]}</script>\n<script>\n%s</script>\n</body>\n</html>\n", script);
+  g_string_append_printf (out, "]%s}</script>\n<script>\n%s</script>\n</body>\n</html>\n", ks->str,
+                          script);
   return g_string_free_to_bytes (g_steal_pointer (&out));
 }
 

@@ -187,7 +187,7 @@ typedef struct {
 static const Output early_outputs[] = {
   { HL_SECRET_BINDER_KEY, NULL, "res binder", "\"ext binder\" | \"res binder\"", "\"\"" },
   { HL_SECRET_CLIENT_EARLY_TRAFFIC, NULL, "c e traffic", NULL, "ClientHello" },
-  { -1, "early_exporter_master_secret", "e exp master", NULL, "ClientHello" },
+  { HL_SECRET_EARLY_EXPORTER_MASTER, NULL, "e exp master", NULL, "ClientHello" },
 };
 static const Output handshake_outputs[] = {
   { HL_SECRET_CLIENT_HANDSHAKE_TRAFFIC, NULL, "c hs traffic", NULL, "ClientHello...ServerHello" },
@@ -463,10 +463,12 @@ lay_out_stage (HlKeyScheduleLayout *l, const HlStep *st, guint s, double y, cons
       box_name (&b, o->secret >= 0 ? hl_secret_key (o->secret) : o->name, c, v);
       box_printf (&b, HL_KEY_SCHEDULE_TEXT_FORMULA, HL_LADDER_TONE_DIM, "Derive-Secret(%s, %s, %s)",
                   stages[s].name, label, o->messages);
-      if (o->secret < 0) {
-        box_printf (&b, HL_KEY_SCHEDULE_TEXT_FORMULA, HL_LADDER_TONE_DIM, "%s",
-                    _ ("The lab does not compute this one: no lesson exports early keying "
-                       "material."));
+      if (o->secret == HL_SECRET_EARLY_EXPORTER_MASTER) {
+        /* Computed here from each side's early secret; OpenSSL makes it only for 0-RTT. */
+        if (psk_none && !c && !v)
+          box_node (&b)->never = TRUE;
+        box_values (&b, c, v, psk_none ? _ ("Not derived: no PSK.") : _ ("not derived yet"));
+        box_marks (&b);
       } else if (o->secret == HL_SECRET_BINDER_KEY) {
         box_printf (&b, HL_KEY_SCHEDULE_TEXT_FORMULA, HL_LADDER_TONE_DIM, "%s",
                     _ ("\"res binder\" for a resumption PSK (a ticket), as in every lesson here; "
@@ -697,9 +699,10 @@ hl_key_schedule_layout_new (HlRun *run, const HlKeyScheduleOptions *options)
                                     st->index, st->message, hl_side_word (st->from));
     else
       at = g_markup_printf_escaped ("%s", _ ("No step delivered yet: no side holds anything."));
-    y += add_text (l, HL_KEY_SCHEDULE_TEXT_NOTE, HL_LADDER_TONE_NORMAL, -1, at, MARGIN, y,
-                   w - 2 * MARGIN)
-         + 2;
+    if (!options->no_step_note)
+      y += add_text (l, HL_KEY_SCHEDULE_TEXT_NOTE, HL_LADDER_TONE_NORMAL, -1, at, MARGIN, y,
+                     w - 2 * MARGIN)
+           + 2;
     y += add_text (l, HL_KEY_SCHEDULE_TEXT_NOTE, HL_LADDER_TONE_DIM, -1,
                    w < NARROW_WIDTH
                        ? _ ("HKDF-Extract takes its salt from above and its input (IKM) from the "

@@ -36,7 +36,7 @@ typedef enum {
 typedef struct {
   HlKeyScheduleNodeKind kind;
   HlLadderRect rect;
-  int secret;         /* the HlSecretId drawn; -1 for zeros, "derived" values and e exp master */
+  int secret;         /* the HlSecretId drawn; -1 for zeros and "derived" values */
   const char *label;  /* its Derive-Secret label ("c hs traffic", "derived"); else NULL */
   GBytes *value[2];   /* the value each side holds after the step (by HlSide); NULL: not held */
   gboolean held[2];   /* the side holds it after the step */
@@ -63,6 +63,9 @@ typedef struct {
   HlLadderTheme theme;
   double width;          /* of the canvas at scale 1; 0: the default (1120) */
   gboolean short_values; /* every value as its first 8 bytes (for a printed page) */
+  gboolean no_step_note; /* leave out "What each side holds after step N": the page says it
+                            (the HTML handout, where steps with the same holdings share one
+                            picture) */
 } HlKeyScheduleOptions;
 
 typedef struct _HlKeyScheduleLayout HlKeyScheduleLayout;

@@ -421,6 +421,12 @@ pdf_step_page (Page *pg, HlRun *run, const HlLadderOptions *options, guint index
   if (st->story && *st->story)
     page_printf (pg, 10, FALSE, 0, "%s", st->story);
   {
+    /* Which key protects this record: its own line, as in the Markdown and the inspector. */
+    g_autofree char *key = hl_step_describe_record_key (st, FALSE);
+    g_autofree char *markup = g_markup_printf_escaped (_ ("<b>Record protected by:</b> %s"), key);
+    page_text (pg, markup, 10, FALSE, 0);
+  }
+  {
     g_auto (GStrv) notes = hl_ladder_step_notes (st);
     for (guint i = 0; notes[i]; i++)
       page_printf (pg, 10, FALSE, 0, "%s", notes[i]);

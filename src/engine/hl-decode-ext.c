@@ -166,9 +166,10 @@ decode_extension_body (Reader *r, HlField *ext, guint type, gboolean from_server
         break;
       entry = _hl_decode_take (
           &b, kids, "Key share", 4 + klen,
-          from_server ? _ ("The server's public value on the group it chose. With the "
-                           "client's, each side computes the same shared secret; nothing "
-                           "secret crosses the wire.")
+          from_server ? _ ("The server's public value on the group it chose. Each side applies "
+                           "its own private key to the other's public value (the client to "
+                           "this one, the server to the client's) and both get the same shared "
+                           "secret (RFC 8446 7.4); nothing secret crosses the wire.")
                       : _ ("The client's public value for one group, sent before it knows "
                            "what the server picks: this guess is what saves TLS 1.3 a "
                            "round trip."),

@@ -70,6 +70,7 @@ static const char *const keylog_labels[HL_OSSL_N_KEYLOG] = {
   "SERVER_TRAFFIC_SECRET_0",
   "EXPORTER_SECRET",
   "CLIENT_RANDOM",
+  "EARLY_EXPORTER_SECRET",
 };
 
 static void

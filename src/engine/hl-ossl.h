@@ -34,7 +34,8 @@ typedef enum {
   HL_OSSL_CLIENT_TRAFFIC_SECRET_0,
   HL_OSSL_SERVER_TRAFFIC_SECRET_0,
   HL_OSSL_EXPORTER_SECRET,
-  HL_OSSL_CLIENT_RANDOM, /* TLS 1.2: the master secret */
+  HL_OSSL_CLIENT_RANDOM,         /* TLS 1.2: the master secret */
+  HL_OSSL_EARLY_EXPORTER_SECRET, /* logged only when 0-RTT data is sent or accepted */
   HL_OSSL_N_KEYLOG
 } HlOsslKeylog;
 

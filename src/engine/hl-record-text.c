@@ -243,6 +243,42 @@ tls12_lines (GPtrArray *lines, const HlStep *st, const guint8 *payload, gsize le
   }
 }
 
+char *
+hl_step_describe_record_key (const HlStep *st, gboolean md)
+{
+  g_autofree char *key = hl_step_record_key (st);
+  g_autofree char *name = key && md ? g_strdup_printf ("`%s`", key) : g_strdup (key);
+  const char *side = hl_side_word (st->from);
+  switch (key ? st->key : HL_RECORD_KEY_NONE) {
+  case HL_RECORD_KEY_SESSION: {
+    /* A CBC record is also authenticated, by the MAC key (RFC 5246 6.2.3.1); both keys
+     * come from the key block (6.3). */
+    const HlSuite *suite = st->sealed ? hl_suite_by_id (st->seal_suite) : NULL;
+    if (suite && suite->mac != HL_HASH_NONE)
+      return g_strdup_printf (md ? _ ("the %s's write keys from the key block (%s encrypts it, "
+                                      "`%s_write_mac_key` authenticates it)")
+                                 : _ ("the %s's write keys from the key block (%s encrypts it, "
+                                      "%s_write_mac_key authenticates it)"),
+                              side, name, hl_side_name (st->from));
+    return g_strdup_printf (_ ("the %s's write keys from the key block (%s)"), side, name);
+  }
+  case HL_RECORD_KEY_EARLY:
+    /* RFC 8446 7.3: key and IV expanded from the traffic secret. */
+    return g_strdup_printf (_ ("the client's early traffic keys (0-RTT data), from %s"), name);
+  case HL_RECORD_KEY_HANDSHAKE:
+    return g_strdup_printf (_ ("the %s's handshake traffic keys, from %s"), side, name);
+  case HL_RECORD_KEY_APPLICATION:
+    return st->key_generation == 0
+               ? g_strdup_printf (_ ("the %s's application traffic keys, from %s"), side, name)
+               : g_strdup_printf (_ ("the %s's application traffic keys of generation %u (after "
+                                     "KeyUpdate, RFC 8446 7.2), from %s"),
+                                  side, st->key_generation, name);
+  case HL_RECORD_KEY_NONE:
+  default:
+    return g_strdup (_ ("nothing, it travels in plaintext"));
+  }
+}
+
 char **
 hl_step_record_lines (const HlStep *st, gboolean md)
 {

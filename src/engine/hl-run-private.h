@@ -252,6 +252,9 @@ void _hl_run_set_bytes (GBytes **slot, const void *data, gsize len);
 void _hl_run_split_key_block (GBytes *kb, const HlSuite *suite, guint version, HlSecrets *out);
 
 /* hl-run-story.c */
+/* A TLS 1.3 offer's ClientHello random and a TLS 1.2 ServerHello's answer to it: their
+ * explanations name the version negotiated (the server answered during the step). */
+void _hl_run_explain_randoms (HlRun *run, HlStep *st);
 char *_hl_run_explain_end (HlRun *run, HlSide side, HlConnection *c);
 char *_hl_run_judge_chain (Peer *p);
 char *_hl_run_summarize (const HlStep *st, const guint8 *content, gsize clen, guint version,

@@ -132,7 +132,8 @@ static const struct {
     N_ ("HKDF-Expand-Label(client_handshake_traffic_secret, \"iv\", \"\", 12)"), from_chts },
   { "server_handshake_key", "Server handshake key",
     N_ ("HKDF-Expand-Label(server_handshake_traffic_secret, \"key\", \"\", key length): encrypts "
-        "everything the server sends after ServerHello"),
+        "the server's handshake messages after ServerHello, EncryptedExtensions to its Finished "
+        "(not the compatibility ChangeCipherSpec, nor what follows its Finished)"),
     from_shts },
   { "server_handshake_iv", "Server handshake IV",
     N_ ("HKDF-Expand-Label(server_handshake_traffic_secret, \"iv\", \"\", 12)"), from_shts },
@@ -170,6 +171,11 @@ static const struct {
     N_ ("HKDF-Expand-Label(server_application_traffic_secret_0, \"traffic upd\", \"\", "
         "Hash.length): the server's keys after its KeyUpdate"),
     from_sats },
+  { "early_exporter_master_secret", "Early exporter master secret",
+    N_ ("Derive-Secret(early_secret, \"e exp master\", ClientHello): the key for exporting "
+        "keying material before the handshake ends (RFC 8446 7.5); OpenSSL derives it when 0-RTT "
+        "data is sent or accepted"),
+    early_traffic_inputs },
 };
 
 /* Secrets both schedules have, whose recipe TLS 1.3 changed. */
@@ -403,6 +409,7 @@ static const HlSecretId tls13_order[] = {
   HL_SECRET_EARLY,
   HL_SECRET_BINDER_KEY,
   HL_SECRET_CLIENT_EARLY_TRAFFIC,
+  HL_SECRET_EARLY_EXPORTER_MASTER,
   HL_SECRET_HANDSHAKE,
   HL_SECRET_CLIENT_HANDSHAKE_TRAFFIC,
   HL_SECRET_SERVER_HANDSHAKE_TRAFFIC,

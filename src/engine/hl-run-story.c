@@ -429,3 +429,96 @@ _hl_run_explain_end (HlRun *run, HlSide side, HlConnection *c)
                             name, plain);
   }
 }
+
+/* ---------- A TLS 1.3 offer's randoms, once the server has answered ---------- */
+
+/* Replaces the explanation of the fields of this name, at any depth. */
+static void
+replace_explanation (GPtrArray *fields, const char *name, const char *explanation)
+{
+  for (guint i = 0; fields && i < fields->len; i++) {
+    HlField *f = g_ptr_array_index (fields, i);
+    if (strcmp (f->name, name) == 0) {
+      g_free (f->explanation);
+      f->explanation = g_strdup (explanation);
+    }
+    replace_explanation (f->children, name, explanation);
+  }
+}
+
+/* A ClientHello whose supported_versions lists TLS 1.3 (RFC 8446 4.2.1). */
+static gboolean
+offers_tls13 (GBytes *wire)
+{
+  const guint8 *d;
+  gsize n;
+  if (!wire
+      || !hl_hello_find_extension (g_bytes_get_data (wire, NULL), g_bytes_get_size (wire), 43, &d,
+                                   &n))
+    return FALSE;
+  for (gsize i = 1; i + 1 < n && i <= d[0]; i += 2)
+    if (d[i] == 0x03 && d[i + 1] == 0x04)
+      return TRUE;
+  return FALSE;
+}
+
+/* A TLS 1.3 offer's random, for the version the server answered with; NULL while the
+ * server has not answered. */
+static char *
+explain_offer_random (HlRun *run)
+{
+  const Hellos *h = &run->hellos;
+  if (h->version == 0x0304 || (h->hello_retry && !h->version))
+    return g_strdup (_ ("32 bytes from the client's random generator (RFC 8446 4.1.2). The server "
+                        "takes TLS 1.3, so the randoms reach the keys only through the "
+                        "transcript hash, which covers both hellos (RFC 8446 7.1)."));
+  if (!h->version)
+    return NULL;
+  return g_strdup_printf (
+      h->extended_master_secret
+          ? _ ("32 bytes from the client's random generator (RFC 8446 4.1.2). The server "
+               "answers with %s, not TLS 1.3. There, as in lesson 02, the two randoms feed the key "
+               "block (RFC 5246 6.3); not the master secret here, since the server accepts "
+               "extended master secret, which hashes the whole handshake instead (RFC 7627 "
+               "4).")
+          : _ ("32 bytes from the client's random generator (RFC 8446 4.1.2). The server "
+               "answers with %s, not TLS 1.3. There, as in lesson 02, the two randoms feed the "
+               "master secret (RFC 5246 8.1) and the key block (6.3)."),
+      hl_version_long_name (h->version));
+}
+
+/* The hellos' randoms name the version the server chose (lessons 38 and 40: TLS 1.2 to
+ * a TLS 1.3 offer), instead of covering both outcomes. */
+void
+_hl_run_explain_randoms (HlRun *run, HlStep *st)
+{
+  if (st->handshake_type == HL_HANDSHAKE_CLIENT_HELLO && offers_tls13 (st->wire)) {
+    /* The server has already answered: its hello is in flight, so name what it chose. */
+    char *ex = explain_offer_random (run);
+    if (ex)
+      replace_explanation (st->fields, "Random", ex);
+    g_free (ex);
+  }
+  if (st->handshake_type == HL_HANDSHAKE_SERVER_HELLO && !st->tls13 && run->hellos.version
+      && run->hellos.version < 0x0304 && st->wire && !_hl_run_current_connection (run)->resumed
+      && run->scenario->client.version_max >= 0x0304) {
+    /* A TLS 1.2 answer to a TLS 1.3 offer: the randoms work as in TLS 1.2, and the
+     * gmt_unix_time is this library's. */
+    replace_explanation (
+        st->fields, "Random",
+        run->hellos.extended_master_secret
+            ? _ ("32 bytes the server picked. It chose TLS 1.2, where the two randoms feed the key "
+                 "block (RFC 5246 6.3); not the master secret here: extended master secret was "
+                 "negotiated, and it hashes the whole handshake instead (RFC 7627 4).")
+            : _ ("32 bytes the server picked. It chose TLS 1.2, where the two randoms feed the "
+                 "master secret (RFC 5246 8.1) and the key block (6.3), so every connection "
+                 "gets fresh keys."));
+    replace_explanation (st->fields, "gmt_unix_time",
+                         run->peer[st->from]->ossl
+                             ? _ ("Once the sender's clock. It has no security use and leaks the "
+                                  "time: this server, OpenSSL, sends random bytes here.")
+                             : _ ("Once the sender's clock. It has no security use and leaks the "
+                                  "time: this server, BearSSL, sends zeros here (Wireshark shows "
+                                  "a 1970 date)."));
+  }
+}

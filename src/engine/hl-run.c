@@ -342,6 +342,7 @@ decode_step (HlRun *run, HlStep *st)
                              "the application, which knows whether the request still makes "
                              "sense."));
   }
+  _hl_run_explain_randoms (run, st);
   if (st->handshake_type == HL_HANDSHAKE_SERVER_HELLO && !st->tls13
       && _hl_run_current_connection (run)->resumed) {
     /* An abbreviated handshake (RFC 5246 7.3): the session and its master secret are old. */

@@ -247,25 +247,8 @@ render (HlRun *run, gboolean md, gboolean brief)
           g_string_append_printf (out, _ ("**Captured:** %s after the first message\n\n"), when);
         g_string_append_printf (out, "%s %s\n\n", st->summary, st->story);
         {
-          g_autofree char *key = hl_step_record_key (st);
-          /* A CBC record is also authenticated, by the MAC key (RFC 5246 6.2.3.1). */
-          if (key && st->key == HL_RECORD_KEY_SESSION && suite && suite->mac != HL_HASH_NONE)
-            g_string_append_printf (out,
-                                    _ ("**Record protected by:** the %s's write keys from the "
-                                       "key block (`%s` encrypts it, `%s_write_mac_key` "
-                                       "authenticates it)\n\n"),
-                                    hl_side_word (st->from), key, hl_side_name (st->from));
-          else if (key && st->key == HL_RECORD_KEY_SESSION)
-            g_string_append_printf (out,
-                                    _ ("**Record protected by:** the %s's write keys from the "
-                                       "key block (`%s`)\n\n"),
-                                    hl_side_word (st->from), key);
-          else if (key)
-            g_string_append_printf (out, _ ("**Record protected by:** the keys from `%s`\n\n"),
-                                    key);
-          else
-            g_string_append (out, _ ("**Record protected by:** nothing, it travels in "
-                                     "plaintext\n\n"));
+          g_autofree char *key = hl_step_describe_record_key (st, TRUE);
+          g_string_append_printf (out, _ ("**Record protected by:** %s\n\n"), key);
         }
         if (st->fault)
           g_string_append_printf (out, "**Fault:** %s\n\n", st->fault);

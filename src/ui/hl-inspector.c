@@ -7,6 +7,7 @@
 #include "hl-field-object.h"
 #include "hl-field.h"
 #include "hl-ladder-labels.h"
+#include "hl-transcript.h"
 
 #define BYTES_PER_LINE HL_HEX_DUMP_WIDTH
 #define OFFSET_CHARS 6 /* "0010  ": each line starts with its first byte's offset */
@@ -14,7 +15,7 @@
 struct _HlInspector {
   GtkWidget parent_instance;
   GtkWidget *box;
-  GtkLabel *title, *summary, *story, *checks, *field_info;
+  GtkLabel *title, *summary, *story, *record_key, *checks, *field_info;
   GtkToggleButton *show_message, *show_delivered, *show_records;
   GtkListView *fields;
   GtkTextView *hex;
@@ -164,6 +165,7 @@ show_step (HlInspector *self)
         _ ("No step selected: press Step (→) to deliver the first message, or click an arrow."));
     gtk_label_set_text (self->summary, description ? description : "");
     gtk_label_set_text (self->story, "");
+    gtk_label_set_text (self->record_key, "");
     gtk_label_set_text (self->checks, "");
     root = hl_field_object_list (NULL);
   } else {
@@ -174,6 +176,12 @@ show_step (HlInspector *self)
     gtk_label_set_text (self->title, title);
     gtk_label_set_text (self->summary, st->summary ? st->summary : "");
     gtk_label_set_text (self->story, st->story ? st->story : "");
+    {
+      /* Which key protects the record: none, the key block, or a TLS 1.3 traffic secret. */
+      g_autofree char *key = hl_step_describe_record_key (st, FALSE);
+      g_autofree char *markup = g_markup_printf_escaped (_ ("<b>Record protected by:</b> %s"), key);
+      gtk_label_set_markup (self->record_key, markup);
+    }
     {
       g_auto (GStrv) notes = hl_ladder_step_notes (st);
       for (guint i = 0; notes[i]; i++) /* a change on the way, if any, comes first: flag it */
@@ -271,6 +279,7 @@ hl_inspector_class_init (HlInspectorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HlInspector, title);
   gtk_widget_class_bind_template_child (widget_class, HlInspector, summary);
   gtk_widget_class_bind_template_child (widget_class, HlInspector, story);
+  gtk_widget_class_bind_template_child (widget_class, HlInspector, record_key);
   gtk_widget_class_bind_template_child (widget_class, HlInspector, checks);
   gtk_widget_class_bind_template_child (widget_class, HlInspector, field_info);
   gtk_widget_class_bind_template_child (widget_class, HlInspector, show_message);
@@ -319,6 +328,12 @@ const char *
 hl_inspector_get_title (HlInspector *self)
 {
   return gtk_label_get_text (self->title);
+}
+
+const char *
+hl_inspector_get_record_key (HlInspector *self)
+{
+  return gtk_label_get_text (self->record_key);
 }
 
 guint

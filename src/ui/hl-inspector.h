@@ -15,6 +15,8 @@ G_DECLARE_FINAL_TYPE (HlInspector, hl_inspector, HL, INSPECTOR, GtkWidget)
 void hl_inspector_set_session (HlInspector *self, HlSession *session);
 /* For tests and screen readers: the title shown, and the field at row i. */
 const char *hl_inspector_get_title (HlInspector *self);
+/* The line naming the key that protects the step's record, as shown (no markup). */
+const char *hl_inspector_get_record_key (HlInspector *self);
 guint hl_inspector_get_n_rows (HlInspector *self);
 const HlField *hl_inspector_get_row_field (HlInspector *self, guint row);
 void hl_inspector_select_row (HlInspector *self, guint row);

@@ -29,4 +29,9 @@ char **hl_step_record_lines (const HlStep *step, gboolean md);
  * "+0.42 ms". NULL for a live run, which has no capture times. Newly allocated. */
 char *hl_step_describe_time (HlRun *run, guint index);
 
+/* Which key protects the step's record, in one sentence for people: "the server's handshake
+ * traffic keys, from server_handshake_traffic_secret", or that it travels in plaintext.
+ * md: the secret's name as a Markdown code span. */
+char *hl_step_describe_record_key (const HlStep *step, gboolean md);
+
 G_END_DECLS
