@@ -204,6 +204,38 @@ count_lines (const char *text)
   return n;
 }
 
+/* The text without the pseudo-translation's marks: what the English run says, when every
+ * fact in it comes from structure and only sentences went through the translator. */
+static char *
+strip_marks (const char *text)
+{
+  GString *out = g_string_new (NULL);
+  for (const char *p = text ? text : ""; *p;) {
+    if (g_str_has_prefix (p, OPEN))
+      p += strlen (OPEN);
+    else if (g_str_has_prefix (p, CLOSE))
+      p += strlen (CLOSE);
+    else
+      g_string_append_c (out, *p++);
+  }
+  return g_string_free (out, FALSE);
+}
+
+/* Translated and English labels say the same facts: the translated one, marks removed, is
+ * the English one, word for word. A fact read back from a translated word (a field looked
+ * up by a translated name, a number parsed with a translated format) goes missing or
+ * changes, and this fails on the lesson and step. */
+static void
+assert_same_facts (const char *lesson, guint step, const char *what, const char *english,
+                   const char *translated)
+{
+  g_autofree char *bare = strip_marks (translated);
+  if (g_strcmp0 (english ? english : "", bare) != 0)
+    g_test_message ("%s step %u, %s: \"%s\" became \"%s\"", lesson, step, what, english,
+                    translated);
+  g_assert_cmpstr (english ? english : "", ==, bare);
+}
+
 /* The diagram's labels are built from the fields' protocol names, never from a translated
  * word: with a translation installed every label keeps every line it has in English (a lookup
  * by translated name, such as the RSA ClientKeyExchange's encrypted premaster, would lose
@@ -230,6 +262,22 @@ test_labels_from_structure (void)
         g_test_message ("%s step %u: \"%s\" became \"%s\"",
                         (const char *)g_ptr_array_index (names, l), i + 1, e, t);
       g_assert_cmpuint (count_lines (e), ==, count_lines (t));
+      assert_same_facts (g_ptr_array_index (names, l), i + 1, "label", e, t);
+      {
+        g_autofree char *te = NULL, *tt = NULL;
+        g_auto (GStrv) ne = NULL, nt = NULL;
+        hl_i18n_set_translator (NULL);
+        te = hl_ladder_step_title (hl_run_get_step (english, i), hl_run_get_n_steps (english));
+        ne = hl_ladder_step_notes (hl_run_get_step (english, i));
+        hl_i18n_set_translator (pseudo_translate);
+        tt = hl_ladder_step_title (hl_run_get_step (translated, i),
+                                   hl_run_get_n_steps (translated));
+        nt = hl_ladder_step_notes (hl_run_get_step (translated, i));
+        assert_same_facts (g_ptr_array_index (names, l), i + 1, "title", te, tt);
+        g_assert_cmpuint (g_strv_length (ne), ==, g_strv_length (nt));
+        g_assert_cmpint (hl_ladder_phase_of (hl_run_get_step (english, i)), ==,
+                         hl_ladder_phase_of (hl_run_get_step (translated, i)));
+      }
       for (int side = 0; side < 2; side++) {
         g_autofree char *le = NULL, *lt = NULL;
         hl_i18n_set_translator (NULL);
@@ -238,6 +286,7 @@ test_labels_from_structure (void)
         lt = hl_ladder_describe_learned (translated, hl_run_get_step (translated, i), side,
                                          "#000000");
         g_assert_cmpuint (count_lines (le ? le : ""), ==, count_lines (lt ? lt : ""));
+        assert_same_facts (g_ptr_array_index (names, l), i + 1, "what each side learned", le, lt);
       }
       compared++;
     }
@@ -260,7 +309,16 @@ test_labels_from_structure (void)
           g_assert_cmpint (ok_e, ==, ok_t);
           g_assert_cmpuint (count_lines (ee), ==, count_lines (et));
           g_assert_true (strstr (et, OPEN) != NULL || strcmp (ee, et) == 0);
+          assert_same_facts (g_ptr_array_index (names, l), 0, "end of a connection", ee, et);
         }
+    }
+    for (int side = 0; side < 2; side++) {
+      g_autofree char *de = NULL, *dt = NULL;
+      hl_i18n_set_translator (NULL);
+      de = hl_ladder_describe_side (english, side);
+      hl_i18n_set_translator (pseudo_translate);
+      dt = hl_ladder_describe_side (translated, side);
+      assert_same_facts (g_ptr_array_index (names, l), 0, "side", de, dt);
     }
     hl_i18n_set_translator (NULL);
   }

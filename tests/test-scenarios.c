@@ -121,6 +121,66 @@ test_validity_windows (gconstpointer data)
     g_assert_true (seen);
 }
 
+/* Every field of a message has an id (hl-field.h), under the message's prefix, and no
+ * two fields of one message share one: code finds a field by id, never by its name. */
+static void
+check_ids (const GPtrArray *fields, const char *prefix, GHashTable *seen, const char *where)
+{
+  for (guint i = 0; fields && i < fields->len; i++) {
+    const HlField *f = g_ptr_array_index (fields, i);
+    if (!f->id || !g_str_has_prefix (f->id, prefix) || f->id[strlen (prefix)] != '.'
+        || g_hash_table_contains (seen, f->id))
+      g_test_message ("%s: field \"%s\" has id \"%s\" (under \"%s\", seen before: %d)", where,
+                      f->name, f->id ? f->id : "(none)", prefix,
+                      f->id && g_hash_table_contains (seen, f->id));
+    g_assert_nonnull (f->id);
+    g_assert_true (g_str_has_prefix (f->id, prefix) && f->id[strlen (prefix)] == '.');
+    g_assert_false (g_hash_table_contains (seen, f->id));
+    g_hash_table_add (seen, f->id);
+    check_ids (f->children, f->id, seen, where);
+  }
+}
+
+static const char *
+first_prefix (const GPtrArray *fields, char **out)
+{
+  const HlField *f = fields && fields->len ? g_ptr_array_index (fields, 0) : NULL;
+  const char *dot = f && f->id ? strchr (f->id, '.') : NULL;
+  *out = dot ? g_strndup (f->id, dot - f->id) : g_strdup ("");
+  return *out;
+}
+
+static void
+test_field_ids (gconstpointer data)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled (data);
+  g_autoptr (HlRun) run = hl_test_run (s);
+  guint messages = 0;
+  for (guint i = 0; i < hl_run_get_n_steps (run); i++) {
+    const HlStep *st = hl_run_get_step (run, i);
+    const GPtrArray *lists[] = { st->fields, st->record_fields, st->delivered_fields };
+    g_autofree char *where
+        = g_strdup_printf ("%s step %u (%s)", (const char *)data, i + 1, st->message);
+    for (guint l = 0; l < G_N_ELEMENTS (lists); l++) {
+      g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+      g_autofree char *prefix = NULL;
+      if (!lists[l] || !lists[l]->len)
+        continue;
+      first_prefix (lists[l], &prefix);
+      g_assert_cmpstr (prefix, !=, "");
+      check_ids (lists[l], prefix, seen, where);
+      messages++;
+    }
+    /* The prefix says which message it is, from its type byte. */
+    if (st->content_type == HL_CONTENT_HANDSHAKE && !st->encrypted && st->fields->len) {
+      const HlField *f = g_ptr_array_index (st->fields, 0);
+      g_assert_true (g_str_has_suffix (f->id, ".handshake_type"));
+      g_assert_cmpint (f->number, ==, st->handshake_type);
+    }
+  }
+  g_assert_cmpuint (messages, >, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -136,6 +196,10 @@ main (int argc, char **argv)
     g_test_add_data_func (p1, g_strdup (name), test_meets_expect);
     g_test_add_data_func (p2, g_strdup (name), test_deterministic);
     g_test_add_data_func (p3, g_strdup (name), test_fields_tile);
+    {
+      g_autofree char *p5 = g_strdup_printf ("/scenario/field-ids/%s", name);
+      g_test_add_data_func (p5, g_strdup (name), test_field_ids);
+    }
     {
       g_autoptr (HlScenario) s = hl_test_load_bundled (name);
       if (s->expect.outcome == 1) {

@@ -1,8 +1,12 @@
-/* hl-ladder-labels.c: the words and numbers on the diagram, all from the run. */
+/* hl-ladder-labels.c: the words and numbers on the diagram, all from the run.
+ *
+ * Facts come from structure: each field's id and number (hl-field.h), each step's
+ * content and handshake type, each secret's id. Display names and values are for
+ * people and may be translated; nothing here matches or slices them.
+ */
 #include "hl-ladder-labels.h"
 #include "hl-i18n.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,76 +24,75 @@ hl_ladder_short_hex (GBytes *value)
                           d[len - 1]);
 }
 
+/* The field "prefix.key" of a message ("client_hello" "cipher_suites"), or NULL. */
 static const HlField *
-find_field (const GPtrArray *fields, const char *name)
+find_in (const GPtrArray *fields, const char *prefix, const char *key)
 {
-  if (!fields)
-    return NULL;
-  for (guint i = 0; i < fields->len; i++) {
-    const HlField *f = g_ptr_array_index (fields, i);
-    if (g_str_has_prefix (f->name, name))
-      return f;
-  }
-  return NULL;
+  g_autofree char *id = g_strdup_printf ("%s.%s", prefix, key);
+  return hl_field_find (fields, id);
 }
 
+/* Extension `ext` (its IANA name) of a message, or NULL. */
 static const HlField *
-find_exact (const GPtrArray *fields, const char *name)
+find_extension (const GPtrArray *fields, const char *prefix, const char *ext)
 {
-  for (guint i = 0; fields && i < fields->len; i++) {
-    const HlField *f = g_ptr_array_index (fields, i);
-    if (strcmp (f->name, name) == 0)
-      return f;
-  }
-  return NULL;
+  g_autofree char *id = g_strdup_printf ("%s.extensions.%s", prefix, ext);
+  return hl_field_find (fields, id);
 }
 
-/* Extension `ext` of a hello or certificate, or NULL. */
-static const HlField *
-find_extension (const GPtrArray *fields, const char *ext)
-{
-  const HlField *exts = find_exact (fields, "Extensions");
-  return exts ? find_exact (exts->children, ext) : NULL;
-}
-
-/* The values of every field called `name` inside extension `ext`, joined by ", ". */
+/* The values of the entries `key` of extension `ext` (host names, protocols: bytes from
+ * the wire), joined by ", "; NULL without the extension. */
 static char *
-extension_values (const GPtrArray *fields, const char *ext, const char *name)
+extension_values (const GPtrArray *fields, const char *prefix, const char *ext, const char *key)
 {
-  const HlField *e = find_extension (fields, ext);
+  const HlField *e = find_extension (fields, prefix, ext);
   GString *out;
   if (!e)
     return NULL;
   out = g_string_new (NULL);
   for (guint i = 0; i < e->children->len; i++) {
     const HlField *f = g_ptr_array_index (e->children, i);
-    if (strcmp (f->name, name) == 0)
+    if (hl_field_has_key (f, key))
       g_string_append_printf (out, "%s%s", out->len ? ", " : "", f->value);
   }
   return g_string_free (out, FALSE);
 }
 
+/* The numbers of the entries `key` of extension `ext` (versions, groups), in order. */
+static GArray *
+extension_numbers (const GPtrArray *fields, const char *prefix, const char *ext, const char *key)
+{
+  const HlField *e = find_extension (fields, prefix, ext);
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (guint));
+  for (guint i = 0; e && i < e->children->len; i++) {
+    const HlField *f = g_ptr_array_index (e->children, i);
+    guint n = (guint)f->number;
+    if (hl_field_has_key (f, key) && f->number >= 0)
+      g_array_append_val (out, n);
+  }
+  return out;
+}
+
+static const char *
+group_name (guint group)
+{
+  const char *name = hl_curve_name (group);
+  return name ? name : "unknown";
+}
+
 /* TLS 1.3 key_share: the groups of its entries ("x25519"), joined by ", ". */
 static char *
-key_share_groups (const GPtrArray *fields)
+key_share_groups (const GPtrArray *fields, const char *prefix)
 {
-  const HlField *e = find_extension (fields, "key_share");
-  GString *out;
-  if (!e)
-    return NULL;
-  out = g_string_new (NULL);
-  for (guint i = 0; i < e->children->len; i++) {
-    const HlField *f = g_ptr_array_index (e->children, i);
-    if (strcmp (f->name, "Key share") == 0)
-      g_string_append_len (out, f->value, strcspn (f->value, ","));
-    else if (strcmp (f->name, "Selected group") == 0)
-      g_string_append_len (out, f->value, strcspn (f->value, " "));
-    else
-      continue;
-    g_string_append (out, ", ");
-  }
-  if (out->len)
-    g_string_truncate (out, out->len - 2);
+  g_autoptr (GArray) shares = extension_numbers (fields, prefix, "key_share", "key_share");
+  g_autoptr (GArray) selected = extension_numbers (fields, prefix, "key_share", "selected_group");
+  GString *out = g_string_new (NULL);
+  for (guint i = 0; i < shares->len; i++)
+    g_string_append_printf (out, "%s%s", out->len ? ", " : "",
+                            group_name (g_array_index (shares, guint, i)));
+  for (guint i = 0; i < selected->len; i++)
+    g_string_append_printf (out, "%s%s", out->len ? ", " : "",
+                            group_name (g_array_index (selected, guint, i)));
   return g_string_free (out, FALSE);
 }
 
@@ -107,19 +110,25 @@ field_at (const GPtrArray *fields, gsize offset)
   return NULL;
 }
 
-static const char *
-field_value (const GPtrArray *fields, const char *name)
+/* The number of field "prefix.key", or -1. */
+static gint64
+number_of (const GPtrArray *fields, const char *prefix, const char *key)
 {
-  const HlField *f = find_field (fields, name);
-  return f ? f->value : NULL;
+  const HlField *f = find_in (fields, prefix, key);
+  return f ? f->number : -1;
 }
 
-/* "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 (0xc02f)" -> the name alone */
-static char *
-strip_code (const char *value)
+static const char *
+version_name (gint64 version)
 {
-  const char *paren = value ? strstr (value, " (") : NULL;
-  return value ? g_strndup (value, paren ? (gsize)(paren - value) : strlen (value)) : NULL;
+  return version >= 0 ? hl_version_long_name ((guint)version) : NULL;
+}
+
+/* A suite's IANA name; newly allocated, NULL for -1. */
+static char *
+suite_name (gint64 id)
+{
+  return id >= 0 ? g_strdup (hl_suite_id_name ((guint16)id)) : NULL;
 }
 
 static void add_line (GString *out, const char *format, ...) G_GNUC_PRINTF (2, 3);
@@ -138,20 +147,12 @@ add_line (GString *out, const char *format, ...)
   g_free (text);
 }
 
-static const char *
-common_name (const char *dn)
+/* A HelloRetryRequest: a ServerHello whose decoder recognised the special random. */
+static gboolean
+is_hello_retry (const HlStep *st)
 {
-  /* "CN=server.example, O=..." -> "server.example" (the DN itself when no CN leads). */
-  static const char prefix[] = "CN=";
-  return dn && g_str_has_prefix (dn, prefix) ? dn + strlen (prefix) : dn;
-}
-
-static char *
-first_cn (const char *dn)
-{
-  const char *cn = common_name (dn);
-  const char *comma = cn ? strstr (cn, ", ") : NULL;
-  return cn ? g_strndup (cn, comma ? (gsize)(comma - cn) : strlen (cn)) : NULL;
+  return st->handshake_type == HL_HANDSHAKE_SERVER_HELLO
+         && hl_field_find (st->fields, "hello_retry_request.handshake_type") != NULL;
 }
 
 /* A second ClientHello: a HelloRetryRequest came before it in its connection. */
@@ -161,10 +162,281 @@ answers_retry (HlRun *run, const HlStep *st)
   const HlConnection *c = hl_run_get_connection (run, st->connection - 1);
   for (guint i = 0; c && i < c->steps->len; i++) {
     const HlStep *e = g_ptr_array_index (c->steps, i);
-    if (e->index < st->index && strcmp (e->message, "HelloRetryRequest") == 0)
+    if (e->index < st->index && is_hello_retry (e))
       return TRUE;
   }
   return FALSE;
+}
+
+/* The bytes a receiver read instead of the sent ones, when a fault changed them in place
+ * (same length): the first changed offset into the message, or -1. */
+static gssize
+first_change (const HlStep *st)
+{
+  gsize a = 0, b = 0;
+  const guint8 *x = st->wire ? g_bytes_get_data (st->wire, &a) : NULL;
+  const guint8 *y = st->delivered_wire ? g_bytes_get_data (st->delivered_wire, &b) : NULL;
+  if (!x || !y || a != b)
+    return -1;
+  for (gsize i = 0; i < a; i++)
+    if (x[i] != y[i])
+      return (gssize)i;
+  return -1;
+}
+
+/* The content bytes of a field (a message's plaintext, or its wire when in clear). */
+static GBytes *
+field_bytes (const HlStep *st, GBytes *content, const HlField *f)
+{
+  gsize len = 0;
+  const guint8 *d = content ? g_bytes_get_data (content, &len) : NULL;
+  if (!f || !d || f->offset + f->length > len)
+    return NULL;
+  return g_bytes_new (d + f->offset, f->length);
+}
+
+static void
+describe_client_hello (GString *out, HlRun *run, const HlStep *st)
+{
+  const GPtrArray *f = st->fields;
+  const char *p = "client_hello";
+  const HlField *suites = find_in (f, p, "cipher_suites");
+  guint n_suites = suites ? suites->children->len : 0;
+  g_autofree char *n_text = suites ? g_strdup_printf ("%u", n_suites) : g_strdup ("no");
+  const char *version = version_name (number_of (f, p, "legacy_version"));
+  g_autofree char *sni = extension_values (f, p, "server_name", "host_name");
+  g_autofree char *alpn
+      = extension_values (f, p, "application_layer_protocol_negotiation", "protocol");
+  g_autoptr (GArray) offered = extension_numbers (f, p, "supported_versions", "version");
+  g_autofree char *shares = key_share_groups (f, p);
+  g_autofree char *psk = extension_values (f, p, "pre_shared_key", "identity");
+  const HlField *sid = find_in (f, p, "session_id");
+  gboolean early = find_extension (f, p, "early_data") != NULL;
+  gboolean tls13 = FALSE;
+  GString *versions = g_string_new (NULL);
+  for (guint i = 0; i < offered->len; i++) {
+    guint v = g_array_index (offered, guint, i);
+    tls13 |= v == 0x0304;
+    g_string_append_printf (versions, "%s%s", versions->len ? ", " : "", hl_version_long_name (v));
+  }
+  if (versions->len)
+    add_line (out, _ ("offers %s; %s cipher suite%s"), versions->str, n_text,
+              n_suites == 1 ? "" : "s");
+  else
+    add_line (out, _ ("up to %s, %s cipher suite%s offered"), version ? version : "?", n_text,
+              n_suites == 1 ? "" : "s");
+  g_string_free (versions, TRUE);
+  /* A short list is worth reading in order (lessons on preference): the names
+   * without "TLS_" and "_WITH", most preferred first. */
+  if (n_suites >= 2 && n_suites <= 3) {
+    GString *names = g_string_new (NULL);
+    for (guint i = 0; i < n_suites; i++) {
+      const HlField *c = g_ptr_array_index (suites->children, i);
+      g_autofree char *shorter = hl_suite_short_name ((guint16)MAX (c->number, 0));
+      g_string_append_printf (names, "%s%u. %s", i ? ", " : "", i + 1, shorter);
+    }
+    add_line (out, _ ("in the client's order: %s"), names->str);
+    g_string_free (names, TRUE);
+  }
+  if (sni && *sni)
+    add_line (out, _ ("server name (SNI): %s"), sni);
+  if (alpn && *alpn)
+    add_line (out, _ ("protocols (ALPN): %s"), alpn);
+  if (shares && *shares && answers_retry (run, st))
+    add_line (out, _ ("key share: %s (the group the server asked for)"), shares);
+  else if (shares && *shares)
+    add_line (out, _ ("key share: %s (sent before the server chose)"), shares);
+  if (psk)
+    add_line (out, _ ("offers a ticket to resume (PSK)%s"), early ? _ (", with 0-RTT data") : "");
+  /* A TLS 1.3 client fills the session id only to look like TLS 1.2 to middleboxes. */
+  if (sid && sid->length > 0 && !tls13) {
+    g_autoptr (GBytes) b
+        = g_bytes_new (g_bytes_get_data (st->wire, NULL) + sid->offset, sid->length);
+    g_autofree char *short_sid = hl_ladder_short_hex (b);
+    add_line (out, _ ("offers to resume session %s"), short_sid);
+  }
+}
+
+static void
+describe_server_hello (GString *out, HlRun *run, const HlStep *st)
+{
+  const GPtrArray *f = st->fields;
+  const char *p = "server_hello";
+  g_autofree char *suite = suite_name (number_of (f, p, "cipher_suite"));
+  const char *version = version_name (number_of (f, p, "legacy_version"));
+  g_autofree char *alpn
+      = extension_values (f, p, "application_layer_protocol_negotiation", "protocol");
+  const HlConnection *c = hl_run_get_connection (run, st->connection - 1);
+  g_autoptr (GArray) selected = extension_numbers (f, p, "supported_versions", "selected_version");
+  g_autofree char *shares = key_share_groups (f, p);
+  if (selected->len) /* TLS 1.3: supported_versions says it */
+    version = hl_version_long_name (g_array_index (selected, guint, 0));
+  add_line (out, "%s, %s", version ? version : "?", suite ? suite : "?");
+  if (shares && *shares)
+    add_line (out, _ ("key share: %s; handshake keys from here on"), shares);
+  if (alpn && *alpn)
+    add_line (out, _ ("protocol (ALPN): %s"), alpn);
+  if (c && c->resumed && c->version == 0x0304)
+    add_line (out, _ ("takes the ticket's PSK: no certificate"));
+  else if (c && c->resumed)
+    add_line (out, _ ("resumes the session: no certificate, no key exchange"));
+}
+
+static void
+describe_certificate (GString *out, const HlStep *st)
+{
+  const HlField *leaf = hl_field_find (st->fields, "certificate.certificate.0");
+  guint n = 0;
+  while (TRUE) {
+    g_autofree char *id = g_strdup_printf ("certificate.certificate.%u", n);
+    if (!hl_field_find (st->fields, id))
+      break;
+    n++;
+  }
+  if (leaf) {
+    g_autofree char *prefix = g_strdup (leaf->id);
+    const HlField *cn = find_in (leaf->children, prefix, "subject.common_name");
+    const HlField *key = find_in (leaf->children, prefix, "public_key");
+    const HlField *san = find_in (leaf->children, prefix, "extensions.subjectaltname");
+    add_line (out, "%s", cn ? cn->value : leaf->value);
+    if (san)
+      add_line (out, _ ("names: %s"), san->value);
+    add_line (out, _ ("%s; chain of %u"), key ? key->value : _ ("key ?"), n);
+  } else {
+    add_line (out, _ ("no certificate"));
+  }
+}
+
+/* Handshake messages: what each says, from its fields. */
+static void
+describe_handshake (GString *out, HlRun *run, const HlStep *st)
+{
+  const GPtrArray *f = st->fields;
+  switch (st->handshake_type) {
+  case HL_HANDSHAKE_CLIENT_HELLO:
+    describe_client_hello (out, run, st);
+    break;
+  case HL_HANDSHAKE_SERVER_HELLO:
+    if (is_hello_retry (st)) {
+      g_autofree char *shares = key_share_groups (f, "hello_retry_request");
+      add_line (out, _ ("wants a key share for %s: try again"),
+                shares && *shares ? shares : _ ("another group"));
+    } else {
+      describe_server_hello (out, run, st);
+    }
+    break;
+  case HL_HANDSHAKE_ENCRYPTED_EXTENSIONS: {
+    g_autofree char *alpn = extension_values (f, "encrypted_extensions",
+                                              "application_layer_protocol_negotiation", "protocol");
+    if (alpn && *alpn)
+      add_line (out, _ ("protocol (ALPN): %s"), alpn);
+    else
+      add_line (out, _ ("the rest of the server's answer"));
+    break;
+  }
+  case HL_HANDSHAKE_KEY_UPDATE:
+    add_line (out, _ ("new keys from here on%s"),
+              number_of (f, "key_update", "request_update") == 1
+                  ? _ ("; asks the peer to update too")
+                  : "");
+    break;
+  case HL_HANDSHAKE_NEW_SESSION_TICKET: {
+    gint64 life = number_of (f, "new_session_ticket", "ticket_lifetime");
+    const HlField *ticket = find_in (f, "new_session_ticket", "ticket");
+    g_autofree char *life_text
+        = life >= 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, life) : g_strdup ("?");
+    add_line (out, _ ("a %zu-byte ticket, valid %s s"), ticket ? ticket->length : 0, life_text);
+    break;
+  }
+  case HL_HANDSHAKE_CERTIFICATE:
+    describe_certificate (out, st);
+    break;
+  case HL_HANDSHAKE_SERVER_KEY_EXCHANGE: {
+    gint64 curve = number_of (f, "server_key_exchange", "named_curve");
+    gint64 sig = number_of (f, "server_key_exchange", "signature_algorithm");
+    const char *cname = curve >= 0 ? group_name ((guint)curve) : "?";
+    if (sig >= 0)
+      add_line (out, _ ("%s share, signed (%s)"), cname, hl_signature_scheme_name ((guint)sig));
+    else
+      add_line (out, _ ("%s share, signed with the certificate's key (MD5+SHA-1 in TLS 1.0/1.1)"),
+                cname);
+    break;
+  }
+  case HL_HANDSHAKE_CLIENT_KEY_EXCHANGE: {
+    const HlField *epm = find_in (f, "client_key_exchange", "encrypted_premaster");
+    const HlField *pk = find_in (f, "client_key_exchange", "public_key");
+    if (epm)
+      add_line (out, _ ("encrypted premaster (%zu bytes)"), epm->length);
+    else if (pk)
+      add_line (out, _ ("its ECDH share (%zu bytes)"), pk->length);
+    break;
+  }
+  case HL_HANDSHAKE_CERTIFICATE_REQUEST:
+    add_line (out, _ ("asks for a client certificate"));
+    break;
+  case HL_HANDSHAKE_CERTIFICATE_VERIFY: {
+    gint64 sig = number_of (f, "certificate_verify", "signature_algorithm");
+    add_line (out, _ ("signs the handshake (%s)"),
+              sig >= 0 ? hl_signature_scheme_name_in ((guint)sig, st->tls13) : "?");
+    break;
+  }
+  case HL_HANDSHAKE_FINISHED: {
+    const HlField *vd = find_in (f, "finished", "verify_data");
+    GBytes *content = st->plaintext ? st->plaintext : st->encrypted ? NULL : st->wire;
+    GBytes *delivered = st->delivered_plaintext ? st->delivered_plaintext
+                        : st->encrypted         ? NULL
+                                                : st->delivered_wire;
+    g_autoptr (GBytes) sent = field_bytes (st, content, vd);
+    g_autoptr (GBytes) got
+        = field_bytes (st, delivered, find_in (st->delivered_fields, "finished", "verify_data"));
+    g_autofree char *sent_hex = sent ? hl_hex_bytes (sent) : NULL;
+    g_autofree char *got_hex = got ? hl_hex_bytes (got) : NULL;
+    if (sent && got && !g_bytes_equal (sent, got))
+      add_line (out, _ ("verify_data sent %s, delivered %s"), sent_hex, got_hex);
+    else if (sent)
+      add_line (out, "verify_data %s", sent_hex);
+    else
+      add_line (out, _ ("does not decrypt"));
+    break;
+  }
+  default:
+    break;
+  }
+}
+
+static void
+describe_application_data (GString *out, const HlStep *st)
+{
+  gsize n = st->plaintext ? g_bytes_get_size (st->plaintext) : g_bytes_get_size (st->wire);
+  gsize len = 0;
+  const char *data = st->plaintext ? g_bytes_get_data (st->plaintext, &len) : NULL;
+  if (data && len && g_utf8_validate (data, len, NULL)) {
+    /* Its first line, cut to 25 characters. */
+    const char *eol = memchr (data, '\n', len);
+    const char *cr = memchr (data, '\r', len);
+    gsize line = eol ? (gsize)(eol - data) : len;
+    g_autofree char *first = NULL;
+    if (cr && (gsize)(cr - data) < line)
+      line = cr - data;
+    first = g_strndup (data, line);
+    if (g_utf8_strlen (first, -1) > 28) {
+      char *cut = g_utf8_offset_to_pointer (first, 25);
+      g_autofree char *head = g_strndup (first, cut - first);
+      g_free (first);
+      first = g_strconcat (head, "\u2026", NULL);
+    }
+    add_line (out,
+              st->early ? P_ ("0-RTT early data, %zu byte: \u201c%s\u201d",
+                              "0-RTT early data, %zu bytes: \u201c%s\u201d", n)
+                        : P_ ("%zu byte: \u201c%s\u201d", "%zu bytes: \u201c%s\u201d", n),
+              n, first);
+    if (st->early)
+      add_line (out, _ ("sent before the handshake is done; a replay could repeat it"));
+    if (st->split_first)
+      add_line (out, _ ("1/n\u22121 split: the defence against BEAST"));
+  } else {
+    add_line (out, P_ ("%zu byte", "%zu bytes", n), n);
+  }
 }
 
 char *
@@ -172,205 +444,23 @@ hl_ladder_describe_step (HlRun *run, const HlStep *st)
 {
   GString *out = g_string_new (NULL);
   const GPtrArray *f = st->fields;
-  const char *m = st->message;
-  gsize wire_len = g_bytes_get_size (st->wire);
-  if (strcmp (m, "ClientHello") == 0) {
-    const HlField *suites_field = find_exact (f, "Cipher suites");
-    const char *version = field_value (f, "Client version");
-    g_autofree char *suites = suites_field ? g_strdup (suites_field->value) : NULL;
-    g_autofree char *sni = extension_values (f, "server_name", "Host name");
-    g_autofree char *alpn
-        = extension_values (f, "application_layer_protocol_negotiation", "Protocol");
-    const HlField *sid = NULL;
-    g_autofree char *v = strip_code (version);
-    g_autofree char *short_sid = NULL;
-    for (guint i = 0; f && i < f->len; i++)
-      if (strcmp (((HlField *)g_ptr_array_index (f, i))->name, "Session ID") == 0)
-        sid = g_ptr_array_index (f, i);
-    /* "2 suites" -> "2 cipher suites offered" */
-    if (suites && g_str_has_suffix (suites, " suites"))
-      suites[strlen (suites) - 7] = '\0';
-    else if (suites && g_str_has_suffix (suites, " suite"))
-      suites[strlen (suites) - 6] = '\0';
-    g_autofree char *versions = extension_values (f, "supported_versions", "Version");
-    g_autofree char *shares = key_share_groups (f);
-    g_autofree char *psk = extension_values (f, "pre_shared_key", "Identity");
-    gboolean early = find_extension (f, "early_data") != NULL;
-    gboolean tls13 = versions && strstr (versions, "1.3");
-    if (versions && *versions) {
-      /* "TLS 1.3 (0x0304), TLS 1.2 (0x0303)" -> "TLS 1.3, TLS 1.2" */
-      g_auto (GStrv) parts = g_strsplit (versions, ", ", -1);
-      for (int i = 0; parts[i]; i++) {
-        char *paren = strstr (parts[i], " (");
-        if (paren)
-          *paren = '\0';
-      }
-      g_free (versions);
-      versions = g_strjoinv (", ", parts);
-    }
-    if (versions && *versions)
-      add_line (out, _ ("offers %s; %s cipher suite%s"), versions, suites ? suites : "no",
-                suites && strcmp (suites, "1") == 0 ? "" : "s");
-    else
-      add_line (out, _ ("up to %s, %s cipher suite%s offered"), v ? v : "?", suites ? suites : "no",
-                suites && strcmp (suites, "1") == 0 ? "" : "s");
-    /* A short list is worth reading in order (lessons on preference): the names
-     * without "TLS_" and "_WITH", most preferred first. */
-    if (suites_field && suites_field->children->len >= 2 && suites_field->children->len <= 3) {
-      GString *names = g_string_new (NULL);
-      for (guint i = 0; i < suites_field->children->len; i++) {
-        const HlField *c = g_ptr_array_index (suites_field->children, i);
-        g_autofree char *name = strip_code (c->value);
-        g_autofree char *shorter = NULL;
-        char *with = strstr (name, "_WITH_");
-        if (with)
-          memmove (with, with + 5, strlen (with + 5) + 1);
-        shorter = g_strdup (g_str_has_prefix (name, "TLS_") ? name + 4 : name);
-        g_string_append_printf (names, "%s%u. %s", i ? ", " : "", i + 1, shorter);
-      }
-      add_line (out, _ ("in the client's order: %s"), names->str);
-      g_string_free (names, TRUE);
-    }
-    if (sni && *sni)
-      add_line (out, _ ("server name (SNI): %s"), sni);
-    if (alpn && *alpn)
-      add_line (out, _ ("protocols (ALPN): %s"), alpn);
-    if (shares && *shares && answers_retry (run, st))
-      add_line (out, _ ("key share: %s (the group the server asked for)"), shares);
-    else if (shares && *shares)
-      add_line (out, _ ("key share: %s (sent before the server chose)"), shares);
-    if (psk)
-      add_line (out, _ ("offers a ticket to resume (PSK)%s"), early ? _ (", with 0-RTT data") : "");
-    /* A TLS 1.3 client fills the session id only to look like TLS 1.2 to middleboxes. */
-    if (sid && sid->length > 0 && !tls13) {
-      g_autoptr (GBytes) b
-          = g_bytes_new (g_bytes_get_data (st->wire, NULL) + sid->offset, sid->length);
-      short_sid = hl_ladder_short_hex (b);
-      add_line (out, _ ("offers to resume session %s"), short_sid);
-    }
-  } else if (strcmp (m, "ServerHello") == 0) {
-    g_autofree char *suite = strip_code (field_value (f, "Cipher suite"));
-    g_autofree char *version = strip_code (field_value (f, "Server version"));
-    g_autofree char *alpn
-        = extension_values (f, "application_layer_protocol_negotiation", "Protocol");
-    const HlConnection *c = hl_run_get_connection (run, st->connection - 1);
-    g_autofree char *selected = extension_values (f, "supported_versions", "Selected version");
-    g_autofree char *selected_name = strip_code (selected); /* TLS 1.3: supported_versions */
-    g_autofree char *shares = key_share_groups (f);
-    add_line (out, "%s, %s",
-              selected_name && *selected_name ? selected_name
-              : version                       ? version
-                                              : "?",
-              suite ? suite : "?");
-    if (shares && *shares)
-      add_line (out, _ ("key share: %s; handshake keys from here on"), shares);
-    if (alpn && *alpn)
-      add_line (out, _ ("protocol (ALPN): %s"), alpn);
-    if (c && c->resumed && c->version == 0x0304)
-      add_line (out, _ ("takes the ticket's PSK: no certificate"));
-    else if (c && c->resumed)
-      add_line (out, _ ("resumes the session: no certificate, no key exchange"));
-  } else if (strcmp (m, "HelloRetryRequest") == 0) {
-    g_autofree char *shares = key_share_groups (f);
-    add_line (out, _ ("wants a key share for %s: try again"),
-              shares ? shares : _ ("another group"));
-  } else if (strcmp (m, "EncryptedExtensions") == 0) {
-    g_autofree char *alpn
-        = extension_values (f, "application_layer_protocol_negotiation", "Protocol");
-    if (alpn && *alpn)
-      add_line (out, _ ("protocol (ALPN): %s"), alpn);
-    else
-      add_line (out, _ ("the rest of the server's answer"));
-  } else if (strcmp (m, "KeyUpdate") == 0) {
-    const char *req = field_value (f, "Request update");
-    add_line (out, _ ("new keys from here on%s"),
-              req && strcmp (req, "1") == 0 ? _ ("; asks the peer to update too") : "");
-  } else if (strcmp (m, "NewSessionTicket") == 0) {
-    const char *life = field_value (f, "Ticket lifetime");
-    const HlField *ticket = find_exact (f, "Ticket");
-    add_line (out, _ ("a %zu-byte ticket, valid %s s"), ticket ? ticket->length : 0,
-              life ? life : "?");
-  } else if (strcmp (m, "Certificate") == 0) {
-    const HlField *leaf = find_field (f, "Certificate 1");
-    guint n = 0;
-    for (guint i = 0; f && i < f->len; i++)
-      if (g_str_has_prefix (((HlField *)g_ptr_array_index (f, i))->name, "Certificate ")
-          && !g_str_has_prefix (((HlField *)g_ptr_array_index (f, i))->name, "Certificate length"))
-        n++;
-    if (leaf) {
-      g_autofree char *cn = first_cn (leaf->value);
-      const char *key = field_value (leaf->children, "Public key");
-      const HlField *san = find_extension (leaf->children, "subjectAltName");
-      add_line (out, "%s", cn ? cn : leaf->value);
-      if (san)
-        add_line (out, _ ("names: %s"), san->value);
-      add_line (out, _ ("%s; chain of %u"), key ? key : _ ("key ?"), n);
-    } else {
-      add_line (out, _ ("no certificate"));
-    }
-  } else if (strcmp (m, "ServerKeyExchange") == 0) {
-    g_autofree char *curve = strip_code (field_value (f, "Named curve"));
-    g_autofree char *sig = strip_code (field_value (f, "Signature algorithm"));
-    if (sig)
-      add_line (out, _ ("%s share, signed (%s)"), curve ? curve : "?", sig);
-    else
-      add_line (out, _ ("%s share, signed with the certificate's key (MD5+SHA-1 in TLS 1.0/1.1)"),
-                curve ? curve : "?");
-  } else if (strcmp (m, "ClientKeyExchange") == 0) {
-    /* Field names are protocol words, never translated: look them up as they are. */
-    const HlField *epm = find_field (f, "Encrypted premaster secret");
-    const HlField *pk = NULL;
-    for (guint i = 0; f && i < f->len; i++)
-      if (strcmp (((HlField *)g_ptr_array_index (f, i))->name, "Public key") == 0)
-        pk = g_ptr_array_index (f, i);
-    if (epm)
-      add_line (out, _ ("encrypted premaster (%zu bytes)"), epm->length);
-    else if (pk)
-      add_line (out, _ ("its ECDH share (%zu bytes)"), pk->length);
-  } else if (strcmp (m, "CertificateRequest") == 0) {
-    add_line (out, _ ("asks for a client certificate"));
-  } else if (strcmp (m, "CertificateVerify") == 0) {
-    g_autofree char *sig = strip_code (field_value (f, "Signature algorithm"));
-    add_line (out, _ ("signs the handshake (%s)"), sig ? sig : "?");
-  } else if (strcmp (m, "Finished") == 0) {
-    const char *vd = field_value (f, "Verify data");
-    const char *got = field_value (st->delivered_fields, "Verify data");
-    if (vd && got && strcmp (vd, got) != 0)
-      add_line (out, _ ("verify_data sent %s, delivered %s"), vd, got);
-    else if (vd)
-      add_line (out, "verify_data %s", vd);
-    else
-      add_line (out, _ ("does not decrypt"));
-  } else if (strcmp (m, "ChangeCipherSpec") == 0) {
+  if (st->content_type == HL_CONTENT_HANDSHAKE)
+    describe_handshake (out, run, st);
+  else if (st->content_type == HL_CONTENT_CHANGE_CIPHER_SPEC)
     /* TLS 1.3 sends one only to look like TLS 1.2 to middleboxes. */
-    if (st->tls13)
-      add_line (out, _ ("for middleboxes only: changes nothing"));
-    else
-      add_line (out, _ ("from here on, encrypted"));
-  } else if (strcmp (m, "ApplicationData") == 0) {
-    gsize n = st->plaintext ? g_bytes_get_size (st->plaintext) : wire_len;
-    const char *data = field_value (f, "Data");
-    if (data && st->plaintext) {
-      g_autofree char *first = g_strndup (data, strcspn (data, "\r\n"));
-      if (strlen (first) > 28)
-        strcpy (first + 25, "\u2026");
-      add_line (out,
-                st->early ? P_ ("0-RTT early data, %zu byte: \u201c%s\u201d",
-                                "0-RTT early data, %zu bytes: \u201c%s\u201d", n)
-                          : P_ ("%zu byte: \u201c%s\u201d", "%zu bytes: \u201c%s\u201d", n),
-                n, first);
-      if (st->early)
-        add_line (out, _ ("sent before the handshake is done; a replay could repeat it"));
-      if (st->split_first)
-        add_line (out, _ ("1/n\u22121 split: the defence against BEAST"));
-    } else {
-      add_line (out, P_ ("%zu byte", "%zu bytes", n), n);
-    }
-  } else if (strcmp (m, "Alert") == 0) {
-    const char *level = field_value (f, "Level");
-    g_autofree char *desc = strip_code (field_value (f, "Description"));
-    g_autofree char *lvl = strip_code (level);
-    add_line (out, "%s: %s", lvl ? lvl : "?", desc ? desc : "?");
+    add_line (out, st->tls13 ? _ ("for middleboxes only: changes nothing")
+                             : _ ("from here on, encrypted"));
+  else if (st->content_type == HL_CONTENT_APPLICATION_DATA)
+    describe_application_data (out, st);
+  else if (st->content_type == HL_CONTENT_ALERT) {
+    gint64 level = number_of (f, "alert", "level");
+    gint64 desc = number_of (f, "alert", "description");
+    add_line (out, "%s: %s",
+              level == 1   ? "warning"
+              : level == 2 ? "fatal"
+              : level < 0  ? "?"
+                           : "unknown",
+              desc >= 0 ? hl_alert_name ((guint)desc) : "?");
   }
   if (st->tls13 && st->key != HL_RECORD_KEY_NONE) {
     /* Which secret's keys protect this record (RFC 8446 7). */
@@ -378,14 +468,12 @@ hl_ladder_describe_step (HlRun *run, const HlStep *st)
     add_line (out, _ ("under %s"), key);
   }
   if (st->fault) {
-    gsize at;
-    const HlField *hit = NULL;
+    gssize at = first_change (st);
+    const HlField *hit = at >= 0 && !st->encrypted ? field_at (st->fields, at) : NULL;
     char *line;
-    if (sscanf (st->fault, _ ("flip: byte %zu"), &at) == 1 && !st->encrypted)
-      hit = field_at (st->fields, at);
     if (hit)
       line = g_markup_printf_escaped ("<b>\u26a0 %s, in %s</b>", st->fault, hit->name);
-    else if (st->encrypted && g_str_has_prefix (st->fault, "flip:"))
+    else if (st->encrypted && at >= 0 && !st->delivered_plaintext) /* not re-encrypted */
       line = g_markup_printf_escaped (_ ("<b>\u26a0 %s of the encrypted record</b>"), st->fault);
     else
       line = g_markup_printf_escaped ("<b>\u26a0 %s</b>", st->fault);
@@ -414,18 +502,17 @@ char *
 hl_ladder_describe_error (int err, gboolean openssl, const char *reason)
 {
   g_autofree char *name = NULL;
-  const char *plus;
+  gboolean sent;
+  int alert;
   if (openssl) {
     g_autofree char *words = hl_describe_openssl_error (err, reason);
     return g_strdup_printf (_ ("OpenSSL %s"), words);
   }
   name = hl_error_name (err);
-  plus = strchr (name, '+');
-  if (plus
-      && (g_str_has_prefix (name, "BR_ERR_SEND_FATAL_ALERT")
-          || g_str_has_prefix (name, "BR_ERR_RECV_FATAL_ALERT")))
-    return g_strdup_printf ("%s (%s)", name, hl_alert_name (atoi (plus + 1)));
-  if (strcmp (name, "BR_ERR_X509_EXPIRED") == 0)
+  alert = hl_error_alert (err, &sent);
+  if (alert >= 0)
+    return g_strdup_printf ("%s (%s)", name, hl_alert_name (alert));
+  if (hl_error_is_expired (err))
     return g_strdup_printf (_ ("%s (expired or not yet valid)"), name);
   return g_steal_pointer (&name);
 }
@@ -464,7 +551,8 @@ hl_ladder_short_value (const HlSecret *s)
 {
   gsize len;
   const guint8 *d = g_bytes_get_data (s->value, &len);
-  if (len == 32 && g_str_has_suffix (s->key, "_random") && !d[0] && !d[1] && !d[2] && !d[3]) {
+  if (len == 32 && (s->id == HL_SECRET_CLIENT_RANDOM || s->id == HL_SECRET_SERVER_RANDOM) && !d[0]
+      && !d[1] && !d[2] && !d[3]) {
     g_autoptr (GBytes) rest = g_bytes_new (d + 4, len - 4);
     g_autofree char *hex = hl_ladder_short_hex (rest);
     return g_strdup_printf ("\u2026\u2060%s", hex); /* the leading … stands for the zeros */
@@ -473,11 +561,11 @@ hl_ladder_short_value (const HlSecret *s)
 }
 
 static const HlSecret *
-held_by (const HlStep *st, HlSide side, const char *key)
+held_by (const HlStep *st, HlSide side, HlSecretId id)
 {
   const GPtrArray *list = st->after[side].secrets;
   for (guint i = 0; list && i < list->len; i++)
-    if (strcmp (((const HlSecret *)g_ptr_array_index (list, i))->key, key) == 0)
+    if (((const HlSecret *)g_ptr_array_index (list, i))->id == id)
       return g_ptr_array_index (list, i);
   return NULL;
 }
@@ -498,17 +586,17 @@ hl_ladder_describe_learned (HlRun *run, const HlStep *st, HlSide side, const cha
     const HlSecret *s = g_ptr_array_index (after->secrets, i);
     if (s->learned_at == st->index) {
       g_autofree char *hex = hl_ladder_short_value (s);
-      const HlSecret *other = held_by (st, hl_side_other (side), s->key);
+      const HlSecret *other = held_by (st, hl_side_other (side), s->id);
       char *line;
       if (other && !g_bytes_equal (other->value, s->value))
         line = g_markup_printf_escaped (_ ("+ %s <tt>%s</tt> <b>\u2260 the %s's</b>"), s->name, hex,
                                         hl_side_word (hl_side_other (side)));
-      else if (strcmp (s->key, "master_secret") == 0 && after->version != 0x0304
-               && (strcmp (st->message, "ClientHello") == 0
-                   || strcmp (st->message, "ServerHello") == 0))
+      else if (s->id == HL_SECRET_MASTER && after->version != 0x0304
+               && (st->handshake_type == HL_HANDSHAKE_CLIENT_HELLO
+                   || st->handshake_type == HL_HANDSHAKE_SERVER_HELLO))
         line
             = g_markup_printf_escaped (_ ("+ %s <tt>%s</tt> (the cached session's)"), s->name, hex);
-      else if (prev && held_by (prev, side, s->key))
+      else if (prev && held_by (prev, side, s->id))
         /* The same secret with a new value: a second ClientHello's key share, a KeyUpdate. */
         line = g_markup_printf_escaped (_ ("+ %s <tt>%s</tt> (replaces the earlier one)"), s->name,
                                         hex);
@@ -519,17 +607,18 @@ hl_ladder_describe_learned (HlRun *run, const HlStep *st, HlSide side, const cha
       g_string_append (out, line);
       g_free (line);
       if (st->from != side
-          && strcmp (s->key, side == HL_SIDE_CLIENT ? "client_verify_data" : "server_verify_data")
-                 == 0)
+          && s->id
+                 == (side == HL_SIDE_CLIENT ? HL_SECRET_CLIENT_VERIFY_DATA
+                                            : HL_SECRET_SERVER_VERIFY_DATA))
         add_line (out, _ ("(its whole reply, Finished included, is computed now)"));
     }
   }
   /* A signature the receiver checked and accepted: ECDHE's signed key share, the
    * client's proof of its key in mutual TLS. */
   if (st->delivered && st->accepted && after->error == 0 && st->from != side
-      && (strcmp (st->message, "ServerKeyExchange") == 0
-          || strcmp (st->message, "CertificateVerify") == 0))
-    add_line (out, strcmp (st->message, "ServerKeyExchange") == 0
+      && (st->handshake_type == HL_HANDSHAKE_SERVER_KEY_EXCHANGE
+          || st->handshake_type == HL_HANDSHAKE_CERTIFICATE_VERIFY))
+    add_line (out, st->handshake_type == HL_HANDSHAKE_SERVER_KEY_EXCHANGE
                        ? _ ("\u2713 signature on the key share verified")
                        : _ ("\u2713 CertificateVerify signature verified"));
   if (after->certificate_verdict
@@ -577,16 +666,10 @@ hl_ladder_describe_side (HlRun *run, HlSide side)
     add_line (detail, c->prefer_client_order ? _ ("picks a suite in the client's order")
                                              : _ ("picks a suite in its own order"));
   if (leaf) {
-    const char *subject = NULL, *key = NULL;
-    for (guint i = 0; i < leaf->children->len; i++) {
-      const HlField *f = g_ptr_array_index (leaf->children, i);
-      if (strcmp (f->name, "Subject") == 0)
-        subject = f->value;
-      else if (strcmp (f->name, "Public key") == 0)
-        key = f->value;
-    }
-    add_line (detail, _ ("certificate: %s"), subject ? subject : "?");
-    add_line (detail, _ ("key: %s"), key ? key : "?");
+    const HlField *subject = hl_field_find (leaf->children, "leaf.subject");
+    const HlField *key = hl_field_find (leaf->children, "leaf.public_key");
+    add_line (detail, _ ("certificate: %s"), subject ? subject->value : "?");
+    add_line (detail, _ ("key: %s"), key ? key->value : "?");
   }
   if (detail->len) {
     g_string_append_c (out, '\n');
@@ -601,6 +684,8 @@ hl_ladder_describe_end (const HlConnection *c, HlSide side, gboolean *ok)
 {
   g_autofree char *name
       = hl_ladder_describe_error (c->error[side], c->openssl[side], c->reason[side]);
+  gboolean sent = FALSE;
+  int alert = c->openssl[side] ? -1 : hl_error_alert (c->error[side], &sent);
   *ok = c->error[side] == 0 && c->success;
   if (c->error[side] == 0 && c->success)
     return g_markup_printf_escaped (_ ("\u2713 handshake complete%s"),
@@ -610,9 +695,9 @@ hl_ladder_describe_end (const HlConnection *c, HlSide side, gboolean *ok)
                                     hl_side_word (hl_side_other (side)));
   if (c->openssl[side])
     return g_markup_printf_escaped ("\u2717 %s", name);
-  if (g_str_has_prefix (name, "BR_ERR_SEND_FATAL_ALERT"))
+  if (alert >= 0 && sent)
     return g_markup_printf_escaped (_ ("\u2717 sent an alert: %s"), name);
-  if (g_str_has_prefix (name, "BR_ERR_RECV_FATAL_ALERT"))
+  if (alert >= 0)
     return g_markup_printf_escaped (_ ("\u2717 received an alert: %s"), name);
   return g_markup_printf_escaped (_ ("\u2717 closed without an alert: %s"), name);
 }
@@ -631,18 +716,18 @@ static const char *const phase_names[] = {
 int
 hl_ladder_phase_of (const HlStep *st)
 {
-  const char *m = st->message;
-  if (strcmp (m, "ClientHello") == 0 || strcmp (m, "ServerHello") == 0)
+  int t = st->content_type == HL_CONTENT_HANDSHAKE ? st->handshake_type : -1;
+  if ((t == HL_HANDSHAKE_CLIENT_HELLO || t == HL_HANDSHAKE_SERVER_HELLO) && !is_hello_retry (st))
     return 0;
-  if (strcmp (m, "Certificate") == 0 && st->from == HL_SIDE_SERVER)
+  if (t == HL_HANDSHAKE_CERTIFICATE && st->from == HL_SIDE_SERVER)
     return 1;
-  if (strcmp (m, "ServerKeyExchange") == 0 || strcmp (m, "ClientKeyExchange") == 0)
+  if (t == HL_HANDSHAKE_SERVER_KEY_EXCHANGE || t == HL_HANDSHAKE_CLIENT_KEY_EXCHANGE)
     return 2;
-  if (strcmp (m, "ChangeCipherSpec") == 0 && st->tls13)
+  if (st->content_type == HL_CONTENT_CHANGE_CIPHER_SPEC && st->tls13)
     return -1; /* TLS 1.3: a disguise, not a step of the key schedule */
-  if (strcmp (m, "ChangeCipherSpec") == 0 || strcmp (m, "Finished") == 0)
+  if (st->content_type == HL_CONTENT_CHANGE_CIPHER_SPEC || t == HL_HANDSHAKE_FINISHED)
     return 3;
-  if (strcmp (m, "ApplicationData") == 0)
+  if (st->content_type == HL_CONTENT_APPLICATION_DATA)
     return 4;
   if (st->close_notify)
     return 5;

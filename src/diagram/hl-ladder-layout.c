@@ -203,7 +203,7 @@ add_band (HlLadderLayout *l, double top, double bottom)
 static gboolean
 step_is_alert (const HlStep *st)
 {
-  return strcmp (st->message, "Alert") == 0 && !st->close_notify;
+  return st->content_type == HL_CONTENT_ALERT && !st->close_notify;
 }
 
 /* The run's header: title and what was negotiated. */

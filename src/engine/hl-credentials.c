@@ -452,5 +452,12 @@ hl_credentials_describe_leaf (const HlCredentials *creds)
 {
   if (!creds || creds->chain_len == 0)
     return NULL;
-  return hl_decode_certificate (creds->chain[0].data, creds->chain[0].data_len, 0, "Leaf");
+  {
+    /* Ids as in a Certificate message's leaf, under "leaf": "leaf.subject"... */
+    HlField *leaf
+        = hl_decode_certificate (creds->chain[0].data, creds->chain[0].data_len, 0, "Leaf");
+    hl_field_assign_ids (leaf->children, "leaf");
+    hl_field_set_id (leaf, "leaf", -1);
+    return leaf;
+  }
 }

@@ -59,6 +59,7 @@ decode_extension_body (Reader *r, HlField *ext, guint type, gboolean from_server
     while (n > 0 && b.pos + 2 <= b.len) {
       guint c = _hl_decode_peek_uint (&b, 2);
       const char *name = hl_curve_name (c);
+      _hl_decode_key (&b, "group", c);
       /* TLS 1.2 also limits the server certificate's EC key by this list (RFC 8422 5.1.1,
        * 5.3); TLS 1.3 leaves that to signature_algorithms (RFC 8446 4.2.7). */
       _hl_decode_take (&b, kids, "Group", 2,
@@ -78,6 +79,7 @@ decode_extension_body (Reader *r, HlField *ext, guint type, gboolean from_server
     gint64 n = _hl_decode_take_uint (&b, kids, "Formats length", 1, NULL);
     while (n > 0 && b.pos < b.len) {
       guint f = _hl_decode_peek_uint (&b, 1);
+      _hl_decode_key (&b, "point_format", f);
       _hl_decode_take (&b, kids, "Point format", 1, NULL, "%s (%u)",
                        f == 0   ? "uncompressed"
                        : f == 1 ? "ansiX962_compressed_prime"
@@ -92,6 +94,7 @@ decode_extension_body (Reader *r, HlField *ext, guint type, gboolean from_server
     gint64 n = _hl_decode_take_uint (&b, kids, "Algorithms length", 2, NULL);
     while (n > 0 && b.pos + 2 <= b.len) {
       guint a = _hl_decode_peek_uint (&b, 2);
+      _hl_decode_key (&b, "signature_algorithm", a);
       _hl_decode_take (&b, kids, "Signature algorithm", 2, scheme_explanation (a, version),
                        "%s (0x%04x)", hl_signature_scheme_name_in (a, version == 0x0304), a);
     }
@@ -129,6 +132,7 @@ decode_extension_body (Reader *r, HlField *ext, guint type, gboolean from_server
   case 43: /* supported_versions */
     if (b.len == 2) {
       guint v = _hl_decode_peek_uint (&b, 2);
+      _hl_decode_key (&b, "selected_version", v);
       _hl_decode_take (
           &b, kids, "Selected version", 2,
           _ ("The version really negotiated: ServerHello's own version field stays 0x0303 so that "
@@ -138,6 +142,7 @@ decode_extension_body (Reader *r, HlField *ext, guint type, gboolean from_server
       _hl_decode_take_uint (&b, kids, "Versions length", 1, NULL);
       while (b.pos + 2 <= b.len) {
         guint v = _hl_decode_peek_uint (&b, 2);
+        _hl_decode_key (&b, "version", v);
         _hl_decode_take (&b, kids, "Version", 2, _ ("A version the client speaks, best first."),
                          "%s (0x%04x)", hl_version_long_name (v), v);
       }
@@ -147,6 +152,7 @@ decode_extension_body (Reader *r, HlField *ext, guint type, gboolean from_server
     if (from_server && b.len == 2) {
       guint g = _hl_decode_peek_uint (&b, 2);
       const char *name = hl_curve_name (g);
+      _hl_decode_key (&b, "selected_group", g);
       _hl_decode_take (
           &b, kids, "Selected group", 2,
           _ ("HelloRetryRequest: the client sent no share the server accepts; this is the group "
@@ -161,9 +167,10 @@ decode_extension_body (Reader *r, HlField *ext, guint type, gboolean from_server
       guint klen = b.d[b.pos + 2] << 8 | b.d[b.pos + 3];
       const char *name = hl_curve_name (g);
       HlField *entry;
-      Reader k;
+      Reader k = { 0 };
       if (b.pos + 4 + klen > b.len)
         break;
+      _hl_decode_key (&b, "key_share", g);
       entry = _hl_decode_take (
           &b, kids, "Key share", 4 + klen,
           from_server ? _ ("The server's public value on the group it chose. Each side applies "
@@ -179,6 +186,7 @@ decode_extension_body (Reader *r, HlField *ext, guint type, gboolean from_server
       k.pos = 0;
       k.base = entry->offset;
       k.bad = FALSE;
+      _hl_decode_key (&k, "group", g);
       _hl_decode_take (&k, entry->children, "Group", 2, NULL, "%s (%u)", name ? name : "unknown",
                        g);
       _hl_decode_take_uint (&k, entry->children, "Key exchange length", 2, NULL);
@@ -194,6 +202,7 @@ decode_extension_body (Reader *r, HlField *ext, guint type, gboolean from_server
     _hl_decode_take_uint (&b, kids, "Modes length", 1, NULL);
     while (b.pos < b.len) {
       guint m = _hl_decode_peek_uint (&b, 1);
+      _hl_decode_key (&b, "mode", m);
       _hl_decode_take (
           &b, kids, "Mode", 1,
           m == 1 ? _ ("psk_dhe_ke: resume with the PSK and still agree a fresh (EC)DHE key, so "
@@ -269,6 +278,7 @@ decode_extension_body (Reader *r, HlField *ext, guint type, gboolean from_server
     gint64 n = _hl_decode_take_uint (&b, kids, "Algorithms length", 2, NULL);
     while (n > 0 && b.pos + 2 <= b.len) {
       guint a = _hl_decode_peek_uint (&b, 2);
+      _hl_decode_key (&b, "signature_algorithm", a);
       _hl_decode_take (&b, kids, "Signature algorithm", 2, _ ("A scheme accepted in certificates."),
                        "%s (0x%04x)", hl_signature_scheme_name_in (a, version == 0x0304), a);
     }
@@ -303,10 +313,11 @@ _hl_decode_take_extensions (Reader *r, GPtrArray *into, gboolean from_server, gu
       guint type = _hl_decode_peek_uint (&e, 2);
       guint len = (guint)e.d[e.pos + 2] << 8 | e.d[e.pos + 3];
       HlField *ext;
-      Reader body;
+      Reader body = { 0 };
       if (e.pos + 4 + len > e.len)
         break;
       ext = hl_field_new (hl_extension_name (type), e.base + e.pos, 4 + len, NULL, NULL);
+      hl_field_set_id (ext, NULL, type); /* its key: the IANA name, from the name */
       g_free (ext->value);
       ext->value = g_strdup_printf ("type %u, %u byte%s", type, len, len == 1 ? "" : "s");
       {
@@ -418,6 +429,7 @@ _hl_decode_take_extensions (Reader *r, GPtrArray *into, gboolean from_server, gu
       {
         Reader hdr = { e.d + e.pos, 4, 0, e.base + e.pos, FALSE };
         g_autofree char *tn = g_strdup_printf ("%s (%u)", hl_extension_name (type), type);
+        _hl_decode_key (&hdr, "extension_type", type);
         _hl_decode_take (&hdr, ext->children, "Extension type", 2, NULL, "%s", tn);
         _hl_decode_take (&hdr, ext->children, "Extension length", 2, NULL, "%u", len);
       }

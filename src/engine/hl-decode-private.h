@@ -11,9 +11,17 @@ typedef struct {
   const guint8 *d;
   gsize len, pos, base;
   gboolean bad;
+  /* For the next field taken only: its key (see hl_field_assign_ids) and number. */
+  const char *key;
+  gint64 number;
+  gboolean numbered;
 } Reader;
 
 gboolean _hl_decode_need (Reader *r, gsize n);
+/* The next field taken gets this key (NULL: from its name) and, if >= 0, number. */
+void _hl_decode_key (Reader *r, const char *key, gint64 number);
+/* Full ids for a decoded message (hl_field_assign_ids); prefix names the message. */
+GPtrArray *_hl_decode_finish_ids (GPtrArray *fields, const char *prefix);
 guint _hl_decode_peek_uint (Reader *r, gsize n);
 /* Adds a field of n bytes to `into` with a printf value (hex if format is NULL);
  * NULL if the bytes are not there. */

@@ -14,6 +14,7 @@ hl_decode_alert (const guint8 *data, gsize len)
   Reader r = { data, len, 0, 0, FALSE };
   if (_hl_decode_need (&r, 1)) {
     guint lvl = data[0];
+    _hl_decode_key (&r, "level", lvl);
     _hl_decode_take (&r, f, "Level", 1,
                      _ ("1 warning, 2 fatal: a fatal alert ends the connection."), "%s (%u)",
                      lvl == 1   ? "warning"
@@ -23,11 +24,12 @@ hl_decode_alert (const guint8 *data, gsize len)
   }
   if (_hl_decode_need (&r, 1)) {
     guint d = data[1];
+    _hl_decode_key (&r, "description", d);
     _hl_decode_take (&r, f, "Description", 1, _ ("Why the sender is closing."), "%s (%u)",
                      hl_alert_name (d), d);
   }
   _hl_decode_finish_tiling (&r, f);
-  return f;
+  return _hl_decode_finish_ids (f, "alert");
 }
 
 GPtrArray *
@@ -38,7 +40,7 @@ hl_decode_change_cipher_spec (const guint8 *data, gsize len)
   _hl_decode_take_uint (&r, f, "Change cipher spec", 1,
                         _ ("Always 1: records after this one are protected with the new keys."));
   _hl_decode_finish_tiling (&r, f);
-  return f;
+  return _hl_decode_finish_ids (f, "change_cipher_spec");
 }
 
 GPtrArray *
@@ -52,7 +54,7 @@ hl_decode_application_data (const guint8 *data, gsize len)
     g_ptr_array_add (f, hl_field_new ("Data", 0, len, v,
                                       _ ("What the application sent: TLS carries it unchanged.")));
   }
-  return f;
+  return _hl_decode_finish_ids (f, "application_data");
 }
 
 GPtrArray *
@@ -70,9 +72,10 @@ hl_decode_content (guint content_type, const guint8 *data, gsize len, const HlDe
   }
 }
 
-GPtrArray *
-hl_decode_encrypted_record (const guint8 *data, gsize len, guint version, guint16 suite_id,
-                            gssize content_len)
+/* hl_decode_encrypted_record without ids: hl_decode_records nests its fields. */
+static GPtrArray *
+decode_protected (const guint8 *data, gsize len, guint version, guint16 suite_id,
+                  gssize content_len)
 {
   GPtrArray *f = _hl_decode_new_fields ();
   Reader r = { data, len, 0, 0, FALSE };
@@ -180,6 +183,14 @@ hl_decode_encrypted_record (const guint8 *data, gsize len, guint version, guint1
 }
 
 GPtrArray *
+hl_decode_encrypted_record (const guint8 *data, gsize len, guint version, guint16 suite_id,
+                            gssize content_len)
+{
+  return _hl_decode_finish_ids (decode_protected (data, len, version, suite_id, content_len),
+                                "protected_record");
+}
+
+GPtrArray *
 hl_decode_records (const guint8 *data, gsize len, gboolean encrypted, guint version, guint16 suite,
                    gssize content_len)
 {
@@ -196,9 +207,11 @@ hl_decode_records (const guint8 *data, gsize len, gboolean encrypted, guint vers
     HlField *rec;
     if (len - start - 5 < body)
       body = len - start - 5;
+    _hl_decode_key (&r, "content_type", data[start]);
     _hl_decode_take (&r, kids, "Content type", 1,
                      _ ("What the record carries: the receiver routes it by this."), "%s (%u)",
                      type ? type : "unknown", data[start]);
+    _hl_decode_key (&r, "version", (guint)data[start + 1] << 8 | data[start + 2]);
     _hl_decode_take (&r, kids, "Version", 2, _ ("The record layer's version field."),
                      "%s (0x%02x%02x)", vname ? vname : "unknown", data[start + 1],
                      data[start + 2]);
@@ -208,8 +221,7 @@ hl_decode_records (const guint8 *data, gsize len, gboolean encrypted, guint vers
       HlField *payload = hl_field_new ("Encrypted payload", start + 5, body, NULL,
                                        _ ("What the record layer protected: read with the "
                                           "sender's keys."));
-      GPtrArray *parts
-          = hl_decode_encrypted_record (data + start + 5, body, version, suite, content_len);
+      GPtrArray *parts = decode_protected (data + start + 5, body, version, suite, content_len);
       while (parts->len > 0) {
         HlField *part = g_ptr_array_steal_index (parts, 0);
         hl_field_shift (part, start + 5);
@@ -233,5 +245,5 @@ hl_decode_records (const guint8 *data, gsize len, gboolean encrypted, guint vers
     g_ptr_array_add (f, rec);
   }
   _hl_decode_finish_tiling (&r, f);
-  return f;
+  return _hl_decode_finish_ids (f, "records");
 }

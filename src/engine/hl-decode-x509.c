@@ -134,6 +134,33 @@ describe_name (const Tlv *name)
   return g_string_free (s, FALSE);
 }
 
+/* The first commonName (OID 2.5.4.3) of a name, as a field "Common name" (key
+ * "common_name") at its value's bytes; NULL without one. */
+static HlField *
+take_common_name (const Tlv *name, gsize content_base)
+{
+  static const guint8 cn_oid[] = { 0x55, 0x04, 0x03 };
+  gsize pos = 0;
+  Tlv set, seq, oid, val;
+  while (read_tlv (name->content, name->len, pos, &set)) {
+    gsize p2 = 0;
+    while (read_tlv (set.content, set.len, p2, &seq)) {
+      if (read_tlv (seq.content, seq.len, 0, &oid) && oid.tag == 0x06 && oid.len == 3
+          && memcmp (oid.content, cn_oid, 3) == 0
+          && read_tlv (seq.content, seq.len, oid.hdr + oid.len, &val)) {
+        gsize at = content_base + set.off + set.hdr + seq.off + seq.hdr + val.off;
+        g_autofree char *v = g_strndup ((const char *)val.content, val.len);
+        return hl_field_set_id (hl_field_new ("Common name", at, val.hdr + val.len, v,
+                                              _ ("The name the certificate is for (CN).")),
+                                "common_name", -1);
+      }
+      p2 += seq.hdr + seq.len;
+    }
+    pos += set.hdr + set.len;
+  }
+  return NULL;
+}
+
 static char *
 describe_time (const Tlv *t)
 {
@@ -378,9 +405,13 @@ hl_decode_certificate (const guint8 *der, gsize len, gsize base, const char *nam
       pos += t.hdr + t.len;
     }
     if (read_tlv (tbs.content, tbs.len, pos, &t)) {
+      HlField *sf, *cn;
       subject = describe_name (&t);
-      hl_field_add (
+      sf = hl_field_add (
           root, tlv_field (&t, tbs_base, "Subject", subject, _ ("Who this certificate is for.")));
+      cn = take_common_name (&t, tbs_base + t.off + t.hdr);
+      if (cn)
+        hl_field_add (sf, cn);
       pos += t.hdr + t.len;
     }
     if (read_tlv (tbs.content, tbs.len, pos, &t)) {

@@ -23,6 +23,21 @@ _hl_decode_need (Reader *r, gsize n)
   return TRUE;
 }
 
+void
+_hl_decode_key (Reader *r, const char *key, gint64 number)
+{
+  r->key = key;
+  r->number = number;
+  r->numbered = number >= 0;
+}
+
+GPtrArray *
+_hl_decode_finish_ids (GPtrArray *fields, const char *prefix)
+{
+  hl_field_assign_ids (fields, prefix);
+  return fields;
+}
+
 guint
 _hl_decode_peek_uint (Reader *r, gsize n)
 {
@@ -39,6 +54,10 @@ _hl_decode_take (Reader *r, GPtrArray *into, const char *name, gsize n, const ch
 {
   HlField *f;
   g_autofree char *value = NULL;
+  const char *key = r->key;
+  gint64 number = r->numbered ? r->number : -1;
+  r->key = NULL;
+  r->numbered = FALSE;
   if (!_hl_decode_need (r, n))
     return NULL;
   if (format) {
@@ -50,6 +69,7 @@ _hl_decode_take (Reader *r, GPtrArray *into, const char *name, gsize n, const ch
     value = hl_field_short_hex (r->d + r->pos, n);
   }
   f = hl_field_new (name, r->base + r->pos, n, value, explanation);
+  hl_field_set_id (f, key, number);
   g_ptr_array_add (into, f);
   r->pos += n;
   return f;
@@ -64,7 +84,7 @@ _hl_decode_take_uint (Reader *r, GPtrArray *into, const char *name, gsize n,
   if (!_hl_decode_need (r, n))
     return -1;
   v = _hl_decode_peek_uint (r, n);
-  _hl_decode_take (r, into, name, n, explanation, "%u", v);
+  hl_field_set_id (_hl_decode_take (r, into, name, n, explanation, "%u", v), NULL, v);
   return v;
 }
 
@@ -105,7 +125,9 @@ take_version (Reader *r, GPtrArray *into, const char *name, const char *explanat
   if (!_hl_decode_need (r, 2))
     return;
   v = _hl_decode_peek_uint (r, 2);
-  _hl_decode_take (r, into, name, 2, explanation, "%s (0x%04x)", hl_version_long_name (v), v);
+  hl_field_set_id (
+      _hl_decode_take (r, into, name, 2, explanation, "%s (0x%04x)", hl_version_long_name (v), v),
+      "legacy_version", v);
 }
 
 /* Which hello a random is in: the explanation differs. */
@@ -195,7 +217,8 @@ add_suite_field (Reader *r, HlField *parent, gsize off, guint16 id)
         s->mac == HL_HASH_NONE ? _ ("authenticated encryption (AEAD)") : _ ("HMAC for integrity"));
   else if (id == 0x00ff)
     ex = g_strdup (_ ("Not a suite: signals support for secure renegotiation (RFC 5746)."));
-  hl_field_add (parent, hl_field_new ("Cipher suite", r->base + off, 2, name, ex));
+  hl_field_set_id (hl_field_add (parent, hl_field_new ("Cipher suite", r->base + off, 2, name, ex)),
+                   "cipher_suite", id);
 }
 
 /* ---------- Handshake messages ---------- */
@@ -256,6 +279,7 @@ decode_server_hello (Reader *r, GPtrArray *f, gboolean tls13, gboolean retry)
   if (_hl_decode_need (r, 2)) {
     guint16 id = _hl_decode_peek_uint (r, 2);
     g_autofree char *name = hl_describe_suite_id (id);
+    _hl_decode_key (r, "cipher_suite", id);
     _hl_decode_take (
         r, f, "Cipher suite", 2,
         tls13 || retry
@@ -289,7 +313,10 @@ decode_certificate13 (Reader *r, GPtrArray *f)
       break;
     i++;
     name = g_strdup_printf ("Certificate %u%s", i, i == 1 ? " (leaf)" : "");
-    g_ptr_array_add (f, hl_decode_certificate (r->d + r->pos, len, r->base + r->pos, name));
+    g_autofree char *key = g_strdup_printf ("certificate.%u", i - 1);
+    g_ptr_array_add (
+        f, hl_field_set_id (hl_decode_certificate (r->d + r->pos, len, r->base + r->pos, name), key,
+                            -1));
     r->pos += len;
     /* New in TLS 1.3: each certificate carries extensions (OCSP status, SCTs). */
     _hl_decode_take_extensions (r, f, TRUE, 0x0304);
@@ -302,6 +329,7 @@ decode_certificate_verify13 (Reader *r, GPtrArray *f, gboolean from_server)
   gint64 n;
   if (_hl_decode_need (r, 2)) {
     guint a = _hl_decode_peek_uint (r, 2);
+    _hl_decode_key (r, "signature_algorithm", a);
     _hl_decode_take (r, f, "Signature algorithm", 2,
                      _ ("The scheme signed with; TLS 1.3 allows RSA only as RSA-PSS here."),
                      "%s (0x%04x)", hl_signature_scheme_name_in (a, TRUE), a);
@@ -375,7 +403,9 @@ decode_certificate_msg (Reader *r, GPtrArray *f)
       break;
     i++;
     name = g_strdup_printf ("Certificate %u%s", i, i == 1 ? " (leaf)" : "");
+    g_autofree char *key = g_strdup_printf ("certificate.%u", i - 1);
     cert = hl_decode_certificate (r->d + r->pos, len, r->base + r->pos, name);
+    hl_field_set_id (cert, key, -1);
     g_ptr_array_add (f, cert);
     r->pos += len;
   }
@@ -387,6 +417,7 @@ take_signature (Reader *r, GPtrArray *f, guint version, const char *explanation)
   gint64 n;
   if (version >= 0x0303 && _hl_decode_need (r, 2)) {
     guint a = _hl_decode_peek_uint (r, 2);
+    _hl_decode_key (r, "signature_algorithm", a);
     _hl_decode_take (r, f, "Signature algorithm", 2,
                      _ ("TLS 1.2 names the hash and signature used."), "%s (0x%04x)",
                      hl_signature_scheme_name (a), a);
@@ -403,6 +434,7 @@ decode_server_key_exchange (Reader *r, GPtrArray *f, guint version)
   guint curve = 0;
   if (_hl_decode_need (r, 1)) {
     guint t = _hl_decode_peek_uint (r, 1);
+    _hl_decode_key (r, NULL, t);
     _hl_decode_take (r, f, "Curve type", 1, _ ("3: a named curve follows."), "%s (%u)",
                      t == 3 ? "named_curve" : "other", t);
   }
@@ -410,6 +442,7 @@ decode_server_key_exchange (Reader *r, GPtrArray *f, guint version)
     guint c = _hl_decode_peek_uint (r, 2);
     const char *name = hl_curve_name (c);
     curve = c;
+    _hl_decode_key (r, "named_curve", c);
     _hl_decode_take (r, f, "Named curve", 2,
                      _ ("The curve the server chose from the client's list."), "%s (%u)",
                      name ? name : "unknown", c);
@@ -512,6 +545,7 @@ decode_client_key_exchange (Reader *r, GPtrArray *f, const HlDecodeContext *ctx)
   gint64 n;
   if (s && s->kex == HL_KEX_RSA) {
     n = _hl_decode_take_uint (r, f, "Encrypted premaster length", 2, NULL);
+    _hl_decode_key (r, "encrypted_premaster", -1);
     if (n >= 0)
       _hl_decode_take (
           r, f, "Encrypted premaster secret", n,
@@ -547,6 +581,22 @@ decode_client_key_exchange (Reader *r, GPtrArray *f, const HlDecodeContext *ctx)
   }
 }
 
+/* "ClientHello" -> "client_hello": a message's id prefix, from its protocol name. */
+static char *
+make_prefix (const guint8 *data, gsize len)
+{
+  const char *name = len ? hl_handshake_type_name (data[0]) : NULL;
+  GString *p = g_string_new (NULL);
+  if (len && data[0] == HL_HANDSHAKE_SERVER_HELLO && hl_tls13_is_hello_retry (data, len))
+    name = "HelloRetryRequest";
+  for (const char *c = name ? name : "Handshake"; *c; c++) {
+    if (g_ascii_isupper (*c) && p->len)
+      g_string_append_c (p, '_');
+    g_string_append_c (p, g_ascii_tolower (*c));
+  }
+  return g_string_free (p, FALSE);
+}
+
 GPtrArray *
 hl_decode_handshake (const guint8 *data, gsize len, const HlDecodeContext *ctx)
 {
@@ -557,10 +607,11 @@ hl_decode_handshake (const guint8 *data, gsize len, const HlDecodeContext *ctx)
   const char *name;
   if (!_hl_decode_need (&r, 4)) {
     _hl_decode_finish_tiling (&r, f);
-    return f;
+    return _hl_decode_finish_ids (f, "handshake");
   }
   type = data[0];
   name = hl_handshake_type_name (type);
+  _hl_decode_key (&r, "handshake_type", type);
   _hl_decode_take (&r, f, "Handshake type", 1, _ ("Which handshake message this is."), "%s (%u)",
                    name ? name : "unknown", type);
   blen = _hl_decode_take_uint (&r, f, "Length", 3, _ ("Bytes of message body that follow."));
@@ -648,5 +699,8 @@ hl_decode_handshake (const guint8 *data, gsize len, const HlDecodeContext *ctx)
     r.pos = 4 + b.len;
   }
   _hl_decode_finish_tiling (&r, f);
-  return f;
+  {
+    g_autofree char *prefix = make_prefix (data, len);
+    return _hl_decode_finish_ids (f, prefix);
+  }
 }

@@ -50,6 +50,7 @@ hl_field_new (const char *name, gsize offset, gsize length, const char *value,
   f->value = g_utf8_make_valid (value ? value : "", -1);
   f->explanation = g_strdup (explanation ? explanation : "");
   f->children = g_ptr_array_new_with_free_func ((GDestroyNotify)hl_field_free);
+  f->number = -1;
   return f;
 }
 
@@ -61,6 +62,7 @@ hl_field_free (HlField *f)
   g_free (f->name);
   g_free (f->value);
   g_free (f->explanation);
+  g_free (f->id);
   g_ptr_array_unref (f->children);
   g_free (f);
 }
@@ -71,6 +73,97 @@ hl_field_shift (HlField *f, gsize by)
   f->offset += by;
   for (guint i = 0; i < f->children->len; i++)
     hl_field_shift (g_ptr_array_index (f->children, i), by);
+}
+
+HlField *
+hl_field_set_id (HlField *f, const char *id, gint64 number)
+{
+  if (!f)
+    return NULL;
+  if (id) {
+    g_free (f->id);
+    f->id = g_strdup (id);
+  }
+  if (number >= 0)
+    f->number = number;
+  return f;
+}
+
+/* "Encrypted premaster secret" -> "encrypted_premaster_secret" */
+static char *
+make_key (const char *name)
+{
+  GString *k = g_string_new (NULL);
+  for (const char *p = name; *p; p++) {
+    if (g_ascii_isalnum (*p))
+      g_string_append_c (k, g_ascii_tolower (*p));
+    else if (k->len && k->str[k->len - 1] != '_')
+      g_string_append_c (k, '_');
+  }
+  while (k->len && k->str[k->len - 1] == '_')
+    g_string_truncate (k, k->len - 1);
+  if (!k->len)
+    g_string_append (k, "field");
+  return g_string_free (k, FALSE);
+}
+
+void
+hl_field_assign_ids (GPtrArray *fields, const char *prefix)
+{
+  guint n = fields ? fields->len : 0;
+  g_autoptr (GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < n; i++) {
+    HlField *f = g_ptr_array_index (fields, i);
+    g_ptr_array_add (keys, f->id ? g_strdup (f->id) : make_key (f->name));
+  }
+  for (guint i = 0; i < n; i++) {
+    HlField *f = g_ptr_array_index (fields, i);
+    const char *key = g_ptr_array_index (keys, i);
+    guint same = 0, before = 0;
+    for (guint j = 0; j < n; j++)
+      if (strcmp (g_ptr_array_index (keys, j), key) == 0) {
+        same++;
+        before += j < i;
+      }
+    g_free (f->id);
+    f->id = same > 1 ? g_strdup_printf ("%s.%s.%u", prefix, key, before)
+                     : g_strdup_printf ("%s.%s", prefix, key);
+    hl_field_assign_ids (f->children, f->id);
+  }
+}
+
+const HlField *
+hl_field_find (const GPtrArray *fields, const char *id)
+{
+  for (guint i = 0; fields && i < fields->len; i++) {
+    const HlField *f = g_ptr_array_index (fields, i);
+    gsize n = f->id ? strlen (f->id) : 0;
+    if (!f->id)
+      continue;
+    if (strcmp (f->id, id) == 0)
+      return f;
+    /* Only a field whose id is a prefix of id can hold it. */
+    if (strncmp (f->id, id, n) == 0 && id[n] == '.') {
+      const HlField *inner = hl_field_find (f->children, id);
+      if (inner)
+        return inner;
+    }
+  }
+  return NULL;
+}
+
+gboolean
+hl_field_has_key (const HlField *f, const char *key)
+{
+  const char *end, *dot;
+  gsize n = strlen (key);
+  if (!f || !f->id)
+    return FALSE;
+  end = f->id + strlen (f->id);
+  dot = strrchr (f->id, '.');
+  if (dot && dot[1] && strspn (dot + 1, "0123456789") == strlen (dot + 1))
+    end = dot; /* ".N": look at the key before it */
+  return (gsize)(end - f->id) > n && end[-(gssize)n - 1] == '.' && strncmp (end - n, key, n) == 0;
 }
 
 HlField *

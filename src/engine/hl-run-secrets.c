@@ -513,6 +513,7 @@ new_secret (HlSecretId id, HlSide side, GBytes *value, guint step, const Recipe 
   const char *const *inputs = NULL;
   const char *special = recipe_for (id, recipe, &inputs);
   HlSecret *secret = g_atomic_rc_box_new0 (HlSecret);
+  secret->id = id;
   secret->key = secret_info[id].key;
   secret->name = secret_info[id].name;
   secret->formula = _ (secret_info[id].formula);

@@ -210,16 +210,34 @@ hl_kex_name (HlKex kex)
 }
 
 char *
+hl_suite_short_name (guint16 id)
+{
+  const char *name = hl_suite_id_name (id);
+  char *out, *with;
+  out = g_strdup (g_str_has_prefix (name, "TLS_") ? name + 4 : name);
+  with = strstr (out, "_WITH_");
+  if (with)
+    memmove (with, with + 5, strlen (with + 5) + 1);
+  return out;
+}
+
+char *
 hl_describe_suite_id (guint16 id)
+{
+  return g_strdup_printf ("%s (0x%04x)", hl_suite_id_name (id), id);
+}
+
+const char *
+hl_suite_id_name (guint16 id)
 {
   const HlSuite *s = hl_suite_by_id (id);
   if (s)
-    return g_strdup_printf ("%s (0x%04x)", s->name, id);
+    return s->name;
   if (id == 0x00ff)
-    return g_strdup ("TLS_EMPTY_RENEGOTIATION_INFO_SCSV (0x00ff)");
+    return "TLS_EMPTY_RENEGOTIATION_INFO_SCSV";
   if (id == 0x5600)
-    return g_strdup ("TLS_FALLBACK_SCSV (0x5600)");
-  return g_strdup_printf ("unknown suite (0x%04x)", id);
+    return "TLS_FALLBACK_SCSV";
+  return "unknown suite";
 }
 
 static const HlNamedId curves[] = {
@@ -662,6 +680,26 @@ hl_error_name (int err)
     if (errors[i].code == err)
       return g_strdup (errors[i].name);
   return g_strdup_printf ("%d", err);
+}
+
+int
+hl_error_alert (int err, gboolean *sent)
+{
+  if (err >= BR_ERR_SEND_FATAL_ALERT && err < BR_ERR_SEND_FATAL_ALERT + 256) {
+    *sent = TRUE;
+    return err - BR_ERR_SEND_FATAL_ALERT;
+  }
+  if (err >= BR_ERR_RECV_FATAL_ALERT && err < BR_ERR_RECV_FATAL_ALERT + 256) {
+    *sent = FALSE;
+    return err - BR_ERR_RECV_FATAL_ALERT;
+  }
+  return -1;
+}
+
+gboolean
+hl_error_is_expired (int err)
+{
+  return err == BR_ERR_X509_EXPIRED;
 }
 
 gboolean

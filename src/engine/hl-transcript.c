@@ -54,6 +54,11 @@ json_fields (GString *out, GPtrArray *fields, int level)
     g_string_append_printf (out, ", \"offset\": %zu, \"length\": %zu, \"explanation\": ", f->offset,
                             f->length);
     json_string (out, f->explanation);
+    /* Added keys (docs/project-extensions.md): the field's stable id and number. */
+    g_string_append (out, ", \"id\": ");
+    json_string (out, f->id ? f->id : "");
+    if (f->number >= 0)
+      g_string_append_printf (out, ", \"number\": %" G_GINT64_FORMAT, f->number);
     g_string_append (out, ", \"children\": ");
     if (f->children->len)
       json_fields (out, f->children, level + 1);

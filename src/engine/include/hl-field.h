@@ -18,6 +18,13 @@ struct _HlField {
   gsize offset;      /* into the bytes the decoder was given, plus its base */
   gsize length;
   GPtrArray *children; /* HlField*, owned; may be empty */
+  /* Structured facts, for code that reads a field (the diagram, tests): never match
+   * name or value, which are for people. id is stable and unique within a message:
+   * "client_hello.cipher_suites", "client_hello.extensions.key_share.key_share.0.group",
+   * a repeated sibling numbered from 0 (see hl_field_assign_ids). number is the integer
+   * the field encodes (a version, suite, group, scheme, type or length), -1 for none. */
+  char *id;
+  gint64 number;
 };
 
 /* Copies name, value and explanation; value is made valid UTF-8. */
@@ -28,6 +35,18 @@ HlField *hl_field_add (HlField *parent, HlField *child); /* takes child; returns
 /* Moves a field and its children by `by` bytes (a decoder's local offsets into a
  * larger byte string). */
 void hl_field_shift (HlField *field, gsize by);
+/* Sets field's id when id is not NULL (a key relative to its parent until
+ * hl_field_assign_ids) and its number when number >= 0; returns field. NULL-safe: a
+ * decoder's missing field stays missing. */
+HlField *hl_field_set_id (HlField *field, const char *id, gint64 number);
+/* Turns the keys of a decoded tree into full ids: prefix "." key, where a field
+ * without a key takes its name in lowercase with "_" for each run of other characters,
+ * and siblings sharing a key get ".0", ".1"... Call once, on a whole message. */
+void hl_field_assign_ids (GPtrArray *fields, const char *prefix);
+/* The field of this full id in the tree, or NULL. */
+const HlField *hl_field_find (const GPtrArray *fields, const char *id);
+/* Whether field's id ends in "." key, or in "." key ".N" (a repeated sibling). */
+gboolean hl_field_has_key (const HlField *field, const char *key);
 
 /* Lowercase hex, newly allocated. */
 char *hl_hex (const guint8 *data, gsize len);

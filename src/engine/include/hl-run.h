@@ -104,6 +104,7 @@ typedef struct {
   GBytes *value;             /* never empty: a zero-length key is not "known" */
   guint learned_at;          /* index of the step after which this side first held it */
   HlSide side;               /* who holds this copy */
+  HlSecretId id;             /* which secret: what code compares, never key or name */
 } HlSecret;
 
 HlSecret *hl_secret_ref (HlSecret *secret);

@@ -61,6 +61,12 @@ const char *hl_kex_name (HlKex kex);
 
 /* A name for any suite id, even those BearSSL lacks (for decoding). */
 char *hl_describe_suite_id (guint16 id); /* newly allocated: g_free */
+/* A suite code's IANA name (TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, the two SCSVs), or
+ * "unknown suite". */
+const char *hl_suite_id_name (guint16 id);
+/* The same without "TLS_" and "_WITH" (ECDHE_RSA_AES_128_GCM_SHA256), for a short list.
+ * Newly allocated. */
+char *hl_suite_short_name (guint16 id);
 
 typedef struct {
   guint16 id;
@@ -139,5 +145,9 @@ int hl_error_nth (guint i);
 char *hl_error_explain (int err);
 /* The alert an RFC 5246 peer would have sent for this failure, or -1. */
 int hl_error_rfc_alert (int err);
+/* BearSSL's fatal-alert errors: the alert's code, sent (TRUE) or received; -1 otherwise. */
+int hl_error_alert (int err, gboolean *sent);
+/* BR_ERR_X509_EXPIRED: the certificate is expired or not yet valid. */
+gboolean hl_error_is_expired (int err);
 
 G_END_DECLS
