@@ -197,7 +197,8 @@ test_field_menu_edit_deliver_back_undo_redo (void)
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (menu)));
   g_assert_cmpstr (hl_inspector_get_row_field (insp, row_named (insp, "Cipher suite"))->name, ==,
                    "Cipher suite");
-  screenshot (GTK_WIDGET (win), "tamper-field-menu.png");
+  screenshot (GTK_WIDGET (win), "tamper-field-menu-window.png");
+  screenshot (GTK_WIDGET (menu), "tamper-field-menu.png");
   gtk_popover_popdown (menu);
   wait_for_frame (GTK_WIDGET (win));
   g_assert_false (press (list, GDK_KEY_F10, 0)); /* F10 alone is the window's */
