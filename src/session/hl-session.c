@@ -839,8 +839,8 @@ step_bytes (HlSession *self, guint step)
 }
 
 static gboolean
-apply_typed (HlSession *self, guint step, const HlField *field, HlTamperMode mode, const char *text,
-             guint bit, GError **error)
+apply_typed (HlSession *self, guint step, const HlField *field, const char *text, guint bit,
+             GError **error)
 {
   g_autoptr (GBytes) before = step_bytes (self, step);
   g_autoptr (GBytes) check = NULL;
@@ -885,7 +885,6 @@ apply_typed (HlSession *self, guint step, const HlField *field, HlTamperMode mod
     what = g_strdup_printf (_ ("bit %u of %s flipped"), bit, copy->name);
     typed = g_strdup_printf ("%u", bit);
   }
-  (void)mode;
   keep_change (self, &next, HL_TAMPER_CONTENT, copy, typed, what);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POSITION]);
   return TRUE;
@@ -896,7 +895,7 @@ hl_session_set_field (HlSession *self, guint step, const HlField *field, const c
                       GError **error)
 {
   g_return_val_if_fail (HL_IS_SESSION (self) && field && text, FALSE);
-  return apply_typed (self, step, field, HL_TAMPER_CONTENT, text, 0, error);
+  return apply_typed (self, step, field, text, 0, error);
 }
 
 gboolean
@@ -904,7 +903,7 @@ hl_session_flip_field_bit (HlSession *self, guint step, const HlField *field, gu
                            GError **error)
 {
   g_return_val_if_fail (HL_IS_SESSION (self) && field, FALSE);
-  return apply_typed (self, step, field, HL_TAMPER_CONTENT, NULL, bit, error);
+  return apply_typed (self, step, field, NULL, bit, error);
 }
 
 gboolean
