@@ -19,13 +19,17 @@ open_session (const char *lesson)
   return s;
 }
 
-/* Steps until the message in flight is the nth `message` from `from`; FALSE at the end. */
+/* Steps until the message in flight is the nth `message` from `from` in connection 1, or
+ * in the connection given as nth / 100; FALSE at the end. */
 static gboolean
 step_to (HlSession *s, HlSide from, const char *message, guint nth)
 {
   HlNextMessage next;
+  guint connection = MAX (nth / 100, 1);
+  nth = MAX (nth % 100, 1);
   while (hl_session_peek_next (s, &next)) {
-    if (next.from == from && strcmp (next.message, message) == 0 && next.nth == nth)
+    if (next.from == from && strcmp (next.message, message) == 0 && next.nth == nth
+        && next.connection == connection)
       return TRUE;
     hl_session_step (s);
   }
@@ -203,6 +207,7 @@ test_session_set_clear_back_redo (void)
 /* A change, the check predicted before delivery, and the side that makes it. */
 typedef struct {
   const char *lesson;
+  guint connection; /* 0: the first */
   HlSide from;
   const char *message;
   const char *field; /* NULL: drop, or the ciphertext when flip_cipher */
@@ -215,46 +220,54 @@ typedef struct {
 
 static const Case cases[] = {
   /* signed: the ServerKeyExchange's parameters, and the randoms it covers */
-  { "02-ecdhe-rsa-aes-gcm", HL_SIDE_SERVER, "ServerKeyExchange", "Public key", NULL, FALSE,
+  { "02-ecdhe-rsa-aes-gcm", 0, HL_SIDE_SERVER, "ServerKeyExchange", "Public key", NULL, FALSE,
     HL_CHECK_SIGNATURE, HL_SIDE_CLIENT, "ServerKeyExchange" },
-  { "02-ecdhe-rsa-aes-gcm", HL_SIDE_CLIENT, "ClientHello", "random_bytes", NULL, FALSE,
+  { "02-ecdhe-rsa-aes-gcm", 0, HL_SIDE_CLIENT, "ClientHello", "random_bytes", NULL, FALSE,
     HL_CHECK_SIGNATURE, HL_SIDE_CLIENT, "ServerKeyExchange" },
   /* RSA key exchange: nothing signs the randoms; the keys differ */
-  { "01-rsa-key-exchange", HL_SIDE_CLIENT, "ClientHello", "random_bytes", NULL, FALSE,
+  { "01-rsa-key-exchange", 0, HL_SIDE_CLIENT, "ClientHello", "random_bytes", NULL, FALSE,
     HL_CHECK_RECORD, HL_SIDE_SERVER, "Finished" },
-  { "01-rsa-key-exchange", HL_SIDE_CLIENT, "ClientKeyExchange", "Encrypted premaster secret", NULL,
-    FALSE, HL_CHECK_RECORD, HL_SIDE_SERVER, "Finished" },
+  { "01-rsa-key-exchange", 0, HL_SIDE_CLIENT, "ClientKeyExchange", "Encrypted premaster secret",
+    NULL, FALSE, HL_CHECK_RECORD, HL_SIDE_SERVER, "Finished" },
   /* hashed only: the first Finished checked */
-  { "02-ecdhe-rsa-aes-gcm", HL_SIDE_CLIENT, "ClientHello", "Host name", NULL, FALSE,
+  { "02-ecdhe-rsa-aes-gcm", 0, HL_SIDE_CLIENT, "ClientHello", "Host name", NULL, FALSE,
     HL_CHECK_FINISHED, HL_SIDE_SERVER, "Finished" },
-  { "02-ecdhe-rsa-aes-gcm", HL_SIDE_CLIENT, "Finished", "Verify data", NULL, FALSE,
+  { "02-ecdhe-rsa-aes-gcm", 0, HL_SIDE_CLIENT, "Finished", "Verify data", NULL, FALSE,
     HL_CHECK_FINISHED, HL_SIDE_SERVER, "Finished" },
   /* a suite the client never offered */
-  { "02-ecdhe-rsa-aes-gcm", HL_SIDE_SERVER, "ServerHello", "Cipher suite",
+  { "02-ecdhe-rsa-aes-gcm", 0, HL_SIDE_SERVER, "ServerHello", "Cipher suite",
     "TLS_RSA_WITH_AES_128_CBC_SHA", FALSE, HL_CHECK_MESSAGE, HL_SIDE_CLIENT, "ServerHello" },
   /* the certificate's issuer signature */
-  { "02-ecdhe-rsa-aes-gcm", HL_SIDE_SERVER, "Certificate", "Subject", NULL, FALSE,
+  { "02-ecdhe-rsa-aes-gcm", 0, HL_SIDE_SERVER, "Certificate", "Subject", NULL, FALSE,
     HL_CHECK_CERTIFICATE, HL_SIDE_CLIENT, "Certificate" },
   /* ciphertext on the wire: the record check */
-  { "02-ecdhe-rsa-aes-gcm", HL_SIDE_CLIENT, "Finished", NULL, NULL, TRUE, HL_CHECK_RECORD,
+  { "02-ecdhe-rsa-aes-gcm", 0, HL_SIDE_CLIENT, "Finished", NULL, NULL, TRUE, HL_CHECK_RECORD,
     HL_SIDE_SERVER, "Finished" },
   /* dropped: out of order, or nobody answers */
-  { "02-ecdhe-rsa-aes-gcm", HL_SIDE_CLIENT, "ChangeCipherSpec", NULL, NULL, FALSE, HL_CHECK_MESSAGE,
-    HL_SIDE_SERVER, "Finished" },
-  { "02-ecdhe-rsa-aes-gcm", HL_SIDE_CLIENT, "Finished", NULL, NULL, FALSE, HL_CHECK_STALL,
+  { "02-ecdhe-rsa-aes-gcm", 0, HL_SIDE_CLIENT, "ChangeCipherSpec", NULL, NULL, FALSE,
+    HL_CHECK_MESSAGE, HL_SIDE_SERVER, "Finished" },
+  { "02-ecdhe-rsa-aes-gcm", 0, HL_SIDE_CLIENT, "Finished", NULL, NULL, FALSE, HL_CHECK_STALL,
     HL_SIDE_SERVER, NULL },
   /* content sealed again with the sender's keys: nothing catches it */
-  { "12-sni-and-alpn", HL_SIDE_CLIENT, "ApplicationData", "Data", NULL, FALSE, HL_CHECK_NONE,
+  { "12-sni-and-alpn", 0, HL_SIDE_CLIENT, "ApplicationData", "Data", NULL, FALSE, HL_CHECK_NONE,
     HL_SIDE_CLIENT, NULL },
   /* TLS 1.3: the hellos feed the handshake keys; CertificateVerify signs the transcript */
-  { "30-tls13-basic", HL_SIDE_CLIENT, "ClientHello", "Random", NULL, FALSE, HL_CHECK_RECORD,
+  { "30-tls13-basic", 0, HL_SIDE_CLIENT, "ClientHello", "Random", NULL, FALSE, HL_CHECK_RECORD,
     HL_SIDE_CLIENT, "EncryptedExtensions" },
-  { "30-tls13-basic", HL_SIDE_SERVER, "CertificateVerify", "Signature", NULL, FALSE,
+  { "30-tls13-basic", 0, HL_SIDE_SERVER, "CertificateVerify", "Signature", NULL, FALSE,
     HL_CHECK_SIGNATURE, HL_SIDE_CLIENT, "CertificateVerify" },
-  { "30-tls13-basic", HL_SIDE_SERVER, "Finished", "Verify data", NULL, FALSE, HL_CHECK_FINISHED,
+  { "30-tls13-basic", 0, HL_SIDE_SERVER, "Finished", "Verify data", NULL, FALSE, HL_CHECK_FINISHED,
     HL_SIDE_CLIENT, "Finished" },
-  { "30-tls13-basic", HL_SIDE_SERVER, "EncryptedExtensions", NULL, NULL, FALSE, HL_CHECK_RECORD,
+  { "30-tls13-basic", 0, HL_SIDE_SERVER, "EncryptedExtensions", NULL, NULL, FALSE, HL_CHECK_RECORD,
     HL_SIDE_CLIENT, "Certificate" },
+  /* TLS 1.0 with CBC: the record MAC, RFC 2246 */
+  { "07-tls10-cbc", 0, HL_SIDE_CLIENT, "Finished", NULL, NULL, TRUE, HL_CHECK_RECORD,
+    HL_SIDE_SERVER, "Finished" },
+  { "07-tls10-cbc", 0, HL_SIDE_SERVER, "ServerKeyExchange", "Signature", NULL, FALSE,
+    HL_CHECK_SIGNATURE, HL_SIDE_CLIENT, "ServerKeyExchange" },
+  /* a resumed handshake: the server's Finished comes first, and the client checks it */
+  { "11-session-resumption", 2, HL_SIDE_CLIENT, "ClientHello", "Host name", NULL, FALSE,
+    HL_CHECK_FINISHED, HL_SIDE_CLIENT, "Finished" },
 };
 
 static void
@@ -269,7 +282,7 @@ test_predicted_is_caught (gconstpointer data)
   g_autofree char *text = NULL;
   const HlCheckEffect *first;
   guint step;
-  g_assert_true (step_to (s, k->from, k->message, 1));
+  g_assert_true (step_to (s, k->from, k->message, 100 * k->connection + 1));
   if (k->flip_cipher) {
     gsize len;
     guint8 *copy;

@@ -319,31 +319,34 @@ predict_later (Ctx *c)
                      && (c->m->handshake_type == HL_HANDSHAKE_CLIENT_HELLO
                          || c->m->handshake_type == HL_HANDSHAKE_SERVER_HELLO);
   gboolean keys = FALSE, finished_seen = FALSE;
-  const char *why_keys = NULL;
+  g_autofree char *why_keys = NULL;
   g_autofree char *tag = record_check_words (c->suite);
   if (c->tls13) {
     keys = c->m->handshake_type == HL_HANDSHAKE_CLIENT_HELLO
            || c->m->handshake_type == HL_HANDSHAKE_SERVER_HELLO;
-    why_keys = _ ("ClientHello and ServerHello feed the handshake keys through the transcript "
-                  "hash (RFC 8446 7.1)");
+    why_keys = g_strdup (_ ("ClientHello and ServerHello feed the handshake keys through the "
+                            "transcript hash (RFC 8446 7.1)"));
   } else if (randoms) {
     keys = TRUE;
-    why_keys = _ ("both randoms feed the key block (RFC 5246 6.3)");
+    why_keys = g_strdup_printf (_ ("both randoms feed the key block (%s 6.3)"), c->rfc);
   } else if (c->m->handshake_type == HL_HANDSHAKE_CLIENT_KEY_EXCHANGE && !header) {
     keys = TRUE;
     why_keys = c->suite && c->suite->kex == HL_KEX_RSA
-                   ? _ ("the premaster secret is what this message carries, encrypted to the "
-                        "server's key (RFC 5246 7.4.7.1; a server that cannot decrypt it goes "
-                        "on with a random one, so nothing stops here)")
-                   : _ ("the premaster secret is computed from the public key this message "
-                        "carries (RFC 8422 5.10)");
+                   ? g_strdup_printf (_ ("the premaster secret is what this message carries, "
+                                         "encrypted to the server's key (%s 7.4.7.1; a server "
+                                         "that cannot decrypt it goes on with a random one, so "
+                                         "nothing stops here)"),
+                                      c->rfc)
+                   : g_strdup (_ ("the premaster secret is computed from the public key this "
+                                  "message carries (RFC 8422 5.10)"));
   } else if (c->ems && hashed) {
     for (guint j = c->k; j < c->steps->len; j++) {
       const HlStep *st = g_ptr_array_index (c->steps, j);
       if (st->handshake_type == HL_HANDSHAKE_CLIENT_KEY_EXCHANGE) {
         keys = TRUE;
-        why_keys = _ ("with extended master secret, the master secret hashes every handshake "
-                      "message up to ClientKeyExchange (RFC 7627 4)");
+        why_keys
+            = g_strdup (_ ("with extended master secret, the master secret hashes every handshake "
+                           "message up to ClientKeyExchange (RFC 7627 4)"));
         break;
       }
     }
@@ -373,9 +376,10 @@ predict_later (Ctx *c)
              sender, c->rfc, checker);
     }
     if (st->handshake_type == HL_HANDSHAKE_CERTIFICATE_VERIFY) {
-      const char *what = c->tls13 ? _ ("the transcript hash of the handshake before it (RFC "
-                                       "8446 4.4.3)")
-                                  : _ ("every handshake message before it (RFC 5246 7.4.8)");
+      g_autofree char *what
+          = c->tls13 ? g_strdup (_ ("the transcript hash of the handshake before it (RFC 8446 "
+                                    "4.4.3)"))
+                     : g_strdup_printf (_ ("every handshake message before it (%s 7.4.8)"), c->rfc);
       if (j == c->k && !header)
         add (c, HL_CHECK_SIGNATURE, j,
              _ ("The %s checks the %s's signature over %s: the changed %s no longer verifies."),
@@ -450,7 +454,11 @@ predict_drop (Ctx *c)
          _ ("The %s counts the %s's records: the next one, its %s, was sealed as the record "
             "after the one dropped, and the %s opens it with the sequence number of the one "
             "it missed (%s %s), so its %s check fails."),
-         R, S, next->message, R, c->rfc, c->tls13 ? "5.3" : "6.2.3.1", tag);
+         R, S, next->message, R, c->rfc,
+         c->tls13                                    ? "5.3"
+         : c->suite && c->suite->mac == HL_HASH_NONE ? "6.2.3.3"
+                                                     : "6.2.3.1",
+         tag);
     return;
   }
   add (c, HL_CHECK_MESSAGE, c->k + 1,
@@ -511,8 +519,12 @@ hl_tamper_predict (HlRun *reference, const HlTamperTarget *t)
   } else if (c.m->encrypted && t->mode == HL_TAMPER_CIPHERTEXT) {
     g_autofree char *tag = record_check_words (c.suite);
     add (&c, HL_CHECK_RECORD, c.k,
-         _ ("The %s checks the record's %s before it reads a byte of it (%s %s): changed "
-            "ciphertext fails it, and the %s stops (bad_record_mac)."),
+         /* TLS 1.0 names a bad CBC padding decryption_failed instead (RFC 2246 7.2.2) */
+         c.version == 0x0301
+             ? _ ("The %s checks the record's %s before it reads a byte of it (%s %s): changed "
+                  "ciphertext fails it, and the %s stops.")
+             : _ ("The %s checks the record's %s before it reads a byte of it (%s %s): changed "
+                  "ciphertext fails it, and the %s stops (bad_record_mac)."),
          hl_side_word (c.R), tag, c.rfc, record_section (&c), hl_side_word (c.R));
   } else if (c.m->content_type == HL_CONTENT_CHANGE_CIPHER_SPEC) {
     add (&c, HL_CHECK_MESSAGE, c.k,

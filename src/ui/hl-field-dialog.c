@@ -79,6 +79,17 @@ on_name_picked (HlFieldDialog *self)
 static void
 on_entry_changed (HlFieldDialog *self)
 {
+  GListModel *names = gtk_drop_down_get_model (self->names);
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->entry));
+  /* the list follows a name typed in full */
+  for (guint i = 0; names && !self->filling && i < g_list_model_get_n_items (names); i++) {
+    g_autoptr (GtkStringObject) item = g_list_model_get_item (names, i);
+    if (g_ascii_strcasecmp (gtk_string_object_get_string (item), text) == 0) {
+      self->filling = TRUE;
+      gtk_drop_down_set_selected (self->names, i);
+      self->filling = FALSE;
+    }
+  }
   revalidate (self);
 }
 
