@@ -290,6 +290,16 @@ test_field_menu_edit_deliver_back_undo_redo (void)
   g_assert_nonnull (c);
   g_assert_cmpstr (c->field, ==, "Cipher suite");
   g_assert_nonnull (strstr (hl_window_get_last_message (win), "is back"));
+  /* Two steps back, Undo does not deliver the wrong message: the change waits on its own */
+  act (win, "win.step");
+  act (win, "win.back");
+  act (win, "win.back");
+  g_assert_cmpuint (hl_session_get_position (s), ==, 0);
+  act (win, "win.undo-back");
+  g_assert_cmpuint (hl_session_get_position (s), ==, 0);
+  g_assert_cmpuint (hl_session_get_n_edits (s), ==, 1);
+  act (win, "win.step");
+  g_assert_nonnull (hl_session_get_pending_change (s));
   /* cleared from the window: the lesson then succeeds */
   act (win, "win.clear-tamper");
   g_assert_null (hl_session_get_pending_change (s));
