@@ -50,6 +50,15 @@ undo_back_action (GtkWidget *w, const char *name, GVariant *param)
   HlWindow *self = HL_WINDOW (w);
   g_autofree char *what = describe_undone (self->session);
   gboolean step = strcmp (name, "win.undo-back") == 0;
+  const HlChange *first = hl_session_get_undone (self->session, 0);
+  HlNextMessage next;
+  /* Undo delivers again only the message Back just took back; after more Backs, the
+   * change goes back on its message and waits. */
+  if (step && first
+      && !(hl_session_peek_next (self->session, &next) && next.connection == first->connection
+           && next.from == first->from && next.nth == first->nth
+           && strcmp (next.message, first->message) == 0))
+    step = FALSE;
   if (!hl_session_redo (self->session))
     return;
   if (step) {
