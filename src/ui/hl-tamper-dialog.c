@@ -213,7 +213,10 @@ revalidate (HlTamperDialog *self)
   }
   if (bytes)
     g_byte_array_unref (bytes);
-  gtk_label_set_text (self->prediction, prediction && *prediction ? prediction : "");
+  gtk_label_set_text (self->prediction,
+                      prediction && *prediction ? prediction
+                      : !ok ? _ ("Once the bytes are valid, this says what the change will break.")
+                            : "");
   gtk_widget_queue_draw (self->gutter);
   update_cursor_info (self);
 }
