@@ -196,7 +196,12 @@ hl_field_dialog_new (GtkWindow *parent, HlSession *session, guint step, const Hl
   gtk_widget_set_visible (self->bit_box, mode == HL_FIELD_DIALOG_FLIP);
   if (field) {
     g_autofree char *hint = NULL;
-    if (field->length)
+    if (field->length && mode == HL_FIELD_DIALOG_FLIP)
+      hint = g_strdup_printf (_ ("%s is bytes %zu to %zu of the message: bits 0 to %zu, bit 0 "
+                                 "the lowest of its last byte."),
+                              field->name, field->offset, field->offset + field->length - 1,
+                              field->length * 8 - 1);
+    else if (field->length)
       hint = g_strdup_printf (
           ngettext ("%s takes %s. It is byte %zu of the message (%zu byte); the change keeps "
                     "its size, so every length around it still holds.",
