@@ -226,6 +226,16 @@ test_several_connections (void)
   g_assert_cmpuint (hl_session_get_position (s), ==, 8);
   assert_contains (subtitle (win), "Recorded in capture.pcapng, connection 1 · 8 delivered");
   g_assert_false (gtk_widget_is_sensitive (win->tamper_button));
+  /* Nor does the Fields list's menu change a recorded message. */
+  {
+    GListModel *tops = gtk_window_get_toplevels ();
+    guint before = g_list_model_get_n_items (tops);
+    hl_inspector_get_field_menu (HL_INSPECTOR (hl_window_get_inspector (win)));
+    gtk_widget_activate_action (hl_window_get_inspector (win), "field.drop", NULL);
+    gtk_widget_activate_action (hl_window_get_inspector (win), "field.edit", NULL);
+    wait_for_frame (GTK_WIDGET (win));
+    g_assert_cmpuint (g_list_model_get_n_items (tops), ==, before);
+  }
   /* Step 8 is the client's Finished: without keys, its fields are not readable. */
   assert_contains (hl_inspector_get_title (HL_INSPECTOR (hl_window_get_inspector (win))),
                    "Step 8: Finished");

@@ -14,8 +14,10 @@
 
 #include <gio/gio.h>
 
+#include "hl-field-edit.h"
 #include "hl-knowledge-model.h"
 #include "hl-run.h"
+#include "hl-tamper-effect.h"
 #include "hl-step-object.h"
 
 G_BEGIN_DECLS
@@ -85,6 +87,62 @@ gboolean hl_session_tamper_next_plaintext (HlSession *self, GBytes *plaintext, G
 void hl_session_drop_next (HlSession *self);
 guint hl_session_get_n_edits (HlSession *self);
 gboolean hl_session_next_is_edited (HlSession *self); /* the message in flight was changed */
+
+/* ---------- Tampering by field (hl-field-edit.h), with what it breaks ----------
+ *
+ * A change the person made to one message, as the session keeps it to show it again: the
+ * message (connection, sender, name, Nth), the field and what was typed, and the edit
+ * itself, to put it back after Back took it away. */
+typedef struct {
+  guint connection;
+  HlSide from;
+  char *message;
+  guint nth;
+  HlTamperMode mode;
+  char *field;          /* the field changed; NULL for a drop or bytes changed in no field */
+  gsize offset, length; /* its bytes in the message (decrypted, for an encrypted one) */
+  char *typed;          /* what was typed: a value, a bit number or hex; NULL for a drop */
+  char *what;           /* one line: "Cipher suite set to TLS_RSA_WITH_AES_128_CBC_SHA" */
+  HlEdit edit;          /* the run's edit, copied */
+} HlChange;
+
+/* `step`: a delivered step (from 1), which is taken back first (the run goes back to just
+ * before it, as Back does, so its message is in flight again), or 0: the message in
+ * flight. Each returns FALSE with an error that says what to type; nothing changes then. */
+gboolean hl_session_set_field (HlSession *self, guint step, const HlField *field, const char *text,
+                               GError **error);
+gboolean hl_session_flip_field_bit (HlSession *self, guint step, const HlField *field, guint bit,
+                                    GError **error);
+gboolean hl_session_drop_step (HlSession *self, guint step, GError **error);
+/* Goes back to just before `step` (from 1) in one replay; Back is go_before (position). */
+gboolean hl_session_go_before (HlSession *self, guint step);
+
+/* The change on the message in flight; NULL when none. */
+const HlChange *hl_session_get_pending_change (HlSession *self);
+/* The change made to a delivered step (from 1); NULL when none. */
+const HlChange *hl_session_get_step_change (HlSession *self, guint step);
+gboolean hl_session_clear_pending (HlSession *self);
+/* The changes the last Back took away (kept until the next step, load or restart), and
+ * Redo: puts them back on their messages, still to be delivered. */
+guint hl_session_get_n_undone (HlSession *self);
+const HlChange *hl_session_get_undone (HlSession *self, guint i);
+gboolean hl_session_redo (HlSession *self);
+
+/* Before delivery: what a change to a step's message (from 1; 0: the message in flight)
+ * will break (HlCheckEffect*, in the order the checks run), and the same as sentences.
+ * field may be NULL; changed, the message as it would be delivered, may be NULL. */
+GPtrArray *hl_session_predict (HlSession *self, guint step, HlTamperMode mode, const char *field,
+                               gsize offset, gsize length, GBytes *changed);
+char *hl_session_predict_text (HlSession *self, guint step, HlTamperMode mode, const char *field,
+                               gsize offset, gsize length, GBytes *changed);
+/* After: the check that caught the change made to a delivered step (from 1); NULL when
+ * the step was not changed or nothing has stopped yet. */
+HlCheckEffect *hl_session_get_caught (HlSession *self, guint step);
+/* "You changed ... Caught by ..." for a delivered step that was changed; else NULL. */
+char *hl_session_describe_change (HlSession *self, guint step);
+/* The fields of the message in flight, as the unchanged run decoded it (borrowed); NULL
+ * when unknown. */
+const GPtrArray *hl_session_get_next_fields (HlSession *self);
 
 /* For a view that follows a session: moves *slot from the session it held to `session`
  * (a new reference), disconnecting every handler of `owner` from the old one and

@@ -4,6 +4,7 @@
 #include "hl-i18n.h"
 #include "hl-inspector.h"
 
+#include "hl-field-dialog.h"
 #include "hl-field-object.h"
 #include "hl-field.h"
 #include "hl-ladder-labels.h"
@@ -22,7 +23,8 @@ struct _HlInspector {
   GtkTextTag *mark;
   GtkSingleSelection *selection;
   HlSession *session;
-  GBytes *bytes; /* what the hex view shows */
+  GtkWidget *field_menu; /* the Fields list's context menu, a popover on the list */
+  GBytes *bytes;         /* what the hex view shows */
   gsize hl_start, hl_end;
 };
 
@@ -189,6 +191,15 @@ show_step (HlInspector *self)
       if (!st->delivered)
         g_string_append (checks, _ ("Never delivered.\n"));
     }
+    {
+      /* a change made by field: what was changed and which check caught it */
+      g_autofree char *report = hl_session_describe_change (self->session, st->index);
+      if (report) {
+        g_string_prepend (checks, "\n");
+        g_string_prepend (checks, report);
+        g_string_prepend (checks, "✎ ");
+      }
+    }
     if (checks->len)
       g_string_truncate (checks, checks->len - 1);
     gtk_label_set_text (self->checks, checks->str);
@@ -257,10 +268,162 @@ on_hex_pressed (GtkGestureClick *g, int n, double x, double y, HlInspector *self
   }
 }
 
+/* ---------- The Fields list's context menu: change this field, flip a bit, drop ---------- */
+
+static const HlField *
+selected_field (HlInspector *self)
+{
+  GtkTreeListRow *row = gtk_single_selection_get_selected_item (self->selection);
+  g_autoptr (HlFieldObject) obj = row ? gtk_tree_list_row_get_item (row) : NULL;
+  /* the field belongs to the step, which outlives the row's object */
+  return obj ? hl_field_object_get_field (obj) : NULL;
+}
+
+static void
+update_field_actions (HlInspector *self)
+{
+  GtkWidget *w = GTK_WIDGET (self);
+  const HlStep *st = self->session ? hl_session_get_selected_step (self->session) : NULL;
+  const HlField *f = selected_field (self);
+  /* The other views' offsets are not the message's: records and what was delivered. */
+  /* A recording's messages were sent and received already: nothing to change in flight. */
+  gboolean live = self->session && !hl_session_is_recorded (self->session);
+  gboolean message = live && st && gtk_toggle_button_get_active (self->show_message);
+  gtk_widget_action_set_enabled (w, "field.edit", message && f && f->length);
+  gtk_widget_action_set_enabled (w, "field.flip", message && f && f->length);
+  gtk_widget_action_set_enabled (w, "field.drop", live && st != NULL);
+  gtk_widget_action_set_enabled (w, "field.take-away",
+                                 st && hl_session_get_step_change (self->session, st->index));
+  gtk_widget_action_set_enabled (w, "field.redo",
+                                 self->session && hl_session_get_n_undone (self->session) > 0);
+}
+
+static void
+field_action (GtkWidget *w, const char *name, GVariant *param)
+{
+  HlInspector *self = HL_INSPECTOR (w);
+  const HlStep *st = self->session ? hl_session_get_selected_step (self->session) : NULL;
+  GtkRoot *root = gtk_widget_get_root (w);
+  HlFieldDialogMode mode = HL_FIELD_DIALOG_SET;
+  const HlField *f = selected_field (self);
+  if (!st || !GTK_IS_WINDOW (root))
+    return;
+  if (g_str_equal (name, "field.redo")) {
+    gtk_widget_activate_action (w, "win.redo-tamper", NULL);
+    return;
+  }
+  if (g_str_equal (name, "field.take-away")) {
+    const HlChange *c = hl_session_get_step_change (self->session, st->index);
+    g_autofree char *msg
+        = c ? g_strdup_printf (
+              _ ("Your change (%s) was taken away; Redo (Ctrl+Shift+Z) brings it back."), c->what)
+            : NULL;
+    if (msg && hl_session_go_before (self->session, st->index))
+      gtk_widget_activate_action (w, "win.tamper-done", "s", msg);
+    return;
+  }
+  if (g_str_equal (name, "field.flip"))
+    mode = HL_FIELD_DIALOG_FLIP;
+  else if (g_str_equal (name, "field.drop"))
+    mode = HL_FIELD_DIALOG_DROP;
+  if (mode != HL_FIELD_DIALOG_DROP && !f)
+    return;
+  gtk_window_present (GTK_WINDOW (hl_field_dialog_new (
+      GTK_WINDOW (root), self->session, st->index, mode == HL_FIELD_DIALOG_DROP ? NULL : f, mode)));
+}
+
+/* The position in the tree of the row that holds widget w (a row, its expander or its
+ * label). */
+static guint
+row_of_widget (HlInspector *self, GtkWidget *w)
+{
+  for (; w && w != GTK_WIDGET (self->fields); w = gtk_widget_get_parent (w)) {
+    GtkWidget *e = GTK_IS_TREE_EXPANDER (w) ? w : gtk_widget_get_first_child (w);
+    if (e && GTK_IS_TREE_EXPANDER (e)) {
+      GtkTreeListRow *row = gtk_tree_expander_get_list_row (GTK_TREE_EXPANDER (e));
+      if (row)
+        return gtk_tree_list_row_get_position (row);
+    }
+  }
+  return GTK_INVALID_LIST_POSITION;
+}
+
+static void
+popup_field_menu (HlInspector *self, const GdkRectangle *at)
+{
+  update_field_actions (self);
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->field_menu), at);
+  gtk_popover_popup (GTK_POPOVER (self->field_menu));
+}
+
+static void
+on_fields_right_click (GtkGestureClick *g, int n, double x, double y, HlInspector *self)
+{
+  guint pos
+      = row_of_widget (self, gtk_widget_pick (GTK_WIDGET (self->fields), x, y, GTK_PICK_DEFAULT));
+  GdkRectangle at = { (int)x, (int)y, 1, 1 };
+  if (pos != GTK_INVALID_LIST_POSITION)
+    gtk_single_selection_set_selected (self->selection, pos);
+  popup_field_menu (self, &at);
+}
+
+/* The Menu key and Shift+F10 open the menu on the row with focus. */
+static gboolean
+on_fields_key (GtkEventControllerKey *c, guint keyval, guint keycode, GdkModifierType state,
+               HlInspector *self)
+{
+  GtkWidget *focus;
+  graphene_rect_t r;
+  GdkRectangle at = { 0, 0, 1, 1 };
+  guint pos;
+  if (!(keyval == GDK_KEY_Menu || (keyval == GDK_KEY_F10 && (state & GDK_SHIFT_MASK))))
+    return FALSE;
+  focus = gtk_root_get_focus (gtk_widget_get_root (GTK_WIDGET (self)));
+  pos = row_of_widget (self, focus);
+  if (pos != GTK_INVALID_LIST_POSITION)
+    gtk_single_selection_set_selected (self->selection, pos);
+  if (focus && focus != GTK_WIDGET (self->fields)
+      && gtk_widget_compute_bounds (focus, GTK_WIDGET (self->fields), &r))
+    at = (GdkRectangle){ (int)r.origin.x + 12, (int)(r.origin.y + r.size.height), 1, 1 };
+  popup_field_menu (self, &at);
+  return TRUE;
+}
+
+static void
+init_field_menu (HlInspector *self)
+{
+  GMenu *menu = g_menu_new (), *section = g_menu_new ();
+  GtkGesture *click = gtk_gesture_click_new ();
+  GtkEventController *keys = gtk_event_controller_key_new ();
+  g_menu_append (menu, _ ("Change Value…"), "field.edit");
+  g_menu_append (menu, _ ("Flip a Bit…"), "field.flip");
+  g_menu_append (menu, _ ("Drop This Message…"), "field.drop");
+  g_menu_append (section, _ ("Take My Change Away"), "field.take-away");
+  g_menu_append (section, _ ("Redo: Bring Back My Change"), "field.redo");
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (section));
+  self->field_menu = gtk_popover_menu_new_from_model (G_MENU_MODEL (menu));
+  gtk_popover_set_has_arrow (GTK_POPOVER (self->field_menu), FALSE);
+  gtk_widget_set_halign (self->field_menu, GTK_ALIGN_START);
+  gtk_widget_set_parent (self->field_menu, GTK_WIDGET (self->fields));
+  g_object_unref (section);
+  g_object_unref (menu);
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  g_signal_connect (click, "pressed", G_CALLBACK (on_fields_right_click), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->fields), GTK_EVENT_CONTROLLER (click));
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_fields_key), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->fields), keys);
+  gtk_accessible_update_property (
+      GTK_ACCESSIBLE (self->fields), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+      _ ("Right-click a field, or press Menu or Shift+F10, to change its value, flip a bit of "
+         "it or drop the message"),
+      -1);
+}
+
 static void
 hl_inspector_dispose (GObject *object)
 {
   HlInspector *self = HL_INSPECTOR (object);
+  g_clear_pointer (&self->field_menu, gtk_widget_unparent);
   hl_inspector_set_session (self, NULL);
   g_clear_pointer (&self->bytes, g_bytes_unref);
   g_clear_object (&self->selection);
@@ -288,6 +451,11 @@ hl_inspector_class_init (HlInspectorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HlInspector, fields);
   gtk_widget_class_bind_template_child (widget_class, HlInspector, hex);
   gtk_widget_class_bind_template_callback (widget_class, on_view_toggled);
+  gtk_widget_class_install_action (widget_class, "field.edit", NULL, field_action);
+  gtk_widget_class_install_action (widget_class, "field.flip", NULL, field_action);
+  gtk_widget_class_install_action (widget_class, "field.drop", NULL, field_action);
+  gtk_widget_class_install_action (widget_class, "field.take-away", NULL, field_action);
+  gtk_widget_class_install_action (widget_class, "field.redo", NULL, field_action);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
@@ -311,6 +479,7 @@ hl_inspector_init (HlInspector *self)
   gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
   g_signal_connect (click, "pressed", G_CALLBACK (on_hex_pressed), self);
   gtk_widget_add_controller (GTK_WIDGET (self->hex), GTK_EVENT_CONTROLLER (click));
+  init_field_menu (self);
   show_step (self);
 }
 
@@ -356,6 +525,13 @@ void
 hl_inspector_select_row (HlInspector *self, guint row)
 {
   gtk_single_selection_set_selected (self->selection, row);
+}
+
+GtkPopover *
+hl_inspector_get_field_menu (HlInspector *self)
+{
+  update_field_actions (self);
+  return GTK_POPOVER (self->field_menu);
 }
 
 void

@@ -20,6 +20,9 @@ const char *hl_inspector_get_record_key (HlInspector *self);
 guint hl_inspector_get_n_rows (HlInspector *self);
 const HlField *hl_inspector_get_row_field (HlInspector *self, guint row);
 void hl_inspector_select_row (HlInspector *self, guint row);
+/* The Fields list's context menu (field.edit, field.flip, field.drop, field.take-away,
+ * field.redo), its actions enabled for the selected row. */
+GtkPopover *hl_inspector_get_field_menu (HlInspector *self);
 /* The byte range highlighted in the hex view, as [start, end). */
 void hl_inspector_get_highlight (HlInspector *self, gsize *start, gsize *end);
 

@@ -18,4 +18,12 @@ GtkTextView *hl_tamper_dialog_get_text_view (HlTamperDialog *self);
 /* For tests: the scrollbar beside the bytes (it has an adjustment of its own). */
 GtkScrollbar *hl_tamper_dialog_get_scrollbar (HlTamperDialog *self);
 
+/* For tests and screen readers: what is wrong with the typed bytes (NULL when nothing),
+ * the change already waiting on this message (NULL when none), what the change will
+ * break, and the byte and field under the cursor. */
+const char *hl_tamper_dialog_get_problem (HlTamperDialog *self);
+const char *hl_tamper_dialog_get_pending (HlTamperDialog *self);
+const char *hl_tamper_dialog_get_prediction (HlTamperDialog *self);
+const char *hl_tamper_dialog_get_cursor_info (HlTamperDialog *self);
+
 G_END_DECLS

@@ -11,6 +11,7 @@
 #include "hl-pcapng-writer.h"
 #include "hl-tamper-dialog.h"
 #include "hl-transcript.h"
+#include "hl-window-tamper.h"
 
 void
 _hl_window_update_actions (HlWindow *self)
@@ -35,6 +36,7 @@ _hl_window_update_actions (HlWindow *self)
   gtk_widget_action_set_enabled (w, "win.export-to", loaded);
   gtk_widget_action_set_enabled (w, "win.export-dialog", loaded);
   _hl_window_update_capture_actions (self);
+  _hl_window_update_tamper_actions (self);
 }
 
 /* Busy: the header's spinner turns and the pointer shows progress. */
@@ -89,7 +91,7 @@ step_action (GtkWidget *w, const char *name, GVariant *param)
     guint edits = hl_session_get_n_edits (self->session);
     hl_session_back (self->session);
     if (hl_session_get_n_edits (self->session) < edits)
-      _hl_window_say (self, _ ("Back undid your change to that message."));
+      _hl_window_say_back_undid (self); /* with Undo */
   } else if (strcmp (name, "win.restart") == 0) {
     gboolean had_edits = hl_session_get_n_edits (self->session) > 0;
     hl_session_restart (self->session);
@@ -430,6 +432,7 @@ _hl_window_class_init_actions (GtkWidgetClass *wc)
   gtk_widget_class_install_action (wc, "win.tamper-plaintext", "s", tamper_action);
   gtk_widget_class_install_action (wc, "win.drop", NULL, tamper_action);
   gtk_widget_class_install_action (wc, "win.tamper-dialog", NULL, tamper_dialog_action);
+  _hl_window_class_init_tamper (wc);
 
   gtk_widget_class_add_binding_action (wc, GDK_KEY_Right, 0, "win.step", NULL);
   gtk_widget_class_add_binding_action (wc, GDK_KEY_space, 0, "win.step", NULL);
