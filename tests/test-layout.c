@@ -316,6 +316,99 @@ test_presentation (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* Adds "<Modifiers>key" for an accelerator, written as GTK writes it. */
+static void
+add_accel (GHashTable *set, guint keyval, GdkModifierType mods)
+{
+  g_hash_table_add (set, gtk_accelerator_name (gdk_keyval_to_lower (keyval), mods));
+}
+
+/* The keys a widget's class binds to win.* actions, in its class shortcut controller (which
+ * GTK names "gtk-widget-class-shortcuts"). */
+static void
+add_bound_keys (GHashTable *set, GtkWidget *w)
+{
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (w);
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++) {
+    g_autoptr (GtkEventController) c = g_list_model_get_item (controllers, i);
+    /* Only the class's own (the root also holds its children's managed shortcuts). */
+    if (!GTK_IS_SHORTCUT_CONTROLLER (c)
+        || g_strcmp0 (gtk_event_controller_get_name (c), "gtk-widget-class-shortcuts") != 0)
+      continue;
+    for (guint k = 0; k < g_list_model_get_n_items (G_LIST_MODEL (c)); k++) {
+      g_autoptr (GtkShortcut) sc = g_list_model_get_item (G_LIST_MODEL (c), k);
+      GtkShortcutTrigger *t = gtk_shortcut_get_trigger (sc);
+      GtkShortcutAction *action = gtk_shortcut_get_action (sc);
+      /* Not GtkWindow's own (focus moves, the GTK inspector): they are no lesson's. */
+      if (GTK_IS_KEYVAL_TRIGGER (t) && GTK_IS_NAMED_ACTION (action)
+          && g_str_has_prefix (gtk_named_action_get_action_name (GTK_NAMED_ACTION (action)),
+                               "win."))
+        add_accel (set, gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (t)),
+                   gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (t)));
+    }
+  }
+}
+
+/* Keys that widgets handle themselves rather than as shortcuts, listed in the shortcuts
+ * window all the same: the ladder's (hl-ladder-view.c, on_key). */
+static const char *const handled_keys[] = { "Up", "Down", "Return" };
+
+/* The shortcuts window (ui/gtk/help-overlay.ui) lists every key the window binds and the
+ * application's accelerators, and lists nothing that is not bound. */
+static void
+test_shortcuts_listed (void)
+{
+  HlWindow *win = hl_window_new (GTK_APPLICATION (app));
+  g_autoptr (GtkBuilder) builder
+      = gtk_builder_new_from_resource ("/io/github/handshakelab/HandshakeLab/gtk/help-overlay.ui");
+  g_autoptr (GHashTable) listed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GHashTable) bound = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GSList *objects = gtk_builder_get_objects (builder);
+  g_auto (GStrv) actions = gtk_application_list_action_descriptions (GTK_APPLICATION (app));
+  GHashTableIter it;
+  const char *accel;
+  for (GSList *o = objects; o; o = o->next) {
+    g_autofree char *text = NULL;
+    g_auto (GStrv) each = NULL;
+    if (!GTK_IS_SHORTCUTS_SHORTCUT (o->data))
+      continue;
+    g_object_get (o->data, "accelerator", &text, NULL);
+    each = g_strsplit (text ? text : "", " ", -1);
+    for (guint i = 0; each[i]; i++) {
+      guint keyval;
+      GdkModifierType mods;
+      if (!*each[i])
+        continue;
+      g_assert_true (gtk_accelerator_parse (each[i], &keyval, &mods));
+      add_accel (listed, keyval, mods);
+    }
+  }
+  g_slist_free (objects);
+  /* The window's key bindings to its actions (gtk_widget_class_add_binding_action). */
+  add_bound_keys (bound, GTK_WIDGET (win));
+  for (guint i = 0; actions[i]; i++) {
+    g_auto (GStrv) accels
+        = gtk_application_get_accels_for_action (GTK_APPLICATION (app), actions[i]);
+    for (guint k = 0; accels[k]; k++) {
+      guint keyval;
+      GdkModifierType mods;
+      g_assert_true (gtk_accelerator_parse (accels[k], &keyval, &mods));
+      add_accel (bound, keyval, mods);
+    }
+  }
+  g_assert_cmpuint (g_hash_table_size (bound), >=, 15); /* the bindings were read */
+  g_hash_table_iter_init (&it, bound);
+  while (g_hash_table_iter_next (&it, (gpointer *)&accel, NULL))
+    if (!g_hash_table_contains (listed, accel))
+      g_error ("%s is bound but the shortcuts window (ui/gtk/help-overlay.ui) does not list it",
+               accel);
+  g_hash_table_iter_init (&it, listed);
+  while (g_hash_table_iter_next (&it, (gpointer *)&accel, NULL))
+    if (!g_hash_table_contains (bound, accel) && !g_strv_contains (handled_keys, accel))
+      g_error ("the shortcuts window lists %s, which nothing binds", accel);
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -339,6 +432,7 @@ main (int argc, char **argv)
   g_test_add_func ("/layout/400-tall", test_short);
   g_test_add_func ("/layout/selected-step-in-view", test_selected_in_view);
   g_test_add_func ("/layout/presentation", test_presentation);
+  g_test_add_func ("/layout/shortcuts-listed", test_shortcuts_listed);
   status = g_test_run ();
   g_object_unref (app);
   g_free (artifacts);
