@@ -210,6 +210,17 @@ test_phone (void)
     g_assert_cmpuint (last, ==, 5);
   }
   screenshot (win, "layout-phone.png");
+  /* The controls that did not fit, in their menu. */
+  gtk_menu_button_popup (win->controls_more);
+  hl_test_wait_for_frame (GTK_WIDGET (win));
+  g_assert_nonnull (gtk_menu_button_get_popover (win->controls_more));
+  g_assert_true (
+      gtk_widget_get_visible (GTK_WIDGET (gtk_menu_button_get_popover (win->controls_more))));
+  g_assert_true (gtk_menu_button_get_menu_model (win->controls_more) == win->controls_menu);
+  /* A popover is a surface of its own: its own screenshot. */
+  hl_test_screenshot (GTK_WIDGET (gtk_menu_button_get_popover (win->controls_more)), artifacts,
+                      "layout-phone-menu.png");
+  gtk_menu_button_popdown (win->controls_more);
   /* The inspector over the ladder, whole. */
   gtk_toggle_button_set_active (win->inspector_button, TRUE);
   hl_test_wait_for_frame (GTK_WIDGET (win));
