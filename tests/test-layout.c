@@ -167,6 +167,10 @@ test_800x600 (void)
     g_assert_cmpfloat (gtk_adjustment_get_upper (h), <=, gtk_adjustment_get_page_size (h) + 1);
   }
   screenshot (win, "layout-800x600.png");
+  /* The inspector shows the bytes too, a few lines of them at least. */
+  g_assert_cmpfloat (visible_height (gtk_widget_get_parent (
+                         find_descendant (hl_window_get_inspector (win), GTK_TYPE_TEXT_VIEW))),
+                     >=, 40);
   /* The Inspector button hides the flap: the ladder takes the height. */
   gtk_toggle_button_set_active (win->inspector_button, FALSE);
   hl_test_wait_for_frame (GTK_WIDGET (win));

@@ -129,6 +129,9 @@ _hl_window_set_mode (HlWindow *self, HlWindowMode mode)
   } else {
     adw_flap_set_separator (self->flap, NULL);
   }
+  /* Under the ladder the flap takes half the height, and at least what the inspector needs
+   * to show its fields and bytes (800x600 would otherwise leave it too short). */
+  gtk_widget_set_size_request (GTK_WIDGET (self->side), -1, mode == HL_WINDOW_MEDIUM ? 310 : -1);
   gtk_widget_set_visible (GTK_WIDGET (self->inspector_button), mode != HL_WINDOW_WIDE);
   set_compact (self, mode);
   _hl_window_hold_key_lists (self, HL_WINDOW_HOLD_NARROW, mode == HL_WINDOW_NARROW);
