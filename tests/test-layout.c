@@ -232,10 +232,15 @@ test_phone (void)
   assert_inside (win, GTK_WIDGET (win->side), "the inspector", 300, 400);
   screenshot (win, "layout-phone-inspector.png");
   gtk_toggle_button_set_active (win->inspector_button, FALSE);
-  /* Widened again, the window gives the key lists back. */
+  /* Widened again (the breakpoint follows the width it is given), the window puts the
+   * inspector back beside the ladder and gives the key lists back. */
   gtk_window_set_default_size (GTK_WINDOW (win), 1400, 860);
-  _hl_window_set_mode (win, HL_WINDOW_WIDE);
+  for (int i = 0; i < 5 && win->mode != HL_WINDOW_WIDE; i++)
+    hl_test_wait_for_frame (GTK_WIDGET (win));
+  g_assert_cmpint (win->mode, ==, HL_WINDOW_WIDE);
+  g_assert_true (gtk_paned_get_end_child (win->paned) == GTK_WIDGET (win->side));
   g_assert_true (hl_ladder_view_get_show_notes (win->ladder));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (win->run_button)));
   gtk_window_destroy (GTK_WINDOW (win));
 }
 

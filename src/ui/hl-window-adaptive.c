@@ -143,7 +143,7 @@ apply_mode_later (gpointer data)
 {
   HlWindow *self = data;
   int width = gtk_widget_get_width (GTK_WIDGET (self));
-  if (width > 0)
+  if (width > 0 && self->flap) /* not once the window is gone (its template children too) */
     _hl_window_set_mode (self, mode_for_width (width));
   return G_SOURCE_REMOVE;
 }
