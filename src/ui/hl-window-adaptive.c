@@ -3,10 +3,10 @@
  * given:
  *   - 1000 pixels and wider: the inspector beside the ladder, in a pane the reader resizes;
  *   - narrower: the inspector moves into an AdwFlap under the ladder, which the Inspector
- *     button hides and shows;
+ *     button hides and shows, and Run to End and the speed go into the controls' menu;
  *   - below 760 pixels (half a laptop screen, a phone): the flap folds over the ladder and
- *     is shown on demand, the ladder shows the conversation without the key lists, and the
- *     controls that do not fit go into a menu. */
+ *     is shown on demand, the ladder shows the conversation without the key lists, and
+ *     Restart and Tamper join the menu. */
 #include "hl-window-private.h"
 
 #include <glib/gi18n.h>
