@@ -229,7 +229,17 @@ test_phone (void)
   gtk_toggle_button_set_active (win->inspector_button, TRUE);
   hl_test_wait_for_frame (GTK_WIDGET (win));
   hl_test_wait_for_frame (GTK_WIDGET (win));
-  assert_inside (win, GTK_WIDGET (win->side), "the inspector", 300, 400);
+  assert_inside (win, GTK_WIDGET (win->side), "the inspector",
+                 gtk_widget_get_width (GTK_WIDGET (win)) - 2, 400);
+  assert_inside (win, gtk_widget_get_first_child (GTK_WIDGET (win->side)), "the view switcher", 200,
+                 20);
+  /* Each of its buttons whole in it (their names are not cut). */
+  {
+    GtkWidget *switcher = gtk_widget_get_first_child (GTK_WIDGET (win->side));
+    for (GtkWidget *b = gtk_widget_get_first_child (switcher); b;
+         b = gtk_widget_get_next_sibling (b))
+      assert_inside (win, b, "a view switcher button", 40, 20);
+  }
   screenshot (win, "layout-phone-inspector.png");
   gtk_toggle_button_set_active (win->inspector_button, FALSE);
   /* Widened again (the breakpoint follows the width it is given), the window puts the

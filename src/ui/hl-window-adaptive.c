@@ -76,7 +76,18 @@ set_compact (HlWindow *self, HlWindowMode mode)
   gtk_widget_set_halign (GTK_WIDGET (self->inspector_button),
                          narrow ? GTK_ALIGN_END : GTK_ALIGN_FILL);
   place_next_label (self, narrow);
-  /* The view switcher fits a phone's width with shorter names. */
+  /* The view switcher fits a phone's width with shorter names, each button as wide as its
+   * own (GtkStackSwitcher makes them all as wide as the widest). */
+  {
+    GtkWidget *switcher = gtk_widget_get_first_child (GTK_WIDGET (self->side));
+    GtkLayoutManager *box = switcher ? gtk_widget_get_layout_manager (switcher) : NULL;
+    if (GTK_IS_BOX_LAYOUT (box))
+      gtk_box_layout_set_homogeneous (GTK_BOX_LAYOUT (box), !narrow);
+    if (narrow)
+      gtk_widget_add_css_class (switcher, "narrow"); /* less padding: style.css */
+    else
+      gtk_widget_remove_css_class (switcher, "narrow");
+  }
   gtk_stack_page_set_title (
       gtk_stack_get_page (self->side_stack,
                           gtk_stack_get_child_by_name (self->side_stack, "knowledge")),
@@ -126,7 +137,10 @@ _hl_window_set_mode (HlWindow *self, HlWindowMode mode)
     adw_flap_set_fold_policy (self->flap, ADW_FLAP_FOLD_POLICY_ALWAYS);
     adw_flap_set_modal (self->flap, TRUE);
     adw_flap_set_reveal_flap (self->flap, FALSE);
-  } else {
+  }
+  /* Over the ladder, the whole width (not a strip of the ladder beside it). */
+  gtk_widget_set_hexpand (GTK_WIDGET (self->side), mode == HL_WINDOW_NARROW);
+  if (mode == HL_WINDOW_WIDE) {
     adw_flap_set_separator (self->flap, NULL);
   }
   /* Under the ladder the flap takes half the height, and at least what the inspector needs
