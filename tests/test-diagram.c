@@ -397,12 +397,11 @@ near (guint32 a, HlRgb c)
  * square): in the exported PNG its box holds the arrow's colour, with a keyhole and the
  * inside of the shackle left in the colour behind, as a lock has and a square has not. */
 static void
-test_padlock (void)
+check_padlocks (HlRun *run, HlLadderTheme theme)
 {
-  g_autoptr (HlScenario) s = hl_test_load_bundled ("02-ecdhe-rsa-aes-gcm.scenario");
-  g_autoptr (HlRun) run = hl_test_run (s);
-  HlLadderOptions o = { G_MAXUINT, 0, 0, HL_LADDER_THEME_LIGHT, 0 };
-  const HlLadderPalette *p = hl_ladder_palette (HL_LADDER_THEME_LIGHT);
+  /* Step 8 selected: a lock on the selection's colour too. */
+  HlLadderOptions o = { G_MAXUINT, 0, 8, theme, 0 };
+  const HlLadderPalette *p = hl_ladder_palette (theme);
   g_autoptr (HlLadderLayout) l = hl_ladder_layout_new (run, &o);
   g_autoptr (GError) error = NULL;
   g_autoptr (GBytes) png = hl_ladder_render_png (run, &o, 2, &error);
@@ -435,6 +434,15 @@ test_padlock (void)
   }
   g_assert_cmpuint (locks, >=, 4);
   cairo_surface_destroy (img);
+}
+
+static void
+test_padlock (void)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled ("02-ecdhe-rsa-aes-gcm.scenario");
+  g_autoptr (HlRun) run = hl_test_run (s);
+  check_padlocks (run, HL_LADDER_THEME_LIGHT);
+  check_padlocks (run, HL_LADDER_THEME_DARK);
 }
 
 /* Without the key lists the rows hold only the conversation: no note, and shorter. */
