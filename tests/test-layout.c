@@ -338,6 +338,25 @@ test_presentation (void)
   g_test_message ("messages in view over the 13 steps: %u without the key lists, %u with them",
                   without, with);
   g_assert_cmpuint (without, >, with + with / 4);
+  /* The PNG export is the ladder as shown: shorter without the key lists. */
+  {
+    g_autofree char *with_path = g_build_filename (artifacts, "export-key-lists.png", NULL);
+    g_autofree char *without_path = g_build_filename (artifacts, "export-no-key-lists.png", NULL);
+    g_autoptr (GdkTexture) a = NULL;
+    g_autoptr (GdkTexture) b = NULL;
+    g_assert_true (
+        gtk_widget_activate_action (GTK_WIDGET (win), "win.export", "(ss)", "png", with_path));
+    act (win, "win.show-key-lists");
+    g_assert_false (hl_ladder_view_get_show_notes (win->ladder));
+    g_assert_true (
+        gtk_widget_activate_action (GTK_WIDGET (win), "win.export", "(ss)", "png", without_path));
+    a = gdk_texture_new_from_filename (with_path, NULL);
+    b = gdk_texture_new_from_filename (without_path, NULL);
+    g_assert_nonnull (a);
+    g_assert_nonnull (b);
+    g_assert_cmpint (gdk_texture_get_height (b), <, gdk_texture_get_height (a));
+    act (win, "win.show-key-lists");
+  }
   /* Leaving presentation mode gives back the key lists as they were before it. */
   act (win, "win.show-key-lists");
   act (win, "win.presentation");

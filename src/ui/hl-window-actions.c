@@ -293,6 +293,10 @@ export_action (GtkWidget *w, const char *name, GVariant *param)
   g_variant_get (param, "(&s&s)", &format, &path);
   if (!run)
     return;
+  /* The diagram's pictures are the ladder as shown, with or without the key lists; the
+   * handouts keep them. */
+  o.hide_notes
+      = !self->show_key_lists && (strcmp (format, "png") == 0 || strcmp (format, "svg") == 0);
   if (strcmp (format, "png") == 0) {
     ok = hl_ladder_export_png (run, &o, 2, path, &error);
   } else if (strcmp (format, "svg") == 0) {
