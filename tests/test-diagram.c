@@ -48,11 +48,16 @@ check_layout (HlRun *run, const HlLadderOptions *o)
       g_assert_cmpfloat (a->rect.x, >, left);
       g_assert_cmpfloat (a->rect.x + a->rect.width, <, right);
     }
-    if (a->kind == HL_LADDER_TEXT_NOTE)
+    if (a->kind == HL_LADDER_TEXT_NOTE) {
+      g_assert_false (o->hide_notes);
       g_assert_true (a->rect.x + a->rect.width < left || a->rect.x > right);
-    /* Phase labels sit in the client's notes column: no timeline runs through them. */
-    if (a->kind == HL_LADDER_TEXT_PHASE)
+    }
+    /* Phase labels sit in the client's notes column (or, without notes, between the
+     * timelines): no timeline runs through them. */
+    if (a->kind == HL_LADDER_TEXT_PHASE && !o->hide_notes)
       g_assert_cmpfloat (a->rect.x + a->rect.width, <, left);
+    if (a->kind == HL_LADDER_TEXT_PHASE && o->hide_notes)
+      g_assert_true (a->rect.x > left && a->rect.x + a->rect.width < right);
   }
   for (guint i = 0; i < na; i++) {
     const HlLadderArrow *a = hl_ladder_layout_get_arrow (l, i);
@@ -71,6 +76,18 @@ check_layout (HlRun *run, const HlLadderOptions *o)
     g_assert_true (hl_ladder_layout_get_step_rect (l, a->step, &r));
     g_assert_cmpfloat (r.y, ==, a->row.y);
     g_assert_cmpuint (a->current, ==, o->current == a->step);
+    /* An encrypted record's padlock: on its arrow, in its row, clear of every text. */
+    g_assert_cmpint (a->lock.width > 0, ==, a->encrypted);
+    if (a->encrypted) {
+      g_assert_cmpfloat (a->lock.y, <, a->y);
+      g_assert_cmpfloat (a->lock.y + a->lock.height, >, a->y);
+      g_assert_cmpfloat (a->lock.y, >=, a->row.y);
+      g_assert_cmpfloat (a->lock.y + a->lock.height, <=, a->row.y + a->row.height);
+      g_assert_cmpfloat (a->lock.x, >, left);
+      g_assert_cmpfloat (a->lock.x + a->lock.width, <, right);
+      for (guint j = 0; j < nt; j++)
+        g_assert_false (intersects (&a->lock, &hl_ladder_layout_get_text (l, j)->rect));
+    }
   }
   g_assert_cmpuint (hl_ladder_layout_step_at (l, w / 2, 1), ==, 0);
 }
@@ -90,8 +107,12 @@ test_bundled_layouts (void)
     for (int theme = 0; theme < 2; theme++) {
       HlLadderOptions all = { G_MAXUINT, 0, 0, theme, 0 };
       HlLadderOptions partial = { 3, 3, 2, theme, 0 };
+      /* The conversation alone, on a phone's width (the window's narrowest). */
+      HlLadderOptions bare = { G_MAXUINT, 0, 0, theme, 330 };
+      bare.hide_notes = TRUE;
       check_layout (run, &all);
       check_layout (run, &partial);
+      check_layout (run, &bare);
     }
   }
 }
@@ -353,6 +374,107 @@ test_png (void)
   /* A PNG too large to open is refused with a reason. */
   g_assert_null (hl_ladder_render_png (run, &o, 100, &error));
   g_assert_error (error, HL_DIAGRAM_ERROR, HL_DIAGRAM_ERROR_TOO_LARGE);
+}
+
+/* The pixel at (x, y) of the diagram drawn at scale 2, as 0xRRGGBB. */
+static guint32
+pixel_at (cairo_surface_t *img, double x, double y)
+{
+  const guint8 *px = cairo_image_surface_get_data (img);
+  int stride = cairo_image_surface_get_stride (img);
+  return *(const guint32 *)(px + (int)(2 * y) * stride + 4 * (int)(2 * x)) & 0xffffff;
+}
+
+static gboolean
+near (guint32 a, HlRgb c)
+{
+  int d = abs ((int)(a >> 16 & 0xff) - (int)(c.r * 255))
+          + abs ((int)(a >> 8 & 0xff) - (int)(c.g * 255))
+          + abs ((int)(a & 0xff) - (int)(c.b * 255));
+  return d < 40;
+}
+
+/* Each encrypted record's padlock is drawn (not a font's glyph, which showed as an empty
+ * square): in the exported PNG its box holds the arrow's colour, with a keyhole and the
+ * inside of the shackle left in the colour behind, as a lock has and a square has not. */
+static void
+check_padlocks (HlRun *run, HlLadderTheme theme)
+{
+  /* Step 8 selected: a lock on the selection's colour too. */
+  HlLadderOptions o = { G_MAXUINT, 0, 8, theme, 0 };
+  const HlLadderPalette *p = hl_ladder_palette (theme);
+  g_autoptr (HlLadderLayout) l = hl_ladder_layout_new (run, &o);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) png = hl_ladder_render_png (run, &o, 2, &error);
+  Reader r = { NULL, 0, 0 };
+  cairo_surface_t *img;
+  guint locks = 0;
+  g_assert_no_error (error);
+  r.data = g_bytes_get_data (png, &r.len);
+  img = cairo_image_surface_create_from_png_stream (read_png, &r);
+  g_assert_cmpint (cairo_surface_status (img), ==, CAIRO_STATUS_SUCCESS);
+  for (guint i = 0; i < hl_ladder_layout_get_n_arrows (l); i++) {
+    const HlLadderArrow *a = hl_ladder_layout_get_arrow (l, i);
+    HlRgb colour = a->from == HL_SIDE_CLIENT ? p->client : p->server;
+    HlLadderRect b = a->lock;
+    guint inked = 0, all = 0;
+    double cx = b.x + b.width / 2, body_top = b.y + b.height * 0.45;
+    if (!a->encrypted)
+      continue;
+    locks++;
+    for (double y = b.y; y < b.y + b.height; y += 0.5)
+      for (double x = b.x; x < b.x + b.width; x += 0.5, all++)
+        inked += near (pixel_at (img, x, y), colour);
+    g_assert_cmpuint (inked, >, all / 3);
+    /* Not a filled square: the keyhole, and the space inside the shackle, are not inked. */
+    g_assert_false (
+        near (pixel_at (img, cx, body_top + (b.y + b.height - body_top) * 0.4), colour));
+    g_assert_false (near (pixel_at (img, cx, body_top - 2), colour));
+    /* The shackle is: its top, above the body. */
+    g_assert_true (near (pixel_at (img, cx, b.y + 1.5), colour));
+  }
+  g_assert_cmpuint (locks, >=, 4);
+  cairo_surface_destroy (img);
+}
+
+static void
+test_padlock (void)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled ("02-ecdhe-rsa-aes-gcm.scenario");
+  g_autoptr (HlRun) run = hl_test_run (s);
+  check_padlocks (run, HL_LADDER_THEME_LIGHT);
+  check_padlocks (run, HL_LADDER_THEME_DARK);
+}
+
+/* Without the key lists the rows hold only the conversation: no note, and shorter. */
+static void
+test_hide_notes (void)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled ("01-rsa-key-exchange.scenario");
+  g_autoptr (HlRun) run = hl_test_run (s);
+  HlLadderOptions with = { G_MAXUINT, 0, 0, HL_LADDER_THEME_LIGHT, 1000 };
+  HlLadderOptions without = with;
+  g_autoptr (HlLadderLayout) a = NULL;
+  g_autoptr (HlLadderLayout) b = NULL;
+  guint notes = 0;
+  without.hide_notes = TRUE;
+  a = hl_ladder_layout_new (run, &with);
+  b = hl_ladder_layout_new (run, &without);
+  for (guint i = 0; i < hl_ladder_layout_get_n_texts (a); i++)
+    notes += hl_ladder_layout_get_text (a, i)->kind == HL_LADDER_TEXT_NOTE;
+  g_assert_cmpuint (notes, >, 5);
+  for (guint i = 0; i < hl_ladder_layout_get_n_texts (b); i++)
+    g_assert_cmpint (hl_ladder_layout_get_text (b, i)->kind, !=, HL_LADDER_TEXT_NOTE);
+  g_assert_cmpuint (hl_ladder_layout_get_n_arrows (a), ==, hl_ladder_layout_get_n_arrows (b));
+  g_assert_cmpfloat (hl_ladder_layout_get_height (b), <, 0.9 * hl_ladder_layout_get_height (a));
+  /* The arrows take the width the notes had. */
+  g_assert_cmpfloat (hl_ladder_layout_get_side_x (b, HL_SIDE_CLIENT), <,
+                     hl_ladder_layout_get_side_x (a, HL_SIDE_CLIENT) - 100);
+  /* And the canvas may be a phone's width. */
+  without.width = 320;
+  g_clear_pointer (&b, hl_ladder_layout_free);
+  b = hl_ladder_layout_new (run, &without);
+  g_assert_cmpfloat (hl_ladder_layout_get_width (b), ==, 320);
 }
 
 static void
@@ -618,6 +740,8 @@ main (int argc, char **argv)
   g_test_add_func ("/diagram/layout/forty-steps", test_forty_steps);
   g_test_add_func ("/diagram/layout/long-certificate-subject", test_long_subject);
   g_test_add_func ("/diagram/png", test_png);
+  g_test_add_func ("/diagram/padlock", test_padlock);
+  g_test_add_func ("/diagram/layout/hide-notes", test_hide_notes);
   g_test_add_func ("/diagram/travelling-arrow", test_travelling_arrow);
   g_test_add_func ("/diagram/labels-tell-the-truth", test_labels_tell_the_truth);
   g_test_add_func ("/diagram/svg", test_svg);

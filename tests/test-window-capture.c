@@ -217,15 +217,16 @@ test_several_connections (void)
   assert_contains (hl_recording_bar_get_offer (win->recording_bar), "Use keys from keylog.txt?");
 
   /* Tampering is unavailable, and its button says why. */
-  g_assert_false (gtk_widget_is_sensitive (win->tamper_button));
-  assert_contains (gtk_widget_get_tooltip_text (win->tamper_button), "this is a recording");
+  g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (win->tamper_button)));
+  assert_contains (gtk_widget_get_tooltip_text (GTK_WIDGET (win->tamper_button)),
+                   "this is a recording");
 
   /* Step and Back move through the recording. */
   for (int i = 0; i < 8; i++)
     act (win, "win.step", NULL);
   g_assert_cmpuint (hl_session_get_position (s), ==, 8);
   assert_contains (subtitle (win), "Recorded in capture.pcapng, connection 1 · 8 delivered");
-  g_assert_false (gtk_widget_is_sensitive (win->tamper_button));
+  g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (win->tamper_button)));
   /* Nor does the Fields list's menu change a recorded message. */
   {
     GListModel *tops = gtk_window_get_toplevels ();
@@ -252,7 +253,7 @@ test_several_connections (void)
   g_assert_null (hl_recording_bar_get_offer (win->recording_bar));
   act (win, "win.step", NULL);
   g_assert_true (inspector_has (win, "Verify data"));
-  g_assert_false (gtk_widget_is_sensitive (win->tamper_button));
+  g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (win->tamper_button)));
   screenshot (GTK_WIDGET (win), "capture-keys.png");
 
   /* Connections… again: the second one, resumed, keeps the keys given. */
@@ -275,7 +276,7 @@ test_several_connections (void)
     g_assert_false (hl_session_is_recorded (s));
     g_assert_false (gtk_widget_get_visible (GTK_WIDGET (win->recording_bar)));
     g_assert_null (strstr (subtitle (win), "Recorded"));
-    g_assert_true (gtk_widget_is_sensitive (win->tamper_button));
+    g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (win->tamper_button)));
   }
   gtk_window_destroy (GTK_WINDOW (win));
 }

@@ -19,11 +19,19 @@
 
 #define DEFAULT_WIDTH 1280.0
 #define MIN_WIDTH 900.0
+#define MIN_WIDTH_BARE 320.0 /* without the notes columns */
 #define MARGIN 24.0
 /* The notes columns take a fifth of the canvas each, between these bounds. */
 #define NOTE_WIDTH_MIN 190.0
 #define NOTE_WIDTH_MAX 270.0
 #define GAP 20.0
+/* Without notes, the timelines sit this far inside the margins. */
+#define BARE_INSET 8.0
+/* A padlock's box, centred on its arrow near the sender: it fits between the label above
+ * the arrow and the detail below it (each 9 pixels away). */
+#define LOCK_WIDTH 16.0
+#define LOCK_HEIGHT 17.0
+#define LOCK_OFFSET 24.0
 
 /* Sizes in pixels at scale 1; --scale and the window's zoom scale the whole canvas. */
 static const struct {
@@ -334,7 +342,7 @@ lay_out_step (HlLadderLayout *l, HlRun *run, const HlStep *st, const HlLadderOpt
                                                      : HL_LADDER_TONE_NORMAL,
                    st->index, detail, span_l, y, span_w, PANGO_ALIGN_CENTER);
   bottom = y;
-  for (int s = 0; s < 2; s++) {
+  for (int s = 0; s < 2 && !o->hide_notes; s++) {
     const HlRgb *alert = &hl_ladder_palette (l->theme)->alert;
     g_autofree char *color
         = g_strdup_printf ("#%02x%02x%02x", (int)(alert->r * 255 + 0.5),
@@ -357,6 +365,10 @@ lay_out_step (HlLadderLayout *l, HlRun *run, const HlStep *st, const HlLadderOpt
     a.x_to = l->side_x[to] + (to == HL_SIDE_SERVER ? -36 : 36);
   if (a.current && o->current_remaining > 0) /* still on its way */
     a.x_to = a.x_from + (a.x_to - a.x_from) * (1 - CLAMP (o->current_remaining, 0, 1));
+  if (a.encrypted) {
+    double x = a.x_from + (a.from == HL_SIDE_CLIENT ? LOCK_OFFSET : -LOCK_OFFSET);
+    a.lock = (HlLadderRect){ x - LOCK_WIDTH / 2, a.y - 9, LOCK_WIDTH, LOCK_HEIGHT };
+  }
   a.row = (HlLadderRect){ MARGIN / 2, top, l->width - MARGIN, bottom + 8 - top };
   g_array_append_val (l->arrows, a);
   return bottom + 8;
@@ -370,7 +382,8 @@ hl_ladder_layout_new (HlRun *run, const HlLadderOptions *o)
   int phase = -1;
   guint connection = 1;
   double y = MARGIN, band_top = -1;
-  l->width = MAX (o->width > 0 ? o->width : DEFAULT_WIDTH, MIN_WIDTH);
+  l->width
+      = MAX (o->width > 0 ? o->width : DEFAULT_WIDTH, o->hide_notes ? MIN_WIDTH_BARE : MIN_WIDTH);
   l->theme = o->theme;
   l->cache = o->cache;
   l->context = o->cache ? g_object_ref (o->cache->context) : new_context ();
@@ -378,9 +391,11 @@ hl_ladder_layout_new (HlRun *run, const HlLadderOptions *o)
   l->arrows = g_array_new (FALSE, TRUE, sizeof (HlLadderArrow));
   l->bands = g_array_new (FALSE, TRUE, sizeof (HlLadderBand));
   {
-    double notes = CLAMP (l->width * 0.21, NOTE_WIDTH_MIN, NOTE_WIDTH_MAX);
-    l->side_x[HL_SIDE_CLIENT] = MARGIN + notes + GAP;
-    l->side_x[HL_SIDE_SERVER] = l->width - MARGIN - notes - GAP;
+    double notes = CLAMP (l->width * 0.21, NOTE_WIDTH_MIN, NOTE_WIDTH_MAX) + GAP;
+    if (o->hide_notes)
+      notes = BARE_INSET;
+    l->side_x[HL_SIDE_CLIENT] = MARGIN + notes;
+    l->side_x[HL_SIDE_SERVER] = l->width - MARGIN - notes;
   }
 
   y = lay_out_title (l, run, upto, y);
@@ -424,10 +439,17 @@ hl_ladder_layout_new (HlRun *run, const HlLadderOptions *o)
         add_band (l, band_top, y);
       band_top = y;
       phase = p;
-      /* In the client's notes column, so the timeline never runs through it. */
-      y += add_text (l, HL_LADDER_TEXT_PHASE, HL_LADDER_TONE_DIM, 0, hl_ladder_phase_name (p),
-                     MARGIN, y + 6, l->side_x[0] - GAP - MARGIN, PANGO_ALIGN_LEFT)
-           + 8;
+      /* In the client's notes column, so the timeline never runs through it; without
+       * notes, on a line of its own between the timelines. */
+      if (o->hide_notes)
+        y += add_text (l, HL_LADDER_TEXT_PHASE, HL_LADDER_TONE_DIM, 0, hl_ladder_phase_name (p),
+                       l->side_x[0] + GAP, y + 6, l->side_x[1] - l->side_x[0] - 2 * GAP,
+                       PANGO_ALIGN_CENTER)
+             + 6;
+      else
+        y += add_text (l, HL_LADDER_TEXT_PHASE, HL_LADDER_TONE_DIM, 0, hl_ladder_phase_name (p),
+                       MARGIN, y + 6, l->side_x[0] - GAP - MARGIN, PANGO_ALIGN_LEFT)
+             + 8;
     } else if (band_top < 0) {
       band_top = y;
     }
@@ -451,11 +473,16 @@ hl_ladder_layout_new (HlRun *run, const HlLadderOptions *o)
   /* How to read the marks: they differ by shape, so the legend says which is which. */
   if (upto > 0)
     y += add_text (l, HL_LADDER_TEXT_LEGEND, HL_LADDER_TONE_DIM, 0,
-                   _ ("How to read it: a thick line with a padlock is an encrypted record; a "
-                      "triangle marks an alert that ends the connection in failure; a dashed line "
-                      "ending in \u00d7 was dropped; a "
-                      "zigzag was changed on the way; a bar before a timeline was not read. "
-                      "\u201c+\u201d lists what a side holds from that step on."),
+                   o->hide_notes
+                       ? _ ("How to read it: a thick line with a padlock is an encrypted record; a "
+                            "triangle marks an alert that ends the connection in failure; a dashed "
+                            "line ending in \u00d7 was dropped; a zigzag was changed on the way; a "
+                            "bar before a timeline was not read.")
+                       : _ ("How to read it: a thick line with a padlock is an encrypted record; a "
+                            "triangle marks an alert that ends the connection in failure; a dashed "
+                            "line ending in \u00d7 was dropped; a "
+                            "zigzag was changed on the way; a bar before a timeline was not read. "
+                            "\u201c+\u201d lists what a side holds from that step on."),
                    MARGIN, y + 8, l->width - 2 * MARGIN, PANGO_ALIGN_LEFT)
          + 8;
   l->height = ceil (y + MARGIN);

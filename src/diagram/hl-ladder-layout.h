@@ -56,6 +56,7 @@ typedef struct {
   HlSide from;
   double y, x_from, x_to; /* x_to: where it ends (mid-way when dropped) */
   HlLadderRect row;       /* the band of the canvas this step owns */
+  HlLadderRect lock;      /* where the padlock of an encrypted record is drawn; else empty */
   gboolean encrypted, alert, dropped, unread, tampered, mismatch;
   gboolean current, selected;
 } HlLadderArrow;
@@ -84,6 +85,9 @@ typedef struct {
    * (0, the default, draws it whole). */
   double current_remaining;
   HlLadderTextCache *cache; /* optional: reuse text of earlier layouts (NULL: none) */
+  /* Without the per-side lists of what each side holds: only the conversation, as on a
+   * projector or a phone. The canvas may then be as narrow as 320 pixels. */
+  gboolean hide_notes;
 } HlLadderOptions;
 
 /* The run is read now and not kept. Free with hl_ladder_layout_free. */

@@ -42,18 +42,57 @@ rounded_rect (cairo_t *cr, HlLadderRect r, double radius)
   cairo_close_path (cr);
 }
 
-/* A padlock: encrypted records carry one, so they differ by shape, not colour alone. */
+/* A padlock in its box: encrypted records carry one, so they differ by shape, not colour
+ * alone. Drawn, never a font's glyph (a missing one showed as an empty square). It sits on
+ * the arrow, on a patch of what is behind (`under`) so the line does not run through it: a
+ * shackle over a body with a keyhole cut out. */
 static void
-draw_lock (cairo_t *cr, double x, double y)
+draw_lock (cairo_t *cr, HlLadderRect box, HlRgb under)
 {
+  double cx = box.x + box.width / 2;
+  double body_top = box.y + box.height * 0.45, body_h = box.y + box.height - body_top;
+  double r = box.width * 0.28;
   cairo_save (cr);
-  cairo_set_line_width (cr, 1.6);
-  cairo_new_sub_path (cr);
-  cairo_arc (cr, x, y - 4, 3.5, G_PI, 0);
-  cairo_stroke (cr);
-  cairo_rectangle (cr, x - 5.5, y - 4, 11, 8.5);
+  cairo_set_source_rgb (cr, under.r, under.g, under.b);
+  rounded_rect (cr, (HlLadderRect){ box.x - 2, box.y, box.width + 4, box.height }, 3);
   cairo_fill (cr);
   cairo_restore (cr);
+  cairo_save (cr);
+  /* The shackle: a U from the body's top. */
+  cairo_set_line_width (cr, box.width * 0.14);
+  cairo_move_to (cr, cx - r, body_top);
+  cairo_arc (cr, cx, box.y + r + 1, r, G_PI, 0);
+  cairo_line_to (cr, cx + r, body_top);
+  cairo_stroke (cr);
+  /* The body, then its keyhole (a round hole and its slot) in the colour behind. */
+  rounded_rect (cr, (HlLadderRect){ box.x, body_top, box.width, body_h }, 2);
+  cairo_fill (cr);
+  cairo_set_source_rgb (cr, under.r, under.g, under.b);
+  cairo_new_sub_path (cr);
+  cairo_arc (cr, cx, body_top + body_h * 0.4, body_h * 0.18, 0, 2 * G_PI);
+  cairo_close_path (cr);
+  cairo_rectangle (cr, cx - body_h * 0.08, body_top + body_h * 0.4, body_h * 0.16, body_h * 0.4);
+  cairo_fill (cr);
+  cairo_restore (cr);
+}
+
+/* The colour behind a point of step a's row: its highlight, a phase band or the canvas. */
+static HlRgb
+colour_under (const HlLadderLayout *layout, const HlLadderPalette *p, const HlLadderArrow *a,
+              double x, double y)
+{
+  HlRgb under = p->background;
+  if (a->selected)
+    return p->selected;
+  if (a->current)
+    return p->current;
+  for (guint i = 0; i < hl_ladder_layout_get_n_bands (layout); i++) {
+    const HlLadderBand *b = hl_ladder_layout_get_band (layout, i);
+    if (x >= b->rect.x && x < b->rect.x + b->rect.width && y >= b->rect.y
+        && y < b->rect.y + b->rect.height)
+      under = p->band[b->index];
+  }
+  return under;
 }
 
 /* A warning triangle for alerts. */
@@ -68,7 +107,8 @@ draw_triangle (cairo_t *cr, double x, double y)
 }
 
 static void
-draw_arrow (cairo_t *cr, const HlLadderPalette *p, const HlLadderArrow *a)
+draw_arrow (cairo_t *cr, const HlLadderLayout *layout, const HlLadderPalette *p,
+            const HlLadderArrow *a)
 {
   HlRgb color = a->alert ? p->alert : a->from == HL_SIDE_CLIENT ? p->client : p->server;
   double dir = a->x_to > a->x_from ? 1 : -1;
@@ -118,10 +158,13 @@ draw_arrow (cairo_t *cr, const HlLadderPalette *p, const HlLadderArrow *a)
       cairo_stroke (cr);
     }
   }
-  if (a->encrypted)
-    draw_lock (cr, a->x_from + dir * 22, a->y - 1);
+  set_rgb (cr, color);
+  if (a->encrypted && a->lock.width > 0)
+    draw_lock (
+        cr, a->lock,
+        colour_under (layout, p, a, a->lock.x + a->lock.width / 2, a->lock.y + a->lock.height / 2));
   if (a->alert)
-    draw_triangle (cr, a->x_from + dir * (a->encrypted ? 42 : 22), a->y - 1);
+    draw_triangle (cr, a->x_from + dir * (a->encrypted ? 46 : 22), a->y - 1);
   cairo_restore (cr);
 }
 
@@ -168,7 +211,7 @@ hl_ladder_paint (const HlLadderLayout *layout, cairo_t *cr)
   }
 
   for (guint i = 0; i < hl_ladder_layout_get_n_arrows (layout); i++)
-    draw_arrow (cr, p, hl_ladder_layout_get_arrow (layout, i));
+    draw_arrow (cr, layout, p, hl_ladder_layout_get_arrow (layout, i));
 
   for (guint i = 0; i < hl_ladder_layout_get_n_texts (layout); i++) {
     const HlLadderText *t = hl_ladder_layout_get_text (layout, i);

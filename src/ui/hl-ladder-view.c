@@ -15,13 +15,17 @@ struct _HlLadderView {
   HlLadderLayout *layout; /* rebuilt when the session changes */
   double zoom;
   gboolean dark;
-  guint shown_position;     /* to tell a step forward from any other change */
-  double remaining;         /* of the newest arrow's travel, while it animates */
-  AdwAnimation *animation;  /* the arrow travelling from sender to receiver */
-  gboolean dirty;           /* the layout is out of date */
-  double layout_width;      /* the canvas width asked of the layout; 0 its default */
-  GPtrArray *targets;       /* HlStepTarget*, one per drawn step, children of this widget */
-  HlLadderTextCache *texts; /* text laid out for earlier layouts, reused by the next */
+  guint shown_position;        /* to tell a step forward from any other change */
+  double remaining;            /* of the newest arrow's travel, while it animates */
+  AdwAnimation *animation;     /* the arrow travelling from sender to receiver */
+  gboolean dirty;              /* the layout is out of date */
+  double layout_width;         /* the canvas width asked of the layout; 0 its default */
+  GPtrArray *targets;          /* HlStepTarget*, one per drawn step, children of this widget */
+  HlLadderTextCache *texts;    /* text laid out for earlier layouts, reused by the next */
+  gboolean hide_notes;         /* the conversation only, without the per-side key lists */
+  guint reveal;                /* step to scroll fully into view after the next layout; 0 none */
+  GdkFrameClock *reveal_clock; /* whose "layout" signal it waits for */
+  gulong reveal_handler;
 };
 
 G_DEFINE_FINAL_TYPE (HlLadderView, hl_ladder_view, GTK_TYPE_WIDGET)
@@ -138,7 +142,8 @@ ensure_layout (HlLadderView *self)
                           self->dark ? HL_LADDER_THEME_DARK : HL_LADDER_THEME_LIGHT,
                           self->layout_width,
                           self->remaining,
-                          self->texts };
+                          self->texts,
+                          self->hide_notes };
     self->layout = hl_ladder_layout_new (run, &o);
   }
   sync_targets (self);
@@ -198,6 +203,58 @@ hl_ladder_view_measure (GtkWidget *widget, GtkOrientation orientation, int for_s
     size = orientation == GTK_ORIENTATION_HORIZONTAL ? hl_ladder_layout_get_width (self->layout)
                                                      : hl_ladder_layout_get_height (self->layout);
   *minimum = *natural = (int)ceil (size * self->zoom);
+}
+
+static void reveal_now (HlLadderView *self);
+
+static void
+stop_revealing (HlLadderView *self)
+{
+  /* A clock whose window went is disposed, its handlers with it. */
+  if (self->reveal_handler
+      && g_signal_handler_is_connected (self->reveal_clock, self->reveal_handler))
+    g_signal_handler_disconnect (self->reveal_clock, self->reveal_handler);
+  self->reveal_handler = 0;
+  g_clear_object (&self->reveal_clock);
+}
+
+static void
+on_layout_done (GdkFrameClock *clock, HlLadderView *self)
+{
+  reveal_now (self);
+  if (!self->reveal)
+    stop_revealing (self);
+}
+
+/* Scrolls the step asked for fully into view (its top, when it is taller than the view),
+ * after the frame's layout: the scrolled window's adjustment then has the diagram's new
+ * height, which an idle callback could run before (and scroll within the old height).
+ * Not during the allocation itself, where the viewport would not move its child again. */
+static void
+reveal_now (HlLadderView *self)
+{
+  GtkWidget *sw = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *v;
+  HlLadderRect r;
+  double top, page, margin = 12 * self->zoom, want;
+  guint step = self->reveal;
+  self->reveal = 0;
+  if (!sw || !self->layout || !hl_ladder_layout_get_step_rect (self->layout, step, &r))
+    return;
+  v = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (sw));
+  top = gtk_adjustment_get_value (v);
+  page = gtk_adjustment_get_page_size (v);
+  if (page <= 0 || gtk_adjustment_get_upper (v) < (r.y + r.height) * self->zoom) {
+    self->reveal = step; /* the new size is not allocated yet: after the next layout */
+    return;
+  }
+  want = top;
+  if (r.y * self->zoom < top)
+    want = r.y * self->zoom - margin;
+  else if ((r.y + r.height) * self->zoom > top + page)
+    want = MIN (r.y * self->zoom - margin, (r.y + r.height) * self->zoom - page + margin);
+  if (want != top)
+    gtk_adjustment_set_value (v, want);
 }
 
 static void
@@ -327,6 +384,7 @@ hl_ladder_view_dispose (GObject *object)
 {
   HlLadderView *self = HL_LADDER_VIEW (object);
   hl_ladder_view_set_session (self, NULL);
+  stop_revealing (self);
   g_clear_object (&self->animation);
   g_clear_pointer (&self->layout, hl_ladder_layout_free);
   g_clear_pointer (&self->texts, hl_ladder_text_cache_free);
@@ -461,6 +519,47 @@ hl_ladder_view_get_step_area (HlLadderView *self, guint n, graphene_rect_t *area
   graphene_rect_init (area, r.x * self->zoom, r.y * self->zoom, r.width * self->zoom,
                       r.height * self->zoom);
   return TRUE;
+}
+
+void
+hl_ladder_view_reveal_step (HlLadderView *self, guint n)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+  self->reveal = n;
+  if (!clock || !n)
+    return;
+  if (self->reveal_clock != clock)
+    stop_revealing (self); /* a new window, or none connected yet */
+  /* Connected after the window's own handler, which lays the widgets out. */
+  if (!self->reveal_handler) {
+    self->reveal_clock = g_object_ref (clock);
+    self->reveal_handler
+        = g_signal_connect_after (clock, "layout", G_CALLBACK (on_layout_done), self);
+  }
+  gtk_widget_queue_allocate (GTK_WIDGET (self));
+}
+
+void
+hl_ladder_view_set_show_notes (HlLadderView *self, gboolean show)
+{
+  if (self->hide_notes == !show)
+    return;
+  self->hide_notes = !show;
+  rebuild (self);
+}
+
+gboolean
+hl_ladder_view_get_show_notes (HlLadderView *self)
+{
+  return !self->hide_notes;
+}
+
+void
+hl_ladder_view_get_layout_size (HlLadderView *self, double *width, double *height)
+{
+  ensure_layout (self);
+  *width = self->layout ? hl_ladder_layout_get_width (self->layout) : 0;
+  *height = self->layout ? hl_ladder_layout_get_height (self->layout) : 0;
 }
 
 void

@@ -192,8 +192,10 @@ presentation_action (GtkWidget *w, const char *name, GVariant *param)
 {
   HlWindow *self = HL_WINDOW (w);
   self->presentation = !self->presentation;
-  /* For the back row: the diagram alone, as wide as the screen, fitted again. */
-  gtk_widget_set_visible (gtk_paned_get_end_child (self->paned), !self->presentation);
+  /* For the back row: the conversation alone (no inspector, no key lists unless asked
+   * for again), as wide as the screen, fitted again. */
+  gtk_widget_set_visible (GTK_WIDGET (self->side), !self->presentation);
+  _hl_window_hold_key_lists (self, HL_WINDOW_HOLD_PRESENTATION, self->presentation);
   self->fit = TRUE;
   _hl_window_fit (self);
   if (self->presentation) {
@@ -295,6 +297,10 @@ export_action (GtkWidget *w, const char *name, GVariant *param)
   g_variant_get (param, "(&s&s)", &format, &path);
   if (!run)
     return;
+  /* The diagram's pictures are the ladder as shown, with or without the key lists; the
+   * handouts keep them. */
+  o.hide_notes
+      = !self->show_key_lists && (strcmp (format, "png") == 0 || strcmp (format, "svg") == 0);
   if (strcmp (format, "png") == 0) {
     ok = hl_ladder_export_png (run, &o, 2, path, &error);
   } else if (strcmp (format, "svg") == 0) {
@@ -418,6 +424,7 @@ _hl_window_class_init_actions (GtkWidgetClass *wc)
   gtk_widget_class_install_action (wc, "win.show-page", "s", show_page_action);
   gtk_widget_class_install_action (wc, "win.lessons", NULL, lessons_action);
   gtk_widget_class_install_property_action (wc, "win.speed", "play-speed");
+  gtk_widget_class_install_property_action (wc, "win.show-key-lists", "show-key-lists");
   gtk_widget_class_install_action (wc, "win.zoom-in", NULL, zoom_action);
   gtk_widget_class_install_action (wc, "win.zoom-out", NULL, zoom_action);
   gtk_widget_class_install_action (wc, "win.zoom-reset", NULL, zoom_action);
@@ -444,6 +451,7 @@ _hl_window_class_init_actions (GtkWidgetClass *wc)
                                        "png");
   gtk_widget_class_add_binding_action (wc, GDK_KEY_t, GDK_CONTROL_MASK, "win.tamper-dialog", NULL);
   gtk_widget_class_add_binding_action (wc, GDK_KEY_F11, 0, "win.presentation", NULL);
+  gtk_widget_class_add_binding_action (wc, GDK_KEY_k, GDK_CONTROL_MASK, "win.show-key-lists", NULL);
   gtk_widget_class_add_binding_action (wc, GDK_KEY_question, GDK_CONTROL_MASK,
                                        "win.show-help-overlay", NULL);
   gtk_widget_class_add_binding_action (wc, GDK_KEY_p, 0, "win.play", NULL);

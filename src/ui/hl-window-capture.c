@@ -222,7 +222,7 @@ hl_window_open_capture (HlWindow *self, const char *path, const char *const *sec
   }
   offer_keys (self, run);
   gtk_widget_set_tooltip_text (
-      self->tamper_button,
+      GTK_WIDGET (self->tamper_button),
       _ ("Tampering needs a live run: this is a recording, and its messages were already sent "
          "and received. Open a lesson to change a message on its way."));
   if (warning)
@@ -239,7 +239,7 @@ _hl_window_leave_capture (HlWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->recording_bar), FALSE);
   hl_recording_bar_offer_keys (self->recording_bar, NULL);
   gtk_widget_set_tooltip_text (
-      self->tamper_button,
+      GTK_WIDGET (self->tamper_button),
       _ ("Change or drop the message in flight before it is delivered (Ctrl+T); to change one "
          "already delivered, go Back first"));
 }

@@ -13,6 +13,18 @@
 G_BEGIN_DECLS
 
 typedef struct _HlWindowCapture HlWindowCapture;
+/* The window's layout for its width (hl-window-adaptive.c). */
+typedef enum {
+  HL_WINDOW_WIDE,   /* the inspector beside the ladder */
+  HL_WINDOW_MEDIUM, /* the inspector in a flap under it */
+  HL_WINDOW_NARROW, /* a flap over it, the controls that do not fit in a menu */
+} HlWindowMode;
+
+/* What hides the ladder's key lists for a while (the reader's choice comes back after). */
+typedef enum {
+  HL_WINDOW_HOLD_PRESENTATION = 1 << 0,
+  HL_WINDOW_HOLD_NARROW = 1 << 1,
+} HlWindowHold;
 
 struct _HlWindow {
   AdwApplicationWindow parent_instance;
@@ -42,8 +54,18 @@ struct _HlWindow {
   GtkSpinner *busy_spinner;           /* in the header while Run to End works */
   gboolean busy;
   HlRecordingBar *recording_bar; /* shown while a capture is open */
-  GtkWidget *tamper_button;      /* its tooltip says why a recording cannot be changed */
   HlWindowCapture *capture;      /* the capture shown; NULL for a lesson (hl-window-capture.c) */
+  /* Adaptive layout (hl-window-adaptive.c). */
+  HlWindowMode mode;
+  AdwFlap *flap; /* holds the side box below 1000 pixels */
+  GtkBox *side;  /* the side box: message, knowledge, key schedule */
+  GtkButton *restart_button, *back_button, *step_button, *run_button, *tamper_button;
+  GtkToggleButton *inspector_button; /* shows the flap */
+  GtkMenuButton *controls_more;      /* the controls a narrow window has no room for */
+  GMenuModel *controls_menu;
+  gboolean show_key_lists;  /* the "show-key-lists" property: the ladder's per-side notes */
+  guint key_list_holds;     /* HlWindowHold flags */
+  gboolean key_lists_saved; /* the reader's choice while held */
 };
 
 /* Shared by the window's files (hl-window.c: the class and its template;
@@ -69,6 +91,12 @@ void _hl_window_free_capture (HlWindow *self);
 char *_hl_window_describe_source (HlWindow *self);
 /* For tests: the connection picker while it is open; NULL otherwise. */
 GtkWindow *_hl_window_get_connection_picker (HlWindow *self);
+void _hl_window_class_init_adaptive (GtkWidgetClass *wc);
+void _hl_window_init_adaptive (HlWindow *self);
+void _hl_window_set_mode (HlWindow *self, HlWindowMode mode);
+/* Hides the ladder's key lists while `why` holds, and gives the reader's choice back when
+ * nothing holds them any more. */
+void _hl_window_hold_key_lists (HlWindow *self, HlWindowHold why, gboolean hold);
 
 /* For tests: the last message shown to the person (toast, or the load error's dialog). */
 const char *hl_window_get_last_message (HlWindow *self);

@@ -63,6 +63,8 @@ _hl_window_update (HlWindow *self)
         self->window_title, hl_session_get_title (s) ? hl_session_get_title (s) : "Handshake Lab");
     adw_window_title_set_subtitle (self->window_title, where);
   }
+  if (self->presentation)
+    _hl_window_fit (self); /* the ladder grew: fit its height again */
   if (hl_session_get_outcome (s)) {
     gtk_label_set_text (self->banner, hl_session_get_outcome (s));
     gtk_widget_remove_css_class (GTK_WIDGET (self->banner), "success");
@@ -78,37 +80,12 @@ _hl_window_update (HlWindow *self)
   }
 }
 
-/* Keeps the selected step in view. */
-static void
-scroll_to_selected (HlWindow *self)
-{
-  graphene_rect_t area;
-  GtkAdjustment *v = gtk_scrolled_window_get_vadjustment (self->ladder_scroller);
-  double top, page;
-  if (!hl_ladder_view_get_step_area (self->ladder, hl_session_get_selected (self->session), &area))
-    return;
-  top = gtk_adjustment_get_value (v);
-  page = gtk_adjustment_get_page_size (v);
-  if (area.origin.y < top)
-    gtk_adjustment_set_value (v, area.origin.y - 20);
-  else if (area.origin.y + area.size.height > top + page)
-    gtk_adjustment_set_value (v, area.origin.y + area.size.height - page + 20);
-}
-
-static gboolean
-scroll_to_selected_once (gpointer self)
-{
-  scroll_to_selected (self);
-  return G_SOURCE_REMOVE;
-}
-
-/* After the layout is rebuilt (its size may have changed); the window is kept
- * alive until then. */
+/* Keeps the selected step wholly in view, once the diagram has its new size (an idle
+ * callback could run before that and leave the step cut off at the bottom edge). */
 static void
 schedule_scroll (HlWindow *self)
 {
-  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, scroll_to_selected_once, g_object_ref (self),
-                   g_object_unref);
+  hl_ladder_view_reveal_step (self->ladder, hl_session_get_selected (self->session));
 }
 
 static void
@@ -174,7 +151,7 @@ on_lesson_chosen (HlWindow *self, const char *path)
 
 /* The "play-speed" property, behind the stateful win.speed action: the speed menu
  * shows the current choice as a radio item. */
-enum { PROP_0, PROP_PLAY_SPEED, N_PROPS };
+enum { PROP_0, PROP_PLAY_SPEED, PROP_SHOW_KEY_LISTS, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
 static void
@@ -196,10 +173,36 @@ set_play_speed (HlWindow *self, const char *speed)
 }
 
 static void
+set_show_key_lists (HlWindow *self, gboolean show)
+{
+  if (self->show_key_lists == !!show)
+    return;
+  self->show_key_lists = !!show;
+  hl_ladder_view_set_show_notes (self->ladder, show);
+  _hl_window_fit (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_KEY_LISTS]);
+}
+
+void
+_hl_window_hold_key_lists (HlWindow *self, HlWindowHold why, gboolean hold)
+{
+  guint before = self->key_list_holds;
+  self->key_list_holds = hold ? before | why : before & ~why;
+  if (!before && self->key_list_holds) {
+    self->key_lists_saved = self->show_key_lists;
+    set_show_key_lists (self, FALSE);
+  } else if (before && !self->key_list_holds) {
+    set_show_key_lists (self, self->key_lists_saved);
+  }
+}
+
+static void
 hl_window_get_property (GObject *object, guint id, GValue *value, GParamSpec *pspec)
 {
   if (id == PROP_PLAY_SPEED)
     g_value_set_string (value, HL_WINDOW (object)->play_speed);
+  else if (id == PROP_SHOW_KEY_LISTS)
+    g_value_set_boolean (value, HL_WINDOW (object)->show_key_lists);
   else
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
 }
@@ -209,6 +212,8 @@ hl_window_set_property (GObject *object, guint id, const GValue *value, GParamSp
 {
   if (id == PROP_PLAY_SPEED)
     set_play_speed (HL_WINDOW (object), g_value_get_string (value));
+  else if (id == PROP_SHOW_KEY_LISTS)
+    set_show_key_lists (HL_WINDOW (object), g_value_get_boolean (value));
   else
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
 }
@@ -255,18 +260,27 @@ apply_fit (gpointer data)
 {
   HlWindow *self = data;
   GtkAdjustment *h = gtk_scrolled_window_get_hadjustment (self->ladder_scroller);
+  GtkAdjustment *v = gtk_scrolled_window_get_vadjustment (self->ladder_scroller);
   double page = gtk_adjustment_get_page_size (h);
   if (self->fit && page > 100) {
     /* The diagram is laid out for the pane's width, at full text size; only a pane
-     * narrower than the narrowest layout (900 px) scales it down. */
-    double width = page - 2;
+     * narrower than the narrowest layout (900 px, 320 without the key lists) scales it
+     * down. */
+    double width = page - 2, height = gtk_adjustment_get_page_size (v) - 2;
+    double narrowest = self->show_key_lists ? 900 : 320;
     if (self->presentation) {
-      /* For the back row: a 1000-pixel layout scaled up to the screen's width. */
-      hl_ladder_view_set_layout_width (self->ladder, 1000);
-      hl_ladder_view_set_zoom (self->ladder, CLAMP (width / 1000.0, 0.5, 2.5));
+      /* For the back row: a 1000-pixel layout scaled up to the screen's width, or less
+       * to fit the ladder to the screen's height, down to 1.2 times its size; laid out
+       * as wide as the screen either way. */
+      double lw, lh, zoom = CLAMP (width / 1000.0, 0.5, 2.5);
+      hl_ladder_view_get_layout_size (self->ladder, &lw, &lh);
+      if (lh > 0 && height > 100)
+        zoom = MAX (MIN (zoom, height / lh), MIN (zoom, 1.2));
+      hl_ladder_view_set_layout_width (self->ladder, width / zoom);
+      hl_ladder_view_set_zoom (self->ladder, zoom);
     } else {
-      hl_ladder_view_set_layout_width (self->ladder, MAX (width, 900));
-      hl_ladder_view_set_zoom (self->ladder, CLAMP (width / 900.0, 0.5, 1.0));
+      hl_ladder_view_set_layout_width (self->ladder, MAX (width, narrowest));
+      hl_ladder_view_set_zoom (self->ladder, CLAMP (width / narrowest, 0.5, 1.0));
     }
     schedule_scroll (self);
   }
@@ -352,6 +366,10 @@ hl_window_class_init (HlWindowClass *klass)
   properties[PROP_PLAY_SPEED]
       = g_param_spec_string ("play-speed", NULL, NULL, "normal",
                              G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* Behind win.show-key-lists: the per-side lists of what each side holds, on the ladder. */
+  properties[PROP_SHOW_KEY_LISTS]
+      = g_param_spec_boolean ("show-key-lists", NULL, NULL, TRUE,
+                              G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (G_OBJECT_CLASS (klass), N_PROPS, properties);
   g_type_ensure (HL_TYPE_LADDER_VIEW);
   g_type_ensure (HL_TYPE_INSPECTOR);
@@ -384,9 +402,9 @@ hl_window_class_init (HlWindowClass *klass)
   gtk_widget_class_bind_template_callback (wc, on_lesson_chosen);
   gtk_widget_class_bind_template_child (wc, HlWindow, busy_spinner);
   gtk_widget_class_bind_template_child (wc, HlWindow, recording_bar);
-  gtk_widget_class_bind_template_child (wc, HlWindow, tamper_button);
   _hl_window_class_init_actions (wc);
   _hl_window_class_init_capture (wc);
+  _hl_window_class_init_adaptive (wc);
 }
 
 static void
@@ -395,6 +413,7 @@ hl_window_init (HlWindow *self)
   GtkEventController *keys = gtk_event_controller_key_new ();
   GtkAdjustment *h, *v;
   self->play_speed = g_strdup ("normal"); /* before the template: win.speed reads it */
+  self->show_key_lists = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
   self->play_interval_ms = 1200;
   gtk_menu_button_set_create_popup_func (self->main_menu_button, create_menu_popup, self, NULL);
@@ -419,10 +438,12 @@ hl_window_init (HlWindow *self)
   g_signal_connect_swapped (h, "value-changed", G_CALLBACK (on_scrolled), self);
   self->fit = TRUE;
   g_signal_connect_swapped (h, "notify::page-size", G_CALLBACK (_hl_window_fit), self);
+  g_signal_connect_swapped (v, "notify::page-size", G_CALLBACK (_hl_window_fit), self);
   gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
   g_signal_connect (keys, "key-pressed", G_CALLBACK (on_key), self);
   gtk_widget_add_controller (GTK_WIDGET (self), keys);
   _hl_window_init_dnd (self);
+  _hl_window_init_adaptive (self);
   on_dark_changed (self);
   _hl_window_update (self);
 }
