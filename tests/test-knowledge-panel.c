@@ -8,6 +8,7 @@
 
 #include "hl-application.h"
 #include "hl-knowledge-panel-private.h"
+#include "hl-knowledge-row.h"
 #include "hl-test-util.h"
 #include "hl-window-private.h"
 
@@ -91,13 +92,12 @@ dump_widget (GtkWidget *w, GString *out)
     g_string_append_printf (out, "group %s | %s\n",
                             adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (w)),
                             adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (w)));
-  if (ADW_IS_ACTION_ROW (w)) {
-    const char *tip = gtk_widget_get_tooltip_text (w);
-    g_string_append_printf (out, "row %s | %s | %s | property %d lines %d\n",
-                            adw_preferences_row_get_title (ADW_PREFERENCES_ROW (w)),
-                            adw_action_row_get_subtitle (ADW_ACTION_ROW (w)), tip ? tip : "-",
-                            gtk_widget_has_css_class (w, "property"),
-                            adw_action_row_get_subtitle_lines (ADW_ACTION_ROW (w)));
+  if (GTK_IS_LIST_BOX_ROW (w)) {
+    HlKnowledgeRow *text = HL_KNOWLEDGE_ROW (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (w)));
+    const char *tip = hl_knowledge_panel_get_row_tooltip (w);
+    g_assert_true (gtk_widget_get_has_tooltip (w) == (tip != NULL));
+    g_string_append_printf (out, "row %s | %s | %s\n", hl_knowledge_row_get_title (text),
+                            hl_knowledge_row_get_subtitle (text), tip ? tip : "-");
   }
   if (GTK_IS_BUTTON (w)) {
     /* What the copy button puts on the clipboard. */

@@ -2,17 +2,18 @@
 #include <glib/gi18n.h>
 
 #include "hl-knowledge-panel-private.h"
+#include "hl-knowledge-row.h"
 
 G_DEFINE_FINAL_TYPE (HlKnowledgePanel, hl_knowledge_panel, GTK_TYPE_WIDGET)
 
-/* ---------- The rows' text column, measured width first ----------
+/* ---------- The groups' text column, measured width first ----------
  *
- * GTK 4.8's box lays out a row's header by asking each child its width for the row's
- * height, and the column of title and subtitle passes that on to its wrapped labels,
+ * GTK 4.8's box lays out a header by asking each child its width for the header's
+ * height, and a column of title and description passes that on to its wrapped labels,
  * which then bisect for the narrowest width that fits the height, shaping their text
- * again at every try: tens of milliseconds per row of hex. The column's width does not
- * depend on its height, so this layout asks the labels their plain width and leaves the
- * rest to a vertical box layout (same spacing from the same CSS). */
+ * again at every try. The column's width does not depend on its height, so this layout
+ * asks the labels their plain width and leaves the rest to a vertical box layout (same
+ * spacing from the same CSS). The rows themselves draw their text (hl-knowledge-row.c). */
 
 #define HL_TYPE_TEXT_COLUMN_LAYOUT (hl_text_column_layout_get_type ())
 G_DECLARE_FINAL_TYPE (HlTextColumnLayout, hl_text_column_layout, HL, TEXT_COLUMN_LAYOUT,
@@ -74,8 +75,7 @@ hl_text_column_layout_init (HlTextColumnLayout *self)
 }
 
 /* Gives the layout above to the first vertical box of class css_class under widget: an
- * AdwActionRow's title and subtitle ("title"), an AdwPreferencesGroup's title and
- * description ("labels"), as libadwaita 1.2 builds them. */
+ * AdwPreferencesGroup's title and description ("labels"), as libadwaita 1.2 builds them. */
 static gboolean
 use_text_column_layout (GtkWidget *widget, const char *css_class)
 {
@@ -113,20 +113,53 @@ copy_value (GtkButton *button, GtkWidget *row)
                           hl_knowledge_entry_get_copy (row_entry (row)));
 }
 
-/* A row as the panel makes it, owned by the caller (not floating). */
+static HlKnowledgeRow *
+row_text (GtkWidget *row)
+{
+  return HL_KNOWLEDGE_ROW (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row)));
+}
+
+/* A row's tooltip is its entry's, asked for when shown: setting a tooltip's text asks the
+ * X server for the pointer, once per row. */
+const char *
+hl_knowledge_panel_get_row_tooltip (GtkWidget *row)
+{
+  return row_entry (row) ? hl_knowledge_entry_get_tooltip (row_entry (row)) : NULL;
+}
+
+static gboolean
+query_row_tooltip (GtkWidget *row, int x, int y, gboolean keyboard, GtkTooltip *tooltip)
+{
+  const char *text = hl_knowledge_panel_get_row_tooltip (row);
+  if (!text)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+/* A row as the panel makes it, owned by the caller (not floating): a list row holding the
+ * texts and a copy button, hidden until an entry has a value to copy. */
 static GtkWidget *
 make_row (void)
 {
-  GtkWidget *row = g_object_ref_sink (adw_action_row_new ());
-  use_text_column_layout (row, "title");
-  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
-  gtk_widget_add_css_class (row, "property");
+  GtkWidget *row = g_object_ref_sink (gtk_list_box_row_new ());
+  GtkWidget *text = hl_knowledge_row_new ();
+  GtkWidget *button = gtk_button_new_from_icon_name ("edit-copy-symbolic");
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, _ ("Copy the value (hex)"));
+  gtk_widget_set_visible (button, FALSE);
+  g_signal_connect (button, "clicked", G_CALLBACK (copy_value), row);
+  hl_knowledge_row_set_suffix (HL_KNOWLEDGE_ROW (text), button);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), text);
+  g_signal_connect (row, "query-tooltip", G_CALLBACK (query_row_tooltip), NULL);
   return row;
 }
 
-/* Making an AdwActionRow (its template, its bindings) costs about as much as laying out
- * its text: a few are made ahead while the main loop is idle, and rows that go are kept
- * for the next new keys, as a list view recycles its rows. */
+/* Making a row (its widgets, their style) costs about as much as laying out its text: a
+ * few are made ahead while the main loop is idle, and rows that go are kept for the next
+ * new keys, as a list view recycles its rows. */
 #define SPARE_ROWS 32
 
 static gboolean
@@ -177,46 +210,30 @@ insert_row (HlKnowledgePanel *self, HlSide side, GtkWidget *row, guint index)
   g_object_unref (row);
 }
 
-static void
-set_markup_text (GtkWidget *row, const char *text, gboolean title)
-{
-  g_autofree char *escaped = g_markup_escape_text (text, -1);
-  if (title)
-    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), escaped);
-  else
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), escaped);
-}
-
-/* Shows entry in row, setting only what differs from the entry it showed: a label given
- * new text is measured and shaped again, the others keep their layout. */
+/* Shows entry in row, setting only what differs from the entry it showed: a text that
+ * changes is laid out again, the other keeps its layout. */
 static void
 bind_row (GtkWidget *row, HlKnowledgeEntry *entry)
 {
   HlKnowledgeEntry *old = row_entry (row);
-  GtkWidget *button = g_object_get_data (G_OBJECT (row), "hl-copy");
-  const char *tooltip = hl_knowledge_entry_get_tooltip (entry);
+  HlKnowledgeRow *text = row_text (row);
+  const char *title = hl_knowledge_entry_get_title (entry);
+  const char *subtitle = hl_knowledge_entry_get_subtitle (entry);
   if (old == entry)
     return;
-  if (!old || g_strcmp0 (hl_knowledge_entry_get_title (old), hl_knowledge_entry_get_title (entry)))
-    set_markup_text (row, hl_knowledge_entry_get_title (entry), TRUE);
-  if (!old
-      || g_strcmp0 (hl_knowledge_entry_get_subtitle (old), hl_knowledge_entry_get_subtitle (entry)))
-    set_markup_text (row, hl_knowledge_entry_get_subtitle (entry), FALSE);
-  /* Setting a tooltip asks the X server for the pointer: only when it changes. */
-  if (old ? g_strcmp0 (hl_knowledge_entry_get_tooltip (old), tooltip) != 0 : tooltip != NULL)
-    gtk_widget_set_tooltip_text (row, tooltip);
-  if (hl_knowledge_entry_get_copy (entry) && !button) {
-    button = gtk_button_new_from_icon_name ("edit-copy-symbolic");
-    gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-    gtk_widget_add_css_class (button, "flat");
-    gtk_widget_set_tooltip_text (button, _ ("Copy the value (hex)"));
-    g_signal_connect (button, "clicked", G_CALLBACK (copy_value), row);
-    adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
-    g_object_set_data (G_OBJECT (row), "hl-copy", button);
-  } else if (!hl_knowledge_entry_get_copy (entry) && button) {
-    adw_action_row_remove (ADW_ACTION_ROW (row), button);
-    g_object_set_data (G_OBJECT (row), "hl-copy", NULL);
+  if (g_strcmp0 (hl_knowledge_row_get_title (text), title)
+      || g_strcmp0 (hl_knowledge_row_get_subtitle (text), subtitle)) {
+    hl_knowledge_row_set_title (text, title);
+    hl_knowledge_row_set_subtitle (text, subtitle);
+    /* What an action row tells a screen reader: its title, and its subtitle as the
+     * description. */
+    gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    title ? title : "", GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                    subtitle ? subtitle : "", -1);
   }
+  gtk_widget_set_has_tooltip (row, hl_knowledge_entry_get_tooltip (entry) != NULL);
+  gtk_widget_set_visible (hl_knowledge_row_get_suffix (text),
+                          hl_knowledge_entry_get_copy (entry) != NULL);
   g_object_set_data_full (G_OBJECT (row), "hl-entry", g_object_ref (entry), g_object_unref);
 }
 
