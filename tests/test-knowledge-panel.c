@@ -163,8 +163,9 @@ assert_as_rebuilt (HlWindow *win)
 /* ---------- Rows and model entries, by key ---------- */
 
 typedef struct {
-  GHashTable *row[2];   /* key -> row widget shown */
-  GHashTable *entry[2]; /* key -> HlKnowledgeEntry in the model */
+  GHashTable *row[2];     /* key -> row widget shown */
+  GHashTable *entry[2];   /* key -> HlKnowledgeEntry in the model */
+  GHashTable *layouts[2]; /* key -> how many times its row laid out a text */
   guint rows_made;
 } Snapshot;
 
@@ -184,8 +185,13 @@ take_snapshot (HlWindow *win, Snapshot *snap)
     GtkWidget *row;
     snap->row[side] = g_hash_table_new (g_str_hash, g_str_equal);
     snap->entry[side] = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
-    for (guint i = 0; (row = hl_knowledge_panel_get_row (panel, side, i)); i++)
+    snap->layouts[side] = g_hash_table_new (g_str_hash, g_str_equal);
+    for (guint i = 0; (row = hl_knowledge_panel_get_row (panel, side, i)); i++) {
       g_hash_table_insert (snap->row[side], (gpointer)row_key (row), row);
+      g_hash_table_insert (snap->layouts[side], (gpointer)row_key (row),
+                           GUINT_TO_POINTER (hl_knowledge_row_get_n_layouts (HL_KNOWLEDGE_ROW (
+                               gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row))))));
+    }
     for (guint i = 0; i < g_list_model_get_n_items (model); i++) {
       HlKnowledgeEntry *e = g_list_model_get_item (model, i);
       g_hash_table_insert (snap->entry[side], (gpointer)hl_knowledge_entry_get_key (e), e);
@@ -200,6 +206,7 @@ clear_snapshot (Snapshot *snap)
   for (int side = 0; side < 2; side++) {
     g_hash_table_unref (snap->row[side]);
     g_hash_table_unref (snap->entry[side]);
+    g_hash_table_unref (snap->layouts[side]);
   }
 }
 
@@ -267,6 +274,15 @@ check_incremental (HlWindow *win, Snapshot *before, Emissions *e)
       if (g_hash_table_lookup (before->row[side], key) != row)
         g_error ("side %d, step %u: the row of %s was made again", side,
                  hl_session_get_selected (hl_window_get_session (win)), (char *)key);
+      /* and lays out again only a text that changed: an unchanged row none, a changed
+       * one at most its title and subtitle (the panel's width is the same). */
+      if (GPOINTER_TO_UINT (g_hash_table_lookup (after.layouts[side], key))
+          > GPOINTER_TO_UINT (g_hash_table_lookup (before->layouts[side], key))
+                + (old == value ? 0 : 2))
+        g_error ("side %d, step %u: the row of %s laid out its text %u times, before %u", side,
+                 hl_session_get_selected (hl_window_get_session (win)), (char *)key,
+                 GPOINTER_TO_UINT (g_hash_table_lookup (after.layouts[side], key)),
+                 GPOINTER_TO_UINT (g_hash_table_lookup (before->layouts[side], key)));
     }
     g_hash_table_iter_init (&it, before->entry[side]);
     while (g_hash_table_iter_next (&it, &key, &value))
