@@ -71,7 +71,7 @@ json_secrets (GString *out, const HlStep *st, HlSide side)
 }
 
 static void
-json_step (GString *out, HlRun *run, const HlStep *st, guint n_steps)
+json_step (GString *out, const HlRun *run, const HlStep *st, guint n_steps)
 {
   g_autofree char *title = hl_ladder_step_title (st, n_steps);
   g_auto (GStrv) lines = hl_ladder_step_notes (st);
@@ -135,7 +135,7 @@ append_svg_prefixed (GString *out, GBytes *svg, const char *prefix)
 /* TLS 1.3's key schedule for each TLS 1.3 connection, as it stands at the connection's
  * last step drawn; nothing for a lesson without one. */
 static gboolean
-append_key_schedules (GString *out, HlRun *run, guint n, GError **error)
+append_key_schedules (GString *out, const HlRun *run, guint n, GError **error)
 {
   gboolean heading = FALSE;
   for (guint c = 0; c < hl_run_get_n_connections (run); c++) {
@@ -287,7 +287,7 @@ static const char script[]
       "const m=/^#step-(\\d+)$/.exec(location.hash);show(m?(+m[1])-1:0);\n";
 
 GBytes *
-hl_ladder_render_html (HlRun *run, const HlLadderOptions *options, GError **error)
+hl_ladder_render_html (const HlRun *run, const HlLadderOptions *options, GError **error)
 {
   const HlScenario *s = hl_run_get_scenario (run);
   HlLadderOptions o = *options;
@@ -369,7 +369,8 @@ hl_ladder_render_html (HlRun *run, const HlLadderOptions *options, GError **erro
 }
 
 gboolean
-hl_ladder_export_html (HlRun *run, const HlLadderOptions *options, const char *path, GError **error)
+hl_ladder_export_html (const HlRun *run, const HlLadderOptions *options, const char *path,
+                       GError **error)
 {
   g_autoptr (GBytes) html = hl_ladder_render_html (run, options, error);
   return html

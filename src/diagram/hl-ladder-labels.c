@@ -156,7 +156,7 @@ first_cn (const char *dn)
 
 /* A second ClientHello: a HelloRetryRequest came before it in its connection. */
 static gboolean
-answers_retry (HlRun *run, const HlStep *st)
+answers_retry (const HlRun *run, const HlStep *st)
 {
   const HlConnection *c = hl_run_get_connection (run, st->connection - 1);
   for (guint i = 0; c && i < c->steps->len; i++) {
@@ -168,7 +168,7 @@ answers_retry (HlRun *run, const HlStep *st)
 }
 
 char *
-hl_ladder_describe_step (HlRun *run, const HlStep *st)
+hl_ladder_describe_step (const HlRun *run, const HlStep *st)
 {
   GString *out = g_string_new (NULL);
   const GPtrArray *f = st->fields;
@@ -483,7 +483,8 @@ held_by (const HlStep *st, HlSide side, const char *key)
 }
 
 char *
-hl_ladder_describe_learned (HlRun *run, const HlStep *st, HlSide side, const char *alert_color)
+hl_ladder_describe_learned (const HlRun *run, const HlStep *st, HlSide side,
+                            const char *alert_color)
 {
   GString *out = g_string_new (NULL);
   const HlSideState *after = &st->after[side];
@@ -559,7 +560,7 @@ hl_ladder_describe_learned (HlRun *run, const HlStep *st, HlSide side, const cha
 }
 
 char *
-hl_ladder_describe_side (HlRun *run, HlSide side)
+hl_ladder_describe_side (const HlRun *run, HlSide side)
 {
   const HlScenario *s = hl_run_get_scenario (run);
   const HlSideConfig *c = side == HL_SIDE_CLIENT ? &s->client : &s->server;

@@ -236,7 +236,7 @@ json_side_end (GString *out, const HlConnection *c, HlSide side, HlLibrary libra
 }
 
 char *
-hl_transcript_to_json (HlRun *run)
+hl_transcript_to_json (const HlRun *run)
 {
   const HlScenario *s = hl_run_get_scenario (run);
   GString *out = g_string_new (NULL);
@@ -369,7 +369,7 @@ static const struct {
 };
 
 char *
-hl_transcript_to_keylog (HlRun *run)
+hl_transcript_to_keylog (const HlRun *run)
 {
   GString *out = g_string_new ("# Handshake Lab key log (NSS format): load it in Wireshark\n");
   for (guint ci = 0; ci < hl_run_get_n_connections (run); ci++) {

@@ -10,14 +10,14 @@
 G_BEGIN_DECLS
 
 /* Each returns a newly allocated string (g_free). */
-char *hl_transcript_to_json (HlRun *run);
-char *hl_transcript_to_markdown (HlRun *run);
-char *hl_transcript_to_text (HlRun *run);
-char *hl_transcript_to_keylog (HlRun *run);
+char *hl_transcript_to_json (const HlRun *run);
+char *hl_transcript_to_markdown (const HlRun *run);
+char *hl_transcript_to_text (const HlRun *run);
+char *hl_transcript_to_keylog (const HlRun *run);
 /* Handouts without field tables, hex or the state legend: steps, story, checks and
  * who holds what. */
-char *hl_transcript_to_markdown_brief (HlRun *run);
-char *hl_transcript_to_text_brief (HlRun *run);
+char *hl_transcript_to_markdown_brief (const HlRun *run);
+char *hl_transcript_to_text_brief (const HlRun *run);
 
 /* A step's record layer in sentences, with the run's values: each record's header, and
  * for an encrypted one its parts (their byte counts adding up to the record's length),
