@@ -89,9 +89,11 @@ dump_widget (GtkWidget *w, GString *out)
   if (!gtk_widget_get_visible (w))
     return;
   if (ADW_IS_PREFERENCES_GROUP (w))
-    g_string_append_printf (out, "group %s | %s\n",
-                            adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (w)),
-                            adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (w)));
+    g_string_append_printf (out, "group %s\n",
+                            adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (w)));
+  if (HL_IS_KNOWLEDGE_ROW (w) && !GTK_IS_LIST_BOX_ROW (gtk_widget_get_parent (w)))
+    g_string_append_printf (out, "description %s\n",
+                            hl_knowledge_row_get_title (HL_KNOWLEDGE_ROW (w)));
   if (GTK_IS_LIST_BOX_ROW (w)) {
     HlKnowledgeRow *text = HL_KNOWLEDGE_ROW (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (w)));
     const char *tip = hl_knowledge_panel_get_row_tooltip (w);

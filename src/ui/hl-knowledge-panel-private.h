@@ -8,7 +8,8 @@ G_BEGIN_DECLS
 
 struct _HlKnowledgePanel {
   GtkWidget parent_instance;
-  GtkWidget *group[2]; /* AdwPreferencesGroup per side: its title and description */
+  GtkWidget *group[2];       /* AdwPreferencesGroup per side: its title */
+  GtkWidget *description[2]; /* in the group: an HlKnowledgeRow showing the model's description */
   GtkListBox *list[2]; /* in the group: one GtkListBoxRow holding an HlKnowledgeRow per entry of
                           model[side] */
   HlKnowledgeModel *model[2]; /* the session's, or an empty one without a session */

@@ -6,90 +6,6 @@
 
 G_DEFINE_FINAL_TYPE (HlKnowledgePanel, hl_knowledge_panel, GTK_TYPE_WIDGET)
 
-/* ---------- The groups' text column, measured width first ----------
- *
- * GTK 4.8's box lays out a header by asking each child its width for the header's
- * height, and a column of title and description passes that on to its wrapped labels,
- * which then bisect for the narrowest width that fits the height, shaping their text
- * again at every try. The column's width does not depend on its height, so this layout
- * asks the labels their plain width and leaves the rest to a vertical box layout (same
- * spacing from the same CSS). The rows themselves draw their text (hl-knowledge-row.c). */
-
-#define HL_TYPE_TEXT_COLUMN_LAYOUT (hl_text_column_layout_get_type ())
-G_DECLARE_FINAL_TYPE (HlTextColumnLayout, hl_text_column_layout, HL, TEXT_COLUMN_LAYOUT,
-                      GtkLayoutManager)
-
-struct _HlTextColumnLayout {
-  GtkLayoutManager parent_instance;
-  GtkLayoutManager *box; /* a vertical GtkBoxLayout, not attached: it lays out our widget */
-};
-
-G_DEFINE_FINAL_TYPE (HlTextColumnLayout, hl_text_column_layout, GTK_TYPE_LAYOUT_MANAGER)
-
-static GtkSizeRequestMode
-text_column_request_mode (GtkLayoutManager *manager, GtkWidget *widget)
-{
-  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
-}
-
-static void
-text_column_measure (GtkLayoutManager *manager, GtkWidget *widget, GtkOrientation orientation,
-                     int for_size, int *minimum, int *natural, int *minimum_baseline,
-                     int *natural_baseline)
-{
-  GtkLayoutManager *box = HL_TEXT_COLUMN_LAYOUT (manager)->box;
-  GTK_LAYOUT_MANAGER_GET_CLASS (box)->measure (
-      box, widget, orientation, orientation == GTK_ORIENTATION_HORIZONTAL ? -1 : for_size, minimum,
-      natural, minimum_baseline, natural_baseline);
-}
-
-static void
-text_column_allocate (GtkLayoutManager *manager, GtkWidget *widget, int width, int height,
-                      int baseline)
-{
-  GtkLayoutManager *box = HL_TEXT_COLUMN_LAYOUT (manager)->box;
-  GTK_LAYOUT_MANAGER_GET_CLASS (box)->allocate (box, widget, width, height, baseline);
-}
-
-static void
-hl_text_column_layout_finalize (GObject *object)
-{
-  g_object_unref (HL_TEXT_COLUMN_LAYOUT (object)->box);
-  G_OBJECT_CLASS (hl_text_column_layout_parent_class)->finalize (object);
-}
-
-static void
-hl_text_column_layout_class_init (HlTextColumnLayoutClass *klass)
-{
-  GtkLayoutManagerClass *layout_class = GTK_LAYOUT_MANAGER_CLASS (klass);
-  G_OBJECT_CLASS (klass)->finalize = hl_text_column_layout_finalize;
-  layout_class->get_request_mode = text_column_request_mode;
-  layout_class->measure = text_column_measure;
-  layout_class->allocate = text_column_allocate;
-}
-
-static void
-hl_text_column_layout_init (HlTextColumnLayout *self)
-{
-  self->box = gtk_box_layout_new (GTK_ORIENTATION_VERTICAL);
-}
-
-/* Gives the layout above to the first vertical box of class css_class under widget: an
- * AdwPreferencesGroup's title and description ("labels"), as libadwaita 1.2 builds them. */
-static gboolean
-use_text_column_layout (GtkWidget *widget, const char *css_class)
-{
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c)) {
-    if (GTK_IS_BOX (c) && gtk_widget_has_css_class (c, css_class)) {
-      gtk_widget_set_layout_manager (c, g_object_new (HL_TYPE_TEXT_COLUMN_LAYOUT, NULL));
-      return TRUE;
-    }
-    if (use_text_column_layout (c, css_class))
-      return TRUE;
-  }
-  return FALSE;
-}
-
 static HlKnowledgeEntry *
 row_entry (GtkWidget *row)
 {
@@ -246,8 +162,14 @@ row_at (HlKnowledgePanel *self, HlSide side, guint index)
 static void
 show_description (HlKnowledgePanel *self, HlSide side)
 {
-  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->group[side]),
-                                         hl_knowledge_model_get_description (self->model[side]));
+  const char *text = hl_knowledge_model_get_description (self->model[side]);
+  HlKnowledgeRow *description = HL_KNOWLEDGE_ROW (self->description[side]);
+  if (g_strcmp0 (text, hl_knowledge_row_get_title (description)) != 0) {
+    hl_knowledge_row_set_title (description, text);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (description), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    text ? text : "", -1);
+  }
+  gtk_widget_set_visible (self->description[side], text && *text);
   gtk_widget_set_visible (GTK_WIDGET (self->list[side]), row_at (self, side, 0) != NULL);
 }
 
@@ -524,8 +446,15 @@ hl_knowledge_panel_init (HlKnowledgePanel *self)
     adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->group[s]), title);
     /* Aligned by hl_knowledge_panel_size_allocate (at the top): with an alignment of its own
      * GTK would measure it again, its width for a height among others. */
-    use_text_column_layout (self->group[s], "labels"); /* the description changes each step */
     gtk_widget_set_parent (self->group[s], GTK_WIDGET (self));
+    /* The description changes at every step: drawn as the rows' text is, under the group's
+     * title (the group's own description label would shape it at every width GTK asks). */
+    self->description[s]
+        = g_object_new (HL_TYPE_KNOWLEDGE_ROW, "accessible-role", GTK_ACCESSIBLE_ROLE_LABEL, NULL);
+    hl_knowledge_row_set_plain (HL_KNOWLEDGE_ROW (self->description[s]), TRUE);
+    gtk_widget_set_margin_bottom (self->description[s], 12);
+    gtk_widget_set_visible (self->description[s], FALSE);
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->group[s]), self->description[s]);
     /* The group's own list has no insert: this one, styled as it is, holds the rows. */
     self->list[s] = GTK_LIST_BOX (gtk_list_box_new ());
     gtk_list_box_set_selection_mode (self->list[s], GTK_SELECTION_NONE);

@@ -22,6 +22,7 @@ struct _HlKnowledgeRow {
   gboolean dirty[2];      /* the text changed since it was laid out */
   guint context_serial;   /* of the Pango context the layouts were made for */
   GtkWidget *suffix;
+  gboolean plain; /* one dim text, no margins: a group's description */
   guint n_layouts;
 };
 
@@ -88,7 +89,7 @@ text_height (HlKnowledgeRow *self)
   int h = self->height[0] + self->height[1];
   if (self->height[0] && self->height[1])
     h += TEXT_SPACING;
-  return h + 2 * TEXT_MARGIN;
+  return self->plain ? h : h + 2 * TEXT_MARGIN;
 }
 
 static GtkSizeRequestMode
@@ -146,12 +147,13 @@ hl_knowledge_row_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   int y;
   ensure_layouts (self, gtk_widget_get_width (widget) - suffix);
   /* The text column is centred, as the header's title box is (valign center). */
-  y = MAX (0, (gtk_widget_get_height (widget) - text_height (self)) / 2) + TEXT_MARGIN;
+  y = MAX (0, (gtk_widget_get_height (widget) - text_height (self)) / 2)
+      + (self->plain ? 0 : TEXT_MARGIN);
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), &color);
   for (int i = 0; i < 2; i++) {
     if (!self->height[i])
       continue;
-    if (i == 1)
+    if (i == 1 || self->plain) /* .dim-label's opacity */
       color.alpha *= SUBTITLE_OPACITY;
     gtk_snapshot_save (snapshot);
     gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (rtl ? suffix : 0, y));
@@ -261,6 +263,19 @@ hl_knowledge_row_set_suffix (HlKnowledgeRow *self, GtkWidget *suffix)
   if (suffix)
     gtk_widget_set_parent (suffix, GTK_WIDGET (self));
   self->text_width = -1;
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+void
+hl_knowledge_row_set_plain (HlKnowledgeRow *self, gboolean plain)
+{
+  if (self->plain == plain)
+    return;
+  self->plain = plain;
+  if (plain)
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "header");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (self), "header");
   gtk_widget_queue_resize (GTK_WIDGET (self));
 }
 

@@ -24,6 +24,9 @@ const char *hl_knowledge_row_get_subtitle (HlKnowledgeRow *self);
 /* The widget at the end of the row (the copy button), or NULL; owned by the row. */
 void hl_knowledge_row_set_suffix (HlKnowledgeRow *self, GtkWidget *suffix);
 GtkWidget *hl_knowledge_row_get_suffix (HlKnowledgeRow *self);
+/* Plain: the title alone, dimmed, without the header's margins (a group's description,
+ * as AdwPreferencesGroup shows it, drawn the same cheap way). */
+void hl_knowledge_row_set_plain (HlKnowledgeRow *self, gboolean plain);
 /* For tests: how many times a text was laid out at a new width or with new text. */
 guint hl_knowledge_row_get_n_layouts (HlKnowledgeRow *self);
 
