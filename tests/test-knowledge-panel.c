@@ -158,6 +158,14 @@ assert_as_rebuilt (HlWindow *win)
   g_autofree char *shown = dump_panel (panel_of (win));
   g_autofree char *rebuilt = dump_rebuilt (hl_window_get_session (win));
   g_assert_cmpstr (shown, ==, rebuilt);
+  /* Each side's description is its model's, shown (a rebuilt panel could share a fault). */
+  for (int side = 0; side < 2; side++) {
+    HlKnowledgeModel *m = hl_session_get_knowledge_model (hl_window_get_session (win), side);
+    GtkWidget *d = panel_of (win)->description[side];
+    const char *want = hl_knowledge_model_get_description (m);
+    g_assert_cmpstr (hl_knowledge_row_get_title (HL_KNOWLEDGE_ROW (d)), ==, want);
+    g_assert_true (gtk_widget_get_visible (d) == (want && *want));
+  }
   if (hl_session_get_selected (hl_window_get_session (win)))
     g_assert_nonnull (strstr (shown, "row "));
 }
@@ -264,6 +272,13 @@ check_incremental (HlWindow *win, Snapshot *before, Emissions *e)
       GtkWidget *row = g_hash_table_lookup (after.row[side], key);
       g_assert_nonnull (row);
       g_assert_true (g_object_get_data (G_OBJECT (row), "hl-entry") == value);
+      /* and draws that entry's text */
+      g_assert_cmpstr (hl_knowledge_row_get_title (
+                           HL_KNOWLEDGE_ROW (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row)))),
+                       ==, hl_knowledge_entry_get_title (value));
+      g_assert_cmpstr (hl_knowledge_row_get_subtitle (
+                           HL_KNOWLEDGE_ROW (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row)))),
+                       ==, hl_knowledge_entry_get_subtitle (value));
       if (!old) {
         fresh++;
         continue;
