@@ -125,6 +125,16 @@ cpu_ms (void)
   return t.tv_sec * 1000.0 + t.tv_nsec / 1e6;
 }
 
+/* The main thread's own CPU time: what the main loop spent working, whatever else the
+ * machine runs (the wall time also counts waiting for a core and for the X server). */
+static double
+thread_cpu_ms (void)
+{
+  struct timespec t;
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &t);
+  return t.tv_sec * 1000.0 + t.tv_nsec / 1e6;
+}
+
 static double
 frame_after (GtkWidget *window, const char *action, GVariant *param)
 {
@@ -139,8 +149,8 @@ frame_after (GtkWidget *window, const char *action, GVariant *param)
 }
 
 typedef struct {
-  double cpu_sum, worst_wall, run_to_end;
-  guint steps;
+  double cpu_sum, worst_wall, worst_main_cpu, run_to_end;
+  guint steps, worst_wall_step, worst_main_cpu_step;
 } PageFigures;
 
 /* Run to End to the frame that shows its result (the window paints its busy state first). */
@@ -162,7 +172,7 @@ static void
 time_lesson (HlWindow *window, const char *path, const char *page, PageFigures *out)
 {
   HlSession *s = hl_window_get_session (window);
-  GArray *cpu[REPS], *wall[REPS];
+  GArray *cpu[REPS], *wall[REPS], *main_cpu[REPS];
   memset (out, 0, sizeof *out);
   hl_window_load (window, path);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", page);
@@ -170,26 +180,38 @@ time_lesson (HlWindow *window, const char *path, const char *page, PageFigures *
   for (int r = 0; r < REPS; r++) {
     cpu[r] = g_array_new (FALSE, FALSE, sizeof (double));
     wall[r] = g_array_new (FALSE, FALSE, sizeof (double));
+    main_cpu[r] = g_array_new (FALSE, FALSE, sizeof (double));
     gtk_widget_activate_action (GTK_WIDGET (window), "win.restart", NULL);
     while (hl_session_can_step (s)) {
-      double c, w;
+      double c, w, m;
       settle ();
       c = cpu_ms ();
+      m = thread_cpu_ms ();
       w = frame_after (GTK_WIDGET (window), "win.step", NULL);
       c = cpu_ms () - c;
+      m = thread_cpu_ms () - m;
       g_array_append_val (cpu[r], c);
       g_array_append_val (wall[r], w);
+      g_array_append_val (main_cpu[r], m);
     }
   }
   out->steps = cpu[0]->len;
   for (guint i = 0; i < out->steps; i++) {
-    double c[REPS], w[REPS];
+    double c[REPS], w[REPS], m[REPS];
     for (int r = 0; r < REPS; r++) {
       c[r] = i < cpu[r]->len ? g_array_index (cpu[r], double, i) : 0;
       w[r] = i < wall[r]->len ? g_array_index (wall[r], double, i) : 0;
+      m[r] = i < main_cpu[r]->len ? g_array_index (main_cpu[r], double, i) : 0;
     }
     out->cpu_sum += median (c, REPS);
-    out->worst_wall = MAX (out->worst_wall, median (w, REPS));
+    if (median (w, REPS) > out->worst_wall) {
+      out->worst_wall = median (w, REPS);
+      out->worst_wall_step = i + 1;
+    }
+    if (median (m, REPS) > out->worst_main_cpu) {
+      out->worst_main_cpu = median (m, REPS);
+      out->worst_main_cpu_step = i + 1;
+    }
   }
   {
     double rte[REPS];
@@ -199,6 +221,7 @@ time_lesson (HlWindow *window, const char *path, const char *page, PageFigures *
       rte[r] = run_to_end_ms (window);
       g_array_unref (cpu[r]);
       g_array_unref (wall[r]);
+      g_array_unref (main_cpu[r]);
     }
     out->run_to_end = median (rte, REPS);
   }
@@ -226,11 +249,17 @@ time_steps (HlApplication *app, char **names)
   const char *heaviest = NULL;
   double heaviest_cpu = 0, heaviest_ratio = 0, worst_ratio = 0, worst_wall = 0;
   const char *worst_wall_lesson = NULL, *worst_ratio_lesson = NULL;
-  printf ("\nEach step to its painted frame, from an idle window (median of %d passes):\n", REPS);
-  printf ("%-44s %5s | %9s %9s %6s | %9s %9s | %8s %8s\n", "", "", "Message", "Knows", "",
-          "Message", "Knows", "Message", "Knows");
-  printf ("%-44s %5s | %9s %9s %6s | %9s %9s | %8s %8s\n", "lesson", "steps", "cpu/step",
-          "cpu/step", "ratio", "worst ms", "worst ms", "to end", "to end");
+  g_autofree char *load = NULL;
+  double worst_main = 0;
+  const char *worst_main_lesson = NULL;
+  g_file_get_contents ("/proc/loadavg", &load, NULL, NULL);
+  printf ("\nEach step to its painted frame, from an idle window (median of %d passes); load "
+          "average at the start: %s",
+          REPS, load ? load : "unknown\n");
+  printf ("%-44s %5s | %9s %9s %6s | %9s %9s | %9s %9s | %8s %8s\n", "", "", "Message", "Knows", "",
+          "Message", "Knows", "Message", "Knows", "Message", "Knows");
+  printf ("%-44s %5s | %9s %9s %6s | %9s %9s | %9s %9s | %8s %8s\n", "lesson", "steps", "cpu/step",
+          "cpu/step", "ratio", "worst ms", "worst ms", "main cpu", "main cpu", "to end", "to end");
   for (guint i = 0; i < all->len; i++) {
     const char *path = g_ptr_array_index (all, i);
     g_autofree char *base = g_path_get_basename (path);
@@ -244,9 +273,9 @@ time_steps (HlApplication *app, char **names)
     time_lesson (window, path, "message", &m);
     time_lesson (window, path, "knowledge", &k);
     ratio = (k.cpu_sum / k.steps) / (m.cpu_sum / m.steps);
-    printf ("%-44s %5u | %9.1f %9.1f %5.2fx | %9.1f %9.1f | %8.1f %8.1f\n", base, m.steps,
-            m.cpu_sum / m.steps, k.cpu_sum / k.steps, ratio, m.worst_wall, k.worst_wall,
-            m.run_to_end, k.run_to_end);
+    printf ("%-44s %5u | %9.1f %9.1f %5.2fx | %9.1f %9.1f | %9.1f %9.1f | %8.1f %8.1f\n", base,
+            m.steps, m.cpu_sum / m.steps, k.cpu_sum / k.steps, ratio, m.worst_wall, k.worst_wall,
+            m.worst_main_cpu, k.worst_main_cpu, m.run_to_end, k.run_to_end);
     fflush (stdout);
     if (k.cpu_sum / k.steps > heaviest_cpu) {
       heaviest_cpu = k.cpu_sum / k.steps;
@@ -261,11 +290,16 @@ time_steps (HlApplication *app, char **names)
       worst_wall = MAX (m.worst_wall, k.worst_wall);
       worst_wall_lesson = g_ptr_array_index (all, i);
     }
+    if (MAX (m.worst_main_cpu, k.worst_main_cpu) > worst_main) {
+      worst_main = MAX (m.worst_main_cpu, k.worst_main_cpu);
+      worst_main_lesson = g_ptr_array_index (all, i);
+    }
   }
   if (heaviest) {
     g_autofree char *h = g_path_get_basename (heaviest);
     g_autofree char *r = g_path_get_basename (worst_ratio_lesson);
     g_autofree char *w = g_path_get_basename (worst_wall_lesson);
+    g_autofree char *c = g_path_get_basename (worst_main_lesson);
     printf ("goal 1, heaviest lesson %s: a step with the knowledge panel costs %.2fx the CPU "
             "of one with the Message panel (goal: at most 1.5x; %s)\n",
             h, heaviest_ratio, heaviest_ratio <= 1.5 ? "met" : "NOT met");
@@ -273,6 +307,8 @@ time_steps (HlApplication *app, char **names)
     printf ("goal 2, the slowest step of any lesson with either panel: %.1f ms of main loop "
             "(%s; goal: at most 16 ms; %s)\n",
             worst_wall, w, worst_wall <= 16.0 ? "met" : "NOT met");
+    printf ("        in the main thread's own CPU time, the slowest step: %.1f ms (%s; %s)\n",
+            worst_main, c, worst_main <= 16.0 ? "within 16 ms" : "over 16 ms");
   }
   gtk_window_destroy (GTK_WINDOW (window));
 }

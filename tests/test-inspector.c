@@ -89,7 +89,7 @@ record_key_of (HlWindow *win, HlSide from, const char *name, guint n)
 {
   HlSession *s = hl_window_get_session (win);
   HlInspector *insp = HL_INSPECTOR (hl_window_get_inspector (win));
-  HlRun *run = hl_session_get_run (s);
+  const HlRun *run = hl_session_get_run (s);
   guint seen = 0;
   for (guint i = 0; i < hl_run_get_n_steps (run); i++) {
     const HlStep *st = hl_run_get_step (run, i);
@@ -136,7 +136,7 @@ test_tls13_keys (void)
   {
     /* The server's first record after its KeyUpdate. */
     HlSession *s = hl_window_get_session (win);
-    HlRun *run = hl_session_get_run (s);
+    const HlRun *run = hl_session_get_run (s);
     guint ku = 0;
     for (guint i = 0; i < hl_run_get_n_steps (run) && !ku; i++)
       if (hl_run_get_step (run, i)->from == HL_SIDE_SERVER
@@ -164,7 +164,7 @@ test_early_keys (void)
 {
   HlWindow *win = open_window ("34-tls13-early-data");
   HlSession *s = hl_window_get_session (win);
-  HlRun *run = hl_session_get_run (s);
+  const HlRun *run = hl_session_get_run (s);
   const HlStep *early = NULL;
   for (guint i = 0; i < hl_run_get_n_steps (run) && !early; i++)
     if (hl_run_get_step (run, i)->early)

@@ -8,6 +8,7 @@
 
 #include "hl-application.h"
 #include "hl-knowledge-panel-private.h"
+#include "hl-knowledge-row.h"
 #include "hl-test-util.h"
 #include "hl-window-private.h"
 
@@ -88,16 +89,17 @@ dump_widget (GtkWidget *w, GString *out)
   if (!gtk_widget_get_visible (w))
     return;
   if (ADW_IS_PREFERENCES_GROUP (w))
-    g_string_append_printf (out, "group %s | %s\n",
-                            adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (w)),
-                            adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (w)));
-  if (ADW_IS_ACTION_ROW (w)) {
-    const char *tip = gtk_widget_get_tooltip_text (w);
-    g_string_append_printf (out, "row %s | %s | %s | property %d lines %d\n",
-                            adw_preferences_row_get_title (ADW_PREFERENCES_ROW (w)),
-                            adw_action_row_get_subtitle (ADW_ACTION_ROW (w)), tip ? tip : "-",
-                            gtk_widget_has_css_class (w, "property"),
-                            adw_action_row_get_subtitle_lines (ADW_ACTION_ROW (w)));
+    g_string_append_printf (out, "group %s\n",
+                            adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (w)));
+  if (HL_IS_KNOWLEDGE_ROW (w) && !GTK_IS_LIST_BOX_ROW (gtk_widget_get_parent (w)))
+    g_string_append_printf (out, "description %s\n",
+                            hl_knowledge_row_get_title (HL_KNOWLEDGE_ROW (w)));
+  if (GTK_IS_LIST_BOX_ROW (w)) {
+    HlKnowledgeRow *text = HL_KNOWLEDGE_ROW (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (w)));
+    const char *tip = hl_knowledge_panel_get_row_tooltip (w);
+    g_assert_true (gtk_widget_get_has_tooltip (w) == (tip != NULL));
+    g_string_append_printf (out, "row %s | %s | %s\n", hl_knowledge_row_get_title (text),
+                            hl_knowledge_row_get_subtitle (text), tip ? tip : "-");
   }
   if (GTK_IS_BUTTON (w)) {
     /* What the copy button puts on the clipboard. */
@@ -156,6 +158,14 @@ assert_as_rebuilt (HlWindow *win)
   g_autofree char *shown = dump_panel (panel_of (win));
   g_autofree char *rebuilt = dump_rebuilt (hl_window_get_session (win));
   g_assert_cmpstr (shown, ==, rebuilt);
+  /* Each side's description is its model's, shown (a rebuilt panel could share a fault). */
+  for (int side = 0; side < 2; side++) {
+    HlKnowledgeModel *m = hl_session_get_knowledge_model (hl_window_get_session (win), side);
+    GtkWidget *d = panel_of (win)->description[side];
+    const char *want = hl_knowledge_model_get_description (m);
+    g_assert_cmpstr (hl_knowledge_row_get_title (HL_KNOWLEDGE_ROW (d)), ==, want);
+    g_assert_true (gtk_widget_get_visible (d) == (want && *want));
+  }
   if (hl_session_get_selected (hl_window_get_session (win)))
     g_assert_nonnull (strstr (shown, "row "));
 }
@@ -163,8 +173,9 @@ assert_as_rebuilt (HlWindow *win)
 /* ---------- Rows and model entries, by key ---------- */
 
 typedef struct {
-  GHashTable *row[2];   /* key -> row widget shown */
-  GHashTable *entry[2]; /* key -> HlKnowledgeEntry in the model */
+  GHashTable *row[2];     /* key -> row widget shown */
+  GHashTable *entry[2];   /* key -> HlKnowledgeEntry in the model */
+  GHashTable *layouts[2]; /* key -> how many times its row laid out a text */
   guint rows_made;
 } Snapshot;
 
@@ -184,8 +195,13 @@ take_snapshot (HlWindow *win, Snapshot *snap)
     GtkWidget *row;
     snap->row[side] = g_hash_table_new (g_str_hash, g_str_equal);
     snap->entry[side] = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
-    for (guint i = 0; (row = hl_knowledge_panel_get_row (panel, side, i)); i++)
+    snap->layouts[side] = g_hash_table_new (g_str_hash, g_str_equal);
+    for (guint i = 0; (row = hl_knowledge_panel_get_row (panel, side, i)); i++) {
       g_hash_table_insert (snap->row[side], (gpointer)row_key (row), row);
+      g_hash_table_insert (snap->layouts[side], (gpointer)row_key (row),
+                           GUINT_TO_POINTER (hl_knowledge_row_get_n_layouts (HL_KNOWLEDGE_ROW (
+                               gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row))))));
+    }
     for (guint i = 0; i < g_list_model_get_n_items (model); i++) {
       HlKnowledgeEntry *e = g_list_model_get_item (model, i);
       g_hash_table_insert (snap->entry[side], (gpointer)hl_knowledge_entry_get_key (e), e);
@@ -200,6 +216,7 @@ clear_snapshot (Snapshot *snap)
   for (int side = 0; side < 2; side++) {
     g_hash_table_unref (snap->row[side]);
     g_hash_table_unref (snap->entry[side]);
+    g_hash_table_unref (snap->layouts[side]);
   }
 }
 
@@ -255,6 +272,13 @@ check_incremental (HlWindow *win, Snapshot *before, Emissions *e)
       GtkWidget *row = g_hash_table_lookup (after.row[side], key);
       g_assert_nonnull (row);
       g_assert_true (g_object_get_data (G_OBJECT (row), "hl-entry") == value);
+      /* and draws that entry's text */
+      g_assert_cmpstr (hl_knowledge_row_get_title (
+                           HL_KNOWLEDGE_ROW (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row)))),
+                       ==, hl_knowledge_entry_get_title (value));
+      g_assert_cmpstr (hl_knowledge_row_get_subtitle (
+                           HL_KNOWLEDGE_ROW (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row)))),
+                       ==, hl_knowledge_entry_get_subtitle (value));
       if (!old) {
         fresh++;
         continue;
@@ -267,6 +291,15 @@ check_incremental (HlWindow *win, Snapshot *before, Emissions *e)
       if (g_hash_table_lookup (before->row[side], key) != row)
         g_error ("side %d, step %u: the row of %s was made again", side,
                  hl_session_get_selected (hl_window_get_session (win)), (char *)key);
+      /* and lays out again only a text that changed: an unchanged row none, a changed
+       * one at most its title and subtitle (the panel's width is the same). */
+      if (GPOINTER_TO_UINT (g_hash_table_lookup (after.layouts[side], key))
+          > GPOINTER_TO_UINT (g_hash_table_lookup (before->layouts[side], key))
+                + (old == value ? 0 : 2))
+        g_error ("side %d, step %u: the row of %s laid out its text %u times, before %u", side,
+                 hl_session_get_selected (hl_window_get_session (win)), (char *)key,
+                 GPOINTER_TO_UINT (g_hash_table_lookup (after.layouts[side], key)),
+                 GPOINTER_TO_UINT (g_hash_table_lookup (before->layouts[side], key)));
     }
     g_hash_table_iter_init (&it, before->entry[side]);
     while (g_hash_table_iter_next (&it, &key, &value))

@@ -94,6 +94,9 @@ test_step_back_restart (void)
   g_assert_true (hl_session_get_succeeded (s));
   g_assert_nonnull (strstr (hl_session_get_outcome (s), "succeeded"));
   g_assert_cmpuint (hl_session_get_position (s), ==, hl_run_get_n_steps (hl_session_get_run (s)));
+  /* The run is read-only through the session: changing it is a session method, so the
+   * session's list and properties follow (issue 17). Compile-time: the getter's type. */
+  G_STATIC_ASSERT (_Generic(hl_session_get_run (s), const HlRun * : 1, default : 0));
   /* Restart: empty again, the run as new. */
   c = (Counts){ 0 };
   hl_session_restart (s);

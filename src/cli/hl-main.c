@@ -104,7 +104,7 @@ list_scenarios (void)
 /* One line per connection of a capture, tab-separated: number, client, server, SNI,
  * version, suite, messages, keys (and where its recording stops, if it does). */
 static int
-list_connections (HlRun *run)
+list_connections (const HlRun *run)
 {
   HlRecordedConnection rc;
   for (guint i = 0; hl_run_get_recorded_connection (run, i, &rc); i++) {

@@ -81,7 +81,7 @@ json_secrets (GString *out, const HlStep *st, HlSide side)
 }
 
 static void
-json_step (GString *out, HlRun *run, const HlStep *st, guint n_steps)
+json_step (GString *out, const HlRun *run, const HlStep *st, guint n_steps)
 {
   g_autofree char *title = hl_ladder_step_title (st, n_steps);
   g_auto (GStrv) lines = hl_ladder_step_notes (st);
@@ -268,7 +268,7 @@ describe_schedule_step (const HlStep *st)
  * connection as it stands then. Without the script's DecompressionStream, each connection
  * stays as it stands at its last step. Nothing for a lesson without TLS 1.3. */
 static gboolean
-append_key_schedules (GString *out, GString *data, HlRun *run, guint n, GError **error)
+append_key_schedules (GString *out, GString *data, const HlRun *run, guint n, GError **error)
 {
   gboolean heading = FALSE;
   guint blocks = 0;
@@ -527,7 +527,7 @@ static const char script[]
       "const m=/^#step-(\\d+)$/.exec(location.hash);show(m?(+m[1])-1:0);\n";
 
 GBytes *
-hl_ladder_render_html (HlRun *run, const HlLadderOptions *options, GError **error)
+hl_ladder_render_html (const HlRun *run, const HlLadderOptions *options, GError **error)
 {
   const HlScenario *s = hl_run_get_scenario (run);
   HlLadderOptions o = *options;
@@ -611,7 +611,8 @@ hl_ladder_render_html (HlRun *run, const HlLadderOptions *options, GError **erro
 }
 
 gboolean
-hl_ladder_export_html (HlRun *run, const HlLadderOptions *options, const char *path, GError **error)
+hl_ladder_export_html (const HlRun *run, const HlLadderOptions *options, const char *path,
+                       GError **error)
 {
   g_autoptr (GBytes) html = hl_ladder_render_html (run, options, error);
   return html

@@ -600,7 +600,7 @@ lay_out_prf_chain (HlKeyScheduleLayout *l, const HlConnection *c, const HlStep *
 }
 
 static const HlStep *
-last_step_of (HlRun *run, guint step)
+last_step_of (const HlRun *run, guint step)
 {
   guint n = hl_run_get_n_steps (run);
   if (!n)
@@ -610,7 +610,7 @@ last_step_of (HlRun *run, guint step)
 
 /* TLS 1.3 as far as the step knows: its connection negotiated it, or is on its way there. */
 static gboolean
-connection_is_tls13 (HlRun *run, const HlStep *st)
+connection_is_tls13 (const HlRun *run, const HlStep *st)
 {
   const HlConnection *c;
   if (!st)
@@ -622,7 +622,7 @@ connection_is_tls13 (HlRun *run, const HlStep *st)
 }
 
 HlKeyScheduleLayout *
-hl_key_schedule_layout_new (HlRun *run, const HlKeyScheduleOptions *options)
+hl_key_schedule_layout_new (const HlRun *run, const HlKeyScheduleOptions *options)
 {
   HlKeyScheduleLayout *l = g_new0 (HlKeyScheduleLayout, 1);
   const HlStep *st = last_step_of (run, options->step);

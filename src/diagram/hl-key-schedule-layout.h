@@ -71,7 +71,8 @@ typedef struct {
 typedef struct _HlKeyScheduleLayout HlKeyScheduleLayout;
 
 /* The run is read now and not kept. Free with hl_key_schedule_layout_free. */
-HlKeyScheduleLayout *hl_key_schedule_layout_new (HlRun *run, const HlKeyScheduleOptions *options);
+HlKeyScheduleLayout *hl_key_schedule_layout_new (const HlRun *run,
+                                                 const HlKeyScheduleOptions *options);
 void hl_key_schedule_layout_free (HlKeyScheduleLayout *layout);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HlKeyScheduleLayout, hl_key_schedule_layout_free)
 

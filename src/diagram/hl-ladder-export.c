@@ -53,7 +53,8 @@ write_bytes (const char *path, GBytes *bytes, GError **error)
 }
 
 GBytes *
-hl_ladder_render_png (HlRun *run, const HlLadderOptions *options, double scale, GError **error)
+hl_ladder_render_png (const HlRun *run, const HlLadderOptions *options, double scale,
+                      GError **error)
 {
   g_autoptr (HlLadderLayout) layout = hl_ladder_layout_new (run, options);
   double w = hl_ladder_layout_get_width (layout), h = hl_ladder_layout_get_height (layout);
@@ -81,7 +82,7 @@ hl_ladder_render_png (HlRun *run, const HlLadderOptions *options, double scale, 
 }
 
 GBytes *
-hl_ladder_render_svg (HlRun *run, const HlLadderOptions *options, GError **error)
+hl_ladder_render_svg (const HlRun *run, const HlLadderOptions *options, GError **error)
 {
   g_autoptr (HlLadderLayout) layout = hl_ladder_layout_new (run, options);
   GByteArray *out = g_byte_array_new ();
@@ -104,15 +105,16 @@ hl_ladder_render_svg (HlRun *run, const HlLadderOptions *options, GError **error
 }
 
 gboolean
-hl_ladder_export_png (HlRun *run, const HlLadderOptions *options, double scale, const char *path,
-                      GError **error)
+hl_ladder_export_png (const HlRun *run, const HlLadderOptions *options, double scale,
+                      const char *path, GError **error)
 {
   g_autoptr (GBytes) png = hl_ladder_render_png (run, options, scale, error);
   return png && write_bytes (path, png, error);
 }
 
 gboolean
-hl_ladder_export_svg (HlRun *run, const HlLadderOptions *options, const char *path, GError **error)
+hl_ladder_export_svg (const HlRun *run, const HlLadderOptions *options, const char *path,
+                      GError **error)
 {
   g_autoptr (GBytes) svg = hl_ladder_render_svg (run, options, error);
   return svg && write_bytes (path, svg, error);
@@ -121,7 +123,7 @@ hl_ladder_export_svg (HlRun *run, const HlLadderOptions *options, const char *pa
 /* ---------- The key schedule ---------- */
 
 GBytes *
-hl_key_schedule_render_png (HlRun *run, const HlKeyScheduleOptions *options, double scale,
+hl_key_schedule_render_png (const HlRun *run, const HlKeyScheduleOptions *options, double scale,
                             GError **error)
 {
   g_autoptr (HlKeyScheduleLayout) layout = hl_key_schedule_layout_new (run, options);
@@ -151,7 +153,7 @@ hl_key_schedule_render_png (HlRun *run, const HlKeyScheduleOptions *options, dou
 }
 
 GBytes *
-hl_key_schedule_render_svg (HlRun *run, const HlKeyScheduleOptions *options, GError **error)
+hl_key_schedule_render_svg (const HlRun *run, const HlKeyScheduleOptions *options, GError **error)
 {
   g_autoptr (HlKeyScheduleLayout) layout = hl_key_schedule_layout_new (run, options);
   GByteArray *out = g_byte_array_new ();
@@ -327,7 +329,7 @@ page_secrets (Page *pg, const HlStep *st, HlSide side)
 /* A page with the key schedule of each TLS 1.3 connection, as it stands at the
  * connection's last step drawn (steps 1..n). */
 static void
-pdf_key_schedule_pages (Page *pg, HlRun *run, guint n)
+pdf_key_schedule_pages (Page *pg, const HlRun *run, guint n)
 {
   for (guint c = 0; c < hl_run_get_n_connections (run); c++) {
     const HlConnection *conn = hl_run_get_connection (run, c);
@@ -369,7 +371,7 @@ pdf_key_schedule_pages (Page *pg, HlRun *run, guint n)
 #define EXCERPT_H 300.0
 
 static void
-pdf_step_page (Page *pg, HlRun *run, const HlLadderOptions *options, guint index)
+pdf_step_page (Page *pg, const HlRun *run, const HlLadderOptions *options, guint index)
 {
   const HlStep *st = hl_run_get_step (run, index - 1);
   HlLadderOptions o = *options;
@@ -448,7 +450,7 @@ pdf_step_page (Page *pg, HlRun *run, const HlLadderOptions *options, guint index
 }
 
 GBytes *
-hl_ladder_render_pdf (HlRun *run, const HlLadderOptions *options, GError **error)
+hl_ladder_render_pdf (const HlRun *run, const HlLadderOptions *options, GError **error)
 {
   GByteArray *out = g_byte_array_new ();
   cairo_surface_t *surface
@@ -496,7 +498,8 @@ hl_ladder_render_pdf (HlRun *run, const HlLadderOptions *options, GError **error
 }
 
 gboolean
-hl_ladder_export_pdf (HlRun *run, const HlLadderOptions *options, const char *path, GError **error)
+hl_ladder_export_pdf (const HlRun *run, const HlLadderOptions *options, const char *path,
+                      GError **error)
 {
   g_autoptr (GBytes) pdf = hl_ladder_render_pdf (run, options, error);
   return pdf && write_bytes (path, pdf, error);

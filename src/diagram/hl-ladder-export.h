@@ -19,30 +19,30 @@ typedef enum {
 } HlDiagramError;
 
 /* options->upto etc. as for the layout; scale multiplies the PNG's pixels. */
-gboolean hl_ladder_export_png (HlRun *run, const HlLadderOptions *options, double scale,
+gboolean hl_ladder_export_png (const HlRun *run, const HlLadderOptions *options, double scale,
                                const char *path, GError **error);
-gboolean hl_ladder_export_svg (HlRun *run, const HlLadderOptions *options, const char *path,
+gboolean hl_ladder_export_svg (const HlRun *run, const HlLadderOptions *options, const char *path,
                                GError **error);
 /* A handout: a title page with the whole diagram, then each step from a page of its own,
  * going on to further pages when it does not fit. */
-gboolean hl_ladder_export_pdf (HlRun *run, const HlLadderOptions *options, const char *path,
+gboolean hl_ladder_export_pdf (const HlRun *run, const HlLadderOptions *options, const char *path,
                                GError **error);
 /* One self-contained HTML file: the diagram, and each step's explanation,
  * fields, bytes and secrets on click or with the arrow keys. */
-gboolean hl_ladder_export_html (HlRun *run, const HlLadderOptions *options, const char *path,
+gboolean hl_ladder_export_html (const HlRun *run, const HlLadderOptions *options, const char *path,
                                 GError **error);
 
 /* The same, into memory (for the window's export and for tests). */
-GBytes *hl_ladder_render_png (HlRun *run, const HlLadderOptions *options, double scale,
+GBytes *hl_ladder_render_png (const HlRun *run, const HlLadderOptions *options, double scale,
                               GError **error);
-GBytes *hl_ladder_render_svg (HlRun *run, const HlLadderOptions *options, GError **error);
-GBytes *hl_ladder_render_pdf (HlRun *run, const HlLadderOptions *options, GError **error);
-GBytes *hl_ladder_render_html (HlRun *run, const HlLadderOptions *options, GError **error);
+GBytes *hl_ladder_render_svg (const HlRun *run, const HlLadderOptions *options, GError **error);
+GBytes *hl_ladder_render_pdf (const HlRun *run, const HlLadderOptions *options, GError **error);
+GBytes *hl_ladder_render_html (const HlRun *run, const HlLadderOptions *options, GError **error);
 
 /* TLS 1.3's key schedule (RFC 8446 7.1) with what each side holds after options->step. */
-GBytes *hl_key_schedule_render_png (HlRun *run, const HlKeyScheduleOptions *options, double scale,
-                                    GError **error);
-GBytes *hl_key_schedule_render_svg (HlRun *run, const HlKeyScheduleOptions *options,
+GBytes *hl_key_schedule_render_png (const HlRun *run, const HlKeyScheduleOptions *options,
+                                    double scale, GError **error);
+GBytes *hl_key_schedule_render_svg (const HlRun *run, const HlKeyScheduleOptions *options,
                                     GError **error);
 
 G_END_DECLS

@@ -157,7 +157,7 @@ is_hello_retry (const HlStep *st)
 
 /* A second ClientHello: a HelloRetryRequest came before it in its connection. */
 static gboolean
-answers_retry (HlRun *run, const HlStep *st)
+answers_retry (const HlRun *run, const HlStep *st)
 {
   const HlConnection *c = hl_run_get_connection (run, st->connection - 1);
   for (guint i = 0; c && i < c->steps->len; i++) {
@@ -196,7 +196,7 @@ field_bytes (const HlStep *st, GBytes *content, const HlField *f)
 }
 
 static void
-describe_client_hello (GString *out, HlRun *run, const HlStep *st)
+describe_client_hello (GString *out, const HlRun *run, const HlStep *st)
 {
   const GPtrArray *f = st->fields;
   const char *p = "client_hello";
@@ -258,7 +258,7 @@ describe_client_hello (GString *out, HlRun *run, const HlStep *st)
 }
 
 static void
-describe_server_hello (GString *out, HlRun *run, const HlStep *st)
+describe_server_hello (GString *out, const HlRun *run, const HlStep *st)
 {
   const GPtrArray *f = st->fields;
   const char *p = "server_hello";
@@ -309,7 +309,7 @@ describe_certificate (GString *out, const HlStep *st)
 
 /* Handshake messages: what each says, from its fields. */
 static void
-describe_handshake (GString *out, HlRun *run, const HlStep *st)
+describe_handshake (GString *out, const HlRun *run, const HlStep *st)
 {
   const GPtrArray *f = st->fields;
   switch (st->handshake_type) {
@@ -440,7 +440,7 @@ describe_application_data (GString *out, const HlStep *st)
 }
 
 char *
-hl_ladder_describe_step (HlRun *run, const HlStep *st)
+hl_ladder_describe_step (const HlRun *run, const HlStep *st)
 {
   GString *out = g_string_new (NULL);
   const GPtrArray *f = st->fields;
@@ -571,7 +571,8 @@ held_by (const HlStep *st, HlSide side, HlSecretId id)
 }
 
 char *
-hl_ladder_describe_learned (HlRun *run, const HlStep *st, HlSide side, const char *alert_color)
+hl_ladder_describe_learned (const HlRun *run, const HlStep *st, HlSide side,
+                            const char *alert_color)
 {
   GString *out = g_string_new (NULL);
   const HlSideState *after = &st->after[side];
@@ -648,7 +649,7 @@ hl_ladder_describe_learned (HlRun *run, const HlStep *st, HlSide side, const cha
 }
 
 char *
-hl_ladder_describe_side (HlRun *run, HlSide side)
+hl_ladder_describe_side (const HlRun *run, HlSide side)
 {
   const HlScenario *s = hl_run_get_scenario (run);
   const HlSideConfig *c = side == HL_SIDE_CLIENT ? &s->client : &s->server;

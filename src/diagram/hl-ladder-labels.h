@@ -15,7 +15,7 @@ char *hl_ladder_short_hex (GBytes *value);
 /* A secret's short form: randoms skip their 4 zero bytes ("…fb8d19…ec73"). */
 char *hl_ladder_short_value (const HlSecret *secret);
 /* The arrow's essential content: offered suites, chosen suite, subject... */
-char *hl_ladder_describe_step (HlRun *run, const HlStep *step);
+char *hl_ladder_describe_step (const HlRun *run, const HlStep *step);
 /* "Step 5 of 13: ClientKeyExchange, client to server": the name every view gives a step. */
 char *hl_ladder_step_title (const HlStep *step, guint n_steps);
 /* What the checks found about a step, one line each, in the order every view gives them:
@@ -24,10 +24,10 @@ char *hl_ladder_step_title (const HlStep *step, guint n_steps);
 GStrv hl_ladder_step_notes (const HlStep *step);
 /* What a side newly holds after a step (secrets and verdict); NULL when nothing. Lines
  * about a failure are in alert_color ("#rrggbb"). */
-char *hl_ladder_describe_learned (HlRun *run, const HlStep *step, HlSide side,
+char *hl_ladder_describe_learned (const HlRun *run, const HlStep *step, HlSide side,
                                   const char *alert_color);
 /* The timeline's title: role and what it holds. */
-char *hl_ladder_describe_side (HlRun *run, HlSide side);
+char *hl_ladder_describe_side (const HlRun *run, HlSide side);
 /* An error name, with the alert's name or the plain reason where the name misleads; for
  * an OpenSSL side (openssl), the alert it sent or received and OpenSSL's reason (may be
  * NULL), never a BearSSL code. */

@@ -216,7 +216,7 @@ step_is_alert (const HlStep *st)
 
 /* The run's header: title and what was negotiated. */
 static double
-lay_out_title (HlLadderLayout *l, HlRun *run, guint upto, double y)
+lay_out_title (HlLadderLayout *l, const HlRun *run, guint upto, double y)
 {
   const HlScenario *s = hl_run_get_scenario (run);
   guint nc = hl_run_get_n_connections (run);
@@ -273,7 +273,7 @@ lay_out_pair (HlLadderLayout *l, HlLadderTextKind kind, char *text[2], HlLadderT
 }
 
 static double
-lay_out_headers (HlLadderLayout *l, HlRun *run, double y)
+lay_out_headers (HlLadderLayout *l, const HlRun *run, double y)
 {
   char *text[2] = { hl_ladder_describe_side (run, HL_SIDE_CLIENT),
                     hl_ladder_describe_side (run, HL_SIDE_SERVER) };
@@ -296,7 +296,8 @@ lay_out_end (HlLadderLayout *l, const HlConnection *c, double y)
 }
 
 static double
-lay_out_step (HlLadderLayout *l, HlRun *run, const HlStep *st, const HlLadderOptions *o, double top)
+lay_out_step (HlLadderLayout *l, const HlRun *run, const HlStep *st, const HlLadderOptions *o,
+              double top)
 {
   HlLadderArrow a = { 0 };
   double span_l = l->side_x[0] + GAP, span_w = l->side_x[1] - l->side_x[0] - 2 * GAP;
@@ -375,7 +376,7 @@ lay_out_step (HlLadderLayout *l, HlRun *run, const HlStep *st, const HlLadderOpt
 }
 
 HlLadderLayout *
-hl_ladder_layout_new (HlRun *run, const HlLadderOptions *o)
+hl_ladder_layout_new (const HlRun *run, const HlLadderOptions *o)
 {
   HlLadderLayout *l = g_new0 (HlLadderLayout, 1);
   guint n = hl_run_get_n_steps (run), upto = MIN (o->upto, n);

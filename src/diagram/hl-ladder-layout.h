@@ -91,7 +91,7 @@ typedef struct {
 } HlLadderOptions;
 
 /* The run is read now and not kept. Free with hl_ladder_layout_free. */
-HlLadderLayout *hl_ladder_layout_new (HlRun *run, const HlLadderOptions *options);
+HlLadderLayout *hl_ladder_layout_new (const HlRun *run, const HlLadderOptions *options);
 void hl_ladder_layout_free (HlLadderLayout *layout);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HlLadderLayout, hl_ladder_layout_free)
 

@@ -120,7 +120,7 @@ emit_segment (Flow *f, int from, guint8 flags, const guint8 *data, gsize len)
 }
 
 guint8 *
-hl_pcapng_from_run (HlRun *run, gsize *len)
+hl_pcapng_from_run (const HlRun *run, gsize *len)
 {
   GByteArray *b = g_byte_array_new ();
   g_autofree char *keylog = hl_transcript_to_keylog (run);

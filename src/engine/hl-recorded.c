@@ -840,7 +840,7 @@ hl_run_new_recorded (HlRecording *rec, GError **error)
 }
 
 gboolean
-hl_run_is_recorded (HlRun *run)
+hl_run_is_recorded (const HlRun *run)
 {
   return run && run->recorded;
 }
@@ -880,7 +880,7 @@ _hl_recorded_seek (HlRun *run, guint n)
 }
 
 gboolean
-_hl_recorded_peek (HlRun *run, HlNextMessage *next)
+_hl_recorded_peek (const HlRun *run, HlNextMessage *next)
 {
   HlRecorded *r = run->recorded;
   const HlStep *st;
@@ -905,7 +905,7 @@ _hl_recorded_peek (HlRun *run, HlNextMessage *next)
 }
 
 gboolean
-hl_run_get_recorded_connection (HlRun *run, guint i, HlRecordedConnection *out)
+hl_run_get_recorded_connection (const HlRun *run, guint i, HlRecordedConnection *out)
 {
   ConnInfo *info;
   if (!run || !run->recorded || i >= run->recorded->infos->len)
@@ -916,7 +916,7 @@ hl_run_get_recorded_connection (HlRun *run, guint i, HlRecordedConnection *out)
 }
 
 gint64
-hl_run_get_step_time (HlRun *run, guint i)
+hl_run_get_step_time (const HlRun *run, guint i)
 {
   if (!run || !run->recorded || i >= run->recorded->times->len)
     return 0;

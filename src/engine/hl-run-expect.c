@@ -8,7 +8,7 @@
 #include <string.h>
 
 gboolean
-hl_run_succeeded (HlRun *run)
+hl_run_succeeded (const HlRun *run)
 {
   const HlConnection *c;
   if (run->connections->len == 0)
@@ -18,7 +18,7 @@ hl_run_succeeded (HlRun *run)
 }
 
 int
-hl_run_check_expect (HlRun *run, char **why)
+hl_run_check_expect (const HlRun *run, char **why)
 {
   const HlExpect *x = &run->scenario->expect;
   const HlConnection *c;

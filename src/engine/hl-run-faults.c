@@ -22,7 +22,7 @@ matches_fault (HlRun *run, const Pending *p)
 
 /* How many messages of this name the sender has sent in this connection, this one included. */
 guint
-_hl_run_count_nth (HlRun *run, const Pending *p)
+_hl_run_count_nth (const HlRun *run, const Pending *p)
 {
   guint n = 1;
   for (guint i = 0; i < run->steps->len; i++) {
@@ -245,13 +245,13 @@ hl_run_drop_next (HlRun *run)
 }
 
 guint
-hl_run_get_n_edits (HlRun *run)
+hl_run_get_n_edits (const HlRun *run)
 {
   return run->edits->len;
 }
 
 const HlEdit *
-hl_run_get_edit (HlRun *run, guint i)
+hl_run_get_edit (const HlRun *run, guint i)
 {
   return i < run->edits->len ? g_ptr_array_index (run->edits, i) : NULL;
 }

@@ -192,7 +192,7 @@ typedef struct {
 
 /* hl-run-faults.c */
 GBytes *_hl_run_apply_changes (HlRun *run, Pending *p, guint index, char **what);
-guint _hl_run_count_nth (HlRun *run, const Pending *p);
+guint _hl_run_count_nth (const HlRun *run, const Pending *p);
 const HlEdit *_hl_run_find_edit (HlRun *run, const Pending *p);
 void _hl_run_free_edit (HlEdit *e);
 
@@ -287,7 +287,7 @@ typedef struct _HlRecorded HlRecorded;
 void _hl_recorded_free (HlRun *run);
 gboolean _hl_recorded_step (HlRun *run);
 void _hl_recorded_seek (HlRun *run, guint n_steps);
-gboolean _hl_recorded_peek (HlRun *run, HlNextMessage *next);
+gboolean _hl_recorded_peek (const HlRun *run, HlNextMessage *next);
 
 /* hl-recorded-key.c: a server's RSA private key, for RSA key exchange */
 typedef struct _HlRecordedKey HlRecordedKey;

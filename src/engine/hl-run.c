@@ -856,7 +856,7 @@ hl_run_free (HlRun *run)
 }
 
 const HlScenario *
-hl_run_get_scenario (HlRun *run)
+hl_run_get_scenario (const HlRun *run)
 {
   return run->scenario;
 }
@@ -905,7 +905,7 @@ hl_run_run_to_end (HlRun *run)
 }
 
 gboolean
-hl_run_is_finished (HlRun *run)
+hl_run_is_finished (const HlRun *run)
 {
   return run->finished;
 }
@@ -951,33 +951,33 @@ hl_run_seek (HlRun *run, guint n_steps)
 }
 
 guint
-hl_run_get_n_steps (HlRun *run)
+hl_run_get_n_steps (const HlRun *run)
 {
   return run->steps->len;
 }
 
 const HlStep *
-hl_run_get_step (HlRun *run, guint i)
+hl_run_get_step (const HlRun *run, guint i)
 {
   return i < run->steps->len ? g_ptr_array_index (run->steps, i) : NULL;
 }
 
 guint
-hl_run_get_n_connections (HlRun *run)
+hl_run_get_n_connections (const HlRun *run)
 {
   return run->connections->len;
 }
 
 const HlConnection *
-hl_run_get_connection (HlRun *run, guint i)
+hl_run_get_connection (const HlRun *run, guint i)
 {
   return i < run->connections->len ? g_ptr_array_index (run->connections, i) : NULL;
 }
 
 gboolean
-hl_run_peek_next (HlRun *run, HlNextMessage *next)
+hl_run_peek_next (const HlRun *run, HlNextMessage *next)
 {
-  const Pending *p = g_queue_peek_head (&run->pending);
+  const Pending *p = run->pending.head ? run->pending.head->data : NULL; /* peek, const */
   if (run->recorded)
     return _hl_recorded_peek (run, next);
   if (run->finished || !p)

@@ -192,7 +192,7 @@ write_decrypted (GString *out, const HlStep *st)
 }
 
 static char *
-render (HlRun *run, gboolean md, gboolean brief)
+render (const HlRun *run, gboolean md, gboolean brief)
 {
   const HlScenario *s = hl_run_get_scenario (run);
   GString *out = g_string_new (NULL);
@@ -350,25 +350,25 @@ render (HlRun *run, gboolean md, gboolean brief)
 }
 
 char *
-hl_transcript_to_markdown (HlRun *run)
+hl_transcript_to_markdown (const HlRun *run)
 {
   return render (run, TRUE, FALSE);
 }
 
 char *
-hl_transcript_to_text (HlRun *run)
+hl_transcript_to_text (const HlRun *run)
 {
   return render (run, FALSE, FALSE);
 }
 
 char *
-hl_transcript_to_markdown_brief (HlRun *run)
+hl_transcript_to_markdown_brief (const HlRun *run)
 {
   return render (run, TRUE, TRUE);
 }
 
 char *
-hl_transcript_to_text_brief (HlRun *run)
+hl_transcript_to_text_brief (const HlRun *run)
 {
   return render (run, FALSE, TRUE);
 }

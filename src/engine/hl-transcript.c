@@ -241,7 +241,7 @@ json_side_end (GString *out, const HlConnection *c, HlSide side, HlLibrary libra
 }
 
 char *
-hl_transcript_to_json (HlRun *run)
+hl_transcript_to_json (const HlRun *run)
 {
   const HlScenario *s = hl_run_get_scenario (run);
   GString *out = g_string_new (NULL);
@@ -374,7 +374,7 @@ static const struct {
 };
 
 char *
-hl_transcript_to_keylog (HlRun *run)
+hl_transcript_to_keylog (const HlRun *run)
 {
   GString *out = g_string_new ("# Handshake Lab key log (NSS format): load it in Wireshark\n");
   for (guint ci = 0; ci < hl_run_get_n_connections (run); ci++) {
@@ -402,7 +402,7 @@ hl_transcript_to_keylog (HlRun *run)
 }
 
 char *
-hl_step_describe_time (HlRun *run, guint index)
+hl_step_describe_time (const HlRun *run, guint index)
 {
   gint64 first = 0, t = index ? hl_run_get_step_time (run, index - 1) : 0;
   double ms;

@@ -188,7 +188,7 @@ hl_session_new (void)
 /* ---------- Keeping the list and the properties in step with the run ---------- */
 
 static char *
-describe_outcome (HlRun *run)
+describe_outcome (const HlRun *run)
 {
   guint n = hl_run_get_n_connections (run);
   const HlConnection *c = n ? hl_run_get_connection (run, n - 1) : NULL;
@@ -331,7 +331,7 @@ hl_session_get_file (HlSession *self)
   return sc ? sc->file : NULL;
 }
 
-HlRun *
+const HlRun *
 hl_session_get_run (HlSession *self)
 {
   return self->run;

@@ -40,10 +40,10 @@ gboolean hl_session_is_recorded (HlSession *self);
 const char *hl_session_get_title (HlSession *self);
 const char *hl_session_get_description (HlSession *self);
 const char *hl_session_get_file (HlSession *self); /* NULL before a lesson is loaded */
-/* The run, for the diagram layer and the exports only: their functions take an HlRun *
- * (the engine's getters are not const yet). Widgets read through the const accessors
- * below. NULL before a load. */
-HlRun *hl_session_get_run (HlSession *self);
+/* The run, read-only (for the diagram layer and the exports, which read it whole); NULL
+ * before a load. Everything that changes it is a session method below, so that the
+ * session's list and properties follow. */
+const HlRun *hl_session_get_run (HlSession *self);
 /* Steps recorded by the run (delivered or not yet seen), and one of them (from 0; NULL
  * past the end). Read-only. */
 guint hl_session_get_n_steps (HlSession *self);

@@ -37,7 +37,7 @@ on_dark (HlKeyScheduleView *self)
 static HlKeyScheduleLayout *
 layout_for (HlKeyScheduleView *self, int width)
 {
-  HlRun *run = self->session ? hl_session_get_run (self->session) : NULL;
+  const HlRun *run = self->session ? hl_session_get_run (self->session) : NULL;
   width = MAX (width, MIN_WIDTH);
   if (!run)
     return NULL;

@@ -8,8 +8,10 @@ G_BEGIN_DECLS
 
 struct _HlKnowledgePanel {
   GtkWidget parent_instance;
-  GtkWidget *group[2];        /* AdwPreferencesGroup per side: its title and description */
-  GtkListBox *list[2];        /* in the group: one AdwActionRow per entry of model[side] */
+  GtkWidget *group[2];       /* AdwPreferencesGroup per side: its title */
+  GtkWidget *description[2]; /* in the group: an HlKnowledgeRow showing the model's description */
+  GtkListBox *list[2]; /* in the group: one GtkListBoxRow holding an HlKnowledgeRow per entry of
+                          model[side] */
   HlKnowledgeModel *model[2]; /* the session's, or an empty one without a session */
   GPtrArray *titles[2];       /* char*: the row titles, for tests */
   HlSession *session;
@@ -21,8 +23,11 @@ struct _HlKnowledgePanel {
 
 /* For tests: the titles of the rows shown for a side. */
 GPtrArray *hl_knowledge_panel_list_rows (HlKnowledgePanel *self, HlSide side);
-/* For tests: the row shown at `index` for a side (AdwActionRow), or NULL. */
+/* For tests: the row shown at `index` for a side (a GtkListBoxRow whose child is an
+ * HlKnowledgeRow), or NULL. */
 GtkWidget *hl_knowledge_panel_get_row (HlKnowledgePanel *self, HlSide side, guint index);
 guint hl_knowledge_panel_get_rows_made (HlKnowledgePanel *self);
+/* The tooltip a row shows (its entry's, given when GTK asks), or NULL for none. */
+const char *hl_knowledge_panel_get_row_tooltip (GtkWidget *row);
 
 G_END_DECLS

@@ -2,93 +2,9 @@
 #include <glib/gi18n.h>
 
 #include "hl-knowledge-panel-private.h"
+#include "hl-knowledge-row.h"
 
 G_DEFINE_FINAL_TYPE (HlKnowledgePanel, hl_knowledge_panel, GTK_TYPE_WIDGET)
-
-/* ---------- The rows' text column, measured width first ----------
- *
- * GTK 4.8's box lays out a row's header by asking each child its width for the row's
- * height, and the column of title and subtitle passes that on to its wrapped labels,
- * which then bisect for the narrowest width that fits the height, shaping their text
- * again at every try: tens of milliseconds per row of hex. The column's width does not
- * depend on its height, so this layout asks the labels their plain width and leaves the
- * rest to a vertical box layout (same spacing from the same CSS). */
-
-#define HL_TYPE_TEXT_COLUMN_LAYOUT (hl_text_column_layout_get_type ())
-G_DECLARE_FINAL_TYPE (HlTextColumnLayout, hl_text_column_layout, HL, TEXT_COLUMN_LAYOUT,
-                      GtkLayoutManager)
-
-struct _HlTextColumnLayout {
-  GtkLayoutManager parent_instance;
-  GtkLayoutManager *box; /* a vertical GtkBoxLayout, not attached: it lays out our widget */
-};
-
-G_DEFINE_FINAL_TYPE (HlTextColumnLayout, hl_text_column_layout, GTK_TYPE_LAYOUT_MANAGER)
-
-static GtkSizeRequestMode
-text_column_request_mode (GtkLayoutManager *manager, GtkWidget *widget)
-{
-  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
-}
-
-static void
-text_column_measure (GtkLayoutManager *manager, GtkWidget *widget, GtkOrientation orientation,
-                     int for_size, int *minimum, int *natural, int *minimum_baseline,
-                     int *natural_baseline)
-{
-  GtkLayoutManager *box = HL_TEXT_COLUMN_LAYOUT (manager)->box;
-  GTK_LAYOUT_MANAGER_GET_CLASS (box)->measure (
-      box, widget, orientation, orientation == GTK_ORIENTATION_HORIZONTAL ? -1 : for_size, minimum,
-      natural, minimum_baseline, natural_baseline);
-}
-
-static void
-text_column_allocate (GtkLayoutManager *manager, GtkWidget *widget, int width, int height,
-                      int baseline)
-{
-  GtkLayoutManager *box = HL_TEXT_COLUMN_LAYOUT (manager)->box;
-  GTK_LAYOUT_MANAGER_GET_CLASS (box)->allocate (box, widget, width, height, baseline);
-}
-
-static void
-hl_text_column_layout_finalize (GObject *object)
-{
-  g_object_unref (HL_TEXT_COLUMN_LAYOUT (object)->box);
-  G_OBJECT_CLASS (hl_text_column_layout_parent_class)->finalize (object);
-}
-
-static void
-hl_text_column_layout_class_init (HlTextColumnLayoutClass *klass)
-{
-  GtkLayoutManagerClass *layout_class = GTK_LAYOUT_MANAGER_CLASS (klass);
-  G_OBJECT_CLASS (klass)->finalize = hl_text_column_layout_finalize;
-  layout_class->get_request_mode = text_column_request_mode;
-  layout_class->measure = text_column_measure;
-  layout_class->allocate = text_column_allocate;
-}
-
-static void
-hl_text_column_layout_init (HlTextColumnLayout *self)
-{
-  self->box = gtk_box_layout_new (GTK_ORIENTATION_VERTICAL);
-}
-
-/* Gives the layout above to the first vertical box of class css_class under widget: an
- * AdwActionRow's title and subtitle ("title"), an AdwPreferencesGroup's title and
- * description ("labels"), as libadwaita 1.2 builds them. */
-static gboolean
-use_text_column_layout (GtkWidget *widget, const char *css_class)
-{
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c)) {
-    if (GTK_IS_BOX (c) && gtk_widget_has_css_class (c, css_class)) {
-      gtk_widget_set_layout_manager (c, g_object_new (HL_TYPE_TEXT_COLUMN_LAYOUT, NULL));
-      return TRUE;
-    }
-    if (use_text_column_layout (c, css_class))
-      return TRUE;
-  }
-  return FALSE;
-}
 
 static HlKnowledgeEntry *
 row_entry (GtkWidget *row)
@@ -113,20 +29,53 @@ copy_value (GtkButton *button, GtkWidget *row)
                           hl_knowledge_entry_get_copy (row_entry (row)));
 }
 
-/* A row as the panel makes it, owned by the caller (not floating). */
+static HlKnowledgeRow *
+row_text (GtkWidget *row)
+{
+  return HL_KNOWLEDGE_ROW (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row)));
+}
+
+/* A row's tooltip is its entry's, asked for when shown: setting a tooltip's text asks the
+ * X server for the pointer, once per row. */
+const char *
+hl_knowledge_panel_get_row_tooltip (GtkWidget *row)
+{
+  return row_entry (row) ? hl_knowledge_entry_get_tooltip (row_entry (row)) : NULL;
+}
+
+static gboolean
+query_row_tooltip (GtkWidget *row, int x, int y, gboolean keyboard, GtkTooltip *tooltip)
+{
+  const char *text = hl_knowledge_panel_get_row_tooltip (row);
+  if (!text)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+/* A row as the panel makes it, owned by the caller (not floating): a list row holding the
+ * texts and a copy button, hidden until an entry has a value to copy. */
 static GtkWidget *
 make_row (void)
 {
-  GtkWidget *row = g_object_ref_sink (adw_action_row_new ());
-  use_text_column_layout (row, "title");
-  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
-  gtk_widget_add_css_class (row, "property");
+  GtkWidget *row = g_object_ref_sink (gtk_list_box_row_new ());
+  GtkWidget *text = hl_knowledge_row_new ();
+  GtkWidget *button = gtk_button_new_from_icon_name ("edit-copy-symbolic");
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, _ ("Copy the value (hex)"));
+  gtk_widget_set_visible (button, FALSE);
+  g_signal_connect (button, "clicked", G_CALLBACK (copy_value), row);
+  hl_knowledge_row_set_suffix (HL_KNOWLEDGE_ROW (text), button);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), text);
+  g_signal_connect (row, "query-tooltip", G_CALLBACK (query_row_tooltip), NULL);
   return row;
 }
 
-/* Making an AdwActionRow (its template, its bindings) costs about as much as laying out
- * its text: a few are made ahead while the main loop is idle, and rows that go are kept
- * for the next new keys, as a list view recycles its rows. */
+/* Making a row (its widgets, their style) costs about as much as laying out its text: a
+ * few are made ahead while the main loop is idle, and rows that go are kept for the next
+ * new keys, as a list view recycles its rows. */
 #define SPARE_ROWS 32
 
 static gboolean
@@ -177,46 +126,30 @@ insert_row (HlKnowledgePanel *self, HlSide side, GtkWidget *row, guint index)
   g_object_unref (row);
 }
 
-static void
-set_markup_text (GtkWidget *row, const char *text, gboolean title)
-{
-  g_autofree char *escaped = g_markup_escape_text (text, -1);
-  if (title)
-    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), escaped);
-  else
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), escaped);
-}
-
-/* Shows entry in row, setting only what differs from the entry it showed: a label given
- * new text is measured and shaped again, the others keep their layout. */
+/* Shows entry in row, setting only what differs from the entry it showed: a text that
+ * changes is laid out again, the other keeps its layout. */
 static void
 bind_row (GtkWidget *row, HlKnowledgeEntry *entry)
 {
   HlKnowledgeEntry *old = row_entry (row);
-  GtkWidget *button = g_object_get_data (G_OBJECT (row), "hl-copy");
-  const char *tooltip = hl_knowledge_entry_get_tooltip (entry);
+  HlKnowledgeRow *text = row_text (row);
+  const char *title = hl_knowledge_entry_get_title (entry);
+  const char *subtitle = hl_knowledge_entry_get_subtitle (entry);
   if (old == entry)
     return;
-  if (!old || g_strcmp0 (hl_knowledge_entry_get_title (old), hl_knowledge_entry_get_title (entry)))
-    set_markup_text (row, hl_knowledge_entry_get_title (entry), TRUE);
-  if (!old
-      || g_strcmp0 (hl_knowledge_entry_get_subtitle (old), hl_knowledge_entry_get_subtitle (entry)))
-    set_markup_text (row, hl_knowledge_entry_get_subtitle (entry), FALSE);
-  /* Setting a tooltip asks the X server for the pointer: only when it changes. */
-  if (old ? g_strcmp0 (hl_knowledge_entry_get_tooltip (old), tooltip) != 0 : tooltip != NULL)
-    gtk_widget_set_tooltip_text (row, tooltip);
-  if (hl_knowledge_entry_get_copy (entry) && !button) {
-    button = gtk_button_new_from_icon_name ("edit-copy-symbolic");
-    gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-    gtk_widget_add_css_class (button, "flat");
-    gtk_widget_set_tooltip_text (button, _ ("Copy the value (hex)"));
-    g_signal_connect (button, "clicked", G_CALLBACK (copy_value), row);
-    adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
-    g_object_set_data (G_OBJECT (row), "hl-copy", button);
-  } else if (!hl_knowledge_entry_get_copy (entry) && button) {
-    adw_action_row_remove (ADW_ACTION_ROW (row), button);
-    g_object_set_data (G_OBJECT (row), "hl-copy", NULL);
+  if (g_strcmp0 (hl_knowledge_row_get_title (text), title)
+      || g_strcmp0 (hl_knowledge_row_get_subtitle (text), subtitle)) {
+    hl_knowledge_row_set_title (text, title);
+    hl_knowledge_row_set_subtitle (text, subtitle);
+    /* What an action row tells a screen reader: its title, and its subtitle as the
+     * description. */
+    gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    title ? title : "", GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                    subtitle ? subtitle : "", -1);
   }
+  gtk_widget_set_has_tooltip (row, hl_knowledge_entry_get_tooltip (entry) != NULL);
+  gtk_widget_set_visible (hl_knowledge_row_get_suffix (text),
+                          hl_knowledge_entry_get_copy (entry) != NULL);
   g_object_set_data_full (G_OBJECT (row), "hl-entry", g_object_ref (entry), g_object_unref);
 }
 
@@ -229,8 +162,14 @@ row_at (HlKnowledgePanel *self, HlSide side, guint index)
 static void
 show_description (HlKnowledgePanel *self, HlSide side)
 {
-  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->group[side]),
-                                         hl_knowledge_model_get_description (self->model[side]));
+  const char *text = hl_knowledge_model_get_description (self->model[side]);
+  HlKnowledgeRow *description = HL_KNOWLEDGE_ROW (self->description[side]);
+  if (g_strcmp0 (text, hl_knowledge_row_get_title (description)) != 0) {
+    hl_knowledge_row_set_title (description, text);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (description), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    text ? text : "", -1);
+  }
+  gtk_widget_set_visible (self->description[side], text && *text);
   gtk_widget_set_visible (GTK_WIDGET (self->list[side]), row_at (self, side, 0) != NULL);
 }
 
@@ -507,8 +446,15 @@ hl_knowledge_panel_init (HlKnowledgePanel *self)
     adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->group[s]), title);
     /* Aligned by hl_knowledge_panel_size_allocate (at the top): with an alignment of its own
      * GTK would measure it again, its width for a height among others. */
-    use_text_column_layout (self->group[s], "labels"); /* the description changes each step */
     gtk_widget_set_parent (self->group[s], GTK_WIDGET (self));
+    /* The description changes at every step: drawn as the rows' text is, under the group's
+     * title (the group's own description label would shape it at every width GTK asks). */
+    self->description[s]
+        = g_object_new (HL_TYPE_KNOWLEDGE_ROW, "accessible-role", GTK_ACCESSIBLE_ROLE_LABEL, NULL);
+    hl_knowledge_row_set_plain (HL_KNOWLEDGE_ROW (self->description[s]), TRUE);
+    gtk_widget_set_margin_bottom (self->description[s], 12);
+    gtk_widget_set_visible (self->description[s], FALSE);
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->group[s]), self->description[s]);
     /* The group's own list has no insert: this one, styled as it is, holds the rows. */
     self->list[s] = GTK_LIST_BOX (gtk_list_box_new ());
     gtk_list_box_set_selection_mode (self->list[s], GTK_SELECTION_NONE);

@@ -130,7 +130,7 @@ sync_targets (HlLadderView *self)
 static void
 ensure_layout (HlLadderView *self)
 {
-  HlRun *run = self->session ? hl_session_get_run (self->session) : NULL;
+  const HlRun *run = self->session ? hl_session_get_run (self->session) : NULL;
   if (!self->dirty)
     return;
   self->dirty = FALSE;

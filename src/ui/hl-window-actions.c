@@ -289,7 +289,7 @@ static void
 export_action (GtkWidget *w, const char *name, GVariant *param)
 {
   HlWindow *self = HL_WINDOW (w);
-  HlRun *run = hl_session_get_run (self->session);
+  const HlRun *run = hl_session_get_run (self->session);
   const char *format, *path;
   g_autoptr (GError) error = NULL;
   HlLadderOptions o = { hl_session_get_position (self->session), 0, 0, HL_LADDER_THEME_LIGHT, 0 };

@@ -53,7 +53,7 @@ guint hl_recording_get_n_secrets (HlRecording *rec);
 HlRun *hl_run_new_recorded (HlRecording *rec, GError **error);
 
 /* Whether a run is made of recorded messages. */
-gboolean hl_run_is_recorded (HlRun *run);
+gboolean hl_run_is_recorded (const HlRun *run);
 
 /* What a recorded connection was, beyond HlConnection (borrowed from the run). */
 typedef struct {
@@ -67,8 +67,8 @@ typedef struct {
   gint64 first_us;       /* capture time of its first TLS byte, microseconds since 1970 */
 } HlRecordedConnection;
 /* FALSE for a live run or past the end; i from 0. */
-gboolean hl_run_get_recorded_connection (HlRun *run, guint i, HlRecordedConnection *out);
+gboolean hl_run_get_recorded_connection (const HlRun *run, guint i, HlRecordedConnection *out);
 /* A recorded step's capture time (microseconds since 1970); 0 for a live run. */
-gint64 hl_run_get_step_time (HlRun *run, guint i);
+gint64 hl_run_get_step_time (const HlRun *run, guint i);
 
 G_END_DECLS

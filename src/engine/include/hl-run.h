@@ -251,12 +251,12 @@ HlRun *hl_run_new_checked (const HlScenario *scenario, GError **error);
 void hl_run_free (HlRun *run);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HlRun, hl_run_free)
 
-const HlScenario *hl_run_get_scenario (HlRun *run);
+const HlScenario *hl_run_get_scenario (const HlRun *run);
 
 /* Delivers the next message; FALSE when the run has ended. */
 gboolean hl_run_step (HlRun *run);
 void hl_run_run_to_end (HlRun *run);
-gboolean hl_run_is_finished (HlRun *run); /* TRUE when no step is left */
+gboolean hl_run_is_finished (const HlRun *run); /* TRUE when no step is left */
 
 /* Goes to the state after n steps. Forward continues the run; back rebuilds the
  * engines and replays, but keeps the HlStep of every step up to n as it was: a
@@ -264,10 +264,10 @@ gboolean hl_run_is_finished (HlRun *run); /* TRUE when no step is left */
  * hl_run_remove_edit. HlConnection records are rebuilt by a seek back. */
 void hl_run_seek (HlRun *run, guint n_steps);
 
-guint hl_run_get_n_steps (HlRun *run);
-const HlStep *hl_run_get_step (HlRun *run, guint i); /* from 0 */
-guint hl_run_get_n_connections (HlRun *run);
-const HlConnection *hl_run_get_connection (HlRun *run, guint i); /* from 0 */
+guint hl_run_get_n_steps (const HlRun *run);
+const HlStep *hl_run_get_step (const HlRun *run, guint i); /* from 0 */
+guint hl_run_get_n_connections (const HlRun *run);
+const HlConnection *hl_run_get_connection (const HlRun *run, guint i); /* from 0 */
 
 /* The message about to be delivered. Peeking has no side effect: the run always
  * has its next message ready (or is finished). The bytes are borrowed from the
@@ -281,7 +281,7 @@ typedef struct {
   guint connection; /* from 1 */
   guint nth;        /* the Nth message of this name from this side in its connection */
 } HlNextMessage;
-gboolean hl_run_peek_next (HlRun *run, HlNextMessage *next); /* FALSE: nothing left */
+gboolean hl_run_peek_next (const HlRun *run, HlNextMessage *next); /* FALSE: nothing left */
 
 /* Tampering, as a person does it: an edit belongs to a message (connection,
  * sender, name, Nth), not to a step number, and is kept across seeks until
@@ -301,15 +301,15 @@ void hl_run_tamper_next (HlRun *run, GBytes *new_wire);
  * changed (a Finished that no longer matches), not a broken MAC. */
 gboolean hl_run_tamper_next_plaintext (HlRun *run, GBytes *new_plaintext, GError **error);
 void hl_run_drop_next (HlRun *run);
-guint hl_run_get_n_edits (HlRun *run);
-const HlEdit *hl_run_get_edit (HlRun *run, guint i); /* owned by the run */
+guint hl_run_get_n_edits (const HlRun *run);
+const HlEdit *hl_run_get_edit (const HlRun *run, guint i); /* owned by the run */
 /* Also goes back to just before the message it was made on, if that was delivered. */
 void hl_run_remove_edit (HlRun *run, guint i);
 
 /* Overall result: that of the last connection. */
-gboolean hl_run_succeeded (HlRun *run);
+gboolean hl_run_succeeded (const HlRun *run);
 /* 1 matches [Expect], 0 differs, -1 no [Expect]; why: what differs. */
-int hl_run_check_expect (HlRun *run, char **why);
+int hl_run_check_expect (const HlRun *run, char **why);
 /* The [Fault] could not be applied (no such message, offset past its end): message with line. */
 const char *hl_run_get_fault_error (HlRun *run);
 

@@ -10,14 +10,14 @@
 G_BEGIN_DECLS
 
 /* Each returns a newly allocated string (g_free). */
-char *hl_transcript_to_json (HlRun *run);
-char *hl_transcript_to_markdown (HlRun *run);
-char *hl_transcript_to_text (HlRun *run);
-char *hl_transcript_to_keylog (HlRun *run);
+char *hl_transcript_to_json (const HlRun *run);
+char *hl_transcript_to_markdown (const HlRun *run);
+char *hl_transcript_to_text (const HlRun *run);
+char *hl_transcript_to_keylog (const HlRun *run);
 /* Handouts without field tables, hex or the state legend: steps, story, checks and
  * who holds what. */
-char *hl_transcript_to_markdown_brief (HlRun *run);
-char *hl_transcript_to_text_brief (HlRun *run);
+char *hl_transcript_to_markdown_brief (const HlRun *run);
+char *hl_transcript_to_text_brief (const HlRun *run);
 
 /* A step's record layer in sentences, with the run's values: each record's header, and
  * for an encrypted one its parts (their byte counts adding up to the record's length),
@@ -27,7 +27,7 @@ char **hl_step_record_lines (const HlStep *step, gboolean md);
 
 /* When step `index` (from 1) was captured, after the run's first captured message:
  * "+0.42 ms". NULL for a live run, which has no capture times. Newly allocated. */
-char *hl_step_describe_time (HlRun *run, guint index);
+char *hl_step_describe_time (const HlRun *run, guint index);
 
 /* Which key protects the step's record, in one sentence for people: "the server's handshake
  * traffic keys, from server_handshake_traffic_secret", or that it travels in plaintext.

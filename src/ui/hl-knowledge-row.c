@@ -1,0 +1,292 @@
+/* hl-knowledge-row.c */
+#include "hl-knowledge-row.h"
+
+/* As libadwaita 1.2 lays out an action row's header: the title column 6 px from the top
+ * and bottom, 3 px between title and subtitle, 6 px before the suffix; the header's own
+ * margins and 50 px minimum height come from its CSS (row > box.header). */
+#define TEXT_MARGIN 6
+#define TEXT_SPACING 3
+#define SUFFIX_SPACING 6
+/* The width the row asks for: its texts wrap at any width, so the panel's width decides. */
+#define MIN_TEXT_WIDTH 48
+#define NAT_TEXT_WIDTH 300
+/* "row label.subtitle { font-size: smaller; opacity: 0.55 }" */
+#define SUBTITLE_OPACITY 0.55
+
+struct _HlKnowledgeRow {
+  GtkWidget parent_instance;
+  char *text[2];          /* title, subtitle */
+  PangoLayout *layout[2]; /* made on first use, kept: only their text or width change */
+  int text_width;         /* the width the layouts are wrapped at; -1 none yet */
+  int height[2];          /* of each laid-out text, in pixels; 0 when empty */
+  gboolean dirty[2];      /* the text changed since it was laid out */
+  guint context_serial;   /* of the Pango context the layouts were made for */
+  GtkWidget *suffix;
+  gboolean plain; /* one dim text, no margins: a group's description */
+  guint n_layouts;
+};
+
+G_DEFINE_FINAL_TYPE (HlKnowledgeRow, hl_knowledge_row, GTK_TYPE_WIDGET)
+
+static int
+suffix_width (HlKnowledgeRow *self)
+{
+  int min = 0;
+  if (!self->suffix || !gtk_widget_get_visible (self->suffix))
+    return 0;
+  gtk_widget_measure (self->suffix, GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
+  return min + SUFFIX_SPACING;
+}
+
+static PangoLayout *
+make_layout (HlKnowledgeRow *self, int which, const char *text)
+{
+  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  if (which == 1) {
+    PangoAttrList *attrs = pango_attr_list_new ();
+    pango_attr_list_insert (attrs, pango_attr_scale_new (PANGO_SCALE_SMALL));
+    pango_layout_set_attributes (layout, attrs);
+    pango_attr_list_unref (attrs);
+  }
+  return layout;
+}
+
+/* Lays the texts out at text_width, only those whose text, width or font changed (Pango
+ * keeps a layout's lines until then). */
+static void
+ensure_layouts (HlKnowledgeRow *self, int text_width)
+{
+  PangoContext *context = gtk_widget_get_pango_context (GTK_WIDGET (self));
+  guint serial = pango_context_get_serial (context);
+  gboolean rtl = gtk_widget_get_direction (GTK_WIDGET (self)) == GTK_TEXT_DIR_RTL;
+  text_width = MAX (text_width, 1);
+  for (int i = 0; i < 2; i++) {
+    if (!self->dirty[i] && text_width == self->text_width && serial == self->context_serial)
+      continue;
+    self->height[i] = 0;
+    if (self->layout[i] && serial != self->context_serial)
+      pango_layout_context_changed (self->layout[i]);
+    if (self->text[i] && *self->text[i]) {
+      if (!self->layout[i])
+        self->layout[i] = make_layout (self, i, self->text[i]);
+      else if (self->dirty[i])
+        pango_layout_set_text (self->layout[i], self->text[i], -1);
+      pango_layout_set_alignment (self->layout[i], rtl ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
+      pango_layout_set_width (self->layout[i], text_width * PANGO_SCALE);
+      pango_layout_get_pixel_size (self->layout[i], NULL, &self->height[i]);
+      self->n_layouts++;
+    }
+    self->dirty[i] = FALSE;
+  }
+  self->text_width = text_width;
+  self->context_serial = serial;
+}
+
+static int
+text_height (HlKnowledgeRow *self)
+{
+  int h = self->height[0] + self->height[1];
+  if (self->height[0] && self->height[1])
+    h += TEXT_SPACING;
+  return self->plain ? h : h + 2 * TEXT_MARGIN;
+}
+
+static GtkSizeRequestMode
+hl_knowledge_row_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
+
+static void
+hl_knowledge_row_measure (GtkWidget *widget, GtkOrientation orientation, int for_size, int *minimum,
+                          int *natural, int *minimum_baseline, int *natural_baseline)
+{
+  HlKnowledgeRow *self = HL_KNOWLEDGE_ROW (widget);
+  int suffix = suffix_width (self);
+  if (orientation == GTK_ORIENTATION_HORIZONTAL) {
+    /* Wrapped text fits any width: no shaping to answer this. */
+    *minimum = MIN_TEXT_WIDTH + suffix;
+    *natural = NAT_TEXT_WIDTH + suffix;
+    return;
+  }
+  if (for_size < 0)
+    for_size = self->text_width >= 0 ? self->text_width + suffix : NAT_TEXT_WIDTH + suffix;
+  ensure_layouts (self, for_size - suffix);
+  *minimum = *natural = text_height (self);
+  if (self->suffix && gtk_widget_get_visible (self->suffix)) {
+    int min, nat;
+    gtk_widget_measure (self->suffix, GTK_ORIENTATION_VERTICAL, -1, &min, &nat, NULL, NULL);
+    *minimum = MAX (*minimum, min);
+    *natural = MAX (*natural, nat);
+  }
+}
+
+static void
+hl_knowledge_row_size_allocate (GtkWidget *widget, int width, int height, int baseline)
+{
+  HlKnowledgeRow *self = HL_KNOWLEDGE_ROW (widget);
+  int suffix = suffix_width (self);
+  ensure_layouts (self, width - suffix);
+  if (suffix) {
+    int w = suffix - SUFFIX_SPACING, h;
+    gboolean rtl = gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL;
+    gtk_widget_measure (self->suffix, GTK_ORIENTATION_VERTICAL, w, &h, NULL, NULL, NULL);
+    gtk_widget_size_allocate (
+        self->suffix, &(GtkAllocation){ rtl ? 0 : width - w, MAX (0, (height - h) / 2), w, h }, -1);
+  }
+}
+
+static void
+hl_knowledge_row_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
+{
+  HlKnowledgeRow *self = HL_KNOWLEDGE_ROW (widget);
+  int suffix = suffix_width (self);
+  gboolean rtl = gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL;
+  GdkRGBA color;
+  int y;
+  ensure_layouts (self, gtk_widget_get_width (widget) - suffix);
+  /* The text column is centred, as the header's title box is (valign center). */
+  y = MAX (0, (gtk_widget_get_height (widget) - text_height (self)) / 2)
+      + (self->plain ? 0 : TEXT_MARGIN);
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &color);
+  for (int i = 0; i < 2; i++) {
+    if (!self->height[i])
+      continue;
+    if (i == 1 || self->plain) /* .dim-label's opacity */
+      color.alpha *= SUBTITLE_OPACITY;
+    gtk_snapshot_save (snapshot);
+    gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (rtl ? suffix : 0, y));
+    gtk_snapshot_append_layout (snapshot, self->layout[i], &color);
+    gtk_snapshot_restore (snapshot);
+    y += self->height[i] + TEXT_SPACING;
+  }
+  if (self->suffix)
+    gtk_widget_snapshot_child (widget, self->suffix, snapshot);
+}
+
+static void
+hl_knowledge_row_direction_changed (GtkWidget *widget, GtkTextDirection previous)
+{
+  HL_KNOWLEDGE_ROW (widget)->text_width = -1;
+  gtk_widget_queue_resize (widget);
+}
+
+static void
+hl_knowledge_row_dispose (GObject *object)
+{
+  HlKnowledgeRow *self = HL_KNOWLEDGE_ROW (object);
+  g_clear_pointer (&self->suffix, gtk_widget_unparent);
+  for (int i = 0; i < 2; i++)
+    g_clear_object (&self->layout[i]);
+  G_OBJECT_CLASS (hl_knowledge_row_parent_class)->dispose (object);
+}
+
+static void
+hl_knowledge_row_finalize (GObject *object)
+{
+  HlKnowledgeRow *self = HL_KNOWLEDGE_ROW (object);
+  for (int i = 0; i < 2; i++)
+    g_free (self->text[i]);
+  G_OBJECT_CLASS (hl_knowledge_row_parent_class)->finalize (object);
+}
+
+static void
+hl_knowledge_row_class_init (HlKnowledgeRowClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  G_OBJECT_CLASS (klass)->dispose = hl_knowledge_row_dispose;
+  G_OBJECT_CLASS (klass)->finalize = hl_knowledge_row_finalize;
+  widget_class->get_request_mode = hl_knowledge_row_get_request_mode;
+  widget_class->measure = hl_knowledge_row_measure;
+  widget_class->size_allocate = hl_knowledge_row_size_allocate;
+  widget_class->snapshot = hl_knowledge_row_snapshot;
+  widget_class->direction_changed = hl_knowledge_row_direction_changed;
+  gtk_widget_class_set_css_name (widget_class, "box");
+}
+
+static void
+hl_knowledge_row_init (HlKnowledgeRow *self)
+{
+  self->text_width = -1;
+  gtk_widget_add_css_class (GTK_WIDGET (self), "header");
+}
+
+GtkWidget *
+hl_knowledge_row_new (void)
+{
+  return g_object_new (HL_TYPE_KNOWLEDGE_ROW, NULL);
+}
+
+static void
+set_text (HlKnowledgeRow *self, int which, const char *text)
+{
+  if (g_strcmp0 (self->text[which], text) == 0)
+    return;
+  g_free (self->text[which]);
+  self->text[which] = g_strdup (text);
+  self->dirty[which] = TRUE; /* laid out again at the next measure */
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+void
+hl_knowledge_row_set_title (HlKnowledgeRow *self, const char *title)
+{
+  set_text (self, 0, title);
+}
+
+void
+hl_knowledge_row_set_subtitle (HlKnowledgeRow *self, const char *subtitle)
+{
+  set_text (self, 1, subtitle);
+}
+
+const char *
+hl_knowledge_row_get_title (HlKnowledgeRow *self)
+{
+  return self->text[0];
+}
+
+const char *
+hl_knowledge_row_get_subtitle (HlKnowledgeRow *self)
+{
+  return self->text[1];
+}
+
+void
+hl_knowledge_row_set_suffix (HlKnowledgeRow *self, GtkWidget *suffix)
+{
+  if (self->suffix == suffix)
+    return;
+  g_clear_pointer (&self->suffix, gtk_widget_unparent);
+  self->suffix = suffix;
+  if (suffix)
+    gtk_widget_set_parent (suffix, GTK_WIDGET (self));
+  self->text_width = -1;
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+void
+hl_knowledge_row_set_plain (HlKnowledgeRow *self, gboolean plain)
+{
+  if (self->plain == plain)
+    return;
+  self->plain = plain;
+  if (plain)
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "header");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (self), "header");
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+GtkWidget *
+hl_knowledge_row_get_suffix (HlKnowledgeRow *self)
+{
+  return self->suffix;
+}
+
+guint
+hl_knowledge_row_get_n_layouts (HlKnowledgeRow *self)
+{
+  return self->n_layouts;
+}

@@ -1,0 +1,33 @@
+/* hl-knowledge-row.h: one line of the knowledge panel, a title over a dimmer, smaller
+ * subtitle (as an AdwActionRow shows them) and an optional copy button.
+ *
+ * It draws its two texts itself from Pango layouts it keeps: each text is shaped once
+ * per width it is given, where a pair of wrapped GtkLabels is shaped again for every
+ * question GTK's layout asks (its width for a height, its height at several widths).
+ * It sits in a GtkListBoxRow, styled as libadwaita styles an action row's header
+ * (CSS node "box", class "header"). */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define HL_TYPE_KNOWLEDGE_ROW (hl_knowledge_row_get_type ())
+G_DECLARE_FINAL_TYPE (HlKnowledgeRow, hl_knowledge_row, HL, KNOWLEDGE_ROW, GtkWidget)
+
+GtkWidget *hl_knowledge_row_new (void);
+/* Sets the texts (plain text, not markup); a text that did not change keeps its layout. */
+void hl_knowledge_row_set_title (HlKnowledgeRow *self, const char *title);
+void hl_knowledge_row_set_subtitle (HlKnowledgeRow *self, const char *subtitle);
+const char *hl_knowledge_row_get_title (HlKnowledgeRow *self);
+const char *hl_knowledge_row_get_subtitle (HlKnowledgeRow *self);
+/* The widget at the end of the row (the copy button), or NULL; owned by the row. */
+void hl_knowledge_row_set_suffix (HlKnowledgeRow *self, GtkWidget *suffix);
+GtkWidget *hl_knowledge_row_get_suffix (HlKnowledgeRow *self);
+/* Plain: the title alone, dimmed, without the header's margins (a group's description,
+ * as AdwPreferencesGroup shows it, drawn the same cheap way). */
+void hl_knowledge_row_set_plain (HlKnowledgeRow *self, gboolean plain);
+/* For tests: how many times a text was laid out at a new width or with new text. */
+guint hl_knowledge_row_get_n_layouts (HlKnowledgeRow *self);
+
+G_END_DECLS
