@@ -24,6 +24,9 @@ typedef struct _HlRecording HlRecording;
 /* source: where it came from, for people (the capture's file name). */
 HlRecording *hl_recording_new (const char *source);
 void hl_recording_free (HlRecording *rec);
+/* A new recording (from the same source) that shares keys_from's key log secrets and
+ * private keys: a reader can then build and drop its connections one at a time. */
+HlRecording *hl_recording_new_sharing_keys (HlRecording *keys_from);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HlRecording, hl_recording_free)
 
 /* A TCP connection that carries TLS; client and server as "address:port". Returns its
