@@ -43,6 +43,7 @@ struct _HlRecording {
   GPtrArray *logged; /* Logged* */
   GPtrArray *keys;   /* HlRecordedKey*: servers' RSA private keys */
   guint64 order;
+  gboolean count_only; /* application data makes no step (hl_recording_set_count_only) */
 };
 
 /* NSS key log labels and the secret each line carries. */
@@ -112,6 +113,12 @@ hl_recording_free (HlRecording *rec)
   g_ptr_array_unref (rec->logged);
   g_ptr_array_unref (rec->keys);
   g_free (rec);
+}
+
+void
+hl_recording_set_count_only (HlRecording *rec, gboolean count_only)
+{
+  rec->count_only = count_only;
 }
 
 guint
@@ -264,6 +271,7 @@ typedef struct {
   HlSecret *held[2][HL_N_SECRETS];
   gint64 time_us;
   guint conn_index;
+  guint n_counted; /* application data records counted, not made steps (count_only) */
 } Build;
 
 static const char *
@@ -415,8 +423,8 @@ init_in12 (Build *b, HlSide from)
   mac = g_bytes_get_data (mv, NULL);
   switch (b->suite->cipher) {
   case HL_CIPHER_AES_GCM:
-    br_sslrec_in_gcm_vtable.init (&d->in.gcm.vtable.in, &br_aes_ct_ctr_vtable, key,
-                                  b->suite->key_len, br_ghash_ctmul, ivp);
+    br_sslrec_in_gcm_vtable.init (&d->in.gcm.vtable.in, _hl_aes_ctr_vtable (), key,
+                                  b->suite->key_len, _hl_ghash (), ivp);
     break;
   case HL_CIPHER_CHACHA20_POLY1305:
     br_sslrec_in_chapol_vtable.init (&d->in.chapol.vtable.in, br_chacha20_ct_run,
@@ -424,7 +432,7 @@ init_in12 (Build *b, HlSide from)
     break;
   case HL_CIPHER_AES_CCM:
   case HL_CIPHER_AES_CCM8:
-    br_sslrec_in_ccm_vtable.init (&d->in.ccm.vtable.in, &br_aes_ct_ctrcbc_vtable, key,
+    br_sslrec_in_ccm_vtable.init (&d->in.ccm.vtable.in, _hl_aes_ctrcbc_vtable (), key,
                                   b->suite->key_len, ivp,
                                   b->suite->cipher == HL_CIPHER_AES_CCM ? 16 : 8);
     break;
@@ -432,7 +440,7 @@ init_in12 (Build *b, HlSide from)
   case HL_CIPHER_3DES_CBC: {
     guint maclen = hl_suite_mac_key_len (b->suite);
     br_sslrec_in_cbc_vtable.init (&d->in.cbc.vtable,
-                                  b->suite->cipher == HL_CIPHER_AES_CBC ? &br_aes_ct_cbcdec_vtable
+                                  b->suite->cipher == HL_CIPHER_AES_CBC ? _hl_aes_cbcdec_vtable ()
                                                                         : &br_des_ct_cbcdec_vtable,
                                   key, b->suite->key_len, mac_hash (b->suite), mac, maclen, maclen,
                                   b->c->version <= 0x0301 ? ivp : NULL);
@@ -698,6 +706,8 @@ decode (Build *b, HlStep *st, gssize record_content_len)
   /* Like a live run, TLS 1.3 from the ClientHello on when the server takes it (its
    * answer, read ahead, says so). */
   st->tls13 = b->tls13 || b->expect13;
+  if (b->r->rec->count_only)
+    return; /* a listing shows no field */
   if (st->encrypted && !st->plaintext)
     st->fields = hl_decode_encrypted_record (w, wlen, version, ctx.suite, -1);
   else if (st->content_type == HL_CONTENT_HANDSHAKE)
@@ -1017,6 +1027,10 @@ take_other (Build *b, HlSide from, guint8 ct, const guint8 *payload, gsize len,
       name = d->n_enc_handshake++ ? "Unknown" : "Finished";
       d->finished = TRUE;
     }
+    if (b->r->rec->count_only && strcmp (name, "ApplicationData") == 0) {
+      b->n_counted++;
+      return;
+    }
     add_step (b, emit (b, from, name, ct, hs_type, TRUE, g_bytes_new (payload, len), NULL, d, -1));
     return;
   }
@@ -1029,6 +1043,10 @@ take_other (Build *b, HlSide from, guint8 ct, const guint8 *payload, gsize len,
       add_step (b, emit (b, from, "Alert", ct, -1, encrypted, wire, plain, d,
                          encrypted ? (gssize)clen : -1));
     }
+    return;
+  }
+  if (b->r->rec->count_only && ct == HL_CONTENT_APPLICATION_DATA) {
+    b->n_counted++;
     return;
   }
   add_step (b, emit (b, from,
@@ -1395,7 +1413,7 @@ build_connection (HlRecorded *r, RecConn *rc, guint index)
   if (c->resumed && !b.tls13)
     c->curve = -1;
   info->info.note = rc->note;
-  info->info.n_messages = info->steps->len;
+  info->info.n_messages = info->steps->len + b.n_counted;
   if (r->rec->keys->len && !b.sec.value[HL_SECRET_MASTER] && b.saw_sh && b.resumed)
     info->info.keys_note
         = _ ("the server's private key cannot open this connection: it resumes an earlier "
