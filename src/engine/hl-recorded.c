@@ -13,6 +13,7 @@
 #include "hl-recorded.h"
 #include "hl-run-private.h"
 #include "hl-i18n.h"
+#include "hl-ssl3.h"
 
 #include <string.h>
 
@@ -245,6 +246,8 @@ typedef struct {
   gboolean finished;     /* sent its Finished (read or seen encrypted) */
   guint n_encrypted;     /* encrypted records sent */
   guint n_enc_handshake; /* TLS 1.0-1.2 encrypted handshake records it could not open */
+  HlSsl3In ssl3;         /* SSL 3.0: its own record MAC (RFC 6101 5.2.3.1) */
+  gboolean ssl3_ready;
 } Dir;
 
 typedef struct {
@@ -309,6 +312,11 @@ make_secret (Build *b, HlSecretId id, HlSide side)
 {
   HlSecret *s = _hl_run_new_secret (id, side, b->sec.value[id], b->learned[id], b->tls13);
   static const char *const none[] = { NULL };
+  const char *ssl3 = b->c->version == 0x0300 && !(b->resumed && id == HL_SECRET_MASTER)
+                         ? hl_ssl3_formula (id)
+                         : NULL;
+  if (ssl3)
+    s->formula = ssl3;
   if (b->origin[id] == FROM_KEYLOG) {
     s->formula = intern (
         b, g_strdup_printf (_ ("read from the key log (its %s line); the endpoints made it so: %s"),
@@ -390,7 +398,10 @@ derive_key_block (Build *b)
   if (need > sizeof kb)
     return;
   ms = g_bytes_get_data (b->sec.value[HL_SECRET_MASTER], &mlen);
-  prf12 (b, ms, mlen, "key expansion", b->server_random, b->client_random, 32, kb, need);
+  if (b->c->version == 0x0300)
+    hl_ssl3_expand (ms, mlen, b->server_random, b->client_random, kb, need); /* RFC 6101 6.2.2 */
+  else
+    prf12 (b, ms, mlen, "key expansion", b->server_random, b->client_random, 32, kb, need);
   set_secret (b, HL_SECRET_KEY_BLOCK, kb, need, FROM_DERIVED);
   _hl_run_split_key_block (b->sec.value[HL_SECRET_KEY_BLOCK], b->suite, b->c->version, &b->sec);
   for (int i = HL_SECRET_CLIENT_WRITE_MAC_KEY; i <= HL_SECRET_SERVER_WRITE_IV; i++)
@@ -591,6 +602,12 @@ check_finished (Build *b, HlStep *st, const guint8 *msg, gsize len)
     gsize hlen;
     if (!ms || !b->suite)
       return NULL;
+    if (b->c->version == 0x0300) {
+      hl_ssl3_finished (g_bytes_get_data (ms, NULL), g_bytes_get_size (ms), b->transcript->data,
+                        b->transcript->len, client, expect);
+      elen = 36;
+      goto compare;
+    }
     if (b->c->version < 0x0303) {
       br_md5_context m;
       br_sha1_context s;
@@ -609,6 +626,7 @@ check_finished (Build *b, HlStep *st, const guint8 *msg, gsize len)
     prf12 (b, g_bytes_get_data (ms, NULL), g_bytes_get_size (ms),
            client ? "client finished" : "server finished", hash, NULL, hlen, expect, elen);
   }
+compare:
   want = hl_hex (expect, elen);
   got = hl_hex (msg + 4, len - 4);
   if (len - 4 == elen && memcmp (expect, msg + 4, elen) == 0) {
@@ -618,9 +636,14 @@ check_finished (Build *b, HlStep *st, const guint8 *msg, gsize len)
         b->tls13 ? _ ("verify_data recomputed by the lab: HMAC(finished_key, Hash(the %u "
                       "handshake bytes recorded before it)) = %s, as on the wire: this recording "
                       "and this key log are the handshake both sides saw.")
-                 : _ ("verify_data recomputed by the lab: PRF(master_secret, Hash(the %u "
-                      "handshake bytes recorded before it))[0..12] = %s, as on the wire: this "
-                      "recording and this key log are the handshake both sides saw."),
+        : b->c->version == 0x0300
+            ? _ ("Finished recomputed by the lab with SSL 3.0's MD5 and SHA-1 over the master "
+                 "secret, the pads, the sender and the %u handshake bytes recorded before it "
+                 "(RFC 6101 5.6.9) = %s, as on the wire: this recording and this key log are the "
+                 "handshake both sides saw.")
+            : _ ("verify_data recomputed by the lab: PRF(master_secret, Hash(the %u "
+                 "handshake bytes recorded before it))[0..12] = %s, as on the wire: this "
+                 "recording and this key log are the handshake both sides saw."),
         b->transcript->len, want);
   }
   return g_strdup_printf (_ ("verify_data recomputed by the lab from the %u handshake bytes "
@@ -912,15 +935,19 @@ open_key_exchange (Build *b, const guint8 *m, gsize len)
       || len < 6)
     return;
   clen = (gsize)m[4] << 8 | m[5];
-  if (6 + clen != len)
+  if (b->c->version == 0x0300)
+    clen = len - 4; /* SSL 3.0: the RSA block bare, no length before it (RFC 6101 5.6.7.1) */
+  else if (6 + clen != len)
     return;
   for (guint i = 0; i < b->r->rec->keys->len; i++) {
     const HlRecordedKey *k = g_ptr_array_index (b->r->rec->keys, i);
-    if (!_hl_recorded_key_decrypt (k, m + 6, clen, pms))
+    if (!_hl_recorded_key_decrypt (k, m + len - clen, clen, pms))
       continue;
     b->key_path = _hl_recorded_key_path (k);
     set_secret (b, HL_SECRET_PREMASTER, pms, 48, FROM_PRIVATE_KEY);
-    if (b->ems) {
+    if (b->c->version == 0x0300) {
+      hl_ssl3_expand (pms, 48, b->client_random, b->server_random, ms, 48); /* RFC 6101 6.1 */
+    } else if (b->ems) {
       guint8 hash[64];
       gsize hlen;
       if (b->c->version < 0x0303) {
@@ -1118,6 +1145,26 @@ open13 (Build *b, HlSide from, const guint8 *payload, gsize len)
   return NULL;
 }
 
+/* SSL 3.0: the sender's record opened with its keys from the key block (RFC 6101 5.2.3). */
+static GBytes *
+open_ssl3 (Build *b, HlSide from, guint8 ct, const guint8 *payload, gsize len)
+{
+  Dir *d = &b->d[from];
+  gboolean client = from == HL_SIDE_CLIENT;
+  if (!d->ssl3_ready) {
+    GBytes *kv = b->sec.value[client ? HL_SECRET_CLIENT_WRITE_KEY : HL_SECRET_SERVER_WRITE_KEY];
+    GBytes *iv = b->sec.value[client ? HL_SECRET_CLIENT_WRITE_IV : HL_SECRET_SERVER_WRITE_IV];
+    GBytes *mv
+        = b->sec.value[client ? HL_SECRET_CLIENT_WRITE_MAC_KEY : HL_SECRET_SERVER_WRITE_MAC_KEY];
+    if (!kv || !iv || !mv || !b->suite
+        || !hl_ssl3_in_init (&d->ssl3, b->suite, g_bytes_get_data (kv, NULL),
+                             g_bytes_get_data (iv, NULL), g_bytes_get_data (mv, NULL)))
+      return NULL;
+    d->ssl3_ready = TRUE;
+  }
+  return hl_ssl3_open (&d->ssl3, ct, payload, len);
+}
+
 static void
 take_record (Build *b, HlSide from, guint8 ct, guint16 version, const guint8 *payload, gsize len)
 {
@@ -1150,13 +1197,18 @@ take_record (Build *b, HlSide from, guint8 ct, guint16 version, const guint8 *pa
     }
   } else if (d->encrypting && ct != HL_CONTENT_CHANGE_CIPHER_SPEC) {
     encrypted = TRUE;
-    if (b->etm) {
+    if (b->c->version == 0x0300) {
+      plain = open_ssl3 (b, from, ct, payload, len);
+      if (plain)
+        content = g_bytes_get_data (plain, &clen);
+    } else if (b->etm) {
       plain = open_etm (b, from, ct, version, payload, len);
       if (plain)
         content = g_bytes_get_data (plain, &clen);
     } else if (!d->in_ready)
       init_in12 (b, from);
-    if (!b->etm && d->in_ready && d->in.vtable->check_length (&d->in.vtable, len)) {
+    if (!b->etm && b->c->version != 0x0300 && d->in_ready
+        && d->in.vtable->check_length (&d->in.vtable, len)) {
       g_autofree guint8 *copy = g_memdup2 (payload, len ? len : 1);
       size_t plen = len;
       unsigned char *pt = d->in.vtable->decrypt (&d->in.vtable, ct, version, copy, &plen);
