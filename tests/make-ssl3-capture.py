@@ -1,10 +1,11 @@
 """Writes an SSL 3.0 connection as a pcap, and its NSS key log: no library here speaks
 SSL 3.0 (OpenSSL 3.0 and BearSSL 0.6 dropped it), so this script plays both sides.
 
-    make-ssl3-capture.py PKI_DIR OUT.pcap OUT.keys [SEED]
+    make-ssl3-capture.py PKI_DIR OUT.pcap OUT.keys [aes|3des]
 
 SSL_RSA_WITH_AES_128_CBC_SHA (0x002F, AES suites as RFC 3268 defines them, which SSL 3.0
-implementations also offered) with RSA key exchange, per RFC 6101:
+implementations also offered), or SSL_RSA_WITH_3DES_EDE_CBC_SHA (0x000A, RFC 6101's own),
+with RSA key exchange, per RFC 6101:
 - master_secret and key_block from MD5 and SHA-1 over 'A', 'BB', 'CCC'... (6.1, 6.2.2);
 - records MACed with SSL 3.0's own keyed hash, not HMAC (5.2.3.1), CBC-encrypted with the
   IV chained from the key block (5.2.3.2), padding of any value under the block size;
@@ -12,9 +13,9 @@ implementations also offered) with RSA key exchange, per RFC 6101:
   secret and the pads (5.6.9), 36 bytes;
 - the ClientKeyExchange is the RSA-encrypted premaster with no length before it (5.6.7.1).
 
-The primitives come from the openssl command (AES-128-CBC with -nopad, RSA PKCS #1 v1.5
+The primitives come from the openssl command (AES-128-CBC or DES-EDE3-CBC with -nopad, RSA PKCS #1 v1.5
 encryption with the server's certificate), MD5 and SHA-1 from Python's hashlib; the
-randoms from SEED, so the file is the same every time (the RSA padding aside).
+randoms from a fixed seed, so the file is the same every time (the RSA padding aside).
 """
 import hashlib
 import os
@@ -23,7 +24,10 @@ import subprocess
 import sys
 
 pki, out_pcap, out_keys = sys.argv[1], sys.argv[2], sys.argv[3]
-seed = sys.argv[4].encode() if len(sys.argv) > 4 else b"ssl3"
+cipher = sys.argv[4] if len(sys.argv) > 4 else "aes"
+seed = b"ssl3-" + cipher.encode()
+KEY_LEN, BLOCK, OPENSSL_CIPHER, SUITE = {"aes": (16, 16, "-aes-128-cbc", b"\x00\x2f"),
+                                         "3des": (24, 8, "-des-ede3-cbc", b"\x00\x0a")}[cipher]
 
 
 def det(label, n):
@@ -55,8 +59,8 @@ def ssl3_expand(secret, r1, r2, n):
     return out[:n]
 
 
-def aes_cbc(key, iv, data):
-    r = subprocess.run(["openssl", "enc", "-aes-128-cbc", "-e", "-nopad", "-K", key.hex(),
+def cbc(key, iv, data):
+    r = subprocess.run(["openssl", "enc", OPENSSL_CIPHER, "-e", "-nopad", "-K", key.hex(),
                         "-iv", iv.hex()], input=data, capture_output=True, check=True)
     return r.stdout
 
@@ -89,7 +93,6 @@ def hs(t, body):
 
 
 VERSION = b"\x03\x00"
-SUITE = b"\x00\x2f"
 cr, sr = det(b"client random", 32), det(b"server random", 32)
 sid = det(b"session id", 32)
 client_hello = hs(1, VERSION + cr + b"\x00" + b"\x00\x02" + SUITE + b"\x01\x00")
@@ -101,8 +104,10 @@ done = hs(14, b"")
 premaster = VERSION + det(b"premaster", 46)
 cke = hs(16, rsa_encrypt(os.path.join(pki, "server-rsa.crt"), premaster))
 master = ssl3_expand(premaster, cr, sr, 48)
-kb = ssl3_expand(master, sr, cr, 2 * (20 + 16 + 16))
-keys = {"client": (kb[0:20], kb[40:56], kb[72:88]), "server": (kb[20:40], kb[56:72], kb[88:104])}
+kb = ssl3_expand(master, sr, cr, 2 * (20 + KEY_LEN + BLOCK))
+k0, i0 = 40, 40 + 2 * KEY_LEN
+keys = {"client": (kb[0:20], kb[k0:k0 + KEY_LEN], kb[i0:i0 + BLOCK]),
+        "server": (kb[20:40], kb[k0 + KEY_LEN:i0], kb[i0 + BLOCK:i0 + 2 * BLOCK])}
 
 
 def finished(transcript, sender):
@@ -127,11 +132,11 @@ class Writer:
             mac = sha1(self.mac_key + b"\x5c" * 40 + inner)
             self.seq += 1
             body = content + mac
-            pad = 15 - len(body) % 16
+            pad = BLOCK - 1 - len(body) % BLOCK
             # SSL 3.0 padding bytes may hold anything (5.2.3.2); TLS would require pad.
             body += bytes((0xA0 + i) & 0xff for i in range(pad)) + bytes([pad])
-            content = aes_cbc(self.key, self.iv, body)
-            self.iv = content[-16:]
+            content = cbc(self.key, self.iv, body)
+            self.iv = content[-BLOCK:]
         return bytes([ct]) + VERSION + struct.pack("!H", len(content)) + content
 
 
