@@ -2,7 +2,8 @@
  * is read as a capture file (libpcap, link layers, TCP reassembly, pcapng Decryption
  * Secrets Blocks, then the recorded run); any other input is two TLS byte streams, cut
  * into segments by its own bytes, handed straight to the recorded run. Every run is
- * stepped to its end, back to the start and listed. */
+ * stepped to its end, back to the start and listed; a capture is also read by
+ * --list-connections' streaming reader. */
 #include <stddef.h>
 #include <stdint.h>
 #include <unistd.h>
@@ -33,16 +34,33 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     GError *error = NULL;
     char *warning = NULL;
     HlRun *run;
+    HlRecordedConnection info;
+    guint n_connections = 0;
     if (!path)
       path = g_strdup_printf ("%s/hl-fuzz-capture-%d.pcap", g_get_tmp_dir (), (int)getpid ());
     if (!g_file_set_contents (path, (const char *)data, size, NULL))
       return 0;
     run = hl_capture_open (path, NULL, &warning, &error);
     g_free (warning);
+    warning = NULL;
+    while (run && hl_run_get_recorded_connection (run, n_connections, &info))
+      n_connections++;
     if (run)
       exercise (run);
     else
       g_clear_error (&error);
+    {
+      /* The listing reads the same file as a stream, each connection built when its TCP
+       * stream closes: it finds the connections the full read found. */
+      GPtrArray *list = hl_capture_list (path, NULL, &warning, &error);
+      g_free (warning);
+      if (list) {
+        g_assert_cmpuint (list->len, ==, n_connections);
+        g_ptr_array_unref (list);
+      } else {
+        g_clear_error (&error);
+      }
+    }
     return 0;
   }
   {

@@ -42,6 +42,9 @@ typedef struct {
                  gsize len);
   /* The stream stops being readable (a gap); where and why. */
   void (*stopped) (gpointer user, guint connection, const char *note);
+  /* A kept stream is over (both directions closed, a reset, or the end of the
+   * capture): no more bytes come for it. May be NULL. */
+  void (*closed) (gpointer user, guint connection);
   gpointer user;
 } HlStreamSink;
 HlStreams *hl_streams_new (const HlStreamSink *sink);

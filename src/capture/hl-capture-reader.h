@@ -37,4 +37,25 @@ typedef struct {
 HlRun *hl_capture_open (const char *path, const HlCaptureOptions *options, char **warning,
                         GError **error);
 
+/* One TLS connection of a capture, as --list-connections prints it. */
+typedef struct {
+  guint file_number; /* from 1, in the order the capture's streams turn out to be TLS */
+  char *client;      /* "127.0.0.1:50312" */
+  char *server;
+  char *server_name; /* the ClientHello's SNI; NULL: none */
+  guint16 version;   /* negotiated; 0: not seen */
+  guint16 suite;     /* negotiated; 0: not seen */
+  guint n_messages;  /* steps it has */
+  gboolean keys_known;
+  char *note; /* where its recording stops early, or why a private key cannot open it */
+} HlCaptureSummary;
+void hl_capture_summary_free (HlCaptureSummary *s);
+
+/* The capture's TLS connections (those options keep), each summarised as soon as its
+ * TCP stream closes and then dropped: memory grows with the connections open at once,
+ * not with the file. HlCaptureSummary*, by file_number. NULL and error as
+ * hl_capture_open; *warning as there. */
+GPtrArray *hl_capture_list (const char *path, const HlCaptureOptions *options, char **warning,
+                            GError **error);
+
 G_END_DECLS

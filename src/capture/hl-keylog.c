@@ -3,8 +3,10 @@
 #include "hl-capture-private.h"
 #include "hl-capture-reader.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static int
 hex_value (char c)
@@ -87,21 +89,50 @@ get32 (const guint8 *p, gboolean swap)
   return swap ? GUINT32_SWAP_LE_BE (v) : v;
 }
 
+/* Reads len bytes at offset at through a window of the file kept in buf: blocks are
+ * walked in order, so most headers are already there and the file is read in large
+ * pieces, once (a system call per 12-byte header cost more than the whole read). */
+typedef struct {
+  int fd;
+  guint8 *buf;
+  guint64 start; /* file offset of buf[0] */
+  gsize len;     /* bytes in buf */
+} Window;
+
+#define WINDOW_SIZE (1024 * 1024)
+
+static gboolean
+window_read (Window *w, guint64 at, guint8 *out, gsize len)
+{
+  if (len > WINDOW_SIZE)
+    return pread (w->fd, out, len, (off_t)at) == (ssize_t)len;
+  if (at < w->start || at + len > w->start + w->len) {
+    ssize_t got = pread (w->fd, w->buf, WINDOW_SIZE, (off_t)at);
+    w->start = at;
+    w->len = got > 0 ? (gsize)got : 0;
+    if (w->len < len)
+      return FALSE;
+  }
+  memcpy (out, w->buf + (at - w->start), len);
+  return TRUE;
+}
+
 /* pcapng (draft-ietf-opsawg-pcapng): blocks of type, total length, body, total length.
  * A Section Header Block (0x0A0D0D0A) says the byte order of its section; a Decryption
- * Secrets Block (0x0000000A) holds secrets type, length, the secrets. Read one block at
- * a time: a large capture is never held whole. */
+ * Secrets Block (0x0000000A) holds secrets type, length, the secrets. Read a window at a
+ * time: a large capture is never held whole. */
 gboolean
 hl_keylog_from_pcapng (HlRecording *rec, const char *path, guint *n_blocks, GError **error)
 {
-  FILE *f = fopen (path, "rb");
+  Window w = { open (path, O_RDONLY), NULL, 0, 0 };
   guint8 head[12];
-  gboolean swap = FALSE;
+  gboolean swap = FALSE, ok = TRUE;
   guint64 at = 0;
   *n_blocks = 0;
-  if (!f)
+  if (w.fd < 0)
     return TRUE; /* libpcap says why it cannot open it */
-  while (fread (head, 1, 12, f) == 12) {
+  w.buf = g_malloc (WINDOW_SIZE);
+  while (ok && window_read (&w, at, head, 12)) {
     guint32 type, total;
     if (memcmp (head, "\x0a\x0d\x0d\x0a", 4) == 0) {
       guint32 magic;
@@ -123,24 +154,20 @@ hl_keylog_from_pcapng (HlRecording *rec, const char *path, guint *n_blocks, GErr
       guint32 stype = get32 (head + 8, swap);
       g_autofree guint8 *body = g_malloc (total - 12);
       guint32 slen;
-      if (fread (body, 1, total - 12, f) != total - 12)
+      if (!window_read (&w, at + 12, body, total - 12))
         break;
       slen = get32 (body, swap);
       if (stype == 0x544C534B && slen <= total - 20) {
         g_autofree char *name = g_strdup_printf (
             "%s (Decryption Secrets Block at byte %" G_GUINT64_FORMAT ")", path, at);
         guint n;
-        if (!hl_keylog_parse (rec, (const char *)body + 4, slen, name, &n, error)) {
-          fclose (f);
-          return FALSE;
-        }
-        (*n_blocks)++;
+        ok = hl_keylog_parse (rec, (const char *)body + 4, slen, name, &n, error);
+        (*n_blocks) += ok;
       }
-    } else if (fseek (f, (long)total - 12, SEEK_CUR) != 0) {
-      break;
     }
     at += total;
   }
-  fclose (f);
-  return TRUE;
+  g_free (w.buf);
+  close (w.fd);
+  return ok;
 }

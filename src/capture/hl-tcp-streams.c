@@ -20,16 +20,19 @@ typedef struct {
   guint64 packet;
 } Waiting;
 
-typedef enum { STREAM_UNKNOWN, STREAM_TLS, STREAM_OTHER, STREAM_STOPPED } StreamKind;
+/* A stream that is not TLS, not kept, stopped or closed holds no bytes: only what it
+ * takes to recognise its later segments and ignore them. */
+typedef enum { STREAM_UNKNOWN, STREAM_TLS, STREAM_OTHER, STREAM_STOPPED, STREAM_CLOSED } StreamKind;
 
 typedef struct {
   gboolean started; /* next is known */
   gboolean syn;     /* this direction opened the stream */
-  gboolean fin;
+  gboolean fin;     /* sent its FIN, at fin_seq */
+  guint32 fin_seq;
   guint32 base, next;
   GList *waiting; /* Waiting*, by sequence number */
   gsize n_waiting;
-  GByteArray *early; /* in-order bytes before the stream is known to be TLS */
+  GByteArray *early; /* in-order bytes before the stream is known to be TLS; NULL after */
   gint64 early_time;
 } Half;
 
@@ -111,8 +114,7 @@ release_memory (Stream *st)
     g_list_free_full (st->half[h].waiting, (GDestroyNotify)free_waiting);
     st->half[h].waiting = NULL;
     st->half[h].n_waiting = 0;
-    if (st->half[h].early)
-      g_byte_array_set_size (st->half[h].early, 0);
+    g_clear_pointer (&st->half[h].early, g_byte_array_unref);
   }
 }
 
@@ -158,8 +160,10 @@ decide (HlStreams *s, Stream *st, int h)
       s->sink.bytes (s->sink.user, st->connection,
                      which == st->client ? HL_SIDE_CLIENT : HL_SIDE_SERVER, e->early_time,
                      e->early->data, e->early->len);
-    g_byte_array_set_size (e->early, 0);
+    g_clear_pointer (&e->early, g_byte_array_unref);
   }
+  if (!st->connection)
+    release_memory (st); /* TLS, but not kept: its bytes are not wanted */
 }
 
 static void
@@ -253,17 +257,31 @@ new_stream (HlStreams *s, const HlSegment *seg, char *key)
   return st;
 }
 
+/* Done with a stream: what waits for missing bytes is a gap, a stream too short to
+ * decide on is decided now, and a kept TLS stream is reported closed. */
 static void
-finish_stream (HlStreams *s, Stream *st)
+close_stream (HlStreams *s, Stream *st)
 {
+  if (st->kind == STREAM_CLOSED)
+    return;
   for (int h = 0; h < 2; h++)
     if (st->half[h].waiting && (st->kind == STREAM_TLS || st->kind == STREAM_UNKNOWN))
       stop (s, st, h, ((Waiting *)st->half[h].waiting->data)->packet);
   if (st->kind == STREAM_UNKNOWN)
-    for (int h = 0; h < 2; h++)
-      if (st->half[h].early->len >= 5) /* a stream of fewer than 6 bytes */
+    for (int h = 0; h < 2 && st->kind == STREAM_UNKNOWN; h++)
+      if (st->half[h].early && st->half[h].early->len >= 5) /* a stream of fewer than 6 bytes */
         decide (s, st, h);
+  if ((st->kind == STREAM_TLS || st->kind == STREAM_STOPPED) && st->connection && s->sink.closed)
+    s->sink.closed (s->sink.user, st->connection);
+  st->kind = STREAM_CLOSED;
   release_memory (st);
+}
+
+/* This direction sent its FIN and every byte before it was placed. */
+static gboolean
+closed_half (const Half *half)
+{
+  return half->fin && (!half->started || half->next == half->fin_seq) && !half->waiting;
 }
 
 /* A SYN that opened this very stream (repeated, or captured after the first data):
@@ -286,7 +304,7 @@ hl_streams_add (HlStreams *s, const HlSegment *seg, gint64 time_us, guint64 pack
    * addresses and ports. */
   if (st && (seg->flags & HL_TCP_SYN) && !(seg->flags & HL_TCP_ACK) && st->had_data
       && !same_syn (st, seg)) {
-    finish_stream (s, st);
+    close_stream (s, st);
     st = NULL;
   }
   if (!st)
@@ -304,20 +322,32 @@ hl_streams_add (HlStreams *s, const HlSegment *seg, gint64 time_us, guint64 pack
       st->client = h;
     return;
   }
-  if (seg->len == 0 || st->kind == STREAM_OTHER || st->kind == STREAM_STOPPED)
+  if (st->kind == STREAM_CLOSED || (seg->len == 0 && !(seg->flags & (HL_TCP_FIN | HL_TCP_RST))))
     return;
-  if (!half->started) {
-    /* The capture began after the SYN: the stream starts at the first bytes seen. */
-    half->started = TRUE;
-    half->base = half->next = seg->seq;
+  if (seg->len && st->kind != STREAM_OTHER && st->kind != STREAM_STOPPED
+      && !(st->kind == STREAM_TLS && !st->connection)) {
+    if (!half->started) {
+      /* The capture began after the SYN: the stream starts at the first bytes seen. */
+      half->started = TRUE;
+      half->base = half->next = seg->seq;
+    }
+    st->had_data = TRUE;
+    place (s, st, h, seg->seq, seg->payload, seg->len, time_us, packet);
   }
-  st->had_data = TRUE;
-  place (s, st, h, seg->seq, seg->payload, seg->len, time_us, packet);
+  if (seg->flags & HL_TCP_FIN) {
+    half->fin = TRUE;
+    half->fin_seq = seg->seq + (guint32)seg->len;
+  }
+  /* Over when both sides sent their FIN and every byte before them arrived, or at a
+   * reset: a stream that ends this way frees its memory before the capture does. */
+  if ((seg->flags & HL_TCP_RST) || (closed_half (&st->half[0]) && closed_half (&st->half[1]))
+      || (st->kind == STREAM_STOPPED && st->half[0].fin && st->half[1].fin))
+    close_stream (s, st);
 }
 
 void
 hl_streams_finish (HlStreams *s)
 {
   for (guint i = 0; i < s->all->len; i++)
-    finish_stream (s, g_ptr_array_index (s->all, i));
+    close_stream (s, g_ptr_array_index (s->all, i));
 }

@@ -543,7 +543,17 @@ decode_client_key_exchange (Reader *r, GPtrArray *f, const HlDecodeContext *ctx)
 {
   const HlSuite *s = hl_suite_by_id (ctx->suite);
   gint64 n;
-  if (s && s->kex == HL_KEX_RSA) {
+  if (s && s->kex == HL_KEX_RSA && ctx->version == 0x0300) {
+    /* SSL 3.0 sends the RSA block bare; TLS 1.0 added the length before it. */
+    _hl_decode_key (r, "encrypted_premaster", -1);
+    _hl_decode_take (
+        r, f, "Encrypted premaster secret", r->len - r->pos,
+        _ ("48 secret bytes (version + 46 random), RSA-encrypted to the server's public key, "
+           "with no length before them in SSL 3.0 (RFC 6101 5.6.7.1): only the server's private "
+           "key can open them. Anyone who later steals that key can decrypt recorded traffic: "
+           "no forward secrecy."),
+        NULL);
+  } else if (s && s->kex == HL_KEX_RSA) {
     n = _hl_decode_take_uint (r, f, "Encrypted premaster length", 2, NULL);
     _hl_decode_key (r, "encrypted_premaster", -1);
     if (n >= 0)
@@ -679,6 +689,16 @@ hl_decode_handshake (const guint8 *data, gsize len, const HlDecodeContext *ctx)
             _ ("HMAC(finished_key, Hash(handshake messages so far)): finished_key comes from the "
                "sender's handshake traffic secret, so this proves it saw the same handshake and "
                "holds the same keys."),
+            NULL);
+        break;
+      }
+      if (ctx->version == 0x0300) {
+        _hl_decode_take (
+            &b, f, "Verify data", 36,
+            _ ("SSL 3.0: MD5 (16 bytes) then SHA-1 (20 bytes) of the master secret and pads "
+               "over a hash of the handshake messages, the sender (\"CLNT\" or \"SRVR\") and "
+               "the master secret (RFC 6101 5.6.9): proves this side saw the same handshake and "
+               "holds the same master secret."),
             NULL);
         break;
       }

@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include "hl-ssl3.h"
 #include "hl-recorded.h"
 #include "hl-run-private.h"
 
@@ -37,6 +38,7 @@ struct _HlRecording {
   GPtrArray *logged; /* Logged* */
   GPtrArray *keys;   /* HlRecordedKey*: servers' RSA private keys */
   guint64 order;
+  gboolean count_only; /* application data makes no step (hl_recording_set_count_only) */
 };
 
 /* ---------- The run being built ---------- */
@@ -79,6 +81,8 @@ typedef struct {
   gboolean finished;     /* sent its Finished (read or seen encrypted) */
   guint n_encrypted;     /* encrypted records sent */
   guint n_enc_handshake; /* TLS 1.0-1.2 encrypted handshake records it could not open */
+  HlSsl3In ssl3;         /* SSL 3.0: its own record MAC (RFC 6101 5.2.3.1) */
+  gboolean ssl3_ready;
 } Dir;
 
 typedef struct {
@@ -105,6 +109,7 @@ typedef struct {
   HlSecret *held[2][HL_N_SECRETS];
   gint64 time_us;
   guint conn_index;
+  guint n_counted; /* application data records counted, not made steps (count_only) */
 } Build;
 
 /* hl-recorded.c */
@@ -130,7 +135,7 @@ void _hl_recorded_derive_key_block (Build *b);
 GBytes *_hl_recorded_open12 (Build *b, HlSide from, guint8 ct, guint16 version,
                              const guint8 *payload, gsize len);
 /* The Finished's verify_data expected from the transcript so far; 0 if unknown. */
-gsize _hl_recorded_finished12 (Build *b, gboolean client, guint8 out[12]);
+gsize _hl_recorded_finished12 (Build *b, gboolean client, guint8 *out);
 void _hl_recorded_open_key_exchange (Build *b, const guint8 *m, gsize len);
 
 /* hl-recorded-tls13.c */

@@ -60,8 +60,11 @@ _hl_recorded_derive_key_block (Build *b)
   if (need > sizeof kb)
     return;
   ms = g_bytes_get_data (b->sec.value[HL_SECRET_MASTER], &mlen);
-  _hl_recorded_prf12 (b, ms, mlen, "key expansion", b->server_random, b->client_random, 32, kb,
-                      need);
+  if (b->c->version == 0x0300) /* RFC 6101 6.2.2 */
+    hl_ssl3_expand (ms, mlen, b->server_random, b->client_random, kb, need);
+  else
+    _hl_recorded_prf12 (b, ms, mlen, "key expansion", b->server_random, b->client_random, 32, kb,
+                        need);
   _hl_recorded_set_secret (b, HL_SECRET_KEY_BLOCK, kb, need, FROM_DERIVED);
   _hl_run_split_key_block (b->sec.value[HL_SECRET_KEY_BLOCK], b->suite, b->c->version, &b->sec);
   for (int i = HL_SECRET_CLIENT_WRITE_MAC_KEY; i <= HL_SECRET_SERVER_WRITE_IV; i++)
@@ -101,8 +104,8 @@ init_in12 (Build *b, HlSide from)
   mac = g_bytes_get_data (mv, NULL);
   switch (b->suite->cipher) {
   case HL_CIPHER_AES_GCM:
-    br_sslrec_in_gcm_vtable.init (&d->in.gcm.vtable.in, &br_aes_ct_ctr_vtable, key,
-                                  b->suite->key_len, br_ghash_ctmul, ivp);
+    br_sslrec_in_gcm_vtable.init (&d->in.gcm.vtable.in, _hl_aes_ctr_vtable (), key,
+                                  b->suite->key_len, _hl_ghash (), ivp);
     break;
   case HL_CIPHER_CHACHA20_POLY1305:
     br_sslrec_in_chapol_vtable.init (&d->in.chapol.vtable.in, br_chacha20_ct_run,
@@ -110,7 +113,7 @@ init_in12 (Build *b, HlSide from)
     break;
   case HL_CIPHER_AES_CCM:
   case HL_CIPHER_AES_CCM8:
-    br_sslrec_in_ccm_vtable.init (&d->in.ccm.vtable.in, &br_aes_ct_ctrcbc_vtable, key,
+    br_sslrec_in_ccm_vtable.init (&d->in.ccm.vtable.in, _hl_aes_ctrcbc_vtable (), key,
                                   b->suite->key_len, ivp,
                                   b->suite->cipher == HL_CIPHER_AES_CCM ? 16 : 8);
     break;
@@ -118,7 +121,7 @@ init_in12 (Build *b, HlSide from)
   case HL_CIPHER_3DES_CBC: {
     guint maclen = hl_suite_mac_key_len (b->suite);
     br_sslrec_in_cbc_vtable.init (&d->in.cbc.vtable,
-                                  b->suite->cipher == HL_CIPHER_AES_CBC ? &br_aes_ct_cbcdec_vtable
+                                  b->suite->cipher == HL_CIPHER_AES_CBC ? _hl_aes_cbcdec_vtable ()
                                                                         : &br_des_ct_cbcdec_vtable,
                                   key, b->suite->key_len, mac_hash (b->suite), mac, maclen, maclen,
                                   b->c->version <= 0x0301 ? ivp : NULL);
@@ -193,6 +196,26 @@ open_etm (Build *b, HlSide from, guint8 ct, guint16 version, const guint8 *paylo
   return g_bytes_new (buf, clen - pad - 1);
 }
 
+/* SSL 3.0: the sender's record opened with its keys from the key block (RFC 6101 5.2.3). */
+static GBytes *
+open_ssl3 (Build *b, HlSide from, guint8 ct, const guint8 *payload, gsize len)
+{
+  Dir *d = &b->d[from];
+  gboolean client = from == HL_SIDE_CLIENT;
+  if (!d->ssl3_ready) {
+    GBytes *kv = b->sec.value[client ? HL_SECRET_CLIENT_WRITE_KEY : HL_SECRET_SERVER_WRITE_KEY];
+    GBytes *iv = b->sec.value[client ? HL_SECRET_CLIENT_WRITE_IV : HL_SECRET_SERVER_WRITE_IV];
+    GBytes *mv
+        = b->sec.value[client ? HL_SECRET_CLIENT_WRITE_MAC_KEY : HL_SECRET_SERVER_WRITE_MAC_KEY];
+    if (!kv || !iv || !mv || !b->suite
+        || !hl_ssl3_in_init (&d->ssl3, b->suite, g_bytes_get_data (kv, NULL),
+                             g_bytes_get_data (iv, NULL), g_bytes_get_data (mv, NULL)))
+      return NULL;
+    d->ssl3_ready = TRUE;
+  }
+  return hl_ssl3_open (&d->ssl3, ct, payload, len);
+}
+
 GBytes *
 _hl_recorded_open12 (Build *b, HlSide from, guint8 ct, guint16 version, const guint8 *payload,
                      gsize len)
@@ -201,6 +224,8 @@ _hl_recorded_open12 (Build *b, HlSide from, guint8 ct, guint16 version, const gu
   g_autofree guint8 *copy = NULL;
   unsigned char *pt;
   size_t plen = len;
+  if (b->c->version == 0x0300)
+    return open_ssl3 (b, from, ct, payload, len);
   if (b->etm)
     return open_etm (b, from, ct, version, payload, len);
   if (!d->in_ready)
@@ -213,13 +238,20 @@ _hl_recorded_open12 (Build *b, HlSide from, guint8 ct, guint16 version, const gu
 }
 
 gsize
-_hl_recorded_finished12 (Build *b, gboolean client, guint8 out[12])
+_hl_recorded_finished12 (Build *b, gboolean client, guint8 *out)
 {
   GBytes *ms = b->sec.value[HL_SECRET_MASTER];
   guint8 hash[64];
   gsize hlen;
   if (!ms || !b->suite)
     return 0;
+  if (b->c->version == 0x0300) {
+    /* SSL 3.0's 36-byte Finished: MD5 and SHA-1 over the handshake, the sender, the master
+     * secret and the pads (RFC 6101 5.6.9). */
+    hl_ssl3_finished (g_bytes_get_data (ms, NULL), g_bytes_get_size (ms), b->transcript->data,
+                      b->transcript->len, client, out);
+    return 36;
+  }
   hlen = hash_transcript (b, hash);
   _hl_recorded_prf12 (b, g_bytes_get_data (ms, NULL), g_bytes_get_size (ms),
                       client ? "client finished" : "server finished", hash, NULL, hlen, out, 12);
@@ -241,15 +273,19 @@ _hl_recorded_open_key_exchange (Build *b, const guint8 *m, gsize len)
       || len < 6)
     return;
   clen = (gsize)m[4] << 8 | m[5];
-  if (6 + clen != len)
+  if (b->c->version == 0x0300)
+    clen = len - 4; /* SSL 3.0: the RSA block bare, no length before it (RFC 6101 5.6.7.1) */
+  else if (6 + clen != len)
     return;
   for (guint i = 0; i < b->r->rec->keys->len; i++) {
     const HlRecordedKey *k = g_ptr_array_index (b->r->rec->keys, i);
-    if (!_hl_recorded_key_decrypt (k, m + 6, clen, pms))
+    if (!_hl_recorded_key_decrypt (k, m + len - clen, clen, pms))
       continue;
     b->key_path = _hl_recorded_key_path (k);
     _hl_recorded_set_secret (b, HL_SECRET_PREMASTER, pms, 48, FROM_PRIVATE_KEY);
-    if (b->ems) {
+    if (b->c->version == 0x0300) {
+      hl_ssl3_expand (pms, 48, b->client_random, b->server_random, ms, 48); /* RFC 6101 6.1 */
+    } else if (b->ems) {
       guint8 hash[64];
       gsize hlen;
       hlen = hash_transcript (b, hash);

@@ -52,6 +52,11 @@ make_secret (Build *b, HlSecretId id, HlSide side)
 {
   HlSecret *s = _hl_run_new_secret (id, side, b->sec.value[id], b->learned[id], b->tls13);
   static const char *const none[] = { NULL };
+  const char *ssl3 = b->c->version == 0x0300 && !(b->resumed && id == HL_SECRET_MASTER)
+                         ? hl_ssl3_formula (id)
+                         : NULL;
+  if (ssl3)
+    s->formula = ssl3;
   if (b->origin[id] == FROM_KEYLOG) {
     s->formula = intern (
         b, g_strdup_printf (_ ("read from the key log (its %s line); the endpoints made it so: %s"),
@@ -149,9 +154,14 @@ check_finished (Build *b, HlStep *st, const guint8 *msg, gsize len)
         b->tls13 ? _ ("verify_data recomputed by the lab: HMAC(finished_key, Hash(the %u "
                       "handshake bytes recorded before it)) = %s, as on the wire: this recording "
                       "and this key log are the handshake both sides saw.")
-                 : _ ("verify_data recomputed by the lab: PRF(master_secret, Hash(the %u "
-                      "handshake bytes recorded before it))[0..11] = %s, as on the wire: this "
-                      "recording and this key log are the handshake both sides saw."),
+        : b->c->version == 0x0300
+            ? _ ("Finished recomputed by the lab with SSL 3.0's MD5 and SHA-1 over the master "
+                 "secret, the pads, the sender and the %u handshake bytes recorded before it "
+                 "(RFC 6101 5.6.9) = %s, as on the wire: this recording and this key log are the "
+                 "handshake both sides saw.")
+            : _ ("verify_data recomputed by the lab: PRF(master_secret, Hash(the %u "
+                 "handshake bytes recorded before it))[0..11] = %s, as on the wire: this "
+                 "recording and this key log are the handshake both sides saw."),
         b->transcript->len, want);
   }
   return g_strdup_printf (_ ("verify_data recomputed by the lab from the %u handshake bytes "
@@ -237,6 +247,8 @@ decode (Build *b, HlStep *st, gssize record_content_len)
   /* Like a live run, TLS 1.3 from the ClientHello on when the server takes it (its
    * answer, read ahead, says so). */
   st->tls13 = b->tls13 || b->expect13;
+  if (b->r->rec->count_only)
+    return; /* a listing shows no field */
   if (st->encrypted && !st->plaintext)
     st->fields = hl_decode_encrypted_record (w, wlen, version, ctx.suite, -1);
   else
@@ -375,6 +387,10 @@ take_other (Build *b, HlSide from, guint8 ct, const guint8 *payload, gsize len,
       name = d->n_enc_handshake++ ? "Unknown" : "Finished";
       d->finished = TRUE;
     }
+    if (b->r->rec->count_only && strcmp (name, "ApplicationData") == 0) {
+      b->n_counted++;
+      return;
+    }
     add_step (b, emit (b, from, name, ct, hs_type, TRUE, g_bytes_new (payload, len), NULL, d, -1));
     return;
   }
@@ -387,6 +403,10 @@ take_other (Build *b, HlSide from, guint8 ct, const guint8 *payload, gsize len,
       add_step (b, emit (b, from, "Alert", ct, -1, encrypted, wire, plain, d,
                          encrypted ? (gssize)clen : -1));
     }
+    return;
+  }
+  if (b->r->rec->count_only && ct == HL_CONTENT_APPLICATION_DATA) {
+    b->n_counted++;
     return;
   }
   add_step (b, emit (b, from,
@@ -679,7 +699,7 @@ build_connection (HlRecorded *r, RecConn *rc, guint index)
   if (c->resumed && !b.tls13)
     c->curve = -1;
   info->info.note = rc->note;
-  info->info.n_messages = info->steps->len;
+  info->info.n_messages = info->steps->len + b.n_counted;
   if (r->rec->keys->len && !b.sec.value[HL_SECRET_MASTER] && b.saw_sh && b.resumed)
     info->info.keys_note
         = _ ("the server's private key cannot open this connection: it resumes an earlier "

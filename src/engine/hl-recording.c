@@ -51,6 +51,17 @@ hl_recording_new (const char *source)
   return rec;
 }
 
+HlRecording *
+hl_recording_new_sharing_keys (HlRecording *keys_from)
+{
+  HlRecording *rec = g_new0 (HlRecording, 1);
+  rec->source = g_strdup (keys_from->source);
+  rec->conns = g_ptr_array_new_with_free_func ((GDestroyNotify)free_rec_conn);
+  rec->logged = g_ptr_array_ref (keys_from->logged);
+  rec->keys = g_ptr_array_ref (keys_from->keys);
+  return rec;
+}
+
 void
 hl_recording_free (HlRecording *rec)
 {
@@ -61,6 +72,12 @@ hl_recording_free (HlRecording *rec)
   g_ptr_array_unref (rec->logged);
   g_ptr_array_unref (rec->keys);
   g_free (rec);
+}
+
+void
+hl_recording_set_count_only (HlRecording *rec, gboolean count_only)
+{
+  rec->count_only = count_only;
 }
 
 guint

@@ -3,6 +3,7 @@
  * schedule is computed in hl-run-tls13.c.)
  */
 #include "hl-run-private.h"
+#include "hl-ssl3.h"
 #include "hl-i18n.h"
 #include "hl-decode.h"
 #include "hl-tables.h"
@@ -215,6 +216,7 @@ typedef struct {
   gboolean psk_ke; /* TLS 1.3 resumed with the PSK alone: no (EC)DHE (RFC 8446 4.2.9) */
   guint version;   /* the negotiated version; 0 not known */
   gboolean aead;   /* the suite is AEAD: its records carry a tag, no MAC */
+  gboolean ssl3;   /* SSL 3.0 (a capture): MD5 and SHA-1 instead of the PRF (RFC 6101) */
 } Recipe;
 
 static gboolean
@@ -249,6 +251,8 @@ recipe_for (HlSecretId id, const Recipe *r, const char *const **inputs)
   }
   if (r->tls13)
     return NULL;
+  if (r->ssl3 && !(r->resumed && id == HL_SECRET_MASTER) && hl_ssl3_formula (id))
+    return hl_ssl3_formula (id);
   switch ((int)id) {
   case HL_SECRET_PREMASTER:
     if (r->keylog) {
@@ -371,7 +375,8 @@ recipe_of_connection (const HlConnection *c)
                c && c->extended_master_secret,
                c && c->version == 0x0304 && c->resumed && c->curve <= 0,
                c ? c->version : 0,
-               suite && suite->mac == HL_HASH_NONE };
+               suite && suite->mac == HL_HASH_NONE,
+               c && c->version == 0x0300 };
   return r;
 }
 

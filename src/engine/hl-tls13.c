@@ -190,10 +190,15 @@ run_aead (const HlTls13Keys *keys, guint8 *data, gsize len, const guint8 aad[5],
   if (keys->cipher == HL_CIPHER_CHACHA20_POLY1305) {
     br_poly1305_ctmul_run (keys->key, nonce, data, len, aad, 5, tag, br_chacha20_ct_run, seal);
   } else {
-    br_aes_ct_ctr_keys ac;
+    /* AES-NI and PCLMULQDQ when the processor has them: the same bytes, faster. */
+    const br_block_ctr_class *aes = br_aes_x86ni_ctr_get_vtable ();
+    br_ghash ghash = br_ghash_pclmul_get ();
+    br_aes_gen_ctr_keys ac;
     br_gcm_context gc;
-    br_aes_ct_ctr_init (&ac, keys->key, keys->key_len);
-    br_gcm_init (&gc, &ac.vtable, br_ghash_ctmul);
+    if (!aes)
+      aes = &br_aes_ct_ctr_vtable;
+    aes->init (&ac.vtable, keys->key, keys->key_len);
+    br_gcm_init (&gc, &ac.vtable, ghash ? ghash : br_ghash_ctmul);
     br_gcm_reset (&gc, nonce, 12);
     br_gcm_aad_inject (&gc, aad, 5);
     br_gcm_flip (&gc);

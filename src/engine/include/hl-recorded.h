@@ -24,8 +24,15 @@ typedef struct _HlRecording HlRecording;
 /* source: where it came from, for people (the capture's file name). */
 HlRecording *hl_recording_new (const char *source);
 void hl_recording_free (HlRecording *rec);
+/* A new recording (from the same source) that shares keys_from's key log secrets and
+ * private keys: a reader can then build and drop its connections one at a time. */
+HlRecording *hl_recording_new_sharing_keys (HlRecording *keys_from);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HlRecording, hl_recording_free)
 
+/* For a listing, which shows no step: application data records are still opened (their
+ * keys checked, TLS 1.3's inner type read) and counted in n_messages, but make no step,
+ * and the other steps are not decoded into fields. */
+void hl_recording_set_count_only (HlRecording *rec, gboolean count_only);
 /* A TCP connection that carries TLS; client and server as "address:port". Returns its
  * number in the recording, from 1. */
 guint hl_recording_add_connection (HlRecording *rec, const char *client, const char *server,
