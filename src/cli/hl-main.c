@@ -17,6 +17,7 @@
 #include "hl-recorded.h"
 #include "hl-run.h"
 #include "hl-scenario.h"
+#include "hl-steal-cli.h"
 #include "hl-tables.h"
 #include "hl-transcript.h"
 
@@ -33,6 +34,18 @@ static char *opt_detail;
 static char **opt_args;
 static char **opt_secrets, **opt_connection;
 static gboolean opt_list_connections;
+static gboolean opt_steal_key;
+static char *opt_steal_dir;
+
+/* --steal-key takes its folder only as --steal-key=DIR (an optional argument). */
+static gboolean
+parse_steal_key (const char *name, const char *value, gpointer data, GError **error)
+{
+  opt_steal_key = TRUE;
+  g_free (opt_steal_dir);
+  opt_steal_dir = value && *value ? g_strdup (value) : NULL;
+  return TRUE;
+}
 
 static const GOptionEntry entries[] = {
   { "headless", 0, 0, G_OPTION_ARG_NONE, &opt_headless, "Run without a window", NULL },
@@ -77,6 +90,11 @@ static const GOptionEntry entries[] = {
     NULL },
   { "connection", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_connection,
     "Keep only connection N of CAPTURE (as --list-connections numbers them); repeatable", "N" },
+  { "steal-key", 0, G_OPTION_FLAG_OPTIONAL_ARG | G_OPTION_FLAG_FILENAME, G_OPTION_ARG_CALLBACK,
+    parse_steal_key,
+    "Forward secrecy: read the lesson's capture without secrets with the server's private key "
+    "alone and say what it opens; =OUT_DIR also writes that capture, the key (PEM) and the report",
+    "OUT_DIR" },
   { "version", 0, 0, G_OPTION_ARG_NONE, &opt_version, "Show the version", NULL },
   { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_args, NULL, NULL },
   { NULL },
@@ -158,6 +176,11 @@ main (int argc, char **argv)
       ctx, "Exit status: 0 ran (and matched [Expect]); 1 an output could not be written;\n"
            "2 bad usage or an invalid scenario; 3 ran, but differs from [Expect].");
   g_option_context_add_main_entries (ctx, entries, NULL);
+  /* GLib gives an optional argument the next word too ("--steal-key LESSON" would make
+   * LESSON the folder): a bare --steal-key takes none. */
+  for (int i = 1; i < argc && strcmp (argv[i], "--") != 0; i++)
+    if (strcmp (argv[i], "--steal-key") == 0)
+      argv[i] = (char *)"--steal-key=";
   if (!g_option_context_parse (ctx, &argc, &argv, &error)) {
     g_printerr ("handshake-lab: %s\nTry 'handshake-lab --help'.\n", error->message);
     return EXIT_USAGE;
@@ -179,6 +202,14 @@ main (int argc, char **argv)
       > 1) {
     g_printerr ("handshake-lab: only one of --transcript, --keylog and --pcapng can write to "
                 "standard output (-)\n");
+    return EXIT_USAGE;
+  }
+  if (opt_steal_key
+      && ((opt_transcript && strcmp (opt_transcript, "-") == 0)
+          || (opt_keylog && strcmp (opt_keylog, "-") == 0)
+          || (opt_pcapng && strcmp (opt_pcapng, "-") == 0))) {
+    g_printerr ("handshake-lab: --steal-key prints its report on standard output: write the "
+                "other outputs to files\n");
     return EXIT_USAGE;
   }
   if (!(opt_scale > 0 && opt_scale <= 8)) {
@@ -268,6 +299,11 @@ main (int argc, char **argv)
     return EXIT_USAGE;
   }
   capture = opt_args && opt_args[0] && hl_capture_sniff (path);
+  if (capture && opt_steal_key) {
+    g_printerr ("handshake-lab: --steal-key runs a lesson; for a capture, give the key with "
+                "--secrets=KEY.pem\n");
+    return EXIT_USAGE;
+  }
   if (!capture && (opt_secrets || opt_connection || opt_list_connections)) {
     g_printerr ("handshake-lab: --secrets, --connection and --list-connections need a capture "
                 "(a pcap or pcapng file)%s%s\n",
@@ -313,7 +349,7 @@ main (int argc, char **argv)
       return list_connections (run);
   }
   if (!capture && !opt_headless && !opt_transcript && !opt_pcapng && !opt_keylog && !opt_png
-      && !opt_svg && !opt_pdf && !opt_html && !opt_key_schedule) {
+      && !opt_svg && !opt_pdf && !opt_html && !opt_key_schedule && !opt_steal_key) {
     /* The window loads the lesson itself; a lesson that does not load is said here
      * first, with its FILE:LINE, display or not. */
     int window_status;
@@ -351,6 +387,7 @@ main (int argc, char **argv)
    * them, or none (nothing partial is left behind). Standard output comes last. */
   {
     g_autoptr (GPtrArray) paths = g_ptr_array_new ();
+    g_autoptr (GPtrArray) steal_paths = g_ptr_array_new_with_free_func (g_free);
     g_autoptr (GPtrArray) contents = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
     g_autoptr (GBytes) to_stdout = NULL;
     const char *stdout_what = NULL;
@@ -358,7 +395,7 @@ main (int argc, char **argv)
     HlLadderOptions o = { G_MAXUINT, 0, 0, HL_LADDER_THEME_LIGHT, 0 };
     guint n = hl_run_get_n_steps (run);
     gboolean any = opt_transcript || opt_keylog || opt_pcapng || opt_png || opt_svg || opt_pdf
-                   || opt_html || opt_key_schedule;
+                   || opt_html || opt_key_schedule || opt_steal_key;
     if (opt_transcript && strcmp (opt_transcript, "-") != 0
         && !g_str_has_suffix (opt_transcript, ".json")
         && !g_str_has_suffix (opt_transcript, ".md")) {
@@ -441,6 +478,17 @@ main (int argc, char **argv)
       }
       g_ptr_array_add (paths, opt_key_schedule);
       g_ptr_array_add (contents, b);
+    }
+    if (opt_steal_key) {
+      /* Forward secrecy, shown: the report on standard output, the files with the rest. */
+      to_stdout = hl_cli_steal_key (run, opt_steal_dir, steal_paths, contents, &e);
+      if (!to_stdout) {
+        g_printerr ("handshake-lab: --steal-key: %s\n", e->message);
+        return EXIT_USAGE;
+      }
+      stdout_what = "stolen-key report";
+      for (guint i = 0; i < steal_paths->len; i++)
+        g_ptr_array_add (paths, g_ptr_array_index (steal_paths, i));
     }
     if (paths->len
         && !hl_write_files_atomically ((const char *const *)paths->pdata,
