@@ -484,7 +484,7 @@ main (int argc, char **argv)
       to_stdout = hl_cli_steal_key (run, opt_steal_dir, steal_paths, contents, &e);
       if (!to_stdout) {
         g_printerr ("handshake-lab: --steal-key: %s\n", e->message);
-        return EXIT_USAGE;
+        return e->domain == G_FILE_ERROR ? EXIT_WRITE : EXIT_USAGE;
       }
       stdout_what = "stolen-key report";
       for (guint i = 0; i < steal_paths->len; i++)

@@ -876,8 +876,8 @@ note_key_exchange (Build *b, const guint8 *m, gsize len)
   }
 }
 
-/* RSA key exchange with the server's private key: the premaster from the
- * ClientKeyExchange (its 2-byte length, then the RSA ciphertext), then
+/* RSA key exchange (or static ECDH) with the server's private key: the premaster from the
+ * ClientKeyExchange (the RSA ciphertext, or the client's point times the key), then
  * master_secret = PRF(premaster, "master secret", client_random + server_random)
  * (RFC 5246 8.1), or, with extended master secret (RFC 7627), PRF(premaster,
  * "extended master secret", Hash(the handshake up to this ClientKeyExchange)). Called
@@ -885,45 +885,52 @@ note_key_exchange (Build *b, const guint8 *m, gsize len)
 static void
 open_key_exchange (Build *b, const guint8 *m, gsize len)
 {
-  guint8 pms[48], ms[48];
-  gsize clen;
-  if (b->tls13 || !b->suite || b->suite->kex != HL_KEX_RSA || b->sec.value[HL_SECRET_MASTER]
-      || len < 6)
+  guint8 pms[66], ms[48];
+  gsize clen, pms_len = 0;
+  gboolean rsa = b->suite && b->suite->kex == HL_KEX_RSA;
+  gboolean ecdh
+      = b->suite && (b->suite->kex == HL_KEX_ECDH_RSA || b->suite->kex == HL_KEX_ECDH_ECDSA);
+  if (b->tls13 || !(rsa || ecdh) || b->sec.value[HL_SECRET_MASTER] || len < 6)
     return;
-  clen = (gsize)m[4] << 8 | m[5];
-  if (6 + clen != len)
+  /* RSA: a 2-byte length, then the ciphertext; static ECDH: a 1-byte length, the point. */
+  clen = rsa ? (gsize)m[4] << 8 | m[5] : m[4];
+  if ((rsa ? 6 : 5) + clen != len)
     return;
-  for (guint i = 0; i < b->r->rec->keys->len; i++) {
+  for (guint i = 0; i < b->r->rec->keys->len && !pms_len; i++) {
     const HlRecordedKey *k = g_ptr_array_index (b->r->rec->keys, i);
-    if (!_hl_recorded_key_decrypt (k, m + 6, clen, pms))
-      continue;
-    b->key_path = _hl_recorded_key_path (k);
-    set_secret (b, HL_SECRET_PREMASTER, pms, 48, FROM_PRIVATE_KEY);
-    if (b->ems) {
-      guint8 hash[64];
-      gsize hlen;
-      if (b->c->version < 0x0303) {
-        br_md5_context m5;
-        br_sha1_context s1;
-        br_md5_init (&m5);
-        br_md5_update (&m5, b->transcript->data, b->transcript->len);
-        br_md5_out (&m5, hash);
-        br_sha1_init (&s1);
-        br_sha1_update (&s1, b->transcript->data, b->transcript->len);
-        br_sha1_out (&s1, hash + 16);
-        hlen = 36;
-      } else {
-        hl_tls13_hash (b->suite->prf, b->transcript->data, b->transcript->len, hash);
-        hlen = hl_tls13_hash_len (b->suite->prf);
-      }
-      prf12 (b, pms, 48, "extended master secret", hash, NULL, hlen, ms, 48);
-    } else {
-      prf12 (b, pms, 48, "master secret", b->client_random, b->server_random, 32, ms, 48);
-    }
-    set_secret (b, HL_SECRET_MASTER, ms, 48, FROM_DERIVED);
-    derive_key_block (b);
-    return;
+    if (rsa && _hl_recorded_key_decrypt (k, m + 6, clen, pms))
+      pms_len = 48;
+    else if (ecdh && !_hl_recorded_key_ecdh (k, 0, m + 5, clen, pms, &pms_len))
+      pms_len = 0;
+    if (pms_len)
+      b->key_path = _hl_recorded_key_path (k);
   }
+  if (!pms_len)
+    return;
+  set_secret (b, HL_SECRET_PREMASTER, pms, pms_len, FROM_PRIVATE_KEY);
+  if (b->ems) {
+    guint8 hash[64];
+    gsize hlen;
+    if (b->c->version < 0x0303) {
+      br_md5_context m5;
+      br_sha1_context s1;
+      br_md5_init (&m5);
+      br_md5_update (&m5, b->transcript->data, b->transcript->len);
+      br_md5_out (&m5, hash);
+      br_sha1_init (&s1);
+      br_sha1_update (&s1, b->transcript->data, b->transcript->len);
+      br_sha1_out (&s1, hash + 16);
+      hlen = 36;
+    } else {
+      hl_tls13_hash (b->suite->prf, b->transcript->data, b->transcript->len, hash);
+      hlen = hl_tls13_hash_len (b->suite->prf);
+    }
+    prf12 (b, pms, pms_len, "extended master secret", hash, NULL, hlen, ms, 48);
+  } else {
+    prf12 (b, pms, pms_len, "master secret", b->client_random, b->server_random, 32, ms, 48);
+  }
+  set_secret (b, HL_SECRET_MASTER, ms, 48, FROM_DERIVED);
+  derive_key_block (b);
 }
 
 /* One whole handshake message from a side, plaintext or decrypted. */
@@ -1389,16 +1396,26 @@ build_connection (HlRecorded *r, RecConn *rc, guint index)
     info->info.keys_note
         = _ ("the server's private key cannot open this connection: it resumes an earlier "
              "session, and its keys come from that session's secrets, never from this key");
+  else if (r->rec->keys->len && !b.sec.value[HL_SECRET_MASTER] && b.saw_sh && b.suite && !b.tls13
+           && b.suite->kex != HL_KEX_ECDHE_RSA && b.suite->kex != HL_KEX_ECDHE_ECDSA)
+    info->info.keys_note
+        = b.suite->kex == HL_KEX_RSA
+              ? _ ("the private key given opens no ClientKeyExchange of this connection (none was "
+                   "sent, or it was encrypted to another key)")
+              : _ ("the private key given opens no ClientKeyExchange of this connection (none was "
+                   "sent, or its static ECDH needs the EC key of another certificate)");
   else if (r->rec->keys->len && !b.sec.value[HL_SECRET_MASTER] && b.saw_sh
            && (b.tls13 || (b.suite && b.suite->kex != HL_KEX_RSA)))
     info->info.keys_note
-        = b.tls13 ? _ ("the server's private key cannot open this connection: TLS 1.3 agrees "
-                       "its keys with ephemeral (EC)DHE shares that were never written down, "
-                       "and the server's key only signs (forward secrecy); only a key log can")
-                  : _ ("the server's private key cannot open this connection: with (EC)DHE the "
-                       "premaster comes from ephemeral key shares that were never written down, "
-                       "and the server's key only signs them (forward secrecy); only a key log "
-                       "can");
+        = b.tls13
+              ? _ ("the server's private key cannot open this connection: TLS 1.3 agrees "
+                   "its keys with ephemeral (EC)DHE shares whose private halves were never sent, "
+                   "and the server's key only signs (forward secrecy); only a key log can")
+              : _ (
+                  "the server's private key cannot open this connection: with (EC)DHE the "
+                  "premaster comes from ephemeral key shares whose private halves were never sent, "
+                  "and the server's key only signs them (forward secrecy); only a key log "
+                  "can");
   for (int s = 0; s < 2; s++)
     c->explanation[s] = explain_end (&b, s);
   for (int i = 0; i < HL_N_SECRETS; i++) {

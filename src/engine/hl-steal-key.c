@@ -177,6 +177,54 @@ hash_by_id (int id, const guint8 *data, gsize len, guint8 *out, const unsigned c
   return (vt->desc >> BR_HASHDESC_OUT_OFF) & BR_HASHDESC_OUT_MASK;
 }
 
+/* A TLS 1.3 SignatureScheme (RFC 8446 4.2.3) over tbs, with the certificate's public key,
+ * by OpenSSL: the RSA-PSS schemes, which BearSSL 0.6 lacks, and the rest alike. */
+static gboolean
+verify_scheme (const guint8 *cert, gsize certl, guint16 scheme, const guint8 *tbs, gsize tbsl,
+               const guint8 *sig, gsize sigl)
+{
+  const EVP_MD *md = NULL;
+  const guint8 *p = cert;
+  X509 *x;
+  EVP_MD_CTX *ctx;
+  EVP_PKEY_CTX *pctx = NULL;
+  gboolean ok = FALSE;
+  switch (scheme) {
+  case 0x0804:
+  case 0x0809:
+  case 0x0403:
+    md = EVP_sha256 ();
+    break;
+  case 0x0805:
+  case 0x080a:
+  case 0x0503:
+    md = EVP_sha384 ();
+    break;
+  case 0x0806:
+  case 0x080b:
+  case 0x0603:
+    md = EVP_sha512 ();
+    break;
+  case 0x0807:
+    break; /* ed25519 hashes inside the signature */
+  default:
+    return FALSE;
+  }
+  x = d2i_X509 (NULL, &p, (long)certl);
+  ctx = EVP_MD_CTX_new ();
+  if (x && ctx && EVP_DigestVerifyInit (ctx, &pctx, md, NULL, X509_get0_pubkey (x)) == 1) {
+    gboolean ready = TRUE;
+    if ((scheme >= 0x0804 && scheme <= 0x0806) || (scheme >= 0x0809 && scheme <= 0x080b))
+      ready = EVP_PKEY_CTX_set_rsa_padding (pctx, RSA_PKCS1_PSS_PADDING) == 1
+              && EVP_PKEY_CTX_set_rsa_pss_saltlen (pctx, RSA_PSS_SALTLEN_DIGEST) == 1;
+    ok = ready && EVP_DigestVerify (ctx, sig, sigl, tbs, tbsl) == 1;
+  }
+  ERR_clear_error ();
+  EVP_MD_CTX_free (ctx);
+  X509_free (x);
+  return ok;
+}
+
 /* TLS 1.0-1.2 ECDHE: the ServerKeyExchange signs client_random + server_random +
  * ServerECDHParams (RFC 8422 5.4); TLS 1.2 names the hash and signature first (RFC 5246
  * 7.4.3); TLS 1.0 and 1.1 sign MD5 + SHA-1 with RSA (RFC 2246 7.4.3) and SHA-1 with
@@ -252,9 +300,18 @@ check_server_key_exchange (const HlConnection *c, HlStolenConnection *out)
     hlen = hash_by_id (hash_id, signed_data->data, signed_data->len, hash, &oid);
     alg = sig_id == 1 ? "RSA PKCS #1 v1.5" : "ECDSA";
   }
-  if (hlen == 0)
+  if (hlen == 0 && hash_id != 8)
     return;
-  if (sig_id == 1 && pk->key_type == BR_KEYTYPE_RSA) {
+  if (hash_id == 8) {
+    /* An RSA-PSS SignatureScheme (0x0804..0x080b), which TLS 1.2 may use too (RFC 8446
+     * 4.2.3): OpenSSL servers prefer it. */
+    guint16 scheme = (guint16)(hash_id << 8 | sig_id);
+    const char *name = hl_signature_scheme_name (scheme);
+    out->signature_ok
+        = verify_scheme (cert, certl, scheme, signed_data->data, signed_data->len, sig, sigl);
+    alg = name ? name : "RSA-PSS";
+    hash_id = 0;
+  } else if (sig_id == 1 && pk->key_type == BR_KEYTYPE_RSA) {
     guint8 got[64];
     out->signature_ok = br_rsa_pkcs1_vrfy_get_default () (sig, sigl, oid, hlen, &pk->key.rsa, got)
                         && memcmp (got, hash, hlen) == 0;
@@ -290,15 +347,11 @@ check_certificate_verify (const HlConnection *c, HlStolenConnection *out)
   g_autoptr (GByteArray) t = NULL;
   g_autoptr (GByteArray) tbs = g_byte_array_new ();
   const HlStep *cv = find_step (c, HL_SIDE_SERVER, HL_HANDSHAKE_CERTIFICATE_VERIFY);
-  const guint8 *cert = NULL, *m, *p;
+  const guint8 *cert = NULL, *m;
   gsize certl = 0, len, sigl;
   guint8 th[HL_TLS13_MAX_HASH];
   static const char context[] = "TLS 1.3, server CertificateVerify";
   guint16 scheme;
-  const EVP_MD *md = NULL;
-  X509 *x = NULL;
-  EVP_MD_CTX *ctx = NULL;
-  EVP_PKEY_CTX *pctx = NULL;
   const char *scheme_name;
   if (!cv || !(m = content (cv, &len)) || len < 8)
     return;
@@ -329,38 +382,8 @@ check_certificate_verify (const HlConnection *c, HlStolenConnection *out)
   sigl = (gsize)m[6] << 8 | m[7];
   if (8 + sigl != len)
     return;
-  switch (scheme) {
-  case 0x0804:
-  case 0x0403:
-    md = EVP_sha256 ();
-    break;
-  case 0x0805:
-  case 0x0503:
-    md = EVP_sha384 ();
-    break;
-  case 0x0806:
-  case 0x0603:
-    md = EVP_sha512 ();
-    break;
-  case 0x0807:
-    break; /* ed25519 hashes inside the signature */
-  default:
-    return;
-  }
   scheme_name = hl_signature_scheme_name (scheme);
-  p = cert;
-  x = d2i_X509 (NULL, &p, (long)certl);
-  ctx = EVP_MD_CTX_new ();
-  if (x && ctx && EVP_DigestVerifyInit (ctx, &pctx, md, NULL, X509_get0_pubkey (x)) == 1) {
-    gboolean ready = TRUE;
-    if (scheme >= 0x0804 && scheme <= 0x0806)
-      ready = EVP_PKEY_CTX_set_rsa_padding (pctx, RSA_PKCS1_PSS_PADDING) == 1
-              && EVP_PKEY_CTX_set_rsa_pss_saltlen (pctx, RSA_PSS_SALTLEN_DIGEST) == 1;
-    out->signature_ok = ready && EVP_DigestVerify (ctx, m + 8, sigl, tbs->data, tbs->len) == 1;
-  }
-  ERR_clear_error ();
-  EVP_MD_CTX_free (ctx);
-  X509_free (x);
+  out->signature_ok = verify_scheme (cert, certl, scheme, tbs->data, tbs->len, m + 8, sigl);
   out->signature = g_strdup_printf (
       out->signature_ok
           ? _ ("\u2713 The CertificateVerify's signature (%s) verifies with the public key of "
@@ -457,10 +480,11 @@ explain (HlStolenConnection *o, const HlConnection *lc, HlRun *observer)
                              "confidentiality of every session protected under it (RFC 5246 "
                              "F.1.1.2).")
                         : _ ("Static ECDH: the server's share is the public key in its "
-                             "certificate, so the premaster is the stolen private key times the "
-                             "client's share, which the ClientKeyExchange carries in clear "
-                             "(RFC 4492 2.1, 5.7). Whoever holds the key computes it for every "
-                             "recorded session."));
+                             "certificate (RFC 4492 2.1), so the premaster is the X coordinate "
+                             "of the stolen private key times the client's share (RFC 4492 "
+                             "5.10), which the ClientKeyExchange carries in clear (RFC 4492 "
+                             "5.7). Whoever holds the key computes it for every recorded "
+                             "session."));
     return;
   }
   if (lc->resumed && !o->tls13) {
