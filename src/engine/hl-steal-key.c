@@ -653,7 +653,15 @@ hl_steal_report_to_text (const HlStealReport *r, const char *capture, const char
     }
     if (o->signature)
       g_string_append_printf (s, "  %s\n", o->signature);
-    if (o->n_data)
+    if (o->n_data && !o->n_read)
+      g_string_append_printf (s,
+                              P_ ("  Application data: the observer read none of the %u record "
+                                  "the run sent.\n",
+                                  "  Application data: the observer read none of the %u records "
+                                  "the run sent.\n",
+                                  o->n_data),
+                              o->n_data);
+    else if (o->n_data)
       g_string_append_printf (s,
                               _ ("  Application data: the observer read %u of the %u records "
                                  "the run sent, %u of them exactly as sent.\n"),
