@@ -17,7 +17,7 @@ typedef struct {
 } GroupSpec;
 
 static const char *const scenario_keys[]
-    = { "Format", "Title", "Description", "Seed", "Time", NULL };
+    = { "Format", "Title", "Description", "Seed", "Time", "Quiz", NULL };
 static const char *const client_keys[]
     = { "Versions",     "CipherSuites",     "Curves",     "KeyShares", "Library", "ServerName",
         "TrustAnchors", "CertificateChain", "PrivateKey", "ALPN",      NULL };
@@ -938,6 +938,8 @@ parse_all (Loader *l, HlScenario *s, const char *dir, GError **error)
     s->seed = g_strdup ("handshake-lab");
   }
   if (!parse_time (l, s, error))
+    return FALSE;
+  if (!get_bool (l, "Scenario", "Quiz", &s->quiz, error))
     return FALSE;
   if (!parse_side (l, dir, HL_SIDE_CLIENT, &s->client, error)
       || !parse_side (l, dir, HL_SIDE_SERVER, &s->server, error))
