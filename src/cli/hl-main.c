@@ -15,6 +15,7 @@
 #include "hl-lesson-catalog.h"
 #include "hl-ladder-export.h"
 #include "hl-recorded.h"
+#include "hl-quiz.h"
 #include "hl-run.h"
 #include "hl-scenario.h"
 #include "hl-steal-cli.h"
@@ -35,6 +36,7 @@ static char **opt_args;
 static char **opt_secrets, **opt_connection;
 static gboolean opt_list_connections;
 static gboolean opt_steal_key;
+static char *opt_quiz;
 static char *opt_steal_dir;
 
 /* --steal-key takes its folder only as --steal-key=DIR (an optional argument). */
@@ -95,6 +97,9 @@ static const GOptionEntry entries[] = {
     "Forward secrecy: read the lesson's capture without secrets with the server's private key "
     "alone and say what it opens; =OUT_DIR also writes that capture, the key (PEM) and the report",
     "OUT_DIR" },
+  { "quiz", 0, 0, G_OPTION_ARG_FILENAME, &opt_quiz,
+    "Write the lesson's quiz, made from the run, with its answers: .md, or - for standard output",
+    "FILE" },
   { "version", 0, 0, G_OPTION_ARG_NONE, &opt_version, "Show the version", NULL },
   { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_args, NULL, NULL },
   { NULL },
@@ -141,6 +146,17 @@ list_connections (HlRun *run)
                             : "");
   }
   return EXIT_RAN;
+}
+
+/* text, then the run's quiz (takes text, returns a new string). */
+static char *
+append_quiz (char *text, HlRun *run)
+{
+  g_autoptr (HlQuiz) quiz = hl_quiz_new (run);
+  g_autofree char *md = hl_quiz_to_markdown (quiz);
+  char *both = g_strconcat (text, "\n", md, NULL);
+  g_free (text);
+  return both;
 }
 
 /* Standard output is an output like any file: a failed write is exit status 1. */
@@ -199,15 +215,17 @@ main (int argc, char **argv)
   if ((opt_transcript && strcmp (opt_transcript, "-") == 0)
           + (opt_keylog && strcmp (opt_keylog, "-") == 0)
           + (opt_pcapng && strcmp (opt_pcapng, "-") == 0)
+          + (opt_quiz && strcmp (opt_quiz, "-") == 0)
       > 1) {
-    g_printerr ("handshake-lab: only one of --transcript, --keylog and --pcapng can write to "
-                "standard output (-)\n");
+    g_printerr ("handshake-lab: only one of --transcript, --keylog, --pcapng and --quiz can write "
+                "to standard output (-)\n");
     return EXIT_USAGE;
   }
   if (opt_steal_key
       && ((opt_transcript && strcmp (opt_transcript, "-") == 0)
           || (opt_keylog && strcmp (opt_keylog, "-") == 0)
-          || (opt_pcapng && strcmp (opt_pcapng, "-") == 0))) {
+          || (opt_pcapng && strcmp (opt_pcapng, "-") == 0)
+          || (opt_quiz && strcmp (opt_quiz, "-") == 0))) {
     g_printerr ("handshake-lab: --steal-key prints its report on standard output: write the "
                 "other outputs to files\n");
     return EXIT_USAGE;
@@ -331,7 +349,7 @@ main (int argc, char **argv)
       co.n_keep = keep->len;
     }
     if (!opt_headless && !opt_list_connections && !opt_transcript && !opt_pcapng && !opt_keylog
-        && !opt_png && !opt_svg && !opt_pdf && !opt_html && !opt_key_schedule) {
+        && !opt_png && !opt_svg && !opt_pdf && !opt_html && !opt_key_schedule && !opt_quiz) {
       g_printerr ("handshake-lab: %s: the window does not open captures yet; add --headless "
                   "(or an output option) to read it\n",
                   path);
@@ -349,7 +367,7 @@ main (int argc, char **argv)
       return list_connections (run);
   }
   if (!capture && !opt_headless && !opt_transcript && !opt_pcapng && !opt_keylog && !opt_png
-      && !opt_svg && !opt_pdf && !opt_html && !opt_key_schedule && !opt_steal_key) {
+      && !opt_svg && !opt_pdf && !opt_html && !opt_key_schedule && !opt_steal_key && !opt_quiz) {
     /* The window loads the lesson itself; a lesson that does not load is said here
      * first, with its FILE:LINE, display or not. */
     int window_status;
@@ -395,7 +413,9 @@ main (int argc, char **argv)
     HlLadderOptions o = { G_MAXUINT, 0, 0, HL_LADDER_THEME_LIGHT, 0 };
     guint n = hl_run_get_n_steps (run);
     gboolean any = opt_transcript || opt_keylog || opt_pcapng || opt_png || opt_svg || opt_pdf
-                   || opt_html || opt_key_schedule || opt_steal_key;
+                   || opt_html || opt_key_schedule || opt_steal_key || opt_quiz;
+    /* [Scenario] Quiz=true: the text and Markdown transcripts end with the quiz. */
+    gboolean quiz_lesson = !capture && hl_run_get_scenario (run)->quiz;
     if (opt_transcript && strcmp (opt_transcript, "-") != 0
         && !g_str_has_suffix (opt_transcript, ".json")
         && !g_str_has_suffix (opt_transcript, ".md")) {
@@ -416,14 +436,37 @@ main (int argc, char **argv)
       o.theme = HL_LADDER_THEME_DARK;
     if (!any || (opt_transcript && strcmp (opt_transcript, "-") == 0)) {
       char *text = brief ? hl_transcript_to_text_brief (run) : hl_transcript_to_text (run);
+      if (quiz_lesson)
+        text = append_quiz (text, run);
       to_stdout = g_bytes_new_take (text, strlen (text));
       stdout_what = "transcript";
     } else if (opt_transcript) {
       char *text = g_str_has_suffix (opt_transcript, ".json") ? hl_transcript_to_json (run)
                    : brief ? hl_transcript_to_markdown_brief (run)
                            : hl_transcript_to_markdown (run);
+      if (quiz_lesson && g_str_has_suffix (opt_transcript, ".md"))
+        text = append_quiz (text, run);
       g_ptr_array_add (paths, opt_transcript);
       g_ptr_array_add (contents, g_bytes_new_take (text, strlen (text)));
+    }
+    if (opt_quiz) {
+      g_autoptr (HlQuiz) quiz = NULL;
+      char *text;
+      if (strcmp (opt_quiz, "-") != 0 && !g_str_has_suffix (opt_quiz, ".md")) {
+        g_printerr ("handshake-lab: --quiz=%s: the file name must end in .md (or be - for "
+                    "standard output)\n",
+                    opt_quiz);
+        return EXIT_USAGE;
+      }
+      quiz = hl_quiz_new (run);
+      text = hl_quiz_to_markdown (quiz);
+      if (strcmp (opt_quiz, "-") == 0) {
+        to_stdout = g_bytes_new_take (text, strlen (text));
+        stdout_what = "quiz";
+      } else {
+        g_ptr_array_add (paths, opt_quiz);
+        g_ptr_array_add (contents, g_bytes_new_take (text, strlen (text)));
+      }
     }
     if (opt_keylog) {
       char *text = hl_transcript_to_keylog (run);

@@ -159,9 +159,9 @@ hl_quiz_new (HlRun *run)
       connection = st->connection;
       before[0] = before[1] = 0; /* a new connection starts from nothing */
     }
-    if (st->fault)
-      g_ptr_array_add (quiz->questions, ask_caught (run, i, st));
     g_ptr_array_add (quiz->questions, ask_next (run, i, st));
+    if (st->fault) /* after the prediction, which this question would give away */
+      g_ptr_array_add (quiz->questions, ask_caught (run, i, st));
     for (guint k = 0; k < G_N_ELEMENTS (asked); k++) {
       guint64 bit = G_GUINT64_CONSTANT (1) << asked[k];
       if (((st->after[0].knows & ~before[0]) | (st->after[1].knows & ~before[1])) & bit)
