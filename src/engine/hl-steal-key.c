@@ -396,6 +396,13 @@ check_certificate_verify (const HlConnection *c, HlStolenConnection *out)
           : _ ("\u2717 The CertificateVerify's signature (%s) does not verify with the public "
                "key of the server's certificate (RFC 8446 4.4.3)."),
       scheme_name ? scheme_name : "?");
+  if (cv->fault) {
+    char *more = g_strdup_printf (_ ("%s This is the signature as the server sent it; the lesson "
+                                     "changed the client's copy on the way (%s)."),
+                                  out->signature, cv->fault);
+    g_free (out->signature);
+    out->signature = more;
+  }
 }
 
 /* An application data record's content, escaped onto one line. */
