@@ -1,11 +1,19 @@
-/* "Steal the Server's Key" in the window (issue 20), under a display: the main menu's
+/* Issue 20's two dialogs in the window, under a display.
+ *
+ * "Steal the Server's Key": the main menu's
  * action opens the report for the lesson in the window (RSA: opened, with the data in
  * clear; TLS 1.3: closed, with the signature checked), leaves the window's own run where
  * it was, and exports the capture without secrets and the key. Screenshots of the dialog
- * are saved as test artifacts (steal-key-artifacts/). */
+ * are saved as test artifacts (steal-key-artifacts/).
+ *
+ * "Quiz…": every question of a lesson answered (right, then wrong on a second pass), the
+ * score counts exactly the right ones, and the window's ladder follows the questions: a
+ * "who sends next?" is asked with that step not yet delivered, and answering delivers it. */
 #include <string.h>
 
 #include "hl-application.h"
+#include "hl-quiz-dialog.h"
+#include "hl-quiz.h"
 #include "hl-steal-key-dialog.h"
 #include "hl-test-util.h"
 #include "hl-window-private.h"
@@ -150,6 +158,74 @@ test_tls13 (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+static HlQuizDialog *
+find_quiz (HlWindow *win)
+{
+  GListModel *tops = gtk_window_get_toplevels ();
+  for (guint i = 0; i < g_list_model_get_n_items (tops); i++) {
+    g_autoptr (GObject) w = g_list_model_get_item (tops, i);
+    if (HL_IS_QUIZ_DIALOG (w) && gtk_window_get_transient_for (GTK_WINDOW (w)) == GTK_WINDOW (win))
+      return HL_QUIZ_DIALOG (w);
+  }
+  return NULL;
+}
+
+/* Answers every question, right or (when wrong is set) wrong, checking the ladder. */
+static void
+answer_all (HlWindow *win, gboolean wrong, const char *shot)
+{
+  HlQuizDialog *d;
+  HlSession *s = win->session;
+  guint n, right = 0;
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.quiz", NULL));
+  d = find_quiz (win);
+  g_assert_nonnull (d);
+  wait_for_frame (GTK_WIDGET (d));
+  n = hl_quiz_dialog_get_n_questions (d);
+  g_assert_cmpuint (n, >, hl_session_get_n_steps (s) / 2);
+  g_assert_cmpuint (hl_session_get_position (s), ==, 0); /* started again */
+  for (guint i = 0; i < n; i++) {
+    guint answer = hl_quiz_dialog_get_answer (d);
+    guint pick = wrong ? (answer == 0 ? 1 : 0) : answer;
+    const HlQuizQuestion *q = hl_quiz_dialog_get_question (d);
+    g_assert_cmpuint (hl_quiz_dialog_get_current (d), ==, i);
+    /* "Who sends next" with that step still to come; every other question after it. */
+    g_assert_cmpuint (hl_session_get_position (s), ==,
+                      q->step + (q->kind == HL_QUIZ_NEXT_MESSAGE ? 0 : 1));
+    right += hl_quiz_dialog_choose (d, pick);
+    g_assert_nonnull (strstr (hl_quiz_dialog_get_feedback (d), wrong ? "\u2717" : "\u2713"));
+    g_assert_cmpuint (hl_session_get_position (s), ==, q->step + 1);
+    if (i == 1 && shot)
+      screenshot (GTK_WIDGET (d), shot);
+    hl_quiz_dialog_next (d);
+  }
+  g_assert_cmpuint (hl_quiz_dialog_get_current (d), ==, n);
+  g_assert_cmpuint (hl_quiz_dialog_get_score (d), ==, right);
+  g_assert_cmpuint (right, ==, wrong ? 0 : n);
+  g_assert_true (hl_session_get_finished (s)); /* the ladder went through every step */
+  gtk_window_destroy (GTK_WINDOW (d));
+}
+
+/* The first question is asked before step 1 is delivered; answering delivers it. */
+static void
+test_quiz (void)
+{
+  HlWindow *win = open_window ("01-rsa-key-exchange");
+  HlQuizDialog *d;
+  answer_all (win, FALSE, "quiz-01-answered.png");
+  answer_all (win, TRUE, NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.quiz", NULL));
+  d = find_quiz (win);
+  g_assert_cmpuint (hl_session_get_position (win->session), ==, 0);
+  wait_for_frame (GTK_WIDGET (d));
+  screenshot (GTK_WIDGET (d), "quiz-01-first.png");
+  hl_quiz_dialog_choose (d, hl_quiz_dialog_get_answer (d));
+  g_assert_cmpuint (hl_session_get_position (win->session), ==, 1);
+  g_assert_false (hl_quiz_dialog_choose (d, 0)); /* answered already */
+  gtk_window_destroy (GTK_WINDOW (d));
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -167,6 +243,7 @@ main (int argc, char **argv)
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
   g_test_add_func ("/steal-key-window/rsa", test_rsa);
   g_test_add_func ("/steal-key-window/tls13", test_tls13);
+  g_test_add_func ("/quiz-window/every-question", test_quiz);
   status = g_test_run ();
   g_object_unref (app);
   g_free (artifacts);

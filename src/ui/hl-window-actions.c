@@ -9,6 +9,7 @@
 #include "hl-export-dialog.h"
 #include "hl-ladder-export.h"
 #include "hl-output.h"
+#include "hl-quiz-dialog.h"
 #include "hl-steal-key-dialog.h"
 #include "hl-tamper-dialog.h"
 #include "hl-transcript.h"
@@ -35,6 +36,7 @@ _hl_window_update_actions (HlWindow *self)
   gtk_widget_action_set_enabled (w, "win.export-to", loaded);
   gtk_widget_action_set_enabled (w, "win.export-dialog", loaded);
   gtk_widget_action_set_enabled (w, "win.steal-key", loaded);
+  gtk_widget_action_set_enabled (w, "win.quiz", loaded);
 }
 
 /* Busy: the header's spinner turns and the pointer shows progress. */
@@ -396,6 +398,7 @@ _hl_window_class_init_actions (GtkWidgetClass *wc)
 {
   gtk_widget_class_install_action (wc, "win.step", NULL, step_action);
   hl_steal_key_dialog_install_action (wc);
+  hl_quiz_dialog_install_action (wc);
   gtk_widget_class_install_action (wc, "win.back", NULL, step_action);
   gtk_widget_class_install_action (wc, "win.restart", NULL, step_action);
   gtk_widget_class_install_action (wc, "win.run-to-end", NULL, step_action);
