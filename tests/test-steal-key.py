@@ -5,7 +5,8 @@ the server's private key as PEM. Wireshark's own RSA-key decryption (its rsa_key
 must then agree with the lab: with the key alone, tshark decrypts the application data of
 the RSA key-exchange lessons (the same bytes the lab's report shows) and none of the
 ECDHE and TLS 1.3 lessons'. Without the key, tshark decrypts nothing (the capture really
-has no secrets). The command's errors exit as the command-line contract says.
+has no secrets). The command's errors exit as the command-line contract says. Last, --quiz
+and a [Scenario] Quiz=true lesson on the command line.
 
     test-steal-key.py HANDSHAKE_LAB WORK_DIR
 """
@@ -112,5 +113,24 @@ check(r.returncode == 1 and not os.path.exists(os.path.join(work, "h.pdf")),
 r = lab("--steal-key", RSA[0])
 check(r.returncode == 0 and "OPENED" in r.stdout and not os.path.exists(os.path.join(work, RSA[0])),
       "a bare --steal-key takes no folder (the lesson after it stays the lesson)", r.stderr)
+
+# The quiz on the command line: --quiz writes it; a Quiz=true lesson's transcript ends with it.
+r = lab("--quiz=-", RSA[0])
+check(r.returncode == 0 and r.stdout.startswith("# Quiz: ") and "\n## Answers\n" in r.stdout
+      and "client \u2192 server: ClientHello" in r.stdout,
+      "--quiz=- prints the questions, then the answers", r.stderr)
+r = lab("--quiz=quiz.txt", RSA[0])
+check(r.returncode == 2 and ".md" in r.stderr, "--quiz with a name not ending in .md: exit 2",
+      r.stderr)
+pki = os.path.join(os.environ.get("HANDSHAKE_LAB_DATADIR", "."), "assets", "pki")
+lesson = os.path.join(work, "quiz.scenario")
+with open(lesson, "w") as f:
+    f.write("[Scenario]\nFormat=1\nTitle=A quiz\nQuiz=true\n[Client]\nVersions=TLS1.2\n"
+            f"TrustAnchors={pki}/root-ca.crt\nServerName=server.example\n[Server]\n"
+            f"CertificateChain={pki}/server-rsa-chain.pem\nPrivateKey={pki}/server-rsa.key\n")
+r = lab("--headless", lesson)
+plain = lab("--headless", RSA[0])
+check(r.returncode == 0 and "# Quiz: A quiz" in r.stdout and "# Quiz" not in plain.stdout,
+      "Quiz=true: the transcript ends with the quiz (and only then)", r.stderr)
 
 sys.exit(tap.report(results))
