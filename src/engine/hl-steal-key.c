@@ -324,12 +324,13 @@ check_server_key_exchange (const HlConnection *c, HlStolenConnection *out)
       out->signature_ok
           ? _ ("\u2713 The ServerKeyExchange's signature (%s%s%s) verifies with the public key "
                "of the server's certificate: the observer, who sees both in clear, can check "
-               "it. What was signed: client_random + server_random + the server's ephemeral "
-               "ECDH share, %u bytes (RFC 8422 5.4). The signature proves who sent the share; "
+               "it. What was signed: client_random + server_random + ServerECDHParams (the "
+               "curve and the server's ephemeral ECDH share), %u bytes (RFC 8422 5.4). The "
+               "signature proves who sent the share; "
                "it does not contain the share's private half.")
           : _ ("\u2717 The ServerKeyExchange's signature (%s%s%s) does not verify with the "
                "public key of the server's certificate. What was signed: client_random + "
-               "server_random + the server's ephemeral ECDH share, %u bytes (RFC 8422 5.4)."),
+               "server_random + ServerECDHParams, %u bytes (RFC 8422 5.4)."),
       alg, hash_id && c->version >= 0x0303 ? " with " : "",
       hash_id && c->version >= 0x0303 ? hash_name (hash_id) : "", signed_data->len);
 }
@@ -477,21 +478,23 @@ explain (HlStolenConnection *o, const HlConnection *lc, HlRun *observer)
     o->master = g_bytes_ref (ms);
     o->premaster_same = lc->secrets.value[HL_SECRET_PREMASTER]
                         && g_bytes_equal (pms, lc->secrets.value[HL_SECRET_PREMASTER]);
-    o->explanation
-        = g_strdup (suite->kex == HL_KEX_RSA
-                        ? _ ("RSA key exchange: the ClientKeyExchange carries the premaster "
-                             "encrypted to the server's RSA key (RFC 5246 7.4.7.1). The stolen "
-                             "key decrypts it, the master secret follows from it and the two "
-                             "randoms on the wire (RFC 5246 8.1), and from that every record key. "
-                             "Compromise of the server's static RSA key loses the "
-                             "confidentiality of every session protected under it (RFC 5246 "
-                             "F.1.1.2).")
-                        : _ ("Static ECDH: the server's share is the public key in its "
-                             "certificate (RFC 4492 2.1), so the premaster is the X coordinate "
-                             "of the stolen private key times the client's share (RFC 4492 "
-                             "5.10), which the ClientKeyExchange carries in clear (RFC 4492 "
-                             "5.7). Whoever holds the key computes it for every recorded "
-                             "session."));
+    o->explanation = g_strdup (
+        suite->kex == HL_KEX_RSA
+            ? _ ("RSA key exchange: the ClientKeyExchange carries the premaster "
+                 "encrypted to the server's RSA key (RFC 5246 7.4.7.1). The stolen "
+                 "key decrypts it, the master secret follows from it and what the "
+                 "wire shows (the two randoms, RFC 5246 8.1, or with "
+                 "extended_master_secret the handshake hash, RFC 7627 4), and from that "
+                 "every record key. "
+                 "Compromise of the server's static RSA key loses the "
+                 "confidentiality of every session protected under it (RFC 5246 "
+                 "F.1.1.2).")
+            : _ ("Static ECDH: the server's share is the public key in its "
+                 "certificate (RFC 4492 2.1), so the premaster is the X coordinate "
+                 "of the stolen private key times the client's share (RFC 4492 "
+                 "5.10), which the ClientKeyExchange carries in clear (RFC 4492 "
+                 "5.7). Whoever holds the key computes it for every recorded "
+                 "session."));
     return;
   }
   if (lc->resumed && !o->tls13) {
@@ -535,12 +538,13 @@ explain (HlStolenConnection *o, const HlConnection *lc, HlRun *observer)
                     "(RFC 8446 4.2.8). The private halves were never sent and are gone once the "
                     "handshake ends, and the server's certificate key only signed the handshake. "
                     "So the stolen key gives no shared secret: TLS 1.3 removed static RSA and "
-                    "Diffie-Hellman, and every key exchange it has is forward secret (RFC 8446 "
-                    "1.2), also if the signature key is compromised after the handshake (RFC "
-                    "8446 E.1).")
+                    "Diffie-Hellman, and every public-key key exchange it has is forward secret "
+                    "(RFC 8446 1.2), also if the signature key is compromised after the "
+                    "handshake (RFC 8446 E.1).")
                : _ ("Ephemeral ECDHE: both sides made a fresh ECDH key pair for this connection "
-                    "and sent only the public halves; the premaster is the product of one "
-                    "side's private half and the other's public half. Those private halves were "
+                    "and sent only the public halves; the premaster is computed from one "
+                    "side's private half and the other's public half (RFC 8422 5.10). Those "
+                    "private halves were "
                     "never sent and are gone. The server's certificate key only signed its share "
                     "(RFC 5246 F.1.1.3, RFC 8422 2), so the stolen key checks that signature and "
                     "gives no premaster: yesterday's recorded traffic stays closed (forward "
