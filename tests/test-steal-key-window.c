@@ -237,7 +237,10 @@ main (int argc, char **argv)
   }
   adw_init ();
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-  artifacts = g_build_filename (g_get_current_dir (), "steal-key-artifacts", NULL);
+  {
+    g_autofree char *cwd = g_get_current_dir ();
+    artifacts = g_build_filename (cwd, "steal-key-artifacts", NULL);
+  }
   g_mkdir_with_parents (artifacts, 0755);
   app = hl_application_new (G_APPLICATION_NON_UNIQUE);
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
