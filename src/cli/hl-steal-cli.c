@@ -33,7 +33,7 @@ hl_cli_steal_key (HlRun *run, const char *dir, GPtrArray *paths, GPtrArray *cont
     if (g_mkdir_with_parents (dir, 0755) != 0) {
       int e = errno;
       g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e),
-                   "--steal-key=%s: cannot create the folder: %s", dir, g_strerror (e));
+                   "%s: cannot create the folder: %s", dir, g_strerror (e));
       g_string_free (report, TRUE);
       return NULL;
     }
