@@ -226,6 +226,30 @@ test_quiz (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* [Scenario] Quiz=true: the lesson opens into its quiz; a bundled lesson does not. */
+static void
+test_quiz_lesson (void)
+{
+  g_autofree char *path = hl_test_write_scenario (
+      "[Scenario]\nFormat=1\nTitle=A quiz\nQuiz=true\n[Client]\nVersions=TLS1.2\n"
+      "TrustAnchors=assets/pki/root-ca.crt\nServerName=server.example\n[Server]\n"
+      "CertificateChain=assets/pki/server-rsa-chain.pem\nPrivateKey=assets/pki/server-rsa.key\n");
+  HlWindow *plain = open_window ("01-rsa-key-exchange");
+  HlWindow *win = hl_window_new (GTK_APPLICATION (app));
+  HlQuizDialog *d;
+  gtk_window_set_default_size (GTK_WINDOW (win), 1400, 860);
+  g_assert_true (hl_window_load (win, path));
+  gtk_window_present (GTK_WINDOW (win));
+  wait_for_frame (GTK_WIDGET (win));
+  d = find_quiz (win);
+  g_assert_nonnull (d);
+  g_assert_null (find_quiz (plain));
+  g_assert_cmpuint (hl_quiz_dialog_get_current (d), ==, 0);
+  gtk_window_destroy (GTK_WINDOW (d));
+  gtk_window_destroy (GTK_WINDOW (win));
+  gtk_window_destroy (GTK_WINDOW (plain));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -247,6 +271,7 @@ main (int argc, char **argv)
   g_test_add_func ("/steal-key-window/rsa", test_rsa);
   g_test_add_func ("/steal-key-window/tls13", test_tls13);
   g_test_add_func ("/quiz-window/every-question", test_quiz);
+  g_test_add_func ("/quiz-window/quiz-lesson", test_quiz_lesson);
   status = g_test_run ();
   g_object_unref (app);
   g_free (artifacts);

@@ -245,6 +245,35 @@ hl_quiz_dialog_new (HlWindow *window, GError **error)
   return self;
 }
 
+static gboolean
+open_quiz_later (gpointer data)
+{
+  GWeakRef *ref = data;
+  g_autoptr (GtkWidget) window = g_weak_ref_get (ref);
+  if (window)
+    gtk_widget_activate_action (window, "win.quiz", NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+free_weak_ref (gpointer data)
+{
+  g_weak_ref_clear (data);
+  g_free (data);
+}
+
+void
+hl_quiz_dialog_open_for_lesson (HlWindow *window)
+{
+  HlRun *run = hl_session_get_run (window->session);
+  GWeakRef *ref;
+  if (!run || !hl_run_get_scenario (run)->quiz)
+    return;
+  ref = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (ref, window);
+  g_idle_add_full (G_PRIORITY_LOW, open_quiz_later, ref, free_weak_ref);
+}
+
 /* win.quiz: the quiz for the lesson in the window. */
 static void
 quiz_action (GtkWidget *w, const char *name, GVariant *param)

@@ -31,6 +31,10 @@ gboolean hl_quiz_dialog_choose (HlQuizDialog *self, guint i);
 void hl_quiz_dialog_next (HlQuizDialog *self);
 const char *hl_quiz_dialog_get_feedback (HlQuizDialog *self);
 
+/* A [Scenario] Quiz=true lesson just loaded in window: its quiz opens once the window is
+ * shown (from the main loop, so the window comes first). */
+void hl_quiz_dialog_open_for_lesson (HlWindow *window);
+
 /* Installs win.quiz on the window's class. */
 void hl_quiz_dialog_install_action (GtkWidgetClass *window_class);
 
