@@ -67,11 +67,35 @@ check_caught (HlRun *run, const HlQuizQuestion *q)
   g_assert_cmpuint (q->answer, ==, c->success ? 0 : 1);
 }
 
+/* Recomputed here: the first step of the connection, from the changed one on, after which
+ * a side has an error; the receiver of that step counts first. */
+static void
+check_who_stops (HlRun *run, const HlQuizQuestion *q)
+{
+  const HlStep *st = hl_run_get_step (run, q->step);
+  HlQuizStops want = HL_QUIZ_STOPS_NEITHER;
+  g_assert_nonnull (st->fault);
+  for (guint i = q->step; i < hl_run_get_n_steps (run) && want == HL_QUIZ_STOPS_NEITHER; i++) {
+    const HlStep *s = hl_run_get_step (run, i);
+    HlSide to = hl_side_other (s->from);
+    if (s->connection != st->connection)
+      break;
+    if (s->after[to].error)
+      want = to == HL_SIDE_CLIENT ? HL_QUIZ_STOPS_CLIENT : HL_QUIZ_STOPS_SERVER;
+    else if (s->after[s->from].error)
+      want = s->from == HL_SIDE_CLIENT ? HL_QUIZ_STOPS_CLIENT : HL_QUIZ_STOPS_SERVER;
+  }
+  g_assert_cmpuint (q->answer, ==, want);
+  /* A connection that failed had a side stop; one that completed had none. */
+  g_assert_true ((want == HL_QUIZ_STOPS_NEITHER)
+                 == hl_run_get_connection (run, st->connection - 1)->success);
+}
+
 static void
 test_every_lesson (void)
 {
   g_autoptr (GPtrArray) names = hl_test_bundled_names ();
-  guint kinds[3] = { 0, 0, 0 };
+  guint kinds[4] = { 0, 0, 0, 0 };
   for (guint i = 0; i < names->len; i++) {
     const char *name = g_ptr_array_index (names, i);
     g_autoptr (HlScenario) sc = hl_test_load_bundled (name);
@@ -101,6 +125,9 @@ test_every_lesson (void)
         caught++;
         check_caught (run, q);
         break;
+      case HL_QUIZ_WHO_STOPS:
+        check_who_stops (run, q);
+        break;
       }
     }
     g_assert_cmpuint (next, ==, hl_run_get_n_steps (run));
@@ -109,6 +136,7 @@ test_every_lesson (void)
   }
   g_assert_cmpuint (kinds[HL_QUIZ_WHO_HOLDS], >, 100);
   g_assert_cmpuint (kinds[HL_QUIZ_CAUGHT], >=, 4);
+  g_assert_cmpuint (kinds[HL_QUIZ_WHO_STOPS], ==, kinds[HL_QUIZ_CAUGHT]);
 }
 
 static void

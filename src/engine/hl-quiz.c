@@ -143,6 +143,53 @@ ask_caught (HlRun *run, guint i, const HlStep *st)
   return q;
 }
 
+HlQuizStops
+hl_quiz_first_to_stop (HlRun *run, guint step, guint *at)
+{
+  const HlStep *st = hl_run_get_step (run, step);
+  for (guint i = step; st && i < hl_run_get_n_steps (run); i++) {
+    const HlStep *s = hl_run_get_step (run, i);
+    if (s->connection != st->connection)
+      break;
+    /* Both at once: the receiver of that step is the one that judged it. */
+    for (int k = 0; k < 2; k++) {
+      HlSide side = k == 0 ? hl_side_other (s->from) : s->from;
+      if (s->after[side].error != 0) {
+        if (at)
+          *at = i;
+        return side == HL_SIDE_CLIENT ? HL_QUIZ_STOPS_CLIENT : HL_QUIZ_STOPS_SERVER;
+      }
+    }
+  }
+  return HL_QUIZ_STOPS_NEITHER;
+}
+
+/* Who notices the change first: the first side with an error from that step on. */
+static HlQuizQuestion *
+ask_who_stops (HlRun *run, guint i, const HlStep *st)
+{
+  HlQuizQuestion *q = g_new0 (HlQuizQuestion, 1);
+  guint at = i;
+  const HlStep *where;
+  q->kind = HL_QUIZ_WHO_STOPS;
+  q->step = i;
+  q->choices = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (q->choices, g_strdup (_ ("The client")));
+  g_ptr_array_add (q->choices, g_strdup (_ ("The server")));
+  g_ptr_array_add (q->choices, g_strdup (_ ("Neither: nothing checks it")));
+  q->answer = hl_quiz_first_to_stop (run, i, &at);
+  where = hl_run_get_step (run, at);
+  q->question
+      = g_strdup_printf (_ ("Step %u: which side stops first because of the change?"), st->index);
+  if (q->answer == HL_QUIZ_STOPS_NEITHER)
+    q->explanation = g_strdup (_ ("No side reports an error in this connection."));
+  else
+    q->explanation = g_strdup_printf (
+        _ ("The %s, at step %u (%s)%s%s"), hl_side_word (q->answer == HL_QUIZ_STOPS_CLIENT ? 0 : 1),
+        where->index, where->message, where->check ? ": " : ".", where->check ? where->check : "");
+  return q;
+}
+
 HlQuiz *
 hl_quiz_new (HlRun *run)
 {
@@ -160,8 +207,10 @@ hl_quiz_new (HlRun *run)
       before[0] = before[1] = 0; /* a new connection starts from nothing */
     }
     g_ptr_array_add (quiz->questions, ask_next (run, i, st));
-    if (st->fault) /* after the prediction, which this question would give away */
+    if (st->fault) { /* after the prediction, which these questions would give away */
       g_ptr_array_add (quiz->questions, ask_caught (run, i, st));
+      g_ptr_array_add (quiz->questions, ask_who_stops (run, i, st));
+    }
     for (guint k = 0; k < G_N_ELEMENTS (asked); k++) {
       guint64 bit = G_GUINT64_CONSTANT (1) << asked[k];
       if (((st->after[0].knows & ~before[0]) | (st->after[1].knows & ~before[1])) & bit)

@@ -5,7 +5,8 @@
  * - before each step: who sends next, and which message (the other choices are messages
  *   the same connection really carries);
  * - after a step that gives a side a new key-schedule secret: who holds it now;
- * - before a message a [Fault] or a tamper changed: will the handshake still complete?
+ * - after a message a [Fault] or a tamper changed: will the handshake still complete, and
+ *   which side stops first?
  */
 #pragma once
 
@@ -18,8 +19,20 @@ G_BEGIN_DECLS
 typedef enum {
   HL_QUIZ_NEXT_MESSAGE, /* asked before step: who sends it, and which message */
   HL_QUIZ_WHO_HOLDS,    /* asked after step: which side holds a secret */
-  HL_QUIZ_CAUGHT,       /* asked before step: a changed message; does the connection complete */
+  HL_QUIZ_CAUGHT,       /* asked after step: a changed message; does the connection complete */
+  HL_QUIZ_WHO_STOPS,    /* asked after step: a changed message; which side stops first */
 } HlQuizKind;
+
+/* The answers of HL_QUIZ_WHO_STOPS, in their order among the choices. */
+typedef enum {
+  HL_QUIZ_STOPS_CLIENT,
+  HL_QUIZ_STOPS_SERVER,
+  HL_QUIZ_STOPS_NEITHER,
+} HlQuizStops;
+
+/* Which side of step's connection first has an error, at or after step (index from 0):
+ * HL_QUIZ_STOPS_NEITHER when none does; *at: that step. */
+HlQuizStops hl_quiz_first_to_stop (HlRun *run, guint step, guint *at);
 
 /* The four answers of HL_QUIZ_WHO_HOLDS, in their order among the choices. */
 typedef enum {
