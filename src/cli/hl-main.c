@@ -207,7 +207,8 @@ main (int argc, char **argv)
   }
   if ((opt_list_suites || opt_list_scenarios || opt_list_errors || opt_list_messages)
       && ((opt_args && opt_args[0]) || opt_transcript || opt_pcapng || opt_keylog || opt_headless
-          || opt_png || opt_svg || opt_pdf || opt_html || opt_key_schedule
+          || opt_png || opt_svg || opt_pdf || opt_html || opt_key_schedule || opt_steal_key
+          || opt_quiz
           || opt_list_suites + opt_list_scenarios + opt_list_errors + opt_list_messages > 1)) {
     g_printerr ("handshake-lab: a --list-* option takes no other option or scenario\n");
     return EXIT_USAGE;
