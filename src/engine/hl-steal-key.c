@@ -324,7 +324,8 @@ check_server_key_exchange (const HlConnection *c, HlStolenConnection *out)
       out->signature_ok
           ? _ ("\u2713 The ServerKeyExchange's signature (%s%s%s) verifies with the public key "
                "of the server's certificate: the observer, who sees both in clear, can check "
-               "it. What was signed: client_random + server_random + ServerECDHParams (the "
+               "it, with or without the stolen key. What was signed: client_random + server_random "
+               "+ ServerECDHParams (the "
                "curve and the server's ephemeral ECDH share), %u bytes (RFC 8422 5.4). The "
                "signature proves who sent the share; "
                "it does not contain the share's private half.")
@@ -546,9 +547,8 @@ explain (HlStolenConnection *o, const HlConnection *lc, HlRun *observer)
                     "side's private half and the other's public half (RFC 8422 5.10). Those "
                     "private halves were "
                     "never sent and are gone. The server's certificate key only signed its share "
-                    "(RFC 5246 F.1.1.3, RFC 8422 2), so the stolen key checks that signature and "
-                    "gives no premaster: yesterday's recorded traffic stays closed (forward "
-                    "secrecy)."));
+                    "(RFC 5246 F.1.1.3, RFC 8422 2): the stolen private key gives no premaster, "
+                    "and yesterday's recorded traffic stays closed (forward secrecy)."));
 }
 
 HlStealReport *
