@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "hl-quiz.h"
+#include "hl-recorded.h"
 #include "hl-window-private.h"
 
 struct _HlQuizDialog {
@@ -208,6 +209,13 @@ hl_quiz_dialog_new (HlWindow *window, GError **error)
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _ ("No lesson is loaded"));
     return NULL;
   }
+  if (hl_run_is_recorded (run)) {
+    /* A recording cannot be run again apart from the window's own run. */
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                 _ ("The quiz in the window is made from a lesson; for a capture, the command "
+                    "line writes it (handshake-lab --quiz=- CAPTURE)"));
+    return NULL;
+  }
   /* The quiz is the lesson as written: the window starts it again, without changes. */
   fresh = hl_run_new_checked (sc, error);
   if (!fresh)
@@ -267,7 +275,7 @@ hl_quiz_dialog_open_for_lesson (HlWindow *window)
 {
   HlRun *run = hl_session_get_run (window->session);
   GWeakRef *ref;
-  if (!run || !hl_run_get_scenario (run)->quiz)
+  if (!run || hl_run_is_recorded (run) || !hl_run_get_scenario (run)->quiz)
     return;
   ref = g_new0 (GWeakRef, 1);
   g_weak_ref_init (ref, window);
