@@ -501,9 +501,12 @@ if jk and base_json:
           "the premaster is held from the ClientKeyExchange on")
 else:
     check(False, "RSA key exchange from the private key alone", r.stderr)
-r = lab("--headless", f"--secrets={os.path.join(PKI, 'server-ecdsa-p256.key')}", pcap)
-check(r.returncode == 2 and "server-ecdsa-p256.key" in r.stderr and "EC private key" in r.stderr,
-      "an EC private key: exit 2, saying an EC key only signs", r.stderr)
+# An EC key opens static ECDH only (none here): every connection stays closed and says why.
+rows_ec, r = listing_of(pcap, f"--secrets={os.path.join(PKI, 'server-ecdsa-p256.key')}")
+check(r.returncode == 0 and len(rows_ec) == len(EXPECT)
+      and all(row[7] == "keys not known" and len(row) > 8 for row in rows_ec),
+      "an EC private key: read (static ECDH needs one), opens none of these connections, and "
+      "each says why", r.stdout + r.stderr)
 
 # Other link types and shapes of the same traffic.
 linktype, frames = read_pcapng(pcap)

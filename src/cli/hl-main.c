@@ -18,8 +18,10 @@
 #include "hl-ladder-export.h"
 #include "hl-pcapng-writer.h"
 #include "hl-recorded.h"
+#include "hl-quiz.h"
 #include "hl-run.h"
 #include "hl-scenario.h"
+#include "hl-steal-cli.h"
 #include "hl-tables.h"
 #include "hl-transcript.h"
 
@@ -36,6 +38,19 @@ static char *opt_detail;
 static char **opt_args;
 static char **opt_secrets, **opt_connection;
 static gboolean opt_list_connections;
+static gboolean opt_steal_key;
+static char *opt_quiz;
+static char *opt_steal_dir;
+
+/* --steal-key takes its folder only as --steal-key=DIR (an optional argument). */
+static gboolean
+parse_steal_key (const char *name, const char *value, gpointer data, GError **error)
+{
+  opt_steal_key = TRUE;
+  g_free (opt_steal_dir);
+  opt_steal_dir = value && *value ? g_strdup (value) : NULL;
+  return TRUE;
+}
 
 static const GOptionEntry entries[] = {
   { "headless", 0, 0, G_OPTION_ARG_NONE, &opt_headless, "Run without a window", NULL },
@@ -80,6 +95,14 @@ static const GOptionEntry entries[] = {
     NULL },
   { "connection", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_connection,
     "Keep only connection N of CAPTURE (as --list-connections numbers them); repeatable", "N" },
+  { "steal-key", 0, G_OPTION_FLAG_OPTIONAL_ARG | G_OPTION_FLAG_FILENAME, G_OPTION_ARG_CALLBACK,
+    parse_steal_key,
+    "Forward secrecy: read the lesson's capture without secrets with the server's private key "
+    "alone and say what it opens; =OUT_DIR also writes that capture, the key (PEM) and the report",
+    "OUT_DIR" },
+  { "quiz", 0, 0, G_OPTION_ARG_FILENAME, &opt_quiz,
+    "Write the lesson's quiz, made from the run, with its answers: .md, or - for standard output",
+    "FILE" },
   { "version", 0, 0, G_OPTION_ARG_NONE, &opt_version, "Show the version", NULL },
   { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_args, NULL, NULL },
   { NULL },
@@ -123,6 +146,17 @@ list_connections (GPtrArray *summaries)
   }
 }
 
+/* text, then the run's quiz (takes text, returns a new string). */
+static char *
+append_quiz (char *text, HlRun *run)
+{
+  g_autoptr (HlQuiz) quiz = hl_quiz_new (run);
+  g_autofree char *md = hl_quiz_to_markdown (quiz);
+  char *both = g_strconcat (text, "\n", md, NULL);
+  g_free (text);
+  return both;
+}
+
 /* Standard output is an output like any file: a failed write is exit status 1. */
 static void
 write_stdout (const void *data, gsize len, const char *what, int *status)
@@ -156,6 +190,11 @@ main (int argc, char **argv)
       ctx, "Exit status: 0 ran (and matched [Expect]); 1 an output could not be written;\n"
            "2 bad usage or an invalid scenario; 3 ran, but differs from [Expect].");
   g_option_context_add_main_entries (ctx, entries, NULL);
+  /* GLib gives an optional argument the next word too ("--steal-key LESSON" would make
+   * LESSON the folder): a bare --steal-key takes none. */
+  for (int i = 1; i < argc && strcmp (argv[i], "--") != 0; i++)
+    if (strcmp (argv[i], "--steal-key") == 0)
+      argv[i] = (char *)"--steal-key=";
   if (!g_option_context_parse (ctx, &argc, &argv, &error)) {
     g_printerr ("handshake-lab: %s\nTry 'handshake-lab --help'.\n", error->message);
     return EXIT_USAGE;
@@ -166,7 +205,8 @@ main (int argc, char **argv)
   }
   if ((opt_list_suites || opt_list_scenarios || opt_list_errors || opt_list_messages)
       && ((opt_args && opt_args[0]) || opt_transcript || opt_pcapng || opt_keylog || opt_headless
-          || opt_png || opt_svg || opt_pdf || opt_html || opt_key_schedule
+          || opt_png || opt_svg || opt_pdf || opt_html || opt_key_schedule || opt_steal_key
+          || opt_quiz
           || opt_list_suites + opt_list_scenarios + opt_list_errors + opt_list_messages > 1)) {
     g_printerr ("handshake-lab: a --list-* option takes no other option or scenario\n");
     return EXIT_USAGE;
@@ -174,9 +214,19 @@ main (int argc, char **argv)
   if ((opt_transcript && strcmp (opt_transcript, "-") == 0)
           + (opt_keylog && strcmp (opt_keylog, "-") == 0)
           + (opt_pcapng && strcmp (opt_pcapng, "-") == 0)
+          + (opt_quiz && strcmp (opt_quiz, "-") == 0)
       > 1) {
-    g_printerr ("handshake-lab: only one of --transcript, --keylog and --pcapng can write to "
-                "standard output (-)\n");
+    g_printerr ("handshake-lab: only one of --transcript, --keylog, --pcapng and --quiz can write "
+                "to standard output (-)\n");
+    return EXIT_USAGE;
+  }
+  if (opt_steal_key
+      && ((opt_transcript && strcmp (opt_transcript, "-") == 0)
+          || (opt_keylog && strcmp (opt_keylog, "-") == 0)
+          || (opt_pcapng && strcmp (opt_pcapng, "-") == 0)
+          || (opt_quiz && strcmp (opt_quiz, "-") == 0))) {
+    g_printerr ("handshake-lab: --steal-key prints its report on standard output: write the "
+                "other outputs to files\n");
     return EXIT_USAGE;
   }
   if (!(opt_scale > 0 && opt_scale <= 8)) {
@@ -266,6 +316,11 @@ main (int argc, char **argv)
     return EXIT_USAGE;
   }
   capture = opt_args && opt_args[0] && hl_capture_sniff (path);
+  if (capture && opt_steal_key) {
+    g_printerr ("handshake-lab: --steal-key runs a lesson; for a capture, give the key with "
+                "--secrets=KEY.pem\n");
+    return EXIT_USAGE;
+  }
   if (!capture && (opt_secrets || opt_connection || opt_list_connections)) {
     g_printerr ("handshake-lab: --secrets, --connection and --list-connections need a capture "
                 "(a pcap or pcapng file)%s%s\n",
@@ -293,7 +348,7 @@ main (int argc, char **argv)
       co.n_keep = keep->len;
     }
     if (!opt_headless && !opt_list_connections && !opt_transcript && !opt_pcapng && !opt_keylog
-        && !opt_png && !opt_svg && !opt_pdf && !opt_html && !opt_key_schedule) {
+        && !opt_png && !opt_svg && !opt_pdf && !opt_html && !opt_key_schedule && !opt_quiz) {
       /* The window reads the capture itself (one connection at a time: the first one
        * named, or the person chooses); a capture that does not open is said here first. */
       run = hl_capture_open (path, &co, &warning, &error);
@@ -339,7 +394,7 @@ main (int argc, char **argv)
     hl_run_run_to_end (run);
   }
   if (!capture && !opt_headless && !opt_transcript && !opt_pcapng && !opt_keylog && !opt_png
-      && !opt_svg && !opt_pdf && !opt_html && !opt_key_schedule) {
+      && !opt_svg && !opt_pdf && !opt_html && !opt_key_schedule && !opt_steal_key && !opt_quiz) {
     /* The window loads the lesson itself; a lesson that does not load is said here
      * first, with its FILE:LINE, display or not. */
     int window_status;
@@ -377,6 +432,7 @@ main (int argc, char **argv)
    * them, or none (nothing partial is left behind). Standard output comes last. */
   {
     g_autoptr (GPtrArray) paths = g_ptr_array_new ();
+    g_autoptr (GPtrArray) steal_paths = g_ptr_array_new_with_free_func (g_free);
     g_autoptr (GPtrArray) contents = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
     g_autoptr (GBytes) to_stdout = NULL;
     const char *stdout_what = NULL;
@@ -384,7 +440,9 @@ main (int argc, char **argv)
     HlLadderOptions o = { G_MAXUINT, 0, 0, HL_LADDER_THEME_LIGHT, 0 };
     guint n = hl_run_get_n_steps (run);
     gboolean any = opt_transcript || opt_keylog || opt_pcapng || opt_png || opt_svg || opt_pdf
-                   || opt_html || opt_key_schedule;
+                   || opt_html || opt_key_schedule || opt_steal_key || opt_quiz;
+    /* [Scenario] Quiz=true: the text and Markdown transcripts end with the quiz. */
+    gboolean quiz_lesson = !capture && hl_run_get_scenario (run)->quiz;
     if (opt_transcript && strcmp (opt_transcript, "-") != 0
         && !g_str_has_suffix (opt_transcript, ".json")
         && !g_str_has_suffix (opt_transcript, ".md")) {
@@ -405,14 +463,37 @@ main (int argc, char **argv)
       o.theme = HL_LADDER_THEME_DARK;
     if (!any || (opt_transcript && strcmp (opt_transcript, "-") == 0)) {
       char *text = brief ? hl_transcript_to_text_brief (run) : hl_transcript_to_text (run);
+      if (quiz_lesson)
+        text = append_quiz (text, run);
       to_stdout = g_bytes_new_take (text, strlen (text));
       stdout_what = "transcript";
     } else if (opt_transcript) {
       char *text = g_str_has_suffix (opt_transcript, ".json") ? hl_transcript_to_json (run)
                    : brief ? hl_transcript_to_markdown_brief (run)
                            : hl_transcript_to_markdown (run);
+      if (quiz_lesson && g_str_has_suffix (opt_transcript, ".md"))
+        text = append_quiz (text, run);
       g_ptr_array_add (paths, opt_transcript);
       g_ptr_array_add (contents, g_bytes_new_take (text, strlen (text)));
+    }
+    if (opt_quiz) {
+      g_autoptr (HlQuiz) quiz = NULL;
+      char *text;
+      if (strcmp (opt_quiz, "-") != 0 && !g_str_has_suffix (opt_quiz, ".md")) {
+        g_printerr ("handshake-lab: --quiz=%s: the file name must end in .md (or be - for "
+                    "standard output)\n",
+                    opt_quiz);
+        return EXIT_USAGE;
+      }
+      quiz = hl_quiz_new (run);
+      text = hl_quiz_to_markdown (quiz);
+      if (strcmp (opt_quiz, "-") == 0) {
+        to_stdout = g_bytes_new_take (text, strlen (text));
+        stdout_what = "quiz";
+      } else {
+        g_ptr_array_add (paths, opt_quiz);
+        g_ptr_array_add (contents, g_bytes_new_take (text, strlen (text)));
+      }
     }
     if (opt_keylog) {
       char *text = hl_transcript_to_keylog (run);
@@ -467,6 +548,17 @@ main (int argc, char **argv)
       }
       g_ptr_array_add (paths, opt_key_schedule);
       g_ptr_array_add (contents, b);
+    }
+    if (opt_steal_key) {
+      /* Forward secrecy, shown: the report on standard output, the files with the rest. */
+      to_stdout = hl_cli_steal_key (run, opt_steal_dir, steal_paths, contents, &e);
+      if (!to_stdout) {
+        g_printerr ("handshake-lab: --steal-key: %s\n", e->message);
+        return e->domain == G_FILE_ERROR ? EXIT_WRITE : EXIT_USAGE;
+      }
+      stdout_what = "stolen-key report";
+      for (guint i = 0; i < steal_paths->len; i++)
+        g_ptr_array_add (paths, g_ptr_array_index (steal_paths, i));
     }
     if (paths->len
         && !hl_write_files_atomically ((const char *const *)paths->pdata,

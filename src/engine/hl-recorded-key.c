@@ -1,10 +1,12 @@
-/* hl-recorded-key.c: a server's RSA private key for a recorded run.
+/* hl-recorded-key.c: a server's private key for a recorded run.
  *
  * With RSA key exchange the ClientKeyExchange carries the premaster secret encrypted to
  * the server's RSA key (PKCS #1 v1.5): whoever holds that key, years later, reads every
- * such connection. ECDHE agrees the premaster with ephemeral keys the sides throw away,
- * so the server's long-term key only signed the exchange and cannot open it (forward
- * secrecy).
+ * such connection. Static ECDH (ECDH_ECDSA, ECDH_RSA) is the same with an EC key: the
+ * server's share is the key in its certificate, so the premaster is that private key times
+ * the client's share (RFC 4492 2.1, 5.10). ECDHE agrees the premaster with ephemeral keys
+ * the sides throw away, so the server's long-term key only signed the exchange and cannot
+ * open it (forward secrecy).
  */
 #include "hl-run-private.h"
 #include "hl-i18n.h"
@@ -12,7 +14,9 @@
 #include <string.h>
 
 struct _HlRecordedKey {
+  int type; /* BR_KEYTYPE_RSA or BR_KEYTYPE_EC */
   br_rsa_private_key sk;
+  br_ec_private_key ec;
   GPtrArray *buffers; /* owns what sk points to */
   char *path;
 };
@@ -47,8 +51,8 @@ _hl_recorded_key_path (const HlRecordedKey *k)
   return k->path;
 }
 
-/* The first private key in a PEM file (PKCS #1 "RSA PRIVATE KEY" or PKCS #8). NULL and
- * error for anything else; an EC key is refused with the reason. */
+/* The first private key in a PEM file (PKCS #1 "RSA PRIVATE KEY", SEC1 "EC PRIVATE KEY" or
+ * PKCS #8). NULL and error for anything else. */
 HlRecordedKey *
 _hl_recorded_key_load (const char *path, GError **error)
 {
@@ -94,17 +98,18 @@ _hl_recorded_key_load (const char *path, GError **error)
                  br_skey_decoder_last_error (&kc));
     return NULL;
   }
-  if (br_skey_decoder_key_type (&kc) != BR_KEYTYPE_RSA) {
-    g_set_error (error, HL_RUN_ERROR, HL_RUN_ERROR_RECORDED,
-                 _ ("%s: an EC private key: only an RSA key opens a key exchange (RSA key "
-                    "exchange encrypts the premaster to it); an EC key only ever signs"),
-                 path);
-    return NULL;
-  }
-  rsa = br_skey_decoder_get_rsa (&kc);
   k = g_new0 (HlRecordedKey, 1);
   k->buffers = g_ptr_array_new_with_free_func (g_free);
   k->path = g_strdup (path);
+  k->type = br_skey_decoder_key_type (&kc);
+  if (k->type == BR_KEYTYPE_EC) {
+    const br_ec_private_key *ec = br_skey_decoder_get_ec (&kc);
+    k->ec.curve = ec->curve;
+    k->ec.x = keep (k, ec->x, ec->xlen);
+    k->ec.xlen = ec->xlen;
+    return k;
+  }
+  rsa = br_skey_decoder_get_rsa (&kc);
   k->sk.n_bitlen = rsa->n_bitlen;
   k->sk.p = keep (k, rsa->p, rsa->plen);
   k->sk.plen = rsa->plen;
@@ -126,11 +131,33 @@ _hl_recorded_key_decrypt (const HlRecordedKey *k, const guint8 *cipher, gsize le
                           guint8 premaster[48])
 {
   g_autofree guint8 *buf = NULL;
-  if (len != (k->sk.n_bitlen + 7) / 8)
+  if (k->type != BR_KEYTYPE_RSA || len != (k->sk.n_bitlen + 7) / 8)
     return FALSE;
   buf = g_memdup2 (cipher, len);
   if (!br_rsa_ssl_decrypt (br_rsa_private_get_default (), &k->sk, buf, len))
     return FALSE;
   memcpy (premaster, buf, 48);
+  return TRUE;
+}
+
+/* Static ECDH: the premaster is the X coordinate of the private key times the client's
+ * point (RFC 4492 5.10). curve 0: the key's own. FALSE when this is no EC key on that
+ * curve or the point is bad. */
+gboolean
+_hl_recorded_key_ecdh (const HlRecordedKey *k, int curve, const guint8 *point, gsize len,
+                       guint8 *premaster, gsize *premaster_len)
+{
+  const br_ec_impl *ec = br_ec_get_default ();
+  guint8 buf[160];
+  size_t xlen, xoff;
+  if (k->type != BR_KEYTYPE_EC || (curve > 0 && k->ec.curve != curve) || len == 0
+      || len > sizeof buf)
+    return FALSE;
+  memcpy (buf, point, len);
+  if (!ec->mul (buf, len, k->ec.x, k->ec.xlen, k->ec.curve))
+    return FALSE;
+  xoff = ec->xoff (k->ec.curve, &xlen);
+  memcpy (premaster, buf + xoff, xlen);
+  *premaster_len = xlen;
   return TRUE;
 }

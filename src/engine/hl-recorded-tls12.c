@@ -258,44 +258,54 @@ _hl_recorded_finished12 (Build *b, gboolean client, guint8 *out)
   return 12;
 }
 
-/* RSA key exchange with the server's private key: the premaster from the
- * ClientKeyExchange (its 2-byte length, then the RSA ciphertext), then
+/* RSA key exchange (or static ECDH) with the server's private key: the premaster from the
+ * ClientKeyExchange (the RSA ciphertext, or the client's point times the key), then
  * master_secret = PRF(premaster, "master secret", client_random + server_random)
  * (RFC 5246 8.1), or, with extended master secret (RFC 7627), PRF(premaster,
- * "extended master secret", Hash(the handshake up to this ClientKeyExchange)). Called
- * with the ClientKeyExchange already in the transcript. */
+ * "extended master secret", Hash(the handshake up to this ClientKeyExchange)); SSL 3.0 has
+ * its own MD5/SHA-1 construction (RFC 6101 6.1). Called with the ClientKeyExchange already
+ * in the transcript. */
 void
 _hl_recorded_open_key_exchange (Build *b, const guint8 *m, gsize len)
 {
-  guint8 pms[48], ms[48];
-  gsize clen;
-  if (b->tls13 || !b->suite || b->suite->kex != HL_KEX_RSA || b->sec.value[HL_SECRET_MASTER]
-      || len < 6)
+  guint8 pms[66], ms[48];
+  gsize clen, pms_len = 0;
+  gboolean rsa = b->suite && b->suite->kex == HL_KEX_RSA;
+  gboolean ecdh
+      = b->suite && (b->suite->kex == HL_KEX_ECDH_RSA || b->suite->kex == HL_KEX_ECDH_ECDSA);
+  if (b->tls13 || !(rsa || ecdh) || b->sec.value[HL_SECRET_MASTER] || len < 6)
     return;
-  clen = (gsize)m[4] << 8 | m[5];
-  if (b->c->version == 0x0300)
-    clen = len - 4; /* SSL 3.0: the RSA block bare, no length before it (RFC 6101 5.6.7.1) */
-  else if (6 + clen != len)
-    return;
-  for (guint i = 0; i < b->r->rec->keys->len; i++) {
-    const HlRecordedKey *k = g_ptr_array_index (b->r->rec->keys, i);
-    if (!_hl_recorded_key_decrypt (k, m + len - clen, clen, pms))
-      continue;
-    b->key_path = _hl_recorded_key_path (k);
-    _hl_recorded_set_secret (b, HL_SECRET_PREMASTER, pms, 48, FROM_PRIVATE_KEY);
-    if (b->c->version == 0x0300) {
-      hl_ssl3_expand (pms, 48, b->client_random, b->server_random, ms, 48); /* RFC 6101 6.1 */
-    } else if (b->ems) {
-      guint8 hash[64];
-      gsize hlen;
-      hlen = hash_transcript (b, hash);
-      _hl_recorded_prf12 (b, pms, 48, "extended master secret", hash, NULL, hlen, ms, 48);
-    } else {
-      _hl_recorded_prf12 (b, pms, 48, "master secret", b->client_random, b->server_random, 32, ms,
-                          48);
-    }
-    _hl_recorded_set_secret (b, HL_SECRET_MASTER, ms, 48, FROM_DERIVED);
-    _hl_recorded_derive_key_block (b);
-    return;
+  /* RSA: a 2-byte length, then the ciphertext (SSL 3.0: the block bare, RFC 6101
+   * 5.6.7.1); static ECDH: a 1-byte length, then the point. */
+  if (rsa && b->c->version == 0x0300)
+    clen = len - 4;
+  else {
+    clen = rsa ? (gsize)m[4] << 8 | m[5] : m[4];
+    if ((rsa ? 6 : 5) + clen != len)
+      return;
   }
+  for (guint i = 0; i < b->r->rec->keys->len && !pms_len; i++) {
+    const HlRecordedKey *k = g_ptr_array_index (b->r->rec->keys, i);
+    if (rsa && _hl_recorded_key_decrypt (k, m + len - clen, clen, pms))
+      pms_len = 48;
+    else if (ecdh && !_hl_recorded_key_ecdh (k, 0, m + 5, clen, pms, &pms_len))
+      pms_len = 0;
+    if (pms_len)
+      b->key_path = _hl_recorded_key_path (k);
+  }
+  if (!pms_len)
+    return;
+  _hl_recorded_set_secret (b, HL_SECRET_PREMASTER, pms, pms_len, FROM_PRIVATE_KEY);
+  if (b->c->version == 0x0300) {
+    hl_ssl3_expand (pms, pms_len, b->client_random, b->server_random, ms, 48); /* RFC 6101 6.1 */
+  } else if (b->ems) {
+    guint8 hash[64];
+    gsize hlen = hash_transcript (b, hash);
+    _hl_recorded_prf12 (b, pms, pms_len, "extended master secret", hash, NULL, hlen, ms, 48);
+  } else {
+    _hl_recorded_prf12 (b, pms, pms_len, "master secret", b->client_random, b->server_random, 32,
+                        ms, 48);
+  }
+  _hl_recorded_set_secret (b, HL_SECRET_MASTER, ms, 48, FROM_DERIVED);
+  _hl_recorded_derive_key_block (b);
 }

@@ -704,16 +704,25 @@ build_connection (HlRecorded *r, RecConn *rc, guint index)
     info->info.keys_note
         = _ ("the server's private key cannot open this connection: it resumes an earlier "
              "session, and its keys come from that session's secrets, never from this key");
+  else if (r->rec->keys->len && !b.sec.value[HL_SECRET_MASTER] && b.saw_sh && b.suite && !b.tls13
+           && b.suite->kex != HL_KEX_ECDHE_RSA && b.suite->kex != HL_KEX_ECDHE_ECDSA)
+    info->info.keys_note
+        = b.suite->kex == HL_KEX_RSA
+              ? _ ("the private key given opens no ClientKeyExchange of this connection (none was "
+                   "sent, or it was encrypted to another key)")
+              : _ ("the private key given opens no ClientKeyExchange of this connection (none was "
+                   "sent, or its static ECDH needs the EC key of another certificate)");
   else if (r->rec->keys->len && !b.sec.value[HL_SECRET_MASTER] && b.saw_sh
            && (b.tls13 || (b.suite && b.suite->kex != HL_KEX_RSA)))
     info->info.keys_note
-        = b.tls13 ? _ ("the server's private key cannot open this connection: TLS 1.3 agrees "
-                       "its keys with ephemeral (EC)DHE shares that were never written down, "
-                       "and the server's key only signs (forward secrecy); only a key log can")
-                  : _ ("the server's private key cannot open this connection: with (EC)DHE the "
-                       "premaster comes from ephemeral key shares that were never written down, "
-                       "and the server's key only signs them (forward secrecy); only a key log "
-                       "can");
+        = b.tls13
+              ? _ ("the server's private key cannot open this connection: TLS 1.3 agrees its keys "
+                   "with ephemeral (EC)DHE shares whose private halves were never sent, and the "
+                   "server's key only signs (forward secrecy); only a key log can")
+              : _ ("the server's private key cannot open this connection: with (EC)DHE the "
+                   "premaster comes from ephemeral key shares whose private halves were never "
+                   "sent, and the server's key only signs them (forward secrecy); only a key log "
+                   "can");
   for (int s = 0; s < 2; s++)
     c->explanation[s] = explain_end (&b, s);
   for (int i = 0; i < HL_N_SECRETS; i++) {

@@ -320,10 +320,13 @@ gboolean _hl_recorded_step (HlRun *run);
 void _hl_recorded_seek (HlRun *run, guint n_steps);
 gboolean _hl_recorded_peek (const HlRun *run, HlNextMessage *next);
 
-/* hl-recorded-key.c: a server's RSA private key, for RSA key exchange */
+/* hl-recorded-key.c: a server's private key, for RSA key exchange and static ECDH */
 typedef struct _HlRecordedKey HlRecordedKey;
 HlRecordedKey *_hl_recorded_key_load (const char *path, GError **error);
 void _hl_recorded_key_free (HlRecordedKey *k);
 const char *_hl_recorded_key_path (const HlRecordedKey *k);
 gboolean _hl_recorded_key_decrypt (const HlRecordedKey *k, const guint8 *cipher, gsize len,
                                    guint8 premaster[48]);
+/* premaster: room for 66 bytes (P-521's X). */
+gboolean _hl_recorded_key_ecdh (const HlRecordedKey *k, int curve, const guint8 *point, gsize len,
+                                guint8 *premaster, gsize *premaster_len);

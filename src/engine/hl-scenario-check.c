@@ -643,6 +643,8 @@ _hl_scenario_parse_all (Loader *l, HlScenario *s, const char *dir, GError **erro
   }
   if (!parse_time (l, s, error))
     return FALSE;
+  if (!_hl_scenario_get_bool (l, "Scenario", "Quiz", &s->quiz, error))
+    return FALSE;
   if (!parse_side (l, dir, HL_SIDE_CLIENT, &s->client, error)
       || !parse_side (l, dir, HL_SIDE_SERVER, &s->server, error))
     return FALSE;

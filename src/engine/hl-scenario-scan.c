@@ -12,7 +12,7 @@ typedef struct {
 } GroupSpec;
 
 static const char *const scenario_keys[]
-    = { "Format", "Title", "Description", "Seed", "Time", NULL };
+    = { "Format", "Title", "Description", "Seed", "Time", "Quiz", NULL };
 static const char *const client_keys[]
     = { "Versions",     "CipherSuites",     "Curves",     "KeyShares", "Library", "ServerName",
         "TrustAnchors", "CertificateChain", "PrivateKey", "ALPN",      NULL };

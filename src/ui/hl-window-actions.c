@@ -9,6 +9,8 @@
 #include "hl-ladder-export.h"
 #include "hl-output.h"
 #include "hl-pcapng-writer.h"
+#include "hl-quiz-dialog.h"
+#include "hl-steal-key-dialog.h"
 #include "hl-tamper-dialog.h"
 #include "hl-transcript.h"
 #include "hl-window-tamper.h"
@@ -37,6 +39,8 @@ _hl_window_update_actions (HlWindow *self)
   gtk_widget_action_set_enabled (w, "win.export-dialog", loaded);
   _hl_window_update_capture_actions (self);
   _hl_window_update_tamper_actions (self);
+  gtk_widget_action_set_enabled (w, "win.steal-key", loaded);
+  gtk_widget_action_set_enabled (w, "win.quiz", loaded);
 }
 
 /* Busy: the header's spinner turns and the pointer shows progress. */
@@ -417,6 +421,8 @@ void
 _hl_window_class_init_actions (GtkWidgetClass *wc)
 {
   gtk_widget_class_install_action (wc, "win.step", NULL, step_action);
+  hl_steal_key_dialog_install_action (wc);
+  hl_quiz_dialog_install_action (wc);
   gtk_widget_class_install_action (wc, "win.back", NULL, step_action);
   gtk_widget_class_install_action (wc, "win.restart", NULL, step_action);
   gtk_widget_class_install_action (wc, "win.run-to-end", NULL, step_action);

@@ -9,6 +9,7 @@
 #include "hl-capture-reader.h"
 #include "hl-i18n.h"
 #include "hl-key-schedule-view.h"
+#include "hl-quiz-dialog.h"
 
 G_DEFINE_FINAL_TYPE (HlWindow, hl_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -140,6 +141,7 @@ hl_window_load (HlWindow *self, const char *path)
   }
   _hl_window_leave_capture (self);
   _hl_window_update (self);
+  hl_quiz_dialog_open_for_lesson (self);
   return TRUE;
 }
 

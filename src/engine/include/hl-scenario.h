@@ -87,6 +87,7 @@ typedef struct {
   char *seed;
   char *time_text; /* ISO 8601, as normalised: 2026-01-01T00:00:00Z */
   gint64 time;     /* seconds since the Unix epoch */
+  gboolean quiz;   /* [Scenario] Quiz=true: the lesson is taught as a quiz (an addition) */
   HlSideConfig client, server;
   gboolean has_application;
   char *client_data, *server_data;

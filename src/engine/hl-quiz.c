@@ -1,0 +1,269 @@
+/* hl-quiz.c: questions and answers read off a run (hl-quiz.h). */
+#include "hl-quiz.h"
+
+#include <string.h>
+
+#include "hl-i18n.h"
+
+struct _HlQuiz {
+  char *title;
+  GPtrArray *questions; /* HlQuizQuestion* */
+};
+
+/* The key-schedule secrets worth a question when a side first holds them. */
+static const HlSecretId asked[] = {
+  HL_SECRET_PREMASTER,
+  HL_SECRET_MASTER,
+  HL_SECRET_SHARED,
+  HL_SECRET_HANDSHAKE,
+  HL_SECRET_CLIENT_HANDSHAKE_TRAFFIC,
+  HL_SECRET_CLIENT_APPLICATION_TRAFFIC,
+  HL_SECRET_RESUMPTION_MASTER,
+};
+
+static void
+free_question (gpointer p)
+{
+  HlQuizQuestion *q = p;
+  g_free (q->question);
+  g_ptr_array_unref (q->choices);
+  g_free (q->explanation);
+  g_free (q);
+}
+
+char *
+hl_quiz_step_label (const HlStep *st)
+{
+  return g_strdup_printf ("%s \u2192 %s: %s", hl_side_name (st->from),
+                          hl_side_name (hl_side_other (st->from)), st->message);
+}
+
+static gboolean
+has_choice (GPtrArray *choices, const char *label)
+{
+  for (guint i = 0; i < choices->len; i++)
+    if (strcmp (g_ptr_array_index (choices, i), label) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static gint
+compare_labels (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Who sends next: the step's own label, the same message from the other side, and messages
+ * this connection really carries, nearest first; sorted, so the answer moves around. */
+static HlQuizQuestion *
+ask_next (HlRun *run, guint i, const HlStep *st)
+{
+  const HlConnection *c = hl_run_get_connection (run, st->connection - 1);
+  HlQuizQuestion *q = g_new0 (HlQuizQuestion, 1);
+  g_autofree char *right = hl_quiz_step_label (st);
+  g_autofree char *swapped
+      = g_strdup_printf ("%s \u2192 %s: %s", hl_side_name (hl_side_other (st->from)),
+                         hl_side_name (st->from), st->message);
+  q->kind = HL_QUIZ_NEXT_MESSAGE;
+  q->step = i;
+  q->choices = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (q->choices, g_strdup (right));
+  g_ptr_array_add (q->choices, g_strdup (swapped));
+  /* Nearest first, the step after before the step before. */
+  for (guint d = 1; c && q->choices->len < 4 && d <= c->steps->len; d++)
+    for (int dir = 1; dir >= -1; dir -= 2)
+      for (guint k = 0; k < c->steps->len; k++) {
+        const HlStep *other = g_ptr_array_index (c->steps, k);
+        g_autofree char *label = NULL;
+        if ((gint64)other->index != (gint64)st->index + dir * (gint64)d)
+          continue;
+        label = hl_quiz_step_label (other);
+        if (!has_choice (q->choices, label) && q->choices->len < 4)
+          g_ptr_array_add (q->choices, g_steal_pointer (&label));
+      }
+  g_ptr_array_sort (q->choices, compare_labels);
+  for (guint k = 0; k < q->choices->len; k++)
+    if (strcmp (g_ptr_array_index (q->choices, k), right) == 0)
+      q->answer = k;
+  q->question = g_strdup_printf (_ ("Step %u: who sends next, and which message?"), st->index);
+  q->explanation = g_strdup_printf ("%s%s%s", st->summary ? st->summary : "", st->story ? " " : "",
+                                    st->story ? st->story : "");
+  return q;
+}
+
+static HlQuizQuestion *
+ask_holds (HlRun *run, guint i, const HlStep *st, HlSecretId id)
+{
+  const HlConnection *c = hl_run_get_connection (run, st->connection - 1);
+  HlQuizQuestion *q = g_new0 (HlQuizQuestion, 1);
+  gboolean cl = (st->after[HL_SIDE_CLIENT].knows >> id) & 1;
+  gboolean sv = (st->after[HL_SIDE_SERVER].knows >> id) & 1;
+  const char *name = hl_secret_name_for_key (hl_secret_key (id));
+  q->kind = HL_QUIZ_WHO_HOLDS;
+  q->step = i;
+  q->secret = id;
+  q->choices = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (q->choices, g_strdup (_ ("The client only")));
+  g_ptr_array_add (q->choices, g_strdup (_ ("The server only")));
+  g_ptr_array_add (q->choices, g_strdup (_ ("Both sides")));
+  g_ptr_array_add (q->choices, g_strdup (_ ("Neither side")));
+  q->answer = cl && sv ? HL_QUIZ_HOLDS_BOTH
+              : cl     ? HL_QUIZ_HOLDS_CLIENT
+              : sv     ? HL_QUIZ_HOLDS_SERVER
+                       : HL_QUIZ_HOLDS_NEITHER;
+  q->question = g_strdup_printf (_ ("After step %u (%s), who holds the %s (%s)?"), st->index,
+                                 st->message, name ? name : hl_secret_key (id), hl_secret_key (id));
+  q->explanation = g_strdup_printf ("%s = %s", hl_secret_key (id),
+                                    c ? hl_secret_formula_in (id, c) : hl_secret_formula (id));
+  return q;
+}
+
+/* A message changed on the way: does its connection still complete, and who stops? */
+static HlQuizQuestion *
+ask_caught (HlRun *run, guint i, const HlStep *st)
+{
+  const HlConnection *c = hl_run_get_connection (run, st->connection - 1);
+  HlQuizQuestion *q = g_new0 (HlQuizQuestion, 1);
+  GString *why = g_string_new (NULL);
+  q->kind = HL_QUIZ_CAUGHT;
+  q->step = i;
+  q->choices = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (q->choices, g_strdup (_ ("Yes: the handshake completes")));
+  g_ptr_array_add (q->choices, g_strdup (_ ("No: a side notices and stops")));
+  q->answer = c && c->success ? 0 : 1;
+  q->question = g_strdup_printf (_ ("Step %u: the %s's %s is changed on the way (%s). Does "
+                                    "connection %u still complete?"),
+                                 st->index, hl_side_word (st->from), st->message, st->fault,
+                                 st->connection);
+  for (int s = 0; c && s < 2; s++)
+    if (c->explanation[s])
+      g_string_append_printf (why, "%s%s: %s", why->len ? " " : "", hl_side_name (s),
+                              c->explanation[s]);
+  q->explanation = g_string_free (why, FALSE);
+  return q;
+}
+
+HlQuizStops
+hl_quiz_first_to_stop (HlRun *run, guint step, guint *at)
+{
+  const HlStep *st = hl_run_get_step (run, step);
+  for (guint i = step; st && i < hl_run_get_n_steps (run); i++) {
+    const HlStep *s = hl_run_get_step (run, i);
+    if (s->connection != st->connection)
+      break;
+    /* Both at once: the receiver of that step is the one that judged it. */
+    for (int k = 0; k < 2; k++) {
+      HlSide side = k == 0 ? hl_side_other (s->from) : s->from;
+      if (s->after[side].error != 0) {
+        if (at)
+          *at = i;
+        return side == HL_SIDE_CLIENT ? HL_QUIZ_STOPS_CLIENT : HL_QUIZ_STOPS_SERVER;
+      }
+    }
+  }
+  return HL_QUIZ_STOPS_NEITHER;
+}
+
+/* Who notices the change first: the first side with an error from that step on. */
+static HlQuizQuestion *
+ask_who_stops (HlRun *run, guint i, const HlStep *st)
+{
+  HlQuizQuestion *q = g_new0 (HlQuizQuestion, 1);
+  guint at = i;
+  const HlStep *where;
+  q->kind = HL_QUIZ_WHO_STOPS;
+  q->step = i;
+  q->choices = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (q->choices, g_strdup (_ ("The client")));
+  g_ptr_array_add (q->choices, g_strdup (_ ("The server")));
+  g_ptr_array_add (q->choices, g_strdup (_ ("Neither: nothing checks it")));
+  q->answer = hl_quiz_first_to_stop (run, i, &at);
+  where = hl_run_get_step (run, at);
+  q->question
+      = g_strdup_printf (_ ("Step %u: which side stops first because of the change?"), st->index);
+  if (q->answer == HL_QUIZ_STOPS_NEITHER)
+    q->explanation = g_strdup (_ ("No side reports an error in this connection."));
+  else
+    q->explanation = g_strdup_printf (
+        _ ("The %s, at step %u (%s)%s%s"), hl_side_word (q->answer == HL_QUIZ_STOPS_CLIENT ? 0 : 1),
+        where->index, where->message, where->check ? ": " : ".", where->check ? where->check : "");
+  return q;
+}
+
+HlQuiz *
+hl_quiz_new (HlRun *run)
+{
+  HlQuiz *quiz = g_new0 (HlQuiz, 1);
+  const HlScenario *sc = hl_run_get_scenario (run);
+  guint64 before[2] = { 0, 0 };
+  guint connection = 0;
+  quiz->title = g_strdup (sc && sc->title ? sc->title : "");
+  quiz->questions = g_ptr_array_new_with_free_func (free_question);
+  hl_run_run_to_end (run);
+  for (guint i = 0; i < hl_run_get_n_steps (run); i++) {
+    const HlStep *st = hl_run_get_step (run, i);
+    if (st->connection != connection) {
+      connection = st->connection;
+      before[0] = before[1] = 0; /* a new connection starts from nothing */
+    }
+    g_ptr_array_add (quiz->questions, ask_next (run, i, st));
+    if (st->fault) { /* after the prediction, which these questions would give away */
+      g_ptr_array_add (quiz->questions, ask_caught (run, i, st));
+      g_ptr_array_add (quiz->questions, ask_who_stops (run, i, st));
+    }
+    for (guint k = 0; k < G_N_ELEMENTS (asked); k++) {
+      guint64 bit = G_GUINT64_CONSTANT (1) << asked[k];
+      if (((st->after[0].knows & ~before[0]) | (st->after[1].knows & ~before[1])) & bit)
+        g_ptr_array_add (quiz->questions, ask_holds (run, i, st, asked[k]));
+    }
+    before[0] = st->after[0].knows;
+    before[1] = st->after[1].knows;
+  }
+  return quiz;
+}
+
+void
+hl_quiz_free (HlQuiz *quiz)
+{
+  if (!quiz)
+    return;
+  g_ptr_array_unref (quiz->questions);
+  g_free (quiz->title);
+  g_free (quiz);
+}
+
+guint
+hl_quiz_get_n_questions (const HlQuiz *quiz)
+{
+  return quiz->questions->len;
+}
+
+const HlQuizQuestion *
+hl_quiz_get_question (const HlQuiz *quiz, guint i)
+{
+  return i < quiz->questions->len ? g_ptr_array_index (quiz->questions, i) : NULL;
+}
+
+char *
+hl_quiz_to_markdown (const HlQuiz *quiz)
+{
+  GString *s = g_string_new (NULL);
+  g_string_append_printf (s, _ ("# Quiz: %s\n\n"), quiz->title);
+  g_string_append (s, _ ("Predict before each step; the answers follow the questions.\n\n"));
+  for (guint i = 0; i < quiz->questions->len; i++) {
+    const HlQuizQuestion *q = g_ptr_array_index (quiz->questions, i);
+    g_string_append_printf (s, "%u. %s\n", i + 1, q->question);
+    for (guint k = 0; k < q->choices->len; k++)
+      g_string_append_printf (s, "   %c. %s\n", 'a' + k,
+                              (const char *)g_ptr_array_index (q->choices, k));
+  }
+  g_string_append_printf (s, "\n## %s\n\n", _ ("Answers"));
+  for (guint i = 0; i < quiz->questions->len; i++) {
+    const HlQuizQuestion *q = g_ptr_array_index (quiz->questions, i);
+    g_string_append_printf (s, "%u. %c. %s%s%s\n", i + 1, 'a' + q->answer,
+                            (const char *)g_ptr_array_index (q->choices, q->answer),
+                            q->explanation && *q->explanation ? " \u2014 " : "",
+                            q->explanation ? q->explanation : "");
+  }
+  return g_string_free (s, FALSE);
+}

@@ -1,0 +1,304 @@
+/* hl-quiz-dialog.c: the quiz, one question at a time (hl-quiz-dialog.h). */
+#include "hl-quiz-dialog.h"
+
+#include <glib/gi18n.h>
+
+#include "hl-quiz.h"
+#include "hl-recorded.h"
+#include "hl-window-private.h"
+
+struct _HlQuizDialog {
+  AdwWindow parent_instance;
+  HlWindow *window; /* weak: the dialog is its transient child */
+  HlQuiz *quiz;
+  guint current, score;
+  gboolean answered;
+  GtkLabel *progress, *question, *feedback;
+  GtkBox *choices;
+  GtkButton *next;
+  char *feedback_text;
+};
+
+G_DEFINE_FINAL_TYPE (HlQuizDialog, hl_quiz_dialog, ADW_TYPE_WINDOW)
+
+static void
+hl_quiz_dialog_finalize (GObject *object)
+{
+  HlQuizDialog *self = HL_QUIZ_DIALOG (object);
+  g_clear_pointer (&self->quiz, hl_quiz_free);
+  g_clear_weak_pointer (&self->window);
+  g_free (self->feedback_text);
+  G_OBJECT_CLASS (hl_quiz_dialog_parent_class)->finalize (object);
+}
+
+static void
+hl_quiz_dialog_class_init (HlQuizDialogClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = hl_quiz_dialog_finalize;
+  gtk_widget_class_add_binding_action (GTK_WIDGET_CLASS (klass), GDK_KEY_Escape, 0, "window.close",
+                                       NULL);
+}
+
+static void
+hl_quiz_dialog_init (HlQuizDialog *self)
+{
+}
+
+guint
+hl_quiz_dialog_get_n_questions (HlQuizDialog *self)
+{
+  return hl_quiz_get_n_questions (self->quiz);
+}
+
+guint
+hl_quiz_dialog_get_current (HlQuizDialog *self)
+{
+  return self->current;
+}
+
+guint
+hl_quiz_dialog_get_score (HlQuizDialog *self)
+{
+  return self->score;
+}
+
+const HlQuizQuestion *
+hl_quiz_dialog_get_question (HlQuizDialog *self)
+{
+  return hl_quiz_get_question (self->quiz, self->current);
+}
+
+guint
+hl_quiz_dialog_get_answer (HlQuizDialog *self)
+{
+  const HlQuizQuestion *q = hl_quiz_get_question (self->quiz, self->current);
+  return q ? q->answer : 0;
+}
+
+const char *
+hl_quiz_dialog_get_feedback (HlQuizDialog *self)
+{
+  return self->feedback_text;
+}
+
+/* The window's ladder at the state the question is asked in: before its step for "who
+ * sends next", after it for the others. */
+static void
+follow (HlQuizDialog *self, const HlQuizQuestion *q, gboolean answered)
+{
+  HlSession *s;
+  guint want;
+  if (!self->window)
+    return;
+  s = self->window->session;
+  want = q->step + (q->kind == HL_QUIZ_NEXT_MESSAGE && !answered ? 0 : 1);
+  while (hl_session_get_position (s) < want && hl_session_step (s))
+    ;
+  _hl_window_update (self->window);
+}
+
+static void on_choice_clicked (GtkButton *button, HlQuizDialog *self);
+
+static void
+show_question (HlQuizDialog *self)
+{
+  const HlQuizQuestion *q = hl_quiz_get_question (self->quiz, self->current);
+  GtkWidget *child;
+  g_autofree char *progress = NULL;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->choices))))
+    gtk_box_remove (self->choices, child);
+  self->answered = FALSE;
+  gtk_label_set_text (self->feedback, "");
+  if (!q) {
+    g_autofree char *done = g_strdup_printf (_ ("Done: %u of %u right."), self->score,
+                                             hl_quiz_get_n_questions (self->quiz));
+    gtk_label_set_text (self->progress, "");
+    gtk_label_set_text (self->question, done);
+    gtk_widget_set_sensitive (GTK_WIDGET (self->next), FALSE);
+    return;
+  }
+  progress = g_strdup_printf (_ ("Question %u of %u \u00b7 %u right so far"), self->current + 1,
+                              hl_quiz_get_n_questions (self->quiz), self->score);
+  gtk_label_set_text (self->progress, progress);
+  gtk_label_set_text (self->question, q->question);
+  for (guint i = 0; i < q->choices->len; i++) {
+    GtkWidget *b = gtk_button_new_with_label (g_ptr_array_index (q->choices, i));
+    gtk_widget_set_halign (gtk_button_get_child (GTK_BUTTON (b)), GTK_ALIGN_START);
+    g_object_set_data (G_OBJECT (b), "choice", GUINT_TO_POINTER (i));
+    g_signal_connect (b, "clicked", G_CALLBACK (on_choice_clicked), self);
+    gtk_box_append (self->choices, b);
+  }
+  gtk_widget_set_sensitive (GTK_WIDGET (self->next), FALSE);
+  follow (self, q, FALSE);
+}
+
+gboolean
+hl_quiz_dialog_choose (HlQuizDialog *self, guint i)
+{
+  const HlQuizQuestion *q = hl_quiz_get_question (self->quiz, self->current);
+  gboolean right;
+  guint k = 0;
+  if (!q || self->answered || i >= q->choices->len)
+    return FALSE;
+  right = i == q->answer;
+  self->answered = TRUE;
+  self->score += right;
+  g_free (self->feedback_text);
+  self->feedback_text
+      = right ? g_strdup_printf (_ ("\u2713 Right. %s"), q->explanation)
+              : g_strdup_printf (_ ("\u2717 The answer is %s. %s"),
+                                 (const char *)g_ptr_array_index (q->choices, q->answer),
+                                 q->explanation);
+  gtk_label_set_text (self->feedback, self->feedback_text);
+  for (GtkWidget *b = gtk_widget_get_first_child (GTK_WIDGET (self->choices)); b;
+       b = gtk_widget_get_next_sibling (b), k++) {
+    gtk_widget_set_sensitive (b, FALSE);
+    if (k == q->answer)
+      gtk_widget_add_css_class (b, "success");
+    else if (k == i)
+      gtk_widget_add_css_class (b, "error");
+  }
+  gtk_widget_set_sensitive (GTK_WIDGET (self->next), TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->next));
+  follow (self, q, TRUE);
+  return right;
+}
+
+static void
+on_choice_clicked (GtkButton *button, HlQuizDialog *self)
+{
+  hl_quiz_dialog_choose (self, GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "choice")));
+}
+
+void
+hl_quiz_dialog_next (HlQuizDialog *self)
+{
+  if (self->current >= hl_quiz_get_n_questions (self->quiz))
+    return;
+  self->current++;
+  show_question (self);
+}
+
+static void
+on_next_clicked (GtkButton *button, HlQuizDialog *self)
+{
+  hl_quiz_dialog_next (self);
+}
+
+static GtkLabel *
+make_label (GtkBox *box, const char *css)
+{
+  GtkWidget *l = gtk_label_new ("");
+  gtk_label_set_wrap (GTK_LABEL (l), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (l), 0);
+  if (css)
+    gtk_widget_add_css_class (l, css);
+  gtk_box_append (box, l);
+  return GTK_LABEL (l);
+}
+
+HlQuizDialog *
+hl_quiz_dialog_new (HlWindow *window, GError **error)
+{
+  const HlRun *run = hl_session_get_run (window->session);
+  const HlScenario *sc = run ? hl_run_get_scenario (run) : NULL;
+  g_autoptr (HlRun) fresh = NULL;
+  HlQuizDialog *self;
+  GtkWidget *outer, *box, *header, *scroller;
+  if (!sc) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _ ("No lesson is loaded"));
+    return NULL;
+  }
+  if (hl_run_is_recorded (run)) {
+    /* A recording cannot be run again apart from the window's own run. */
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                 _ ("The quiz in the window is made from a lesson; for a capture, the command "
+                    "line writes it (handshake-lab --quiz=- CAPTURE)"));
+    return NULL;
+  }
+  /* The quiz is the lesson as written: the window starts it again, without changes. */
+  fresh = hl_run_new_checked (sc, error);
+  if (!fresh)
+    return NULL;
+  self = g_object_new (HL_TYPE_QUIZ_DIALOG, "transient-for", window, "default-width", 560,
+                       "default-height", 520, "title", _ ("Quiz"), NULL);
+  g_set_weak_pointer (&self->window, window);
+  self->quiz = hl_quiz_new (fresh);
+  hl_session_restart (window->session);
+  outer = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  header = adw_header_bar_new ();
+  self->next = GTK_BUTTON (gtk_button_new_with_mnemonic (_ ("_Next Question")));
+  gtk_widget_add_css_class (GTK_WIDGET (self->next), "suggested-action");
+  g_signal_connect (self->next, "clicked", G_CALLBACK (on_next_clicked), self);
+  adw_header_bar_pack_end (ADW_HEADER_BAR (header), GTK_WIDGET (self->next));
+  gtk_box_append (GTK_BOX (outer), header);
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  gtk_widget_set_margin_start (box, 18);
+  gtk_widget_set_margin_end (box, 18);
+  gtk_widget_set_margin_top (box, 12);
+  gtk_widget_set_margin_bottom (box, 18);
+  self->progress = make_label (GTK_BOX (box), "dim-label");
+  self->question = make_label (GTK_BOX (box), "title-4");
+  self->choices = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 6));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->choices));
+  self->feedback = make_label (GTK_BOX (box), NULL);
+  scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), box);
+  gtk_widget_set_vexpand (scroller, TRUE);
+  gtk_box_append (GTK_BOX (outer), scroller);
+  adw_window_set_content (ADW_WINDOW (self), outer);
+  show_question (self);
+  return self;
+}
+
+static gboolean
+open_quiz_later (gpointer data)
+{
+  GWeakRef *ref = data;
+  g_autoptr (GtkWidget) window = g_weak_ref_get (ref);
+  if (window)
+    gtk_widget_activate_action (window, "win.quiz", NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+free_weak_ref (gpointer data)
+{
+  g_weak_ref_clear (data);
+  g_free (data);
+}
+
+void
+hl_quiz_dialog_open_for_lesson (HlWindow *window)
+{
+  const HlRun *run = hl_session_get_run (window->session);
+  GWeakRef *ref;
+  if (!run || hl_run_is_recorded (run) || !hl_run_get_scenario (run)->quiz)
+    return;
+  ref = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (ref, window);
+  g_idle_add_full (G_PRIORITY_LOW, open_quiz_later, ref, free_weak_ref);
+}
+
+/* win.quiz: the quiz for the lesson in the window. */
+static void
+quiz_action (GtkWidget *w, const char *name, GVariant *param)
+{
+  HlWindow *win = HL_WINDOW (w);
+  g_autoptr (GError) error = NULL;
+  HlQuizDialog *dialog = hl_quiz_dialog_new (win, &error);
+  if (!dialog) {
+    _hl_window_say (win, error->message);
+    return;
+  }
+  _hl_window_note (win, _ ("Quiz"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+void
+hl_quiz_dialog_install_action (GtkWidgetClass *window_class)
+{
+  gtk_widget_class_install_action (window_class, "win.quiz", NULL, quiz_action);
+}

@@ -1,0 +1,41 @@
+/* hl-quiz-dialog.h: the quiz in the window (issue 20): the questions of hl-quiz.h one at a
+ * time, immediate feedback with the explanation, a score at the end. The window's ladder
+ * follows: each "who sends next?" is asked before that step is delivered, and answering
+ * delivers it. */
+#pragma once
+
+#include <adwaita.h>
+
+#include "hl-quiz.h"
+#include "hl-window.h"
+
+G_BEGIN_DECLS
+
+#define HL_TYPE_QUIZ_DIALOG (hl_quiz_dialog_get_type ())
+G_DECLARE_FINAL_TYPE (HlQuizDialog, hl_quiz_dialog, HL, QUIZ_DIALOG, AdwWindow)
+
+/* Restarts the window's lesson (undoing changes to messages) and asks the first question.
+ * NULL with error when no lesson is loaded. */
+HlQuizDialog *hl_quiz_dialog_new (HlWindow *window, GError **error);
+
+guint hl_quiz_dialog_get_n_questions (HlQuizDialog *self);
+guint hl_quiz_dialog_get_current (HlQuizDialog *self); /* from 0; n when done */
+guint hl_quiz_dialog_get_score (HlQuizDialog *self);
+/* The current question (NULL when done). */
+const HlQuizQuestion *hl_quiz_dialog_get_question (HlQuizDialog *self);
+/* The right choice of the current question (for tests and the feedback). */
+guint hl_quiz_dialog_get_answer (HlQuizDialog *self);
+/* Answers the current question as a click on choice i would; TRUE when right. */
+gboolean hl_quiz_dialog_choose (HlQuizDialog *self, guint i);
+/* On to the next question (as the Next button). */
+void hl_quiz_dialog_next (HlQuizDialog *self);
+const char *hl_quiz_dialog_get_feedback (HlQuizDialog *self);
+
+/* A [Scenario] Quiz=true lesson just loaded in window: its quiz opens once the window is
+ * shown (from the main loop, so the window comes first). */
+void hl_quiz_dialog_open_for_lesson (HlWindow *window);
+
+/* Installs win.quiz on the window's class. */
+void hl_quiz_dialog_install_action (GtkWidgetClass *window_class);
+
+G_END_DECLS

@@ -1,0 +1,175 @@
+/* The quiz (issue 20): made for every bundled lesson, and each answer checked against the
+ * run it came from, never against a table: the next message is the step's own sender and
+ * message, the other choices are real messages of that connection, who holds a secret is
+ * what the run's knowledge says after that step, and whether a changed message is caught
+ * is the connection's outcome. [Scenario] Quiz=true is read, and a bad value refused. */
+#include <string.h>
+
+#include "hl-quiz.h"
+#include "hl-test-util.h"
+
+static gboolean
+in_connection (const HlConnection *c, const char *label)
+{
+  for (guint i = 0; i < c->steps->len; i++) {
+    g_autofree char *l = hl_quiz_step_label (g_ptr_array_index (c->steps, i));
+    if (strcmp (l, label) == 0)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+static void
+check_next (HlRun *run, const HlQuizQuestion *q)
+{
+  const HlStep *st = hl_run_get_step (run, q->step);
+  const HlConnection *c = hl_run_get_connection (run, st->connection - 1);
+  g_autofree char *right = hl_quiz_step_label (st);
+  g_assert_cmpuint (q->choices->len, >=, 2);
+  g_assert_cmpuint (q->choices->len, <=, 4);
+  g_assert_cmpstr (g_ptr_array_index (q->choices, q->answer), ==, right);
+  for (guint k = 0; k < q->choices->len; k++) {
+    const char *choice = g_ptr_array_index (q->choices, k);
+    for (guint j = k + 1; j < q->choices->len; j++)
+      g_assert_cmpstr (choice, !=, g_ptr_array_index (q->choices, j));
+    /* A wrong choice is a real message of the connection, or the right one's message
+     * from the other side. */
+    if (k != q->answer && !in_connection (c, choice))
+      g_assert_nonnull (strstr (choice, st->message));
+  }
+}
+
+static void
+check_holds (HlRun *run, const HlQuizQuestion *q)
+{
+  const HlStep *st = hl_run_get_step (run, q->step);
+  const HlStep *prev = q->step > 0 ? hl_run_get_step (run, q->step - 1) : NULL;
+  guint64 bit = G_GUINT64_CONSTANT (1) << q->secret;
+  gboolean cl = (st->after[HL_SIDE_CLIENT].knows & bit) != 0;
+  gboolean sv = (st->after[HL_SIDE_SERVER].knows & bit) != 0;
+  HlQuizHolds want = cl && sv ? HL_QUIZ_HOLDS_BOTH
+                     : cl     ? HL_QUIZ_HOLDS_CLIENT
+                     : sv     ? HL_QUIZ_HOLDS_SERVER
+                              : HL_QUIZ_HOLDS_NEITHER;
+  g_assert_cmpuint (q->answer, ==, want);
+  g_assert_true (cl || sv); /* asked when a side has just come to hold it */
+  if (prev && prev->connection == st->connection)
+    g_assert_false ((prev->after[0].knows & bit) && (prev->after[1].knows & bit));
+  g_assert_nonnull (strstr (q->question, hl_secret_key (q->secret)));
+}
+
+static void
+check_caught (HlRun *run, const HlQuizQuestion *q)
+{
+  const HlStep *st = hl_run_get_step (run, q->step);
+  const HlConnection *c = hl_run_get_connection (run, st->connection - 1);
+  g_assert_nonnull (st->fault);
+  g_assert_cmpuint (q->answer, ==, c->success ? 0 : 1);
+}
+
+/* Recomputed here: the first step of the connection, from the changed one on, after which
+ * a side has an error; the receiver of that step counts first. */
+static void
+check_who_stops (HlRun *run, const HlQuizQuestion *q)
+{
+  const HlStep *st = hl_run_get_step (run, q->step);
+  HlQuizStops want = HL_QUIZ_STOPS_NEITHER;
+  g_assert_nonnull (st->fault);
+  for (guint i = q->step; i < hl_run_get_n_steps (run) && want == HL_QUIZ_STOPS_NEITHER; i++) {
+    const HlStep *s = hl_run_get_step (run, i);
+    HlSide to = hl_side_other (s->from);
+    if (s->connection != st->connection)
+      break;
+    if (s->after[to].error)
+      want = to == HL_SIDE_CLIENT ? HL_QUIZ_STOPS_CLIENT : HL_QUIZ_STOPS_SERVER;
+    else if (s->after[s->from].error)
+      want = s->from == HL_SIDE_CLIENT ? HL_QUIZ_STOPS_CLIENT : HL_QUIZ_STOPS_SERVER;
+  }
+  g_assert_cmpuint (q->answer, ==, want);
+  /* A connection that failed had a side stop; one that completed had none. */
+  g_assert_true ((want == HL_QUIZ_STOPS_NEITHER)
+                 == hl_run_get_connection (run, st->connection - 1)->success);
+}
+
+static void
+test_every_lesson (void)
+{
+  g_autoptr (GPtrArray) names = hl_test_bundled_names ();
+  guint kinds[4] = { 0, 0, 0, 0 };
+  for (guint i = 0; i < names->len; i++) {
+    const char *name = g_ptr_array_index (names, i);
+    g_autoptr (HlScenario) sc = hl_test_load_bundled (name);
+    g_autoptr (HlRun) run = hl_test_run (sc);
+    g_autoptr (HlQuiz) quiz = hl_quiz_new (run);
+    g_autofree char *md = hl_quiz_to_markdown (quiz);
+    guint next = 0, faults = 0, caught = 0;
+    g_test_message ("%s: %u questions", name, hl_quiz_get_n_questions (quiz));
+    for (guint s = 0; s < hl_run_get_n_steps (run); s++)
+      faults += hl_run_get_step (run, s)->fault != NULL;
+    for (guint k = 0; k < hl_quiz_get_n_questions (quiz); k++) {
+      const HlQuizQuestion *q = hl_quiz_get_question (quiz, k);
+      g_assert_cmpuint (q->step, <, hl_run_get_n_steps (run));
+      g_assert_cmpuint (q->answer, <, q->choices->len);
+      g_assert_nonnull (strstr (md, q->question));
+      kinds[q->kind]++;
+      switch (q->kind) {
+      case HL_QUIZ_NEXT_MESSAGE:
+        g_assert_cmpuint (q->step, ==, next); /* one per step, in order */
+        next++;
+        check_next (run, q);
+        break;
+      case HL_QUIZ_WHO_HOLDS:
+        check_holds (run, q);
+        break;
+      case HL_QUIZ_CAUGHT:
+        caught++;
+        check_caught (run, q);
+        break;
+      case HL_QUIZ_WHO_STOPS:
+        check_who_stops (run, q);
+        break;
+      }
+    }
+    g_assert_cmpuint (next, ==, hl_run_get_n_steps (run));
+    g_assert_cmpuint (caught, ==, faults);
+    g_assert_nonnull (strstr (md, "## Answers"));
+  }
+  g_assert_cmpuint (kinds[HL_QUIZ_WHO_HOLDS], >, 100);
+  g_assert_cmpuint (kinds[HL_QUIZ_CAUGHT], >=, 4);
+  g_assert_cmpuint (kinds[HL_QUIZ_WHO_STOPS], ==, kinds[HL_QUIZ_CAUGHT]);
+}
+
+static void
+test_quiz_key (void)
+{
+  g_autofree char *yes
+      = hl_test_write_scenario ("[Scenario]\nFormat=1\nTitle=q\nQuiz=true\n"
+                                "[Client]\n[Server]\n"
+                                "CertificateChain=assets/pki/server-rsa-chain.pem\n"
+                                "PrivateKey=assets/pki/server-rsa.key\n");
+  g_autofree char *bad
+      = hl_test_write_scenario ("[Scenario]\nFormat=1\nTitle=q\nQuiz=maybe\n"
+                                "[Client]\n[Server]\n"
+                                "CertificateChain=assets/pki/server-rsa-chain.pem\n"
+                                "PrivateKey=assets/pki/server-rsa.key\n");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HlScenario) s = hl_scenario_load (yes, &error);
+  g_autoptr (HlScenario) none = hl_test_load_bundled ("01-rsa-key-exchange.scenario");
+  g_autoptr (HlScenario) b = NULL;
+  g_assert_no_error (error);
+  g_assert_true (s->quiz);
+  g_assert_false (none->quiz);
+  b = hl_scenario_load (bad, &error);
+  g_assert_null (b);
+  g_assert_nonnull (strstr (error->message, ":4:"));
+  g_assert_nonnull (strstr (error->message, "Quiz"));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/quiz/every-lesson", test_every_lesson);
+  g_test_add_func ("/quiz/scenario-key", test_quiz_key);
+  return g_test_run ();
+}

@@ -1,0 +1,279 @@
+/* Issue 20's two dialogs in the window, under a display.
+ *
+ * "Steal the Server's Key": the main menu's
+ * action opens the report for the lesson in the window (RSA: opened, with the data in
+ * clear; TLS 1.3: closed, with the signature checked), leaves the window's own run where
+ * it was, and exports the capture without secrets and the key. Screenshots of the dialog
+ * are saved as test artifacts (steal-key-artifacts/).
+ *
+ * "Quiz…": every question of a lesson answered (right, then wrong on a second pass), the
+ * score counts exactly the right ones, and the window's ladder follows the questions: a
+ * "who sends next?" is asked with that step not yet delivered, and answering delivers it. */
+#include <string.h>
+
+#include "hl-application.h"
+#include "hl-quiz-dialog.h"
+#include "hl-quiz.h"
+#include "hl-steal-key-dialog.h"
+#include "hl-test-util.h"
+#include "hl-window-private.h"
+
+static HlApplication *app;
+static char *artifacts;
+
+static void
+on_painted (GdkFrameClock *clock, gboolean *painted)
+{
+  *painted = TRUE;
+}
+
+/* Until the widget is mapped, has a size, and one more frame has been painted. */
+static void
+wait_for_frame (GtkWidget *w)
+{
+  gboolean painted = FALSE;
+  GdkFrameClock *clock;
+  gulong id;
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while ((!gtk_widget_get_mapped (w) || gtk_widget_get_width (w) <= 0)
+         && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  clock = gtk_widget_get_frame_clock (w);
+  g_assert_nonnull (clock);
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_painted), &painted);
+  gtk_widget_queue_draw (w);
+  while (!painted && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handler_disconnect (clock, id);
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static void
+screenshot (GtkWidget *w, const char *name)
+{
+  GdkPaintable *p = gtk_widget_paintable_new (w);
+  GtkSnapshot *s = gtk_snapshot_new ();
+  GskRenderNode *node;
+  GdkTexture *texture;
+  g_autofree char *path = g_build_filename (artifacts, name, NULL);
+  wait_for_frame (w);
+  gdk_paintable_snapshot (p, s, gtk_widget_get_width (w), gtk_widget_get_height (w));
+  node = gtk_snapshot_free_to_node (s);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (w)), node,
+                                         NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_object_unref (texture);
+  gsk_render_node_unref (node);
+  g_object_unref (p);
+}
+
+static HlWindow *
+open_window (const char *lesson)
+{
+  HlWindow *win = hl_window_new (GTK_APPLICATION (app));
+  g_autofree char *file = g_strconcat ("scenarios/", lesson, ".scenario", NULL);
+  g_autofree char *path = hl_test_source_path (file);
+  gtk_window_set_default_size (GTK_WINDOW (win), 1400, 860);
+  g_assert_true (hl_window_load (win, path));
+  gtk_window_present (GTK_WINDOW (win));
+  wait_for_frame (GTK_WIDGET (win));
+  return win;
+}
+
+/* The dialog the action opened over win. */
+static HlStealKeyDialog *
+find_dialog (HlWindow *win)
+{
+  GListModel *tops = gtk_window_get_toplevels ();
+  for (guint i = 0; i < g_list_model_get_n_items (tops); i++) {
+    g_autoptr (GObject) w = g_list_model_get_item (tops, i);
+    if (HL_IS_STEAL_KEY_DIALOG (w)
+        && gtk_window_get_transient_for (GTK_WINDOW (w)) == GTK_WINDOW (win))
+      return HL_STEAL_KEY_DIALOG (w);
+  }
+  return NULL;
+}
+
+static HlStealKeyDialog *
+steal (HlWindow *win)
+{
+  HlStealKeyDialog *d;
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.steal-key", NULL));
+  d = find_dialog (win);
+  g_assert_nonnull (d);
+  wait_for_frame (GTK_WIDGET (d));
+  return d;
+}
+
+static void
+test_rsa (void)
+{
+  HlWindow *win = open_window ("01-rsa-key-exchange");
+  HlStealKeyDialog *d;
+  const char *text;
+  g_autofree char *folder = g_build_filename (artifacts, "export-01", NULL);
+  g_autoptr (GFile) dir = g_file_new_for_path (folder);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *pem = NULL, *want = NULL, *key_file = NULL, *capture = NULL, *bytes = NULL;
+  g_autofree char *key_source = hl_test_source_path ("assets/pki/server-rsa.key");
+  gsize len = 0;
+  /* Two steps in: stealing the key runs the lesson apart and leaves the window's run. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.step", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.step", NULL));
+  d = steal (win);
+  text = hl_steal_key_dialog_get_text (d);
+  g_assert_nonnull (strstr (text, "OPENED by the stolen key"));
+  g_assert_nonnull (strstr (text, "client \u2192 server: \"GET / HTTP/1.1"));
+  g_assert_nonnull (strstr (text, "RFC 5246 F.1.1.2"));
+  g_assert_cmpuint (hl_run_get_n_steps (hl_session_get_run (win->session)), ==, 2);
+  screenshot (GTK_WIDGET (d), "steal-key-01-rsa.png");
+  g_mkdir_with_parents (folder, 0755);
+  g_assert_true (hl_steal_key_dialog_export (d, dir, &error));
+  g_assert_no_error (error);
+  key_file = g_build_filename (folder, "server-key.pem", NULL);
+  capture = g_build_filename (folder, "capture-without-secrets.pcapng", NULL);
+  g_assert_true (g_file_get_contents (key_file, &pem, NULL, NULL));
+  g_assert_true (g_file_get_contents (key_source, &want, NULL, NULL));
+  g_assert_cmpstr (pem, ==, want);
+  g_assert_true (g_file_get_contents (capture, &bytes, &len, NULL));
+  g_assert_cmpuint (len, >, 1000);
+  gtk_window_destroy (GTK_WINDOW (d));
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+static void
+test_tls13 (void)
+{
+  HlWindow *win = open_window ("30-tls13-basic");
+  HlStealKeyDialog *d = steal (win);
+  const char *text = hl_steal_key_dialog_get_text (d);
+  g_assert_nonnull (strstr (text, "stays closed: forward secrecy"));
+  g_assert_nonnull (strstr (text, "CertificateVerify's signature (rsa_pss_rsae_sha256) verifies"));
+  g_assert_null (strstr (text, "OPENED"));
+  g_assert_null (strstr (text, "GET /"));
+  screenshot (GTK_WIDGET (d), "steal-key-30-tls13.png");
+  gtk_window_destroy (GTK_WINDOW (d));
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+static HlQuizDialog *
+find_quiz (HlWindow *win)
+{
+  GListModel *tops = gtk_window_get_toplevels ();
+  for (guint i = 0; i < g_list_model_get_n_items (tops); i++) {
+    g_autoptr (GObject) w = g_list_model_get_item (tops, i);
+    if (HL_IS_QUIZ_DIALOG (w) && gtk_window_get_transient_for (GTK_WINDOW (w)) == GTK_WINDOW (win))
+      return HL_QUIZ_DIALOG (w);
+  }
+  return NULL;
+}
+
+/* Answers every question, right or (when wrong is set) wrong, checking the ladder. */
+static void
+answer_all (HlWindow *win, gboolean wrong, const char *shot)
+{
+  HlQuizDialog *d;
+  HlSession *s = win->session;
+  guint n, right = 0;
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.quiz", NULL));
+  d = find_quiz (win);
+  g_assert_nonnull (d);
+  wait_for_frame (GTK_WIDGET (d));
+  n = hl_quiz_dialog_get_n_questions (d);
+  g_assert_cmpuint (n, >, hl_session_get_n_steps (s) / 2);
+  g_assert_cmpuint (hl_session_get_position (s), ==, 0); /* started again */
+  for (guint i = 0; i < n; i++) {
+    guint answer = hl_quiz_dialog_get_answer (d);
+    guint pick = wrong ? (answer == 0 ? 1 : 0) : answer;
+    const HlQuizQuestion *q = hl_quiz_dialog_get_question (d);
+    g_assert_cmpuint (hl_quiz_dialog_get_current (d), ==, i);
+    /* "Who sends next" with that step still to come; every other question after it. */
+    g_assert_cmpuint (hl_session_get_position (s), ==,
+                      q->step + (q->kind == HL_QUIZ_NEXT_MESSAGE ? 0 : 1));
+    right += hl_quiz_dialog_choose (d, pick);
+    g_assert_nonnull (strstr (hl_quiz_dialog_get_feedback (d), wrong ? "\u2717" : "\u2713"));
+    g_assert_cmpuint (hl_session_get_position (s), ==, q->step + 1);
+    if (i == 1 && shot)
+      screenshot (GTK_WIDGET (d), shot);
+    hl_quiz_dialog_next (d);
+  }
+  g_assert_cmpuint (hl_quiz_dialog_get_current (d), ==, n);
+  g_assert_cmpuint (hl_quiz_dialog_get_score (d), ==, right);
+  g_assert_cmpuint (right, ==, wrong ? 0 : n);
+  g_assert_true (hl_session_get_finished (s)); /* the ladder went through every step */
+  gtk_window_destroy (GTK_WINDOW (d));
+}
+
+/* The first question is asked before step 1 is delivered; answering delivers it. */
+static void
+test_quiz (void)
+{
+  HlWindow *win = open_window ("01-rsa-key-exchange");
+  HlQuizDialog *d;
+  answer_all (win, FALSE, "quiz-01-answered.png");
+  answer_all (win, TRUE, NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.quiz", NULL));
+  d = find_quiz (win);
+  g_assert_cmpuint (hl_session_get_position (win->session), ==, 0);
+  wait_for_frame (GTK_WIDGET (d));
+  screenshot (GTK_WIDGET (d), "quiz-01-first.png");
+  hl_quiz_dialog_choose (d, hl_quiz_dialog_get_answer (d));
+  g_assert_cmpuint (hl_session_get_position (win->session), ==, 1);
+  g_assert_false (hl_quiz_dialog_choose (d, 0)); /* answered already */
+  gtk_window_destroy (GTK_WINDOW (d));
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+/* [Scenario] Quiz=true: the lesson opens into its quiz; a bundled lesson does not. */
+static void
+test_quiz_lesson (void)
+{
+  g_autofree char *path = hl_test_write_scenario (
+      "[Scenario]\nFormat=1\nTitle=A quiz\nQuiz=true\n[Client]\nVersions=TLS1.2\n"
+      "TrustAnchors=assets/pki/root-ca.crt\nServerName=server.example\n[Server]\n"
+      "CertificateChain=assets/pki/server-rsa-chain.pem\nPrivateKey=assets/pki/server-rsa.key\n");
+  HlWindow *plain = open_window ("01-rsa-key-exchange");
+  HlWindow *win = hl_window_new (GTK_APPLICATION (app));
+  HlQuizDialog *d;
+  gtk_window_set_default_size (GTK_WINDOW (win), 1400, 860);
+  g_assert_true (hl_window_load (win, path));
+  gtk_window_present (GTK_WINDOW (win));
+  wait_for_frame (GTK_WIDGET (win));
+  d = find_quiz (win);
+  g_assert_nonnull (d);
+  g_assert_null (find_quiz (plain));
+  g_assert_cmpuint (hl_quiz_dialog_get_current (d), ==, 0);
+  gtk_window_destroy (GTK_WINDOW (d));
+  gtk_window_destroy (GTK_WINDOW (win));
+  gtk_window_destroy (GTK_WINDOW (plain));
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+  g_test_init (&argc, &argv, NULL);
+  if (!gtk_init_check ()) {
+    g_print ("1..0 # SKIP no display\n");
+    return 0;
+  }
+  adw_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  {
+    g_autofree char *cwd = g_get_current_dir ();
+    artifacts = g_build_filename (cwd, "steal-key-artifacts", NULL);
+  }
+  g_mkdir_with_parents (artifacts, 0755);
+  app = hl_application_new (G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  g_test_add_func ("/steal-key-window/rsa", test_rsa);
+  g_test_add_func ("/steal-key-window/tls13", test_tls13);
+  g_test_add_func ("/quiz-window/every-question", test_quiz);
+  g_test_add_func ("/quiz-window/quiz-lesson", test_quiz_lesson);
+  status = g_test_run ();
+  g_object_unref (app);
+  g_free (artifacts);
+  return status;
+}
