@@ -5,6 +5,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "hl-decode.h"
 #include "hl-ladder-export.h"
 #include "hl-ladder-labels.h"
 #include "hl-ladder-layout.h"
@@ -1087,6 +1088,30 @@ test_third_reading (void)
     assert_says (groups->explanation, "for the EC key in the server's certificate");
     assert_says (field_in (hello02->fields, "Compression methods")->explanation, "RFC 7525 3.3");
     assert_not_says (field_in (hello02->fields, "Compression methods")->explanation, "is gone");
+  }
+
+  /* Traffic secret 0 comes from the key schedule (RFC 8446 7.1), later ones from KeyUpdate
+   * (7.2). */
+  {
+    g_autoptr (HlScenario) s30 = NULL, s39 = NULL;
+    g_autoptr (HlRun) run30 = run_lesson ("30-tls13-basic.scenario", &s30);
+    g_autoptr (HlRun) run39 = run_lesson ("39-tls13-key-update.scenario", &s39);
+    gboolean saw_update = FALSE;
+    assert_says (step_of (run30, 1, HL_SIDE_CLIENT, "ApplicationData")->story, "RFC 8446 7.1");
+    for (guint i = 0; i < hl_run_get_n_steps (run39); i++) {
+      const HlStep *st = hl_run_get_step (run39, i);
+      if (strcmp (st->message, "ApplicationData") != 0 || st->key != HL_RECORD_KEY_APPLICATION)
+        continue;
+      assert_says (st->story, st->key_generation ? "RFC 8446 7.2" : "RFC 8446 7.1");
+      saw_update |= st->key_generation > 0;
+    }
+    g_assert_true (saw_update);
+  }
+
+  /* An alert's level: TLS 1.3 lets the receiver ignore it (RFC 8446 6). */
+  {
+    g_autoptr (GPtrArray) fields = hl_decode_alert ((const guint8 *)"\x02\x2a", 2);
+    assert_says (field_in (fields, "Level")->explanation, "RFC 8446 6");
   }
 
   /* 11. A self-issued certificate's Issuer is its own Subject, not "the CA". */

@@ -15,12 +15,15 @@ hl_decode_alert (const guint8 *data, gsize len)
   if (_hl_decode_need (&r, 1)) {
     guint lvl = data[0];
     _hl_decode_key (&r, "level", lvl);
-    _hl_decode_take (&r, f, "Level", 1,
-                     _ ("1 warning, 2 fatal: a fatal alert ends the connection."), "%s (%u)",
-                     lvl == 1   ? "warning"
-                     : lvl == 2 ? "fatal"
-                                : "unknown",
-                     lvl);
+    _hl_decode_take (
+        &r, f, "Level", 1,
+        _ ("1 warning, 2 fatal: a fatal alert ends the connection. TLS 1.3 decides by the "
+           "description alone: there the receiver may ignore this field (RFC 8446 6)."),
+        "%s (%u)",
+        lvl == 1   ? "warning"
+        : lvl == 2 ? "fatal"
+                   : "unknown",
+        lvl);
   }
   if (_hl_decode_need (&r, 1)) {
     guint d = data[1];

@@ -63,8 +63,8 @@ make_secret (Build *b, HlSecretId id, HlSide side)
                             b->label[id], s->formula));
     s->inputs = none;
   } else if (b->origin[id] == FROM_DERIVED) {
-    s->formula
-        = intern (b, g_strdup_printf (_ ("derived by the lab from the key log: %s"), s->formula));
+    s->formula = intern (
+        b, g_strdup_printf (_ ("derived by the lab from the keys given: %s"), s->formula));
   } else if (b->origin[id] == FROM_PRIVATE_KEY) {
     s->formula = intern (b, g_strdup_printf (_ ("decrypted by the lab from the ClientKeyExchange "
                                                 "with the server's private key (%s): %s"),
@@ -151,21 +151,22 @@ check_finished (Build *b, HlStep *st, const guint8 *msg, gsize len)
                              client ? HL_SECRET_CLIENT_VERIFY_DATA : HL_SECRET_SERVER_VERIFY_DATA,
                              expect, elen, FROM_DERIVED);
     return g_strdup_printf (
-        b->tls13 ? _ ("verify_data recomputed by the lab: HMAC(finished_key, Hash(the %u "
-                      "handshake bytes recorded before it)) = %s, as on the wire: this recording "
-                      "and this key log are the handshake both sides saw.")
+        b->tls13
+            ? _ ("verify_data recomputed by the lab: HMAC(finished_key, Hash(the %u "
+                 "handshake bytes recorded before it)) = %s, as on the wire: the recording and "
+                 "these keys match the handshake both sides saw.")
         : b->c->version == 0x0300
             ? _ ("Finished recomputed by the lab with SSL 3.0's MD5 and SHA-1 over the master "
                  "secret, the pads, the sender and the %u handshake bytes recorded before it "
-                 "(RFC 6101 5.6.9) = %s, as on the wire: this recording and this key log are the "
+                 "(RFC 6101 5.6.9) = %s, as on the wire: the recording and these keys match the "
                  "handshake both sides saw.")
-            : _ ("verify_data recomputed by the lab: PRF(master_secret, Hash(the %u "
-                 "handshake bytes recorded before it))[0..11] = %s, as on the wire: this "
-                 "recording and this key log are the handshake both sides saw."),
+            : _ ("verify_data recomputed by the lab: PRF(master_secret, finished_label, Hash(the "
+                 "%u handshake bytes recorded before it))[0..11] = %s, as on the wire: the "
+                 "recording and these keys match the handshake both sides saw."),
         b->transcript->len, want);
   }
   return g_strdup_printf (_ ("verify_data recomputed by the lab from the %u handshake bytes "
-                             "recorded before it is %s, but the wire says %s: the key log does "
+                             "recorded before it is %s, but the wire says %s: the keys given do "
                              "not belong to this handshake, or the recording lost a message."),
                           b->transcript->len, want, got);
 }
@@ -809,10 +810,10 @@ make_scenario (HlRecording *rec, HlRecorded *r)
   s->file = g_strdup (rec->source);
   s->title = g_strdup_printf (_ ("Recorded: %s"), base);
   s->description = g_strdup_printf (
-      P_ ("A real TLS connection read from the capture %s, with the keys its key log gave. The "
-          "lab ran nothing: every message is as it was sent.",
-          "%2$u real TLS connections read from the capture %1$s, with the keys its key log gave. "
-          "The lab ran nothing: every message is as it was sent.",
+      P_ ("A real TLS connection read from the capture %s. The lab ran nothing: every message is "
+          "as it was sent, and what is decrypted is what the keys given could open.",
+          "%2$u real TLS connections read from the capture %1$s. The lab ran nothing: every "
+          "message is as it was sent, and what is decrypted is what the keys given could open.",
           r->connections->len),
       base, r->connections->len);
   s->seed = g_strdup ("");

@@ -150,10 +150,18 @@ tell_story13 (const HlStep *st, gboolean resumed)
                         "that memory may not. Nor is this data forward secret: it falls with the "
                         "PSK (RFC 8446 2.3). Only requests that are safe to repeat belong here."));
   if (strcmp (m, "ApplicationData") == 0 && st->key == HL_RECORD_KEY_APPLICATION)
-    return g_strdup_printf (_ ("Story steps 8 and 9: application data, under the %s's "
-                               "application traffic keys (%s application traffic secret %u, "
-                               "RFC 8446 7.2)."),
-                            hl_side_word (st->from), hl_side_word (st->from), st->key_generation);
+    /* Generation 0 comes from the key schedule (RFC 8446 7.1); each KeyUpdate makes the next
+     * (7.2). */
+    return st->key_generation == 0
+               ? g_strdup_printf (_ ("Story steps 8 and 9: application data, under the %s's "
+                                     "application traffic keys (%s application traffic secret 0, "
+                                     "RFC 8446 7.1)."),
+                                  hl_side_word (st->from), hl_side_word (st->from))
+               : g_strdup_printf (_ ("Story steps 8 and 9: application data, under the %s's "
+                                     "application traffic keys (%s application traffic secret "
+                                     "%u, after KeyUpdate: RFC 8446 7.2)."),
+                                  hl_side_word (st->from), hl_side_word (st->from),
+                                  st->key_generation);
   return NULL;
 }
 
