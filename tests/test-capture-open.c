@@ -11,6 +11,9 @@
 #include "hl-pcapng-writer.h"
 #include "hl-recorded.h"
 #include "hl-session.h"
+#include "hl-decode.h"
+#include "hl-ladder-labels.h"
+#include "hl-tables.h"
 #include "hl-test-util.h"
 #include "hl-transcript.h"
 
@@ -76,6 +79,21 @@ test_times (void)
    * connection 2's opening (SYN, SYN-ACK, ACK), one segment a millisecond. */
   g_assert_nonnull (strstr (labels, "14. Alert (encrypted)  +13.00 ms\n"));
   g_assert_nonnull (strstr (labels, "15. ClientHello  +20.00 ms\n"));
+  /* Without keys an encrypted alert says so, not "?: ?": its record as an eavesdropper has
+   * it (TLS 1.2 AES-GCM: explicit nonce, 2 encrypted bytes, tag). */
+  {
+    static const guint8 record[26] = { 0 };
+    HlStep alert = { 0 };
+    g_autofree char *detail = NULL;
+    alert.message = (char *)"Alert";
+    alert.content_type = HL_CONTENT_ALERT;
+    alert.encrypted = TRUE;
+    alert.fields = hl_decode_encrypted_record (record, sizeof record, 0x0303, 0xc02f, -1);
+    detail = hl_ladder_describe_step (run, &alert);
+    g_assert_nonnull (strstr (detail, "unreadable without the keys"));
+    g_assert_null (strstr (detail, "?"));
+    g_ptr_array_unref (alert.fields);
+  }
   md = hl_transcript_to_markdown (run);
   g_assert_nonnull (strstr (md, "### Step 2: server → client, ServerHello\n\n**Captured:** +1.00 "
                                 "ms after the first message\n\n"));

@@ -455,12 +455,16 @@ hl_ladder_describe_step (const HlRun *run, const HlStep *st)
   else if (st->content_type == HL_CONTENT_ALERT) {
     gint64 level = number_of (f, "alert", "level");
     gint64 desc = number_of (f, "alert", "description");
-    add_line (out, "%s: %s",
-              level == 1   ? "warning"
-              : level == 2 ? "fatal"
-              : level < 0  ? "?"
-                           : "unknown",
-              desc >= 0 ? hl_alert_name ((guint)desc) : "?");
+    /* Encrypted and no keys: an eavesdropper sees only that an alert went by. */
+    if (level < 0 && desc < 0 && st->encrypted)
+      add_line (out, _ ("encrypted: level and description unreadable without the keys"));
+    else
+      add_line (out, "%s: %s",
+                level == 1   ? "warning"
+                : level == 2 ? "fatal"
+                : level < 0  ? "?"
+                             : "unknown",
+                desc >= 0 ? hl_alert_name ((guint)desc) : "?");
   }
   if (st->tls13 && st->key != HL_RECORD_KEY_NONE) {
     /* Which secret's keys protect this record (RFC 8446 7). */
