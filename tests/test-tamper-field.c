@@ -341,11 +341,49 @@ test_predicted_is_caught (gconstpointer data)
   g_object_unref (s);
 }
 
+/* The words of a prediction follow the protocol read against the RFCs: a CBC record is
+ * decrypted before its MAC is checked (RFC 5246 6.2.3.2), an AEAD tag is checked first
+ * (6.2.3.3); a NewSessionTicket matters to the next resumption (RFC 8446 4.6.1). */
+static void
+test_prediction_words (void)
+{
+  static const struct {
+    const char *lesson, *message;
+    HlSide from;
+    HlTamperMode mode;
+    const char *field, *says;
+  } words[] = {
+    { "07-tls10-cbc", "Finished", HL_SIDE_CLIENT, HL_TAMPER_CIPHERTEXT, NULL,
+      "decrypts the record, checks its padding, then recomputes" },
+    { "05-rsa-aes-cbc", "Finished", HL_SIDE_CLIENT, HL_TAMPER_CIPHERTEXT, NULL,
+      "the padding or MAC check fails" },
+    { "02-ecdhe-rsa-aes-gcm", "Finished", HL_SIDE_CLIENT, HL_TAMPER_CIPHERTEXT, NULL,
+      "before it releases a byte of it" },
+    { "33-tls13-psk-resumption", "NewSessionTicket", HL_SIDE_SERVER, HL_TAMPER_CONTENT,
+      "Ticket lifetime", "A later resumption with it fails the binder check" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (words); i++) {
+    g_autofree char *file = g_strconcat (words[i].lesson, ".scenario", NULL);
+    g_autoptr (HlScenario) sc = hl_test_load_bundled (file);
+    g_autoptr (HlRun) run = hl_test_run (sc);
+    HlTamperTarget t
+        = { 1, words[i].from, words[i].message, 1, words[i].mode, words[i].field, 0, 1, NULL };
+    g_autoptr (GPtrArray) effects = hl_tamper_predict (run, &t);
+    GString *all = g_string_new (NULL);
+    for (guint k = 0; k < effects->len; k++)
+      g_string_append (all, ((const HlCheckEffect *)g_ptr_array_index (effects, k))->text);
+    g_test_message ("%s %s: %s", words[i].lesson, words[i].message, all->str);
+    g_assert_nonnull (strstr (all->str, words[i].says));
+    g_string_free (all, TRUE);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/tamper-field/encode", test_encode);
+  g_test_add_func ("/tamper-field/prediction-words", test_prediction_words);
   g_test_add_func ("/tamper-field/session-set-clear-back-redo", test_session_set_clear_back_redo);
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
     g_autofree char *path

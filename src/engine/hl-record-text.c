@@ -264,7 +264,9 @@ hl_step_describe_record_key (const HlStep *st, gboolean md)
   }
   case HL_RECORD_KEY_EARLY:
     /* RFC 8446 7.3: key and IV expanded from the traffic secret. */
-    return g_strdup_printf (_ ("the client's early traffic keys (0-RTT data), from %s"), name);
+    return g_strdup_printf (_ ("the client's early traffic keys (0-RTT data and EndOfEarlyData, "
+                               "RFC 8446 4.5), from %s"),
+                            name);
   case HL_RECORD_KEY_HANDSHAKE:
     return g_strdup_printf (_ ("the %s's handshake traffic keys, from %s"), side, name);
   case HL_RECORD_KEY_APPLICATION:

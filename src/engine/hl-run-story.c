@@ -116,13 +116,14 @@ tell_story13 (const HlStep *st, gboolean resumed)
                                  "secrecy; a psk_ke resumption (no fresh key share, RFC 8446 "
                                  "4.2.9) and 0-RTT data do not."));
   if (strcmp (m, "Finished") == 0)
-    return g_strdup (client
-                         ? _ ("Story step 6: the client's Finished, an HMAC over the transcript. "
-                              "The client sends it after the server's, the reverse of TLS 1.2: "
-                              "one round trip in all.")
-                         : _ ("Story step 7, moved earlier: the server's Finished ends its "
-                              "first flight. The server can send application data right after "
-                              "it, before the client has finished."));
+    return g_strdup (
+        client
+            ? _ ("Story step 6: the client's Finished, an HMAC over the transcript. "
+                 "The client sends it after the server's, the reverse of a full TLS 1.2 handshake: "
+                 "one round trip in all.")
+            : _ ("Story step 7, moved earlier: the server's Finished ends its "
+                 "first flight. The server can send application data right after "
+                 "it, before the client has finished."));
   if (strcmp (m, "NewSessionTicket") == 0)
     return g_strdup (_ ("After the handshake: a ticket for resuming later. Each ticket's PSK comes "
                         "from the resumption master secret and this ticket's nonce."));

@@ -510,8 +510,9 @@ explain (HlStolenConnection *o, const HlConnection *lc, HlRun *observer)
         _ ("A TLS 1.3 resumption with psk_ke: no certificate, no signature and no (EC)DHE; its "
            "keys come from the resumption PSK of the earlier connection alone (RFC 8446 4.2.9). "
            "The server's certificate key plays no part. Forward secrecy with respect to a "
-           "resumption PSK comes only with (EC)DHE (RFC 8446 E.1): whoever learns this PSK reads "
-           "this connection, but the PSK itself came from a connection that ECDHE protected."));
+           "resumption PSK comes only with (EC)DHE (RFC 8446 E.1): whoever learns this PSK, for "
+           "example by stealing the key the server seals its tickets with, reads this "
+           "connection; the certificate key alone does not give it."));
     return;
   }
   if (suite->kex == HL_KEX_RSA || suite->kex == HL_KEX_ECDH_RSA
@@ -528,8 +529,8 @@ explain (HlStolenConnection *o, const HlConnection *lc, HlRun *observer)
         _ ("A TLS 1.3 resumption with psk_dhe_ke: no certificate and no signature; its keys "
            "come from the resumption PSK of the earlier connection and a fresh (EC)DHE exchange "
            "(RFC 8446 4.2.9, 7.1). The server's certificate key plays no part, and even the PSK "
-           "would not open it without the ephemeral secrets, which were never sent (RFC 8446 "
-           "E.1)."));
+           "would not open the records after the ServerHello without the ephemeral secrets, "
+           "which were never sent (RFC 8446 E.1)."));
     return;
   }
   o->verdict = HL_STOLEN_FORWARD_SECRET;

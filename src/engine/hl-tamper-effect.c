@@ -264,7 +264,9 @@ predict_message (Ctx *c)
   if (is_length_field (field))
     add (c, HL_CHECK_MESSAGE, c->k,
          _ ("%s is a length: once it no longer matches the bytes that follow, the %s cannot "
-            "read the %s and rejects it (decode_error, %s %s)."),
+            "read the %s: a shorter length leaves bytes it cannot parse, and it rejects the "
+            "message (decode_error, %s %s); a longer one makes it wait for bytes that never "
+            "come."),
          field, R, c->m->message, c->rfc, alert_section (c));
   else if (strcmp (field, "Handshake type") == 0)
     add (c, HL_CHECK_MESSAGE, c->k,
@@ -338,7 +340,9 @@ predict_later (Ctx *c)
                                          "nothing stops here)"),
                                       c->rfc)
                    : g_strdup (_ ("the premaster secret is computed from the public key this "
-                                  "message carries (RFC 8422 5.10)"));
+                                  "message carries (RFC 8422 5.10); on a NIST curve a changed "
+                                  "point is almost surely not on the curve, and the receiver "
+                                  "must reject this message itself (RFC 8422 5.11)"));
   } else if (c->ems && hashed) {
     for (guint j = c->k; j < c->steps->len; j++) {
       const HlStep *st = g_ptr_array_index (c->steps, j);
@@ -346,7 +350,7 @@ predict_later (Ctx *c)
         keys = TRUE;
         why_keys
             = g_strdup (_ ("with extended master secret, the master secret hashes every handshake "
-                           "message up to ClientKeyExchange (RFC 7627 4)"));
+                           "message up to and including ClientKeyExchange (RFC 7627 4)"));
         break;
       }
     }
@@ -409,8 +413,9 @@ predict_later (Ctx *c)
       && find_named (c->m->fields, "pre_shared_key"))
     add (c, HL_CHECK_BINDER, c->k,
          _ ("The ClientHello's PSK binder is an HMAC over the ClientHello up to the binders "
-            "(RFC 8446 4.2.11.2): the server checks it before it accepts the PSK, and it "
-            "fails (decrypt_error)."));
+            "(RFC 8446 4.2.11.2): if the server still selects the PSK it must check the binder, "
+            "and it fails (decrypt_error); a changed identity can instead make the server "
+            "ignore the PSK (4.2.11), and then the changed transcript breaks the keys."));
 }
 
 /* A message that never arrives. */
@@ -518,13 +523,21 @@ hl_tamper_predict (HlRun *reference, const HlTamperTarget *t)
     predict_drop (&c);
   } else if (c.m->encrypted && t->mode == HL_TAMPER_CIPHERTEXT) {
     g_autofree char *tag = record_check_words (c.suite);
+    /* A CBC suite MACs then encrypts (RFC 5246 6.2.3.2): the receiver decrypts first and
+     * checks the padding and the MAC after; an AEAD tag is checked before any plaintext is
+     * released (6.2.3.3). */
+    gboolean cbc = c.suite && c.suite->mac != HL_HASH_NONE;
     add (&c, HL_CHECK_RECORD, c.k,
          /* TLS 1.0 names a bad CBC padding decryption_failed instead (RFC 2246 7.2.2) */
-         c.version == 0x0301
-             ? _ ("The %s checks the record's %s before it reads a byte of it (%s %s): changed "
-                  "ciphertext fails it, and the %s stops.")
-             : _ ("The %s checks the record's %s before it reads a byte of it (%s %s): changed "
-                  "ciphertext fails it, and the %s stops (bad_record_mac)."),
+         cbc && c.version == 0x0301
+             ? _ ("The %s decrypts the record, checks its padding, then recomputes its %s over "
+                  "the content (%s %s): changed ciphertext garbles the plaintext, the padding or "
+                  "MAC check fails, and the %s stops.")
+         : cbc ? _ ("The %s decrypts the record, checks its padding, then recomputes its %s over "
+                    "the content (%s %s): changed ciphertext garbles the plaintext, the padding "
+                    "or MAC check fails, and the %s stops (bad_record_mac).")
+               : _ ("The %s checks the record's %s before it releases a byte of it (%s %s): "
+                    "changed ciphertext fails it, and the %s stops (bad_record_mac)."),
          hl_side_word (c.R), tag, c.rfc, record_section (&c), hl_side_word (c.R));
   } else if (c.m->content_type == HL_CONTENT_CHANGE_CIPHER_SPEC) {
     add (&c, HL_CHECK_MESSAGE, c.k,
@@ -554,6 +567,12 @@ hl_tamper_predict (HlRun *reference, const HlTamperTarget *t)
            in_transcript (&c)
                ? _ ("No check in this connection covers the change: the %s takes the new value "
                     "as the %s sent it.")
+           : c.m->handshake_type == HL_HANDSHAKE_NEW_SESSION_TICKET
+               ? _ ("It comes after both Finished, so no Finished and no signature covers it "
+                    "in this connection: the %s takes the new value as the %s sent it. A later "
+                    "resumption with it fails the binder check (a changed nonce gives another "
+                    "PSK) or falls back to a full handshake (a changed ticket is not "
+                    "recognised; RFC 8446 4.6.1, 4.2.11).")
                : _ ("It comes after both Finished, so no Finished and no signature covers it: "
                     "the %s takes the new value as the %s sent it."),
            hl_side_word (c.R), hl_side_word (c.S));
