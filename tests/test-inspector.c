@@ -173,7 +173,8 @@ test_early_keys (void)
   hl_session_select (s, early->index);
   wait_for_frame (GTK_WIDGET (win));
   assert_key (hl_inspector_get_record_key (HL_INSPECTOR (hl_window_get_inspector (win))),
-              "Record protected by: the client's early traffic keys (0-RTT data and EndOfEarlyData, RFC 8446 4.5), from "
+              "Record protected by: the client's early traffic keys (0-RTT data and "
+              "EndOfEarlyData, RFC 8446 4.5), from "
               "client_early_traffic_secret");
   screenshot (GTK_WIDGET (win), "inspector-early-data.png");
   gtk_window_destroy (GTK_WINDOW (win));
