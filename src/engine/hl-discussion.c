@@ -89,6 +89,14 @@ ask_changed_random (const HlRun *run)
              "the whole handshake (section 4.4.4): once the random differs, the two sides no "
              "longer share keys. (The lesson was run again with that byte changed.)"),
           stop);
+    else if (d->at
+             && strcmp (hl_run_get_step (again, d->at - 1)->message, "ServerKeyExchange") == 0)
+      d->answer = g_strdup_printf (
+          _ ("%s The server's signature in the ServerKeyExchange covers both randoms with the "
+             "key exchange parameters (RFC 5246 section 7.4.3), so the client's check of it "
+             "fails with the changed random. (The lesson was run again with that byte "
+             "changed.)"),
+          stop);
     else
       d->answer = g_strdup_printf (
           _ ("%s Both randoms go into the key block every record key comes from (RFC 5246 "
