@@ -127,7 +127,7 @@ ask_observer (const HlRun *run)
   const HlConnection *c = hl_run_get_connection (run, 0);
   HlDiscussion *d;
   gboolean tls13, ske, cke;
-  if (!c || c->resumed || c->version == 0 || !find_step (c, "Certificate"))
+  if (!c || !c->success || c->resumed || c->version == 0 || !find_step (c, "Certificate"))
     return NULL;
   tls13 = c->version == 0x0304;
   ske = find_step (c, "ServerKeyExchange") != NULL;
