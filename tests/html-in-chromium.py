@@ -236,9 +236,13 @@ try:
     check("The client opens the handshake" not in page_text.split("Quiz")[-1]
           and evaluate(text % "quiz-feedback") == "",
           "no feedback or explanation before the answer")
+    check(evaluate("document.getElementById('inspector').style.visibility") == "hidden",
+          "the inspector, which would show step 1, is hidden before the first answer")
     covered = evaluate("!!document.querySelector('.ladder .cover')")
     check(covered, "the diagram is covered from the step asked about")
     press(str(right + 1), f"Digit{right + 1}")
+    check(evaluate("document.getElementById('inspector').style.visibility") == "",
+          "answering shows the inspector again")
     feedback = evaluate(text % "quiz-feedback")
     check(feedback == "Right.", f"the right key gets 'Right.' ({feedback!r})")
     explanation = evaluate(text % "quiz-explanation")
