@@ -98,7 +98,8 @@ def press(key, code):
                                         "windowsVirtualKeyCode": code_numbers[code]})
 
 
-code_numbers = {"ArrowRight": 39, "ArrowLeft": 37, "End": 35}
+code_numbers = {"ArrowRight": 39, "ArrowLeft": 37, "End": 35, "KeyQ": 81, "KeyN": 78,
+                "Digit1": 49, "Digit2": 50, "Digit3": 51, "Digit4": 52}
 
 
 def wait_for(expression, want):
@@ -216,6 +217,68 @@ try:
     check(wait_for("document.getElementById('ks-note-1').textContent.split(' (')[0]",
                    f"What each side holds after step {last - 1}")
           == f"What each side holds after step {last - 1}", "Left: the caption follows")
+
+    # The quiz (issue 20), answered with real key presses: the answers are not in the page
+    # until the student answers; one right answer and one wrong one, each scored.
+    open_page(html)
+    text = "document.getElementById('%s').textContent"
+    check(evaluate("document.getElementById('quiz-box').hidden") is True,
+          "the quiz waits to be started")
+    press("q", "KeyQ")
+    count = evaluate(text % "quiz-count")
+    check(count.startswith("Question 1 of "), f"q starts the quiz at question 1 ({count!r})")
+    question = evaluate(text % "quiz-question")
+    check(question == "Step 1: who sends next, and which message?", f"asks step 1 ({question!r})")
+    choices = evaluate("[...document.querySelectorAll('#quiz-choices button')].map(b=>b.textContent)")
+    right = choices.index("client \u2192 server: ClientHello") if "client \u2192 server: ClientHello" in choices else -1
+    check(right >= 0, f"the ClientHello from the client is a choice ({choices!r})")
+    page_text = evaluate("document.body.innerText")
+    check("The client opens the handshake" not in page_text.split("Quiz")[-1]
+          and evaluate(text % "quiz-feedback") == "",
+          "no feedback or explanation before the answer")
+    check(evaluate("document.getElementById('inspector').style.visibility") == "hidden",
+          "the inspector, which would show step 1, is hidden before the first answer")
+    covered = evaluate("!!document.querySelector('.ladder .cover')")
+    check(covered, "the diagram is covered from the step asked about")
+    press(str(right + 1), f"Digit{right + 1}")
+    check(evaluate("document.getElementById('inspector').style.visibility") == "",
+          "answering shows the inspector again")
+    feedback = evaluate(text % "quiz-feedback")
+    check(feedback == "Right.", f"the right key gets 'Right.' ({feedback!r})")
+    explanation = evaluate(text % "quiz-explanation")
+    check(len(explanation) > 20, f"with the explanation ({explanation!r})")
+    score = evaluate(text % "quiz-score")
+    check(score == "Score: 1 of 1 answered.", f"score after a right answer ({score!r})")
+    press("n", "KeyN")
+    count = evaluate(text % "quiz-count")
+    check(count.startswith("Question 2 of "), f"n goes to question 2 ({count!r})")
+    choices = evaluate("[...document.querySelectorAll('#quiz-choices button')].map(b=>b.textContent)")
+    want = "server \u2192 client: ServerHello"
+    wrong = next(i for i, c in enumerate(choices) if c != want)
+    press(str(wrong + 1), f"Digit{wrong + 1}")
+    feedback = evaluate(text % "quiz-feedback")
+    check(feedback == f"Not this one: the answer is {want}.", f"a wrong key is told the answer ({feedback!r})")
+    marked = evaluate("[...document.querySelectorAll('#quiz-choices button')].map(b=>b.className)")
+    check(marked[wrong] == "wrong" and marked[choices.index(want)] == "right",
+          f"the wrong choice and the right one are marked ({marked!r})")
+    score = evaluate(text % "quiz-score")
+    check(score == "Score: 1 of 2 answered.", f"score after a wrong answer ({score!r})")
+    press("1", "Digit1")
+    check(evaluate(text % "quiz-score") == "Score: 1 of 2 answered.",
+          "a second key on an answered question changes nothing")
+    evaluate("document.getElementById('quiz').scrollIntoView()")
+    shot = send("Page.captureScreenshot", {"format": "png"})["data"]
+    with open(os.path.join(out_dir, "handout-quiz.png"), "wb") as f:
+        f.write(base64.b64decode(shot))
+    total = evaluate("data.quiz.length")
+    for _ in range(total - 2):
+        press("n", "KeyN")
+        press("1", "Digit1")
+    press("n", "KeyN")
+    done = evaluate(text % "quiz-score")
+    check(done.startswith("Quiz finished. Score: ") and done.endswith(f" of {total}."),
+          f"the end gives the score over all {total} questions ({done!r})")
+    check(not evaluate("!!document.querySelector('.ladder .cover')"), "the end uncovers the diagram")
 except Exception as e:  # a broken page or browser is a failure, never a skip
     check(False, f"driving chromium: {e}")
 finally:

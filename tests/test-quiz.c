@@ -5,8 +5,11 @@
  * is the connection's outcome. [Scenario] Quiz=true is read, and a bad value refused. */
 #include <string.h>
 
+#include "hl-discussion.h"
 #include "hl-quiz.h"
+#include "hl-tables.h"
 #include "hl-test-util.h"
+#include "hl-transcript.h"
 
 static gboolean
 in_connection (const HlConnection *c, const char *label)
@@ -165,11 +168,113 @@ test_quiz_key (void)
   g_assert_nonnull (strstr (error->message, "Quiz"));
 }
 
+/* The lesson again with byte `at` of connection 1's ServerHello changed: who stops, where. */
+static HlQuizStops
+stop_with_random_changed (const HlScenario *sc, gsize at, guint *where)
+{
+  g_autoptr (HlRun) run = hl_run_new (sc);
+  HlNextMessage next;
+  gsize len;
+  guint8 *copy;
+  g_autoptr (GBytes) b = NULL;
+  while (hl_run_peek_next (run, &next) && strcmp (next.message, "ServerHello") != 0)
+    g_assert_true (hl_run_step (run));
+  g_assert_true (hl_run_peek_next (run, &next));
+  g_assert_cmpuint (next.connection, ==, 1);
+  copy = g_memdup2 (g_bytes_get_data (next.wire, &len), g_bytes_get_size (next.wire));
+  copy[at] ^= 0x80;
+  b = g_bytes_new_take (copy, len);
+  hl_run_tamper_next (run, b);
+  hl_run_run_to_end (run);
+  *where = 0;
+  for (guint i = 0; i < hl_run_get_n_steps (run); i++) {
+    const HlStep *st = hl_run_get_step (run, i);
+    for (int k = 0; k < 2 && st->connection == 1; k++) {
+      HlSide side = k == 0 ? hl_side_other (st->from) : st->from;
+      if (st->after[side].error) {
+        *where = st->index;
+        return side == HL_SIDE_CLIENT ? HL_QUIZ_STOPS_CLIENT : HL_QUIZ_STOPS_SERVER;
+      }
+    }
+  }
+  return HL_QUIZ_STOPS_NEITHER;
+}
+
+/* Questions for discussion end every bundled lesson's Markdown handout, answers after them
+ * in the teacher's section, and each answer is what the run shows: a changed random is
+ * tried again on another byte of it (same side, same step), a failing lesson's stopping
+ * side has the error, and the observer's answer follows the negotiated suite's key
+ * exchange. */
+static void
+test_discussion (void)
+{
+  g_autoptr (GPtrArray) names = hl_test_bundled_names ();
+  guint kinds[3] = { 0, 0, 0 }, enough = 0;
+  for (guint i = 0; i < names->len; i++) {
+    const char *name = g_ptr_array_index (names, i);
+    g_autoptr (HlScenario) sc = hl_test_load_bundled (name);
+    g_autoptr (HlRun) run = hl_test_run (sc);
+    g_autoptr (GPtrArray) items = hl_discussion_new (run);
+    g_autofree char *md = hl_transcript_to_markdown (run);
+    const char *questions = strstr (md, "\n## Questions for discussion\n");
+    const char *answers = strstr (md, "\n## For the teacher: answers\n");
+    const HlConnection *c = hl_run_get_connection (run, 0);
+    g_test_message ("%s: %u questions for discussion", name, items->len);
+    g_assert_cmpuint (items->len, >=, 1);
+    g_assert_nonnull (questions);
+    g_assert_nonnull (answers);
+    g_assert_true (questions < answers);
+    for (guint k = 0; k < items->len; k++) {
+      const HlDiscussion *d = g_ptr_array_index (items, k);
+      const char *q = strstr (questions, d->question), *a = strstr (answers, d->answer);
+      kinds[d->kind]++;
+      g_assert_true (q && q < answers); /* the question among the questions, */
+      g_assert_nonnull (a);             /* its answer only in the teacher's section */
+      g_assert_null (strstr (d->question, d->answer));
+      if (d->kind == HL_DISCUSS_CHANGED_RANDOM || d->kind == HL_DISCUSS_WHAT_STOPPED) {
+        guint where = 0;
+        HlQuizStops stops;
+        g_autofree char *said = NULL;
+        if (d->kind == HL_DISCUSS_CHANGED_RANDOM) {
+          g_assert_true (c->success);
+          stops = stop_with_random_changed (sc, 6 + 17, &where);
+        } else {
+          g_assert_false (c->success);
+          stops = hl_quiz_first_to_stop (run, 0, &where);
+          where = stops == HL_QUIZ_STOPS_NEITHER ? 0 : hl_run_get_step (run, where)->index;
+          g_assert_cmpint (c->error[stops == HL_QUIZ_STOPS_CLIENT ? 0 : 1], !=, 0);
+        }
+        g_assert_cmpuint (d->stops, ==, stops);
+        g_assert_cmpuint (d->at, ==, where);
+        g_assert_cmpuint (stops, !=, HL_QUIZ_STOPS_NEITHER); /* a changed random is caught */
+        said = g_strdup_printf ("The %s stops first, at step %u (",
+                                stops == HL_QUIZ_STOPS_CLIENT ? "client" : "server", where);
+        g_assert_nonnull (strstr (d->answer, said));
+      } else {
+        const HlSuite *suite = hl_suite_by_id (c->suite);
+        gboolean by_suite;
+        g_assert_nonnull (suite);
+        by_suite = suite->kex == HL_KEX_RSA || suite->kex == HL_KEX_ECDH_RSA
+                   || suite->kex == HL_KEX_ECDH_ECDSA;
+        g_assert_cmpint (d->key_enough, ==, by_suite);
+        g_assert_nonnull (
+            strstr (d->answer, by_suite ? "private key is enough" : "private key is not enough"));
+        enough += d->key_enough;
+      }
+    }
+  }
+  g_assert_cmpuint (kinds[HL_DISCUSS_CHANGED_RANDOM], >=, 20);
+  g_assert_cmpuint (kinds[HL_DISCUSS_WHAT_STOPPED], >=, 5);
+  g_assert_cmpuint (kinds[HL_DISCUSS_OBSERVER], >=, 20);
+  g_assert_cmpuint (enough, >=, 2); /* RSA and static ECDH lessons */
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/quiz/every-lesson", test_every_lesson);
   g_test_add_func ("/quiz/scenario-key", test_quiz_key);
+  g_test_add_func ("/quiz/discussion", test_discussion);
   return g_test_run ();
 }

@@ -250,6 +250,70 @@ test_quiz_lesson (void)
   gtk_window_destroy (GTK_WINDOW (plain));
 }
 
+/* Runs the main loop until nothing is pending (an idle opens a lesson's quiz). */
+static void
+settle (void)
+{
+  for (int i = 0; i < 5; i++)
+    while (g_main_context_iteration (NULL, FALSE))
+      ;
+}
+
+static gboolean
+quiz_mode_on (HlWindow *win)
+{
+  g_autoptr (GVariant) state = g_action_group_get_action_state (G_ACTION_GROUP (win), "quiz-mode");
+  g_assert_nonnull (state);
+  return g_variant_get_boolean (state);
+}
+
+/* win.quiz-mode, the teacher's switch in the header bar's main menu: on opens the quiz of
+ * the lesson in the window and of every lesson loaded after; off closes it. */
+static void
+test_quiz_mode (void)
+{
+  HlWindow *win = open_window ("01-rsa-key-exchange");
+  g_autofree char *path = hl_test_source_path ("scenarios/30-tls13-basic.scenario");
+  GtkPopover *menu;
+  HlQuizDialog *d;
+  g_assert_false (quiz_mode_on (win));
+  g_assert_null (find_quiz (win));
+  /* The main menu offers it as a check item. */
+  gtk_menu_button_popup (win->main_menu_button);
+  menu = gtk_menu_button_get_popover (win->main_menu_button);
+  g_assert_nonnull (menu);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.quiz-mode", NULL));
+  settle ();
+  g_assert_true (quiz_mode_on (win));
+  wait_for_frame (GTK_WIDGET (menu));
+  screenshot (GTK_WIDGET (menu), "quiz-mode-menu.png");
+  gtk_popover_popdown (menu);
+  d = find_quiz (win);
+  g_assert_nonnull (d);
+  g_assert_cmpuint (hl_quiz_dialog_get_current (d), ==, 0);
+  g_assert_cmpuint (hl_session_get_position (win->session), ==, 0);
+  gtk_window_destroy (GTK_WINDOW (d));
+  settle ();
+  g_assert_null (find_quiz (win));
+  /* Still on: the next lesson loaded opens into its quiz. */
+  g_assert_true (hl_window_load (win, path));
+  settle ();
+  d = find_quiz (win);
+  g_assert_nonnull (d);
+  g_assert_cmpuint (hl_quiz_dialog_get_current (d), ==, 0);
+  g_assert_cmpuint (hl_quiz_dialog_get_question (d)->kind, ==, HL_QUIZ_NEXT_MESSAGE);
+  wait_for_frame (GTK_WIDGET (d));
+  /* Off: the open quiz closes, and the next lesson opens without one. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.quiz-mode", NULL));
+  settle ();
+  g_assert_false (quiz_mode_on (win));
+  g_assert_null (find_quiz (win));
+  g_assert_true (hl_window_load (win, path));
+  settle ();
+  g_assert_null (find_quiz (win));
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -272,6 +336,7 @@ main (int argc, char **argv)
   g_test_add_func ("/steal-key-window/tls13", test_tls13);
   g_test_add_func ("/quiz-window/every-question", test_quiz);
   g_test_add_func ("/quiz-window/quiz-lesson", test_quiz_lesson);
+  g_test_add_func ("/quiz-window/quiz-mode", test_quiz_mode);
   status = g_test_run ();
   g_object_unref (app);
   g_free (artifacts);

@@ -16,6 +16,7 @@
 #include "hl-json.h"
 #include "hl-key-schedule-paint.h"
 #include "hl-ladder-labels.h"
+#include "hl-quiz.h"
 #include "hl-transcript.h"
 
 static cairo_status_t
@@ -392,6 +393,59 @@ append_key_schedules (GString *out, GString *data, const HlRun *run, guint n, GE
   return TRUE;
 }
 
+/* ---------- The quiz (issue 20), read off the run by hl-quiz ---------- */
+
+/* The quiz's questions and choices, for steps 1..n. Each answer and its explanation go
+ * base64-encoded ("x"), so the page source does not show them at a glance; the script
+ * decodes one only once the student has answered. Nothing for a run not stepped to its
+ * end: building the quiz would step the caller's run. */
+static gboolean
+append_quiz (GString *out, GString *data, const HlRun *run, guint n)
+{
+  g_autoptr (HlQuiz) quiz = NULL;
+  guint count = 0;
+  if (!hl_run_is_finished (run))
+    return FALSE;
+  quiz = hl_quiz_new ((HlRun *)run); /* finished: hl_quiz_new steps nothing */
+  g_string_append (data, ",\"quiz\":[");
+  for (guint i = 0; i < hl_quiz_get_n_questions (quiz); i++) {
+    const HlQuizQuestion *q = hl_quiz_get_question (quiz, i);
+    g_autoptr (GString) hidden = g_string_new (NULL);
+    g_autofree char *b64 = NULL;
+    if (q->step >= n)
+      continue;
+    g_string_append_printf (data, "%s{\"s\":%u,\"before\":%s,\"t\":", count++ ? ",\n" : "",
+                            q->step + 1, q->kind == HL_QUIZ_NEXT_MESSAGE ? "true" : "false");
+    json_string (data, q->question);
+    g_string_append (data, ",\"c\":[");
+    for (guint k = 0; k < q->choices->len; k++) {
+      if (k)
+        g_string_append_c (data, ',');
+      json_string (data, g_ptr_array_index (q->choices, k));
+    }
+    g_string_append_printf (hidden, "{\"a\":%u,\"e\":", q->answer);
+    hl_json_append_string (hidden, q->explanation, 0);
+    g_string_append_c (hidden, '}');
+    b64 = g_base64_encode ((const guchar *)hidden->str, hidden->len);
+    g_string_append_printf (data, "],\"x\":\"%s\"}", b64);
+  }
+  g_string_append_c (data, ']');
+  g_string_append_printf (
+      out,
+      "<section id=\"quiz\"><h2>%s</h2><p id=\"quiz-about\">%s</p>"
+      "<p><button id=\"quiz-start\">%s</button></p>\n"
+      "<div id=\"quiz-box\" hidden><p id=\"quiz-count\"></p><p id=\"quiz-question\"></p>"
+      "<ol id=\"quiz-choices\"></ol><p id=\"quiz-feedback\" aria-live=\"polite\"></p>"
+      "<p id=\"quiz-explanation\" class=\"notes\"></p><p id=\"quiz-score\"></p>"
+      "<p><button id=\"quiz-next\" hidden>%s</button></p></div></section>\n",
+      _ ("Quiz"),
+      _ ("Predict before each step. Start the quiz (or press <kbd>q</kbd>), answer with "
+         "<kbd>1</kbd> to <kbd>4</kbd>, go on with <kbd>n</kbd>. The diagram hides the steps "
+         "not yet asked about."),
+      _ ("Start the quiz"), _ ("Next question"));
+  return count > 0;
+}
+
 static const char style[]
     = "body{font-family:'DejaVu Sans',sans-serif;margin:0;color:#1d1d1d;background:#fff}"
       "header{padding:12px 20px;border-bottom:1px solid #ddd}h1{font-size:1.4em;margin:0 0 4px}"
@@ -418,6 +472,10 @@ static const char style[]
       "#key-schedule{padding:10px 20px;border-top:1px solid #ddd}#key-schedule h2{font-size:"
       "1.2em}.schedule svg{width:100%;max-width:1120px;height:auto;display:block}"
       ".ks-note{font-weight:bold;margin:12px 0 4px}"
+      "#quiz{padding:10px 20px;border-top:1px solid #ddd}#quiz h2{font-size:1.2em}"
+      "#quiz-choices button{font:inherit;text-align:left;margin:2px 0}"
+      "#quiz-choices button.right{background:#c8f0c8}#quiz-choices button.wrong{background:#f8cccc}"
+      ".cover{position:absolute;left:0;width:100%;bottom:0;background:#fff}"
       ".sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);"
       "white-space:nowrap}";
 
@@ -432,6 +490,12 @@ static const struct {
   { "bytes", N_ ("bytes %1 to %2.") },
   { "empty", N_ ("no bytes, at %1.") },
   { "size", N_ ("%1 bytes") },
+  { "quiz_count", N_ ("Question %1 of %2") },
+  { "quiz_right", N_ ("Right.") },
+  /* TRANSLATORS: %1 is the right choice of a quiz question */
+  { "quiz_wrong", N_ ("Not this one: the answer is %1.") },
+  { "quiz_score", N_ ("Score: %1 of %2 answered.") },
+  { "quiz_done", N_ ("Quiz finished. Score: %1 of %2.") },
   { "ks_follows", N_ ("Every secret of RFC 8446 section 7.1 with this lesson's values, and what "
                       "each side holds after the step selected above.") },
 };
@@ -512,7 +576,47 @@ static const char script[]
       " if(box.dataset.state!=a[0]){const svg=await ksUnpack(b,a[0]);if(cur!=i)return;"
       "box.innerHTML=svg;box.dataset.state=a[0];}box.dataset.step=a[1];}}\n"
       "document.querySelectorAll('.hit').forEach((b,k)=>b.onclick=()=>show(k));\n"
+      /* The quiz: the ladder is covered from the first row not yet asked about; an answer
+       * is decoded only when given. */
+      "const quiz=data.quiz||[];let qi=-1,qScore=0,qDone=0,qAnswered=false;\n"
+      "function qHide(){const c=document.querySelector('.cover');if(c)c.remove();}\n"
+      "function qCover(row){qHide();const hits=document.querySelectorAll('.hit');"
+      "if(row>hits.length)return;const c=el('div','cover');c.style.top=hits[row-1].style.top;"
+      "document.querySelector('.ladder').appendChild(c);}\n"
+      "function qAsk(i){qi=i;qAnswered=false;$('quiz-next').hidden=true;"
+      "$('quiz-feedback').textContent='';$('quiz-explanation').textContent='';\n"
+      " if(i>=quiz.length){qHide();$('inspector').style.visibility='';$('quiz-count').textContent='"
+      "';$('quiz-question')."
+      "textContent='';$('quiz-choices').textContent='';\n"
+      "  $('quiz-score').textContent=data.ui.quiz_done.replace('%1',qScore).replace('%2',"
+      "quiz.length);return;}\n"
+      " const "
+      "q=quiz[i];qCover(q.before?q.s:q.s+1);$('inspector').style.visibility=q.before&&q.s==1?'"
+      "hidden':'';show(q.before?Math.max(q.s-2,0):q.s-1);\n"
+      " $('quiz-count').textContent=data.ui.quiz_count.replace('%1',i+1).replace('%2',"
+      "quiz.length);$('quiz-question').textContent=q.t;const ol=$('quiz-choices');"
+      "ol.textContent='';\n"
+      " q.c.forEach((c,k)=>{const li=el('li');const b=el('button','',c);b.onclick=()=>qAnswer(k);"
+      "li.appendChild(b);ol.appendChild(li);});}\n"
+      "function qAnswer(k){if(qi<0||qi>=quiz.length||qAnswered||k>=quiz[qi].c.length)return;"
+      "qAnswered=true;const q=quiz[qi];\n"
+      " const x=JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(q.x),c=>c."
+      "charCodeAt(0))));qDone++;if(k==x.a)qScore++;\n"
+      " const bs=$('quiz-choices').querySelectorAll('button');bs[x.a].classList.add('right');"
+      "if(k!=x.a)bs[k].classList.add('wrong');\n"
+      " $('quiz-feedback').textContent=k==x.a?data.ui.quiz_right:data.ui.quiz_wrong.replace("
+      "'%1',q.c[x.a]);$('quiz-explanation').textContent=x.e;\n"
+      " $('quiz-score').textContent=data.ui.quiz_score.replace('%1',qScore).replace('%2',qDone);"
+      "qCover(q.s+1);$('inspector').style.visibility='';$('quiz-next').hidden=false;}\n"
+      "function qStart(){$('quiz-box').hidden=false;qScore=qDone=0;$('quiz-score')."
+      "textContent='';qAsk(0);}\n"
+      "if($('quiz-start')){$('quiz-start').onclick=qStart;$('quiz-next').onclick=()=>qAsk(qi+1);}"
+      "\n"
       "document.addEventListener('keydown',e=>{if(e.target.tagName=='INPUT')return;\n"
+      " if(quiz.length&&e.key=='q'){qStart();e.preventDefault();return;}\n"
+      " if(qi>=0&&qi<quiz.length&&e.key>='1'&&e.key<='9'){qAnswer(+e.key-1);"
+      "e.preventDefault();return;}\n"
+      " if(qi>=0&&qAnswered&&e.key=='n'){qAsk(qi+1);e.preventDefault();return;}\n"
       " if(e.key=='ArrowRight'||e.key=='ArrowDown'||e.key=='j'){show(cur+1);e.preventDefault();}\n"
       " else "
       "if(e.key=='ArrowLeft'||e.key=='ArrowUp'||e.key=='k'){show(cur-1);e.preventDefault();}\n"
@@ -597,6 +701,7 @@ hl_ladder_render_html (const HlRun *run, const HlLadderOptions *options, GError 
       _ ("The records on the wire"));
   if (!append_key_schedules (out, ks, run, n, error))
     return NULL;
+  append_quiz (out, ks, run, n);
   g_string_append (out, "<script type=\"application/json\" id=\"run-data\">{");
   json_ui_words (out);
   g_string_append (out, "\"steps\":[");

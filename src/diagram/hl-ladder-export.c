@@ -4,6 +4,7 @@
  * at all (hl_write_file_atomically).
  */
 #include "hl-ladder-export.h"
+#include "hl-discussion.h"
 #include "hl-i18n.h"
 
 #include <cairo-pdf.h>
@@ -449,6 +450,31 @@ pdf_step_page (Page *pg, const HlRun *run, const HlLadderOptions *options, guint
   pg->more = NULL;
 }
 
+/* Questions for discussion on a page of their own, their answers on the teacher's page
+ * after it (hl-discussion.h); nothing when the run has none. */
+static void
+pdf_discussion_pages (Page *pg, const HlRun *run)
+{
+  g_autoptr (GPtrArray) items = hl_discussion_new (run);
+  for (int teacher = 0; items->len && teacher < 2; teacher++) {
+    cairo_show_page (pg->cr);
+    pg->y = PAGE_MARGIN;
+    pg->flow = TRUE;
+    pg->more = teacher ? _ ("For the teacher: answers (continued)")
+                       : _ ("Questions for discussion (continued)");
+    page_printf (pg, 16, TRUE, 0, "%s",
+                 teacher ? _ ("For the teacher: answers") : _ ("Questions for discussion"));
+    pg->y += 6;
+    for (guint i = 0; i < items->len; i++) {
+      const HlDiscussion *d = g_ptr_array_index (items, i);
+      page_printf (pg, 10, FALSE, 0, "%u. %s", i + 1, teacher ? d->answer : d->question);
+      pg->y += 6;
+    }
+    pg->flow = FALSE;
+    pg->more = NULL;
+  }
+}
+
 GBytes *
 hl_ladder_render_pdf (const HlRun *run, const HlLadderOptions *options, GError **error)
 {
@@ -486,6 +512,7 @@ hl_ladder_render_pdf (const HlRun *run, const HlLadderOptions *options, GError *
     pg.y = PAGE_MARGIN;
     pdf_step_page (&pg, run, options, i);
   }
+  pdf_discussion_pages (&pg, run);
   g_object_unref (pg.text);
   cairo_destroy (pg.cr);
   cairo_surface_finish (surface);

@@ -1,6 +1,7 @@
 /* hl-transcript-text.c: the run as a handout a person reads: Markdown, or plain
  * text for the terminal. */
 #include "hl-transcript.h"
+#include "hl-discussion.h"
 #include "hl-i18n.h"
 #include "hl-decode.h"
 #include "hl-tables.h"
@@ -352,7 +353,13 @@ render (const HlRun *run, gboolean md, gboolean brief)
 char *
 hl_transcript_to_markdown (const HlRun *run)
 {
-  return render (run, TRUE, FALSE);
+  /* The handout ends with questions for discussion and, apart, their answers. */
+  GString *out = g_string_new (NULL);
+  g_autoptr (GPtrArray) items = hl_discussion_new (run);
+  g_autofree char *body = render (run, TRUE, FALSE);
+  g_string_append (out, body);
+  hl_discussion_append_markdown (out, items);
+  return g_string_free (out, FALSE);
 }
 
 char *

@@ -275,7 +275,8 @@ hl_quiz_dialog_open_for_lesson (HlWindow *window)
 {
   const HlRun *run = hl_session_get_run (window->session);
   GWeakRef *ref;
-  if (!run || hl_run_is_recorded (run) || !hl_run_get_scenario (run)->quiz)
+  if (!run || hl_run_is_recorded (run)
+      || !(hl_run_get_scenario (run)->quiz || hl_quiz_dialog_get_mode (window)))
     return;
   ref = g_new0 (GWeakRef, 1);
   g_weak_ref_init (ref, window);
@@ -295,6 +296,45 @@ quiz_action (GtkWidget *w, const char *name, GVariant *param)
   }
   _hl_window_note (win, _ ("Quiz"));
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+gboolean
+hl_quiz_dialog_get_mode (HlWindow *window)
+{
+  GAction *a = g_action_map_lookup_action (G_ACTION_MAP (window), "quiz-mode");
+  g_autoptr (GVariant) state = a ? g_action_get_state (a) : NULL;
+  return state && g_variant_get_boolean (state);
+}
+
+/* win.quiz-mode turned on: the lesson in the window opens into its quiz now, and every
+ * lesson loaded after it too; off: the window's open quizzes close. */
+static void
+on_quiz_mode_changed (GSimpleAction *action, GVariant *value, gpointer data)
+{
+  HlWindow *window = data;
+  GListModel *tops = gtk_window_get_toplevels ();
+  g_simple_action_set_state (action, value);
+  if (g_variant_get_boolean (value)) {
+    if (hl_session_get_run (window->session))
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.quiz", NULL);
+    return;
+  }
+  for (guint i = g_list_model_get_n_items (tops); i > 0; i--) {
+    g_autoptr (GObject) w = g_list_model_get_item (tops, i - 1);
+    if (HL_IS_QUIZ_DIALOG (w)
+        && gtk_window_get_transient_for (GTK_WINDOW (w)) == GTK_WINDOW (window))
+      gtk_window_destroy (GTK_WINDOW (w));
+  }
+}
+
+void
+hl_quiz_dialog_add_mode_action (HlWindow *window)
+{
+  GSimpleAction *a
+      = g_simple_action_new_stateful ("quiz-mode", NULL, g_variant_new_boolean (FALSE));
+  g_signal_connect_object (a, "change-state", G_CALLBACK (on_quiz_mode_changed), window, 0);
+  g_action_map_add_action (G_ACTION_MAP (window), G_ACTION (a));
+  g_object_unref (a);
 }
 
 void

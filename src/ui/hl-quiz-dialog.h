@@ -35,6 +35,11 @@ const char *hl_quiz_dialog_get_feedback (HlQuizDialog *self);
  * shown (from the main loop, so the window comes first). */
 void hl_quiz_dialog_open_for_lesson (HlWindow *window);
 
+/* Adds the stateful win.quiz-mode (the main menu's "Quiz Mode", a teacher's switch) to
+ * window: on, every lesson it loads opens into its quiz, as [Scenario] Quiz=true does. */
+void hl_quiz_dialog_add_mode_action (HlWindow *window);
+gboolean hl_quiz_dialog_get_mode (HlWindow *window);
+
 /* Installs win.quiz on the window's class. */
 void hl_quiz_dialog_install_action (GtkWidgetClass *window_class);
 

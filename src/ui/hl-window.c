@@ -417,6 +417,7 @@ hl_window_init (HlWindow *self)
   self->play_speed = g_strdup ("normal"); /* before the template: win.speed reads it */
   self->show_key_lists = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
+  hl_quiz_dialog_add_mode_action (self);
   self->play_interval_ms = 1200;
   gtk_menu_button_set_create_popup_func (self->main_menu_button, create_menu_popup, self, NULL);
   gtk_menu_button_set_create_popup_func (self->speed_menu_button, create_menu_popup, self, NULL);
