@@ -255,9 +255,18 @@ test_full_vs_resumed (void)
   g_assert_cmpint (hl_comparison_get_side (cmp13, 1)->round_trips, ==, 1);
   check_rows (cmp13, ca, cb, &only_a, &only_b);
   g_assert_true (has_only (cmp13, 0, HL_SIDE_SERVER, "Certificate"));
+  g_assert_cmpint (hl_comparison_get_side (cmp13, 1)->later, ==, HL_LATER_FORWARD_SECRET);
+
+  /* psk_ke: no (EC)DHE, so the PSK alone gives every key (RFC 8446 4.2.9). */
+  Lesson d = open_lesson ("42-tls13-psk-ke-resumption.scenario");
+  g_autoptr (HlComparison) cmp_ke = compare (&c, 0, &d, 0, &ca, &cb);
+  g_assert_true (cb->resumed);
+  g_assert_null (cb->secrets.value[HL_SECRET_SHARED]);
+  g_assert_cmpint (hl_comparison_get_side (cmp_ke, 1)->later, ==, HL_LATER_PSK_ONLY);
   close_lesson (&a);
   close_lesson (&b);
   close_lesson (&c);
+  close_lesson (&d);
 }
 
 static void

@@ -99,9 +99,14 @@ hl_later_reader_describe (HlLaterReader later)
               "key opens the key exchange, then the master secret and every record follow "
               "(RFC 5246 F.1.1.2).");
   case HL_LATER_FORWARD_SECRET:
-    return _ ("Nobody with the server's private key alone: it only signed, and the ephemeral "
-              "(EC)DHE secrets that made the keys were never sent and are gone (forward "
-              "secrecy, RFC 5246 F.1.1.3, RFC 8446 E.1).");
+    return _ ("Nobody with the server's private key alone: the keys came from ephemeral "
+              "(EC)DHE secrets that were never sent and are gone, and the server's key at most "
+              "signed (forward secrecy, RFC 5246 F.1.1.3, RFC 8446 E.1).");
+  case HL_LATER_PSK_ONLY:
+    return _ ("Nobody with the server's private key: this psk_ke resumption used neither the "
+              "certificate nor (EC)DHE. But whoever later learns the resumption PSK can derive "
+              "every key and read what was recorded: no forward secrecy (RFC 8446 2.2, "
+              "4.2.9).");
   case HL_LATER_NO_KEYS:
   default:
     return _ ("Nobody: no traffic key was agreed, so no record was protected by one.");
@@ -177,8 +182,10 @@ measure (HlCompareSide *s, const HlRun *run, const HlConnection *c)
     s->later = HL_LATER_NO_KEYS;
   else if (suite->kex == HL_KEX_RSA || (hl_suite_is_ecdh (suite) && !hl_suite_is_ecdhe (suite)))
     s->later = HL_LATER_KEY_OPENS; /* static ECDH: the certificate's key is the ECDH key */
+  else if (c->version == 0x0304 && c->resumed && !c->secrets.value[HL_SECRET_SHARED])
+    s->later = HL_LATER_PSK_ONLY; /* no (EC)DHE shared secret entered the key schedule */
   else
-    s->later = HL_LATER_FORWARD_SECRET; /* ECDHE, and every TLS 1.3 suite */
+    s->later = HL_LATER_FORWARD_SECRET; /* ECDHE, and TLS 1.3 with (EC)DHE */
 }
 
 static gboolean
@@ -340,7 +347,15 @@ side_cells (const HlCompareSide *s)
                             ? g_strdup_printf (_ ("after step %u (%s)"), s->key_step[side],
                                                hl_secret_key (s->key_secret[side]))
                             : g_strdup (_ ("never")));
-  g_ptr_array_add (v, g_strdup (hl_later_reader_describe (s->later)));
+  /* RFC 5246 7.3: a resumption's keys come from the master secret of the session it
+   * resumes, so its fate is that session's key exchange. */
+  g_ptr_array_add (v,
+                   s->resumed && s->version && s->version < 0x0304 && s->later != HL_LATER_NO_KEYS
+                       ? g_strdup_printf ("%s %s", hl_later_reader_describe (s->later),
+                                          _ ("For this resumption: through the full handshake "
+                                             "of the session it resumes, whose master secret "
+                                             "it reuses."))
+                       : g_strdup (hl_later_reader_describe (s->later)));
   g_ptr_array_add (v, NULL);
   return (char **)g_ptr_array_free (v, FALSE);
 }
@@ -394,6 +409,8 @@ to_string (const HlComparison *cmp, gboolean md)
   }
   g_string_append (s, md ? _ ("\n### Messages by story step\n\n")
                          : _ ("\nMessages by story step\n\n"));
+  g_string_append (s, _ ("Steps count from 1 within each compared connection; a message one "
+                         "side lacks is marked \"only in\" the other.\n\n"));
   if (md)
     g_string_append (s, "| Story step | From | A | B | |\n|---|---|---|---|---|\n");
   for (guint i = 0; i < cmp->rows->len; i++) {

@@ -18,6 +18,7 @@ typedef enum {
   HL_LATER_NO_KEYS,        /* no suite was agreed: there is no traffic to read */
   HL_LATER_KEY_OPENS,      /* RSA or static ECDH key exchange: the key alone is enough */
   HL_LATER_FORWARD_SECRET, /* ECDHE or TLS 1.3: nobody without the ephemeral secrets */
+  HL_LATER_PSK_ONLY,       /* TLS 1.3 psk_ke: not the server's key, but whoever learns the PSK */
 } HlLaterReader;
 
 typedef struct {
