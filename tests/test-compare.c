@@ -263,10 +263,19 @@ test_full_vs_resumed (void)
   g_assert_true (cb->resumed);
   g_assert_null (cb->secrets.value[HL_SECRET_SHARED]);
   g_assert_cmpint (hl_comparison_get_side (cmp_ke, 1)->later, ==, HL_LATER_PSK_ONLY);
+
+  /* 0-RTT: the client's data leaves with its ClientHello (RFC 8446 2.3). */
+  Lesson e = open_lesson ("34-tls13-early-data.scenario");
+  g_autoptr (HlComparison) cmp_early = compare (&b, 0, &e, 0, &ca, &cb);
+  g_assert_cmpint (hl_comparison_get_side (cmp_early, 1)->round_trips, ==, 0);
+  g_assert_cmpuint (hl_comparison_get_side (cmp_early, 1)->n_early_data, >, 0);
+  g_assert_cmpuint (hl_comparison_get_side (cmp_early, 0)->n_early_data, ==, 0);
+  check_rows (cmp_early, ca, cb, &only_a, &only_b);
   close_lesson (&a);
   close_lesson (&b);
   close_lesson (&c);
   close_lesson (&d);
+  close_lesson (&e);
 }
 
 static void

@@ -145,6 +145,8 @@ measure (HlCompareSide *s, const HlRun *run, const HlConnection *c)
     const HlStep *st = g_ptr_array_index (c->steps, i);
     if (st->encrypted)
       s->n_encrypted++;
+    if (is_app_data (st) && st->early)
+      s->n_early_data++;
     if (st->record_wire)
       s->wire_bytes += g_bytes_get_size (st->record_wire);
     if (is_app_data (st) && any_data < 0)
@@ -347,15 +349,20 @@ side_cells (const HlCompareSide *s)
                             ? g_strdup_printf (_ ("after step %u (%s)"), s->key_step[side],
                                                hl_secret_key (s->key_secret[side]))
                             : g_strdup (_ ("never")));
-  /* RFC 5246 7.3: a resumption's keys come from the master secret of the session it
-   * resumes, so its fate is that session's key exchange. */
-  g_ptr_array_add (v,
-                   s->resumed && s->version && s->version < 0x0304 && s->later != HL_LATER_NO_KEYS
-                       ? g_strdup_printf ("%s %s", hl_later_reader_describe (s->later),
-                                          _ ("For this resumption: through the full handshake "
-                                             "of the session it resumes, whose master secret "
-                                             "it reuses."))
-                       : g_strdup (hl_later_reader_describe (s->later)));
+  {
+    GString *later = g_string_new (hl_later_reader_describe (s->later));
+    /* RFC 5246 7.3: a resumption's keys come from the master secret of the session it
+     * resumes, so its fate is that session's key exchange. */
+    if (s->resumed && s->version && s->version < 0x0304 && s->later != HL_LATER_NO_KEYS)
+      g_string_append_printf (later, " %s",
+                              _ ("For this resumption: through the full handshake of the "
+                                 "session it resumes, whose master secret it reuses."));
+    if (s->n_early_data)
+      g_string_append_printf (later, " %s",
+                              _ ("Except the 0-RTT data: its keys come from the PSK alone, so "
+                                 "whoever learns the PSK reads it (RFC 8446 2.3, E.5)."));
+    g_ptr_array_add (v, g_string_free (later, FALSE));
+  }
   g_ptr_array_add (v, NULL);
   return (char **)g_ptr_array_free (v, FALSE);
 }

@@ -40,6 +40,7 @@ typedef struct {
   guint key_step[2];
   HlSecretId key_secret[2];
   HlLaterReader later;
+  guint n_early_data; /* TLS 1.3 0-RTT records: keyed by the PSK alone (RFC 8446 2.3) */
 } HlCompareSide;
 
 /* One line of the aligned message lists: a message of one side or of both. */
