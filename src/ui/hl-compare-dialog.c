@@ -11,6 +11,7 @@
 struct _HlCompareDialog {
   AdwWindow parent_instance;
   char *text;
+  GtkWidget *label;
 };
 
 G_DEFINE_FINAL_TYPE (HlCompareDialog, hl_compare_dialog, ADW_TYPE_WINDOW)
@@ -22,10 +23,21 @@ hl_compare_dialog_finalize (GObject *object)
   G_OBJECT_CLASS (hl_compare_dialog_parent_class)->finalize (object);
 }
 
+/* A selectable label selects all of itself when it takes the first focus: read, not
+ * copied, is what a student does first. */
+static void
+hl_compare_dialog_show (GtkWidget *widget)
+{
+  HlCompareDialog *self = HL_COMPARE_DIALOG (widget);
+  GTK_WIDGET_CLASS (hl_compare_dialog_parent_class)->show (widget);
+  gtk_label_select_region (GTK_LABEL (self->label), 0, 0);
+}
+
 static void
 hl_compare_dialog_class_init (HlCompareDialogClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = hl_compare_dialog_finalize;
+  GTK_WIDGET_CLASS (klass)->show = hl_compare_dialog_show;
   gtk_widget_class_add_binding_action (GTK_WIDGET_CLASS (klass), GDK_KEY_Escape, 0, "window.close",
                                        NULL);
 }
@@ -78,7 +90,7 @@ hl_compare_dialog_new (GtkWindow *parent, const HlRun *run, const char *other, G
   self->text = hl_comparison_to_text (cmp);
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   gtk_box_append (GTK_BOX (box), adw_header_bar_new ());
-  label = gtk_label_new (self->text);
+  label = self->label = gtk_label_new (self->text);
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_selectable (GTK_LABEL (label), TRUE);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
