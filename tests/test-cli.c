@@ -741,6 +741,36 @@ test_compare (void)
   g_assert_nonnull (strstr (err2, "no-such-lesson"));
   g_assert_cmpint (run_cli (no_conn, NULL, &err3), ==, 2);
   g_assert_nonnull (strstr (err3, "02-ecdhe-rsa-aes-gcm.scenario: no connection 3"));
+  /* --compare-png: both whole ladders side by side, 24 units apart, as tall as the taller. */
+  {
+    g_autofree char *pair = g_build_filename (dir, "pair.png", NULL);
+    g_autofree char *one = g_build_filename (dir, "a.png", NULL);
+    g_autofree char *two = g_build_filename (dir, "b.png", NULL);
+    g_autofree char *pair_arg = g_strconcat ("--compare-png=", pair, NULL);
+    g_autofree char *one_arg = g_strconcat ("--png=", one, NULL);
+    g_autofree char *two_arg = g_strconcat ("--png=", two, NULL);
+    const char *to_png[]
+        = { "--headless", "02-ecdhe-rsa-aes-gcm", "--compare=30-tls13-basic", pair_arg, NULL };
+    const char *png_a[] = { "--headless", "02-ecdhe-rsa-aes-gcm", one_arg, NULL };
+    const char *png_b[] = { "--headless", "30-tls13-basic", two_arg, NULL };
+    const char *files[] = { pair, one, two };
+    guint32 w[3], h[3];
+    g_assert_cmpint (run_cli (to_png, NULL, NULL), ==, 0);
+    g_assert_cmpint (run_cli (png_a, NULL, NULL), ==, 0);
+    g_assert_cmpint (run_cli (png_b, NULL, NULL), ==, 0);
+    for (guint i = 0; i < 3; i++) {
+      g_autofree char *data = NULL;
+      gsize len;
+      g_assert_true (g_file_get_contents (files[i], &data, &len, NULL));
+      g_assert_cmpuint (len, >, 24);
+      g_assert_cmpmem (data + 12, 4, "IHDR", 4); /* PNG: width, height big-endian after it */
+      w[i] = GUINT32_FROM_BE (*(guint32 *)(data + 16));
+      h[i] = GUINT32_FROM_BE (*(guint32 *)(data + 20));
+      g_unlink (files[i]);
+    }
+    g_assert_cmpuint (w[0], ==, w[1] + 24 + w[2]);
+    g_assert_cmpuint (h[0], ==, MAX (h[1], h[2]));
+  }
   g_unlink (md);
   g_rmdir (dir);
 }

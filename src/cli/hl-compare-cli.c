@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "hl-compare-export.h"
 #include "hl-compare.h"
 #include "hl-data.h"
 #include "hl-scenario.h"
@@ -45,7 +46,8 @@ bad:
 }
 
 char *
-hl_cli_compare (HlRun *run, const char *other, const char *connections, gboolean md, GError **error)
+hl_cli_compare (HlRun *run, const char *other, const char *connections, gboolean md,
+                const HlLadderOptions *options, double scale, GBytes **png, GError **error)
 {
   g_autofree char *path = resolve_lesson (other);
   g_autoptr (HlScenario) scenario = NULL;
@@ -64,6 +66,8 @@ hl_cli_compare (HlRun *run, const char *other, const char *connections, gboolean
   hl_run_run_to_end (other_run);
   cmp = hl_comparison_new (run, a, other_run, b, error);
   if (!cmp)
+    return NULL;
+  if (png && !(*png = hl_compare_render_png (run, other_run, options, scale, error)))
     return NULL;
   return md ? hl_comparison_to_markdown (cmp) : hl_comparison_to_text (cmp);
 }

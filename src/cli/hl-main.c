@@ -42,7 +42,7 @@ static gboolean opt_list_connections;
 static gboolean opt_steal_key;
 static char *opt_quiz;
 static char *opt_steal_dir;
-static char *opt_compare, *opt_compare_connections;
+static char *opt_compare, *opt_compare_connections, *opt_compare_png;
 
 /* --steal-key takes its folder only as --steal-key=DIR (an optional argument). */
 static gboolean
@@ -113,6 +113,8 @@ static const GOptionEntry entries[] = {
   { "compare-connections", 0, 0, G_OPTION_ARG_STRING, &opt_compare_connections,
     "With --compare: connection N of the lesson and M of OTHER (default: the last of each)",
     "N,M" },
+  { "compare-png", 0, 0, G_OPTION_ARG_FILENAME, &opt_compare_png,
+    "With --compare: write both ladders side by side as PNG (--scale and --theme apply)", "FILE" },
   { "version", 0, 0, G_OPTION_ARG_NONE, &opt_version, "Show the version", NULL },
   { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_args, NULL, NULL },
   { NULL },
@@ -340,8 +342,8 @@ main (int argc, char **argv)
                 "--secrets=KEY.pem\n");
     return EXIT_USAGE;
   }
-  if (opt_compare_connections && !opt_compare) {
-    g_printerr ("handshake-lab: --compare-connections needs --compare=OTHER\n");
+  if ((opt_compare_connections || opt_compare_png) && !opt_compare) {
+    g_printerr ("handshake-lab: --compare-connections and --compare-png need --compare=OTHER\n");
     return EXIT_USAGE;
   }
   if (opt_compare && capture) {
@@ -476,7 +478,7 @@ main (int argc, char **argv)
     HlLadderOptions o = { G_MAXUINT, 0, 0, HL_LADDER_THEME_LIGHT, 0 };
     guint n = hl_run_get_n_steps (run);
     gboolean any = opt_transcript || opt_keylog || opt_pcapng || opt_png || opt_svg || opt_pdf
-                   || opt_html || opt_key_schedule || opt_steal_key || opt_quiz;
+                   || opt_compare_png || opt_html || opt_key_schedule || opt_steal_key || opt_quiz;
     /* [Scenario] Quiz=true: the text and Markdown transcripts end with the quiz. */
     gboolean quiz_lesson = !capture && hl_run_get_scenario (run)->quiz;
     if (opt_transcript && strcmp (opt_transcript, "-") != 0
@@ -499,10 +501,19 @@ main (int argc, char **argv)
       o.theme = HL_LADDER_THEME_DARK;
     if (opt_compare) {
       gboolean md = opt_transcript && g_str_has_suffix (opt_transcript, ".md");
-      compared = hl_cli_compare (run, opt_compare, opt_compare_connections, md, &e);
+      g_autoptr (GBytes) pair = NULL;
+      HlLadderOptions whole = o;
+      whole.upto = G_MAXUINT;
+      whole.current = 0;
+      compared = hl_cli_compare (run, opt_compare, opt_compare_connections, md, &whole, opt_scale,
+                                 opt_compare_png ? &pair : NULL, &e);
       if (!compared) {
         g_printerr ("handshake-lab: --compare=%s: %s\n", opt_compare, e->message);
         return EXIT_USAGE;
+      }
+      if (pair) {
+        g_ptr_array_add (paths, opt_compare_png);
+        g_ptr_array_add (contents, g_steal_pointer (&pair));
       }
     }
     if (!any && compared) {
