@@ -9,7 +9,7 @@
 #include "hl-png.h"
 
 #define MAX_PNG_SIDE 32767
-#define GAP 20.0
+#define GAP 24.0
 
 GBytes *
 hl_compare_render_png (const HlRun *a, const HlRun *b, const HlLadderOptions *options, double scale,
