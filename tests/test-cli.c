@@ -705,6 +705,76 @@ test_bare_names (void)
   g_assert_nonnull (strstr (err, "--list-scenarios"));
 }
 
+/* --compare (issue 20): the summary alone on standard output, or at the end of the .md
+ * transcript; a bad lesson, connection or output is exit 2 and writes nothing. */
+static void
+test_compare (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("hl-compare-XXXXXX", NULL);
+  g_autofree char *md = g_build_filename (dir, "pair.md", NULL);
+  g_autofree char *json = g_build_filename (dir, "pair.json", NULL);
+  g_autofree char *md_arg = g_strconcat ("--transcript=", md, NULL);
+  g_autofree char *json_arg = g_strconcat ("--transcript=", json, NULL);
+  const char *text[] = { "--headless", "02-ecdhe-rsa-aes-gcm", "--compare=30-tls13-basic", NULL };
+  const char *to_md[]
+      = { "--headless", "02-ecdhe-rsa-aes-gcm", "--compare=30-tls13-basic", md_arg, NULL };
+  const char *to_json[]
+      = { "--headless", "02-ecdhe-rsa-aes-gcm", "--compare=30-tls13-basic", json_arg, NULL };
+  const char *missing[] = { "--headless", "01-rsa-key-exchange", "--compare=no-such-lesson", NULL };
+  const char *no_conn[] = { "--headless", "01-rsa-key-exchange", "--compare=02-ecdhe-rsa-aes-gcm",
+                            "--compare-connections=1,3", NULL };
+  g_autofree char *out = NULL, *err1 = NULL, *err2 = NULL, *err3 = NULL, *content = NULL;
+  g_assert_cmpint (run_cli (text, &out, NULL), ==, 0);
+  g_assert_true (g_str_has_prefix (out, "Comparison\n"));
+  g_assert_nonnull (strstr (out, "Round trips before the client's first application data\n"
+                                 "  A: 2 (data at step 11)\n  B: 1 (data at step 12)"));
+  g_assert_nonnull (strstr (out, "only in B"));
+  g_assert_cmpint (run_cli (to_md, NULL, NULL), ==, 0);
+  g_assert_true (g_file_get_contents (md, &content, NULL, NULL));
+  g_assert_true (g_str_has_prefix (content, "# "));
+  g_assert_nonnull (strstr (content, "\n## Comparison\n\n| | A | B |"));
+  g_assert_nonnull (
+      strstr (content, "| 2 | server | (lacking) | 4 EncryptedExtensions | only in B |"));
+  g_assert_cmpint (run_cli (to_json, NULL, &err1), ==, 2);
+  g_assert_false (g_file_test (json, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (run_cli (missing, NULL, &err2), ==, 2);
+  g_assert_nonnull (strstr (err2, "no-such-lesson"));
+  g_assert_cmpint (run_cli (no_conn, NULL, &err3), ==, 2);
+  g_assert_nonnull (strstr (err3, "02-ecdhe-rsa-aes-gcm.scenario: no connection 3"));
+  /* --compare-png: both whole ladders side by side, 24 units apart, as tall as the taller. */
+  {
+    g_autofree char *pair = g_build_filename (dir, "pair.png", NULL);
+    g_autofree char *one = g_build_filename (dir, "a.png", NULL);
+    g_autofree char *two = g_build_filename (dir, "b.png", NULL);
+    g_autofree char *pair_arg = g_strconcat ("--compare-png=", pair, NULL);
+    g_autofree char *one_arg = g_strconcat ("--png=", one, NULL);
+    g_autofree char *two_arg = g_strconcat ("--png=", two, NULL);
+    const char *to_png[]
+        = { "--headless", "02-ecdhe-rsa-aes-gcm", "--compare=30-tls13-basic", pair_arg, NULL };
+    const char *png_a[] = { "--headless", "02-ecdhe-rsa-aes-gcm", one_arg, NULL };
+    const char *png_b[] = { "--headless", "30-tls13-basic", two_arg, NULL };
+    const char *files[] = { pair, one, two };
+    guint32 w[3], h[3];
+    g_assert_cmpint (run_cli (to_png, NULL, NULL), ==, 0);
+    g_assert_cmpint (run_cli (png_a, NULL, NULL), ==, 0);
+    g_assert_cmpint (run_cli (png_b, NULL, NULL), ==, 0);
+    for (guint i = 0; i < 3; i++) {
+      g_autofree char *data = NULL;
+      gsize len;
+      g_assert_true (g_file_get_contents (files[i], &data, &len, NULL));
+      g_assert_cmpuint (len, >, 24);
+      g_assert_cmpmem (data + 12, 4, "IHDR", 4); /* PNG: width, height big-endian after it */
+      w[i] = GUINT32_FROM_BE (*(guint32 *)(data + 16));
+      h[i] = GUINT32_FROM_BE (*(guint32 *)(data + 20));
+      g_unlink (files[i]);
+    }
+    g_assert_cmpuint (w[0], ==, w[1] + 24 + w[2]);
+    g_assert_cmpuint (h[0], ==, MAX (h[1], h[2]));
+  }
+  g_unlink (md);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -744,5 +814,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/run/bare-names", test_bare_names);
   g_test_add_func ("/cli/run/outputs-all-or-nothing", test_outputs_all_or_nothing);
   g_test_add_func ("/cli/run/list-errors-and-messages", test_list_errors_and_messages);
+  g_test_add_func ("/cli/run/compare", test_compare);
   return g_test_run ();
 }

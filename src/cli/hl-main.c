@@ -13,6 +13,7 @@
 #include "hl-application.h"
 #include "hl-builtin.h"
 #include "hl-capture-reader.h"
+#include "hl-compare-cli.h"
 #include "hl-data.h"
 #include "hl-lesson-catalog.h"
 #include "hl-ladder-export.h"
@@ -41,6 +42,7 @@ static gboolean opt_list_connections;
 static gboolean opt_steal_key;
 static char *opt_quiz;
 static char *opt_steal_dir;
+static char *opt_compare, *opt_compare_connections, *opt_compare_png;
 
 /* --steal-key takes its folder only as --steal-key=DIR (an optional argument). */
 static gboolean
@@ -103,6 +105,16 @@ static const GOptionEntry entries[] = {
   { "quiz", 0, 0, G_OPTION_ARG_FILENAME, &opt_quiz,
     "Write the lesson's quiz, made from the run, with its answers: .md, or - for standard output",
     "FILE" },
+  { "compare", 0, 0, G_OPTION_ARG_FILENAME, &opt_compare,
+    "Compare with lesson OTHER, run on its own: the summary (round trips, bytes, encrypted "
+    "messages, first traffic keys, who can decrypt later) and the messages by story step, in "
+    "the .md transcript or, without an output, on standard output",
+    "OTHER" },
+  { "compare-connections", 0, 0, G_OPTION_ARG_STRING, &opt_compare_connections,
+    "With --compare: connection N of the lesson and M of OTHER (default: the last of each)",
+    "N,M" },
+  { "compare-png", 0, 0, G_OPTION_ARG_FILENAME, &opt_compare_png,
+    "With --compare: write both ladders side by side as PNG (--scale and --theme apply)", "FILE" },
   { "version", 0, 0, G_OPTION_ARG_NONE, &opt_version, "Show the version", NULL },
   { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_args, NULL, NULL },
   { NULL },
@@ -153,6 +165,15 @@ append_quiz (char *text, HlRun *run)
   g_autoptr (HlQuiz) quiz = hl_quiz_new (run);
   g_autofree char *md = hl_quiz_to_markdown (quiz);
   char *both = g_strconcat (text, "\n", md, NULL);
+  g_free (text);
+  return both;
+}
+
+/* text, then more (takes text, returns a new string). */
+static char *
+append_text (char *text, const char *more)
+{
+  char *both = g_strconcat (text, "\n", more, NULL);
   g_free (text);
   return both;
 }
@@ -321,6 +342,21 @@ main (int argc, char **argv)
                 "--secrets=KEY.pem\n");
     return EXIT_USAGE;
   }
+  if ((opt_compare_connections || opt_compare_png) && !opt_compare) {
+    g_printerr ("handshake-lab: --compare-connections and --compare-png need --compare=OTHER\n");
+    return EXIT_USAGE;
+  }
+  if (opt_compare && capture) {
+    g_printerr ("handshake-lab: --compare=%s compares two lessons; %s is a capture\n", opt_compare,
+                path);
+    return EXIT_USAGE;
+  }
+  if (opt_compare && opt_transcript && g_str_has_suffix (opt_transcript, ".json")) {
+    g_printerr ("handshake-lab: --compare writes into a .md transcript or standard output, not "
+                "into %s\n",
+                opt_transcript);
+    return EXIT_USAGE;
+  }
   if (!capture && (opt_secrets || opt_connection || opt_list_connections)) {
     g_printerr ("handshake-lab: --secrets, --connection and --list-connections need a capture "
                 "(a pcap or pcapng file)%s%s\n",
@@ -394,7 +430,8 @@ main (int argc, char **argv)
     hl_run_run_to_end (run);
   }
   if (!capture && !opt_headless && !opt_transcript && !opt_pcapng && !opt_keylog && !opt_png
-      && !opt_svg && !opt_pdf && !opt_html && !opt_key_schedule && !opt_steal_key && !opt_quiz) {
+      && !opt_svg && !opt_pdf && !opt_html && !opt_key_schedule && !opt_steal_key && !opt_quiz
+      && !opt_compare) {
     /* The window loads the lesson itself; a lesson that does not load is said here
      * first, with its FILE:LINE, display or not. */
     int window_status;
@@ -437,10 +474,11 @@ main (int argc, char **argv)
     g_autoptr (GBytes) to_stdout = NULL;
     const char *stdout_what = NULL;
     g_autoptr (GError) e = NULL;
+    g_autofree char *compared = NULL;
     HlLadderOptions o = { G_MAXUINT, 0, 0, HL_LADDER_THEME_LIGHT, 0 };
     guint n = hl_run_get_n_steps (run);
     gboolean any = opt_transcript || opt_keylog || opt_pcapng || opt_png || opt_svg || opt_pdf
-                   || opt_html || opt_key_schedule || opt_steal_key || opt_quiz;
+                   || opt_compare_png || opt_html || opt_key_schedule || opt_steal_key || opt_quiz;
     /* [Scenario] Quiz=true: the text and Markdown transcripts end with the quiz. */
     gboolean quiz_lesson = !capture && hl_run_get_scenario (run)->quiz;
     if (opt_transcript && strcmp (opt_transcript, "-") != 0
@@ -461,10 +499,34 @@ main (int argc, char **argv)
     }
     if (opt_theme && strcmp (opt_theme, "dark") == 0)
       o.theme = HL_LADDER_THEME_DARK;
-    if (!any || (opt_transcript && strcmp (opt_transcript, "-") == 0)) {
+    if (opt_compare) {
+      gboolean md = opt_transcript && g_str_has_suffix (opt_transcript, ".md");
+      g_autoptr (GBytes) pair = NULL;
+      HlLadderOptions whole = o;
+      whole.upto = G_MAXUINT;
+      whole.current = 0;
+      compared = hl_cli_compare (run, opt_compare, opt_compare_connections, md, &whole, opt_scale,
+                                 opt_compare_png ? &pair : NULL, &e);
+      if (!compared) {
+        g_printerr ("handshake-lab: --compare=%s: %s\n", opt_compare, e->message);
+        return EXIT_USAGE;
+      }
+      if (pair) {
+        g_ptr_array_add (paths, opt_compare_png);
+        g_ptr_array_add (contents, g_steal_pointer (&pair));
+      }
+    }
+    if (!any && compared) {
+      /* Headless without an output: the comparison is what was asked for. */
+      gsize len = strlen (compared);
+      to_stdout = g_bytes_new_take (g_steal_pointer (&compared), len);
+      stdout_what = "comparison";
+    } else if (!any || (opt_transcript && strcmp (opt_transcript, "-") == 0)) {
       char *text = brief ? hl_transcript_to_text_brief (run) : hl_transcript_to_text (run);
       if (quiz_lesson)
         text = append_quiz (text, run);
+      if (compared)
+        text = append_text (text, compared);
       to_stdout = g_bytes_new_take (text, strlen (text));
       stdout_what = "transcript";
     } else if (opt_transcript) {
@@ -473,6 +535,8 @@ main (int argc, char **argv)
                            : hl_transcript_to_markdown (run);
       if (quiz_lesson && g_str_has_suffix (opt_transcript, ".md"))
         text = append_quiz (text, run);
+      if (compared)
+        text = append_text (text, compared);
       g_ptr_array_add (paths, opt_transcript);
       g_ptr_array_add (contents, g_bytes_new_take (text, strlen (text)));
     }

@@ -10,6 +10,7 @@
 #include "hl-output.h"
 #include "hl-pcapng-writer.h"
 #include "hl-quiz-dialog.h"
+#include "hl-compare-dialog.h"
 #include "hl-steal-key-dialog.h"
 #include "hl-tamper-dialog.h"
 #include "hl-transcript.h"
@@ -40,6 +41,7 @@ _hl_window_update_actions (HlWindow *self)
   _hl_window_update_capture_actions (self);
   _hl_window_update_tamper_actions (self);
   gtk_widget_action_set_enabled (w, "win.steal-key", loaded);
+  gtk_widget_action_set_enabled (w, "win.compare", loaded);
   gtk_widget_action_set_enabled (w, "win.quiz", loaded);
 }
 
@@ -422,6 +424,7 @@ _hl_window_class_init_actions (GtkWidgetClass *wc)
 {
   gtk_widget_class_install_action (wc, "win.step", NULL, step_action);
   hl_steal_key_dialog_install_action (wc);
+  hl_compare_dialog_install_action (wc);
   hl_quiz_dialog_install_action (wc);
   gtk_widget_class_install_action (wc, "win.back", NULL, step_action);
   gtk_widget_class_install_action (wc, "win.restart", NULL, step_action);
