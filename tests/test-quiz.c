@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "hl-discussion.h"
+#include "hl-i18n.h"
 #include "hl-quiz.h"
 #include "hl-tables.h"
 #include "hl-test-util.h"
@@ -59,6 +60,10 @@ check_holds (HlRun *run, const HlQuizQuestion *q)
   if (prev && prev->connection == st->connection)
     g_assert_false ((prev->after[0].knows & bit) && (prev->after[1].knows & bit));
   g_assert_nonnull (strstr (q->question, hl_secret_key (q->secret)));
+  /* The lab's "after step N" includes what the receiver made in answer (its whole flight):
+   * the question says so, as a secret may need a transcript not yet on the wire. */
+  g_assert_nonnull (strstr (q->question, "has read it and made everything it answers with"));
+  g_assert_nonnull (strstr (q->question, hl_side_word (hl_side_other (st->from))));
 }
 
 static void

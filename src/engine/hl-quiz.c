@@ -111,8 +111,12 @@ ask_holds (HlRun *run, guint i, const HlStep *st, HlSecretId id)
               : cl     ? HL_QUIZ_HOLDS_CLIENT
               : sv     ? HL_QUIZ_HOLDS_SERVER
                        : HL_QUIZ_HOLDS_NEITHER;
-  q->question = g_strdup_printf (_ ("After step %u (%s), who holds the %s (%s)?"), st->index,
-                                 st->message, name ? name : hl_secret_key (id), hl_secret_key (id));
+  /* "After step N" is the lab's moment: the receiver has read the message and made all it
+   * answers with, whose secrets it then holds before they are on the wire. */
+  q->question = g_strdup_printf (_ ("After step %u (%s: the %s has read it and made everything "
+                                    "it answers with), who holds the %s (%s)?"),
+                                 st->index, st->message, hl_side_word (hl_side_other (st->from)),
+                                 name ? name : hl_secret_key (id), hl_secret_key (id));
   q->explanation = g_strdup_printf ("%s = %s", hl_secret_key (id),
                                     c ? hl_secret_formula_in (id, c) : hl_secret_formula (id));
   return q;
