@@ -520,6 +520,19 @@ test_busy (void)
   g_assert_true (hl_session_get_finished (hl_window_get_session (win)));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (win->busy_spinner)));
   g_assert_null (gtk_widget_get_cursor (GTK_WIDGET (win)));
+  {
+    /* The second Run to End shows the same cursor object: a new one made GDK load the
+     * cursor theme's file again (about 6 M instructions each time, issue 17). */
+    GdkCursor *first = win->busy_cursor;
+    g_assert_nonnull (first);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.restart", NULL));
+    wait_for_frame (GTK_WIDGET (win));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.run-to-end", NULL));
+    g_assert_true (gtk_widget_get_cursor (GTK_WIDGET (win)) == first);
+    wait_for_frame (GTK_WIDGET (win));
+    g_assert_true (hl_session_get_finished (hl_window_get_session (win)));
+    g_assert_null (gtk_widget_get_cursor (GTK_WIDGET (win)));
+  }
   gtk_window_destroy (GTK_WINDOW (win));
 }
 

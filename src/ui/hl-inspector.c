@@ -26,6 +26,7 @@ struct _HlInspector {
   GtkWidget *field_menu; /* the Fields list's context menu, a popover on the list */
   GBytes *bytes;         /* what the hex view shows */
   gsize hl_start, hl_end;
+  gboolean stale; /* a step was selected while hidden: shown when mapped or asked */
 };
 
 G_DEFINE_FINAL_TYPE (HlInspector, hl_inspector, GTK_TYPE_WIDGET)
@@ -140,9 +141,11 @@ on_selected (HlInspector *self)
   gtk_label_set_text (self->field_info, info);
 }
 
+static void show_step (HlInspector *self);
+
 /* Shows the fields and bytes of the selected step: the message, or its records. */
 static void
-show_step (HlInspector *self)
+update_step (HlInspector *self)
 {
   const HlStep *st = self->session ? hl_session_get_selected_step (self->session) : NULL;
   gboolean records = gtk_toggle_button_get_active (self->show_records);
@@ -229,6 +232,34 @@ static void
 on_view_toggled (HlInspector *self)
 {
   show_step (self);
+}
+
+/* Brings a deferred update up to date: when shown, or for a caller reading it while hidden.
+ * A loop, as switching back to the message view from a hidden update defers once more. */
+static void
+update_if_stale (HlInspector *self)
+{
+  while (self->stale) {
+    self->stale = FALSE;
+    update_step (self);
+  }
+}
+
+/* Hidden behind another page, the update waits until shown (issue 17: it cost about 4 M
+ * instructions a step with "What each side knows" in front). */
+static void
+show_step (HlInspector *self)
+{
+  self->stale = TRUE;
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    update_if_stale (self);
+}
+
+static void
+hl_inspector_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (hl_inspector_parent_class)->map (widget);
+  update_if_stale (HL_INSPECTOR (widget));
 }
 
 /* A click on a byte selects the innermost field holding it. */
@@ -436,6 +467,7 @@ hl_inspector_class_init (HlInspectorClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   G_OBJECT_CLASS (klass)->dispose = hl_inspector_dispose;
+  widget_class->map = hl_inspector_map;
   gtk_widget_class_set_template_from_resource (
       widget_class, "/io/github/handshakelab/HandshakeLab/hl-inspector.ui");
   gtk_widget_class_bind_template_child (widget_class, HlInspector, box);
@@ -496,18 +528,21 @@ hl_inspector_set_session (HlInspector *self, HlSession *session)
 const char *
 hl_inspector_get_title (HlInspector *self)
 {
+  update_if_stale (self);
   return gtk_label_get_text (self->title);
 }
 
 const char *
 hl_inspector_get_record_key (HlInspector *self)
 {
+  update_if_stale (self);
   return gtk_label_get_text (self->record_key);
 }
 
 guint
 hl_inspector_get_n_rows (HlInspector *self)
 {
+  update_if_stale (self);
   GListModel *m = gtk_single_selection_get_model (self->selection);
   return m ? g_list_model_get_n_items (m) : 0;
 }
@@ -515,6 +550,7 @@ hl_inspector_get_n_rows (HlInspector *self)
 const HlField *
 hl_inspector_get_row_field (HlInspector *self, guint row)
 {
+  update_if_stale (self);
   GListModel *m = gtk_single_selection_get_model (self->selection);
   g_autoptr (GtkTreeListRow) r = m ? g_list_model_get_item (m, row) : NULL;
   g_autoptr (HlFieldObject) obj = r ? gtk_tree_list_row_get_item (r) : NULL;
@@ -524,12 +560,14 @@ hl_inspector_get_row_field (HlInspector *self, guint row)
 void
 hl_inspector_select_row (HlInspector *self, guint row)
 {
+  update_if_stale (self);
   gtk_single_selection_set_selected (self->selection, row);
 }
 
 GtkPopover *
 hl_inspector_get_field_menu (HlInspector *self)
 {
+  update_if_stale (self);
   update_field_actions (self);
   return GTK_POPOVER (self->field_menu);
 }
@@ -537,6 +575,7 @@ hl_inspector_get_field_menu (HlInspector *self)
 void
 hl_inspector_get_highlight (HlInspector *self, gsize *start, gsize *end)
 {
+  update_if_stale (self);
   *start = self->hl_start;
   *end = self->hl_end;
 }

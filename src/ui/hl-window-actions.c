@@ -52,7 +52,9 @@ set_busy (HlWindow *self, gboolean busy)
   self->busy = busy;
   gtk_widget_set_visible (GTK_WIDGET (self->busy_spinner), busy);
   gtk_spinner_set_spinning (self->busy_spinner, busy);
-  gtk_widget_set_cursor_from_name (GTK_WIDGET (self), busy ? "progress" : NULL);
+  if (busy && !self->busy_cursor)
+    self->busy_cursor = gdk_cursor_new_from_name ("progress", NULL);
+  gtk_widget_set_cursor (GTK_WIDGET (self), busy ? self->busy_cursor : NULL);
 }
 
 static void

@@ -53,6 +53,8 @@ struct _HlWindow {
   GMenuModel *main_menu, *speed_menu; /* given to their buttons when first opened */
   GtkSpinner *busy_spinner;           /* in the header while Run to End works */
   gboolean busy;
+  GdkCursor *busy_cursor;        /* kept: GDK drops a cursor's X copy with it, and loading it again
+                                  * from the theme cost about 6 M instructions a Run to End */
   HlRecordingBar *recording_bar; /* shown while a capture is open */
   HlWindowCapture *capture;      /* the capture shown; NULL for a lesson (hl-window-capture.c) */
   /* Adaptive layout (hl-window-adaptive.c). */

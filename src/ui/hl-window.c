@@ -354,6 +354,7 @@ hl_window_dispose (GObject *object)
   g_clear_pointer (&self->last_message, g_free);
   g_clear_object (&self->toast);
   g_clear_pointer (&self->play_speed, g_free);
+  g_clear_object (&self->busy_cursor);
   _hl_window_free_capture (self);
   G_OBJECT_CLASS (hl_window_parent_class)->dispose (object);
 }
