@@ -100,6 +100,32 @@ test_times (void)
   hl_run_free (run);
 }
 
+/* A recorded TLS 1.3 run names each record's key as a live one does (RFC 8446 7). */
+static void
+test_recorded_record_keys (void)
+{
+  HlRun *run = open_lesson_capture ("30-tls13-basic.scenario", NULL);
+  gboolean handshake = FALSE, application = FALSE;
+  hl_run_run_to_end (run);
+  for (guint i = 0; i < hl_run_get_n_steps (run); i++) {
+    const HlStep *st = hl_run_get_step (run, i);
+    g_autofree char *words = hl_step_describe_record_key (st, FALSE);
+    if (!st->encrypted)
+      continue;
+    g_assert_null (strstr (words, "plaintext"));
+    if (strcmp (st->message, "EncryptedExtensions") == 0) {
+      g_assert_cmpint (st->key, ==, HL_RECORD_KEY_HANDSHAKE);
+      handshake = TRUE;
+    }
+    if (strcmp (st->message, "ApplicationData") == 0) {
+      g_assert_cmpint (st->key, ==, HL_RECORD_KEY_APPLICATION);
+      application = TRUE;
+    }
+  }
+  g_assert_true (handshake && application);
+  hl_run_free (run);
+}
+
 static void
 test_no_times_live (void)
 {
@@ -211,6 +237,7 @@ main (int argc, char **argv)
   g_mkdir_with_parents (work, 0755);
   g_test_add_func ("/capture-open/times", test_times);
   g_test_add_func ("/capture-open/no-times-live", test_no_times_live);
+  g_test_add_func ("/capture-open/recorded-record-keys", test_recorded_record_keys);
   g_test_add_func ("/capture-open/key-files", test_key_files);
   g_test_add_func ("/capture-open/session-shows-recording", test_session_shows_recording);
   status = g_test_run ();

@@ -264,6 +264,23 @@ test_discussion (void)
         g_assert_cmpint (d->key_enough, ==, by_suite);
         g_assert_nonnull (
             strstr (d->answer, by_suite ? "private key is enough" : "private key is not enough"));
+        /* Each key exchange explained as itself: RSA encrypts the premaster to the key, static
+         * ECDH multiplies by it (RFC 5246 F.1.1.2; RFC 4492 2.1, RFC 5246 F.1.1.3). */
+        if (suite->kex == HL_KEX_RSA)
+          g_assert_nonnull (strstr (d->answer, "7.4.7.1"));
+        /* Several connections: the question names the first, and a later psk_ke
+         * resumption (no (EC)DHE, RFC 8446 4.2.9) is said to fall with its PSK. */
+        g_assert_true ((strstr (d->question, "the first connection") != NULL)
+                       == (hl_run_get_n_connections (run) > 1));
+        for (guint r = 1; r < hl_run_get_n_connections (run); r++) {
+          const HlConnection *rc = hl_run_get_connection (run, r);
+          if (rc->version == 0x0304 && rc->resumed && rc->curve <= 0)
+            g_assert_nonnull (strstr (d->answer, "it agreed no (EC)DHE"));
+        }
+        if (suite->kex == HL_KEX_ECDH_RSA || suite->kex == HL_KEX_ECDH_ECDSA) {
+          g_assert_nonnull (strstr (d->answer, "fixed key in its certificate"));
+          g_assert_null (strstr (d->answer, "encrypted to the server's public key"));
+        }
         enough += d->key_enough;
       }
     }

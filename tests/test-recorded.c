@@ -7,6 +7,7 @@
 
 #include "hl-recorded.h"
 #include "hl-test-util.h"
+#include "hl-transcript.h"
 
 /* Key log lines, as a key log file carries them. */
 static const struct {
@@ -191,9 +192,17 @@ test_knowledge (void)
   g_assert_null (strstr (hl_run_get_scenario (blind)->description, "key log"));
   g_assert_nonnull (
       strstr (hl_run_get_scenario (blind)->description, "what the keys given could open"));
-  /* Without keys: nothing decrypted, no master secret, the Finished unchecked. */
+  /* Without keys: nothing decrypted, no master secret, the Finished unchecked; an encrypted
+   * record still never reads as plaintext, and a TLS 1.2 one names the key block's keys. */
   for (guint i = 0; i < hl_run_get_n_steps (blind); i++) {
     const HlStep *st = hl_run_get_step (blind, i);
+    g_autofree char *key = hl_step_describe_record_key (st, FALSE);
+    if (st->encrypted) {
+      g_assert_null (strstr (key, "plaintext"));
+      g_assert_cmpint (st->key, ==, HL_RECORD_KEY_SESSION);
+    }
+    if (st->encrypted && hl_run_get_step (rec, i)->encrypted)
+      g_assert_cmpint (hl_run_get_step (rec, i)->key, ==, HL_RECORD_KEY_SESSION);
     g_assert_null (st->plaintext);
     g_assert_null (held_after (st, HL_SIDE_CLIENT, "master_secret"));
     if (strcmp (st->message, "Finished") == 0)

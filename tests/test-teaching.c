@@ -941,13 +941,17 @@ test_random_names_version (void)
     assert_not_says (ch, "if it answers with");
   }
   assert_says (ch38, "the two randoms feed the master secret (RFC 5246 8.1) and the key block");
-  assert_says (ch40, "the two randoms feed the key block (RFC 5246 6.3); not the master secret "
-                     "here, since the server accepts extended master secret");
+  /* With extended master secret the randoms still reach the master secret, through the
+   * session hash of both hellos (RFC 7627 4). */
+  assert_says (ch40, "the two randoms feed the key block directly (RFC 5246 6.3); the master "
+                     "secret takes them only through the session hash");
+  assert_not_says (ch40, "not the master secret");
   assert_says (field_in (sh38->fields, "Random")->explanation,
                "It chose TLS 1.2, where the two randoms feed the master secret");
   assert_says (field_in (sh40->fields, "Random")->explanation,
-               "It chose TLS 1.2, where the two randoms feed the key block (RFC 5246 6.3); not "
-               "the master secret here");
+               "It chose TLS 1.2, where the two randoms feed the key block directly (RFC 5246 "
+               "6.3); the master secret takes them only through the session hash");
+  assert_not_says (field_in (sh40->fields, "Random")->explanation, "not the master secret");
   assert_not_says (field_in (sh40->fields, "Random")->explanation, "in a full handshake");
   /* Each server's own gmt_unix_time: BearSSL zeros, OpenSSL random bytes. */
   assert_says (field_in (sh38->fields, "gmt_unix_time")->explanation, "this server, BearSSL");

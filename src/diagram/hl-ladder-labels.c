@@ -466,7 +466,7 @@ hl_ladder_describe_step (const HlRun *run, const HlStep *st)
                              : "unknown",
                 desc >= 0 ? hl_alert_name ((guint)desc) : "?");
   }
-  if (st->tls13 && st->key != HL_RECORD_KEY_NONE) {
+  if (st->tls13 && st->key != HL_RECORD_KEY_NONE && st->key != HL_RECORD_KEY_UNKNOWN) {
     /* Which secret's keys protect this record (RFC 8446 7). */
     g_autofree char *key = hl_step_record_key (st);
     add_line (out, _ ("under %s"), key);

@@ -384,8 +384,8 @@ _hl_decode_take_extensions (Reader *r, GPtrArray *into, gboolean from_server, gu
           ex = from_server ? _ ("The server agrees: the master secret is PRF(premaster_secret, "
                                 "\"extended master secret\", session_hash), session_hash "
                                 "being the hash of the handshake up to and including the "
-                                "ClientKeyExchange, instead of coming from the two randoms "
-                                "(RFC 7627 4).")
+                                "ClientKeyExchange, instead of the two randoms as the "
+                                "seed (RFC 7627 4).")
                : version == 0x0304
                    ? _ ("Extended master secret (RFC 7627): asks that a TLS 1.2 master secret "
                         "be PRF(premaster_secret, \"extended master secret\", session_hash), "

@@ -6,6 +6,7 @@
 #include "hl-i18n.h"
 #include "hl-quiz.h"
 #include "hl-recorded.h"
+#include "hl-tables.h"
 
 static void
 free_item (gpointer p)
@@ -136,11 +137,27 @@ ask_observer (const HlRun *run)
     return NULL;
   d = g_new0 (HlDiscussion, 1);
   d->kind = HL_DISCUSS_OBSERVER;
-  d->question = g_strdup (_ ("An observer recorded this connection without any secret. What "
-                             "would the observer need to read its application data later? "
-                             "Would stealing the server's private key be enough?"));
+  d->question = g_strdup (hl_run_get_n_connections (run) > 1
+                              ? _ ("An observer recorded the first connection (the full "
+                                   "handshake) without any secret. What would the observer need "
+                                   "to read its application data later? Would stealing the "
+                                   "server's private key be enough?")
+                              : _ ("An observer recorded this connection without any secret. "
+                                   "What would the observer need to read its application data "
+                                   "later? Would stealing the server's private key be enough?"));
   d->key_enough = !tls13 && !ske;
-  if (d->key_enough)
+  if (d->key_enough && hl_suite_by_id (c->suite)
+      && (hl_suite_by_id (c->suite)->kex == HL_KEX_ECDH_RSA
+          || hl_suite_by_id (c->suite)->kex == HL_KEX_ECDH_ECDSA))
+    /* Static ECDH: the server's ECDH key is the one in its certificate (RFC 4492 2.1). */
+    d->answer = g_strdup (
+        _ ("The server's private key is enough: there is no ServerKeyExchange, because the "
+           "server's ECDH key is the fixed key in its certificate. The premaster secret is the "
+           "x coordinate of that private key times the client's public point, which the "
+           "ClientKeyExchange sent in clear (RFC 4492 section 2.1; RFC 8422 sections 5.7 and "
+           "5.10). With the two randoms, also sent in clear, the observer derives the master "
+           "secret and every key: no forward secrecy (RFC 5246 section F.1.1.3)."));
+  else if (d->key_enough)
     d->answer = g_strdup (
         _ ("The server's private key is enough: there is no ServerKeyExchange, so the premaster "
            "secret depends only on the server's long-term key and on what the ClientKeyExchange "
@@ -161,6 +178,35 @@ ask_observer (const HlRun *run)
            "premaster secret comes from an ephemeral (EC)DHE exchange whose private values "
            "were never sent and are discarded, so the observer would need one side's "
            "ephemeral private key or the master secret itself (RFC 5246 section F.1.1.3)."));
+  if (tls13)
+    for (guint i = 1; i < hl_run_get_n_connections (run); i++) {
+      const HlConnection *r = hl_run_get_connection (run, i);
+      gboolean early = FALSE;
+      char *more;
+      for (guint k = 0; k < r->steps->len; k++)
+        early |= ((const HlStep *)g_ptr_array_index (r->steps, k))->early;
+      /* psk_ke agrees no (EC)DHE (RFC 8446 4.2.9, 7.1); 0-RTT data is keyed by the PSK
+       * alone (2.3). */
+      if (r->resumed && r->curve <= 0)
+        more = g_strdup_printf (_ ("The resumed connection %u is different: it agreed no (EC)DHE, "
+                                   "so whoever learns the PSK (from the resumption master secret "
+                                   "or the key the server seals its tickets with) reads it (RFC "
+                                   "8446 sections 4.2.9 and 7.1)."),
+                                r->index);
+      else if (r->resumed && early)
+        more = g_strdup_printf (_ ("The 0-RTT data of the resumed connection %u is different: it "
+                                   "is encrypted under keys from the PSK alone, so whoever learns "
+                                   "the PSK reads that data (RFC 8446 section 2.3)."),
+                                r->index);
+      else
+        continue;
+      {
+        char *joined = g_strconcat (d->answer, " ", more, NULL);
+        g_free (d->answer);
+        g_free (more);
+        d->answer = joined;
+      }
+    }
   return d;
 }
 

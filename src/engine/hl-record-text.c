@@ -249,6 +249,10 @@ hl_step_describe_record_key (const HlStep *st, gboolean md)
   g_autofree char *key = hl_step_record_key (st);
   g_autofree char *name = key && md ? g_strdup_printf ("`%s`", key) : g_strdup (key);
   const char *side = hl_side_word (st->from);
+  /* An encrypted record is never "plaintext", even when nobody can say whose keys. */
+  if (st->encrypted && (!key || st->key == HL_RECORD_KEY_UNKNOWN))
+    return g_strdup (_ ("keys this recording does not reveal: the record is encrypted, and no "
+                        "key given opens it"));
   switch (key ? st->key : HL_RECORD_KEY_NONE) {
   case HL_RECORD_KEY_SESSION: {
     /* A CBC record is also authenticated, by the MAC key (RFC 5246 6.2.3.1); both keys

@@ -265,6 +265,44 @@ decode (Build *b, HlStep *st, gssize record_content_len)
   st->story = _hl_run_tell_story (st, b->suite, b->resumed, b->tls13);
 }
 
+/* Which key protected the record, as for a live run (RFC 8446 7: early keys up to
+ * EndOfEarlyData, handshake keys up to the sender's own Finished, then one generation of
+ * application keys per KeyUpdate it sent). A TLS 1.3 record no key opened cannot be placed. */
+static void
+set_record_key (Build *b, HlStep *st)
+{
+  gboolean finished = FALSE;
+  guint updates = 0;
+  st->key_generation = 0;
+  if (!st->encrypted) {
+    st->key = HL_RECORD_KEY_NONE;
+    return;
+  }
+  if (!st->tls13) {
+    st->key = HL_RECORD_KEY_SESSION;
+    return;
+  }
+  if (!st->plaintext) {
+    st->key = HL_RECORD_KEY_UNKNOWN;
+    return;
+  }
+  for (guint i = 0; i < b->info->steps->len; i++) {
+    const HlStep *e = g_ptr_array_index (b->info->steps, i);
+    if (e->from != st->from)
+      continue;
+    finished |= e->handshake_type == HL_HANDSHAKE_FINISHED;
+    updates += e->handshake_type == HL_HANDSHAKE_KEY_UPDATE;
+  }
+  if (st->early || st->handshake_type == HL_HANDSHAKE_END_OF_EARLY_DATA)
+    st->key = HL_RECORD_KEY_EARLY;
+  else if (!finished)
+    st->key = HL_RECORD_KEY_HANDSHAKE;
+  else {
+    st->key = HL_RECORD_KEY_APPLICATION;
+    st->key_generation = updates;
+  }
+}
+
 static HlStep *
 emit (Build *b, HlSide from, const char *name, guint8 ct, int hs_type, gboolean encrypted,
       GBytes *wire, GBytes *plaintext, Dir *records, gssize record_content_len)
@@ -286,6 +324,7 @@ emit (Build *b, HlSide from, const char *name, guint8 ct, int hs_type, gboolean 
   st->accepted = TRUE;
   st->early = b->early_now && ct == HL_CONTENT_APPLICATION_DATA;
   decode (b, st, record_content_len);
+  set_record_key (b, st);
   return st;
 }
 

@@ -487,9 +487,9 @@ explain_offer_random (HlRun *run)
       h->extended_master_secret
           ? _ ("32 bytes from the client's random generator (RFC 8446 4.1.2). The server "
                "answers with %s, not TLS 1.3. There, as in lesson 02, the two randoms feed the key "
-               "block (RFC 5246 6.3); not the master secret here, since the server accepts "
-               "extended master secret, which hashes the whole handshake instead (RFC 7627 "
-               "4).")
+               "block directly (RFC 5246 6.3); the master secret takes them only through the "
+               "session hash, since the server accepts extended master secret, which hashes the "
+               "whole handshake, both hellos included (RFC 7627 4).")
           : _ ("32 bytes from the client's random generator (RFC 8446 4.1.2). The server "
                "answers with %s, not TLS 1.3. There, as in lesson 02, the two randoms feed the "
                "master secret (RFC 5246 8.1) and the key block (6.3)."),
@@ -517,8 +517,9 @@ _hl_run_explain_randoms (HlRun *run, HlStep *st)
         st->fields, "Random",
         run->hellos.extended_master_secret
             ? _ ("32 bytes the server picked. It chose TLS 1.2, where the two randoms feed the key "
-                 "block (RFC 5246 6.3); not the master secret here: extended master secret was "
-                 "negotiated, and it hashes the whole handshake instead (RFC 7627 4).")
+                 "block directly (RFC 5246 6.3); the master secret takes them only through the "
+                 "session hash: extended master secret was negotiated, and it hashes the whole "
+                 "handshake, both hellos included (RFC 7627 4).")
             : _ ("32 bytes the server picked. It chose TLS 1.2, where the two randoms feed the "
                  "master secret (RFC 5246 8.1) and the key block (6.3), so every connection "
                  "gets fresh keys."));

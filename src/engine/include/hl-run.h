@@ -140,6 +140,7 @@ typedef enum {
   HL_RECORD_KEY_EARLY,       /* TLS 1.3: client_early_traffic_secret (0-RTT) */
   HL_RECORD_KEY_HANDSHAKE,   /* TLS 1.3: the sender's handshake traffic secret */
   HL_RECORD_KEY_APPLICATION, /* TLS 1.3: the sender's application traffic secret N */
+  HL_RECORD_KEY_UNKNOWN,     /* encrypted, under a key a recording without keys cannot name */
 } HlRecordKey;
 
 typedef struct {
