@@ -362,15 +362,13 @@ test_zeros_and_psk (void)
                                 hl_run_get_connection (run33, 1)->secrets.value[HL_SECRET_PSK]));
   g_assert_true (node_for (l33, "res binder", NULL)->held[HL_SIDE_SERVER]);
   {
-    /* With the PSK, e exp master is computed, shown with the run's value on both sides. */
+    /* With a PSK but no 0-RTT data OpenSSL never makes e exp master, and the picture says
+     * so (RFC 8446 7.1 allows it; the library derives it only for early data). */
     const HlKeyScheduleNode *eem = node_for (l33, "e exp master", &i);
-    GBytes *want = hl_run_get_connection (run33, 1)->secrets.value[HL_SECRET_EARLY_EXPORTER_MASTER];
     g_autofree char *eem_text = node_text (l33, i, -1);
-    g_autofree char *want_hex = hex (want, 32);
-    g_assert_false (eem->never);
-    g_assert_true (eem->held[HL_SIDE_CLIENT] && eem->held[HL_SIDE_SERVER]);
-    g_assert_true (g_bytes_equal (eem->value[HL_SIDE_CLIENT], want));
-    g_assert_nonnull (strstr (eem_text, want_hex));
+    g_assert_true (eem->never);
+    g_assert_false (eem->held[HL_SIDE_CLIENT] || eem->held[HL_SIDE_SERVER]);
+    g_assert_nonnull (strstr (eem_text, "only when 0-RTT data is sent or accepted"));
   }
 }
 

@@ -11,36 +11,12 @@
 #include "hl-knowledge-row.h"
 #include "hl-test-util.h"
 #include "hl-window-private.h"
+#include "hl-test-window.h"
+
+/* The shared helpers (hl-test-window.c), under this file's names. */
+#define wait_for_frame(w) hl_test_wait_for_frame (w)
 
 static HlApplication *app;
-
-static void
-on_painted (GdkFrameClock *clock, gboolean *painted)
-{
-  *painted = TRUE;
-}
-
-/* Until the window is mapped, has a size, and one more frame has been painted. */
-static void
-wait_for_frame (GtkWidget *w)
-{
-  gboolean painted = FALSE;
-  GdkFrameClock *clock;
-  gulong id;
-  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while ((!gtk_widget_get_mapped (w) || gtk_widget_get_width (w) <= 0)
-         && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-  clock = gtk_widget_get_frame_clock (w);
-  g_assert_nonnull (clock);
-  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_painted), &painted);
-  gtk_widget_queue_draw (w);
-  while (!painted && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-  g_signal_handler_disconnect (clock, id);
-  while (g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
-}
 
 static char *
 lesson_path (const char *lesson)

@@ -464,10 +464,15 @@ lay_out_stage (HlKeyScheduleLayout *l, const HlStep *st, guint s, double y, cons
       box_printf (&b, HL_KEY_SCHEDULE_TEXT_FORMULA, HL_LADDER_TONE_DIM, "Derive-Secret(%s, %s, %s)",
                   stages[s].name, label, o->messages);
       if (o->secret == HL_SECRET_EARLY_EXPORTER_MASTER) {
-        /* Computed here from each side's early secret; OpenSSL makes it only for 0-RTT. */
-        if (psk_none && !c && !v)
+        /* OpenSSL makes it only on a side that sends or accepts 0-RTT data. */
+        gboolean unused = !psk_none && !c && !v && anyone_holds (st, HL_SECRET_EARLY);
+        if ((psk_none || unused) && !c && !v)
           box_node (&b)->never = TRUE;
-        box_values (&b, c, v, psk_none ? _ ("Not derived: no PSK.") : _ ("not derived yet"));
+        box_values (&b, c, v,
+                    psk_none ? _ ("Not derived: no PSK.")
+                    : unused ? _ ("Not derived: OpenSSL makes it only when 0-RTT data is sent "
+                                  "or accepted.")
+                             : _ ("not derived yet"));
         box_marks (&b);
       } else if (o->secret == HL_SECRET_BINDER_KEY) {
         box_printf (&b, HL_KEY_SCHEDULE_TEXT_FORMULA, HL_LADDER_TONE_DIM, "%s",

@@ -543,6 +543,10 @@ hl_ladder_step_notes (const HlStep *st)
   if (st->skipped)
     g_ptr_array_add (notes, g_strdup (_ ("The server declined 0-RTT data: it could not decrypt "
                                          "this record and skipped it unread.")));
+  else if (st->delivered && st->rejected)
+    g_ptr_array_add (notes, g_strdup_printf (_ ("The %s rejected this record and stopped without "
+                                                "reading what it carries."),
+                                             hl_side_word (hl_side_other (st->from))));
   else if (st->delivered && !st->accepted)
     g_ptr_array_add (notes, g_strdup_printf (_ ("The %s had already stopped and did not read it."),
                                              hl_side_word (hl_side_other (st->from))));

@@ -464,10 +464,13 @@ schedule (HlRun *run, Peer *p, const GByteArray *raw_view, HlSecrets *out)
     set (out, HL_SECRET_EARLY, early, hl);
     hl_tls13_derive_secret (hash, early, "res binder", NULL, 0, x);
     set (out, HL_SECRET_BINDER_KEY, x, hl);
-    /* Like the binder key, it follows from the early secret and the ClientHello alone
-     * (RFC 8446 7.1); OpenSSL logs it as EARLY_EXPORTER_SECRET when 0-RTT is used. */
-    hl_tls13_derive_secret_hashed (hash, early, "e exp master", th[0], x);
-    set (out, HL_SECRET_EARLY_EXPORTER_MASTER, x, hl);
+    /* It follows from the early secret and the ClientHello alone (RFC 8446 7.1), but OpenSSL
+     * derives it only when 0-RTT data is sent or accepted, and logs it then: a side holds
+     * it only if it logged it. */
+    if (hl_ossl_keylog (p->ossl, HL_OSSL_EARLY_EXPORTER_SECRET)) {
+      hl_tls13_derive_secret_hashed (hash, early, "e exp master", th[0], x);
+      set (out, HL_SECRET_EARLY_EXPORTER_MASTER, x, hl);
+    }
     /* A server that declines 0-RTT never derives the early traffic secret (RFC 8446
      * 4.2.10): it holds it only if it logged it. */
     if (hl_hello_find_extension (t->data + mk.ch_start, mk.ch_end - mk.ch_start, 42, &d, &n)

@@ -465,6 +465,7 @@ deliver (HlRun *run, Pending *p)
      * handshake message spans records. An encrypted record is delivered whole up to the
      * largest a record may be (2^14 + 2048); a longer tampered one is cut there, since a
      * record header cannot say more. */
+    int error_before = _hl_peer_error (receiver);
     do {
       gsize chunk = MIN (len - off, p->encrypted ? 16384 + 2048 : 16384);
       guint8 hdr[5] = { p->record_type, p->record_version >> 8, p->record_version & 0xff,
@@ -481,6 +482,7 @@ deliver (HlRun *run, Pending *p)
     st->record_wire = g_byte_array_free_to_bytes (framed);
     st->delivered = TRUE;
     st->accepted = accepted == total;
+    st->rejected = !st->accepted && error_before == 0 && _hl_peer_error (receiver) != 0;
     /* 0-RTT data a server declined: it never derived the early keys, so the record fails
      * to decrypt under its handshake key and it discards it unread (RFC 8446 4.2.10). */
     if (p->early && to == HL_SIDE_SERVER && receiver->ossl

@@ -258,6 +258,11 @@ render (const HlRun *run, gboolean md, gboolean brief)
         else if (st->skipped)
           g_string_append (out, _ ("**The server declined 0-RTT data: it could not decrypt this "
                                    "record and skipped it unread.**\n\n"));
+        else if (st->rejected)
+          g_string_append_printf (out,
+                                  _ ("**The %s rejected this record and stopped without reading "
+                                     "what it carries.**\n\n"),
+                                  hl_side_word (hl_side_other (st->from)));
         else if (!st->accepted)
           g_string_append_printf (out,
                                   _ ("**The %s had already stopped and did not read it.**\n\n"),
@@ -308,6 +313,11 @@ render (const HlRun *run, gboolean md, gboolean brief)
         else if (st->skipped)
           g_string_append (out, _ ("     The server declined 0-RTT data: it could not decrypt this "
                                    "record and skipped it unread.\n"));
+        else if (st->rejected)
+          g_string_append_printf (out,
+                                  _ ("     The %s rejected this record and stopped without "
+                                     "reading what it carries.\n"),
+                                  hl_side_word (hl_side_other (st->from)));
         else if (!st->accepted)
           g_string_append_printf (out, _ ("     The %s had already stopped and did not read it.\n"),
                                   hl_side_word (hl_side_other (st->from)));

@@ -170,6 +170,8 @@ typedef struct {
   guint key_generation;        /* HL_RECORD_KEY_APPLICATION: N, counting the sender's KeyUpdates */
   gboolean accepted;           /* the receiver read all of it (FALSE: it had already stopped,
                                   or skipped it unread) */
+  gboolean rejected;           /* not accepted because the receiver stopped on this record
+                                  (it had not stopped before it) */
   gboolean skipped;            /* TLS 1.3 0-RTT data a server that declined early data
                                   discarded unread: it cannot decrypt it (RFC 8446 4.2.10) */
   char *fault;                 /* what a fault or tamper did; NULL */
