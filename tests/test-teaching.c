@@ -1112,6 +1112,19 @@ test_third_reading (void)
     g_assert_true (saw_update);
   }
 
+  /* A receiver that stops on a record rejected it; one that stopped earlier never read it. */
+  {
+    g_autoptr (HlScenario) s19 = NULL;
+    g_autoptr (HlRun) run19 = run_lesson ("19-no-common-version.scenario", &s19);
+    const HlStep *alert = step_of (run19, 1, HL_SIDE_SERVER, "Alert");
+    g_autofree char *md19 = hl_transcript_to_markdown (run19);
+    g_autofree char *md14 = hl_transcript_to_markdown (run14);
+    g_assert_true (alert->rejected);
+    assert_says (md19, "The client rejected this record and stopped");
+    assert_not_says (md19, "The client had already stopped");
+    assert_says (md14, "The client had already stopped and did not read it.");
+  }
+
   /* An alert's level: TLS 1.3 lets the receiver ignore it (RFC 8446 6). */
   {
     g_autoptr (GPtrArray) fields = hl_decode_alert ((const guint8 *)"\x02\x2a", 2);
