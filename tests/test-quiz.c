@@ -236,6 +236,10 @@ test_discussion (void)
       g_assert_true (q && q < answers); /* the question among the questions, */
       g_assert_nonnull (a);             /* its answer only in the teacher's section */
       g_assert_null (strstr (d->question, d->answer));
+      /* With several connections a question names the one it means. */
+      if (d->kind == HL_DISCUSS_CHANGED_RANDOM)
+        g_assert_true ((strstr (d->question, "the first connection") != NULL)
+                       == (hl_run_get_n_connections (run) > 1));
       if (d->kind == HL_DISCUSS_CHANGED_RANDOM || d->kind == HL_DISCUSS_WHAT_STOPPED) {
         guint where = 0;
         HlQuizStops stops;

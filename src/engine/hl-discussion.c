@@ -79,8 +79,13 @@ ask_changed_random (const HlRun *run)
   hl_run_run_to_end (again);
   d = g_new0 (HlDiscussion, 1);
   d->kind = HL_DISCUSS_CHANGED_RANDOM;
-  d->question = g_strdup (_ ("Which message would fail if an attacker changed one byte of the "
-                             "server's random in the ServerHello on its way to the client?"));
+  d->question = g_strdup (hl_run_get_n_connections (run) > 1
+                              ? _ ("Which message would fail if an attacker changed one byte of "
+                                   "the server's random in the first connection's ServerHello on "
+                                   "its way to the client?")
+                              : _ ("Which message would fail if an attacker changed one byte of "
+                                   "the server's random in the ServerHello on its way to the "
+                                   "client?"));
   {
     g_autofree char *stop = say_stop (again, &d->stops, &d->at);
     if (hl_run_get_connection (run, 0)->version == 0x0304)
