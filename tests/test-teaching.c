@@ -946,6 +946,7 @@ test_random_names_version (void)
   assert_says (ch40, "the two randoms feed the key block directly (RFC 5246 6.3); the master "
                      "secret takes them only through the session hash");
   assert_not_says (ch40, "not the master secret");
+  assert_says (ch40, "up to and including the ClientKeyExchange");
   assert_says (field_in (sh38->fields, "Random")->explanation,
                "It chose TLS 1.2, where the two randoms feed the master secret");
   assert_says (field_in (sh40->fields, "Random")->explanation,
