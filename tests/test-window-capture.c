@@ -16,57 +16,14 @@
 #include "hl-test-util.h"
 #include "hl-transcript.h"
 #include "hl-window-private.h"
+#include "hl-test-window.h"
 
 static HlApplication *app;
 static char *artifacts, *work;
 
-static void
-on_painted (GdkFrameClock *clock, gboolean *painted)
-{
-  *painted = TRUE;
-}
-
-/* Until the widget is mapped, has a size, and one more frame has been painted. */
-static void
-wait_for_frame (GtkWidget *w)
-{
-  gboolean painted = FALSE;
-  GdkFrameClock *clock;
-  gulong id;
-  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while ((!gtk_widget_get_mapped (w) || gtk_widget_get_width (w) <= 0)
-         && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-  clock = gtk_widget_get_frame_clock (w);
-  g_assert_nonnull (clock);
-  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_painted), &painted);
-  gtk_widget_queue_draw (w);
-  while (!painted && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-  g_signal_handler_disconnect (clock, id);
-  while (g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
-}
-
-static void
-screenshot (GtkWidget *w, const char *name)
-{
-  GdkPaintable *p = gtk_widget_paintable_new (w);
-  GtkSnapshot *s = gtk_snapshot_new ();
-  GskRenderNode *node;
-  GdkTexture *texture;
-  g_autofree char *path = g_build_filename (artifacts, name, NULL);
-  wait_for_frame (w);
-  gdk_paintable_snapshot (p, s, gtk_widget_get_width (w), gtk_widget_get_height (w));
-  node = gtk_snapshot_free_to_node (s);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (w)), node,
-                                         NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_object_unref (texture);
-  gsk_render_node_unref (node);
-  g_object_unref (p);
-}
+/* The shared helpers (hl-test-window.c), under this file's names. */
+#define wait_for_frame(w) hl_test_wait_for_frame (w)
+#define screenshot(w, name) hl_test_screenshot ((w), artifacts, (name))
 
 static void
 act (HlWindow *win, const char *action, const char *format, ...)
