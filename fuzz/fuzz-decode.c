@@ -64,7 +64,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     check_tiling (fields, size);
     break;
   case 3: {
-    HlField *f = hl_decode_certificate (data, size, 0, "Certificate");
+    HlField *f = hl_decode_certificate (data, size, 0, "Certificate", TRUE);
     if (f)
       check_nesting (f->children, f->offset, f->offset + f->length);
     hl_field_free (f);

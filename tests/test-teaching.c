@@ -1143,6 +1143,44 @@ test_third_reading (void)
   }
 }
 
+/* Seventh reading: what the ServerKeyExchange signature covers (RFC 8422 5.4: the two randoms
+ * and the server's ECDH parameters, nothing else), and Finished's condition (RFC 5246 F.1.3). */
+static void
+test_seventh_reading (void)
+{
+  g_autoptr (HlScenario) s21 = hl_test_load_bundled ("21-fault-flipped-client-random.scenario");
+  g_autoptr (HlScenario) s24 = hl_test_load_bundled ("24-fault-tampered-client-hello.scenario");
+  assert_not_says (s21->description, "the whole key exchange");
+  assert_says (s21->description, "binds the server's key share to both randoms");
+  assert_says (s21->description, "only the Finished messages protect");
+  assert_says (s24->description, "as long as the attacker cannot compute the master secret");
+}
+
+/* Seventh reading, lesson 10: only the leaf's key is proved in the handshake; the CA names of a
+ * CertificateRequest need one certificate of the chain issued by them (RFC 5246 7.4.2, 7.4.6). */
+static void
+test_chain_keys_and_ca_names (void)
+{
+  g_autoptr (HlScenario) s = NULL;
+  g_autoptr (HlRun) run = run_lesson ("10-mutual-tls.scenario", &s);
+  for (int side = 0; side < 2; side++) {
+    const HlStep *st = step_of (run, 1, side, "Certificate");
+    const HlField *leaf = field_in (st->fields, "Certificate 1 (leaf)");
+    const HlField *ca = field_in (st->fields, "Certificate 2");
+    g_assert_nonnull (leaf);
+    g_assert_nonnull (ca);
+    assert_says (field_in (leaf->children, "Public key")->explanation, "proves it owns");
+    assert_says (field_in (ca->children, "Public key")->explanation, "The CA's key");
+    assert_not_says (field_in (ca->children, "Public key")->explanation, "proves it owns");
+  }
+  {
+    const HlStep *cr = step_of (run, 1, HL_SIDE_SERVER, "CertificateRequest");
+    const char *names = field_in (cr->fields, "Distinguished names")->explanation;
+    assert_not_says (names, "picks a certificate from one of them");
+    assert_says (names, "one certificate in the client's chain should be issued by one of them");
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1178,6 +1216,8 @@ main (int argc, char **argv)
   g_test_add_func ("/teaching/24-certificate-request-schemes", test_certificate_request_schemes);
   g_test_add_func ("/teaching/25-alpn-alert-required", test_alpn_alert_required);
   g_test_add_func ("/teaching/26-no-answer-to-fatal-alert", test_no_answer_to_fatal_alert);
+  g_test_add_func ("/teaching/seventh-reading", test_seventh_reading);
+  g_test_add_func ("/teaching/seventh-reading-chain-keys", test_chain_keys_and_ca_names);
   g_test_add_func ("/teaching/window/state-line-says-it-once", test_state_line_says_it_once);
   g_test_add_func ("/teaching/window/export-error-words", test_export_error_words);
   return g_test_run ();

@@ -455,7 +455,7 @@ hl_credentials_describe_leaf (const HlCredentials *creds)
   {
     /* Ids as in a Certificate message's leaf, under "leaf": "leaf.subject"... */
     HlField *leaf
-        = hl_decode_certificate (creds->chain[0].data, creds->chain[0].data_len, 0, "Leaf");
+        = hl_decode_certificate (creds->chain[0].data, creds->chain[0].data_len, 0, "Leaf", TRUE);
     hl_field_assign_ids (leaf->children, "leaf");
     hl_field_set_id (leaf, "leaf", -1);
     return leaf;

@@ -206,7 +206,7 @@ decode_extension_body (Reader *r, HlField *ext, guint type, gboolean from_server
       _hl_decode_take (
           &b, kids, "Mode", 1,
           m == 1 ? _ ("psk_dhe_ke: resume with the PSK and still agree a fresh (EC)DHE key, so "
-                      "stealing a ticket later does not reveal this connection.")
+                      "learning the PSK later does not reveal a connection resumed this way.")
                  : _ ("psk_ke: resume with the PSK alone (no forward secrecy)."),
           "%s (%u)",
           m == 1   ? "psk_dhe_ke"
@@ -362,7 +362,8 @@ _hl_decode_take_extensions (Reader *r, GPtrArray *into, gboolean from_server, gu
           ex = _ ("TLS 1.3: which versions the client speaks, or which one the server chose.");
           break;
         case 51:
-          ex = _ ("TLS 1.3: (EC)DHE public values, sent in the hellos themselves.");
+          ex = _ ("TLS 1.3: (EC)DHE public values, sent in the hellos themselves (in a "
+                  "HelloRetryRequest, only the group the server asks for).");
           break;
         case 45:
           ex = _ ("TLS 1.3: how the client may resume with a PSK.");

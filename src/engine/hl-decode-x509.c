@@ -196,7 +196,7 @@ tlv_field (const Tlv *t, gsize base, const char *name, const char *value, const 
 }
 
 static void
-describe_public_key (const Tlv *spki, gsize base, HlField *parent)
+describe_public_key (const Tlv *spki, gsize base, gboolean leaf, HlField *parent)
 {
   Tlv alg, oid, params, bits;
   g_autofree char *value = NULL;
@@ -232,9 +232,14 @@ describe_public_key (const Tlv *spki, gsize base, HlField *parent)
     }
   }
   {
-    HlField *f = hl_field_new ("Public key", spki->off + base, spki->hdr + spki->len, value,
-                               _ ("The key the certificate vouches for: the peer proves it owns "
-                                  "the matching private key during the handshake."));
+    /* Only the first certificate's key works in the handshake; each later one certifies the one
+     * before it (RFC 5246 7.4.2, RFC 8446 4.4.2). */
+    HlField *f = hl_field_new (
+        "Public key", spki->off + base, spki->hdr + spki->len, value,
+        leaf ? _ ("The key the certificate vouches for: the peer proves it owns the matching "
+                  "private key during the handshake.")
+             : _ ("The CA's key: it checks the signature on the certificate before this one in "
+                  "the chain. Nobody in the handshake uses or proves the matching private key."));
     hl_field_add (parent, f);
     {
       g_autofree char *hex = hl_field_short_hex (bits.content + 1, bits.len - 1);
@@ -335,7 +340,7 @@ describe_extensions (const Tlv *ext_wrapper, gsize base, HlField *parent)
 }
 
 HlField *
-hl_decode_certificate (const guint8 *der, gsize len, gsize base, const char *name)
+hl_decode_certificate (const guint8 *der, gsize len, gsize base, const char *name, gboolean leaf)
 {
   Tlv cert, tbs, t, sigalg, sigval;
   gsize pos;
@@ -416,7 +421,7 @@ hl_decode_certificate (const guint8 *der, gsize len, gsize base, const char *nam
     }
     if (read_tlv (tbs.content, tbs.len, pos, &t)) {
       Tlv shifted = t;
-      describe_public_key (&shifted, tbs_base, root);
+      describe_public_key (&shifted, tbs_base, leaf, root);
       pos += t.hdr + t.len;
     }
     while (read_tlv (tbs.content, tbs.len, pos, &t)) {

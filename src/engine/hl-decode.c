@@ -314,9 +314,9 @@ decode_certificate13 (Reader *r, GPtrArray *f)
     i++;
     name = g_strdup_printf ("Certificate %u%s", i, i == 1 ? " (leaf)" : "");
     g_autofree char *key = g_strdup_printf ("certificate.%u", i - 1);
-    g_ptr_array_add (
-        f, hl_field_set_id (hl_decode_certificate (r->d + r->pos, len, r->base + r->pos, name), key,
-                            -1));
+    g_ptr_array_add (f, hl_field_set_id (hl_decode_certificate (r->d + r->pos, len,
+                                                                r->base + r->pos, name, i == 1),
+                                         key, -1));
     r->pos += len;
     /* New in TLS 1.3: each certificate carries extensions (OCSP status, SCTs). */
     _hl_decode_take_extensions (r, f, TRUE, 0x0304);
@@ -404,7 +404,7 @@ decode_certificate_msg (Reader *r, GPtrArray *f)
     i++;
     name = g_strdup_printf ("Certificate %u%s", i, i == 1 ? " (leaf)" : "");
     g_autofree char *key = g_strdup_printf ("certificate.%u", i - 1);
-    cert = hl_decode_certificate (r->d + r->pos, len, r->base + r->pos, name);
+    cert = hl_decode_certificate (r->d + r->pos, len, r->base + r->pos, name, i == 1);
     hl_field_set_id (cert, key, -1);
     g_ptr_array_add (f, cert);
     r->pos += len;
@@ -514,8 +514,8 @@ decode_certificate_request (Reader *r, GPtrArray *f, guint version)
     }
     names = _hl_decode_take (
         r, f, "Distinguished names", n,
-        _ ("The CAs the server trusts, by name: the client picks a certificate from one of "
-           "them."),
+        _ ("The CAs the server accepts, by name (roots or intermediates): one certificate in "
+           "the client's chain should be issued by one of them (RFC 5246 7.4.4, 7.4.6)."),
         "%u name%s", count, count == 1 ? "" : "s");
     for (gsize off = start; names && off + 2 <= start + n;) {
       gsize l = (gsize)r->d[off] << 8 | r->d[off + 1];
@@ -525,9 +525,10 @@ decode_certificate_request (Reader *r, GPtrArray *f, guint version)
       if (off + 2 + l > start + n)
         break;
       dn = hl_decode_distinguished_name (r->d + off + 2, l);
-      one = hl_field_add (
-          names, hl_field_new ("CA name", r->base + off, 2 + l, dn ? dn : _ ("(not a name)"),
-                               _ ("A CA the server accepts client certificates from.")));
+      one = hl_field_add (names, hl_field_new ("CA name", r->base + off, 2 + l,
+                                               dn ? dn : _ ("(not a name)"),
+                                               _ ("A CA the server accepts: a certificate in the "
+                                                  "client's chain should be issued by it.")));
       hl_field_add (one, hl_field_new ("Length", r->base + off, 2, len_text, NULL));
       hl_field_add (one, hl_field_new ("Name (DER)", r->base + off + 2, l, NULL, NULL));
       off += 2 + l;

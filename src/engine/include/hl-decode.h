@@ -38,7 +38,8 @@ GPtrArray *hl_decode_records (const guint8 *data, gsize len, gboolean encrypted,
                               guint16 suite, gssize content_len);
 
 /* A DER certificate, as fields; offsets start at base. */
-HlField *hl_decode_certificate (const guint8 *der, gsize len, gsize base, const char *name);
+HlField *hl_decode_certificate (const guint8 *der, gsize len, gsize base, const char *name,
+                                gboolean leaf);
 /* A DER distinguished name as "CN=..., O=..."; NULL when it is not one. Newly allocated. */
 char *hl_decode_distinguished_name (const guint8 *der, gsize len);
 
