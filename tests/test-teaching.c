@@ -1181,6 +1181,36 @@ test_chain_keys_and_ca_names (void)
   }
 }
 
+/* Seventh reading, lesson 11: a resumed ServerHello picks nothing (RFC 5246 7.4.1.3). */
+static void
+test_resumed_server_hello_summary (void)
+{
+  g_autoptr (HlScenario) s = NULL;
+  g_autoptr (HlRun) run = run_lesson ("11-session-resumption.scenario", &s);
+  const HlStep *full = step_of (run, 1, HL_SIDE_SERVER, "ServerHello");
+  const HlStep *resumed = step_of (run, 2, HL_SIDE_SERVER, "ServerHello");
+  g_assert_true (hl_run_get_connection (run, 1)->resumed);
+  assert_says (full->summary, "The server picks the version and cipher suite.");
+  assert_not_says (resumed->summary, "picks");
+  assert_says (resumed->summary,
+               "accepts to resume the offered session and keeps its cipher suite");
+}
+
+/* Seventh reading, lesson 34: psk_dhe_ke keeps what follows the ServerHello from the PSK, not
+ * the 0-RTT data sent before it (RFC 8446 2.3). */
+static void
+test_psk_dhe_ke_and_early_data (void)
+{
+  g_autoptr (HlScenario) s = NULL;
+  g_autoptr (HlRun) run = run_lesson ("34-tls13-early-data.scenario", &s);
+  const HlField *mode = field_in (step_of (run, 2, HL_SIDE_CLIENT, "ClientHello")->fields, "Mode");
+  g_assert_nonnull (mode);
+  g_assert_true (g_str_has_prefix (mode->value, "psk_dhe_ke"));
+  assert_not_says (mode->explanation, "does not reveal a connection resumed this way");
+  assert_says (mode->explanation, "does not reveal what follows the ServerHello");
+  assert_says (mode->explanation, "0-RTT data, keyed from the PSK alone, stays exposed");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1218,6 +1248,9 @@ main (int argc, char **argv)
   g_test_add_func ("/teaching/26-no-answer-to-fatal-alert", test_no_answer_to_fatal_alert);
   g_test_add_func ("/teaching/seventh-reading", test_seventh_reading);
   g_test_add_func ("/teaching/seventh-reading-chain-keys", test_chain_keys_and_ca_names);
+  g_test_add_func ("/teaching/seventh-reading-psk-dhe-ke", test_psk_dhe_ke_and_early_data);
+  g_test_add_func ("/teaching/seventh-reading-resumed-server-hello",
+                   test_resumed_server_hello_summary);
   g_test_add_func ("/teaching/window/state-line-says-it-once", test_state_line_says_it_once);
   g_test_add_func ("/teaching/window/export-error-words", test_export_error_words);
   return g_test_run ();

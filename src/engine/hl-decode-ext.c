@@ -206,7 +206,8 @@ decode_extension_body (Reader *r, HlField *ext, guint type, gboolean from_server
       _hl_decode_take (
           &b, kids, "Mode", 1,
           m == 1 ? _ ("psk_dhe_ke: resume with the PSK and still agree a fresh (EC)DHE key, so "
-                      "learning the PSK later does not reveal a connection resumed this way.")
+                      "learning the PSK later does not reveal what follows the ServerHello; "
+                      "0-RTT data, keyed from the PSK alone, stays exposed (RFC 8446 2.3).")
                  : _ ("psk_ke: resume with the PSK alone (no forward secrecy)."),
           "%s (%u)",
           m == 1   ? "psk_dhe_ke"

@@ -289,7 +289,7 @@ void _hl_run_explain_randoms (HlRun *run, HlStep *st);
 char *_hl_run_explain_end (HlRun *run, HlSide side, HlConnection *c);
 char *_hl_run_judge_chain (Peer *p);
 char *_hl_run_summarize (const HlStep *st, const guint8 *content, gsize clen, guint version,
-                         const HlSuite *suite);
+                         gboolean resumed, const HlSuite *suite);
 char *_hl_run_tell_story (const HlStep *st, const HlSuite *suite, gboolean resumed, gboolean tls13);
 
 /* hl-run-wire.c */

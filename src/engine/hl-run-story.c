@@ -268,7 +268,7 @@ _hl_run_tell_story (const HlStep *st, const HlSuite *suite, gboolean resumed, gb
 
 char *
 _hl_run_summarize (const HlStep *st, const guint8 *content, gsize clen, guint version,
-                   const HlSuite *suite)
+                   gboolean resumed, const HlSuite *suite)
 {
   const char *m = st->message;
   if (strcmp (m, "Alert") == 0 && clen >= 2 && version == 0x0304 && content[1] == 0)
@@ -311,6 +311,10 @@ _hl_run_summarize (const HlStep *st, const guint8 *content, gsize clen, guint ve
     return g_strdup_printf (_ ("The %s moves to new traffic keys."), hl_side_word (st->from));
   if (strcmp (m, "ClientHello") == 0)
     return g_strdup (_ ("The client opens the handshake."));
+  /* An abbreviated handshake leaves the server nothing to pick (RFC 5246 7.4.1.3). */
+  if (strcmp (m, "ServerHello") == 0 && resumed && version < 0x0304)
+    return g_strdup (_ ("The server accepts to resume the offered session and keeps its cipher "
+                        "suite (RFC 5246 7.4.1.3)."));
   if (strcmp (m, "ServerHello") == 0)
     return g_strdup (_ ("The server picks the version and cipher suite."));
   if (strcmp (m, "Certificate") == 0)

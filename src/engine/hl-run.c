@@ -270,7 +270,8 @@ decode_step (HlRun *run, HlStep *st)
                       && (suite->cipher == HL_CIPHER_AES_CBC || suite->cipher == HL_CIPHER_3DES_CBC)
                       && more;
     st->close_notify = strcmp (st->message, "Alert") == 0 && clen >= 2 && content[1] == 0;
-    st->summary = _hl_run_summarize (st, content, clen, st->tls13 ? 0x0304 : ctx.version, suite);
+    st->summary = _hl_run_summarize (st, content, clen, st->tls13 ? 0x0304 : ctx.version,
+                                     _hl_run_current_connection (run)->resumed, suite);
   }
   {
     gboolean tls13 = st->tls13;
