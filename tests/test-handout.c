@@ -222,7 +222,8 @@ pdf_text (GBytes *pdf, int *pages)
   return text;
 }
 
-/* Whitespace as one space: pdftotext ends a line where the page wrapped it. */
+/* Whitespace as one space: pdftotext ends a line where the page wrapped it. Pango may wrap
+ * a section number after a dot ("B.\n3.1.3"), so no space is kept between a dot and a digit. */
 static char *
 squeeze (const char *text)
 {
@@ -231,8 +232,12 @@ squeeze (const char *text)
     if (g_ascii_isspace (*p)) {
       if (out->len && out->str[out->len - 1] != ' ')
         g_string_append_c (out, ' ');
-    } else
+    } else {
+      if (g_ascii_isdigit (*p) && out->len >= 2 && out->str[out->len - 1] == ' '
+          && out->str[out->len - 2] == '.')
+        g_string_truncate (out, out->len - 1);
       g_string_append_c (out, *p);
+    }
   }
   return g_string_free (out, FALSE);
 }

@@ -1196,6 +1196,61 @@ test_resumed_server_hello_summary (void)
                "accepts to resume the offered session and keeps its cipher suite");
 }
 
+/* The explanation of the list entry whose value starts with prefix, at any depth. */
+static const char *
+explain_entry (const GPtrArray *fields, const char *prefix)
+{
+  for (guint i = 0; fields && i < fields->len; i++) {
+    const HlField *f = g_ptr_array_index (fields, i);
+    const char *c;
+    if (f->value && g_str_has_prefix (f->value, prefix))
+      return f->explanation;
+    if ((c = explain_entry (f->children, prefix)))
+      return c;
+  }
+  return NULL;
+}
+
+/* Eighth reading: a hello that offers only TLS 1.3 can never use its TLS 1.2 extensions (RFC
+ * 8446 4.2.1); MD5 and SHA-224 codes are reserved in TLS 1.3 (B.3.1.3); a server picks ALPN by
+ * its own preference (RFC 7301 3.2), which BearSSL does. */
+static void
+test_eighth_reading (void)
+{
+  g_autoptr (HlScenario) s30 = NULL, s35 = NULL, s38 = NULL, s12 = NULL;
+  g_autoptr (HlRun) run30 = run_lesson ("30-tls13-basic.scenario", &s30);
+  g_autoptr (HlRun) run35 = run_lesson ("35-tls13-mutual.scenario", &s35);
+  g_autoptr (HlRun) run38 = run_lesson ("38-tls13-client-vs-tls12-server.scenario", &s38);
+  const HlStep *ch30 = step_of (run30, 1, HL_SIDE_CLIENT, "ClientHello");
+  const HlStep *ch38 = step_of (run38, 1, HL_SIDE_CLIENT, "ClientHello");
+  const HlStep *cr35 = step_of (run35, 1, HL_SIDE_SERVER, "CertificateRequest");
+  const char *names[] = { "extended_master_secret", "encrypt_then_mac" };
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++) {
+    assert_says (field_in (ch30->fields, names[i])->explanation, "so it cannot apply here");
+    assert_not_says (field_in (ch38->fields, names[i])->explanation, "cannot apply here");
+    assert_says (field_in (ch38->fields, names[i])->explanation, "in case the server chooses");
+  }
+  assert_says (field_in (ch30->fields, "session_ticket")->explanation, "so none can come");
+  assert_not_says (field_in (ch38->fields, "session_ticket")->explanation, "none can come");
+  assert_says (explain_entry (cr35->fields, "rsa_pkcs1_sha224"), "not even for certificates");
+  assert_says (explain_entry (cr35->fields, "rsa_pkcs1_sha256"),
+               "only for signatures inside certificates");
+  {
+    g_autoptr (HlRun) plain = run_lesson ("12-sni-and-alpn.scenario", &s12);
+    assert_says (s12->description, "Put h2 first in the server's ALPN");
+    g_assert_cmpstr (hl_run_get_connection (plain, 0)->alpn, ==, "http/1.1");
+    for (guint first = 0; first < 2; first++) {
+      g_autoptr (HlScenario) s = hl_test_load_bundled ("12-sni-and-alpn.scenario");
+      g_autoptr (HlRun) run = NULL;
+      g_ptr_array_set_size (s->server.alpn, 0);
+      g_ptr_array_add (s->server.alpn, g_strdup (first ? "h2" : "http/1.1"));
+      g_ptr_array_add (s->server.alpn, g_strdup (first ? "http/1.1" : "h2"));
+      run = hl_test_run (s);
+      g_assert_cmpstr (hl_run_get_connection (run, 0)->alpn, ==, first ? "h2" : "http/1.1");
+    }
+  }
+}
+
 /* Seventh reading, lesson 34: psk_dhe_ke keeps what follows the ServerHello from the PSK, not
  * the 0-RTT data sent before it (RFC 8446 2.3). */
 static void
@@ -1249,6 +1304,7 @@ main (int argc, char **argv)
   g_test_add_func ("/teaching/seventh-reading", test_seventh_reading);
   g_test_add_func ("/teaching/seventh-reading-chain-keys", test_chain_keys_and_ca_names);
   g_test_add_func ("/teaching/seventh-reading-psk-dhe-ke", test_psk_dhe_ke_and_early_data);
+  g_test_add_func ("/teaching/eighth-reading", test_eighth_reading);
   g_test_add_func ("/teaching/seventh-reading-resumed-server-hello",
                    test_resumed_server_hello_summary);
   g_test_add_func ("/teaching/window/state-line-says-it-once", test_state_line_says_it_once);

@@ -15,7 +15,12 @@ scheme_explanation (guint scheme, guint version)
 {
   if (version && version < 0x0303)
     return _ ("Ignored: before TLS 1.2 no signature scheme is negotiated.");
-  if (version == 0x0304 && (scheme & 0xff) == 0x01)
+  /* MD5 and SHA-224 with RSA or ECDSA: obsolete_RESERVED in TLS 1.3 (RFC 8446 B.3.1.3). */
+  if (((scheme >> 8) == 1 || (scheme >> 8) == 3) && ((scheme & 0xff) == 1 || (scheme & 0xff) == 3))
+    return _ ("A hash and signature pair of TLS 1.2 (RFC 5246 7.4.1.4.1); TLS 1.3 reserves the "
+              "code and never uses it, not even for certificates (RFC 8446 B.3.1.3).");
+  /* rsa_pkcs1_sha1, _sha256, _sha384, _sha512 (RFC 8446 4.2.3). */
+  if (version == 0x0304 && (scheme & 0xff) == 0x01 && (scheme >> 8) >= 2 && (scheme >> 8) <= 6)
     return _ ("RSASSA-PKCS1-v1_5: TLS 1.3 accepts it only for signatures inside certificates, "
               "never to sign a handshake message (RFC 8446 4.2.3); TLS 1.2 may sign with it.");
   if (version == 0x0304 && (scheme == 0x0403 || scheme == 0x0503 || scheme == 0x0603))
@@ -290,9 +295,28 @@ decode_extension_body (Reader *r, HlField *ext, guint type, gboolean from_server
   }
 }
 
+/* Whether a ClientHello's extension block lists version v in supported_versions. */
+static gboolean
+offers_version (const guint8 *d, gsize len, guint v)
+{
+  for (gsize pos = 0; pos + 4 <= len;) {
+    guint type = (guint)d[pos] << 8 | d[pos + 1];
+    gsize l = (gsize)d[pos + 2] << 8 | d[pos + 3];
+    if (pos + 4 + l > len)
+      return FALSE;
+    if (type == 43 && l >= 1)
+      for (gsize i = 1; i + 1 < l && i + 1 <= d[pos + 4]; i += 2)
+        if (((guint)d[pos + 4 + i] << 8 | d[pos + 5 + i]) == v)
+          return TRUE;
+    pos += 4 + l;
+  }
+  return FALSE;
+}
+
 void
 _hl_decode_take_extensions (Reader *r, GPtrArray *into, gboolean from_server, guint version)
 {
+  gboolean only13;
   gint64 total;
   HlField *list;
   Reader e;
@@ -308,6 +332,9 @@ _hl_decode_take_extensions (Reader *r, GPtrArray *into, gboolean from_server, gu
   e.d = r->d + r->pos - total;
   e.len = total;
   e.base = list->offset;
+  /* A TLS 1.3 hello that leaves TLS 1.2 out cannot end in TLS 1.2 (RFC 8446 4.2.1, D.1): its
+   * TLS 1.2 extensions can never apply. */
+  only13 = !from_server && version == 0x0304 && !offers_version (e.d, e.len, 0x0303);
   {
     guint count = 0;
     while (e.pos + 4 <= e.len) {
@@ -388,6 +415,13 @@ _hl_decode_take_extensions (Reader *r, GPtrArray *into, gboolean from_server, gu
                                 "being the hash of the handshake up to and including the "
                                 "ClientKeyExchange, instead of the two randoms as the "
                                 "seed (RFC 7627 4).")
+               : only13
+                   ? _ ("Extended master secret (RFC 7627): asks that a TLS 1.2 master secret "
+                        "be PRF(premaster_secret, \"extended master secret\", session_hash), "
+                        "session_hash being the hash of the handshake up to and including the "
+                        "ClientKeyExchange, instead of the two randoms. TLS 1.3 has no use for "
+                        "it, and this hello offers only TLS 1.3 (supported_versions), so it "
+                        "cannot apply here.")
                : version == 0x0304
                    ? _ ("Extended master secret (RFC 7627): asks that a TLS 1.2 master secret "
                         "be PRF(premaster_secret, \"extended master secret\", session_hash), "
@@ -406,6 +440,10 @@ _hl_decode_take_extensions (Reader *r, GPtrArray *into, gboolean from_server, gu
         case 22:
           ex = from_server ? _ ("The server agrees to encrypt-then-MAC for this CBC suite (RFC "
                                 "7366).")
+               : only13    ? _ ("Encrypt-then-MAC (RFC 7366): asks that CBC records be MACed after "
+                                   "encryption, the order that resists padding oracles. TLS 1.3 has no "
+                                   "CBC, and this hello offers only TLS 1.3 (supported_versions), so it "
+                                   "cannot apply here.")
                : version == 0x0304
                    ? _ ("Encrypt-then-MAC (RFC 7366): asks that CBC records be MACed after "
                         "encryption, the order that resists padding oracles. TLS 1.3 has no "
@@ -417,11 +455,15 @@ _hl_decode_take_extensions (Reader *r, GPtrArray *into, gboolean from_server, gu
           break;
         case 35:
           ex = from_server ? _ ("The server will send a TLS 1.2 session ticket (RFC 5077).")
-               : len == 0  ? _ ("Session ticket (RFC 5077): empty, so the client asks for a "
-                                 "TLS 1.2 ticket to resume with later. TLS 1.3 tickets come "
-                                 "another way, in NewSessionTicket after the handshake.")
-                           : _ ("Session ticket (RFC 5077): the client offers a TLS 1.2 ticket "
-                                 "to resume with.");
+               : len == 0 && only13
+                   ? _ ("Session ticket (RFC 5077): empty, a request for a TLS 1.2 ticket; this "
+                        "hello offers only TLS 1.3 (supported_versions), so none can come. TLS "
+                        "1.3 tickets come another way, in NewSessionTicket after the handshake.")
+               : len == 0 ? _ ("Session ticket (RFC 5077): empty, so the client asks for a "
+                               "TLS 1.2 ticket to resume with later. TLS 1.3 tickets come "
+                               "another way, in NewSessionTicket after the handshake.")
+                          : _ ("Session ticket (RFC 5077): the client offers a TLS 1.2 ticket "
+                               "to resume with.");
           break;
         }
         g_free (ext->explanation);
