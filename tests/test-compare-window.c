@@ -188,6 +188,14 @@ walk (HlCompareWindow *cw, Pair *p)
   /* End and Home: the last row and before the first. */
   g_assert_true (press (cw, GDK_KEY_End));
   assert_row (cw, p, (int)n - 1);
+  /* A step picked in one ladder (as a click or Enter does) takes both to its row: the middle
+   * row's step on the side that has it. */
+  {
+    const HlCompareRow *mid = hl_comparison_get_row (p->cmp, n / 2);
+    guint k = mid->step[1] ? 1 : 0;
+    hl_session_select (hl_compare_window_get_session (cw, k), p->offset[k] + mid->step[k]);
+    assert_row (cw, p, (int)n / 2);
+  }
   g_assert_true (press (cw, GDK_KEY_Home));
   assert_row (cw, p, -1);
   return lacking;
@@ -276,6 +284,7 @@ test_compare_01_vs_30 (void)
   g_assert_true (hl_lesson_picker_is_loaded (picker));
   wait_for_frame (GTK_WIDGET (cw));
   screenshot (cw, "compare-choose.png");
+  screenshot (picker, "compare-picker.png");
   search = hl_lesson_picker_get_search (picker);
   gtk_editable_set_text (search, "30");
   while (g_strcmp0 (gtk_editable_get_text (search), "30") != 0 && g_get_monotonic_time () < end)

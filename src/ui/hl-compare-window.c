@@ -15,7 +15,9 @@ struct _HlCompareWindow {
   HlLessonPicker *picker;
   GtkLabel *row_label;
   GtkStack *stack;
-  GtkLabel *title[2], *subtitle[2], *lacking[2];
+  AdwStatusPage *choose_page;
+  GtkPaned *paned;
+  GtkLabel *title[2], *subtitle[2], *step_line[2];
   GtkScrolledWindow *scroller[2];
   HlLadderView *ladder[2];
   GtkGrid *summary;
@@ -26,8 +28,11 @@ struct _HlCompareWindow {
   HlScenario *scenario[2];
   HlRun *run[2];
   HlComparison *cmp;
-  guint offset[2]; /* steps of the connections before the compared one (its last) */
-  int row;         /* -1: before the first row */
+  guint offset[2];   /* steps of the connections before the compared one (its last) */
+  int row;           /* -1: before the first row */
+  gboolean lacks[2]; /* the row shown lacks this side's message */
+  gboolean moving;   /* the window itself moves the sessions */
+  gboolean placed;   /* the summary's share of the height is set */
   gboolean fit_pending;
   char *last_message;
 };
@@ -83,6 +88,28 @@ update_actions (HlCompareWindow *self)
   gtk_widget_action_set_enabled (w, "compare.last", self->cmp && self->row + 1 < (int)n);
 }
 
+/* Over each ladder: the row's step on that side, or that this side lacks its message. */
+static void
+show_step_line (HlCompareWindow *self, guint k, const HlCompareRow *r, guint step)
+{
+  g_autofree char *text = NULL;
+  self->lacks[k] = r && !r->message[k];
+  if (!r)
+    text = g_strdup (_ ("Nothing delivered yet"));
+  else if (self->lacks[k])
+    text = g_strdup_printf (_ ("Lesson %s has no %s here (story step %u)."), letters[k],
+                            r->message[1 - k], r->story_step);
+  else
+    text = g_strdup_printf (_ ("Step %u: %s from the %s"), step, r->message[k],
+                            hl_side_word (r->from));
+  gtk_label_set_text (self->step_line[k], text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->step_line[k]), text);
+  if (self->lacks[k])
+    gtk_widget_add_css_class (GTK_WIDGET (self->step_line[k]), "lacking");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->step_line[k]), "lacking");
+}
+
 /* Both sides to the row: delivered up to what it needs, its step selected on each side, and
  * a side that lacks its message says so. */
 static void
@@ -91,6 +118,7 @@ show_row (HlCompareWindow *self)
   guint n = hl_comparison_get_n_rows (self->cmp);
   const HlCompareRow *r = self->row >= 0 ? hl_comparison_get_row (self->cmp, self->row) : NULL;
   g_autofree char *status = NULL;
+  self->moving = TRUE;
   for (guint k = 0; k < 2; k++) {
     HlSession *s = self->session[k];
     guint step = r ? global_step (self, k, r) : 0;
@@ -104,15 +132,9 @@ show_row (HlCompareWindow *self)
                    st ? st->message : "missing", r->message[k]);
     }
     hl_ladder_view_reveal_step (self->ladder[k], step ? step : hl_session_get_position (s));
-    if (r && !r->message[k]) {
-      g_autofree char *text = g_strdup_printf (_ ("Lesson %s has no %s here (story step %u)."),
-                                               letters[k], r->message[1 - k], r->story_step);
-      gtk_label_set_text (self->lacking[k], text);
-      gtk_widget_set_visible (GTK_WIDGET (self->lacking[k]), TRUE);
-    } else {
-      gtk_widget_set_visible (GTK_WIDGET (self->lacking[k]), FALSE);
-    }
+    show_step_line (self, k, r, step);
   }
+  self->moving = FALSE;
   if (!r)
     status = g_strdup_printf (_ ("Nothing delivered yet: Next steps both lessons through the %u "
                                  "rows of the comparison"),
@@ -153,13 +175,34 @@ hl_compare_window_back (HlCompareWindow *self)
   return go_to (self, self->row - 1);
 }
 
+/* A step the person selects in a ladder (a click, or Enter on it) moves both sides to its
+ * row. */
+static void
+on_selected (HlCompareWindow *self, GParamSpec *pspec, HlSession *s)
+{
+  guint k = s == self->session[0] ? 0 : 1, selected = hl_session_get_selected (s);
+  if (self->moving || !self->cmp || selected <= self->offset[k])
+    return;
+  for (guint i = 0; i < hl_comparison_get_n_rows (self->cmp); i++)
+    if (hl_comparison_get_row (self->cmp, i)->step[k] == selected - self->offset[k]) {
+      go_to (self, (int)i);
+      return;
+    }
+}
+
 /* The ladders are laid out for their column's width, without the key lists unless a
  * column is as wide as their narrowest layout (the summary says who holds a key when). */
 static void
 fit_now (gpointer data)
 {
   HlCompareWindow *self = data;
+  int height = self->paned ? gtk_widget_get_height (GTK_WIDGET (self->paned)) : 0;
   self->fit_pending = FALSE;
+  /* The summary gets about a third of the height at first; the person may drag it. */
+  if (!self->placed && height > 200) {
+    gtk_paned_set_position (self->paned, height - CLAMP (height * 3 / 10, 120, 280));
+    self->placed = TRUE;
+  }
   for (guint k = 0; k < 2 && self->ladder[k]; k++) {
     GtkAdjustment *h = gtk_scrolled_window_get_hadjustment (self->scroller[k]);
     double width = gtk_adjustment_get_page_size (h) - 2, narrowest;
@@ -300,6 +343,8 @@ hl_compare_window_set_other (HlCompareWindow *self, const char *other, GError **
   g_free (self->file[1]);
   self->file[1] = g_strdup (other);
   g_set_object (&self->session[1], session);
+  g_signal_connect_object (session, "notify::selected", G_CALLBACK (on_selected), self,
+                           G_CONNECT_SWAPPED);
   hl_ladder_view_set_session (self->ladder[1], session);
   hl_session_restart (self->session[0]);
   for (guint k = 0; k < 2; k++) {
@@ -470,8 +515,10 @@ hl_compare_window_class_init (HlCompareWindowClass *klass)
   BIND ("title_b", title[1]);
   BIND ("subtitle_a", subtitle[0]);
   BIND ("subtitle_b", subtitle[1]);
-  BIND ("lacking_a", lacking[0]);
-  BIND ("lacking_b", lacking[1]);
+  BIND ("step_a", step_line[0]);
+  BIND ("step_b", step_line[1]);
+  BIND ("choose_page", choose_page);
+  BIND ("paned", paned);
   BIND ("scroller_a", scroller[0]);
   BIND ("scroller_b", scroller[1]);
   BIND ("ladder_a", ladder[0]);
@@ -495,6 +542,8 @@ hl_compare_window_init (HlCompareWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->row = -1;
   self->session[0] = hl_session_new ();
+  g_signal_connect_object (self->session[0], "notify::selected", G_CALLBACK (on_selected), self,
+                           G_CONNECT_SWAPPED);
   hl_ladder_view_set_session (self->ladder[0], self->session[0]);
   for (guint k = 0; k < 2; k++) {
     GtkAdjustment *h = gtk_scrolled_window_get_hadjustment (self->scroller[k]);
@@ -523,12 +572,18 @@ hl_compare_window_new (GtkWindow *parent, const char *lesson, const char *other,
   /* GTK owns a window: gtk_window_destroy lets it go. */
   HlCompareWindow *self = g_object_new (HL_TYPE_COMPARE_WINDOW, "transient-for", parent,
                                         "destroy-with-parent", TRUE, NULL);
+  g_autofree char *invite = NULL;
   self->file[0] = g_strdup (lesson);
   if (!hl_session_load (self->session[0], lesson, error)
       || (other && !hl_compare_window_set_other (self, other, error))) {
     gtk_window_destroy (GTK_WINDOW (self));
     return NULL;
   }
+  invite = g_strdup_printf (_ ("Lesson A is “%s”. Choose lesson B: each runs on its own, side "
+                               "by side, and Next steps both through the nine steps of the "
+                               "story, marking a message one of them lacks."),
+                            hl_session_get_title (self->session[0]));
+  adw_status_page_set_description (self->choose_page, invite);
   if (parent)
     gtk_window_set_default_size (GTK_WINDOW (self),
                                  MIN (1024, MAX (gtk_widget_get_width (GTK_WIDGET (parent)), 640)),
@@ -566,9 +621,7 @@ const char *
 hl_compare_window_get_lacking (HlCompareWindow *self, guint side)
 {
   g_return_val_if_fail (side < 2, NULL);
-  return gtk_widget_get_visible (GTK_WIDGET (self->lacking[side]))
-             ? gtk_label_get_text (self->lacking[side])
-             : NULL;
+  return self->lacks[side] ? gtk_label_get_text (self->step_line[side]) : NULL;
 }
 
 HlLessonPicker *
