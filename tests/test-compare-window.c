@@ -361,6 +361,35 @@ test_compare_36_vs_36b (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* A full handshake against a resumed one, the second connection of its lesson: B's rows
+ * count from after its first connection, which the first row delivers whole. */
+static void
+test_compare_30_vs_33 (void)
+{
+  HlWindow *win = open_window ("30-tls13-basic");
+  g_autofree char *a = hl_test_source_path ("scenarios/30-tls13-basic.scenario");
+  g_autofree char *b = hl_test_source_path ("scenarios/33-tls13-psk-resumption.scenario");
+  g_autoptr (GError) error = NULL;
+  HlCompareWindow *cw = hl_compare_window_new (GTK_WINDOW (win), a, b, &error);
+  Pair p;
+  g_assert_no_error (error);
+  gtk_window_present (GTK_WINDOW (cw));
+  wait_for_frame (GTK_WIDGET (cw));
+  pair_open (&p, "30-tls13-basic", "33-tls13-psk-resumption");
+  g_assert_cmpuint (p.offset[0], ==, 0);
+  g_assert_cmpuint (p.offset[1], >, 0);
+  g_assert_true (hl_comparison_get_side (p.cmp, 1)->resumed);
+  walk (cw, &p); /* ends before the first row */
+  g_assert_true (hl_compare_window_next (cw));
+  g_assert_cmpuint (hl_session_get_position (hl_compare_window_get_session (cw, 1)), ==,
+                    p.offset[1] + 1);
+  wait_for_frame (GTK_WIDGET (cw));
+  screenshot (cw, "compare-30-vs-33.png");
+  pair_close (&p);
+  gtk_window_destroy (GTK_WINDOW (cw));
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -381,6 +410,7 @@ main (int argc, char **argv)
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
   g_test_add_func ("/compare-window/01-vs-30", test_compare_01_vs_30);
   g_test_add_func ("/compare-window/36-vs-36b", test_compare_36_vs_36b);
+  g_test_add_func ("/compare-window/30-vs-33", test_compare_30_vs_33);
   status = g_test_run ();
   g_object_unref (app);
   g_free (artifacts);
