@@ -318,8 +318,8 @@ test_text (void)
     g_auto (GStrv) fb = hl_comparison_get_figures (cmp, 1);
     guint n = 0;
     for (; hl_comparison_figure_name (n); n++) {
-      g_autofree char *line = g_strdup_printf ("%s\n  A: %s\n  B: %s\n",
-                                               hl_comparison_figure_name (n), fa[n], fb[n]);
+      g_autofree char *line
+          = g_strdup_printf ("%s\n  A: %s\n  B: %s\n", hl_comparison_figure_name (n), fa[n], fb[n]);
       g_assert_nonnull (strstr (text, line));
     }
     g_assert_cmpuint (n, ==, g_strv_length (fa));
