@@ -286,6 +286,12 @@ test_compare_01_vs_30 (void)
   screenshot (cw, "compare-choose.png");
   screenshot (picker, "compare-picker.png");
   search = hl_lesson_picker_get_search (picker);
+  /* Typing in the search is typing: Space and the arrows are not Next and Back there. */
+  g_assert_true (
+      gtk_widget_has_focus (GTK_WIDGET (search))
+      || gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (cw)), GTK_WIDGET (search)));
+  g_assert_false (press (cw, GDK_KEY_space));
+  g_assert_false (press (cw, GDK_KEY_Right));
   gtk_editable_set_text (search, "30");
   while (g_strcmp0 (gtk_editable_get_text (search), "30") != 0 && g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, TRUE);

@@ -545,6 +545,11 @@ hl_compare_window_init (HlCompareWindow *self)
   g_signal_connect_object (self->session[0], "notify::selected", G_CALLBACK (on_selected), self,
                            G_CONNECT_SWAPPED);
   hl_ladder_view_set_session (self->ladder[0], self->session[0]);
+  /* Two lists of steps: a screen reader tells them apart by their names. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->ladder[0]), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _ ("Steps of lesson A"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->ladder[1]), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _ ("Steps of lesson B"), -1);
   for (guint k = 0; k < 2; k++) {
     GtkAdjustment *h = gtk_scrolled_window_get_hadjustment (self->scroller[k]);
     GtkAdjustment *v = gtk_scrolled_window_get_vadjustment (self->scroller[k]);
