@@ -126,6 +126,8 @@ assert_row (HlCompareWindow *cw, Pair *p, int i)
     HlSession *s = hl_compare_window_get_session (cw, k);
     guint want = r && r->step[k] ? p->offset[k] + r->step[k] : 0;
     const char *lack = hl_compare_window_get_lacking (cw, k);
+    /* Each ladder draws its own side's session. */
+    g_assert_true (hl_ladder_view_get_session (hl_compare_window_get_ladder (cw, k)) == s);
     g_assert_cmpuint (hl_session_get_selected (s), ==, want);
     if (!r) {
       g_assert_cmpuint (hl_session_get_position (s), ==, 0);
