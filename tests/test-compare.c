@@ -312,6 +312,19 @@ test_text (void)
   g_assert_nonnull (strstr (md, "only in B"));
   g_assert_nonnull (strstr (text, bytes));
   g_assert_nonnull (strstr (text, "RFC 5246 F.1.1.2"));
+  /* The figures the window lays out in a grid are those of the text, name by name. */
+  {
+    g_auto (GStrv) fa = hl_comparison_get_figures (cmp, 0);
+    g_auto (GStrv) fb = hl_comparison_get_figures (cmp, 1);
+    guint n = 0;
+    for (; hl_comparison_figure_name (n); n++) {
+      g_autofree char *line
+          = g_strdup_printf ("%s\n  A: %s\n  B: %s\n", hl_comparison_figure_name (n), fa[n], fb[n]);
+      g_assert_nonnull (strstr (text, line));
+    }
+    g_assert_cmpuint (n, ==, g_strv_length (fa));
+    g_assert_cmpuint (n, ==, g_strv_length (fb));
+  }
   /* A connection the run lacks is refused, not read past the end. */
   g_assert_null (hl_comparison_new (a.run, 2, b.run, 0, &error));
   g_assert_nonnull (error);

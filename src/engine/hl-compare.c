@@ -392,6 +392,22 @@ row_label (guint i)
   }
 }
 
+/* As many as side_cells makes. */
+#define N_FIGURES 9
+
+const char *
+hl_comparison_figure_name (guint i)
+{
+  return i < N_FIGURES ? row_label (i) : NULL;
+}
+
+char **
+hl_comparison_get_figures (const HlComparison *cmp, guint side)
+{
+  g_return_val_if_fail (side < 2, NULL);
+  return side_cells (&cmp->side[side]);
+}
+
 static char *
 describe_row_side (const HlCompareRow *r, guint k)
 {

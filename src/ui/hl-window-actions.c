@@ -10,7 +10,7 @@
 #include "hl-output.h"
 #include "hl-pcapng-writer.h"
 #include "hl-quiz-dialog.h"
-#include "hl-compare-dialog.h"
+#include "hl-compare-window.h"
 #include "hl-steal-key-dialog.h"
 #include "hl-tamper-dialog.h"
 #include "hl-transcript.h"
@@ -426,7 +426,7 @@ _hl_window_class_init_actions (GtkWidgetClass *wc)
 {
   gtk_widget_class_install_action (wc, "win.step", NULL, step_action);
   hl_steal_key_dialog_install_action (wc);
-  hl_compare_dialog_install_action (wc);
+  hl_compare_window_install_action (wc);
   hl_quiz_dialog_install_action (wc);
   gtk_widget_class_install_action (wc, "win.back", NULL, step_action);
   gtk_widget_class_install_action (wc, "win.restart", NULL, step_action);

@@ -70,6 +70,11 @@ guint hl_story_step_of (const HlStep *step);
 /* One sentence: who could decrypt later given the server's key, for this side. */
 const char *hl_later_reader_describe (HlLaterReader later);
 
+/* The summary's figures as the table shows them: the name of figure i (NULL past the last)
+ * and one side's values, one per figure (a NULL-terminated vector; g_strfreev). */
+const char *hl_comparison_figure_name (guint i);
+char **hl_comparison_get_figures (const HlComparison *cmp, guint side);
+
 /* The summary table and the aligned message list; text for a terminal or Markdown. Each
  * ends with a newline (g_free). */
 char *hl_comparison_to_text (const HlComparison *cmp);
