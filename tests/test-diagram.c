@@ -506,6 +506,55 @@ test_svg (void)
   g_markup_parse_context_free (ctx);
 }
 
+/* The heading of connection 2 in a ladder shown up to step upto (G_MAXUINT: all). */
+static char *
+connection_heading (const HlRun *run, guint upto)
+{
+  HlLadderOptions o = { .upto = upto };
+  g_autoptr (HlLadderLayout) l = hl_ladder_layout_new (run, &o);
+  for (guint i = 0; i < hl_ladder_layout_get_n_texts (l); i++) {
+    const HlLadderText *t = hl_ladder_layout_get_text (l, i);
+    const char *text = pango_layout_get_text (t->layout);
+    if (t->kind == HL_LADDER_TEXT_CONNECTION && g_str_has_prefix (text, "Connection 2"))
+      return g_strdup (text);
+  }
+  return NULL;
+}
+
+/* A resumed connection's heading says how it resumed (psk_dhe_ke or psk_ke, RFC 8446 4.2.9),
+ * and claims nothing before its ServerHello is shown. */
+static void
+test_connection_headings (void)
+{
+  const char *lessons[]
+      = { "33-tls13-psk-resumption.scenario", "42-tls13-psk-ke-resumption.scenario",
+          "11-session-resumption.scenario" };
+  for (guint k = 0; k < G_N_ELEMENTS (lessons); k++) {
+    g_autoptr (HlScenario) s = hl_test_load_bundled (lessons[k]);
+    g_autoptr (HlRun) run = hl_test_run (s);
+    const HlConnection *c = hl_run_get_connection (run, 1);
+    g_autofree char *whole = connection_heading (run, G_MAXUINT);
+    g_autofree char *early = NULL;
+    guint first = 0;
+    g_assert_true (c->resumed);
+    g_test_message ("%s: %s", lessons[k], whole);
+    if (c->version != 0x0304)
+      g_assert_nonnull (strstr (whole, "the old master secret is reused"));
+    else if (c->curve >= 0)
+      g_assert_nonnull (strstr (whole, "the key shares still give fresh keys"));
+    else {
+      g_assert_nonnull (strstr (whole, "resumed with a ticket's PSK alone"));
+      g_assert_nonnull (strstr (whole, "no forward secrecy"));
+    }
+    while (hl_run_get_step (run, first)->connection < 2)
+      first++;
+    early = connection_heading (run, first + 1); /* its ClientHello only */
+    g_assert_nonnull (strstr (early, "will tell whether the server resumes"));
+    g_assert_null (strstr (early, "resumed"));
+    g_assert_null (strstr (early, "full handshake"));
+  }
+}
+
 /* Every view's check notes: each fault, check and unread message of a run, in order. */
 /* Two layouts are the same drawing: texts, boxes, arrows and bands. */
 static void
@@ -745,6 +794,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagram/travelling-arrow", test_travelling_arrow);
   g_test_add_func ("/diagram/labels-tell-the-truth", test_labels_tell_the_truth);
   g_test_add_func ("/diagram/svg", test_svg);
+  g_test_add_func ("/diagram/connection-headings", test_connection_headings);
   g_test_add_func ("/diagram/skipped-early-data-label", test_skipped_early_data_label);
   return g_test_run ();
 }

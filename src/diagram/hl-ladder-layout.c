@@ -420,14 +420,29 @@ hl_ladder_layout_new (const HlRun *run, const HlLadderOptions *o)
       connection = st->connection;
       {
         const HlConnection *c = hl_run_get_connection (run, connection - 1);
+        /* Until its ServerHello is shown, nobody knows whether the server resumes. */
+        gboolean told = FALSE;
+        for (guint j = i; c && !told; j++) {
+          const HlStep *later = j < upto ? hl_run_get_step (run, j) : NULL;
+          if (!later) { /* shown so far; told only if the connection has ended too */
+            told = upto == n && hl_run_is_finished (run);
+            break;
+          }
+          told = later->connection != connection || strcmp (later->message, "ServerHello") == 0;
+        }
         g_autofree char *text = g_markup_printf_escaped (
             _ ("Connection %u%s"), connection,
-            c && c->resumed && c->version == 0x0304
+            !told ? _ (": its ServerHello will tell whether the server resumes an earlier "
+                       "session.")
+            : c->resumed && c->version == 0x0304 && c->curve >= 0
                 ? _ (": resumed with a ticket's PSK. No certificate; the key shares still give "
                      "fresh keys (psk_dhe_ke).")
-            : c && c->resumed ? _ (": resumed. No certificate and no key exchange: the old master "
-                                   "secret is reused with two new randoms.")
-                              : _ (": a full handshake."));
+            : c->resumed && c->version == 0x0304
+                ? _ (": resumed with a ticket's PSK alone (psk_ke). No certificate and no key "
+                     "shares: every key comes from the PSK, so no forward secrecy.")
+            : c->resumed ? _ (": resumed. No certificate and no key exchange: the old master "
+                              "secret is reused with two new randoms.")
+                         : _ (": a full handshake."));
         y += add_text (l, HL_LADDER_TEXT_CONNECTION, HL_LADDER_TONE_NORMAL, 0, text, MARGIN, y + 10,
                        l->width - 2 * MARGIN, PANGO_ALIGN_CENTER)
              + 20;
