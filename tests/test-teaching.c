@@ -1251,6 +1251,79 @@ test_eighth_reading (void)
   }
 }
 
+/* Handshake bytes of connection 1 before step number `before`, the first ClientHello counted
+ * as a 36-byte message_hash message when it is followed by a HelloRetryRequest (RFC 8446
+ * 4.4.1, SHA-256 suites). */
+static gsize
+transcript_before (HlRun *run, guint before, gboolean *retried)
+{
+  gsize n = 0;
+  *retried = FALSE;
+  for (guint i = 0; i + 1 < before; i++) {
+    const HlStep *st = hl_run_get_step (run, i);
+    GBytes *b = st->encrypted ? st->plaintext : st->wire;
+    if (strcmp (st->message, "HelloRetryRequest") == 0)
+      *retried = TRUE;
+    if (st->content_type == 22 && b && st->connection == 1)
+      n += g_bytes_get_size (b);
+  }
+  if (*retried)
+    n = n - g_bytes_get_size (step_of (run, 1, HL_SIDE_CLIENT, "ClientHello")->wire) + 36;
+  return n;
+}
+
+/* Ninth reading: after a HelloRetryRequest, CertificateVerify and Finished hash a transcript in
+ * which the first ClientHello is a message_hash message, and the checks count that transcript
+ * (RFC 8446 4.4.1); reserved signature codes in a TLS 1.3 message (Appendix B); OpenSSL's
+ * "early data" state is a client's too. */
+static void
+test_ninth_reading (void)
+{
+  const char *retry[] = { "32-tls13-hello-retry.scenario", "41-tls13-hello-retry-cookie.scenario" };
+  for (guint k = 0; k < G_N_ELEMENTS (retry); k++) {
+    g_autoptr (HlScenario) s = NULL;
+    g_autoptr (HlRun) run = run_lesson (retry[k], &s);
+    const HlStep *cv = step_of (run, 1, HL_SIDE_SERVER, "CertificateVerify");
+    const HlStep *fin[2] = { step_of (run, 1, HL_SIDE_SERVER, "Finished"),
+                             step_of (run, 1, HL_SIDE_CLIENT, "Finished") };
+    gboolean retried;
+    gsize n = transcript_before (run, cv->index, &retried);
+    g_autofree char *cv_words = g_strdup_printf (
+        "of its transcript up to and including the Certificate, %zu bytes, in which the first "
+        "ClientHello is only a message_hash message",
+        n);
+    g_assert_true (retried);
+    assert_says (cv->check, cv_words);
+    assert_not_says (cv->check, "handshake bytes it saw");
+    for (guint f = 0; f < 2; f++) {
+      g_autofree char *words = NULL;
+      n = transcript_before (run, fin[f]->index, &retried);
+      words = g_strdup_printf ("Hash(its transcript before this message, %zu bytes, in which the "
+                               "first ClientHello is only a message_hash message",
+                               n);
+      assert_says (fin[f]->check, words);
+    }
+  }
+  {
+    g_autoptr (HlScenario) s35 = NULL, s02 = NULL, s34 = NULL;
+    g_autoptr (HlRun) run35 = run_lesson ("35-tls13-mutual.scenario", &s35);
+    g_autoptr (HlRun) run02 = run_lesson ("02-ecdhe-rsa-aes-gcm.scenario", &s02);
+    g_autoptr (HlRun) run34 = run_lesson ("34-tls13-early-data.scenario", &s34);
+    const HlStep *cr35 = step_of (run35, 1, HL_SIDE_SERVER, "CertificateRequest");
+    const char *in13 = explain_entry (cr35->fields, "rsa_pkcs1_sha224");
+    const char *in12 = explain_entry (step_of (run02, 1, HL_SIDE_CLIENT, "ClientHello")->fields,
+                                      "rsa_pkcs1_sha224");
+    g_autofree char *legend = hl_transcript_to_text (run34);
+    g_autofree char *state = hl_describe_engine_state ("OpenSSL: TLSv1.3 early data");
+    assert_says (in13,
+                 "its implementations must not send it (Appendix B); this sender lists it anyway");
+    if (in12) /* a TLS 1.2 hello may offer it */
+      assert_not_says (in12, "this sender lists it anyway");
+    assert_says (legend, "or a client that has sent 0-RTT data and not yet finished");
+    assert_says (state, "or a client that has sent 0-RTT data");
+  }
+}
+
 /* Seventh reading, lesson 34: psk_dhe_ke keeps what follows the ServerHello from the PSK, not
  * the 0-RTT data sent before it (RFC 8446 2.3). */
 static void
@@ -1305,6 +1378,7 @@ main (int argc, char **argv)
   g_test_add_func ("/teaching/seventh-reading-chain-keys", test_chain_keys_and_ca_names);
   g_test_add_func ("/teaching/seventh-reading-psk-dhe-ke", test_psk_dhe_ke_and_early_data);
   g_test_add_func ("/teaching/eighth-reading", test_eighth_reading);
+  g_test_add_func ("/teaching/ninth-reading", test_ninth_reading);
   g_test_add_func ("/teaching/seventh-reading-resumed-server-hello",
                    test_resumed_server_hello_summary);
   g_test_add_func ("/teaching/window/state-line-says-it-once", test_state_line_says_it_once);

@@ -15,10 +15,21 @@ scheme_explanation (guint scheme, guint version)
 {
   if (version && version < 0x0303)
     return _ ("Ignored: before TLS 1.2 no signature scheme is negotiated.");
-  /* MD5 and SHA-224 with RSA or ECDSA: obsolete_RESERVED in TLS 1.3 (RFC 8446 B.3.1.3). */
+  /* MD5 and SHA-224 with RSA or ECDSA, and DSA: obsolete_RESERVED in TLS 1.3 (RFC 8446
+   * B.3.1.3), which its implementations must not send (Appendix B), though OpenSSL does. */
+  gboolean dsa = (scheme & 0xff) == 0x02 && (scheme >> 8) >= 2 && (scheme >> 8) <= 6;
   if (((scheme >> 8) == 1 || (scheme >> 8) == 3) && ((scheme & 0xff) == 1 || (scheme & 0xff) == 3))
-    return _ ("A hash and signature pair of TLS 1.2 (RFC 5246 7.4.1.4.1); TLS 1.3 reserves the "
-              "code and never uses it, not even for certificates (RFC 8446 B.3.1.3).");
+    return version == 0x0304
+               ? _ ("A hash and signature pair of TLS 1.2 (RFC 5246 7.4.1.4.1). TLS 1.3 reserves "
+                    "the code (RFC 8446 B.3.1.3) and its implementations must not send it "
+                    "(Appendix B); this sender lists it anyway, and no TLS 1.3 peer may choose "
+                    "it, not even for certificates.")
+               : _ ("A hash and signature pair of TLS 1.2 (RFC 5246 7.4.1.4.1); TLS 1.3 reserves "
+                    "the code and never uses it, not even for certificates (RFC 8446 B.3.1.3).");
+  if (dsa && version == 0x0304)
+    return _ ("DSA with this hash, a TLS 1.2 pair (RFC 5246 7.4.1.4.1). TLS 1.3 reserves the "
+              "code (RFC 8446 B.3.1.3) and its implementations must not send it (Appendix B); "
+              "this sender lists it anyway, and no TLS 1.3 peer may choose it.");
   /* rsa_pkcs1_sha1, _sha256, _sha384, _sha512 (RFC 8446 4.2.3). */
   if (version == 0x0304 && (scheme & 0xff) == 0x01 && (scheme >> 8) >= 2 && (scheme >> 8) <= 6)
     return _ ("RSASSA-PKCS1-v1_5: TLS 1.3 accepts it only for signatures inside certificates, "
@@ -26,7 +37,7 @@ scheme_explanation (guint scheme, guint version)
   if (version == 0x0304 && (scheme == 0x0403 || scheme == 0x0503 || scheme == 0x0603))
     return _ ("ECDSA on the one curve its name gives, with that hash (RFC 8446 4.2.3); TLS 1.2 "
               "reads the same code as ECDSA with that hash, on any curve.");
-  if ((scheme & 0xff) == 0x02 && (scheme >> 8) >= 2 && (scheme >> 8) <= 6)
+  if (dsa)
     return _ ("DSA with this hash, a TLS 1.2 pair (RFC 5246 7.4.1.4.1); TLS 1.3 reserves the "
               "code and never uses it (RFC 8446 B.3.1.3).");
   return _ ("A signature scheme this side accepts.");

@@ -768,6 +768,17 @@ _hl_run_describe_signed13 (HlRun *run, const HlStep *st)
                             : _ ("The %s stopped on this message before judging the signature.");
   {
     g_autofree char *judged = g_strdup_printf (verdict, hl_side_word (to));
+    /* After a HelloRetryRequest the transcript is not the bytes seen: the first ClientHello
+     * enters it as a message_hash message (RFC 8446 4.4.1). */
+    if (t->len != only->len)
+      return g_strdup_printf (
+          _ ("%s What was signed, as the %s rebuilds it: 64 bytes 0x20, \"TLS 1.3, %s "
+             "CertificateVerify\", 0x00, then %s of its transcript up to and including the "
+             "Certificate, %u bytes, in which the first ClientHello is only a message_hash "
+             "message (RFC 8446 4.4.1): %s. The context string keeps a signature made for one "
+             "role from being replayed in another."),
+          judged, hl_side_word (to), hl_side_name (st->from),
+          hash == HL_HASH_SHA384 ? "SHA-384" : "SHA-256", t->len, hex);
     return g_strdup_printf (_ ("%s What was signed, as the %s rebuilds it: 64 bytes 0x20, \"TLS "
                                "1.3, %s CertificateVerify\", 0x00, then %s of the %u handshake "
                                "bytes it saw up to and including the Certificate: %s. The context "
@@ -868,16 +879,29 @@ _hl_run_check_finished13 (HlRun *run, const HlStep *st, const guint8 *content, g
   } else {
     g_autofree char *want = hl_hex_bytes (s.value[id]);
     const char *key = st->from == HL_SIDE_CLIENT ? "client" : "server";
+    const HlSuite *suite = hl_suite_by_id (run->hellos.suite);
+    HlHash hash = suite && hl_suite_is_tls13 (suite) ? suite->prf : HL_HASH_SHA256;
+    g_autoptr (GByteArray) only = handshake_only (run->view[to]);
+    g_autoptr (GByteArray) t = hl_tls13_transcript (hash, only->data, only->len);
+    /* After a HelloRetryRequest, the hash covers the first ClientHello only as a
+     * message_hash message (RFC 8446 4.4.1): say how many bytes were really hashed. */
+    g_autofree char *hashed
+        = t->len != only->len
+              ? g_strdup_printf (_ ("its transcript before this message, %u bytes, in which the "
+                                    "first ClientHello is only a message_hash message (RFC 8446 "
+                                    "4.4.1)"),
+                                 t->len)
+              : g_strdup_printf (_ ("the %u handshake bytes it saw before"), t->len);
     if (strcmp (want, got) == 0)
       res = g_strdup_printf (
           _ ("verify_data %s matches what the %s computes: HMAC(%s_finished_key, "
-             "Hash(the %u handshake bytes it saw before))."),
-          got, hl_side_word (to), key, run->view[to]->len);
+             "Hash(%s))."),
+          got, hl_side_word (to), key, hashed);
     else {
       g_autofree char *why = g_strdup_printf (
-          _ ("verify_data is %s, but the %s computes %s from the %u handshake bytes it saw: the "
-             "two sides did not see the same handshake."),
-          got, hl_side_word (to), want, run->view[to]->len);
+          _ ("verify_data is %s, but the %s computes %s from %s: the two sides did not see the "
+             "same handshake."),
+          got, hl_side_word (to), want, hashed);
       res = g_strconcat ("MISMATCH: ", why, NULL); /* the keyword is never translated */
     }
   }

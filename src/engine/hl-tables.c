@@ -946,8 +946,9 @@ hl_describe_engine_state (const char *flags)
     else if (g_str_has_prefix (st, "TLSv1.3 "))
       st += 8;
     if (strcmp (st, "early data") == 0)
-      return g_strdup (_ ("waits for the client's next flight (OpenSSL names this state \"early "
-                          "data\" whether or not 0-RTT data was offered)"));
+      return g_strdup (_ ("a server waiting for the client's next flight (OpenSSL names this "
+                          "state \"early data\" whether or not 0-RTT data was offered), or a "
+                          "client that has sent 0-RTT data and not yet finished the handshake"));
     return g_strdup_printf (_ ("last did: %s"), st);
   }
   parts = g_strsplit (flags ? flags : "", "|", -1);

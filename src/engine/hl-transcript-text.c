@@ -96,14 +96,16 @@ write_legend (GString *out, gboolean md, gboolean bearssl, gboolean openssl)
         md ? _ ("OpenSSL sides show \"OpenSSL:\" and OpenSSL's own name for its handshake state, "
                 "the last thing it did (\"TLSv1.3 read server hello\"). \"TLSv1.3 early data\" "
                 "is a TLS 1.3 server that has sent its first flight and waits for the client's "
-                "next one: OpenSSL names that state so whether or not 0-RTT data was offered. "
+                "next one (OpenSSL names that state so whether or not 0-RTT data was offered), "
+                "or a client that has sent 0-RTT data and not yet finished the handshake. "
                 "\"SSL negotiation finished successfully\": the handshake is done; \"closed\": "
                 "close_notify both ways; \"stopped (reason)\": it stopped on an error, with "
                 "OpenSSL's own reason. An OpenSSL side's error is told as the alert it sent or "
                 "received and OpenSSL's reason, not as a BearSSL code.\n\n")
            : _ ("  OpenSSL sides show \"OpenSSL:\" and OpenSSL's own name for its handshake "
                 "state; \"TLSv1.3 early data\" is a TLS 1.3 server waiting for the client's next "
-                "flight, 0-RTT data or not; their errors are the alert sent or received and "
+                "flight, 0-RTT data or not, or a client that has sent 0-RTT data and not yet "
+                "finished; their errors are the alert sent or received and "
                 "OpenSSL's reason.\n\n"));
 }
 
