@@ -90,6 +90,24 @@ hl_story_step_of (const HlStep *st)
   }
 }
 
+/* docs/writing-lessons.md, "The nine steps of the story", shortened. */
+const char *
+hl_story_step_name (guint story)
+{
+  static const char *const names[] = {
+    N_ ("the client says hello"),
+    N_ ("the server answers with its hello and certificate"),
+    N_ ("the client checks the certificate"),
+    N_ ("the key exchange: the premaster secret or the key shares"),
+    N_ ("both derive the session keys"),
+    N_ ("the client's Finished"),
+    N_ ("the server's Finished: the handshake is complete"),
+    N_ ("application data"),
+    N_ ("more data, then the end: close_notify or an alert"),
+  };
+  return story >= 1 && story <= G_N_ELEMENTS (names) ? _ (names[story - 1]) : "";
+}
+
 const char *
 hl_later_reader_describe (HlLaterReader later)
 {

@@ -66,6 +66,9 @@ const HlCompareRow *hl_comparison_get_row (const HlComparison *cmp, guint i);
 
 /* The classic story step (1..9) a message stands at, from its structured facts. */
 guint hl_story_step_of (const HlStep *step);
+/* The classic story step's name, short, for a heading ("the client says hello"); "" out of
+ * 1..9. */
+const char *hl_story_step_name (guint story);
 
 /* One sentence: who could decrypt later given the server's key, for this side. */
 const char *hl_later_reader_describe (HlLaterReader later);
