@@ -422,7 +422,7 @@ hl_ladder_layout_new (const HlRun *run, const HlLadderOptions *o)
   int phase = -1;
   guint connection = 1, only = o->connection, first = 1;
   const HlLadderRows *rows = o->rows;
-  double y = MARGIN, band_top = -1;
+  double y = MARGIN, band_top = -1, bottom = 0;
   l->width
       = MAX (o->width > 0 ? o->width : DEFAULT_WIDTH, o->hide_notes ? MIN_WIDTH_BARE : MIN_WIDTH);
   l->theme = o->theme;
@@ -466,8 +466,8 @@ hl_ladder_layout_new (const HlRun *run, const HlLadderOptions *o)
     int p = rows ? -1 : hl_ladder_phase_of (st);
     if (only && st->connection != only)
       continue;
-    if (rows && i < rows->n_top)
-      y = MAX (y, rows->top[i]);
+    if (rows && i < rows->n_top && rows->top[i] > 0)
+      y = rows->top[i];
     if (st->connection != connection) {
       /* The connection before has ended: say how, then head the next one. */
       if (band_top >= 0)
@@ -503,13 +503,14 @@ hl_ladder_layout_new (const HlRun *run, const HlLadderOptions *o)
       band_top = y;
     }
     y = lay_out_step (l, run, st, o, first, y);
+    bottom = MAX (bottom, y);
   }
   if (band_top >= 0)
     add_band (l, band_top, y);
   if (rows) {
     for (guint i = 0; i < rows->n_bands; i++)
       g_array_append_val (l->bands, rows->bands[i]);
-    y = MAX (y, rows->end);
+    y = MAX (bottom, rows->end);
   }
   if (upto == 0) {
     /* Before the first step: the two timelines, waiting. */

@@ -70,8 +70,9 @@ typedef struct _HlLadderLayout HlLadderLayout;
 
 /* Rows placed by the caller, so that two ladders line up (hl-pair-layout.h). */
 typedef struct {
-  /* Step i + 1 of the run starts its row at top[i] (n_top entries), or lower when what
-   * comes before it takes more room; 0, or a step past n_top, is stacked as usual. */
+  /* Step i + 1 of the run starts its row at top[i] (n_top entries): the caller places the
+   * rows, in any order, and keeps them apart. 0, or a step past n_top: below the step
+   * before, as usual. */
   const double *top;
   guint n_top;
   double end; /* the timelines run at least down to here */

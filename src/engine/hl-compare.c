@@ -453,6 +453,19 @@ to_string (const HlComparison *cmp, gboolean md)
   return g_string_free (s, FALSE);
 }
 
+GStrv
+hl_comparison_get_summary (const HlComparison *cmp, guint column)
+{
+  GStrv cells;
+  g_return_val_if_fail (column < 3, NULL);
+  cells = side_cells (&cmp->side[column ? column - 1 : 0]);
+  for (guint i = 0; column == 0 && cells[i]; i++) {
+    g_free (cells[i]);
+    cells[i] = g_strdup (row_label (i));
+  }
+  return cells;
+}
+
 char *
 hl_comparison_to_text (const HlComparison *cmp)
 {

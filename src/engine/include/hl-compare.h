@@ -77,5 +77,8 @@ const char *hl_later_reader_describe (HlLaterReader later);
  * ends with a newline (g_free). */
 char *hl_comparison_to_text (const HlComparison *cmp);
 char *hl_comparison_to_markdown (const HlComparison *cmp);
+/* The summary table as the text and Markdown give it, one column at a time: 0 its row
+ * labels, 1 side A's cells, 2 side B's; each as many rows (g_strfreev). */
+GStrv hl_comparison_get_summary (const HlComparison *cmp, guint column);
 
 G_END_DECLS
