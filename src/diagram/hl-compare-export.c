@@ -83,8 +83,8 @@ paint_summary (cairo_t *cr, const HlComparison *cmp)
   g_auto (GStrv) labels = hl_comparison_get_summary (cmp, 0);
   g_auto (GStrv) col_a = hl_comparison_get_summary (cmp, 1);
   g_auto (GStrv) col_b = hl_comparison_get_summary (cmp, 2);
-  const char *const *cols[3] = { (const char *const *)labels, (const char *const *)col_a,
-                                 (const char *const *)col_b };
+  const char *const *cols[3]
+      = { (const char *const *)labels, (const char *const *)col_a, (const char *const *)col_b };
   double label_w = 170, cell_w = (SUMMARY_W - 2 * SUMMARY_MARGIN - label_w - 2 * 12) / 2;
   double x[3] = { SUMMARY_MARGIN, SUMMARY_MARGIN + label_w + 12,
                   SUMMARY_MARGIN + label_w + 12 + cell_w + 12 };
@@ -103,9 +103,9 @@ paint_summary (cairo_t *cr, const HlComparison *cmp)
     char *cell[3];
     for (guint c = 0; c < 3; c++) {
       /* The first row names the lessons: "A: title". */
-      cell[c] = i == 0 && c > 0 ? g_markup_printf_escaped ("<b>%s:</b> %s", c == 1 ? "A" : "B",
-                                                           cols[c][i])
-                                : g_markup_printf_escaped (c == 0 ? "<b>%s</b>" : "%s", cols[c][i]);
+      cell[c] = i == 0 && c > 0
+                    ? g_markup_printf_escaped ("<b>%s:</b> %s", c == 1 ? "A" : "B", cols[c][i])
+                    : g_markup_printf_escaped (c == 0 ? "<b>%s</b>" : "%s", cols[c][i]);
       h = MAX (h, summary_text (cr, cell[c], x[c], y, w[c], 9, FALSE, FALSE));
     }
     if (y + h > SUMMARY_H - SUMMARY_MARGIN) {
@@ -237,8 +237,7 @@ hl_compare_render_html (const HlRun *a, const HlRun *b, const HlComparison *cmp,
                         "content=\"width=device-width\">\n<meta name=\"generator\" "
                         "content=\"Handshake Lab\">\n<title>");
   append_escaped (out, title);
-  g_string_append_printf (out, "</title>\n<style>%s</style>\n</head>\n<body>\n<header><h1>",
-                          style);
+  g_string_append_printf (out, "</title>\n<style>%s</style>\n</head>\n<body>\n<header><h1>", style);
   append_escaped (out, title);
   g_string_append (out, "</h1><p>");
   {

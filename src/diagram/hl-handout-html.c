@@ -178,9 +178,9 @@ paint_key_schedule (cairo_t *cr, gpointer layout)
 static char *
 render_schedule_svg (const HlKeyScheduleLayout *layout, const char *prefix, GError **error)
 {
-  g_autoptr (GBytes) svg = hl_surface_render_svg (
-      hl_key_schedule_layout_get_width (layout), hl_key_schedule_layout_get_height (layout),
-      paint_key_schedule, (gpointer)layout, error);
+  g_autoptr (GBytes) svg = hl_surface_render_svg (hl_key_schedule_layout_get_width (layout),
+                                                  hl_key_schedule_layout_get_height (layout),
+                                                  paint_key_schedule, (gpointer)layout, error);
   GString *out;
   if (!svg)
     return NULL;

@@ -436,8 +436,7 @@ hl_ladder_render_pdf (const HlRun *run, const HlLadderOptions *options, GError *
 {
   const HlScenario *s = hl_run_get_scenario (run);
   Handout h = { run, options };
-  return hl_surface_render_pdf (PAGE_W, PAGE_H, s->title ? s->title : "", paint_handout, &h,
-                                error);
+  return hl_surface_render_pdf (PAGE_W, PAGE_H, s->title ? s->title : "", paint_handout, &h, error);
 }
 
 gboolean

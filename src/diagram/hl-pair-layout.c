@@ -27,6 +27,7 @@ struct _HlPairLayout {
   GArray *rows;  /* HlPairRow */
   GArray *bands; /* HlPairBand */
   GArray *marks; /* HlPairMark */
+  HlLadderText note;
 };
 
 /* What the first pass measured of one step: its row's height, and its arrow's depth in it. */
@@ -106,8 +107,8 @@ hl_pair_layout_new (const HlRun *a, const HlRun *b, const HlComparison *cmp,
   pl->width = pl->x[1] + hl_ladder_layout_get_width (first[1]);
 
   for (guint i = 0; i <= hl_comparison_get_n_rows (cmp); i++) {
-    const HlCompareRow *r = i < hl_comparison_get_n_rows (cmp) ? hl_comparison_get_row (cmp, i)
-                                                                : NULL;
+    const HlCompareRow *r
+        = i < hl_comparison_get_n_rows (cmp) ? hl_comparison_get_row (cmp, i) : NULL;
     HlPairRow row = { 0 };
     double depth = 0, height = 0;
     if (!r || r->story_step != story) {
@@ -135,12 +136,11 @@ hl_pair_layout_new (const HlRun *a, const HlRun *b, const HlComparison *cmp,
                        + HL_PAIR_GAP + hl_ladder_layout_get_side_x (first[1], HL_SIDE_CLIENT)
                        - MARK_INSET;
         double w = MAX (inner, LABEL_MIN_WIDTH);
-        g_autofree char *text = g_markup_printf_escaped (_ ("Story step %u: %s"), story,
-                                                         hl_story_step_name (story));
+        g_autofree char *text
+            = g_markup_printf_escaped (_ ("Story step %u: %s"), story, hl_story_step_name (story));
         HlPairBand band = { story, { MARGIN / 2, band_top, pl->width - MARGIN, 0 }, { 0 } };
-        band.label = hl_ladder_layout_make_text (first[0], HL_LADDER_TEXT_PHASE,
-                                                 HL_LADDER_TONE_DIM, text,
-                                                 pl->x[1] - HL_PAIR_GAP / 2 - w / 2, y + 6, w,
+        band.label = hl_ladder_layout_make_text (first[0], HL_LADDER_TEXT_PHASE, HL_LADDER_TONE_DIM,
+                                                 text, pl->x[1] - HL_PAIR_GAP / 2 - w / 2, y + 6, w,
                                                  PANGO_ALIGN_CENTER);
         y += 6 + band.label.rect.height + 6;
         g_array_append_val (pl->bands, band);
@@ -158,9 +158,8 @@ hl_pair_layout_new (const HlRun *a, const HlRun *b, const HlComparison *cmp,
         const HlLadderLayout *l = first[k];
         double x0 = pl->x[k] + hl_ladder_layout_get_side_x (l, HL_SIDE_CLIENT) + MARK_INSET;
         double x1 = pl->x[k] + hl_ladder_layout_get_side_x (l, HL_SIDE_SERVER) - MARK_INSET;
-        g_autofree char *text
-            = g_markup_printf_escaped (_ ("No %s from the %s in this handshake"),
-                                       r->message[1 - k], hl_side_word (r->from));
+        g_autofree char *text = g_markup_printf_escaped (_ ("No %s from the %s in this handshake"),
+                                                         r->message[1 - k], hl_side_word (r->from));
         HlPairMark mark = { k, pl->rows->len, { x0, 0, x1 - x0, 0 }, { 0 } };
         mark.text = hl_ladder_layout_make_text (l, HL_LADDER_TEXT_DETAIL, HL_LADDER_TONE_DIM, text,
                                                 x0 + 8, 0, x1 - x0 - 16, PANGO_ALIGN_CENTER);
@@ -191,8 +190,8 @@ hl_pair_layout_new (const HlRun *a, const HlRun *b, const HlComparison *cmp,
 
   /* The second pass, on the grid. */
   for (guint k = 0; k < 2; k++) {
-    HlLadderRows rows = { top[k], n[k], y, (const HlLadderBand *)ladder_bands[k]->data,
-                          ladder_bands[k]->len };
+    HlLadderRows rows
+        = { top[k], n[k], y, (const HlLadderBand *)ladder_bands[k]->data, ladder_bands[k]->len };
     o[k].rows = &rows;
     pl->ladder[k] = hl_ladder_layout_new (run[k], &o[k]);
     pl->height = MAX (pl->height, hl_ladder_layout_get_height (pl->ladder[k]));
@@ -201,6 +200,14 @@ hl_pair_layout_new (const HlRun *a, const HlRun *b, const HlComparison *cmp,
     g_free (top[k]);
     g_array_unref (ladder_bands[k]);
   }
+  pl->note = hl_ladder_layout_make_text (
+      pl->ladder[0], HL_LADDER_TEXT_LEGEND, HL_LADDER_TONE_DIM,
+      _ ("Side by side: each band is one of the nine story steps, and a dashed box marks a "
+         "message one side lacks. Within a band the rows follow the story, so where the order "
+         "on the wire differs (a resumed server's Finished, TLS 1.3's compatibility "
+         "ChangeCipherSpec) the step numbers give it."),
+      MARGIN, pl->height, pl->width - 2 * MARGIN, PANGO_ALIGN_LEFT);
+  pl->height = ceil (pl->height + pl->note.rect.height + MARGIN);
   /* Where the arrows really are, as the ladders placed them. */
   for (guint i = 0; i < pl->rows->len; i++) {
     HlPairRow *row = &g_array_index (pl->rows, HlPairRow, i);
@@ -222,6 +229,7 @@ hl_pair_layout_free (HlPairLayout *pl)
     g_object_unref (g_array_index (pl->bands, HlPairBand, i).label.layout);
   for (guint i = 0; i < pl->marks->len; i++)
     g_object_unref (g_array_index (pl->marks, HlPairMark, i).text.layout);
+  g_object_unref (pl->note.layout);
   g_array_unref (pl->rows);
   g_array_unref (pl->bands);
   g_array_unref (pl->marks);
@@ -294,4 +302,10 @@ const HlPairMark *
 hl_pair_layout_get_mark (const HlPairLayout *pl, guint i)
 {
   return i < pl->marks->len ? &g_array_index (pl->marks, HlPairMark, i) : NULL;
+}
+
+const HlLadderText *
+hl_pair_layout_get_note (const HlPairLayout *pl)
+{
+  return &pl->note;
 }

@@ -62,5 +62,7 @@ guint hl_pair_layout_get_n_bands (const HlPairLayout *layout);
 const HlPairBand *hl_pair_layout_get_band (const HlPairLayout *layout, guint i);
 guint hl_pair_layout_get_n_marks (const HlPairLayout *layout);
 const HlPairMark *hl_pair_layout_get_mark (const HlPairLayout *layout, guint i);
+/* How to read the pair, below both ladders. */
+const HlLadderText *hl_pair_layout_get_note (const HlPairLayout *layout);
 
 G_END_DECLS

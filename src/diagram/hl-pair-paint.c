@@ -68,5 +68,6 @@ hl_pair_paint (const HlPairLayout *pl, cairo_t *cr)
     cairo_restore (cr);
     hl_ladder_paint_text (&m->text, hl_pair_layout_get_theme (pl), cr);
   }
+  hl_ladder_paint_text (hl_pair_layout_get_note (pl), hl_pair_layout_get_theme (pl), cr);
   cairo_restore (cr);
 }

@@ -29,8 +29,8 @@ finish (cairo_surface_t *surface, GByteArray *out, const char *what, GError **er
   cairo_surface_destroy (surface);
   if (status != CAIRO_STATUS_SUCCESS) {
     g_byte_array_unref (out);
-    g_set_error (error, HL_DIAGRAM_ERROR, HL_DIAGRAM_ERROR_DRAW, _ ("cannot draw the %s: %s"),
-                 what, cairo_status_to_string (status));
+    g_set_error (error, HL_DIAGRAM_ERROR, HL_DIAGRAM_ERROR_DRAW, _ ("cannot draw the %s: %s"), what,
+                 cairo_status_to_string (status));
     return NULL;
   }
   return g_byte_array_free_to_bytes (out);
