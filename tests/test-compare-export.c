@@ -168,16 +168,21 @@ test_lined_up (void)
     { "11-session-resumption.scenario", "33-tls13-psk-resumption.scenario", 0, 0 },
     { "11-session-resumption.scenario", "11-session-resumption.scenario", 1, 2 },
     { "02-ecdhe-rsa-aes-gcm.scenario", "34-tls13-early-data.scenario", 0, 0 },
+    /* The client's CertificateVerify, in clear and encrypted: labels of two heights. */
+    { "10-mutual-tls.scenario", "35-tls13-mutual.scenario", 0, 0 },
   };
   for (guint i = 0; i < G_N_ELEMENTS (pairs); i++) {
     Pair p = open_pair (pairs[i].a, pairs[i].ca, pairs[i].b, pairs[i].cb);
-    for (int theme = 0; theme < 2; theme++) {
+    /* With the notes; without them, dark; and as narrow as a phone, where one side's
+     * label wraps ("9. CertificateVerify (encrypted)") and the other's does not. */
+    for (guint v = 0; v < 3; v++) {
       HlLadderOptions o = options;
-      o.theme = theme;
-      o.hide_notes = theme; /* the narrow ladders too */
+      o.theme = v == 1 ? HL_LADDER_THEME_DARK : HL_LADDER_THEME_LIGHT;
+      o.hide_notes = v > 0;
+      o.width = v == 2 ? 320 : 0;
       {
         g_autoptr (HlPairLayout) pl = hl_pair_layout_new (p.run[0], p.run[1], p.cmp, &o);
-        g_test_message ("%s vs %s, %s", pairs[i].a, pairs[i].b, theme ? "bare" : "notes");
+        g_test_message ("%s vs %s, variant %u", pairs[i].a, pairs[i].b, v);
         check_lined_up (&p, pl);
       }
     }
