@@ -237,7 +237,7 @@ hl_compare_render_html (const HlRun *a, const HlRun *b, const HlComparison *cmp,
                         "content=\"width=device-width\">\n<meta name=\"generator\" "
                         "content=\"Handshake Lab\">\n<title>");
   append_escaped (out, title);
-  g_string_append_printf (out, "</title>\n<style>%s</style>\n</head>\n<body>\n<header><h1>", style);
+  g_string_append_printf (out, "</title>\n<style>%s</style>\n</head>\n<body class=\"fit\">\n<header><h1>", style);
   append_escaped (out, title);
   g_string_append (out, "</h1><p>");
   {
@@ -249,7 +249,7 @@ hl_compare_render_html (const HlRun *a, const HlRun *b, const HlComparison *cmp,
     append_escaped (out, lead);
   }
   g_string_append_printf (out,
-                          "</p><p><label><input type=\"checkbox\" id=\"fit\"> %s</label></p>"
+                          "</p><p><label><input type=\"checkbox\" id=\"fit\" checked> %s</label></p>"
                           "</header>\n<section id=\"pair\">\n",
                           _ ("Fit the diagram to the window's width"));
   /* Cairo's SVG, without its XML declaration, inline. */
