@@ -775,8 +775,8 @@ test_compare (void)
   /* --compare-svg, --compare-pdf, --compare-html beside --compare-png and the .md: all
    * written, each in its format; one that cannot be written is exit 1, and then none is. */
   {
-    static const char *const names[] = { "pair.png", "pair.svg", "pair.pdf", "pair.html",
-                                         "pair.md" };
+    static const char *const names[]
+        = { "pair.png", "pair.svg", "pair.pdf", "pair.html", "pair.md" };
     static const char *const options[] = { "--compare-png=", "--compare-svg=", "--compare-pdf=",
                                            "--compare-html=", "--transcript=" };
     static const char *const starts[] = { "\x89PNG", "<?xml", "%PDF-", "<!DOCTYPE html>", "# " };

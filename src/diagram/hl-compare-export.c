@@ -237,7 +237,8 @@ hl_compare_render_html (const HlRun *a, const HlRun *b, const HlComparison *cmp,
                         "content=\"width=device-width\">\n<meta name=\"generator\" "
                         "content=\"Handshake Lab\">\n<title>");
   append_escaped (out, title);
-  g_string_append_printf (out, "</title>\n<style>%s</style>\n</head>\n<body class=\"fit\">\n<header><h1>", style);
+  g_string_append_printf (
+      out, "</title>\n<style>%s</style>\n</head>\n<body class=\"fit\">\n<header><h1>", style);
   append_escaped (out, title);
   g_string_append (out, "</h1><p>");
   {
@@ -248,10 +249,11 @@ hl_compare_render_html (const HlRun *a, const HlRun *b, const HlComparison *cmp,
         sa->connection, sa->title, sb->connection, sb->title);
     append_escaped (out, lead);
   }
-  g_string_append_printf (out,
-                          "</p><p><label><input type=\"checkbox\" id=\"fit\" checked> %s</label></p>"
-                          "</header>\n<section id=\"pair\">\n",
-                          _ ("Fit the diagram to the window's width"));
+  g_string_append_printf (
+      out,
+      "</p><p><label><input type=\"checkbox\" id=\"fit\" checked> %s</label></p>"
+      "</header>\n<section id=\"pair\">\n",
+      _ ("Fit the diagram to the window's width"));
   /* Cairo's SVG, without its XML declaration, inline. */
   text = g_bytes_get_data (svg, &len);
   start = g_strstr_len (text, len, "<svg");
