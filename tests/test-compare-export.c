@@ -76,6 +76,30 @@ mark_of_row (const HlPairLayout *pl, guint row, guint side)
   return NULL;
 }
 
+static gboolean
+overlap (const HlLadderRect *a, double ax, const HlLadderRect *b, double bx)
+{
+  return a->x + ax < b->x + bx + b->width && b->x + bx < a->x + ax + a->width
+         && a->y < b->y + b->height && b->y < a->y + a->height;
+}
+
+/* What the pair adds (band labels, marks) covers no text of either ladder. */
+static void
+check_no_overlap (const HlPairLayout *pl)
+{
+  for (guint k = 0; k < 2; k++) {
+    const HlLadderLayout *l = hl_pair_layout_get_ladder (pl, k);
+    double x = hl_pair_layout_get_ladder_x (pl, k);
+    for (guint i = 0; i < hl_ladder_layout_get_n_texts (l); i++) {
+      const HlLadderText *t = hl_ladder_layout_get_text (l, i);
+      for (guint j = 0; j < hl_pair_layout_get_n_bands (pl); j++)
+        g_assert_false (overlap (&t->rect, x, &hl_pair_layout_get_band (pl, j)->label.rect, 0));
+      for (guint j = 0; j < hl_pair_layout_get_n_marks (pl); j++)
+        g_assert_false (overlap (&t->rect, x, &hl_pair_layout_get_mark (pl, j)->rect, 0));
+    }
+  }
+}
+
 static char *
 text_of (const HlLadderText *t)
 {
@@ -184,6 +208,7 @@ test_lined_up (void)
         g_autoptr (HlPairLayout) pl = hl_pair_layout_new (p.run[0], p.run[1], p.cmp, &o);
         g_test_message ("%s vs %s, variant %u", pairs[i].a, pairs[i].b, v);
         check_lined_up (&p, pl);
+        check_no_overlap (pl);
       }
     }
     close_pair (&p);
