@@ -98,10 +98,10 @@ hl_story_step_name (guint story)
     N_ ("the client says hello"),
     N_ ("the server answers with its hello and certificate"),
     N_ ("the client checks the certificate"),
-    N_ ("the key exchange: the premaster secret or the key shares"),
+    N_ ("the key exchange, by premaster secret or by key shares"),
     N_ ("both derive the session keys"),
     N_ ("the client's Finished"),
-    N_ ("the server's Finished: the handshake is complete"),
+    N_ ("the server's Finished, and the handshake is complete"),
     N_ ("application data"),
     N_ ("more data, then the end: close_notify or an alert"),
   };
