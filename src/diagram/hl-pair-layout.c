@@ -203,9 +203,10 @@ hl_pair_layout_new (const HlRun *a, const HlRun *b, const HlComparison *cmp,
   pl->note = hl_ladder_layout_make_text (
       pl->ladder[0], HL_LADDER_TEXT_LEGEND, HL_LADDER_TONE_DIM,
       _ ("Side by side: each band is one of the nine story steps, and a dashed box marks a "
-         "message one side lacks. Within a band the rows follow the story, so where the order "
-         "on the wire differs (a resumed server's Finished, TLS 1.3's compatibility "
-         "ChangeCipherSpec) the step numbers give it."),
+         "message one side lacks. The rows follow the story, not the wire: where the order on "
+         "the wire differs (TLS 1.2's ServerKeyExchange before its ServerHelloDone, a resumed "
+         "server's Finished before the client's, TLS 1.3's compatibility ChangeCipherSpec right "
+         "after its ServerHello), the step numbers give it."),
       MARGIN, pl->height, pl->width - 2 * MARGIN, PANGO_ALIGN_LEFT);
   pl->height = ceil (pl->height + pl->note.rect.height + MARGIN);
   /* Where the arrows really are, as the ladders placed them. */
