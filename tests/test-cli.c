@@ -741,7 +741,8 @@ test_compare (void)
   g_assert_nonnull (strstr (err2, "no-such-lesson"));
   g_assert_cmpint (run_cli (no_conn, NULL, &err3), ==, 2);
   g_assert_nonnull (strstr (err3, "02-ecdhe-rsa-aes-gcm.scenario: no connection 3"));
-  /* --compare-png: both whole ladders side by side, 24 units apart, as tall as the taller. */
+  /* --compare-png: both ladders side by side, 24 units apart, at least as tall as the
+   * taller (their rows line up by story step, which can only add room). */
   {
     g_autofree char *pair = g_build_filename (dir, "pair.png", NULL);
     g_autofree char *one = g_build_filename (dir, "a.png", NULL);
@@ -769,7 +770,53 @@ test_compare (void)
       g_unlink (files[i]);
     }
     g_assert_cmpuint (w[0], ==, w[1] + 24 + w[2]);
-    g_assert_cmpuint (h[0], ==, MAX (h[1], h[2]));
+    g_assert_cmpuint (h[0], >=, MAX (h[1], h[2]));
+  }
+  /* --compare-svg, --compare-pdf, --compare-html beside --compare-png and the .md: all
+   * written, each in its format; one that cannot be written is exit 1, and then none is. */
+  {
+    static const char *const names[]
+        = { "pair.png", "pair.svg", "pair.pdf", "pair.html", "pair.md" };
+    static const char *const options[] = { "--compare-png=", "--compare-svg=", "--compare-pdf=",
+                                           "--compare-html=", "--transcript=" };
+    static const char *const starts[] = { "\x89PNG", "<?xml", "%PDF-", "<!DOCTYPE html>", "# " };
+    g_autoptr (GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
+    g_autoptr (GPtrArray) bad_args = g_ptr_array_new_with_free_func (g_free);
+    g_autofree char *blocker = g_build_filename (dir, "blocker", NULL);
+    g_autofree char *bad = g_build_filename (blocker, "pair.pdf", NULL);
+    g_autofree char *err4 = NULL;
+    for (guint pass = 0; pass < 2; pass++) {
+      GPtrArray *v = pass ? bad_args : args;
+      g_ptr_array_add (v, g_strdup ("--headless"));
+      g_ptr_array_add (v, g_strdup ("01-rsa-key-exchange"));
+      g_ptr_array_add (v, g_strdup ("--compare=30-tls13-basic"));
+      for (guint i = 0; i < G_N_ELEMENTS (names); i++) {
+        g_autofree char *path = g_build_filename (dir, names[i], NULL);
+        g_ptr_array_add (v, g_strconcat (options[i], pass && i == 2 ? bad : path, NULL));
+      }
+      g_ptr_array_add (v, NULL);
+    }
+    g_assert_cmpint (run_cli ((const char *const *)args->pdata, NULL, NULL), ==, 0);
+    for (guint i = 0; i < G_N_ELEMENTS (names); i++) {
+      g_autofree char *path = g_build_filename (dir, names[i], NULL);
+      g_autofree char *data = NULL;
+      g_assert_true (g_file_get_contents (path, &data, NULL, NULL));
+      g_assert_true (g_str_has_prefix (data, starts[i]));
+      if (i == 3)
+        g_assert_nonnull (strstr (data, "TLS 1.3: one round trip"));
+      g_unlink (path);
+    }
+    /* A file where a folder should be: --compare-pdf cannot be written. */
+    g_assert_true (g_file_set_contents (blocker, "x", 1, NULL));
+    g_assert_cmpint (run_cli ((const char *const *)bad_args->pdata, NULL, &err4), ==, 1);
+    g_assert_nonnull (strstr (err4, bad));
+    {
+      g_autoptr (GDir) listing = g_dir_open (dir, 0, NULL);
+      const char *name;
+      while ((name = g_dir_read_name (listing)))
+        g_assert_cmpstr (name, ==, "blocker");
+    }
+    g_unlink (blocker);
   }
   g_unlink (md);
   g_rmdir (dir);

@@ -47,7 +47,9 @@ bad:
 
 char *
 hl_cli_compare (HlRun *run, const char *other, const char *connections, gboolean md,
-                const HlLadderOptions *options, double scale, GBytes **png, GError **error)
+                const HlLadderOptions *options, double scale,
+                const gboolean want[HL_CLI_COMPARE_N_FORMATS],
+                GBytes *pair[HL_CLI_COMPARE_N_FORMATS], GError **error)
 {
   g_autofree char *path = resolve_lesson (other);
   g_autoptr (HlScenario) scenario = NULL;
@@ -67,7 +69,18 @@ hl_cli_compare (HlRun *run, const char *other, const char *connections, gboolean
   cmp = hl_comparison_new (run, a, other_run, b, error);
   if (!cmp)
     return NULL;
-  if (png && !(*png = hl_compare_render_png (run, other_run, options, scale, error)))
-    return NULL;
+  for (guint i = 0; i < HL_CLI_COMPARE_N_FORMATS; i++) {
+    if (!want[i])
+      continue;
+    pair[i] = i == 0   ? hl_compare_render_png (run, other_run, cmp, options, scale, error)
+              : i == 1 ? hl_compare_render_svg (run, other_run, cmp, options, error)
+              : i == 2 ? hl_compare_render_pdf (run, other_run, cmp, options, error)
+                       : hl_compare_render_html (run, other_run, cmp, options, error);
+    if (!pair[i]) {
+      for (guint k = 0; k < i; k++)
+        g_clear_pointer (&pair[k], g_bytes_unref);
+      return NULL;
+    }
+  }
   return md ? hl_comparison_to_markdown (cmp) : hl_comparison_to_text (cmp);
 }

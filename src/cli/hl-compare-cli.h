@@ -8,13 +8,19 @@
 
 G_BEGIN_DECLS
 
+/* The pair's files asked for, by format: PNG, SVG, PDF, HTML (hl_compare_format_of). */
+#define HL_CLI_COMPARE_N_FORMATS 4
+
 /* Runs the lesson OTHER (a file, or a bundled lesson's name as --list-scenarios prints
  * it) on its own to its end and compares it with run: the summary and the aligned
  * messages, as Markdown when md, else text (newly allocated). connections: NULL, or
  * "N,M" for connection N of run and M of OTHER (default: the last of each). NULL with
- * error (the other lesson's FILE:LINE when it does not load). With png, also the two
- * whole ladders side by side (options and scale as for --png) into *png. */
+ * error (the other lesson's FILE:LINE when it does not load; HL_DIAGRAM_ERROR when a
+ * picture cannot be made). For each format whose want[i] is set, the pair lined up by
+ * story step (options as for --png, scale for the PNG) goes into pair[i]. */
 char *hl_cli_compare (HlRun *run, const char *other, const char *connections, gboolean md,
-                      const HlLadderOptions *options, double scale, GBytes **png, GError **error);
+                      const HlLadderOptions *options, double scale,
+                      const gboolean want[HL_CLI_COMPARE_N_FORMATS],
+                      GBytes *pair[HL_CLI_COMPARE_N_FORMATS], GError **error);
 
 G_END_DECLS

@@ -42,7 +42,9 @@ static gboolean opt_list_connections;
 static gboolean opt_steal_key;
 static char *opt_quiz;
 static char *opt_steal_dir;
-static char *opt_compare, *opt_compare_connections, *opt_compare_png;
+static char *opt_compare, *opt_compare_connections;
+/* The pair lined up by story step: PNG, SVG, PDF, HTML (hl-compare-cli.h). */
+static char *opt_compare_files[HL_CLI_COMPARE_N_FORMATS];
 
 /* --steal-key takes its folder only as --steal-key=DIR (an optional argument). */
 static gboolean
@@ -113,8 +115,16 @@ static const GOptionEntry entries[] = {
   { "compare-connections", 0, 0, G_OPTION_ARG_STRING, &opt_compare_connections,
     "With --compare: connection N of the lesson and M of OTHER (default: the last of each)",
     "N,M" },
-  { "compare-png", 0, 0, G_OPTION_ARG_FILENAME, &opt_compare_png,
-    "With --compare: write both ladders side by side as PNG (--scale and --theme apply)", "FILE" },
+  { "compare-png", 0, 0, G_OPTION_ARG_FILENAME, &opt_compare_files[0],
+    "With --compare: write both ladders side by side, lined up by story step, as PNG (--scale "
+    "and --theme apply)",
+    "FILE" },
+  { "compare-svg", 0, 0, G_OPTION_ARG_FILENAME, &opt_compare_files[1],
+    "With --compare: the same as SVG (--theme applies)", "FILE" },
+  { "compare-pdf", 0, 0, G_OPTION_ARG_FILENAME, &opt_compare_files[2],
+    "With --compare: the same as PDF, then the summary on a page of its own", "FILE" },
+  { "compare-html", 0, 0, G_OPTION_ARG_FILENAME, &opt_compare_files[3],
+    "With --compare: one self-contained HTML page with both ladders and the summary", "FILE" },
   { "version", 0, 0, G_OPTION_ARG_NONE, &opt_version, "Show the version", NULL },
   { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_args, NULL, NULL },
   { NULL },
@@ -342,8 +352,11 @@ main (int argc, char **argv)
                 "--secrets=KEY.pem\n");
     return EXIT_USAGE;
   }
-  if ((opt_compare_connections || opt_compare_png) && !opt_compare) {
-    g_printerr ("handshake-lab: --compare-connections and --compare-png need --compare=OTHER\n");
+  if ((opt_compare_connections || opt_compare_files[0] || opt_compare_files[1]
+       || opt_compare_files[2] || opt_compare_files[3])
+      && !opt_compare) {
+    g_printerr ("handshake-lab: --compare-connections, --compare-png, --compare-svg, "
+                "--compare-pdf and --compare-html need --compare=OTHER\n");
     return EXIT_USAGE;
   }
   if (opt_compare && capture) {
@@ -478,7 +491,9 @@ main (int argc, char **argv)
     HlLadderOptions o = { G_MAXUINT, 0, 0, HL_LADDER_THEME_LIGHT, 0 };
     guint n = hl_run_get_n_steps (run);
     gboolean any = opt_transcript || opt_keylog || opt_pcapng || opt_png || opt_svg || opt_pdf
-                   || opt_compare_png || opt_html || opt_key_schedule || opt_steal_key || opt_quiz;
+                   || opt_compare_files[0] || opt_compare_files[1] || opt_compare_files[2]
+                   || opt_compare_files[3] || opt_html || opt_key_schedule || opt_steal_key
+                   || opt_quiz;
     /* [Scenario] Quiz=true: the text and Markdown transcripts end with the quiz. */
     gboolean quiz_lesson = !capture && hl_run_get_scenario (run)->quiz;
     if (opt_transcript && strcmp (opt_transcript, "-") != 0
@@ -501,20 +516,25 @@ main (int argc, char **argv)
       o.theme = HL_LADDER_THEME_DARK;
     if (opt_compare) {
       gboolean md = opt_transcript && g_str_has_suffix (opt_transcript, ".md");
-      g_autoptr (GBytes) pair = NULL;
+      GBytes *pair[HL_CLI_COMPARE_N_FORMATS] = { NULL };
+      gboolean want[HL_CLI_COMPARE_N_FORMATS];
       HlLadderOptions whole = o;
       whole.upto = G_MAXUINT;
       whole.current = 0;
+      for (guint i = 0; i < HL_CLI_COMPARE_N_FORMATS; i++)
+        want[i] = opt_compare_files[i] != NULL;
       compared = hl_cli_compare (run, opt_compare, opt_compare_connections, md, &whole, opt_scale,
-                                 opt_compare_png ? &pair : NULL, &e);
+                                 want, pair, &e);
       if (!compared) {
         g_printerr ("handshake-lab: --compare=%s: %s\n", opt_compare, e->message);
-        return EXIT_USAGE;
+        /* A picture that cannot be made is an output not written, as for --png. */
+        return e->domain == HL_DIAGRAM_ERROR ? EXIT_WRITE : EXIT_USAGE;
       }
-      if (pair) {
-        g_ptr_array_add (paths, opt_compare_png);
-        g_ptr_array_add (contents, g_steal_pointer (&pair));
-      }
+      for (guint i = 0; i < HL_CLI_COMPARE_N_FORMATS; i++)
+        if (pair[i]) {
+          g_ptr_array_add (paths, opt_compare_files[i]);
+          g_ptr_array_add (contents, pair[i]);
+        }
     }
     if (!any && compared) {
       /* Headless without an output: the comparison is what was asked for. */

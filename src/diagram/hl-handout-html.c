@@ -7,7 +7,6 @@
  */
 #include "hl-ladder-export.h"
 
-#include <cairo-svg.h>
 #include <string.h>
 #include <zlib.h>
 
@@ -17,14 +16,8 @@
 #include "hl-key-schedule-paint.h"
 #include "hl-ladder-labels.h"
 #include "hl-quiz.h"
+#include "hl-surface.h"
 #include "hl-transcript.h"
-
-static cairo_status_t
-append_bytes (void *closure, const unsigned char *data, unsigned int length)
-{
-  g_byte_array_append (closure, data, length);
-  return CAIRO_STATUS_SUCCESS;
-}
 
 static void
 json_string (GString *out, const char *s)
@@ -130,13 +123,13 @@ json_step (GString *out, const HlRun *run, const HlStep *st, guint n_steps)
 static void
 append_svg_prefixed (GString *out, GBytes *svg, const char *prefix)
 {
-  const char *text = g_bytes_get_data (svg, NULL);
-  const char *start = strstr (text, "<svg");
+  gsize len;
+  const char *text = g_bytes_get_data (svg, &len);
+  const char *start = g_strstr_len (text, len, "<svg");
   g_autofree char *id = g_strdup_printf ("id=\"%s-", prefix);
   g_autofree char *href = g_strdup_printf ("href=\"#%s-", prefix);
   g_autofree char *url = g_strdup_printf ("url(#%s-", prefix);
-  g_autoptr (GString) s = g_string_new_len (start ? start : text,
-                                            g_bytes_get_size (svg) - (start ? start - text : 0));
+  g_autoptr (GString) s = g_string_new_len (start ? start : text, len - (start ? start - text : 0));
   g_string_replace (s, "id=\"", id, 0);
   g_string_replace (s, "href=\"#", href, 0);
   g_string_replace (s, "url(#", url, 0);
@@ -175,37 +168,24 @@ name_surface (GString *svg)
   }
 }
 
+static void
+paint_key_schedule (cairo_t *cr, gpointer layout)
+{
+  hl_key_schedule_paint (layout, cr);
+}
+
 /* The layout drawn as SVG, its ids prefixed for this page (see append_svg_prefixed). */
 static char *
 render_schedule_svg (const HlKeyScheduleLayout *layout, const char *prefix, GError **error)
 {
-  GByteArray *svg = g_byte_array_new ();
-  cairo_surface_t *surface = cairo_svg_surface_create_for_stream (
-      append_bytes, svg, hl_key_schedule_layout_get_width (layout),
-      hl_key_schedule_layout_get_height (layout));
-  cairo_t *cr = cairo_create (surface);
-  cairo_status_t status;
-  g_autoptr (GBytes) bytes = NULL;
-  GString *out = g_string_new (NULL);
-  cairo_svg_surface_set_document_unit (surface, CAIRO_SVG_UNIT_PX);
-  hl_key_schedule_paint (layout, cr);
-  cairo_destroy (cr);
-  cairo_surface_finish (surface);
-  status = cairo_surface_status (surface);
-  cairo_surface_destroy (surface);
-  g_byte_array_append (svg, (const guint8 *)"", 1); /* a string from here on */
-  bytes = g_byte_array_free_to_bytes (svg);
-  if (status != CAIRO_STATUS_SUCCESS) {
-    g_set_error (error, HL_DIAGRAM_ERROR, HL_DIAGRAM_ERROR_DRAW, _ ("cannot draw the %s: %s"),
-                 "SVG", cairo_status_to_string (status));
-    g_string_free (out, TRUE);
+  g_autoptr (GBytes) svg = hl_surface_render_svg (hl_key_schedule_layout_get_width (layout),
+                                                  hl_key_schedule_layout_get_height (layout),
+                                                  paint_key_schedule, (gpointer)layout, error);
+  GString *out;
+  if (!svg)
     return NULL;
-  }
-  {
-    /* Without the terminating zero added above. */
-    g_autoptr (GBytes) text = g_bytes_new_from_bytes (bytes, 0, g_bytes_get_size (bytes) - 1);
-    append_svg_prefixed (out, text, prefix);
-  }
+  out = g_string_new (NULL);
+  append_svg_prefixed (out, svg, prefix);
   name_surface (out);
   return g_string_free (out, FALSE);
 }
@@ -668,7 +648,7 @@ hl_ladder_render_html (const HlRun *run, const HlLadderOptions *options, GError 
                           _ ("(or <kbd>-</kbd> <kbd>+</kbd>)."));
   /* Cairo's SVG, without its XML declaration, inline. */
   svg_text = g_bytes_get_data (svg, NULL);
-  svg_start = strstr (svg_text, "<svg");
+  svg_start = g_strstr_len (svg_text, g_bytes_get_size (svg), "<svg");
   g_string_append_len (out, svg_start ? svg_start : svg_text,
                        g_bytes_get_size (svg) - (svg_start ? svg_start - svg_text : 0));
   for (guint i = 1; i <= n; i++) {

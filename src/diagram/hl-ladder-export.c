@@ -7,20 +7,16 @@
 #include "hl-discussion.h"
 #include "hl-i18n.h"
 
-#include <cairo-pdf.h>
 #include <math.h>
-#include <cairo-svg.h>
 #include <pango/pangocairo.h>
 #include <string.h>
 
 #include "hl-key-schedule-paint.h"
 #include "hl-ladder-labels.h"
 #include "hl-ladder-paint.h"
-#include "hl-png.h"
+#include "hl-surface.h"
 #include "hl-tables.h"
 #include "hl-transcript.h"
-
-#define MAX_PNG_SIDE 32767
 
 GQuark
 hl_diagram_error_quark (void)
@@ -28,29 +24,16 @@ hl_diagram_error_quark (void)
   return g_quark_from_static_string ("hl-diagram-error-quark");
 }
 
-static cairo_status_t
-append_to_array (void *closure, const unsigned char *data, unsigned int length)
+static void
+paint_ladder (cairo_t *cr, gpointer layout)
 {
-  g_byte_array_append (closure, data, length);
-  return CAIRO_STATUS_SUCCESS;
+  hl_ladder_paint (layout, cr);
 }
 
-static gboolean
-check_cairo (cairo_status_t status, const char *what, GError **error)
+static void
+paint_key_schedule (cairo_t *cr, gpointer layout)
 {
-  if (status == CAIRO_STATUS_SUCCESS)
-    return TRUE;
-  g_set_error (error, HL_DIAGRAM_ERROR, HL_DIAGRAM_ERROR_DRAW, _ ("cannot draw the %s: %s"), what,
-               cairo_status_to_string (status));
-  return FALSE;
-}
-
-static gboolean
-write_bytes (const char *path, GBytes *bytes, GError **error)
-{
-  gsize len;
-  const char *data = g_bytes_get_data (bytes, &len);
-  return hl_write_file_atomically (path, data, len, error);
+  hl_key_schedule_paint (layout, cr);
 }
 
 GBytes *
@@ -58,51 +41,17 @@ hl_ladder_render_png (const HlRun *run, const HlLadderOptions *options, double s
                       GError **error)
 {
   g_autoptr (HlLadderLayout) layout = hl_ladder_layout_new (run, options);
-  double w = hl_ladder_layout_get_width (layout), h = hl_ladder_layout_get_height (layout);
-  cairo_surface_t *surface;
-  cairo_t *cr;
-  GBytes *png;
-  if (!(scale > 0) || w * scale > MAX_PNG_SIDE || h * scale > MAX_PNG_SIDE) {
-    g_set_error (error, HL_DIAGRAM_ERROR, HL_DIAGRAM_ERROR_TOO_LARGE,
-                 _ ("a PNG of %.0f x %.0f pixels at scale %g is more than PNG tools can open "
-                    "(%d pixels a side); use a smaller --scale"),
-                 w * scale, h * scale, scale, MAX_PNG_SIDE);
-    return NULL;
-  }
-  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int)ceil (w * scale),
-                                        (int)ceil (h * scale));
-  cr = cairo_create (surface);
-  cairo_scale (cr, scale, scale);
-  hl_ladder_paint (layout, cr);
-  cairo_destroy (cr);
-  png = hl_png_encode (surface);
-  cairo_surface_destroy (surface);
-  if (!png)
-    g_set_error (error, HL_DIAGRAM_ERROR, HL_DIAGRAM_ERROR_DRAW, _ ("cannot encode the PNG"));
-  return png;
+  return hl_surface_render_png (hl_ladder_layout_get_width (layout),
+                                hl_ladder_layout_get_height (layout), scale, paint_ladder, layout,
+                                error);
 }
 
 GBytes *
 hl_ladder_render_svg (const HlRun *run, const HlLadderOptions *options, GError **error)
 {
   g_autoptr (HlLadderLayout) layout = hl_ladder_layout_new (run, options);
-  GByteArray *out = g_byte_array_new ();
-  cairo_surface_t *surface = cairo_svg_surface_create_for_stream (
-      append_to_array, out, hl_ladder_layout_get_width (layout),
-      hl_ladder_layout_get_height (layout));
-  cairo_t *cr = cairo_create (surface);
-  cairo_status_t status;
-  cairo_svg_surface_set_document_unit (surface, CAIRO_SVG_UNIT_PX);
-  hl_ladder_paint (layout, cr);
-  cairo_destroy (cr);
-  cairo_surface_finish (surface);
-  status = cairo_surface_status (surface);
-  cairo_surface_destroy (surface);
-  if (!check_cairo (status, "SVG", error)) {
-    g_byte_array_unref (out);
-    return NULL;
-  }
-  return g_byte_array_free_to_bytes (out);
+  return hl_surface_render_svg (hl_ladder_layout_get_width (layout),
+                                hl_ladder_layout_get_height (layout), paint_ladder, layout, error);
 }
 
 gboolean
@@ -110,7 +59,7 @@ hl_ladder_export_png (const HlRun *run, const HlLadderOptions *options, double s
                       const char *path, GError **error)
 {
   g_autoptr (GBytes) png = hl_ladder_render_png (run, options, scale, error);
-  return png && write_bytes (path, png, error);
+  return png && hl_surface_write (path, png, error);
 }
 
 gboolean
@@ -118,7 +67,7 @@ hl_ladder_export_svg (const HlRun *run, const HlLadderOptions *options, const ch
                       GError **error)
 {
   g_autoptr (GBytes) svg = hl_ladder_render_svg (run, options, error);
-  return svg && write_bytes (path, svg, error);
+  return svg && hl_surface_write (path, svg, error);
 }
 
 /* ---------- The key schedule ---------- */
@@ -128,52 +77,18 @@ hl_key_schedule_render_png (const HlRun *run, const HlKeyScheduleOptions *option
                             GError **error)
 {
   g_autoptr (HlKeyScheduleLayout) layout = hl_key_schedule_layout_new (run, options);
-  double w = hl_key_schedule_layout_get_width (layout);
-  double h = hl_key_schedule_layout_get_height (layout);
-  cairo_surface_t *surface;
-  cairo_t *cr;
-  GBytes *png;
-  if (!(scale > 0) || w * scale > MAX_PNG_SIDE || h * scale > MAX_PNG_SIDE) {
-    g_set_error (error, HL_DIAGRAM_ERROR, HL_DIAGRAM_ERROR_TOO_LARGE,
-                 _ ("a PNG of %.0f x %.0f pixels at scale %g is more than PNG tools can open "
-                    "(%d pixels a side); use a smaller --scale"),
-                 w * scale, h * scale, scale, MAX_PNG_SIDE);
-    return NULL;
-  }
-  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int)ceil (w * scale),
-                                        (int)ceil (h * scale));
-  cr = cairo_create (surface);
-  cairo_scale (cr, scale, scale);
-  hl_key_schedule_paint (layout, cr);
-  cairo_destroy (cr);
-  png = hl_png_encode (surface);
-  cairo_surface_destroy (surface);
-  if (!png)
-    g_set_error (error, HL_DIAGRAM_ERROR, HL_DIAGRAM_ERROR_DRAW, _ ("cannot encode the PNG"));
-  return png;
+  return hl_surface_render_png (hl_key_schedule_layout_get_width (layout),
+                                hl_key_schedule_layout_get_height (layout), scale,
+                                paint_key_schedule, layout, error);
 }
 
 GBytes *
 hl_key_schedule_render_svg (const HlRun *run, const HlKeyScheduleOptions *options, GError **error)
 {
   g_autoptr (HlKeyScheduleLayout) layout = hl_key_schedule_layout_new (run, options);
-  GByteArray *out = g_byte_array_new ();
-  cairo_surface_t *surface = cairo_svg_surface_create_for_stream (
-      append_to_array, out, hl_key_schedule_layout_get_width (layout),
-      hl_key_schedule_layout_get_height (layout));
-  cairo_t *cr = cairo_create (surface);
-  cairo_status_t status;
-  cairo_svg_surface_set_document_unit (surface, CAIRO_SVG_UNIT_PX);
-  hl_key_schedule_paint (layout, cr);
-  cairo_destroy (cr);
-  cairo_surface_finish (surface);
-  status = cairo_surface_status (surface);
-  cairo_surface_destroy (surface);
-  if (!check_cairo (status, "SVG", error)) {
-    g_byte_array_unref (out);
-    return NULL;
-  }
-  return g_byte_array_free_to_bytes (out);
+  return hl_surface_render_svg (hl_key_schedule_layout_get_width (layout),
+                                hl_key_schedule_layout_get_height (layout), paint_key_schedule,
+                                layout, error);
 }
 
 /* ---------- PDF handout ---------- */
@@ -475,20 +390,20 @@ pdf_discussion_pages (Page *pg, const HlRun *run)
   }
 }
 
-GBytes *
-hl_ladder_render_pdf (const HlRun *run, const HlLadderOptions *options, GError **error)
+typedef struct {
+  const HlRun *run;
+  const HlLadderOptions *options;
+} Handout;
+
+static void
+paint_handout (cairo_t *cr, gpointer data)
 {
-  GByteArray *out = g_byte_array_new ();
-  cairo_surface_t *surface
-      = cairo_pdf_surface_create_for_stream (append_to_array, out, PAGE_W, PAGE_H);
+  const Handout *h = data;
+  const HlRun *run = h->run;
+  const HlLadderOptions *options = h->options;
   const HlScenario *s = hl_run_get_scenario (run);
   guint n = MIN (options->upto, hl_run_get_n_steps (run));
-  Page pg = { cairo_create (surface), NULL, PAGE_MARGIN, PAGE_H - PAGE_MARGIN };
-  cairo_status_t status;
-  g_autoptr (GBytes) bytes = NULL;
-  pg.text = pango_cairo_create_layout (pg.cr);
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, s->title ? s->title : "");
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Handshake Lab");
+  Page pg = { cr, pango_cairo_create_layout (cr), PAGE_MARGIN, PAGE_H - PAGE_MARGIN };
   {
     /* Title page: what the lesson is, how it ended, the whole diagram. */
     HlLadderOptions o = *options;
@@ -514,14 +429,14 @@ hl_ladder_render_pdf (const HlRun *run, const HlLadderOptions *options, GError *
   }
   pdf_discussion_pages (&pg, run);
   g_object_unref (pg.text);
-  cairo_destroy (pg.cr);
-  cairo_surface_finish (surface);
-  status = cairo_surface_status (surface);
-  cairo_surface_destroy (surface);
-  bytes = g_byte_array_free_to_bytes (out);
-  if (!check_cairo (status, "PDF", error))
-    return NULL;
-  return g_steal_pointer (&bytes);
+}
+
+GBytes *
+hl_ladder_render_pdf (const HlRun *run, const HlLadderOptions *options, GError **error)
+{
+  const HlScenario *s = hl_run_get_scenario (run);
+  Handout h = { run, options };
+  return hl_surface_render_pdf (PAGE_W, PAGE_H, s->title ? s->title : "", paint_handout, &h, error);
 }
 
 gboolean
@@ -529,5 +444,5 @@ hl_ladder_export_pdf (const HlRun *run, const HlLadderOptions *options, const ch
                       GError **error)
 {
   g_autoptr (GBytes) pdf = hl_ladder_render_pdf (run, options, error);
-  return pdf && write_bytes (path, pdf, error);
+  return pdf && hl_surface_write (path, pdf, error);
 }

@@ -136,10 +136,11 @@ breakable_names (const char *markup)
   return g_string_free (out, FALSE);
 }
 
-/* Adds a text box at (x, y), wrapped to width and aligned in it; returns its height. */
-static double
-add_text (HlLadderLayout *l, HlLadderTextKind kind, HlLadderTone tone, guint step,
-          const char *markup_in, double x, double y, double width, PangoAlignment align)
+/* A text box at (x, y), wrapped to width and aligned in it; *height: its height. */
+static HlLadderText
+make_text (const HlLadderLayout *l, HlLadderTextKind kind, HlLadderTone tone, guint step,
+           const char *markup_in, double x, double y, double width, PangoAlignment align,
+           double *height)
 {
   g_autofree char *markup = breakable_names (markup_in);
   HlLadderText t = { kind, tone, { x, y, width, 0 }, step, NULL };
@@ -156,8 +157,8 @@ add_text (HlLadderLayout *l, HlLadderTextKind kind, HlLadderTone tone, guint ste
       t.rect.x = x + c->logical.x;
       t.rect.width = MIN (c->logical.width, width);
       t.rect.height = c->logical.height;
-      g_array_append_val (l->texts, t);
-      return c->logical.height;
+      *height = c->logical.height;
+      return t;
     }
   }
   t.layout = pango_layout_new (l->context);
@@ -188,7 +189,6 @@ add_text (HlLadderLayout *l, HlLadderTextKind kind, HlLadderTone tone, guint ste
   t.rect.x = x + logical.x;
   t.rect.width = MIN (logical.width, width);
   t.rect.height = logical.height;
-  g_array_append_val (l->texts, t);
   if (key) {
     CachedText *c = g_new (CachedText, 1);
     /* A bound, not an eviction policy: a long session of many lessons starts afresh. */
@@ -198,7 +198,28 @@ add_text (HlLadderLayout *l, HlLadderTextKind kind, HlLadderTone tone, guint ste
     c->logical = logical;
     g_hash_table_insert (l->cache->texts, g_steal_pointer (&key), c);
   }
-  return logical.height;
+  *height = logical.height;
+  return t;
+}
+
+/* Adds a text box at (x, y), wrapped to width and aligned in it; returns its height. */
+static double
+add_text (HlLadderLayout *l, HlLadderTextKind kind, HlLadderTone tone, guint step,
+          const char *markup, double x, double y, double width, PangoAlignment align)
+{
+  double height;
+  HlLadderText t = make_text (l, kind, tone, step, markup, x, y, width, align, &height);
+  g_array_append_val (l->texts, t);
+  return height;
+}
+
+HlLadderText
+hl_ladder_layout_make_text (const HlLadderLayout *l, HlLadderTextKind kind, HlLadderTone tone,
+                            const char *markup, double x, double y, double width,
+                            PangoAlignment align)
+{
+  double height;
+  return make_text (l, kind, tone, 0, markup, x, y, width, align, &height);
 }
 
 static void
@@ -216,11 +237,14 @@ step_is_alert (const HlStep *st)
 
 /* The run's header: title and what was negotiated. */
 static double
-lay_out_title (HlLadderLayout *l, const HlRun *run, guint upto, double y)
+lay_out_title (HlLadderLayout *l, const HlRun *run, guint upto, guint connection, double y)
 {
   const HlScenario *s = hl_run_get_scenario (run);
   guint nc = hl_run_get_n_connections (run);
-  const HlConnection *c = nc ? hl_run_get_connection (run, nc - 1) : NULL;
+  /* What was negotiated: on the connection shown alone, else on the last one. */
+  const HlConnection *c = connection ? hl_run_get_connection (run, connection - 1)
+                          : nc       ? hl_run_get_connection (run, nc - 1)
+                                     : NULL;
   g_autofree char *title = g_markup_escape_text (s->title ? s->title : "", -1);
   GString *sub = g_string_new (NULL);
   double w = l->width - 2 * MARGIN;
@@ -297,7 +321,7 @@ lay_out_end (HlLadderLayout *l, const HlConnection *c, double y)
 
 static double
 lay_out_step (HlLadderLayout *l, const HlRun *run, const HlStep *st, const HlLadderOptions *o,
-              double top)
+              guint first, double top)
 {
   HlLadderArrow a = { 0 };
   double span_l = l->side_x[0] + GAP, span_w = l->side_x[1] - l->side_x[0] - 2 * GAP;
@@ -316,7 +340,7 @@ lay_out_step (HlLadderLayout *l, const HlRun *run, const HlStep *st, const HlLad
   a.mismatch = st->check && g_str_has_prefix (st->check, "MISMATCH");
   a.current = o->current == st->index;
   a.selected = o->selected == st->index;
-  name = g_markup_printf_escaped ("%u. %s%s", st->index, st->message,
+  name = g_markup_printf_escaped ("%u. %s%s", st->index - first + 1, st->message,
                                   st->encrypted ? _ (" (encrypted)") : "");
   {
     /* A capture's time beside the name (none in a live run): the gaps are round trips. */
@@ -375,14 +399,47 @@ lay_out_step (HlLadderLayout *l, const HlRun *run, const HlStep *st, const HlLad
   return bottom + 8;
 }
 
+/* "Connection 2: resumed. ...": what kind of handshake a connection is. */
+static char *
+describe_connection (const HlRun *run, guint connection, guint upto)
+{
+  const HlConnection *c = hl_run_get_connection (run, connection - 1);
+  guint n = hl_run_get_n_steps (run);
+  /* Until its ServerHello is shown, nobody knows whether the server resumes. */
+  gboolean told = FALSE;
+  for (guint j = 0; c && !told; j++) {
+    const HlStep *later = j < MIN (upto, n) ? hl_run_get_step (run, j) : NULL;
+    if (!later) { /* shown so far; told only if the connection has ended too */
+      told = upto >= n && hl_run_is_finished (run);
+      break;
+    }
+    if (later->connection < connection)
+      continue;
+    told = later->connection != connection || strcmp (later->message, "ServerHello") == 0;
+  }
+  return g_markup_printf_escaped (
+      _ ("Connection %u%s"), connection,
+      !told ? _ (": its ServerHello will tell whether the server resumes an earlier session.")
+      : c->resumed && c->version == 0x0304 && c->curve >= 0
+          ? _ (": resumed with a ticket's PSK. No certificate; the key shares still give "
+               "fresh keys (psk_dhe_ke).")
+      : c->resumed && c->version == 0x0304
+          ? _ (": resumed with a ticket's PSK alone (psk_ke). No certificate and no key "
+               "shares: every key comes from the PSK, so no forward secrecy.")
+      : c->resumed ? _ (": resumed. No certificate and no key exchange: the old master secret "
+                        "is reused with two new randoms.")
+                   : _ (": a full handshake."));
+}
+
 HlLadderLayout *
 hl_ladder_layout_new (const HlRun *run, const HlLadderOptions *o)
 {
   HlLadderLayout *l = g_new0 (HlLadderLayout, 1);
   guint n = hl_run_get_n_steps (run), upto = MIN (o->upto, n);
   int phase = -1;
-  guint connection = 1;
-  double y = MARGIN, band_top = -1;
+  guint connection = 1, only = o->connection, first = 1;
+  const HlLadderRows *rows = o->rows;
+  double y = MARGIN, band_top = -1, bottom = 0;
   l->width
       = MAX (o->width > 0 ? o->width : DEFAULT_WIDTH, o->hide_notes ? MIN_WIDTH_BARE : MIN_WIDTH);
   l->theme = o->theme;
@@ -399,9 +456,21 @@ hl_ladder_layout_new (const HlRun *run, const HlLadderOptions *o)
     l->side_x[HL_SIDE_SERVER] = l->width - MARGIN - notes;
   }
 
-  y = lay_out_title (l, run, upto, y);
+  if (only > hl_run_get_n_connections (run))
+    only = 0; /* no such connection: the whole run rather than nothing */
+  if (only) {
+    const HlConnection *c = hl_run_get_connection (run, only - 1);
+    connection = only;
+    first = c->steps->len ? ((const HlStep *)g_ptr_array_index (c->steps, 0))->index : 1;
+  }
+  y = lay_out_title (l, run, upto, only, y);
   y = lay_out_headers (l, run, y);
-  if (hl_run_get_n_connections (run) > 1 && upto > 0) {
+  if (only && hl_run_get_n_connections (run) > 1) {
+    g_autofree char *text = describe_connection (run, only, upto);
+    y += add_text (l, HL_LADDER_TEXT_CONNECTION, HL_LADDER_TONE_NORMAL, 0, text, MARGIN, y,
+                   l->width - 2 * MARGIN, PANGO_ALIGN_CENTER)
+         + 10;
+  } else if (hl_run_get_n_connections (run) > 1 && upto > 0) {
     /* Head the first connection too, once there is a second one. */
     y += add_text (l, HL_LADDER_TEXT_CONNECTION, HL_LADDER_TONE_NORMAL, 0,
                    _ ("Connection 1: a full handshake."), MARGIN, y, l->width - 2 * MARGIN,
@@ -411,7 +480,11 @@ hl_ladder_layout_new (const HlRun *run, const HlLadderOptions *o)
   l->line_top = y;
   for (guint i = 0; i < upto; i++) {
     const HlStep *st = hl_run_get_step (run, i);
-    int p = hl_ladder_phase_of (st);
+    int p = rows ? -1 : hl_ladder_phase_of (st);
+    if (only && st->connection != only)
+      continue;
+    if (rows && i < rows->n_top && rows->top[i] > 0)
+      y = rows->top[i];
     if (st->connection != connection) {
       /* The connection before has ended: say how, then head the next one. */
       if (band_top >= 0)
@@ -419,30 +492,7 @@ hl_ladder_layout_new (const HlRun *run, const HlLadderOptions *o)
       y = lay_out_end (l, hl_run_get_connection (run, connection - 1), y + 6);
       connection = st->connection;
       {
-        const HlConnection *c = hl_run_get_connection (run, connection - 1);
-        /* Until its ServerHello is shown, nobody knows whether the server resumes. */
-        gboolean told = FALSE;
-        for (guint j = i; c && !told; j++) {
-          const HlStep *later = j < upto ? hl_run_get_step (run, j) : NULL;
-          if (!later) { /* shown so far; told only if the connection has ended too */
-            told = upto == n && hl_run_is_finished (run);
-            break;
-          }
-          told = later->connection != connection || strcmp (later->message, "ServerHello") == 0;
-        }
-        g_autofree char *text = g_markup_printf_escaped (
-            _ ("Connection %u%s"), connection,
-            !told ? _ (": its ServerHello will tell whether the server resumes an earlier "
-                       "session.")
-            : c->resumed && c->version == 0x0304 && c->curve >= 0
-                ? _ (": resumed with a ticket's PSK. No certificate; the key shares still give "
-                     "fresh keys (psk_dhe_ke).")
-            : c->resumed && c->version == 0x0304
-                ? _ (": resumed with a ticket's PSK alone (psk_ke). No certificate and no key "
-                     "shares: every key comes from the PSK, so no forward secrecy.")
-            : c->resumed ? _ (": resumed. No certificate and no key exchange: the old master "
-                              "secret is reused with two new randoms.")
-                         : _ (": a full handshake."));
+        g_autofree char *text = describe_connection (run, connection, upto);
         y += add_text (l, HL_LADDER_TEXT_CONNECTION, HL_LADDER_TONE_NORMAL, 0, text, MARGIN, y + 10,
                        l->width - 2 * MARGIN, PANGO_ALIGN_CENTER)
              + 20;
@@ -466,13 +516,19 @@ hl_ladder_layout_new (const HlRun *run, const HlLadderOptions *o)
         y += add_text (l, HL_LADDER_TEXT_PHASE, HL_LADDER_TONE_DIM, 0, hl_ladder_phase_name (p),
                        MARGIN, y + 6, l->side_x[0] - GAP - MARGIN, PANGO_ALIGN_LEFT)
              + 8;
-    } else if (band_top < 0) {
+    } else if (band_top < 0 && !rows) {
       band_top = y;
     }
-    y = lay_out_step (l, run, st, o, y);
+    y = lay_out_step (l, run, st, o, first, y);
+    bottom = MAX (bottom, y);
   }
   if (band_top >= 0)
     add_band (l, band_top, y);
+  if (rows) {
+    for (guint i = 0; i < rows->n_bands; i++)
+      g_array_append_val (l->bands, rows->bands[i]);
+    y = MAX (bottom, rows->end);
+  }
   if (upto == 0) {
     /* Before the first step: the two timelines, waiting. */
     double span_l = l->side_x[0] + GAP, span_w = l->side_x[1] - l->side_x[0] - 2 * GAP;

@@ -68,6 +68,20 @@ typedef struct {
 
 typedef struct _HlLadderLayout HlLadderLayout;
 
+/* Rows placed by the caller, so that two ladders line up (hl-pair-layout.h). */
+typedef struct {
+  /* Step i + 1 of the run starts its row at top[i] (n_top entries): the caller places the
+   * rows, in any order, and keeps them apart. 0, or a step past n_top: below the step
+   * before, as usual. */
+  const double *top;
+  guint n_top;
+  double end; /* the timelines run at least down to here */
+  /* Drawn instead of the phases' bands, whose labels are left out (the caller labels
+   * its own). */
+  const HlLadderBand *bands;
+  guint n_bands;
+} HlLadderRows;
+
 /* Text laid out once and kept for the next layouts of one view: the window lays the ladder
  * out again at every step, and most of its text is unchanged. Not thread-safe: one per view. */
 typedef struct _HlLadderTextCache HlLadderTextCache;
@@ -88,6 +102,10 @@ typedef struct {
   /* Without the per-side lists of what each side holds: only the conversation, as on a
    * projector or a phone. The canvas may then be as narrow as 320 pixels. */
   gboolean hide_notes;
+  /* Only connection N's steps (from 1; 0: every connection), numbered from 1 within it as
+   * hl-compare.h counts them; arrows keep the run's step numbers. */
+  guint connection;
+  const HlLadderRows *rows; /* NULL: rows stacked top to bottom */
 } HlLadderOptions;
 
 /* The run is read now and not kept. Free with hl_ladder_layout_free. */
@@ -110,6 +128,12 @@ guint hl_ladder_layout_get_n_arrows (const HlLadderLayout *layout);
 const HlLadderArrow *hl_ladder_layout_get_arrow (const HlLadderLayout *layout, guint i);
 guint hl_ladder_layout_get_n_bands (const HlLadderLayout *layout);
 const HlLadderBand *hl_ladder_layout_get_band (const HlLadderLayout *layout, guint i);
+
+/* A text box as the layout makes its own (font, size and wrapping of kind), for a view
+ * that draws its own text beside the layout's (hl_ladder_paint_text draws it). */
+HlLadderText hl_ladder_layout_make_text (const HlLadderLayout *layout, HlLadderTextKind kind,
+                                         HlLadderTone tone, const char *markup, double x, double y,
+                                         double width, PangoAlignment align);
 
 /* The step whose row holds (x, y), or 0. */
 guint hl_ladder_layout_step_at (const HlLadderLayout *layout, double x, double y);

@@ -215,8 +215,6 @@ hl_ladder_paint (const HlLadderLayout *layout, cairo_t *cr)
 
   for (guint i = 0; i < hl_ladder_layout_get_n_texts (layout); i++) {
     const HlLadderText *t = hl_ladder_layout_get_text (layout, i);
-    PangoRectangle logical;
-    pango_layout_get_pixel_extents (t->layout, NULL, &logical);
     if (t->kind == HL_LADDER_TEXT_CONNECTION) {
       /* A heading between two connections: the timelines pause behind it. */
       HlLadderRect r
@@ -225,9 +223,19 @@ hl_ladder_paint (const HlLadderLayout *layout, cairo_t *cr)
       cairo_rectangle (cr, r.x, r.y, r.width, r.height);
       cairo_fill (cr);
     }
-    set_rgb (cr, tone_color (p, t->tone));
-    cairo_move_to (cr, t->rect.x - logical.x, t->rect.y);
-    pango_cairo_show_layout (cr, t->layout);
+    hl_ladder_paint_text (t, hl_ladder_layout_get_theme (layout), cr);
   }
+  cairo_restore (cr);
+}
+
+void
+hl_ladder_paint_text (const HlLadderText *t, HlLadderTheme theme, cairo_t *cr)
+{
+  PangoRectangle logical;
+  pango_layout_get_pixel_extents (t->layout, NULL, &logical);
+  cairo_save (cr);
+  set_rgb (cr, tone_color (hl_ladder_palette (theme), t->tone));
+  cairo_move_to (cr, t->rect.x - logical.x, t->rect.y);
+  pango_cairo_show_layout (cr, t->layout);
   cairo_restore (cr);
 }

@@ -9,5 +9,7 @@
 G_BEGIN_DECLS
 
 void hl_ladder_paint (const HlLadderLayout *layout, cairo_t *cr);
+/* One text box in its tone's colour, as hl_ladder_paint draws the layout's own. */
+void hl_ladder_paint_text (const HlLadderText *text, HlLadderTheme theme, cairo_t *cr);
 
 G_END_DECLS

@@ -90,6 +90,24 @@ hl_story_step_of (const HlStep *st)
   }
 }
 
+/* docs/writing-lessons.md, "The nine steps of the story", shortened. */
+const char *
+hl_story_step_name (guint story)
+{
+  static const char *const names[] = {
+    N_ ("the client says hello"),
+    N_ ("the server answers with its hello and certificate"),
+    N_ ("the client checks the certificate"),
+    N_ ("the key exchange, by premaster secret or by key shares"),
+    N_ ("both derive the session keys"),
+    N_ ("the client's Finished"),
+    N_ ("the server's Finished, and the handshake is complete"),
+    N_ ("application data"),
+    N_ ("more data, then the end: close_notify or an alert"),
+  };
+  return story >= 1 && story <= G_N_ELEMENTS (names) ? _ (names[story - 1]) : "";
+}
+
 const char *
 hl_later_reader_describe (HlLaterReader later)
 {
@@ -449,6 +467,19 @@ to_string (const HlComparison *cmp, gboolean md)
                               hl_side_word (r->from), x, y, mark);
   }
   return g_string_free (s, FALSE);
+}
+
+GStrv
+hl_comparison_get_summary (const HlComparison *cmp, guint column)
+{
+  GStrv cells;
+  g_return_val_if_fail (column < 3, NULL);
+  cells = side_cells (&cmp->side[column ? column - 1 : 0]);
+  for (guint i = 0; column == 0 && cells[i]; i++) {
+    g_free (cells[i]);
+    cells[i] = g_strdup (row_label (i));
+  }
+  return cells;
 }
 
 char *

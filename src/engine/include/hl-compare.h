@@ -66,6 +66,9 @@ const HlCompareRow *hl_comparison_get_row (const HlComparison *cmp, guint i);
 
 /* The classic story step (1..9) a message stands at, from its structured facts. */
 guint hl_story_step_of (const HlStep *step);
+/* The classic story step's name, short, for a heading ("the client says hello"); "" out of
+ * 1..9. */
+const char *hl_story_step_name (guint story);
 
 /* One sentence: who could decrypt later given the server's key, for this side. */
 const char *hl_later_reader_describe (HlLaterReader later);
@@ -79,5 +82,8 @@ char **hl_comparison_get_figures (const HlComparison *cmp, guint side);
  * ends with a newline (g_free). */
 char *hl_comparison_to_text (const HlComparison *cmp);
 char *hl_comparison_to_markdown (const HlComparison *cmp);
+/* The summary table as the text and Markdown give it, one column at a time: 0 its row
+ * labels, 1 side A's cells, 2 side B's; each as many rows (g_strfreev). */
+GStrv hl_comparison_get_summary (const HlComparison *cmp, guint column);
 
 G_END_DECLS
