@@ -484,7 +484,12 @@ test_openssl_client_holds (void)
   assert_says (master->formula, "cannot be known from outside");
   assert_says (held (last, HL_SIDE_CLIENT, "key_block")->formula, "computed by Handshake Lab");
   assert_says (held (last, HL_SIDE_CLIENT, "server_ecdh_public_key")->formula, "read from");
-  assert_says (s->description, "cannot be known from outside it");
+  assert_says (s->description, "the client's ECDH private key cannot be known from outside");
+  /* Tenth reading: the premaster of ECDHE is shared; the table shows the server's copy. */
+  assert_not_says (s->description, "its premaster secret and its ECDH secret never leave");
+  assert_says (s->description, "The premaster secret in the table is the BearSSL server's copy");
+  g_assert_true (g_bytes_equal (c->secrets.value[HL_SECRET_PREMASTER],
+                                held (last, HL_SIDE_SERVER, "premaster_secret")->value));
   /* The BearSSL server's own view keeps the real recipes. */
   assert_not_says (held (last, HL_SIDE_SERVER, "master_secret")->formula, "key log");
 }
@@ -1322,6 +1327,40 @@ test_ninth_reading (void)
     assert_says (legend, "or a client that has sent 0-RTT data and not yet finished");
     assert_says (state, "or a client that has sent 0-RTT data");
   }
+  {
+    /* Lesson 43's server declines 0-RTT yet sends single-use tickets (tenth reading). */
+    g_autoptr (HlScenario) s43 = NULL;
+    g_autoptr (HlRun) run43 = run_lesson ("43-tls13-early-data-rejected.scenario", &s43);
+    const HlField *ticket
+        = field_in (step_of (run43, 1, HL_SIDE_SERVER, "NewSessionTicket")->fields, "Ticket");
+    assert_says (ticket->explanation, "when it is set up to allow 0-RTT, even on a connection "
+                                      "where it then declines the early data");
+  }
+}
+
+/* Tenth reading: OpenSSL's real state names; a HelloRetryRequest costs a second round trip
+ * (RFC 8446 2.1) and the first share is only a guess; a record that fails its AEAD tag is
+ * never read (RFC 8446 5.2). */
+static void
+test_tenth_reading (void)
+{
+  g_autoptr (HlScenario) s30 = NULL, s32 = NULL, s36b = NULL;
+  g_autoptr (HlRun) run30 = run_lesson ("30-tls13-basic.scenario", &s30);
+  g_autoptr (HlRun) run32 = run_lesson ("32-tls13-hello-retry.scenario", &s32);
+  g_autoptr (HlRun) run36b = run_lesson ("36b-tls13-flipped-record.scenario", &s36b);
+  g_autofree char *md = hl_transcript_to_markdown (run30);
+  const HlStep *ch32 = step_of (run32, 1, HL_SIDE_CLIENT, "ClientHello");
+  const HlStep *cv = step_of (run36b, 1, HL_SIDE_SERVER, "CertificateVerify");
+  assert_says (md, "\"SSLv3/TLS read server hello\"");
+  assert_not_says (md, "TLSv1.3 read server hello");
+  assert_says (step_of (run32, 1, HL_SIDE_CLIENT, "Finished")->story, "two round trips in all");
+  assert_says (step_of (run30, 1, HL_SIDE_CLIENT, "Finished")->story, "one round trip in all");
+  assert_says (ch32->story, "a right guess puts the key exchange of story step 4 here");
+  assert_says (field_in (ch32->fields, "Key share")->explanation,
+               "a right guess is what saves TLS 1.3 a round trip, a wrong one costs a "
+               "HelloRetryRequest");
+  assert_says (cv->check, "The AEAD tag check of this record fails (RFC 8446 5.2)");
+  assert_not_says (cv->check, "What was signed");
 }
 
 /* Seventh reading, lesson 34: psk_dhe_ke keeps what follows the ServerHello from the PSK, not
@@ -1379,6 +1418,7 @@ main (int argc, char **argv)
   g_test_add_func ("/teaching/seventh-reading-psk-dhe-ke", test_psk_dhe_ke_and_early_data);
   g_test_add_func ("/teaching/eighth-reading", test_eighth_reading);
   g_test_add_func ("/teaching/ninth-reading", test_ninth_reading);
+  g_test_add_func ("/teaching/tenth-reading", test_tenth_reading);
   g_test_add_func ("/teaching/seventh-reading-resumed-server-hello",
                    test_resumed_server_hello_summary);
   g_test_add_func ("/teaching/window/state-line-says-it-once", test_state_line_says_it_once);

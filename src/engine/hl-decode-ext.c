@@ -194,8 +194,8 @@ decode_extension_body (Reader *r, HlField *ext, guint type, gboolean from_server
                            "this one, the server to the client's) and both get the same shared "
                            "secret (RFC 8446 7.4); nothing secret crosses the wire.")
                       : _ ("The client's public value for one group, sent before it knows "
-                           "what the server picks: this guess is what saves TLS 1.3 a "
-                           "round trip."),
+                           "what the server picks: a right guess is what saves TLS 1.3 a round "
+                           "trip, a wrong one costs a HelloRetryRequest."),
           "%s, %u bytes", name ? name : "unknown", klen);
       k.d = b.d + b.pos - 4 - klen;
       k.len = 4 + klen;

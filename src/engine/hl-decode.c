@@ -372,8 +372,9 @@ decode_new_session_ticket (Reader *r, GPtrArray *f)
         r, f, "Ticket", n,
         _ ("Opaque to the client, which returns it in pre_shared_key: either the server's own "
            "encrypted record of the session (stateless), or only a name for the session in the "
-           "server's cache (OpenSSL's single-use tickets when it accepts 0-RTT, so that a "
-           "ticket, and its early data, cannot be used twice)."),
+           "server's cache (OpenSSL's single-use tickets when it is set up to allow 0-RTT, even "
+           "on a connection where it then declines the early data, so that a ticket, and its "
+           "early data, cannot be used twice)."),
         NULL);
   _hl_decode_take_extensions (r, f, TRUE, 0x0304);
 }

@@ -263,7 +263,7 @@ decode (Build *b, HlStep *st, gssize record_content_len)
   st->close_notify = same_name (st, "Alert") && content && clen >= 2 && content[1] == 0;
   st->summary
       = _hl_run_summarize (st, content, clen, b->tls13 ? 0x0304 : version, b->resumed, b->suite);
-  st->story = _hl_run_tell_story (st, b->suite, b->resumed, b->tls13);
+  st->story = _hl_run_tell_story (st, b->suite, b->resumed, b->tls13, b->c->hello_retry);
 }
 
 /* Which key protected the record, as for a live run (RFC 8446 7: early keys up to

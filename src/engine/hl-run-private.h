@@ -290,7 +290,8 @@ char *_hl_run_explain_end (HlRun *run, HlSide side, HlConnection *c);
 char *_hl_run_judge_chain (Peer *p);
 char *_hl_run_summarize (const HlStep *st, const guint8 *content, gsize clen, guint version,
                          gboolean resumed, const HlSuite *suite);
-char *_hl_run_tell_story (const HlStep *st, const HlSuite *suite, gboolean resumed, gboolean tls13);
+char *_hl_run_tell_story (const HlStep *st, const HlSuite *suite, gboolean resumed, gboolean tls13,
+                          gboolean retried);
 
 /* hl-run-wire.c */
 GBytes *_hl_run_encrypt_as_sender (HlRun *run, const Pending *p, GBytes *plaintext, GError **error);

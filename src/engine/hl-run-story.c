@@ -32,7 +32,7 @@ hello_has (const HlStep *st, guint type, int value)
 
 /* TLS 1.3 against the nine steps: what each message keeps of the story, and what changed. */
 static char *
-tell_story13 (const HlStep *st, gboolean resumed)
+tell_story13 (const HlStep *st, gboolean resumed, gboolean retried)
 {
   const char *m = st->message;
   gboolean client = st->from == HL_SIDE_CLIENT;
@@ -69,12 +69,12 @@ tell_story13 (const HlStep *st, gboolean resumed)
                         "again after the handshake if it still wants it."));
   if (strcmp (m, "ClientHello") == 0)
     return g_strdup (
-        resumed
-            ? _ ("Story step 1, TLS 1.3 resumption: the client offers a ticket from the last "
-                 "connection (pre_shared_key) and, with psk_dhe_ke, still a fresh key share.")
-            : _ ("Story step 1, changed by TLS 1.3: besides its random and suites, the client "
-                 "already sends a key share (key_share): it guesses the group the server will "
-                 "take, so the key exchange of story step 4 happens here, a round trip early."));
+        resumed ? _ ("Story step 1, TLS 1.3 resumption: the client offers a ticket from the last "
+                     "connection (pre_shared_key) and, with psk_dhe_ke, still a fresh key share.")
+                : _ ("Story step 1, changed by TLS 1.3: besides its random and suites, the client "
+                     "already sends a key share (key_share): it guesses the group the server will "
+                     "take; a right guess puts the key exchange of story step 4 here, a round trip "
+                     "early."));
   if (strcmp (m, "HelloRetryRequest") == 0)
     return g_strdup (_ ("The price of a wrong guess: the server takes none of the client's key "
                         "shares and names the group it wants. The client must send a second "
@@ -117,7 +117,11 @@ tell_story13 (const HlStep *st, gboolean resumed)
                                  "4.2.9) and 0-RTT data do not."));
   if (strcmp (m, "Finished") == 0)
     return g_strdup (
-        client
+        client && retried
+            ? _ ("Story step 6: the client's Finished, an HMAC over the transcript. The client "
+                 "sends it after the server's, the reverse of a full TLS 1.2 handshake; with the "
+                 "HelloRetryRequest, two round trips in all (RFC 8446 2.1).")
+        : client
             ? _ ("Story step 6: the client's Finished, an HMAC over the transcript. "
                  "The client sends it after the server's, the reverse of a full TLS 1.2 handshake: "
                  "one round trip in all.")
@@ -168,10 +172,11 @@ tell_story13 (const HlStep *st, gboolean resumed)
 
 /* The nine steps of the classic story, and where a message stands in it. */
 char *
-_hl_run_tell_story (const HlStep *st, const HlSuite *suite, gboolean resumed, gboolean tls13)
+_hl_run_tell_story (const HlStep *st, const HlSuite *suite, gboolean resumed, gboolean tls13,
+                    gboolean retried)
 {
   if (tls13) {
-    char *t = tell_story13 (st, resumed);
+    char *t = tell_story13 (st, resumed, retried);
     if (t)
       return t;
   }

@@ -760,6 +760,13 @@ _hl_run_describe_signed13 (HlRun *run, const HlStep *st)
     return g_strdup_printf (_ ("Not checked: the %s had already stopped and did not read this "
                                "CertificateVerify."),
                             hl_side_word (to));
+  /* A record that fails its AEAD tag is never decrypted: nothing of it is judged (RFC 8446
+   * 5.2). */
+  if (err == 512 + 20)
+    return g_strdup_printf (_ ("The AEAD tag check of this record fails (RFC 8446 5.2): the %s "
+                               "cannot decrypt it, so it never reads the CertificateVerify or "
+                               "judges its signature; it answers bad_record_mac (20)."),
+                            hl_side_word (to));
   hl_tls13_hash (hash, t->data, t->len, h);
   hex = hl_hex (h, hl_tls13_hash_len (hash));
   verdict = err == 512 + 51 ? _ ("\u2717 The signature does not verify with the certificate's key: "

@@ -278,7 +278,7 @@ decode_step (HlRun *run, HlStep *st)
     gboolean resumed = _hl_run_current_connection (run)->resumed
                        || (st->handshake_type == HL_HANDSHAKE_CLIENT_HELLO && run->connection > 1
                            && (tls13 || run->offered_session_id->len > 0));
-    st->story = _hl_run_tell_story (st, suite, resumed, tls13);
+    st->story = _hl_run_tell_story (st, suite, resumed, tls13, run->hellos.hello_retry);
   }
   if (st->handshake_type == HL_HANDSHAKE_CLIENT_HELLO && earlier_step (run, "HelloRetryRequest")) {
     /* No guess any more: RFC 8446 4.2.8 asks for exactly the group the server named. */

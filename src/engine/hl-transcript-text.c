@@ -94,7 +94,8 @@ write_legend (GString *out, gboolean md, gboolean bearssl, gboolean openssl)
     g_string_append (
         out,
         md ? _ ("OpenSSL sides show \"OpenSSL:\" and OpenSSL's own name for its handshake state, "
-                "the last thing it did (\"TLSv1.3 read server hello\"). \"TLSv1.3 early data\" "
+                "the last thing it did (\"SSLv3/TLS read server hello\", \"TLSv1.3 read encrypted "
+                "extensions\"). \"TLSv1.3 early data\" "
                 "is a TLS 1.3 server that has sent its first flight and waits for the client's "
                 "next one (OpenSSL names that state so whether or not 0-RTT data was offered), "
                 "or a client that has sent 0-RTT data and not yet finished the handshake. "
