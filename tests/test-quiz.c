@@ -179,14 +179,17 @@ check_which_check (HlRun *run, const HlQuizQuestion *q)
 static const struct {
   const char *lesson;
   HlQuizCheck check;
+  const char *said; /* in the explanation */
 } fault_lessons[] = {
-  { "20-fault-flipped-finished.scenario", HL_QUIZ_CHECK_RECORD },
-  { "21-fault-flipped-client-random.scenario", HL_QUIZ_CHECK_SIGNATURE },
-  { "22-fault-dropped-ccs.scenario", HL_QUIZ_CHECK_MESSAGE },
-  { "24-fault-tampered-client-hello.scenario", HL_QUIZ_CHECK_FINISHED },
-  { "36-tls13-tampered-certificate-verify.scenario", HL_QUIZ_CHECK_SIGNATURE },
-  { "36b-tls13-flipped-record.scenario", HL_QUIZ_CHECK_RECORD },
-  { "40-tls13-downgrade-caught.scenario", HL_QUIZ_CHECK_DOWNGRADE },
+  { "20-fault-flipped-finished.scenario", HL_QUIZ_CHECK_RECORD, "integrity check" },
+  { "21-fault-flipped-client-random.scenario", HL_QUIZ_CHECK_SIGNATURE,
+    "A signature did not verify" },
+  { "22-fault-dropped-ccs.scenario", HL_QUIZ_CHECK_MESSAGE, "not allowed at this point" },
+  { "24-fault-tampered-client-hello.scenario", HL_QUIZ_CHECK_FINISHED,
+    "the two sides did not see the same handshake" },
+  { "36-tls13-tampered-certificate-verify.scenario", HL_QUIZ_CHECK_SIGNATURE, "bad signature" },
+  { "36b-tls13-flipped-record.scenario", HL_QUIZ_CHECK_RECORD, "bad record mac" },
+  { "40-tls13-downgrade-caught.scenario", HL_QUIZ_CHECK_DOWNGRADE, "DOWNGRD" },
 };
 
 static void
@@ -202,6 +205,7 @@ test_every_lesson (void)
     g_autofree char *md = hl_quiz_to_markdown (quiz);
     guint next = 0, faults = 0, caught = 0, which = 0;
     HlQuizCheck last = HL_QUIZ_CHECK_NONE;
+    const char *said = NULL;
     g_test_message ("%s: %u questions", name, hl_quiz_get_n_questions (quiz));
     for (guint s = 0; s < hl_run_get_n_steps (run); s++)
       faults += hl_run_get_step (run, s)->fault != NULL;
@@ -230,6 +234,7 @@ test_every_lesson (void)
       case HL_QUIZ_WHICH_CHECK:
         which++;
         last = check_which_check (run, q);
+        said = q->explanation;
         break;
       }
     }
@@ -240,6 +245,7 @@ test_every_lesson (void)
       if (strcmp (name, fault_lessons[f].lesson) == 0) {
         g_assert_cmpuint (which, ==, 1);
         g_assert_cmpuint (last, ==, fault_lessons[f].check);
+        g_assert_nonnull (strstr (said, fault_lessons[f].said));
         pinned++;
       }
     g_assert_nonnull (strstr (md, "## Answers"));
@@ -255,9 +261,10 @@ test_every_lesson (void)
  * again with it asks the three questions about that step, answered from the changed run,
  * and the run itself stays before the change. */
 static void
-check_edited (const char *message, gboolean plaintext, gsize at, HlQuizCheck want_check)
+check_edited (const char *lesson, const char *message, gboolean plaintext, gsize at,
+              HlQuizCheck want_check, const char *said)
 {
-  g_autoptr (HlScenario) sc = hl_test_load_bundled ("01-rsa-key-exchange.scenario");
+  g_autoptr (HlScenario) sc = hl_test_load_bundled (lesson);
   g_autoptr (HlRun) run = hl_run_new (sc);
   g_autoptr (HlRun) done = NULL;
   g_autoptr (HlQuiz) quiz = NULL;
@@ -294,13 +301,15 @@ check_edited (const char *message, gboolean plaintext, gsize at, HlQuizCheck wan
     switch (q->kind) {
     case HL_QUIZ_CAUGHT:
       check_caught (done, q);
-      g_assert_cmpuint (q->answer, ==, 1); /* lesson 01 does not complete with it */
+      g_assert_cmpuint (q->answer, ==, 1); /* the connection does not complete with it */
       break;
     case HL_QUIZ_WHO_STOPS:
       check_who_stops (done, q);
       break;
     case HL_QUIZ_WHICH_CHECK:
       g_assert_cmpuint (check_which_check (done, q), ==, want_check);
+      g_test_message ("%s", q->explanation);
+      g_assert_nonnull (strstr (q->explanation, said));
       break;
     default:
       break;
@@ -326,8 +335,14 @@ test_edited (void)
   g_assert_cmpuint (hl_run_get_n_steps (run), ==, 0);
   for (guint k = 0; k < hl_quiz_get_n_questions (plain); k++)
     g_assert_cmpuint (hl_quiz_get_question (plain, k)->kind, !=, HL_QUIZ_WHICH_CHECK);
-  check_edited ("ClientHello", FALSE, 5 + 4 + 2 + 10, HL_QUIZ_CHECK_RECORD);
-  check_edited ("Finished", TRUE, 4 + 3, HL_QUIZ_CHECK_FINISHED);
+  check_edited ("01-rsa-key-exchange.scenario", "ClientHello", FALSE, 5 + 4 + 2 + 10,
+                HL_QUIZ_CHECK_RECORD, "integrity check");
+  /* The Finished itself changed: both sides saw the same handshake, and the receiver's own
+   * verify_data is the one the sender sent (TLS 1.2 and TLS 1.3, RFC 8446 4.4.4). */
+  check_edited ("01-rsa-key-exchange.scenario", "Finished", TRUE, 4 + 3, HL_QUIZ_CHECK_FINISHED,
+                "which is what the client sent: the Finished itself was changed on the way");
+  check_edited ("30-tls13-basic.scenario", "Finished", TRUE, 4 + 3, HL_QUIZ_CHECK_FINISHED,
+                "which is what the server sent: the Finished itself was changed on the way");
 }
 
 static void

@@ -8,7 +8,9 @@
  *
  * "Quiz…": every question of a lesson answered (right, then wrong on a second pass), the
  * score counts exactly the right ones, and the window's ladder follows the questions: a
- * "who sends next?" is asked with that step not yet delivered, and answering delivers it. */
+ * "who sends next?" is asked with that step not yet delivered, and answering delivers it.
+ * With Quiz Mode on, a person's own change to the message in flight is predicted before
+ * it is delivered: does the connection complete, who stops, which check catches it. */
 #include <string.h>
 
 #include "hl-application.h"
@@ -271,6 +273,179 @@ test_quiz_mode (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+static const HlField *
+field_named (const GPtrArray *fields, const char *name)
+{
+  for (guint i = 0; fields && i < fields->len; i++) {
+    const HlField *f = g_ptr_array_index (fields, i), *in;
+    if (strcmp (f->name, name) == 0)
+      return f;
+    if ((in = field_named (f->children, name)))
+      return in;
+  }
+  return NULL;
+}
+
+/* Flips bit 0 of `field` of the message in flight as the field dialog does (through the
+ * session, then win.tamper-done). */
+static void
+flip_in_flight (HlWindow *win, const char *field)
+{
+  g_autoptr (GError) error = NULL;
+  const HlField *f = field_named (hl_session_get_next_fields (win->session), field);
+  g_assert_nonnull (f);
+  g_assert_true (hl_session_flip_field_bit (win->session, 0, f, 0, &error));
+  g_assert_no_error (error);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.tamper-done", "s", "changed"));
+  g_assert_true (hl_session_next_is_edited (win->session));
+}
+
+/* Answers the current question with `pick` (or its right answer when pick is -1); checks
+ * the feedback and the score. */
+static void
+answer (HlQuizDialog *d, int pick)
+{
+  guint score = hl_quiz_dialog_get_score (d);
+  guint right = hl_quiz_dialog_get_answer (d);
+  guint i = pick < 0 ? right : (guint)pick;
+  const HlQuizQuestion *q = hl_quiz_dialog_get_question (d);
+  const char *feedback;
+  g_autofree char *said = g_strdup (g_ptr_array_index (q->choices, right));
+  g_assert_cmpint (hl_quiz_dialog_choose (d, i), ==, i == right);
+  feedback = hl_quiz_dialog_get_feedback (d);
+  g_assert_cmpuint (hl_quiz_dialog_get_score (d), ==, score + (i == right));
+  g_assert_true (
+      g_str_has_prefix (feedback, i == right ? "\u2713 Right." : "\u2717 The answer is"));
+  if (i != right)
+    g_assert_nonnull (strstr (feedback, said));
+}
+
+/* The three questions about the change at step p (from 0), asked with it not yet
+ * delivered; answered: the completes-question wrong, the others right; the last delivers
+ * it. Returns the which-check question's right choice. */
+static char *
+answer_change (HlWindow *win, HlQuizDialog *d, guint p, const char *shot)
+{
+  HlSession *s = win->session;
+  const HlQuizQuestion *q;
+  guint before = hl_quiz_dialog_get_score (d);
+  char *check;
+  q = hl_quiz_dialog_get_question (d);
+  g_assert_cmpuint (q->kind, ==, HL_QUIZ_CAUGHT);
+  g_assert_cmpuint (q->step, ==, p);
+  g_assert_cmpuint (q->answer, ==, 1); /* lesson 01 does not complete with it */
+  g_assert_cmpuint (hl_session_get_position (s), ==, p);
+  answer (d, 0);
+  g_assert_cmpuint (hl_session_get_position (s), ==, p);
+  hl_quiz_dialog_next (d);
+  q = hl_quiz_dialog_get_question (d);
+  g_assert_cmpuint (q->kind, ==, HL_QUIZ_WHO_STOPS);
+  g_assert_cmpuint (q->answer, ==, HL_QUIZ_STOPS_SERVER);
+  answer (d, -1);
+  g_assert_cmpuint (hl_session_get_position (s), ==, p);
+  hl_quiz_dialog_next (d);
+  q = hl_quiz_dialog_get_question (d);
+  g_assert_cmpuint (q->kind, ==, HL_QUIZ_WHICH_CHECK);
+  g_assert_cmpuint (q->step, ==, p);
+  g_assert_cmpuint (hl_session_get_position (s), ==, p);
+  g_assert_cmpstr (g_ptr_array_index (q->choices, q->choices->len - 1), ==,
+                   "None: nothing checks it");
+  wait_for_frame (GTK_WIDGET (d));
+  if (shot)
+    screenshot (GTK_WIDGET (d), shot);
+  check = g_strdup (g_ptr_array_index (q->choices, q->answer));
+  answer (d, -1);
+  g_assert_cmpuint (hl_quiz_dialog_get_score (d), ==, before + 2);
+  g_assert_cmpuint (hl_session_get_position (s), ==, p + 1); /* delivered once answered */
+  return check;
+}
+
+/* Quiz Mode on, lesson 01: the quiz answered up to the client's Finished, a bit of its
+ * verify_data flipped (sealed again with the client's keys) and Step pressed: the step
+ * waits while the quiz asks about the change; the server's Finished check catches it
+ * (RFC 5246 7.4.9). Then, with the quiz closed, a bit of the client random flipped: Step
+ * opens the quiz where the lesson stands; nothing signs the random in RSA key exchange,
+ * so the server's keys differ and its record check fails first (RFC 5246 8.1, 6.2.3).
+ * Quiz Mode off: Step delivers a change at once. */
+static void
+test_quiz_tamper (void)
+{
+  HlWindow *win = open_window ("01-rsa-key-exchange");
+  HlSession *s = win->session;
+  HlQuizDialog *d;
+  HlNextMessage next;
+  guint p, n, answered = 0;
+  g_autofree char *check = NULL, *check2 = NULL;
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.quiz-mode", NULL));
+  settle ();
+  d = find_quiz (win);
+  g_assert_nonnull (d);
+  /* Up to "who sends next?" on the client's Finished, answered right. */
+  for (;;) {
+    const HlQuizQuestion *q = hl_quiz_dialog_get_question (d);
+    g_assert_true (hl_session_peek_next (s, &next));
+    if (q->kind == HL_QUIZ_NEXT_MESSAGE && next.from == HL_SIDE_CLIENT
+        && strcmp (next.message, "Finished") == 0)
+      break;
+    answer (d, -1);
+    answered++;
+    hl_quiz_dialog_next (d);
+  }
+  p = hl_session_get_position (s);
+  n = hl_quiz_dialog_get_n_questions (d);
+  g_assert_true (hl_session_peek_next (s, &next));
+  g_assert_cmpstr (next.message, ==, "Finished");
+  flip_in_flight (win, "Verify data");
+  /* Step waits: the quiz asks "who sends next?" (still open), then about the change. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.step", NULL));
+  g_assert_cmpuint (hl_session_get_position (s), ==, p);
+  g_assert_true (find_quiz (win) == d);
+  g_assert_cmpuint (hl_quiz_dialog_get_n_questions (d), !=, n); /* made again with the change */
+  g_assert_cmpuint (hl_quiz_dialog_get_question (d)->kind, ==, HL_QUIZ_NEXT_MESSAGE);
+  answer (d, -1);
+  g_assert_cmpuint (hl_session_get_position (s), ==, p); /* not delivered yet */
+  hl_quiz_dialog_next (d);
+  check = answer_change (win, d, p, "quiz-tamper-which-check.png");
+  g_assert_cmpstr (check, ==, "The server's check of the client's Finished (verify_data)");
+  g_assert_nonnull (strstr (hl_quiz_dialog_get_feedback (d), "MISMATCH"));
+  wait_for_frame (GTK_WIDGET (d));
+  screenshot (GTK_WIDGET (d), "quiz-tamper-feedback.png");
+  /* The ladder then shows what the quiz said: the server stops at that step. */
+  g_assert_cmpint (hl_session_get_step (s, p)->after[HL_SIDE_SERVER].error, !=, 0);
+  g_assert_cmpuint (hl_quiz_dialog_get_score (d), ==, answered + 1 + 2);
+  gtk_window_destroy (GTK_WINDOW (d));
+
+  /* The quiz closed, Quiz Mode still on: a change to the ClientHello's random. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.restart", NULL));
+  g_assert_null (find_quiz (win));
+  flip_in_flight (win, "random_bytes");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.step", NULL));
+  g_assert_cmpuint (hl_session_get_position (s), ==, 0);
+  d = find_quiz (win);
+  g_assert_nonnull (d);
+  g_assert_cmpuint (hl_quiz_dialog_get_question (d)->kind, ==, HL_QUIZ_NEXT_MESSAGE);
+  answer (d, -1);
+  hl_quiz_dialog_next (d);
+  /* Step again while a question about the change is open: still nothing delivered. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.step", NULL));
+  g_assert_cmpuint (hl_session_get_position (s), ==, 0);
+  check2 = answer_change (win, d, 0, NULL);
+  g_assert_cmpstr (check2, ==,
+                   "The server's record check (MAC or AEAD tag) of the client's Finished");
+  g_assert_cmpuint (hl_quiz_dialog_get_score (d), ==, 1 + 2);
+  gtk_window_destroy (GTK_WINDOW (d));
+
+  /* Quiz Mode off: Step delivers the change at once, and no quiz opens. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.quiz-mode", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.restart", NULL));
+  flip_in_flight (win, "random_bytes");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.step", NULL));
+  g_assert_cmpuint (hl_session_get_position (s), ==, 1);
+  settle ();
+  g_assert_null (find_quiz (win));
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -294,6 +469,7 @@ main (int argc, char **argv)
   g_test_add_func ("/quiz-window/every-question", test_quiz);
   g_test_add_func ("/quiz-window/quiz-lesson", test_quiz_lesson);
   g_test_add_func ("/quiz-window/quiz-mode", test_quiz_mode);
+  g_test_add_func ("/quiz-window/tamper", test_quiz_tamper);
   status = g_test_run ();
   g_object_unref (app);
   g_free (artifacts);

@@ -338,9 +338,12 @@ ask_which_check (HlRun *run, guint i, const HlStep *st)
     HlSide side = stops == HL_QUIZ_STOPS_CLIENT ? HL_SIDE_CLIENT : HL_SIDE_SERVER;
     const HlSideState *state = &where->after[side];
     q->check = stopping_check (run, at, side);
-    words = state->openssl ? hl_describe_openssl_error (state->error, state->reason)
-                           : hl_error_explain (state->error);
-    if (state->openssl) {
+    /* A Finished's own check says more than the error's general meaning ("different
+     * handshakes"), which a Finished changed on the way is not. */
+    if (!(q->check == HL_QUIZ_CHECK_FINISHED && where->check))
+      words = state->openssl ? hl_describe_openssl_error (state->error, state->reason)
+                             : hl_error_explain (state->error);
+    if (words && state->openssl) {
       char *said = g_strdup_printf ("OpenSSL %s.", words);
       g_free (words);
       words = said;
@@ -387,7 +390,7 @@ ask_which_check (HlRun *run, guint i, const HlStep *st)
         = g_strdup_printf (_ ("The %s stops at step %u (the %s's %s). %s%s%s"),
                            hl_side_word (stops == HL_QUIZ_STOPS_CLIENT ? 0 : 1), where->index,
                            hl_side_word (where->from), where->message, words ? words : "",
-                           where->check ? " " : "", where->check ? where->check : "");
+                           words && where->check ? " " : "", where->check ? where->check : "");
   return q;
 }
 

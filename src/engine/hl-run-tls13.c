@@ -874,10 +874,18 @@ _hl_run_check_finished13 (HlRun *run, const HlStep *st, const guint8 *content, g
              "Hash(the %u handshake bytes it saw before))."),
           got, hl_side_word (to), key, run->view[to]->len);
     else {
-      g_autofree char *why = g_strdup_printf (
-          _ ("verify_data is %s, but the %s computes %s from the %u handshake bytes it saw: the "
-             "two sides did not see the same handshake."),
-          got, hl_side_word (to), want, run->view[to]->len);
+      g_autofree char *why
+          = _hl_run_finished_sent_as_computed (st, content, g_bytes_get_data (s.value[id], NULL),
+                                               g_bytes_get_size (s.value[id]))
+                ? g_strdup_printf (
+                    _ ("verify_data is %s, but the %s computes %s from the %u handshake bytes "
+                       "it saw, which is what the %s sent: the Finished itself was changed on "
+                       "the way."),
+                    got, hl_side_word (to), want, run->view[to]->len, hl_side_word (st->from))
+                : g_strdup_printf (_ ("verify_data is %s, but the %s computes %s from the %u "
+                                      "handshake bytes it saw: the two sides did not see the "
+                                      "same handshake."),
+                                   got, hl_side_word (to), want, run->view[to]->len);
       res = g_strconcat ("MISMATCH: ", why, NULL); /* the keyword is never translated */
     }
   }

@@ -31,6 +31,14 @@ gboolean hl_quiz_dialog_choose (HlQuizDialog *self, guint i);
 void hl_quiz_dialog_next (HlQuizDialog *self);
 const char *hl_quiz_dialog_get_feedback (HlQuizDialog *self);
 
+/* Quiz Mode is on and the message in flight carries the person's own change: instead of
+ * delivering it, the window's quiz (opened where the lesson stands if it was closed) asks
+ * whether the connection still completes, which side stops first and which check catches
+ * it, answered from the run run again with the change; answering the last delivers it.
+ * TRUE when the quiz took over the step; FALSE: deliver as usual (Quiz Mode off, no
+ * change, or its questions answered already). */
+gboolean hl_quiz_dialog_ask_before_delivery (HlWindow *window);
+
 /* A [Scenario] Quiz=true lesson just loaded in window: its quiz opens once the window is
  * shown (from the main loop, so the window comes first). */
 void hl_quiz_dialog_open_for_lesson (HlWindow *window);
