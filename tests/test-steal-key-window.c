@@ -351,8 +351,12 @@ answer_change (HlWindow *win, HlQuizDialog *d, guint p, const char *shot)
   g_assert_cmpstr (g_ptr_array_index (q->choices, q->choices->len - 1), ==,
                    "None: nothing checks it");
   wait_for_frame (GTK_WIDGET (d));
-  if (shot)
+  if (shot) {
+    g_autofree char *behind = g_strconcat ("window-", shot, NULL);
     screenshot (GTK_WIDGET (d), shot);
+    wait_for_frame (GTK_WIDGET (win));
+    screenshot (GTK_WIDGET (win), behind); /* the ladder: the changed step still to come */
+  }
   check = g_strdup (g_ptr_array_index (q->choices, q->answer));
   answer (d, -1);
   g_assert_cmpuint (hl_quiz_dialog_get_score (d), ==, before + 2);
