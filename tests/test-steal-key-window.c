@@ -14,9 +14,11 @@
 #include <string.h>
 
 #include "hl-application.h"
+#include "hl-field-dialog.h"
 #include "hl-quiz-dialog.h"
 #include "hl-quiz.h"
 #include "hl-steal-key-dialog.h"
+#include "hl-tamper-dialog.h"
 #include "hl-test-util.h"
 #include "hl-window-private.h"
 #include "hl-test-window.h"
@@ -300,6 +302,50 @@ flip_in_flight (HlWindow *win, const char *field)
   g_assert_true (hl_session_next_is_edited (win->session));
 }
 
+/* The field dialog (on step 1's client random) and the hex dialog (one byte of the message
+ * in flight changed) say what a change will break, except in Quiz Mode, where the quiz asks
+ * it: neither gives the answer away. Both closed without changing anything. */
+static void
+check_predictions (HlWindow *win, gboolean quiz)
+{
+  HlSession *s = win->session;
+  const HlField *f = field_named (hl_session_get_step (s, 0)->fields, "random_bytes");
+  HlFieldDialog *fd = hl_field_dialog_new (GTK_WINDOW (win), s, 1, f, HL_FIELD_DIALOG_FLIP);
+  HlTamperDialog *td;
+  HlNextMessage next;
+  GtkTextBuffer *buf;
+  GtkTextIter it, end;
+  g_autofree char *was = NULL;
+  guint edits = hl_session_get_n_edits (s), position = hl_session_get_position (s);
+  gtk_window_present (GTK_WINDOW (fd));
+  wait_for_frame (GTK_WIDGET (fd));
+  g_assert_cmpint (strstr (hl_field_dialog_get_prediction (fd), "Quiz Mode is on") != NULL, ==,
+                   quiz);
+  g_assert_cmpint (strstr (hl_field_dialog_get_prediction (fd), "signature") != NULL
+                       || strstr (hl_field_dialog_get_prediction (fd), "record") != NULL
+                       || strstr (hl_field_dialog_get_prediction (fd), "Finished") != NULL,
+                   ==, !quiz);
+  gtk_window_destroy (GTK_WINDOW (fd));
+  g_assert_true (hl_session_peek_next (s, &next));
+  td = hl_tamper_dialog_new (GTK_WINDOW (win), &next);
+  gtk_window_present (GTK_WINDOW (td));
+  buf = gtk_text_view_get_buffer (hl_tamper_dialog_get_text_view (td));
+  gtk_text_buffer_get_iter_at_line_offset (buf, &it, 1, 0);
+  end = it;
+  gtk_text_iter_forward_chars (&end, 2);
+  was = gtk_text_buffer_get_text (buf, &it, &end, FALSE);
+  gtk_text_buffer_delete (buf, &it, &end);
+  gtk_text_buffer_insert (buf, &it, strcmp (was, "00") == 0 ? "11" : "00", -1);
+  wait_for_frame (GTK_WIDGET (td));
+  g_assert_null (hl_tamper_dialog_get_problem (td));
+  g_assert_cmpint (strstr (hl_tamper_dialog_get_prediction (td), "Quiz Mode is on") != NULL, ==,
+                   quiz);
+  g_assert_cmpstr (hl_tamper_dialog_get_prediction (td), !=, "");
+  gtk_window_destroy (GTK_WINDOW (td));
+  g_assert_cmpuint (hl_session_get_n_edits (s), ==, edits);
+  g_assert_cmpuint (hl_session_get_position (s), ==, position);
+}
+
 /* Answers the current question with `pick` (or its right answer when pick is -1); checks
  * the feedback and the score. */
 static void
@@ -399,6 +445,7 @@ test_quiz_tamper (void)
   n = hl_quiz_dialog_get_n_questions (d);
   g_assert_true (hl_session_peek_next (s, &next));
   g_assert_cmpstr (next.message, ==, "Finished");
+  check_predictions (win, TRUE);
   flip_in_flight (win, "Verify data");
   /* Step waits: the quiz asks "who sends next?" (still open), then about the change. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.step", NULL));
@@ -447,6 +494,7 @@ test_quiz_tamper (void)
   g_assert_cmpuint (hl_session_get_position (s), ==, 1);
   settle ();
   g_assert_null (find_quiz (win));
+  check_predictions (win, FALSE);
   gtk_window_destroy (GTK_WINDOW (win));
 }
 

@@ -448,6 +448,15 @@ quiz_action (GtkWidget *w, const char *name, GVariant *param)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+const char *
+hl_quiz_dialog_instead_of_prediction (GtkWindow *parent)
+{
+  if (!parent || !HL_IS_WINDOW (parent) || !hl_quiz_dialog_get_mode (HL_WINDOW (parent)))
+    return NULL;
+  return _ ("Quiz Mode is on: predict it yourself. When you step, the quiz asks whether the "
+            "change is caught, who stops and by which check, before it is delivered.");
+}
+
 gboolean
 hl_quiz_dialog_get_mode (HlWindow *window)
 {

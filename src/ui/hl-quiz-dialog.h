@@ -39,6 +39,11 @@ const char *hl_quiz_dialog_get_feedback (HlQuizDialog *self);
  * change, or its questions answered already). */
 gboolean hl_quiz_dialog_ask_before_delivery (HlWindow *window);
 
+/* What a tamper dialog over `parent` says instead of its prediction of what a change
+ * breaks, while Quiz Mode is on (the quiz asks that before the change is delivered); NULL
+ * when the prediction is to be shown. */
+const char *hl_quiz_dialog_instead_of_prediction (GtkWindow *parent);
+
 /* A [Scenario] Quiz=true lesson just loaded in window: its quiz opens once the window is
  * shown (from the main loop, so the window comes first). */
 void hl_quiz_dialog_open_for_lesson (HlWindow *window);
