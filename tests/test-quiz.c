@@ -171,11 +171,13 @@ check_which_check (HlRun *run, const HlQuizQuestion *q)
 }
 
 /* The bundled fault lessons, and the check RFC 5246/8446 say catches each: a changed
- * encrypted record fails its MAC or tag before its content is read (20, 36b); a changed
- * hello is caught by the signature over the randoms (21: RFC 5246 7.4.3) or the Finished
- * over the transcript (24); a dropped ChangeCipherSpec makes the Finished arrive where it
- * may not (22); a changed CertificateVerify fails its signature (36); a ClientHello
- * stripped of TLS 1.3 meets the downgrade sentinel (40). */
+ * encrypted record fails its MAC or tag before its content is read (20, 36b: RFC 5246
+ * 6.2.3, RFC 8446 5.2); a changed client random fails the ServerKeyExchange signature over
+ * both randoms (21: RFC 5246 7.4.3, RFC 8422 5.4); a ClientHello field only hashed fails
+ * the Finished over the transcript (24: RFC 5246 7.4.9); a Finished with no
+ * ChangeCipherSpec before it is a message where it may not be (22: RFC 5246 7.4.9); a
+ * changed CertificateVerify fails its signature (36: RFC 8446 4.4.3); a ClientHello
+ * stripped of TLS 1.3 meets the downgrade sentinel (40: RFC 8446 4.1.3). */
 static const struct {
   const char *lesson;
   HlQuizCheck check;

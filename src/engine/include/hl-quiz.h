@@ -53,8 +53,8 @@ typedef enum {
   HL_QUIZ_CHECK_SIGNATURE,   /* a ServerKeyExchange's or CertificateVerify's signature */
   HL_QUIZ_CHECK_CERTIFICATE, /* the X.509 chain of a Certificate */
   HL_QUIZ_CHECK_BINDER,      /* TLS 1.3: a ClientHello's PSK binder (RFC 8446 4.2.11.2) */
-  HL_QUIZ_CHECK_DOWNGRADE,   /* TLS 1.3 client: the ServerHello random's sentinel (4.1.3) */
-  HL_QUIZ_CHECK_MESSAGE,     /* the message itself: its type, its place, its values */
+  HL_QUIZ_CHECK_DOWNGRADE, /* TLS 1.3 client: the ServerHello random's sentinel (RFC 8446 4.1.3) */
+  HL_QUIZ_CHECK_MESSAGE,   /* the message itself: its type, its place, its values */
 } HlQuizCheck;
 
 /* The choice naming a check: "The server's check of the client's Finished (verify_data)";
