@@ -8,7 +8,8 @@
  *
  * "Quiz…": every question of a lesson answered (right, then wrong on a second pass), the
  * score counts exactly the right ones, and the window's ladder follows the questions: a
- * "who sends next?" is asked with that step not yet delivered, and answering delivers it.
+ * "who sends next?" is asked with that step not yet delivered, and answering delivers it;
+ * a [Fault] lesson's questions about its changed message are asked before it is delivered.
  * With Quiz Mode on, a person's own change to the message in flight is predicted before
  * it is delivered: does the connection complete, who stops, which check catches it. */
 #include <string.h>
@@ -133,14 +134,19 @@ find_quiz (HlWindow *win)
 
 /* Answers every question, right or (when wrong is set) wrong, checking the ladder. */
 static void
-answer_all (HlWindow *win, gboolean wrong, const char *shot)
+answer_all (HlWindow *win, gboolean wrong, const char *shot, guint expect_faults)
 {
   HlQuizDialog *d;
   HlSession *s = win->session;
-  guint n, right = 0;
+  guint n, right = 0, faults = 0;
+  g_autoptr (HlRun) run = NULL;
+  g_autoptr (HlQuiz) quiz = NULL;
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.quiz", NULL));
   d = find_quiz (win);
   g_assert_nonnull (d);
+  /* The same quiz made here, to know which question comes next. */
+  run = hl_run_new (hl_run_get_scenario (hl_session_get_run (s)));
+  quiz = hl_quiz_new (run);
   wait_for_frame (GTK_WIDGET (d));
   n = hl_quiz_dialog_get_n_questions (d);
   g_assert_cmpuint (n, >, hl_session_get_n_steps (s) / 2);
@@ -149,13 +155,20 @@ answer_all (HlWindow *win, gboolean wrong, const char *shot)
     guint answer = hl_quiz_dialog_get_answer (d);
     guint pick = wrong ? (answer == 0 ? 1 : 0) : answer;
     const HlQuizQuestion *q = hl_quiz_dialog_get_question (d);
+    const HlQuizQuestion *after = hl_quiz_get_question (quiz, i + 1);
+    gboolean before = q->kind == HL_QUIZ_NEXT_MESSAGE || q->kind == HL_QUIZ_CAUGHT
+                      || q->kind == HL_QUIZ_WHO_STOPS || q->kind == HL_QUIZ_WHICH_CHECK;
+    gboolean stays = after && after->step == q->step && after->kind != HL_QUIZ_WHO_HOLDS
+                     && after->kind != HL_QUIZ_NEXT_MESSAGE;
     g_assert_cmpuint (hl_quiz_dialog_get_current (d), ==, i);
-    /* "Who sends next" with that step still to come; every other question after it. */
-    g_assert_cmpuint (hl_session_get_position (s), ==,
-                      q->step + (q->kind == HL_QUIZ_NEXT_MESSAGE ? 0 : 1));
+    /* "Who sends next" and the questions about a changed message with that step still to
+     * come; every other question after it. */
+    g_assert_cmpuint (hl_session_get_position (s), ==, q->step + (before ? 0 : 1));
+    faults += q->kind == HL_QUIZ_WHICH_CHECK;
     right += hl_quiz_dialog_choose (d, pick);
     g_assert_nonnull (strstr (hl_quiz_dialog_get_feedback (d), wrong ? "\u2717" : "\u2713"));
-    g_assert_cmpuint (hl_session_get_position (s), ==, q->step + 1);
+    /* answered: delivered, unless a question about the change still comes */
+    g_assert_cmpuint (hl_session_get_position (s), ==, q->step + (stays ? 0 : 1));
     if (i == 1 && shot)
       screenshot (GTK_WIDGET (d), shot);
     hl_quiz_dialog_next (d);
@@ -164,6 +177,7 @@ answer_all (HlWindow *win, gboolean wrong, const char *shot)
   g_assert_cmpuint (hl_quiz_dialog_get_score (d), ==, right);
   g_assert_cmpuint (right, ==, wrong ? 0 : n);
   g_assert_true (hl_session_get_finished (s)); /* the ladder went through every step */
+  g_assert_cmpuint (faults, ==, expect_faults);
   gtk_window_destroy (GTK_WINDOW (d));
 }
 
@@ -173,8 +187,12 @@ test_quiz (void)
 {
   HlWindow *win = open_window ("01-rsa-key-exchange");
   HlQuizDialog *d;
-  answer_all (win, FALSE, "quiz-01-answered.png");
-  answer_all (win, TRUE, NULL);
+  HlWindow *fault = open_window ("20-fault-flipped-finished");
+  answer_all (win, FALSE, "quiz-01-answered.png", 0);
+  answer_all (win, TRUE, NULL, 0);
+  /* A [Fault] lesson: its three questions asked with the changed step still to come. */
+  answer_all (fault, FALSE, NULL, 1);
+  gtk_window_destroy (GTK_WINDOW (fault));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.quiz", NULL));
   d = find_quiz (win);
   g_assert_cmpuint (hl_session_get_position (win->session), ==, 0);
