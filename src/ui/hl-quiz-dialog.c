@@ -198,7 +198,11 @@ show_question (HlQuizDialog *self)
   gtk_label_set_text (self->question, q->question);
   for (guint i = 0; i < q->choices->len; i++) {
     GtkWidget *b = gtk_button_new_with_label (g_ptr_array_index (q->choices, i));
-    gtk_widget_set_halign (gtk_button_get_child (GTK_BUTTON (b)), GTK_ALIGN_START);
+    GtkWidget *label = gtk_button_get_child (GTK_BUTTON (b));
+    /* A check's name is long: it wraps rather than widen the dialog past a phone's width,
+     * over the button's whole width, from its start. */
+    gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+    gtk_label_set_xalign (GTK_LABEL (label), 0);
     g_object_set_data (G_OBJECT (b), "choice", GUINT_TO_POINTER (i));
     g_signal_connect (b, "clicked", G_CALLBACK (on_choice_clicked), self);
     gtk_box_append (self->choices, b);
