@@ -513,6 +513,16 @@ test_quiz_tamper (void)
   settle ();
   g_assert_null (find_quiz (win));
   check_predictions (win, FALSE);
+  /* Quiz Mode turned on now keeps that change: the quiz starts where the lesson stands. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.quiz-mode", NULL));
+  settle ();
+  d = find_quiz (win);
+  g_assert_nonnull (d);
+  g_assert_cmpuint (hl_session_get_n_edits (s), ==, 1);
+  g_assert_cmpuint (hl_session_get_position (s), ==, 1);
+  g_assert_cmpuint (hl_quiz_dialog_get_question (d)->step, >=, 1);
+  g_assert_cmpuint (hl_quiz_dialog_get_question (d)->kind, ==, HL_QUIZ_NEXT_MESSAGE);
+  gtk_window_destroy (GTK_WINDOW (d));
   gtk_window_destroy (GTK_WINDOW (win));
 }
 

@@ -478,7 +478,19 @@ on_quiz_mode_changed (GSimpleAction *action, GVariant *value, gpointer data)
   GListModel *tops = gtk_window_get_toplevels ();
   g_simple_action_set_state (action, value);
   if (g_variant_get_boolean (value)) {
-    if (hl_session_get_run (window->session))
+    if (hl_session_get_n_edits (window->session) > 0 && !hl_session_is_recorded (window->session)) {
+      /* The person's changes are kept: the quiz starts where the lesson stands. */
+      HlQuizDialog *self = create (window, FALSE, NULL);
+      guint p = hl_session_get_position (window->session);
+      if (self) {
+        while (self->current < hl_quiz_get_n_questions (self->quiz)
+               && hl_quiz_get_question (self->quiz, self->current)->step < p)
+          self->current++;
+        show_question (self);
+        _hl_window_note (window, _ ("Quiz"));
+        gtk_window_present (GTK_WINDOW (self));
+      }
+    } else if (hl_session_get_run (window->session))
       gtk_widget_activate_action (GTK_WIDGET (window), "win.quiz", NULL);
     return;
   }

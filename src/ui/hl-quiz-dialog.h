@@ -49,7 +49,9 @@ const char *hl_quiz_dialog_instead_of_prediction (GtkWindow *parent);
 void hl_quiz_dialog_open_for_lesson (HlWindow *window);
 
 /* Adds the stateful win.quiz-mode (the main menu's "Quiz Mode", a teacher's switch) to
- * window: on, every lesson it loads opens into its quiz, as [Scenario] Quiz=true does. */
+ * window: on, every lesson it loads opens into its quiz, as [Scenario] Quiz=true does; the
+ * lesson in the window opens into its quiz at once, started again, or, when the person
+ * has changed messages, where it stands with those changes kept. */
 void hl_quiz_dialog_add_mode_action (HlWindow *window);
 gboolean hl_quiz_dialog_get_mode (HlWindow *window);
 
