@@ -34,6 +34,8 @@ html = os.path.join(out_dir, "handout.html")
 subprocess.run([exe, "--headless", "01-rsa-key-exchange", "--html=" + html], check=True)
 html13 = os.path.join(out_dir, "handout-tls13.html")
 subprocess.run([exe, "--headless", "30-tls13-basic", "--html=" + html13], check=True)
+html_fault = os.path.join(out_dir, "handout-fault.html")
+subprocess.run([exe, "--headless", "20-fault-flipped-finished", "--html=" + html_fault], check=True)
 
 # Chromium reads commands on fd 3 and writes answers on fd 4: move our pipe ends
 # out of the way, then put them in place in the child only.
@@ -99,7 +101,7 @@ def press(key, code):
 
 
 code_numbers = {"ArrowRight": 39, "ArrowLeft": 37, "End": 35, "KeyQ": 81, "KeyN": 78,
-                "Digit1": 49, "Digit2": 50, "Digit3": 51, "Digit4": 52}
+                "Digit1": 49, "Digit2": 50, "Digit3": 51, "Digit4": 52, "Digit5": 53}
 
 
 def wait_for(expression, want):
@@ -279,6 +281,44 @@ try:
     check(done.startswith("Quiz finished. Score: ") and done.endswith(f" of {total}."),
           f"the end gives the score over all {total} questions ({done!r})")
     check(not evaluate("!!document.querySelector('.ladder .cover')"), "the end uncovers the diagram")
+
+    # A fault lesson: the questions about the changed message (lesson 20: the client's
+    # Finished, step 8) are asked with that step still covered, its outcome unseen; the
+    # last of them, "which check catches it?", is answered from the run (the server's record
+    # check: the flipped ciphertext fails its MAC before the Finished is read) and uncovers it.
+    open_page(html_fault)
+    about = evaluate(text % "quiz-about")
+    check("answer with 1 to 5," in about, f"five choices, five keys ({about!r})")
+    press("q", "KeyQ")
+    cover_top = "(document.querySelector('.ladder .cover')||{style:{}}).style.top"
+    row_top = "document.querySelectorAll('.hit')[%d].style.top"
+    asked = []
+    for _ in range(evaluate("data.quiz.length")):
+        question = evaluate(text % "quiz-question")
+        if "changed on the way" in question or "stops first" in question or "which check" in question:
+            asked.append(question)
+            check(evaluate(cover_top) == evaluate(row_top % 7),
+                  f"asked with step 8 covered: {question!r}")
+        if "which check" in question:
+            choices = evaluate("[...document.querySelectorAll('#quiz-choices button')].map(b=>b.textContent)")
+            want = "The server's record check (MAC or AEAD tag) of the client's Finished"
+            check(want in choices and choices[-1] == "None: nothing checks it",
+                  f"the checks the run names, None last ({choices!r})")
+            key = choices.index(want) + 1
+            press(str(key), f"Digit{key}")
+            check(evaluate(text % "quiz-feedback") == "Right.", "the record check is right")
+            check(evaluate(cover_top) == evaluate(row_top % 8), "answered: step 8 uncovered")
+            evaluate("document.getElementById('quiz').scrollIntoView()")
+            shot = send("Page.captureScreenshot", {"format": "png"})["data"]
+            with open(os.path.join(out_dir, "handout-quiz-which-check.png"), "wb") as f:
+                f.write(base64.b64decode(shot))
+            break
+        press("1", "Digit1")
+        if "changed on the way" in question or "stops first" in question:
+            check(evaluate(cover_top) == evaluate(row_top % 7),
+                  f"answered, the next question still about step 8: covered ({question!r})")
+        press("n", "KeyN")
+    check(len(asked) == 3, f"three questions about the change ({asked!r})")
 except Exception as e:  # a broken page or browser is a failure, never a skip
     check(False, f"driving chromium: {e}")
 finally:

@@ -8,13 +8,18 @@
  *
  * "Quiz…": every question of a lesson answered (right, then wrong on a second pass), the
  * score counts exactly the right ones, and the window's ladder follows the questions: a
- * "who sends next?" is asked with that step not yet delivered, and answering delivers it. */
+ * "who sends next?" is asked with that step not yet delivered, and answering delivers it;
+ * a [Fault] lesson's questions about its changed message are asked before it is delivered.
+ * With Quiz Mode on, a person's own change to the message in flight is predicted before
+ * it is delivered: does the connection complete, who stops, which check catches it. */
 #include <string.h>
 
 #include "hl-application.h"
+#include "hl-field-dialog.h"
 #include "hl-quiz-dialog.h"
 #include "hl-quiz.h"
 #include "hl-steal-key-dialog.h"
+#include "hl-tamper-dialog.h"
 #include "hl-test-util.h"
 #include "hl-window-private.h"
 #include "hl-test-window.h"
@@ -129,14 +134,19 @@ find_quiz (HlWindow *win)
 
 /* Answers every question, right or (when wrong is set) wrong, checking the ladder. */
 static void
-answer_all (HlWindow *win, gboolean wrong, const char *shot)
+answer_all (HlWindow *win, gboolean wrong, const char *shot, guint expect_faults)
 {
   HlQuizDialog *d;
   HlSession *s = win->session;
-  guint n, right = 0;
+  guint n, right = 0, faults = 0;
+  g_autoptr (HlRun) run = NULL;
+  g_autoptr (HlQuiz) quiz = NULL;
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.quiz", NULL));
   d = find_quiz (win);
   g_assert_nonnull (d);
+  /* The same quiz made here, to know which question comes next. */
+  run = hl_run_new (hl_run_get_scenario (hl_session_get_run (s)));
+  quiz = hl_quiz_new (run);
   wait_for_frame (GTK_WIDGET (d));
   n = hl_quiz_dialog_get_n_questions (d);
   g_assert_cmpuint (n, >, hl_session_get_n_steps (s) / 2);
@@ -145,13 +155,20 @@ answer_all (HlWindow *win, gboolean wrong, const char *shot)
     guint answer = hl_quiz_dialog_get_answer (d);
     guint pick = wrong ? (answer == 0 ? 1 : 0) : answer;
     const HlQuizQuestion *q = hl_quiz_dialog_get_question (d);
+    const HlQuizQuestion *after = hl_quiz_get_question (quiz, i + 1);
+    gboolean before = q->kind == HL_QUIZ_NEXT_MESSAGE || q->kind == HL_QUIZ_CAUGHT
+                      || q->kind == HL_QUIZ_WHO_STOPS || q->kind == HL_QUIZ_WHICH_CHECK;
+    gboolean stays = after && after->step == q->step && after->kind != HL_QUIZ_WHO_HOLDS
+                     && after->kind != HL_QUIZ_NEXT_MESSAGE;
     g_assert_cmpuint (hl_quiz_dialog_get_current (d), ==, i);
-    /* "Who sends next" with that step still to come; every other question after it. */
-    g_assert_cmpuint (hl_session_get_position (s), ==,
-                      q->step + (q->kind == HL_QUIZ_NEXT_MESSAGE ? 0 : 1));
+    /* "Who sends next" and the questions about a changed message with that step still to
+     * come; every other question after it. */
+    g_assert_cmpuint (hl_session_get_position (s), ==, q->step + (before ? 0 : 1));
+    faults += q->kind == HL_QUIZ_WHICH_CHECK;
     right += hl_quiz_dialog_choose (d, pick);
     g_assert_nonnull (strstr (hl_quiz_dialog_get_feedback (d), wrong ? "\u2717" : "\u2713"));
-    g_assert_cmpuint (hl_session_get_position (s), ==, q->step + 1);
+    /* answered: delivered, unless a question about the change still comes */
+    g_assert_cmpuint (hl_session_get_position (s), ==, q->step + (stays ? 0 : 1));
     if (i == 1 && shot)
       screenshot (GTK_WIDGET (d), shot);
     hl_quiz_dialog_next (d);
@@ -160,6 +177,7 @@ answer_all (HlWindow *win, gboolean wrong, const char *shot)
   g_assert_cmpuint (hl_quiz_dialog_get_score (d), ==, right);
   g_assert_cmpuint (right, ==, wrong ? 0 : n);
   g_assert_true (hl_session_get_finished (s)); /* the ladder went through every step */
+  g_assert_cmpuint (faults, ==, expect_faults);
   gtk_window_destroy (GTK_WINDOW (d));
 }
 
@@ -169,8 +187,12 @@ test_quiz (void)
 {
   HlWindow *win = open_window ("01-rsa-key-exchange");
   HlQuizDialog *d;
-  answer_all (win, FALSE, "quiz-01-answered.png");
-  answer_all (win, TRUE, NULL);
+  HlWindow *fault = open_window ("20-fault-flipped-finished");
+  answer_all (win, FALSE, "quiz-01-answered.png", 0);
+  answer_all (win, TRUE, NULL, 0);
+  /* A [Fault] lesson: its three questions asked with the changed step still to come. */
+  answer_all (fault, FALSE, NULL, 1);
+  gtk_window_destroy (GTK_WINDOW (fault));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.quiz", NULL));
   d = find_quiz (win);
   g_assert_cmpuint (hl_session_get_position (win->session), ==, 0);
@@ -271,6 +293,239 @@ test_quiz_mode (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+static const HlField *
+field_named (const GPtrArray *fields, const char *name)
+{
+  for (guint i = 0; fields && i < fields->len; i++) {
+    const HlField *f = g_ptr_array_index (fields, i), *in;
+    if (strcmp (f->name, name) == 0)
+      return f;
+    if ((in = field_named (f->children, name)))
+      return in;
+  }
+  return NULL;
+}
+
+/* Flips bit 0 of `field` of the message in flight as the field dialog does (through the
+ * session, then win.tamper-done). */
+static void
+flip_in_flight (HlWindow *win, const char *field)
+{
+  g_autoptr (GError) error = NULL;
+  const HlField *f = field_named (hl_session_get_next_fields (win->session), field);
+  g_assert_nonnull (f);
+  g_assert_true (hl_session_flip_field_bit (win->session, 0, f, 0, &error));
+  g_assert_no_error (error);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.tamper-done", "s", "changed"));
+  g_assert_true (hl_session_next_is_edited (win->session));
+}
+
+/* The field dialog (on step 1's client random) and the hex dialog (one byte of the message
+ * in flight changed) say what a change will break, except in Quiz Mode, where the quiz asks
+ * it: neither gives the answer away. Both closed without changing anything. */
+static void
+check_predictions (HlWindow *win, gboolean quiz)
+{
+  HlSession *s = win->session;
+  const HlField *f = field_named (hl_session_get_step (s, 0)->fields, "random_bytes");
+  HlFieldDialog *fd = hl_field_dialog_new (GTK_WINDOW (win), s, 1, f, HL_FIELD_DIALOG_FLIP);
+  HlTamperDialog *td;
+  HlNextMessage next;
+  GtkTextBuffer *buf;
+  GtkTextIter it, end;
+  g_autofree char *was = NULL;
+  guint edits = hl_session_get_n_edits (s), position = hl_session_get_position (s);
+  gtk_window_present (GTK_WINDOW (fd));
+  wait_for_frame (GTK_WIDGET (fd));
+  g_assert_cmpint (strstr (hl_field_dialog_get_prediction (fd), "Quiz Mode is on") != NULL, ==,
+                   quiz);
+  g_assert_cmpint (strstr (hl_field_dialog_get_prediction (fd), "signature") != NULL
+                       || strstr (hl_field_dialog_get_prediction (fd), "record") != NULL
+                       || strstr (hl_field_dialog_get_prediction (fd), "Finished") != NULL,
+                   ==, !quiz);
+  gtk_window_destroy (GTK_WINDOW (fd));
+  g_assert_true (hl_session_peek_next (s, &next));
+  td = hl_tamper_dialog_new (GTK_WINDOW (win), &next);
+  gtk_window_present (GTK_WINDOW (td));
+  buf = gtk_text_view_get_buffer (hl_tamper_dialog_get_text_view (td));
+  gtk_text_buffer_get_iter_at_line_offset (buf, &it, 1, 0);
+  end = it;
+  gtk_text_iter_forward_chars (&end, 2);
+  was = gtk_text_buffer_get_text (buf, &it, &end, FALSE);
+  gtk_text_buffer_delete (buf, &it, &end);
+  gtk_text_buffer_insert (buf, &it, strcmp (was, "00") == 0 ? "11" : "00", -1);
+  wait_for_frame (GTK_WIDGET (td));
+  g_assert_null (hl_tamper_dialog_get_problem (td));
+  g_assert_cmpint (strstr (hl_tamper_dialog_get_prediction (td), "Quiz Mode is on") != NULL, ==,
+                   quiz);
+  g_assert_cmpstr (hl_tamper_dialog_get_prediction (td), !=, "");
+  gtk_window_destroy (GTK_WINDOW (td));
+  g_assert_cmpuint (hl_session_get_n_edits (s), ==, edits);
+  g_assert_cmpuint (hl_session_get_position (s), ==, position);
+}
+
+/* Answers the current question with `pick` (or its right answer when pick is -1); checks
+ * the feedback and the score. */
+static void
+answer (HlQuizDialog *d, int pick)
+{
+  guint score = hl_quiz_dialog_get_score (d);
+  guint right = hl_quiz_dialog_get_answer (d);
+  guint i = pick < 0 ? right : (guint)pick;
+  const HlQuizQuestion *q = hl_quiz_dialog_get_question (d);
+  const char *feedback;
+  g_autofree char *said = g_strdup (g_ptr_array_index (q->choices, right));
+  g_assert_cmpint (hl_quiz_dialog_choose (d, i), ==, i == right);
+  feedback = hl_quiz_dialog_get_feedback (d);
+  g_assert_cmpuint (hl_quiz_dialog_get_score (d), ==, score + (i == right));
+  g_assert_true (
+      g_str_has_prefix (feedback, i == right ? "\u2713 Right." : "\u2717 The answer is"));
+  if (i != right)
+    g_assert_nonnull (strstr (feedback, said));
+}
+
+/* The three questions about the change at step p (from 0), asked with it not yet
+ * delivered; answered: the completes-question wrong, the others right; the last delivers
+ * it. Returns the which-check question's right choice. */
+static char *
+answer_change (HlWindow *win, HlQuizDialog *d, guint p, const char *shot)
+{
+  HlSession *s = win->session;
+  const HlQuizQuestion *q;
+  guint before = hl_quiz_dialog_get_score (d);
+  char *check;
+  q = hl_quiz_dialog_get_question (d);
+  g_assert_cmpuint (q->kind, ==, HL_QUIZ_CAUGHT);
+  g_assert_cmpuint (q->step, ==, p);
+  g_assert_cmpuint (q->answer, ==, 1); /* lesson 01 does not complete with it */
+  g_assert_cmpuint (hl_session_get_position (s), ==, p);
+  answer (d, 0);
+  g_assert_cmpuint (hl_session_get_position (s), ==, p);
+  hl_quiz_dialog_next (d);
+  q = hl_quiz_dialog_get_question (d);
+  g_assert_cmpuint (q->kind, ==, HL_QUIZ_WHO_STOPS);
+  g_assert_cmpuint (q->answer, ==, HL_QUIZ_STOPS_SERVER);
+  answer (d, -1);
+  g_assert_cmpuint (hl_session_get_position (s), ==, p);
+  hl_quiz_dialog_next (d);
+  q = hl_quiz_dialog_get_question (d);
+  g_assert_cmpuint (q->kind, ==, HL_QUIZ_WHICH_CHECK);
+  g_assert_cmpuint (q->step, ==, p);
+  g_assert_cmpuint (hl_session_get_position (s), ==, p);
+  g_assert_cmpstr (g_ptr_array_index (q->choices, q->choices->len - 1), ==,
+                   "None: nothing checks it");
+  wait_for_frame (GTK_WIDGET (d));
+  if (shot) {
+    g_autofree char *behind = g_strconcat ("window-", shot, NULL);
+    screenshot (GTK_WIDGET (d), shot);
+    wait_for_frame (GTK_WIDGET (win));
+    screenshot (GTK_WIDGET (win), behind); /* the ladder: the changed step still to come */
+  }
+  check = g_strdup (g_ptr_array_index (q->choices, q->answer));
+  answer (d, -1);
+  g_assert_cmpuint (hl_quiz_dialog_get_score (d), ==, before + 2);
+  g_assert_cmpuint (hl_session_get_position (s), ==, p + 1); /* delivered once answered */
+  return check;
+}
+
+/* Quiz Mode on, lesson 01: the quiz answered up to the client's Finished, a bit of its
+ * verify_data flipped (sealed again with the client's keys) and Step pressed: the step
+ * waits while the quiz asks about the change; the server's Finished check catches it
+ * (RFC 5246 7.4.9). Then, with the quiz closed, a bit of the client random flipped: Step
+ * opens the quiz where the lesson stands; nothing signs the random in RSA key exchange,
+ * so the server's keys differ and its record check fails first (RFC 5246 8.1, 6.2.3).
+ * Quiz Mode off: Step delivers a change at once. */
+static void
+test_quiz_tamper (void)
+{
+  HlWindow *win = open_window ("01-rsa-key-exchange");
+  HlSession *s = win->session;
+  HlQuizDialog *d;
+  HlNextMessage next;
+  guint p, n, answered = 0;
+  g_autofree char *check = NULL, *check2 = NULL;
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.quiz-mode", NULL));
+  settle ();
+  d = find_quiz (win);
+  g_assert_nonnull (d);
+  /* Up to "who sends next?" on the client's Finished, answered right. */
+  for (;;) {
+    const HlQuizQuestion *q = hl_quiz_dialog_get_question (d);
+    g_assert_true (hl_session_peek_next (s, &next));
+    if (q->kind == HL_QUIZ_NEXT_MESSAGE && next.from == HL_SIDE_CLIENT
+        && strcmp (next.message, "Finished") == 0)
+      break;
+    answer (d, -1);
+    answered++;
+    hl_quiz_dialog_next (d);
+  }
+  p = hl_session_get_position (s);
+  n = hl_quiz_dialog_get_n_questions (d);
+  g_assert_true (hl_session_peek_next (s, &next));
+  g_assert_cmpstr (next.message, ==, "Finished");
+  check_predictions (win, TRUE);
+  flip_in_flight (win, "Verify data");
+  /* Step waits: the quiz asks "who sends next?" (still open), then about the change. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.step", NULL));
+  g_assert_cmpuint (hl_session_get_position (s), ==, p);
+  g_assert_true (find_quiz (win) == d);
+  g_assert_cmpuint (hl_quiz_dialog_get_n_questions (d), !=, n); /* made again with the change */
+  g_assert_cmpuint (hl_quiz_dialog_get_question (d)->kind, ==, HL_QUIZ_NEXT_MESSAGE);
+  answer (d, -1);
+  g_assert_cmpuint (hl_session_get_position (s), ==, p); /* not delivered yet */
+  hl_quiz_dialog_next (d);
+  check = answer_change (win, d, p, "quiz-tamper-which-check.png");
+  g_assert_cmpstr (check, ==, "The server's check of the client's Finished (verify_data)");
+  g_assert_nonnull (strstr (hl_quiz_dialog_get_feedback (d), "MISMATCH"));
+  wait_for_frame (GTK_WIDGET (d));
+  screenshot (GTK_WIDGET (d), "quiz-tamper-feedback.png");
+  /* The ladder then shows what the quiz said: the server stops at that step. */
+  g_assert_cmpint (hl_session_get_step (s, p)->after[HL_SIDE_SERVER].error, !=, 0);
+  g_assert_cmpuint (hl_quiz_dialog_get_score (d), ==, answered + 1 + 2);
+  gtk_window_destroy (GTK_WINDOW (d));
+
+  /* The quiz closed, Quiz Mode still on: a change to the ClientHello's random. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.restart", NULL));
+  g_assert_null (find_quiz (win));
+  flip_in_flight (win, "random_bytes");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.step", NULL));
+  g_assert_cmpuint (hl_session_get_position (s), ==, 0);
+  d = find_quiz (win);
+  g_assert_nonnull (d);
+  g_assert_cmpuint (hl_quiz_dialog_get_question (d)->kind, ==, HL_QUIZ_NEXT_MESSAGE);
+  answer (d, -1);
+  hl_quiz_dialog_next (d);
+  /* Step again while a question about the change is open: still nothing delivered. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.step", NULL));
+  g_assert_cmpuint (hl_session_get_position (s), ==, 0);
+  check2 = answer_change (win, d, 0, NULL);
+  g_assert_cmpstr (check2, ==,
+                   "The server's record check (MAC or AEAD tag) of the client's Finished");
+  g_assert_cmpuint (hl_quiz_dialog_get_score (d), ==, 1 + 2);
+  gtk_window_destroy (GTK_WINDOW (d));
+
+  /* Quiz Mode off: Step delivers the change at once, and no quiz opens. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.quiz-mode", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.restart", NULL));
+  flip_in_flight (win, "random_bytes");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.step", NULL));
+  g_assert_cmpuint (hl_session_get_position (s), ==, 1);
+  settle ();
+  g_assert_null (find_quiz (win));
+  check_predictions (win, FALSE);
+  /* Quiz Mode turned on now keeps that change: the quiz starts where the lesson stands. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.quiz-mode", NULL));
+  settle ();
+  d = find_quiz (win);
+  g_assert_nonnull (d);
+  g_assert_cmpuint (hl_session_get_n_edits (s), ==, 1);
+  g_assert_cmpuint (hl_session_get_position (s), ==, 1);
+  g_assert_cmpuint (hl_quiz_dialog_get_question (d)->step, >=, 1);
+  g_assert_cmpuint (hl_quiz_dialog_get_question (d)->kind, ==, HL_QUIZ_NEXT_MESSAGE);
+  gtk_window_destroy (GTK_WINDOW (d));
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -294,6 +549,7 @@ main (int argc, char **argv)
   g_test_add_func ("/quiz-window/every-question", test_quiz);
   g_test_add_func ("/quiz-window/quiz-lesson", test_quiz_lesson);
   g_test_add_func ("/quiz-window/quiz-mode", test_quiz_mode);
+  g_test_add_func ("/quiz-window/tamper", test_quiz_tamper);
   status = g_test_run ();
   g_object_unref (app);
   g_free (artifacts);

@@ -383,7 +383,8 @@ static gboolean
 append_quiz (GString *out, GString *data, const HlRun *run, guint n)
 {
   g_autoptr (HlQuiz) quiz = NULL;
-  guint count = 0;
+  g_autofree char *about = NULL;
+  guint count = 0, most = 2;
   if (!hl_run_is_finished (run))
     return FALSE;
   quiz = hl_quiz_new ((HlRun *)run); /* finished: hl_quiz_new steps nothing */
@@ -394,8 +395,9 @@ append_quiz (GString *out, GString *data, const HlRun *run, guint n)
     g_autofree char *b64 = NULL;
     if (q->step >= n)
       continue;
+    most = MAX (most, q->choices->len);
     g_string_append_printf (data, "%s{\"s\":%u,\"before\":%s,\"t\":", count++ ? ",\n" : "",
-                            q->step + 1, q->kind == HL_QUIZ_NEXT_MESSAGE ? "true" : "false");
+                            q->step + 1, hl_quiz_asked_before_step (q) ? "true" : "false");
     json_string (data, q->question);
     g_string_append (data, ",\"c\":[");
     for (guint k = 0; k < q->choices->len; k++) {
@@ -410,6 +412,11 @@ append_quiz (GString *out, GString *data, const HlRun *run, guint n)
     g_string_append_printf (data, "],\"x\":\"%s\"}", b64);
   }
   g_string_append_c (data, ']');
+  /* The keys that answer: as many as the most choices a question has. */
+  about = g_strdup_printf (_ ("Predict before each step. Start the quiz (or press <kbd>q</kbd>), "
+                              "answer with <kbd>1</kbd> to <kbd>%u</kbd>, go on with "
+                              "<kbd>n</kbd>. The diagram hides the steps not yet asked about."),
+                           most);
   g_string_append_printf (
       out,
       "<section id=\"quiz\"><h2>%s</h2><p id=\"quiz-about\">%s</p>"
@@ -418,11 +425,7 @@ append_quiz (GString *out, GString *data, const HlRun *run, guint n)
       "<ol id=\"quiz-choices\"></ol><p id=\"quiz-feedback\" aria-live=\"polite\"></p>"
       "<p id=\"quiz-explanation\" class=\"notes\"></p><p id=\"quiz-score\"></p>"
       "<p><button id=\"quiz-next\" hidden>%s</button></p></div></section>\n",
-      _ ("Quiz"),
-      _ ("Predict before each step. Start the quiz (or press <kbd>q</kbd>), answer with "
-         "<kbd>1</kbd> to <kbd>4</kbd>, go on with <kbd>n</kbd>. The diagram hides the steps "
-         "not yet asked about."),
-      _ ("Start the quiz"), _ ("Next question"));
+      _ ("Quiz"), about, _ ("Start the quiz"), _ ("Next question"));
   return count > 0;
 }
 
@@ -587,7 +590,10 @@ static const char script[]
       " $('quiz-feedback').textContent=k==x.a?data.ui.quiz_right:data.ui.quiz_wrong.replace("
       "'%1',q.c[x.a]);$('quiz-explanation').textContent=x.e;\n"
       " $('quiz-score').textContent=data.ui.quiz_score.replace('%1',qScore).replace('%2',qDone);"
-      "qCover(q.s+1);$('inspector').style.visibility='';$('quiz-next').hidden=false;}\n"
+      /* A question still asked before this step comes next (about a changed message):
+       * the step stays covered. */
+      "const nx=quiz[qi+1];qCover(nx&&nx.before&&nx.s==q.s?q.s:q.s+1);"
+      "$('inspector').style.visibility='';$('quiz-next').hidden=false;}\n"
       "function qStart(){$('quiz-box').hidden=false;qScore=qDone=0;$('quiz-score')."
       "textContent='';qAsk(0);}\n"
       "if($('quiz-start')){$('quiz-start').onclick=qStart;$('quiz-next').onclick=()=>qAsk(qi+1);}"

@@ -4,6 +4,9 @@
 #include <string.h>
 
 #include "hl-i18n.h"
+#include "hl-recorded.h"
+#include "hl-tables.h"
+#include "hl-tamper-effect.h"
 
 struct _HlQuiz {
   char *title;
@@ -194,6 +197,203 @@ ask_who_stops (HlRun *run, guint i, const HlStep *st)
   return q;
 }
 
+char *
+hl_quiz_check_label (HlQuizCheck check, HlSide checker, const HlStep *checked)
+{
+  const char *who = hl_side_word (checker);
+  const char *from = checked ? hl_side_word (checked->from) : "";
+  const char *m = checked ? checked->message : "";
+  switch (check) {
+  case HL_QUIZ_CHECK_RECORD:
+    return g_strdup_printf (_ ("The %s's record check (MAC or AEAD tag) of the %s's %s"), who, from,
+                            m);
+  case HL_QUIZ_CHECK_FINISHED:
+    return g_strdup_printf (_ ("The %s's check of the %s's %s (verify_data)"), who, from, m);
+  case HL_QUIZ_CHECK_SIGNATURE:
+    return g_strdup_printf (_ ("The %s's check of the signature in the %s's %s"), who, from, m);
+  case HL_QUIZ_CHECK_CERTIFICATE:
+    return g_strdup_printf (_ ("The %s's check of the %s's %s (its X.509 chain)"), who, from, m);
+  case HL_QUIZ_CHECK_BINDER:
+    return g_strdup_printf (_ ("The %s's check of the PSK binder in the %s's %s"), who, from, m);
+  case HL_QUIZ_CHECK_DOWNGRADE:
+    return g_strdup_printf (_ ("The %s's downgrade check (the sentinel in the %s's %s random)"),
+                            who, from, m);
+  case HL_QUIZ_CHECK_MESSAGE:
+    return g_strdup_printf (_ ("The %s's check of the %s's %s itself (its type, place and "
+                               "values)"),
+                            who, from, m);
+  case HL_QUIZ_CHECK_NONE:
+  default:
+    return g_strdup (_ ("None: nothing checks it"));
+  }
+}
+
+gboolean
+hl_quiz_asked_before_step (const HlQuizQuestion *q)
+{
+  return q->kind != HL_QUIZ_WHO_HOLDS;
+}
+
+static gboolean
+has_field_key (const GPtrArray *fields, const char *key)
+{
+  for (guint i = 0; fields && i < fields->len; i++) {
+    const HlField *f = g_ptr_array_index (fields, i);
+    if (hl_field_has_key (f, key) || has_field_key (f->children, key))
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* The checks the receiver of st makes on it that the run names: its record's protection,
+ * a Finished, a signature, a chain, a binder, the downgrade sentinel. */
+static void
+add_step_checks (GPtrArray *labels, const HlStep *st, guint max)
+{
+  HlSide to = hl_side_other (st->from);
+  HlQuizCheck found[4];
+  guint n = 0;
+  if (st->encrypted)
+    found[n++] = HL_QUIZ_CHECK_RECORD;
+  switch (st->handshake_type) {
+  case HL_HANDSHAKE_FINISHED:
+    found[n++] = HL_QUIZ_CHECK_FINISHED;
+    break;
+  case HL_HANDSHAKE_CERTIFICATE_VERIFY:
+    found[n++] = HL_QUIZ_CHECK_SIGNATURE;
+    break;
+  case HL_HANDSHAKE_SERVER_KEY_EXCHANGE:
+    if (has_field_key (st->fields, "signature"))
+      found[n++] = HL_QUIZ_CHECK_SIGNATURE;
+    break;
+  case HL_HANDSHAKE_CERTIFICATE:
+    if (st->certificate_check)
+      found[n++] = HL_QUIZ_CHECK_CERTIFICATE;
+    break;
+  case HL_HANDSHAKE_CLIENT_HELLO:
+    if (has_field_key (st->fields, "binder"))
+      found[n++] = HL_QUIZ_CHECK_BINDER;
+    break;
+  case HL_HANDSHAKE_SERVER_HELLO:
+    if (st->check) /* the downgrade sentinel (hl-run.h) */
+      found[n++] = HL_QUIZ_CHECK_DOWNGRADE;
+    break;
+  default:
+    break;
+  }
+  for (guint k = 0; k < n && labels->len < max; k++) {
+    char *label = hl_quiz_check_label (found[k], to, st);
+    if (has_choice (labels, label))
+      g_free (label);
+    else
+      g_ptr_array_add (labels, label);
+  }
+}
+
+/* The check that stopped the connection at step `at`, as the side that stopped read it. */
+static HlQuizCheck
+stopping_check (HlRun *run, guint at, HlSide side)
+{
+  const HlStep *st = hl_run_get_step (run, at);
+  g_autoptr (HlCheckEffect) e = hl_tamper_caught (run, at);
+  switch (e ? e->check : HL_CHECK_MESSAGE) {
+  case HL_CHECK_RECORD:
+    return HL_QUIZ_CHECK_RECORD;
+  case HL_CHECK_FINISHED:
+    return HL_QUIZ_CHECK_FINISHED;
+  case HL_CHECK_SIGNATURE:
+    return HL_QUIZ_CHECK_SIGNATURE;
+  case HL_CHECK_CERTIFICATE:
+    return HL_QUIZ_CHECK_CERTIFICATE;
+  case HL_CHECK_BINDER:
+    return HL_QUIZ_CHECK_BINDER;
+  default:
+    /* A TLS 1.3 client that finds the sentinel aborts with illegal_parameter (RFC 8446
+     * 4.1.3); OpenSSL's reason names it. */
+    if (st->handshake_type == HL_HANDSHAKE_SERVER_HELLO && st->check && st->after[side].reason
+        && strstr (st->after[side].reason, "inappropriate fallback"))
+      return HL_QUIZ_CHECK_DOWNGRADE;
+    return HL_QUIZ_CHECK_MESSAGE;
+  }
+}
+
+/* Which check catches the change: the one the stopping step's side failed (hl_quiz_first_to_stop
+ * says where), among checks the run's steps name, nearest to the change first. */
+static HlQuizQuestion *
+ask_which_check (HlRun *run, guint i, const HlStep *st)
+{
+  HlQuizQuestion *q = g_new0 (HlQuizQuestion, 1);
+  guint at = i, n = hl_run_get_n_steps (run);
+  HlQuizStops stops = hl_quiz_first_to_stop (run, i, &at);
+  g_autofree char *right = NULL, *none = hl_quiz_check_label (HL_QUIZ_CHECK_NONE, 0, NULL);
+  g_autofree char *words = NULL;
+  const HlStep *where = hl_run_get_step (run, at);
+  q->kind = HL_QUIZ_WHICH_CHECK;
+  q->step = i;
+  q->at = at;
+  q->choices = g_ptr_array_new_with_free_func (g_free);
+  if (stops == HL_QUIZ_STOPS_NEITHER) {
+    q->check = HL_QUIZ_CHECK_NONE;
+  } else {
+    HlSide side = stops == HL_QUIZ_STOPS_CLIENT ? HL_SIDE_CLIENT : HL_SIDE_SERVER;
+    const HlSideState *state = &where->after[side];
+    q->check = stopping_check (run, at, side);
+    /* A Finished's own check says more than the error's general meaning ("different
+     * handshakes"), which a Finished changed on the way is not. */
+    if (!(q->check == HL_QUIZ_CHECK_FINISHED && where->check))
+      words = state->openssl ? hl_describe_openssl_error (state->error, state->reason)
+                             : hl_error_explain (state->error);
+    if (words && state->openssl) {
+      char *said = g_strdup_printf ("OpenSSL %s.", words);
+      g_free (words);
+      words = said;
+    }
+    right = hl_quiz_check_label (q->check, side, where); /* the side that stopped checks */
+    g_ptr_array_add (q->choices, g_strdup (right));
+  }
+  /* The receiver's own look at the changed message, if it got one. */
+  if (st->delivered && q->choices->len < 4) {
+    char *label = hl_quiz_check_label (HL_QUIZ_CHECK_MESSAGE, hl_side_other (st->from), st);
+    if (has_choice (q->choices, label))
+      g_free (label);
+    else
+      g_ptr_array_add (q->choices, label);
+  }
+  /* Checks the steps name: the change's connection, nearest first (later before earlier),
+   * then the rest of the lesson's messages. */
+  for (int pass = 0; pass < 2; pass++)
+    for (guint d = 0; q->choices->len < 4 && d < n; d++)
+      for (int dir = 1; dir >= -1; dir -= 2) {
+        gint64 k = (gint64)i + dir * (gint64)d;
+        const HlStep *other;
+        if (k < 0 || k >= n || (d == 0 && dir < 0))
+          continue;
+        other = hl_run_get_step (run, k);
+        if ((other->connection == st->connection) == (pass == 0))
+          add_step_checks (q->choices, other, 4);
+      }
+  g_ptr_array_sort (q->choices, compare_labels);
+  g_ptr_array_add (q->choices, g_strdup (none)); /* last, whatever the sort */
+  for (guint k = 0; k < q->choices->len; k++)
+    if (strcmp (g_ptr_array_index (q->choices, k), right ? right : none) == 0)
+      q->answer = k;
+  q->question = g_strdup_printf (_ ("Step %u: which check catches the change to the %s's %s?"),
+                                 st->index, hl_side_word (st->from), st->message);
+  if (stops == HL_QUIZ_STOPS_NEITHER)
+    q->explanation = g_strdup (
+        hl_run_get_connection (run, st->connection - 1)->success
+            ? _ ("No side reports an error: the connection completes with the change.")
+            : _ ("No side reports an error: the connection stalls, each side waiting for the "
+                 "other."));
+  else
+    q->explanation
+        = g_strdup_printf (_ ("The %s stops at step %u (the %s's %s). %s%s%s"),
+                           hl_side_word (stops == HL_QUIZ_STOPS_CLIENT ? 0 : 1), where->index,
+                           hl_side_word (where->from), where->message, words ? words : "",
+                           words && where->check ? " " : "", where->check ? where->check : "");
+  return q;
+}
+
 HlQuiz *
 hl_quiz_new (HlRun *run)
 {
@@ -214,6 +414,7 @@ hl_quiz_new (HlRun *run)
     if (st->fault) { /* after the prediction, which these questions would give away */
       g_ptr_array_add (quiz->questions, ask_caught (run, i, st));
       g_ptr_array_add (quiz->questions, ask_who_stops (run, i, st));
+      g_ptr_array_add (quiz->questions, ask_which_check (run, i, st));
     }
     for (guint k = 0; k < G_N_ELEMENTS (asked); k++) {
       guint64 bit = G_GUINT64_CONSTANT (1) << asked[k];
@@ -224,6 +425,25 @@ hl_quiz_new (HlRun *run)
     before[1] = st->after[1].knows;
   }
   return quiz;
+}
+
+HlQuiz *
+hl_quiz_new_edited (const HlRun *run, GError **error)
+{
+  const HlScenario *sc = hl_run_get_scenario (run);
+  g_autoptr (HlRun) again = NULL;
+  if (hl_run_is_recorded (run)) {
+    g_set_error (error, HL_RUN_ERROR, HL_RUN_ERROR_RECORDED,
+                 _ ("A recorded run cannot be run again with changes"));
+    return NULL;
+  }
+  again = hl_run_new_checked (sc, error);
+  if (!again)
+    return NULL;
+  /* Runs are deterministic, so the same edits on the same messages give the same run. */
+  for (guint i = 0; i < hl_run_get_n_edits (run); i++)
+    hl_run_restore_edit (again, hl_run_get_edit (run, i));
+  return hl_quiz_new (again);
 }
 
 void

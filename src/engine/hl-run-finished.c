@@ -37,6 +37,16 @@ transcript_hash (const GByteArray *msgs, guint version, const HlSuite *suite)
   return g_byte_array_free_to_bytes (res);
 }
 
+gboolean
+_hl_run_finished_sent_as_computed (const HlStep *st, const guint8 *content, const guint8 *expect,
+                                   gsize n)
+{
+  gsize len;
+  const guint8 *sent = st->plaintext ? g_bytes_get_data (st->plaintext, &len) : NULL;
+  return sent && content != sent && len == n + 4 && memcmp (sent + 4, expect, n) == 0
+         && memcmp (content + 4, expect, n) != 0;
+}
+
 /* The receiver's own check of a Finished: PRF(its master secret, label, Hash(the
  * handshake as IT saw it)). When a fault changed a message on the way, the two
  * sides hashed different transcripts, and this is where it shows. */
@@ -125,10 +135,16 @@ _hl_run_check_finished (HlRun *run, const HlStep *st, const guint8 *content, gsi
                                "\"%s\", Hash(the %u handshake bytes it saw before))[0..11]."),
                             got, hl_side_word (to), label, run->view[to]->len);
   /* "MISMATCH: " is a keyword readers and scripts look for: never translated. */
-  why = g_strdup_printf (
-      _ ("verify_data is %s, but the %s computes %s from the %u handshake bytes it "
-         "saw: the two sides did not see the same handshake (or do not share "
-         "the master secret)."),
-      got, hl_side_word (to), want, run->view[to]->len);
+  if (_hl_run_finished_sent_as_computed (st, content, expect, 12))
+    why = g_strdup_printf (
+        _ ("verify_data is %s, but the %s computes %s from the %u handshake bytes it saw, "
+           "the value the %s sent: the Finished itself was changed on the way."),
+        got, hl_side_word (to), want, run->view[to]->len, hl_side_word (st->from));
+  else
+    why = g_strdup_printf (
+        _ ("verify_data is %s, but the %s computes %s from the %u handshake bytes it "
+           "saw: the two sides did not see the same handshake (or do not share "
+           "the master secret)."),
+        got, hl_side_word (to), want, run->view[to]->len);
   return g_strconcat ("MISMATCH: ", why, NULL);
 }

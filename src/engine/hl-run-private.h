@@ -229,6 +229,10 @@ void _hl_run_free_edit (HlEdit *e);
 
 /* hl-run-finished.c */
 char *_hl_run_check_finished (HlRun *run, const HlStep *st, const guint8 *content, gsize clen);
+/* A Finished changed on the way: the sender's own verify_data (st->plaintext) is the n
+ * bytes `expect` the receiver computes, and the content it read is not. */
+gboolean _hl_run_finished_sent_as_computed (const HlStep *st, const guint8 *content,
+                                            const guint8 *expect, gsize n);
 
 /* hl-run-peers.c: what the run asks of a side, whichever library plays it */
 int _hl_peer_error (Peer *p);

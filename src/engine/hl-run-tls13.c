@@ -905,10 +905,16 @@ _hl_run_check_finished13 (HlRun *run, const HlStep *st, const guint8 *content, g
              "Hash(%s))."),
           got, hl_side_word (to), key, hashed);
     else {
-      g_autofree char *why = g_strdup_printf (
-          _ ("verify_data is %s, but the %s computes %s from %s: the two sides did not see the "
-             "same handshake."),
-          got, hl_side_word (to), want, hashed);
+      g_autofree char *why
+          = _hl_run_finished_sent_as_computed (st, content, g_bytes_get_data (s.value[id], NULL),
+                                               g_bytes_get_size (s.value[id]))
+                ? g_strdup_printf (_ ("verify_data is %s, but the %s computes %s from %s, the "
+                                      "value the %s sent: the Finished itself was changed on "
+                                      "the way."),
+                                   got, hl_side_word (to), want, hashed, hl_side_word (st->from))
+                : g_strdup_printf (_ ("verify_data is %s, but the %s computes %s from %s: the two "
+                                      "sides did not see the same handshake."),
+                                   got, hl_side_word (to), want, hashed);
       res = g_strconcat ("MISMATCH: ", why, NULL); /* the keyword is never translated */
     }
   }

@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "hl-i18n.h"
+#include "hl-quiz-dialog.h"
 
 struct _HlFieldDialog {
   AdwMessageDialog parent_instance;
@@ -59,6 +60,10 @@ revalidate (HlFieldDialog *self)
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->entry), "error");
   adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (self), "apply", ok);
+  if (hl_quiz_dialog_instead_of_prediction (self->parent)) {
+    gtk_label_set_text (self->prediction, hl_quiz_dialog_instead_of_prediction (self->parent));
+    return;
+  }
   text = hl_session_predict_text (
       self->session, self->step,
       self->mode == HL_FIELD_DIALOG_DROP ? HL_TAMPER_DROP : HL_TAMPER_CONTENT,

@@ -31,12 +31,27 @@ gboolean hl_quiz_dialog_choose (HlQuizDialog *self, guint i);
 void hl_quiz_dialog_next (HlQuizDialog *self);
 const char *hl_quiz_dialog_get_feedback (HlQuizDialog *self);
 
+/* Quiz Mode is on and the message in flight carries the person's own change: instead of
+ * delivering it, the window's quiz (opened where the lesson stands if it was closed) asks
+ * whether the connection still completes, which side stops first and which check catches
+ * it, answered from the run run again with the change; answering the last delivers it.
+ * TRUE when the quiz took over the step; FALSE: deliver as usual (Quiz Mode off, no
+ * change, or its questions answered already). */
+gboolean hl_quiz_dialog_ask_before_delivery (HlWindow *window);
+
+/* What a tamper dialog over `parent` says instead of its prediction of what a change
+ * breaks, while Quiz Mode is on (the quiz asks that before the change is delivered); NULL
+ * when the prediction is to be shown. */
+const char *hl_quiz_dialog_instead_of_prediction (GtkWindow *parent);
+
 /* A [Scenario] Quiz=true lesson just loaded in window: its quiz opens once the window is
  * shown (from the main loop, so the window comes first). */
 void hl_quiz_dialog_open_for_lesson (HlWindow *window);
 
 /* Adds the stateful win.quiz-mode (the main menu's "Quiz Mode", a teacher's switch) to
- * window: on, every lesson it loads opens into its quiz, as [Scenario] Quiz=true does. */
+ * window: on, every lesson it loads opens into its quiz, as [Scenario] Quiz=true does; the
+ * lesson in the window opens into its quiz at once, started again, or, when the person
+ * has changed messages, where it stands with those changes kept. */
 void hl_quiz_dialog_add_mode_action (HlWindow *window);
 gboolean hl_quiz_dialog_get_mode (HlWindow *window);
 

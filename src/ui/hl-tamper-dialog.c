@@ -6,6 +6,7 @@
 
 #include "hl-field.h"
 #include "hl-i18n.h"
+#include "hl-quiz-dialog.h"
 #include "hl-window.h"
 
 struct _HlTamperDialog {
@@ -206,10 +207,12 @@ revalidate (HlTamperDialog *self)
       first++;
     f = field_at (self, first);
     prediction = same ? g_strdup (_ ("Every byte is as the sender sent it: nothing is changed."))
-                      : hl_session_predict_text (
-                          self->session, 0,
-                          editing_ciphertext (self) ? HL_TAMPER_CIPHERTEXT : HL_TAMPER_CONTENT,
-                          f ? f->name : NULL, f ? f->offset : first, f ? f->length : 1, changed);
+                 : hl_quiz_dialog_instead_of_prediction (self->parent)
+                     ? g_strdup (hl_quiz_dialog_instead_of_prediction (self->parent))
+                     : hl_session_predict_text (
+                         self->session, 0,
+                         editing_ciphertext (self) ? HL_TAMPER_CIPHERTEXT : HL_TAMPER_CONTENT,
+                         f ? f->name : NULL, f ? f->offset : first, f ? f->length : 1, changed);
   }
   if (bytes)
     g_byte_array_unref (bytes);

@@ -93,7 +93,10 @@ step_action (GtkWidget *w, const char *name, GVariant *param)
     adw_toast_dismiss (self->toast);
     g_clear_object (&self->toast);
   }
-  if (strcmp (name, "win.step") == 0) {
+  if ((strcmp (name, "win.step") == 0 || strcmp (name, "win.run-to-end") == 0)
+      && hl_quiz_dialog_ask_before_delivery (self)) {
+    /* Quiz Mode: the person's change is predicted before it is delivered */
+  } else if (strcmp (name, "win.step") == 0) {
     hl_session_step (self->session);
   } else if (strcmp (name, "win.back") == 0) {
     guint edits = hl_session_get_n_edits (self->session);
@@ -124,7 +127,7 @@ static gboolean
 play_tick (gpointer data)
 {
   HlWindow *self = data;
-  gboolean stepped = hl_session_step (self->session);
+  gboolean stepped = !hl_quiz_dialog_ask_before_delivery (self) && hl_session_step (self->session);
   if (!stepped || !hl_session_can_step (self->session)) {
     self->play_source = 0; /* this source ends with this return */
     _hl_window_stop_playing (self);
