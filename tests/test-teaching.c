@@ -470,8 +470,12 @@ test_openssl_client_holds (void)
   /* Read from the messages, each once the client has it. */
   g_assert_cmpuint (learned (run, 1, HL_SIDE_CLIENT, "session_id"), ==, sh);
   g_assert_cmpuint (learned (run, 1, HL_SIDE_CLIENT, "server_ecdh_public_key"), ==, ske);
-  g_assert_cmpuint (learned (run, 1, HL_SIDE_CLIENT, "client_ecdh_public_key"), ==, cke);
-  g_assert_cmpuint (learned (run, 1, HL_SIDE_CLIENT, "client_verify_data"), ==, cfin);
+  /* Its own share and verify_data from when it sent them (still on the way), with the
+   * master secret: the step before its ClientKeyExchange and Finished are delivered. */
+  g_assert_cmpuint (learned (run, 1, HL_SIDE_CLIENT, "client_ecdh_public_key"), ==, cke - 1);
+  g_assert_cmpuint (learned (run, 1, HL_SIDE_CLIENT, "master_secret"), ==, cke - 1);
+  g_assert_cmpuint (learned (run, 1, HL_SIDE_CLIENT, "client_verify_data"), ==, cke - 1);
+  g_assert_cmpuint (cfin, >, cke);
   g_assert_cmpuint (learned (run, 1, HL_SIDE_CLIENT, "server_verify_data"), ==, sfin);
   /* The same values as the BearSSL server's. */
   g_assert_true (g_bytes_equal (held (last, HL_SIDE_CLIENT, "client_verify_data")->value,
@@ -951,6 +955,7 @@ test_random_names_version (void)
   assert_says (ch40, "the two randoms feed the key block directly (RFC 5246 6.3); the master "
                      "secret takes them only through the session hash");
   assert_not_says (ch40, "not the master secret");
+  assert_not_says (ch40, "as in lesson 02"); /* lesson 02 has no extended master secret */
   assert_says (ch40, "up to and including the ClientKeyExchange");
   assert_says (field_in (sh38->fields, "Random")->explanation,
                "It chose TLS 1.2, where the two randoms feed the master secret");
@@ -1361,6 +1366,33 @@ test_tenth_reading (void)
                "HelloRetryRequest");
   assert_says (cv->check, "The AEAD tag check of this record fails (RFC 8446 5.2)");
   assert_not_says (cv->check, "What was signed");
+  {
+    /* Lesson 19's 0x0000 record version comes from where BearSSL refuses, not from "no
+     * version agreed": lesson 18 agreed none either, and its alert says 0x0303. */
+    g_autoptr (HlScenario) s18 = NULL, s19 = NULL;
+    g_autoptr (HlRun) run18 = run_lesson ("18-no-common-suite.scenario", &s18);
+    g_autoptr (HlRun) run19 = run_lesson ("19-no-common-version.scenario", &s19);
+    const guint8 *r18
+        = g_bytes_get_data (step_of (run18, 1, HL_SIDE_SERVER, "Alert")->record_wire, NULL);
+    const guint8 *r19
+        = g_bytes_get_data (step_of (run19, 1, HL_SIDE_SERVER, "Alert")->record_wire, NULL);
+    g_assert_cmpuint (hl_run_get_connection (run18, 0)->version, ==, 0);
+    g_assert_cmpuint (r18[1] << 8 | r18[2], ==, 0x0303);
+    g_assert_cmpuint (r19[1] << 8 | r19[2], ==, 0x0000);
+    assert_not_says (s19->description, "Since no version was agreed");
+    assert_says (s19->description, "BearSSL refuses at its version check");
+  }
+  {
+    /* An OpenSSL side holds its own ECDH share from the step it sends it on, not from
+     * when the peer reads it: it made the share before the master secret (RFC 8422 5.10). */
+    g_autoptr (HlScenario) s38 = NULL, s40 = NULL;
+    g_autoptr (HlRun) run38 = run_lesson ("38-tls13-client-vs-tls12-server.scenario", &s38);
+    g_autoptr (HlRun) run40 = run_lesson ("40-tls13-downgrade-caught.scenario", &s40);
+    guint share = learned (run38, 1, HL_SIDE_CLIENT, "client_ecdh_public_key");
+    g_assert_cmpuint (share, >, 0);
+    g_assert_cmpuint (share, <=, learned (run38, 1, HL_SIDE_CLIENT, "master_secret"));
+    g_assert_cmpuint (learned (run40, 1, HL_SIDE_SERVER, "server_ecdh_public_key"), ==, 1);
+  }
 }
 
 /* Seventh reading, lesson 34: psk_dhe_ke keeps what follows the ServerHello from the PSK, not

@@ -495,9 +495,9 @@ explain_offer_random (HlRun *run)
   return g_strdup_printf (
       h->extended_master_secret
           ? _ ("32 bytes from the client's random generator (RFC 8446 4.1.2). The server "
-               "answers with %s, not TLS 1.3. There, as in lesson 02, the two randoms feed the key "
-               "block directly (RFC 5246 6.3); the master secret takes them only through the "
-               "session hash, since the server accepts extended master secret, which hashes the "
+               "answers with %s, not TLS 1.3. There the two randoms feed the key block directly "
+               "(RFC 5246 6.3); the master secret takes them only through the session hash, "
+               "since this server accepts extended master secret, which hashes the "
                "handshake up to and including the ClientKeyExchange, both hellos included (RFC "
                "7627 4).")
           : _ ("32 bytes from the client's random generator (RFC 8446 4.1.2). The server "

@@ -593,6 +593,14 @@ seen_message (HlRun *run, Peer *p, const char *message, HlSide from, gsize *len)
       continue;
     return g_bytes_get_data (b, len);
   }
+  /* A side holds what it has sent even while it is still on the way: it made it first. */
+  for (GList *l = run->pending.head; p->side == from && l; l = l->next) {
+    const Pending *q = l->data;
+    GBytes *b = q->encrypted ? q->plaintext : q->wire;
+    if (q->from == from && q->connection == run->connection && b
+        && strcmp (q->message, message) == 0)
+      return g_bytes_get_data (b, len);
+  }
   return NULL;
 }
 
