@@ -1,6 +1,27 @@
 /* hl-test-window.c: waiting for frames and taking screenshots, for the window tests. */
 #include "hl-test-window.h"
 
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+gboolean
+hl_test_window_init (int *argc, char ***argv, const char *artifacts, char **dir,
+                     HlApplication **app)
+{
+  g_autofree char *cwd = NULL;
+  g_test_init (argc, argv, NULL);
+  if (!gtk_init_check ())
+    return FALSE;
+  cwd = g_get_current_dir ();
+  *dir = g_build_filename (cwd, artifacts, NULL);
+  g_mkdir_with_parents (*dir, 0755);
+  adw_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  *app = hl_application_new (G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (*app), NULL, NULL));
+  return TRUE;
+}
+
 static void
 on_painted (GdkFrameClock *clock, gboolean *painted)
 {

@@ -3,7 +3,16 @@
 
 #include <gtk/gtk.h>
 
+#include "hl-application.h"
+
 G_BEGIN_DECLS
+
+/* What every window test's main does first: g_test_init, a display (FALSE when there is
+ * none: the caller prints the TAP skip and returns), libadwaita without animations (arrows
+ * travel when a step is delivered; tests see every state at its end), the directory
+ * CWD/ARTIFACTS made and returned in *dir, and a registered non-unique application in *app. */
+gboolean hl_test_window_init (int *argc, char ***argv, const char *artifacts, char **dir,
+                              HlApplication **app);
 
 /* Until the widget is mapped, has a size, and one more frame has been painted. */
 void hl_test_wait_for_frame (GtkWidget *w);

@@ -402,20 +402,10 @@ int
 main (int argc, char **argv)
 {
   int status;
-  g_test_init (&argc, &argv, NULL);
-  if (!gtk_init_check ()) {
+  if (!hl_test_window_init (&argc, &argv, "compare-artifacts", &artifacts, &app)) {
     g_print ("1..0 # SKIP no display\n");
     return 0;
   }
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-  {
-    g_autofree char *cwd = g_get_current_dir ();
-    artifacts = g_build_filename (cwd, "compare-artifacts", NULL);
-  }
-  g_mkdir_with_parents (artifacts, 0755);
-  app = hl_application_new (G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
   g_test_add_func ("/compare-window/01-vs-30", test_compare_01_vs_30);
   g_test_add_func ("/compare-window/36-vs-36b", test_compare_36_vs_36b);
   g_test_add_func ("/compare-window/30-vs-33", test_compare_30_vs_33);

@@ -530,20 +530,10 @@ int
 main (int argc, char **argv)
 {
   int status;
-  g_test_init (&argc, &argv, NULL);
-  if (!gtk_init_check ()) {
+  if (!hl_test_window_init (&argc, &argv, "steal-key-artifacts", &artifacts, &app)) {
     g_print ("1..0 # SKIP no display\n");
     return 0;
   }
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-  {
-    g_autofree char *cwd = g_get_current_dir ();
-    artifacts = g_build_filename (cwd, "steal-key-artifacts", NULL);
-  }
-  g_mkdir_with_parents (artifacts, 0755);
-  app = hl_application_new (G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
   g_test_add_func ("/steal-key-window/rsa", test_rsa);
   g_test_add_func ("/steal-key-window/tls13", test_tls13);
   g_test_add_func ("/quiz-window/every-question", test_quiz);

@@ -396,20 +396,10 @@ int
 main (int argc, char **argv)
 {
   int status;
-  g_test_init (&argc, &argv, NULL);
-  if (!gtk_init_check ()) {
+  if (!hl_test_window_init (&argc, &argv, "window-artifacts", &artifacts, &app)) {
     g_print ("1..0 # SKIP no display\n");
     return 0;
   }
-  {
-    g_autofree char *cwd = g_get_current_dir ();
-    artifacts = g_build_filename (cwd, "window-artifacts", NULL);
-  }
-  g_mkdir_with_parents (artifacts, 0755);
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-  app = hl_application_new (G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
   g_test_add_func ("/tamper-window/field-menu-edit-deliver-back-undo-redo",
                    test_field_menu_edit_deliver_back_undo_redo);
   g_test_add_func ("/tamper-window/flip-and-drop", test_flip_and_drop);

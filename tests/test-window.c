@@ -949,21 +949,10 @@ main (int argc, char **argv)
 {
   GPtrArray *lessons;
   int status;
-  g_test_init (&argc, &argv, NULL);
-  if (!gtk_init_check ()) {
+  if (!hl_test_window_init (&argc, &argv, "window-artifacts", &artifacts, &app)) {
     g_print ("1..0 # SKIP no display\n");
     return 0;
   }
-  {
-    g_autofree char *cwd = g_get_current_dir ();
-    artifacts = g_build_filename (cwd, "window-artifacts", NULL);
-  }
-  g_mkdir_with_parents (artifacts, 0755);
-  adw_init ();
-  /* Arrows travel when a step is delivered; tests see every state at its end. */
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-  app = hl_application_new (G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
   g_test_add_func ("/window/driven/step-and-inspect", test_step_and_inspect);
   g_test_add_func ("/window/driven/tamper-finished", test_tamper_finished);
   g_test_add_func ("/window/driven/broken-lesson-and-export", test_broken_lesson_and_export);
