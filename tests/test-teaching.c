@@ -1235,11 +1235,16 @@ test_eighth_reading (void)
   const HlStep *ch38 = step_of (run38, 1, HL_SIDE_CLIENT, "ClientHello");
   const HlStep *cr35 = step_of (run35, 1, HL_SIDE_SERVER, "CertificateRequest");
   const char *names[] = { "extended_master_secret", "encrypt_then_mac" };
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++) {
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     assert_says (field_in (ch30->fields, names[i])->explanation, "so it cannot apply here");
-    assert_not_says (field_in (ch38->fields, names[i])->explanation, "cannot apply here");
-    assert_says (field_in (ch38->fields, names[i])->explanation, "in case the server chooses");
-  }
+  assert_not_says (field_in (ch38->fields, "extended_master_secret")->explanation,
+                   "cannot apply here");
+  assert_says (field_in (ch38->fields, "extended_master_secret")->explanation,
+               "in case the server chooses");
+  /* Lesson 38 offers TLS 1.2 but no CBC suite: encrypt-then-MAC cannot apply (RFC 7366 3,
+   * twelfth reading). */
+  assert_says (field_in (ch38->fields, "encrypt_then_mac")->explanation,
+               "This hello offers no CBC suite, so it cannot apply here.");
   assert_says (field_in (ch30->fields, "session_ticket")->explanation, "so none can come");
   assert_not_says (field_in (ch38->fields, "session_ticket")->explanation, "none can come");
   assert_says (explain_entry (cr35->fields, "rsa_pkcs1_sha224"), "not even for certificates");
@@ -1381,6 +1386,15 @@ test_tenth_reading (void)
     g_assert_cmpuint (r19[1] << 8 | r19[2], ==, 0x0000);
     assert_not_says (s19->description, "Since no version was agreed");
     assert_says (s19->description, "BearSSL refuses at its version check");
+  }
+  {
+    /* Twelfth reading: the sentinel is not random (RFC 8446 4.1.3). */
+    g_autoptr (HlScenario) s40 = NULL;
+    g_autoptr (HlRun) run40 = run_lesson ("40-tls13-downgrade-caught.scenario", &s40);
+    const HlStep *sh = step_of (run40, 1, HL_SIDE_SERVER, "ServerHello");
+    g_assert_nonnull (field_in (sh->fields, "Downgrade sentinel"));
+    assert_says (field_in (sh->fields, "random_bytes")->explanation,
+                 "20 from the sender's random generator, then the 8-byte downgrade sentinel");
   }
   {
     /* An OpenSSL side holds its own ECDH share from the step it sends it on, not from

@@ -382,13 +382,13 @@ hl_decode_certificate (const guint8 *der, gsize len, gsize base, const char *nam
     }
     if (read_tlv (tbs.content, tbs.len, pos, &t)) {
       g_autofree char *issuer = describe_name (&t);
-      /* RFC 5280 3.2, 4.1.2.4: a self-issued certificate names itself as its issuer. */
+      /* RFC 5280 6.1, 4.1.2.4: a self-issued certificate names itself as its issuer. */
       gboolean self = subject_matches_issuer (&tbs, pos, &t);
       hl_field_add (root,
                     tlv_field (&t, tbs_base, "Issuer", issuer,
                                self ? _ ("The name of whoever signed this certificate. Here it "
                                          "is the Subject's own name: the certificate is "
-                                         "self-issued (RFC 5280 3.2), as a root CA's is.")
+                                         "self-issued (RFC 5280 6.1), as a root CA's is.")
                                     : _ ("The CA that signed this certificate.")));
       pos += t.hdr + t.len;
     }

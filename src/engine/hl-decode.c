@@ -179,10 +179,15 @@ take_random (Reader *r, GPtrArray *into, const char *who, RandomKind kind)
                                 _ ("Once the sender's clock. It has no security use and leaks the "
                                    "time, so BearSSL sends zeros (Wireshark shows a 1970 date) "
                                    "and OpenSSL random bytes.")));
-    hl_field_add (f, hl_field_new ("random_bytes", f->offset + 4, 28, rb,
-                                   _ ("28 bytes from the sender's random generator.")));
     /* RFC 8446 4.1.3: a TLS 1.3 server that negotiates less says so in its random. */
-    if (strcmp (who, "server") == 0 && memcmp (tail, "DOWNGRD", 7) == 0 && tail[7] <= 1)
+    gboolean sentinel
+        = strcmp (who, "server") == 0 && memcmp (tail, "DOWNGRD", 7) == 0 && tail[7] <= 1;
+    hl_field_add (f, hl_field_new ("random_bytes", f->offset + 4, 28, rb,
+                                   sentinel ? _ ("28 bytes: 20 from the sender's random generator, "
+                                                 "then the 8-byte downgrade sentinel (RFC 8446 "
+                                                 "4.1.3).")
+                                            : _ ("28 bytes from the sender's random generator.")));
+    if (sentinel)
       hl_field_add (
           f,
           hl_field_new ("Downgrade sentinel", f->offset + 24, 8,
@@ -227,6 +232,7 @@ static void
 decode_client_hello (Reader *r, GPtrArray *f, gboolean tls13)
 {
   gint64 n;
+  gboolean cbc = FALSE;
   guint offered = _hl_decode_need (r, 2) ? _hl_decode_peek_uint (r, 2) : 0;
   if (tls13) {
     take_version (r, f, "Client version",
@@ -250,8 +256,15 @@ decode_client_hello (Reader *r, GPtrArray *f, gboolean tls13)
     HlField *list = _hl_decode_take (r, f, "Cipher suites", n,
                                      _ ("The suites the client can use, most preferred first."),
                                      "%u suite%s", (guint)n / 2, n == 2 ? "" : "s");
-    for (gsize off = r->pos - n; off + 2 <= r->pos; off += 2)
-      add_suite_field (r, list, off, (guint16)(r->d[off] << 8 | r->d[off + 1]));
+    for (gsize off = r->pos - n; off + 2 <= r->pos; off += 2) {
+      guint16 id = (guint16)(r->d[off] << 8 | r->d[off + 1]);
+      const HlSuite *s = hl_suite_by_id (id);
+      add_suite_field (r, list, off, id);
+      /* A suite the lab does not know might be CBC; the two SCSVs are not suites. */
+      if (s ? s->cipher == HL_CIPHER_AES_CBC || s->cipher == HL_CIPHER_3DES_CBC
+            : id != 0x00ff && id != 0x5600)
+        cbc = TRUE;
+    }
   }
   n = _hl_decode_take_uint (r, f, "Compression methods length", 1, NULL);
   if (n >= 0)
@@ -260,6 +273,20 @@ decode_client_hello (Reader *r, GPtrArray *f, gboolean tls13)
                         "turn it off, and TLS 1.3 removed it (RFC 8446 4.1.2)."),
                      "%s", n == 1 && r->pos < r->len && r->d[r->pos] == 0 ? "null" : "");
   _hl_decode_take_extensions (r, f, FALSE, tls13 ? 0x0304 : offered);
+  if (!cbc) /* RFC 7366 3: encrypt-then-MAC is for CBC suites only */
+    for (guint i = 0; i < f->len; i++) {
+      HlField *list = g_ptr_array_index (f, i);
+      for (guint k = 0; strcmp (list->name, "Extensions") == 0 && k < list->children->len; k++) {
+        HlField *ext = g_ptr_array_index (list->children, k);
+        if (strcmp (ext->name, "encrypt_then_mac") != 0)
+          continue;
+        g_free (ext->explanation);
+        ext->explanation
+            = g_strdup (_ ("Encrypt-then-MAC (RFC 7366): asks that CBC records be MACed after "
+                           "encryption, the order that resists padding oracles. This hello "
+                           "offers no CBC suite, so it cannot apply here."));
+      }
+    }
 }
 
 static void
