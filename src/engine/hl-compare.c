@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "hl-i18n.h"
+#include "hl-recorded.h"
 #include "hl-tables.h"
 
 struct _HlComparison {
@@ -159,10 +160,15 @@ measure (HlCompareSide *s, const HlRun *run, const HlConnection *c)
   s->n_messages = c->steps->len;
   for (guint side = 0; side < 2; side++)
     s->key_secret[side] = HL_N_SECRETS;
+  s->recorded = hl_run_is_recorded (run);
   for (guint i = 0; i < c->steps->len; i++) {
     const HlStep *st = g_ptr_array_index (c->steps, i);
     if (st->encrypted)
       s->n_encrypted++;
+    /* A captured record no key opened: TLS 1.3 hides its type and how many messages it
+     * holds behind the outer type application_data (RFC 8446 5.2). */
+    if (s->recorded && st->encrypted && !st->plaintext && (st->tls13 || c->version == 0x0304))
+      s->n_hidden++;
     if (is_app_data (st) && st->early)
       s->n_early_data++;
     if (st->record_wire)
@@ -198,12 +204,22 @@ measure (HlCompareSide *s, const HlRun *run, const HlConnection *c)
   }
   s->round_trips = until >= 0 ? (int)turns : -1;
   s->first_data_step = until >= 0 ? (guint)until + 1 : 0;
-  if (!suite || (!s->key_step[0] && !s->key_step[1]))
+  if (s->n_hidden) {
+    /* Which record is the first application data is hidden too. */
+    s->round_trips = -2;
+    s->first_data_step = 0;
+  }
+  /* A capture shows what its observer derives, not when each endpoint held a key; but an
+   * encrypted record on the wire proves that keys were agreed. */
+  if (!suite || (!s->key_step[0] && !s->key_step[1] && !(s->recorded && s->n_encrypted)))
     s->later = HL_LATER_NO_KEYS;
   else if (suite->kex == HL_KEX_RSA || (hl_suite_is_ecdh (suite) && !hl_suite_is_ecdhe (suite)))
     s->later = HL_LATER_KEY_OPENS; /* static ECDH: the certificate's key is the ECDH key */
-  else if (c->version == 0x0304 && c->resumed && !c->secrets.value[HL_SECRET_SHARED])
-    s->later = HL_LATER_PSK_ONLY; /* no (EC)DHE shared secret entered the key schedule */
+  else if (c->version == 0x0304 && c->resumed
+           && (s->recorded ? c->curve <= 0 : !c->secrets.value[HL_SECRET_SHARED]))
+    /* No (EC)DHE shared secret entered the key schedule; on the wire, the ServerHello of
+     * psk_dhe_ke carries a key_share and psk_ke's none (RFC 8446 4.2.8, 4.2.9). */
+    s->later = HL_LATER_PSK_ONLY;
   else
     s->later = HL_LATER_FORWARD_SECRET; /* ECDHE, and TLS 1.3 with (EC)DHE */
 }
@@ -357,16 +373,30 @@ side_cells (const HlCompareSide *s)
                                        s->version ? hl_version_name (s->version) : _ ("none"),
                                        suite ? suite : _ ("no suite")));
   g_ptr_array_add (v, g_strdup (s->success ? _ ("succeeded") : _ ("failed")));
-  g_ptr_array_add (v, s->round_trips >= 0 ? g_strdup_printf (_ ("%d (data at step %u)"),
-                                                             s->round_trips, s->first_data_step)
-                                          : g_strdup (_ ("no application data")));
+  g_ptr_array_add (
+      v, s->round_trips >= 0
+             ? g_strdup_printf (_ ("%d (data at step %u)"), s->round_trips, s->first_data_step)
+         : s->round_trips == -2 ? g_strdup (_ ("unknown without keys: the encrypted records hide "
+                                               "which one is the first application data"))
+                                : g_strdup (_ ("no application data")));
   g_ptr_array_add (v, g_strdup_printf (_ ("%u bytes"), (guint)s->wire_bytes));
-  g_ptr_array_add (v, g_strdup_printf (_ ("%u of %u"), s->n_encrypted, s->n_messages));
+  g_ptr_array_add (
+      v, s->n_hidden ? g_strdup_printf (_ ("unknown without keys: %u encrypted records hide how "
+                                           "many messages they hold"),
+                                        s->n_hidden)
+                     : g_strdup_printf (_ ("%u of %u"), s->n_encrypted, s->n_messages));
   for (guint side = 0; side < 2; side++)
-    g_ptr_array_add (v, s->key_step[side]
-                            ? g_strdup_printf (_ ("after step %u (%s)"), s->key_step[side],
-                                               hl_secret_key (s->key_secret[side]))
-                            : g_strdup (_ ("never")));
+    g_ptr_array_add (
+        v, s->recorded && s->key_step[side]
+               ? g_strdup_printf (_ ("not in a capture (the lab, with the key log, from step %u: "
+                                     "%s)"),
+                                  s->key_step[side], hl_secret_key (s->key_secret[side]))
+           : s->recorded && s->n_encrypted
+               ? g_strdup (_ ("not in a capture, and unknown without keys"))
+           : s->recorded && s->later != HL_LATER_NO_KEYS ? g_strdup (_ ("not in a capture"))
+           : s->key_step[side] ? g_strdup_printf (_ ("after step %u (%s)"), s->key_step[side],
+                                                  hl_secret_key (s->key_secret[side]))
+                               : g_strdup (_ ("never")));
   {
     GString *later = g_string_new (hl_later_reader_describe (s->later));
     /* RFC 5246 7.3: a resumption's keys come from the master secret of the session it

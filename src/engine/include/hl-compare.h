@@ -32,7 +32,8 @@ typedef struct {
   guint n_encrypted;  /* of which encrypted */
   guint64 wire_bytes; /* record bytes (5-byte headers included) the receivers got */
   /* Round trips before the client's first application data (any side's when the client
-   * sends none); -1: no application data at all. See hl-compare.c for the rule. */
+   * sends none); -1: no application data at all; -2 unknown (recorded, below). See hl-compare.c for
+   * the rule. */
   int round_trips;
   guint first_data_step; /* the step (from 1, within the connection) of that data; 0: none */
   /* The first step (from 1, within the connection) after which each side holds a traffic
@@ -41,6 +42,11 @@ typedef struct {
   HlSecretId key_secret[2];
   HlLaterReader later;
   guint n_early_data; /* TLS 1.3 0-RTT records: keyed by the PSK alone (RFC 8446 2.3) */
+  /* A captured connection (hl-recorded.h): the figures are what its wire shows. Its
+   * key_step is when the lab, holding the key log, derives the key, not when an endpoint
+   * did; round_trips is -2 when encrypted records hide the first application data. */
+  gboolean recorded;
+  guint n_hidden; /* encrypted TLS 1.3 records no key opened: their messages are unknown */
 } HlCompareSide;
 
 /* One line of the aligned message lists: a message of one side or of both. */
