@@ -55,6 +55,7 @@ typedef struct {
   guint step[2];          /* its step (from 1, within the connection) on each side; 0: lacking */
   const char *message[2]; /* borrowed from the runs' steps; NULL: lacking */
   HlSide from;
+  gboolean hidden[2]; /* that side's step is a captured TLS 1.3 record no key opened */
 } HlCompareRow;
 
 typedef struct _HlComparison HlComparison;
@@ -69,6 +70,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (HlComparison, hl_comparison_free)
 const HlCompareSide *hl_comparison_get_side (const HlComparison *cmp, guint i); /* 0 or 1 */
 guint hl_comparison_get_n_rows (const HlComparison *cmp);
 const HlCompareRow *hl_comparison_get_row (const HlComparison *cmp, guint i);
+
+/* A row's mark: "only in A", "only in B" (or, beside a side with hidden records, that it
+ * may hide there), "" for a message both have. */
+const char *hl_comparison_row_mark (const HlComparison *cmp, const HlCompareRow *r);
 
 /* The classic story step (1..9) a message stands at, from its structured facts. */
 guint hl_story_step_of (const HlStep *step);
