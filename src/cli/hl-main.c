@@ -67,12 +67,16 @@ static const GOptionEntry entries[] = {
     "Write the run as a capture with its TLS secrets embedded", "FILE" },
   { "keylog", 0, 0, G_OPTION_ARG_FILENAME, &opt_keylog, "Write the secrets in NSS key log format",
     "FILE" },
-  { "png", 0, 0, G_OPTION_ARG_FILENAME, &opt_png, "Write the ladder diagram as PNG", "FILE" },
-  { "svg", 0, 0, G_OPTION_ARG_FILENAME, &opt_svg, "Write the ladder diagram as SVG", "FILE" },
+  { "png", 0, 0, G_OPTION_ARG_FILENAME, &opt_png,
+    "Write the ladder diagram as PNG (with --compare: the pair, lined up by story step)", "FILE" },
+  { "svg", 0, 0, G_OPTION_ARG_FILENAME, &opt_svg,
+    "Write the ladder diagram as SVG (with --compare: the pair)", "FILE" },
   { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &opt_pdf,
-    "Write a PDF handout: the diagram, then each step from its own page", "FILE" },
+    "Write a PDF handout: the diagram, then each step from its own page (with --compare: the "
+    "pair, then the summary)",
+    "FILE" },
   { "html", 0, 0, G_OPTION_ARG_FILENAME, &opt_html,
-    "Write a self-contained interactive HTML handout", "FILE" },
+    "Write a self-contained interactive HTML handout (with --compare: the pair's page)", "FILE" },
   { "key-schedule", 0, 0, G_OPTION_ARG_FILENAME, &opt_key_schedule,
     "Write TLS 1.3's key schedule (RFC 8446 7.1) with what each side holds: .png or .svg", "FILE" },
   { "step", 0, 0, G_OPTION_ARG_INT, &opt_step,
@@ -108,7 +112,8 @@ static const GOptionEntry entries[] = {
     "Write the lesson's quiz, made from the run, with its answers: .md, or - for standard output",
     "FILE" },
   { "compare", 0, 0, G_OPTION_ARG_FILENAME, &opt_compare,
-    "Compare with lesson OTHER, run on its own: the summary (round trips, bytes, encrypted "
+    "Compare with lesson OTHER, run on its own, or with a capture (--secrets, --connection): the "
+    "summary (round trips, bytes, encrypted "
     "messages, first traffic keys, who can decrypt later) and the messages by story step, in "
     "the .md transcript or, without an output, on standard output",
     "OTHER" },
@@ -116,15 +121,15 @@ static const GOptionEntry entries[] = {
     "With --compare: connection N of the lesson and M of OTHER (default: the last of each)",
     "N,M" },
   { "compare-png", 0, 0, G_OPTION_ARG_FILENAME, &opt_compare_files[0],
-    "With --compare: write both ladders side by side, lined up by story step, as PNG (--scale "
-    "and --theme apply)",
+    "With --compare: the same as --png, both ladders side by side, lined up by story step "
+    "(--scale and --theme apply)",
     "FILE" },
   { "compare-svg", 0, 0, G_OPTION_ARG_FILENAME, &opt_compare_files[1],
-    "With --compare: the same as SVG (--theme applies)", "FILE" },
+    "With --compare: the same as --svg (--theme applies)", "FILE" },
   { "compare-pdf", 0, 0, G_OPTION_ARG_FILENAME, &opt_compare_files[2],
-    "With --compare: the same as PDF, then the summary on a page of its own", "FILE" },
+    "With --compare: the same as --pdf, the pair, then the summary on a page of its own", "FILE" },
   { "compare-html", 0, 0, G_OPTION_ARG_FILENAME, &opt_compare_files[3],
-    "With --compare: one self-contained HTML page with both ladders and the summary", "FILE" },
+    "With --compare: the same as --html, one page with both ladders and the summary", "FILE" },
   { "version", 0, 0, G_OPTION_ARG_NONE, &opt_version, "Show the version", NULL },
   { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_args, NULL, NULL },
   { NULL },
