@@ -389,7 +389,10 @@ side_cells (const HlCompareSide *s)
   g_ptr_array_add (v, g_strdup_printf ("%s, %s",
                                        s->version ? hl_version_name (s->version) : _ ("none"),
                                        suite ? suite : _ ("no suite")));
-  g_ptr_array_add (v, g_strdup (s->success ? _ ("succeeded") : _ ("failed")));
+  g_ptr_array_add (v, g_strdup (!s->success   ? _ ("failed")
+                                : s->n_hidden ? _ ("succeeded, as far as the wire shows: its "
+                                                   "encrypted records would hide an alert")
+                                              : _ ("succeeded")));
   g_ptr_array_add (
       v, s->round_trips >= 0
              ? g_strdup_printf (_ ("%d (data at step %u)"), s->round_trips, s->first_data_step)
