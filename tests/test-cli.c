@@ -306,7 +306,12 @@ test_pcapng_decrypts (void)
 static void
 test_pcapng_tls13 (gconstpointer data)
 {
-  const char *lesson = data;
+  /* "LESSON:N": the lesson and its last connection, the one compared. */
+  g_auto (GStrv) parts = g_strsplit (data, ":", 2);
+  const char *lesson = parts[0];
+  g_autofree char *keep_arg = g_strconcat ("--connection=", parts[1], NULL);
+  g_autofree char *b_title = g_strdup_printf ("B: Recorded: run.pcapng (connection %s", parts[1]);
+  g_autofree char *a_title = g_strdup_printf ("A: Recorded: run.pcapng (connection %s", parts[1]);
   g_autofree char *out = NULL, *err = NULL, *pc = tmp_path ("tls13.pcapng");
   g_autofree char *o = g_strdup_printf ("--pcapng=%s", pc);
   g_autofree char *types = NULL;
@@ -937,7 +942,12 @@ figure_of (const char *text, const char *name, const char *side)
 static void
 test_compare_capture (gconstpointer data)
 {
-  const char *lesson = data;
+  /* "LESSON:N": the lesson and its last connection, the one compared. */
+  g_auto (GStrv) parts = g_strsplit (data, ":", 2);
+  const char *lesson = parts[0];
+  g_autofree char *keep_arg = g_strconcat ("--connection=", parts[1], NULL);
+  g_autofree char *b_title = g_strdup_printf ("B: Recorded: run.pcapng (connection %s", parts[1]);
+  g_autofree char *a_title = g_strdup_printf ("A: Recorded: run.pcapng (connection %s", parts[1]);
   static const char *const same[] = { "Version and suite",
                                       "Result",
                                       "Round trips before the client's first application data",
@@ -959,20 +969,23 @@ test_compare_capture (gconstpointer data)
   const char *make[] = { "--headless", lesson, cap_arg, keys_arg, NULL };
   const char *make_bare[] = { "--headless", lesson, steal_arg, NULL };
   const char *self[] = { "--headless", lesson, cmp_self, NULL };
-  const char *with_cap[] = { "--headless", lesson, cmp_cap, secrets_arg, "--connection=1", NULL };
+  const char *with_cap[] = { "--headless", lesson, cmp_cap, secrets_arg, keep_arg, NULL };
   const char *cap_first[] = { "--headless", cap, cmp_self, NULL };
   const char *with_bare[] = { "--headless", lesson, cmp_bare, NULL };
   g_autofree char *out_self = NULL, *out_cap = NULL, *out_first = NULL, *out_bare = NULL;
   g_autofree char *report = NULL;
-  gboolean tls13 = g_str_has_prefix (lesson, "3");
+  g_autofree char *version = NULL;
+  gboolean tls13;
   g_assert_cmpint (run_cli (make, NULL, NULL), ==, 0);
   g_assert_cmpint (run_cli (make_bare, &report, NULL), ==, 0);
   g_assert_cmpint (run_cli (self, &out_self, NULL), ==, 0);
   g_assert_cmpint (run_cli (with_cap, &out_cap, NULL), ==, 0);
   g_assert_cmpint (run_cli (cap_first, &out_first, NULL), ==, 0);
   g_assert_cmpint (run_cli (with_bare, &out_bare, NULL), ==, 0);
-  g_assert_nonnull (strstr (out_cap, "B: Recorded: run.pcapng (connection 1)"));
-  g_assert_nonnull (strstr (out_first, "A: Recorded: run.pcapng (connection 1)"));
+  version = figure_of (out_self, "Version and suite", "B");
+  tls13 = g_str_has_prefix (version, "TLS1.3");
+  g_assert_nonnull (strstr (out_cap, b_title));
+  g_assert_nonnull (strstr (out_first, a_title));
   for (guint i = 0; i < G_N_ELEMENTS (same); i++) {
     g_autofree char *want = figure_of (out_self, same[i], "B");
     g_autofree char *got = figure_of (out_cap, same[i], "B");
@@ -1059,9 +1072,15 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/run/list-errors-and-messages", test_list_errors_and_messages);
   g_test_add_func ("/cli/run/compare", test_compare);
   g_test_add_func ("/cli/run/compare-plain-exports", test_compare_plain_exports);
-  g_test_add_data_func ("/cli/run/compare-capture-02", "02-ecdhe-rsa-aes-gcm",
+  g_test_add_data_func ("/cli/run/compare-capture-02", "02-ecdhe-rsa-aes-gcm:1",
                         test_compare_capture);
-  g_test_add_data_func ("/cli/run/compare-capture-30", "30-tls13-basic", test_compare_capture);
-  g_test_add_data_func ("/cli/run/compare-capture-01", "01-rsa-key-exchange", test_compare_capture);
+  g_test_add_data_func ("/cli/run/compare-capture-30", "30-tls13-basic:1", test_compare_capture);
+  g_test_add_data_func ("/cli/run/compare-capture-01", "01-rsa-key-exchange:1",
+                        test_compare_capture);
+  /* Resumptions: psk_dhe_ke and psk_ke told apart on the wire, by the ServerHello. */
+  g_test_add_data_func ("/cli/run/compare-capture-33", "33-tls13-psk-resumption:2",
+                        test_compare_capture);
+  g_test_add_data_func ("/cli/run/compare-capture-42", "42-tls13-psk-ke-resumption:2",
+                        test_compare_capture);
   return g_test_run ();
 }

@@ -249,7 +249,7 @@ hl_compare_render_html (const HlRun *a, const HlRun *b, const HlComparison *cmp,
         _ ("A, on the left: connection %u of \u201c%s\u201d. B, on the right: connection %u "
            "of \u201c%s\u201d. Each ran on its own; their rows line up by the nine story "
            "steps, and a dashed box marks a message one side lacks."),
-        sa->connection, sa->title, sb->connection, sb->title);
+        sa->file_connection, sa->title, sb->file_connection, sb->title);
     append_escaped (out, lead);
   }
   g_string_append_printf (

@@ -163,6 +163,13 @@ measure (HlCompareSide *s, const HlRun *run, const HlConnection *c)
   for (guint side = 0; side < 2; side++)
     s->key_secret[side] = HL_N_SECRETS;
   s->recorded = hl_run_is_recorded (run);
+  s->file_connection = c->index;
+  {
+    /* A capture's connection by its number in the file, as --connection names it. */
+    HlRecordedConnection rc;
+    if (s->recorded && hl_run_get_recorded_connection (run, c->index - 1, &rc))
+      s->file_connection = rc.file_number;
+  }
   for (guint i = 0; i < c->steps->len; i++) {
     const HlStep *st = g_ptr_array_index (c->steps, i);
     if (st->encrypted)
@@ -384,8 +391,8 @@ side_cells (const HlCompareSide *s)
 {
   GPtrArray *v = g_ptr_array_new ();
   g_autofree char *suite = s->suite ? hl_suite_short_name (s->suite) : NULL;
-  g_ptr_array_add (v, g_strdup_printf ("%s (%s %u%s)", s->title, _ ("connection"), s->connection,
-                                       s->resumed ? _ (", resumed") : ""));
+  g_ptr_array_add (v, g_strdup_printf ("%s (%s %u%s)", s->title, _ ("connection"),
+                                       s->file_connection, s->resumed ? _ (", resumed") : ""));
   g_ptr_array_add (v, g_strdup_printf ("%s, %s",
                                        s->version ? hl_version_name (s->version) : _ ("none"),
                                        suite ? suite : _ ("no suite")));

@@ -23,9 +23,12 @@ typedef enum {
 
 typedef struct {
   char *title;      /* the lesson's title, or its file name */
-  guint connection; /* from 1 */
-  guint version;    /* 0: none negotiated */
-  guint16 suite;    /* 0: none */
+  guint connection; /* from 1, among the run's connections */
+  /* The number people see: connection, but a capture's number in its file
+   * (--list-connections, --connection), which differs when --connection kept some. */
+  guint file_connection;
+  guint version; /* 0: none negotiated */
+  guint16 suite; /* 0: none */
   gboolean resumed;
   gboolean success;
   guint n_messages;   /* steps of this connection */
