@@ -971,7 +971,11 @@ test_compare_capture (gconstpointer data)
   const char *self[] = { "--headless", lesson, cmp_self, NULL };
   const char *with_cap[] = { "--headless", lesson, cmp_cap, secrets_arg, keep_arg, NULL };
   const char *cap_first[] = { "--headless", cap, cmp_self, NULL };
+  g_autofree char *html = g_build_filename (dir, "pair.html", NULL);
+  g_autofree char *html_arg = g_strconcat ("--html=", html, NULL);
+  g_autofree char *page = NULL;
   const char *with_bare[] = { "--headless", lesson, cmp_bare, NULL };
+  const char *bare_html[] = { "--headless", lesson, cmp_bare, html_arg, NULL };
   g_autofree char *out_self = NULL, *out_cap = NULL, *out_first = NULL, *out_bare = NULL;
   g_autofree char *report = NULL;
   g_autofree char *version = NULL;
@@ -1013,10 +1017,15 @@ test_compare_capture (gconstpointer data)
     g_assert_cmpstr (no_keys, ==, "not in a capture, and unknown without keys");
   }
   /* Nothing hidden is matched with a message, nor called one. */
+  g_assert_cmpint (run_cli (bare_html, NULL, NULL), ==, 0);
+  g_assert_true (g_file_get_contents (html, &page, NULL, NULL));
+  g_assert_nonnull (strstr (page, "Recorded: capture-without-secrets.pcapng"));
   if (tls13) {
     g_assert_nonnull (strstr (out_bare, "encrypted record (unknown without keys)"));
     g_assert_nonnull (strstr (out_bare, "only in A, or hidden in B's encrypted records"));
+    g_assert_nonnull (strstr (page, "encrypted record (unknown without keys)"));
   }
+  g_unlink (html);
   g_unlink (cap);
   g_unlink (keys);
   {
