@@ -306,7 +306,12 @@ test_pcapng_decrypts (void)
 static void
 test_pcapng_tls13 (gconstpointer data)
 {
-  const char *lesson = data;
+  /* "LESSON:N": the lesson and its last connection, the one compared. */
+  g_auto (GStrv) parts = g_strsplit (data, ":", 2);
+  const char *lesson = parts[0];
+  g_autofree char *keep_arg = g_strconcat ("--connection=", parts[1], NULL);
+  g_autofree char *b_title = g_strdup_printf ("B: Recorded: run.pcapng (connection %s", parts[1]);
+  g_autofree char *a_title = g_strdup_printf ("A: Recorded: run.pcapng (connection %s", parts[1]);
   g_autofree char *out = NULL, *err = NULL, *pc = tmp_path ("tls13.pcapng");
   g_autofree char *o = g_strdup_printf ("--pcapng=%s", pc);
   g_autofree char *types = NULL;
@@ -822,6 +827,219 @@ test_compare (void)
   g_rmdir (dir);
 }
 
+/* The PDF's text, by pdftotext (poppler-utils, which the test setup installs). */
+static char *
+pdf_text (const char *path)
+{
+  const char *argv[] = { "pdftotext", "-enc", "UTF-8", path, "-", NULL };
+  char *text = NULL;
+  int status = 0;
+  g_assert_true (g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &text,
+                               NULL, &status, NULL));
+  g_assert_cmpint (status, ==, 0);
+  return text;
+}
+
+static guint32
+png_width (const char *data, gsize len)
+{
+  g_assert_cmpuint (len, >, 24);
+  g_assert_cmpmem (data + 12, 4, "IHDR", 4);
+  return GUINT32_FROM_BE (*(const guint32 *)(data + 16));
+}
+
+/* With --compare, --png, --svg, --pdf and --html draw the pair, the same files as the
+ * --compare-* options; --step with a pair picture is refused and writes nothing. */
+static void
+test_compare_plain_exports (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("hl-compare-plain-XXXXXX", NULL);
+  static const char *const names[] = { "pair.png", "pair.svg", "pair.pdf", "pair.html" };
+  static const char *const plain[] = { "--png=", "--svg=", "--pdf=", "--html=" };
+  static const char *const alias[]
+      = { "--compare-png=", "--compare-svg=", "--compare-pdf=", "--compare-html=" };
+  const char *a_title = "ECDHE-RSA with AES-128-GCM";
+  const char *b_title = "TLS 1.3: one round trip";
+  g_autoptr (GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *single = g_build_filename (dir, "single.png", NULL);
+  g_autofree char *single_arg = g_strconcat ("--png=", single, NULL);
+  const char *one[] = { "--headless", "02-ecdhe-rsa-aes-gcm", single_arg, NULL };
+  g_autofree char *single_data = NULL, *err = NULL;
+  gsize single_len;
+  g_ptr_array_add (args, g_strdup ("--headless"));
+  g_ptr_array_add (args, g_strdup ("02-ecdhe-rsa-aes-gcm"));
+  g_ptr_array_add (args, g_strdup ("--compare=30-tls13-basic"));
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++) {
+    g_autofree char *path = g_build_filename (dir, names[i], NULL);
+    g_autofree char *alias_path = g_strconcat (path, ".alias", NULL);
+    g_ptr_array_add (args, g_strconcat (plain[i], path, NULL));
+    g_ptr_array_add (args, g_strconcat (alias[i], alias_path, NULL));
+  }
+  g_ptr_array_add (args, NULL);
+  g_assert_cmpint (run_cli ((const char *const *)args->pdata, NULL, NULL), ==, 0);
+  g_assert_cmpint (run_cli (one, NULL, NULL), ==, 0);
+  g_assert_true (g_file_get_contents (single, &single_data, &single_len, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++) {
+    g_autofree char *path = g_build_filename (dir, names[i], NULL);
+    g_autofree char *alias_path = g_strconcat (path, ".alias", NULL);
+    g_autofree char *data = NULL, *alias_data = NULL;
+    gsize len, alias_len;
+    g_assert_true (g_file_get_contents (path, &data, &len, NULL));
+    g_assert_true (g_file_get_contents (alias_path, &alias_data, &alias_len, NULL));
+    /* One picture under two names. */
+    g_assert_cmpmem (data, len, alias_data, alias_len);
+    if (i == 0) /* both ladders side by side: wider than the first alone */
+      g_assert_cmpuint (png_width (data, len), >, png_width (single_data, single_len) + 24);
+    if (i == 1)
+      g_assert_nonnull (strstr (data, "<svg"));
+    if (i == 2) {
+      g_autofree char *text = pdf_text (path);
+      g_assert_nonnull (strstr (text, a_title));
+      g_assert_nonnull (strstr (text, b_title));
+      g_assert_nonnull (strstr (text, "Comparison")); /* the summary's page */
+    }
+    if (i == 3) {
+      g_assert_nonnull (strstr (data, a_title));
+      g_assert_nonnull (strstr (data, b_title));
+      g_assert_nonnull (strstr (data, "<table id=\"summary\">"));
+    }
+    g_unlink (path);
+    g_unlink (alias_path);
+  }
+  /* --step has no meaning for two runs: exit 2, nothing written. */
+  {
+    g_autofree char *path = g_build_filename (dir, "step.png", NULL);
+    g_autofree char *arg = g_strconcat ("--png=", path, NULL);
+    const char *step[] = {
+      "--headless", "02-ecdhe-rsa-aes-gcm", "--compare=30-tls13-basic", arg, "--step=3", NULL
+    };
+    g_assert_cmpint (run_cli (step, NULL, &err), ==, 2);
+    g_assert_nonnull (strstr (err, "--step=3"));
+    g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  }
+  g_unlink (single);
+  g_rmdir (dir);
+}
+
+/* The comparison's text: the figure named name of side ("A" or "B"), up to its line's end. */
+static char *
+figure_of (const char *text, const char *name, const char *side)
+{
+  g_autofree char *head = g_strconcat ("\n", name, "\n", NULL);
+  g_autofree char *tag = g_strconcat ("  ", side, ": ", NULL);
+  const char *at = strstr (text, head), *v, *end;
+  g_assert_nonnull (at);
+  v = strstr (at + strlen (head), tag);
+  g_assert_nonnull (v);
+  v += strlen (tag);
+  end = strchr (v, '\n');
+  return g_strndup (v, end ? (gsize)(end - v) : strlen (v));
+}
+
+/* What the wire shows: a lesson's own capture (--pcapng, --keylog) compared with the
+ * lesson gives the figures of the lesson compared with itself; the key steps, which no
+ * capture holds, say so; without keys, what the records hide is "unknown without keys". */
+static void
+test_compare_capture (gconstpointer data)
+{
+  /* "LESSON:N": the lesson and its last connection, the one compared. */
+  g_auto (GStrv) parts = g_strsplit (data, ":", 2);
+  const char *lesson = parts[0];
+  g_autofree char *keep_arg = g_strconcat ("--connection=", parts[1], NULL);
+  g_autofree char *b_title = g_strdup_printf ("B: Recorded: run.pcapng (connection %s", parts[1]);
+  g_autofree char *a_title = g_strdup_printf ("A: Recorded: run.pcapng (connection %s", parts[1]);
+  static const char *const same[] = { "Version and suite",
+                                      "Result",
+                                      "Round trips before the client's first application data",
+                                      "Bytes on the wire",
+                                      "Encrypted messages",
+                                      "Who could decrypt later with the server's private key" };
+  g_autofree char *dir = g_dir_make_tmp ("hl-compare-capture-XXXXXX", NULL);
+  g_autofree char *cap = g_build_filename (dir, "run.pcapng", NULL);
+  g_autofree char *keys = g_build_filename (dir, "run.keys", NULL);
+  g_autofree char *steal = g_build_filename (dir, "steal", NULL);
+  g_autofree char *bare = g_build_filename (steal, "capture-without-secrets.pcapng", NULL);
+  g_autofree char *cap_arg = g_strconcat ("--pcapng=", cap, NULL);
+  g_autofree char *keys_arg = g_strconcat ("--keylog=", keys, NULL);
+  g_autofree char *steal_arg = g_strconcat ("--steal-key=", steal, NULL);
+  g_autofree char *cmp_self = g_strconcat ("--compare=", lesson, NULL);
+  g_autofree char *cmp_cap = g_strconcat ("--compare=", cap, NULL);
+  g_autofree char *cmp_bare = g_strconcat ("--compare=", bare, NULL);
+  g_autofree char *secrets_arg = g_strconcat ("--secrets=", keys, NULL);
+  const char *make[] = { "--headless", lesson, cap_arg, keys_arg, NULL };
+  const char *make_bare[] = { "--headless", lesson, steal_arg, NULL };
+  const char *self[] = { "--headless", lesson, cmp_self, NULL };
+  const char *with_cap[] = { "--headless", lesson, cmp_cap, secrets_arg, keep_arg, NULL };
+  const char *cap_first[] = { "--headless", cap, cmp_self, NULL };
+  g_autofree char *html = g_build_filename (dir, "pair.html", NULL);
+  g_autofree char *html_arg = g_strconcat ("--html=", html, NULL);
+  g_autofree char *page = NULL;
+  const char *with_bare[] = { "--headless", lesson, cmp_bare, NULL };
+  const char *bare_html[] = { "--headless", lesson, cmp_bare, html_arg, NULL };
+  g_autofree char *out_self = NULL, *out_cap = NULL, *out_first = NULL, *out_bare = NULL;
+  g_autofree char *report = NULL;
+  g_autofree char *version = NULL;
+  gboolean tls13;
+  g_assert_cmpint (run_cli (make, NULL, NULL), ==, 0);
+  g_assert_cmpint (run_cli (make_bare, &report, NULL), ==, 0);
+  g_assert_cmpint (run_cli (self, &out_self, NULL), ==, 0);
+  g_assert_cmpint (run_cli (with_cap, &out_cap, NULL), ==, 0);
+  g_assert_cmpint (run_cli (cap_first, &out_first, NULL), ==, 0);
+  g_assert_cmpint (run_cli (with_bare, &out_bare, NULL), ==, 0);
+  version = figure_of (out_self, "Version and suite", "B");
+  tls13 = g_str_has_prefix (version, "TLS1.3");
+  g_assert_nonnull (strstr (out_cap, b_title));
+  g_assert_nonnull (strstr (out_first, a_title));
+  for (guint i = 0; i < G_N_ELEMENTS (same); i++) {
+    g_autofree char *want = figure_of (out_self, same[i], "B");
+    g_autofree char *got = figure_of (out_cap, same[i], "B");
+    g_autofree char *first = figure_of (out_first, same[i], "A");
+    g_autofree char *no_keys = figure_of (out_bare, same[i], "B");
+    g_assert_cmpstr (got, ==, want);
+    g_assert_cmpstr (first, ==, want);
+    /* Without keys the bytes and the suite are still on the wire; TLS 1.3's records hide
+     * their messages, TLS 1.2's show their types. */
+    if (tls13 && (i == 2 || i == 4))
+      g_assert_true (g_str_has_prefix (no_keys, "unknown without keys"));
+    else if (tls13 && i == 1)
+      g_assert_cmpstr (no_keys, ==,
+                       "succeeded, as far as the wire shows: its encrypted records "
+                       "would hide an alert");
+    else
+      g_assert_cmpstr (no_keys, ==, want);
+  }
+  for (guint k = 0; k < 2; k++) {
+    const char *name = k ? "Server first holds a traffic key" : "Client first holds a traffic key";
+    g_autofree char *got = figure_of (out_cap, name, "B");
+    g_autofree char *no_keys = figure_of (out_bare, name, "B");
+    g_assert_true (
+        g_str_has_prefix (got, "not in a capture (the lab, with the key log, from step"));
+    g_assert_cmpstr (no_keys, ==, "not in a capture, and unknown without keys");
+  }
+  /* Nothing hidden is matched with a message, nor called one. */
+  g_assert_cmpint (run_cli (bare_html, NULL, NULL), ==, 0);
+  g_assert_true (g_file_get_contents (html, &page, NULL, NULL));
+  g_assert_nonnull (strstr (page, "Recorded: capture-without-secrets.pcapng"));
+  if (tls13) {
+    g_assert_nonnull (strstr (out_bare, "encrypted record (unknown without keys)"));
+    g_assert_nonnull (strstr (out_bare, "only in A, or hidden in B's encrypted records"));
+    g_assert_nonnull (strstr (page, "encrypted record (unknown without keys)"));
+  }
+  g_unlink (html);
+  g_unlink (cap);
+  g_unlink (keys);
+  {
+    g_autoptr (GDir) d = g_dir_open (steal, 0, NULL);
+    const char *name;
+    while ((name = g_dir_read_name (d))) {
+      g_autofree char *p = g_build_filename (steal, name, NULL);
+      g_unlink (p);
+    }
+  }
+  g_rmdir (steal);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -862,5 +1080,16 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/run/outputs-all-or-nothing", test_outputs_all_or_nothing);
   g_test_add_func ("/cli/run/list-errors-and-messages", test_list_errors_and_messages);
   g_test_add_func ("/cli/run/compare", test_compare);
+  g_test_add_func ("/cli/run/compare-plain-exports", test_compare_plain_exports);
+  g_test_add_data_func ("/cli/run/compare-capture-02", "02-ecdhe-rsa-aes-gcm:1",
+                        test_compare_capture);
+  g_test_add_data_func ("/cli/run/compare-capture-30", "30-tls13-basic:1", test_compare_capture);
+  g_test_add_data_func ("/cli/run/compare-capture-01", "01-rsa-key-exchange:1",
+                        test_compare_capture);
+  /* Resumptions: psk_dhe_ke and psk_ke told apart on the wire, by the ServerHello. */
+  g_test_add_data_func ("/cli/run/compare-capture-33", "33-tls13-psk-resumption:2",
+                        test_compare_capture);
+  g_test_add_data_func ("/cli/run/compare-capture-42", "42-tls13-psk-ke-resumption:2",
+                        test_compare_capture);
   return g_test_run ();
 }

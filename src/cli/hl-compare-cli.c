@@ -3,14 +3,14 @@
 
 #include <string.h>
 
+#include "hl-capture-reader.h"
 #include "hl-compare-export.h"
 #include "hl-compare.h"
 #include "hl-data.h"
 #include "hl-scenario.h"
 
-/* A file, else a bundled lesson of that name (with or without .scenario). */
-static char *
-resolve_lesson (const char *other)
+char *
+hl_cli_compare_resolve (const char *other)
 {
   if (!g_file_test (other, G_FILE_TEST_EXISTS) && !strchr (other, G_DIR_SEPARATOR)) {
     g_autofree char *bundled = g_build_filename (hl_data_dir (), "scenarios", other, NULL);
@@ -46,25 +46,31 @@ bad:
 }
 
 char *
-hl_cli_compare (HlRun *run, const char *other, const char *connections, gboolean md,
-                const HlLadderOptions *options, double scale,
+hl_cli_compare (HlRun *run, const char *other, const HlCaptureOptions *capture_options,
+                const char *connections, gboolean md, const HlLadderOptions *options, double scale,
                 const gboolean want[HL_CLI_COMPARE_N_FORMATS],
-                GBytes *pair[HL_CLI_COMPARE_N_FORMATS], GError **error)
+                GBytes *pair[HL_CLI_COMPARE_N_FORMATS], char **warning, GError **error)
 {
-  g_autofree char *path = resolve_lesson (other);
   g_autoptr (HlScenario) scenario = NULL;
   g_autoptr (HlRun) other_run = NULL;
   g_autoptr (HlComparison) cmp = NULL;
   guint a = 0, b = 0;
   if (connections && !parse_connections (connections, &a, &b, error))
     return NULL;
-  scenario = hl_scenario_load (path, error);
-  if (!scenario)
-    return NULL;
-  /* Its own run, from its own start: nothing is shared with the first lesson's. */
-  other_run = hl_run_new_checked (scenario, error);
-  if (!other_run)
-    return NULL;
+  if (hl_capture_sniff (other)) {
+    /* A captured connection, as the capture reader makes it into a run. */
+    other_run = hl_capture_open (other, capture_options, warning, error);
+    if (!other_run)
+      return NULL;
+  } else {
+    scenario = hl_scenario_load (other, error);
+    if (!scenario)
+      return NULL;
+    /* Its own run, from its own start: nothing is shared with the first lesson's. */
+    other_run = hl_run_new_checked (scenario, error);
+    if (!other_run)
+      return NULL;
+  }
   hl_run_run_to_end (other_run);
   cmp = hl_comparison_new (run, a, other_run, b, error);
   if (!cmp)

@@ -67,12 +67,16 @@ static const GOptionEntry entries[] = {
     "Write the run as a capture with its TLS secrets embedded", "FILE" },
   { "keylog", 0, 0, G_OPTION_ARG_FILENAME, &opt_keylog, "Write the secrets in NSS key log format",
     "FILE" },
-  { "png", 0, 0, G_OPTION_ARG_FILENAME, &opt_png, "Write the ladder diagram as PNG", "FILE" },
-  { "svg", 0, 0, G_OPTION_ARG_FILENAME, &opt_svg, "Write the ladder diagram as SVG", "FILE" },
+  { "png", 0, 0, G_OPTION_ARG_FILENAME, &opt_png,
+    "Write the ladder diagram as PNG (with --compare: the pair, lined up by story step)", "FILE" },
+  { "svg", 0, 0, G_OPTION_ARG_FILENAME, &opt_svg,
+    "Write the ladder diagram as SVG (with --compare: the pair)", "FILE" },
   { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &opt_pdf,
-    "Write a PDF handout: the diagram, then each step from its own page", "FILE" },
+    "Write a PDF handout: the diagram, then each step from its own page (with --compare: the "
+    "pair, then the summary)",
+    "FILE" },
   { "html", 0, 0, G_OPTION_ARG_FILENAME, &opt_html,
-    "Write a self-contained interactive HTML handout", "FILE" },
+    "Write a self-contained interactive HTML handout (with --compare: the pair's page)", "FILE" },
   { "key-schedule", 0, 0, G_OPTION_ARG_FILENAME, &opt_key_schedule,
     "Write TLS 1.3's key schedule (RFC 8446 7.1) with what each side holds: .png or .svg", "FILE" },
   { "step", 0, 0, G_OPTION_ARG_INT, &opt_step,
@@ -108,7 +112,8 @@ static const GOptionEntry entries[] = {
     "Write the lesson's quiz, made from the run, with its answers: .md, or - for standard output",
     "FILE" },
   { "compare", 0, 0, G_OPTION_ARG_FILENAME, &opt_compare,
-    "Compare with lesson OTHER, run on its own: the summary (round trips, bytes, encrypted "
+    "Compare with lesson OTHER, run on its own, or with a capture (--secrets, --connection): the "
+    "summary (round trips, bytes, encrypted "
     "messages, first traffic keys, who can decrypt later) and the messages by story step, in "
     "the .md transcript or, without an output, on standard output",
     "OTHER" },
@@ -116,15 +121,15 @@ static const GOptionEntry entries[] = {
     "With --compare: connection N of the lesson and M of OTHER (default: the last of each)",
     "N,M" },
   { "compare-png", 0, 0, G_OPTION_ARG_FILENAME, &opt_compare_files[0],
-    "With --compare: write both ladders side by side, lined up by story step, as PNG (--scale "
-    "and --theme apply)",
+    "With --compare: the same as --png, both ladders side by side, lined up by story step "
+    "(--scale and --theme apply)",
     "FILE" },
   { "compare-svg", 0, 0, G_OPTION_ARG_FILENAME, &opt_compare_files[1],
-    "With --compare: the same as SVG (--theme applies)", "FILE" },
+    "With --compare: the same as --svg (--theme applies)", "FILE" },
   { "compare-pdf", 0, 0, G_OPTION_ARG_FILENAME, &opt_compare_files[2],
-    "With --compare: the same as PDF, then the summary on a page of its own", "FILE" },
+    "With --compare: the same as --pdf, the pair, then the summary on a page of its own", "FILE" },
   { "compare-html", 0, 0, G_OPTION_ARG_FILENAME, &opt_compare_files[3],
-    "With --compare: one self-contained HTML page with both ladders and the summary", "FILE" },
+    "With --compare: the same as --html, one page with both ladders and the summary", "FILE" },
   { "version", 0, 0, G_OPTION_ARG_NONE, &opt_version, "Show the version", NULL },
   { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_args, NULL, NULL },
   { NULL },
@@ -210,7 +215,10 @@ main (int argc, char **argv)
   const char *path;
   const char *fault_error;
   int status = EXIT_RAN;
-  gboolean brief, capture;
+  gboolean brief, capture, other_capture = FALSE;
+  g_autofree char *other_path = NULL;
+  g_autoptr (GArray) keep = g_array_new (FALSE, FALSE, sizeof (guint));
+  HlCaptureOptions other_co = { NULL, NULL, 0 };
   int expected;
 
   setlocale (LC_ALL, "");
@@ -359,9 +367,13 @@ main (int argc, char **argv)
                 "--compare-pdf and --compare-html need --compare=OTHER\n");
     return EXIT_USAGE;
   }
-  if (opt_compare && capture) {
-    g_printerr ("handshake-lab: --compare=%s compares two lessons; %s is a capture\n", opt_compare,
-                path);
+  if (opt_compare && opt_step > 0
+      && (opt_png || opt_svg || opt_pdf || opt_html || opt_compare_files[0] || opt_compare_files[1]
+          || opt_compare_files[2] || opt_compare_files[3])) {
+    /* Two runs have no common step N: the pair is always drawn whole. */
+    g_printerr ("handshake-lab: --step=%d: with --compare the pair is drawn whole, lined up by "
+                "story step; --step draws one lesson (leave out --compare for that)\n",
+                opt_step);
     return EXIT_USAGE;
   }
   if (opt_compare && opt_transcript && g_str_has_suffix (opt_transcript, ".json")) {
@@ -370,34 +382,52 @@ main (int argc, char **argv)
                 opt_transcript);
     return EXIT_USAGE;
   }
-  if (!capture && (opt_secrets || opt_connection || opt_list_connections)) {
-    g_printerr ("handshake-lab: --secrets, --connection and --list-connections need a capture "
-                "(a pcap or pcapng file)%s%s\n",
+  if (opt_compare) {
+    other_path = hl_cli_compare_resolve (opt_compare);
+    other_capture = hl_capture_sniff (other_path);
+  }
+  if (opt_list_connections && !capture) {
+    g_printerr ("handshake-lab: --list-connections needs a capture (a pcap or pcapng file)%s%s\n",
                 opt_args && opt_args[0] ? "; this is not one: " : "",
                 opt_args && opt_args[0] ? path : "");
     return EXIT_USAGE;
   }
+  if (!capture && !other_capture && (opt_secrets || opt_connection)) {
+    g_printerr ("handshake-lab: --secrets and --connection need a capture (a pcap or pcapng "
+                "file, or --compare=CAPTURE)%s%s\n",
+                opt_args && opt_args[0] ? "; this is not one: " : "",
+                opt_args && opt_args[0] ? path : "");
+    return EXIT_USAGE;
+  }
+  for (guint i = 0; opt_connection && opt_connection[i]; i++) {
+    char *end = NULL;
+    guint64 n = g_ascii_strtoull (opt_connection[i], &end, 10);
+    if (!*opt_connection[i] || *end || n == 0 || n > G_MAXUINT) {
+      g_printerr ("handshake-lab: --connection=%s: give a connection number from 1 "
+                  "(--list-connections lists them)\n",
+                  opt_connection[i]);
+      return EXIT_USAGE;
+    }
+    g_array_append_val (keep, n);
+  }
+  /* --secrets open every capture compared (a key log names its connections by their
+   * client random); --connection picks in the first input when it is a capture, else in
+   * OTHER. */
+  other_co.secrets = (const char *const *)opt_secrets;
+  if (!capture && keep->len) {
+    other_co.keep = (const guint *)keep->data;
+    other_co.n_keep = keep->len;
+  }
   if (capture) {
-    g_autoptr (GArray) keep = g_array_new (FALSE, FALSE, sizeof (guint));
     g_autofree char *warning = NULL;
     HlCaptureOptions co = { (const char *const *)opt_secrets, NULL, 0 };
-    for (guint i = 0; opt_connection && opt_connection[i]; i++) {
-      char *end = NULL;
-      guint64 n = g_ascii_strtoull (opt_connection[i], &end, 10);
-      if (!*opt_connection[i] || *end || n == 0 || n > G_MAXUINT) {
-        g_printerr ("handshake-lab: --connection=%s: give a connection number from 1 "
-                    "(--list-connections lists them)\n",
-                    opt_connection[i]);
-        return EXIT_USAGE;
-      }
-      g_array_append_val (keep, n);
-    }
     if (keep->len) {
       co.keep = (const guint *)keep->data;
       co.n_keep = keep->len;
     }
     if (!opt_headless && !opt_list_connections && !opt_transcript && !opt_pcapng && !opt_keylog
-        && !opt_png && !opt_svg && !opt_pdf && !opt_html && !opt_key_schedule && !opt_quiz) {
+        && !opt_png && !opt_svg && !opt_pdf && !opt_html && !opt_key_schedule && !opt_quiz
+        && !opt_compare) {
       /* The window reads the capture itself (one connection at a time: the first one
        * named, or the person chooses); a capture that does not open is said here first. */
       run = hl_capture_open (path, &co, &warning, &error);
@@ -489,6 +519,8 @@ main (int argc, char **argv)
     g_autoptr (GError) e = NULL;
     g_autofree char *compared = NULL;
     HlLadderOptions o = { G_MAXUINT, 0, 0, HL_LADDER_THEME_LIGHT, 0 };
+    /* With --compare, --png, --svg, --pdf and --html draw the pair as --compare-* do. */
+    const char *plain[HL_CLI_COMPARE_N_FORMATS] = { opt_png, opt_svg, opt_pdf, opt_html };
     guint n = hl_run_get_n_steps (run);
     gboolean any = opt_transcript || opt_keylog || opt_pcapng || opt_png || opt_svg || opt_pdf
                    || opt_compare_files[0] || opt_compare_files[1] || opt_compare_files[2]
@@ -521,20 +553,32 @@ main (int argc, char **argv)
       HlLadderOptions whole = o;
       whole.upto = G_MAXUINT;
       whole.current = 0;
+      g_autofree char *warning = NULL;
       for (guint i = 0; i < HL_CLI_COMPARE_N_FORMATS; i++)
-        want[i] = opt_compare_files[i] != NULL;
-      compared = hl_cli_compare (run, opt_compare, opt_compare_connections, md, &whole, opt_scale,
-                                 want, pair, &e);
+        want[i] = opt_compare_files[i] || plain[i];
+      compared = hl_cli_compare (run, other_path, &other_co, opt_compare_connections, md, &whole,
+                                 opt_scale, want, pair, &warning, &e);
+      if (warning)
+        g_printerr ("handshake-lab: %s\n", warning);
       if (!compared) {
         g_printerr ("handshake-lab: --compare=%s: %s\n", opt_compare, e->message);
         /* A picture that cannot be made is an output not written, as for --png. */
         return e->domain == HL_DIAGRAM_ERROR ? EXIT_WRITE : EXIT_USAGE;
       }
-      for (guint i = 0; i < HL_CLI_COMPARE_N_FORMATS; i++)
-        if (pair[i]) {
-          g_ptr_array_add (paths, opt_compare_files[i]);
-          g_ptr_array_add (contents, pair[i]);
+      /* --png and --compare-png are one picture: the pair (a name given twice, once). */
+      for (guint i = 0; i < HL_CLI_COMPARE_N_FORMATS; i++) {
+        if (!pair[i])
+          continue;
+        if (plain[i]) {
+          g_ptr_array_add (paths, (gpointer)plain[i]);
+          g_ptr_array_add (contents, g_bytes_ref (pair[i]));
         }
+        if (opt_compare_files[i] && g_strcmp0 (opt_compare_files[i], plain[i]) != 0) {
+          g_ptr_array_add (paths, opt_compare_files[i]);
+          g_ptr_array_add (contents, g_bytes_ref (pair[i]));
+        }
+        g_bytes_unref (pair[i]);
+      }
     }
     if (!any && compared) {
       /* Headless without an output: the comparison is what was asked for. */
@@ -606,7 +650,7 @@ main (int argc, char **argv)
       const char *diagram_paths[] = { opt_png, opt_svg, opt_pdf, opt_html };
       for (guint i = 0; i < G_N_ELEMENTS (diagram_paths); i++) {
         GBytes *b;
-        if (!diagram_paths[i])
+        if (!diagram_paths[i] || opt_compare)
           continue;
         b = i == 0   ? hl_ladder_render_png (run, &o, opt_scale, &e)
             : i == 1 ? hl_ladder_render_svg (run, &o, &e)

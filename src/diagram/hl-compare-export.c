@@ -204,17 +204,20 @@ append_rows_table (GString *out, const HlComparison *cmp)
     append_escaped (out, hl_side_word (r->from));
     for (guint k = 0; k < 2; k++) {
       g_string_append (out, "</td><td>");
-      if (r->message[k]) {
+      if (r->hidden[k]) {
+        g_autofree char *h
+            = g_strdup_printf (_ ("%u encrypted record (unknown without keys)"), r->step[k]);
+        append_escaped (out, h);
+      } else if (r->message[k]) {
         g_string_append_printf (out, "%u ", r->step[k]);
         append_escaped (out, r->message[k]);
       } else {
         append_escaped (out, _ ("(lacking)"));
       }
     }
-    g_string_append_printf (out, "</td><td class=\"only\">%s</td></tr>\n",
-                            !r->message[1]   ? _ ("only in A")
-                            : !r->message[0] ? _ ("only in B")
-                                             : "");
+    g_string_append (out, "</td><td class=\"only\">");
+    append_escaped (out, hl_comparison_row_mark (cmp, r));
+    g_string_append (out, "</td></tr>\n");
   }
   g_string_append (out, "</tbody></table>\n");
 }
@@ -246,7 +249,7 @@ hl_compare_render_html (const HlRun *a, const HlRun *b, const HlComparison *cmp,
         _ ("A, on the left: connection %u of \u201c%s\u201d. B, on the right: connection %u "
            "of \u201c%s\u201d. Each ran on its own; their rows line up by the nine story "
            "steps, and a dashed box marks a message one side lacks."),
-        sa->connection, sa->title, sb->connection, sb->title);
+        sa->file_connection, sa->title, sb->file_connection, sb->title);
     append_escaped (out, lead);
   }
   g_string_append_printf (

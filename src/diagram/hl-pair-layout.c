@@ -158,8 +158,17 @@ hl_pair_layout_new (const HlRun *a, const HlRun *b, const HlComparison *cmp,
         const HlLadderLayout *l = first[k];
         double x0 = pl->x[k] + hl_ladder_layout_get_side_x (l, HL_SIDE_CLIENT) + MARK_INSET;
         double x1 = pl->x[k] + hl_ladder_layout_get_side_x (l, HL_SIDE_SERVER) - MARK_INSET;
-        g_autofree char *text = g_markup_printf_escaped (_ ("No %s from the %s in this handshake"),
-                                                         r->message[1 - k], hl_side_word (r->from));
+        /* A side whose records no key opened may hold it in one of them. */
+        g_autofree char *text
+            = r->hidden[1 - k]
+                  ? g_markup_printf_escaped (_ ("The other's record is encrypted, its content "
+                                                "unknown without keys"))
+              : hl_comparison_get_side (cmp, k)->n_hidden
+                  ? g_markup_printf_escaped (_ ("No %s from the %s seen: it may be in an "
+                                                "encrypted record no key opened"),
+                                             r->message[1 - k], hl_side_word (r->from))
+                  : g_markup_printf_escaped (_ ("No %s from the %s in this handshake"),
+                                             r->message[1 - k], hl_side_word (r->from));
         HlPairMark mark = { k, pl->rows->len, { x0, 0, x1 - x0, 0 }, { 0 } };
         mark.text = hl_ladder_layout_make_text (l, HL_LADDER_TEXT_DETAIL, HL_LADDER_TONE_DIM, text,
                                                 x0 + 8, 0, x1 - x0 - 16, PANGO_ALIGN_CENTER);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "hl-i18n.h"
+#include "hl-recorded.h"
 #include "hl-tables.h"
 
 struct _HlComparison {
@@ -143,6 +144,8 @@ static const HlSecretId traffic_keys[2][6] = {
     HL_SECRET_CLIENT_HANDSHAKE_TRAFFIC },
 };
 
+static gboolean is_hidden (gboolean recorded, const HlConnection *c, const HlStep *st);
+
 static void
 measure (HlCompareSide *s, const HlRun *run, const HlConnection *c)
 {
@@ -159,10 +162,22 @@ measure (HlCompareSide *s, const HlRun *run, const HlConnection *c)
   s->n_messages = c->steps->len;
   for (guint side = 0; side < 2; side++)
     s->key_secret[side] = HL_N_SECRETS;
+  s->recorded = hl_run_is_recorded (run);
+  s->file_connection = c->index;
+  {
+    /* A capture's connection by its number in the file, as --connection names it. */
+    HlRecordedConnection rc;
+    if (s->recorded && hl_run_get_recorded_connection (run, c->index - 1, &rc))
+      s->file_connection = rc.file_number;
+  }
   for (guint i = 0; i < c->steps->len; i++) {
     const HlStep *st = g_ptr_array_index (c->steps, i);
     if (st->encrypted)
       s->n_encrypted++;
+    /* A captured record no key opened: TLS 1.3 hides its type and how many messages it
+     * holds behind the outer type application_data (RFC 8446 5.2). */
+    if (is_hidden (s->recorded, c, st))
+      s->n_hidden++;
     if (is_app_data (st) && st->early)
       s->n_early_data++;
     if (st->record_wire)
@@ -198,16 +213,34 @@ measure (HlCompareSide *s, const HlRun *run, const HlConnection *c)
   }
   s->round_trips = until >= 0 ? (int)turns : -1;
   s->first_data_step = until >= 0 ? (guint)until + 1 : 0;
-  if (!suite || (!s->key_step[0] && !s->key_step[1]))
+  if (s->n_hidden) {
+    /* Which record is the first application data is hidden too. */
+    s->round_trips = -2;
+    s->first_data_step = 0;
+  }
+  /* A capture shows what its observer derives, not when each endpoint held a key; but an
+   * encrypted record on the wire proves that keys were agreed. */
+  if (!suite || (!s->key_step[0] && !s->key_step[1] && !(s->recorded && s->n_encrypted)))
     s->later = HL_LATER_NO_KEYS;
   else if (suite->kex == HL_KEX_RSA || (hl_suite_is_ecdh (suite) && !hl_suite_is_ecdhe (suite)))
     s->later = HL_LATER_KEY_OPENS; /* static ECDH: the certificate's key is the ECDH key */
-  else if (c->version == 0x0304 && c->resumed && !c->secrets.value[HL_SECRET_SHARED])
-    s->later = HL_LATER_PSK_ONLY; /* no (EC)DHE shared secret entered the key schedule */
+  else if (c->version == 0x0304 && c->resumed
+           && (s->recorded ? c->curve <= 0 : !c->secrets.value[HL_SECRET_SHARED]))
+    /* No (EC)DHE shared secret entered the key schedule; on the wire, the ServerHello of
+     * psk_dhe_ke carries a key_share and psk_ke's none (RFC 8446 4.2.8, 4.2.9). */
+    s->later = HL_LATER_PSK_ONLY;
   else
     s->later = HL_LATER_FORWARD_SECRET; /* ECDHE, and TLS 1.3 with (EC)DHE */
 }
 
+/* A captured TLS 1.3 record no key opened: its type and messages are unknown. */
+static gboolean
+is_hidden (gboolean recorded, const HlConnection *c, const HlStep *st)
+{
+  return recorded && st->encrypted && !st->plaintext && (st->tls13 || c->version == 0x0304);
+}
+
+/* A hidden record (flagged in the step's message by align) matches nothing. */
 static gboolean
 same_message (const HlStep *x, const HlStep *y)
 {
@@ -220,19 +253,19 @@ same_message (const HlStep *x, const HlStep *y)
  * message one side lacks shows as a row of its own. */
 static void
 align_story_step (GArray *rows, guint story, GPtrArray *xa, GPtrArray *xb, const guint *ia,
-                  const guint *ib)
+                  const guint *ib, const gboolean *ha, const gboolean *hb)
 {
   guint n = xa->len, m = xb->len;
   guint *len = g_new0 (guint, (n + 1) * (m + 1));
+#define SAME(i, j) (!ha[i] && !hb[j] && same_message (xa->pdata[i], xb->pdata[j]))
 #define L(i, j) len[(i) * (m + 1) + (j)]
   for (guint i = n; i-- > 0;)
     for (guint j = m; j-- > 0;)
-      L (i, j) = same_message (xa->pdata[i], xb->pdata[j]) ? L (i + 1, j + 1) + 1
-                                                           : MAX (L (i + 1, j), L (i, j + 1));
+      L (i, j) = SAME (i, j) ? L (i + 1, j + 1) + 1 : MAX (L (i + 1, j), L (i, j + 1));
   guint i = 0, j = 0;
   while (i < n || j < m) {
     HlCompareRow r = { .story_step = story };
-    if (i < n && j < m && same_message (xa->pdata[i], xb->pdata[j])) {
+    if (i < n && j < m && SAME (i, j)) {
       r.step[0] = ia[i], r.step[1] = ib[j];
       r.message[0] = ((HlStep *)xa->pdata[i])->message;
       r.message[1] = ((HlStep *)xb->pdata[j])->message;
@@ -242,41 +275,48 @@ align_story_step (GArray *rows, guint story, GPtrArray *xa, GPtrArray *xb, const
       r.step[0] = ia[i];
       r.message[0] = ((HlStep *)xa->pdata[i])->message;
       r.from = ((HlStep *)xa->pdata[i])->from;
+      r.hidden[0] = ha[i];
       i++;
     } else {
       r.step[1] = ib[j];
       r.message[1] = ((HlStep *)xb->pdata[j])->message;
       r.from = ((HlStep *)xb->pdata[j])->from;
+      r.hidden[1] = hb[j];
       j++;
     }
     g_array_append_val (rows, r);
   }
 #undef L
+#undef SAME
   g_free (len);
 }
 
 static void
-align (GArray *rows, const HlConnection *a, const HlConnection *b)
+align (GArray *rows, const HlConnection *a, const HlConnection *b, const gboolean recorded[2])
 {
   const HlConnection *c[2] = { a, b };
   for (guint story = 1; story <= 9; story++) {
     GPtrArray *x[2];
     guint *idx[2];
+    gboolean *hidden[2];
     for (guint k = 0; k < 2; k++) {
       x[k] = g_ptr_array_new ();
       idx[k] = g_new0 (guint, c[k]->steps->len + 1);
+      hidden[k] = g_new0 (gboolean, c[k]->steps->len + 1);
       for (guint i = 0; i < c[k]->steps->len; i++) {
         HlStep *st = g_ptr_array_index (c[k]->steps, i);
         if (hl_story_step_of (st) == story) {
+          hidden[k][x[k]->len] = is_hidden (recorded[k], c[k], st);
           idx[k][x[k]->len] = i + 1;
           g_ptr_array_add (x[k], st);
         }
       }
     }
-    align_story_step (rows, story, x[0], x[1], idx[0], idx[1]);
+    align_story_step (rows, story, x[0], x[1], idx[0], idx[1], hidden[0], hidden[1]);
     for (guint k = 0; k < 2; k++) {
       g_ptr_array_unref (x[k]);
       g_free (idx[k]);
+      g_free (hidden[k]);
     }
   }
 }
@@ -310,7 +350,7 @@ hl_comparison_new (const HlRun *a, guint connection_a, const HlRun *b, guint con
   measure (&cmp->side[0], a, ca);
   measure (&cmp->side[1], b, cb);
   cmp->rows = g_array_new (FALSE, TRUE, sizeof (HlCompareRow));
-  align (cmp->rows, ca, cb);
+  align (cmp->rows, ca, cb, (const gboolean[2]){ cmp->side[0].recorded, cmp->side[1].recorded });
   return cmp;
 }
 
@@ -351,22 +391,39 @@ side_cells (const HlCompareSide *s)
 {
   GPtrArray *v = g_ptr_array_new ();
   g_autofree char *suite = s->suite ? hl_suite_short_name (s->suite) : NULL;
-  g_ptr_array_add (v, g_strdup_printf ("%s (%s %u%s)", s->title, _ ("connection"), s->connection,
-                                       s->resumed ? _ (", resumed") : ""));
+  g_ptr_array_add (v, g_strdup_printf ("%s (%s %u%s)", s->title, _ ("connection"),
+                                       s->file_connection, s->resumed ? _ (", resumed") : ""));
   g_ptr_array_add (v, g_strdup_printf ("%s, %s",
                                        s->version ? hl_version_name (s->version) : _ ("none"),
                                        suite ? suite : _ ("no suite")));
-  g_ptr_array_add (v, g_strdup (s->success ? _ ("succeeded") : _ ("failed")));
-  g_ptr_array_add (v, s->round_trips >= 0 ? g_strdup_printf (_ ("%d (data at step %u)"),
-                                                             s->round_trips, s->first_data_step)
-                                          : g_strdup (_ ("no application data")));
+  g_ptr_array_add (v, g_strdup (!s->success   ? _ ("failed")
+                                : s->n_hidden ? _ ("succeeded, as far as the wire shows: its "
+                                                   "encrypted records would hide an alert")
+                                              : _ ("succeeded")));
+  g_ptr_array_add (
+      v, s->round_trips >= 0
+             ? g_strdup_printf (_ ("%d (data at step %u)"), s->round_trips, s->first_data_step)
+         : s->round_trips == -2 ? g_strdup (_ ("unknown without keys: the encrypted records hide "
+                                               "which one is the first application data"))
+                                : g_strdup (_ ("no application data")));
   g_ptr_array_add (v, g_strdup_printf (_ ("%u bytes"), (guint)s->wire_bytes));
-  g_ptr_array_add (v, g_strdup_printf (_ ("%u of %u"), s->n_encrypted, s->n_messages));
+  g_ptr_array_add (
+      v, s->n_hidden ? g_strdup_printf (_ ("unknown without keys: %u encrypted records hide how "
+                                           "many messages they hold"),
+                                        s->n_hidden)
+                     : g_strdup_printf (_ ("%u of %u"), s->n_encrypted, s->n_messages));
   for (guint side = 0; side < 2; side++)
-    g_ptr_array_add (v, s->key_step[side]
-                            ? g_strdup_printf (_ ("after step %u (%s)"), s->key_step[side],
-                                               hl_secret_key (s->key_secret[side]))
-                            : g_strdup (_ ("never")));
+    g_ptr_array_add (
+        v, s->recorded && s->key_step[side]
+               ? g_strdup_printf (_ ("not in a capture (the lab, with the key log, from step %u: "
+                                     "%s)"),
+                                  s->key_step[side], hl_secret_key (s->key_secret[side]))
+           : s->recorded && s->n_encrypted
+               ? g_strdup (_ ("not in a capture, and unknown without keys"))
+           : s->recorded && s->later != HL_LATER_NO_KEYS ? g_strdup (_ ("not in a capture"))
+           : s->key_step[side] ? g_strdup_printf (_ ("after step %u (%s)"), s->key_step[side],
+                                                  hl_secret_key (s->key_secret[side]))
+                               : g_strdup (_ ("never")));
   {
     GString *later = g_string_new (hl_later_reader_describe (s->later));
     /* RFC 5246 7.3: a resumption's keys come from the master secret of the session it
@@ -429,8 +486,26 @@ hl_comparison_get_figures (const HlComparison *cmp, guint side)
 static char *
 describe_row_side (const HlCompareRow *r, guint k)
 {
+  if (r->hidden[k])
+    return g_strdup_printf (_ ("%u encrypted record (unknown without keys)"), r->step[k]);
   return r->message[k] ? g_strdup_printf ("%u %s", r->step[k], r->message[k])
                        : g_strdup (_ ("(lacking)"));
+}
+
+const char *
+hl_comparison_row_mark (const HlComparison *cmp, const HlCompareRow *r)
+{
+  /* A side with hidden records may hold the message in one of them. */
+  if (r->hidden[0] || r->hidden[1])
+    return r->hidden[0] ? _ ("A's record, unknown without keys")
+                        : _ ("B's record, unknown without keys");
+  if (!r->message[1])
+    return cmp->side[1].n_hidden ? _ ("only in A, or hidden in B's encrypted records")
+                                 : _ ("only in A");
+  if (!r->message[0])
+    return cmp->side[0].n_hidden ? _ ("only in B, or hidden in A's encrypted records")
+                                 : _ ("only in B");
+  return "";
 }
 
 static char *
@@ -458,7 +533,7 @@ to_string (const HlComparison *cmp, gboolean md)
     const HlCompareRow *r = &g_array_index (cmp->rows, HlCompareRow, i);
     g_autofree char *x = describe_row_side (r, 0);
     g_autofree char *y = describe_row_side (r, 1);
-    const char *mark = !r->message[1] ? _ ("only in A") : !r->message[0] ? _ ("only in B") : "";
+    const char *mark = hl_comparison_row_mark (cmp, r);
     if (md)
       g_string_append_printf (s, "| %u | %s | %s | %s | %s |\n", r->story_step,
                               hl_side_word (r->from), x, y, mark);

@@ -23,16 +23,20 @@ typedef enum {
 
 typedef struct {
   char *title;      /* the lesson's title, or its file name */
-  guint connection; /* from 1 */
-  guint version;    /* 0: none negotiated */
-  guint16 suite;    /* 0: none */
+  guint connection; /* from 1, among the run's connections */
+  /* The number people see: connection, but a capture's number in its file
+   * (--list-connections, --connection), which differs when --connection kept some. */
+  guint file_connection;
+  guint version; /* 0: none negotiated */
+  guint16 suite; /* 0: none */
   gboolean resumed;
   gboolean success;
   guint n_messages;   /* steps of this connection */
   guint n_encrypted;  /* of which encrypted */
   guint64 wire_bytes; /* record bytes (5-byte headers included) the receivers got */
   /* Round trips before the client's first application data (any side's when the client
-   * sends none); -1: no application data at all. See hl-compare.c for the rule. */
+   * sends none); -1: no application data at all; -2 unknown (recorded, below). See hl-compare.c for
+   * the rule. */
   int round_trips;
   guint first_data_step; /* the step (from 1, within the connection) of that data; 0: none */
   /* The first step (from 1, within the connection) after which each side holds a traffic
@@ -41,6 +45,11 @@ typedef struct {
   HlSecretId key_secret[2];
   HlLaterReader later;
   guint n_early_data; /* TLS 1.3 0-RTT records: keyed by the PSK alone (RFC 8446 2.3) */
+  /* A captured connection (hl-recorded.h): the figures are what its wire shows. Its
+   * key_step is when the lab, holding the key log, derives the key, not when an endpoint
+   * did; round_trips is -2 when encrypted records hide the first application data. */
+  gboolean recorded;
+  guint n_hidden; /* encrypted TLS 1.3 records no key opened: their messages are unknown */
 } HlCompareSide;
 
 /* One line of the aligned message lists: a message of one side or of both. */
@@ -49,6 +58,7 @@ typedef struct {
   guint step[2];          /* its step (from 1, within the connection) on each side; 0: lacking */
   const char *message[2]; /* borrowed from the runs' steps; NULL: lacking */
   HlSide from;
+  gboolean hidden[2]; /* that side's step is a captured TLS 1.3 record no key opened */
 } HlCompareRow;
 
 typedef struct _HlComparison HlComparison;
@@ -63,6 +73,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (HlComparison, hl_comparison_free)
 const HlCompareSide *hl_comparison_get_side (const HlComparison *cmp, guint i); /* 0 or 1 */
 guint hl_comparison_get_n_rows (const HlComparison *cmp);
 const HlCompareRow *hl_comparison_get_row (const HlComparison *cmp, guint i);
+
+/* A row's mark: "only in A", "only in B" (or, beside a side with hidden records, that it
+ * may hide there), "" for a message both have. */
+const char *hl_comparison_row_mark (const HlComparison *cmp, const HlCompareRow *r);
 
 /* The classic story step (1..9) a message stands at, from its structured facts. */
 guint hl_story_step_of (const HlStep *step);
