@@ -343,12 +343,12 @@ hl_knowledge_panel_get_request_mode (GtkWidget *widget)
   return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
 }
 
-/* The width each side gets out of the panel's width (the first takes an odd pixel). */
+/* The width each side gets out of the panel's width: the same for both (an odd pixel is
+ * left over), so that a text both sides show is laid out once (hl-knowledge-row.c). */
 static int
 side_width (int width, int side)
 {
-  int inner = MAX (width - 2 * MARGIN - SPACING, 0);
-  return inner / 2 + (side == 0 ? inner % 2 : 0);
+  return MAX (width - 2 * MARGIN - SPACING, 0) / 2;
 }
 
 static void
