@@ -430,6 +430,35 @@ test_shared_layouts (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* Rows are made ahead while the window is idle, enough for the longest lesson: Run to End
+ * and the steps after Restart take them and make none while the student waits (issue 17:
+ * a row costs about as much as its text to make; with 32 ahead, Run to End made 32). */
+static void
+test_rows_ahead (void)
+{
+  HlWindow *win = open_window ("34-tls13-early-data");
+  HlKnowledgePanel *panel = panel_of (win);
+  HlSession *s = hl_window_get_session (win);
+  guint built, steps = 0;
+  show_page (win, "knowledge");
+  while (panel->spare_source) /* idle: the rows ahead are made */
+    g_main_context_iteration (NULL, TRUE);
+  built = hl_knowledge_panel_get_rows_built (panel);
+  for (int pass = 0; pass < 2; pass++) {
+    act (win, "win.run-to-end");
+    g_assert_true (hl_session_get_finished (s));
+    g_assert_nonnull (hl_knowledge_panel_get_row (panel, HL_SIDE_CLIENT, 10));
+    act (win, "win.restart");
+  }
+  while (hl_session_can_step (s)) {
+    act (win, "win.step");
+    steps++;
+  }
+  g_assert_cmpuint (steps, >, 20);
+  g_assert_cmpuint (hl_knowledge_panel_get_rows_built (panel), ==, built);
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 /* Hidden, the panel makes and changes nothing; shown again, it catches up by key. */
 static void
 test_hidden (void)
@@ -572,6 +601,7 @@ main (int argc, char **argv)
   g_test_add_func ("/knowledge-panel/failure-and-reload", test_failure_and_reload);
   g_test_add_func ("/knowledge-panel/busy", test_busy);
   g_test_add_func ("/knowledge-panel/shared-layouts", test_shared_layouts);
+  g_test_add_func ("/knowledge-panel/rows-ahead", test_rows_ahead);
   status = g_test_run ();
   g_object_unref (app);
   return status;
