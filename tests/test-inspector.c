@@ -195,6 +195,83 @@ test_hidden (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* The Fields list's expanders, in widget order. */
+static void
+collect_expanders (GtkWidget *w, GPtrArray *out)
+{
+  if (GTK_IS_TREE_EXPANDER (w) && gtk_widget_get_mapped (w))
+    g_ptr_array_add (out, w);
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    collect_expanders (c, out);
+}
+
+/* Every row shown names the field at its position in the selected step, and the list holds
+ * exactly the step's top-level fields (nothing left open from another step). Returns the
+ * expanders shown. */
+static GPtrArray *
+assert_fields_shown (HlWindow *win)
+{
+  HlInspector *insp = HL_INSPECTOR (hl_window_get_inspector (win));
+  const HlStep *st = hl_session_get_selected_step (hl_window_get_session (win));
+  GPtrArray *shown = g_ptr_array_new ();
+  g_assert_cmpuint (hl_inspector_get_n_rows (insp), ==, st->fields->len);
+  collect_expanders (hl_window_get_inspector (win), shown);
+  g_assert_cmpuint (shown->len, >, 0);
+  for (guint i = 0; i < shown->len; i++) {
+    GtkTreeExpander *e = g_ptr_array_index (shown, i);
+    GtkTreeListRow *row = gtk_tree_expander_get_list_row (e);
+    guint pos = gtk_tree_list_row_get_position (row);
+    const HlField *f = g_ptr_array_index (st->fields, pos);
+    g_autofree char *want = g_strdup_printf ("%s  %s", f->name, f->value);
+    g_assert_cmpuint (gtk_tree_list_row_get_depth (row), ==, 0);
+    g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gtk_tree_expander_get_child (e))), ==, want);
+    g_assert_cmpint (gtk_tree_list_row_is_expandable (row), ==,
+                     f->children != NULL && f->children->len > 0);
+  }
+  return shown;
+}
+
+/* A step keeps the Fields list's row widgets and relabels them (GTK 4.8 makes a row again
+ * for every new item: issue 17), and shows the new step's fields, with a row that was open
+ * closed: its children were the old field's. */
+static void
+test_fields_kept (void)
+{
+  HlWindow *win = open_window ("01-rsa-key-exchange");
+  HlSession *s = hl_window_get_session (win);
+  HlInspector *insp = HL_INSPECTOR (hl_window_get_inspector (win));
+  g_autoptr (GPtrArray) before = NULL;
+  guint kept = 0;
+  hl_session_select (s, 1); /* ClientHello */
+  wait_for_frame (GTK_WIDGET (win));
+  before = assert_fields_shown (win);
+  /* open every row that has children: the list grows */
+  for (guint i = 0; i < hl_inspector_get_n_rows (insp); i++) {
+    GListModel *m = G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (
+        gtk_widget_get_template_child (GTK_WIDGET (insp), HL_TYPE_INSPECTOR, "fields"))));
+    g_autoptr (GtkTreeListRow) row = g_list_model_get_item (m, i);
+    if (gtk_tree_list_row_get_depth (row) == 0)
+      gtk_tree_list_row_set_expanded (row, TRUE);
+  }
+  g_assert_cmpuint (hl_inspector_get_n_rows (insp), >,
+                    hl_session_get_selected_step (s)->fields->len);
+  wait_for_frame (GTK_WIDGET (win));
+  for (guint step = 2; step <= 4; step++) {
+    g_autoptr (GPtrArray) after = NULL;
+    hl_session_select (s, step);
+    wait_for_frame (GTK_WIDGET (win));
+    g_assert_true (g_str_has_prefix (shown_title (win), "Step "));
+    after = assert_fields_shown (win);
+    for (guint i = 0; i < after->len; i++)
+      kept += g_ptr_array_find (before, g_ptr_array_index (after, i), NULL);
+    g_ptr_array_unref (before);
+    before = g_steal_pointer (&after);
+  }
+  /* most rows of a step take the place of one of the step before */
+  g_assert_cmpuint (kept, >=, 6);
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -217,6 +294,7 @@ main (int argc, char **argv)
   g_test_add_func ("/inspector/record-key/early", test_early_keys);
   g_test_add_func ("/inspector/record-key/tls12", test_tls12_keys);
   g_test_add_func ("/inspector/hidden", test_hidden);
+  g_test_add_func ("/inspector/fields-kept", test_fields_kept);
   status = g_test_run ();
   g_object_unref (app);
   g_free (artifacts);

@@ -389,6 +389,76 @@ test_run_to_end (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* A text both sides show is laid out once, at the width both sides get: the two rows draw
+ * the same layout (issue 17: shaping is most of a new row's cost), and a shared layout
+ * is never changed under the other row (each still draws its own text). */
+static void
+test_shared_layouts (void)
+{
+  HlWindow *win = open_window ("30-tls13-basic");
+  HlKnowledgePanel *panel = panel_of (win);
+  guint shared = 0;
+  show_page (win, "knowledge");
+  for (int i = 0; i < 4; i++) {
+    act (win, "win.step");
+    for (int side = 0; side < 2; side++) {
+      GtkWidget *row;
+      for (guint r = 0; (row = hl_knowledge_panel_get_row (panel, side, r)); r++) {
+        HlKnowledgeRow *text
+            = HL_KNOWLEDGE_ROW (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row)));
+        PangoLayout *layout = hl_knowledge_row_get_layout (text, 1);
+        GtkWidget *other;
+        if (!layout)
+          continue;
+        g_assert_cmpstr (pango_layout_get_text (layout), ==, hl_knowledge_row_get_subtitle (text));
+        if (side == 1)
+          continue;
+        for (guint o = 0; (other = hl_knowledge_panel_get_row (panel, 1, o)); o++) {
+          HlKnowledgeRow *t
+              = HL_KNOWLEDGE_ROW (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (other)));
+          if (g_strcmp0 (hl_knowledge_row_get_subtitle (t), hl_knowledge_row_get_subtitle (text)))
+            continue;
+          g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (t)), ==,
+                           gtk_widget_get_width (GTK_WIDGET (text)));
+          g_assert_true (hl_knowledge_row_get_layout (t, 1) == layout);
+          shared++;
+        }
+      }
+    }
+  }
+  g_assert_cmpuint (shared, >, 10);
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+/* Rows are made ahead while the window is idle, enough for the longest lesson: Run to End
+ * and the steps after Restart take them and make none while the student waits (issue 17:
+ * a row costs about as much as its text to make; with 32 ahead, Run to End made 32). */
+static void
+test_rows_ahead (void)
+{
+  HlWindow *win = open_window ("34-tls13-early-data");
+  HlKnowledgePanel *panel = panel_of (win);
+  HlSession *s = hl_window_get_session (win);
+  guint built, steps = 0;
+  show_page (win, "knowledge");
+  while (panel->spare_source) /* idle: the rows ahead are made */
+    g_main_context_iteration (NULL, TRUE);
+  built = hl_knowledge_panel_get_rows_built (panel);
+  for (int pass = 0; pass < 2; pass++) {
+    act (win, "win.run-to-end");
+    g_assert_true (hl_session_get_finished (s));
+    g_assert_nonnull (hl_knowledge_panel_get_row (panel, HL_SIDE_CLIENT, 10));
+    act (win, "win.restart");
+  }
+  while (hl_session_can_step (s)) {
+    act (win, "win.step");
+    steps++;
+  }
+  g_assert_cmpuint (steps, >, 20);
+  g_assert_cmpuint (hl_knowledge_panel_get_rows_built (panel), ==, built);
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 /* Hidden, the panel makes and changes nothing; shown again, it catches up by key. */
 static void
 test_hidden (void)
@@ -530,6 +600,8 @@ main (int argc, char **argv)
   g_test_add_func ("/knowledge-panel/hidden", test_hidden);
   g_test_add_func ("/knowledge-panel/failure-and-reload", test_failure_and_reload);
   g_test_add_func ("/knowledge-panel/busy", test_busy);
+  g_test_add_func ("/knowledge-panel/shared-layouts", test_shared_layouts);
+  g_test_add_func ("/knowledge-panel/rows-ahead", test_rows_ahead);
   status = g_test_run ();
   g_object_unref (app);
   return status;

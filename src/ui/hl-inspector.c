@@ -21,7 +21,9 @@ struct _HlInspector {
   GtkListView *fields;
   GtkTextView *hex;
   GtkTextTag *mark;
-  GtkSingleSelection *selection;
+  GtkSingleSelection *selection; /* over tree, over root: both kept from step to step */
+  GtkTreeListModel *tree;
+  GListStore *root;
   HlSession *session;
   GtkWidget *field_menu; /* the Fields list's context menu, a popover on the list */
   GBytes *bytes;         /* what the hex view shows */
@@ -64,22 +66,86 @@ setup_row (GtkSignalListItemFactory *f, GtkListItem *item, gpointer data)
   gtk_list_item_set_child (item, expander);
 }
 
+/* Shows the row's field: at bind, and when the step changes the field of a row kept. */
+static void
+label_row (GtkWidget *expander)
+{
+  HlFieldObject *obj = g_object_get_data (G_OBJECT (expander), "hl-field");
+  const HlField *field = hl_field_object_get_field (obj);
+  g_autofree char *markup = g_markup_printf_escaped ("<b>%s</b>  %s", field->name, field->value);
+  g_autofree char *label = g_strdup_printf ("%s: %s", field->name, field->value);
+  gtk_label_set_markup (GTK_LABEL (gtk_tree_expander_get_child (GTK_TREE_EXPANDER (expander))),
+                        markup);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (expander), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  field->explanation ? field->explanation : "", -1);
+}
+
 static void
 bind_row (GtkSignalListItemFactory *f, GtkListItem *item, gpointer data)
 {
   GtkTreeListRow *row = gtk_list_item_get_item (item);
   GtkWidget *expander = gtk_list_item_get_child (item);
-  g_autoptr (HlFieldObject) obj = gtk_tree_list_row_get_item (row);
-  const HlField *field = hl_field_object_get_field (obj);
-  g_autofree char *markup = g_markup_printf_escaped ("<b>%s</b>  %s", field->name, field->value);
-  g_autofree char *label = g_strdup_printf ("%s: %s", field->name, field->value);
+  HlFieldObject *obj = gtk_tree_list_row_get_item (row);
   gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (expander), row);
-  gtk_label_set_markup (GTK_LABEL (gtk_tree_expander_get_child (GTK_TREE_EXPANDER (expander))),
-                        markup);
-  g_object_set_data_full (G_OBJECT (expander), "hl-field", g_object_ref (obj), g_object_unref);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (expander), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                  field->explanation ? field->explanation : "", -1);
+  g_object_set_data_full (G_OBJECT (expander), "hl-field", obj, g_object_unref);
+  /* connected to the expander's life too: a row dropped while bound may skip unbind */
+  g_signal_connect_object (obj, "changed", G_CALLBACK (label_row), expander, G_CONNECT_SWAPPED);
+  label_row (expander);
+}
+
+static void
+unbind_row (GtkSignalListItemFactory *f, GtkListItem *item, gpointer data)
+{
+  GtkWidget *expander = gtk_list_item_get_child (item);
+  HlFieldObject *obj = g_object_get_data (G_OBJECT (expander), "hl-field");
+  if (obj)
+    g_signal_handlers_disconnect_by_func (obj, label_row, expander);
+  g_object_set_data (G_OBJECT (expander), "hl-field", NULL);
+}
+
+/* Puts fields in the list. The previous step's row objects stay where the new field has
+ * children as the old one had (a tree row's expander is fixed once asked), so GTK keeps
+ * their row widgets and only relabels them: GTK 4.8's list view makes a row again (expander,
+ * label, accessible) for every new item, 2.5 M instructions a step (issue 17). The old
+ * fields may be freed already (Back drops steps): every object kept gets its new field
+ * before the model changes, as any change may bind a row. */
+static void
+show_fields (HlInspector *self, const GPtrArray *fields)
+{
+  GListModel *root = G_LIST_MODEL (self->root);
+  guint n_old = g_list_model_get_n_items (root), n_new = fields ? fields->len : 0;
+  guint n_kept = MIN (n_old, n_new);
+  g_autofree gboolean *replace = g_new0 (gboolean, n_kept + 1);
+  GtkAdjustment *adj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->fields));
+  for (guint i = 0; i < n_kept; i++) {
+    g_autoptr (HlFieldObject) obj = g_list_model_get_item (root, i);
+    gboolean was_parent = hl_field_object_has_children (obj);
+    hl_field_object_set_field (obj, g_ptr_array_index (fields, i));
+    replace[i] = was_parent != hl_field_object_has_children (obj);
+  }
+  if (n_old > n_new)
+    g_list_store_splice (self->root, n_new, n_old - n_new, NULL, 0);
+  /* an open row's children belong to the old field */
+  for (guint i = 0; i < n_kept; i++) {
+    g_autoptr (GtkTreeListRow) row = gtk_tree_list_model_get_child_row (self->tree, i);
+    if (row && gtk_tree_list_row_get_expanded (row))
+      gtk_tree_list_row_set_expanded (row, FALSE);
+  }
+  for (guint i = 0; i < n_kept; i++)
+    if (replace[i]) {
+      g_autoptr (HlFieldObject) fresh = hl_field_object_new (g_ptr_array_index (fields, i));
+      g_list_store_splice (self->root, i, 1, (gpointer *)&fresh, 1);
+    }
+  if (n_new > n_old) {
+    g_autoptr (GPtrArray) fresh = g_ptr_array_new_with_free_func (g_object_unref);
+    for (guint i = n_old; i < n_new; i++)
+      g_ptr_array_add (fresh, hl_field_object_new (g_ptr_array_index (fields, i)));
+    g_list_store_splice (self->root, n_old, 0, fresh->pdata, fresh->len);
+  }
+  /* a new step's fields start at the top, as a new list would */
+  if (adj)
+    gtk_adjustment_set_value (adj, gtk_adjustment_get_lower (adj));
 }
 
 static void
@@ -155,8 +221,7 @@ update_step (HlInspector *self)
     gtk_toggle_button_set_active (self->show_message, TRUE); /* calls back here */
     return;
   }
-  GListModel *root;
-  GtkTreeListModel *tree;
+  const GPtrArray *fields = NULL;
   GString *checks = g_string_new (NULL);
   g_clear_pointer (&self->bytes, g_bytes_unref);
   /* Without a step there are no fields and no bytes: the lesson's description instead. */
@@ -172,7 +237,6 @@ update_step (HlInspector *self)
     gtk_label_set_text (self->story, "");
     gtk_label_set_text (self->record_key, "");
     gtk_label_set_text (self->checks, "");
-    root = hl_field_object_list (NULL);
   } else {
     HlSide to = hl_side_other (st->from);
     g_autofree char *title = g_strdup_printf (_ ("Step %u: %s, %s to %s%s"), st->index, st->message,
@@ -207,21 +271,19 @@ update_step (HlInspector *self)
       g_string_truncate (checks, checks->len - 1);
     gtk_label_set_text (self->checks, checks->str);
     if (delivered) {
-      root = hl_field_object_list (st->delivered_fields);
+      fields = st->delivered_fields;
       self->bytes
           = g_bytes_ref (st->delivered_plaintext ? st->delivered_plaintext : st->delivered_wire);
     } else if (records) {
-      root = hl_field_object_list (st->record_fields);
+      fields = st->record_fields;
       self->bytes = st->record_wire ? g_bytes_ref (st->record_wire) : NULL;
     } else {
-      root = hl_field_object_list (st->fields);
+      fields = st->fields;
       self->bytes = g_bytes_ref (st->encrypted && st->plaintext ? st->plaintext : st->wire);
     }
   }
   g_string_free (checks, TRUE);
-  tree = gtk_tree_list_model_new (root, FALSE, FALSE, create_children, NULL, NULL);
-  gtk_single_selection_set_model (self->selection, G_LIST_MODEL (tree));
-  g_object_unref (tree);
+  show_fields (self, fields);
   fill_hex (self);
   /* Nothing selected at first: the whole message is the subject. */
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
@@ -499,7 +561,11 @@ hl_inspector_init (HlInspector *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);
-  self->selection = gtk_single_selection_new (NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row), NULL);
+  self->root = g_list_store_new (HL_TYPE_FIELD_OBJECT);
+  self->tree = gtk_tree_list_model_new (G_LIST_MODEL (self->root), FALSE, FALSE, create_children,
+                                        NULL, NULL);
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (self->tree));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   g_signal_connect_swapped (self->selection, "notify::selected", G_CALLBACK (on_selected), self);

@@ -73,10 +73,13 @@ make_row (void)
   return row;
 }
 
-/* Making a row (its widgets, their style) costs about as much as laying out its text: a
- * few are made ahead while the main loop is idle, and rows that go are kept for the next
- * new keys, as a list view recycles its rows. */
-#define SPARE_ROWS 32
+/* Making a row (its widgets, their style) costs about as much as laying out its text: rows
+ * are made ahead while the main loop is idle, and rows that go are kept for the next new
+ * keys, as a list view recycles its rows. As many as the longest lessons show on both
+ * sides together (lesson 34: about 80), so that a step, or the steps after Restart, take
+ * rows and make none: with 32, lesson 34's first steps made over 100 rows in the bench's
+ * three passes (issue 17). */
+#define SPARE_ROWS 96
 
 static gboolean
 make_spare_rows (gpointer data)
@@ -101,8 +104,13 @@ want_spare_rows (HlKnowledgePanel *self)
 static GtkWidget *
 new_row (HlKnowledgePanel *self)
 {
-  GtkWidget *row = self->spare->len ? g_ptr_array_steal_index (self->spare, self->spare->len - 1)
-                                    : make_row ();
+  GtkWidget *row;
+  if (self->spare->len) {
+    row = g_ptr_array_steal_index (self->spare, self->spare->len - 1);
+  } else {
+    row = make_row ();
+    self->rows_built++;
+  }
   self->rows_made++;
   want_spare_rows (self);
   return row;
@@ -343,12 +351,12 @@ hl_knowledge_panel_get_request_mode (GtkWidget *widget)
   return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
 }
 
-/* The width each side gets out of the panel's width (the first takes an odd pixel). */
+/* The width each side gets out of the panel's width: the same for both (an odd pixel is
+ * left over), so that a text both sides show is laid out once (hl-knowledge-row.c). */
 static int
 side_width (int width, int side)
 {
-  int inner = MAX (width - 2 * MARGIN - SPACING, 0);
-  return inner / 2 + (side == 0 ? inner % 2 : 0);
+  return MAX (width - 2 * MARGIN - SPACING, 0) / 2;
 }
 
 static void
@@ -490,6 +498,12 @@ GtkWidget *
 hl_knowledge_panel_get_row (HlKnowledgePanel *self, HlSide side, guint index)
 {
   return row_at (self, side, index);
+}
+
+guint
+hl_knowledge_panel_get_rows_built (HlKnowledgePanel *self)
+{
+  return self->rows_built;
 }
 
 guint

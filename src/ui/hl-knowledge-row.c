@@ -16,11 +16,12 @@
 struct _HlKnowledgeRow {
   GtkWidget parent_instance;
   char *text[2];          /* title, subtitle */
-  PangoLayout *layout[2]; /* made on first use, kept: only their text or width change */
+  PangoLayout *layout[2]; /* shared with the rows showing the same text (never changed) */
   int text_width;         /* the width the layouts are wrapped at; -1 none yet */
   int height[2];          /* of each laid-out text, in pixels; 0 when empty */
   gboolean dirty[2];      /* the text changed since it was laid out */
   guint context_serial;   /* of the Pango context the layouts were made for */
+  char *font_key;         /* its font and resolution, for sharing layouts */
   GtkWidget *suffix;
   gboolean plain; /* one dim text, no margins: a group's description */
   guint n_layouts;
@@ -52,6 +53,42 @@ make_layout (HlKnowledgeRow *self, int which, const char *text)
   return layout;
 }
 
+/* Layouts shared by the rows that show the same text at the same width in the same font,
+ * by key: the two sides list many of the same values (a TLS 1.3 side learns at its step
+ * much of what the other side learnt at the step before), and shaping a wrapped text is
+ * most of what a new row costs (issue 17). Weak: a layout leaves the table when its last
+ * row lets it go. A shared layout is never changed, only replaced. */
+static GHashTable *shared_layouts;
+
+static void
+forget_layout (gpointer key)
+{
+  g_hash_table_remove (shared_layouts, key);
+  g_free (key);
+}
+
+/* The layout of text at width: a shared one, or a new one laid out now (*shaped set). */
+static PangoLayout *
+get_layout (HlKnowledgeRow *self, int which, const char *text, int width, gboolean rtl,
+            gboolean *shaped)
+{
+  g_autofree char *key
+      = g_strdup_printf ("%d %d %d %s\n%s", which, width, rtl, self->font_key, text);
+  PangoLayout *layout = shared_layouts ? g_hash_table_lookup (shared_layouts, key) : NULL;
+  *shaped = layout == NULL;
+  if (layout)
+    return g_object_ref (layout);
+  layout = make_layout (self, which, text);
+  pango_layout_set_alignment (layout, rtl ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
+  pango_layout_set_width (layout, width * PANGO_SCALE);
+  if (!shared_layouts)
+    shared_layouts = g_hash_table_new (g_str_hash, g_str_equal);
+  g_hash_table_insert (shared_layouts, key, layout);
+  g_object_set_data_full (G_OBJECT (layout), "hl-shared-key", g_steal_pointer (&key),
+                          forget_layout);
+  return layout;
+}
+
 /* Lays the texts out at text_width, only those whose text, width or font changed (Pango
  * keeps a layout's lines until then). */
 static void
@@ -61,21 +98,22 @@ ensure_layouts (HlKnowledgeRow *self, int text_width)
   guint serial = pango_context_get_serial (context);
   gboolean rtl = gtk_widget_get_direction (GTK_WIDGET (self)) == GTK_TEXT_DIR_RTL;
   text_width = MAX (text_width, 1);
+  if (serial != self->context_serial || !self->font_key) {
+    g_autofree char *font
+        = pango_font_description_to_string (pango_context_get_font_description (context));
+    g_free (self->font_key);
+    self->font_key = g_strdup_printf ("%s %g", font, pango_cairo_context_get_resolution (context));
+  }
   for (int i = 0; i < 2; i++) {
+    gboolean shaped;
     if (!self->dirty[i] && text_width == self->text_width && serial == self->context_serial)
       continue;
     self->height[i] = 0;
-    if (self->layout[i] && serial != self->context_serial)
-      pango_layout_context_changed (self->layout[i]);
+    g_clear_object (&self->layout[i]);
     if (self->text[i] && *self->text[i]) {
-      if (!self->layout[i])
-        self->layout[i] = make_layout (self, i, self->text[i]);
-      else if (self->dirty[i])
-        pango_layout_set_text (self->layout[i], self->text[i], -1);
-      pango_layout_set_alignment (self->layout[i], rtl ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
-      pango_layout_set_width (self->layout[i], text_width * PANGO_SCALE);
+      self->layout[i] = get_layout (self, i, self->text[i], text_width, rtl, &shaped);
       pango_layout_get_pixel_size (self->layout[i], NULL, &self->height[i]);
-      self->n_layouts++;
+      self->n_layouts += shaped;
     }
     self->dirty[i] = FALSE;
   }
@@ -188,6 +226,7 @@ hl_knowledge_row_finalize (GObject *object)
   HlKnowledgeRow *self = HL_KNOWLEDGE_ROW (object);
   for (int i = 0; i < 2; i++)
     g_free (self->text[i]);
+  g_free (self->font_key);
   G_OBJECT_CLASS (hl_knowledge_row_parent_class)->finalize (object);
 }
 
@@ -289,4 +328,10 @@ guint
 hl_knowledge_row_get_n_layouts (HlKnowledgeRow *self)
 {
   return self->n_layouts;
+}
+
+PangoLayout *
+hl_knowledge_row_get_layout (HlKnowledgeRow *self, int which)
+{
+  return self->layout[which];
 }

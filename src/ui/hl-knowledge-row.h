@@ -27,7 +27,10 @@ GtkWidget *hl_knowledge_row_get_suffix (HlKnowledgeRow *self);
 /* Plain: the title alone, dimmed, without the header's margins (a group's description,
  * as AdwPreferencesGroup shows it, drawn the same cheap way). */
 void hl_knowledge_row_set_plain (HlKnowledgeRow *self, gboolean plain);
-/* For tests: how many times a text was laid out at a new width or with new text. */
+/* For tests: how many times a text was shaped for a new width or text (not counting a
+ * layout shared with another row). */
 guint hl_knowledge_row_get_n_layouts (HlKnowledgeRow *self);
+/* For tests: the layout drawn for the title (0) or subtitle (1), or NULL. */
+PangoLayout *hl_knowledge_row_get_layout (HlKnowledgeRow *self, int which);
 
 G_END_DECLS
