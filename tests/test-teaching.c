@@ -1371,6 +1371,11 @@ test_tenth_reading (void)
                "HelloRetryRequest");
   assert_says (cv->check, "The AEAD tag check of this record fails (RFC 8446 5.2)");
   assert_not_says (cv->check, "What was signed");
+  /* Thirteenth reading: Derive-Secret hashes the messages itself (RFC 8446 7.1). */
+  for (HlSecretId id = 0; id < HL_N_SECRETS; id++)
+    assert_not_says (hl_secret_formula (id), "Hash(CH");
+  assert_says (hl_secret_formula (HL_SECRET_CLIENT_HANDSHAKE_TRAFFIC),
+               "\"c hs traffic\", ClientHello...ServerHello)");
   {
     /* Lesson 19's 0x0000 record version comes from where BearSSL refuses, not from "no
      * version agreed": lesson 18 agreed none either, and its alert says 0x0303. */

@@ -93,8 +93,8 @@ static const struct {
     N_ ("s\u00b7G: sent in ServerKeyExchange (ECDHE) or inside the certificate (static ECDH); "
         "premaster_secret = the x coordinate of c\u00b7(s\u00b7G) = s\u00b7(c\u00b7G)"),
     ecdh_public_inputs },
-  /* TLS 1.3: RFC 8446 section 7.1. "Hash(CH..SH)" is the transcript hash of the
-   * handshake messages from ClientHello to ServerHello. */
+  /* TLS 1.3: RFC 8446 section 7.1. Derive-Secret takes the messages and hashes them itself
+   * (Transcript-Hash), so the formulas name the messages, not their hash. */
   { "client_key_share_private", "Client key share secret",
     N_ ("the client's secret for its key_share (X25519: a 32-byte string; NIST curves: a scalar "
         "c)"),
@@ -123,9 +123,11 @@ static const struct {
     N_ ("HKDF-Extract(Derive-Secret(early_secret, \"derived\", \"\"), shared_secret)"),
     handshake_inputs },
   { "client_handshake_traffic_secret", "Client handshake traffic secret",
-    N_ ("Derive-Secret(handshake_secret, \"c hs traffic\", Hash(CH..SH))"), hs_traffic_inputs },
+    N_ ("Derive-Secret(handshake_secret, \"c hs traffic\", ClientHello...ServerHello)"),
+    hs_traffic_inputs },
   { "server_handshake_traffic_secret", "Server handshake traffic secret",
-    N_ ("Derive-Secret(handshake_secret, \"s hs traffic\", Hash(CH..SH))"), hs_traffic_inputs },
+    N_ ("Derive-Secret(handshake_secret, \"s hs traffic\", ClientHello...ServerHello)"),
+    hs_traffic_inputs },
   { "client_handshake_key", "Client handshake key",
     N_ ("HKDF-Expand-Label(client_handshake_traffic_secret, \"key\", \"\", key length)"),
     from_chts },
@@ -145,9 +147,11 @@ static const struct {
     N_ ("HKDF-Expand-Label(server_handshake_traffic_secret, \"finished\", \"\", Hash.length)"),
     from_shts },
   { "client_application_traffic_secret_0", "Client application traffic secret",
-    N_ ("Derive-Secret(master_secret, \"c ap traffic\", Hash(CH..server Finished))"), from_master },
+    N_ ("Derive-Secret(master_secret, \"c ap traffic\", ClientHello...server Finished)"),
+    from_master },
   { "server_application_traffic_secret_0", "Server application traffic secret",
-    N_ ("Derive-Secret(master_secret, \"s ap traffic\", Hash(CH..server Finished))"), from_master },
+    N_ ("Derive-Secret(master_secret, \"s ap traffic\", ClientHello...server Finished)"),
+    from_master },
   { "client_application_key", "Client application key",
     N_ ("HKDF-Expand-Label(client_application_traffic_secret_0, \"key\", \"\", key length)"),
     from_cats },
@@ -159,9 +163,11 @@ static const struct {
   { "server_application_iv", "Server application IV",
     N_ ("HKDF-Expand-Label(server_application_traffic_secret_0, \"iv\", \"\", 12)"), from_sats },
   { "exporter_master_secret", "Exporter master secret",
-    N_ ("Derive-Secret(master_secret, \"exp master\", Hash(CH..server Finished))"), from_master },
+    N_ ("Derive-Secret(master_secret, \"exp master\", ClientHello...server Finished)"),
+    from_master },
   { "resumption_master_secret", "Resumption master secret",
-    N_ ("Derive-Secret(master_secret, \"res master\", Hash(CH..client Finished)): each ticket's "
+    N_ ("Derive-Secret(master_secret, \"res master\", ClientHello...client Finished): each "
+        "ticket's "
         "PSK comes from it"),
     from_master },
   { "client_application_traffic_secret_1", "Client application traffic secret 1",
