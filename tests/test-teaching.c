@@ -598,7 +598,10 @@ test_tls13_precise_words (void)
   g_assert_cmpstr (next->message, ==, "ChangeCipherSpec");
   g_assert_false (next->encrypted);
   assert_not_says (sh->story, "everything after this message is encrypted");
-  assert_says (sh->story, "compatibility ChangeCipherSpec may still pass in plaintext");
+  assert_says (sh->story, "compatibility ChangeCipherSpec still passes in plaintext");
+  /* Fourteenth reading: lesson 37's client alert before the server's Finished is plaintext,
+   * as RFC 8446 A.1 has it; the ServerHello's story must allow it. */
+  assert_says (sh->story, "or an alert a side sends before it has switched its own sending key");
   assert_says (sh->story, "application keys");
 }
 
@@ -1362,6 +1365,9 @@ test_tenth_reading (void)
   const HlStep *ch32 = step_of (run32, 1, HL_SIDE_CLIENT, "ClientHello");
   const HlStep *cv = step_of (run36b, 1, HL_SIDE_SERVER, "CertificateVerify");
   assert_says (md, "\"SSLv3/TLS read server hello\"");
+  /* Fourteenth reading: a side's whole flight is written at once (RFC 8446 4.4.4). */
+  assert_says (md, "a side writes a whole flight at once, so the secrets of its Finished can "
+                   "appear before the other messages of that flight are shown");
   assert_not_says (md, "TLSv1.3 read server hello");
   assert_says (step_of (run32, 1, HL_SIDE_CLIENT, "Finished")->story, "two round trips in all");
   assert_says (step_of (run30, 1, HL_SIDE_CLIENT, "Finished")->story, "one round trip in all");

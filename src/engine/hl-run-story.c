@@ -87,10 +87,12 @@ tell_story13 (const HlStep *st, gboolean resumed, gboolean retried)
                 : _ ("Story steps 2 and 5 at once: the server's random, its choice and its own key "
                      "share. Both sides now compute the (EC)DHE shared secret and the handshake "
                      "keys: there is no premaster to send (story step 4 is gone). Every handshake "
-                     "message after this one is encrypted under the handshake keys; only a "
-                     "compatibility ChangeCipherSpec may still pass in plaintext, and what each "
-                     "side sends after its own Finished (application data, tickets, key updates) "
-                     "uses its application keys (RFC 8446 2, 7.1)."));
+                     "message after this one is encrypted under the handshake keys. Only a "
+                     "compatibility ChangeCipherSpec still passes in plaintext, or an alert a "
+                     "side sends before it has switched its own sending key (a client switches "
+                     "only once it has the server's Finished, RFC 8446 A.1); what each side sends "
+                     "after its own Finished (application data, tickets, key updates) uses its "
+                     "application keys (RFC 8446 2, 6, 7.1)."));
   if (strcmp (m, "ChangeCipherSpec") == 0)
     return g_strdup (_ ("Not part of TLS 1.3: a dummy ChangeCipherSpec that changes nothing, sent "
                         "only so that middleboxes which expect a TLS 1.2 handshake let this one "

@@ -108,6 +108,17 @@ write_legend (GString *out, gboolean md, gboolean bearssl, gboolean openssl)
                 "flight, 0-RTT data or not, or a client that has sent 0-RTT data and not yet "
                 "finished; their errors are the alert sent or received and "
                 "OpenSSL's reason.\n\n"));
+  /* The knowledge lists follow the sides, which write a whole flight at once. */
+  g_string_append (
+      out, md ? _ ("\"Now also holds\" lists what a side has computed after a step, including "
+                   "for messages it has already written that the lab has not delivered yet: a "
+                   "side writes a whole flight at once, so the secrets of its Finished can "
+                   "appear before the other messages of that flight are shown. A Finished still "
+                   "covers every handshake message before it, those included (RFC 5246 7.4.9, "
+                   "RFC 8446 4.4.4).\n\n")
+              : _ ("  \"now also holds\": what a side has computed, including for messages it "
+                   "has written that are still on the way (a side writes a whole flight at "
+                   "once).\n\n"));
 }
 
 /* What a side newly holds after a step: "premaster secret, master secret". */
