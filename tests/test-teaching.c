@@ -1368,6 +1368,15 @@ test_tenth_reading (void)
   /* Fourteenth reading: a side's whole flight is written at once (RFC 8446 4.4.4). */
   assert_says (md, "a side writes a whole flight at once, so the secrets of its Finished can "
                    "appear before the other messages of that flight are shown");
+  {
+    /* ...and says where its records differ from BearSSL's own (RFC 5246 6.2.1). */
+    g_autoptr (HlScenario) s01 = NULL;
+    g_autoptr (HlRun) run01 = run_lesson ("01-rsa-key-exchange.scenario", &s01);
+    g_autofree char *md01 = hl_transcript_to_markdown (run01);
+    assert_says (md01, "BearSSL packs the handshake messages it writes together into as few "
+                       "records as it can; the lab frames each message in a record of its own");
+    assert_not_says (md, "BearSSL packs"); /* lesson 30 has no BearSSL side */
+  }
   assert_not_says (md, "TLSv1.3 read server hello");
   assert_says (step_of (run32, 1, HL_SIDE_CLIENT, "Finished")->story, "two round trips in all");
   assert_says (step_of (run30, 1, HL_SIDE_CLIENT, "Finished")->story, "one round trip in all");

@@ -87,7 +87,8 @@ tell_story13 (const HlStep *st, gboolean resumed, gboolean retried)
                 : _ ("Story steps 2 and 5 at once: the server's random, its choice and its own key "
                      "share. Both sides now compute the (EC)DHE shared secret and the handshake "
                      "keys: there is no premaster to send (story step 4 is gone). Every handshake "
-                     "message after this one is encrypted under the handshake keys. Only a "
+                     "message after this one, up to each side's Finished, is encrypted under the "
+                     "handshake keys. Only a "
                      "compatibility ChangeCipherSpec still passes in plaintext, or an alert a "
                      "side sends before it has switched its own sending key (a client switches "
                      "only once it has the server's Finished, RFC 8446 A.1); what each side sends "
@@ -281,7 +282,7 @@ _hl_run_summarize (const HlStep *st, const guint8 *content, gsize clen, guint ve
   if (strcmp (m, "Alert") == 0 && clen >= 2 && version == 0x0304 && content[1] == 0)
     return g_strdup (_ ("Alert close_notify (0): the sender is done (TLS 1.3 ignores the level "
                         "byte; close_notify and user_canceled are the closure alerts, every other "
-                        "alert is fatal, RFC 8446 6.1)."));
+                        "alert is fatal, RFC 8446 6.1, 6.2)."));
   if (strcmp (m, "Alert") == 0 && clen >= 2)
     return g_strdup_printf (content[0] == 2 ? _ ("Fatal alert: %s (%d).")
                                             : _ ("Warning alert: %s (%d)."),

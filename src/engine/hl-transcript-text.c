@@ -119,6 +119,13 @@ write_legend (GString *out, gboolean md, gboolean bearssl, gboolean openssl)
               : _ ("  \"now also holds\": what a side has computed, including for messages it "
                    "has written that are still on the way (a side writes a whole flight at "
                    "once).\n\n"));
+  /* What a Wireshark user would see differently on the wire between two BearSSL sides. */
+  if (bearssl && md)
+    g_string_append (out, _ ("BearSSL packs the handshake messages it writes together into as "
+                             "few records as it can; the lab frames each message in a record "
+                             "of its own, so that a step is exactly one message (RFC 5246 "
+                             "6.2.1 lets a record carry one message or several of the same "
+                             "type).\n\n"));
 }
 
 /* What a side newly holds after a step: "premaster secret, master secret". */
