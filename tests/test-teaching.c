@@ -599,6 +599,8 @@ test_tls13_precise_words (void)
   g_assert_false (next->encrypted);
   assert_not_says (sh->story, "everything after this message is encrypted");
   assert_says (sh->story, "compatibility ChangeCipherSpec still passes in plaintext");
+  assert_not_says (sh->story, "story step 4 is gone"); /* the shares are step 4, in the hellos */
+  assert_says (sh->story, "story step 4's key shares travelled in the two hellos");
   /* Fourteenth reading: lesson 37's client alert before the server's Finished is plaintext,
    * as RFC 8446 A.1 has it; the ServerHello's story must allow it. */
   assert_says (sh->story, "or an alert a side sends before it has switched its own sending key");

@@ -86,7 +86,8 @@ tell_story13 (const HlStep *st, gboolean resumed, gboolean retried)
                      "certificate follows, since the PSK already proves who it is.")
                 : _ ("Story steps 2 and 5 at once: the server's random, its choice and its own key "
                      "share. Both sides now compute the (EC)DHE shared secret and the handshake "
-                     "keys: there is no premaster to send (story step 4 is gone). Every handshake "
+                     "keys: no premaster is sent, since story step 4's key shares travelled in the "
+                     "two hellos (RFC 8446 4.2.8). Every handshake "
                      "message after this one, up to each side's Finished, is encrypted under the "
                      "handshake keys. Only a "
                      "compatibility ChangeCipherSpec still passes in plaintext, or an alert a "

@@ -124,8 +124,8 @@ write_legend (GString *out, gboolean md, gboolean bearssl, gboolean openssl)
     g_string_append (out, _ ("BearSSL packs the handshake messages it writes together into as "
                              "few records as it can; the lab frames each message in a record "
                              "of its own, so that a step is exactly one message (RFC 5246 "
-                             "6.2.1 lets a record carry one message or several of the same "
-                             "type).\n\n"));
+                             "6.2.1 lets a record carry one message, part of one, or several of "
+                             "the same content type).\n\n"));
 }
 
 /* What a side newly holds after a step: "premaster secret, master secret". */
