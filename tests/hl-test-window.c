@@ -4,6 +4,8 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
+#include "hl-test-util.h"
+
 gboolean
 hl_test_window_init (int *argc, char ***argv, const char *artifacts, char **dir,
                      HlApplication **app)
@@ -74,4 +76,24 @@ hl_test_bounds_in_window (GtkWidget *w, graphene_rect_t *out)
 {
   return gtk_widget_get_mapped (w)
          && gtk_widget_compute_bounds (w, GTK_WIDGET (gtk_widget_get_root (w)), out);
+}
+
+HlWindow *
+hl_test_open_lesson (HlApplication *app, const char *lesson, int width, int height)
+{
+  HlWindow *win = hl_window_new (GTK_APPLICATION (app));
+  g_autofree char *file = g_strconcat ("scenarios/", lesson, ".scenario", NULL);
+  g_autofree char *path = hl_test_source_path (file);
+  gtk_window_set_default_size (GTK_WINDOW (win), width, height);
+  g_assert_true (hl_window_load (win, path));
+  gtk_window_present (GTK_WINDOW (win));
+  hl_test_wait_for_frame (GTK_WIDGET (win));
+  return win;
+}
+
+void
+hl_test_act (HlWindow *win, const char *action)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), action, NULL));
+  hl_test_wait_for_frame (GTK_WIDGET (win));
 }

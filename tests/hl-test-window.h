@@ -4,6 +4,7 @@
 #include <gtk/gtk.h>
 
 #include "hl-application.h"
+#include "hl-window.h"
 
 G_BEGIN_DECLS
 
@@ -14,6 +15,11 @@ G_BEGIN_DECLS
 gboolean hl_test_window_init (int *argc, char ***argv, const char *artifacts, char **dir,
                               HlApplication **app);
 
+/* A window of app on the bundled lesson LESSON (its file name without ".scenario"), WIDTH x
+ * HEIGHT, loaded, shown and painted. */
+HlWindow *hl_test_open_lesson (HlApplication *app, const char *lesson, int width, int height);
+/* Activates the window action (no parameter) and waits for the frame after it. */
+void hl_test_act (HlWindow *win, const char *action);
 /* Until the widget is mapped, has a size, and one more frame has been painted. */
 void hl_test_wait_for_frame (GtkWidget *w);
 /* The widget as drawn now, saved as DIR/NAME (a PNG). */

@@ -19,13 +19,7 @@ static char *artifacts;
 static HlWindow *
 open_window (const char *lesson)
 {
-  HlWindow *win = hl_window_new (GTK_APPLICATION (app));
-  g_autofree char *file = g_strconcat ("scenarios/", lesson, ".scenario", NULL);
-  g_autofree char *path = hl_test_source_path (file);
-  gtk_window_set_default_size (GTK_WINDOW (win), 1400, 860);
-  g_assert_true (hl_window_load (win, path));
-  gtk_window_present (GTK_WINDOW (win));
-  wait_for_frame (GTK_WIDGET (win));
+  HlWindow *win = hl_test_open_lesson (app, lesson, 1400, 860);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.run-to-end", NULL));
   {
     gint64 end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;

@@ -12,25 +12,9 @@
 static HlApplication *app;
 static char *artifacts;
 
-static HlWindow *
-open_window (const char *lesson, int width, int height)
-{
-  HlWindow *win = hl_window_new (GTK_APPLICATION (app));
-  g_autofree char *file = g_strconcat ("scenarios/", lesson, ".scenario", NULL);
-  g_autofree char *path = hl_test_source_path (file);
-  gtk_window_set_default_size (GTK_WINDOW (win), width, height);
-  g_assert_true (hl_window_load (win, path));
-  gtk_window_present (GTK_WINDOW (win));
-  hl_test_wait_for_frame (GTK_WIDGET (win));
-  return win;
-}
+#define open_window(lesson, width, height) hl_test_open_lesson (app, (lesson), (width), (height))
 
-static void
-act (HlWindow *win, const char *action)
-{
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), action, NULL));
-  hl_test_wait_for_frame (GTK_WIDGET (win));
-}
+#define act(win, action) hl_test_act ((win), (action))
 
 static void
 screenshot (HlWindow *win, const char *name)

@@ -22,25 +22,9 @@ static char *artifacts;
 #define wait_for_frame(w) hl_test_wait_for_frame (w)
 #define screenshot(w, name) hl_test_screenshot ((w), artifacts, (name))
 
-static HlWindow *
-open_window (const char *lesson)
-{
-  HlWindow *win = hl_window_new (GTK_APPLICATION (app));
-  g_autofree char *file = g_strconcat ("scenarios/", lesson, ".scenario", NULL);
-  g_autofree char *path = hl_test_source_path (file);
-  gtk_window_set_default_size (GTK_WINDOW (win), 1400, 900);
-  g_assert_true (hl_window_load (win, path));
-  gtk_window_present (GTK_WINDOW (win));
-  wait_for_frame (GTK_WIDGET (win));
-  return win;
-}
+#define open_window(lesson) hl_test_open_lesson (app, (lesson), 1400, 900)
 
-static void
-act (HlWindow *win, const char *action)
-{
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), action, NULL));
-  wait_for_frame (GTK_WIDGET (win));
-}
+#define act(win, action) hl_test_act ((win), (action))
 
 /* The dialog over the window, if one is open. */
 static GtkWindow *

@@ -81,13 +81,7 @@ make_capture (const char *lesson, const char *folder, const char *keylog_name)
 static HlWindow *
 open_window (void)
 {
-  HlWindow *win = hl_window_new (GTK_APPLICATION (app));
-  g_autofree char *path = hl_test_source_path ("scenarios/01-rsa-key-exchange.scenario");
-  gtk_window_set_default_size (GTK_WINDOW (win), 1400, 860);
-  g_assert_true (hl_window_load (win, path));
-  gtk_window_present (GTK_WINDOW (win));
-  wait_for_frame (GTK_WIDGET (win));
-  return win;
+  return hl_test_open_lesson (app, "01-rsa-key-exchange", 1400, 860);
 }
 
 static const char *
