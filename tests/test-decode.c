@@ -133,6 +133,37 @@ test_values_are_utf8 (void)
   hl_field_free (f);
 }
 
+/* Two field trees are the same, field by field. */
+static void
+assert_same_tree (const HlField *a, const HlField *b)
+{
+  g_assert_true (a != b);
+  g_assert_cmpstr (a->name, ==, b->name);
+  g_assert_cmpuint (a->offset, ==, b->offset);
+  g_assert_cmpuint (a->length, ==, b->length);
+  g_assert_cmpstr (a->value, ==, b->value);
+  g_assert_cmpstr (a->explanation, ==, b->explanation);
+  g_assert_cmpstr (a->id, ==, b->id);
+  g_assert_cmpint (a->number, ==, b->number);
+  g_assert_cmpuint (a->children->len, ==, b->children->len);
+  for (guint i = 0; i < a->children->len; i++)
+    assert_same_tree (g_ptr_array_index (a->children, i), g_ptr_array_index (b->children, i));
+}
+
+/* A copy of a decoded message's fields outlives them and keeps every level. */
+static void
+test_field_copy (void)
+{
+  HlDecodeContext ctx = { 0 };
+  g_autoptr (GPtrArray) f = hl_decode_handshake (client_hello, sizeof client_hello, &ctx);
+  for (guint i = 0; i < f->len; i++) {
+    HlField *copy = hl_field_copy (g_ptr_array_index (f, i));
+    assert_same_tree (g_ptr_array_index (f, i), copy);
+    hl_field_free (copy);
+  }
+  g_assert_cmpuint (field (f, "Extensions")->children->len, >, 0);
+}
+
 /* Regression (found in review): a ClientHello ending right after "compression methods
  * length = 1" made the decoder read one byte past the buffer. An exact-size heap copy
  * lets the sanitizer build see any such read. */
@@ -183,6 +214,7 @@ main (int argc, char **argv)
   g_test_add_func ("/decode/server-key-exchange", test_server_key_exchange);
   g_test_add_func ("/decode/encrypted-record-gcm", test_encrypted_record_gcm);
   g_test_add_func ("/decode/values-are-utf8", test_values_are_utf8);
+  g_test_add_func ("/decode/field-copy", test_field_copy);
   g_test_add_func ("/decode/client-hello-ends-at-compression",
                    test_client_hello_ends_at_compression);
   return g_test_run ();

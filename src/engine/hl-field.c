@@ -173,6 +173,18 @@ hl_field_add (HlField *parent, HlField *child)
   return child;
 }
 
+HlField *
+hl_field_copy (const HlField *field)
+{
+  HlField *c
+      = hl_field_new (field->name, field->offset, field->length, field->value, field->explanation);
+  c->id = g_strdup (field->id);
+  c->number = field->number;
+  for (guint i = 0; i < field->children->len; i++)
+    hl_field_add (c, hl_field_copy (g_ptr_array_index (field->children, i)));
+  return c;
+}
+
 char *
 hl_field_short_hex (const guint8 *d, gsize len)
 {

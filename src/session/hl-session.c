@@ -822,15 +822,6 @@ hl_session_go_before (HlSession *self, guint step)
   return TRUE;
 }
 
-static HlField *
-copy_field (const HlField *f)
-{
-  HlField *c = hl_field_new (f->name, f->offset, f->length, f->value, f->explanation);
-  for (guint i = 0; i < f->children->len; i++)
-    hl_field_add (c, copy_field (g_ptr_array_index (f->children, i)));
-  return c;
-}
-
 /* Brings the message of `step` in flight (see hl_session_set_field) and peeks it. The
  * field is copied first: going back frees the step that owns it. */
 static gboolean
@@ -891,7 +882,7 @@ apply_typed (HlSession *self, guint step, const HlField *field, const char *text
                : hl_field_flip_bit (field, before, bit, error);
   if (!check)
     return FALSE;
-  copy = copy_field (field);
+  copy = hl_field_copy (field);
   g_ptr_array_add (hold, copy);
   if (!bring_in_flight (self, step, &next, error))
     return FALSE;

@@ -24,15 +24,6 @@ struct _HlFieldDialog {
 
 G_DEFINE_FINAL_TYPE (HlFieldDialog, hl_field_dialog, ADW_TYPE_MESSAGE_DIALOG)
 
-static HlField *
-copy_field (const HlField *f)
-{
-  HlField *c = hl_field_new (f->name, f->offset, f->length, f->value, f->explanation);
-  for (guint i = 0; i < f->children->len; i++)
-    hl_field_add (c, copy_field (g_ptr_array_index (f->children, i)));
-  return c;
-}
-
 /* Checks what is typed and says what the change will break; a value that is not valid
  * turns the change off, and keeps the text. */
 static void
@@ -166,7 +157,7 @@ hl_field_dialog_new (GtkWindow *parent, HlSession *session, guint step, const Hl
   self->session = g_object_ref (session);
   self->step = step;
   self->mode = mode;
-  self->field = field ? copy_field (field) : NULL;
+  self->field = field ? hl_field_copy (field) : NULL;
   self->bytes = g_bytes_ref (st->encrypted && st->plaintext ? st->plaintext : st->wire);
   switch (mode) {
   case HL_FIELD_DIALOG_SET:

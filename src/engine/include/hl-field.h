@@ -32,6 +32,9 @@ HlField *hl_field_new (const char *name, gsize offset, gsize length, const char 
                        const char *explanation);
 void hl_field_free (HlField *field);
 HlField *hl_field_add (HlField *parent, HlField *child); /* takes child; returns it */
+/* A deep copy of field and its children (ids and numbers too), for a holder that must
+ * outlive the step owning the original. */
+HlField *hl_field_copy (const HlField *field);
 /* Moves a field and its children by `by` bytes (a decoder's local offsets into a
  * larger byte string). */
 void hl_field_shift (HlField *field, gsize by);
