@@ -96,8 +96,10 @@ test)
   "${display[@]}" meson test -C _build --print-errorlogs
   # The same tests with AddressSanitizer, UndefinedBehaviorSanitizer and LeakSanitizer,
   # halting on the first finding; tests/meson.build sets their options (leaks checked
-  # everywhere but in the third-party code named in tools/lsan.supp).
-  setup _build-sanitize "${werror[@]}" -Db_sanitize=address,undefined -Db_lundef=false
+  # everywhere but in the third-party code named in tools/lsan.supp). At -O1, as
+  # AddressSanitizer's authors advise: it compiles faster than -O2 and its tests ran no slower.
+  setup _build-sanitize "${werror[@]}" -Db_sanitize=address,undefined -Db_lundef=false \
+    -Doptimization=1
   "${display[@]}" meson test -C _build-sanitize --print-errorlogs
   # Fuzz smoke: each libFuzzer target briefly, from the committed seed corpora
   # (FUZZ_SECONDS to change; docs/fuzzing.md runs them for as long as you like).
@@ -106,8 +108,21 @@ test)
     fuzz/fuzz-planted-crash)
   CC=clang setup _build-fuzz -Dfuzzing=true -Db_sanitize=address,undefined -Db_lundef=false
   build_targets=()
-  for target in scenario decode pem capture; do
-    fuzz_smoke "$target" || exit 1
+  # Two at a time, one per core; each keeps its output to itself until it is done.
+  for pair in "scenario decode" "pem capture"; do
+    pids=()
+    for target in $pair; do
+      fuzz_smoke "$target" >"_build-fuzz/smoke-$target.log" 2>&1 &
+      pids+=($!)
+    done
+    status=0
+    for pid in "${pids[@]}"; do
+      wait "$pid" || status=1
+    done
+    for target in $pair; do
+      cat "_build-fuzz/smoke-$target.log"
+    done
+    [ "$status" -eq 0 ] || exit 1
   done
   # The step above can fail: a target that crashes on its first input must turn it red.
   if fuzz_smoke planted-crash >/dev/null 2>&1; then

@@ -119,21 +119,33 @@ json_step (GString *out, const HlRun *run, const HlStep *st, guint n_steps)
 }
 
 /* Cairo names its glyphs and clips the same way in every SVG it writes: a second inline
- * SVG in the page would draw with the first one's glyphs. Each gets its own prefix. */
+ * SVG in the page would draw with the first one's glyphs. Each gets its own prefix, in one
+ * pass over the text (g_string_replace moves the rest of the string at every match, which
+ * made a page of many steps quadratic). */
 static void
 append_svg_prefixed (GString *out, GBytes *svg, const char *prefix)
 {
+  static const char *const names[] = { "id=\"", "href=\"#", "url(#" };
   gsize len;
   const char *text = g_bytes_get_data (svg, &len);
   const char *start = g_strstr_len (text, len, "<svg");
-  g_autofree char *id = g_strdup_printf ("id=\"%s-", prefix);
-  g_autofree char *href = g_strdup_printf ("href=\"#%s-", prefix);
-  g_autofree char *url = g_strdup_printf ("url(#%s-", prefix);
-  g_autoptr (GString) s = g_string_new_len (start ? start : text, len - (start ? start - text : 0));
-  g_string_replace (s, "id=\"", id, 0);
-  g_string_replace (s, "href=\"#", href, 0);
-  g_string_replace (s, "url(#", url, 0);
-  g_string_append_len (out, s->str, s->len);
+  const char *end = text + len, *copied, *p;
+  if (!start)
+    start = text;
+  copied = start;
+  for (p = start; p < end; p++) {
+    for (guint i = 0; i < G_N_ELEMENTS (names); i++) {
+      gsize n = strlen (names[i]);
+      if (*p == names[i][0] && (gsize)(end - p) >= n && memcmp (p, names[i], n) == 0) {
+        g_string_append_len (out, copied, p + n - copied);
+        g_string_append_printf (out, "%s-", prefix);
+        p += n - 1;
+        copied = p + 1;
+        break;
+      }
+    }
+  }
+  g_string_append_len (out, copied, end - copied);
 }
 
 /* ---------- The key schedule, following the selected step ---------- */
