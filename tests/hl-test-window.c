@@ -6,6 +6,15 @@
 
 #include "hl-test-util.h"
 
+/* Wakes the main loop ten times a second: every wait in these tests is a loop of blocking
+ * iterations with a deadline, and without a source that fires, a wait for something that
+ * never comes would block past its deadline until meson kills the test. */
+static gboolean
+tick (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
 gboolean
 hl_test_window_init (int *argc, char ***argv, const char *artifacts, char **dir,
                      HlApplication **app)
@@ -19,6 +28,7 @@ hl_test_window_init (int *argc, char ***argv, const char *artifacts, char **dir,
   g_mkdir_with_parents (*dir, 0755);
   adw_init ();
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  g_timeout_add (100, tick, NULL);
   *app = hl_application_new (G_APPLICATION_NON_UNIQUE);
   g_assert_true (g_application_register (G_APPLICATION (*app), NULL, NULL));
   return TRUE;
@@ -47,6 +57,9 @@ hl_test_wait_for_frame (GtkWidget *w)
   while (!painted && g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, TRUE);
   g_signal_handler_disconnect (clock, id);
+  if (!painted)
+    g_test_message ("no frame of %s within 10 s (mapped: %d, width %d)", G_OBJECT_TYPE_NAME (w),
+                    gtk_widget_get_mapped (w), gtk_widget_get_width (w));
   while (g_main_context_pending (NULL))
     g_main_context_iteration (NULL, FALSE);
 }

@@ -656,6 +656,13 @@ popup_picker (gpointer data)
   g_object_unref (self);
 }
 
+static void
+popup_after_first_frame (GdkFrameClock *clock, HlCompareWindow *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, popup_after_first_frame, self);
+  g_idle_add_once (popup_picker, g_object_ref (self));
+}
+
 /* win.compare: the window's lesson, run again as written, beside one the person picks. */
 static void
 compare_action (GtkWidget *w, const char *name, GVariant *param)
@@ -676,8 +683,11 @@ compare_action (GtkWidget *w, const char *name, GVariant *param)
     return;
   }
   gtk_window_present (GTK_WINDOW (self));
-  /* Once it is on screen, which a popover needs to be placed. */
-  g_idle_add_once (popup_picker, g_object_ref (self));
+  /* Once its first frame is painted: a popover needs the window on screen to be placed, and
+   * an idle right after presenting could come first on a busy machine (the picker then
+   * never opened). The handler goes with the window if it is closed before. */
+  g_signal_connect_object (gtk_widget_get_frame_clock (GTK_WIDGET (self)), "after-paint",
+                           G_CALLBACK (popup_after_first_frame), self, 0);
 }
 
 void
