@@ -100,7 +100,8 @@ test)
   # AddressSanitizer's authors advise: it compiles faster than -O2 and its tests ran no slower.
   setup _build-sanitize "${werror[@]}" -Db_sanitize=address,undefined -Db_lundef=false \
     -Doptimization=1
-  "${display[@]}" meson test -C _build-sanitize --print-errorlogs
+  # Without the suite 'interop' (tests/meson.build says why).
+  "${display[@]}" meson test -C _build-sanitize --print-errorlogs --no-suite interop
   # Fuzz smoke: each libFuzzer target briefly, from the committed seed corpora
   # (FUZZ_SECONDS to change; docs/fuzzing.md runs them for as long as you like).
   # Only the fuzz targets: the window, tests and benchmarks were built twice above.
