@@ -164,6 +164,20 @@ test_field_copy (void)
   g_assert_cmpuint (field (f, "Extensions")->children->len, >, 0);
 }
 
+/* By name at any depth: a top-level field, an extension inside "Extensions" (the same
+ * field, not a copy), nothing for a name no field has or no tree. */
+static void
+test_field_find_named (void)
+{
+  HlDecodeContext ctx = { 0 };
+  g_autoptr (GPtrArray) f = hl_decode_handshake (client_hello, sizeof client_hello, &ctx);
+  const HlField *ext = g_ptr_array_index (field (f, "Extensions")->children, 0);
+  g_assert_true (hl_field_find_named (f, "Extensions") == field (f, "Extensions"));
+  g_assert_true (hl_field_find_named (f, ext->name) == ext);
+  g_assert_null (hl_field_find_named (f, "No such field"));
+  g_assert_null (hl_field_find_named (NULL, "Extensions"));
+}
+
 /* Regression (found in review): a ClientHello ending right after "compression methods
  * length = 1" made the decoder read one byte past the buffer. An exact-size heap copy
  * lets the sanitizer build see any such read. */
@@ -215,6 +229,7 @@ main (int argc, char **argv)
   g_test_add_func ("/decode/encrypted-record-gcm", test_encrypted_record_gcm);
   g_test_add_func ("/decode/values-are-utf8", test_values_are_utf8);
   g_test_add_func ("/decode/field-copy", test_field_copy);
+  g_test_add_func ("/decode/field-find-named", test_field_find_named);
   g_test_add_func ("/decode/client-hello-ends-at-compression",
                    test_client_hello_ends_at_compression);
   return g_test_run ();

@@ -223,19 +223,6 @@ test_resumption (void)
   }
 }
 
-static HlField *
-find_field (GPtrArray *fields, const char *name)
-{
-  for (guint i = 0; i < fields->len; i++) {
-    HlField *f = g_ptr_array_index (fields, i), *found;
-    if (strcmp (f->name, name) == 0)
-      return f;
-    if ((found = find_field (f->children, name)))
-      return found;
-  }
-  return NULL;
-}
-
 /* The client judges the chain right after Certificate, before anything else arrives. */
 static void
 test_certificate_verdict (void)
@@ -251,15 +238,16 @@ test_certificate_verdict (void)
   g_assert_cmpint (cb->after[HL_SIDE_CLIENT].error, ==, BR_ERR_X509_NOT_TRUSTED);
   g_assert_nonnull (strstr (cg->certificate_check, "checked the chain of 2 certificates"));
   /* The leaf as decoded: names, key, usages, as the test PKI's script made them. */
-  g_assert_cmpstr (find_field (cg->fields, "Subject")->value, ==,
+  g_assert_cmpstr (hl_field_find_named (cg->fields, "Subject")->value, ==,
                    "CN=server.example, O=Handshake Lab Test PKI");
-  g_assert_cmpstr (find_field (cg->fields, "Public key")->value, ==, "RSA, 2048 bits");
-  g_assert_cmpstr (find_field (cg->fields, "subjectAltName")->value, ==,
+  g_assert_cmpstr (hl_field_find_named (cg->fields, "Public key")->value, ==, "RSA, 2048 bits");
+  g_assert_cmpstr (hl_field_find_named (cg->fields, "subjectAltName")->value, ==,
                    "DNS:server.example, DNS:www.server.example");
-  g_assert_cmpstr (find_field (cg->fields, "keyUsage")->value, ==,
+  g_assert_cmpstr (hl_field_find_named (cg->fields, "keyUsage")->value, ==,
                    "digitalSignature, keyEncipherment, keyAgreement (critical)");
-  g_assert_cmpstr (find_field (cg->fields, "extKeyUsage")->value, ==, "serverAuth");
-  g_assert_cmpstr (find_field (cg->fields, "Not before")->value, ==, "2025-01-01 00:00:00 UTC");
+  g_assert_cmpstr (hl_field_find_named (cg->fields, "extKeyUsage")->value, ==, "serverAuth");
+  g_assert_cmpstr (hl_field_find_named (cg->fields, "Not before")->value, ==,
+                   "2025-01-01 00:00:00 UTC");
   g_assert_null (find_step (rg, HL_SIDE_SERVER, "ServerHello")->certificate_check);
 }
 

@@ -135,19 +135,6 @@ find_step (HlRun *run, guint c, const char *message, guint nth)
   return NULL;
 }
 
-/* The field called name, at any depth; NULL when none. */
-static const HlField *
-find_field (GPtrArray *fields, const char *name)
-{
-  for (guint i = 0; fields && i < fields->len; i++) {
-    const HlField *f = g_ptr_array_index (fields, i);
-    const HlField *kid = strcmp (f->name, name) == 0 ? f : find_field (f->children, name);
-    if (kid)
-      return kid;
-  }
-  return NULL;
-}
-
 /* Lesson 41: a stateless server puts a cookie in its HelloRetryRequest (RFC 8446 4.2.2),
  * and the second ClientHello carries exactly those bytes back. The server's own part
  * of the cookie derives from the Seed; lesson 32's stateful server sends no cookie. */
@@ -189,8 +176,8 @@ test_hello_retry_cookie_echoed (void)
   g_assert_nonnull (strstr (hrr->story, "cookie"));
   g_assert_nonnull (strstr (ch2->story, "cookie"));
   /* the field text: the server's opaque state in the HRR, the client's copy in the hello */
-  g_assert_nonnull (strstr (find_field (hrr->fields, "Cookie")->explanation, "Opaque"));
-  g_assert_nonnull (strstr (find_field (ch2->fields, "Cookie")->explanation, "copied"));
+  g_assert_nonnull (strstr (hl_field_find_named (hrr->fields, "Cookie")->explanation, "Opaque"));
+  g_assert_nonnull (strstr (hl_field_find_named (ch2->fields, "Cookie")->explanation, "copied"));
   g_assert_cmpint (hl_run_check_expect (run, NULL), ==, 1);
   /* Stateless: from its HelloRetryRequest to the second ClientHello the server holds
    * nothing, not even the client random; then it has the handshake secrets. */

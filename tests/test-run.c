@@ -759,20 +759,6 @@ test_reencrypt_refusals (void)
   g_assert_error (error, HL_RUN_ERROR, HL_RUN_ERROR_NO_MESSAGE);
 }
 
-static const HlField *
-field_named (const GPtrArray *fields, const char *name)
-{
-  for (guint i = 0; fields && i < fields->len; i++) {
-    const HlField *f = g_ptr_array_index (fields, i);
-    const HlField *inner;
-    if (strcmp (f->name, name) == 0)
-      return f;
-    if ((inner = field_named (f->children, name)))
-      return inner;
-  }
-  return NULL;
-}
-
 /* An RSA-2048 signature is 256 bytes: the BIT STRING's unused-bits byte is its own
  * field. Signature schemes carry their TLS 1.2 names (ECDSA + hash, no curve). */
 static void
@@ -783,9 +769,9 @@ test_signature_facts (void)
   g_autoptr (HlRun) a = hl_test_run (rsa);
   g_autoptr (HlRun) b = hl_test_run (ecdsa);
   const HlStep *cert = find_step (a, 1, HL_SIDE_SERVER, "Certificate");
-  const HlField *sig = field_named (cert->fields, "CA signature");
+  const HlField *sig = hl_field_find_named (cert->fields, "CA signature");
   const HlStep *ske = find_step (b, 1, HL_SIDE_SERVER, "ServerKeyExchange");
-  const HlField *alg = field_named (ske->fields, "Signature algorithm");
+  const HlField *alg = hl_field_find_named (ske->fields, "Signature algorithm");
   g_assert_nonnull (sig);
   g_assert_cmpuint (sig->children->len, ==, 2);
   g_assert_cmpstr (((HlField *)g_ptr_array_index (sig->children, 0))->name, ==, "Unused bits");
@@ -851,8 +837,8 @@ test_certificate_request_names (void)
   g_autoptr (HlScenario) s = hl_test_load_bundled ("10-mutual-tls.scenario");
   g_autoptr (HlRun) run = hl_test_run (s);
   const HlStep *cr = find_step (run, 1, HL_SIDE_SERVER, "CertificateRequest");
-  const HlField *names = field_named (cr->fields, "Distinguished names");
-  const HlField *ca = field_named (cr->fields, "CA name");
+  const HlField *names = hl_field_find_named (cr->fields, "Distinguished names");
+  const HlField *ca = hl_field_find_named (cr->fields, "CA name");
   g_assert_nonnull (names);
   g_assert_cmpstr (names->value, ==, "1 name");
   g_assert_nonnull (ca);
@@ -1114,7 +1100,7 @@ test_openssl_offers_listed_suites (void)
     g_assert_no_error (error);
     run = hl_test_run (s);
     ch = hl_run_get_step (run, 0);
-    suites = field_named (ch->fields, "Cipher suites");
+    suites = hl_field_find_named (ch->fields, "Cipher suites");
     g_assert_nonnull (suites);
     for (guint k = 0; k < suites->children->len; k++) {
       const HlField *f = g_ptr_array_index (suites->children, k);

@@ -282,26 +282,13 @@ test_quiz_mode (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
-static const HlField *
-field_named (const GPtrArray *fields, const char *name)
-{
-  for (guint i = 0; fields && i < fields->len; i++) {
-    const HlField *f = g_ptr_array_index (fields, i), *in;
-    if (strcmp (f->name, name) == 0)
-      return f;
-    if ((in = field_named (f->children, name)))
-      return in;
-  }
-  return NULL;
-}
-
 /* Flips bit 0 of `field` of the message in flight as the field dialog does (through the
  * session, then win.tamper-done). */
 static void
 flip_in_flight (HlWindow *win, const char *field)
 {
   g_autoptr (GError) error = NULL;
-  const HlField *f = field_named (hl_session_get_next_fields (win->session), field);
+  const HlField *f = hl_field_find_named (hl_session_get_next_fields (win->session), field);
   g_assert_nonnull (f);
   g_assert_true (hl_session_flip_field_bit (win->session, 0, f, 0, &error));
   g_assert_no_error (error);
@@ -316,7 +303,7 @@ static void
 check_predictions (HlWindow *win, gboolean quiz)
 {
   HlSession *s = win->session;
-  const HlField *f = field_named (hl_session_get_step (s, 0)->fields, "random_bytes");
+  const HlField *f = hl_field_find_named (hl_session_get_step (s, 0)->fields, "random_bytes");
   HlFieldDialog *fd = hl_field_dialog_new (GTK_WINDOW (win), s, 1, f, HL_FIELD_DIALOG_FLIP);
   HlTamperDialog *td;
   HlNextMessage next;

@@ -36,19 +36,6 @@ step_to (HlSession *s, HlSide from, const char *message, guint nth)
   return FALSE;
 }
 
-static const HlField *
-field_named (const GPtrArray *fields, const char *name)
-{
-  for (guint i = 0; fields && i < fields->len; i++) {
-    const HlField *f = g_ptr_array_index (fields, i), *in;
-    if (strcmp (f->name, name) == 0)
-      return f;
-    if ((in = field_named (f->children, name)))
-      return in;
-  }
-  return NULL;
-}
-
 /* The last delivered step's field, after delivering the message in flight. */
 static const HlField *
 deliver_and_find (HlSession *s, const char *name, guint *step)
@@ -57,7 +44,7 @@ deliver_and_find (HlSession *s, const char *name, guint *step)
   g_assert_true (hl_session_step (s));
   *step = hl_session_get_position (s);
   st = hl_session_get_step (s, *step - 1);
-  return field_named (st->fields, name);
+  return hl_field_find_named (st->fields, name);
 }
 
 static void
@@ -105,7 +92,7 @@ test_encode (void)
   g_assert_nonnull (strstr (error->message, "65535"));
   g_clear_error (&error);
   /* an integer that does not fit its one byte */
-  sid_len = field_named (st->fields, "Session ID length");
+  sid_len = hl_field_find_named (st->fields, "Session ID length");
   g_assert_cmpint (hl_field_kind (sid_len), ==, HL_FIELD_KIND_INTEGER);
   g_assert_null (hl_field_encode (sid_len, st->wire, "256", &error));
   g_assert_nonnull (strstr (error->message, "0 to 255"));
@@ -114,7 +101,7 @@ test_encode (void)
   g_assert_cmpuint (((const guint8 *)g_bytes_get_data (b, NULL))[sid_len->offset], ==, 31);
   g_clear_pointer (&b, g_bytes_unref);
   /* opaque: exactly its bytes in hex */
-  random = field_named (st->fields, "Random");
+  random = hl_field_find_named (st->fields, "Random");
   g_assert_cmpint (hl_field_kind (random), ==, HL_FIELD_KIND_OPAQUE);
   g_assert_null (hl_field_encode (random, st->wire, "00ff", &error));
   g_assert_nonnull (strstr (error->message, "64 hex digits"));

@@ -152,6 +152,19 @@ hl_field_find (const GPtrArray *fields, const char *id)
   return NULL;
 }
 
+const HlField *
+hl_field_find_named (const GPtrArray *fields, const char *name)
+{
+  for (guint i = 0; fields && i < fields->len; i++) {
+    const HlField *f = g_ptr_array_index (fields, i), *inner;
+    if (g_strcmp0 (f->name, name) == 0)
+      return f;
+    if ((inner = hl_field_find_named (f->children, name)))
+      return inner;
+  }
+  return NULL;
+}
+
 gboolean
 hl_field_has_key (const HlField *f, const char *key)
 {

@@ -193,20 +193,6 @@ is_length_field (const char *name)
   return name && (strcmp (name, "Length") == 0 || g_str_has_suffix (name, " length"));
 }
 
-static const HlField *
-find_named (const GPtrArray *fields, const char *name)
-{
-  for (guint i = 0; fields && i < fields->len; i++) {
-    const HlField *f = g_ptr_array_index (fields, i);
-    const HlField *in;
-    if (strcmp (f->name, name) == 0)
-      return f;
-    if ((in = find_named (f->children, name)))
-      return in;
-  }
-  return NULL;
-}
-
 /* Is the message part of the handshake transcript that Finished and CertificateVerify
  * hash? Every handshake message but HelloRequest, up to the client's Finished; TLS 1.3's
  * post-handshake messages (NewSessionTicket, KeyUpdate) come after it. */
@@ -235,7 +221,7 @@ suite_offered (const Ctx *c, guint16 id, GString *offered)
     const guint8 *d;
     if (ch->handshake_type != HL_HANDSHAKE_CLIENT_HELLO)
       continue;
-    list = find_named (ch->fields, "Cipher suites");
+    list = hl_field_find_named (ch->fields, "Cipher suites");
     d = g_bytes_get_data (ch->wire, &len);
     for (guint i = 0; list && i < list->children->len; i++) {
       const HlField *f = g_ptr_array_index (list->children, i);
@@ -410,7 +396,7 @@ predict_later (Ctx *c)
     }
   }
   if (c->tls13 && c->m->handshake_type == HL_HANDSHAKE_CLIENT_HELLO
-      && find_named (c->m->fields, "pre_shared_key"))
+      && hl_field_find_named (c->m->fields, "pre_shared_key"))
     add (c, HL_CHECK_BINDER, c->k,
          _ ("The ClientHello's PSK binder is an HMAC over the ClientHello up to the binders "
             "(RFC 8446 4.2.11.2): if the server still selects the PSK it must check the binder, "

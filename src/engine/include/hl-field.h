@@ -48,6 +48,10 @@ HlField *hl_field_set_id (HlField *field, const char *id, gint64 number);
 void hl_field_assign_ids (GPtrArray *fields, const char *prefix);
 /* The field of this full id in the tree, or NULL. */
 const HlField *hl_field_find (const GPtrArray *fields, const char *id);
+/* The first field shown with this name ("Cipher suites"), at any depth, in the order the
+ * tree is read (a field before its children, its children before its next sibling); NULL
+ * when none. NULL-safe. */
+const HlField *hl_field_find_named (const GPtrArray *fields, const char *name);
 /* Whether field's id ends in "." key, or in "." key ".N" (a repeated sibling). */
 gboolean hl_field_has_key (const HlField *field, const char *key);
 
