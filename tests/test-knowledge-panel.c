@@ -444,6 +444,134 @@ test_rows_ahead (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+static void
+on_after_paint (GdkFrameClock *clock, gboolean *painted)
+{
+  *painted = TRUE;
+}
+
+/* Runs an action and the main loop to its first painted frame, and no further (what the
+ * student sees first; idle work queued by that frame has not run yet). */
+static void
+act_to_first_frame (HlWindow *win, const char *action)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (win));
+  gboolean painted = FALSE;
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  gulong id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &painted);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), action, NULL));
+  while (!painted && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handler_disconnect (clock, id);
+  g_assert_true (painted);
+}
+
+/* Checks every row of the panel against the view of its scrolled window: a row whose
+ * height is an estimate lies wholly below the view; any other row has laid out its own
+ * texts. Returns how many rows are estimated. */
+static guint
+check_rows_against_view (HlKnowledgePanel *panel)
+{
+  GtkWidget *sw = gtk_widget_get_ancestor (GTK_WIDGET (panel), GTK_TYPE_SCROLLED_WINDOW);
+  int view = gtk_widget_get_height (sw);
+  guint estimated = 0;
+  g_assert_cmpint (view, >, 0);
+  for (int side = 0; side < 2; side++) {
+    GtkWidget *row;
+    for (guint r = 0; (row = hl_knowledge_panel_get_row (panel, side, r)); r++) {
+      HlKnowledgeRow *text = HL_KNOWLEDGE_ROW (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row)));
+      graphene_rect_t b;
+      g_assert_true (gtk_widget_compute_bounds (row, sw, &b));
+      if (hl_knowledge_row_is_estimated (text)) {
+        g_assert_cmpfloat (b.origin.y, >=, view);
+        estimated++;
+      } else {
+        PangoLayout *title = hl_knowledge_row_get_layout (text, 0);
+        g_assert_nonnull (title);
+        /* Allocated its texts' height, not an estimate's (too short cuts them). */
+        g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (text)), ==,
+                         hl_knowledge_row_get_text_height (text));
+        g_assert_cmpstr (pango_layout_get_text (title), ==, hl_knowledge_row_get_title (text));
+        if (hl_knowledge_row_get_subtitle (text) && *hl_knowledge_row_get_subtitle (text))
+          g_assert_cmpstr (pango_layout_get_text (hl_knowledge_row_get_layout (text, 1)), ==,
+                           hl_knowledge_row_get_subtitle (text));
+      }
+    }
+  }
+  return estimated;
+}
+
+/* A step that adds many rows (a TLS 1.3 server learns 25 secrets from the ClientHello)
+ * lays out in its frame only the rows in view and half a page below; the others follow
+ * while the window is idle, and a row scrolled to is laid out (issue 17). */
+static void
+test_deferred_rows (void)
+{
+  HlWindow *win = open_window ("34-tls13-early-data");
+  HlKnowledgePanel *panel = panel_of (win);
+  GtkWidget *sw = gtk_widget_get_ancestor (GTK_WIDGET (panel), GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *v = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (sw));
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  show_page (win, "knowledge");
+  act_to_first_frame (win, "win.step");
+  g_assert_nonnull (hl_knowledge_panel_get_row (panel, HL_SIDE_SERVER, 20));
+  g_assert_cmpuint (check_rows_against_view (panel), >, 5);
+  g_assert_true (hl_knowledge_panel_is_laying_out (panel));
+  while (hl_knowledge_panel_is_laying_out (panel) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  wait_for_frame (GTK_WIDGET (win));
+  g_assert_cmpuint (check_rows_against_view (panel), ==, 0);
+  /* The height the panel was given is the rows' real one: the last row ends where a
+   * panel built from scratch ends it. */
+  gtk_adjustment_set_value (v, gtk_adjustment_get_upper (v));
+  wait_for_frame (GTK_WIDGET (win));
+  g_assert_cmpuint (check_rows_against_view (panel), ==, 0);
+  assert_as_rebuilt (win);
+  /* Back and forward again from the bottom of the list: the rows in view are laid out. */
+  act (win, "win.back");
+  act_to_first_frame (win, "win.step");
+  check_rows_against_view (panel);
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+/* A deferred row answers an estimate and draws no text; laid out, it asks for its real
+ * height. The texts are chosen so that the estimate (the font's average width) is wrong:
+ * narrow letters wrap into fewer lines than average ones would. */
+static void
+test_row_laid_out_later (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  HlKnowledgeRow *row = HL_KNOWLEDGE_ROW (hl_knowledge_row_new ());
+  g_autofree char *narrow = g_strnfill (300, 'i');
+  int estimate;
+  hl_knowledge_row_set_title (row, "Server handshake traffic secret");
+  hl_knowledge_row_set_subtitle (row, narrow);
+  hl_knowledge_row_set_deferred (row, TRUE);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (row));
+  gtk_window_set_child (GTK_WINDOW (window), box);
+  gtk_window_set_default_size (GTK_WINDOW (window), 300, 600);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for_frame (window);
+  g_assert_true (hl_knowledge_row_is_estimated (row));
+  g_assert_null (hl_knowledge_row_get_layout (row, 0)); /* nothing shaped */
+  estimate = gtk_widget_get_height (GTK_WIDGET (row));
+  g_assert_true (hl_knowledge_row_lay_out (row));
+  g_assert_false (hl_knowledge_row_is_estimated (row));
+  g_assert_false (hl_knowledge_row_lay_out (row)); /* nothing left to do */
+  wait_for_frame (window);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (row)), ==,
+                   hl_knowledge_row_get_text_height (row));
+  g_assert_cmpint (estimate, !=, hl_knowledge_row_get_text_height (row));
+  /* Not deferred, a changed text is laid out at once. */
+  hl_knowledge_row_set_deferred (row, FALSE);
+  hl_knowledge_row_set_subtitle (row, "0102");
+  wait_for_frame (window);
+  g_assert_false (hl_knowledge_row_is_estimated (row));
+  g_assert_cmpstr (pango_layout_get_text (hl_knowledge_row_get_layout (row, 1)), ==, "0102");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* Hidden, the panel makes and changes nothing; shown again, it catches up by key. */
 static void
 test_hidden (void)
@@ -587,6 +715,8 @@ main (int argc, char **argv)
   g_test_add_func ("/knowledge-panel/busy", test_busy);
   g_test_add_func ("/knowledge-panel/shared-layouts", test_shared_layouts);
   g_test_add_func ("/knowledge-panel/rows-ahead", test_rows_ahead);
+  g_test_add_func ("/knowledge-panel/deferred-rows", test_deferred_rows);
+  g_test_add_func ("/knowledge-panel/row-laid-out-later", test_row_laid_out_later);
   status = g_test_run ();
   g_object_unref (app);
   return status;

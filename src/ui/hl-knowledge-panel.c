@@ -325,6 +325,63 @@ take_models (HlKnowledgePanel *self)
     sync_all (self);
 }
 
+/* ---------- Rows below the view ---------- */
+
+/* A step can add tens of rows at once (a TLS 1.3 server learns 25 secrets from the
+ * ClientHello), and shaping their texts was most of such a step's frame (issue 17). The
+ * rows whose top lies more than half a page below the view are measured by an estimate
+ * and drawn without text in that frame, then laid out while the main loop is idle, a few
+ * milliseconds at a time; nobody scrolls that far in between. */
+#define AHEAD_PAGES 0.5
+#define ROW_GUESS 60 /* px: the height of a row never allocated, to find where the next starts */
+#define IDLE_SLICE_US 4000
+
+static gboolean
+lay_out_deferred (gpointer data)
+{
+  HlKnowledgePanel *self = data;
+  gint64 start = g_get_monotonic_time ();
+  GtkWidget *row;
+  for (int side = 0; side < 2; side++)
+    for (guint i = 0; (row = row_at (self, side, i)); i++)
+      if (hl_knowledge_row_lay_out (row_text (row))
+          && g_get_monotonic_time () - start > IDLE_SLICE_US)
+        return G_SOURCE_CONTINUE;
+  self->layout_source = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* Decides which rows wait, before GTK measures them for a new width or new rows: the
+ * view is the scrolled window's, where the panel is its child (at y 0). */
+static void
+defer_rows_below_view (HlKnowledgePanel *self)
+{
+  GtkWidget *sw = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *v = sw ? gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (sw)) : NULL;
+  double page = v ? gtk_adjustment_get_page_size (v) : 0;
+  double bottom = page > 0 ? gtk_adjustment_get_value (v) + (1 + AHEAD_PAGES) * page : G_MAXDOUBLE;
+  gboolean deferred = FALSE; /* some row waits for its texts */
+  for (int side = 0; side < 2; side++) {
+    graphene_point_t top;
+    GtkWidget *row;
+    double y;
+    if (!gtk_widget_compute_point (GTK_WIDGET (self->list[side]), GTK_WIDGET (self),
+                                   &GRAPHENE_POINT_INIT (0, 0), &top))
+      top.y = 0;
+    y = top.y;
+    for (guint i = 0; (row = row_at (self, side, i)); i++) {
+      int h = gtk_widget_get_height (row);
+      HlKnowledgeRow *text = row_text (row);
+      gboolean below = y > bottom;
+      hl_knowledge_row_set_deferred (text, below);
+      deferred |= below && hl_knowledge_row_is_estimated (text);
+      y += h > 0 ? h : ROW_GUESS;
+    }
+  }
+  if (deferred && !self->layout_source)
+    self->layout_source = g_idle_add_full (G_PRIORITY_LOW, lay_out_deferred, self, NULL);
+}
+
 /* ---------- The widget ---------- */
 
 static void
@@ -370,6 +427,8 @@ hl_knowledge_panel_measure (GtkWidget *widget, GtkOrientation orientation, int f
    * not use it: measuring every row at its narrowest width would shape all the text again. */
   if (orientation == GTK_ORIENTATION_VERTICAL && for_size < 0)
     return;
+  if (orientation == GTK_ORIENTATION_VERTICAL)
+    defer_rows_below_view (self);
   for (int side = 0; side < 2; side++) {
     int min, nat;
     if (orientation == GTK_ORIENTATION_HORIZONTAL)
@@ -413,6 +472,7 @@ hl_knowledge_panel_dispose (GObject *object)
   drop_models (self);
   g_clear_object (&self->session);
   g_clear_handle_id (&self->spare_source, g_source_remove);
+  g_clear_handle_id (&self->layout_source, g_source_remove);
   g_clear_pointer (&self->spare, g_ptr_array_unref);
   for (int s = 0; s < 2; s++)
     g_clear_pointer (&self->group[s], gtk_widget_unparent);
@@ -510,4 +570,10 @@ guint
 hl_knowledge_panel_get_rows_made (HlKnowledgePanel *self)
 {
   return self->rows_made;
+}
+
+gboolean
+hl_knowledge_panel_is_laying_out (HlKnowledgePanel *self)
+{
+  return self->layout_source != 0;
 }

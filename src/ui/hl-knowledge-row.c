@@ -1,4 +1,6 @@
 /* hl-knowledge-row.c */
+#include <math.h>
+
 #include "hl-knowledge-row.h"
 
 /* As libadwaita 1.2 lays out an action row's header: the title column 6 px from the top
@@ -22,8 +24,10 @@ struct _HlKnowledgeRow {
   gboolean dirty[2];      /* the text changed since it was laid out */
   guint context_serial;   /* of the Pango context the layouts were made for */
   char *font_key;         /* its font and resolution, for sharing layouts */
+  guint font_serial;      /* of the Pango context font_key was made for */
   GtkWidget *suffix;
-  gboolean plain; /* one dim text, no margins: a group's description */
+  gboolean plain;    /* one dim text, no margins: a group's description */
+  gboolean deferred; /* below the view: an estimated height until laid out (issue 17) */
   guint n_layouts;
 };
 
@@ -91,6 +95,23 @@ get_layout (HlKnowledgeRow *self, int which, const char *text, int width, gboole
 
 /* Lays the texts out at text_width, only those whose text, width or font changed (Pango
  * keeps a layout's lines until then). */
+/* The font and resolution of the row's Pango context, as a key: font_key, kept up to
+ * date (a new context serial may be a new font). */
+static const char *
+get_font_key (HlKnowledgeRow *self)
+{
+  PangoContext *context = gtk_widget_get_pango_context (GTK_WIDGET (self));
+  guint serial = pango_context_get_serial (context);
+  if (serial != self->font_serial || !self->font_key) {
+    g_autofree char *font
+        = pango_font_description_to_string (pango_context_get_font_description (context));
+    g_free (self->font_key);
+    self->font_key = g_strdup_printf ("%s %g", font, pango_cairo_context_get_resolution (context));
+    self->font_serial = serial;
+  }
+  return self->font_key;
+}
+
 static void
 ensure_layouts (HlKnowledgeRow *self, int text_width)
 {
@@ -98,12 +119,7 @@ ensure_layouts (HlKnowledgeRow *self, int text_width)
   guint serial = pango_context_get_serial (context);
   gboolean rtl = gtk_widget_get_direction (GTK_WIDGET (self)) == GTK_TEXT_DIR_RTL;
   text_width = MAX (text_width, 1);
-  if (serial != self->context_serial || !self->font_key) {
-    g_autofree char *font
-        = pango_font_description_to_string (pango_context_get_font_description (context));
-    g_free (self->font_key);
-    self->font_key = g_strdup_printf ("%s %g", font, pango_cairo_context_get_resolution (context));
-  }
+  get_font_key (self);
   for (int i = 0; i < 2; i++) {
     gboolean shaped;
     if (!self->dirty[i] && text_width == self->text_width && serial == self->context_serial)
@@ -119,6 +135,72 @@ ensure_layouts (HlKnowledgeRow *self, int text_width)
   }
   self->text_width = text_width;
   self->context_serial = serial;
+}
+
+/* Whether a text has to be laid out (shaped) before the row can be drawn at text_width. */
+static gboolean
+needs_shaping (HlKnowledgeRow *self, int text_width)
+{
+  PangoContext *context = gtk_widget_get_pango_context (GTK_WIDGET (self));
+  gboolean same = MAX (text_width, 1) == self->text_width
+                  && pango_context_get_serial (context) == self->context_serial;
+  for (int i = 0; i < 2; i++)
+    if ((self->dirty[i] || !same) && self->text[i] && *self->text[i])
+      return TRUE;
+  return FALSE;
+}
+
+/* The height of a row not laid out yet, without shaping: each paragraph takes as many
+ * lines as its characters at the font's average width need. Only rows below the view
+ * are measured so (their real height comes a moment later, before anyone scrolls to
+ * them); a wrong guess moves nothing that is seen. */
+typedef struct {
+  double char_width, line; /* pixels */
+} FontSize;
+
+static int
+estimate_height (HlKnowledgeRow *self, int text_width)
+{
+  /* Pango measures a font's average width by shaping a sample text: once per font. */
+  static GHashTable *sizes;
+  const char *key = get_font_key (self);
+  FontSize *size = sizes ? g_hash_table_lookup (sizes, key) : NULL;
+  double char_width, line;
+  int h[2] = { 0, 0 };
+  if (!size) {
+    PangoFontMetrics *metrics
+        = pango_context_get_metrics (gtk_widget_get_pango_context (GTK_WIDGET (self)), NULL, NULL);
+    size = g_new (FontSize, 1);
+    size->char_width
+        = pango_font_metrics_get_approximate_char_width (metrics) / (double)PANGO_SCALE;
+    size->line = pango_font_metrics_get_height (metrics) / (double)PANGO_SCALE;
+    pango_font_metrics_unref (metrics);
+    if (!sizes)
+      sizes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+    g_hash_table_insert (sizes, g_strdup (key), size);
+  }
+  char_width = size->char_width;
+  line = size->line;
+  for (int i = 0; i < 2; i++) {
+    double scale = i == 1 ? PANGO_SCALE_SMALL : 1.0;
+    int lines = 0;
+    g_auto (GStrv) paragraphs = NULL;
+    if (!self->text[i] || !*self->text[i])
+      continue;
+    paragraphs = g_strsplit (self->text[i], "\n", -1);
+    for (char **p = paragraphs; *p; p++)
+      lines
+          += MAX (1, (int)ceil (g_utf8_strlen (*p, -1) * char_width * scale / MAX (text_width, 1)));
+    h[i] = (int)ceil (lines * line * scale);
+  }
+  return (self->plain ? 0 : 2 * TEXT_MARGIN) + h[0] + h[1] + (h[0] && h[1] ? TEXT_SPACING : 0);
+}
+
+/* A deferred row that would have to shape its texts to answer: it answers an estimate. */
+static gboolean
+is_estimated (HlKnowledgeRow *self, int text_width)
+{
+  return self->deferred && needs_shaping (self, text_width);
 }
 
 static int
@@ -150,8 +232,12 @@ hl_knowledge_row_measure (GtkWidget *widget, GtkOrientation orientation, int for
   }
   if (for_size < 0)
     for_size = self->text_width >= 0 ? self->text_width + suffix : NAT_TEXT_WIDTH + suffix;
-  ensure_layouts (self, for_size - suffix);
-  *minimum = *natural = text_height (self);
+  if (is_estimated (self, for_size - suffix)) {
+    *minimum = *natural = estimate_height (self, for_size - suffix);
+  } else {
+    ensure_layouts (self, for_size - suffix);
+    *minimum = *natural = text_height (self);
+  }
   if (self->suffix && gtk_widget_get_visible (self->suffix)) {
     int min, nat;
     gtk_widget_measure (self->suffix, GTK_ORIENTATION_VERTICAL, -1, &min, &nat, NULL, NULL);
@@ -165,7 +251,8 @@ hl_knowledge_row_size_allocate (GtkWidget *widget, int width, int height, int ba
 {
   HlKnowledgeRow *self = HL_KNOWLEDGE_ROW (widget);
   int suffix = suffix_width (self);
-  ensure_layouts (self, width - suffix);
+  if (!is_estimated (self, width - suffix))
+    ensure_layouts (self, width - suffix);
   if (suffix) {
     int w = suffix - SUFFIX_SPACING, h;
     gboolean rtl = gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL;
@@ -183,6 +270,12 @@ hl_knowledge_row_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   gboolean rtl = gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL;
   GdkRGBA color;
   int y;
+  if (is_estimated (self, gtk_widget_get_width (widget) - suffix)) {
+    /* Not laid out yet (below the view): its layouts, if any, hold older texts. */
+    if (self->suffix)
+      gtk_widget_snapshot_child (widget, self->suffix, snapshot);
+    return;
+  }
   ensure_layouts (self, gtk_widget_get_width (widget) - suffix);
   /* The text column is centred, as the header's title box is (valign center). */
   y = MAX (0, (gtk_widget_get_height (widget) - text_height (self)) / 2)
@@ -322,6 +415,39 @@ GtkWidget *
 hl_knowledge_row_get_suffix (HlKnowledgeRow *self)
 {
   return self->suffix;
+}
+
+void
+hl_knowledge_row_set_deferred (HlKnowledgeRow *self, gboolean deferred)
+{
+  gboolean was = self->deferred && needs_shaping (self, self->text_width);
+  self->deferred = deferred;
+  if (was && !deferred)
+    gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+gboolean
+hl_knowledge_row_is_estimated (HlKnowledgeRow *self)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  return self->deferred && (width <= 0 || needs_shaping (self, width - suffix_width (self)));
+}
+
+gboolean
+hl_knowledge_row_lay_out (HlKnowledgeRow *self)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  if (width <= 0 || !needs_shaping (self, width - suffix_width (self)))
+    return FALSE;
+  ensure_layouts (self, width - suffix_width (self));
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+  return TRUE;
+}
+
+int
+hl_knowledge_row_get_text_height (HlKnowledgeRow *self)
+{
+  return text_height (self);
 }
 
 guint

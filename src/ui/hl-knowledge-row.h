@@ -27,6 +27,17 @@ GtkWidget *hl_knowledge_row_get_suffix (HlKnowledgeRow *self);
 /* Plain: the title alone, dimmed, without the header's margins (a group's description,
  * as AdwPreferencesGroup shows it, drawn the same cheap way). */
 void hl_knowledge_row_set_plain (HlKnowledgeRow *self, gboolean plain);
+/* Deferred: while its texts wait to be laid out, the row gives an estimated height and
+ * draws no text, so that a step that adds many rows shapes only those in view (the panel
+ * defers the rows below it and lays them out when idle). */
+void hl_knowledge_row_set_deferred (HlKnowledgeRow *self, gboolean deferred);
+/* Whether the row's height is an estimate now: deferred, and not laid out at its width. */
+gboolean hl_knowledge_row_is_estimated (HlKnowledgeRow *self);
+/* Lays the texts out at the allocated width if they need it, and queues a resize; FALSE
+ * if there was nothing to do (or no allocation yet). */
+gboolean hl_knowledge_row_lay_out (HlKnowledgeRow *self);
+/* For tests: the height its laid-out texts take, margins included (not an estimate). */
+int hl_knowledge_row_get_text_height (HlKnowledgeRow *self);
 /* For tests: how many times a text was shaped for a new width or text (not counting a
  * layout shared with another row). */
 guint hl_knowledge_row_get_n_layouts (HlKnowledgeRow *self);
