@@ -26,21 +26,32 @@ struct _HlKnowledgeRow {
   char *font_key;         /* its font and resolution, for sharing layouts */
   guint font_serial;      /* of the Pango context font_key was made for */
   GtkWidget *suffix;
-  gboolean plain;    /* one dim text, no margins: a group's description */
-  gboolean deferred; /* below the view: an estimated height until laid out (issue 17) */
+  int suffix_px;       /* its width and spacing, as measured at frame suffix_frame */
+  gint64 suffix_frame; /* -1: not measured */
+  gboolean plain;      /* one dim text, no margins: a group's description */
+  gboolean deferred;   /* below the view: an estimated height until laid out (issue 17) */
   guint n_layouts;
 };
 
 G_DEFINE_FINAL_TYPE (HlKnowledgeRow, hl_knowledge_row, GTK_TYPE_WIDGET)
 
+/* The width the suffix takes, spacing included. GTK asks a row its size many times a
+ * frame (each width, each orientation, allocation, drawing): the button is measured once
+ * per frame. */
 static int
 suffix_width (HlKnowledgeRow *self)
 {
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+  gint64 frame = clock ? gdk_frame_clock_get_frame_counter (clock) : -1;
   int min = 0;
   if (!self->suffix || !gtk_widget_get_visible (self->suffix))
     return 0;
+  if (frame >= 0 && frame == self->suffix_frame)
+    return self->suffix_px;
   gtk_widget_measure (self->suffix, GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
-  return min + SUFFIX_SPACING;
+  self->suffix_frame = frame;
+  self->suffix_px = min + SUFFIX_SPACING;
+  return self->suffix_px;
 }
 
 static PangoLayout *
@@ -341,6 +352,7 @@ static void
 hl_knowledge_row_init (HlKnowledgeRow *self)
 {
   self->text_width = -1;
+  self->suffix_frame = -1;
   gtk_widget_add_css_class (GTK_WIDGET (self), "header");
 }
 
@@ -395,6 +407,7 @@ hl_knowledge_row_set_suffix (HlKnowledgeRow *self, GtkWidget *suffix)
   if (suffix)
     gtk_widget_set_parent (suffix, GTK_WIDGET (self));
   self->text_width = -1;
+  self->suffix_frame = -1;
   gtk_widget_queue_resize (GTK_WIDGET (self));
 }
 
