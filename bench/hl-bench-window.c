@@ -18,10 +18,12 @@
  *
  *    runs part 4 alone, on the named lessons (file names without .scenario) or on all.
  *    HL_BENCH_EACH_STEP=1 prints every step's figures, HL_BENCH_PHASES=1 every step's
- *    frame by phase and the frames that follow it before the window is idle again.
+ *    frame by phase and the frames that follow it before the window is idle again;
+ *    HL_BENCH_PROFILE_STEP=N names the step profiled_step_frame takes (1 by default).
  */
 #include <adwaita.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <time.h>
@@ -191,9 +193,10 @@ frame_after (GtkWidget *window, const char *action, GVariant *param)
   return last_ms;
 }
 
-/* The first step from Restart, alone: `--toggle-collect='first_step_frame*'`. */
+/* One step alone, for `--toggle-collect='profiled_step_frame'`: the first from Restart, or
+ * step HL_BENCH_PROFILE_STEP. */
 G_GNUC_NO_INLINE static double
-first_step_frame (GtkWidget *window)
+profiled_step_frame (GtkWidget *window)
 {
   double ms = frame_after (window, "win.step", NULL);
   __asm__ volatile("" ::: "memory"); /* no tail call: callgrind must see the return */
@@ -225,6 +228,8 @@ time_lesson (HlWindow *window, const char *path, const char *page, PageFigures *
 {
   HlSession *s = hl_window_get_session (window);
   GArray *cpu[REPS], *wall[REPS], *main_cpu[REPS];
+  guint profiled_step
+      = g_getenv ("HL_BENCH_PROFILE_STEP") ? atoi (g_getenv ("HL_BENCH_PROFILE_STEP")) : 1;
   memset (out, 0, sizeof *out);
   hl_window_load (window, path);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", page);
@@ -239,8 +244,9 @@ time_lesson (HlWindow *window, const char *path, const char *page, PageFigures *
       settle (hl_session_get_position (s) > 0);
       c = cpu_ms ();
       m = thread_cpu_ms ();
-      w = hl_session_get_position (s) == 0 ? first_step_frame (GTK_WIDGET (window))
-                                           : frame_after (GTK_WIDGET (window), "win.step", NULL);
+      w = hl_session_get_position (s) + 1 == profiled_step
+              ? profiled_step_frame (GTK_WIDGET (window))
+              : frame_after (GTK_WIDGET (window), "win.step", NULL);
       if (g_getenv ("HL_BENCH_PHASES"))
         printf ("  %s pass %d step %2u, ms (main-thread CPU): before-paint %5.1f (%4.1f)  layout "
                 "%5.1f (%4.1f)  paint %5.1f (%4.1f)  painted %5.1f (%4.1f)\n",
