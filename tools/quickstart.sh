@@ -98,8 +98,10 @@ test)
   # halting on the first finding; tests/meson.build sets their options (leaks checked
   # everywhere but in the third-party code named in tools/lsan.supp). At -O1, as
   # AddressSanitizer's authors advise: it compiles faster than -O2 and its tests ran no slower.
+  # With line tables only (-g1): reports keep their functions, files and lines, and the
+  # build takes 13% less CPU (docs/performance.md).
   setup _build-sanitize "${werror[@]}" -Db_sanitize=address,undefined -Db_lundef=false \
-    -Doptimization=1
+    -Doptimization=1 -Dc_args=-g1
   # Without the suite 'interop' (tests/meson.build says why).
   "${display[@]}" meson test -C _build-sanitize --print-errorlogs --no-suite interop
   # Fuzz smoke: each libFuzzer target briefly, from the committed seed corpora
@@ -107,7 +109,8 @@ test)
   # Only the fuzz targets: the window, tests and benchmarks were built twice above.
   build_targets=(fuzz/fuzz-scenario fuzz/fuzz-decode fuzz/fuzz-pem fuzz/fuzz-capture
     fuzz/fuzz-planted-crash)
-  CC=clang setup _build-fuzz -Dfuzzing=true -Db_sanitize=address,undefined -Db_lundef=false
+  CC=clang setup _build-fuzz -Dfuzzing=true -Db_sanitize=address,undefined -Db_lundef=false \
+    -Dc_args=-g1
   build_targets=()
   # Two at a time, one per core; each keeps its output to itself until it is done.
   for pair in "scenario decode" "pem capture"; do
