@@ -8,6 +8,9 @@
 
 G_BEGIN_DECLS
 
+/* gtk_init_check, but FALSE (the test skips) only where no display is named: a named one
+ * that cannot be opened fails the test (CI always has one, Xvfb's). */
+gboolean hl_test_open_display (void);
 /* What every window test's main does first: g_test_init, a display (FALSE when there is
  * none: the caller prints the TAP skip and returns), libadwaita without animations (arrows
  * travel when a step is delivered; tests see every state at its end), the directory

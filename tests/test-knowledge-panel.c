@@ -700,7 +700,7 @@ main (int argc, char **argv)
 {
   int status;
   g_test_init (&argc, &argv, NULL);
-  if (!gtk_init_check ()) {
+  if (!hl_test_open_display ()) {
     g_print ("1..0 # SKIP no display\n");
     return 0;
   }

@@ -90,8 +90,11 @@ run)
   fi
   ;;
 test)
-  # The window tests need a display: a virtual one, with its own session bus.
-  display=(xvfb-run -a -s "-screen 0 1600x1000x24" dbus-run-session --)
+  # The window tests need a display: a virtual one, with its own session bus. -noreset:
+  # an X server resets when its last client leaves, and a client connecting meanwhile is
+  # refused (on a loaded machine, 18 of 450 short clients were; none with -noreset), which
+  # made window tests fail to open the display between two tests.
+  display=(xvfb-run -a -s "-screen 0 1600x1000x24 -noreset" dbus-run-session --)
   setup _build "${werror[@]}"
   "${display[@]}" meson test -C _build --print-errorlogs
   # The same tests with AddressSanitizer, UndefinedBehaviorSanitizer and LeakSanitizer,

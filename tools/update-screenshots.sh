@@ -3,7 +3,7 @@
 # tests' artifacts. Needs a configured _build and xvfb-run; commit the result.
 set -eu
 cd "$(dirname "$0")/.."
-xvfb-run -a -s '-screen 0 1600x1000x24' dbus-run-session -- \
+xvfb-run -a -s '-screen 0 1600x1000x24 -noreset' dbus-run-session -- \
   meson test -C _build --suite ui test-window
 shots=_build/tests/window-artifacts
 cp "$shots/window-step-4-knowledge.png" data/screenshots/knowledge.png
