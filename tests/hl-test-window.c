@@ -15,8 +15,9 @@ tick (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-gboolean
-hl_test_open_display (void)
+/* gtk_init_check, but FALSE (the test skips) only where no display is named. */
+static gboolean
+open_display (void)
 {
   const char *x11 = g_getenv ("DISPLAY"), *wayland = g_getenv ("WAYLAND_DISPLAY");
   if (gtk_init_check ())
@@ -36,11 +37,13 @@ hl_test_window_init (int *argc, char ***argv, const char *artifacts, char **dir,
 {
   g_autofree char *cwd = NULL;
   g_test_init (argc, argv, NULL);
-  if (!hl_test_open_display ())
+  if (!open_display ())
     return FALSE;
-  cwd = g_get_current_dir ();
-  *dir = g_build_filename (cwd, artifacts, NULL);
-  g_mkdir_with_parents (*dir, 0755);
+  if (artifacts) {
+    cwd = g_get_current_dir ();
+    *dir = g_build_filename (cwd, artifacts, NULL);
+    g_mkdir_with_parents (*dir, 0755);
+  }
   adw_init ();
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
   g_timeout_add (100, tick, NULL);
@@ -124,4 +127,18 @@ hl_test_act (HlWindow *win, const char *action)
 {
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), action, NULL));
   hl_test_wait_for_frame (GTK_WIDGET (win));
+}
+
+void
+hl_test_act_to_first_frame (HlWindow *win, const char *action)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (win));
+  gboolean painted = FALSE;
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  gulong id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_painted), &painted);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), action, NULL));
+  while (!painted && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handler_disconnect (clock, id);
+  g_assert_true (painted);
 }

@@ -8,13 +8,12 @@
 
 G_BEGIN_DECLS
 
-/* gtk_init_check, but FALSE (the test skips) only where no display is named: a named one
- * that cannot be opened fails the test (CI always has one, Xvfb's). */
-gboolean hl_test_open_display (void);
-/* What every window test's main does first: g_test_init, a display (FALSE when there is
- * none: the caller prints the TAP skip and returns), libadwaita without animations (arrows
- * travel when a step is delivered; tests see every state at its end), the directory
- * CWD/ARTIFACTS made and returned in *dir, and a registered non-unique application in *app. */
+/* What every window test's main does first: g_test_init, a display (FALSE when none is
+ * named: the caller prints the TAP skip and returns; a named one that cannot be opened
+ * fails the test, as CI always has one), libadwaita without animations (arrows travel when
+ * a step is delivered; tests see every state at its end), the directory CWD/ARTIFACTS made
+ * and returned in *dir (none when ARTIFACTS is NULL), and a registered non-unique
+ * application in *app. */
 gboolean hl_test_window_init (int *argc, char ***argv, const char *artifacts, char **dir,
                               HlApplication **app);
 
@@ -23,6 +22,9 @@ gboolean hl_test_window_init (int *argc, char ***argv, const char *artifacts, ch
 HlWindow *hl_test_open_lesson (HlApplication *app, const char *lesson, int width, int height);
 /* Activates the window action (no parameter) and waits for the frame after it. */
 void hl_test_act (HlWindow *win, const char *action);
+/* Activates the window action and runs the main loop to its first painted frame and no
+ * further: what the person sees first, before idle work that frame queued has run. */
+void hl_test_act_to_first_frame (HlWindow *win, const char *action);
 /* Until the widget is mapped, has a size, and one more frame has been painted. */
 void hl_test_wait_for_frame (GtkWidget *w);
 /* The widget as drawn now, saved as DIR/NAME (a PNG). */

@@ -270,20 +270,10 @@ int
 main (int argc, char **argv)
 {
   int status;
-  g_test_init (&argc, &argv, NULL);
-  if (!hl_test_open_display ()) {
+  if (!hl_test_window_init (&argc, &argv, "inspector-artifacts", &artifacts, &app)) {
     g_print ("1..0 # SKIP no display\n");
     return 0;
   }
-  {
-    g_autofree char *cwd = g_get_current_dir ();
-    artifacts = g_build_filename (cwd, "inspector-artifacts", NULL);
-  }
-  g_mkdir_with_parents (artifacts, 0755);
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-  app = hl_application_new (G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
   g_test_add_func ("/inspector/record-key/tls13", test_tls13_keys);
   g_test_add_func ("/inspector/record-key/early", test_early_keys);
   g_test_add_func ("/inspector/record-key/tls12", test_tls12_keys);

@@ -444,28 +444,6 @@ test_rows_ahead (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
-static void
-on_after_paint (GdkFrameClock *clock, gboolean *painted)
-{
-  *painted = TRUE;
-}
-
-/* Runs an action and the main loop to its first painted frame, and no further (what the
- * student sees first; idle work queued by that frame has not run yet). */
-static void
-act_to_first_frame (HlWindow *win, const char *action)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (win));
-  gboolean painted = FALSE;
-  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  gulong id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &painted);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), action, NULL));
-  while (!painted && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-  g_signal_handler_disconnect (clock, id);
-  g_assert_true (painted);
-}
-
 /* Checks every row of the panel against the view of its scrolled window: a row whose
  * height is an estimate lies wholly below the view; any other row has laid out its own
  * texts. Returns how many rows are estimated. */
@@ -513,7 +491,7 @@ test_deferred_rows (void)
   GtkAdjustment *v = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (sw));
   gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
   show_page (win, "knowledge");
-  act_to_first_frame (win, "win.step");
+  hl_test_act_to_first_frame (win, "win.step");
   g_assert_nonnull (hl_knowledge_panel_get_row (panel, HL_SIDE_SERVER, 20));
   g_assert_cmpuint (check_rows_against_view (panel), >, 5);
   g_assert_true (hl_knowledge_panel_is_laying_out (panel));
@@ -529,7 +507,7 @@ test_deferred_rows (void)
   assert_as_rebuilt (win);
   /* Back and forward again from the bottom of the list: the rows in view are laid out. */
   act (win, "win.back");
-  act_to_first_frame (win, "win.step");
+  hl_test_act_to_first_frame (win, "win.step");
   check_rows_against_view (panel);
   gtk_window_destroy (GTK_WINDOW (win));
 }
@@ -699,15 +677,10 @@ int
 main (int argc, char **argv)
 {
   int status;
-  g_test_init (&argc, &argv, NULL);
-  if (!hl_test_open_display ()) {
+  if (!hl_test_window_init (&argc, &argv, NULL, NULL, &app)) {
     g_print ("1..0 # SKIP no display\n");
     return 0;
   }
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-  app = hl_application_new (G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
   g_test_add_func ("/knowledge-panel/step-and-back", test_step_and_back);
   g_test_add_func ("/knowledge-panel/run-to-end", test_run_to_end);
   g_test_add_func ("/knowledge-panel/hidden", test_hidden);

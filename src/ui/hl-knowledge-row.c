@@ -104,8 +104,6 @@ get_layout (HlKnowledgeRow *self, int which, const char *text, int width, gboole
   return layout;
 }
 
-/* Lays the texts out at text_width, only those whose text, width or font changed (Pango
- * keeps a layout's lines until then). */
 /* The font and resolution of the row's Pango context, as a key: font_key, kept up to
  * date (a new context serial may be a new font). */
 static const char *
@@ -123,6 +121,8 @@ get_font_key (HlKnowledgeRow *self)
   return self->font_key;
 }
 
+/* Lays the texts out at text_width, only those whose text, width or font changed (Pango
+ * keeps a layout's lines until then). */
 static void
 ensure_layouts (HlKnowledgeRow *self, int text_width)
 {
@@ -161,13 +161,14 @@ needs_shaping (HlKnowledgeRow *self, int text_width)
   return FALSE;
 }
 
+typedef struct {
+  double char_width, line; /* pixels */
+} FontSize;
+
 /* The height of a row not laid out yet, without shaping: each paragraph takes as many
  * lines as its characters at the font's average width need. Only rows below the view
  * are measured so (their real height comes a moment later, before anyone scrolls to
  * them); a wrong guess moves nothing that is seen. */
-typedef struct {
-  double char_width, line; /* pixels */
-} FontSize;
 
 static int
 estimate_height (HlKnowledgeRow *self, int text_width)
@@ -212,6 +213,13 @@ static gboolean
 is_estimated (HlKnowledgeRow *self, int text_width)
 {
   return self->deferred && needs_shaping (self, text_width);
+}
+
+/* The width its texts get in its allocation (0 or less: not allocated yet). */
+static int
+allocated_text_width (HlKnowledgeRow *self)
+{
+  return gtk_widget_get_width (GTK_WIDGET (self)) - suffix_width (self);
 }
 
 static int
@@ -442,17 +450,18 @@ hl_knowledge_row_set_deferred (HlKnowledgeRow *self, gboolean deferred)
 gboolean
 hl_knowledge_row_is_estimated (HlKnowledgeRow *self)
 {
-  int width = gtk_widget_get_width (GTK_WIDGET (self));
-  return self->deferred && (width <= 0 || needs_shaping (self, width - suffix_width (self)));
+  return self->deferred
+         && (gtk_widget_get_width (GTK_WIDGET (self)) <= 0
+             || needs_shaping (self, allocated_text_width (self)));
 }
 
 gboolean
 hl_knowledge_row_lay_out (HlKnowledgeRow *self)
 {
-  int width = gtk_widget_get_width (GTK_WIDGET (self));
-  if (width <= 0 || !needs_shaping (self, width - suffix_width (self)))
+  if (gtk_widget_get_width (GTK_WIDGET (self)) <= 0
+      || !needs_shaping (self, allocated_text_width (self)))
     return FALSE;
-  ensure_layouts (self, width - suffix_width (self));
+  ensure_layouts (self, allocated_text_width (self));
   gtk_widget_queue_resize (GTK_WIDGET (self));
   return TRUE;
 }
