@@ -329,10 +329,11 @@ take_models (HlKnowledgePanel *self)
 
 /* A step can add tens of rows at once (a TLS 1.3 server learns 25 secrets from the
  * ClientHello), and shaping their texts was most of such a step's frame (issue 17). The
- * rows whose top lies more than half a page below the view are measured by an estimate
- * and drawn without text in that frame, then laid out while the main loop is idle, a few
- * milliseconds at a time; nobody scrolls that far in between. */
-#define AHEAD_PAGES 0.5
+ * rows whose top lies below the view are measured by an estimate and drawn without text
+ * in that frame, then laid out while the main loop is idle, a few milliseconds at a time,
+ * which is over before anyone can scroll to them. (Half a page ahead cost lesson 34's
+ * first knowledge step a tenth of its instructions.) */
+#define AHEAD_PAGES 0.0
 #define ROW_GUESS 60 /* px: the height of a row never allocated, to find where the next starts */
 #define IDLE_SLICE_US 4000
 
