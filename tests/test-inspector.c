@@ -1,9 +1,12 @@
 /* The inspector under a display: each step names the key that protects its record, read
  * from the label the window shows (none, the key block, TLS 1.3's early, handshake and
  * application traffic secrets, and generation 1 after a KeyUpdate). */
+#include <math.h>
 #include <string.h>
 
 #include "hl-application.h"
+#include "hl-field.h"
+#include "hl-hex-view.h"
 #include "hl-inspector.h"
 #include "hl-test-util.h"
 #include "hl-window-private.h"
@@ -266,6 +269,88 @@ test_fields_kept (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* The hex view (lesson 30's Certificate, 1847 bytes in 116 lines): the lines read as
+ * hl_hex_dump writes them; a step shapes only the lines in view, and a scroll draws the
+ * lines it brings; a byte's box sits on its digits as Pango draws them, and a point maps
+ * back to its byte; selecting a field marks its bytes and scrolls them into view. */
+static void
+test_hex_view (void)
+{
+  HlWindow *win = hl_test_open_lesson (app, "30-tls13-basic", 1400, 860);
+  HlInspector *insp = HL_INSPECTOR (hl_window_get_inspector (win));
+  HlHexView *hex;
+  GtkAdjustment *v;
+  GBytes *bytes;
+  g_autoptr (GString) dump = g_string_new (NULL);
+  g_auto (GStrv) lines = NULL;
+  guint n_lines, shaped;
+  gsize a, b, last_row;
+  graphene_rect_t r;
+  for (int i = 0; i < 5; i++)
+    hl_test_act (win, "win.step");
+  wait_for_frame (GTK_WIDGET (win));
+  g_assert_true (g_str_has_prefix (hl_inspector_get_title (insp), "Step 5: Certificate"));
+  hex = HL_HEX_VIEW (hl_inspector_get_hex_view (insp));
+  bytes = hl_hex_view_get_bytes (hex);
+  g_assert_nonnull (bytes);
+  g_assert_cmpuint (g_bytes_get_size (bytes), >, 1000);
+  hl_hex_dump (dump, bytes, TRUE);
+  g_string_truncate (dump, dump->len - 1);
+  lines = g_strsplit (dump->str, "\n", -1);
+  n_lines = g_strv_length (lines);
+  for (guint i = 0; i < n_lines; i++) {
+    g_autofree char *text = hl_hex_view_get_line_text (hex, i);
+    g_assert_cmpstr (text, ==, lines[i]);
+  }
+  g_assert_null (hl_hex_view_get_line_text (hex, n_lines));
+
+  /* only what the pane shows was shaped */
+  shaped = hl_hex_view_get_n_shaped (hex);
+  g_assert_cmpuint (shaped, >, 3);
+  g_assert_cmpuint (shaped, <, n_lines / 2);
+  v = gtk_scrolled_window_get_vadjustment (
+      GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (GTK_WIDGET (hex), GTK_TYPE_SCROLLED_WINDOW)));
+  gtk_adjustment_set_value (v, gtk_adjustment_get_upper (v));
+  wait_for_frame (GTK_WIDGET (win));
+  g_assert_cmpuint (hl_hex_view_get_n_shaped (hex), >, shaped);
+  screenshot (GTK_WIDGET (win), "inspector-hex-end.png");
+
+  /* byte 0x25 (line 2, column 5): its box on its digits, and back */
+  {
+    g_autofree char *text = hl_hex_view_get_line_text (hex, 2);
+    PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (hex), text);
+    PangoRectangle pos;
+    pango_layout_index_to_pos (layout, 6 + 5 * 3, &pos);
+    g_assert_true (hl_hex_view_get_byte_rect (hex, 0x25, &r));
+    g_assert_cmpfloat (fabs (r.origin.x - (6 + pos.x / (double)PANGO_SCALE)), <, 1.0);
+    pango_layout_index_to_pos (layout, 6 + 5 * 3 + 2, &pos);
+    g_assert_cmpfloat (fabs (r.origin.x + r.size.width - (6 + pos.x / (double)PANGO_SCALE)), <,
+                       1.0);
+    g_object_unref (layout);
+  }
+  g_assert_cmpint (hl_hex_view_get_byte_at (hex, r.origin.x + 1, r.origin.y + 1), ==, 0x25);
+  g_assert_cmpint (hl_hex_view_get_byte_at (hex, 8, r.origin.y + 1), ==, -1); /* the offset */
+  g_assert_false (hl_hex_view_get_byte_rect (hex, g_bytes_get_size (bytes), &r));
+
+  /* the last field that has bytes: they are marked, the view on them */
+  gtk_adjustment_set_value (v, 0);
+  last_row = hl_inspector_get_n_rows (insp) - 1;
+  while (last_row > 0 && hl_inspector_get_row_field (insp, last_row)->length == 0)
+    last_row--;
+  g_assert_cmpuint (hl_inspector_get_row_field (insp, last_row)->offset, >, 0x200);
+  hl_inspector_select_row (insp, last_row);
+  wait_for_frame (GTK_WIDGET (win));
+  hl_hex_view_get_mark (hex, &a, &b);
+  g_assert_cmpuint (a, ==, hl_inspector_get_row_field (insp, last_row)->offset);
+  g_assert_cmpuint (b, ==, a + hl_inspector_get_row_field (insp, last_row)->length);
+  g_assert_true (hl_hex_view_get_byte_rect (hex, a, &r));
+  g_assert_cmpfloat (r.origin.y, >=, gtk_adjustment_get_value (v));
+  g_assert_cmpfloat (r.origin.y + r.size.height, <=,
+                     gtk_adjustment_get_value (v) + gtk_adjustment_get_page_size (v));
+  screenshot (GTK_WIDGET (win), "inspector-hex-mark.png");
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -279,6 +364,7 @@ main (int argc, char **argv)
   g_test_add_func ("/inspector/record-key/tls12", test_tls12_keys);
   g_test_add_func ("/inspector/hidden", test_hidden);
   g_test_add_func ("/inspector/fields-kept", test_fields_kept);
+  g_test_add_func ("/inspector/hex-view", test_hex_view);
   status = g_test_run ();
   g_object_unref (app);
   g_free (artifacts);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "hl-application.h"
+#include "hl-hex-view.h"
 #include "hl-test-util.h"
 #include "hl-test-window.h"
 #include "hl-window-private.h"
@@ -153,7 +154,7 @@ test_800x600 (void)
   screenshot (win, "layout-800x600.png");
   /* The inspector shows the bytes too, a few lines of them at least. */
   g_assert_cmpfloat (visible_height (gtk_widget_get_parent (
-                         find_descendant (hl_window_get_inspector (win), GTK_TYPE_TEXT_VIEW))),
+                         find_descendant (hl_window_get_inspector (win), HL_TYPE_HEX_VIEW))),
                      >=, 40);
   /* The Inspector button hides the flap: the ladder takes the height. */
   gtk_toggle_button_set_active (win->inspector_button, FALSE);
@@ -248,7 +249,7 @@ test_short (void)
     act (win, "win.step");
   hl_test_wait_for_frame (GTK_WIDGET (win));
   assert_size (win, 1400, 400);
-  hex = find_descendant (hl_window_get_inspector (win), GTK_TYPE_TEXT_VIEW);
+  hex = find_descendant (hl_window_get_inspector (win), HL_TYPE_HEX_VIEW);
   g_assert_nonnull (hex);
   screenshot (win, "layout-400-tall.png");
   /* Its scrolled window: three lines of bytes at least, on screen. */

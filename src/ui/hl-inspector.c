@@ -7,11 +7,9 @@
 #include "hl-field-dialog.h"
 #include "hl-field-object.h"
 #include "hl-field.h"
+#include "hl-hex-view.h"
 #include "hl-ladder-labels.h"
 #include "hl-transcript.h"
-
-#define BYTES_PER_LINE HL_HEX_DUMP_WIDTH
-#define OFFSET_CHARS 6 /* "0010  ": each line starts with its first byte's offset */
 
 struct _HlInspector {
   GtkWidget parent_instance;
@@ -19,8 +17,7 @@ struct _HlInspector {
   GtkLabel *title, *summary, *story, *record_key, *checks, *field_info;
   GtkToggleButton *show_message, *show_delivered, *show_records;
   GtkListView *fields;
-  GtkTextView *hex;
-  GtkTextTag *mark;
+  HlHexView *hex;
   GtkSingleSelection *selection; /* over tree, over root: both kept from step to step */
   GtkTreeListModel *tree;
   GListStore *root;
@@ -151,35 +148,17 @@ show_fields (HlInspector *self, const GPtrArray *fields)
 static void
 fill_hex (HlInspector *self)
 {
-  GtkTextBuffer *buf = gtk_text_view_get_buffer (self->hex);
-  GString *text = g_string_new (NULL);
-  hl_hex_dump (text, self->bytes, TRUE);
-  if (text->len)
-    g_string_truncate (text, text->len - 1); /* no empty line to scroll to */
-  gtk_text_buffer_set_text (buf, text->str, -1);
-  g_string_free (text, TRUE);
+  hl_hex_view_set_bytes (self->hex, self->bytes);
+  self->hl_start = self->hl_end = 0;
 }
 
-/* Marks bytes [start, end) in the hex view: one tag per line segment. */
+/* Marks bytes [start, end) in the hex view and scrolls them into view. */
 static void
 highlight (HlInspector *self, gsize start, gsize end)
 {
-  GtkTextBuffer *buf = gtk_text_view_get_buffer (self->hex);
-  GtkTextIter a, b;
-  gtk_text_buffer_get_bounds (buf, &a, &b);
-  gtk_text_buffer_remove_tag (buf, self->mark, &a, &b);
   self->hl_start = start;
   self->hl_end = end;
-  for (gsize i = start; i < end; i++) {
-    gsize line = i / BYTES_PER_LINE, col = OFFSET_CHARS + (i % BYTES_PER_LINE) * 3;
-    gtk_text_buffer_get_iter_at_line_offset (buf, &a, line, col);
-    gtk_text_buffer_get_iter_at_line_offset (buf, &b, line, col + 2);
-    gtk_text_buffer_apply_tag (buf, self->mark, &a, &b);
-  }
-  if (end > start) {
-    gtk_text_buffer_get_iter_at_line (buf, &a, start / BYTES_PER_LINE);
-    gtk_text_view_scroll_to_iter (self->hex, &a, 0.1, FALSE, 0, 0);
-  }
+  hl_hex_view_set_mark (self->hex, start, end);
 }
 
 static void
@@ -328,26 +307,18 @@ hl_inspector_map (GtkWidget *widget)
 static void
 on_hex_pressed (GtkGestureClick *g, int n, double x, double y, HlInspector *self)
 {
-  GtkTextIter it;
-  int bx, by;
-  gsize byte;
+  gssize byte = hl_hex_view_get_byte_at (self->hex, x, y);
   GListModel *model = gtk_single_selection_get_model (self->selection);
   guint best = GTK_INVALID_LIST_POSITION;
   gsize best_len = G_MAXSIZE;
-  gtk_text_view_window_to_buffer_coords (self->hex, GTK_TEXT_WINDOW_WIDGET, (int)x, (int)y, &bx,
-                                         &by);
-  if (!gtk_text_view_get_iter_at_location (self->hex, &it, bx, by))
-    return;
-  if (gtk_text_iter_get_line_offset (&it) < OFFSET_CHARS)
-    return; /* the offset column */
-  byte = gtk_text_iter_get_line (&it) * BYTES_PER_LINE
-         + (gtk_text_iter_get_line_offset (&it) - OFFSET_CHARS) / 3;
+  if (byte < 0)
+    return; /* the offset column, or no byte there */
   /* Expand rows as we go so nested fields can be found. */
   for (guint i = 0; model && i < g_list_model_get_n_items (model); i++) {
     g_autoptr (GtkTreeListRow) row = g_list_model_get_item (model, i);
     g_autoptr (HlFieldObject) obj = gtk_tree_list_row_get_item (row);
     const HlField *f = hl_field_object_get_field (obj);
-    if (byte >= f->offset && byte < f->offset + f->length) {
+    if ((gsize)byte >= f->offset && (gsize)byte < f->offset + f->length) {
       if (f->length <= best_len) {
         best = i;
         best_len = f->length;
@@ -530,6 +501,7 @@ hl_inspector_class_init (HlInspectorClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   G_OBJECT_CLASS (klass)->dispose = hl_inspector_dispose;
   widget_class->map = hl_inspector_map;
+  g_type_ensure (HL_TYPE_HEX_VIEW);
   gtk_widget_class_set_template_from_resource (
       widget_class, "/io/github/handshakelab/HandshakeLab/hl-inspector.ui");
   gtk_widget_class_bind_template_child (widget_class, HlInspector, box);
@@ -572,8 +544,6 @@ hl_inspector_init (HlInspector *self)
   gtk_list_view_set_model (self->fields, GTK_SELECTION_MODEL (self->selection));
   gtk_list_view_set_factory (self->fields, factory);
   g_object_unref (factory);
-  self->mark = gtk_text_buffer_create_tag (gtk_text_view_get_buffer (self->hex), "field",
-                                           "background", "#f5c211", "foreground", "#000000", NULL);
   gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
   g_signal_connect (click, "pressed", G_CALLBACK (on_hex_pressed), self);
   gtk_widget_add_controller (GTK_WIDGET (self->hex), GTK_EVENT_CONTROLLER (click));
@@ -644,4 +614,11 @@ hl_inspector_get_highlight (HlInspector *self, gsize *start, gsize *end)
   update_if_stale (self);
   *start = self->hl_start;
   *end = self->hl_end;
+}
+
+GtkWidget *
+hl_inspector_get_hex_view (HlInspector *self)
+{
+  update_if_stale (self);
+  return GTK_WIDGET (self->hex);
 }

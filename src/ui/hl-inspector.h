@@ -25,5 +25,7 @@ void hl_inspector_select_row (HlInspector *self, guint row);
 GtkPopover *hl_inspector_get_field_menu (HlInspector *self);
 /* The byte range highlighted in the hex view, as [start, end). */
 void hl_inspector_get_highlight (HlInspector *self, gsize *start, gsize *end);
+/* The hex view (an HlHexView), for tests. */
+GtkWidget *hl_inspector_get_hex_view (HlInspector *self);
 
 G_END_DECLS
