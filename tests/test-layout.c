@@ -253,7 +253,8 @@ test_short (void)
   g_assert_nonnull (hex);
   screenshot (win, "layout-400-tall.png");
   /* Its scrolled window: three lines of bytes at least, on screen. */
-  g_assert_cmpfloat (visible_height (gtk_widget_get_parent (hex)), >=, 48);
+  g_assert_cmpfloat (visible_height (gtk_widget_get_ancestor (hex, GTK_TYPE_SCROLLED_WINDOW)), >=,
+                     48);
   gtk_window_destroy (GTK_WINDOW (win));
 }
 

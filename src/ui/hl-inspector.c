@@ -205,7 +205,8 @@ update_step (HlInspector *self)
   g_clear_pointer (&self->bytes, g_bytes_unref);
   /* Without a step there are no fields and no bytes: the lesson's description instead. */
   gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->fields)), st != NULL);
-  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->hex)), st != NULL);
+  gtk_widget_set_visible (
+      gtk_widget_get_ancestor (GTK_WIDGET (self->hex), GTK_TYPE_SCROLLED_WINDOW), st != NULL);
   gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->show_message)), st != NULL);
   if (!st) {
     const char *description = self->session ? hl_session_get_description (self->session) : NULL;
