@@ -269,10 +269,18 @@ test_fields_kept (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+static void
+read_text_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  char *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
+  *(char **)data = text ? text : g_strdup ("(nothing)");
+}
+
 /* The hex view (lesson 30's Certificate, 1847 bytes in 116 lines): the lines read as
  * hl_hex_dump writes them; a step shapes only the lines in view, and a scroll draws the
  * lines it brings; a byte's box sits on its digits as Pango draws them, and a point maps
- * back to its byte; selecting a field marks its bytes and scrolls them into view. */
+ * back to its byte; selecting a field marks its bytes and scrolls them into view, and the
+ * field's menu copies them as one hex string. */
 static void
 test_hex_view (void)
 {
@@ -348,6 +356,23 @@ test_hex_view (void)
   g_assert_cmpfloat (r.origin.y + r.size.height, <=,
                      gtk_adjustment_get_value (v) + gtk_adjustment_get_page_size (v));
   screenshot (GTK_WIDGET (win), "inspector-hex-mark.png");
+
+  /* its bytes copied from the field's menu, as one hex string */
+  {
+    GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (insp));
+    const guint8 *d = g_bytes_get_data (bytes, NULL);
+    g_autoptr (GString) want = g_string_new (NULL);
+    char *got = NULL;
+    gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+    for (gsize i = a; i < b; i++)
+      g_string_append_printf (want, "%02x", d[i]);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (insp), "field.copy", NULL));
+    gdk_clipboard_read_text_async (clipboard, NULL, read_text_done, &got);
+    while (!got && g_get_monotonic_time () < end)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_cmpstr (got, ==, want->str);
+    g_free (got);
+  }
   gtk_window_destroy (GTK_WINDOW (win));
 }
 

@@ -354,6 +354,9 @@ update_field_actions (HlInspector *self)
   /* A recording's messages were sent and received already: nothing to change in flight. */
   gboolean live = self->session && !hl_session_is_recorded (self->session);
   gboolean message = live && st && gtk_toggle_button_get_active (self->show_message);
+  gtk_widget_action_set_enabled (w, "field.copy",
+                                 f && f->length && self->bytes
+                                     && f->offset + f->length <= g_bytes_get_size (self->bytes));
   gtk_widget_action_set_enabled (w, "field.edit", message && f && f->length);
   gtk_widget_action_set_enabled (w, "field.flip", message && f && f->length);
   gtk_widget_action_set_enabled (w, "field.drop", live && st != NULL);
@@ -361,6 +364,25 @@ update_field_actions (HlInspector *self)
                                  st && hl_session_get_step_change (self->session, st->index));
   gtk_widget_action_set_enabled (w, "field.redo",
                                  self->session && hl_session_get_n_undone (self->session) > 0);
+}
+
+/* The selected field's bytes, from what the hex pane shows, as one hex string: the pane
+ * draws its text itself, and this is how its bytes are copied. */
+static void
+copy_field_bytes (GtkWidget *w, const char *name, GVariant *param)
+{
+  HlInspector *self = HL_INSPECTOR (w);
+  const HlField *f = selected_field (self);
+  gsize len = self->bytes ? g_bytes_get_size (self->bytes) : 0;
+  const guint8 *d = self->bytes ? g_bytes_get_data (self->bytes, NULL) : NULL;
+  GString *hex;
+  if (!f || !f->length || f->offset + f->length > len)
+    return;
+  hex = g_string_sized_new (2 * f->length + 1);
+  for (gsize i = f->offset; i < f->offset + f->length; i++)
+    g_string_append_printf (hex, "%02x", d[i]);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (w), hex->str);
+  g_string_free (hex, TRUE);
 }
 
 static void
@@ -457,9 +479,12 @@ on_fields_key (GtkEventControllerKey *c, guint keyval, guint keycode, GdkModifie
 static void
 init_field_menu (HlInspector *self)
 {
-  GMenu *menu = g_menu_new (), *section = g_menu_new ();
+  GMenu *menu = g_menu_new (), *section = g_menu_new (), *copy = g_menu_new ();
   GtkGesture *click = gtk_gesture_click_new ();
   GtkEventController *keys = gtk_event_controller_key_new ();
+  g_menu_append (copy, _ ("Copy Bytes as Hex"), "field.copy");
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (copy));
+  g_object_unref (copy);
   g_menu_append (menu, _ ("Change Value…"), "field.edit");
   g_menu_append (menu, _ ("Flip a Bit…"), "field.flip");
   g_menu_append (menu, _ ("Drop This Message…"), "field.drop");
@@ -518,6 +543,7 @@ hl_inspector_class_init (HlInspectorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HlInspector, fields);
   gtk_widget_class_bind_template_child (widget_class, HlInspector, hex);
   gtk_widget_class_bind_template_callback (widget_class, on_view_toggled);
+  gtk_widget_class_install_action (widget_class, "field.copy", NULL, copy_field_bytes);
   gtk_widget_class_install_action (widget_class, "field.edit", NULL, field_action);
   gtk_widget_class_install_action (widget_class, "field.flip", NULL, field_action);
   gtk_widget_class_install_action (widget_class, "field.drop", NULL, field_action);
