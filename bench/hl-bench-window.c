@@ -206,6 +206,7 @@ profiled_step_frame (GtkWidget *window)
 typedef struct {
   double cpu_sum, worst_wall, worst_main_cpu, run_to_end;
   guint steps, worst_wall_step, worst_main_cpu_step;
+  guint over_wall, over_main_cpu; /* steps over 16 ms */
 } PageFigures;
 
 /* Run to End to the frame that shows its result (the window paints its busy state first). */
@@ -273,6 +274,8 @@ time_lesson (HlWindow *window, const char *path, const char *page, PageFigures *
     if (g_getenv ("HL_BENCH_EACH_STEP"))
       printf ("  %s step %2u: cpu %5.1f  main cpu %5.1f  wall %5.1f ms\n", page, i + 1,
               median (c, REPS), median (m, REPS), median (w, REPS));
+    out->over_wall += median (w, REPS) > 16.0;
+    out->over_main_cpu += median (m, REPS) > 16.0;
     if (median (w, REPS) > out->worst_wall) {
       out->worst_wall = median (w, REPS);
       out->worst_wall_step = i + 1;
@@ -327,6 +330,7 @@ time_steps (HlApplication *app, char **names)
   g_autofree char *load = NULL;
   double worst_main = 0;
   const char *worst_main_lesson = NULL;
+  guint n_steps = 0, over_wall = 0, over_main_cpu = 0; /* both pages' steps */
   g_file_get_contents ("/proc/loadavg", &load, NULL, NULL);
   printf ("\nEach step to its painted frame, from an idle window (median of %d passes); load "
           "average at the start: %s",
@@ -367,6 +371,9 @@ time_steps (HlApplication *app, char **names)
       worst_wall = MAX (m.worst_wall, k.worst_wall);
       worst_wall_lesson = g_ptr_array_index (all, i);
     }
+    n_steps += m.steps + k.steps;
+    over_wall += m.over_wall + k.over_wall;
+    over_main_cpu += m.over_main_cpu + k.over_main_cpu;
     if (MAX (m.worst_main_cpu, k.worst_main_cpu) > worst_main) {
       worst_main = MAX (m.worst_main_cpu, k.worst_main_cpu);
       worst_main_lesson = g_ptr_array_index (all, i);
@@ -386,6 +393,10 @@ time_steps (HlApplication *app, char **names)
             worst_wall, w, worst_wall <= 16.0 ? "met" : "NOT met");
     printf ("        in the main thread's own CPU time, the slowest step: %.1f ms (%s; %s)\n",
             worst_main, c, worst_main <= 16.0 ? "within 16 ms" : "over 16 ms");
+    /* How far from the goal, on a machine whose timing varies: how many steps cross it. */
+    printf ("        steps over 16 ms, of %u (each page's steps, median of %d passes): %u of main "
+            "loop, %u of main-thread CPU\n",
+            n_steps, REPS, over_wall, over_main_cpu);
     printf (
         "        after the steps' own frames, until the window was idle: %u more frames, %.1f ms "
         "of main-thread CPU in all (idle work included), the longest main-loop dispatch "
