@@ -71,14 +71,6 @@ _hl_recorded_derive_key_block (Build *b)
     b->origin[i] = FROM_DERIVED;
 }
 
-static const br_hash_class *
-mac_hash (const HlSuite *suite)
-{
-  return suite->mac == HL_HASH_SHA1     ? &br_sha1_vtable
-         : suite->mac == HL_HASH_SHA256 ? &br_sha256_vtable
-                                        : &br_sha384_vtable;
-}
-
 /* The sender's MAC key, cipher key and IV from the key block; FALSE until they exist. */
 static gboolean
 find_write_keys (Build *b, HlSide from, GBytes **key, GBytes **iv, GBytes **mac)
@@ -123,8 +115,8 @@ init_in12 (Build *b, HlSide from)
     br_sslrec_in_cbc_vtable.init (&d->in.cbc.vtable,
                                   b->suite->cipher == HL_CIPHER_AES_CBC ? _hl_aes_cbcdec_vtable ()
                                                                         : &br_des_ct_cbcdec_vtable,
-                                  key, b->suite->key_len, mac_hash (b->suite), mac, maclen, maclen,
-                                  b->c->version <= 0x0301 ? ivp : NULL);
+                                  key, b->suite->key_len, _hl_suite_mac_hash (b->suite), mac,
+                                  maclen, maclen, b->c->version <= 0x0301 ? ivp : NULL);
     break;
   }
   default:
@@ -162,7 +154,7 @@ open_etm (Build *b, HlSide from, guint8 ct, guint16 version, const guint8 *paylo
   head[10] = version & 0xff;
   head[11] = (guint8)((len - maclen) >> 8);
   head[12] = (guint8)(len - maclen);
-  br_hmac_key_init (&kc, mac_hash (b->suite), g_bytes_get_data (mv, NULL), maclen);
+  br_hmac_key_init (&kc, _hl_suite_mac_hash (b->suite), g_bytes_get_data (mv, NULL), maclen);
   br_hmac_init (&hc, &kc, 0);
   br_hmac_update (&hc, head, 13);
   br_hmac_update (&hc, payload, len - maclen);

@@ -91,6 +91,15 @@ _hl_aes_cbcdec_vtable (void)
   return v ? v : &br_aes_ct_cbcdec_vtable;
 }
 
+/* The hash of a TLS 1.2 (or older) CBC suite's record MAC, for BearSSL's record layer. */
+static inline const br_hash_class *
+_hl_suite_mac_hash (const HlSuite *suite)
+{
+  return suite->mac == HL_HASH_SHA1     ? &br_sha1_vtable
+         : suite->mac == HL_HASH_SHA256 ? &br_sha256_vtable
+                                        : &br_sha384_vtable;
+}
+
 static inline br_ghash
 _hl_ghash (void)
 {

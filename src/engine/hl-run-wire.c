@@ -41,14 +41,6 @@ get_sender_keys (HlRun *run, HlSide sender, SenderKeys *k)
   return TRUE;
 }
 
-static const br_hash_class *
-mac_hash (const HlSuite *suite)
-{
-  return suite->mac == HL_HASH_SHA1     ? &br_sha1_vtable
-         : suite->mac == HL_HASH_SHA256 ? &br_sha256_vtable
-                                        : &br_sha384_vtable;
-}
-
 static gboolean
 init_decryptor (HlRun *run, HlSide sender)
 {
@@ -82,8 +74,8 @@ init_decryptor (HlRun *run, HlSide sender)
     br_sslrec_in_cbc_vtable.init (&dir->in.cbc.vtable,
                                   suite->cipher == HL_CIPHER_AES_CBC ? &br_aes_ct_cbcdec_vtable
                                                                      : &br_des_ct_cbcdec_vtable,
-                                  key, suite->key_len, mac_hash (suite), mac, maclen, maclen,
-                                  k.version <= 0x0301 ? iv : NULL);
+                                  key, suite->key_len, _hl_suite_mac_hash (suite), mac, maclen,
+                                  maclen, k.version <= 0x0301 ? iv : NULL);
     break;
   }
   default:
@@ -171,8 +163,8 @@ _hl_run_encrypt_as_sender (HlRun *run, const Pending *p, GBytes *plaintext, GErr
     br_sslrec_out_cbc_vtable.init (&out.cbc.vtable,
                                    k.suite->cipher == HL_CIPHER_AES_CBC ? &br_aes_ct_cbcenc_vtable
                                                                         : &br_des_ct_cbcenc_vtable,
-                                   k.key, k.suite->key_len, mac_hash (k.suite), k.mac, maclen,
-                                   maclen, k.version <= 0x0301 ? k.iv : NULL);
+                                   k.key, k.suite->key_len, _hl_suite_mac_hash (k.suite), k.mac,
+                                   maclen, maclen, k.version <= 0x0301 ? k.iv : NULL);
     out.cbc.seq = p->in_before.cbc.seq;
     /* TLS 1.0: the IV is the previous record's last block. TLS 1.1+: BearSSL still
      * chains, and sends the block it derives from that chain as the explicit IV. */
