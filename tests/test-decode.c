@@ -214,6 +214,12 @@ test_hex_dump (void)
                    "0000  00 11 22 33 44 55 66 77 88 99 aa bb cc dd ee ff\n0010  10\n");
   g_assert_cmpstr (without->str, ==, "00 11 22 33 44 55 66 77 88 99 aa bb cc dd ee ff\n10\n");
   g_assert_cmpstr (empty->str, ==, "");
+  /* one line of it, as the window's hex pane asks */
+  g_string_truncate (empty, 0);
+  g_assert_true (hl_hex_dump_line (empty, b, 1, TRUE));
+  g_assert_cmpstr (empty->str, ==, "0010  10");
+  g_assert_false (hl_hex_dump_line (empty, b, 2, TRUE));
+  g_assert_cmpstr (empty->str, ==, "0010  10");
 }
 
 int

@@ -24,18 +24,25 @@ hl_hex_bytes (GBytes *bytes)
   return hl_hex (d, len);
 }
 
+gboolean
+hl_hex_dump_line (GString *out, GBytes *bytes, gsize line, gboolean offsets)
+{
+  gsize len = 0, off = line * HL_HEX_DUMP_WIDTH;
+  const guint8 *d = bytes ? g_bytes_get_data (bytes, &len) : NULL;
+  if (off >= len)
+    return FALSE;
+  if (offsets)
+    g_string_append_printf (out, "%04zx  ", off);
+  for (gsize i = off; i < off + HL_HEX_DUMP_WIDTH && i < len; i++)
+    g_string_append_printf (out, i > off ? " %02x" : "%02x", d[i]);
+  return TRUE;
+}
+
 void
 hl_hex_dump (GString *out, GBytes *bytes, gboolean offsets)
 {
-  gsize len = 0;
-  const guint8 *d = bytes ? g_bytes_get_data (bytes, &len) : NULL;
-  for (gsize off = 0; off < len; off += HL_HEX_DUMP_WIDTH) {
-    if (offsets)
-      g_string_append_printf (out, "%04zx  ", off);
-    for (gsize i = off; i < off + HL_HEX_DUMP_WIDTH && i < len; i++)
-      g_string_append_printf (out, i > off ? " %02x" : "%02x", d[i]);
+  for (gsize line = 0; hl_hex_dump_line (out, bytes, line, offsets); line++)
     g_string_append_c (out, '\n');
-  }
 }
 
 HlField *

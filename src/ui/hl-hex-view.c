@@ -80,17 +80,13 @@ ensure_metrics (HlHexView *self)
 char *
 hl_hex_view_get_line_text (HlHexView *self, gsize line)
 {
-  const guint8 *d;
-  gsize len = n_bytes (self), off = line * HL_HEX_DUMP_WIDTH;
   GString *s;
   g_return_val_if_fail (HL_IS_HEX_VIEW (self), NULL);
-  if (off >= len)
-    return NULL;
-  d = g_bytes_get_data (self->bytes, NULL);
   s = g_string_sized_new (LINE_CHARS);
-  g_string_append_printf (s, "%04zx  ", off);
-  for (gsize i = off; i < off + HL_HEX_DUMP_WIDTH && i < len; i++)
-    g_string_append_printf (s, i > off ? " %02x" : "%02x", d[i]);
+  if (!hl_hex_dump_line (s, self->bytes, line, TRUE)) {
+    g_string_free (s, TRUE);
+    return NULL;
+  }
   return g_string_free (s, FALSE);
 }
 

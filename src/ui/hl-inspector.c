@@ -24,8 +24,7 @@ struct _HlInspector {
   HlSession *session;
   GtkWidget *field_menu; /* the Fields list's context menu, a popover on the list */
   GBytes *bytes;         /* what the hex view shows */
-  gsize hl_start, hl_end;
-  gboolean stale; /* a step was selected while hidden: shown when mapped or asked */
+  gboolean stale;        /* a step was selected while hidden: shown when mapped or asked */
 };
 
 G_DEFINE_FINAL_TYPE (HlInspector, hl_inspector, GTK_TYPE_WIDGET)
@@ -146,22 +145,6 @@ show_fields (HlInspector *self, const GPtrArray *fields)
 }
 
 static void
-fill_hex (HlInspector *self)
-{
-  hl_hex_view_set_bytes (self->hex, self->bytes);
-  self->hl_start = self->hl_end = 0;
-}
-
-/* Marks bytes [start, end) in the hex view and scrolls them into view. */
-static void
-highlight (HlInspector *self, gsize start, gsize end)
-{
-  self->hl_start = start;
-  self->hl_end = end;
-  hl_hex_view_set_mark (self->hex, start, end);
-}
-
-static void
 on_selected (HlInspector *self)
 {
   GtkTreeListRow *row = gtk_single_selection_get_selected_item (self->selection);
@@ -169,13 +152,13 @@ on_selected (HlInspector *self)
   const HlField *f;
   g_autofree char *info = NULL;
   if (!row) {
-    highlight (self, 0, 0);
+    hl_hex_view_set_mark (self->hex, 0, 0);
     gtk_label_set_text (self->field_info, "");
     return;
   }
   obj = gtk_tree_list_row_get_item (row);
   f = hl_field_object_get_field (obj);
-  highlight (self, f->offset, f->offset + f->length);
+  hl_hex_view_set_mark (self->hex, f->offset, f->offset + f->length);
   if (f->length)
     info = g_strdup_printf (ngettext ("%s: bytes %zu to %zu (%zu byte). %s",
                                       "%s: bytes %zu to %zu (%zu bytes). %s", f->length),
@@ -264,7 +247,7 @@ update_step (HlInspector *self)
   }
   g_string_free (checks, TRUE);
   show_fields (self, fields);
-  fill_hex (self);
+  hl_hex_view_set_bytes (self->hex, self->bytes);
   /* Nothing selected at first: the whole message is the subject. */
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
   on_selected (self);
@@ -374,15 +357,11 @@ copy_field_bytes (GtkWidget *w, const char *name, GVariant *param)
   HlInspector *self = HL_INSPECTOR (w);
   const HlField *f = selected_field (self);
   gsize len = self->bytes ? g_bytes_get_size (self->bytes) : 0;
-  const guint8 *d = self->bytes ? g_bytes_get_data (self->bytes, NULL) : NULL;
-  GString *hex;
+  g_autofree char *hex = NULL;
   if (!f || !f->length || f->offset + f->length > len)
     return;
-  hex = g_string_sized_new (2 * f->length + 1);
-  for (gsize i = f->offset; i < f->offset + f->length; i++)
-    g_string_append_printf (hex, "%02x", d[i]);
-  gdk_clipboard_set_text (gtk_widget_get_clipboard (w), hex->str);
-  g_string_free (hex, TRUE);
+  hex = hl_hex ((const guint8 *)g_bytes_get_data (self->bytes, NULL) + f->offset, f->length);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (w), hex);
 }
 
 static void
@@ -639,8 +618,7 @@ void
 hl_inspector_get_highlight (HlInspector *self, gsize *start, gsize *end)
 {
   update_if_stale (self);
-  *start = self->hl_start;
-  *end = self->hl_end;
+  hl_hex_view_get_mark (self->hex, start, end);
 }
 
 GtkWidget *

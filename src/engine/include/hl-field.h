@@ -62,6 +62,8 @@ char *hl_hex_bytes (GBytes *bytes); /* "" for NULL */
  * "0010  2b 2f a6 ..." with offsets, or the bytes alone; each line ends in '\n'. */
 #define HL_HEX_DUMP_WIDTH 16
 void hl_hex_dump (GString *out, GBytes *bytes, gboolean offsets);
+/* Line LINE of that dump, without its '\n'; FALSE (nothing appended) past the last. */
+gboolean hl_hex_dump_line (GString *out, GBytes *bytes, gsize line, gboolean offsets);
 /* A field's value in hex: whole up to 48 bytes, else "head…tail (N bytes)". */
 char *hl_field_short_hex (const guint8 *data, gsize len);
 
