@@ -4,6 +4,7 @@
 
 #include "hl-lesson-catalog.h"
 #include "hl-session.h"
+#include "hl-transcript.h"
 #include "hl-test-util.h"
 
 typedef struct {
@@ -454,6 +455,126 @@ test_knowledge_model (void)
   g_assert_finalize_object (s);
 }
 
+/* Lets the idle work run: the run made ahead of time takes its steps there. */
+static void
+drain_idle (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+/* Every step the session shows is its run's own (the list and the run agree). */
+static void
+assert_items_are_run_steps (HlSession *s)
+{
+  GListModel *model = G_LIST_MODEL (s);
+  const HlRun *run = hl_session_get_run (s);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, hl_run_get_n_steps (run));
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++) {
+    g_autoptr (HlStepObject) o = g_list_model_get_item (model, i);
+    g_assert_true (hl_step_object_get_step (o) == hl_run_get_step (run, i));
+  }
+}
+
+/* Steps taken from the run made while idle are the lesson's own: every bundled lesson
+ * stepped so gives the transcript of a plain run, and the steps the list handed out
+ * stay the same objects. */
+static void
+test_ahead_every_lesson (void)
+{
+  g_autoptr (GPtrArray) names = hl_test_bundled_names ();
+  for (guint k = 0; k < names->len; k++) {
+    const char *name = g_ptr_array_index (names, k);
+    g_autoptr (HlScenario) sc = hl_test_load_bundled (name);
+    g_autoptr (HlRun) plain = hl_test_run (sc);
+    g_autofree char *want_json = hl_transcript_to_json (plain);
+    g_autofree char *want_md = hl_transcript_to_markdown (plain);
+    g_autofree char *got_json = NULL, *got_md = NULL;
+    g_autofree char *path = NULL, *file = g_strconcat ("scenarios/", name, NULL);
+    HlSession *s = hl_session_new ();
+    g_autoptr (GError) error = NULL;
+    gpointer first_step = NULL;
+    guint from_ahead = 0;
+    path = hl_test_source_path (file);
+    g_assert_true (hl_session_load (s, path, &error));
+    g_assert_no_error (error);
+    while (hl_session_can_step (s)) {
+      guint n = hl_session_get_position (s);
+      drain_idle ();
+      g_assert_cmpuint (hl_session_get_n_ahead (s), ==, n + 1);
+      from_ahead++;
+      g_assert_true (hl_session_step (s));
+      if (!first_step)
+        first_step = (gpointer)hl_session_get_step (s, 0);
+      g_assert_true (hl_session_get_step (s, 0) == first_step);
+      assert_items_are_run_steps (s);
+    }
+    g_assert_cmpuint (from_ahead, ==, hl_run_get_n_steps (plain));
+    got_json = hl_transcript_to_json (hl_session_get_run (s));
+    got_md = hl_transcript_to_markdown (hl_session_get_run (s));
+    g_assert_cmpstr (got_json, ==, want_json);
+    g_assert_cmpstr (got_md, ==, want_md);
+    drain_idle ();
+    g_assert_cmpuint (hl_session_get_n_ahead (s), ==, 0); /* finished: none made */
+    g_assert_finalize_object (s);
+  }
+}
+
+/* An edit makes the session step its own run; Back and clearing the edit bring the run
+ * made ahead back, and what is delivered is what was asked for each time. */
+static void
+test_ahead_edits_and_back (void)
+{
+  Counts c = { 0 };
+  HlSession *s = new_session ("01-rsa-key-exchange", &c);
+  g_autoptr (HlScenario) sc = hl_test_load_bundled ("01-rsa-key-exchange.scenario");
+  g_autoptr (HlRun) plain = hl_test_run (sc);
+  HlNextMessage next;
+  g_autoptr (GBytes) changed = NULL;
+  guint8 *bytes;
+  gsize len;
+  drain_idle ();
+  g_assert_cmpuint (hl_session_get_n_ahead (s), ==, 1);
+  g_assert_true (hl_session_step (s));
+  drain_idle ();
+  g_assert_cmpuint (hl_session_get_n_ahead (s), ==, 2);
+  /* A changed ServerHello: the step delivers the change, not the step made ahead. */
+  g_assert_true (hl_session_peek_next (s, &next));
+  bytes = g_bytes_unref_to_data (g_bytes_ref (next.wire), &len);
+  bytes[len - 1] ^= 0x01;
+  changed = g_bytes_new_take (bytes, len);
+  hl_session_tamper_next (s, changed);
+  g_assert_true (hl_session_step (s));
+  g_assert_nonnull (hl_session_get_step (s, 1)->delivered_wire);
+  g_assert_true (g_bytes_equal (hl_session_get_step (s, 1)->delivered_wire, changed));
+  assert_items_are_run_steps (s);
+  drain_idle ();
+  g_assert_cmpuint (hl_session_get_n_ahead (s), ==, 0); /* none while an edit stands */
+  /* Back before the edit: it is put aside, and the run ahead is made again. */
+  g_assert_true (hl_session_back (s));
+  g_assert_cmpuint (hl_session_get_n_edits (s), ==, 0);
+  drain_idle ();
+  g_assert_cmpuint (hl_session_get_n_ahead (s), ==, 2);
+  g_assert_true (hl_session_step (s));
+  g_assert_null (hl_session_get_step (s, 1)->delivered_wire);
+  g_assert_true (
+      g_bytes_equal (hl_session_get_step (s, 1)->wire, hl_run_get_step (plain, 1)->wire));
+  assert_items_are_run_steps (s);
+  /* Back twice past the run ahead's place: it is made again from the start. */
+  drain_idle ();
+  g_assert_true (hl_session_back (s));
+  g_assert_true (hl_session_back (s));
+  drain_idle ();
+  g_assert_cmpuint (hl_session_get_n_ahead (s), ==, 1);
+  for (guint i = 0; i < 3; i++)
+    g_assert_true (hl_session_step (s));
+  assert_items_are_run_steps (s);
+  for (guint i = 0; i < 3; i++)
+    g_assert_true (
+        g_bytes_equal (hl_session_get_step (s, i)->wire, hl_run_get_step (plain, i)->wire));
+  g_assert_finalize_object (s);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -467,5 +588,7 @@ main (int argc, char **argv)
   g_test_add_func ("/session/lesson-catalog", test_lesson_catalog);
   g_test_add_func ("/session/lesson-catalog-async", test_lesson_catalog_async);
   g_test_add_func ("/session/knowledge-model", test_knowledge_model);
+  g_test_add_func ("/session/ahead-every-lesson", test_ahead_every_lesson);
+  g_test_add_func ("/session/ahead-edits-and-back", test_ahead_edits_and_back);
   return g_test_run ();
 }

@@ -19,6 +19,8 @@ struct _HlSession {
   GPtrArray *undone;              /* HlChange*: what the last Back took away */
   HlRun *reference;               /* the lesson run to its end unchanged; made when first asked */
   gboolean fresh_undo;            /* the next edit a Back takes away replaces `undone` */
+  HlRun *ahead;                   /* the lesson one step further, made while idle; or NULL */
+  guint ahead_source;             /* the idle that makes it */
 };
 
 static void change_free (HlChange *c);
@@ -76,6 +78,8 @@ static void
 hl_session_finalize (GObject *object)
 {
   HlSession *self = HL_SESSION (object);
+  g_clear_handle_id (&self->ahead_source, g_source_remove);
+  g_clear_pointer (&self->ahead, hl_run_free);
   g_ptr_array_unref (self->items);
   g_ptr_array_unref (self->changes);
   g_ptr_array_unref (self->undone);
@@ -208,6 +212,77 @@ describe_outcome (const HlRun *run)
   return g_strdup (_ ("The handshake did not complete: the run stalled."));
 }
 
+/* ---------- The next step, made ahead of time (issue 17) ----------
+ *
+ * A step's engine work (a TLS 1.3 server's ClientHello: a key share, a signature, some
+ * twenty derivations) is a fifth of what the window spends on it. While the window is
+ * idle a second run of the same lesson goes one step further; Step then trades the
+ * steps both runs made (hl_run_trade_steps) and the two runs swap places. Only for a
+ * lesson without edits: an edit changes what comes next, and the run then steps itself. */
+
+static gboolean
+wants_ahead (HlSession *self)
+{
+  return self->scenario && self->run && !hl_run_is_recorded (self->run)
+         && hl_run_get_n_edits (self->run) == 0 && !hl_run_is_finished (self->run);
+}
+
+/* One step of the ahead run per call, so a key press waits for one step at most. */
+static gboolean
+advance_ahead (gpointer data)
+{
+  HlSession *self = data;
+  guint want;
+  if (!wants_ahead (self)) {
+    g_clear_pointer (&self->ahead, hl_run_free);
+    self->ahead_source = 0;
+    return G_SOURCE_REMOVE;
+  }
+  want = hl_run_get_n_steps (self->run) + 1;
+  if (self->ahead && hl_run_get_n_steps (self->ahead) > want) /* after Back */
+    g_clear_pointer (&self->ahead, hl_run_free);
+  if (!self->ahead) {
+    self->ahead = hl_run_new (self->scenario);
+    if (self->ahead)
+      return G_SOURCE_CONTINUE;
+  } else if (hl_run_get_n_steps (self->ahead) < want && hl_run_step (self->ahead)) {
+    return G_SOURCE_CONTINUE;
+  }
+  self->ahead_source = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+plan_ahead (HlSession *self)
+{
+  if (!wants_ahead (self)) {
+    g_clear_handle_id (&self->ahead_source, g_source_remove);
+    g_clear_pointer (&self->ahead, hl_run_free);
+  } else if (!self->ahead_source) {
+    self->ahead_source = g_idle_add_full (G_PRIORITY_LOW, advance_ahead, self, NULL);
+  }
+}
+
+/* Step from the ahead run if it is ready: TRUE when the session's run took the step. */
+static gboolean
+step_from_ahead (HlSession *self)
+{
+  guint n = hl_run_get_n_steps (self->run);
+  HlRun *run = self->run;
+  if (!self->ahead || !wants_ahead (self) || hl_run_get_n_steps (self->ahead) != n + 1
+      || !hl_run_trade_steps (self->run, self->ahead, n))
+    return FALSE;
+  self->run = self->ahead;
+  self->ahead = run; /* n steps: the idle takes it two further */
+  return TRUE;
+}
+
+guint
+hl_session_get_n_ahead (HlSession *self)
+{
+  return self->ahead ? hl_run_get_n_steps (self->ahead) : 0;
+}
+
 /* Brings the list to the run's steps: drops items past them, adds new ones. */
 static void
 sync_items (HlSession *self, guint old_selected)
@@ -244,6 +319,7 @@ sync_items (HlSession *self, guint old_selected)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_STEP]);
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_GO_BACK]);
   }
+  plan_ahead (self);
 }
 
 static void take_run (HlSession *self, HlScenario *scenario, HlRun *run, guint old_selected);
@@ -299,6 +375,7 @@ take_run (HlSession *self, HlScenario *scenario, HlRun *run, guint old_selected)
   g_ptr_array_set_size (self->changes, 0);
   g_ptr_array_set_size (self->undone, 0);
   g_clear_pointer (&self->reference, hl_run_free); /* it borrows the old scenario */
+  g_clear_pointer (&self->ahead, hl_run_free);     /* so does this */
   g_clear_pointer (&self->run, hl_run_free);
   g_clear_pointer (&self->scenario, hl_scenario_free);
   self->scenario = scenario;
@@ -377,7 +454,7 @@ gboolean
 hl_session_step (HlSession *self)
 {
   guint old = self->selected;
-  if (!self->run || !hl_run_step (self->run))
+  if (!self->run || (!step_from_ahead (self) && !hl_run_step (self->run)))
     return FALSE;
   g_ptr_array_set_size (self->undone, 0); /* delivered: what Back took away is gone for good */
   self->selected = hl_run_get_n_steps (self->run);
@@ -991,6 +1068,7 @@ hl_session_clear_pending (HlSession *self)
       change_free (steal_change (self, e));
       hl_run_remove_edit (self->run, i); /* not delivered: the position stays */
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POSITION]);
+      plan_ahead (self);
       return TRUE;
     }
   }

@@ -60,6 +60,9 @@ gboolean hl_session_step (HlSession *self);
 gboolean hl_session_back (HlSession *self);
 void hl_session_restart (HlSession *self);
 void hl_session_run_to_end (HlSession *self);
+/* How many steps the run made ahead of time while idle has (0: none yet); Step takes
+ * the next step from it when it has one more than the session. For tests. */
+guint hl_session_get_n_ahead (HlSession *self);
 
 guint hl_session_get_selected (HlSession *self); /* 1-based step; 0 none */
 void hl_session_select (HlSession *self, guint step);

@@ -266,6 +266,12 @@ gboolean hl_run_is_finished (const HlRun *run); /* TRUE when no step is left */
  * step pointer stays valid until that step is dropped by seeking before it or by
  * hl_run_remove_edit. HlConnection records are rebuilt by a seek back. */
 void hl_run_seek (HlRun *run, guint n_steps);
+/* For a run made ahead of time: twin, a second run of the same scenario (the same
+ * HlScenario), neither with edits, takes the first n steps of run in exchange for its
+ * own, which are the same (a lesson replays byte for byte). Pointers to run's steps
+ * then belong to twin, so twin can take run's place without a view noticing.
+ * FALSE, and nothing traded, if the runs differ in any of those steps. */
+gboolean hl_run_trade_steps (HlRun *run, HlRun *twin, guint n);
 
 guint hl_run_get_n_steps (const HlRun *run);
 const HlStep *hl_run_get_step (const HlRun *run, guint i); /* from 0 */
