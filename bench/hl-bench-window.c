@@ -126,7 +126,8 @@ time_child (const char *self, const char *mode)
 }
 
 /* Lets the window go idle: runs the main loop until no frame has been painted for 25 ms
- * (after_step: the frames are the last step's, counted in the figures below).
+ * and the idle work is done, the next step made ahead of time included (after_step: the
+ * frames are the last step's, counted in the figures below).
  * A step's layout may ask for one more frame (GTK 4.8 asks for an update phase when a
  * widget is resized during layout), which the frame clock holds until a refresh interval
  * after the last frame; a person's next key press comes long after it, so a step timed
@@ -137,11 +138,13 @@ static void
 settle (gboolean after_step)
 {
   gint64 start = g_get_monotonic_time (), quiet_since = start;
-  while (g_get_monotonic_time () - quiet_since < 25000
-         && g_get_monotonic_time () - start < 2000000) {
+  gboolean busy = TRUE;
+  while ((busy || g_get_monotonic_time () - quiet_since < 25000)
+         && g_get_monotonic_time () - start < 10000000) {
     double cpu = thread_cpu_ms ();
     painted = FALSE;
-    if (!g_main_context_iteration (NULL, FALSE)) {
+    busy = g_main_context_iteration (NULL, FALSE);
+    if (!busy) {
       g_usleep (500);
       continue;
     }
