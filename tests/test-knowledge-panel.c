@@ -673,6 +673,67 @@ test_busy (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* Runs the main loop until nothing is left to do: the session makes the next step ahead
+ * of time and the panel shapes its texts. */
+static void
+drain_idle (HlWindow *win)
+{
+  HlSession *s = hl_window_get_session (win);
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < end && hl_session_can_step (s) && !hl_session_peek_made_step (s)
+         && hl_session_get_n_edits (s) == 0)
+    g_main_context_iteration (NULL, TRUE);
+  while (g_get_monotonic_time () < end && g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+/* Once the session has made the next step while idle, the panel shapes that step's texts
+ * too: the step's own frame shapes none, and still shows what a panel rebuilt from scratch
+ * shows. A changed message (no step made ahead for it) is shaped in its frame. */
+static void
+test_next_texts_prepared (void)
+{
+  HlWindow *win = open_window ("30-tls13-basic");
+  HlSession *session = hl_window_get_session (win);
+  HlNextMessage next;
+  g_autoptr (GBytes) changed = NULL;
+  guint8 *bytes;
+  gsize len;
+  guint shaped, made;
+  show_page (win, "knowledge");
+  act (win, "win.step"); /* rows on both sides: the width a row gets is known */
+  drain_idle (win);
+  for (int i = 0; i < 2; i++) {
+    /* The ClientHello's delivery (the server learns some 20 values), then the next. */
+    if (i == 0) {
+      act (win, "win.restart");
+      drain_idle (win);
+    }
+    g_assert_nonnull (hl_session_peek_made_step (session));
+    shaped = hl_knowledge_row_get_n_shaped_by_rows ();
+    made = hl_knowledge_panel_get_rows_made (panel_of (win));
+    act (win, "win.step");
+    g_assert_cmpuint (hl_knowledge_panel_get_rows_made (panel_of (win)), >, made);
+    g_assert_cmpuint (hl_knowledge_row_get_n_shaped_by_rows (), ==, shaped);
+    drain_idle (win);
+    assert_as_rebuilt (win);
+  }
+  /* The same step with its ClientHello's random changed: shaped in its frame. */
+  act (win, "win.restart");
+  drain_idle (win);
+  g_assert_true (hl_session_peek_next (session, &next));
+  bytes = g_bytes_unref_to_data (g_bytes_ref (next.wire), &len);
+  bytes[20] ^= 0x01; /* in the random (record header 5, handshake header 4, version 2) */
+  changed = g_bytes_new_take (bytes, len);
+  hl_session_tamper_next (session, changed);
+  drain_idle (win);
+  g_assert_null (hl_session_peek_made_step (session));
+  shaped = hl_knowledge_row_get_n_shaped_by_rows ();
+  act (win, "win.step");
+  g_assert_cmpuint (hl_knowledge_row_get_n_shaped_by_rows (), >, shaped);
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -690,6 +751,7 @@ main (int argc, char **argv)
   g_test_add_func ("/knowledge-panel/rows-ahead", test_rows_ahead);
   g_test_add_func ("/knowledge-panel/deferred-rows", test_deferred_rows);
   g_test_add_func ("/knowledge-panel/row-laid-out-later", test_row_laid_out_later);
+  g_test_add_func ("/knowledge-panel/next-texts-prepared", test_next_texts_prepared);
   status = g_test_run ();
   g_object_unref (app);
   return status;

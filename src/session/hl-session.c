@@ -23,6 +23,8 @@ struct _HlSession {
   guint ahead_source;             /* the idle that makes it */
 };
 
+static guint next_made_signal;
+
 static void change_free (HlChange *c);
 static void stash_edit (HlSession *self, const HlEdit *e);
 static void append_change_reports (HlSession *self, GString *out);
@@ -162,6 +164,9 @@ hl_session_class_init (HlSessionClass *klass)
   properties[PROP_CAN_STEP] = g_param_spec_boolean ("can-step", NULL, NULL, FALSE, ro);
   properties[PROP_CAN_GO_BACK] = g_param_spec_boolean ("can-go-back", NULL, NULL, FALSE, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+  /* The next step has been made ahead of time (hl_session_peek_made_step). */
+  next_made_signal = g_signal_new ("next-made", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                   NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 /* Connected first (in init): the knowledge models have followed before any view hears of
@@ -249,6 +254,20 @@ advance_ahead (gpointer data)
     return G_SOURCE_CONTINUE;
   }
   self->ahead_source = 0;
+  if (hl_session_peek_made_step (self))
+    g_signal_emit (self, next_made_signal, 0);
+  return G_SOURCE_REMOVE;
+}
+
+/* The work starts a while after the step, once its frame is drawn: started at once it
+ * ran in the idle moments before that frame and delayed it. */
+#define AHEAD_DELAY_MS 50
+
+static gboolean
+start_ahead (gpointer data)
+{
+  HlSession *self = data;
+  self->ahead_source = g_idle_add_full (G_PRIORITY_LOW, advance_ahead, self, NULL);
   return G_SOURCE_REMOVE;
 }
 
@@ -259,7 +278,8 @@ plan_ahead (HlSession *self)
     g_clear_handle_id (&self->ahead_source, g_source_remove);
     g_clear_pointer (&self->ahead, hl_run_free);
   } else if (!self->ahead_source) {
-    self->ahead_source = g_idle_add_full (G_PRIORITY_LOW, advance_ahead, self, NULL);
+    self->ahead_source
+        = g_timeout_add_full (G_PRIORITY_LOW, AHEAD_DELAY_MS, start_ahead, self, NULL);
   }
 }
 
@@ -275,6 +295,15 @@ step_from_ahead (HlSession *self)
   self->run = self->ahead;
   self->ahead = run; /* n steps: the idle takes it two further */
   return TRUE;
+}
+
+const HlStep *
+hl_session_peek_made_step (HlSession *self)
+{
+  guint n = self->run ? hl_run_get_n_steps (self->run) : 0;
+  if (!self->ahead || !wants_ahead (self) || hl_run_get_n_steps (self->ahead) != n + 1)
+    return NULL;
+  return hl_run_get_step (self->ahead, n);
 }
 
 guint

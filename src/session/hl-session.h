@@ -63,6 +63,10 @@ void hl_session_run_to_end (HlSession *self);
 /* How many steps the run made ahead of time while idle has (0: none yet); Step takes
  * the next step from it when it has one more than the session. For tests. */
 guint hl_session_get_n_ahead (HlSession *self);
+/* The step the next Step will deliver, when it has been made ahead of time (signal
+ * "next-made" says when); NULL otherwise. For views that prepare what it will show while
+ * idle: it is not delivered, and the pointer is good until the session changes. */
+const HlStep *hl_session_peek_made_step (HlSession *self);
 
 guint hl_session_get_selected (HlSession *self); /* 1-based step; 0 none */
 void hl_session_select (HlSession *self, guint step);

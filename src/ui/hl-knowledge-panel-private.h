@@ -21,6 +21,11 @@ struct _HlKnowledgePanel {
   GPtrArray *spare;    /* rows ready for new keys: made while idle, or taken out */
   guint spare_source;  /* the idle source that makes spare rows */
   guint layout_source; /* the idle source that lays out the rows deferred below the view */
+  /* The next step's texts, shaped while idle once the session has made it (issue 17). */
+  HlKnowledgeModel *next_model[2];       /* what each side will know after it */
+  GPtrArray *prepared, *prepared_before; /* PangoLayout*: this preparation's, the last one's */
+  guint prepare_source;
+  int row_width[2], row_width_at[2]; /* a row's width on each side, and the panel's then */
 };
 
 /* For tests: the titles of the rows shown for a side. */

@@ -383,6 +383,67 @@ defer_rows_below_view (HlKnowledgePanel *self)
     self->layout_source = g_idle_add_full (G_PRIORITY_LOW, lay_out_deferred, self, NULL);
 }
 
+/* ---------- The next step's texts ---------- */
+
+/* Once the session has made the next step ahead of time, each side's texts after it are
+ * shaped here, at the width its rows have, into the layouts rows share: the step's own
+ * frame then finds them shaped (a TLS 1.3 server's ClientHello step shapes some 50). One
+ * side per call. */
+static gboolean
+prepare_next_texts (gpointer data)
+{
+  HlKnowledgePanel *self = data;
+  const HlStep *next = self->session ? hl_session_peek_made_step (self->session) : NULL;
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  for (int side = 0; side < 2; side++) {
+    GtkWidget *first = row_at (self, side, 0);
+    HlKnowledgeRow *like = first ? row_text (first) : HL_KNOWLEDGE_ROW (self->description[side]);
+    GListModel *model;
+    PangoLayout *layout;
+    if (!next || !gtk_widget_get_mapped (GTK_WIDGET (self)))
+      break;
+    if (self->row_width_at[side] != width || self->next_model[side])
+      continue; /* no row seen at this width yet; or done */
+    self->next_model[side] = hl_knowledge_model_new (side);
+    hl_knowledge_model_show_step (self->next_model[side], next);
+    model = G_LIST_MODEL (self->next_model[side]);
+    layout = hl_knowledge_row_prepare_layout (
+        HL_KNOWLEDGE_ROW (self->description[side]), 0,
+        hl_knowledge_model_get_description (self->next_model[side]),
+        gtk_widget_get_width (self->description[side]), FALSE);
+    if (layout)
+      g_ptr_array_add (self->prepared, layout);
+    for (guint i = 0; i < g_list_model_get_n_items (model); i++) {
+      g_autoptr (HlKnowledgeEntry) e = g_list_model_get_item (model, i);
+      gboolean copy = hl_knowledge_entry_get_copy (e) != NULL;
+      const char *text[2]
+          = { hl_knowledge_entry_get_title (e), hl_knowledge_entry_get_subtitle (e) };
+      for (int which = 0; which < 2; which++) {
+        layout = hl_knowledge_row_prepare_layout (like, which, text[which], self->row_width[side],
+                                                  copy);
+        if (layout)
+          g_ptr_array_add (self->prepared, layout);
+      }
+    }
+    return G_SOURCE_CONTINUE;
+  }
+  self->prepare_source = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_next_made (HlKnowledgePanel *self)
+{
+  /* The last preparation's stay shared until this one is done: a step may not be drawn yet. */
+  g_ptr_array_unref (self->prepared_before);
+  self->prepared_before = self->prepared;
+  self->prepared = g_ptr_array_new_with_free_func (g_object_unref);
+  for (int side = 0; side < 2; side++)
+    g_clear_object (&self->next_model[side]);
+  if (!self->prepare_source && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    self->prepare_source = g_idle_add_full (G_PRIORITY_LOW, prepare_next_texts, self, NULL);
+}
+
 /* ---------- The widget ---------- */
 
 static void
@@ -464,6 +525,14 @@ hl_knowledge_panel_size_allocate (GtkWidget *widget, int width, int height, int 
                               -1);
     x += w + SPACING;
   }
+  for (int side = 0; side < 2; side++) {
+    GtkWidget *row = row_at (self, side, 0);
+    int w = row ? gtk_widget_get_width (GTK_WIDGET (row_text (row))) : 0;
+    if (w > 0) {
+      self->row_width[side] = w;
+      self->row_width_at[side] = width;
+    }
+  }
 }
 
 static void
@@ -471,7 +540,14 @@ hl_knowledge_panel_dispose (GObject *object)
 {
   HlKnowledgePanel *self = HL_KNOWLEDGE_PANEL (object);
   drop_models (self);
+  if (self->session)
+    g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->session);
+  g_clear_handle_id (&self->prepare_source, g_source_remove);
+  g_clear_pointer (&self->prepared, g_ptr_array_unref);
+  g_clear_pointer (&self->prepared_before, g_ptr_array_unref);
+  for (int side = 0; side < 2; side++)
+    g_clear_object (&self->next_model[side]);
   g_clear_handle_id (&self->spare_source, g_source_remove);
   g_clear_handle_id (&self->layout_source, g_source_remove);
   g_clear_pointer (&self->spare, g_ptr_array_unref);
@@ -508,6 +584,8 @@ static void
 hl_knowledge_panel_init (HlKnowledgePanel *self)
 {
   self->spare = g_ptr_array_new_with_free_func (g_object_unref);
+  self->prepared = g_ptr_array_new_with_free_func (g_object_unref);
+  self->prepared_before = g_ptr_array_new_with_free_func (g_object_unref);
   for (int s = 0; s < 2; s++) {
     const char *title = s == HL_SIDE_CLIENT ? _ ("Client") : _ ("Server");
     self->titles[s] = g_ptr_array_new_with_free_func (g_free);
@@ -540,8 +618,13 @@ hl_knowledge_panel_init (HlKnowledgePanel *self)
 void
 hl_knowledge_panel_set_session (HlKnowledgePanel *self, HlSession *session)
 {
-  if (!g_set_object (&self->session, session))
+  if (self->session == session)
     return;
+  if (self->session)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_set_object (&self->session, session);
+  if (session)
+    g_signal_connect_swapped (session, "next-made", G_CALLBACK (on_next_made), self);
   take_models (self);
 }
 

@@ -35,6 +35,12 @@ struct _HlKnowledgeRow {
 
 G_DEFINE_FINAL_TYPE (HlKnowledgeRow, hl_knowledge_row, GTK_TYPE_WIDGET)
 
+/* The width a visible copy button takes with its spacing, as last measured: every row's
+ * button is the same (0: none measured yet). */
+static int copy_px;
+/* Texts shaped by rows as they were measured (for tests: prepared ones are not counted). */
+static guint n_shaped_by_rows;
+
 /* The width the suffix takes, spacing included. GTK asks a row its size many times a
  * frame (each width, each orientation, allocation, drawing): the button is measured once
  * per frame. */
@@ -51,6 +57,7 @@ suffix_width (HlKnowledgeRow *self)
   gtk_widget_measure (self->suffix, GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
   self->suffix_frame = frame;
   self->suffix_px = min + SUFFIX_SPACING;
+  copy_px = self->suffix_px;
   return self->suffix_px;
 }
 
@@ -141,6 +148,7 @@ ensure_layouts (HlKnowledgeRow *self, int text_width)
       self->layout[i] = get_layout (self, i, self->text[i], text_width, rtl, &shaped);
       pango_layout_get_pixel_size (self->layout[i], NULL, &self->height[i]);
       self->n_layouts += shaped;
+      n_shaped_by_rows += shaped;
     }
     self->dirty[i] = FALSE;
   }
@@ -482,4 +490,27 @@ PangoLayout *
 hl_knowledge_row_get_layout (HlKnowledgeRow *self, int which)
 {
   return self->layout[which];
+}
+
+PangoLayout *
+hl_knowledge_row_prepare_layout (HlKnowledgeRow *like, int which, const char *text, int row_width,
+                                 gboolean with_copy)
+{
+  gboolean shaped;
+  PangoLayout *layout;
+  int text_width = row_width - (with_copy ? copy_px : 0);
+  if (!text || !*text || row_width <= 0 || (with_copy && !copy_px))
+    return NULL;
+  get_font_key (like);
+  layout = get_layout (like, which, text, MAX (text_width, 1),
+                       gtk_widget_get_direction (GTK_WIDGET (like)) == GTK_TEXT_DIR_RTL, &shaped);
+  if (shaped)
+    pango_layout_get_pixel_size (layout, NULL, NULL); /* shapes it now */
+  return layout;
+}
+
+guint
+hl_knowledge_row_get_n_shaped_by_rows (void)
+{
+  return n_shaped_by_rows;
 }

@@ -43,5 +43,15 @@ int hl_knowledge_row_get_text_height (HlKnowledgeRow *self);
 guint hl_knowledge_row_get_n_layouts (HlKnowledgeRow *self);
 /* For tests: the layout drawn for the title (0) or subtitle (1), or NULL. */
 PangoLayout *hl_knowledge_row_get_layout (HlKnowledgeRow *self, int which);
+/* Shapes a title (0) or subtitle (1) as a row like `like` (its font and direction) that
+ * is row_width wide, with or without a copy button, will show it, and shares the layout
+ * with the rows that show it later: a row bound to that text at that width takes it
+ * instead of shaping. The reference returned keeps it shared; NULL if there is nothing
+ * to shape or no copy button has been measured yet. For the next step's texts, made
+ * while idle (issue 17). */
+PangoLayout *hl_knowledge_row_prepare_layout (HlKnowledgeRow *like, int which, const char *text,
+                                              int row_width, gboolean with_copy);
+/* For tests: how many texts rows have shaped themselves (prepared ones not counted). */
+guint hl_knowledge_row_get_n_shaped_by_rows (void);
 
 G_END_DECLS
