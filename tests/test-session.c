@@ -468,6 +468,16 @@ drain_idle (HlSession *s)
     ;
 }
 
+/* Waits until the run made ahead of time has n steps (0: none), or fails. */
+static void
+wait_for_n_ahead (HlSession *s, guint n)
+{
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (hl_session_get_n_ahead (s) != n && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (hl_session_get_n_ahead (s), ==, n);
+}
+
 /* Every step the session shows is its run's own (the list and the run agree). */
 static void
 assert_items_are_run_steps (HlSession *s)
@@ -519,8 +529,7 @@ test_ahead_every_lesson (void)
     got_md = hl_transcript_to_markdown (hl_session_get_run (s));
     g_assert_cmpstr (got_json, ==, want_json);
     g_assert_cmpstr (got_md, ==, want_md);
-    drain_idle (s);
-    g_assert_cmpuint (hl_session_get_n_ahead (s), ==, 0); /* finished: none made */
+    wait_for_n_ahead (s, 0); /* finished: the run made ahead goes */
     g_assert_finalize_object (s);
   }
 }
@@ -553,8 +562,8 @@ test_ahead_edits_and_back (void)
   g_assert_nonnull (hl_session_get_step (s, 1)->delivered_wire);
   g_assert_true (g_bytes_equal (hl_session_get_step (s, 1)->delivered_wire, changed));
   assert_items_are_run_steps (s);
-  drain_idle (s);
-  g_assert_cmpuint (hl_session_get_n_ahead (s), ==, 0); /* none while an edit stands */
+  wait_for_n_ahead (s, 0); /* none while an edit stands */
+  g_assert_null (hl_session_peek_made_step (s));
   /* Back before the edit: it is put aside, and the run ahead is made again. */
   g_assert_true (hl_session_back (s));
   g_assert_cmpuint (hl_session_get_n_edits (s), ==, 0);

@@ -271,16 +271,14 @@ start_ahead (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Also when the run made ahead is of no more use: freeing it (its engines, its steps) is
+ * work for the idle moments too, not for the step that finished the lesson. */
 static void
 plan_ahead (HlSession *self)
 {
-  if (!wants_ahead (self)) {
-    g_clear_handle_id (&self->ahead_source, g_source_remove);
-    g_clear_pointer (&self->ahead, hl_run_free);
-  } else if (!self->ahead_source) {
+  if (!self->ahead_source && (self->ahead || wants_ahead (self)))
     self->ahead_source
         = g_timeout_add_full (G_PRIORITY_LOW, AHEAD_DELAY_MS, start_ahead, self, NULL);
-  }
 }
 
 /* Step from the ahead run if it is ready: TRUE when the session's run took the step. */
