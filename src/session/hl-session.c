@@ -7,6 +7,10 @@
 #include "hl-recorded.h"
 #include "hl-tables.h"
 
+/* The next step is made a while after a step, once its frame is drawn: started at once it
+ * ran in the idle moments before that frame and delayed it (issue 17). */
+#define AHEAD_DELAY_MS 50
+
 struct _HlSession {
   GObject parent_instance;
   HlScenario *scenario;
@@ -20,6 +24,7 @@ struct _HlSession {
   HlRun *reference;               /* the lesson run to its end unchanged; made when first asked */
   gboolean fresh_undo;            /* the next edit a Back takes away replaces `undone` */
   HlRun *ahead;                   /* the lesson one step further, made while idle; or NULL */
+  guint ahead_delay;              /* ms after a change before it is made (AHEAD_DELAY_MS) */
   guint ahead_source;             /* the idle that makes it */
 };
 
@@ -182,6 +187,7 @@ on_selected (HlSession *self)
 static void
 hl_session_init (HlSession *self)
 {
+  self->ahead_delay = AHEAD_DELAY_MS;
   self->items = g_ptr_array_new_with_free_func (g_object_unref);
   self->changes = g_ptr_array_new_with_free_func ((GDestroyNotify)change_free);
   self->undone = g_ptr_array_new_with_free_func ((GDestroyNotify)change_free);
@@ -259,10 +265,6 @@ advance_ahead (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* The work starts a while after the step, once its frame is drawn: started at once it
- * ran in the idle moments before that frame and delayed it. */
-#define AHEAD_DELAY_MS 50
-
 static gboolean
 start_ahead (gpointer data)
 {
@@ -278,7 +280,13 @@ plan_ahead (HlSession *self)
 {
   if (!self->ahead_source && (self->ahead || wants_ahead (self)))
     self->ahead_source
-        = g_timeout_add_full (G_PRIORITY_LOW, AHEAD_DELAY_MS, start_ahead, self, NULL);
+        = g_timeout_add_full (G_PRIORITY_LOW, self->ahead_delay, start_ahead, self, NULL);
+}
+
+void
+hl_session_set_ahead_delay (HlSession *self, guint ms)
+{
+  self->ahead_delay = ms;
 }
 
 /* Step from the ahead run if it is ready: TRUE when the session's run took the step. */

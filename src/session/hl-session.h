@@ -67,6 +67,8 @@ guint hl_session_get_n_ahead (HlSession *self);
  * "next-made" says when); NULL otherwise. For views that prepare what it will show while
  * idle: it is not delivered, and the pointer is good until the session changes. */
 const HlStep *hl_session_peek_made_step (HlSession *self);
+/* For tests: how long after a change the session starts making the next step (50 ms). */
+void hl_session_set_ahead_delay (HlSession *self, guint ms);
 
 guint hl_session_get_selected (HlSession *self); /* 1-based step; 0 none */
 void hl_session_select (HlSession *self, guint step);
