@@ -136,22 +136,13 @@ static double settle_cpu, settle_worst;
 static guint settle_frames;
 static HlSession *settle_session; /* the window's: settling waits for its next step too */
 
-/* The session still has to make the next step ahead of time (it starts a moment after
- * the last step: a person takes longer than that to press the next). */
-static gboolean
-making_next (void)
-{
-  HlSession *s = settle_session;
-  return s && hl_session_can_step (s) && !hl_session_is_recorded (s)
-         && hl_session_get_n_edits (s) == 0 && !hl_session_peek_made_step (s);
-}
-
 static void
 settle (gboolean after_step)
 {
   gint64 start = g_get_monotonic_time (), quiet_since = start;
   gboolean busy = TRUE;
-  while ((busy || making_next () || g_get_monotonic_time () - quiet_since < 25000)
+  while ((busy || (settle_session && hl_session_is_working_ahead (settle_session))
+          || g_get_monotonic_time () - quiet_since < 25000)
          && g_get_monotonic_time () - start < 10000000) {
     double cpu = thread_cpu_ms ();
     painted = FALSE;

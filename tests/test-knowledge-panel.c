@@ -680,8 +680,7 @@ drain_idle (HlWindow *win)
 {
   HlSession *s = hl_window_get_session (win);
   gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while (g_get_monotonic_time () < end && hl_session_can_step (s) && !hl_session_peek_made_step (s)
-         && hl_session_get_n_edits (s) == 0)
+  while (g_get_monotonic_time () < end && hl_session_is_working_ahead (s))
     g_main_context_iteration (NULL, TRUE);
   while (g_get_monotonic_time () < end && g_main_context_iteration (NULL, FALSE))
     ;

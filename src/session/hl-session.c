@@ -293,10 +293,9 @@ hl_session_set_ahead_delay (HlSession *self, guint ms)
 static gboolean
 step_from_ahead (HlSession *self)
 {
-  guint n = hl_run_get_n_steps (self->run);
   HlRun *run = self->run;
-  if (!self->ahead || !wants_ahead (self) || hl_run_get_n_steps (self->ahead) != n + 1
-      || !hl_run_trade_steps (self->run, self->ahead, n))
+  if (!hl_session_peek_made_step (self)
+      || !hl_run_trade_steps (self->run, self->ahead, hl_run_get_n_steps (self->run)))
     return FALSE;
   self->run = self->ahead;
   self->ahead = run; /* n steps: the idle takes it two further */
@@ -310,6 +309,12 @@ hl_session_peek_made_step (HlSession *self)
   if (!self->ahead || !wants_ahead (self) || hl_run_get_n_steps (self->ahead) != n + 1)
     return NULL;
   return hl_run_get_step (self->ahead, n);
+}
+
+gboolean
+hl_session_is_working_ahead (HlSession *self)
+{
+  return self->ahead_source != 0;
 }
 
 guint

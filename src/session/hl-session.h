@@ -67,6 +67,10 @@ guint hl_session_get_n_ahead (HlSession *self);
  * "next-made" says when); NULL otherwise. For views that prepare what it will show while
  * idle: it is not delivered, and the pointer is good until the session changes. */
 const HlStep *hl_session_peek_made_step (HlSession *self);
+/* Whether idle work on the next step is still to come (making it, or dropping a run made
+ * ahead that is of no more use): for tests and the benchmark, which wait for it as a
+ * person's next key press would. */
+gboolean hl_session_is_working_ahead (HlSession *self);
 /* For tests: how long after a change the session starts making the next step (50 ms). */
 void hl_session_set_ahead_delay (HlSession *self, guint ms);
 
