@@ -1,12 +1,14 @@
 /* The ladder diagram: geometry that never overlaps or leaves the canvas, and
  * exports that decode (PNG), parse (SVG) and repeat byte for byte. */
 #include <cairo.h>
+#include <math.h>
 #include <string.h>
 
 #include "hl-data.h"
 #include "hl-ladder-export.h"
 #include "hl-ladder-labels.h"
 #include "hl-ladder-layout.h"
+#include "hl-ladder-paint.h"
 #include "hl-tables.h"
 #include "hl-test-util.h"
 
@@ -477,6 +479,78 @@ test_hide_notes (void)
   g_assert_cmpfloat (hl_ladder_layout_get_width (b), ==, 320);
 }
 
+/* Paints layout l into a new image of its whole canvas; with clip_height > 0 only the rows
+ * from clip_top down that far, as the window paints the part in view. */
+static cairo_surface_t *
+paint_rows (const HlLadderLayout *l, double clip_top, double clip_height)
+{
+  cairo_surface_t *img
+      = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int)ceil (hl_ladder_layout_get_width (l)),
+                                    (int)ceil (hl_ladder_layout_get_height (l)));
+  cairo_t *cr = cairo_create (img);
+  if (clip_height > 0) {
+    cairo_rectangle (cr, 0, clip_top, hl_ladder_layout_get_width (l), clip_height);
+    cairo_clip (cr);
+  }
+  hl_ladder_paint (l, cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (img);
+  return img;
+}
+
+/* How many texts hl_ladder_paint draws through a clip from the top clip_height tall. */
+static guint
+count_texts_painted (const HlLadderLayout *l, double clip_height)
+{
+  cairo_surface_t *rec = cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA, NULL);
+  cairo_t *cr = cairo_create (rec);
+  guint n;
+  cairo_rectangle (cr, 0, 0, hl_ladder_layout_get_width (l), clip_height);
+  cairo_clip (cr);
+  n = hl_ladder_paint (l, cr);
+  cairo_destroy (cr);
+  cairo_surface_destroy (rec);
+  return n;
+}
+
+/* The window paints a tall ladder through a clip the height of the view: every pixel in
+ * it is what the whole painting has there, for windows across each kind of row (a
+ * selected step, locks, a dropped message, connection headings), and what lies outside
+ * is left out of the painting, not merely clipped away. */
+static void
+test_paint_clipped (void)
+{
+  const char *lessons[] = { "34-tls13-early-data.scenario", "22-fault-dropped-ccs.scenario" };
+  for (guint k = 0; k < G_N_ELEMENTS (lessons); k++) {
+    g_autoptr (HlScenario) s = hl_test_load_bundled (lessons[k]);
+    g_autoptr (HlRun) run = hl_test_run (s);
+    HlLadderOptions o = { G_MAXUINT, 5, 4, HL_LADDER_THEME_LIGHT, 0 };
+    g_autoptr (HlLadderLayout) l = hl_ladder_layout_new (run, &o);
+    cairo_surface_t *whole = paint_rows (l, 0, 0);
+    double height = hl_ladder_layout_get_height (l), view = 700;
+    int stride = cairo_image_surface_get_stride (whole);
+    g_assert_cmpfloat (height, >, 1.5 * view);
+    for (double top = 0; top < height; top += 233) {
+      cairo_surface_t *part = paint_rows (l, top, view);
+      int first = (int)top, last = MIN ((int)height, (int)(top + view));
+      g_test_message ("%s: rows %d to %d", lessons[k], first, last);
+      g_assert_cmpmem (cairo_image_surface_get_data (whole) + (gsize)first * stride,
+                       (gsize)(last - first) * stride,
+                       cairo_image_surface_get_data (part) + (gsize)first * stride,
+                       (gsize)(last - first) * stride);
+      cairo_surface_destroy (part);
+    }
+    cairo_surface_destroy (whole);
+    /* Left out: through a clip a sixth of lesson 34's height, fewer than a third of its
+     * texts are drawn; through one as tall as the canvas, all. */
+    g_assert_cmpuint (count_texts_painted (l, height), ==, hl_ladder_layout_get_n_texts (l));
+    if (k == 0) {
+      g_assert_cmpfloat (height, >, 6 * view);
+      g_assert_cmpuint (count_texts_painted (l, view), <, hl_ladder_layout_get_n_texts (l) / 3);
+    }
+  }
+}
+
 static void
 ignore_start (GMarkupParseContext *c, const char *name, const char **an, const char **av,
               gpointer data, GError **error)
@@ -790,6 +864,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagram/layout/long-certificate-subject", test_long_subject);
   g_test_add_func ("/diagram/png", test_png);
   g_test_add_func ("/diagram/padlock", test_padlock);
+  g_test_add_func ("/diagram/paint-clipped", test_paint_clipped);
   g_test_add_func ("/diagram/layout/hide-notes", test_hide_notes);
   g_test_add_func ("/diagram/travelling-arrow", test_travelling_arrow);
   g_test_add_func ("/diagram/labels-tell-the-truth", test_labels_tell_the_truth);

@@ -168,11 +168,24 @@ draw_arrow (cairo_t *cr, const HlLadderLayout *layout, const HlLadderPalette *p,
   cairo_restore (cr);
 }
 
-void
+/* Whether the rows from y to y + height can show inside the clip (from top to bottom),
+ * with a margin for ink outside a text's logical box and an arrow's head and lock. */
+static gboolean
+is_in_clip (double y, double height, double top, double bottom)
+{
+  const double margin = 16;
+  return y + height + margin >= top && y - margin <= bottom;
+}
+
+guint
 hl_ladder_paint (const HlLadderLayout *layout, cairo_t *cr)
 {
   const HlLadderPalette *p = hl_ladder_palette (hl_ladder_layout_get_theme (layout));
-  double top, bottom;
+  double top, bottom, clip_left, clip_top, clip_right, clip_bottom;
+  guint drawn = 0;
+  /* Cairo would clip away what lies outside, but only after Pango had walked each text's
+   * lines and glyphs: most of a step's painting in the window (issue 17). */
+  cairo_clip_extents (cr, &clip_left, &clip_top, &clip_right, &clip_bottom);
   cairo_save (cr);
   set_rgb (cr, p->background);
   cairo_rectangle (cr, 0, 0, hl_ladder_layout_get_width (layout),
@@ -187,7 +200,8 @@ hl_ladder_paint (const HlLadderLayout *layout, cairo_t *cr)
   }
   for (guint i = 0; i < hl_ladder_layout_get_n_arrows (layout); i++) {
     const HlLadderArrow *a = hl_ladder_layout_get_arrow (layout, i);
-    if (a->current || a->selected) {
+    if ((a->current || a->selected)
+        && is_in_clip (a->row.y, a->row.height, clip_top, clip_bottom)) {
       set_rgb (cr, a->selected ? p->selected : p->current);
       rounded_rect (cr, a->row, 6);
       cairo_fill (cr);
@@ -210,11 +224,17 @@ hl_ladder_paint (const HlLadderLayout *layout, cairo_t *cr)
     cairo_stroke (cr);
   }
 
-  for (guint i = 0; i < hl_ladder_layout_get_n_arrows (layout); i++)
-    draw_arrow (cr, layout, p, hl_ladder_layout_get_arrow (layout, i));
+  for (guint i = 0; i < hl_ladder_layout_get_n_arrows (layout); i++) {
+    const HlLadderArrow *a = hl_ladder_layout_get_arrow (layout, i);
+    if (is_in_clip (a->y, 0, clip_top, clip_bottom)
+        || is_in_clip (a->lock.y, a->lock.height, clip_top, clip_bottom))
+      draw_arrow (cr, layout, p, a);
+  }
 
   for (guint i = 0; i < hl_ladder_layout_get_n_texts (layout); i++) {
     const HlLadderText *t = hl_ladder_layout_get_text (layout, i);
+    if (!is_in_clip (t->rect.y, t->rect.height, clip_top, clip_bottom))
+      continue;
     if (t->kind == HL_LADDER_TEXT_CONNECTION) {
       /* A heading between two connections: the timelines pause behind it. */
       HlLadderRect r
@@ -224,8 +244,10 @@ hl_ladder_paint (const HlLadderLayout *layout, cairo_t *cr)
       cairo_fill (cr);
     }
     hl_ladder_paint_text (t, hl_ladder_layout_get_theme (layout), cr);
+    drawn++;
   }
   cairo_restore (cr);
+  return drawn;
 }
 
 void

@@ -8,7 +8,10 @@
 
 G_BEGIN_DECLS
 
-void hl_ladder_paint (const HlLadderLayout *layout, cairo_t *cr);
+/* Draws what of the layout lies inside cr's clip; what lies wholly outside it is skipped
+ * (the window shows a few rows of a ladder thousands of pixels tall). Returns how many of
+ * the layout's texts it drew. */
+guint hl_ladder_paint (const HlLadderLayout *layout, cairo_t *cr);
 /* One text box in its tone's colour, as hl_ladder_paint draws the layout's own. */
 void hl_ladder_paint_text (const HlLadderText *text, HlLadderTheme theme, cairo_t *cr);
 
