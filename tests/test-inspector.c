@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "hl-application.h"
+#include "hl-field-label.h"
 #include "hl-field.h"
 #include "hl-hex-view.h"
 #include "hl-inspector.h"
@@ -221,7 +222,8 @@ assert_fields_shown (HlWindow *win)
     const HlField *f = g_ptr_array_index (st->fields, pos);
     g_autofree char *want = g_strdup_printf ("%s  %s", f->name, f->value);
     g_assert_cmpuint (gtk_tree_list_row_get_depth (row), ==, 0);
-    g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gtk_tree_expander_get_child (e))), ==, want);
+    g_assert_cmpstr (hl_field_label_get_text (HL_FIELD_LABEL (gtk_tree_expander_get_child (e))), ==,
+                     want);
     g_assert_cmpint (gtk_tree_list_row_is_expandable (row), ==,
                      f->children != NULL && f->children->len > 0);
   }
@@ -376,6 +378,99 @@ test_hex_view (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* Every field of every step measures as tall as a one-line GtkLabel of it (the Fields
+ * list's rows had one: the same markup, cut at the end), values with line breaks too. */
+static void
+check_field_heights (GtkWidget *box, const HlField *f, guint *n)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *ours = hl_field_label_new ();
+  g_autofree char *markup = g_markup_printf_escaped ("<b>%s</b>  %s", f->name, f->value);
+  int want, got;
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_markup (GTK_LABEL (label), markup);
+  hl_field_label_set_field (HL_FIELD_LABEL (ours), f->name, f->value);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), ours);
+  gtk_widget_measure (label, GTK_ORIENTATION_VERTICAL, 300, &want, NULL, NULL, NULL);
+  gtk_widget_measure (ours, GTK_ORIENTATION_VERTICAL, 300, &got, NULL, NULL, NULL);
+  if (got != want)
+    g_error ("%s: %d px tall, a label %d px", hl_field_label_get_text (HL_FIELD_LABEL (ours)), got,
+             want);
+  /* Measuring never shapes the field's text. */
+  g_assert_cmpuint (hl_field_label_get_n_shaped (HL_FIELD_LABEL (ours)), ==, 0);
+  gtk_box_remove (GTK_BOX (box), label);
+  gtk_box_remove (GTK_BOX (box), ours);
+  (*n)++;
+  for (guint i = 0; f->children && i < f->children->len; i++)
+    check_field_heights (box, g_ptr_array_index (f->children, i), n);
+}
+
+/* The Fields list draws each field with an HlFieldLabel: as tall as the label it replaced,
+ * shaped once when a step shows it, cut with an ellipsis at the row's end. */
+static void
+test_field_label (void)
+{
+  const char *lessons[] = { "01-rsa-key-exchange.scenario", "10-mutual-tls.scenario",
+                            "34-tls13-early-data.scenario", "36b-tls13-flipped-record.scenario" };
+  GtkWidget *holder = gtk_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  guint n = 0, multiline = 0;
+  gtk_window_set_child (GTK_WINDOW (holder), box);
+  for (guint k = 0; k < G_N_ELEMENTS (lessons); k++) {
+    g_autoptr (HlScenario) sc = hl_test_load_bundled (lessons[k]);
+    g_autoptr (HlRun) run = hl_test_run (sc);
+    for (guint i = 0; i < hl_run_get_n_steps (run); i++) {
+      const HlStep *st = hl_run_get_step (run, i);
+      for (guint j = 0; j < st->fields->len; j++) {
+        const HlField *f = g_ptr_array_index (st->fields, j);
+        multiline += strchr (f->value, '\n') != NULL;
+        check_field_heights (box, f, &n);
+      }
+    }
+  }
+  g_assert_cmpuint (n, >, 500);
+  g_assert_cmpuint (multiline, >, 0);
+  gtk_window_destroy (GTK_WINDOW (holder));
+
+  {
+    HlWindow *win = open_window ("34-tls13-early-data");
+    HlSession *s = hl_window_get_session (win);
+    g_autoptr (GPtrArray) shown = NULL;
+    g_autoptr (GArray) before = g_array_new (FALSE, FALSE, sizeof (guint));
+    guint cut = 0;
+    hl_session_select (s, 1);
+    wait_for_frame (GTK_WIDGET (win));
+    shown = assert_fields_shown (win);
+    for (guint i = 0; i < shown->len; i++) {
+      HlFieldLabel *l = HL_FIELD_LABEL (gtk_tree_expander_get_child (g_ptr_array_index (shown, i)));
+      guint n_shaped = hl_field_label_get_n_shaped (l);
+      g_array_append_val (before, n_shaped);
+    }
+    /* Another ClientHello, from the second connection: each row shapes its new text once
+     * in the frame that shows it. */
+    hl_session_select (s, 16);
+    wait_for_frame (GTK_WIDGET (win));
+    g_clear_pointer (&shown, g_ptr_array_unref);
+    shown = assert_fields_shown (win);
+    g_assert_cmpuint (shown->len, ==, before->len);
+    for (guint i = 0; i < shown->len; i++) {
+      HlFieldLabel *l = HL_FIELD_LABEL (gtk_tree_expander_get_child (g_ptr_array_index (shown, i)));
+      PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (l), NULL);
+      int width;
+      g_assert_cmpuint (hl_field_label_get_n_shaped (l) - g_array_index (before, guint, i), <=, 1);
+      /* A text wider than its row is cut (the row shows its start and an ellipsis). */
+      pango_layout_set_markup (layout, hl_field_label_get_text (l), -1);
+      pango_layout_get_pixel_size (layout, &width, NULL);
+      cut += width > gtk_widget_get_width (GTK_WIDGET (l));
+      g_object_unref (layout);
+    }
+    g_assert_cmpuint (cut, >, 0);
+    screenshot (GTK_WIDGET (win), "inspector-field-labels.png");
+    gtk_window_destroy (GTK_WINDOW (win));
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -390,6 +485,7 @@ main (int argc, char **argv)
   g_test_add_func ("/inspector/hidden", test_hidden);
   g_test_add_func ("/inspector/fields-kept", test_fields_kept);
   g_test_add_func ("/inspector/hex-view", test_hex_view);
+  g_test_add_func ("/inspector/field-label", test_field_label);
   status = g_test_run ();
   g_object_unref (app);
   g_free (artifacts);

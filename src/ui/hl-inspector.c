@@ -5,6 +5,7 @@
 #include "hl-inspector.h"
 
 #include "hl-field-dialog.h"
+#include "hl-field-label.h"
 #include "hl-field-object.h"
 #include "hl-field.h"
 #include "hl-hex-view.h"
@@ -55,9 +56,8 @@ setup_row (GtkSignalListItemFactory *f, GtkListItem *item, gpointer data)
   GtkWidget *expander = gtk_tree_expander_new ();
   gtk_widget_set_has_tooltip (expander, TRUE);
   g_signal_connect (expander, "query-tooltip", G_CALLBACK (query_row_tooltip), NULL);
-  GtkWidget *label = gtk_label_new (NULL);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  GtkWidget *label = hl_field_label_new ();
+  gtk_widget_set_hexpand (label, TRUE);
   gtk_tree_expander_set_child (GTK_TREE_EXPANDER (expander), label);
   gtk_list_item_set_child (item, expander);
 }
@@ -68,10 +68,10 @@ label_row (GtkWidget *expander)
 {
   HlFieldObject *obj = g_object_get_data (G_OBJECT (expander), "hl-field");
   const HlField *field = hl_field_object_get_field (obj);
-  g_autofree char *markup = g_markup_printf_escaped ("<b>%s</b>  %s", field->name, field->value);
   g_autofree char *label = g_strdup_printf ("%s: %s", field->name, field->value);
-  gtk_label_set_markup (GTK_LABEL (gtk_tree_expander_get_child (GTK_TREE_EXPANDER (expander))),
-                        markup);
+  hl_field_label_set_field (
+      HL_FIELD_LABEL (gtk_tree_expander_get_child (GTK_TREE_EXPANDER (expander))), field->name,
+      field->value);
   gtk_accessible_update_property (GTK_ACCESSIBLE (expander), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                   field->explanation ? field->explanation : "", -1);

@@ -1,0 +1,26 @@
+/* hl-field-label.h: one decoded field in the Fields list, "name  value" on one line,
+ * the name bold, cut with an ellipsis at the row's end.
+ *
+ * A GtkLabel showed it, and GTK's layout asked it four questions a frame (its whole
+ * width, its cut width, its height, its allocation), each answered by shaping the text
+ * again: 6 M of the 57 M instructions of a big message's step (issue 17). This widget's
+ * height is its font's line and its width whatever the list gives it, so it shapes its
+ * text once, when it is first drawn at a width. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define HL_TYPE_FIELD_LABEL (hl_field_label_get_type ())
+G_DECLARE_FINAL_TYPE (HlFieldLabel, hl_field_label, HL, FIELD_LABEL, GtkWidget)
+
+GtkWidget *hl_field_label_new (void);
+/* Shows a field (plain texts, not markup); also the widget's accessible label. */
+void hl_field_label_set_field (HlFieldLabel *self, const char *name, const char *value);
+/* "name  value", as shown. */
+const char *hl_field_label_get_text (HlFieldLabel *self);
+/* For tests: how many times it has shaped its text. */
+guint hl_field_label_get_n_shaped (HlFieldLabel *self);
+
+G_END_DECLS
