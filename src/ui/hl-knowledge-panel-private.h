@@ -18,6 +18,7 @@ struct _HlKnowledgePanel {
   gboolean stale;  /* the models changed while hidden: the rows follow when shown */
   guint rows_made; /* for tests: rows given to a new key (spare or made) since the panel was made */
   guint rows_built;    /* for tests: rows a step had to make, finding no spare one */
+  guint rows_retaken;  /* for tests: rows of a key that went, given to a new key in place */
   GPtrArray *spare;    /* rows ready for new keys: made while idle, or taken out */
   guint spare_source;  /* the idle source that makes spare rows */
   guint layout_source; /* the idle source that lays out the rows deferred below the view */
@@ -35,6 +36,7 @@ GPtrArray *hl_knowledge_panel_list_rows (HlKnowledgePanel *self, HlSide side);
 GtkWidget *hl_knowledge_panel_get_row (HlKnowledgePanel *self, HlSide side, guint index);
 guint hl_knowledge_panel_get_rows_made (HlKnowledgePanel *self);
 guint hl_knowledge_panel_get_rows_built (HlKnowledgePanel *self);
+guint hl_knowledge_panel_get_rows_retaken (HlKnowledgePanel *self);
 /* For tests: whether rows wait to be laid out (the idle source is pending). */
 gboolean hl_knowledge_panel_is_laying_out (HlKnowledgePanel *self);
 /* The tooltip a row shows (its entry's, given when GTK asks), or NULL for none. */

@@ -185,18 +185,29 @@ show_description (HlKnowledgePanel *self, HlSide side)
 
 /* The rows [pos, pos + removed) became the model's [pos, pos + added): walking both in
  * order, a row whose key comes next is kept and shows the new entry, a row whose key is
- * not next but later is gone, and an entry with no row left gets a new one. */
+ * not next but later is gone, and an entry with no row left takes the row in its place
+ * if no entry still to come has that row's key, else a new one. (Taking the row saves a
+ * list box a removal and an insertion: when a new connection starts, every row of a side
+ * changes key, and those were a tenth of the step's instructions: issue 17.) */
 static void
 apply_change (HlKnowledgePanel *self, HlSide side, guint pos, guint removed, guint added)
 {
   GListModel *model = G_LIST_MODEL (self->model[side]);
   g_autoptr (GHashTable) pending = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GHashTable) coming = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GPtrArray) entries = g_ptr_array_new_with_free_func (g_object_unref);
   guint at = pos, left = removed;
   for (guint i = 0; i < removed; i++)
     g_hash_table_add (
         pending, (gpointer)hl_knowledge_entry_get_key (row_entry (row_at (self, side, pos + i))));
+  /* the key of each entry to come, to its last index */
   for (guint i = 0; i < added; i++) {
-    g_autoptr (HlKnowledgeEntry) e = g_list_model_get_item (model, pos + i);
+    g_ptr_array_add (entries, g_list_model_get_item (model, pos + i));
+    g_hash_table_insert (coming, (gpointer)hl_knowledge_entry_get_key (entries->pdata[i]),
+                         GUINT_TO_POINTER (i + 1));
+  }
+  for (guint i = 0; i < added; i++) {
+    HlKnowledgeEntry *e = entries->pdata[i];
     const char *key = hl_knowledge_entry_get_key (e);
     GtkWidget *row;
     /* Rows before this entry's own row (if it has one) are gone. */
@@ -211,6 +222,15 @@ apply_change (HlKnowledgePanel *self, HlSide side, guint pos, guint removed, gui
       g_hash_table_remove (pending, key);
       left--;
       bind_row (row, e);
+    } else if (row
+               && GPOINTER_TO_UINT (
+                      g_hash_table_lookup (coming, hl_knowledge_entry_get_key (row_entry (row))))
+                      <= i) {
+      /* no entry to come has this row's key: it shows this entry instead */
+      g_hash_table_remove (pending, hl_knowledge_entry_get_key (row_entry (row)));
+      left--;
+      bind_row (row, e);
+      self->rows_retaken++;
     } else {
       row = new_row (self);
       bind_row (row, e); /* before it has a parent: nothing to lay out twice */
@@ -648,6 +668,12 @@ guint
 hl_knowledge_panel_get_rows_built (HlKnowledgePanel *self)
 {
   return self->rows_built;
+}
+
+guint
+hl_knowledge_panel_get_rows_retaken (HlKnowledgePanel *self)
+{
+  return self->rows_retaken;
 }
 
 guint
