@@ -735,6 +735,19 @@ test_next_texts_prepared (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* The rows in a side's list box, hidden ones too. */
+static guint
+count_list_rows (HlWindow *win, HlSide side)
+{
+  GtkWidget *first = hl_knowledge_panel_get_row (panel_of (win), side, 0);
+  GtkWidget *list = first ? gtk_widget_get_parent (first) : NULL;
+  guint n = 0;
+  for (GtkWidget *c = list ? gtk_widget_get_first_child (list) : NULL; c;
+       c = gtk_widget_get_next_sibling (c))
+    n += GTK_IS_LIST_BOX_ROW (c);
+  return n;
+}
+
 /* Lesson 34's second connection starts with step 16: the client's rows change keys, and
  * rows of keys that went are given new keys in place (issue 17), the panel still showing
  * what a rebuilt one shows. */
@@ -745,19 +758,34 @@ test_rows_retaken (void)
   HlSession *s = hl_window_get_session (win);
   Snapshot before;
   Emissions e;
-  guint retaken;
+  guint retaken, listed_in_frame, shown_in_frame;
   show_page (win, "knowledge");
   while (hl_session_get_position (s) < 15)
     act (win, "win.step");
   take_snapshot (win, &before);
   retaken = hl_knowledge_panel_get_rows_retaken (panel_of (win));
   watch (win, &e);
-  act (win, "win.step");
+  hl_test_act_to_first_frame (win, "win.step");
+  listed_in_frame = count_list_rows (win, HL_SIDE_CLIENT);
+  shown_in_frame = hl_knowledge_panel_list_rows (panel_of (win), HL_SIDE_CLIENT)->len;
   unwatch (win, &e);
   check_incremental (win, &before, &e);
   assert_as_rebuilt (win);
   /* (the client's 8 new keys: 4 take rows in place, when this was written) */
   g_assert_cmpuint (hl_knowledge_panel_get_rows_retaken (panel_of (win)) - retaken, >, 0);
+  /* Rows of keys that went are hidden in the step's frame and taken out of the list box
+   * after it, when idle. */
+  g_assert_cmpuint (listed_in_frame, >, shown_in_frame);
+  {
+    gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+    while (count_list_rows (win, HL_SIDE_CLIENT)
+               != hl_knowledge_panel_list_rows (panel_of (win), HL_SIDE_CLIENT)->len
+           && g_get_monotonic_time () < end)
+      g_main_context_iteration (NULL, TRUE);
+  }
+  g_assert_cmpuint (count_list_rows (win, HL_SIDE_CLIENT), ==,
+                    hl_knowledge_panel_list_rows (panel_of (win), HL_SIDE_CLIENT)->len);
+  assert_as_rebuilt (win);
   clear_snapshot (&before);
   gtk_window_destroy (GTK_WINDOW (win));
 }

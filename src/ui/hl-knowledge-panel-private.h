@@ -22,6 +22,8 @@ struct _HlKnowledgePanel {
   GPtrArray *spare;    /* rows ready for new keys: made while idle, or taken out */
   guint spare_source;  /* the idle source that makes spare rows */
   guint layout_source; /* the idle source that lays out the rows deferred below the view */
+  guint n_gone[2];     /* rows hidden in each list, to be taken out when idle */
+  guint gone_source;
   /* The next step's texts, shaped while idle once the session has made it (issue 17). */
   HlKnowledgeModel *next_model[2];       /* what each side will know after it */
   GPtrArray *prepared, *prepared_before; /* PangoLayout*: this preparation's, the last one's */

@@ -116,21 +116,91 @@ new_row (HlKnowledgePanel *self)
   return row;
 }
 
-/* Takes a row out of a side's list; it is kept as a spare (it shows its last entry until
- * bound again, which then sets only the text that differs). */
+/* ---------- Rows that went ---------- */
+
+/* Taking a row out of a list box costs it more than drawing the row (its widgets leave
+ * the tree, the accessibility tree and the CSS tree): a new connection's first step takes
+ * out tens of rows, a tenth of the step's instructions (issue 17). A row that goes is
+ * hidden at once ("gone") and taken out when the main loop is idle, after the frame; until
+ * then the panel counts rows as if it were not there. */
+#define GONE_KEY "hl-gone"
+#define GONE_DELAY_MS 50
+
+static gboolean
+is_gone (GtkWidget *row)
+{
+  return g_object_get_data (G_OBJECT (row), GONE_KEY) != NULL;
+}
+
+/* The list box's index of the row shown at index (or of where it would go: the end). */
+static int
+list_index (HlKnowledgePanel *self, HlSide side, guint index)
+{
+  GtkListBoxRow *row;
+  guint shown = 0;
+  if (!self->n_gone[side])
+    return (int)index;
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (self->list[side], i)); i++)
+    if (!is_gone (GTK_WIDGET (row)) && shown++ == index)
+      return i;
+  return -1;
+}
+
+static GtkWidget *
+row_at (HlKnowledgePanel *self, HlSide side, guint index)
+{
+  int i = list_index (self, side, index);
+  return i < 0 ? NULL : GTK_WIDGET (gtk_list_box_get_row_at_index (self->list[side], i));
+}
+
+static gboolean
+take_out_gone_rows (gpointer data)
+{
+  HlKnowledgePanel *self = data;
+  self->gone_source = 0;
+  for (int side = 0; side < 2; side++) {
+    GtkListBoxRow *row;
+    for (int i = 0;
+         self->n_gone[side] && (row = gtk_list_box_get_row_at_index (self->list[side], i));) {
+      if (!is_gone (GTK_WIDGET (row))) {
+        i++;
+        continue;
+      }
+      g_object_set_data (G_OBJECT (row), GONE_KEY, NULL);
+      self->n_gone[side]--;
+      if (self->spare->len < SPARE_ROWS) {
+        gtk_widget_set_visible (GTK_WIDGET (row), TRUE); /* shown again when inserted */
+        g_ptr_array_add (self->spare, g_object_ref (row));
+      }
+      gtk_list_box_remove (self->list[side], GTK_WIDGET (row));
+    }
+  }
+  return G_SOURCE_REMOVE;
+}
+
+/* Takes a row out of a side's list (hidden now, out when idle); it is then kept as a
+ * spare (it shows its last entry until bound again, which then sets only the text that
+ * differs). */
 static void
 drop_row (HlKnowledgePanel *self, HlSide side, GtkWidget *row)
 {
-  if (self->spare->len < SPARE_ROWS)
-    g_ptr_array_add (self->spare, g_object_ref (row));
-  gtk_list_box_remove (self->list[side], row);
+  if (is_gone (row))
+    return;
+  g_object_set_data (G_OBJECT (row), GONE_KEY, GINT_TO_POINTER (1));
+  gtk_widget_set_visible (row, FALSE);
+  self->n_gone[side]++;
+  /* not at once: idle callbacks can run before the step's frame, while the frame clock
+   * waits to paint, and delay it */
+  if (!self->gone_source)
+    self->gone_source
+        = g_timeout_add_full (G_PRIORITY_LOW, GONE_DELAY_MS, take_out_gone_rows, self, NULL);
 }
 
 /* Puts a row from new_row in a side's list at index and drops the caller's reference. */
 static void
 insert_row (HlKnowledgePanel *self, HlSide side, GtkWidget *row, guint index)
 {
-  gtk_list_box_insert (self->list[side], row, index);
+  gtk_list_box_insert (self->list[side], row, list_index (self, side, index));
   g_object_unref (row);
 }
 
@@ -159,12 +229,6 @@ bind_row (GtkWidget *row, HlKnowledgeEntry *entry)
   gtk_widget_set_visible (hl_knowledge_row_get_suffix (text),
                           hl_knowledge_entry_get_copy (entry) != NULL);
   g_object_set_data_full (G_OBJECT (row), "hl-entry", g_object_ref (entry), g_object_unref);
-}
-
-static GtkWidget *
-row_at (HlKnowledgePanel *self, HlSide side, guint index)
-{
-  return GTK_WIDGET (gtk_list_box_get_row_at_index (self->list[side], index));
 }
 
 static void
@@ -271,7 +335,7 @@ sync_side (HlKnowledgePanel *self, HlSide side)
       if (found) { /* moved: the lines were reordered */
         g_object_ref (found);
         gtk_list_box_remove (self->list[side], found);
-        gtk_list_box_insert (self->list[side], found, i);
+        gtk_list_box_insert (self->list[side], found, list_index (self, side, i));
         g_object_unref (found);
         row = found;
       } else {
@@ -570,6 +634,7 @@ hl_knowledge_panel_dispose (GObject *object)
     g_clear_object (&self->next_model[side]);
   g_clear_handle_id (&self->spare_source, g_source_remove);
   g_clear_handle_id (&self->layout_source, g_source_remove);
+  g_clear_handle_id (&self->gone_source, g_source_remove);
   g_clear_pointer (&self->spare, g_ptr_array_unref);
   for (int s = 0; s < 2; s++)
     g_clear_pointer (&self->group[s], gtk_widget_unparent);
