@@ -433,8 +433,17 @@ test_knowledge_model (void)
     g_assert_cmpuint (n, >=, secrets->len);
     for (guint i = 0; i < secrets->len; i++) {
       g_autoptr (HlKnowledgeEntry) e = g_list_model_get_item (model, n - secrets->len + i);
-      g_assert_cmpstr (hl_knowledge_entry_get_key (e), ==,
-                       ((const HlSecret *)g_ptr_array_index (secrets, i))->key);
+      const HlSecret *secret = g_ptr_array_index (secrets, i);
+      gsize len;
+      const guint8 *d = g_bytes_get_data (secret->value, &len);
+      g_autoptr (GString) want = g_string_new (NULL);
+      g_assert_cmpstr (hl_knowledge_entry_get_key (e), ==, secret->key);
+      /* its subtitle: the value in hex, in groups of 4 bytes, then its formula */
+      for (gsize k = 0; k < len; k++)
+        g_string_append_printf (want, "%s%02x", k && k % 4 == 0 ? " " : "", d[k]);
+      g_string_append_printf (want, "\n%s", secret->formula);
+      g_assert_cmpuint (len, >, 0);
+      g_assert_cmpstr (hl_knowledge_entry_get_subtitle (e), ==, want->str);
     }
   }
   while (hl_session_can_go_back (s)) {
