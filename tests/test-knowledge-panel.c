@@ -790,6 +790,63 @@ test_rows_retaken (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* The blurred shadows drawn in node, by walking the node tree. */
+static guint
+count_blurred_shadows (GskRenderNode *node)
+{
+  guint n = 0;
+  switch (gsk_render_node_get_node_type (node)) {
+  case GSK_CONTAINER_NODE:
+    for (guint i = 0; i < gsk_container_node_get_n_children (node); i++)
+      n += count_blurred_shadows (gsk_container_node_get_child (node, i));
+    return n;
+  case GSK_OUTSET_SHADOW_NODE:
+    return gsk_outset_shadow_node_get_blur_radius (node) > 0;
+  case GSK_TRANSFORM_NODE:
+    return count_blurred_shadows (gsk_transform_node_get_child (node));
+  case GSK_CLIP_NODE:
+    return count_blurred_shadows (gsk_clip_node_get_child (node));
+  case GSK_ROUNDED_CLIP_NODE:
+    return count_blurred_shadows (gsk_rounded_clip_node_get_child (node));
+  case GSK_OPACITY_NODE:
+    return count_blurred_shadows (gsk_opacity_node_get_child (node));
+  case GSK_COLOR_MATRIX_NODE:
+    return count_blurred_shadows (gsk_color_matrix_node_get_child (node));
+  case GSK_DEBUG_NODE:
+    return count_blurred_shadows (gsk_debug_node_get_child (node));
+  case GSK_SHADOW_NODE:
+    return count_blurred_shadows (gsk_shadow_node_get_child (node));
+  default:
+    return 0;
+  }
+}
+
+/* The panel's two cards are drawn without blurred shadows (style.css): GTK 4.8's cairo
+ * renderer draws those through masks every frame they are repainted (issue 17). */
+static void
+test_no_blurred_shadows (void)
+{
+  HlWindow *win = open_window ("30-tls13-basic");
+  GtkWidget *panel = GTK_WIDGET (panel_of (win));
+  GdkPaintable *paintable;
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  GskRenderNode *node;
+  show_page (win, "knowledge");
+  act (win, "win.step");
+  act (win, "win.step");
+  paintable = gtk_widget_paintable_new (panel);
+  wait_for_frame (GTK_WIDGET (win)); /* the paintable takes the panel's next frame */
+  gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (panel),
+                          gtk_widget_get_height (panel));
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  g_assert_nonnull (hl_knowledge_panel_get_row (panel_of (win), HL_SIDE_CLIENT, 0));
+  g_assert_cmpuint (count_blurred_shadows (node), ==, 0);
+  gsk_render_node_unref (node);
+  g_object_unref (paintable);
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -809,6 +866,7 @@ main (int argc, char **argv)
   g_test_add_func ("/knowledge-panel/row-laid-out-later", test_row_laid_out_later);
   g_test_add_func ("/knowledge-panel/next-texts-prepared", test_next_texts_prepared);
   g_test_add_func ("/knowledge-panel/rows-retaken", test_rows_retaken);
+  g_test_add_func ("/knowledge-panel/no-blurred-shadows", test_no_blurred_shadows);
   status = g_test_run ();
   g_object_unref (app);
   return status;
