@@ -290,6 +290,9 @@ test_hex_view (void)
   HlInspector *insp = HL_INSPECTOR (hl_window_get_inspector (win));
   HlHexView *hex;
   GtkAdjustment *v;
+  /* lines shaped when drawn: no step made ahead, whose lines the inspector would shape
+   * while idle (that is /inspector/hex-prepared) */
+  hl_session_set_ahead_delay (hl_window_get_session (win), G_MAXINT);
   GBytes *bytes;
   g_autoptr (GString) dump = g_string_new (NULL);
   g_auto (GStrv) lines = NULL;
@@ -471,6 +474,37 @@ test_field_label (void)
   }
 }
 
+/* The step made ahead of time has its first lines of hex shaped while the window is idle:
+ * Step draws the Certificate's lines without shaping one. */
+static void
+test_hex_prepared (void)
+{
+  HlWindow *win = hl_test_open_lesson (app, "30-tls13-basic", 1400, 860);
+  HlSession *s = hl_window_get_session (win);
+  HlInspector *insp = HL_INSPECTOR (hl_window_get_inspector (win));
+  HlHexView *hex = HL_HEX_VIEW (hl_inspector_get_hex_view (insp));
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  for (int i = 0; i < 4; i++)
+    hl_test_act (win, "win.step");
+  while (g_get_monotonic_time () < end
+         && (hl_session_is_working_ahead (s) || !hl_session_peek_made_step (s)))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (hl_session_peek_made_step (s));
+  hl_test_act (win, "win.step");
+  g_assert_true (g_str_has_prefix (hl_inspector_get_title (insp), "Step 5: Certificate"));
+  g_assert_cmpuint (g_bytes_get_size (hl_hex_view_get_bytes (hex)), >, 1000);
+  g_assert_cmpuint (hl_hex_view_get_n_shaped (hex), ==, 0);
+  /* lines past those prepared are shaped when scrolled to */
+  {
+    GtkAdjustment *v = gtk_scrolled_window_get_vadjustment (
+        GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (GTK_WIDGET (hex), GTK_TYPE_SCROLLED_WINDOW)));
+    gtk_adjustment_set_value (v, gtk_adjustment_get_upper (v));
+    wait_for_frame (GTK_WIDGET (win));
+    g_assert_cmpuint (hl_hex_view_get_n_shaped (hex), >, 3);
+  }
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -485,6 +519,7 @@ main (int argc, char **argv)
   g_test_add_func ("/inspector/hidden", test_hidden);
   g_test_add_func ("/inspector/fields-kept", test_fields_kept);
   g_test_add_func ("/inspector/hex-view", test_hex_view);
+  g_test_add_func ("/inspector/hex-prepared", test_hex_prepared);
   g_test_add_func ("/inspector/field-label", test_field_label);
   status = g_test_run ();
   g_object_unref (app);

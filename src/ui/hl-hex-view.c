@@ -19,9 +19,10 @@ struct _HlHexView {
   GBytes *bytes;
   gsize n_lines;
   gsize mark_start, mark_end;
-  GPtrArray *lines; /* a PangoLayout per line, NULL until it is drawn */
-  int char_width;   /* Pango units; 0: not measured for this font yet */
-  int line_height;  /* px */
+  GPtrArray *lines;     /* a PangoLayout per line, NULL until it is drawn */
+  GHashTable *prepared; /* line text -> PangoLayout shaped ahead (hl_hex_view_prepare) */
+  int char_width;       /* Pango units; 0: not measured for this font yet */
+  int line_height;      /* px */
   guint n_shaped;
   GtkAdjustment *vadjustment; /* the scrolled window's, while mapped */
   gsize reveal;               /* 1 + the line to scroll into view after the next layout; 0: none */
@@ -77,17 +78,22 @@ ensure_metrics (HlHexView *self)
   g_object_unref (layout);
 }
 
-char *
-hl_hex_view_get_line_text (HlHexView *self, gsize line)
+static char *
+format_line (GBytes *bytes, gsize line)
 {
-  GString *s;
-  g_return_val_if_fail (HL_IS_HEX_VIEW (self), NULL);
-  s = g_string_sized_new (LINE_CHARS);
-  if (!hl_hex_dump_line (s, self->bytes, line, TRUE)) {
+  GString *s = g_string_sized_new (LINE_CHARS);
+  if (!hl_hex_dump_line (s, bytes, line, TRUE)) {
     g_string_free (s, TRUE);
     return NULL;
   }
   return g_string_free (s, FALSE);
+}
+
+char *
+hl_hex_view_get_line_text (HlHexView *self, gsize line)
+{
+  g_return_val_if_fail (HL_IS_HEX_VIEW (self), NULL);
+  return format_line (self->bytes, line);
 }
 
 /* The marked bytes of LINE, as [*first, *last) of the whole; FALSE if none. */
@@ -109,6 +115,11 @@ ensure_line (HlHexView *self, gsize line)
   if (layout)
     return layout;
   text = hl_hex_view_get_line_text (self, line);
+  if (!get_marked_in_line (self, line, &first, &last) && self->prepared
+      && (layout = g_hash_table_lookup (self->prepared, text))) {
+    g_ptr_array_index (self->lines, line) = g_object_ref (layout);
+    return layout;
+  }
   layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
   if (get_marked_in_line (self, line, &first, &last)) {
     /* dark digits on the mark, whatever the theme's text colour */
@@ -202,6 +213,7 @@ hl_hex_view_css_changed (GtkWidget *widget, GtkCssStyleChange *change)
   GTK_WIDGET_CLASS (hl_hex_view_parent_class)->css_changed (widget, change);
   self->char_width = 0;
   forget_lines (self);
+  g_clear_pointer (&self->prepared, g_hash_table_unref);
   gtk_widget_queue_resize (widget);
 }
 
@@ -235,6 +247,7 @@ hl_hex_view_finalize (GObject *object)
   stop_revealing (self);
   g_clear_pointer (&self->bytes, g_bytes_unref);
   g_ptr_array_unref (self->lines);
+  g_clear_pointer (&self->prepared, g_hash_table_unref);
   G_OBJECT_CLASS (hl_hex_view_parent_class)->finalize (object);
 }
 
@@ -424,4 +437,25 @@ hl_hex_view_get_byte_rect (HlHexView *self, gsize byte, graphene_rect_t *rect)
                       MARGIN + (double)(byte / HL_HEX_DUMP_WIDTH) * self->line_height,
                       2.0 * self->char_width / PANGO_SCALE, self->line_height);
   return TRUE;
+}
+
+void
+hl_hex_view_prepare (HlHexView *self, GBytes *bytes)
+{
+  gsize n_lines, in_view = 16;
+  g_return_if_fail (HL_IS_HEX_VIEW (self));
+  g_clear_pointer (&self->prepared, g_hash_table_unref);
+  if (!bytes)
+    return;
+  ensure_metrics (self);
+  if (self->vadjustment)
+    in_view = (gsize)(gtk_adjustment_get_page_size (self->vadjustment) / self->line_height) + 2;
+  n_lines = (g_bytes_get_size (bytes) + HL_HEX_DUMP_WIDTH - 1) / HL_HEX_DUMP_WIDTH;
+  self->prepared = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  for (gsize line = 0; line < MIN (n_lines, in_view); line++) {
+    char *text = format_line (bytes, line);
+    PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
+    pango_layout_get_size (layout, NULL, NULL); /* shaped now */
+    g_hash_table_replace (self->prepared, text, layout);
+  }
 }

@@ -30,7 +30,12 @@ gboolean hl_hex_view_get_byte_rect (HlHexView *self, gsize byte, graphene_rect_t
 gssize hl_hex_view_get_byte_at (HlHexView *self, double x, double y);
 /* The text of line LINE as drawn (no newline), or NULL past the last; for tests. */
 char *hl_hex_view_get_line_text (HlHexView *self, gsize line);
-/* How many lines have been shaped since the bytes were set; for tests. */
+/* How many lines have been shaped since the bytes were set (lines prepared ahead not
+ * counted); for tests. */
 guint hl_hex_view_get_n_shaped (HlHexView *self);
+/* Shapes, now, the lines of `bytes` that the view would show first, for the next
+ * hl_hex_view_set_bytes of them to draw without shaping (the inspector calls it while the
+ * window is idle, for the step made ahead: issue 17). Replaces what was prepared before. */
+void hl_hex_view_prepare (HlHexView *self, GBytes *bytes);
 
 G_END_DECLS

@@ -171,6 +171,28 @@ on_selected (HlInspector *self)
 
 static void show_step (HlInspector *self);
 
+/* The bytes the hex pane shows for step st: the message (its plaintext when encrypted),
+ * its records, or what was delivered, as the toggles say. */
+static GBytes *
+shown_bytes (HlInspector *self, const HlStep *st)
+{
+  if (gtk_toggle_button_get_active (self->show_delivered) && st->delivered_fields)
+    return st->delivered_plaintext ? st->delivered_plaintext : st->delivered_wire;
+  if (gtk_toggle_button_get_active (self->show_records))
+    return st->record_wire;
+  return st->encrypted && st->plaintext ? st->plaintext : st->wire;
+}
+
+/* The session has made the next step ahead of time: the hex pane shapes its first lines
+ * now, while the window is idle, so that Step draws them without shaping (issue 17). */
+static void
+on_next_made (HlInspector *self)
+{
+  const HlStep *next = hl_session_peek_made_step (self->session);
+  if (next && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    hl_hex_view_prepare (self->hex, shown_bytes (self, next));
+}
+
 /* Shows the fields and bytes of the selected step: the message, or its records. */
 static void
 update_step (HlInspector *self)
@@ -233,17 +255,8 @@ update_step (HlInspector *self)
     if (checks->len)
       g_string_truncate (checks, checks->len - 1);
     gtk_label_set_text (self->checks, checks->str);
-    if (delivered) {
-      fields = st->delivered_fields;
-      self->bytes
-          = g_bytes_ref (st->delivered_plaintext ? st->delivered_plaintext : st->delivered_wire);
-    } else if (records) {
-      fields = st->record_fields;
-      self->bytes = st->record_wire ? g_bytes_ref (st->record_wire) : NULL;
-    } else {
-      fields = st->fields;
-      self->bytes = g_bytes_ref (st->encrypted && st->plaintext ? st->plaintext : st->wire);
-    }
+    fields = delivered ? st->delivered_fields : records ? st->record_fields : st->fields;
+    self->bytes = shown_bytes (self, st) ? g_bytes_ref (shown_bytes (self, st)) : NULL;
   }
   g_string_free (checks, TRUE);
   show_fields (self, fields);
@@ -563,6 +576,8 @@ hl_inspector_set_session (HlInspector *self, HlSession *session)
   if (!hl_session_follow (&self->session, session, self, G_CALLBACK (show_step), "selected",
                           "title", NULL))
     return;
+  if (session)
+    g_signal_connect_swapped (session, "next-made", G_CALLBACK (on_next_made), self);
   if (self->selection)
     show_step (self);
 }
