@@ -474,8 +474,8 @@ test_field_label (void)
   }
 }
 
-/* The step made ahead of time has its first lines of hex shaped while the window is idle:
- * Step draws the Certificate's lines without shaping one. */
+/* The step made ahead of time has its first lines of hex and its fields' texts shaped
+ * while the window is idle: Step draws the Certificate's without shaping one. */
 static void
 test_hex_prepared (void)
 {
@@ -484,16 +484,22 @@ test_hex_prepared (void)
   HlInspector *insp = HL_INSPECTOR (hl_window_get_inspector (win));
   HlHexView *hex = HL_HEX_VIEW (hl_inspector_get_hex_view (insp));
   gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  guint labels_shaped;
   for (int i = 0; i < 4; i++)
     hl_test_act (win, "win.step");
   while (g_get_monotonic_time () < end
          && (hl_session_is_working_ahead (s) || !hl_session_peek_made_step (s)))
     g_main_context_iteration (NULL, TRUE);
   g_assert_nonnull (hl_session_peek_made_step (s));
+  labels_shaped = hl_field_label_get_n_shaped_total ();
   hl_test_act (win, "win.step");
   g_assert_true (g_str_has_prefix (hl_inspector_get_title (insp), "Step 5: Certificate"));
   g_assert_cmpuint (g_bytes_get_size (hl_hex_view_get_bytes (hex)), >, 1000);
   g_assert_cmpuint (hl_hex_view_get_n_shaped (hex), ==, 0);
+  /* nor a field's text: the Fields list's rows took theirs, shaped ahead */
+  g_assert_cmpuint (hl_field_label_get_n_shaped_total (), ==, labels_shaped);
+  g_assert_cmpuint (hl_inspector_get_n_rows (insp), >, 2);
+  g_ptr_array_unref (assert_fields_shown (win));
   /* lines past those prepared are shaped when scrolled to */
   {
     GtkAdjustment *v = gtk_scrolled_window_get_vadjustment (

@@ -88,6 +88,71 @@ count_lines (const char *text)
   return n;
 }
 
+/* ---------- Fields shaped ahead ---------- */
+
+/* Layouts of the step made ahead of time, shaped while the window was idle
+ * (hl_field_label_prepare), by font, width, direction and text: a label about to shape
+ * its text takes the one made for it instead. */
+static GHashTable *prepared;
+static guint n_shaped_total;
+
+static char *
+make_key (GtkWidget *widget, int width, const char *text)
+{
+  PangoContext *context = gtk_widget_get_pango_context (widget);
+  g_autofree char *font
+      = pango_font_description_to_string (pango_context_get_font_description (context));
+  return g_strdup_printf ("%s %g %d %d\n%s", font, pango_cairo_context_get_resolution (context),
+                          width, gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL, text);
+}
+
+static PangoLayout *
+make_layout (GtkWidget *widget, const char *text, guint name_bytes, int width)
+{
+  PangoLayout *layout = gtk_widget_create_pango_layout (widget, NULL);
+  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+  set_layout_text (NULL, layout, text, name_bytes);
+  pango_layout_set_alignment (layout, gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL
+                                          ? PANGO_ALIGN_RIGHT
+                                          : PANGO_ALIGN_LEFT);
+  pango_layout_set_width (layout, MAX (width, 1) * PANGO_SCALE);
+  return layout;
+}
+
+void
+hl_field_label_prepare (HlFieldLabel *like, const char *name, const char *value, int width)
+{
+  g_autofree char *text = g_strconcat (name ? name : "", SEPARATOR, value ? value : "", NULL);
+  g_autofree char *key = NULL;
+  GPtrArray *same; /* a message may hold the same field twice (two certificates' extensions) */
+  PangoLayout *layout;
+  g_return_if_fail (HL_IS_FIELD_LABEL (like));
+  layout = make_layout (GTK_WIDGET (like), text, name ? strlen (name) : 0, width);
+  pango_layout_get_size (layout, NULL, NULL); /* shaped now */
+  key = make_key (GTK_WIDGET (like), width, text);
+  if (!prepared)
+    prepared = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                      (GDestroyNotify)g_ptr_array_unref);
+  if (!(same = g_hash_table_lookup (prepared, key))) {
+    same = g_ptr_array_new_with_free_func (g_object_unref);
+    g_hash_table_insert (prepared, g_steal_pointer (&key), same);
+  }
+  g_ptr_array_add (same, layout);
+}
+
+void
+hl_field_label_forget_prepared (void)
+{
+  if (prepared)
+    g_hash_table_remove_all (prepared);
+}
+
+guint
+hl_field_label_get_n_shaped_total (void)
+{
+  return n_shaped_total;
+}
+
 /* The layout cut at width, shaped again only if the text, width or font changed. */
 static PangoLayout *
 ensure_layout (HlFieldLabel *self, int width)
@@ -96,6 +161,18 @@ ensure_layout (HlFieldLabel *self, int width)
   guint serial = pango_context_get_serial (context);
   if (self->layout && width == self->layout_width && serial == self->context_serial)
     return self->layout;
+  if (prepared && g_hash_table_size (prepared)) {
+    g_autofree char *key = make_key (GTK_WIDGET (self), width, self->text ? self->text : "");
+    GPtrArray *same = g_hash_table_lookup (prepared, key);
+    if (same && same->len) {
+      g_clear_object (&self->layout);
+      /* its own now: the label may change it */
+      self->layout = g_ptr_array_steal_index (same, same->len - 1);
+      self->layout_width = width;
+      self->context_serial = serial;
+      return self->layout;
+    }
+  }
   if (!self->layout || serial != self->context_serial) {
     g_clear_object (&self->layout);
     self->layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
@@ -112,6 +189,7 @@ ensure_layout (HlFieldLabel *self, int width)
   self->layout_width = width;
   self->context_serial = serial;
   self->n_shaped++;
+  n_shaped_total++;
   return self->layout;
 }
 

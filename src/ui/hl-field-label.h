@@ -20,7 +20,14 @@ GtkWidget *hl_field_label_new (void);
 void hl_field_label_set_field (HlFieldLabel *self, const char *name, const char *value);
 /* "name  value", as shown. */
 const char *hl_field_label_get_text (HlFieldLabel *self);
-/* For tests: how many times it has shaped its text. */
+/* For tests: how many times it has shaped its text, and all labels together. */
 guint hl_field_label_get_n_shaped (HlFieldLabel *self);
+guint hl_field_label_get_n_shaped_total (void);
+/* Shapes now, in like's font, the text a label would show for a field at width, for the
+ * label that shows it next to take instead of shaping (the inspector calls it while the
+ * window is idle, for the step made ahead: issue 17). */
+void hl_field_label_prepare (HlFieldLabel *like, const char *name, const char *value, int width);
+/* Drops what was prepared and not taken. */
+void hl_field_label_forget_prepared (void);
 
 G_END_DECLS

@@ -183,14 +183,59 @@ shown_bytes (HlInspector *self, const HlStep *st)
   return st->encrypted && st->plaintext ? st->plaintext : st->wire;
 }
 
-/* The session has made the next step ahead of time: the hex pane shapes its first lines
- * now, while the window is idle, so that Step draws them without shaping (issue 17). */
+/* The fields the Fields list shows for step st, as the toggles say. */
+static const GPtrArray *
+shown_fields (HlInspector *self, const HlStep *st)
+{
+  if (gtk_toggle_button_get_active (self->show_delivered) && st->delivered_fields)
+    return st->delivered_fields;
+  if (gtk_toggle_button_get_active (self->show_records))
+    return st->record_fields;
+  return st->fields;
+}
+
+/* A label of a top-level row of the Fields list, drawn at its width (NULL: none). */
+static HlFieldLabel *
+find_top_label (GtkWidget *w)
+{
+  if (GTK_IS_TREE_EXPANDER (w)) {
+    GtkTreeListRow *row = gtk_tree_expander_get_list_row (GTK_TREE_EXPANDER (w));
+    GtkWidget *label = gtk_tree_expander_get_child (GTK_TREE_EXPANDER (w));
+    return row && gtk_tree_list_row_get_depth (row) == 0 && HL_IS_FIELD_LABEL (label)
+                   && gtk_widget_get_width (label) > 0
+               ? HL_FIELD_LABEL (label)
+               : NULL;
+  }
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c)) {
+    HlFieldLabel *found = find_top_label (c);
+    if (found)
+      return found;
+  }
+  return NULL;
+}
+
+/* As many rows as a tall Fields list shows. */
+#define FIELDS_PREPARED 40
+
+/* The session has made the next step ahead of time: the hex pane shapes its first lines,
+ * and the Fields list the texts of its first rows, now, while the window is idle, so that
+ * Step draws them without shaping (issue 17). */
 static void
 on_next_made (HlInspector *self)
 {
   const HlStep *next = hl_session_peek_made_step (self->session);
-  if (next && gtk_widget_get_mapped (GTK_WIDGET (self)))
-    hl_hex_view_prepare (self->hex, shown_bytes (self, next));
+  const GPtrArray *fields;
+  HlFieldLabel *like;
+  hl_field_label_forget_prepared ();
+  if (!next || !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return;
+  hl_hex_view_prepare (self->hex, shown_bytes (self, next));
+  fields = shown_fields (self, next);
+  like = find_top_label (GTK_WIDGET (self->fields));
+  for (guint i = 0; like && fields && i < MIN (fields->len, FIELDS_PREPARED); i++) {
+    const HlField *f = g_ptr_array_index (fields, i);
+    hl_field_label_prepare (like, f->name, f->value, gtk_widget_get_width (GTK_WIDGET (like)));
+  }
 }
 
 /* Shows the fields and bytes of the selected step: the message, or its records. */
@@ -198,7 +243,6 @@ static void
 update_step (HlInspector *self)
 {
   const HlStep *st = self->session ? hl_session_get_selected_step (self->session) : NULL;
-  gboolean records = gtk_toggle_button_get_active (self->show_records);
   gboolean delivered = gtk_toggle_button_get_active (self->show_delivered);
   gtk_widget_set_visible (GTK_WIDGET (self->show_delivered), st && st->delivered_fields);
   if (delivered && !(st && st->delivered_fields)) {
@@ -255,7 +299,7 @@ update_step (HlInspector *self)
     if (checks->len)
       g_string_truncate (checks, checks->len - 1);
     gtk_label_set_text (self->checks, checks->str);
-    fields = delivered ? st->delivered_fields : records ? st->record_fields : st->fields;
+    fields = shown_fields (self, st);
     self->bytes = shown_bytes (self, st) ? g_bytes_ref (shown_bytes (self, st)) : NULL;
   }
   g_string_free (checks, TRUE);
