@@ -414,8 +414,7 @@ check_field_heights (GtkWidget *box, const HlField *f, guint *n)
 static void
 test_field_label (void)
 {
-  const char *lessons[] = { "01-rsa-key-exchange.scenario", "10-mutual-tls.scenario",
-                            "34-tls13-early-data.scenario", "36b-tls13-flipped-record.scenario" };
+  const char *lessons[] = { "10-mutual-tls.scenario", "34-tls13-early-data.scenario" };
   GtkWidget *holder = gtk_window_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   guint n = 0, multiline = 0;
@@ -432,6 +431,7 @@ test_field_label (void)
       }
     }
   }
+  g_test_message ("%u fields measured", n);
   g_assert_cmpuint (n, >, 500);
   g_assert_cmpuint (multiline, >, 0);
   gtk_window_destroy (GTK_WINDOW (holder));

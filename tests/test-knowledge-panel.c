@@ -735,6 +735,12 @@ test_next_texts_prepared (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+static void
+mark_painted (gboolean *painted)
+{
+  *painted = TRUE;
+}
+
 /* The rows in a side's list box, hidden ones too. */
 static guint
 count_list_rows (HlWindow *win, HlSide side)
@@ -759,13 +765,23 @@ test_rows_retaken (void)
   Snapshot before;
   Emissions e;
   guint retaken, listed_in_frame, shown_in_frame;
+  GdkFrameClock *clock;
+  gboolean painted = FALSE;
+  gulong id;
   show_page (win, "knowledge");
-  while (hl_session_get_position (s) < 15)
-    act (win, "win.step");
+  act (win, "win.run-to-end");
+  hl_session_select (s, 15);
+  wait_for_frame (GTK_WIDGET (win));
   take_snapshot (win, &before);
   retaken = hl_knowledge_panel_get_rows_retaken (panel_of (win));
   watch (win, &e);
-  hl_test_act_to_first_frame (win, "win.step");
+  /* to the first frame after selecting step 16, no further */
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (win));
+  id = g_signal_connect_swapped (clock, "after-paint", G_CALLBACK (mark_painted), &painted);
+  hl_session_select (s, 16);
+  while (!painted)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handler_disconnect (clock, id);
   listed_in_frame = count_list_rows (win, HL_SIDE_CLIENT);
   shown_in_frame = hl_knowledge_panel_list_rows (panel_of (win), HL_SIDE_CLIENT)->len;
   unwatch (win, &e);
