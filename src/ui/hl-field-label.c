@@ -94,6 +94,7 @@ count_lines (const char *text)
  * (hl_field_label_prepare), by font, width, direction and text: a label about to shape
  * its text takes the one made for it instead. */
 static GHashTable *prepared;
+static gboolean prepared_ready; /* the step they were made for is shown */
 static guint n_shaped_total;
 
 static char *
@@ -145,6 +146,13 @@ hl_field_label_forget_prepared (void)
 {
   if (prepared)
     g_hash_table_remove_all (prepared);
+  prepared_ready = FALSE;
+}
+
+void
+hl_field_label_use_prepared (void)
+{
+  prepared_ready = TRUE;
 }
 
 guint
@@ -161,7 +169,7 @@ ensure_layout (HlFieldLabel *self, int width)
   guint serial = pango_context_get_serial (context);
   if (self->layout && width == self->layout_width && serial == self->context_serial)
     return self->layout;
-  if (prepared && g_hash_table_size (prepared)) {
+  if (prepared_ready && prepared && g_hash_table_size (prepared)) {
     g_autofree char *key = make_key (GTK_WIDGET (self), width, self->text ? self->text : "");
     GPtrArray *same = g_hash_table_lookup (prepared, key);
     if (same && same->len) {

@@ -29,5 +29,8 @@ guint hl_field_label_get_n_shaped_total (void);
 void hl_field_label_prepare (HlFieldLabel *like, const char *name, const char *value, int width);
 /* Drops what was prepared and not taken. */
 void hl_field_label_forget_prepared (void);
+/* The step the texts were prepared for is being shown: labels may take them now (until
+ * then a row of the step before, drawn late, could take a text both steps show). */
+void hl_field_label_use_prepared (void);
 
 G_END_DECLS

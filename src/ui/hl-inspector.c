@@ -23,9 +23,10 @@ struct _HlInspector {
   GtkTreeListModel *tree;
   GListStore *root;
   HlSession *session;
-  GtkWidget *field_menu; /* the Fields list's context menu, a popover on the list */
-  GBytes *bytes;         /* what the hex view shows */
-  gboolean stale;        /* a step was selected while hidden: shown when mapped or asked */
+  GtkWidget *field_menu;      /* the Fields list's context menu, a popover on the list */
+  GBytes *bytes;              /* what the hex view shows */
+  gboolean stale;             /* a step was selected while hidden: shown when mapped or asked */
+  const HlStep *prepared_for; /* the step made ahead whose texts were shaped (on_next_made) */
 };
 
 G_DEFINE_FINAL_TYPE (HlInspector, hl_inspector, GTK_TYPE_WIDGET)
@@ -227,6 +228,7 @@ on_next_made (HlInspector *self)
   const GPtrArray *fields;
   HlFieldLabel *like;
   hl_field_label_forget_prepared ();
+  self->prepared_for = next;
   if (!next || !gtk_widget_get_mapped (GTK_WIDGET (self)))
     return;
   hl_hex_view_prepare (self->hex, shown_bytes (self, next));
@@ -303,6 +305,8 @@ update_step (HlInspector *self)
     self->bytes = shown_bytes (self, st) ? g_bytes_ref (shown_bytes (self, st)) : NULL;
   }
   g_string_free (checks, TRUE);
+  if (st && st == self->prepared_for)
+    hl_field_label_use_prepared ();
   show_fields (self, fields);
   hl_hex_view_set_bytes (self->hex, self->bytes);
   /* Nothing selected at first: the whole message is the subject. */
