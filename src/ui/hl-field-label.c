@@ -34,6 +34,16 @@ set_layout_text (HlFieldLabel *self, PangoLayout *layout, const char *text, guin
   pango_attr_list_unref (attrs);
 }
 
+/* The widget's font and resolution, as a key: what decides how a text is shaped. */
+static char *
+make_font_key (GtkWidget *widget)
+{
+  PangoContext *context = gtk_widget_get_pango_context (widget);
+  g_autofree char *font
+      = pango_font_description_to_string (pango_context_get_font_description (context));
+  return g_strdup_printf ("%s %g", font, pango_cairo_context_get_resolution (context));
+}
+
 /* The height of one line in the widget's font, bold or not, in Pango units: n lines of
  * these texts take n times this. Shaped once per font (a sample of a bold and a plain
  * letter), never per field. */
@@ -41,11 +51,7 @@ static int
 line_height (HlFieldLabel *self)
 {
   static GHashTable *heights;
-  PangoContext *context = gtk_widget_get_pango_context (GTK_WIDGET (self));
-  g_autofree char *font
-      = pango_font_description_to_string (pango_context_get_font_description (context));
-  g_autofree char *key
-      = g_strdup_printf ("%s %g", font, pango_cairo_context_get_resolution (context));
+  g_autofree char *key = make_font_key (GTK_WIDGET (self));
   gpointer height;
   if (!heights)
     heights = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -100,11 +106,9 @@ static guint n_shaped_total;
 static char *
 make_key (GtkWidget *widget, int width, const char *text)
 {
-  PangoContext *context = gtk_widget_get_pango_context (widget);
-  g_autofree char *font
-      = pango_font_description_to_string (pango_context_get_font_description (context));
-  return g_strdup_printf ("%s %g %d %d\n%s", font, pango_cairo_context_get_resolution (context),
-                          width, gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL, text);
+  g_autofree char *font = make_font_key (widget);
+  return g_strdup_printf ("%s %d %d\n%s", font, width,
+                          gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL, text);
 }
 
 static PangoLayout *
