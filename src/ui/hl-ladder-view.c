@@ -87,11 +87,13 @@ on_target_focus (GtkEventControllerFocus *focus, HlLadderView *self)
   }
 }
 
+/* The step whose target is its window's focus, active window or not (a key can reach
+ * the ladder, from a test or an input method, while another window holds the keyboard). */
 static int
 focused_step (HlLadderView *self)
 {
   for (guint i = 0; i < self->targets->len; i++)
-    if (gtk_widget_has_focus (self->targets->pdata[i]))
+    if (gtk_widget_is_focus (self->targets->pdata[i]))
       return i + 1;
   return 0;
 }
@@ -315,7 +317,7 @@ hl_ladder_view_focus (GtkWidget *widget, GtkDirectionType direction)
   guint sel, n = self->targets->len;
   if (direction != GTK_DIR_TAB_FORWARD && direction != GTK_DIR_TAB_BACKWARD)
     return GTK_WIDGET_CLASS (hl_ladder_view_parent_class)->focus (widget, direction);
-  if (gtk_widget_get_focus_child (widget) || gtk_widget_has_focus (widget))
+  if (gtk_widget_get_focus_child (widget) || gtk_widget_is_focus (widget))
     return FALSE; /* leaving */
   if (n == 0)
     return gtk_widget_grab_focus (widget);
