@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "hl-application.h"
+#include "hl-copy-button.h"
 #include "hl-knowledge-panel-private.h"
 #include "hl-knowledge-row.h"
 #include "hl-test-util.h"
@@ -70,8 +71,7 @@ dump_widget (GtkWidget *w, GString *out)
     g_value_init (&v, G_TYPE_STRING);
     g_assert_true (
         gdk_content_provider_get_value (gdk_clipboard_get_content (clipboard), &v, NULL));
-    g_string_append_printf (out, "button %s %s flat %d copies %s\n",
-                            gtk_button_get_icon_name (GTK_BUTTON (w)),
+    g_string_append_printf (out, "button %s %s flat %d copies %s\n", G_OBJECT_TYPE_NAME (w),
                             gtk_widget_get_tooltip_text (w), gtk_widget_has_css_class (w, "flat"),
                             g_value_get_string (&v));
     g_value_unset (&v);
@@ -863,10 +863,86 @@ test_no_blurred_shadows (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* A widget drawn alone (its CSS background included) into an image, by the window's
+ * renderer; the image's bytes, as GDK's default memory format. */
+static GBytes *
+draw_widget (GtkWidget *w)
+{
+  GdkPaintable *paintable = gtk_widget_paintable_new (w);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (w));
+  int width = gtk_widget_get_width (w), height = gtk_widget_get_height (w);
+  GskRenderNode *node;
+  GdkTexture *texture;
+  guchar *data = g_malloc0 ((gsize)width * height * 4);
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  /* the whole widget: the node's own bounds are only what is drawn */
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_cmpint (gdk_texture_get_width (texture), ==, width);
+  g_assert_cmpint (gdk_texture_get_height (texture), ==, height);
+  gdk_texture_download (texture, data, (gsize)width * 4);
+  g_object_unref (texture);
+  gsk_render_node_unref (node);
+  g_object_unref (paintable);
+  return g_bytes_new_take (data, (gsize)width * height * 4);
+}
+
+/* The copy button draws itself as GTK's own flat button with the theme's copy icon would,
+ * pixel for pixel and at the same size, and tells a screen reader what it does (it stopped
+ * holding an image: issue 17). */
+static void
+test_copy_button (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *list = gtk_list_box_new ();
+  GtkWidget *button[2] = { hl_copy_button_new ("Copy the value (hex)"),
+                           gtk_button_new_from_icon_name ("edit-copy-symbolic") };
+  GBytes *drawn[2];
+  const guchar *pixels;
+  gsize size, n_icon = 0;
+  gtk_widget_add_css_class (button[1], "flat");
+  gtk_widget_add_css_class (list, "boxed-list");
+  for (int i = 0; i < 2; i++) {
+    GtkWidget *row = hl_knowledge_row_new ();
+    hl_knowledge_row_set_title (HL_KNOWLEDGE_ROW (row), "Client random");
+    gtk_widget_set_valign (button[i], GTK_ALIGN_CENTER);
+    hl_knowledge_row_set_suffix (HL_KNOWLEDGE_ROW (row), button[i]);
+    gtk_list_box_append (GTK_LIST_BOX (list), row);
+  }
+  gtk_window_set_child (GTK_WINDOW (window), list);
+  gtk_window_set_default_size (GTK_WINDOW (window), 400, 200);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for_frame (window);
+  g_assert_cmpint (gtk_widget_get_width (button[0]), ==, gtk_widget_get_width (button[1]));
+  g_assert_cmpint (gtk_widget_get_height (button[0]), ==, gtk_widget_get_height (button[1]));
+  g_assert_cmpint (gtk_widget_get_width (button[0]), >, 16);
+  for (int i = 0; i < 2; i++)
+    drawn[i] = draw_widget (button[i]);
+  g_assert_true (g_bytes_equal (drawn[0], drawn[1]));
+  /* and the icon is there: a flat button's background is clear, the icon's pixels are not */
+  pixels = g_bytes_get_data (drawn[0], &size);
+  for (gsize i = 3; i < size; i += 4)
+    n_icon += pixels[i] > 0x80;
+  g_assert_cmpuint (n_icon, >, 20);
+  gtk_test_accessible_assert_role (GTK_ACCESSIBLE (button[0]), GTK_ACCESSIBLE_ROLE_BUTTON);
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (button[0]), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Copy");
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (button[0]),
+                                       GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, "Copy the value (hex)");
+  for (int i = 0; i < 2; i++)
+    g_bytes_unref (drawn[i]);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char **argv)
 {
   int status;
+  /* GTK's in-process accessibility backend, whatever the suite sets: /copy-button reads
+   * what the button tells a screen reader ("none" keeps no accessible properties). */
+  g_setenv ("GTK_A11Y", "test", TRUE);
   if (!hl_test_window_init (&argc, &argv, NULL, NULL, &app)) {
     g_print ("1..0 # SKIP no display\n");
     return 0;
@@ -883,6 +959,7 @@ main (int argc, char **argv)
   g_test_add_func ("/knowledge-panel/next-texts-prepared", test_next_texts_prepared);
   g_test_add_func ("/knowledge-panel/rows-retaken", test_rows_retaken);
   g_test_add_func ("/knowledge-panel/no-blurred-shadows", test_no_blurred_shadows);
+  g_test_add_func ("/knowledge-panel/copy-button", test_copy_button);
   status = g_test_run ();
   g_object_unref (app);
   return status;

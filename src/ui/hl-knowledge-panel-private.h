@@ -17,13 +17,14 @@ struct _HlKnowledgePanel {
   HlSession *session;
   gboolean stale;  /* the models changed while hidden: the rows follow when shown */
   guint rows_made; /* for tests: rows given to a new key (spare or made) since the panel was made */
-  guint rows_built;    /* for tests: rows a step had to make, finding no spare one */
-  guint rows_retaken;  /* for tests: rows of a key that went, given to a new key in place */
-  GPtrArray *spare;    /* rows ready for new keys: made while idle, or taken out */
-  guint spare_source;  /* the idle source that makes spare rows */
-  guint layout_source; /* the idle source that lays out the rows deferred below the view */
-  guint n_gone[2];     /* rows hidden in each list, to be taken out when idle */
-  guint gone_source;
+  guint rows_built;          /* for tests: rows a step had to make, finding no spare one */
+  guint rows_retaken;        /* for tests: rows of a key that went, given to a new key in place */
+  GPtrArray *spare;          /* rows ready for new keys: made while idle, or taken out */
+  guint spare_source;        /* the idle source that makes spare rows */
+  guint layout_source;       /* the idle source that lays out the rows deferred below the view */
+  guint n_gone[2];           /* rows hidden in each list, to be taken out when idle */
+  guint gone_source;         /* the idle source that takes them out */
+  GdkFrameClock *gone_clock; /* whose next after-paint adds that source */
   /* The next step's texts, shaped while idle once the session has made it (issue 17). */
   HlKnowledgeModel *next_model[2];       /* what each side will know after it */
   GPtrArray *prepared, *prepared_before; /* PangoLayout*: this preparation's, the last one's */

@@ -1,6 +1,7 @@
 /* hl-knowledge-panel.c */
 #include <glib/gi18n.h>
 
+#include "hl-copy-button.h"
 #include "hl-knowledge-panel-private.h"
 #include "hl-knowledge-row.h"
 
@@ -60,11 +61,9 @@ make_row (void)
 {
   GtkWidget *row = g_object_ref_sink (gtk_list_box_row_new ());
   GtkWidget *text = hl_knowledge_row_new ();
-  GtkWidget *button = gtk_button_new_from_icon_name ("edit-copy-symbolic");
+  GtkWidget *button = hl_copy_button_new (_ ("Copy the value (hex)"));
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (button, "flat");
-  gtk_widget_set_tooltip_text (button, _ ("Copy the value (hex)"));
   gtk_widget_set_visible (button, FALSE);
   g_signal_connect (button, "clicked", G_CALLBACK (copy_value), row);
   hl_knowledge_row_set_suffix (HL_KNOWLEDGE_ROW (text), button);
@@ -121,10 +120,9 @@ new_row (HlKnowledgePanel *self)
 /* Taking a row out of a list box costs it more than drawing the row (its widgets leave
  * the tree, the accessibility tree and the CSS tree): a new connection's first step takes
  * out tens of rows, a tenth of the step's instructions (issue 17). A row that goes is
- * hidden at once ("gone") and taken out when the main loop is idle, after the frame; until
- * then the panel counts rows as if it were not there. */
+ * hidden at once ("gone") and taken out when the main loop is idle after the next frame
+ * is painted; until then the panel counts rows as if it were not there. */
 #define GONE_KEY "hl-gone"
-#define GONE_DELAY_MS 50
 
 static gboolean
 is_gone (GtkWidget *row)
@@ -153,6 +151,8 @@ row_at (HlKnowledgePanel *self, HlSide side, guint index)
   return i < 0 ? NULL : GTK_WIDGET (gtk_list_box_get_row_at_index (self->list[side], i));
 }
 
+static void take_out_after_paint (HlKnowledgePanel *self);
+
 static gboolean
 take_out_gone_rows (gpointer data)
 {
@@ -178,6 +178,24 @@ take_out_gone_rows (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+static void
+forget_gone_clock (HlKnowledgePanel *self)
+{
+  if (self->gone_clock) {
+    g_signal_handlers_disconnect_by_func (self->gone_clock, take_out_after_paint, self);
+    g_clear_object (&self->gone_clock);
+  }
+}
+
+/* The frame that hid rows is painted: they are taken out when the main loop is idle. */
+static void
+take_out_after_paint (HlKnowledgePanel *self)
+{
+  forget_gone_clock (self);
+  if (!self->gone_source)
+    self->gone_source = g_idle_add_full (G_PRIORITY_LOW, take_out_gone_rows, self, NULL);
+}
+
 /* Takes a row out of a side's list (hidden now, out when idle); it is then kept as a
  * spare (it shows its last entry until bound again, which then sets only the text that
  * differs). */
@@ -189,11 +207,18 @@ drop_row (HlKnowledgePanel *self, HlSide side, GtkWidget *row)
   g_object_set_data (G_OBJECT (row), GONE_KEY, GINT_TO_POINTER (1));
   gtk_widget_set_visible (row, FALSE);
   self->n_gone[side]++;
-  /* not at once: idle callbacks can run before the step's frame, while the frame clock
-   * waits to paint, and delay it */
-  if (!self->gone_source)
-    self->gone_source
-        = g_timeout_add_full (G_PRIORITY_LOW, GONE_DELAY_MS, take_out_gone_rows, self, NULL);
+  /* Not when idle at once: idle callbacks can run before the step's frame, while the frame
+   * clock waits to paint, and delay it. Nor after a delay: a step's frame can come later
+   * than any delay, or a delay set for the step before end just before it. */
+  if (!self->gone_source && !self->gone_clock) {
+    GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+    if (clock) {
+      self->gone_clock = g_object_ref (clock);
+      g_signal_connect_swapped (clock, "after-paint", G_CALLBACK (take_out_after_paint), self);
+    } else {
+      self->gone_source = g_idle_add_full (G_PRIORITY_LOW, take_out_gone_rows, self, NULL);
+    }
+  }
 }
 
 /* Puts a row from new_row in a side's list at index and drops the caller's reference. */
@@ -635,6 +660,7 @@ hl_knowledge_panel_dispose (GObject *object)
   g_clear_handle_id (&self->spare_source, g_source_remove);
   g_clear_handle_id (&self->layout_source, g_source_remove);
   g_clear_handle_id (&self->gone_source, g_source_remove);
+  forget_gone_clock (self);
   g_clear_pointer (&self->spare, g_ptr_array_unref);
   for (int s = 0; s < 2; s++)
     g_clear_pointer (&self->group[s], gtk_widget_unparent);
