@@ -16,15 +16,15 @@ G_DEFINE_FINAL_TYPE (HlCopyButton, hl_copy_button, GTK_TYPE_BUTTON)
 /* The icon, shared by every copy button: the theme caches it too, but asking it is a hash
  * lookup under a lock per drawing. Kept with what it was looked up for. */
 static GtkIconPaintable *icon;
-static GtkIconTheme *icon_theme;
+static GtkIconTheme *icon_theme; /* weak */
 static int icon_scale;
 static GtkTextDirection icon_direction;
 
+/* The user changed the icon theme while the program runs: the next drawing looks again. */
 static void
-forget_icon (void)
+on_theme_changed (GtkIconTheme *theme, gpointer data)
 {
   g_clear_object (&icon);
-  icon_theme = NULL;
 }
 
 static GtkIconPaintable *
@@ -35,15 +35,16 @@ get_icon (GtkWidget *widget)
   GtkTextDirection direction = gtk_widget_get_direction (widget);
   if (icon && theme == icon_theme && scale == icon_scale && direction == icon_direction)
     return icon;
-  if (icon_theme)
-    g_signal_handlers_disconnect_by_func (icon_theme, forget_icon, NULL);
+  if (theme != icon_theme) {
+    if (icon_theme)
+      g_signal_handlers_disconnect_by_func (icon_theme, on_theme_changed, NULL);
+    g_set_weak_pointer (&icon_theme, theme);
+    g_signal_connect (theme, "changed", G_CALLBACK (on_theme_changed), NULL);
+  }
   g_clear_object (&icon);
   icon = gtk_icon_theme_lookup_icon (theme, ICON_NAME, NULL, ICON_SIZE, scale, direction, 0);
-  icon_theme = theme;
   icon_scale = scale;
   icon_direction = direction;
-  /* the theme (set by the user while the program runs) changed: look it up again */
-  g_signal_connect (theme, "changed", G_CALLBACK (forget_icon), NULL);
   return icon;
 }
 
