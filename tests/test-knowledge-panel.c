@@ -918,21 +918,30 @@ test_copy_button (void)
   g_assert_cmpint (gtk_widget_get_width (button[0]), ==, gtk_widget_get_width (button[1]));
   g_assert_cmpint (gtk_widget_get_height (button[0]), ==, gtk_widget_get_height (button[1]));
   g_assert_cmpint (gtk_widget_get_width (button[0]), >, 16);
-  for (int i = 0; i < 2; i++)
-    drawn[i] = draw_widget (button[i]);
-  g_assert_true (g_bytes_equal (drawn[0], drawn[1]));
-  /* and the icon is there: a flat button's background is clear, the icon's pixels are not */
-  pixels = g_bytes_get_data (drawn[0], &size);
-  for (gsize i = 3; i < size; i += 4)
-    n_icon += pixels[i] > 0x80;
-  g_assert_cmpuint (n_icon, >, 20);
+  /* in the light style and the dark one (the icon takes the text's colour) */
+  for (int dark = 0; dark < 2; dark++) {
+    adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                        dark ? ADW_COLOR_SCHEME_FORCE_DARK
+                                             : ADW_COLOR_SCHEME_DEFAULT);
+    wait_for_frame (window);
+    for (int i = 0; i < 2; i++)
+      drawn[i] = draw_widget (button[i]);
+    g_assert_true (g_bytes_equal (drawn[0], drawn[1]));
+    /* and the icon is there: a flat button's background is clear, the icon's pixels not */
+    pixels = g_bytes_get_data (drawn[0], &size);
+    n_icon = 0;
+    for (gsize i = 3; i < size; i += 4)
+      n_icon += pixels[i] > 0x80;
+    g_assert_cmpuint (n_icon, >, 20);
+    for (int i = 0; i < 2; i++)
+      g_bytes_unref (drawn[i]);
+  }
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
   gtk_test_accessible_assert_role (GTK_ACCESSIBLE (button[0]), GTK_ACCESSIBLE_ROLE_BUTTON);
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (button[0]), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                        "Copy");
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (button[0]),
                                        GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, "Copy the value (hex)");
-  for (int i = 0; i < 2; i++)
-    g_bytes_unref (drawn[i]);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
