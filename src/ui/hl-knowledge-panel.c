@@ -210,12 +210,14 @@ drop_row (HlKnowledgePanel *self, HlSide side, GtkWidget *row)
   /* Not when idle at once: idle callbacks can run before the step's frame, while the frame
    * clock waits to paint, and delay it. Nor after a delay: a step's frame can come later
    * than any delay, or a delay set for the step before end just before it. */
-  if (!self->gone_source && !self->gone_clock) {
+  if (!self->gone_clock) {
     GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
     if (clock) {
+      /* rows hidden for the frame before and not yet out wait for this one too */
+      g_clear_handle_id (&self->gone_source, g_source_remove);
       self->gone_clock = g_object_ref (clock);
       g_signal_connect_swapped (clock, "after-paint", G_CALLBACK (take_out_after_paint), self);
-    } else {
+    } else if (!self->gone_source) {
       self->gone_source = g_idle_add_full (G_PRIORITY_LOW, take_out_gone_rows, self, NULL);
     }
   }
