@@ -20,7 +20,9 @@
  *    HL_BENCH_EACH_STEP=1 prints every step's figures, HL_BENCH_PHASES=1 every step's
  *    frame by phase and the frames that follow it before the window is idle again;
  *    HL_BENCH_PROFILE_STEP=N names the step profiled_step_frame takes (1 by default);
- *    HL_BENCH_PASSES=N (odd, at most 9) takes each step's median over N passes, not 3.
+ *    HL_BENCH_PASSES=N (odd, at most 9) takes each step's median over N passes, not 3;
+ *    HL_BENCH_ANIMATIONS=1 keeps GTK's animations on (the new arrow's travel then adds its
+ *    frames to those after each step's own).
  */
 #include <adwaita.h>
 #include <stdio.h>
@@ -437,7 +439,8 @@ main (int argc, char **argv)
   if (argc > 1 && strcmp (argv[1], "steps") == 0) {
     gtk_init ();
     adw_init ();
-    g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+    if (!g_getenv ("HL_BENCH_ANIMATIONS"))
+      g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
     app = hl_application_new (G_APPLICATION_NON_UNIQUE);
     g_application_register (G_APPLICATION (app), NULL, NULL);
     printf ("renderer: %s\n", g_getenv ("GSK_RENDERER") ? g_getenv ("GSK_RENDERER") : "default");

@@ -321,6 +321,15 @@ test_travelling_arrow (void)
   g_assert_cmpfloat_with_epsilon (x->x_to, (y->x_from + y->x_to) / 2, 0.01);
   g_assert_cmpfloat (hl_ladder_layout_get_arrow (a, 1)->x_to, ==,
                      hl_ladder_layout_get_arrow (b, 1)->x_to); /* only the current one */
+  g_assert_cmpfloat (y->x_end, ==, y->x_to);
+  g_assert_cmpfloat (x->x_end, ==, y->x_end);
+  /* The window moves the end of a layout it keeps: as a layout made for that part. */
+  hl_ladder_layout_set_current_remaining (b, 0.5);
+  for (guint i = 0; i < hl_ladder_layout_get_n_arrows (a); i++)
+    g_assert_cmpfloat (hl_ladder_layout_get_arrow (b, i)->x_to, ==,
+                       hl_ladder_layout_get_arrow (a, i)->x_to);
+  hl_ladder_layout_set_current_remaining (b, 0);
+  g_assert_cmpfloat (y->x_to, ==, y->x_end);
 }
 
 typedef struct {

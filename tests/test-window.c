@@ -418,6 +418,39 @@ test_tamper_scrollbar (void)
 
 /* Play delivers messages on a timer until paused. */
 static void
+count_frame (guint *frames)
+{
+  (*frames)++;
+}
+
+/* With animations on, a new arrow travels from sender to receiver over some 450 ms of
+ * frames, and only its end moves: the ladder is laid out once for the step, not again at
+ * each of the travel's frames (which cost more than the step: issue 17). */
+static void
+test_arrow_travel (void)
+{
+  HlWindow *win = open_window ("01-rsa-key-exchange");
+  HlLadderView *ladder = HL_LADDER_VIEW (hl_window_get_ladder (win));
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (win));
+  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  gint64 travelled = g_get_monotonic_time () + 700 * 1000; /* the travel and a frame after */
+  guint frames = 0, layouts;
+  gulong id;
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", TRUE, NULL);
+  layouts = hl_ladder_view_get_n_layouts (ladder);
+  id = g_signal_connect_swapped (clock, "after-paint", G_CALLBACK (count_frame), &frames);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.step", NULL));
+  while ((g_get_monotonic_time () < travelled || frames < 3) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  g_signal_handler_disconnect (clock, id);
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  g_test_message ("%u frames", frames);
+  g_assert_cmpuint (frames, >=, 3); /* the step's own and at least two of the travel's */
+  g_assert_cmpuint (hl_ladder_view_get_n_layouts (ladder) - layouts, ==, 1);
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+static void
 test_play_pause (void)
 {
   HlWindow *win = open_window ("01-rsa-key-exchange");
@@ -945,6 +978,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window/driven/tooltips-off-over-popovers", test_tooltips_off_over_popovers);
   g_test_add_func ("/window/driven/tamper-scrollbar", test_tamper_scrollbar);
   g_test_add_func ("/window/driven/play-pause", test_play_pause);
+  g_test_add_func ("/window/driven/arrow-travel", test_arrow_travel);
   g_test_add_func ("/window/driven/lesson-picker", test_lesson_picker);
   g_test_add_func ("/window/driven/lesson-search", test_lesson_search);
   g_test_add_func ("/window/driven/tls13", test_tls13);

@@ -319,6 +319,14 @@ lay_out_end (HlLadderLayout *l, const HlConnection *c, double y)
   return y + lay_out_pair (l, HL_LADDER_TEXT_END, text, tone, y) + 10;
 }
 
+/* The end of an arrow with `remaining` of its way still to go (0: arrived). */
+static void
+place_arrow_end (HlLadderArrow *a, double remaining)
+{
+  a->x_to = remaining > 0 ? a->x_from + (a->x_end - a->x_from) * (1 - CLAMP (remaining, 0, 1))
+                          : a->x_end;
+}
+
 static double
 lay_out_step (HlLadderLayout *l, const HlRun *run, const HlStep *st, const HlLadderOptions *o,
               guint first, double top)
@@ -388,8 +396,9 @@ lay_out_step (HlLadderLayout *l, const HlRun *run, const HlStep *st, const HlLad
     a.x_to = (l->side_x[0] + l->side_x[1]) / 2;
   else if (a.unread)
     a.x_to = l->side_x[to] + (to == HL_SIDE_SERVER ? -36 : 36);
-  if (a.current && o->current_remaining > 0) /* still on its way */
-    a.x_to = a.x_from + (a.x_to - a.x_from) * (1 - CLAMP (o->current_remaining, 0, 1));
+  a.x_end = a.x_to;
+  if (a.current)
+    place_arrow_end (&a, o->current_remaining);
   if (a.encrypted) {
     double x = a.x_from + (a.from == HL_SIDE_CLIENT ? LOCK_OFFSET : -LOCK_OFFSET);
     a.lock = (HlLadderRect){ x - LOCK_WIDTH / 2, a.y - 9, LOCK_WIDTH, LOCK_HEIGHT };
@@ -623,6 +632,16 @@ guint
 hl_ladder_layout_get_n_arrows (const HlLadderLayout *l)
 {
   return l->arrows->len;
+}
+
+void
+hl_ladder_layout_set_current_remaining (HlLadderLayout *l, double remaining)
+{
+  for (guint i = 0; i < l->arrows->len; i++) {
+    HlLadderArrow *a = &g_array_index (l->arrows, HlLadderArrow, i);
+    if (a->current)
+      place_arrow_end (a, remaining);
+  }
 }
 
 const HlLadderArrow *

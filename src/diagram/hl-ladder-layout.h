@@ -55,6 +55,7 @@ typedef struct {
   guint step; /* from 1 */
   HlSide from;
   double y, x_from, x_to; /* x_to: where it ends (mid-way when dropped) */
+  double x_end;           /* where it ends once arrived (x_to falls short while it travels) */
   HlLadderRect row;       /* the band of the canvas this step owns */
   HlLadderRect lock;      /* where the padlock of an encrypted record is drawn; else empty */
   gboolean encrypted, alert, dropped, unread, tampered, mismatch;
@@ -110,6 +111,9 @@ typedef struct {
 
 /* The run is read now and not kept. Free with hl_ladder_layout_free. */
 HlLadderLayout *hl_ladder_layout_new (const HlRun *run, const HlLadderOptions *options);
+/* Moves the current step's arrow end as current_remaining would have placed it: a
+ * travelling arrow's frames change nothing else, so the view keeps its layout. */
+void hl_ladder_layout_set_current_remaining (HlLadderLayout *layout, double remaining);
 void hl_ladder_layout_free (HlLadderLayout *layout);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HlLadderLayout, hl_ladder_layout_free)
 

@@ -26,6 +26,7 @@ struct _HlLadderView {
   guint reveal;                /* step to scroll fully into view after the next layout; 0 none */
   GdkFrameClock *reveal_clock; /* whose "layout" signal it waits for */
   gulong reveal_handler;
+  guint n_layouts; /* for tests: layouts made */
 };
 
 G_DEFINE_FINAL_TYPE (HlLadderView, hl_ladder_view, GTK_TYPE_WIDGET)
@@ -147,6 +148,7 @@ ensure_layout (HlLadderView *self)
                           self->texts,
                           self->hide_notes };
     self->layout = hl_ladder_layout_new (run, &o);
+    self->n_layouts++;
   }
   sync_targets (self);
 }
@@ -165,7 +167,14 @@ on_travel (double value, gpointer data)
 {
   HlLadderView *self = data;
   self->remaining = 1 - value;
-  rebuild (self);
+  if (self->layout && !self->dirty) {
+    /* Only the arrow's end moves: the same layout and size, drawn again. Laying the whole
+     * ladder out again at each of the travel's frames (about 27) cost more than the step. */
+    hl_ladder_layout_set_current_remaining (self->layout, self->remaining);
+    gtk_widget_queue_draw (GTK_WIDGET (self));
+  } else {
+    rebuild (self);
+  }
 }
 
 /* One step forward: the new arrow travels from sender to receiver. The system's
@@ -187,6 +196,7 @@ on_session_changed (HlLadderView *self)
       }
       adw_animation_reset (self->animation);
       self->remaining = 1;
+      rebuild (self); /* the new step's layout; the travel's frames then only move its end */
       adw_animation_play (self->animation); /* without animations: at its end at once */
       return;
     }
@@ -509,6 +519,12 @@ hl_ladder_view_set_dark (HlLadderView *self, gboolean dark)
     return;
   self->dark = dark;
   rebuild (self);
+}
+
+guint
+hl_ladder_view_get_n_layouts (HlLadderView *self)
+{
+  return self->n_layouts;
 }
 
 gboolean

@@ -31,5 +31,7 @@ gboolean hl_ladder_view_get_show_notes (HlLadderView *self);
 void hl_ladder_view_reveal_step (HlLadderView *self, guint n);
 /* Where step n is drawn, in widget coordinates; FALSE when it is not drawn. */
 gboolean hl_ladder_view_get_step_area (HlLadderView *self, guint n, graphene_rect_t *area);
+/* For tests: how many layouts the view has made. */
+guint hl_ladder_view_get_n_layouts (HlLadderView *self);
 
 G_END_DECLS
