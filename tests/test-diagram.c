@@ -330,6 +330,34 @@ test_travelling_arrow (void)
                        hl_ladder_layout_get_arrow (a, i)->x_to);
   hl_ladder_layout_set_current_remaining (b, 0);
   g_assert_cmpfloat (y->x_to, ==, y->x_end);
+  /* The window draws a travelling arrow over the ladder drawn without it: pixel for pixel
+   * the ladder drawn whole (arrows and texts do not overlap), wherever the arrow is. */
+  for (int k = 0; k < 2; k++) {
+    HlLadderLayout *l = k ? a : b;
+    int w = (int)hl_ladder_layout_get_width (l), h = (int)hl_ladder_layout_get_height (l);
+    cairo_surface_t *drawn_whole = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
+    cairo_surface_t *split = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
+    cairo_t *cr = cairo_create (drawn_whole);
+    HlLadderRect ink;
+    hl_ladder_paint (l, cr);
+    cairo_destroy (cr);
+    cr = cairo_create (split);
+    g_assert_true (hl_ladder_paint_except (l, cr, 3) > 0);
+    hl_ladder_arrow_get_ink (hl_ladder_layout_get_arrow (l, 2), &ink);
+    cairo_rectangle (cr, ink.x, ink.y, ink.width, ink.height);
+    cairo_clip (cr); /* all of its ink inside its box */
+    g_assert_true (hl_ladder_paint_arrow (l, cr, 3));
+    g_assert_false (hl_ladder_paint_arrow (l, cr, 99));
+    cairo_destroy (cr);
+    cairo_surface_flush (drawn_whole);
+    cairo_surface_flush (split);
+    g_assert_cmpmem (cairo_image_surface_get_data (drawn_whole),
+                     cairo_image_surface_get_stride (drawn_whole) * h,
+                     cairo_image_surface_get_data (split),
+                     cairo_image_surface_get_stride (split) * h);
+    cairo_surface_destroy (drawn_whole);
+    cairo_surface_destroy (split);
+  }
 }
 
 typedef struct {

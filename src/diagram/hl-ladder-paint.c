@@ -178,7 +178,7 @@ is_in_clip (double y, double height, double top, double bottom)
 }
 
 guint
-hl_ladder_paint (const HlLadderLayout *layout, cairo_t *cr)
+hl_ladder_paint_except (const HlLadderLayout *layout, cairo_t *cr, guint skip)
 {
   const HlLadderPalette *p = hl_ladder_palette (hl_ladder_layout_get_theme (layout));
   double top, bottom, clip_left, clip_top, clip_right, clip_bottom;
@@ -226,8 +226,9 @@ hl_ladder_paint (const HlLadderLayout *layout, cairo_t *cr)
 
   for (guint i = 0; i < hl_ladder_layout_get_n_arrows (layout); i++) {
     const HlLadderArrow *a = hl_ladder_layout_get_arrow (layout, i);
-    if (is_in_clip (a->y, 0, clip_top, clip_bottom)
-        || is_in_clip (a->lock.y, a->lock.height, clip_top, clip_bottom))
+    if (a->step != skip
+        && (is_in_clip (a->y, 0, clip_top, clip_bottom)
+            || is_in_clip (a->lock.y, a->lock.height, clip_top, clip_bottom)))
       draw_arrow (cr, layout, p, a);
   }
 
@@ -248,6 +249,42 @@ hl_ladder_paint (const HlLadderLayout *layout, cairo_t *cr)
   }
   cairo_restore (cr);
   return drawn;
+}
+
+guint
+hl_ladder_paint (const HlLadderLayout *layout, cairo_t *cr)
+{
+  return hl_ladder_paint_except (layout, cr, 0);
+}
+
+gboolean
+hl_ladder_paint_arrow (const HlLadderLayout *layout, cairo_t *cr, guint step)
+{
+  for (guint i = 0; i < hl_ladder_layout_get_n_arrows (layout); i++) {
+    const HlLadderArrow *a = hl_ladder_layout_get_arrow (layout, i);
+    if (a->step == step) {
+      draw_arrow (cr, layout, hl_ladder_palette (hl_ladder_layout_get_theme (layout)), a);
+      return TRUE;
+    }
+  }
+  return FALSE;
+}
+
+void
+hl_ladder_arrow_get_ink (const HlLadderArrow *a, HlLadderRect *ink)
+{
+  /* the head and the dropped cross reach 8 past the end, the warning triangle 7 around
+   * its point, the unread bar 10 above and below; lines are at most 3.5 wide */
+  double left = MIN (a->x_from, MIN (a->x_to, a->x_end)) - 16;
+  double right = MAX (a->x_from, MAX (a->x_to, a->x_end)) + 16;
+  double top = a->y - 16, bottom = a->y + 16;
+  if (a->lock.width > 0) {
+    left = MIN (left, a->lock.x - 4);
+    right = MAX (right, a->lock.x + a->lock.width + 4);
+    top = MIN (top, a->lock.y - 4);
+    bottom = MAX (bottom, a->lock.y + a->lock.height + 4);
+  }
+  *ink = (HlLadderRect){ left, top, right - left, bottom - top };
 }
 
 void

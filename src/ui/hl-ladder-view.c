@@ -4,6 +4,7 @@
 #include "hl-ladder-view.h"
 
 #include <adwaita.h>
+#include <math.h>
 
 #include "hl-ladder-labels.h"
 #include "hl-ladder-layout.h"
@@ -27,6 +28,13 @@ struct _HlLadderView {
   GdkFrameClock *reveal_clock; /* whose "layout" signal it waits for */
   gulong reveal_handler;
   guint n_layouts; /* for tests: layouts made */
+  /* While an arrow travels: the ladder without it, recorded once for the whole travel, so
+   * that each frame draws (and sends to the X server) only the arrow's own box. */
+  GskRenderNode *still;
+  guint still_layout; /* n_layouts when it was recorded */
+  graphene_rect_t still_area;
+  double still_zoom;
+  guint n_stills; /* for tests: how many were recorded */
 };
 
 G_DEFINE_FINAL_TYPE (HlLadderView, hl_ladder_view, GTK_TYPE_WIDGET)
@@ -355,11 +363,24 @@ visible_area (HlLadderView *self)
   return r;
 }
 
+/* The current step's arrow, which travels while `remaining` is above 0; NULL if none. */
+static const HlLadderArrow *
+travelling_arrow (HlLadderView *self)
+{
+  for (guint i = 0; self->layout && i < hl_ladder_layout_get_n_arrows (self->layout); i++) {
+    const HlLadderArrow *a = hl_ladder_layout_get_arrow (self->layout, i);
+    if (a->current)
+      return a;
+  }
+  return NULL;
+}
+
 static void
 hl_ladder_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
   HlLadderView *self = HL_LADDER_VIEW (widget);
   graphene_rect_t area;
+  const HlLadderArrow *moving;
   cairo_t *cr;
   ensure_layout (self);
   if (!self->layout)
@@ -367,10 +388,44 @@ hl_ladder_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   area = visible_area (self);
   if (area.size.width <= 0 || area.size.height <= 0)
     return;
-  cr = gtk_snapshot_append_cairo (snapshot, &area);
-  cairo_scale (cr, self->zoom, self->zoom);
-  hl_ladder_paint (self->layout, cr);
-  cairo_destroy (cr);
+  moving = self->remaining > 0 ? travelling_arrow (self) : NULL;
+  if (moving) {
+    HlLadderRect ink;
+    graphene_rect_t box;
+    if (!self->still || self->still_layout != self->n_layouts
+        || !graphene_rect_equal (&self->still_area, &area) || self->still_zoom != self->zoom) {
+      GtkSnapshot *still = gtk_snapshot_new ();
+      cr = gtk_snapshot_append_cairo (still, &area);
+      cairo_scale (cr, self->zoom, self->zoom);
+      hl_ladder_paint_except (self->layout, cr, moving->step);
+      cairo_destroy (cr);
+      g_clear_pointer (&self->still, gsk_render_node_unref);
+      self->still = gtk_snapshot_free_to_node (still);
+      self->still_layout = self->n_layouts;
+      self->still_area = area;
+      self->still_zoom = self->zoom;
+      self->n_stills++;
+    }
+    if (self->still)
+      gtk_snapshot_append_node (snapshot, self->still);
+    hl_ladder_arrow_get_ink (moving, &ink);
+    if (graphene_rect_intersection (&GRAPHENE_RECT_INIT (floor (ink.x * self->zoom),
+                                                         floor (ink.y * self->zoom),
+                                                         ceil (ink.width * self->zoom) + 1,
+                                                         ceil (ink.height * self->zoom) + 1),
+                                    &area, &box)) {
+      cr = gtk_snapshot_append_cairo (snapshot, &box);
+      cairo_scale (cr, self->zoom, self->zoom);
+      hl_ladder_paint_arrow (self->layout, cr, moving->step);
+      cairo_destroy (cr);
+    }
+  } else {
+    g_clear_pointer (&self->still, gsk_render_node_unref);
+    cr = gtk_snapshot_append_cairo (snapshot, &area);
+    cairo_scale (cr, self->zoom, self->zoom);
+    hl_ladder_paint (self->layout, cr);
+    cairo_destroy (cr);
+  }
   for (guint i = 0; i < self->targets->len; i++)
     if (gtk_widget_has_focus (self->targets->pdata[i]))
       gtk_widget_snapshot_child (widget, self->targets->pdata[i], snapshot);
@@ -399,6 +454,7 @@ hl_ladder_view_dispose (GObject *object)
   stop_revealing (self);
   g_clear_object (&self->animation);
   g_clear_pointer (&self->layout, hl_ladder_layout_free);
+  g_clear_pointer (&self->still, gsk_render_node_unref);
   g_clear_pointer (&self->texts, hl_ladder_text_cache_free);
   if (self->targets) {
     for (guint i = 0; i < self->targets->len; i++)
@@ -525,6 +581,12 @@ guint
 hl_ladder_view_get_n_layouts (HlLadderView *self)
 {
   return self->n_layouts;
+}
+
+guint
+hl_ladder_view_get_n_stills (HlLadderView *self)
+{
+  return self->n_stills;
 }
 
 gboolean

@@ -33,5 +33,7 @@ void hl_ladder_view_reveal_step (HlLadderView *self, guint n);
 gboolean hl_ladder_view_get_step_area (HlLadderView *self, guint n, graphene_rect_t *area);
 /* For tests: how many layouts the view has made. */
 guint hl_ladder_view_get_n_layouts (HlLadderView *self);
+/* For tests: how many times the ladder under a travelling arrow was recorded. */
+guint hl_ladder_view_get_n_stills (HlLadderView *self);
 
 G_END_DECLS
