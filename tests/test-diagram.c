@@ -346,8 +346,7 @@ test_travelling_arrow (void)
     hl_ladder_arrow_get_ink (hl_ladder_layout_get_arrow (l, 2), &ink);
     cairo_rectangle (cr, ink.x, ink.y, ink.width, ink.height);
     cairo_clip (cr); /* all of its ink inside its box */
-    g_assert_true (hl_ladder_paint_arrow (l, cr, 3));
-    g_assert_false (hl_ladder_paint_arrow (l, cr, 99));
+    hl_ladder_paint_arrow (l, hl_ladder_layout_get_arrow (l, 2), cr);
     cairo_destroy (cr);
     cairo_surface_flush (drawn_whole);
     cairo_surface_flush (split);

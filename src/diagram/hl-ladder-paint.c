@@ -257,17 +257,10 @@ hl_ladder_paint (const HlLadderLayout *layout, cairo_t *cr)
   return hl_ladder_paint_except (layout, cr, 0);
 }
 
-gboolean
-hl_ladder_paint_arrow (const HlLadderLayout *layout, cairo_t *cr, guint step)
+void
+hl_ladder_paint_arrow (const HlLadderLayout *layout, const HlLadderArrow *arrow, cairo_t *cr)
 {
-  for (guint i = 0; i < hl_ladder_layout_get_n_arrows (layout); i++) {
-    const HlLadderArrow *a = hl_ladder_layout_get_arrow (layout, i);
-    if (a->step == step) {
-      draw_arrow (cr, layout, hl_ladder_palette (hl_ladder_layout_get_theme (layout)), a);
-      return TRUE;
-    }
-  }
-  return FALSE;
+  draw_arrow (cr, layout, hl_ladder_palette (hl_ladder_layout_get_theme (layout)), arrow);
 }
 
 void

@@ -15,9 +15,9 @@ guint hl_ladder_paint (const HlLadderLayout *layout, cairo_t *cr);
 /* The same without the arrow of step `skip` (0: every arrow), for a view that draws that
  * arrow on its own while it travels (the rest then stays as it was drawn). */
 guint hl_ladder_paint_except (const HlLadderLayout *layout, cairo_t *cr, guint skip);
-/* Step `step`'s arrow alone, as hl_ladder_paint draws it (line, head, padlock, marks);
- * FALSE when the layout has no arrow for it. */
-gboolean hl_ladder_paint_arrow (const HlLadderLayout *layout, cairo_t *cr, guint step);
+/* One of the layout's arrows alone, as hl_ladder_paint draws it (line, head, padlock,
+ * marks). */
+void hl_ladder_paint_arrow (const HlLadderLayout *layout, const HlLadderArrow *arrow, cairo_t *cr);
 /* A box holding all the ink an arrow can have, at any point of its travel. */
 void hl_ladder_arrow_get_ink (const HlLadderArrow *arrow, HlLadderRect *ink);
 /* One text box in its tone's colour, as hl_ladder_paint draws the layout's own. */

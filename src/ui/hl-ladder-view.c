@@ -363,6 +363,15 @@ visible_area (HlLadderView *self)
   return r;
 }
 
+/* A cairo node over rect (widget pixels), ready to draw in layout pixels. */
+static cairo_t *
+begin_painting (HlLadderView *self, GtkSnapshot *snapshot, const graphene_rect_t *rect)
+{
+  cairo_t *cr = gtk_snapshot_append_cairo (snapshot, rect);
+  cairo_scale (cr, self->zoom, self->zoom);
+  return cr;
+}
+
 /* The current step's arrow, which travels while `remaining` is above 0; NULL if none. */
 static const HlLadderArrow *
 travelling_arrow (HlLadderView *self)
@@ -389,14 +398,18 @@ hl_ladder_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   if (area.size.width <= 0 || area.size.height <= 0)
     return;
   moving = self->remaining > 0 ? travelling_arrow (self) : NULL;
-  if (moving) {
+  if (!moving) {
+    g_clear_pointer (&self->still, gsk_render_node_unref);
+    cr = begin_painting (self, snapshot, &area);
+    hl_ladder_paint (self->layout, cr);
+    cairo_destroy (cr);
+  } else {
     HlLadderRect ink;
     graphene_rect_t box;
     if (!self->still || self->still_layout != self->n_layouts
         || !graphene_rect_equal (&self->still_area, &area) || self->still_zoom != self->zoom) {
       GtkSnapshot *still = gtk_snapshot_new ();
-      cr = gtk_snapshot_append_cairo (still, &area);
-      cairo_scale (cr, self->zoom, self->zoom);
+      cr = begin_painting (self, still, &area);
       hl_ladder_paint_except (self->layout, cr, moving->step);
       cairo_destroy (cr);
       g_clear_pointer (&self->still, gsk_render_node_unref);
@@ -414,17 +427,10 @@ hl_ladder_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
                                                          ceil (ink.width * self->zoom) + 1,
                                                          ceil (ink.height * self->zoom) + 1),
                                     &area, &box)) {
-      cr = gtk_snapshot_append_cairo (snapshot, &box);
-      cairo_scale (cr, self->zoom, self->zoom);
-      hl_ladder_paint_arrow (self->layout, cr, moving->step);
+      cr = begin_painting (self, snapshot, &box);
+      hl_ladder_paint_arrow (self->layout, moving, cr);
       cairo_destroy (cr);
     }
-  } else {
-    g_clear_pointer (&self->still, gsk_render_node_unref);
-    cr = gtk_snapshot_append_cairo (snapshot, &area);
-    cairo_scale (cr, self->zoom, self->zoom);
-    hl_ladder_paint (self->layout, cr);
-    cairo_destroy (cr);
   }
   for (guint i = 0; i < self->targets->len; i++)
     if (gtk_widget_has_focus (self->targets->pdata[i]))
