@@ -20,7 +20,9 @@
  *    HL_BENCH_EACH_STEP=1 prints every step's figures, HL_BENCH_PHASES=1 every step's
  *    frame by phase and the frames that follow it before the window is idle again;
  *    HL_BENCH_PROFILE_STEP=N names the step profiled_step_frame takes (1 by default);
- *    HL_BENCH_PASSES=N (odd, at most 9) takes each step's median over N passes, not 3;
+ *    HL_BENCH_PASSES=N (odd, at most 9) takes each step's median over N passes, not 3
+ *    (each pass goes through every lesson before the next starts; HL_BENCH_BACK_TO_BACK=1
+ *    runs a lesson page's passes one after the other instead);
  *    HL_BENCH_ANIMATIONS=1 keeps GTK's animations on (the new arrow's travel then adds its
  *    frames to those after each step's own).
  */
@@ -231,62 +233,80 @@ run_to_end_ms (HlWindow *window)
   return (g_get_monotonic_time () - start) / 1000.0;
 }
 
-/* Steps through a lesson with one side page shown, `reps` times; each step's figure is its
- * median over the passes (the machine is shared), the lesson's the mean and the worst.
- * Three passes unless HL_BENCH_PASSES names another odd number up to MAX_REPS: a median of
- * more passes tells a step's own cost from a moment the machine was slow more surely. */
+/* Each step's figures are its median over `reps` passes: three unless HL_BENCH_PASSES names
+ * another odd number up to MAX_REPS. A pass goes through every lesson, both pages, before
+ * the next pass starts, so a step's passes are minutes apart: a slow moment of the shared
+ * machine (its host's load, Xvfb on the other core) then falls on one of them, not on all,
+ * and the median tells the step's own cost from it. HL_BENCH_BACK_TO_BACK=1 runs a lesson
+ * page's passes one after the other instead, as the bench did up to session 13. */
 #define MAX_REPS 9
 static int reps = 3;
+static const char *const page_names[2] = { "message", "knowledge" };
+
+typedef struct {
+  const char *path;
+  GArray *cpu[2][MAX_REPS], *wall[2][MAX_REPS], *main_cpu[2][MAX_REPS];
+  double run_to_end[2][MAX_REPS];
+} LessonTimes;
+
+/* One pass through a lesson with one side page shown: each step from an idle window, then
+ * Run to End from step 0. */
 static void
-time_lesson (HlWindow *window, const char *path, const char *page, PageFigures *out)
+time_pass (HlWindow *window, LessonTimes *t, int page, int r)
 {
   HlSession *s = hl_window_get_session (window);
-  GArray *cpu[MAX_REPS] = { NULL }, *wall[MAX_REPS] = { NULL }, *main_cpu[MAX_REPS] = { NULL };
+  const char *name = page_names[page];
   guint profiled_step
       = g_getenv ("HL_BENCH_PROFILE_STEP") ? atoi (g_getenv ("HL_BENCH_PROFILE_STEP")) : 1;
-  memset (out, 0, sizeof *out);
-  hl_window_load (window, path);
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", page);
+  GArray *cpu = t->cpu[page][r] = g_array_new (FALSE, FALSE, sizeof (double));
+  GArray *wall = t->wall[page][r] = g_array_new (FALSE, FALSE, sizeof (double));
+  GArray *main_cpu = t->main_cpu[page][r] = g_array_new (FALSE, FALSE, sizeof (double));
+  hl_window_load (window, t->path);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", name);
   frame_after (GTK_WIDGET (window), NULL, NULL);
-  for (int r = 0; r < reps; r++) {
-    cpu[r] = g_array_new (FALSE, FALSE, sizeof (double));
-    wall[r] = g_array_new (FALSE, FALSE, sizeof (double));
-    main_cpu[r] = g_array_new (FALSE, FALSE, sizeof (double));
-    gtk_widget_activate_action (GTK_WIDGET (window), "win.restart", NULL);
-    while (hl_session_can_step (s)) {
-      double c, w, m;
-      settle (hl_session_get_position (s) > 0);
-      c = cpu_ms ();
-      m = thread_cpu_ms ();
-      w = hl_session_get_position (s) + 1 == profiled_step
-              ? profiled_step_frame (GTK_WIDGET (window))
-              : frame_after (GTK_WIDGET (window), "win.step", NULL);
-      if (g_getenv ("HL_BENCH_PHASES"))
-        printf ("  %s pass %d step %2u, ms (main-thread CPU): before-paint %5.1f (%4.1f)  layout "
-                "%5.1f (%4.1f)  paint %5.1f (%4.1f)  painted %5.1f (%4.1f)\n",
-                page, r + 1, hl_session_get_position (s), phase_ms[0], phase_cpu[0] - m,
-                phase_ms[1], phase_cpu[1] - m, phase_ms[2], phase_cpu[2] - m, w,
-                thread_cpu_ms () - m);
-      c = cpu_ms () - c;
-      m = thread_cpu_ms () - m;
-      g_array_append_val (cpu[r], c);
-      g_array_append_val (wall[r], w);
-      g_array_append_val (main_cpu[r], m);
-    }
-    settle (TRUE);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.restart", NULL);
+  while (hl_session_can_step (s)) {
+    double c, w, m;
+    settle (hl_session_get_position (s) > 0);
+    c = cpu_ms ();
+    m = thread_cpu_ms ();
+    w = hl_session_get_position (s) + 1 == profiled_step
+            ? profiled_step_frame (GTK_WIDGET (window))
+            : frame_after (GTK_WIDGET (window), "win.step", NULL);
+    if (g_getenv ("HL_BENCH_PHASES"))
+      printf ("  %s pass %d step %2u, ms (main-thread CPU): before-paint %5.1f (%4.1f)  layout "
+              "%5.1f (%4.1f)  paint %5.1f (%4.1f)  painted %5.1f (%4.1f)\n",
+              name, r + 1, hl_session_get_position (s), phase_ms[0], phase_cpu[0] - m, phase_ms[1],
+              phase_cpu[1] - m, phase_ms[2], phase_cpu[2] - m, w, thread_cpu_ms () - m);
+    c = cpu_ms () - c;
+    m = thread_cpu_ms () - m;
+    g_array_append_val (cpu, c);
+    g_array_append_val (wall, w);
+    g_array_append_val (main_cpu, m);
   }
-  out->steps = cpu[0]->len;
+  settle (TRUE);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.restart", NULL);
+  settle (FALSE);
+  t->run_to_end[page][r] = run_to_end_ms (window);
+}
+
+/* A lesson page's figures: each step's median over the passes, the lesson's mean and worst. */
+static void
+summarize_page (LessonTimes *t, int page, PageFigures *out)
+{
+  memset (out, 0, sizeof *out);
+  out->steps = t->cpu[page][0]->len;
   for (guint i = 0; i < out->steps; i++) {
     double c[MAX_REPS], w[MAX_REPS], m[MAX_REPS];
     for (int r = 0; r < reps; r++) {
-      c[r] = i < cpu[r]->len ? g_array_index (cpu[r], double, i) : 0;
-      w[r] = i < wall[r]->len ? g_array_index (wall[r], double, i) : 0;
-      m[r] = i < main_cpu[r]->len ? g_array_index (main_cpu[r], double, i) : 0;
+      c[r] = i < t->cpu[page][r]->len ? g_array_index (t->cpu[page][r], double, i) : 0;
+      w[r] = i < t->wall[page][r]->len ? g_array_index (t->wall[page][r], double, i) : 0;
+      m[r] = i < t->main_cpu[page][r]->len ? g_array_index (t->main_cpu[page][r], double, i) : 0;
       out->over_wall_pass += w[r] > 16.0;
     }
     out->cpu_sum += median (c, reps);
     if (g_getenv ("HL_BENCH_EACH_STEP"))
-      printf ("  %s step %2u: cpu %5.1f  main cpu %5.1f  wall %5.1f ms\n", page, i + 1,
+      printf ("  %s step %2u: cpu %5.1f  main cpu %5.1f  wall %5.1f ms\n", page_names[page], i + 1,
               median (c, reps), median (m, reps), median (w, reps));
     out->over_wall += median (w, reps) > 16.0;
     out->over_main_cpu += median (m, reps) > 16.0;
@@ -299,17 +319,11 @@ time_lesson (HlWindow *window, const char *path, const char *page, PageFigures *
       out->worst_main_cpu_step = i + 1;
     }
   }
-  {
-    double rte[MAX_REPS];
-    for (int r = 0; r < reps; r++) {
-      gtk_widget_activate_action (GTK_WIDGET (window), "win.restart", NULL);
-      settle (FALSE);
-      rte[r] = run_to_end_ms (window);
-      g_array_unref (cpu[r]);
-      g_array_unref (wall[r]);
-      g_array_unref (main_cpu[r]);
-    }
-    out->run_to_end = median (rte, reps);
+  out->run_to_end = median (t->run_to_end[page], reps);
+  for (int r = 0; r < reps; r++) {
+    g_array_unref (t->cpu[page][r]);
+    g_array_unref (t->wall[page][r]);
+    g_array_unref (t->main_cpu[page][r]);
   }
 }
 
@@ -348,12 +362,15 @@ time_steps (HlApplication *app, char **names)
   guint n_steps = 0, over_wall = 0, over_main_cpu = 0; /* both pages' steps */
   guint over_wall_pass = 0;
   const char *passes = g_getenv ("HL_BENCH_PASSES");
+  gboolean back_to_back = g_getenv ("HL_BENCH_BACK_TO_BACK") != NULL;
+  g_autoptr (GArray) lessons = g_array_new (FALSE, TRUE, sizeof (LessonTimes));
   if (passes && atoi (passes) >= 1 && atoi (passes) <= MAX_REPS && atoi (passes) % 2 == 1)
     reps = atoi (passes);
   g_file_get_contents ("/proc/loadavg", &load, NULL, NULL);
-  printf ("\nEach step to its painted frame, from an idle window (median of %d passes); load "
-          "average at the start: %s",
-          reps, load ? load : "unknown\n");
+  printf ("\nEach step to its painted frame, from an idle window (median of %d passes, %s); "
+          "load average at the start: %s",
+          reps, back_to_back ? "a lesson page's passes back to back" : "each pass over all lessons",
+          load ? load : "unknown\n");
   printf ("%-44s %5s | %9s %9s %6s | %9s %9s | %9s %9s | %8s %8s\n", "", "", "Message", "Knows", "",
           "Message", "Knows", "Message", "Knows", "Message", "Knows");
   printf ("%-44s %5s | %9s %9s %6s | %9s %9s | %9s %9s | %8s %8s\n", "lesson", "steps", "cpu/step",
@@ -361,15 +378,32 @@ time_steps (HlApplication *app, char **names)
   for (guint i = 0; i < all->len; i++) {
     const char *path = g_ptr_array_index (all, i);
     g_autofree char *base = g_path_get_basename (path);
-    PageFigures m, k;
-    double ratio;
     gboolean wanted = !names || !names[0];
     for (char **n = names; n && *n && !wanted; n++)
       wanted = g_str_has_prefix (base, *n) && base[strlen (*n)] == '.';
-    if (!wanted)
-      continue;
-    time_lesson (window, path, "message", &m);
-    time_lesson (window, path, "knowledge", &k);
+    if (wanted)
+      g_array_append_val (lessons, ((LessonTimes){ .path = path }));
+  }
+  if (back_to_back) {
+    for (guint i = 0; i < lessons->len; i++)
+      for (int page = 0; page < 2; page++)
+        for (int r = 0; r < reps; r++)
+          time_pass (window, &g_array_index (lessons, LessonTimes, i), page, r);
+  } else {
+    for (int r = 0; r < reps; r++) {
+      for (guint i = 0; i < lessons->len; i++)
+        for (int page = 0; page < 2; page++)
+          time_pass (window, &g_array_index (lessons, LessonTimes, i), page, r);
+      fprintf (stderr, "pass %d of %d done\n", r + 1, reps);
+    }
+  }
+  for (guint i = 0; i < lessons->len; i++) {
+    LessonTimes *t = &g_array_index (lessons, LessonTimes, i);
+    g_autofree char *base = g_path_get_basename (t->path);
+    PageFigures m, k;
+    double ratio;
+    summarize_page (t, 0, &m);
+    summarize_page (t, 1, &k);
     ratio = (k.cpu_sum / k.steps) / (m.cpu_sum / m.steps);
     printf ("%-44s %5u | %9.1f %9.1f %5.2fx | %9.1f %9.1f | %9.1f %9.1f | %8.1f %8.1f\n", base,
             m.steps, m.cpu_sum / m.steps, k.cpu_sum / k.steps, ratio, m.worst_wall, k.worst_wall,
@@ -380,15 +414,15 @@ time_steps (HlApplication *app, char **names)
     if (k.cpu_sum > heaviest_cpu) {
       heaviest_cpu = k.cpu_sum;
       heaviest_ratio = ratio;
-      heaviest = g_ptr_array_index (all, i);
+      heaviest = t->path;
     }
     if (ratio > worst_ratio) {
       worst_ratio = ratio;
-      worst_ratio_lesson = g_ptr_array_index (all, i);
+      worst_ratio_lesson = t->path;
     }
     if (MAX (m.worst_wall, k.worst_wall) > worst_wall) {
       worst_wall = MAX (m.worst_wall, k.worst_wall);
-      worst_wall_lesson = g_ptr_array_index (all, i);
+      worst_wall_lesson = t->path;
     }
     n_steps += m.steps + k.steps;
     over_wall += m.over_wall + k.over_wall;
@@ -396,7 +430,7 @@ time_steps (HlApplication *app, char **names)
     over_main_cpu += m.over_main_cpu + k.over_main_cpu;
     if (MAX (m.worst_main_cpu, k.worst_main_cpu) > worst_main) {
       worst_main = MAX (m.worst_main_cpu, k.worst_main_cpu);
-      worst_main_lesson = g_ptr_array_index (all, i);
+      worst_main_lesson = t->path;
     }
   }
   if (heaviest) {
