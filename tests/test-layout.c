@@ -258,7 +258,15 @@ test_short (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
-/* At 1600x1000 every step delivered, one after the other, is wholly in view. */
+static void
+count_layout (GdkFrameClock *clock, guint *n)
+{
+  (*n)++;
+}
+
+/* At 1600x1000 every step delivered, one after the other, is wholly in view. The ladder
+ * scrolls before the frame's layout, so that a step that scrolls is laid out once (a
+ * scroll after the layout makes GTK lay the whole window out again in the same frame). */
 static void
 test_selected_in_view (void)
 {
@@ -267,11 +275,24 @@ test_selected_in_view (void)
     HlWindow *win = open_window (lessons[l], 1600, 1000);
     HlSession *s = hl_window_get_session (win);
     GtkAdjustment *v = gtk_scrolled_window_get_vadjustment (win->ladder_scroller);
-    guint scrolled = 0;
+    GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (win));
+    guint scrolled = 0, layouts = 0, scrolled_once = 0;
+    gulong id = g_signal_connect (clock, "layout", G_CALLBACK (count_layout), &layouts);
     while (hl_session_can_step (s)) {
       graphene_rect_t area;
-      double top, page;
-      act (win, "win.step");
+      double top, page, top_before = gtk_adjustment_get_value (v);
+      double page_before = gtk_adjustment_get_page_size (v);
+      layouts = 0;
+      hl_test_act_to_first_frame (win, "win.step");
+      top = gtk_adjustment_get_value (v);
+      page = gtk_adjustment_get_page_size (v);
+      if (top != top_before && page == page_before) {
+        if (layouts != 1)
+          g_error ("%s, step %u scrolled the ladder and was laid out %u times in its frame",
+                   lessons[l], hl_session_get_selected (s), layouts);
+        scrolled_once++;
+      }
+      hl_test_wait_for_frame (GTK_WIDGET (win));
       g_assert_true (
           hl_ladder_view_get_step_area (win->ladder, hl_session_get_selected (s), &area));
       top = gtk_adjustment_get_value (v);
@@ -282,7 +303,9 @@ test_selected_in_view (void)
                  hl_session_get_selected (s), area.origin.y, area.origin.y + area.size.height, top,
                  top + page);
     }
+    g_signal_handler_disconnect (clock, id);
     g_assert_cmpuint (scrolled, >, 0); /* the ladder was taller than the view */
+    g_assert_cmpuint (scrolled_once, >, 0);
     if (l == 0)
       screenshot (win, "layout-1600x1000-last-step.png");
     gtk_window_destroy (GTK_WINDOW (win));

@@ -25,8 +25,9 @@ struct _HlLadderView {
   HlLadderTextCache *texts;    /* text laid out for earlier layouts, reused by the next */
   gboolean hide_notes;         /* the conversation only, without the per-side key lists */
   guint reveal;                /* step to scroll fully into view after the next layout; 0 none */
-  GdkFrameClock *reveal_clock; /* whose "layout" signal it waits for */
+  GdkFrameClock *reveal_clock; /* whose "before-paint" and "layout" signals it waits for */
   gulong reveal_handler;
+  gulong reveal_early_handler;
   guint n_layouts; /* for tests: layouts made */
   /* While an arrow travels: the ladder without it, recorded once for the whole travel, so
    * that each frame draws (and sends to the X server) only the arrow's own box. */
@@ -234,7 +235,10 @@ stop_revealing (HlLadderView *self)
   if (self->reveal_handler
       && g_signal_handler_is_connected (self->reveal_clock, self->reveal_handler))
     g_signal_handler_disconnect (self->reveal_clock, self->reveal_handler);
-  self->reveal_handler = 0;
+  if (self->reveal_early_handler
+      && g_signal_handler_is_connected (self->reveal_clock, self->reveal_early_handler))
+    g_signal_handler_disconnect (self->reveal_clock, self->reveal_early_handler);
+  self->reveal_handler = self->reveal_early_handler = 0;
   g_clear_object (&self->reveal_clock);
 }
 
@@ -246,17 +250,31 @@ on_layout_done (GdkFrameClock *clock, HlLadderView *self)
     stop_revealing (self);
 }
 
-/* Scrolls the step asked for fully into view (its top, when it is taller than the view),
- * after the frame's layout: the scrolled window's adjustment then has the diagram's new
- * height, which an idle callback could run before (and scroll within the old height).
- * Not during the allocation itself, where the viewport would not move its child again. */
+/* Where the view's top must be for step rect r to be wholly in view (its top, when it is
+ * taller than the view), with top the view's top now and page its height. */
+static double
+revealing_top (HlLadderView *self, const HlLadderRect *r, double top, double page)
+{
+  double margin = 12 * self->zoom;
+  if (r->y * self->zoom < top)
+    return r->y * self->zoom - margin;
+  if ((r->y + r->height) * self->zoom > top + page)
+    return MIN (r->y * self->zoom - margin, (r->y + r->height) * self->zoom - page + margin);
+  return top;
+}
+
+/* Scrolls the step asked for fully into view after the frame's layout: the scrolled
+ * window's adjustment then has the diagram's new height, which an idle callback could run
+ * before (and scroll within the old height). Not during the allocation itself, where the
+ * viewport would not move its child again. reveal_early has usually scrolled already:
+ * then nothing moves here. */
 static void
 reveal_now (HlLadderView *self)
 {
   GtkWidget *sw = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_SCROLLED_WINDOW);
   GtkAdjustment *v;
   HlLadderRect r;
-  double top, page, margin = 12 * self->zoom, want;
+  double top, page, want;
   guint step = self->reveal;
   self->reveal = 0;
   if (!sw || !self->layout || !hl_ladder_layout_get_step_rect (self->layout, step, &r))
@@ -268,13 +286,43 @@ reveal_now (HlLadderView *self)
     self->reveal = step; /* the new size is not allocated yet: after the next layout */
     return;
   }
-  want = top;
-  if (r.y * self->zoom < top)
-    want = r.y * self->zoom - margin;
-  else if ((r.y + r.height) * self->zoom > top + page)
-    want = MIN (r.y * self->zoom - margin, (r.y + r.height) * self->zoom - page + margin);
+  want = revealing_top (self, &r, top, page);
   if (want != top)
     gtk_adjustment_set_value (v, want);
+}
+
+/* Scrolls to the step before the frame's layout, with the height the diagram is about to
+ * get: a scroll after the layout makes GTK lay the whole window out a second time in the
+ * same frame (the toplevel's size computed again, several X server round trips on X11).
+ * Run as the frame begins, when the session's notifications for the step are all in and
+ * the layout built now is the frame's. The view's height is the one it has now; if the
+ * layout changes it (a banner shown), reveal_now corrects afterwards. */
+static void
+reveal_early (GdkFrameClock *clock, HlLadderView *self)
+{
+  GtkWidget *sw = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *v;
+  HlLadderRect r;
+  double top, page, upper, want;
+  g_signal_handler_disconnect (clock, self->reveal_early_handler);
+  self->reveal_early_handler = 0;
+  if (!sw || !self->reveal)
+    return;
+  ensure_layout (self);
+  if (!self->layout || !hl_ladder_layout_get_step_rect (self->layout, self->reveal, &r))
+    return;
+  v = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (sw));
+  top = gtk_adjustment_get_value (v);
+  page = gtk_adjustment_get_page_size (v);
+  /* What the viewport will set: the diagram's height, at least the view's. */
+  upper = MAX (page, ceil (hl_ladder_layout_get_height (self->layout) * self->zoom));
+  if (page <= 0 || upper < (r.y + r.height) * self->zoom)
+    return;
+  want = revealing_top (self, &r, top, page);
+  if (want != top)
+    gtk_adjustment_configure (v, want, gtk_adjustment_get_lower (v), upper,
+                              gtk_adjustment_get_step_increment (v),
+                              gtk_adjustment_get_page_increment (v), page);
 }
 
 static void
@@ -622,6 +670,9 @@ hl_ladder_view_reveal_step (HlLadderView *self, guint n)
     self->reveal_handler
         = g_signal_connect_after (clock, "layout", G_CALLBACK (on_layout_done), self);
   }
+  if (!self->reveal_early_handler)
+    self->reveal_early_handler
+        = g_signal_connect (clock, "before-paint", G_CALLBACK (reveal_early), self);
   gtk_widget_queue_allocate (GTK_WIDGET (self));
 }
 
