@@ -17,5 +17,7 @@ G_DECLARE_FINAL_TYPE (HlCopyButton, hl_copy_button, HL, COPY_BUTTON, GtkButton)
 
 /* A flat icon button; tooltip is also what a screen reader reads as its description. */
 GtkWidget *hl_copy_button_new (const char *tooltip);
+/* Its tooltip's text, which it gives when GTK asks (query-tooltip). */
+const char *hl_copy_button_get_tooltip (HlCopyButton *self);
 
 G_END_DECLS
