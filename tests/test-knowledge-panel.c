@@ -18,6 +18,7 @@
 #define wait_for_frame(w) hl_test_wait_for_frame (w)
 
 static HlApplication *app;
+static char *artifacts; /* knowledge-artifacts/, under the directory the test runs in */
 
 static char *
 lesson_path (const char *lesson)
@@ -617,7 +618,7 @@ on_busy_frame (GdkFrameClock *clock, BusyFrame *b)
   GtkSnapshot *snap;
   GskRenderNode *node;
   GdkTexture *texture;
-  g_autofree char *cwd = NULL, *path = NULL;
+  g_autofree char *path = NULL;
   if (b->seen)
     return;
   b->seen = TRUE;
@@ -625,8 +626,7 @@ on_busy_frame (GdkFrameClock *clock, BusyFrame *b)
   b->spinning = gtk_widget_get_mapped (GTK_WIDGET (b->win->busy_spinner))
                 && gtk_spinner_get_spinning (b->win->busy_spinner);
   /* The frame as painted, to look at. */
-  cwd = g_get_current_dir ();
-  path = g_build_filename (cwd, "knowledge-panel-busy.png", NULL);
+  path = g_build_filename (artifacts, "knowledge-panel-busy.png", NULL);
   p = gtk_widget_paintable_new (GTK_WIDGET (b->win));
   snap = gtk_snapshot_new ();
   gdk_paintable_snapshot (p, snap, gtk_widget_get_width (GTK_WIDGET (b->win)),
@@ -966,7 +966,7 @@ main (int argc, char **argv)
   /* GTK's in-process accessibility backend, whatever the suite sets: /copy-button reads
    * what the button tells a screen reader ("none" keeps no accessible properties). */
   g_setenv ("GTK_A11Y", "test", TRUE);
-  if (!hl_test_window_init (&argc, &argv, NULL, NULL, &app)) {
+  if (!hl_test_window_init (&argc, &argv, "knowledge-artifacts", &artifacts, &app)) {
     g_print ("1..0 # SKIP no display\n");
     return 0;
   }
@@ -985,5 +985,6 @@ main (int argc, char **argv)
   g_test_add_func ("/knowledge-panel/copy-button", test_copy_button);
   status = g_test_run ();
   g_object_unref (app);
+  g_free (artifacts);
   return status;
 }
