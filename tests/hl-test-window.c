@@ -102,6 +102,68 @@ hl_test_screenshot (GtkWidget *w, const char *dir, const char *name)
   g_object_unref (p);
 }
 
+GBytes *
+hl_test_draw_widget (GtkWidget *w)
+{
+  GdkPaintable *paintable = gtk_widget_paintable_new (w);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (w));
+  int width = gtk_widget_get_width (w), height = gtk_widget_get_height (w);
+  GskRenderNode *node;
+  GdkTexture *texture;
+  guchar *data = g_malloc0 ((gsize)width * height * 4);
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  /* the whole widget: the node's own bounds are only what is drawn */
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_cmpint (gdk_texture_get_width (texture), ==, width);
+  g_assert_cmpint (gdk_texture_get_height (texture), ==, height);
+  gdk_texture_download (texture, data, (gsize)width * 4);
+  g_object_unref (texture);
+  gsk_render_node_unref (node);
+  g_object_unref (paintable);
+  return g_bytes_new_take (data, (gsize)width * height * 4);
+}
+
+/* The first of w and its descendants, depth first, that match says is the one. */
+static GtkWidget *
+find_first (GtkWidget *w, gboolean (*match) (GtkWidget *, gconstpointer), gconstpointer data)
+{
+  if (match (w, data))
+    return w;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c)) {
+    GtkWidget *found = find_first (c, match, data);
+    if (found)
+      return found;
+  }
+  return NULL;
+}
+
+static gboolean
+has_css_class (GtkWidget *w, gconstpointer name)
+{
+  return gtk_widget_has_css_class (w, name);
+}
+
+static gboolean
+is_of_type (GtkWidget *w, gconstpointer type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (w, *(const GType *)type);
+}
+
+GtkWidget *
+hl_test_find_css_class (GtkWidget *w, const char *name)
+{
+  return find_first (w, has_css_class, name);
+}
+
+GtkWidget *
+hl_test_find_type (GtkWidget *w, GType type)
+{
+  return find_first (w, is_of_type, &type);
+}
+
 gboolean
 hl_test_bounds_in_window (GtkWidget *w, graphene_rect_t *out)
 {

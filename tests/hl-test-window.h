@@ -29,6 +29,13 @@ void hl_test_act_to_first_frame (HlWindow *win, const char *action);
 void hl_test_wait_for_frame (GtkWidget *w);
 /* The widget as drawn now, saved as DIR/NAME (a PNG). */
 void hl_test_screenshot (GtkWidget *w, const char *dir, const char *name);
+/* The widget drawn alone (its CSS background included) by its window's renderer, the whole
+ * of its width x height: the image's bytes, rows in GDK's default memory format. */
+GBytes *hl_test_draw_widget (GtkWidget *w);
+/* The first of w and its descendants (depth first) with the CSS class NAME; NULL: none. */
+GtkWidget *hl_test_find_css_class (GtkWidget *w, const char *name);
+/* The first of w and its descendants (depth first) of TYPE; NULL: none. */
+GtkWidget *hl_test_find_type (GtkWidget *w, GType type);
 /* Where the widget is in its window's coordinates; FALSE when it has no place there. */
 gboolean hl_test_bounds_in_window (GtkWidget *w, graphene_rect_t *out);
 

@@ -511,40 +511,6 @@ test_hex_prepared (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
-static GtkWidget *
-find_with_class (GtkWidget *w, const char *name)
-{
-  if (gtk_widget_has_css_class (w, name))
-    return w;
-  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c)) {
-    GtkWidget *found = find_with_class (c, name);
-    if (found)
-      return found;
-  }
-  return NULL;
-}
-
-/* Widget w as drawn now: RGBA rows of its width. */
-static guchar *
-draw_pixels (GtkWidget *w, int width, int height)
-{
-  GdkPaintable *paintable = gtk_widget_paintable_new (w);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (w));
-  guchar *data = g_malloc0 ((gsize)width * height * 4);
-  GskRenderNode *node;
-  GdkTexture *texture;
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gdk_texture_download (texture, data, (gsize)width * 4);
-  g_object_unref (texture);
-  gsk_render_node_unref (node);
-  g_object_unref (paintable);
-  return data;
-}
-
 /* The one row where the scrolled window draws differently with the step-text style than
  * without it, left of its scrollbar (an overlay scrollbar may come and go meanwhile); -1
  * if none differs, -2 if more than one row does. */
@@ -553,15 +519,19 @@ row_drawn_by_style (GtkWidget *scroller)
 {
   int width = gtk_widget_get_width (scroller), height = gtk_widget_get_height (scroller);
   int row = -1;
-  g_autofree guchar *with = NULL, *without = NULL;
+  g_autoptr (GBytes) with = NULL;
+  g_autoptr (GBytes) without = NULL;
+  const guchar *a, *b;
   wait_for_frame (scroller);
-  with = draw_pixels (scroller, width, height);
+  with = hl_test_draw_widget (scroller);
   gtk_widget_remove_css_class (scroller, "step-text");
   wait_for_frame (scroller);
-  without = draw_pixels (scroller, width, height);
+  without = hl_test_draw_widget (scroller);
   gtk_widget_add_css_class (scroller, "step-text");
+  a = g_bytes_get_data (with, NULL);
+  b = g_bytes_get_data (without, NULL);
   for (int y = 0; y < height; y++)
-    if (memcmp (with + (gsize)y * width * 4, without + (gsize)y * width * 4, (width - 20) * 4)) {
+    if (memcmp (a + (gsize)y * width * 4, b + (gsize)y * width * 4, (width - 20) * 4)) {
       if (row != -1)
         return -2;
       row = y;
@@ -576,7 +546,8 @@ static void
 test_step_text_edge (void)
 {
   HlWindow *win = hl_test_open_lesson (app, "30-tls13-basic", 1400, 700);
-  GtkWidget *scroller = find_with_class (GTK_WIDGET (hl_window_get_inspector (win)), "step-text");
+  GtkWidget *scroller
+      = hl_test_find_css_class (GTK_WIDGET (hl_window_get_inspector (win)), "step-text");
   GtkAdjustment *v;
   g_assert_nonnull (scroller);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.show-page", "s", "message"));

@@ -864,32 +864,6 @@ test_no_blurred_shadows (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
-/* A widget drawn alone (its CSS background included) into an image, by the window's
- * renderer; the image's bytes, as GDK's default memory format. */
-static GBytes *
-draw_widget (GtkWidget *w)
-{
-  GdkPaintable *paintable = gtk_widget_paintable_new (w);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (w));
-  int width = gtk_widget_get_width (w), height = gtk_widget_get_height (w);
-  GskRenderNode *node;
-  GdkTexture *texture;
-  guchar *data = g_malloc0 ((gsize)width * height * 4);
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  /* the whole widget: the node's own bounds are only what is drawn */
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_cmpint (gdk_texture_get_width (texture), ==, width);
-  g_assert_cmpint (gdk_texture_get_height (texture), ==, height);
-  gdk_texture_download (texture, data, (gsize)width * 4);
-  g_object_unref (texture);
-  gsk_render_node_unref (node);
-  g_object_unref (paintable);
-  return g_bytes_new_take (data, (gsize)width * height * 4);
-}
-
 /* The copy button draws itself as GTK's own flat button with the theme's copy icon would,
  * pixel for pixel and at the same size, and tells a screen reader what it does (it stopped
  * holding an image: issue 17). */
@@ -926,7 +900,7 @@ test_copy_button (void)
                                              : ADW_COLOR_SCHEME_DEFAULT);
     wait_for_frame (window);
     for (int i = 0; i < 2; i++)
-      drawn[i] = draw_widget (button[i]);
+      drawn[i] = hl_test_draw_widget (button[i]);
     g_assert_true (g_bytes_equal (drawn[0], drawn[1]));
     /* and the icon is there: a flat button's background is clear, the icon's pixels not */
     pixels = g_bytes_get_data (drawn[0], &size);

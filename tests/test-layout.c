@@ -49,19 +49,6 @@ assert_size (HlWindow *win, int width, int height)
   g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (win)), >=, height - 12);
 }
 
-static GtkWidget *
-find_descendant (GtkWidget *w, GType type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (w, type))
-    return w;
-  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c)) {
-    GtkWidget *found = find_descendant (c, type);
-    if (found)
-      return found;
-  }
-  return NULL;
-}
-
 /* How much of the widget's height is on screen: clipped by every scrolled window it is in. */
 static double
 visible_height (GtkWidget *w)
@@ -154,7 +141,7 @@ test_800x600 (void)
   screenshot (win, "layout-800x600.png");
   /* The inspector shows the bytes too, a few lines of them at least. */
   g_assert_cmpfloat (visible_height (gtk_widget_get_parent (
-                         find_descendant (hl_window_get_inspector (win), HL_TYPE_HEX_VIEW))),
+                         hl_test_find_type (hl_window_get_inspector (win), HL_TYPE_HEX_VIEW))),
                      >=, 40);
   /* The Inspector button hides the flap: the ladder takes the height. */
   gtk_toggle_button_set_active (win->inspector_button, FALSE);
@@ -249,7 +236,7 @@ test_short (void)
     act (win, "win.step");
   hl_test_wait_for_frame (GTK_WIDGET (win));
   assert_size (win, 1400, 400);
-  hex = find_descendant (hl_window_get_inspector (win), HL_TYPE_HEX_VIEW);
+  hex = hl_test_find_type (hl_window_get_inspector (win), HL_TYPE_HEX_VIEW);
   g_assert_nonnull (hex);
   screenshot (win, "layout-400-tall.png");
   /* Its scrolled window: three lines of bytes at least, on screen. */

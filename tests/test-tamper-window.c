@@ -40,19 +40,6 @@ find_dialog (HlWindow *win)
   return NULL;
 }
 
-static GtkWidget *
-find_descendant (GtkWidget *w, GType type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (w, type))
-    return w;
-  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c)) {
-    GtkWidget *found = find_descendant (c, type);
-    if (found)
-      return found;
-  }
-  return NULL;
-}
-
 /* A key press as the widget's key controllers get it (with modifiers). */
 static gboolean
 press (GtkWidget *w, guint keyval, GdkModifierType state)
@@ -124,7 +111,7 @@ test_field_menu_edit_deliver_back_undo_redo (void)
   HlWindow *win = open_window ("02-ecdhe-rsa-aes-gcm");
   HlSession *s = hl_window_get_session (win);
   HlInspector *insp = HL_INSPECTOR (hl_window_get_inspector (win));
-  GtkWidget *list = find_descendant (GTK_WIDGET (insp), GTK_TYPE_LIST_VIEW);
+  GtkWidget *list = hl_test_find_type (GTK_WIDGET (insp), GTK_TYPE_LIST_VIEW);
   GtkPopover *menu;
   HlFieldDialog *dialog;
   GtkWindow *top;
