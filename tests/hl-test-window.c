@@ -164,6 +164,12 @@ hl_test_find_type (GtkWidget *w, GType type)
   return find_first (w, is_of_type, &type);
 }
 
+void
+hl_test_count (guint *n)
+{
+  (*n)++;
+}
+
 gboolean
 hl_test_bounds_in_window (GtkWidget *w, graphene_rect_t *out)
 {

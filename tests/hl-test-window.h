@@ -36,6 +36,8 @@ GBytes *hl_test_draw_widget (GtkWidget *w);
 GtkWidget *hl_test_find_css_class (GtkWidget *w, const char *name);
 /* The first of w and its descendants (depth first) of TYPE; NULL: none. */
 GtkWidget *hl_test_find_type (GtkWidget *w, GType type);
+/* Adds one to *n: connected with g_signal_connect_swapped, counts a signal's emissions. */
+void hl_test_count (guint *n);
 /* Where the widget is in its window's coordinates; FALSE when it has no place there. */
 gboolean hl_test_bounds_in_window (GtkWidget *w, graphene_rect_t *out);
 

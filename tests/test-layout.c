@@ -245,12 +245,6 @@ test_short (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
-static void
-count_layout (GdkFrameClock *clock, guint *n)
-{
-  (*n)++;
-}
-
 /* At 1600x1000 every step delivered, one after the other, is wholly in view. The ladder
  * scrolls before the frame's layout, so that a step that scrolls is laid out once (a
  * scroll after the layout makes GTK lay the whole window out again in the same frame). */
@@ -264,7 +258,7 @@ test_selected_in_view (void)
     GtkAdjustment *v = gtk_scrolled_window_get_vadjustment (win->ladder_scroller);
     GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (win));
     guint scrolled = 0, layouts = 0, scrolled_once = 0;
-    gulong id = g_signal_connect (clock, "layout", G_CALLBACK (count_layout), &layouts);
+    gulong id = g_signal_connect_swapped (clock, "layout", G_CALLBACK (hl_test_count), &layouts);
     while (hl_session_can_step (s)) {
       graphene_rect_t area;
       double top, page, top_before = gtk_adjustment_get_value (v);

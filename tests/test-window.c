@@ -416,13 +416,6 @@ test_tamper_scrollbar (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
-/* Play delivers messages on a timer until paused. */
-static void
-count_frame (guint *frames)
-{
-  (*frames)++;
-}
-
 /* With animations on, a new arrow travels from sender to receiver over some 450 ms of
  * frames, and only its end moves: the ladder is laid out once for the step, and drawn once
  * under the arrow, not again at each of the travel's frames (which cost more than the
@@ -441,7 +434,7 @@ test_arrow_travel (void)
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", TRUE, NULL);
   layouts = hl_ladder_view_get_n_layouts (ladder);
   stills = hl_ladder_view_get_n_stills (ladder);
-  id = g_signal_connect_swapped (clock, "after-paint", G_CALLBACK (count_frame), &frames);
+  id = g_signal_connect_swapped (clock, "after-paint", G_CALLBACK (hl_test_count), &frames);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.step", NULL));
   while ((g_get_monotonic_time () < travelled || frames < 3) && g_get_monotonic_time () < end) {
     g_main_context_iteration (NULL, FALSE);
@@ -458,6 +451,7 @@ test_arrow_travel (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* Play delivers messages on a timer until paused. */
 static void
 test_play_pause (void)
 {

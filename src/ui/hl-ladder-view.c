@@ -250,17 +250,37 @@ on_layout_done (GdkFrameClock *clock, HlLadderView *self)
     stop_revealing (self);
 }
 
-/* Where the view's top must be for step rect r to be wholly in view (its top, when it is
- * taller than the view), with top the view's top now and page its height. */
-static double
-revealing_top (HlLadderView *self, const HlLadderRect *r, double top, double page)
+/* Scrolls step fully into view (its top, when it is taller than the view). `upper` is the
+ * diagram's height as the scrolled window has it, or as it is about to get it (the
+ * layout's, at least the view's) when `predicted`. FALSE when it cannot yet: the view has
+ * no height, or the diagram is not that tall yet; TRUE once done, or when there is nothing
+ * to scroll (no scrolled window, no such step). */
+static gboolean
+scroll_to_step (HlLadderView *self, guint step, gboolean predicted)
 {
-  double margin = 12 * self->zoom;
-  if (r->y * self->zoom < top)
-    return r->y * self->zoom - margin;
-  if ((r->y + r->height) * self->zoom > top + page)
-    return MIN (r->y * self->zoom - margin, (r->y + r->height) * self->zoom - page + margin);
-  return top;
+  GtkWidget *sw = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *v;
+  HlLadderRect r;
+  double top, page, upper, margin = 12 * self->zoom, want;
+  if (!sw || !self->layout || !hl_ladder_layout_get_step_rect (self->layout, step, &r))
+    return TRUE;
+  v = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (sw));
+  top = gtk_adjustment_get_value (v);
+  page = gtk_adjustment_get_page_size (v);
+  upper = predicted ? MAX (page, ceil (hl_ladder_layout_get_height (self->layout) * self->zoom))
+                    : gtk_adjustment_get_upper (v);
+  if (page <= 0 || upper < (r.y + r.height) * self->zoom)
+    return FALSE;
+  want = top;
+  if (r.y * self->zoom < top)
+    want = r.y * self->zoom - margin;
+  else if ((r.y + r.height) * self->zoom > top + page)
+    want = MIN (r.y * self->zoom - margin, (r.y + r.height) * self->zoom - page + margin);
+  if (want != top) /* with the height it is about to have, when predicted */
+    gtk_adjustment_configure (v, want, gtk_adjustment_get_lower (v), upper,
+                              gtk_adjustment_get_step_increment (v),
+                              gtk_adjustment_get_page_increment (v), page);
+  return TRUE;
 }
 
 /* Scrolls the step asked for fully into view after the frame's layout: the scrolled
@@ -271,24 +291,10 @@ revealing_top (HlLadderView *self, const HlLadderRect *r, double top, double pag
 static void
 reveal_now (HlLadderView *self)
 {
-  GtkWidget *sw = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_SCROLLED_WINDOW);
-  GtkAdjustment *v;
-  HlLadderRect r;
-  double top, page, want;
   guint step = self->reveal;
   self->reveal = 0;
-  if (!sw || !self->layout || !hl_ladder_layout_get_step_rect (self->layout, step, &r))
-    return;
-  v = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (sw));
-  top = gtk_adjustment_get_value (v);
-  page = gtk_adjustment_get_page_size (v);
-  if (page <= 0 || gtk_adjustment_get_upper (v) < (r.y + r.height) * self->zoom) {
+  if (!scroll_to_step (self, step, FALSE))
     self->reveal = step; /* the new size is not allocated yet: after the next layout */
-    return;
-  }
-  want = revealing_top (self, &r, top, page);
-  if (want != top)
-    gtk_adjustment_set_value (v, want);
 }
 
 /* Scrolls to the step before the frame's layout, with the height the diagram is about to
@@ -300,29 +306,12 @@ reveal_now (HlLadderView *self)
 static void
 reveal_early (GdkFrameClock *clock, HlLadderView *self)
 {
-  GtkWidget *sw = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_SCROLLED_WINDOW);
-  GtkAdjustment *v;
-  HlLadderRect r;
-  double top, page, upper, want;
   g_signal_handler_disconnect (clock, self->reveal_early_handler);
   self->reveal_early_handler = 0;
-  if (!sw || !self->reveal)
+  if (!self->reveal)
     return;
   ensure_layout (self);
-  if (!self->layout || !hl_ladder_layout_get_step_rect (self->layout, self->reveal, &r))
-    return;
-  v = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (sw));
-  top = gtk_adjustment_get_value (v);
-  page = gtk_adjustment_get_page_size (v);
-  /* What the viewport will set: the diagram's height, at least the view's. */
-  upper = MAX (page, ceil (hl_ladder_layout_get_height (self->layout) * self->zoom));
-  if (page <= 0 || upper < (r.y + r.height) * self->zoom)
-    return;
-  want = revealing_top (self, &r, top, page);
-  if (want != top)
-    gtk_adjustment_configure (v, want, gtk_adjustment_get_lower (v), upper,
-                              gtk_adjustment_get_step_increment (v),
-                              gtk_adjustment_get_page_increment (v), page);
+  scroll_to_step (self, self->reveal, TRUE);
 }
 
 static void
