@@ -16,7 +16,8 @@
  *    xvfb-run -a -s "-screen 0 1600x1000x24" dbus-run-session -- \
  *        env GSK_RENDERER=cairo _build/bench/hl-bench-window steps [LESSON...]
  *
- *    runs part 4 alone, on the named lessons (file names without .scenario) or on all.
+ *    runs part 4 alone, on the named lessons (file names without .scenario, or their
+ *    numbers: 01 30 13b) or on all.
  *    HL_BENCH_EACH_STEP=1 prints every step's figures, HL_BENCH_PHASES=1 every step's
  *    frame by phase and the frames that follow it before the window is idle again;
  *    HL_BENCH_PROFILE_STEP=N names the step profiled_step_frame takes (1 by default);
@@ -26,11 +27,13 @@
  *    HL_BENCH_ANIMATIONS=1 keeps GTK's animations on (the new arrow's travel then adds its
  *    frames to those after each step's own).
  */
+#define _GNU_SOURCE /* RUSAGE_THREAD */
 #include <adwaita.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "hl-application.h"
@@ -138,9 +141,11 @@ time_child (const char *self, const char *mode)
  * after the last frame; a person's next key press comes long after it, so a step timed
  * before that frame would wait for it and be counted slower than it is. */
 static double settle_cpu, settle_worst;
-/* The program's first step, the first pass's first: fonts and glyphs are loaded then, once
- * per run, and the median over passes leaves it out. */
+/* The program's first step, the first pass's first: fonts and glyphs are loaded then, and
+ * GTK and cairo touch their frame buffers' memory for the first time (page faults), once
+ * per run; the median over passes leaves it out. */
 static double first_wall = -1, first_main_cpu;
+static long first_faults, later_faults, later_steps;
 static guint settle_frames;
 static HlSession *settle_session; /* the window's: settling waits for its next step too */
 
@@ -270,7 +275,9 @@ time_pass (HlWindow *window, LessonTimes *t, int page, int r)
   gtk_widget_activate_action (GTK_WIDGET (window), "win.restart", NULL);
   while (hl_session_can_step (s)) {
     double c, w, m;
+    struct rusage ru0, ru1; /* page faults: memory touched for the first time */
     settle (hl_session_get_position (s) > 0);
+    getrusage (RUSAGE_THREAD, &ru0);
     c = cpu_ms ();
     m = thread_cpu_ms ();
     w = hl_session_get_position (s) + 1 == profiled_step
@@ -285,9 +292,14 @@ time_pass (HlWindow *window, LessonTimes *t, int page, int r)
     m = thread_cpu_ms () - m;
     g_array_append_val (cpu, c);
     g_array_append_val (wall, w);
+    getrusage (RUSAGE_THREAD, &ru1);
     if (first_wall < 0) {
       first_wall = w;
       first_main_cpu = m;
+      first_faults = ru1.ru_minflt + ru1.ru_majflt - ru0.ru_minflt - ru0.ru_majflt;
+    } else {
+      later_faults += ru1.ru_minflt + ru1.ru_majflt - ru0.ru_minflt - ru0.ru_majflt;
+      later_steps++;
     }
     g_array_append_val (main_cpu, m);
   }
@@ -387,7 +399,8 @@ time_steps (HlApplication *app, char **names)
     g_autofree char *base = g_path_get_basename (path);
     gboolean wanted = !names || !names[0];
     for (char **n = names; n && *n && !wanted; n++)
-      wanted = g_str_has_prefix (base, *n) && base[strlen (*n)] == '.';
+      wanted
+          = g_str_has_prefix (base, *n) && (base[strlen (*n)] == '.' || base[strlen (*n)] == '-');
     if (wanted)
       g_array_append_val (lessons, ((LessonTimes){ .path = path }));
   }
@@ -463,6 +476,8 @@ time_steps (HlApplication *app, char **names)
     printf ("        the program's first step (in no median above): %.1f ms of main loop, %.1f ms "
             "of main-thread CPU\n",
             first_wall, first_main_cpu);
+    printf ("        page faults: %ld in the program's first step, %.1f a step after it\n",
+            first_faults, later_steps ? (double)later_faults / later_steps : 0.0);
     printf (
         "        after the steps' own frames, until the window was idle: %u more frames, %.1f ms "
         "of main-thread CPU in all (idle work included), the longest main-loop dispatch "
