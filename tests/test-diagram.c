@@ -838,7 +838,7 @@ test_labels_from_ids (void)
     { "01-rsa-key-exchange", "verify_data " },                    /* verify_data */
     { "02-ecdhe-rsa-aes-gcm", "x25519 share, signed (rsa_pkcs1_sha256)" }, /* named_curve */
     { "02-ecdhe-rsa-aes-gcm", "its ECDH share (32 bytes)" },               /* public_key */
-    { "07-tls10-cbc", "share, signed with the certificate's key (MD5+SHA-1" },
+    { "07-tls10-cbc", "share, signed with the certificate's RSA key (MD5+SHA-1" },
     { "10-mutual-tls", "signs the handshake (rsa_pkcs1_sha256)" }, /* signature_algorithm */
     { "11-session-resumption", "offers to resume session " },      /* session_id */
     { "12-sni-and-alpn", "protocols (ALPN): h2, http/1.1" },       /* protocol */
@@ -886,6 +886,34 @@ test_labels_from_ids (void)
   }
 }
 
+/* Before TLS 1.2 a ServerKeyExchange names no signature algorithm: the key fixes the hash,
+ * MD5 and SHA-1 for RSA (RFC 2246 7.4.3), SHA-1 alone for ECDSA (RFC 4492 5.4). */
+static void
+test_tls10_signature_hash (void)
+{
+  static const char text[]
+      = "[Scenario]\nFormat=1\nTitle=ECDSA in TLS 1.0\nSeed=tls10-ecdsa\n"
+        "Time=2026-01-01T00:00:00Z\n"
+        "[Client]\nVersions=TLS1.0\nCipherSuites=TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA\n"
+        "ServerName=ecdsa.server.example\nTrustAnchors=assets/pki/root-ca.crt\n"
+        "[Server]\nCertificateChain=assets/pki/server-ecdsa-p256-chain.pem\n"
+        "PrivateKey=assets/pki/server-ecdsa-p256.key\nVersions=TLS1.0-TLS1.2\n";
+  g_autofree char *path = hl_test_write_scenario (text);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HlScenario) s = hl_scenario_load (path, &error);
+  g_autoptr (HlRun) run = NULL;
+  g_autofree char *label = NULL;
+  g_assert_no_error (error);
+  run = hl_test_run (s);
+  for (guint k = 0; k < hl_run_get_n_steps (run) && !label; k++)
+    if (hl_run_get_step (run, k)->handshake_type == HL_HANDSHAKE_SERVER_KEY_EXCHANGE)
+      label = hl_ladder_describe_step (run, hl_run_get_step (run, k));
+  g_assert_nonnull (label);
+  g_assert_nonnull (
+      strstr (label, "signed with the certificate's ECDSA key (SHA-1 in TLS 1.0/1.1)"));
+  g_assert_null (strstr (label, "MD5"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -894,6 +922,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagram/layout/text-cache", test_text_cache);
   g_test_add_func ("/diagram/labels/step-notes", test_step_notes);
   g_test_add_func ("/diagram/labels/from-ids", test_labels_from_ids);
+  g_test_add_func ("/diagram/labels/tls10-signature-hash", test_tls10_signature_hash);
   g_test_add_func ("/diagram/layout/long-names", test_long_names);
   g_test_add_func ("/diagram/layout/names-break-at-underscores", test_names_break_at_underscores);
   g_test_add_func ("/diagram/layout/forty-steps", test_forty_steps);

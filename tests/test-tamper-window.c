@@ -363,6 +363,42 @@ test_hex_dialog (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* An encrypted message's plaintext emptied: the dialog says what the lab seals, and what TLS
+ * allows (RFC 5246 6.2.1: an empty record only for application data), not that every record
+ * must carry a byte. */
+static void
+test_hex_dialog_empty_plaintext (void)
+{
+  HlWindow *win = open_window ("02-ecdhe-rsa-aes-gcm");
+  HlSession *session = hl_window_get_session (win);
+  HlTamperDialog *dialog;
+  GtkTextBuffer *buf;
+  const char *problem;
+  HlNextMessage next;
+  /* on to the client's Finished, the first encrypted message */
+  while (hl_run_peek_next (hl_session_get_run (session), &next) && !next.encrypted)
+    act (win, "win.step");
+  g_assert_true (next.encrypted);
+  act (win, "win.tamper-dialog");
+  dialog = HL_TAMPER_DIALOG (find_dialog (win));
+  buf = gtk_text_view_get_buffer (hl_tamper_dialog_get_text_view (dialog));
+  gtk_text_buffer_set_text (buf, "", -1);
+  wait_for_frame (GTK_WIDGET (dialog));
+  problem = hl_tamper_dialog_get_problem (dialog);
+  g_assert_nonnull (problem);
+  g_assert_nonnull (
+      strstr (problem, "The lab seals 1 to 16384 bytes of plaintext in a record, not 0"));
+  g_assert_nonnull (strstr (problem, "an empty record only for application data"));
+  screenshot (GTK_WIDGET (dialog), "tamper-empty-plaintext.png");
+  /* Editing the ciphertext breaks a MAC (CBC) or an AEAD tag (GCM here): said as both. */
+  g_assert_nonnull (strstr (gtk_check_button_get_label (GTK_CHECK_BUTTON (
+                                hl_test_find_type (GTK_WIDGET (dialog), GTK_TYPE_CHECK_BUTTON))),
+                            "integrity check: MAC or AEAD tag"));
+  g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "deliver"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -375,6 +411,7 @@ main (int argc, char **argv)
                    test_field_menu_edit_deliver_back_undo_redo);
   g_test_add_func ("/tamper-window/flip-and-drop", test_flip_and_drop);
   g_test_add_func ("/tamper-window/hex-dialog", test_hex_dialog);
+  g_test_add_func ("/tamper-window/hex-dialog-empty-plaintext", test_hex_dialog_empty_plaintext);
   status = g_test_run ();
   g_object_unref (app);
   g_free (artifacts);

@@ -5,6 +5,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "hl-compare.h"
 #include "hl-decode.h"
 #include "hl-ladder-export.h"
 #include "hl-ladder-labels.h"
@@ -1431,6 +1432,51 @@ test_tenth_reading (void)
   }
 }
 
+/* Fifteenth reading (session 15): a section number, a formula, who picks a number, and a
+ * limit stated as the lab's, not as TLS's. */
+static void
+test_fifteenth_reading (void)
+{
+  g_autoptr (HlScenario) s30 = NULL, s33 = NULL, s34 = NULL, s11 = NULL;
+  g_autoptr (HlRun) run30 = run_lesson ("30-tls13-basic.scenario", &s30);
+  g_autoptr (HlRun) run33 = run_lesson ("33-tls13-psk-resumption.scenario", &s33);
+  g_autoptr (HlRun) run34 = run_lesson ("34-tls13-early-data.scenario", &s34);
+  g_autoptr (HlRun) run11 = run_lesson ("11-session-resumption.scenario", &s11);
+  g_autoptr (GError) error = NULL;
+  const HlStep *nst = step_of (run30, 1, HL_SIDE_SERVER, "NewSessionTicket");
+  /* RFC 8446 4.6.1: the server generates ticket_age_add for each ticket. */
+  assert_says (field_in (nst->fields, "Ticket age add")->explanation,
+               "A random number the server picks for this ticket; the client adds it");
+  /* RFC 8446 4.6.1: the PSK's HKDF-Expand-Label has a length, Hash.length. */
+  assert_says (s33->description,
+               "HKDF-Expand-Label(resumption_master_secret, \"resumption\", nonce, Hash.length)");
+  {
+    /* 0-RTT data is not forward secret: RFC 8446 2.3 and E.1.3; E.5 is about replay. */
+    g_autoptr (HlComparison) cmp = hl_comparison_new (run34, 0, run11, 0, &error);
+    g_auto (GStrv) figures = NULL;
+    g_autofree char *all = NULL;
+    g_assert_no_error (error);
+    figures = hl_comparison_get_figures (cmp, 0);
+    all = g_strjoinv ("\n", figures);
+    assert_says (all, "whoever learns the PSK reads it (RFC 8446 2.3, E.1.3)");
+    assert_not_says (all, "E.5");
+  }
+  {
+    /* RFC 5246 6.2.1, RFC 8446 5.1: an empty record is allowed for application data. */
+    g_autoptr (HlScenario) s01 = hl_test_load_bundled ("01-rsa-key-exchange.scenario");
+    g_autoptr (HlRun) run = hl_run_new (s01);
+    g_autoptr (GBytes) empty = g_bytes_new (NULL, 0);
+    HlNextMessage next;
+    while (hl_run_peek_next (run, &next) && !next.encrypted)
+      hl_run_step (run);
+    g_assert_true (next.encrypted);
+    g_assert_false (hl_run_tamper_next_plaintext (run, empty, &error));
+    g_assert_nonnull (error);
+    assert_says (error->message, "the lab seals 1 to 16384 bytes of plaintext in a record, not 0");
+    assert_says (error->message, "an empty record only for application data");
+  }
+}
+
 /* Seventh reading, lesson 34: psk_dhe_ke keeps what follows the ServerHello from the PSK, not
  * the 0-RTT data sent before it (RFC 8446 2.3). */
 static void
@@ -1473,6 +1519,7 @@ main (int argc, char **argv)
   g_test_add_func ("/teaching/second-reading", test_second_reading);
   g_test_add_func ("/teaching/random-names-version", test_random_names_version);
   g_test_add_func ("/teaching/tls13-reading", test_tls13_reading);
+  g_test_add_func ("/teaching/fifteenth-reading", test_fifteenth_reading);
   g_test_add_func ("/teaching/third-reading", test_third_reading);
   g_test_add_func ("/teaching/17-knowledge-order", test_knowledge_order);
   g_test_add_func ("/teaching/18-client-key-exchange", test_client_key_exchange);

@@ -355,11 +355,21 @@ describe_handshake (GString *out, const HlRun *run, const HlStep *st)
     gint64 curve = number_of (f, "server_key_exchange", "named_curve");
     gint64 sig = number_of (f, "server_key_exchange", "signature_algorithm");
     const char *cname = curve >= 0 ? group_name ((guint)curve) : "?";
+    const HlConnection *c = hl_run_get_connection (run, st->connection - 1);
+    const HlSuite *suite = c ? hl_suite_by_id (c->suite) : NULL;
     if (sig >= 0)
       add_line (out, _ ("%s share, signed (%s)"), cname, hl_signature_scheme_name ((guint)sig));
-    else
-      add_line (out, _ ("%s share, signed with the certificate's key (MD5+SHA-1 in TLS 1.0/1.1)"),
+    /* Before TLS 1.2 the hash is fixed by the key: MD5 and SHA-1 together for RSA (RFC 2246
+     * 7.4.3), SHA-1 alone for ECDSA (RFC 4492 5.4). */
+    else if (suite && suite->kex == HL_KEX_ECDHE_ECDSA)
+      add_line (out, _ ("%s share, signed with the certificate's ECDSA key (SHA-1 in TLS 1.0/1.1)"),
                 cname);
+    else if (suite && suite->kex == HL_KEX_ECDHE_RSA)
+      add_line (out,
+                _ ("%s share, signed with the certificate's RSA key (MD5+SHA-1 in TLS 1.0/1.1)"),
+                cname);
+    else
+      add_line (out, _ ("%s share, signed with the certificate's key"), cname);
     break;
   }
   case HL_HANDSHAKE_CLIENT_KEY_EXCHANGE: {

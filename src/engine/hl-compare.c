@@ -435,7 +435,7 @@ side_cells (const HlCompareSide *s)
     if (s->n_early_data)
       g_string_append_printf (later, " %s",
                               _ ("Except the 0-RTT data: its keys come from the PSK alone, so "
-                                 "whoever learns the PSK reads it (RFC 8446 2.3, E.5)."));
+                                 "whoever learns the PSK reads it (RFC 8446 2.3, E.1.3)."));
     g_ptr_array_add (v, g_string_free (later, FALSE));
   }
   g_ptr_array_add (v, NULL);

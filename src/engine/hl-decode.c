@@ -384,8 +384,9 @@ decode_new_session_ticket (Reader *r, GPtrArray *f)
                         _ ("Seconds the client may use this ticket to resume."));
   _hl_decode_take_uint (
       r, f, "Ticket age add", 4,
-      _ ("A random number the client adds to the ticket's age when it resumes, so that an "
-         "observer cannot link the two connections by the age."));
+      _ ("A random number the server picks for this ticket; the client adds it to the "
+         "ticket's age when it resumes, so that an observer cannot link the two connections "
+         "by the age."));
   n = _hl_decode_take_uint (r, f, "Ticket nonce length", 1, NULL);
   if (n >= 0)
     _hl_decode_take (

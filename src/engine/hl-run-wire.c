@@ -87,6 +87,18 @@ init_decryptor (HlRun *run, HlSide sender)
   return ok;
 }
 
+/* Why a changed plaintext is not sealed: a record holds at most 2^14 bytes of plaintext
+ * (RFC 5246 6.2.1, RFC 8446 5.1) and only application data may be empty; the lab seals
+ * none empty. */
+static void
+set_bad_length (GError **error, gsize len)
+{
+  g_set_error (error, HL_RUN_ERROR, HL_RUN_ERROR_BAD_LENGTH,
+               _ ("the lab seals 1 to 16384 bytes of plaintext in a record, not %zu (TLS allows "
+                  "at most 16384, and an empty record only for application data)"),
+               len);
+}
+
 /* A changed plaintext, encrypted as the sender would have sent it: its keys, the
  * record's sequence number (and, in TLS 1.0 CBC, the IV chained from the record
  * before). The receiver then finds a valid record with different content. */
@@ -108,8 +120,7 @@ _hl_run_encrypt_as_sender (HlRun *run, const Pending *p, GBytes *plaintext, GErr
   GBytes *result = NULL;
   if (p->has_tls13_keys) {
     if (len == 0 || len > 16384) {
-      g_set_error (error, HL_RUN_ERROR, HL_RUN_ERROR_BAD_LENGTH,
-                   _ ("a record carries 1 to 16384 bytes of plaintext, not %zu"), len);
+      set_bad_length (error, len);
       return NULL;
     }
     return _hl_run_seal13_as_sender (p, plaintext);
@@ -120,8 +131,7 @@ _hl_run_encrypt_as_sender (HlRun *run, const Pending *p, GBytes *plaintext, GErr
     return NULL;
   }
   if (len == 0 || len > 16384) {
-    g_set_error (error, HL_RUN_ERROR, HL_RUN_ERROR_BAD_LENGTH,
-                 _ ("a record carries 1 to 16384 bytes of plaintext, not %zu"), len);
+    set_bad_length (error, len);
     return NULL;
   }
   if (!get_sender_keys (run, p->from, &k)) {

@@ -140,7 +140,10 @@ parse_typed (HlTamperDialog *self, const char *text, GByteArray *out, char **pro
   if (!*problem && self->encrypted && !editing_ciphertext (self)
       && (out->len == 0 || out->len > 16384))
     *problem
-        = g_strdup_printf (_ ("A record carries 1 to 16384 bytes of plaintext, not %u."), out->len);
+        = g_strdup_printf (_ ("The lab seals 1 to 16384 bytes of plaintext in a record, not %u "
+                              "(TLS allows at most 16384, and an empty record only for "
+                              "application data)."),
+                           out->len);
   return *problem == NULL;
 }
 
