@@ -224,6 +224,9 @@ static const Case cases[] = {
   /* a suite the client never offered */
   { "02-ecdhe-rsa-aes-gcm", 0, HL_SIDE_SERVER, "ServerHello", "Cipher suite",
     "TLS_RSA_WITH_AES_128_CBC_SHA", FALSE, HL_CHECK_MESSAGE, HL_SIDE_CLIENT, "ServerHello" },
+  /* a curve the client never offered: refused as it is read, before the signature */
+  { "02-ecdhe-rsa-aes-gcm", 0, HL_SIDE_SERVER, "ServerKeyExchange", "Named curve", "secp256r1",
+    FALSE, HL_CHECK_MESSAGE, HL_SIDE_CLIENT, "ServerKeyExchange" },
   /* the certificate's issuer signature */
   { "02-ecdhe-rsa-aes-gcm", 0, HL_SIDE_SERVER, "Certificate", "Subject", NULL, FALSE,
     HL_CHECK_CERTIFICATE, HL_SIDE_CLIENT, "Certificate" },

@@ -1475,6 +1475,11 @@ test_fifteenth_reading (void)
     assert_says (error->message, "the lab seals 1 to 16384 bytes of plaintext in a record, not 0");
     assert_says (error->message, "an empty record only for application data");
   }
+  {
+    /* BearSSL's BR_ERR_INVALID_ALGORITHM also covers an ECDHE curve (bearssl_ssl.h). */
+    g_autofree char *why = hl_error_explain (BR_ERR_INVALID_ALGORITHM);
+    assert_says (why, "an ECDHE curve, a signature algorithm or a hash function");
+  }
 }
 
 /* Seventh reading, lesson 34: psk_dhe_ke keeps what follows the ServerHello from the PSK, not

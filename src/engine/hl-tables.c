@@ -783,8 +783,8 @@ hl_error_explain (int err)
     return g_strdup (_ ("A resumed session does not match: another version or cipher suite than "
                         "the session had."));
   case BR_ERR_INVALID_ALGORITHM:
-    return g_strdup (_ ("A signature or hash algorithm the peer used is not one that was "
-                        "negotiated."));
+    return g_strdup (_ ("The peer chose an algorithm this side does not support or did not "
+                        "offer: an ECDHE curve, a signature algorithm or a hash function."));
   case BR_ERR_BAD_MAC:
     return g_strdup (_ ("A record failed its integrity check (MAC or AEAD tag): the bytes were "
                         "changed in transit or the keys differ."));

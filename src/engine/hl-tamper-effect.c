@@ -239,6 +239,33 @@ suite_offered (const Ctx *c, guint16 id, GString *offered)
   return TRUE; /* no ClientHello seen: nothing to compare with */
 }
 
+/* The client's supported_groups, for a ServerKeyExchange that names a curve. */
+static gboolean
+curve_offered (const Ctx *c, guint16 id, GString *offered)
+{
+  for (guint j = c->k; j-- > 0;) {
+    const HlStep *ch = g_ptr_array_index (c->steps, j);
+    const HlField *e;
+    gboolean found = FALSE;
+    if (ch->handshake_type != HL_HANDSHAKE_CLIENT_HELLO)
+      continue;
+    e = hl_field_find (ch->fields, "client_hello.extensions.supported_groups");
+    if (!e)
+      return TRUE; /* no list: nothing to compare with */
+    for (guint i = 0; i < e->children->len; i++) {
+      const HlField *f = g_ptr_array_index (e->children, i);
+      const char *name;
+      if (!hl_field_has_key (f, "group") || f->number < 0)
+        continue;
+      found |= f->number == id;
+      name = hl_curve_name ((guint)f->number);
+      g_string_append_printf (offered, "%s%s", offered->len ? ", " : "", name ? name : "unknown");
+    }
+    return found;
+  }
+  return TRUE;
+}
+
 /* Changes the receiver refuses in the message itself. */
 static void
 predict_message (Ctx *c)
@@ -272,6 +299,21 @@ predict_message (Ctx *c)
                 "at once (%s %s)."),
              offered->str, c->rfc, c->tls13 ? "4.1.3" : "7.4.1.3");
     }
+    g_string_free (offered, TRUE);
+  } else if (strcmp (field, "Named curve") == 0
+             && c->m->handshake_type == HL_HANDSHAKE_SERVER_KEY_EXCHANGE && c->t->changed) {
+    gsize len;
+    const guint8 *d = g_bytes_get_data (c->t->changed, &len);
+    GString *offered = g_string_new (NULL);
+    /* The server must pick a curve from the client's list (RFC 8422 5.1.1); the client
+     * checks the curve as it reads it, before the signature over the parameters. */
+    if (c->t->offset + 2 <= len
+        && !curve_offered (c, (guint16)(d[c->t->offset] << 8 | d[c->t->offset + 1]), offered))
+      add (c, HL_CHECK_MESSAGE, c->k,
+           _ ("The client offered only %s (supported_groups): a ServerKeyExchange on another "
+              "curve is refused as the client reads it, before the signature is checked (RFC "
+              "8422 5.1.1)."),
+           offered->str);
     g_string_free (offered, TRUE);
   }
 }
