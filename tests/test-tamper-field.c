@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "hl-session.h"
+#include "hl-tables.h"
 #include "hl-test-util.h"
 
 static HlSession *
@@ -331,6 +332,37 @@ test_predicted_is_caught (gconstpointer data)
   g_object_unref (s);
 }
 
+/* The failure banner says the error in words once: the outcome's line, then the change
+ * and the check that caught it without those words again. */
+static void
+test_outcome_says_it_once (void)
+{
+  HlSession *s = open_session ("01-rsa-key-exchange");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *outcome = NULL;
+  g_autofree char *why = NULL;
+  int bad_mac = 0;
+  guint step;
+  const HlField *f;
+  const char *p;
+  guint n = 0;
+  g_assert_true (hl_error_parse ("BR_ERR_BAD_MAC", &bad_mac));
+  why = hl_error_explain (bad_mac);
+  g_assert_true (step_to (s, HL_SIDE_CLIENT, "ClientHello", 1));
+  f = deliver_and_find (s, "random_bytes", &step);
+  g_assert_nonnull (f);
+  g_assert_true (hl_session_flip_field_bit (s, step, f, 0, &error));
+  g_assert_no_error (error);
+  hl_session_run_to_end (s);
+  g_object_get (s, "outcome", &outcome, NULL);
+  g_test_message ("%s", outcome);
+  g_assert_nonnull (strstr (outcome, "Caught by the server: the record check"));
+  for (p = strstr (outcome, why); p; p = strstr (p + 1, why))
+    n++;
+  g_assert_cmpuint (n, ==, 1);
+  g_object_unref (s);
+}
+
 /* The words of a prediction follow the protocol read against the RFCs: a CBC record is
  * decrypted before its MAC is checked (RFC 5246 6.2.3.2), an AEAD tag is checked first
  * (6.2.3.3); a NewSessionTicket matters to the next resumption (RFC 8446 4.6.1). */
@@ -374,6 +406,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/tamper-field/encode", test_encode);
   g_test_add_func ("/tamper-field/prediction-words", test_prediction_words);
+  g_test_add_func ("/tamper-field/outcome-says-it-once", test_outcome_says_it_once);
   g_test_add_func ("/tamper-field/session-set-clear-back-redo", test_session_set_clear_back_redo);
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
     g_autofree char *path

@@ -274,6 +274,9 @@ test_flip_and_drop (void)
   wait_for_frame (GTK_WIDGET (win));
   dialog = HL_FIELD_DIALOG (find_dialog (win));
   g_assert_nonnull (strstr (hl_field_dialog_get_prediction (dialog), "out of order"));
+  /* a dropped message is not "changed on its way" */
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)),
+                            "lost on its way, and Step goes on without it"));
   click (GTK_WINDOW (dialog), "_Drop It");
   act (win, "win.run-to-end");
   g_assert_nonnull (strstr (hl_window_get_banner (win), "dropped"));

@@ -909,6 +909,13 @@ test_state_line_says_it_once (void)
   g_assert_true (g_str_has_prefix (done->after[HL_SIDE_CLIENT].state, "OpenSSL: "));
   g_assert_cmpuint (occurrences (open, "OpenSSL"), ==, 1);
   g_assert_cmpstr (bearssl, ==, "After step 4: waits for a record (BearSSL state RECVREC)");
+  {
+    /* An OpenSSL side that stopped, and one that names its last state: each said once. */
+    g_autofree char *stopped = hl_describe_side_state ("OpenSSL: stopped (bad signature)", 8);
+    g_autofree char *read = hl_describe_side_state ("OpenSSL: SSLv3/TLS read server hello", 2);
+    g_assert_cmpstr (stopped, ==, "After step 8: stopped: bad signature (OpenSSL)");
+    g_assert_cmpstr (read, ==, "After step 2: last did: read server hello (OpenSSL)");
+  }
 }
 
 /* An export into a folder that exists but takes no new file (/proc) does not say "no such

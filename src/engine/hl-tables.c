@@ -901,7 +901,7 @@ static const HlStateFlag state_flags[] = {
   { "SENDAPP", N_ ("accepts application data to send (its own Finished made, perhaps still "
                    "queued; the peer's checked)") },
   { "RECVAPP", N_ ("has application data to read") },
-  { "CLOSED", N_ ("the connection is closed (an error number says why, 0 for a clean close)") },
+  { "CLOSED", N_ ("the connection is closed") },
 };
 
 const HlStateFlag *
@@ -916,8 +916,15 @@ hl_describe_side_state (const char *flags, guint step)
 {
   g_autofree char *words = hl_describe_engine_state (flags);
   if (flags && g_str_has_prefix (flags, "OpenSSL: ")) {
-    /* "closed" says all there is: no "(OpenSSL state: closed)" after it. */
-    if (strcmp (flags + 9, "closed") == 0)
+    /* Words that already quote OpenSSL's own name for the state ("closed", "last did: read
+     * server hello", "stopped (bad signature)") say all there is: no "(OpenSSL state: ...)"
+     * after them. */
+    const char *name = flags + 9;
+    if (g_str_has_prefix (name, "SSLv3/TLS "))
+      name += 10;
+    else if (g_str_has_prefix (name, "TLSv1.3 "))
+      name += 8;
+    if (strstr (words, name) || g_str_has_prefix (name, "stopped ("))
       /* TRANSLATORS: "After step 14: closed (OpenSSL)" */
       return g_strdup_printf (_ ("After step %u: %s (OpenSSL)"), step, words);
     /* TRANSLATORS: "After step 2: last did: read server hello (OpenSSL state: SSLv3/TLS read
@@ -941,6 +948,11 @@ hl_describe_engine_state (const char *flags)
       return g_strdup (_ ("the handshake is done: may send application data"));
     if (strcmp (st, "closed") == 0)
       return g_strdup (_ ("closed"));
+    if (g_str_has_prefix (st, "stopped (") && g_str_has_suffix (st, ")")) {
+      /* The lab's own name, with OpenSSL's reason: "stopped (bad signature)". */
+      g_autofree char *reason = g_strndup (st + 9, strlen (st) - 10);
+      return g_strdup_printf (_ ("stopped: %s"), reason);
+    }
     if (g_str_has_prefix (st, "SSLv3/TLS "))
       st += 10;
     else if (g_str_has_prefix (st, "TLSv1.3 "))

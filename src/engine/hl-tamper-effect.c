@@ -39,6 +39,7 @@ hl_check_effect_free (HlCheckEffect *effect)
     return;
   g_free (effect->message);
   g_free (effect->text);
+  g_free (effect->why);
   g_free (effect);
 }
 
@@ -708,6 +709,7 @@ hl_tamper_caught (HlRun *run, guint index)
           = g_strdup_printf (_ ("Caught by the %s: %s, on the %s's %s (step %u). %s"),
                              hl_side_word (side), hl_check_name (e->check), hl_side_word (st->from),
                              st->message, st->index, words ? words : "");
+      e->why = g_strdup (words);
     }
     return e;
   }

@@ -1254,7 +1254,15 @@ append_change_reports (HlSession *self, GString *out)
 {
   for (guint i = 1; i <= self->items->len; i++) {
     g_autofree char *report = hl_session_describe_change (self, i);
-    if (report)
-      g_string_append_printf (out, "%s%s", out->len ? "\n" : "", report);
+    g_autoptr (HlCheckEffect) caught = report ? hl_tamper_caught (self->run, i - 1) : NULL;
+    if (!report)
+      continue;
+    /* The outcome above already says the error in words: not twice in one banner. */
+    if (caught && caught->why && *caught->why && strstr (out->str, caught->why)
+        && g_str_has_suffix (report, caught->why)) {
+      report[strlen (report) - strlen (caught->why)] = '\0';
+      g_strchomp (report);
+    }
+    g_string_append_printf (out, "%s%s", out->len ? "\n" : "", report);
   }
 }

@@ -174,10 +174,17 @@ hl_field_dialog_new (GtkWindow *parent, HlSession *session, guint step, const Hl
                                                 ADW_RESPONSE_DESTRUCTIVE);
   }
   adw_message_dialog_set_heading (ADW_MESSAGE_DIALOG (self), heading);
-  body = g_strdup_printf (
-      _ ("Step %u: %s, %s to %s. The lesson goes back to just before this message; it is "
-         "changed on its way, and Step delivers it."),
-      step, st->message, hl_side_word (st->from), hl_side_word (hl_side_other (st->from)));
+  if (mode == HL_FIELD_DIALOG_SET || mode == HL_FIELD_DIALOG_FLIP)
+    body = g_strdup_printf (
+        _ ("Step %u: %s, %s to %s. The lesson goes back to just before this message; it is "
+           "changed on its way, and Step delivers it."),
+        step, st->message, hl_side_word (st->from), hl_side_word (hl_side_other (st->from)));
+  else
+    body = g_strdup_printf (
+        _ ("Step %u: %s, %s to %s. The lesson goes back to just before this message; it is "
+           "lost on its way, and Step goes on without it: the %s never reads it."),
+        step, st->message, hl_side_word (st->from), hl_side_word (hl_side_other (st->from)),
+        hl_side_word (hl_side_other (st->from)));
   adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (self), body);
   if (change) {
     g_autofree char *note = g_strdup_printf (

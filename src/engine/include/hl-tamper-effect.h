@@ -39,6 +39,7 @@ typedef struct {
   HlSide sender;  /* who sent that message */
   guint step;     /* its step number in the reference run, from 1; 0 unknown */
   char *text;     /* one sentence for people */
+  char *why;      /* hl_tamper_caught: the side's error in words, which ends text; or NULL */
 } HlCheckEffect;
 
 void hl_check_effect_free (HlCheckEffect *effect);
