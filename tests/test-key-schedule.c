@@ -448,6 +448,19 @@ test_before_first_step (void)
     const HlKeyScheduleNode *n = hl_key_schedule_layout_get_node (l, i);
     g_assert_false (n->held[0] || n->held[1]);
   }
+  /* Before any step the PSK box claims no earlier connection: without a ticket the input is
+   * zeros (RFC 8446 7.1). */
+  g_assert_null (strstr (text, "the resumption PSK, from the earlier connection"));
+  g_assert_nonnull (strstr (text, "a resumption PSK if the client offers a ticket"));
+  {
+    /* A TLS 1.2 lesson before its first step shows no chain yet, and says so. */
+    g_autoptr (HlScenario) s01 = hl_test_load_bundled ("01-rsa-key-exchange.scenario");
+    g_autoptr (HlRun) run01 = hl_run_new (s01);
+    g_autoptr (HlKeyScheduleLayout) l01 = hl_key_schedule_layout_new (run01, &o);
+    g_autofree char *text01 = all_text (l01);
+    g_assert_null (strstr (text01, "this PRF chain"));
+    g_assert_nonnull (strstr (text01, "a PRF chain, shown here from the first step on"));
+  }
 }
 
 /* A TLS 1.2 lesson says the picture is TLS 1.3's; the PNG and SVG draw it. */

@@ -418,8 +418,10 @@ lay_out_stage (HlKeyScheduleLayout *l, const HlStep *st, guint s, double y, cons
         box_printf (&b, HL_KEY_SCHEDULE_TEXT_FORMULA, HL_LADDER_TONE_NORMAL, "%s", z);
       } else {
         box_printf (&b, HL_KEY_SCHEDULE_TEXT_FORMULA, HL_LADDER_TONE_DIM, "%s",
-                    s == 0 ? _ ("the resumption PSK, from the earlier connection's "
-                                "resumption_master_secret and the ticket's nonce (RFC 8446 4.6.1)")
+                    s == 0 ? _ ("a resumption PSK if the client offers a ticket: from the "
+                                "earlier connection's resumption_master_secret and the ticket's "
+                                "nonce (RFC 8446 4.6.1); without one, Hash.length zero bytes "
+                                "(7.1)")
                            : _ ("each side's own private key applied to the peer's key share"));
         box_values (&b, c, v, _ ("not known yet"));
         box_marks (&b);
@@ -679,8 +681,12 @@ hl_key_schedule_layout_new (const HlRun *run, const HlKeyScheduleOptions *option
     const HlConnection *c = st ? hl_run_get_connection (run, st->connection - 1) : NULL;
     g_autofree char *at = NULL;
     y += add_text (l, HL_KEY_SCHEDULE_TEXT_NOTE, HL_LADDER_TONE_NORMAL, -1,
-                   _ ("TLS 1.3's key schedule (RFC 8446 7.1) applies to TLS 1.3 only. This "
-                      "connection uses TLS 1.2 or earlier: its keys come from this PRF chain."),
+                   c ? _ ("TLS 1.3's key schedule (RFC 8446 7.1) applies to TLS 1.3 only. This "
+                          "connection uses TLS 1.2 or earlier: its keys come from this PRF "
+                          "chain.")
+                     : _ ("TLS 1.3's key schedule (RFC 8446 7.1) applies to TLS 1.3 only. This "
+                          "lesson uses TLS 1.2 or earlier: its keys come from a PRF chain, "
+                          "shown here from the first step on."),
                    MARGIN, y, w - 2 * MARGIN)
          + 2;
     if (!c) {
