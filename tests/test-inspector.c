@@ -563,6 +563,11 @@ test_step_text_edge (void)
   g_assert_cmpint (row_drawn_by_style (scroller), ==, gtk_widget_get_height (scroller) - 1);
   gtk_adjustment_set_value (v, gtk_adjustment_get_upper (v) - gtk_adjustment_get_page_size (v));
   g_assert_cmpint (row_drawn_by_style (scroller), ==, 0);
+  /* the next step's text starts at its top, not where this one was scrolled to */
+  g_assert_cmpfloat (gtk_adjustment_get_value (v), >, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.step", NULL));
+  wait_for_frame (GTK_WIDGET (win));
+  g_assert_cmpfloat (gtk_adjustment_get_value (v), ==, gtk_adjustment_get_lower (v));
   gtk_window_destroy (GTK_WINDOW (win));
 }
 

@@ -305,6 +305,13 @@ update_step (HlInspector *self)
     self->bytes = shown_bytes (self, st) ? g_bytes_ref (shown_bytes (self, st)) : NULL;
   }
   g_string_free (checks, TRUE);
+  {
+    /* A new step's text starts at its first line, not where the last step's was scrolled. */
+    GtkWidget *text
+        = gtk_widget_get_ancestor (GTK_WIDGET (self->summary), GTK_TYPE_SCROLLED_WINDOW);
+    GtkAdjustment *v = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (text));
+    gtk_adjustment_set_value (v, gtk_adjustment_get_lower (v));
+  }
   if (st && st == self->prepared_for)
     hl_field_label_use_prepared ();
   show_fields (self, fields);
