@@ -186,11 +186,17 @@ test_quiz (void)
   d = find_quiz (win);
   g_assert_cmpuint (hl_session_get_position (win->session), ==, 0);
   wait_for_frame (GTK_WIDGET (d));
+  /* "Who sends next?" is asked: the window's "Next:" line does not answer it meanwhile */
+  g_assert_null (strstr (gtk_label_get_text (win->next_label), "ClientHello"));
   screenshot (GTK_WIDGET (d), "quiz-01-first.png");
   hl_quiz_dialog_choose (d, hl_quiz_dialog_get_answer (d));
   g_assert_cmpuint (hl_session_get_position (win->session), ==, 1);
   g_assert_false (hl_quiz_dialog_choose (d, 0)); /* answered already */
+  g_assert_null (strstr (gtk_label_get_text (win->next_label), "ServerHello"));
   gtk_window_destroy (GTK_WINDOW (d));
+  /* the quiz closed: the line says what comes next again */
+  wait_for_frame (GTK_WIDGET (win));
+  g_assert_nonnull (strstr (gtk_label_get_text (win->next_label), "ServerHello"));
   gtk_window_destroy (GTK_WINDOW (win));
 }
 

@@ -281,6 +281,8 @@ make_label (GtkBox *box, const char *css)
 
 /* restart: the lesson as written, from its start; else the window's run where it stands,
  * with the person's changes. */
+static void on_dialog_destroy (HlQuizDialog *self);
+
 static HlQuizDialog *
 create (HlWindow *window, gboolean restart, GError **error)
 {
@@ -316,6 +318,7 @@ create (HlWindow *window, gboolean restart, GError **error)
   self = g_object_new (HL_TYPE_QUIZ_DIALOG, "transient-for", window, "default-width", 560,
                        "default-height", 520, "title", _ ("Quiz"), NULL);
   g_set_weak_pointer (&self->window, window);
+  g_signal_connect (self, "destroy", G_CALLBACK (on_dialog_destroy), NULL);
   self->quiz = quiz;
   self->edits = restart ? NULL : edits_key (window);
   outer = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
@@ -344,6 +347,7 @@ create (HlWindow *window, gboolean restart, GError **error)
   adw_window_set_content (ADW_WINDOW (self), outer);
   if (restart)
     show_question (self);
+  _hl_window_update (window); /* its "Next:" line hides what the quiz asks */
   return self;
 }
 
@@ -459,6 +463,35 @@ hl_quiz_dialog_instead_of_prediction (GtkWindow *parent)
     return NULL;
   return _ ("Quiz Mode is on: predict it yourself. When you step, the quiz asks whether the "
             "change is caught, who stops and by which check, before it is delivered.");
+}
+
+gboolean
+hl_quiz_dialog_is_open (HlWindow *window)
+{
+  return find_dialog (window) != NULL;
+}
+
+/* The window's "Next:" line hides its answer while a quiz is open, and shows it again once
+ * the quiz is gone (out of the toplevels by the next idle). */
+static gboolean
+update_window_later (gpointer data)
+{
+  GWeakRef *ref = data;
+  g_autoptr (HlWindow) window = g_weak_ref_get (ref);
+  if (window)
+    _hl_window_update (window);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_dialog_destroy (HlQuizDialog *self)
+{
+  GWeakRef *ref;
+  if (!self->window)
+    return;
+  ref = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (ref, self->window);
+  g_idle_add_full (G_PRIORITY_HIGH_IDLE, update_window_later, ref, free_weak_ref);
 }
 
 gboolean

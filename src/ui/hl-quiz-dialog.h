@@ -54,6 +54,8 @@ void hl_quiz_dialog_open_for_lesson (HlWindow *window);
  * has changed messages, where it stands with those changes kept. */
 void hl_quiz_dialog_add_mode_action (HlWindow *window);
 gboolean hl_quiz_dialog_get_mode (HlWindow *window);
+/* A quiz is open over the window: what it asks ("who sends next?") is not shown beside it. */
+gboolean hl_quiz_dialog_is_open (HlWindow *window);
 
 /* Installs win.quiz on the window's class. */
 void hl_quiz_dialog_install_action (GtkWidgetClass *window_class);

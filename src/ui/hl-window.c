@@ -41,7 +41,10 @@ _hl_window_update (HlWindow *self)
   HlSession *s = self->session;
   HlNextMessage next;
   _hl_window_update_actions (self);
-  if (hl_session_peek_next (s, &next)) {
+  if (hl_session_peek_next (s, &next) && hl_quiz_dialog_is_open (self)) {
+    /* The quiz asks who sends next: the answer is not shown beside it. */
+    gtk_label_set_text (self->next_label, _ ("Next: the quiz asks it"));
+  } else if (hl_session_peek_next (s, &next)) {
     g_autofree char *text
         = g_strdup_printf (_ ("Next: %s, %s to %s%s"), next.message, hl_side_word (next.from),
                            hl_side_word (hl_side_other (next.from)),
