@@ -204,6 +204,21 @@ test_invalid_scenario_exit_2 (void)
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (run_cli (u, &out, &err), ==, 2);
+  {
+    /* Without --headless and without a display: the same FILE:LINE first, then why no
+     * window, and still 2 (with a display the window opens on the default lesson with the
+     * message over it: /window/driven/broken-lesson-opened). */
+    const char *w[] = { path, NULL };
+    g_auto (GStrv) env = g_get_environ ();
+    env = g_environ_unsetenv (env, "DISPLAY");
+    env = g_environ_unsetenv (env, "WAYLAND_DISPLAY");
+    env = g_environ_setenv (env, "GDK_BACKEND", "x11", TRUE); /* not a default Wayland socket */
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (run_cli_env (w, env, &out, &err), ==, 2);
+    g_assert_true (g_str_has_prefix (err, prefix));
+    g_assert_nonnull (strstr (err, "no display to open the window on"));
+  }
 }
 
 static void

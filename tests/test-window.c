@@ -228,6 +228,32 @@ test_broken_lesson_and_export (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* A broken lesson opened from outside (a file manager, the command line): a window opens
+ * anyway, on the default lesson, with the FILE:LINE message over it. */
+static void
+test_broken_lesson_opened (void)
+{
+  g_autofree char *bad = hl_test_write_scenario ("[Scenario]\nFormat=1\nTitle=t\n[Clent]\n");
+  g_autoptr (GFile) file = g_file_new_for_path (bad);
+  GList *before = gtk_application_get_windows (GTK_APPLICATION (app));
+  guint n_before = g_list_length (before);
+  HlWindow *win;
+  GtkWindow *dialog;
+  g_application_open (G_APPLICATION (app), &file, 1, "");
+  g_assert_cmpuint (g_list_length (gtk_application_get_windows (GTK_APPLICATION (app))), ==,
+                    n_before + 1);
+  win = HL_WINDOW (gtk_application_get_windows (GTK_APPLICATION (app))->data);
+  wait_for_frame (GTK_WIDGET (win));
+  g_assert_nonnull (hl_session_get_run (hl_window_get_session (win)));
+  g_assert_nonnull (strstr (hl_window_get_last_message (win), ":4: unknown group [Clent]"));
+  dialog = find_dialog (win);
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)),
+                            "The default lesson opens instead"));
+  gtk_window_destroy (dialog);
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 /* The first button under `w` whose label is `label`. */
 static GtkWidget *
 find_button (GtkWidget *w, const char *label)
@@ -976,6 +1002,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window/driven/tamper-finished", test_tamper_finished);
   g_test_add_func ("/window/driven/broken-lesson-and-export", test_broken_lesson_and_export);
   g_test_add_func ("/window/driven/broken-lesson-fits", test_broken_lesson_fits);
+  g_test_add_func ("/window/driven/broken-lesson-opened", test_broken_lesson_opened);
   g_test_add_func ("/window/driven/export-by-extension", test_export_by_extension);
   g_test_add_func ("/window/driven/tooltips-off-over-popovers", test_tooltips_off_over_popovers);
   g_test_add_func ("/window/driven/tamper-scrollbar", test_tamper_scrollbar);

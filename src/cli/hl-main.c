@@ -476,12 +476,15 @@ main (int argc, char **argv)
       && !opt_svg && !opt_pdf && !opt_html && !opt_key_schedule && !opt_steal_key && !opt_quiz
       && !opt_compare) {
     /* The window loads the lesson itself; a lesson that does not load is said here
-     * first, with its FILE:LINE, display or not. */
+     * first, with its FILE:LINE, display or not. Opened from a file manager nobody reads
+     * standard error: the window opens anyway, on the default lesson with the same message
+     * over it, and the exit status still says the lesson was invalid. */
     int window_status;
     if (opt_args && opt_args[0]) {
       g_autoptr (HlScenario) check = hl_scenario_load (path, &error);
       if (!check) {
         g_printerr ("%s\n", error->message);
+        hl_ui_run (path);
         return EXIT_USAGE;
       }
     }

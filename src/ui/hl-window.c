@@ -110,7 +110,9 @@ _hl_window_show_load_error (HlWindow *self, const char *path, const GError *erro
   g_autofree char *heading = g_strdup_printf (_ ("Could Not Open “%s”"), name);
   GtkWidget *dialog = adw_message_dialog_new (
       GTK_WINDOW (self), heading,
-      _ ("The lesson that was open stays open. Fix the file and open it again."));
+      hl_session_get_run (self->session)
+          ? _ ("The lesson that was open stays open. Fix the file and open it again.")
+          : _ ("The default lesson opens instead. Fix the file and open it again."));
   GtkWidget *scroller = gtk_scrolled_window_new ();
   GtkWidget *label = gtk_label_new (error->message);
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
