@@ -44,6 +44,9 @@ hl_application_open (GApplication *app, GFile **files, int n_files, const char *
   for (int i = 0; i < n_files; i++) {
     HlWindow *window = hl_window_new (GTK_APPLICATION (app));
     g_autofree char *path = g_file_get_path (files[i]);
+    /* Shown before it loads: a message about the file goes over it, not under it (without
+     * a window manager the last window mapped is on top). */
+    gtk_window_present (GTK_WINDOW (window));
     g_autoptr (GFile) named = capture_path ? g_file_new_for_path (capture_path) : NULL;
     if (path && hl_capture_sniff (path)) {
       /* The default lesson behind it: a capture's list of connections opens over the
@@ -55,7 +58,6 @@ hl_application_open (GApplication *app, GFile **files, int n_files, const char *
     } else if (!path || !hl_window_load (window, path)) {
       load_default (window);
     }
-    gtk_window_present (GTK_WINDOW (window));
   }
 }
 
