@@ -33,6 +33,12 @@ static const Case cases[] = {
     "without PrivateKey" },
   { "unknown-suite", HEAD "[Client]\nCipherSuites=TLS_RSA_WITH_RC4_128_SHA\n" SERVER, 5,
     "valid suites: TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256" },
+  { "misspelt-suite", HEAD "[Client]\nCipherSuites=TLS_RSA_WITH_AES_128_GCM_SHA265\n" SERVER, 5,
+    "cipher suite \"TLS_RSA_WITH_AES_128_GCM_SHA265\": did you mean "
+    "TLS_RSA_WITH_AES_128_GCM_SHA256? (no DHE" },
+  { "transposed-suite",
+    HEAD "[Client]\nCipherSuites=TLS_ECDHE_RSA_WITH_CHACHA20_POLY1350_SHA256\n" SERVER, 5,
+    "did you mean TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256?" },
   { "tls13-suite", HEAD "[Client]\nCipherSuites=TLS_AES_128_GCM_SHA256\n" SERVER, 5,
     "none of these cipher suites can be used with Versions TLS1.0-TLS1.2" },
   { "tls13-bearssl", HEAD "[Client]\nVersions=TLS1.2-TLS1.3\nLibrary=bearssl\n" SERVER, 6,

@@ -69,6 +69,44 @@ all_suite_names (void)
   return g_string_free (s, FALSE);
 }
 
+/* Edits (insert, delete, change a character, case aside) from a to b. */
+static guint
+edit_distance (const char *a, const char *b)
+{
+  gsize n = strlen (b);
+  g_autofree guint *row = g_new (guint, n + 1);
+  for (gsize j = 0; j <= n; j++)
+    row[j] = (guint)j;
+  for (gsize i = 1; a[i - 1]; i++) {
+    guint diagonal = row[0];
+    row[0] = (guint)i;
+    for (gsize j = 1; j <= n; j++) {
+      guint above = row[j];
+      guint change = diagonal + (g_ascii_toupper (a[i - 1]) != g_ascii_toupper (b[j - 1]));
+      row[j] = MIN (MIN (above + 1, row[j - 1] + 1), change);
+      diagonal = above;
+    }
+  }
+  return row[n];
+}
+
+/* The suite a typo most likely meant ("..._SHA265" for "..._SHA256"), or NULL when none is
+ * within a few edits. */
+static const char *
+nearest_suite_name (const char *name)
+{
+  const HlSuite *suite, *best = NULL;
+  guint best_distance = G_MAXUINT;
+  for (guint i = 0; (suite = hl_suite_nth (i)); i++) {
+    guint d = edit_distance (name, suite->name);
+    if (d < best_distance) {
+      best_distance = d;
+      best = suite;
+    }
+  }
+  return best && best_distance <= 4 ? best->name : NULL;
+}
+
 static gboolean
 parse_suites (Loader *l, const char *group, HlSideConfig *c, GError **error)
 {
@@ -79,6 +117,14 @@ parse_suites (Loader *l, const char *group, HlSideConfig *c, GError **error)
     return FALSE;
   for (int i = 0; names[i]; i++) {
     const HlSuite *s = hl_suite_by_name (names[i]);
+    if (!s && nearest_suite_name (names[i])) {
+      g_autofree char *valid = all_suite_names ();
+      return _hl_scenario_fail (
+          l, error, line,
+          _ ("unknown or unsupported cipher suite \"%s\": did you mean %s? (no DHE, PSK, RC4 or "
+             "NULL suites); valid suites: %s"),
+          names[i], nearest_suite_name (names[i]), valid);
+    }
     if (!s) {
       g_autofree char *valid = all_suite_names ();
       return _hl_scenario_fail (
