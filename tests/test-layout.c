@@ -293,6 +293,38 @@ test_selected_in_view (void)
   }
 }
 
+/* Zooming in keeps the selected step in view, across and down (the view stayed where it
+ * was in pixels, and three zooms in showed an empty stretch of the diagram). */
+static void
+test_zoom_keeps_step (void)
+{
+  HlWindow *win = open_window ("30-tls13-basic", 1400, 900);
+  GtkAdjustment *h = gtk_scrolled_window_get_hadjustment (win->ladder_scroller);
+  GtkAdjustment *v = gtk_scrolled_window_get_vadjustment (win->ladder_scroller);
+  graphene_rect_t area;
+  double left, top;
+  for (int i = 0; i < 5; i++)
+    hl_test_act (win, "win.step");
+  for (int i = 0; i < 3; i++) {
+    hl_test_act (win, "win.zoom-in");
+    hl_test_wait_for_frame (GTK_WIDGET (win));
+  }
+  g_assert_cmpfloat (hl_ladder_view_get_zoom (win->ladder), >, 1.5);
+  g_assert_true (hl_ladder_view_get_step_area (win->ladder, 5, &area));
+  left = gtk_adjustment_get_value (h);
+  top = gtk_adjustment_get_value (v);
+  screenshot (win, "layout-zoomed-in.png");
+  if (area.origin.y < top - 0.5
+      || area.origin.y + area.size.height > top + gtk_adjustment_get_page_size (v) + 0.5)
+    g_error ("step 5 at %g..%g, the view shows %g..%g", area.origin.y,
+             area.origin.y + area.size.height, top, top + gtk_adjustment_get_page_size (v));
+  /* across: the middle of the step's row (its arrow) is within the view */
+  g_assert_cmpfloat (area.origin.x + area.size.width / 2, >, left);
+  g_assert_cmpfloat (area.origin.x + area.size.width / 2, <,
+                     left + gtk_adjustment_get_page_size (h));
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 /* Presentation mode shows the conversation: more messages without the key lists (which
  * it hides) than with them, and a short ladder fits the screen's height whole. */
 static void
@@ -461,6 +493,7 @@ main (int argc, char **argv)
   g_test_add_func ("/layout/phone", test_phone);
   g_test_add_func ("/layout/400-tall", test_short);
   g_test_add_func ("/layout/selected-step-in-view", test_selected_in_view);
+  g_test_add_func ("/layout/zoom-keeps-step", test_zoom_keeps_step);
   g_test_add_func ("/layout/presentation", test_presentation);
   g_test_add_func ("/layout/shortcuts-listed", test_shortcuts_listed);
   status = g_test_run ();

@@ -36,6 +36,11 @@ struct _HlLadderView {
   graphene_rect_t still_area;
   double still_zoom;
   guint n_stills; /* for tests: how many were recorded */
+  /* A zoom keeps the point at the view's centre (in layout pixels) where it was, once the
+   * new size is laid out; the selected step is then scrolled into view. */
+  double anchor_x, anchor_y;
+  GdkFrameClock *anchor_clock;
+  gulong anchor_handler;
 };
 
 G_DEFINE_FINAL_TYPE (HlLadderView, hl_ladder_view, GTK_TYPE_WIDGET)
@@ -489,12 +494,15 @@ on_click (GtkGestureClick *gesture, int n_press, double x, double y, HlLadderVie
   }
 }
 
+static void stop_anchoring (HlLadderView *self);
+
 static void
 hl_ladder_view_dispose (GObject *object)
 {
   HlLadderView *self = HL_LADDER_VIEW (object);
   hl_ladder_view_set_session (self, NULL);
   stop_revealing (self);
+  stop_anchoring (self);
   g_clear_object (&self->animation);
   g_clear_pointer (&self->layout, hl_ladder_layout_free);
   g_clear_pointer (&self->still, gsk_render_node_unref);
@@ -594,12 +602,59 @@ hl_ladder_view_get_session (HlLadderView *self)
   return self->session;
 }
 
+static void
+stop_anchoring (HlLadderView *self)
+{
+  if (self->anchor_handler
+      && g_signal_handler_is_connected (self->anchor_clock, self->anchor_handler))
+    g_signal_handler_disconnect (self->anchor_clock, self->anchor_handler);
+  self->anchor_handler = 0;
+  g_clear_object (&self->anchor_clock);
+}
+
+/* After the layout at the new zoom: the anchor back at the centre (the scrolled window's
+ * adjustments have the new size now; they clamp what lies past the end). */
+static void
+on_zoom_laid_out (GdkFrameClock *clock, HlLadderView *self)
+{
+  GtkWidget *sw = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_SCROLLED_WINDOW);
+  stop_anchoring (self);
+  if (!sw)
+    return;
+  {
+    GtkAdjustment *h = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (sw));
+    GtkAdjustment *v = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (sw));
+    gtk_adjustment_set_value (h,
+                              self->anchor_x * self->zoom - gtk_adjustment_get_page_size (h) / 2);
+    gtk_adjustment_set_value (v,
+                              self->anchor_y * self->zoom - gtk_adjustment_get_page_size (v) / 2);
+  }
+  if (self->session && hl_session_get_selected (self->session))
+    scroll_to_step (self, hl_session_get_selected (self->session), FALSE);
+}
+
 void
 hl_ladder_view_set_zoom (HlLadderView *self, double zoom)
 {
+  GtkWidget *sw = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_SCROLLED_WINDOW);
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
   zoom = CLAMP (zoom, 0.25, 4);
   if (zoom == self->zoom)
     return;
+  if (sw && clock) {
+    /* Where the view's centre is, before the zoom moves everything away from it. */
+    GtkAdjustment *h = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (sw));
+    GtkAdjustment *v = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (sw));
+    if (!self->anchor_handler) {
+      self->anchor_x
+          = (gtk_adjustment_get_value (h) + gtk_adjustment_get_page_size (h) / 2) / self->zoom;
+      self->anchor_y
+          = (gtk_adjustment_get_value (v) + gtk_adjustment_get_page_size (v) / 2) / self->zoom;
+      self->anchor_clock = g_object_ref (clock);
+      self->anchor_handler
+          = g_signal_connect_after (clock, "layout", G_CALLBACK (on_zoom_laid_out), self);
+    }
+  }
   self->zoom = zoom;
   gtk_widget_queue_resize (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
