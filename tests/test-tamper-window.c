@@ -105,6 +105,18 @@ row_named (HlInspector *insp, const char *name)
   g_assert_not_reached ();
 }
 
+/* Whether the list's first row answers GTK's query for a tooltip (its field's explanation). */
+static gboolean
+row_offers_tooltip (GtkWidget *list)
+{
+  GtkWidget *row = hl_test_find_type (list, GTK_TYPE_TREE_EXPANDER);
+  g_autoptr (GtkTooltip) tooltip = g_object_new (GTK_TYPE_TOOLTIP, NULL);
+  gboolean shown = FALSE;
+  g_assert_nonnull (row);
+  g_signal_emit_by_name (row, "query-tooltip", 4, 4, FALSE, tooltip, &shown);
+  return shown;
+}
+
 static void
 test_field_menu_edit_deliver_back_undo_redo (void)
 {
@@ -122,8 +134,11 @@ test_field_menu_edit_deliver_back_undo_redo (void)
   /* The Menu key on the row with focus opens its field's menu; Shift+F10 too. */
   menu = hl_inspector_get_field_menu (insp);
   g_assert_true (focus_row (list, row_named (insp, "Cipher suite")));
+  g_assert_true (row_offers_tooltip (list));
   g_assert_true (press (list, GDK_KEY_Menu, 0));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (menu)));
+  /* no row tooltip over the open menu (it hid the menu's first item) */
+  g_assert_false (row_offers_tooltip (list));
   g_assert_cmpstr (hl_inspector_get_row_field (insp, row_named (insp, "Cipher suite"))->name, ==,
                    "Cipher suite");
   screenshot (GTK_WIDGET (win), "tamper-field-menu-window.png");

@@ -24,6 +24,7 @@ struct _HlInspector {
   GListStore *root;
   HlSession *session;
   GtkWidget *field_menu;      /* the Fields list's context menu, a popover on the list */
+  gboolean field_menu_open;   /* no row tooltip over the menu meanwhile */
   GBytes *bytes;              /* what the hex view shows */
   gboolean stale;             /* a step was selected while hidden: shown when mapped or asked */
   const HlStep *prepared_for; /* the step made ahead whose texts were shaped (on_next_made) */
@@ -43,9 +44,10 @@ static gboolean
 query_row_tooltip (GtkWidget *expander, int x, int y, gboolean keyboard, GtkTooltip *tooltip,
                    gpointer data)
 {
+  HlInspector *self = data;
   HlFieldObject *obj = g_object_get_data (G_OBJECT (expander), "hl-field");
   const HlField *field = obj ? hl_field_object_get_field (obj) : NULL;
-  if (!field || !field->explanation || !*field->explanation)
+  if (self->field_menu_open || !field || !field->explanation || !*field->explanation)
     return FALSE;
   gtk_tooltip_set_text (tooltip, field->explanation);
   return TRUE;
@@ -56,7 +58,7 @@ setup_row (GtkSignalListItemFactory *f, GtkListItem *item, gpointer data)
 {
   GtkWidget *expander = gtk_tree_expander_new ();
   gtk_widget_set_has_tooltip (expander, TRUE);
-  g_signal_connect (expander, "query-tooltip", G_CALLBACK (query_row_tooltip), NULL);
+  g_signal_connect (expander, "query-tooltip", G_CALLBACK (query_row_tooltip), data);
   GtkWidget *label = hl_field_label_new ();
   gtk_widget_set_hexpand (label, TRUE);
   gtk_tree_expander_set_child (GTK_TREE_EXPANDER (expander), label);
@@ -487,7 +489,16 @@ popup_field_menu (HlInspector *self, const GdkRectangle *at)
 {
   update_field_actions (self);
   gtk_popover_set_pointing_to (GTK_POPOVER (self->field_menu), at);
+  /* The row's tooltip would cover the menu's first item: none while it is open. */
+  self->field_menu_open = TRUE;
+  gtk_widget_trigger_tooltip_query (GTK_WIDGET (self->fields));
   gtk_popover_popup (GTK_POPOVER (self->field_menu));
+}
+
+static void
+on_field_menu_closed (HlInspector *self)
+{
+  self->field_menu_open = FALSE;
 }
 
 static void
@@ -542,6 +553,7 @@ init_field_menu (HlInspector *self)
   gtk_popover_set_has_arrow (GTK_POPOVER (self->field_menu), FALSE);
   gtk_widget_set_halign (self->field_menu, GTK_ALIGN_START);
   gtk_widget_set_parent (self->field_menu, GTK_WIDGET (self->fields));
+  g_signal_connect_swapped (self->field_menu, "closed", G_CALLBACK (on_field_menu_closed), self);
   g_object_unref (section);
   g_object_unref (menu);
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
@@ -605,7 +617,7 @@ hl_inspector_init (HlInspector *self)
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
   GtkGesture *click = gtk_gesture_click_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row), NULL);
   self->root = g_list_store_new (HL_TYPE_FIELD_OBJECT);
