@@ -152,6 +152,34 @@ test_800x600 (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* Each side page fits the widths a class uses (a 1024x768 projector, a little wider, half
+ * a laptop screen): the window is no wider than asked and the page is inside it, its tabs
+ * too (the two-column "What each side knows" page made the window wider than 1024, its
+ * right column cut off by the screen's edge). */
+static void
+test_pages_fit (void)
+{
+  static const int widths[] = { 1024, 1100, 800 };
+  static const char *const pages[] = { "message", "knowledge", "schedule" };
+  for (guint w = 0; w < G_N_ELEMENTS (widths); w++) {
+    HlWindow *win = open_window ("01-rsa-key-exchange", widths[w], 768);
+    act (win, "win.run-to-end");
+    for (guint p = 0; p < G_N_ELEMENTS (pages); p++) {
+      g_autofree char *name = g_strdup_printf ("layout-%d-%s.png", widths[w], pages[p]);
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.show-page", "s", pages[p]));
+      hl_test_wait_for_frame (GTK_WIDGET (win));
+      hl_test_wait_for_frame (GTK_WIDGET (win));
+      g_test_message ("%d wide, %s page: window %dx%d", widths[w], pages[p],
+                      gtk_widget_get_width (GTK_WIDGET (win)),
+                      gtk_widget_get_height (GTK_WIDGET (win)));
+      screenshot (win, name);
+      assert_size (win, widths[w], 768);
+      assert_inside (win, GTK_WIDGET (win->side), "the side page", 200, 100);
+    }
+    gtk_window_destroy (GTK_WINDOW (win));
+  }
+}
+
 /* A phone-sized window, 360 pixels wide: the header, the step controls and the ladder
  * fit; the rest of the controls are in a menu; the inspector comes over the ladder when
  * asked for. */
@@ -494,6 +522,7 @@ main (int argc, char **argv)
   g_test_add_func ("/layout/400-tall", test_short);
   g_test_add_func ("/layout/selected-step-in-view", test_selected_in_view);
   g_test_add_func ("/layout/zoom-keeps-step", test_zoom_keeps_step);
+  g_test_add_func ("/layout/pages-fit", test_pages_fit);
   g_test_add_func ("/layout/presentation", test_presentation);
   g_test_add_func ("/layout/shortcuts-listed", test_shortcuts_listed);
   status = g_test_run ();
