@@ -1483,6 +1483,15 @@ test_fifteenth_reading (void)
     assert_says (error->message, "an empty record only for application data");
   }
   {
+    /* Lesson 01 tells the nine-step story from the messages it delivers, and says how many
+     * (a handout put "nine steps" beside "13 steps" with nothing between). */
+    g_autoptr (HlScenario) s01 = NULL;
+    g_autoptr (HlRun) run01 = run_lesson ("01-rsa-key-exchange.scenario", &s01);
+    g_autofree char *count
+        = g_strdup_printf ("here as the %u messages that carry it", hl_run_get_n_steps (run01));
+    assert_says (s01->description, count);
+  }
+  {
     /* BearSSL's BR_ERR_INVALID_ALGORITHM also covers an ECDHE curve (bearssl_ssl.h). */
     g_autofree char *why = hl_error_explain (BR_ERR_INVALID_ALGORITHM);
     assert_says (why, "an ECDHE curve, a signature algorithm or a hash function");
