@@ -29,6 +29,15 @@ lesson_path (const char *lesson)
 
 #define open_window(lesson) hl_test_open_lesson (app, (lesson), 1400, 860)
 
+/* A layout shows text: the same characters, break opportunities (zero-width spaces) aside. */
+static void
+assert_shows (PangoLayout *layout, const char *text)
+{
+  g_autoptr (GString) shown = g_string_new (pango_layout_get_text (layout));
+  g_string_replace (shown, "\u200b", "", 0);
+  g_assert_cmpstr (shown->str, ==, text);
+}
+
 #define act(win, action) hl_test_act ((win), (action))
 
 static void
@@ -399,7 +408,7 @@ test_shared_layouts (void)
         GtkWidget *other;
         if (!layout)
           continue;
-        g_assert_cmpstr (pango_layout_get_text (layout), ==, hl_knowledge_row_get_subtitle (text));
+        assert_shows (layout, hl_knowledge_row_get_subtitle (text));
         if (side == 1)
           continue;
         for (guint o = 0; (other = hl_knowledge_panel_get_row (panel, 1, o)); o++) {
@@ -473,10 +482,10 @@ check_rows_against_view (HlKnowledgePanel *panel)
         /* Allocated its texts' height, not an estimate's (too short cuts them). */
         g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (text)), ==,
                          hl_knowledge_row_get_text_height (text));
-        g_assert_cmpstr (pango_layout_get_text (title), ==, hl_knowledge_row_get_title (text));
+        assert_shows (title, hl_knowledge_row_get_title (text));
         if (hl_knowledge_row_get_subtitle (text) && *hl_knowledge_row_get_subtitle (text))
-          g_assert_cmpstr (pango_layout_get_text (hl_knowledge_row_get_layout (text, 1)), ==,
-                           hl_knowledge_row_get_subtitle (text));
+          assert_shows (hl_knowledge_row_get_layout (text, 1),
+                        hl_knowledge_row_get_subtitle (text));
       }
     }
   }
@@ -551,6 +560,51 @@ test_row_laid_out_later (void)
   wait_for_frame (window);
   g_assert_false (hl_knowledge_row_is_estimated (row));
   g_assert_cmpstr (pango_layout_get_text (hl_knowledge_row_get_layout (row, 1)), ==, "0102");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* A narrow row breaks a long name at its underscores and a field's name at its dot, never
+ * inside a part ("AES_1" / "28_GCM"), and draws no hyphen where it breaks (a phone-sized
+ * window showed "ClientHello.ra-" / "ndom"). */
+static void
+test_row_breaks_names (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  HlKnowledgeRow *row = HL_KNOWLEDGE_ROW (hl_knowledge_row_new ());
+  PangoLayout *layout;
+  const char *text;
+  int n_lines;
+  hl_knowledge_row_set_title (row, "Negotiated");
+  hl_knowledge_row_set_subtitle (row, "TLS 1.2, TLS_RSA_WITH_AES_128_GCM_SHA256 (0x009c), picked "
+                                      "for this connection (ClientHello.random)");
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (row));
+  gtk_window_set_child (GTK_WINDOW (window), box);
+  gtk_window_set_default_size (GTK_WINDOW (window), 150, 400);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for_frame (window);
+  layout = hl_knowledge_row_get_layout (row, 1);
+  g_assert_nonnull (layout);
+  text = pango_layout_get_text (layout);
+  n_lines = pango_layout_get_line_count (layout);
+  g_assert_cmpint (n_lines, >, 3);
+  for (int i = 1; i < n_lines; i++) {
+    PangoLayoutLine *line = pango_layout_get_line_readonly (layout, i);
+    const char *at = text + line->start_index;
+    g_autofree char *before = g_strndup (text, line->start_index);
+    g_test_message ("line %d starts \"%.12s\"", i, at);
+    /* each line begins after a space or a break opportunity, not inside a word */
+    g_assert_true (g_str_has_suffix (before, " ") || g_str_has_suffix (before, "\u200b"));
+  }
+  {
+    /* no hyphen is drawn at a break: the attribute says so */
+    PangoAttrList *attrs = pango_layout_get_attributes (layout);
+    PangoAttrIterator *it = pango_attr_list_get_iterator (attrs);
+    PangoAttrInt *hyphens = (PangoAttrInt *)pango_attr_iterator_get (it, PANGO_ATTR_INSERT_HYPHENS);
+    g_assert_nonnull (hyphens);
+    g_assert_false (hyphens->value);
+    pango_attr_iterator_destroy (it);
+  }
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -953,6 +1007,7 @@ main (int argc, char **argv)
   g_test_add_func ("/knowledge-panel/rows-ahead", test_rows_ahead);
   g_test_add_func ("/knowledge-panel/deferred-rows", test_deferred_rows);
   g_test_add_func ("/knowledge-panel/row-laid-out-later", test_row_laid_out_later);
+  g_test_add_func ("/knowledge-panel/row-breaks-names", test_row_breaks_names);
   g_test_add_func ("/knowledge-panel/next-texts-prepared", test_next_texts_prepared);
   g_test_add_func ("/knowledge-panel/rows-retaken", test_rows_retaken);
   g_test_add_func ("/knowledge-panel/no-blurred-shadows", test_no_blurred_shadows);

@@ -1,5 +1,6 @@
 /* hl-knowledge-row.c */
 #include <math.h>
+#include <string.h>
 
 #include "hl-knowledge-row.h"
 
@@ -61,17 +62,34 @@ suffix_width (HlKnowledgeRow *self)
   return self->suffix_px;
 }
 
+/* The text with a break opportunity (a zero-width space) after each underscore and after
+ * a dot before a letter: a narrow row breaks TLS_RSA_WITH_AES_128_GCM_SHA256 at its parts
+ * and ClientHello.random at its dot, not inside 128 or random. */
+static char *
+breakable_text (const char *text)
+{
+  GString *out = g_string_sized_new (strlen (text) + 16);
+  for (const char *p = text; *p; p++) {
+    g_string_append_c (out, *p);
+    if (*p == '_' || (*p == '.' && g_ascii_isalpha (p[1])))
+      g_string_append (out, "\u200b");
+  }
+  return g_string_free (out, FALSE);
+}
+
 static PangoLayout *
 make_layout (HlKnowledgeRow *self, int which, const char *text)
 {
-  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
+  g_autofree char *shown = breakable_text (text);
+  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), shown);
+  PangoAttrList *attrs = pango_attr_list_new ();
   pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
-  if (which == 1) {
-    PangoAttrList *attrs = pango_attr_list_new ();
+  /* a word broken for want of room gets no hyphen: "ra-ndom" reads as a word */
+  pango_attr_list_insert (attrs, pango_attr_insert_hyphens_new (FALSE));
+  if (which == 1)
     pango_attr_list_insert (attrs, pango_attr_scale_new (PANGO_SCALE_SMALL));
-    pango_layout_set_attributes (layout, attrs);
-    pango_attr_list_unref (attrs);
-  }
+  pango_layout_set_attributes (layout, attrs);
+  pango_attr_list_unref (attrs);
   return layout;
 }
 
