@@ -234,6 +234,24 @@ test_unexpected_exit_3 (void)
   g_assert_nonnull (strstr (out, "NOT as expected"));
 }
 
+/* --pdf=ladder.png: the option names the format; the slip is said on standard error and
+ * the file is written as asked (exit 0). */
+static void
+test_format_name_slip (void)
+{
+  g_autofree char *out = NULL, *err = NULL, *data = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("hl-slip-XXXXXX", NULL);
+  g_autofree char *target = g_build_filename (dir, "ladder.png", NULL);
+  g_autofree char *arg = g_strconcat ("--pdf=", target, NULL);
+  const char *a[] = { "--headless", arg, NULL };
+  g_assert_cmpint (run_cli (a, &out, &err), ==, 0);
+  g_assert_nonnull (strstr (err, "written as pdf (--pdf), though its name ends in .png"));
+  g_assert_true (g_file_get_contents (target, &data, NULL, NULL));
+  g_assert_true (g_str_has_prefix (data, "%PDF"));
+  g_remove (target);
+  g_rmdir (dir);
+}
+
 static void
 test_unwritable_exit_1 (void)
 {
@@ -1086,6 +1104,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/run/json-follows-spec", test_json_follows_spec);
   g_test_add_func ("/cli/run/markdown-and-keylog", test_markdown_and_keylog);
   g_test_add_func ("/cli/run/invalid-scenario-exit-2", test_invalid_scenario_exit_2);
+  g_test_add_func ("/cli/run/format-name-slip", test_format_name_slip);
   g_test_add_func ("/cli/run/unexpected-exit-3", test_unexpected_exit_3);
   g_test_add_func ("/cli/run/unwritable-exit-1", test_unwritable_exit_1);
   g_test_add_func ("/cli/wireshark/pcapng-decrypts", test_pcapng_decrypts);

@@ -651,10 +651,19 @@ main (int argc, char **argv)
     }
     {
       const char *diagram_paths[] = { opt_png, opt_svg, opt_pdf, opt_html };
+      static const char *const formats[] = { "png", "svg", "pdf", "html" };
       for (guint i = 0; i < G_N_ELEMENTS (diagram_paths); i++) {
         GBytes *b;
         if (!diagram_paths[i] || opt_compare)
           continue;
+        /* The option names the format; a name ending in another one's extension is most
+         * likely a slip (--pdf=ladder.png): written as asked, and said. */
+        for (guint f = 0; f < G_N_ELEMENTS (formats); f++) {
+          g_autofree char *ext = g_strconcat (".", formats[f], NULL);
+          if (f != i && g_str_has_suffix (diagram_paths[i], ext))
+            g_printerr ("handshake-lab: %s: written as %s (--%s), though its name ends in %s\n",
+                        diagram_paths[i], formats[i], formats[i], ext);
+        }
         b = i == 0   ? hl_ladder_render_png (run, &o, opt_scale, &e)
             : i == 1 ? hl_ladder_render_svg (run, &o, &e)
             : i == 2 ? hl_ladder_render_pdf (run, &o, &e)
