@@ -188,6 +188,21 @@ test_session_set_clear_back_redo (void)
   hl_session_step (s);
   g_assert_cmpuint (hl_session_get_n_undone (s), ==, 0);
   g_assert_false (hl_session_redo (s));
+  /* Restart takes every change away, kept for Redo as Back's are: Redo puts it back on its
+   * message, which waits to be delivered again */
+  g_assert_true (hl_session_flip_field_bit (s, step, suite, 0, &error));
+  g_assert_no_error (error);
+  hl_session_step (s);
+  g_assert_cmpuint (hl_session_get_n_edits (s), ==, 1);
+  hl_session_restart (s);
+  g_assert_cmpuint (hl_session_get_position (s), ==, 0);
+  g_assert_cmpuint (hl_session_get_n_edits (s), ==, 0);
+  g_assert_cmpuint (hl_session_get_n_undone (s), ==, 1);
+  g_assert_cmpstr (hl_session_get_undone (s, 0)->what, ==, "bit 0 of Cipher suite flipped");
+  g_assert_true (hl_session_redo (s));
+  g_assert_cmpuint (hl_session_get_n_edits (s), ==, 1);
+  hl_session_run_to_end (s);
+  g_assert_nonnull (hl_session_get_step_change (s, step));
   hl_field_free (own);
   g_object_unref (s);
 }

@@ -277,8 +277,15 @@ test_flip_and_drop (void)
   g_assert_cmpstr (hl_session_get_pending_change (s)->what, ==, "bit 3 of Public key flipped");
   act (win, "win.run-to-end");
   g_assert_nonnull (strstr (hl_window_get_banner (win), "the signature check"));
-  /* drop the client's ChangeCipherSpec */
+  /* Restart takes the change away with Undo on its toast: Undo puts it back */
   act (win, "win.restart");
+  g_assert_nonnull (
+      strstr (hl_window_get_last_message (win), "Restarted: your change to ServerKeyExchange"));
+  g_assert_cmpuint (hl_session_get_n_edits (s), ==, 0);
+  act (win, "win.redo-tamper");
+  g_assert_cmpuint (hl_session_get_n_edits (s), ==, 1);
+  act (win, "win.restart");
+  /* drop the client's ChangeCipherSpec */
   while (hl_session_get_n_steps (s) == 0
          || strcmp (hl_session_get_step (s, hl_session_get_position (s) - 1)->message,
                     "ChangeCipherSpec")

@@ -557,10 +557,14 @@ hl_session_restart (HlSession *self)
   g_ptr_array_set_size (self->items, 0);
   if (n)
     g_list_model_items_changed (G_LIST_MODEL (self), 0, n, 0);
-  while (hl_run_get_n_edits (self->run))
+  /* The changes it takes away are kept for Redo, as Back's are: a Restart in front of a
+   * class is easily pressed by mistake. */
+  self->fresh_undo = TRUE;
+  while (hl_run_get_n_edits (self->run)) {
+    stash_edit (self, hl_run_get_edit (self->run, 0));
     hl_run_remove_edit (self->run, 0);
+  }
   g_ptr_array_set_size (self->changes, 0);
-  g_ptr_array_set_size (self->undone, 0);
   hl_run_seek (self->run, 0);
   self->selected = 0;
   sync_items (self, old);

@@ -107,7 +107,7 @@ step_action (GtkWidget *w, const char *name, GVariant *param)
     gboolean had_edits = hl_session_get_n_edits (self->session) > 0;
     hl_session_restart (self->session);
     if (had_edits)
-      _hl_window_say (self, _ ("Restarted: your changes to messages were undone."));
+      _hl_window_say_restart_undid (self); /* with Undo */
   } else if (strcmp (name, "win.run-to-end") == 0)
     run_to_end_busy (self);
   _hl_window_update (self);

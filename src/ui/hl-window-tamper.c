@@ -44,6 +44,24 @@ _hl_window_say_back_undid (HlWindow *self)
   _hl_window_note (self, message);
 }
 
+void
+_hl_window_say_restart_undid (HlWindow *self)
+{
+  g_autofree char *what = describe_undone (self->session);
+  g_autofree char *message
+      = g_strdup_printf (_ ("Restarted: your change to %s was taken away."), what);
+  AdwToast *toast = adw_toast_new (message);
+  adw_toast_set_timeout (toast, 10);
+  /* Undo puts the changes back on their messages, which wait to be delivered (Redo). */
+  adw_toast_set_button_label (toast, _ ("_Undo"));
+  adw_toast_set_action_name (toast, "win.redo-tamper");
+  if (self->toast)
+    adw_toast_dismiss (self->toast);
+  g_set_object (&self->toast, toast);
+  adw_toast_overlay_add_toast (self->toasts, toast);
+  _hl_window_note (self, message);
+}
+
 static void
 undo_back_action (GtkWidget *w, const char *name, GVariant *param)
 {

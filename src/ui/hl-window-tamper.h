@@ -12,5 +12,7 @@ void _hl_window_update_tamper_actions (HlWindow *self);
 /* After Back took changes away (hl_session_get_n_undone): a toast that names them, with
  * Undo. */
 void _hl_window_say_back_undid (HlWindow *self);
+/* After Restart took changes away: a toast with Undo (they go back on their messages). */
+void _hl_window_say_restart_undid (HlWindow *self);
 
 G_END_DECLS
