@@ -321,6 +321,9 @@ test_hex_dialog (void)
   dialog = HL_TAMPER_DIALOG (find_dialog (win));
   view = hl_tamper_dialog_get_text_view (dialog);
   buf = gtk_text_view_get_buffer (view);
+  /* it opens with the cursor on the first byte, where the view is (not past the last) */
+  wait_for_frame (GTK_WIDGET (dialog));
+  g_assert_true (g_str_has_prefix (hl_tamper_dialog_get_cursor_info (dialog), "Cursor at byte 0:"));
   /* byte 71 is on line 4 (16 bytes a line), at column 7: the Cipher suite */
   gtk_text_buffer_get_iter_at_line_offset (buf, &it, 4, 7 * 3);
   gtk_text_buffer_place_cursor (buf, &it);

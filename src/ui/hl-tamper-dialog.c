@@ -86,6 +86,17 @@ original (HlTamperDialog *self)
   return self->encrypted && !editing_ciphertext (self) ? self->plaintext : self->wire;
 }
 
+/* The bytes to edit, the cursor on the first (where the view opens), not after the last. */
+static void
+set_hex (HlTamperDialog *self, const char *hex)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text);
+  GtkTextIter start;
+  gtk_text_buffer_set_text (buffer, hex, -1);
+  gtk_text_buffer_get_start_iter (buffer, &start);
+  gtk_text_buffer_place_cursor (buffer, &start);
+}
+
 static void
 on_mode_toggled (HlTamperDialog *self)
 {
@@ -93,7 +104,7 @@ on_mode_toggled (HlTamperDialog *self)
   if (!self->wire)
     return; /* not yet given a message */
   hex = hex_lines (original (self));
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->text), hex, -1);
+  set_hex (self, hex);
 }
 
 /* The typed text as bytes; FALSE with what is wrong, and where. Spaces and line breaks do
@@ -290,7 +301,7 @@ show_pending (HlTamperDialog *self)
     /* the edited bytes, in the mode they were edited in */
     gtk_check_button_set_active (self->ciphertext, self->encrypted && !c->edit.plaintext);
     hex = hex_lines (c->edit.plaintext ? c->edit.plaintext : c->edit.wire);
-    gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->text), hex, -1);
+    set_hex (self, hex);
     note = g_strdup_printf (_ ("Your change waits on this message: %s. Edit it further, or "
                                "clear it."),
                             c->what);
