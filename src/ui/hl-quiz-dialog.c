@@ -279,10 +279,10 @@ make_label (GtkBox *box, const char *css)
   return GTK_LABEL (l);
 }
 
-/* restart: the lesson as written, from its start; else the window's run where it stands,
- * with the person's changes. */
 static void on_dialog_destroy (HlQuizDialog *self);
 
+/* restart: the lesson as written, from its start; else the window's run where it stands,
+ * with the person's changes. */
 static HlQuizDialog *
 create (HlWindow *window, gboolean restart, GError **error)
 {
