@@ -378,6 +378,41 @@ test_outcome_says_it_once (void)
   g_object_unref (s);
 }
 
+/* A ServerKeyExchange moved to another curve the client did offer is not refused as it is
+ * read: the first check it breaks is the signature over the parameters (lesson 12's client
+ * offers every curve). */
+static void
+test_offered_curve (void)
+{
+  g_autoptr (HlScenario) sc = hl_test_load_bundled ("12-sni-and-alpn.scenario");
+  g_autoptr (HlRun) run = hl_test_run (sc);
+  const HlStep *ske = NULL;
+  const HlField *curve;
+  g_autoptr (GBytes) changed = NULL;
+  g_autoptr (GPtrArray) effects = NULL;
+  guint8 *d;
+  gsize len;
+  for (guint i = 0; i < hl_run_get_n_steps (run) && !ske; i++)
+    if (hl_run_get_step (run, i)->handshake_type == HL_HANDSHAKE_SERVER_KEY_EXCHANGE)
+      ske = hl_run_get_step (run, i);
+  g_assert_nonnull (ske);
+  curve = hl_field_find_named (ske->fields, "Named curve");
+  g_assert_nonnull (curve);
+  d = g_bytes_unref_to_data (g_bytes_ref (ske->wire), &len);
+  g_assert_cmpuint (d[curve->offset] << 8 | d[curve->offset + 1], ==, 29); /* x25519 */
+  d[curve->offset + 1] = 23; /* secp256r1, offered too */
+  changed = g_bytes_new_take (d, len);
+  {
+    HlTamperTarget t
+        = { 1,           HL_SIDE_SERVER, "ServerKeyExchange", 1,      HL_TAMPER_CONTENT,
+            curve->name, curve->offset,  curve->length,       changed };
+    effects = hl_tamper_predict (run, &t);
+  }
+  g_assert_cmpuint (effects->len, >, 0);
+  g_assert_cmpint (((const HlCheckEffect *)g_ptr_array_index (effects, 0))->check, ==,
+                   HL_CHECK_SIGNATURE);
+}
+
 /* The words of a prediction follow the protocol read against the RFCs: a CBC record is
  * decrypted before its MAC is checked (RFC 5246 6.2.3.2), an AEAD tag is checked first
  * (6.2.3.3); a NewSessionTicket matters to the next resumption (RFC 8446 4.6.1). */
@@ -421,6 +456,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/tamper-field/encode", test_encode);
   g_test_add_func ("/tamper-field/prediction-words", test_prediction_words);
+  g_test_add_func ("/tamper-field/offered-curve", test_offered_curve);
   g_test_add_func ("/tamper-field/outcome-says-it-once", test_outcome_says_it_once);
   g_test_add_func ("/tamper-field/session-set-clear-back-redo", test_session_set_clear_back_redo);
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {

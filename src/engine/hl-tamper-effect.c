@@ -210,61 +210,65 @@ in_transcript (const Ctx *c)
   return TRUE;
 }
 
+/* The ClientHello the changed message answers: the last one before it; NULL if none. */
+static const HlStep *
+client_hello_before (const Ctx *c)
+{
+  for (guint j = c->k; j-- > 0;) {
+    const HlStep *ch = g_ptr_array_index (c->steps, j);
+    if (ch->handshake_type == HL_HANDSHAKE_CLIENT_HELLO)
+      return ch;
+  }
+  return NULL;
+}
+
 /* The client's offer, for a ServerHello that picks a suite. */
 static gboolean
 suite_offered (const Ctx *c, guint16 id, GString *offered)
 {
+  const HlStep *ch = client_hello_before (c);
+  const HlField *list;
   gboolean found = FALSE;
-  for (guint j = c->k; j-- > 0;) {
-    const HlStep *ch = g_ptr_array_index (c->steps, j);
-    const HlField *list;
-    gsize len;
-    const guint8 *d;
-    if (ch->handshake_type != HL_HANDSHAKE_CLIENT_HELLO)
+  gsize len;
+  const guint8 *d;
+  if (!ch)
+    return TRUE; /* no ClientHello seen: nothing to compare with */
+  list = hl_field_find_named (ch->fields, "Cipher suites");
+  d = g_bytes_get_data (ch->wire, &len);
+  for (guint i = 0; list && i < list->children->len; i++) {
+    const HlField *f = g_ptr_array_index (list->children, i);
+    guint16 v;
+    g_autofree char *name = NULL;
+    if (f->length != 2 || f->offset + 2 > len)
       continue;
-    list = hl_field_find_named (ch->fields, "Cipher suites");
-    d = g_bytes_get_data (ch->wire, &len);
-    for (guint i = 0; list && i < list->children->len; i++) {
-      const HlField *f = g_ptr_array_index (list->children, i);
-      guint16 v;
-      g_autofree char *name = NULL;
-      if (f->length != 2 || f->offset + 2 > len)
-        continue;
-      v = (guint16)(d[f->offset] << 8 | d[f->offset + 1]);
-      found |= v == id;
-      name = hl_describe_suite_id (v);
-      g_string_append_printf (offered, "%s%s", offered->len ? ", " : "", name);
-    }
-    return found;
+    v = (guint16)(d[f->offset] << 8 | d[f->offset + 1]);
+    found |= v == id;
+    name = hl_describe_suite_id (v);
+    g_string_append_printf (offered, "%s%s", offered->len ? ", " : "", name);
   }
-  return TRUE; /* no ClientHello seen: nothing to compare with */
+  return found;
 }
 
 /* The client's supported_groups, for a ServerKeyExchange that names a curve. */
 static gboolean
 curve_offered (const Ctx *c, guint16 id, GString *offered)
 {
-  for (guint j = c->k; j-- > 0;) {
-    const HlStep *ch = g_ptr_array_index (c->steps, j);
-    const HlField *e;
-    gboolean found = FALSE;
-    if (ch->handshake_type != HL_HANDSHAKE_CLIENT_HELLO)
+  const HlStep *ch = client_hello_before (c);
+  const HlField *e
+      = ch ? hl_field_find (ch->fields, "client_hello.extensions.supported_groups") : NULL;
+  gboolean found = FALSE;
+  if (!e)
+    return TRUE; /* no ClientHello, or no list: nothing to compare with */
+  for (guint i = 0; i < e->children->len; i++) {
+    const HlField *f = g_ptr_array_index (e->children, i);
+    const char *name;
+    if (!hl_field_has_key (f, "group") || f->number < 0)
       continue;
-    e = hl_field_find (ch->fields, "client_hello.extensions.supported_groups");
-    if (!e)
-      return TRUE; /* no list: nothing to compare with */
-    for (guint i = 0; i < e->children->len; i++) {
-      const HlField *f = g_ptr_array_index (e->children, i);
-      const char *name;
-      if (!hl_field_has_key (f, "group") || f->number < 0)
-        continue;
-      found |= f->number == id;
-      name = hl_curve_name ((guint)f->number);
-      g_string_append_printf (offered, "%s%s", offered->len ? ", " : "", name ? name : "unknown");
-    }
-    return found;
+    found |= f->number == id;
+    name = hl_curve_name ((guint)f->number);
+    g_string_append_printf (offered, "%s%s", offered->len ? ", " : "", name ? name : "unknown");
   }
-  return TRUE;
+  return found;
 }
 
 /* Changes the receiver refuses in the message itself. */

@@ -1240,33 +1240,41 @@ hl_session_get_caught (HlSession *self, guint step)
   return hl_tamper_caught (self->run, step - 1);
 }
 
-char *
-hl_session_describe_change (HlSession *self, guint step)
+/* The change at step and the check that caught it; `said`: text already shown with it,
+ * whose error in words is not said again (NULL: none). */
+static char *
+describe_change (HlSession *self, guint step, const char *said)
 {
   const HlChange *c = hl_session_get_step_change (self, step);
   g_autoptr (HlCheckEffect) caught = NULL;
+  g_autofree char *how = NULL;
   if (!c)
     return NULL;
   caught = hl_tamper_caught (self->run, step - 1);
-  return g_strdup_printf (
-      _ ("Your change to the %s's %s: %s. %s"), hl_side_word (c->from), c->message, c->what,
-      caught ? caught->text : _ ("Not caught yet: step on to see which check catches it."));
+  if (!caught)
+    how = g_strdup (_ ("Not caught yet: step on to see which check catches it."));
+  else if (said && caught->why && *caught->why && strstr (said, caught->why)
+           && g_str_has_suffix (caught->text, caught->why))
+    how = g_strchomp (g_strndup (caught->text, strlen (caught->text) - strlen (caught->why)));
+  else
+    how = g_strdup (caught->text);
+  return g_strdup_printf (_ ("Your change to the %s's %s: %s. %s"), hl_side_word (c->from),
+                          c->message, c->what, how);
 }
 
+char *
+hl_session_describe_change (HlSession *self, guint step)
+{
+  return describe_change (self, step, NULL);
+}
+
+/* After the outcome in `out`, which already says the error in words: not twice. */
 static void
 append_change_reports (HlSession *self, GString *out)
 {
   for (guint i = 1; i <= self->items->len; i++) {
-    g_autofree char *report = hl_session_describe_change (self, i);
-    g_autoptr (HlCheckEffect) caught = report ? hl_tamper_caught (self->run, i - 1) : NULL;
-    if (!report)
-      continue;
-    /* The outcome above already says the error in words: not twice in one banner. */
-    if (caught && caught->why && *caught->why && strstr (out->str, caught->why)
-        && g_str_has_suffix (report, caught->why)) {
-      report[strlen (report) - strlen (caught->why)] = '\0';
-      g_strchomp (report);
-    }
-    g_string_append_printf (out, "%s%s", out->len ? "\n" : "", report);
+    g_autofree char *report = describe_change (self, i, out->str);
+    if (report)
+      g_string_append_printf (out, "%s%s", out->len ? "\n" : "", report);
   }
 }

@@ -28,15 +28,17 @@ describe_undone (HlSession *s)
   return g_string_free (out, FALSE);
 }
 
-void
-_hl_window_say_back_undid (HlWindow *self)
+/* A toast that names the changes just taken away (format: one %s for them), with Undo
+ * running `action`. */
+static void
+say_undone (HlWindow *self, const char *format, const char *action)
 {
   g_autofree char *what = describe_undone (self->session);
-  g_autofree char *message = g_strdup_printf (_ ("Back took away your change to %s."), what);
+  g_autofree char *message = g_strdup_printf (format, what);
   AdwToast *toast = adw_toast_new (message);
   adw_toast_set_timeout (toast, 10);
   adw_toast_set_button_label (toast, _ ("_Undo"));
-  adw_toast_set_action_name (toast, "win.undo-back");
+  adw_toast_set_action_name (toast, action);
   if (self->toast)
     adw_toast_dismiss (self->toast);
   g_set_object (&self->toast, toast);
@@ -45,21 +47,16 @@ _hl_window_say_back_undid (HlWindow *self)
 }
 
 void
+_hl_window_say_back_undid (HlWindow *self)
+{
+  say_undone (self, _ ("Back took away your change to %s."), "win.undo-back");
+}
+
+void
 _hl_window_say_restart_undid (HlWindow *self)
 {
-  g_autofree char *what = describe_undone (self->session);
-  g_autofree char *message
-      = g_strdup_printf (_ ("Restarted: your change to %s was taken away."), what);
-  AdwToast *toast = adw_toast_new (message);
-  adw_toast_set_timeout (toast, 10);
   /* Undo puts the changes back on their messages, which wait to be delivered (Redo). */
-  adw_toast_set_button_label (toast, _ ("_Undo"));
-  adw_toast_set_action_name (toast, "win.redo-tamper");
-  if (self->toast)
-    adw_toast_dismiss (self->toast);
-  g_set_object (&self->toast, toast);
-  adw_toast_overlay_add_toast (self->toasts, toast);
-  _hl_window_note (self, message);
+  say_undone (self, _ ("Restarted: your change to %s was taken away."), "win.redo-tamper");
 }
 
 static void
