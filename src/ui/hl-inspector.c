@@ -16,6 +16,7 @@ struct _HlInspector {
   GtkWidget parent_instance;
   GtkWidget *box;
   GtkLabel *title, *summary, *story, *record_key, *checks, *field_info;
+  GtkWidget *step_text; /* the box around the step text's scrolled window */
   GtkToggleButton *show_message, *show_delivered, *show_records;
   GtkListView *fields;
   HlHexView *hex;
@@ -595,6 +596,7 @@ hl_inspector_class_init (HlInspectorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HlInspector, story);
   gtk_widget_class_bind_template_child (widget_class, HlInspector, record_key);
   gtk_widget_class_bind_template_child (widget_class, HlInspector, checks);
+  gtk_widget_class_bind_template_child (widget_class, HlInspector, step_text);
   gtk_widget_class_bind_template_child (widget_class, HlInspector, field_info);
   gtk_widget_class_bind_template_child (widget_class, HlInspector, show_message);
   gtk_widget_class_bind_template_child (widget_class, HlInspector, show_records);
@@ -611,12 +613,45 @@ hl_inspector_class_init (HlInspectorClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
+/* The step text's box: as its scrolled window measures, but the natural height is the
+ * text's at the width given (up to the window's max-content-height), which GTK 4.8's
+ * scrolled window does not ask its child for. */
+static GtkSizeRequestMode
+step_text_request_mode (GtkWidget *box)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
+
+static void
+measure_step_text (GtkWidget *box, GtkOrientation orientation, int for_size, int *minimum,
+                   int *natural, int *minimum_baseline, int *natural_baseline)
+{
+  GtkWidget *scroller = gtk_widget_get_first_child (box);
+  GtkWidget *text = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller));
+  gtk_widget_measure (scroller, orientation, for_size, minimum, natural, NULL, NULL);
+  if (orientation == GTK_ORIENTATION_VERTICAL && for_size >= 0 && text) {
+    int text_natural,
+        most = gtk_scrolled_window_get_max_content_height (GTK_SCROLLED_WINDOW (scroller));
+    gtk_widget_measure (text, GTK_ORIENTATION_VERTICAL, for_size, NULL, &text_natural, NULL, NULL);
+    *natural = MAX (*minimum, most >= 0 ? MIN (text_natural, most) : text_natural);
+  }
+}
+
+static void
+allocate_step_text (GtkWidget *box, int width, int height, int baseline)
+{
+  gtk_widget_allocate (gtk_widget_get_first_child (box), width, height, baseline, NULL);
+}
+
 static void
 hl_inspector_init (HlInspector *self)
 {
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
   GtkGesture *click = gtk_gesture_click_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_set_layout_manager (
+      self->step_text,
+      gtk_custom_layout_new (step_text_request_mode, measure_step_text, allocate_step_text));
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row), NULL);
