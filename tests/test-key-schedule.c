@@ -452,6 +452,8 @@ test_before_first_step (void)
    * zeros (RFC 8446 7.1). */
   g_assert_null (strstr (text, "the resumption PSK, from the earlier connection"));
   g_assert_nonnull (strstr (text, "a resumption PSK if the client offers a ticket"));
+  /* ...and the handshake keys take it only if the server accepts it (4.2.11). */
+  g_assert_nonnull (strstr (text, "the handshake keys only if the server accepts it"));
   {
     /* A TLS 1.2 lesson before its first step shows no chain yet, and says so. */
     g_autoptr (HlScenario) s01 = hl_test_load_bundled ("01-rsa-key-exchange.scenario");

@@ -271,6 +271,31 @@ static const Case cases[] = {
     HL_SIDE_SERVER, "Finished" },
   { "07-tls10-cbc", 0, HL_SIDE_SERVER, "ServerKeyExchange", "Signature", NULL, FALSE,
     HL_CHECK_SIGNATURE, HL_SIDE_CLIENT, "ServerKeyExchange" },
+  /* a changed length: BearSSL rejects the message at once, whichever way it moved */
+  { "02-ecdhe-rsa-aes-gcm", 0, HL_SIDE_CLIENT, "ClientHello", "Cipher suites length", "200", FALSE,
+    HL_CHECK_MESSAGE, HL_SIDE_SERVER, "ClientHello" },
+  { "02-ecdhe-rsa-aes-gcm", 0, HL_SIDE_CLIENT, "ClientHello", "Length", "4000", FALSE,
+    HL_CHECK_MESSAGE, HL_SIDE_SERVER, "ClientHello" },
+  { "02-ecdhe-rsa-aes-gcm", 0, HL_SIDE_SERVER, "Certificate", "Length", "40", FALSE,
+    HL_CHECK_MESSAGE, HL_SIDE_CLIENT, "Certificate" },
+  /* OpenSSL: an inner length fails the parse; a longer message length reads on */
+  { "30-tls13-basic", 0, HL_SIDE_CLIENT, "ClientHello", "Cipher suites length", "200", FALSE,
+    HL_CHECK_MESSAGE, HL_SIDE_SERVER, "ClientHello" },
+  { "30-tls13-basic", 0, HL_SIDE_CLIENT, "ClientHello", "Length", "4000", FALSE, HL_CHECK_STALL,
+    HL_SIDE_SERVER, NULL },
+  { "30-tls13-basic", 0, HL_SIDE_SERVER, "ServerHello", "Length", "4000", FALSE, HL_CHECK_MESSAGE,
+    HL_SIDE_CLIENT, "ChangeCipherSpec" },
+  { "30-tls13-basic", 0, HL_SIDE_SERVER, "Certificate", "Length", "8000", FALSE, HL_CHECK_STALL,
+    HL_SIDE_CLIENT, NULL },
+  { "38-tls13-client-vs-tls12-server", 0, HL_SIDE_SERVER, "ServerHello", "Length", "4000", FALSE,
+    HL_CHECK_STALL, HL_SIDE_CLIENT, NULL },
+  { "38-tls13-client-vs-tls12-server", 0, HL_SIDE_SERVER, "ServerHello", "Length", "78", FALSE,
+    HL_CHECK_MESSAGE, HL_SIDE_CLIENT, "Certificate" },
+  { "30-tls13-basic", 0, HL_SIDE_SERVER, "Certificate", "Length", "1844", FALSE, HL_CHECK_MESSAGE,
+    HL_SIDE_CLIENT, "CertificateVerify" },
+  /* an ECDH point changed: BearSSL's server goes on with a random premaster */
+  { "04-ecdhe-ecdsa-p384-sha384", 0, HL_SIDE_CLIENT, "ClientKeyExchange", "Public key", NULL, FALSE,
+    HL_CHECK_RECORD, HL_SIDE_SERVER, "Finished" },
   /* a resumed handshake: the server's Finished comes first, and the client checks it */
   { "11-session-resumption", 2, HL_SIDE_CLIENT, "ClientHello", "Host name", NULL, FALSE,
     HL_CHECK_FINISHED, HL_SIDE_CLIENT, "Finished" },
@@ -413,6 +438,43 @@ test_offered_curve (void)
                    HL_CHECK_SIGNATURE);
 }
 
+/* A ServerKeyExchange on a curve the client never offered: the rule is RFC 8422 4, 5.1 and
+ * 5.4 (5.1.1 only lists the curves). */
+static void
+test_unoffered_curve_words (void)
+{
+  g_autoptr (HlScenario) sc = hl_test_load_bundled ("02-ecdhe-rsa-aes-gcm.scenario");
+  g_autoptr (HlRun) run = hl_test_run (sc);
+  const HlStep *ske = NULL;
+  const HlField *curve;
+  g_autoptr (GBytes) changed = NULL;
+  g_autoptr (GPtrArray) effects = NULL;
+  const HlCheckEffect *first;
+  guint8 *d;
+  gsize len;
+  for (guint i = 0; i < hl_run_get_n_steps (run) && !ske; i++)
+    if (hl_run_get_step (run, i)->handshake_type == HL_HANDSHAKE_SERVER_KEY_EXCHANGE)
+      ske = hl_run_get_step (run, i);
+  g_assert_nonnull (ske);
+  curve = hl_field_find_named (ske->fields, "Named curve");
+  g_assert_nonnull (curve);
+  d = g_bytes_unref_to_data (g_bytes_ref (ske->wire), &len);
+  d[curve->offset] = 0;
+  d[curve->offset + 1] = 23; /* secp256r1: lesson 02's client offers x25519 alone */
+  changed = g_bytes_new_take (d, len);
+  {
+    HlTamperTarget t
+        = { 1,           HL_SIDE_SERVER, "ServerKeyExchange", 1,      HL_TAMPER_CONTENT,
+            curve->name, curve->offset,  curve->length,       changed };
+    effects = hl_tamper_predict (run, &t);
+  }
+  g_assert_cmpuint (effects->len, >, 0);
+  first = g_ptr_array_index (effects, 0);
+  g_test_message ("%s", first->text);
+  g_assert_cmpint (first->check, ==, HL_CHECK_MESSAGE);
+  g_assert_nonnull (strstr (first->text, "(RFC 8422 5.1, 5.4)"));
+}
+
 /* The words of a prediction follow the protocol read against the RFCs: a CBC record is
  * decrypted before its MAC is checked (RFC 5246 6.2.3.2), an AEAD tag is checked first
  * (6.2.3.3); a NewSessionTicket matters to the next resumption (RFC 8446 4.6.1). */
@@ -431,8 +493,18 @@ test_prediction_words (void)
       "the padding or MAC check fails" },
     { "02-ecdhe-rsa-aes-gcm", "Finished", HL_SIDE_CLIENT, HL_TAMPER_CIPHERTEXT, NULL,
       "before it releases a byte of it" },
+    /* each field of a ticket, its own effect on the next resumption */
     { "33-tls13-psk-resumption", "NewSessionTicket", HL_SIDE_SERVER, HL_TAMPER_CONTENT,
-      "Ticket lifetime", "A later resumption with it fails the binder check" },
+      "Ticket lifetime", "changes only how long the client may keep the ticket" },
+    { "33-tls13-psk-resumption", "NewSessionTicket", HL_SIDE_SERVER, HL_TAMPER_CONTENT,
+      "Ticket nonce", "A later resumption with it fails the binder check" },
+    { "33-tls13-psk-resumption", "NewSessionTicket", HL_SIDE_SERVER, HL_TAMPER_CONTENT,
+      "Ticket age add", "A later resumption still works" },
+    { "33-tls13-psk-resumption", "NewSessionTicket", HL_SIDE_SERVER, HL_TAMPER_CONTENT, "Ticket",
+      "gets a full handshake" },
+    /* an ECDH point off the curve: BearSSL's server goes on, as with RSA (RFC 8422 5.11) */
+    { "04-ecdhe-ecdsa-p384-sha384", "ClientKeyExchange", HL_SIDE_CLIENT, HL_TAMPER_CONTENT,
+      "Public key", "goes on with a random premaster secret, so nothing stops here" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (words); i++) {
     g_autofree char *file = g_strconcat (words[i].lesson, ".scenario", NULL);
@@ -457,6 +529,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tamper-field/encode", test_encode);
   g_test_add_func ("/tamper-field/prediction-words", test_prediction_words);
   g_test_add_func ("/tamper-field/offered-curve", test_offered_curve);
+  g_test_add_func ("/tamper-field/unoffered-curve-words", test_unoffered_curve_words);
   g_test_add_func ("/tamper-field/outcome-says-it-once", test_outcome_says_it_once);
   g_test_add_func ("/tamper-field/session-set-clear-back-redo", test_session_set_clear_back_redo);
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {

@@ -7,6 +7,7 @@
 
 #include "hl-compare.h"
 #include "hl-decode.h"
+#include "hl-discussion.h"
 #include "hl-ladder-export.h"
 #include "hl-ladder-labels.h"
 #include "hl-ladder-layout.h"
@@ -1498,6 +1499,39 @@ test_fifteenth_reading (void)
   }
 }
 
+/* Sixteenth reading (session 16): BearSSL's BR_ERR_BAD_PARAM is how its parser reports a
+ * length that does not fit (ssl_hs_common.t0), not an internal error; the session hash's
+ * extent is RFC 7627 section 3; a TLS 1.0 lesson's discussion cites RFC 2246, and an ECDHE
+ * signature RFC 8422 5.4 too. */
+static void
+test_sixteenth_reading (void)
+{
+  g_autoptr (HlScenario) s40 = NULL, s07 = NULL;
+  g_autoptr (HlRun) run40 = run_lesson ("40-tls13-downgrade-caught.scenario", &s40);
+  g_autoptr (HlRun) run07 = run_lesson ("07-tls10-cbc.scenario", &s07);
+  g_autoptr (GPtrArray) items = hl_discussion_new (run07);
+  g_autofree char *why = hl_error_explain (BR_ERR_BAD_PARAM);
+  guint seen = 0;
+  assert_says (why, "A length in the message does not fit");
+  assert_not_says (why, "internal error");
+  assert_says (
+      field_in (step_of (run40, 1, HL_SIDE_CLIENT, "ClientHello")->fields, "Random")->explanation,
+      "both hellos included (RFC 7627 3, 4)");
+  for (guint i = 0; i < items->len; i++) {
+    const HlDiscussion *d = g_ptr_array_index (items, i);
+    g_test_message ("07: %s", d->answer);
+    assert_not_says (d->answer, "RFC 5246 section"); /* its own citations, not the outcome's */
+    if (d->kind == HL_DISCUSS_CHANGED_RANDOM) {
+      assert_says (d->answer, "(RFC 2246 section 7.4.3, RFC 8422 section 5.4)");
+      seen++;
+    } else if (d->kind == HL_DISCUSS_OBSERVER) {
+      assert_says (d->answer, "(RFC 2246 section F.1.1.3)");
+      seen++;
+    }
+  }
+  g_assert_cmpuint (seen, ==, 2);
+}
+
 /* Seventh reading, lesson 34: psk_dhe_ke keeps what follows the ServerHello from the PSK, not
  * the 0-RTT data sent before it (RFC 8446 2.3). */
 static void
@@ -1541,6 +1575,7 @@ main (int argc, char **argv)
   g_test_add_func ("/teaching/random-names-version", test_random_names_version);
   g_test_add_func ("/teaching/tls13-reading", test_tls13_reading);
   g_test_add_func ("/teaching/fifteenth-reading", test_fifteenth_reading);
+  g_test_add_func ("/teaching/sixteenth-reading", test_sixteenth_reading);
   g_test_add_func ("/teaching/third-reading", test_third_reading);
   g_test_add_func ("/teaching/17-knowledge-order", test_knowledge_order);
   g_test_add_func ("/teaching/18-client-key-exchange", test_client_key_exchange);

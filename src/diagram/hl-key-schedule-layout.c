@@ -420,8 +420,9 @@ lay_out_stage (HlKeyScheduleLayout *l, const HlStep *st, guint s, double y, cons
         box_printf (&b, HL_KEY_SCHEDULE_TEXT_FORMULA, HL_LADDER_TONE_DIM, "%s",
                     s == 0 ? _ ("a resumption PSK if the client offers a ticket: from the "
                                 "earlier connection's resumption_master_secret and the ticket's "
-                                "nonce (RFC 8446 4.6.1); without one, Hash.length zero bytes "
-                                "(7.1)")
+                                "nonce (RFC 8446 4.6.1). The client's binder and any 0-RTT keys "
+                                "come from it; the handshake keys only if the server accepts it "
+                                "(4.2.11), else Hash.length zero bytes (7.1)")
                            : _ ("each side's own private key applied to the peer's key share"));
         box_values (&b, c, v, _ ("not known yet"));
         box_marks (&b);

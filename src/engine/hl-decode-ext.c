@@ -425,7 +425,7 @@ _hl_decode_take_extensions (Reader *r, GPtrArray *into, gboolean from_server, gu
                                 "\"extended master secret\", session_hash), session_hash "
                                 "being the hash of the handshake up to and including the "
                                 "ClientKeyExchange, instead of the two randoms as the "
-                                "seed (RFC 7627 4).")
+                                "seed (RFC 7627 3, 4).")
                : only13
                    ? _ ("Extended master secret (RFC 7627): asks that a TLS 1.2 master secret "
                         "be PRF(premaster_secret, \"extended master secret\", session_hash), "

@@ -88,7 +88,11 @@ ask_changed_random (const HlRun *run)
                                    "client?"));
   {
     g_autofree char *stop = say_stop (again, &d->stops, &d->at);
-    if (hl_run_get_connection (run, 0)->version == 0x0304)
+    const HlConnection *c = hl_run_get_connection (run, 0);
+    const char *rfc = hl_version_rfc (c->version);
+    const HlSuite *suite = hl_suite_by_id (c->suite);
+    gboolean ecdhe = suite && (suite->kex == HL_KEX_ECDHE_RSA || suite->kex == HL_KEX_ECDHE_ECDSA);
+    if (c->version == 0x0304)
       d->answer = g_strdup_printf (
           _ ("%s The ServerHello goes into the transcript hash from which every handshake and "
              "application key is derived (RFC 8446 section 7.1), and the Finished messages cover "
@@ -98,18 +102,22 @@ ask_changed_random (const HlRun *run)
     else if (d->at
              && strcmp (hl_run_get_step (again, d->at - 1)->message, "ServerKeyExchange") == 0)
       d->answer = g_strdup_printf (
-          _ ("%s The server's signature in the ServerKeyExchange covers both randoms with the "
-             "key exchange parameters (RFC 5246 section 7.4.3), so the client's check of it "
-             "fails with the changed random. (The lesson was run again with that byte "
-             "changed.)"),
-          stop);
+          ecdhe ? _ ("%s The server's signature in the ServerKeyExchange covers both randoms with "
+                     "the key exchange parameters (%s section 7.4.3, RFC 8422 section 5.4), so "
+                     "the client's check of it fails with the changed random. (The lesson was "
+                     "run again with that byte changed.)")
+                : _ ("%s The server's signature in the ServerKeyExchange covers both randoms with "
+                     "the key exchange parameters (%s section 7.4.3), so the client's check of "
+                     "it fails with the changed random. (The lesson was run again with that byte "
+                     "changed.)"),
+          stop, rfc);
     else
       d->answer = g_strdup_printf (
-          _ ("%s Both randoms go into the key block every record key comes from (RFC 5246 "
-             "section 6.3), and the Finished messages cover the whole handshake (section "
-             "7.4.9): once the random differs, the two sides no longer share keys. (The lesson "
-             "was run again with that byte changed.)"),
-          stop);
+          _ ("%s Both randoms go into the key block every record key comes from (%s section "
+             "6.3), and the Finished messages cover the whole handshake (section 7.4.9): once "
+             "the random differs, the two sides no longer share keys. (The lesson was run again "
+             "with that byte changed.)"),
+          stop, rfc);
   }
   return d;
 }
@@ -133,9 +141,11 @@ ask_observer (const HlRun *run)
   const HlConnection *c = hl_run_get_connection (run, 0);
   HlDiscussion *d;
   gboolean tls13, ske, cke;
+  const char *rfc;
   if (!c || !c->success || c->resumed || c->version == 0 || !find_step (c, "Certificate"))
     return NULL;
   tls13 = c->version == 0x0304;
+  rfc = hl_version_rfc (c->version);
   ske = find_step (c, "ServerKeyExchange") != NULL;
   cke = find_step (c, "ClientKeyExchange") != NULL;
   if (!tls13 && !cke)
@@ -155,21 +165,23 @@ ask_observer (const HlRun *run)
       && (hl_suite_by_id (c->suite)->kex == HL_KEX_ECDH_RSA
           || hl_suite_by_id (c->suite)->kex == HL_KEX_ECDH_ECDSA))
     /* Static ECDH: the server's ECDH key is the one in its certificate (RFC 4492 2.1). */
-    d->answer = g_strdup (
+    d->answer = g_strdup_printf (
         _ ("The server's private key is enough: there is no ServerKeyExchange, because the "
            "server's ECDH key is the fixed key in its certificate. The premaster secret is the "
            "x coordinate of that private key times the client's public point, which the "
            "ClientKeyExchange sent in clear (RFC 4492 section 2.1; RFC 8422 sections 5.7 and "
            "5.10). With the two randoms, also sent in clear, the observer derives the master "
-           "secret and every key: no forward secrecy (RFC 5246 section F.1.1.3)."));
+           "secret and every key: no forward secrecy (%s section F.1.1.3)."),
+        rfc);
   else if (d->key_enough)
-    d->answer = g_strdup (
+    d->answer = g_strdup_printf (
         _ ("The server's private key is enough: there is no ServerKeyExchange, so the premaster "
            "secret depends only on the server's long-term key and on what the ClientKeyExchange "
            "sent in clear (with RSA key exchange it is encrypted to the server's public key, "
-           "RFC 5246 section 7.4.7.1). With the two randoms, also sent in clear, the observer "
-           "derives the master secret and every key: no forward secrecy (RFC 5246 sections "
-           "8.1 and F.1.1.2)."));
+           "%s section 7.4.7.1). With the two randoms, also sent in clear, the observer "
+           "derives the master secret and every key: no forward secrecy (%s sections 8.1 and "
+           "F.1.1.2)."),
+        rfc, rfc);
   else if (tls13)
     d->answer = g_strdup (
         _ ("The server's private key is not enough: in TLS 1.3 the key only signs the "
@@ -178,11 +190,12 @@ ask_observer (const HlRun *run)
            "need one side's ephemeral private key or the traffic secrets themselves (RFC 8446 "
            "sections 1.2 and E.1)."));
   else
-    d->answer = g_strdup (
+    d->answer = g_strdup_printf (
         _ ("The server's private key is not enough: it only signs the ServerKeyExchange. The "
            "premaster secret comes from an ephemeral (EC)DHE exchange whose private values "
            "were never sent and are discarded, so the observer would need one side's "
-           "ephemeral private key or the master secret itself (RFC 5246 section F.1.1.3)."));
+           "ephemeral private key or the master secret itself (%s section F.1.1.3)."),
+        rfc);
   if (tls13)
     for (guint i = 1; i < hl_run_get_n_connections (run); i++) {
       const HlConnection *r = hl_run_get_connection (run, i);

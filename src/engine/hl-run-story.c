@@ -503,7 +503,7 @@ explain_offer_random (HlRun *run)
                "(RFC 5246 6.3); the master secret takes them only through the session hash, "
                "since this server accepts extended master secret, which hashes the "
                "handshake up to and including the ClientKeyExchange, both hellos included (RFC "
-               "7627 4).")
+               "7627 3, 4).")
           : _ ("32 bytes from the client's random generator (RFC 8446 4.1.2). The server "
                "answers with %s, not TLS 1.3. There, as in lesson 02, the two randoms feed the "
                "master secret (RFC 5246 8.1) and the key block (6.3)."),
@@ -534,7 +534,7 @@ _hl_run_explain_randoms (HlRun *run, HlStep *st)
                  "block directly (RFC 5246 6.3); the master secret takes them only through the "
                  "session hash: extended master secret was negotiated, and it hashes the "
                  "handshake up to and including the ClientKeyExchange, both hellos included "
-                 "(RFC 7627 4).")
+                 "(RFC 7627 3, 4).")
             : _ ("32 bytes the server picked. It chose TLS 1.2, where the two randoms feed the "
                  "master secret (RFC 5246 8.1) and the key block (6.3), so every connection "
                  "gets fresh keys."));

@@ -317,6 +317,21 @@ hl_version_name (guint version)
 }
 
 const char *
+hl_version_rfc (guint version)
+{
+  switch (version) {
+  case 0x0301:
+    return "RFC 2246";
+  case 0x0302:
+    return "RFC 4346";
+  case 0x0304:
+    return "RFC 8446";
+  default:
+    return "RFC 5246";
+  }
+}
+
+const char *
 hl_version_long_name (guint version)
 {
   switch (version) {
@@ -758,7 +773,12 @@ hl_error_explain (int err)
   case BR_ERR_OK:
     return g_strdup ("No error.");
   case BR_ERR_BAD_PARAM:
-    return g_strdup (_ ("The engine was given a parameter it cannot use (an internal error)."));
+    /* BearSSL's handshake parser fails with this code when a length runs past the one
+     * enclosing it or leaves bytes over (check-len, open-elt, close-elt in ssl_hs_common.t0). */
+    return g_strdup (_ ("A length in the message does not fit: BearSSL's parser stops with this "
+                        "code when a field runs past the end of the structure holding it, or "
+                        "bytes are left over at its end (a malformed message). BearSSL also "
+                        "uses it for a bad parameter from the program that calls it."));
   case BR_ERR_BAD_STATE:
     return g_strdup (_ ("The engine was used in a state where that call is not allowed."));
   case BR_ERR_TOO_LARGE:

@@ -113,21 +113,6 @@ compare_entries (gconstpointer a, gconstpointer b)
   return x->rank - y->rank;
 }
 
-static const char *
-rfc_of (guint version)
-{
-  switch (version) {
-  case 0x0301:
-    return "RFC 2246";
-  case 0x0302:
-    return "RFC 4346";
-  case 0x0304:
-    return "RFC 8446";
-  default:
-    return "RFC 5246";
-  }
-}
-
 /* "AEAD tag (AES-GCM)" or "MAC (HMAC-SHA256)": what protects a record under the suite. */
 static char *
 record_check_words (const HlSuite *s)
@@ -271,6 +256,105 @@ curve_offered (const Ctx *c, guint16 id, GString *offered)
   return found;
 }
 
+static gsize
+message_size (const HlStep *st)
+{
+  GBytes *b = st->encrypted && st->plaintext ? st->plaintext : st->wire;
+  return b ? g_bytes_get_size (b) : 0;
+}
+
+/* A changed length. BearSSL checks each length against the one enclosing it as it parses
+ * (a field running past its structure, or bytes left over, fails at once, whichever way
+ * the length moved). OpenSSL reads a handshake message whole before it parses it: a
+ * message length made longer takes the bytes that follow as the rest of the message, so
+ * where it stops depends on what the sender sends next. */
+static void
+predict_length (Ctx *c)
+{
+  const char *R = hl_side_word (c->R);
+  const char *field = c->t->field;
+  gsize size, len;
+  const guint8 *d;
+  gssize missing;
+  g_autofree char *claim = NULL;
+  if (!c->m->after[c->R].openssl) {
+    add (c, HL_CHECK_MESSAGE, c->k,
+         _ ("%s is a length: once it no longer matches the bytes that follow, a field runs past "
+            "the end of what holds it, or bytes are left over. BearSSL checks every length "
+            "against the one around it as it parses, so the %s rejects the %s at once, whether "
+            "the length grew or shrank (the RFCs' alert for a message that cannot be decoded "
+            "is decode_error, %s %s)."),
+         field, R, c->m->message, c->rfc, alert_section (c));
+    return;
+  }
+  d = c->t->changed ? g_bytes_get_data (c->t->changed, &size) : NULL;
+  /* The handshake header's 24-bit length, after the type byte. */
+  missing
+      = d && strcmp (field, "Length") == 0 && c->t->offset == 1 && c->t->length == 3 && size >= 4
+            ? (gssize)(d[1] << 16 | d[2] << 8 | d[3]) - (gssize)(size - 4)
+            : 0;
+  if (missing <= 0) {
+    add (c, HL_CHECK_MESSAGE, c->k,
+         _ ("%s is a length: once it no longer matches the bytes that follow, the %s cannot "
+            "parse the %s as it was sent and rejects it, with decode_error if the fields no "
+            "longer fit (%s %s), or with another alert if what is left still parses and "
+            "breaks another rule."),
+         field, R, c->m->message, c->rfc, alert_section (c));
+    return;
+  }
+  /* Longer: the sender's next messages, if it sends them without waiting, are read in. */
+  claim = g_strdup_printf (P_ ("The %s now says it is %zd byte longer than it is",
+                               "The %s now says it is %zd bytes longer than it is", missing),
+                           c->m->message, missing);
+  for (guint j = c->k + 1; j < c->steps->len; j++) {
+    const HlStep *st = g_ptr_array_index (c->steps, j);
+    if (st->from != c->S)
+      break;
+    if (st->content_type != c->m->content_type || st->encrypted != c->m->encrypted) {
+      add (c, HL_CHECK_MESSAGE, j,
+           _ ("%s: OpenSSL waits for the rest before it parses it, and the %s that comes next "
+              "travels in a record of another type, out of place in the middle of a handshake "
+              "message (unexpected_message, %s %s)."),
+           claim, st->message, c->rfc, alert_section (c));
+      return;
+    }
+    len = message_size (st);
+    if ((gsize)missing <= len) {
+      add (c, HL_CHECK_MESSAGE, j,
+           _ ("%s: OpenSSL waits for the rest before it parses it, takes it from the start of "
+              "the %s that follows, and cannot parse what it gets as a %s (decode_error, %s "
+              "%s)."),
+           claim, st->message, c->m->message, c->rfc, alert_section (c));
+      return;
+    }
+    missing -= (gssize)len;
+  }
+  add (c, HL_CHECK_STALL, c->k,
+       _ ("%s: OpenSSL waits for the rest before it parses it, reading in what the %s sends "
+          "next, and the %s sends nothing more until it is answered, so both sides wait."),
+       claim, hl_side_word (c->S), hl_side_word (c->S));
+}
+
+/* What a changed field of a TLS 1.3 NewSessionTicket does to the next resumption. */
+static const char *
+ticket_later (const char *field)
+{
+  if (g_strcmp0 (field, "Ticket nonce") == 0)
+    return _ ("A later resumption with it fails the binder check: the client derives its PSK "
+              "from the nonce, and the server from the one it sent (RFC 8446 4.6.1, 4.2.11.2).");
+  if (g_strcmp0 (field, "Ticket") == 0)
+    return _ ("A later resumption offering it gets a full handshake: the server does not "
+              "recognise the ticket and ignores it (RFC 8446 4.2.11).");
+  if (g_strcmp0 (field, "Ticket lifetime") == 0)
+    return _ ("It changes only how long the client may keep the ticket; zero would tell it to "
+              "discard the ticket at once (RFC 8446 4.6.1).");
+  if (g_strcmp0 (field, "Ticket age add") == 0)
+    return _ ("A later resumption still works: only the obfuscated ticket age the client sends "
+              "changes, which the server uses to judge whether 0-RTT data is fresh, and may "
+              "then refuse that data (RFC 8446 4.2.10, 4.2.11.1, 8.3).");
+  return _ ("What it changes shows when the client resumes with the ticket (RFC 8446 4.6.1).");
+}
+
 /* Changes the receiver refuses in the message itself. */
 static void
 predict_message (Ctx *c)
@@ -280,12 +364,7 @@ predict_message (Ctx *c)
   if (!field || c->m->content_type != HL_CONTENT_HANDSHAKE)
     return;
   if (is_length_field (field))
-    add (c, HL_CHECK_MESSAGE, c->k,
-         _ ("%s is a length: once it no longer matches the bytes that follow, the %s cannot "
-            "read the %s: a shorter length leaves bytes it cannot parse, and it rejects the "
-            "message (decode_error, %s %s); a longer one makes it wait for bytes that never "
-            "come."),
-         field, R, c->m->message, c->rfc, alert_section (c));
+    predict_length (c);
   else if (strcmp (field, "Handshake type") == 0)
     add (c, HL_CHECK_MESSAGE, c->k,
          _ ("The %s expects a %s here: a message of another type is out of order for its state "
@@ -310,14 +389,15 @@ predict_message (Ctx *c)
     gsize len;
     const guint8 *d = g_bytes_get_data (c->t->changed, &len);
     GString *offered = g_string_new (NULL);
-    /* The server must pick a curve from the client's list (RFC 8422 5.1.1); the client
-     * checks the curve as it reads it, before the signature over the parameters. */
+    /* The server must use the client's curves (RFC 8422 4, 5.1); a client may fail the
+     * handshake when they are exceeded (5.4), and checks the curve as it reads it, before
+     * the signature over the parameters. */
     if (c->t->offset + 2 <= len
         && !curve_offered (c, (guint16)(d[c->t->offset] << 8 | d[c->t->offset + 1]), offered))
       add (c, HL_CHECK_MESSAGE, c->k,
            _ ("The client offered only %s (supported_groups): a ServerKeyExchange on another "
               "curve is refused as the client reads it, before the signature is checked (RFC "
-              "8422 5.1.1)."),
+              "8422 5.1, 5.4)."),
            offered->str);
     g_string_free (offered, TRUE);
   }
@@ -372,18 +452,26 @@ predict_later (Ctx *c)
                                          "that cannot decrypt it goes on with a random one, so "
                                          "nothing stops here)"),
                                       c->rfc)
+               : c->m->after[c->R].openssl
+                   ? g_strdup (_ ("the premaster secret is computed from the public key this "
+                                  "message carries (RFC 8422 5.10); on a NIST curve a changed "
+                                  "point is almost surely not on the curve, which the receiver "
+                                  "must check (RFC 8422 5.11)"))
+                   /* BearSSL's server replaces a failed ECDH result with random bytes
+                    * (ecdh_common in ssl_hs_server.c), as it does for RSA. */
                    : g_strdup (_ ("the premaster secret is computed from the public key this "
                                   "message carries (RFC 8422 5.10); on a NIST curve a changed "
-                                  "point is almost surely not on the curve, and the receiver "
-                                  "must reject this message itself (RFC 8422 5.11)"));
+                                  "point is almost surely not on the curve, which the receiver "
+                                  "must check (RFC 8422 5.11), and BearSSL's server then goes on "
+                                  "with a random premaster secret, so nothing stops here"));
   } else if (c->ems && hashed) {
     for (guint j = c->k; j < c->steps->len; j++) {
       const HlStep *st = g_ptr_array_index (c->steps, j);
       if (st->handshake_type == HL_HANDSHAKE_CLIENT_KEY_EXCHANGE) {
         keys = TRUE;
-        why_keys
-            = g_strdup (_ ("with extended master secret, the master secret hashes every handshake "
-                           "message up to and including ClientKeyExchange (RFC 7627 4)"));
+        why_keys = g_strdup (_ ("with extended master secret, the master secret is derived from a "
+                                "hash of every handshake message up to and including "
+                                "ClientKeyExchange (RFC 7627 3, 4)"));
         break;
       }
     }
@@ -547,7 +635,7 @@ hl_tamper_predict (HlRun *reference, const HlTamperTarget *t)
     c.suite = hl_suite_by_id (conn->suite);
   c.tls13 = c.version == 0x0304;
   c.ems = conn && conn->extended_master_secret;
-  c.rfc = rfc_of (c.version);
+  c.rfc = hl_version_rfc (c.version);
   if (!c.m) {
     add (&c, HL_CHECK_NONE, 0,
          _ ("The unchanged run never sends this message, so the lab cannot say in advance what "
@@ -602,13 +690,10 @@ hl_tamper_predict (HlRun *reference, const HlTamperTarget *t)
                     "as the %s sent it.")
            : c.m->handshake_type == HL_HANDSHAKE_NEW_SESSION_TICKET
                ? _ ("It comes after both Finished, so no Finished and no signature covers it "
-                    "in this connection: the %s takes the new value as the %s sent it. A later "
-                    "resumption with it fails the binder check (a changed nonce gives another "
-                    "PSK) or falls back to a full handshake (a changed ticket is not "
-                    "recognised; RFC 8446 4.6.1, 4.2.11).")
+                    "in this connection: the %s takes the new value as the %s sent it. %s")
                : _ ("It comes after both Finished, so no Finished and no signature covers it: "
                     "the %s takes the new value as the %s sent it."),
-           hl_side_word (c.R), hl_side_word (c.S));
+           hl_side_word (c.R), hl_side_word (c.S), ticket_later (c.t->field));
   }
   g_array_sort (c.entries, compare_entries);
   for (guint i = 0; i < c.entries->len; i++)

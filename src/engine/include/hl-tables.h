@@ -80,6 +80,9 @@ const HlNamedId *hl_curves (guint *n);
 gboolean hl_version_parse (const char *text, guint *version);
 const char *hl_version_name (guint version); /* "TLS1.2"; NULL if unknown */
 const char *hl_version_long_name (guint version);
+/* The RFC that defines a TLS version: "RFC 2246" (1.0), "RFC 4346" (1.1), "RFC 5246" (1.2,
+ * and anything else), "RFC 8446" (1.3). Their sections agree in number up to 1.2. */
+const char *hl_version_rfc (guint version);
 
 /* BearSSL's engine state flags as runs write them ("SENDAPP|RECVREC"), in BearSSL's
  * order, with what each means for the side that is in that state. */
