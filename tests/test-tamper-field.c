@@ -403,73 +403,56 @@ test_outcome_says_it_once (void)
   g_object_unref (s);
 }
 
+/* The predictions for lesson's ServerKeyExchange moved to another named curve. */
+static GPtrArray *
+predict_curve_change (const char *lesson, guint16 was, guint16 now)
+{
+  g_autoptr (HlScenario) sc = hl_test_load_bundled (lesson);
+  g_autoptr (HlRun) run = hl_test_run (sc);
+  const HlStep *ske = NULL;
+  const HlField *curve;
+  g_autoptr (GBytes) changed = NULL;
+  guint8 *d;
+  gsize len;
+  for (guint i = 0; i < hl_run_get_n_steps (run) && !ske; i++)
+    if (hl_run_get_step (run, i)->handshake_type == HL_HANDSHAKE_SERVER_KEY_EXCHANGE)
+      ske = hl_run_get_step (run, i);
+  g_assert_nonnull (ske);
+  curve = hl_field_find_named (ske->fields, "Named curve");
+  g_assert_nonnull (curve);
+  d = g_bytes_unref_to_data (g_bytes_ref (ske->wire), &len);
+  g_assert_cmpuint (d[curve->offset] << 8 | d[curve->offset + 1], ==, was);
+  d[curve->offset] = now >> 8;
+  d[curve->offset + 1] = now & 0xff;
+  changed = g_bytes_new_take (d, len);
+  {
+    HlTamperTarget t
+        = { 1,           HL_SIDE_SERVER, "ServerKeyExchange", 1,      HL_TAMPER_CONTENT,
+            curve->name, curve->offset,  curve->length,       changed };
+    GPtrArray *effects = hl_tamper_predict (run, &t);
+    g_assert_cmpuint (effects->len, >, 0);
+    return effects;
+  }
+}
+
 /* A ServerKeyExchange moved to another curve the client did offer is not refused as it is
  * read: the first check it breaks is the signature over the parameters (lesson 12's client
  * offers every curve). */
 static void
 test_offered_curve (void)
 {
-  g_autoptr (HlScenario) sc = hl_test_load_bundled ("12-sni-and-alpn.scenario");
-  g_autoptr (HlRun) run = hl_test_run (sc);
-  const HlStep *ske = NULL;
-  const HlField *curve;
-  g_autoptr (GBytes) changed = NULL;
-  g_autoptr (GPtrArray) effects = NULL;
-  guint8 *d;
-  gsize len;
-  for (guint i = 0; i < hl_run_get_n_steps (run) && !ske; i++)
-    if (hl_run_get_step (run, i)->handshake_type == HL_HANDSHAKE_SERVER_KEY_EXCHANGE)
-      ske = hl_run_get_step (run, i);
-  g_assert_nonnull (ske);
-  curve = hl_field_find_named (ske->fields, "Named curve");
-  g_assert_nonnull (curve);
-  d = g_bytes_unref_to_data (g_bytes_ref (ske->wire), &len);
-  g_assert_cmpuint (d[curve->offset] << 8 | d[curve->offset + 1], ==, 29); /* x25519 */
-  d[curve->offset + 1] = 23; /* secp256r1, offered too */
-  changed = g_bytes_new_take (d, len);
-  {
-    HlTamperTarget t
-        = { 1,           HL_SIDE_SERVER, "ServerKeyExchange", 1,      HL_TAMPER_CONTENT,
-            curve->name, curve->offset,  curve->length,       changed };
-    effects = hl_tamper_predict (run, &t);
-  }
-  g_assert_cmpuint (effects->len, >, 0);
+  g_autoptr (GPtrArray) effects = predict_curve_change ("12-sni-and-alpn.scenario", 29, 23);
   g_assert_cmpint (((const HlCheckEffect *)g_ptr_array_index (effects, 0))->check, ==,
                    HL_CHECK_SIGNATURE);
 }
 
-/* A ServerKeyExchange on a curve the client never offered: the rule is RFC 8422 4, 5.1 and
- * 5.4 (5.1.1 only lists the curves). */
+/* A ServerKeyExchange on a curve the client never offered (lesson 02's offers x25519 alone):
+ * the rule is RFC 8422 4, 5.1 and 5.4 (5.1.1 only lists the curves). */
 static void
 test_unoffered_curve_words (void)
 {
-  g_autoptr (HlScenario) sc = hl_test_load_bundled ("02-ecdhe-rsa-aes-gcm.scenario");
-  g_autoptr (HlRun) run = hl_test_run (sc);
-  const HlStep *ske = NULL;
-  const HlField *curve;
-  g_autoptr (GBytes) changed = NULL;
-  g_autoptr (GPtrArray) effects = NULL;
-  const HlCheckEffect *first;
-  guint8 *d;
-  gsize len;
-  for (guint i = 0; i < hl_run_get_n_steps (run) && !ske; i++)
-    if (hl_run_get_step (run, i)->handshake_type == HL_HANDSHAKE_SERVER_KEY_EXCHANGE)
-      ske = hl_run_get_step (run, i);
-  g_assert_nonnull (ske);
-  curve = hl_field_find_named (ske->fields, "Named curve");
-  g_assert_nonnull (curve);
-  d = g_bytes_unref_to_data (g_bytes_ref (ske->wire), &len);
-  d[curve->offset] = 0;
-  d[curve->offset + 1] = 23; /* secp256r1: lesson 02's client offers x25519 alone */
-  changed = g_bytes_new_take (d, len);
-  {
-    HlTamperTarget t
-        = { 1,           HL_SIDE_SERVER, "ServerKeyExchange", 1,      HL_TAMPER_CONTENT,
-            curve->name, curve->offset,  curve->length,       changed };
-    effects = hl_tamper_predict (run, &t);
-  }
-  g_assert_cmpuint (effects->len, >, 0);
-  first = g_ptr_array_index (effects, 0);
+  g_autoptr (GPtrArray) effects = predict_curve_change ("02-ecdhe-rsa-aes-gcm.scenario", 29, 23);
+  const HlCheckEffect *first = g_ptr_array_index (effects, 0);
   g_test_message ("%s", first->text);
   g_assert_cmpint (first->check, ==, HL_CHECK_MESSAGE);
   g_assert_nonnull (strstr (first->text, "(RFC 8422 5.1, 5.4)"));

@@ -454,16 +454,16 @@ predict_later (Ctx *c)
                                       c->rfc)
                : c->m->after[c->R].openssl
                    ? g_strdup (_ ("the premaster secret is computed from the public key this "
-                                  "message carries (RFC 8422 5.10); on a NIST curve a changed "
+                                  "message carries (RFC 8422 5.10; on a NIST curve a changed "
                                   "point is almost surely not on the curve, which the receiver "
-                                  "must check (RFC 8422 5.11)"))
+                                  "must check, 5.11)"))
                    /* BearSSL's server replaces a failed ECDH result with random bytes
                     * (ecdh_common in ssl_hs_server.c), as it does for RSA. */
                    : g_strdup (_ ("the premaster secret is computed from the public key this "
-                                  "message carries (RFC 8422 5.10); on a NIST curve a changed "
+                                  "message carries (RFC 8422 5.10; on a NIST curve a changed "
                                   "point is almost surely not on the curve, which the receiver "
-                                  "must check (RFC 8422 5.11), and BearSSL's server then goes on "
-                                  "with a random premaster secret, so nothing stops here"));
+                                  "must check, 5.11, and BearSSL's server then goes on with a "
+                                  "random premaster secret, so nothing stops here)"));
   } else if (c->ems && hashed) {
     for (guint j = c->k; j < c->steps->len; j++) {
       const HlStep *st = g_ptr_array_index (c->steps, j);
