@@ -62,7 +62,7 @@ test_fields_tile (gconstpointer data)
   g_autoptr (HlRun) run = hl_test_run (s);
   for (guint i = 0; i < hl_run_get_n_steps (run); i++) {
     const HlStep *st = hl_run_get_step (run, i);
-    GBytes *content = st->encrypted && st->plaintext ? st->plaintext : st->wire;
+    GBytes *content = hl_step_get_message_bytes (st);
     gsize expect_off = 0;
     for (guint f = 0; f < st->fields->len; f++) {
       HlField *field = g_ptr_array_index (st->fields, f);

@@ -333,7 +333,7 @@ test_predicted_is_caught (gconstpointer data)
   } else {
     const HlField *f = deliver_and_find (s, k->field, &step);
     const HlStep *st = hl_session_get_step (s, step - 1);
-    GBytes *bytes = st->encrypted && st->plaintext ? st->plaintext : st->wire;
+    GBytes *bytes = hl_step_get_message_bytes (st);
     g_autoptr (GBytes) changed = k->value ? hl_field_encode (f, bytes, k->value, &error)
                                           : hl_field_flip_bit (f, bytes, 0, &error);
     g_assert_no_error (error);

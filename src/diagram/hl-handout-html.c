@@ -94,7 +94,7 @@ json_step (GString *out, const HlRun *run, const HlStep *st, guint n_steps)
   json_string (out,
                st->encrypted && st->plaintext ? _ ("Decrypted message") : _ ("Message as sent"));
   g_string_append (out, ",\"bytes\":");
-  json_hex (out, st->encrypted && st->plaintext ? st->plaintext : st->wire);
+  json_hex (out, hl_step_get_message_bytes (st));
   g_string_append (out, ",\"fields\":");
   json_fields (out, st->fields);
   g_string_append (out, ",\"records\":");

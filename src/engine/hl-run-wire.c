@@ -518,3 +518,9 @@ _hl_run_feed (Peer *p, const guint8 *data, gsize len)
   _hl_run_enter (NULL);
   return done;
 }
+
+GBytes *
+hl_step_get_message_bytes (const HlStep *st)
+{
+  return st->encrypted && st->plaintext ? st->plaintext : st->wire;
+}

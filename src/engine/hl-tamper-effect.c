@@ -259,7 +259,7 @@ curve_offered (const Ctx *c, guint16 id, GString *offered)
 static gsize
 message_size (const HlStep *st)
 {
-  GBytes *b = st->encrypted && st->plaintext ? st->plaintext : st->wire;
+  GBytes *b = hl_step_get_message_bytes (st);
   return b ? g_bytes_get_size (b) : 0;
 }
 

@@ -980,7 +980,7 @@ step_bytes (HlSession *self, guint step)
   st = hl_session_get_step (self, step - 1);
   if (!st)
     return NULL;
-  return g_bytes_ref (st->encrypted && st->plaintext ? st->plaintext : st->wire);
+  return g_bytes_ref (hl_step_get_message_bytes (st));
 }
 
 static gboolean

@@ -158,7 +158,7 @@ hl_field_dialog_new (GtkWindow *parent, HlSession *session, guint step, const Hl
   self->step = step;
   self->mode = mode;
   self->field = field ? hl_field_copy (field) : NULL;
-  self->bytes = g_bytes_ref (st->encrypted && st->plaintext ? st->plaintext : st->wire);
+  self->bytes = g_bytes_ref (hl_step_get_message_bytes (st));
   switch (mode) {
   case HL_FIELD_DIALOG_SET:
     heading = g_strdup_printf (_ ("Change %s"), field->name);

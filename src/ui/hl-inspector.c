@@ -184,7 +184,7 @@ shown_bytes (HlInspector *self, const HlStep *st)
     return st->delivered_plaintext ? st->delivered_plaintext : st->delivered_wire;
   if (gtk_toggle_button_get_active (self->show_records))
     return st->record_wire;
-  return st->encrypted && st->plaintext ? st->plaintext : st->wire;
+  return hl_step_get_message_bytes (st);
 }
 
 /* The fields the Fields list shows for step st, as the toggles say. */

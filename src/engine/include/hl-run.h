@@ -205,6 +205,10 @@ typedef struct {
  * "client_write_key", with the MAC key for CBC); NULL for a plaintext record. */
 char *hl_step_record_key (const HlStep *step);
 
+/* The bytes the step's fields are read from: the decrypted content of an encrypted step
+ * (when it decrypted), else the message as the sender sent it. */
+GBytes *hl_step_get_message_bytes (const HlStep *step);
+
 /* An OpenSSL side's error in its own words, not BearSSL's codes: the alert it sent or
  * received and OpenSSL's reason ("stopped on its own error \"bad signature\" and sent the
  * fatal alert decrypt_error (51)"), to follow "OpenSSL". err: the alert form of
