@@ -469,6 +469,7 @@ test_prediction_words (void)
     HlSide from;
     HlTamperMode mode;
     const char *field, *says;
+    gsize offset, length; /* the field's bytes; 0 and 1 unless given */
   } words[] = {
     { "07-tls10-cbc", "Finished", HL_SIDE_CLIENT, HL_TAMPER_CIPHERTEXT, NULL,
       "decrypts the record, checks its padding, then recomputes" },
@@ -485,6 +486,9 @@ test_prediction_words (void)
       "Ticket age add", "A later resumption still works" },
     { "33-tls13-psk-resumption", "NewSessionTicket", HL_SIDE_SERVER, HL_TAMPER_CONTENT, "Ticket",
       "gets a full handshake" },
+    /* the handshake header's Length is named as the message's */
+    { "02-ecdhe-rsa-aes-gcm", "ClientHello", HL_SIDE_CLIENT, HL_TAMPER_CONTENT, "Length",
+      "The ClientHello's Length no longer matches the bytes that follow", 1, 3 },
     /* an ECDH point off the curve: BearSSL's server goes on, as with RSA (RFC 8422 5.11) */
     { "04-ecdhe-ecdsa-p384-sha384", "ClientKeyExchange", HL_SIDE_CLIENT, HL_TAMPER_CONTENT,
       "Public key", "goes on with a random premaster secret, so nothing stops here" },
@@ -493,8 +497,15 @@ test_prediction_words (void)
     g_autofree char *file = g_strconcat (words[i].lesson, ".scenario", NULL);
     g_autoptr (HlScenario) sc = hl_test_load_bundled (file);
     g_autoptr (HlRun) run = hl_test_run (sc);
-    HlTamperTarget t
-        = { 1, words[i].from, words[i].message, 1, words[i].mode, words[i].field, 0, 1, NULL };
+    HlTamperTarget t = { 1,
+                         words[i].from,
+                         words[i].message,
+                         1,
+                         words[i].mode,
+                         words[i].field,
+                         words[i].offset,
+                         words[i].length ? words[i].length : 1,
+                         NULL };
     g_autoptr (GPtrArray) effects = hl_tamper_predict (run, &t);
     GString *all = g_string_new (NULL);
     for (guint k = 0; k < effects->len; k++)

@@ -277,29 +277,29 @@ predict_length (Ctx *c)
   const guint8 *d;
   gssize missing;
   g_autofree char *claim = NULL;
+  /* The handshake header's own 24-bit length, after the type byte. */
+  gboolean header = strcmp (field, "Length") == 0 && c->t->offset == 1 && c->t->length == 3;
+  g_autofree char *what
+      = header ? g_strdup_printf (_ ("The %s's Length"), c->m->message) : g_strdup (field);
   if (!c->m->after[c->R].openssl) {
     add (c, HL_CHECK_MESSAGE, c->k,
-         _ ("%s is a length: once it no longer matches the bytes that follow, a field runs past "
-            "the end of what holds it, or bytes are left over. BearSSL checks every length "
-            "against the one around it as it parses, so the %s rejects the %s at once, whether "
-            "the length grew or shrank (the RFCs' alert for a message that cannot be decoded "
-            "is decode_error, %s %s)."),
-         field, R, c->m->message, c->rfc, alert_section (c));
+         _ ("%s no longer matches the bytes that follow: a field runs past the end of what "
+            "holds it, or bytes are left over. BearSSL checks every length against the one "
+            "around it as it parses, so the %s rejects the %s at once, whether the length grew "
+            "or shrank (the RFCs' alert for a message that cannot be decoded is decode_error, "
+            "%s %s)."),
+         what, R, c->m->message, c->rfc, alert_section (c));
     return;
   }
   d = c->t->changed ? g_bytes_get_data (c->t->changed, &size) : NULL;
-  /* The handshake header's 24-bit length, after the type byte. */
   missing
-      = d && strcmp (field, "Length") == 0 && c->t->offset == 1 && c->t->length == 3 && size >= 4
-            ? (gssize)(d[1] << 16 | d[2] << 8 | d[3]) - (gssize)(size - 4)
-            : 0;
+      = d && header && size >= 4 ? (gssize)(d[1] << 16 | d[2] << 8 | d[3]) - (gssize)(size - 4) : 0;
   if (missing <= 0) {
     add (c, HL_CHECK_MESSAGE, c->k,
-         _ ("%s is a length: once it no longer matches the bytes that follow, the %s cannot "
-            "parse the %s as it was sent and rejects it, with decode_error if the fields no "
-            "longer fit (%s %s), or with another alert if what is left still parses and "
-            "breaks another rule."),
-         field, R, c->m->message, c->rfc, alert_section (c));
+         _ ("%s no longer matches the bytes that follow: the %s cannot parse the %s as it "
+            "was sent and rejects it, with decode_error if the fields no longer fit (%s %s), or "
+            "with another alert if what is left still parses and breaks another rule."),
+         what, R, c->m->message, c->rfc, alert_section (c));
     return;
   }
   /* Longer: the sender's next messages, if it sends them without waiting, are read in. */
