@@ -420,6 +420,9 @@ _hl_run_explain_end (HlRun *run, HlSide side, HlConnection *c)
   {
     int alert = hl_error_rfc_alert (err);
     const HlStep *last = NULL;
+    /* The alerts named below are the same in RFC 2246, 4346 and 5246, and so are 7.2.2. */
+    guint version = run->hellos.version; /* the ServerHello's: c->version is set later */
+    const char *rfc = hl_version_rfc (version);
     for (guint i = 0; c && i < c->steps->len; i++) {
       const HlStep *st = g_ptr_array_index (c->steps, i);
       if (st->from != side && st->delivered)
@@ -434,19 +437,26 @@ _hl_run_explain_end (HlRun *run, HlSide side, HlConnection *c)
           _ ("%s: %s What stopped it was the header of the record carrying the %s's fatal "
              "alert: its version field was 0x%04x, which BearSSL rejects before reading what "
              "the record holds. It sent no alert, and owed none: nobody answers a fatal alert "
-             "(RFC 5246 7.2.2)."),
-          name, plain, hl_side_word (hl_side_other (side)), h->version);
+             "(%s 7.2.2)."),
+          name, plain, hl_side_word (hl_side_other (side)), h->version, rfc);
     }
-    /* RFC 5246 7.2.2 names no alert for a certificate that is fine but for another host. */
+    /* 7.2.2 names no alert for a certificate that is fine but for another host. */
     if (err == BR_ERR_X509_BAD_SERVER_NAME)
       return g_strdup_printf (_ ("%s: %s BearSSL closed the connection without sending an alert. "
-                                 "RFC 5246 names no alert for this case; bad_certificate (42) or "
+                                 "%s names no alert for this case; bad_certificate (42) or "
                                  "certificate_unknown (46) would fit (7.2.2)."),
-                              name, plain);
+                              name, plain, rfc);
+    /* TLS 1.0 had an alert of its own for bad CBC padding; BearSSL does not say which of
+     * the padding and the MAC failed (RFC 2246 7.2.2). */
+    if (err == BR_ERR_BAD_MAC && version == 0x0301)
+      return g_strdup_printf (_ ("%s: %s BearSSL closed the connection without sending an alert; "
+                                 "an RFC 2246 %s would have sent bad_record_mac (20), or "
+                                 "decryption_failed (21) if it was the padding that failed."),
+                              name, plain, hl_side_word (side));
     if (alert >= 0)
       return g_strdup_printf (_ ("%s: %s BearSSL closed the connection without sending an alert; "
-                                 "an RFC 5246 %s would have sent %s (%d)."),
-                              name, plain, hl_side_word (side), hl_alert_name (alert), alert);
+                                 "an %s %s would have sent %s (%d)."),
+                              name, plain, rfc, hl_side_word (side), hl_alert_name (alert), alert);
     return g_strdup_printf (_ ("%s: %s BearSSL closed the connection without sending an alert."),
                             name, plain);
   }
