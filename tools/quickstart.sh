@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 mode=${1:-run}
 packages=(gcc meson ninja-build pkg-config libglib2.0-dev libbearssl-dev libssl-dev libjson-glib-dev openssl
   libcairo2-dev libpango1.0-dev zlib1g-dev fonts-dejavu-core libgtk-4-dev libadwaita-1-dev
-  desktop-file-utils appstream libpcap-dev)
+  libepoxy-dev desktop-file-utils appstream libpcap-dev)
 if [ "$mode" = test ]; then
   # tshark reads the captures, pdfinfo counts the handout's pages, Chromium drives the HTML one.
   # Xvfb and a session bus give the window tests a display.

@@ -7,6 +7,7 @@
 #include "hl-capture-reader.h"
 #include "hl-data.h"
 #include "hl-i18n.h"
+#include "hl-renderer.h"
 #include "hl-window.h"
 
 struct _HlApplication {
@@ -85,6 +86,9 @@ about_action (GSimpleAction *action, GVariant *param, gpointer app)
          "every message, every byte decoded and every secret shown."));
   adw_about_window_set_developers (ADW_ABOUT_WINDOW (about), developers);
   adw_about_window_set_license_type (ADW_ABOUT_WINDOW (about), GTK_LICENSE_MIT_X11);
+  /* For a bug report about speed: which renderer draws, and why. */
+  adw_about_window_set_debug_info (ADW_ABOUT_WINDOW (about),
+                                   hl_renderer_describe (gdk_display_get_default ()));
   gtk_window_present (GTK_WINDOW (about));
 }
 
@@ -104,6 +108,8 @@ hl_application_startup (GApplication *app)
   static const char *quit[] = { "<Control>q", NULL };
   g_autoptr (GtkCssProvider) css = gtk_css_provider_new ();
   G_APPLICATION_CLASS (hl_application_parent_class)->startup (app);
+  /* Before the first window is realized, which is when GTK makes its renderer. */
+  hl_renderer_choose (gdk_display_get_default ());
   gtk_css_provider_load_from_resource (css, "/io/github/handshakelab/HandshakeLab/style.css");
   gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
