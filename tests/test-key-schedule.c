@@ -521,6 +521,44 @@ test_tls12_and_files (void)
   g_assert_nonnull (g_strstr_len (g_bytes_get_data (svg, NULL), g_bytes_get_size (svg), "<svg"));
 }
 
+/* Before TLS 1.3 the title names the version's RFC and its PRF (seventeenth reading):
+ * TLS 1.0 and 1.1 XOR P_MD5 with P_SHA-1 (RFC 2246 5), TLS 1.2 uses P_SHA256 unless the
+ * suite names SHA-384 (RFC 5246 5, RFC 5289); before a version is agreed it names all three
+ * RFCs. After a HelloRetryRequest, only the transcripts that name messages start with
+ * message_hash: Derive-Secret(., "derived", "") hashes nothing (RFC 8446 7.1, 4.4.1). */
+static void
+test_titles (void)
+{
+  static const struct {
+    const char *lesson;
+    guint step; /* 0: before the first step */
+    const char *says;
+  } cases[] = {
+    { "07-tls10-cbc.scenario", 6,
+      "Keys before TLS 1.3, connection 1: the PRF chain with P_MD5 XOR P_SHA-1 (RFC 2246 5, "
+      "8.1 and 6.3)" },
+    { "01-rsa-key-exchange.scenario", 6, "the PRF chain with P_SHA256 (RFC 5246 5, 8.1 and 6.3)" },
+    { "04-ecdhe-ecdsa-p384-sha384.scenario", 6,
+      "the PRF chain with P_SHA384 (RFC 5246 5, 8.1 and 6.3)" },
+    { "01-rsa-key-exchange.scenario", 0,
+      "Keys before TLS 1.3: the PRF chain (RFC 2246, 4346 and 5246: sections 5, 8.1 and 6.3)" },
+    { "32-tls13-hello-retry.scenario", 8,
+      "every transcript above that names messages starts with a message_hash" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    g_autoptr (HlScenario) s = hl_test_load_bundled (cases[i].lesson);
+    /* Step 0: a run not started. */
+    g_autoptr (HlRun) run = cases[i].step ? hl_test_run (s) : hl_run_new (s);
+    HlKeyScheduleOptions o = { cases[i].step, HL_LADDER_THEME_LIGHT, 0, FALSE };
+    g_autoptr (HlKeyScheduleLayout) l = hl_key_schedule_layout_new (run, &o);
+    g_autofree char *text = all_text (l);
+    if (!strstr (text, cases[i].says))
+      g_error ("%s, step %u: no \"%s\" in:\n%s", cases[i].lesson, cases[i].step, cases[i].says,
+               text);
+    g_assert_null (strstr (text, "(RFC 5246 8.1 and 6.3)"));
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -532,5 +570,6 @@ main (int argc, char **argv)
   g_test_add_func ("/key-schedule/sha384", test_sha384);
   g_test_add_func ("/key-schedule/before-first-step", test_before_first_step);
   g_test_add_func ("/key-schedule/tls12-and-files", test_tls12_and_files);
+  g_test_add_func ("/key-schedule/titles", test_titles);
   return g_test_run ();
 }

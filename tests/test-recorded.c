@@ -243,6 +243,52 @@ test_refused_signature (void)
   }
 }
 
+/* What the end of a recorded connection says is not known (seventeenth reading): RSA key
+ * exchange has no key shares, its premaster crossed the wire encrypted (RFC 5246 7.4.7.1);
+ * ECDHE's shares kept their private halves. A resumed connection's keys come from the
+ * earlier session's, which a private key reaches only through that session's handshake. */
+static void
+test_end_words (void)
+{
+  g_autoptr (HlScenario) rsa = hl_test_load_bundled ("01-rsa-key-exchange.scenario");
+  g_autoptr (HlScenario) ecdhe = hl_test_load_bundled ("02-ecdhe-rsa-aes-gcm.scenario");
+  g_autoptr (HlScenario) resumed = hl_test_load_bundled ("11-session-resumption.scenario");
+  g_autoptr (HlRun) rsa_live = hl_test_run (rsa);
+  g_autoptr (HlRun) ecdhe_live = hl_test_run (ecdhe);
+  g_autoptr (HlRun) resumed_live = hl_test_run (resumed);
+  g_autoptr (HlRun) rsa_rec = hl_run_new_recorded (record_live (rsa_live, 1 << 20, FALSE), NULL);
+  g_autoptr (HlRun) ecdhe_rec
+      = hl_run_new_recorded (record_live (ecdhe_live, 1 << 20, FALSE), NULL);
+  g_autofree char *key = hl_test_source_path ("assets/pki/server-rsa.key");
+  HlRecording *with_key = record_live (resumed_live, 1 << 20, FALSE);
+  g_autoptr (HlRun) resumed_rec = NULL;
+  g_autoptr (GError) error = NULL;
+  HlRecordedConnection info;
+  const char *end;
+  g_assert_true (hl_recording_add_private_key (with_key, key, &error));
+  g_assert_no_error (error);
+  resumed_rec = hl_run_new_recorded (with_key, &error);
+  g_assert_no_error (error);
+  hl_run_run_to_end (rsa_rec);
+  hl_run_run_to_end (ecdhe_rec);
+  hl_run_run_to_end (resumed_rec);
+  end = hl_run_get_connection (rsa_rec, 0)->explanation[HL_SIDE_CLIENT];
+  g_test_message ("01 without keys: %s", end);
+  g_assert_nonnull (strstr (end, "Not known: the premaster secret. It crossed the wire only "
+                                 "encrypted to the server's RSA key, in the ClientKeyExchange "
+                                 "(RFC 5246 7.4.7.1)"));
+  g_assert_null (strstr (end, "key share"));
+  end = hl_run_get_connection (ecdhe_rec, 0)->explanation[HL_SIDE_CLIENT];
+  g_assert_nonnull (strstr (end, "each side's private key share never left the endpoints"));
+  g_assert_true (hl_run_get_recorded_connection (resumed_rec, 1, &info));
+  g_assert_true (hl_run_get_connection (resumed_rec, 1)->resumed);
+  g_test_message ("11, connection 2, with the server's key: %s", info.keys_note);
+  g_assert_nonnull (info.keys_note);
+  g_assert_nonnull (strstr (info.keys_note, "The key reaches those only through the handshake "
+                                            "that made them, and only if that handshake's key "
+                                            "exchange was RSA or static ECDH"));
+}
+
 static void
 test_empty (void)
 {
@@ -281,6 +327,7 @@ main (int argc, char **argv)
   g_test_add_func ("/recorded/no-tamper", test_no_tamper);
   g_test_add_func ("/recorded/knowledge", test_knowledge);
   g_test_add_func ("/recorded/refused-signature", test_refused_signature);
+  g_test_add_func ("/recorded/end-words", test_end_words);
   g_test_add_func ("/recorded/empty", test_empty);
   g_test_add_func ("/recorded/garbage-stream", test_garbage_stream);
   return g_test_run ();

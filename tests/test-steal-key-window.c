@@ -78,6 +78,8 @@ test_rsa (void)
   g_assert_nonnull (strstr (text, "OPENED by the stolen key"));
   g_assert_nonnull (strstr (text, "client \u2192 server: \"GET / HTTP/1.1"));
   g_assert_nonnull (strstr (text, "RFC 5246 F.1.1.2"));
+  /* Wireshark opens RSA key exchange with the key (its RSA keys list). */
+  g_assert_nonnull (strstr (hl_steal_key_dialog_describe_export (d), "RSA keys list"));
   g_assert_cmpuint (hl_run_get_n_steps (hl_session_get_run (win->session)), ==, 2);
   screenshot (GTK_WIDGET (d), "steal-key-01-rsa.png");
   g_mkdir_with_parents (folder, 0755);
@@ -104,6 +106,10 @@ test_tls13 (void)
   g_assert_nonnull (strstr (text, "CertificateVerify's signature (rsa_pss_rsae_sha256) verifies"));
   g_assert_null (strstr (text, "OPENED"));
   g_assert_null (strstr (text, "GET /"));
+  /* ...and nothing else: TLS 1.3 needs a key log (seventeenth reading). */
+  g_assert_nonnull (
+      strstr (hl_steal_key_dialog_describe_export (d), "Wireshark opens none of these"));
+  g_assert_null (strstr (hl_steal_key_dialog_describe_export (d), "RSA keys list"));
   screenshot (GTK_WIDGET (d), "steal-key-30-tls13.png");
   gtk_window_destroy (GTK_WINDOW (d));
   gtk_window_destroy (GTK_WINDOW (win));

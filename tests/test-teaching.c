@@ -1555,6 +1555,72 @@ test_sixteenth_reading (void)
   }
 }
 
+/* Seventeenth reading: alerts RFC 8446, 6066 and 6101 define are named; a static ECDH
+ * observer needs 8.1, not an appendix about DH that says nothing of forward secrecy; the
+ * compare view cites F.1.1.2 for what forward secrecy is recommended by. */
+static void
+test_seventeenth_reading (void)
+{
+  static const struct {
+    guint code;
+    const char *name;
+  } alerts[] = {
+    { 41, "no_certificate" },
+    { 60, "export_restriction" },
+    { 109, "missing_extension" },
+    { 111, "certificate_unobtainable" },
+    { 113, "bad_certificate_status_response" },
+    { 114, "bad_certificate_hash_value" },
+    { 115, "unknown_psk_identity" },
+    { 116, "certificate_required" },
+  };
+  g_autofree char *path35 = hl_test_source_path ("scenarios/35-tls13-mutual.scenario");
+  g_autofree char *text35 = NULL;
+  g_autoptr (GString) no_cert = NULL;
+  g_autofree char *case35 = NULL;
+  g_autoptr (HlScenario) s35 = NULL;
+  g_autoptr (HlRun) run35 = NULL;
+  g_autoptr (HlScenario) s06 = NULL;
+  g_autoptr (HlRun) run06 = run_lesson ("06-static-ecdh.scenario", &s06);
+  g_autoptr (GPtrArray) items = hl_discussion_new (run06);
+  g_autoptr (GError) error = NULL;
+  guint seen = 0;
+  for (guint i = 0; i < G_N_ELEMENTS (alerts); i++)
+    g_assert_cmpstr (hl_alert_name (alerts[i].code), ==, alerts[i].name);
+  /* Lesson 35 with the client's certificate taken out: OpenSSL's server asks for one, gets
+   * none and says so with certificate_required (RFC 8446 4.4.2.4). */
+  g_assert_true (g_file_get_contents (path35, &text35, NULL, NULL));
+  no_cert = g_string_new (text35);
+  g_assert_cmpint (
+      g_string_replace (no_cert, "CertificateChain=../assets/pki/client-chain.pem\n", "", 1), ==,
+      1);
+  g_assert_cmpint (g_string_replace (no_cert, "PrivateKey=../assets/pki/client.key\n", "", 1), ==,
+                   1);
+  g_string_replace (no_cert, "../assets/", "assets/", 0);
+  case35 = hl_test_write_scenario (no_cert->str);
+  s35 = hl_scenario_load (case35, &error);
+  g_assert_no_error (error);
+  run35 = hl_test_run (s35);
+  assert_says (field_in (step_of (run35, 1, HL_SIDE_SERVER, "Alert")->fields, "Description")->value,
+               "certificate_required (116)");
+  for (guint i = 0; i < items->len; i++) {
+    const HlDiscussion *d = g_ptr_array_index (items, i);
+    if (d->kind != HL_DISCUSS_OBSERVER)
+      continue;
+    g_test_message ("06: %s", d->answer);
+    assert_says (d->answer, "the observer derives the master secret and every key (RFC 5246 "
+                            "section 8.1)");
+    assert_not_says (d->answer, "F.1.1.3");
+    seen++;
+  }
+  g_assert_cmpuint (seen, ==, 1);
+  assert_says (hl_later_reader_describe (HL_LATER_KEY_OPENS),
+               "with static ECDH it is the server's ECDH key, RFC 4492 2.1");
+  assert_says (hl_later_reader_describe (HL_LATER_FORWARD_SECRET),
+               "for which RFC 5246 F.1.1.2 recommends ephemeral Diffie-Hellman");
+  assert_not_says (hl_later_reader_describe (HL_LATER_FORWARD_SECRET), "forward secrecy, RFC");
+}
+
 /* Seventh reading, lesson 34: psk_dhe_ke keeps what follows the ServerHello from the PSK, not
  * the 0-RTT data sent before it (RFC 8446 2.3). */
 static void
@@ -1599,6 +1665,7 @@ main (int argc, char **argv)
   g_test_add_func ("/teaching/tls13-reading", test_tls13_reading);
   g_test_add_func ("/teaching/fifteenth-reading", test_fifteenth_reading);
   g_test_add_func ("/teaching/sixteenth-reading", test_sixteenth_reading);
+  g_test_add_func ("/teaching/seventeenth-reading", test_seventeenth_reading);
   g_test_add_func ("/teaching/third-reading", test_third_reading);
   g_test_add_func ("/teaching/17-knowledge-order", test_knowledge_order);
   g_test_add_func ("/teaching/18-client-key-exchange", test_client_key_exchange);

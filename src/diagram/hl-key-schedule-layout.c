@@ -629,6 +629,47 @@ connection_is_tls13 (const HlRun *run, const HlStep *st)
   return st->tls13 || st->after[HL_SIDE_CLIENT].version == 0x0304;
 }
 
+/* The title over the keys of a connection before TLS 1.3 (connection 0: none named yet). The
+ * chain is the same from TLS 1.0 to 1.2, but its PRF is not: TLS 1.0 and 1.1 XOR P_MD5 with
+ * P_SHA-1 (RFC 2246 5), TLS 1.2 uses P_SHA256 unless the suite names another hash (RFC 5246
+ * 5), and SSL 3.0 has no PRF at all (RFC 6101 6.1, 6.2.2). */
+static char *
+describe_pre13_title (guint version, guint16 suite_id, guint connection)
+{
+  const HlSuite *suite = hl_suite_by_id (suite_id);
+  const char *rfc = hl_version_rfc (version);
+  const char *with = NULL;
+  if (version == 0x0300)
+    return connection
+               ? g_markup_printf_escaped (_ ("Keys in SSL 3.0, connection %u: MD5 and SHA-1, no "
+                                             "PRF (RFC 6101 6.1 and 6.2.2)"),
+                                          connection)
+               : g_markup_printf_escaped ("%s", _ ("Keys in SSL 3.0: MD5 and SHA-1, no PRF (RFC "
+                                                   "6101 6.1 and 6.2.2)"));
+  if (version == 0x0301 || version == 0x0302)
+    with = "P_MD5 XOR P_SHA-1";
+  else if (version == 0x0303 && suite && suite->prf == HL_HASH_SHA384)
+    with = "P_SHA384";
+  else if (version == 0x0303)
+    with = "P_SHA256";
+  if (!with) /* no version negotiated yet: sections 5, 6.3 and 8.1 of each of the three */
+    return connection ? g_markup_printf_escaped (_ ("Keys before TLS 1.3, connection %u: the PRF "
+                                                    "chain (RFC 2246, 4346 and 5246: sections 5, "
+                                                    "8.1 and 6.3)"),
+                                                 connection)
+                      : g_markup_printf_escaped ("%s", _ ("Keys before TLS 1.3: the PRF chain (RFC "
+                                                          "2246, 4346 and 5246: sections 5, 8.1 "
+                                                          "and 6.3)"));
+  /* TRANSLATORS: the first %s is the PRF's construction, "P_SHA256" or "P_MD5 XOR P_SHA-1";
+   * the second an RFC, "RFC 5246" */
+  return connection
+             ? g_markup_printf_escaped (_ ("Keys before TLS 1.3, connection %u: the PRF chain "
+                                           "with %s (%s 5, 8.1 and 6.3)"),
+                                        connection, with, rfc)
+             : g_markup_printf_escaped (
+                 _ ("Keys before TLS 1.3: the PRF chain with %s (%s 5, 8.1 and 6.3)"), with, rfc);
+}
+
 HlKeyScheduleLayout *
 hl_key_schedule_layout_new (const HlRun *run, const HlKeyScheduleOptions *options)
 {
@@ -662,12 +703,14 @@ hl_key_schedule_layout_new (const HlRun *run, const HlKeyScheduleOptions *option
 
   {
     g_autofree char *title = NULL;
+    /* The version and suite as far as this step: a side knows them once it has chosen or
+     * read the ServerHello. */
+    const HlSide knows = st && st->after[HL_SIDE_SERVER].version ? HL_SIDE_SERVER : HL_SIDE_CLIENT;
     if (!l->tls13 && st)
-      title = g_markup_printf_escaped (
-          _ ("Keys before TLS 1.3, connection %u: the PRF chain (RFC 5246 8.1 and 6.3)"),
-          st->connection);
+      title
+          = describe_pre13_title (st->after[knows].version, st->after[knows].suite, st->connection);
     else if (!l->tls13)
-      title = g_markup_printf_escaped ("%s", _ ("Keys before TLS 1.3 (RFC 5246 8.1 and 6.3)"));
+      title = describe_pre13_title (0, 0, 0);
     else if (st && hl_run_get_n_connections (run) > 1)
       title = g_markup_printf_escaped (_ ("TLS 1.3 key schedule, connection %u (RFC 8446 7.1)"),
                                        st->connection);
@@ -803,8 +846,8 @@ hl_key_schedule_layout_new (const HlRun *run, const HlKeyScheduleOptions *option
       && hl_run_get_connection (run, st->connection - 1)->hello_retry) {
     y += STAGE_GAP / 2;
     y += add_text (l, HL_KEY_SCHEDULE_TEXT_NOTE, HL_LADDER_TONE_DIM, -1,
-                   _ ("After a HelloRetryRequest every transcript above starts with a "
-                      "message_hash message holding Hash(ClientHello1), then the "
+                   _ ("After a HelloRetryRequest every transcript above that names messages "
+                      "starts with a message_hash message holding Hash(ClientHello1), then the "
                       "HelloRetryRequest, then the second ClientHello (RFC 8446 4.4.1)."),
                    MARGIN, y, w - 2 * MARGIN);
   }

@@ -115,12 +115,15 @@ hl_later_reader_describe (HlLaterReader later)
   switch (later) {
   case HL_LATER_KEY_OPENS:
     return _ ("Anyone who recorded the traffic and later gets the server's private key: the "
-              "key opens the key exchange, then the master secret and every record follow "
-              "(RFC 5246 F.1.1.2).");
+              "key opens the key exchange (with RSA key exchange it decrypts the premaster, RFC "
+              "5246 F.1.1.2; with static ECDH it is the server's ECDH key, RFC 4492 2.1), then "
+              "the master secret and every record follow.");
   case HL_LATER_FORWARD_SECRET:
     return _ ("Nobody with the server's private key alone: the keys came from ephemeral "
               "(EC)DHE secrets that were never sent and are gone, and the server's key at most "
-              "signed (forward secrecy, RFC 5246 F.1.1.3, RFC 8446 E.1).");
+              "signed them (RFC 5246 F.1.1.3). That is forward secrecy, for which RFC 5246 "
+              "F.1.1.2 recommends ephemeral Diffie-Hellman; TLS 1.3 has it in every key exchange "
+              "(RFC 8446 1.2, E.1).");
   case HL_LATER_PSK_ONLY:
     return _ ("Nobody with the server's private key: this psk_ke resumption used neither the "
               "certificate nor (EC)DHE. But whoever later learns the resumption PSK can derive "

@@ -171,7 +171,8 @@ ask_observer (const HlRun *run)
            "x coordinate of that private key times the client's public point, which the "
            "ClientKeyExchange sent in clear (RFC 4492 section 2.1; RFC 8422 sections 5.7 and "
            "5.10). With the two randoms, also sent in clear, the observer derives the master "
-           "secret and every key: no forward secrecy (%s section F.1.1.3)."),
+           "secret and every key (%s section 8.1). The certificate's key opens every connection "
+           "made with it, past ones too: no forward secrecy."),
         rfc);
   else if (d->key_enough)
     d->answer = g_strdup_printf (

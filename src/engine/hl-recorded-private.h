@@ -2,7 +2,7 @@
  * recording), hl-recorded.c (steps from the byte streams), hl-recorded-hello.c (what
  * the hellos say in clear), hl-recorded-tls12.c and
  * hl-recorded-tls13.c (keys derived and records opened), hl-recorded-key.c (a
- * server's RSA key). Not API.
+ * server's RSA or EC key), hl-recorded-end.c (what the end of a connection says). Not API.
  */
 #pragma once
 
@@ -137,6 +137,12 @@ GBytes *_hl_recorded_open12 (Build *b, HlSide from, guint8 ct, guint16 version,
 /* The Finished's verify_data expected from the transcript so far; 0 if unknown. */
 gsize _hl_recorded_finished12 (Build *b, gboolean client, guint8 *out);
 void _hl_recorded_open_key_exchange (Build *b, const guint8 *m, gsize len);
+
+/* hl-recorded-end.c */
+/* The sentence that ends a side's story: completed or not, what stayed closed and unknown. */
+char *_hl_recorded_explain_end (Build *b, HlSide side);
+/* Why the private key given opens none of this connection; NULL when it does. */
+const char *_hl_recorded_keys_note (Build *b);
 
 /* hl-recorded-tls13.c */
 void _hl_recorded_derive_keys13 (Build *b);

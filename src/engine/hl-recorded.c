@@ -4,8 +4,9 @@
  * from the bytes each side sent, as a passive observer would: records are split into
  * messages, the hellos say the randoms, version and suite, and an encrypted record is
  * opened only with keys derived from what a key log gave. Nothing an observer cannot
- * know is filled in: the premaster secret and the ephemeral private keys never left
- * the endpoints, so they stay unknown.
+ * know is filled in: the ephemeral private keys never left the endpoints, and an RSA
+ * premaster crossed only encrypted, so they stay unknown unless the server's private key
+ * given opens the ClientKeyExchange.
  *
  * Every step is made at once, when the run is built; stepping, going back and seeking
  * only change how many of them the run shows.
@@ -605,28 +606,6 @@ free_dir (Dir *d)
   g_clear_pointer (&d->secret, g_bytes_unref);
 }
 
-static char *
-explain_end (Build *b, HlSide side)
-{
-  GString *out = g_string_new (NULL);
-  if (b->c->success)
-    g_string_append (out, _ ("Recorded: the handshake completed."));
-  else
-    g_string_append (out, _ ("Recorded: the handshake did not complete in this recording."));
-  if (b->d[side].n_encrypted && !b->info->info.keys_known)
-    g_string_append (out, _ (" No key opened its encrypted records: this is what an eavesdropper "
-                             "sees."));
-  if (!b->sec.value[HL_SECRET_PREMASTER] && !b->resumed && b->saw_sh)
-    g_string_append (out, _ (" Not known: the premaster or shared secret and each side's private "
-                             "key share never left the endpoints, and a key log does not carry "
-                             "them."));
-  if (b->rc->note)
-    g_string_append_printf (out, " %s.", b->rc->note);
-  if (b->info->info.keys_note)
-    g_string_append_printf (out, " %s.", b->info->info.keys_note);
-  return g_string_free (out, FALSE);
-}
-
 /* Whether the server's first message says TLS 1.3 (a ServerHello or HelloRetryRequest
  * with supported_versions 0x0304): the client's protected records (0-RTT data, a
  * compatibility ChangeCipherSpec) may come before it in the capture. */
@@ -743,31 +722,10 @@ build_connection (HlRecorded *r, RecConn *rc, guint index)
     c->curve = -1;
   info->info.note = rc->note;
   info->info.n_messages = info->steps->len + b.n_counted;
-  if (r->rec->keys->len && !b.sec.value[HL_SECRET_MASTER] && b.saw_sh && b.resumed)
-    info->info.keys_note
-        = _ ("the server's private key cannot open this connection: it resumes an earlier "
-             "session, and its keys come from that session's secrets, never from this key");
-  else if (r->rec->keys->len && !b.sec.value[HL_SECRET_MASTER] && b.saw_sh && b.suite && !b.tls13
-           && b.suite->kex != HL_KEX_ECDHE_RSA && b.suite->kex != HL_KEX_ECDHE_ECDSA)
-    info->info.keys_note
-        = b.suite->kex == HL_KEX_RSA
-              ? _ ("the private key given opens no ClientKeyExchange of this connection (none was "
-                   "sent, or it was encrypted to another key)")
-              : _ ("the private key given opens no ClientKeyExchange of this connection (none was "
-                   "sent, or its static ECDH needs the EC key of another certificate)");
-  else if (r->rec->keys->len && !b.sec.value[HL_SECRET_MASTER] && b.saw_sh
-           && (b.tls13 || (b.suite && b.suite->kex != HL_KEX_RSA)))
-    info->info.keys_note
-        = b.tls13
-              ? _ ("the server's private key cannot open this connection: TLS 1.3 agrees its keys "
-                   "with ephemeral (EC)DHE shares whose private halves were never sent, and the "
-                   "server's key only signs (forward secrecy); only a key log can")
-              : _ ("the server's private key cannot open this connection: with (EC)DHE the "
-                   "premaster comes from ephemeral key shares whose private halves were never "
-                   "sent, and the server's key only signs them (forward secrecy); only a key log "
-                   "can");
+  if (r->rec->keys->len)
+    info->info.keys_note = _hl_recorded_keys_note (&b);
   for (int s = 0; s < 2; s++)
-    c->explanation[s] = explain_end (&b, s);
+    c->explanation[s] = _hl_recorded_explain_end (&b, s);
   for (int i = 0; i < HL_N_SECRETS; i++) {
     if (b.sec.value[i] && g_bytes_get_size (b.sec.value[i]) > 0) {
       c->secrets.value[i] = g_bytes_ref (b.sec.value[i]);

@@ -8,6 +8,7 @@
 #include "hl-output.h"
 #include "hl-recorded.h"
 #include "hl-steal.h"
+#include "hl-tables.h"
 #include "hl-window-private.h"
 
 struct _HlStealKeyDialog {
@@ -69,6 +70,24 @@ hl_steal_key_dialog_export (HlStealKeyDialog *self, GFile *folder, GError **erro
   return hl_write_files_atomically (paths, contents, 3, error);
 }
 
+const char *
+hl_steal_key_dialog_describe_export (HlStealKeyDialog *self)
+{
+  const HlStealReport *report = self->stolen->report;
+  for (guint i = 0; i < hl_steal_report_get_n_connections (report); i++) {
+    const HlStolenConnection *c = hl_steal_report_get_connection (report, i);
+    const HlSuite *suite = hl_suite_by_id (c->suite);
+    if (suite && !c->tls13 && suite->kex == HL_KEX_RSA)
+      return _ ("Saved the capture without secrets and the server's key: open the capture in "
+                "Wireshark with the key in its RSA keys list");
+  }
+  /* Wireshark's TLS dissector decrypts a premaster with a private key for RSA key exchange
+   * only: static ECDH, ECDHE and TLS 1.3 need a key log. */
+  return _ ("Saved the capture without secrets and the server's key. Wireshark opens none of "
+            "these connections with it: it decrypts with a private key only where the key "
+            "exchange was RSA");
+}
+
 static void
 on_folder_chosen (GtkNativeDialog *chooser, int response, HlStealKeyDialog *self)
 {
@@ -77,8 +96,7 @@ on_folder_chosen (GtkNativeDialog *chooser, int response, HlStealKeyDialog *self
     g_autoptr (GError) error = NULL;
     g_autofree char *said = NULL;
     if (folder && hl_steal_key_dialog_export (self, folder, &error))
-      said = g_strdup (_ ("Saved the capture without secrets and the server's key: open the "
-                          "capture in Wireshark with the key in its RSA keys list"));
+      said = g_strdup (hl_steal_key_dialog_describe_export (self));
     else
       said = g_strdup_printf (_ ("Could not export: %s"), error ? error->message : "");
     adw_toast_overlay_add_toast (self->toasts, adw_toast_new (said));

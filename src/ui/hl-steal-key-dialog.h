@@ -24,6 +24,10 @@ const char *hl_steal_key_dialog_get_text (HlStealKeyDialog *self);
  * all or none. */
 gboolean hl_steal_key_dialog_export (HlStealKeyDialog *self, GFile *folder, GError **error);
 
+/* What the toast says once the files are written: how to open them in Wireshark, which
+ * decrypts with a private key only where the key exchange was RSA. */
+const char *hl_steal_key_dialog_describe_export (HlStealKeyDialog *self);
+
 /* Installs win.steal-key on the window's class. */
 void hl_steal_key_dialog_install_action (GtkWidgetClass *window_class);
 
