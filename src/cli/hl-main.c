@@ -94,8 +94,8 @@ static const GOptionEntry entries[] = {
   { "list-messages", 0, 0, G_OPTION_ARG_NONE, &opt_list_messages,
     "List the message names [Fault] Message accepts", NULL },
   { "secrets", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_secrets,
-    "Keys for a CAPTURE: an NSS key log (every label), or a server's RSA private key (PEM); "
-    "repeatable",
+    "Keys for a CAPTURE: an NSS key log (every label), or a server's private key (PEM: RSA "
+    "for RSA key exchange, EC for static ECDH); repeatable",
     "FILE" },
   { "list-connections", 0, 0, G_OPTION_ARG_NONE, &opt_list_connections,
     "List the TLS connections in CAPTURE: number, client, server, SNI, version, suite, messages, "

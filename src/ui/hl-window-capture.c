@@ -155,7 +155,8 @@ show_keys_error (HlWindow *self, const GError *error)
                            : error->message;
   g_autofree char *body = g_strdup_printf (
       _ ("%s\n\nThe recording stays as it was. Keys are an NSS key log (as SSLKEYLOGFILE "
-         "writes it) or the server's RSA private key in PEM."),
+         "writes it) or the server's private key in PEM: an RSA key opens RSA key exchange, an EC "
+         "key static ECDH."),
       reason);
   GtkWidget *dialog
       = adw_message_dialog_new (GTK_WINDOW (self), _ ("These Keys Could Not Be Used"), body);

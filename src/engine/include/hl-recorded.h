@@ -47,8 +47,9 @@ void hl_recording_set_note (HlRecording *rec, guint connection, const char *note
  * ClientHello random it belongs to, the secret. FALSE: a label the lab does not know. */
 gboolean hl_recording_add_secret (HlRecording *rec, const char *label,
                                   const guint8 client_random[32], const guint8 *value, gsize len);
-/* A server's RSA private key (PEM): RSA key-exchange connections are decrypted from their
- * ClientKeyExchange alone. FALSE and error (naming the file) when it holds no RSA key. */
+/* A server's private key (PEM): with an RSA key, RSA key-exchange connections are decrypted
+ * from their ClientKeyExchange alone; with an EC key, static ECDH ones are opened the same
+ * way. FALSE and error (naming the file) when it holds no such key. */
 gboolean hl_recording_add_private_key (HlRecording *rec, const char *path, GError **error);
 /* Whether a key log label is one hl_recording_add_secret takes. */
 gboolean hl_recording_knows_label (const char *label);
