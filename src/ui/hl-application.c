@@ -68,6 +68,7 @@ about_action (GSimpleAction *action, GVariant *param, gpointer app)
   static const char *developers[] = { "The Handshake Lab team", NULL };
   GtkIconTheme *icons = gtk_icon_theme_get_for_display (gdk_display_get_default ());
   GtkWidget *about;
+  g_autofree char *debug_info = NULL;
   /* Run from the build tree, the icon is only in the resource (installed, it is in hicolor). */
   if (!gtk_icon_theme_has_icon (icons, HL_APPLICATION_ID))
     gtk_icon_theme_add_resource_path (icons, "/io/github/handshakelab/HandshakeLab/icons");
@@ -86,9 +87,13 @@ about_action (GSimpleAction *action, GVariant *param, gpointer app)
          "every message, every byte decoded and every secret shown."));
   adw_about_window_set_developers (ADW_ABOUT_WINDOW (about), developers);
   adw_about_window_set_license_type (ADW_ABOUT_WINDOW (about), GTK_LICENSE_MIT_X11);
-  /* For a bug report about speed: which renderer draws, and why. */
-  adw_about_window_set_debug_info (ADW_ABOUT_WINDOW (about),
-                                   hl_renderer_describe (gdk_display_get_default ()));
+  /* For a bug report: the versions that draw, which renderer, and why. */
+  debug_info = g_strdup_printf ("Handshake Lab %s\nGTK %u.%u.%u, libadwaita %u.%u.%u\n%s\n",
+                                HL_VERSION, gtk_get_major_version (), gtk_get_minor_version (),
+                                gtk_get_micro_version (), adw_get_major_version (),
+                                adw_get_minor_version (), adw_get_micro_version (),
+                                hl_renderer_describe (gdk_display_get_default ()));
+  adw_about_window_set_debug_info (ADW_ABOUT_WINDOW (about), debug_info);
   gtk_window_present (GTK_WINDOW (about));
 }
 
