@@ -57,9 +57,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     break;
   case 2:
     /* A content length from the input, so the CBC split into content, MAC and padding runs. */
-    fields = sel & 4 ? hl_decode_encrypted_record (data, size, ctx.version, ctx.suite,
+    fields = sel & 4 ? hl_decode_encrypted_record (data, size, ctx.version, ctx.suite, sel & 64,
                                                    size ? data[0] : -1)
-                     : hl_decode_records (data, size, sel & 32, ctx.version, ctx.suite,
+                     : hl_decode_records (data, size, sel & 32, ctx.version, ctx.suite, sel & 64,
                                           size ? data[0] : -1);
     check_tiling (fields, size);
     break;

@@ -88,7 +88,7 @@ test_times (void)
     alert.message = (char *)"Alert";
     alert.content_type = HL_CONTENT_ALERT;
     alert.encrypted = TRUE;
-    alert.fields = hl_decode_encrypted_record (record, sizeof record, 0x0303, 0xc02f, -1);
+    alert.fields = hl_decode_encrypted_record (record, sizeof record, 0x0303, 0xc02f, FALSE, -1);
     detail = hl_ladder_describe_step (run, &alert);
     g_assert_nonnull (strstr (detail, "unreadable without the keys"));
     g_assert_null (strstr (detail, "?"));

@@ -117,10 +117,83 @@ static void
 test_encrypted_record_gcm (void)
 {
   guint8 r[8 + 16 + 16] = { 0 };
-  g_autoptr (GPtrArray) f = hl_decode_encrypted_record (r, sizeof r, 0x0303, 0xc02f, -1);
+  g_autoptr (GPtrArray) f = hl_decode_encrypted_record (r, sizeof r, 0x0303, 0xc02f, FALSE, -1);
   assert_tiles (f, sizeof r);
   g_assert_cmpuint (field (f, "Explicit nonce")->length, ==, 8);
   g_assert_cmpuint (field (f, "Authentication tag")->length, ==, 16);
+}
+
+/* Layouts a capture brings that lessons do not (eighteenth reading): TLS 1.2's
+ * NewSessionTicket (RFC 5077 3.3), an encrypt-then-MAC record (RFC 7366 3), TLS 1.3's
+ * ChangeCipherSpec (RFC 8446 D.4), an X448 and a GREASE key share, a DHE suite's key
+ * exchange (not read as ECDH). */
+static void
+test_capture_layouts (void)
+{
+  /* NewSessionTicket: lifetime hint 7200, a 3-byte ticket. */
+  static const guint8 nst[] = { 4, 0, 0, 9, 0, 0, 0x1c, 0x20, 0, 3, 0xaa, 0xbb, 0xcc };
+  HlDecodeContext tls12 = { 0x0303, 0xc02f, TRUE, 0, FALSE };
+  HlDecodeContext tls13 = { 0x0304, 0x1301, TRUE, 0, TRUE };
+  HlDecodeContext dhe = { 0x0303, 0x009e, TRUE, 0, FALSE };
+  g_autoptr (GPtrArray) f12 = hl_decode_handshake (nst, sizeof nst, &tls12);
+  g_autoptr (GPtrArray) ccs = NULL;
+  g_autoptr (GPtrArray) etm = NULL;
+  g_autoptr (GPtrArray) mte = NULL;
+  g_autoptr (GPtrArray) ske = NULL;
+  g_autoptr (GPtrArray) sh = NULL;
+  guint8 record[16 + 32 + 20] = { 0 };
+  guint8 kx[4 + 2 + 1 + 1] = { 12, 0, 0, 4, 0, 1, 0x17, 0 };
+  /* ServerHello with one extension, key_share: X448 (30), 56 bytes. */
+  guint8 hello[4 + 2 + 32 + 1 + 2 + 1 + 2 + 4 + 2 + 2 + 56]
+      = { 2, 0, 0, 2 + 32 + 1 + 2 + 1 + 2 + 64, 3, 3 };
+  gsize at = 4 + 2 + 32;
+  hello[at++] = 0;    /* session id length */
+  hello[at++] = 0x13; /* TLS_AES_128_GCM_SHA256 */
+  hello[at++] = 0x01;
+  hello[at++] = 0;                   /* compression */
+  hello[at++] = 0, hello[at++] = 64; /* extensions length */
+  hello[at++] = 0, hello[at++] = 51, hello[at++] = 0, hello[at++] = 60;
+  hello[at++] = 0, hello[at++] = 30, hello[at++] = 0, hello[at++] = 56;
+  g_assert_cmpuint (at + 56, ==, sizeof hello);
+  assert_tiles (f12, sizeof nst);
+  g_assert_cmpuint (field (f12, "Ticket lifetime hint")->length, ==, 4);
+  g_assert_cmpuint (field (f12, "Ticket")->length, ==, 3);
+  g_assert_nonnull (strstr (field (f12, "Ticket")->explanation, "SessionTicket extension"));
+  g_assert_null (field (f12, "Ticket age add"));
+  {
+    /* The TLS 1.3 layout for a TLS 1.3 connection: lifetime, age add, nonce, ticket. */
+    static const guint8 nst13[]
+        = { 4, 0, 0, 15, 0, 0, 0x1c, 0x20, 1, 2, 3, 4, 1, 9, 0, 2, 7, 7, 0, 0 };
+    g_autoptr (GPtrArray) f13 = hl_decode_handshake (nst13, sizeof nst13, &tls13);
+    assert_tiles (f13, sizeof nst13);
+    g_assert_nonnull (field (f13, "Ticket age add"));
+  }
+  ccs = hl_decode_content (20, (const guint8 *)"\1", 1, &tls13);
+  g_assert_nonnull (strstr (field (ccs, "Change cipher spec")->explanation, "changes nothing"));
+  /* TLS_RSA_WITH_AES_128_CBC_SHA, 5 bytes of content: IV, then content and padding, then
+   * HMAC-SHA1's 20 bytes in clear. */
+  etm = hl_decode_encrypted_record (record, sizeof record, 0x0303, 0x002f, TRUE, 5);
+  assert_tiles (etm, sizeof record);
+  g_assert_cmpuint (field (etm, "Explicit IV")->length, ==, 16);
+  g_assert_cmpuint (field (etm, "Ciphertext")->length, ==, 32);
+  g_assert_cmpuint (field (etm, "MAC")->length, ==, 20);
+  g_assert_nonnull (strstr (field (etm, "MAC")->explanation, "RFC 7366 3"));
+  g_assert_nonnull (hl_field_find_named (etm, "Encrypted padding"));
+  g_assert_null (hl_field_find_named (etm, "Encrypted MAC"));
+  mte = hl_decode_encrypted_record (record, sizeof record, 0x0303, 0x002f, FALSE, 5);
+  g_assert_null (field (mte, "MAC"));
+  g_assert_cmpuint (hl_field_find_named (mte, "Encrypted MAC")->length, ==, 20);
+  g_assert_nonnull (
+      strstr (hl_field_find_named (mte, "Encrypted MAC")->explanation, "content length"));
+  /* TLS_DHE_RSA_WITH_AES_128_GCM_SHA256: no curve type, no named curve. */
+  ske = hl_decode_handshake (kx, sizeof kx, &dhe);
+  assert_tiles (ske, sizeof kx);
+  g_assert_null (field (ske, "Named curve"));
+  g_assert_cmpuint (field (ske, "Key exchange")->length, ==, 4);
+  sh = hl_decode_handshake (hello, sizeof hello, &tls13);
+  assert_tiles (sh, sizeof hello);
+  g_assert_nonnull (strstr (hl_field_find_named (sh, "Key exchange")->explanation, "X448"));
+  g_assert_nonnull (strstr (hl_field_find_named (sh, "Key exchange")->explanation, "56 bytes"));
 }
 
 /* Bytes from the wire are not always UTF-8: field values always are. */
@@ -234,6 +307,7 @@ main (int argc, char **argv)
   g_test_add_func ("/decode/server-key-exchange", test_server_key_exchange);
   g_test_add_func ("/decode/encrypted-record-gcm", test_encrypted_record_gcm);
   g_test_add_func ("/decode/values-are-utf8", test_values_are_utf8);
+  g_test_add_func ("/decode/capture-layouts", test_capture_layouts);
   g_test_add_func ("/decode/field-copy", test_field_copy);
   g_test_add_func ("/decode/field-find-named", test_field_find_named);
   g_test_add_func ("/decode/client-hello-ends-at-compression",

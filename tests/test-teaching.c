@@ -845,7 +845,7 @@ test_certificate_request_schemes (void)
                                "Signature algorithms");
   g_assert_nonnull (f);
   assert_says (f->explanation,
-               "its certificates must be signed with them too (RFC 5246 7.4.4, 7.4.6)");
+               "its certificates must be signed with them too (RFC 5246 7.4.4, 7.4.6, 7.4.8)");
   assert_not_says (f->explanation, "What the client may sign its CertificateVerify with.");
 }
 

@@ -43,6 +43,37 @@ scheme_explanation (guint scheme, guint version)
   return _ ("A signature scheme this side accepts.");
 }
 
+/* The (EC)DH groups, whose shares are public values of a key agreement: NIST curves, X25519,
+ * X448 and the finite-field groups (RFC 8446 4.2.7). Others (a hybrid with a KEM, GREASE)
+ * are not. */
+static gboolean
+is_diffie_hellman (guint group)
+{
+  return (group >= 23 && group <= 25) || group == 29 || group == 30
+         || (group >= 256 && group <= 260);
+}
+
+/* What a key_share's key_exchange bytes are, by group (RFC 8446 4.2.8.1, 4.2.8.2). */
+static const char *
+describe_key_exchange (guint group)
+{
+  if (group == 29)
+    return _ ("An X25519 public key: 32 bytes, the u coordinate of secret times base point "
+              "(RFC 7748 6.1).");
+  if (group == 30)
+    return _ ("An X448 public key: 56 bytes, the u coordinate of secret times base point (RFC "
+              "7748 6.2).");
+  if (group >= 23 && group <= 25)
+    return _ ("An uncompressed curve point: 04, then x and y (RFC 8446 4.2.8.2).");
+  if (group >= 256 && group <= 260)
+    return _ ("A finite-field Diffie-Hellman public value, Y = g^x mod p, big-endian and padded "
+              "with zeros on the left to the size of p (RFC 8446 4.2.8.1).");
+  if ((group & 0x0f0f) == 0x0a0a && (group >> 8) == (group & 0xff))
+    return _ ("A GREASE value (RFC 8701): bytes that mean nothing, sent to check that the peer "
+              "ignores groups it does not know.");
+  return _ ("Bytes in the form this group defines; the lab does not decode this group.");
+}
+
 static void
 decode_extension_body (Reader *r, HlField *ext, guint type, gboolean from_server, guint version)
 {
@@ -189,13 +220,17 @@ decode_extension_body (Reader *r, HlField *ext, guint type, gboolean from_server
       _hl_decode_key (&b, "key_share", g);
       entry = _hl_decode_take (
           &b, kids, "Key share", 4 + klen,
-          from_server ? _ ("The server's public value on the group it chose. Each side applies "
-                           "its own private key to the other's public value (the client to "
-                           "this one, the server to the client's) and both get the same shared "
-                           "secret (RFC 8446 7.4); nothing secret crosses the wire.")
-                      : _ ("The client's public value for one group, sent before it knows "
-                           "what the server picks: a right guess is what saves TLS 1.3 a round "
-                           "trip, a wrong one costs a HelloRetryRequest."),
+          from_server && is_diffie_hellman (g)
+              ? _ ("The server's public value on the group it chose. Each side applies its own "
+                   "private key to the other's public value (the client to this one, the server "
+                   "to the client's) and both get the same shared secret (RFC 8446 7.4); "
+                   "nothing secret crosses the wire.")
+          : from_server
+              ? _ ("The server's share on the group it chose: from the two shares both sides "
+                   "get the same shared secret, in the way the group defines.")
+              : _ ("The client's public value for one group, sent before it knows "
+                   "what the server picks: a right guess is what saves TLS 1.3 a round "
+                   "trip, a wrong one costs a HelloRetryRequest."),
           "%s, %u bytes", name ? name : "unknown", klen);
       k.d = b.d + b.pos - 4 - klen;
       k.len = 4 + klen;
@@ -206,12 +241,7 @@ decode_extension_body (Reader *r, HlField *ext, guint type, gboolean from_server
       _hl_decode_take (&k, entry->children, "Group", 2, NULL, "%s (%u)", name ? name : "unknown",
                        g);
       _hl_decode_take_uint (&k, entry->children, "Key exchange length", 2, NULL);
-      _hl_decode_take (
-          &k, entry->children, "Key exchange", klen,
-          g == 29
-              ? _ ("An X25519 public key: 32 bytes, the u coordinate of secret times base point.")
-              : _ ("An uncompressed curve point: 04, then x and y."),
-          NULL);
+      _hl_decode_take (&k, entry->children, "Key exchange", klen, describe_key_exchange (g), NULL);
     }
     return;
   case 45: /* psk_key_exchange_modes */
@@ -221,10 +251,12 @@ decode_extension_body (Reader *r, HlField *ext, guint type, gboolean from_server
       _hl_decode_key (&b, "mode", m);
       _hl_decode_take (
           &b, kids, "Mode", 1,
-          m == 1 ? _ ("psk_dhe_ke: resume with the PSK and still agree a fresh (EC)DHE key, so "
-                      "learning the PSK later does not reveal what follows the ServerHello; "
-                      "0-RTT data, keyed from the PSK alone, stays exposed (RFC 8446 2.3).")
-                 : _ ("psk_ke: resume with the PSK alone (no forward secrecy)."),
+          m == 1   ? _ ("psk_dhe_ke: resume with the PSK and still agree a fresh (EC)DHE key, so "
+                          "learning the PSK later does not reveal what follows the ServerHello; "
+                          "0-RTT data, keyed from the PSK alone, stays exposed (RFC 8446 2.3).")
+          : m == 0 ? _ ("psk_ke: resume with the PSK alone (no forward secrecy).")
+                   : _ ("A mode RFC 8446 4.2.9 does not define (a GREASE value, RFC 8701, "
+                        "perhaps): a server ignores it."),
           "%s (%u)",
           m == 1   ? "psk_dhe_ke"
           : m == 0 ? "psk_ke"
@@ -263,8 +295,10 @@ decode_extension_body (Reader *r, HlField *ext, guint type, gboolean from_server
           break;
         _hl_decode_take (
             &b, kids, "Binder", l,
-            _ ("HMAC(finished key of binder_key, Hash(this ClientHello up to the binders)): proves "
-               "the client holds the PSK and ties it to this hello."),
+            _ ("HMAC(finished key of binder_key, Hash(this ClientHello up to the binders)), "
+               "after a HelloRetryRequest over the first ClientHello and the HelloRetryRequest "
+               "too (RFC 8446 4.2.11.2): proves the client holds the PSK and ties it to this "
+               "hello."),
             NULL);
       }
     }

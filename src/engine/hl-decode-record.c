@@ -28,22 +28,36 @@ hl_decode_alert (const guint8 *data, gsize len)
   if (_hl_decode_need (&r, 1)) {
     guint d = data[1];
     _hl_decode_key (&r, "description", d);
-    _hl_decode_take (&r, f, "Description", 1, _ ("Why the sender is closing."), "%s (%u)",
-                     hl_alert_name (d), d);
+    _hl_decode_take (&r, f, "Description", 1,
+                     _ ("What the alert says: why a fatal alert ends the connection, or what a "
+                        "warning reports (before TLS 1.3 a warning such as no_renegotiation "
+                        "need not end it, RFC 5246 7.2)."),
+                     "%s (%u)", hl_alert_name (d), d);
   }
   _hl_decode_finish_tiling (&r, f);
   return _hl_decode_finish_ids (f, "alert");
 }
 
-GPtrArray *
-hl_decode_change_cipher_spec (const guint8 *data, gsize len)
+static GPtrArray *
+decode_change_cipher_spec (const guint8 *data, gsize len, gboolean tls13)
 {
   GPtrArray *f = _hl_decode_new_fields ();
   Reader r = { data, len, 0, 0, FALSE };
-  _hl_decode_take_uint (&r, f, "Change cipher spec", 1,
-                        _ ("Always 1: records after this one are protected with the new keys."));
+  _hl_decode_take_uint (
+      &r, f, "Change cipher spec", 1,
+      tls13 ? _ ("Always 1. In TLS 1.3 it changes nothing: it is sent only so that middleboxes "
+                 "see the shape of a TLS 1.2 handshake, and the receiver drops it (RFC 8446 5, "
+                 "D.4).")
+            : _ ("Always 1: the records this side sends after this one are protected with the "
+                 "new keys."));
   _hl_decode_finish_tiling (&r, f);
   return _hl_decode_finish_ids (f, "change_cipher_spec");
+}
+
+GPtrArray *
+hl_decode_change_cipher_spec (const guint8 *data, gsize len)
+{
+  return decode_change_cipher_spec (data, len, FALSE);
 }
 
 GPtrArray *
@@ -69,15 +83,62 @@ hl_decode_content (guint content_type, const guint8 *data, gsize len, const HlDe
   case HL_CONTENT_ALERT:
     return hl_decode_alert (data, len);
   case HL_CONTENT_CHANGE_CIPHER_SPEC:
-    return hl_decode_change_cipher_spec (data, len);
+    return decode_change_cipher_spec (data, len, ctx && ctx->tls13);
   default:
     return hl_decode_application_data (data, len);
   }
 }
 
+/* A CBC ciphertext split, once decrypting told the content's length: the content, then
+ * with MAC-then-encrypt its MAC (mac_len; 0 with encrypt-then-MAC, whose MAC is outside),
+ * then the padding that fills the last block. */
+static void
+split_cbc (HlField *ct, const guint8 *c, gsize base, gsize ct_len, gsize content_len, gsize mac_len,
+           guint version)
+{
+  gsize pad_len;
+  g_autofree char *v1 = NULL, *v2 = NULL, *v3 = NULL, *mac_words = NULL, *pad_words = NULL;
+  const char *rfc = hl_version_rfc (version);
+  if (content_len + mac_len >= ct_len)
+    return;
+  /* TRANSLATORS: %s is an RFC, "RFC 5246" */
+  mac_words = g_strdup_printf (_ ("HMAC over the sequence number, the record's type, version "
+                                  "and content length, and the content; then encrypted with the "
+                                  "content (MAC-then-encrypt, %s 6.2.3.1)."),
+                               rfc);
+  /* TRANSLATORS: %s is an RFC, "RFC 5246" */
+  pad_words = g_strdup_printf (_ ("Brings what is encrypted to a whole number of blocks: every "
+                                  "padding byte and the final length byte hold the padding "
+                                  "length. Up to 255 bytes are allowed; BearSSL and OpenSSL send "
+                                  "the fewest (%s 6.2.3.2)."),
+                               rfc);
+  pad_len = ct_len - content_len - mac_len;
+  v1 = hl_field_short_hex (c, content_len);
+  v3 = hl_field_short_hex (c + content_len + mac_len, pad_len);
+  hl_field_add (ct, hl_field_new ("Encrypted content", base, content_len, v1,
+                                  _ ("The message itself, encrypted.")));
+  if (mac_len) {
+    v2 = hl_field_short_hex (c + content_len, mac_len);
+    hl_field_add (
+        ct,
+        hl_field_new ("Encrypted MAC", base + content_len, mac_len, v2,
+                      version == 0x0300 ? _ (
+                          "SSL 3.0's MAC, not yet HMAC: hash(MAC secret + pad_2 + hash(MAC secret "
+                          "+ pad_1 + sequence number + type + length + content)), then encrypted "
+                          "with the content (MAC-then-encrypt, RFC 6101 5.2.3.1).")
+                                        : mac_words));
+  }
+  hl_field_add (ct, hl_field_new ("Encrypted padding", base + content_len + mac_len, pad_len, v3,
+                                  version == 0x0300 ? _ (
+                                      "Brings the content and MAC to a whole number of blocks: "
+                                      "shorter than one block, its bytes arbitrary but the last, "
+                                      "which holds the padding length (RFC 6101 5.2.3.2).")
+                                                    : pad_words));
+}
+
 /* hl_decode_encrypted_record without ids: hl_decode_records nests its fields. */
 static GPtrArray *
-decode_protected (const guint8 *data, gsize len, guint version, guint16 suite_id,
+decode_protected (const guint8 *data, gsize len, guint version, guint16 suite_id, gboolean etm,
                   gssize content_len)
 {
   GPtrArray *f = _hl_decode_new_fields ();
@@ -149,34 +210,30 @@ decode_protected (const guint8 *data, gsize len, guint version, guint16 suite_id
     _hl_decode_take (&r, f, "Explicit nonce", explicit_len,
                      _ ("Sent in clear; with the fixed IV from the key block it makes the nonce."),
                      NULL);
+  /* Encrypt-then-MAC: the MAC goes after the ciphertext, in clear (RFC 7366 3). */
+  if (s && s->mac != HL_HASH_NONE && etm && hl_suite_mac_key_len (s) <= len - r.pos)
+    tag_len = hl_suite_mac_key_len (s);
   if (r.pos + tag_len <= len) {
     gsize ct_start = r.pos, ct_len = len - r.pos - tag_len;
-    HlField *ct = _hl_decode_take (&r, f, "Ciphertext", ct_len,
-                                   tag_len ? _ ("The encrypted content.")
-                                           : _ ("The encrypted content, its MAC and padding."),
-                                   NULL);
-    /* CBC encrypts content || MAC || padding in place: once the content length is
-     * known from decrypting, each part has its place in the ciphertext. */
-    if (ct && !tag_len && s && content_len >= 0 && (gsize)content_len <= ct_len) {
-      gsize mac_len = hl_suite_mac_key_len (s); /* HMAC output = hash length = key length */
-      gsize base = r.base + ct_start, pad_len = ct_len - content_len - mac_len;
-      const guint8 *c = data + ct_start;
-      if (content_len + mac_len < ct_len) {
-        g_autofree char *v1 = hl_field_short_hex (c, content_len);
-        g_autofree char *v2 = hl_field_short_hex (c + content_len, mac_len);
-        g_autofree char *v3 = hl_field_short_hex (c + content_len + mac_len, pad_len);
-        hl_field_add (ct, hl_field_new ("Encrypted content", base, content_len, v1,
-                                        _ ("The message itself, encrypted.")));
-        hl_field_add (ct, hl_field_new ("Encrypted MAC", base + content_len, mac_len, v2,
-                                        _ ("HMAC over sequence number, header and content, "
-                                           "encrypted with it (MAC-then-encrypt).")));
-        hl_field_add (ct,
-                      hl_field_new ("Encrypted padding", base + content_len + mac_len, pad_len, v3,
-                                    _ ("Fills the last cipher block; every padding byte and "
-                                       "the final length byte hold the padding length.")));
-      }
-    }
-    if (tag_len)
+    gboolean cbc = s && s->mac != HL_HASH_NONE;
+    HlField *ct = _hl_decode_take (
+        &r, f, "Ciphertext", ct_len,
+        cbc ? (etm ? _ ("The encrypted content and its padding; the MAC follows in clear.")
+                   : _ ("The encrypted content, its MAC and padding."))
+            : _ ("The encrypted content."),
+        NULL);
+    if (ct && cbc && content_len >= 0)
+      split_cbc (ct, data + ct_start, r.base + ct_start, ct_len, (gsize)content_len,
+                 etm ? 0 : hl_suite_mac_key_len (s), version);
+    if (tag_len && etm)
+      _hl_decode_take (
+          &r, f, "MAC", tag_len,
+          _ ("HMAC over the sequence number, the record's type, version and length, the IV and "
+             "the ciphertext: made after encrypting and checked before decrypting, so a changed "
+             "record is refused before its padding is looked at (encrypt-then-MAC, RFC 7366 "
+             "3)."),
+          NULL);
+    else if (tag_len)
       _hl_decode_take (&r, f, "Authentication tag", tag_len,
                        _ ("Proves the record was not changed: any flipped bit makes it fail."),
                        NULL);
@@ -187,15 +244,15 @@ decode_protected (const guint8 *data, gsize len, guint version, guint16 suite_id
 
 GPtrArray *
 hl_decode_encrypted_record (const guint8 *data, gsize len, guint version, guint16 suite_id,
-                            gssize content_len)
+                            gboolean etm, gssize content_len)
 {
-  return _hl_decode_finish_ids (decode_protected (data, len, version, suite_id, content_len),
+  return _hl_decode_finish_ids (decode_protected (data, len, version, suite_id, etm, content_len),
                                 "protected_record");
 }
 
 GPtrArray *
 hl_decode_records (const guint8 *data, gsize len, gboolean encrypted, guint version, guint16 suite,
-                   gssize content_len)
+                   gboolean etm, gssize content_len)
 {
   GPtrArray *f = _hl_decode_new_fields ();
   Reader r = { data, len, 0, 0, FALSE };
@@ -224,7 +281,8 @@ hl_decode_records (const guint8 *data, gsize len, gboolean encrypted, guint vers
       HlField *payload = hl_field_new ("Encrypted payload", start + 5, body, NULL,
                                        _ ("What the record layer protected: read with the "
                                           "sender's keys."));
-      GPtrArray *parts = decode_protected (data + start + 5, body, version, suite, content_len);
+      GPtrArray *parts
+          = decode_protected (data + start + 5, body, version, suite, etm, content_len);
       while (parts->len > 0) {
         HlField *part = g_ptr_array_steal_index (parts, 0);
         hl_field_shift (part, start + 5);

@@ -152,9 +152,10 @@ take_random (Reader *r, GPtrArray *into, const char *who, RandomKind kind)
             ? g_strdup_printf (_ ("32 bytes the %s picked. In TLS 1.3 they reach the keys only "
                                   "through the transcript hash, which covers both hellos."),
                                who)
-            : g_strdup_printf (_ ("32 bytes the %s picked; both randoms feed the key block (and, "
-                                  "in a full handshake, the master secret), so every connection "
-                                  "gets fresh keys."),
+            : g_strdup_printf (_ ("32 bytes the %s picked; both randoms feed the key block and, "
+                                  "in a full handshake, the master secret (with "
+                                  "extended_master_secret only through the hash of the "
+                                  "handshake, RFC 7627 4), so every connection gets fresh keys."),
                                who);
   if (kind == RANDOM_HELLO_RETRY) {
     _hl_decode_take (r, into, "Random", 32, ex, NULL);
@@ -407,6 +408,24 @@ decode_new_session_ticket (Reader *r, GPtrArray *f)
   _hl_decode_take_extensions (r, f, TRUE, 0x0304);
 }
 
+/* TLS 1.2's NewSessionTicket (RFC 5077 3.3): a lifetime hint and the ticket, nothing else. */
+static void
+decode_new_session_ticket12 (Reader *r, GPtrArray *f)
+{
+  gint64 n;
+  _hl_decode_take_uint (r, f, "Ticket lifetime hint", 4,
+                        _ ("How many seconds the server suggests keeping the ticket; 0 means no "
+                           "hint is given (RFC 5077 3.3)."));
+  n = _hl_decode_take_uint (r, f, "Ticket length", 2, NULL);
+  if (n >= 0)
+    _hl_decode_take (r, f, "Ticket", n,
+                     _ ("Opaque to the client, which sends it back in the SessionTicket "
+                        "extension of a later ClientHello to resume: typically the session's "
+                        "state, encrypted and protected with a key only the server holds (RFC "
+                        "5077 3.1, 4)."),
+                     NULL);
+}
+
 static void
 decode_certificate_request13 (Reader *r, GPtrArray *f)
 {
@@ -456,6 +475,20 @@ take_signature (Reader *r, GPtrArray *f, guint version, const char *explanation)
     _hl_decode_take (r, f, "Signature", n, explanation, NULL);
 }
 
+/* The key exchange of a suite BearSSL lacks (a capture's DHE suite, say): its layout
+ * depends on the suite (finite-field DHE sends p, g and Ys, RFC 5246 7.4.3), so the bytes
+ * are shown as they are rather than read as ECDH. */
+static void
+take_unknown_key_exchange (Reader *r, GPtrArray *f, guint16 suite)
+{
+  g_autofree char *name = hl_describe_suite_id (suite);
+  g_autofree char *words
+      = g_strdup_printf (_ ("The key exchange of %s, which the lab does not decode: its bytes as "
+                            "sent (RFC 5246 7.4.3 and 7.4.7 give each key exchange's layout)."),
+                         name);
+  _hl_decode_take (r, f, "Key exchange", r->len - r->pos, words, NULL);
+}
+
 static void
 decode_server_key_exchange (Reader *r, GPtrArray *f, guint version)
 {
@@ -480,7 +513,10 @@ decode_server_key_exchange (Reader *r, GPtrArray *f, guint version)
   if (n >= 0)
     _hl_decode_take (
         r, f, "Public key", n,
-        hl_group_is_montgomery (curve)
+        curve == 30
+            ? _ ("The server's ephemeral public value: X448 of its secret and the base point "
+                 "u = 5, a 56-byte u-coordinate (RFC 7748 5). A new one for every connection.")
+        : hl_group_is_montgomery (curve)
             ? _ ("The server's ephemeral public value: X25519 of its secret and the base point "
                  "u = 9, a 32-byte u-coordinate (RFC 7748 5). A new one for every connection.")
             : _ ("The server's ephemeral public point: its secret scalar times the curve's base "
@@ -520,7 +556,7 @@ decode_certificate_request (Reader *r, GPtrArray *f, guint version)
           r, f, "Signature algorithms", n,
           _ ("The signature schemes the server can verify: the client signs its "
              "CertificateVerify with one of them, and its certificates must be signed "
-             "with them too (RFC 5246 7.4.4, 7.4.6)."),
+             "with them too (RFC 5246 7.4.4, 7.4.6, 7.4.8)."),
           "%u", (guint)n / 2);
       for (gsize off = r->pos - n; off + 2 <= r->pos; off += 2) {
         guint a = r->d[off] << 8 | r->d[off + 1];
@@ -544,7 +580,7 @@ decode_certificate_request (Reader *r, GPtrArray *f, guint version)
     names = _hl_decode_take (
         r, f, "Distinguished names", n,
         _ ("The CAs the server accepts, by name (roots or intermediates): one certificate in "
-           "the client's chain should be issued by one of them (RFC 5246 7.4.4, 7.4.6)."),
+           "the client's chain should be issued by one of them (RFC 5246 7.4.4, 7.4.6, 7.4.8)."),
         "%u name%s", count, count == 1 ? "" : "s");
     for (gsize off = start; names && off + 2 <= start + n;) {
       gsize l = (gsize)r->d[off] << 8 | r->d[off + 1];
@@ -600,7 +636,12 @@ decode_client_key_exchange (Reader *r, GPtrArray *f, const HlDecodeContext *ctx)
     if (n >= 0)
       _hl_decode_take (
           r, f, "Public key", n,
-          montgomery
+          ctx->group == 30
+              ? _ ("The client's public value: X448 of its secret and the base point, a 56-byte "
+                   "u-coordinate. Each side computes X448 of its own secret and the other's "
+                   "value; both get the same 56 bytes, the premaster secret, which never crosses "
+                   "the wire (RFC 8422 5.10, RFC 7748 6.2).")
+          : montgomery
               ? _ ("The client's public value: X25519 of its secret and the base point, a "
                    "32-byte u-coordinate. The server computes X25519 of its own secret and this "
                    "value, the client X25519 of its secret and the server's public value; both "
@@ -682,7 +723,10 @@ hl_decode_handshake (const guint8 *data, gsize len, const HlDecodeContext *ctx)
       _hl_decode_take_extensions (&b, f, TRUE, 0x0304);
       break;
     case HL_HANDSHAKE_NEW_SESSION_TICKET:
-      decode_new_session_ticket (&b, f);
+      if (ctx->version == 0x0304 || ctx->tls13)
+        decode_new_session_ticket (&b, f);
+      else
+        decode_new_session_ticket12 (&b, f);
       break;
     case HL_HANDSHAKE_END_OF_EARLY_DATA:
       break;
@@ -692,7 +736,10 @@ hl_decode_handshake (const guint8 *data, gsize len, const HlDecodeContext *ctx)
           _ ("1: the sender asks the peer to update its keys too; 0: it does not."));
       break;
     case HL_HANDSHAKE_SERVER_KEY_EXCHANGE:
-      decode_server_key_exchange (&b, f, ctx->version);
+      if (ctx->suite && !hl_suite_by_id (ctx->suite))
+        take_unknown_key_exchange (&b, f, ctx->suite);
+      else
+        decode_server_key_exchange (&b, f, ctx->version);
       break;
     case HL_HANDSHAKE_CERTIFICATE_REQUEST:
       if (ctx->version == 0x0304)
@@ -710,7 +757,10 @@ hl_decode_handshake (const guint8 *data, gsize len, const HlDecodeContext *ctx)
                          "certificate's private key."));
       break;
     case HL_HANDSHAKE_CLIENT_KEY_EXCHANGE:
-      decode_client_key_exchange (&b, f, ctx);
+      if (ctx->suite && !hl_suite_by_id (ctx->suite))
+        take_unknown_key_exchange (&b, f, ctx->suite);
+      else
+        decode_client_key_exchange (&b, f, ctx);
       break;
     case HL_HANDSHAKE_FINISHED:
       if (ctx->version == 0x0304) {

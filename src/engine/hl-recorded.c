@@ -249,17 +249,18 @@ decode (Build *b, HlStep *st, gssize record_content_len)
   /* Like a live run, TLS 1.3 from the ClientHello on when the server takes it (its
    * answer, read ahead, says so). */
   st->tls13 = b->tls13 || b->expect13;
+  ctx.tls13 = st->tls13;
   if (b->r->rec->count_only)
     return; /* a listing shows no field */
   if (st->encrypted && !st->plaintext)
-    st->fields = hl_decode_encrypted_record (w, wlen, version, ctx.suite, -1);
+    st->fields = hl_decode_encrypted_record (w, wlen, version, ctx.suite, b->etm, -1);
   else
     st->fields = hl_decode_content (st->content_type, content, clen, &ctx);
   if (st->record_wire) {
     gsize rlen;
     const guint8 *rd = g_bytes_get_data (st->record_wire, &rlen);
-    st->record_fields
-        = hl_decode_records (rd, rlen, st->encrypted, version, ctx.suite, record_content_len);
+    st->record_fields = hl_decode_records (rd, rlen, st->encrypted, version, ctx.suite, b->etm,
+                                           record_content_len);
   }
   st->close_notify = same_name (st, "Alert") && content && clen >= 2 && content[1] == 0;
   st->summary

@@ -208,6 +208,7 @@ decode_step (HlRun *run, HlStep *st)
   st->tls13 = run->hellos.version == 0x0304 || run->hellos.hello_retry
               || (run->hellos.version == 0 && run->scenario->client.version_max >= 0x0304
                   && run->scenario->server.version_max >= 0x0304);
+  ctx.tls13 = st->tls13;
   {
     /* RFC 8446 7: early keys up to EndOfEarlyData, handshake keys up to the sender's own
      * Finished, then application keys, one generation per KeyUpdate it sent (4.6.3). */
@@ -236,22 +237,13 @@ decode_step (HlRun *run, HlStep *st)
     }
   }
   if (st->encrypted && !st->plaintext)
-    st->fields = hl_decode_encrypted_record (w, wlen, ctx.version, ctx.suite, -1);
+    st->fields = hl_decode_encrypted_record (w, wlen, ctx.version, ctx.suite, FALSE, -1);
   else
     st->fields = hl_decode_content (st->content_type, content, clen, &ctx);
-  if (st->content_type == HL_CONTENT_CHANGE_CIPHER_SPEC && st->fields && st->tls13
-      && st->fields->len) {
-    /* TLS 1.3 sends it only to look like TLS 1.2: it switches nothing. */
-    HlField *f = g_ptr_array_index (st->fields, 0);
-    g_free (f->explanation);
-    f->explanation = g_strdup (_ ("Always 1. In TLS 1.3 it changes nothing: it is sent only so "
-                                  "that middleboxes see the shape of a TLS 1.2 handshake, and "
-                                  "the receiver drops it."));
-  }
   if (st->record_wire) {
     gsize rlen;
     const guint8 *rd = g_bytes_get_data (st->record_wire, &rlen);
-    st->record_fields = hl_decode_records (rd, rlen, st->encrypted, ctx.version, ctx.suite,
+    st->record_fields = hl_decode_records (rd, rlen, st->encrypted, ctx.version, ctx.suite, FALSE,
                                            st->plaintext ? (gssize)clen : -1);
   }
   if ((st->delivered_wire && !st->encrypted) || st->delivered_plaintext) {

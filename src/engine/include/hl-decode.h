@@ -12,7 +12,8 @@ typedef struct {
   guint version; /* negotiated version, 0 if not yet known */
   guint16 suite; /* negotiated suite, 0 if not yet known */
   gboolean from_server;
-  guint16 group; /* named group of a TLS 1.2 ECDH(E) exchange, 0 if not known */
+  guint16 group;  /* named group of a TLS 1.2 ECDH(E) exchange, 0 if not known */
+  gboolean tls13; /* TLS 1.3, or on its way there (a ChangeCipherSpec then changes nothing) */
 } HlDecodeContext;
 
 /* A handshake message: 4-byte header and body. Top-level fields tile all bytes. */
@@ -28,14 +29,15 @@ GPtrArray *hl_decode_content (guint content_type, const guint8 *data, gsize len,
                               const HlDecodeContext *ctx);
 /* An encrypted record's payload: explicit nonce or IV, ciphertext, MAC or tag.
  * content_len: the decrypted content's length, or -1 when unknown; with it a CBC
- * ciphertext is split into encrypted content, MAC and padding. */
+ * ciphertext is split into encrypted content, MAC and padding. etm: both hellos agreed on
+ * encrypt_then_mac (RFC 7366), so a CBC record's MAC follows the ciphertext in clear. */
 GPtrArray *hl_decode_encrypted_record (const guint8 *data, gsize len, guint version, guint16 suite,
-                                       gssize content_len);
+                                       gboolean etm, gssize content_len);
 /* The records a step's message travelled in, header and payload, as one byte
  * string; the fields tile it (header fields, then the payload: for encrypted
  * records decoded as above). */
 GPtrArray *hl_decode_records (const guint8 *data, gsize len, gboolean encrypted, guint version,
-                              guint16 suite, gssize content_len);
+                              guint16 suite, gboolean etm, gssize content_len);
 
 /* A DER certificate, as fields; offsets start at base. */
 HlField *hl_decode_certificate (const guint8 *der, gsize len, gsize base, const char *name,
