@@ -305,6 +305,28 @@ test_flip_and_drop (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* The hex dialog names the receiver's own library: OpenSSL in a TLS 1.3 lesson (a user's
+ * trial read "reacts as BearSSL really does" there), BearSSL in a classic one. */
+static void
+test_hex_dialog_names_library (void)
+{
+  static const struct {
+    const char *lesson, *library;
+  } cases[] = { { "30-tls13-basic", "reacts as OpenSSL really does" },
+                { "01-rsa-key-exchange", "reacts as BearSSL really does" } };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    HlWindow *win = open_window (cases[i].lesson);
+    GtkWindow *dialog;
+    act (win, "win.step"); /* the server's first message in flight, in clear */
+    act (win, "win.tamper-dialog");
+    dialog = find_dialog (win);
+    g_assert_nonnull (
+        strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), cases[i].library));
+    gtk_window_destroy (dialog);
+    gtk_window_destroy (GTK_WINDOW (win));
+  }
+}
+
 /* The hex dialog for experts: the field under the cursor, a problem shown and the text
  * kept, what the change breaks, and Tab leaves the hex box. */
 static void
@@ -439,6 +461,7 @@ main (int argc, char **argv)
                    test_field_menu_edit_deliver_back_undo_redo);
   g_test_add_func ("/tamper-window/flip-and-drop", test_flip_and_drop);
   g_test_add_func ("/tamper-window/hex-dialog", test_hex_dialog);
+  g_test_add_func ("/tamper-window/hex-dialog-names-library", test_hex_dialog_names_library);
   g_test_add_func ("/tamper-window/hex-dialog-empty-plaintext", test_hex_dialog_empty_plaintext);
   status = g_test_run ();
   g_object_unref (app);

@@ -899,10 +899,11 @@ test_state_line_says_it_once (void)
   const HlStep *last = hl_run_get_step (run, hl_run_get_n_steps (run) - 1);
   const HlStep *done = step_of (run, 1, HL_SIDE_CLIENT, "Finished");
   const char *closed = last->after[HL_SIDE_CLIENT].state;
-  g_autofree char *line = hl_describe_side_state (closed, last->index);
-  g_autofree char *open = hl_describe_side_state (done->after[HL_SIDE_CLIENT].state, done->index);
+  g_autofree char *line = hl_describe_side_state (closed, last->index, FALSE);
+  g_autofree char *open
+      = hl_describe_side_state (done->after[HL_SIDE_CLIENT].state, done->index, FALSE);
   g_autofree char *bearssl = hl_describe_side_state (
-      step_of (bear, 1, HL_SIDE_SERVER, "ServerHelloDone")->after[HL_SIDE_SERVER].state, 4);
+      step_of (bear, 1, HL_SIDE_SERVER, "ServerHelloDone")->after[HL_SIDE_SERVER].state, 4, TRUE);
   g_assert_cmpstr (closed, ==, "OpenSSL: closed");
   g_assert_cmpuint (occurrences (line, "closed"), ==, 1);
   g_assert_cmpuint (occurrences (line, "OpenSSL"), ==, 1);
@@ -912,10 +913,25 @@ test_state_line_says_it_once (void)
   g_assert_cmpstr (bearssl, ==, "After step 4: waits for a record (BearSSL state RECVREC)");
   {
     /* An OpenSSL side that stopped, and one that names its last state: each said once. */
-    g_autofree char *stopped = hl_describe_side_state ("OpenSSL: stopped (bad signature)", 8);
-    g_autofree char *read = hl_describe_side_state ("OpenSSL: SSLv3/TLS read server hello", 2);
+    g_autofree char *stopped
+        = hl_describe_side_state ("OpenSSL: stopped (bad signature)", 8, FALSE);
+    g_autofree char *read
+        = hl_describe_side_state ("OpenSSL: SSLv3/TLS read server hello", 2, FALSE);
     g_assert_cmpstr (stopped, ==, "After step 8: stopped: bad signature (OpenSSL)");
     g_assert_cmpstr (read, ==, "After step 2: last did: read server hello (OpenSSL)");
+  }
+  {
+    /* OpenSSL's "early data" is one name for two states: each side gets its own (a user's
+     * trial found the client described as "a server waiting"); a capture has no library
+     * state to show (it read "RECORDED (BearSSL state RECORDED)"). */
+    g_autofree char *server = hl_describe_side_state ("OpenSSL: TLSv1.3 early data", 17, TRUE);
+    g_autofree char *client = hl_describe_side_state ("OpenSSL: TLSv1.3 early data", 17, FALSE);
+    g_autofree char *recorded = hl_describe_side_state ("RECORDED", 5, TRUE);
+    g_assert_true (g_str_has_prefix (server, "After step 17: waits for the client's next flight"));
+    g_assert_true (g_str_has_prefix (client, "After step 17: has sent 0-RTT data"));
+    g_assert_null (strstr (client, "server waiting"));
+    g_assert_null (strstr (recorded, "BearSSL"));
+    g_assert_nonnull (strstr (recorded, "read from a capture"));
   }
 }
 

@@ -649,9 +649,24 @@ hl_engine_state_flags (guint *n)
 }
 
 char *
-hl_describe_side_state (const char *flags, guint step)
+hl_describe_side_state (const char *flags, guint step, gboolean server)
 {
   g_autofree char *words = hl_describe_engine_state (flags);
+  if (g_strcmp0 (flags, "RECORDED") == 0)
+    /* TRANSLATORS: a side of a recorded connection, after step %u */
+    return g_strdup_printf (_ ("After step %u: read from a capture, which shows what crossed the "
+                               "wire, not this side's library or its state"),
+                            step);
+  if (flags && g_str_has_suffix (flags, " early data") && g_str_has_prefix (flags, "OpenSSL: "))
+    /* OpenSSL's "early data" is two states, one per role. */
+    return server
+               ? g_strdup_printf (_ ("After step %u: waits for the client's next flight (OpenSSL "
+                                     "names this state \"early data\" whether or not 0-RTT "
+                                     "data was offered)"),
+                                  step)
+               : g_strdup_printf (_ ("After step %u: has sent 0-RTT data and not yet finished "
+                                     "the handshake (OpenSSL state \"early data\")"),
+                                  step);
   if (flags && g_str_has_prefix (flags, "OpenSSL: ")) {
     /* Words that already quote OpenSSL's own name for the state ("closed", "last did: read
      * server hello", "stopped (bad signature)") say all there is: no "(OpenSSL state: ...)"

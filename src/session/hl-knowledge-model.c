@@ -137,7 +137,7 @@ add (GPtrArray *out, const char *key, const char *title, const char *subtitle, c
 static char *
 describe (const HlStep *st, HlSide side)
 {
-  return hl_describe_side_state (st->after[side].state, st->index);
+  return hl_describe_side_state (st->after[side].state, st->index, side == HL_SIDE_SERVER);
 }
 
 static GPtrArray *

@@ -327,14 +327,25 @@ hl_tamper_dialog_new (GtkWindow *parent, const HlNextMessage *next)
   self->session = HL_IS_WINDOW (parent) ? hl_window_get_session (HL_WINDOW (parent)) : NULL;
   if (self->session)
     g_object_ref (self->session);
-  adw_message_dialog_set_body (
-      ADW_MESSAGE_DIALOG (self),
-      next->encrypted
-          ? _ ("This record is encrypted. Edit its decrypted bytes and the lab encrypts them again "
-               "with the sender's real keys: the receiver gets a valid record with other content. "
-               "Or edit the ciphertext itself, and its integrity check fails.")
-          : _ ("Edit the bytes in hex, then deliver them. The receiver reacts as BearSSL really "
-               "does."));
+  if (next->encrypted) {
+    adw_message_dialog_set_body (
+        ADW_MESSAGE_DIALOG (self),
+        _ ("This record is encrypted. Edit its decrypted bytes and the lab encrypts them again "
+           "with the sender's real keys: the receiver gets a valid record with other content. "
+           "Or edit the ciphertext itself, and its integrity check fails."));
+  } else {
+    /* The receiver's own library: OpenSSL plays TLS 1.3 sides (and some TLS 1.2 ones). */
+    const HlScenario *sc
+        = self->session ? hl_run_get_scenario (hl_session_get_run (self->session)) : NULL;
+    const HlSideConfig *receiver = !sc                                            ? NULL
+                                   : hl_side_other (next->from) == HL_SIDE_SERVER ? &sc->server
+                                                                                  : &sc->client;
+    g_autofree char *body = g_strdup_printf (
+        /* TRANSLATORS: %s is a TLS library, "BearSSL" or "OpenSSL" */
+        _ ("Edit the bytes in hex, then deliver them. The receiver reacts as %s really does."),
+        receiver && receiver->library == HL_LIBRARY_OPENSSL ? "OpenSSL" : "BearSSL");
+    adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (self), body);
+  }
   gtk_widget_set_visible (GTK_WIDGET (self->ciphertext), next->encrypted);
   on_mode_toggled (self);
   show_pending (self);

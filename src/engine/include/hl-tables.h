@@ -95,8 +95,9 @@ const HlStateFlag *hl_engine_state_flags (guint *n);
  * Unknown flags are kept as they are. Newly allocated: g_free. */
 char *hl_describe_engine_state (const char *flags);
 /* The knowledge panel's line for a side's state after a step: its words, and the library's
- * own name for the state when that adds something ("After step 14: closed (OpenSSL)"). */
-char *hl_describe_side_state (const char *flags, guint step);
+ * own name for the state when that adds something ("After step 14: closed (OpenSSL)").
+ * server: whose state it is (OpenSSL names some states alike for both roles). */
+char *hl_describe_side_state (const char *flags, guint step, gboolean server);
 
 /* TLS record content types (RFC 5246 section 6.2.1). */
 enum {
