@@ -152,6 +152,39 @@ test_800x600 (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* 1024x768, a projector's size, the inspector beside the ladder: the ladder's pane is about
+ * 530 px, where the key lists (900 px) shrank the whole ladder to 0.59 of its size, its text
+ * 7 px high (a user's trial). The conversation alone now fills the pane at full size; Ctrl+K
+ * brings the lists back. */
+static void
+test_projector (void)
+{
+  HlWindow *win = open_window ("30-tls13-basic", 1024, 768);
+  for (int i = 0; i < 5; i++)
+    act (win, "win.step");
+  hl_test_wait_for_frame (GTK_WIDGET (win));
+  hl_test_wait_for_frame (GTK_WIDGET (win));
+  assert_size (win, 1024, 768);
+  g_assert_cmpint (win->mode, ==, HL_WINDOW_WIDE);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (win->ladder_scroller)), <, 720);
+  g_assert_false (hl_ladder_view_get_show_notes (win->ladder));
+  g_assert_cmpfloat (hl_ladder_view_get_zoom (win->ladder), >=, 0.8);
+  screenshot (win, "layout-1024x768.png");
+  act (win, "win.show-key-lists");
+  hl_test_wait_for_frame (GTK_WIDGET (win));
+  hl_test_wait_for_frame (GTK_WIDGET (win));
+  g_assert_true (hl_ladder_view_get_show_notes (win->ladder));
+  gtk_window_destroy (GTK_WINDOW (win));
+  /* A wider pane keeps them, at a readable size. */
+  win = open_window ("30-tls13-basic", 1600, 1000);
+  act (win, "win.step");
+  hl_test_wait_for_frame (GTK_WIDGET (win));
+  hl_test_wait_for_frame (GTK_WIDGET (win));
+  g_assert_true (hl_ladder_view_get_show_notes (win->ladder));
+  g_assert_cmpfloat (hl_ladder_view_get_zoom (win->ladder), >=, 0.8);
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 /* Each side page fits the widths a class uses (a 1024x768 projector, a little wider, half
  * a laptop screen): the window is no wider than asked and the page is inside it, its tabs
  * too (the two-column "What each side knows" page made the window wider than 1024, its
@@ -519,6 +552,7 @@ main (int argc, char **argv)
   }
   g_test_add_func ("/layout/800x600", test_800x600);
   g_test_add_func ("/layout/phone", test_phone);
+  g_test_add_func ("/layout/projector", test_projector);
   g_test_add_func ("/layout/400-tall", test_short);
   g_test_add_func ("/layout/selected-step-in-view", test_selected_in_view);
   g_test_add_func ("/layout/zoom-keeps-step", test_zoom_keeps_step);

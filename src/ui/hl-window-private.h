@@ -24,6 +24,7 @@ typedef enum {
 typedef enum {
   HL_WINDOW_HOLD_PRESENTATION = 1 << 0,
   HL_WINDOW_HOLD_NARROW = 1 << 1,
+  HL_WINDOW_HOLD_SQUEEZED = 1 << 2, /* a ladder pane too narrow for the lists at reading size */
 } HlWindowHold;
 
 struct _HlWindow {

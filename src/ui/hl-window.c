@@ -286,6 +286,13 @@ apply_fit (gpointer data)
       hl_ladder_view_set_layout_width (self->ladder, width / zoom);
       hl_ladder_view_set_zoom (self->ladder, zoom);
     } else {
+      /* The lists need 900 px: in a narrower pane (the inspector beside the ladder on a
+       * 1024-pixel projector) they would shrink the whole ladder below 0.8 of its size, its
+       * text too small to read from a seat; the conversation alone is laid out to the pane at
+       * full size instead, the lists staying on the knowledge page (Ctrl+K brings them back
+       * here). */
+      _hl_window_hold_key_lists (self, HL_WINDOW_HOLD_SQUEEZED, width < 0.8 * 900);
+      narrowest = self->show_key_lists ? 900 : 320;
       hl_ladder_view_set_layout_width (self->ladder, MAX (width, narrowest));
       hl_ladder_view_set_zoom (self->ladder, CLAMP (width / narrowest, 0.5, 1.0));
     }
