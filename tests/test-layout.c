@@ -346,6 +346,10 @@ test_selected_in_view (void)
                  top + page);
     }
     g_signal_handler_disconnect (clock, id);
+    /* The last step shows what follows it: the run's end, down to the diagram's bottom
+     * (it was left under the edge, a user's trial). */
+    g_assert_cmpfloat (gtk_adjustment_get_value (v) + gtk_adjustment_get_page_size (v), >=,
+                       gtk_adjustment_get_upper (v) - 1);
     g_assert_cmpuint (scrolled, >, 0); /* the ladder was taller than the view */
     g_assert_cmpuint (scrolled_once, >, 0);
     if (l == 0)

@@ -269,6 +269,16 @@ scroll_to_step (HlLadderView *self, guint step, gboolean predicted)
   double top, page, upper, margin = 12 * self->zoom, want;
   if (!sw || !self->layout || !hl_ladder_layout_get_step_rect (self->layout, step, &r))
     return TRUE;
+  {
+    /* The run's last step brings what follows it into view too: the run's end ("handshake
+     * complete") was left below the edge after Run to End. */
+    HlLadderRect next;
+    double bottom = hl_ladder_layout_get_height (self->layout) - 12;
+    if (self->session && !hl_session_can_step (self->session)
+        && !hl_ladder_layout_get_step_rect (self->layout, step + 1, &next)
+        && bottom > r.y + r.height)
+      r.height = bottom - r.y;
+  }
   v = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (sw));
   top = gtk_adjustment_get_value (v);
   page = gtk_adjustment_get_page_size (v);
