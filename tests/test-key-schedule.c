@@ -5,6 +5,7 @@
 
 #include "hl-ladder-export.h"
 #include "hl-key-schedule-layout.h"
+#include "hl-recorded.h"
 #include "hl-tables.h"
 #include "hl-test-util.h"
 #include "hl-tls13.h"
@@ -559,6 +560,59 @@ test_titles (void)
   }
 }
 
+/* A TLS 1.3 capture with its key log: what no key log carries (the Early, Handshake and
+ * Master Secrets, the (EC)DHE secret, the PSK) is said to stay unknown, not "not derived
+ * yet" at the last step, beside traffic secrets that "hold it" (a user's trial). */
+static void
+test_capture (void)
+{
+  static const struct {
+    const char *label;
+    int id;
+  } logged[] = {
+    { "CLIENT_HANDSHAKE_TRAFFIC_SECRET", HL_SECRET_CLIENT_HANDSHAKE_TRAFFIC },
+    { "SERVER_HANDSHAKE_TRAFFIC_SECRET", HL_SECRET_SERVER_HANDSHAKE_TRAFFIC },
+    { "CLIENT_TRAFFIC_SECRET_0", HL_SECRET_CLIENT_APPLICATION_TRAFFIC },
+    { "SERVER_TRAFFIC_SECRET_0", HL_SECRET_SERVER_APPLICATION_TRAFFIC },
+  };
+  g_autoptr (HlScenario) s = hl_test_load_bundled ("30-tls13-basic.scenario");
+  g_autoptr (HlRun) live = hl_test_run (s);
+  const HlConnection *c = hl_run_get_connection (live, 0);
+  HlRecording *rec = hl_recording_new ("live.pcapng");
+  guint n = hl_recording_add_connection (rec, "192.0.2.10:50000", "192.0.2.20:443", 1);
+  g_autoptr (HlRun) run = NULL;
+  g_autoptr (GError) error = NULL;
+  HlKeyScheduleOptions o = { 0, HL_LADDER_THEME_LIGHT, 0, FALSE };
+  g_autoptr (HlKeyScheduleLayout) l = NULL;
+  g_autofree char *text = NULL;
+  guint i;
+  for (i = 0; i < c->steps->len; i++) {
+    const HlStep *st = g_ptr_array_index (c->steps, i);
+    gsize len;
+    const guint8 *d = g_bytes_get_data (st->record_wire, &len);
+    hl_recording_add_bytes (rec, n, st->from, 1000000 * (gint64)(i + 1), d, len);
+  }
+  for (i = 0; i < G_N_ELEMENTS (logged); i++) {
+    GBytes *v = c->secrets.value[logged[i].id];
+    g_assert_true (hl_recording_add_secret (
+        rec, logged[i].label, g_bytes_get_data (c->secrets.value[HL_SECRET_CLIENT_RANDOM], NULL),
+        g_bytes_get_data (v, NULL), g_bytes_get_size (v)));
+  }
+  run = hl_run_new_recorded (rec, &error);
+  g_assert_no_error (error);
+  hl_run_run_to_end (run);
+  l = hl_key_schedule_layout_new (run, &o);
+  text = all_text (l);
+  g_assert_nonnull (node_of_secret (l, HL_SECRET_HANDSHAKE, &i));
+  g_assert_nonnull (strstr (node_text (l, i, HL_KEY_SCHEDULE_TEXT_FORMULA), "Not in a key log"));
+  g_assert_true (hl_key_schedule_layout_get_node (l, i)->never);
+  g_assert_nonnull (node_of_secret (l, HL_SECRET_CLIENT_HANDSHAKE_TRAFFIC, &i));
+  g_assert_true (hl_key_schedule_layout_get_node (l, i)->held[HL_SIDE_CLIENT]);
+  if (strstr (text, "not derived yet"))
+    g_error ("a capture's schedule at its end says 'not derived yet':\n%s", text);
+  g_assert_null (strstr (text, "as in every lesson here"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -571,5 +625,6 @@ main (int argc, char **argv)
   g_test_add_func ("/key-schedule/before-first-step", test_before_first_step);
   g_test_add_func ("/key-schedule/tls12-and-files", test_tls12_and_files);
   g_test_add_func ("/key-schedule/titles", test_titles);
+  g_test_add_func ("/key-schedule/capture", test_capture);
   return g_test_run ();
 }

@@ -14,6 +14,7 @@
 #include <pango/pangocairo.h>
 #include <string.h>
 
+#include "hl-recorded.h"
 #include "hl-tables.h"
 
 #define DEFAULT_WIDTH 1120.0
@@ -44,6 +45,7 @@ struct _HlKeyScheduleLayout {
   gboolean tls13;
   guint step;
   gboolean short_values;
+  gboolean recorded; /* a capture's run: what no key log carries stays unknown */
   PangoContext *context;
   GArray *nodes; /* HlKeyScheduleNode */
   GArray *texts; /* HlKeyScheduleText */
@@ -294,6 +296,27 @@ end_box (Box *b)
   return n->rect;
 }
 
+/* Whether a key log (SSLKEYLOGFILE) can make this TLS 1.3 value known: its traffic and
+ * exporter secrets, and what is derived from them. The PSK, the (EC)DHE secret, the
+ * Early, Handshake and Master Secrets, the binder and resumption keys and the "derived"
+ * values never leave the endpoints. */
+static gboolean
+is_in_key_log (int secret)
+{
+  switch (secret) {
+  case HL_SECRET_PSK:
+  case HL_SECRET_SHARED:
+  case HL_SECRET_EARLY:
+  case HL_SECRET_BINDER_KEY:
+  case HL_SECRET_HANDSHAKE:
+  case HL_SECRET_MASTER:
+  case HL_SECRET_RESUMPTION_MASTER:
+    return FALSE;
+  default:
+    return secret >= 0;
+  }
+}
+
 /* The value as each side holds it, and whether each side holds it. */
 static void
 box_values (Box *b, GBytes *client, GBytes *server, const char *none)
@@ -314,6 +337,17 @@ box_values (Box *b, GBytes *client, GBytes *server, const char *none)
     GBytes *v = client ? client : server;
     g_autofree char *hex = hex_of (v, shorten);
     box_printf (b, HL_KEY_SCHEDULE_TEXT_VALUE, HL_LADDER_TONE_NORMAL, "%s", hex);
+  } else if (b->l->recorded && b->l->tls13 && !is_in_key_log (n->secret)) {
+    /* Not "not derived yet": it never will be, from a capture. */
+    n->never = TRUE;
+    box_printf (b, HL_KEY_SCHEDULE_TEXT_FORMULA, HL_LADDER_TONE_DIM, "%s",
+                _ ("Not in a key log: only the endpoints hold it, so a capture cannot show it."));
+  } else if (b->l->recorded && none
+             && (strcmp (none, _ ("not derived yet")) == 0
+                 || strcmp (none, _ ("not known yet")) == 0)) {
+    /* A capture derives nothing itself: it knows what its key log and the wire say. */
+    box_printf (b, HL_KEY_SCHEDULE_TEXT_FORMULA, HL_LADDER_TONE_DIM, "%s",
+                _ ("not known from the capture and its key log at this step"));
   } else if (none) {
     box_printf (b, HL_KEY_SCHEDULE_TEXT_FORMULA, HL_LADDER_TONE_DIM, "%s", none);
   }
@@ -479,8 +513,8 @@ lay_out_stage (HlKeyScheduleLayout *l, const HlStep *st, guint s, double y, cons
         box_marks (&b);
       } else if (o->secret == HL_SECRET_BINDER_KEY) {
         box_printf (&b, HL_KEY_SCHEDULE_TEXT_FORMULA, HL_LADDER_TONE_DIM, "%s",
-                    _ ("\"res binder\" for a resumption PSK (a ticket), as in every lesson here; "
-                       "\"ext binder\" for an external PSK."));
+                    _ ("\"res binder\" for a resumption PSK (a ticket, the only kind the lessons "
+                       "use); \"ext binder\" for an external PSK."));
         if (psk_none && !c && !v)
           box_node (&b)->never = TRUE;
         box_values (&b, c, v, psk_none ? _ ("Not derived: no PSK.") : _ ("not derived yet"));
@@ -687,6 +721,7 @@ hl_key_schedule_layout_new (const HlRun *run, const HlKeyScheduleOptions *option
   l->texts = g_array_new (FALSE, TRUE, sizeof (HlKeyScheduleText));
   l->lines = g_array_new (FALSE, TRUE, sizeof (HlKeyScheduleLine));
   l->tls13 = connection_is_tls13 (run, st);
+  l->recorded = hl_run_is_recorded (run);
   if (w < NARROW_WIDTH) {
     col_w[1] = (w - 2 * MARGIN - COLUMN_GAP) * 0.45;
     col_w[0] = col_w[2] = w - 2 * MARGIN - COLUMN_GAP - col_w[1];
