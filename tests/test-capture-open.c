@@ -60,6 +60,45 @@ arrow_labels (HlRun *run)
   return g_string_free (out, FALSE);
 }
 
+/* A capture without keys: its encrypted alerts cannot be read, so they are not drawn as
+ * the end of a failure (a user's trial saw a completed handshake's two close_notify
+ * alerts drawn red with triangles under "The handshake succeeded"). */
+static void
+test_unread_alerts (void)
+{
+  g_autoptr (HlScenario) sc = hl_test_load_bundled ("01-rsa-key-exchange.scenario");
+  g_autoptr (HlRun) live = hl_test_run (sc);
+  const HlConnection *c = hl_run_get_connection (live, 0);
+  HlRecording *rec = hl_recording_new ("no-keys.pcapng");
+  guint n = hl_recording_add_connection (rec, "192.0.2.10:50000", "192.0.2.20:443", 1);
+  g_autoptr (HlRun) run = NULL;
+  g_autoptr (GError) error = NULL;
+  HlLadderOptions o = { G_MAXUINT, 0, 0, HL_LADDER_THEME_LIGHT, 0 };
+  g_autoptr (HlLadderLayout) l = NULL;
+  guint alerts = 0;
+  for (guint i = 0; i < c->steps->len; i++) {
+    const HlStep *st = g_ptr_array_index (c->steps, i);
+    gsize len;
+    const guint8 *d = g_bytes_get_data (st->record_wire, &len);
+    hl_recording_add_bytes (rec, n, st->from, 1000000 * (gint64)(i + 1), d, len);
+  }
+  run = hl_run_new_recorded (rec, &error);
+  g_assert_no_error (error);
+  hl_run_run_to_end (run);
+  g_assert_true (hl_run_get_connection (run, 0)->success);
+  l = hl_ladder_layout_new (run, &o);
+  for (guint i = 0; i < hl_ladder_layout_get_n_arrows (l); i++) {
+    const HlLadderArrow *a = hl_ladder_layout_get_arrow (l, i);
+    const HlStep *st = hl_run_get_step (run, a->step - 1);
+    if (st->content_type != HL_CONTENT_ALERT)
+      continue;
+    alerts++;
+    g_assert_true (st->encrypted && !st->plaintext);
+    g_assert_false (a->alert);
+  }
+  g_assert_cmpuint (alerts, ==, 2);
+}
+
 static void
 test_times (void)
 {
@@ -236,6 +275,7 @@ main (int argc, char **argv)
   }
   g_mkdir_with_parents (work, 0755);
   g_test_add_func ("/capture-open/times", test_times);
+  g_test_add_func ("/capture-open/unread-alerts", test_unread_alerts);
   g_test_add_func ("/capture-open/no-times-live", test_no_times_live);
   g_test_add_func ("/capture-open/recorded-record-keys", test_recorded_record_keys);
   g_test_add_func ("/capture-open/key-files", test_key_files);

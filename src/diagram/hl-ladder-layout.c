@@ -229,10 +229,14 @@ add_band (HlLadderLayout *l, double top, double bottom)
   g_array_append_val (l->bands, b);
 }
 
+/* An alert drawn as the end of a failure: one read and not close_notify. An encrypted
+ * alert no key opened (a capture without keys) may well be close_notify: it is drawn as
+ * any other encrypted record. */
 static gboolean
 step_is_alert (const HlStep *st)
 {
-  return st->content_type == HL_CONTENT_ALERT && !st->close_notify;
+  return st->content_type == HL_CONTENT_ALERT && !st->close_notify
+         && !(st->encrypted && !st->plaintext);
 }
 
 /* The run's header: title and what was negotiated. */
