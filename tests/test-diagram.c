@@ -865,6 +865,8 @@ test_labels_from_ids (void)
     for (guint k = 0; k < hl_run_get_n_steps (run) && !found; k++) {
       g_autofree char *label = hl_ladder_describe_step (run, hl_run_get_step (run, k));
       found = strstr (label, pins[i].text) != NULL;
+      if (g_getenv ("HL_TEST_SHOW_LABELS"))
+        g_test_message ("%s", label);
     }
     if (!found)
       g_test_message ("%s: no label says \"%s\"", pins[i].lesson, pins[i].text);

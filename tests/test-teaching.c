@@ -1637,6 +1637,41 @@ test_seventeenth_reading (void)
   assert_not_says (hl_later_reader_describe (HL_LATER_FORWARD_SECRET), "forward secrecy, RFC");
 }
 
+/* A changed field's arrow says what was delivered, not only what was sent (a user's trial:
+ * the ServerHello's cipher suite changed to AES-256, the ladder read AES-128 alone). */
+static void
+test_changed_field_label (void)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled ("01-rsa-key-exchange.scenario");
+  g_autoptr (HlRun) run = hl_run_new (s);
+  HlNextMessage next;
+  gsize len;
+  guint8 *copy;
+  HlLadderOptions o = { G_MAXUINT, 0, 0, HL_LADDER_THEME_LIGHT, 0 };
+  g_autoptr (HlLadderLayout) l = NULL;
+  const HlField *suite;
+  GString *labels = g_string_new (NULL);
+  g_autofree char *text = NULL;
+  g_autoptr (HlRun) plain = hl_test_run (s);
+  suite = field_in (step_of (plain, 1, HL_SIDE_SERVER, "ServerHello")->fields, "Cipher suite");
+  g_assert_nonnull (suite);
+  hl_run_step (run);
+  g_assert_true (hl_run_peek_next (run, &next));
+  g_assert_cmpstr (next.message, ==, "ServerHello");
+  copy = g_bytes_unref_to_data (g_bytes_ref (next.wire), &len);
+  copy[suite->offset + 1] = 0x9d; /* TLS_RSA_WITH_AES_256_GCM_SHA384 */
+  hl_run_tamper_next (run, g_bytes_new_take (copy, len));
+  hl_run_run_to_end (run);
+  l = hl_ladder_layout_new (run, &o);
+  for (guint i = 0; i < hl_ladder_layout_get_n_texts (l); i++) {
+    const HlLadderText *t = hl_ladder_layout_get_text (l, i);
+    g_string_append_printf (labels, "%s\n", pango_layout_get_text (t->layout));
+  }
+  g_string_replace (labels, "\u200b", "", 0); /* the break chances after underscores */
+  text = g_string_free (labels, FALSE);
+  assert_says (text, "in Cipher suite: delivered as TLS_RSA_WITH_AES_256_GCM_SHA384 (0x009d)");
+}
+
 /* Seventh reading, lesson 34: psk_dhe_ke keeps what follows the ServerHello from the PSK, not
  * the 0-RTT data sent before it (RFC 8446 2.3). */
 static void
@@ -1682,6 +1717,7 @@ main (int argc, char **argv)
   g_test_add_func ("/teaching/fifteenth-reading", test_fifteenth_reading);
   g_test_add_func ("/teaching/sixteenth-reading", test_sixteenth_reading);
   g_test_add_func ("/teaching/seventeenth-reading", test_seventeenth_reading);
+  g_test_add_func ("/teaching/changed-field-label", test_changed_field_label);
   g_test_add_func ("/teaching/third-reading", test_third_reading);
   g_test_add_func ("/teaching/17-knowledge-order", test_knowledge_order);
   g_test_add_func ("/teaching/18-client-key-exchange", test_client_key_exchange);

@@ -485,7 +485,19 @@ hl_ladder_describe_step (const HlRun *run, const HlStep *st)
     gssize at = first_change (st);
     const HlField *hit = at >= 0 && !st->encrypted ? field_at (st->fields, at) : NULL;
     char *line;
-    if (hit)
+    /* The field as delivered, beside the sent value the arrow's first line shows: the
+     * class sees what the receiver got (a user's trial read only the original there). */
+    const HlField *now = hit ? field_at (st->delivered_fields, at) : NULL;
+    /* Not a long run of hex (a random's bytes): the byte the fault line names says more. */
+    gboolean worded = now && now->value && *now->value
+                      && (strlen (now->value) <= 32 || strchr (now->value, ' '));
+    if (hit && worded && strcmp (now->name, hit->name) == 0
+        && g_strcmp0 (now->value, hit->value) != 0)
+      /* TRANSLATORS: "changed by hand: 1 byte differs, the first at byte 72, in Cipher suite:
+       * delivered as TLS_RSA_WITH_AES_256_GCM_SHA384 (0x009d)" */
+      line = g_markup_printf_escaped (_ ("<b>\u26a0 %s, in %s: delivered as %s</b>"), st->fault,
+                                      hit->name, now->value);
+    else if (hit)
       line = g_markup_printf_escaped ("<b>\u26a0 %s, in %s</b>", st->fault, hit->name);
     else if (st->encrypted && at >= 0 && !st->delivered_plaintext) /* not re-encrypted */
       line = g_markup_printf_escaped (_ ("<b>\u26a0 %s of the encrypted record</b>"), st->fault);
