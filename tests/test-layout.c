@@ -185,6 +185,25 @@ test_projector (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* Without a compositor (Xvfb has none) popovers have no shadow and no tail: both would be
+ * drawn as a black frame (a user's trial). With one, GTK's own look stays. */
+static void
+test_popovers_flat (void)
+{
+  HlWindow *win = open_window ("01-rsa-key-exchange", 1280, 800);
+  gboolean composited = gdk_display_is_composited (gtk_widget_get_display (GTK_WIDGET (win)));
+  GtkPopover *popover;
+  gtk_menu_button_popup (win->lessons_button);
+  hl_test_wait_for_frame (GTK_WIDGET (win));
+  popover = gtk_menu_button_get_popover (win->lessons_button);
+  g_assert_nonnull (popover);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (popover)));
+  g_assert_cmpint (gtk_popover_get_has_arrow (popover), ==, composited);
+  screenshot (win, "layout-lessons-popover.png");
+  gtk_popover_popdown (popover);
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 /* Each side page fits the widths a class uses (a 1024x768 projector, a little wider, half
  * a laptop screen): the window is no wider than asked and the page is inside it, its tabs
  * too (the two-column "What each side knows" page made the window wider than 1024, its
@@ -557,6 +576,7 @@ main (int argc, char **argv)
   g_test_add_func ("/layout/800x600", test_800x600);
   g_test_add_func ("/layout/phone", test_phone);
   g_test_add_func ("/layout/projector", test_projector);
+  g_test_add_func ("/layout/popovers-flat", test_popovers_flat);
   g_test_add_func ("/layout/400-tall", test_short);
   g_test_add_func ("/layout/selected-step-in-view", test_selected_in_view);
   g_test_add_func ("/layout/zoom-keeps-step", test_zoom_keeps_step);

@@ -103,6 +103,18 @@ quit_action (GSimpleAction *action, GVariant *param, gpointer app)
   g_application_quit (G_APPLICATION (app));
 }
 
+/* Without a compositor a popover's tail is drawn in a band of black: popovers go without
+ * one there. GTK makes most of them on demand (menus), so each is caught as it shows. */
+static gboolean
+drop_popover_arrow (GSignalInvocationHint *hint, guint n_values, const GValue *values,
+                    gpointer data)
+{
+  GObject *widget = g_value_get_object (&values[0]);
+  if (GTK_IS_POPOVER (widget))
+    gtk_popover_set_has_arrow (GTK_POPOVER (widget), FALSE);
+  return TRUE; /* keep the hook */
+}
+
 static void
 hl_application_startup (GApplication *app)
 {
@@ -118,6 +130,18 @@ hl_application_startup (GApplication *app)
   gtk_css_provider_load_from_resource (css, "/io/github/handshakelab/HandshakeLab/style.css");
   gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  if (!gdk_display_is_composited (gdk_display_get_default ())) {
+    /* No transparency: popovers' shadows would be drawn black (style-flat.css). */
+    g_autoptr (GtkCssProvider) flat = gtk_css_provider_new ();
+    gtk_css_provider_load_from_resource (flat,
+                                         "/io/github/handshakelab/HandshakeLab/style-flat.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                                GTK_STYLE_PROVIDER (flat),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+    g_type_class_unref (g_type_class_ref (GTK_TYPE_WIDGET)); /* its signals registered */
+    g_signal_add_emission_hook (g_signal_lookup ("show", GTK_TYPE_WIDGET), 0, drop_popover_arrow,
+                                NULL, NULL);
+  }
   g_action_map_add_action_entries (G_ACTION_MAP (app), entries, G_N_ELEMENTS (entries), app);
   gtk_window_set_default_icon_name (HL_APPLICATION_ID);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit);
