@@ -1672,6 +1672,30 @@ test_changed_field_label (void)
   assert_says (text, "in Cipher suite: delivered as TLS_RSA_WITH_AES_256_GCM_SHA384 (0x009d)");
 }
 
+/* Lesson 01, step 1: the server already lists its random (BearSSL chose it reading the
+ * ClientHello); the ladder says why, before any ServerHello exists (a user's trial). */
+static void
+test_server_random_chosen_now (void)
+{
+  g_autoptr (HlScenario) s = NULL;
+  g_autoptr (HlRun) run = run_lesson ("01-rsa-key-exchange.scenario", &s);
+  const HlStep *ch = step_of (run, 1, HL_SIDE_CLIENT, "ClientHello");
+  g_autofree char *server = hl_ladder_describe_learned (run, ch, HL_SIDE_SERVER, NULL);
+  g_autofree char *client = hl_ladder_describe_learned (run, ch, HL_SIDE_CLIENT, NULL);
+  assert_says (server, "+ Server random");
+  assert_says (server, "(chosen now, as it reads the ClientHello: its ServerHello will carry it)");
+  assert_not_says (client, "chosen now");
+  {
+    /* TLS 1.3: the server's whole reply is computed at once, and said so once. */
+    g_autoptr (HlScenario) s30 = NULL;
+    g_autoptr (HlRun) run30 = run_lesson ("30-tls13-basic.scenario", &s30);
+    g_autofree char *all = hl_ladder_describe_learned (
+        run30, step_of (run30, 1, HL_SIDE_CLIENT, "ClientHello"), HL_SIDE_SERVER, NULL);
+    assert_says (all, "(its whole reply, Finished included, is computed now)");
+    assert_not_says (all, "chosen now");
+  }
+}
+
 /* Seventh reading, lesson 34: psk_dhe_ke keeps what follows the ServerHello from the PSK, not
  * the 0-RTT data sent before it (RFC 8446 2.3). */
 static void
@@ -1718,6 +1742,7 @@ main (int argc, char **argv)
   g_test_add_func ("/teaching/sixteenth-reading", test_sixteenth_reading);
   g_test_add_func ("/teaching/seventeenth-reading", test_seventeenth_reading);
   g_test_add_func ("/teaching/changed-field-label", test_changed_field_label);
+  g_test_add_func ("/teaching/server-random-chosen-now", test_server_random_chosen_now);
   g_test_add_func ("/teaching/third-reading", test_third_reading);
   g_test_add_func ("/teaching/17-knowledge-order", test_knowledge_order);
   g_test_add_func ("/teaching/18-client-key-exchange", test_client_key_exchange);

@@ -642,6 +642,13 @@ hl_ladder_describe_learned (const HlRun *run, const HlStep *st, HlSide side,
                  == (side == HL_SIDE_CLIENT ? HL_SECRET_CLIENT_VERIFY_DATA
                                             : HL_SECRET_SERVER_VERIFY_DATA))
         add_line (out, _ ("(its whole reply, Finished included, is computed now)"));
+      else if (st->from != side && side == HL_SIDE_SERVER && s->id == HL_SECRET_SERVER_RANDOM
+               && st->handshake_type == HL_HANDSHAKE_CLIENT_HELLO
+               && !(held_by (st, side, HL_SECRET_SERVER_VERIFY_DATA)
+                    && held_by (st, side, HL_SECRET_SERVER_VERIFY_DATA)->learned_at == st->index))
+        /* Before any ServerHello is on the wire: a student asks where it came from. */
+        add_line (out,
+                  _ ("(chosen now, as it reads the ClientHello: its ServerHello will carry it)"));
     }
   }
   /* A signature the receiver checked and accepted: ECDHE's signed key share, the
