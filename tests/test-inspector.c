@@ -543,6 +543,34 @@ row_drawn_by_style (GtkWidget *scroller)
 /* In a short window the step's text scrolls on its own, and a line marks the edge beyond
  * which more of it lies: at the bottom while it continues below, at the top once scrolled
  * to its end (the overlay scrollbar shows nothing until the pointer comes). */
+/* A long value without spaces (a capture's recomputed 48-byte verify_data, 96 hex digits)
+ * breaks inside the word: it widened the inspector by some 300 px and squeezed the ladder
+ * (a teacher's trial). Every wrapping label of the step's text asks for no more than a
+ * short line. */
+static void
+test_long_words_wrap (void)
+{
+  HlWindow *win = open_window ("01-rsa-key-exchange");
+  GtkWidget *insp = hl_window_get_inspector (win);
+  static const char *labels[]
+      = { "title", "summary", "story", "record_key", "checks", "field_info" };
+  g_autofree char *word = g_strnfill (120, 'a');
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++) {
+    GtkLabel *label
+        = GTK_LABEL (gtk_widget_get_template_child (insp, HL_TYPE_INSPECTOR, labels[i]));
+    g_autofree char *before = g_strdup (gtk_label_get_label (label));
+    int minimum = 0;
+    g_assert_nonnull (label);
+    gtk_label_set_text (label, word);
+    gtk_widget_measure (GTK_WIDGET (label), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL,
+                        NULL);
+    if (minimum > 200)
+      g_error ("the %s label asks for %d px for one long word", labels[i], minimum);
+    gtk_label_set_label (label, before);
+  }
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 static void
 test_step_text_edge (void)
 {
@@ -599,6 +627,7 @@ main (int argc, char **argv)
   g_test_add_func ("/inspector/hex-prepared", test_hex_prepared);
   g_test_add_func ("/inspector/field-label", test_field_label);
   g_test_add_func ("/inspector/step-text-edge", test_step_text_edge);
+  g_test_add_func ("/inspector/long-words-wrap", test_long_words_wrap);
   status = g_test_run ();
   g_object_unref (app);
   g_free (artifacts);
