@@ -1696,6 +1696,27 @@ test_server_random_chosen_now (void)
   }
 }
 
+/* A capture's TLS 1.2 NewSessionTicket carries a lifetime hint, not a lifetime: its arrow
+ * read "valid ? s" (a teacher's trial with an OpenSSL server). */
+static void
+test_tls12_ticket_label (void)
+{
+  static const guint8 nst[] = { 4, 0, 0, 9, 0, 0, 0x1c, 0x20, 0, 3, 0xaa, 0xbb, 0xcc };
+  HlDecodeContext ctx = { 0x0303, 0xc02f, TRUE, 0, FALSE };
+  g_autoptr (HlScenario) s = NULL;
+  g_autoptr (HlRun) run = run_lesson ("02-ecdhe-rsa-aes-gcm.scenario", &s);
+  HlStep st = *hl_run_get_step (run, 0);
+  g_autofree char *label = NULL;
+  st.content_type = HL_CONTENT_HANDSHAKE;
+  st.handshake_type = HL_HANDSHAKE_NEW_SESSION_TICKET;
+  st.message = (char *)"NewSessionTicket";
+  st.fields = hl_decode_handshake (nst, sizeof nst, &ctx);
+  label = hl_ladder_describe_step (run, &st);
+  g_ptr_array_unref (st.fields);
+  assert_says (label, "a 3-byte ticket, kept up to 7200 s (a hint)");
+  assert_not_says (label, "?");
+}
+
 /* Seventh reading, lesson 34: psk_dhe_ke keeps what follows the ServerHello from the PSK, not
  * the 0-RTT data sent before it (RFC 8446 2.3). */
 static void
@@ -1743,6 +1764,7 @@ main (int argc, char **argv)
   g_test_add_func ("/teaching/seventeenth-reading", test_seventeenth_reading);
   g_test_add_func ("/teaching/changed-field-label", test_changed_field_label);
   g_test_add_func ("/teaching/server-random-chosen-now", test_server_random_chosen_now);
+  g_test_add_func ("/teaching/tls12-ticket-label", test_tls12_ticket_label);
   g_test_add_func ("/teaching/third-reading", test_third_reading);
   g_test_add_func ("/teaching/17-knowledge-order", test_knowledge_order);
   g_test_add_func ("/teaching/18-client-key-exchange", test_client_key_exchange);

@@ -342,10 +342,18 @@ describe_handshake (GString *out, const HlRun *run, const HlStep *st)
     break;
   case HL_HANDSHAKE_NEW_SESSION_TICKET: {
     gint64 life = number_of (f, "new_session_ticket", "ticket_lifetime");
+    /* TLS 1.2's is only a hint, 0 for none (RFC 5077 3.3). */
+    gint64 hint = number_of (f, "new_session_ticket", "ticket_lifetime_hint");
     const HlField *ticket = find_in (f, "new_session_ticket", "ticket");
     g_autofree char *life_text
         = life >= 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, life) : g_strdup ("?");
-    add_line (out, _ ("a %zu-byte ticket, valid %s s"), ticket ? ticket->length : 0, life_text);
+    if (life < 0 && hint == 0)
+      add_line (out, _ ("a %zu-byte ticket, no lifetime hint"), ticket ? ticket->length : 0);
+    else if (life < 0 && hint > 0)
+      add_line (out, _ ("a %zu-byte ticket, kept up to %" G_GINT64_FORMAT " s (a hint)"),
+                ticket ? ticket->length : 0, hint);
+    else
+      add_line (out, _ ("a %zu-byte ticket, valid %s s"), ticket ? ticket->length : 0, life_text);
     break;
   }
   case HL_HANDSHAKE_CERTIFICATE:
