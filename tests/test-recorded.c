@@ -284,6 +284,9 @@ test_end_words (void)
   g_assert_true (hl_run_get_connection (resumed_rec, 1)->resumed);
   g_test_message ("11, connection 2, with the server's key: %s", info.keys_note);
   g_assert_nonnull (info.keys_note);
+  /* In the side's explanation the clause starts a sentence (it read ". the server's"). */
+  end = hl_run_get_connection (resumed_rec, 1)->explanation[HL_SIDE_CLIENT];
+  g_assert_nonnull (strstr (end, " The server's private key cannot open this connection"));
   g_assert_nonnull (strstr (info.keys_note, "The key reaches those only through the handshake "
                                             "that made them, and only if that handshake's key "
                                             "exchange was RSA or static ECDH"));

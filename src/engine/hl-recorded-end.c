@@ -4,6 +4,19 @@
 
 #include "hl-recorded-private.h"
 
+/* " Clause." with its first letter capitalised. */
+static void
+append_sentence (GString *out, const char *clause)
+{
+  gunichar first = g_utf8_get_char (clause);
+  char buf[8];
+  if (!first)
+    return;
+  g_string_append_c (out, ' ');
+  g_string_append_len (out, buf, g_unichar_to_utf8 (g_unichar_totitle (first), buf));
+  g_string_append_printf (out, "%s.", g_utf8_next_char (clause));
+}
+
 char *
 _hl_recorded_explain_end (Build *b, HlSide side)
 {
@@ -31,10 +44,12 @@ _hl_recorded_explain_end (Build *b, HlSide side)
     g_string_append (out, _ (" Not known: the premaster or shared secret and each side's private "
                              "key share never left the endpoints, and a key log does not carry "
                              "them."));
+  /* Both are clauses (--list-connections prints them after a comma): here each starts a
+   * sentence. */
   if (b->rc->note)
-    g_string_append_printf (out, " %s.", b->rc->note);
+    append_sentence (out, b->rc->note);
   if (b->info->info.keys_note)
-    g_string_append_printf (out, " %s.", b->info->info.keys_note);
+    append_sentence (out, b->info->info.keys_note);
   return g_string_free (out, FALSE);
 }
 
