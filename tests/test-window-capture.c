@@ -202,6 +202,15 @@ test_several_connections (void)
   assert_contains (status (win), "Keys known: the encrypted records are opened.");
   assert_contains (status (win), "Keys given: keylog.txt.");
   g_assert_null (hl_recording_bar_get_offer (win->recording_bar));
+  {
+    /* The status line is no Tab stop: the focus coming back to the window selected its
+     * whole text, which then stayed highlighted (a teacher's trial). */
+    GtkWidget *line = (GtkWidget *)gtk_widget_get_template_child (GTK_WIDGET (win->recording_bar),
+                                                                  HL_TYPE_RECORDING_BAR, "status");
+    g_assert_nonnull (line);
+    g_assert_false (gtk_widget_get_can_focus (line));
+    g_assert_false (gtk_label_get_selection_bounds (GTK_LABEL (line), NULL, NULL));
+  }
   act (win, "win.step", NULL);
   g_assert_true (inspector_has (win, "Verify data"));
   g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (win->tamper_button)));
