@@ -21,6 +21,13 @@ static const Case cases[] = {
   { "garbage", "\x01\x02\xff\xfe binary", 1, "not a text file" },
   { "nul-byte", HEAD "Seed=a\0b\n", 4, "not a text file" },
   { "not-key-value", HEAD "this is not a key\n", 4, "neither a [Group]" },
+  /* A key log opened as a lesson (a teacher's trial): said what it is and where it goes. */
+  { "key-log",
+    "# SSL/TLS secrets log file\nCLIENT_RANDOM "
+    "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f "
+    "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff0011223344556677"
+    "8899aabbccddeeff\n",
+    2, "this is a key log (as SSLKEYLOGFILE writes it), not a lesson: give it with --secrets" },
   { "key-before-group", "Format=1\n", 1, "before the first group" },
   { "unknown-group", HEAD "[Clent]\n", 4, "unknown group [Clent]; valid groups: Scenario" },
   { "unknown-key", HEAD "Titel=x\n", 4, "unknown key \"Titel\" in [Scenario]; valid keys: Format" },

@@ -3,6 +3,7 @@
  */
 #include "hl-scenario-private.h"
 #include "hl-i18n.h"
+#include "hl-recorded.h"
 
 #include <string.h>
 
@@ -103,6 +104,14 @@ find_trailing_comment (const char *value)
   return NULL;
 }
 
+/* "CLIENT_RANDOM <64 hex> <96 hex>": a line of an NSS key log. */
+static gboolean
+is_key_log_line (const char *line)
+{
+  g_auto (GStrv) words = g_strsplit (line, " ", 0);
+  return g_strv_length (words) == 3 && hl_recording_knows_label (words[0]);
+}
+
 gboolean
 _hl_scenario_scan_lines (Loader *l, const char *data, gsize len, GError **error)
 {
@@ -164,6 +173,12 @@ _hl_scenario_scan_lines (Loader *l, const char *data, gsize len, GError **error)
       const GroupSpec *spec;
       g_autofree char *id = NULL;
       g_autofree char *names = NULL;
+      if (!eq && is_key_log_line (s))
+        /* A key log opened as a lesson (both are text): say what it is and where it goes. */
+        return _hl_scenario_fail (l, error, lineno,
+                                  _ ("this is a key log (as SSLKEYLOGFILE writes it), not a "
+                                     "lesson: give it with --secrets=FILE beside the capture it "
+                                     "belongs to, or with Keys… in the window"));
       if (!eq)
         return _hl_scenario_fail (
             l, error, lineno, _ ("\"%s\" is neither a [Group], a Key=value line nor a # comment"),
