@@ -292,6 +292,26 @@ test_end_words (void)
                                             "exchange was RSA or static ECDH"));
 }
 
+/* A TLS 1.3 capture lists the client's key share from its ClientHello on, as the lessons
+ * do (a teacher's trial: only the server's share appeared, though the text says both
+ * travelled in the hellos). */
+static void
+test_tls13_client_share (void)
+{
+  g_autoptr (HlScenario) s = hl_test_load_bundled ("30-tls13-basic.scenario");
+  g_autoptr (HlRun) live = hl_test_run (s);
+  g_autoptr (HlRun) rec = hl_run_new_recorded (record_live (live, 1 << 20, TRUE), NULL);
+  const char *key = hl_secret_key (HL_SECRET_CLIENT_ECDH_PUBLIC);
+  const HlSecret *held;
+  GBytes *want = hl_run_get_connection (live, 0)->secrets.value[HL_SECRET_CLIENT_ECDH_PUBLIC];
+  hl_run_run_to_end (rec);
+  g_assert_nonnull (want);
+  held = held_after (hl_run_get_step (rec, 0), HL_SIDE_CLIENT, key);
+  g_assert_nonnull (held);
+  g_assert_true (g_bytes_equal (held->value, want));
+  g_assert_nonnull (held_after (hl_run_get_step (rec, 0), HL_SIDE_SERVER, key));
+}
+
 static void
 test_empty (void)
 {
@@ -331,6 +351,7 @@ main (int argc, char **argv)
   g_test_add_func ("/recorded/knowledge", test_knowledge);
   g_test_add_func ("/recorded/refused-signature", test_refused_signature);
   g_test_add_func ("/recorded/end-words", test_end_words);
+  g_test_add_func ("/recorded/tls13-client-share", test_tls13_client_share);
   g_test_add_func ("/recorded/empty", test_empty);
   g_test_add_func ("/recorded/garbage-stream", test_garbage_stream);
   return g_test_run ();

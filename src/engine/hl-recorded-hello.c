@@ -6,6 +6,28 @@
 
 #include <string.h>
 
+/* In a ClientHello's key_share (client_shares<...>, RFC 8446 4.2.8): the share for group,
+ * or with group 0 the first that is not GREASE (RFC 8701). */
+static gboolean
+find_client_share (const guint8 *ext, gsize elen, guint group, const guint8 **key, gsize *len)
+{
+  gsize off = 2;
+  while (off + 4 <= elen) {
+    guint g = (guint)ext[off] << 8 | ext[off + 1];
+    gsize n = (gsize)ext[off + 2] << 8 | ext[off + 3];
+    gboolean grease = (g & 0x0f0f) == 0x0a0a && (g >> 8) == (g & 0xff);
+    if (off + 4 + n > elen)
+      break;
+    if (group ? g == group : !grease) {
+      *key = ext + off + 4;
+      *len = n;
+      return TRUE;
+    }
+    off += 4 + n;
+  }
+  return FALSE;
+}
+
 /* What the hellos say: randoms, session id, version, suite, key shares, names. */
 void
 _hl_recorded_note_hello (Build *b, const guint8 *m, gsize len, HlStep *st)
@@ -33,13 +55,15 @@ _hl_recorded_note_hello (Build *b, const guint8 *m, gsize len, HlStep *st)
     }
     if (hl_hello_find_extension (m, len, 42, &ext, &elen))
       b->early_offered = TRUE;
-    /* TLS 1.3 key_share: the client's share for the group the server took (or the first). */
-    if (b->tls13 && hl_hello_find_extension (m, len, 51, &ext, &elen) && elen >= 6) {
-      gsize n = (gsize)ext[4] << 8 | ext[5];
-      if (6 + n <= elen) {
+    /* TLS 1.3 key_share: the client's share for the group the server takes (read ahead),
+     * known from this ClientHello on; a browser's first share is often GREASE. */
+    if ((b->tls13 || b->expect13) && hl_hello_find_extension (m, len, 51, &ext, &elen)) {
+      const guint8 *key;
+      gsize n;
+      if (find_client_share (ext, elen, b->expect_group, &key, &n)) {
         g_clear_pointer (&b->sec.value[HL_SECRET_CLIENT_ECDH_PUBLIC], g_bytes_unref);
         b->learned[HL_SECRET_CLIENT_ECDH_PUBLIC] = 0;
-        _hl_recorded_set_secret (b, HL_SECRET_CLIENT_ECDH_PUBLIC, ext + 6, n, FROM_WIRE);
+        _hl_recorded_set_secret (b, HL_SECRET_CLIENT_ECDH_PUBLIC, key, n, FROM_WIRE);
       }
     }
     return;

@@ -94,6 +94,7 @@ typedef struct {
   guint8 client_random[32], server_random[32];
   gboolean have_cr, have_sr, saw_sh, tls13, expect13, resumed, early_offered, fatal;
   const HlSuite *early_suite; /* TLS 1.3 0-RTT: the suite the server's hello will confirm */
+  guint16 expect_group;       /* TLS 1.3: the group of the server's key share, read ahead */
   gboolean early_now;         /* the record being read is 0-RTT data */
   gboolean ems;               /* RFC 7627 extended master secret, agreed in the hellos */
   const char *key_path;       /* the private key that opened the ClientKeyExchange */

@@ -183,7 +183,7 @@ learn_from_step (Build *b, HlStep *st)
     return;
   if (t == HL_HANDSHAKE_CLIENT_HELLO) {
     learn (b, HL_SECRET_CLIENT_RANDOM, i);
-    if (b->tls13) {
+    if (b->tls13 || b->expect13) { /* the server's answer, read ahead, says TLS 1.3 */
       learn (b, HL_SECRET_CLIENT_ECDH_PUBLIC, i);
       learn (b, HL_SECRET_CLIENT_EARLY_TRAFFIC, i);
     }
@@ -611,7 +611,7 @@ free_dir (Dir *d)
  * with supported_versions 0x0304): the client's protected records (0-RTT data, a
  * compatibility ChangeCipherSpec) may come before it in the capture. */
 static gboolean
-server_says_tls13 (RecConn *rc, const HlSuite **suite)
+server_says_tls13 (RecConn *rc, const HlSuite **suite, guint16 *group)
 {
   GByteArray *s = rc->bytes[HL_SIDE_SERVER];
   g_autoptr (GByteArray) hs = g_byte_array_new ();
@@ -630,6 +630,9 @@ server_says_tls13 (RecConn *rc, const HlSuite **suite)
   mlen = MIN (hs->len, 4 + ((gsize)hs->data[1] << 16 | (gsize)hs->data[2] << 8 | hs->data[3]));
   if (mlen > 39 && 39 + (gsize)hs->data[38] + 2 <= mlen)
     *suite = hl_suite_by_id (hs->data[39 + hs->data[38]] << 8 | hs->data[40 + hs->data[38]]);
+  /* key_share: the group of the server's share, or the one a HelloRetryRequest asks for. */
+  if (hl_hello_find_extension (hs->data, mlen, 51, &ext, &elen) && elen >= 2)
+    *group = (guint16)(ext[0] << 8 | ext[1]);
   return hl_hello_find_extension (hs->data, mlen, 43, &ext, &elen) && elen == 2 && ext[0] == 3
          && ext[1] == 4;
 }
@@ -691,7 +694,7 @@ build_connection (HlRecorded *r, RecConn *rc, guint index)
   b.conn_index = index;
   b.client_sid = g_byte_array_new ();
   b.transcript = g_byte_array_new ();
-  b.expect13 = server_says_tls13 (rc, &b.early_suite);
+  b.expect13 = server_says_tls13 (rc, &b.early_suite, &b.expect_group);
   for (int s = 0; s < 2; s++) {
     b.d[s].hs = g_byte_array_new ();
     b.d[s].recs = g_byte_array_new ();
