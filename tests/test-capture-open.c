@@ -136,6 +136,11 @@ test_times (void)
   md = hl_transcript_to_markdown (run);
   g_assert_nonnull (strstr (md, "### Step 2: server → client, ServerHello\n\n**Captured:** +1.00 "
                                 "ms after the first message\n\n"));
+  /* A capture's handout speaks of a capture: no seed of the lab's, no BearSSL engine flags
+   * (a teacher's trial). */
+  g_assert_null (strstr (md, "Seed `"));
+  g_assert_null (strstr (md, "BearSSL sides show"));
+  g_assert_nonnull (strstr (md, "## How to read the sides"));
   hl_run_free (run);
 }
 

@@ -763,9 +763,13 @@ hl_key_schedule_layout_new (const HlRun *run, const HlKeyScheduleOptions *option
                    c ? _ ("TLS 1.3's key schedule (RFC 8446 7.1) applies to TLS 1.3 only. This "
                           "connection uses TLS 1.2 or earlier: its keys come from this PRF "
                           "chain.")
-                     : _ ("TLS 1.3's key schedule (RFC 8446 7.1) applies to TLS 1.3 only. This "
-                          "lesson uses TLS 1.2 or earlier: its keys come from a PRF chain, "
-                          "shown here from the first step on."),
+                   : l->recorded
+                       ? _ ("TLS 1.3's key schedule (RFC 8446 7.1) applies to TLS 1.3 only. This "
+                            "capture's connection uses TLS 1.2 or earlier: its keys come from a "
+                            "PRF chain, shown here from the first step on.")
+                       : _ ("TLS 1.3's key schedule (RFC 8446 7.1) applies to TLS 1.3 only. This "
+                            "lesson uses TLS 1.2 or earlier: its keys come from a PRF chain, "
+                            "shown here from the first step on."),
                    MARGIN, y, w - 2 * MARGIN)
          + 2;
     if (!c) {

@@ -16,6 +16,7 @@
 #include "hl-ladder-paint.h"
 #include "hl-surface.h"
 #include "hl-tables.h"
+#include "hl-recorded.h"
 #include "hl-transcript.h"
 
 GQuark
@@ -415,8 +416,11 @@ paint_handout (cairo_t *cr, gpointer data)
     page_printf (&pg, 20, TRUE, 0, "%s", s->title ? s->title : "");
     if (s->description && *s->description)
       page_printf (&pg, 10, FALSE, 0, "%s", s->description);
-    page_printf (&pg, 9, FALSE, 0, _ ("Seed %s \u00b7 clock %s \u00b7 %u steps"), s->seed,
-                 s->time_text, n);
+    if (hl_run_is_recorded (run)) /* a capture has no seed or clock of the lab's */
+      page_printf (&pg, 9, FALSE, 0, _ ("Read from a capture \u00b7 %u steps"), n);
+    else
+      page_printf (&pg, 9, FALSE, 0, _ ("Seed %s \u00b7 clock %s \u00b7 %u steps"), s->seed,
+                   s->time_text, n);
     pg.y += 6;
     page_diagram (&pg, layout, 0, hl_ladder_layout_get_height (layout),
                   PAGE_H - PAGE_MARGIN - pg.y);

@@ -4,6 +4,7 @@
 #include "hl-discussion.h"
 #include "hl-i18n.h"
 #include "hl-decode.h"
+#include "hl-recorded.h"
 #include "hl-tables.h"
 
 #include <errno.h>
@@ -226,8 +227,11 @@ render (const HlRun *run, gboolean md, gboolean brief)
     for (char *p = seed; *p; p++)
       if (*p == '`' || *p == '\n' || *p == '\r')
         *p = ' ';
-    g_string_append_printf (out, _ ("# %s\n\n%s\n\nSeed `%s`, clock %s.\n\n"), s->title,
-                            s->description, seed, s->time_text);
+    if (hl_run_is_recorded (run)) /* a capture has no seed or clock of the lab's */
+      g_string_append_printf (out, "# %s\n\n%s\n\n", s->title, s->description);
+    else
+      g_string_append_printf (out, _ ("# %s\n\n%s\n\nSeed `%s`, clock %s.\n\n"), s->title,
+                              s->description, seed, s->time_text);
   } else
     g_string_append_printf (out, "%s\n%s\n\n", s->title, s->description);
   write_story (out, md,
@@ -238,7 +242,15 @@ render (const HlRun *run, gboolean md, gboolean brief)
     for (guint i = 0; i < hl_run_get_n_steps (run); i++)
       for (int side = 0; side < 2; side++)
         sides[hl_run_get_step (run, i)->after[side].openssl] = TRUE;
-    write_legend (out, md, sides[0] || hl_run_get_n_steps (run) == 0, sides[1]);
+    if (hl_run_is_recorded (run))
+      /* No library ran: the capture shows what crossed the wire. */
+      g_string_append (out, md ? _ ("## How to read the sides\n\nBoth sides are read from a "
+                                    "capture: what crossed the wire, and what its keys open. No "
+                                    "TLS library ran here, so no side has a library state.\n\n")
+                               : _ ("Both sides are read from a capture: what crossed the wire, "
+                                    "and what its keys open; no side has a library state.\n\n"));
+    else
+      write_legend (out, md, sides[0] || hl_run_get_n_steps (run) == 0, sides[1]);
   }
   for (guint ci = 0; ci < hl_run_get_n_connections (run); ci++) {
     const HlConnection *c = hl_run_get_connection (run, ci);
