@@ -184,7 +184,7 @@ test_quiz (void)
   HlQuizDialog *d;
   HlWindow *fault = open_window ("20-fault-flipped-finished");
   answer_all (win, FALSE, "quiz-01-answered.png", 0);
-  answer_all (win, TRUE, NULL, 0);
+  answer_all (win, TRUE, "quiz-01-wrong.png", 0);
   /* A [Fault] lesson: its three questions asked with the changed step still to come. */
   answer_all (fault, FALSE, NULL, 1);
   gtk_window_destroy (GTK_WINDOW (fault));

@@ -203,6 +203,7 @@ show_question (HlQuizDialog *self)
      * over the button's whole width, from its start. */
     gtk_label_set_wrap (GTK_LABEL (label), TRUE);
     gtk_label_set_xalign (GTK_LABEL (label), 0);
+    gtk_widget_add_css_class (b, "quiz-choice");
     g_object_set_data (G_OBJECT (b), "choice", GUINT_TO_POINTER (i));
     g_signal_connect (b, "clicked", G_CALLBACK (on_choice_clicked), self);
     gtk_box_append (self->choices, b);
