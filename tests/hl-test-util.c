@@ -73,3 +73,43 @@ hl_test_run (const HlScenario *s)
   hl_run_run_to_end (run);
   return run;
 }
+
+/* Key log lines, as a key log file carries them. */
+static const struct {
+  const char *label;
+  HlSecretId id;
+} labels[] = {
+  { "CLIENT_RANDOM", HL_SECRET_MASTER },
+  { "CLIENT_HANDSHAKE_TRAFFIC_SECRET", HL_SECRET_CLIENT_HANDSHAKE_TRAFFIC },
+  { "SERVER_HANDSHAKE_TRAFFIC_SECRET", HL_SECRET_SERVER_HANDSHAKE_TRAFFIC },
+  { "CLIENT_TRAFFIC_SECRET_0", HL_SECRET_CLIENT_APPLICATION_TRAFFIC },
+  { "SERVER_TRAFFIC_SECRET_0", HL_SECRET_SERVER_APPLICATION_TRAFFIC },
+};
+
+HlRecording *
+hl_test_record (HlRun *live, gsize chunk, gboolean with_keys)
+{
+  HlRecording *rec = hl_recording_new ("live.pcapng");
+  for (guint ci = 0; ci < hl_run_get_n_connections (live); ci++) {
+    const HlConnection *c = hl_run_get_connection (live, ci);
+    guint n = hl_recording_add_connection (rec, "192.0.2.10:50000", "192.0.2.20:443", ci + 1);
+    for (guint si = 0; si < c->steps->len; si++) {
+      const HlStep *st = g_ptr_array_index (c->steps, si);
+      gsize len;
+      const guint8 *d = g_bytes_get_data (st->record_wire, &len);
+      /* Records split over segments at any byte: chunk bytes at a time. */
+      for (gsize off = 0; off < len; off += chunk)
+        hl_recording_add_bytes (rec, n, st->from, 1000000 * (gint64)st->index + (gint64)off,
+                                d + off, MIN (chunk, len - off));
+    }
+    for (guint k = 0; with_keys && k < G_N_ELEMENTS (labels); k++) {
+      GBytes *v = c->secrets.value[labels[k].id];
+      if (!v || (c->version == 0x0304) != (labels[k].id != HL_SECRET_MASTER))
+        continue;
+      g_assert_true (hl_recording_add_secret (
+          rec, labels[k].label, g_bytes_get_data (c->secrets.value[HL_SECRET_CLIENT_RANDOM], NULL),
+          g_bytes_get_data (v, NULL), g_bytes_get_size (v)));
+    }
+  }
+  return rec;
+}

@@ -9,47 +9,6 @@
 #include "hl-test-util.h"
 #include "hl-transcript.h"
 
-/* Key log lines, as a key log file carries them. */
-static const struct {
-  const char *label;
-  HlSecretId id;
-} labels[] = {
-  { "CLIENT_RANDOM", HL_SECRET_MASTER },
-  { "CLIENT_HANDSHAKE_TRAFFIC_SECRET", HL_SECRET_CLIENT_HANDSHAKE_TRAFFIC },
-  { "SERVER_HANDSHAKE_TRAFFIC_SECRET", HL_SECRET_SERVER_HANDSHAKE_TRAFFIC },
-  { "CLIENT_TRAFFIC_SECRET_0", HL_SECRET_CLIENT_APPLICATION_TRAFFIC },
-  { "SERVER_TRAFFIC_SECRET_0", HL_SECRET_SERVER_APPLICATION_TRAFFIC },
-};
-
-/* Each direction's bytes of a live run's connection, as they went on the wire. */
-static HlRecording *
-record_live (HlRun *live, gsize chunk, gboolean with_keys)
-{
-  HlRecording *rec = hl_recording_new ("live.pcapng");
-  for (guint ci = 0; ci < hl_run_get_n_connections (live); ci++) {
-    const HlConnection *c = hl_run_get_connection (live, ci);
-    guint n = hl_recording_add_connection (rec, "192.0.2.10:50000", "192.0.2.20:443", ci + 1);
-    for (guint si = 0; si < c->steps->len; si++) {
-      const HlStep *st = g_ptr_array_index (c->steps, si);
-      gsize len;
-      const guint8 *d = g_bytes_get_data (st->record_wire, &len);
-      /* Records split over segments at any byte: chunk bytes at a time. */
-      for (gsize off = 0; off < len; off += chunk)
-        hl_recording_add_bytes (rec, n, st->from, 1000000 * (gint64)st->index + (gint64)off,
-                                d + off, MIN (chunk, len - off));
-    }
-    for (guint k = 0; with_keys && k < G_N_ELEMENTS (labels); k++) {
-      GBytes *v = c->secrets.value[labels[k].id];
-      if (!v || (c->version == 0x0304) != (labels[k].id != HL_SECRET_MASTER))
-        continue;
-      g_assert_true (hl_recording_add_secret (
-          rec, labels[k].label, g_bytes_get_data (c->secrets.value[HL_SECRET_CLIENT_RANDOM], NULL),
-          g_bytes_get_data (v, NULL), g_bytes_get_size (v)));
-    }
-  }
-  return rec;
-}
-
 static const HlSecret *
 held_after (const HlStep *st, HlSide side, const char *key)
 {
@@ -85,7 +44,7 @@ test_same_steps (void)
   const gsize chunks[] = { 1, 7, 1 << 20 };
   for (guint k = 0; k < G_N_ELEMENTS (chunks); k++) {
     g_autoptr (GError) error = NULL;
-    g_autoptr (HlRun) rec = hl_run_new_recorded (record_live (live, chunks[k], TRUE), &error);
+    g_autoptr (HlRun) rec = hl_run_new_recorded (hl_test_record (live, chunks[k], TRUE), &error);
     g_assert_no_error (error);
     g_assert_true (hl_run_is_recorded (rec));
     g_assert_false (hl_run_is_recorded (live));
@@ -105,7 +64,7 @@ test_stepping (void)
 {
   g_autoptr (HlScenario) s = hl_test_load_bundled ("02-ecdhe-rsa-aes-gcm.scenario");
   g_autoptr (HlRun) live = hl_test_run (s);
-  g_autoptr (HlRun) rec = hl_run_new_recorded (record_live (live, 100, TRUE), NULL);
+  g_autoptr (HlRun) rec = hl_run_new_recorded (hl_test_record (live, 100, TRUE), NULL);
   HlNextMessage next;
   const HlStep *third;
   guint total;
@@ -141,7 +100,7 @@ test_no_tamper (void)
 {
   g_autoptr (HlScenario) s = hl_test_load_bundled ("02-ecdhe-rsa-aes-gcm.scenario");
   g_autoptr (HlRun) live = hl_test_run (s);
-  g_autoptr (HlRun) rec = hl_run_new_recorded (record_live (live, 100, TRUE), NULL);
+  g_autoptr (HlRun) rec = hl_run_new_recorded (hl_test_record (live, 100, TRUE), NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (GBytes) b = g_bytes_new ("x", 1);
   hl_run_seek (rec, 5);
@@ -160,8 +119,8 @@ test_knowledge (void)
 {
   g_autoptr (HlScenario) s = hl_test_load_bundled ("02-ecdhe-rsa-aes-gcm.scenario");
   g_autoptr (HlRun) live = hl_test_run (s);
-  g_autoptr (HlRun) rec = hl_run_new_recorded (record_live (live, 100, TRUE), NULL);
-  g_autoptr (HlRun) blind = hl_run_new_recorded (record_live (live, 100, FALSE), NULL);
+  g_autoptr (HlRun) rec = hl_run_new_recorded (hl_test_record (live, 100, TRUE), NULL);
+  g_autoptr (HlRun) blind = hl_run_new_recorded (hl_test_record (live, 100, FALSE), NULL);
   guint cke = 0;
   hl_run_run_to_end (rec);
   hl_run_run_to_end (blind);
@@ -220,7 +179,7 @@ test_refused_signature (void)
   for (guint n = 0; n < G_N_ELEMENTS (names); n++) {
     g_autoptr (HlScenario) s = hl_test_load_bundled (names[n]);
     g_autoptr (HlRun) live = hl_test_run (s);
-    g_autoptr (HlRun) rec = hl_run_new_recorded (record_live (live, 100, TRUE), NULL);
+    g_autoptr (HlRun) rec = hl_run_new_recorded (hl_test_record (live, 100, TRUE), NULL);
     const HlStep *ske = NULL, *reply = NULL;
     hl_run_run_to_end (rec);
     for (guint i = 0; i < hl_run_get_n_steps (rec); i++) {
@@ -256,11 +215,11 @@ test_end_words (void)
   g_autoptr (HlRun) rsa_live = hl_test_run (rsa);
   g_autoptr (HlRun) ecdhe_live = hl_test_run (ecdhe);
   g_autoptr (HlRun) resumed_live = hl_test_run (resumed);
-  g_autoptr (HlRun) rsa_rec = hl_run_new_recorded (record_live (rsa_live, 1 << 20, FALSE), NULL);
+  g_autoptr (HlRun) rsa_rec = hl_run_new_recorded (hl_test_record (rsa_live, 1 << 20, FALSE), NULL);
   g_autoptr (HlRun) ecdhe_rec
-      = hl_run_new_recorded (record_live (ecdhe_live, 1 << 20, FALSE), NULL);
+      = hl_run_new_recorded (hl_test_record (ecdhe_live, 1 << 20, FALSE), NULL);
   g_autofree char *key = hl_test_source_path ("assets/pki/server-rsa.key");
-  HlRecording *with_key = record_live (resumed_live, 1 << 20, FALSE);
+  HlRecording *with_key = hl_test_record (resumed_live, 1 << 20, FALSE);
   g_autoptr (HlRun) resumed_rec = NULL;
   g_autoptr (GError) error = NULL;
   HlRecordedConnection info;
@@ -300,7 +259,7 @@ test_tls13_client_share (void)
 {
   g_autoptr (HlScenario) s = hl_test_load_bundled ("30-tls13-basic.scenario");
   g_autoptr (HlRun) live = hl_test_run (s);
-  g_autoptr (HlRun) rec = hl_run_new_recorded (record_live (live, 1 << 20, TRUE), NULL);
+  g_autoptr (HlRun) rec = hl_run_new_recorded (hl_test_record (live, 1 << 20, TRUE), NULL);
   const char *key = hl_secret_key (HL_SECRET_CLIENT_ECDH_PUBLIC);
   const HlSecret *held;
   GBytes *want = hl_run_get_connection (live, 0)->secrets.value[HL_SECRET_CLIENT_ECDH_PUBLIC];
